@@ -1,0 +1,16 @@
+//! billops domain: pure types and rules. No IO, no clock, no database, no terminal.
+#![forbid(unsafe_code)]
+#![deny(clippy::float_arithmetic)]
+
+pub mod clock;
+pub mod feed;
+pub mod line_item;
+pub mod money;
+pub mod party;
+pub mod period;
+
+pub use feed::{FeedIssue, IssueKind, Quarantined, Severity};
+pub use line_item::{ChargeCategory, CostBasis, Dim, LineItem, UNTAGGED};
+pub use money::{Amount, DecimalParseError, Money, SplitDecimal, parse_decimal};
+pub use party::{Role, User};
+pub use period::{DateRange, Period};

@@ -1,0 +1,5 @@
+//! billops: a keyboard-driven terminal console for cloud billing operations.
+//! The binary is thin (`main.rs`); the CLI, config, import glue and console live here so tests can reach them.
+#![forbid(unsafe_code)]
+
+pub mod console;
