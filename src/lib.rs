@@ -2,4 +2,7 @@
 //! The binary is thin (`main.rs`); the CLI, config, import glue and console live here so tests can reach them.
 #![forbid(unsafe_code)]
 
+pub mod cli;
+pub mod config;
 pub mod console;
+pub mod ingest;

@@ -1,0 +1,193 @@
+//! One function per command. Each prints its answer and returns the exit code.
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use billops_domain::clock::SystemClock;
+use billops_domain::money::canonical;
+use billops_domain::{CostBasis, Dim, Period, Role, User};
+use billops_store::{AccountFilter, CostQuery, IssueFilter, NewCustomer};
+use chrono::{Datelike, NaiveDate, Utc};
+
+use super::args::{AccountsCmd, CostsArgs, CustomersCmd, IssuesCmd, UsersCmd};
+use super::output::{OutputFormat, Table};
+use super::{Ctx, Failure, mask};
+use crate::config::Paths;
+use crate::ingest::{self, FileReport};
+
+pub fn paths(paths: &Paths, url: &str) {
+    println!("config dir:  {}", paths.config_dir.display());
+    println!("config file: {}", paths.config_file().display());
+    println!("data dir:    {}", paths.data_dir.display());
+    println!("store:       {}", mask(url));
+    println!("demo store:  sqlite:{}", paths.demo_store().display());
+    println!("log file:    {}", paths.log_file().display());
+    println!("exports:     {}", paths.exports_dir().display());
+}
+
+fn print(table: &Table, format: OutputFormat) -> Result<u8, Failure> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    table.write(format, &mut out)?;
+    out.flush()?;
+    Ok(0)
+}
+
+pub async fn console(ctx: &Ctx, read_only: bool, theme: Option<String>) -> Result<u8, Failure> {
+    let role = ctx.role().await?;
+    let theme = theme.or_else(|| ctx.config.ui.theme.clone());
+    crate::console::check_config(&ctx.paths.config_dir, theme.as_deref()).map_err(Failure::user)?;
+    let console_ctx = crate::console::ConsoleContext {
+        store: ctx.store.clone(),
+        user: User { name: ctx.user.clone(), role },
+        read_only,
+        theme,
+        config_dir: ctx.paths.config_dir.clone(),
+        data_dir: ctx.paths.data_dir.clone(),
+        clock: Arc::new(SystemClock),
+        tags: ctx.config.tags.clone(),
+    };
+    crate::console::run(console_ctx).await.map_err(|e| Failure::user(format!("{e}")))?;
+    Ok(0)
+}
+
+pub async fn import(ctx: &Ctx, paths: Vec<PathBuf>) -> Result<u8, Failure> {
+    ctx.require(Role::Operator, "importing").await?;
+    let reports =
+        ingest::import_paths(ctx.store.clone(), paths, ctx.config.tags.clone(), ctx.actor(), Arc::new(|_| {})).await;
+    let mut code = 0u8;
+    for report in &reports {
+        code = code.max(match report {
+            FileReport::Imported { outcome, .. } if outcome.batch.quarantined > 0 => 3,
+            FileReport::Imported { .. } => 0,
+            FileReport::Refused { .. } => 2,
+            FileReport::Failed { .. } => 4, // ranked above the rest, reported as 1
+        });
+        println!("{}", ingest::describe(report));
+    }
+    Ok(if code == 4 { 1 } else { code })
+}
+
+pub async fn costs(ctx: &Ctx, a: CostsArgs) -> Result<u8, Failure> {
+    let period: Period = a.period.parse().map_err(|e| Failure::user(format!("--period: {e}")))?;
+    let by = Dim::parse_list(&a.by).map_err(|e| Failure::user(format!("--by: {e}")))?;
+    if by.is_empty() {
+        return Err(Failure::user("--by: name at least one dimension"));
+    }
+    let basis: CostBasis = a.basis.parse().map_err(|e| Failure::user(format!("--basis: {e}")))?;
+    let mut q = CostQuery::period(period, by.clone(), basis);
+    if let Some(c) = a.customer {
+        ctx.store.customer(&c).await?;
+        q.filters.push((Dim::Customer, c));
+    }
+    let rows = ctx.store.costs(&q).await?;
+    let mut headers: Vec<&str> = by.iter().map(|d| d.as_str()).collect();
+    headers.push("cost");
+    let mut table = Table::new(&headers).numeric("cost");
+    for r in rows {
+        let mut cells = r.keys;
+        cells.push(canonical(r.cost));
+        table.push(cells);
+    }
+    print(&table, a.format)
+}
+
+pub async fn customers(ctx: &Ctx, cmd: CustomersCmd) -> Result<u8, Failure> {
+    match cmd {
+        CustomersCmd::Add { code, name, currency } => {
+            ctx.require(Role::Operator, "adding a customer").await?;
+            let c = ctx.store.add_customer(&NewCustomer { code, name, currency }, &ctx.actor()).await?;
+            println!("added customer {} ({})", c.code, c.name);
+            Ok(0)
+        }
+        CustomersCmd::List { format } => {
+            let mut t = Table::new(&["code", "name", "currency", "status", "accounts"]).numeric("accounts");
+            for c in ctx.store.list_customers().await? {
+                t.push(vec![c.code, c.name, c.currency, c.status, c.account_count.to_string()]);
+            }
+            print(&t, format)
+        }
+    }
+}
+
+pub async fn accounts(ctx: &Ctx, cmd: AccountsCmd) -> Result<u8, Failure> {
+    match cmd {
+        AccountsCmd::List { unassigned, format } => {
+            let filter = AccountFilter { unassigned_only: unassigned, ..AccountFilter::default() };
+            let mut t = Table::new(&["account", "name", "payer", "customer", "first_seen"]);
+            for a in ctx.store.list_accounts(&filter).await? {
+                t.push(vec![
+                    a.id,
+                    a.name,
+                    a.payer,
+                    a.customer.unwrap_or_default(),
+                    a.first_seen.format("%Y-%m-%d").to_string(),
+                ]);
+            }
+            print(&t, format)
+        }
+        AccountsCmd::Assign { account, customer, from } => {
+            ctx.require(Role::Operator, "assigning an account").await?;
+            let from = match from {
+                Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                    .map_err(|_| Failure::user(format!("--from: not a date (YYYY-MM-DD): {s:?}")))?,
+                None => {
+                    let today = Utc::now().date_naive();
+                    today.with_day(1).unwrap_or(today)
+                }
+            };
+            ctx.store.assign_account(&account, &customer, from, &ctx.actor()).await?;
+            println!("account {account} assigned to {customer} from {from}");
+            Ok(0)
+        }
+    }
+}
+
+pub async fn issues(ctx: &Ctx, cmd: IssuesCmd) -> Result<u8, Failure> {
+    let IssuesCmd::List { all, format } = cmd;
+    let mut t = Table::new(&["id", "status", "severity", "kind", "file", "line", "column", "message"]);
+    for i in ctx.store.list_issues(&IssueFilter { open_only: !all, batch: None }).await? {
+        t.push(vec![
+            format!("I{}", i.id),
+            if i.open { "open".into() } else { "resolved".into() },
+            i.issue.severity.to_string(),
+            i.issue.kind.to_string(),
+            i.issue.file.unwrap_or_default(),
+            i.issue.line.map(|l| l.to_string()).unwrap_or_default(),
+            i.issue.column.unwrap_or_default(),
+            i.issue.message,
+        ]);
+    }
+    for q in ctx.store.list_quarantine(None).await? {
+        t.push(vec![
+            format!("Q{}", q.id),
+            "quarantined".into(),
+            "error".into(),
+            "quarantined_row".into(),
+            q.row.file.clone(),
+            q.row.line.to_string(),
+            format!("{} {}", q.row.column, q.row.column_name).trim().to_string(),
+            format!("{} (value {:?})", q.row.reason, q.row.value),
+        ]);
+    }
+    print(&t, format)
+}
+
+pub async fn users(ctx: &Ctx, cmd: UsersCmd) -> Result<u8, Failure> {
+    match cmd {
+        UsersCmd::Add { name, role } => {
+            let role: Role = role.parse().map_err(Failure::user)?;
+            ctx.require(Role::Manager, "changing users").await?;
+            ctx.store.set_user(&name, role, &ctx.actor()).await?;
+            println!("user {name} is {role}");
+            Ok(0)
+        }
+        UsersCmd::List { format } => {
+            let mut t = Table::new(&["name", "role"]);
+            for u in ctx.store.list_users().await? {
+                t.push(vec![u.name, u.role.to_string()]);
+            }
+            print(&t, format)
+        }
+    }
+}

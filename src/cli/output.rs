@@ -1,0 +1,131 @@
+//! Tables for the CLI: one shape, three renderings (aligned table, CSV, JSON). Amounts are exact decimal
+//! strings in every format (JSON too: strings, so no reader turns them into floats).
+use std::io::Write;
+
+use clap::ValueEnum;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum OutputFormat {
+    #[default]
+    Table,
+    Csv,
+    Json,
+}
+
+/// A header and rows of text cells. `numeric[i]` right-aligns column i in table form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub numeric: Vec<bool>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(headers: &[&str]) -> Table {
+        Table {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            numeric: vec![false; headers.len()],
+            rows: Vec::new(),
+        }
+    }
+    pub fn numeric(mut self, col: &str) -> Table {
+        if let Some(i) = self.headers.iter().position(|h| h == col) {
+            self.numeric[i] = true;
+        }
+        self
+    }
+    pub fn push(&mut self, row: Vec<String>) {
+        self.rows.push(row);
+    }
+
+    pub fn write(&self, format: OutputFormat, out: &mut dyn Write) -> std::io::Result<()> {
+        match format {
+            OutputFormat::Table => self.write_table(out),
+            OutputFormat::Csv => self.write_csv(out),
+            OutputFormat::Json => self.write_json(out),
+        }
+    }
+
+    fn write_table(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
+        for row in &self.rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let line = |cells: &[String], out: &mut dyn Write| -> std::io::Result<()> {
+            let mut parts = Vec::with_capacity(cells.len());
+            for (i, cell) in cells.iter().enumerate() {
+                let w = widths.get(i).copied().unwrap_or(0);
+                if self.numeric.get(i).copied().unwrap_or(false) {
+                    parts.push(format!("{cell:>w$}"));
+                } else {
+                    parts.push(format!("{cell:<w$}"));
+                }
+            }
+            writeln!(out, "{}", parts.join("  ").trim_end())
+        };
+        line(&self.headers, out)?;
+        let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+        writeln!(out, "{}", rule.join("  "))?;
+        for row in &self.rows {
+            line(row, out)?;
+        }
+        Ok(())
+    }
+
+    fn write_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(&self.headers)?;
+        for row in &self.rows {
+            w.write_record(row)?;
+        }
+        w.flush()
+    }
+
+    fn write_json(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        let rows: Vec<serde_json::Map<String, serde_json::Value>> = self
+            .rows
+            .iter()
+            .map(|row| {
+                self.headers
+                    .iter()
+                    .zip(row)
+                    .map(|(h, v)| (h.clone(), serde_json::Value::String(v.clone())))
+                    .collect()
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        writeln!(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn sample() -> Table {
+        let mut t = Table::new(&["service", "cost"]).numeric("cost");
+        t.push(vec!["AmazonEC2".into(), "12.000000000000001".into()]);
+        t.push(vec!["a,b".into(), "-1.5".into()]);
+        t
+    }
+
+    fn render(f: OutputFormat) -> String {
+        let mut buf = Vec::new();
+        sample().write(f, &mut buf).unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn renders_three_ways_exactly() {
+        assert_eq!(render(OutputFormat::Csv), "service,cost\nAmazonEC2,12.000000000000001\n\"a,b\",-1.5\n");
+        assert_eq!(
+            render(OutputFormat::Table),
+            "service    cost\n---------  -----------------\nAmazonEC2  12.000000000000001\na,b                     -1.5\n"
+        );
+        let json: serde_json::Value = serde_json::from_str(&render(OutputFormat::Json)).unwrap();
+        assert_eq!(json[0]["cost"], "12.000000000000001");
+    }
+}

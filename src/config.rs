@@ -1,0 +1,108 @@
+//! Paths and the user's config file. Paths come from `directories::ProjectDirs`, overridable by env vars,
+//! and are printed by `billops paths`. The config file denies unknown fields: a typo is an error naming the file.
+use std::path::{Path, PathBuf};
+
+use billops_import::TagConfig;
+use serde::Deserialize;
+
+/// Where billops keeps things.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    pub config_dir: PathBuf,
+    pub data_dir: PathBuf,
+}
+
+impl Paths {
+    /// Platform dirs, overridden by `BILLOPS_CONFIG_DIR` / `BILLOPS_DATA_DIR`.
+    pub fn discover() -> Result<Paths, String> {
+        let dirs = directories::ProjectDirs::from("", "", "billops");
+        let pick = |var: &str, fallback: Option<&Path>| -> Result<PathBuf, String> {
+            match std::env::var_os(var) {
+                Some(v) if !v.is_empty() => Ok(PathBuf::from(v)),
+                _ => fallback.map(Path::to_path_buf).ok_or_else(|| {
+                    format!("cannot find a home directory for billops files; set {var}")
+                }),
+            }
+        };
+        Ok(Paths {
+            config_dir: pick("BILLOPS_CONFIG_DIR", dirs.as_ref().map(|d| d.config_dir()))?,
+            data_dir: pick("BILLOPS_DATA_DIR", dirs.as_ref().map(|d| d.data_dir()))?,
+        })
+    }
+    pub fn config_file(&self) -> PathBuf {
+        self.config_dir.join("config.toml")
+    }
+    pub fn default_store(&self) -> PathBuf {
+        self.data_dir.join("billops.db")
+    }
+    pub fn demo_store(&self) -> PathBuf {
+        self.data_dir.join("demo.db")
+    }
+    pub fn log_file(&self) -> PathBuf {
+        self.data_dir.join("billops.log")
+    }
+    pub fn exports_dir(&self) -> PathBuf {
+        self.data_dir.join("exports")
+    }
+}
+
+/// `config.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub store: StoreConfig,
+    pub tags: TagConfig,
+    pub ui: UiConfig,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreConfig {
+    /// Store URL used when neither `--db` nor `BILLOPS_DATABASE_URL` is given.
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    pub theme: Option<String>,
+}
+
+impl Config {
+    /// Load `path`; a missing file is the default config, a bad one an error naming the file.
+    pub fn load(path: &Path) -> Result<Config, String> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+}
+
+/// The operator's identity: `BILLOPS_USER` (tests, service accounts), else the login user.
+pub fn os_user() -> String {
+    ["BILLOPS_USER", "USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn config_denies_unknown_fields_and_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("config.toml");
+        std::fs::write(&f, "[tags]\nproduct = [\"app\"]\ncolour = 1\n").unwrap();
+        let err = Config::load(&f).unwrap_err();
+        assert!(err.contains("config.toml"), "{err}");
+        assert!(err.contains("colour"), "{err}");
+        std::fs::write(&f, "[tags]\nproduct = [\"app\"]\n").unwrap();
+        assert_eq!(Config::load(&f).unwrap().tags.product, vec!["app".to_string()]);
+        assert_eq!(Config::load(&dir.path().join("missing.toml")).unwrap(), Config::default());
+    }
+}
