@@ -1,6 +1,22 @@
-//! Streaming readers for cost-and-usage exports. See `read_source`.
-//! (Interface fixed by the lead; implementation in progress.)
+//! Streaming readers for cost-and-usage exports (AWS CUR legacy, CUR 2.0 / Data Exports, FinOps FOCUS
+//! 1.0–1.3) into canonical [`LineItem`]s. See [`read_source`].
+//!
+//! Plain CSV, gzip (by magic bytes or `.gz`) and zip entries (`.csv` / `.csv.gz`). Every data row becomes
+//! exactly one [`Event::Item`] or [`Event::Bad`]; the file's [`Event::Issue`]s follow the rows. Memory is
+//! flat in file size: nothing per row is retained. CloudHealth is a known [`Format`] but is not detected yet.
 #![forbid(unsafe_code)]
+
+mod layout;
+mod read;
+mod row;
+mod source;
+mod tags;
+mod tally;
+mod value;
+
+pub use layout::detect;
+pub use read::{read_source, read_source_with_progress};
+pub use source::{expand, source_size};
 
 use std::path::PathBuf;
 
@@ -17,8 +33,12 @@ pub struct TagConfig {
 impl Default for TagConfig {
     fn default() -> Self {
         TagConfig {
-            product: ["product", "application", "app", "project"].map(String::from).to_vec(),
-            component: ["component", "role", "tier", "environment"].map(String::from).to_vec(),
+            product: ["product", "application", "app", "project"]
+                .map(String::from)
+                .to_vec(),
+            component: ["component", "role", "tier", "environment"]
+                .map(String::from)
+                .to_vec(),
         }
     }
 }
@@ -83,12 +103,23 @@ pub struct ReadSummary {
 /// Why a whole file is refused (nothing from it may be imported).
 #[derive(Debug, thiserror::Error)]
 pub enum RefuseError {
-    #[error("{file}: not a known cost-and-usage format (header starts {header:?}); expected AWS CUR, CUR 2.0, FOCUS or CloudHealth columns")]
+    #[error(
+        "{file}: not a known cost-and-usage format (header starts {header:?}); expected AWS CUR, CUR 2.0, FOCUS or CloudHealth columns"
+    )]
     UnknownFormat { file: String, header: String },
     #[error("{file}: not a CSV file ({why})")]
     NotCsv { file: String, why: String },
     #[error("{file}: {source}")]
-    Io { file: String, source: std::io::Error },
+    Io {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}: {} file without required column(s) {}", format.as_str(), columns.join(", "))]
+    MissingColumns {
+        file: String,
+        format: Format,
+        columns: Vec<String>,
+    },
     #[error("{file}: stopped by the consumer")]
     Stopped { file: String },
 }

@@ -1,0 +1,226 @@
+//! Format detection and the column layout each format is read through.
+use crate::tags::TagColumns;
+use crate::{Format, TagConfig};
+
+/// Header text prepared for matching: BOM stripped, trimmed, lower case.
+pub(crate) fn normalise_header(name: &str) -> String {
+    name.trim_start_matches('\u{feff}')
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Detect the format from a header (case-insensitive, BOM stripped).
+pub fn detect(header: &[&str]) -> Option<Format> {
+    let names: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
+    detect_normalised(&names)
+}
+
+pub(crate) fn detect_normalised(names: &[String]) -> Option<Format> {
+    let has = |n: &str| names.iter().any(|h| h == n);
+    if has("lineitem/unblendedcost") {
+        Some(Format::CurLegacy)
+    } else if has("line_item_unblended_cost") {
+        Some(Format::Cur2)
+    } else if has("billedcost") && has("billingaccountid") && has("chargeperiodstart") {
+        Some(Format::Focus)
+    } else {
+        None
+    }
+}
+
+/// Column indexes (0-based) for every canonical field. A list is tried left to right per row: the first
+/// column with a non-null value gives the field.
+#[derive(Debug, Default)]
+pub(crate) struct Layout {
+    /// CUR rules (line item types, effective-cost columns) rather than FOCUS rules.
+    pub cur: bool,
+    pub width: usize,
+    pub payer: Vec<usize>,
+    pub payer_name: Vec<usize>,
+    pub period_start: Vec<usize>,
+    pub period_end: Vec<usize>,
+    pub invoice: Vec<usize>,
+    pub account: Vec<usize>,
+    pub account_name: Vec<usize>,
+    /// CUR line item type or FOCUS ChargeCategory.
+    pub kind: Vec<usize>,
+    /// FOCUS charge subcategory (`Refund` turns a credit into a refund).
+    pub subkind: Vec<usize>,
+    pub usage_start: Vec<usize>,
+    pub service: Vec<usize>,
+    pub usage_type: Vec<usize>,
+    pub resource: Vec<usize>,
+    /// (quantity column, its unit column), tried in order.
+    pub quantity: Vec<(usize, Option<usize>)>,
+    pub currency: Vec<usize>,
+    /// CUR: [net unblended (when the column exists), unblended]; FOCUS: [BilledCost].
+    pub billed: Vec<usize>,
+    /// FOCUS EffectiveCost.
+    pub effective: Vec<usize>,
+    /// CUR savings-plan effective cost (for SavingsPlanCoveredUsage).
+    pub sp_effective: Vec<usize>,
+    /// CUR reservation effective cost (for DiscountedUsage).
+    pub ri_effective: Vec<usize>,
+    pub list: Vec<usize>,
+    pub region: Vec<usize>,
+    /// CUR 2.0 `product` JSON map column, read for key `region` when no region column exists.
+    pub region_json: Option<usize>,
+    pub tags: TagColumns,
+}
+
+struct Names<'a>(&'a [String]);
+
+impl Names<'_> {
+    fn find(&self, candidates: &[&str]) -> Vec<usize> {
+        candidates
+            .iter()
+            .filter_map(|c| self.0.iter().position(|h| h == c))
+            .collect()
+    }
+}
+
+impl Layout {
+    /// Build the layout for `format`; `Err` lists required columns the header lacks.
+    pub(crate) fn build(
+        format: Format,
+        names: &[String],
+        tags: &TagConfig,
+    ) -> Result<Layout, Vec<String>> {
+        let n = Names(names);
+        let mut l = Layout {
+            cur: matches!(format, Format::CurLegacy | Format::Cur2),
+            width: names.len(),
+            ..Layout::default()
+        };
+        let required: [(&str, bool); 5];
+        match format {
+            Format::CurLegacy => {
+                l.payer = n.find(&["bill/payeraccountid"]);
+                l.payer_name = n.find(&["bill/payeraccountname"]);
+                l.period_start = n.find(&["bill/billingperiodstartdate"]);
+                l.period_end = n.find(&["bill/billingperiodenddate"]);
+                l.invoice = n.find(&["bill/invoiceid"]);
+                l.account = n.find(&["lineitem/usageaccountid"]);
+                l.account_name = n.find(&["lineitem/usageaccountname"]);
+                l.kind = n.find(&["lineitem/lineitemtype"]);
+                l.usage_start = n.find(&["lineitem/usagestartdate"]);
+                l.service = n.find(&["lineitem/productcode"]);
+                l.usage_type = n.find(&["lineitem/usagetype"]);
+                l.resource = n.find(&["lineitem/resourceid"]);
+                let unit = n.find(&["pricing/unit"]).first().copied();
+                l.quantity = n
+                    .find(&["lineitem/usageamount"])
+                    .into_iter()
+                    .map(|q| (q, unit))
+                    .collect();
+                l.currency = n.find(&["lineitem/currencycode"]);
+                l.billed = n.find(&["lineitem/netunblendedcost", "lineitem/unblendedcost"]);
+                l.sp_effective = n.find(&["savingsplan/savingsplaneffectivecost"]);
+                l.ri_effective = n.find(&["reservation/effectivecost"]);
+                l.list = n.find(&["pricing/publicondemandcost"]);
+                l.region = n.find(&["product/region", "product/regioncode"]);
+                l.tags = TagColumns::columns(names, "resourcetags/", tags);
+                required = [
+                    ("bill/PayerAccountId", l.payer.is_empty()),
+                    ("lineItem/UsageAccountId", l.account.is_empty()),
+                    ("bill/BillingPeriodStartDate", l.period_start.is_empty()),
+                    ("lineItem/UsageStartDate", l.usage_start.is_empty()),
+                    (
+                        "lineItem/UnblendedCost",
+                        n.find(&["lineitem/unblendedcost"]).is_empty(),
+                    ),
+                ];
+            }
+            Format::Cur2 => {
+                l.payer = n.find(&["bill_payer_account_id"]);
+                l.payer_name = n.find(&["bill_payer_account_name"]);
+                l.period_start = n.find(&["bill_billing_period_start_date"]);
+                l.period_end = n.find(&["bill_billing_period_end_date"]);
+                l.invoice = n.find(&["bill_invoice_id"]);
+                l.account = n.find(&["line_item_usage_account_id"]);
+                l.account_name = n.find(&["line_item_usage_account_name"]);
+                l.kind = n.find(&["line_item_line_item_type"]);
+                l.usage_start = n.find(&["line_item_usage_start_date"]);
+                l.service = n.find(&["line_item_product_code"]);
+                l.usage_type = n.find(&["line_item_usage_type"]);
+                l.resource = n.find(&["line_item_resource_id"]);
+                let unit = n.find(&["pricing_unit"]).first().copied();
+                l.quantity = n
+                    .find(&["line_item_usage_amount"])
+                    .into_iter()
+                    .map(|q| (q, unit))
+                    .collect();
+                l.currency = n.find(&["line_item_currency_code"]);
+                l.billed = n.find(&["line_item_net_unblended_cost", "line_item_unblended_cost"]);
+                l.sp_effective = n.find(&["savings_plan_savings_plan_effective_cost"]);
+                l.ri_effective = n.find(&["reservation_effective_cost"]);
+                l.list = n.find(&["pricing_public_on_demand_cost"]);
+                l.region = n.find(&["product_region_code", "product_region"]);
+                if l.region.is_empty() {
+                    l.region_json = n.find(&["product"]).first().copied();
+                }
+                l.tags = TagColumns::json(n.find(&["resource_tags"]).first().copied(), tags);
+                required = [
+                    ("bill_payer_account_id", l.payer.is_empty()),
+                    ("line_item_usage_account_id", l.account.is_empty()),
+                    ("bill_billing_period_start_date", l.period_start.is_empty()),
+                    ("line_item_usage_start_date", l.usage_start.is_empty()),
+                    (
+                        "line_item_unblended_cost",
+                        n.find(&["line_item_unblended_cost"]).is_empty(),
+                    ),
+                ];
+            }
+            Format::Focus | Format::CloudHealth => {
+                l.payer = n.find(&["billingaccountid"]);
+                l.payer_name = n.find(&["billingaccountname"]);
+                l.period_start = n.find(&["billingperiodstart"]);
+                l.period_end = n.find(&["billingperiodend"]);
+                l.invoice = n.find(&["invoiceid"]);
+                l.account = n.find(&["subaccountid"]);
+                l.account_name = n.find(&["subaccountname"]);
+                l.kind = n.find(&["chargecategory"]);
+                l.subkind = n.find(&["x_chargesubcategory", "chargesubcategory"]);
+                l.usage_start = n.find(&["chargeperiodstart"]);
+                l.service = n.find(&["servicename"]);
+                l.usage_type = n.find(&["skuid", "skupriceid"]);
+                l.resource = n.find(&["resourceid"]);
+                let pair = |q: &str, u: &str| {
+                    n.find(&[q])
+                        .first()
+                        .map(|&qi| (qi, n.find(&[u]).first().copied()))
+                };
+                l.quantity = [
+                    pair("consumedquantity", "consumedunit"),
+                    pair("pricingquantity", "pricingunit"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                l.currency = n.find(&["billingcurrency"]);
+                l.billed = n.find(&["billedcost"]);
+                l.effective = n.find(&["effectivecost"]);
+                l.list = n.find(&["listcost"]);
+                l.region = n.find(&["regionid", "region"]);
+                l.tags = TagColumns::json(n.find(&["tags"]).first().copied(), tags);
+                required = [
+                    ("BillingAccountId", l.payer.is_empty()),
+                    ("SubAccountId", l.account.is_empty()),
+                    ("BillingPeriodStart", l.period_start.is_empty()),
+                    ("ChargePeriodStart", l.usage_start.is_empty()),
+                    ("BilledCost", l.billed.is_empty()),
+                ];
+            }
+        }
+        let missing: Vec<String> = required
+            .iter()
+            .filter(|(_, m)| *m)
+            .map(|(c, _)| (*c).to_string())
+            .collect();
+        if missing.is_empty() {
+            Ok(l)
+        } else {
+            Err(missing)
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! The streaming read loop: sniff, header, rows, then the file's issues.
+use std::io::{self, Cursor, Read};
+
+use billops_domain::{IssueKind, Quarantined};
+use csv::{ByteRecord, ReaderBuilder};
+
+use crate::layout::{Layout, detect_normalised, normalise_header};
+use crate::source::{Hashing, Stream, with_stream};
+use crate::tally::Tally;
+use crate::{Event, ReadSummary, RefuseError, Source, TagConfig};
+
+/// How much of the start is checked for binary content.
+const SNIFF: usize = 8 * 1024;
+/// Progress is reported every this many records.
+const PROGRESS_EVERY: u64 = 4096;
+
+fn not_csv(src: &Source, why: impl Into<String>) -> RefuseError {
+    RefuseError::NotCsv {
+        file: src.display_name(),
+        why: why.into(),
+    }
+}
+
+/// A read error: corrupt compressed data refuses the file as not CSV, anything else is an IO error.
+fn read_error(src: &Source, compressed: bool, e: io::Error) -> RefuseError {
+    let decode = matches!(
+        e.kind(),
+        io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput | io::ErrorKind::UnexpectedEof
+    );
+    if compressed && decode {
+        not_csv(src, format!("compressed data cannot be decoded: {e}"))
+    } else {
+        RefuseError::Io {
+            file: src.display_name(),
+            source: e,
+        }
+    }
+}
+
+fn csv_error(src: &Source, compressed: bool, e: csv::Error) -> RefuseError {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => read_error(src, compressed, io),
+        other => not_csv(src, format!("{other:?}")),
+    }
+}
+
+/// Read the first `SNIFF` bytes and refuse binary content.
+fn sniff(src: &Source, compressed: bool, r: &mut dyn Read) -> Result<Vec<u8>, RefuseError> {
+    let mut head = Vec::with_capacity(SNIFF);
+    r.take(SNIFF as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| read_error(src, compressed, e))?;
+    if let Some(at) = head.iter().position(|&b| b == 0) {
+        return Err(not_csv(
+            src,
+            format!("binary content (NUL byte at offset {at})"),
+        ));
+    }
+    if let Err(e) = std::str::from_utf8(&head) {
+        // A character cut by the end of the sample is fine; anything else is not UTF-8 text.
+        if e.error_len().is_some() {
+            return Err(not_csv(
+                src,
+                format!(
+                    "not UTF-8 text (invalid byte at offset {})",
+                    e.valid_up_to()
+                ),
+            ));
+        }
+    }
+    Ok(head)
+}
+
+fn is_blank(rec: &ByteRecord) -> bool {
+    rec.len() == 1
+        && rec
+            .get(0)
+            .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
+}
+
+fn rejoin(rec: &ByteRecord) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let _ = w.write_byte_record(rec);
+    let bytes = w.into_inner().unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    text.strip_suffix('\n').unwrap_or(&text).to_string()
+}
+
+/// Stream one source to the end; see the crate docs. `progress` receives the bytes read from disk so far.
+pub fn read_source_with_progress(
+    src: &Source,
+    tags: &TagConfig,
+    progress: &mut dyn FnMut(u64),
+    sink: &mut dyn FnMut(Event) -> bool,
+) -> Result<ReadSummary, RefuseError> {
+    with_stream(src, |stream| read_stream(src, tags, stream, progress, sink))
+}
+
+/// Stream one source to the end. Every row becomes exactly one `Event::Item` or `Event::Bad`;
+/// `Event::Issue`s follow the rows. `sink` returns false to stop (-> `RefuseError::Stopped`).
+pub fn read_source(
+    src: &Source,
+    tags: &TagConfig,
+    sink: &mut dyn FnMut(Event) -> bool,
+) -> Result<ReadSummary, RefuseError> {
+    read_source_with_progress(src, tags, &mut |_| {}, sink)
+}
+
+fn read_stream(
+    src: &Source,
+    tags: &TagConfig,
+    stream: Stream<'_>,
+    progress: &mut dyn FnMut(u64),
+    sink: &mut dyn FnMut(Event) -> bool,
+) -> Result<ReadSummary, RefuseError> {
+    let file = src.display_name();
+    let compressed = stream.compressed;
+    let mut hashing = Hashing::new(stream.reader);
+    let head = sniff(src, compressed, &mut hashing)?;
+    let mut rdr = ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(256 * 1024)
+        .from_reader(Cursor::new(head).chain(&mut hashing));
+
+    let mut rec = ByteRecord::new();
+    let mut header: Vec<String> = Vec::new();
+    while rdr
+        .read_byte_record(&mut rec)
+        .map_err(|e| csv_error(src, compressed, e))?
+    {
+        if !is_blank(&rec) {
+            header = rec
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect();
+            break;
+        }
+    }
+    if let Some(first) = header.first_mut() {
+        *first = first.trim_start_matches('\u{feff}').to_string();
+    }
+    let names: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
+    let Some(format) = detect_normalised(&names) else {
+        let mut start: String = header.join(",").chars().take(120).collect();
+        if start.len() < header.join(",").len() {
+            start.push('…');
+        }
+        return Err(RefuseError::UnknownFormat {
+            file,
+            header: start,
+        });
+    };
+    let layout =
+        Layout::build(format, &names, tags).map_err(|missing| RefuseError::MissingColumns {
+            file: file.clone(),
+            format,
+            columns: missing,
+        })?;
+    let kind_column = layout
+        .kind
+        .first()
+        .and_then(|&i| header.get(i))
+        .cloned()
+        .unwrap_or_default();
+    let mut tally = Tally::new(file.clone(), kind_column);
+    let stopped = || RefuseError::Stopped {
+        file: src.display_name(),
+    };
+
+    let (mut rows, mut quarantined) = (0u64, 0u64);
+    while rdr
+        .read_byte_record(&mut rec)
+        .map_err(|e| csv_error(src, compressed, e))?
+    {
+        if is_blank(&rec) {
+            continue;
+        }
+        rows += 1;
+        let line = rec.position().map_or(0, csv::Position::line);
+        let event = if rec.len() != layout.width {
+            tally.fault(IssueKind::BadValue, "", line, 0);
+            Event::Bad(Quarantined {
+                file: file.clone(),
+                line,
+                column: 0,
+                column_name: String::new(),
+                value: String::new(),
+                reason: format!(
+                    "the row has {} fields, the header has {}",
+                    rec.len(),
+                    layout.width
+                ),
+                raw: rejoin(&rec),
+            })
+        } else {
+            match layout.convert(&rec, line) {
+                Ok(c) => {
+                    tally.item(&c.item, c.unknown_kind);
+                    Event::Item(c.item)
+                }
+                Err(f) => {
+                    let column = u32::try_from(f.col + 1).unwrap_or(u32::MAX);
+                    let column_name = header.get(f.col).cloned().unwrap_or_default();
+                    tally.fault(f.kind, &column_name, line, column);
+                    Event::Bad(Quarantined {
+                        file: file.clone(),
+                        line,
+                        column,
+                        column_name,
+                        value: String::from_utf8_lossy(rec.get(f.col).unwrap_or_default())
+                            .into_owned(),
+                        reason: f.reason,
+                        raw: rejoin(&rec),
+                    })
+                }
+            }
+        };
+        if matches!(event, Event::Bad(_)) {
+            quarantined += 1;
+        }
+        if !sink(event) {
+            return Err(stopped());
+        }
+        if rows % PROGRESS_EVERY == 0 {
+            progress(stream.disk_bytes.get());
+        }
+    }
+    drop(rdr);
+    progress(stream.disk_bytes.get());
+    for issue in tally.issues() {
+        if !sink(Event::Issue(issue)) {
+            return Err(stopped());
+        }
+    }
+    Ok(ReadSummary {
+        format,
+        rows,
+        quarantined,
+        content_hash: hashing.hex(),
+    })
+}

@@ -1,0 +1,291 @@
+//! One CSV record -> one canonical line item, or the reason it cannot be taken.
+use billops_domain::{ChargeCategory, IssueKind, LineItem, Period, UNTAGGED};
+use chrono::NaiveDate;
+use csv::ByteRecord;
+use rust_decimal::Decimal;
+
+use crate::layout::Layout;
+use crate::tags::{TagColumns, from_map, parse_map};
+use crate::value::{decimal, instant, present};
+
+/// Why a row is quarantined: the issue kind, the offending column (0-based) and a reason.
+#[derive(Debug)]
+pub(crate) struct Fault {
+    pub kind: IssueKind,
+    pub col: usize,
+    pub reason: String,
+}
+
+fn bad(col: usize, reason: impl Into<String>) -> Fault {
+    Fault {
+        kind: IssueKind::BadValue,
+        col,
+        reason: reason.into(),
+    }
+}
+
+/// A converted row, plus the charge type text when it was not recognised (imported as adjustment).
+pub(crate) struct Converted<'r> {
+    pub item: LineItem,
+    pub unknown_kind: Option<&'r str>,
+}
+
+/// How a CUR line item type sets the effective cost.
+#[derive(Clone, Copy)]
+enum Eff {
+    Billed,
+    SavingsPlan,
+    Reservation,
+    Zero,
+}
+
+const CUR_TYPES: [(&str, ChargeCategory, Eff); 19] = [
+    ("Usage", ChargeCategory::Usage, Eff::Billed),
+    ("DiscountedUsage", ChargeCategory::Usage, Eff::Reservation),
+    (
+        "SavingsPlanCoveredUsage",
+        ChargeCategory::Usage,
+        Eff::SavingsPlan,
+    ),
+    ("SavingsPlanNegation", ChargeCategory::Usage, Eff::Zero),
+    (
+        "SavingsPlanUpfrontFee",
+        ChargeCategory::Purchase,
+        Eff::Billed,
+    ),
+    (
+        "SavingsPlanRecurringFee",
+        ChargeCategory::Purchase,
+        Eff::Billed,
+    ),
+    ("RIFee", ChargeCategory::Purchase, Eff::Billed),
+    ("Fee", ChargeCategory::Purchase, Eff::Billed),
+    ("Tax", ChargeCategory::Tax, Eff::Billed),
+    ("Credit", ChargeCategory::Credit, Eff::Billed),
+    ("Refund", ChargeCategory::Refund, Eff::Billed),
+    ("EdpDiscount", ChargeCategory::Adjustment, Eff::Billed),
+    ("BundledDiscount", ChargeCategory::Adjustment, Eff::Billed),
+    (
+        "PrivateRateDiscount",
+        ChargeCategory::Adjustment,
+        Eff::Billed,
+    ),
+    ("SppDiscount", ChargeCategory::Adjustment, Eff::Billed),
+    ("Discount", ChargeCategory::Adjustment, Eff::Billed),
+    // Spelled with separators by some tools.
+    (
+        "Savings_Plan_Covered_Usage",
+        ChargeCategory::Usage,
+        Eff::SavingsPlan,
+    ),
+    ("Savings_Plan_Negation", ChargeCategory::Usage, Eff::Zero),
+    ("Discounted_Usage", ChargeCategory::Usage, Eff::Reservation),
+];
+
+fn cur_type(t: &str) -> Option<(ChargeCategory, Eff)> {
+    CUR_TYPES
+        .iter()
+        .find(|(name, _, _)| name.eq_ignore_ascii_case(t))
+        .map(|&(_, c, e)| (c, e))
+}
+
+const FOCUS_CATEGORIES: [(&str, ChargeCategory); 5] = [
+    ("Usage", ChargeCategory::Usage),
+    ("Purchase", ChargeCategory::Purchase),
+    ("Tax", ChargeCategory::Tax),
+    ("Credit", ChargeCategory::Credit),
+    ("Adjustment", ChargeCategory::Adjustment),
+];
+
+struct Rec<'r>(&'r ByteRecord);
+
+impl<'r> Rec<'r> {
+    fn field(&self, i: usize) -> Result<&'r str, Fault> {
+        let bytes = self.0.get(i).unwrap_or_default();
+        std::str::from_utf8(bytes).map_err(|_| bad(i, "not valid UTF-8 text"))
+    }
+    /// First column of `cols` with a non-null value.
+    fn first(&self, cols: &[usize]) -> Result<Option<(usize, &'r str)>, Fault> {
+        for &c in cols {
+            if let Some(v) = present(self.field(c)?) {
+                return Ok(Some((c, v)));
+            }
+        }
+        Ok(None)
+    }
+    fn text(&self, cols: &[usize]) -> Result<String, Fault> {
+        Ok(self
+            .first(cols)?
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default())
+    }
+    fn required(&self, cols: &[usize], what: &str) -> Result<(usize, &'r str), Fault> {
+        self.first(cols)?.ok_or_else(|| Fault {
+            kind: IssueKind::MissingValue,
+            col: cols.last().copied().unwrap_or(0),
+            reason: format!("{what} is missing"),
+        })
+    }
+    fn number(&self, cols: &[usize]) -> Result<Option<Decimal>, Fault> {
+        match self.first(cols)? {
+            Some((c, v)) => decimal(v).map(Some).map_err(|r| bad(c, r)),
+            None => Ok(None),
+        }
+    }
+    fn date(&self, col: usize, v: &str, what: &str) -> Result<NaiveDate, Fault> {
+        instant(v)
+            .map(|t| t.date())
+            .ok_or_else(|| bad(col, format!("{what} is not a date or timestamp")))
+    }
+}
+
+impl Layout {
+    /// Convert one record of the right width; `line` is where it starts in the file.
+    pub(crate) fn convert<'r>(
+        &self,
+        record: &'r ByteRecord,
+        line: u64,
+    ) -> Result<Converted<'r>, Fault> {
+        let r = Rec(record);
+        let payer = r.required(&self.payer, "payer account")?.1.to_string();
+        let account = r.required(&self.account, "usage account")?.1.to_string();
+        let (pc, pv) = r.required(&self.period_start, "billing period start")?;
+        let period = Period::of_date(r.date(pc, pv, "billing period start")?);
+        if let Some((ec, ev)) = r.first(&self.period_end)? {
+            r.date(ec, ev, "billing period end")?;
+        }
+        let (uc, uv) = r.required(&self.usage_start, "usage/charge period start")?;
+        let usage_date = r.date(uc, uv, "usage/charge period start")?;
+        let (bc, bv) = r.required(&self.billed, "billed cost")?;
+        let billed = decimal(bv).map_err(|e| bad(bc, e))?;
+
+        let kind_text = r.first(&self.kind)?.map(|(_, v)| v);
+        let (charge_category, eff, known) = if self.cur {
+            match kind_text.and_then(cur_type) {
+                Some((c, e)) => (c, e, true),
+                None => (ChargeCategory::Adjustment, Eff::Billed, false),
+            }
+        } else {
+            match kind_text.and_then(|t| {
+                FOCUS_CATEGORIES
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(t))
+            }) {
+                Some(&(_, ChargeCategory::Credit)) => {
+                    let refund = r
+                        .first(&self.subkind)?
+                        .is_some_and(|(_, s)| s.eq_ignore_ascii_case("refund"));
+                    (
+                        if refund {
+                            ChargeCategory::Refund
+                        } else {
+                            ChargeCategory::Credit
+                        },
+                        Eff::Billed,
+                        true,
+                    )
+                }
+                Some(&(_, c)) => (c, Eff::Billed, true),
+                None => (ChargeCategory::Adjustment, Eff::Billed, false),
+            }
+        };
+        let unknown_kind = if known {
+            None
+        } else {
+            Some(kind_text.unwrap_or(""))
+        };
+
+        let effective = if self.cur {
+            match eff {
+                Eff::Billed => billed,
+                Eff::Zero => Decimal::ZERO,
+                Eff::SavingsPlan => r.number(&self.sp_effective)?.unwrap_or(billed),
+                Eff::Reservation => r.number(&self.ri_effective)?.unwrap_or(billed),
+            }
+        } else {
+            r.number(&self.effective)?.unwrap_or(billed)
+        };
+        let list = r.number(&self.list)?.unwrap_or(billed);
+
+        let mut quantity = None;
+        let mut unit = String::new();
+        for (i, &(qc, uc)) in self.quantity.iter().enumerate() {
+            let q = r.number(&[qc])?;
+            if q.is_some() || i == 0 {
+                unit = match uc {
+                    Some(u) => r.text(&[u])?,
+                    None => String::new(),
+                };
+            }
+            if q.is_some() {
+                quantity = q;
+                break;
+            }
+        }
+
+        let region = match self.region_json {
+            Some(c) => match parse_map(r.field(c)?)
+                .map_err(|e| bad(c, format!("product attributes are {e}")))?
+            {
+                Some(m) => from_map(&m, &["region".to_string()]).unwrap_or_default(),
+                None => String::new(),
+            },
+            None => r.text(&self.region)?,
+        };
+        let (product, component) = self.tags(&r)?;
+
+        let item = LineItem {
+            period,
+            payer,
+            payer_name: r.text(&self.payer_name)?,
+            account,
+            account_name: r.text(&self.account_name)?,
+            usage_date,
+            service: r.text(&self.service)?,
+            product: product.unwrap_or_else(|| UNTAGGED.to_string()),
+            component: component.unwrap_or_else(|| UNTAGGED.to_string()),
+            charge_category,
+            region,
+            usage_type: r.text(&self.usage_type)?,
+            resource_id: r.text(&self.resource)?,
+            quantity,
+            unit,
+            billed,
+            effective,
+            list,
+            currency: r.text(&self.currency)?,
+            invoice_id: r.text(&self.invoice)?,
+            source_line: line,
+        };
+        Ok(Converted { item, unknown_kind })
+    }
+
+    fn tags(&self, r: &Rec<'_>) -> Result<(Option<String>, Option<String>), Fault> {
+        match &self.tags {
+            TagColumns::None => Ok((None, None)),
+            TagColumns::Columns { product, component } => {
+                let pick = |keys: &[Vec<usize>]| -> Result<Option<String>, Fault> {
+                    for cols in keys {
+                        if let Some((_, v)) = r.first(cols)? {
+                            return Ok(Some(v.to_string()));
+                        }
+                    }
+                    Ok(None)
+                };
+                Ok((pick(product)?, pick(component)?))
+            }
+            TagColumns::Json {
+                column,
+                product,
+                component,
+            } => {
+                let map = parse_map(r.field(*column)?)
+                    .map_err(|e| bad(*column, format!("tags are {e}")))?;
+                Ok(match map {
+                    Some(m) => (from_map(&m, product), from_map(&m, component)),
+                    None => (None, None),
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! Field-level parsing: null words, timestamps as exports write them, exact decimals.
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
+use rust_decimal::Decimal;
+
+/// Null as exports write it: empty, `NULL`, `null`, `None`, `N/A` (any case, surrounding blanks ignored).
+pub(crate) fn is_null(s: &str) -> bool {
+    let t = s.trim();
+    t.is_empty()
+        || t.eq_ignore_ascii_case("null")
+        || t.eq_ignore_ascii_case("none")
+        || t.eq_ignore_ascii_case("n/a")
+}
+
+/// The trimmed text, or `None` when it is a null word.
+pub(crate) fn present(s: &str) -> Option<&str> {
+    if is_null(s) { None } else { Some(s.trim()) }
+}
+
+/// Parse an exact decimal (plain or E-notation); the reason on failure.
+pub(crate) fn decimal(s: &str) -> Result<Decimal, String> {
+    billops_domain::parse_decimal(s).map_err(|e| format!("not a number: {e}"))
+}
+
+fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
+    let part = b.get(at..at + n)?;
+    let mut v: u32 = 0;
+    for &c in part {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u32::from(c - b'0');
+    }
+    Some(v)
+}
+
+/// Parse a timestamp into UTC. Accepted: `2024-09-01`, `2024-09-01T00:00:00Z`, `…00.000Z`,
+/// `2024-09-01 00:00:00` (no zone = UTC, never local), `…T00:00Z` / `… 00:00` (no seconds),
+/// offsets `+00:00`, `+0000`, `+00`, `-05:00`, and a trailing ` UTC`.
+pub(crate) fn instant(s: &str) -> Option<NaiveDateTime> {
+    let b = s.trim().as_bytes();
+    let year = digits(b, 0, 4)?;
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let month = digits(b, 5, 2)?;
+    let day = digits(b, 8, 2)?;
+    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    if b.len() == 10 {
+        return Some(date.and_time(NaiveTime::MIN));
+    }
+    if !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
+        return None;
+    }
+    let hour = digits(b, 11, 2)?;
+    if b.get(13) != Some(&b':') {
+        return None;
+    }
+    let minute = digits(b, 14, 2)?;
+    let mut i = 16;
+    let mut second = 0;
+    let mut nanos: u32 = 0;
+    if b.get(i) == Some(&b':') {
+        second = digits(b, i + 1, 2)?;
+        i += 3;
+        if matches!(b.get(i), Some(b'.' | b',')) {
+            i += 1;
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                if i - start < 9 {
+                    nanos = nanos * 10 + u32::from(b[i] - b'0');
+                }
+                i += 1;
+            }
+            if i == start {
+                return None;
+            }
+            for _ in (i - start)..9 {
+                nanos *= 10;
+            }
+        }
+    }
+    let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
+    let local = date.and_time(time);
+    let offset_minutes = zone(&b[i..])?;
+    local.checked_sub_signed(TimeDelta::minutes(i64::from(offset_minutes)))
+}
+
+/// Minutes east of UTC for a zone suffix; `None` when the suffix is not a zone.
+fn zone(rest: &[u8]) -> Option<i32> {
+    let rest = match rest.first() {
+        Some(b' ') => &rest[1..],
+        _ => rest,
+    };
+    match rest {
+        [] | [b'Z' | b'z'] => Some(0),
+        r if r.eq_ignore_ascii_case(b"UTC") || r.eq_ignore_ascii_case(b"GMT") => Some(0),
+        [sign @ (b'+' | b'-'), tail @ ..] => {
+            let h = digits(tail, 0, 2)?;
+            let m = match tail.len() {
+                2 => 0,
+                4 => digits(tail, 2, 2)?,
+                5 if tail[2] == b':' => digits(tail, 3, 2)?,
+                _ => return None,
+            };
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let total = i32::try_from(h * 60 + m).ok()?;
+            Some(if *sign == b'-' { -total } else { total })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> String {
+        instant(s)
+            .map(|d| d.format("%Y-%m-%d %H:%M:%S%.f").to_string())
+            .unwrap_or_else(|| "-".into())
+    }
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(at("2024-09-01T00:00:00Z"), "2024-09-01 00:00:00");
+        assert_eq!(at("2024-09-01T00:00:00.000Z"), "2024-09-01 00:00:00");
+        assert_eq!(at("2024-09-01 13:04:05"), "2024-09-01 13:04:05");
+        assert_eq!(at("2024-09-01T00:00Z"), "2024-09-01 00:00:00");
+        assert_eq!(at("2024-09-01 00:00"), "2024-09-01 00:00:00");
+        assert_eq!(at("2024-09-01T00:00:00+00:00"), "2024-09-01 00:00:00");
+        assert_eq!(at("2024-09-01T01:30:00+02:00"), "2024-08-31 23:30:00");
+        assert_eq!(at("2024-08-31T22:00:00-0300"), "2024-09-01 01:00:00");
+        assert_eq!(at("2024-09-01"), "2024-09-01 00:00:00");
+        assert_eq!(at(" 2024-09-30T23:59:59Z "), "2024-09-30 23:59:59");
+        assert_eq!(
+            at("2024-09-01T00:00:00.123456789123Z"),
+            "2024-09-01 00:00:00.123456789"
+        );
+        for bad in [
+            "",
+            "2024-9-01",
+            "2024-09-31",
+            "2024-09-01T",
+            "2024-09-01T25:00",
+            "2024-09-01T00:00:00+5",
+            "x",
+        ] {
+            assert_eq!(at(bad), "-", "{bad}");
+        }
+    }
+
+    #[test]
+    fn nulls() {
+        for n in ["", " ", "NULL", "null", "None", "N/A", "n/a", "NONE"] {
+            assert!(is_null(n), "{n}");
+        }
+        assert!(!is_null("0"));
+        assert_eq!(present(" a "), Some("a"));
+    }
+}
