@@ -8,6 +8,7 @@
 
 mod layout;
 mod read;
+mod records;
 mod row;
 mod source;
 mod tags;

@@ -1,10 +1,10 @@
 //! The streaming read loop: sniff, header, rows, then the file's issues.
-use std::io::{self, Cursor, Read};
+use std::io::{self, BufReader, Cursor, Read};
 
 use billops_domain::{IssueKind, Quarantined};
-use csv::{ByteRecord, ReaderBuilder};
 
 use crate::layout::{Layout, detect_normalised, normalise_header};
+use crate::records::{Record, Records};
 use crate::source::{Hashing, Stream, with_stream};
 use crate::tally::Tally;
 use crate::{Event, ReadSummary, RefuseError, Source, TagConfig};
@@ -37,13 +37,6 @@ fn read_error(src: &Source, compressed: bool, e: io::Error) -> RefuseError {
     }
 }
 
-fn csv_error(src: &Source, compressed: bool, e: csv::Error) -> RefuseError {
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => read_error(src, compressed, io),
-        other => not_csv(src, format!("{other:?}")),
-    }
-}
-
 /// Read the first `SNIFF` bytes and refuse binary content.
 fn sniff(src: &Source, compressed: bool, r: &mut dyn Read) -> Result<Vec<u8>, RefuseError> {
     let mut head = Vec::with_capacity(SNIFF);
@@ -69,23 +62,6 @@ fn sniff(src: &Source, compressed: bool, r: &mut dyn Read) -> Result<Vec<u8>, Re
         }
     }
     Ok(head)
-}
-
-fn is_blank(rec: &ByteRecord) -> bool {
-    rec.len() == 1
-        && rec
-            .get(0)
-            .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
-}
-
-fn rejoin(rec: &ByteRecord) -> String {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let _ = w.write_byte_record(rec);
-    let bytes = w.into_inner().unwrap_or_default();
-    let text = String::from_utf8_lossy(&bytes);
-    text.strip_suffix('\n').unwrap_or(&text).to_string()
 }
 
 /// Stream one source to the end; see the crate docs. `progress` receives the bytes read from disk so far.
@@ -119,19 +95,17 @@ fn read_stream(
     let compressed = stream.compressed;
     let mut hashing = Hashing::new(stream.reader);
     let head = sniff(src, compressed, &mut hashing)?;
-    let mut rdr = ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(256 * 1024)
-        .from_reader(Cursor::new(head).chain(&mut hashing));
-
-    let mut rec = ByteRecord::new();
+    let mut rdr = Records::new(BufReader::with_capacity(
+        256 * 1024,
+        Cursor::new(head).chain(&mut hashing),
+    ));
+    let mut rec = Record::default();
     let mut header: Vec<String> = Vec::new();
     while rdr
-        .read_byte_record(&mut rec)
-        .map_err(|e| csv_error(src, compressed, e))?
+        .read(&mut rec)
+        .map_err(|e| read_error(src, compressed, e))?
     {
-        if !is_blank(&rec) {
+        if !rec.is_blank() {
             header = rec
                 .iter()
                 .map(|f| String::from_utf8_lossy(f).into_owned())
@@ -172,14 +146,14 @@ fn read_stream(
 
     let (mut rows, mut quarantined) = (0u64, 0u64);
     while rdr
-        .read_byte_record(&mut rec)
-        .map_err(|e| csv_error(src, compressed, e))?
+        .read(&mut rec)
+        .map_err(|e| read_error(src, compressed, e))?
     {
-        if is_blank(&rec) {
+        if rec.is_blank() {
             continue;
         }
         rows += 1;
-        let line = rec.position().map_or(0, csv::Position::line);
+        let line = rec.line();
         let event = if rec.len() != layout.width {
             tally.fault(IssueKind::BadValue, "", line, 0);
             Event::Bad(Quarantined {
@@ -193,10 +167,10 @@ fn read_stream(
                     rec.len(),
                     layout.width
                 ),
-                raw: rejoin(&rec),
+                raw: rec.to_csv(),
             })
         } else {
-            match layout.convert(&rec, line) {
+            match layout.convert(&rec) {
                 Ok(c) => {
                     tally.item(&c.item, c.unknown_kind);
                     Event::Item(c.item)
@@ -213,7 +187,7 @@ fn read_stream(
                         value: String::from_utf8_lossy(rec.get(f.col).unwrap_or_default())
                             .into_owned(),
                         reason: f.reason,
-                        raw: rejoin(&rec),
+                        raw: rec.to_csv(),
                     })
                 }
             }

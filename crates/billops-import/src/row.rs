@@ -1,10 +1,10 @@
 //! One CSV record -> one canonical line item, or the reason it cannot be taken.
 use billops_domain::{ChargeCategory, IssueKind, LineItem, Period, UNTAGGED};
 use chrono::NaiveDate;
-use csv::ByteRecord;
 use rust_decimal::Decimal;
 
 use crate::layout::Layout;
+use crate::records::Record;
 use crate::tags::{TagColumns, from_map, parse_map};
 use crate::value::{decimal, instant, present};
 
@@ -97,7 +97,7 @@ const FOCUS_CATEGORIES: [(&str, ChargeCategory); 5] = [
     ("Adjustment", ChargeCategory::Adjustment),
 ];
 
-struct Rec<'r>(&'r ByteRecord);
+struct Rec<'r>(&'r Record);
 
 impl<'r> Rec<'r> {
     fn field(&self, i: usize) -> Result<&'r str, Fault> {
@@ -140,12 +140,8 @@ impl<'r> Rec<'r> {
 }
 
 impl Layout {
-    /// Convert one record of the right width; `line` is where it starts in the file.
-    pub(crate) fn convert<'r>(
-        &self,
-        record: &'r ByteRecord,
-        line: u64,
-    ) -> Result<Converted<'r>, Fault> {
+    /// Convert one record of the right width.
+    pub(crate) fn convert<'r>(&self, record: &'r Record) -> Result<Converted<'r>, Fault> {
         let r = Rec(record);
         let payer = r.required(&self.payer, "payer account")?.1.to_string();
         let account = r.required(&self.account, "usage account")?.1.to_string();
@@ -255,7 +251,7 @@ impl Layout {
             list,
             currency: r.text(&self.currency)?,
             invoice_id: r.text(&self.invoice)?,
-            source_line: line,
+            source_line: record.line(),
         };
         Ok(Converted { item, unknown_kind })
     }
