@@ -1,5 +1,5 @@
 //! One test per format: AWS CUR legacy, CUR 2.0, FOCUS (1.0 column names), plus detection.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 
 use billops_domain::{ChargeCategory, IssueKind, Severity, UNTAGGED};

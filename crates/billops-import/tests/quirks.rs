@@ -1,5 +1,5 @@
 //! One test per quirk real exports show (fixtures in fixtures/quirks/).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 
 use billops_domain::{ChargeCategory, IssueKind, UNTAGGED};
