@@ -14,3 +14,5 @@ pub use line_item::{ChargeCategory, CostBasis, Dim, LineItem, UNTAGGED};
 pub use money::{Amount, DecimalParseError, Money, SplitDecimal, parse_decimal};
 pub use party::{Role, User};
 pub use period::{DateRange, Period};
+pub mod terms;
+pub mod rating;

@@ -122,6 +122,12 @@ pub fn round_document(amount: Decimal, currency: &str, rule: RoundingRule) -> De
     amount.round_dp_with_strategy(minor_units(currency), rule.strategy())
 }
 
+/// Round one figure that must itself be stated in minor units (a claim amount, an allocation share, a
+/// payment), by the named rule. Invoice documents still round once, with [`round_document`].
+pub fn round_line(amount: Decimal, currency: &str, rule: RoundingRule) -> Decimal {
+    amount.round_dp_with_strategy(minor_units(currency), rule.strategy())
+}
+
 /// Round an amount for display only (never stored): half away from zero at `dp` places.
 pub fn round_for_display(amount: Decimal, dp: u32) -> Decimal {
     amount.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
