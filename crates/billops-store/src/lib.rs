@@ -3,7 +3,19 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::float_arithmetic)]
 
+mod accounts;
+mod audit;
+mod connect;
+mod costs;
+mod db;
+mod feed;
+mod import;
+mod parties;
+mod sql_store;
 mod types;
+
+pub use connect::mask_url;
+pub use sql_store::SqlStore;
 pub use types::*;
 
 use std::sync::Arc;
@@ -73,12 +85,17 @@ pub trait Store: Send + Sync {
     async fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>>;
 }
 
-/// Open the store named by `url` (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`) and apply migrations.
+/// Open the store named by `url` (`sqlite:PATH`, `sqlite://PATH`, `sqlite::memory:`, `postgres://…`,
+/// `postgresql://…`) and apply migrations. A SQLite file and its parent folder are created when missing.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
-    Err(StoreError::Invalid(format!("store not built yet: {url}")))
+    Ok(Arc::new(SqlStore::open(url).await?))
 }
 
 /// Migration versions and names per backend, for the lockstep test.
-pub fn migration_names(_backend: Backend) -> Vec<(i64, String)> {
-    Vec::new()
+pub fn migration_names(backend: Backend) -> Vec<(i64, String)> {
+    let migrator = match backend {
+        Backend::Sqlite => &connect::SQLITE_MIGRATIONS,
+        Backend::Postgres => &connect::PG_MIGRATIONS,
+    };
+    migrator.iter().map(|m| (m.version, m.description.to_string())).collect()
 }

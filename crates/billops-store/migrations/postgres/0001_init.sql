@@ -1,0 +1,228 @@
+-- billops schema, PostgreSQL. Kept in lockstep with migrations/sqlite (same versions, names, tables, columns).
+-- Conventions:
+-- * Money: NUMERIC (exact), summed with sum(). Quantities: NUMERIC.
+-- * Timestamps: TIMESTAMPTZ written by the app (the caller's clock); no DEFAULT CURRENT_TIMESTAMP.
+-- * Dates: DATE; periods: 'YYYY-MM' TEXT; effective dating is half-open [valid_from, valid_to).
+-- * line_items / cost_rollups hold dictionary ids (table dict) for repeated text, and customer_id 0 for
+--   cost with no customer on that day.
+
+CREATE TABLE users (
+    name        TEXT PRIMARY KEY,
+    role        TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'manager')),
+    updated_by  TEXT NOT NULL,
+    updated_at  TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE customers (
+    id           BIGSERIAL PRIMARY KEY,
+    code         TEXT NOT NULL UNIQUE,
+    name         TEXT NOT NULL,
+    currency     TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    account_code TEXT,
+    created_by   TEXT NOT NULL,
+    created_at   TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE payer_accounts (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    first_seen  TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE linked_accounts (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    payer       TEXT NOT NULL REFERENCES payer_accounts (id),
+    first_seen  TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX linked_accounts_payer ON linked_accounts (payer);
+
+CREATE TABLE account_assignments (
+    id           BIGSERIAL PRIMARY KEY,
+    account      TEXT NOT NULL REFERENCES linked_accounts (id),
+    customer_id  BIGINT NOT NULL REFERENCES customers (id),
+    valid_from   DATE NOT NULL,
+    valid_to     DATE,
+    created_by   TEXT NOT NULL,
+    created_at   TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX account_assignments_account ON account_assignments (account, valid_from);
+CREATE INDEX account_assignments_customer ON account_assignments (customer_id);
+
+CREATE TABLE link_proposals (
+    id           BIGSERIAL PRIMARY KEY,
+    account      TEXT NOT NULL,
+    payer        TEXT NOT NULL,
+    customer_id  BIGINT NOT NULL REFERENCES customers (id),
+    valid_from   DATE NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('proposed', 'approved', 'rejected')),
+    proposed_by  TEXT NOT NULL,
+    proposed_at  TIMESTAMPTZ NOT NULL,
+    decided_by   TEXT,
+    decided_at   TIMESTAMPTZ,
+    reason       TEXT
+);
+
+CREATE TABLE onboarding_items (
+    customer_id  BIGINT NOT NULL REFERENCES customers (id),
+    item         TEXT NOT NULL,
+    done         BOOLEAN NOT NULL,
+    done_by      TEXT,
+    done_at      TIMESTAMPTZ,
+    PRIMARY KEY (customer_id, item)
+);
+
+CREATE TABLE account_codes (
+    id          BIGSERIAL PRIMARY KEY,
+    scope       TEXT NOT NULL,
+    code        TEXT NOT NULL,
+    valid_from  DATE NOT NULL,
+    valid_to    DATE,
+    created_by  TEXT NOT NULL,
+    created_at  TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX account_codes_scope ON account_codes (scope, valid_from);
+
+-- Interned text of line items and rollups (services, products, accounts, resource ids, ...).
+CREATE TABLE dict (
+    id     BIGSERIAL PRIMARY KEY,
+    value  TEXT NOT NULL UNIQUE
+);
+
+CREATE TABLE import_batches (
+    id             BIGSERIAL PRIMARY KEY,
+    file_name      TEXT NOT NULL,
+    content_hash   TEXT UNIQUE,             -- NULL only inside the importing transaction
+    format         TEXT NOT NULL,
+    run_id         TEXT NOT NULL,
+    row_count      BIGINT NOT NULL,
+    rows_read      BIGINT NOT NULL,
+    quarantined    BIGINT NOT NULL,
+    first_item_id  BIGINT NOT NULL,        -- line_items ids of this batch lie in [first_item_id, last_item_id]
+    last_item_id   BIGINT NOT NULL,
+    imported_by    TEXT NOT NULL,
+    imported_at    TIMESTAMPTZ NOT NULL
+);
+
+-- One batch's part for one payer and period: the unit of replacement (estimated -> final).
+CREATE TABLE batch_scopes (
+    batch_id       BIGINT NOT NULL REFERENCES import_batches (id),
+    payer          TEXT NOT NULL,
+    period         TEXT NOT NULL,
+    row_count      BIGINT NOT NULL,
+    billed NUMERIC NOT NULL,
+    effective NUMERIC NOT NULL,
+    list NUMERIC NOT NULL,
+    status         TEXT NOT NULL CHECK (status IN ('estimated', 'final')),
+    first_day      DATE NOT NULL,
+    last_day       DATE NOT NULL,
+    replaced_by    BIGINT REFERENCES import_batches (id),
+    PRIMARY KEY (batch_id, payer, period)
+);
+CREATE INDEX batch_scopes_payer_period ON batch_scopes (payer, period);
+
+-- Narrow on purpose: dictionary ids for text. No secondary index: a batch's rows are found by id range
+-- (import_batches.first_item_id..last_item_id), which keeps the import an append.
+CREATE TABLE line_items (
+    id               BIGSERIAL PRIMARY KEY,
+    batch_id         BIGINT NOT NULL,
+    period           TEXT NOT NULL,
+    payer            BIGINT NOT NULL,
+    account          BIGINT NOT NULL,
+    customer_id      BIGINT NOT NULL,
+    usage_date       DATE NOT NULL,
+    service          BIGINT NOT NULL,
+    product          BIGINT NOT NULL,
+    component        BIGINT NOT NULL,
+    charge_category  BIGINT NOT NULL,
+    region           BIGINT NOT NULL,
+    usage_type       BIGINT NOT NULL,
+    resource         BIGINT NOT NULL,
+    unit             BIGINT NOT NULL,
+    currency         BIGINT NOT NULL,
+    invoice          BIGINT NOT NULL,
+    quantity         NUMERIC,
+    billed NUMERIC NOT NULL,
+    effective NUMERIC NOT NULL,
+    list NUMERIC NOT NULL,
+    source_line      BIGINT NOT NULL
+);
+
+-- Exact sums per batch, period and every reporting dimension but resource; keyed (PostgreSQL: indexed) for drill-down
+-- (period -> customer -> service -> product -> component).
+CREATE TABLE cost_rollups (
+    period           TEXT NOT NULL,
+    customer_id      BIGINT NOT NULL,
+    service          BIGINT NOT NULL,
+    product          BIGINT NOT NULL,
+    component        BIGINT NOT NULL,
+    account          BIGINT NOT NULL,
+    payer            BIGINT NOT NULL,
+    charge_category  BIGINT NOT NULL,
+    region           BIGINT NOT NULL,
+    batch_id         BIGINT NOT NULL,
+    row_count        BIGINT NOT NULL,
+    billed NUMERIC NOT NULL,
+    effective NUMERIC NOT NULL,
+    list NUMERIC NOT NULL,
+    PRIMARY KEY (period, customer_id, service, product, component, account, payer, charge_category, region, batch_id)
+);
+
+CREATE TABLE feed_issues (
+    id           BIGSERIAL PRIMARY KEY,
+    batch_id     BIGINT REFERENCES import_batches (id),
+    kind         TEXT NOT NULL,
+    severity     TEXT NOT NULL,
+    period       TEXT,
+    payer        TEXT,
+    account      TEXT,
+    file         TEXT,
+    line         BIGINT,
+    col          TEXT,
+    message      TEXT NOT NULL,
+    is_open      BOOLEAN NOT NULL,
+    created_at   TIMESTAMPTZ NOT NULL,
+    resolved_by  TEXT,
+    resolved_at  TIMESTAMPTZ,
+    note         TEXT
+);
+CREATE INDEX feed_issues_batch ON feed_issues (batch_id);
+CREATE INDEX feed_issues_open ON feed_issues (is_open, kind);
+
+CREATE TABLE quarantined_rows (
+    id           BIGSERIAL PRIMARY KEY,
+    batch_id     BIGINT NOT NULL REFERENCES import_batches (id),
+    file         TEXT NOT NULL,
+    line         BIGINT NOT NULL,
+    col          BIGINT NOT NULL,
+    column_name  TEXT NOT NULL,
+    value        TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    raw          TEXT NOT NULL
+);
+CREATE INDEX quarantined_rows_batch ON quarantined_rows (batch_id);
+
+-- Append-only.
+CREATE TABLE audit_log (
+    id           BIGSERIAL PRIMARY KEY,
+    at           TIMESTAMPTZ NOT NULL,
+    who          TEXT NOT NULL,
+    action       TEXT NOT NULL,
+    entity       TEXT NOT NULL,
+    entity_id    TEXT NOT NULL,
+    period       TEXT,
+    before_json  TEXT,
+    after_json   TEXT,
+    reason       TEXT
+);
+CREATE INDEX audit_log_who ON audit_log (who);
+CREATE INDEX audit_log_period ON audit_log (period);
+
+-- Month-end sign-off; enforcement comes with the close board.
+CREATE TABLE period_locks (
+    period     TEXT PRIMARY KEY,
+    locked_by  TEXT NOT NULL,
+    locked_at  TIMESTAMPTZ NOT NULL,
+    reason     TEXT
+);

@@ -1,0 +1,258 @@
+//! Payer and linked accounts, effective-dated assignment to customers, and the linking workflow.
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::audit::{self, Audit};
+use crate::db::{Db, Row, Tx, args, money_cols, money_sum};
+use crate::parties::{close_and_replace, customer_id, role_in};
+use crate::{
+    AccountFilter, Actor, Assignment, LinkProposal, LinkedAccount, NewLinkProposal, PayerAccount, Result,
+    StoreError,
+};
+
+pub(crate) async fn list_payers(db: &Db) -> Result<Vec<PayerAccount>> {
+    let rows = db
+        .all(
+            "SELECT p.id, p.name, (SELECT count(*) FROM linked_accounts l WHERE l.payer = p.id) \
+             FROM payer_accounts p ORDER BY p.id",
+            vec![],
+        )
+        .await?;
+    rows.iter().map(|r| Ok(PayerAccount { id: r.get(0)?, name: r.get(1)?, account_count: r.get(2)? })).collect()
+}
+
+pub(crate) async fn list_accounts(db: &Db, f: &AccountFilter) -> Result<Vec<LinkedAccount>> {
+    let mut sql = String::from(
+        "SELECT l.id, l.name, l.payer, c.code, l.first_seen FROM linked_accounts l \
+         LEFT JOIN account_assignments a ON a.account = l.id AND a.valid_to IS NULL \
+         LEFT JOIN customers c ON c.id = a.customer_id WHERE 1 = 1",
+    );
+    let mut a = Vec::new();
+    if f.unassigned_only {
+        sql.push_str(" AND a.id IS NULL");
+    }
+    if let Some(p) = &f.payer {
+        a.push(p.into());
+        sql.push_str(&format!(" AND l.payer = ${}", a.len()));
+    }
+    if let Some(c) = &f.customer {
+        a.push(c.into());
+        sql.push_str(&format!(" AND c.code = ${}", a.len()));
+    }
+    sql.push_str(" ORDER BY l.id");
+    let rows = db.all(&sql, a).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(LinkedAccount {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                payer: r.get(2)?,
+                customer: r.get(3)?,
+                first_seen: r.get(4)?,
+            })
+        })
+        .collect()
+}
+
+const ASSIGNMENT_SELECT: &str = "SELECT a.account, c.code, a.valid_from, a.valid_to FROM account_assignments a \
+     JOIN customers c ON c.id = a.customer_id WHERE a.account = $1 ORDER BY a.valid_from";
+
+fn assignment_row(r: &Row) -> Result<Assignment> {
+    Ok(Assignment { account: r.get(0)?, customer: r.get(1)?, from: r.get(2)?, to: r.get(3)? })
+}
+
+pub(crate) async fn assignments(db: &Db, account: &str) -> Result<Vec<Assignment>> {
+    db.all(ASSIGNMENT_SELECT, args![account]).await?.iter().map(assignment_row).collect()
+}
+
+pub(crate) async fn assign_account(db: &Db, account: &str, customer: &str, from: NaiveDate, by: &Actor) -> Result<()> {
+    let mut tx = db.begin().await?;
+    if tx.opt("SELECT id FROM linked_accounts WHERE id = $1", args![account]).await?.is_none() {
+        return Err(StoreError::NotFound(format!("linked account {account}")));
+    }
+    let cid = customer_id(&mut tx, customer).await?;
+    assign_in(&mut tx, account, cid, from, by, None).await?;
+    tx.commit().await
+}
+
+#[derive(Serialize)]
+struct AssignState<'a> {
+    customer: &'a str,
+    from: NaiveDate,
+}
+
+/// Assign inside a transaction: close/replace assignments, move the account's line items on and after
+/// `from` to the customer, rebuild the affected rollups, resolve its open "unassigned" issues, audit.
+async fn assign_in(
+    tx: &mut Tx,
+    account: &str,
+    cid: i64,
+    from: NaiveDate,
+    by: &Actor,
+    reason: Option<&str>,
+) -> Result<()> {
+    let before: Vec<Assignment> = tx.all(ASSIGNMENT_SELECT, args![account]).await?.iter().map(assignment_row).collect::<Result<_>>()?;
+    close_and_replace(tx, "account_assignments", "account", account, from).await?;
+    tx.exec(
+        "INSERT INTO account_assignments (account, customer_id, valid_from, valid_to, created_by, created_at) \
+         VALUES ($1, $2, $3, NULL, $4, $5)",
+        args![account, cid, from, by.name.as_str(), by.at],
+    )
+    .await?;
+    let code: String = tx.one("SELECT code FROM customers WHERE id = $1", args![cid]).await?.get(0)?;
+    relocate(tx, account, cid, from).await?;
+    let note = format!("assigned to {code} from {from}");
+    tx.exec(
+        "UPDATE feed_issues SET is_open = FALSE, resolved_by = $1, resolved_at = $2, note = $3 \
+         WHERE kind = 'unassigned_account' AND account = $4 AND is_open",
+        args![by.name.as_str(), by.at, note, account],
+    )
+    .await?;
+    let mut a = Audit::new("account.assign", "linked_account", account)
+        .before(&before)
+        .after(&AssignState { customer: &code, from });
+    if let Some(r) = reason {
+        a = a.reason(r);
+    }
+    audit::write(tx, by, a).await
+}
+
+/// Move the account's line items with `usage_date >= from` to customer `cid` and rebuild the rollups of
+/// every (batch, period) that holds them. Batches are found through their scopes (last day of data) and
+/// rollups, and their line items by id range: no index on line_items is needed.
+async fn relocate(tx: &mut Tx, account: &str, cid: i64, from: NaiveDate) -> Result<()> {
+    let Some(acc) = tx.opt("SELECT id FROM dict WHERE value = $1", args![account]).await? else {
+        return Ok(()); // never imported: no cost to move
+    };
+    let acc: i64 = acc.get(0)?;
+    let rows = tx
+        .all(
+            "SELECT DISTINCT s.batch_id, s.period, b.first_item_id, b.last_item_id \
+             FROM batch_scopes s JOIN import_batches b ON b.id = s.batch_id \
+             WHERE s.replaced_by IS NULL AND s.last_day >= $1 AND EXISTS (SELECT 1 FROM cost_rollups r \
+               WHERE r.period = s.period AND r.batch_id = s.batch_id AND r.account = $2)",
+            args![from, acc],
+        )
+        .await?;
+    let b = tx.backend();
+    let money = [money_cols(b, "billed"), money_cols(b, "effective"), money_cols(b, "list")].join(", ");
+    let sums = [money_sum(b, "", "billed"), money_sum(b, "", "effective"), money_sum(b, "", "list")].join(", ");
+    let keys = "period, customer_id, service, product, component, account, payer, charge_category, region, batch_id";
+    let rebuild = format!(
+        "INSERT INTO cost_rollups ({keys}, row_count, {money}) SELECT {keys}, count(*), {sums} FROM line_items \
+         WHERE id BETWEEN $1 AND $2 AND batch_id = $3 AND period = $4 AND account = $5 GROUP BY {keys}"
+    );
+    for r in &rows {
+        let (batch, period, lo, hi): (i64, String, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        tx.exec(
+            "UPDATE line_items SET customer_id = $1 WHERE id BETWEEN $2 AND $3 AND batch_id = $4 AND period = $5 \
+             AND account = $6 AND usage_date >= $7",
+            args![cid, lo, hi, batch, period.as_str(), acc, from],
+        )
+        .await?;
+        tx.exec(
+            "DELETE FROM cost_rollups WHERE period = $1 AND batch_id = $2 AND account = $3",
+            args![period.as_str(), batch, acc],
+        )
+        .await?;
+        tx.exec(&rebuild, args![lo, hi, batch, period.as_str(), acc]).await?;
+    }
+    Ok(())
+}
+
+const PROPOSAL_SELECT: &str = "SELECT p.id, p.account, p.payer, c.code, p.valid_from, p.status, p.proposed_by, \
+     p.proposed_at, p.decided_by, p.decided_at, p.reason FROM link_proposals p JOIN customers c ON c.id = p.customer_id";
+
+fn proposal_row(r: &Row) -> Result<LinkProposal> {
+    Ok(LinkProposal {
+        id: r.get(0)?,
+        account: r.get(1)?,
+        payer: r.get(2)?,
+        customer: r.get(3)?,
+        from: r.get(4)?,
+        status: r.get(5)?,
+        proposed_by: r.get(6)?,
+        proposed_at: r.get(7)?,
+        decided_by: r.get(8)?,
+        decided_at: r.get(9)?,
+        reason: r.get(10)?,
+    })
+}
+
+pub(crate) async fn propose_link(db: &Db, p: &NewLinkProposal, by: &Actor) -> Result<LinkProposal> {
+    let (account, payer) = (p.account.trim(), p.payer.trim());
+    if account.is_empty() || payer.is_empty() {
+        return Err(StoreError::Invalid("a link proposal needs an account and a payer".into()));
+    }
+    let mut tx = db.begin().await?;
+    let cid = customer_id(&mut tx, &p.customer).await?;
+    let id: i64 = tx
+        .one(
+            "INSERT INTO link_proposals (account, payer, customer_id, valid_from, status, proposed_by, proposed_at) \
+             VALUES ($1, $2, $3, $4, 'proposed', $5, $6) RETURNING id",
+            args![account, payer, cid, p.from, by.name.as_str(), by.at],
+        )
+        .await?
+        .get(0)?;
+    let sql = format!("{PROPOSAL_SELECT} WHERE p.id = $1");
+    let created = proposal_row(&tx.one(&sql, args![id]).await?)?;
+    audit::write(&mut tx, by, Audit::new("link.propose", "link_proposal", &id.to_string()).after(&created)).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+pub(crate) async fn list_link_proposals(db: &Db, open_only: bool) -> Result<Vec<LinkProposal>> {
+    let sql = if open_only {
+        format!("{PROPOSAL_SELECT} WHERE p.status = 'proposed' ORDER BY p.id")
+    } else {
+        format!("{PROPOSAL_SELECT} ORDER BY p.id")
+    };
+    db.all(&sql, vec![]).await?.iter().map(proposal_row).collect()
+}
+
+pub(crate) async fn decide_link(db: &Db, id: i64, approve: bool, reason: &str, by: &Actor) -> Result<LinkProposal> {
+    let mut tx = db.begin().await?;
+    let sql = format!("{PROPOSAL_SELECT} WHERE p.id = $1");
+    let Some(row) = tx.opt(&sql, args![id]).await? else {
+        return Err(StoreError::NotFound(format!("link proposal {id}")));
+    };
+    let p = proposal_row(&row)?;
+    if p.status != "proposed" {
+        return Err(StoreError::Conflict(format!("link proposal {id} was already {}", p.status)));
+    }
+    if !role_in(&mut tx, &by.name).await?.can_approve() {
+        return Err(StoreError::Forbidden(format!("{} is not a manager: only a manager decides account links", by.name)));
+    }
+    if by.name == p.proposed_by {
+        return Err(StoreError::Forbidden(format!("{} proposed link {id} and cannot also decide it", by.name)));
+    }
+    if approve {
+        tx.exec(
+            "INSERT INTO payer_accounts (id, name, first_seen) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING",
+            args![p.payer.as_str(), by.at],
+        )
+        .await?;
+        tx.exec(
+            "INSERT INTO linked_accounts (id, name, payer, first_seen) VALUES ($1, $1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET payer = excluded.payer",
+            args![p.account.as_str(), p.payer.as_str(), by.at],
+        )
+        .await?;
+        let cid = customer_id(&mut tx, &p.customer).await?;
+        let why = format!("link proposal {id}");
+        assign_in(&mut tx, &p.account, cid, p.from, by, Some(&why)).await?;
+    }
+    let status = if approve { "approved" } else { "rejected" };
+    tx.exec(
+        "UPDATE link_proposals SET status = $1, decided_by = $2, decided_at = $3, reason = $4 WHERE id = $5",
+        args![status, by.name.as_str(), by.at, reason, id],
+    )
+    .await?;
+    let decided = proposal_row(&tx.one(&sql, args![id]).await?)?;
+    let action = if approve { "link.approve" } else { "link.reject" };
+    let entity_id = id.to_string();
+    let a = Audit::new(action, "link_proposal", &entity_id).before(&p).after(&decided).reason(reason);
+    audit::write(&mut tx, by, a).await?;
+    tx.commit().await?;
+    Ok(decided)
+}

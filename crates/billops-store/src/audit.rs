@@ -1,0 +1,106 @@
+//! The append-only audit log: every write records who, when, what, before/after and why, in the writing
+//! transaction.
+use billops_domain::Period;
+use serde::Serialize;
+
+use crate::db::{Db, Row, Tx, args};
+use crate::{Actor, AuditEntry, AuditFilter, Result};
+
+/// One audit record to write.
+pub(crate) struct Audit<'a> {
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub period: Option<Period>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub reason: Option<&'a str>,
+}
+
+impl<'a> Audit<'a> {
+    pub(crate) fn new(action: &'a str, entity: &'a str, entity_id: &'a str) -> Self {
+        Audit { action, entity, entity_id, period: None, before: None, after: None, reason: None }
+    }
+    pub(crate) fn before(mut self, v: &impl Serialize) -> Self {
+        self.before = serde_json::to_string(v).ok();
+        self
+    }
+    pub(crate) fn after(mut self, v: &impl Serialize) -> Self {
+        self.after = serde_json::to_string(v).ok();
+        self
+    }
+    pub(crate) fn reason(mut self, r: &'a str) -> Self {
+        self.reason = Some(r);
+        self
+    }
+    pub(crate) fn period(mut self, p: Period) -> Self {
+        self.period = Some(p);
+        self
+    }
+}
+
+pub(crate) async fn write(tx: &mut Tx, by: &Actor, a: Audit<'_>) -> Result<()> {
+    tx.exec(
+        "INSERT INTO audit_log (at, who, action, entity, entity_id, period, before_json, after_json, reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        args![
+            by.at,
+            by.name.as_str(),
+            a.action,
+            a.entity,
+            a.entity_id,
+            a.period.map(|p| p.to_string()),
+            a.before,
+            a.after,
+            a.reason
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn list(db: &Db, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
+    let mut sql = String::from(
+        "SELECT id, at, who, action, entity, entity_id, period, before_json, after_json, reason FROM audit_log WHERE 1 = 1",
+    );
+    let mut a = Vec::new();
+    if let Some(who) = &f.who {
+        a.push(who.into());
+        sql.push_str(&format!(" AND who = ${}", a.len()));
+    }
+    if let Some(action) = &f.action {
+        // A substring match that treats % and _ literally on both backends.
+        a.push(action.into());
+        sql.push_str(&format!(" AND strpos_compat(action, ${}) > 0", a.len()));
+    }
+    if let Some(p) = f.period {
+        a.push(p.to_string().into());
+        sql.push_str(&format!(" AND period = ${}", a.len()));
+    }
+    sql.push_str(" ORDER BY id DESC");
+    if let Some(limit) = f.limit {
+        a.push(limit.max(0).into());
+        sql.push_str(&format!(" LIMIT ${}", a.len()));
+    }
+    let sql = match db.backend() {
+        crate::Backend::Sqlite => sql.replace("strpos_compat(", "instr("),
+        crate::Backend::Postgres => sql.replace("strpos_compat(", "strpos("),
+    };
+    db.all(&sql, a).await?.iter().map(entry).collect()
+}
+
+fn entry(r: &Row) -> Result<AuditEntry> {
+    let period: Option<String> = r.get(6)?;
+    Ok(AuditEntry {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        who: r.get(2)?,
+        action: r.get(3)?,
+        entity: r.get(4)?,
+        entity_id: r.get(5)?,
+        period: period.and_then(|p| p.parse().ok()),
+        before: r.get(7)?,
+        after: r.get(8)?,
+        reason: r.get(9)?,
+    })
+}

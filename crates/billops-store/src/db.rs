@@ -1,0 +1,342 @@
+//! A thin backend-neutral layer over sqlx: one code path for the store's logic, two backends underneath.
+//!
+//! Most of the store's SQL is the same text on SQLite and PostgreSQL (`$1` placeholders work on both), so
+//! the logic is written once against [`Db`] / [`Tx`] / [`Row`] with typed [`Arg`]s, and only what truly
+//! differs (bulk loading, money columns) branches on the backend. This is not `sqlx::Any`: values keep
+//! their real types (dates, timestamps, decimals) and each backend binds them natively.
+//!
+//! Money in SQL (documented decision):
+//! - PostgreSQL: one `NUMERIC` column per amount, summed with `sum()`; bound as `rust_decimal::Decimal`.
+//! - SQLite: four `INTEGER` columns per amount (`x_int, x_e9, x_e18, x_e28`, see
+//!   [`billops_domain::SplitDecimal`]), so `sum()` stays exact integer arithmetic (SQLite raises on
+//!   overflow rather than going to floating point); reassembled with `SplitDecimal::to_decimal`.
+use billops_domain::SplitDecimal;
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::query::Query;
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::{AssertSqlSafe, Decode, Postgres, Row as _, Sqlite, Transaction, Type};
+
+use crate::{Backend, Result, StoreError};
+
+/// A typed bind value. Every variant carries an `Option` so a NULL keeps its SQL type (PostgreSQL
+/// needs it).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Arg {
+    Int(Option<i64>),
+    Text(Option<String>),
+    Bool(bool),
+    Date(Option<NaiveDate>),
+    Ts(Option<DateTime<Utc>>),
+    /// PostgreSQL only (SQLite amounts are bound as their four integer parts, see [`money_args`]).
+    Dec(Option<Decimal>),
+}
+
+impl From<i64> for Arg {
+    fn from(v: i64) -> Self {
+        Arg::Int(Some(v))
+    }
+}
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Self {
+        Arg::Int(v)
+    }
+}
+impl From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Arg::Text(Some(v.to_string()))
+    }
+}
+impl From<String> for Arg {
+    fn from(v: String) -> Self {
+        Arg::Text(Some(v))
+    }
+}
+impl From<&String> for Arg {
+    fn from(v: &String) -> Self {
+        Arg::Text(Some(v.clone()))
+    }
+}
+impl From<Option<String>> for Arg {
+    fn from(v: Option<String>) -> Self {
+        Arg::Text(v)
+    }
+}
+impl From<Option<&str>> for Arg {
+    fn from(v: Option<&str>) -> Self {
+        Arg::Text(v.map(str::to_string))
+    }
+}
+impl From<bool> for Arg {
+    fn from(v: bool) -> Self {
+        Arg::Bool(v)
+    }
+}
+impl From<NaiveDate> for Arg {
+    fn from(v: NaiveDate) -> Self {
+        Arg::Date(Some(v))
+    }
+}
+impl From<Option<NaiveDate>> for Arg {
+    fn from(v: Option<NaiveDate>) -> Self {
+        Arg::Date(v)
+    }
+}
+impl From<DateTime<Utc>> for Arg {
+    fn from(v: DateTime<Utc>) -> Self {
+        Arg::Ts(Some(v))
+    }
+}
+impl From<Option<DateTime<Utc>>> for Arg {
+    fn from(v: Option<DateTime<Utc>>) -> Self {
+        Arg::Ts(v)
+    }
+}
+
+/// Build an argument list: `args![a, b, c]`.
+macro_rules! args {
+    ($($e:expr),* $(,)?) => { vec![$($crate::db::Arg::from($e)),*] };
+}
+pub(crate) use args;
+
+fn bind_sqlite(
+    mut q: Query<'static, Sqlite, SqliteArguments>,
+    args: Vec<Arg>,
+) -> Result<Query<'static, Sqlite, SqliteArguments>> {
+    for a in args {
+        q = match a {
+            Arg::Int(v) => q.bind(v),
+            Arg::Text(v) => q.bind(v),
+            Arg::Bool(v) => q.bind(v),
+            Arg::Date(v) => q.bind(v),
+            Arg::Ts(v) => q.bind(v),
+            Arg::Dec(_) => return Err(StoreError::Invalid("decimal bound on SQLite (use money_args)".into())),
+        };
+    }
+    Ok(q)
+}
+
+fn bind_pg(mut q: Query<'static, Postgres, PgArguments>, args: Vec<Arg>) -> Query<'static, Postgres, PgArguments> {
+    for a in args {
+        q = match a {
+            Arg::Int(v) => q.bind(v),
+            Arg::Text(v) => q.bind(v),
+            Arg::Bool(v) => q.bind(v),
+            Arg::Date(v) => q.bind(v),
+            Arg::Ts(v) => q.bind(v),
+            Arg::Dec(v) => q.bind(v),
+        };
+    }
+    q
+}
+
+/// SQL text built by the store itself: fixed statements, or statements assembled from fixed column names and
+/// numbered placeholders, never from values.
+fn sql(text: &str) -> AssertSqlSafe<String> {
+    AssertSqlSafe(text.to_string())
+}
+
+/// A result row from either backend, read by column index with the Rust type the caller expects.
+pub(crate) enum Row {
+    Sqlite(SqliteRow),
+    Pg(PgRow),
+}
+
+impl Row {
+    pub(crate) fn get<T>(&self, i: usize) -> Result<T>
+    where
+        T: for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres>,
+    {
+        Ok(match self {
+            Row::Sqlite(r) => r.try_get(i)?,
+            Row::Pg(r) => r.try_get(i)?,
+        })
+    }
+
+    /// An amount starting at column `i` (4 integer columns on SQLite, one NUMERIC on PostgreSQL; NULL sums
+    /// read as zero). Returns the amount and the index of the next column.
+    pub(crate) fn money(&self, i: usize) -> Result<(Decimal, usize)> {
+        match self {
+            Row::Sqlite(r) => {
+                let part = |k: usize| -> Result<i64> { Ok(r.try_get::<Option<i64>, _>(i + k)?.unwrap_or(0)) };
+                let s = SplitDecimal { int: part(0)?, e9: part(1)?, e18: part(2)?, e28: part(3)? };
+                let d = s.to_decimal().ok_or_else(|| StoreError::Invalid("amount out of range".into()))?;
+                Ok((d, i + 4))
+            }
+            Row::Pg(r) => {
+                let d: Option<Decimal> = r.try_get(i)?;
+                Ok((d.unwrap_or(Decimal::ZERO).normalize(), i + 1))
+            }
+        }
+    }
+}
+
+/// The connection pool of either backend.
+#[derive(Clone)]
+pub(crate) enum Db {
+    Sqlite(sqlx::SqlitePool),
+    Pg(sqlx::PgPool),
+}
+
+impl Db {
+    pub(crate) fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// A write transaction (SQLite: `BEGIN IMMEDIATE`, so two writers queue instead of failing on upgrade).
+    pub(crate) async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Pg(p) => Tx::Pg(p.begin().await?),
+        })
+    }
+
+    pub(crate) async fn all(&self, q: &str, args: Vec<Arg>) -> Result<Vec<Row>> {
+        Ok(match self {
+            Db::Sqlite(p) => {
+                bind_sqlite(sqlx::query(sql(q)), args)?.fetch_all(p).await?.into_iter().map(Row::Sqlite).collect()
+            }
+            Db::Pg(p) => bind_pg(sqlx::query(sql(q)), args).fetch_all(p).await?.into_iter().map(Row::Pg).collect(),
+        })
+    }
+
+    pub(crate) async fn opt(&self, q: &str, args: Vec<Arg>) -> Result<Option<Row>> {
+        Ok(match self {
+            Db::Sqlite(p) => bind_sqlite(sqlx::query(sql(q)), args)?.fetch_optional(p).await?.map(Row::Sqlite),
+            Db::Pg(p) => bind_pg(sqlx::query(sql(q)), args).fetch_optional(p).await?.map(Row::Pg),
+        })
+    }
+}
+
+/// An open transaction of either backend. Dropped without [`Tx::commit`], it rolls back.
+pub(crate) enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Pg(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub(crate) fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    pub(crate) async fn exec(&mut self, q: &str, args: Vec<Arg>) -> Result<u64> {
+        Ok(match self {
+            Tx::Sqlite(t) => bind_sqlite(sqlx::query(sql(q)), args)?.execute(&mut **t).await?.rows_affected(),
+            Tx::Pg(t) => bind_pg(sqlx::query(sql(q)), args).execute(&mut **t).await?.rows_affected(),
+        })
+    }
+
+    pub(crate) async fn all(&mut self, q: &str, args: Vec<Arg>) -> Result<Vec<Row>> {
+        Ok(match self {
+            Tx::Sqlite(t) => bind_sqlite(sqlx::query(sql(q)), args)?
+                .fetch_all(&mut **t)
+                .await?
+                .into_iter()
+                .map(Row::Sqlite)
+                .collect(),
+            Tx::Pg(t) => {
+                bind_pg(sqlx::query(sql(q)), args).fetch_all(&mut **t).await?.into_iter().map(Row::Pg).collect()
+            }
+        })
+    }
+
+    pub(crate) async fn opt(&mut self, q: &str, args: Vec<Arg>) -> Result<Option<Row>> {
+        Ok(match self {
+            Tx::Sqlite(t) => bind_sqlite(sqlx::query(sql(q)), args)?.fetch_optional(&mut **t).await?.map(Row::Sqlite),
+            Tx::Pg(t) => bind_pg(sqlx::query(sql(q)), args).fetch_optional(&mut **t).await?.map(Row::Pg),
+        })
+    }
+
+    pub(crate) async fn one(&mut self, q: &str, args: Vec<Arg>) -> Result<Row> {
+        self.opt(q, args).await?.ok_or_else(|| StoreError::NotFound("row".into()))
+    }
+
+    pub(crate) async fn rollback(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await?,
+            Tx::Pg(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Pg(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// The columns of amount `name` (`billed` → `billed_int, billed_e9, billed_e18, billed_e28` on SQLite).
+pub(crate) fn money_cols(backend: Backend, name: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("{name}_int, {name}_e9, {name}_e18, {name}_e28"),
+        Backend::Postgres => name.to_string(),
+    }
+}
+
+/// `sum()` of amount `name`, prefixed by a table alias (`r.`) or not; read back with [`Row::money`].
+pub(crate) fn money_sum(backend: Backend, prefix: &str, name: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!(
+            "sum({prefix}{name}_int), sum({prefix}{name}_e9), sum({prefix}{name}_e18), sum({prefix}{name}_e28)"
+        ),
+        Backend::Postgres => format!("sum({prefix}{name})"),
+    }
+}
+
+/// How many bind values one amount takes.
+pub(crate) fn money_arity(backend: Backend) -> usize {
+    match backend {
+        Backend::Sqlite => 4,
+        Backend::Postgres => 1,
+    }
+}
+
+/// Bind values of one amount.
+pub(crate) fn money_args(backend: Backend, d: Decimal) -> Result<Vec<Arg>> {
+    match backend {
+        Backend::Sqlite => {
+            let s = split(d)?;
+            Ok(vec![s.int.into(), s.e9.into(), s.e18.into(), s.e28.into()])
+        }
+        Backend::Postgres => Ok(vec![Arg::Dec(Some(d))]),
+    }
+}
+
+pub(crate) fn split(d: Decimal) -> Result<SplitDecimal> {
+    SplitDecimal::from_decimal(d).ok_or_else(|| StoreError::Invalid(format!("amount {d} out of range")))
+}
+
+/// `$start, $start+1, …` (`n` placeholders), comma separated.
+pub(crate) fn placeholders(start: usize, n: usize) -> String {
+    let mut s = String::with_capacity(n * 5);
+    for k in 0..n {
+        if k > 0 {
+            s.push_str(", ");
+        }
+        s.push('$');
+        s.push_str(&(start + k).to_string());
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered() {
+        assert_eq!(placeholders(3, 3), "$3, $4, $5");
+        assert_eq!(money_cols(Backend::Sqlite, "billed"), "billed_int, billed_e9, billed_e18, billed_e28");
+        assert_eq!(money_sum(Backend::Postgres, "r.", "list"), "sum(r.list)");
+    }
+}

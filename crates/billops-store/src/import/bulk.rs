@@ -1,0 +1,209 @@
+//! Bulk writing of line items and rollups: multi-row INSERTs with persistent prepared statements on SQLite,
+//! `COPY … FROM STDIN` (text format) on PostgreSQL. Only numbers, dates and periods are written here, so
+//! the COPY text needs no escaping.
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::sync::Arc;
+
+use billops_domain::Period;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Arguments as _, AssertSqlSafe, Encode, Sqlite, Type};
+
+use super::state::{ItemRow, RollKey, Sums, TEXT_FIELDS};
+use crate::db::{Tx, split};
+use crate::{Result, StoreError};
+
+/// Rows per SQLite INSERT statement (line items: 30 values a row, under SQLite's 32,766 binds).
+const ITEM_ROWS_PER_STMT: usize = 500;
+const ROLLUP_ROWS_PER_STMT: usize = 1000;
+
+const ITEM_COLS_SQLITE: &str = "batch_id, period, payer, account, customer_id, usage_date, service, product, \
+    component, charge_category, region, usage_type, resource, unit, currency, invoice, quantity, \
+    billed_int, billed_e9, billed_e18, billed_e28, effective_int, effective_e9, effective_e18, effective_e28, \
+    list_int, list_e9, list_e18, list_e28, source_line";
+const ITEM_COLS_PG: &str = "batch_id, period, payer, account, customer_id, usage_date, service, product, \
+    component, charge_category, region, usage_type, resource, unit, currency, invoice, quantity, \
+    billed, effective, list, source_line";
+const ROLLUP_COLS_SQLITE: &str = "period, customer_id, service, product, component, account, payer, \
+    charge_category, region, batch_id, row_count, billed_int, billed_e9, billed_e18, billed_e28, \
+    effective_int, effective_e9, effective_e18, effective_e28, list_int, list_e9, list_e18, list_e28";
+const ROLLUP_COLS_PG: &str = "period, customer_id, service, product, component, account, payer, \
+    charge_category, region, batch_id, row_count, billed, effective, list";
+
+/// Caches of one import: statement texts and the text form of periods and dates (bound without copying).
+#[derive(Default)]
+pub(crate) struct Bulk {
+    statements: HashMap<(&'static str, usize), Arc<str>>,
+    periods: HashMap<Period, Arc<str>>,
+    dates: HashMap<NaiveDate, Arc<str>>,
+}
+
+fn values_sql(table: &str, cols: &str, per_row: usize, rows: usize) -> String {
+    let row = format!("({})", vec!["?"; per_row].join(","));
+    let mut s = String::with_capacity(rows * (row.len() + 1) + 200);
+    s.push_str("INSERT INTO ");
+    s.push_str(table);
+    s.push_str(" (");
+    s.push_str(cols);
+    s.push_str(") VALUES ");
+    for k in 0..rows {
+        if k > 0 {
+            s.push(',');
+        }
+        s.push_str(&row);
+    }
+    s
+}
+
+fn add<'q, T: Encode<'q, Sqlite> + Type<Sqlite> + 'q>(a: &mut SqliteArguments, v: T) -> Result<()> {
+    a.add(v).map_err(|e| StoreError::Db(sqlx::Error::Encode(e)))
+}
+
+fn add_money(a: &mut SqliteArguments, d: Decimal) -> Result<()> {
+    let s = split(d)?;
+    add(a, s.int)?;
+    add(a, s.e9)?;
+    add(a, s.e18)?;
+    add(a, s.e28)
+}
+
+impl Bulk {
+    fn statement(&mut self, table: &'static str, cols: &'static str, per_row: usize, rows: usize) -> Arc<str> {
+        self.statements.entry((table, rows)).or_insert_with(|| values_sql(table, cols, per_row, rows).into()).clone()
+    }
+    fn period(&mut self, p: Period) -> Arc<str> {
+        self.periods.entry(p).or_insert_with(|| p.to_string().into()).clone()
+    }
+    fn date(&mut self, d: NaiveDate) -> Arc<str> {
+        self.dates.entry(d).or_insert_with(|| d.format("%Y-%m-%d").to_string().into()).clone()
+    }
+
+    /// Write line items. The caller keeps any rows it wants to batch later; everything given is written.
+    pub(crate) async fn items(&mut self, tx: &mut Tx, batch: i64, rows: &[ItemRow]) -> Result<()> {
+        match tx {
+            Tx::Sqlite(t) => {
+                for chunk in rows.chunks(ITEM_ROWS_PER_STMT) {
+                    let sql = self.statement("line_items", ITEM_COLS_SQLITE, 30, chunk.len());
+                    let mut a = SqliteArguments::default();
+                    a.reserve(chunk.len() * 30, 0);
+                    for r in chunk {
+                        add(&mut a, batch)?;
+                        add(&mut a, self.period(r.period))?;
+                        add(&mut a, r.ids[0])?;
+                        add(&mut a, r.ids[1])?;
+                        add(&mut a, r.customer)?;
+                        add(&mut a, self.date(r.usage_date))?;
+                        for k in 2..TEXT_FIELDS {
+                            add(&mut a, r.ids[k])?;
+                        }
+                        add(&mut a, r.quantity.map(|q| q.normalize().to_string()))?;
+                        add_money(&mut a, r.billed)?;
+                        add_money(&mut a, r.effective)?;
+                        add_money(&mut a, r.list)?;
+                        add(&mut a, r.source_line)?;
+                    }
+                    sqlx::query_with(AssertSqlSafe(sql), a).execute(&mut **t).await?;
+                }
+                Ok(())
+            }
+            Tx::Pg(t) => {
+                let mut buf: Vec<u8> = Vec::with_capacity(rows.len() * 160);
+                for r in rows {
+                    write!(buf, "{batch}\t{}\t{}\t{}\t{}\t{}", r.period, r.ids[0], r.ids[1], r.customer, r.usage_date)
+                        .map_err(io_err)?;
+                    for k in 2..TEXT_FIELDS {
+                        write!(buf, "\t{}", r.ids[k]).map_err(io_err)?;
+                    }
+                    match r.quantity {
+                        Some(q) => write!(buf, "\t{q}"),
+                        None => write!(buf, "\t\\N"),
+                    }
+                    .map_err(io_err)?;
+                    writeln!(buf, "\t{}\t{}\t{}\t{}", r.billed, r.effective, r.list, r.source_line).map_err(io_err)?;
+                }
+                copy(t, &format!("COPY line_items ({ITEM_COLS_PG}) FROM STDIN"), buf).await
+            }
+        }
+    }
+
+    pub(crate) async fn rollups(&mut self, tx: &mut Tx, batch: i64, rollups: &HashMap<RollKey, Sums>) -> Result<()> {
+        let all: Vec<(&RollKey, &Sums)> = rollups.iter().collect();
+        match tx {
+            Tx::Sqlite(t) => {
+                for chunk in all.chunks(ROLLUP_ROWS_PER_STMT) {
+                    let sql = self.statement("cost_rollups", ROLLUP_COLS_SQLITE, 23, chunk.len());
+                    let mut a = SqliteArguments::default();
+                    a.reserve(chunk.len() * 23, 0);
+                    for (k, s) in chunk {
+                        add(&mut a, self.period(k.period))?;
+                        for v in [k.customer, k.service, k.product, k.component, k.account, k.payer, k.charge, k.region] {
+                            add(&mut a, v)?;
+                        }
+                        add(&mut a, batch)?;
+                        add(&mut a, s.rows)?;
+                        add_money(&mut a, s.billed)?;
+                        add_money(&mut a, s.effective)?;
+                        add_money(&mut a, s.list)?;
+                    }
+                    sqlx::query_with(AssertSqlSafe(sql), a).execute(&mut **t).await?;
+                }
+                Ok(())
+            }
+            Tx::Pg(t) => {
+                let mut buf: Vec<u8> = Vec::with_capacity(all.len() * 120);
+                for (k, s) in all {
+                    writeln!(
+                        buf,
+                        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{batch}\t{}\t{}\t{}\t{}",
+                        k.period,
+                        k.customer,
+                        k.service,
+                        k.product,
+                        k.component,
+                        k.account,
+                        k.payer,
+                        k.charge,
+                        k.region,
+                        s.rows,
+                        s.billed,
+                        s.effective,
+                        s.list
+                    )
+                    .map_err(io_err)?;
+                }
+                copy(t, &format!("COPY cost_rollups ({ROLLUP_COLS_PG}) FROM STDIN"), buf).await
+            }
+        }
+    }
+}
+
+fn io_err(e: std::io::Error) -> StoreError {
+    StoreError::Invalid(format!("encoding COPY data: {e}"))
+}
+
+async fn copy(t: &mut sqlx::Transaction<'static, sqlx::Postgres>, statement: &str, buf: Vec<u8>) -> Result<()> {
+    if buf.is_empty() {
+        return Ok(());
+    }
+    let conn: &mut sqlx::PgConnection = t;
+    let mut c = conn.copy_in_raw(statement).await?;
+    if let Err(e) = c.send(buf).await {
+        c.abort(e.to_string()).await?;
+        return Err(e.into());
+    }
+    c.finish().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_statement_has_one_bind_per_value() {
+        let s = values_sql("t", "a, b", 2, 3);
+        assert_eq!(s, "INSERT INTO t (a, b) VALUES (?,?),(?,?),(?,?)");
+    }
+}

@@ -1,0 +1,409 @@
+//! What an import keeps in memory while it streams: the text dictionary cache, assignments, accounts seen,
+//! encoded rows waiting to be written, and the rollup and scope aggregates (exact `Decimal` sums).
+use std::collections::{HashMap, HashSet};
+
+use billops_domain::{FeedIssue, IssueKind, LineItem, Period, Severity};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::db::{Arg, Tx, placeholders};
+use crate::{Result, StoreError};
+
+/// Indexes of the interned text fields of a line item.
+pub(crate) const PAYER: usize = 0;
+pub(crate) const ACCOUNT: usize = 1;
+pub(crate) const SERVICE: usize = 2;
+pub(crate) const PRODUCT: usize = 3;
+pub(crate) const COMPONENT: usize = 4;
+pub(crate) const CHARGE: usize = 5;
+pub(crate) const REGION: usize = 6;
+pub(crate) const USAGE_TYPE: usize = 7;
+pub(crate) const RESOURCE: usize = 8;
+pub(crate) const UNIT: usize = 9;
+pub(crate) const CURRENCY: usize = 10;
+pub(crate) const INVOICE: usize = 11;
+pub(crate) const TEXT_FIELDS: usize = 12;
+
+/// One line item as stored: dictionary ids instead of text.
+#[derive(Debug, Clone)]
+pub(crate) struct ItemRow {
+    pub period: Period,
+    pub usage_date: NaiveDate,
+    pub ids: [i64; TEXT_FIELDS],
+    /// 0 when the account has no customer that day.
+    pub customer: i64,
+    pub quantity: Option<Decimal>,
+    pub billed: Decimal,
+    pub effective: Decimal,
+    pub list: Decimal,
+    pub source_line: i64,
+}
+
+/// Text → dictionary id, cached for the import. Unknown values get a provisional negative id and are
+/// resolved in one batch per chunk ([`Interner::resolve`]).
+#[derive(Default)]
+pub(crate) struct Interner {
+    ids: HashMap<String, i64>,
+    pending: Vec<String>,
+    pending_ix: HashMap<String, i64>,
+    /// The last value seen per field: consecutive rows mostly repeat them.
+    memo: Vec<(String, i64)>,
+}
+
+impl Interner {
+    pub(crate) fn new() -> Self {
+        Interner { memo: vec![(String::new(), i64::MIN); TEXT_FIELDS], ..Default::default() }
+    }
+
+    pub(crate) fn get(&mut self, field: usize, s: &str) -> i64 {
+        if let Some(m) = self.memo.get(field)
+            && m.1 != i64::MIN
+            && m.0 == s
+        {
+            return m.1;
+        }
+        let id = if let Some(&id) = self.ids.get(s) {
+            id
+        } else if let Some(&t) = self.pending_ix.get(s) {
+            t
+        } else {
+            let t = -i64::try_from(self.pending.len()).unwrap_or(i64::MAX) - 1;
+            self.pending.push(s.to_string());
+            self.pending_ix.insert(s.to_string(), t);
+            t
+        };
+        if let Some(m) = self.memo.get_mut(field) {
+            m.0.clear();
+            m.0.push_str(s);
+            m.1 = id;
+        }
+        id
+    }
+
+    /// The resolved id of a value (`None` before [`Interner::resolve`]).
+    pub(crate) fn id_of(&self, s: &str) -> Option<i64> {
+        self.ids.get(s).copied()
+    }
+
+    pub(crate) fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// Give every pending value its real id (inserting new ones into `dict`) and return the mapping from
+    /// provisional id `-(k+1)` to real id, index `k`.
+    pub(crate) async fn resolve(&mut self, tx: &mut Tx) -> Result<Vec<i64>> {
+        let pending = std::mem::take(&mut self.pending);
+        self.pending_ix.clear();
+        let mut found: HashMap<String, i64> = HashMap::with_capacity(pending.len());
+        for chunk in pending.chunks(500) {
+            let ph = placeholders(1, chunk.len());
+            let values: Vec<Arg> = chunk.iter().map(|s| Arg::Text(Some(s.clone()))).collect();
+            let insert = format!(
+                "INSERT INTO dict (value) VALUES {} ON CONFLICT (value) DO NOTHING",
+                (1..=chunk.len()).map(|k| format!("(${k})")).collect::<Vec<_>>().join(", ")
+            );
+            tx.exec(&insert, values.clone()).await?;
+            let select = format!("SELECT id, value FROM dict WHERE value IN ({ph})");
+            for r in tx.all(&select, values).await? {
+                found.insert(r.get(1)?, r.get(0)?);
+            }
+        }
+        let mut map = Vec::with_capacity(pending.len());
+        for s in pending {
+            let id = *found.get(&s).ok_or_else(|| StoreError::Invalid(format!("dictionary lost value {s:?}")))?;
+            self.ids.insert(s, id);
+            map.push(id);
+        }
+        for m in &mut self.memo {
+            if m.1 < 0 && m.1 != i64::MIN {
+                m.1 = fix(m.1, &map);
+            }
+        }
+        Ok(map)
+    }
+}
+
+/// Real id of a provisional one (identity for real ids).
+pub(crate) fn fix(id: i64, map: &[i64]) -> i64 {
+    if id >= 0 {
+        return id;
+    }
+    usize::try_from(-id - 1).ok().and_then(|k| map.get(k).copied()).unwrap_or(id)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct RollKey {
+    pub period: Period,
+    pub customer: i64,
+    pub service: i64,
+    pub product: i64,
+    pub component: i64,
+    pub account: i64,
+    pub payer: i64,
+    pub charge: i64,
+    pub region: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Sums {
+    pub rows: i64,
+    pub billed: Decimal,
+    pub effective: Decimal,
+    pub list: Decimal,
+}
+
+impl Sums {
+    fn add(&mut self, r: &ItemRow) -> Result<()> {
+        let overflow = || StoreError::Invalid("cost sum overflows the decimal range".into());
+        self.rows += 1;
+        self.billed = self.billed.checked_add(r.billed).ok_or_else(overflow)?;
+        self.effective = self.effective.checked_add(r.effective).ok_or_else(overflow)?;
+        self.list = self.list.checked_add(r.list).ok_or_else(overflow)?;
+        Ok(())
+    }
+}
+
+/// One (payer, period) of the batch.
+#[derive(Debug, Clone)]
+pub(crate) struct ScopeAcc {
+    pub sums: Sums,
+    /// Every row so far carries an invoice id.
+    pub all_invoiced: bool,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+}
+
+pub(crate) struct NewAccount {
+    pub id: String,
+    pub name: String,
+    pub payer: String,
+    pub period: Period,
+    pub line: u64,
+}
+
+/// Assignments by account: `(from, to, customer id)`, half-open.
+pub(crate) type AssignMap = HashMap<String, Vec<(NaiveDate, Option<NaiveDate>, i64)>>;
+
+pub(crate) struct State {
+    pub interner: Interner,
+    pub assignments: AssignMap,
+    pub known_accounts: HashSet<String>,
+    /// Accounts seen in this import: id → (name, payer).
+    pub seen_accounts: HashMap<String, (String, String)>,
+    /// Payers seen: id → name.
+    pub payers: HashMap<String, String>,
+    pub new_accounts: Vec<NewAccount>,
+    pub pending: Vec<ItemRow>,
+    pub rollups: HashMap<RollKey, Sums>,
+    pub scopes: HashMap<(i64, Period), ScopeAcc>,
+    pub rows: i64,
+    pub quarantined: i64,
+    pub issues: i64,
+    empty_invoice: Option<i64>,
+    /// The last (account, day) resolved and its customer (`None` day: nothing yet).
+    last_customer: (String, Option<NaiveDate>, i64),
+    last_account: String,
+}
+
+impl State {
+    pub(crate) fn new(assignments: AssignMap, known_accounts: HashSet<String>) -> Self {
+        State {
+            interner: Interner::new(),
+            assignments,
+            known_accounts,
+            seen_accounts: HashMap::new(),
+            payers: HashMap::new(),
+            new_accounts: Vec::new(),
+            pending: Vec::new(),
+            rollups: HashMap::new(),
+            scopes: HashMap::new(),
+            rows: 0,
+            quarantined: 0,
+            issues: 0,
+            empty_invoice: None,
+            last_customer: (String::new(), None, 0),
+            last_account: String::new(),
+        }
+    }
+
+    fn customer_of(&mut self, account: &str, day: NaiveDate) -> i64 {
+        let last = &mut self.last_customer;
+        if last.1 == Some(day) && last.0 == account {
+            return last.2;
+        }
+        let c = self
+            .assignments
+            .get(account)
+            .and_then(|v| v.iter().find(|(from, to, _)| *from <= day && to.is_none_or(|t| day < t)))
+            .map_or(0, |x| x.2);
+        last.0.clear();
+        last.0.push_str(account);
+        last.1 = Some(day);
+        last.2 = c;
+        c
+    }
+
+    fn note_account(&mut self, it: &LineItem) {
+        if it.account == self.last_account {
+            return;
+        }
+        self.last_account.clear();
+        self.last_account.push_str(&it.account);
+        if !it.payer_name.is_empty() || !self.payers.contains_key(&it.payer) {
+            self.payers.insert(it.payer.clone(), it.payer_name.clone());
+        }
+        match self.seen_accounts.get_mut(&it.account) {
+            Some(v) => {
+                if !it.account_name.is_empty() {
+                    v.0.clone_from(&it.account_name);
+                }
+            }
+            None => {
+                self.seen_accounts.insert(it.account.clone(), (it.account_name.clone(), it.payer.clone()));
+                if !self.known_accounts.contains(&it.account) {
+                    self.known_accounts.insert(it.account.clone());
+                    self.new_accounts.push(NewAccount {
+                        id: it.account.clone(),
+                        name: it.account_name.clone(),
+                        payer: it.payer.clone(),
+                        period: it.period,
+                        line: it.source_line,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Encode a chunk's items (provisional ids for text not yet in the dictionary).
+    pub(crate) fn add_items(&mut self, items: &[LineItem]) -> usize {
+        let start = self.pending.len();
+        self.pending.reserve(items.len());
+        for it in items {
+            self.note_account(it);
+            let customer = self.customer_of(&it.account, it.usage_date);
+            let i = &mut self.interner;
+            let ids = [
+                i.get(PAYER, &it.payer),
+                i.get(ACCOUNT, &it.account),
+                i.get(SERVICE, &it.service),
+                i.get(PRODUCT, &it.product),
+                i.get(COMPONENT, &it.component),
+                i.get(CHARGE, it.charge_category.as_str()),
+                i.get(REGION, &it.region),
+                i.get(USAGE_TYPE, &it.usage_type),
+                i.get(RESOURCE, &it.resource_id),
+                i.get(UNIT, &it.unit),
+                i.get(CURRENCY, &it.currency),
+                i.get(INVOICE, &it.invoice_id),
+            ];
+            self.pending.push(ItemRow {
+                period: it.period,
+                usage_date: it.usage_date,
+                ids,
+                customer,
+                quantity: it.quantity,
+                billed: it.billed,
+                effective: it.effective,
+                list: it.list,
+                source_line: i64::try_from(it.source_line).unwrap_or(i64::MAX),
+            });
+        }
+        start
+    }
+
+    /// Resolve provisional ids of the rows from `start` on, then add them to the rollups and scopes.
+    pub(crate) async fn settle(&mut self, tx: &mut Tx, start: usize) -> Result<()> {
+        if self.interner.has_pending() {
+            let map = self.interner.resolve(tx).await?;
+            for r in self.pending.iter_mut().skip(start) {
+                for id in &mut r.ids {
+                    *id = fix(*id, &map);
+                }
+            }
+        }
+        if self.empty_invoice.is_none() {
+            self.empty_invoice = self.interner.id_of("");
+        }
+        let empty_invoice = self.empty_invoice;
+        for r in self.pending.iter().skip(start) {
+            let key = RollKey {
+                period: r.period,
+                customer: r.customer,
+                service: r.ids[SERVICE],
+                product: r.ids[PRODUCT],
+                component: r.ids[COMPONENT],
+                account: r.ids[ACCOUNT],
+                payer: r.ids[PAYER],
+                charge: r.ids[CHARGE],
+                region: r.ids[REGION],
+            };
+            self.rollups.entry(key).or_default().add(r)?;
+            let invoiced = Some(r.ids[INVOICE]) != empty_invoice;
+            match self.scopes.get_mut(&(r.ids[PAYER], r.period)) {
+                Some(s) => {
+                    s.sums.add(r)?;
+                    s.all_invoiced &= invoiced;
+                    s.first_day = s.first_day.min(r.usage_date);
+                    s.last_day = s.last_day.max(r.usage_date);
+                }
+                None => {
+                    let mut sums = Sums::default();
+                    sums.add(r)?;
+                    self.scopes.insert(
+                        (r.ids[PAYER], r.period),
+                        ScopeAcc {
+                            sums,
+                            all_invoiced: invoiced,
+                            first_day: r.usage_date,
+                            last_day: r.usage_date,
+                        },
+                    );
+                }
+            }
+        }
+        self.rows += i64::try_from(self.pending.len() - start).unwrap_or(0);
+        Ok(())
+    }
+
+    /// The warning raised for a linked account seen for the first time with no customer.
+    pub(crate) fn unassigned_issues(&self, file: &str) -> Vec<FeedIssue> {
+        self.new_accounts
+            .iter()
+            .filter(|a| !self.assignments.contains_key(&a.id))
+            .map(|a| FeedIssue {
+                kind: IssueKind::UnassignedAccount,
+                severity: Severity::Warning,
+                period: Some(a.period),
+                payer: Some(a.payer.clone()),
+                account: Some(a.id.clone()),
+                file: Some(file.to_string()),
+                line: Some(a.line),
+                column: None,
+                message: if a.name.is_empty() {
+                    format!("linked account {} (payer {}) is new and not assigned to a customer", a.id, a.payer)
+                } else {
+                    format!(
+                        "linked account {} ({}, payer {}) is new and not assigned to a customer",
+                        a.id, a.name, a.payer
+                    )
+                },
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provisional_ids_are_fixed() {
+        let mut i = Interner::new();
+        assert_eq!(i.get(SERVICE, "ec2"), -1);
+        assert_eq!(i.get(SERVICE, "ec2"), -1);
+        assert_eq!(i.get(REGION, "ec2"), -1);
+        assert_eq!(i.get(REGION, "s3"), -2);
+        assert_eq!(fix(-2, &[7, 9]), 9);
+        assert_eq!(fix(5, &[7, 9]), 5);
+    }
+}

@@ -1,0 +1,260 @@
+//! Users and roles, customers, onboarding checklists, account codes.
+use billops_domain::Role;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::audit::{self, Audit};
+use crate::db::{Db, Row, Tx, args};
+use crate::{
+    AccountCode, Actor, ChecklistItem, Customer, NewAccountCode, NewCustomer, ONBOARDING_ITEMS, Result, StoreError,
+    UserRow,
+};
+
+pub(crate) async fn set_user(db: &Db, name: &str, role: Role, by: &Actor) -> Result<()> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(StoreError::Invalid("a user needs a name".into()));
+    }
+    let mut tx = db.begin().await?;
+    let before: Option<String> =
+        tx.opt("SELECT role FROM users WHERE name = $1", args![name]).await?.map(|r| r.get(0)).transpose()?;
+    tx.exec(
+        "INSERT INTO users (name, role, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (name) DO UPDATE SET role = excluded.role, updated_by = excluded.updated_by, \
+         updated_at = excluded.updated_at",
+        args![name, role.as_str(), by.name.as_str(), by.at],
+    )
+    .await?;
+    let mut a = Audit::new("user.set_role", "user", name).after(&role.as_str());
+    if let Some(b) = &before {
+        a = a.before(b);
+    }
+    audit::write(&mut tx, by, a).await?;
+    tx.commit().await
+}
+
+pub(crate) async fn user_role(db: &Db, name: &str) -> Result<Option<Role>> {
+    let row = db.opt("SELECT role FROM users WHERE name = $1", args![name]).await?;
+    match row {
+        None => Ok(None),
+        Some(r) => {
+            let s: String = r.get(0)?;
+            s.parse().map(Some).map_err(StoreError::Invalid)
+        }
+    }
+}
+
+/// A user's role inside a transaction (unknown users are viewers).
+pub(crate) async fn role_in(tx: &mut Tx, name: &str) -> Result<Role> {
+    match tx.opt("SELECT role FROM users WHERE name = $1", args![name]).await? {
+        None => Ok(Role::Viewer),
+        Some(r) => r.get::<String>(0)?.parse().map_err(StoreError::Invalid),
+    }
+}
+
+pub(crate) async fn list_users(db: &Db) -> Result<Vec<UserRow>> {
+    let rows = db.all("SELECT name, role FROM users ORDER BY name", vec![]).await?;
+    rows.iter()
+        .map(|r| Ok(UserRow { name: r.get(0)?, role: r.get::<String>(1)?.parse().map_err(StoreError::Invalid)? }))
+        .collect()
+}
+
+const CUSTOMER_SELECT: &str = "SELECT c.id, c.code, c.name, c.currency, c.status, c.account_code, \
+     (SELECT count(*) FROM account_assignments a WHERE a.customer_id = c.id AND a.valid_to IS NULL) \
+     FROM customers c";
+
+fn customer_row(r: &Row) -> Result<Customer> {
+    Ok(Customer {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        currency: r.get(3)?,
+        status: r.get(4)?,
+        account_code: r.get(5)?,
+        account_count: r.get(6)?,
+    })
+}
+
+pub(crate) async fn add_customer(db: &Db, c: &NewCustomer, by: &Actor) -> Result<Customer> {
+    let code = c.code.trim();
+    if code.is_empty() || code.chars().any(char::is_whitespace) {
+        return Err(StoreError::Invalid(format!("customer code {:?} must be one word", c.code)));
+    }
+    if c.name.trim().is_empty() {
+        return Err(StoreError::Invalid(format!("customer {code} needs a name")));
+    }
+    let currency = c.currency.trim();
+    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(StoreError::Invalid(format!("currency {:?} is not an ISO 4217 code (e.g. USD)", c.currency)));
+    }
+    let mut tx = db.begin().await?;
+    if tx.opt("SELECT id FROM customers WHERE code = $1", args![code]).await?.is_some() {
+        return Err(StoreError::Conflict(format!("customer {code} already exists")));
+    }
+    tx.exec(
+        "INSERT INTO customers (code, name, currency, status, account_code, created_by, created_at) \
+         VALUES ($1, $2, $3, 'active', NULL, $4, $5)",
+        args![code, c.name.trim(), currency, by.name.as_str(), by.at],
+    )
+    .await?;
+    let sql = format!("{CUSTOMER_SELECT} WHERE c.code = $1");
+    let created = customer_row(&tx.one(&sql, args![code]).await?)?;
+    audit::write(&mut tx, by, Audit::new("customer.add", "customer", code).after(&created)).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+pub(crate) async fn list_customers(db: &Db) -> Result<Vec<Customer>> {
+    let sql = format!("{CUSTOMER_SELECT} ORDER BY c.code");
+    db.all(&sql, vec![]).await?.iter().map(customer_row).collect()
+}
+
+pub(crate) async fn customer(db: &Db, code: &str) -> Result<Customer> {
+    let sql = format!("{CUSTOMER_SELECT} WHERE c.code = $1");
+    match db.opt(&sql, args![code]).await? {
+        Some(r) => customer_row(&r),
+        None => Err(StoreError::NotFound(format!("customer {code}"))),
+    }
+}
+
+/// The id of customer `code` inside a transaction.
+pub(crate) async fn customer_id(tx: &mut Tx, code: &str) -> Result<i64> {
+    match tx.opt("SELECT id FROM customers WHERE code = $1", args![code]).await? {
+        Some(r) => r.get(0),
+        None => Err(StoreError::NotFound(format!("customer {code}"))),
+    }
+}
+
+pub(crate) async fn onboarding(db: &Db, code: &str) -> Result<Vec<ChecklistItem>> {
+    let c = customer(db, code).await?;
+    let rows = db
+        .all("SELECT item, done, done_by, done_at FROM onboarding_items WHERE customer_id = $1", args![c.id])
+        .await?;
+    let mut stored = Vec::with_capacity(rows.len());
+    for r in &rows {
+        stored.push(ChecklistItem { item: r.get(0)?, done: r.get(1)?, by: r.get(2)?, at: r.get(3)? });
+    }
+    Ok(ONBOARDING_ITEMS
+        .iter()
+        .map(|item| {
+            stored.iter().find(|s| s.item == *item).cloned().unwrap_or(ChecklistItem {
+                item: (*item).to_string(),
+                done: false,
+                by: None,
+                at: None,
+            })
+        })
+        .collect())
+}
+
+pub(crate) async fn tick_onboarding(db: &Db, code: &str, item: &str, done: bool, by: &Actor) -> Result<()> {
+    if !ONBOARDING_ITEMS.contains(&item) {
+        return Err(StoreError::Invalid(format!(
+            "unknown onboarding item {item:?} (one of {})",
+            ONBOARDING_ITEMS.join(", ")
+        )));
+    }
+    let mut tx = db.begin().await?;
+    let id = customer_id(&mut tx, code).await?;
+    let before: Option<bool> = tx
+        .opt("SELECT done FROM onboarding_items WHERE customer_id = $1 AND item = $2", args![id, item])
+        .await?
+        .map(|r| r.get(0))
+        .transpose()?;
+    tx.exec(
+        "INSERT INTO onboarding_items (customer_id, item, done, done_by, done_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (customer_id, item) DO UPDATE SET done = excluded.done, done_by = excluded.done_by, \
+         done_at = excluded.done_at",
+        args![id, item, done, by.name.as_str(), by.at],
+    )
+    .await?;
+    let entity_id = format!("{code}:{item}");
+    let mut a = Audit::new("onboarding.tick", "onboarding_item", &entity_id).after(&done);
+    if let Some(b) = before {
+        a = a.before(&b);
+    }
+    audit::write(&mut tx, by, a).await?;
+    tx.commit().await
+}
+
+#[derive(Serialize)]
+struct CodeState<'a> {
+    code: &'a str,
+    from: NaiveDate,
+}
+
+pub(crate) async fn set_account_code(db: &Db, c: &NewAccountCode, by: &Actor) -> Result<()> {
+    let scope = c.scope.trim();
+    let (kind, target) = scope.split_once(':').unwrap_or(("", ""));
+    if !matches!(kind, "customer" | "product" | "account") || target.trim().is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "account code scope {scope:?} must be customer:CODE, product:NAME or account:ID"
+        )));
+    }
+    if c.code.trim().is_empty() {
+        return Err(StoreError::Invalid(format!("account code for {scope} is empty")));
+    }
+    let mut tx = db.begin().await?;
+    if kind == "customer" {
+        customer_id(&mut tx, target).await?;
+    }
+    let before = codes_in(&mut tx, scope).await?;
+    close_and_replace(&mut tx, "account_codes", "scope", scope, c.from).await?;
+    tx.exec(
+        "INSERT INTO account_codes (scope, code, valid_from, valid_to, created_by, created_at) \
+         VALUES ($1, $2, $3, NULL, $4, $5)",
+        args![scope, c.code.trim(), c.from, by.name.as_str(), by.at],
+    )
+    .await?;
+    if kind == "customer" {
+        tx.exec(
+            "UPDATE customers SET account_code = $1 WHERE code = $2",
+            args![c.code.trim(), target],
+        )
+        .await?;
+    }
+    let a = Audit::new("account_code.set", "account_code", scope)
+        .before(&before)
+        .after(&CodeState { code: c.code.trim(), from: c.from });
+    audit::write(&mut tx, by, a).await?;
+    tx.commit().await
+}
+
+async fn codes_in(tx: &mut Tx, scope: &str) -> Result<Vec<AccountCode>> {
+    let rows = tx
+        .all(
+            "SELECT scope, code, valid_from, valid_to FROM account_codes WHERE scope = $1 ORDER BY valid_from",
+            args![scope],
+        )
+        .await?;
+    rows.iter().map(code_row).collect()
+}
+
+fn code_row(r: &Row) -> Result<AccountCode> {
+    Ok(AccountCode { scope: r.get(0)?, code: r.get(1)?, from: r.get(2)?, to: r.get(3)? })
+}
+
+pub(crate) async fn list_account_codes(db: &Db) -> Result<Vec<AccountCode>> {
+    let rows =
+        db.all("SELECT scope, code, valid_from, valid_to FROM account_codes ORDER BY scope, valid_from", vec![]).await?;
+    rows.iter().map(code_row).collect()
+}
+
+/// Effective dating, half-open: rows of `key = value` starting on or after `from` are replaced, the row in
+/// force at `from` is closed at `from`. The caller then inserts the new open-ended row.
+/// (`table`/`key` are fixed identifiers from this crate, never input.)
+pub(crate) async fn close_and_replace(
+    tx: &mut Tx,
+    table: &'static str,
+    key: &'static str,
+    value: &str,
+    from: NaiveDate,
+) -> Result<()> {
+    let del = format!("DELETE FROM {table} WHERE {key} = $1 AND valid_from >= $2");
+    tx.exec(&del, args![value, from]).await?;
+    let close = format!(
+        "UPDATE {table} SET valid_to = $2 WHERE {key} = $1 AND valid_from < $2 AND (valid_to IS NULL OR valid_to > $2)"
+    );
+    tx.exec(&close, args![value, from]).await?;
+    Ok(())
+}
