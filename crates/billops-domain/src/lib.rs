@@ -16,3 +16,4 @@ pub use party::{Role, User};
 pub use period::{DateRange, Period};
 pub mod terms;
 pub mod rating;
+pub mod credit;
