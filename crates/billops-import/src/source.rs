@@ -216,10 +216,12 @@ pub(crate) fn with_stream<T>(
             let entry = archive.by_name(name).map_err(|e| not_zip(src, &e))?;
             // The archive's directory was read first; progress counts the entry's own bytes.
             let disk = Rc::new(Cell::new(0u64));
+            let limit = entry.compressed_size();
             let progress = EntryProgress {
                 inner: entry,
                 total: &count,
                 base,
+                limit,
                 out: Rc::clone(&disk),
             };
             if name.to_ascii_lowercase().ends_with(".gz") {
@@ -265,13 +267,16 @@ struct EntryProgress<'c, R> {
     inner: R,
     total: &'c Rc<Cell<u64>>,
     base: u64,
+    /// The entry's compressed size: read-ahead past the entry is not counted.
+    limit: u64,
     out: Rc<Cell<u64>>,
 }
 
 impl<R: Read> Read for EntryProgress<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.out.set(self.total.get().saturating_sub(self.base));
+        self.out
+            .set(self.total.get().saturating_sub(self.base).min(self.limit));
         Ok(n)
     }
 }

@@ -128,6 +128,7 @@ impl Tally {
     pub(crate) fn issues(self) -> Vec<FeedIssue> {
         let mut out = Vec::new();
         let s = |n: u64| if n == 1 { "" } else { "s" };
+        let verb = |n: u64, one: &'static str, many: &'static str| if n == 1 { one } else { many };
         for ((kind, col), f) in &self.faults {
             let what = match (kind, col.is_empty()) {
                 (_, true) => "with the wrong number of fields".to_string(),
@@ -156,7 +157,7 @@ impl Tally {
             let mut names: Vec<String> = self
                 .unknown_kinds
                 .iter()
-                .map(|(k, n)| format!("{} ({n})", if k.is_empty() { "(empty)" } else { k }))
+                .map(|(k, n)| format!("{} ({n})", if k.is_empty() { "(missing)" } else { k }))
                 .collect();
             if self.unknown_other > 0 {
                 names.push(format!("others ({})", self.unknown_other));
@@ -190,9 +191,11 @@ impl Tally {
                     IssueKind::OtherPeriod,
                     Severity::Warning,
                     format!(
-                        "{count} row{} belong to another billing period than the file's {major}: {}; they keep their own period",
+                        "{count} row{} {} to another billing period than the file's {major}: {}; {} own period",
                         s(count),
-                        list.join(", ")
+                        verb(count, "belongs", "belong"),
+                        list.join(", "),
+                        verb(count, "it keeps its", "they keep their"),
                     ),
                 ));
             }
@@ -202,9 +205,10 @@ impl Tally {
                 IssueKind::MissingTags,
                 Severity::Info,
                 format!(
-                    "{} row{} have no product tag and count as {UNTAGGED}; first at line {}",
+                    "{} row{} {} no product tag and count as {UNTAGGED}; first at line {}",
                     self.untagged,
                     s(self.untagged),
+                    verb(self.untagged, "has", "have"),
                     self.untagged_first
                 ),
             );
@@ -221,8 +225,7 @@ impl Tally {
                 if missing.is_empty() {
                     continue;
                 }
-                let days: Vec<String> =
-                    missing.iter().map(|d| format!("{period}-{d:02}")).collect();
+                let days = day_ranges(period, &missing);
                 out.push(FeedIssue {
                     kind: IssueKind::Gap,
                     severity: Severity::Warning,
@@ -236,7 +239,7 @@ impl Tally {
                         "payer {payer} has no data for {} day{} of {period}: {}",
                         missing.len(),
                         s(missing.len() as u64),
-                        days.join(", ")
+                        days
                     ),
                 });
             }
@@ -258,9 +261,37 @@ pub(crate) fn gap_days(mask: u32) -> Vec<u32> {
         .collect()
 }
 
+/// `2024-09-02..2024-09-14, 2024-09-16` for sorted days of a period.
+fn day_ranges(period: Period, days: &[u32]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < days.len() {
+        let mut j = i;
+        while j + 1 < days.len() && days[j + 1] == days[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j == i {
+            format!("{period}-{:02}", days[i])
+        } else {
+            format!("{period}-{:02}..{period}-{:02}", days[i], days[j])
+        });
+        i = j + 1;
+    }
+    parts.join(", ")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::gap_days;
+    use super::{day_ranges, gap_days};
+
+    #[test]
+    fn ranges_of_days() {
+        let p = billops_domain::Period::new(2024, 9).unwrap_or_else(|| unreachable!());
+        assert_eq!(
+            day_ranges(p, &[2, 3, 4, 6, 9, 10]),
+            "2024-09-02..2024-09-04, 2024-09-06, 2024-09-09..2024-09-10"
+        );
+    }
 
     #[test]
     fn gaps_strictly_inside() {

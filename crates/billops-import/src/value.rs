@@ -18,7 +18,10 @@ pub(crate) fn present(s: &str) -> Option<&str> {
 
 /// Parse an exact decimal (plain or E-notation); the reason on failure.
 pub(crate) fn decimal(s: &str) -> Result<Decimal, String> {
-    billops_domain::parse_decimal(s).map_err(|e| format!("not a number: {e}"))
+    billops_domain::parse_decimal(s).map_err(|e| match e {
+        billops_domain::DecimalParseError::TooPrecise => format!("not an exact number: {e}"),
+        _ => "not a number".to_string(),
+    })
 }
 
 fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {

@@ -124,7 +124,9 @@ fn gaps_and_other_periods_are_raised_after_the_rows() {
         Some("2024-09")
     );
     assert!(
-        gaps[0].message.contains("2024-09-03, 2024-09-04"),
+        gaps[0]
+            .message
+            .contains("2 days of 2024-09: 2024-09-03..2024-09-04"),
         "{}",
         gaps[0].message
     );

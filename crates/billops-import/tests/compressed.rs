@@ -5,7 +5,9 @@ mod common;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use billops_import::{RefuseError, Source, TagConfig, expand, source_size};
+use billops_import::{
+    RefuseError, Source, TagConfig, expand, read_source_with_progress, source_size,
+};
 use common::{quirk, read, try_read_with};
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -119,7 +121,10 @@ fn zip_entries_expand_and_read() {
         let (r, sum) = read(s);
         assert_eq!((sum.rows, sum.content_hash), (13, hash(&data)));
         assert!(r.bad.iter().all(|b| b.file == s.display_name()));
-        assert!(source_size(s).unwrap() > 0);
+        let (size, mut last) = (source_size(s).unwrap(), 0);
+        read_source_with_progress(s, &TagConfig::default(), &mut |b| last = b, &mut |_| true)
+            .unwrap();
+        assert!(size > 0 && last <= size, "{last} of {size}");
     }
 }
 

@@ -1,0 +1,102 @@
+//! Throughput on a synthetic 1M-row CUR file (ignored by default):
+//! `cargo test -p billops-import --release --test perf -- --ignored --nocapture`
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufWriter, Write};
+use std::time::Instant;
+
+use billops_import::{Event, Source, TagConfig, read_source};
+use rust_decimal::Decimal;
+
+const HEADER: &str = "identity/LineItemId,identity/TimeInterval,bill/InvoiceId,bill/BillingEntity,bill/BillType,bill/PayerAccountId,bill/PayerAccountName,bill/BillingPeriodStartDate,bill/BillingPeriodEndDate,lineItem/UsageAccountId,lineItem/UsageAccountName,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/UsageEndDate,lineItem/ProductCode,lineItem/UsageType,lineItem/Operation,lineItem/AvailabilityZone,lineItem/ResourceId,lineItem/UsageAmount,pricing/unit,lineItem/CurrencyCode,lineItem/UnblendedRate,lineItem/UnblendedCost,lineItem/NetUnblendedCost,lineItem/LineItemDescription,pricing/publicOnDemandCost,product/region,reservation/EffectiveCost,savingsPlan/SavingsPlanEffectiveCost,resourceTags/user:product,resourceTags/user:component,resourceTags/user:Owner";
+
+fn generate(path: &std::path::Path, rows: u64) -> u64 {
+    let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(path).unwrap());
+    writeln!(w, "{HEADER}").unwrap();
+    let services = [
+        "AmazonEC2",
+        "AmazonS3",
+        "AmazonRDS",
+        "AWSLambda",
+        "AmazonCloudWatch",
+    ];
+    let types = [
+        "Usage",
+        "Usage",
+        "Usage",
+        "DiscountedUsage",
+        "SavingsPlanCoveredUsage",
+        "Tax",
+    ];
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for i in 0..rows {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let day = 1 + (i * 30 / rows);
+        let svc = services[(x % 5) as usize];
+        let kind = types[((x >> 8) % 6) as usize];
+        let cents = x % 1_000_000;
+        writeln!(
+            w,
+            "li-{i:012},2024-09-{day:02}T00:00:00Z/2024-09-{day:02}T01:00:00Z,INV-1,AWS,Anniversary,111111111111,Payer One,2024-09-01T00:00:00Z,2024-10-01T00:00:00Z,{acct},acct-{acct},{kind},2024-09-{day:02}T00:00:00Z,2024-09-{day:02}T01:00:00Z,{svc},USE1-BoxUsage:m5.large,RunInstances,us-east-1a,arn:aws:ec2:us-east-1:{acct}:instance/i-{x:016x},1.0000000000,Hrs,USD,0.0960000000,{u}.{c:06},,\"$0.096 per On Demand Linux m5.large Instance Hour\",{u}.{c:06}1234,us-east-1,{u}.{c:06},,{prod},{comp},team-{o}",
+            acct = 200_000_000_000 + (x >> 20) % 40,
+            u = cents / 1000,
+            c = (x >> 3) % 1_000_000,
+            prod = if x.is_multiple_of(7) { String::new() } else { format!("product-{}", (x >> 30) % 20) },
+            comp = if x.is_multiple_of(5) { "" } else { "web" },
+            o = (x >> 40) % 9,
+        )
+        .unwrap();
+    }
+    w.flush().unwrap();
+    std::fs::metadata(path).unwrap().len()
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(String::from)
+        })
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+        .unwrap_or(0)
+}
+
+#[test]
+#[ignore = "benchmark: run with --release -- --ignored --nocapture"]
+fn one_million_cur_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cur-1m.csv");
+    let n = 1_000_000;
+    let bytes = generate(&path, n);
+    let rss_before = peak_rss_kib();
+    let src = Source { path, entry: None };
+    let started = Instant::now();
+    let (mut items, mut bad, mut issues) = (0u64, 0u64, 0u64);
+    let mut total = Decimal::ZERO;
+    let summary = read_source(&src, &TagConfig::default(), &mut |e| {
+        match e {
+            Event::Item(i) => {
+                items += 1;
+                total += i.billed;
+            }
+            Event::Bad(_) => bad += 1,
+            Event::Issue(_) => issues += 1,
+        }
+        true
+    })
+    .unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    assert_eq!((summary.rows, items, bad), (n, n, 0));
+    println!(
+        "{n} CUR rows, {:.0} MB: {secs:.2} s = {:.0} rows/s, {:.0} MB/s; billed total {total}; {issues} issues; peak RSS {} MiB (before read {} MiB)",
+        bytes as f64 / 1e6,
+        n as f64 / secs,
+        bytes as f64 / 1e6 / secs,
+        peak_rss_kib() / 1024,
+        rss_before / 1024
+    );
+}
