@@ -17,3 +17,4 @@ pub use period::{DateRange, Period};
 pub mod terms;
 pub mod rating;
 pub mod credit;
+pub mod invoice;

@@ -242,18 +242,22 @@ impl PriceBook {
     pub fn rule_for(&self, l: &ChargeLine) -> Option<&PriceRule> {
         self.rules.iter().find(|r| r.applies_to(l))
     }
-    pub fn rate(&self, l: &ChargeLine) -> Result<RatedLine, RatingError> {
-        let (price, rule_id) = match self.rule_for(l) {
-            None => (l.cost, None),
+    /// The line's price and the rule that gave it (`None`: passed through at cost).
+    pub fn price(&self, l: &ChargeLine) -> Result<(Decimal, Option<&PriceRule>), RatingError> {
+        match self.rule_for(l) {
+            None => Ok((l.cost, None)),
             Some(r) => {
                 if matches!(r.pricing, Pricing::FixedUnitRate(_)) && l.quantity.is_none() {
                     return Err(RatingError::NoQuantity { rule: r.id.clone(), line: l.source });
                 }
                 let p = r.pricing.price(l.cost, l.quantity).ok_or(RatingError::Overflow(l.source))?;
-                (p, Some(r.id.clone()))
+                Ok((p, Some(r)))
             }
-        };
-        Ok(RatedLine { line: l.clone(), cost: l.cost, price, rule_id })
+        }
+    }
+    pub fn rate(&self, l: &ChargeLine) -> Result<RatedLine, RatingError> {
+        let (price, rule) = self.price(l)?;
+        Ok(RatedLine { line: l.clone(), cost: l.cost, price, rule_id: rule.map(|r| r.id.clone()) })
     }
     pub fn rate_all(&self, lines: &[ChargeLine]) -> Result<Vec<RatedLine>, RatingError> {
         lines.iter().map(|l| self.rate(l)).collect()
