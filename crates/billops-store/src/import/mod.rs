@@ -118,7 +118,15 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
         "rows": st.rows, "rows_read": rows_read, "quarantined": st.quarantined,
         "new_accounts": new_accounts.len(), "replaced_batches": replaced.iter().map(|r| r.old_batch).collect::<Vec<_>>(),
     });
-    audit::write(&mut tx, by, Audit::new("import", "import_batch", &batch.to_string()).after(&summary)).await?;
+    let entity_id = batch.to_string();
+    let mut a = Audit::new("import", "import_batch", &entity_id).after(&summary);
+    let mut periods: Vec<Period> = st.scopes.keys().map(|k| k.1).collect();
+    periods.sort();
+    periods.dedup();
+    if let [only] = periods.as_slice() {
+        a = a.period(*only);
+    }
+    audit::write(&mut tx, by, a).await?;
     tx.commit().await?;
     Ok(ImportOutcome { batch: outcome_batch, replaced, new_accounts, issues_raised: st.issues })
 }

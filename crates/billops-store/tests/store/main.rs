@@ -1,0 +1,23 @@
+//! The store conformance suite: every test body runs on SQLite and on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+/// `store_test!(body => name_sqlite, name_postgres);` makes two tokio tests running `body(store)`.
+macro_rules! store_test {
+    ($body:ident => $sqlite:ident, $pg:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $sqlite() {
+            crate::support::run_sqlite(|s| $body(s)).await;
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $pg() {
+            crate::support::run_pg(stringify!($pg), |s| $body(s)).await;
+        }
+    };
+}
+
+mod support;
+
+mod accounts;
+mod costs;
+mod imports;
+mod parties;
