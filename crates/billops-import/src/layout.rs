@@ -65,6 +65,8 @@ pub(crate) struct Layout {
     pub region: Vec<usize>,
     /// CUR 2.0 `product` JSON map column, read for key `region` when no region column exists.
     pub region_json: Option<usize>,
+    /// The key read from `region_json`.
+    pub region_keys: Vec<String>,
     pub tags: TagColumns,
 }
 
@@ -158,6 +160,7 @@ impl Layout {
                 l.region = n.find(&["product_region_code", "product_region"]);
                 if l.region.is_empty() {
                     l.region_json = n.find(&["product"]).first().copied();
+                    l.region_keys = vec!["region".to_string()];
                 }
                 l.tags = TagColumns::json(n.find(&["resource_tags"]).first().copied(), tags);
                 required = [

@@ -18,11 +18,24 @@ impl Record {
         self.fields
     }
     pub(crate) fn get(&self, i: usize) -> Option<&[u8]> {
+        self.buf.get(self.span(i)?)
+    }
+    /// Where field `i` lies in [`Record::bytes`].
+    pub(crate) fn span(&self, i: usize) -> Option<std::ops::Range<usize>> {
         if i >= self.fields {
             return None;
         }
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        self.buf.get(start..self.ends[i])
+        Some(start..self.ends[i])
+    }
+    /// All fields' bytes back to back.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        let end = if self.fields == 0 {
+            0
+        } else {
+            self.ends[self.fields - 1]
+        };
+        self.buf.get(..end).unwrap_or_default()
     }
     pub(crate) fn iter(&self) -> impl Iterator<Item = &[u8]> {
         (0..self.fields).filter_map(|i| self.get(i))

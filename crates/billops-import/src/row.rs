@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 
 use crate::layout::Layout;
 use crate::records::Record;
-use crate::tags::{TagColumns, from_map, parse_map};
+use crate::tags::{TagColumns, pick};
 use crate::value::{decimal, instant, present};
 
 /// Why a row is quarantined: the issue kind, the offending column (0-based) and a reason.
@@ -97,11 +97,25 @@ const FOCUS_CATEGORIES: [(&str, ChargeCategory); 5] = [
     ("Adjustment", ChargeCategory::Adjustment),
 ];
 
-struct Rec<'r>(&'r Record);
+/// A record being converted; its text is validated as UTF-8 once, falling back per field when it is not.
+struct Rec<'r> {
+    record: &'r Record,
+    text: Option<&'r str>,
+}
 
 impl<'r> Rec<'r> {
+    fn new(record: &'r Record) -> Self {
+        Rec {
+            record,
+            text: std::str::from_utf8(record.bytes()).ok(),
+        }
+    }
     fn field(&self, i: usize) -> Result<&'r str, Fault> {
-        let bytes = self.0.get(i).unwrap_or_default();
+        let span = self.record.span(i).unwrap_or_default();
+        if let Some(s) = self.text.and_then(|t| t.get(span.clone())) {
+            return Ok(s);
+        }
+        let bytes = self.record.bytes().get(span).unwrap_or_default();
         std::str::from_utf8(bytes).map_err(|_| bad(i, "not valid UTF-8 text"))
     }
     /// First column of `cols` with a non-null value.
@@ -142,7 +156,7 @@ impl<'r> Rec<'r> {
 impl Layout {
     /// Convert one record of the right width.
     pub(crate) fn convert<'r>(&self, record: &'r Record) -> Result<Converted<'r>, Fault> {
-        let r = Rec(record);
+        let r = Rec::new(record);
         let payer = r.required(&self.payer, "payer account")?.1.to_string();
         let account = r.required(&self.account, "usage account")?.1.to_string();
         let (pc, pv) = r.required(&self.period_start, "billing period start")?;
@@ -220,12 +234,10 @@ impl Layout {
         }
 
         let region = match self.region_json {
-            Some(c) => match parse_map(r.field(c)?)
+            Some(c) => pick(r.field(c)?, &self.region_keys, &[])
                 .map_err(|e| bad(c, format!("product attributes are {e}")))?
-            {
-                Some(m) => from_map(&m, &["region".to_string()]).unwrap_or_default(),
-                None => String::new(),
-            },
+                .0
+                .unwrap_or_default(),
             None => r.text(&self.region)?,
         };
         let (product, component) = self.tags(&r)?;
@@ -274,14 +286,8 @@ impl Layout {
                 column,
                 product,
                 component,
-            } => {
-                let map = parse_map(r.field(*column)?)
-                    .map_err(|e| bad(*column, format!("tags are {e}")))?;
-                Ok(match map {
-                    Some(m) => (from_map(&m, product), from_map(&m, component)),
-                    None => (None, None),
-                })
-            }
+            } => pick(r.field(*column)?, product, component)
+                .map_err(|e| bad(*column, format!("tags are {e}"))),
         }
     }
 }

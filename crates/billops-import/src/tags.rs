@@ -1,6 +1,11 @@
 //! Product and component from tags: configured keys tried in order, compared case-insensitively after
 //! stripping a `user:` / `user_` / `aws:` prefix.
-use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
 
 use crate::TagConfig;
 use crate::value::present;
@@ -84,33 +89,108 @@ impl TagColumns {
     }
 }
 
-/// First configured key present in a parsed JSON tag map with a non-null value.
-pub(crate) fn from_map(map: &Map<String, Value>, keys: &[String]) -> Option<String> {
-    keys.iter().find_map(|want| {
-        map.iter().find_map(|(k, v)| {
-            if !strip_prefix(k).eq_ignore_ascii_case(want) {
-                return None;
+/// A JSON object key, borrowed from the text when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string key")
             }
-            match v {
-                Value::Null => None,
-                Value::String(s) => present(s).map(str::to_string),
-                other => Some(other.to_string()),
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
             }
-        })
-    })
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+        }
+        d.deserialize_str(V)
+    }
 }
 
-/// Parse a JSON tag/attribute map. Null words mean "no tags"; anything but an object is an error.
-pub(crate) fn parse_map(text: &str) -> Result<Option<Map<String, Value>>, String> {
-    let Some(t) = present(text) else {
-        return Ok(None);
-    };
-    match serde_json::from_str::<Value>(t) {
-        Ok(Value::Object(m)) => Ok(Some(m)),
-        Ok(Value::Null) => Ok(None),
-        Ok(_) => Err("not a JSON object".to_string()),
-        Err(e) => Err(format!("not a JSON object: {e}")),
+/// The value of a tag as text; `None` for null or a null word.
+fn tag_text(v: Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => present(&s).map(str::to_string),
+        other => Some(other.to_string()),
     }
+}
+
+/// Picks, from a JSON object, the value of the first key of each list (in list order) that is present with a
+/// non-null value. Keys are compared case-insensitively after [`strip_prefix`]; values of other keys are skipped
+/// without being materialised.
+struct Pick<'k> {
+    lists: [&'k [String]; 2],
+}
+
+type Picked = [Option<(usize, String)>; 2];
+
+impl<'de> Visitor<'de> for Pick<'_> {
+    type Value = Picked;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Picked, E> {
+        Ok([None, None])
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Picked, A::Error> {
+        let mut best: Picked = [None, None];
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            let k = strip_prefix(&key);
+            let hits = self
+                .lists
+                .map(|keys| keys.iter().position(|w| k.eq_ignore_ascii_case(w)));
+            // Better than what was found so far (an earlier key in the configured order)?
+            let better = |hit: Option<usize>, slot: &Option<(usize, String)>| {
+                hit.is_some_and(|i| slot.as_ref().is_none_or(|(j, _)| i < *j))
+            };
+            let wanted = hits.iter().zip(&best).any(|(h, b)| better(*h, b));
+            if !wanted {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let Some(text) = tag_text(map.next_value::<Value>()?) else {
+                continue;
+            };
+            for (slot, hit) in best.iter_mut().zip(hits) {
+                if let Some(i) = hit.filter(|_| better(hit, slot)) {
+                    *slot = Some((i, text.clone()));
+                }
+            }
+        }
+        Ok(best)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Pick<'_> {
+    type Value = Picked;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Picked, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// From a JSON object column: the first present key of `first` and of `second`. Null words and JSON `null`
+/// mean no tags; anything but an object is an error (the reason).
+pub(crate) fn pick(
+    text: &str,
+    first: &[String],
+    second: &[String],
+) -> Result<(Option<String>, Option<String>), String> {
+    let Some(t) = present(text) else {
+        return Ok((None, None));
+    };
+    let mut de = serde_json::Deserializer::from_str(t);
+    let [a, b] = Pick {
+        lists: [first, second],
+    }
+    .deserialize(&mut de)
+    .and_then(|v| de.end().map(|()| v))
+    .map_err(|e| format!("not a JSON object: {e}"))?;
+    Ok((a.map(|(_, v)| v), b.map(|(_, v)| v)))
 }
 
 #[cfg(test)]
@@ -124,14 +204,31 @@ mod tests {
         assert_eq!(strip_prefix("USER_product"), "product");
         assert_eq!(strip_prefix("aws:createdBy"), "createdBy");
         assert_eq!(strip_prefix("user:"), "user:");
-        let m = parse_map(r#"{"user_App":"shop","Product":null,"user:component":"  "}"#)
-            .unwrap()
-            .unwrap();
+        let text = r#"{"user_App":"shop","Product":null,"user:component":"  ","x":{"a":[1,2]},"user:Product":"first"}"#;
         let keys = normalise(&["product".into(), "app".into()]);
-        assert_eq!(from_map(&m, &keys).as_deref(), Some("shop"));
-        assert_eq!(from_map(&m, &["component".into()]), None);
-        assert!(parse_map("[1]").is_err());
-        assert!(parse_map("{").is_err());
-        assert_eq!(parse_map("NULL").unwrap(), None);
+        assert_eq!(
+            pick(text, &keys, &["component".into()]).unwrap(),
+            (Some("first".into()), None)
+        );
+        assert_eq!(
+            pick(text, &["app".into()], &["x".into()]).unwrap(),
+            (Some("shop".into()), Some(r#"{"a":[1,2]}"#.into()))
+        );
+        assert_eq!(
+            pick(r#"{"a\u0041":"esc"}"#, &["aA".into()], &[])
+                .unwrap()
+                .0
+                .as_deref(),
+            Some("esc")
+        );
+        assert_eq!(
+            pick(r#"{"n":42,"b":true}"#, &["n".into()], &["b".into()]).unwrap(),
+            (Some("42".into()), Some("true".into()))
+        );
+        assert!(pick("[1]", &keys, &[]).is_err());
+        assert!(pick("{", &keys, &[]).is_err());
+        assert!(pick("{} x", &keys, &[]).is_err());
+        assert_eq!(pick("NULL", &keys, &[]).unwrap(), (None, None));
+        assert_eq!(pick("null", &keys, &[]).unwrap(), (None, None));
     }
 }

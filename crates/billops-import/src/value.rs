@@ -3,17 +3,16 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use rust_decimal::Decimal;
 
 /// Null as exports write it: empty, `NULL`, `null`, `None`, `N/A` (any case, surrounding blanks ignored).
-pub(crate) fn is_null(s: &str) -> bool {
-    let t = s.trim();
-    t.is_empty()
-        || t.eq_ignore_ascii_case("null")
-        || t.eq_ignore_ascii_case("none")
-        || t.eq_ignore_ascii_case("n/a")
-}
-
 /// The trimmed text, or `None` when it is a null word.
 pub(crate) fn present(s: &str) -> Option<&str> {
-    if is_null(s) { None } else { Some(s.trim()) }
+    let t = s.trim();
+    let null = match t.len() {
+        0 => true,
+        3 => t.eq_ignore_ascii_case("n/a"),
+        4 => t.eq_ignore_ascii_case("null") || t.eq_ignore_ascii_case("none"),
+        _ => false,
+    };
+    if null { None } else { Some(t) }
 }
 
 /// Parse an exact decimal (plain or E-notation); the reason on failure.
@@ -158,9 +157,9 @@ mod tests {
     #[test]
     fn nulls() {
         for n in ["", " ", "NULL", "null", "None", "N/A", "n/a", "NONE"] {
-            assert!(is_null(n), "{n}");
+            assert!(present(n).is_none(), "{n}");
         }
-        assert!(!is_null("0"));
+        assert_eq!(present("0"), Some("0"));
         assert_eq!(present(" a "), Some("a"));
     }
 }

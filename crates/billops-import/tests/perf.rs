@@ -100,3 +100,48 @@ fn one_million_cur_rows() {
         rss_before / 1024
     );
 }
+
+#[test]
+#[ignore = "benchmark: run with --release -- --ignored --nocapture"]
+fn focus_sample_repeated_to_900k_rows() {
+    let sample = std::fs::read_to_string(
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/focus/aws-focus-1.2-sample.csv"),
+    )
+    .unwrap();
+    let (header, body) = sample.split_once('\n').unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("focus-900k.csv");
+    let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(&path).unwrap());
+    writeln!(w, "{header}").unwrap();
+    for _ in 0..300 {
+        w.write_all(body.as_bytes()).unwrap();
+    }
+    w.flush().unwrap();
+    let bytes = std::fs::metadata(&path).unwrap().len();
+    let started = Instant::now();
+    let mut total = Decimal::ZERO;
+    let summary = read_source(
+        &Source { path, entry: None },
+        &TagConfig::default(),
+        &mut |e| {
+            if let Event::Item(i) = e {
+                total += i.billed;
+            }
+            true
+        },
+    )
+    .unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    assert_eq!((summary.rows, summary.quarantined), (900_000, 0));
+    assert_eq!(
+        total,
+        "19055955.5149033646250000".parse::<Decimal>().unwrap()
+    );
+    println!(
+        "900000 FOCUS rows (57 columns, JSON tags), {:.0} MB: {secs:.2} s = {:.0} rows/s; peak RSS {} MiB",
+        bytes as f64 / 1e6,
+        900_000.0 / secs,
+        peak_rss_kib() / 1024
+    );
+}
