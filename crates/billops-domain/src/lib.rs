@@ -18,3 +18,4 @@ pub mod terms;
 pub mod rating;
 pub mod credit;
 pub mod invoice;
+pub mod close;
