@@ -1,0 +1,114 @@
+//! The one `Action` enum `update` consumes, the `Effect`s it asks for, and the replies effects send back.
+use std::path::PathBuf;
+
+use billops_domain::{CostBasis, Dim, Period};
+use billops_store::{
+    AuditEntry, ChecklistItem, CostRow, Customer, ImportBatch, LinkProposal, LinkedAccount, NewLinkProposal,
+    PayerAccount, StoredIssue, StoredQuarantine,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use crossterm::event::KeyEvent;
+
+use super::keys::Cmd;
+
+/// Everything that can happen to the console.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// A key press (releases are dropped by the event loop). Mapped through the keymap in `update`.
+    Key(KeyEvent),
+    /// A command, as a bound key or the palette gives it.
+    Cmd(Cmd),
+    /// Pasted text (goes to the open input, if any).
+    Paste(String),
+    Resize(u16, u16),
+    /// The clock moved (the loop sends it before drawing; render never reads the clock).
+    Now(DateTime<Utc>),
+    /// An effect finished. Stale replies (an older `req` than the slot waits for) are dropped.
+    Reply { req: u64, result: Result<Reply, String> },
+}
+
+#[derive(Debug, Clone)]
+pub enum Reply {
+    Periods(Vec<Period>),
+    Customers(CustomersData),
+    CustomerDetail(DetailData),
+    Accounts(AccountsData),
+    Costs(CostsData),
+    Imports(ImportsData),
+    Audit(Vec<AuditEntry>),
+    /// A write succeeded; the text says what happened.
+    Written(String),
+    Exported { path: PathBuf, rows: usize },
+    PathCompletions { input: String, candidates: Vec<String> },
+    ImportProgress(crate::ingest::Progress),
+    /// The import finished: one line per file.
+    ImportDone(Vec<String>),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomersData {
+    pub customers: Vec<Customer>,
+    /// Cost by customer code in the period and the one before.
+    pub cur: Vec<CostRow>,
+    pub prev: Vec<CostRow>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DetailData {
+    pub customer: Option<Customer>,
+    pub accounts: Vec<LinkedAccount>,
+    /// Cost by service for the period.
+    pub services: Vec<CostRow>,
+    /// Cost by period over the 12 periods ending with the current one (keys: `YYYY-MM`).
+    pub history: Vec<CostRow>,
+    pub onboarding: Vec<ChecklistItem>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountsData {
+    pub payers: Vec<PayerAccount>,
+    pub accounts: Vec<LinkedAccount>,
+    pub proposals: Vec<LinkProposal>,
+    pub customers: Vec<Customer>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CostsData {
+    pub rows: Vec<CostRow>,
+    pub prev: Vec<CostRow>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportsData {
+    pub batches: Vec<ImportBatch>,
+    pub issues: Vec<StoredIssue>,
+    pub quarantine: Vec<StoredQuarantine>,
+}
+
+/// Work `update` asks for. The runner does it off the render path and answers with `Action::Reply`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Periods { req: u64 },
+    Customers { req: u64, period: Period, basis: CostBasis },
+    CustomerDetail { req: u64, code: String, period: Period, basis: CostBasis },
+    Accounts { req: u64 },
+    Costs { req: u64, period: Period, filters: Vec<(Dim, String)>, by: Dim, basis: CostBasis },
+    Imports { req: u64 },
+    Audit { req: u64 },
+    Write { req: u64, op: WriteOp },
+    Import { req: u64, paths: Vec<PathBuf> },
+    CompletePath { req: u64, input: String },
+    Export { req: u64, pane: &'static str, period: String, csv: String, rows: usize },
+    /// Leave the event loop.
+    Quit,
+}
+
+/// A change to the store. Only produced after the role check in `update`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOp {
+    Assign { account: String, customer: String, from: NaiveDate },
+    Propose(NewLinkProposal),
+    Decide { id: i64, approve: bool, reason: String },
+    Tick { customer: String, item: String, done: bool },
+    Resolve { id: i64, note: String },
+}

@@ -1,0 +1,175 @@
+//! Keys in an open form: edit the focused field, Tab completes (customers, payers, paths) or moves on,
+//! Enter submits, Esc cancels. Submitting re-checks the role: a form never writes for a viewer.
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::action::{Effect, WriteOp};
+use super::input::{Complete, FormKind, common_prefix, complete_from};
+use super::panes::{accounts, imports};
+use super::state::{Mode, State};
+
+pub fn key(s: &mut State, ev: KeyEvent) -> Vec<Effect> {
+    let Mode::Form(form) = &mut s.mode else { return Vec::new() };
+    match ev.code {
+        KeyCode::Esc => {
+            s.mode = Mode::Normal;
+            s.info("cancelled");
+            Vec::new()
+        }
+        KeyCode::Enter => submit(s),
+        KeyCode::Down => {
+            form.focus = (form.focus + 1).min(form.fields.len().saturating_sub(1));
+            form.candidates.clear();
+            Vec::new()
+        }
+        KeyCode::Up | KeyCode::BackTab => {
+            form.focus = form.focus.saturating_sub(1);
+            form.candidates.clear();
+            Vec::new()
+        }
+        KeyCode::Tab => tab(s),
+        _ => {
+            if let Some(f) = form.focused()
+                && f.input.handle(ev)
+            {
+                form.error = None;
+                refresh_candidates(s);
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn options(s: &State, c: Complete) -> Vec<String> {
+    match c {
+        Complete::Customers => accounts::customer_codes(s),
+        Complete::Payers => accounts::payer_ids(s),
+        Complete::None | Complete::Path => Vec::new(),
+    }
+}
+
+fn refresh_candidates(s: &mut State) {
+    let Mode::Form(form) = &s.mode else { return };
+    let Some(field) = form.fields.get(form.focus) else { return };
+    let (kind, text) = (field.complete, field.input.text());
+    if matches!(kind, Complete::Customers | Complete::Payers) {
+        let c = complete_from(options(s, kind), &text, 8);
+        if let Mode::Form(form) = &mut s.mode {
+            form.candidates = c;
+        }
+    }
+}
+
+fn tab(s: &mut State) -> Vec<Effect> {
+    let Mode::Form(form) = &s.mode else { return Vec::new() };
+    let Some(field) = form.fields.get(form.focus) else { return Vec::new() };
+    let (kind, text) = (field.complete, field.input.text());
+    match kind {
+        Complete::None => {
+            if let Mode::Form(form) = &mut s.mode {
+                form.focus = (form.focus + 1) % form.fields.len().max(1);
+                form.candidates.clear();
+            }
+            Vec::new()
+        }
+        Complete::Path => {
+            let req = s.req();
+            if let Mode::Form(form) = &mut s.mode {
+                form.pending = Some(req);
+            }
+            vec![Effect::CompletePath { req, input: text }]
+        }
+        Complete::Customers | Complete::Payers => {
+            let c = complete_from(options(s, kind), &text, 8);
+            if let Mode::Form(form) = &mut s.mode {
+                match c.len() {
+                    0 => form.focus = (form.focus + 1) % form.fields.len().max(1),
+                    1 => {
+                        if let Some(f) = form.focused() {
+                            if f.input.text() == c[0] {
+                                form.focus = (form.focus + 1) % form.fields.len().max(1);
+                            } else {
+                                f.input.set(&c[0]);
+                            }
+                        }
+                    }
+                    _ => {
+                        let p = common_prefix(&c);
+                        if let Some(f) = form.focused()
+                            && p.len() > text.len()
+                        {
+                            f.input.set(&p);
+                        }
+                    }
+                }
+                form.candidates = c;
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// A path completion came back; apply it if the field still holds what was completed.
+pub fn path_completions(s: &mut State, req: u64, input: &str, candidates: Vec<String>) {
+    let Mode::Form(form) = &mut s.mode else { return };
+    if form.pending != Some(req) {
+        return;
+    }
+    form.pending = None;
+    let Some(field) = form.fields.get_mut(form.focus) else { return };
+    if field.input.text() != input {
+        return;
+    }
+    match candidates.len() {
+        0 => form.error = Some(format!("no file or folder matches {input:?}")),
+        1 => field.input.set(&candidates[0]),
+        _ => {
+            let p = common_prefix(&candidates);
+            if p.len() > input.len() {
+                field.input.set(&p);
+            }
+        }
+    }
+    form.candidates = candidates.into_iter().take(8).collect();
+}
+
+fn submit(s: &mut State) -> Vec<Effect> {
+    let Mode::Form(form) = &s.mode else { return Vec::new() };
+    let kind = form.kind.clone();
+    let values: Vec<String> = (0..form.fields.len()).map(|i| form.value(i)).collect();
+    let refusal = match kind {
+        FormKind::Decide { .. } => s.approve_refusal(),
+        _ => s.write_refusal(),
+    };
+    if let Some(why) = refusal {
+        s.mode = Mode::Normal;
+        s.warn(why);
+        return Vec::new();
+    }
+    let result: Result<Vec<Effect>, String> = match &kind {
+        FormKind::Import => imports::submit_import(s, values.first().map_or("", String::as_str)),
+        FormKind::Resolve { id } => imports::submit_resolve(*id, values.first().map_or("", String::as_str))
+            .map(|op| write(s, op)),
+        FormKind::Assign { .. } | FormKind::Propose { .. } | FormKind::Decide { .. } => {
+            accounts::submit(s, &kind, &values).map(|op| write(s, op))
+        }
+    };
+    match result {
+        Ok(fx) => {
+            s.mode = Mode::Normal;
+            fx
+        }
+        Err(e) => {
+            if let Mode::Form(form) = &mut s.mode {
+                form.error = Some(e);
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn write(s: &mut State, op: WriteOp) -> Vec<Effect> {
+    let req = s.req();
+    s.pending.push(req);
+    s.info("saving …");
+    vec![Effect::Write { req, op }]
+}

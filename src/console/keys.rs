@@ -1,0 +1,479 @@
+//! Key bindings are data: [`BINDINGS`] lists every bindable command with its serde name, default keys,
+//! description and pane scope. The user's `keys.toml` patches it (`[keys] export = ["x", "ctrl-e"]`);
+//! footer hints and `?` help are generated from the same table.
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::{Deserialize, Serialize};
+
+use super::pane::PaneId;
+
+/// A bindable command. The serde name is the name in `keys.toml` and in `?` help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cmd {
+    Quit,
+    Help,
+    Palette,
+    Filter,
+    Export,
+    Refresh,
+    NextPane,
+    PrevPane,
+    PaneCustomers,
+    PaneAccounts,
+    PaneCosts,
+    PaneImports,
+    PaneAudit,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Back,
+    PrevPeriod,
+    NextPeriod,
+    Sort,
+    SwitchView,
+    Tick,
+    Edit,
+    Propose,
+    Approve,
+    Reject,
+    ToggleBasis,
+    Import,
+    Resolve,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Global,
+    Panes(&'static [PaneId]),
+}
+
+impl Scope {
+    pub fn applies(self, pane: PaneId) -> bool {
+        match self {
+            Scope::Global => true,
+            Scope::Panes(ps) => ps.contains(&pane),
+        }
+    }
+    fn overlaps(self, other: Scope) -> bool {
+        match (self, other) {
+            (Scope::Global, _) | (_, Scope::Global) => true,
+            (Scope::Panes(a), Scope::Panes(b)) => a.iter().any(|p| b.contains(p)),
+        }
+    }
+}
+
+pub struct Binding {
+    pub cmd: Cmd,
+    pub name: &'static str,
+    pub keys: &'static [&'static str],
+    pub scope: Scope,
+    pub desc: &'static str,
+    /// Short label for the footer; `None` keeps it out of the footer (still in `?` help).
+    pub hint: Option<&'static str>,
+}
+
+const CUST: &[PaneId] = &[PaneId::Customers];
+const ACCT: &[PaneId] = &[PaneId::Accounts];
+const COST: &[PaneId] = &[PaneId::Costs];
+const IMPT: &[PaneId] = &[PaneId::Imports];
+const VIEWS: &[PaneId] = &[PaneId::Customers, PaneId::Accounts, PaneId::Imports];
+
+macro_rules! b {
+    ($cmd:ident, $name:literal, [$($k:literal),*], $scope:expr, $desc:literal, $hint:expr) => {
+        Binding { cmd: Cmd::$cmd, name: $name, keys: &[$($k),*], scope: $scope, desc: $desc, hint: $hint }
+    };
+}
+
+/// Every bindable command, in help order.
+pub const BINDINGS: &[Binding] = &[
+    b!(Open, "open", ["enter", "right", "l"], Scope::Global, "drill in / open the selected row", Some("open")),
+    b!(Back, "back", ["esc", "left", "h"], Scope::Global, "back out one level / clear the filter", Some("back")),
+    b!(Filter, "filter", ["/"], Scope::Global, "filter the current list (word, or column:word)", Some("filter")),
+    b!(Sort, "sort", ["s"], Scope::Global, "cycle the sort column of the current list", Some("sort")),
+    b!(Export, "export", ["x"], Scope::Global, "export the current list as CSV (same filter)", Some("export")),
+    b!(PrevPeriod, "prev_period", ["["], Scope::Global, "previous period", Some("period")),
+    b!(NextPeriod, "next_period", ["]"], Scope::Global, "next period", None),
+    b!(Tick, "tick", ["space"], Scope::Panes(CUST), "tick / untick the onboarding item (operator)", Some("tick")),
+    b!(Edit, "edit", ["e"], Scope::Panes(ACCT), "assign the account to a customer (operator)", Some("assign")),
+    b!(Propose, "propose", ["p"], Scope::Panes(ACCT), "propose linking the account to a payer (operator)", Some("propose")),
+    b!(Approve, "approve", ["a"], Scope::Panes(ACCT), "approve the selected link proposal (manager)", Some("approve")),
+    b!(Reject, "reject", ["r"], Scope::Panes(ACCT), "reject the selected link proposal (manager)", Some("reject")),
+    b!(ToggleBasis, "toggle_basis", ["b"], Scope::Panes(COST), "cost basis: billed / effective / list", Some("basis")),
+    b!(Import, "import", ["i"], Scope::Panes(IMPT), "import a file or folder (operator)", Some("import")),
+    b!(Resolve, "resolve", ["r"], Scope::Panes(IMPT), "resolve the selected issue with a note (operator)", Some("resolve")),
+    b!(SwitchView, "switch_view", ["v"], Scope::Panes(VIEWS), "switch between the lists of this pane", Some("view")),
+    b!(Palette, "palette", [":"], Scope::Global, "command palette (:cust acme, :costs acme 2026-05, :period, :q)", Some("cmd")),
+    b!(Help, "help", ["?"], Scope::Global, "help for this pane", Some("help")),
+    b!(Quit, "quit", ["q", "ctrl-c"], Scope::Global, "quit", Some("quit")),
+    b!(NextPane, "next_pane", ["tab"], Scope::Global, "next pane", None),
+    b!(PrevPane, "prev_pane", ["backtab"], Scope::Global, "previous pane", None),
+    b!(PaneCustomers, "pane_customers", ["1"], Scope::Global, "Customers pane", None),
+    b!(PaneAccounts, "pane_accounts", ["2"], Scope::Global, "Accounts pane", None),
+    b!(PaneCosts, "pane_costs", ["3"], Scope::Global, "Costs pane", None),
+    b!(PaneImports, "pane_imports", ["4"], Scope::Global, "Imports pane", None),
+    b!(PaneAudit, "pane_audit", ["5"], Scope::Global, "Audit pane", None),
+    b!(Up, "up", ["up", "k"], Scope::Global, "move up", None),
+    b!(Down, "down", ["down", "j"], Scope::Global, "move down", None),
+    b!(PageUp, "page_up", ["pageup", "ctrl-b"], Scope::Global, "page up", None),
+    b!(PageDown, "page_down", ["pagedown", "ctrl-f"], Scope::Global, "page down", None),
+    b!(Top, "top", ["home", "g"], Scope::Global, "first row", None),
+    b!(Bottom, "bottom", ["end", "G"], Scope::Global, "last row", None),
+    b!(Refresh, "refresh", ["ctrl-r", "f5"], Scope::Global, "reload from the store", None),
+];
+
+pub fn binding(cmd: Cmd) -> Option<&'static Binding> {
+    BINDINGS.iter().find(|b| b.cmd == cmd)
+}
+
+/// A key with its modifiers, normalised (shift folded into the character).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Chord {
+    pub code: KeyCodeKey,
+    pub ctrl: bool,
+    pub alt: bool,
+}
+
+/// The subset of key codes that can be bound (orderable, hashable).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyCodeKey {
+    Char(char),
+    F(u8),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Backspace,
+    Delete,
+    Insert,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+}
+
+impl Chord {
+    pub fn from_event(ev: &KeyEvent) -> Option<Chord> {
+        let code = match ev.code {
+            KeyCode::Char(c) => KeyCodeKey::Char(c),
+            KeyCode::F(n) => KeyCodeKey::F(n),
+            KeyCode::Enter => KeyCodeKey::Enter,
+            KeyCode::Esc => KeyCodeKey::Esc,
+            KeyCode::Tab if ev.modifiers.contains(KeyModifiers::SHIFT) => KeyCodeKey::BackTab,
+            KeyCode::Tab => KeyCodeKey::Tab,
+            KeyCode::BackTab => KeyCodeKey::BackTab,
+            KeyCode::Backspace => KeyCodeKey::Backspace,
+            KeyCode::Delete => KeyCodeKey::Delete,
+            KeyCode::Insert => KeyCodeKey::Insert,
+            KeyCode::Up => KeyCodeKey::Up,
+            KeyCode::Down => KeyCodeKey::Down,
+            KeyCode::Left => KeyCodeKey::Left,
+            KeyCode::Right => KeyCodeKey::Right,
+            KeyCode::PageUp => KeyCodeKey::PageUp,
+            KeyCode::PageDown => KeyCodeKey::PageDown,
+            KeyCode::Home => KeyCodeKey::Home,
+            KeyCode::End => KeyCodeKey::End,
+            _ => return None,
+        };
+        Some(Chord {
+            code,
+            ctrl: ev.modifiers.contains(KeyModifiers::CONTROL),
+            alt: ev.modifiers.contains(KeyModifiers::ALT),
+        })
+    }
+
+    /// The crossterm event this chord stands for (tests and the palette use it).
+    pub fn to_event(self) -> KeyEvent {
+        let code = match self.code {
+            KeyCodeKey::Char(c) => KeyCode::Char(c),
+            KeyCodeKey::F(n) => KeyCode::F(n),
+            KeyCodeKey::Enter => KeyCode::Enter,
+            KeyCodeKey::Esc => KeyCode::Esc,
+            KeyCodeKey::Tab => KeyCode::Tab,
+            KeyCodeKey::BackTab => KeyCode::BackTab,
+            KeyCodeKey::Backspace => KeyCode::Backspace,
+            KeyCodeKey::Delete => KeyCode::Delete,
+            KeyCodeKey::Insert => KeyCode::Insert,
+            KeyCodeKey::Up => KeyCode::Up,
+            KeyCodeKey::Down => KeyCode::Down,
+            KeyCodeKey::Left => KeyCode::Left,
+            KeyCodeKey::Right => KeyCode::Right,
+            KeyCodeKey::PageUp => KeyCode::PageUp,
+            KeyCodeKey::PageDown => KeyCode::PageDown,
+            KeyCodeKey::Home => KeyCode::Home,
+            KeyCodeKey::End => KeyCode::End,
+        };
+        let mut m = KeyModifiers::NONE;
+        if self.ctrl {
+            m |= KeyModifiers::CONTROL;
+        }
+        if self.alt {
+            m |= KeyModifiers::ALT;
+        }
+        if matches!(self.code, KeyCodeKey::BackTab) {
+            m |= KeyModifiers::SHIFT;
+        }
+        KeyEvent::new(code, m)
+    }
+}
+
+impl fmt::Display for Chord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("alt-")?;
+        }
+        match self.code {
+            KeyCodeKey::Char(' ') => f.write_str("space"),
+            KeyCodeKey::Char(c) => write!(f, "{c}"),
+            KeyCodeKey::F(n) => write!(f, "f{n}"),
+            KeyCodeKey::Enter => f.write_str("enter"),
+            KeyCodeKey::Esc => f.write_str("esc"),
+            KeyCodeKey::Tab => f.write_str("tab"),
+            KeyCodeKey::BackTab => f.write_str("shift-tab"),
+            KeyCodeKey::Backspace => f.write_str("backspace"),
+            KeyCodeKey::Delete => f.write_str("delete"),
+            KeyCodeKey::Insert => f.write_str("insert"),
+            KeyCodeKey::Up => f.write_str("↑"),
+            KeyCodeKey::Down => f.write_str("↓"),
+            KeyCodeKey::Left => f.write_str("←"),
+            KeyCodeKey::Right => f.write_str("→"),
+            KeyCodeKey::PageUp => f.write_str("pageup"),
+            KeyCodeKey::PageDown => f.write_str("pagedown"),
+            KeyCodeKey::Home => f.write_str("home"),
+            KeyCodeKey::End => f.write_str("end"),
+        }
+    }
+}
+
+/// Parse `q`, `G`, `ctrl-c`, `alt-x`, `enter`, `shift-tab`, `f5`, `space`, `pageup`.
+pub fn parse_chord(s: &str) -> Result<Chord, String> {
+    let bad = || format!("bad key {s:?} (examples: \"q\", \"G\", \"ctrl-c\", \"alt-x\", \"enter\", \"f5\", \"space\")");
+    let mut rest = s;
+    let (mut ctrl, mut alt, mut shift) = (false, false, false);
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        if rest.chars().count() > 1 && (lower.starts_with("ctrl-") || lower.starts_with("ctrl+")) {
+            ctrl = true;
+            rest = &rest[5..];
+        } else if rest.chars().count() > 1 && (lower.starts_with("alt-") || lower.starts_with("alt+")) {
+            alt = true;
+            rest = &rest[4..];
+        } else if rest.chars().count() > 1 && (lower.starts_with("shift-") || lower.starts_with("shift+")) {
+            shift = true;
+            rest = &rest[6..];
+        } else {
+            break;
+        }
+    }
+    let mut chars = rest.chars();
+    let code = match (chars.next(), chars.next()) {
+        (None, _) => return Err(bad()),
+        (Some(c), None) => {
+            let c = if shift { c.to_ascii_uppercase() } else { c };
+            KeyCodeKey::Char(if ctrl { c.to_ascii_lowercase() } else { c })
+        }
+        _ => match rest.to_ascii_lowercase().as_str() {
+            "enter" | "return" => KeyCodeKey::Enter,
+            "esc" | "escape" => KeyCodeKey::Esc,
+            "tab" if shift => KeyCodeKey::BackTab,
+            "tab" => KeyCodeKey::Tab,
+            "backtab" => KeyCodeKey::BackTab,
+            "space" => KeyCodeKey::Char(' '),
+            "backspace" => KeyCodeKey::Backspace,
+            "delete" | "del" => KeyCodeKey::Delete,
+            "insert" | "ins" => KeyCodeKey::Insert,
+            "up" => KeyCodeKey::Up,
+            "down" => KeyCodeKey::Down,
+            "left" => KeyCodeKey::Left,
+            "right" => KeyCodeKey::Right,
+            "pageup" | "pgup" => KeyCodeKey::PageUp,
+            "pagedown" | "pgdn" => KeyCodeKey::PageDown,
+            "home" => KeyCodeKey::Home,
+            "end" => KeyCodeKey::End,
+            f if f.starts_with('f') => match f[1..].parse::<u8>() {
+                Ok(n) if (1..=12).contains(&n) => KeyCodeKey::F(n),
+                _ => return Err(bad()),
+            },
+            _ => return Err(bad()),
+        },
+    };
+    Ok(Chord { code, ctrl, alt })
+}
+
+/// The effective bindings: defaults patched by the user's file.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    /// Per command, its chords (in the order given).
+    pub by_cmd: BTreeMap<Cmd, Vec<Chord>>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let mut by_cmd = BTreeMap::new();
+        for b in BINDINGS {
+            by_cmd.insert(b.cmd, b.keys.iter().filter_map(|k| parse_chord(k).ok()).collect());
+        }
+        Keymap { by_cmd }
+    }
+}
+
+impl Keymap {
+    /// The command a key means in `pane`: a pane-scoped binding wins over a global one.
+    pub fn lookup(&self, pane: PaneId, ev: &KeyEvent) -> Option<Cmd> {
+        let chord = Chord::from_event(ev)?;
+        let mut global = None;
+        for b in BINDINGS {
+            if !b.scope.applies(pane) {
+                continue;
+            }
+            if self.by_cmd.get(&b.cmd).is_some_and(|cs| cs.contains(&chord)) {
+                match b.scope {
+                    Scope::Panes(_) => return Some(b.cmd),
+                    Scope::Global => global = global.or(Some(b.cmd)),
+                }
+            }
+        }
+        global
+    }
+
+    pub fn keys_of(&self, cmd: Cmd) -> &[Chord] {
+        self.by_cmd.get(&cmd).map_or(&[], Vec::as_slice)
+    }
+
+    /// `ctrl-c/q`-style text of a command's keys.
+    pub fn label(&self, cmd: Cmd) -> String {
+        self.keys_of(cmd).iter().map(ToString::to_string).collect::<Vec<_>>().join("/")
+    }
+
+    /// Patch the defaults with a `keys.toml` text. `file` names it in errors.
+    pub fn from_toml(text: &str, file: &Path) -> Result<Keymap, String> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct KeysFile {
+            #[serde(default)]
+            keys: BTreeMap<String, toml::Value>,
+        }
+        let f = file.display();
+        let parsed: KeysFile = toml::from_str(text).map_err(|e| format!("{f}: {}", e.message().trim()))?;
+        let mut map = Keymap::default();
+        for (name, value) in parsed.keys {
+            let b = BINDINGS.iter().find(|b| b.name == name).ok_or_else(|| {
+                format!("{f}: key `keys.{name}`: unknown action (see `?` in the console for the names)")
+            })?;
+            let list: Vec<String> = match value {
+                toml::Value::String(s) => vec![s],
+                toml::Value::Array(a) => a
+                    .into_iter()
+                    .map(|v| match v {
+                        toml::Value::String(s) => Ok(s),
+                        other => Err(format!("{f}: key `keys.{name}`: expected key strings, found {other}")),
+                    })
+                    .collect::<Result<_, _>>()?,
+                other => return Err(format!("{f}: key `keys.{name}`: expected a key string or a list, found {other}")),
+            };
+            let chords =
+                list.iter().map(|k| parse_chord(k).map_err(|e| format!("{f}: key `keys.{name}`: {e}"))).collect::<Result<_, _>>()?;
+            map.by_cmd.insert(b.cmd, chords);
+        }
+        map.check_conflicts().map_err(|e| format!("{f}: {e}"))?;
+        Ok(map)
+    }
+
+    /// Two commands whose scopes overlap may not share a key.
+    pub fn check_conflicts(&self) -> Result<(), String> {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                if !a.scope.overlaps(b.scope) {
+                    continue;
+                }
+                for c in self.keys_of(a.cmd) {
+                    if self.keys_of(b.cmd).contains(c) {
+                        return Err(format!(
+                            "key `keys.{}`: {:?} is also bound to `{}` in the same pane",
+                            if self.is_default(a.cmd) { b.name } else { a.name },
+                            c.to_string(),
+                            if self.is_default(a.cmd) { a.name } else { b.name },
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn is_default(&self, cmd: Cmd) -> bool {
+        let d = Keymap::default();
+        d.by_cmd.get(&cmd) == self.by_cmd.get(&cmd)
+    }
+
+    /// Load `CONFIG_DIR/keys.toml` if present.
+    pub fn load(config_dir: &Path) -> Result<Keymap, String> {
+        let path = config_dir.join("keys.toml");
+        if !path.is_file() {
+            return Ok(Keymap::default());
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Keymap::from_toml(&text, &path)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_serde_and_defaults_parse() {
+        for b in BINDINGS {
+            let serde_name = serde_json::to_string(&b.cmd).unwrap();
+            assert_eq!(serde_name, format!("\"{}\"", b.name));
+            for k in b.keys {
+                parse_chord(k).unwrap();
+            }
+        }
+        Keymap::default().check_conflicts().unwrap();
+    }
+
+    #[test]
+    fn chords_parse_and_print() {
+        assert_eq!(parse_chord("ctrl-c").unwrap().to_string(), "ctrl-c");
+        assert_eq!(parse_chord("G").unwrap().code, KeyCodeKey::Char('G'));
+        assert_eq!(parse_chord("shift-tab").unwrap().code, KeyCodeKey::BackTab);
+        assert_eq!(parse_chord("-").unwrap().code, KeyCodeKey::Char('-'));
+        assert_eq!(parse_chord("f5").unwrap().code, KeyCodeKey::F(5));
+        assert!(parse_chord("ctrl-").is_err());
+        assert!(parse_chord("f13").is_err());
+        assert!(parse_chord("hyper-x").is_err());
+        assert!(parse_chord("").is_err());
+    }
+
+    #[test]
+    fn patch_and_errors() {
+        let p = Path::new("/cfg/keys.toml");
+        let m = Keymap::from_toml("[keys]\nexport = [\"ctrl-e\"]\n", p).unwrap();
+        let ev = KeyEvent::new(KeyCode::Char('e'), KeyModifiers::CONTROL);
+        assert_eq!(m.lookup(PaneId::Costs, &ev), Some(Cmd::Export));
+        let e = Keymap::from_toml("[keys]\nexprot = \"x\"\n", p).unwrap_err();
+        assert!(e.contains("/cfg/keys.toml") && e.contains("keys.exprot"), "{e}");
+        let e = Keymap::from_toml("[keys]\nquit = \"ctrl-\"\n", p).unwrap_err();
+        assert!(e.contains("keys.quit") && e.contains("bad key"), "{e}");
+        let e = Keymap::from_toml("[keys]\nexport = \"e\"\n", p).unwrap_err();
+        assert!(e.contains("keys.export") && e.contains("edit"), "{e}");
+        let e = Keymap::from_toml("[bindings]\n", p).unwrap_err();
+        assert!(e.contains("/cfg/keys.toml") && e.contains("bindings"), "{e}");
+    }
+}

@@ -1,0 +1,288 @@
+//! The console's state: plain data, changed only by `update`, read by `ui::render`.
+use std::collections::BTreeMap;
+
+use billops_domain::{CostBasis, Dim, Period, User};
+use chrono::{DateTime, Utc};
+
+use super::action::{AccountsData, CostsData, CustomersData, DetailData, ImportsData};
+use super::input::{Form, Input};
+use super::keys::Keymap;
+use super::pane::PaneId;
+use super::table::{TableModel, ViewState};
+use super::theme::Role;
+use billops_store::AuditEntry;
+
+/// What a pane knows about its data. Shown as is: a spinner line, the table, or the error.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Load<T> {
+    #[default]
+    Idle,
+    Loading(u64),
+    Ready(T),
+    Failed(String),
+}
+
+impl<T> Load<T> {
+    pub fn ready(&self) -> Option<&T> {
+        match self {
+            Load::Ready(t) => Some(t),
+            _ => None,
+        }
+    }
+    pub fn waits_for(&self, req: u64) -> bool {
+        matches!(self, Load::Loading(r) if *r == req)
+    }
+    pub fn is_idle(&self) -> bool {
+        matches!(self, Load::Idle)
+    }
+}
+
+/// Every list the console shows; each has its own table model and view state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ViewKey {
+    Customers,
+    Onboarding,
+    Services,
+    CustomerAccounts,
+    Accounts,
+    Proposals,
+    Payers,
+    Costs,
+    Batches,
+    Issues,
+    Quarantine,
+    Audit,
+}
+
+impl ViewKey {
+    pub fn title(self) -> &'static str {
+        match self {
+            ViewKey::Customers => "customers",
+            ViewKey::Onboarding => "onboarding",
+            ViewKey::Services => "services",
+            ViewKey::CustomerAccounts => "accounts",
+            ViewKey::Accounts => "accounts",
+            ViewKey::Proposals => "proposals",
+            ViewKey::Payers => "payers",
+            ViewKey::Costs => "costs",
+            ViewKey::Batches => "batches",
+            ViewKey::Issues => "issues",
+            ViewKey::Quarantine => "quarantine",
+            ViewKey::Audit => "audit",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct View {
+    pub model: TableModel,
+    pub vs: ViewState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone)]
+pub enum Mode {
+    Normal,
+    /// Editing the filter of a list; `before` is restored on Esc.
+    Filter { input: Input, before: String },
+    Palette { input: Input, candidates: Vec<String> },
+    Help { scroll: u16 },
+    Form(Form),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CustomersPane {
+    pub data: Load<CustomersData>,
+    pub detail: Option<Detail>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Detail {
+    pub code: String,
+    pub data: Load<DetailData>,
+    /// The list that has the selection (checklist, services, accounts).
+    pub focus: ViewKey,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AccountsPane {
+    pub data: Load<AccountsData>,
+}
+
+/// The drill levels of the Costs pane, in order.
+pub const DRILL: [Dim; 5] = [Dim::Customer, Dim::Service, Dim::Product, Dim::Component, Dim::Resource];
+
+#[derive(Debug, Clone, Default)]
+pub struct CostsPane {
+    pub data: Load<CostsData>,
+    pub basis: CostBasis,
+    /// The breadcrumb: chosen values of the levels above the current one.
+    pub path: Vec<(Dim, String)>,
+}
+
+impl CostsPane {
+    pub fn level(&self) -> Dim {
+        DRILL.get(self.path.len()).copied().unwrap_or(Dim::Resource)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportsPane {
+    pub data: Load<ImportsData>,
+    pub job: Option<ImportJob>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportJob {
+    pub req: u64,
+    pub paths: Vec<String>,
+    pub progress: Option<crate::ingest::Progress>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditPane {
+    pub data: Load<Vec<AuditEntry>>,
+}
+
+/// How the console was started (from `ConsoleContext`), plus the parts `render` must not look up itself.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub user: User,
+    pub read_only: bool,
+    pub store_url: String,
+    pub now: DateTime<Utc>,
+    pub keymap: Keymap,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub user: User,
+    pub read_only: bool,
+    pub store_url: String,
+    pub now: DateTime<Utc>,
+    pub keymap: Keymap,
+    pub pane: PaneId,
+    pub mode: Mode,
+    pub periods: Load<Vec<Period>>,
+    pub period: Option<Period>,
+    pub customers: CustomersPane,
+    pub accounts: AccountsPane,
+    pub costs: CostsPane,
+    pub imports: ImportsPane,
+    pub audit: AuditPane,
+    /// Sub-list shown in panes with several (Accounts, Imports).
+    pub pane_view: BTreeMap<PaneId, ViewKey>,
+    pub views: BTreeMap<ViewKey, View>,
+    pub message: Option<Message>,
+    pub size: (u16, u16),
+    pub quit: bool,
+    next_req: u64,
+    /// Requests of writes and exports in flight (their replies are never stale).
+    pub pending: Vec<u64>,
+}
+
+impl State {
+    pub fn new(setup: Setup) -> State {
+        State {
+            user: setup.user,
+            read_only: setup.read_only,
+            store_url: setup.store_url,
+            now: setup.now,
+            keymap: setup.keymap,
+            pane: PaneId::Customers,
+            mode: Mode::Normal,
+            periods: Load::Idle,
+            period: None,
+            customers: CustomersPane::default(),
+            accounts: AccountsPane::default(),
+            costs: CostsPane::default(),
+            imports: ImportsPane::default(),
+            audit: AuditPane::default(),
+            pane_view: BTreeMap::new(),
+            views: BTreeMap::new(),
+            message: None,
+            size: (80, 24),
+            quit: false,
+            next_req: 0,
+            pending: Vec::new(),
+        }
+    }
+
+    pub fn req(&mut self) -> u64 {
+        self.next_req += 1;
+        self.next_req
+    }
+
+    pub fn view(&self, key: ViewKey) -> Option<&View> {
+        self.views.get(&key)
+    }
+
+    pub fn view_mut(&mut self, key: ViewKey) -> &mut View {
+        self.views.entry(key).or_default()
+    }
+
+    /// Replace a list's model and refilter it, keeping selection, filter and sort.
+    pub fn set_model(&mut self, key: ViewKey, model: TableModel) {
+        let v = self.view_mut(key);
+        v.model = model;
+        let View { model, vs } = v;
+        vs.rebuild(model);
+    }
+
+    /// The list keys act on in the current pane (None while a pane has no list, e.g. loading).
+    pub fn current_view(&self) -> ViewKey {
+        match self.pane {
+            PaneId::Customers => match &self.customers.detail {
+                Some(d) => d.focus,
+                None => ViewKey::Customers,
+            },
+            PaneId::Accounts => self.pane_view.get(&PaneId::Accounts).copied().unwrap_or(ViewKey::Accounts),
+            PaneId::Costs => ViewKey::Costs,
+            PaneId::Imports => self.pane_view.get(&PaneId::Imports).copied().unwrap_or(ViewKey::Batches),
+            PaneId::Audit => ViewKey::Audit,
+        }
+    }
+
+    pub fn selected_id(&self, key: ViewKey) -> Option<String> {
+        self.view(key).and_then(|v| v.vs.selected_id(&v.model))
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { text: text.into(), role: Role::Info });
+    }
+
+    pub fn warn(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { text: text.into(), role: Role::Warning });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { text: text.into(), role: Role::Error });
+    }
+
+    /// Why this user may not write, if not.
+    pub fn write_refusal(&self) -> Option<String> {
+        if self.read_only {
+            Some("read-only: started with --read-only".into())
+        } else if !self.user.role.can_write() {
+            Some(format!("read-only: {} role (ask a manager for operator rights)", self.user.role))
+        } else {
+            None
+        }
+    }
+
+    pub fn approve_refusal(&self) -> Option<String> {
+        self.write_refusal().or_else(|| {
+            (!self.user.role.can_approve()).then(|| format!("approvals need the manager role (you are {})", self.user.role))
+        })
+    }
+
+    /// The period shown (the newest with data, else the clock's month).
+    pub fn period_or_now(&self) -> Period {
+        self.period.unwrap_or_else(|| Period::of_date(self.now.date_naive()))
+    }
+}

@@ -1,0 +1,322 @@
+//! One table model for every list in the console: built once when data arrives (formatting happens here,
+//! not on every frame), filtered and sorted into `visible` indices when the filter or sort changes, rendered
+//! a window at a time, and exported to CSV with the exact values and the same filter.
+use std::cmp::Ordering;
+
+use rust_decimal::Decimal;
+
+use super::theme::Role;
+
+/// A mark drawn with the theme's symbols (▲ ▼ ✓ ✗ or their ASCII fallbacks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Up,
+    Down,
+    Check,
+    Cross,
+    Open,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cell {
+    /// What the screen shows (amounts rounded for display).
+    pub text: String,
+    /// What CSV export writes when it differs from `text` (amounts with every digit).
+    pub exact: Option<String>,
+    /// A number to sort by and to right-align.
+    pub num: Option<Decimal>,
+    pub role: Option<Role>,
+    pub mark: Option<Mark>,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell { text: s.into(), ..Cell::default() }
+    }
+    /// An amount: shown with 2 decimals (half away from zero), exported exactly; negatives take a role.
+    pub fn money(d: Decimal) -> Cell {
+        Cell {
+            text: fmt_money(d),
+            exact: Some(billops_domain::money::canonical(d)),
+            num: Some(d),
+            role: (d < Decimal::ZERO).then_some(Role::Negative),
+            mark: None,
+        }
+    }
+    pub fn int(n: i64) -> Cell {
+        Cell { text: n.to_string(), num: Some(Decimal::from(n)), ..Cell::default() }
+    }
+    pub fn role(mut self, role: Role) -> Cell {
+        self.role = Some(role);
+        self
+    }
+    pub fn mark(mut self, mark: Mark) -> Cell {
+        self.mark = Some(mark);
+        self
+    }
+    /// The text export and filtering use: mark as a word (so `/up` finds increases) plus text.
+    pub fn export_text(&self) -> String {
+        self.exact.clone().unwrap_or_else(|| self.text.clone())
+    }
+}
+
+/// An amount with 2 decimals and thousands separators: `-1,234.57`.
+pub fn fmt_money(d: Decimal) -> String {
+    let r = billops_domain::money::round_for_display(d, 2);
+    let s = format!("{r:.2}");
+    let (sign, body) = s.strip_prefix('-').map_or(("", s.as_str()), |b| ("-", b));
+    let (int, frac) = body.split_once('.').unwrap_or((body, "00"));
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let sign = if r.is_zero() { "" } else { sign };
+    format!("{sign}{grouped}.{frac}")
+}
+
+/// The change from `prev` to `cur`: a mark, a percent text with one decimal, and a role.
+pub fn change_cell(cur: Decimal, prev: Option<Decimal>) -> Cell {
+    let Some(prev) = prev.filter(|p| !p.is_zero()) else {
+        return if cur.is_zero() { Cell::text("") } else { Cell::text("new").role(Role::Increase).mark(Mark::Up) };
+    };
+    let diff = cur - prev;
+    let pct = diff.checked_mul(Decimal::ONE_HUNDRED).and_then(|x| x.checked_div(prev.abs())).unwrap_or_default();
+    let pct = billops_domain::money::round_for_display(pct, 1);
+    let mut c = Cell { text: format!("{}%", pct.abs()), num: Some(pct), ..Cell::default() };
+    if diff > Decimal::ZERO {
+        c = c.mark(Mark::Up).role(Role::Increase);
+    } else if diff < Decimal::ZERO {
+        c = c.mark(Mark::Down).role(Role::Decrease);
+    }
+    c.exact = Some(billops_domain::money::canonical(pct));
+    c
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub name: &'static str,
+    /// Preferred width; the last text column takes the rest.
+    pub width: u16,
+    pub numeric: bool,
+}
+
+impl Column {
+    pub const fn text(name: &'static str, width: u16) -> Column {
+        Column { name, width, numeric: false }
+    }
+    pub const fn num(name: &'static str, width: u16) -> Column {
+        Column { name, width, numeric: true }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The record this row stands for (account id, customer code, issue id …).
+    pub id: String,
+    pub cells: Vec<Cell>,
+    /// A row style for the whole line (e.g. unassigned accounts as warnings).
+    pub role: Option<Role>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TableModel {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    /// A total line (not filtered, not exported).
+    pub total: Option<Vec<Cell>>,
+}
+
+/// Selection, filter and sort of one list; survives reloads.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ViewState {
+    pub selected: usize,
+    pub filter: String,
+    /// Sort column and descending flag; `None` keeps the model's order.
+    pub sort: Option<(usize, bool)>,
+    /// Indices into the model's rows, filtered and sorted.
+    pub visible: Vec<usize>,
+    /// A row id to select after the next rebuild (drill back, reload).
+    pub want: Option<String>,
+}
+
+/// One term of a filter: `word` (any column) or `column:word`.
+fn matches(model: &TableModel, row: &Row, terms: &[(Option<usize>, String)]) -> bool {
+    terms.iter().all(|(col, word)| match col {
+        Some(i) => row.cells.get(*i).is_some_and(|c| cell_matches(c, word)),
+        None => row.cells.iter().any(|c| cell_matches(c, word)) || row.id.to_lowercase().contains(word.as_str()),
+    }) && !model.columns.is_empty()
+}
+
+fn cell_matches(c: &Cell, word: &str) -> bool {
+    c.text.to_lowercase().contains(word)
+}
+
+fn parse_filter(model: &TableModel, filter: &str) -> Vec<(Option<usize>, String)> {
+    filter
+        .split_whitespace()
+        .map(|t| {
+            if let Some((col, word)) = t.split_once(':') {
+                let col = col.to_lowercase();
+                if let Some(i) = model.columns.iter().position(|c| c.name.to_lowercase().starts_with(&col) && !col.is_empty()) {
+                    return (Some(i), word.to_lowercase());
+                }
+            }
+            (None, t.to_lowercase())
+        })
+        .collect()
+}
+
+fn cmp_cells(a: &Cell, b: &Cell) -> Ordering {
+    match (a.num, b.num) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Greater,
+        (None, Some(_)) => Ordering::Less,
+        (None, None) => a.text.to_lowercase().cmp(&b.text.to_lowercase()),
+    }
+}
+
+impl ViewState {
+    /// Recompute `visible` from the model, keeping the selected row where possible.
+    pub fn rebuild(&mut self, model: &TableModel) {
+        let keep = self.want.take().or_else(|| self.selected_id(model));
+        let terms = parse_filter(model, &self.filter);
+        let mut vis: Vec<usize> = (0..model.rows.len()).filter(|&i| matches(model, &model.rows[i], &terms)).collect();
+        if let Some((col, desc)) = self.sort {
+            vis.sort_by(|&a, &b| {
+                let ca = model.rows[a].cells.get(col);
+                let cb = model.rows[b].cells.get(col);
+                let o = match (ca, cb) {
+                    (Some(x), Some(y)) => cmp_cells(x, y),
+                    _ => Ordering::Equal,
+                };
+                if desc { o.reverse() } else { o }
+            });
+        }
+        self.visible = vis;
+        self.selected = keep
+            .and_then(|id| self.visible.iter().position(|&i| model.rows[i].id == id))
+            .unwrap_or_else(|| self.selected.min(self.visible.len().saturating_sub(1)));
+    }
+
+    pub fn selected_row<'m>(&self, model: &'m TableModel) -> Option<&'m Row> {
+        self.visible.get(self.selected).and_then(|&i| model.rows.get(i))
+    }
+
+    pub fn selected_id(&self, model: &TableModel) -> Option<String> {
+        self.selected_row(model).map(|r| r.id.clone())
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        let n = self.visible.len();
+        if n == 0 {
+            self.selected = 0;
+            return;
+        }
+        let cur = isize::try_from(self.selected).unwrap_or(0);
+        let max = isize::try_from(n - 1).unwrap_or(0);
+        self.selected = usize::try_from((cur + delta).clamp(0, max)).unwrap_or(0);
+    }
+
+    pub fn top(&mut self) {
+        self.selected = 0;
+    }
+
+    pub fn bottom(&mut self) {
+        self.selected = self.visible.len().saturating_sub(1);
+    }
+
+    /// Cycle the sort: each column in turn (numbers descending, text ascending), then the model's order.
+    pub fn cycle_sort(&mut self, model: &TableModel) {
+        let ncol = model.columns.len();
+        self.sort = match self.sort {
+            None if ncol > 0 => Some((0, model.columns[0].numeric)),
+            Some((c, _)) if c + 1 < ncol => Some((c + 1, model.columns[c + 1].numeric)),
+            _ => None,
+        };
+        self.rebuild(model);
+    }
+}
+
+/// The visible rows as CSV: header, then exact values, in screen order.
+pub fn to_csv(model: &TableModel, view: &ViewState) -> Result<String, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(model.columns.iter().map(|c| c.name)).map_err(|e| e.to_string())?;
+    for &i in &view.visible {
+        if let Some(row) = model.rows.get(i) {
+            w.write_record(row.cells.iter().map(|c| {
+                let t = c.export_text();
+                match c.mark {
+                    Some(Mark::Down) if c.num.is_some() => format!("-{}", t.trim_start_matches('-')),
+                    _ => t,
+                }
+            }))
+            .map_err(|e| e.to_string())?;
+        }
+    }
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn money_formats_for_display_and_exports_exactly() {
+        assert_eq!(fmt_money(d("1234567.005")), "1,234,567.01");
+        assert_eq!(fmt_money(d("-0.004")), "0.00");
+        assert_eq!(fmt_money(d("-12.345")), "-12.35");
+        assert_eq!(fmt_money(d("999.995")), "1,000.00");
+        assert_eq!(Cell::money(d("1.123456789012345")).export_text(), "1.123456789012345");
+    }
+
+    #[test]
+    fn change_marks_direction() {
+        let c = change_cell(d("110"), Some(d("100")));
+        assert_eq!((c.text.as_str(), c.mark), ("10.0%", Some(Mark::Up)));
+        let c = change_cell(d("50"), Some(d("200")));
+        assert_eq!((c.text.as_str(), c.mark), ("75.0%", Some(Mark::Down)));
+        assert_eq!(change_cell(d("5"), None).text, "new");
+        assert_eq!(change_cell(d("0"), Some(d("0"))).text, "");
+    }
+
+    #[test]
+    fn filter_sort_and_csv() {
+        let model = TableModel {
+            columns: vec![Column::text("code", 8), Column::num("cost", 10)],
+            rows: vec![
+                Row { id: "a".into(), cells: vec![Cell::text("acme"), Cell::money(d("1.005"))], role: None },
+                Row { id: "b".into(), cells: vec![Cell::text("beta"), Cell::money(d("30"))], role: None },
+                Row { id: "c".into(), cells: vec![Cell::text("cabal"), Cell::money(d("2"))], role: None },
+            ],
+            total: None,
+        };
+        let mut v = ViewState::default();
+        v.rebuild(&model);
+        assert_eq!(v.visible, [0, 1, 2]);
+        v.filter = "code:a".into();
+        v.rebuild(&model);
+        assert_eq!(v.visible, [0, 1, 2]);
+        v.filter = "code:ab".into();
+        v.rebuild(&model);
+        assert_eq!(v.visible, [2]);
+        v.filter.clear();
+        v.selected = 1;
+        v.rebuild(&model);
+        v.cycle_sort(&model); // code asc
+        v.cycle_sort(&model); // cost desc
+        assert_eq!(v.visible, [1, 2, 0]);
+        assert_eq!(v.selected_id(&model).as_deref(), Some("b"));
+        let csv = to_csv(&model, &v).unwrap();
+        assert_eq!(csv, "code,cost\nbeta,30\ncabal,2\nacme,1.005\n");
+    }
+}

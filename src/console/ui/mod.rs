@@ -1,0 +1,151 @@
+//! Pure rendering: `render(frame, &State, &Theme)`. No store, clock or environment here.
+mod overlay;
+mod panes;
+pub mod table;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Gauge, Paragraph};
+
+use super::keys::{BINDINGS, Cmd, Scope};
+use super::pane::PaneId;
+use super::state::{Load, Mode, State};
+use super::theme::{Role, Theme};
+
+pub fn render(f: &mut Frame, s: &State, theme: &Theme) {
+    let area = f.area();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    if area.height < 4 {
+        // Too small for the frame: the status line only.
+        f.render_widget(Paragraph::new(status_line(s, theme)).style(theme.style(Role::Status)), area);
+        return;
+    }
+    let [status, tabs, body, message, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    f.render_widget(Paragraph::new(status_line(s, theme)).style(theme.style(Role::Status)), status);
+    f.render_widget(Paragraph::new(tabs_line(s, theme)), tabs);
+    match s.pane {
+        PaneId::Customers => panes::customers(f, body, s, theme),
+        PaneId::Accounts => panes::accounts(f, body, s, theme),
+        PaneId::Costs => panes::costs(f, body, s, theme),
+        PaneId::Imports => panes::imports(f, body, s, theme),
+        PaneId::Audit => panes::audit(f, body, s, theme),
+    }
+    message_line(f, message, s, theme);
+    match &s.mode {
+        Mode::Filter { input, .. } => overlay::prompt(f, footer, "/", input, theme),
+        Mode::Palette { input, candidates } => {
+            overlay::prompt(f, footer, ":", input, theme);
+            overlay::candidates(f, footer, candidates, theme);
+        }
+        _ => f.render_widget(Paragraph::new(hints_line(s, theme)), footer),
+    }
+    match &s.mode {
+        Mode::Help { scroll } => overlay::help(f, area, s, *scroll, theme),
+        Mode::Form(form) => overlay::form(f, area, form, theme),
+        _ => {}
+    }
+}
+
+fn status_line(s: &State, theme: &Theme) -> Line<'static> {
+    let sep = format!(" {} ", theme.symbols.sep);
+    let period = match (&s.periods, s.period) {
+        (_, Some(p)) => format!("period {p}"),
+        (Load::Failed(_), None) | (Load::Ready(_), None) => "no period".into(),
+        _ => "period …".into(),
+    };
+    let mut spans = vec![
+        Span::styled(" billops", theme.style(Role::Status)),
+        Span::styled(sep.clone(), theme.style(Role::Status)),
+        Span::styled(period, theme.style(Role::Status)),
+        Span::styled(sep.clone(), theme.style(Role::Status)),
+        Span::styled(format!("{} ({})", s.user.name, s.user.role), theme.style(Role::Status)),
+        Span::styled(sep.clone(), theme.style(Role::Status)),
+        Span::styled(s.store_url.clone(), theme.style(Role::Status)),
+    ];
+    if let Some(why) = s.write_refusal() {
+        let label = if s.read_only { " READ-ONLY " } else { " VIEWER " };
+        let _ = why;
+        spans.push(Span::styled(sep, theme.style(Role::Status)));
+        spans.push(Span::styled(label, theme.style(Role::ReadOnly)));
+    }
+    Line::from(spans)
+}
+
+fn tabs_line(s: &State, theme: &Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    for p in PaneId::ALL {
+        let role = if p == s.pane { Role::TabActive } else { Role::Tab };
+        let num = p.index() + 1;
+        spans.push(Span::styled(format!(" {num} {} ", p.title()), theme.style(role)));
+    }
+    Line::from(spans)
+}
+
+fn message_line(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    if let Some(job) = &s.imports.job {
+        let (label, pct) = match &job.progress {
+            Some(p) => {
+                let files_done = p.file_index + usize::from(p.done);
+                let pct = if p.file_count > 0 { files_done.min(p.file_count).saturating_mul(100) / p.file_count } else { 0 };
+                let pct = u16::try_from(pct).unwrap_or(100);
+                (
+                    format!(
+                        "importing file {}/{} {} · {} rows read",
+                        p.file_index + 1,
+                        p.file_count,
+                        crate::console::panes::imports::short_name(&p.file_name),
+                        p.rows
+                    ),
+                    pct,
+                )
+            }
+            None => (format!("importing {} …", job.paths.join(" ")), 0),
+        };
+        let g = Gauge::default()
+            .gauge_style(theme.style(Role::Progress))
+            .percent(pct.min(100))
+            .label(label)
+            .use_unicode(!theme.symbols.ascii);
+        f.render_widget(g, area);
+        return;
+    }
+    if let Some(m) = &s.message {
+        f.render_widget(Paragraph::new(Span::styled(m.text.clone(), theme.style(m.role))), area);
+    }
+}
+
+/// Footer hints, generated from the key table for the current pane.
+pub fn hints_line(s: &State, theme: &Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    let pane_first = BINDINGS.iter().filter(|b| b.scope != Scope::Global).chain(BINDINGS.iter().filter(|b| b.scope == Scope::Global));
+    for b in pane_first {
+        let Some(hint) = b.hint else { continue };
+        if !b.scope.applies(s.pane) {
+            continue;
+        }
+        if matches!(b.cmd, Cmd::Open | Cmd::Back) && s.pane == PaneId::Audit {
+            continue;
+        }
+        let keys = s.keymap.keys_of(b.cmd);
+        let Some(k) = keys.first() else { continue };
+        let label = if b.cmd == Cmd::PrevPeriod {
+            let next = s.keymap.keys_of(Cmd::NextPeriod).first().map(ToString::to_string).unwrap_or_default();
+            format!("{k}{next}")
+        } else {
+            k.to_string()
+        };
+        spans.push(Span::styled(label, theme.style(Role::Key)));
+        spans.push(Span::styled(format!(" {hint}  "), theme.style(Role::Muted)));
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,142 @@
+//! Prompts and popups: the filter and palette line, completion candidates, `?` help and forms.
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use crate::console::input::{Form, Input};
+use crate::console::keys::{BINDINGS, Scope};
+use crate::console::palette::COMMANDS;
+use crate::console::state::State;
+use crate::console::theme::{Role, Theme};
+
+fn width_of(s: &str) -> u16 {
+    u16::try_from(s.chars().count()).unwrap_or(u16::MAX)
+}
+
+/// A one-line prompt (`/filter`, `:command`) with the cursor.
+pub fn prompt(f: &mut Frame, area: Rect, lead: &str, input: &Input, theme: &Theme) {
+    let text = input.text();
+    let line = Line::from(vec![Span::styled(lead.to_string(), theme.style(Role::Key)), Span::raw(text)]);
+    f.render_widget(Clear, area);
+    f.render_widget(Paragraph::new(line), area);
+    let col = width_of(lead).saturating_add(u16::try_from(input.cursor()).unwrap_or(0));
+    if area.width > 0 && area.height > 0 {
+        f.set_cursor_position(Position { x: area.x.saturating_add(col.min(area.width - 1)), y: area.y });
+    }
+}
+
+/// Completion candidates in a box just above `anchor`.
+pub fn candidates(f: &mut Frame, anchor: Rect, items: &[String], theme: &Theme) {
+    if items.is_empty() {
+        return;
+    }
+    let h = u16::try_from(items.len()).unwrap_or(8).min(8).saturating_add(2).min(anchor.y);
+    if h < 3 {
+        return;
+    }
+    let w = items.iter().map(|i| width_of(i)).max().unwrap_or(0).saturating_add(4).min(anchor.width);
+    let r = Rect { x: anchor.x, y: anchor.y - h, width: w, height: h };
+    let lines: Vec<Line> = items.iter().map(|i| Line::from(i.clone())).collect();
+    f.render_widget(Clear, r);
+    let b = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Border)).title(" tab ");
+    f.render_widget(Paragraph::new(lines).block(b), r);
+}
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+/// `?`: the keys of this pane, then the global keys, then palette commands — all from the tables.
+pub fn help(f: &mut Frame, area: Rect, s: &State, scroll: u16, theme: &Theme) {
+    let mut lines = Vec::new();
+    let section = |t: &str| Line::from(Span::styled(t.to_string(), theme.style(Role::Header)));
+    let row = |keys: String, name: &str, desc: &str| {
+        Line::from(vec![
+            Span::styled(format!("{keys:<18}"), theme.style(Role::Key)),
+            Span::styled(format!("{name:<15}"), theme.style(Role::Muted)),
+            Span::raw(desc.to_string()),
+        ])
+    };
+    lines.push(section(&format!("{} pane", s.pane.title())));
+    for b in BINDINGS.iter().filter(|b| b.scope != Scope::Global && b.scope.applies(s.pane)) {
+        lines.push(row(s.keymap.label(b.cmd), b.name, b.desc));
+    }
+    lines.push(section("everywhere"));
+    for b in BINDINGS.iter().filter(|b| b.scope == Scope::Global) {
+        lines.push(row(s.keymap.label(b.cmd), b.name, b.desc));
+    }
+    lines.push(section("commands (:)"));
+    for (c, args, desc) in COMMANDS {
+        lines.push(row(format!(":{c} {args}"), "", desc));
+    }
+    let r = centered(area, 96, u16::try_from(lines.len() + 2).unwrap_or(u16::MAX));
+    f.render_widget(Clear, r);
+    let b = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style(Role::Title))
+        .title(Span::styled(" help — keys from keys.toml (any key closes) ", theme.style(Role::Title)));
+    f.render_widget(Paragraph::new(lines).block(b).scroll((scroll, 0)), r);
+}
+
+pub fn form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
+    let label_w = form.fields.iter().map(|fl| width_of(fl.label)).max().unwrap_or(0).saturating_add(2);
+    let cand = u16::try_from(form.candidates.len().min(8)).unwrap_or(8);
+    let h = u16::try_from(form.fields.len()).unwrap_or(1).saturating_add(cand).saturating_add(5);
+    let r = centered(area, 76, h);
+    f.render_widget(Clear, r);
+    let b = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style(Role::Title))
+        .title(Span::styled(format!(" {} ", form.title), theme.style(Role::Title)));
+    let inner = b.inner(r);
+    f.render_widget(b, r);
+    let mut lines = Vec::new();
+    let mut cursor = None;
+    for (i, fl) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let text = fl.input.text();
+        let style = if focused { theme.style(Role::Selection) } else { theme.style(Role::Text) };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>w$}: ", fl.label, w = usize::from(label_w.saturating_sub(2))), theme.style(Role::Muted)),
+            Span::styled(format!("{text} "), style),
+        ]));
+        if focused {
+            let col = label_w.saturating_add(u16::try_from(fl.input.cursor()).unwrap_or(0));
+            cursor = Some((col, u16::try_from(i).unwrap_or(0)));
+        }
+        if focused && !form.candidates.is_empty() {
+            for c in form.candidates.iter().take(8) {
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(usize::from(label_w))),
+                    Span::styled(c.clone(), theme.style(Role::Muted)),
+                ]));
+            }
+        }
+    }
+    lines.push(Line::from(""));
+    match &form.error {
+        Some(e) => lines.push(Line::from(Span::styled(e.clone(), theme.style(Role::Error)))),
+        None if form.pending.is_some() => lines.push(Line::from(Span::styled("completing…", theme.style(Role::Pending)))),
+        None => lines.push(Line::from("")),
+    }
+    lines.push(Line::from(vec![
+        Span::styled("enter", theme.style(Role::Key)),
+        Span::styled(" save  ", theme.style(Role::Muted)),
+        Span::styled("tab", theme.style(Role::Key)),
+        Span::styled(" complete/next  ", theme.style(Role::Muted)),
+        Span::styled("↑↓", theme.style(Role::Key)),
+        Span::styled(" field  ", theme.style(Role::Muted)),
+        Span::styled("esc", theme.style(Role::Key)),
+        Span::styled(" cancel", theme.style(Role::Muted)),
+    ]));
+    f.render_widget(Paragraph::new(lines), inner);
+    if let Some((x, y)) = cursor
+        && inner.width > 0
+        && inner.height > y
+    {
+        f.set_cursor_position(Position { x: inner.x + x.min(inner.width - 1), y: inner.y + y });
+    }
+}

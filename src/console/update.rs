@@ -1,0 +1,392 @@
+//! `update(&mut State, Action) -> Vec<Effect>`: the only place state changes. Never awaits, never does IO.
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+
+use super::action::{Action, Effect, Reply};
+use super::forms;
+use super::input::Input;
+use super::keys::Cmd;
+use super::pane::PaneId;
+use super::palette;
+use super::panes::{self, accounts, costs, customers, imports};
+use super::state::{Load, Mode, State, ViewKey};
+use super::table;
+
+/// First effects when the console starts: the periods (then the first pane loads).
+pub fn start(s: &mut State) -> Vec<Effect> {
+    let req = s.req();
+    s.periods = Load::Loading(req);
+    vec![Effect::Periods { req }]
+}
+
+pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Key(ev) => key(s, ev),
+        Action::Cmd(c) => cmd(s, c),
+        Action::Paste(text) => {
+            match &mut s.mode {
+                Mode::Filter { input, .. } => {
+                    input.paste(&text);
+                    let f = input.text();
+                    set_filter(s, f);
+                }
+                Mode::Palette { input, .. } => input.paste(&text),
+                Mode::Form(f) => {
+                    if let Some(field) = f.focused() {
+                        field.input.paste(&text);
+                    }
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
+        Action::Resize(w, h) => {
+            s.size = (w, h);
+            Vec::new()
+        }
+        Action::Now(t) => {
+            s.now = t;
+            Vec::new()
+        }
+        Action::Reply { req, result } => reply(s, req, result),
+    }
+}
+
+fn key(s: &mut State, ev: KeyEvent) -> Vec<Effect> {
+    if ev.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    match &mut s.mode {
+        Mode::Normal => {
+            s.message = None;
+            match s.keymap.lookup(s.pane, &ev) {
+                Some(c) => cmd(s, c),
+                None => Vec::new(),
+            }
+        }
+        Mode::Help { scroll } => {
+            match ev.code {
+                KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
+                KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+                KeyCode::PageDown => *scroll = scroll.saturating_add(10),
+                KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+                _ => s.mode = Mode::Normal,
+            }
+            Vec::new()
+        }
+        Mode::Filter { input, before } => {
+            match ev.code {
+                KeyCode::Esc => {
+                    let b = before.clone();
+                    s.mode = Mode::Normal;
+                    set_filter(s, b);
+                }
+                KeyCode::Enter | KeyCode::Down | KeyCode::Up => {
+                    s.mode = Mode::Normal;
+                }
+                _ => {
+                    if input.handle(ev) {
+                        let f = input.text();
+                        set_filter(s, f);
+                    }
+                }
+            }
+            Vec::new()
+        }
+        Mode::Palette { .. } => palette::key(s, ev),
+        Mode::Form(_) => forms::key(s, ev),
+    }
+}
+
+/// Set the filter of the current list and refilter it.
+pub fn set_filter(s: &mut State, f: String) {
+    let key = s.current_view();
+    let v = s.view_mut(key);
+    v.vs.filter = f;
+    let super::state::View { model, vs } = v;
+    vs.rebuild(model);
+}
+
+fn switch(s: &mut State, pane: PaneId) -> Vec<Effect> {
+    s.pane = pane;
+    panes::ensure(s, pane)
+}
+
+pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
+    match c {
+        Cmd::Quit => {
+            s.quit = true;
+            vec![Effect::Quit]
+        }
+        Cmd::Help => {
+            s.mode = Mode::Help { scroll: 0 };
+            Vec::new()
+        }
+        Cmd::Palette => {
+            s.mode = Mode::Palette { input: Input::default(), candidates: palette::complete(s, "") };
+            Vec::new()
+        }
+        Cmd::Filter => {
+            let before = s.view(s.current_view()).map(|v| v.vs.filter.clone()).unwrap_or_default();
+            s.mode = Mode::Filter { input: Input::new(&before), before };
+            Vec::new()
+        }
+        Cmd::Export => export(s),
+        Cmd::Refresh => {
+            let mut fx = start(s);
+            fx.extend(panes::invalidate_all(s));
+            s.info("reloading");
+            fx
+        }
+        Cmd::NextPane => switch(s, s.pane.next()),
+        Cmd::PrevPane => switch(s, s.pane.prev()),
+        Cmd::PaneCustomers => switch(s, PaneId::Customers),
+        Cmd::PaneAccounts => switch(s, PaneId::Accounts),
+        Cmd::PaneCosts => switch(s, PaneId::Costs),
+        Cmd::PaneImports => switch(s, PaneId::Imports),
+        Cmd::PaneAudit => switch(s, PaneId::Audit),
+        Cmd::Up => nav(s, |vs| vs.move_by(-1)),
+        Cmd::Down => nav(s, |vs| vs.move_by(1)),
+        Cmd::PageUp => {
+            let page = page(s);
+            nav(s, |vs| vs.move_by(-page))
+        }
+        Cmd::PageDown => {
+            let page = page(s);
+            nav(s, |vs| vs.move_by(page))
+        }
+        Cmd::Top => nav(s, table::ViewState::top),
+        Cmd::Bottom => nav(s, table::ViewState::bottom),
+        Cmd::Open => match s.pane {
+            PaneId::Customers => customers::open_selected(s),
+            PaneId::Accounts => match s.current_view() {
+                ViewKey::Accounts => accounts::edit(s),
+                _ => Vec::new(),
+            },
+            PaneId::Costs => costs::open(s),
+            PaneId::Imports => {
+                imports::open(s);
+                Vec::new()
+            }
+            PaneId::Audit => Vec::new(),
+        },
+        Cmd::Back => back(s),
+        Cmd::PrevPeriod | Cmd::NextPeriod => {
+            let p = s.period_or_now();
+            s.period = Some(if c == Cmd::PrevPeriod { p.prev() } else { p.next() });
+            panes::period_changed(s)
+        }
+        Cmd::Sort => {
+            let key = s.current_view();
+            let v = s.view_mut(key);
+            let super::state::View { model, vs } = v;
+            vs.cycle_sort(model);
+            let text = match vs.sort {
+                Some((col, desc)) => format!(
+                    "sorted by {} {}",
+                    model.columns.get(col).map_or("", |c| c.name),
+                    if desc { "descending" } else { "ascending" }
+                ),
+                None => "original order".to_string(),
+            };
+            s.info(text);
+            Vec::new()
+        }
+        Cmd::SwitchView => {
+            match s.pane {
+                PaneId::Customers => customers::switch_focus(s),
+                PaneId::Accounts => accounts::switch_view(s),
+                PaneId::Imports => imports::switch_view(s),
+                _ => {}
+            }
+            Vec::new()
+        }
+        Cmd::Tick => customers::tick(s),
+        Cmd::Edit => accounts::edit(s),
+        Cmd::Propose => accounts::propose(s),
+        Cmd::Approve => accounts::decide(s, true),
+        Cmd::Reject => accounts::decide(s, false),
+        Cmd::ToggleBasis => {
+            s.costs.basis = s.costs.basis.next();
+            s.info(format!("cost basis: {}", s.costs.basis));
+            panes::period_changed(s)
+        }
+        Cmd::Import => imports::start(s),
+        Cmd::Resolve => imports::resolve(s),
+    }
+}
+
+fn page(s: &State) -> isize {
+    isize::try_from(s.size.1.saturating_sub(8).max(1)).unwrap_or(1)
+}
+
+fn nav(s: &mut State, f: impl FnOnce(&mut table::ViewState)) -> Vec<Effect> {
+    let key = s.current_view();
+    f(&mut s.view_mut(key).vs);
+    Vec::new()
+}
+
+fn back(s: &mut State) -> Vec<Effect> {
+    match s.pane {
+        PaneId::Customers => {
+            if customers::back(s) {
+                return Vec::new();
+            }
+        }
+        PaneId::Costs => {
+            let (done, fx) = costs::back(s);
+            if done {
+                return fx;
+            }
+        }
+        _ => {}
+    }
+    let key = s.current_view();
+    if s.view(key).is_some_and(|v| !v.vs.filter.is_empty()) {
+        set_filter(s, String::new());
+        s.info("filter cleared");
+    }
+    Vec::new()
+}
+
+fn export(s: &mut State) -> Vec<Effect> {
+    let key = s.current_view();
+    let Some(v) = s.view(key) else {
+        s.warn("nothing to export yet");
+        return Vec::new();
+    };
+    match table::to_csv(&v.model, &v.vs) {
+        Ok(csv) => {
+            let rows = v.vs.visible.len();
+            let req = s.req();
+            s.pending.push(req);
+            let name = key.title();
+            vec![Effect::Export { req, pane: name, period: s.period_or_now().to_string(), csv, rows }]
+        }
+        Err(e) => {
+            s.error(format!("export failed: {e}"));
+            Vec::new()
+        }
+    }
+}
+
+fn reply(s: &mut State, req: u64, result: Result<Reply, String>) -> Vec<Effect> {
+    let r = match result {
+        Ok(r) => r,
+        Err(e) => return failed(s, req, e),
+    };
+    match r {
+        Reply::Periods(ps) => {
+            if !s.periods.waits_for(req) {
+                return Vec::new();
+            }
+            if s.period.is_none() {
+                s.period = Some(ps.first().copied().unwrap_or_else(|| s.period_or_now()));
+            }
+            s.periods = Load::Ready(ps);
+            panes::ensure(s, s.pane)
+        }
+        Reply::Customers(d) => {
+            customers::loaded(s, req, d);
+            Vec::new()
+        }
+        Reply::CustomerDetail(d) => {
+            customers::detail_loaded(s, req, d);
+            Vec::new()
+        }
+        Reply::Accounts(d) => {
+            accounts::loaded(s, req, d);
+            Vec::new()
+        }
+        Reply::Costs(d) => {
+            costs::loaded(s, req, d);
+            Vec::new()
+        }
+        Reply::Imports(d) => {
+            imports::loaded(s, req, d);
+            Vec::new()
+        }
+        Reply::Audit(d) => {
+            panes::audit::loaded(s, req, d);
+            Vec::new()
+        }
+        Reply::Written(text) => {
+            s.pending.retain(|r| *r != req);
+            s.info(text);
+            panes::invalidate_all(s)
+        }
+        Reply::Exported { path, rows } => {
+            s.pending.retain(|r| *r != req);
+            s.info(format!("exported {rows} rows to {}", path.display()));
+            Vec::new()
+        }
+        Reply::PathCompletions { input, candidates } => {
+            forms::path_completions(s, req, &input, candidates);
+            Vec::new()
+        }
+        Reply::ImportProgress(p) => {
+            if let Some(job) = s.imports.job.as_mut().filter(|j| j.req == req) {
+                job.progress = Some(p);
+            }
+            Vec::new()
+        }
+        Reply::ImportDone(lines) => {
+            if s.imports.job.as_ref().is_none_or(|j| j.req != req) {
+                return Vec::new();
+            }
+            s.imports.job = None;
+            let failed = lines.iter().filter(|l| l.starts_with("refused") || l.starts_with("failed")).count();
+            let text = lines.join("; ");
+            if failed > 0 { s.warn(text) } else { s.info(text) }
+            s.pane_view.insert(PaneId::Imports, ViewKey::Batches);
+            let mut fx = start(s);
+            fx.extend(panes::invalidate_all(s));
+            fx
+        }
+    }
+}
+
+/// An effect failed: the slot waiting for it shows the error; other failures go to the message line.
+fn failed(s: &mut State, req: u64, e: String) -> Vec<Effect> {
+    let mut hit = false;
+    macro_rules! fail {
+        ($slot:expr) => {
+            if $slot.waits_for(req) {
+                $slot = Load::Failed(e.clone());
+                hit = true;
+            }
+        };
+    }
+    fail!(s.periods);
+    fail!(s.customers.data);
+    fail!(s.accounts.data);
+    fail!(s.costs.data);
+    fail!(s.imports.data);
+    fail!(s.audit.data);
+    if let Some(d) = s.customers.detail.as_mut() {
+        fail!(d.data);
+    }
+    if s.imports.job.as_ref().is_some_and(|j| j.req == req) {
+        s.imports.job = None;
+        s.error(format!("import failed: {e}"));
+        return Vec::new();
+    }
+    if let Mode::Form(f) = &mut s.mode
+        && f.pending == Some(req)
+    {
+        f.pending = None;
+        return Vec::new();
+    }
+    let was_pending = s.pending.contains(&req);
+    s.pending.retain(|r| *r != req);
+    if !hit || was_pending {
+        s.error(e);
+    }
+    if s.periods.waits_for(req) || matches!(s.periods, Load::Failed(_)) {
+        // Without periods, still show the panes for the clock's month.
+        if s.period.is_none() {
+            s.period = Some(s.period_or_now());
+            return panes::ensure(s, s.pane);
+        }
+    }
+    Vec::new()
+}

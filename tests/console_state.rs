@@ -1,0 +1,458 @@
+//! Pure state tests: every command in the key table, pressed through its default key, drives `update` to the
+//! expected state. No terminal, no store (the fixture answers effects).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod console_common;
+use console_common::*;
+
+use billops::console::action::{Action, Effect, WriteOp};
+use billops::console::keys::{BINDINGS, Cmd};
+use billops::console::pane::PaneId;
+use billops::console::state::{Load, Mode, State, ViewKey};
+use billops::console::update;
+use billops_domain::{CostBasis, Dim, Role};
+
+fn sel(s: &State, key: ViewKey) -> Option<String> {
+    s.selected_id(key)
+}
+
+fn default_key(cmd: Cmd) -> &'static str {
+    BINDINGS.iter().find(|b| b.cmd == cmd).unwrap().keys[0]
+}
+
+fn press(s: &mut State, cmd: Cmd) -> Vec<Effect> {
+    keys(s, &[default_key(cmd)])
+}
+
+fn writes(fx: &[Effect]) -> Vec<WriteOp> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Write { op, .. } => Some(op.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn starts_on_the_newest_period_with_customers_loaded() {
+    let s = state(Role::Operator);
+    assert_eq!(s.period, Some(p("2026-05")));
+    assert_eq!(s.pane, PaneId::Customers);
+    assert!(s.customers.data.ready().is_some());
+    assert_eq!(s.view(ViewKey::Customers).unwrap().model.rows.len(), 4);
+}
+
+#[test]
+fn every_command_has_a_test_below() {
+    // The list of commands exercised in this file; adding a command to the table without a test fails here.
+    let tested = [
+        Cmd::Quit, Cmd::Help, Cmd::Palette, Cmd::Filter, Cmd::Export, Cmd::Refresh, Cmd::NextPane, Cmd::PrevPane,
+        Cmd::PaneCustomers, Cmd::PaneAccounts, Cmd::PaneCosts, Cmd::PaneImports, Cmd::PaneAudit, Cmd::Up, Cmd::Down,
+        Cmd::PageUp, Cmd::PageDown, Cmd::Top, Cmd::Bottom, Cmd::Open, Cmd::Back, Cmd::PrevPeriod, Cmd::NextPeriod,
+        Cmd::Sort, Cmd::SwitchView, Cmd::Tick, Cmd::Edit, Cmd::Propose, Cmd::Approve, Cmd::Reject, Cmd::ToggleBasis,
+        Cmd::Import, Cmd::Resolve,
+    ];
+    for b in BINDINGS {
+        assert!(tested.contains(&b.cmd), "{} has no state test", b.name);
+    }
+}
+
+#[test]
+fn quit_help_palette() {
+    let mut s = state(Role::Viewer);
+    press(&mut s, Cmd::Help);
+    assert!(matches!(s.mode, Mode::Help { .. }));
+    keys(&mut s, &["esc"]);
+    assert!(matches!(s.mode, Mode::Normal));
+    press(&mut s, Cmd::Palette);
+    assert!(matches!(s.mode, Mode::Palette { .. }));
+    keys(&mut s, &["esc"]);
+    let fx = press(&mut s, Cmd::Quit);
+    assert!(s.quit && fx.contains(&Effect::Quit));
+    let mut s = state(Role::Viewer);
+    keys(&mut s, &["ctrl-c"]);
+    assert!(s.quit);
+}
+
+#[test]
+fn pane_switching_by_number_and_tab() {
+    let mut s = state(Role::Operator);
+    for (cmd, pane) in [
+        (Cmd::PaneAccounts, PaneId::Accounts),
+        (Cmd::PaneCosts, PaneId::Costs),
+        (Cmd::PaneImports, PaneId::Imports),
+        (Cmd::PaneAudit, PaneId::Audit),
+        (Cmd::PaneCustomers, PaneId::Customers),
+    ] {
+        press(&mut s, cmd);
+        assert_eq!(s.pane, pane);
+    }
+    press(&mut s, Cmd::NextPane);
+    assert_eq!(s.pane, PaneId::Accounts);
+    assert!(s.accounts.data.ready().is_some(), "switching loads the pane");
+    press(&mut s, Cmd::PrevPane);
+    press(&mut s, Cmd::PrevPane);
+    assert_eq!(s.pane, PaneId::Audit);
+    assert!(s.audit.data.ready().is_some());
+}
+
+#[test]
+fn moving_the_selection() {
+    let mut s = state(Role::Operator);
+    assert_eq!(sel(&s, ViewKey::Customers).as_deref(), Some("ACME"));
+    press(&mut s, Cmd::Down);
+    assert_eq!(sel(&s, ViewKey::Customers).as_deref(), Some("GLOBEX"));
+    press(&mut s, Cmd::Up);
+    press(&mut s, Cmd::Up);
+    assert_eq!(sel(&s, ViewKey::Customers).as_deref(), Some("ACME"));
+    press(&mut s, Cmd::Bottom);
+    assert_eq!(sel(&s, ViewKey::Customers).as_deref(), Some("UMBRELLA"));
+    press(&mut s, Cmd::Top);
+    assert_eq!(sel(&s, ViewKey::Customers).as_deref(), Some("ACME"));
+    press(&mut s, Cmd::PageDown);
+    assert_eq!(sel(&s, ViewKey::Customers).as_deref(), Some("UMBRELLA"));
+    press(&mut s, Cmd::PageUp);
+    assert_eq!(sel(&s, ViewKey::Customers).as_deref(), Some("ACME"));
+    keys(&mut s, &["j", "k", "G", "g"]);
+    assert_eq!(sel(&s, ViewKey::Customers).as_deref(), Some("ACME"));
+}
+
+#[test]
+fn filter_live_escape_restores_back_clears() {
+    let mut s = state(Role::Operator);
+    press(&mut s, Cmd::Filter);
+    type_text(&mut s, "glo");
+    assert_eq!(s.view(ViewKey::Customers).unwrap().vs.visible.len(), 1);
+    keys(&mut s, &["esc"]);
+    assert_eq!(s.view(ViewKey::Customers).unwrap().vs.visible.len(), 4, "esc restores the old filter");
+    press(&mut s, Cmd::Filter);
+    type_text(&mut s, "code:i");
+    keys(&mut s, &["enter"]);
+    assert_eq!(s.view(ViewKey::Customers).unwrap().vs.filter, "code:i");
+    assert_eq!(s.view(ViewKey::Customers).unwrap().vs.visible.len(), 1);
+    assert_eq!(sel(&s, ViewKey::Customers).as_deref(), Some("INITECH"));
+    press(&mut s, Cmd::Back);
+    assert_eq!(s.view(ViewKey::Customers).unwrap().vs.visible.len(), 4);
+}
+
+#[test]
+fn sort_cycles_columns() {
+    let mut s = state(Role::Operator);
+    press(&mut s, Cmd::Sort); // code ascending
+    assert_eq!(sel(&s, ViewKey::Customers).as_deref(), Some("ACME"));
+    press(&mut s, Cmd::Sort); // name
+    press(&mut s, Cmd::Sort); // accounts desc
+    press(&mut s, Cmd::Sort); // cost desc
+    let v = s.view(ViewKey::Customers).unwrap();
+    let order: Vec<&str> = v.vs.visible.iter().map(|&i| v.model.rows[i].id.as_str()).collect();
+    assert_eq!(order, ["ACME", "GLOBEX", "INITECH", "UMBRELLA"]);
+    assert_eq!(v.vs.sort, Some((3, true)));
+}
+
+#[test]
+fn export_produces_the_filtered_csv_with_exact_values() {
+    let mut s = state(Role::Viewer);
+    press(&mut s, Cmd::Filter);
+    type_text(&mut s, "acme");
+    keys(&mut s, &["enter"]);
+    let fx = press(&mut s, Cmd::Export);
+    let Some(Effect::Export { pane, period, csv, rows, .. }) = fx.first() else { panic!("{fx:?}") };
+    assert_eq!((*pane, period.as_str(), *rows), ("customers", "2026-05", 1));
+    // 1204.125000000000001 + 980.5 + 2210.333333333333333 + 75.005 + 312.44 + 1640, every digit.
+    assert_eq!(csv, "code,name,accts,cost,last period,change\nACME,Acme Corporation,2,6422.403333333333334,4020,59.8\n");
+    assert!(s.message.as_ref().unwrap().text.contains("exported 1 rows to /data/exports/customers-2026-05-1.csv"));
+}
+
+#[test]
+fn refresh_reloads() {
+    let mut s = state(Role::Operator);
+    let fx = press(&mut s, Cmd::Refresh);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Periods { .. })));
+    assert!(fx.iter().any(|e| matches!(e, Effect::Customers { .. })));
+    assert!(s.customers.data.ready().is_some());
+}
+
+#[test]
+fn period_steps_and_reloads() {
+    let mut s = state(Role::Operator);
+    let fx = press(&mut s, Cmd::PrevPeriod);
+    assert_eq!(s.period, Some(p("2026-04")));
+    assert!(fx.iter().any(|e| matches!(e, Effect::Customers { period, .. } if *period == p("2026-04"))));
+    press(&mut s, Cmd::NextPeriod);
+    press(&mut s, Cmd::NextPeriod);
+    assert_eq!(s.period, Some(p("2026-06")));
+}
+
+#[test]
+fn customer_detail_open_switch_tick_back() {
+    let mut s = state(Role::Operator);
+    keys(&mut s, &["j"]);
+    press(&mut s, Cmd::Open);
+    let d = s.customers.detail.as_ref().unwrap();
+    assert_eq!(d.code, "GLOBEX");
+    assert!(d.data.ready().is_some());
+    assert_eq!(s.current_view(), ViewKey::Onboarding);
+    let fx = press(&mut s, Cmd::Tick);
+    assert_eq!(
+        writes(&fx),
+        [WriteOp::Tick { customer: "GLOBEX".into(), item: "cost_history_report".into(), done: true }]
+    );
+    press(&mut s, Cmd::SwitchView);
+    assert_eq!(s.current_view(), ViewKey::Services);
+    let fx = press(&mut s, Cmd::Tick);
+    assert!(writes(&fx).is_empty());
+    press(&mut s, Cmd::Back);
+    assert!(s.customers.detail.is_none());
+    assert_eq!(sel(&s, ViewKey::Customers).as_deref(), Some("GLOBEX"), "back selects the customer we came from");
+}
+
+#[test]
+fn costs_drill_down_to_resource_and_back() {
+    let mut s = state(Role::Viewer);
+    press(&mut s, Cmd::PaneCosts);
+    assert_eq!(s.costs.level(), Dim::Customer);
+    assert_eq!(sel(&s, ViewKey::Costs).as_deref(), Some("ACME"));
+    press(&mut s, Cmd::Open);
+    assert_eq!(s.costs.level(), Dim::Service);
+    assert_eq!(sel(&s, ViewKey::Costs).as_deref(), Some("AmazonEC2"));
+    keys(&mut s, &["enter", "right"]);
+    assert_eq!(s.costs.level(), Dim::Component);
+    assert_eq!(s.costs.path.len(), 3);
+    assert_eq!(sel(&s, ViewKey::Costs).as_deref(), Some("db"), "the biggest component first");
+    press(&mut s, Cmd::Open);
+    assert_eq!(s.costs.level(), Dim::Resource);
+    press(&mut s, Cmd::Open);
+    assert_eq!(s.costs.level(), Dim::Resource, "resources are the bottom");
+    keys(&mut s, &["esc", "left", "h"]);
+    assert_eq!(s.costs.level(), Dim::Service);
+    assert_eq!(sel(&s, ViewKey::Costs).as_deref(), Some("AmazonEC2"), "back reselects where we came from");
+    press(&mut s, Cmd::Back);
+    assert_eq!(s.costs.level(), Dim::Customer);
+    assert_eq!(sel(&s, ViewKey::Costs).as_deref(), Some("ACME"));
+}
+
+#[test]
+fn costs_totals_equal_the_parent_row_exactly_at_every_level() {
+    let mut s = state(Role::Viewer);
+    press(&mut s, Cmd::PaneCosts);
+    let mut parent = None;
+    for _ in 0..4 {
+        let v = s.view(ViewKey::Costs).unwrap();
+        let total = v.model.total.as_ref().unwrap()[1].num.unwrap();
+        let sum: rust_decimal::Decimal = v.model.rows.iter().map(|r| r.cells[1].num.unwrap()).sum();
+        assert_eq!(total, sum);
+        if let Some(pv) = parent {
+            assert_eq!(total, pv, "level total equals the row drilled into");
+        }
+        parent = Some(v.vs.selected_row(&v.model).unwrap().cells[1].num.unwrap());
+        press(&mut s, Cmd::Open);
+    }
+}
+
+#[test]
+fn toggle_basis_reloads_costs() {
+    let mut s = state(Role::Viewer);
+    press(&mut s, Cmd::PaneCosts);
+    let fx = press(&mut s, Cmd::ToggleBasis);
+    assert_eq!(s.costs.basis, CostBasis::Effective);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Costs { basis: CostBasis::Effective, .. })));
+}
+
+#[test]
+fn accounts_unassigned_first_then_assign_with_completion() {
+    let mut s = state(Role::Operator);
+    press(&mut s, Cmd::PaneAccounts);
+    assert_eq!(sel(&s, ViewKey::Accounts).as_deref(), Some("399999999999"));
+    press(&mut s, Cmd::Edit);
+    let Mode::Form(f) = &s.mode else { panic!("no form") };
+    assert_eq!(f.value(1), "2026-05-01", "effective date defaults to the period start");
+    type_text(&mut s, "UM");
+    keys(&mut s, &["tab"]);
+    let Mode::Form(f) = &s.mode else { panic!("no form") };
+    assert_eq!(f.value(0), "UMBRELLA");
+    let fx = keys(&mut s, &["enter"]);
+    assert_eq!(
+        writes(&fx),
+        [WriteOp::Assign {
+            account: "399999999999".into(),
+            customer: "UMBRELLA".into(),
+            from: chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()
+        }]
+    );
+    assert!(matches!(s.mode, Mode::Normal));
+    // Enter opens the same form.
+    press(&mut s, Cmd::Open);
+    assert!(matches!(s.mode, Mode::Form(_)));
+    keys(&mut s, &["esc"]);
+}
+
+#[test]
+fn assign_form_refuses_unknown_customer_and_bad_date() {
+    let mut s = state(Role::Operator);
+    press(&mut s, Cmd::PaneAccounts);
+    press(&mut s, Cmd::Edit);
+    type_text(&mut s, "NOPE");
+    let fx = keys(&mut s, &["enter"]);
+    assert!(writes(&fx).is_empty());
+    let Mode::Form(f) = &s.mode else { panic!() };
+    assert!(f.error.as_ref().unwrap().contains("no customer \"NOPE\""));
+}
+
+#[test]
+fn propose_then_manager_approves_and_rejects() {
+    let mut s = state(Role::Operator);
+    press(&mut s, Cmd::PaneAccounts);
+    press(&mut s, Cmd::Propose);
+    keys(&mut s, &["down"]);
+    type_text(&mut s, "UMBRELLA");
+    let fx = keys(&mut s, &["enter"]);
+    assert!(matches!(&writes(&fx)[..], [WriteOp::Propose(p)] if p.payer == "111111111111" && p.customer == "UMBRELLA"));
+    // An operator cannot approve.
+    let fx = press(&mut s, Cmd::Approve);
+    assert!(writes(&fx).is_empty());
+    assert!(s.message.as_ref().unwrap().text.contains("manager"));
+
+    let mut m = state(Role::Manager);
+    press(&mut m, Cmd::PaneAccounts);
+    press(&mut m, Cmd::SwitchView);
+    assert_eq!(m.current_view(), ViewKey::Proposals);
+    assert_eq!(sel(&m, ViewKey::Proposals).as_deref(), Some("7"), "open proposals first");
+    press(&mut m, Cmd::Approve);
+    let fx = keys(&mut m, &["enter"]);
+    assert_eq!(writes(&fx), [WriteOp::Decide { id: 7, approve: true, reason: String::new() }]);
+    press(&mut m, Cmd::Reject);
+    let fx = keys(&mut m, &["enter"]);
+    assert!(writes(&fx).is_empty(), "a rejection needs a reason");
+    type_text(&mut m, "wrong payer");
+    let fx = keys(&mut m, &["enter"]);
+    assert_eq!(writes(&fx), [WriteOp::Decide { id: 7, approve: false, reason: "wrong payer".into() }]);
+    press(&mut m, Cmd::SwitchView);
+    assert_eq!(m.current_view(), ViewKey::Payers);
+}
+
+#[test]
+fn imports_views_resolve_and_start() {
+    let mut s = state(Role::Operator);
+    press(&mut s, Cmd::PaneImports);
+    assert_eq!(s.current_view(), ViewKey::Batches);
+    assert_eq!(sel(&s, ViewKey::Batches).as_deref(), Some("3"), "newest batch first");
+    press(&mut s, Cmd::Open);
+    assert_eq!(s.current_view(), ViewKey::Issues);
+    press(&mut s, Cmd::Resolve);
+    type_text(&mut s, "fixed upstream");
+    let fx = keys(&mut s, &["enter"]);
+    assert_eq!(writes(&fx), [WriteOp::Resolve { id: 11, note: "fixed upstream".into() }]);
+    press(&mut s, Cmd::SwitchView);
+    assert_eq!(s.current_view(), ViewKey::Quarantine);
+    press(&mut s, Cmd::Import);
+    let Mode::Form(_) = &s.mode else { panic!("import form") };
+    type_text(&mut s, "/data/cur/june.csv");
+    let fx = keys(&mut s, &["enter"]);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Import { paths, .. } if paths[0].to_str() == Some("/data/cur/june.csv"))));
+    let req = s.imports.job.as_ref().unwrap().req;
+    // Progress arrives, then the end: the job clears and everything reloads.
+    update(
+        &mut s,
+        Action::Reply {
+            req,
+            result: Ok(billops::console::Reply::ImportProgress(billops::ingest::Progress {
+                file_index: 0,
+                file_count: 1,
+                file_name: "june.csv".into(),
+                rows: 1000,
+                done: false,
+            })),
+        },
+    );
+    assert_eq!(s.imports.job.as_ref().unwrap().progress.as_ref().unwrap().rows, 1000);
+    let fx = update(&mut s, Action::Reply { req, result: Ok(billops::console::Reply::ImportDone(vec!["imported june.csv".into()])) });
+    assert!(s.imports.job.is_none());
+    assert!(fx.iter().any(|e| matches!(e, Effect::Imports { .. })));
+}
+
+#[test]
+fn viewers_and_read_only_never_write() {
+    for (role, read_only, expect) in [(Role::Viewer, false, "read-only: viewer role"), (Role::Manager, true, "read-only: started with --read-only")] {
+        let mut s = State::new(billops::console::Setup { read_only, ..setup(role) });
+        let fx = billops::console::start(&mut s);
+        drive(&mut s, fx);
+        let mut all = Vec::new();
+        all.extend(keys(&mut s, &["enter", "space"]));
+        assert!(s.message.as_ref().unwrap().text.starts_with(expect), "{:?}", s.message);
+        all.extend(keys(&mut s, &["esc", "2", "e", "p", "v", "a", "r", "4", "i", "r"]));
+        all.extend(keys(&mut s, &[":"]));
+        type_text(&mut s, "import /tmp/x.csv");
+        all.extend(keys(&mut s, &["enter"]));
+        assert!(writes(&all).is_empty(), "{role:?}: {all:?}");
+        assert!(!all.iter().any(|e| matches!(e, Effect::Import { .. })));
+        assert!(matches!(s.mode, Mode::Normal));
+    }
+}
+
+#[test]
+fn palette_commands_and_completion() {
+    let mut s = state(Role::Operator);
+    keys(&mut s, &[":"]);
+    type_text(&mut s, "cu");
+    keys(&mut s, &["tab"]);
+    type_text(&mut s, "gl");
+    keys(&mut s, &["tab", "enter"]);
+    assert_eq!(s.customers.detail.as_ref().map(|d| d.code.as_str()), Some("GLOBEX"));
+
+    keys(&mut s, &[":"]);
+    type_text(&mut s, "costs acme 2026-04");
+    keys(&mut s, &["enter"]);
+    assert_eq!((s.pane, s.period), (PaneId::Costs, Some(p("2026-04"))));
+    assert_eq!(s.costs.path, [(Dim::Customer, "ACME".to_string())]);
+    assert!(s.costs.data.ready().is_some());
+    assert_eq!(sel(&s, ViewKey::Costs).as_deref(), Some("AmazonEC2"));
+
+    keys(&mut s, &[":"]);
+    type_text(&mut s, "period 2026-09");
+    keys(&mut s, &["enter"]);
+    assert_eq!(s.period, Some(p("2026-09")));
+
+    keys(&mut s, &[":"]);
+    type_text(&mut s, "bal acme");
+    keys(&mut s, &["enter"]);
+    assert!(s.message.as_ref().unwrap().text.contains("balances arrive with invoicing"));
+
+    keys(&mut s, &[":"]);
+    type_text(&mut s, "bogus");
+    keys(&mut s, &["enter"]);
+    assert!(s.message.as_ref().unwrap().text.contains("unknown command"));
+
+    keys(&mut s, &[":"]);
+    type_text(&mut s, "q");
+    let fx = keys(&mut s, &["enter"]);
+    assert!(s.quit && fx.contains(&Effect::Quit));
+}
+
+#[test]
+fn stale_replies_are_dropped_and_failures_shown() {
+    let mut s = State::new(setup(Role::Operator));
+    let fx = billops::console::start(&mut s);
+    drive(&mut s, fx);
+    // Two period steps: the first request's reply arrives last and must not win.
+    let fx1 = update(&mut s, Action::Cmd(Cmd::PrevPeriod));
+    let fx2 = update(&mut s, Action::Cmd(Cmd::PrevPeriod));
+    drive(&mut s, fx2);
+    let after = s.view(ViewKey::Customers).unwrap().model.clone();
+    drive(&mut s, fx1);
+    assert_eq!(s.view(ViewKey::Customers).unwrap().model, after);
+    assert_eq!(s.period, Some(p("2026-03")));
+    // A failure lands in the waiting slot.
+    let fx = update(&mut s, Action::Cmd(Cmd::PaneAudit));
+    let Some(Effect::Audit { req }) = fx.first() else { panic!() };
+    update(&mut s, Action::Reply { req: *req, result: Err("database error: disk I/O".into()) });
+    assert_eq!(s.audit.data, Load::Failed("database error: disk I/O".into()));
+}
+
+#[test]
+fn key_releases_are_ignored() {
+    let mut s = state(Role::Operator);
+    let mut ev = crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char('q'), crossterm::event::KeyModifiers::NONE);
+    ev.kind = crossterm::event::KeyEventKind::Release;
+    update(&mut s, Action::Key(ev));
+    assert!(!s.quit);
+}
