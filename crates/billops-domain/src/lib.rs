@@ -19,3 +19,4 @@ pub mod rating;
 pub mod credit;
 pub mod invoice;
 pub mod close;
+pub mod interest;
