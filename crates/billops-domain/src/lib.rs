@@ -20,3 +20,4 @@ pub mod credit;
 pub mod invoice;
 pub mod close;
 pub mod interest;
+pub mod sla;
