@@ -227,7 +227,8 @@ impl State {
     }
 
     /// Replace a list's model and refilter it, keeping selection, filter and sort.
-    pub fn set_model(&mut self, key: ViewKey, model: TableModel) {
+    pub fn set_model(&mut self, key: ViewKey, mut model: TableModel) {
+        model.measure();
         let v = self.view_mut(key);
         v.model = model;
         let View { model, vs } = v;

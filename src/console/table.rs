@@ -98,17 +98,19 @@ pub fn change_cell(cur: Decimal, prev: Option<Decimal>) -> Cell {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
     pub name: &'static str,
-    /// Preferred width; the last text column takes the rest.
+    /// Preferred (most) width of a text column; the last text column takes what is left over.
     pub width: u16,
     pub numeric: bool,
+    /// Widest content (header included), measured once when the model is set.
+    pub fit: u16,
 }
 
 impl Column {
     pub const fn text(name: &'static str, width: u16) -> Column {
-        Column { name, width, numeric: false }
+        Column { name, width, numeric: false, fit: 0 }
     }
     pub const fn num(name: &'static str, width: u16) -> Column {
-        Column { name, width, numeric: true }
+        Column { name, width, numeric: true, fit: 0 }
     }
 }
 
@@ -127,6 +129,40 @@ pub struct TableModel {
     pub rows: Vec<Row>,
     /// A total line (not filtered, not exported).
     pub total: Option<Vec<Cell>>,
+}
+
+impl TableModel {
+    /// Measure each column's widest content (marks take two cells more).
+    pub fn measure(&mut self) {
+        for (i, col) in self.columns.iter_mut().enumerate() {
+            let cells = self.rows.iter().filter_map(|r| r.cells.get(i)).chain(self.total.iter().filter_map(|t| t.get(i)));
+            let w = cells.map(|c| c.text.chars().count() + if c.mark.is_some() { 2 } else { 0 }).max().unwrap_or(0);
+            col.fit = u16::try_from(w.max(col.name.chars().count())).unwrap_or(u16::MAX);
+        }
+    }
+
+    /// Column widths for `avail` cells (one cell between columns): numbers get their content width, text
+    /// columns at most their preferred width; if too wide the widest text column shrinks first; left-over
+    /// space goes to the last text column.
+    pub fn widths(&self, avail: u16) -> Vec<u16> {
+        let n = self.columns.len();
+        let gaps = u16::try_from(n.saturating_sub(1)).unwrap_or(u16::MAX);
+        let avail = avail.saturating_sub(gaps);
+        let mut w: Vec<u16> =
+            self.columns.iter().map(|c| if c.numeric { c.fit } else { c.fit.min(c.width.max(1)) }).collect();
+        let mut total: u32 = w.iter().map(|&x| u32::from(x)).sum();
+        while total > u32::from(avail) {
+            let widest = (0..n).filter(|&i| !self.columns[i].numeric && w[i] > 4).max_by_key(|&i| (w[i], i));
+            let Some(i) = widest.or_else(|| (0..n).filter(|&i| w[i] > 1).max_by_key(|&i| (w[i], i))) else { break };
+            w[i] -= 1;
+            total -= 1;
+        }
+        if let Some(last_text) = (0..n).rev().find(|&i| !self.columns[i].numeric) {
+            let spare = u32::from(avail).saturating_sub(total);
+            w[last_text] = w[last_text].saturating_add(u16::try_from(spare).unwrap_or(0));
+        }
+        w
+    }
 }
 
 /// Selection, filter and sort of one list; survives reloads.

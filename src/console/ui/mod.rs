@@ -63,21 +63,21 @@ fn status_line(s: &State, theme: &Theme) -> Line<'static> {
         (Load::Failed(_), None) | (Load::Ready(_), None) => "no period".into(),
         _ => "period …".into(),
     };
+    let st = theme.style(Role::Status);
     let mut spans = vec![
-        Span::styled(" billops", theme.style(Role::Status)),
-        Span::styled(sep.clone(), theme.style(Role::Status)),
-        Span::styled(period, theme.style(Role::Status)),
-        Span::styled(sep.clone(), theme.style(Role::Status)),
-        Span::styled(format!("{} ({})", s.user.name, s.user.role), theme.style(Role::Status)),
-        Span::styled(sep.clone(), theme.style(Role::Status)),
-        Span::styled(s.store_url.clone(), theme.style(Role::Status)),
+        Span::styled(" billops", st),
+        Span::styled(sep.clone(), st),
+        Span::styled(period, st),
+        Span::styled(sep.clone(), st),
+        Span::styled(format!("{} ({})", s.user.name, s.user.role), st),
+        Span::styled(sep.clone(), st),
     ];
-    if let Some(why) = s.write_refusal() {
-        let label = if s.read_only { " READ-ONLY " } else { " VIEWER " };
-        let _ = why;
-        spans.push(Span::styled(sep, theme.style(Role::Status)));
+    if s.write_refusal().is_some() {
+        let label = if s.read_only { "READ-ONLY" } else { "VIEWER: READ-ONLY" };
         spans.push(Span::styled(label, theme.style(Role::ReadOnly)));
+        spans.push(Span::styled(sep, st));
     }
+    spans.push(Span::styled(s.store_url.clone(), st));
     Line::from(spans)
 }
 

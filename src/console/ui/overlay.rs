@@ -77,7 +77,7 @@ pub fn help(f: &mut Frame, area: Rect, s: &State, scroll: u16, theme: &Theme) {
     let b = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style(Role::Title))
-        .title(Span::styled(" help — keys from keys.toml (any key closes) ", theme.style(Role::Title)));
+        .title(Span::styled(" help (keys.toml) — j/k scroll, any other key closes ", theme.style(Role::Title)));
     f.render_widget(Paragraph::new(lines).block(b).scroll((scroll, 0)), r);
 }
 

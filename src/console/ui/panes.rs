@@ -126,7 +126,11 @@ fn sparkline(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         .iter()
         .map(|p| {
             let k = p.to_string();
-            d.history.iter().filter(|r| r.keys.first() == Some(&k)).map(|r| r.cost).sum::<Decimal>()
+            d.history
+                .iter()
+                .filter(|r| r.keys.first() == Some(&k))
+                .try_fold(Decimal::ZERO, |a, r| a.checked_add(r.cost))
+                .unwrap_or_default()
         })
         .collect();
     let max = values.iter().copied().max().unwrap_or_default();
@@ -136,7 +140,9 @@ fn sparkline(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         Span::styled(" last 12 months ", theme.style(Role::Title)),
         Span::styled(format!("{first}…{} max {} now {} ", s.period_or_now(), fmt_money(max), fmt_money(last)), theme.style(Role::Muted)),
     ]);
-    let data: Vec<u64> = values.iter().map(|v| units(*v)).collect();
+    // One month is `per` columns wide so the line fills the box.
+    let per = usize::from(area.width.saturating_sub(2) / 12).max(1);
+    let data: Vec<u64> = values.iter().flat_map(|v| std::iter::repeat_n(units(*v), per)).collect();
     let w = Sparkline::default()
         .block(Block::default().borders(Borders::ALL).border_style(theme.style(Role::Border)).title(title))
         .data(&data)

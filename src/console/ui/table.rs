@@ -74,7 +74,7 @@ pub fn render_view(f: &mut Frame, area: Rect, view: Option<&View>, block: Block<
         let y = inner.y.saturating_add(u16::from(inner.height > 1));
         let r = Rect { y, height: 1, ..inner };
         if inner.height > 1 {
-            let t = Table::new(Vec::<TRow>::new(), widths(model)).header(header_row(model, theme)).column_spacing(1);
+            let t = Table::new(Vec::<TRow>::new(), widths(model, inner.width)).header(header_row(model, theme)).column_spacing(1);
             f.render_widget(t, Rect { height: 1, ..inner });
         }
         f.render_widget(Paragraph::new(msg).style(theme.style(Role::Muted)), r);
@@ -102,7 +102,7 @@ pub fn render_view(f: &mut Frame, area: Rect, view: Option<&View>, block: Block<
             }
         })
         .collect();
-    let mut table = Table::new(rows, widths(model))
+    let mut table = Table::new(rows, widths(model, inner.width))
         .header(header_row(model, theme))
         .column_spacing(1)
         .row_highlight_style(theme.style(Role::Selection));
@@ -130,6 +130,6 @@ fn header_row<'a>(model: &crate::console::table::TableModel, theme: &Theme) -> T
     TRow::new(cells).style(theme.style(Role::Header))
 }
 
-fn widths(model: &crate::console::table::TableModel) -> Vec<Constraint> {
-    model.columns.iter().map(|c| if c.numeric { Constraint::Length(c.width) } else { Constraint::Fill(c.width) }).collect()
+fn widths(model: &crate::console::table::TableModel, avail: u16) -> Vec<Constraint> {
+    model.widths(avail).into_iter().map(Constraint::Length).collect()
 }

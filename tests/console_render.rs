@@ -1,0 +1,240 @@
+//! Render tests: the fixture state drawn into a TestBackend at 80x24 and 160x48, snapshotted with insta;
+//! colours asserted per cell where they carry meaning; NO_COLOR; tiny sizes never panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod console_common;
+use console_common::*;
+
+use billops::console::state::State;
+use billops::console::theme::{Role, Theme, load_theme};
+use billops_domain::Role as UserRole;
+use ratatui::style::{Color, Modifier};
+
+fn snap(name: &str, s: &State) {
+    let t = theme();
+    insta::assert_snapshot!(format!("{name}_80x24"), screen(s, &t, 80, 24));
+    insta::assert_snapshot!(format!("{name}_160x48"), screen(s, &t, 160, 48));
+}
+
+fn at(s: &[&str]) -> State {
+    let mut st = state(UserRole::Operator);
+    keys(&mut st, s);
+    st
+}
+
+#[test]
+fn customers_list() {
+    snap("customers", &at(&[]));
+}
+
+#[test]
+fn customer_detail() {
+    snap("customer_detail", &at(&["enter"]));
+}
+
+#[test]
+fn accounts_pane() {
+    snap("accounts", &at(&["2"]));
+    snap("accounts_proposals", &at(&["2", "v"]));
+}
+
+#[test]
+fn assign_form() {
+    let mut s = at(&["2", "e"]);
+    type_text(&mut s, "U");
+    snap("assign_form", &s);
+}
+
+#[test]
+fn costs_pane_levels() {
+    snap("costs_customers", &at(&["3"]));
+    snap("costs_components", &at(&["3", "enter", "enter", "enter"]));
+}
+
+#[test]
+fn imports_pane() {
+    snap("imports_batches", &at(&["4"]));
+    snap("imports_issues", &at(&["4", "v"]));
+    snap("imports_quarantine", &at(&["4", "v", "v"]));
+}
+
+#[test]
+fn import_progress() {
+    let mut s = at(&["4", "i"]);
+    type_text(&mut s, "/data/cur/june.csv");
+    keys(&mut s, &["enter"]);
+    let req = s.imports.job.as_ref().unwrap().req;
+    billops::console::update(
+        &mut s,
+        billops::console::Action::Reply {
+            req,
+            result: Ok(billops::console::Reply::ImportProgress(billops::ingest::Progress {
+                file_index: 1,
+                file_count: 4,
+                file_name: "/data/cur/june-part2.csv".into(),
+                rows: 123_456,
+                done: false,
+            })),
+        },
+    );
+    snap("import_progress", &s);
+}
+
+#[test]
+fn audit_pane() {
+    snap("audit", &at(&["5"]));
+    let mut s = at(&["5", "/"]);
+    type_text(&mut s, "who:maria");
+    snap("audit_filtered", &s);
+}
+
+#[test]
+fn help_and_palette() {
+    snap("help_costs", &at(&["3", "?"]));
+    let mut s = at(&[":"]);
+    type_text(&mut s, "cust ");
+    snap("palette", &s);
+}
+
+#[test]
+fn viewer_status_line_and_message() {
+    let mut s = state(UserRole::Viewer);
+    keys(&mut s, &["2", "e"]);
+    let t = theme();
+    let text = screen(&s, &t, 80, 24);
+    insta::assert_snapshot!("viewer_refused_80x24", text);
+}
+
+#[test]
+fn no_color_keeps_meaning_with_modifiers_and_symbols() {
+    let s = at(&["3"]);
+    let t = theme_no_color();
+    let term = terminal(&s, &t, 80, 24);
+    let buf = term.backend().buffer();
+    for cell in buf.content() {
+        assert!(matches!(cell.fg, Color::Reset), "no foreground colour under NO_COLOR: {cell:?}");
+        assert!(matches!(cell.bg, Color::Reset), "no background colour under NO_COLOR: {cell:?}");
+    }
+    // The selected row (first data row of the table) is reverse video.
+    let row_y = (0..24).find(|&y| line(buf, y, 80).contains("ACME")).unwrap();
+    let x = line(buf, row_y, 80).find("ACME").unwrap() as u16;
+    assert!(buf[(x, row_y)].modifier.contains(Modifier::REVERSED));
+    // Changes carry ▲/▼ symbols, so direction survives without colour.
+    let text = screen(&s, &t, 80, 24);
+    assert!(text.contains('▲') && text.contains('▼'), "{text}");
+    insta::assert_snapshot!("costs_no_color_80x24", text);
+}
+
+fn line(buf: &ratatui::buffer::Buffer, y: u16, w: u16) -> String {
+    (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect()
+}
+
+/// Find the first cell of `needle` on the screen.
+fn find(buf: &ratatui::buffer::Buffer, w: u16, h: u16, needle: &str) -> (u16, u16) {
+    for y in 0..h {
+        let l = line(buf, y, w);
+        if let Some(byte) = l.find(needle) {
+            let x = l[..byte].chars().count() as u16;
+            return (x, y);
+        }
+    }
+    panic!("{needle:?} not on screen");
+}
+
+#[test]
+fn colours_follow_meaning() {
+    let t = theme();
+    // Costs: GLOBEX went down (green ▼), ACME went up (red ▲), negative tax amount magenta.
+    let s = at(&["3"]);
+    let term = terminal(&s, &t, 160, 48);
+    let buf = term.backend().buffer();
+    let (x, y) = find(buf, 160, 48, "▲ new");
+    assert_eq!(buf[(x, y)].fg, t.style(Role::Increase).fg.unwrap());
+    let (x, y) = find(buf, 160, 48, "▼");
+    assert_eq!(buf[(x, y)].fg, t.style(Role::Decrease).fg.unwrap());
+    assert_eq!(t.style(Role::Increase).fg, Some(Color::Red));
+    assert_eq!(t.style(Role::Decrease).fg, Some(Color::Green));
+    // Accounts: the unassigned account is a warning.
+    let s = at(&["2", "j"]);
+    let term = terminal(&s, &t, 160, 48);
+    let buf = term.backend().buffer();
+    let (x, y) = find(buf, 160, 48, "✗ unassigned");
+    assert_eq!(buf[(x, y)].fg, t.style(Role::Warning).fg.unwrap());
+    // Customers detail: ticked items approved (green), open items warning.
+    let s = at(&["enter", "G"]);
+    let term = terminal(&s, &t, 160, 48);
+    let buf = term.backend().buffer();
+    let (x, y) = find(buf, 160, 48, "✓ done");
+    assert_eq!(buf[(x, y)].fg, t.style(Role::Approved).fg.unwrap());
+    // A negative amount (GLOBEX tax) shows as negative.
+    let s = at(&["3", "j", "enter"]);
+    let term = terminal(&s, &t, 100, 48); // narrower than 120: the chart sits below the table
+    let buf = term.backend().buffer();
+    let (x, y) = find(buf, 100, 48, "-12.50");
+    assert_eq!(buf[(x, y)].fg, t.style(Role::Negative).fg.unwrap());
+}
+
+#[test]
+fn ascii_symbols_fallback() {
+    let t = load_theme(std::path::Path::new("/nonexistent"), None, true, true).unwrap();
+    let s = at(&["3"]);
+    let text = screen(&s, &t, 80, 24);
+    assert!(!text.contains('▲') && !text.contains('▼'));
+    assert!(text.contains("^ ") && text.contains("v "), "{text}");
+}
+
+#[test]
+fn every_theme_renders_every_pane() {
+    for name in ["dark", "light", "high-contrast", "monochrome"] {
+        let t: Theme = load_theme(std::path::Path::new("/nonexistent"), Some(name), false, false).unwrap();
+        for k in [&[][..], &["enter"], &["2"], &["3"], &["4"], &["5"], &["?"]] {
+            let s = at(k);
+            let _ = screen(&s, &t, 80, 24);
+        }
+    }
+}
+
+#[test]
+fn tiny_and_odd_sizes_never_panic() {
+    let t = theme();
+    let states: Vec<State> = [
+        &[][..],
+        &["enter"],
+        &["2"],
+        &["2", "e"],
+        &["2", "v"],
+        &["3"],
+        &["3", "enter"],
+        &["4"],
+        &["4", "v"],
+        &["4", "i"],
+        &["5"],
+        &["?"],
+        &[":"],
+        &["/"],
+    ]
+    .iter()
+    .map(|k| at(k))
+    .collect();
+    for s in &states {
+        for (w, h) in [(1, 1), (2, 2), (1, 30), (200, 1), (10, 3), (10, 4), (20, 5), (30, 8), (40, 12), (79, 23), (250, 70)] {
+            let _ = screen(s, &t, w, h);
+        }
+    }
+}
+
+#[test]
+fn loading_and_failed_states_show() {
+    let t = theme();
+    let mut s = State::new(setup(UserRole::Operator));
+    let _ = billops::console::start(&mut s);
+    insta::assert_snapshot!("loading_80x24", screen(&s, &t, 80, 24));
+    let mut s = at(&[]);
+    let fx = billops::console::update(&mut s, billops::console::Action::Cmd(billops::console::Cmd::PaneAudit));
+    let Some(billops::console::Effect::Audit { req }) = fx.first() else { panic!() };
+    billops::console::update(
+        &mut s,
+        billops::console::Action::Reply { req: *req, result: Err("database error: connection refused".into()) },
+    );
+    insta::assert_snapshot!("failed_80x24", screen(&s, &t, 80, 24));
+}
