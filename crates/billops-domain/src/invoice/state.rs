@@ -103,19 +103,23 @@ fn settled(paid: Decimal, total: Decimal) -> InvoiceStatus {
     }
 }
 
-/// The pure transition: the status after `action`, given the role acting and the amount paid to date
-/// *after* the action (`paid`) against the invoice `total`.
+/// The pure transition: the status after `action` by `by`, given the amount paid to date *after* the
+/// action (`paid`) against the invoice `total`.
 pub fn next_status(
     from: InvoiceStatus,
     action: &InvoiceAction,
-    role: Role,
+    by: &User,
     paid: Decimal,
     total: Decimal,
 ) -> Result<InvoiceStatus, InvoiceError> {
     use InvoiceAction as A;
     use InvoiceStatus as S;
-    if role < action.needs() {
-        return Err(InvoiceError::NotPermitted { user: String::new(), role: role.to_string(), what: action.name() });
+    if by.role < action.needs() {
+        return Err(InvoiceError::NotPermitted {
+            user: by.name.clone(),
+            role: by.role.to_string(),
+            what: action.name(),
+        });
     }
     let bad = || InvoiceError::BadTransition { from, action: action.name() };
     Ok(match (from, action) {
@@ -237,12 +241,7 @@ impl Invoice {
         reason: &str,
         paid: Decimal,
     ) -> Result<InvoiceStatus, InvoiceError> {
-        let to = next_status(self.status, &action, by.role, paid, self.draft.total()).map_err(|e| match e {
-            InvoiceError::NotPermitted { role, what, .. } => {
-                InvoiceError::NotPermitted { user: by.name.clone(), role, what }
-            }
-            other => other,
-        })?;
+        let to = next_status(self.status, &action, by, paid, self.draft.total())?;
         self.history.push(InvoiceEvent {
             at,
             by: by.name.clone(),
@@ -292,12 +291,7 @@ impl Invoice {
     /// Issue an approved invoice, taking the next number of the series only when everything else passed.
     pub fn issue(&mut self, series: &mut NumberSeries, by: &User, at: DateTime<Utc>) -> Result<String, InvoiceError> {
         let probe = InvoiceAction::Issue { number: series.peek() };
-        next_status(self.status, &probe, by.role, self.paid, self.draft.total()).map_err(|e| match e {
-            InvoiceError::NotPermitted { role, what, .. } => {
-                InvoiceError::NotPermitted { user: by.name.clone(), role, what }
-            }
-            other => other,
-        })?;
+        next_status(self.status, &probe, by, self.paid, self.draft.total())?;
         let number = series.take()?;
         self.step(InvoiceAction::Issue { number: number.clone() }, by, at, "", self.paid)?;
         self.number = Some(number.clone());

@@ -94,7 +94,7 @@ fn issued_invoices_are_immutable_and_void_only_by_managers() {
 fn disputes_resolve_by_what_was_paid() {
     use InvoiceAction as A;
     use InvoiceStatus as S;
-    let m = Role::Manager;
+    let m = &mgr();
     assert_eq!(next_status(S::Disputed, &A::ResolveDispute, m, d("0"), d("10")).unwrap(), S::Issued);
     assert_eq!(next_status(S::Disputed, &A::ResolveDispute, m, d("4"), d("10")).unwrap(), S::PartlyPaid);
     assert_eq!(next_status(S::Disputed, &A::ResolveDispute, m, d("10"), d("10")).unwrap(), S::Paid);
