@@ -439,3 +439,8 @@ pub fn screen(s: &State, theme: &Theme, w: u16, h: u16) -> String {
 pub fn basis() -> CostBasis {
     CostBasis::Billed
 }
+
+/// The key event of a chord string.
+pub fn keys_of(k: &str) -> crossterm::event::KeyEvent {
+    parse_chord(k).unwrap().to_event()
+}

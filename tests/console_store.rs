@@ -1,0 +1,264 @@
+//! The console's effects against a real store (SQLite in a temp dir): the runner answers what `update`
+//! asks, and the flows an operator does land in the store and its audit log.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod console_common;
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use billops::console::action::{Action, Effect};
+use billops::console::effects::{Runner, complete_path, write_export};
+use billops::console::state::{State, ViewKey};
+use billops::console::{Cmd, start, update};
+use billops_domain::clock::FixedClock;
+use billops_domain::{ChargeCategory, Dim, LineItem, Period, Role};
+use billops_store::{Actor, ImportChunk, ImportMeta, NewCustomer, Store};
+use chrono::{NaiveDate, TimeZone, Utc};
+use console_common::{keys_of, setup, type_text};
+use rust_decimal::Decimal;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn item(period: &str, account: &str, service: &str, product: &str, component: &str, resource: &str, cost: &str) -> LineItem {
+    let per: Period = period.parse().unwrap();
+    LineItem {
+        period: per,
+        payer: "111111111111".into(),
+        payer_name: "Payer A".into(),
+        account: account.into(),
+        account_name: format!("acct {account}"),
+        usage_date: per.start(),
+        service: service.into(),
+        product: product.into(),
+        component: component.into(),
+        charge_category: ChargeCategory::Usage,
+        region: "us-east-1".into(),
+        usage_type: "BoxUsage".into(),
+        resource_id: resource.into(),
+        quantity: None,
+        unit: String::new(),
+        billed: d(cost),
+        effective: d(cost),
+        list: d(cost),
+        currency: "USD".into(),
+        invoice_id: "INV-1".into(),
+        source_line: 2,
+    }
+}
+
+async fn seeded() -> (tempfile::TempDir, Arc<dyn Store>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = billops_store::open(&format!("sqlite:{}", dir.path().join("b.db").display())).await.unwrap();
+    let by = Actor { name: "setup".into(), at: Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap() };
+    store.set_user("alice", Role::Manager, &by).await.unwrap();
+    for (code, name) in [("ACME", "Acme Corporation"), ("GLOBEX", "Globex Ltd")] {
+        store.add_customer(&NewCustomer { code: code.into(), name: name.into(), currency: "USD".into() }, &by).await.unwrap();
+    }
+    let items = vec![
+        item("2026-05", "300000000001", "AmazonEC2", "shop", "web", "i-1", "100.000000000000001"),
+        item("2026-05", "300000000001", "AmazonEC2", "shop", "web", "i-2", "0.333333333333333"),
+        item("2026-05", "300000000001", "AmazonEC2", "shop", "db", "i-3", "250.5"),
+        item("2026-05", "300000000001", "AmazonS3", "shop", "assets", "b-1", "12.345"),
+        item("2026-05", "300000000002", "AmazonEC2", "hammock", "batch", "i-9", "999.99"),
+        item("2026-05", "399999999999", "AmazonEC2", "(untagged)", "(untagged)", "i-x", "5"),
+        item("2026-04", "300000000001", "AmazonEC2", "shop", "web", "i-1", "90"),
+    ];
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let n = items.len() as u64;
+    tokio::spawn(async move {
+        tx.send(ImportChunk::Items(items)).await.unwrap();
+        tx.send(ImportChunk::End { content_hash: "seed".into(), rows_read: n }).await.unwrap();
+    });
+    let meta = ImportMeta { file_name: "seed.csv".into(), format: "focus".into(), run_id: "r1".into(), by: by.clone() };
+    store.import(&meta, rx).await.unwrap();
+    let from = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    store.assign_account("300000000001", "ACME", from, &by).await.unwrap();
+    store.assign_account("300000000002", "GLOBEX", from, &by).await.unwrap();
+    (dir, store)
+}
+
+struct Harness {
+    state: State,
+    runner: Runner,
+    _rx: tokio::sync::mpsc::UnboundedReceiver<Action>,
+}
+
+impl Harness {
+    async fn new(store: Arc<dyn Store>, role: Role, data_dir: std::path::PathBuf) -> Harness {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let clock = Arc::new(FixedClock(console_common::now()));
+        let runner = Runner { store, clock, user: "alice".into(), data_dir, tags: Default::default(), tx };
+        let mut h = Harness { state: State::new(setup(role)), runner, _rx: rx };
+        let fx = start(&mut h.state);
+        h.run(fx).await;
+        h
+    }
+
+    async fn run(&mut self, fx: Vec<Effect>) {
+        let mut queue = fx;
+        while !queue.is_empty() {
+            let e = queue.remove(0);
+            if let Some((req, result)) = self.runner.run(e).await {
+                if let Err(msg) = &result {
+                    eprintln!("effect failed: {msg}");
+                }
+                queue.extend(update(&mut self.state, Action::Reply { req, result }));
+            }
+        }
+    }
+
+    async fn keys(&mut self, ks: &[&str]) {
+        for k in ks {
+            let fx = update(&mut self.state, Action::Key(keys_of(k)));
+            self.run(fx).await;
+        }
+    }
+
+    async fn cmd(&mut self, c: Cmd) {
+        let fx = update(&mut self.state, Action::Cmd(c));
+        self.run(fx).await;
+    }
+
+    fn sel(&self, v: ViewKey) -> Option<String> {
+        self.state.selected_id(v)
+    }
+}
+
+#[tokio::test]
+async fn drill_down_totals_are_exact_at_every_level() {
+    let (dir, store) = seeded().await;
+    let mut h = Harness::new(store, Role::Viewer, dir.path().into()).await;
+    assert_eq!(h.state.period, Some("2026-05".parse().unwrap()), "newest period with data");
+    h.cmd(Cmd::PaneCosts).await;
+    let mut parent: Option<Decimal> = None;
+    let mut levels = Vec::new();
+    for _ in 0..5 {
+        let v = h.state.view(ViewKey::Costs).unwrap();
+        let total = v.model.total.as_ref().unwrap()[1].num.unwrap();
+        let sum = v.model.rows.iter().try_fold(Decimal::ZERO, |a, r| a.checked_add(r.cells[1].num.unwrap())).unwrap();
+        assert_eq!(total, sum, "total line = sum of rows at {:?}", h.state.costs.level());
+        if let Some(pv) = parent {
+            assert_eq!(total, pv, "level total = the row drilled into");
+        }
+        levels.push((h.state.costs.level(), h.sel(ViewKey::Costs).unwrap()));
+        parent = Some(v.vs.selected_row(&v.model).unwrap().cells[1].num.unwrap());
+        h.cmd(Cmd::Open).await;
+    }
+    assert_eq!(
+        levels,
+        [
+            (Dim::Customer, "GLOBEX".to_string()),
+            (Dim::Service, "AmazonEC2".to_string()),
+            (Dim::Product, "hammock".to_string()),
+            (Dim::Component, "batch".to_string()),
+            (Dim::Resource, "i-9".to_string()),
+        ]
+    );
+    // ACME's EC2 web component: the exact 15-digit sum, against last period.
+    h.keys(&["esc", "esc", "esc", "esc"]).await;
+    assert_eq!(h.state.costs.level(), Dim::Customer);
+    let fx = billops::console::palette::run(&mut h.state, "costs acme");
+    h.run(fx).await;
+    h.keys(&["enter", "enter"]).await; // EC2 → shop → components
+    let v = h.state.view(ViewKey::Costs).unwrap();
+    let web = v.model.rows.iter().find(|r| r.id == "web").unwrap();
+    assert_eq!(web.cells[1].num, Some(d("100.333333333333334")));
+    assert_eq!(web.cells[1].text, "100.33");
+    assert_eq!(web.cells[2].num, Some(d("90")));
+}
+
+#[tokio::test]
+async fn assign_the_unassigned_account_and_see_it_audited() {
+    let (dir, store) = seeded().await;
+    let mut h = Harness::new(store.clone(), Role::Operator, dir.path().into()).await;
+    h.cmd(Cmd::PaneAccounts).await;
+    assert_eq!(h.sel(ViewKey::Accounts).as_deref(), Some("399999999999"), "unassigned first");
+    h.keys(&["e"]).await;
+    type_text(&mut h.state, "GLO");
+    h.keys(&["tab", "enter"]).await;
+    assert!(h.state.message.as_ref().unwrap().text.contains("assigned to GLOBEX"), "{:?}", h.state.message);
+    let accts = h.state.accounts.data.ready().unwrap();
+    assert!(accts.accounts.iter().all(|a| a.customer.is_some()), "nothing left unassigned");
+    h.cmd(Cmd::PaneAudit).await;
+    let v = h.state.view(ViewKey::Audit).unwrap();
+    assert!(v.model.rows.iter().any(|r| r.cells[1].text == "alice" && r.cells.iter().any(|c| c.text.contains("GLOBEX"))));
+}
+
+#[tokio::test]
+async fn onboarding_tick_records_who_and_when() {
+    let (dir, store) = seeded().await;
+    let mut h = Harness::new(store, Role::Operator, dir.path().into()).await;
+    assert_eq!(h.sel(ViewKey::Customers).as_deref(), Some("ACME"));
+    h.keys(&["enter", "j", "space"]).await;
+    let d = h.state.customers.detail.as_ref().unwrap().data.ready().unwrap();
+    let item = d.onboarding.iter().find(|i| i.item == "rightsizing_report").unwrap();
+    assert!(item.done);
+    assert_eq!(item.by.as_deref(), Some("alice"));
+    assert_eq!(item.at, Some(console_common::now()));
+    assert_eq!(d.history.len(), 2, "two periods of history");
+}
+
+#[tokio::test]
+async fn link_proposal_then_approval() {
+    let (dir, store) = seeded().await;
+    let mut h = Harness::new(store.clone(), Role::Manager, dir.path().into()).await;
+    h.cmd(Cmd::PaneAccounts).await;
+    h.keys(&["p", "down"]).await;
+    type_text(&mut h.state, "ACME");
+    h.keys(&["enter"]).await;
+    assert!(h.state.message.as_ref().unwrap().text.contains("proposal"), "{:?}", h.state.message);
+    h.keys(&["v"]).await;
+    h.keys(&["a"]).await;
+    type_text(&mut h.state, "checked contract");
+    h.keys(&["enter"]).await;
+    let msg = h.state.message.clone().unwrap().text;
+    // The store may enforce maker-checker (the proposer cannot approve): either outcome is shown.
+    assert!(msg.contains("approved") || msg.contains("not allowed"), "{msg}");
+}
+
+#[tokio::test]
+async fn export_writes_numbered_files_with_exact_values() {
+    let (dir, store) = seeded().await;
+    let mut h = Harness::new(store, Role::Viewer, dir.path().into()).await;
+    h.cmd(Cmd::Export).await;
+    h.cmd(Cmd::Export).await;
+    let p1 = dir.path().join("exports/customers-2026-05-1.csv");
+    let p2 = dir.path().join("exports/customers-2026-05-2.csv");
+    assert!(h.state.message.as_ref().unwrap().text.contains(&p2.display().to_string()));
+    let csv = std::fs::read_to_string(p1).unwrap();
+    assert!(csv.contains("ACME,Acme Corporation,1,363.178333333333334,90,303.5\n"), "{csv}");
+    assert_eq!(std::fs::read_to_string(p2).unwrap(), csv);
+    assert!(write_export(&dir.path().join("exports"), "x", "2026-05", "a\n").unwrap().ends_with("x-2026-05-1.csv"));
+}
+
+#[tokio::test]
+async fn path_completion_lists_files_and_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("cur")).unwrap();
+    std::fs::write(dir.path().join("cur-may.csv"), "x").unwrap();
+    std::fs::write(dir.path().join("other.csv"), "x").unwrap();
+    let base = format!("{}/cu", dir.path().display());
+    let got = complete_path(&base);
+    assert_eq!(got, [format!("{}/cur-may.csv", dir.path().display()), format!("{}/cur/", dir.path().display())]);
+}
+
+#[tokio::test]
+async fn import_from_the_console_shows_its_batch_and_issues() {
+    let (dir, store) = seeded().await;
+    let mut h = Harness::new(store, Role::Operator, dir.path().into()).await;
+    h.cmd(Cmd::PaneImports).await;
+    let before = h.state.view(ViewKey::Batches).unwrap().model.rows.len();
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/quirks/bad_rows.csv");
+    h.keys(&["i"]).await;
+    type_text(&mut h.state, file);
+    h.keys(&["enter"]).await;
+    assert!(h.state.imports.job.is_none(), "the import finished");
+    let msg = h.state.message.clone().unwrap().text;
+    assert!(msg.contains("imported bad_rows.csv"), "{msg}");
+    assert_eq!(h.state.view(ViewKey::Batches).unwrap().model.rows.len(), before + 1);
+    assert!(!h.state.view(ViewKey::Quarantine).unwrap().model.rows.is_empty(), "bad rows are quarantined");
+    assert!(!h.state.view(ViewKey::Issues).unwrap().model.rows.is_empty(), "and raised as issues");
+}
