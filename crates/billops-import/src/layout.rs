@@ -4,9 +4,7 @@ use crate::{Format, TagConfig};
 
 /// Header text prepared for matching: BOM stripped, trimmed, lower case.
 pub(crate) fn normalise_header(name: &str) -> String {
-    name.trim_start_matches('\u{feff}')
-        .trim()
-        .to_ascii_lowercase()
+    name.trim_start_matches('\u{feff}').trim().to_ascii_lowercase()
 }
 
 /// Detect the format from a header (case-insensitive, BOM stripped).
@@ -74,26 +72,16 @@ struct Names<'a>(&'a [String]);
 
 impl Names<'_> {
     fn find(&self, candidates: &[&str]) -> Vec<usize> {
-        candidates
-            .iter()
-            .filter_map(|c| self.0.iter().position(|h| h == c))
-            .collect()
+        candidates.iter().filter_map(|c| self.0.iter().position(|h| h == c)).collect()
     }
 }
 
 impl Layout {
     /// Build the layout for `format`; `Err` lists required columns the header lacks.
-    pub(crate) fn build(
-        format: Format,
-        names: &[String],
-        tags: &TagConfig,
-    ) -> Result<Layout, Vec<String>> {
+    pub(crate) fn build(format: Format, names: &[String], tags: &TagConfig) -> Result<Layout, Vec<String>> {
         let n = Names(names);
-        let mut l = Layout {
-            cur: matches!(format, Format::CurLegacy | Format::Cur2),
-            width: names.len(),
-            ..Layout::default()
-        };
+        let mut l =
+            Layout { cur: matches!(format, Format::CurLegacy | Format::Cur2), width: names.len(), ..Layout::default() };
         let required: [(&str, bool); 5];
         match format {
             Format::CurLegacy => {
@@ -110,11 +98,7 @@ impl Layout {
                 l.usage_type = n.find(&["lineitem/usagetype"]);
                 l.resource = n.find(&["lineitem/resourceid"]);
                 let unit = n.find(&["pricing/unit"]).first().copied();
-                l.quantity = n
-                    .find(&["lineitem/usageamount"])
-                    .into_iter()
-                    .map(|q| (q, unit))
-                    .collect();
+                l.quantity = n.find(&["lineitem/usageamount"]).into_iter().map(|q| (q, unit)).collect();
                 l.currency = n.find(&["lineitem/currencycode"]);
                 l.billed = n.find(&["lineitem/netunblendedcost", "lineitem/unblendedcost"]);
                 l.sp_effective = n.find(&["savingsplan/savingsplaneffectivecost"]);
@@ -127,10 +111,7 @@ impl Layout {
                     ("lineItem/UsageAccountId", l.account.is_empty()),
                     ("bill/BillingPeriodStartDate", l.period_start.is_empty()),
                     ("lineItem/UsageStartDate", l.usage_start.is_empty()),
-                    (
-                        "lineItem/UnblendedCost",
-                        n.find(&["lineitem/unblendedcost"]).is_empty(),
-                    ),
+                    ("lineItem/UnblendedCost", n.find(&["lineitem/unblendedcost"]).is_empty()),
                 ];
             }
             Format::Cur2 => {
@@ -147,11 +128,7 @@ impl Layout {
                 l.usage_type = n.find(&["line_item_usage_type"]);
                 l.resource = n.find(&["line_item_resource_id"]);
                 let unit = n.find(&["pricing_unit"]).first().copied();
-                l.quantity = n
-                    .find(&["line_item_usage_amount"])
-                    .into_iter()
-                    .map(|q| (q, unit))
-                    .collect();
+                l.quantity = n.find(&["line_item_usage_amount"]).into_iter().map(|q| (q, unit)).collect();
                 l.currency = n.find(&["line_item_currency_code"]);
                 l.billed = n.find(&["line_item_net_unblended_cost", "line_item_unblended_cost"]);
                 l.sp_effective = n.find(&["savings_plan_savings_plan_effective_cost"]);
@@ -168,10 +145,7 @@ impl Layout {
                     ("line_item_usage_account_id", l.account.is_empty()),
                     ("bill_billing_period_start_date", l.period_start.is_empty()),
                     ("line_item_usage_start_date", l.usage_start.is_empty()),
-                    (
-                        "line_item_unblended_cost",
-                        n.find(&["line_item_unblended_cost"]).is_empty(),
-                    ),
+                    ("line_item_unblended_cost", n.find(&["line_item_unblended_cost"]).is_empty()),
                 ];
             }
             Format::Focus | Format::CloudHealth => {
@@ -188,18 +162,11 @@ impl Layout {
                 l.service = n.find(&["servicename"]);
                 l.usage_type = n.find(&["skuid", "skupriceid"]);
                 l.resource = n.find(&["resourceid"]);
-                let pair = |q: &str, u: &str| {
-                    n.find(&[q])
-                        .first()
-                        .map(|&qi| (qi, n.find(&[u]).first().copied()))
-                };
-                l.quantity = [
-                    pair("consumedquantity", "consumedunit"),
-                    pair("pricingquantity", "pricingunit"),
-                ]
-                .into_iter()
-                .flatten()
-                .collect();
+                let pair = |q: &str, u: &str| n.find(&[q]).first().map(|&qi| (qi, n.find(&[u]).first().copied()));
+                l.quantity = [pair("consumedquantity", "consumedunit"), pair("pricingquantity", "pricingunit")]
+                    .into_iter()
+                    .flatten()
+                    .collect();
                 l.currency = n.find(&["billingcurrency"]);
                 l.billed = n.find(&["billedcost"]);
                 l.effective = n.find(&["effectivecost"]);
@@ -215,15 +182,7 @@ impl Layout {
                 ];
             }
         }
-        let missing: Vec<String> = required
-            .iter()
-            .filter(|(_, m)| *m)
-            .map(|(c, _)| (*c).to_string())
-            .collect();
-        if missing.is_empty() {
-            Ok(l)
-        } else {
-            Err(missing)
-        }
+        let missing: Vec<String> = required.iter().filter(|(_, m)| *m).map(|(c, _)| (*c).to_string()).collect();
+        if missing.is_empty() { Ok(l) } else { Err(missing) }
     }
 }

@@ -34,12 +34,8 @@ pub struct TagConfig {
 impl Default for TagConfig {
     fn default() -> Self {
         TagConfig {
-            product: ["product", "application", "app", "project"]
-                .map(String::from)
-                .to_vec(),
-            component: ["component", "role", "tier", "environment"]
-                .map(String::from)
-                .to_vec(),
+            product: ["product", "application", "app", "project"].map(String::from).to_vec(),
+            component: ["component", "role", "tier", "environment"].map(String::from).to_vec(),
         }
     }
 }
@@ -113,16 +109,9 @@ pub enum RefuseError {
     #[error("{file}: not a CSV file ({why})")]
     NotCsv { file: String, why: String },
     #[error("{file}: {source}")]
-    Io {
-        file: String,
-        source: std::io::Error,
-    },
+    Io { file: String, source: std::io::Error },
     #[error("{file}: {} file without required column(s) {}", format.as_str(), columns.join(", "))]
-    MissingColumns {
-        file: String,
-        format: Format,
-        columns: Vec<String>,
-    },
+    MissingColumns { file: String, format: Format, columns: Vec<String> },
     #[error("{file}: stopped by the consumer")]
     Stopped { file: String },
 }

@@ -15,50 +15,31 @@ const SNIFF: usize = 8 * 1024;
 const PROGRESS_EVERY: u64 = 4096;
 
 fn not_csv(src: &Source, why: impl Into<String>) -> RefuseError {
-    RefuseError::NotCsv {
-        file: src.display_name(),
-        why: why.into(),
-    }
+    RefuseError::NotCsv { file: src.display_name(), why: why.into() }
 }
 
 /// A read error: corrupt compressed data refuses the file as not CSV, anything else is an IO error.
 fn read_error(src: &Source, compressed: bool, e: io::Error) -> RefuseError {
-    let decode = matches!(
-        e.kind(),
-        io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput | io::ErrorKind::UnexpectedEof
-    );
+    let decode =
+        matches!(e.kind(), io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput | io::ErrorKind::UnexpectedEof);
     if compressed && decode {
         not_csv(src, format!("compressed data cannot be decoded: {e}"))
     } else {
-        RefuseError::Io {
-            file: src.display_name(),
-            source: e,
-        }
+        RefuseError::Io { file: src.display_name(), source: e }
     }
 }
 
 /// Read the first `SNIFF` bytes and refuse binary content.
 fn sniff(src: &Source, compressed: bool, r: &mut dyn Read) -> Result<Vec<u8>, RefuseError> {
     let mut head = Vec::with_capacity(SNIFF);
-    r.take(SNIFF as u64)
-        .read_to_end(&mut head)
-        .map_err(|e| read_error(src, compressed, e))?;
+    r.take(SNIFF as u64).read_to_end(&mut head).map_err(|e| read_error(src, compressed, e))?;
     if let Some(at) = head.iter().position(|&b| b == 0) {
-        return Err(not_csv(
-            src,
-            format!("binary content (NUL byte at offset {at})"),
-        ));
+        return Err(not_csv(src, format!("binary content (NUL byte at offset {at})")));
     }
     if let Err(e) = std::str::from_utf8(&head) {
         // A character cut by the end of the sample is fine; anything else is not UTF-8 text.
         if e.error_len().is_some() {
-            return Err(not_csv(
-                src,
-                format!(
-                    "not UTF-8 text (invalid byte at offset {})",
-                    e.valid_up_to()
-                ),
-            ));
+            return Err(not_csv(src, format!("not UTF-8 text (invalid byte at offset {})", e.valid_up_to())));
         }
     }
     Ok(head)
@@ -95,21 +76,12 @@ fn read_stream(
     let compressed = stream.compressed;
     let mut hashing = Hashing::new(stream.reader);
     let head = sniff(src, compressed, &mut hashing)?;
-    let mut rdr = Records::new(BufReader::with_capacity(
-        256 * 1024,
-        Cursor::new(head).chain(&mut hashing),
-    ));
+    let mut rdr = Records::new(BufReader::with_capacity(256 * 1024, Cursor::new(head).chain(&mut hashing)));
     let mut rec = Record::default();
     let mut header: Vec<String> = Vec::new();
-    while rdr
-        .read(&mut rec)
-        .map_err(|e| read_error(src, compressed, e))?
-    {
+    while rdr.read(&mut rec).map_err(|e| read_error(src, compressed, e))? {
         if !rec.is_blank() {
-            header = rec
-                .iter()
-                .map(|f| String::from_utf8_lossy(f).into_owned())
-                .collect();
+            header = rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
             break;
         }
     }
@@ -122,33 +94,19 @@ fn read_stream(
         if start.len() < header.join(",").len() {
             start.push('…');
         }
-        return Err(RefuseError::UnknownFormat {
-            file,
-            header: start,
-        });
+        return Err(RefuseError::UnknownFormat { file, header: start });
     };
-    let layout =
-        Layout::build(format, &names, tags).map_err(|missing| RefuseError::MissingColumns {
-            file: file.clone(),
-            format,
-            columns: missing,
-        })?;
-    let kind_column = layout
-        .kind
-        .first()
-        .and_then(|&i| header.get(i))
-        .cloned()
-        .unwrap_or_default();
+    let layout = Layout::build(format, &names, tags).map_err(|missing| RefuseError::MissingColumns {
+        file: file.clone(),
+        format,
+        columns: missing,
+    })?;
+    let kind_column = layout.kind.first().and_then(|&i| header.get(i)).cloned().unwrap_or_default();
     let mut tally = Tally::new(file.clone(), kind_column);
-    let stopped = || RefuseError::Stopped {
-        file: src.display_name(),
-    };
+    let stopped = || RefuseError::Stopped { file: src.display_name() };
 
     let (mut rows, mut quarantined) = (0u64, 0u64);
-    while rdr
-        .read(&mut rec)
-        .map_err(|e| read_error(src, compressed, e))?
-    {
+    while rdr.read(&mut rec).map_err(|e| read_error(src, compressed, e))? {
         if rec.is_blank() {
             continue;
         }
@@ -162,11 +120,7 @@ fn read_stream(
                 column: 0,
                 column_name: String::new(),
                 value: String::new(),
-                reason: format!(
-                    "the row has {} fields, the header has {}",
-                    rec.len(),
-                    layout.width
-                ),
+                reason: format!("the row has {} fields, the header has {}", rec.len(), layout.width),
                 raw: rec.to_csv(),
             })
         } else {
@@ -184,8 +138,7 @@ fn read_stream(
                         line,
                         column,
                         column_name,
-                        value: String::from_utf8_lossy(rec.get(f.col).unwrap_or_default())
-                            .into_owned(),
+                        value: String::from_utf8_lossy(rec.get(f.col).unwrap_or_default()).into_owned(),
                         reason: f.reason,
                         raw: rec.to_csv(),
                     })
@@ -209,10 +162,5 @@ fn read_stream(
             return Err(stopped());
         }
     }
-    Ok(ReadSummary {
-        format,
-        rows,
-        quarantined,
-        content_hash: hashing.hex(),
-    })
+    Ok(ReadSummary { format, rows, quarantined, content_hash: hashing.hex() })
 }

@@ -30,11 +30,7 @@ impl Record {
     }
     /// All fields' bytes back to back.
     pub(crate) fn bytes(&self) -> &[u8] {
-        let end = if self.fields == 0 {
-            0
-        } else {
-            self.ends[self.fields - 1]
-        };
+        let end = if self.fields == 0 { 0 } else { self.ends[self.fields - 1] };
         self.buf.get(..end).unwrap_or_default()
     }
     pub(crate) fn iter(&self) -> impl Iterator<Item = &[u8]> {
@@ -46,10 +42,7 @@ impl Record {
     }
     /// A record of one field holding only blanks (a blank line the parser did not skip itself).
     pub(crate) fn is_blank(&self) -> bool {
-        self.fields == 1
-            && self
-                .get(0)
-                .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
+        self.fields == 1 && self.get(0).is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
     }
     /// The record re-joined as CSV (quoted where needed), lossy for bytes that are not UTF-8.
     pub(crate) fn to_csv(&self) -> String {
@@ -78,10 +71,7 @@ pub(crate) struct Records<R> {
 
 impl<R: BufRead> Records<R> {
     pub(crate) fn new(src: R) -> Self {
-        Records {
-            core: ReaderBuilder::new().build(),
-            src,
-        }
+        Records { core: ReaderBuilder::new().build(), src }
     }
 
     /// Skip line terminators between records, counting the lines they end.
@@ -91,10 +81,7 @@ impl<R: BufRead> Records<R> {
             if input.is_empty() {
                 return Ok(());
             }
-            let n = input
-                .iter()
-                .take_while(|&&b| b == b'\n' || b == b'\r')
-                .count();
+            let n = input.iter().take_while(|&&b| b == b'\n' || b == b'\r').count();
             let newlines = input[..n].iter().filter(|&&b| b == b'\n').count() as u64;
             self.core.set_line(self.core.line() + newlines);
             let done = n < input.len();
@@ -120,8 +107,7 @@ impl<R: BufRead> Records<R> {
         loop {
             let (res, nin, nout, nend) = {
                 let input = self.src.fill_buf()?;
-                self.core
-                    .read_record(input, &mut rec.buf[outlen..], &mut rec.ends[endlen..])
+                self.core.read_record(input, &mut rec.buf[outlen..], &mut rec.ends[endlen..])
             };
             self.src.consume(nin);
             // csv_core tracks the record's output position across calls: ends are already absolute.
@@ -157,12 +143,7 @@ mod tests {
         let mut rec = Record::default();
         let mut out = Vec::new();
         while r.read(&mut rec).unwrap() {
-            out.push((
-                rec.line(),
-                rec.iter()
-                    .map(|f| String::from_utf8_lossy(f).into_owned())
-                    .collect(),
-            ));
+            out.push((rec.line(), rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect()));
         }
         out
     }

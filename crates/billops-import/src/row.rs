@@ -17,11 +17,7 @@ pub(crate) struct Fault {
 }
 
 fn bad(col: usize, reason: impl Into<String>) -> Fault {
-    Fault {
-        kind: IssueKind::BadValue,
-        col,
-        reason: reason.into(),
-    }
+    Fault { kind: IssueKind::BadValue, col, reason: reason.into() }
 }
 
 /// A converted row, plus the charge type text when it was not recognised (imported as adjustment).
@@ -42,22 +38,10 @@ enum Eff {
 const CUR_TYPES: [(&str, ChargeCategory, Eff); 19] = [
     ("Usage", ChargeCategory::Usage, Eff::Billed),
     ("DiscountedUsage", ChargeCategory::Usage, Eff::Reservation),
-    (
-        "SavingsPlanCoveredUsage",
-        ChargeCategory::Usage,
-        Eff::SavingsPlan,
-    ),
+    ("SavingsPlanCoveredUsage", ChargeCategory::Usage, Eff::SavingsPlan),
     ("SavingsPlanNegation", ChargeCategory::Usage, Eff::Zero),
-    (
-        "SavingsPlanUpfrontFee",
-        ChargeCategory::Purchase,
-        Eff::Billed,
-    ),
-    (
-        "SavingsPlanRecurringFee",
-        ChargeCategory::Purchase,
-        Eff::Billed,
-    ),
+    ("SavingsPlanUpfrontFee", ChargeCategory::Purchase, Eff::Billed),
+    ("SavingsPlanRecurringFee", ChargeCategory::Purchase, Eff::Billed),
     ("RIFee", ChargeCategory::Purchase, Eff::Billed),
     ("Fee", ChargeCategory::Purchase, Eff::Billed),
     ("Tax", ChargeCategory::Tax, Eff::Billed),
@@ -65,28 +49,17 @@ const CUR_TYPES: [(&str, ChargeCategory, Eff); 19] = [
     ("Refund", ChargeCategory::Refund, Eff::Billed),
     ("EdpDiscount", ChargeCategory::Adjustment, Eff::Billed),
     ("BundledDiscount", ChargeCategory::Adjustment, Eff::Billed),
-    (
-        "PrivateRateDiscount",
-        ChargeCategory::Adjustment,
-        Eff::Billed,
-    ),
+    ("PrivateRateDiscount", ChargeCategory::Adjustment, Eff::Billed),
     ("SppDiscount", ChargeCategory::Adjustment, Eff::Billed),
     ("Discount", ChargeCategory::Adjustment, Eff::Billed),
     // Spelled with separators by some tools.
-    (
-        "Savings_Plan_Covered_Usage",
-        ChargeCategory::Usage,
-        Eff::SavingsPlan,
-    ),
+    ("Savings_Plan_Covered_Usage", ChargeCategory::Usage, Eff::SavingsPlan),
     ("Savings_Plan_Negation", ChargeCategory::Usage, Eff::Zero),
     ("Discounted_Usage", ChargeCategory::Usage, Eff::Reservation),
 ];
 
 fn cur_type(t: &str) -> Option<(ChargeCategory, Eff)> {
-    CUR_TYPES
-        .iter()
-        .find(|(name, _, _)| name.eq_ignore_ascii_case(t))
-        .map(|&(_, c, e)| (c, e))
+    CUR_TYPES.iter().find(|(name, _, _)| name.eq_ignore_ascii_case(t)).map(|&(_, c, e)| (c, e))
 }
 
 const FOCUS_CATEGORIES: [(&str, ChargeCategory); 5] = [
@@ -105,10 +78,7 @@ struct Rec<'r> {
 
 impl<'r> Rec<'r> {
     fn new(record: &'r Record) -> Self {
-        Rec {
-            record,
-            text: std::str::from_utf8(record.bytes()).ok(),
-        }
+        Rec { record, text: std::str::from_utf8(record.bytes()).ok() }
     }
     fn field(&self, i: usize) -> Result<&'r str, Fault> {
         let span = self.record.span(i).unwrap_or_default();
@@ -128,10 +98,7 @@ impl<'r> Rec<'r> {
         Ok(None)
     }
     fn text(&self, cols: &[usize]) -> Result<String, Fault> {
-        Ok(self
-            .first(cols)?
-            .map(|(_, v)| v.to_string())
-            .unwrap_or_default())
+        Ok(self.first(cols)?.map(|(_, v)| v.to_string()).unwrap_or_default())
     }
     fn required(&self, cols: &[usize], what: &str) -> Result<(usize, &'r str), Fault> {
         self.first(cols)?.ok_or_else(|| Fault {
@@ -147,9 +114,7 @@ impl<'r> Rec<'r> {
         }
     }
     fn date(&self, col: usize, v: &str, what: &str) -> Result<NaiveDate, Fault> {
-        instant(v)
-            .map(|t| t.date())
-            .ok_or_else(|| bad(col, format!("{what} is not a date or timestamp")))
+        instant(v).map(|t| t.date()).ok_or_else(|| bad(col, format!("{what} is not a date or timestamp")))
     }
 }
 
@@ -176,34 +141,16 @@ impl Layout {
                 None => (ChargeCategory::Adjustment, Eff::Billed, false),
             }
         } else {
-            match kind_text.and_then(|t| {
-                FOCUS_CATEGORIES
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(t))
-            }) {
+            match kind_text.and_then(|t| FOCUS_CATEGORIES.iter().find(|(n, _)| n.eq_ignore_ascii_case(t))) {
                 Some(&(_, ChargeCategory::Credit)) => {
-                    let refund = r
-                        .first(&self.subkind)?
-                        .is_some_and(|(_, s)| s.eq_ignore_ascii_case("refund"));
-                    (
-                        if refund {
-                            ChargeCategory::Refund
-                        } else {
-                            ChargeCategory::Credit
-                        },
-                        Eff::Billed,
-                        true,
-                    )
+                    let refund = r.first(&self.subkind)?.is_some_and(|(_, s)| s.eq_ignore_ascii_case("refund"));
+                    (if refund { ChargeCategory::Refund } else { ChargeCategory::Credit }, Eff::Billed, true)
                 }
                 Some(&(_, c)) => (c, Eff::Billed, true),
                 None => (ChargeCategory::Adjustment, Eff::Billed, false),
             }
         };
-        let unknown_kind = if known {
-            None
-        } else {
-            Some(kind_text.unwrap_or(""))
-        };
+        let unknown_kind = if known { None } else { Some(kind_text.unwrap_or("")) };
 
         let effective = if self.cur {
             match eff {
@@ -282,12 +229,9 @@ impl Layout {
                 };
                 Ok((pick(product)?, pick(component)?))
             }
-            TagColumns::Json {
-                column,
-                product,
-                component,
-            } => pick(r.field(*column)?, product, component)
-                .map_err(|e| bad(*column, format!("tags are {e}"))),
+            TagColumns::Json { column, product, component } => {
+                pick(r.field(*column)?, product, component).map_err(|e| bad(*column, format!("tags are {e}")))
+            }
         }
     }
 }

@@ -13,16 +13,11 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const ZIP_MAGIC: [u8; 4] = *b"PK\x03\x04";
 
 fn io_err(path: &Path, source: io::Error) -> RefuseError {
-    RefuseError::Io {
-        file: path.display().to_string(),
-        source,
-    }
+    RefuseError::Io { file: path.display().to_string(), source }
 }
 
 fn lower_name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default()
+    p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default()
 }
 
 fn is_zip_name(name: &str) -> bool {
@@ -32,10 +27,7 @@ fn is_zip_name(name: &str) -> bool {
 /// Names a folder walk picks up; explicit file arguments are taken whatever their name.
 fn is_data_name(name: &str) -> bool {
     !name.starts_with('.')
-        && (name.ends_with(".csv")
-            || name.ends_with(".csv.gz")
-            || name.ends_with(".gz")
-            || is_zip_name(name))
+        && (name.ends_with(".csv") || name.ends_with(".csv.gz") || name.ends_with(".gz") || is_zip_name(name))
 }
 
 fn is_entry_name(name: &str) -> bool {
@@ -45,10 +37,7 @@ fn is_entry_name(name: &str) -> bool {
 
 fn starts_with_zip_magic(path: &Path) -> bool {
     let mut head = [0u8; 4];
-    File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok()
-        && head == ZIP_MAGIC
+    File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && head == ZIP_MAGIC
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), RefuseError> {
@@ -58,11 +47,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), RefuseError> {
         let kind = entry.file_type().map_err(|e| io_err(&path, e))?;
         if kind.is_dir() {
             walk(&path, out)?;
-        } else if is_data_name(&lower_name(&path))
-            && std::fs::metadata(&path)
-                .map(|m| m.is_file())
-                .unwrap_or(false)
-        {
+        } else if is_data_name(&lower_name(&path)) && std::fs::metadata(&path).map(|m| m.is_file()).unwrap_or(false) {
             // Symlinked files are followed; symlinked folders are not (no loops).
             out.push(path);
         }
@@ -76,16 +61,9 @@ fn zip_entries(path: &Path, out: &mut Vec<Source>) -> Result<(), RefuseError> {
         file: path.display().to_string(),
         why: format!("not a readable zip archive: {e}"),
     })?;
-    let mut names: Vec<String> = archive
-        .file_names()
-        .filter(|n| is_entry_name(n))
-        .map(String::from)
-        .collect();
+    let mut names: Vec<String> = archive.file_names().filter(|n| is_entry_name(n)).map(String::from).collect();
     names.sort();
-    out.extend(names.into_iter().map(|n| Source {
-        path: path.to_path_buf(),
-        entry: Some(n),
-    }));
+    out.extend(names.into_iter().map(|n| Source { path: path.to_path_buf(), entry: Some(n) }));
     Ok(())
 }
 
@@ -109,10 +87,7 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<Source>, RefuseError> {
         if is_zip_name(&lower_name(&f)) || starts_with_zip_magic(&f) {
             zip_entries(&f, &mut out)?;
         } else {
-            out.push(Source {
-                path: f,
-                entry: None,
-            });
+            out.push(Source { path: f, entry: None });
         }
     }
     Ok(out)
@@ -121,13 +96,10 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<Source>, RefuseError> {
 /// Size of the source on disk (compressed size for a zip entry): the total for a progress bar.
 pub fn source_size(src: &Source) -> Result<u64, RefuseError> {
     match &src.entry {
-        None => std::fs::metadata(&src.path)
-            .map(|m| m.len())
-            .map_err(|e| io_err(&src.path, e)),
+        None => std::fs::metadata(&src.path).map(|m| m.len()).map_err(|e| io_err(&src.path, e)),
         Some(name) => {
             let file = File::open(&src.path).map_err(|e| io_err(&src.path, e))?;
-            let mut archive =
-                zip::ZipArchive::new(BufReader::new(file)).map_err(|e| not_zip(src, &e))?;
+            let mut archive = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| not_zip(src, &e))?;
             let entry = archive.by_name(name).map_err(|e| not_zip(src, &e))?;
             Ok(entry.compressed_size())
         }
@@ -135,10 +107,7 @@ pub fn source_size(src: &Source) -> Result<u64, RefuseError> {
 }
 
 fn not_zip(src: &Source, e: &zip::result::ZipError) -> RefuseError {
-    RefuseError::NotCsv {
-        file: src.display_name(),
-        why: format!("zip entry cannot be read: {e}"),
-    }
+    RefuseError::NotCsv { file: src.display_name(), why: format!("zip entry cannot be read: {e}") }
 }
 
 /// Counts bytes read from disk into a shared cell (the progress figure).
@@ -169,10 +138,7 @@ pub(crate) struct Hashing<R> {
 
 impl<R: Read> Hashing<R> {
     pub(crate) fn new(inner: R) -> Self {
-        Hashing {
-            inner,
-            hasher: blake3::Hasher::new(),
-        }
+        Hashing { inner, hasher: blake3::Hasher::new() }
     }
     pub(crate) fn hex(&self) -> String {
         self.hasher.finalize().to_hex().to_string()
@@ -204,40 +170,23 @@ pub(crate) fn with_stream<T>(
 ) -> Result<T, RefuseError> {
     let file = File::open(&src.path).map_err(|e| io_err(&src.path, e))?;
     let count = Rc::new(Cell::new(0u64));
-    let counting = Counting {
-        inner: file,
-        count: Rc::clone(&count),
-    };
+    let counting = Counting { inner: file, count: Rc::clone(&count) };
     match &src.entry {
         Some(name) => {
-            let mut archive = zip::ZipArchive::new(BufReader::with_capacity(BUF, counting))
-                .map_err(|e| not_zip(src, &e))?;
+            let mut archive =
+                zip::ZipArchive::new(BufReader::with_capacity(BUF, counting)).map_err(|e| not_zip(src, &e))?;
             let base = count.get();
             let entry = archive.by_name(name).map_err(|e| not_zip(src, &e))?;
             // The archive's directory was read first; progress counts the entry's own bytes.
             let disk = Rc::new(Cell::new(0u64));
             let limit = entry.compressed_size();
-            let progress = EntryProgress {
-                inner: entry,
-                total: &count,
-                base,
-                limit,
-                out: Rc::clone(&disk),
-            };
+            let progress = EntryProgress { inner: entry, total: &count, base, limit, out: Rc::clone(&disk) };
             if name.to_ascii_lowercase().ends_with(".gz") {
                 let mut gz = MultiGzDecoder::new(BufReader::with_capacity(BUF, progress));
-                f(Stream {
-                    reader: &mut gz,
-                    compressed: true,
-                    disk_bytes: disk,
-                })
+                f(Stream { reader: &mut gz, compressed: true, disk_bytes: disk })
             } else {
                 let mut plain = progress;
-                f(Stream {
-                    reader: &mut plain,
-                    compressed: true,
-                    disk_bytes: disk,
-                })
+                f(Stream { reader: &mut plain, compressed: true, disk_bytes: disk })
             }
         }
         None => {
@@ -246,17 +195,9 @@ pub(crate) fn with_stream<T>(
             let gzip = head.starts_with(&GZIP_MAGIC) || lower_name(&src.path).ends_with(".gz");
             if gzip {
                 let mut gz = MultiGzDecoder::new(buffered);
-                f(Stream {
-                    reader: &mut gz,
-                    compressed: true,
-                    disk_bytes: count,
-                })
+                f(Stream { reader: &mut gz, compressed: true, disk_bytes: count })
             } else {
-                f(Stream {
-                    reader: &mut buffered,
-                    compressed: false,
-                    disk_bytes: count,
-                })
+                f(Stream { reader: &mut buffered, compressed: false, disk_bytes: count })
             }
         }
     }
@@ -275,8 +216,7 @@ struct EntryProgress<'c, R> {
 impl<R: Read> Read for EntryProgress<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.out
-            .set(self.total.get().saturating_sub(self.base).min(self.limit));
+        self.out.set(self.total.get().saturating_sub(self.base).min(self.limit));
         Ok(n)
     }
 }

@@ -16,8 +16,7 @@ const PREFIXES: [&str; 3] = ["user:", "user_", "aws:"];
 pub(crate) fn strip_prefix(key: &str) -> &str {
     let k = key.trim();
     for p in PREFIXES {
-        if k.len() > p.len() && k.is_char_boundary(p.len()) && k[..p.len()].eq_ignore_ascii_case(p)
-        {
+        if k.len() > p.len() && k.is_char_boundary(p.len()) && k[..p.len()].eq_ignore_ascii_case(p) {
             return &k[p.len()..];
         }
     }
@@ -25,9 +24,7 @@ pub(crate) fn strip_prefix(key: &str) -> &str {
 }
 
 fn normalise(keys: &[String]) -> Vec<String> {
-    keys.iter()
-        .map(|k| strip_prefix(k).to_ascii_lowercase())
-        .collect()
+    keys.iter().map(|k| strip_prefix(k).to_ascii_lowercase()).collect()
 }
 
 /// Where a format keeps its tags.
@@ -36,16 +33,9 @@ pub(crate) enum TagColumns {
     #[default]
     None,
     /// CUR legacy: one column per tag; for each configured key (in order), the columns that carry it.
-    Columns {
-        product: Vec<Vec<usize>>,
-        component: Vec<Vec<usize>>,
-    },
+    Columns { product: Vec<Vec<usize>>, component: Vec<Vec<usize>> },
     /// CUR 2.0 / FOCUS: one column holding a JSON object; the configured keys, normalised, in order.
-    Json {
-        column: usize,
-        product: Vec<String>,
-        component: Vec<String>,
-    },
+    Json { column: usize, product: Vec<String>, component: Vec<String> },
 }
 
 impl TagColumns {
@@ -54,36 +44,19 @@ impl TagColumns {
         let keyed: Vec<(usize, String)> = names
             .iter()
             .enumerate()
-            .filter_map(|(i, h)| {
-                h.strip_prefix(prefix)
-                    .map(|k| (i, strip_prefix(k).to_ascii_lowercase()))
-            })
+            .filter_map(|(i, h)| h.strip_prefix(prefix).map(|k| (i, strip_prefix(k).to_ascii_lowercase())))
             .collect();
         let pick = |keys: &[String]| -> Vec<Vec<usize>> {
-            normalise(keys)
-                .iter()
-                .map(|k| {
-                    keyed
-                        .iter()
-                        .filter(|(_, tk)| tk == k)
-                        .map(|(i, _)| *i)
-                        .collect()
-                })
-                .collect()
+            normalise(keys).iter().map(|k| keyed.iter().filter(|(_, tk)| tk == k).map(|(i, _)| *i).collect()).collect()
         };
-        TagColumns::Columns {
-            product: pick(&cfg.product),
-            component: pick(&cfg.component),
-        }
+        TagColumns::Columns { product: pick(&cfg.product), component: pick(&cfg.component) }
     }
 
     pub(crate) fn json(column: Option<usize>, cfg: &TagConfig) -> TagColumns {
         match column {
-            Some(column) => TagColumns::Json {
-                column,
-                product: normalise(&cfg.product),
-                component: normalise(&cfg.component),
-            },
+            Some(column) => {
+                TagColumns::Json { column, product: normalise(&cfg.product), component: normalise(&cfg.component) }
+            }
             None => TagColumns::None,
         }
     }
@@ -141,9 +114,7 @@ impl<'de> Visitor<'de> for Pick<'_> {
         let mut best: Picked = [None, None];
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             let k = strip_prefix(&key);
-            let hits = self
-                .lists
-                .map(|keys| keys.iter().position(|w| k.eq_ignore_ascii_case(w)));
+            let hits = self.lists.map(|keys| keys.iter().position(|w| k.eq_ignore_ascii_case(w)));
             // Better than what was found so far (an earlier key in the configured order)?
             let better = |hit: Option<usize>, slot: &Option<(usize, String)>| {
                 hit.is_some_and(|i| slot.as_ref().is_none_or(|(j, _)| i < *j))
@@ -184,12 +155,10 @@ pub(crate) fn pick(
         return Ok((None, None));
     };
     let mut de = serde_json::Deserializer::from_str(t);
-    let [a, b] = Pick {
-        lists: [first, second],
-    }
-    .deserialize(&mut de)
-    .and_then(|v| de.end().map(|()| v))
-    .map_err(|e| format!("not a JSON object: {e}"))?;
+    let [a, b] = Pick { lists: [first, second] }
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| format!("not a JSON object: {e}"))?;
     Ok((a.map(|(_, v)| v), b.map(|(_, v)| v)))
 }
 
@@ -206,21 +175,12 @@ mod tests {
         assert_eq!(strip_prefix("user:"), "user:");
         let text = r#"{"user_App":"shop","Product":null,"user:component":"  ","x":{"a":[1,2]},"user:Product":"first"}"#;
         let keys = normalise(&["product".into(), "app".into()]);
-        assert_eq!(
-            pick(text, &keys, &["component".into()]).unwrap(),
-            (Some("first".into()), None)
-        );
+        assert_eq!(pick(text, &keys, &["component".into()]).unwrap(), (Some("first".into()), None));
         assert_eq!(
             pick(text, &["app".into()], &["x".into()]).unwrap(),
             (Some("shop".into()), Some(r#"{"a":[1,2]}"#.into()))
         );
-        assert_eq!(
-            pick(r#"{"a\u0041":"esc"}"#, &["aA".into()], &[])
-                .unwrap()
-                .0
-                .as_deref(),
-            Some("esc")
-        );
+        assert_eq!(pick(r#"{"a\u0041":"esc"}"#, &["aA".into()], &[]).unwrap().0.as_deref(), Some("esc"));
         assert_eq!(
             pick(r#"{"n":42,"b":true}"#, &["n".into()], &["b".into()]).unwrap(),
             (Some("42".into()), Some("true".into()))

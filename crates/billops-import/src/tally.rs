@@ -34,25 +34,14 @@ pub(crate) struct Tally {
 
 impl Tally {
     pub(crate) fn new(file: String, kind_column: String) -> Tally {
-        Tally {
-            file,
-            kind_column,
-            ..Tally::default()
-        }
+        Tally { file, kind_column, ..Tally::default() }
     }
 
     pub(crate) fn fault(&mut self, kind: IssueKind, column_name: &str, line: u64, column: u32) {
         if let Some(f) = self.faults.get_mut(&(kind, column_name.to_string())) {
             f.count += 1;
         } else {
-            self.faults.insert(
-                (kind, column_name.to_string()),
-                First {
-                    count: 1,
-                    line,
-                    column,
-                },
-            );
+            self.faults.insert((kind, column_name.to_string()), First { count: 1, line, column });
         }
     }
 
@@ -90,26 +79,18 @@ impl Tally {
                     list.push((item.period, bit));
                 }
             } else if self.days.len() < MAX_PAYERS {
-                self.days
-                    .insert(item.payer.clone(), vec![(item.period, bit)]);
+                self.days.insert(item.payer.clone(), vec![(item.period, bit)]);
             }
         }
     }
 
     fn majority(&self) -> Option<Period> {
         // Most rows wins; on a tie the earliest period.
-        self.periods
-            .iter()
-            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-            .map(|(p, _)| *p)
+        self.periods.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(p, _)| *p)
     }
 
     fn issue(&self, kind: IssueKind, severity: Severity, message: String) -> FeedIssue {
-        let payer = if self.days.len() == 1 {
-            self.days.keys().next().cloned()
-        } else {
-            None
-        };
+        let payer = if self.days.len() == 1 { self.days.keys().next().cloned() } else { None };
         FeedIssue {
             kind,
             severity,
@@ -143,11 +124,7 @@ impl Tally {
             let mut i = self.issue(
                 *kind,
                 Severity::Error,
-                format!(
-                    "{} row{} {what} quarantined; first at {at}",
-                    f.count,
-                    s(f.count)
-                ),
+                format!("{} row{} {what} quarantined; first at {at}", f.count, s(f.count)),
             );
             i.line = Some(f.line);
             i.column = (!col.is_empty()).then(|| col.clone());
@@ -178,12 +155,8 @@ impl Tally {
             out.push(i);
         }
         if let Some(major) = self.majority() {
-            let others: Vec<(Period, u64)> = self
-                .periods
-                .iter()
-                .filter(|(p, _)| **p != major)
-                .map(|(p, n)| (*p, *n))
-                .collect();
+            let others: Vec<(Period, u64)> =
+                self.periods.iter().filter(|(p, _)| **p != major).map(|(p, n)| (*p, *n)).collect();
             if !others.is_empty() {
                 let count: u64 = others.iter().map(|(_, n)| n).sum();
                 let list: Vec<String> = others.iter().map(|(p, n)| format!("{p} ({n})")).collect();
@@ -255,10 +228,7 @@ pub(crate) fn gap_days(mask: u32) -> Vec<u32> {
     }
     let first = mask.trailing_zeros();
     let last = 31 - mask.leading_zeros();
-    (first + 1..last)
-        .filter(|d| mask & (1 << d) == 0)
-        .map(|d| d + 1)
-        .collect()
+    (first + 1..last).filter(|d| mask & (1 << d) == 0).map(|d| d + 1).collect()
 }
 
 /// `2024-09-02..2024-09-14, 2024-09-16` for sorted days of a period.
@@ -287,10 +257,7 @@ mod tests {
     #[test]
     fn ranges_of_days() {
         let p = billops_domain::Period::new(2024, 9).unwrap_or_else(|| unreachable!());
-        assert_eq!(
-            day_ranges(p, &[2, 3, 4, 6, 9, 10]),
-            "2024-09-02..2024-09-04, 2024-09-06, 2024-09-09..2024-09-10"
-        );
+        assert_eq!(day_ranges(p, &[2, 3, 4, 6, 9, 10]), "2024-09-02..2024-09-04, 2024-09-06, 2024-09-09..2024-09-10");
     }
 
     #[test]

@@ -5,9 +5,7 @@ mod common;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use billops_import::{
-    RefuseError, Source, TagConfig, expand, read_source_with_progress, source_size,
-};
+use billops_import::{RefuseError, Source, TagConfig, expand, read_source_with_progress, source_size};
 use common::{quirk, read, try_read_with};
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -24,8 +22,7 @@ fn gz(bytes: &[u8]) -> Vec<u8> {
 
 fn write_zip(path: &Path, entries: &[(&str, &[u8])]) {
     let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for (name, data) in entries {
         z.start_file(*name, opts).unwrap();
         z.write_all(data).unwrap();
@@ -43,10 +40,7 @@ fn gzip_reads_like_plain_and_hashes_the_decompressed_bytes() {
     let data = plain();
     let p = dir.path().join("cur.csv.gz");
     std::fs::write(&p, gz(&data)).unwrap();
-    let (r, s) = read(&Source {
-        path: p.clone(),
-        entry: None,
-    });
+    let (r, s) = read(&Source { path: p.clone(), entry: None });
     let (r0, s0) = read(&quirk("cur-legacy.csv"));
     assert_eq!(r.items, r0.items);
     assert_eq!((s.rows, s.content_hash.clone()), (13, hash(&data)));
@@ -58,10 +52,7 @@ fn gzip_reads_like_plain_and_hashes_the_decompressed_bytes() {
     multi.extend(gz(b));
     let q = dir.path().join("renamed.csv");
     std::fs::write(&q, multi).unwrap();
-    let (_, s2) = read(&Source {
-        path: q,
-        entry: None,
-    });
+    let (_, s2) = read(&Source { path: q, entry: None });
     assert_eq!((s2.rows, s2.content_hash), (13, hash(&data)));
 }
 
@@ -73,26 +64,12 @@ fn corrupt_gzip_is_not_csv() {
     bytes[n / 2..n / 2 + 64].fill(0x55);
     let p = dir.path().join("bad.csv.gz");
     std::fs::write(&p, bytes).unwrap();
-    let err = try_read_with(
-        &Source {
-            path: p,
-            entry: None,
-        },
-        &TagConfig::default(),
-    )
-    .unwrap_err();
+    let err = try_read_with(&Source { path: p, entry: None }, &TagConfig::default()).unwrap_err();
     assert!(matches!(err, RefuseError::NotCsv { .. }), "{err:?}");
 
     let q = dir.path().join("fake.gz");
     std::fs::write(&q, b"not gzip at all").unwrap();
-    let err = try_read_with(
-        &Source {
-            path: q,
-            entry: None,
-        },
-        &TagConfig::default(),
-    )
-    .unwrap_err();
+    let err = try_read_with(&Source { path: q, entry: None }, &TagConfig::default()).unwrap_err();
     assert!(matches!(err, RefuseError::NotCsv { .. }), "{err:?}");
 }
 
@@ -101,29 +78,17 @@ fn zip_entries_expand_and_read() {
     let dir = tempfile::tempdir().unwrap();
     let data = plain();
     let z = dir.path().join("export.zip");
-    write_zip(
-        &z,
-        &[
-            ("b/part2.csv.gz", &gz(&data)),
-            ("manifest.json", b"{}"),
-            ("a/part1.CSV", &data),
-        ],
-    );
+    write_zip(&z, &[("b/part2.csv.gz", &gz(&data)), ("manifest.json", b"{}"), ("a/part1.CSV", &data)]);
     let sources = expand(std::slice::from_ref(&z)).unwrap();
     let entries: Vec<Option<&str>> = sources.iter().map(|s| s.entry.as_deref()).collect();
     assert_eq!(entries, [Some("a/part1.CSV"), Some("b/part2.csv.gz")]);
-    assert!(
-        sources[0]
-            .display_name()
-            .ends_with("export.zip!a/part1.CSV")
-    );
+    assert!(sources[0].display_name().ends_with("export.zip!a/part1.CSV"));
     for s in &sources {
         let (r, sum) = read(s);
         assert_eq!((sum.rows, sum.content_hash), (13, hash(&data)));
         assert!(r.bad.iter().all(|b| b.file == s.display_name()));
         let (size, mut last) = (source_size(s).unwrap(), 0);
-        read_source_with_progress(s, &TagConfig::default(), &mut |b| last = b, &mut |_| true)
-            .unwrap();
+        read_source_with_progress(s, &TagConfig::default(), &mut |b| last = b, &mut |_| true).unwrap();
         assert!(size > 0 && last <= size, "{last} of {size}");
     }
 }
@@ -152,15 +117,8 @@ fn folders_expand_recursively_sorted_by_path() {
     write_zip(&root.join("2024-08/y.zip"), &[("in.csv", &data)]);
     let explicit = root.join("2024-09/notes.txt");
     let sources = expand(&[root.to_path_buf(), explicit.clone()]).unwrap();
-    let rel: Vec<(PathBuf, Option<String>)> = sources
-        .iter()
-        .map(|s| {
-            (
-                s.path.strip_prefix(root).unwrap().to_path_buf(),
-                s.entry.clone(),
-            )
-        })
-        .collect();
+    let rel: Vec<(PathBuf, Option<String>)> =
+        sources.iter().map(|s| (s.path.strip_prefix(root).unwrap().to_path_buf(), s.entry.clone())).collect();
     assert_eq!(
         rel,
         [

@@ -20,10 +20,7 @@ struct Sums {
 
 #[test]
 fn focus_sample_totals_equal_the_independent_exact_sums() {
-    let src = billops_import::Source {
-        path: fixture("focus/aws-focus-1.2-sample.csv"),
-        entry: None,
-    };
+    let src = billops_import::Source { path: fixture("focus/aws-focus-1.2-sample.csv"), entry: None };
     let (r, s) = read(&src);
     assert_eq!(s.format, Format::Focus);
     assert_eq!((s.rows, s.quarantined), (3000, 0), "{:?}", r.bad.first());
@@ -31,26 +28,18 @@ fn focus_sample_totals_equal_the_independent_exact_sums() {
 
     let mut got: BTreeMap<(String, String), Sums> = BTreeMap::new();
     for i in &r.items {
-        let g = got
-            .entry((i.account.clone(), i.service.clone()))
-            .or_default();
+        let g = got.entry((i.account.clone(), i.service.clone())).or_default();
         g.rows += 1;
         g.billed += i.billed;
         g.effective += i.effective;
         g.list += i.list;
     }
-    let expected_text =
-        std::fs::read_to_string(fixture("expected/focus-sample-totals.csv")).unwrap();
+    let expected_text = std::fs::read_to_string(fixture("expected/focus-sample-totals.csv")).unwrap();
     let mut expected: BTreeMap<(String, String), Sums> = BTreeMap::new();
     let mut total = None;
     for line in expected_text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
-        let sums = Sums {
-            rows: f[2].parse().unwrap(),
-            billed: dec(f[3]),
-            effective: dec(f[4]),
-            list: dec(f[5]),
-        };
+        let sums = Sums { rows: f[2].parse().unwrap(), billed: dec(f[3]), effective: dec(f[4]), list: dec(f[5]) };
         if f[0] == "*" {
             total = Some(sums);
         } else {
@@ -72,17 +61,9 @@ fn focus_sample_totals_equal_the_independent_exact_sums() {
     });
     assert_eq!(
         cats.into_iter().collect::<Vec<_>>(),
-        [
-            (ChargeCategory::Usage, 2229),
-            (ChargeCategory::Purchase, 629),
-            (ChargeCategory::Tax, 142)
-        ]
+        [(ChargeCategory::Usage, 2229), (ChargeCategory::Purchase, 629), (ChargeCategory::Tax, 142)]
     );
     assert!(r.items.iter().all(|i| i.period.to_string() == "2026-05"));
-    assert!(
-        r.issues.iter().all(|i| i.severity != Severity::Error),
-        "{:?}",
-        r.issues
-    );
+    assert!(r.issues.iter().all(|i| i.severity != Severity::Error), "{:?}", r.issues);
     assert!(r.issues_of(IssueKind::OtherPeriod).is_empty());
 }

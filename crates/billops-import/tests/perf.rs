@@ -13,21 +13,8 @@ const HEADER: &str = "identity/LineItemId,identity/TimeInterval,bill/InvoiceId,b
 fn generate(path: &std::path::Path, rows: u64) -> u64 {
     let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(path).unwrap());
     writeln!(w, "{HEADER}").unwrap();
-    let services = [
-        "AmazonEC2",
-        "AmazonS3",
-        "AmazonRDS",
-        "AWSLambda",
-        "AmazonCloudWatch",
-    ];
-    let types = [
-        "Usage",
-        "Usage",
-        "Usage",
-        "DiscountedUsage",
-        "SavingsPlanCoveredUsage",
-        "Tax",
-    ];
+    let services = ["AmazonEC2", "AmazonS3", "AmazonRDS", "AWSLambda", "AmazonCloudWatch"];
+    let types = ["Usage", "Usage", "Usage", "DiscountedUsage", "SavingsPlanCoveredUsage", "Tax"];
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
     for i in 0..rows {
         x ^= x << 13;
@@ -53,14 +40,18 @@ fn generate(path: &std::path::Path, rows: u64) -> u64 {
     std::fs::metadata(path).unwrap().len()
 }
 
+/// CPU time of this thread in seconds (robust to other load on the machine), from /proc.
+fn thread_cpu_secs() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse::<u64>().ok()))
+        .map_or(0.0, |ns| ns as f64 / 1e9)
+}
+
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(String::from)
-        })
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(String::from))
         .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
         .unwrap_or(0)
 }
@@ -75,6 +66,7 @@ fn one_million_cur_rows() {
     let rss_before = peak_rss_kib();
     let src = Source { path, entry: None };
     let started = Instant::now();
+    let cpu0 = thread_cpu_secs();
     let (mut items, mut bad, mut issues) = (0u64, 0u64, 0u64);
     let mut total = Decimal::ZERO;
     let summary = read_source(&src, &TagConfig::default(), &mut |e| {
@@ -90,11 +82,13 @@ fn one_million_cur_rows() {
     })
     .unwrap();
     let secs = started.elapsed().as_secs_f64();
+    let cpu = thread_cpu_secs() - cpu0;
     assert_eq!((summary.rows, items, bad), (n, n, 0));
     println!(
-        "{n} CUR rows, {:.0} MB: {secs:.2} s = {:.0} rows/s, {:.0} MB/s; billed total {total}; {issues} issues; peak RSS {} MiB (before read {} MiB)",
+        "{n} CUR rows, {:.0} MB: {secs:.2} s wall = {:.0} rows/s ({:.0} rows per CPU second), {:.0} MB/s; billed total {total}; {issues} issues; peak RSS {} MiB (before read {} MiB)",
         bytes as f64 / 1e6,
         n as f64 / secs,
+        n as f64 / cpu,
         bytes as f64 / 1e6 / secs,
         peak_rss_kib() / 1024,
         rss_before / 1024
@@ -105,8 +99,7 @@ fn one_million_cur_rows() {
 #[ignore = "benchmark: run with --release -- --ignored --nocapture"]
 fn focus_sample_repeated_to_900k_rows() {
     let sample = std::fs::read_to_string(
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../fixtures/focus/aws-focus-1.2-sample.csv"),
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/focus/aws-focus-1.2-sample.csv"),
     )
     .unwrap();
     let (header, body) = sample.split_once('\n').unwrap();
@@ -120,28 +113,24 @@ fn focus_sample_repeated_to_900k_rows() {
     w.flush().unwrap();
     let bytes = std::fs::metadata(&path).unwrap().len();
     let started = Instant::now();
+    let cpu0 = thread_cpu_secs();
     let mut total = Decimal::ZERO;
-    let summary = read_source(
-        &Source { path, entry: None },
-        &TagConfig::default(),
-        &mut |e| {
-            if let Event::Item(i) = e {
-                total += i.billed;
-            }
-            true
-        },
-    )
+    let summary = read_source(&Source { path, entry: None }, &TagConfig::default(), &mut |e| {
+        if let Event::Item(i) = e {
+            total += i.billed;
+        }
+        true
+    })
     .unwrap();
     let secs = started.elapsed().as_secs_f64();
+    let cpu = thread_cpu_secs() - cpu0;
     assert_eq!((summary.rows, summary.quarantined), (900_000, 0));
-    assert_eq!(
-        total,
-        "19055955.5149033646250000".parse::<Decimal>().unwrap()
-    );
+    assert_eq!(total, "19055955.5149033646250000".parse::<Decimal>().unwrap());
     println!(
-        "900000 FOCUS rows (57 columns, JSON tags), {:.0} MB: {secs:.2} s = {:.0} rows/s; peak RSS {} MiB",
+        "900000 FOCUS rows (57 columns, JSON tags), {:.0} MB: {secs:.2} s wall = {:.0} rows/s ({:.0} rows per CPU second); peak RSS {} MiB",
         bytes as f64 / 1e6,
         900_000.0 / secs,
+        900_000.0 / cpu,
         peak_rss_kib() / 1024
     );
 }

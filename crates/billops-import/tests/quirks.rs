@@ -40,10 +40,7 @@ fn quoted_commas_quotes_and_newlines() {
     assert_eq!(r.items[1].source_line, 3);
     // The record after a quoted newline starts on line 5, and its raw text is re-quoted CSV.
     let b = &r.bad[0];
-    assert_eq!(
-        (b.line, b.column, b.column_name.as_str(), b.value.as_str()),
-        (5, 10, "lineItem/UnblendedCost", "oops")
-    );
+    assert_eq!((b.line, b.column, b.column_name.as_str(), b.value.as_str()), (5, 10, "lineItem/UnblendedCost", "oops"));
     assert!(b.raw.contains(",i-3,1,oops,"), "{}", b.raw);
 }
 
@@ -66,19 +63,11 @@ fn null_spellings_are_missing_values() {
     for (i, item) in r.items.iter().enumerate() {
         let expected = rust_decimal::Decimal::from(i + 1);
         // Null net unblended -> unblended; null list -> billed; null quantity -> None; null tag -> untagged.
-        assert_eq!(
-            (item.billed, item.list, item.effective),
-            (expected, expected, expected),
-            "row {i}"
-        );
+        assert_eq!((item.billed, item.list, item.effective), (expected, expected, expected), "row {i}");
         assert_eq!(item.quantity, None, "row {i}");
         assert_eq!(item.product, UNTAGGED, "row {i}");
     }
-    assert!(
-        r.issues_of(IssueKind::MissingTags)[0]
-            .message
-            .starts_with("7 rows")
-    );
+    assert!(r.issues_of(IssueKind::MissingTags)[0].message.starts_with("7 rows"));
 }
 
 #[test]
@@ -118,10 +107,7 @@ fn blank_lines_are_skipped_and_not_counted() {
     assert_accounted(&r, &s);
     assert_eq!((s.rows, s.quarantined), (2, 0), "{:?}", r.bad);
     // Lines are still the file's own: header on 2, rows on 4 and 7.
-    assert_eq!(
-        r.items.iter().map(|i| i.source_line).collect::<Vec<_>>(),
-        [4, 7]
-    );
+    assert_eq!(r.items.iter().map(|i| i.source_line).collect::<Vec<_>>(), [4, 7]);
 }
 
 #[test]
@@ -130,17 +116,8 @@ fn enum_values_in_any_case() {
     assert_eq!((s.rows, s.quarantined), (10, 0));
     use ChargeCategory::*;
     let cats: Vec<ChargeCategory> = r.items.iter().map(|i| i.charge_category).collect();
-    assert_eq!(
-        cats,
-        [
-            Usage, Usage, Usage, Usage, Purchase, Tax, Credit, Refund, Adjustment, Usage
-        ]
-    );
+    assert_eq!(cats, [Usage, Usage, Usage, Usage, Purchase, Tax, Credit, Refund, Adjustment, Usage]);
     // savingsplannegation in capitals still zeroes the effective cost.
     assert_eq!(r.items[3].effective, dec("0"));
-    assert!(
-        r.issues.iter().all(|i| i.kind != IssueKind::BadValue),
-        "{:?}",
-        r.issues
-    );
+    assert!(r.issues.iter().all(|i| i.kind != IssueKind::BadValue), "{:?}", r.issues);
 }

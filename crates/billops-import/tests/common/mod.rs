@@ -9,16 +9,11 @@ use billops_import::{Event, ReadSummary, RefuseError, Source, TagConfig, read_so
 use rust_decimal::Decimal;
 
 pub fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures")
-        .join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(rel)
 }
 
 pub fn quirk(name: &str) -> Source {
-    Source {
-        path: fixture(&format!("quirks/{name}")),
-        entry: None,
-    }
+    Source { path: fixture(&format!("quirks/{name}")), entry: None }
 }
 
 #[derive(Debug, Default)]
@@ -71,9 +66,5 @@ pub fn assert_accounted(r: &Read, s: &ReadSummary) {
     assert_eq!(s.rows, (r.items.len() + r.bad.len()) as u64);
     assert_eq!(s.quarantined, r.bad.len() as u64);
     let rows_part = r.order.trim_end_matches('s');
-    assert!(
-        !rows_part.contains('s'),
-        "issues must come after the rows: {}",
-        r.order
-    );
+    assert!(!rows_part.contains('s'), "issues must come after the rows: {}", r.order);
 }
