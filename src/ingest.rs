@@ -1,10 +1,18 @@
 //! Import glue: expand paths into sources, read each on a blocking thread, stream chunks into the store.
-//! Used by `billops import` and by the console's import dialog.
+//! Used by `billops import` and by the console's import dialog. Memory is bounded by the channel: at most
+//! `QUEUE` chunks of `CHUNK` rows are in flight while the reader parses on one core and the store writes on
+//! the other.
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use billops_import::TagConfig;
-use billops_store::{Actor, ImportOutcome, Store};
+use billops_domain::money::canonical;
+use billops_import::{Event, RefuseError, Source, TagConfig};
+use billops_store::{Actor, ImportChunk, ImportMeta, ImportOutcome, Store, StoreError};
+use tokio::sync::mpsc;
+
+const CHUNK: usize = 4096;
+const QUEUE: usize = 8;
 
 /// Progress of a running import, reported often enough to drive a progress bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,10 +21,10 @@ pub struct Progress {
     pub file_index: usize,
     pub file_count: usize,
     pub file_name: String,
-    /// Bytes of the current source read so far and its size on disk (compressed size for .gz/.zip).
-    pub bytes_read: u64,
-    pub bytes_total: u64,
+    /// Rows of the current source read so far.
     pub rows: u64,
+    /// True once the current source is finished (imported or refused).
+    pub done: bool,
 }
 
 /// What happened to one source.
@@ -29,6 +37,14 @@ pub enum FileReport {
     Failed { file: String, reason: String },
 }
 
+impl FileReport {
+    pub fn file(&self) -> &str {
+        match self {
+            FileReport::Imported { file, .. } | FileReport::Refused { file, .. } | FileReport::Failed { file, .. } => file,
+        }
+    }
+}
+
 /// Import `paths` (files, folders, .gz, .zip). One run id for the call. Never panics; per-file results.
 pub async fn import_paths(
     store: Arc<dyn Store>,
@@ -37,9 +53,174 @@ pub async fn import_paths(
     by: Actor,
     progress: Arc<dyn Fn(Progress) + Send + Sync>,
 ) -> Vec<FileReport> {
-    let _ = (store, tags, by, progress);
-    paths
-        .iter()
-        .map(|p| FileReport::Failed { file: p.display().to_string(), reason: "import not wired yet".into() })
-        .collect()
+    let mut reports = Vec::new();
+    // A path that cannot be expanded is reported by itself; the others still import.
+    let mut sources = Vec::new();
+    for p in paths {
+        match billops_import::expand(std::slice::from_ref(&p)) {
+            Ok(s) => sources.extend(s),
+            Err(e) => reports.push(refusal(p.display().to_string(), e)),
+        }
+    }
+    let run_id = format!("{}-{}", by.at.format("%Y%m%dT%H%M%S%.6fZ"), by.name);
+    let count = sources.len();
+    for (index, source) in sources.into_iter().enumerate() {
+        let report = import_one(&store, source, &tags, &run_id, &by, index, count, progress.clone()).await;
+        reports.push(report);
+    }
+    reports
+}
+
+fn refusal(file: String, e: RefuseError) -> FileReport {
+    match e {
+        RefuseError::Io { .. } => FileReport::Failed { file, reason: e.to_string() },
+        _ => FileReport::Refused { file, reason: e.to_string() },
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn import_one(
+    store: &Arc<dyn Store>,
+    source: Source,
+    tags: &TagConfig,
+    run_id: &str,
+    by: &Actor,
+    file_index: usize,
+    file_count: usize,
+    progress: Arc<dyn Fn(Progress) + Send + Sync>,
+) -> FileReport {
+    let file = source.display_name();
+    let format = match billops_import::sniff_format(&source) {
+        Ok(f) => f,
+        Err(e) => return refusal(file, e),
+    };
+    let (tx, rx) = mpsc::channel::<ImportChunk>(QUEUE);
+    let rows = Arc::new(AtomicU64::new(0));
+    let reader = {
+        let tags = tags.clone();
+        let source = source.clone();
+        let rows = rows.clone();
+        let progress = progress.clone();
+        let file = file.clone();
+        tokio::task::spawn_blocking(move || read_into(&source, &tags, tx, &rows, &progress, &file, file_index, file_count))
+    };
+    let meta = ImportMeta { file_name: file.clone(), format: format.as_str().to_string(), run_id: run_id.to_string(), by: by.clone() };
+    let written = store.import(&meta, rx).await;
+    let read = reader.await;
+    progress(Progress { file_index, file_count, file_name: file.clone(), rows: rows.load(Ordering::Relaxed), done: true });
+    match (read, written) {
+        (Ok(Err(e)), _) => refusal(file, e),
+        (Err(join), _) => FileReport::Failed { file, reason: format!("reader stopped: {join}") },
+        (Ok(Ok(())), Ok(outcome)) => FileReport::Imported { file, format: format.as_str().to_string(), outcome },
+        (Ok(Ok(())), Err(e @ StoreError::AlreadyImported { .. })) => FileReport::Refused { file, reason: e.to_string() },
+        (Ok(Ok(())), Err(e)) => FileReport::Failed { file, reason: e.to_string() },
+    }
+}
+
+/// The reader thread: batch events into chunks, send them, end with `End`. Any error drops the sender
+/// without `End`, which makes the store roll back.
+#[allow(clippy::too_many_arguments)]
+fn read_into(
+    source: &Source,
+    tags: &TagConfig,
+    tx: mpsc::Sender<ImportChunk>,
+    rows: &AtomicU64,
+    progress: &Arc<dyn Fn(Progress) + Send + Sync>,
+    file: &str,
+    file_index: usize,
+    file_count: usize,
+) -> Result<(), RefuseError> {
+    let mut items = Vec::with_capacity(CHUNK);
+    let mut bad = Vec::new();
+    let mut issues = Vec::new();
+    let mut open = true;
+    let mut send = |chunk: ImportChunk| -> bool {
+        open = open && tx.blocking_send(chunk).is_ok();
+        open
+    };
+    let mut n: u64 = 0;
+    let mut sink = |ev: Event| -> bool {
+        match ev {
+            Event::Item(it) => {
+                items.push(it);
+                n += 1;
+            }
+            Event::Bad(q) => {
+                bad.push(q);
+                n += 1;
+            }
+            Event::Issue(i) => issues.push(i),
+        }
+        if items.len() >= CHUNK {
+            rows.store(n, Ordering::Relaxed);
+            if n % (CHUNK as u64 * 8) < CHUNK as u64 {
+                progress(Progress { file_index, file_count, file_name: file.to_string(), rows: n, done: false });
+            }
+            return send(ImportChunk::Items(std::mem::replace(&mut items, Vec::with_capacity(CHUNK))));
+        }
+        if bad.len() >= CHUNK {
+            return send(ImportChunk::Quarantined(std::mem::take(&mut bad)));
+        }
+        true
+    };
+    let summary = billops_import::read_source(source, tags, &mut sink)?;
+    rows.store(n, Ordering::Relaxed);
+    let mut ok = true;
+    if !items.is_empty() {
+        ok = ok && send(ImportChunk::Items(items));
+    }
+    if !bad.is_empty() {
+        ok = ok && send(ImportChunk::Quarantined(bad));
+    }
+    if !issues.is_empty() {
+        ok = ok && send(ImportChunk::Issues(issues));
+    }
+    if ok {
+        send(ImportChunk::End { content_hash: summary.content_hash, rows_read: summary.rows });
+    }
+    Ok(())
+}
+
+/// The human summary of one report: format, rows, quarantined, periods and totals per payer.
+pub fn describe(report: &FileReport) -> String {
+    match report {
+        FileReport::Refused { file, reason } => format!("{file}: refused: {reason}"),
+        FileReport::Failed { file, reason } => format!("{file}: failed: {reason}"),
+        FileReport::Imported { file, format, outcome } => {
+            let b = &outcome.batch;
+            let mut s = format!(
+                "{file}: {format}, batch {}, {} rows, {} quarantined",
+                b.id, b.rows, b.quarantined
+            );
+            for sc in &b.scopes {
+                s.push_str(&format!(
+                    "\n  payer {} {} {:?}: {} rows, billed {}, effective {}, list {}",
+                    sc.payer,
+                    sc.period,
+                    sc.status,
+                    sc.rows,
+                    canonical(sc.billed),
+                    canonical(sc.effective),
+                    canonical(sc.list)
+                ));
+            }
+            for r in &outcome.replaced {
+                s.push_str(&format!(
+                    "\n  replaced batch {} ({}) for payer {} {}: {} rows",
+                    r.old_batch, r.old_file, r.payer, r.period, r.old_rows
+                ));
+            }
+            if !outcome.new_accounts.is_empty() {
+                s.push_str(&format!(
+                    "\n  {} new unassigned account(s): {}",
+                    outcome.new_accounts.len(),
+                    outcome.new_accounts.join(", ")
+                ));
+            }
+            if outcome.issues_raised > 0 {
+                s.push_str(&format!("\n  {} data-feed issue(s) raised (billops issues list)", outcome.issues_raised));
+            }
+            s
+        }
+    }
 }

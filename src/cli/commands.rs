@@ -28,9 +28,11 @@ pub fn paths(paths: &Paths, url: &str) {
 fn print(table: &Table, format: OutputFormat) -> Result<u8, Failure> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    table.write(format, &mut out)?;
-    out.flush()?;
-    Ok(0)
+    match table.write(format, &mut out).and_then(|()| out.flush()) {
+        // A reader that stopped early (`| head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+        other => other.map(|()| 0).map_err(Failure::from),
+    }
 }
 
 pub async fn console(ctx: &Ctx, read_only: bool, theme: Option<String>) -> Result<u8, Failure> {

@@ -36,9 +36,11 @@ pub async fn create(paths: &Paths, db: Option<&str>) -> Result<String, Failure> 
             mask(&url)
         )));
     }
-    let dir = tempfile::tempdir()?;
-    billops_gen::write_demo(dir.path())?;
-    load(store, dir.path()).await?;
+    // The book is written where the operator can look at it (and where import messages point).
+    let dir = paths.data_dir.join("demo-book");
+    std::fs::create_dir_all(&dir)?;
+    billops_gen::write_demo(&dir)?;
+    load(store, &dir).await?;
     Ok(mask(&url))
 }
 

@@ -16,7 +16,7 @@ mod tally;
 mod value;
 
 pub use layout::detect;
-pub use read::{read_source, read_source_with_progress};
+pub use read::{read_source, read_source_with_progress, sniff_format};
 pub use source::{expand, source_size};
 
 use std::path::PathBuf;

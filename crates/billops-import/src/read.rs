@@ -1,5 +1,5 @@
 //! The streaming read loop: sniff, header, rows, then the file's issues.
-use std::io::{self, BufReader, Cursor, Read};
+use std::io::{self, BufRead, BufReader, Cursor, Read};
 
 use billops_domain::{IssueKind, Quarantined};
 
@@ -7,7 +7,7 @@ use crate::layout::{Layout, detect_normalised, normalise_header};
 use crate::records::{Record, Records};
 use crate::source::{Hashing, Stream, with_stream};
 use crate::tally::Tally;
-use crate::{Event, ReadSummary, RefuseError, Source, TagConfig};
+use crate::{Event, Format, ReadSummary, RefuseError, Source, TagConfig};
 
 /// How much of the start is checked for binary content.
 const SNIFF: usize = 8 * 1024;
@@ -78,24 +78,7 @@ fn read_stream(
     let head = sniff(src, compressed, &mut hashing)?;
     let mut rdr = Records::new(BufReader::with_capacity(256 * 1024, Cursor::new(head).chain(&mut hashing)));
     let mut rec = Record::default();
-    let mut header: Vec<String> = Vec::new();
-    while rdr.read(&mut rec).map_err(|e| read_error(src, compressed, e))? {
-        if !rec.is_blank() {
-            header = rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
-            break;
-        }
-    }
-    if let Some(first) = header.first_mut() {
-        *first = first.trim_start_matches('\u{feff}').to_string();
-    }
-    let names: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
-    let Some(format) = detect_normalised(&names) else {
-        let mut start: String = header.join(",").chars().take(120).collect();
-        if start.len() < header.join(",").len() {
-            start.push('…');
-        }
-        return Err(RefuseError::UnknownFormat { file, header: start });
-    };
+    let (header, names, format) = read_header(src, compressed, &mut rdr, &mut rec)?;
     let layout = Layout::build(format, &names, tags).map_err(|missing| RefuseError::MissingColumns {
         file: file.clone(),
         format,
@@ -163,4 +146,45 @@ fn read_stream(
         }
     }
     Ok(ReadSummary { format, rows, quarantined, content_hash: hashing.hex() })
+}
+
+/// Read up to the header record (blank lines skipped, BOM stripped) and detect the format from it.
+fn read_header<R: BufRead>(
+    src: &Source,
+    compressed: bool,
+    rdr: &mut Records<R>,
+    rec: &mut Record,
+) -> Result<(Vec<String>, Vec<String>, Format), RefuseError> {
+    let file = src.display_name();
+    let mut header: Vec<String> = Vec::new();
+    while rdr.read(rec).map_err(|e| read_error(src, compressed, e))? {
+        if !rec.is_blank() {
+            header = rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+            break;
+        }
+    }
+    if let Some(first) = header.first_mut() {
+        *first = first.trim_start_matches('\u{feff}').to_string();
+    }
+    let names: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
+    let Some(format) = detect_normalised(&names) else {
+        let mut start: String = header.join(",").chars().take(120).collect();
+        if start.len() < header.join(",").len() {
+            start.push('…');
+        }
+        return Err(RefuseError::UnknownFormat { file, header: start });
+    };
+    Ok((header, names, format))
+}
+
+/// Detect a source's format from its header without reading its rows; refuses exactly as
+/// [`read_source`] would (not CSV, unknown header).
+pub fn sniff_format(src: &Source) -> Result<Format, RefuseError> {
+    with_stream(src, |stream| {
+        let compressed = stream.compressed;
+        let head = sniff(src, compressed, stream.reader)?;
+        let mut rdr = Records::new(BufReader::new(Cursor::new(head).chain(stream.reader)));
+        let mut rec = Record::default();
+        read_header(src, compressed, &mut rdr, &mut rec).map(|(_, _, format)| format)
+    })
 }
