@@ -1,5 +1,5 @@
 //! Startup checks: a bad theme file or a bad key binding is an error naming the file and the key.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use billops::console::check_config;
 

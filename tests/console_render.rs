@@ -1,6 +1,6 @@
 //! Render tests: the fixture state drawn into a TestBackend at 80x24 and 160x48, snapshotted with insta;
 //! colours asserted per cell where they carry meaning; NO_COLOR; tiny sizes never panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod console_common;
 use console_common::*;

@@ -1,6 +1,6 @@
 //! Pure state tests: every command in the key table, pressed through its default key, drives `update` to the
 //! expected state. No terminal, no store (the fixture answers effects).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod console_common;
 use console_common::*;

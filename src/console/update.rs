@@ -226,19 +226,16 @@ fn nav(s: &mut State, f: impl FnOnce(&mut table::ViewState)) -> Vec<Effect> {
 }
 
 fn back(s: &mut State) -> Vec<Effect> {
-    match s.pane {
-        PaneId::Customers => {
-            if customers::back(s) {
-                return Vec::new();
-            }
-        }
+    let handled = match s.pane {
+        PaneId::Customers => customers::back(s).then(Vec::new),
         PaneId::Costs => {
             let (done, fx) = costs::back(s);
-            if done {
-                return fx;
-            }
+            done.then_some(fx)
         }
-        _ => {}
+        _ => None,
+    };
+    if let Some(fx) = handled {
+        return fx;
     }
     let key = s.current_view();
     if s.view(key).is_some_and(|v| !v.vs.filter.is_empty()) {

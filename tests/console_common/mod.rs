@@ -1,6 +1,6 @@
 //! A hand-built fixture for console tests and the console benchmark: a fixed clock, a few customers and a
 //! small set of cost lines, answered synchronously to whatever effects `update` asks for (no store).
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::str::FromStr;
 

@@ -42,7 +42,7 @@ fn batch_status(b: &billops_store::ImportBatch) -> Cell {
 
 pub fn batches_table(d: &ImportsData) -> TableModel {
     let mut bs: Vec<&billops_store::ImportBatch> = d.batches.iter().collect();
-    bs.sort_by(|a, b| b.id.cmp(&a.id));
+    bs.sort_by_key(|b| std::cmp::Reverse(b.id));
     let rows = bs
         .into_iter()
         .map(|b| {

@@ -96,7 +96,7 @@ fn message_line(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         let (label, pct) = match &job.progress {
             Some(p) => {
                 let files_done = p.file_index + usize::from(p.done);
-                let pct = if p.file_count > 0 { files_done.min(p.file_count).saturating_mul(100) / p.file_count } else { 0 };
+                let pct = files_done.min(p.file_count).saturating_mul(100).checked_div(p.file_count).unwrap_or(0);
                 let pct = u16::try_from(pct).unwrap_or(100);
                 (
                     format!(

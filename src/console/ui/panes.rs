@@ -51,6 +51,7 @@ fn failed(f: &mut Frame, area: Rect, what: &str, e: &str, theme: &Theme) {
     f.render_widget(p, area);
 }
 
+#[allow(clippy::too_many_arguments)]
 fn list(f: &mut Frame, area: Rect, s: &State, key: ViewKey, name: &str, n: Option<&str>, focused: bool, theme: &Theme) {
     let view = s.view(key);
     let title = title_line(name, view, n, theme);

@@ -1,0 +1,262 @@
+//! End to end: the real binary in a pseudo-terminal at 80x24 with NO_COLOR=1 on the demo store; type keys,
+//! wait for text on the screen (vt100 keeps the screen). Needs the CLI (`billops --db URL demo`, the console
+//! as the default command, `BILLOPS_USER`) and the demo book.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+
+const BIN: &str = env!("CARGO_BIN_EXE_billops");
+const WAIT: Duration = Duration::from_secs(20);
+
+/// One demo store per test run (building it imports the whole demo book); each test copies it.
+fn demo_template() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    let dir = DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("demo.db");
+        let out = std::process::Command::new(BIN)
+            .args(["--db", &format!("sqlite:{}", db.display()), "demo"])
+            .env("BILLOPS_DATA_DIR", dir.path().join("data"))
+            .env("BILLOPS_CONFIG_DIR", dir.path().join("config"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "billops demo failed: {}", String::from_utf8_lossy(&out.stderr));
+        dir
+    });
+    dir.path()
+}
+
+struct Tui {
+    child: Box<dyn Child + Send + Sync>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    dir: tempfile::TempDir,
+}
+
+impl Tui {
+    fn start(user: &str, extra: &[&str]) -> Tui {
+        let template = demo_template();
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("demo.db");
+        std::fs::copy(template.join("demo.db"), &db).unwrap();
+        let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(["--db", &format!("sqlite:{}", db.display())]);
+        cmd.args(extra);
+        cmd.env("NO_COLOR", "1");
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("LANG", "C.UTF-8");
+        cmd.env("BILLOPS_USER", user);
+        cmd.env("BILLOPS_DATA_DIR", dir.path().join("data"));
+        cmd.env("BILLOPS_CONFIG_DIR", dir.path().join("config"));
+        cmd.env_remove("BILLOPS_DATABASE_URL");
+        cmd.cwd(env!("CARGO_MANIFEST_DIR"));
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(std::num::NonZeroU16::new(24).unwrap(), std::num::NonZeroU16::new(80).unwrap(), 0)));
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let p = parser.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => p.lock().unwrap().process(&buf[..n]),
+                }
+            }
+        });
+        let writer = pty.master.take_writer().unwrap();
+        // Keep the master alive as long as the writer (dropping it hangs up the child).
+        std::mem::forget(pty.master);
+        Tui { child, parser, writer, dir }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        self.wait_until(text, |s| s.contains(text))
+    }
+
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            if start.elapsed() > WAIT {
+                panic!("timed out waiting for {what:?}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// Send keys: plain text, or named keys in angle brackets (`<enter>`, `<esc>`, `<tab>`, `<down>`).
+    fn keys(&mut self, keys: &str) {
+        let mut rest = keys;
+        while !rest.is_empty() {
+            let (bytes, used): (Vec<u8>, usize) = if let Some(r) = rest.strip_prefix('<') {
+                let end = r.find('>').unwrap();
+                let b: &[u8] = match &r[..end] {
+                    "enter" => b"\r",
+                    "esc" => b"\x1b",
+                    "tab" => b"\t",
+                    "down" => b"\x1b[B",
+                    "up" => b"\x1b[A",
+                    "left" => b"\x1b[D",
+                    "right" => b"\x1b[C",
+                    "space" => b" ",
+                    other => panic!("unknown key {other}"),
+                };
+                (b.to_vec(), end + 2)
+            } else {
+                let ch = rest.chars().next().unwrap();
+                (ch.to_string().into_bytes(), ch.len_utf8())
+            };
+            self.writer.write_all(&bytes).unwrap();
+            self.writer.flush().unwrap();
+            rest = &rest[used..];
+            // A lone ESC must not merge with the next key into an Alt sequence.
+            std::thread::sleep(Duration::from_millis(if bytes == b"\x1b" { 120 } else { 15 }));
+        }
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn quit(mut self) {
+        self.keys("q");
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "exit status {status:?}");
+                break;
+            }
+            assert!(start.elapsed() < WAIT, "did not exit after q; screen:\n{}", self.screen());
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        let p = self.parser.lock().unwrap();
+        assert!(!p.screen().alternate_screen(), "the alternate screen was left");
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+#[test]
+fn e2e_drill_from_customer_to_component_and_back() {
+    let mut t = Tui::start("alice", &[]);
+    t.wait_for("alice (manager)");
+    t.wait_for("acme");
+    t.keys("3");
+    t.wait_for("by customer");
+    t.keys("<enter>");
+    t.wait_for("by service");
+    t.keys("<enter>");
+    t.wait_for("by product");
+    t.keys("<right>");
+    let s = t.wait_for("by component");
+    assert!(s.contains("all customers › customer"), "breadcrumb:\n{s}");
+    t.keys("<esc>");
+    t.wait_for("by product");
+    t.keys("<left>h");
+    t.wait_for("by customer");
+    t.quit();
+}
+
+#[test]
+fn e2e_assign_the_unassigned_account() {
+    let mut t = Tui::start("bob", &[]);
+    t.wait_for("bob (operator)");
+    t.keys("2");
+    let s = t.wait_for("421209992505");
+    assert!(s.lines().any(|l| l.contains("421209992505") && l.contains("unassigned")), "{s}");
+    t.keys("e");
+    t.wait_for("assign account 421209992505");
+    t.keys("hoo<tab>");
+    t.wait_for("hooli");
+    t.keys("<enter>");
+    t.wait_for("assigned to hooli");
+    t.wait_until("421209992505 assigned", |s| {
+        s.lines().any(|l| l.contains("421209992505") && l.contains("hooli") && !l.contains("unassigned"))
+    });
+    t.quit();
+}
+
+#[test]
+fn e2e_import_a_file_and_see_its_batch_and_issues() {
+    let mut t = Tui::start("bob", &[]);
+    t.wait_for("bob (operator)");
+    t.keys("4");
+    t.wait_for("import batches");
+    t.keys("i");
+    t.wait_for("import cost-and-usage files");
+    t.keys("fixtures/quirks/bad_r<tab>");
+    t.wait_for("fixtures/quirks/bad_rows.csv");
+    t.keys("<enter>");
+    t.wait_for("imported bad_rows.csv");
+    t.wait_for("bad_rows.csv");
+    t.keys("v");
+    t.wait_for("data-feed issues");
+    t.wait_for("bad_rows.csv");
+    t.keys("v");
+    t.wait_for("quarantined rows");
+    t.wait_for("bad_rows.csv");
+    t.quit();
+}
+
+#[test]
+fn e2e_filter_and_export() {
+    let mut t = Tui::start("dave", &[]);
+    t.wait_for("globex");
+    t.keys("/acme<enter>");
+    let s = t.wait_for("/acme");
+    assert!(!s.contains("globex"), "{s}");
+    t.keys("x");
+    let s = t.wait_for("exported 1 rows to");
+    let exports = t.data_dir().join("exports");
+    let files: Vec<_> = std::fs::read_dir(&exports).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 1, "{s}");
+    let csv = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(csv.starts_with("code,name,accts,cost,last period,change\nacme,"), "{csv}");
+    assert_eq!(csv.lines().count(), 2);
+    t.quit();
+}
+
+#[test]
+fn e2e_a_viewer_cannot_write() {
+    let mut t = Tui::start("dave", &[]);
+    t.wait_for("dave (viewer)");
+    t.wait_for("VIEWER: READ-ONLY");
+    t.keys("2");
+    t.wait_for("421209992505");
+    t.keys("e");
+    t.wait_for("read-only: viewer role");
+    t.keys("4i");
+    t.wait_for("read-only: viewer role");
+    assert!(!t.screen().contains("import cost-and-usage files"));
+    t.quit();
+}
+
+#[test]
+fn e2e_read_only_flag_and_quit_restores_the_terminal() {
+    let mut t = Tui::start("alice", &["--read-only"]);
+    t.wait_for("READ-ONLY");
+    t.keys("2e");
+    t.wait_for("read-only: started with --read-only");
+    t.keys(":bal acme<enter>");
+    t.wait_for("balances arrive with invoicing");
+    t.quit();
+}
