@@ -181,7 +181,9 @@ fn e2e_assign_the_unassigned_account() {
     let mut t = Tui::start("bob", &[]);
     t.wait_for("bob (operator)");
     t.keys("2");
-    let s = t.wait_for("421209992505");
+    t.wait_for("unassigned first");
+    t.keys("/421209992505<enter>");
+    let s = t.wait_for("/421209992505");
     assert!(s.lines().any(|l| l.contains("421209992505") && l.contains("unassigned")), "{s}");
     t.keys("e");
     t.wait_for("assign account 421209992505");
