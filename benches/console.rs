@@ -30,7 +30,10 @@ fn big_customers(s: &mut State, n: usize) {
             account_count: (i % 7) as i64,
         })
         .collect();
-    let cost = |i: usize, k: i64| CostRow { keys: vec![format!("cust{i:05}")], cost: Decimal::new((i as i64 * 7919 + k) % 1_000_000_007, 9) };
+    let cost = |i: usize, k: i64| CostRow {
+        keys: vec![format!("cust{i:05}")],
+        cost: Decimal::new((i as i64 * 7919 + k) % 1_000_000_007, 9),
+    };
     let data = CustomersData {
         cur: (0..n).map(|i| cost(i, 13)).collect(),
         prev: (0..n).map(|i| cost(i, 17)).collect(),
@@ -51,8 +54,18 @@ fn big_costs(s: &mut State, n: usize) {
     let fx = if fx.is_empty() { update(s, Action::Cmd(Cmd::Refresh)) } else { fx };
     for e in fx {
         if let billops::console::Effect::Costs { req, .. } = e {
-            let rows = (0..n).map(|i| CostRow { keys: vec![format!("resource-{i:06}")], cost: Decimal::new(((n - i) * 1000 + 7) as i64, 6) }).collect();
-            let prev = (0..n).map(|i| CostRow { keys: vec![format!("resource-{i:06}")], cost: Decimal::new(((n - i) * 990) as i64, 6) }).collect();
+            let rows = (0..n)
+                .map(|i| CostRow {
+                    keys: vec![format!("resource-{i:06}")],
+                    cost: Decimal::new(((n - i) * 1000 + 7) as i64, 6),
+                })
+                .collect();
+            let prev = (0..n)
+                .map(|i| CostRow {
+                    keys: vec![format!("resource-{i:06}")],
+                    cost: Decimal::new(((n - i) * 990) as i64, 6),
+                })
+                .collect();
             update(s, Action::Reply { req, result: Ok(Reply::Costs(CostsData { rows, prev })) });
         } else if let Some(a) = answer(&e) {
             update(s, a);

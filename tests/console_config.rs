@@ -12,7 +12,11 @@ fn good_config_passes() {
     }
     std::fs::write(dir.path().join("keys.toml"), "[keys]\nexport = [\"X\", \"ctrl-e\"]\nquit = \"Q\"\n").unwrap();
     std::fs::create_dir(dir.path().join("themes")).unwrap();
-    std::fs::write(dir.path().join("themes/mine.toml"), "symbols = \"ascii\"\n[roles]\ntitle = { fg = \"#ff8800\", bold = true }\n").unwrap();
+    std::fs::write(
+        dir.path().join("themes/mine.toml"),
+        "symbols = \"ascii\"\n[roles]\ntitle = { fg = \"#ff8800\", bold = true }\n",
+    )
+    .unwrap();
     check_config(dir.path(), Some("mine")).unwrap();
 }
 

@@ -46,11 +46,39 @@ fn starts_on_the_newest_period_with_customers_loaded() {
 fn every_command_has_a_test_below() {
     // The list of commands exercised in this file; adding a command to the table without a test fails here.
     let tested = [
-        Cmd::Quit, Cmd::Help, Cmd::Palette, Cmd::Filter, Cmd::Export, Cmd::Refresh, Cmd::NextPane, Cmd::PrevPane,
-        Cmd::PaneCustomers, Cmd::PaneAccounts, Cmd::PaneCosts, Cmd::PaneImports, Cmd::PaneAudit, Cmd::Up, Cmd::Down,
-        Cmd::PageUp, Cmd::PageDown, Cmd::Top, Cmd::Bottom, Cmd::Open, Cmd::Back, Cmd::PrevPeriod, Cmd::NextPeriod,
-        Cmd::Sort, Cmd::SwitchView, Cmd::Tick, Cmd::Edit, Cmd::Propose, Cmd::Approve, Cmd::Reject, Cmd::ToggleBasis,
-        Cmd::Import, Cmd::Resolve,
+        Cmd::Quit,
+        Cmd::Help,
+        Cmd::Palette,
+        Cmd::Filter,
+        Cmd::Export,
+        Cmd::Refresh,
+        Cmd::NextPane,
+        Cmd::PrevPane,
+        Cmd::PaneCustomers,
+        Cmd::PaneAccounts,
+        Cmd::PaneCosts,
+        Cmd::PaneImports,
+        Cmd::PaneAudit,
+        Cmd::Up,
+        Cmd::Down,
+        Cmd::PageUp,
+        Cmd::PageDown,
+        Cmd::Top,
+        Cmd::Bottom,
+        Cmd::Open,
+        Cmd::Back,
+        Cmd::PrevPeriod,
+        Cmd::NextPeriod,
+        Cmd::Sort,
+        Cmd::SwitchView,
+        Cmd::Tick,
+        Cmd::Edit,
+        Cmd::Propose,
+        Cmd::Approve,
+        Cmd::Reject,
+        Cmd::ToggleBasis,
+        Cmd::Import,
+        Cmd::Resolve,
     ];
     for b in BINDINGS {
         assert!(tested.contains(&b.cmd), "{} has no state test", b.name);
@@ -157,10 +185,17 @@ fn export_produces_the_filtered_csv_with_exact_values() {
     keys(&mut s, &["enter"]);
     let fx = press(&mut s, Cmd::Export);
     let Some(Effect::Export { pane, period, csv, rows, .. }) = fx.first() else { panic!("{fx:?}") };
-    assert_eq!((*pane, period.as_str(), *rows), ("customers", "2026-05", 1));
+    assert_eq!((pane.as_str(), period.as_str(), *rows), ("customers", "2026-05", 1));
     // 1204.125000000000001 + 980.5 + 2210.333333333333333 + 75.005 + 312.44 + 1640, every digit.
-    assert_eq!(csv, "code,name,accts,cost,last period,change\nACME,Acme Corporation,2,6422.403333333333334,4020,59.8\n");
+    assert_eq!(
+        csv,
+        "code,name,accts,cost,last period,change\nACME,Acme Corporation,2,6422.403333333333334,4020,59.8\n"
+    );
     assert!(s.message.as_ref().unwrap().text.contains("exported 1 rows to /data/exports/customers-2026-05-1.csv"));
+    // Other lists of a pane are named after both.
+    keys(&mut s, &["4", "v"]);
+    let fx = press(&mut s, Cmd::Export);
+    assert!(matches!(fx.first(), Some(Effect::Export { pane, .. }) if pane == "imports-issues"), "{fx:?}");
 }
 
 #[test]
@@ -348,7 +383,9 @@ fn imports_views_resolve_and_start() {
     let Mode::Form(_) = &s.mode else { panic!("import form") };
     type_text(&mut s, "/data/cur/june.csv");
     let fx = keys(&mut s, &["enter"]);
-    assert!(fx.iter().any(|e| matches!(e, Effect::Import { paths, .. } if paths[0].to_str() == Some("/data/cur/june.csv"))));
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Import { paths, .. } if paths[0].to_str() == Some("/data/cur/june.csv")))
+    );
     let req = s.imports.job.as_ref().unwrap().req;
     // Progress arrives, then the end: the job clears and everything reloads.
     update(
@@ -365,14 +402,19 @@ fn imports_views_resolve_and_start() {
         },
     );
     assert_eq!(s.imports.job.as_ref().unwrap().progress.as_ref().unwrap().rows, 1000);
-    let fx = update(&mut s, Action::Reply { req, result: Ok(billops::console::Reply::ImportDone(vec!["imported june.csv".into()])) });
+    let fx = update(
+        &mut s,
+        Action::Reply { req, result: Ok(billops::console::Reply::ImportDone(vec!["imported june.csv".into()])) },
+    );
     assert!(s.imports.job.is_none());
     assert!(fx.iter().any(|e| matches!(e, Effect::Imports { .. })));
 }
 
 #[test]
 fn viewers_and_read_only_never_write() {
-    for (role, read_only, expect) in [(Role::Viewer, false, "read-only: viewer role"), (Role::Manager, true, "read-only: started with --read-only")] {
+    for (role, read_only, expect) in
+        [(Role::Viewer, false, "read-only: viewer role"), (Role::Manager, true, "read-only: started with --read-only")]
+    {
         let mut s = State::new(billops::console::Setup { read_only, ..setup(role) });
         let fx = billops::console::start(&mut s);
         drive(&mut s, fx);
@@ -451,7 +493,8 @@ fn stale_replies_are_dropped_and_failures_shown() {
 #[test]
 fn key_releases_are_ignored() {
     let mut s = state(Role::Operator);
-    let mut ev = crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char('q'), crossterm::event::KeyModifiers::NONE);
+    let mut ev =
+        crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char('q'), crossterm::event::KeyModifiers::NONE);
     ev.kind = crossterm::event::KeyEventKind::Release;
     update(&mut s, Action::Key(ev));
     assert!(!s.quit);

@@ -22,7 +22,15 @@ fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
-fn item(period: &str, account: &str, service: &str, product: &str, component: &str, resource: &str, cost: &str) -> LineItem {
+fn item(
+    period: &str,
+    account: &str,
+    service: &str,
+    product: &str,
+    component: &str,
+    resource: &str,
+    cost: &str,
+) -> LineItem {
     let per: Period = period.parse().unwrap();
     LineItem {
         period: per,
@@ -55,7 +63,10 @@ async fn seeded() -> (tempfile::TempDir, Arc<dyn Store>) {
     let by = Actor { name: "setup".into(), at: Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap() };
     store.set_user("alice", Role::Manager, &by).await.unwrap();
     for (code, name) in [("ACME", "Acme Corporation"), ("GLOBEX", "Globex Ltd")] {
-        store.add_customer(&NewCustomer { code: code.into(), name: name.into(), currency: "USD".into() }, &by).await.unwrap();
+        store
+            .add_customer(&NewCustomer { code: code.into(), name: name.into(), currency: "USD".into() }, &by)
+            .await
+            .unwrap();
     }
     let items = vec![
         item("2026-05", "300000000001", "AmazonEC2", "shop", "web", "i-1", "100.000000000000001"),
@@ -184,7 +195,9 @@ async fn assign_the_unassigned_account_and_see_it_audited() {
     assert!(accts.accounts.iter().all(|a| a.customer.is_some()), "nothing left unassigned");
     h.cmd(Cmd::PaneAudit).await;
     let v = h.state.view(ViewKey::Audit).unwrap();
-    assert!(v.model.rows.iter().any(|r| r.cells[1].text == "alice" && r.cells.iter().any(|c| c.text.contains("GLOBEX"))));
+    assert!(
+        v.model.rows.iter().any(|r| r.cells[1].text == "alice" && r.cells.iter().any(|c| c.text.contains("GLOBEX")))
+    );
 }
 
 #[tokio::test]

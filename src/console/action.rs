@@ -26,7 +26,10 @@ pub enum Action {
     /// The clock moved (the loop sends it before drawing; render never reads the clock).
     Now(DateTime<Utc>),
     /// An effect finished. Stale replies (an older `req` than the slot waits for) are dropped.
-    Reply { req: u64, result: Result<Reply, String> },
+    Reply {
+        req: u64,
+        result: Result<Reply, String>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -40,8 +43,14 @@ pub enum Reply {
     Audit(Vec<AuditEntry>),
     /// A write succeeded; the text says what happened.
     Written(String),
-    Exported { path: PathBuf, rows: usize },
-    PathCompletions { input: String, candidates: Vec<String> },
+    Exported {
+        path: PathBuf,
+        rows: usize,
+    },
+    PathCompletions {
+        input: String,
+        candidates: Vec<String>,
+    },
     ImportProgress(crate::ingest::Progress),
     /// The import finished: one line per file.
     ImportDone(Vec<String>),
@@ -90,17 +99,55 @@ pub struct ImportsData {
 /// Work `update` asks for. The runner does it off the render path and answers with `Action::Reply`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    Periods { req: u64 },
-    Customers { req: u64, period: Period, basis: CostBasis },
-    CustomerDetail { req: u64, code: String, period: Period, basis: CostBasis },
-    Accounts { req: u64 },
-    Costs { req: u64, period: Period, filters: Vec<(Dim, String)>, by: Dim, basis: CostBasis },
-    Imports { req: u64 },
-    Audit { req: u64 },
-    Write { req: u64, op: WriteOp },
-    Import { req: u64, paths: Vec<PathBuf> },
-    CompletePath { req: u64, input: String },
-    Export { req: u64, pane: &'static str, period: String, csv: String, rows: usize },
+    Periods {
+        req: u64,
+    },
+    Customers {
+        req: u64,
+        period: Period,
+        basis: CostBasis,
+    },
+    CustomerDetail {
+        req: u64,
+        code: String,
+        period: Period,
+        basis: CostBasis,
+    },
+    Accounts {
+        req: u64,
+    },
+    Costs {
+        req: u64,
+        period: Period,
+        filters: Vec<(Dim, String)>,
+        by: Dim,
+        basis: CostBasis,
+    },
+    Imports {
+        req: u64,
+    },
+    Audit {
+        req: u64,
+    },
+    Write {
+        req: u64,
+        op: WriteOp,
+    },
+    Import {
+        req: u64,
+        paths: Vec<PathBuf>,
+    },
+    CompletePath {
+        req: u64,
+        input: String,
+    },
+    Export {
+        req: u64,
+        pane: String,
+        period: String,
+        csv: String,
+        rows: usize,
+    },
     /// Leave the event loop.
     Quit,
 }

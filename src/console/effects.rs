@@ -8,9 +8,7 @@ use billops_domain::{Dim, Period};
 use billops_store::{AccountFilter, Actor, AuditFilter, CostQuery, IssueFilter, Store};
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::action::{
-    AccountsData, Action, CostsData, CustomersData, DetailData, Effect, ImportsData, Reply, WriteOp,
-};
+use super::action::{AccountsData, Action, CostsData, CustomersData, DetailData, Effect, ImportsData, Reply, WriteOp};
 use super::panes::audit::LIMIT;
 
 /// What effects need from the outside world.
@@ -53,7 +51,8 @@ impl Runner {
                 let r = async {
                     let customers = st.list_customers().await.map_err(e)?;
                     let cur = st.costs(&CostQuery::period(period, vec![Dim::Customer], basis)).await.map_err(e)?;
-                    let prev = st.costs(&CostQuery::period(period.prev(), vec![Dim::Customer], basis)).await.map_err(e)?;
+                    let prev =
+                        st.costs(&CostQuery::period(period.prev(), vec![Dim::Customer], basis)).await.map_err(e)?;
                     Ok(Reply::Customers(CustomersData { customers, cur, prev }))
                 }
                 .await;
@@ -66,7 +65,10 @@ impl Runner {
                     let accounts = st.list_accounts(&filter).await.map_err(e)?;
                     let by_cust = vec![(Dim::Customer, code.clone())];
                     let services = st
-                        .costs(&CostQuery { filters: by_cust.clone(), ..CostQuery::period(period, vec![Dim::Service], basis) })
+                        .costs(&CostQuery {
+                            filters: by_cust.clone(),
+                            ..CostQuery::period(period, vec![Dim::Service], basis)
+                        })
                         .await
                         .map_err(e)?;
                     let first: Period = period.trailing(12).first().copied().unwrap_or(period);
@@ -75,7 +77,13 @@ impl Runner {
                         .await
                         .map_err(e)?;
                     let onboarding = st.onboarding(&code).await.map_err(e)?;
-                    Ok(Reply::CustomerDetail(DetailData { customer: Some(customer), accounts, services, history, onboarding }))
+                    Ok(Reply::CustomerDetail(DetailData {
+                        customer: Some(customer),
+                        accounts,
+                        services,
+                        history,
+                        onboarding,
+                    }))
                 }
                 .await;
                 (req, r)
@@ -130,7 +138,7 @@ impl Runner {
             }
             Effect::Export { req, pane, period, csv, rows } => {
                 let dir = self.data_dir.join("exports");
-                let r = tokio::task::spawn_blocking(move || write_export(&dir, pane, &period, &csv))
+                let r = tokio::task::spawn_blocking(move || write_export(&dir, &pane, &period, &csv))
                     .await
                     .map_err(e)
                     .and_then(|r| r)
@@ -150,7 +158,10 @@ impl Runner {
             }
             WriteOp::Propose(p) => {
                 let lp = st.propose_link(&p, &by).await.map_err(e)?;
-                Ok(format!("proposal {} recorded: link {} to payer {} for {} (a manager approves)", lp.id, p.account, p.payer, p.customer))
+                Ok(format!(
+                    "proposal {} recorded: link {} to payer {} for {} (a manager approves)",
+                    lp.id, p.account, p.payer, p.customer
+                ))
             }
             WriteOp::Decide { id, approve, reason } => {
                 let lp = st.decide_link(id, approve, &reason, &by).await.map_err(e)?;
@@ -172,7 +183,8 @@ impl Runner {
         let progress: Arc<dyn Fn(crate::ingest::Progress) + Send + Sync> = Arc::new(move |p| {
             let _ = tx.send(Action::Reply { req, result: Ok(Reply::ImportProgress(p)) });
         });
-        let reports = crate::ingest::import_paths(self.store.clone(), paths, self.tags.clone(), self.actor(), progress).await;
+        let reports =
+            crate::ingest::import_paths(self.store.clone(), paths, self.tags.clone(), self.actor(), progress).await;
         let lines = reports
             .into_iter()
             .map(|r| match r {
@@ -200,7 +212,9 @@ impl Runner {
 /// (folders end with `/`). `~/` expands to the home folder.
 pub fn complete_path(input: &str) -> Vec<String> {
     let expanded = match input.strip_prefix("~/") {
-        Some(rest) => std::env::var_os("HOME").map(|h| format!("{}/{rest}", h.to_string_lossy())).unwrap_or(input.to_string()),
+        Some(rest) => {
+            std::env::var_os("HOME").map(|h| format!("{}/{rest}", h.to_string_lossy())).unwrap_or(input.to_string())
+        }
         None => input.to_string(),
     };
     let (dir, stem) = match expanded.rfind('/') {

@@ -147,8 +147,9 @@ fn submit(s: &mut State) -> Vec<Effect> {
     }
     let result: Result<Vec<Effect>, String> = match &kind {
         FormKind::Import => imports::submit_import(s, values.first().map_or("", String::as_str)),
-        FormKind::Resolve { id } => imports::submit_resolve(*id, values.first().map_or("", String::as_str))
-            .map(|op| write(s, op)),
+        FormKind::Resolve { id } => {
+            imports::submit_resolve(*id, values.first().map_or("", String::as_str)).map(|op| write(s, op))
+        }
         FormKind::Assign { .. } | FormKind::Propose { .. } | FormKind::Decide { .. } => {
             accounts::submit(s, &kind, &values).map(|op| write(s, op))
         }

@@ -31,8 +31,10 @@ impl Input {
 
     /// Edit with a key; true when the text changed.
     pub fn handle(&mut self, ev: KeyEvent) -> bool {
-        if matches!(ev.code, KeyCode::Enter | KeyCode::Tab | KeyCode::BackTab | KeyCode::Esc | KeyCode::Up | KeyCode::Down)
-            || (ev.modifiers.contains(KeyModifiers::CONTROL) && matches!(ev.code, KeyCode::Char('m' | 'j')))
+        if matches!(
+            ev.code,
+            KeyCode::Enter | KeyCode::Tab | KeyCode::BackTab | KeyCode::Esc | KeyCode::Up | KeyCode::Down
+        ) || (ev.modifiers.contains(KeyModifiers::CONTROL) && matches!(ev.code, KeyCode::Char('m' | 'j')))
         {
             return false;
         }

@@ -98,19 +98,33 @@ pub const BINDINGS: &[Binding] = &[
     b!(Back, "back", ["esc", "left", "h"], Scope::Global, "back out one level / clear the filter", Some("back")),
     b!(Filter, "filter", ["/"], Scope::Global, "filter the current list (word, or column:word)", Some("filter")),
     b!(Help, "help", ["?"], Scope::Global, "help for this pane", Some("help")),
-    b!(Palette, "palette", [":"], Scope::Global, "command palette (:cust acme, :costs acme 2026-05, :period, :q)", Some("cmd")),
+    b!(Palette, "palette", [":"], Scope::Global, "command palette (:cust, :costs, :period, :bal, :q)", Some("cmd")),
     b!(Sort, "sort", ["s"], Scope::Global, "cycle the sort column of the current list", Some("sort")),
     b!(Export, "export", ["x"], Scope::Global, "export the current list as CSV (same filter)", Some("export")),
     b!(PrevPeriod, "prev_period", ["["], Scope::Global, "previous period", Some("period")),
     b!(NextPeriod, "next_period", ["]"], Scope::Global, "next period", None),
     b!(Tick, "tick", ["space"], Scope::Panes(CUST), "tick / untick the onboarding item (operator)", Some("tick")),
     b!(Edit, "edit", ["e"], Scope::Panes(ACCT), "assign the account to a customer (operator)", Some("assign")),
-    b!(Propose, "propose", ["p"], Scope::Panes(ACCT), "propose linking the account to a payer (operator)", Some("propose")),
+    b!(
+        Propose,
+        "propose",
+        ["p"],
+        Scope::Panes(ACCT),
+        "propose linking the account to a payer (operator)",
+        Some("propose")
+    ),
     b!(Approve, "approve", ["a"], Scope::Panes(ACCT), "approve the selected link proposal (manager)", Some("approve")),
     b!(Reject, "reject", ["r"], Scope::Panes(ACCT), "reject the selected link proposal (manager)", Some("reject")),
     b!(ToggleBasis, "toggle_basis", ["b"], Scope::Panes(COST), "cost basis: billed / effective / list", Some("basis")),
     b!(Import, "import", ["i"], Scope::Panes(IMPT), "import a file or folder (operator)", Some("import")),
-    b!(Resolve, "resolve", ["r"], Scope::Panes(IMPT), "resolve the selected issue with a note (operator)", Some("resolve")),
+    b!(
+        Resolve,
+        "resolve",
+        ["r"],
+        Scope::Panes(IMPT),
+        "resolve the selected issue with a note (operator)",
+        Some("resolve")
+    ),
     b!(SwitchView, "switch_view", ["v"], Scope::Panes(VIEWS), "switch between the lists of this pane", Some("view")),
     b!(Quit, "quit", ["q", "ctrl-c"], Scope::Global, "quit", Some("quit")),
     b!(NextPane, "next_pane", ["tab"], Scope::Global, "next pane", None),
@@ -385,8 +399,10 @@ impl Keymap {
                     .collect::<Result<_, _>>()?,
                 other => return Err(format!("{f}: key `keys.{name}`: expected a key string or a list, found {other}")),
             };
-            let chords =
-                list.iter().map(|k| parse_chord(k).map_err(|e| format!("{f}: key `keys.{name}`: {e}"))).collect::<Result<_, _>>()?;
+            let chords = list
+                .iter()
+                .map(|k| parse_chord(k).map_err(|e| format!("{f}: key `keys.{name}`: {e}")))
+                .collect::<Result<_, _>>()?;
             map.by_cmd.insert(b.cmd, chords);
         }
         map.check_conflicts().map_err(|e| format!("{f}: {e}"))?;

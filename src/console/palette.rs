@@ -107,14 +107,10 @@ fn find_customer(s: &State, arg: &str) -> Option<String> {
     if codes.is_empty() {
         return Some(arg.to_string());
     }
-    codes
-        .iter()
-        .find(|c| c.eq_ignore_ascii_case(arg))
-        .cloned()
-        .or_else(|| {
-            let m = complete_from(codes.clone(), arg, 2);
-            (m.len() == 1).then(|| m[0].clone())
-        })
+    codes.iter().find(|c| c.eq_ignore_ascii_case(arg)).cloned().or_else(|| {
+        let m = complete_from(codes.clone(), arg, 2);
+        (m.len() == 1).then(|| m[0].clone())
+    })
 }
 
 /// Run one palette line.

@@ -89,9 +89,17 @@ pub struct Message {
 pub enum Mode {
     Normal,
     /// Editing the filter of a list; `before` is restored on Esc.
-    Filter { input: Input, before: String },
-    Palette { input: Input, candidates: Vec<String> },
-    Help { scroll: u16 },
+    Filter {
+        input: Input,
+        before: String,
+    },
+    Palette {
+        input: Input,
+        candidates: Vec<String>,
+    },
+    Help {
+        scroll: u16,
+    },
     Form(Form),
 }
 
@@ -278,7 +286,8 @@ impl State {
 
     pub fn approve_refusal(&self) -> Option<String> {
         self.write_refusal().or_else(|| {
-            (!self.user.role.can_approve()).then(|| format!("approvals need the manager role (you are {})", self.user.role))
+            (!self.user.role.can_approve())
+                .then(|| format!("approvals need the manager role (you are {})", self.user.role))
         })
     }
 

@@ -135,7 +135,8 @@ impl TableModel {
     /// Measure each column's widest content (marks take two cells more).
     pub fn measure(&mut self) {
         for (i, col) in self.columns.iter_mut().enumerate() {
-            let cells = self.rows.iter().filter_map(|r| r.cells.get(i)).chain(self.total.iter().filter_map(|t| t.get(i)));
+            let cells =
+                self.rows.iter().filter_map(|r| r.cells.get(i)).chain(self.total.iter().filter_map(|t| t.get(i)));
             let w = cells.map(|c| c.text.chars().count() + if c.mark.is_some() { 2 } else { 0 }).max().unwrap_or(0);
             col.fit = u16::try_from(w.max(col.name.chars().count())).unwrap_or(u16::MAX);
         }
@@ -196,7 +197,9 @@ fn parse_filter(model: &TableModel, filter: &str) -> Vec<(Option<usize>, String)
         .map(|t| {
             if let Some((col, word)) = t.split_once(':') {
                 let col = col.to_lowercase();
-                if let Some(i) = model.columns.iter().position(|c| c.name.to_lowercase().starts_with(&col) && !col.is_empty()) {
+                if let Some(i) =
+                    model.columns.iter().position(|c| c.name.to_lowercase().starts_with(&col) && !col.is_empty())
+                {
                     return (Some(i), word.to_lowercase());
                 }
             }

@@ -88,7 +88,9 @@ pub struct Symbols {
 
 impl Symbols {
     pub const UNICODE: Symbols =
-        Symbols { up: "▲", down: "▼", check: "✓", cross: "✗", open: "·", sep: "│", crumb: " › ", ascii: false };
+        Symbols {
+            up: "▲", down: "▼", check: "✓", cross: "✗", open: "·", sep: "│", crumb: " › ", ascii: false
+        };
     pub const ASCII: Symbols =
         Symbols { up: "^", down: "v", check: "+", cross: "x", open: "-", sep: "|", crumb: " > ", ascii: true };
 }

@@ -5,8 +5,8 @@ use super::action::{Action, Effect, Reply};
 use super::forms;
 use super::input::Input;
 use super::keys::Cmd;
-use super::pane::PaneId;
 use super::palette;
+use super::pane::PaneId;
 use super::panes::{self, accounts, costs, customers, imports};
 use super::state::{Load, Mode, State, ViewKey};
 use super::table;
@@ -256,7 +256,12 @@ fn export(s: &mut State) -> Vec<Effect> {
             let rows = v.vs.visible.len();
             let req = s.req();
             s.pending.push(req);
-            let name = key.title();
+            // `<pane>` for a pane's main list, `<pane>-<list>` for its other lists.
+            let name = if key.title() == s.pane.slug() || key == ViewKey::Costs || key == ViewKey::Batches {
+                s.pane.slug().to_string()
+            } else {
+                format!("{}-{}", s.pane.slug(), key.title())
+            };
             vec![Effect::Export { req, pane: name, period: s.period_or_now().to_string(), csv, rows }]
         }
         Err(e) => {
@@ -333,7 +338,11 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, String>) -> Vec<Effect> 
             s.imports.job = None;
             let failed = lines.iter().filter(|l| l.starts_with("refused") || l.starts_with("failed")).count();
             let text = lines.join("; ");
-            if failed > 0 { s.warn(text) } else { s.info(text) }
+            if failed > 0 {
+                s.warn(text)
+            } else {
+                s.info(text)
+            }
             s.pane_view.insert(PaneId::Imports, ViewKey::Batches);
             let mut fx = start(s);
             fx.extend(panes::invalidate_all(s));

@@ -40,7 +40,8 @@ pub struct Line {
     pub billed: &'static str,
 }
 
-const L: fn(&'static str, [&'static str; 5], &'static str) -> Line = |period, keys, billed| Line { period, keys, billed };
+const L: fn(&'static str, [&'static str; 5], &'static str) -> Line =
+    |period, keys, billed| Line { period, keys, billed };
 
 pub fn book() -> Vec<Line> {
     let mut v = vec![
@@ -65,8 +66,16 @@ pub fn book() -> Vec<Line> {
     ];
     // A year of history for the sparkline.
     let hist = [
-        ("2025-06", "3100"), ("2025-07", "3350"), ("2025-08", "3200"), ("2025-09", "3900"), ("2025-10", "4100"),
-        ("2025-11", "3800"), ("2025-12", "4500"), ("2026-01", "4700"), ("2026-02", "4300"), ("2026-03", "5200"),
+        ("2025-06", "3100"),
+        ("2025-07", "3350"),
+        ("2025-08", "3200"),
+        ("2025-09", "3900"),
+        ("2025-10", "4100"),
+        ("2025-11", "3800"),
+        ("2025-12", "4500"),
+        ("2026-01", "4700"),
+        ("2026-02", "4300"),
+        ("2026-03", "5200"),
     ];
     for (per, amt) in hist {
         v.push(L(per, ["ACME", "AmazonEC2", "storefront", "web", "i-0a1"], amt));
@@ -216,7 +225,14 @@ pub fn detail(code: &str, period: Period) -> DetailData {
     }
 }
 
-fn batch(id: i64, file: &str, status: BatchStatus, replaced_by: Option<i64>, rows: i64, quarantined: i64) -> ImportBatch {
+fn batch(
+    id: i64,
+    file: &str,
+    status: BatchStatus,
+    replaced_by: Option<i64>,
+    rows: i64,
+    quarantined: i64,
+) -> ImportBatch {
     ImportBatch {
         id,
         file_name: format!("/data/cur/{file}"),
@@ -241,7 +257,13 @@ fn batch(id: i64, file: &str, status: BatchStatus, replaced_by: Option<i64>, row
 }
 
 pub fn imports() -> ImportsData {
-    let issue = |id: i64, kind: IssueKind, severity: Severity, line: Option<u64>, column: Option<&str>, msg: &str, open: bool| {
+    let issue = |id: i64,
+                 kind: IssueKind,
+                 severity: Severity,
+                 line: Option<u64>,
+                 column: Option<&str>,
+                 msg: &str,
+                 open: bool| {
         StoredIssue {
             id,
             batch_id: Some(2),
@@ -270,9 +292,33 @@ pub fn imports() -> ImportsData {
             batch(3, "june-partial.csv.gz", BatchStatus::Estimated, None, 120, 0),
         ],
         issues: vec![
-            issue(11, IssueKind::BadValue, Severity::Error, Some(1842), Some("BilledCost"), "not a number: \"12,5\"", true),
-            issue(12, IssueKind::UnassignedAccount, Severity::Warning, None, None, "account 399999999999 has no customer", true),
-            issue(13, IssueKind::Replaced, Severity::Info, None, None, "batch 1 replaced by batch 2 for 2026-05", false),
+            issue(
+                11,
+                IssueKind::BadValue,
+                Severity::Error,
+                Some(1842),
+                Some("BilledCost"),
+                "not a number: \"12,5\"",
+                true,
+            ),
+            issue(
+                12,
+                IssueKind::UnassignedAccount,
+                Severity::Warning,
+                None,
+                None,
+                "account 399999999999 has no customer",
+                true,
+            ),
+            issue(
+                13,
+                IssueKind::Replaced,
+                Severity::Info,
+                None,
+                None,
+                "batch 1 replaced by batch 2 for 2026-05",
+                false,
+            ),
         ],
         quarantine: vec![StoredQuarantine {
             id: 1,
@@ -291,7 +337,15 @@ pub fn imports() -> ImportsData {
 }
 
 pub fn audit() -> Vec<AuditEntry> {
-    let e = |id: i64, h: u32, who: &str, action: &str, entity: &str, eid: &str, before: Option<&str>, after: Option<&str>, reason: Option<&str>| {
+    let e = |id: i64,
+             h: u32,
+             who: &str,
+             action: &str,
+             entity: &str,
+             eid: &str,
+             before: Option<&str>,
+             after: Option<&str>,
+             reason: Option<&str>| {
         AuditEntry {
             id,
             at: at(2, h),
@@ -402,7 +456,8 @@ pub fn keys(s: &mut State, keys: &[&str]) -> Vec<Effect> {
 /// Type text into whatever input is open.
 pub fn type_text(s: &mut State, text: &str) {
     for ch in text.chars() {
-        let ev = crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char(ch), crossterm::event::KeyModifiers::NONE);
+        let ev =
+            crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char(ch), crossterm::event::KeyModifiers::NONE);
         let fx = update(s, Action::Key(ev));
         drive(s, fx);
     }

@@ -234,7 +234,8 @@ pub fn submit(s: &mut State, kind: &FormKind, values: &[String]) -> Result<Write
         Ok(c.to_string())
     };
     let date = |t: &str| -> Result<NaiveDate, String> {
-        NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| format!("effective from: {t:?} is not a date (YYYY-MM-DD)"))
+        NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map_err(|_| format!("effective from: {t:?} is not a date (YYYY-MM-DD)"))
     };
     let get = |i: usize| values.get(i).cloned().unwrap_or_default();
     match kind {

@@ -55,7 +55,8 @@ pub fn table(level: Dim, d: &CostsData) -> TableModel {
         });
     }
     // Cost that went away this period still shows (at zero), so nothing disappears silently.
-    let mut gone: Vec<(&str, Decimal)> = prev.iter().filter(|(k, _)| !seen.contains(*k)).map(|(k, v)| (*k, *v)).collect();
+    let mut gone: Vec<(&str, Decimal)> =
+        prev.iter().filter(|(k, _)| !seen.contains(*k)).map(|(k, v)| (*k, *v)).collect();
     gone.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     for (k, v) in gone {
         rows.push(Row {

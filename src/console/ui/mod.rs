@@ -127,7 +127,10 @@ fn message_line(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
 /// Footer hints, generated from the key table for the current pane.
 pub fn hints_line(s: &State, theme: &Theme) -> Line<'static> {
     let mut spans = Vec::new();
-    let pane_first = BINDINGS.iter().filter(|b| b.scope != Scope::Global).chain(BINDINGS.iter().filter(|b| b.scope == Scope::Global));
+    let pane_first = BINDINGS
+        .iter()
+        .filter(|b| b.scope != Scope::Global)
+        .chain(BINDINGS.iter().filter(|b| b.scope == Scope::Global));
     for b in pane_first {
         let Some(hint) = b.hint else { continue };
         if !b.scope.applies(s.pane) {

@@ -100,7 +100,10 @@ pub fn form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         let text = fl.input.text();
         let style = if focused { theme.style(Role::Selection) } else { theme.style(Role::Text) };
         lines.push(Line::from(vec![
-            Span::styled(format!("{:>w$}: ", fl.label, w = usize::from(label_w.saturating_sub(2))), theme.style(Role::Muted)),
+            Span::styled(
+                format!("{:>w$}: ", fl.label, w = usize::from(label_w.saturating_sub(2))),
+                theme.style(Role::Muted),
+            ),
             Span::styled(format!("{text} "), style),
         ]));
         if focused {
@@ -119,7 +122,9 @@ pub fn form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     lines.push(Line::from(""));
     match &form.error {
         Some(e) => lines.push(Line::from(Span::styled(e.clone(), theme.style(Role::Error)))),
-        None if form.pending.is_some() => lines.push(Line::from(Span::styled("completing…", theme.style(Role::Pending)))),
+        None if form.pending.is_some() => {
+            lines.push(Line::from(Span::styled("completing…", theme.style(Role::Pending))))
+        }
         None => lines.push(Line::from("")),
     }
     lines.push(Line::from(vec![

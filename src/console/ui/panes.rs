@@ -87,7 +87,8 @@ pub fn customers(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let data = d.data.ready();
     let [head, spark, rest] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(4), Constraint::Min(0)]).areas(area);
-    let name = data.and_then(|x| x.customer.as_ref()).map(|c| format!("{} ({})", c.name, c.currency)).unwrap_or_default();
+    let name =
+        data.and_then(|x| x.customer.as_ref()).map(|c| format!("{} ({})", c.name, c.currency)).unwrap_or_default();
     let open = data.map(|x| x.onboarding.iter().filter(|i| !i.done).count()).unwrap_or(0);
     let mut spans = vec![
         Span::styled(format!(" {} ", d.code), theme.style(Role::Title)),
@@ -96,7 +97,10 @@ pub fn customers(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         Span::styled(format!("{} accounts", data.map(|x| x.accounts.len()).unwrap_or(0)), theme.style(Role::Text)),
     ];
     if open > 0 {
-        spans.push(Span::styled(format!("  {} onboarding: {open} open", theme.symbols.cross), theme.style(Role::Warning)));
+        spans.push(Span::styled(
+            format!("  {} onboarding: {open} open", theme.symbols.cross),
+            theme.style(Role::Warning),
+        ));
     } else if data.is_some() {
         spans.push(Span::styled(format!("  {} onboarding complete", theme.symbols.check), theme.style(Role::Approved)));
     }
@@ -139,7 +143,10 @@ fn sparkline(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let first = months.first().map(ToString::to_string).unwrap_or_default();
     let title = Line::from(vec![
         Span::styled(" last 12 months ", theme.style(Role::Title)),
-        Span::styled(format!("{first}…{} max {} now {} ", s.period_or_now(), fmt_money(max), fmt_money(last)), theme.style(Role::Muted)),
+        Span::styled(
+            format!("{first}…{} max {} now {} ", s.period_or_now(), fmt_money(max), fmt_money(last)),
+            theme.style(Role::Muted),
+        ),
     ]);
     // One month is `per` columns wide so the line fills the box.
     let per = usize::from(area.width.saturating_sub(2) / 12).max(1);
@@ -160,7 +167,8 @@ pub fn accounts(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         Ok(n) => {
             let name = match cur {
                 ViewKey::Accounts => {
-                    let un = s.accounts.data.ready().map(|d| d.accounts.iter().filter(|a| a.customer.is_none()).count());
+                    let un =
+                        s.accounts.data.ready().map(|d| d.accounts.iter().filter(|a| a.customer.is_none()).count());
                     match un {
                         Some(u) if u > 0 => format!("linked accounts ({u} unassigned first)"),
                         _ => "linked accounts".into(),
@@ -221,23 +229,22 @@ fn bars(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     }
     let n = usize::from(inner.height);
     let label_w = usize::from(inner.width / 3).clamp(1, 24);
-    let bars: Vec<Bar> = v
-        .vs
-        .visible
-        .iter()
-        .take(n)
-        .filter_map(|&i| v.model.rows.get(i))
-        .map(|r| {
-            let cost = r.cells.get(1).and_then(|c| c.num).unwrap_or_default();
-            let label: String = r.id.chars().take(label_w).collect();
-            Bar::default()
-                .value(units(cost))
-                .label(Line::from(label))
-                .text_value(fmt_money(cost))
-                .style(theme.style(Role::Chart))
-                .value_style(theme.style(Role::Selection))
-        })
-        .collect();
+    let bars: Vec<Bar> =
+        v.vs.visible
+            .iter()
+            .take(n)
+            .filter_map(|&i| v.model.rows.get(i))
+            .map(|r| {
+                let cost = r.cells.get(1).and_then(|c| c.num).unwrap_or_default();
+                let label: String = r.id.chars().take(label_w).collect();
+                Bar::default()
+                    .value(units(cost))
+                    .label(Line::from(label))
+                    .text_value(fmt_money(cost))
+                    .style(theme.style(Role::Chart))
+                    .value_style(theme.style(Role::Selection))
+            })
+            .collect();
     if bars.is_empty() {
         return;
     }
@@ -269,7 +276,9 @@ pub fn imports(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
 
 pub fn audit(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     match note(&s.audit.data) {
-        Ok(n) => list(f, area, s, ViewKey::Audit, "audit log (filter who:NAME action:WORD period:YYYY-MM)", n, true, theme),
+        Ok(n) => {
+            list(f, area, s, ViewKey::Audit, "audit log (filter who:NAME action:WORD period:YYYY-MM)", n, true, theme)
+        }
         Err(e) => failed(f, area, "audit", &e, theme),
     }
     let _ = PaneId::Audit;

@@ -74,7 +74,9 @@ pub fn render_view(f: &mut Frame, area: Rect, view: Option<&View>, block: Block<
         let y = inner.y.saturating_add(u16::from(inner.height > 1));
         let r = Rect { y, height: 1, ..inner };
         if inner.height > 1 {
-            let t = Table::new(Vec::<TRow>::new(), widths(model, inner.width)).header(header_row(model, theme)).column_spacing(1);
+            let t = Table::new(Vec::<TRow>::new(), widths(model, inner.width))
+                .header(header_row(model, theme))
+                .column_spacing(1);
             f.render_widget(t, Rect { height: 1, ..inner });
         }
         f.render_widget(Paragraph::new(msg).style(theme.style(Role::Muted)), r);
