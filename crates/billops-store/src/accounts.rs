@@ -6,8 +6,7 @@ use crate::audit::{self, Audit};
 use crate::db::{Db, Row, Tx, args, money_cols, money_sum};
 use crate::parties::{close_and_replace, customer_id, role_in};
 use crate::{
-    AccountFilter, Actor, Assignment, LinkProposal, LinkedAccount, NewLinkProposal, PayerAccount, Result,
-    StoreError,
+    AccountFilter, Actor, Assignment, LinkProposal, LinkedAccount, NewLinkProposal, PayerAccount, Result, StoreError,
 };
 
 pub(crate) async fn list_payers(db: &Db) -> Result<Vec<PayerAccount>> {
@@ -91,7 +90,8 @@ async fn assign_in(
     by: &Actor,
     reason: Option<&str>,
 ) -> Result<()> {
-    let before: Vec<Assignment> = tx.all(ASSIGNMENT_SELECT, args![account]).await?.iter().map(assignment_row).collect::<Result<_>>()?;
+    let before: Vec<Assignment> =
+        tx.all(ASSIGNMENT_SELECT, args![account]).await?.iter().map(assignment_row).collect::<Result<_>>()?;
     close_and_replace(tx, "account_assignments", "account", account, from).await?;
     tx.exec(
         "INSERT INTO account_assignments (account, customer_id, valid_from, valid_to, created_by, created_at) \
@@ -221,7 +221,10 @@ pub(crate) async fn decide_link(db: &Db, id: i64, approve: bool, reason: &str, b
         return Err(StoreError::Conflict(format!("link proposal {id} was already {}", p.status)));
     }
     if !role_in(&mut tx, &by.name).await?.can_approve() {
-        return Err(StoreError::Forbidden(format!("{} is not a manager: only a manager decides account links", by.name)));
+        return Err(StoreError::Forbidden(format!(
+            "{} is not a manager: only a manager decides account links",
+            by.name
+        )));
     }
     if by.name == p.proposed_by {
         return Err(StoreError::Forbidden(format!("{} proposed link {id} and cannot also decide it", by.name)));

@@ -27,10 +27,9 @@ pub(crate) fn parse_url(url: &str) -> Result<Target> {
     if u.starts_with("postgres://") || u.starts_with("postgresql://") {
         return Ok(Target::Postgres(u.to_string()));
     }
-    let rest = u
-        .strip_prefix("sqlite://")
-        .or_else(|| u.strip_prefix("sqlite:"))
-        .ok_or_else(|| StoreError::Invalid(format!("unsupported store URL {:?} (sqlite:PATH or postgres://…)", mask_url(u))))?;
+    let rest = u.strip_prefix("sqlite://").or_else(|| u.strip_prefix("sqlite:")).ok_or_else(|| {
+        StoreError::Invalid(format!("unsupported store URL {:?} (sqlite:PATH or postgres://…)", mask_url(u)))
+    })?;
     if rest == ":memory:" {
         return Ok(Target::SqliteMemory);
     }
@@ -76,9 +75,9 @@ pub(crate) async fn connect(target: &Target) -> Result<Db> {
         }
         Target::SqliteFile(path) => {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                tokio::fs::create_dir_all(parent).await.map_err(|e| {
-                    StoreError::Invalid(format!("cannot create folder {}: {e}", parent.display()))
-                })?;
+                tokio::fs::create_dir_all(parent)
+                    .await
+                    .map_err(|e| StoreError::Invalid(format!("cannot create folder {}: {e}", parent.display())))?;
             }
             let opts = SqliteConnectOptions::new()
                 .filename(path)

@@ -75,8 +75,7 @@ fn statement(backend: Backend, q: &CostQuery, table: &str, range: bool, args: &m
     let m = basis_col(q.basis);
     let sums = money_sum(backend, "t.", m);
     let sum_aliases: Vec<String> = (0..money_arity(backend)).map(|k| format!("m{k}")).collect();
-    let sums_aliased: Vec<String> =
-        sums.split(", ").zip(&sum_aliases).map(|(s, a)| format!("{s} AS {a}")).collect();
+    let sums_aliased: Vec<String> = sums.split(", ").zip(&sum_aliases).map(|(s, a)| format!("{s} AS {a}")).collect();
     let mut inner = String::from("SELECT ");
     for (k, g) in group.iter().enumerate() {
         inner.push_str(&format!("{g} AS k{k}, "));
@@ -138,7 +137,8 @@ pub(crate) async fn costs(db: &Db, q: &CostQuery) -> Result<Vec<CostRow>> {
         let sql = statement(backend, q, "cost_rollups", false, &mut args)?;
         merge(&mut totals, db.all(&sql, args).await?, q.by.len())?;
     }
-    let mut rows: Vec<CostRow> = totals.into_iter().map(|(keys, cost)| CostRow { keys, cost: cost.normalize() }).collect();
+    let mut rows: Vec<CostRow> =
+        totals.into_iter().map(|(keys, cost)| CostRow { keys, cost: cost.normalize() }).collect();
     rows.sort_by(|a, b| b.cost.cmp(&a.cost).then_with(|| a.keys.cmp(&b.keys)));
     Ok(rows)
 }

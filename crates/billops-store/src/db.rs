@@ -286,9 +286,9 @@ pub(crate) fn money_cols(backend: Backend, name: &str) -> String {
 /// `sum()` of amount `name`, prefixed by a table alias (`r.`) or not; read back with [`Row::money`].
 pub(crate) fn money_sum(backend: Backend, prefix: &str, name: &str) -> String {
     match backend {
-        Backend::Sqlite => format!(
-            "sum({prefix}{name}_int), sum({prefix}{name}_e9), sum({prefix}{name}_e18), sum({prefix}{name}_e28)"
-        ),
+        Backend::Sqlite => {
+            format!("sum({prefix}{name}_int), sum({prefix}{name}_e9), sum({prefix}{name}_e18), sum({prefix}{name}_e28)")
+        }
         Backend::Postgres => format!("sum({prefix}{name})"),
     }
 }

@@ -6,8 +6,8 @@ use billops_domain::{FeedIssue, Period, Quarantined};
 use crate::audit::{self, Audit};
 use crate::db::{Db, Row, Tx, args, money_cols};
 use crate::{
-    Actor, Backend, BatchScope, BatchStatus, ImportBatch, IssueFilter, Result, StoredIssue, StoredQuarantine,
-    StoreError,
+    Actor, Backend, BatchScope, BatchStatus, ImportBatch, IssueFilter, Result, StoreError, StoredIssue,
+    StoredQuarantine,
 };
 
 const BATCH_SELECT: &str = "SELECT id, file_name, content_hash, format, run_id, row_count, quarantined, imported_by, \
@@ -49,7 +49,16 @@ fn scope_row(r: &Row) -> Result<(i64, BatchScope)> {
     };
     Ok((
         r.get(0)?,
-        BatchScope { payer: r.get(1)?, period, rows: r.get(3)?, billed, effective, list, status, replaced_by: r.get(i + 1)? },
+        BatchScope {
+            payer: r.get(1)?,
+            period,
+            rows: r.get(3)?,
+            billed,
+            effective,
+            list,
+            status,
+            replaced_by: r.get(i + 1)?,
+        },
     ))
 }
 
@@ -170,9 +179,8 @@ pub(crate) async fn resolve_issue(db: &Db, id: i64, note: &str, by: &Actor) -> R
 }
 
 pub(crate) async fn list_quarantine(db: &Db, batch: Option<i64>) -> Result<Vec<StoredQuarantine>> {
-    let mut sql = String::from(
-        "SELECT id, batch_id, file, line, col, column_name, value, reason, raw FROM quarantined_rows",
-    );
+    let mut sql =
+        String::from("SELECT id, batch_id, file, line, col, column_name, value, reason, raw FROM quarantined_rows");
     let mut a = Vec::new();
     if let Some(b) = batch {
         a.push(b.into());
@@ -209,7 +217,5 @@ pub(crate) async fn periods(db: &Db) -> Result<Vec<Period>> {
             vec![],
         )
         .await?;
-    rows.iter()
-        .map(|r| r.get::<String>(0)?.parse().map_err(|e| StoreError::Invalid(format!("{e}"))))
-        .collect()
+    rows.iter().map(|r| r.get::<String>(0)?.parse().map_err(|e| StoreError::Invalid(format!("{e}")))).collect()
 }

@@ -127,9 +127,8 @@ pub(crate) async fn customer_id(tx: &mut Tx, code: &str) -> Result<i64> {
 
 pub(crate) async fn onboarding(db: &Db, code: &str) -> Result<Vec<ChecklistItem>> {
     let c = customer(db, code).await?;
-    let rows = db
-        .all("SELECT item, done, done_by, done_at FROM onboarding_items WHERE customer_id = $1", args![c.id])
-        .await?;
+    let rows =
+        db.all("SELECT item, done, done_by, done_at FROM onboarding_items WHERE customer_id = $1", args![c.id]).await?;
     let mut stored = Vec::with_capacity(rows.len());
     for r in &rows {
         stored.push(ChecklistItem { item: r.get(0)?, done: r.get(1)?, by: r.get(2)?, at: r.get(3)? });
@@ -207,11 +206,7 @@ pub(crate) async fn set_account_code(db: &Db, c: &NewAccountCode, by: &Actor) ->
     )
     .await?;
     if kind == "customer" {
-        tx.exec(
-            "UPDATE customers SET account_code = $1 WHERE code = $2",
-            args![c.code.trim(), target],
-        )
-        .await?;
+        tx.exec("UPDATE customers SET account_code = $1 WHERE code = $2", args![c.code.trim(), target]).await?;
     }
     let a = Audit::new("account_code.set", "account_code", scope)
         .before(&before)
@@ -235,8 +230,9 @@ fn code_row(r: &Row) -> Result<AccountCode> {
 }
 
 pub(crate) async fn list_account_codes(db: &Db) -> Result<Vec<AccountCode>> {
-    let rows =
-        db.all("SELECT scope, code, valid_from, valid_to FROM account_codes ORDER BY scope, valid_from", vec![]).await?;
+    let rows = db
+        .all("SELECT scope, code, valid_from, valid_to FROM account_codes ORDER BY scope, valid_from", vec![])
+        .await?;
     rows.iter().map(code_row).collect()
 }
 

@@ -6,17 +6,17 @@ use std::io::Write as _;
 use std::sync::Arc;
 
 use billops_domain::Period;
+use billops_domain::SplitDecimal;
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments as _, AssertSqlSafe, Encode, Sqlite, Type};
 
-use super::state::{ItemRow, RollKey, Sums, TEXT_FIELDS};
-use crate::db::{Tx, split};
+use super::state::{FastMap, ItemRow, RollKey, Sums, TEXT_FIELDS, dec};
+use crate::db::Tx;
 use crate::{Result, StoreError};
 
 /// Rows per SQLite INSERT statement (line items: 30 values a row, under SQLite's 32,766 binds).
-const ITEM_ROWS_PER_STMT: usize = 500;
+const ITEM_ROWS_PER_STMT: usize = 1000;
 const ROLLUP_ROWS_PER_STMT: usize = 1000;
 
 const ITEM_COLS_SQLITE: &str = "batch_id, period, payer, account, customer_id, usage_date, service, product, \
@@ -61,8 +61,7 @@ fn add<'q, T: Encode<'q, Sqlite> + Type<Sqlite> + 'q>(a: &mut SqliteArguments, v
     a.add(v).map_err(|e| StoreError::Db(sqlx::Error::Encode(e)))
 }
 
-fn add_money(a: &mut SqliteArguments, d: Decimal) -> Result<()> {
-    let s = split(d)?;
+fn add_money(a: &mut SqliteArguments, s: SplitDecimal) -> Result<()> {
     add(a, s.int)?;
     add(a, s.e9)?;
     add(a, s.e18)?;
@@ -121,14 +120,15 @@ impl Bulk {
                         None => write!(buf, "\t\\N"),
                     }
                     .map_err(io_err)?;
-                    writeln!(buf, "\t{}\t{}\t{}\t{}", r.billed, r.effective, r.list, r.source_line).map_err(io_err)?;
+                    let (b, e, l) = (dec(r.billed)?, dec(r.effective)?, dec(r.list)?);
+                    writeln!(buf, "\t{b}\t{e}\t{l}\t{}", r.source_line).map_err(io_err)?;
                 }
                 copy(t, &format!("COPY line_items ({ITEM_COLS_PG}) FROM STDIN"), buf).await
             }
         }
     }
 
-    pub(crate) async fn rollups(&mut self, tx: &mut Tx, batch: i64, rollups: &HashMap<RollKey, Sums>) -> Result<()> {
+    pub(crate) async fn rollups(&mut self, tx: &mut Tx, batch: i64, rollups: &FastMap<RollKey, Sums>) -> Result<()> {
         let all: Vec<(&RollKey, &Sums)> = rollups.iter().collect();
         match tx {
             Tx::Sqlite(t) => {
@@ -138,7 +138,8 @@ impl Bulk {
                     a.reserve(chunk.len() * 23, 0);
                     for (k, s) in chunk {
                         add(&mut a, self.period(k.period))?;
-                        for v in [k.customer, k.service, k.product, k.component, k.account, k.payer, k.charge, k.region] {
+                        for v in [k.customer, k.service, k.product, k.component, k.account, k.payer, k.charge, k.region]
+                        {
                             add(&mut a, v)?;
                         }
                         add(&mut a, batch)?;
@@ -167,9 +168,9 @@ impl Bulk {
                         k.charge,
                         k.region,
                         s.rows,
-                        s.billed,
-                        s.effective,
-                        s.list
+                        dec(s.billed)?,
+                        dec(s.effective)?,
+                        dec(s.list)?
                     )
                     .map_err(io_err)?;
                 }

@@ -15,7 +15,7 @@ use tokio::sync::mpsc::Receiver;
 
 use crate::audit::{self, Audit};
 use crate::db::{Arg, Db, Tx, args, money_args, money_arity, money_cols, placeholders};
-use crate::feed::load_batch;
+use crate::feed::{find_batch_by_hash, load_batch};
 use crate::{Backend, ImportChunk, ImportMeta, ImportOutcome, Replacement, Result, StoreError};
 use bulk::Bulk;
 use state::{AssignMap, ItemRow, State};
@@ -45,6 +45,9 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
     let mut st = State::new(load_assignments(&mut tx).await?, load_accounts(&mut tx).await?);
     let mut bulk = Bulk::default();
     let backend = tx.backend();
+    let started = std::time::Instant::now();
+    let mut write_time = std::time::Duration::ZERO;
+    let mut encode_time = std::time::Duration::ZERO;
     let (content_hash, rows_read) = loop {
         match rx.recv().await {
             None => {
@@ -52,13 +55,17 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
                 return Err(StoreError::ImportAborted);
             }
             Some(ImportChunk::Items(items)) => {
-                let start = st.add_items(&items);
+                let t = std::time::Instant::now();
+                let start = st.add_items(&items)?;
                 drop(items);
                 st.settle(&mut tx, start).await?;
+                encode_time += t.elapsed();
                 if st.pending.len() >= flush_at(backend) {
+                    let t = std::time::Instant::now();
                     let rows = std::mem::take(&mut st.pending);
                     bulk.items(&mut tx, batch, &rows).await?;
                     st.pending = reuse(rows);
+                    write_time += t.elapsed();
                 }
             }
             Some(ImportChunk::Quarantined(rows)) => {
@@ -73,7 +80,10 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
         }
     };
     if let Some(r) = tx
-        .opt("SELECT id, file_name, imported_at FROM import_batches WHERE content_hash = $1", args![content_hash.as_str()])
+        .opt(
+            "SELECT id, file_name, imported_at FROM import_batches WHERE content_hash = $1",
+            args![content_hash.as_str()],
+        )
         .await?
     {
         let (batch_id, file_name, at) = (r.get(0)?, r.get(1)?, r.get(2)?);
@@ -84,7 +94,18 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
     bulk.items(&mut tx, batch, &rows).await?;
     drop(rows);
     let last_item = last_item_id(&mut tx).await?;
+    let streamed = started.elapsed();
+    let t = std::time::Instant::now();
     bulk.rollups(&mut tx, batch, &st.rollups).await?;
+    tracing::debug!(
+        rows = st.rows,
+        rollups = st.rollups.len(),
+        streamed_ms = streamed.as_millis(),
+        encode_ms = encode_time.as_millis(),
+        write_ms = write_time.as_millis(),
+        rollups_ms = t.elapsed().as_millis(),
+        "import streamed"
+    );
 
     write_accounts(&mut tx, &st, by.at).await?;
     let unassigned = st.unassigned_issues(&meta.file_name);
@@ -97,20 +118,33 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
     let replaced = replace_older(&mut tx, meta, batch, &st, &payer_names).await?;
     st.issues += i64::try_from(replaced.len()).unwrap_or(0);
 
-    tx.exec(
-        "UPDATE import_batches SET content_hash = $1, row_count = $2, rows_read = $3, quarantined = $4, \
-         first_item_id = $5, last_item_id = $6 WHERE id = $7",
-        args![
-            content_hash.as_str(),
-            st.rows,
-            i64::try_from(rows_read).unwrap_or(i64::MAX),
-            st.quarantined,
-            first_item,
-            last_item,
-            batch
-        ],
-    )
-    .await?;
+    let stamped = tx
+        .exec(
+            "UPDATE import_batches SET content_hash = $1, row_count = $2, rows_read = $3, quarantined = $4, \
+             first_item_id = $5, last_item_id = $6 WHERE id = $7",
+            args![
+                content_hash.as_str(),
+                st.rows,
+                i64::try_from(rows_read).unwrap_or(i64::MAX),
+                st.quarantined,
+                first_item,
+                last_item,
+                batch
+            ],
+        )
+        .await;
+    if let Err(e) = stamped {
+        // Another session committed the same content meanwhile (PostgreSQL): say so as for any duplicate.
+        if let StoreError::Db(sqlx::Error::Database(d)) = &e
+            && d.is_unique_violation()
+        {
+            tx.rollback().await?;
+            if let Some(b) = find_batch_by_hash(db, &content_hash).await? {
+                return Err(StoreError::AlreadyImported { batch_id: b.id, file_name: b.file_name, at: b.imported_at });
+            }
+        }
+        return Err(e);
+    }
     let outcome_batch = load_batch(&mut tx, batch).await?;
     let new_accounts: Vec<String> = st.new_accounts.iter().map(|a| a.id.clone()).collect();
     let summary = serde_json::json!({
@@ -128,6 +162,7 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
     }
     audit::write(&mut tx, by, a).await?;
     tx.commit().await?;
+    tracing::debug!(batch, total_ms = started.elapsed().as_millis(), "import committed");
     Ok(ImportOutcome { batch: outcome_batch, replaced, new_accounts, issues_raised: st.issues })
 }
 
@@ -139,9 +174,7 @@ fn reuse(mut v: Vec<ItemRow>) -> Vec<ItemRow> {
 async fn next_item_id(tx: &mut Tx) -> Result<i64> {
     match tx.backend() {
         Backend::Sqlite => tx.one("SELECT coalesce(max(id), 0) + 1 FROM line_items", vec![]).await?.get(0),
-        Backend::Postgres => {
-            tx.one("SELECT nextval(pg_get_serial_sequence('line_items', 'id'))", vec![]).await?.get(0)
-        }
+        Backend::Postgres => tx.one("SELECT nextval(pg_get_serial_sequence('line_items', 'id'))", vec![]).await?.get(0),
     }
 }
 
@@ -268,15 +301,10 @@ async fn write_scopes(tx: &mut Tx, batch: i64, st: &State, payer_names: &HashMap
     let mut scopes: Vec<_> = st.scopes.iter().collect();
     scopes.sort_by_key(|((payer, period), _)| (*period, *payer));
     for ((payer, period), s) in scopes {
-        let mut v = args![
-            batch,
-            payer_names.get(payer).cloned().unwrap_or_default(),
-            period.to_string(),
-            s.sums.rows
-        ];
-        v.extend(money_args(b, s.sums.billed)?);
-        v.extend(money_args(b, s.sums.effective)?);
-        v.extend(money_args(b, s.sums.list)?);
+        let mut v = args![batch, payer_names.get(payer).cloned().unwrap_or_default(), period.to_string(), s.sums.rows];
+        v.extend(money_args(b, state::dec(s.sums.billed)?)?);
+        v.extend(money_args(b, state::dec(s.sums.effective)?)?);
+        v.extend(money_args(b, state::dec(s.sums.list)?)?);
         v.extend(args![if s.all_invoiced { "final" } else { "estimated" }, s.first_day, s.last_day]);
         rows.push(v);
     }

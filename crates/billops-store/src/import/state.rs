@@ -2,11 +2,11 @@
 //! encoded rows waiting to be written, and the rollup and scope aggregates (exact `Decimal` sums).
 use std::collections::{HashMap, HashSet};
 
-use billops_domain::{FeedIssue, IssueKind, LineItem, Period, Severity};
+use billops_domain::{FeedIssue, IssueKind, LineItem, Period, Severity, SplitDecimal};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::db::{Arg, Tx, placeholders};
+use crate::db::{Arg, Tx, placeholders, split};
 use crate::{Result, StoreError};
 
 /// Indexes of the interned text fields of a line item.
@@ -17,9 +17,13 @@ pub(crate) const PRODUCT: usize = 3;
 pub(crate) const COMPONENT: usize = 4;
 pub(crate) const CHARGE: usize = 5;
 pub(crate) const REGION: usize = 6;
+#[allow(dead_code)] // documents the position
 pub(crate) const USAGE_TYPE: usize = 7;
+#[allow(dead_code)] // documents the position
 pub(crate) const RESOURCE: usize = 8;
+#[allow(dead_code)] // documents the position
 pub(crate) const UNIT: usize = 9;
+#[allow(dead_code)] // documents the position
 pub(crate) const CURRENCY: usize = 10;
 pub(crate) const INVOICE: usize = 11;
 pub(crate) const TEXT_FIELDS: usize = 12;
@@ -33,9 +37,10 @@ pub(crate) struct ItemRow {
     /// 0 when the account has no customer that day.
     pub customer: i64,
     pub quantity: Option<Decimal>,
-    pub billed: Decimal,
-    pub effective: Decimal,
-    pub list: Decimal,
+    /// Amounts split once on the way in: SQLite binds the parts, and sums add them as integers.
+    pub billed: SplitDecimal,
+    pub effective: SplitDecimal,
+    pub list: SplitDecimal,
     pub source_line: i64,
 }
 
@@ -43,41 +48,31 @@ pub(crate) struct ItemRow {
 /// resolved in one batch per chunk ([`Interner::resolve`]).
 #[derive(Default)]
 pub(crate) struct Interner {
-    ids: HashMap<String, i64>,
+    ids: FastMap<Box<str>, i64>,
     pending: Vec<String>,
-    pending_ix: HashMap<String, i64>,
-    /// The last value seen per field: consecutive rows mostly repeat them.
-    memo: Vec<(String, i64)>,
+    pending_ix: FastMap<Box<str>, i64>,
 }
+
+/// A hash map with a fast (non-DoS-resistant) hasher: keys here come from the file being imported and the
+/// map lives for one import.
+pub(crate) type FastMap<K, V> = foldhash::HashMap<K, V>;
 
 impl Interner {
     pub(crate) fn new() -> Self {
-        Interner { memo: vec![(String::new(), i64::MIN); TEXT_FIELDS], ..Default::default() }
+        Interner::default()
     }
 
-    pub(crate) fn get(&mut self, field: usize, s: &str) -> i64 {
-        if let Some(m) = self.memo.get(field)
-            && m.1 != i64::MIN
-            && m.0 == s
-        {
-            return m.1;
-        }
-        let id = if let Some(&id) = self.ids.get(s) {
+    pub(crate) fn get(&mut self, s: &str) -> i64 {
+        if let Some(&id) = self.ids.get(s) {
             id
         } else if let Some(&t) = self.pending_ix.get(s) {
             t
         } else {
             let t = -i64::try_from(self.pending.len()).unwrap_or(i64::MAX) - 1;
             self.pending.push(s.to_string());
-            self.pending_ix.insert(s.to_string(), t);
+            self.pending_ix.insert(s.into(), t);
             t
-        };
-        if let Some(m) = self.memo.get_mut(field) {
-            m.0.clear();
-            m.0.push_str(s);
-            m.1 = id;
         }
-        id
     }
 
     /// The resolved id of a value (`None` before [`Interner::resolve`]).
@@ -111,13 +106,8 @@ impl Interner {
         let mut map = Vec::with_capacity(pending.len());
         for s in pending {
             let id = *found.get(&s).ok_or_else(|| StoreError::Invalid(format!("dictionary lost value {s:?}")))?;
-            self.ids.insert(s, id);
+            self.ids.insert(s.into_boxed_str(), id);
             map.push(id);
-        }
-        for m in &mut self.memo {
-            if m.1 < 0 && m.1 != i64::MIN {
-                m.1 = fix(m.1, &map);
-            }
         }
         Ok(map)
     }
@@ -144,23 +134,29 @@ pub(crate) struct RollKey {
     pub region: i64,
 }
 
+/// Exact sums as split integer parts (what SQL `sum()` over the parts would give).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Sums {
     pub rows: i64,
-    pub billed: Decimal,
-    pub effective: Decimal,
-    pub list: Decimal,
+    pub billed: SplitDecimal,
+    pub effective: SplitDecimal,
+    pub list: SplitDecimal,
 }
 
 impl Sums {
     fn add(&mut self, r: &ItemRow) -> Result<()> {
-        let overflow = || StoreError::Invalid("cost sum overflows the decimal range".into());
+        let overflow = || StoreError::Invalid("cost sum overflows".into());
         self.rows += 1;
         self.billed = self.billed.checked_add(r.billed).ok_or_else(overflow)?;
         self.effective = self.effective.checked_add(r.effective).ok_or_else(overflow)?;
         self.list = self.list.checked_add(r.list).ok_or_else(overflow)?;
         Ok(())
     }
+}
+
+/// A (summed) split put back together.
+pub(crate) fn dec(s: SplitDecimal) -> Result<Decimal> {
+    s.to_decimal().ok_or_else(|| StoreError::Invalid("cost sum out of the decimal range".into()))
 }
 
 /// One (payer, period) of the batch.
@@ -194,8 +190,8 @@ pub(crate) struct State {
     pub payers: HashMap<String, String>,
     pub new_accounts: Vec<NewAccount>,
     pub pending: Vec<ItemRow>,
-    pub rollups: HashMap<RollKey, Sums>,
-    pub scopes: HashMap<(i64, Period), ScopeAcc>,
+    pub rollups: FastMap<RollKey, Sums>,
+    pub scopes: FastMap<(i64, Period), ScopeAcc>,
     pub rows: i64,
     pub quarantined: i64,
     pub issues: i64,
@@ -215,8 +211,8 @@ impl State {
             payers: HashMap::new(),
             new_accounts: Vec::new(),
             pending: Vec::new(),
-            rollups: HashMap::new(),
-            scopes: HashMap::new(),
+            rollups: FastMap::default(),
+            scopes: FastMap::default(),
             rows: 0,
             quarantined: 0,
             issues: 0,
@@ -275,7 +271,7 @@ impl State {
     }
 
     /// Encode a chunk's items (provisional ids for text not yet in the dictionary).
-    pub(crate) fn add_items(&mut self, items: &[LineItem]) -> usize {
+    pub(crate) fn add_items(&mut self, items: &[LineItem]) -> Result<usize> {
         let start = self.pending.len();
         self.pending.reserve(items.len());
         for it in items {
@@ -283,18 +279,18 @@ impl State {
             let customer = self.customer_of(&it.account, it.usage_date);
             let i = &mut self.interner;
             let ids = [
-                i.get(PAYER, &it.payer),
-                i.get(ACCOUNT, &it.account),
-                i.get(SERVICE, &it.service),
-                i.get(PRODUCT, &it.product),
-                i.get(COMPONENT, &it.component),
-                i.get(CHARGE, it.charge_category.as_str()),
-                i.get(REGION, &it.region),
-                i.get(USAGE_TYPE, &it.usage_type),
-                i.get(RESOURCE, &it.resource_id),
-                i.get(UNIT, &it.unit),
-                i.get(CURRENCY, &it.currency),
-                i.get(INVOICE, &it.invoice_id),
+                i.get(&it.payer),
+                i.get(&it.account),
+                i.get(&it.service),
+                i.get(&it.product),
+                i.get(&it.component),
+                i.get(it.charge_category.as_str()),
+                i.get(&it.region),
+                i.get(&it.usage_type),
+                i.get(&it.resource_id),
+                i.get(&it.unit),
+                i.get(&it.currency),
+                i.get(&it.invoice_id),
             ];
             self.pending.push(ItemRow {
                 period: it.period,
@@ -302,13 +298,13 @@ impl State {
                 ids,
                 customer,
                 quantity: it.quantity,
-                billed: it.billed,
-                effective: it.effective,
-                list: it.list,
+                billed: split(it.billed)?,
+                effective: split(it.effective)?,
+                list: split(it.list)?,
                 source_line: i64::try_from(it.source_line).unwrap_or(i64::MAX),
             });
         }
-        start
+        Ok(start)
     }
 
     /// Resolve provisional ids of the rows from `start` on, then add them to the rollups and scopes.
@@ -351,12 +347,7 @@ impl State {
                     sums.add(r)?;
                     self.scopes.insert(
                         (r.ids[PAYER], r.period),
-                        ScopeAcc {
-                            sums,
-                            all_invoiced: invoiced,
-                            first_day: r.usage_date,
-                            last_day: r.usage_date,
-                        },
+                        ScopeAcc { sums, all_invoiced: invoiced, first_day: r.usage_date, last_day: r.usage_date },
                     );
                 }
             }
@@ -399,10 +390,10 @@ mod tests {
     #[test]
     fn provisional_ids_are_fixed() {
         let mut i = Interner::new();
-        assert_eq!(i.get(SERVICE, "ec2"), -1);
-        assert_eq!(i.get(SERVICE, "ec2"), -1);
-        assert_eq!(i.get(REGION, "ec2"), -1);
-        assert_eq!(i.get(REGION, "s3"), -2);
+        assert_eq!(i.get("ec2"), -1);
+        assert_eq!(i.get("ec2"), -1);
+        assert_eq!(i.get("ec2"), -1);
+        assert_eq!(i.get("s3"), -2);
         assert_eq!(fix(-2, &[7, 9]), 9);
         assert_eq!(fix(5, &[7, 9]), 5);
     }

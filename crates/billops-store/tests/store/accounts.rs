@@ -31,10 +31,10 @@ async fn assignment_splits_mid_month(s: Arc<dyn Store>) {
     let by = actor("alice", 3);
     s.add_customer(&customer("ACME"), &by).await.unwrap();
     s.add_customer(&customer("BETA"), &by).await.unwrap();
-    assert!(matches!(
-        s.assign_account("A1", "ACME", date("2026-05-01"), &by).await,
-        Err(StoreError::NotFound(_))
-    ), "an account never seen cannot be assigned directly");
+    assert!(
+        matches!(s.assign_account("A1", "ACME", date("2026-05-01"), &by).await, Err(StoreError::NotFound(_))),
+        "an account never seen cannot be assigned directly"
+    );
 
     let items = month_items();
     let total: Decimal = items.iter().map(|i| i.billed).sum();
@@ -47,14 +47,15 @@ async fn assignment_splits_mid_month(s: Arc<dyn Store>) {
     s.assign_account("A1", "BETA", date("2026-05-16"), &actor("bob", 4)).await.unwrap();
     let a = s.assignments("A1").await.unwrap();
     let v: Vec<_> = a.iter().map(|x| (x.customer.as_str(), x.from, x.to)).collect();
-    assert_eq!(
-        v,
-        vec![("ACME", date("2026-05-01"), Some(date("2026-05-16"))), ("BETA", date("2026-05-16"), None)]
-    );
+    assert_eq!(v, vec![("ACME", date("2026-05-01"), Some(date("2026-05-16"))), ("BETA", date("2026-05-16"), None)]);
 
     let by_cust = costs_by_customer(&s, "2026-05").await;
     let sum_days = |r: std::ops::RangeInclusive<u32>| -> Decimal {
-        items.iter().filter(|i| i.account == "A1" && r.contains(&chrono::Datelike::day(&i.usage_date))).map(|i| i.billed).sum()
+        items
+            .iter()
+            .filter(|i| i.account == "A1" && r.contains(&chrono::Datelike::day(&i.usage_date)))
+            .map(|i| i.billed)
+            .sum()
     };
     assert_eq!(by_cust["ACME"], sum_days(1..=15));
     assert_eq!(by_cust["BETA"], sum_days(16..=31));
@@ -62,10 +63,8 @@ async fn assignment_splits_mid_month(s: Arc<dyn Store>) {
     assert_eq!(by_cust.values().copied().sum::<Decimal>(), total, "nothing lost in the move");
 
     // the same split seen by day through line items (resource drill) and by account/customer
-    let rows = s
-        .costs(&CostQuery::period(p("2026-05"), vec![Dim::Customer, Dim::Account], CostBasis::Billed))
-        .await
-        .unwrap();
+    let rows =
+        s.costs(&CostQuery::period(p("2026-05"), vec![Dim::Customer, Dim::Account], CostBasis::Billed)).await.unwrap();
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0].keys, vec!["BETA".to_string(), "A1".to_string()], "largest cost first");
 
@@ -85,7 +84,8 @@ async fn assignment_splits_mid_month(s: Arc<dyn Store>) {
     assert!(!by_cust.contains_key("BETA"));
 
     // a later import resolves customers at import time from the assignments
-    let june: Vec<_> = (1..=30u32).map(|day| item("2026-06", "P1", "A1", &format!("2026-06-{day:02}"), "EC2", "2")).collect();
+    let june: Vec<_> =
+        (1..=30u32).map(|day| item("2026-06", "P1", "A1", &format!("2026-06-{day:02}"), "EC2", "2")).collect();
     s.assign_account("A1", "BETA", date("2026-06-21"), &by).await.unwrap();
     import(&s, &meta("june.csv", "r2", "alice"), "h-june", june).await;
     let june = costs_by_customer(&s, "2026-06").await;
@@ -117,7 +117,9 @@ async fn unassigned_accounts(s: Arc<dyn Store>) {
     let issues = s.list_issues(&IssueFilter { open_only: true, batch: None }).await.unwrap();
     let unassigned_issues: Vec<_> = issues.iter().filter(|i| i.issue.kind == IssueKind::UnassignedAccount).collect();
     assert_eq!(unassigned_issues.len(), 2);
-    assert!(unassigned_issues.iter().all(|i| i.issue.severity == Severity::Warning && i.batch_id == Some(out.batch.id)));
+    assert!(
+        unassigned_issues.iter().all(|i| i.issue.severity == Severity::Warning && i.batch_id == Some(out.batch.id))
+    );
     assert_eq!(unassigned_issues[0].issue.account.as_deref(), Some("A1"));
     assert_eq!(unassigned_issues[0].issue.file.as_deref(), Some("may.csv"));
 
@@ -126,7 +128,13 @@ async fn unassigned_accounts(s: Arc<dyn Store>) {
     let out2 = import(&s, &meta("june.csv", "r2", "alice"), "h2", again).await;
     assert!(out2.new_accounts.is_empty());
     assert_eq!(out2.issues_raised, 0);
-    let n = s.list_issues(&IssueFilter::default()).await.unwrap().iter().filter(|i| i.issue.kind == IssueKind::UnassignedAccount).count();
+    let n = s
+        .list_issues(&IssueFilter::default())
+        .await
+        .unwrap()
+        .iter()
+        .filter(|i| i.issue.kind == IssueKind::UnassignedAccount)
+        .count();
     assert_eq!(n, 2);
 
     // assigning the account resolves its issue
@@ -191,7 +199,9 @@ async fn link_proposals(s: Arc<dyn Store>) {
     assert_eq!(s.list_link_proposals(false).await.unwrap().len(), 2);
 
     // imported later, the linked account's cost lands on the customer at once, with no "unassigned" issue
-    let out = import(&s, &meta("may.csv", "r1", "olga"), "h1", vec![item("2026-05", "P9", "A7", "2026-05-03", "EC2", "5")]).await;
+    let out =
+        import(&s, &meta("may.csv", "r1", "olga"), "h1", vec![item("2026-05", "P9", "A7", "2026-05-03", "EC2", "5")])
+            .await;
     assert!(out.new_accounts.is_empty());
     let rows = s.costs(&CostQuery::period(p("2026-05"), vec![Dim::Customer], CostBasis::Billed)).await.unwrap();
     assert_eq!(rows.len(), 1);
@@ -199,7 +209,10 @@ async fn link_proposals(s: Arc<dyn Store>) {
 
     let audit = s.audit(&AuditFilter { action: Some("link.".into()), ..Default::default() }).await.unwrap();
     let actions: Vec<_> = audit.iter().map(|e| (e.action.as_str(), e.who.as_str())).collect();
-    assert_eq!(actions, vec![("link.reject", "mia"), ("link.approve", "max"), ("link.propose", "max"), ("link.propose", "olga")]);
+    assert_eq!(
+        actions,
+        vec![("link.reject", "mia"), ("link.approve", "max"), ("link.propose", "max"), ("link.propose", "olga")]
+    );
     assert_eq!(audit[1].reason.as_deref(), Some("contract signed"));
 }
 store_test!(link_proposals => link_proposals_sqlite, link_proposals_postgres);

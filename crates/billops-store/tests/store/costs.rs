@@ -27,7 +27,7 @@ fn mixed(n: usize) -> Vec<LineItem> {
     for k in 0..n {
         x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         let r = (x >> 33) as usize;
-        let period = if k % 3 == 0 { "2026-04" } else { "2026-05" };
+        let period = if k.is_multiple_of(3) { "2026-04" } else { "2026-05" };
         let day = format!("{period}-{:02}", 1 + r % 28);
         let account = ["A1", "A2", "A3"][r % 3];
         let payer = if account == "A3" { "P2" } else { "P1" };
@@ -39,7 +39,7 @@ fn mixed(n: usize) -> Vec<LineItem> {
         let amount = billops_domain::parse_decimal(AMOUNTS[(r / 19) % AMOUNTS.len()]).unwrap();
         it.charge_category = if amount < Decimal::ZERO {
             ChargeCategory::Credit
-        } else if r % 10 == 0 {
+        } else if r.is_multiple_of(10) {
             ChargeCategory::Tax
         } else {
             ChargeCategory::Usage
@@ -139,6 +139,8 @@ async fn costs_are_exact_by_every_dim(s: Arc<dyn Store>) {
     assert!(s.costs(&q).await.unwrap().is_empty());
     let q = CostQuery { from: p("2026-05"), to: p("2026-04"), ..range(vec![], CostBasis::Billed) };
     assert!(s.costs(&q).await.is_err());
-    assert!(s.costs(&CostQuery::period(p("2025-01"), vec![Dim::Customer], CostBasis::Billed)).await.unwrap().is_empty());
+    assert!(
+        s.costs(&CostQuery::period(p("2025-01"), vec![Dim::Customer], CostBasis::Billed)).await.unwrap().is_empty()
+    );
 }
 store_test!(costs_are_exact_by_every_dim => costs_are_exact_by_every_dim_sqlite, costs_are_exact_by_every_dim_postgres);

@@ -44,7 +44,13 @@ async fn import_is_atomic(s: Arc<dyn Store>) {
     assert!(s.costs(&CostQuery::period(p("2026-05"), vec![], CostBasis::Billed)).await.unwrap().is_empty());
     assert!(s.audit(&AuditFilter::default()).await.unwrap().is_empty());
     // and the store is usable afterwards (no lock left behind)
-    let out = import(&s, &meta("good.csv", "r1", "alice"), "h1", vec![item("2026-05", "P1", "A1", "2026-05-01", "EC2", "10")]).await;
+    let out = import(
+        &s,
+        &meta("good.csv", "r1", "alice"),
+        "h1",
+        vec![item("2026-05", "P1", "A1", "2026-05-01", "EC2", "10")],
+    )
+    .await;
     assert_eq!(out.batch.rows, 1);
     assert_eq!(period_total(&s, "2026-05").await, d("10"));
 }
@@ -134,7 +140,9 @@ async fn estimated_then_final_replaces(s: Arc<dyn Store>) {
     let old = &batches[1];
     let old_may_p1 = old.scopes.iter().find(|sc| sc.payer == "P1" && sc.period == p("2026-05")).unwrap();
     assert_eq!(old_may_p1.replaced_by, Some(second.batch.id));
-    assert!(old.scopes.iter().filter(|sc| sc.payer != "P1" || sc.period != p("2026-05")).all(|sc| sc.replaced_by.is_none()));
+    assert!(
+        old.scopes.iter().filter(|sc| sc.payer != "P1" || sc.period != p("2026-05")).all(|sc| sc.replaced_by.is_none())
+    );
 
     // two parts of one run (CUR delivers a month in several files) never replace each other
     let part1 = vec![invoiced(item("2026-06", "P1", "A1", "2026-06-01", "EC2", "3"))];
@@ -173,7 +181,9 @@ async fn quarantine_and_issues(s: Arc<dyn Store>) {
     let out = import_with(&s, &meta("may.csv", "r1", "alice"), "h1", items, extra).await.unwrap();
     assert_eq!(out.batch.quarantined, 1);
     assert_eq!(out.issues_raised, 2, "the reader's issue and the new account");
-    let other = import(&s, &meta("june.csv", "r2", "alice"), "h2", vec![item("2026-06", "P1", "A1", "2026-06-01", "EC2", "1")]).await;
+    let other =
+        import(&s, &meta("june.csv", "r2", "alice"), "h2", vec![item("2026-06", "P1", "A1", "2026-06-01", "EC2", "1")])
+            .await;
 
     let q = s.list_quarantine(Some(out.batch.id)).await.unwrap();
     assert_eq!(q.len(), 1);

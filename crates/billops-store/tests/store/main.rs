@@ -18,6 +18,7 @@ macro_rules! store_test {
 mod support;
 
 mod accounts;
+mod bench;
 mod costs;
 mod imports;
 mod parties;

@@ -98,8 +98,7 @@ async fn customers(s: Arc<dyn Store>) {
     // a code from an earlier date replaces the ones starting later
     s.set_account_code(&code("customer:ACME", "GL-300", "2026-03-01"), &by).await.unwrap();
     let codes = s.list_account_codes().await.unwrap();
-    let acme: Vec<_> =
-        codes.iter().filter(|c| c.scope == "customer:ACME").map(|c| (c.code.as_str(), c.to)).collect();
+    let acme: Vec<_> = codes.iter().filter(|c| c.scope == "customer:ACME").map(|c| (c.code.as_str(), c.to)).collect();
     assert_eq!(acme, vec![("GL-100", Some(date("2026-03-01"))), ("GL-300", None)]);
 }
 store_test!(customers => customers_sqlite, customers_postgres);
