@@ -30,7 +30,7 @@ pub struct Progress {
 /// What happened to one source.
 #[derive(Debug)]
 pub enum FileReport {
-    Imported { file: String, format: String, outcome: ImportOutcome },
+    Imported { file: String, format: String, outcome: Box<ImportOutcome> },
     /// Refused whole: unknown format, not CSV, already imported. Nothing from it was written.
     Refused { file: String, reason: String },
     /// Any other failure (IO, database). Nothing from it was written.
@@ -111,7 +111,9 @@ async fn import_one(
     match (read, written) {
         (Ok(Err(e)), _) => refusal(file, e),
         (Err(join), _) => FileReport::Failed { file, reason: format!("reader stopped: {join}") },
-        (Ok(Ok(())), Ok(outcome)) => FileReport::Imported { file, format: format.as_str().to_string(), outcome },
+        (Ok(Ok(())), Ok(outcome)) => {
+            FileReport::Imported { file, format: format.as_str().to_string(), outcome: Box::new(outcome) }
+        }
         (Ok(Ok(())), Err(e @ StoreError::AlreadyImported { .. })) => FileReport::Refused { file, reason: e.to_string() },
         (Ok(Ok(())), Err(e)) => FileReport::Failed { file, reason: e.to_string() },
     }

@@ -17,15 +17,14 @@ pub async fn create(paths: &Paths, db: Option<&str>) -> Result<String, Failure> 
         Some(u) => u.to_string(),
         None => format!("sqlite:{}", paths.demo_store().display()),
     };
-    if let Some(file) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
-        if file != ":memory:" {
-            for suffix in ["", "-wal", "-shm"] {
-                let f = format!("{file}{suffix}");
-                match std::fs::remove_file(&f) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(Failure::user(format!("cannot reset {f}: {e}"))),
-                }
+    let file = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"));
+    if let Some(file) = file.filter(|f| *f != ":memory:") {
+        for suffix in ["", "-wal", "-shm"] {
+            let f = format!("{file}{suffix}");
+            match std::fs::remove_file(&f) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Failure::user(format!("cannot reset {f}: {e}"))),
             }
         }
     }
