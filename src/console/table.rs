@@ -85,7 +85,7 @@ pub fn change_cell(cur: Decimal, prev: Option<Decimal>) -> Cell {
     let diff = cur - prev;
     let pct = diff.checked_mul(Decimal::ONE_HUNDRED).and_then(|x| x.checked_div(prev.abs())).unwrap_or_default();
     let pct = billops_domain::money::round_for_display(pct, 1);
-    let mut c = Cell { text: format!("{}%", pct.abs()), num: Some(pct), ..Cell::default() };
+    let mut c = Cell { text: format!("{:.1}%", pct.abs()), num: Some(pct), ..Cell::default() };
     if diff > Decimal::ZERO {
         c = c.mark(Mark::Up).role(Role::Increase);
     } else if diff < Decimal::ZERO {
