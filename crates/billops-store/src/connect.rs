@@ -104,7 +104,7 @@ pub(crate) async fn connect(target: &Target) -> Result<Db> {
 fn sqlite_tuning(opts: SqliteConnectOptions) -> SqliteConnectOptions {
     opts.foreign_keys(true)
         .busy_timeout(Duration::from_secs(30))
-        .pragma("cache_size", "-65536")
+        .pragma("cache_size", "-16384") // 16 MiB per connection: imports append, drill-downs read rollups
         .pragma("temp_store", "memory")
         .disable_statement_logging()
 }

@@ -1,5 +1,19 @@
 //! The billops store: one [`Store`] trait with domain-typed methods and one error type; a SQLite and a
-//! PostgreSQL implementation chosen once from the URL. (Interface fixed by the lead; see docs/ARCHITECTURE.md.)
+//! PostgreSQL backend chosen once from the URL ([`open`]). (Interface fixed by the lead; see docs/ARCHITECTURE.md.)
+//!
+//! How it is built:
+//! - [`SqlStore`] implements the trait once, over a thin backend-neutral layer (`db.rs`: typed binds, `$n`
+//!   placeholders, rows read by index). Only connection set-up, bulk loading and money columns differ per
+//!   backend. Migrations live in `migrations/sqlite` and `migrations/postgres`, same versions and names.
+//! - Money: NUMERIC on PostgreSQL; on SQLite four INTEGER columns per amount
+//!   ([`billops_domain::SplitDecimal`]) so SQL `sum()` is exact. Quantities: NUMERIC / exact decimal TEXT
+//!   (never summed in SQL).
+//! - Line items are narrow (dictionary ids for repeated text, `customer_id` resolved at import, 0 when
+//!   unassigned) and have no secondary index: each batch's rows are found by id range. Reports read
+//!   `cost_rollups` (exact sums per batch, period and every dimension but resource), keyed for drill-down;
+//!   resource reports read the line items of the batches in range.
+//! - Imports run in one transaction: SQLite multi-row INSERTs with cached prepared statements (WAL,
+//!   synchronous=NORMAL), PostgreSQL `COPY`. Timestamps always come from the caller's [`Actor`].
 #![forbid(unsafe_code)]
 #![deny(clippy::float_arithmetic)]
 
