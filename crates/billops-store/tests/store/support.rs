@@ -31,7 +31,9 @@ pub fn pg_url(test: &str) -> Option<String> {
             if std::env::var("BILLOPS_REQUIRE_PG").as_deref() == Ok("1") {
                 panic!("BILLOPS_REQUIRE_PG=1 but BILLOPS_TEST_PG_URL is not set ({test})");
             }
-            eprintln!("SKIPPED (PostgreSQL): set BILLOPS_TEST_PG_URL to run {test} on PostgreSQL");
+            // Straight to the process's stderr (not eprintln!, which the test harness captures for passing
+            // tests), so a skip is always visible.
+            let _ = writeln!(std::io::stderr(), "SKIPPED (PostgreSQL): set BILLOPS_TEST_PG_URL to run {test}");
             None
         }
     }
