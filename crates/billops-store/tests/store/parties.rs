@@ -126,3 +126,24 @@ async fn audit_filter(s: Arc<dyn Store>) {
     assert!(by_period.is_empty());
 }
 store_test!(audit_filter => audit_filter_sqlite, audit_filter_postgres);
+
+#[tokio::test]
+async fn urls_open_their_backend() {
+    let mem = billops_store::open("sqlite::memory:").await.unwrap();
+    assert_eq!(mem.backend(), Backend::Sqlite);
+    mem.add_customer(&customer("ACME"), &actor("alice", 1)).await.unwrap();
+    assert_eq!(mem.list_customers().await.unwrap().len(), 1, "one in-memory database for the whole pool");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a").join("b").join("billops.db");
+    let url = format!("sqlite://{}", path.display());
+    let s = billops_store::open(&url).await.unwrap();
+    s.add_customer(&customer("ACME"), &actor("alice", 1)).await.unwrap();
+    assert_eq!(s.display_url(), url);
+    drop(s);
+    let again = billops_store::open(&format!("sqlite:{}", path.display())).await.unwrap();
+    assert_eq!(again.customer("ACME").await.unwrap().code, "ACME", "reopened with migrations already applied");
+
+    assert!(matches!(billops_store::open("mysql://x/y").await, Err(StoreError::Invalid(_))));
+    assert_eq!(billops_store::mask_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+}
