@@ -204,6 +204,13 @@ impl Db {
         })
     }
 
+    pub(crate) async fn exec(&self, q: &str, args: Vec<Arg>) -> Result<u64> {
+        Ok(match self {
+            Db::Sqlite(p) => bind_sqlite(sqlx::query(sql(q)), args)?.execute(p).await?.rows_affected(),
+            Db::Pg(p) => bind_pg(sqlx::query(sql(q)), args).execute(p).await?.rows_affected(),
+        })
+    }
+
     pub(crate) async fn opt(&self, q: &str, args: Vec<Arg>) -> Result<Option<Row>> {
         Ok(match self {
             Db::Sqlite(p) => bind_sqlite(sqlx::query(sql(q)), args)?.fetch_optional(p).await?.map(Row::Sqlite),

@@ -23,9 +23,30 @@ const ITEM_COLS_SQLITE: &str = "batch_id, period, payer, account, customer_id, u
     component, charge_category, region, usage_type, resource, unit, currency, invoice, quantity, \
     billed_int, billed_e9, billed_e18, billed_e28, effective_int, effective_e9, effective_e18, effective_e28, \
     list_int, list_e9, list_e18, list_e28, source_line";
-const ITEM_COLS_PG: &str = "batch_id, period, payer, account, customer_id, usage_date, service, product, \
-    component, charge_category, region, usage_type, resource, unit, currency, invoice, quantity, \
-    billed, effective, list, source_line";
+/// The COPY statement for line items (PostgreSQL), fed by [`copy_text`].
+pub(crate) const ITEM_COPY: &str = "COPY line_items (batch_id, period, payer, account, customer_id, usage_date, \
+    service, product, component, charge_category, region, usage_type, resource, unit, currency, invoice, quantity, \
+    billed, effective, list, source_line) FROM STDIN";
+
+/// Line items as COPY text rows (columns of [`ITEM_COPY`]).
+pub(crate) fn copy_text(batch: i64, rows: &[ItemRow], buf: &mut Vec<u8>) -> Result<()> {
+    for r in rows {
+        write!(buf, "{batch}\t{}\t{}\t{}\t{}\t{}", r.period, r.ids[0], r.ids[1], r.customer, r.usage_date)
+            .map_err(io_err)?;
+        for k in 2..TEXT_FIELDS {
+            write!(buf, "\t{}", r.ids[k]).map_err(io_err)?;
+        }
+        match r.quantity {
+            Some(q) => write!(buf, "\t{q}"),
+            None => write!(buf, "\t\\N"),
+        }
+        .map_err(io_err)?;
+        let (b, e, l) = (dec(r.billed)?, dec(r.effective)?, dec(r.list)?);
+        writeln!(buf, "\t{b}\t{e}\t{l}\t{}", r.source_line).map_err(io_err)?;
+    }
+    Ok(())
+}
+
 const ROLLUP_COLS_SQLITE: &str = "period, customer_id, service, product, component, account, payer, \
     charge_category, region, batch_id, row_count, billed_int, billed_e9, billed_e18, billed_e28, \
     effective_int, effective_e9, effective_e18, effective_e28, list_int, list_e9, list_e18, list_e28";
@@ -109,21 +130,8 @@ impl Bulk {
             }
             Tx::Pg(t) => {
                 let mut buf: Vec<u8> = Vec::with_capacity(rows.len() * 160);
-                for r in rows {
-                    write!(buf, "{batch}\t{}\t{}\t{}\t{}\t{}", r.period, r.ids[0], r.ids[1], r.customer, r.usage_date)
-                        .map_err(io_err)?;
-                    for k in 2..TEXT_FIELDS {
-                        write!(buf, "\t{}", r.ids[k]).map_err(io_err)?;
-                    }
-                    match r.quantity {
-                        Some(q) => write!(buf, "\t{q}"),
-                        None => write!(buf, "\t\\N"),
-                    }
-                    .map_err(io_err)?;
-                    let (b, e, l) = (dec(r.billed)?, dec(r.effective)?, dec(r.list)?);
-                    writeln!(buf, "\t{b}\t{e}\t{l}\t{}", r.source_line).map_err(io_err)?;
-                }
-                copy(t, &format!("COPY line_items ({ITEM_COLS_PG}) FROM STDIN"), buf).await
+                copy_text(batch, rows, &mut buf)?;
+                copy(t, ITEM_COPY, buf).await
             }
         }
     }

@@ -18,7 +18,7 @@ use crate::db::{Arg, Db, Tx, args, money_args, money_arity, money_cols, placehol
 use crate::feed::{find_batch_by_hash, load_batch};
 use crate::{Backend, ImportChunk, ImportMeta, ImportOutcome, Replacement, Result, StoreError};
 use bulk::Bulk;
-use state::{AssignMap, ItemRow, State};
+use state::{AssignMap, DictConn, ItemRow, State};
 
 /// Rows kept before a bulk write (SQLite: a few INSERT statements; PostgreSQL: one COPY).
 fn flush_at(b: Backend) -> usize {
@@ -49,7 +49,12 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
     let mut write_time = std::time::Duration::ZERO;
     let mut encode_time = std::time::Duration::ZERO;
     let (content_hash, rows_read) = loop {
-        match rx.recv().await {
+        let chunk = match &mut tx {
+            // PostgreSQL: item chunks stream into one open COPY; other chunks come back here.
+            Tx::Pg(t) => pg_stream(t, db, &mut rx, &mut st, batch, &mut encode_time).await?,
+            Tx::Sqlite(_) => rx.recv().await,
+        };
+        match chunk {
             None => {
                 tx.rollback().await?;
                 return Err(StoreError::ImportAborted);
@@ -58,7 +63,7 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
                 let t = std::time::Instant::now();
                 let start = st.add_items(&items)?;
                 drop(items);
-                st.settle(&mut tx, start).await?;
+                st.settle(DictConn::Tx(&mut tx), start).await?;
                 encode_time += t.elapsed();
                 if st.pending.len() >= flush_at(backend) {
                     let t = std::time::Instant::now();
@@ -164,6 +169,39 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
     tx.commit().await?;
     tracing::debug!(batch, total_ms = started.elapsed().as_millis(), "import committed");
     Ok(ImportOutcome { batch: outcome_batch, replaced, new_accounts, issues_raised: st.issues })
+}
+
+/// PostgreSQL: open a COPY on the transaction's connection and stream item chunks into it (dictionary values
+/// resolved on the pool meanwhile), so the server loads rows while the next chunk is encoded. Returns the first
+/// chunk that is not items (or `None` when the channel closed), after finishing the COPY.
+async fn pg_stream(
+    t: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    db: &Db,
+    rx: &mut Receiver<ImportChunk>,
+    st: &mut State,
+    batch: i64,
+    encode_time: &mut std::time::Duration,
+) -> Result<Option<ImportChunk>> {
+    let conn: &mut sqlx::PgConnection = t;
+    let mut copy = conn.copy_in_raw(bulk::ITEM_COPY).await?;
+    let mut buf: Vec<u8> = Vec::new();
+    loop {
+        let chunk = rx.recv().await;
+        let Some(ImportChunk::Items(items)) = chunk else {
+            copy.finish().await?;
+            return Ok(chunk);
+        };
+        let t0 = std::time::Instant::now();
+        let start = st.add_items(&items)?;
+        drop(items);
+        st.settle(DictConn::Pool(db), start).await?;
+        buf.clear();
+        bulk::copy_text(batch, &st.pending, &mut buf)?;
+        st.pending.clear();
+        *encode_time += t0.elapsed();
+        // On error the COPY is dropped, which fails it; the transaction then rolls back.
+        copy.send(buf.as_slice()).await?;
+    }
 }
 
 fn reuse(mut v: Vec<ItemRow>) -> Vec<ItemRow> {

@@ -6,7 +6,7 @@ use billops_domain::{FeedIssue, IssueKind, LineItem, Period, Severity, SplitDeci
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::db::{Arg, Tx, placeholders, split};
+use crate::db::{Arg, Db, Tx, placeholders, split};
 use crate::{Result, StoreError};
 
 /// Indexes of the interned text fields of a line item.
@@ -86,7 +86,7 @@ impl Interner {
 
     /// Give every pending value its real id (inserting new ones into `dict`) and return the mapping from
     /// provisional id `-(k+1)` to real id, index `k`.
-    pub(crate) async fn resolve(&mut self, tx: &mut Tx) -> Result<Vec<i64>> {
+    pub(crate) async fn resolve(&mut self, mut conn: DictConn<'_>) -> Result<Vec<i64>> {
         let pending = std::mem::take(&mut self.pending);
         self.pending_ix.clear();
         let mut found: HashMap<String, i64> = HashMap::with_capacity(pending.len());
@@ -97,9 +97,9 @@ impl Interner {
                 "INSERT INTO dict (value) VALUES {} ON CONFLICT (value) DO NOTHING",
                 (1..=chunk.len()).map(|k| format!("(${k})")).collect::<Vec<_>>().join(", ")
             );
-            tx.exec(&insert, values.clone()).await?;
+            conn.exec(&insert, values.clone()).await?;
             let select = format!("SELECT id, value FROM dict WHERE value IN ({ph})");
-            for r in tx.all(&select, values).await? {
+            for r in conn.all(&select, values).await? {
                 found.insert(r.get(1)?, r.get(0)?);
             }
         }
@@ -110,6 +110,29 @@ impl Interner {
             map.push(id);
         }
         Ok(map)
+    }
+}
+
+/// Where dictionary values are resolved: in the import's transaction (SQLite, which holds the write lock), or
+/// on the pool outside it (PostgreSQL, while the transaction's connection streams a COPY; a dictionary value
+/// committed for an import that then rolls back is harmless).
+pub(crate) enum DictConn<'a> {
+    Tx(&'a mut Tx),
+    Pool(&'a Db),
+}
+
+impl DictConn<'_> {
+    async fn exec(&mut self, q: &str, args: Vec<Arg>) -> Result<u64> {
+        match self {
+            DictConn::Tx(t) => t.exec(q, args).await,
+            DictConn::Pool(d) => d.exec(q, args).await,
+        }
+    }
+    async fn all(&mut self, q: &str, args: Vec<Arg>) -> Result<Vec<crate::db::Row>> {
+        match self {
+            DictConn::Tx(t) => t.all(q, args).await,
+            DictConn::Pool(d) => d.all(q, args).await,
+        }
     }
 }
 
@@ -308,9 +331,9 @@ impl State {
     }
 
     /// Resolve provisional ids of the rows from `start` on, then add them to the rollups and scopes.
-    pub(crate) async fn settle(&mut self, tx: &mut Tx, start: usize) -> Result<()> {
+    pub(crate) async fn settle(&mut self, conn: DictConn<'_>, start: usize) -> Result<()> {
         if self.interner.has_pending() {
-            let map = self.interner.resolve(tx).await?;
+            let map = self.interner.resolve(conn).await?;
             for r in self.pending.iter_mut().skip(start) {
                 for id in &mut r.ids {
                     *id = fix(*id, &map);
