@@ -11,7 +11,8 @@ use chrono::NaiveDate;
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments as _, AssertSqlSafe, Encode, Sqlite, Type};
 
-use super::state::{FastMap, ItemRow, RollKey, Sums, TEXT_FIELDS, dec};
+use super::dict::FastMap;
+use super::state::{ItemRow, RollKey, Sums, TEXT_FIELDS, dec};
 use crate::db::Tx;
 use crate::{Result, StoreError};
 

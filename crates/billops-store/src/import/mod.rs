@@ -2,10 +2,13 @@
 //!
 //! While chunks stream in, line items are encoded (dictionary ids, customer resolved from the effective-dated
 //! assignments loaded at the start) and written in bulk, and rollups and per-(payer, period) scopes are
-//! aggregated exactly in memory. At `End`: the content hash is checked (already imported → roll back), the
-//! rollups, scopes, new accounts and issues are written, older scopes of other runs are replaced, and the
-//! import is audited.
+//! aggregated exactly in memory. Writing overlaps encoding: on SQLite a writer task owns the transaction
+//! (`pipe.rs`), on PostgreSQL rows stream into an open COPY. At `End`: the content hash is checked (already
+//! imported → roll back), the rollups, scopes, new accounts and issues are written, older scopes of other runs
+//! are replaced, and the import is audited.
 mod bulk;
+mod dict;
+mod pipe;
 pub(crate) mod state;
 
 use std::collections::{HashMap, HashSet};
@@ -18,15 +21,7 @@ use crate::db::{Arg, Db, Tx, args, money_args, money_arity, money_cols, placehol
 use crate::feed::{find_batch_by_hash, load_batch};
 use crate::{Backend, ImportChunk, ImportMeta, ImportOutcome, Replacement, Result, StoreError};
 use bulk::Bulk;
-use state::{AssignMap, DictConn, ItemRow, State};
-
-/// Rows kept before a bulk write (SQLite: a few INSERT statements; PostgreSQL: one COPY).
-fn flush_at(b: Backend) -> usize {
-    match b {
-        Backend::Sqlite => 4_000,
-        Backend::Postgres => 50_000,
-    }
-}
+use state::{AssignMap, State};
 
 pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk>) -> Result<ImportOutcome> {
     let mut tx = db.begin().await?;
@@ -43,46 +38,14 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
         .get(0)?;
     let first_item = next_item_id(&mut tx).await?;
     let mut st = State::new(load_assignments(&mut tx).await?, load_accounts(&mut tx).await?);
-    let mut bulk = Bulk::default();
-    let backend = tx.backend();
     let started = std::time::Instant::now();
-    let mut write_time = std::time::Duration::ZERO;
-    let mut encode_time = std::time::Duration::ZERO;
-    let (content_hash, rows_read) = loop {
-        let chunk = match &mut tx {
-            // PostgreSQL: item chunks stream into one open COPY; other chunks come back here.
-            Tx::Pg(t) => pg_stream(t, db, &mut rx, &mut st, batch, &mut encode_time).await?,
-            Tx::Sqlite(_) => rx.recv().await,
-        };
-        match chunk {
-            None => {
-                tx.rollback().await?;
-                return Err(StoreError::ImportAborted);
-            }
-            Some(ImportChunk::Items(items)) => {
-                let t = std::time::Instant::now();
-                let start = st.add_items(&items)?;
-                drop(items);
-                st.settle(DictConn::Tx(&mut tx), start).await?;
-                encode_time += t.elapsed();
-                if st.pending.len() >= flush_at(backend) {
-                    let t = std::time::Instant::now();
-                    let rows = std::mem::take(&mut st.pending);
-                    bulk.items(&mut tx, batch, &rows).await?;
-                    st.pending = reuse(rows);
-                    write_time += t.elapsed();
-                }
-            }
-            Some(ImportChunk::Quarantined(rows)) => {
-                st.quarantined += i64::try_from(rows.len()).unwrap_or(0);
-                insert_quarantined(&mut tx, batch, &rows).await?;
-            }
-            Some(ImportChunk::Issues(issues)) => {
-                st.issues += i64::try_from(issues.len()).unwrap_or(0);
-                insert_issues(&mut tx, Some(batch), &issues, by.at).await?;
-            }
-            Some(ImportChunk::End { content_hash, rows_read }) => break (content_hash, rows_read),
-        }
+    let (mut tx, end) = match tx {
+        Tx::Pg(_) => pg_loop(tx, db, &mut rx, &mut st, batch, by.at).await?,
+        Tx::Sqlite(_) => pipe::stream(tx, db, &mut rx, &mut st, batch, by.at).await?,
+    };
+    let Some(ImportChunk::End { content_hash, rows_read }) = end else {
+        tx.rollback().await?;
+        return Err(StoreError::ImportAborted);
     };
     if let Some(r) = tx
         .opt(
@@ -95,22 +58,14 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
         tx.rollback().await?;
         return Err(StoreError::AlreadyImported { batch_id, file_name, at });
     }
+    let mut bulk = Bulk::default();
     let rows = std::mem::take(&mut st.pending);
     bulk.items(&mut tx, batch, &rows).await?;
     drop(rows);
     let last_item = last_item_id(&mut tx).await?;
     let streamed = started.elapsed();
-    let t = std::time::Instant::now();
     bulk.rollups(&mut tx, batch, &st.rollups).await?;
-    tracing::debug!(
-        rows = st.rows,
-        rollups = st.rollups.len(),
-        streamed_ms = streamed.as_millis(),
-        encode_ms = encode_time.as_millis(),
-        write_ms = write_time.as_millis(),
-        rollups_ms = t.elapsed().as_millis(),
-        "import streamed"
-    );
+    tracing::debug!(rows = st.rows, rollups = st.rollups.len(), streamed_ms = streamed.as_millis(), "import streamed");
 
     write_accounts(&mut tx, &st, by.at).await?;
     let unassigned = st.unassigned_issues(&meta.file_name);
@@ -171,16 +126,44 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
     Ok(ImportOutcome { batch: outcome_batch, replaced, new_accounts, issues_raised: st.issues })
 }
 
-/// PostgreSQL: open a COPY on the transaction's connection and stream item chunks into it (dictionary values
-/// resolved on the pool meanwhile), so the server loads rows while the next chunk is encoded. Returns the first
-/// chunk that is not items (or `None` when the channel closed), after finishing the COPY.
+/// PostgreSQL: item chunks stream into an open COPY ([`pg_stream`]); quarantined rows and issues are inserted
+/// between COPYs. Returns the transaction with `End`, or `None` when the channel closed first.
+async fn pg_loop(
+    mut tx: Tx,
+    db: &Db,
+    rx: &mut Receiver<ImportChunk>,
+    st: &mut State,
+    batch: i64,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(Tx, Option<ImportChunk>)> {
+    loop {
+        let chunk = match &mut tx {
+            Tx::Pg(t) => pg_stream(t, db, rx, st, batch).await?,
+            Tx::Sqlite(_) => rx.recv().await,
+        };
+        match chunk {
+            Some(ImportChunk::Quarantined(rows)) => {
+                st.quarantined += i64::try_from(rows.len()).unwrap_or(0);
+                insert_quarantined(&mut tx, batch, &rows).await?;
+            }
+            Some(ImportChunk::Issues(issues)) => {
+                st.issues += i64::try_from(issues.len()).unwrap_or(0);
+                insert_issues(&mut tx, Some(batch), &issues, at).await?;
+            }
+            other => return Ok((tx, other)),
+        }
+    }
+}
+
+/// Open a COPY on the transaction's connection and stream item chunks into it (dictionary values resolved
+/// on the pool meanwhile), so the server loads rows while the next chunk is encoded. Returns the first chunk
+/// that is not items (or `None` when the channel closed), after finishing the COPY.
 async fn pg_stream(
     t: &mut sqlx::Transaction<'static, sqlx::Postgres>,
     db: &Db,
     rx: &mut Receiver<ImportChunk>,
     st: &mut State,
     batch: i64,
-    encode_time: &mut std::time::Duration,
 ) -> Result<Option<ImportChunk>> {
     let conn: &mut sqlx::PgConnection = t;
     let mut copy = conn.copy_in_raw(bulk::ITEM_COPY).await?;
@@ -191,22 +174,16 @@ async fn pg_stream(
             copy.finish().await?;
             return Ok(chunk);
         };
-        let t0 = std::time::Instant::now();
         let start = st.add_items(&items)?;
         drop(items);
-        st.settle(DictConn::Pool(db), start).await?;
+        let map = if st.interner.has_pending() { Some(st.interner.resolve(db).await?) } else { None };
+        st.aggregate(map, start)?;
         buf.clear();
         bulk::copy_text(batch, &st.pending, &mut buf)?;
         st.pending.clear();
-        *encode_time += t0.elapsed();
         // On error the COPY is dropped, which fails it; the transaction then rolls back.
         copy.send(buf.as_slice()).await?;
     }
-}
-
-fn reuse(mut v: Vec<ItemRow>) -> Vec<ItemRow> {
-    v.clear();
-    v
 }
 
 async fn next_item_id(tx: &mut Tx) -> Result<i64> {

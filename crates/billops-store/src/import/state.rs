@@ -6,7 +6,8 @@ use billops_domain::{FeedIssue, IssueKind, LineItem, Period, Severity, SplitDeci
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::db::{Arg, Db, Tx, placeholders, split};
+use super::dict::{FastMap, Interner, fix};
+use crate::db::split;
 use crate::{Result, StoreError};
 
 /// Indexes of the interned text fields of a line item.
@@ -42,106 +43,6 @@ pub(crate) struct ItemRow {
     pub effective: SplitDecimal,
     pub list: SplitDecimal,
     pub source_line: i64,
-}
-
-/// Text → dictionary id, cached for the import. Unknown values get a provisional negative id and are
-/// resolved in one batch per chunk ([`Interner::resolve`]).
-#[derive(Default)]
-pub(crate) struct Interner {
-    ids: FastMap<Box<str>, i64>,
-    pending: Vec<String>,
-    pending_ix: FastMap<Box<str>, i64>,
-}
-
-/// A hash map with a fast (non-DoS-resistant) hasher: keys here come from the file being imported and the
-/// map lives for one import.
-pub(crate) type FastMap<K, V> = foldhash::HashMap<K, V>;
-
-impl Interner {
-    pub(crate) fn new() -> Self {
-        Interner::default()
-    }
-
-    pub(crate) fn get(&mut self, s: &str) -> i64 {
-        if let Some(&id) = self.ids.get(s) {
-            id
-        } else if let Some(&t) = self.pending_ix.get(s) {
-            t
-        } else {
-            let t = -i64::try_from(self.pending.len()).unwrap_or(i64::MAX) - 1;
-            self.pending.push(s.to_string());
-            self.pending_ix.insert(s.into(), t);
-            t
-        }
-    }
-
-    /// The resolved id of a value (`None` before [`Interner::resolve`]).
-    pub(crate) fn id_of(&self, s: &str) -> Option<i64> {
-        self.ids.get(s).copied()
-    }
-
-    pub(crate) fn has_pending(&self) -> bool {
-        !self.pending.is_empty()
-    }
-
-    /// Give every pending value its real id (inserting new ones into `dict`) and return the mapping from
-    /// provisional id `-(k+1)` to real id, index `k`.
-    pub(crate) async fn resolve(&mut self, mut conn: DictConn<'_>) -> Result<Vec<i64>> {
-        let pending = std::mem::take(&mut self.pending);
-        self.pending_ix.clear();
-        let mut found: HashMap<String, i64> = HashMap::with_capacity(pending.len());
-        for chunk in pending.chunks(500) {
-            let ph = placeholders(1, chunk.len());
-            let values: Vec<Arg> = chunk.iter().map(|s| Arg::Text(Some(s.clone()))).collect();
-            let insert = format!(
-                "INSERT INTO dict (value) VALUES {} ON CONFLICT (value) DO NOTHING",
-                (1..=chunk.len()).map(|k| format!("(${k})")).collect::<Vec<_>>().join(", ")
-            );
-            conn.exec(&insert, values.clone()).await?;
-            let select = format!("SELECT id, value FROM dict WHERE value IN ({ph})");
-            for r in conn.all(&select, values).await? {
-                found.insert(r.get(1)?, r.get(0)?);
-            }
-        }
-        let mut map = Vec::with_capacity(pending.len());
-        for s in pending {
-            let id = *found.get(&s).ok_or_else(|| StoreError::Invalid(format!("dictionary lost value {s:?}")))?;
-            self.ids.insert(s.into_boxed_str(), id);
-            map.push(id);
-        }
-        Ok(map)
-    }
-}
-
-/// Where dictionary values are resolved: in the import's transaction (SQLite, which holds the write lock), or
-/// on the pool outside it (PostgreSQL, while the transaction's connection streams a COPY; a dictionary value
-/// committed for an import that then rolls back is harmless).
-pub(crate) enum DictConn<'a> {
-    Tx(&'a mut Tx),
-    Pool(&'a Db),
-}
-
-impl DictConn<'_> {
-    async fn exec(&mut self, q: &str, args: Vec<Arg>) -> Result<u64> {
-        match self {
-            DictConn::Tx(t) => t.exec(q, args).await,
-            DictConn::Pool(d) => d.exec(q, args).await,
-        }
-    }
-    async fn all(&mut self, q: &str, args: Vec<Arg>) -> Result<Vec<crate::db::Row>> {
-        match self {
-            DictConn::Tx(t) => t.all(q, args).await,
-            DictConn::Pool(d) => d.all(q, args).await,
-        }
-    }
-}
-
-/// Real id of a provisional one (identity for real ids).
-pub(crate) fn fix(id: i64, map: &[i64]) -> i64 {
-    if id >= 0 {
-        return id;
-    }
-    usize::try_from(-id - 1).ok().and_then(|k| map.get(k).copied()).unwrap_or(id)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -331,9 +232,10 @@ impl State {
     }
 
     /// Resolve provisional ids of the rows from `start` on, then add them to the rollups and scopes.
-    pub(crate) async fn settle(&mut self, conn: DictConn<'_>, start: usize) -> Result<()> {
-        if self.interner.has_pending() {
-            let map = self.interner.resolve(conn).await?;
+    /// Replace provisional dictionary ids of the rows from `start` on (`map` from the interner's resolution),
+    /// then add those rows to the rollups and scopes.
+    pub(crate) fn aggregate(&mut self, map: Option<Vec<i64>>, start: usize) -> Result<()> {
+        if let Some(map) = map {
             for r in self.pending.iter_mut().skip(start) {
                 for id in &mut r.ids {
                     *id = fix(*id, &map);
@@ -403,21 +305,5 @@ impl State {
                 },
             })
             .collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn provisional_ids_are_fixed() {
-        let mut i = Interner::new();
-        assert_eq!(i.get("ec2"), -1);
-        assert_eq!(i.get("ec2"), -1);
-        assert_eq!(i.get("ec2"), -1);
-        assert_eq!(i.get("s3"), -2);
-        assert_eq!(fix(-2, &[7, 9]), 9);
-        assert_eq!(fix(5, &[7, 9]), 5);
     }
 }

@@ -216,3 +216,21 @@ async fn quarantine_and_issues(s: Arc<dyn Store>) {
     assert_eq!(audit[0].reason.as_deref(), Some("supplier re-sent the file"));
 }
 store_test!(quarantine_and_issues => quarantine_and_issues_sqlite, quarantine_and_issues_postgres);
+
+/// An in-memory store has one connection, held by the import: dictionary look-ups go through its writer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_memory_store_imports() {
+    let s = billops_store::open("sqlite::memory:").await.unwrap();
+    let first: Vec<_> =
+        (1..=9u32).map(|d| item("2026-05", "P1", "A1", &format!("2026-05-0{d}"), "EC2", "1.1")).collect();
+    import(&s, &meta("a.csv", "r1", "alice"), "h1", first).await;
+    let mut second: Vec<_> =
+        (1..=9u32).map(|d| item("2026-06", "P1", "A1", &format!("2026-06-0{d}"), "EC2", "2")).collect();
+    second.push(item("2026-06", "P1", "A2", "2026-06-01", "S3", "0.5"));
+    let out = import(&s, &meta("b.csv", "r1", "alice"), "h2", second).await;
+    assert_eq!(out.new_accounts, vec!["A2".to_string()]);
+    let rows = s.costs(&CostQuery::period(p("2026-06"), vec![Dim::Service], CostBasis::Billed)).await.unwrap();
+    let v: Vec<_> = rows.iter().map(|r| (r.keys[0].as_str(), r.cost)).collect();
+    assert_eq!(v, vec![("EC2", d("18")), ("S3", d("0.5"))]);
+    assert_eq!(period_total(&s, "2026-05").await, d("9.9"));
+}

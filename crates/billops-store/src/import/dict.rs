@@ -1,0 +1,181 @@
+//! The text dictionary of line items and rollups: `dict(id, value)`, cached per import.
+//!
+//! Unknown values get a provisional negative id while a chunk is encoded, then are resolved in one batch:
+//! - PostgreSQL ([`Interner::resolve`]): `INSERT … ON CONFLICT DO NOTHING` and `SELECT` on the pool, outside the
+//!   import's transaction (whose connection is streaming a COPY); a value committed for an import that then
+//!   rolls back is harmless.
+//! - SQLite ([`Interner::resolve_local`]): existing values are looked up (on a reader connection, or through
+//!   the writer when the pool has a single connection); new values get the next ids, which are ours because
+//!   the import holds the write lock, and are written by the import's writer.
+use std::collections::HashMap;
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::pipe::WriteCmd;
+use crate::db::{Arg, Db, Row, placeholders};
+use crate::{Result, StoreError};
+
+/// Text → dictionary id, cached for the import. Unknown values get a provisional negative id and are
+/// resolved in one batch per chunk ([`Interner::resolve`]).
+#[derive(Default)]
+pub(crate) struct Interner {
+    ids: FastMap<Box<str>, i64>,
+    pending: Vec<String>,
+    pending_ix: FastMap<Box<str>, i64>,
+}
+
+/// A hash map with a fast (non-DoS-resistant) hasher: keys here come from the file being imported and the
+/// map lives for one import.
+pub(crate) type FastMap<K, V> = foldhash::HashMap<K, V>;
+
+impl Interner {
+    pub(crate) fn new() -> Self {
+        Interner::default()
+    }
+
+    pub(crate) fn get(&mut self, s: &str) -> i64 {
+        if let Some(&id) = self.ids.get(s) {
+            id
+        } else if let Some(&t) = self.pending_ix.get(s) {
+            t
+        } else {
+            let t = -i64::try_from(self.pending.len()).unwrap_or(i64::MAX) - 1;
+            self.pending.push(s.to_string());
+            self.pending_ix.insert(s.into(), t);
+            t
+        }
+    }
+
+    /// The resolved id of a value (`None` before [`Interner::resolve`]).
+    pub(crate) fn id_of(&self, s: &str) -> Option<i64> {
+        self.ids.get(s).copied()
+    }
+
+    pub(crate) fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// Give every pending value its real id (inserting new ones into `dict`) and return the mapping from
+    /// provisional id `-(k+1)` to real id, index `k`.
+    pub(crate) async fn resolve(&mut self, db: &Db) -> Result<Vec<i64>> {
+        let pending = std::mem::take(&mut self.pending);
+        self.pending_ix.clear();
+        let mut found: HashMap<String, i64> = HashMap::with_capacity(pending.len());
+        for chunk in pending.chunks(500) {
+            let ph = placeholders(1, chunk.len());
+            let values: Vec<Arg> = chunk.iter().map(|s| Arg::Text(Some(s.clone()))).collect();
+            let insert = format!(
+                "INSERT INTO dict (value) VALUES {} ON CONFLICT (value) DO NOTHING",
+                (1..=chunk.len()).map(|k| format!("(${k})")).collect::<Vec<_>>().join(", ")
+            );
+            db.exec(&insert, values.clone()).await?;
+            let select = format!("SELECT id, value FROM dict WHERE value IN ({ph})");
+            for r in db.all(&select, values).await? {
+                found.insert(r.get(1)?, r.get(0)?);
+            }
+        }
+        let mut map = Vec::with_capacity(pending.len());
+        for s in pending {
+            let id = *found.get(&s).ok_or_else(|| StoreError::Invalid(format!("dictionary lost value {s:?}")))?;
+            self.ids.insert(s.into_boxed_str(), id);
+            map.push(id);
+        }
+        Ok(map)
+    }
+
+    /// SQLite: look pending values up (`lookup`), give the new ones the next ids from `next_id`, and append them
+    /// to `new` for the writer. Returns the mapping from provisional to real ids.
+    pub(crate) async fn resolve_local(
+        &mut self,
+        lookup: &Lookup<'_>,
+        next_id: &mut i64,
+        new: &mut Vec<(i64, String)>,
+    ) -> Result<Vec<i64>> {
+        let pending = std::mem::take(&mut self.pending);
+        self.pending_ix.clear();
+        let mut found: HashMap<String, i64> = HashMap::with_capacity(pending.len());
+        for chunk in pending.chunks(500) {
+            for (id, value) in lookup.existing(chunk).await? {
+                found.insert(value, id);
+            }
+        }
+        let mut map = Vec::with_capacity(pending.len());
+        for s in pending {
+            let id = match found.get(&s) {
+                Some(&id) => id,
+                None => {
+                    *next_id += 1;
+                    new.push((*next_id, s.clone()));
+                    *next_id
+                }
+            };
+            self.ids.insert(s.into_boxed_str(), id);
+            map.push(id);
+        }
+        Ok(map)
+    }
+}
+
+/// How the SQLite import looks up values that may already be in `dict`.
+pub(crate) enum Lookup<'a> {
+    /// A reader connection of the pool (WAL: it sees everything committed before the import began).
+    Pool(&'a Db),
+    /// A single-connection pool (in-memory database): ask the writer, which holds that connection.
+    Writer(&'a mpsc::Sender<WriteCmd>),
+}
+
+pub(crate) const LOOKUP_SQL_HEAD: &str = "SELECT id, value FROM dict WHERE value IN";
+
+/// `SELECT id, value FROM dict WHERE value IN ($1, …)` for `values`.
+pub(crate) fn lookup_statement(values: &[String]) -> (String, Vec<Arg>) {
+    let sql = format!("{LOOKUP_SQL_HEAD} ({})", placeholders(1, values.len()));
+    (sql, values.iter().map(|s| Arg::Text(Some(s.clone()))).collect())
+}
+
+pub(crate) fn lookup_rows(rows: Vec<Row>) -> Result<Vec<(i64, String)>> {
+    rows.iter().map(|r| Ok((r.get(0)?, r.get(1)?))).collect()
+}
+
+impl Lookup<'_> {
+    async fn existing(&self, values: &[String]) -> Result<Vec<(i64, String)>> {
+        match self {
+            Lookup::Pool(db) => {
+                let (sql, args) = lookup_statement(values);
+                lookup_rows(db.all(&sql, args).await?)
+            }
+            Lookup::Writer(w) => {
+                let (reply, answer) = oneshot::channel();
+                w.send(WriteCmd::Lookup(values.to_vec(), reply)).await.map_err(|_| writer_gone())?;
+                answer.await.map_err(|_| writer_gone())?
+            }
+        }
+    }
+}
+
+pub(crate) fn writer_gone() -> StoreError {
+    StoreError::Invalid("the import's writer stopped".into())
+}
+
+/// Real id of a provisional one (identity for real ids).
+pub(crate) fn fix(id: i64, map: &[i64]) -> i64 {
+    if id >= 0 {
+        return id;
+    }
+    usize::try_from(-id - 1).ok().and_then(|k| map.get(k).copied()).unwrap_or(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provisional_ids_are_fixed() {
+        let mut i = Interner::new();
+        assert_eq!(i.get("ec2"), -1);
+        assert_eq!(i.get("ec2"), -1);
+        assert_eq!(i.get("ec2"), -1);
+        assert_eq!(i.get("s3"), -2);
+        assert_eq!(fix(-2, &[7, 9]), 9);
+        assert_eq!(fix(5, &[7, 9]), 5);
+    }
+}

@@ -1,0 +1,121 @@
+//! SQLite import pipeline: the import's transaction lives in a writer task, so SQLite inserts one batch of rows
+//! (on sqlx's worker thread) while this task receives and encodes the next chunk. Order is kept by the one
+//! command channel; memory by its bound.
+use billops_domain::{FeedIssue, Quarantined};
+use chrono::{DateTime, Utc};
+use tokio::sync::{mpsc, oneshot};
+
+use super::bulk::Bulk;
+use super::dict::{Lookup, lookup_rows, lookup_statement, writer_gone};
+use super::state::{ItemRow, State};
+use super::{insert_issues, insert_quarantined, insert_rows};
+use crate::db::{Db, Tx, args};
+use crate::{ImportChunk, Result, StoreError};
+
+/// Rows handed to the writer at a time (a few INSERT statements).
+const WRITE_AT: usize = 4_000;
+
+pub(crate) enum WriteCmd {
+    Items(Vec<ItemRow>),
+    /// New dictionary values with the ids the encoder gave them.
+    Dict(Vec<(i64, String)>),
+    /// Which of these values are in `dict` already (single-connection pools only).
+    Lookup(Vec<String>, oneshot::Sender<Result<Vec<(i64, String)>>>),
+    Quarantined(Vec<Quarantined>),
+    Issues(Vec<FeedIssue>),
+}
+
+async fn writer(mut tx: Tx, batch: i64, at: DateTime<Utc>, mut cmds: mpsc::Receiver<WriteCmd>) -> (Tx, Result<()>) {
+    let mut bulk = Bulk::default();
+    while let Some(cmd) = cmds.recv().await {
+        let done = match cmd {
+            WriteCmd::Items(rows) => bulk.items(&mut tx, batch, &rows).await,
+            WriteCmd::Dict(pairs) => {
+                let rows = pairs.into_iter().map(|(id, v)| args![id, v]).collect();
+                insert_rows(&mut tx, "dict", "id, value", 2, rows).await
+            }
+            WriteCmd::Lookup(values, reply) => {
+                let (sql, a) = lookup_statement(&values);
+                let found = match tx.all(&sql, a).await {
+                    Ok(rows) => lookup_rows(rows),
+                    Err(e) => Err(e),
+                };
+                let _ = reply.send(found);
+                Ok(())
+            }
+            WriteCmd::Quarantined(rows) => insert_quarantined(&mut tx, batch, &rows).await,
+            WriteCmd::Issues(issues) => insert_issues(&mut tx, Some(batch), &issues, at).await,
+        };
+        if let Err(e) = done {
+            return (tx, Err(e));
+        }
+    }
+    (tx, Ok(()))
+}
+
+/// Stream the chunks until `End` (returned with the transaction) or until the channel closes (`None`).
+pub(crate) async fn stream(
+    mut tx: Tx,
+    db: &Db,
+    rx: &mut mpsc::Receiver<ImportChunk>,
+    st: &mut State,
+    batch: i64,
+    at: DateTime<Utc>,
+) -> Result<(Tx, Option<ImportChunk>)> {
+    let mut next_id: i64 = tx.one("SELECT coalesce(max(id), 0) FROM dict", vec![]).await?.get(0)?;
+    let single = match db {
+        Db::Sqlite(p) => p.options().get_max_connections() <= 1,
+        Db::Pg(_) => false,
+    };
+    let (cmd_tx, cmd_rx) = mpsc::channel::<WriteCmd>(2);
+    let handle = tokio::spawn(writer(tx, batch, at, cmd_rx));
+    let encoded = encode(&cmd_tx, db, single, rx, st, &mut next_id).await;
+    drop(cmd_tx);
+    let (tx, written) = handle.await.map_err(|e| StoreError::Invalid(format!("the import's writer failed: {e}")))?;
+    written?;
+    Ok((tx, encoded?))
+}
+
+async fn encode(
+    w: &mpsc::Sender<WriteCmd>,
+    db: &Db,
+    single: bool,
+    rx: &mut mpsc::Receiver<ImportChunk>,
+    st: &mut State,
+    next_id: &mut i64,
+) -> Result<Option<ImportChunk>> {
+    let lookup = if single { Lookup::Writer(w) } else { Lookup::Pool(db) };
+    let send = |cmd: WriteCmd| async move { w.send(cmd).await.map_err(|_| writer_gone()) };
+    loop {
+        match rx.recv().await {
+            Some(ImportChunk::Items(items)) => {
+                let start = st.add_items(&items)?;
+                drop(items);
+                let map = if st.interner.has_pending() {
+                    let mut new = Vec::new();
+                    let map = st.interner.resolve_local(&lookup, next_id, &mut new).await?;
+                    if !new.is_empty() {
+                        send(WriteCmd::Dict(new)).await?;
+                    }
+                    Some(map)
+                } else {
+                    None
+                };
+                st.aggregate(map, start)?;
+                if st.pending.len() >= WRITE_AT {
+                    let rows = std::mem::replace(&mut st.pending, Vec::with_capacity(WRITE_AT + 4096));
+                    send(WriteCmd::Items(rows)).await?;
+                }
+            }
+            Some(ImportChunk::Quarantined(rows)) => {
+                st.quarantined += i64::try_from(rows.len()).unwrap_or(0);
+                send(WriteCmd::Quarantined(rows)).await?;
+            }
+            Some(ImportChunk::Issues(issues)) => {
+                st.issues += i64::try_from(issues.len()).unwrap_or(0);
+                send(WriteCmd::Issues(issues)).await?;
+            }
+            other => return Ok(other),
+        }
+    }
+}
