@@ -137,7 +137,8 @@ async fn relocate(tx: &mut Tx, account: &str, cid: i64, from: NaiveDate) -> Resu
     let b = tx.backend();
     let money = [money_cols(b, "billed"), money_cols(b, "effective"), money_cols(b, "list")].join(", ");
     let sums = [money_sum(b, "", "billed"), money_sum(b, "", "effective"), money_sum(b, "", "list")].join(", ");
-    let keys = "period, customer_id, service, product, component, account, payer, charge_category, region, batch_id";
+    let keys =
+        "period, customer_id, service, product, component, account, payer, charge_category, region, resource, batch_id";
     let rebuild = format!(
         "INSERT INTO cost_rollups ({keys}, row_count, {money}) SELECT {keys}, count(*), {sums} FROM line_items \
          WHERE id BETWEEN $1 AND $2 AND batch_id = $3 AND period = $4 AND account = $5 GROUP BY {keys}"

@@ -1,8 +1,7 @@
-//! Exact cost reports over the rollups (or the line items when resources are asked for).
+//! Exact cost reports over the rollups (every dimension, resource included, is a rollup key).
 //!
 //! One grouped query: the inner part groups dictionary ids with exact sums (integer parts on SQLite,
-//! NUMERIC on PostgreSQL), the outer part turns ids into names. Resource reports read line items, batch by
-//! batch through their id ranges, and merge the sums in Rust.
+//! NUMERIC on PostgreSQL), the outer part turns ids into names; amounts are reassembled and sorted in Rust.
 use std::collections::HashMap;
 
 use billops_domain::{CostBasis, Dim, Period};
@@ -34,8 +33,8 @@ fn basis_col(b: CostBasis) -> &'static str {
     }
 }
 
-/// The grouped statement for `q` over `table`, with optional id range; `args` receives the binds.
-fn statement(backend: Backend, q: &CostQuery, table: &str, range: bool, args: &mut Vec<Arg>) -> Result<String> {
+/// The grouped statement for `q`; `args` receives the binds.
+fn statement(backend: Backend, q: &CostQuery, args: &mut Vec<Arg>) -> Result<String> {
     let mut wh = Vec::new();
     if q.from == q.to {
         args.push(q.from.to_string().into());
@@ -44,13 +43,6 @@ fn statement(backend: Backend, q: &CostQuery, table: &str, range: bool, args: &m
         args.push(q.from.to_string().into());
         args.push(q.to.to_string().into());
         wh.push(format!("t.period BETWEEN ${} AND ${}", args.len() - 1, args.len()));
-    }
-    if range {
-        args.push(Arg::Int(None)); // placeholders filled per batch by the caller
-        args.push(Arg::Int(None));
-        args.push(Arg::Int(None));
-        let n = args.len();
-        wh.push(format!("t.id BETWEEN ${} AND ${} AND t.batch_id = ${}", n - 2, n - 1, n));
     }
     for (d, v) in &q.filters {
         let col = column(*d);
@@ -81,7 +73,7 @@ fn statement(backend: Backend, q: &CostQuery, table: &str, range: bool, args: &m
         inner.push_str(&format!("{g} AS k{k}, "));
     }
     inner.push_str(&sums_aliased.join(", "));
-    inner.push_str(&format!(", count(*) AS n FROM {table} t WHERE {}", wh.join(" AND ")));
+    inner.push_str(&format!(", count(*) AS n FROM cost_rollups t WHERE {}", wh.join(" AND ")));
     if !group.is_empty() {
         inner.push_str(&format!(" GROUP BY {}", group.join(", ")));
     }
@@ -110,33 +102,10 @@ pub(crate) async fn costs(db: &Db, q: &CostQuery) -> Result<Vec<CostRow>> {
     if q.from > q.to {
         return Err(StoreError::Invalid(format!("period range {}..{} runs backwards", q.from, q.to)));
     }
-    let backend = db.backend();
-    let needs_items = q.by.contains(&Dim::Resource) || q.filters.iter().any(|(d, _)| *d == Dim::Resource);
-    let mut totals: HashMap<Vec<String>, Decimal> = HashMap::new();
     let mut args = Vec::new();
-    if needs_items {
-        let sql = statement(backend, q, "line_items", true, &mut args)?;
-        let batches = db
-            .all(
-                "SELECT DISTINCT b.id, b.first_item_id, b.last_item_id FROM import_batches b \
-                 JOIN batch_scopes s ON s.batch_id = b.id WHERE s.replaced_by IS NULL \
-                 AND s.period BETWEEN $1 AND $2 AND b.content_hash IS NOT NULL ORDER BY b.id",
-                vec![q.from.to_string().into(), q.to.to_string().into()],
-            )
-            .await?;
-        let slot = if q.from == q.to { 1 } else { 2 };
-        for b in batches {
-            let (id, lo, hi): (i64, i64, i64) = (b.get(0)?, b.get(1)?, b.get(2)?);
-            let mut a = args.clone();
-            a[slot] = lo.into();
-            a[slot + 1] = hi.into();
-            a[slot + 2] = id.into();
-            merge(&mut totals, db.all(&sql, a).await?, q.by.len())?;
-        }
-    } else {
-        let sql = statement(backend, q, "cost_rollups", false, &mut args)?;
-        merge(&mut totals, db.all(&sql, args).await?, q.by.len())?;
-    }
+    let sql = statement(db.backend(), q, &mut args)?;
+    let mut totals: HashMap<Vec<String>, Decimal> = HashMap::new();
+    merge(&mut totals, db.all(&sql, args).await?, q.by.len())?;
     let mut rows: Vec<CostRow> =
         totals.into_iter().map(|(keys, cost)| CostRow { keys, cost: cost.normalize() }).collect();
     rows.sort_by(|a, b| b.cost.cmp(&a.cost).then_with(|| a.keys.cmp(&b.keys)));

@@ -149,7 +149,8 @@ CREATE TABLE line_items (
     source_line      BIGINT NOT NULL
 );
 
--- Exact sums per batch, period and every reporting dimension but resource; keyed (PostgreSQL: indexed) for drill-down
+-- Exact sums per batch, period and every reporting dimension (resource included: each resource sits in one
+-- account, service and region, so this stays far smaller than line_items); keyed (PostgreSQL: indexed) for drill-down
 -- (period -> customer -> service -> product -> component).
 CREATE TABLE cost_rollups (
     period           TEXT NOT NULL,
@@ -161,12 +162,13 @@ CREATE TABLE cost_rollups (
     payer            BIGINT NOT NULL,
     charge_category  BIGINT NOT NULL,
     region           BIGINT NOT NULL,
+    resource         BIGINT NOT NULL,
     batch_id         BIGINT NOT NULL,
     row_count        BIGINT NOT NULL,
     billed NUMERIC NOT NULL,
     effective NUMERIC NOT NULL,
     list NUMERIC NOT NULL,
-    PRIMARY KEY (period, customer_id, service, product, component, account, payer, charge_category, region, batch_id)
+    PRIMARY KEY (period, customer_id, service, product, component, account, payer, charge_category, region, resource, batch_id)
 );
 
 CREATE TABLE feed_issues (

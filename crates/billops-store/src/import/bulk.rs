@@ -49,10 +49,10 @@ pub(crate) fn copy_text(batch: i64, rows: &[ItemRow], buf: &mut Vec<u8>) -> Resu
 }
 
 const ROLLUP_COLS_SQLITE: &str = "period, customer_id, service, product, component, account, payer, \
-    charge_category, region, batch_id, row_count, billed_int, billed_e9, billed_e18, billed_e28, \
+    charge_category, region, resource, batch_id, row_count, billed_int, billed_e9, billed_e18, billed_e28, \
     effective_int, effective_e9, effective_e18, effective_e28, list_int, list_e9, list_e18, list_e28";
 const ROLLUP_COLS_PG: &str = "period, customer_id, service, product, component, account, payer, \
-    charge_category, region, batch_id, row_count, billed, effective, list";
+    charge_category, region, resource, batch_id, row_count, billed, effective, list";
 
 /// Caches of one import: statement texts and the text form of periods and dates (bound without copying).
 #[derive(Default)]
@@ -142,13 +142,23 @@ impl Bulk {
         match tx {
             Tx::Sqlite(t) => {
                 for chunk in all.chunks(ROLLUP_ROWS_PER_STMT) {
-                    let sql = self.statement("cost_rollups", ROLLUP_COLS_SQLITE, 23, chunk.len());
+                    let sql = self.statement("cost_rollups", ROLLUP_COLS_SQLITE, 24, chunk.len());
                     let mut a = SqliteArguments::default();
-                    a.reserve(chunk.len() * 23, 0);
+                    a.reserve(chunk.len() * 24, 0);
                     for (k, s) in chunk {
                         add(&mut a, self.period(k.period))?;
-                        for v in [k.customer, k.service, k.product, k.component, k.account, k.payer, k.charge, k.region]
-                        {
+                        let keys = [
+                            k.customer,
+                            k.service,
+                            k.product,
+                            k.component,
+                            k.account,
+                            k.payer,
+                            k.charge,
+                            k.region,
+                            k.resource,
+                        ];
+                        for v in keys {
                             add(&mut a, v)?;
                         }
                         add(&mut a, batch)?;
@@ -166,7 +176,7 @@ impl Bulk {
                 for (k, s) in all {
                     writeln!(
                         buf,
-                        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{batch}\t{}\t{}\t{}\t{}",
+                        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{batch}\t{}\t{}\t{}\t{}",
                         k.period,
                         k.customer,
                         k.service,
@@ -176,6 +186,7 @@ impl Bulk {
                         k.payer,
                         k.charge,
                         k.region,
+                        k.resource,
                         s.rows,
                         dec(s.billed)?,
                         dec(s.effective)?,

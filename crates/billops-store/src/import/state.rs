@@ -20,7 +20,6 @@ pub(crate) const CHARGE: usize = 5;
 pub(crate) const REGION: usize = 6;
 #[allow(dead_code)] // documents the position
 pub(crate) const USAGE_TYPE: usize = 7;
-#[allow(dead_code)] // documents the position
 pub(crate) const RESOURCE: usize = 8;
 #[allow(dead_code)] // documents the position
 pub(crate) const UNIT: usize = 9;
@@ -56,6 +55,7 @@ pub(crate) struct RollKey {
     pub payer: i64,
     pub charge: i64,
     pub region: i64,
+    pub resource: i64,
 }
 
 /// Exact sums as split integer parts (what SQL `sum()` over the parts would give).
@@ -257,6 +257,7 @@ impl State {
                 payer: r.ids[PAYER],
                 charge: r.ids[CHARGE],
                 region: r.ids[REGION],
+                resource: r.ids[RESOURCE],
             };
             self.rollups.entry(key).or_default().add(r)?;
             let invoiced = Some(r.ids[INVOICE]) != empty_invoice;

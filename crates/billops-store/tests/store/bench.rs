@@ -108,7 +108,7 @@ async fn bench(s: Arc<dyn Store>, label: &str) {
             vec![Dim::Component],
         ),
         ("account", vec![], vec![Dim::Account]),
-        ("resource (line items)", vec![(Dim::Service, "Amazon Service 3".into())], vec![Dim::Resource]),
+        ("resource", vec![(Dim::Service, "Amazon Service 3".into())], vec![Dim::Resource]),
     ];
     for (name, filters, by) in steps {
         let q = CostQuery { from: p("2026-05"), to: p("2026-05"), filters, by, basis: CostBasis::Billed };
