@@ -123,7 +123,7 @@ mod tests {
         assert_eq!(render(OutputFormat::Csv), "service,cost\nAmazonEC2,12.000000000000001\n\"a,b\",-1.5\n");
         assert_eq!(
             render(OutputFormat::Table),
-            "service    cost\n---------  -----------------\nAmazonEC2  12.000000000000001\na,b                     -1.5\n"
+            "service                  cost\n---------  ------------------\nAmazonEC2  12.000000000000001\na,b                      -1.5\n"
         );
         let json: serde_json::Value = serde_json::from_str(&render(OutputFormat::Json)).unwrap();
         assert_eq!(json[0]["cost"], "12.000000000000001");
