@@ -90,6 +90,8 @@ async fn assign_in(
     by: &Actor,
     reason: Option<&str>,
 ) -> Result<()> {
+    // Period locks (ledger): no assignment change that would move cost inside a signed-off period.
+    crate::ledger::locks::refuse_from(tx, from).await?;
     let before: Vec<Assignment> =
         tx.all(ASSIGNMENT_SELECT, args![account]).await?.iter().map(assignment_row).collect::<Result<_>>()?;
     close_and_replace(tx, "account_assignments", "account", account, from).await?;

@@ -24,11 +24,13 @@ mod costs;
 mod db;
 mod feed;
 mod import;
+pub mod ledger;
 mod parties;
 mod sql_store;
 mod types;
 
 pub use connect::mask_url;
+pub use ledger::{Ledger, types::*};
 pub use sql_store::SqlStore;
 pub use types::*;
 
@@ -43,7 +45,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// Everything the rest of billops asks of a store. Every write takes the [`Actor`] (who and when: the
 /// clock is the caller's) and is audited in the same transaction.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: Ledger + Send + Sync {
     fn backend(&self) -> Backend;
     /// The URL with any password masked, for status lines and `billops paths`.
     fn display_url(&self) -> String;

@@ -19,7 +19,7 @@ use crate::{accounts, audit, costs, feed, import, parties};
 
 /// The billops store on SQLite (`sqlite:PATH`, `sqlite::memory:`) or PostgreSQL (`postgres://…`).
 pub struct SqlStore {
-    db: Db,
+    pub(crate) db: Db,
     url: String,
 }
 

@@ -58,6 +58,8 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
         tx.rollback().await?;
         return Err(StoreError::AlreadyImported { batch_id, file_name, at });
     }
+    // Period locks (ledger): a file with rows in a signed-off period is refused before anything is written.
+    crate::ledger::locks::refuse_import(&mut tx, st.scopes.keys().map(|k| k.1)).await?;
     let mut bulk = Bulk::default();
     let rows = std::mem::take(&mut st.pending);
     bulk.items(&mut tx, batch, &rows).await?;

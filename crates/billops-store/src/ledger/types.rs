@@ -212,7 +212,7 @@ pub struct Statement {
     pub customer: String,
     pub currency: String,
     pub from: NaiveDate,
-    /// Exclusive... no: inclusive last day.
+    /// Inclusive last day.
     pub to: NaiveDate,
     pub opening: Decimal,
     pub entries: Vec<StatementEntry>,

@@ -21,4 +21,5 @@ mod accounts;
 mod bench;
 mod costs;
 mod imports;
+mod ledger;
 mod parties;

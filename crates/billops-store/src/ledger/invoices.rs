@@ -1,0 +1,318 @@
+//! Invoices: drafts saved and regenerated, the domain state machine, gap-free numbers taken inside the
+//! issuing transaction (the series row is locked first, so concurrent issuers queue), credits applied at issue.
+use billops_domain::User;
+use billops_domain::invoice::{Draft, Invoice, InvoiceAction, InvoiceError, InvoiceStatus, NumberSeries, diff_drafts};
+use chrono::Days;
+use rust_decimal::Decimal;
+
+use crate::audit::{self, Audit};
+use crate::db::{Db, Row, Tx, args, money_args, money_arity, money_cols, placeholders};
+use crate::ledger::{
+    Conn, InvoiceFilter, InvoiceStep, InvoiceSummary, SavedDraft, StoredInvoice, credits, json, locks, parse_period,
+    set_money, unjson, user_in,
+};
+use crate::parties::customer_id;
+use crate::{Actor, Backend, Result, StoreError};
+
+pub(crate) fn invoice_error(e: InvoiceError) -> StoreError {
+    match e {
+        InvoiceError::NotPermitted { .. } => StoreError::Forbidden(e.to_string()),
+        InvoiceError::BadTransition { .. } | InvoiceError::Immutable(_) => StoreError::Conflict(e.to_string()),
+        other => StoreError::Invalid(other.to_string()),
+    }
+}
+
+fn status_of(s: &str) -> Result<InvoiceStatus> {
+    unjson(&format!("\"{s}\""), "invoice status")
+}
+
+fn summary_cols(b: Backend) -> String {
+    format!(
+        "i.id, c.code, i.period, i.status, i.number, i.currency, {}, {}, {}, i.version",
+        money_cols(b, "i.total"),
+        money_cols(b, "i.cost"),
+        money_cols(b, "i.paid")
+    )
+}
+
+fn summary(r: &Row) -> Result<(InvoiceSummary, usize)> {
+    let (total, i) = r.money(6)?;
+    let (cost, i) = r.money(i)?;
+    let (paid, i) = r.money(i)?;
+    let s = InvoiceSummary {
+        id: r.get(0)?,
+        customer: r.get(1)?,
+        period: parse_period(&r.get::<String>(2)?)?,
+        status: status_of(&r.get::<String>(3)?)?,
+        number: r.get(4)?,
+        currency: r.get(5)?,
+        total,
+        cost,
+        paid,
+        version: r.get(i)?,
+    };
+    Ok((s, i + 1))
+}
+
+pub(crate) async fn load(c: &mut Conn<'_>, id: i64) -> Result<StoredInvoice> {
+    let sql = format!(
+        "SELECT {}, i.generated_at, i.issued_on, i.due_on, i.draft_json, i.history_json FROM invoices i \
+         JOIN customers c ON c.id = i.customer_id WHERE i.id = $1",
+        summary_cols(c.backend())
+    );
+    let r = c.opt(&sql, args![id]).await?.ok_or_else(|| StoreError::NotFound(format!("invoice {id}")))?;
+    let (s, i) = summary(&r)?;
+    Ok(StoredInvoice {
+        id: s.id,
+        customer: s.customer,
+        period: s.period,
+        status: s.status,
+        number: s.number,
+        currency: s.currency,
+        total: s.total,
+        cost: s.cost,
+        paid: s.paid,
+        version: s.version,
+        generated_at: r.get(i)?,
+        issued_on: r.get(i + 1)?,
+        due_on: r.get(i + 2)?,
+        draft: unjson(&r.get::<String>(i + 3)?, "invoice draft")?,
+        history: unjson(&r.get::<String>(i + 4)?, "invoice history")?,
+    })
+}
+
+pub(crate) async fn list(db: &Db, f: &InvoiceFilter) -> Result<Vec<InvoiceSummary>> {
+    let mut sql = format!(
+        "SELECT {} FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE 1 = 1",
+        summary_cols(db.backend())
+    );
+    let mut a = Vec::new();
+    if let Some(p) = f.period {
+        a.push(p.to_string().into());
+        sql.push_str(&format!(" AND i.period = ${}", a.len()));
+    }
+    if let Some(c) = &f.customer {
+        a.push(c.into());
+        sql.push_str(&format!(" AND c.code = ${}", a.len()));
+    }
+    sql.push_str(" ORDER BY i.period, c.code, i.id");
+    db.all(&sql, a).await?.iter().map(|r| summary(r).map(|s| s.0)).collect()
+}
+
+fn domain(s: &StoredInvoice) -> Result<Invoice> {
+    Invoice::restore(s.id.to_string(), s.status, s.number.clone(), s.draft.clone(), s.paid, s.history.clone())
+        .map_err(invoice_error)
+}
+
+/// Write the invoice's state back, refusing a stale version.
+pub(crate) async fn write_state(tx: &mut Tx, s: &StoredInvoice, inv: &Invoice) -> Result<()> {
+    let b = tx.backend();
+    let mut a = args![inv.status().as_str(), inv.number(), json(&inv.history())?];
+    a.extend(money_args(b, inv.paid())?);
+    let n = a.len();
+    a.extend(args![s.id, s.version]);
+    let sql = format!(
+        "UPDATE invoices SET status = $1, number = $2, history_json = $3, {}, version = version + 1 \
+         WHERE id = ${} AND version = ${}",
+        set_money(b, "paid", 4),
+        n + 1,
+        n + 2
+    );
+    if tx.exec(&sql, a).await? == 0 {
+        return Err(StoreError::Conflict(format!("invoice {} changed meanwhile: reload and retry", s.id)));
+    }
+    Ok(())
+}
+
+async fn write_lines(tx: &mut Tx, id: i64, draft: &Draft, payer_costs: &[(String, Decimal)]) -> Result<()> {
+    let b = tx.backend();
+    tx.exec("DELETE FROM invoice_lines WHERE invoice_id = $1", args![id]).await?;
+    tx.exec("DELETE FROM invoice_payer_costs WHERE invoice_id = $1", args![id]).await?;
+    let cols = format!(
+        "invoice_id, seq, section, kind_json, description, account_code, quantity, {}, {}, rule_ids",
+        money_cols(b, "cost"),
+        money_cols(b, "amount")
+    );
+    let mut seq = 0i64;
+    for s in draft.sections() {
+        let section = json(&s.step)?;
+        for l in s.lines {
+            let mut a = args![id, seq, section.trim_matches('"'), json(&l.kind)?, l.description.as_str()];
+            a.extend(args![l.account_code.clone(), l.quantity.map(|q| q.to_string())]);
+            a.extend(money_args(b, l.cost)?);
+            a.extend(money_args(b, l.amount)?);
+            a.push(l.rule_ids.join(",").into());
+            let sql = format!("INSERT INTO invoice_lines ({cols}) VALUES ({})", placeholders(1, a.len()));
+            tx.exec(&sql, a).await?;
+            seq += 1;
+        }
+    }
+    for (payer, cost) in payer_costs {
+        let mut a = args![id, payer.as_str()];
+        a.extend(money_args(b, *cost)?);
+        let sql = format!(
+            "INSERT INTO invoice_payer_costs (invoice_id, payer, {}) VALUES ({})",
+            money_cols(b, "cost"),
+            placeholders(1, a.len())
+        );
+        tx.exec(&sql, a).await?;
+    }
+    Ok(())
+}
+
+fn cost_of(d: &Draft) -> Decimal {
+    d.totals.cost.checked_add(d.totals.stripped).unwrap_or(d.totals.cost)
+}
+
+pub(crate) async fn save_draft(
+    db: &Db,
+    draft: &Draft,
+    payer_costs: &[(String, Decimal)],
+    by: &Actor,
+) -> Result<SavedDraft> {
+    let mut tx = db.begin().await?;
+    let user = user_in(&mut tx, by).await?;
+    if !user.role.can_write() {
+        return Err(StoreError::Forbidden(format!("{} ({}) may not generate invoices", user.name, user.role)));
+    }
+    locks::refuse_locked(&mut tx, draft.period).await?;
+    let cid = customer_id(&mut tx, &draft.customer).await?;
+    let b = tx.backend();
+    let existing = tx
+        .opt(
+            "SELECT id FROM invoices WHERE customer_id = $1 AND period = $2 AND status <> 'void' ORDER BY id DESC LIMIT 1",
+            args![cid, draft.period.to_string()],
+        )
+        .await?;
+    let (id, previous) = match existing {
+        Some(r) => {
+            let id: i64 = r.get(0)?;
+            let old = load(&mut Conn::Tx(&mut tx), id).await?;
+            if diff_drafts(&old.draft, draft).is_empty() {
+                tx.rollback().await?;
+                let previous = Some(old.draft.clone());
+                return Ok(SavedDraft { invoice: old, previous });
+            }
+            let mut inv = domain(&old)?;
+            inv.regenerate(draft.clone(), &user, by.at).map_err(invoice_error)?;
+            write_state(&mut tx, &old, &inv).await?;
+            let mut a = args![json(draft)?, by.at, by.name.as_str(), by.at];
+            a.extend(money_args(b, draft.total())?);
+            a.extend(money_args(b, cost_of(draft))?);
+            let n = a.len();
+            a.push(id.into());
+            let sql = format!(
+                "UPDATE invoices SET draft_json = $1, generated_at = $2, updated_by = $3, updated_at = $4, {}, {} \
+                 WHERE id = ${}",
+                set_money(b, "total", 5),
+                set_money(b, "cost", 5 + money_arity(b)),
+                n + 1
+            );
+            tx.exec(&sql, a).await?;
+            (id, Some(old.draft))
+        }
+        None => {
+            let inv = Invoice::new("new", draft.clone()).map_err(invoice_error)?;
+            let mut a = args![cid, draft.period.to_string(), inv.status().as_str(), draft.currency.as_str()];
+            a.extend(money_args(b, draft.total())?);
+            a.extend(money_args(b, cost_of(draft))?);
+            a.extend(money_args(b, Decimal::ZERO)?);
+            a.extend(args![json(draft)?, "[]", by.at, by.name.as_str(), by.at]);
+            let sql = format!(
+                "INSERT INTO invoices (customer_id, period, status, currency, {}, {}, {}, draft_json, history_json, \
+                 version, generated_at, updated_by, updated_at) VALUES ({}, 1, {}) RETURNING id",
+                money_cols(b, "total"),
+                money_cols(b, "cost"),
+                money_cols(b, "paid"),
+                placeholders(1, a.len() - 3),
+                placeholders(a.len() - 2, 3)
+            );
+            (tx.one(&sql, a).await?.get(0)?, None)
+        }
+    };
+    write_lines(&mut tx, id, draft, payer_costs).await?;
+    let saved = load(&mut Conn::Tx(&mut tx), id).await?;
+    let action = if previous.is_some() { "invoice.regenerate" } else { "invoice.generate" };
+    let eid = id.to_string();
+    let mut a = Audit::new(action, "invoice", &eid).period(draft.period).after(&saved.draft.totals);
+    if let Some(p) = &previous {
+        a = a.before(&p.totals);
+    }
+    audit::write(&mut tx, by, a).await?;
+    tx.commit().await?;
+    Ok(SavedDraft { invoice: saved, previous })
+}
+
+async fn begin_change(db: &Db, id: i64, expected: Option<i64>, by: &Actor) -> Result<(Tx, StoredInvoice, User)> {
+    let mut tx = db.begin().await?;
+    let user = user_in(&mut tx, by).await?;
+    let s = load(&mut Conn::Tx(&mut tx), id).await?;
+    if let Some(v) = expected
+        && v != s.version
+    {
+        return Err(StoreError::Conflict(format!("invoice {id} changed meanwhile (version {v} → {})", s.version)));
+    }
+    locks::refuse_locked(&mut tx, s.period).await?;
+    Ok((tx, s, user))
+}
+
+pub(crate) async fn step(
+    db: &Db,
+    id: i64,
+    step: InvoiceStep,
+    reason: &str,
+    expected: Option<i64>,
+    by: &Actor,
+) -> Result<StoredInvoice> {
+    let (mut tx, s, user) = begin_change(db, id, expected, by).await?;
+    let mut inv = domain(&s)?;
+    let action = match step {
+        InvoiceStep::Review => InvoiceAction::Review,
+        InvoiceStep::Approve => InvoiceAction::Approve,
+        InvoiceStep::Reopen => InvoiceAction::Reopen,
+        InvoiceStep::Void => InvoiceAction::Void,
+    };
+    inv.act(action, &user, by.at, reason).map_err(invoice_error)?;
+    write_state(&mut tx, &s, &inv).await?;
+    if step == InvoiceStep::Void
+        && let Some(number) = &s.number
+    {
+        credits::reverse_for_invoice(&mut tx, s.draft.credit_applications.as_slice(), number, &user, by, reason)
+            .await?;
+    }
+    let after = load(&mut Conn::Tx(&mut tx), id).await?;
+    let name = format!("invoice.{}", json(&step)?.trim_matches('"'));
+    let eid = id.to_string();
+    let a = Audit::new(&name, "invoice", &eid).period(s.period).before(&s.status).after(&after.status);
+    audit::write(&mut tx, by, if reason.is_empty() { a } else { a.reason(reason) }).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub(crate) async fn issue(db: &Db, id: i64, series: &str, due_days: i64, by: &Actor) -> Result<StoredInvoice> {
+    let (mut tx, s, user) = begin_change(db, id, None, by).await?;
+    tx.exec(
+        "INSERT INTO number_series (series, next_value) VALUES ($1, 1) ON CONFLICT (series) DO NOTHING",
+        args![series],
+    )
+    .await?;
+    // Lock the series row before reading it: a concurrent issuer waits here until we commit or roll back.
+    tx.exec("UPDATE number_series SET next_value = next_value WHERE series = $1", args![series]).await?;
+    let next: i64 = tx.one("SELECT next_value FROM number_series WHERE series = $1", args![series]).await?.get(0)?;
+    let mut numbers = NumberSeries::new(series, u64::try_from(next).unwrap_or(1), 6).map_err(invoice_error)?;
+    let mut inv = domain(&s)?;
+    let number = inv.issue(&mut numbers, &user, by.at).map_err(invoice_error)?;
+    let next = i64::try_from(numbers.next_value()).map_err(|_| StoreError::Invalid("series overflow".into()))?;
+    tx.exec("UPDATE number_series SET next_value = $1 WHERE series = $2", args![next, series]).await?;
+    write_state(&mut tx, &s, &inv).await?;
+    let issued = by.at.date_naive();
+    let due = issued.checked_add_days(Days::new(u64::try_from(due_days.max(0)).unwrap_or(0))).unwrap_or(issued);
+    tx.exec("UPDATE invoices SET issued_on = $1, due_on = $2 WHERE id = $3", args![issued, due, id]).await?;
+    credits::apply_for_invoice(&mut tx, &s.draft.credit_applications, &number, &user, by).await?;
+    let after = load(&mut Conn::Tx(&mut tx), id).await?;
+    let eid = id.to_string();
+    let a = Audit::new("invoice.issue", "invoice", &eid).period(s.period).after(&number);
+    audit::write(&mut tx, by, a).await?;
+    tx.commit().await?;
+    Ok(after)
+}

@@ -1,0 +1,53 @@
+//! Period locks: the checks every write that could change a signed-off period goes through.
+use billops_domain::Period;
+use chrono::NaiveDate;
+
+use crate::db::{Db, Tx, args};
+use crate::ledger::{PeriodLock, parse_period};
+use crate::{Result, StoreError};
+
+fn locked(period: String, by: String) -> StoreError {
+    StoreError::Locked { period, by }
+}
+
+/// Refuse when `period` is locked.
+pub(crate) async fn refuse_locked(tx: &mut Tx, period: Period) -> Result<()> {
+    let p = period.to_string();
+    match tx.opt("SELECT locked_by FROM period_locks WHERE period = $1", args![p.as_str()]).await? {
+        Some(r) => Err(locked(p, r.get(0)?)),
+        None => Ok(()),
+    }
+}
+
+/// The import hook: refuse a file with rows in any locked period (called once, before commit).
+pub(crate) async fn refuse_import(tx: &mut Tx, periods: impl Iterator<Item = Period>) -> Result<()> {
+    let mut ps: Vec<Period> = periods.collect();
+    ps.sort();
+    ps.dedup();
+    for p in ps {
+        refuse_locked(tx, p).await?;
+    }
+    Ok(())
+}
+
+/// Refuse a change effective from `from` onward (an account assignment) when any locked period ends after
+/// `from`: the change would move cost inside that period.
+pub(crate) async fn refuse_from(tx: &mut Tx, from: NaiveDate) -> Result<()> {
+    let p = Period::of_date(from).to_string();
+    match tx
+        .opt("SELECT period, locked_by FROM period_locks WHERE period >= $1 ORDER BY period LIMIT 1", args![p.as_str()])
+        .await?
+    {
+        Some(r) => Err(locked(r.get(0)?, r.get(1)?)),
+        None => Ok(()),
+    }
+}
+
+pub(crate) async fn locked_periods(db: &Db) -> Result<Vec<PeriodLock>> {
+    let rows = db.all("SELECT period, locked_by, locked_at FROM period_locks ORDER BY period DESC", vec![]).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PeriodLock { period: parse_period(&r.get::<String>(0)?)?, locked_by: r.get(1)?, locked_at: r.get(2)? })
+        })
+        .collect()
+}

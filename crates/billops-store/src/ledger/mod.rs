@@ -1,0 +1,285 @@
+//! The month-end ledger: period locks (enforced here on every write that would change a locked period),
+//! price books, invoices with gap-free numbers, credits with maker-checker and optimistic versions,
+//! supplier invoices and tie-out figures, payments and balances.
+//!
+//! The rules are the domain's (`billops_domain::{close, invoice, credit, rating}`): the store loads the
+//! domain object, lets it decide (role from the `users` table inside the same transaction), and writes the
+//! result, audited, in that transaction. Stale writes (a `version` that moved) are `StoreError::Conflict`.
+pub(crate) mod close;
+pub(crate) mod credits;
+pub(crate) mod facts;
+pub(crate) mod invoices;
+pub(crate) mod locks;
+pub(crate) mod payments;
+pub(crate) mod pricing;
+pub(crate) mod supplier;
+pub mod types;
+
+use async_trait::async_trait;
+use billops_domain::close::{CloseConfig, CloseFacts, PeriodClose};
+use billops_domain::credit::{ApprovalPolicy, Credit};
+use billops_domain::invoice::Draft;
+use billops_domain::rating::{PriceBook, Pricing, RuleScope};
+use billops_domain::{Period, Role, User};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::db::{Arg, Db, Row, Tx};
+use crate::{Actor, Result, SqlStore, StoreError};
+pub use types::*;
+
+/// The month-end part of the store (implemented by [`SqlStore`] on both backends).
+#[async_trait]
+pub trait Ledger: Send + Sync {
+    // ---- close and locks
+    /// A period's sign-off history (locked when the last event is a sign-off).
+    async fn period_close(&self, period: Period) -> Result<PeriodClose>;
+    async fn locked_periods(&self) -> Result<Vec<PeriodLock>>;
+    /// The facts the close board is computed from (`tolerance`: the tie-out tolerance per payer).
+    async fn close_facts(&self, period: Period, tolerance: Decimal) -> Result<CloseFacts>;
+    /// Manager sign-off: recomputes the board inside the transaction and locks the period only when nothing
+    /// blocks (`Forbidden` for non-managers, `Conflict` with the blockers otherwise).
+    async fn sign_off(
+        &self,
+        period: Period,
+        cfg: &CloseConfig,
+        tolerance: Decimal,
+        today: NaiveDate,
+        note: &str,
+        by: &Actor,
+    ) -> Result<PeriodClose>;
+    /// Manager re-open with a reason.
+    async fn reopen(&self, period: Period, reason: &str, by: &Actor) -> Result<PeriodClose>;
+
+    // ---- price books and rating input
+    async fn add_price_rule(
+        &self,
+        customer: &str,
+        scope: RuleScope,
+        pricing: Pricing,
+        from: NaiveDate,
+        by: &Actor,
+    ) -> Result<StoredPriceRule>;
+    async fn list_price_rules(&self, customer: &str) -> Result<Vec<StoredPriceRule>>;
+    async fn price_book(&self, customer: &str) -> Result<PriceBook>;
+    /// Billed cost of the period per customer at the rollup grain (assigned cost only), customers in code order.
+    async fn charges(&self, period: Period, customer: Option<&str>) -> Result<Vec<CustomerCharges>>;
+
+    // ---- invoices
+    /// Persist a generated draft: a new invoice, or the regeneration of the customer's unissued one
+    /// (unchanged drafts are left as they are). `payer_costs`: supplier cost behind the draft per payer.
+    async fn save_draft(&self, draft: &Draft, payer_costs: &[(String, Decimal)], by: &Actor) -> Result<SavedDraft>;
+    async fn invoice(&self, id: i64) -> Result<StoredInvoice>;
+    async fn list_invoices(&self, filter: &InvoiceFilter) -> Result<Vec<InvoiceSummary>>;
+    async fn step_invoice(
+        &self,
+        id: i64,
+        step: InvoiceStep,
+        reason: &str,
+        expected_version: Option<i64>,
+        by: &Actor,
+    ) -> Result<StoredInvoice>;
+    /// Issue: the next number of `series` (gap-free, taken in this transaction), due date `due_days` after
+    /// issue, and the draft's credit applications recorded on the credits.
+    async fn issue_invoice(&self, id: i64, series: &str, due_days: i64, by: &Actor) -> Result<StoredInvoice>;
+
+    // ---- credits
+    async fn propose_credit(&self, c: &NewCredit, by: &Actor) -> Result<StoredCredit>;
+    async fn credit(&self, id: i64) -> Result<StoredCredit>;
+    async fn list_credits(&self, filter: &CreditFilter) -> Result<Vec<StoredCredit>>;
+    /// Approve or reject (managers; maker-checker by `policy`). A `version` that moved, or a credit decided
+    /// meanwhile, is `Conflict`.
+    async fn decide_credit(
+        &self,
+        id: i64,
+        approve: bool,
+        reason: &str,
+        policy: ApprovalPolicy,
+        expected_version: Option<i64>,
+        by: &Actor,
+    ) -> Result<StoredCredit>;
+    /// The customer's credits as domain objects (for draft building).
+    async fn customer_credits(&self, customer: &str) -> Result<Vec<Credit>>;
+
+    // ---- supplier invoices and tie-out
+    async fn add_supplier_invoice(&self, s: &NewSupplierInvoice, by: &Actor) -> Result<SupplierInvoice>;
+    async fn list_supplier_invoices(&self, period: Option<Period>) -> Result<Vec<SupplierInvoice>>;
+    async fn payer_figures(&self, period: Period) -> Result<Vec<PayerFigures>>;
+
+    // ---- payments and balances
+    async fn add_payment(&self, p: &NewPayment, by: &Actor) -> Result<Payment>;
+    async fn balance(&self, customer: &str, today: NaiveDate) -> Result<Balance>;
+    async fn statement(&self, customer: &str, from: NaiveDate, to: NaiveDate) -> Result<Statement>;
+}
+
+/// Read through the pool or inside a transaction with the same code.
+pub(crate) enum Conn<'a> {
+    Db(&'a Db),
+    Tx(&'a mut Tx),
+}
+
+impl Conn<'_> {
+    pub(crate) fn backend(&self) -> crate::Backend {
+        match self {
+            Conn::Db(d) => d.backend(),
+            Conn::Tx(t) => t.backend(),
+        }
+    }
+    pub(crate) async fn all(&mut self, q: &str, a: Vec<Arg>) -> Result<Vec<Row>> {
+        match self {
+            Conn::Db(d) => d.all(q, a).await,
+            Conn::Tx(t) => t.all(q, a).await,
+        }
+    }
+    pub(crate) async fn opt(&mut self, q: &str, a: Vec<Arg>) -> Result<Option<Row>> {
+        match self {
+            Conn::Db(d) => d.opt(q, a).await,
+            Conn::Tx(t) => t.opt(q, a).await,
+        }
+    }
+    pub(crate) async fn one(&mut self, q: &str, a: Vec<Arg>) -> Result<Row> {
+        self.opt(q, a).await?.ok_or_else(|| StoreError::NotFound("row".into()))
+    }
+}
+
+/// The acting user with the role the store knows (unknown users are viewers).
+pub(crate) async fn user_in(tx: &mut Tx, by: &Actor) -> Result<User> {
+    let role: Role = crate::parties::role_in(tx, &by.name).await?;
+    Ok(User { name: by.name.clone(), role })
+}
+
+pub(crate) fn json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Invalid(format!("cannot encode: {e}")))
+}
+
+pub(crate) fn unjson<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| StoreError::Invalid(format!("stored {what} unreadable: {e}")))
+}
+
+pub(crate) fn parse_period(s: &str) -> Result<Period> {
+    s.parse().map_err(|e| StoreError::Invalid(format!("stored period {s:?}: {e}")))
+}
+
+#[async_trait]
+impl Ledger for SqlStore {
+    async fn period_close(&self, period: Period) -> Result<PeriodClose> {
+        close::period_close(&mut Conn::Db(&self.db), period).await
+    }
+    async fn locked_periods(&self) -> Result<Vec<PeriodLock>> {
+        locks::locked_periods(&self.db).await
+    }
+    async fn close_facts(&self, period: Period, tolerance: Decimal) -> Result<CloseFacts> {
+        facts::gather(&mut Conn::Db(&self.db), period, tolerance).await
+    }
+    async fn sign_off(
+        &self,
+        period: Period,
+        cfg: &CloseConfig,
+        tolerance: Decimal,
+        today: NaiveDate,
+        note: &str,
+        by: &Actor,
+    ) -> Result<PeriodClose> {
+        close::sign_off(&self.db, period, cfg, tolerance, today, note, by).await
+    }
+    async fn reopen(&self, period: Period, reason: &str, by: &Actor) -> Result<PeriodClose> {
+        close::reopen(&self.db, period, reason, by).await
+    }
+
+    async fn add_price_rule(
+        &self,
+        customer: &str,
+        scope: RuleScope,
+        pricing: Pricing,
+        from: NaiveDate,
+        by: &Actor,
+    ) -> Result<StoredPriceRule> {
+        pricing::add_rule(&self.db, customer, scope, pricing, from, by).await
+    }
+    async fn list_price_rules(&self, customer: &str) -> Result<Vec<StoredPriceRule>> {
+        pricing::list_rules(&self.db, customer).await
+    }
+    async fn price_book(&self, customer: &str) -> Result<PriceBook> {
+        pricing::price_book(&self.db, customer).await
+    }
+    async fn charges(&self, period: Period, customer: Option<&str>) -> Result<Vec<CustomerCharges>> {
+        pricing::charges(&self.db, period, customer).await
+    }
+
+    async fn save_draft(&self, draft: &Draft, payer_costs: &[(String, Decimal)], by: &Actor) -> Result<SavedDraft> {
+        invoices::save_draft(&self.db, draft, payer_costs, by).await
+    }
+    async fn invoice(&self, id: i64) -> Result<StoredInvoice> {
+        invoices::load(&mut Conn::Db(&self.db), id).await
+    }
+    async fn list_invoices(&self, filter: &InvoiceFilter) -> Result<Vec<InvoiceSummary>> {
+        invoices::list(&self.db, filter).await
+    }
+    async fn step_invoice(
+        &self,
+        id: i64,
+        step: InvoiceStep,
+        reason: &str,
+        expected_version: Option<i64>,
+        by: &Actor,
+    ) -> Result<StoredInvoice> {
+        invoices::step(&self.db, id, step, reason, expected_version, by).await
+    }
+    async fn issue_invoice(&self, id: i64, series: &str, due_days: i64, by: &Actor) -> Result<StoredInvoice> {
+        invoices::issue(&self.db, id, series, due_days, by).await
+    }
+
+    async fn propose_credit(&self, c: &NewCredit, by: &Actor) -> Result<StoredCredit> {
+        credits::propose(&self.db, c, by).await
+    }
+    async fn credit(&self, id: i64) -> Result<StoredCredit> {
+        credits::load(&mut Conn::Db(&self.db), id).await
+    }
+    async fn list_credits(&self, filter: &CreditFilter) -> Result<Vec<StoredCredit>> {
+        credits::list(&self.db, filter).await
+    }
+    async fn decide_credit(
+        &self,
+        id: i64,
+        approve: bool,
+        reason: &str,
+        policy: ApprovalPolicy,
+        expected_version: Option<i64>,
+        by: &Actor,
+    ) -> Result<StoredCredit> {
+        credits::decide(&self.db, id, approve, reason, policy, expected_version, by).await
+    }
+    async fn customer_credits(&self, customer: &str) -> Result<Vec<Credit>> {
+        credits::of_customer(&self.db, customer).await
+    }
+
+    async fn add_supplier_invoice(&self, s: &NewSupplierInvoice, by: &Actor) -> Result<SupplierInvoice> {
+        supplier::add(&self.db, s, by).await
+    }
+    async fn list_supplier_invoices(&self, period: Option<Period>) -> Result<Vec<SupplierInvoice>> {
+        supplier::list(&self.db, period).await
+    }
+    async fn payer_figures(&self, period: Period) -> Result<Vec<PayerFigures>> {
+        supplier::payer_figures(&mut Conn::Db(&self.db), period).await
+    }
+
+    async fn add_payment(&self, p: &NewPayment, by: &Actor) -> Result<Payment> {
+        payments::add(&self.db, p, by).await
+    }
+    async fn balance(&self, customer: &str, today: NaiveDate) -> Result<Balance> {
+        payments::balance(&self.db, customer, today).await
+    }
+    async fn statement(&self, customer: &str, from: NaiveDate, to: NaiveDate) -> Result<Statement> {
+        payments::statement(&self.db, customer, from, to).await
+    }
+}
+
+/// `SET` assignments of amount `name` bound from `$start` on (`x_int = $4, x_e9 = $5, …` or `x = $4`).
+pub(crate) fn set_money(b: crate::Backend, name: &str, start: usize) -> String {
+    crate::db::money_cols(b, name)
+        .split(", ")
+        .enumerate()
+        .map(|(k, col)| format!("{col} = ${}", start + k))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
