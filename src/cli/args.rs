@@ -46,6 +46,46 @@ pub enum Command {
     /// Users and roles.
     #[command(subcommand)]
     Users(UsersCmd),
+    /// Month-end close: `status` exits 0 when the period can be signed off, 4 when it is not ready.
+    #[command(subcommand)]
+    Close(CloseCmd),
+    /// Customer price books (rules apply in order, first match wins).
+    #[command(subcommand)]
+    Pricebook(PricebookCmd),
+    /// Invoice drafts, review/approve/issue/void, exports.
+    #[command(subcommand)]
+    Invoices(InvoicesCmd),
+    /// Credits (maker-checker approval).
+    #[command(subcommand)]
+    Credits(CreditsCmd),
+    /// Supplier invoices.
+    #[command(subcommand)]
+    Supplier(SupplierCmd),
+    /// Three-way tie-out per payer for a period (exit 0 all tied or within tolerance, 4 otherwise).
+    Recon {
+        period: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// Payments received.
+    #[command(subcommand)]
+    Payments(PaymentsCmd),
+    /// A customer's balance, overdue amount, last invoice and payment.
+    Balance {
+        customer: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// A customer statement between two dates (inclusive).
+    Statement {
+        customer: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
     /// Create (or reset) the demo store and print where it is.
     Demo,
     /// Print where billops keeps its config, data, logs and store.
@@ -130,4 +170,180 @@ pub enum UsersCmd {
         #[arg(long, value_enum, default_value_t)]
         format: OutputFormat,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CloseCmd {
+    /// The close board of a period: exit 0 when it can be signed off, 4 when not ready.
+    Status {
+        period: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// Manager sign-off: locks the period.
+    Signoff {
+        period: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Manager re-open with a reason.
+    Reopen {
+        period: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PricebookCmd {
+    /// Add a rule: one of --markup, --discount or --rate (per unit), optionally scoped.
+    Add {
+        customer: String,
+        #[arg(long)]
+        markup: Option<String>,
+        #[arg(long)]
+        discount: Option<String>,
+        #[arg(long)]
+        rate: Option<String>,
+        #[arg(long)]
+        service: Option<String>,
+        #[arg(long)]
+        product: Option<String>,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        charge_category: Option<String>,
+        /// Effective from YYYY-MM-DD (default 2000-01-01).
+        #[arg(long)]
+        from: Option<String>,
+    },
+    List {
+        customer: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InvoicesCmd {
+    /// Rate the period and create or regenerate drafts (prints what changed).
+    Generate {
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        customer: Option<String>,
+    },
+    List {
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    Show {
+        id: i64,
+    },
+    Review {
+        id: i64,
+    },
+    Approve {
+        id: i64,
+    },
+    Issue {
+        id: i64,
+    },
+    Void {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Export one invoice (ID) or every invoice of --period as csv, json or html.
+    Export {
+        id: Option<i64>,
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long, default_value = "csv")]
+        format: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CreditsCmd {
+    Propose {
+        customer: String,
+        /// sla, promo, funding, goodwill or ppa.
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        amount: String,
+        #[arg(long)]
+        service: Option<String>,
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long)]
+        valid_from: String,
+        /// Exclusive end date.
+        #[arg(long)]
+        valid_to: String,
+        #[arg(long)]
+        evidence: String,
+        #[arg(long, default_value = "proposed from the CLI")]
+        reason: String,
+    },
+    List {
+        #[arg(long)]
+        customer: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    Approve {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    Reject {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SupplierCmd {
+    Add {
+        payer: String,
+        period: String,
+        #[arg(long)]
+        number: String,
+        #[arg(long)]
+        amount: String,
+        #[arg(long, default_value = "0")]
+        tax: String,
+        #[arg(long, default_value = "0")]
+        credits: String,
+        #[arg(long, default_value = "USD")]
+        currency: String,
+    },
+    /// CSV with header payer,period,number,amount[,tax,credits,currency].
+    Import { file: PathBuf },
+    List {
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PaymentsCmd {
+    Add {
+        customer: String,
+        amount: String,
+        #[arg(long)]
+        date: String,
+        /// Invoice number the payment settles.
+        #[arg(long)]
+        invoice: Option<String>,
+    },
+    /// CSV with header customer,amount,date[,invoice].
+    Import { file: PathBuf },
 }

@@ -2,6 +2,8 @@
 mod args;
 mod commands;
 mod demo;
+mod month;
+mod month_money;
 pub mod output;
 
 use std::process::ExitCode;
@@ -171,6 +173,17 @@ async fn dispatch(cli: Cli, paths: Paths, config: Config) -> Result<u8, Failure>
         Some(Command::Accounts(c)) => commands::accounts(&ctx, c).await,
         Some(Command::Issues(c)) => commands::issues(&ctx, c).await,
         Some(Command::Users(c)) => commands::users(&ctx, c).await,
+        Some(Command::Close(c)) => month::close(&ctx, c).await,
+        Some(Command::Pricebook(c)) => month::pricebook(&ctx, c).await,
+        Some(Command::Invoices(c)) => month::invoices(&ctx, c).await,
+        Some(Command::Credits(c)) => month_money::credits(&ctx, c).await,
+        Some(Command::Supplier(c)) => month_money::supplier(&ctx, c).await,
+        Some(Command::Recon { period, format }) => month_money::recon(&ctx, &period, format).await,
+        Some(Command::Payments(c)) => month_money::payments(&ctx, c).await,
+        Some(Command::Balance { customer, format }) => month_money::balance(&ctx, &customer, format).await,
+        Some(Command::Statement { customer, from, to, format }) => {
+            month_money::statement(&ctx, &customer, &from, &to, format).await
+        }
         Some(Command::Paths | Command::Demo) => Ok(0),
     }
 }

@@ -1,0 +1,232 @@
+//! `billops close`, `pricebook`, `invoices`: thin wrappers over `crate::ledger` services.
+use std::io::Write;
+
+use billops_domain::close::ItemStatus;
+use billops_domain::rating::{Pricing, RuleScope};
+use billops_domain::{Period, parse_decimal};
+use billops_store::{InvoiceFilter, InvoiceStep};
+use chrono::{NaiveDate, Utc};
+
+use super::args::{CloseCmd, InvoicesCmd, PricebookCmd};
+use super::output::{OutputFormat, Table};
+use super::{Ctx, Failure};
+use crate::ledger::{self, DUE_DAYS, INVOICE_SERIES};
+
+/// Exit code of `close status` / `recon` when the period is not ready.
+pub const NOT_READY: u8 = 4;
+
+pub(super) fn print(table: &Table, format: OutputFormat) -> Result<u8, Failure> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match table.write(format, &mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+        other => other.map(|()| 0).map_err(Failure::from),
+    }
+}
+
+pub(super) fn period(s: &str) -> Result<Period, Failure> {
+    s.parse().map_err(|e| Failure::user(format!("period {s:?}: {e}")))
+}
+
+pub(super) fn date(s: &str, what: &str) -> Result<NaiveDate, Failure> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| Failure::user(format!("{what}: {s:?} is not YYYY-MM-DD")))
+}
+
+pub(super) fn amount(s: &str, what: &str) -> Result<rust_decimal::Decimal, Failure> {
+    parse_decimal(s).map_err(|e| Failure::user(format!("{what}: {e}")))
+}
+
+pub(super) fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
+    match c {
+        CloseCmd::Status { period: p, format } => {
+            let view = ledger::close::board(ctx.store.as_ref(), period(&p)?, today()).await?;
+            if format == OutputFormat::Json {
+                let s = serde_json::to_string_pretty(&view).map_err(|e| Failure::user(e.to_string()))?;
+                println!("{s}");
+            } else {
+                let b = &view.board;
+                let mut t = Table::new(&["#", "check", "status", "owner", "problems"]);
+                for (i, item) in b.items.iter().enumerate() {
+                    let status = match item.status {
+                        ItemStatus::Ok => "ok",
+                        ItemStatus::Warning => "warning",
+                        ItemStatus::Blocker => "BLOCKER",
+                    };
+                    t.push(vec![
+                        (i + 1).to_string(),
+                        item.title.clone(),
+                        status.into(),
+                        item.owner.clone().unwrap_or_default(),
+                        item.problems.join("; "),
+                    ]);
+                }
+                print(&t, format)?;
+                if format == OutputFormat::Table {
+                    let cd = &b.countdown;
+                    println!(
+                        "due {} ({} business day(s) left){}",
+                        cd.due,
+                        cd.business_days_left,
+                        if b.locked { "; LOCKED" } else { "" }
+                    );
+                    println!("{}", if view.can_sign_off { "ready for sign-off" } else { "not ready" });
+                }
+            }
+            Ok(if view.can_sign_off { 0 } else { NOT_READY })
+        }
+        CloseCmd::Signoff { period: p, note } => {
+            let p = period(&p)?;
+            ledger::close::sign_off(ctx.store.as_ref(), p, today(), &note, &ctx.actor()).await?;
+            println!("{p} signed off by {} and locked", ctx.user);
+            Ok(0)
+        }
+        CloseCmd::Reopen { period: p, reason } => {
+            let p = period(&p)?;
+            ledger::close::reopen(ctx.store.as_ref(), p, &reason, &ctx.actor()).await?;
+            println!("{p} re-opened by {}: {reason}", ctx.user);
+            Ok(0)
+        }
+    }
+}
+
+pub async fn pricebook(ctx: &Ctx, c: PricebookCmd) -> Result<u8, Failure> {
+    match c {
+        PricebookCmd::Add { customer, markup, discount, rate, service, product, region, charge_category, from } => {
+            let bad = |e: billops_domain::rating::RatingError| Failure::user(e.to_string());
+            let pricing = match (markup, discount, rate) {
+                (Some(m), None, None) => Pricing::markup(amount(&m, "--markup")?).map_err(bad)?,
+                (None, Some(d), None) => Pricing::discount(amount(&d, "--discount")?).map_err(bad)?,
+                (None, None, Some(r)) => Pricing::fixed_unit_rate(amount(&r, "--rate")?).map_err(bad)?,
+                _ => return Err(Failure::user("give exactly one of --markup, --discount or --rate")),
+            };
+            let mut scope = RuleScope::any();
+            scope.service = service;
+            scope.product = product;
+            scope.region = region;
+            if let Some(c) = charge_category {
+                scope.charge_category = Some(c.parse().map_err(Failure::user)?);
+            }
+            let from = match from {
+                Some(f) => date(&f, "--from")?,
+                None => NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default(),
+            };
+            let r = ctx.store.add_price_rule(&customer, scope, pricing, from, &ctx.actor()).await?;
+            println!("rule {} added to {customer}'s price book", r.rule.id());
+            Ok(0)
+        }
+        PricebookCmd::List { customer, format } => {
+            let mut t = Table::new(&["rule", "pricing", "scope", "from"]);
+            for r in ctx.store.list_price_rules(&customer).await? {
+                let pricing = match r.rule.pricing() {
+                    Pricing::Markup(p) => format!("markup {p}"),
+                    Pricing::Discount(p) => format!("discount {p}"),
+                    Pricing::FixedUnitRate(x) => format!("rate {x}"),
+                };
+                let scope = serde_json::to_string(r.rule.scope()).unwrap_or_default();
+                t.push(vec![r.rule.id().to_string(), pricing, scope, r.rule.effective().from().to_string()]);
+            }
+            print(&t, format)
+        }
+    }
+}
+
+pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
+    let store = ctx.store.as_ref();
+    let by = ctx.actor();
+    let step = |id: i64, s: InvoiceStep, reason: String| async move {
+        let inv = ctx.store.step_invoice(id, s, &reason, None, &ctx.actor()).await?;
+        println!("invoice {id} is {}", inv.status);
+        Ok::<u8, Failure>(0)
+    };
+    match c {
+        InvoicesCmd::Generate { period: p, customer } => {
+            let out = ledger::invoices::generate(store, period(&p)?, customer.as_deref(), &by).await?;
+            for g in &out {
+                println!("{} invoice {}: {} total {}", g.customer, g.invoice_id, g.outcome, g.total);
+                if let Some(d) = &g.diff {
+                    for l in &d.added {
+                        println!("  + {} {}", l.description, l.amount.normalize());
+                    }
+                    for l in &d.removed {
+                        println!("  - {} {}", l.description, l.amount.normalize());
+                    }
+                    for ch in &d.changed {
+                        println!(
+                            "  ~ {} {} -> {}",
+                            ch.new.description,
+                            ch.old.amount.normalize(),
+                            ch.new.amount.normalize()
+                        );
+                    }
+                    println!("  total {} -> {}", d.old_total, d.new_total);
+                }
+            }
+            println!("{} draft(s)", out.len());
+            Ok(0)
+        }
+        InvoicesCmd::List { period: p, format } => {
+            let filter = InvoiceFilter { period: p.as_deref().map(period).transpose()?, customer: None };
+            let mut t =
+                Table::new(&["id", "customer", "period", "status", "number", "currency", "total"]).numeric("total");
+            for i in store.list_invoices(&filter).await? {
+                t.push(vec![
+                    i.id.to_string(),
+                    i.customer,
+                    i.period.to_string(),
+                    i.status.to_string(),
+                    i.number.unwrap_or_default(),
+                    i.currency,
+                    i.total.to_string(),
+                ]);
+            }
+            print(&t, format)
+        }
+        InvoicesCmd::Show { id } => {
+            let inv = store.invoice(id).await?;
+            println!(
+                "invoice {id} {} {} {} {}",
+                inv.customer,
+                inv.period,
+                inv.status,
+                inv.number.as_deref().unwrap_or("(unnumbered)")
+            );
+            for sec in inv.draft.sections() {
+                for l in sec.lines {
+                    let rules =
+                        if l.rule_ids.is_empty() { String::new() } else { format!(" [{}]", l.rule_ids.join(",")) };
+                    println!("  {:<10} {:<50} {:>16}{rules}", sec.step.title(), l.description, l.amount.normalize());
+                }
+            }
+            println!("  total {} {}", inv.total, inv.currency);
+            Ok(0)
+        }
+        InvoicesCmd::Review { id } => step(id, InvoiceStep::Review, String::new()).await,
+        InvoicesCmd::Approve { id } => step(id, InvoiceStep::Approve, String::new()).await,
+        InvoicesCmd::Void { id, reason } => step(id, InvoiceStep::Void, reason).await,
+        InvoicesCmd::Issue { id } => {
+            let inv = store.issue_invoice(id, INVOICE_SERIES, DUE_DAYS, &by).await?;
+            println!("invoice {id} issued as {}", inv.number.unwrap_or_default());
+            Ok(0)
+        }
+        InvoicesCmd::Export { id, period: p, format } => {
+            let ids: Vec<i64> = match (id, p) {
+                (Some(id), None) => vec![id],
+                (None, Some(p)) => {
+                    let f = InvoiceFilter { period: Some(period(&p)?), customer: None };
+                    store.list_invoices(&f).await?.into_iter().map(|i| i.id).collect()
+                }
+                _ => return Err(Failure::user("give an invoice ID or --period")),
+            };
+            for id in ids {
+                let inv = store.invoice(id).await?;
+                print!("{}", ledger::invoices::export(&inv, &format)?);
+            }
+            Ok(0)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! The close board of a period, sign-off and re-open.
+use billops_domain::Period;
+use billops_domain::close::{CloseBoard, CloseConfig, CloseFacts, PeriodClose, TieOut, evaluate};
+use billops_store::{Actor, Result, Store};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::TIE_OUT_TOLERANCE;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CloseView {
+    pub board: CloseBoard,
+    pub facts: CloseFacts,
+    pub can_sign_off: bool,
+    pub close: PeriodClose,
+}
+
+/// The board computed from the store's facts for `today`.
+pub async fn board(store: &dyn Store, period: Period, today: NaiveDate) -> Result<CloseView> {
+    let facts = store.close_facts(period, TIE_OUT_TOLERANCE).await?;
+    let close = store.period_close(period).await?;
+    let board = evaluate(&facts, &CloseConfig::default(), &close, today);
+    Ok(CloseView { can_sign_off: board.can_sign_off(), board, facts, close })
+}
+
+pub async fn sign_off(
+    store: &dyn Store,
+    period: Period,
+    today: NaiveDate,
+    note: &str,
+    by: &Actor,
+) -> Result<PeriodClose> {
+    store.sign_off(period, &CloseConfig::default(), TIE_OUT_TOLERANCE, today, note, by).await
+}
+
+pub async fn reopen(store: &dyn Store, period: Period, reason: &str, by: &Actor) -> Result<PeriodClose> {
+    store.reopen(period, reason, by).await
+}
+
+/// The three-way tie-out per payer.
+pub async fn recon(store: &dyn Store, period: Period) -> Result<Vec<TieOut>> {
+    Ok(store.close_facts(period, TIE_OUT_TOLERANCE).await?.tie_outs)
+}

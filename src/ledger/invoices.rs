@@ -1,0 +1,161 @@
+//! Invoice drafts: rate the period's rollup-grain charges through the customer's price book and build the
+//! draft in the domain's order of operations (credits included), then persist; exports.
+use std::collections::BTreeMap;
+
+use billops_domain::Period;
+use billops_domain::invoice::{DraftDiff, DraftRequest, build_draft, diff_drafts};
+use billops_domain::money::RoundingRule;
+use billops_domain::rating::{AccountCode, AccountCodeTable, CodeScope, ResourceUnitSet};
+use billops_domain::terms::{Effective, Percent};
+use billops_store::{Actor, Result, Store, StoreError, StoredInvoice};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Generated {
+    pub customer: String,
+    pub invoice_id: i64,
+    pub total: Decimal,
+    /// created | regenerated | unchanged
+    pub outcome: &'static str,
+    pub diff: Option<DraftDiff>,
+}
+
+fn account_codes(codes: &[billops_store::AccountCode]) -> AccountCodeTable {
+    let entries: Vec<AccountCode> = codes
+        .iter()
+        .filter_map(|c| {
+            let (kind, value) = c.scope.split_once(':')?;
+            let scope = match kind {
+                "customer" => CodeScope::Customer(value.to_string()),
+                "product" => CodeScope::Product { customer: None, product: value.to_string() },
+                "account" => CodeScope::Account(value.to_string()),
+                _ => return None,
+            };
+            let effective = Effective::new(c.from, c.to).ok()?;
+            Some(AccountCode { scope, code: c.code.clone(), effective })
+        })
+        .collect();
+    AccountCodeTable::new(entries).unwrap_or_default()
+}
+
+/// Generate (or regenerate) the drafts of `period` for every customer with cost, or one customer.
+pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>, by: &Actor) -> Result<Vec<Generated>> {
+    let codes = account_codes(&store.list_account_codes().await?);
+    let rus = ResourceUnitSet::default();
+    let zero = Percent::new(Decimal::ZERO).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let mut out = Vec::new();
+    for charges in store.charges(period, customer).await? {
+        let book = store.price_book(&charges.customer).await?;
+        let credits = store.customer_credits(&charges.customer).await?;
+        let req = DraftRequest {
+            customer: &charges.customer,
+            period,
+            currency: &charges.currency,
+            lines: &charges.lines,
+            price_book: &book,
+            resource_units: &rus,
+            account_codes: &codes,
+            discounts: &[],
+            credits: &credits,
+            tax_rate: zero,
+            rounding: RoundingRule::HalfAwayFromZero,
+        };
+        let draft = build_draft(&req).map_err(|e| StoreError::Invalid(format!("{}: {e}", charges.customer)))?;
+        let mut payer_costs: BTreeMap<String, Decimal> = BTreeMap::new();
+        for (l, payer) in charges.lines.iter().zip(&charges.payers) {
+            let e = payer_costs.entry(payer.clone()).or_insert(Decimal::ZERO);
+            *e = e.checked_add(l.cost).ok_or_else(|| StoreError::Invalid("cost overflow".into()))?;
+        }
+        let pc: Vec<(String, Decimal)> = payer_costs.into_iter().collect();
+        let saved = store.save_draft(&draft, &pc, by).await?;
+        let (outcome, diff) = match &saved.previous {
+            None => ("created", None),
+            Some(old) => {
+                let d = diff_drafts(old, &draft);
+                if d.is_empty() { ("unchanged", None) } else { ("regenerated", Some(d)) }
+            }
+        };
+        out.push(Generated {
+            customer: charges.customer.clone(),
+            invoice_id: saved.invoice.id,
+            total: saved.invoice.total,
+            outcome,
+            diff,
+        });
+    }
+    Ok(out)
+}
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// One invoice as CSV (one row per line), JSON (the stored invoice, amounts as strings) or printable HTML.
+pub fn export(inv: &StoredInvoice, format: &str) -> Result<String> {
+    let number = inv.number.clone().unwrap_or_else(|| format!("draft-{}", inv.id));
+    match format {
+        "json" => serde_json::to_string_pretty(inv).map_err(|e| StoreError::Invalid(e.to_string())),
+        "csv" => {
+            let mut s = String::from("invoice,customer,period,section,description,account_code,cost,amount,rules\n");
+            for sec in inv.draft.sections() {
+                for l in sec.lines {
+                    let row = [
+                        number.clone(),
+                        inv.customer.clone(),
+                        inv.period.to_string(),
+                        sec.step.title().to_string(),
+                        l.description.clone(),
+                        l.account_code.clone().unwrap_or_default(),
+                        l.cost.normalize().to_string(),
+                        l.amount.normalize().to_string(),
+                        l.rule_ids.join(" "),
+                    ];
+                    s.push_str(&row.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
+                    s.push('\n');
+                }
+            }
+            s.push_str(&format!(
+                "{},{},{},Total,,,,{},\n",
+                csv_cell(&number),
+                csv_cell(&inv.customer),
+                inv.period,
+                inv.total
+            ));
+            Ok(s)
+        }
+        "html" => {
+            let mut s = format!(
+                "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Invoice {n}</title></head><body>\n\
+                 <h1>Invoice {n}</h1>\n<p>Customer {c} &middot; period {p} &middot; status {st}</p>\n<table>\n\
+                 <tr><th>Section</th><th>Description</th><th>Account code</th><th>Amount ({cur})</th></tr>\n",
+                n = html_escape(&number),
+                c = html_escape(&inv.customer),
+                p = inv.period,
+                st = inv.status,
+                cur = html_escape(&inv.currency)
+            );
+            for sec in inv.draft.sections() {
+                for l in sec.lines {
+                    s.push_str(&format!(
+                        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                        sec.step.title(),
+                        html_escape(&l.description),
+                        html_escape(l.account_code.as_deref().unwrap_or("")),
+                        l.amount.normalize()
+                    ));
+                }
+            }
+            s.push_str(&format!(
+                "<tr><th colspan=\"3\">Total</th><th>{}</th></tr>\n</table></body></html>\n",
+                inv.total
+            ));
+            Ok(s)
+        }
+        other => Err(StoreError::Invalid(format!("unknown format {other:?} (csv, json or html)"))),
+    }
+}

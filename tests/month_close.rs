@@ -1,0 +1,144 @@
+//! Month-end from the command line, on the demo store: the close board and its exit codes, sign-off and
+//! re-open with the lock enforced, invoice drafts through issue with gap-free numbers and exports, credits
+//! with maker-checker, supplier invoices and the tie-out, payments, balance and statement.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+struct Demo {
+    dir: tempfile::TempDir,
+    db: String,
+}
+
+impl Demo {
+    fn new() -> Demo {
+        let dir = tempfile::tempdir().unwrap();
+        let db = format!("sqlite:{}", dir.path().join("demo.db").display());
+        let d = Demo { dir, db };
+        let o = d.run("tester", &["demo"]);
+        assert!(o.status.success(), "{}", text(&o));
+        d
+    }
+    fn run(&self, user: &str, args: &[&str]) -> Output {
+        let dir: &Path = self.dir.path();
+        Command::new(env!("CARGO_BIN_EXE_billops"))
+            .env("BILLOPS_DATA_DIR", dir.join("data"))
+            .env("BILLOPS_CONFIG_DIR", dir.join("config"))
+            .env("BILLOPS_USER", user)
+            .env_remove("BILLOPS_DATABASE_URL")
+            .arg("--db")
+            .arg(&self.db)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+    fn ok(&self, user: &str, args: &[&str]) -> String {
+        let o = self.run(user, args);
+        assert!(o.status.success(), "{args:?}: {}", text(&o));
+        String::from_utf8(o.stdout).unwrap()
+    }
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+#[test]
+fn close_board_signoff_lock_and_reopen() {
+    let d = Demo::new();
+    let o = d.run("dave", &["close", "status", "2026-09"]);
+    assert_eq!(o.status.code(), Some(4), "not ready: {}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("BLOCKER") && t.contains("no supplier invoice entered"), "{t}");
+    assert!(t.contains("unassigned account(s) with cost"), "{t}");
+    let o = d.run("alice", &["close", "signoff", "2026-09"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("cannot sign off 2026-09"), "{}", text(&o));
+
+    // a period with nothing open can be signed off, by a manager only
+    assert_eq!(d.run("dave", &["close", "status", "2026-05"]).status.code(), Some(0));
+    let o = d.run("bob", &["close", "signoff", "2026-05"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("not allowed"), "{}", text(&o));
+    d.ok("alice", &["close", "signoff", "2026-05", "--note", "quiet month"]);
+    let o = d.run("bob", &["supplier", "add", "731245098812", "2026-05", "--number", "S-5", "--amount", "1"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("period 2026-05 is locked (signed off by alice)"), "{}", text(&o));
+    assert_ne!(d.run("alice", &["close", "reopen", "2026-05"]).status.code(), Some(0), "--reason is required");
+    let o = d.run("alice", &["close", "reopen", "2026-05", "--reason", " "]);
+    assert_eq!(o.status.code(), Some(1));
+    d.ok("alice", &["close", "reopen", "2026-05", "--reason", "late supplier invoice"]);
+    d.ok("bob", &["supplier", "add", "731245098812", "2026-05", "--number", "S-5", "--amount", "1"]);
+}
+
+#[test]
+fn invoices_credits_recon_and_balances() {
+    let d = Demo::new();
+    d.ok("bob", &["pricebook", "add", "acme", "--markup", "12.5", "--service", "AmazonEC2"]);
+    assert!(d.ok("dave", &["pricebook", "list", "acme"]).contains("markup 12.5%"));
+    let out = d.ok("bob", &["invoices", "generate", "--period", "2026-09"]);
+    assert!(out.contains("acme invoice 1: created"), "{out}");
+    let again = d.ok("bob", &["invoices", "generate", "--period", "2026-09", "--customer", "acme"]);
+    assert!(again.contains("unchanged"), "{again}");
+
+    // credits: maker-checker
+    let out = d.ok(
+        "bob",
+        &[
+            "credits",
+            "propose",
+            "acme",
+            "--kind",
+            "goodwill",
+            "--amount",
+            "1000",
+            "--valid-from",
+            "2026-09-01",
+            "--valid-to",
+            "2026-12-01",
+            "--evidence",
+            "ticket 7",
+        ],
+    );
+    assert!(out.contains("CR-1"), "{out}");
+    let o = d.run("bob", &["credits", "approve", "CR-1", "--reason", "ok"]);
+    assert_eq!(o.status.code(), Some(1), "operators do not approve");
+    d.ok("alice", &["credits", "approve", "CR-1", "--reason", "agreed with account manager"]);
+    let regen = d.ok("bob", &["invoices", "generate", "--period", "2026-09", "--customer", "acme"]);
+    assert!(regen.contains("regenerated") && regen.contains("+ goodwill credit CR-1 -1000"), "{regen}");
+
+    d.ok("bob", &["invoices", "review", "1"]);
+    assert_eq!(d.run("bob", &["invoices", "approve", "1"]).status.code(), Some(1));
+    d.ok("alice", &["invoices", "approve", "1"]);
+    assert!(d.ok("alice", &["invoices", "issue", "1"]).contains("INV-000001"));
+    d.ok("bob", &["invoices", "review", "2"]);
+    d.ok("alice", &["invoices", "approve", "2"]);
+    assert!(d.ok("alice", &["invoices", "issue", "2"]).contains("INV-000002"));
+    let csv = d.ok("dave", &["invoices", "export", "1", "--format", "csv"]);
+    assert!(
+        csv.starts_with("invoice,customer,period,section") && csv.contains("INV-000001,acme,2026-09,Credits"),
+        "{csv}"
+    );
+    let json = d.ok("dave", &["invoices", "export", "1", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(v["total"].is_string(), "amounts are strings in JSON");
+    assert!(d.ok("dave", &["invoices", "export", "1", "--format", "html"]).contains("<h1>Invoice INV-000001</h1>"));
+    let credits = d.ok("dave", &["credits", "list", "--format", "csv"]);
+    assert!(credits.contains("CR-1,acme,goodwill,1000,0,exhausted"), "{credits}");
+
+    // tie-out: exit 4 until supplier invoices are in
+    assert_eq!(d.run("dave", &["recon", "2026-09"]).status.code(), Some(4));
+
+    // payments and balance
+    let list = d.ok("dave", &["invoices", "list", "--period", "2026-09", "--format", "csv"]);
+    let total = list.lines().find(|l| l.contains("INV-000001")).unwrap().rsplit(',').next().unwrap().to_string();
+    d.ok("bob", &["payments", "add", "acme", "100", "--date", "2026-10-05", "--invoice", "INV-000001"]);
+    let bal = d.ok("dave", &["balance", "acme", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&bal).unwrap();
+    let want = total.parse::<rust_decimal::Decimal>().unwrap() - rust_decimal::Decimal::from(100);
+    assert_eq!(v["balance"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap(), want, "{bal}");
+    assert_eq!(v["last_invoice"], "INV-000001");
+    let st = d.ok("dave", &["statement", "acme", "--from", "2026-01-01", "--to", "2099-12-31", "--format", "csv"]);
+    assert!(st.contains("opening balance") && st.contains("INV-000001") && st.contains("-100"), "{st}");
+}
