@@ -139,12 +139,16 @@ async fn relocate(tx: &mut Tx, account: &str, cid: i64, from: NaiveDate) -> Resu
     let b = tx.backend();
     let money = [money_cols(b, "billed"), money_cols(b, "effective"), money_cols(b, "list")].join(", ");
     let sums = [money_sum(b, "", "billed"), money_sum(b, "", "effective"), money_sum(b, "", "list")].join(", ");
-    let keys =
-        "period, customer_id, service, product, component, account, payer, charge_category, region, resource, batch_id";
-    let rebuild = format!(
-        "INSERT INTO cost_rollups ({keys}, row_count, {money}) SELECT {keys}, count(*), {sums} FROM line_items \
-         WHERE id BETWEEN $1 AND $2 AND batch_id = $3 AND period = $4 AND account = $5 GROUP BY {keys}"
-    );
+    let keys = "period, customer_id, service, product, component, account, payer, charge_category, region";
+    let rebuild = |table: &str, keys: &str| {
+        format!(
+            "INSERT INTO {table} ({keys}, batch_id, row_count, {money}) SELECT {keys}, batch_id, count(*), {sums} \
+             FROM line_items WHERE id BETWEEN $1 AND $2 AND batch_id = $3 AND period = $4 AND account = $5 \
+             GROUP BY {keys}, batch_id"
+        )
+    };
+    let rebuild_cost = rebuild("cost_rollups", keys);
+    let rebuild_resource = rebuild("resource_rollups", &format!("{keys}, resource"));
     for r in &rows {
         let (batch, period, lo, hi): (i64, String, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
         tx.exec(
@@ -153,12 +157,12 @@ async fn relocate(tx: &mut Tx, account: &str, cid: i64, from: NaiveDate) -> Resu
             args![cid, lo, hi, batch, period.as_str(), acc, from],
         )
         .await?;
-        tx.exec(
-            "DELETE FROM cost_rollups WHERE period = $1 AND batch_id = $2 AND account = $3",
-            args![period.as_str(), batch, acc],
-        )
-        .await?;
-        tx.exec(&rebuild, args![lo, hi, batch, period.as_str(), acc]).await?;
+        for table in ["cost_rollups", "resource_rollups"] {
+            let sql = format!("DELETE FROM {table} WHERE period = $1 AND batch_id = $2 AND account = $3");
+            tx.exec(&sql, args![period.as_str(), batch, acc]).await?;
+        }
+        tx.exec(&rebuild_cost, args![lo, hi, batch, period.as_str(), acc]).await?;
+        tx.exec(&rebuild_resource, args![lo, hi, batch, period.as_str(), acc]).await?;
     }
     Ok(())
 }

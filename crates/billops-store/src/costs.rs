@@ -1,4 +1,5 @@
-//! Exact cost reports over the rollups (every dimension, resource included, is a rollup key).
+//! Exact cost reports over the rollups: `cost_rollups` (every dimension but resource) for the drill-down,
+//! `resource_rollups` when a resource is asked for or filtered on.
 //!
 //! One grouped query: the inner part groups dictionary ids with exact sums (integer parts on SQLite,
 //! NUMERIC on PostgreSQL), the outer part turns ids into names; amounts are reassembled and sorted in Rust.
@@ -73,7 +74,9 @@ fn statement(backend: Backend, q: &CostQuery, args: &mut Vec<Arg>) -> Result<Str
         inner.push_str(&format!("{g} AS k{k}, "));
     }
     inner.push_str(&sums_aliased.join(", "));
-    inner.push_str(&format!(", count(*) AS n FROM cost_rollups t WHERE {}", wh.join(" AND ")));
+    let resource = q.by.contains(&Dim::Resource) || q.filters.iter().any(|(d, _)| *d == Dim::Resource);
+    let table = if resource { "resource_rollups" } else { "cost_rollups" };
+    inner.push_str(&format!(", count(*) AS n FROM {table} t WHERE {}", wh.join(" AND ")));
     if !group.is_empty() {
         inner.push_str(&format!(" GROUP BY {}", group.join(", ")));
     }

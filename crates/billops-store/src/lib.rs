@@ -10,8 +10,8 @@
 //!   (never summed in SQL).
 //! - Line items are narrow (dictionary ids for repeated text, `customer_id` resolved at import, 0 when
 //!   unassigned) and have no secondary index: each batch's rows are found by id range. Reports read only
-//!   `cost_rollups` (exact sums per batch, period and every dimension, resource included), keyed for
-//!   drill-down.
+//!   rollups (exact sums per batch and period): `cost_rollups` by every dimension but resource, keyed for
+//!   drill-down, and `resource_rollups` with resource too, for resource reports.
 //! - Imports run in one transaction: SQLite multi-row INSERTs with cached prepared statements (WAL,
 //!   synchronous=NORMAL), PostgreSQL `COPY`. Timestamps always come from the caller's [`Actor`].
 #![forbid(unsafe_code)]

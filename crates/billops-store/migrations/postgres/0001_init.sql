@@ -149,10 +149,29 @@ CREATE TABLE line_items (
     source_line      BIGINT NOT NULL
 );
 
--- Exact sums per batch, period and every reporting dimension (resource included: each resource sits in one
--- account, service and region, so this stays far smaller than line_items); keyed (PostgreSQL: indexed) for drill-down
--- (period -> customer -> service -> product -> component).
+-- Exact sums per batch, period and every reporting dimension but resource; keyed (PostgreSQL: indexed) for
+-- drill-down (period -> customer -> service -> product -> component). Written at import, rebuilt on re-assignment.
 CREATE TABLE cost_rollups (
+    period           TEXT NOT NULL,
+    customer_id      BIGINT NOT NULL,
+    service          BIGINT NOT NULL,
+    product          BIGINT NOT NULL,
+    component        BIGINT NOT NULL,
+    account          BIGINT NOT NULL,
+    payer            BIGINT NOT NULL,
+    charge_category  BIGINT NOT NULL,
+    region           BIGINT NOT NULL,
+    batch_id         BIGINT NOT NULL,
+    row_count        BIGINT NOT NULL,
+    billed NUMERIC NOT NULL,
+    effective NUMERIC NOT NULL,
+    list NUMERIC NOT NULL,
+    PRIMARY KEY (period, customer_id, service, product, component, account, payer, charge_category, region, batch_id)
+);
+
+-- The same sums with resource too, for resource reports (kept apart so that the drill-down above stays
+-- small whatever the number of resources).
+CREATE TABLE resource_rollups (
     period           TEXT NOT NULL,
     customer_id      BIGINT NOT NULL,
     service          BIGINT NOT NULL,
@@ -168,7 +187,8 @@ CREATE TABLE cost_rollups (
     billed NUMERIC NOT NULL,
     effective NUMERIC NOT NULL,
     list NUMERIC NOT NULL,
-    PRIMARY KEY (period, customer_id, service, product, component, account, payer, charge_category, region, resource, batch_id)
+    PRIMARY KEY (period, customer_id, service, product, component, resource, account, payer, charge_category, region,
+                 batch_id)
 );
 
 CREATE TABLE feed_issues (

@@ -151,10 +151,29 @@ CREATE TABLE line_items (
     source_line      INTEGER NOT NULL
 );
 
--- Exact sums per batch, period and every reporting dimension (resource included: each resource sits in one
--- account, service and region, so this stays far smaller than line_items); clustered for drill-down
--- (period -> customer -> service -> product -> component).
+-- Exact sums per batch, period and every reporting dimension but resource; clustered for drill-down
+-- (period -> customer -> service -> product -> component). Written at import, rebuilt on re-assignment.
 CREATE TABLE cost_rollups (
+    period           TEXT NOT NULL,
+    customer_id      INTEGER NOT NULL,
+    service          INTEGER NOT NULL,
+    product          INTEGER NOT NULL,
+    component        INTEGER NOT NULL,
+    account          INTEGER NOT NULL,
+    payer            INTEGER NOT NULL,
+    charge_category  INTEGER NOT NULL,
+    region           INTEGER NOT NULL,
+    batch_id         INTEGER NOT NULL,
+    row_count        INTEGER NOT NULL,
+    billed_int       INTEGER NOT NULL, billed_e9 INTEGER NOT NULL, billed_e18 INTEGER NOT NULL, billed_e28 INTEGER NOT NULL,
+    effective_int    INTEGER NOT NULL, effective_e9 INTEGER NOT NULL, effective_e18 INTEGER NOT NULL, effective_e28 INTEGER NOT NULL,
+    list_int         INTEGER NOT NULL, list_e9 INTEGER NOT NULL, list_e18 INTEGER NOT NULL, list_e28 INTEGER NOT NULL,
+    PRIMARY KEY (period, customer_id, service, product, component, account, payer, charge_category, region, batch_id)
+) WITHOUT ROWID;
+
+-- The same sums with resource too, for resource reports (kept apart so that the drill-down above stays
+-- small whatever the number of resources).
+CREATE TABLE resource_rollups (
     period           TEXT NOT NULL,
     customer_id      INTEGER NOT NULL,
     service          INTEGER NOT NULL,
@@ -170,7 +189,8 @@ CREATE TABLE cost_rollups (
     billed_int       INTEGER NOT NULL, billed_e9 INTEGER NOT NULL, billed_e18 INTEGER NOT NULL, billed_e28 INTEGER NOT NULL,
     effective_int    INTEGER NOT NULL, effective_e9 INTEGER NOT NULL, effective_e18 INTEGER NOT NULL, effective_e28 INTEGER NOT NULL,
     list_int         INTEGER NOT NULL, list_e9 INTEGER NOT NULL, list_e18 INTEGER NOT NULL, list_e28 INTEGER NOT NULL,
-    PRIMARY KEY (period, customer_id, service, product, component, account, payer, charge_category, region, resource, batch_id)
+    PRIMARY KEY (period, customer_id, service, product, component, resource, account, payer, charge_category, region,
+                 batch_id)
 ) WITHOUT ROWID;
 
 CREATE TABLE feed_issues (

@@ -48,11 +48,54 @@ pub(crate) fn copy_text(batch: i64, rows: &[ItemRow], buf: &mut Vec<u8>) -> Resu
     Ok(())
 }
 
-const ROLLUP_COLS_SQLITE: &str = "period, customer_id, service, product, component, account, payer, \
-    charge_category, region, resource, batch_id, row_count, billed_int, billed_e9, billed_e18, billed_e28, \
-    effective_int, effective_e9, effective_e18, effective_e28, list_int, list_e9, list_e18, list_e28";
-const ROLLUP_COLS_PG: &str = "period, customer_id, service, product, component, account, payer, \
-    charge_category, region, resource, batch_id, row_count, billed, effective, list";
+/// The two rollup tables: without resource (drill-down) and with it (resource reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rollups {
+    Cost,
+    Resource,
+}
+
+impl Rollups {
+    fn table(self) -> &'static str {
+        match self {
+            Rollups::Cost => "cost_rollups",
+            Rollups::Resource => "resource_rollups",
+        }
+    }
+    fn sqlite_cols(self) -> &'static str {
+        match self {
+            Rollups::Cost => {
+                "period, customer_id, service, product, component, account, payer, charge_category, \
+                region, batch_id, row_count, billed_int, billed_e9, billed_e18, billed_e28, effective_int, \
+                effective_e9, effective_e18, effective_e28, list_int, list_e9, list_e18, list_e28"
+            }
+            Rollups::Resource => {
+                "period, customer_id, service, product, component, account, payer, charge_category, \
+                region, resource, batch_id, row_count, billed_int, billed_e9, billed_e18, billed_e28, effective_int, \
+                effective_e9, effective_e18, effective_e28, list_int, list_e9, list_e18, list_e28"
+            }
+        }
+    }
+    fn pg_copy(self) -> &'static str {
+        match self {
+            Rollups::Cost => {
+                "COPY cost_rollups (period, customer_id, service, product, component, account, payer, \
+                charge_category, region, batch_id, row_count, billed, effective, list) FROM STDIN"
+            }
+            Rollups::Resource => {
+                "COPY resource_rollups (period, customer_id, service, product, component, account, \
+                payer, charge_category, region, resource, batch_id, row_count, billed, effective, list) FROM STDIN"
+            }
+        }
+    }
+    fn keys(self, k: &RollKey) -> Vec<i64> {
+        let mut v = vec![k.customer, k.service, k.product, k.component, k.account, k.payer, k.charge, k.region];
+        if self == Rollups::Resource {
+            v.push(k.resource);
+        }
+        v
+    }
+}
 
 /// Caches of one import: statement texts and the text form of periods and dates (bound without copying).
 #[derive(Default)]
@@ -137,28 +180,24 @@ impl Bulk {
         }
     }
 
-    pub(crate) async fn rollups(&mut self, tx: &mut Tx, batch: i64, rollups: &FastMap<RollKey, Sums>) -> Result<()> {
+    pub(crate) async fn rollups(
+        &mut self,
+        tx: &mut Tx,
+        batch: i64,
+        which: Rollups,
+        rollups: &FastMap<RollKey, Sums>,
+    ) -> Result<()> {
         let all: Vec<(&RollKey, &Sums)> = rollups.iter().collect();
+        let width = if which == Rollups::Resource { 24 } else { 23 };
         match tx {
             Tx::Sqlite(t) => {
                 for chunk in all.chunks(ROLLUP_ROWS_PER_STMT) {
-                    let sql = self.statement("cost_rollups", ROLLUP_COLS_SQLITE, 24, chunk.len());
+                    let sql = self.statement(which.table(), which.sqlite_cols(), width, chunk.len());
                     let mut a = SqliteArguments::default();
-                    a.reserve(chunk.len() * 24, 0);
+                    a.reserve(chunk.len() * width, 0);
                     for (k, s) in chunk {
                         add(&mut a, self.period(k.period))?;
-                        let keys = [
-                            k.customer,
-                            k.service,
-                            k.product,
-                            k.component,
-                            k.account,
-                            k.payer,
-                            k.charge,
-                            k.region,
-                            k.resource,
-                        ];
-                        for v in keys {
+                        for v in which.keys(k) {
                             add(&mut a, v)?;
                         }
                         add(&mut a, batch)?;
@@ -174,27 +213,14 @@ impl Bulk {
             Tx::Pg(t) => {
                 let mut buf: Vec<u8> = Vec::with_capacity(all.len() * 120);
                 for (k, s) in all {
-                    writeln!(
-                        buf,
-                        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{batch}\t{}\t{}\t{}\t{}",
-                        k.period,
-                        k.customer,
-                        k.service,
-                        k.product,
-                        k.component,
-                        k.account,
-                        k.payer,
-                        k.charge,
-                        k.region,
-                        k.resource,
-                        s.rows,
-                        dec(s.billed)?,
-                        dec(s.effective)?,
-                        dec(s.list)?
-                    )
-                    .map_err(io_err)?;
+                    write!(buf, "{}", k.period).map_err(io_err)?;
+                    for v in which.keys(k) {
+                        write!(buf, "\t{v}").map_err(io_err)?;
+                    }
+                    let (b, e, l) = (dec(s.billed)?, dec(s.effective)?, dec(s.list)?);
+                    writeln!(buf, "\t{batch}\t{}\t{b}\t{e}\t{l}", s.rows).map_err(io_err)?;
                 }
-                copy(t, &format!("COPY cost_rollups ({ROLLUP_COLS_PG}) FROM STDIN"), buf).await
+                copy(t, which.pg_copy(), buf).await
             }
         }
     }

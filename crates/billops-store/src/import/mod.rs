@@ -20,7 +20,7 @@ use crate::audit::{self, Audit};
 use crate::db::{Arg, Db, Tx, args, money_args, money_arity, money_cols, placeholders};
 use crate::feed::{find_batch_by_hash, load_batch};
 use crate::{Backend, ImportChunk, ImportMeta, ImportOutcome, Replacement, Result, StoreError};
-use bulk::Bulk;
+use bulk::{Bulk, Rollups};
 use state::{AssignMap, State};
 
 pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk>) -> Result<ImportOutcome> {
@@ -66,8 +66,16 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
     drop(rows);
     let last_item = last_item_id(&mut tx).await?;
     let streamed = started.elapsed();
-    bulk.rollups(&mut tx, batch, &st.rollups).await?;
-    tracing::debug!(rows = st.rows, rollups = st.rollups.len(), streamed_ms = streamed.as_millis(), "import streamed");
+    bulk.rollups(&mut tx, batch, Rollups::Resource, &st.rollups).await?;
+    let folded = state::fold_resources(&st.rollups)?;
+    bulk.rollups(&mut tx, batch, Rollups::Cost, &folded).await?;
+    tracing::debug!(
+        rows = st.rows,
+        rollups = folded.len(),
+        resource_rollups = st.rollups.len(),
+        streamed_ms = streamed.as_millis(),
+        "import streamed"
+    );
 
     write_accounts(&mut tx, &st, by.at).await?;
     let unassigned = st.unassigned_issues(&meta.file_name);
@@ -366,11 +374,12 @@ async fn replace_older(
                 args![lo, hi, old_batch, period.to_string(), *payer_id],
             )
             .await?;
-            tx.exec(
+            for sql in [
                 "DELETE FROM cost_rollups WHERE period = $1 AND batch_id = $2 AND payer = $3",
-                args![period.to_string(), old_batch, *payer_id],
-            )
-            .await?;
+                "DELETE FROM resource_rollups WHERE period = $1 AND batch_id = $2 AND payer = $3",
+            ] {
+                tx.exec(sql, args![period.to_string(), old_batch, *payer_id]).await?;
+            }
             tx.exec(
                 "UPDATE batch_scopes SET replaced_by = $1 WHERE batch_id = $2 AND payer = $3 AND period = $4",
                 args![batch, old_batch, payer.as_str(), period.to_string()],

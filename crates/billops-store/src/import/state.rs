@@ -78,6 +78,26 @@ impl Sums {
     }
 }
 
+impl Sums {
+    fn merge(&mut self, o: &Sums) -> Result<()> {
+        let overflow = || StoreError::Invalid("cost sum overflows".into());
+        self.rows += o.rows;
+        self.billed = self.billed.checked_add(o.billed).ok_or_else(overflow)?;
+        self.effective = self.effective.checked_add(o.effective).ok_or_else(overflow)?;
+        self.list = self.list.checked_add(o.list).ok_or_else(overflow)?;
+        Ok(())
+    }
+}
+
+/// The rollups without resource, folded from the resource-level ones (key `resource` = 0).
+pub(crate) fn fold_resources(by_resource: &FastMap<RollKey, Sums>) -> Result<FastMap<RollKey, Sums>> {
+    let mut out: FastMap<RollKey, Sums> = FastMap::default();
+    for (k, v) in by_resource {
+        out.entry(RollKey { resource: 0, ..*k }).or_default().merge(v)?;
+    }
+    Ok(out)
+}
+
 /// A (summed) split put back together.
 pub(crate) fn dec(s: SplitDecimal) -> Result<Decimal> {
     s.to_decimal().ok_or_else(|| StoreError::Invalid("cost sum out of the decimal range".into()))
@@ -114,6 +134,7 @@ pub(crate) struct State {
     pub payers: HashMap<String, String>,
     pub new_accounts: Vec<NewAccount>,
     pub pending: Vec<ItemRow>,
+    /// Rollups by every dimension, resource included ([`fold_resources`] gives the ones without).
     pub rollups: FastMap<RollKey, Sums>,
     pub scopes: FastMap<(i64, Period), ScopeAcc>,
     pub rows: i64,
