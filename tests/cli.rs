@@ -114,7 +114,10 @@ fn bad_row_is_quarantined_with_line_and_column_and_exit_3() {
     let f = small_focus(
         &env,
         "bad.csv",
-        &[focus_row("200000000001", "AmazonEC2", "10", "shop"), focus_row("200000000001", "AmazonEC2", "12.3.4", "shop")],
+        &[
+            focus_row("200000000001", "AmazonEC2", "10", "shop"),
+            focus_row("200000000001", "AmazonEC2", "12.3.4", "shop"),
+        ],
     );
     let o = env.run(&["import", f.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
@@ -216,4 +219,3 @@ fn total_of(env: &Env, period: &str) -> Decimal {
     let out = String::from_utf8(o.stdout).unwrap();
     out.lines().nth(1).and_then(|l| l.split(',').nth(1)).unwrap_or("0").parse().unwrap()
 }
-

@@ -289,7 +289,14 @@ mod tests {
 
     #[test]
     fn split_round_trips_and_sums_exactly() {
-        for s in ["0", "1.5", "-1.5", "63519.851716344548750", "-0.0000000000000000000000000001", "123456789.123456789123456789"] {
+        for s in [
+            "0",
+            "1.5",
+            "-1.5",
+            "63519.851716344548750",
+            "-0.0000000000000000000000000001",
+            "123456789.123456789123456789",
+        ] {
             let v = d(s);
             let sp = SplitDecimal::from_decimal(v);
             assert_eq!(sp.and_then(SplitDecimal::to_decimal), Some(v), "{s}");

@@ -25,51 +25,28 @@ impl Fixed {
 
     /// Exact product (scales add).
     pub fn times(self, o: Fixed) -> Fixed {
-        Fixed {
-            m: self.m.saturating_mul(o.m),
-            s: self.s + o.s,
-        }
+        Fixed { m: self.m.saturating_mul(o.m), s: self.s + o.s }
     }
 
     pub fn negated(self) -> Fixed {
-        Fixed {
-            m: -self.m,
-            s: self.s,
-        }
+        Fixed { m: -self.m, s: self.s }
     }
 
     /// The same value written with `s` decimals (only ever widens; narrower requests keep the value).
     pub fn widen(self, s: u32) -> Fixed {
-        if s <= self.s {
-            self
-        } else {
-            Fixed {
-                m: self.m.saturating_mul(pow10(s - self.s)),
-                s,
-            }
-        }
+        if s <= self.s { self } else { Fixed { m: self.m.saturating_mul(pow10(s - self.s)), s } }
     }
 
     /// Exact sum at the wider of the two scales.
     pub fn plus(self, o: Fixed) -> Fixed {
         let s = self.s.max(o.s);
         let (a, b) = (self.widen(s), o.widen(s));
-        Fixed {
-            m: a.m.saturating_add(b.m),
-            s,
-        }
+        Fixed { m: a.m.saturating_add(b.m), s }
     }
 
     /// Truncate toward zero to `s` decimals (an explicit, named rule: used for tax and credit lines).
     pub fn truncate(self, s: u32) -> Fixed {
-        if s >= self.s {
-            self
-        } else {
-            Fixed {
-                m: self.m / pow10(self.s - s),
-                s,
-            }
-        }
+        if s >= self.s { self } else { Fixed { m: self.m / pow10(self.s - s), s } }
     }
 
     /// `self × num / den`, truncated toward zero at the current scale plus `extra` decimals.
@@ -78,10 +55,7 @@ impl Fixed {
             return Fixed::ZERO;
         }
         let w = self.widen(self.s + extra);
-        Fixed {
-            m: w.m.saturating_mul(num) / den,
-            s: w.s,
-        }
+        Fixed { m: w.m.saturating_mul(num) / den, s: w.s }
     }
 
     pub fn is_zero(self) -> bool {
@@ -105,19 +79,9 @@ pub fn rate(r: Rate) -> Fixed {
 /// Usage and cost for one line: a usage quantity with enough decimals that `usage × rate` lands near
 /// `target_micro` micro-dollars with `cost_scale` decimals (fewer when the rate alone has more), every digit
 /// significant. Whole-unit meters (requests, keys) get integer quantities.
-pub fn usage_for(
-    rng: &mut SplitMix64,
-    target_micro: i64,
-    r: Rate,
-    cost_scale: u32,
-    whole: bool,
-) -> (Fixed, Fixed) {
+pub fn usage_for(rng: &mut SplitMix64, target_micro: i64, r: Rate, cost_scale: u32, whole: bool) -> (Fixed, Fixed) {
     let (rm, rs) = (i128::from(r.0.max(1)), r.1);
-    let us = if whole {
-        0
-    } else {
-        cost_scale.saturating_sub(rs)
-    };
+    let us = if whole { 0 } else { cost_scale.saturating_sub(rs) };
     // usage = target·10⁻⁶ / (rm·10^-rs), at `us` decimals.
     let num = i128::from(target_micro.max(1)).saturating_mul(pow10(rs + us));
     let mut um = num / rm.saturating_mul(1_000_000);

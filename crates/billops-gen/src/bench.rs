@@ -32,13 +32,7 @@ pub struct BenchSpec {
 
 impl BenchSpec {
     pub fn new(format: FileFormat, rows: u64, seed: u64) -> BenchSpec {
-        BenchSpec {
-            format,
-            rows,
-            seed,
-            accounts: DEFAULT_ACCOUNTS,
-            customers: DEFAULT_CUSTOMERS,
-        }
+        BenchSpec { format, rows, seed, accounts: DEFAULT_ACCOUNTS, customers: DEFAULT_CUSTOMERS }
     }
 }
 
@@ -75,29 +69,15 @@ fn accounts(spec: &BenchSpec) -> Vec<BenchAccount> {
                 untagged_pct: 15,
             };
             let meters = plan_meters(&mut rng, &choice);
-            let sp_id = format!(
-                "arn:aws:savingsplans::{BENCH_PAYER_ID}:savingsplan/{:016x}",
-                rng.next_u64()
-            );
-            BenchAccount {
-                id,
-                name,
-                customer,
-                meters,
-                sp_id,
-            }
+            let sp_id = format!("arn:aws:savingsplans::{BENCH_PAYER_ID}:savingsplan/{:016x}", rng.next_u64());
+            BenchAccount { id, name, customer, meters, sp_id }
         })
         .collect()
 }
 
 /// Write `rows` data rows (plus a header) of `format` for one payer and the 2026-08 billing period.
 /// Deterministic for a seed; memory does not grow with `rows`.
-pub fn write_bench(
-    format: FileFormat,
-    rows: u64,
-    seed: u64,
-    out: &mut impl Write,
-) -> io::Result<()> {
+pub fn write_bench(format: FileFormat, rows: u64, seed: u64, out: &mut impl Write) -> io::Result<()> {
     write_bench_spec(&BenchSpec::new(format, rows, seed), out)
 }
 
@@ -122,9 +102,7 @@ pub fn write_bench_spec(spec: &BenchSpec, out: &mut impl Write) -> io::Result<()
     let rows = spec.rows;
     for i in 0..rows {
         let d = u128::from(i) * u128::from(days) / u128::from(rows.max(1));
-        let from = start
-            .checked_add_days(Days::new(u64::try_from(d).unwrap_or(0)))
-            .unwrap_or(start);
+        let from = start.checked_add_days(Days::new(u64::try_from(d).unwrap_or(0))).unwrap_or(start);
         let to = from.checked_add_days(Days::new(1)).unwrap_or(end);
         let a = &accts[usize::try_from(rng.below(n_accounts)).unwrap_or(0)];
         let Some(m) = rng.pick(&a.meters) else {
@@ -138,16 +116,7 @@ pub fn write_bench_spec(spec: &BenchSpec, out: &mut impl Write) -> io::Result<()
             99 => Kind::SpFee,
             _ => Kind::Usage,
         };
-        let mut row = Row::blank(
-            &head,
-            rng.next_u64(),
-            kind,
-            (&a.id, &a.name),
-            m.service,
-            m.region,
-            from,
-            to,
-        );
+        let mut row = Row::blank(&head, rng.next_u64(), kind, (&a.id, &a.name), m.service, m.region, from, to);
         match kind {
             Kind::Usage | Kind::SpCovered | Kind::SpNegation => {
                 let target = rng.range(20_000, 40_000_000);
@@ -156,10 +125,7 @@ pub fn write_bench_spec(spec: &BenchSpec, out: &mut impl Write) -> io::Result<()
                 m.apply(&mut row, usage, cost);
                 if kind != Kind::Usage {
                     let cr = m.meter.commit_rate.map_or(Fixed::ZERO, rate);
-                    row.commit = Some(Commit {
-                        kind: CommitKind::SavingsPlan,
-                        id: &a.sp_id,
-                    });
+                    row.commit = Some(Commit { kind: CommitKind::SavingsPlan, id: &a.sp_id });
                     row.commit_effective = Some(usage.times(cr).dec());
                 }
                 if kind == Kind::SpNegation {
@@ -171,11 +137,7 @@ pub fn write_bench_spec(spec: &BenchSpec, out: &mut impl Write) -> io::Result<()
             }
             _ => {
                 let amount = Fixed::new(i128::from(rng.range(1_000_000_000, 900_000_000_000)), 10);
-                let amount = if kind == Kind::Credit {
-                    amount.negated()
-                } else {
-                    amount
-                };
+                let amount = if kind == Kind::Credit { amount.negated() } else { amount };
                 row.unblended = amount.dec();
                 row.net = row.unblended;
                 row.service = &SERVICES[0];
@@ -185,10 +147,7 @@ pub fn write_bench_spec(spec: &BenchSpec, out: &mut impl Write) -> io::Result<()
                     _ => "1 year No Upfront Compute Savings Plan",
                 });
                 if kind == Kind::SpFee {
-                    row.commit = Some(Commit {
-                        kind: CommitKind::SavingsPlan,
-                        id: &a.sp_id,
-                    });
+                    row.commit = Some(Commit { kind: CommitKind::SavingsPlan, id: &a.sp_id });
                 }
                 if kind != Kind::Tax {
                     row.start = start;
@@ -215,16 +174,7 @@ pub fn write_bench_mapping(spec: &BenchSpec, dir: &Path) -> io::Result<()> {
         line.flush_to(&mut customers)?;
     }
     let mut accounts = Vec::new();
-    header(
-        &mut accounts,
-        &[
-            "account_id",
-            "account_name",
-            "payer_id",
-            "customer_code",
-            "from_date",
-        ],
-    )?;
+    header(&mut accounts, &["account_id", "account_name", "payer_id", "customer_code", "from_date"])?;
     for a in &accts {
         line.text(&a.id);
         line.text(&a.name);

@@ -176,36 +176,12 @@ pub static SUPPORT: Service = Service {
 };
 
 pub static REGIONS: [Region; 6] = [
-    Region {
-        code: "us-east-1",
-        name: "US East (N. Virginia)",
-        prefix: "",
-    },
-    Region {
-        code: "us-west-2",
-        name: "US West (Oregon)",
-        prefix: "USW2-",
-    },
-    Region {
-        code: "eu-west-1",
-        name: "EU (Ireland)",
-        prefix: "EU-",
-    },
-    Region {
-        code: "eu-central-1",
-        name: "EU (Frankfurt)",
-        prefix: "EUC1-",
-    },
-    Region {
-        code: "ap-southeast-2",
-        name: "Asia Pacific (Sydney)",
-        prefix: "APS2-",
-    },
-    Region {
-        code: "ca-central-1",
-        name: "Canada (Central)",
-        prefix: "CAN1-",
-    },
+    Region { code: "us-east-1", name: "US East (N. Virginia)", prefix: "" },
+    Region { code: "us-west-2", name: "US West (Oregon)", prefix: "USW2-" },
+    Region { code: "eu-west-1", name: "EU (Ireland)", prefix: "EU-" },
+    Region { code: "eu-central-1", name: "EU (Frankfurt)", prefix: "EUC1-" },
+    Region { code: "ap-southeast-2", name: "Asia Pacific (Sydney)", prefix: "APS2-" },
+    Region { code: "ca-central-1", name: "Canada (Central)", prefix: "CAN1-" },
 ];
 
 /// Product tag values (what the resource serves).

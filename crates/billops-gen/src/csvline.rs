@@ -26,10 +26,7 @@ fn needs_quotes(s: &str) -> bool {
 
 impl Line {
     pub fn new() -> Line {
-        Line {
-            buf: Vec::with_capacity(1024),
-            fields: 0,
-        }
+        Line { buf: Vec::with_capacity(1024), fields: 0 }
     }
 
     fn sep(&mut self) {
@@ -145,9 +142,7 @@ fn push_decimal(buf: &mut Vec<u8>, d: Decimal, min_scale: u32) {
     for i in (scale..n).rev() {
         buf.push(digits[i]);
     }
-    let pad = usize::try_from(min_scale)
-        .unwrap_or(0)
-        .saturating_sub(scale);
+    let pad = usize::try_from(min_scale).unwrap_or(0).saturating_sub(scale);
     if scale > 0 || pad > 0 {
         buf.push(b'.');
         for i in (0..scale).rev() {
@@ -189,16 +184,7 @@ mod tests {
 
     #[test]
     fn decimals_print_like_display() {
-        for (m, s) in [
-            (0i64, 0u32),
-            (0, 3),
-            (5, 0),
-            (-5, 3),
-            (123456789, 4),
-            (-1, 15),
-            (i64::MAX, 10),
-            (250000, 5),
-        ] {
+        for (m, s) in [(0i64, 0u32), (0, 3), (5, 0), (-5, 3), (123456789, 4), (-1, 15), (i64::MAX, 10), (250000, 5)] {
             let d = Decimal::new(m, s);
             let mut buf = Vec::new();
             push_decimal(&mut buf, d, 0);
@@ -221,10 +207,7 @@ mod tests {
         l.empty();
         l.dec(Decimal::new(250000, 5));
         l.dec_at(Some(Decimal::new(192, 3)), 10);
-        l.time(
-            NaiveDate::from_ymd_opt(2026, 8, 1).unwrap_or_default(),
-            TimeStyle::Plain,
-        );
+        l.time(NaiveDate::from_ymd_opt(2026, 8, 1).unwrap_or_default(), TimeStyle::Plain);
         let mut out = Vec::new();
         l.flush_to(&mut out).unwrap_or_default();
         assert_eq!(

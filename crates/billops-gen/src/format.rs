@@ -10,9 +10,7 @@ use crate::csvline::{Line, TimeStyle, header};
 use crate::row::{CommitKind, Kind, Row};
 
 /// Output format of a generated cost file.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FileFormat {
     /// AWS Cost and Usage Report, legacy `lineItem/…` columns.
@@ -203,12 +201,7 @@ pub struct RowWriter {
 
 impl RowWriter {
     pub fn new(format: FileFormat, tag_case: TagCase) -> RowWriter {
-        RowWriter {
-            format,
-            tag_case,
-            line: Line::new(),
-            json: String::with_capacity(128),
-        }
+        RowWriter { format, tag_case, line: Line::new(), json: String::with_capacity(128) }
     }
 
     pub fn format(&self) -> FileFormat {
@@ -324,13 +317,7 @@ impl RowWriter {
         if r.product.is_none() && r.component.is_none() {
             l.empty();
         } else {
-            tags_json(
-                &mut self.json,
-                "user_product",
-                r.product,
-                "user_component",
-                r.component,
-            );
+            tags_json(&mut self.json, "user_product", r.product, "user_component", r.component);
             self.line.text(&self.json);
         }
     }
@@ -435,13 +422,7 @@ impl RowWriter {
         }
         l.empty(); // CapacityReservationId
         l.empty(); // CapacityReservationStatus
-        tags_json(
-            &mut self.json,
-            "product",
-            r.product,
-            "component",
-            r.component,
-        );
+        tags_json(&mut self.json, "product", r.product, "component", r.component);
         self.line.text(&self.json);
     }
 }
@@ -499,22 +480,13 @@ mod tests {
     #[test]
     fn tags_are_json() {
         let mut s = String::new();
-        tags_json(
-            &mut s,
-            "product",
-            Some("checkout"),
-            "component",
-            Some("a\"b"),
-        );
+        tags_json(&mut s, "product", Some("checkout"), "component", Some("a\"b"));
         assert_eq!(s, r#"{"product":"checkout","component":"a\"b"}"#);
         tags_json(&mut s, "product", None, "component", Some("api"));
         assert_eq!(s, r#"{"component":"api"}"#);
         tags_json(&mut s, "product", None, "component", None);
         assert_eq!(s, "{}");
-        assert_eq!(
-            resource_name("arn:aws:lambda:us-east-1:1:function:fn-a"),
-            "fn-a"
-        );
+        assert_eq!(resource_name("arn:aws:lambda:us-east-1:1:function:fn-a"), "fn-a");
         assert_eq!(resource_name("arn:aws:s3:::bucket/b"), "b");
         assert_eq!("CUR2".parse::<FileFormat>(), Ok(FileFormat::Cur2));
     }

@@ -13,11 +13,7 @@ use billops_gen::{BenchSpec, FileFormat, write_bench_mapping, write_bench_spec, 
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(
-    name = "billops-gen",
-    version,
-    about = "Deterministic billing data for billops"
-)]
+#[command(name = "billops-gen", version, about = "Deterministic billing data for billops")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -69,22 +65,8 @@ fn run(cli: Cli) -> io::Result<()> {
             );
             Ok(())
         }
-        Command::Bench {
-            format,
-            rows,
-            out,
-            seed,
-            accounts,
-            customers,
-            mapping,
-        } => {
-            let spec = BenchSpec {
-                format,
-                rows,
-                seed,
-                accounts,
-                customers,
-            };
+        Command::Bench { format, rows, out, seed, accounts, customers, mapping } => {
+            let spec = BenchSpec { format, rows, seed, accounts, customers };
             let started = Instant::now();
             let file = BufWriter::with_capacity(1 << 20, File::create(&out)?);
             if out.extension().is_some_and(|e| e == "gz") {
@@ -98,10 +80,7 @@ fn run(cli: Cli) -> io::Result<()> {
             }
             let secs = started.elapsed().as_millis().max(1);
             let rate = u128::from(rows) * 1000 / secs;
-            eprintln!(
-                "{rows} {format} rows -> {} in {secs} ms ({rate} rows/s)",
-                out.display()
-            );
+            eprintln!("{rows} {format} rows -> {} in {secs} ms ({rate} rows/s)", out.display());
             if let Some(dir) = mapping {
                 write_bench_mapping(&spec, &dir)?;
                 eprintln!("mapping -> {}", dir.display());

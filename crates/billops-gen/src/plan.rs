@@ -86,33 +86,21 @@ fn resource_id(
     match kind {
         ResKind::Instance => format!("i-0{}", hex(rng, 16)),
         ResKind::Volume => format!("vol-0{}", hex(rng, 16)),
-        ResKind::Db => format!(
-            "arn:aws:rds:{r}:{acct}:db:{product}-{component}-{}",
-            rng.below(9) + 1
-        ),
+        ResKind::Db => format!("arn:aws:rds:{r}:{acct}:db:{product}-{component}-{}", rng.below(9) + 1),
         ResKind::Bucket => format!("{}-{product}-{}", c.account_name, hex(rng, 6)),
         ResKind::Cluster => format!("arn:aws:eks:{r}:{acct}:cluster/{product}"),
-        ResKind::LoadBalancer => format!(
-            "arn:aws:elasticloadbalancing:{r}:{acct}:loadbalancer/app/{product}-alb/{}",
-            hex(rng, 16)
-        ),
+        ResKind::LoadBalancer => {
+            format!("arn:aws:elasticloadbalancing:{r}:{acct}:loadbalancer/app/{product}-alb/{}", hex(rng, 16))
+        }
         ResKind::NatGateway => format!("nat-0{}", hex(rng, 16)),
-        ResKind::Distribution => format!(
-            "arn:aws:cloudfront::{acct}:distribution/E{}",
-            hex(rng, 12).to_ascii_uppercase()
-        ),
+        ResKind::Distribution => {
+            format!("arn:aws:cloudfront::{acct}:distribution/E{}", hex(rng, 12).to_ascii_uppercase())
+        }
         ResKind::Table => format!("arn:aws:dynamodb:{r}:{acct}:table/{product}-{component}"),
         ResKind::Function => format!("arn:aws:lambda:{r}:{acct}:function:{product}-{component}"),
         ResKind::Key => {
             let h = hex(rng, 32);
-            format!(
-                "arn:aws:kms:{r}:{acct}:key/{}-{}-{}-{}-{}",
-                &h[..8],
-                &h[8..12],
-                &h[12..16],
-                &h[16..20],
-                &h[20..32]
-            )
+            format!("arn:aws:kms:{r}:{acct}:key/{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
         }
         ResKind::None => String::new(),
     }
@@ -135,9 +123,7 @@ pub fn plan_meters(rng: &mut SplitMix64, c: &MeterChoice<'_>) -> Vec<MeterPlan> 
     services.sort_unstable();
     // Products this account serves: one to three.
     let n_products = 1 + rng.below(3);
-    let products: Vec<&'static str> = (0..n_products)
-        .filter_map(|_| rng.pick(&PRODUCTS).copied())
-        .collect();
+    let products: Vec<&'static str> = (0..n_products).filter_map(|_| rng.pick(&PRODUCTS).copied()).collect();
 
     let mut plans = Vec::new();
     let mut total_weight: i64 = 0;
@@ -163,16 +149,8 @@ pub fn plan_meters(rng: &mut SplitMix64, c: &MeterChoice<'_>) -> Vec<MeterPlan> 
             };
             let region = &REGIONS[region_idx.min(REGIONS.len() - 1)];
             let untagged = rng.chance(c.untagged_pct);
-            let product = if untagged {
-                None
-            } else {
-                rng.pick(&products).copied()
-            };
-            let component = if untagged || rng.chance(6) {
-                None
-            } else {
-                rng.pick(meter.components).copied()
-            };
+            let product = if untagged { None } else { rng.pick(&products).copied() };
+            let component = if untagged || rng.chance(6) { None } else { rng.pick(meter.components).copied() };
             let commit = match (meter.commit_rate, si) {
                 (Some(_), EC2) if c.savings_plan && !sp_taken => {
                     sp_taken = true;
@@ -187,14 +165,8 @@ pub fn plan_meters(rng: &mut SplitMix64, c: &MeterChoice<'_>) -> Vec<MeterPlan> 
             let w = i64::from(service.weight) * i64::from(meter.weight);
             total_weight += w;
             let usage_type = format!("{}{}", region.prefix, meter.usage_type);
-            let resource_id = resource_id(
-                rng,
-                meter.resource,
-                c,
-                region,
-                product.unwrap_or("shared"),
-                component.unwrap_or("main"),
-            );
+            let resource_id =
+                resource_id(rng, meter.resource, c, region, product.unwrap_or("shared"), component.unwrap_or("main"));
             plans.push(MeterPlan {
                 service,
                 meter,

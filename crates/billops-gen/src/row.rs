@@ -42,10 +42,7 @@ impl Kind {
 
     /// Metered usage (has a quantity, a rate and a resource).
     pub fn is_usage(self) -> bool {
-        matches!(
-            self,
-            Kind::Usage | Kind::DiscountedUsage | Kind::SpCovered | Kind::SpNegation
-        )
+        matches!(self, Kind::Usage | Kind::DiscountedUsage | Kind::SpCovered | Kind::SpNegation)
     }
 }
 
@@ -177,9 +174,7 @@ impl<'a> Row<'a> {
     /// FOCUS EffectiveCost: commitment fees are amortised into the usage they cover.
     pub fn focus_effective(&self) -> Decimal {
         match self.kind {
-            Kind::DiscountedUsage | Kind::SpCovered => {
-                self.commit_effective.unwrap_or(Decimal::ZERO)
-            }
+            Kind::DiscountedUsage | Kind::SpCovered => self.commit_effective.unwrap_or(Decimal::ZERO),
             Kind::SpFee => Decimal::ZERO,
             Kind::Fee if self.commit.is_some() => Decimal::ZERO,
             _ => self.net,
@@ -188,10 +183,6 @@ impl<'a> Row<'a> {
 
     /// FOCUS ListCost.
     pub fn focus_list(&self) -> Decimal {
-        if self.kind.is_usage() {
-            self.public_cost
-        } else {
-            self.net
-        }
+        if self.kind.is_usage() { self.public_cost } else { self.net }
     }
 }

@@ -4,9 +4,7 @@
 use std::path::Path;
 
 use billops_domain::parse_decimal;
-use billops_gen::{
-    BenchSpec, CUR_COLUMNS, CUR2_COLUMNS, FOCUS_COLUMNS, FileFormat, write_bench, write_bench_spec,
-};
+use billops_gen::{BenchSpec, CUR_COLUMNS, CUR2_COLUMNS, FOCUS_COLUMNS, FileFormat, write_bench, write_bench_spec};
 
 fn bench(format: FileFormat, rows: u64, seed: u64) -> Vec<u8> {
     let mut out = Vec::new();
@@ -28,10 +26,7 @@ fn bench_output_is_deterministic_and_has_the_requested_rows() {
             FileFormat::Focus => &FOCUS_COLUMNS,
         };
         assert_eq!(header, expected, "{format}");
-        let billed = header
-            .iter()
-            .position(|h| h == format.billed_column())
-            .unwrap();
+        let billed = header.iter().position(|h| h == format.billed_column()).unwrap();
         let mut n = 0;
         for rec in reader.records() {
             let rec = rec.unwrap();
@@ -40,45 +35,25 @@ fn bench_output_is_deterministic_and_has_the_requested_rows() {
             n += 1;
         }
         assert_eq!(n, 5_000, "{format}");
-        assert_eq!(
-            bench(format, 0, 1).iter().filter(|b| **b == b'\n').count(),
-            1,
-            "header only"
-        );
+        assert_eq!(bench(format, 0, 1).iter().filter(|b| **b == b'\n').count(), 1, "header only");
     }
 }
 
 #[test]
 fn bench_spec_honours_accounts() {
-    let spec = BenchSpec {
-        format: FileFormat::Cur2,
-        rows: 3_000,
-        seed: 5,
-        accounts: 7,
-        customers: 3,
-    };
+    let spec = BenchSpec { format: FileFormat::Cur2, rows: 3_000, seed: 5, accounts: 7, customers: 3 };
     let mut out = Vec::new();
     write_bench_spec(&spec, &mut out).unwrap();
     let mut reader = csv::Reader::from_reader(out.as_slice());
-    let col = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == "line_item_usage_account_id")
-        .unwrap();
-    let accounts: std::collections::BTreeSet<String> = reader
-        .records()
-        .map(|r| r.unwrap()[col].to_string())
-        .collect();
+    let col = reader.headers().unwrap().iter().position(|h| h == "line_item_usage_account_id").unwrap();
+    let accounts: std::collections::BTreeSet<String> = reader.records().map(|r| r.unwrap()[col].to_string()).collect();
     assert_eq!(accounts.len(), 7);
 }
 
 #[test]
 fn focus_columns_match_the_shared_aws_sample() {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/focus/aws-focus-1.2-sample.csv");
-    let text =
-        std::fs::read_to_string(&sample).unwrap_or_else(|e| panic!("{}: {e}", sample.display()));
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/focus/aws-focus-1.2-sample.csv");
+    let text = std::fs::read_to_string(&sample).unwrap_or_else(|e| panic!("{}: {e}", sample.display()));
     let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
     assert_eq!(header, FOCUS_COLUMNS);
 }

@@ -32,9 +32,7 @@ fn content(dir: &Path, f: &Value) -> String {
             entry.read_to_string(&mut text).unwrap();
         }
         "gzip" => {
-            flate2::read::GzDecoder::new(File::open(path).unwrap())
-                .read_to_string(&mut text)
-                .unwrap();
+            flate2::read::GzDecoder::new(File::open(path).unwrap()).read_to_string(&mut text).unwrap();
         }
         other => panic!("compression {other}"),
     }
@@ -47,11 +45,7 @@ fn assignments(dir: &Path) -> Vec<(String, String, NaiveDate)> {
     r.records()
         .map(|rec| {
             let rec = rec.unwrap();
-            (
-                rec[0].to_string(),
-                rec[3].to_string(),
-                rec[4].parse().unwrap(),
-            )
+            (rec[0].to_string(), rec[3].to_string(), rec[4].parse().unwrap())
         })
         .collect()
 }
@@ -67,8 +61,7 @@ fn owner(assign: &[(String, String, NaiveDate)], account: &str, day: NaiveDate) 
 #[test]
 fn manifest_totals_equal_an_independent_re_sum_of_the_files() {
     let dir = dir();
-    let manifest: Value =
-        serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    let manifest: Value = serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
     let assign = assignments(&dir);
     let mut per_period: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut per_customer: BTreeMap<(String, String), Decimal> = BTreeMap::new();
@@ -77,18 +70,10 @@ fn manifest_totals_equal_an_independent_re_sum_of_the_files() {
     for f in manifest["files"].as_array().unwrap() {
         let name = f["name"].as_str().unwrap();
         let text = content(&dir, f);
-        assert_eq!(
-            blake3::hash(text.as_bytes()).to_hex().as_str(),
-            f["content_blake3"].as_str().unwrap()
-        );
+        assert_eq!(blake3::hash(text.as_bytes()).to_hex().as_str(), f["content_blake3"].as_str().unwrap());
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let header = reader.headers().unwrap().clone();
-        let col = |n: &str| {
-            header
-                .iter()
-                .position(|h| h == n)
-                .unwrap_or_else(|| panic!("{name}: no {n}"))
-        };
+        let col = |n: &str| header.iter().position(|h| h == n).unwrap_or_else(|| panic!("{name}: no {n}"));
         // Format from the header, not from the manifest.
         let (billed, account, start, period, invoice, format) = match &header[0] {
             "identity/LineItemId" => (
@@ -123,21 +108,12 @@ fn manifest_totals_equal_an_independent_re_sum_of_the_files() {
         for rec in reader.records() {
             let rec = rec.unwrap();
             rows += 1;
-            assert_eq!(
-                rec.len(),
-                header.len(),
-                "{name} line {}",
-                rec.position().unwrap().line()
-            );
+            assert_eq!(rec.len(), header.len(), "{name} line {}", rec.position().unwrap().line());
             let p = rec[period][..7].to_string();
             assert_eq!(p, f["period"].as_str().unwrap());
             assert_eq!(&rec[invoice], f["invoice_id"].as_str().unwrap(), "{name}");
             let Ok(v) = parse_decimal(&rec[billed]) else {
-                bad.push((
-                    name.to_string(),
-                    rec.position().unwrap().line(),
-                    rec[billed].to_string(),
-                ));
+                bad.push((name.to_string(), rec.position().unwrap().line(), rec[billed].to_string()));
                 continue;
             };
             let day: NaiveDate = rec[start][..10].parse().unwrap();
@@ -149,12 +125,8 @@ fn manifest_totals_equal_an_independent_re_sum_of_the_files() {
         }
         assert_eq!(rows, f["rows"].as_u64().unwrap(), "{name}");
         assert_eq!(sum, dec(&f["billed"]), "{name}");
-        let listed: BTreeMap<String, Decimal> = f["customers"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.clone(), dec(v)))
-            .collect();
+        let listed: BTreeMap<String, Decimal> =
+            f["customers"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), dec(v))).collect();
         assert_eq!(customers, listed, "{name}");
         total += sum;
     }
@@ -168,10 +140,7 @@ fn manifest_totals_equal_an_independent_re_sum_of_the_files() {
         .iter()
         .map(|c| {
             (
-                (
-                    c["customer"].as_str().unwrap().to_string(),
-                    c["period"].as_str().unwrap().to_string(),
-                ),
+                (c["customer"].as_str().unwrap().to_string(), c["period"].as_str().unwrap().to_string()),
                 dec(&c["billed"]),
             )
         })
@@ -180,14 +149,7 @@ fn manifest_totals_equal_an_independent_re_sum_of_the_files() {
     // Exactly one bad row, where the manifest says.
     assert_eq!(bad.len(), 1, "{bad:?}");
     let b = &manifest["bad_rows"][0];
-    assert_eq!(
-        bad[0],
-        (
-            b["file"].as_str().unwrap().to_string(),
-            b["line"].as_u64().unwrap(),
-            "12.3.4".to_string()
-        )
-    );
+    assert_eq!(bad[0], (b["file"].as_str().unwrap().to_string(), b["line"].as_u64().unwrap(), "12.3.4".to_string()));
     // The unassigned account has cost and the moved account's cost is split between two customers.
     assert!(per_customer.keys().any(|(c, _)| c == "(unassigned)"));
 }
@@ -195,8 +157,7 @@ fn manifest_totals_equal_an_independent_re_sum_of_the_files() {
 #[test]
 fn costs_carry_ten_to_fifteen_decimals_and_credits_are_negative() {
     let dir = dir();
-    let manifest: Value =
-        serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    let manifest: Value = serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
     let (mut long, mut all, mut negative) = (0u64, 0u64, 0u64);
     for f in manifest["files"].as_array().unwrap() {
         let text = content(&dir, f);
@@ -204,14 +165,7 @@ fn costs_carry_ten_to_fifteen_decimals_and_credits_are_negative() {
         let header = reader.headers().unwrap().clone();
         let billed = header
             .iter()
-            .position(|h| {
-                [
-                    "lineItem/NetUnblendedCost",
-                    "line_item_net_unblended_cost",
-                    "BilledCost",
-                ]
-                .contains(&h)
-            })
+            .position(|h| ["lineItem/NetUnblendedCost", "line_item_net_unblended_cost", "BilledCost"].contains(&h))
             .unwrap();
         for rec in reader.records() {
             let rec = rec.unwrap();
@@ -227,9 +181,6 @@ fn costs_carry_ten_to_fifteen_decimals_and_credits_are_negative() {
             }
         }
     }
-    assert!(
-        long * 100 / all >= 80,
-        "{long} of {all} costs have 10-15 decimals"
-    );
+    assert!(long * 100 / all >= 80, "{long} of {all} costs have 10-15 decimals");
     assert!(negative > 12, "credits, refund and negations: {negative}");
 }

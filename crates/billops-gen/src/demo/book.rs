@@ -79,161 +79,35 @@ const fn c(
     trend: [i64; 4],
     accounts: &'static str,
 ) -> CustomerSpec {
-    CustomerSpec {
-        code,
-        name,
-        monthly_usd,
-        trend,
-        accounts,
-    }
+    CustomerSpec { code, name, monthly_usd, trend, accounts }
 }
 
 pub static CUSTOMERS: [CustomerSpec; 25] = [
-    c(
-        "acme",
-        "Acme Corporation",
-        95_000,
-        [100, 106, 113, 121],
-        "AAAAAAACC",
-    ),
-    c(
-        "globex",
-        "Globex Corporation",
-        80_000,
-        [100, 98, 101, 97],
-        "AAAABBBB",
-    ),
+    c("acme", "Acme Corporation", 95_000, [100, 106, 113, 121], "AAAAAAACC"),
+    c("globex", "Globex Corporation", 80_000, [100, 98, 101, 97], "AAAABBBB"),
     c("initech", "Initech LLC", 22_000, [100, 101, 99, 102], "BBB"),
-    c(
-        "umbrella",
-        "Umbrella Health Systems",
-        60_000,
-        [100, 112, 126, 118],
-        "CCCCCCC",
-    ),
+    c("umbrella", "Umbrella Health Systems", 60_000, [100, 112, 126, 118], "CCCCCCC"),
     c("hooli", "Hooli Inc.", 70_000, [100, 94, 83, 71], "BBBBBBBB"),
-    c(
-        "wayne",
-        "Wayne Enterprises",
-        110_000,
-        [100, 101, 103, 104],
-        "AAAAAAAA",
-    ),
-    c(
-        "stark",
-        "Stark Industries",
-        75_000,
-        [100, 130, 138, 141],
-        "CCCCCCC",
-    ),
-    c(
-        "wonka",
-        "Wonka Confectionery",
-        12_000,
-        [100, 99, 180, 96],
-        "BBBB",
-    ),
-    c(
-        "tyrell",
-        "Tyrell Corporation",
-        40_000,
-        [100, 102, 104, 58],
-        "AAAAA",
-    ),
-    c(
-        "cyberdyne",
-        "Cyberdyne Systems",
-        35_000,
-        [100, 115, 132, 152],
-        "CCCCC",
-    ),
+    c("wayne", "Wayne Enterprises", 110_000, [100, 101, 103, 104], "AAAAAAAA"),
+    c("stark", "Stark Industries", 75_000, [100, 130, 138, 141], "CCCCCCC"),
+    c("wonka", "Wonka Confectionery", 12_000, [100, 99, 180, 96], "BBBB"),
+    c("tyrell", "Tyrell Corporation", 40_000, [100, 102, 104, 58], "AAAAA"),
+    c("cyberdyne", "Cyberdyne Systems", 35_000, [100, 115, 132, 152], "CCCCC"),
     c("soylent", "Soylent Foods", 9_000, [100, 97, 95, 93], "BB"),
-    c(
-        "oscorp",
-        "Oscorp Industries",
-        28_000,
-        [100, 104, 99, 106],
-        "AAAA",
-    ),
-    c(
-        "vandelay",
-        "Vandelay Industries",
-        6_000,
-        [100, 99, 101, 100],
-        "CC",
-    ),
-    c(
-        "dunder",
-        "Dunder Mifflin Paper Co.",
-        5_000,
-        [100, 92, 90, 85],
-        "BB",
-    ),
-    c(
-        "piedpiper",
-        "Pied Piper",
-        15_000,
-        [100, 145, 210, 260],
-        "AAA",
-    ),
-    c(
-        "aperture",
-        "Aperture Science",
-        32_000,
-        [100, 108, 97, 111],
-        "CCCCC",
-    ),
-    c(
-        "massive",
-        "Massive Dynamic",
-        45_000,
-        [100, 103, 107, 112],
-        "BBBBBBB",
-    ),
-    c(
-        "gringotts",
-        "Gringotts Bank",
-        55_000,
-        [100, 100, 102, 99],
-        "AAAAAA",
-    ),
-    c(
-        "oceanic",
-        "Oceanic Airlines",
-        38_000,
-        [100, 121, 88, 93],
-        "CCCCC",
-    ),
-    c(
-        "monarch",
-        "Monarch Solutions",
-        8_000,
-        [100, 96, 104, 100],
-        "BBBB",
-    ),
-    c(
-        "nakatomi",
-        "Nakatomi Trading",
-        26_000,
-        [100, 110, 118, 125],
-        "AAAA",
-    ),
+    c("oscorp", "Oscorp Industries", 28_000, [100, 104, 99, 106], "AAAA"),
+    c("vandelay", "Vandelay Industries", 6_000, [100, 99, 101, 100], "CC"),
+    c("dunder", "Dunder Mifflin Paper Co.", 5_000, [100, 92, 90, 85], "BB"),
+    c("piedpiper", "Pied Piper", 15_000, [100, 145, 210, 260], "AAA"),
+    c("aperture", "Aperture Science", 32_000, [100, 108, 97, 111], "CCCCC"),
+    c("massive", "Massive Dynamic", 45_000, [100, 103, 107, 112], "BBBBBBB"),
+    c("gringotts", "Gringotts Bank", 55_000, [100, 100, 102, 99], "AAAAAA"),
+    c("oceanic", "Oceanic Airlines", 38_000, [100, 121, 88, 93], "CCCCC"),
+    c("monarch", "Monarch Solutions", 8_000, [100, 96, 104, 100], "BBBB"),
+    c("nakatomi", "Nakatomi Trading", 26_000, [100, 110, 118, 125], "AAAA"),
     c("duff", "Duff Beverages", 7_000, [100, 125, 95, 80], "CCC"),
-    c(
-        "sterling",
-        "Sterling Cooper",
-        11_000,
-        [100, 101, 99, 97],
-        "BBBB",
-    ),
+    c("sterling", "Sterling Cooper", 11_000, [100, 101, 99, 97], "BBBB"),
     c("bluth", "Bluth Company", 4_000, [100, 70, 55, 40], "AA"),
-    c(
-        "prestige",
-        "Prestige Worldwide",
-        3_000,
-        [100, 100, 160, 165],
-        "CC",
-    ),
+    c("prestige", "Prestige Worldwide", 3_000, [100, 100, 160, 165], "CC"),
 ];
 
 /// Account name suffixes, in order, with their share weights.
@@ -320,11 +194,8 @@ fn extras_for(name: &str) -> Extras {
         "cyberdyne-prod" => e.credit = Some(("AWS Promotional Credit", 8)),
         "wayne-prod" | "globex-prod" | "hooli-prod" | "umbrella-prod" => e.support_pct = Some(10),
         "wayne-staging" => {
-            e.refund = Some((
-                2,
-                -4_125_000_000_000,
-                "Refund for AmazonS3 request charges billed in error (case 178234509)",
-            ))
+            e.refund =
+                Some((2, -4_125_000_000_000, "Refund for AmazonS3 request charges billed in error (case 178234509)"))
         }
         _ => {}
     }
@@ -338,11 +209,7 @@ pub fn build() -> Book {
     let mut assignments = Vec::new();
     let from = date(FROM_DATE);
     for (ci, cust) in CUSTOMERS.iter().enumerate() {
-        let letters: Vec<usize> = cust
-            .accounts
-            .bytes()
-            .map(|b| usize::from(b.saturating_sub(b'A')).min(2))
-            .collect();
+        let letters: Vec<usize> = cust.accounts.bytes().map(|b| usize::from(b.saturating_sub(b'A')).min(2)).collect();
         let weight_total: i64 = SUFFIXES.iter().take(letters.len()).map(|s| s.1).sum();
         for (k, &payer) in letters.iter().enumerate() {
             let (suffix, weight) = SUFFIXES[k % SUFFIXES.len()];
@@ -354,11 +221,7 @@ pub fn build() -> Book {
                 account_id: &id,
                 account_name: &name,
                 regions: PAYERS[payer].regions,
-                extra_services: if is_prod {
-                    5 + rng.below(3) as usize
-                } else {
-                    2 + rng.below(3) as usize
-                },
+                extra_services: if is_prod { 5 + rng.below(3) as usize } else { 2 + rng.below(3) as usize },
                 max_daily: if is_prod {
                     3
                 } else if monthly_micro > 4_000_000_000 {
@@ -372,30 +235,12 @@ pub fn build() -> Book {
             };
             let meters = plan_meters(&mut rng, &choice);
             let payer_id = PAYERS[payer].id;
-            let sp_id = format!(
-                "arn:aws:savingsplans::{payer_id}:savingsplan/{:016x}",
-                rng.next_u64()
-            );
-            let ri_id = format!(
-                "arn:aws:rds:{}:{payer_id}:ri:ri-{:012x}",
-                meters[0].region.code,
-                rng.next_u64() >> 16
-            );
-            assignments.push(Assignment {
-                account: accounts.len(),
-                customer: ci,
-                from,
-            });
+            let sp_id = format!("arn:aws:savingsplans::{payer_id}:savingsplan/{:016x}", rng.next_u64());
+            let ri_id = format!("arn:aws:rds:{}:{payer_id}:ri:ri-{:012x}", meters[0].region.code, rng.next_u64() >> 16);
+            assignments.push(Assignment { account: accounts.len(), customer: ci, from });
             if name == MOVED_ACCOUNT_NAME {
-                let to = CUSTOMERS
-                    .iter()
-                    .position(|c| c.code == MOVE_TO)
-                    .unwrap_or(0);
-                assignments.push(Assignment {
-                    account: accounts.len(),
-                    customer: to,
-                    from: date(MOVE_ON),
-                });
+                let to = CUSTOMERS.iter().position(|c| c.code == MOVE_TO).unwrap_or(0);
+                assignments.push(Assignment { account: accounts.len(), customer: to, from: date(MOVE_ON) });
             }
             accounts.push(Account {
                 extras: extras_for(&name),
@@ -436,15 +281,8 @@ pub fn build() -> Book {
         ri_id: String::new(),
         extras: Extras::default(),
     });
-    let periods = PERIODS
-        .iter()
-        .filter_map(|&(y, m)| Period::new(y, m))
-        .collect();
-    Book {
-        accounts,
-        assignments,
-        periods,
-    }
+    let periods = PERIODS.iter().filter_map(|&(y, m)| Period::new(y, m)).collect();
+    Book { accounts, assignments, periods }
 }
 
 impl Book {
@@ -471,11 +309,7 @@ impl Book {
         if period >= ESTIMATED {
             return String::new();
         }
-        let p = self
-            .periods
-            .get(period)
-            .map(|p| format!("{:04}{:02}", p.year(), p.month()))
-            .unwrap_or_default();
+        let p = self.periods.get(period).map(|p| format!("{:04}{:02}", p.year(), p.month())).unwrap_or_default();
         format!("{p}{}", &PAYERS[payer].id[6..])
     }
 }

@@ -142,10 +142,7 @@ impl Totals {
     pub fn add_file(&mut self, f: &FileEntry) {
         *self.period.entry(f.period).or_default() += f.billed;
         for (c, v) in &f.customers {
-            *self
-                .customer_period
-                .entry((c.clone(), f.period))
-                .or_default() += *v;
+            *self.customer_period.entry((c.clone(), f.period)).or_default() += *v;
         }
         self.total += f.billed;
         self.rows += f.rows;

@@ -17,8 +17,8 @@ use crate::format::{FileFormat, RowWriter};
 use crate::row::Row;
 use book::{Book, CUSTOMERS, ESTIMATED, MOVE_ON, MOVE_TO, MOVED_ACCOUNT_NAME, PAYERS};
 use manifest::{
-    AccountMove, BadRow, CustomerPeriod, FileEntry, Manifest, PayerEntry, PeriodEntry, Rules,
-    Totals, UNASSIGNED, UnassignedAccount, norm,
+    AccountMove, BadRow, CustomerPeriod, FileEntry, Manifest, PayerEntry, PeriodEntry, Rules, Totals, UNASSIGNED,
+    UnassignedAccount, norm,
 };
 use month::{BAD_COST, bad_row_index, payer_month};
 
@@ -55,10 +55,8 @@ fn csv_file(columns: &[&str], rows: &[Vec<String>]) -> io::Result<Vec<u8>> {
 }
 
 fn reference_files(book: &Book) -> io::Result<Vec<(&'static str, Vec<u8>)>> {
-    let customers: Vec<Vec<String>> = CUSTOMERS
-        .iter()
-        .map(|c| vec![c.code.to_string(), c.name.to_string(), "USD".to_string()])
-        .collect();
+    let customers: Vec<Vec<String>> =
+        CUSTOMERS.iter().map(|c| vec![c.code.to_string(), c.name.to_string(), "USD".to_string()]).collect();
     let accounts: Vec<Vec<String>> = book
         .assignments
         .iter()
@@ -73,70 +71,33 @@ fn reference_files(book: &Book) -> io::Result<Vec<(&'static str, Vec<u8>)>> {
             ]
         })
         .collect();
-    let users: Vec<Vec<String>> = [
-        ("alice", "manager"),
-        ("bob", "operator"),
-        ("carol", "operator"),
-        ("dave", "viewer"),
-    ]
-    .iter()
-    .map(|(n, r)| vec![n.to_string(), r.to_string()])
-    .collect();
-    let payers: Vec<Vec<String>> = PAYERS
-        .iter()
-        .map(|p| {
-            vec![
-                p.id.to_string(),
-                p.name.to_string(),
-                p.format.as_str().to_string(),
-            ]
-        })
-        .collect();
+    let users: Vec<Vec<String>> =
+        [("alice", "manager"), ("bob", "operator"), ("carol", "operator"), ("dave", "viewer")]
+            .iter()
+            .map(|(n, r)| vec![n.to_string(), r.to_string()])
+            .collect();
+    let payers: Vec<Vec<String>> =
+        PAYERS.iter().map(|p| vec![p.id.to_string(), p.name.to_string(), p.format.as_str().to_string()]).collect();
     Ok(vec![
-        (
-            "customers.csv",
-            csv_file(&["code", "name", "currency"], &customers)?,
-        ),
+        ("customers.csv", csv_file(&["code", "name", "currency"], &customers)?),
         (
             "accounts.csv",
-            csv_file(
-                &[
-                    "account_id",
-                    "account_name",
-                    "payer_id",
-                    "customer_code",
-                    "from_date",
-                ],
-                &accounts,
-            )?,
+            csv_file(&["account_id", "account_name", "payer_id", "customer_code", "from_date"], &accounts)?,
         ),
         ("users.csv", csv_file(&["name", "role"], &users)?),
-        (
-            "payers.csv",
-            csv_file(&["payer_id", "payer_name", "format"], &payers)?,
-        ),
+        ("payers.csv", csv_file(&["payer_id", "payer_name", "format"], &payers)?),
     ])
 }
 
 /// Serialise a payer-month and sum it exactly (bad row excluded).
-fn file_entry(
-    book: &Book,
-    p: usize,
-    k: usize,
-    rows: &[Row<'_>],
-) -> io::Result<(FileEntry, Vec<u8>)> {
+fn file_entry(book: &Book, p: usize, k: usize, rows: &[Row<'_>]) -> io::Result<(FileEntry, Vec<u8>)> {
     let payer = &PAYERS[p];
     let period = book.periods[k];
     let stem = format!("payer-{}-{period}.csv", payer.id);
     let mut writer = RowWriter::new(payer.format, payer.tag_case);
     let mut csv = Vec::with_capacity(rows.len() * 400);
     writer.write_header(&mut csv)?;
-    let index: BTreeMap<&str, usize> = book
-        .accounts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.id.as_str(), i))
-        .collect();
+    let index: BTreeMap<&str, usize> = book.accounts.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
     let (mut billed, mut unblended, mut bad) = (Decimal::ZERO, Decimal::ZERO, 0u64);
     let mut customers: BTreeMap<String, Decimal> = BTreeMap::new();
     for r in rows {
@@ -145,26 +106,14 @@ fn file_entry(
             bad += 1;
             continue;
         }
-        let b = if payer.format == FileFormat::Focus {
-            r.focus_billed()
-        } else {
-            r.net
-        };
+        let b = if payer.format == FileFormat::Focus { r.focus_billed() } else { r.net };
         billed += b;
         unblended += r.unblended;
-        let owner = index
-            .get(r.account_id)
-            .and_then(|&i| book.customer_on(i, r.start))
-            .unwrap_or(UNASSIGNED);
+        let owner = index.get(r.account_id).and_then(|&i| book.customer_on(i, r.start)).unwrap_or(UNASSIGNED);
         *customers.entry(owner.to_string()).or_default() += b;
     }
     let (name, entry, compression, bytes) = match payer.format {
-        FileFormat::Cur => (
-            format!("{stem}.zip"),
-            Some(stem.clone()),
-            "zip",
-            zip_one(&stem, &csv, ZIP_STAMP)?,
-        ),
+        FileFormat::Cur => (format!("{stem}.zip"), Some(stem.clone()), "zip", zip_one(&stem, &csv, ZIP_STAMP)?),
         _ => (format!("{stem}.gz"), None, "gzip", gzip(&csv)?),
     };
     let entry = FileEntry {
@@ -175,10 +124,7 @@ fn file_entry(
         payer_id: payer.id.to_string(),
         period,
         status: if k >= ESTIMATED { "estimated" } else { "final" }.to_string(),
-        invoice_id: rows
-            .first()
-            .map(|r| r.invoice_id.to_string())
-            .unwrap_or_default(),
+        invoice_id: rows.first().map(|r| r.invoice_id.to_string()).unwrap_or_default(),
         rows: u64::try_from(rows.len()).unwrap_or(u64::MAX),
         bad_rows: bad,
         billed: norm(billed),
@@ -195,10 +141,8 @@ BilledCost (FOCUS); the payer-US file has a 3% enterprise discount so net differ
 const RULES_CUSTOMER: &str = "a line belongs to the customer its linked account is assigned to on the line's \
 usage/charge start date (UTC day; accounts.csv rows are effective from from_date until the next row of the \
 same account); lines of accounts with no assignment count as (unassigned)";
-const RULES_LINE: &str =
-    "line numbers are 1-based in the decompressed CSV, the header being line 1";
-const RULES_ESTIMATED: &str =
-    "estimated periods have an empty invoice id in every row; final ones carry it";
+const RULES_LINE: &str = "line numbers are 1-based in the decompressed CSV, the header being line 1";
+const RULES_ESTIMATED: &str = "estimated periods have an empty invoice id in every row; final ones carry it";
 
 const README: &str = "# Demo book (generated, do not edit)\n\n\
 Written by `billops-gen demo --out fixtures/demo` (crate `billops-gen`); a test regenerates it and requires \
@@ -220,10 +164,7 @@ pub fn write_demo(dir: &Path) -> io::Result<DemoSummary> {
     let mut written = Vec::new();
     let mut put = |name: &str, bytes: &[u8]| -> io::Result<()> {
         fs::write(dir.join(name), bytes)?;
-        written.push((
-            name.to_string(),
-            u64::try_from(bytes.len()).unwrap_or(u64::MAX),
-        ));
+        written.push((name.to_string(), u64::try_from(bytes.len()).unwrap_or(u64::MAX)));
         Ok(())
     };
     for (name, bytes) in reference_files(&book)? {
@@ -236,11 +177,7 @@ pub fn write_demo(dir: &Path) -> io::Result<DemoSummary> {
         for k in 0..book.periods.len() {
             let invoice = book.invoice_id(p, k);
             let mut rows = payer_month(&book, p, k, &invoice);
-            let bad_index = if (p, k) == BAD_FILE {
-                bad_row_index(&rows)
-            } else {
-                None
-            };
+            let bad_index = if (p, k) == BAD_FILE { bad_row_index(&rows) } else { None };
             if let Some(i) = bad_index {
                 rows[i].bad = Some(BAD_COST);
             }
@@ -278,10 +215,7 @@ fn assemble(book: &Book, files: Vec<FileEntry>, bad_rows: Vec<BadRow>, totals: T
         .map(|a| AccountMove {
             account_id: a.id.clone(),
             account_name: a.name.clone(),
-            from_customer: a
-                .customer
-                .map(|c| CUSTOMERS[c].code.to_string())
-                .unwrap_or_default(),
+            from_customer: a.customer.map(|c| CUSTOMERS[c].code.to_string()).unwrap_or_default(),
             to_customer: MOVE_TO.to_string(),
             on: book::date(MOVE_ON),
         })
@@ -305,15 +239,9 @@ fn assemble(book: &Book, files: Vec<FileEntry>, bad_rows: Vec<BadRow>, totals: T
             format: p.format,
             tag_columns: match (p.format, p.tag_case) {
                 (FileFormat::Cur, crate::format::TagCase::Capital) => {
-                    vec![
-                        "resourceTags/user:Product".into(),
-                        "resourceTags/user:Component".into(),
-                    ]
+                    vec!["resourceTags/user:Product".into(), "resourceTags/user:Component".into()]
                 }
-                (FileFormat::Cur, _) => vec![
-                    "resourceTags/user:product".into(),
-                    "resourceTags/user:component".into(),
-                ],
+                (FileFormat::Cur, _) => vec!["resourceTags/user:product".into(), "resourceTags/user:component".into()],
                 (FileFormat::Cur2, _) => vec!["resource_tags: user_product, user_component".into()],
                 (FileFormat::Focus, _) => vec!["Tags: product, component".into()],
             },
@@ -324,12 +252,7 @@ fn assemble(book: &Book, files: Vec<FileEntry>, bad_rows: Vec<BadRow>, totals: T
         .iter()
         .map(|(p, v)| PeriodEntry {
             period: *p,
-            status: if book
-                .periods
-                .iter()
-                .position(|q| q == p)
-                .is_some_and(|i| i >= ESTIMATED)
-            {
+            status: if book.periods.iter().position(|q| q == p).is_some_and(|i| i >= ESTIMATED) {
                 "estimated"
             } else {
                 "final"
@@ -341,11 +264,7 @@ fn assemble(book: &Book, files: Vec<FileEntry>, bad_rows: Vec<BadRow>, totals: T
     let customer_periods = totals
         .customer_period
         .iter()
-        .map(|((c, p), v)| CustomerPeriod {
-            customer: c.clone(),
-            period: *p,
-            billed: norm(*v),
-        })
+        .map(|((c, p), v)| CustomerPeriod { customer: c.clone(), period: *p, billed: norm(*v) })
         .collect();
     Manifest {
         format_version: 1,

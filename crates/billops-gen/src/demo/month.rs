@@ -52,16 +52,7 @@ impl<'a> Ctx<'a> {
             payer_name: self.payer.name,
         };
         let region = a.meters.first().map_or(&REGIONS[0], |m| m.region);
-        Row::blank(
-            &head,
-            self.rng.next_u64(),
-            kind,
-            (&a.id, &a.name),
-            service,
-            region,
-            start,
-            end,
-        )
+        Row::blank(&head, self.rng.next_u64(), kind, (&a.id, &a.name), service, region, start, end)
     }
 
     /// One usage line (or the covered + negation pair) for a meter over `[start, end)`.
@@ -82,13 +73,7 @@ impl<'a> Ctx<'a> {
             _ => 0,
         };
         let cost_scale = u32::try_from(self.rng.range(10, 15 - i64::from(extra))).unwrap_or(10);
-        let (usage, cost) = usage_for(
-            &mut self.rng,
-            target_micro,
-            m.meter.rate,
-            cost_scale,
-            m.meter.whole,
-        );
+        let (usage, cost) = usage_for(&mut self.rng, target_micro, m.meter.rate, cost_scale, m.meter.whole);
         let mut row = self.base(a, Kind::Usage, m.service, start, end);
         m.apply(&mut row, usage, cost);
         let mut commit_effective = Fixed::ZERO;
@@ -97,14 +82,8 @@ impl<'a> Ctx<'a> {
                 commit_effective = usage.times(cr);
                 row.kind = Kind::SpCovered;
                 row.commit_effective = Some(commit_effective.dec());
-                row.commit = Some(Commit {
-                    kind: CommitKind::SavingsPlan,
-                    id: &a.sp_id,
-                });
-                row.description = Cow::Owned(format!(
-                    "Compute Savings Plans covered usage: {}",
-                    m.meter.usage_type
-                ));
+                row.commit = Some(Commit { kind: CommitKind::SavingsPlan, id: &a.sp_id });
+                row.description = Cow::Owned(format!("Compute Savings Plans covered usage: {}", m.meter.usage_type));
                 if self.payer.format != FileFormat::Focus {
                     let mut neg = row.clone();
                     neg.line_id = self.rng.next_u64();
@@ -131,20 +110,12 @@ impl<'a> Ctx<'a> {
                 row.unblended = Decimal::ZERO;
                 row.net = Decimal::ZERO;
                 row.commit_effective = Some(commit_effective.dec());
-                row.commit = Some(Commit {
-                    kind: CommitKind::Reserved,
-                    id: &a.ri_id,
-                });
-                row.description =
-                    Cow::Owned(format!("{} reserved instance applied", m.meter.usage_type));
+                row.commit = Some(Commit { kind: CommitKind::Reserved, id: &a.ri_id });
+                row.description = Cow::Owned(format!("{} reserved instance applied", m.meter.usage_type));
                 self.rows.push(row);
             }
             _ => {
-                let net = if self.payer.edp {
-                    cost.times(Fixed::new(97, 2))
-                } else {
-                    cost
-                };
+                let net = if self.payer.edp { cost.times(Fixed::new(97, 2)) } else { cost };
                 row.net = net.dec();
                 let e = acc.by_service.entry(m.service.code).or_insert(Fixed::ZERO);
                 *e = e.plus(net);
@@ -156,14 +127,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A month-level line (fee, credit, refund, tax) with an amount and a description.
-    fn monthly(
-        &mut self,
-        a: &'a Account,
-        kind: Kind,
-        service: &'static Service,
-        amount: Fixed,
-        desc: Cow<'a, str>,
-    ) {
+    fn monthly(&mut self, a: &'a Account, kind: Kind, service: &'static Service, amount: Fixed, desc: Cow<'a, str>) {
         let mut row = self.base(a, kind, service, self.start, self.end);
         row.unblended = amount.dec();
         row.net = amount.dec();
@@ -173,9 +137,7 @@ impl<'a> Ctx<'a> {
 }
 
 fn day(start: NaiveDate, d: u32) -> NaiveDate {
-    start
-        .checked_add_days(Days::new(u64::from(d)))
-        .unwrap_or(start)
+    start.checked_add_days(Days::new(u64::from(d))).unwrap_or(start)
 }
 
 /// Generate the rows of payer `p` in period index `k`. `invoice` is empty for an estimated period.
@@ -191,11 +153,7 @@ pub fn payer_month<'a>(book: &'a Book, p: usize, k: usize, invoice: &'a str) -> 
         rows: Vec::with_capacity(4096),
     };
     let days = period.days();
-    for a in book
-        .accounts
-        .iter()
-        .filter(|a| a.payer == p && a.first_period <= k)
-    {
+    for a in book.accounts.iter().filter(|a| a.payer == p && a.first_period <= k) {
         let monthly = a.monthly_micro * book.trend(a, k) / 100;
         let mut acc = Acc::default();
         for d in 0..days {
@@ -215,15 +173,9 @@ pub fn payer_month<'a>(book: &'a Book, p: usize, k: usize, invoice: &'a str) -> 
                 let mut row = ctx.base(a, Kind::SpFee, &SERVICES[0], from, to);
                 row.unblended = sp_fee.dec();
                 row.net = sp_fee.dec();
-                row.commit = Some(Commit {
-                    kind: CommitKind::SavingsPlan,
-                    id: &a.sp_id,
-                });
+                row.commit = Some(Commit { kind: CommitKind::SavingsPlan, id: &a.sp_id });
                 row.description = Cow::Borrowed("1 year No Upfront Compute Savings Plan");
-                let e = acc
-                    .by_service
-                    .entry(SERVICES[0].code)
-                    .or_insert(Fixed::ZERO);
+                let e = acc.by_service.entry(SERVICES[0].code).or_insert(Fixed::ZERO);
                 *e = e.plus(sp_fee);
                 ctx.rows.push(row);
             }
@@ -243,46 +195,25 @@ fn month_end_lines<'a>(ctx: &mut Ctx<'a>, a: &'a Account, k: usize, mut acc: Acc
         let mut row = ctx.base(a, Kind::Fee, rds, ctx.start, ctx.end);
         row.unblended = acc.ri_effective.dec();
         row.net = acc.ri_effective.dec();
-        row.commit = Some(Commit {
-            kind: CommitKind::Reserved,
-            id: &a.ri_id,
-        });
-        row.description =
-            Cow::Borrowed("Recurring fee for 1 year No Upfront RDS reserved instances");
+        row.commit = Some(Commit { kind: CommitKind::Reserved, id: &a.ri_id });
+        row.description = Cow::Borrowed("Recurring fee for 1 year No Upfront RDS reserved instances");
         let e = acc.by_service.entry(rds.code).or_insert(Fixed::ZERO);
         *e = e.plus(acc.ri_effective);
         ctx.rows.push(row);
     }
     if let Some(pct) = a.extras.support_pct {
         let fee = acc.usage_total.ratio(pct, 100, 0).truncate(10).widen(10);
-        ctx.monthly(
-            a,
-            Kind::Fee,
-            &SUPPORT,
-            fee,
-            Cow::Borrowed("AWS Support (Business)"),
-        );
+        ctx.monthly(a, Kind::Fee, &SUPPORT, fee, Cow::Borrowed("AWS Support (Business)"));
         acc.by_service.insert(SUPPORT.code, fee);
     }
     if let Some((desc, pct)) = a.extras.credit {
-        let credit = acc
-            .usage_total
-            .ratio(pct, 100, 0)
-            .truncate(10)
-            .widen(10)
-            .negated();
+        let credit = acc.usage_total.ratio(pct, 100, 0).truncate(10).widen(10).negated();
         ctx.monthly(a, Kind::Credit, &SERVICES[0], credit, Cow::Borrowed(desc));
     }
     if let Some((when, m, desc)) = a.extras.refund
         && when == k
     {
-        ctx.monthly(
-            a,
-            Kind::Refund,
-            s3(),
-            Fixed::new(m, 10),
-            Cow::Borrowed(desc),
-        );
+        ctx.monthly(a, Kind::Refund, s3(), Fixed::new(m, 10), Cow::Borrowed(desc));
     }
     let tax_rate = rate(ctx.payer.tax_rate);
     for (code, base) in acc.by_service {
