@@ -19,9 +19,9 @@ impl Paths {
         let pick = |var: &str, fallback: Option<&Path>| -> Result<PathBuf, String> {
             match std::env::var_os(var) {
                 Some(v) if !v.is_empty() => Ok(PathBuf::from(v)),
-                _ => fallback.map(Path::to_path_buf).ok_or_else(|| {
-                    format!("cannot find a home directory for billops files; set {var}")
-                }),
+                _ => fallback
+                    .map(Path::to_path_buf)
+                    .ok_or_else(|| format!("cannot find a home directory for billops files; set {var}")),
             }
         };
         Ok(Paths {

@@ -30,17 +30,29 @@ pub struct Progress {
 /// What happened to one source.
 #[derive(Debug)]
 pub enum FileReport {
-    Imported { file: String, format: String, outcome: Box<ImportOutcome> },
+    Imported {
+        file: String,
+        format: String,
+        outcome: Box<ImportOutcome>,
+    },
     /// Refused whole: unknown format, not CSV, already imported. Nothing from it was written.
-    Refused { file: String, reason: String },
+    Refused {
+        file: String,
+        reason: String,
+    },
     /// Any other failure (IO, database). Nothing from it was written.
-    Failed { file: String, reason: String },
+    Failed {
+        file: String,
+        reason: String,
+    },
 }
 
 impl FileReport {
     pub fn file(&self) -> &str {
         match self {
-            FileReport::Imported { file, .. } | FileReport::Refused { file, .. } | FileReport::Failed { file, .. } => file,
+            FileReport::Imported { file, .. } | FileReport::Refused { file, .. } | FileReport::Failed { file, .. } => {
+                file
+            }
         }
     }
 }
@@ -102,19 +114,34 @@ async fn import_one(
         let rows = rows.clone();
         let progress = progress.clone();
         let file = file.clone();
-        tokio::task::spawn_blocking(move || read_into(&source, &tags, tx, &rows, &progress, &file, file_index, file_count))
+        tokio::task::spawn_blocking(move || {
+            read_into(&source, &tags, tx, &rows, &progress, &file, file_index, file_count)
+        })
     };
-    let meta = ImportMeta { file_name: file.clone(), format: format.as_str().to_string(), run_id: run_id.to_string(), by: by.clone() };
+    let meta = ImportMeta {
+        file_name: file.clone(),
+        format: format.as_str().to_string(),
+        run_id: run_id.to_string(),
+        by: by.clone(),
+    };
     let written = store.import(&meta, rx).await;
     let read = reader.await;
-    progress(Progress { file_index, file_count, file_name: file.clone(), rows: rows.load(Ordering::Relaxed), done: true });
+    progress(Progress {
+        file_index,
+        file_count,
+        file_name: file.clone(),
+        rows: rows.load(Ordering::Relaxed),
+        done: true,
+    });
     match (read, written) {
         (Ok(Err(e)), _) => refusal(file, e),
         (Err(join), _) => FileReport::Failed { file, reason: format!("reader stopped: {join}") },
         (Ok(Ok(())), Ok(outcome)) => {
             FileReport::Imported { file, format: format.as_str().to_string(), outcome: Box::new(outcome) }
         }
-        (Ok(Ok(())), Err(e @ StoreError::AlreadyImported { .. })) => FileReport::Refused { file, reason: e.to_string() },
+        (Ok(Ok(())), Err(e @ StoreError::AlreadyImported { .. })) => {
+            FileReport::Refused { file, reason: e.to_string() }
+        }
         (Ok(Ok(())), Err(e)) => FileReport::Failed { file, reason: e.to_string() },
     }
 }
@@ -190,10 +217,7 @@ pub fn describe(report: &FileReport) -> String {
         FileReport::Failed { file, reason } => format!("{file}: failed: {reason}"),
         FileReport::Imported { file, format, outcome } => {
             let b = &outcome.batch;
-            let mut s = format!(
-                "{file}: {format}, batch {}, {} rows, {} quarantined",
-                b.id, b.rows, b.quarantined
-            );
+            let mut s = format!("{file}: {format}, batch {}, {} rows, {} quarantined", b.id, b.rows, b.quarantined);
             for sc in &b.scopes {
                 s.push_str(&format!(
                     "\n  payer {} {} {:?}: {} rows, billed {}, effective {}, list {}",

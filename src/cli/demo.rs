@@ -30,10 +30,7 @@ pub async fn create(paths: &Paths, db: Option<&str>) -> Result<String, Failure> 
     }
     let store = billops_store::open(&url).await.map_err(|e| Failure::user(format!("{}: {e}", mask(&url))))?;
     if !store.list_batches().await?.is_empty() {
-        return Err(Failure::user(format!(
-            "{} already holds imports; the demo only fills an empty store",
-            mask(&url)
-        )));
+        return Err(Failure::user(format!("{} already holds imports; the demo only fills an empty store", mask(&url))));
     }
     // The book is written where the operator can look at it (and where import messages point).
     let dir = paths.data_dir.join("demo-book");

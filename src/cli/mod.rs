@@ -74,7 +74,10 @@ impl Ctx {
         } else {
             Err(Failure::new(
                 1,
-                format!("{what} needs the {needed} role; {} is {role} (a manager runs `billops users add {} --role {needed}`)", self.user, self.user),
+                format!(
+                    "{what} needs the {needed} role; {} is {role} (a manager runs `billops users add {} --role {needed}`)",
+                    self.user, self.user
+                ),
             ))
         }
     }

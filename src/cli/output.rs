@@ -88,11 +88,7 @@ impl Table {
             .rows
             .iter()
             .map(|row| {
-                self.headers
-                    .iter()
-                    .zip(row)
-                    .map(|(h, v)| (h.clone(), serde_json::Value::String(v.clone())))
-                    .collect()
+                self.headers.iter().zip(row).map(|(h, v)| (h.clone(), serde_json::Value::String(v.clone()))).collect()
             })
             .collect();
         serde_json::to_writer_pretty(&mut *out, &rows)?;
