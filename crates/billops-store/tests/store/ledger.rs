@@ -273,3 +273,26 @@ async fn credits_maker_checker_and_races(s: Arc<dyn Store>) {
     assert_eq!(listed.len(), 3);
 }
 store_test!(credits_maker_checker_and_races => credits_maker_checker_and_races_sqlite, credits_maker_checker_and_races_postgres);
+
+/// Bootstrap: a store with no users lets whoever acts write as a manager (so it can be set up); once a user
+/// exists, unknown users are viewers and ledger writes are refused.
+async fn bootstrap_role_until_first_user(s: Arc<dyn Store>) {
+    s.add_customer(&customer("acme"), &actor("root", 1)).await.unwrap();
+    let credit = |amount: &str| NewCredit {
+        customer: "acme".into(),
+        kind: CreditKind::Goodwill,
+        amount: d(amount),
+        scope: CreditScope::all(),
+        valid_from: date("2026-05-01"),
+        valid_to: date("2026-08-01"),
+        evidence: "call 42".into(),
+        reason: "outage".into(),
+    };
+    let stranger = actor("stranger", 2);
+    s.propose_credit(&credit("10"), &stranger).await.unwrap();
+    s.set_user("alice", Role::Manager, &actor("root", 3)).await.unwrap();
+    let e = s.propose_credit(&credit("11"), &stranger).await.unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden(_)), "{e}");
+    s.propose_credit(&credit("12"), &actor("alice", 4)).await.unwrap();
+}
+store_test!(bootstrap_role_until_first_user => bootstrap_role_until_first_user_sqlite, bootstrap_role_until_first_user_postgres);
