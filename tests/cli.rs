@@ -219,3 +219,27 @@ fn total_of(env: &Env, period: &str) -> Decimal {
     let out = String::from_utf8(o.stdout).unwrap();
     out.lines().nth(1).and_then(|l| l.split(',').nth(1)).unwrap_or("0").parse().unwrap()
 }
+
+/// A bad key binding or theme stops the console before it takes the terminal: non-zero exit, a message naming
+/// the file and the key.
+#[test]
+fn bad_key_binding_and_bad_theme_are_startup_errors() {
+    let env = Env::new();
+    let config = env.path("config");
+    std::fs::create_dir_all(config.join("themes")).unwrap();
+    std::fs::write(config.join("keys.toml"), "[keys]\nquit = \"ctrl-\"\n").unwrap();
+    let o = env.run(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("keys.toml"), "{}", text(&o));
+    assert!(text(&o).contains("keys.quit"), "{}", text(&o));
+    std::fs::remove_file(config.join("keys.toml")).unwrap();
+
+    std::fs::write(config.join("themes/broken.toml"), "[roles]\ntitle = { fg = \"chartreuse-ish\" }\n").unwrap();
+    let o = env.run(&["--theme", "broken"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("broken.toml"), "{}", text(&o));
+    assert!(text(&o).contains("title"), "{}", text(&o));
+    let o = env.run(&["--theme", "no-such-theme"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("no-such-theme"), "{}", text(&o));
+}
