@@ -84,6 +84,8 @@ impl Ctx {
 }
 
 pub fn main() -> ExitCode {
+    // Readable reports for real bugs; the console chains its terminal-restoring hook on top of this one.
+    let _ = color_eyre::install();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
