@@ -1,10 +1,12 @@
 //! The one `Action` enum `update` consumes, the `Effect`s it asks for, and the replies effects send back.
 use std::path::PathBuf;
 
+use billops_domain::close::TieOut;
 use billops_domain::{CostBasis, Dim, Period};
 use billops_store::{
-    AuditEntry, ChecklistItem, CostRow, Customer, ImportBatch, LinkProposal, LinkedAccount, NewLinkProposal,
-    PayerAccount, StoredIssue, StoredQuarantine,
+    AuditEntry, Balance, ChecklistItem, CostRow, Customer, ImportBatch, InvoiceStep, InvoiceSummary, LinkProposal,
+    LinkedAccount, NewLinkProposal, PayerAccount, PeriodLock, StoredCredit, StoredInvoice, StoredIssue,
+    StoredQuarantine, SupplierInvoice,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::KeyEvent;
@@ -54,6 +56,22 @@ pub enum Reply {
     ImportProgress(crate::ingest::Progress),
     /// The import finished: one line per file.
     ImportDone(Vec<String>),
+    /// The locked (signed-off) periods.
+    Locks(Vec<PeriodLock>),
+    Close(Box<crate::ledger::close::CloseView>),
+    Invoices(Vec<InvoiceSummary>),
+    Invoice(Box<StoredInvoice>),
+    /// Draft generation finished: one outcome per customer.
+    Generated(Vec<crate::ledger::invoices::Generated>),
+    Credits(Vec<StoredCredit>),
+    Recon(ReconData),
+    Balance(Balance),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReconData {
+    pub tie_outs: Vec<TieOut>,
+    pub supplier_invoices: Vec<SupplierInvoice>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -148,6 +166,38 @@ pub enum Effect {
         csv: String,
         rows: usize,
     },
+    Locks {
+        req: u64,
+    },
+    Close {
+        req: u64,
+        period: Period,
+        today: NaiveDate,
+    },
+    Invoices {
+        req: u64,
+        period: Period,
+    },
+    Invoice {
+        req: u64,
+        id: i64,
+    },
+    Generate {
+        req: u64,
+        period: Period,
+    },
+    Credits {
+        req: u64,
+    },
+    Recon {
+        req: u64,
+        period: Period,
+    },
+    Balance {
+        req: u64,
+        customer: String,
+        today: NaiveDate,
+    },
     /// Leave the event loop.
     Quit,
 }
@@ -160,4 +210,9 @@ pub enum WriteOp {
     Decide { id: i64, approve: bool, reason: String },
     Tick { customer: String, item: String, done: bool },
     Resolve { id: i64, note: String },
+    SignOff { period: Period, today: NaiveDate, note: String },
+    Reopen { period: Period, reason: String },
+    StepInvoice { id: i64, step: InvoiceStep, reason: String, version: i64 },
+    IssueInvoice { id: i64 },
+    DecideCredit { id: i64, approve: bool, reason: String, version: i64 },
 }

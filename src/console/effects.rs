@@ -5,11 +5,17 @@ use std::sync::Arc;
 
 use billops_domain::clock::Clock;
 use billops_domain::{Dim, Period};
-use billops_store::{AccountFilter, Actor, AuditFilter, CostQuery, IssueFilter, Store};
+use billops_store::{
+    AccountFilter, Actor, AuditFilter, CostQuery, CreditFilter, InvoiceFilter, InvoiceStep, IssueFilter, Store,
+    StoreError,
+};
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::action::{AccountsData, Action, CostsData, CustomersData, DetailData, Effect, ImportsData, Reply, WriteOp};
+use super::action::{
+    AccountsData, Action, CostsData, CustomersData, DetailData, Effect, ImportsData, ReconData, Reply, WriteOp,
+};
 use super::panes::audit::LIMIT;
+use crate::ledger::{self, DUE_DAYS, INVOICE_SERIES};
 
 /// What effects need from the outside world.
 #[derive(Clone)]
@@ -125,7 +131,38 @@ impl Runner {
                 let f = AuditFilter { limit: Some(LIMIT), ..AuditFilter::default() };
                 (req, st.audit(&f).await.map(Reply::Audit).map_err(e))
             }
-            Effect::Write { req, op } => (req, self.write(op).await.map(Reply::Written)),
+            Effect::Write { req, op } => (req, self.write(op).await.map_err(|err| explain(&err)).map(Reply::Written)),
+            Effect::Locks { req } => (req, st.locked_periods().await.map(Reply::Locks).map_err(e)),
+            Effect::Close { req, period, today } => (
+                req,
+                ledger::close::board(st.as_ref(), period, today).await.map(|v| Reply::Close(Box::new(v))).map_err(e),
+            ),
+            Effect::Invoices { req, period } => {
+                let f = InvoiceFilter { period: Some(period), customer: None };
+                (req, st.list_invoices(&f).await.map(Reply::Invoices).map_err(e))
+            }
+            Effect::Invoice { req, id } => (req, st.invoice(id).await.map(|i| Reply::Invoice(Box::new(i))).map_err(e)),
+            Effect::Generate { req, period } => {
+                let by = self.actor();
+                let r = ledger::invoices::generate(st.as_ref(), period, None, &by).await;
+                (req, r.map(Reply::Generated).map_err(|err| explain(&err)))
+            }
+            Effect::Credits { req } => {
+                (req, st.list_credits(&CreditFilter::default()).await.map(Reply::Credits).map_err(e))
+            }
+            Effect::Recon { req, period } => {
+                let r = async {
+                    Ok(Reply::Recon(ReconData {
+                        tie_outs: ledger::close::recon(st.as_ref(), period).await.map_err(e)?,
+                        supplier_invoices: st.list_supplier_invoices(Some(period)).await.map_err(e)?,
+                    }))
+                }
+                .await;
+                (req, r)
+            }
+            Effect::Balance { req, customer, today } => {
+                (req, st.balance(&customer, today).await.map(Reply::Balance).map_err(e))
+            }
             Effect::Import { req, paths } => (req, Ok(self.import(req, paths).await)),
             Effect::CompletePath { req, input } => {
                 let candidates = tokio::task::spawn_blocking({
@@ -148,32 +185,65 @@ impl Runner {
         })
     }
 
-    async fn write(&self, op: WriteOp) -> Result<String, String> {
+    async fn write(&self, op: WriteOp) -> Result<String, StoreError> {
         let st = &self.store;
         let by = self.actor();
         match op {
             WriteOp::Assign { account, customer, from } => {
-                st.assign_account(&account, &customer, from, &by).await.map_err(e)?;
+                st.assign_account(&account, &customer, from, &by).await?;
                 Ok(format!("account {account} assigned to {customer} from {from}"))
             }
             WriteOp::Propose(p) => {
-                let lp = st.propose_link(&p, &by).await.map_err(e)?;
+                let lp = st.propose_link(&p, &by).await?;
                 Ok(format!(
                     "proposal {} recorded: link {} to payer {} for {} (a manager approves)",
                     lp.id, p.account, p.payer, p.customer
                 ))
             }
             WriteOp::Decide { id, approve, reason } => {
-                let lp = st.decide_link(id, approve, &reason, &by).await.map_err(e)?;
+                let lp = st.decide_link(id, approve, &reason, &by).await?;
                 Ok(format!("proposal {id} {}", lp.status))
             }
             WriteOp::Tick { customer, item, done } => {
-                st.tick_onboarding(&customer, &item, done, &by).await.map_err(e)?;
+                st.tick_onboarding(&customer, &item, done, &by).await?;
                 Ok(format!("{customer}: {} {}", item.replace('_', " "), if done { "done" } else { "reopened" }))
             }
             WriteOp::Resolve { id, note } => {
-                st.resolve_issue(id, &note, &by).await.map_err(e)?;
+                st.resolve_issue(id, &note, &by).await?;
                 Ok(format!("issue {id} resolved"))
+            }
+            WriteOp::SignOff { period, today, note } => {
+                ledger::close::sign_off(st.as_ref(), period, today, &note, &by).await?;
+                Ok(format!("{period} signed off by {}: the period is LOCKED", by.name))
+            }
+            WriteOp::Reopen { period, reason } => {
+                ledger::close::reopen(st.as_ref(), period, &reason, &by).await?;
+                Ok(format!("{period} re-opened by {}: {reason}", by.name))
+            }
+            WriteOp::StepInvoice { id, step, reason, version } => {
+                let inv = st.step_invoice(id, step, &reason, Some(version), &by).await?;
+                let verb = match step {
+                    InvoiceStep::Review => "reviewed",
+                    InvoiceStep::Approve => "approved",
+                    InvoiceStep::Reopen => "re-opened",
+                    InvoiceStep::Void => "voided",
+                };
+                Ok(format!("invoice {id} ({}) {verb}: now {}", inv.customer, inv.status))
+            }
+            WriteOp::IssueInvoice { id } => {
+                let inv = st.issue_invoice(id, INVOICE_SERIES, DUE_DAYS, &by).await?;
+                Ok(format!(
+                    "invoice {id} ({}) issued as {}, due {}",
+                    inv.customer,
+                    inv.number.unwrap_or_default(),
+                    inv.due_on.map(|d| d.to_string()).unwrap_or_default()
+                ))
+            }
+            WriteOp::DecideCredit { id, approve, reason, version } => {
+                let policy = crate::console::panes::credits::policy()
+                    .ok_or_else(|| StoreError::Invalid("bad approval threshold".into()))?;
+                let c = st.decide_credit(id, approve, &reason, policy, Some(version), &by).await?;
+                Ok(format!("credit {} {}", c.credit.id(), if approve { "approved" } else { "rejected" }))
             }
         }
     }
@@ -205,6 +275,20 @@ impl Runner {
             .collect::<Vec<_>>();
         let lines = if lines.is_empty() { vec!["failed: no files found".to_string()] } else { lines };
         Reply::ImportDone(lines)
+    }
+}
+
+/// A store refusal in the words the console uses (the store's text is kept after the explanation).
+pub fn explain(err: &StoreError) -> String {
+    let text = err.to_string();
+    match err {
+        StoreError::Forbidden(m) if m.contains("maker-checker") => {
+            format!("you proposed this credit: another manager must approve ({m})")
+        }
+        StoreError::Conflict(m) if m.contains("changed meanwhile") || m.contains("version") => {
+            format!("{m} — someone changed it meanwhile: reloaded, check and retry")
+        }
+        _ => text,
     }
 }
 

@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::action::{Effect, WriteOp};
 use super::input::{Complete, FormKind, common_prefix, complete_from};
-use super::panes::{accounts, imports};
+use super::panes::{accounts, close, credits, imports, invoices};
 use super::state::{Mode, State};
 
 pub fn key(s: &mut State, ev: KeyEvent) -> Vec<Effect> {
@@ -137,7 +137,11 @@ fn submit(s: &mut State) -> Vec<Effect> {
     let kind = form.kind.clone();
     let values: Vec<String> = (0..form.fields.len()).map(|i| form.value(i)).collect();
     let refusal = match kind {
-        FormKind::Decide { .. } => s.approve_refusal(),
+        FormKind::Decide { .. }
+        | FormKind::DecideCredit { .. }
+        | FormKind::SignOff { .. }
+        | FormKind::Reopen { .. }
+        | FormKind::VoidInvoice { .. } => s.approve_refusal(),
         _ => s.write_refusal(),
     };
     if let Some(why) = refusal {
@@ -152,6 +156,13 @@ fn submit(s: &mut State) -> Vec<Effect> {
         }
         FormKind::Assign { .. } | FormKind::Propose { .. } | FormKind::Decide { .. } => {
             accounts::submit(s, &kind, &values).map(|op| write(s, op))
+        }
+        FormKind::SignOff { .. } | FormKind::Reopen { .. } => close::submit(s, &kind, &values).map(|op| write(s, op)),
+        FormKind::VoidInvoice { id, version } => {
+            invoices::submit_void(*id, *version, values.first().map_or("", String::as_str)).map(|op| write(s, op))
+        }
+        FormKind::DecideCredit { id, approve, version } => {
+            credits::submit(*id, *approve, *version, values.first().map_or("", String::as_str)).map(|op| write(s, op))
         }
     };
     match result {

@@ -83,11 +83,36 @@ impl Field {
 /// What submitting a form does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormKind {
-    Assign { account: String },
-    Propose { account: String },
-    Decide { id: i64, approve: bool },
-    Resolve { id: i64 },
+    Assign {
+        account: String,
+    },
+    Propose {
+        account: String,
+    },
+    Decide {
+        id: i64,
+        approve: bool,
+    },
+    Resolve {
+        id: i64,
+    },
     Import,
+    /// The sign-off confirmation (a note is optional).
+    SignOff {
+        period: billops_domain::Period,
+    },
+    Reopen {
+        period: billops_domain::Period,
+    },
+    VoidInvoice {
+        id: i64,
+        version: i64,
+    },
+    DecideCredit {
+        id: i64,
+        approve: bool,
+        version: i64,
+    },
 }
 
 #[derive(Debug, Clone)]

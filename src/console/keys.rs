@@ -22,9 +22,13 @@ pub enum Cmd {
     Refresh,
     NextPane,
     PrevPane,
+    PaneClose,
     PaneCustomers,
     PaneAccounts,
     PaneCosts,
+    PaneInvoices,
+    PaneCredits,
+    PaneRecon,
     PaneImports,
     PaneAudit,
     Up,
@@ -47,6 +51,12 @@ pub enum Cmd {
     ToggleBasis,
     Import,
     Resolve,
+    SignOff,
+    Reopen,
+    Generate,
+    Review,
+    Issue,
+    Void,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +92,10 @@ pub struct Binding {
 
 const CUST: &[PaneId] = &[PaneId::Customers];
 const ACCT: &[PaneId] = &[PaneId::Accounts];
+const CLOSE: &[PaneId] = &[PaneId::Close];
+const INV: &[PaneId] = &[PaneId::Invoices];
+const APPROVE: &[PaneId] = &[PaneId::Accounts, PaneId::Invoices, PaneId::Credits];
+const REJECT: &[PaneId] = &[PaneId::Accounts, PaneId::Credits];
 const COST: &[PaneId] = &[PaneId::Costs];
 const IMPT: &[PaneId] = &[PaneId::Imports];
 const VIEWS: &[PaneId] = &[PaneId::Customers, PaneId::Accounts, PaneId::Imports];
@@ -113,8 +127,35 @@ pub const BINDINGS: &[Binding] = &[
         "propose linking the account to a payer (operator)",
         Some("propose")
     ),
-    b!(Approve, "approve", ["a"], Scope::Panes(ACCT), "approve the selected link proposal (manager)", Some("approve")),
-    b!(Reject, "reject", ["r"], Scope::Panes(ACCT), "reject the selected link proposal (manager)", Some("reject")),
+    b!(SignOff, "sign_off", ["S"], Scope::Panes(CLOSE), "sign off the period and lock it (manager)", Some("sign off")),
+    b!(Reopen, "reopen", ["R"], Scope::Panes(CLOSE), "re-open a locked period with a reason (manager)", Some("reopen")),
+    b!(
+        Generate,
+        "generate",
+        ["n"],
+        Scope::Panes(INV),
+        "generate (new) invoice drafts for the period",
+        Some("generate")
+    ),
+    b!(Review, "review", ["w"], Scope::Panes(INV), "mark the selected draft reviewed (operator)", Some("review")),
+    b!(
+        Approve,
+        "approve",
+        ["a"],
+        Scope::Panes(APPROVE),
+        "approve the selected proposal / invoice / credit (manager)",
+        Some("approve")
+    ),
+    b!(Issue, "issue", ["I"], Scope::Panes(INV), "issue the approved invoice with the next number", Some("issue")),
+    b!(Void, "void", ["X"], Scope::Panes(INV), "void an issued invoice with a reason (manager)", Some("void")),
+    b!(
+        Reject,
+        "reject",
+        ["r"],
+        Scope::Panes(REJECT),
+        "reject the selected link proposal / credit (manager)",
+        Some("reject")
+    ),
     b!(ToggleBasis, "toggle_basis", ["b"], Scope::Panes(COST), "cost basis: billed / effective / list", Some("basis")),
     b!(Import, "import", ["i"], Scope::Panes(IMPT), "import a file or folder (operator)", Some("import")),
     b!(
@@ -129,11 +170,15 @@ pub const BINDINGS: &[Binding] = &[
     b!(Quit, "quit", ["q", "ctrl-c"], Scope::Global, "quit", Some("quit")),
     b!(NextPane, "next_pane", ["tab"], Scope::Global, "next pane", None),
     b!(PrevPane, "prev_pane", ["backtab"], Scope::Global, "previous pane", None),
-    b!(PaneCustomers, "pane_customers", ["1"], Scope::Global, "Customers pane", None),
-    b!(PaneAccounts, "pane_accounts", ["2"], Scope::Global, "Accounts pane", None),
-    b!(PaneCosts, "pane_costs", ["3"], Scope::Global, "Costs pane", None),
-    b!(PaneImports, "pane_imports", ["4"], Scope::Global, "Imports pane", None),
-    b!(PaneAudit, "pane_audit", ["5"], Scope::Global, "Audit pane", None),
+    b!(PaneClose, "pane_close", ["1"], Scope::Global, "Close pane (month-end board)", None),
+    b!(PaneCustomers, "pane_customers", ["2"], Scope::Global, "Customers pane", None),
+    b!(PaneAccounts, "pane_accounts", ["3"], Scope::Global, "Accounts pane", None),
+    b!(PaneCosts, "pane_costs", ["4"], Scope::Global, "Costs pane", None),
+    b!(PaneInvoices, "pane_invoices", ["5"], Scope::Global, "Invoices pane", None),
+    b!(PaneCredits, "pane_credits", ["6"], Scope::Global, "Credits pane (approval queue)", None),
+    b!(PaneRecon, "pane_recon", ["7"], Scope::Global, "Recon pane (supplier tie-out)", None),
+    b!(PaneImports, "pane_imports", ["8"], Scope::Global, "Imports pane", None),
+    b!(PaneAudit, "pane_audit", ["9"], Scope::Global, "Audit pane", None),
     b!(Up, "up", ["up", "k"], Scope::Global, "move up", None),
     b!(Down, "down", ["down", "j"], Scope::Global, "move down", None),
     b!(PageUp, "page_up", ["pageup", "ctrl-b"], Scope::Global, "page up", None),

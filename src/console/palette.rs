@@ -15,9 +15,9 @@ use super::update::{cmd, set_filter};
 pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("cust", "CUSTOMER", "open a customer"),
     ("costs", "[CUSTOMER] [PERIOD]", "cost drill-down, optionally for a customer and period"),
-    ("bal", "CUSTOMER", "a customer's balance"),
+    ("bal", "CUSTOMER", "a customer's balance, overdue, last invoice and payment"),
     ("period", "YYYY-MM", "show another period"),
-    ("pane", "NAME", "switch pane (customers, accounts, costs, imports, audit)"),
+    ("pane", "NAME", "switch pane (close, customers, accounts, costs, invoices, credits, recon, imports, audit)"),
     ("filter", "TEXT", "filter the current list"),
     ("import", "PATH", "import a file or folder"),
     ("export", "", "export the current list as CSV"),
@@ -148,12 +148,21 @@ pub fn run(s: &mut State, line: &str) -> Vec<Effect> {
             }
         },
         "bal" | "balance" => {
-            let who = args.first().copied().unwrap_or("");
-            s.info(format!(
-                "{}balances arrive with invoicing (not built yet): try :costs {who}",
-                if who.is_empty() { String::new() } else { format!("{who}: ") }
-            ));
-            Vec::new()
+            let Some(arg) = args.first() else {
+                s.error("bal: which customer? (:bal CUSTOMER, Tab completes)");
+                return Vec::new();
+            };
+            match find_customer(s, arg) {
+                Some(customer) => {
+                    let req = s.req();
+                    s.mode = Mode::Balance { customer: customer.clone(), data: super::state::Load::Loading(req) };
+                    vec![Effect::Balance { req, customer, today: s.today() }]
+                }
+                None => {
+                    s.error(format!("bal: no customer {arg:?} (Tab completes)"));
+                    Vec::new()
+                }
+            }
         }
         "cust" | "customer" => {
             let Some(arg) = args.first() else {

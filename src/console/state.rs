@@ -4,13 +4,15 @@ use std::collections::BTreeMap;
 use billops_domain::{CostBasis, Dim, Period, User};
 use chrono::{DateTime, Utc};
 
-use super::action::{AccountsData, CostsData, CustomersData, DetailData, ImportsData};
+use super::action::{AccountsData, CostsData, CustomersData, DetailData, ImportsData, ReconData};
 use super::input::{Form, Input};
 use super::keys::Keymap;
 use super::pane::PaneId;
 use super::table::{TableModel, ViewState};
 use super::theme::Role;
-use billops_store::AuditEntry;
+use crate::ledger::close::CloseView;
+use crate::ledger::invoices::Generated;
+use billops_store::{AuditEntry, Balance, InvoiceSummary, PeriodLock, StoredCredit, StoredInvoice};
 
 /// What a pane knows about its data. Shown as is: a spinner line, the table, or the error.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -52,6 +54,12 @@ pub enum ViewKey {
     Issues,
     Quarantine,
     Audit,
+    Close,
+    Invoices,
+    InvoiceLines,
+    Generated,
+    Credits,
+    Recon,
 }
 
 impl ViewKey {
@@ -69,6 +77,12 @@ impl ViewKey {
             ViewKey::Issues => "issues",
             ViewKey::Quarantine => "quarantine",
             ViewKey::Audit => "audit",
+            ViewKey::Close => "close",
+            ViewKey::Invoices => "invoices",
+            ViewKey::InvoiceLines => "lines",
+            ViewKey::Generated => "generated",
+            ViewKey::Credits => "credits",
+            ViewKey::Recon => "recon",
         }
     }
 }
@@ -101,6 +115,11 @@ pub enum Mode {
         scroll: u16,
     },
     Form(Form),
+    /// The `:bal CUSTOMER` popup; any key closes it.
+    Balance {
+        customer: String,
+        data: Load<Balance>,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -153,6 +172,38 @@ pub struct ImportJob {
 }
 
 #[derive(Debug, Clone, Default)]
+pub struct ClosePane {
+    pub data: Load<CloseView>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct InvoicesPane {
+    pub data: Load<Vec<InvoiceSummary>>,
+    /// The open invoice (Enter): its sections and lines.
+    pub detail: Option<InvoiceDetail>,
+    /// The draft generation in flight (its request).
+    pub job: Option<u64>,
+    /// What the last generation did, per customer (shown under the list until Esc).
+    pub generated: Option<Vec<Generated>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct InvoiceDetail {
+    pub id: i64,
+    pub data: Load<Box<StoredInvoice>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CreditsPane {
+    pub data: Load<Vec<StoredCredit>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReconPane {
+    pub data: Load<ReconData>,
+}
+
+#[derive(Debug, Clone, Default)]
 pub struct AuditPane {
     pub data: Load<Vec<AuditEntry>>,
 }
@@ -183,6 +234,12 @@ pub struct State {
     pub costs: CostsPane,
     pub imports: ImportsPane,
     pub audit: AuditPane,
+    pub close: ClosePane,
+    pub invoices: InvoicesPane,
+    pub credits: CreditsPane,
+    pub recon: ReconPane,
+    /// Signed-off periods (the status line marks a locked period).
+    pub locks: Load<Vec<PeriodLock>>,
     /// Sub-list shown in panes with several (Accounts, Imports).
     pub pane_view: BTreeMap<PaneId, ViewKey>,
     pub views: BTreeMap<ViewKey, View>,
@@ -202,7 +259,7 @@ impl State {
             store_url: setup.store_url,
             now: setup.now,
             keymap: setup.keymap,
-            pane: PaneId::Customers,
+            pane: PaneId::ALL[0],
             mode: Mode::Normal,
             periods: Load::Idle,
             period: None,
@@ -211,6 +268,11 @@ impl State {
             costs: CostsPane::default(),
             imports: ImportsPane::default(),
             audit: AuditPane::default(),
+            close: ClosePane::default(),
+            invoices: InvoicesPane::default(),
+            credits: CreditsPane::default(),
+            recon: ReconPane::default(),
+            locks: Load::Idle,
             pane_view: BTreeMap::new(),
             views: BTreeMap::new(),
             message: None,
@@ -254,6 +316,13 @@ impl State {
             PaneId::Costs => ViewKey::Costs,
             PaneId::Imports => self.pane_view.get(&PaneId::Imports).copied().unwrap_or(ViewKey::Batches),
             PaneId::Audit => ViewKey::Audit,
+            PaneId::Close => ViewKey::Close,
+            PaneId::Invoices => match &self.invoices.detail {
+                Some(_) => ViewKey::InvoiceLines,
+                None => ViewKey::Invoices,
+            },
+            PaneId::Credits => ViewKey::Credits,
+            PaneId::Recon => ViewKey::Recon,
         }
     }
 
@@ -289,6 +358,17 @@ impl State {
             (!self.user.role.can_approve())
                 .then(|| format!("approvals need the manager role (you are {})", self.user.role))
         })
+    }
+
+    /// The lock of the period shown, if it is signed off.
+    pub fn period_lock(&self) -> Option<&PeriodLock> {
+        let p = self.period?;
+        self.locks.ready().and_then(|ls| ls.iter().find(|l| l.period == p))
+    }
+
+    /// The date the clock shows (for due dates, balances, sign-off).
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now.date_naive()
     }
 
     /// The period shown (the newest with data, else the clock's month).

@@ -15,6 +15,7 @@ pub enum Mark {
     Check,
     Cross,
     Open,
+    Warn,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

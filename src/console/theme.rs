@@ -81,18 +81,36 @@ pub struct Symbols {
     pub check: &'static str,
     pub cross: &'static str,
     pub open: &'static str,
+    /// A warning (not a blocker): `!` in both sets.
+    pub warn: &'static str,
     pub sep: &'static str,
     pub crumb: &'static str,
     pub ascii: bool,
 }
 
 impl Symbols {
-    pub const UNICODE: Symbols =
-        Symbols {
-            up: "▲", down: "▼", check: "✓", cross: "✗", open: "·", sep: "│", crumb: " › ", ascii: false
-        };
-    pub const ASCII: Symbols =
-        Symbols { up: "^", down: "v", check: "+", cross: "x", open: "-", sep: "|", crumb: " > ", ascii: true };
+    pub const UNICODE: Symbols = Symbols {
+        up: "▲",
+        down: "▼",
+        check: "✓",
+        cross: "✗",
+        open: "·",
+        warn: "!",
+        sep: "│",
+        crumb: " › ",
+        ascii: false,
+    };
+    pub const ASCII: Symbols = Symbols {
+        up: "^",
+        down: "v",
+        check: "+",
+        cross: "x",
+        open: "-",
+        warn: "!",
+        sep: "|",
+        crumb: " > ",
+        ascii: true,
+    };
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -7,7 +7,7 @@ use super::input::Input;
 use super::keys::Cmd;
 use super::palette;
 use super::pane::PaneId;
-use super::panes::{self, accounts, costs, customers, imports};
+use super::panes::{self, accounts, close, costs, credits, customers, imports, invoices};
 use super::state::{Load, Mode, State, ViewKey};
 use super::table;
 
@@ -15,7 +15,9 @@ use super::table;
 pub fn start(s: &mut State) -> Vec<Effect> {
     let req = s.req();
     s.periods = Load::Loading(req);
-    vec![Effect::Periods { req }]
+    let locks = s.req();
+    s.locks = Load::Loading(locks);
+    vec![Effect::Periods { req }, Effect::Locks { req: locks }]
 }
 
 pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
@@ -94,6 +96,10 @@ fn key(s: &mut State, ev: KeyEvent) -> Vec<Effect> {
         }
         Mode::Palette { .. } => palette::key(s, ev),
         Mode::Form(_) => forms::key(s, ev),
+        Mode::Balance { .. } => {
+            s.mode = Mode::Normal;
+            Vec::new()
+        }
     }
 }
 
@@ -139,9 +145,13 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
         }
         Cmd::NextPane => switch(s, s.pane.next()),
         Cmd::PrevPane => switch(s, s.pane.prev()),
+        Cmd::PaneClose => switch(s, PaneId::Close),
         Cmd::PaneCustomers => switch(s, PaneId::Customers),
         Cmd::PaneAccounts => switch(s, PaneId::Accounts),
         Cmd::PaneCosts => switch(s, PaneId::Costs),
+        Cmd::PaneInvoices => switch(s, PaneId::Invoices),
+        Cmd::PaneCredits => switch(s, PaneId::Credits),
+        Cmd::PaneRecon => switch(s, PaneId::Recon),
         Cmd::PaneImports => switch(s, PaneId::Imports),
         Cmd::PaneAudit => switch(s, PaneId::Audit),
         Cmd::Up => nav(s, |vs| vs.move_by(-1)),
@@ -167,7 +177,9 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
                 imports::open(s);
                 Vec::new()
             }
-            PaneId::Audit => Vec::new(),
+            PaneId::Close => close::open(s),
+            PaneId::Invoices => invoices::open(s),
+            PaneId::Audit | PaneId::Credits | PaneId::Recon => Vec::new(),
         },
         Cmd::Back => back(s),
         Cmd::PrevPeriod | Cmd::NextPeriod => {
@@ -203,8 +215,21 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
         Cmd::Tick => customers::tick(s),
         Cmd::Edit => accounts::edit(s),
         Cmd::Propose => accounts::propose(s),
-        Cmd::Approve => accounts::decide(s, true),
-        Cmd::Reject => accounts::decide(s, false),
+        Cmd::Approve => match s.pane {
+            PaneId::Invoices => invoices::step(s, billops_store::InvoiceStep::Approve),
+            PaneId::Credits => credits::decide(s, true),
+            _ => accounts::decide(s, true),
+        },
+        Cmd::Reject => match s.pane {
+            PaneId::Credits => credits::decide(s, false),
+            _ => accounts::decide(s, false),
+        },
+        Cmd::SignOff => close::sign_off(s),
+        Cmd::Reopen => close::reopen(s),
+        Cmd::Generate => invoices::generate(s),
+        Cmd::Review => invoices::step(s, billops_store::InvoiceStep::Review),
+        Cmd::Issue => invoices::issue(s),
+        Cmd::Void => invoices::void(s),
         Cmd::ToggleBasis => {
             s.costs.basis = s.costs.basis.next();
             s.info(format!("cost basis: {}", s.costs.basis));
@@ -228,6 +253,7 @@ fn nav(s: &mut State, f: impl FnOnce(&mut table::ViewState)) -> Vec<Effect> {
 fn back(s: &mut State) -> Vec<Effect> {
     let handled = match s.pane {
         PaneId::Customers => customers::back(s).then(Vec::new),
+        PaneId::Invoices => invoices::back(s).then(Vec::new),
         PaneId::Costs => {
             let (done, fx) = costs::back(s);
             done.then_some(fx)
@@ -314,7 +340,11 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, String>) -> Vec<Effect> 
         Reply::Written(text) => {
             s.pending.retain(|r| *r != req);
             s.info(text);
-            panes::invalidate_all(s)
+            let locks = s.req();
+            s.locks = Load::Loading(locks);
+            let mut fx = vec![Effect::Locks { req: locks }];
+            fx.extend(panes::invalidate_all(s));
+            fx
         }
         Reply::Exported { path, rows } => {
             s.pending.retain(|r| *r != req);
@@ -348,6 +378,41 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, String>) -> Vec<Effect> 
             fx.extend(panes::invalidate_all(s));
             fx
         }
+        Reply::Locks(ls) => {
+            if s.locks.waits_for(req) {
+                s.locks = Load::Ready(ls);
+            }
+            Vec::new()
+        }
+        Reply::Close(v) => {
+            close::loaded(s, req, *v);
+            Vec::new()
+        }
+        Reply::Invoices(d) => {
+            invoices::loaded(s, req, d);
+            Vec::new()
+        }
+        Reply::Invoice(inv) => {
+            invoices::detail_loaded(s, req, inv);
+            Vec::new()
+        }
+        Reply::Generated(out) => invoices::generated(s, req, out),
+        Reply::Credits(d) => {
+            credits::loaded(s, req, d);
+            Vec::new()
+        }
+        Reply::Recon(d) => {
+            panes::recon::loaded(s, req, d);
+            Vec::new()
+        }
+        Reply::Balance(b) => {
+            if let Mode::Balance { data, .. } = &mut s.mode
+                && data.waits_for(req)
+            {
+                *data = Load::Ready(b);
+            }
+            Vec::new()
+        }
     }
 }
 
@@ -368,8 +433,24 @@ fn failed(s: &mut State, req: u64, e: String) -> Vec<Effect> {
     fail!(s.costs.data);
     fail!(s.imports.data);
     fail!(s.audit.data);
+    fail!(s.close.data);
+    fail!(s.invoices.data);
+    fail!(s.credits.data);
+    fail!(s.recon.data);
+    fail!(s.locks);
     if let Some(d) = s.customers.detail.as_mut() {
         fail!(d.data);
+    }
+    if let Some(d) = s.invoices.detail.as_mut() {
+        fail!(d.data);
+    }
+    if let Mode::Balance { data, .. } = &mut s.mode {
+        fail!(*data);
+    }
+    if s.invoices.job == Some(req) {
+        s.invoices.job = None;
+        s.error(format!("draft generation failed: {e}"));
+        return Vec::new();
     }
     if s.imports.job.as_ref().is_some_and(|j| j.req == req) {
         s.imports.job = None;
@@ -386,6 +467,10 @@ fn failed(s: &mut State, req: u64, e: String) -> Vec<Effect> {
     s.pending.retain(|r| *r != req);
     if !hit || was_pending {
         s.error(e);
+    }
+    if was_pending && !hit {
+        // A refused write (conflict, lock, maker-checker): show what the store holds now.
+        return panes::invalidate_all(s);
     }
     if s.periods.waits_for(req) || matches!(s.periods, Load::Failed(_)) {
         // Without periods, still show the panes for the clock's month.

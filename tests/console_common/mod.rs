@@ -2,6 +2,8 @@
 //! small set of cost lines, answered synchronously to whatever effects `update` asks for (no store).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod month;
+
 use std::str::FromStr;
 
 use billops::console::action::{
@@ -406,6 +408,16 @@ pub fn answer(e: &Effect) -> Option<Action> {
             (req, Ok(Reply::Exported { path: format!("/data/exports/{pane}-{period}-1.csv").into(), rows }))
         }
         Effect::CompletePath { req, input } => (req, Ok(Reply::PathCompletions { input, candidates: vec![] })),
+        Effect::Locks { req } => (req, Ok(Reply::Locks(vec![]))),
+        Effect::Close { req, period, .. } => {
+            (req, Ok(Reply::Close(Box::new(month::close_view(period, month::close_facts(period), false)))))
+        }
+        Effect::Invoices { req, .. } => (req, Ok(Reply::Invoices(month::invoices()))),
+        Effect::Invoice { req, id } => (req, Ok(Reply::Invoice(Box::new(month::invoice(id))))),
+        Effect::Generate { req, .. } => (req, Ok(Reply::Generated(month::generated()))),
+        Effect::Credits { req } => (req, Ok(Reply::Credits(month::credits()))),
+        Effect::Recon { req, .. } => (req, Ok(Reply::Recon(month::recon()))),
+        Effect::Balance { req, customer, .. } => (req, Ok(Reply::Balance(month::balance(&customer)))),
         Effect::Import { .. } | Effect::Quit => return None,
     };
     Some(Action::Reply { req, result })
@@ -434,10 +446,18 @@ pub fn drive(s: &mut State, fx: Vec<Effect>) -> Vec<Effect> {
     seen
 }
 
-/// A started console with its first pane loaded.
-pub fn state(role: Role) -> State {
+/// A started console on its first pane (the close board), loaded.
+pub fn started(role: Role) -> State {
     let mut s = State::new(setup(role));
     let fx = start(&mut s);
+    drive(&mut s, fx);
+    s
+}
+
+/// A started console switched to the Customers pane (most list tests start there).
+pub fn state(role: Role) -> State {
+    let mut s = started(role);
+    let fx = update(&mut s, Action::Cmd(billops::console::Cmd::PaneCustomers));
     drive(&mut s, fx);
     s
 }

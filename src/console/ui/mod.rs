@@ -1,4 +1,5 @@
 //! Pure rendering: `render(frame, &State, &Theme)`. No store, clock or environment here.
+mod month;
 mod overlay;
 mod panes;
 pub mod table;
@@ -32,13 +33,17 @@ pub fn render(f: &mut Frame, s: &State, theme: &Theme) {
     ])
     .areas(area);
     f.render_widget(Paragraph::new(status_line(s, theme)).style(theme.style(Role::Status)), status);
-    f.render_widget(Paragraph::new(tabs_line(s, theme)), tabs);
+    f.render_widget(Paragraph::new(tabs_line(s, theme, area.width)), tabs);
     match s.pane {
         PaneId::Customers => panes::customers(f, body, s, theme),
         PaneId::Accounts => panes::accounts(f, body, s, theme),
         PaneId::Costs => panes::costs(f, body, s, theme),
         PaneId::Imports => panes::imports(f, body, s, theme),
         PaneId::Audit => panes::audit(f, body, s, theme),
+        PaneId::Close => month::close(f, body, s, theme),
+        PaneId::Invoices => month::invoices(f, body, s, theme),
+        PaneId::Credits => month::credits(f, body, s, theme),
+        PaneId::Recon => month::recon(f, body, s, theme),
     }
     message_line(f, message, s, theme);
     match &s.mode {
@@ -52,6 +57,7 @@ pub fn render(f: &mut Frame, s: &State, theme: &Theme) {
     match &s.mode {
         Mode::Help { scroll } => overlay::help(f, area, s, *scroll, theme),
         Mode::Form(form) => overlay::form(f, area, form, theme),
+        Mode::Balance { customer, data } => overlay::balance(f, area, customer, data, theme),
         _ => {}
     }
 }
@@ -72,6 +78,10 @@ fn status_line(s: &State, theme: &Theme) -> Line<'static> {
         Span::styled(format!("{} ({})", s.user.name, s.user.role), st),
         Span::styled(sep.clone(), st),
     ];
+    if let Some(l) = s.period_lock() {
+        spans.push(Span::styled(format!("LOCKED {} ({})", l.period, l.locked_by), theme.style(Role::Locked)));
+        spans.push(Span::styled(sep.clone(), st));
+    }
     if s.write_refusal().is_some() {
         let label = if s.read_only { "READ-ONLY" } else { "VIEWER: READ-ONLY" };
         spans.push(Span::styled(label, theme.style(Role::ReadOnly)));
@@ -81,12 +91,16 @@ fn status_line(s: &State, theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-fn tabs_line(s: &State, theme: &Theme) -> Line<'static> {
+/// The pane tabs; short titles when the full ones do not fit.
+fn tabs_line(s: &State, theme: &Theme, width: u16) -> Line<'static> {
+    let full: usize = PaneId::ALL.iter().map(|p| p.title().chars().count() + 4).sum();
+    let short = full > usize::from(width);
     let mut spans = Vec::new();
     for p in PaneId::ALL {
         let role = if p == s.pane { Role::TabActive } else { Role::Tab };
         let num = p.index() + 1;
-        spans.push(Span::styled(format!(" {num} {} ", p.title()), theme.style(role)));
+        let title = if short && p != s.pane { p.short() } else { p.title() };
+        spans.push(Span::styled(format!(" {num} {title} "), theme.style(role)));
     }
     Line::from(spans)
 }
@@ -117,6 +131,11 @@ fn message_line(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
             .label(label)
             .use_unicode(!theme.symbols.ascii);
         f.render_widget(g, area);
+        return;
+    }
+    if s.invoices.job.is_some() {
+        let text = format!("generating invoice drafts for {} … working", s.period_or_now());
+        f.render_widget(Paragraph::new(Span::styled(text, theme.style(Role::Pending))), area);
         return;
     }
     if let Some(m) = &s.message {

@@ -7,8 +7,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use crate::console::input::{Form, Input};
 use crate::console::keys::{BINDINGS, Scope};
 use crate::console::palette::COMMANDS;
-use crate::console::state::State;
+use crate::console::state::{Load, State};
+use crate::console::table::fmt_money;
 use crate::console::theme::{Role, Theme};
+use billops_store::Balance;
 
 fn width_of(s: &str) -> u16 {
     u16::try_from(s.chars().count()).unwrap_or(u16::MAX)
@@ -144,4 +146,55 @@ pub fn form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     {
         f.set_cursor_position(Position { x: inner.x + x.min(inner.width - 1), y: inner.y + y });
     }
+}
+
+/// The `:bal CUSTOMER` answer: balance, overdue, last invoice and last payment.
+pub fn balance(f: &mut Frame, area: Rect, customer: &str, data: &Load<Balance>, theme: &Theme) {
+    let row = |k: &str, v: String, role: Role| {
+        Line::from(vec![
+            Span::styled(format!("{k:>14}: "), theme.style(Role::Muted)),
+            Span::styled(v, theme.style(role)),
+        ])
+    };
+    let lines = match data {
+        Load::Idle | Load::Loading(_) => vec![Line::from(Span::styled("looking up …", theme.style(Role::Pending)))],
+        Load::Failed(e) => vec![Line::from(Span::styled(e.clone(), theme.style(Role::Error)))],
+        Load::Ready(b) => {
+            let cur = &b.currency;
+            let overdue_role = if b.overdue > rust_decimal::Decimal::ZERO { Role::Warning } else { Role::Text };
+            let bal_role = if b.balance < rust_decimal::Decimal::ZERO { Role::Negative } else { Role::Title };
+            vec![
+                row("balance", format!("{} {cur}", fmt_money(b.balance)), bal_role),
+                row("overdue", format!("{} {cur}", fmt_money(b.overdue)), overdue_role),
+                row(
+                    "last invoice",
+                    match (&b.last_invoice, b.last_invoice_on) {
+                        (Some(n), Some(d)) => format!("{n} on {d}"),
+                        (Some(n), None) => n.clone(),
+                        _ => "none".into(),
+                    },
+                    Role::Text,
+                ),
+                row(
+                    "last payment",
+                    match (b.last_payment, b.last_payment_on) {
+                        (Some(a), Some(d)) => format!("{} {cur} on {d}", fmt_money(a)),
+                        (Some(a), None) => format!("{} {cur}", fmt_money(a)),
+                        _ => "none".into(),
+                    },
+                    Role::Text,
+                ),
+            ]
+        }
+    };
+    let h = u16::try_from(lines.len()).unwrap_or(4).saturating_add(3);
+    let r = centered(area, 60, h);
+    f.render_widget(Clear, r);
+    let b = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style(Role::Title))
+        .title(Span::styled(format!(" balance {customer} (any key closes) "), theme.style(Role::Title)));
+    let mut all = lines;
+    all.push(Line::from(""));
+    f.render_widget(Paragraph::new(all).block(b), r);
 }

@@ -31,7 +31,7 @@ fn bar_set(theme: &Theme) -> symbols::bar::Set<'static> {
 }
 
 /// A note for a list's title from its pane's load state; `Err` text when it failed.
-fn note<T>(load: &Load<T>) -> Result<Option<&'static str>, String> {
+pub(super) fn note<T>(load: &Load<T>) -> Result<Option<&'static str>, String> {
     match load {
         Load::Idle | Load::Loading(_) => Ok(Some("loading…")),
         Load::Ready(_) => Ok(None),
@@ -39,7 +39,7 @@ fn note<T>(load: &Load<T>) -> Result<Option<&'static str>, String> {
     }
 }
 
-fn failed(f: &mut Frame, area: Rect, what: &str, e: &str, theme: &Theme) {
+pub(super) fn failed(f: &mut Frame, area: Rect, what: &str, e: &str, theme: &Theme) {
     let b = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Error)).title(format!(" {what} "));
     let p = Paragraph::new(vec![
         Line::from(Span::styled(format!("could not load {what}:"), theme.style(Role::Error))),
@@ -52,7 +52,16 @@ fn failed(f: &mut Frame, area: Rect, what: &str, e: &str, theme: &Theme) {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn list(f: &mut Frame, area: Rect, s: &State, key: ViewKey, name: &str, n: Option<&str>, focused: bool, theme: &Theme) {
+pub(super) fn list(
+    f: &mut Frame,
+    area: Rect,
+    s: &State,
+    key: ViewKey,
+    name: &str,
+    n: Option<&str>,
+    focused: bool,
+    theme: &Theme,
+) {
     let view = s.view(key);
     let title = title_line(name, view, n, theme);
     render_view(f, area, view, block(title, focused, theme), focused, theme);

@@ -16,6 +16,7 @@ pub fn mark_symbol(sym: &Symbols, m: Mark) -> &'static str {
         Mark::Check => sym.check,
         Mark::Cross => sym.cross,
         Mark::Open => sym.open,
+        Mark::Warn => sym.warn,
     }
 }
 

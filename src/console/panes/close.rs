@@ -1,0 +1,176 @@
+//! Close: the month-end board of the period (SPEC §2.7) computed by `ledger::close::board`; Enter on a
+//! failing item jumps to the list that fixes it; `S` signs off (manager, confirmed), `R` re-opens (reason).
+use billops_domain::close::{ItemStatus, JumpTarget};
+
+use crate::console::action::{Effect, WriteOp};
+use crate::console::input::{Complete, Field, Form, FormKind};
+use crate::console::pane::PaneId;
+use crate::console::panes;
+use crate::console::state::{Load, Mode, State, ViewKey};
+use crate::console::table::{Cell, Column, Mark, Row, TableModel};
+use crate::console::theme::Role;
+use crate::ledger::close::CloseView;
+
+pub fn load(s: &mut State) -> Vec<Effect> {
+    let Some(period) = s.period else { return Vec::new() };
+    let req = s.req();
+    s.close.data = Load::Loading(req);
+    vec![Effect::Close { req, period, today: s.today() }]
+}
+
+pub fn loaded(s: &mut State, req: u64, data: CloseView) {
+    if !s.close.data.waits_for(req) {
+        return;
+    }
+    s.set_model(ViewKey::Close, table(&data));
+    s.close.data = Load::Ready(data);
+}
+
+pub fn status_cell(st: ItemStatus) -> Cell {
+    match st {
+        ItemStatus::Ok => Cell::text("ok").mark(Mark::Check).role(Role::Approved),
+        ItemStatus::Warning => Cell::text("warning").mark(Mark::Warn).role(Role::Warning),
+        ItemStatus::Blocker => Cell::text("blocker").mark(Mark::Cross).role(Role::Error),
+    }
+}
+
+pub fn table(v: &CloseView) -> TableModel {
+    let rows = v
+        .board
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| Row {
+            id: i.to_string(),
+            cells: vec![
+                Cell::int(i64::try_from(i + 1).unwrap_or(0)),
+                status_cell(it.status),
+                Cell::text(&it.title),
+                Cell::text(it.owner.clone().unwrap_or_else(|| "-".into())),
+                Cell::text(it.problems.join("; ")),
+            ],
+            role: None,
+        })
+        .collect();
+    TableModel {
+        columns: vec![
+            Column::num("#", 1),
+            Column::text("status", 9),
+            Column::text("check", 42),
+            Column::text("owner", 8),
+            Column::text("blockers / warnings", 40),
+        ],
+        rows,
+        total: None,
+    }
+}
+
+/// The pane and list that fix a failing item.
+pub fn jump_pane(j: JumpTarget) -> (PaneId, Option<ViewKey>) {
+    match j {
+        JumpTarget::Imports => (PaneId::Imports, Some(ViewKey::Batches)),
+        JumpTarget::FeedIssues => (PaneId::Imports, Some(ViewKey::Issues)),
+        JumpTarget::UnassignedAccounts => (PaneId::Accounts, Some(ViewKey::Accounts)),
+        JumpTarget::SupplierInvoices | JumpTarget::Recon => (PaneId::Recon, None),
+        JumpTarget::CreditQueue => (PaneId::Credits, None),
+        JumpTarget::InvoiceDrafts => (PaneId::Invoices, None),
+        JumpTarget::Variances => (PaneId::Costs, None),
+        JumpTarget::Onboarding => (PaneId::Customers, None),
+        JumpTarget::CloseBoard => (PaneId::Close, None),
+    }
+}
+
+/// Enter: jump to the list that fixes the selected item.
+pub fn open(s: &mut State) -> Vec<Effect> {
+    let Some(v) = s.close.data.ready() else { return Vec::new() };
+    let Some(item) =
+        s.selected_id(ViewKey::Close).and_then(|i| i.parse::<usize>().ok()).and_then(|i| v.board.items.get(i))
+    else {
+        return Vec::new();
+    };
+    let (status, jump, title) = (item.status, item.jump, item.title.clone());
+    if status == ItemStatus::Ok {
+        s.info(format!("{title}: ok, nothing to fix"));
+        return Vec::new();
+    }
+    let (pane, view) = jump_pane(jump);
+    if pane == PaneId::Close {
+        let key = s.keymap.label(crate::console::Cmd::SignOff);
+        s.info(format!("{title}: a manager signs off with {key}"));
+        return Vec::new();
+    }
+    if let Some(view) = view {
+        s.pane_view.insert(pane, view);
+    }
+    if pane == PaneId::Customers {
+        s.customers.detail = None;
+    }
+    if pane == PaneId::Invoices {
+        s.invoices.detail = None;
+    }
+    s.pane = pane;
+    s.info(format!("{title}: fix it here (1 returns to the close board)"));
+    panes::ensure(s, pane)
+}
+
+/// `S`: the sign-off confirmation, or the refusal with the blockers.
+pub fn sign_off(s: &mut State) -> Vec<Effect> {
+    if let Some(why) = s.approve_refusal() {
+        s.warn(why);
+        return Vec::new();
+    }
+    let Some(v) = s.close.data.ready() else {
+        s.warn("the close board is still loading");
+        return Vec::new();
+    };
+    let period = v.board.period;
+    if v.board.locked {
+        s.warn(format!("{period} is already signed off and locked"));
+        return Vec::new();
+    }
+    if !v.can_sign_off {
+        let b = v.board.blockers();
+        s.error(format!("cannot sign off {period}: {} blocker(s): {}", b.len(), b.join("; ")));
+        return Vec::new();
+    }
+    s.mode = Mode::Form(Form::new(
+        FormKind::SignOff { period },
+        format!("sign off {period} and LOCK it? enter confirms, esc cancels"),
+        vec![Field::new("note", "", Complete::None)],
+    ));
+    Vec::new()
+}
+
+/// `R`: re-open a locked period with a reason.
+pub fn reopen(s: &mut State) -> Vec<Effect> {
+    if let Some(why) = s.approve_refusal() {
+        s.warn(why);
+        return Vec::new();
+    }
+    let period = s.period_or_now();
+    let locked = s.close.data.ready().map(|v| v.board.locked).unwrap_or(s.period_lock().is_some());
+    if !locked {
+        s.warn(format!("{period} is not locked: nothing to re-open"));
+        return Vec::new();
+    }
+    s.mode = Mode::Form(Form::new(
+        FormKind::Reopen { period },
+        format!("re-open {period} (audited): why?"),
+        vec![Field::new("reason", "", Complete::None)],
+    ));
+    Vec::new()
+}
+
+pub fn submit(s: &State, kind: &FormKind, values: &[String]) -> Result<WriteOp, String> {
+    let first = values.first().cloned().unwrap_or_default();
+    match kind {
+        FormKind::SignOff { period } => Ok(WriteOp::SignOff { period: *period, today: s.today(), note: first }),
+        FormKind::Reopen { period } => {
+            if first.is_empty() {
+                return Err("reason: required to re-open a period".into());
+            }
+            Ok(WriteOp::Reopen { period: *period, reason: first })
+        }
+        _ => Err("not a close form".into()),
+    }
+}

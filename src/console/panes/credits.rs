@@ -1,0 +1,129 @@
+//! Credits: the approval queue (proposed first) with kind, amount, remaining balance and proposer;
+//! `a` approve / `r` reject with a reason (managers). Maker-checker is the domain's rule: the proposer of a
+//! credit above the threshold cannot approve it; the console says so before asking, the store enforces it.
+use billops_domain::credit::{ApprovalPolicy, CreditStatus};
+use billops_store::StoredCredit;
+
+use crate::console::action::{Effect, WriteOp};
+use crate::console::input::{Complete, Field, Form, FormKind};
+use crate::console::state::{Load, Mode, State, ViewKey};
+use crate::console::table::{Cell, Column, Mark, Row, TableModel};
+use crate::console::theme::Role;
+use crate::ledger::APPROVAL_THRESHOLD;
+
+pub fn load(s: &mut State) -> Vec<Effect> {
+    let req = s.req();
+    s.credits.data = Load::Loading(req);
+    vec![Effect::Credits { req }]
+}
+
+pub fn loaded(s: &mut State, req: u64, data: Vec<StoredCredit>) {
+    if !s.credits.data.waits_for(req) {
+        return;
+    }
+    s.set_model(ViewKey::Credits, table(&data));
+    s.credits.data = Load::Ready(data);
+}
+
+fn status_cell(st: CreditStatus) -> Cell {
+    match st {
+        CreditStatus::Proposed => Cell::text("proposed").mark(Mark::Open).role(Role::Pending),
+        CreditStatus::Approved => Cell::text("approved").mark(Mark::Check).role(Role::Approved),
+        CreditStatus::Rejected => Cell::text("rejected").mark(Mark::Cross).role(Role::Rejected),
+        CreditStatus::Exhausted => Cell::text("exhausted").role(Role::Muted),
+        CreditStatus::Expired => Cell::text("expired").role(Role::Muted),
+    }
+}
+
+pub fn table(d: &[StoredCredit]) -> TableModel {
+    let mut cs: Vec<&StoredCredit> = d.iter().collect();
+    cs.sort_by(|a, b| {
+        (a.credit.status() != CreditStatus::Proposed)
+            .cmp(&(b.credit.status() != CreditStatus::Proposed))
+            .then(b.id.cmp(&a.id))
+    });
+    let rows = cs
+        .into_iter()
+        .map(|s| {
+            let c = &s.credit;
+            Row {
+                id: s.id.to_string(),
+                cells: vec![
+                    Cell::text(c.id()),
+                    status_cell(c.status()),
+                    Cell::text(c.customer()),
+                    Cell::text(c.kind().to_string()),
+                    Cell::money(c.amount().amount),
+                    Cell::money(c.remaining()),
+                    Cell::text(c.currency()),
+                    Cell::text(c.proposed_by()),
+                    Cell::text(format!("{}..{}", c.validity().start, c.validity().end)),
+                ],
+                role: None,
+            }
+        })
+        .collect();
+    TableModel {
+        columns: vec![
+            Column::text("id", 6),
+            Column::text("status", 11),
+            Column::text("customer", 12),
+            Column::text("kind", 18),
+            Column::num("amount", 12),
+            Column::num("remaining", 12),
+            Column::text("cur", 3),
+            Column::text("proposer", 8),
+            Column::text("valid", 22),
+        ],
+        rows,
+        total: None,
+    }
+}
+
+/// The policy the console and the store apply (the ledger's threshold).
+pub fn policy() -> Option<ApprovalPolicy> {
+    ApprovalPolicy::new(APPROVAL_THRESHOLD).ok()
+}
+
+/// `a` / `r`: approve or reject the selected proposed credit, with a reason.
+pub fn decide(s: &mut State, approve: bool) -> Vec<Effect> {
+    if let Some(why) = s.approve_refusal() {
+        s.warn(why);
+        return Vec::new();
+    }
+    let Some(id) = s.selected_id(ViewKey::Credits).and_then(|i| i.parse::<i64>().ok()) else {
+        s.warn("no credit selected");
+        return Vec::new();
+    };
+    let Some(sc) = s.credits.data.ready().and_then(|d| d.iter().find(|c| c.id == id).cloned()) else {
+        return Vec::new();
+    };
+    let c = &sc.credit;
+    if c.status() != CreditStatus::Proposed {
+        s.warn(format!("credit {} is already {:?}", c.id(), c.status()).to_lowercase());
+        return Vec::new();
+    }
+    if approve && c.proposed_by() == s.user.name && policy().is_none_or(|p| p.needs_second_person(c.amount().amount)) {
+        s.error(format!(
+            "you proposed credit {} ({} over the {} threshold): another manager must approve (maker-checker)",
+            c.id(),
+            c.amount(),
+            APPROVAL_THRESHOLD
+        ));
+        return Vec::new();
+    }
+    let verb = if approve { "approve" } else { "reject" };
+    s.mode = Mode::Form(Form::new(
+        FormKind::DecideCredit { id, approve, version: sc.version },
+        format!("{verb} credit {}: {} {} for {}", c.id(), c.kind(), c.amount(), c.customer()),
+        vec![Field::new("reason", "", Complete::None)],
+    ));
+    Vec::new()
+}
+
+pub fn submit(id: i64, approve: bool, version: i64, reason: &str) -> Result<WriteOp, String> {
+    if reason.is_empty() {
+        return Err(format!("reason: required to {}", if approve { "approve" } else { "reject" }));
+    }
+    Ok(WriteOp::DecideCredit { id, approve, reason: reason.to_string(), version })
+}

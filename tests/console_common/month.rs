@@ -1,0 +1,266 @@
+//! Month-end fixture data: a close board with blockers, invoices in every state with one full draft,
+//! credits in the queue (one proposed by alice above the maker-checker threshold), a tie-out, a balance.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use billops::console::action::ReconData;
+use billops::ledger::close::CloseView;
+use billops::ledger::invoices::Generated;
+use billops_domain::close::{
+    CloseConfig, CloseFacts, IssueCounts, PeriodClose, TieOut, TieOutInput, evaluate, tie_out,
+};
+use billops_domain::credit::{Credit, CreditKind, CreditProposal, CreditScope, FundingProgram};
+use billops_domain::invoice::{Draft, DraftDiff, InvoiceLine, InvoiceStatus, LineKind, Totals};
+use billops_domain::money::{Money, RoundingRule};
+use billops_domain::period::DateRange;
+use billops_domain::terms::Percent;
+use billops_domain::{ChargeCategory, Period, Role, User};
+use billops_store::{Balance, InvoiceSummary, StoredCredit, StoredInvoice};
+use chrono::{NaiveDate, TimeZone, Utc};
+
+use super::{d, now, p};
+
+fn tie(payer: &str, supplier: Option<&str>, imported: &str, at_cost: &str, unassigned: &str) -> TieOut {
+    tie_out(&TieOutInput {
+        payer: payer.into(),
+        period: p("2026-05"),
+        currency: "USD".into(),
+        supplier_invoice: supplier.map(d),
+        imported_billed: d(imported),
+        invoiced_at_cost: d(at_cost),
+        unassigned: d(unassigned),
+        retained: d("0"),
+        explained_supplier: d("0"),
+        explained_allocation: d("0"),
+        tolerance: d("0.01"),
+    })
+    .unwrap()
+}
+
+pub fn tie_outs() -> Vec<TieOut> {
+    vec![
+        tie("111111111111", Some("15412.407333333333334"), "15412.407333333333334", "15002.207333333333334", "410.2"),
+        tie("222222222222", None, "44.999", "44.999", "0"),
+    ]
+}
+
+pub fn close_facts(period: Period) -> CloseFacts {
+    CloseFacts {
+        period,
+        payers_not_final: vec![],
+        open_issues: IssueCounts { info: 0, warning: 1, error: 1 },
+        unassigned_accounts_with_cost: 1,
+        unassigned_cost: d("410.2"),
+        tie_outs: tie_outs(),
+        credits_awaiting_approval: 2,
+        discounts_awaiting_approval: 0,
+        credits_not_on_drafts: 0,
+        variances_unexplained: 0,
+        customers_without_draft: 0,
+        drafts_not_approved: 2,
+        onboarding_incomplete: 3,
+    }
+}
+
+/// A board with nothing blocking (for the sign-off confirmation).
+pub fn clean_facts(period: Period) -> CloseFacts {
+    CloseFacts {
+        open_issues: IssueCounts::default(),
+        unassigned_accounts_with_cost: 0,
+        unassigned_cost: d("0"),
+        tie_outs: vec![tie("111111111111", Some("10"), "10", "10", "0")],
+        credits_awaiting_approval: 0,
+        drafts_not_approved: 0,
+        ..close_facts(period)
+    }
+}
+
+pub fn close_view(period: Period, facts: CloseFacts, locked: bool) -> CloseView {
+    let mut close = PeriodClose::new(period);
+    let board0 = evaluate(&facts, &CloseConfig::default(), &close, now().date_naive());
+    if locked {
+        let maria = User { name: "maria".into(), role: Role::Manager };
+        let board = evaluate(&clean_facts(period), &CloseConfig::default(), &close, now().date_naive());
+        close.sign_off(&board, &maria, Utc.with_ymd_and_hms(2026, 6, 2, 17, 0, 0).unwrap(), "done").unwrap();
+    }
+    let board = if locked { evaluate(&facts, &CloseConfig::default(), &close, now().date_naive()) } else { board0 };
+    CloseView { can_sign_off: board.can_sign_off(), board, facts, close }
+}
+
+fn summary(id: i64, customer: &str, status: InvoiceStatus, number: Option<&str>, total: &str) -> InvoiceSummary {
+    InvoiceSummary {
+        id,
+        customer: customer.into(),
+        period: p("2026-05"),
+        status,
+        number: number.map(Into::into),
+        currency: "USD".into(),
+        total: d(total),
+        cost: d(total),
+        paid: d("0"),
+        version: 3,
+    }
+}
+
+pub fn invoices() -> Vec<InvoiceSummary> {
+    vec![
+        summary(1, "ACME", InvoiceStatus::Draft, None, "6422.40"),
+        summary(2, "GLOBEX", InvoiceStatus::Reviewed, None, "5476.48"),
+        summary(3, "INITECH", InvoiceStatus::Approved, None, "45.00"),
+        summary(4, "UMBRELLA", InvoiceStatus::Issued, Some("INV-000007"), "999.99"),
+    ]
+}
+
+fn line(kind: LineKind, desc: &str, code: Option<&str>, cost: &str, amount: &str, rules: &[&str]) -> InvoiceLine {
+    InvoiceLine {
+        kind,
+        description: desc.into(),
+        account_code: code.map(Into::into),
+        quantity: None,
+        cost: d(cost),
+        amount: d(amount),
+        rule_ids: rules.iter().map(|r| (*r).to_string()).collect(),
+        sources: vec![],
+    }
+}
+
+fn usage(service: &str, product: &str, component: &str) -> LineKind {
+    LineKind::Usage { service: service.into(), product: product.into(), component: component.into() }
+}
+
+pub fn invoice(id: i64) -> StoredInvoice {
+    let s = invoices().into_iter().find(|i| i.id == id).unwrap_or_else(|| invoices()[0].clone());
+    let charges = vec![
+        line(usage("AmazonEC2", "storefront", "web"), "EC2 storefront web", Some("4410-100"), "2184.625", "2457.703125", &["R1"]),
+        line(usage("AmazonEC2", "storefront", "db"), "EC2 storefront db", Some("4410-100"), "2210.333333333333333", "2486.624999999999999", &["R1"]),
+        line(usage("AmazonRDS", "billing", "db"), "RDS billing db", Some("4410-200"), "1640", "1640", &[]),
+    ];
+    let draft = Draft {
+        customer: s.customer.clone(),
+        period: s.period,
+        currency: "USD".into(),
+        rounding_rule: RoundingRule::HalfAwayFromZero,
+        tax_rate: Percent::ZERO,
+        stripped: vec![line(
+            LineKind::Stripped { category: ChargeCategory::Tax, service: "Tax".into() },
+            "supplier tax removed",
+            None,
+            "-12.5",
+            "0",
+            &[],
+        )],
+        charges,
+        discounts: vec![],
+        credits: vec![line(
+            LineKind::Credit { credit_id: "CR-2".into(), kind: CreditKind::Goodwill },
+            "goodwill credit CR-2",
+            None,
+            "0",
+            "-100",
+            &[],
+        )],
+        tax: vec![],
+        rounding: vec![line(LineKind::Rounding, "rounding", None, "0", "-0.002", &[])],
+        credit_applications: vec![],
+        totals: Totals {
+            stripped: d("-12.5"),
+            charges: d("6584.328124999999999"),
+            credits: d("-100"),
+            rounding: d("-0.002"),
+            total: d("6484.33"),
+            ..Totals::default()
+        },
+    };
+    StoredInvoice {
+        id: s.id,
+        customer: s.customer,
+        period: s.period,
+        status: s.status,
+        number: s.number,
+        currency: s.currency,
+        total: d("6484.33"),
+        cost: d("6034.958333333333333"),
+        paid: d("0"),
+        version: s.version,
+        generated_at: now(),
+        issued_on: None,
+        due_on: None,
+        draft,
+        history: vec![],
+    }
+}
+
+pub fn generated() -> Vec<Generated> {
+    vec![
+        Generated { customer: "ACME".into(), invoice_id: 1, total: d("6484.33"), outcome: "created", diff: None },
+        Generated {
+            customer: "GLOBEX".into(),
+            invoice_id: 2,
+            total: d("5476.48"),
+            outcome: "regenerated",
+            diff: Some(DraftDiff {
+                added: vec![],
+                removed: vec![],
+                changed: vec![],
+                unchanged: 3,
+                old_total: d("5400"),
+                new_total: d("5476.48"),
+            }),
+        },
+        Generated { customer: "INITECH".into(), invoice_id: 3, total: d("45.00"), outcome: "unchanged", diff: None },
+    ]
+}
+
+fn credit(id: i64, customer: &str, kind: CreditKind, amount: &str, by: &str, decide: Option<bool>) -> StoredCredit {
+    let prop = CreditProposal {
+        id: format!("CR-{id}"),
+        kind,
+        customer: customer.into(),
+        amount: Money::new(d(amount), "USD"),
+        scope: CreditScope::all(),
+        validity: DateRange {
+            start: NaiveDate::from_ymd_opt(2026, 5, 1).unwrap(),
+            end: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        },
+        evidence: "ticket 7".into(),
+        reason: "promised".into(),
+    };
+    let user = User { name: by.into(), role: Role::Operator };
+    let mut c = Credit::propose(prop, &user, Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap()).unwrap();
+    let maria = User { name: "maria".into(), role: Role::Manager };
+    let at = Utc.with_ymd_and_hms(2026, 6, 2, 9, 0, 0).unwrap();
+    match decide {
+        Some(true) => {
+            let policy = billops_domain::credit::ApprovalPolicy::new(d("500")).unwrap();
+            c.approve(&maria, at, "ok", &policy).unwrap()
+        }
+        Some(false) => c.reject(&maria, at, "no evidence").unwrap(),
+        None => {}
+    }
+    StoredCredit { id, version: 1, credit: c }
+}
+
+pub fn credits() -> Vec<StoredCredit> {
+    vec![
+        credit(1, "GLOBEX", CreditKind::SlaServiceCredit, "120.5", "olivia", Some(true)),
+        credit(2, "ACME", CreditKind::Goodwill, "100", "olivia", None),
+        credit(3, "ACME", CreditKind::Funding(FundingProgram::Map), "2500", "alice", None),
+        credit(4, "INITECH", CreditKind::Ppa, "40", "olivia", Some(false)),
+    ]
+}
+
+pub fn recon() -> ReconData {
+    ReconData { tie_outs: tie_outs(), supplier_invoices: vec![] }
+}
+
+pub fn balance(customer: &str) -> Balance {
+    Balance {
+        customer: customer.into(),
+        currency: "USD".into(),
+        balance: d("1899.99"),
+        overdue: d("999.99"),
+        last_invoice: Some("INV-000007".into()),
+        last_invoice_on: NaiveDate::from_ymd_opt(2026, 4, 3),
+        last_payment: Some(d("500")),
+        last_payment_on: NaiveDate::from_ymd_opt(2026, 5, 20),
+    }
+}
