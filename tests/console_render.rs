@@ -34,33 +34,33 @@ fn customer_detail() {
 
 #[test]
 fn accounts_pane() {
-    snap("accounts", &at(&["2"]));
-    snap("accounts_proposals", &at(&["2", "v"]));
+    snap("accounts", &at(&["3"]));
+    snap("accounts_proposals", &at(&["3", "v"]));
 }
 
 #[test]
 fn assign_form() {
-    let mut s = at(&["2", "e"]);
+    let mut s = at(&["3", "e"]);
     type_text(&mut s, "U");
     snap("assign_form", &s);
 }
 
 #[test]
 fn costs_pane_levels() {
-    snap("costs_customers", &at(&["3"]));
-    snap("costs_components", &at(&["3", "enter", "enter", "enter"]));
+    snap("costs_customers", &at(&["4"]));
+    snap("costs_components", &at(&["4", "enter", "enter", "enter"]));
 }
 
 #[test]
 fn imports_pane() {
-    snap("imports_batches", &at(&["4"]));
-    snap("imports_issues", &at(&["4", "v"]));
-    snap("imports_quarantine", &at(&["4", "v", "v"]));
+    snap("imports_batches", &at(&["8"]));
+    snap("imports_issues", &at(&["8", "v"]));
+    snap("imports_quarantine", &at(&["8", "v", "v"]));
 }
 
 #[test]
 fn import_progress() {
-    let mut s = at(&["4", "i"]);
+    let mut s = at(&["8", "i"]);
     type_text(&mut s, "/data/cur/june.csv");
     keys(&mut s, &["enter"]);
     let req = s.imports.job.as_ref().unwrap().req;
@@ -82,15 +82,15 @@ fn import_progress() {
 
 #[test]
 fn audit_pane() {
-    snap("audit", &at(&["5"]));
-    let mut s = at(&["5", "/"]);
+    snap("audit", &at(&["9"]));
+    let mut s = at(&["9", "/"]);
     type_text(&mut s, "who:maria");
     snap("audit_filtered", &s);
 }
 
 #[test]
 fn help_and_palette() {
-    snap("help_costs", &at(&["3", "?"]));
+    snap("help_costs", &at(&["4", "?"]));
     let mut s = at(&[":"]);
     type_text(&mut s, "cust ");
     snap("palette", &s);
@@ -99,7 +99,7 @@ fn help_and_palette() {
 #[test]
 fn viewer_status_line_and_message() {
     let mut s = state(UserRole::Viewer);
-    keys(&mut s, &["2", "e"]);
+    keys(&mut s, &["3", "e"]);
     let t = theme();
     let text = screen(&s, &t, 80, 24);
     insta::assert_snapshot!("viewer_refused_80x24", text);
@@ -107,7 +107,7 @@ fn viewer_status_line_and_message() {
 
 #[test]
 fn no_color_keeps_meaning_with_modifiers_and_symbols() {
-    let s = at(&["3"]);
+    let s = at(&["4"]);
     let t = theme_no_color();
     let term = terminal(&s, &t, 80, 24);
     let buf = term.backend().buffer();
@@ -145,7 +145,7 @@ fn find(buf: &ratatui::buffer::Buffer, w: u16, h: u16, needle: &str) -> (u16, u1
 fn colours_follow_meaning() {
     let t = theme();
     // Costs: GLOBEX went down (green ▼), ACME went up (red ▲), negative tax amount magenta.
-    let s = at(&["3"]);
+    let s = at(&["4"]);
     let term = terminal(&s, &t, 160, 48);
     let buf = term.backend().buffer();
     let (x, y) = find(buf, 160, 48, "▲ new");
@@ -155,7 +155,7 @@ fn colours_follow_meaning() {
     assert_eq!(t.style(Role::Increase).fg, Some(Color::Red));
     assert_eq!(t.style(Role::Decrease).fg, Some(Color::Green));
     // Accounts: the unassigned account is a warning.
-    let s = at(&["2", "j"]);
+    let s = at(&["3", "j"]);
     let term = terminal(&s, &t, 160, 48);
     let buf = term.backend().buffer();
     let (x, y) = find(buf, 160, 48, "✗ unassigned");
@@ -167,7 +167,7 @@ fn colours_follow_meaning() {
     let (x, y) = find(buf, 160, 48, "✓ done");
     assert_eq!(buf[(x, y)].fg, t.style(Role::Approved).fg.unwrap());
     // A negative amount (GLOBEX tax) shows as negative.
-    let s = at(&["3", "j", "enter"]);
+    let s = at(&["4", "j", "enter"]);
     let term = terminal(&s, &t, 100, 48); // narrower than 120: the chart sits below the table
     let buf = term.backend().buffer();
     let (x, y) = find(buf, 100, 48, "-12.50");
@@ -177,17 +177,98 @@ fn colours_follow_meaning() {
 #[test]
 fn ascii_symbols_fallback() {
     let t = load_theme(std::path::Path::new("/nonexistent"), None, true, true).unwrap();
-    let s = at(&["3"]);
+    let s = at(&["4"]);
     let text = screen(&s, &t, 80, 24);
     assert!(!text.contains('▲') && !text.contains('▼'));
     assert!(text.contains("^ ") && text.contains("v "), "{text}");
 }
 
 #[test]
+fn close_board() {
+    let s = started(UserRole::Manager);
+    snap("close", &s);
+    let mut s = started(UserRole::Manager);
+    keys(&mut s, &["S"]);
+    snap("close_refused", &s);
+}
+
+#[test]
+fn close_locked_everywhere() {
+    let mut s = started(UserRole::Manager);
+    let req = s.req();
+    s.close.data = billops::console::state::Load::Loading(req);
+    let v = console_common::month::close_view(p("2026-05"), console_common::month::close_facts(p("2026-05")), true);
+    billops::console::update(
+        &mut s,
+        billops::console::Action::Reply { req, result: Ok(billops::console::Reply::Close(Box::new(v))) },
+    );
+    let req = s.req();
+    s.locks = billops::console::state::Load::Loading(req);
+    let lock = billops_store::PeriodLock { period: p("2026-05"), locked_by: "maria".into(), locked_at: now() };
+    billops::console::update(
+        &mut s,
+        billops::console::Action::Reply { req, result: Ok(billops::console::Reply::Locks(vec![lock])) },
+    );
+    snap("close_locked", &s);
+    keys(&mut s, &["4"]);
+    let text = screen(&s, &theme(), 80, 24);
+    assert!(text.lines().next().unwrap().contains("LOCKED 2026-05 (maria)"), "{text}");
+    // The marker keeps its meaning without colour.
+    let t = theme_no_color();
+    let term = terminal(&s, &t, 80, 24);
+    let buf = term.backend().buffer();
+    let (x, y) = find(buf, 80, 24, "LOCKED");
+    assert_eq!(y, 0);
+    assert!(buf[(x, y)].modifier != Modifier::empty(), "LOCKED is styled under NO_COLOR too");
+}
+
+#[test]
+fn month_end_panes() {
+    let mut s = started(UserRole::Manager);
+    keys(&mut s, &["5"]);
+    snap("invoices", &s);
+    keys(&mut s, &["n"]);
+    snap("invoices_generated", &s);
+    keys(&mut s, &["enter"]);
+    snap("invoice_detail", &s);
+    let mut s = started(UserRole::Manager);
+    keys(&mut s, &["6"]);
+    snap("credits", &s);
+    keys(&mut s, &["a"]);
+    snap("credits_maker_checker", &s);
+    let mut s = started(UserRole::Manager);
+    keys(&mut s, &["7"]);
+    snap("recon", &s);
+    let mut s = started(UserRole::Manager);
+    keys(&mut s, &[":"]);
+    type_text(&mut s, "bal ACME");
+    keys(&mut s, &["enter"]);
+    snap("balance_popup", &s);
+}
+
+#[test]
+fn generation_shows_working_while_it_runs() {
+    let mut s = started(UserRole::Operator);
+    keys(&mut s, &["5"]);
+    let _pending = billops::console::update(&mut s, billops::console::Action::Key(keys_of("n")));
+    let text = screen(&s, &theme(), 80, 24);
+    assert!(text.contains("generating invoice drafts for 2026-05 … working"), "{text}");
+}
+
+#[test]
+fn ascii_close_board() {
+    let t = load_theme(std::path::Path::new("/nonexistent"), None, true, true).unwrap();
+    let s = started(UserRole::Manager);
+    let text = screen(&s, &t, 80, 24);
+    assert!(!text.contains('✓') && !text.contains('✗'), "{text}");
+    assert!(text.contains("x blocker") && text.contains("+ ok") && text.contains("! warning"), "{text}");
+}
+
+#[test]
 fn every_theme_renders_every_pane() {
     for name in ["dark", "light", "high-contrast", "monochrome"] {
         let t: Theme = load_theme(std::path::Path::new("/nonexistent"), Some(name), false, false).unwrap();
-        for k in [&[][..], &["enter"], &["2"], &["3"], &["4"], &["5"], &["?"]] {
+        for k in [&[][..], &["enter"], &["1"], &["3"], &["4"], &["5"], &["6"], &["7"], &["8"], &["9"], &["?"]] {
             let s = at(k);
             let _ = screen(&s, &t, 80, 24);
         }
@@ -200,15 +281,23 @@ fn tiny_and_odd_sizes_never_panic() {
     let states: Vec<State> = [
         &[][..],
         &["enter"],
-        &["2"],
-        &["2", "e"],
-        &["2", "v"],
         &["3"],
-        &["3", "enter"],
+        &["3", "e"],
+        &["3", "v"],
         &["4"],
-        &["4", "v"],
-        &["4", "i"],
+        &["4", "enter"],
+        &["8"],
+        &["8", "v"],
+        &["8", "i"],
+        &["9"],
+        &["1"],
+        &["1", "S"],
         &["5"],
+        &["5", "n"],
+        &["5", "enter"],
+        &["6"],
+        &["6", "a"],
+        &["7"],
         &["?"],
         &[":"],
         &["/"],

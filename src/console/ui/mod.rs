@@ -155,7 +155,7 @@ pub fn hints_line(s: &State, theme: &Theme) -> Line<'static> {
         if !b.scope.applies(s.pane) {
             continue;
         }
-        if matches!(b.cmd, Cmd::Open | Cmd::Back) && s.pane == PaneId::Audit {
+        if matches!(b.cmd, Cmd::Open | Cmd::Back) && matches!(s.pane, PaneId::Audit | PaneId::Credits | PaneId::Recon) {
             continue;
         }
         let keys = s.keymap.keys_of(b.cmd);

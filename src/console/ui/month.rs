@@ -17,13 +17,14 @@ use billops_domain::close::ItemStatus;
 
 fn countdown_spans(v: &CloseView, theme: &Theme) -> Vec<Span<'static>> {
     let c = &v.board.countdown;
-    let due = format!("due {} ", c.due.format("%a %Y-%m-%d"));
+    let due = format!("due {}, ", c.due.format("%a %Y-%m-%d"));
+    let n = c.business_days_left;
     let left = if c.is_overdue() {
-        Span::styled(format!("overdue by {} business day(s)", -c.business_days_left), theme.style(Role::Error))
-    } else if c.business_days_left <= 2 {
-        Span::styled(format!("{} business day(s) left", c.business_days_left), theme.style(Role::Warning))
+        Span::styled(format!("overdue by {} business days", -n), theme.style(Role::Error))
+    } else if n <= 2 {
+        Span::styled(format!("{n} business days left"), theme.style(Role::Warning))
     } else {
-        Span::styled(format!("{} business day(s) left", c.business_days_left), theme.style(Role::Text))
+        Span::styled(format!("{n} business days left"), theme.style(Role::Text))
     };
     vec![Span::styled(due, theme.style(Role::Muted)), left]
 }
@@ -31,7 +32,7 @@ fn countdown_spans(v: &CloseView, theme: &Theme) -> Vec<Span<'static>> {
 pub fn close(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     let sep = || Span::styled(format!(" {} ", theme.symbols.sep), theme.style(Role::Muted));
-    let mut spans = vec![Span::styled(format!(" close {} ", s.period_or_now()), theme.style(Role::Title))];
+    let mut spans = vec![Span::styled(format!(" {} ", s.period_or_now()), theme.style(Role::Title))];
     let n = match note(&s.close.data) {
         Ok(n) => n,
         Err(e) => {
@@ -54,7 +55,7 @@ pub fn close(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         } else {
             let b = v.board.items.iter().filter(|i| i.status == ItemStatus::Blocker).count();
             spans.push(Span::styled(
-                format!("{} {b} blocker(s): not ready", theme.symbols.cross),
+                format!("{} {b} blockers", theme.symbols.cross),
                 theme.style(Role::Error),
             ));
         }
