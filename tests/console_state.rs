@@ -638,7 +638,10 @@ fn invoices_generate_open_review_approve_issue_void() {
     assert!(s.message.as_ref().unwrap().text.contains("review it first"));
     press(&mut s, Cmd::Down);
     let fx = press(&mut s, Cmd::Approve);
-    assert!(matches!(&writes(&fx)[..], [WriteOp::StepInvoice { id: 2, step: billops_store::InvoiceStep::Approve, .. }]));
+    assert!(matches!(
+        &writes(&fx)[..],
+        [WriteOp::StepInvoice { id: 2, step: billops_store::InvoiceStep::Approve, .. }]
+    ));
     press(&mut s, Cmd::Down);
     let fx = press(&mut s, Cmd::Issue);
     assert_eq!(writes(&fx), [WriteOp::IssueInvoice { id: 3 }]);
@@ -648,7 +651,12 @@ fn invoices_generate_open_review_approve_issue_void() {
     let fx = keys(&mut s, &["enter"]);
     assert_eq!(
         writes(&fx),
-        [WriteOp::StepInvoice { id: 4, step: billops_store::InvoiceStep::Void, reason: "sent twice".into(), version: 3 }]
+        [WriteOp::StepInvoice {
+            id: 4,
+            step: billops_store::InvoiceStep::Void,
+            reason: "sent twice".into(),
+            version: 3
+        }]
     );
     // Enter: the six sections in order with their lines; Esc back, Esc again hides the summary.
     press(&mut s, Cmd::Top);
@@ -724,7 +732,10 @@ fn refused_writes_show_the_store_message_and_reload() {
     let Some(Effect::Write { req, .. }) = fx.first() else { panic!("{fx:?}") };
     let fx = update(
         &mut s,
-        Action::Reply { req: *req, result: Err("period 2026-05 is locked (signed off by maria): corrections go through adjustments".into()) },
+        Action::Reply {
+            req: *req,
+            result: Err("period 2026-05 is locked (signed off by maria): corrections go through adjustments".into()),
+        },
     );
     assert!(s.message.as_ref().unwrap().text.contains("is locked"));
     assert!(fx.iter().any(|e| matches!(e, Effect::Invoices { .. })), "reloads what the store holds");

@@ -108,6 +108,13 @@ impl Harness {
         h
     }
 
+    /// Started and switched to the Customers pane (where the list tests begin).
+    async fn customers(store: Arc<dyn Store>, role: Role, data_dir: std::path::PathBuf) -> Harness {
+        let mut h = Harness::new(store, role, data_dir).await;
+        h.cmd(Cmd::PaneCustomers).await;
+        h
+    }
+
     async fn run(&mut self, fx: Vec<Effect>) {
         let mut queue = fx;
         while !queue.is_empty() {
@@ -141,7 +148,7 @@ impl Harness {
 #[tokio::test]
 async fn drill_down_totals_are_exact_at_every_level() {
     let (dir, store) = seeded().await;
-    let mut h = Harness::new(store, Role::Viewer, dir.path().into()).await;
+    let mut h = Harness::customers(store, Role::Viewer, dir.path().into()).await;
     assert_eq!(h.state.period, Some("2026-05".parse().unwrap()), "newest period with data");
     h.cmd(Cmd::PaneCosts).await;
     let mut parent: Option<Decimal> = None;
@@ -184,7 +191,7 @@ async fn drill_down_totals_are_exact_at_every_level() {
 #[tokio::test]
 async fn assign_the_unassigned_account_and_see_it_audited() {
     let (dir, store) = seeded().await;
-    let mut h = Harness::new(store.clone(), Role::Operator, dir.path().into()).await;
+    let mut h = Harness::customers(store.clone(), Role::Operator, dir.path().into()).await;
     h.cmd(Cmd::PaneAccounts).await;
     assert_eq!(h.sel(ViewKey::Accounts).as_deref(), Some("399999999999"), "unassigned first");
     h.keys(&["e"]).await;
@@ -203,7 +210,7 @@ async fn assign_the_unassigned_account_and_see_it_audited() {
 #[tokio::test]
 async fn onboarding_tick_records_who_and_when() {
     let (dir, store) = seeded().await;
-    let mut h = Harness::new(store, Role::Operator, dir.path().into()).await;
+    let mut h = Harness::customers(store, Role::Operator, dir.path().into()).await;
     assert_eq!(h.sel(ViewKey::Customers).as_deref(), Some("ACME"));
     h.keys(&["enter", "j", "space"]).await;
     let d = h.state.customers.detail.as_ref().unwrap().data.ready().unwrap();
@@ -217,7 +224,7 @@ async fn onboarding_tick_records_who_and_when() {
 #[tokio::test]
 async fn link_proposal_then_approval() {
     let (dir, store) = seeded().await;
-    let mut h = Harness::new(store.clone(), Role::Manager, dir.path().into()).await;
+    let mut h = Harness::customers(store.clone(), Role::Manager, dir.path().into()).await;
     h.cmd(Cmd::PaneAccounts).await;
     h.keys(&["p", "down"]).await;
     type_text(&mut h.state, "ACME");
@@ -235,7 +242,7 @@ async fn link_proposal_then_approval() {
 #[tokio::test]
 async fn export_writes_numbered_files_with_exact_values() {
     let (dir, store) = seeded().await;
-    let mut h = Harness::new(store, Role::Viewer, dir.path().into()).await;
+    let mut h = Harness::customers(store, Role::Viewer, dir.path().into()).await;
     h.cmd(Cmd::Export).await;
     h.cmd(Cmd::Export).await;
     let p1 = dir.path().join("exports/customers-2026-05-1.csv");
@@ -261,7 +268,7 @@ async fn path_completion_lists_files_and_folders() {
 #[tokio::test]
 async fn import_from_the_console_shows_its_batch_and_issues() {
     let (dir, store) = seeded().await;
-    let mut h = Harness::new(store, Role::Operator, dir.path().into()).await;
+    let mut h = Harness::customers(store, Role::Operator, dir.path().into()).await;
     h.cmd(Cmd::PaneImports).await;
     let before = h.state.view(ViewKey::Batches).unwrap().model.rows.len();
     let file = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/quirks/bad_rows.csv");
@@ -274,4 +281,83 @@ async fn import_from_the_console_shows_its_batch_and_issues() {
     assert_eq!(h.state.view(ViewKey::Batches).unwrap().model.rows.len(), before + 1);
     assert!(!h.state.view(ViewKey::Quarantine).unwrap().model.rows.is_empty(), "bad rows are quarantined");
     assert!(!h.state.view(ViewKey::Issues).unwrap().model.rows.is_empty(), "and raised as issues");
+}
+
+#[tokio::test]
+async fn generate_review_approve_issue_against_the_store() {
+    use billops::console::action::WriteOp;
+    use billops::console::pane::PaneId;
+    let (dir, store) = seeded().await;
+    let mut h = Harness::new(store.clone(), Role::Manager, dir.path().into()).await;
+    assert_eq!(h.state.pane, PaneId::Close, "the console opens on the close board");
+    let board = h.state.close.data.ready().expect("board loaded").clone();
+    assert!(!board.can_sign_off);
+    assert!(board.board.blockers().iter().any(|b| b.contains("unassigned account")), "{:?}", board.board.blockers());
+    h.cmd(Cmd::PaneInvoices).await;
+    assert!(h.state.view(ViewKey::Invoices).unwrap().model.rows.is_empty());
+    h.cmd(Cmd::Generate).await;
+    assert!(h.state.invoices.job.is_none(), "generation finished");
+    let msg = h.state.message.clone().unwrap().text;
+    assert!(msg.starts_with("2 draft(s): 2 created"), "{msg}");
+    let rows = &h.state.view(ViewKey::Invoices).unwrap().model.rows;
+    assert_eq!(rows.len(), 2, "ACME and GLOBEX have drafts");
+    let acme = rows.iter().find(|r| r.cells[1].text == "ACME").unwrap().id.clone();
+    while h.sel(ViewKey::Invoices).as_deref() != Some(acme.as_str()) {
+        h.cmd(Cmd::Down).await;
+    }
+    h.cmd(Cmd::Review).await;
+    assert!(h.state.message.as_ref().unwrap().text.contains("reviewed"), "{:?}", h.state.message);
+    h.cmd(Cmd::Approve).await;
+    assert!(h.state.message.as_ref().unwrap().text.contains("approved"), "{:?}", h.state.message);
+    h.cmd(Cmd::Issue).await;
+    let msg = h.state.message.clone().unwrap().text;
+    assert!(msg.contains("issued as INV-000001"), "{msg}");
+    let inv = store.invoice(acme.parse().unwrap()).await.unwrap();
+    assert_eq!(inv.status, billops_domain::invoice::InvoiceStatus::Issued);
+    assert_eq!(inv.number.as_deref(), Some("INV-000001"));
+    // The detail shows the six sections; the usage lines carry service / product / component.
+    h.cmd(Cmd::Open).await;
+    let lines = &h.state.view(ViewKey::InvoiceLines).unwrap().model;
+    assert_eq!(lines.rows.iter().filter(|r| !r.id.contains('l')).count(), 6);
+    assert!(lines.rows.iter().any(|r| r.cells[1].text == "AmazonEC2 / shop / web"), "{:?}", lines.rows);
+    // Issuing again is refused by the state machine, and the message says why.
+    h.cmd(Cmd::Issue).await;
+    assert!(h.state.message.as_ref().unwrap().text.contains("only approved invoices"));
+    // :bal answers from the store.
+    let fx = billops::console::palette::run(&mut h.state, "bal ACME");
+    h.run(fx).await;
+    let billops::console::state::Mode::Balance { data, .. } = &h.state.mode else { panic!("{:?}", h.state.mode) };
+    let b = data.ready().expect("balance");
+    assert_eq!(b.balance, inv.total);
+    assert_eq!(b.last_invoice.as_deref(), Some("INV-000001"));
+
+    // Maker-checker and the lock, through the runner: the store's refusals in the console's words.
+    let by = Actor { name: "alice".into(), at: console_common::now() };
+    let c = store
+        .propose_credit(
+            &billops_store::NewCredit {
+                customer: "ACME".into(),
+                kind: billops_domain::credit::CreditKind::Goodwill,
+                amount: d("1000"),
+                scope: billops_domain::credit::CreditScope::all(),
+                valid_from: NaiveDate::from_ymd_opt(2026, 5, 1).unwrap(),
+                valid_to: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+                evidence: "ticket 9".into(),
+                reason: "outage".into(),
+            },
+            &by,
+        )
+        .await
+        .unwrap();
+    let op = WriteOp::DecideCredit { id: c.id, approve: true, reason: "ok".into(), version: c.version };
+    let (_, r) = h.runner.run(Effect::Write { req: 99, op }).await.unwrap();
+    let err = r.unwrap_err();
+    assert!(err.starts_with("you proposed this credit: another manager must approve"), "{err}");
+    let op = WriteOp::SignOff {
+        period: "2026-05".parse().unwrap(),
+        today: console_common::now().date_naive(),
+        note: String::new(),
+    };
+    let (_, r) = h.runner.run(Effect::Write { req: 100, op }).await.unwrap();
+    assert!(r.unwrap_err().contains("cannot sign off 2026-05"));
 }

@@ -130,8 +130,22 @@ fn usage(service: &str, product: &str, component: &str) -> LineKind {
 pub fn invoice(id: i64) -> StoredInvoice {
     let s = invoices().into_iter().find(|i| i.id == id).unwrap_or_else(|| invoices()[0].clone());
     let charges = vec![
-        line(usage("AmazonEC2", "storefront", "web"), "EC2 storefront web", Some("4410-100"), "2184.625", "2457.703125", &["R1"]),
-        line(usage("AmazonEC2", "storefront", "db"), "EC2 storefront db", Some("4410-100"), "2210.333333333333333", "2486.624999999999999", &["R1"]),
+        line(
+            usage("AmazonEC2", "storefront", "web"),
+            "EC2 storefront web",
+            Some("4410-100"),
+            "2184.625",
+            "2457.703125",
+            &["R1"],
+        ),
+        line(
+            usage("AmazonEC2", "storefront", "db"),
+            "EC2 storefront db",
+            Some("4410-100"),
+            "2210.333333333333333",
+            "2486.624999999999999",
+            &["R1"],
+        ),
         line(usage("AmazonRDS", "billing", "db"), "RDS billing db", Some("4410-200"), "1640", "1640", &[]),
     ];
     let draft = Draft {
