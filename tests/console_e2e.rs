@@ -40,10 +40,32 @@ struct Tui {
 
 impl Tui {
     fn start(user: &str, extra: &[&str]) -> Tui {
+        Tui::start_with(user, extra, &[])
+    }
+
+    /// Start after running CLI commands (`(user, args)`) on the copied store.
+    fn start_with(user: &str, extra: &[&str], setup: &[(&str, &[&str])]) -> Tui {
         let template = demo_template();
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("demo.db");
         std::fs::copy(template.join("demo.db"), &db).unwrap();
+        // The store leaves its write-ahead log un-checkpointed at exit: copy it too, or recent writes are lost.
+        let wal = template.join("demo.db-wal");
+        if wal.exists() {
+            std::fs::copy(&wal, dir.path().join("demo.db-wal")).unwrap();
+        }
+        for (who, args) in setup {
+            let out = std::process::Command::new(BIN)
+                .args(["--db", &format!("sqlite:{}", db.display())])
+                .args(*args)
+                .env("BILLOPS_USER", who)
+                .env("BILLOPS_DATA_DIR", dir.path().join("data"))
+                .env("BILLOPS_CONFIG_DIR", dir.path().join("config"))
+                .env_remove("BILLOPS_DATABASE_URL")
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        }
         let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
         let mut cmd = CommandBuilder::new(BIN);
         cmd.args(["--db", &format!("sqlite:{}", db.display())]);
@@ -163,8 +185,8 @@ impl Drop for Tui {
 fn e2e_drill_from_customer_to_component_and_back() {
     let mut t = Tui::start("alice", &[]);
     t.wait_for("alice (manager)");
-    t.wait_for("acme");
-    t.keys("3");
+    t.wait_for("month-end checklist");
+    t.keys("4");
     t.wait_for("by customer");
     t.keys("<enter>");
     t.wait_for("by service");
@@ -184,7 +206,7 @@ fn e2e_drill_from_customer_to_component_and_back() {
 fn e2e_assign_the_unassigned_account() {
     let mut t = Tui::start("bob", &[]);
     t.wait_for("bob (operator)");
-    t.keys("2");
+    t.keys("3");
     t.wait_for("unassigned first");
     t.keys("/421209992505<enter>");
     let s = t.wait_for("/421209992505");
@@ -205,7 +227,7 @@ fn e2e_assign_the_unassigned_account() {
 fn e2e_import_a_file_and_see_its_batch_and_issues() {
     let mut t = Tui::start("bob", &[]);
     t.wait_for("bob (operator)");
-    t.keys("4");
+    t.keys("8");
     t.wait_for("import batches");
     t.keys("i");
     t.wait_for("import cost-and-usage files");
@@ -226,6 +248,8 @@ fn e2e_import_a_file_and_see_its_batch_and_issues() {
 #[test]
 fn e2e_filter_and_export() {
     let mut t = Tui::start("dave", &[]);
+    t.wait_for("month-end checklist");
+    t.keys("2");
     t.wait_for("globex");
     t.keys("/acme<enter>");
     let s = t.wait_for("/acme");
@@ -246,11 +270,15 @@ fn e2e_a_viewer_cannot_write() {
     let mut t = Tui::start("dave", &[]);
     t.wait_for("dave (viewer)");
     t.wait_for("VIEWER: READ-ONLY");
-    t.keys("2");
+    t.keys("3");
     t.wait_for("421209992505");
     t.keys("e");
     t.wait_for("read-only: viewer role");
-    t.keys("4i");
+    t.keys("1S");
+    t.wait_for("read-only: viewer role");
+    t.keys("5n");
+    t.wait_for("read-only: viewer role");
+    t.keys("8i");
     t.wait_for("read-only: viewer role");
     assert!(!t.screen().contains("import cost-and-usage files"));
     t.quit();
@@ -260,9 +288,90 @@ fn e2e_a_viewer_cannot_write() {
 fn e2e_read_only_flag_and_quit_restores_the_terminal() {
     let mut t = Tui::start("alice", &["--read-only"]);
     t.wait_for("READ-ONLY");
-    t.keys("2e");
+    t.keys("3e");
     t.wait_for("read-only: started with --read-only");
     t.keys(":bal acme<enter>");
-    t.wait_for("balances arrive with invoicing");
+    t.wait_for("balance acme (any key closes)");
+    t.wait_for("last invoice");
+    t.keys("<space>");
+    t.quit();
+}
+
+#[test]
+fn e2e_month_end_close() {
+    // alice proposes a 1000 goodwill credit (above the 500 maker-checker threshold) from the CLI.
+    let propose: &[&str] = &[
+        "credits",
+        "propose",
+        "acme",
+        "--kind",
+        "goodwill",
+        "--amount",
+        "1000",
+        "--valid-from",
+        "2026-09-01",
+        "--valid-to",
+        "2026-12-01",
+        "--evidence",
+        "ticket 7",
+    ];
+    let mut t = Tui::start_with("alice", &[], &[("alice", propose)]);
+    t.wait_for("alice (manager)");
+    // The newest period (2026-10) has only estimated data; close September, the one before.
+    t.wait_for("Every linked account");
+    t.keys("[");
+    t.wait_for("period 2026-09");
+    let s = t.wait_until("the 2026-09 board", |s| s.contains("2026-09 due") && s.contains("Every linked account"));
+    assert!(s.contains("1 unassigned account(s)"), "{s}");
+    assert!(s.lines().any(|l| l.contains("Every linked account") && l.contains("blocker")), "{s}");
+
+    // Assign the unassigned account (the existing flow).
+    t.keys("3");
+    t.wait_for("unassigned first");
+    t.keys("/421209992505<enter>");
+    t.wait_for("/421209992505");
+    t.keys("e");
+    t.wait_for("assign account 421209992505");
+    t.keys("hoo<tab>");
+    t.wait_for("hooli");
+    t.keys("<enter>");
+    t.wait_for("assigned to hooli");
+    t.keys("1");
+    t.wait_until("account item ok", |s| s.lines().any(|l| l.contains("Every linked account") && l.contains("ok")));
+
+    // Invoices: generate the period's drafts, then review and approve acme's.
+    t.keys("5");
+    t.wait_for("invoices 2026-09");
+    t.keys("n");
+    t.wait_for("draft(s):");
+    let s = t.wait_for("last generation");
+    assert!(s.contains("created"), "{s}");
+    t.keys("<esc>/acme<enter>");
+    t.wait_until("acme's draft", |s| s.lines().any(|l| l.contains("acme") && l.contains("draft")));
+    t.keys("w");
+    t.wait_until("reviewed", |s| s.lines().any(|l| l.contains("acme") && l.contains("reviewed")));
+    t.keys("a");
+    t.wait_until("approved", |s| s.lines().any(|l| l.contains("acme") && l.contains("approved")));
+
+    // The board: the account item is ok now; supplier invoices still block, so sign-off is refused.
+    t.keys("1");
+    let s =
+        t.wait_until("account item ok", |s| s.lines().any(|l| l.contains("Every linked account") && l.contains("ok")));
+    assert!(s.lines().any(|l| l.contains("Supplier invoices") && l.contains("blocker")), "{s}");
+    assert!(s.contains("blockers"), "{s}");
+    t.keys("S");
+    let s = t.wait_for("cannot sign off 2026-09");
+    assert!(!s.contains("LOCKED"), "{s}");
+    // Enter on the supplier item jumps to Recon.
+    t.keys("jj<enter>");
+    t.wait_for("tie-out 2026-09 per payer");
+    t.wait_for("no supplier inv");
+
+    // Credits: alice proposed CR-1, so she may not approve it.
+    t.keys("6");
+    t.wait_for("CR-1");
+    t.keys("a");
+    t.wait_for("you proposed credit CR-1");
+    assert!(!t.screen().contains("approve credit CR-1"), "no approval prompt");
     t.quit();
 }

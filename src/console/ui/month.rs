@@ -32,7 +32,8 @@ fn countdown_spans(v: &CloseView, theme: &Theme) -> Vec<Span<'static>> {
 pub fn close(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     let sep = || Span::styled(format!(" {} ", theme.symbols.sep), theme.style(Role::Muted));
-    let mut spans = vec![Span::styled(format!(" {} ", s.period_or_now()), theme.style(Role::Title))];
+    let period = s.period.map_or_else(|| "…".to_string(), |p| p.to_string());
+    let mut spans = vec![Span::styled(format!(" {period} "), theme.style(Role::Title))];
     let n = match note(&s.close.data) {
         Ok(n) => n,
         Err(e) => {
