@@ -10,7 +10,7 @@ fn good_config_passes() {
     for t in ["dark", "light", "high-contrast", "monochrome"] {
         check_config(dir.path(), Some(t)).unwrap();
     }
-    std::fs::write(dir.path().join("keys.toml"), "[keys]\nexport = [\"X\", \"ctrl-e\"]\nquit = \"Q\"\n").unwrap();
+    std::fs::write(dir.path().join("keys.toml"), "[keys]\nexport = [\"E\", \"ctrl-e\"]\nquit = \"Q\"\n").unwrap();
     std::fs::create_dir(dir.path().join("themes")).unwrap();
     std::fs::write(
         dir.path().join("themes/mine.toml"),
