@@ -1,0 +1,245 @@
+//! Pure state tests of the month-end panes (Close, Invoices, Credits, Recon): every key they add, through
+//! its default binding, against the fixture. The guard listing every command is in `console_state.rs`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod console_common;
+use console_common::*;
+
+use billops::console::action::{Action, Effect, WriteOp};
+use billops::console::keys::{BINDINGS, Cmd};
+use billops::console::pane::PaneId;
+use billops::console::state::{Load, Mode, State, ViewKey};
+use billops::console::update;
+use billops_domain::Role;
+
+fn default_key(cmd: Cmd) -> &'static str {
+    BINDINGS.iter().find(|b| b.cmd == cmd).unwrap().keys[0]
+}
+
+fn press(s: &mut State, cmd: Cmd) -> Vec<Effect> {
+    keys(s, &[default_key(cmd)])
+}
+
+fn writes(fx: &[Effect]) -> Vec<WriteOp> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Write { op, .. } => Some(op.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn close_board_items_jump_to_the_list_that_fixes_them() {
+    let mut s = started(Role::Manager);
+    let v = s.close.data.ready().unwrap();
+    assert!(!v.can_sign_off);
+    let model = &s.view(ViewKey::Close).unwrap().model;
+    assert_eq!(model.rows[0].cells[1].text, "blocker", "error-level feed issue blocks");
+    assert_eq!(model.rows[6].cells[1].text, "warning", "onboarding warns");
+    // 1: open feed issues → Imports, issues list.
+    press(&mut s, Cmd::Open);
+    assert_eq!((s.pane, s.current_view()), (PaneId::Imports, ViewKey::Issues));
+    // 2: unassigned → Accounts; 3: supplier invoices → Recon; 4: credits → Credits; 6: drafts → Invoices.
+    for (row, pane) in [(1, PaneId::Accounts), (2, PaneId::Recon), (3, PaneId::Credits), (5, PaneId::Invoices)] {
+        press(&mut s, Cmd::PaneClose);
+        press(&mut s, Cmd::Top);
+        for _ in 0..row {
+            press(&mut s, Cmd::Down);
+        }
+        press(&mut s, Cmd::Open);
+        assert_eq!(s.pane, pane, "row {row}");
+    }
+    assert_eq!(s.current_view(), ViewKey::Invoices);
+    // An ok item stays.
+    press(&mut s, Cmd::PaneClose);
+    keys(&mut s, &["g", "j", "j", "j", "j"]);
+    press(&mut s, Cmd::Open);
+    assert_eq!(s.pane, PaneId::Close);
+    assert!(s.message.as_ref().unwrap().text.contains("nothing to fix"));
+}
+
+#[test]
+fn sign_off_is_refused_with_blockers_and_confirmed_when_ready() {
+    let mut s = started(Role::Manager);
+    let fx = press(&mut s, Cmd::SignOff);
+    assert!(writes(&fx).is_empty());
+    assert!(matches!(s.mode, Mode::Normal), "no prompt when blocked");
+    let m = s.message.clone().unwrap();
+    assert!(m.text.starts_with("cannot sign off 2026-05:") && m.text.contains("unassigned account"), "{m:?}");
+    assert_eq!(m.role, billops::console::theme::Role::Error);
+    // Operators are refused before anything.
+    let mut o = started(Role::Operator);
+    press(&mut o, Cmd::SignOff);
+    assert!(o.message.as_ref().unwrap().text.contains("manager"));
+    // A clean board: confirmation, then the write.
+    let req = s.req();
+    s.close.data = Load::Loading(req);
+    let v = console_common::month::close_view(p("2026-05"), console_common::month::clean_facts(p("2026-05")), false);
+    update(&mut s, Action::Reply { req, result: Ok(billops::console::Reply::Close(Box::new(v))) });
+    press(&mut s, Cmd::SignOff);
+    let Mode::Form(f) = &s.mode else { panic!("confirmation") };
+    assert!(f.title.contains("LOCK"));
+    keys(&mut s, &["esc"]);
+    assert!(matches!(s.mode, Mode::Normal), "esc cancels");
+    press(&mut s, Cmd::SignOff);
+    type_text(&mut s, "all clear");
+    let fx = keys(&mut s, &["enter"]);
+    assert_eq!(
+        writes(&fx),
+        [WriteOp::SignOff { period: p("2026-05"), today: now().date_naive(), note: "all clear".into() }]
+    );
+}
+
+#[test]
+fn reopen_needs_a_lock_and_a_reason_and_locked_shows_in_state() {
+    let mut s = started(Role::Manager);
+    press(&mut s, Cmd::Reopen);
+    assert!(s.message.as_ref().unwrap().text.contains("not locked"));
+    let req = s.req();
+    s.close.data = Load::Loading(req);
+    let v = console_common::month::close_view(p("2026-05"), console_common::month::close_facts(p("2026-05")), true);
+    update(&mut s, Action::Reply { req, result: Ok(billops::console::Reply::Close(Box::new(v))) });
+    let req = s.req();
+    s.locks = Load::Loading(req);
+    let lock = billops_store::PeriodLock { period: p("2026-05"), locked_by: "maria".into(), locked_at: now() };
+    update(&mut s, Action::Reply { req, result: Ok(billops::console::Reply::Locks(vec![lock])) });
+    assert_eq!(s.period_lock().unwrap().locked_by, "maria");
+    press(&mut s, Cmd::SignOff);
+    assert!(s.message.as_ref().unwrap().text.contains("already signed off"));
+    press(&mut s, Cmd::Reopen);
+    let fx = keys(&mut s, &["enter"]);
+    assert!(writes(&fx).is_empty(), "a reason is required");
+    type_text(&mut s, "late supplier invoice");
+    let fx = keys(&mut s, &["enter"]);
+    assert_eq!(writes(&fx), [WriteOp::Reopen { period: p("2026-05"), reason: "late supplier invoice".into() }]);
+}
+
+#[test]
+fn invoices_generate_open_review_approve_issue_void() {
+    let mut s = started(Role::Manager);
+    press(&mut s, Cmd::PaneInvoices);
+    assert_eq!(s.view(ViewKey::Invoices).unwrap().model.rows.len(), 4);
+    // Generate: working while the effect runs, then the per-customer summary.
+    let fx = update(&mut s, Action::Key(keys_of(default_key(Cmd::Generate))));
+    assert!(matches!(fx.as_slice(), [Effect::Generate { period, .. }] if *period == p("2026-05")), "{fx:?}");
+    assert!(s.invoices.job.is_some());
+    press(&mut s, Cmd::Generate);
+    assert!(s.message.as_ref().unwrap().text.contains("already running"));
+    drive(&mut s, fx);
+    assert!(s.invoices.job.is_none());
+    assert!(s.message.as_ref().unwrap().text.starts_with("3 draft(s): 1 created, 1 regenerated, 1 unchanged"));
+    assert_eq!(s.view(ViewKey::Generated).unwrap().model.rows.len(), 3);
+    // Review the draft (row 1), approve the reviewed one (row 2), issue the approved one (row 3).
+    let fx = press(&mut s, Cmd::Review);
+    assert_eq!(
+        writes(&fx),
+        [WriteOp::StepInvoice { id: 1, step: billops_store::InvoiceStep::Review, reason: String::new(), version: 3 }]
+    );
+    let fx = press(&mut s, Cmd::Approve);
+    assert!(writes(&fx).is_empty());
+    assert!(s.message.as_ref().unwrap().text.contains("review it first"));
+    press(&mut s, Cmd::Down);
+    let fx = press(&mut s, Cmd::Approve);
+    assert!(matches!(
+        &writes(&fx)[..],
+        [WriteOp::StepInvoice { id: 2, step: billops_store::InvoiceStep::Approve, .. }]
+    ));
+    press(&mut s, Cmd::Down);
+    let fx = press(&mut s, Cmd::Issue);
+    assert_eq!(writes(&fx), [WriteOp::IssueInvoice { id: 3 }]);
+    press(&mut s, Cmd::Down);
+    press(&mut s, Cmd::Void);
+    type_text(&mut s, "sent twice");
+    let fx = keys(&mut s, &["enter"]);
+    assert_eq!(
+        writes(&fx),
+        [WriteOp::StepInvoice {
+            id: 4,
+            step: billops_store::InvoiceStep::Void,
+            reason: "sent twice".into(),
+            version: 3
+        }]
+    );
+    // Enter: the six sections in order with their lines; Esc back, Esc again hides the summary.
+    press(&mut s, Cmd::Top);
+    press(&mut s, Cmd::Open);
+    assert_eq!(s.current_view(), ViewKey::InvoiceLines);
+    let m = &s.view(ViewKey::InvoiceLines).unwrap().model;
+    let heads: Vec<&str> = m.rows.iter().filter(|r| !r.id.contains('l')).map(|r| r.cells[0].text.as_str()).collect();
+    assert_eq!(heads.len(), 6);
+    assert!(heads[0].starts_with("1. Supplier") && heads[5].starts_with("6. Rounding"), "{heads:?}");
+    let ec2 = m.rows.iter().find(|r| r.cells[1].text == "AmazonEC2 / storefront / db").unwrap();
+    assert_eq!((ec2.cells[2].text.as_str(), ec2.cells[4].text.as_str()), ("4410-100", "R1"));
+    press(&mut s, Cmd::Back);
+    assert!(s.invoices.detail.is_none() && s.invoices.generated.is_some());
+    press(&mut s, Cmd::Back);
+    assert!(s.invoices.generated.is_none());
+    // An operator reviews but may not approve.
+    let mut o = started(Role::Operator);
+    press(&mut o, Cmd::PaneInvoices);
+    press(&mut o, Cmd::Down);
+    let fx = press(&mut o, Cmd::Approve);
+    assert!(writes(&fx).is_empty());
+    assert!(o.message.as_ref().unwrap().text.contains("manager"));
+}
+
+#[test]
+fn credits_queue_maker_checker_approve_reject() {
+    let mut s = started(Role::Manager);
+    press(&mut s, Cmd::PaneCredits);
+    let v = s.view(ViewKey::Credits).unwrap();
+    let order: Vec<&str> = v.vs.visible.iter().map(|&i| v.model.rows[i].id.as_str()).collect();
+    assert_eq!(order, ["3", "2", "4", "1"], "proposed first, newest first");
+    // CR-3 (2500) was proposed by alice: she may not approve it.
+    let fx = press(&mut s, Cmd::Approve);
+    assert!(writes(&fx).is_empty() && matches!(s.mode, Mode::Normal));
+    let m = s.message.clone().unwrap().text;
+    assert!(m.contains("you proposed credit CR-3") && m.contains("another manager must approve"), "{m}");
+    // She may reject it (with a reason).
+    press(&mut s, Cmd::Reject);
+    type_text(&mut s, "duplicate");
+    let fx = keys(&mut s, &["enter"]);
+    assert_eq!(writes(&fx), [WriteOp::DecideCredit { id: 3, approve: false, reason: "duplicate".into(), version: 1 }]);
+    // CR-2 (olivia's): approve needs a reason too.
+    press(&mut s, Cmd::Down);
+    press(&mut s, Cmd::Approve);
+    let fx = keys(&mut s, &["enter"]);
+    assert!(writes(&fx).is_empty());
+    type_text(&mut s, "agreed");
+    let fx = keys(&mut s, &["enter"]);
+    assert_eq!(writes(&fx), [WriteOp::DecideCredit { id: 2, approve: true, reason: "agreed".into(), version: 1 }]);
+    press(&mut s, Cmd::Down);
+    press(&mut s, Cmd::Approve);
+    assert!(s.message.as_ref().unwrap().text.contains("already rejected"));
+}
+
+#[test]
+fn recon_lists_payers_with_residual_and_status() {
+    let mut s = started(Role::Viewer);
+    press(&mut s, Cmd::PaneRecon);
+    let m = &s.view(ViewKey::Recon).unwrap().model;
+    assert_eq!(m.rows.len(), 2);
+    assert_eq!(m.rows[0].cells[5].num, Some(d("0")), "tied payer has no residual");
+    assert_eq!(m.rows[0].cells[6].text, "tied");
+    assert_eq!(m.rows[1].cells[6].text, "no supplier inv");
+    let fx = press(&mut s, Cmd::PrevPeriod);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Recon { period, .. } if *period == p("2026-04"))));
+}
+
+#[test]
+fn refused_writes_show_the_store_message_and_reload() {
+    let mut s = started(Role::Manager);
+    press(&mut s, Cmd::PaneInvoices);
+    let fx = update(&mut s, Action::Key(keys_of("w")));
+    let Some(Effect::Write { req, .. }) = fx.first() else { panic!("{fx:?}") };
+    let fx = update(
+        &mut s,
+        Action::Reply {
+            req: *req,
+            result: Err("period 2026-05 is locked (signed off by maria): corrections go through adjustments".into()),
+        },
+    );
+    assert!(s.message.as_ref().unwrap().text.contains("is locked"));
+    assert!(fx.iter().any(|e| matches!(e, Effect::Invoices { .. })), "reloads what the store holds");
+}
