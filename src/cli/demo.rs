@@ -36,7 +36,9 @@ pub async fn create(paths: &Paths, db: Option<&str>) -> Result<String, Failure> 
     let dir = paths.data_dir.join("demo-book");
     std::fs::create_dir_all(&dir)?;
     billops_gen::write_demo(&dir)?;
-    load(store, &dir).await?;
+    let loaded = load(store.clone(), &dir).await;
+    store.close().await;
+    loaded?;
     Ok(mask(&url))
 }
 

@@ -170,24 +170,30 @@ async fn dispatch(cli: Cli, paths: Paths, config: Config) -> Result<u8, Failure>
     }
     let store = open_store(&url).await?;
     let ctx = Ctx { store, user: os_user(), paths, config };
+    let result = run_command(&ctx, cli).await;
+    ctx.store.close().await;
+    result
+}
+
+async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
     match cli.command {
-        None => commands::console(&ctx, cli.read_only, cli.theme).await,
-        Some(Command::Import { paths }) => commands::import(&ctx, paths).await,
-        Some(Command::Costs(a)) => commands::costs(&ctx, a).await,
-        Some(Command::Customers(c)) => commands::customers(&ctx, c).await,
-        Some(Command::Accounts(c)) => commands::accounts(&ctx, c).await,
-        Some(Command::Issues(c)) => commands::issues(&ctx, c).await,
-        Some(Command::Users(c)) => commands::users(&ctx, c).await,
-        Some(Command::Close(c)) => month::close(&ctx, c).await,
-        Some(Command::Pricebook(c)) => month::pricebook(&ctx, c).await,
-        Some(Command::Invoices(c)) => month::invoices(&ctx, c).await,
-        Some(Command::Credits(c)) => month_money::credits(&ctx, c).await,
-        Some(Command::Supplier(c)) => month_money::supplier(&ctx, c).await,
-        Some(Command::Recon { period, format }) => month_money::recon(&ctx, &period, format).await,
-        Some(Command::Payments(c)) => month_money::payments(&ctx, c).await,
-        Some(Command::Balance { customer, format }) => month_money::balance(&ctx, &customer, format).await,
+        None => commands::console(ctx, cli.read_only, cli.theme).await,
+        Some(Command::Import { paths }) => commands::import(ctx, paths).await,
+        Some(Command::Costs(a)) => commands::costs(ctx, a).await,
+        Some(Command::Customers(c)) => commands::customers(ctx, c).await,
+        Some(Command::Accounts(c)) => commands::accounts(ctx, c).await,
+        Some(Command::Issues(c)) => commands::issues(ctx, c).await,
+        Some(Command::Users(c)) => commands::users(ctx, c).await,
+        Some(Command::Close(c)) => month::close(ctx, c).await,
+        Some(Command::Pricebook(c)) => month::pricebook(ctx, c).await,
+        Some(Command::Invoices(c)) => month::invoices(ctx, c).await,
+        Some(Command::Credits(c)) => month_money::credits(ctx, c).await,
+        Some(Command::Supplier(c)) => month_money::supplier(ctx, c).await,
+        Some(Command::Recon { period, format }) => month_money::recon(ctx, &period, format).await,
+        Some(Command::Payments(c)) => month_money::payments(ctx, c).await,
+        Some(Command::Balance { customer, format }) => month_money::balance(ctx, &customer, format).await,
         Some(Command::Statement { customer, from, to, format }) => {
-            month_money::statement(&ctx, &customer, &from, &to, format).await
+            month_money::statement(ctx, &customer, &from, &to, format).await
         }
         Some(Command::Paths | Command::Demo) => Ok(0),
     }

@@ -49,6 +49,9 @@ pub trait Store: Ledger + Send + Sync {
     fn backend(&self) -> Backend;
     /// The URL with any password masked, for status lines and `billops paths`.
     fn display_url(&self) -> String;
+    /// Close the store: wait for connections to be returned and close them (SQLite folds its WAL back into
+    /// the database file, so a copied file holds every write). Further use fails.
+    async fn close(&self);
 
     // ---- users and roles
     async fn set_user(&self, name: &str, role: Role, by: &Actor) -> Result<()>;

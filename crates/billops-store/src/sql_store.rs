@@ -52,6 +52,9 @@ impl Store for SqlStore {
     fn display_url(&self) -> String {
         self.url.clone()
     }
+    async fn close(&self) {
+        SqlStore::close(self).await
+    }
 
     async fn set_user(&self, name: &str, role: Role, by: &Actor) -> Result<()> {
         parties::set_user(&self.db, name, role, by).await
