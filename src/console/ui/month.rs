@@ -55,10 +55,7 @@ pub fn close(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
             ));
         } else {
             let b = v.board.items.iter().filter(|i| i.status == ItemStatus::Blocker).count();
-            spans.push(Span::styled(
-                format!("{} {b} blockers", theme.symbols.cross),
-                theme.style(Role::Error),
-            ));
+            spans.push(Span::styled(format!("{} {b} blockers", theme.symbols.cross), theme.style(Role::Error)));
         }
     }
     f.render_widget(Paragraph::new(Line::from(spans)), head);
