@@ -74,10 +74,16 @@ pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
                         cd.business_days_left,
                         if b.locked { "; LOCKED" } else { "" }
                     );
-                    println!("{}", if view.can_sign_off { "ready for sign-off" } else { "not ready" });
+                    let verdict = match (b.locked, view.can_sign_off) {
+                        (true, _) => "signed off and locked",
+                        (false, true) => "ready for sign-off",
+                        (false, false) => "not ready",
+                    };
+                    println!("{verdict}");
                 }
             }
-            Ok(if view.can_sign_off { 0 } else { NOT_READY })
+            // A signed-off (locked) period is closed: done, not "not ready".
+            Ok(if view.can_sign_off || view.board.locked { 0 } else { NOT_READY })
         }
         CloseCmd::Signoff { period: p, note } => {
             let p = period(&p)?;
