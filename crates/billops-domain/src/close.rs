@@ -12,11 +12,13 @@ use crate::party::User;
 use crate::period::Period;
 
 mod calendar;
+mod case;
 #[cfg(test)]
 mod tests;
 mod tieout;
 
 pub use calendar::{BusinessCalendar, Countdown, DueKind, DueRule};
+pub use case::CaseStatus;
 pub use tieout::{TieOut, TieOutInput, TieOutStatus, tie_out};
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -248,7 +250,10 @@ pub fn evaluate(facts: &CloseFacts, cfg: &CloseConfig, close: &PeriodClose, toda
 
     let missing = facts.tie_outs.iter().any(|t| t.status == TieOutStatus::MissingSupplierInvoice);
     let b: Vec<String> = facts.tie_outs.iter().filter(|t| !t.is_ok()).map(TieOut::summary).collect();
-    let (s, p) = judge(b, Vec::new());
+    // A residual explained (by a case awaiting its credit note, a timing difference) does not block, but shows.
+    let w: Vec<String> =
+        facts.tie_outs.iter().filter(|t| t.status == TieOutStatus::Explained).map(TieOut::summary).collect();
+    let (s, p) = judge(b, w);
     items.push(item(CheckId::SupplierReconciled, cfg, s, p, if missing { J::SupplierInvoices } else { J::Recon }));
 
     let pending = facts.credits_awaiting_approval + facts.discounts_awaiting_approval;

@@ -81,6 +81,17 @@ impl TieOut {
                 i.currency,
                 i.tolerance.normalize()
             ),
+            TieOutStatus::Explained => format!(
+                "{} {}: residuals explained (supplier−import {} of which {} explained; import−allocated {} of which {} \
+                 explained) {}",
+                i.payer,
+                i.period,
+                self.supplier_residual.unwrap_or_default().normalize(),
+                i.explained_supplier.normalize(),
+                self.allocation_residual.normalize(),
+                i.explained_allocation.normalize(),
+                i.currency
+            ),
             s => format!("{} {}: {s:?}", i.payer, i.period),
         }
     }

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 
 use crate::db::{args, money_sum};
 use crate::ledger::close::close_error;
-use crate::ledger::{Conn, supplier};
+use crate::ledger::{Conn, cases, supplier};
 use crate::{ONBOARDING_ITEMS, Result};
 
 async fn count(c: &mut Conn<'_>, sql: &str, a: Vec<crate::db::Arg>) -> Result<u64> {
@@ -13,12 +13,15 @@ async fn count(c: &mut Conn<'_>, sql: &str, a: Vec<crate::db::Arg>) -> Result<u6
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// One tie-out per payer with data or a supplier invoice in the period.
+/// One tie-out per payer with data or a supplier invoice in the period; reconciliation cases explain the
+/// supplier−import leg.
 pub(crate) async fn tie_outs(c: &mut Conn<'_>, period: Period, tolerance: Decimal) -> Result<Vec<TieOut>> {
     let figures = supplier::payer_figures(c, period).await?;
+    let explained = cases::explained(c, period).await?;
     figures
         .into_iter()
         .map(|f| {
+            let explained_supplier = explained.get(&f.payer).copied().unwrap_or(Decimal::ZERO);
             let input = TieOutInput {
                 payer: f.payer,
                 period,
@@ -28,7 +31,7 @@ pub(crate) async fn tie_outs(c: &mut Conn<'_>, period: Period, tolerance: Decima
                 invoiced_at_cost: f.invoiced_at_cost,
                 unassigned: f.unassigned,
                 retained: Decimal::ZERO,
-                explained_supplier: Decimal::ZERO,
+                explained_supplier,
                 explained_allocation: Decimal::ZERO,
                 tolerance,
             };

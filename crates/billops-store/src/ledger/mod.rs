@@ -5,6 +5,7 @@
 //! The rules are the domain's (`billops_domain::{close, invoice, credit, rating}`): the store loads the
 //! domain object, lets it decide (role from the `users` table inside the same transaction), and writes the
 //! result, audited, in that transaction. Stale writes (a `version` that moved) are `StoreError::Conflict`.
+pub(crate) mod cases;
 pub(crate) mod close;
 pub(crate) mod credits;
 pub(crate) mod facts;
@@ -13,7 +14,9 @@ pub(crate) mod locks;
 pub(crate) mod payments;
 pub(crate) mod pricing;
 pub(crate) mod supplier;
+pub(crate) mod terms;
 pub mod types;
+pub(crate) mod unreached;
 
 use async_trait::async_trait;
 use billops_domain::close::{CloseConfig, CloseFacts, PeriodClose};
@@ -105,6 +108,34 @@ pub trait Ledger: Send + Sync {
     async fn add_supplier_invoice(&self, s: &NewSupplierInvoice, by: &Actor) -> Result<SupplierInvoice>;
     async fn list_supplier_invoices(&self, period: Option<Period>) -> Result<Vec<SupplierInvoice>>;
     async fn payer_figures(&self, period: Period) -> Result<Vec<PayerFigures>>;
+
+    /// Supplier reconciliation cases of a period (all periods when `None`), by payer.
+    async fn list_cases(&self, period: Option<Period>) -> Result<Vec<ReconCase>>;
+    async fn case(&self, id: i64) -> Result<ReconCase>;
+    /// Open a case for every payer whose supplier−import residual is unexplained beyond `tolerance`; a payer
+    /// with an open case for the period keeps it (`created: false`). Operators; refused in a locked period.
+    async fn open_cases(&self, period: Period, tolerance: Decimal, by: &Actor) -> Result<Vec<OpenedCase>>;
+    /// Update a case (status open → waiting_credit_note → resolved | written_off; writing off takes a manager).
+    async fn update_case(
+        &self,
+        id: i64,
+        update: &CaseUpdate,
+        expected_version: Option<i64>,
+        by: &Actor,
+    ) -> Result<ReconCase>;
+
+    // ---- billing terms
+    /// Record a customer's terms from `t.from` (same date: replaced). Refused in or before a locked period.
+    async fn set_terms(&self, t: &NewTerms, by: &Actor) -> Result<StoredTerms>;
+    /// Every entry of a customer's terms, oldest first.
+    async fn list_terms(&self, customer: &str) -> Result<Vec<StoredTerms>>;
+    /// The entry in force on `day`, if any (callers default to [`CustomerTerms::default`]).
+    async fn terms_on(&self, customer: &str, day: NaiveDate) -> Result<Option<StoredTerms>>;
+
+    // ---- credits cross-check
+    /// Supplier credits of the period and whether a customer credit passes them through; approved funding
+    /// and promotional credits no issued invoice has used.
+    async fn unreached_credits(&self, period: Period) -> Result<UnreachedCredits>;
 
     // ---- payments and balances
     async fn add_payment(&self, p: &NewPayment, by: &Actor) -> Result<Payment>;
@@ -261,6 +292,39 @@ impl Ledger for SqlStore {
     }
     async fn payer_figures(&self, period: Period) -> Result<Vec<PayerFigures>> {
         supplier::payer_figures(&mut Conn::Db(&self.db), period).await
+    }
+
+    async fn list_cases(&self, period: Option<Period>) -> Result<Vec<ReconCase>> {
+        cases::list(&mut Conn::Db(&self.db), period).await
+    }
+    async fn case(&self, id: i64) -> Result<ReconCase> {
+        cases::load(&mut Conn::Db(&self.db), id).await
+    }
+    async fn open_cases(&self, period: Period, tolerance: Decimal, by: &Actor) -> Result<Vec<OpenedCase>> {
+        cases::open_for_period(&self.db, period, tolerance, by).await
+    }
+    async fn update_case(
+        &self,
+        id: i64,
+        update: &CaseUpdate,
+        expected_version: Option<i64>,
+        by: &Actor,
+    ) -> Result<ReconCase> {
+        cases::update(&self.db, id, update, expected_version, by).await
+    }
+
+    async fn set_terms(&self, t: &NewTerms, by: &Actor) -> Result<StoredTerms> {
+        terms::set(&self.db, t, by).await
+    }
+    async fn list_terms(&self, customer: &str) -> Result<Vec<StoredTerms>> {
+        terms::list(&self.db, customer).await
+    }
+    async fn terms_on(&self, customer: &str, day: NaiveDate) -> Result<Option<StoredTerms>> {
+        terms::on(&self.db, customer, day).await
+    }
+
+    async fn unreached_credits(&self, period: Period) -> Result<UnreachedCredits> {
+        unreached::unreached(&self.db, period).await
     }
 
     async fn add_payment(&self, p: &NewPayment, by: &Actor) -> Result<Payment> {

@@ -73,7 +73,7 @@ pub(crate) async fn price_book(db: &Db, customer: &str) -> Result<PriceBook> {
 }
 
 /// Text of dictionary ids, looked up in slices (the dictionary also holds resource ids: never load it whole).
-async fn dict_values(db: &Db, ids: Vec<i64>) -> Result<HashMap<i64, String>> {
+pub(crate) async fn dict_values(db: &Db, ids: Vec<i64>) -> Result<HashMap<i64, String>> {
     let mut out = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let sql = format!("SELECT id, value FROM dict WHERE id IN ({})", placeholders(1, chunk.len()));

@@ -1,9 +1,12 @@
 //! Rows and inputs of the month-end ledger (locks, price books, invoices, credits, supplier invoices,
 //! payments). Amounts are exact decimals; serialised as strings.
-use billops_domain::Period;
+use billops_domain::close::CaseStatus;
 use billops_domain::credit::{Credit, CreditKind, CreditScope};
 use billops_domain::invoice::{Draft, InvoiceStatus};
+use billops_domain::money::RoundingRule;
 use billops_domain::rating::{ChargeLine, PriceRule};
+use billops_domain::terms::Percent;
+use billops_domain::{ChargeCategory, Period};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -217,4 +220,149 @@ pub struct Statement {
     pub opening: Decimal,
     pub entries: Vec<StatementEntry>,
     pub closing: Decimal,
+}
+
+/// An invoice-level discount of a customer's terms: a percentage of the charges, with its label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TermsDiscount {
+    pub pct: Percent,
+    pub label: String,
+}
+
+/// A customer's billing terms (SPEC §2.3, §2.4): what invoice generation and issue apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerTerms {
+    pub tax_rate: Percent,
+    pub discount: Option<TermsDiscount>,
+    pub rounding: RoundingRule,
+    /// Payment terms: the due date is this many days after issue.
+    pub due_days: i64,
+}
+
+impl Default for CustomerTerms {
+    /// No tax, no discount, half away from zero, 30 days.
+    fn default() -> Self {
+        CustomerTerms { tax_rate: Percent::ZERO, discount: None, rounding: RoundingRule::default(), due_days: 30 }
+    }
+}
+
+/// Terms as entered: in force from `from` (inclusive) until the next entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTerms {
+    pub customer: String,
+    pub from: NaiveDate,
+    pub terms: CustomerTerms,
+}
+
+/// One effective-dated entry of a customer's terms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredTerms {
+    pub id: i64,
+    pub customer: String,
+    pub from: NaiveDate,
+    pub terms: CustomerTerms,
+    pub set_by: String,
+    pub set_at: DateTime<Utc>,
+}
+
+/// Supplier credits or refunds in the imported data, at the grain payer / account / service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SupplierCreditRow {
+    pub payer: String,
+    pub account: String,
+    pub service: String,
+    /// `credit` or `refund`.
+    pub charge_category: ChargeCategory,
+    /// The customer the account belongs to in the period (`None`: unassigned).
+    pub customer: Option<String>,
+    /// Σ billed cost (negative for a credit).
+    pub amount: Decimal,
+    /// Approved (or used-up) supplier-promotion / SLA credits of the customer whose scope covers this account and
+    /// service and whose validity overlaps the period: they pass the supplier credit through.
+    pub passed_through_by: Vec<String>,
+}
+
+impl SupplierCreditRow {
+    pub fn reached(&self) -> bool {
+        !self.passed_through_by.is_empty()
+    }
+}
+
+/// An approved funding or promotional credit with a balance that no issued invoice has used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnappliedCredit {
+    pub id: String,
+    pub customer: String,
+    pub kind: CreditKind,
+    pub amount: Decimal,
+    pub remaining: Decimal,
+    pub valid_from: NaiveDate,
+    /// Exclusive end.
+    pub valid_to: NaiveDate,
+    /// The unissued invoice of the period whose draft plans to use it, if any.
+    pub on_draft: Option<i64>,
+}
+
+/// The credits cross-check of a period (SPEC §2.5): supplier credits and funding that have not reached a
+/// customer invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnreachedCredits {
+    pub period: Period,
+    /// Every supplier credit / refund of the period, reached or not.
+    pub supplier: Vec<SupplierCreditRow>,
+    pub unapplied: Vec<UnappliedCredit>,
+}
+
+impl UnreachedCredits {
+    /// Nothing left over: every supplier credit passed through and every funding credit used.
+    pub fn all_reached(&self) -> bool {
+        self.supplier.iter().all(SupplierCreditRow::reached) && self.unapplied.is_empty()
+    }
+}
+
+/// A supplier reconciliation case (SPEC §2.6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReconCase {
+    pub id: i64,
+    pub payer: String,
+    pub period: Period,
+    pub status: CaseStatus,
+    pub owner: Option<String>,
+    /// supplier − imported when the case was opened (refreshed on write-off).
+    pub residual: Decimal,
+    /// The credit note expected from the supplier (positive when the supplier over-billed).
+    pub expected: Decimal,
+    /// Credit notes received so far (recorded here, not as supplier invoices).
+    pub received: Decimal,
+    pub note: String,
+    pub version: i64,
+    pub opened_by: String,
+    pub opened_at: DateTime<Utc>,
+    pub updated_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ReconCase {
+    /// The part of the supplier−import residual the case explains (see [`CaseStatus::explains`]).
+    pub fn explains(&self) -> Decimal {
+        self.status.explains(self.residual, self.expected, self.received)
+    }
+}
+
+/// A change to a case; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseUpdate {
+    pub status: Option<CaseStatus>,
+    pub owner: Option<String>,
+    pub expected: Option<Decimal>,
+    pub received: Option<Decimal>,
+    pub note: Option<String>,
+}
+
+/// What `open_cases` did for one payer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OpenedCase {
+    pub case: ReconCase,
+    /// false: the payer already had an open case for the period.
+    pub created: bool,
 }

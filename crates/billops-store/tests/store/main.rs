@@ -23,3 +23,4 @@ mod costs;
 mod imports;
 mod ledger;
 mod parties;
+mod terms;
