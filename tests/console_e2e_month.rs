@@ -392,7 +392,7 @@ fn e2e_month_from_blocked_board_to_signed_off_and_locked() {
     let o = store.run("dave", &["close", "status", PERIOD]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "signed off: {out}");
-    assert!(out.contains("LOCKED"), "{out}");
+    assert!(out.contains("LOCKED") && out.contains("signed off and locked"), "{out}");
     assert!(has_line(&out, &["Manager sign-off", "ok", "signed off by alice"]), "{out}");
     let o = store.run("bob", &["accounts", "assign", "421209992505", "acme", "--from", "2026-09-15"]);
     assert_eq!(o.status.code(), Some(1));
