@@ -36,7 +36,11 @@ struct Tui {
     parser: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
     dir: tempfile::TempDir,
+    /// One console at a time: on a 2-core machine parallel consoles starve each other's redraws.
+    _serial: std::sync::MutexGuard<'static, ()>,
 }
+
+static SERIAL: Mutex<()> = Mutex::new(());
 
 impl Tui {
     fn start(user: &str, extra: &[&str]) -> Tui {
@@ -45,6 +49,7 @@ impl Tui {
 
     /// Start after running CLI commands (`(user, args)`) on the copied store.
     fn start_with(user: &str, extra: &[&str], setup: &[(&str, &[&str])]) -> Tui {
+        let serial = SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let template = demo_template();
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("demo.db");
@@ -99,7 +104,7 @@ impl Tui {
         let writer = pty.master.take_writer().unwrap();
         // Keep the master alive as long as the writer (dropping it hangs up the child).
         std::mem::forget(pty.master);
-        Tui { child, parser, writer, dir }
+        Tui { child, parser, writer, dir, _serial: serial }
     }
 
     fn screen(&self) -> String {

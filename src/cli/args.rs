@@ -46,7 +46,7 @@ pub enum Command {
     /// Users and roles.
     #[command(subcommand)]
     Users(UsersCmd),
-    /// Month-end close: `status` exits 0 when the period can be signed off, 4 when it is not ready.
+    /// Month-end close: `status` exits 0 when the period can be signed off or is signed off (locked), 4 when not ready.
     #[command(subcommand)]
     Close(CloseCmd),
     /// Customer price books (rules apply in order, first match wins).
@@ -64,9 +64,18 @@ pub enum Command {
     /// Three-way tie-out per payer for a period (exit 0 all tied or within tolerance, 4 otherwise).
     Recon {
         period: String,
+        /// First open a reconciliation case per payer whose supplier residual exceeds the tolerance.
+        #[arg(long)]
+        open_cases: bool,
         #[arg(long, value_enum, default_value_t)]
         format: OutputFormat,
     },
+    /// Supplier reconciliation cases (open ones with an expected credit note explain the residual).
+    #[command(subcommand)]
+    Cases(super::month_terms::CasesCmd),
+    /// Customer billing terms: tax rate, invoice discount, rounding rule, payment days.
+    #[command(subcommand)]
+    Terms(super::month_terms::TermsCmd),
     /// Payments received.
     #[command(subcommand)]
     Payments(PaymentsCmd),
@@ -174,7 +183,7 @@ pub enum UsersCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum CloseCmd {
-    /// The close board of a period: exit 0 when it can be signed off, 4 when not ready.
+    /// The close board of a period: exit 0 when it can be signed off or is already signed off, 4 when not ready.
     Status {
         period: String,
         #[arg(long, value_enum, default_value_t)]
@@ -304,6 +313,13 @@ pub enum CreditsCmd {
         id: String,
         #[arg(long)]
         reason: String,
+    },
+    /// Supplier credits not passed through and funding/promo credits not on any issued invoice (exit 4 if any).
+    Unreached {
+        #[arg(long)]
+        period: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
     },
 }
 
