@@ -4,6 +4,7 @@ mod commands;
 mod demo;
 mod month;
 mod month_money;
+mod month_terms;
 pub mod output;
 
 use std::process::ExitCode;
@@ -189,7 +190,14 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         Some(Command::Invoices(c)) => month::invoices(ctx, c).await,
         Some(Command::Credits(c)) => month_money::credits(ctx, c).await,
         Some(Command::Supplier(c)) => month_money::supplier(ctx, c).await,
-        Some(Command::Recon { period, format }) => month_money::recon(ctx, &period, format).await,
+        Some(Command::Recon { period, open_cases, format }) => {
+            if open_cases {
+                month_terms::open_cases(ctx, &period).await?;
+            }
+            month_money::recon(ctx, &period, format).await
+        }
+        Some(Command::Terms(c)) => month_terms::terms(ctx, c).await,
+        Some(Command::Cases(c)) => month_terms::cases(ctx, c).await,
         Some(Command::Payments(c)) => month_money::payments(ctx, c).await,
         Some(Command::Balance { customer, format }) => month_money::balance(ctx, &customer, format).await,
         Some(Command::Statement { customer, from, to, format }) => {

@@ -10,7 +10,7 @@ use chrono::{NaiveDate, Utc};
 use super::args::{CloseCmd, InvoicesCmd, PricebookCmd};
 use super::output::{OutputFormat, Table};
 use super::{Ctx, Failure};
-use crate::ledger::{self, DUE_DAYS, INVOICE_SERIES};
+use crate::ledger::{self, INVOICE_SERIES};
 
 /// Exit code of `close status` / `recon` when the period is not ready.
 pub const NOT_READY: u8 = 4;
@@ -215,7 +215,8 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
         InvoicesCmd::Approve { id } => step(id, InvoiceStep::Approve, String::new()).await,
         InvoicesCmd::Void { id, reason } => step(id, InvoiceStep::Void, reason).await,
         InvoicesCmd::Issue { id } => {
-            let inv = store.issue_invoice(id, INVOICE_SERIES, DUE_DAYS, &by).await?;
+            let due = ledger::terms::due_days(store, id, today()).await?;
+            let inv = store.issue_invoice(id, INVOICE_SERIES, due, &by).await?;
             println!("invoice {id} issued as {}", inv.number.unwrap_or_default());
             Ok(0)
         }

@@ -68,6 +68,7 @@ pub async fn credits(ctx: &Ctx, c: CreditsCmd) -> Result<u8, Failure> {
             println!("credit {} approved by {}", s.credit.id(), ctx.user);
             Ok(0)
         }
+        CreditsCmd::Unreached { period: p, format } => super::month_terms::unreached(ctx, &p, format).await,
         CreditsCmd::Reject { id, reason } => {
             let s = ctx.store.decide_credit(credit_id(&id)?, false, &reason, policy, None, &ctx.actor()).await?;
             println!("credit {} rejected by {}", s.credit.id(), ctx.user);

@@ -1,12 +1,12 @@
 //! Invoice drafts: rate the period's rollup-grain charges through the customer's price book and build the
-//! draft in the domain's order of operations (credits included), then persist; exports.
+//! draft in the domain's order of operations (the customer's terms: discount, tax and rounding; credits
+//! included), then persist; exports.
 use std::collections::BTreeMap;
 
 use billops_domain::Period;
 use billops_domain::invoice::{DraftDiff, DraftRequest, build_draft, diff_drafts};
-use billops_domain::money::RoundingRule;
 use billops_domain::rating::{AccountCode, AccountCodeTable, CodeScope, ResourceUnitSet};
-use billops_domain::terms::{Effective, Percent};
+use billops_domain::terms::Effective;
 use billops_store::{Actor, Result, Store, StoreError, StoredInvoice};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -43,11 +43,12 @@ fn account_codes(codes: &[billops_store::AccountCode]) -> AccountCodeTable {
 pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>, by: &Actor) -> Result<Vec<Generated>> {
     let codes = account_codes(&store.list_account_codes().await?);
     let rus = ResourceUnitSet::default();
-    let zero = Percent::new(Decimal::ZERO).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let mut out = Vec::new();
     for charges in store.charges(period, customer).await? {
         let book = store.price_book(&charges.customer).await?;
         let credits = store.customer_credits(&charges.customer).await?;
+        let terms = super::terms::for_period(store, &charges.customer, period).await?;
+        let discounts = super::terms::discounts(&terms)?;
         let req = DraftRequest {
             customer: &charges.customer,
             period,
@@ -56,10 +57,10 @@ pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>,
             price_book: &book,
             resource_units: &rus,
             account_codes: &codes,
-            discounts: &[],
+            discounts: &discounts,
             credits: &credits,
-            tax_rate: zero,
-            rounding: RoundingRule::HalfAwayFromZero,
+            tax_rate: terms.tax_rate,
+            rounding: terms.rounding,
         };
         let draft = build_draft(&req).map_err(|e| StoreError::Invalid(format!("{}: {e}", charges.customer)))?;
         let mut payer_costs: BTreeMap<String, Decimal> = BTreeMap::new();

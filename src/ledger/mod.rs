@@ -1,8 +1,10 @@
 //! Month-end services: orchestration of the store ([`billops_store::Ledger`]) and the domain rules
 //! (close board, rating and drafts, credits, tie-out). No SQL here; plain async functions over `&dyn Store`
 //! returning serialisable views, for the CLI and the console alike.
+pub mod cases;
 pub mod close;
 pub mod invoices;
+pub mod terms;
 
 use rust_decimal::Decimal;
 
