@@ -15,7 +15,7 @@ use super::action::{
     AccountsData, Action, CostsData, CustomersData, DetailData, Effect, ImportsData, ReconData, Reply, WriteOp,
 };
 use super::panes::audit::LIMIT;
-use crate::ledger::{self, DUE_DAYS, INVOICE_SERIES};
+use crate::ledger::{self, INVOICE_SERIES};
 
 /// What effects need from the outside world.
 #[derive(Clone)]
@@ -231,7 +231,9 @@ impl Runner {
                 Ok(format!("invoice {id} ({}) {verb}: now {}", inv.customer, inv.status))
             }
             WriteOp::IssueInvoice { id } => {
-                let inv = st.issue_invoice(id, INVOICE_SERIES, DUE_DAYS, &by).await?;
+                // Payment days come from the customer's terms, as on the CLI.
+                let due_days = ledger::terms::due_days(st.as_ref(), id, by.at.date_naive()).await?;
+                let inv = st.issue_invoice(id, INVOICE_SERIES, due_days, &by).await?;
                 Ok(format!(
                     "invoice {id} ({}) issued as {}, due {}",
                     inv.customer,

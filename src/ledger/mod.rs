@@ -12,6 +12,5 @@ use rust_decimal::Decimal;
 pub const TIE_OUT_TOLERANCE: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
 /// Credits strictly above this need an approver other than the proposer.
 pub const APPROVAL_THRESHOLD: Decimal = Decimal::from_parts(500, 0, 0, false, 0);
-/// The invoice number series and payment terms.
+/// The invoice number series (payment days come from the customer's terms, `ledger::terms`).
 pub const INVOICE_SERIES: &str = "INV-";
-pub const DUE_DAYS: i64 = 30;
