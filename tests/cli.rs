@@ -243,3 +243,23 @@ fn bad_key_binding_and_bad_theme_are_startup_errors() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("no-such-theme"), "{}", text(&o));
 }
+
+/// `--demo` on a demo store it cannot open (an older billops's, or a broken file) rebuilds it: the README's
+/// first command keeps working on a machine that kept its data dir.
+#[test]
+fn demo_flag_rebuilds_a_demo_store_it_cannot_open() {
+    let env = Env::new();
+    let data = env.path("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("demo.db"), b"this is not a database, it is a left-over file").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_billops"))
+        .env("BILLOPS_DATA_DIR", &data)
+        .env("BILLOPS_CONFIG_DIR", env.path("config"))
+        .env("BILLOPS_USER", "tester")
+        .env_remove("BILLOPS_DATABASE_URL")
+        .args(["--demo", "costs", "--period", "2026-09", "--by", "period", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "period,cost\n2026-09,1036567.024663218468618\n");
+}

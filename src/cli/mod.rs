@@ -166,10 +166,19 @@ async fn dispatch(cli: Cli, paths: Paths, config: Config) -> Result<u8, Failure>
         }
         _ => {}
     }
-    if cli.demo && cli.db.is_none() && !paths.demo_store().exists() {
+    let own_demo = cli.demo && cli.db.is_none();
+    if own_demo && !paths.demo_store().exists() {
         demo::create(&paths, None).await?;
     }
-    let store = open_store(&url).await?;
+    let store = match open_store(&url).await {
+        // The demo store is disposable: one left by an older billops (its migrations differ) is rebuilt.
+        Err(f) if own_demo => {
+            tracing::warn!("rebuilding the demo store: {}", f.message);
+            demo::create(&paths, None).await?;
+            open_store(&url).await?
+        }
+        other => other?,
+    };
     let ctx = Ctx { store, user: os_user(), paths, config };
     let result = run_command(&ctx, cli).await;
     ctx.store.close().await;
