@@ -43,7 +43,7 @@ fn account_codes(codes: &[billops_store::AccountCode]) -> AccountCodeTable {
 pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>, by: &Actor) -> Result<Vec<Generated>> {
     let codes = account_codes(&store.list_account_codes().await?);
     let rus = ResourceUnitSet::default();
-    let mut out = Vec::new();
+    let mut drafts = Vec::new();
     for charges in store.charges(period, customer).await? {
         let book = store.price_book(&charges.customer).await?;
         let credits = store.customer_credits(&charges.customer).await?;
@@ -68,17 +68,21 @@ pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>,
             let e = payer_costs.entry(payer.clone()).or_insert(Decimal::ZERO);
             *e = e.checked_add(l.cost).ok_or_else(|| StoreError::Invalid("cost overflow".into()))?;
         }
-        let pc: Vec<(String, Decimal)> = payer_costs.into_iter().collect();
-        let saved = store.save_draft(&draft, &pc, by).await?;
+        drafts.push((draft, payer_costs.into_iter().collect()));
+    }
+    // one transaction for the whole run: a failure saves none of the drafts
+    let saved = store.save_drafts(&drafts, by).await?;
+    let mut out = Vec::with_capacity(saved.len());
+    for ((draft, _), saved) in drafts.iter().zip(saved) {
         let (outcome, diff) = match &saved.previous {
             None => ("created", None),
             Some(old) => {
-                let d = diff_drafts(old, &draft);
+                let d = diff_drafts(old, draft);
                 if d.is_empty() { ("unchanged", None) } else { ("regenerated", Some(d)) }
             }
         };
         out.push(Generated {
-            customer: charges.customer.clone(),
+            customer: draft.customer.clone(),
             invoice_id: saved.invoice.id,
             total: saved.invoice.total,
             outcome,

@@ -59,6 +59,28 @@ pub(crate) async fn write(tx: &mut Tx, by: &Actor, a: Audit<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Several audit records in one statement per [`crate::ledger::drafts::MAX_BINDS`] worth of rows.
+pub(crate) async fn write_many(tx: &mut Tx, by: &Actor, rows: Vec<Audit<'_>>) -> Result<()> {
+    let rows = rows
+        .into_iter()
+        .map(|a| {
+            args![
+                by.at,
+                by.name.as_str(),
+                a.action,
+                a.entity,
+                a.entity_id,
+                a.period.map(|p| p.to_string()),
+                a.before,
+                a.after,
+                a.reason
+            ]
+        })
+        .collect();
+    let cols = "at, who, action, entity, entity_id, period, before_json, after_json, reason";
+    crate::ledger::drafts::insert_rows(tx, "audit_log", cols, rows).await
+}
+
 pub(crate) async fn list(db: &Db, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
     let mut sql = String::from(
         "SELECT id, at, who, action, entity, entity_id, period, before_json, after_json, reason FROM audit_log WHERE 1 = 1",

@@ -56,13 +56,22 @@ fn summary(r: &Row) -> Result<(InvoiceSummary, usize)> {
 
 pub(crate) async fn load(c: &mut Conn<'_>, id: i64) -> Result<StoredInvoice> {
     let sql = format!(
-        "SELECT {}, i.generated_at, i.issued_on, i.due_on, i.draft_json, i.history_json FROM invoices i \
-         JOIN customers c ON c.id = i.customer_id WHERE i.id = $1",
-        summary_cols(c.backend())
+        "SELECT {} FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.id = $1",
+        stored_cols(c.backend())
     );
     let r = c.opt(&sql, args![id]).await?.ok_or_else(|| StoreError::NotFound(format!("invoice {id}")))?;
-    let (s, i) = summary(&r)?;
-    Ok(StoredInvoice {
+    stored(&r)
+}
+
+/// The columns [`stored`] reads, from `invoices i JOIN customers c`.
+pub(crate) fn stored_cols(b: Backend) -> String {
+    format!("{}, i.generated_at, i.issued_on, i.due_on, i.draft_json, i.history_json", summary_cols(b))
+}
+
+/// A whole invoice from a row of [`stored_cols`]; returns it and the index of the next column.
+pub(crate) fn stored_at(r: &Row) -> Result<(StoredInvoice, usize)> {
+    let (s, i) = summary(r)?;
+    let inv = StoredInvoice {
         id: s.id,
         customer: s.customer,
         period: s.period,
@@ -78,7 +87,12 @@ pub(crate) async fn load(c: &mut Conn<'_>, id: i64) -> Result<StoredInvoice> {
         due_on: r.get(i + 2)?,
         draft: unjson(&r.get::<String>(i + 3)?, "invoice draft")?,
         history: unjson(&r.get::<String>(i + 4)?, "invoice history")?,
-    })
+    };
+    Ok((inv, i + 5))
+}
+
+fn stored(r: &Row) -> Result<StoredInvoice> {
+    stored_at(r).map(|s| s.0)
 }
 
 pub(crate) async fn list(db: &Db, f: &InvoiceFilter) -> Result<Vec<InvoiceSummary>> {
@@ -99,7 +113,7 @@ pub(crate) async fn list(db: &Db, f: &InvoiceFilter) -> Result<Vec<InvoiceSummar
     db.all(&sql, a).await?.iter().map(|r| summary(r).map(|s| s.0)).collect()
 }
 
-fn domain(s: &StoredInvoice) -> Result<Invoice> {
+pub(crate) fn domain(s: &StoredInvoice) -> Result<Invoice> {
     Invoice::restore(s.id.to_string(), s.status, s.number.clone(), s.draft.clone(), s.paid, s.history.clone())
         .map_err(invoice_error)
 }
@@ -160,7 +174,7 @@ async fn write_lines(tx: &mut Tx, id: i64, draft: &Draft, payer_costs: &[(String
     Ok(())
 }
 
-fn cost_of(d: &Draft) -> Decimal {
+pub(crate) fn cost_of(d: &Draft) -> Decimal {
     d.totals.cost.checked_add(d.totals.stripped).unwrap_or(d.totals.cost)
 }
 

@@ -8,6 +8,7 @@
 pub(crate) mod cases;
 pub(crate) mod close;
 pub(crate) mod credits;
+pub(crate) mod drafts;
 pub(crate) mod facts;
 pub(crate) mod invoices;
 pub(crate) mod locks;
@@ -72,6 +73,10 @@ pub trait Ledger: Send + Sync {
     /// Persist a generated draft: a new invoice, or the regeneration of the customer's unissued one
     /// (unchanged drafts are left as they are). `payer_costs`: supplier cost behind the draft per payer.
     async fn save_draft(&self, draft: &Draft, payer_costs: &[(String, Decimal)], by: &Actor) -> Result<SavedDraft>;
+    /// [`Ledger::save_draft`] for many drafts in one transaction (all or nothing), results in input order:
+    /// the role and period locks checked once, unchanged drafts left as they are, one audit row per
+    /// written invoice.
+    async fn save_drafts(&self, drafts: &[DraftToSave], by: &Actor) -> Result<Vec<SavedDraft>>;
     async fn invoice(&self, id: i64) -> Result<StoredInvoice>;
     async fn list_invoices(&self, filter: &InvoiceFilter) -> Result<Vec<InvoiceSummary>>;
     async fn step_invoice(
@@ -239,6 +244,9 @@ impl Ledger for SqlStore {
 
     async fn save_draft(&self, draft: &Draft, payer_costs: &[(String, Decimal)], by: &Actor) -> Result<SavedDraft> {
         invoices::save_draft(&self.db, draft, payer_costs, by).await
+    }
+    async fn save_drafts(&self, drafts: &[DraftToSave], by: &Actor) -> Result<Vec<SavedDraft>> {
+        drafts::save_drafts(&self.db, drafts, by).await
     }
     async fn invoice(&self, id: i64) -> Result<StoredInvoice> {
         invoices::load(&mut Conn::Db(&self.db), id).await

@@ -80,6 +80,9 @@ pub struct InvoiceSummary {
     pub version: i64,
 }
 
+/// One draft to save ([`crate::Ledger::save_drafts`]) and the supplier cost behind it per payer.
+pub type DraftToSave = (Draft, Vec<(String, Decimal)>);
+
 /// What saving a generated draft did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SavedDraft {

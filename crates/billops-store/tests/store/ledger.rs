@@ -21,7 +21,7 @@ fn final_item(period: &str, account: &str, day: &str, cost: &str) -> LineItem {
     LineItem { invoice_id: "SUP-1".into(), ..item(period, "P1", account, day, "EC2", cost) }
 }
 
-async fn setup(s: &Arc<dyn Store>, customers: &[(&str, &str)]) {
+pub(crate) async fn setup(s: &Arc<dyn Store>, customers: &[(&str, &str)]) {
     let root = actor("root", 1);
     s.set_user("alice", Role::Manager, &root).await.unwrap();
     s.set_user("carol", Role::Manager, &root).await.unwrap();
@@ -40,6 +40,12 @@ async fn setup(s: &Arc<dyn Store>, customers: &[(&str, &str)]) {
 
 /// Rate, build and save the draft of `customer` for May (as the services do).
 async fn generate(s: &Arc<dyn Store>, customer: &str, by: &str) -> billops_store::SavedDraft {
+    let (draft, pc) = draft_of(s, customer).await;
+    s.save_draft(&draft, &pc, &actor(by, 5)).await.unwrap()
+}
+
+/// Rate and build the May draft of `customer` with its supplier cost per payer (not saved).
+pub(crate) async fn draft_of(s: &Arc<dyn Store>, customer: &str) -> billops_store::DraftToSave {
     let charges = s.charges(p("2026-05"), Some(customer)).await.unwrap().remove(0);
     let book = s.price_book(customer).await.unwrap();
     let credits = s.customer_credits(customer).await.unwrap();
@@ -62,8 +68,7 @@ async fn generate(s: &Arc<dyn Store>, customer: &str, by: &str) -> billops_store
     for (l, payer) in charges.lines.iter().zip(&charges.payers) {
         *payer_costs.entry(payer.clone()).or_insert(Decimal::ZERO) += l.cost;
     }
-    let pc: Vec<(String, Decimal)> = payer_costs.into_iter().collect();
-    s.save_draft(&draft, &pc, &actor(by, 5)).await.unwrap()
+    (draft, payer_costs.into_iter().collect())
 }
 
 async fn close_locks_and_reopens(s: Arc<dyn Store>) {

@@ -20,6 +20,7 @@ mod support;
 mod accounts;
 mod bench;
 mod costs;
+mod drafts;
 mod imports;
 mod ledger;
 mod parties;
