@@ -3,46 +3,10 @@
 //! with maker-checker, supplier invoices and the tie-out, payments, balance and statement.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::{Command, Output};
 
-struct Demo {
-    dir: tempfile::TempDir,
-    db: String,
-}
+mod common;
 
-impl Demo {
-    fn new() -> Demo {
-        let dir = tempfile::tempdir().unwrap();
-        let db = format!("sqlite:{}", dir.path().join("demo.db").display());
-        let d = Demo { dir, db };
-        let o = d.run("tester", &["demo"]);
-        assert!(o.status.success(), "{}", text(&o));
-        d
-    }
-    fn run(&self, user: &str, args: &[&str]) -> Output {
-        let dir: &Path = self.dir.path();
-        Command::new(env!("CARGO_BIN_EXE_billops"))
-            .env("BILLOPS_DATA_DIR", dir.join("data"))
-            .env("BILLOPS_CONFIG_DIR", dir.join("config"))
-            .env("BILLOPS_USER", user)
-            .env_remove("BILLOPS_DATABASE_URL")
-            .arg("--db")
-            .arg(&self.db)
-            .args(args)
-            .output()
-            .unwrap()
-    }
-    fn ok(&self, user: &str, args: &[&str]) -> String {
-        let o = self.run(user, args);
-        assert!(o.status.success(), "{args:?}: {}", text(&o));
-        String::from_utf8(o.stdout).unwrap()
-    }
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
+use common::{Demo, text};
 
 #[test]
 fn close_board_signoff_lock_and_reopen() {
