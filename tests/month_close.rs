@@ -3,7 +3,6 @@
 //! with maker-checker, supplier invoices and the tie-out, payments, balance and statement.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-
 mod common;
 
 use common::{Demo, text};
