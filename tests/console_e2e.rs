@@ -115,6 +115,11 @@ impl Tui {
         self.wait_until(text, |s| s.contains(text))
     }
 
+    /// `text` on screen and nothing still loading: keys act on fresh rows, not on a list being reloaded.
+    fn wait_loaded(&self, text: &str) -> String {
+        self.wait_until(text, |s| s.contains(text) && !s.contains("loading…"))
+    }
+
     fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
@@ -192,16 +197,16 @@ fn e2e_drill_from_customer_to_component_and_back() {
     t.wait_for("alice (manager)");
     t.wait_for("month-end checklist");
     t.keys("4");
-    t.wait_for("by customer");
+    t.wait_loaded("by customer");
     t.keys("<enter>");
-    t.wait_for("by service");
+    t.wait_loaded("by service");
     t.keys("<enter>");
-    t.wait_for("by product");
+    t.wait_loaded("by product");
     t.keys("<right>");
-    let s = t.wait_for("by component");
+    let s = t.wait_loaded("by component");
     assert!(s.contains("all customers › customer"), "breadcrumb:\n{s}");
     t.keys("<esc>");
-    t.wait_for("by product");
+    t.wait_loaded("by product");
     t.keys("<left>h");
     t.wait_for("by customer");
     t.quit();
@@ -360,8 +365,12 @@ fn e2e_month_end_close() {
 
     // The board: the account item is ok now; supplier invoices still block, so sign-off is refused.
     t.keys("1");
-    let s =
-        t.wait_until("account item ok", |s| s.lines().any(|l| l.contains("Every linked account") && l.contains("ok")));
+    // Wait for the fresh board (not the cached one shown while it reloads): S on a loading board only says so.
+    let s = t.wait_until("fresh board", |s| {
+        !s.contains("loading…")
+            && s.contains("24 draft(s) not yet approved")
+            && s.lines().any(|l| l.contains("Every linked account") && l.contains("ok"))
+    });
     assert!(s.lines().any(|l| l.contains("Supplier invoices") && l.contains("blocker")), "{s}");
     assert!(s.contains("blockers"), "{s}");
     t.keys("S");
