@@ -5,13 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use billops_domain::Period;
-use billops_domain::invoice::{Draft, Invoice, diff_drafts};
+use billops_domain::invoice::{Draft, diff_drafts};
 use chrono::{DateTime, SubsecRound, Utc};
 use rust_decimal::Decimal;
 
 use crate::audit::{self, Audit};
 use crate::db::{Arg, Db, Tx, args, money_args, money_cols, placeholders};
-use crate::ledger::invoices::{cost_of, domain, invoice_error, stored_at, stored_cols};
+use crate::ledger::invoices::{self, cost_of, domain, invoice_error, stored_at, stored_cols};
 use crate::ledger::{DraftToSave, SavedDraft, StoredInvoice, json, locks, set_money, user_in};
 use crate::{Actor, Backend, Result, StoreError};
 
@@ -187,23 +187,7 @@ async fn regenerate(
 }
 
 async fn create(tx: &mut Tx, cid: i64, draft: &Draft, by: &Actor, at: DateTime<Utc>) -> Result<StoredInvoice> {
-    let b = tx.backend();
-    let inv = Invoice::new("new", draft.clone()).map_err(invoice_error)?;
-    let mut a = args![cid, draft.period.to_string(), inv.status().as_str(), draft.currency.as_str()];
-    a.extend(money_args(b, draft.total())?);
-    a.extend(money_args(b, cost_of(draft))?);
-    a.extend(money_args(b, Decimal::ZERO)?);
-    a.extend(args![json(draft)?, "[]", by.at, by.name.as_str(), by.at]);
-    let sql = format!(
-        "INSERT INTO invoices (customer_id, period, status, currency, {}, {}, {}, draft_json, history_json, \
-         version, generated_at, updated_by, updated_at) VALUES ({}, 1, {}) RETURNING id",
-        money_cols(b, "total"),
-        money_cols(b, "cost"),
-        money_cols(b, "paid"),
-        placeholders(1, a.len() - 3),
-        placeholders(a.len() - 2, 3)
-    );
-    let id: i64 = tx.one(&sql, a).await?.get(0)?;
+    let (id, inv) = invoices::insert_new(tx, cid, draft, by).await?;
     Ok(StoredInvoice {
         id,
         customer: draft.customer.clone(),

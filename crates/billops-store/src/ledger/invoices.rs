@@ -174,6 +174,28 @@ async fn write_lines(tx: &mut Tx, id: i64, draft: &Draft, payer_costs: &[(String
     Ok(())
 }
 
+/// Insert a new draft invoice row (version 1, nothing paid, stamped by `by`); its id and domain invoice.
+pub(crate) async fn insert_new(tx: &mut Tx, cid: i64, draft: &Draft, by: &Actor) -> Result<(i64, Invoice)> {
+    let b = tx.backend();
+    let inv = Invoice::new("new", draft.clone()).map_err(invoice_error)?;
+    let mut a = args![cid, draft.period.to_string(), inv.status().as_str(), draft.currency.as_str()];
+    a.extend(money_args(b, draft.total())?);
+    a.extend(money_args(b, cost_of(draft))?);
+    a.extend(money_args(b, Decimal::ZERO)?);
+    a.extend(args![json(draft)?, "[]", by.at, by.name.as_str(), by.at]);
+    let sql = format!(
+        "INSERT INTO invoices (customer_id, period, status, currency, {}, {}, {}, draft_json, history_json, \
+         version, generated_at, updated_by, updated_at) VALUES ({}, 1, {}) RETURNING id",
+        money_cols(b, "total"),
+        money_cols(b, "cost"),
+        money_cols(b, "paid"),
+        placeholders(1, a.len() - 3),
+        placeholders(a.len() - 2, 3)
+    );
+    let id: i64 = tx.one(&sql, a).await?.get(0)?;
+    Ok((id, inv))
+}
+
 pub(crate) fn cost_of(d: &Draft) -> Decimal {
     d.totals.cost.checked_add(d.totals.stripped).unwrap_or(d.totals.cost)
 }
@@ -225,24 +247,7 @@ pub(crate) async fn save_draft(
             tx.exec(&sql, a).await?;
             (id, Some(old.draft))
         }
-        None => {
-            let inv = Invoice::new("new", draft.clone()).map_err(invoice_error)?;
-            let mut a = args![cid, draft.period.to_string(), inv.status().as_str(), draft.currency.as_str()];
-            a.extend(money_args(b, draft.total())?);
-            a.extend(money_args(b, cost_of(draft))?);
-            a.extend(money_args(b, Decimal::ZERO)?);
-            a.extend(args![json(draft)?, "[]", by.at, by.name.as_str(), by.at]);
-            let sql = format!(
-                "INSERT INTO invoices (customer_id, period, status, currency, {}, {}, {}, draft_json, history_json, \
-                 version, generated_at, updated_by, updated_at) VALUES ({}, 1, {}) RETURNING id",
-                money_cols(b, "total"),
-                money_cols(b, "cost"),
-                money_cols(b, "paid"),
-                placeholders(1, a.len() - 3),
-                placeholders(a.len() - 2, 3)
-            );
-            (tx.one(&sql, a).await?.get(0)?, None)
-        }
+        None => (insert_new(&mut tx, cid, draft, by).await?.0, None),
     };
     write_lines(&mut tx, id, draft, payer_costs).await?;
     let saved = load(&mut Conn::Tx(&mut tx), id).await?;
