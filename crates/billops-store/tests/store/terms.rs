@@ -5,9 +5,7 @@ use std::sync::Arc;
 
 use billops_domain::close::{CaseStatus, CheckId, CloseConfig, ItemStatus, TieOutStatus, evaluate};
 use billops_domain::credit::{ApprovalPolicy, CreditKind, CreditScope, FundingProgram};
-use billops_domain::invoice::{DraftRequest, build_draft};
 use billops_domain::money::RoundingRule;
-use billops_domain::rating::{AccountCodeTable, ResourceUnitSet};
 use billops_domain::terms::Percent;
 use billops_domain::{ChargeCategory, LineItem, Role};
 use billops_store::{
@@ -45,29 +43,7 @@ async fn setup(s: &Arc<dyn Store>, items: Vec<LineItem>) {
 
 /// Build and save a customer's May draft without terms (as the services do).
 async fn draft(s: &Arc<dyn Store>, customer: &str) -> i64 {
-    let charges = s.charges(p("2026-05"), Some(customer)).await.unwrap().remove(0);
-    let book = s.price_book(customer).await.unwrap();
-    let credits = s.customer_credits(customer).await.unwrap();
-    let (rus, codes) = (ResourceUnitSet::default(), AccountCodeTable::default());
-    let req = DraftRequest {
-        customer,
-        period: p("2026-05"),
-        currency: &charges.currency,
-        lines: &charges.lines,
-        price_book: &book,
-        resource_units: &rus,
-        account_codes: &codes,
-        discounts: &[],
-        credits: &credits,
-        tax_rate: Percent::ZERO,
-        rounding: RoundingRule::HalfAwayFromZero,
-    };
-    let draft = build_draft(&req).unwrap();
-    let mut costs = std::collections::BTreeMap::new();
-    for (l, payer) in charges.lines.iter().zip(&charges.payers) {
-        *costs.entry(payer.clone()).or_insert(Decimal::ZERO) += l.cost;
-    }
-    let pc: Vec<(String, Decimal)> = costs.into_iter().collect();
+    let (draft, pc) = crate::ledger::draft_of(s, customer).await;
     s.save_draft(&draft, &pc, &actor("bob", 5)).await.unwrap().invoice.id
 }
 
