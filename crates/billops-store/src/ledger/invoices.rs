@@ -1,17 +1,16 @@
 //! Invoices: drafts saved and regenerated, the domain state machine, gap-free numbers taken inside the
 //! issuing transaction (the series row is locked first, so concurrent issuers queue), credits applied at issue.
 use billops_domain::User;
-use billops_domain::invoice::{Draft, Invoice, InvoiceAction, InvoiceError, InvoiceStatus, NumberSeries, diff_drafts};
+use billops_domain::invoice::{Draft, Invoice, InvoiceAction, InvoiceError, InvoiceStatus, NumberSeries};
 use chrono::Days;
 use rust_decimal::Decimal;
 
 use crate::audit::{self, Audit};
-use crate::db::{Db, Row, Tx, args, money_args, money_arity, money_cols, placeholders};
+use crate::db::{Db, Row, Tx, args, money_args, money_cols, placeholders};
 use crate::ledger::{
-    Conn, InvoiceFilter, InvoiceStep, InvoiceSummary, SavedDraft, StoredInvoice, credits, json, locks, parse_period,
-    set_money, unjson, user_in,
+    Conn, InvoiceFilter, InvoiceStep, InvoiceSummary, StoredInvoice, credits, json, locks, parse_period, set_money,
+    unjson, user_in,
 };
-use crate::parties::customer_id;
 use crate::{Actor, Backend, Result, StoreError};
 
 pub(crate) fn invoice_error(e: InvoiceError) -> StoreError {
@@ -138,42 +137,6 @@ pub(crate) async fn write_state(tx: &mut Tx, s: &StoredInvoice, inv: &Invoice) -
     Ok(())
 }
 
-async fn write_lines(tx: &mut Tx, id: i64, draft: &Draft, payer_costs: &[(String, Decimal)]) -> Result<()> {
-    let b = tx.backend();
-    tx.exec("DELETE FROM invoice_lines WHERE invoice_id = $1", args![id]).await?;
-    tx.exec("DELETE FROM invoice_payer_costs WHERE invoice_id = $1", args![id]).await?;
-    let cols = format!(
-        "invoice_id, seq, section, kind_json, description, account_code, quantity, {}, {}, rule_ids",
-        money_cols(b, "cost"),
-        money_cols(b, "amount")
-    );
-    let mut seq = 0i64;
-    for s in draft.sections() {
-        let section = json(&s.step)?;
-        for l in s.lines {
-            let mut a = args![id, seq, section.trim_matches('"'), json(&l.kind)?, l.description.as_str()];
-            a.extend(args![l.account_code.clone(), l.quantity.map(|q| q.to_string())]);
-            a.extend(money_args(b, l.cost)?);
-            a.extend(money_args(b, l.amount)?);
-            a.push(l.rule_ids.join(",").into());
-            let sql = format!("INSERT INTO invoice_lines ({cols}) VALUES ({})", placeholders(1, a.len()));
-            tx.exec(&sql, a).await?;
-            seq += 1;
-        }
-    }
-    for (payer, cost) in payer_costs {
-        let mut a = args![id, payer.as_str()];
-        a.extend(money_args(b, *cost)?);
-        let sql = format!(
-            "INSERT INTO invoice_payer_costs (invoice_id, payer, {}) VALUES ({})",
-            money_cols(b, "cost"),
-            placeholders(1, a.len())
-        );
-        tx.exec(&sql, a).await?;
-    }
-    Ok(())
-}
-
 /// Insert a new draft invoice row (version 1, nothing paid, stamped by `by`); its id and domain invoice.
 pub(crate) async fn insert_new(tx: &mut Tx, cid: i64, draft: &Draft, by: &Actor) -> Result<(i64, Invoice)> {
     let b = tx.backend();
@@ -198,68 +161,6 @@ pub(crate) async fn insert_new(tx: &mut Tx, cid: i64, draft: &Draft, by: &Actor)
 
 pub(crate) fn cost_of(d: &Draft) -> Decimal {
     d.totals.cost.checked_add(d.totals.stripped).unwrap_or(d.totals.cost)
-}
-
-pub(crate) async fn save_draft(
-    db: &Db,
-    draft: &Draft,
-    payer_costs: &[(String, Decimal)],
-    by: &Actor,
-) -> Result<SavedDraft> {
-    let mut tx = db.begin().await?;
-    let user = user_in(&mut tx, by).await?;
-    if !user.role.can_write() {
-        return Err(StoreError::Forbidden(format!("{} ({}) may not generate invoices", user.name, user.role)));
-    }
-    locks::refuse_locked(&mut tx, draft.period).await?;
-    let cid = customer_id(&mut tx, &draft.customer).await?;
-    let b = tx.backend();
-    let existing = tx
-        .opt(
-            "SELECT id FROM invoices WHERE customer_id = $1 AND period = $2 AND status <> 'void' ORDER BY id DESC LIMIT 1",
-            args![cid, draft.period.to_string()],
-        )
-        .await?;
-    let (id, previous) = match existing {
-        Some(r) => {
-            let id: i64 = r.get(0)?;
-            let old = load(&mut Conn::Tx(&mut tx), id).await?;
-            if diff_drafts(&old.draft, draft).is_empty() {
-                tx.rollback().await?;
-                let previous = Some(old.draft.clone());
-                return Ok(SavedDraft { invoice: old, previous });
-            }
-            let mut inv = domain(&old)?;
-            inv.regenerate(draft.clone(), &user, by.at).map_err(invoice_error)?;
-            write_state(&mut tx, &old, &inv).await?;
-            let mut a = args![json(draft)?, by.at, by.name.as_str(), by.at];
-            a.extend(money_args(b, draft.total())?);
-            a.extend(money_args(b, cost_of(draft))?);
-            let n = a.len();
-            a.push(id.into());
-            let sql = format!(
-                "UPDATE invoices SET draft_json = $1, generated_at = $2, updated_by = $3, updated_at = $4, {}, {} \
-                 WHERE id = ${}",
-                set_money(b, "total", 5),
-                set_money(b, "cost", 5 + money_arity(b)),
-                n + 1
-            );
-            tx.exec(&sql, a).await?;
-            (id, Some(old.draft))
-        }
-        None => (insert_new(&mut tx, cid, draft, by).await?.0, None),
-    };
-    write_lines(&mut tx, id, draft, payer_costs).await?;
-    let saved = load(&mut Conn::Tx(&mut tx), id).await?;
-    let action = if previous.is_some() { "invoice.regenerate" } else { "invoice.generate" };
-    let eid = id.to_string();
-    let mut a = Audit::new(action, "invoice", &eid).period(draft.period).after(&saved.draft.totals);
-    if let Some(p) = &previous {
-        a = a.before(&p.totals);
-    }
-    audit::write(&mut tx, by, a).await?;
-    tx.commit().await?;
-    Ok(SavedDraft { invoice: saved, previous })
 }
 
 async fn begin_change(db: &Db, id: i64, expected: Option<i64>, by: &Actor) -> Result<(Tx, StoredInvoice, User)> {

@@ -243,7 +243,9 @@ impl Ledger for SqlStore {
     }
 
     async fn save_draft(&self, draft: &Draft, payer_costs: &[(String, Decimal)], by: &Actor) -> Result<SavedDraft> {
-        invoices::save_draft(&self.db, draft, payer_costs, by).await
+        let batch = [(draft.clone(), payer_costs.to_vec())];
+        let mut saved = drafts::save_drafts(&self.db, &batch, by).await?;
+        saved.pop().ok_or_else(|| StoreError::Invalid("saving a draft returned nothing".into()))
     }
     async fn save_drafts(&self, drafts: &[DraftToSave], by: &Actor) -> Result<Vec<SavedDraft>> {
         drafts::save_drafts(&self.db, drafts, by).await
