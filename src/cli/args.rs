@@ -95,6 +95,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: OutputFormat,
     },
+    /// The account-code table: GL / cost-centre codes by customer, product or account, effective-dated.
+    #[command(subcommand)]
+    Codes(super::month_codes::CodesCmd),
     /// Create (or reset) the demo store and print where it is.
     Demo,
     /// Print where billops keeps its config, data, logs and store.

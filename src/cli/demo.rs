@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use billops_domain::Role;
-use billops_store::{Actor, NewCustomer, Store};
+use billops_store::{Actor, NewAccountCode, NewCustomer, Store};
 use chrono::NaiveDate;
 
 use super::{Failure, mask};
@@ -78,6 +78,19 @@ async fn load(store: Arc<dyn Store>, dir: &Path) -> Result<(), Failure> {
             if let FileReport::Refused { reason, .. } | FileReport::Failed { reason, .. } = r {
                 return Err(Failure::user(format!("demo import failed: {reason}")));
             }
+        }
+    }
+    let codes = dir.join("account_codes.csv");
+    if codes.exists() {
+        for rec in read_csv(&codes)? {
+            let from = NaiveDate::parse_from_str(rec.get(2).unwrap_or_default(), "%Y-%m-%d")
+                .map_err(|e| Failure::user(format!("account_codes.csv: {e}")))?;
+            let code = NewAccountCode {
+                scope: rec.get(0).unwrap_or_default().to_string(),
+                code: rec.get(1).unwrap_or_default().to_string(),
+                from,
+            };
+            store.set_account_code(&code, &by).await?;
         }
     }
     for rec in read_csv(&dir.join("accounts.csv"))? {

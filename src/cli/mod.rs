@@ -3,6 +3,7 @@ mod args;
 mod commands;
 mod demo;
 mod month;
+mod month_codes;
 mod month_money;
 mod month_terms;
 pub mod output;
@@ -212,6 +213,7 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         Some(Command::Statement { customer, from, to, format }) => {
             month_money::statement(ctx, &customer, &from, &to, format).await
         }
+        Some(Command::Codes(c)) => month_codes::codes(ctx, c).await,
         Some(Command::Paths | Command::Demo) => Ok(0),
     }
 }

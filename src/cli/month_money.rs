@@ -77,18 +77,19 @@ pub async fn credits(ctx: &Ctx, c: CreditsCmd) -> Result<u8, Failure> {
     }
 }
 
-fn read_csv(file: &std::path::Path) -> Result<(csv::StringRecord, Vec<(u64, csv::StringRecord)>), Failure> {
+pub(super) fn read_csv(file: &std::path::Path) -> Result<(csv::StringRecord, Vec<(u64, csv::StringRecord)>), Failure> {
     let mut r = csv::Reader::from_path(file).map_err(|e| Failure::user(format!("{}: {e}", file.display())))?;
     let headers = r.headers().map_err(|e| Failure::user(format!("{}: {e}", file.display())))?.clone();
     let mut rows = Vec::new();
-    for (i, rec) in r.records().enumerate() {
+    for rec in r.records() {
         let rec = rec.map_err(|e| Failure::user(format!("{}: {e}", file.display())))?;
-        rows.push((i as u64 + 2, rec));
+        // the line the record starts on (a quoted field may span lines)
+        rows.push((rec.position().map_or(0, csv::Position::line), rec));
     }
     Ok((headers, rows))
 }
 
-fn field<'a>(h: &csv::StringRecord, r: &'a csv::StringRecord, name: &str) -> Option<&'a str> {
+pub(super) fn field<'a>(h: &csv::StringRecord, r: &'a csv::StringRecord, name: &str) -> Option<&'a str> {
     h.iter().position(|x| x.trim().eq_ignore_ascii_case(name)).and_then(|i| r.get(i)).map(str::trim)
 }
 

@@ -76,6 +76,13 @@ fn reference_files(book: &Book) -> io::Result<Vec<(&'static str, Vec<u8>)>> {
             .iter()
             .map(|(n, r)| vec![n.to_string(), r.to_string()])
             .collect();
+    // General-ledger codes: one revenue code per customer, and the data-lake product its own code (wins over the customer code)
+    let mut codes: Vec<Vec<String>> = CUSTOMERS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| vec![format!("customer:{}", c.code), format!("GL-4{:03}", 100 + i), "2026-01-01".to_string()])
+        .collect();
+    codes.push(vec!["product:data-lake".to_string(), "GL-4900".to_string(), "2026-01-01".to_string()]);
     let payers: Vec<Vec<String>> =
         PAYERS.iter().map(|p| vec![p.id.to_string(), p.name.to_string(), p.format.as_str().to_string()]).collect();
     Ok(vec![
@@ -86,6 +93,7 @@ fn reference_files(book: &Book) -> io::Result<Vec<(&'static str, Vec<u8>)>> {
         ),
         ("users.csv", csv_file(&["name", "role"], &users)?),
         ("payers.csv", csv_file(&["payer_id", "payer_name", "format"], &payers)?),
+        ("account_codes.csv", csv_file(&["scope", "code", "from"], &codes)?),
     ])
 }
 
@@ -154,6 +162,8 @@ unassigned account.\n\n\
 account is deliberately missing)\n\
 - `users.csv` name,role\n\
 - `payers.csv` payer_id,payer_name,format\n\
+- `account_codes.csv` scope,code,from (the account-code table: `customer:CODE`, `product:NAME` or \
+`account:ID`, effective from the day given)\n\
 - `payer-<id>-<YYYY-MM>.csv.zip|.csv.gz` one cost file per payer and month (CUR legacy zipped, CUR 2.0 and \
 FOCUS 1.2 gzipped)\n";
 
