@@ -19,6 +19,7 @@ mod support;
 
 mod accounts;
 mod bench;
+mod chargeback;
 mod costs;
 mod drafts;
 mod imports;
