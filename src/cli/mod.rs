@@ -6,6 +6,7 @@ mod month;
 mod month_money;
 mod month_terms;
 pub mod output;
+mod rating;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -213,6 +214,7 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
             month_money::statement(ctx, &customer, &from, &to, format).await
         }
         Some(Command::Paths | Command::Demo) => Ok(0),
+        Some(Command::Ru(c)) => rating::ru(ctx, c).await,
     }
 }
 
