@@ -102,6 +102,10 @@ pub enum Command {
     Demo,
     /// Print where billops keeps its config, data, logs and store.
     Paths,
+    /// Resource units for chargeback customers: definitions (which lines, factor) and rates from a month's
+    /// first day.
+    #[command(subcommand)]
+    Ru(super::rating::RuCmd),
 }
 
 #[derive(Debug, Args)]
@@ -136,6 +140,9 @@ pub enum CustomersCmd {
         #[arg(long, value_enum, default_value_t)]
         format: OutputFormat,
     },
+    /// Set a customer's billing model, resale (price book, the default) or chargeback (resource units, then
+    /// the price book); without MODEL, print it.
+    Model { code: String, model: Option<String> },
 }
 
 #[derive(Debug, Subcommand)]
@@ -208,7 +215,8 @@ pub enum CloseCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum PricebookCmd {
-    /// Add a rule: one of --markup, --discount or --rate (per unit), optionally scoped.
+    /// Add a rule: one of --markup, --discount or --rate (per unit), optionally scoped; it applies from a
+    /// month's first day.
     Add {
         customer: String,
         #[arg(long)]
@@ -225,12 +233,25 @@ pub enum PricebookCmd {
         region: Option<String>,
         #[arg(long)]
         charge_category: Option<String>,
-        /// Effective from YYYY-MM-DD (default 2000-01-01).
+        /// Effective from a month's first day, YYYY-MM-01 (default 2000-01-01).
         #[arg(long)]
         from: Option<String>,
+        /// Usage type (CUR) or SKU id (FOCUS), exactly.
+        #[arg(long)]
+        usage_type: Option<String>,
     },
     List {
         customer: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// What adding a rule would do to a customer's period (per rule and per service), without saving it.
+    Preview {
+        customer: String,
+        /// Billing period YYYY-MM.
+        period: String,
+        #[command(flatten)]
+        rule: super::rating::RuleArgs,
         #[arg(long, value_enum, default_value_t)]
         format: OutputFormat,
     },

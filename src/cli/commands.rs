@@ -102,6 +102,7 @@ pub async fn customers(ctx: &Ctx, cmd: CustomersCmd) -> Result<u8, Failure> {
             println!("added customer {} ({})", c.code, c.name);
             Ok(0)
         }
+        CustomersCmd::Model { code, model } => super::rating::model(ctx, &code, model).await,
         CustomersCmd::List { format } => {
             let mut t = Table::new(&["code", "name", "currency", "status", "accounts"]).numeric("accounts");
             for c in ctx.store.list_customers().await? {

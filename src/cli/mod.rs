@@ -7,6 +7,7 @@ mod month_codes;
 mod month_money;
 mod month_terms;
 pub mod output;
+mod rating;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -215,6 +216,7 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         }
         Some(Command::Codes(c)) => month_codes::codes(ctx, c).await,
         Some(Command::Paths | Command::Demo) => Ok(0),
+        Some(Command::Ru(c)) => rating::ru(ctx, c).await,
     }
 }
 

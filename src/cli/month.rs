@@ -2,13 +2,14 @@
 use std::io::Write;
 
 use billops_domain::close::ItemStatus;
-use billops_domain::rating::{Pricing, RuleScope};
+use billops_domain::rating::Pricing;
 use billops_domain::{Period, parse_decimal};
 use billops_store::{InvoiceFilter, InvoiceStep};
 use chrono::{NaiveDate, Utc};
 
 use super::args::{CloseCmd, InvoicesCmd, PricebookCmd};
 use super::output::{OutputFormat, Table};
+use super::rating::RuleArgs;
 use super::{Ctx, Failure};
 use crate::ledger::{self, INVOICE_SERIES};
 
@@ -102,28 +103,23 @@ pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
 
 pub async fn pricebook(ctx: &Ctx, c: PricebookCmd) -> Result<u8, Failure> {
     match c {
-        PricebookCmd::Add { customer, markup, discount, rate, service, product, region, charge_category, from } => {
-            let bad = |e: billops_domain::rating::RatingError| Failure::user(e.to_string());
-            let pricing = match (markup, discount, rate) {
-                (Some(m), None, None) => Pricing::markup(amount(&m, "--markup")?).map_err(bad)?,
-                (None, Some(d), None) => Pricing::discount(amount(&d, "--discount")?).map_err(bad)?,
-                (None, None, Some(r)) => Pricing::fixed_unit_rate(amount(&r, "--rate")?).map_err(bad)?,
-                _ => return Err(Failure::user("give exactly one of --markup, --discount or --rate")),
-            };
-            let mut scope = RuleScope::any();
-            scope.service = service;
-            scope.product = product;
-            scope.region = region;
-            if let Some(c) = charge_category {
-                scope.charge_category = Some(c.parse().map_err(Failure::user)?);
-            }
-            let from = match from {
-                Some(f) => date(&f, "--from")?,
-                None => NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default(),
-            };
-            let r = ctx.store.add_price_rule(&customer, scope, pricing, from, &ctx.actor()).await?;
-            println!("rule {} added to {customer}'s price book", r.rule.id());
-            Ok(0)
+        PricebookCmd::Add {
+            customer,
+            markup,
+            discount,
+            rate,
+            service,
+            product,
+            region,
+            charge_category,
+            from,
+            usage_type,
+        } => {
+            let rule = RuleArgs { markup, discount, rate, service, product, usage_type, region, charge_category, from };
+            super::rating::add_rule(ctx, &customer, rule).await
+        }
+        PricebookCmd::Preview { customer, period, rule, format } => {
+            super::rating::preview(ctx, &customer, &period, rule, format).await
         }
         PricebookCmd::List { customer, format } => {
             let mut t = Table::new(&["rule", "pricing", "scope", "from"]);

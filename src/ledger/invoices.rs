@@ -1,13 +1,13 @@
-//! Invoice drafts: rate the period's rollup-grain charges through the customer's price book and build the
-//! draft in the domain's order of operations (the customer's terms: discount, tax and rounding; credits
-//! included), then persist; exports.
-use std::collections::BTreeMap;
+//! Invoice drafts: rate the period's rating-grain charges (resource units for chargeback customers, then the
+//! customer's price book) and build the draft in the domain's order of operations (the customer's terms:
+//! discount, tax and rounding; credits included), then persist; exports.
+use std::collections::{BTreeMap, BTreeSet};
 
 use billops_domain::Period;
 use billops_domain::invoice::{DraftDiff, DraftRequest, build_draft, diff_drafts};
 use billops_domain::rating::{AccountCode, AccountCodeTable, CodeScope, ResourceUnitSet};
 use billops_domain::terms::Effective;
-use billops_store::{Actor, Result, Store, StoreError, StoredInvoice};
+use billops_store::{Actor, BillingModel, Result, Store, StoreError, StoredInvoice};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -42,9 +42,20 @@ fn account_codes(codes: &[billops_store::AccountCode]) -> AccountCodeTable {
 /// Generate (or regenerate) the drafts of `period` for every customer with cost, or one customer.
 pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>, by: &Actor) -> Result<Vec<Generated>> {
     let codes = account_codes(&store.list_account_codes().await?);
-    let rus = ResourceUnitSet::default();
+    // Chargeback customers are rated by resource units first (unselected lines fall through to the price book);
+    // resale customers by their price book only.
+    let rus = store.resource_unit_set().await?;
+    let no_rus = ResourceUnitSet::default();
+    let chargeback: BTreeSet<String> = store
+        .billing_models()
+        .await?
+        .into_iter()
+        .filter(|m| m.model == BillingModel::Chargeback)
+        .map(|m| m.customer)
+        .collect();
     let mut drafts = Vec::new();
     for charges in store.charges(period, customer).await? {
+        let units = if chargeback.contains(&charges.customer) { &rus } else { &no_rus };
         let book = store.price_book(&charges.customer).await?;
         let credits = store.customer_credits(&charges.customer).await?;
         let terms = super::terms::for_period(store, &charges.customer, period).await?;
@@ -55,7 +66,7 @@ pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>,
             currency: &charges.currency,
             lines: &charges.lines,
             price_book: &book,
-            resource_units: &rus,
+            resource_units: units,
             account_codes: &codes,
             discounts: &discounts,
             credits: &credits,

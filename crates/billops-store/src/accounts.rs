@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::audit::{self, Audit};
 use crate::db::{Db, Row, Tx, args, money_cols, money_sum};
 use crate::parties::{close_and_replace, customer_id, role_in};
+use crate::rating_rollups::{self, Part};
 use crate::{
     AccountFilter, Actor, Assignment, LinkProposal, LinkedAccount, NewLinkProposal, PayerAccount, Result, StoreError,
 };
@@ -119,7 +120,8 @@ async fn assign_in(
     audit::write(tx, by, a).await
 }
 
-/// Move the account's line items with `usage_date >= from` to customer `cid` and rebuild the rollups of
+/// Move the account's line items with `usage_date >= from` to customer `cid` and rebuild the rollups (cost,
+/// resource and rating) of
 /// every (batch, period) that holds them. Batches are found through their scopes (last day of data) and
 /// rollups, and their line items by id range: no index on line_items is needed.
 async fn relocate(tx: &mut Tx, account: &str, cid: i64, from: NaiveDate) -> Result<()> {
@@ -157,12 +159,16 @@ async fn relocate(tx: &mut Tx, account: &str, cid: i64, from: NaiveDate) -> Resu
             args![cid, lo, hi, batch, period.as_str(), acc, from],
         )
         .await?;
-        for table in ["cost_rollups", "resource_rollups"] {
+        for table in ["cost_rollups", "resource_rollups", "rating_rollups"] {
             let sql = format!("DELETE FROM {table} WHERE period = $1 AND batch_id = $2 AND account = $3");
             tx.exec(&sql, args![period.as_str(), batch, acc]).await?;
         }
         tx.exec(&rebuild_cost, args![lo, hi, batch, period.as_str(), acc]).await?;
         tx.exec(&rebuild_resource, args![lo, hi, batch, period.as_str(), acc]).await?;
+        // A batch not back-filled yet gets its rating rollups, with the customers just set, from the back-fill.
+        if rating_rollups::built(tx, batch).await? {
+            rating_rollups::rebuild(tx, batch, lo, hi, Part::Account { period: &period, account: acc }).await?;
+        }
     }
     Ok(())
 }

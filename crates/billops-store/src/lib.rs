@@ -26,6 +26,7 @@ mod feed;
 mod import;
 pub mod ledger;
 mod parties;
+mod rating_rollups;
 mod sql_store;
 mod types;
 

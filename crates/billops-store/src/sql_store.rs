@@ -24,10 +24,13 @@ pub struct SqlStore {
 }
 
 impl SqlStore {
-    /// Connect, create the SQLite file (and its folder) when missing, and apply migrations.
+    /// Connect, create the SQLite file (and its folder) when missing, apply migrations, and back-fill the rating
+    /// rollups of batches imported before they existed.
     pub async fn open(url: &str) -> Result<SqlStore> {
         let target = parse_url(url)?;
         let db = connect(&target).await?;
+        // Stores older than migration 0004 have no rating rollups: fill them once, batch by batch.
+        crate::rating_rollups::backfill(&db).await?;
         let url = match target {
             Target::Postgres(u) => mask_url(&u),
             _ => url.trim().to_string(),

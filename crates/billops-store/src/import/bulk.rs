@@ -16,7 +16,7 @@ use super::state::{ItemRow, RollKey, Sums, TEXT_FIELDS, dec};
 use crate::db::Tx;
 use crate::{Result, StoreError};
 
-/// Rows per SQLite INSERT statement (line items: 30 values a row, under SQLite's 32,766 binds).
+/// Rows per SQLite INSERT statement (line items and rating rollups: 30 values a row, under SQLite's 32,766 binds).
 const ITEM_ROWS_PER_STMT: usize = 1000;
 const ROLLUP_ROWS_PER_STMT: usize = 1000;
 
@@ -48,11 +48,13 @@ pub(crate) fn copy_text(batch: i64, rows: &[ItemRow], buf: &mut Vec<u8>) -> Resu
     Ok(())
 }
 
-/// The two rollup tables: without resource (drill-down) and with it (resource reports).
+/// The three rollup tables: without resource (drill-down), with it (resource reports), and at the rating grain
+/// (usage type and unit, no resource; with the quantity sums).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Rollups {
     Cost,
     Resource,
+    Rating,
 }
 
 impl Rollups {
@@ -60,6 +62,7 @@ impl Rollups {
         match self {
             Rollups::Cost => "cost_rollups",
             Rollups::Resource => "resource_rollups",
+            Rollups::Rating => "rating_rollups",
         }
     }
     fn sqlite_cols(self) -> &'static str {
@@ -74,6 +77,12 @@ impl Rollups {
                 region, resource, batch_id, row_count, billed_int, billed_e9, billed_e18, billed_e28, effective_int, \
                 effective_e9, effective_e18, effective_e28, list_int, list_e9, list_e18, list_e28"
             }
+            Rollups::Rating => {
+                "period, customer_id, account, service, product, component, charge_category, region, \
+                usage_type, unit, payer, batch_id, row_count, billed_int, billed_e9, billed_e18, billed_e28, \
+                effective_int, effective_e9, effective_e18, effective_e28, list_int, list_e9, list_e18, list_e28, \
+                quantity_int, quantity_e9, quantity_e18, quantity_e28, no_quantity"
+            }
         }
     }
     fn pg_copy(self) -> &'static str {
@@ -86,14 +95,43 @@ impl Rollups {
                 "COPY resource_rollups (period, customer_id, service, product, component, account, \
                 payer, charge_category, region, resource, batch_id, row_count, billed, effective, list) FROM STDIN"
             }
+            Rollups::Rating => {
+                "COPY rating_rollups (period, customer_id, account, service, product, component, \
+                charge_category, region, usage_type, unit, payer, batch_id, row_count, billed, effective, list, \
+                quantity, no_quantity) FROM STDIN"
+            }
         }
     }
+    /// The key columns after `period`, in column order.
     fn keys(self, k: &RollKey) -> Vec<i64> {
-        let mut v = vec![k.customer, k.service, k.product, k.component, k.account, k.payer, k.charge, k.region];
-        if self == Rollups::Resource {
-            v.push(k.resource);
+        match self {
+            Rollups::Cost => {
+                vec![k.customer, k.service, k.product, k.component, k.account, k.payer, k.charge, k.region]
+            }
+            Rollups::Resource => {
+                vec![k.customer, k.service, k.product, k.component, k.account, k.payer, k.charge, k.region, k.resource]
+            }
+            Rollups::Rating => vec![
+                k.customer,
+                k.account,
+                k.service,
+                k.product,
+                k.component,
+                k.charge,
+                k.region,
+                k.usage_type,
+                k.unit,
+                k.payer,
+            ],
         }
-        v
+    }
+    /// Values per row (SQLite).
+    fn width(self) -> usize {
+        match self {
+            Rollups::Cost => 23,
+            Rollups::Resource => 24,
+            Rollups::Rating => 30,
+        }
     }
 }
 
@@ -188,7 +226,7 @@ impl Bulk {
         rollups: &FastMap<RollKey, Sums>,
     ) -> Result<()> {
         let all: Vec<(&RollKey, &Sums)> = rollups.iter().collect();
-        let width = if which == Rollups::Resource { 24 } else { 23 };
+        let width = which.width();
         match tx {
             Tx::Sqlite(t) => {
                 for chunk in all.chunks(ROLLUP_ROWS_PER_STMT) {
@@ -205,20 +243,28 @@ impl Bulk {
                         add_money(&mut a, s.billed)?;
                         add_money(&mut a, s.effective)?;
                         add_money(&mut a, s.list)?;
+                        if which == Rollups::Rating {
+                            add_money(&mut a, s.quantity)?;
+                            add(&mut a, s.no_quantity)?;
+                        }
                     }
                     sqlx::query_with(AssertSqlSafe(sql), a).execute(&mut **t).await?;
                 }
                 Ok(())
             }
             Tx::Pg(t) => {
-                let mut buf: Vec<u8> = Vec::with_capacity(all.len() * 120);
+                let mut buf: Vec<u8> = Vec::with_capacity(all.len() * 140);
                 for (k, s) in all {
                     write!(buf, "{}", k.period).map_err(io_err)?;
                     for v in which.keys(k) {
                         write!(buf, "\t{v}").map_err(io_err)?;
                     }
                     let (b, e, l) = (dec(s.billed)?, dec(s.effective)?, dec(s.list)?);
-                    writeln!(buf, "\t{batch}\t{}\t{b}\t{e}\t{l}", s.rows).map_err(io_err)?;
+                    write!(buf, "\t{batch}\t{}\t{b}\t{e}\t{l}", s.rows).map_err(io_err)?;
+                    if which == Rollups::Rating {
+                        write!(buf, "\t{}\t{}", dec(s.quantity)?, s.no_quantity).map_err(io_err)?;
+                    }
+                    buf.push(b'\n');
                 }
                 copy(t, which.pg_copy(), buf).await
             }

@@ -6,8 +6,8 @@
 //! (`pipe.rs`), on PostgreSQL rows stream into an open COPY. At `End`: the content hash is checked (already
 //! imported → roll back), the rollups, scopes, new accounts and issues are written, older scopes of other runs
 //! are replaced, and the import is audited.
-mod bulk;
-mod dict;
+pub(crate) mod bulk;
+pub(crate) mod dict;
 mod pipe;
 pub(crate) mod state;
 
@@ -21,7 +21,7 @@ use crate::db::{Arg, Db, Tx, args, money_args, money_arity, money_cols, placehol
 use crate::feed::{find_batch_by_hash, load_batch};
 use crate::{Backend, ImportChunk, ImportMeta, ImportOutcome, Replacement, Result, StoreError};
 use bulk::{Bulk, Rollups};
-use state::{AssignMap, State};
+use state::{AssignMap, Grain, State};
 
 pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk>) -> Result<ImportOutcome> {
     let mut tx = db.begin().await?;
@@ -66,13 +66,27 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
     drop(rows);
     let last_item = last_item_id(&mut tx).await?;
     let streamed = started.elapsed();
-    bulk.rollups(&mut tx, batch, Rollups::Resource, &st.rollups).await?;
-    let folded = state::fold_resources(&st.rollups)?;
+    // Fold the finest aggregate to each table's grain, keeping at most two maps alive at a time.
+    let finest = std::mem::take(&mut st.rollups);
+    let keys = finest.len();
+    let resource = state::fold(&finest, Grain::Resource)?;
+    bulk.rollups(&mut tx, batch, Rollups::Resource, &resource).await?;
+    let resource_rollups = resource.len();
+    drop(resource);
+    let rating = state::fold(&finest, Grain::Rating)?;
+    drop(finest);
+    bulk.rollups(&mut tx, batch, Rollups::Rating, &rating).await?;
+    tx.exec("INSERT INTO rating_rollup_batches (batch_id, source) VALUES ($1, 'import')", args![batch]).await?;
+    let folded = state::fold(&rating, Grain::Cost)?;
+    let rating_rollups = rating.len();
+    drop(rating);
     bulk.rollups(&mut tx, batch, Rollups::Cost, &folded).await?;
     tracing::debug!(
         rows = st.rows,
+        keys,
         rollups = folded.len(),
-        resource_rollups = st.rollups.len(),
+        resource_rollups,
+        rating_rollups,
         streamed_ms = streamed.as_millis(),
         "import streamed"
     );
@@ -377,6 +391,7 @@ async fn replace_older(
             for sql in [
                 "DELETE FROM cost_rollups WHERE period = $1 AND batch_id = $2 AND payer = $3",
                 "DELETE FROM resource_rollups WHERE period = $1 AND batch_id = $2 AND payer = $3",
+                "DELETE FROM rating_rollups WHERE period = $1 AND batch_id = $2 AND payer = $3",
             ] {
                 tx.exec(sql, args![period.to_string(), old_batch, *payer_id]).await?;
             }

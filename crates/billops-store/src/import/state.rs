@@ -18,10 +18,8 @@ pub(crate) const PRODUCT: usize = 3;
 pub(crate) const COMPONENT: usize = 4;
 pub(crate) const CHARGE: usize = 5;
 pub(crate) const REGION: usize = 6;
-#[allow(dead_code)] // documents the position
 pub(crate) const USAGE_TYPE: usize = 7;
 pub(crate) const RESOURCE: usize = 8;
-#[allow(dead_code)] // documents the position
 pub(crate) const UNIT: usize = 9;
 #[allow(dead_code)] // documents the position
 pub(crate) const CURRENCY: usize = 10;
@@ -56,44 +54,87 @@ pub(crate) struct RollKey {
     pub charge: i64,
     pub region: i64,
     pub resource: i64,
+    pub usage_type: i64,
+    pub unit: i64,
 }
 
-/// Exact sums as split integer parts (what SQL `sum()` over the parts would give).
+/// Exact sums as split integer parts (what SQL `sum()` over the parts would give). `quantity` and
+/// `no_quantity` are kept for rollups (Σ quantity of the rows that have one, and how many have none), not for
+/// scopes.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Sums {
     pub rows: i64,
     pub billed: SplitDecimal,
     pub effective: SplitDecimal,
     pub list: SplitDecimal,
+    pub quantity: SplitDecimal,
+    pub no_quantity: i64,
+}
+
+fn overflow() -> StoreError {
+    StoreError::Invalid("cost or quantity sum overflows".into())
 }
 
 impl Sums {
-    fn add(&mut self, r: &ItemRow) -> Result<()> {
-        let overflow = || StoreError::Invalid("cost sum overflows".into());
+    /// Add a row's amounts (not its quantity: see [`Sums::add_quantity`]).
+    pub(crate) fn add_amounts(
+        &mut self,
+        billed: SplitDecimal,
+        effective: SplitDecimal,
+        list: SplitDecimal,
+    ) -> Result<()> {
         self.rows += 1;
-        self.billed = self.billed.checked_add(r.billed).ok_or_else(overflow)?;
-        self.effective = self.effective.checked_add(r.effective).ok_or_else(overflow)?;
-        self.list = self.list.checked_add(r.list).ok_or_else(overflow)?;
+        self.billed = self.billed.checked_add(billed).ok_or_else(overflow)?;
+        self.effective = self.effective.checked_add(effective).ok_or_else(overflow)?;
+        self.list = self.list.checked_add(list).ok_or_else(overflow)?;
         Ok(())
     }
-}
 
-impl Sums {
+    fn add(&mut self, r: &ItemRow) -> Result<()> {
+        self.add_amounts(r.billed, r.effective, r.list)
+    }
+
+    /// Add a row's quantity (`None`: counted in `no_quantity`).
+    pub(crate) fn add_quantity(&mut self, q: Option<Decimal>) -> Result<()> {
+        match q {
+            Some(q) => self.quantity = self.quantity.checked_add(split(q)?).ok_or_else(overflow)?,
+            None => self.no_quantity += 1,
+        }
+        Ok(())
+    }
+
     fn merge(&mut self, o: &Sums) -> Result<()> {
-        let overflow = || StoreError::Invalid("cost sum overflows".into());
         self.rows += o.rows;
         self.billed = self.billed.checked_add(o.billed).ok_or_else(overflow)?;
         self.effective = self.effective.checked_add(o.effective).ok_or_else(overflow)?;
         self.list = self.list.checked_add(o.list).ok_or_else(overflow)?;
+        self.quantity = self.quantity.checked_add(o.quantity).ok_or_else(overflow)?;
+        self.no_quantity += o.no_quantity;
         Ok(())
     }
 }
 
-/// The rollups without resource, folded from the resource-level ones (key `resource` = 0).
-pub(crate) fn fold_resources(by_resource: &FastMap<RollKey, Sums>) -> Result<FastMap<RollKey, Sums>> {
+/// The grains the import's finest aggregate (every key: resource, usage type and unit) is folded to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Grain {
+    /// `resource_rollups`: no usage type or unit.
+    Resource,
+    /// `rating_rollups`: no resource.
+    Rating,
+    /// `cost_rollups`: none of the three.
+    Cost,
+}
+
+/// Fold rollups to a coarser grain (the dropped keys become 0).
+pub(crate) fn fold(rollups: &FastMap<RollKey, Sums>, grain: Grain) -> Result<FastMap<RollKey, Sums>> {
     let mut out: FastMap<RollKey, Sums> = FastMap::default();
-    for (k, v) in by_resource {
-        out.entry(RollKey { resource: 0, ..*k }).or_default().merge(v)?;
+    for (k, v) in rollups {
+        let key = match grain {
+            Grain::Resource => RollKey { usage_type: 0, unit: 0, ..*k },
+            Grain::Rating => RollKey { resource: 0, ..*k },
+            Grain::Cost => RollKey { resource: 0, usage_type: 0, unit: 0, ..*k },
+        };
+        out.entry(key).or_default().merge(v)?;
     }
     Ok(out)
 }
@@ -134,7 +175,7 @@ pub(crate) struct State {
     pub payers: HashMap<String, String>,
     pub new_accounts: Vec<NewAccount>,
     pub pending: Vec<ItemRow>,
-    /// Rollups by every dimension, resource included ([`fold_resources`] gives the ones without).
+    /// Rollups by every dimension: resource, usage type and unit included ([`fold`] gives the coarser grains).
     pub rollups: FastMap<RollKey, Sums>,
     pub scopes: FastMap<(i64, Period), ScopeAcc>,
     pub rows: i64,
@@ -279,8 +320,12 @@ impl State {
                 charge: r.ids[CHARGE],
                 region: r.ids[REGION],
                 resource: r.ids[RESOURCE],
+                usage_type: r.ids[USAGE_TYPE],
+                unit: r.ids[UNIT],
             };
-            self.rollups.entry(key).or_default().add(r)?;
+            let sums = self.rollups.entry(key).or_default();
+            sums.add(r)?;
+            sums.add_quantity(r.quantity)?;
             let invoiced = Some(r.ids[INVOICE]) != empty_invoice;
             match self.scopes.get_mut(&(r.ids[PAYER], r.period)) {
                 Some(s) => {

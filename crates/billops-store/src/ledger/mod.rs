@@ -14,6 +14,7 @@ pub(crate) mod invoices;
 pub(crate) mod locks;
 pub(crate) mod payments;
 pub(crate) mod pricing;
+pub(crate) mod rating;
 pub(crate) mod supplier;
 pub(crate) mod terms;
 pub mod types;
@@ -23,13 +24,14 @@ use async_trait::async_trait;
 use billops_domain::close::{CloseConfig, CloseFacts, PeriodClose};
 use billops_domain::credit::{ApprovalPolicy, Credit};
 use billops_domain::invoice::Draft;
-use billops_domain::rating::{PriceBook, Pricing, RuleScope};
+use billops_domain::rating::{PriceBook, Pricing, ResourceUnitSet, RuleScope};
 use billops_domain::{Period, Role, User};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::db::{Arg, Db, Row, Tx};
 use crate::{Actor, Result, SqlStore, StoreError};
+pub use rating::month_start;
 pub use types::*;
 
 /// The month-end part of the store (implemented by [`SqlStore`] on both backends).
@@ -146,6 +148,26 @@ pub trait Ledger: Send + Sync {
     async fn add_payment(&self, p: &NewPayment, by: &Actor) -> Result<Payment>;
     async fn balance(&self, customer: &str, today: NaiveDate) -> Result<Balance>;
     async fn statement(&self, customer: &str, from: NaiveDate, to: NaiveDate) -> Result<Statement>;
+
+    // ---- chargeback: resource units and billing models
+    /// Define a resource unit (operators; `Conflict` when the id exists). Units are tried in the order added.
+    async fn add_resource_unit(&self, ru: &NewResourceUnit, by: &Actor) -> Result<StoredResourceUnit>;
+    /// Set a unit's rate from `from`, which must be a month's first day (the same date replaces). Refused in or
+    /// before a locked period.
+    async fn set_resource_unit_rate(
+        &self,
+        id: &str,
+        rate: Decimal,
+        from: NaiveDate,
+        by: &Actor,
+    ) -> Result<StoredResourceUnit>;
+    async fn list_resource_units(&self) -> Result<Vec<StoredResourceUnit>>;
+    /// Every resource unit as the domain set draft generation rates chargeback customers with.
+    async fn resource_unit_set(&self) -> Result<ResourceUnitSet>;
+    /// Set a customer's billing model (audited).
+    async fn set_billing_model(&self, customer: &str, model: BillingModel, by: &Actor) -> Result<()>;
+    /// Every customer's billing model (`resale` unless set), in code order.
+    async fn billing_models(&self) -> Result<Vec<CustomerBillingModel>>;
 }
 
 /// Read through the pool or inside a transaction with the same code.
@@ -345,6 +367,31 @@ impl Ledger for SqlStore {
     }
     async fn statement(&self, customer: &str, from: NaiveDate, to: NaiveDate) -> Result<Statement> {
         payments::statement(&self.db, customer, from, to).await
+    }
+
+    async fn add_resource_unit(&self, ru: &NewResourceUnit, by: &Actor) -> Result<StoredResourceUnit> {
+        rating::add_unit(&self.db, ru, by).await
+    }
+    async fn set_resource_unit_rate(
+        &self,
+        id: &str,
+        rate: Decimal,
+        from: NaiveDate,
+        by: &Actor,
+    ) -> Result<StoredResourceUnit> {
+        rating::set_rate(&self.db, id, rate, from, by).await
+    }
+    async fn list_resource_units(&self) -> Result<Vec<StoredResourceUnit>> {
+        rating::list_units(&self.db).await
+    }
+    async fn resource_unit_set(&self) -> Result<ResourceUnitSet> {
+        rating::unit_set(&self.db).await
+    }
+    async fn set_billing_model(&self, customer: &str, model: BillingModel, by: &Actor) -> Result<()> {
+        rating::set_model(&self.db, customer, model, by).await
+    }
+    async fn billing_models(&self) -> Result<Vec<CustomerBillingModel>> {
+        rating::models(&self.db).await
     }
 }
 

@@ -1,5 +1,6 @@
-//! Price books (rules stored as domain JSON, applied in id order) and the rating input read from the
-//! rollups (never from raw line items: the rollup grain is what invoices are priced at).
+//! Price books (rules stored as domain JSON, applied in id order, effective from a month's first day) and the
+//! rating input read from `rating_rollups` (never from raw line items: the rollup grain is what invoices are
+//! priced at).
 use std::collections::{BTreeMap, HashMap};
 
 use billops_domain::rating::{ChargeLine, LineRef, PriceBook, PriceRule, Pricing, RuleScope};
@@ -9,7 +10,7 @@ use chrono::NaiveDate;
 
 use crate::audit::{self, Audit};
 use crate::db::{Arg, Db, args, money_sum, placeholders};
-use crate::ledger::{CustomerCharges, StoredPriceRule, json, unjson, user_in};
+use crate::ledger::{CustomerCharges, StoredPriceRule, json, month_start, unjson, user_in};
 use crate::parties::customer_id;
 use crate::{Actor, Result, StoreError};
 
@@ -25,6 +26,7 @@ pub(crate) async fn add_rule(
     from: NaiveDate,
     by: &Actor,
 ) -> Result<StoredPriceRule> {
+    month_start("price rule", from)?;
     let mut tx = db.begin().await?;
     if !user_in(&mut tx, by).await?.role.can_write() {
         return Err(StoreError::Forbidden(format!("{} may not change price books", by.name)));
@@ -85,13 +87,18 @@ pub(crate) async fn dict_values(db: &Db, ids: Vec<i64>) -> Result<HashMap<i64, S
     Ok(out)
 }
 
+/// The rating input of a period: `rating_rollups` summed over batches at the grain (customer, account, service,
+/// product, component, charge category, region, usage type, unit, payer). Each line is dated the period's first
+/// day: rules and rates take effect on month boundaries, so what is in force on that day is what applies to the
+/// whole period. `quantity` is `None` when no source row of the line had one.
 pub(crate) async fn charges(db: &Db, period: Period, customer: Option<&str>) -> Result<Vec<CustomerCharges>> {
     let mut customers: BTreeMap<i64, (String, String)> = BTreeMap::new();
     for r in db.all("SELECT id, code, currency FROM customers", vec![]).await? {
         customers.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
     }
-    let keys = "customer_id, account, service, product, component, charge_category, region, payer";
-    let sum = money_sum(db.backend(), "", "billed");
+    let keys = "customer_id, account, service, product, component, charge_category, region, usage_type, unit, payer";
+    let b = db.backend();
+    let (billed, quantity) = (money_sum(b, "", "billed"), money_sum(b, "", "quantity"));
     let mut a = args![period.to_string()];
     let mut filter = String::from("customer_id <> 0");
     if let Some(code) = customer {
@@ -101,12 +108,13 @@ pub(crate) async fn charges(db: &Db, period: Period, customer: Option<&str>) -> 
         filter = String::from("customer_id = $2");
     }
     let sql = format!(
-        "SELECT {keys}, {sum} FROM cost_rollups WHERE period = $1 AND {filter} GROUP BY {keys} ORDER BY {keys}"
+        "SELECT {keys}, CAST(sum(row_count) AS BIGINT), CAST(sum(no_quantity) AS BIGINT), {billed}, {quantity} \
+         FROM rating_rollups WHERE period = $1 AND {filter} GROUP BY {keys} ORDER BY {keys}"
     );
     let rows = db.all(&sql, a).await?;
     let mut ids: Vec<i64> = Vec::new();
     for r in &rows {
-        for k in 1..8 {
+        for k in 1..10 {
             ids.push(r.get(k)?);
         }
     }
@@ -119,7 +127,9 @@ pub(crate) async fn charges(db: &Db, period: Period, customer: Option<&str>) -> 
         let cid: i64 = r.get(0)?;
         let Some((code, currency)) = customers.get(&cid) else { continue };
         let category: ChargeCategory = text(r.get(5)?).parse().unwrap_or(ChargeCategory::Usage);
-        let (cost, _) = r.money(8)?;
+        let (count, no_quantity): (i64, i64) = (r.get(10)?, r.get(11)?);
+        let (cost, next) = r.money(12)?;
+        let (q, _) = r.money(next)?;
         let line = ChargeLine {
             source: LineRef(i64::try_from(n).unwrap_or(i64::MAX)),
             account: text(r.get(1)?),
@@ -127,11 +137,11 @@ pub(crate) async fn charges(db: &Db, period: Period, customer: Option<&str>) -> 
             service: text(r.get(2)?),
             product: text(r.get(3)?),
             component: text(r.get(4)?),
-            usage_type: String::new(),
+            usage_type: text(r.get(7)?),
             region: text(r.get(6)?),
             charge_category: category,
-            quantity: None,
-            unit: String::new(),
+            quantity: (no_quantity < count).then_some(q),
+            unit: text(r.get(8)?),
             cost,
             currency: currency.clone(),
         };
@@ -142,7 +152,7 @@ pub(crate) async fn charges(db: &Db, period: Period, customer: Option<&str>) -> 
             payers: Vec::new(),
         });
         e.lines.push(line);
-        e.payers.push(text(r.get(7)?));
+        e.payers.push(text(r.get(9)?));
     }
     if let Some(code) = customer
         && !out.contains_key(code)

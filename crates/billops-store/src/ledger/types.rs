@@ -4,8 +4,8 @@ use billops_domain::close::CaseStatus;
 use billops_domain::credit::{Credit, CreditKind, CreditScope};
 use billops_domain::invoice::{Draft, InvoiceStatus};
 use billops_domain::money::RoundingRule;
-use billops_domain::rating::{ChargeLine, PriceRule};
-use billops_domain::terms::Percent;
+use billops_domain::rating::{ChargeLine, PriceRule, RatingError, ResourceUnit, VolumeSelector};
+use billops_domain::terms::{Effective, EffectiveTable, Percent};
 use billops_domain::{ChargeCategory, Period};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -368,4 +368,98 @@ pub struct OpenedCase {
     pub case: ReconCase,
     /// false: the payer already had an open case for the period.
     pub created: bool,
+}
+
+/// How a customer is billed (SPEC §2.3): `resale` prices cost through the customer's price book (the default);
+/// `chargeback` charges the lines a resource unit selects at billed volume × rate (the rest falls through to the
+/// price book).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BillingModel {
+    #[default]
+    Resale,
+    Chargeback,
+}
+
+impl BillingModel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BillingModel::Resale => "resale",
+            BillingModel::Chargeback => "chargeback",
+        }
+    }
+}
+
+impl std::fmt::Display for BillingModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for BillingModel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "resale" => Ok(BillingModel::Resale),
+            "chargeback" => Ok(BillingModel::Chargeback),
+            other => Err(format!("billing model {other:?}: use resale or chargeback")),
+        }
+    }
+}
+
+/// A customer's billing model as stored (customers never set are `resale`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerBillingModel {
+    pub customer: String,
+    pub model: BillingModel,
+}
+
+/// A resource-unit definition as entered (rates are set separately, effective from a month's first day).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewResourceUnit {
+    /// e.g. `vcpu-hour`: one word.
+    pub id: String,
+    pub name: String,
+    /// The unit billed volume is expressed in (`vCPU-hour`, `GB-month`).
+    pub unit: String,
+    /// Which lines feed it (at least one field; `usage_type` may end in `*`).
+    pub selector: VolumeSelector,
+    /// Source quantity × factor = volume; positive.
+    pub factor: Decimal,
+}
+
+/// One effective-dated rate of a resource unit: in force from `from` (a month's first day) until the next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuRate {
+    pub from: NaiveDate,
+    pub rate: Decimal,
+    pub set_by: String,
+    pub set_at: DateTime<Utc>,
+}
+
+/// A resource unit as stored, with its rates oldest first. Units are tried in the order they were added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredResourceUnit {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub selector: VolumeSelector,
+    pub factor: Decimal,
+    pub rates: Vec<RuRate>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl StoredResourceUnit {
+    /// The domain unit: each rate in force from its date until the next one.
+    pub fn to_domain(&self) -> Result<ResourceUnit, RatingError> {
+        let mut entries = Vec::with_capacity(self.rates.len());
+        for (k, r) in self.rates.iter().enumerate() {
+            let until = self.rates.get(k + 1).map(|n| n.from);
+            let effective = Effective::new(r.from, until)?;
+            entries.push((effective, r.rate));
+        }
+        let rates = EffectiveTable::new(entries)?;
+        ResourceUnit::new(&self.id, &self.name, &self.unit, self.selector.clone(), self.factor, rates)
+    }
 }

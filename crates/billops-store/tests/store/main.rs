@@ -19,9 +19,11 @@ mod support;
 
 mod accounts;
 mod bench;
+mod chargeback;
 mod costs;
 mod drafts;
 mod imports;
 mod ledger;
 mod parties;
+mod rating;
 mod terms;

@@ -1,0 +1,152 @@
+//! `rating_rollups` outside the import: rebuilt from line items when an account moves (`relocate`), and
+//! back-filled batch by batch for stores created before migration 0004.
+//!
+//! Exactness: PostgreSQL sums `NUMERIC` in SQL (`INSERT … SELECT … GROUP BY`). On SQLite the money parts are
+//! integers but `line_items.quantity` is exact decimal TEXT, which SQL can only sum as a float, so the rows are
+//! read (in id windows, never the whole table at once) and summed in Rust as split integers, then written by the
+//! import's bulk writer (multi-row `?` INSERTs).
+use billops_domain::{Period, SplitDecimal, parse_decimal};
+
+use crate::db::{Arg, Db, Tx, args};
+use crate::import::bulk::{Bulk, Rollups};
+use crate::import::dict::FastMap;
+use crate::import::state::{RollKey, Sums};
+use crate::{Backend, Result, StoreError};
+
+/// Line-item ids read per query on SQLite.
+const WINDOW: i64 = 50_000;
+
+const KEYS: &str =
+    "period, customer_id, account, service, product, component, charge_category, region, usage_type, unit, payer";
+
+/// What to rebuild within a batch: all of it, or one account in one period.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Part<'a> {
+    Batch,
+    Account { period: &'a str, account: i64 },
+}
+
+/// Whether the batch's rating rollups exist (written by its import or back-filled).
+pub(crate) async fn built(tx: &mut Tx, batch: i64) -> Result<bool> {
+    Ok(tx.opt("SELECT batch_id FROM rating_rollup_batches WHERE batch_id = $1", args![batch]).await?.is_some())
+}
+
+/// Insert the rating rollups of `part` of batch `batch` (line item ids in `lo..=hi`) from its line items. The
+/// caller deletes what they replace.
+pub(crate) async fn rebuild(tx: &mut Tx, batch: i64, lo: i64, hi: i64, part: Part<'_>) -> Result<usize> {
+    let (filter, extra): (&str, Vec<Arg>) = match part {
+        Part::Batch => ("", vec![]),
+        Part::Account { period, account } => (" AND period = $4 AND account = $5", args![period, account]),
+    };
+    match tx.backend() {
+        Backend::Postgres => {
+            let sql = format!(
+                "INSERT INTO rating_rollups ({KEYS}, batch_id, row_count, billed, effective, list, quantity, \
+                 no_quantity) SELECT {KEYS}, batch_id, count(*), sum(billed), sum(effective), sum(list), \
+                 coalesce(sum(quantity), 0), count(*) - count(quantity) FROM line_items \
+                 WHERE id BETWEEN $1 AND $2 AND batch_id = $3{filter} GROUP BY {KEYS}, batch_id"
+            );
+            let mut a = args![lo, hi, batch];
+            a.extend(extra);
+            Ok(usize::try_from(tx.exec(&sql, a).await?).unwrap_or(usize::MAX))
+        }
+        Backend::Sqlite => {
+            let sql = format!(
+                "SELECT {KEYS}, billed_int, billed_e9, billed_e18, billed_e28, effective_int, effective_e9, \
+                 effective_e18, effective_e28, list_int, list_e9, list_e18, list_e28, quantity FROM line_items \
+                 WHERE id BETWEEN $1 AND $2 AND batch_id = $3{filter}"
+            );
+            let mut sums: FastMap<RollKey, Sums> = FastMap::default();
+            let mut periods: FastMap<String, Period> = FastMap::default();
+            let mut start = lo;
+            while start <= hi {
+                let end = start.saturating_add(WINDOW - 1).min(hi);
+                let mut a = args![start, end, batch];
+                a.extend(extra.clone());
+                for r in tx.all(&sql, a).await? {
+                    let p: String = r.get(0)?;
+                    let period = match periods.get(&p) {
+                        Some(v) => *v,
+                        None => {
+                            let v: Period =
+                                p.parse().map_err(|e| StoreError::Invalid(format!("stored period {p:?}: {e}")))?;
+                            periods.insert(p, v);
+                            v
+                        }
+                    };
+                    let key = RollKey {
+                        period,
+                        customer: r.get(1)?,
+                        account: r.get(2)?,
+                        service: r.get(3)?,
+                        product: r.get(4)?,
+                        component: r.get(5)?,
+                        charge: r.get(6)?,
+                        region: r.get(7)?,
+                        usage_type: r.get(8)?,
+                        unit: r.get(9)?,
+                        payer: r.get(10)?,
+                        resource: 0,
+                    };
+                    let part = |k: usize| -> Result<SplitDecimal> {
+                        Ok(SplitDecimal { int: r.get(k)?, e9: r.get(k + 1)?, e18: r.get(k + 2)?, e28: r.get(k + 3)? })
+                    };
+                    let quantity = match r.get::<Option<String>>(23)? {
+                        Some(q) => Some(
+                            parse_decimal(&q)
+                                .map_err(|e| StoreError::Invalid(format!("stored quantity {q:?}: {e}")))?,
+                        ),
+                        None => None,
+                    };
+                    let s = sums.entry(key).or_default();
+                    s.add_amounts(part(11)?, part(15)?, part(19)?)?;
+                    s.add_quantity(quantity)?;
+                }
+                start = end.saturating_add(1);
+            }
+            Bulk::default().rollups(tx, batch, Rollups::Rating, &sums).await?;
+            Ok(sums.len())
+        }
+    }
+}
+
+/// Back-fill the rating rollups of every imported batch that has none (a store created before migration 0004),
+/// one batch per transaction, so an interrupted back-fill resumes where it stopped. Returns the batches filled.
+///
+/// A batch is claimed by inserting its `rating_rollup_batches` row first: a concurrent opener blocks on it and then
+/// skips the batch. On PostgreSQL the transaction also holds `account_assignments` and `batch_scopes` in SHARE
+/// mode, so an account re-assignment or a replacing import waits for it (and is then seen) rather than racing it.
+pub(crate) async fn backfill(db: &Db) -> Result<usize> {
+    let todo = db
+        .all(
+            "SELECT b.id, b.first_item_id, b.last_item_id FROM import_batches b WHERE b.content_hash IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM rating_rollup_batches r WHERE r.batch_id = b.id) ORDER BY b.id",
+            vec![],
+        )
+        .await?;
+    let mut filled = 0;
+    for r in todo {
+        let (batch, lo, hi): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let started = std::time::Instant::now();
+        let mut tx = db.begin().await?;
+        if tx.backend() == Backend::Postgres {
+            tx.exec("LOCK TABLE account_assignments, batch_scopes IN SHARE MODE", vec![]).await?;
+        }
+        let claimed = tx
+            .exec(
+                "INSERT INTO rating_rollup_batches (batch_id, source) VALUES ($1, 'backfill') \
+                 ON CONFLICT (batch_id) DO NOTHING",
+                args![batch],
+            )
+            .await?;
+        if claimed == 0 {
+            tx.rollback().await?;
+            continue;
+        }
+        let rows = if hi >= lo { rebuild(&mut tx, batch, lo, hi, Part::Batch).await? } else { 0 };
+        tx.commit().await?;
+        filled += 1;
+        tracing::info!(batch, rollups = rows, ms = started.elapsed().as_millis(), "rating rollups back-filled");
+    }
+    Ok(filled)
+}

@@ -1,0 +1,52 @@
+//! Rating services: the preview of a price-rule change (what adding a rule would do to a customer's period,
+//! before it is saved).
+use billops_domain::Period;
+use billops_domain::line_item::ChargeCategory;
+use billops_domain::rating::{PriceBook, PriceRule, Pricing, RatingDiff, ResourceUnitSet, RuleScope, preview};
+use billops_domain::terms::Effective;
+use billops_store::{BillingModel, Result, Store, StoreError};
+use chrono::NaiveDate;
+
+/// The id the previewed rule goes by (stored rules are `R<n>`).
+pub const PREVIEW_RULE: &str = "new";
+
+fn invalid(e: billops_domain::rating::RatingError) -> StoreError {
+    StoreError::Invalid(e.to_string())
+}
+
+/// Rate `customer`'s lines of `period` under its price book and under the book with a rule added at the end
+/// (where `pricebook add` puts it), effective from `from` (a month's first day, as `add` requires). Only the
+/// lines the price book prices are compared: supplier tax and credits are stripped from invoices, and for a
+/// chargeback customer the lines a resource unit selects are charged by it, not by the book.
+pub async fn preview_rule(
+    store: &dyn Store,
+    customer: &str,
+    period: Period,
+    scope: RuleScope,
+    pricing: Pricing,
+    from: NaiveDate,
+) -> Result<RatingDiff> {
+    billops_store::ledger::month_start("price rule", from)?;
+    let old = store.price_book(customer).await?;
+    let rule = PriceRule::new(PREVIEW_RULE, scope, pricing, Effective::starting(from)).map_err(invalid)?;
+    let mut rules = old.rules().to_vec();
+    rules.push(rule);
+    let new = PriceBook::new(customer, rules).map_err(invalid)?;
+    let chargeback =
+        store.billing_models().await?.iter().any(|m| m.customer == customer && m.model == BillingModel::Chargeback);
+    let units = if chargeback { store.resource_unit_set().await? } else { ResourceUnitSet::default() };
+    let charges = store.charges(period, Some(customer)).await?;
+    let mut lines = Vec::new();
+    for c in charges {
+        for l in c.lines {
+            if matches!(l.charge_category, ChargeCategory::Tax | ChargeCategory::Credit) {
+                continue;
+            }
+            if units.units().iter().any(|u| u.selector().matches(&l)) {
+                continue;
+            }
+            lines.push(l);
+        }
+    }
+    preview(&old, &new, &lines).map_err(|e| StoreError::Invalid(format!("{customer} {period}: {e}")))
+}
