@@ -6,8 +6,8 @@
 //! `|Δ| ≥ abs` **and** `|Δ%| ≥ pct`. Either alone is noise: a $2 service doubling is 100 % but immaterial, a
 //! $500 move on a $90,000 service is material in dollars but 0.6 %. A service that is new (no cost before)
 //! or gone (no cost now) has no percentage: it is flagged on `|Δ| ≥ abs` alone. A zero Δ is never flagged,
-//! whatever the thresholds; with no data at all in the previous period nothing is flagged (there is no
-//! baseline to compare with, every service would look new).
+//! whatever the thresholds; when either period has no data at all nothing is flagged (there is no baseline
+//! to compare with: every service would look new, or gone, because a month is not imported yet).
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
@@ -206,7 +206,7 @@ pub struct Variance {
 }
 
 impl Variance {
-    /// Compare one customer's service; `baseline`: whether the previous period has any data at all.
+    /// Compare one customer's service; `baseline`: whether both periods have any data at all.
     pub fn of(c: &ServiceCost, th: &VarianceThresholds, baseline: bool) -> Result<Variance, VarianceError> {
         let delta = c.cur.checked_sub(c.prev).ok_or(VarianceError::Overflow)?.normalize();
         let kind = match (c.prev.is_zero(), c.cur.is_zero()) {

@@ -25,3 +25,4 @@ mod imports;
 mod ledger;
 mod parties;
 mod terms;
+mod variance;
