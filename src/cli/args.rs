@@ -99,6 +99,9 @@ pub enum Command {
     Demo,
     /// Print where billops keeps its config, data, logs and store.
     Paths,
+    /// Variance per customer × service against the month before (exit 0 when every flagged variance is
+    /// explained, 4 otherwise); `variance explain` records why one moved.
+    Variance(super::month_variance::VarianceArgs),
 }
 
 #[derive(Debug, Args)]

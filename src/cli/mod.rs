@@ -5,6 +5,7 @@ mod demo;
 mod month;
 mod month_money;
 mod month_terms;
+mod month_variance;
 pub mod output;
 
 use std::process::ExitCode;
@@ -213,6 +214,7 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
             month_money::statement(ctx, &customer, &from, &to, format).await
         }
         Some(Command::Paths | Command::Demo) => Ok(0),
+        Some(Command::Variance(a)) => month_variance::variance(ctx, a).await,
     }
 }
 
