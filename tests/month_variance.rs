@@ -2,7 +2,7 @@
 //! explanations (roles, drivers, a moved Δ, a locked period), an explanation going stale when an account
 //! assignment moves cost, the close board's item 5 following along; and `[close]` in config.toml changing
 //! the thresholds, the due day, the tie-out tolerance and the maker-checker threshold of the real binary.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
