@@ -106,6 +106,9 @@ pub enum Command {
     /// first day.
     #[command(subcommand)]
     Ru(super::rating::RuCmd),
+    /// Variance per customer × service against the month before (exit 0 when every flagged variance is
+    /// explained, 4 otherwise); `variance explain` records why one moved.
+    Variance(super::month_variance::VarianceArgs),
 }
 
 #[derive(Debug, Args)]

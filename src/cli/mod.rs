@@ -6,6 +6,7 @@ mod month;
 mod month_codes;
 mod month_money;
 mod month_terms;
+mod month_variance;
 pub mod output;
 mod rating;
 
@@ -217,6 +218,7 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         Some(Command::Codes(c)) => month_codes::codes(ctx, c).await,
         Some(Command::Paths | Command::Demo) => Ok(0),
         Some(Command::Ru(c)) => rating::ru(ctx, c).await,
+        Some(Command::Variance(a)) => month_variance::variance(ctx, a).await,
     }
 }
 

@@ -45,7 +45,8 @@ pub(super) fn today() -> NaiveDate {
 pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
     match c {
         CloseCmd::Status { period: p, format } => {
-            let view = ledger::close::board(ctx.store.as_ref(), period(&p)?, today()).await?;
+            let view =
+                ledger::close::board(ctx.store.as_ref(), period(&p)?, today(), &ctx.config.close_settings).await?;
             if format == OutputFormat::Json {
                 let s = serde_json::to_string_pretty(&view).map_err(|e| Failure::user(e.to_string()))?;
                 println!("{s}");
@@ -88,7 +89,8 @@ pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
         }
         CloseCmd::Signoff { period: p, note } => {
             let p = period(&p)?;
-            ledger::close::sign_off(ctx.store.as_ref(), p, today(), &note, &ctx.actor()).await?;
+            ledger::close::sign_off(ctx.store.as_ref(), p, today(), &note, &ctx.actor(), &ctx.config.close_settings)
+                .await?;
             println!("{p} signed off by {} and locked", ctx.user);
             Ok(0)
         }

@@ -8,14 +8,14 @@ use super::args::{CreditsCmd, PaymentsCmd, SupplierCmd};
 use super::month::{NOT_READY, amount, date, period, print, today};
 use super::output::{OutputFormat, Table};
 use super::{Ctx, Failure};
-use crate::ledger::{self, APPROVAL_THRESHOLD};
+use crate::ledger;
 
 fn credit_id(s: &str) -> Result<i64, Failure> {
     s.trim().trim_start_matches("CR-").parse().map_err(|_| Failure::user(format!("credit id {s:?} (CR-N or N)")))
 }
 
 pub async fn credits(ctx: &Ctx, c: CreditsCmd) -> Result<u8, Failure> {
-    let policy = ApprovalPolicy::new(APPROVAL_THRESHOLD).map_err(|e| Failure::user(e.to_string()))?;
+    let policy: ApprovalPolicy = ctx.config.close_settings.approval_policy().map_err(Failure::user)?;
     match c {
         CreditsCmd::Propose { customer, kind, amount: a, service, account, valid_from, valid_to, evidence, reason } => {
             let kind = match kind.as_str() {
@@ -156,7 +156,7 @@ pub async fn supplier(ctx: &Ctx, c: SupplierCmd) -> Result<u8, Failure> {
 }
 
 pub async fn recon(ctx: &Ctx, p: &str, format: OutputFormat) -> Result<u8, Failure> {
-    let ties = ledger::close::recon(ctx.store.as_ref(), period(p)?).await?;
+    let ties = ledger::close::recon(ctx.store.as_ref(), period(p)?, &ctx.config.close_settings).await?;
     let opt = |d: Option<rust_decimal::Decimal>| d.map(canonical).unwrap_or_else(|| "-".into());
     let mut t = Table::new(&[
         "payer",

@@ -26,6 +26,8 @@ pub struct Runner {
     pub data_dir: PathBuf,
     pub tags: billops_import::TagConfig,
     pub tx: UnboundedSender<Action>,
+    /// Month-end settings (`[close]`): the board, tolerance, thresholds, maker-checker.
+    pub settings: crate::ledger::CloseSettings,
 }
 
 fn e(err: impl std::fmt::Display) -> String {
@@ -135,7 +137,10 @@ impl Runner {
             Effect::Locks { req } => (req, st.locked_periods().await.map(Reply::Locks).map_err(e)),
             Effect::Close { req, period, today } => (
                 req,
-                ledger::close::board(st.as_ref(), period, today).await.map(|v| Reply::Close(Box::new(v))).map_err(e),
+                ledger::close::board(st.as_ref(), period, today, &self.settings)
+                    .await
+                    .map(|v| Reply::Close(Box::new(v)))
+                    .map_err(e),
             ),
             Effect::Invoices { req, period } => {
                 let f = InvoiceFilter { period: Some(period), customer: None };
@@ -153,7 +158,7 @@ impl Runner {
             Effect::Recon { req, period } => {
                 let r = async {
                     Ok(Reply::Recon(ReconData {
-                        tie_outs: ledger::close::recon(st.as_ref(), period).await.map_err(e)?,
+                        tie_outs: ledger::close::recon(st.as_ref(), period, &self.settings).await.map_err(e)?,
                         supplier_invoices: st.list_supplier_invoices(Some(period)).await.map_err(e)?,
                     }))
                 }
@@ -213,7 +218,7 @@ impl Runner {
                 Ok(format!("issue {id} resolved"))
             }
             WriteOp::SignOff { period, today, note } => {
-                ledger::close::sign_off(st.as_ref(), period, today, &note, &by).await?;
+                ledger::close::sign_off(st.as_ref(), period, today, &note, &by, &self.settings).await?;
                 Ok(format!("{period} signed off by {}: the period is LOCKED", by.name))
             }
             WriteOp::Reopen { period, reason } => {
@@ -242,8 +247,7 @@ impl Runner {
                 ))
             }
             WriteOp::DecideCredit { id, approve, reason, version } => {
-                let policy = crate::console::panes::credits::policy()
-                    .ok_or_else(|| StoreError::Invalid("bad approval threshold".into()))?;
+                let policy = self.settings.approval_policy().map_err(StoreError::Invalid)?;
                 let c = st.decide_credit(id, approve, &reason, policy, Some(version), &by).await?;
                 Ok(format!("credit {} {}", c.credit.id(), if approve { "approved" } else { "rejected" }))
             }

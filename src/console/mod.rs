@@ -46,6 +46,8 @@ pub struct ConsoleContext {
     pub clock: Arc<dyn Clock>,
     /// Tag configuration for imports started from the console.
     pub tags: billops_import::TagConfig,
+    /// Month-end settings (`[close]` in config.toml): the board, tolerance, thresholds.
+    pub close: crate::ledger::CloseSettings,
 }
 
 /// Whether colours are off: `NO_COLOR` set to anything non-empty (https://no-color.org).
@@ -88,5 +90,7 @@ pub async fn run(ctx: ConsoleContext) -> color_eyre::Result<()> {
         now: ctx.clock.now(),
         keymap,
     };
-    term::run_loop(ctx, State::new(setup), theme).await
+    let mut state = State::new(setup);
+    state.settings = ctx.close.clone();
+    term::run_loop(ctx, state, theme).await
 }

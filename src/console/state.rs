@@ -249,6 +249,8 @@ pub struct State {
     next_req: u64,
     /// Requests of writes and exports in flight (their replies are never stale).
     pub pending: Vec<u64>,
+    /// Month-end settings (`[close]` in config.toml; defaults until `console::run` sets them).
+    pub settings: crate::ledger::CloseSettings,
 }
 
 impl State {
@@ -280,6 +282,7 @@ impl State {
             quit: false,
             next_req: 0,
             pending: Vec::new(),
+            settings: crate::ledger::CloseSettings::default(),
         }
     }
 

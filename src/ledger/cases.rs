@@ -3,11 +3,12 @@
 use billops_domain::Period;
 use billops_store::{Actor, CaseUpdate, OpenedCase, ReconCase, Result, Store, UnreachedCredits};
 
-use super::TIE_OUT_TOLERANCE;
+use super::CloseSettings;
 
-/// Open a case for every payer whose supplier−import residual exceeds the tie-out tolerance (idempotent).
-pub async fn open(store: &dyn Store, period: Period, by: &Actor) -> Result<Vec<OpenedCase>> {
-    store.open_cases(period, TIE_OUT_TOLERANCE, by).await
+/// Open a case for every payer whose supplier−import residual exceeds the configured tie-out tolerance
+/// (idempotent).
+pub async fn open(store: &dyn Store, period: Period, by: &Actor, cfg: &CloseSettings) -> Result<Vec<OpenedCase>> {
+    store.open_cases(period, cfg.tie_out_tolerance(), by).await
 }
 
 pub async fn list(store: &dyn Store, period: Option<Period>) -> Result<Vec<ReconCase>> {

@@ -1,11 +1,11 @@
 //! The close board of a period, sign-off and re-open.
 use billops_domain::Period;
-use billops_domain::close::{CloseBoard, CloseConfig, CloseFacts, PeriodClose, TieOut, evaluate};
+use billops_domain::close::{CloseBoard, CloseFacts, PeriodClose, TieOut, evaluate};
 use billops_store::{Actor, Result, Store};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::TIE_OUT_TOLERANCE;
+use super::CloseSettings;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CloseView {
@@ -15,11 +15,11 @@ pub struct CloseView {
     pub close: PeriodClose,
 }
 
-/// The board computed from the store's facts for `today`.
-pub async fn board(store: &dyn Store, period: Period, today: NaiveDate) -> Result<CloseView> {
-    let facts = store.close_facts(period, TIE_OUT_TOLERANCE).await?;
+/// The board computed from the store's facts for `today`, judged by the configured settings.
+pub async fn board(store: &dyn Store, period: Period, today: NaiveDate, cfg: &CloseSettings) -> Result<CloseView> {
+    let facts = store.close_facts(period, &cfg.board).await?;
     let close = store.period_close(period).await?;
-    let board = evaluate(&facts, &CloseConfig::default(), &close, today);
+    let board = evaluate(&facts, &cfg.board, &close, today);
     Ok(CloseView { can_sign_off: board.can_sign_off(), board, facts, close })
 }
 
@@ -29,15 +29,16 @@ pub async fn sign_off(
     today: NaiveDate,
     note: &str,
     by: &Actor,
+    cfg: &CloseSettings,
 ) -> Result<PeriodClose> {
-    store.sign_off(period, &CloseConfig::default(), TIE_OUT_TOLERANCE, today, note, by).await
+    store.sign_off(period, &cfg.board, today, note, by).await
 }
 
 pub async fn reopen(store: &dyn Store, period: Period, reason: &str, by: &Actor) -> Result<PeriodClose> {
     store.reopen(period, reason, by).await
 }
 
-/// The three-way tie-out per payer.
-pub async fn recon(store: &dyn Store, period: Period) -> Result<Vec<TieOut>> {
-    Ok(store.close_facts(period, TIE_OUT_TOLERANCE).await?.tie_outs)
+/// The three-way tie-out per payer (within the configured tolerance).
+pub async fn recon(store: &dyn Store, period: Period, cfg: &CloseSettings) -> Result<Vec<TieOut>> {
+    Ok(store.close_facts(period, &cfg.board).await?.tie_outs)
 }

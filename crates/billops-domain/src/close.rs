@@ -10,6 +10,7 @@ use thiserror::Error;
 use crate::feed::Severity;
 use crate::party::User;
 use crate::period::Period;
+use crate::variance::VarianceThresholds;
 
 mod calendar;
 mod case;
@@ -153,10 +154,21 @@ pub struct CloseConfig {
     /// Incomplete onboarding blocks instead of warning.
     pub onboarding_blocks: bool,
     pub owners: BTreeMap<CheckId, String>,
+    /// Largest unexplained tie-out residual accepted per payer and leg.
+    #[serde(default = "default_tolerance")]
+    pub tie_out_tolerance: Decimal,
+    /// When a period-on-period variance needs an explanation (item 5).
+    #[serde(default)]
+    pub variance: VarianceThresholds,
+}
+
+fn default_tolerance() -> Decimal {
+    Decimal::new(1, 2)
 }
 
 impl Default for CloseConfig {
-    /// Due the 10th (calendar day), weekends only, errors block, onboarding warns.
+    /// Due the 10th (calendar day), weekends only, errors block, onboarding warns, tie-outs within a cent,
+    /// variances of 10 % and 1,000 explained.
     fn default() -> Self {
         CloseConfig {
             due: DueRule::default(),
@@ -164,6 +176,8 @@ impl Default for CloseConfig {
             issue_threshold: Severity::Error,
             onboarding_blocks: false,
             owners: BTreeMap::new(),
+            tie_out_tolerance: default_tolerance(),
+            variance: VarianceThresholds::default(),
         }
     }
 }

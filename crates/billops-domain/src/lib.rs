@@ -21,3 +21,4 @@ pub mod invoice;
 pub mod rating;
 pub mod sla;
 pub mod terms;
+pub mod variance;

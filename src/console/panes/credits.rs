@@ -9,7 +9,6 @@ use crate::console::input::{Complete, Field, Form, FormKind};
 use crate::console::state::{Load, Mode, State, ViewKey};
 use crate::console::table::{Cell, Column, Mark, Row, TableModel};
 use crate::console::theme::Role;
-use crate::ledger::APPROVAL_THRESHOLD;
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let req = s.req();
@@ -80,9 +79,9 @@ pub fn table(d: &[StoredCredit]) -> TableModel {
     }
 }
 
-/// The policy the console and the store apply (the ledger's threshold).
-pub fn policy() -> Option<ApprovalPolicy> {
-    ApprovalPolicy::new(APPROVAL_THRESHOLD).ok()
+/// The policy the console and the store apply (the configured threshold).
+pub fn policy(s: &State) -> Option<ApprovalPolicy> {
+    s.settings.approval_policy().ok()
 }
 
 /// `a` / `r`: approve or reject the selected proposed credit, with a reason.
@@ -103,12 +102,12 @@ pub fn decide(s: &mut State, approve: bool) -> Vec<Effect> {
         s.warn(format!("credit {} is already {:?}", c.id(), c.status()).to_lowercase());
         return Vec::new();
     }
-    if approve && c.proposed_by() == s.user.name && policy().is_none_or(|p| p.needs_second_person(c.amount().amount)) {
+    if approve && c.proposed_by() == s.user.name && policy(s).is_none_or(|p| p.needs_second_person(c.amount().amount)) {
         s.error(format!(
             "you proposed credit {} ({} over the {} threshold): another manager must approve (maker-checker)",
             c.id(),
             c.amount(),
-            APPROVAL_THRESHOLD
+            s.settings.credit_approval_threshold
         ));
         return Vec::new();
     }

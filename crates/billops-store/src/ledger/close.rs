@@ -2,7 +2,6 @@
 use billops_domain::Period;
 use billops_domain::close::{CloseAction, CloseConfig, CloseError, CloseEvent, PeriodClose, evaluate};
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 
 use crate::audit::{self, Audit};
 use crate::db::{Db, Tx, args};
@@ -51,7 +50,6 @@ pub(crate) async fn sign_off(
     db: &Db,
     period: Period,
     cfg: &CloseConfig,
-    tolerance: Decimal,
     today: NaiveDate,
     note: &str,
     by: &Actor,
@@ -59,7 +57,7 @@ pub(crate) async fn sign_off(
     let mut tx = db.begin().await?;
     let user = user_in(&mut tx, by).await?;
     let mut close = period_close(&mut Conn::Tx(&mut tx), period).await?;
-    let facts = facts::gather(&mut Conn::Tx(&mut tx), period, tolerance).await?;
+    let facts = facts::gather(&mut Conn::Tx(&mut tx), period, cfg).await?;
     let board = evaluate(&facts, cfg, &close, today);
     close.sign_off(&board, &user, by.at, note).map_err(close_error)?;
     record(&mut tx, period, "sign_off", note, by).await?;

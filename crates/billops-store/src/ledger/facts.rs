@@ -1,11 +1,12 @@
 //! The close board's facts, counted from the data (SPEC §2.7), never ticked by hand.
-use billops_domain::close::{CloseFacts, IssueCounts, TieOut, TieOutInput, tie_out};
+use billops_domain::close::{CloseConfig, CloseFacts, IssueCounts, TieOut, TieOutInput, tie_out};
+use billops_domain::variance::unexplained;
 use billops_domain::{Period, Severity};
 use rust_decimal::Decimal;
 
 use crate::db::{args, money_sum};
 use crate::ledger::close::close_error;
-use crate::ledger::{Conn, cases, supplier};
+use crate::ledger::{Conn, cases, supplier, variance};
 use crate::{ONBOARDING_ITEMS, Result};
 
 async fn count(c: &mut Conn<'_>, sql: &str, a: Vec<crate::db::Arg>) -> Result<u64> {
@@ -40,7 +41,7 @@ pub(crate) async fn tie_outs(c: &mut Conn<'_>, period: Period, tolerance: Decima
         .collect()
 }
 
-pub(crate) async fn gather(c: &mut Conn<'_>, period: Period, tolerance: Decimal) -> Result<CloseFacts> {
+pub(crate) async fn gather(c: &mut Conn<'_>, period: Period, cfg: &CloseConfig) -> Result<CloseFacts> {
     let p = period.to_string();
     let (start, end) = (period.start(), period.end());
     let payers_not_final: Vec<String> = c
@@ -81,7 +82,7 @@ pub(crate) async fn gather(c: &mut Conn<'_>, period: Period, tolerance: Decimal)
         }
     }
 
-    let tie_outs = tie_outs(c, period, tolerance).await?;
+    let tie_outs = tie_outs(c, period, cfg.tie_out_tolerance).await?;
     let credits_awaiting_approval = count(
         c,
         "SELECT count(*) FROM credits WHERE status = 'proposed' AND valid_from < $1 AND valid_to > $2",
@@ -112,6 +113,7 @@ pub(crate) async fn gather(c: &mut Conn<'_>, period: Period, tolerance: Decimal)
         args![p.as_str()],
     )
     .await?;
+    let variances_unexplained = unexplained(&variance::reviewed(c, period, &cfg.variance).await?);
     let items = i64::try_from(ONBOARDING_ITEMS.len()).unwrap_or(0);
     let onboarding_incomplete = count(
         c,
@@ -132,7 +134,7 @@ pub(crate) async fn gather(c: &mut Conn<'_>, period: Period, tolerance: Decimal)
         credits_awaiting_approval,
         discounts_awaiting_approval: 0,
         credits_not_on_drafts,
-        variances_unexplained: 0,
+        variances_unexplained,
         customers_without_draft,
         drafts_not_approved,
         onboarding_incomplete,

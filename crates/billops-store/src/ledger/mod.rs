@@ -19,6 +19,7 @@ pub(crate) mod supplier;
 pub(crate) mod terms;
 pub mod types;
 pub(crate) mod unreached;
+pub(crate) mod variance;
 
 use async_trait::async_trait;
 use billops_domain::close::{CloseConfig, CloseFacts, PeriodClose};
@@ -33,6 +34,7 @@ use crate::db::{Arg, Db, Row, Tx};
 use crate::{Actor, Result, SqlStore, StoreError};
 pub use rating::month_start;
 pub use types::*;
+pub use variance::{NewExplanation, ServiceCosts, StoredExplanation};
 
 /// The month-end part of the store (implemented by [`SqlStore`] on both backends).
 #[async_trait]
@@ -41,15 +43,15 @@ pub trait Ledger: Send + Sync {
     /// A period's sign-off history (locked when the last event is a sign-off).
     async fn period_close(&self, period: Period) -> Result<PeriodClose>;
     async fn locked_periods(&self) -> Result<Vec<PeriodLock>>;
-    /// The facts the close board is computed from (`tolerance`: the tie-out tolerance per payer).
-    async fn close_facts(&self, period: Period, tolerance: Decimal) -> Result<CloseFacts>;
-    /// Manager sign-off: recomputes the board inside the transaction and locks the period only when nothing
-    /// blocks (`Forbidden` for non-managers, `Conflict` with the blockers otherwise).
+    /// The facts the close board is computed from, judged by `cfg` (the tie-out tolerance per payer, the
+    /// variance thresholds).
+    async fn close_facts(&self, period: Period, cfg: &CloseConfig) -> Result<CloseFacts>;
+    /// Manager sign-off: recomputes the facts and the board inside the transaction and locks the period only
+    /// when nothing blocks (`Forbidden` for non-managers, `Conflict` with the blockers otherwise).
     async fn sign_off(
         &self,
         period: Period,
         cfg: &CloseConfig,
-        tolerance: Decimal,
         today: NaiveDate,
         note: &str,
         by: &Actor,
@@ -168,6 +170,15 @@ pub trait Ledger: Send + Sync {
     async fn set_billing_model(&self, customer: &str, model: BillingModel, by: &Actor) -> Result<()>;
     /// Every customer's billing model (`resale` unless set), in code order.
     async fn billing_models(&self) -> Result<Vec<CustomerBillingModel>>;
+    // ---- variance
+    /// Billed cost per assigned customer × service of `period` and the month before (exact sums, line counts).
+    async fn service_costs(&self, period: Period) -> Result<ServiceCosts>;
+    /// Record the explanation of a customer's variance on a service for the Δ the data gives now, replacing
+    /// an earlier one. Operators; refused in a locked period (`Locked`); a Δ other than `expected_delta` is a
+    /// `Conflict`; audited.
+    async fn explain_variance(&self, e: &NewExplanation, by: &Actor) -> Result<StoredExplanation>;
+    /// The explanations recorded for `period`, by customer and service.
+    async fn list_explanations(&self, period: Period) -> Result<Vec<StoredExplanation>>;
 }
 
 /// Read through the pool or inside a transaction with the same code.
@@ -226,19 +237,18 @@ impl Ledger for SqlStore {
     async fn locked_periods(&self) -> Result<Vec<PeriodLock>> {
         locks::locked_periods(&self.db).await
     }
-    async fn close_facts(&self, period: Period, tolerance: Decimal) -> Result<CloseFacts> {
-        facts::gather(&mut Conn::Db(&self.db), period, tolerance).await
+    async fn close_facts(&self, period: Period, cfg: &CloseConfig) -> Result<CloseFacts> {
+        facts::gather(&mut Conn::Db(&self.db), period, cfg).await
     }
     async fn sign_off(
         &self,
         period: Period,
         cfg: &CloseConfig,
-        tolerance: Decimal,
         today: NaiveDate,
         note: &str,
         by: &Actor,
     ) -> Result<PeriodClose> {
-        close::sign_off(&self.db, period, cfg, tolerance, today, note, by).await
+        close::sign_off(&self.db, period, cfg, today, note, by).await
     }
     async fn reopen(&self, period: Period, reason: &str, by: &Actor) -> Result<PeriodClose> {
         close::reopen(&self.db, period, reason, by).await
@@ -392,6 +402,15 @@ impl Ledger for SqlStore {
     }
     async fn billing_models(&self) -> Result<Vec<CustomerBillingModel>> {
         rating::models(&self.db).await
+    }
+    async fn service_costs(&self, period: Period) -> Result<ServiceCosts> {
+        variance::service_costs(&mut Conn::Db(&self.db), period).await
+    }
+    async fn explain_variance(&self, e: &NewExplanation, by: &Actor) -> Result<StoredExplanation> {
+        variance::explain(&self.db, e, by).await
+    }
+    async fn list_explanations(&self, period: Period) -> Result<Vec<StoredExplanation>> {
+        variance::list(&mut Conn::Db(&self.db), period).await
     }
 }
 

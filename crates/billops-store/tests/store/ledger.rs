@@ -85,8 +85,7 @@ async fn close_locks_and_reopens(s: Arc<dyn Store>) {
 
     let cfg = CloseConfig::default();
     let today = date("2026-06-08");
-    let tol = d("0.01");
-    let err = s.sign_off(p("2026-05"), &cfg, tol, today, "", &alice).await.unwrap_err();
+    let err = s.sign_off(p("2026-05"), &cfg, today, "", &alice).await.unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("no supplier invoice") || msg.contains("supplier"), "{msg}");
     assert!(msg.contains("not yet approved"), "{msg}");
@@ -112,8 +111,8 @@ async fn close_locks_and_reopens(s: Arc<dyn Store>) {
     ));
     s.step_invoice(inv.id, InvoiceStep::Approve, "", None, &alice).await.unwrap();
 
-    assert!(matches!(s.sign_off(p("2026-05"), &cfg, tol, today, "", &bob).await, Err(StoreError::Forbidden(_))));
-    let close = s.sign_off(p("2026-05"), &cfg, tol, today, "all good", &alice).await.unwrap();
+    assert!(matches!(s.sign_off(p("2026-05"), &cfg, today, "", &bob).await, Err(StoreError::Forbidden(_))));
+    let close = s.sign_off(p("2026-05"), &cfg, today, "all good", &alice).await.unwrap();
     assert!(close.is_locked());
     assert_eq!(s.locked_periods().await.unwrap()[0].locked_by, "alice");
 

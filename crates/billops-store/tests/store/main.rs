@@ -27,3 +27,4 @@ mod ledger;
 mod parties;
 mod rating;
 mod terms;
+mod variance;

@@ -92,7 +92,7 @@ async fn terms_are_effective_dated_audited_and_locked(s: Arc<dyn Store>) {
 
     // an empty period signs off; terms from a day in or before it are refused, after it accepted
     let alice = actor("alice", 8);
-    s.sign_off(p("2026-03"), &CloseConfig::default(), d("0.01"), date("2026-04-08"), "empty", &alice).await.unwrap();
+    s.sign_off(p("2026-03"), &CloseConfig::default(), date("2026-04-08"), "empty", &alice).await.unwrap();
     for from in ["2026-03-15", "2026-01-01"] {
         let t = NewTerms { from: date(from), ..new.clone() };
         assert!(matches!(s.set_terms(&t, &bob).await, Err(StoreError::Locked { .. })), "{from}");
@@ -193,7 +193,7 @@ async fn cases_explain_residuals(s: Arc<dyn Store>) {
     s.add_supplier_invoice(&sup, &bob).await.unwrap();
     let (cfg, tol, today) = (CloseConfig::default(), d("0.01"), date("2026-06-08"));
     let board = |s: Arc<dyn Store>| async move {
-        let facts = s.close_facts(p("2026-05"), d("0.01")).await.unwrap();
+        let facts = s.close_facts(p("2026-05"), &CloseConfig::default()).await.unwrap();
         let close = s.period_close(p("2026-05")).await.unwrap();
         (facts.tie_outs[0].status, evaluate(&facts, &CloseConfig::default(), &close, date("2026-06-08")))
     };
@@ -249,7 +249,7 @@ async fn cases_explain_residuals(s: Arc<dyn Store>) {
     // a warning does not block: sign off, then the period's cases are locked
     s.step_invoice(inv, InvoiceStep::Review, "", None, &bob).await.unwrap();
     s.step_invoice(inv, InvoiceStep::Approve, "", None, &alice).await.unwrap();
-    s.sign_off(p("2026-05"), &cfg, tol, today, "explained by case", &alice).await.unwrap();
+    s.sign_off(p("2026-05"), &cfg, today, "explained by case", &alice).await.unwrap();
     let note = CaseUpdate { note: Some("late".into()), ..Default::default() };
     assert!(matches!(s.update_case(c.id, &note, None, &alice).await, Err(StoreError::Locked { .. })));
     assert!(matches!(s.open_cases(p("2026-05"), tol, &bob).await, Err(StoreError::Locked { .. })));

@@ -1,0 +1,18 @@
+-- billops variance explanations, PostgreSQL (money: NUMERIC). Kept in lockstep with the other backend.
+
+-- Why a customer's billed cost on a service moved between a period and the one before: one explanation per
+-- period, customer and service (a new one replaces it). `delta` is the change it was written for; when the
+-- current change differs (new data), the explanation is stale and the variance counts as unexplained again.
+CREATE TABLE variance_explanations (
+    id          BIGSERIAL PRIMARY KEY,
+    period      TEXT NOT NULL,
+    customer_id BIGINT NOT NULL REFERENCES customers (id),
+    service     TEXT NOT NULL,
+    driver      TEXT NOT NULL CHECK (driver IN ('usage_growth', 'usage_decline', 'new_service', 'decommission',
+                                                'price_change', 'one_off', 'data_correction', 'credit', 'other')),
+    text        TEXT NOT NULL,
+    delta       NUMERIC NOT NULL,
+    by_user     TEXT NOT NULL,
+    at          TIMESTAMPTZ NOT NULL,
+    UNIQUE (period, customer_id, service)
+);

@@ -1,0 +1,160 @@
+//! Variance between periods: exact per customer × service costs of a period and the one before (assigned
+//! customers only), explanations recorded and replaced by operators (audited, refused in a locked period,
+//! a moved Δ is a conflict), explanations going stale with new data, and the close facts counting what is
+//! still unexplained with the thresholds they are given, inside sign-off's transaction too.
+use std::sync::Arc;
+
+use billops_domain::close::CloseConfig;
+use billops_domain::terms::Percent;
+use billops_domain::variance::{Driver, ServiceCost, VarianceThresholds};
+use billops_domain::{LineItem, Role};
+use billops_store::{AuditFilter, NewExplanation, Store, StoreError};
+
+use crate::parties::customer;
+use crate::support::{actor, d, date, import, item, meta, p};
+
+fn at(period: &str, account: &str, day: &str, service: &str, cost: &str) -> LineItem {
+    item(period, "P1", account, day, service, cost)
+}
+
+async fn setup(s: &Arc<dyn Store>) {
+    let root = actor("root", 1);
+    s.set_user("alice", Role::Manager, &root).await.unwrap();
+    s.set_user("bob", Role::Operator, &root).await.unwrap();
+    s.set_user("dave", Role::Viewer, &root).await.unwrap();
+    for code in ["ACME", "BETA"] {
+        s.add_customer(&customer(code), &root).await.unwrap();
+    }
+    let april = vec![
+        at("2026-04", "A1", "2026-04-03", "EC2", "1000"),
+        at("2026-04", "A1", "2026-04-03", "S3", "500"),
+        at("2026-04", "A2", "2026-04-09", "RDS", "2000"),
+        at("2026-04", "A3", "2026-04-09", "EC2", "9999"),
+    ];
+    import(s, &meta("april.csv", "r1", "bob"), "h-apr", april).await;
+    let may = vec![
+        at("2026-05", "A1", "2026-05-03", "EC2", "1250.250000000000001"),
+        at("2026-05", "A1", "2026-05-20", "EC2", "1250.250000000000001"),
+        at("2026-05", "A1", "2026-05-03", "S3", "520"),
+        at("2026-05", "A1", "2026-05-07", "EKS", "1200"),
+        at("2026-05", "A3", "2026-05-07", "EC2", "50000"),
+    ];
+    import(s, &meta("may.csv", "r2", "bob"), "h-may", may).await;
+    s.assign_account("A1", "ACME", date("2026-04-01"), &root).await.unwrap();
+    s.assign_account("A2", "BETA", date("2026-04-01"), &root).await.unwrap();
+}
+
+fn sc(customer: &str, service: &str, prev: &str, cur: &str, rows: (u64, u64)) -> ServiceCost {
+    ServiceCost {
+        customer: customer.into(),
+        service: service.into(),
+        prev: d(prev),
+        cur: d(cur),
+        prev_rows: rows.0,
+        cur_rows: rows.1,
+    }
+}
+
+fn explain(customer: &str, service: &str, driver: Driver, text: &str, delta: Option<&str>) -> NewExplanation {
+    NewExplanation {
+        period: p("2026-05"),
+        customer: customer.into(),
+        service: service.into(),
+        driver,
+        text: text.into(),
+        expected_delta: delta.map(d),
+    }
+}
+
+async fn unexplained(s: &Arc<dyn Store>, cfg: &CloseConfig) -> u64 {
+    s.close_facts(p("2026-05"), cfg).await.unwrap().variances_unexplained
+}
+
+async fn variances_are_computed_explained_and_go_stale(s: Arc<dyn Store>) {
+    setup(&s).await;
+    let costs = s.service_costs(p("2026-05")).await.unwrap();
+    assert_eq!((costs.period, costs.previous, costs.baseline), (p("2026-05"), p("2026-04"), true));
+    assert_eq!(
+        costs.costs,
+        vec![
+            sc("ACME", "EC2", "1000", "2500.500000000000002", (1, 2)),
+            sc("ACME", "EKS", "0", "1200", (0, 1)),
+            sc("ACME", "S3", "500", "520", (1, 1)),
+            sc("BETA", "RDS", "2000", "0", (1, 0)),
+        ],
+        "assigned customers only, exact sums, new and gone services on both sides"
+    );
+    // April has no month before it with data: nothing to compare, nothing flagged.
+    let april = s.service_costs(p("2026-04")).await.unwrap();
+    assert!(!april.baseline);
+    let cfg = CloseConfig::default();
+    assert_eq!(s.close_facts(p("2026-04"), &cfg).await.unwrap().variances_unexplained, 0);
+    // May: EC2 +1500.5 (+150 %), EKS new 1200, RDS gone −2000 are flagged; S3 +20 is not.
+    assert_eq!(unexplained(&s, &cfg).await, 3);
+    // Thresholds are the caller's.
+    let loose = CloseConfig { variance: VarianceThresholds::new(Percent::ZERO, d("0")).unwrap(), ..cfg.clone() };
+    assert_eq!(unexplained(&s, &loose).await, 4);
+    let strict = CloseConfig { variance: VarianceThresholds::new(Percent::ZERO, d("1600")).unwrap(), ..cfg.clone() };
+    assert_eq!(unexplained(&s, &strict).await, 1, "only the gone RDS moves by 1,600 or more");
+
+    let bob = actor("bob", 7);
+    let ec2 =
+        explain("ACME", "EC2", Driver::UsageGrowth, "web tier doubled for the sale", Some("1500.500000000000002"));
+    assert!(matches!(s.explain_variance(&ec2, &actor("dave", 7)).await, Err(StoreError::Forbidden(_))));
+    let stale_view = NewExplanation { expected_delta: Some(d("1500")), ..ec2.clone() };
+    let e = s.explain_variance(&stale_view, &bob).await.unwrap_err();
+    assert!(matches!(&e, StoreError::Conflict(m) if m.contains("changed meanwhile")), "{e}");
+    let e = s.explain_variance(&NewExplanation { service: "Lambda".into(), ..ec2.clone() }, &bob).await;
+    assert!(matches!(e, Err(StoreError::NotFound(_))), "{e:?}");
+    let e = s.explain_variance(&NewExplanation { customer: "NOPE".into(), ..ec2.clone() }, &bob).await;
+    assert!(matches!(e, Err(StoreError::NotFound(_))), "{e:?}");
+    let e = s.explain_variance(&NewExplanation { text: "  ".into(), ..ec2.clone() }, &bob).await;
+    assert!(matches!(e, Err(StoreError::Invalid(_))), "{e:?}");
+    let saved = s.explain_variance(&ec2, &bob).await.unwrap();
+    assert_eq!(
+        (saved.explanation.driver, saved.explanation.delta, saved.explanation.by.as_str(), saved.explanation.at),
+        (Driver::UsageGrowth, d("1500.500000000000002"), "bob", bob.at)
+    );
+    assert_eq!(unexplained(&s, &cfg).await, 2);
+
+    // Replacing keeps one explanation per period, customer and service; both writes are audited.
+    let ec2b = explain("ACME", "EC2", Driver::OneOff, "sale weekend only", None);
+    s.explain_variance(&ec2b, &actor("bob", 8)).await.unwrap();
+    let list = s.list_explanations(p("2026-05")).await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!((list[0].explanation.driver, list[0].explanation.text.as_str()), (Driver::OneOff, "sale weekend only"));
+    assert!(s.list_explanations(p("2026-04")).await.unwrap().is_empty());
+    let audit = s.audit(&AuditFilter { action: Some("variance.".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(audit.len(), 2);
+    assert_eq!(audit[0].entity_id, "2026-05/ACME/EC2");
+    assert!(audit[0].before.as_deref().unwrap_or("").contains("web tier doubled"), "{:?}", audit[0]);
+    assert!(audit[1].before.is_none());
+
+    // A late file of the same run adds a cent to EC2: the explanation no longer fits, EC2 is unexplained again.
+    let late = vec![at("2026-05", "A1", "2026-05-28", "EC2", "0.01")];
+    import(&s, &meta("may-late.csv", "r2", "bob"), "h-may-late", late).await;
+    assert_eq!(unexplained(&s, &cfg).await, 3);
+
+    // Sign-off recomputes inside its transaction: the variances block it, named.
+    let alice = actor("alice", 9);
+    let e = s.sign_off(p("2026-05"), &cfg, date("2026-06-08"), "", &alice).await.unwrap_err();
+    assert!(e.to_string().contains("variance(s) over threshold"), "{e}");
+
+    for (customer, service, driver) in
+        [("ACME", "EC2", Driver::OneOff), ("ACME", "EKS", Driver::NewService), ("BETA", "RDS", Driver::Decommission)]
+    {
+        s.explain_variance(&explain(customer, service, driver, "checked with the customer", None), &bob).await.unwrap();
+    }
+    assert_eq!(unexplained(&s, &cfg).await, 0);
+    let e = s.sign_off(p("2026-05"), &cfg, date("2026-06-08"), "", &alice).await.unwrap_err();
+    assert!(!e.to_string().contains("variance"), "{e}");
+
+    // A locked period refuses explanations, naming the lock.
+    s.sign_off(p("2026-03"), &cfg, date("2026-04-08"), "empty", &alice).await.unwrap();
+    let march = NewExplanation { period: p("2026-03"), ..ec2b };
+    match s.explain_variance(&march, &bob).await {
+        Err(StoreError::Locked { period, by }) => assert_eq!((period.as_str(), by.as_str()), ("2026-03", "alice")),
+        other => panic!("expected Locked, got {other:?}"),
+    }
+}
+store_test!(variances_are_computed_explained_and_go_stale => variance_sqlite, variance_postgres);

@@ -1,0 +1,150 @@
+//! `billops variance`: the period's variances per customer × service against the month before, flagged by the
+//! `[close]` thresholds, and `variance explain` to record why one moved.
+use billops_domain::money::{canonical, round_for_display};
+use billops_domain::variance::{Driver, ReviewedVariance, VarianceKind};
+use billops_store::NewExplanation;
+use clap::{Args, Subcommand};
+
+use super::month::{NOT_READY, amount, period, print};
+use super::output::{OutputFormat, Table};
+use super::{Ctx, Failure};
+use crate::ledger;
+
+/// `billops variance YYYY-MM [--all] [--format …]` or `billops variance explain …`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct VarianceArgs {
+    #[command(subcommand)]
+    pub cmd: Option<VarianceCmd>,
+    /// Billing period YYYY-MM (compared with the month before).
+    #[arg(required = true)]
+    pub period: Option<String>,
+    /// Every customer × service with cost in either month, not only the flagged ones.
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VarianceCmd {
+    /// Explain why a customer's cost on a service moved (operator; replaces an earlier explanation).
+    Explain {
+        period: String,
+        customer: String,
+        service: String,
+        /// usage_growth, usage_decline, new_service, decommission, price_change, one_off, data_correction,
+        /// credit or other.
+        #[arg(long)]
+        driver: String,
+        #[arg(long)]
+        text: String,
+        /// The Δ you looked at: refused when the data has moved since (default: the current Δ).
+        #[arg(long)]
+        delta: Option<String>,
+    },
+}
+
+/// The percentage as shown: one decimal, or what the service did when it has none.
+pub fn pct_text(r: &ReviewedVariance) -> String {
+    match (r.variance.kind, r.variance.pct) {
+        (VarianceKind::New, _) => "new".into(),
+        (VarianceKind::Gone, _) => "gone".into(),
+        (_, Some(p)) => format!("{}%", round_for_display(p, 1)),
+        (_, None) => "-".into(),
+    }
+}
+
+pub async fn variance(ctx: &Ctx, a: VarianceArgs) -> Result<u8, Failure> {
+    match a.cmd {
+        Some(VarianceCmd::Explain { period: p, customer, service, driver, text, delta }) => {
+            let driver: Driver = driver
+                .parse()
+                .map_err(|e: billops_domain::variance::VarianceError| Failure::user(format!("--driver: {e}")))?;
+            let e = NewExplanation {
+                period: period(&p)?,
+                customer,
+                service,
+                driver,
+                text,
+                expected_delta: delta.as_deref().map(|d| amount(d, "--delta")).transpose()?,
+            };
+            let saved = ledger::variance::explain(ctx.store.as_ref(), &e, &ctx.actor()).await?;
+            println!(
+                "variance of {} / {} in {} (Δ {}) explained by {}: {}",
+                saved.customer,
+                saved.service,
+                saved.period,
+                canonical(saved.explanation.delta),
+                saved.explanation.by,
+                saved.explanation.driver
+            );
+            Ok(0)
+        }
+        None => report(ctx, a.period.as_deref().unwrap_or_default(), a.all, a.format).await,
+    }
+}
+
+/// Exit 0 when no flagged variance is unexplained (or stale), 4 otherwise.
+async fn report(ctx: &Ctx, p: &str, all: bool, format: OutputFormat) -> Result<u8, Failure> {
+    let mut view = ledger::variance::report(ctx.store.as_ref(), period(p)?, &ctx.config.close_settings).await?;
+    let code = if view.unexplained == 0 { 0 } else { NOT_READY };
+    if !all {
+        view.rows.retain(|r| r.variance.flagged);
+    }
+    if format == OutputFormat::Json {
+        println!("{}", serde_json::to_string_pretty(&view).map_err(|e| Failure::user(e.to_string()))?);
+        return Ok(code);
+    }
+    let mut t = Table::new(&[
+        "customer",
+        "service",
+        "previous",
+        "current",
+        "delta",
+        "pct",
+        "rows_prev",
+        "rows_cur",
+        "state",
+        "driver",
+        "explanation",
+        "by",
+    ])
+    .numeric("previous")
+    .numeric("current")
+    .numeric("delta")
+    .numeric("pct")
+    .numeric("rows_prev")
+    .numeric("rows_cur");
+    for r in &view.rows {
+        let v = &r.variance;
+        let e = r.explanation.as_ref();
+        t.push(vec![
+            v.customer.clone(),
+            v.service.clone(),
+            canonical(v.prev),
+            canonical(v.cur),
+            canonical(v.delta),
+            pct_text(r),
+            v.prev_rows.to_string(),
+            v.cur_rows.to_string(),
+            r.state.to_string(),
+            e.map(|e| e.driver.to_string()).unwrap_or_default(),
+            e.map(|e| e.text.clone()).unwrap_or_default(),
+            e.map(|e| format!("{} {}", e.by, e.at.format("%Y-%m-%d"))).unwrap_or_default(),
+        ]);
+    }
+    print(&t, format)?;
+    if format == OutputFormat::Table {
+        let flagged = view.flagged().count();
+        if view.baseline {
+            println!(
+                "{} vs {}: {flagged} flagged ({}), {} without a current explanation",
+                view.period, view.previous, view.thresholds, view.unexplained
+            );
+        } else {
+            println!("{} vs {}: nothing to compare (a month without data)", view.period, view.previous);
+        }
+    }
+    Ok(code)
+}
