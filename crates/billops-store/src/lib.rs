@@ -31,6 +31,7 @@ mod types;
 
 pub use connect::mask_url;
 pub use ledger::{Ledger, types::*};
+pub use ledger::{LineSources, ResourceSource, SourceItem, SourceQuery};
 pub use sql_store::SqlStore;
 pub use types::*;
 

@@ -14,6 +14,7 @@ pub(crate) mod invoices;
 pub(crate) mod locks;
 pub(crate) mod payments;
 pub(crate) mod pricing;
+pub(crate) mod sources;
 pub(crate) mod supplier;
 pub(crate) mod terms;
 pub mod types;
@@ -30,6 +31,7 @@ use rust_decimal::Decimal;
 
 use crate::db::{Arg, Db, Row, Tx};
 use crate::{Actor, Result, SqlStore, StoreError};
+pub use sources::{LineSources, ResourceSource, SourceItem, SourceQuery};
 pub use types::*;
 
 /// The month-end part of the store (implemented by [`SqlStore`] on both backends).
@@ -146,6 +148,11 @@ pub trait Ledger: Send + Sync {
     async fn add_payment(&self, p: &NewPayment, by: &Actor) -> Result<Payment>;
     async fn balance(&self, customer: &str, today: NaiveDate) -> Result<Balance>;
     async fn statement(&self, customer: &str, from: NaiveDate, to: NaiveDate) -> Result<Statement>;
+
+    // ---- drill from an invoice line to its sources
+    /// The resource breakdown and the first `q.limit` raw line items (file, line, account, date, usage type,
+    /// cost) of a customer's usage in a period for one service / product / component.
+    async fn line_sources(&self, q: &SourceQuery) -> Result<LineSources>;
 }
 
 /// Read through the pool or inside a transaction with the same code.
@@ -343,6 +350,10 @@ impl Ledger for SqlStore {
     }
     async fn statement(&self, customer: &str, from: NaiveDate, to: NaiveDate) -> Result<Statement> {
         payments::statement(&self.db, customer, from, to).await
+    }
+
+    async fn line_sources(&self, q: &SourceQuery) -> Result<LineSources> {
+        sources::line_sources(&self.db, q).await
     }
 }
 

@@ -24,4 +24,5 @@ mod drafts;
 mod imports;
 mod ledger;
 mod parties;
+mod sources;
 mod terms;
