@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod close;
 pub mod invoices;
+pub mod rule_preview;
 pub mod terms;
 
 use rust_decimal::Decimal;
