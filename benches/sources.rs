@@ -3,7 +3,7 @@
 //! in-process on a store with 10M line items — the drill benchmark's SQLite store, copied first because opening
 //! it applies this build's migrations.
 //!
-//! `cargo bench --bench sources -- [--db PATH] [--limit N] [--lines K] [--runs R]`
+//! `cargo bench --bench sources -- [--db PATH] [--no-copy] [--limit N] [--lines K] [--runs R]`
 //! Defaults: bench-data/drill-10000000-a1000-c200-s1.db (build it with `cargo bench --bench drill`), 50 items,
 //! 40 invoice lines (customer / service / product / component of the newest period: the 10 largest, the 10
 //! smallest and 20 spread between), 3 runs each after a warm-up. Without `--bench` (`cargo test --benches`) a
@@ -22,6 +22,8 @@ struct Opts {
     lines: usize,
     runs: usize,
     quick: bool,
+    /// Open `db` itself (a copy already made, or one that may be migrated).
+    no_copy: bool,
 }
 
 fn opts() -> Opts {
@@ -29,7 +31,7 @@ fn opts() -> Opts {
     let quick = all.iter().any(|a| a == "--test") || !all.iter().any(|a| a == "--bench");
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut o =
-        Opts { db: root.join("bench-data/drill-10000000-a1000-c200-s1.db"), limit: 50, lines: 40, runs: 3, quick };
+        Opts { db: root.join("bench-data/drill-10000000-a1000-c200-s1.db"), limit: 50, lines: 40, runs: 3, quick, no_copy: false };
     let mut it = all.iter().filter(|a| *a != "--bench");
     while let Some(a) = it.next() {
         let mut val = |name: &str| it.next().cloned().unwrap_or_else(|| panic!("{name} needs a value"));
@@ -38,6 +40,7 @@ fn opts() -> Opts {
             "--limit" => o.limit = val("--limit").parse().unwrap(),
             "--lines" => o.lines = val("--lines").parse().unwrap(),
             "--runs" => o.runs = val("--runs").parse::<usize>().unwrap().max(1),
+            "--no-copy" => o.no_copy = true,
             "--test" => {}
             other => panic!("unknown argument {other:?}"),
         }
@@ -83,15 +86,20 @@ async fn main() {
         return;
     }
     assert!(o.db.exists(), "{} missing: build it with `cargo bench --bench drill -- --no-pg`", o.db.display());
-    let t0 = Instant::now();
-    std::fs::copy(&o.db, &copy).unwrap();
-    for ext in ["db-wal", "db-shm"] {
-        let side = o.db.with_extension(ext);
-        if side.exists() {
-            std::fs::copy(&side, copy.with_extension(ext)).unwrap();
+    let copy = if o.no_copy {
+        o.db.clone()
+    } else {
+        let t0 = Instant::now();
+        std::fs::copy(&o.db, &copy).unwrap();
+        for ext in ["db-wal", "db-shm"] {
+            let side = o.db.with_extension(ext);
+            if side.exists() {
+                std::fs::copy(&side, copy.with_extension(ext)).unwrap();
+            }
         }
-    }
-    eprintln!("copied {} in {:.1}s", o.db.display(), t0.elapsed().as_secs_f64());
+        eprintln!("copied {} in {:.1}s", o.db.display(), t0.elapsed().as_secs_f64());
+        copy
+    };
     let store = billops_store::open(&format!("sqlite:{}", copy.display())).await.unwrap();
     let period = *store.periods().await.unwrap().first().expect("a period with data");
     let lines = lines_of(store.as_ref(), period, o.lines).await;
