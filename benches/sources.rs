@@ -30,8 +30,14 @@ fn opts() -> Opts {
     let all: Vec<String> = std::env::args().skip(1).collect();
     let quick = all.iter().any(|a| a == "--test") || !all.iter().any(|a| a == "--bench");
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut o =
-        Opts { db: root.join("bench-data/drill-10000000-a1000-c200-s1.db"), limit: 50, lines: 40, runs: 3, quick, no_copy: false };
+    let mut o = Opts {
+        db: root.join("bench-data/drill-10000000-a1000-c200-s1.db"),
+        limit: 50,
+        lines: 40,
+        runs: 3,
+        quick,
+        no_copy: false,
+    };
     let mut it = all.iter().filter(|a| *a != "--bench");
     while let Some(a) = it.next() {
         let mut val = |name: &str| it.next().cloned().unwrap_or_else(|| panic!("{name} needs a value"));

@@ -89,6 +89,7 @@ pub fn period_changed(s: &mut State) -> Vec<Effect> {
     s.costs.data = Load::Idle;
     forget_month_end(s);
     s.invoices.detail = None;
+    s.invoices.sources = None;
     s.invoices.generated = None;
     ensure(s, s.pane)
 }
