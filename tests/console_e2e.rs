@@ -3,15 +3,12 @@
 //! as the default command, `BILLOPS_USER`) and the demo book.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+mod pty_common;
 
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use std::path::Path;
+use std::sync::OnceLock;
 
-const BIN: &str = env!("CARGO_BIN_EXE_billops");
-const WAIT: Duration = Duration::from_secs(20);
+use pty_common::{BIN, Tui, cli};
 
 /// One demo store per test run (building it imports the whole demo book); each test copies it.
 fn demo_template() -> &'static Path {
@@ -31,169 +28,33 @@ fn demo_template() -> &'static Path {
     dir.path()
 }
 
-struct Tui {
-    child: Box<dyn Child + Send + Sync>,
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    dir: tempfile::TempDir,
-    /// One console at a time: on a 2-core machine parallel consoles starve each other's redraws.
-    _serial: std::sync::MutexGuard<'static, ()>,
+/// The console on a fresh copy of the demo store.
+fn start(user: &str, extra: &[&str]) -> Tui {
+    start_with(user, extra, &[])
 }
 
-static SERIAL: Mutex<()> = Mutex::new(());
-
-impl Tui {
-    fn start(user: &str, extra: &[&str]) -> Tui {
-        Tui::start_with(user, extra, &[])
+/// The console on a fresh copy of the demo store, after CLI commands (`(user, args)`) on that copy.
+fn start_with(user: &str, extra: &[&str], setup: &[(&str, &[&str])]) -> Tui {
+    let template = demo_template();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    std::fs::copy(template.join("demo.db"), &db).unwrap();
+    // The store leaves its write-ahead log un-checkpointed at exit: copy it too, or recent writes are lost.
+    let wal = template.join("demo.db-wal");
+    if wal.exists() {
+        std::fs::copy(&wal, dir.path().join("demo.db-wal")).unwrap();
     }
-
-    /// Start after running CLI commands (`(user, args)`) on the copied store.
-    fn start_with(user: &str, extra: &[&str], setup: &[(&str, &[&str])]) -> Tui {
-        let serial = SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let template = demo_template();
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("demo.db");
-        std::fs::copy(template.join("demo.db"), &db).unwrap();
-        // The store leaves its write-ahead log un-checkpointed at exit: copy it too, or recent writes are lost.
-        let wal = template.join("demo.db-wal");
-        if wal.exists() {
-            std::fs::copy(&wal, dir.path().join("demo.db-wal")).unwrap();
-        }
-        for (who, args) in setup {
-            let out = std::process::Command::new(BIN)
-                .args(["--db", &format!("sqlite:{}", db.display())])
-                .args(*args)
-                .env("BILLOPS_USER", who)
-                .env("BILLOPS_DATA_DIR", dir.path().join("data"))
-                .env("BILLOPS_CONFIG_DIR", dir.path().join("config"))
-                .env_remove("BILLOPS_DATABASE_URL")
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        }
-        let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.args(["--db", &format!("sqlite:{}", db.display())]);
-        cmd.args(extra);
-        cmd.env("NO_COLOR", "1");
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("LANG", "C.UTF-8");
-        cmd.env("BILLOPS_USER", user);
-        cmd.env("BILLOPS_DATA_DIR", dir.path().join("data"));
-        cmd.env("BILLOPS_CONFIG_DIR", dir.path().join("config"));
-        cmd.env_remove("BILLOPS_DATABASE_URL");
-        cmd.cwd(env!("CARGO_MANIFEST_DIR"));
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        drop(pty.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZeroU16::new(24).unwrap(),
-            std::num::NonZeroU16::new(80).unwrap(),
-            0,
-        )));
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let p = parser.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => p.lock().unwrap().process(&buf[..n]),
-                }
-            }
-        });
-        let writer = pty.master.take_writer().unwrap();
-        // Keep the master alive as long as the writer (dropping it hangs up the child).
-        std::mem::forget(pty.master);
-        Tui { child, parser, writer, dir, _serial: serial }
+    let url = format!("sqlite:{}", db.display());
+    for (who, args) in setup {
+        let out = cli(&url, dir.path(), who, args);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
-
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        self.wait_until(text, |s| s.contains(text))
-    }
-
-    /// `text` on screen and nothing still loading: keys act on fresh rows, not on a list being reloaded.
-    fn wait_loaded(&self, text: &str) -> String {
-        self.wait_until(text, |s| s.contains(text) && !s.contains("loading…"))
-    }
-
-    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            if start.elapsed() > WAIT {
-                panic!("timed out waiting for {what:?}; screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-    }
-
-    /// Send keys: plain text, or named keys in angle brackets (`<enter>`, `<esc>`, `<tab>`, `<down>`).
-    fn keys(&mut self, keys: &str) {
-        let mut rest = keys;
-        while !rest.is_empty() {
-            let (bytes, used): (Vec<u8>, usize) = if let Some(r) = rest.strip_prefix('<') {
-                let end = r.find('>').unwrap();
-                let b: &[u8] = match &r[..end] {
-                    "enter" => b"\r",
-                    "esc" => b"\x1b",
-                    "tab" => b"\t",
-                    "down" => b"\x1b[B",
-                    "up" => b"\x1b[A",
-                    "left" => b"\x1b[D",
-                    "right" => b"\x1b[C",
-                    "space" => b" ",
-                    other => panic!("unknown key {other}"),
-                };
-                (b.to_vec(), end + 2)
-            } else {
-                let ch = rest.chars().next().unwrap();
-                (ch.to_string().into_bytes(), ch.len_utf8())
-            };
-            self.writer.write_all(&bytes).unwrap();
-            self.writer.flush().unwrap();
-            rest = &rest[used..];
-            // A lone ESC must not merge with the next key into an Alt sequence.
-            std::thread::sleep(Duration::from_millis(if bytes == b"\x1b" { 120 } else { 15 }));
-        }
-    }
-
-    fn data_dir(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn quit(mut self) {
-        self.keys("q");
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success(), "exit status {status:?}");
-                break;
-            }
-            assert!(start.elapsed() < WAIT, "did not exit after q; screen:\n{}", self.screen());
-            std::thread::sleep(Duration::from_millis(25));
-        }
-        std::thread::sleep(Duration::from_millis(100));
-        let p = self.parser.lock().unwrap();
-        assert!(!p.screen().alternate_screen(), "the alternate screen was left");
-    }
-}
-
-impl Drop for Tui {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
+    Tui::spawn(&url, dir.path(), user, extra).owning(dir)
 }
 
 #[test]
 fn e2e_drill_from_customer_to_component_and_back() {
-    let mut t = Tui::start("alice", &[]);
+    let mut t = start("alice", &[]);
     t.wait_for("alice (manager)");
     t.wait_for("month-end checklist");
     t.keys("4");
@@ -214,7 +75,7 @@ fn e2e_drill_from_customer_to_component_and_back() {
 
 #[test]
 fn e2e_assign_the_unassigned_account() {
-    let mut t = Tui::start("bob", &[]);
+    let mut t = start("bob", &[]);
     t.wait_for("bob (operator)");
     t.keys("3");
     t.wait_for("unassigned first");
@@ -235,7 +96,7 @@ fn e2e_assign_the_unassigned_account() {
 
 #[test]
 fn e2e_import_a_file_and_see_its_batch_and_issues() {
-    let mut t = Tui::start("bob", &[]);
+    let mut t = start("bob", &[]);
     t.wait_for("bob (operator)");
     t.keys("8");
     t.wait_for("import batches");
@@ -257,7 +118,7 @@ fn e2e_import_a_file_and_see_its_batch_and_issues() {
 
 #[test]
 fn e2e_filter_and_export() {
-    let mut t = Tui::start("dave", &[]);
+    let mut t = start("dave", &[]);
     t.wait_for("month-end checklist");
     t.keys("2");
     t.wait_for("globex");
@@ -277,7 +138,7 @@ fn e2e_filter_and_export() {
 
 #[test]
 fn e2e_a_viewer_cannot_write() {
-    let mut t = Tui::start("dave", &[]);
+    let mut t = start("dave", &[]);
     t.wait_for("dave (viewer)");
     t.wait_for("VIEWER: READ-ONLY");
     t.keys("3");
@@ -296,7 +157,7 @@ fn e2e_a_viewer_cannot_write() {
 
 #[test]
 fn e2e_read_only_flag_and_quit_restores_the_terminal() {
-    let mut t = Tui::start("alice", &["--read-only"]);
+    let mut t = start("alice", &["--read-only"]);
     t.wait_for("READ-ONLY");
     t.keys("3e");
     t.wait_for("read-only: started with --read-only");
@@ -325,7 +186,7 @@ fn e2e_month_end_close() {
         "--evidence",
         "ticket 7",
     ];
-    let mut t = Tui::start_with("alice", &[], &[("alice", propose)]);
+    let mut t = start_with("alice", &[], &[("alice", propose)]);
     t.wait_for("alice (manager)");
     // The newest period (2026-10) has only estimated data; close September, the one before.
     t.wait_for("Every linked account");

@@ -2,23 +2,21 @@
 //! copy of the demo store, driven as an operator would, all the way to a green board and a locked month.
 //!
 //! CLI setup: bob proposes a credit over the maker-checker threshold, alice proposes one too, and the supplier
-//! invoices of 2026-09 are entered at each payer's imported billed cost (read with `costs --by payer`).
+//! invoices of 2026-09 of two payers are entered at their imported billed cost (read with `costs --by payer`).
 //! Console as alice: the board starts blocked; a re-import is refused; the unassigned account is assigned from
 //! 2026-09-01; alice is refused on her own credit and approves bob's; drafts are generated, one is reviewed
-//! and approved in the console (the rest from the CLI, then a reload); Recon is tied; the board has no
+//! and approved, the other 24 reviewed and approved in bulk; acme's invoice is issued and its payment
+//! recorded; the third payer's supplier invoice is entered on Recon and every payer ties; the board has no
 //! blocker; sign-off locks 2026-09; assigning and regenerating in 2026-09 are then refused with the lock.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{Read, Write};
-use std::path::PathBuf;
-use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+mod pty_common;
 
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use std::path::Path;
+use std::process::Output;
 
-const BIN: &str = env!("CARGO_BIN_EXE_billops");
-const WAIT: Duration = Duration::from_secs(30);
+use pty_common::{Tui, cli, has_line, stdout};
+
 const PERIOD: &str = "2026-09";
 
 /// A fresh demo store in its own folder (`billops --db sqlite:PATH demo`).
@@ -37,25 +35,12 @@ impl Store {
         format!("sqlite:{}", self.dir.path().join("demo.db").display())
     }
 
-    fn data_dir(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn config_dir(&self) -> PathBuf {
-        self.dir.path().join("config")
+    fn home(&self) -> &Path {
+        self.dir.path()
     }
 
     fn run(&self, user: &str, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .args(["--db", &self.url()])
-            .args(args)
-            .env("BILLOPS_USER", user)
-            .env("BILLOPS_DATA_DIR", self.data_dir())
-            .env("BILLOPS_CONFIG_DIR", self.config_dir())
-            .env_remove("BILLOPS_DATABASE_URL")
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .unwrap()
+        cli(&self.url(), self.home(), user, args)
     }
 
     /// Run and require exit 0; the standard output.
@@ -64,134 +49,11 @@ impl Store {
         assert!(o.status.success(), "{user} {args:?}: {}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
         stdout(&o)
     }
-}
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// The console in a pseudo-terminal; vt100 keeps the screen.
-struct Tui {
-    child: Box<dyn Child + Send + Sync>,
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-}
-
-impl Tui {
-    fn start(store: &Store, user: &str) -> Tui {
-        let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.args(["--db", &store.url()]);
-        cmd.env("NO_COLOR", "1");
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("LANG", "C.UTF-8");
-        cmd.env("BILLOPS_USER", user);
-        cmd.env("BILLOPS_DATA_DIR", store.data_dir());
-        cmd.env("BILLOPS_CONFIG_DIR", store.config_dir());
-        cmd.env_remove("BILLOPS_DATABASE_URL");
-        cmd.cwd(env!("CARGO_MANIFEST_DIR"));
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        drop(pty.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZeroU16::new(24).unwrap(),
-            std::num::NonZeroU16::new(80).unwrap(),
-            0,
-        )));
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let p = parser.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => p.lock().unwrap().process(&buf[..n]),
-                }
-            }
-        });
-        let writer = pty.master.take_writer().unwrap();
-        // Keep the master alive as long as the writer (dropping it hangs up the child).
-        std::mem::forget(pty.master);
-        Tui { child, parser, writer }
+    /// The console on this store as `user`.
+    fn console(&self, user: &str) -> Tui {
+        Tui::spawn(&self.url(), self.home(), user, &[])
     }
-
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        self.wait_until(text, |s| s.contains(text))
-    }
-
-    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            if start.elapsed() > WAIT {
-                panic!("timed out waiting for {what:?}; screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-    }
-
-    /// Wait for a line holding every one of `parts`.
-    fn wait_line(&self, parts: &[&str]) -> String {
-        self.wait_until(&parts.join(" … "), |s| has_line(s, parts))
-    }
-
-    /// Send keys: plain text, or named keys in angle brackets (`<enter>`, `<esc>`, `<tab>`, `<down>`, `<ctrl-r>`).
-    fn keys(&mut self, keys: &str) {
-        let mut rest = keys;
-        while !rest.is_empty() {
-            let (bytes, used): (Vec<u8>, usize) = if let Some(r) = rest.strip_prefix('<') {
-                let end = r.find('>').unwrap();
-                let b: &[u8] = match &r[..end] {
-                    "enter" => b"\r",
-                    "esc" => b"\x1b",
-                    "tab" => b"\t",
-                    "down" => b"\x1b[B",
-                    "up" => b"\x1b[A",
-                    "ctrl-r" => b"\x12",
-                    "bs" => b"\x7f",
-                    other => panic!("unknown key {other}"),
-                };
-                (b.to_vec(), end + 2)
-            } else {
-                let ch = rest.chars().next().unwrap();
-                (ch.to_string().into_bytes(), ch.len_utf8())
-            };
-            self.writer.write_all(&bytes).unwrap();
-            self.writer.flush().unwrap();
-            rest = &rest[used..];
-            // A lone ESC must not merge with the next key into an Alt sequence.
-            std::thread::sleep(Duration::from_millis(if bytes == b"\x1b" { 120 } else { 15 }));
-        }
-    }
-
-    fn quit(mut self) {
-        self.keys("q");
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success(), "exit status {status:?}");
-                break;
-            }
-            assert!(start.elapsed() < WAIT, "did not exit after q; screen:\n{}", self.screen());
-            std::thread::sleep(Duration::from_millis(25));
-        }
-    }
-}
-
-impl Drop for Tui {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
-
-fn has_line(screen: &str, parts: &[&str]) -> bool {
-    screen.lines().any(|l| parts.iter().all(|p| l.contains(p)))
 }
 
 /// `(id, customer, status)` of every invoice of the period.
@@ -207,7 +69,8 @@ fn invoices(store: &Store) -> Vec<(String, String, String)> {
         .collect()
 }
 
-fn setup(store: &Store) {
+/// CLI setup; returns the payer (and its imported billed cost) whose supplier invoice is entered in the console.
+fn setup(store: &Store) -> (String, String) {
     let propose = |who: &str, customer: &str, amount: &str, from: &str, to: &str| {
         let args = [
             "credits",
@@ -242,19 +105,20 @@ fn setup(store: &Store) {
         })
         .collect();
     assert_eq!(payers.len(), 3, "{csv}");
-    for (payer, cost) in &payers {
+    for (payer, cost) in &payers[1..] {
         let number = format!("SUP-{payer}-09");
         store.ok("bob", &["supplier", "add", payer, PERIOD, "--number", &number, "--amount", cost]);
     }
     let o = store.run("dave", &["close", "status", PERIOD]);
     assert_eq!(o.status.code(), Some(4), "not ready yet: {}", stdout(&o));
+    payers[0].clone()
 }
 
 #[test]
 fn e2e_month_from_blocked_board_to_signed_off_and_locked() {
     let store = Store::demo();
-    setup(&store);
-    let mut t = Tui::start(&store, "alice");
+    let (payer, cost) = setup(&store);
+    let mut t = store.console("alice");
     t.wait_for("alice (manager)");
 
     // The board of September (the newest period, 2026-10, is estimated): blocked.
@@ -319,17 +183,36 @@ fn e2e_month_from_blocked_board_to_signed_off_and_locked() {
     t.wait_line(&["acme", "approved"]);
     t.keys("<esc>");
 
-    // The other 24 drafts: bob reviews and alice approves them from the CLI; the console reloads.
+    // The other 24 drafts: reviewed, then approved, in bulk (each a confirmed action with counts).
+    t.wait_loaded("invoices 2026-09");
+    t.keys("W");
+    t.wait_for("review all 24 draft invoice(s) of 2026-09");
+    t.keys("<enter>");
+    t.wait_for("reviewed 24 of 24 invoice(s)");
+    t.wait_loaded("invoices 2026-09");
+    t.keys("A");
+    t.wait_for("approve all 24 reviewed invoice(s) of 2026-09");
+    t.keys("<enter>");
+    t.wait_for("approved 24 of 24 invoice(s)");
     let all = invoices(&store);
     assert_eq!(all.len(), 25, "{all:?}");
-    assert!(all.iter().any(|(_, c, st)| c == "acme" && st == "approved"), "{all:?}");
-    for (id, _, st) in &all {
-        if st != "approved" {
-            store.ok("bob", &["invoices", "review", id]);
-            store.ok("alice", &["invoices", "approve", id]);
-        }
-    }
-    assert!(invoices(&store).iter().all(|(_, _, st)| st == "approved"));
+    assert!(all.iter().all(|(_, _, st)| st == "approved"), "{all:?}");
+
+    // acme's invoice is issued, and its payment recorded in the console.
+    t.keys("/acme<enter>");
+    t.wait_line_loaded(&["acme", "approved"]);
+    t.keys("I");
+    t.wait_for("issued as INV-");
+    t.wait_line_loaded(&["acme", "issued", "INV-"]);
+    t.keys("P");
+    t.wait_for("record a payment of INV-");
+    t.keys("<down><down><down>wire 4711<enter>");
+    t.wait_for("recorded against INV-");
+    t.wait_line_loaded(&["acme", "paid"]);
+    t.keys("<esc>");
+    assert!(invoices(&store).iter().any(|(_, c, st)| c == "acme" && st == "paid"));
+    let bal = store.ok("dave", &["balance", "acme", "--format", "json"]);
+    assert!(bal.contains("\"last_payment_on\":\""), "{bal}");
     // bob's approved credit is on globex's draft; alice's October credit is not on acme's.
     let id_of = |c: &str| all.iter().find(|(_, cust, _)| cust == c).map(|(id, _, _)| id.clone()).unwrap();
     let globex = store.ok("dave", &["invoices", "show", &id_of("globex")]);
@@ -337,9 +220,16 @@ fn e2e_month_from_blocked_board_to_signed_off_and_locked() {
     assert!(!store.ok("dave", &["invoices", "show", &id_of("acme")]).contains("CR-2"));
     t.keys("<ctrl-r>");
 
-    // Recon: every payer tied.
+    // Recon: the last supplier invoice is entered in the console (every digit of the payer's billed cost).
     t.keys("7");
-    t.wait_for("tie-out 2026-09 per payer");
+    t.wait_loaded("tie-out 2026-09 per payer");
+    t.wait_line(&[&payer, "no supplier inv"]);
+    t.keys("n");
+    t.wait_for("enter a supplier invoice for 2026-09");
+    t.keys(&"<bs>".repeat(20));
+    t.keys(&format!("{payer}<down><down>SUP-{payer}-09<down>{cost}<enter>"));
+    t.wait_for(&format!("supplier invoice SUP-{payer}-09 of payer {payer} for 2026-09 entered"));
+    // Every payer tied.
     let s = t.wait_until("three payers tied", |s| s.lines().filter(|l| l.contains("tied")).count() >= 3);
     for payer in ["731245098812", "842156730019", "953067412205"] {
         assert!(has_line(&s, &[payer, "tied"]), "{payer}:\n{s}");

@@ -329,3 +329,75 @@ fn loading_and_failed_states_show() {
     );
     insta::assert_snapshot!("failed_80x24", screen(&s, &t, 80, 24));
 }
+
+/// The month-end surfaces of issue 5 (a manager, so every key works).
+fn month(k: &[&str]) -> State {
+    let mut s = started(UserRole::Manager);
+    keys(&mut s, k);
+    s
+}
+
+#[test]
+fn recon_supplier_invoices_and_cases() {
+    snap("recon_supplier_invoices", &month(&["7", "v"]));
+    snap("recon_cases", &month(&["7", "v", "v"]));
+    let mut s = month(&["7", "n", "down", "down"]);
+    type_text(&mut s, "AWS-05-B");
+    snap("supplier_invoice_form", &s);
+    snap("case_form", &month(&["7", "v", "v", "e"]));
+}
+
+#[test]
+fn unreached_credits() {
+    snap("credits_unreached", &month(&["6", "v"]));
+}
+
+#[test]
+fn payments_statement_terms() {
+    snap("payment_form", &month(&["5", "G", "P"]));
+    let mut s = month(&["2", "/", "A", "C", "M", "E", "enter", "t"]);
+    snap("statement_form", &s);
+    keys(&mut s, &["enter"]);
+    snap("statement", &s);
+    snap("terms_form", &month(&["2", "/", "A", "C", "M", "E", "enter", "T"]));
+}
+
+#[test]
+fn price_book_and_rule_preview() {
+    let mut s = month(&["2", "/", "A", "C", "M", "E", "enter", "B"]);
+    snap("price_book", &s);
+    keys(&mut s, &["n", "down"]);
+    type_text(&mut s, "10");
+    keys(&mut s, &["down"]);
+    type_text(&mut s, "AmazonS3");
+    snap("rule_form", &s);
+    keys(&mut s, &["enter"]);
+    snap("rule_preview", &s);
+}
+
+#[test]
+fn bulk_confirmation_and_invoice_line_sources() {
+    snap("approve_all_confirm", &month(&["5", "A"]));
+    snap("invoice_line_sources", &month(&["5", "enter", "j", "j", "j", "enter"]));
+}
+
+#[test]
+fn month_end_surfaces_never_panic_at_odd_sizes() {
+    let t = theme();
+    for k in [
+        &["7", "v"][..],
+        &["7", "v", "v"],
+        &["7", "n"],
+        &["6", "v"],
+        &["2", "t", "enter"],
+        &["2", "B"],
+        &["2", "B", "n", "down", "1", "enter"],
+        &["5", "enter", "j", "j", "j", "enter"],
+        &["5", "A"],
+    ] {
+        let s = month(k);
+        for (w, h) in [(1, 1), (10, 4), (30, 8), (40, 12), (79, 23), (250, 70)] {
+            let _ = screen(&s, &t, w, h);
+        }
+    }
+}

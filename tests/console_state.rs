@@ -48,8 +48,8 @@ fn starts_on_the_close_board_of_the_newest_period() {
 
 #[test]
 fn every_command_has_a_test_below() {
-    // The commands exercised in this file and console_state_month.rs; a command added to the table without a
-    // test fails here.
+    // The commands exercised in this file, console_state_month.rs and console_state_ledger.rs; a command added
+    // to the table without a test fails here.
     let tested = [
         Cmd::Quit,
         Cmd::Help,
@@ -94,6 +94,16 @@ fn every_command_has_a_test_below() {
         Cmd::Review,
         Cmd::Issue,
         Cmd::Void,
+        Cmd::SupplierInvoice,
+        Cmd::OpenCases,
+        Cmd::EditCase,
+        Cmd::Payment,
+        Cmd::Statement,
+        Cmd::Terms,
+        Cmd::PriceBook,
+        Cmd::NewRule,
+        Cmd::ApproveAll,
+        Cmd::ReviewAll,
     ];
     for b in BINDINGS {
         assert!(tested.contains(&b.cmd), "{} has no state test", b.name);

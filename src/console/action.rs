@@ -66,12 +66,16 @@ pub enum Reply {
     Credits(Vec<StoredCredit>),
     Recon(ReconData),
     Balance(Balance),
+    /// The month-end screens' answers (`ops`).
+    Ledger(Box<super::ops::LedgerReply>),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReconData {
     pub tie_outs: Vec<TieOut>,
     pub supplier_invoices: Vec<SupplierInvoice>,
+    /// Supplier reconciliation cases of the period.
+    pub cases: Vec<billops_store::ReconCase>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -200,19 +204,60 @@ pub enum Effect {
     },
     /// Leave the event loop.
     Quit,
+    /// A read of the month-end screens (`ops`).
+    Ledger {
+        req: u64,
+        q: super::ops::LedgerQuery,
+    },
 }
 
 /// A change to the store. Only produced after the role check in `update`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WriteOp {
-    Assign { account: String, customer: String, from: NaiveDate },
+    Assign {
+        account: String,
+        customer: String,
+        from: NaiveDate,
+    },
     Propose(NewLinkProposal),
-    Decide { id: i64, approve: bool, reason: String },
-    Tick { customer: String, item: String, done: bool },
-    Resolve { id: i64, note: String },
-    SignOff { period: Period, today: NaiveDate, note: String },
-    Reopen { period: Period, reason: String },
-    StepInvoice { id: i64, step: InvoiceStep, reason: String, version: i64 },
-    IssueInvoice { id: i64 },
-    DecideCredit { id: i64, approve: bool, reason: String, version: i64 },
+    Decide {
+        id: i64,
+        approve: bool,
+        reason: String,
+    },
+    Tick {
+        customer: String,
+        item: String,
+        done: bool,
+    },
+    Resolve {
+        id: i64,
+        note: String,
+    },
+    SignOff {
+        period: Period,
+        today: NaiveDate,
+        note: String,
+    },
+    Reopen {
+        period: Period,
+        reason: String,
+    },
+    StepInvoice {
+        id: i64,
+        step: InvoiceStep,
+        reason: String,
+        version: i64,
+    },
+    IssueInvoice {
+        id: i64,
+    },
+    DecideCredit {
+        id: i64,
+        approve: bool,
+        reason: String,
+        version: i64,
+    },
+    /// A month-end write (`ops`).
+    Ledger(super::ops::LedgerWrite),
 }

@@ -35,7 +35,7 @@ fn e(err: impl std::fmt::Display) -> String {
 }
 
 impl Runner {
-    fn actor(&self) -> Actor {
+    pub(super) fn actor(&self) -> Actor {
         Actor { name: self.user.clone(), at: self.clock.now() }
     }
 
@@ -160,6 +160,7 @@ impl Runner {
                     Ok(Reply::Recon(ReconData {
                         tie_outs: ledger::close::recon(st.as_ref(), period, &self.settings).await.map_err(e)?,
                         supplier_invoices: st.list_supplier_invoices(Some(period)).await.map_err(e)?,
+                        cases: st.list_cases(Some(period)).await.map_err(e)?,
                     }))
                 }
                 .await;
@@ -187,6 +188,7 @@ impl Runner {
                     .map(|path| Reply::Exported { path, rows });
                 (req, r)
             }
+            Effect::Ledger { req, q } => (req, self.ledger(q).await.map(|r| Reply::Ledger(Box::new(r)))),
         })
     }
 
@@ -251,6 +253,7 @@ impl Runner {
                 let c = st.decide_credit(id, approve, &reason, policy, Some(version), &by).await?;
                 Ok(format!("credit {} {}", c.credit.id(), if approve { "approved" } else { "rejected" }))
             }
+            WriteOp::Ledger(w) => self.ledger_write(w).await,
         }
     }
 

@@ -142,6 +142,7 @@ fn submit(s: &mut State) -> Vec<Effect> {
         | FormKind::SignOff { .. }
         | FormKind::Reopen { .. }
         | FormKind::VoidInvoice { .. } => s.approve_refusal(),
+        FormKind::Ledger(ref f) => super::panes::ledger::refusal(s, f),
         _ => s.write_refusal(),
     };
     if let Some(why) = refusal {
@@ -164,6 +165,7 @@ fn submit(s: &mut State) -> Vec<Effect> {
         FormKind::DecideCredit { id, approve, version } => {
             credits::submit(*id, *approve, *version, values.first().map_or("", String::as_str)).map(|op| write(s, op))
         }
+        FormKind::Ledger(f) => super::panes::ledger::submit(s, f, &values),
     };
     match result {
         Ok(fx) => {

@@ -113,6 +113,33 @@ pub enum FormKind {
         approve: bool,
         version: i64,
     },
+    /// The month-end forms (`panes::ledger`).
+    Ledger(LedgerForm),
+}
+
+/// What a month-end form submits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LedgerForm {
+    SupplierInvoice,
+    UpdateCase {
+        id: i64,
+        version: i64,
+    },
+    Payment,
+    Statement,
+    /// `current`: the field values as loaded (unchanged terms are not saved again).
+    Terms {
+        customer: String,
+        current: Vec<String>,
+    },
+    NewRule {
+        customer: String,
+    },
+    /// A confirmation: review or approve these invoices (id, version, customer).
+    Bulk {
+        step: billops_store::InvoiceStep,
+        invoices: Vec<(i64, i64, String)>,
+    },
 }
 
 #[derive(Debug, Clone)]

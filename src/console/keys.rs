@@ -57,6 +57,16 @@ pub enum Cmd {
     Review,
     Issue,
     Void,
+    SupplierInvoice,
+    OpenCases,
+    EditCase,
+    Payment,
+    Statement,
+    Terms,
+    PriceBook,
+    NewRule,
+    ApproveAll,
+    ReviewAll,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,7 +108,10 @@ const APPROVE: &[PaneId] = &[PaneId::Accounts, PaneId::Invoices, PaneId::Credits
 const REJECT: &[PaneId] = &[PaneId::Accounts, PaneId::Credits];
 const COST: &[PaneId] = &[PaneId::Costs];
 const IMPT: &[PaneId] = &[PaneId::Imports];
-const VIEWS: &[PaneId] = &[PaneId::Customers, PaneId::Accounts, PaneId::Imports];
+const VIEWS: &[PaneId] =
+    &[PaneId::Customers, PaneId::Accounts, PaneId::Imports, PaneId::Recon, PaneId::Credits, PaneId::Invoices];
+const RECON: &[PaneId] = &[PaneId::Recon];
+const PAY: &[PaneId] = &[PaneId::Customers, PaneId::Invoices];
 
 macro_rules! b {
     ($cmd:ident, $name:literal, [$($k:literal),*], $scope:expr, $desc:literal, $hint:expr) => {
@@ -186,6 +199,72 @@ pub const BINDINGS: &[Binding] = &[
     b!(Top, "top", ["home", "g"], Scope::Global, "first row", None),
     b!(Bottom, "bottom", ["end", "G"], Scope::Global, "last row", None),
     b!(Refresh, "refresh", ["ctrl-r", "f5"], Scope::Global, "reload from the store", None),
+    b!(
+        SupplierInvoice,
+        "supplier_invoice",
+        ["n"],
+        Scope::Panes(RECON),
+        "enter a supplier invoice: payer, period, number, amount, tax, credits (operator)",
+        Some("supplier inv")
+    ),
+    b!(
+        OpenCases,
+        "open_cases",
+        ["o"],
+        Scope::Panes(RECON),
+        "open cases for payers with an unexplained residual (operator)",
+        Some("open cases")
+    ),
+    b!(
+        EditCase,
+        "edit_case",
+        ["e"],
+        Scope::Panes(RECON),
+        "change the selected case: status, owner, expected credit note, note (writing off: manager)",
+        Some("case")
+    ),
+    b!(
+        Payment,
+        "payment",
+        ["P"],
+        Scope::Panes(PAY),
+        "record a payment: customer, date, amount, reference, invoice (operator)",
+        Some("pay")
+    ),
+    b!(
+        Statement,
+        "statement",
+        ["t"],
+        Scope::Panes(CUST),
+        "the customer's statement for a date range (x exports CSV and JSON)",
+        Some("stmt")
+    ),
+    b!(Terms, "terms", ["T"], Scope::Panes(CUST), "view / edit the customer's billing terms", None),
+    b!(
+        PriceBook,
+        "price_book",
+        ["B"],
+        Scope::Panes(CUST),
+        "the customer's price book: rules and what each priced in the period",
+        None
+    ),
+    b!(
+        NewRule,
+        "new_rule",
+        ["n"],
+        Scope::Panes(CUST),
+        "in the price book: add a rule, preview its effect, enter saves",
+        None
+    ),
+    b!(
+        ApproveAll,
+        "approve_all",
+        ["A"],
+        Scope::Panes(INV),
+        "approve every reviewed draft of the period, confirmed (manager)",
+        None
+    ),
+    b!(ReviewAll, "review_all", ["W"], Scope::Panes(INV), "mark every draft of the period reviewed, confirmed", None),
 ];
 
 pub fn binding(cmd: Cmd) -> Option<&'static Binding> {

@@ -60,6 +60,15 @@ pub enum ViewKey {
     Generated,
     Credits,
     Recon,
+    SupplierInvoices,
+    Cases,
+    Unreached,
+    Statement,
+    BookRules,
+    PreviewRules,
+    PreviewServices,
+    SourceResources,
+    SourceItems,
 }
 
 impl ViewKey {
@@ -83,6 +92,15 @@ impl ViewKey {
             ViewKey::Generated => "generated",
             ViewKey::Credits => "credits",
             ViewKey::Recon => "recon",
+            ViewKey::SupplierInvoices => "supplier invoices",
+            ViewKey::Cases => "cases",
+            ViewKey::Unreached => "unreached",
+            ViewKey::Statement => "statement",
+            ViewKey::BookRules => "rules",
+            ViewKey::PreviewRules => "by rule",
+            ViewKey::PreviewServices => "by service",
+            ViewKey::SourceResources => "resources",
+            ViewKey::SourceItems => "line items",
         }
     }
 }
@@ -126,6 +144,10 @@ pub enum Mode {
 pub struct CustomersPane {
     pub data: Load<CustomersData>,
     pub detail: Option<Detail>,
+    /// A statement or the price book, over the list / detail while open.
+    pub screen: Option<super::ops::CustomerScreen>,
+    /// The terms look-up in flight (its reply opens the terms form).
+    pub terms: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -185,6 +207,8 @@ pub struct InvoicesPane {
     pub job: Option<u64>,
     /// What the last generation did, per customer (shown under the list until Esc).
     pub generated: Option<Vec<Generated>>,
+    /// The sources of the selected line of the open invoice (Enter on a line).
+    pub sources: Option<super::ops::SourcesView>,
 }
 
 #[derive(Debug, Clone)]
@@ -196,6 +220,8 @@ pub struct InvoiceDetail {
 #[derive(Debug, Clone, Default)]
 pub struct CreditsPane {
     pub data: Load<Vec<StoredCredit>>,
+    /// The period's credits cross-check (supplier and funding credits that reached no invoice).
+    pub unreached: Load<billops_store::UnreachedCredits>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -311,21 +337,23 @@ impl State {
     /// The list keys act on in the current pane (None while a pane has no list, e.g. loading).
     pub fn current_view(&self) -> ViewKey {
         match self.pane {
-            PaneId::Customers => match &self.customers.detail {
-                Some(d) => d.focus,
-                None => ViewKey::Customers,
+            PaneId::Customers => match (&self.customers.screen, &self.customers.detail) {
+                (Some(scr), _) => scr.view(),
+                (None, Some(d)) => d.focus,
+                (None, None) => ViewKey::Customers,
             },
             PaneId::Accounts => self.pane_view.get(&PaneId::Accounts).copied().unwrap_or(ViewKey::Accounts),
             PaneId::Costs => ViewKey::Costs,
             PaneId::Imports => self.pane_view.get(&PaneId::Imports).copied().unwrap_or(ViewKey::Batches),
             PaneId::Audit => ViewKey::Audit,
             PaneId::Close => ViewKey::Close,
-            PaneId::Invoices => match &self.invoices.detail {
-                Some(_) => ViewKey::InvoiceLines,
-                None => ViewKey::Invoices,
+            PaneId::Invoices => match (&self.invoices.sources, &self.invoices.detail) {
+                (Some(src), _) => src.focus,
+                (None, Some(_)) => ViewKey::InvoiceLines,
+                (None, None) => ViewKey::Invoices,
             },
-            PaneId::Credits => ViewKey::Credits,
-            PaneId::Recon => ViewKey::Recon,
+            PaneId::Credits => self.pane_view.get(&PaneId::Credits).copied().unwrap_or(ViewKey::Credits),
+            PaneId::Recon => self.pane_view.get(&PaneId::Recon).copied().unwrap_or(ViewKey::Recon),
         }
     }
 

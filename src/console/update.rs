@@ -204,6 +204,9 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
             Vec::new()
         }
         Cmd::SwitchView => {
+            if panes::ledger::switch_view(s) {
+                return Vec::new();
+            }
             match s.pane {
                 PaneId::Customers => customers::switch_focus(s),
                 PaneId::Accounts => accounts::switch_view(s),
@@ -237,6 +240,16 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
         }
         Cmd::Import => imports::start(s),
         Cmd::Resolve => imports::resolve(s),
+        Cmd::SupplierInvoice => panes::supplier::new_invoice(s),
+        Cmd::OpenCases => panes::supplier::open_cases(s),
+        Cmd::EditCase => panes::supplier::edit_case(s),
+        Cmd::Payment => panes::payments::payment(s),
+        Cmd::Statement => panes::payments::statement(s),
+        Cmd::Terms => panes::terms::open(s),
+        Cmd::PriceBook => panes::pricebook::open(s),
+        Cmd::NewRule => panes::pricebook::new_rule(s),
+        Cmd::ApproveAll => panes::bulk::all(s, billops_store::InvoiceStep::Approve),
+        Cmd::ReviewAll => panes::bulk::all(s, billops_store::InvoiceStep::Review),
     }
 }
 
@@ -272,6 +285,9 @@ fn back(s: &mut State) -> Vec<Effect> {
 }
 
 fn export(s: &mut State) -> Vec<Effect> {
+    if let Some(fx) = panes::payments::export_statement(s) {
+        return fx;
+    }
     let key = s.current_view();
     let Some(v) = s.view(key) else {
         s.warn("nothing to export yet");
@@ -413,6 +429,7 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, String>) -> Vec<Effect> 
             }
             Vec::new()
         }
+        Reply::Ledger(r) => panes::ledger::loaded(s, req, *r),
     }
 }
 
@@ -447,6 +464,7 @@ fn failed(s: &mut State, req: u64, e: String) -> Vec<Effect> {
     if let Mode::Balance { data, .. } = &mut s.mode {
         fail!(*data);
     }
+    hit |= panes::ledger::failed(s, req, &e);
     if s.invoices.job == Some(req) {
         s.invoices.job = None;
         s.error(format!("draft generation failed: {e}"));

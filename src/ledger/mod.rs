@@ -5,6 +5,7 @@ pub mod cases;
 pub mod close;
 pub mod invoices;
 pub mod rating;
+pub mod rule_preview;
 pub mod terms;
 pub mod variance;
 

@@ -2,7 +2,9 @@
 //! small set of cost lines, answered synchronously to whatever effects `update` asks for (no store).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod ledger;
 pub mod month;
+pub mod store;
 
 use std::str::FromStr;
 
@@ -418,6 +420,7 @@ pub fn answer(e: &Effect) -> Option<Action> {
         Effect::Credits { req } => (req, Ok(Reply::Credits(month::credits()))),
         Effect::Recon { req, .. } => (req, Ok(Reply::Recon(month::recon()))),
         Effect::Balance { req, customer, .. } => (req, Ok(Reply::Balance(month::balance(&customer)))),
+        Effect::Ledger { req, q } => (req, Ok(Reply::Ledger(Box::new(ledger::answer(q))))),
         Effect::Import { .. } | Effect::Quit => return None,
     };
     Some(Action::Reply { req, result })

@@ -263,7 +263,11 @@ pub fn credits() -> Vec<StoredCredit> {
 }
 
 pub fn recon() -> ReconData {
-    ReconData { tie_outs: tie_outs(), supplier_invoices: vec![] }
+    ReconData {
+        tie_outs: tie_outs(),
+        supplier_invoices: super::ledger::supplier_invoices(),
+        cases: super::ledger::cases(),
+    }
 }
 
 pub fn balance(customer: &str) -> Balance {

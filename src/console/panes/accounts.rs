@@ -272,5 +272,11 @@ pub fn customer_codes(s: &State) -> Vec<String> {
 }
 
 pub fn payer_ids(s: &State) -> Vec<String> {
-    s.accounts.data.ready().map(|d| d.payers.iter().map(|p| p.id.clone()).collect()).unwrap_or_default()
+    let from_recon = || s.recon.data.ready().map(|d| d.tie_outs.iter().map(|t| t.input.payer.clone()).collect());
+    s.accounts
+        .data
+        .ready()
+        .map(|d| d.payers.iter().map(|p| p.id.clone()).collect())
+        .or_else(from_recon)
+        .unwrap_or_default()
 }

@@ -90,6 +90,10 @@ pub fn decide(s: &mut State, approve: bool) -> Vec<Effect> {
         s.warn(why);
         return Vec::new();
     }
+    if s.current_view() != ViewKey::Credits {
+        s.warn("approvals work on the credits list (v switches lists)");
+        return Vec::new();
+    }
     let Some(id) = s.selected_id(ViewKey::Credits).and_then(|i| i.parse::<i64>().ok()) else {
         s.warn("no credit selected");
         return Vec::new();

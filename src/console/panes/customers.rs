@@ -173,6 +173,9 @@ pub fn open(s: &mut State, code: String) -> Vec<Effect> {
 }
 
 pub fn open_selected(s: &mut State) -> Vec<Effect> {
+    if s.customers.screen.is_some() {
+        return super::pricebook::confirm(s);
+    }
     if s.customers.detail.is_some() {
         return Vec::new();
     }
@@ -184,6 +187,9 @@ pub fn open_selected(s: &mut State) -> Vec<Effect> {
 
 /// Esc in the detail closes it; true when it did.
 pub fn back(s: &mut State) -> bool {
+    if super::ledger::close_customer_screen(s) {
+        return true;
+    }
     match s.customers.detail.take() {
         Some(d) => {
             s.view_mut(ViewKey::Customers).vs.want = Some(d.code);

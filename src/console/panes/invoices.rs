@@ -231,7 +231,7 @@ pub fn generated(s: &mut State, req: u64, out: Vec<crate::ledger::invoices::Gene
 /// Enter: open the selected invoice.
 pub fn open(s: &mut State) -> Vec<Effect> {
     if s.invoices.detail.is_some() {
-        return Vec::new();
+        return super::sources::open(s);
     }
     let Some(id) = s.selected_id(ViewKey::Invoices).and_then(|i| i.parse::<i64>().ok()) else { return Vec::new() };
     s.invoices.detail = Some(InvoiceDetail { id, data: Load::Idle });
@@ -241,6 +241,9 @@ pub fn open(s: &mut State) -> Vec<Effect> {
 
 /// Esc: close the invoice, else hide the generation summary. True when it did something.
 pub fn back(s: &mut State) -> bool {
+    if s.invoices.sources.take().is_some() {
+        return true;
+    }
     if let Some(d) = s.invoices.detail.take() {
         s.view_mut(ViewKey::Invoices).vs.want = Some(d.id.to_string());
         let crate::console::state::View { model, vs } = s.view_mut(ViewKey::Invoices);

@@ -1,13 +1,21 @@
 //! Per-pane loading, tables and actions. Each pane module owns what its keys do; `update` dispatches.
 pub mod accounts;
 pub mod audit;
+pub mod bulk;
 pub mod close;
 pub mod costs;
 pub mod credits;
 pub mod customers;
 pub mod imports;
 pub mod invoices;
+pub mod ledger;
+pub mod payments;
+pub mod pricebook;
 pub mod recon;
+pub mod sources;
+pub mod supplier;
+pub mod terms;
+pub mod unreached;
 
 use super::action::Effect;
 use super::pane::PaneId;
@@ -41,7 +49,9 @@ pub fn ensure(s: &mut State, pane: PaneId) -> Vec<Effect> {
         PaneId::Imports => s.imports.data.is_idle(),
         PaneId::Audit => s.audit.data.is_idle(),
     };
-    if idle { load(s, pane) } else { Vec::new() }
+    let mut fx = if idle { load(s, pane) } else { Vec::new() };
+    fx.extend(ledger::ensure(s, pane));
+    fx
 }
 
 /// Forget every pane's data (after a write or an import); the visible pane reloads at once.
@@ -67,6 +77,7 @@ fn forget_month_end(s: &mut State) {
         d.data = Load::Idle;
     }
     s.recon.data = Load::Idle;
+    ledger::forget(s);
 }
 
 /// Period-dependent panes reload on `[`/`]`.
@@ -78,6 +89,7 @@ pub fn period_changed(s: &mut State) -> Vec<Effect> {
     s.costs.data = Load::Idle;
     forget_month_end(s);
     s.invoices.detail = None;
+    s.invoices.sources = None;
     s.invoices.generated = None;
     ensure(s, s.pane)
 }

@@ -20,6 +20,7 @@ pub fn loaded(s: &mut State, req: u64, data: ReconData) {
         return;
     }
     s.set_model(ViewKey::Recon, table(&data));
+    super::supplier::loaded(s, &data);
     s.recon.data = Load::Ready(data);
 }
 

@@ -1,4 +1,5 @@
 //! Pure rendering: `render(frame, &State, &Theme)`. No store, clock or environment here.
+mod ledger;
 mod month;
 mod overlay;
 mod panes;
@@ -42,8 +43,8 @@ pub fn render(f: &mut Frame, s: &State, theme: &Theme) {
         PaneId::Audit => panes::audit(f, body, s, theme),
         PaneId::Close => month::close(f, body, s, theme),
         PaneId::Invoices => month::invoices(f, body, s, theme),
-        PaneId::Credits => month::credits(f, body, s, theme),
-        PaneId::Recon => month::recon(f, body, s, theme),
+        PaneId::Credits => ledger::credits(f, body, s, theme),
+        PaneId::Recon => ledger::recon(f, body, s, theme),
     }
     message_line(f, message, s, theme);
     match &s.mode {
@@ -157,6 +158,9 @@ pub fn hints_line(s: &State, theme: &Theme) -> Line<'static> {
         }
         if matches!(b.cmd, Cmd::Open | Cmd::Back) && matches!(s.pane, PaneId::Audit | PaneId::Credits | PaneId::Recon) {
             continue;
+        }
+        if b.cmd == Cmd::SwitchView && s.pane == PaneId::Invoices && s.invoices.sources.is_none() {
+            continue; // `v` only switches the lists of an invoice line's sources
         }
         let keys = s.keymap.keys_of(b.cmd);
         let Some(k) = keys.first() else { continue };

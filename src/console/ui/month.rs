@@ -104,6 +104,9 @@ fn item_detail(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
 }
 
 pub fn invoices(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    if super::ledger::invoice_sources(f, area, s, theme) {
+        return;
+    }
     let n = match note(&s.invoices.data) {
         Ok(n) => n,
         Err(e) => return failed(f, area, "invoices", &e, theme),

@@ -129,7 +129,28 @@ pub fn form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         }
         None => lines.push(Line::from("")),
     }
-    lines.push(Line::from(vec![
+    if form.fields.is_empty() {
+        // A confirmation: nothing to edit.
+        lines.push(Line::from(vec![
+            Span::styled("enter", theme.style(Role::Key)),
+            Span::styled(" confirms  ", theme.style(Role::Muted)),
+            Span::styled("esc", theme.style(Role::Key)),
+            Span::styled(" cancels", theme.style(Role::Muted)),
+        ]));
+    } else {
+        lines.push(form_keys(theme));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+    if let Some((x, y)) = cursor
+        && inner.width > 0
+        && inner.height > y
+    {
+        f.set_cursor_position(Position { x: inner.x + x.min(inner.width - 1), y: inner.y + y });
+    }
+}
+
+fn form_keys(theme: &Theme) -> Line<'static> {
+    Line::from(vec![
         Span::styled("enter", theme.style(Role::Key)),
         Span::styled(" save  ", theme.style(Role::Muted)),
         Span::styled("tab", theme.style(Role::Key)),
@@ -138,14 +159,7 @@ pub fn form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         Span::styled(" field  ", theme.style(Role::Muted)),
         Span::styled("esc", theme.style(Role::Key)),
         Span::styled(" cancel", theme.style(Role::Muted)),
-    ]));
-    f.render_widget(Paragraph::new(lines), inner);
-    if let Some((x, y)) = cursor
-        && inner.width > 0
-        && inner.height > y
-    {
-        f.set_cursor_position(Position { x: inner.x + x.min(inner.width - 1), y: inner.y + y });
-    }
+    ])
 }
 
 /// The `:bal CUSTOMER` answer: balance, overdue, last invoice and last payment.

@@ -68,7 +68,7 @@ pub(super) fn list(
 }
 
 /// A line of sub-list names for panes with several lists; the current one highlighted.
-fn sublists(s: &State, views: &[ViewKey], current: ViewKey, theme: &Theme) -> Line<'static> {
+pub(super) fn sublists(s: &State, views: &[ViewKey], current: ViewKey, theme: &Theme) -> Line<'static> {
     let mut spans = Vec::new();
     for v in views {
         let n = s.view(*v).map(|v| v.model.rows.len()).unwrap_or(0);
@@ -82,6 +82,9 @@ fn sublists(s: &State, views: &[ViewKey], current: ViewKey, theme: &Theme) -> Li
 }
 
 pub fn customers(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    if super::ledger::customer_screen(f, area, s, theme) {
+        return;
+    }
     let Some(d) = &s.customers.detail else {
         match note(&s.customers.data) {
             Ok(n) => list(f, area, s, ViewKey::Customers, "customers", n, true, theme),

@@ -15,6 +15,7 @@ pub(crate) mod locks;
 pub(crate) mod payments;
 pub(crate) mod pricing;
 pub(crate) mod rating;
+pub(crate) mod sources;
 pub(crate) mod supplier;
 pub(crate) mod terms;
 pub mod types;
@@ -33,6 +34,7 @@ use rust_decimal::Decimal;
 use crate::db::{Arg, Db, Row, Tx};
 use crate::{Actor, Result, SqlStore, StoreError};
 pub use rating::month_start;
+pub use sources::{LineSources, ResourceSource, SourceItem, SourceQuery};
 pub use types::*;
 pub use variance::{NewExplanation, ServiceCosts, StoredExplanation};
 
@@ -179,6 +181,10 @@ pub trait Ledger: Send + Sync {
     async fn explain_variance(&self, e: &NewExplanation, by: &Actor) -> Result<StoredExplanation>;
     /// The explanations recorded for `period`, by customer and service.
     async fn list_explanations(&self, period: Period) -> Result<Vec<StoredExplanation>>;
+    // ---- drill from an invoice line to its sources
+    /// The resource breakdown and the first `q.limit` raw line items (file, line, account, date, usage type,
+    /// cost) of a customer's usage in a period for one service / product / component.
+    async fn line_sources(&self, q: &SourceQuery) -> Result<LineSources>;
 }
 
 /// Read through the pool or inside a transaction with the same code.
@@ -411,6 +417,9 @@ impl Ledger for SqlStore {
     }
     async fn list_explanations(&self, period: Period) -> Result<Vec<StoredExplanation>> {
         variance::list(&mut Conn::Db(&self.db), period).await
+    }
+    async fn line_sources(&self, q: &SourceQuery) -> Result<LineSources> {
+        sources::line_sources(&self.db, q).await
     }
 }
 

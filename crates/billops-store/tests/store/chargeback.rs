@@ -102,7 +102,7 @@ async fn resource_units_and_rates(s: Arc<dyn Store>) {
     s.add_supplier_invoice(&sup, &bob).await.unwrap();
     s.step_invoice(inv.id, InvoiceStep::Review, "", None, &bob).await.unwrap();
     s.step_invoice(inv.id, InvoiceStep::Approve, "", None, &alice).await.unwrap();
-    s.sign_off(p("2026-05"), &CloseConfig::default(), d("0.01"), date("2026-06-08"), "", &alice).await.unwrap();
+    s.sign_off(p("2026-05"), &CloseConfig::default(), date("2026-06-08"), "", &alice).await.unwrap();
     for from in ["2026-05-01", "2026-04-01"] {
         match s.set_resource_unit_rate("vcpu-hour", d("9"), date(from), &bob).await {
             Err(StoreError::Locked { period, by }) => assert_eq!((period.as_str(), by.as_str()), ("2026-05", "alice")),

@@ -26,5 +26,6 @@ mod imports;
 mod ledger;
 mod parties;
 mod rating;
+mod sources;
 mod terms;
 mod variance;

@@ -1,0 +1,172 @@
+//! The runner's half for the month-end screens (`ops`): their reads, statement exports and writes. Like the
+//! rest of the runner it answers with text or data and never touches the screen.
+use std::path::{Path, PathBuf};
+
+use billops_domain::money::canonical;
+use billops_store::{InvoiceStep, Statement, StoreError};
+
+use super::effects::Runner;
+use super::ops::{BookData, LedgerQuery, LedgerReply, LedgerWrite};
+use crate::ledger;
+
+fn e(err: impl std::fmt::Display) -> String {
+    err.to_string()
+}
+
+impl Runner {
+    pub(super) async fn ledger(&self, q: LedgerQuery) -> Result<LedgerReply, String> {
+        let st = self.store.as_ref();
+        Ok(match q {
+            LedgerQuery::Unreached { period } => {
+                LedgerReply::Unreached(ledger::cases::unreached(st, period).await.map_err(e)?)
+            }
+            LedgerQuery::Statement { customer, from, to } => {
+                LedgerReply::Statement(st.statement(&customer, from, to).await.map_err(e)?)
+            }
+            LedgerQuery::ExportStatement { statement } => {
+                let dir = self.data_dir.join("exports");
+                let (csv, json) = tokio::task::spawn_blocking(move || write_statement(&dir, &statement))
+                    .await
+                    .map_err(e)
+                    .and_then(|r| r)?;
+                LedgerReply::StatementExported { csv, json }
+            }
+            LedgerQuery::Terms { customer, today } => {
+                LedgerReply::Terms(ledger::terms::show(st, &customer, today).await.map_err(e)?)
+            }
+            LedgerQuery::PriceBook { customer, period } => {
+                let (rules, usage) = ledger::rule_preview::usage(st, &customer, period).await.map_err(e)?;
+                LedgerReply::PriceBook(BookData { rules, usage })
+            }
+            LedgerQuery::PreviewRule { customer, period, rule } => LedgerReply::Preview(
+                ledger::rule_preview::add_rule(st, &customer, period, rule.scope, rule.pricing, rule.from)
+                    .await
+                    .map_err(e)?,
+            ),
+            LedgerQuery::Sources { q } => LedgerReply::Sources(st.line_sources(&q).await.map_err(e)?),
+        })
+    }
+
+    pub(super) async fn ledger_write(&self, w: LedgerWrite) -> Result<String, StoreError> {
+        let st = self.store.as_ref();
+        let by = self.actor();
+        match w {
+            LedgerWrite::SupplierInvoice(n) => {
+                let x = st.add_supplier_invoice(&n, &by).await?;
+                Ok(format!(
+                    "supplier invoice {} of payer {} for {} entered: {} {} (tax {}, credits {})",
+                    x.number,
+                    x.payer,
+                    x.period,
+                    canonical(x.amount),
+                    x.currency,
+                    canonical(x.tax),
+                    canonical(x.credits)
+                ))
+            }
+            LedgerWrite::OpenCases { period } => {
+                let out = ledger::cases::open(st, period, &by, &self.settings).await?;
+                let new = out.iter().filter(|o| o.created).count();
+                Ok(if out.is_empty() {
+                    format!("{period}: no payer has an unexplained residual: no case opened")
+                } else {
+                    format!("{period}: {new} case(s) opened, {} already open", out.len() - new)
+                })
+            }
+            LedgerWrite::UpdateCase { id, update, version } => {
+                let c = st.update_case(id, &update, Some(version), &by).await?;
+                Ok(format!(
+                    "case {id} ({} {}) is {}; expected {}, received {}",
+                    c.payer,
+                    c.period,
+                    c.status,
+                    canonical(c.expected),
+                    canonical(c.received)
+                ))
+            }
+            LedgerWrite::Payment(p) => {
+                let x = st.add_payment(&p, &by).await?;
+                let on = x.invoice.as_deref().map(|n| format!(" against {n}")).unwrap_or_default();
+                Ok(format!(
+                    "payment {} of {} from {} on {} recorded{on}",
+                    x.id,
+                    canonical(x.amount),
+                    x.customer,
+                    x.received_on
+                ))
+            }
+            LedgerWrite::Bulk { step, invoices } => {
+                let verb = if step == InvoiceStep::Approve { "approved" } else { "reviewed" };
+                let mut refused = Vec::new();
+                for (id, version, customer) in &invoices {
+                    if let Err(err) = st.step_invoice(*id, step, "", Some(*version), &by).await {
+                        refused.push(format!("invoice {id} ({customer}): {}", super::effects::explain(&err)));
+                    }
+                }
+                let done = invoices.len() - refused.len();
+                let head = format!("{verb} {done} of {} invoice(s)", invoices.len());
+                if refused.is_empty() {
+                    Ok(head)
+                } else {
+                    // Reported as a failure: the message line shows every refusal and the lists reload.
+                    Err(StoreError::Invalid(format!("{head}; refused {}: {}", refused.len(), refused.join("; "))))
+                }
+            }
+            LedgerWrite::Terms { customer, patch, from } => {
+                let t = ledger::terms::set(st, &customer, &patch, Some(from), &by).await?;
+                Ok(format!("terms of {customer} from {}: {}", t.from, crate::console::panes::terms::summary(&t.terms)))
+            }
+            LedgerWrite::AddRule { customer, rule } => {
+                let r = st.add_price_rule(&customer, rule.scope, rule.pricing, rule.from, &by).await?;
+                Ok(format!("rule {} added to {customer}'s price book (from {})", r.rule.id(), rule.from))
+            }
+        }
+    }
+}
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
+
+/// The statement as CSV (opening, one row per entry with the running balance, closing; exact amounts).
+pub fn statement_csv(st: &Statement) -> String {
+    let mut out = String::from("customer,currency,date,entry,reference,amount,balance\n");
+    let mut row = |date: String, entry: &str, reference: &str, amount: String, balance: String| {
+        let cells = [st.customer.clone(), st.currency.clone(), date, entry.to_string(), reference.to_string()];
+        let text: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&format!("{},{amount},{balance}\n", text.join(",")));
+    };
+    row(st.from.to_string(), "opening balance", "", canonical(st.opening), canonical(st.opening));
+    let mut bal = st.opening;
+    for en in &st.entries {
+        bal = bal.checked_add(en.amount).unwrap_or(bal);
+        let kind = format!("{:?}", en.kind).to_lowercase();
+        row(en.date.to_string(), &kind, &en.reference, canonical(en.amount), canonical(bal));
+    }
+    row(st.to.to_string(), "closing balance", "", canonical(st.closing), canonical(st.closing));
+    out
+}
+
+/// Write `DIR/statement-<customer>-<from>-<to>-<n>.{csv,json}` with the first free `n`.
+pub fn write_statement(dir: &Path, st: &Statement) -> Result<(PathBuf, PathBuf), String> {
+    use std::io::Write;
+    std::fs::create_dir_all(dir).map_err(|err| format!("{}: {err}", dir.display()))?;
+    let json = serde_json::to_string_pretty(st).map_err(e)?;
+    let safe: String =
+        st.customer.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    for n in 1..100_000u32 {
+        let stem = format!("statement-{safe}-{}-{}-{n}", st.from, st.to);
+        let csv_path = dir.join(format!("{stem}.csv"));
+        let json_path = dir.join(format!("{stem}.json"));
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&csv_path) {
+            Ok(mut f) => {
+                f.write_all(statement_csv(st).as_bytes()).map_err(|err| format!("{}: {err}", csv_path.display()))?;
+                std::fs::write(&json_path, json.as_bytes()).map_err(|err| format!("{}: {err}", json_path.display()))?;
+                return Ok((csv_path, json_path));
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(err) => return Err(format!("{}: {err}", csv_path.display())),
+        }
+    }
+    Err(format!("{}: too many exports", dir.display()))
+}

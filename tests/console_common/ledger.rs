@@ -1,0 +1,277 @@
+//! Fixture answers of the month-end surfaces (issue 5): supplier invoices and cases, the credits cross-check,
+//! a statement, billing terms, a price book rated by the domain over the fixture book, an invoice line's
+//! sources, statement exports and bulk outcomes.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use billops::console::ops::{BookData, LedgerQuery, LedgerReply};
+use billops::ledger::rule_preview::PREVIEW_RULE_ID;
+use billops::ledger::terms::TermsView;
+use billops_domain::close::CaseStatus;
+use billops_domain::credit::{CreditKind, FundingProgram};
+use billops_domain::money::RoundingRule;
+use billops_domain::rating::{ChargeLine, LineRef, PriceBook, PriceRule, Pricing, RuleScope, preview};
+use billops_domain::terms::{Effective, Percent};
+use billops_domain::{ChargeCategory, Period};
+use billops_store::{
+    CustomerTerms, LineSources, ReconCase, ResourceSource, SourceItem, SourceQuery, Statement, StatementEntry,
+    StatementKind, StoredPriceRule, StoredTerms, SupplierCreditRow, SupplierInvoice, TermsDiscount, UnappliedCredit,
+    UnreachedCredits,
+};
+use chrono::{NaiveDate, TimeZone, Utc};
+
+use super::{book, d, now, p};
+
+fn day(y: i32, m: u32, dd: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+}
+
+pub fn supplier_invoices() -> Vec<SupplierInvoice> {
+    vec![SupplierInvoice {
+        id: 1,
+        payer: "111111111111".into(),
+        period: p("2026-05"),
+        number: "AWS-2026-05-A".into(),
+        currency: "USD".into(),
+        amount: d("15412.407333333333334"),
+        tax: d("0"),
+        credits: d("0"),
+        entered_by: "olivia".into(),
+        entered_at: Utc.with_ymd_and_hms(2026, 6, 2, 8, 0, 0).unwrap(),
+    }]
+}
+
+fn case(id: i64, payer: &str, status: CaseStatus, owner: Option<&str>, residual: &str, note: &str) -> ReconCase {
+    ReconCase {
+        id,
+        payer: payer.into(),
+        period: p("2026-05"),
+        status,
+        owner: owner.map(Into::into),
+        residual: d(residual),
+        expected: d(residual),
+        received: d("0"),
+        note: note.into(),
+        version: 2,
+        opened_by: "olivia".into(),
+        opened_at: Utc.with_ymd_and_hms(2026, 6, 2, 9, 0, 0).unwrap(),
+        updated_by: "olivia".into(),
+        updated_at: Utc.with_ymd_and_hms(2026, 6, 2, 10, 0, 0).unwrap(),
+    }
+}
+
+pub fn cases() -> Vec<ReconCase> {
+    vec![
+        case(1, "333333333333", CaseStatus::Resolved, Some("olivia"), "-3.2", "credit note CN-7 received"),
+        case(2, "222222222222", CaseStatus::Open, Some("bob"), "12.5", "supplier billed a duplicate support fee"),
+    ]
+}
+
+pub fn unreached(period: Period) -> UnreachedCredits {
+    UnreachedCredits {
+        period,
+        supplier: vec![
+            SupplierCreditRow {
+                payer: "111111111111".into(),
+                account: "300000000001".into(),
+                service: "AmazonEC2".into(),
+                charge_category: ChargeCategory::Credit,
+                customer: Some("ACME".into()),
+                amount: d("-42.5"),
+                passed_through_by: vec!["CR-2".into()],
+            },
+            SupplierCreditRow {
+                payer: "111111111111".into(),
+                account: "399999999999".into(),
+                service: "AmazonEC2".into(),
+                charge_category: ChargeCategory::Refund,
+                customer: None,
+                amount: d("-7.25"),
+                passed_through_by: vec![],
+            },
+        ],
+        unapplied: vec![UnappliedCredit {
+            id: "CR-3".into(),
+            customer: "ACME".into(),
+            kind: CreditKind::Funding(FundingProgram::Map),
+            amount: d("2500"),
+            remaining: d("2500"),
+            valid_from: day(2026, 5, 1),
+            valid_to: day(2026, 12, 1),
+            on_draft: Some(1),
+        }],
+    }
+}
+
+pub fn statement(customer: &str, from: NaiveDate, to: NaiveDate) -> Statement {
+    Statement {
+        customer: customer.into(),
+        currency: "USD".into(),
+        from,
+        to,
+        opening: d("999.99"),
+        entries: vec![
+            StatementEntry {
+                date: day(2026, 5, 3),
+                kind: StatementKind::Invoice,
+                reference: "INV-000009".into(),
+                amount: d("6484.33"),
+            },
+            StatementEntry {
+                date: day(2026, 5, 20),
+                kind: StatementKind::Payment,
+                reference: "wire 88123".into(),
+                amount: d("-500"),
+            },
+        ],
+        closing: d("6984.32"),
+    }
+}
+
+pub fn terms(customer: &str, today: NaiveDate) -> TermsView {
+    let t = CustomerTerms {
+        tax_rate: Percent::new(d("8.25")).unwrap(),
+        discount: Some(TermsDiscount { pct: Percent::new(d("2")).unwrap(), label: "loyalty".into() }),
+        rounding: RoundingRule::HalfAwayFromZero,
+        due_days: 45,
+    };
+    TermsView {
+        customer: customer.into(),
+        current: t.clone(),
+        on: today,
+        history: vec![StoredTerms {
+            id: 3,
+            customer: customer.into(),
+            from: day(2026, 1, 1),
+            terms: t,
+            set_by: "maria".into(),
+            set_at: Utc.with_ymd_and_hms(2025, 12, 20, 9, 0, 0).unwrap(),
+        }],
+    }
+}
+
+fn rules() -> Vec<PriceRule> {
+    vec![
+        PriceRule::new(
+            "R1",
+            RuleScope::any().service("AmazonEC2"),
+            Pricing::markup(d("12.5")).unwrap(),
+            Effective::starting(day(2026, 1, 1)),
+        )
+        .unwrap(),
+        PriceRule::new(
+            "R2",
+            RuleScope::any().service("AmazonRDS"),
+            Pricing::discount(d("5")).unwrap(),
+            Effective::starting(day(2026, 1, 1)),
+        )
+        .unwrap(),
+    ]
+}
+
+/// The fixture book's lines of `customer` in `period` as rating input (one line per resource).
+pub fn charge_lines(customer: &str, period: Period) -> Vec<ChargeLine> {
+    book()
+        .into_iter()
+        .filter(|l| l.period == period.to_string() && l.keys[0] == customer)
+        .enumerate()
+        .map(|(i, l)| ChargeLine {
+            source: LineRef(i as i64),
+            account: "300000000001".into(),
+            usage_date: period.start(),
+            service: l.keys[1].into(),
+            product: l.keys[2].into(),
+            component: l.keys[3].into(),
+            usage_type: "BoxUsage".into(),
+            region: "us-east-1".into(),
+            charge_category: ChargeCategory::Usage,
+            quantity: None,
+            unit: String::new(),
+            cost: d(l.billed),
+            currency: "USD".into(),
+        })
+        .collect()
+}
+
+pub fn price_book(customer: &str, period: Period) -> BookData {
+    let stored = rules()
+        .into_iter()
+        .enumerate()
+        .map(|(i, rule)| StoredPriceRule {
+            id: i as i64 + 1,
+            customer: customer.into(),
+            rule,
+            created_by: "maria".into(),
+            created_at: now(),
+        })
+        .collect();
+    let b = PriceBook::new(customer, rules()).unwrap();
+    BookData { rules: stored, usage: preview(&b, &b, &charge_lines(customer, period)).unwrap() }
+}
+
+pub fn rule_preview(
+    customer: &str,
+    period: Period,
+    scope: RuleScope,
+    pricing: Pricing,
+    from: NaiveDate,
+) -> LedgerReply {
+    let old = PriceBook::new(customer, rules()).unwrap();
+    let mut r = rules();
+    r.push(PriceRule::new(PREVIEW_RULE_ID, scope, pricing, Effective::starting(from)).unwrap());
+    let new = PriceBook::new(customer, r).unwrap();
+    LedgerReply::Preview(preview(&old, &new, &charge_lines(customer, period)).unwrap())
+}
+
+pub fn sources(q: &SourceQuery) -> LineSources {
+    let res = |r: &str, rows: i64, billed: &str| ResourceSource {
+        resource: r.into(),
+        account: "300000000001".into(),
+        region: "us-east-1".into(),
+        charge_category: ChargeCategory::Usage,
+        rows,
+        billed: d(billed),
+    };
+    let item = |id: i64, line: i64, dd: u32, ut: &str, r: &str, billed: &str| SourceItem {
+        id,
+        file: "/data/cur/may-final.csv".into(),
+        line,
+        account: "300000000001".into(),
+        usage_date: day(2026, 5, dd),
+        usage_type: ut.into(),
+        resource: r.into(),
+        quantity: Some(d("24")),
+        billed: d(billed),
+    };
+    LineSources {
+        query: q.clone(),
+        resources: vec![res("i-0a1", 31, "1204.125000000000001"), res("i-0a2", 31, "980.5")],
+        resource_count: 2,
+        rows: 62,
+        billed: d("2184.625000000000001"),
+        items: vec![
+            item(101, 2, 1, "BoxUsage:m5.large", "i-0a1", "38.842741935483871"),
+            item(102, 3, 1, "BoxUsage:m5.large", "i-0a2", "31.629032258064516"),
+            item(140, 41, 2, "BoxUsage:m5.large", "i-0a1", "38.842741935483871"),
+        ],
+    }
+}
+
+/// The reply of a month-end read.
+pub fn answer(q: LedgerQuery) -> LedgerReply {
+    match q {
+        LedgerQuery::Unreached { period } => LedgerReply::Unreached(unreached(period)),
+        LedgerQuery::Statement { customer, from, to } => LedgerReply::Statement(statement(&customer, from, to)),
+        LedgerQuery::ExportStatement { statement } => LedgerReply::StatementExported {
+            csv: format!("/data/exports/statement-{}-{}-{}-1.csv", statement.customer, statement.from, statement.to)
+                .into(),
+            json: format!("/data/exports/statement-{}-{}-{}-1.json", statement.customer, statement.from, statement.to)
+                .into(),
+        },
+        LedgerQuery::Terms { customer, today } => LedgerReply::Terms(terms(&customer, today)),
+        LedgerQuery::PriceBook { customer, period } => LedgerReply::PriceBook(price_book(&customer, period)),
+        LedgerQuery::PreviewRule { customer, period, rule } => {
+            rule_preview(&customer, period, rule.scope, rule.pricing, rule.from)
+        }
+        LedgerQuery::Sources { q } => LedgerReply::Sources(sources(&q)),
+    }
+}

@@ -1,0 +1,213 @@
+//! The month-end surfaces of issue 5 against a real store (SQLite in a temp dir): supplier invoices and
+//! cases, payments, statements exported as CSV and JSON, terms, a price rule previewed then saved, bulk
+//! review/approval with a refusal, and an invoice line drilled to its source line items.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod console_common;
+
+use billops::console::Cmd;
+use billops::console::ops::CustomerScreen;
+use billops::console::state::{Mode, ViewKey};
+use billops_domain::Role;
+use billops_domain::close::CaseStatus;
+use billops_store::{Actor, InvoiceFilter, InvoiceStep};
+use chrono::TimeZone;
+use console_common::store::{Harness, d, seeded};
+use console_common::type_text;
+
+fn msg(h: &Harness) -> String {
+    h.state.message.as_ref().map(|m| m.text.clone()).unwrap_or_default()
+}
+
+fn set_field(h: &mut Harness, text: &str) {
+    if let Mode::Form(f) = &mut h.state.mode {
+        f.focused().unwrap().input.set(text);
+    }
+}
+
+fn setup_actor() -> Actor {
+    Actor { name: "setup".into(), at: chrono::Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap() }
+}
+
+#[tokio::test]
+async fn supplier_invoice_and_cases_through_the_console() {
+    let (dir, store) = seeded().await;
+    let mut h = Harness::new(store.clone(), Role::Manager, dir.path().into()).await;
+    h.cmd(Cmd::PaneRecon).await;
+    h.cmd(Cmd::SupplierInvoice).await;
+    h.keys(&["down", "down"]).await;
+    type_text(&mut h.state, "AWS-2026-05");
+    h.keys(&["down"]).await;
+    // The supplier bills 10 more than was imported: a residual.
+    type_text(&mut h.state, "1378.168333333333334");
+    h.keys(&["enter"]).await;
+    assert!(
+        msg(&h).starts_with("supplier invoice AWS-2026-05 of payer 111111111111 for 2026-05 entered"),
+        "{}",
+        msg(&h)
+    );
+    let si = store.list_supplier_invoices(Some("2026-05".parse().unwrap())).await.unwrap();
+    assert_eq!(si.len(), 1);
+    assert_eq!(si[0].amount, d("1378.168333333333334"));
+    assert_eq!(si[0].entered_by, "alice");
+    // The same number again: the store's refusal is shown.
+    h.cmd(Cmd::SupplierInvoice).await;
+    h.keys(&["down", "down"]).await;
+    type_text(&mut h.state, "AWS-2026-05");
+    h.keys(&["down"]).await;
+    type_text(&mut h.state, "1");
+    h.keys(&["enter"]).await;
+    assert!(msg(&h).contains("exists"), "{}", msg(&h));
+    // `o` opens a case for the residual; `e` assigns it and waits for the credit note.
+    h.cmd(Cmd::OpenCases).await;
+    assert!(msg(&h).contains("1 case(s) opened"), "{}", msg(&h));
+    assert_eq!(h.state.current_view(), ViewKey::Cases);
+    let id = h.sel(ViewKey::Cases).unwrap();
+    h.cmd(Cmd::EditCase).await;
+    set_field(&mut h, "waiting_credit_note");
+    h.keys(&["down"]).await;
+    set_field(&mut h, "bob");
+    h.keys(&["enter"]).await;
+    assert!(msg(&h).contains("is waiting_credit_note"), "{}", msg(&h));
+    let c = store.case(id.parse().unwrap()).await.unwrap();
+    assert_eq!((c.status, c.owner.as_deref(), c.residual), (CaseStatus::WaitingCreditNote, Some("bob"), d("10")));
+    // Writing off takes a manager: as an operator the store refuses it, in its words.
+    store.set_user("alice", Role::Operator, &setup_actor()).await.unwrap();
+    let mut o = Harness::new(store.clone(), Role::Operator, dir.path().into()).await;
+    o.cmd(Cmd::PaneRecon).await;
+    o.cmd(Cmd::EditCase).await;
+    o.cmd(Cmd::EditCase).await;
+    set_field(&mut o, "written_off");
+    o.keys(&["enter"]).await;
+    assert!(msg(&o).contains("write off a reconciliation case"), "{}", msg(&o));
+    assert_eq!(store.case(id.parse().unwrap()).await.unwrap().status, CaseStatus::WaitingCreditNote);
+}
+
+#[tokio::test]
+async fn payment_statement_terms_and_price_rule() {
+    let (dir, store) = seeded().await;
+    let mut h = Harness::new(store.clone(), Role::Manager, dir.path().into()).await;
+    // An issued invoice for ACME.
+    h.cmd(Cmd::PaneInvoices).await;
+    h.cmd(Cmd::Generate).await;
+    let invs = store.list_invoices(&InvoiceFilter::default()).await.unwrap();
+    let acme = invs.iter().find(|i| i.customer == "ACME").unwrap().id;
+    let by = Actor { name: "alice".into(), at: console_common::now() };
+    store.step_invoice(acme, InvoiceStep::Review, "", None, &by).await.unwrap();
+    store.step_invoice(acme, InvoiceStep::Approve, "", None, &by).await.unwrap();
+    let inv = store.issue_invoice(acme, "INV-", 30, &by).await.unwrap();
+    h.keys(&["ctrl-r"]).await;
+    while h.sel(ViewKey::Invoices) != Some(acme.to_string()) {
+        h.cmd(Cmd::Down).await;
+    }
+    // `P` on the issued invoice: customer, open amount and number preset.
+    h.cmd(Cmd::Payment).await;
+    h.keys(&["down", "down", "down"]).await;
+    type_text(&mut h.state, "wire 88");
+    h.keys(&["enter"]).await;
+    assert!(msg(&h).contains("recorded against INV-000001"), "{}", msg(&h));
+    let b = store.balance("ACME", console_common::now().date_naive()).await.unwrap();
+    assert_eq!(b.balance, d("0"));
+    assert_eq!(b.last_payment, Some(inv.total));
+
+    // The statement of ACME for May..today, shown then exported as CSV and JSON.
+    h.cmd(Cmd::PaneCustomers).await;
+    assert_eq!(h.sel(ViewKey::Customers).as_deref(), Some("ACME"));
+    h.cmd(Cmd::Statement).await;
+    h.keys(&["enter"]).await;
+    let m = &h.state.view(ViewKey::Statement).unwrap().model;
+    let kinds: Vec<&str> = m.rows.iter().map(|r| r.cells[1].text.as_str()).collect();
+    assert_eq!(kinds, ["opening balance", "invoice", "payment", "closing balance"]);
+    h.cmd(Cmd::Export).await;
+    let csv_path = dir.path().join("exports/statement-ACME-2026-05-01-2026-06-03-1.csv");
+    let json_path = dir.path().join("exports/statement-ACME-2026-05-01-2026-06-03-1.json");
+    assert!(msg(&h).contains(&csv_path.display().to_string()) && msg(&h).contains("-1.json"), "{}", msg(&h));
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    let total = billops_domain::money::canonical(inv.total);
+    assert!(csv.starts_with("customer,currency,date,entry,reference,amount,balance\n"), "{csv}");
+    assert!(csv.contains(&format!(",invoice,INV-000001,{total},{total}\n")), "{csv}");
+    assert!(csv.contains(&format!(",payment,payment 1 wire 88 (INV-000001),-{total},0\n")), "{csv}");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    assert_eq!(json["closing"].as_str().map(d), Some(d("0")));
+    h.keys(&["esc"]).await;
+
+    // Terms: looked up, changed, recorded from the period's first day.
+    h.cmd(Cmd::Terms).await;
+    set_field(&mut h, "10");
+    h.keys(&["enter"]).await;
+    assert!(msg(&h).starts_with("terms of ACME from 2026-05-01: tax 10%"), "{}", msg(&h));
+    let t = store.terms_on("ACME", "2026-05-15".parse().unwrap()).await.unwrap().unwrap();
+    assert_eq!(t.terms.tax_rate.value(), d("10"));
+
+    // Price book: no rule yet (everything at cost); a markup on EC2 is previewed, then saved.
+    h.cmd(Cmd::PriceBook).await;
+    let rules = &h.state.view(ViewKey::BookRules).unwrap().model;
+    assert_eq!(rules.rows.len(), 1, "only the at-cost row");
+    h.cmd(Cmd::NewRule).await;
+    h.keys(&["down"]).await;
+    type_text(&mut h.state, "10");
+    h.keys(&["down"]).await;
+    type_text(&mut h.state, "AmazonEC2");
+    h.keys(&["enter"]).await;
+    assert!(store.list_price_rules("ACME").await.unwrap().is_empty(), "nothing saved by the preview");
+    let Some(CustomerScreen::Book(b)) = &h.state.customers.screen else { panic!() };
+    let diff = b.pending.as_ref().unwrap().diff.ready().unwrap();
+    assert_eq!(diff.delta(), Some(d("35.0833333333333334")), "10% of ACME's EC2 cost");
+    h.cmd(Cmd::Open).await;
+    assert!(msg(&h).contains("rule R1 added to ACME's price book"), "{}", msg(&h));
+    assert_eq!(store.list_price_rules("ACME").await.unwrap().len(), 1);
+    let rules = &h.state.view(ViewKey::BookRules).unwrap().model;
+    assert_eq!(rules.rows[0].id, "R1");
+    assert_eq!(rules.rows[0].cells[4].text, "2", "R1 priced ACME's two EC2 lines (web, db at the rollup grain)");
+}
+
+#[tokio::test]
+async fn bulk_steps_report_refusals_and_a_line_drills_to_its_sources() {
+    let (dir, store) = seeded().await;
+    let mut h = Harness::new(store.clone(), Role::Manager, dir.path().into()).await;
+    h.cmd(Cmd::PaneInvoices).await;
+    h.cmd(Cmd::Generate).await;
+    h.cmd(Cmd::ReviewAll).await;
+    h.keys(&["enter"]).await;
+    assert_eq!(msg(&h), "reviewed 2 of 2 invoice(s)");
+    // Someone re-opens GLOBEX's between the confirmation and the write: that one is refused, ACME's goes.
+    h.cmd(Cmd::ApproveAll).await;
+    let invs = store.list_invoices(&InvoiceFilter::default()).await.unwrap();
+    let globex = invs.iter().find(|i| i.customer == "GLOBEX").unwrap().id;
+    let by = Actor { name: "bob".into(), at: console_common::now() };
+    store.set_user("bob", Role::Operator, &setup_actor()).await.unwrap();
+    store.step_invoice(globex, InvoiceStep::Reopen, "late usage", None, &by).await.unwrap();
+    h.keys(&["enter"]).await;
+    let m = msg(&h);
+    assert!(m.starts_with(&format!("approved 1 of 2 invoice(s); refused 1: invoice {globex} (GLOBEX):")), "{m}");
+    let after = store.list_invoices(&InvoiceFilter::default()).await.unwrap();
+    let status = |c: &str| after.iter().find(|i| i.customer == c).unwrap().status.to_string();
+    assert_eq!((status("ACME"), status("GLOBEX")), ("approved".to_string(), "draft".to_string()));
+
+    // ACME's invoice: its EC2 shop/web line drills to two resources and two raw line items.
+    let acme = after.iter().find(|i| i.customer == "ACME").unwrap().id;
+    while h.sel(ViewKey::Invoices) != Some(acme.to_string()) {
+        h.cmd(Cmd::Down).await;
+    }
+    h.cmd(Cmd::Open).await;
+    let lines = h.state.view(ViewKey::InvoiceLines).unwrap().model.clone();
+    let web = lines.rows.iter().position(|r| r.cells[1].text == "AmazonEC2 / shop / web").unwrap();
+    h.cmd(Cmd::Top).await;
+    for _ in 0..web {
+        h.cmd(Cmd::Down).await;
+    }
+    h.cmd(Cmd::Open).await;
+    let res = &h.state.view(ViewKey::SourceResources).unwrap().model;
+    let ids: Vec<&str> = res.rows.iter().map(|r| r.cells[0].text.as_str()).collect();
+    assert_eq!(ids, ["i-1", "i-2"], "largest cost first");
+    let items = &h.state.view(ViewKey::SourceItems).unwrap().model;
+    assert_eq!(items.rows.len(), 2);
+    assert_eq!(items.rows[0].cells[0].text, "seed.csv");
+    assert_eq!(items.rows[0].cells[7].exact.as_deref(), Some("100.000000000000001"));
+
+    // The credits cross-check loads for the period (nothing unreached in this book).
+    h.cmd(Cmd::PaneCredits).await;
+    h.cmd(Cmd::SwitchView).await;
+    assert_eq!(h.state.current_view(), ViewKey::Unreached);
+    assert!(h.state.credits.unreached.ready().unwrap().all_reached());
+}
