@@ -32,8 +32,8 @@ mod types;
 
 pub use connect::mask_url;
 pub use ledger::{Ledger, types::*};
-pub use ledger::{NewExplanation, ServiceCosts, StoredExplanation};
 pub use ledger::{LineSources, ResourceSource, SourceItem, SourceQuery};
+pub use ledger::{NewExplanation, ServiceCosts, StoredExplanation};
 pub use sql_store::SqlStore;
 pub use types::*;
 
