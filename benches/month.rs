@@ -11,7 +11,9 @@
 //!   process, 10 times.
 //!
 //! `cargo bench --bench month -- [--rows N] [--accounts N] [--customers N] [--console-accounts N]
-//! [--console-customers N] [--runs K] [--no-pg] [--no-console] [--no-invoices]`
+//! [--console-customers N] [--runs K] [--no-pg] [--no-console] [--no-invoices] [--chargeback] [--pg-source DB]`
+//! (`--chargeback`: resource units and every other customer billed by chargeback, set up on each copy before
+//! timing; `--pg-source`: the PostgreSQL database to copy; `BILLOPS_BENCH_PG_WORK` names the working copy)
 //! Defaults: 10,000,000 rows, every part on the 2,000-account/1,000-customer store; 3 runs (console 7). Build the stores first with
 //! `cargo bench --bench drill -- --accounts A --customers C`. `cargo test --benches` only checks it starts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -44,6 +46,10 @@ struct Opts {
     pg: bool,
     console: bool,
     invoices: bool,
+    /// Before timing, define resource units and bill every other customer by chargeback.
+    chargeback: bool,
+    /// The PostgreSQL database copied for each run (default: the drill bench's).
+    pg_source: Option<String>,
 }
 
 fn opts() -> Option<Opts> {
@@ -61,6 +67,8 @@ fn opts() -> Option<Opts> {
         pg: true,
         console: true,
         invoices: true,
+        chargeback: false,
+        pg_source: None,
     };
     let args: Vec<String> = all.into_iter().filter(|a| a != "--bench").collect();
     let mut it = args.iter();
@@ -78,6 +86,8 @@ fn opts() -> Option<Opts> {
             "--no-pg" => o.pg = false,
             "--no-console" => o.console = false,
             "--no-invoices" => o.invoices = false,
+            "--chargeback" => o.chargeback = true,
+            "--pg-source" => o.pg_source = Some(it.next().expect("--pg-source needs a database name").clone()),
             other => panic!("unknown argument {other:?}"),
         }
     }
@@ -163,11 +173,59 @@ fn fresh(backend: &Backend, admin: &str) -> String {
             format!("sqlite:{}", to.display())
         }
         Backend::Pg(src) => {
-            psql(admin, "DROP DATABASE IF EXISTS billops_month_work WITH (FORCE)");
-            psql(admin, &format!("CREATE DATABASE billops_month_work TEMPLATE {src}"));
-            with_db(admin, "billops_month_work")
+            let work = pg_work();
+            psql(admin, &format!("DROP DATABASE IF EXISTS {work} WITH (FORCE)"));
+            psql(admin, &format!("CREATE DATABASE {work} TEMPLATE {src}"));
+            with_db(admin, &work)
         }
     }
+}
+
+/// The PostgreSQL working copy (`BILLOPS_BENCH_PG_WORK` names another, so two benches do not share one).
+fn pg_work() -> String {
+    std::env::var("BILLOPS_BENCH_PG_WORK").unwrap_or_else(|_| "billops_month_work".to_string())
+}
+
+/// The chargeback set-up of `--chargeback`: three resource units (vCPU-hours of EC2 boxes and Fargate, GB-months
+/// of storage) with August rates, and every other customer (even numbers) billed by chargeback.
+async fn setup_chargeback(url: &str, customers: usize) {
+    use billops_domain::rating::VolumeSelector;
+    use billops_store::{BillingModel, NewResourceUnit};
+    let store = billops_store::open(url).await.unwrap();
+    let by = actor();
+    let units = [
+        (
+            "vcpu-hour",
+            "vCPU-hour",
+            VolumeSelector { usage_type: Some("BoxUsage:*".into()), ..Default::default() },
+            "4",
+            "0.021",
+        ),
+        (
+            "fargate-vcpu",
+            "vCPU-hour",
+            VolumeSelector { usage_type: Some("Fargate-vCPU-Hours:*".into()), ..Default::default() },
+            "1",
+            "0.04",
+        ),
+        ("gb-month", "GB-month", VolumeSelector { unit: Some("GB-Mo".into()), ..Default::default() }, "1", "0.02"),
+    ];
+    for (id, unit, selector, factor, rate) in units {
+        let ru = NewResourceUnit {
+            id: id.into(),
+            name: id.into(),
+            unit: unit.into(),
+            selector,
+            factor: factor.parse().unwrap(),
+        };
+        store.add_resource_unit(&ru, &by).await.unwrap();
+        let from = chrono::NaiveDate::from_ymd_opt(2026, 8, 1).unwrap();
+        store.set_resource_unit_rate(id, rate.parse().unwrap(), from, &by).await.unwrap();
+    }
+    for c in (0..customers).step_by(2) {
+        store.set_billing_model(&format!("cust{c:05}"), BillingModel::Chargeback, &by).await.unwrap();
+    }
+    store.close().await;
 }
 
 enum Backend {
@@ -477,12 +535,18 @@ async fn invoices(o: &Opts, bin: &Path, backend: Backend, name: &'static str, ad
     for i in 0..o.runs {
         log(&format!("{name}: invoices run {}", i + 1));
         url = fresh(&backend, admin);
+        if o.chargeback {
+            setup_chargeback(&url, o.customers).await;
+        }
         f.loads.push(loadavg());
         let (a, b, n) = in_process(&url).await;
         f.proc_first.push(a);
         f.proc_second.push(b);
         f.drafts = n;
         url = fresh(&backend, admin);
+        if o.chargeback {
+            setup_chargeback(&url, o.customers).await;
+        }
         f.loads.push(loadavg());
         let args = ["invoices", "generate", "--period", PERIOD];
         f.cli_first.push(cli(bin, home.path(), "bench", &url, &args).0);
@@ -491,6 +555,9 @@ async fn invoices(o: &Opts, bin: &Path, backend: Backend, name: &'static str, ad
     for pass in ["first", "second"] {
         if pass == "first" {
             url = fresh(&backend, admin);
+            if o.chargeback {
+                setup_chargeback(&url, o.customers).await;
+            }
         }
         let (p, lines) = phases::run(&url, Period::new(2026, 8).unwrap(), &actor()).await;
         f.phases.push((pass, p, lines, loadavg()));
@@ -576,9 +643,9 @@ async fn main() {
         assert!(src.exists(), "{} missing: run the drill bench first", src.display());
         let mut figs = vec![invoices(&o, &bin, Backend::Sqlite(src), "SQLite", &admin).await];
         if o.pg {
-            let db = pg_name(o.rows, o.accounts, o.customers);
+            let db = o.pg_source.clone().unwrap_or_else(|| pg_name(o.rows, o.accounts, o.customers));
             figs.push(invoices(&o, &bin, Backend::Pg(db), "PostgreSQL", &admin).await);
-            psql(&admin, "DROP DATABASE IF EXISTS billops_month_work WITH (FORCE)");
+            psql(&admin, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", pg_work()));
         }
         print_invoices(&o, &figs);
     }
