@@ -18,6 +18,8 @@
 //! `cargo bench --bench drill -- --accounts A --customers C`. `cargo test --benches` only checks it starts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "month/chargeback.rs"]
+mod chargeback;
 #[path = "month/phases.rs"]
 mod phases;
 
@@ -184,48 +186,6 @@ fn fresh(backend: &Backend, admin: &str) -> String {
 /// The PostgreSQL working copy (`BILLOPS_BENCH_PG_WORK` names another, so two benches do not share one).
 fn pg_work() -> String {
     std::env::var("BILLOPS_BENCH_PG_WORK").unwrap_or_else(|_| "billops_month_work".to_string())
-}
-
-/// The chargeback set-up of `--chargeback`: three resource units (vCPU-hours of EC2 boxes and Fargate, GB-months
-/// of storage) with August rates, and every other customer (even numbers) billed by chargeback.
-async fn setup_chargeback(url: &str, customers: usize) {
-    use billops_domain::rating::VolumeSelector;
-    use billops_store::{BillingModel, NewResourceUnit};
-    let store = billops_store::open(url).await.unwrap();
-    let by = actor();
-    let units = [
-        (
-            "vcpu-hour",
-            "vCPU-hour",
-            VolumeSelector { usage_type: Some("BoxUsage:*".into()), ..Default::default() },
-            "4",
-            "0.021",
-        ),
-        (
-            "fargate-vcpu",
-            "vCPU-hour",
-            VolumeSelector { usage_type: Some("Fargate-vCPU-Hours:*".into()), ..Default::default() },
-            "1",
-            "0.04",
-        ),
-        ("gb-month", "GB-month", VolumeSelector { unit: Some("GB-Mo".into()), ..Default::default() }, "1", "0.02"),
-    ];
-    for (id, unit, selector, factor, rate) in units {
-        let ru = NewResourceUnit {
-            id: id.into(),
-            name: id.into(),
-            unit: unit.into(),
-            selector,
-            factor: factor.parse().unwrap(),
-        };
-        store.add_resource_unit(&ru, &by).await.unwrap();
-        let from = chrono::NaiveDate::from_ymd_opt(2026, 8, 1).unwrap();
-        store.set_resource_unit_rate(id, rate.parse().unwrap(), from, &by).await.unwrap();
-    }
-    for c in (0..customers).step_by(2) {
-        store.set_billing_model(&format!("cust{c:05}"), BillingModel::Chargeback, &by).await.unwrap();
-    }
-    store.close().await;
 }
 
 enum Backend {
@@ -536,7 +496,7 @@ async fn invoices(o: &Opts, bin: &Path, backend: Backend, name: &'static str, ad
         log(&format!("{name}: invoices run {}", i + 1));
         url = fresh(&backend, admin);
         if o.chargeback {
-            setup_chargeback(&url, o.customers).await;
+            chargeback::setup(&url, o.customers, &actor()).await;
         }
         f.loads.push(loadavg());
         let (a, b, n) = in_process(&url).await;
@@ -545,7 +505,7 @@ async fn invoices(o: &Opts, bin: &Path, backend: Backend, name: &'static str, ad
         f.drafts = n;
         url = fresh(&backend, admin);
         if o.chargeback {
-            setup_chargeback(&url, o.customers).await;
+            chargeback::setup(&url, o.customers, &actor()).await;
         }
         f.loads.push(loadavg());
         let args = ["invoices", "generate", "--period", PERIOD];
@@ -556,7 +516,7 @@ async fn invoices(o: &Opts, bin: &Path, backend: Backend, name: &'static str, ad
         if pass == "first" {
             url = fresh(&backend, admin);
             if o.chargeback {
-                setup_chargeback(&url, o.customers).await;
+                chargeback::setup(&url, o.customers, &actor()).await;
             }
         }
         let (p, lines) = phases::run(&url, Period::new(2026, 8).unwrap(), &actor()).await;
