@@ -11,11 +11,15 @@
 //!   process, 10 times.
 //!
 //! `cargo bench --bench month -- [--rows N] [--accounts N] [--customers N] [--console-accounts N]
-//! [--console-customers N] [--runs K] [--no-pg] [--no-console] [--no-invoices]`
+//! [--console-customers N] [--runs K] [--no-pg] [--no-console] [--no-invoices] [--chargeback] [--pg-source DB]`
+//! (`--chargeback`: resource units and every other customer billed by chargeback, set up on each copy before
+//! timing; `--pg-source`: the PostgreSQL database to copy; `BILLOPS_BENCH_PG_WORK` names the working copy)
 //! Defaults: 10,000,000 rows, every part on the 2,000-account/1,000-customer store; 3 runs (console 7). Build the stores first with
 //! `cargo bench --bench drill -- --accounts A --customers C`. `cargo test --benches` only checks it starts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "month/chargeback.rs"]
+mod chargeback;
 #[path = "month/phases.rs"]
 mod phases;
 
@@ -44,6 +48,10 @@ struct Opts {
     pg: bool,
     console: bool,
     invoices: bool,
+    /// Before timing, define resource units and bill every other customer by chargeback.
+    chargeback: bool,
+    /// The PostgreSQL database copied for each run (default: the drill bench's).
+    pg_source: Option<String>,
 }
 
 fn opts() -> Option<Opts> {
@@ -61,6 +69,8 @@ fn opts() -> Option<Opts> {
         pg: true,
         console: true,
         invoices: true,
+        chargeback: false,
+        pg_source: None,
     };
     let args: Vec<String> = all.into_iter().filter(|a| a != "--bench").collect();
     let mut it = args.iter();
@@ -78,6 +88,8 @@ fn opts() -> Option<Opts> {
             "--no-pg" => o.pg = false,
             "--no-console" => o.console = false,
             "--no-invoices" => o.invoices = false,
+            "--chargeback" => o.chargeback = true,
+            "--pg-source" => o.pg_source = Some(it.next().expect("--pg-source needs a database name").clone()),
             other => panic!("unknown argument {other:?}"),
         }
     }
@@ -163,11 +175,17 @@ fn fresh(backend: &Backend, admin: &str) -> String {
             format!("sqlite:{}", to.display())
         }
         Backend::Pg(src) => {
-            psql(admin, "DROP DATABASE IF EXISTS billops_month_work WITH (FORCE)");
-            psql(admin, &format!("CREATE DATABASE billops_month_work TEMPLATE {src}"));
-            with_db(admin, "billops_month_work")
+            let work = pg_work();
+            psql(admin, &format!("DROP DATABASE IF EXISTS {work} WITH (FORCE)"));
+            psql(admin, &format!("CREATE DATABASE {work} TEMPLATE {src}"));
+            with_db(admin, &work)
         }
     }
+}
+
+/// The PostgreSQL working copy (`BILLOPS_BENCH_PG_WORK` names another, so two benches do not share one).
+fn pg_work() -> String {
+    std::env::var("BILLOPS_BENCH_PG_WORK").unwrap_or_else(|_| "billops_month_work".to_string())
 }
 
 enum Backend {
@@ -477,12 +495,18 @@ async fn invoices(o: &Opts, bin: &Path, backend: Backend, name: &'static str, ad
     for i in 0..o.runs {
         log(&format!("{name}: invoices run {}", i + 1));
         url = fresh(&backend, admin);
+        if o.chargeback {
+            chargeback::setup(&url, o.customers, &actor()).await;
+        }
         f.loads.push(loadavg());
         let (a, b, n) = in_process(&url).await;
         f.proc_first.push(a);
         f.proc_second.push(b);
         f.drafts = n;
         url = fresh(&backend, admin);
+        if o.chargeback {
+            chargeback::setup(&url, o.customers, &actor()).await;
+        }
         f.loads.push(loadavg());
         let args = ["invoices", "generate", "--period", PERIOD];
         f.cli_first.push(cli(bin, home.path(), "bench", &url, &args).0);
@@ -491,6 +515,9 @@ async fn invoices(o: &Opts, bin: &Path, backend: Backend, name: &'static str, ad
     for pass in ["first", "second"] {
         if pass == "first" {
             url = fresh(&backend, admin);
+            if o.chargeback {
+                chargeback::setup(&url, o.customers, &actor()).await;
+            }
         }
         let (p, lines) = phases::run(&url, Period::new(2026, 8).unwrap(), &actor()).await;
         f.phases.push((pass, p, lines, loadavg()));
@@ -576,9 +603,9 @@ async fn main() {
         assert!(src.exists(), "{} missing: run the drill bench first", src.display());
         let mut figs = vec![invoices(&o, &bin, Backend::Sqlite(src), "SQLite", &admin).await];
         if o.pg {
-            let db = pg_name(o.rows, o.accounts, o.customers);
+            let db = o.pg_source.clone().unwrap_or_else(|| pg_name(o.rows, o.accounts, o.customers));
             figs.push(invoices(&o, &bin, Backend::Pg(db), "PostgreSQL", &admin).await);
-            psql(&admin, "DROP DATABASE IF EXISTS billops_month_work WITH (FORCE)");
+            psql(&admin, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", pg_work()));
         }
         print_invoices(&o, &figs);
     }

@@ -1,5 +1,6 @@
 //! Where `billops::ledger::invoices::generate` spends its time: the same store calls and domain steps in the
-//! same order (list_account_codes, charges, then per customer price_book, customer_credits, build_draft,
+//! same order (list_account_codes, resource units and billing models, charges, then per customer price_book,
+//! customer_credits, build_draft (resource units for chargeback customers),
 //! then one save_drafts for the whole run), each timed and summed. Diagnosis only: `generate` itself is what
 //! the figures time.
 use std::collections::BTreeMap;
@@ -26,10 +27,21 @@ pub async fn run(url: &str, period: Period, by: &Actor) -> (Vec<Phase>, usize) {
     assert!(codes.is_empty(), "the bench store has account codes: this breakdown assumes none");
     let codes = AccountCodeTable::default();
     let t = Instant::now();
+    let rus = store.resource_unit_set().await.unwrap();
+    let chargeback: std::collections::BTreeSet<String> = store
+        .billing_models()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.model == billops_store::BillingModel::Chargeback)
+        .map(|m| m.customer)
+        .collect();
+    out.push(("resource_unit_set + billing_models", t.elapsed(), 2));
+    let no_rus = ResourceUnitSet::default();
+    let t = Instant::now();
     let all = store.charges(period, None).await.unwrap();
     out.push(("charges (one query, every customer)", t.elapsed(), 1));
     let lines = all.iter().map(|c| c.lines.len()).sum();
-    let rus = ResourceUnitSet::default();
     let zero = Percent::new(Decimal::ZERO).unwrap();
     let (mut book_t, mut cred_t, mut draft_t) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     let mut drafts = Vec::with_capacity(all.len());
@@ -47,7 +59,7 @@ pub async fn run(url: &str, period: Period, by: &Actor) -> (Vec<Phase>, usize) {
             currency: &charges.currency,
             lines: &charges.lines,
             price_book: &book,
-            resource_units: &rus,
+            resource_units: if chargeback.contains(&charges.customer) { &rus } else { &no_rus },
             account_codes: &codes,
             discounts: &[],
             credits: &credits,

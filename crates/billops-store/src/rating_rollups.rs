@@ -2,10 +2,11 @@
 //! back-filled batch by batch for stores created before migration 0004.
 //!
 //! Exactness: PostgreSQL sums `NUMERIC` in SQL (`INSERT … SELECT … GROUP BY`). On SQLite the money parts are
-//! integers but `line_items.quantity` is exact decimal TEXT, which SQL can only sum as a float, so the rows are
-//! read (in id windows, never the whole table at once) and summed in Rust as split integers, then written by the
+//! integers but `line_items.quantity` is exact decimal TEXT, which `sum()` would add as a float; so each window of
+//! line ids is aggregated in SQL over the quantity's split representation (text → four integer parts, summed as
+//! integers, see [`sqlite_aggregate`]), the windows are merged in Rust, and the result is written by the
 //! import's bulk writer (multi-row `?` INSERTs).
-use billops_domain::{Period, SplitDecimal, parse_decimal};
+use billops_domain::{Period, SplitDecimal};
 
 use crate::db::{Arg, Db, Tx, args};
 use crate::import::bulk::{Bulk, Rollups};
@@ -13,8 +14,8 @@ use crate::import::dict::FastMap;
 use crate::import::state::{RollKey, Sums};
 use crate::{Backend, Result, StoreError};
 
-/// Line-item ids read per query on SQLite.
-const WINDOW: i64 = 50_000;
+/// Line-item ids aggregated per query on SQLite (bounds the GROUP BY sorter, which the store keeps in memory).
+const WINDOW: i64 = 250_000;
 
 const KEYS: &str =
     "period, customer_id, account, service, product, component, charge_category, region, usage_type, unit, payer";
@@ -51,11 +52,7 @@ pub(crate) async fn rebuild(tx: &mut Tx, batch: i64, lo: i64, hi: i64, part: Par
             Ok(usize::try_from(tx.exec(&sql, a).await?).unwrap_or(usize::MAX))
         }
         Backend::Sqlite => {
-            let sql = format!(
-                "SELECT {KEYS}, billed_int, billed_e9, billed_e18, billed_e28, effective_int, effective_e9, \
-                 effective_e18, effective_e28, list_int, list_e9, list_e18, list_e28, quantity FROM line_items \
-                 WHERE id BETWEEN $1 AND $2 AND batch_id = $3{filter}"
-            );
+            let sql = sqlite_aggregate(filter);
             let mut sums: FastMap<RollKey, Sums> = FastMap::default();
             let mut periods: FastMap<String, Period> = FastMap::default();
             let mut start = lo;
@@ -74,6 +71,12 @@ pub(crate) async fn rebuild(tx: &mut Tx, batch: i64, lo: i64, hi: i64, part: Par
                             v
                         }
                     };
+                    if r.get::<i64>(29)? != 0 {
+                        return Err(StoreError::Invalid(format!(
+                            "batch {batch}: a stored quantity is not a plain decimal within ±9.2e18 (line items \
+                             {start}..={end}); rating rollups cannot sum it exactly"
+                        )));
+                    }
                     let key = RollKey {
                         period,
                         customer: r.get(1)?,
@@ -91,16 +94,15 @@ pub(crate) async fn rebuild(tx: &mut Tx, batch: i64, lo: i64, hi: i64, part: Par
                     let part = |k: usize| -> Result<SplitDecimal> {
                         Ok(SplitDecimal { int: r.get(k)?, e9: r.get(k + 1)?, e18: r.get(k + 2)?, e28: r.get(k + 3)? })
                     };
-                    let quantity = match r.get::<Option<String>>(23)? {
-                        Some(q) => Some(
-                            parse_decimal(&q)
-                                .map_err(|e| StoreError::Invalid(format!("stored quantity {q:?}: {e}")))?,
-                        ),
-                        None => None,
+                    let window = Sums {
+                        rows: r.get(11)?,
+                        billed: part(12)?,
+                        effective: part(16)?,
+                        list: part(20)?,
+                        quantity: part(24)?,
+                        no_quantity: r.get(28)?,
                     };
-                    let s = sums.entry(key).or_default();
-                    s.add_amounts(part(11)?, part(15)?, part(19)?)?;
-                    s.add_quantity(quantity)?;
+                    sums.entry(key).or_default().merge(&window)?;
                 }
                 start = end.saturating_add(1);
             }
@@ -108,6 +110,36 @@ pub(crate) async fn rebuild(tx: &mut Tx, batch: i64, lo: i64, hi: i64, part: Par
             Ok(sums.len())
         }
     }
+}
+
+/// SQLite: the rating rollups of a window of line items, summed in SQL over the split representation. Money
+/// parts are integers already; a quantity (exact decimal TEXT as the import writes it, `-?digits[.digits]`) is
+/// split the way [`SplitDecimal`] splits it: the integer part, then the fraction padded to 28 digits in 9/9/10
+/// digit parts, every part carrying the sign, so the integer `sum()`s are exact. The last column flags a quantity
+/// that is not of that form or whose integer part has more than 18 digits (it would not fit): the caller refuses.
+fn sqlite_aggregate(filter: &str) -> String {
+    let money = ["billed", "effective", "list"]
+        .iter()
+        .flat_map(|m| ["int", "e9", "e18", "e28"].map(|p| format!("{m}_{p}")))
+        .collect::<Vec<_>>();
+    let cols = money.join(", ");
+    let sums = money.iter().map(|c| format!("sum({c})")).collect::<Vec<_>>().join(", ");
+    format!(
+        "WITH s AS (SELECT {KEYS}, {cols}, quantity AS q, instr(quantity, '.') AS pos, \
+           CASE WHEN substr(quantity, 1, 1) = '-' THEN -1 ELSE 1 END AS sg FROM line_items \
+           WHERE id BETWEEN $1 AND $2 AND batch_id = $3{filter}), \
+         f AS (SELECT *, CASE WHEN pos = 0 THEN q ELSE substr(q, 1, pos - 1) END AS ip, \
+           CASE WHEN pos = 0 THEN '' ELSE substr(q, pos + 1) END AS fr FROM s), \
+         g AS (SELECT *, substr(fr || '0000000000000000000000000000', 1, 28) AS fp FROM f) \
+         SELECT {KEYS}, count(*), {sums}, \
+           coalesce(sum(CAST(CASE WHEN length(ltrim(ip, '-')) > 18 THEN '0' ELSE ip END AS INTEGER)), 0), \
+           coalesce(sum(sg * CAST(substr(fp, 1, 9) AS INTEGER)), 0), \
+           coalesce(sum(sg * CAST(substr(fp, 10, 9) AS INTEGER)), 0), \
+           coalesce(sum(sg * CAST(substr(fp, 19, 10) AS INTEGER)), 0), sum(q IS NULL), \
+           max(CASE WHEN q IS NULL THEN 0 WHEN q GLOB '*[^0-9.-]*' OR q = '' OR length(ltrim(ip, '-')) > 18 \
+             OR length(fr) > 28 THEN 1 ELSE 0 END) \
+         FROM g GROUP BY {KEYS}"
+    )
 }
 
 /// Back-fill the rating rollups of every imported batch that has none (a store created before migration 0004),

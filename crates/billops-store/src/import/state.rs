@@ -103,7 +103,7 @@ impl Sums {
         Ok(())
     }
 
-    fn merge(&mut self, o: &Sums) -> Result<()> {
+    pub(crate) fn merge(&mut self, o: &Sums) -> Result<()> {
         self.rows += o.rows;
         self.billed = self.billed.checked_add(o.billed).ok_or_else(overflow)?;
         self.effective = self.effective.checked_add(o.effective).ok_or_else(overflow)?;

@@ -77,6 +77,18 @@ fn p2_items() -> Vec<LineItem> {
         v.push(line("B1", "P2", day, ("BoxUsage:t3.micro", "Hrs", q), "0.0104", ChargeCategory::Usage));
         v.push(line("B1", "P2", day, ("Credit", "", None), "-0.5", ChargeCategory::Credit));
     }
+    // quantities the SQLite back-fill splits from their stored text: negative, whole, 28 decimals, 18 digits
+    for (day, q) in [(4u32, "-0.5"), (5, "-12.000000000000000000000000001"), (6, "7"), (8, "123456789012345678")] {
+        v.push(line("B1", "P2", day, ("BoxUsage:t3.micro", "Hrs", Some(q)), "-0.0052", ChargeCategory::Refund));
+    }
+    v.push(line(
+        "B1",
+        "P2",
+        4,
+        ("DataTransfer-Out", "GB", Some("0.0000000000000000000000000001")),
+        "0",
+        ChargeCategory::Usage,
+    ));
     v
 }
 
@@ -266,6 +278,26 @@ async fn backfill_on(url: String) {
     moved.push(("A2", "BETA", date("2026-05-07")));
     reconcile(&s, &items, &moved, "moved after the back-fill").await;
     s.close().await;
+
+    // SQLite sums quantities from their text: one it cannot split exactly stops the back-fill, naming the batch
+    if url.starts_with("sqlite:") {
+        raw(
+            &url,
+            &[
+                "UPDATE line_items SET quantity = '12345678901234567890' WHERE id = (SELECT min(id) FROM line_items)",
+                "DELETE FROM rating_rollups WHERE batch_id = 1",
+                "DELETE FROM rating_rollup_batches WHERE batch_id = 1",
+            ],
+        )
+        .await;
+        match billops_store::open(&url).await {
+            Err(billops_store::StoreError::Invalid(m)) => {
+                assert!(m.contains("batch 1") && m.contains("quantity"), "{m}")
+            }
+            Err(e) => panic!("expected Invalid, got {e}"),
+            Ok(_) => panic!("expected the back-fill to refuse"),
+        }
+    }
 }
 
 async fn with_pg(test: &str, body: impl FnOnce(String) -> Pin<Box<dyn Future<Output = ()> + Send>>) {
