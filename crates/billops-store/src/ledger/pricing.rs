@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use crate::audit::{self, Audit};
 use crate::db::{Arg, Db, args, money_sum, placeholders};
-use crate::ledger::{CustomerCharges, StoredPriceRule, json, month_start, unjson, user_in};
+use crate::ledger::{CustomerCharges, StoredPriceRule, json, locks, month_start, unjson, user_in};
 use crate::parties::customer_id;
 use crate::{Actor, Result, StoreError};
 
@@ -31,6 +31,8 @@ pub(crate) async fn add_rule(
     if !user_in(&mut tx, by).await?.role.can_write() {
         return Err(StoreError::Forbidden(format!("{} may not change price books", by.name)));
     }
+    // a rule from a locked period on would re-price it: rules start in an open period
+    locks::refuse_from(&mut tx, from).await?;
     let cid = customer_id(&mut tx, customer).await?;
     let id: i64 = tx
         .one(

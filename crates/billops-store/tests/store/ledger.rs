@@ -129,6 +129,10 @@ async fn close_locks_and_reopens(s: Arc<dyn Store>) {
         s.add_supplier_invoice(&NewSupplierInvoice { number: "AWS-2".into(), ..sup.clone() }, &bob).await.map(|_| ()),
     );
     locked(s.step_invoice(inv.id, InvoiceStep::Reopen, "typo", None, &alice).await.map(|_| ()));
+    let markup = || Pricing::markup(d("5")).unwrap();
+    locked(s.add_price_rule("ACME", RuleScope::any(), markup(), date("2026-05-01"), &bob).await.map(|_| ()));
+    locked(s.add_price_rule("ACME", RuleScope::any(), markup(), date("2026-03-01"), &bob).await.map(|_| ()));
+    assert_eq!(s.list_price_rules("ACME").await.unwrap().len(), 1, "only the rule from before the lock");
     assert_eq!(s.list_batches().await.unwrap().len(), 1, "the refused import wrote nothing");
     // June is open
     let june = vec![final_item("2026-06", "A1", "2026-06-02", "1")];
