@@ -17,11 +17,19 @@ pub(crate) fn present(s: &str) -> Option<&str> {
 
 /// Parse an exact decimal (plain or E-notation); the reason on failure.
 pub(crate) fn decimal(s: &str) -> Result<Decimal, String> {
-    billops_domain::parse_decimal(s).map_err(|e| match e {
+    let v = billops_domain::parse_decimal(s).map_err(|e| match e {
         billops_domain::DecimalParseError::TooPrecise => format!("not an exact number: {e}"),
         _ => "not a number".to_string(),
-    })
+    })?;
+    // The store sums amounts and quantities exactly in 64-bit integer parts; no real bill comes near this.
+    if v.abs() >= Decimal::from(MAGNITUDE_LIMIT) {
+        return Err(format!("{} is out of range (a cost or quantity must be below 10^18 in size)", s.trim()));
+    }
+    Ok(v)
 }
+
+/// Values of this size or more are refused (quarantined) rather than failing the whole file at the store.
+const MAGNITUDE_LIMIT: i64 = 1_000_000_000_000_000_000;
 
 fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
     let part = b.get(at..at + n)?;
@@ -138,6 +146,15 @@ mod tests {
         assert_eq!(at("2024-09-01T00:00:00.123456789123Z"), "2024-09-01 00:00:00.123456789");
         for bad in ["", "2024-9-01", "2024-09-31", "2024-09-01T", "2024-09-01T25:00", "2024-09-01T00:00:00+5", "x"] {
             assert_eq!(at(bad), "-", "{bad}");
+        }
+    }
+
+    #[test]
+    fn numbers_beyond_exact_sums_are_refused() {
+        assert_eq!(decimal("999999999999999999.5").unwrap().to_string(), "999999999999999999.5");
+        assert_eq!(decimal("-1E17").unwrap(), Decimal::from(-100_000_000_000_000_000i64));
+        for big in ["1000000000000000000", "-1E18", "9.9E27"] {
+            assert!(decimal(big).unwrap_err().contains("out of range"), "{big}");
         }
     }
 
