@@ -1,7 +1,8 @@
 //! Variance review from the command line, on the demo store: flagged variances and their exit code,
 //! explanations (roles, drivers, a moved Δ, a locked period), an explanation going stale when an account
-//! assignment moves cost, the close board's item 5 following along; and `[close]` in config.toml changing
-//! the thresholds, the due day, the tie-out tolerance and the maker-checker threshold of the real binary.
+//! assignment moves cost, the close board's item 5 following along; and the month-end settings in the store
+//! (`close set`, managers only) changing the thresholds, the due day, the tie-out tolerance and the
+//! maker-checker threshold for every operator.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -141,11 +142,8 @@ fn variances_are_flagged_explained_and_go_stale() {
 }
 
 #[test]
-fn close_config_changes_thresholds_due_day_tolerance_and_maker_checker() {
+fn close_settings_change_thresholds_due_day_tolerance_and_maker_checker() {
     let d = Demo::new();
-    let config = d.dir.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
-    let file = config.join("config.toml");
 
     // Defaults: due the 10th, a cent of tolerance, credits above 500 need a second manager.
     let board = json(&d, &["close", "status", "2026-09", "--format", "json"]);
@@ -172,12 +170,28 @@ fn close_config_changes_thresholds_due_day_tolerance_and_maker_checker() {
     assert_eq!(o.status.code(), Some(1), "maker-checker above 500: {}", text(&o));
     let before = flagged(&json(&d, &["variance", "2026-09", "--format", "json"])).len();
 
-    std::fs::write(
-        &file,
-        "[close]\ndue_day = 3\nbusiness_days = true\ntie_out_tolerance = \"2.5\"\nvariance_pct = \"20\"\n\
-         variance_abs = \"5000\"\ncredit_approval_threshold = \"2000\"\n",
-    )
-    .unwrap();
+    // Only managers change the shared settings.
+    for user in ["dave", "bob"] {
+        let o = d.run(user, &["close", "set", "due_day", "3"]);
+        assert_eq!(o.status.code(), Some(1), "{user}: {}", text(&o));
+        assert!(text(&o).contains("may not change settings"), "{}", text(&o));
+    }
+    for (key, value) in [
+        ("due_day", "3"),
+        ("business_days", "true"),
+        ("tie_out_tolerance", "2.5"),
+        ("variance_pct", "20"),
+        ("variance_abs", "5000"),
+        ("credit_approval_threshold", "2000"),
+    ] {
+        let out = d.ok("alice", &["close", "set", key, value]);
+        assert!(out.contains(&format!("setting {key} = {value}")), "{out}");
+    }
+    let shown = d.ok("dave", &["close", "settings"]);
+    assert!(
+        shown.contains("credit_approval_threshold") && shown.contains("2000") && shown.contains("alice"),
+        "{shown}"
+    );
     let board = json(&d, &["close", "status", "2026-09", "--format", "json"]);
     assert_eq!(board["board"]["countdown"]["due"], "2026-10-05", "the third business day of October");
     let view = json(&d, &["variance", "2026-09", "--format", "json"]);
@@ -191,10 +205,21 @@ fn close_config_changes_thresholds_due_day_tolerance_and_maker_checker() {
     assert!(recon.lines().nth(1).unwrap().contains(",2.5,"), "{recon}");
     d.ok("alice", &["credits", "approve", "CR-1", "--reason", "under the configured threshold"]);
 
-    // A bad value stops every command with the file and the key.
-    std::fs::write(&file, "[close]\nvariance_abs = 1000.5\n").unwrap();
-    let o = d.run("dave", &["variance", "2026-09"]);
+    // A bad value is refused naming the key, and changes nothing.
+    let o = d.run("alice", &["close", "set", "variance_abs", "1000.5.0"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("setting variance_abs"), "{}", text(&o));
+    let o = d.run("alice", &["close", "set", "due", "5"]);
+    assert!(text(&o).contains("setting due: unknown"), "{}", text(&o));
+    assert_eq!(json(&d, &["variance", "2026-09", "--format", "json"])["thresholds"]["abs"], "5000");
+
+    // The settings are shared: a [close] section in a user's config.toml is refused with a pointer.
+    let config = d.dir.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    let file = config.join("config.toml");
+    std::fs::write(&file, "[close]\ncredit_approval_threshold = \"100000\"\n").unwrap();
+    let o = d.run("alice", &["variance", "2026-09"]);
     assert_eq!(o.status.code(), Some(1));
     let t = text(&o);
-    assert!(t.contains(&file.display().to_string()) && t.contains("close.variance_abs"), "{t}");
+    assert!(t.contains(&file.display().to_string()) && t.contains("billops close set KEY VALUE"), "{t}");
 }

@@ -214,6 +214,14 @@ pub enum CloseCmd {
         #[arg(long)]
         reason: String,
     },
+    /// The month-end settings every operator shares (due day, tolerances, thresholds), kept in the store.
+    Settings {
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// Change one month-end setting (managers; audited): due_day, business_days, tie_out_tolerance,
+    /// variance_pct, variance_abs, credit_approval_threshold.
+    Set { key: String, value: String },
 }
 
 #[derive(Debug, Subcommand)]

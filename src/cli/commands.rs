@@ -48,7 +48,7 @@ pub async fn console(ctx: &Ctx, read_only: bool, theme: Option<String>) -> Resul
         data_dir: ctx.paths.data_dir.clone(),
         clock: Arc::new(SystemClock),
         tags: ctx.config.tags.clone(),
-        close: ctx.config.close_settings.clone(),
+        close: ctx.close_settings().await?,
     };
     crate::console::run(console_ctx).await.map_err(|e| Failure::user(format!("{e}")))?;
     Ok(0)

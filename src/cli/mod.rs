@@ -71,6 +71,11 @@ impl Ctx {
         if self.store.list_users().await?.is_empty() { Ok(Role::Manager) } else { Ok(Role::Viewer) }
     }
 
+    /// The month-end settings in force (from the store, shared by every operator).
+    pub async fn close_settings(&self) -> Result<crate::ledger::CloseSettings, Failure> {
+        Ok(crate::ledger::settings::load(self.store.as_ref()).await?)
+    }
+
     pub async fn require(&self, needed: Role, what: &str) -> Result<(), Failure> {
         let role = self.role().await?;
         if role >= needed {

@@ -46,7 +46,7 @@ pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
     match c {
         CloseCmd::Status { period: p, format } => {
             let view =
-                ledger::close::board(ctx.store.as_ref(), period(&p)?, today(), &ctx.config.close_settings).await?;
+                ledger::close::board(ctx.store.as_ref(), period(&p)?, today(), &ctx.close_settings().await?).await?;
             if format == OutputFormat::Json {
                 let s = serde_json::to_string_pretty(&view).map_err(|e| Failure::user(e.to_string()))?;
                 println!("{s}");
@@ -89,7 +89,7 @@ pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
         }
         CloseCmd::Signoff { period: p, note } => {
             let p = period(&p)?;
-            ledger::close::sign_off(ctx.store.as_ref(), p, today(), &note, &ctx.actor(), &ctx.config.close_settings)
+            ledger::close::sign_off(ctx.store.as_ref(), p, today(), &note, &ctx.actor(), &ctx.close_settings().await?)
                 .await?;
             println!("{p} signed off by {} and locked", ctx.user);
             Ok(0)
@@ -98,6 +98,24 @@ pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
             let p = period(&p)?;
             ledger::close::reopen(ctx.store.as_ref(), p, &reason, &ctx.actor()).await?;
             println!("{p} re-opened by {}: {reason}", ctx.user);
+            Ok(0)
+        }
+        CloseCmd::Settings { format } => {
+            let view = ledger::settings::show(ctx.store.as_ref()).await?;
+            if format == OutputFormat::Json {
+                println!("{}", serde_json::to_string_pretty(&view).map_err(|e| Failure::user(e.to_string()))?);
+                return Ok(0);
+            }
+            let mut t = Table::new(&["setting", "value", "set_by", "meaning"]);
+            for v in view {
+                let by = if v.default { "(default)".to_string() } else { v.set_by.unwrap_or_default() };
+                t.push(vec![v.key.to_string(), v.value, by, v.meaning.to_string()]);
+            }
+            print(&t, format)
+        }
+        CloseCmd::Set { key, value } => {
+            ledger::settings::set(ctx.store.as_ref(), &key, &value, &ctx.actor()).await?;
+            println!("setting {} = {} (set by {})", key.trim(), value.trim(), ctx.user);
             Ok(0)
         }
     }

@@ -15,7 +15,7 @@ fn credit_id(s: &str) -> Result<i64, Failure> {
 }
 
 pub async fn credits(ctx: &Ctx, c: CreditsCmd) -> Result<u8, Failure> {
-    let policy: ApprovalPolicy = ctx.config.close_settings.approval_policy().map_err(Failure::user)?;
+    let policy: ApprovalPolicy = ctx.close_settings().await?.approval_policy().map_err(Failure::user)?;
     match c {
         CreditsCmd::Propose { customer, kind, amount: a, service, account, valid_from, valid_to, evidence, reason } => {
             let kind = match kind.as_str() {
@@ -156,7 +156,7 @@ pub async fn supplier(ctx: &Ctx, c: SupplierCmd) -> Result<u8, Failure> {
 }
 
 pub async fn recon(ctx: &Ctx, p: &str, format: OutputFormat) -> Result<u8, Failure> {
-    let ties = ledger::close::recon(ctx.store.as_ref(), period(p)?, &ctx.config.close_settings).await?;
+    let ties = ledger::close::recon(ctx.store.as_ref(), period(p)?, &ctx.close_settings().await?).await?;
     let opt = |d: Option<rust_decimal::Decimal>| d.map(canonical).unwrap_or_else(|| "-".into());
     let mut t = Table::new(&[
         "payer",

@@ -180,7 +180,7 @@ pub async fn cases(ctx: &Ctx, c: CasesCmd) -> Result<u8, Failure> {
 
 /// `recon P --open-cases`: open the cases first (printed), then the tie-out as usual.
 pub async fn open_cases(ctx: &Ctx, p: &str) -> Result<(), Failure> {
-    for o in ledger::cases::open(ctx.store.as_ref(), period(p)?, &ctx.actor(), &ctx.config.close_settings).await? {
+    for o in ledger::cases::open(ctx.store.as_ref(), period(p)?, &ctx.actor(), &ctx.close_settings().await?).await? {
         let what = if o.created { "opened" } else { "already open" };
         println!(
             "case {} for payer {} {}: {what} (residual {})",

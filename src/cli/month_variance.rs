@@ -1,5 +1,5 @@
 //! `billops variance`: the period's variances per customer × service against the month before, flagged by the
-//! `[close]` thresholds, and `variance explain` to record why one moved.
+//! variance thresholds (store settings `variance_pct`, `variance_abs`), and `variance explain` to record why one moved.
 use billops_domain::money::{canonical, round_for_display};
 use billops_domain::variance::{Driver, ReviewedVariance, VarianceKind};
 use billops_store::NewExplanation;
@@ -87,7 +87,7 @@ pub async fn variance(ctx: &Ctx, a: VarianceArgs) -> Result<u8, Failure> {
 
 /// Exit 0 when no flagged variance is unexplained (or stale), 4 otherwise.
 async fn report(ctx: &Ctx, p: &str, all: bool, format: OutputFormat) -> Result<u8, Failure> {
-    let mut view = ledger::variance::report(ctx.store.as_ref(), period(p)?, &ctx.config.close_settings).await?;
+    let mut view = ledger::variance::report(ctx.store.as_ref(), period(p)?, &ctx.close_settings().await?).await?;
     let code = if view.unexplained == 0 { 0 } else { NOT_READY };
     if !all {
         view.rows.retain(|r| r.variance.flagged);

@@ -26,8 +26,6 @@ pub struct Runner {
     pub data_dir: PathBuf,
     pub tags: billops_import::TagConfig,
     pub tx: UnboundedSender<Action>,
-    /// Month-end settings (`[close]`): the board, tolerance, thresholds, maker-checker.
-    pub settings: crate::ledger::CloseSettings,
 }
 
 fn e(err: impl std::fmt::Display) -> String {
@@ -35,6 +33,11 @@ fn e(err: impl std::fmt::Display) -> String {
 }
 
 impl Runner {
+    /// The month-end settings in force, read from the store on every use (another operator's change counts).
+    pub(super) async fn settings(&self) -> Result<crate::ledger::CloseSettings, StoreError> {
+        ledger::settings::load(self.store.as_ref()).await
+    }
+
     pub(super) fn actor(&self) -> Actor {
         Actor { name: self.user.clone(), at: self.clock.now() }
     }
@@ -137,10 +140,13 @@ impl Runner {
             Effect::Locks { req } => (req, st.locked_periods().await.map(Reply::Locks).map_err(e)),
             Effect::Close { req, period, today } => (
                 req,
-                ledger::close::board(st.as_ref(), period, today, &self.settings)
-                    .await
-                    .map(|v| Reply::Close(Box::new(v)))
-                    .map_err(e),
+                async {
+                    let settings = ledger::settings::load(st.as_ref()).await?;
+                    ledger::close::board(st.as_ref(), period, today, &settings).await
+                }
+                .await
+                .map(|v| Reply::Close(Box::new(v)))
+                .map_err(e),
             ),
             Effect::Invoices { req, period } => {
                 let f = InvoiceFilter { period: Some(period), customer: None };
@@ -158,7 +164,9 @@ impl Runner {
             Effect::Recon { req, period } => {
                 let r = async {
                     Ok(Reply::Recon(ReconData {
-                        tie_outs: ledger::close::recon(st.as_ref(), period, &self.settings).await.map_err(e)?,
+                        tie_outs: ledger::close::recon(st.as_ref(), period, &self.settings().await.map_err(e)?)
+                            .await
+                            .map_err(e)?,
                         supplier_invoices: st.list_supplier_invoices(Some(period)).await.map_err(e)?,
                         cases: st.list_cases(Some(period)).await.map_err(e)?,
                     }))
@@ -220,7 +228,7 @@ impl Runner {
                 Ok(format!("issue {id} resolved"))
             }
             WriteOp::SignOff { period, today, note } => {
-                ledger::close::sign_off(st.as_ref(), period, today, &note, &by, &self.settings).await?;
+                ledger::close::sign_off(st.as_ref(), period, today, &note, &by, &self.settings().await?).await?;
                 Ok(format!("{period} signed off by {}: the period is LOCKED", by.name))
             }
             WriteOp::Reopen { period, reason } => {
@@ -249,7 +257,7 @@ impl Runner {
                 ))
             }
             WriteOp::DecideCredit { id, approve, reason, version } => {
-                let policy = self.settings.approval_policy().map_err(StoreError::Invalid)?;
+                let policy = self.settings().await?.approval_policy().map_err(StoreError::Invalid)?;
                 let c = st.decide_credit(id, approve, &reason, policy, Some(version), &by).await?;
                 Ok(format!("credit {} {}", c.credit.id(), if approve { "approved" } else { "rejected" }))
             }

@@ -65,7 +65,7 @@ impl Runner {
                 ))
             }
             LedgerWrite::OpenCases { period } => {
-                let out = ledger::cases::open(st, period, &by, &self.settings).await?;
+                let out = ledger::cases::open(st, period, &by, &self.settings().await?).await?;
                 let new = out.iter().filter(|o| o.created).count();
                 Ok(if out.is_empty() {
                     format!("{period}: no payer has an unexplained residual: no case opened")

@@ -48,7 +48,7 @@ pub struct ConsoleContext {
     pub clock: Arc<dyn Clock>,
     /// Tag configuration for imports started from the console.
     pub tags: billops_import::TagConfig,
-    /// Month-end settings (`[close]` in config.toml): the board, tolerance, thresholds.
+    /// Month-end settings as the store had them at start (shown; every write reads them afresh).
     pub close: crate::ledger::CloseSettings,
 }
 

@@ -275,7 +275,8 @@ pub struct State {
     next_req: u64,
     /// Requests of writes and exports in flight (their replies are never stale).
     pub pending: Vec<u64>,
-    /// Month-end settings (`[close]` in config.toml; defaults until `console::run` sets them).
+    /// Month-end settings from the store at start (shown, and for early maker-checker refusals; the runner
+    /// reads them afresh for every write).
     pub settings: crate::ledger::CloseSettings,
 }
 

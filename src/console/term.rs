@@ -64,7 +64,6 @@ pub async fn run_loop(ctx: ConsoleContext, mut state: State, theme: Theme) -> co
         data_dir: ctx.data_dir.clone(),
         tags: ctx.tags.clone(),
         tx: tx.clone(),
-        settings: ctx.close.clone(),
     };
     let mut terminal = ratatui::try_init()?;
     let _guard = RestoreGuard;

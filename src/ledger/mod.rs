@@ -6,6 +6,7 @@ pub mod close;
 pub mod invoices;
 pub mod rating;
 pub mod rule_preview;
+pub mod settings;
 pub mod terms;
 pub mod variance;
 
@@ -13,17 +14,17 @@ use billops_domain::close::CloseConfig;
 use billops_domain::credit::ApprovalPolicy;
 use rust_decimal::Decimal;
 
-/// Largest unexplained tie-out residual accepted per payer (a cent; the default of `[close]
-/// tie_out_tolerance`).
+/// Largest unexplained tie-out residual accepted per payer (a cent; the default of the
+/// `tie_out_tolerance` setting).
 pub const TIE_OUT_TOLERANCE: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
-/// Credits strictly above this need an approver other than the proposer (the default of `[close]
-/// credit_approval_threshold`).
+/// Credits strictly above this need an approver other than the proposer (the default of the
+/// `credit_approval_threshold` setting).
 pub const APPROVAL_THRESHOLD: Decimal = Decimal::from_parts(500, 0, 0, false, 0);
 /// The invoice number series (payment days come from the customer's terms, `ledger::terms`).
 pub const INVOICE_SERIES: &str = "INV-";
 
-/// The month-end settings (`[close]` in config.toml, see `crate::config`); the defaults are the constants
-/// above and the domain's defaults, so a store without a config file behaves as before.
+/// The month-end settings (kept in the store, see [`settings`]); the defaults are the constants
+/// above and the domain's defaults, so a store with no settings behaves as before.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CloseSettings {
     /// How the close board judges facts: due day and calendar, tie-out tolerance, variance thresholds.

@@ -100,15 +100,7 @@ impl Harness {
     pub async fn new(store: Arc<dyn Store>, role: Role, data_dir: std::path::PathBuf) -> Harness {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let clock = Arc::new(FixedClock(super::now()));
-        let runner = Runner {
-            store,
-            clock,
-            user: "alice".into(),
-            data_dir,
-            tags: Default::default(),
-            tx,
-            settings: Default::default(),
-        };
+        let runner = Runner { store, clock, user: "alice".into(), data_dir, tags: Default::default(), tx };
         let mut h = Harness { state: State::new(setup(role)), runner, _rx: rx };
         let fx = start(&mut h.state);
         h.run(fx).await;

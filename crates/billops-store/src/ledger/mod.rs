@@ -15,6 +15,7 @@ pub(crate) mod locks;
 pub(crate) mod payments;
 pub(crate) mod pricing;
 pub(crate) mod rating;
+pub(crate) mod settings;
 pub(crate) mod sources;
 pub(crate) mod supplier;
 pub(crate) mod terms;
@@ -185,6 +186,12 @@ pub trait Ledger: Send + Sync {
     /// The resource breakdown and the first `q.limit` raw line items (file, line, account, date, usage type,
     /// cost) of a customer's usage in a period for one service / product / component.
     async fn line_sources(&self, q: &SourceQuery) -> Result<LineSources>;
+
+    // ---- shared settings
+    /// Every stored setting, by key (absent keys take the application's defaults).
+    async fn settings(&self) -> Result<Vec<StoredSetting>>;
+    /// Set one (managers only; audited with the value before and after). The caller checks the value.
+    async fn set_setting(&self, key: &str, value: &str, by: &Actor) -> Result<StoredSetting>;
 }
 
 /// Read through the pool or inside a transaction with the same code.
@@ -420,6 +427,12 @@ impl Ledger for SqlStore {
     }
     async fn line_sources(&self, q: &SourceQuery) -> Result<LineSources> {
         sources::line_sources(&self.db, q).await
+    }
+    async fn settings(&self) -> Result<Vec<StoredSetting>> {
+        settings::list(&self.db).await
+    }
+    async fn set_setting(&self, key: &str, value: &str, by: &Actor) -> Result<StoredSetting> {
+        settings::set(&self.db, key, value, by).await
     }
 }
 

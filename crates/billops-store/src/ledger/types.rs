@@ -463,3 +463,12 @@ impl StoredResourceUnit {
         ResourceUnit::new(&self.id, &self.name, &self.unit, self.selector.clone(), self.factor, rates)
     }
 }
+
+/// A shared setting as stored (the application gives keys their meaning and checks values before writing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredSetting {
+    pub key: String,
+    pub value: String,
+    pub set_by: String,
+    pub set_at: DateTime<Utc>,
+}

@@ -26,6 +26,7 @@ mod imports;
 mod ledger;
 mod parties;
 mod rating;
+mod settings;
 mod sources;
 mod terms;
 mod variance;
