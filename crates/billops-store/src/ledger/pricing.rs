@@ -129,7 +129,9 @@ pub(crate) async fn charges(db: &Db, period: Period, customer: Option<&str>) -> 
         let cid: i64 = r.get(0)?;
         let Some((code, currency)) = customers.get(&cid) else { continue };
         let category: ChargeCategory = text(r.get(5)?).parse().unwrap_or(ChargeCategory::Usage);
-        let (count, no_quantity): (i64, i64) = (r.get(10)?, r.get(11)?);
+        // rows without a quantity in the group: the line has none (unit rates and resource units refuse it
+        // rather than charge part of it)
+        let no_quantity: i64 = r.get(11)?;
         let (cost, next) = r.money(12)?;
         let (q, _) = r.money(next)?;
         let line = ChargeLine {
@@ -142,7 +144,7 @@ pub(crate) async fn charges(db: &Db, period: Period, customer: Option<&str>) -> 
             usage_type: text(r.get(7)?),
             region: text(r.get(6)?),
             charge_category: category,
-            quantity: (no_quantity < count).then_some(q),
+            quantity: (no_quantity == 0).then_some(q),
             unit: text(r.get(8)?),
             cost,
             currency: currency.clone(),
