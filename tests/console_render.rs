@@ -329,3 +329,12 @@ fn loading_and_failed_states_show() {
     );
     insta::assert_snapshot!("failed_80x24", screen(&s, &t, 80, 24));
 }
+
+#[test]
+fn variance_list_and_explain_form() {
+    let mut s = started(UserRole::Operator);
+    keys(&mut s, &["v"]);
+    snap("variances", &s);
+    keys(&mut s, &["e"]);
+    snap("variance_explain", &s);
+}

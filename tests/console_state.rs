@@ -94,6 +94,7 @@ fn every_command_has_a_test_below() {
         Cmd::Review,
         Cmd::Issue,
         Cmd::Void,
+        Cmd::Explain,
     ];
     for b in BINDINGS {
         assert!(tested.contains(&b.cmd), "{} has no state test", b.name);

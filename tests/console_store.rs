@@ -369,3 +369,47 @@ async fn generate_review_approve_issue_against_the_store() {
     let (_, r) = h.runner.run(Effect::Write { req: 100, op }).await.unwrap();
     assert!(r.unwrap_err().contains("cannot sign off 2026-05"));
 }
+
+#[tokio::test]
+async fn variances_explained_in_the_console_land_in_the_store() {
+    use billops_domain::close::ItemStatus;
+    use billops_domain::terms::Percent;
+    use billops_domain::variance::{Driver, VarianceThresholds};
+    let (dir, store) = seeded().await;
+    let mut h = Harness::new(store.clone(), Role::Manager, dir.path().into()).await;
+    // Thresholds of 10 % and 100: GLOBEX's new EC2 (999.99) and ACME's EC2 (90 → 350.83) are flagged.
+    h.runner.settings.board.variance = VarianceThresholds::new(Percent::new(d("10")).unwrap(), d("100")).unwrap();
+    h.cmd(Cmd::Refresh).await;
+    let item = h.state.close.data.ready().unwrap().board.items[4].clone();
+    assert_eq!(
+        (item.status, item.problems[0].as_str()),
+        (ItemStatus::Blocker, "2 variance(s) over threshold without explanation")
+    );
+    h.keys(&["v"]).await;
+    assert_eq!(h.sel(ViewKey::Variances).as_deref(), Some("GLOBEX\tAmazonEC2"));
+    h.keys(&["e", "down"]).await;
+    for ch in "first month on EC2".chars() {
+        let ev =
+            crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char(ch), crossterm::event::KeyModifiers::NONE);
+        let fx = update(&mut h.state, Action::Key(ev));
+        h.run(fx).await;
+    }
+    h.keys(&["down"]).await;
+    h.keys(&["enter"]).await;
+    assert!(
+        h.state.message.as_ref().unwrap().text.contains("GLOBEX / AmazonEC2 2026-05 explained"),
+        "{:?}",
+        h.state.message
+    );
+    let saved = store.list_explanations("2026-05".parse().unwrap()).await.unwrap();
+    assert_eq!(saved.len(), 1);
+    let e = &saved[0].explanation;
+    assert_eq!(
+        (e.driver, e.text.as_str(), e.by.as_str(), e.delta),
+        (Driver::NewService, "first month on EC2", "alice", d("999.99"))
+    );
+    // The board and the list reloaded: one left.
+    let v = h.state.close.variances.ready().unwrap();
+    assert_eq!(v.unexplained, 1);
+    assert_eq!(h.state.close.data.ready().unwrap().facts.variances_unexplained, 1);
+}

@@ -66,6 +66,7 @@ pub enum Reply {
     Credits(Vec<StoredCredit>),
     Recon(ReconData),
     Balance(Balance),
+    Variances(Box<crate::ledger::variance::VarianceView>),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -200,19 +201,66 @@ pub enum Effect {
     },
     /// Leave the event loop.
     Quit,
+    Variances {
+        req: u64,
+        period: Period,
+    },
 }
 
 /// A change to the store. Only produced after the role check in `update`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WriteOp {
-    Assign { account: String, customer: String, from: NaiveDate },
+    Assign {
+        account: String,
+        customer: String,
+        from: NaiveDate,
+    },
     Propose(NewLinkProposal),
-    Decide { id: i64, approve: bool, reason: String },
-    Tick { customer: String, item: String, done: bool },
-    Resolve { id: i64, note: String },
-    SignOff { period: Period, today: NaiveDate, note: String },
-    Reopen { period: Period, reason: String },
-    StepInvoice { id: i64, step: InvoiceStep, reason: String, version: i64 },
-    IssueInvoice { id: i64 },
-    DecideCredit { id: i64, approve: bool, reason: String, version: i64 },
+    Decide {
+        id: i64,
+        approve: bool,
+        reason: String,
+    },
+    Tick {
+        customer: String,
+        item: String,
+        done: bool,
+    },
+    Resolve {
+        id: i64,
+        note: String,
+    },
+    SignOff {
+        period: Period,
+        today: NaiveDate,
+        note: String,
+    },
+    Reopen {
+        period: Period,
+        reason: String,
+    },
+    StepInvoice {
+        id: i64,
+        step: InvoiceStep,
+        reason: String,
+        version: i64,
+    },
+    IssueInvoice {
+        id: i64,
+    },
+    DecideCredit {
+        id: i64,
+        approve: bool,
+        reason: String,
+        version: i64,
+    },
+    /// Explain a variance for the Δ the operator saw (a moved Δ is refused by the store).
+    ExplainVariance {
+        period: Period,
+        customer: String,
+        service: String,
+        driver: billops_domain::variance::Driver,
+        text: String,
+        delta: rust_decimal::Decimal,
+    },
 }

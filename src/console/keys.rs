@@ -57,6 +57,7 @@ pub enum Cmd {
     Review,
     Issue,
     Void,
+    Explain,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,7 +99,7 @@ const APPROVE: &[PaneId] = &[PaneId::Accounts, PaneId::Invoices, PaneId::Credits
 const REJECT: &[PaneId] = &[PaneId::Accounts, PaneId::Credits];
 const COST: &[PaneId] = &[PaneId::Costs];
 const IMPT: &[PaneId] = &[PaneId::Imports];
-const VIEWS: &[PaneId] = &[PaneId::Customers, PaneId::Accounts, PaneId::Imports];
+const VIEWS: &[PaneId] = &[PaneId::Customers, PaneId::Accounts, PaneId::Imports, PaneId::Close];
 
 macro_rules! b {
     ($cmd:ident, $name:literal, [$($k:literal),*], $scope:expr, $desc:literal, $hint:expr) => {
@@ -167,6 +168,14 @@ pub const BINDINGS: &[Binding] = &[
         Some("resolve")
     ),
     b!(SwitchView, "switch_view", ["v"], Scope::Panes(VIEWS), "switch between the lists of this pane", Some("view")),
+    b!(
+        Explain,
+        "explain",
+        ["e"],
+        Scope::Panes(CLOSE),
+        "explain the selected variance: driver and text (operator)",
+        Some("explain")
+    ),
     b!(Quit, "quit", ["q", "ctrl-c"], Scope::Global, "quit", Some("quit")),
     b!(NextPane, "next_pane", ["tab"], Scope::Global, "next pane", None),
     b!(PrevPane, "prev_pane", ["backtab"], Scope::Global, "previous pane", None),

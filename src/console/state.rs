@@ -60,6 +60,8 @@ pub enum ViewKey {
     Generated,
     Credits,
     Recon,
+    /// Close pane: the period's variances (board item 5).
+    Variances,
 }
 
 impl ViewKey {
@@ -83,6 +85,7 @@ impl ViewKey {
             ViewKey::Generated => "generated",
             ViewKey::Credits => "credits",
             ViewKey::Recon => "recon",
+            ViewKey::Variances => "variances",
         }
     }
 }
@@ -174,6 +177,8 @@ pub struct ImportJob {
 #[derive(Debug, Clone, Default)]
 pub struct ClosePane {
     pub data: Load<CloseView>,
+    /// The variance list (board item 5), loaded when shown.
+    pub variances: Load<crate::ledger::variance::VarianceView>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -319,7 +324,7 @@ impl State {
             PaneId::Costs => ViewKey::Costs,
             PaneId::Imports => self.pane_view.get(&PaneId::Imports).copied().unwrap_or(ViewKey::Batches),
             PaneId::Audit => ViewKey::Audit,
-            PaneId::Close => ViewKey::Close,
+            PaneId::Close => self.pane_view.get(&PaneId::Close).copied().unwrap_or(ViewKey::Close),
             PaneId::Invoices => match &self.invoices.detail {
                 Some(_) => ViewKey::InvoiceLines,
                 None => ViewKey::Invoices,

@@ -418,6 +418,7 @@ pub fn answer(e: &Effect) -> Option<Action> {
         Effect::Credits { req } => (req, Ok(Reply::Credits(month::credits()))),
         Effect::Recon { req, .. } => (req, Ok(Reply::Recon(month::recon()))),
         Effect::Balance { req, customer, .. } => (req, Ok(Reply::Balance(month::balance(&customer)))),
+        Effect::Variances { req, period } => (req, Ok(Reply::Variances(Box::new(month::variances(period))))),
         Effect::Import { .. } | Effect::Quit => return None,
     };
     Some(Action::Reply { req, result })

@@ -8,6 +8,7 @@ pub mod customers;
 pub mod imports;
 pub mod invoices;
 pub mod recon;
+pub mod variance;
 
 use super::action::Effect;
 use super::pane::PaneId;
@@ -67,6 +68,7 @@ fn forget_month_end(s: &mut State) {
         d.data = Load::Idle;
     }
     s.recon.data = Load::Idle;
+    s.close.variances = Load::Idle;
 }
 
 /// Period-dependent panes reload on `[`/`]`.
