@@ -188,12 +188,11 @@ pub fn explain(s: &mut State) -> Vec<Effect> {
     };
     let kind =
         FormKind::ExplainVariance { period, customer: x.customer.clone(), service: x.service.clone(), delta: x.delta };
-    let title =
-        format!("explain {} / {} {period}: Δ {}{pct} (tab: next driver)", x.customer, x.service, fmt_money(x.delta));
+    let title = format!("explain {} / {} {period}: Δ {}{pct}", x.customer, x.service, fmt_money(x.delta));
     s.mode = Mode::Form(Form::new(
         kind,
         title,
-        vec![Field::new("driver", driver.as_str(), Complete::Drivers), Field::new("why", &text, Complete::None)],
+        vec![Field::new("driver (tab)", driver.as_str(), Complete::Drivers), Field::new("why", &text, Complete::None)],
     ));
     Vec::new()
 }

@@ -62,13 +62,15 @@ fn detail(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         Span::styled(format!(" {} / {} ", v.customer, v.service), theme.style(Role::Title)),
         Span::styled(format!("{} ", st.text), theme.style(st.role.unwrap_or(Role::Text))),
     ];
-    let pct = pct_cell(r);
+    let pct = match v.pct {
+        Some(p) => format!("{}%", billops_domain::money::round_for_display(p, 1)),
+        None => pct_cell(r).text,
+    };
     let mut lines = vec![Line::from(format!(
-        "{} → {}  Δ {} {}  lines {} → {}",
+        "{} → {}  Δ {} ({pct})  lines {} → {}",
         fmt_money(v.prev),
         fmt_money(v.cur),
         fmt_money(v.delta),
-        pct.text,
         v.prev_rows,
         v.cur_rows
     ))];
