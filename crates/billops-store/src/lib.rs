@@ -30,8 +30,8 @@ mod sql_store;
 mod types;
 
 pub use connect::mask_url;
+pub use ledger::{CreditNote, CreditNoteFilter, NewCreditNote, NewExplanation, ServiceCosts, StoredExplanation};
 pub use ledger::{Ledger, types::*};
-pub use ledger::{NewExplanation, ServiceCosts, StoredExplanation};
 pub use sql_store::SqlStore;
 pub use types::*;
 

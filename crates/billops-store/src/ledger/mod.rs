@@ -7,6 +7,7 @@
 //! result, audited, in that transaction. Stale writes (a `version` that moved) are `StoreError::Conflict`.
 pub(crate) mod cases;
 pub(crate) mod close;
+pub(crate) mod credit_notes;
 pub(crate) mod credits;
 pub(crate) mod drafts;
 pub(crate) mod facts;
@@ -31,6 +32,7 @@ use rust_decimal::Decimal;
 
 use crate::db::{Arg, Db, Row, Tx};
 use crate::{Actor, Result, SqlStore, StoreError};
+pub use credit_notes::{CreditNote, CreditNoteFilter, NewCreditNote};
 pub use types::*;
 pub use variance::{NewExplanation, ServiceCosts, StoredExplanation};
 
@@ -158,6 +160,14 @@ pub trait Ledger: Send + Sync {
     async fn explain_variance(&self, e: &NewExplanation, by: &Actor) -> Result<StoredExplanation>;
     /// The explanations recorded for `period`, by customer and service.
     async fn list_explanations(&self, period: Period) -> Result<Vec<StoredExplanation>>;
+
+    // ---- credit notes
+    /// Correct an issued invoice with a credit note (managers): the next number of `series` (gap-free, taken
+    /// in this transaction), for at most what the invoice still has uncredited, with a reason; posted on the
+    /// day of `by.at` (refused when that month is locked; the invoice's own period may be locked). Audited.
+    async fn issue_credit_note(&self, n: &NewCreditNote, series: &str, by: &Actor) -> Result<CreditNote>;
+    async fn credit_note(&self, number: &str) -> Result<CreditNote>;
+    async fn list_credit_notes(&self, filter: &CreditNoteFilter) -> Result<Vec<CreditNote>>;
 }
 
 /// Read through the pool or inside a transaction with the same code.
@@ -369,6 +379,16 @@ impl Ledger for SqlStore {
     }
     async fn list_explanations(&self, period: Period) -> Result<Vec<StoredExplanation>> {
         variance::list(&mut Conn::Db(&self.db), period).await
+    }
+
+    async fn issue_credit_note(&self, n: &NewCreditNote, series: &str, by: &Actor) -> Result<CreditNote> {
+        credit_notes::issue(&self.db, n, series, by).await
+    }
+    async fn credit_note(&self, number: &str) -> Result<CreditNote> {
+        credit_notes::load(&mut Conn::Db(&self.db), number).await
+    }
+    async fn list_credit_notes(&self, filter: &CreditNoteFilter) -> Result<Vec<CreditNote>> {
+        credit_notes::list(&self.db, filter).await
     }
 }
 

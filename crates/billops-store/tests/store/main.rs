@@ -20,6 +20,7 @@ mod support;
 mod accounts;
 mod bench;
 mod costs;
+mod credit_notes;
 mod drafts;
 mod imports;
 mod ledger;

@@ -1,4 +1,4 @@
--- billops variance explanations, PostgreSQL (money: NUMERIC). Kept in lockstep with the other backend.
+-- billops variance explanations and credit notes, PostgreSQL (money: NUMERIC). Kept in lockstep with the other backend.
 
 -- Why a customer's billed cost on a service moved between a period and the one before: one explanation per
 -- period, customer and service (a new one replaces it). `delta` is the change it was written for; when the
@@ -16,3 +16,20 @@ CREATE TABLE variance_explanations (
     at          TIMESTAMPTZ NOT NULL,
     UNIQUE (period, customer_id, service)
 );
+
+-- Credit notes: the correction of an issued invoice (which never changes), a document of its own gap-free
+-- series (number_series), for part or all of the invoice; Σ amount per invoice never exceeds its total.
+CREATE TABLE credit_notes (
+    id          BIGSERIAL PRIMARY KEY,
+    number      TEXT NOT NULL UNIQUE,
+    invoice_id  BIGINT NOT NULL REFERENCES invoices (id),
+    customer_id BIGINT NOT NULL REFERENCES customers (id),
+    currency    TEXT NOT NULL,
+    amount      NUMERIC NOT NULL,
+    reason      TEXT NOT NULL,
+    issued_on   DATE NOT NULL,
+    issued_by   TEXT NOT NULL,
+    issued_at   TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX credit_notes_invoice ON credit_notes (invoice_id);
+CREATE INDEX credit_notes_customer ON credit_notes (customer_id, issued_on);
