@@ -3,6 +3,7 @@
 //! returning serialisable views, for the CLI and the console alike.
 pub mod cases;
 pub mod close;
+pub mod credit_notes;
 pub mod invoices;
 pub mod terms;
 pub mod variance;
@@ -19,6 +20,8 @@ pub const TIE_OUT_TOLERANCE: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
 pub const APPROVAL_THRESHOLD: Decimal = Decimal::from_parts(500, 0, 0, false, 0);
 /// The invoice number series (payment days come from the customer's terms, `ledger::terms`).
 pub const INVOICE_SERIES: &str = "INV-";
+/// The credit note number series (gap-free, its own).
+pub const CREDIT_NOTE_SERIES: &str = "CN-";
 
 /// The month-end settings (`[close]` in config.toml, see `crate::config`); the defaults are the constants
 /// above and the domain's defaults, so a store without a config file behaves as before.
