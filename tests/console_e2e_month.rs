@@ -4,9 +4,10 @@
 //! CLI setup: bob proposes a credit over the maker-checker threshold, alice proposes one too, and the supplier
 //! invoices of 2026-09 of two payers are entered at their imported billed cost (read with `costs --by payer`).
 //! Console as alice: the board starts blocked; a re-import is refused; the unassigned account is assigned from
-//! 2026-09-01; alice is refused on her own credit and approves bob's; drafts are generated, one is reviewed
-//! and approved, the other 24 reviewed and approved in bulk; acme's invoice is issued and its payment
-//! recorded; the third payer's supplier invoice is entered on Recon and every payer ties; the board has no
+//! 2026-09-01; board item 5 jumps to the variance list, where alice explains one (the CLI the rest); alice is
+//! refused on her own credit and approves bob's; drafts are generated, one is reviewed and approved, the other
+//! 24 reviewed and approved in bulk; acme's invoice is issued and its payment recorded; the third payer's
+//! supplier invoice is entered on Recon and every payer ties; the board has no
 //! blocker; sign-off locks 2026-09; assigning and regenerating in 2026-09 are then refused with the lock.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -153,6 +154,32 @@ fn e2e_month_from_blocked_board_to_signed_off_and_locked() {
     t.wait_for("assigned to hooli from 2026-09-01");
     t.keys("<esc>");
 
+    // Variances (board item 5 jumps to the list in the Close pane): alice explains the largest one with the
+    // suggested driver; bob explains the rest from the CLI.
+    t.keys("1");
+    t.wait_line(&["Variances over threshold", "blocker"]);
+    t.keys("gjjjj<enter>");
+    t.wait_for("variances (v: board)");
+    t.wait_for("to explain");
+    t.keys("e");
+    t.wait_for("driver (tab): usage_decline");
+    t.keys("<down>checked with the customer<enter>");
+    t.wait_for("2026-09 explained:");
+    t.keys("<esc>");
+    t.wait_for("month-end checklist");
+    let o = store.run("dave", &["variance", PERIOD, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(4), "{}", stdout(&o));
+    let view: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = view["rows"].as_array().unwrap();
+    let mine: Vec<&serde_json::Value> = rows.iter().filter(|r| r["state"] == "explained").collect();
+    assert_eq!(mine.len(), 1, "{view:#}");
+    assert_eq!(mine[0]["explanation"]["by"], "alice");
+    for r in rows.iter().filter(|r| r["state"] != "explained") {
+        let (c, svc) = (r["variance"]["customer"].as_str().unwrap(), r["variance"]["service"].as_str().unwrap());
+        store.ok("bob", &["variance", "explain", PERIOD, c, svc, "--driver", "other", "--text", "reviewed"]);
+    }
+    assert_eq!(store.run("dave", &["variance", PERIOD]).status.code(), Some(0));
+
     // Credits: alice may not approve the credit she proposed; she approves bob's with a reason.
     t.keys("6");
     t.wait_line(&["CR-2", "proposed", "alice"]);
@@ -176,9 +203,9 @@ fn e2e_month_from_blocked_board_to_signed_off_and_locked() {
     let s = t.wait_for("last generation");
     assert!(s.contains("created"), "{s}");
     t.keys("<esc>/acme<enter>");
-    t.wait_line(&["acme", "draft"]);
+    t.wait_line_loaded(&["acme", "draft"]);
     t.keys("w");
-    t.wait_line(&["acme", "reviewed"]);
+    t.wait_line_loaded(&["acme", "reviewed"]);
     t.keys("a");
     t.wait_line(&["acme", "approved"]);
     t.keys("<esc>");

@@ -401,3 +401,11 @@ fn month_end_surfaces_never_panic_at_odd_sizes() {
         }
     }
 }
+#[test]
+fn variance_list_and_explain_form() {
+    let mut s = started(UserRole::Operator);
+    keys(&mut s, &["v"]);
+    snap("variances", &s);
+    keys(&mut s, &["e"]);
+    snap("variance_explain", &s);
+}

@@ -104,6 +104,7 @@ fn every_command_has_a_test_below() {
         Cmd::NewRule,
         Cmd::ApproveAll,
         Cmd::ReviewAll,
+        Cmd::Explain,
     ];
     for b in BINDINGS {
         assert!(tested.contains(&b.cmd), "{} has no state test", b.name);

@@ -243,3 +243,124 @@ fn refused_writes_show_the_store_message_and_reload() {
     assert!(s.message.as_ref().unwrap().text.contains("is locked"));
     assert!(fx.iter().any(|e| matches!(e, Effect::Invoices { .. })), "reloads what the store holds");
 }
+
+/// A started console whose board agrees with the variance fixture (item 5 blocks: 2 to explain).
+fn with_variance_board(role: Role) -> State {
+    let mut s = started(role);
+    let req = s.req();
+    s.close.data = Load::Loading(req);
+    let v = console_common::month::close_view(p("2026-05"), console_common::month::variance_facts(p("2026-05")), false);
+    update(&mut s, Action::Reply { req, result: Ok(billops::console::Reply::Close(Box::new(v))) });
+    s
+}
+
+fn variance_ids(s: &State) -> Vec<String> {
+    let v = s.view(ViewKey::Variances).unwrap();
+    v.vs.visible.iter().map(|&i| v.model.rows[i].id.replace('\t', "/")).collect()
+}
+
+#[test]
+fn board_item_5_jumps_to_the_variance_list_and_explain_writes() {
+    let mut s = with_variance_board(Role::Operator);
+    assert_eq!(s.view(ViewKey::Close).unwrap().model.rows[4].cells[1].text, "blocker");
+    // Enter on item 5: the variance list in the Close pane, loaded; the rows needing an explanation first.
+    keys(&mut s, &["g", "j", "j", "j", "j"]);
+    let fx = press(&mut s, Cmd::Open);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Variances { period, .. } if *period == p("2026-05"))), "{fx:?}");
+    assert_eq!((s.pane, s.current_view()), (PaneId::Close, ViewKey::Variances));
+    assert!(s.message.as_ref().unwrap().text.contains("e explains the selected variance"));
+    let ids = variance_ids(&s);
+    assert_eq!(ids[..3], ["ACME/AmazonRDS", "UMBRELLA/AmazonEC2", "ACME/AmazonEC2"], "stale, unexplained, explained");
+    let m = &s.view(ViewKey::Variances).unwrap().model;
+    let states: Vec<&str> = m.rows.iter().take(4).map(|r| r.cells[6].text.as_str()).collect();
+    assert_eq!(states, ["stale", "unexplained", "explained", "-"]);
+    assert_eq!((m.rows[0].cells[5].text.as_str(), m.rows[1].cells[5].text.as_str()), ("new", "gone"));
+    let globex = m.rows.iter().find(|r| r.id == "GLOBEX\tAmazonEC2").unwrap();
+    assert_eq!((globex.cells[5].text.as_str(), globex.cells[6].text.as_str()), ("10.0%", "-"), "9.998 % is under 10 %");
+
+    // e on the stale row: the form starts from its explanation; Tab on the driver picks the next one.
+    press(&mut s, Cmd::Explain);
+    let Mode::Form(f) = &s.mode else { panic!("explain form") };
+    assert!(f.title.contains("explain ACME / AmazonRDS 2026-05") && f.title.contains("1,640.00"), "{}", f.title);
+    assert_eq!((f.value(0), f.value(1)), ("new_service".to_string(), "billing db".to_string()));
+    keys(&mut s, &["tab"]);
+    let Mode::Form(f) = &s.mode else { panic!("explain form") };
+    assert_eq!(f.value(0), "decommission");
+    keys(&mut s, &["down"]);
+    type_text(&mut s, " moved from on-prem");
+    let fx = keys(&mut s, &["enter"]);
+    assert_eq!(
+        writes(&fx),
+        [WriteOp::ExplainVariance {
+            period: p("2026-05"),
+            customer: "ACME".into(),
+            service: "AmazonRDS".into(),
+            driver: billops_domain::variance::Driver::Decommission,
+            text: "billing db moved from on-prem".into(),
+            delta: d("1640"),
+        }]
+    );
+    // The write reloads the board and the list (still shown).
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Close { .. }))
+            && fx.iter().any(|e| matches!(e, Effect::Variances { .. }))
+    );
+    assert_eq!(s.current_view(), ViewKey::Variances);
+
+    // A prefix completes; an unknown driver or an empty text stays in the form with the reason.
+    press(&mut s, Cmd::Down);
+    press(&mut s, Cmd::Explain);
+    let Mode::Form(f) = &s.mode else { panic!("explain form") };
+    assert_eq!(f.value(0), "decommission", "UMBRELLA's EC2 is gone");
+    keys(&mut s, &["backspace"; 12]);
+    type_text(&mut s, "one");
+    keys(&mut s, &["tab"]);
+    let Mode::Form(f) = &s.mode else { panic!("explain form") };
+    assert_eq!(f.value(0), "one_off");
+    let fx = keys(&mut s, &["enter"]);
+    assert!(writes(&fx).is_empty());
+    let Mode::Form(f) = &s.mode else { panic!("still open") };
+    assert!(f.error.as_deref().unwrap().contains("why: required"), "{:?}", f.error);
+    keys(&mut s, &["backspace"; 7]);
+    type_text(&mut s, "weather");
+    keys(&mut s, &["down"]);
+    type_text(&mut s, "storms");
+    keys(&mut s, &["enter"]);
+    let Mode::Form(f) = &s.mode else { panic!("still open") };
+    assert!(f.error.as_deref().unwrap().contains("unknown driver \"weather\""), "{:?}", f.error);
+    keys(&mut s, &["esc"]);
+
+    // Enter on a row drills into the customer's service in Costs; 1 and v come back, Esc returns to the board.
+    press(&mut s, Cmd::Open);
+    assert_eq!(s.pane, PaneId::Costs);
+    assert_eq!(
+        s.costs.path,
+        [(billops_domain::Dim::Customer, "UMBRELLA".into()), (billops_domain::Dim::Service, "AmazonEC2".into())]
+    );
+    press(&mut s, Cmd::PaneClose);
+    assert_eq!(s.current_view(), ViewKey::Variances);
+    press(&mut s, Cmd::Back);
+    assert_eq!(s.current_view(), ViewKey::Close);
+    press(&mut s, Cmd::SwitchView);
+    assert_eq!(s.current_view(), ViewKey::Variances);
+    press(&mut s, Cmd::SwitchView);
+    assert_eq!(s.current_view(), ViewKey::Close);
+    // e on the board opens the list too.
+    press(&mut s, Cmd::Explain);
+    assert_eq!(s.current_view(), ViewKey::Variances);
+    // A period change reloads it.
+    let fx = press(&mut s, Cmd::PrevPeriod);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Variances { period, .. } if *period == p("2026-04"))), "{fx:?}");
+}
+
+#[test]
+fn viewers_may_not_explain_and_the_list_exports() {
+    let mut s = with_variance_board(Role::Viewer);
+    press(&mut s, Cmd::SwitchView);
+    assert_eq!(s.current_view(), ViewKey::Variances);
+    let fx = press(&mut s, Cmd::Explain);
+    assert!(writes(&fx).is_empty() && matches!(s.mode, Mode::Normal));
+    assert!(s.message.as_ref().unwrap().text.contains("read-only"));
+    let fx = press(&mut s, Cmd::Export);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Export { pane, .. } if pane == "close-variances")), "{fx:?}");
+}

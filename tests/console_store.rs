@@ -231,3 +231,44 @@ async fn generate_review_approve_issue_against_the_store() {
     let (_, r) = h.runner.run(Effect::Write { req: 100, op }).await.unwrap();
     assert!(r.unwrap_err().contains("cannot sign off 2026-05"));
 }
+
+#[tokio::test]
+async fn variances_explained_in_the_console_land_in_the_store() {
+    use billops_domain::close::ItemStatus;
+    use billops_domain::variance::Driver;
+    let (dir, store) = seeded().await;
+    let mut h = Harness::new(store.clone(), Role::Manager, dir.path().into()).await;
+    // Thresholds of 10 % and 100 (the store's shared settings, read afresh by the console): GLOBEX's new EC2
+    // (999.99) and ACME's EC2 (90 → 350.83) are flagged.
+    let alice = Actor { name: "alice".into(), at: console_common::now() };
+    store.set_setting("variance_pct", "10", &alice).await.unwrap();
+    store.set_setting("variance_abs", "100", &alice).await.unwrap();
+    h.cmd(Cmd::Refresh).await;
+    let item = h.state.close.data.ready().unwrap().board.items[4].clone();
+    assert_eq!(
+        (item.status, item.problems[0].as_str()),
+        (ItemStatus::Blocker, "2 variance(s) over threshold without explanation")
+    );
+    h.keys(&["v"]).await;
+    assert_eq!(h.sel(ViewKey::Variances).as_deref(), Some("GLOBEX\tAmazonEC2"));
+    h.keys(&["e", "down"]).await;
+    type_text(&mut h.state, "first month on EC2");
+    h.keys(&["down"]).await;
+    h.keys(&["enter"]).await;
+    assert!(
+        h.state.message.as_ref().unwrap().text.contains("GLOBEX / AmazonEC2 2026-05 explained"),
+        "{:?}",
+        h.state.message
+    );
+    let saved = store.list_explanations("2026-05".parse().unwrap()).await.unwrap();
+    assert_eq!(saved.len(), 1);
+    let e = &saved[0].explanation;
+    assert_eq!(
+        (e.driver, e.text.as_str(), e.by.as_str(), e.delta),
+        (Driver::NewService, "first month on EC2", "alice", d("999.99"))
+    );
+    // The board and the list reloaded: one left.
+    let v = h.state.close.variances.ready().unwrap();
+    assert_eq!(v.unexplained, 1);
+    assert_eq!(h.state.close.data.ready().unwrap().facts.variances_unexplained, 1);
+}

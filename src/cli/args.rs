@@ -308,6 +308,29 @@ pub enum InvoicesCmd {
         #[arg(long, default_value = "csv")]
         format: String,
     },
+    /// Correct an issued invoice with a credit note (manager): part or all of what is not credited yet.
+    CreditNote {
+        id: i64,
+        #[arg(long)]
+        amount: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Credit notes (of one invoice, or of the invoices of a period).
+    CreditNotes {
+        #[arg(long)]
+        invoice: Option<i64>,
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// Export one credit note (CN-000001) as csv, json or html.
+    ExportCreditNote {
+        number: String,
+        #[arg(long, default_value = "csv")]
+        format: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

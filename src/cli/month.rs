@@ -251,5 +251,51 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
             }
             Ok(0)
         }
+        InvoicesCmd::CreditNote { id, amount: a, reason } => {
+            let x = ledger::credit_notes::issue(store, id, amount(&a, "--amount")?, &reason, &by).await?;
+            let n = &x.note;
+            println!(
+                "credit note {} for {} ({}): {} {}; {} still creditable",
+                n.number, n.invoice_number, n.customer, n.amount, n.currency, x.still_creditable
+            );
+            Ok(0)
+        }
+        InvoicesCmd::CreditNotes { invoice, period: p, format } => {
+            let f = billops_store::CreditNoteFilter {
+                invoice_id: invoice,
+                customer: None,
+                period: p.as_deref().map(period).transpose()?,
+            };
+            let mut t = Table::new(&[
+                "number",
+                "invoice",
+                "customer",
+                "period",
+                "issued_on",
+                "currency",
+                "amount",
+                "reason",
+                "by",
+            ])
+            .numeric("amount");
+            for n in store.list_credit_notes(&f).await? {
+                t.push(vec![
+                    n.number,
+                    n.invoice_number,
+                    n.customer,
+                    n.period.to_string(),
+                    n.issued_on.to_string(),
+                    n.currency,
+                    n.amount.normalize().to_string(),
+                    n.reason,
+                    n.issued_by,
+                ]);
+            }
+            print(&t, format)
+        }
+        InvoicesCmd::ExportCreditNote { number, format } => {
+            print!("{}", ledger::credit_notes::export(&store.credit_note(&number).await?, &format)?);
+            Ok(0)
+        }
     }
 }

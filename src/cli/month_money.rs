@@ -274,6 +274,7 @@ pub async fn statement(ctx: &Ctx, customer: &str, from: &str, to: &str, format: 
         let kind = match e.kind {
             billops_store::StatementKind::Invoice => "invoice",
             billops_store::StatementKind::Payment => "payment",
+            billops_store::StatementKind::CreditNote => "credit note",
         };
         t.push(vec![e.date.to_string(), kind.into(), e.reference.clone(), canonical(e.amount)]);
     }

@@ -68,6 +68,7 @@ pub enum Reply {
     Balance(Balance),
     /// The month-end screens' answers (`ops`).
     Ledger(Box<super::ops::LedgerReply>),
+    Variances(Box<crate::ledger::variance::VarianceView>),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -209,6 +210,10 @@ pub enum Effect {
         req: u64,
         q: super::ops::LedgerQuery,
     },
+    Variances {
+        req: u64,
+        period: Period,
+    },
 }
 
 /// A change to the store. Only produced after the role check in `update`.
@@ -260,4 +265,13 @@ pub enum WriteOp {
     },
     /// A month-end write (`ops`).
     Ledger(super::ops::LedgerWrite),
+    /// Explain a variance for the Δ the operator saw (a moved Δ is refused by the store).
+    ExplainVariance {
+        period: Period,
+        customer: String,
+        service: String,
+        driver: billops_domain::variance::Driver,
+        text: String,
+        delta: rust_decimal::Decimal,
+    },
 }

@@ -174,6 +174,13 @@ impl Runner {
                 .await;
                 (req, r)
             }
+            Effect::Variances { req, period } => (
+                req,
+                async { ledger::variance::report(st.as_ref(), period, &self.settings().await?).await }
+                    .await
+                    .map(|v| Reply::Variances(Box::new(v)))
+                    .map_err(e),
+            ),
             Effect::Balance { req, customer, today } => {
                 (req, st.balance(&customer, today).await.map(Reply::Balance).map_err(e))
             }
@@ -255,6 +262,18 @@ impl Runner {
                     inv.number.unwrap_or_default(),
                     inv.due_on.map(|d| d.to_string()).unwrap_or_default()
                 ))
+            }
+            WriteOp::ExplainVariance { period, customer, service, driver, text, delta } => {
+                let e = billops_store::NewExplanation {
+                    period,
+                    customer: customer.clone(),
+                    service: service.clone(),
+                    driver,
+                    text,
+                    expected_delta: Some(delta),
+                };
+                ledger::variance::explain(st.as_ref(), &e, &by).await?;
+                Ok(format!("{customer} / {service} {period} explained: {}", driver.label()))
             }
             WriteOp::DecideCredit { id, approve, reason, version } => {
                 let policy = self.settings().await?.approval_policy().map_err(StoreError::Invalid)?;

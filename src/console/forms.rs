@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::action::{Effect, WriteOp};
 use super::input::{Complete, FormKind, common_prefix, complete_from};
-use super::panes::{accounts, close, credits, imports, invoices};
+use super::panes::{accounts, close, credits, imports, invoices, variance};
 use super::state::{Mode, State};
 
 pub fn key(s: &mut State, ev: KeyEvent) -> Vec<Effect> {
@@ -43,6 +43,7 @@ fn options(s: &State, c: Complete) -> Vec<String> {
     match c {
         Complete::Customers => accounts::customer_codes(s),
         Complete::Payers => accounts::payer_ids(s),
+        Complete::Drivers => variance::driver_names(),
         Complete::None | Complete::Path => Vec::new(),
     }
 }
@@ -51,7 +52,7 @@ fn refresh_candidates(s: &mut State) {
     let Mode::Form(form) = &s.mode else { return };
     let Some(field) = form.fields.get(form.focus) else { return };
     let (kind, text) = (field.complete, field.input.text());
-    if matches!(kind, Complete::Customers | Complete::Payers) {
+    if matches!(kind, Complete::Customers | Complete::Payers | Complete::Drivers) {
         let c = complete_from(options(s, kind), &text, 8);
         if let Mode::Form(form) = &mut s.mode {
             form.candidates = c;
@@ -78,7 +79,17 @@ fn tab(s: &mut State) -> Vec<Effect> {
             }
             vec![Effect::CompletePath { req, input: text }]
         }
-        Complete::Customers | Complete::Payers => {
+        Complete::Drivers if variance::next_driver(&text).is_some() => {
+            // A whole driver name: Tab picks the next one (the picker).
+            if let Mode::Form(form) = &mut s.mode
+                && let Some(f) = form.focused()
+            {
+                f.input.set(&variance::next_driver(&text).unwrap_or_default());
+                form.candidates.clear();
+            }
+            Vec::new()
+        }
+        Complete::Customers | Complete::Payers | Complete::Drivers => {
             let c = complete_from(options(s, kind), &text, 8);
             if let Mode::Form(form) = &mut s.mode {
                 match c.len() {
@@ -166,6 +177,7 @@ fn submit(s: &mut State) -> Vec<Effect> {
             credits::submit(*id, *approve, *version, values.first().map_or("", String::as_str)).map(|op| write(s, op))
         }
         FormKind::Ledger(f) => super::panes::ledger::submit(s, f, &values),
+        FormKind::ExplainVariance { .. } => variance::submit(&kind, &values).map(|op| write(s, op)),
     };
     match result {
         Ok(fx) => {

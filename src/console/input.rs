@@ -65,6 +65,8 @@ pub enum Complete {
     Customers,
     Payers,
     Path,
+    /// Variance drivers: Tab completes a prefix, or moves to the next driver when the text is one.
+    Drivers,
 }
 
 #[derive(Debug, Clone)]
@@ -112,6 +114,13 @@ pub enum FormKind {
         id: i64,
         approve: bool,
         version: i64,
+    },
+    /// Explain the variance of a customer's service for the Δ shown.
+    ExplainVariance {
+        period: billops_domain::Period,
+        customer: String,
+        service: String,
+        delta: rust_decimal::Decimal,
     },
     /// The month-end forms (`panes::ledger`).
     Ledger(LedgerForm),

@@ -67,6 +67,7 @@ pub enum Cmd {
     NewRule,
     ApproveAll,
     ReviewAll,
+    Explain,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,8 +109,15 @@ const APPROVE: &[PaneId] = &[PaneId::Accounts, PaneId::Invoices, PaneId::Credits
 const REJECT: &[PaneId] = &[PaneId::Accounts, PaneId::Credits];
 const COST: &[PaneId] = &[PaneId::Costs];
 const IMPT: &[PaneId] = &[PaneId::Imports];
-const VIEWS: &[PaneId] =
-    &[PaneId::Customers, PaneId::Accounts, PaneId::Imports, PaneId::Recon, PaneId::Credits, PaneId::Invoices];
+const VIEWS: &[PaneId] = &[
+    PaneId::Customers,
+    PaneId::Accounts,
+    PaneId::Imports,
+    PaneId::Recon,
+    PaneId::Credits,
+    PaneId::Invoices,
+    PaneId::Close,
+];
 const RECON: &[PaneId] = &[PaneId::Recon];
 const PAY: &[PaneId] = &[PaneId::Customers, PaneId::Invoices];
 
@@ -180,6 +188,14 @@ pub const BINDINGS: &[Binding] = &[
         Some("resolve")
     ),
     b!(SwitchView, "switch_view", ["v"], Scope::Panes(VIEWS), "switch between the lists of this pane", Some("view")),
+    b!(
+        Explain,
+        "explain",
+        ["e"],
+        Scope::Panes(CLOSE),
+        "explain the selected variance: driver and text (operator)",
+        Some("explain")
+    ),
     b!(Quit, "quit", ["q", "ctrl-c"], Scope::Global, "quit", Some("quit")),
     b!(NextPane, "next_pane", ["tab"], Scope::Global, "next pane", None),
     b!(PrevPane, "prev_pane", ["backtab"], Scope::Global, "previous pane", None),

@@ -69,6 +69,8 @@ pub enum ViewKey {
     PreviewServices,
     SourceResources,
     SourceItems,
+    /// Close pane: the period's variances (board item 5).
+    Variances,
 }
 
 impl ViewKey {
@@ -101,6 +103,7 @@ impl ViewKey {
             ViewKey::PreviewServices => "by service",
             ViewKey::SourceResources => "resources",
             ViewKey::SourceItems => "line items",
+            ViewKey::Variances => "variances",
         }
     }
 }
@@ -196,6 +199,8 @@ pub struct ImportJob {
 #[derive(Debug, Clone, Default)]
 pub struct ClosePane {
     pub data: Load<CloseView>,
+    /// The variance list (board item 5), loaded when shown.
+    pub variances: Load<crate::ledger::variance::VarianceView>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -347,7 +352,7 @@ impl State {
             PaneId::Costs => ViewKey::Costs,
             PaneId::Imports => self.pane_view.get(&PaneId::Imports).copied().unwrap_or(ViewKey::Batches),
             PaneId::Audit => ViewKey::Audit,
-            PaneId::Close => ViewKey::Close,
+            PaneId::Close => self.pane_view.get(&PaneId::Close).copied().unwrap_or(ViewKey::Close),
             PaneId::Invoices => match (&self.invoices.sources, &self.invoices.detail) {
                 (Some(src), _) => src.focus,
                 (None, Some(_)) => ViewKey::InvoiceLines,

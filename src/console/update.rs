@@ -7,7 +7,7 @@ use super::input::Input;
 use super::keys::Cmd;
 use super::palette;
 use super::pane::PaneId;
-use super::panes::{self, accounts, close, costs, credits, customers, imports, invoices};
+use super::panes::{self, accounts, close, costs, credits, customers, imports, invoices, variance};
 use super::state::{Load, Mode, State, ViewKey};
 use super::table;
 
@@ -211,6 +211,7 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
                 PaneId::Customers => customers::switch_focus(s),
                 PaneId::Accounts => accounts::switch_view(s),
                 PaneId::Imports => imports::switch_view(s),
+                PaneId::Close => return variance::switch_view(s),
                 _ => {}
             }
             Vec::new()
@@ -250,6 +251,7 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
         Cmd::NewRule => panes::pricebook::new_rule(s),
         Cmd::ApproveAll => panes::bulk::all(s, billops_store::InvoiceStep::Approve),
         Cmd::ReviewAll => panes::bulk::all(s, billops_store::InvoiceStep::Review),
+        Cmd::Explain => variance::explain(s),
     }
 }
 
@@ -271,6 +273,7 @@ fn back(s: &mut State) -> Vec<Effect> {
             let (done, fx) = costs::back(s);
             done.then_some(fx)
         }
+        PaneId::Close => variance::back(s).then(Vec::new),
         _ => None,
     };
     if let Some(fx) = handled {
@@ -421,6 +424,10 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, String>) -> Vec<Effect> 
             panes::recon::loaded(s, req, d);
             Vec::new()
         }
+        Reply::Variances(v) => {
+            variance::loaded(s, req, *v);
+            Vec::new()
+        }
         Reply::Balance(b) => {
             if let Mode::Balance { data, .. } = &mut s.mode
                 && data.waits_for(req)
@@ -454,6 +461,7 @@ fn failed(s: &mut State, req: u64, e: String) -> Vec<Effect> {
     fail!(s.invoices.data);
     fail!(s.credits.data);
     fail!(s.recon.data);
+    fail!(s.close.variances);
     fail!(s.locks);
     if let Some(d) = s.customers.detail.as_mut() {
         fail!(d.data);

@@ -3,6 +3,7 @@
 //! returning serialisable views, for the CLI and the console alike.
 pub mod cases;
 pub mod close;
+pub mod credit_notes;
 pub mod invoices;
 pub mod rating;
 pub mod rule_preview;
@@ -22,6 +23,8 @@ pub const TIE_OUT_TOLERANCE: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
 pub const APPROVAL_THRESHOLD: Decimal = Decimal::from_parts(500, 0, 0, false, 0);
 /// The invoice number series (payment days come from the customer's terms, `ledger::terms`).
 pub const INVOICE_SERIES: &str = "INV-";
+/// The credit note number series (gap-free, its own).
+pub const CREDIT_NOTE_SERIES: &str = "CN-";
 
 /// The month-end settings (kept in the store, see [`settings`]); the defaults are the constants
 /// above and the domain's defaults, so a store with no settings behaves as before.

@@ -421,6 +421,7 @@ pub fn answer(e: &Effect) -> Option<Action> {
         Effect::Recon { req, .. } => (req, Ok(Reply::Recon(month::recon()))),
         Effect::Balance { req, customer, .. } => (req, Ok(Reply::Balance(month::balance(&customer)))),
         Effect::Ledger { req, q } => (req, Ok(Reply::Ledger(Box::new(ledger::answer(q))))),
+        Effect::Variances { req, period } => (req, Ok(Reply::Variances(Box::new(month::variances(period))))),
         Effect::Import { .. } | Effect::Quit => return None,
     };
     Some(Action::Reply { req, result })

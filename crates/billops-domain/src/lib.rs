@@ -16,6 +16,7 @@ pub use party::{Role, User};
 pub use period::{DateRange, Period};
 pub mod close;
 pub mod credit;
+pub mod credit_note;
 pub mod interest;
 pub mod invoice;
 pub mod rating;

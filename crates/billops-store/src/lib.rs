@@ -31,9 +31,9 @@ mod sql_store;
 mod types;
 
 pub use connect::mask_url;
+pub use ledger::{CreditNote, CreditNoteFilter, NewCreditNote, NewExplanation, ServiceCosts, StoredExplanation};
 pub use ledger::{Ledger, types::*};
 pub use ledger::{LineSources, ResourceSource, SourceItem, SourceQuery};
-pub use ledger::{NewExplanation, ServiceCosts, StoredExplanation};
 pub use sql_store::SqlStore;
 pub use types::*;
 

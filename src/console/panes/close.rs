@@ -15,7 +15,11 @@ pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let req = s.req();
     s.close.data = Load::Loading(req);
-    vec![Effect::Close { req, period, today: s.today() }]
+    let mut fx = vec![Effect::Close { req, period, today: s.today() }];
+    if s.pane_view.get(&PaneId::Close) == Some(&ViewKey::Variances) {
+        fx.extend(panes::variance::load(s));
+    }
+    fx
 }
 
 pub fn loaded(s: &mut State, req: u64, data: CloseView) {
@@ -74,14 +78,17 @@ pub fn jump_pane(j: JumpTarget) -> (PaneId, Option<ViewKey>) {
         JumpTarget::SupplierInvoices | JumpTarget::Recon => (PaneId::Recon, None),
         JumpTarget::CreditQueue => (PaneId::Credits, None),
         JumpTarget::InvoiceDrafts => (PaneId::Invoices, None),
-        JumpTarget::Variances => (PaneId::Costs, None),
+        JumpTarget::Variances => (PaneId::Close, Some(ViewKey::Variances)),
         JumpTarget::Onboarding => (PaneId::Customers, None),
         JumpTarget::CloseBoard => (PaneId::Close, None),
     }
 }
 
-/// Enter: jump to the list that fixes the selected item.
+/// Enter: jump to the list that fixes the selected item (in the variance list: drill into the row).
 pub fn open(s: &mut State) -> Vec<Effect> {
+    if s.current_view() == ViewKey::Variances {
+        return panes::variance::open(s);
+    }
     let Some(v) = s.close.data.ready() else { return Vec::new() };
     let Some(item) =
         s.selected_id(ViewKey::Close).and_then(|i| i.parse::<usize>().ok()).and_then(|i| v.board.items.get(i))
@@ -94,6 +101,12 @@ pub fn open(s: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     let (pane, view) = jump_pane(jump);
+    if view == Some(ViewKey::Variances) {
+        let fx = panes::variance::show(s);
+        let key = s.keymap.label(crate::console::Cmd::Explain);
+        s.info(format!("{title}: {key} explains the selected variance (esc returns to the board)"));
+        return fx;
+    }
     if pane == PaneId::Close {
         let key = s.keymap.label(crate::console::Cmd::SignOff);
         s.info(format!("{title}: a manager signs off with {key}"));

@@ -16,6 +16,7 @@ pub mod sources;
 pub mod supplier;
 pub mod terms;
 pub mod unreached;
+pub mod variance;
 
 use super::action::Effect;
 use super::pane::PaneId;
@@ -78,6 +79,7 @@ fn forget_month_end(s: &mut State) {
     }
     s.recon.data = Load::Idle;
     ledger::forget(s);
+    s.close.variances = Load::Idle;
 }
 
 /// Period-dependent panes reload on `[`/`]`.

@@ -4,6 +4,7 @@ mod month;
 mod overlay;
 mod panes;
 pub mod table;
+mod variance;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

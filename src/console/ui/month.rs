@@ -30,6 +30,9 @@ fn countdown_spans(v: &CloseView, theme: &Theme) -> Vec<Span<'static>> {
 }
 
 pub fn close(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    if s.current_view() == ViewKey::Variances {
+        return super::variance::variances(f, area, s, theme);
+    }
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     let sep = || Span::styled(format!(" {} ", theme.symbols.sep), theme.style(Role::Muted));
     let period = s.period.map_or_else(|| "…".to_string(), |p| p.to_string());
@@ -91,9 +94,11 @@ fn item_detail(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         lines.push(Line::from(Span::styled("nothing to fix", theme.style(Role::Muted))));
     }
     if item.status != ItemStatus::Ok {
-        let (pane, _) = jump_pane(item.jump);
+        let (pane, view) = jump_pane(item.jump);
         let open = s.keymap.keys_of(Cmd::Open).first().map(ToString::to_string).unwrap_or_default();
-        let hint = if pane == crate::console::pane::PaneId::Close {
+        let hint = if view == Some(ViewKey::Variances) {
+            format!("{open} opens the variance list")
+        } else if pane == crate::console::pane::PaneId::Close {
             format!("{} signs off (manager)", s.keymap.label(Cmd::SignOff))
         } else {
             format!("{open} jumps to {}", pane.title())

@@ -41,7 +41,20 @@ pub(crate) async fn tie_outs(c: &mut Conn<'_>, period: Period, tolerance: Decima
         .collect()
 }
 
+/// Every fact of the board, one query after the other (inside sign-off's transaction).
 pub(crate) async fn gather(c: &mut Conn<'_>, period: Period, cfg: &CloseConfig) -> Result<CloseFacts> {
+    let mut facts = gather_counts(c, period, cfg).await?;
+    facts.variances_unexplained = variances(c, period, cfg).await?;
+    Ok(facts)
+}
+
+/// Flagged variances without a current explanation (the heaviest read of the board: both months' rollups).
+pub(crate) async fn variances(c: &mut Conn<'_>, period: Period, cfg: &CloseConfig) -> Result<u64> {
+    Ok(unexplained(&variance::reviewed(c, period, &cfg.variance).await?))
+}
+
+/// Every fact but the variance count (left 0).
+pub(crate) async fn gather_counts(c: &mut Conn<'_>, period: Period, cfg: &CloseConfig) -> Result<CloseFacts> {
     let p = period.to_string();
     let (start, end) = (period.start(), period.end());
     let payers_not_final: Vec<String> = c
@@ -113,7 +126,6 @@ pub(crate) async fn gather(c: &mut Conn<'_>, period: Period, cfg: &CloseConfig) 
         args![p.as_str()],
     )
     .await?;
-    let variances_unexplained = unexplained(&variance::reviewed(c, period, &cfg.variance).await?);
     let items = i64::try_from(ONBOARDING_ITEMS.len()).unwrap_or(0);
     let onboarding_incomplete = count(
         c,
@@ -134,7 +146,7 @@ pub(crate) async fn gather(c: &mut Conn<'_>, period: Period, cfg: &CloseConfig) 
         credits_awaiting_approval,
         discounts_awaiting_approval: 0,
         credits_not_on_drafts,
-        variances_unexplained,
+        variances_unexplained: 0,
         customers_without_draft,
         drafts_not_approved,
         onboarding_incomplete,

@@ -185,6 +185,11 @@ pub(crate) async fn step(
     by: &Actor,
 ) -> Result<StoredInvoice> {
     let (mut tx, s, user) = begin_change(db, id, expected, by).await?;
+    if step == InvoiceStep::Void && !super::credit_notes::credited(&mut Conn::Tx(&mut tx), id).await?.is_zero() {
+        return Err(StoreError::Conflict(format!(
+            "invoice {id} has credit notes: credit what is left instead of voiding it"
+        )));
+    }
     let mut inv = domain(&s)?;
     let action = match step {
         InvoiceStep::Review => InvoiceAction::Review,

@@ -7,6 +7,7 @@
 //! result, audited, in that transaction. Stale writes (a `version` that moved) are `StoreError::Conflict`.
 pub(crate) mod cases;
 pub(crate) mod close;
+pub(crate) mod credit_notes;
 pub(crate) mod credits;
 pub(crate) mod drafts;
 pub(crate) mod facts;
@@ -34,6 +35,7 @@ use rust_decimal::Decimal;
 
 use crate::db::{Arg, Db, Row, Tx};
 use crate::{Actor, Result, SqlStore, StoreError};
+pub use credit_notes::{CreditNote, CreditNoteFilter, NewCreditNote};
 pub use rating::month_start;
 pub use sources::{LineSources, ResourceSource, SourceItem, SourceQuery};
 pub use types::*;
@@ -192,6 +194,14 @@ pub trait Ledger: Send + Sync {
     async fn settings(&self) -> Result<Vec<StoredSetting>>;
     /// Set one (managers only; audited with the value before and after). The caller checks the value.
     async fn set_setting(&self, key: &str, value: &str, by: &Actor) -> Result<StoredSetting>;
+
+    // ---- credit notes
+    /// Correct an issued invoice with a credit note (managers): the next number of `series` (gap-free, taken
+    /// in this transaction), for at most what the invoice still has uncredited, with a reason; posted on the
+    /// day of `by.at` (refused when that month is locked; the invoice's own period may be locked). Audited.
+    async fn issue_credit_note(&self, n: &NewCreditNote, series: &str, by: &Actor) -> Result<CreditNote>;
+    async fn credit_note(&self, number: &str) -> Result<CreditNote>;
+    async fn list_credit_notes(&self, filter: &CreditNoteFilter) -> Result<Vec<CreditNote>>;
 }
 
 /// Read through the pool or inside a transaction with the same code.
@@ -251,7 +261,12 @@ impl Ledger for SqlStore {
         locks::locked_periods(&self.db).await
     }
     async fn close_facts(&self, period: Period, cfg: &CloseConfig) -> Result<CloseFacts> {
-        facts::gather(&mut Conn::Db(&self.db), period, cfg).await
+        // Outside a transaction the variance count (both months' rollups) runs beside the other counts, on
+        // another pooled connection.
+        let (mut a, mut b) = (Conn::Db(&self.db), Conn::Db(&self.db));
+        let (facts, variances) =
+            tokio::join!(facts::gather_counts(&mut a, period, cfg), facts::variances(&mut b, period, cfg));
+        Ok(CloseFacts { variances_unexplained: variances?, ..facts? })
     }
     async fn sign_off(
         &self,
@@ -433,6 +448,16 @@ impl Ledger for SqlStore {
     }
     async fn set_setting(&self, key: &str, value: &str, by: &Actor) -> Result<StoredSetting> {
         settings::set(&self.db, key, value, by).await
+    }
+
+    async fn issue_credit_note(&self, n: &NewCreditNote, series: &str, by: &Actor) -> Result<CreditNote> {
+        credit_notes::issue(&self.db, n, series, by).await
+    }
+    async fn credit_note(&self, number: &str) -> Result<CreditNote> {
+        credit_notes::load(&mut Conn::Db(&self.db), number).await
+    }
+    async fn list_credit_notes(&self, filter: &CreditNoteFilter) -> Result<Vec<CreditNote>> {
+        credit_notes::list(&self.db, filter).await
     }
 }
 

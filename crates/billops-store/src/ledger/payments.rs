@@ -41,6 +41,15 @@ pub(crate) async fn add(db: &Db, p: &NewPayment, by: &Actor) -> Result<Payment> 
             .ok_or_else(|| StoreError::NotFound(format!("invoice {number} of customer {}", p.customer)))?;
         let id: i64 = r.get(0)?;
         let s = load(&mut Conn::Tx(&mut tx), id).await?;
+        // Credit notes lower what is owed on the invoice (its own state follows payments only).
+        let credited = crate::ledger::credit_notes::credited(&mut Conn::Tx(&mut tx), id).await?;
+        let owed = s.total.checked_sub(s.paid).and_then(|x| x.checked_sub(credited)).unwrap_or(Decimal::ZERO);
+        if !credited.is_zero() && p.amount > owed {
+            return Err(StoreError::Invalid(format!(
+                "payment {} is more than the {owed} still owed on {number} after its credit notes",
+                p.amount
+            )));
+        }
         let mut inv = billops_domain::invoice::Invoice::restore(
             s.id.to_string(),
             s.status,
@@ -97,6 +106,23 @@ pub(crate) async fn balance(db: &Db, customer: &str, today: NaiveDate) -> Result
         .one_row(&format!("SELECT {total} FROM invoices WHERE customer_id = $1 AND status IN {OWED}"), args![cid])
         .await?;
     let (invoiced, _) = inv.money(0)?;
+    let notes = db
+        .one_row(&format!("SELECT {} FROM credit_notes WHERE customer_id = $1", money_sum(b, "", "amount")), args![cid])
+        .await?
+        .money(0)?
+        .0;
+    let od_notes = db
+        .one_row(
+            &format!(
+                "SELECT {} FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id WHERE i.customer_id = $1 \
+                 AND i.due_on < $2 AND i.status IN ('issued', 'partly_paid', 'disputed')",
+                money_sum(b, "n.", "amount")
+            ),
+            args![cid, today],
+        )
+        .await?
+        .money(0)?
+        .0;
     let overdue_row = db
         .one_row(
             &format!(
@@ -141,8 +167,8 @@ pub(crate) async fn balance(db: &Db, customer: &str, today: NaiveDate) -> Result
     Ok(Balance {
         customer: customer.to_string(),
         currency,
-        balance: invoiced.checked_sub(payments).ok_or_else(overflow)?,
-        overdue: od_total.checked_sub(od_paid).ok_or_else(overflow)?,
+        balance: invoiced.checked_sub(payments).and_then(|x| x.checked_sub(notes)).ok_or_else(overflow)?,
+        overdue: od_total.checked_sub(od_paid).and_then(|x| x.checked_sub(od_notes)).ok_or_else(overflow)?,
         last_invoice: last_inv.as_ref().map(|r| r.get(0)).transpose()?,
         last_invoice_on: last_inv.as_ref().map(|r| r.get(1)).transpose()?,
         last_payment,
@@ -172,8 +198,19 @@ pub(crate) async fn statement(db: &Db, customer: &str, from: NaiveDate, to: Naiv
         .await?
         .money(0)?
         .0;
+    let before_notes = db
+        .one_row(
+            &format!(
+                "SELECT {} FROM credit_notes WHERE customer_id = $1 AND issued_on < $2",
+                money_sum(b, "", "amount")
+            ),
+            args![cid, from],
+        )
+        .await?
+        .money(0)?
+        .0;
     let overflow = || StoreError::Invalid("statement overflow".into());
-    let opening = before_inv.checked_sub(before_pay).ok_or_else(overflow)?;
+    let opening = before_inv.checked_sub(before_pay).and_then(|x| x.checked_sub(before_notes)).ok_or_else(overflow)?;
     let mut entries = Vec::new();
     let invs = db
         .all(
@@ -220,6 +257,25 @@ pub(crate) async fn statement(db: &Db, customer: &str, from: NaiveDate, to: Naiv
             kind: StatementKind::Payment,
             reference: label,
             amount: -r.money(4)?.0,
+        });
+    }
+    let notes = db
+        .all(
+            &format!(
+                "SELECT n.issued_on, n.number, i.number, {} FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id \
+                 WHERE n.customer_id = $1 AND n.issued_on >= $2 AND n.issued_on <= $3 ORDER BY n.issued_on, n.id",
+                money_cols(b, "n.amount")
+            ),
+            args![cid, from, to],
+        )
+        .await?;
+    for r in &notes {
+        let (number, invoice): (String, Option<String>) = (r.get(1)?, r.get(2)?);
+        entries.push(StatementEntry {
+            date: r.get(0)?,
+            kind: StatementKind::CreditNote,
+            reference: format!("{number} ({})", invoice.unwrap_or_default()),
+            amount: -r.money(3)?.0,
         });
     }
     entries.sort_by_key(|e| e.date);

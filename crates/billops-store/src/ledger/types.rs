@@ -202,6 +202,7 @@ pub struct Balance {
 pub enum StatementKind {
     Invoice,
     Payment,
+    CreditNote,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -209,7 +210,7 @@ pub struct StatementEntry {
     pub date: NaiveDate,
     pub kind: StatementKind,
     pub reference: String,
-    /// Positive for invoices, negative for payments.
+    /// Positive for invoices, negative for payments and credit notes.
     pub amount: Decimal,
 }
 

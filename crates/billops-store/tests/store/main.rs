@@ -21,6 +21,7 @@ mod accounts;
 mod bench;
 mod chargeback;
 mod costs;
+mod credit_notes;
 mod drafts;
 mod imports;
 mod ledger;

@@ -96,6 +96,19 @@ async fn variances_are_computed_explained_and_go_stale(s: Arc<dyn Store>) {
     assert_eq!(unexplained(&s, &loose).await, 4);
     let strict = CloseConfig { variance: VarianceThresholds::new(Percent::ZERO, d("1600")).unwrap(), ..cfg.clone() };
     assert_eq!(unexplained(&s, &strict).await, 1, "only the gone RDS moves by 1,600 or more");
+    // The bound is exact to the last digit (the SQL pre-filter only narrows what is read).
+    let bound =
+        |abs: &str| CloseConfig { variance: VarianceThresholds::new(Percent::ZERO, d(abs)).unwrap(), ..cfg.clone() };
+    assert_eq!(unexplained(&s, &bound("1500.500000000000002")).await, 2, "EC2 reaches it exactly, RDS too");
+    assert_eq!(unexplained(&s, &bound("1500.500000000000003")).await, 1);
+    assert_eq!(unexplained(&s, &bound("1200")).await, 3);
+    assert_eq!(unexplained(&s, &bound("1200.000000000000001")).await, 2);
+    let pct = |pct: &str| CloseConfig {
+        variance: VarianceThresholds::new(Percent::new(d(pct)).unwrap(), d("0")).unwrap(),
+        ..cfg.clone()
+    };
+    assert_eq!(unexplained(&s, &pct("150.0500000000000002")).await, 3, "EC2 at +150.0500000000000002 %, new, gone");
+    assert_eq!(unexplained(&s, &pct("150.0500000000000003")).await, 2, "a gone service has no percentage");
 
     let bob = actor("bob", 7);
     let ec2 =
@@ -158,3 +171,63 @@ async fn variances_are_computed_explained_and_go_stale(s: Arc<dyn Store>) {
     }
 }
 store_test!(variances_are_computed_explained_and_go_stale => variance_sqlite, variance_postgres);
+
+/// A deterministic mix of amounts (up to 15 decimals, negatives, new and gone services) over three customers
+/// and six services: the close facts (which read only the pairs the thresholds may flag) count exactly what the
+/// domain rule flags over every pair, for a grid of thresholds.
+async fn the_flag_prefilter_never_drops_a_variance(s: Arc<dyn Store>) {
+    setup(&s).await;
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        x >> 11
+    };
+    let mut items = Vec::new();
+    for (account, per, day) in [
+        ("A1", "2026-04", "2026-04-11"),
+        ("A2", "2026-04", "2026-04-12"),
+        ("A1", "2026-05", "2026-05-11"),
+        ("A2", "2026-05", "2026-05-12"),
+    ] {
+        for service in ["Svc0", "Svc1", "Svc2", "Svc3", "Svc4", "Svc5"] {
+            let r = next();
+            if r % 7 == 0 {
+                continue; // new or gone
+            }
+            let cents = i64::try_from(next() % 600_000).unwrap() - 50_000;
+            let frac = next() % 1_000_000_000_000_000;
+            let scale = u32::try_from(next() % 16).unwrap();
+            let tail = rust_decimal::Decimal::from_i128_with_scale(i128::from(frac), 15).round_dp(scale);
+            let cost = rust_decimal::Decimal::new(cents, 2) + tail;
+            for _ in 0..=(r % 3) {
+                items.push(at(per, account, day, service, &cost.to_string()));
+            }
+        }
+    }
+    import(&s, &meta("mix.csv", "r9", "bob"), "h-mix", items).await;
+    let sc = s.service_costs(p("2026-05")).await.unwrap();
+    assert!(sc.costs.len() >= 8, "{}", sc.costs.len()); // the mix replaces the setup's data (a later run)
+    for (pct, abs) in [
+        ("0", "0"),
+        ("10", "1000"),
+        ("5", "100"),
+        ("50", "10"),
+        ("100", "0"),
+        ("150", "2500.5"),
+        ("0.5", "0.01"),
+        ("33.333", "1234.567891234567891"),
+        ("25", "3000"),
+        ("300", "50"),
+        ("0", "5000"),
+    ] {
+        let th = VarianceThresholds::new(Percent::new(d(pct)).unwrap(), d(abs)).unwrap();
+        let want = billops_domain::variance::compare(&sc.costs, &th, sc.baseline)
+            .unwrap()
+            .iter()
+            .filter(|v| v.flagged)
+            .count();
+        let cfg = CloseConfig { variance: th, ..CloseConfig::default() };
+        assert_eq!(unexplained(&s, &cfg).await, u64::try_from(want).unwrap(), "{pct} % and {abs}");
+    }
+}
+store_test!(the_flag_prefilter_never_drops_a_variance => variance_prefilter_sqlite, variance_prefilter_postgres);
