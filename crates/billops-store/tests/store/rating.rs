@@ -9,12 +9,12 @@ use std::sync::Arc;
 
 use billops_domain::{ChargeCategory, CostBasis, Dim, LineItem, Period};
 use billops_store::{CostQuery, Store};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use sqlx::Connection;
 
 use crate::parties::customer;
-use crate::support::{actor, d, date, import, item, meta, p, pg_url, with_database};
+use crate::support::{actor, d, date, import, item, meta, p};
 
 /// customer, account, service, product, component, charge category, region, usage type, unit, payer.
 type Key = (String, String, String, String, String, String, String, String, String, String);
@@ -305,23 +305,7 @@ async fn backfill_on(url: String) {
 }
 
 async fn with_pg(test: &str, body: impl FnOnce(String) -> Pin<Box<dyn Future<Output = ()> + Send>>) {
-    let Some(admin_url) = pg_url(test) else { return };
-    let nanos = Utc::now().timestamp_nanos_opt().unwrap_or(0);
-    let db = format!("billops_t_{test}_{}_{}", std::process::id(), nanos % 1_000_000_000);
-    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{db}\""))).execute(&mut admin).await.unwrap();
-    let outcome = tokio::spawn(body(with_database(&admin_url, &db))).await;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e.into_panic());
-    }
-    if let Ok(file) = std::env::var("BILLOPS_PG_RAN_FILE") {
-        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(file).unwrap();
-        std::io::Write::write_all(&mut f, format!("{test}\n").as_bytes()).unwrap();
-    }
+    crate::support::run_pg_url(test, body).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -53,9 +53,11 @@ pub fn with_database(url: &str, db: &str) -> String {
     format!("{base}/{db}{query}")
 }
 
-pub async fn run_pg<F, Fut>(test: &str, body: F)
+/// A fresh PostgreSQL database for `test`, its URL given to `body`, dropped afterwards; a test that ran is
+/// recorded in `BILLOPS_PG_RAN_FILE` (CI checks the PostgreSQL half really ran).
+pub async fn run_pg_url<F, Fut>(test: &str, body: F)
 where
-    F: FnOnce(Arc<dyn Store>) -> Fut,
+    F: FnOnce(String) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
     let Some(admin_url) = pg_url(test) else { return };
@@ -64,13 +66,8 @@ where
     let db: String = db.chars().take(63).collect();
     let mut admin = PgConnection::connect(&admin_url).await.unwrap();
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{db}\""))).execute(&mut admin).await.unwrap();
-    let store = billops_store::open(&with_database(&admin_url, &db)).await.unwrap();
-    assert!(!store.display_url().contains(":billops@"), "password masked: {}", store.display_url());
-    let outcome = tokio::spawn(body(store)).await;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
+    let outcome = tokio::spawn(body(with_database(&admin_url, &db))).await;
+    drop_database(&mut admin, &db).await;
     if let Err(e) = outcome {
         std::panic::resume_unwind(e.into_panic());
     }
@@ -78,6 +75,20 @@ where
         let mut f = std::fs::OpenOptions::new().create(true).append(true).open(file).unwrap();
         writeln!(f, "{test}").unwrap();
     }
+}
+
+/// [`run_pg_url`] with the store opened on the fresh database.
+pub async fn run_pg<F, Fut>(test: &str, body: F)
+where
+    F: FnOnce(Arc<dyn Store>) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    run_pg_url(test, |url| async move {
+        let store = billops_store::open(&url).await.unwrap();
+        assert!(!store.display_url().contains(":billops@"), "password masked: {}", store.display_url());
+        body(store).await;
+    })
+    .await;
 }
 
 pub fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -162,4 +173,20 @@ pub async fn import_with(
 
 pub async fn import(store: &Arc<dyn Store>, meta: &ImportMeta, hash: &str, items: Vec<LineItem>) -> ImportOutcome {
     import_with(store, meta, hash, items, Vec::new()).await.unwrap()
+}
+
+/// Drop a test database. FORCE ends the store's pooled connections, but a backend it may not signal (an
+/// autovacuum worker) can make it fail for a moment: retry, and at worst leave the database behind with a
+/// note rather than fail a test whose body passed.
+pub async fn drop_database(admin: &mut PgConnection, db: &str) {
+    let sql = format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)");
+    let mut last = None;
+    for _ in 0..10 {
+        match sqlx::query(sqlx::AssertSqlSafe(sql.clone())).execute(&mut *admin).await {
+            Ok(_) => return,
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let _ = writeln!(std::io::stderr(), "could not drop test database {db}: {last:?}");
 }
