@@ -314,4 +314,10 @@ fn e2e_month_from_blocked_board_to_signed_off_and_locked() {
     let o = store.run("bob", &["accounts", "assign", "421209992505", "acme", "--from", "2026-09-15"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("period 2026-09 is locked (signed off by alice)"));
+    // A price rule may not re-price the locked month; without --from it starts in the first open one.
+    let o = store.run("bob", &["pricebook", "add", "acme", "--markup", "5", "--from", "2026-09-01"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("period 2026-09 is locked"), "{}", stdout(&o));
+    store.ok("bob", &["pricebook", "add", "acme", "--markup", "5"]);
+    let rules = store.ok("dave", &["pricebook", "list", "acme", "--format", "csv"]);
+    assert!(has_line(&rules, &["markup 5%", "2026-10-01"]), "{rules}");
 }

@@ -82,13 +82,13 @@ fn fixed_unit_rate_by_usage_type_prices_quantity_times_rate() {
     let rule = ["--rate", "0.2", "--usage-type", M6I];
     let preview = demo.ok("bob", &[&["pricebook", "preview", "acme", PERIOD][..], &rule[..]].concat());
     let want_change = (hours * d("0.2") - m6i_cost).normalize().to_string();
-    assert!(preview.contains("preview (not saved): acme 2026-09, rule new = rate 0.2 on usage_type="), "{preview}");
+    assert!(preview.contains("preview (not saved): acme 2026-09, rule (new) = rate 0.2 on usage_type="), "{preview}");
     assert!(preview.contains(&format!("(change {want_change})")), "{preview}\nwant change {want_change}");
     assert!(preview.contains(&format!("total {} -> ", cost.normalize())), "{preview}");
     let json =
         demo.json("bob", &[&["pricebook", "preview", "acme", PERIOD, "--format", "json"][..], &rule[..]].concat());
     assert_eq!(dec(&json["new_total"]) - dec(&json["old_total"]), hours * d("0.2") - m6i_cost);
-    let moved = json["by_rule"].as_array().unwrap().iter().find(|r| r["new_rule"] == "new").unwrap();
+    let moved = json["by_rule"].as_array().unwrap().iter().find(|r| r["new_rule"] == "(new)").unwrap();
     assert_eq!(dec(&moved["new_price"]), hours * d("0.2"));
     assert_eq!(json["rule"]["scope"]["usage_type"], M6I);
     assert!(!demo.ok("dave", &["pricebook", "list", "acme"]).contains("rate 0.2"), "a preview saves nothing");

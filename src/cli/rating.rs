@@ -74,14 +74,15 @@ pub struct RuleArgs {
     pub region: Option<String>,
     #[arg(long)]
     pub charge_category: Option<String>,
-    /// Effective from a month's first day, YYYY-MM-01 (default 2000-01-01).
+    /// Effective from a month's first day, YYYY-MM-01 (default: the first month after the last locked one, or
+    /// every month when none is locked).
     #[arg(long)]
     pub from: Option<String>,
 }
 
 impl RuleArgs {
     /// The rule's scope, pricing and effective-from date, or a message naming the bad flag.
-    pub fn parse(self) -> Result<(RuleScope, Pricing, NaiveDate), Failure> {
+    pub fn parse(self) -> Result<(RuleScope, Pricing, Option<NaiveDate>), Failure> {
         let bad = |e: billops_domain::rating::RatingError| Failure::user(e.to_string());
         let pricing = match (self.markup, self.discount, self.rate) {
             (Some(m), None, None) => Pricing::markup(amount(&m, "--markup")?).map_err(bad)?,
@@ -97,12 +98,19 @@ impl RuleArgs {
         if let Some(c) = self.charge_category {
             scope.charge_category = Some(c.parse().map_err(|e| Failure::user(format!("--charge-category: {e}")))?);
         }
-        let from = match self.from {
-            Some(f) => date(&f, "--from")?,
-            None => NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default(),
-        };
+        let from = self.from.map(|f| date(&f, "--from")).transpose()?;
         Ok((scope, pricing, from))
     }
+}
+
+/// Where a rule starts when `--from` is not given: the first open month after the last locked one (a locked
+/// month is never re-priced), or every month when none is locked.
+async fn default_from(ctx: &Ctx) -> Result<NaiveDate, Failure> {
+    let last = ctx.store.locked_periods().await?.into_iter().map(|l| l.period).max();
+    Ok(match last {
+        Some(p) => p.next().start(),
+        None => NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default(),
+    })
 }
 
 pub fn pricing_text(p: Pricing) -> String {
@@ -130,6 +138,10 @@ fn scope_text(s: &RuleScope) -> String {
 
 pub async fn add_rule(ctx: &Ctx, customer: &str, rule: RuleArgs) -> Result<u8, Failure> {
     let (scope, pricing, from) = rule.parse()?;
+    let from = match from {
+        Some(f) => f,
+        None => default_from(ctx).await?,
+    };
     let r = ctx.store.add_price_rule(customer, scope, pricing, from, &ctx.actor()).await?;
     println!("rule {} added to {customer}'s price book", r.rule.id());
     Ok(0)
@@ -158,6 +170,10 @@ pub async fn preview(
 ) -> Result<u8, Failure> {
     let p = period(month)?;
     let (scope, pricing, from) = rule.parse()?;
+    let from = match from {
+        Some(f) => f,
+        None => default_from(ctx).await?,
+    };
     let diff = preview_rule(ctx.store.as_ref(), customer, p, scope.clone(), pricing, from).await?;
     if format == OutputFormat::Json {
         let rule = PriceRule::new(PREVIEW_RULE, scope, pricing, billops_domain::terms::Effective::starting(from))

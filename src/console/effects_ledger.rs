@@ -35,11 +35,11 @@ impl Runner {
                 LedgerReply::Terms(ledger::terms::show(st, &customer, today).await.map_err(e)?)
             }
             LedgerQuery::PriceBook { customer, period } => {
-                let (rules, usage) = ledger::rule_preview::usage(st, &customer, period).await.map_err(e)?;
+                let (rules, usage) = ledger::rating::usage(st, &customer, period).await.map_err(e)?;
                 LedgerReply::PriceBook(BookData { rules, usage })
             }
             LedgerQuery::PreviewRule { customer, period, rule } => LedgerReply::Preview(
-                ledger::rule_preview::add_rule(st, &customer, period, rule.scope, rule.pricing, rule.from)
+                ledger::rating::preview_rule(st, &customer, period, rule.scope, rule.pricing, rule.from)
                     .await
                     .map_err(e)?,
             ),

@@ -6,7 +6,6 @@ pub mod close;
 pub mod credit_notes;
 pub mod invoices;
 pub mod rating;
-pub mod rule_preview;
 pub mod settings;
 pub mod terms;
 pub mod variance;

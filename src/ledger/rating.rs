@@ -1,14 +1,16 @@
-//! Rating services: the preview of a price-rule change (what adding a rule would do to a customer's period,
-//! before it is saved).
+//! Rating services: a customer's price book against a period (which rule priced what) and the preview of a
+//! price-rule change (what adding a rule would do, before it is saved), for the CLI and the console alike.
 use billops_domain::Period;
 use billops_domain::line_item::ChargeCategory;
-use billops_domain::rating::{PriceBook, PriceRule, Pricing, RatingDiff, ResourceUnitSet, RuleScope, preview};
+use billops_domain::rating::{
+    ChargeLine, PriceBook, PriceRule, Pricing, RatingDiff, ResourceUnitSet, RuleScope, preview,
+};
 use billops_domain::terms::Effective;
-use billops_store::{BillingModel, Result, Store, StoreError};
+use billops_store::{BillingModel, Result, Store, StoreError, StoredPriceRule};
 use chrono::NaiveDate;
 
 /// The id the previewed rule goes by (stored rules are `R<n>`).
-pub const PREVIEW_RULE: &str = "new";
+pub const PREVIEW_RULE: &str = "(new)";
 
 fn invalid(e: billops_domain::rating::RatingError) -> StoreError {
     StoreError::Invalid(e.to_string())
@@ -32,12 +34,18 @@ pub async fn preview_rule(
     let mut rules = old.rules().to_vec();
     rules.push(rule);
     let new = PriceBook::new(customer, rules).map_err(invalid)?;
+    let lines = priced_lines(store, customer, period).await?;
+    preview(&old, &new, &lines).map_err(|e| StoreError::Invalid(format!("{customer} {period}: {e}")))
+}
+
+/// The lines of `customer`'s `period` the price book prices: not the supplier tax and credits invoices strip,
+/// and for a chargeback customer not the lines a resource unit charges.
+pub async fn priced_lines(store: &dyn Store, customer: &str, period: Period) -> Result<Vec<ChargeLine>> {
     let chargeback =
         store.billing_models().await?.iter().any(|m| m.customer == customer && m.model == BillingModel::Chargeback);
     let units = if chargeback { store.resource_unit_set().await? } else { ResourceUnitSet::default() };
-    let charges = store.charges(period, Some(customer)).await?;
     let mut lines = Vec::new();
-    for c in charges {
+    for c in store.charges(period, Some(customer)).await? {
         for l in c.lines {
             if matches!(l.charge_category, ChargeCategory::Tax | ChargeCategory::Credit) {
                 continue;
@@ -48,5 +56,15 @@ pub async fn preview_rule(
             lines.push(l);
         }
     }
-    preview(&old, &new, &lines).map_err(|e| StoreError::Invalid(format!("{customer} {period}: {e}")))
+    Ok(lines)
+}
+
+/// The stored rules and what each priced in `period` (`by_rule` of the book against itself), over the same
+/// lines as [`preview_rule`].
+pub async fn usage(store: &dyn Store, customer: &str, period: Period) -> Result<(Vec<StoredPriceRule>, RatingDiff)> {
+    let rules = store.list_price_rules(customer).await?;
+    let book = PriceBook::new(customer, rules.iter().map(|r| r.rule.clone()).collect()).map_err(invalid)?;
+    let lines = priced_lines(store, customer, period).await?;
+    let diff = preview(&book, &book, &lines).map_err(|e| StoreError::Invalid(format!("{customer} {period}: {e}")))?;
+    Ok((rules, diff))
 }

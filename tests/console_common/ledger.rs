@@ -4,7 +4,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use billops::console::ops::{BookData, LedgerQuery, LedgerReply};
-use billops::ledger::rule_preview::PREVIEW_RULE_ID;
+use billops::ledger::rating::PREVIEW_RULE as PREVIEW_RULE_ID;
 use billops::ledger::terms::TermsView;
 use billops_domain::close::CaseStatus;
 use billops_domain::credit::{CreditKind, FundingProgram};
