@@ -66,6 +66,9 @@ fn bad_codes_are_refused_with_where() {
     assert!(text(&o).contains("--from: \"October\" is not YYYY-MM-DD"), "{}", text(&o));
     let o = d.run("dave", &["codes", "set", "customer:acme", "GL-1", "--from", "2026-10-01"]);
     assert_eq!(o.status.code(), Some(1), "viewers do not change codes: {}", text(&o));
+    let o = d.run("bob", &["codes", "set", "customer:acme", "GL-1", "--from", "2026-10-15"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("must start on the first day of a month"), "{}", text(&o));
 
     let file = d.dir.path().join("codes.csv");
     std::fs::write(&file, "scope,code,from\naccount:886139668841,CC-7,2026-10-01\ncustomer:nobody,GL-9,2026-10-01\n")

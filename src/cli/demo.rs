@@ -49,10 +49,19 @@ fn read_csv(path: &Path) -> Result<Vec<csv::StringRecord>, Failure> {
 
 async fn load(store: Arc<dyn Store>, dir: &Path) -> Result<(), Failure> {
     let me = os_user();
-    let by = Actor { name: "demo".to_string(), at: chrono::Utc::now() };
+    let mut by = Actor { name: "demo".to_string(), at: chrono::Utc::now() };
+    let mut manager = None;
     for rec in read_csv(&dir.join("users.csv"))? {
         let role: Role = rec.get(1).unwrap_or("viewer").parse().map_err(Failure::user)?;
-        store.set_user(rec.get(0).unwrap_or_default(), role, &by).await?;
+        let name = rec.get(0).unwrap_or_default();
+        store.set_user(name, role, &by).await?;
+        if role == Role::Manager && manager.is_none() {
+            manager = Some(name.to_string());
+        }
+    }
+    // the book is set up by its first manager (the store checks roles on every write)
+    if let Some(m) = manager {
+        by.name = m;
     }
     if store.user_role(&me).await?.is_none() {
         store.set_user(&me, Role::Manager, &by).await?;

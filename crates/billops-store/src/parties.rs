@@ -196,9 +196,17 @@ pub(crate) async fn set_account_code(db: &Db, c: &NewAccountCode, by: &Actor) ->
         return Err(StoreError::Invalid(format!("account code for {scope} is empty")));
     }
     let mut tx = db.begin().await?;
+    let role = role_in(&mut tx, &by.name).await?;
+    if !role.can_write() {
+        return Err(StoreError::Forbidden(format!("{} ({role}) may not change account codes", by.name)));
+    }
     if kind == "customer" {
         customer_id(&mut tx, target).await?;
     }
+    // a code from inside a locked period would change the codes on its invoices; drafts take the codes in force
+    // on the period's first day, so a code starts on one
+    crate::ledger::locks::refuse_from(&mut tx, c.from).await?;
+    crate::ledger::month_start("an account code", c.from)?;
     let before = codes_in(&mut tx, scope).await?;
     close_and_replace(&mut tx, "account_codes", "scope", scope, c.from).await?;
     tx.exec(

@@ -23,8 +23,8 @@ pub fn month_start(what: &str, from: NaiveDate) -> Result<()> {
     let first = from.with_day(1).unwrap_or(from);
     let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
     Err(StoreError::Invalid(format!(
-        "{what} effective from {from}: rules and rates take effect on the first day of a month (a period is \
-         rated with what is in force on its first day); use {first} or {next}"
+        "{what} effective from {from}: it must start on the first day of a month (a period is billed with \
+         what is in force on its first day); use {first} or {next}"
     )))
 }
 

@@ -80,6 +80,8 @@ pub(crate) async fn set(db: &Db, t: &NewTerms, by: &Actor) -> Result<StoredTerms
     }
     let cid = customer_id(&mut tx, &t.customer).await?;
     locks::refuse_from(&mut tx, t.from).await?;
+    // periods are billed on the terms in force on their first day: a mid-month start would be deferred silently
+    crate::ledger::month_start("billing terms", t.from)?;
     let before =
         match tx.opt(&format!("{SELECT} WHERE t.customer_id = $1 AND t.valid_from = $2"), args![cid, t.from]).await? {
             Some(r) => Some(row(&r)?),

@@ -80,6 +80,8 @@ async fn customers(s: Arc<dyn Store>) {
     s.set_account_code(&code("customer:ACME", "GL-200", "2026-04-01"), &by).await.unwrap();
     s.set_account_code(&code("product:web", "CC-7", "2026-01-01"), &by).await.unwrap();
     assert!(matches!(s.set_account_code(&code("thing:x", "C", "2026-01-01"), &by).await, Err(StoreError::Invalid(_))));
+    let mid = s.set_account_code(&code("customer:ACME", "GL-150", "2026-02-15"), &by).await;
+    assert!(matches!(&mid, Err(StoreError::Invalid(m)) if m.contains("use 2026-02-01 or 2026-03-01")), "{mid:?}");
     assert!(matches!(
         s.set_account_code(&code("customer:NOPE", "C", "2026-01-01"), &by).await,
         Err(StoreError::NotFound(_))
@@ -100,6 +102,10 @@ async fn customers(s: Arc<dyn Store>) {
     let codes = s.list_account_codes().await.unwrap();
     let acme: Vec<_> = codes.iter().filter(|c| c.scope == "customer:ACME").map(|c| (c.code.as_str(), c.to)).collect();
     assert_eq!(acme, vec![("GL-100", Some(date("2026-03-01"))), ("GL-300", None)]);
+    // once users exist, a viewer (or anyone unknown) may not change codes
+    s.set_user("vic", Role::Viewer, &by).await.unwrap();
+    let r = s.set_account_code(&code("customer:ACME", "GL-999", "2026-06-01"), &actor("vic", 9)).await;
+    assert!(matches!(r, Err(StoreError::Forbidden(_))), "{r:?}");
 }
 store_test!(customers => customers_sqlite, customers_postgres);
 
