@@ -5,10 +5,9 @@ use std::sync::Arc;
 use billops_domain::Role;
 use billops_domain::close::CloseConfig;
 use billops_domain::rating::{Pricing, RuleScope, VolumeSelector};
-use billops_store::{AuditFilter, BillingModel, InvoiceStep, NewResourceUnit, NewSupplierInvoice, Store, StoreError};
-use rust_decimal::Decimal;
+use billops_store::{AuditFilter, BillingModel, InvoiceStep, NewResourceUnit, Store, StoreError};
 
-use crate::ledger::{draft_of, setup};
+use crate::ledger::{draft_of, may_supplier_invoice, setup};
 use crate::support::{actor, d, date, p};
 
 fn vcpu() -> NewResourceUnit {
@@ -90,15 +89,7 @@ async fn resource_units_and_rates(s: Arc<dyn Store>) {
     // sign May off: a rate starting in (or before) it is refused, June is open
     let draft = draft_of(&s, "ACME").await;
     let inv = s.save_draft(&draft.0, &draft.1, &bob).await.unwrap().invoice;
-    let sup = NewSupplierInvoice {
-        payer: "P1".into(),
-        period: p("2026-05"),
-        number: "AWS-1".into(),
-        currency: "USD".into(),
-        amount: d("100.005"),
-        tax: Decimal::ZERO,
-        credits: Decimal::ZERO,
-    };
+    let sup = may_supplier_invoice();
     s.add_supplier_invoice(&sup, &bob).await.unwrap();
     s.step_invoice(inv.id, InvoiceStep::Review, "", None, &bob).await.unwrap();
     s.step_invoice(inv.id, InvoiceStep::Approve, "", None, &alice).await.unwrap();

@@ -6,14 +6,14 @@ use std::sync::Arc;
 
 use billops_domain::close::CloseConfig;
 use billops_store::{
-    AuditFilter, CreditNoteFilter, InvoiceStep, NewCreditNote, NewPayment, NewSupplierInvoice, StatementKind, Store,
-    StoreError,
+    AuditFilter, CreditNoteFilter, InvoiceStep, NewCreditNote, NewPayment, StatementKind, Store, StoreError,
 };
 use chrono::{TimeZone, Utc};
 use rust_decimal::Decimal;
 
 use billops_store::Actor;
 
+use crate::ledger::may_supplier_invoice;
 use crate::support::{actor, d, date, p};
 
 fn on(name: &str, day: &str) -> Actor {
@@ -123,15 +123,7 @@ async fn credit_notes_respect_locks_and_race(s: Arc<dyn Store>) {
     let id = issued(&s).await;
     let (bob, alice) = (actor("bob", 7), actor("alice", 8));
     // Lock May (the invoice's period): a credit note posted in June still corrects it.
-    let sup = NewSupplierInvoice {
-        payer: "P1".into(),
-        period: p("2026-05"),
-        number: "AWS-1".into(),
-        currency: "USD".into(),
-        amount: d("100.005"),
-        tax: Decimal::ZERO,
-        credits: Decimal::ZERO,
-    };
+    let sup = may_supplier_invoice();
     s.add_supplier_invoice(&sup, &bob).await.unwrap();
     s.sign_off(p("2026-05"), &CloseConfig::default(), date("2026-06-08"), "", &alice).await.unwrap();
     let n = s.issue_credit_note(&note(id, "1.00", "rounding agreed"), "CN-", &alice).await.unwrap();

@@ -90,15 +90,7 @@ async fn close_locks_and_reopens(s: Arc<dyn Store>) {
     assert!(msg.contains("no supplier invoice") || msg.contains("supplier"), "{msg}");
     assert!(msg.contains("not yet approved"), "{msg}");
 
-    let sup = NewSupplierInvoice {
-        payer: "P1".into(),
-        period: p("2026-05"),
-        number: "AWS-1".into(),
-        currency: "USD".into(),
-        amount: d("100.005"),
-        tax: Decimal::ZERO,
-        credits: Decimal::ZERO,
-    };
+    let sup = may_supplier_invoice();
     s.add_supplier_invoice(&sup, &bob).await.unwrap();
     let figures = s.payer_figures(p("2026-05")).await.unwrap();
     assert_eq!(figures.len(), 1);
@@ -304,3 +296,16 @@ async fn bootstrap_role_until_first_user(s: Arc<dyn Store>) {
     s.propose_credit(&credit("12"), &actor("alice", 4)).await.unwrap();
 }
 store_test!(bootstrap_role_until_first_user => bootstrap_role_until_first_user_sqlite, bootstrap_role_until_first_user_postgres);
+
+/// The supplier invoice of payer P1 for May that ties the one-item books of these tests (billed 100.005).
+pub fn may_supplier_invoice() -> NewSupplierInvoice {
+    NewSupplierInvoice {
+        payer: "P1".into(),
+        period: p("2026-05"),
+        number: "AWS-1".into(),
+        currency: "USD".into(),
+        amount: d("100.005"),
+        tax: Decimal::ZERO,
+        credits: Decimal::ZERO,
+    }
+}
