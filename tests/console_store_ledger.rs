@@ -124,9 +124,9 @@ async fn payment_statement_terms_and_price_rule() {
     assert!(msg(&h).contains(&csv_path.display().to_string()) && msg(&h).contains("-1.json"), "{}", msg(&h));
     let csv = std::fs::read_to_string(&csv_path).unwrap();
     let total = billops_domain::money::canonical(inv.total);
-    assert!(csv.starts_with("customer,currency,date,entry,reference,amount,balance\n"), "{csv}");
-    assert!(csv.contains(&format!(",invoice,INV-000001,{total},{total}\n")), "{csv}");
-    assert!(csv.contains(&format!(",payment,payment 1 wire 88 (INV-000001),-{total},0\n")), "{csv}");
+    assert!(csv.starts_with("date,entry,reference,amount,balance,customer,currency\n"), "{csv}");
+    assert!(csv.contains(&format!(",invoice,INV-000001,{total},{total},ACME,USD\n")), "{csv}");
+    assert!(csv.contains(&format!(",payment,payment 1 wire 88 (INV-000001),-{total},0,ACME,USD\n")), "{csv}");
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
     assert_eq!(json["closing"].as_str().map(d), Some(d("0")));
     h.keys(&["esc"]).await;
