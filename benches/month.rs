@@ -89,7 +89,10 @@ fn opts() -> Option<Opts> {
             "--no-console" => o.console = false,
             "--no-invoices" => o.invoices = false,
             "--chargeback" => o.chargeback = true,
-            "--pg-source" => o.pg_source = Some(it.next().expect("--pg-source needs a database name").clone()),
+            "--pg-source" => {
+                let db = it.next().expect("--pg-source needs a database name");
+                o.pg_source = Some(db_name("--pg-source", db).unwrap_or_else(|e| panic!("{e}")));
+            }
             other => panic!("unknown argument {other:?}"),
         }
     }
@@ -185,7 +188,18 @@ fn fresh(backend: &Backend, admin: &str) -> String {
 
 /// The PostgreSQL working copy (`BILLOPS_BENCH_PG_WORK` names another, so two benches do not share one).
 fn pg_work() -> String {
-    std::env::var("BILLOPS_BENCH_PG_WORK").unwrap_or_else(|_| "billops_month_work".to_string())
+    let work = std::env::var("BILLOPS_BENCH_PG_WORK").unwrap_or_else(|_| "billops_month_work".to_string());
+    db_name("BILLOPS_BENCH_PG_WORK", &work).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A database name that goes into `CREATE`/`DROP DATABASE` (which take no bind parameters): only `[a-z0-9_]+`.
+fn db_name(what: &str, name: &str) -> Result<String, String> {
+    let ok = !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(name.to_string())
+    } else {
+        Err(format!("{what} {name:?}: a PostgreSQL database name here must match ^[a-z0-9_]+$; refusing to run"))
+    }
 }
 
 enum Backend {
@@ -589,10 +603,19 @@ fn print_invoices(o: &Opts, figs: &[InvoiceFigures]) {
 #[tokio::main]
 async fn main() {
     let Some(o) = opts() else {
+        // The database names pasted into CREATE/DROP DATABASE are checked before any is used.
+        assert_eq!(db_name("--pg-source", "drill_10000000_a1000"), Ok("drill_10000000_a1000".to_string()));
+        for bad in ["", "x; DROP DATABASE postgres", "Work", "a-b", "a b", "w\"x"] {
+            let e = db_name("BILLOPS_BENCH_PG_WORK", bad).unwrap_err();
+            assert!(e.contains("BILLOPS_BENCH_PG_WORK") && e.contains("^[a-z0-9_]+$"), "{e}");
+        }
         println!("month bench: smoke run (no --bench): nothing measured; run `cargo bench --bench month`.");
         return;
     };
     let bin = binary();
+    if o.pg {
+        pg_work(); // refuse a bad BILLOPS_BENCH_PG_WORK before anything runs
+    }
     let admin = std::env::var("BILLOPS_BENCH_PG_URL").unwrap_or_else(|_| DEFAULT_PG.to_string());
     println!("month bench at load {}; binary {}", loadavg(), env!("CARGO_BIN_EXE_billops"));
     if o.console {

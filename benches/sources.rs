@@ -7,14 +7,19 @@
 //! Defaults: bench-data/drill-10000000-a1000-c200-s1.db (build it with `cargo bench --bench drill`), 50 items,
 //! 40 invoice lines (customer / service / product / component of the newest period: the 10 largest, the 10
 //! smallest and 20 spread between), 3 runs each after a warm-up. Without `--bench` (`cargo test --benches`) a
-//! smoke run on a tiny generated store.
+//! smoke run on a tiny generated store: `line_sources` once on a few invoice lines, checked (sources add up to
+//! the line, items and resources belong to its customer, at most the limit), in seconds.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use billops::ingest::{self, FileReport};
 use billops_domain::{CostBasis, Dim, Period};
-use billops_store::{CostQuery, SourceQuery, Store};
+use billops_gen::{BenchSpec, FileFormat};
+use billops_store::{Actor, CostQuery, NewCustomer, SourceQuery, Store};
 
 struct Opts {
     db: PathBuf,
@@ -82,12 +87,70 @@ async fn lines_of(store: &dyn Store, period: Period, n: usize) -> Vec<(String, S
         .collect()
 }
 
+/// `cargo test --benches`: a tiny generated store (the drill bench's generator and account mapping, imported
+/// in-process), then `line_sources` once on a few invoice lines, checked against the costs it explains.
+async fn smoke(dir: &Path) {
+    let spec = BenchSpec { format: FileFormat::Cur, rows: 3_000, seed: 1, accounts: 12, customers: 4 };
+    let file = dir.join("tiny.csv");
+    billops_gen::write_bench_spec(&spec, &mut std::fs::File::create(&file).unwrap()).unwrap();
+    let map = dir.join("map");
+    billops_gen::write_bench_mapping(&spec, &map).unwrap();
+    let store = billops_store::open(&format!("sqlite:{}", dir.join("tiny.db").display())).await.unwrap();
+    let by = Actor { name: "bench".into(), at: chrono::Utc::now() };
+    for rec in csv::Reader::from_path(map.join("customers.csv")).unwrap().records() {
+        let rec = rec.unwrap();
+        let c = NewCustomer { code: rec[0].to_string(), name: rec[1].to_string(), currency: rec[2].to_string() };
+        store.add_customer(&c, &by).await.unwrap();
+    }
+    let reports =
+        ingest::import_paths(store.clone(), vec![file], Default::default(), by.clone(), Arc::new(|_| {})).await;
+    for rep in &reports {
+        assert!(matches!(rep, FileReport::Imported { .. }), "tiny import: {}", ingest::describe(rep));
+    }
+    let mut owner: BTreeMap<String, String> = BTreeMap::new();
+    for rec in csv::Reader::from_path(map.join("accounts.csv")).unwrap().records() {
+        let rec = rec.unwrap();
+        let from = chrono::NaiveDate::parse_from_str(&rec[4], "%Y-%m-%d").unwrap();
+        store.assign_account(&rec[0], &rec[3], from, &by).await.unwrap();
+        owner.insert(rec[0].to_string(), rec[3].to_string());
+    }
+    let period = *store.periods().await.unwrap().first().expect("a period with data");
+    let lines = lines_of(store.as_ref(), period, 4).await;
+    assert!(!lines.is_empty(), "the tiny store has invoice lines");
+    let limit = 5;
+    for (customer, service, product, component, cost) in &lines {
+        let q = SourceQuery {
+            customer: customer.clone(),
+            period,
+            service: service.clone(),
+            product: product.clone(),
+            component: component.clone(),
+            limit,
+        };
+        let t = Instant::now();
+        let r = store.line_sources(&q).await.unwrap();
+        let what = format!("{customer} / {service} / {product} / {component}");
+        assert_eq!(r.billed.to_string(), *cost, "{what}: the sources add up to the line");
+        assert!(r.rows > 0 && !r.items.is_empty(), "{what}: no sources");
+        assert!(r.items.len() <= limit && r.resources.len() <= limit, "{what}: cut at the limit");
+        assert_eq!(r.items.len() as i64, r.rows.min(limit as i64), "{what}: the first {limit} items");
+        for i in &r.items {
+            assert_eq!(owner.get(&i.account), Some(customer), "{what}: item {} of account {}", i.id, i.account);
+        }
+        for res in &r.resources {
+            assert_eq!(owner.get(&res.account), Some(customer), "{what}: resource {}", res.resource);
+        }
+        println!("smoke {what}: {} rows, {} shown in {:.1} ms", r.rows, r.items.len(), ms(t.elapsed()));
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let o = opts();
     let tmp = tempfile::tempdir().unwrap();
     let copy = tmp.path().join("sources.db");
     if o.quick {
+        smoke(tmp.path()).await;
         println!("smoke run (not a measurement): `cargo bench --bench sources` measures");
         return;
     }

@@ -267,6 +267,19 @@ fn statement_for_a_range_shown_and_exported() {
 }
 
 #[test]
+fn statement_balance_that_overflows_is_refused_not_shown_wrong() {
+    use billops::console::panes::payments;
+    let ok = console_common::ledger::statement("ACME", date("2026-05-01"), date("2026-05-31"));
+    let m = payments::table(&ok).unwrap();
+    assert_eq!(m.rows.last().unwrap().cells[4].num, Some(d("6984.32")));
+    let mut bad = ok.clone();
+    bad.opening = rust_decimal::Decimal::MAX;
+    bad.closing = rust_decimal::Decimal::MAX;
+    let e = payments::table(&bad).unwrap_err();
+    assert!(e.contains("overflows") && e.contains("INV-000009"), "{e}");
+}
+
+#[test]
 fn unreached_credits_from_the_credits_pane() {
     let mut s = started(Role::Manager);
     let fx = press(&mut s, Cmd::PaneCredits);

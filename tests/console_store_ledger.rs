@@ -1,6 +1,7 @@
 //! The month-end surfaces of issue 5 against a real store (SQLite in a temp dir): supplier invoices and
 //! cases, payments, statements exported as CSV and JSON, terms, a price rule previewed then saved, bulk
-//! review/approval with a refusal, and an invoice line drilled to its source line items.
+//! review/approval with a refusal, an invoice line drilled to its source line items, and the writes a signed-off
+//! period refuses.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod console_common;
@@ -124,9 +125,9 @@ async fn payment_statement_terms_and_price_rule() {
     assert!(msg(&h).contains(&csv_path.display().to_string()) && msg(&h).contains("-1.json"), "{}", msg(&h));
     let csv = std::fs::read_to_string(&csv_path).unwrap();
     let total = billops_domain::money::canonical(inv.total);
-    assert!(csv.starts_with("customer,currency,date,entry,reference,amount,balance\n"), "{csv}");
-    assert!(csv.contains(&format!(",invoice,INV-000001,{total},{total}\n")), "{csv}");
-    assert!(csv.contains(&format!(",payment,payment 1 wire 88 (INV-000001),-{total},0\n")), "{csv}");
+    assert!(csv.starts_with("date,entry,reference,amount,balance,customer,currency\n"), "{csv}");
+    assert!(csv.contains(&format!(",invoice,INV-000001,{total},{total},ACME,USD\n")), "{csv}");
+    assert!(csv.contains(&format!(",payment,payment 1 wire 88 (INV-000001),-{total},0,ACME,USD\n")), "{csv}");
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
     assert_eq!(json["closing"].as_str().map(d), Some(d("0")));
     h.keys(&["esc"]).await;
@@ -210,4 +211,85 @@ async fn bulk_steps_report_refusals_and_a_line_drills_to_its_sources() {
     h.cmd(Cmd::SwitchView).await;
     assert_eq!(h.state.current_view(), ViewKey::Unreached);
     assert!(h.state.credits.unreached.ready().unwrap().all_reached());
+}
+
+/// 2026-05 signed off on the real store: the console's month-end writes into it are refused with the store's
+/// lock message (supplier invoice, terms from its first day); a payment received in it is still recorded (cash
+/// comes in after a close; the store does not lock payments).
+#[tokio::test]
+async fn month_end_writes_into_a_locked_period_show_the_lock() {
+    let (dir, store) = seeded().await;
+    let may: billops_domain::Period = "2026-05".parse().unwrap();
+    let alice = Actor { name: "alice".into(), at: console_common::now() };
+    // Make May signable: the stray account assigned, the supplier's invoice as imported, drafts approved.
+    let from = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    store.assign_account("399999999999", "GLOBEX", from, &setup_actor()).await.unwrap();
+    let si = billops_store::NewSupplierInvoice {
+        payer: "111111111111".into(),
+        period: may,
+        number: "AWS-2026-05".into(),
+        currency: "USD".into(),
+        amount: d("1368.168333333333334"),
+        tax: d("0"),
+        credits: d("0"),
+    };
+    store.add_supplier_invoice(&si, &alice).await.unwrap();
+    billops::ledger::invoices::generate(store.as_ref(), may, None, &alice).await.unwrap();
+    for inv in store.list_invoices(&InvoiceFilter::default()).await.unwrap() {
+        store.step_invoice(inv.id, InvoiceStep::Review, "", None, &alice).await.unwrap();
+        store.step_invoice(inv.id, InvoiceStep::Approve, "", None, &alice).await.unwrap();
+    }
+    let cfg = billops::ledger::settings::load(store.as_ref()).await.unwrap();
+    for v in billops::ledger::variance::report(store.as_ref(), may, &cfg).await.unwrap().flagged() {
+        let e = billops_store::NewExplanation {
+            period: may,
+            customer: v.variance.customer.clone(),
+            service: v.variance.service.clone(),
+            driver: billops_domain::variance::Driver::UsageGrowth,
+            text: "more shop traffic".into(),
+            expected_delta: None,
+        };
+        store.explain_variance(&e, &alice).await.unwrap();
+    }
+    let today = console_common::now().date_naive();
+    let board = billops::ledger::close::board(store.as_ref(), may, today, &cfg).await.unwrap();
+    assert!(board.can_sign_off, "{:?}", board.board.blockers());
+    billops::ledger::close::sign_off(store.as_ref(), may, today, "closed", &alice, &cfg).await.unwrap();
+    let lock = "period 2026-05 is locked (signed off by alice)";
+
+    let mut h = Harness::new(store.clone(), Role::Manager, dir.path().into()).await;
+    // A supplier invoice for May.
+    h.cmd(Cmd::PaneRecon).await;
+    h.cmd(Cmd::SupplierInvoice).await;
+    h.keys(&["down", "down"]).await;
+    type_text(&mut h.state, "AWS-2026-05-B");
+    h.keys(&["down"]).await;
+    type_text(&mut h.state, "1");
+    h.keys(&["enter"]).await;
+    assert!(msg(&h).contains(lock), "{}", msg(&h));
+    assert_eq!(store.list_supplier_invoices(Some(may)).await.unwrap().len(), 1, "nothing written");
+
+    // Terms of ACME in force from May's first day.
+    h.cmd(Cmd::PaneCustomers).await;
+    assert_eq!(h.sel(ViewKey::Customers).as_deref(), Some("ACME"));
+    h.cmd(Cmd::Terms).await;
+    let Mode::Form(f) = &h.state.mode else { panic!("terms form: {:?}", h.state.mode) };
+    assert_eq!(f.value(5), "2026-05-01", "in force from the period in view");
+    set_field(&mut h, "10");
+    h.keys(&["enter"]).await;
+    assert!(msg(&h).contains(lock), "{}", msg(&h));
+    assert!(store.list_terms("ACME").await.unwrap().is_empty(), "nothing written");
+
+    // A payment received on a day of May is not a change to May's billing: recorded.
+    h.cmd(Cmd::Payment).await;
+    h.keys(&["down"]).await;
+    set_field(&mut h, "2026-05-20");
+    h.keys(&["down"]).await;
+    set_field(&mut h, "25");
+    h.keys(&["down"]).await;
+    type_text(&mut h.state, "wire 7");
+    h.keys(&["enter"]).await;
+    assert!(msg(&h).contains("recorded") && !msg(&h).contains("locked"), "{}", msg(&h));
+    let st = store.statement("ACME", may.start(), may.end()).await.unwrap();
+    assert!(st.entries.iter().any(|e| e.amount == d("-25")), "{st:?}");
 }

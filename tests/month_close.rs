@@ -104,4 +104,20 @@ fn invoices_credits_recon_and_balances() {
     assert_eq!(v["last_invoice"], "INV-000001");
     let st = d.ok("dave", &["statement", "acme", "--from", "2026-01-01", "--to", "2099-12-31", "--format", "csv"]);
     assert!(st.contains("opening balance") && st.contains("INV-000001") && st.contains("-100"), "{st}");
+    // the CLI's columns first, then the running balance (ending on the closing balance), customer, currency
+    let mut r = csv::Reader::from_reader(st.as_bytes());
+    let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(head, ["date", "entry", "reference", "amount", "balance", "customer", "currency"]);
+    let recs: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let num = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+    let mut bal = num(&recs[0][4]);
+    for rec in &recs[1..recs.len() - 1] {
+        bal += num(&rec[3]);
+        assert_eq!(num(&rec[4]), bal, "running balance: {st}");
+    }
+    assert_eq!(num(&recs[recs.len() - 1][4]), bal, "closing: {st}");
+    assert_eq!(num(&recs[recs.len() - 1][4]), v["balance"].as_str().map(num).unwrap(), "{st}");
+    assert!(recs.iter().all(|r| &r[5] == "acme"), "{st}");
+    let table = d.ok("dave", &["statement", "acme", "--from", "2026-01-01", "--to", "2099-12-31"]);
+    assert!(table.lines().next().unwrap().trim_end().ends_with("balance"), "{table}");
 }

@@ -82,7 +82,10 @@ fn fixed_unit_rate_by_usage_type_prices_quantity_times_rate() {
     let rule = ["--rate", "0.2", "--usage-type", M6I];
     let preview = demo.ok("bob", &[&["pricebook", "preview", "acme", PERIOD][..], &rule[..]].concat());
     let want_change = (hours * d("0.2") - m6i_cost).normalize().to_string();
-    assert!(preview.contains("preview (not saved): acme 2026-09, rule (new) = rate 0.2 on usage_type="), "{preview}");
+    assert!(
+        preview.contains("preview (not saved): acme 2026-09, rule (new) = rate 0.2 per unit on usage_type="),
+        "{preview}"
+    );
     assert!(preview.contains(&format!("(change {want_change})")), "{preview}\nwant change {want_change}");
     assert!(preview.contains(&format!("total {} -> ", cost.normalize())), "{preview}");
     let json =

@@ -2,7 +2,6 @@
 use std::io::Write;
 
 use billops_domain::close::ItemStatus;
-use billops_domain::rating::Pricing;
 use billops_domain::{Period, parse_decimal};
 use billops_store::{InvoiceFilter, InvoiceStep};
 use chrono::{NaiveDate, Utc};
@@ -144,11 +143,7 @@ pub async fn pricebook(ctx: &Ctx, c: PricebookCmd) -> Result<u8, Failure> {
         PricebookCmd::List { customer, format } => {
             let mut t = Table::new(&["rule", "pricing", "scope", "from"]);
             for r in ctx.store.list_price_rules(&customer).await? {
-                let pricing = match r.rule.pricing() {
-                    Pricing::Markup(p) => format!("markup {p}"),
-                    Pricing::Discount(p) => format!("discount {p}"),
-                    Pricing::FixedUnitRate(x) => format!("rate {x}"),
-                };
+                let pricing = ledger::rating::pricing_text(r.rule.pricing());
                 let scope = serde_json::to_string(r.rule.scope()).unwrap_or_default();
                 t.push(vec![r.rule.id().to_string(), pricing, scope, r.rule.effective().from().to_string()]);
             }

@@ -77,14 +77,13 @@ pub async fn codes(ctx: &Ctx, c: CodesCmd) -> Result<u8, Failure> {
                 }
                 let code = get("code")?.to_string();
                 let from = date(get("from")?, &at("from"))?;
-                rows.push((line, NewAccountCode { scope, code, from }));
+                rows.push(NewAccountCode { scope, code, from });
             }
-            for (line, c) in &rows {
-                store
-                    .set_account_code(c, &ctx.actor())
-                    .await
-                    .map_err(|e| Failure::user(format!("{}:{line}: {e}", file.display())))?;
-            }
+            // one transaction: a row the store refuses (a locked period, not a month's first day) writes none
+            store
+                .set_account_codes(&rows, &ctx.actor())
+                .await
+                .map_err(|e| Failure::user(format!("{}: {e}; no account code was written", file.display())))?;
             println!("{} account code(s) set", rows.len());
             Ok(0)
         }

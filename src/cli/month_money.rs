@@ -264,20 +264,24 @@ pub async fn balance(ctx: &Ctx, customer: &str, format: OutputFormat) -> Result<
 
 pub async fn statement(ctx: &Ctx, customer: &str, from: &str, to: &str, format: OutputFormat) -> Result<u8, Failure> {
     let s = ctx.store.statement(customer, date(from, "--from")?, date(to, "--to")?).await?;
-    if format == OutputFormat::Json {
-        println!("{}", serde_json::to_string_pretty(&s).map_err(|e| Failure::user(e.to_string()))?);
-        return Ok(0);
+    match format {
+        OutputFormat::Json => println!("{}", ledger::statement::json(&s)?),
+        OutputFormat::Csv => print!("{}", ledger::statement::csv(&s)?),
+        OutputFormat::Table => {
+            // the CSV's columns, less the customer and currency the command was given
+            let mut t =
+                Table::new(&["date", "entry", "reference", "amount", "balance"]).numeric("amount").numeric("balance");
+            for r in ledger::statement::rows(&s)? {
+                t.push(vec![
+                    r.date.to_string(),
+                    r.entry.into(),
+                    r.reference,
+                    canonical(r.amount),
+                    canonical(r.balance),
+                ]);
+            }
+            return print(&t, format);
+        }
     }
-    let mut t = Table::new(&["date", "entry", "reference", "amount"]).numeric("amount");
-    t.push(vec![s.from.to_string(), "opening balance".into(), String::new(), canonical(s.opening)]);
-    for e in &s.entries {
-        let kind = match e.kind {
-            billops_store::StatementKind::Invoice => "invoice",
-            billops_store::StatementKind::Payment => "payment",
-            billops_store::StatementKind::CreditNote => "credit note",
-        };
-        t.push(vec![e.date.to_string(), kind.into(), e.reference.clone(), canonical(e.amount)]);
-    }
-    t.push(vec![s.to.to_string(), "closing balance".into(), String::new(), canonical(s.closing)]);
-    print(&t, format)
+    Ok(0)
 }

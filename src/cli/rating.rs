@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::month::{amount, date, period, print};
 use super::output::{OutputFormat, Table};
 use super::{Ctx, Failure};
-use crate::ledger::rating::{PREVIEW_RULE, preview_rule};
+use crate::ledger::rating::{PREVIEW_RULE, preview_rule, pricing_text, scope_text};
 
 #[derive(Debug, Subcommand)]
 pub enum RuCmd {
@@ -111,29 +111,6 @@ async fn default_from(ctx: &Ctx) -> Result<NaiveDate, Failure> {
         Some(p) => p.next().start(),
         None => NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default(),
     })
-}
-
-pub fn pricing_text(p: Pricing) -> String {
-    match p {
-        Pricing::Markup(p) => format!("markup {p}"),
-        Pricing::Discount(p) => format!("discount {p}"),
-        Pricing::FixedUnitRate(x) => format!("rate {x}"),
-    }
-}
-
-fn scope_text(s: &RuleScope) -> String {
-    let mut parts = Vec::new();
-    for (k, v) in
-        [("service", &s.service), ("product", &s.product), ("usage_type", &s.usage_type), ("region", &s.region)]
-    {
-        if let Some(v) = v {
-            parts.push(format!("{k}={v}"));
-        }
-    }
-    if let Some(c) = s.charge_category {
-        parts.push(format!("charge_category={c}"));
-    }
-    if parts.is_empty() { "every line".into() } else { parts.join(" ") }
 }
 
 pub async fn add_rule(ctx: &Ctx, customer: &str, rule: RuleArgs) -> Result<u8, Failure> {

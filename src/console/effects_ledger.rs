@@ -124,34 +124,13 @@ impl Runner {
     }
 }
 
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
-}
-
-/// The statement as CSV (opening, one row per entry with the running balance, closing; exact amounts).
-pub fn statement_csv(st: &Statement) -> String {
-    let mut out = String::from("customer,currency,date,entry,reference,amount,balance\n");
-    let mut row = |date: String, entry: &str, reference: &str, amount: String, balance: String| {
-        let cells = [st.customer.clone(), st.currency.clone(), date, entry.to_string(), reference.to_string()];
-        let text: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-        out.push_str(&format!("{},{amount},{balance}\n", text.join(",")));
-    };
-    row(st.from.to_string(), "opening balance", "", canonical(st.opening), canonical(st.opening));
-    let mut bal = st.opening;
-    for en in &st.entries {
-        bal = bal.checked_add(en.amount).unwrap_or(bal);
-        let kind = format!("{:?}", en.kind).to_lowercase();
-        row(en.date.to_string(), &kind, &en.reference, canonical(en.amount), canonical(bal));
-    }
-    row(st.to.to_string(), "closing balance", "", canonical(st.closing), canonical(st.closing));
-    out
-}
-
 /// Write `DIR/statement-<customer>-<from>-<to>-<n>.{csv,json}` with the first free `n`.
 pub fn write_statement(dir: &Path, st: &Statement) -> Result<(PathBuf, PathBuf), String> {
     use std::io::Write;
     std::fs::create_dir_all(dir).map_err(|err| format!("{}: {err}", dir.display()))?;
-    let json = serde_json::to_string_pretty(st).map_err(e)?;
+    // both texts first: a statement that does not add up writes no file
+    let json = ledger::statement::json(st).map_err(e)?;
+    let csv = ledger::statement::csv(st).map_err(e)?;
     let safe: String =
         st.customer.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
     for n in 1..100_000u32 {
@@ -160,7 +139,7 @@ pub fn write_statement(dir: &Path, st: &Statement) -> Result<(PathBuf, PathBuf),
         let json_path = dir.join(format!("{stem}.json"));
         match std::fs::OpenOptions::new().write(true).create_new(true).open(&csv_path) {
             Ok(mut f) => {
-                f.write_all(statement_csv(st).as_bytes()).map_err(|err| format!("{}: {err}", csv_path.display()))?;
+                f.write_all(csv.as_bytes()).map_err(|err| format!("{}: {err}", csv_path.display()))?;
                 std::fs::write(&json_path, json.as_bytes()).map_err(|err| format!("{}: {err}", json_path.display()))?;
                 return Ok((csv_path, json_path));
             }

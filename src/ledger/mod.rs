@@ -7,6 +7,7 @@ pub mod credit_notes;
 pub mod invoices;
 pub mod rating;
 pub mod settings;
+pub mod statement;
 pub mod terms;
 pub mod variance;
 

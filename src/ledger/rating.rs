@@ -12,6 +12,31 @@ use chrono::NaiveDate;
 /// The id the previewed rule goes by (stored rules are `R<n>`).
 pub const PREVIEW_RULE: &str = "(new)";
 
+/// A rule's pricing as the CLI and the console show it: `markup 10%`, `discount 5%`, `rate 0.2 per unit`.
+pub fn pricing_text(p: Pricing) -> String {
+    match p {
+        Pricing::Markup(x) => format!("markup {x}"),
+        Pricing::Discount(x) => format!("discount {x}"),
+        Pricing::FixedUnitRate(r) => format!("rate {} per unit", r.normalize()),
+    }
+}
+
+/// A rule's scope as the CLI and the console show it: `key=value` by the scope's field names
+/// (`service= product= usage_type= region= charge_category=`), or `every line`.
+pub fn scope_text(sc: &RuleScope) -> String {
+    let parts: Vec<String> = [
+        sc.service.as_ref().map(|v| format!("service={v}")),
+        sc.product.as_ref().map(|v| format!("product={v}")),
+        sc.usage_type.as_ref().map(|v| format!("usage_type={v}")),
+        sc.region.as_ref().map(|v| format!("region={v}")),
+        sc.charge_category.map(|v| format!("charge_category={v}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() { "every line".into() } else { parts.join(" ") }
+}
+
 fn invalid(e: billops_domain::rating::RatingError) -> StoreError {
     StoreError::Invalid(e.to_string())
 }
@@ -67,4 +92,24 @@ pub async fn usage(store: &dyn Store, customer: &str, period: Period) -> Result<
     let lines = priced_lines(store, customer, period).await?;
     let diff = preview(&book, &book, &lines).map_err(|e| StoreError::Invalid(format!("{customer} {period}: {e}")))?;
     Ok((rules, diff))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_text_is_one_for_cli_and_console() {
+        let d = |s: &str| billops_domain::parse_decimal(s).unwrap();
+        assert_eq!(pricing_text(Pricing::fixed_unit_rate(d("0.20")).unwrap()), "rate 0.2 per unit");
+        assert_eq!(pricing_text(Pricing::markup(d("10")).unwrap()), "markup 10%");
+        assert_eq!(pricing_text(Pricing::discount(d("2.50")).unwrap()), "discount 2.5%");
+        assert_eq!(scope_text(&RuleScope::any()), "every line");
+        let mut sc = RuleScope::any();
+        sc.service = Some("EC2".into());
+        sc.region = Some("eu-west-1".into());
+        sc.charge_category = Some(ChargeCategory::Usage);
+        assert_eq!(scope_text(&sc), format!("service=EC2 region=eu-west-1 charge_category={}", ChargeCategory::Usage));
+    }
 }

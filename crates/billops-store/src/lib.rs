@@ -84,6 +84,8 @@ pub trait Store: Ledger + Send + Sync {
     async fn tick_onboarding(&self, customer: &str, item: &str, done: bool, by: &Actor) -> Result<()>;
     async fn set_account_code(&self, code: &NewAccountCode, by: &Actor) -> Result<()>;
     async fn list_account_codes(&self) -> Result<Vec<AccountCode>>;
+    /// [`Store::set_account_code`] for many, in order, in ONE transaction: a refusal of any writes none.
+    async fn set_account_codes(&self, codes: &[NewAccountCode], by: &Actor) -> Result<()>;
 
     // ---- imports
     /// Write one source's rows in ONE transaction, consuming chunks until [`ImportChunk::End`]. If the

@@ -185,6 +185,28 @@ struct CodeState<'a> {
 }
 
 pub(crate) async fn set_account_code(db: &Db, c: &NewAccountCode, by: &Actor) -> Result<()> {
+    set_account_codes(db, std::slice::from_ref(c), by).await
+}
+
+/// Set every code in ONE transaction, in order: any refusal (scope, empty code, role, unknown customer, a
+/// locked period, not a month's first day) writes none of them.
+pub(crate) async fn set_account_codes(db: &Db, codes: &[NewAccountCode], by: &Actor) -> Result<()> {
+    for c in codes {
+        code_scope(c)?;
+    }
+    let mut tx = db.begin().await?;
+    let role = role_in(&mut tx, &by.name).await?;
+    if !role.can_write() {
+        return Err(StoreError::Forbidden(format!("{} ({role}) may not change account codes", by.name)));
+    }
+    for c in codes {
+        write_account_code(&mut tx, c, by).await?;
+    }
+    tx.commit().await
+}
+
+/// The checked `(kind, target)` of a code's scope.
+fn code_scope(c: &NewAccountCode) -> Result<(&str, &str)> {
     let scope = c.scope.trim();
     let (kind, target) = scope.split_once(':').unwrap_or(("", ""));
     if !matches!(kind, "customer" | "product" | "account") || target.trim().is_empty() {
@@ -195,20 +217,21 @@ pub(crate) async fn set_account_code(db: &Db, c: &NewAccountCode, by: &Actor) ->
     if c.code.trim().is_empty() {
         return Err(StoreError::Invalid(format!("account code for {scope} is empty")));
     }
-    let mut tx = db.begin().await?;
-    let role = role_in(&mut tx, &by.name).await?;
-    if !role.can_write() {
-        return Err(StoreError::Forbidden(format!("{} ({role}) may not change account codes", by.name)));
-    }
+    Ok((kind, target))
+}
+
+async fn write_account_code(tx: &mut Tx, c: &NewAccountCode, by: &Actor) -> Result<()> {
+    let (kind, target) = code_scope(c)?;
+    let scope = c.scope.trim();
     if kind == "customer" {
-        customer_id(&mut tx, target).await?;
+        customer_id(tx, target).await?;
     }
     // a code from inside a locked period would change the codes on its invoices; drafts take the codes in force
     // on the period's first day, so a code starts on one
-    crate::ledger::locks::refuse_from(&mut tx, c.from).await?;
+    crate::ledger::locks::refuse_from(tx, c.from).await?;
     crate::ledger::month_start("an account code", c.from)?;
-    let before = codes_in(&mut tx, scope).await?;
-    close_and_replace(&mut tx, "account_codes", "scope", scope, c.from).await?;
+    let before = codes_in(tx, scope).await?;
+    close_and_replace(tx, "account_codes", "scope", scope, c.from).await?;
     tx.exec(
         "INSERT INTO account_codes (scope, code, valid_from, valid_to, created_by, created_at) \
          VALUES ($1, $2, $3, NULL, $4, $5)",
@@ -221,8 +244,7 @@ pub(crate) async fn set_account_code(db: &Db, c: &NewAccountCode, by: &Actor) ->
     let a = Audit::new("account_code.set", "account_code", scope)
         .before(&before)
         .after(&CodeState { code: c.code.trim(), from: c.from });
-    audit::write(&mut tx, by, a).await?;
-    tx.commit().await
+    audit::write(tx, by, a).await
 }
 
 async fn codes_in(tx: &mut Tx, scope: &str) -> Result<Vec<AccountCode>> {

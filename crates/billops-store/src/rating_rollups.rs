@@ -116,7 +116,9 @@ pub(crate) async fn rebuild(tx: &mut Tx, batch: i64, lo: i64, hi: i64, part: Par
 /// parts are integers already; a quantity (exact decimal TEXT as the import writes it, `-?digits[.digits]`) is
 /// split the way [`SplitDecimal`] splits it: the integer part, then the fraction padded to 28 digits in 9/9/10
 /// digit parts, every part carrying the sign, so the integer `sum()`s are exact. The last column flags a quantity
-/// that is not of that form or whose integer part has more than 18 digits (it would not fit): the caller refuses.
+/// that is not of that form (a character outside `[0-9.-]`, a second `.`, a `-` after the first character, no
+/// digit at all) or whose integer part has more than 18 digits (it would not fit): the caller refuses, where a
+/// `CAST` would silently truncate.
 fn sqlite_aggregate(filter: &str) -> String {
     let money = ["billed", "effective", "list"]
         .iter()
@@ -137,7 +139,8 @@ fn sqlite_aggregate(filter: &str) -> String {
            coalesce(sum(sg * CAST(substr(fp, 10, 9) AS INTEGER)), 0), \
            coalesce(sum(sg * CAST(substr(fp, 19, 10) AS INTEGER)), 0), sum(q IS NULL), \
            max(CASE WHEN q IS NULL THEN 0 WHEN q GLOB '*[^0-9.-]*' OR q = '' OR length(ltrim(ip, '-')) > 18 \
-             OR length(fr) > 28 THEN 1 ELSE 0 END) \
+             OR length(fr) > 28 OR instr(fr, '.') > 0 OR instr(substr(q, 2), '-') > 0 \
+             OR ltrim(ip, '-') || fr = '' THEN 1 ELSE 0 END) \
          FROM g GROUP BY {KEYS}"
     )
 }

@@ -113,6 +113,9 @@ impl Store for SqlStore {
     async fn list_account_codes(&self) -> Result<Vec<AccountCode>> {
         parties::list_account_codes(&self.db).await
     }
+    async fn set_account_codes(&self, codes: &[NewAccountCode], by: &Actor) -> Result<()> {
+        parties::set_account_codes(&self.db, codes, by).await
+    }
 
     async fn import(&self, meta: &ImportMeta, rx: Receiver<ImportChunk>) -> Result<ImportOutcome> {
         import::run(&self.db, meta, rx).await

@@ -3,7 +3,7 @@
 //! asks for a date range and shows the customer's statement — opening balance, invoices, payments, closing
 //! balance — as a screen of the Customers pane; `x` there writes it as CSV and JSON and shows both paths.
 use billops_domain::invoice::InvoiceStatus;
-use billops_store::{NewPayment, Statement, StatementKind};
+use billops_store::{NewPayment, Statement};
 use chrono::NaiveDate;
 
 use super::ledger::{amount, customer_in_view, date, query};
@@ -14,6 +14,7 @@ use crate::console::pane::PaneId;
 use crate::console::state::{Load, Mode, State, ViewKey};
 use crate::console::table::{Cell, Column, Row, TableModel};
 use crate::console::theme::Role;
+use crate::ledger::statement::{self, RowKind};
 
 /// `P`: the payment form, preset from what the pane shows.
 pub fn payment(s: &mut State) -> Vec<Effect> {
@@ -136,46 +137,51 @@ pub fn statement_loaded(s: &mut State, req: u64, st: Statement) {
     if !v.data.waits_for(req) {
         return;
     }
-    let model = table(&st);
-    v.data = Load::Ready(st);
-    s.set_model(ViewKey::Statement, model);
-}
-
-pub fn kind_name(k: &StatementKind) -> String {
-    format!("{k:?}").to_lowercase()
-}
-
-/// Opening balance, one row per entry with the running balance, closing balance.
-pub fn table(st: &Statement) -> TableModel {
-    let edge = |id: &str, date: NaiveDate, what: &str, amount| Row {
-        id: id.to_string(),
-        cells: vec![
-            Cell::text(date.to_string()),
-            Cell::text(what).role(Role::Total),
-            Cell::text(""),
-            Cell::text(""),
-            Cell::money(amount).role(Role::Total),
-        ],
-        role: None,
-    };
-    let mut rows = vec![edge("opening", st.from, "opening balance", st.opening)];
-    let mut bal = st.opening;
-    for (i, e) in st.entries.iter().enumerate() {
-        bal = bal.checked_add(e.amount).unwrap_or(bal);
-        rows.push(Row {
-            id: format!("e{i}"),
-            cells: vec![
-                Cell::text(e.date.to_string()),
-                Cell::text(kind_name(&e.kind)),
-                Cell::text(&e.reference),
-                Cell::money(e.amount),
-                Cell::money(bal),
-            ],
-            role: None,
-        });
+    match table(&st) {
+        Ok(model) => {
+            v.data = Load::Ready(st);
+            s.set_model(ViewKey::Statement, model);
+        }
+        Err(e) => {
+            v.data = Load::Failed(e.clone());
+            s.error(e);
+        }
     }
-    rows.push(edge("closing", st.to, "closing balance", st.closing));
-    TableModel {
+}
+
+/// Opening balance, one row per entry with the running balance, closing balance (`ledger::statement::rows`:
+/// a balance that overflows or does not add up is refused, never shown wrong).
+pub fn table(st: &Statement) -> Result<TableModel, String> {
+    let rows = statement::rows(st).map_err(|e| e.to_string())?;
+    let rows = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| match r.kind {
+            RowKind::Opening | RowKind::Closing => Row {
+                id: if r.kind == RowKind::Opening { "opening".into() } else { "closing".into() },
+                cells: vec![
+                    Cell::text(r.date.to_string()),
+                    Cell::text(r.entry).role(Role::Total),
+                    Cell::text(""),
+                    Cell::text(""),
+                    Cell::money(r.balance).role(Role::Total),
+                ],
+                role: None,
+            },
+            RowKind::Entry => Row {
+                id: format!("e{}", i - 1),
+                cells: vec![
+                    Cell::text(r.date.to_string()),
+                    Cell::text(r.entry),
+                    Cell::text(&r.reference),
+                    Cell::money(r.amount),
+                    Cell::money(r.balance),
+                ],
+                role: None,
+            },
+        })
+        .collect();
+    Ok(TableModel {
         columns: vec![
             Column::text("date", 10),
             Column::text("entry", 16),
@@ -185,7 +191,7 @@ pub fn table(st: &Statement) -> TableModel {
         ],
         rows,
         total: None,
-    }
+    })
 }
 
 /// `x` on an open statement: write it as CSV and JSON (None: not on a statement, the usual export applies).

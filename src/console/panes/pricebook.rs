@@ -14,27 +14,7 @@ use crate::console::state::{Load, Mode, State, ViewKey};
 use crate::console::table::{Cell, Column, Row, TableModel, change_cell};
 use crate::console::theme::Role;
 
-pub fn pricing_text(p: Pricing) -> String {
-    match p {
-        Pricing::Markup(x) => format!("markup {x}"),
-        Pricing::Discount(x) => format!("discount {x}"),
-        Pricing::FixedUnitRate(r) => format!("rate {} per unit", r.normalize()),
-    }
-}
-
-pub fn scope_text(sc: &RuleScope) -> String {
-    let parts: Vec<String> = [
-        sc.service.as_ref().map(|v| format!("service={v}")),
-        sc.product.as_ref().map(|v| format!("product={v}")),
-        sc.usage_type.as_ref().map(|v| format!("usage_type={v}")),
-        sc.region.as_ref().map(|v| format!("region={v}")),
-        sc.charge_category.map(|v| format!("category={v}")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if parts.is_empty() { "every line".into() } else { parts.join(" ") }
-}
+pub use crate::ledger::rating::{pricing_text, scope_text};
 
 /// `B`: open the price book of the customer in view.
 pub fn open(s: &mut State) -> Vec<Effect> {

@@ -76,8 +76,9 @@ impl LineSources {
     }
 }
 
-fn limit(q: &SourceQuery) -> i64 {
-    i64::try_from(q.limit.clamp(1, 10_000)).unwrap_or(100)
+/// The one cut for both lists: resources and line items, 1..=10,000.
+fn limit(q: &SourceQuery) -> usize {
+    q.limit.clamp(1, 10_000)
 }
 
 pub(crate) async fn line_sources(db: &Db, q: &SourceQuery) -> Result<LineSources> {
@@ -114,9 +115,9 @@ pub(crate) async fn line_sources(db: &Db, q: &SourceQuery) -> Result<LineSources
     }
     res.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
     let resource_count = res.len();
-    res.truncate(q.limit.max(1));
+    res.truncate(limit(q));
 
-    let max = limit(q);
+    let max = i64::try_from(limit(q)).unwrap_or(100);
     let batches = db
         .all(
             "SELECT DISTINCT r.batch_id, b.first_item_id, b.last_item_id, b.file_name FROM cost_rollups r \

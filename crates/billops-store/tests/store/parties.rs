@@ -2,6 +2,7 @@
 use std::sync::Arc;
 
 use billops_domain::Role;
+use billops_domain::close::CloseConfig;
 use billops_store::{
     AuditFilter, Backend, NewAccountCode, NewCustomer, ONBOARDING_ITEMS, Store, StoreError, migration_names,
 };
@@ -108,6 +109,66 @@ async fn customers(s: Arc<dyn Store>) {
     assert!(matches!(r, Err(StoreError::Forbidden(_))), "{r:?}");
 }
 store_test!(customers => customers_sqlite, customers_postgres);
+
+/// A batch of account codes is one transaction: a refusal of its last row (unknown customer, not a month's
+/// first day, a locked period) leaves none of the earlier rows written.
+async fn account_codes_batch(s: Arc<dyn Store>) {
+    let by = actor("alice", 3);
+    s.add_customer(&customer("ACME"), &by).await.unwrap();
+    let code = |scope: &str, code: &str, from: &str| NewAccountCode {
+        scope: scope.into(),
+        code: code.into(),
+        from: date(from),
+    };
+    let good = [code("customer:ACME", "GL-1", "2026-04-01"), code("product:web", "CC-1", "2026-04-01")];
+    let nothing_written = |what: &'static str| {
+        let s = s.clone();
+        async move {
+            assert!(s.list_account_codes().await.unwrap().is_empty(), "{what}: nothing written");
+            assert_eq!(s.customer("ACME").await.unwrap().account_code, None, "{what}");
+            let f = AuditFilter { action: Some("account_code".into()), ..Default::default() };
+            assert!(s.audit(&f).await.unwrap().is_empty(), "{what}: nothing audited");
+        }
+    };
+    let bad_last = |c: NewAccountCode| good.iter().cloned().chain([c]).collect::<Vec<_>>();
+
+    let r = s.set_account_codes(&bad_last(code("customer:NOPE", "X", "2026-04-01")), &by).await;
+    assert!(matches!(r, Err(StoreError::NotFound(_))), "{r:?}");
+    nothing_written("unknown customer last").await;
+    let r = s.set_account_codes(&bad_last(code("account:123", "X", "2026-04-15")), &by).await;
+    assert!(matches!(&r, Err(StoreError::Invalid(m)) if m.contains("first day of a month")), "{r:?}");
+    nothing_written("mid-month last").await;
+    let r = s.set_account_codes(&bad_last(code("thing:x", "X", "2026-04-01")), &by).await;
+    assert!(matches!(r, Err(StoreError::Invalid(_))), "{r:?}");
+    nothing_written("bad scope last").await;
+    s.sign_off(p("2026-03"), &CloseConfig::default(), date("2026-04-08"), "empty", &by).await.unwrap();
+    let r = s.set_account_codes(&bad_last(code("account:123", "X", "2026-03-01")), &by).await;
+    assert!(matches!(&r, Err(StoreError::Locked { period, .. }) if period == "2026-03"), "{r:?}");
+    nothing_written("locked last").await;
+
+    // all good: all written, in order (a later row of the same scope replaces from its day)
+    let mut all = good.to_vec();
+    all.push(code("customer:ACME", "GL-2", "2026-05-01"));
+    s.set_account_codes(&all, &by).await.unwrap();
+    let codes = s.list_account_codes().await.unwrap();
+    let v: Vec<_> = codes.iter().map(|c| (c.scope.as_str(), c.code.as_str(), c.from, c.to)).collect();
+    assert_eq!(
+        v,
+        vec![
+            ("customer:ACME", "GL-1", date("2026-04-01"), Some(date("2026-05-01"))),
+            ("customer:ACME", "GL-2", date("2026-05-01"), None),
+            ("product:web", "CC-1", date("2026-04-01"), None),
+        ]
+    );
+    assert_eq!(s.customer("ACME").await.unwrap().account_code.as_deref(), Some("GL-2"));
+    let f = AuditFilter { action: Some("account_code".into()), ..Default::default() };
+    assert_eq!(s.audit(&f).await.unwrap().len(), 3);
+    s.set_account_codes(&[], &by).await.unwrap();
+    s.set_user("vic", Role::Viewer, &by).await.unwrap();
+    let r = s.set_account_codes(&[code("product:db", "CC-2", "2026-06-01")], &actor("vic", 9)).await;
+    assert!(matches!(r, Err(StoreError::Forbidden(_))), "{r:?}");
+}
+store_test!(account_codes_batch => account_codes_batch_sqlite, account_codes_batch_postgres);
 
 async fn audit_filter(s: Arc<dyn Store>) {
     s.add_customer(&customer("ACME"), &actor("alice", 3)).await.unwrap();

@@ -325,3 +325,36 @@ fn fixtures_cover_the_cases() {
     assert!(items.iter().any(|i| i.quantity.is_none()) && items.iter().any(|i| i.usage_date.day() == 31));
     assert!(p2_items().iter().any(|i| i.charge_category == ChargeCategory::Credit));
 }
+
+/// SQLite splits a quantity from its text: text that is not `-?digits[.digits]` ("1.2.3", "1-2", "-", ".") is
+/// refused with the back-fill's error, never summed as whatever `CAST` makes of its first part.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backfill_refuses_malformed_quantity_text_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("bad.db").display());
+    let s = billops_store::open(&url).await.unwrap();
+    import(&s, &meta("p1.csv", "r1", "alice"), "h-p1", p1_items(1)).await;
+    s.close().await;
+    for bad in ["1.2.3", "1-2", "-", ".", "-.", "--1", "1.5-"] {
+        let set = format!("UPDATE line_items SET quantity = '{bad}' WHERE id = (SELECT min(id) FROM line_items)");
+        raw(
+            &url,
+            &[
+                &set,
+                "DELETE FROM rating_rollups WHERE batch_id = 1",
+                "DELETE FROM rating_rollup_batches WHERE batch_id = 1",
+            ],
+        )
+        .await;
+        match billops_store::open(&url).await {
+            Err(billops_store::StoreError::Invalid(m)) => {
+                assert!(m.contains("batch 1") && m.contains("not a plain decimal"), "{bad}: {m}")
+            }
+            Err(e) => panic!("{bad}: expected Invalid, got {e}"),
+            Ok(_) => panic!("{bad}: expected the back-fill to refuse"),
+        }
+    }
+    // a good quantity again: the back-fill completes
+    raw(&url, &["UPDATE line_items SET quantity = '-1.5' WHERE id = (SELECT min(id) FROM line_items)"]).await;
+    billops_store::open(&url).await.unwrap().close().await;
+}

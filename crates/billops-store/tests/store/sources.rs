@@ -94,3 +94,38 @@ async fn invoice_line_sources(s: Arc<dyn Store>) {
     assert!(matches!(e, StoreError::NotFound(_)), "{e}");
 }
 store_test!(invoice_line_sources => invoice_line_sources_sqlite, invoice_line_sources_postgres);
+
+/// The resource list is cut at the same 1..=10,000 as the line items, not at the raw asked limit.
+async fn line_sources_limit_clamps_resources(s: Arc<dyn Store>) {
+    let by = actor("alice", 3);
+    s.add_customer(&customer("ACME"), &by).await.unwrap();
+    let n = 10_001;
+    let lines: Vec<LineItem> = (0..n)
+        .map(|k| {
+            let mut it = item("2026-05", "P1", "A1", "2026-05-01", "EC2", "1");
+            it.product = "web".into();
+            it.component = "api".into();
+            it.resource_id = format!("i-{k}");
+            it.source_line = 2 + k as u64;
+            it
+        })
+        .collect();
+    import(&s, &meta("/data/many.csv", "r1", "alice"), "h1", lines).await;
+    s.assign_account("A1", "ACME", date("2026-01-01"), &by).await.unwrap();
+    let q = SourceQuery {
+        customer: "ACME".into(),
+        period: p("2026-05"),
+        service: "EC2".into(),
+        product: "web".into(),
+        component: "api".into(),
+        limit: 50_000,
+    };
+    let got = s.line_sources(&q).await.unwrap();
+    assert_eq!(got.resource_count, n);
+    assert_eq!(got.resources.len(), 10_000, "resources clamped like items");
+    assert_eq!(got.items.len(), 10_000);
+}
+store_test!(
+    line_sources_limit_clamps_resources => line_sources_limit_clamps_resources_sqlite,
+    line_sources_limit_clamps_resources_postgres
+);

@@ -1,0 +1,192 @@
+//! A customer's statement as rows — opening balance, one row per entry with the running balance, closing
+//! balance — and as CSV: the one shape the CLI (`billops statement`), the console's statement screen and its
+//! export all use.
+use std::io::Write;
+
+use billops_domain::money::canonical;
+use billops_store::{Result, Statement, StatementKind, StoreError};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// Which row of a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    Opening,
+    Entry,
+    Closing,
+}
+
+/// One row: on the opening and closing rows `amount` and `balance` are both that balance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementRow {
+    pub kind: RowKind,
+    pub date: NaiveDate,
+    /// "opening balance", "invoice", "payment", "credit note", "closing balance".
+    pub entry: &'static str,
+    pub reference: String,
+    pub amount: Decimal,
+    /// The balance after this row.
+    pub balance: Decimal,
+}
+
+/// The name of an entry kind, as every statement shows it.
+pub fn entry_name(k: &StatementKind) -> &'static str {
+    match k {
+        StatementKind::Invoice => "invoice",
+        StatementKind::Payment => "payment",
+        StatementKind::CreditNote => "credit note",
+    }
+}
+
+/// The rows with the running balance. Refuses (never shows a wrong balance) when the balance overflows or the
+/// entries do not add up to the closing balance.
+pub fn rows(st: &Statement) -> Result<Vec<StatementRow>> {
+    let edge = |kind, date, entry, balance| StatementRow {
+        kind,
+        date,
+        entry,
+        reference: String::new(),
+        amount: balance,
+        balance,
+    };
+    let mut out = Vec::with_capacity(st.entries.len() + 2);
+    out.push(edge(RowKind::Opening, st.from, "opening balance", st.opening));
+    let mut bal = st.opening;
+    for e in &st.entries {
+        bal = bal.checked_add(e.amount).ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "statement of {}: the running balance overflows at {} {} {}",
+                st.customer,
+                e.date,
+                entry_name(&e.kind),
+                e.reference
+            ))
+        })?;
+        out.push(StatementRow {
+            kind: RowKind::Entry,
+            date: e.date,
+            entry: entry_name(&e.kind),
+            reference: e.reference.clone(),
+            amount: e.amount,
+            balance: bal,
+        });
+    }
+    if bal != st.closing {
+        return Err(StoreError::Invalid(format!(
+            "statement of {}: the entries add up to {} but the closing balance is {}",
+            st.customer,
+            canonical(bal),
+            canonical(st.closing)
+        )));
+    }
+    out.push(edge(RowKind::Closing, st.to, "closing balance", st.closing));
+    Ok(out)
+}
+
+/// The CSV columns: the CLI's first four, then the running balance, the customer and the currency.
+pub const CSV_HEADER: [&str; 7] = ["date", "entry", "reference", "amount", "balance", "customer", "currency"];
+
+/// Write the statement as CSV (exact amounts, [`CSV_HEADER`]).
+pub fn write_csv(st: &Statement, out: impl Write) -> Result<()> {
+    let rows = rows(st)?;
+    let err = |e: csv::Error| StoreError::Invalid(format!("statement CSV: {e}"));
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(CSV_HEADER).map_err(err)?;
+    for r in &rows {
+        let date = r.date.to_string();
+        let (amount, balance) = (canonical(r.amount), canonical(r.balance));
+        let rec = [&date, r.entry, &r.reference, &amount, &balance, &st.customer, &st.currency];
+        w.write_record(rec).map_err(err)?;
+    }
+    w.flush().map_err(|e| StoreError::Invalid(format!("statement CSV: {e}")))
+}
+
+/// The statement as CSV text.
+pub fn csv(st: &Statement) -> Result<String> {
+    let mut buf = Vec::new();
+    write_csv(st, &mut buf)?;
+    String::from_utf8(buf).map_err(|e| StoreError::Invalid(format!("statement CSV: {e}")))
+}
+
+/// The statement as JSON (amounts as strings), as the CLI prints it and the console exports it.
+pub fn json(st: &Statement) -> Result<String> {
+    serde_json::to_string_pretty(st).map_err(|e| StoreError::Invalid(format!("statement JSON: {e}")))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use billops_store::StatementEntry;
+
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        billops_domain::parse_decimal(s).unwrap()
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn st(opening: Decimal, amounts: &[Decimal], closing: Decimal) -> Statement {
+        let kinds = [StatementKind::Invoice, StatementKind::Payment, StatementKind::CreditNote];
+        Statement {
+            customer: "ACME, Inc".into(),
+            currency: "USD".into(),
+            from: day("2026-05-01"),
+            to: day("2026-05-31"),
+            opening,
+            entries: amounts
+                .iter()
+                .enumerate()
+                .map(|(i, a)| StatementEntry {
+                    date: day("2026-05-10"),
+                    kind: kinds[i % 3].clone(),
+                    reference: format!("ref \"{i}\""),
+                    amount: *a,
+                })
+                .collect(),
+            closing,
+        }
+    }
+
+    #[test]
+    fn running_balance_and_csv() {
+        let s = st(d("10.5"), &[d("100.25"), d("-60"), d("-0.000000001")], d("50.749999999"));
+        let r = rows(&s).unwrap();
+        let bal: Vec<(&str, String)> = r.iter().map(|r| (r.entry, canonical(r.balance))).collect();
+        assert_eq!(
+            bal,
+            [
+                ("opening balance", "10.5".to_string()),
+                ("invoice", "110.75".to_string()),
+                ("payment", "50.75".to_string()),
+                ("credit note", "50.749999999".to_string()),
+                ("closing balance", "50.749999999".to_string()),
+            ]
+        );
+        assert_eq!((r[0].kind, r[4].kind, r[1].kind), (RowKind::Opening, RowKind::Closing, RowKind::Entry));
+        let text = csv(&s).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some("date,entry,reference,amount,balance,customer,currency"));
+        assert_eq!(lines.next(), Some("2026-05-01,opening balance,,10.5,10.5,\"ACME, Inc\",USD"));
+        assert_eq!(lines.next(), Some("2026-05-10,invoice,\"ref \"\"0\"\"\",100.25,110.75,\"ACME, Inc\",USD"));
+        // read back: every cell as written
+        let mut rd = csv::Reader::from_reader(text.as_bytes());
+        let recs: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+        assert_eq!(recs.len(), 5);
+        assert_eq!(&recs[3][2], "ref \"2\"");
+        assert_eq!(&recs[4][4], "50.749999999");
+    }
+
+    #[test]
+    fn overflow_and_mismatch_are_refused() {
+        let s = st(Decimal::MAX, &[d("1")], Decimal::MAX);
+        let e = rows(&s).unwrap_err().to_string();
+        assert!(e.contains("overflows") && e.contains("invoice"), "{e}");
+        assert!(csv(&s).is_err(), "no CSV with a wrong balance");
+        let s = st(d("1"), &[d("2")], d("4"));
+        let e = rows(&s).unwrap_err().to_string();
+        assert!(e.contains("add up to 3") && e.contains("closing balance is 4"), "{e}");
+    }
+}
