@@ -77,6 +77,8 @@ pub async fn codes(ctx: &Ctx, c: CodesCmd) -> Result<u8, Failure> {
                 }
                 let code = get("code")?.to_string();
                 let from = date(get("from")?, &at("from"))?;
+                billops_store::ledger::month_start("an account code", from)
+                    .map_err(|e| Failure::user(format!("{}: {e}", at("from"))))?;
                 rows.push(NewAccountCode { scope, code, from });
             }
             // one transaction: a row the store refuses (a locked period, not a month's first day) writes none
