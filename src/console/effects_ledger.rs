@@ -44,6 +44,10 @@ impl Runner {
                     .map_err(e)?,
             ),
             LedgerQuery::Sources { q } => LedgerReply::Sources(st.line_sources(&q).await.map_err(e)?),
+            LedgerQuery::CreditNotes { invoice_id } => {
+                let f = billops_store::CreditNoteFilter { invoice_id: Some(invoice_id), ..Default::default() };
+                LedgerReply::CreditNotes(st.list_credit_notes(&f).await.map_err(e)?)
+            }
         })
     }
 
@@ -119,6 +123,19 @@ impl Runner {
             LedgerWrite::AddRule { customer, rule } => {
                 let r = st.add_price_rule(&customer, rule.scope, rule.pricing, rule.from, &by).await?;
                 Ok(format!("rule {} added to {customer}'s price book (from {})", r.rule.id(), rule.from))
+            }
+            LedgerWrite::CreditNote(n) => {
+                let x = ledger::credit_notes::issue(st, n.invoice_id, n.amount, &n.reason, &by).await?;
+                let c = &x.note;
+                Ok(format!(
+                    "credit note {} issued on {} ({}): {} {}; {} still creditable",
+                    c.number,
+                    c.invoice_number,
+                    c.customer,
+                    canonical(c.amount),
+                    c.currency,
+                    canonical(x.still_creditable)
+                ))
             }
         }
     }

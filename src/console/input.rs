@@ -149,6 +149,10 @@ pub enum LedgerForm {
         step: billops_store::InvoiceStep,
         invoices: Vec<(i64, i64, String)>,
     },
+    /// A credit note against the issued invoice `id` (amount, reason).
+    CreditNote {
+        id: i64,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -68,6 +68,7 @@ pub enum Cmd {
     ApproveAll,
     ReviewAll,
     Explain,
+    CreditNote,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -281,6 +282,14 @@ pub const BINDINGS: &[Binding] = &[
         None
     ),
     b!(ReviewAll, "review_all", ["W"], Scope::Panes(INV), "mark every draft of the period reviewed, confirmed", None),
+    b!(
+        CreditNote,
+        "credit_note",
+        ["C"],
+        Scope::Panes(INV),
+        "correct an issued invoice with a credit note: amount, reason (manager)",
+        None
+    ),
 ];
 
 pub fn binding(cmd: Cmd) -> Option<&'static Binding> {

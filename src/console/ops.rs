@@ -50,6 +50,10 @@ pub enum LedgerQuery {
     Sources {
         q: SourceQuery,
     },
+    /// The credit notes issued against one invoice (with its detail).
+    CreditNotes {
+        invoice_id: i64,
+    },
 }
 
 /// What a [`LedgerQuery`] answers.
@@ -62,6 +66,7 @@ pub enum LedgerReply {
     PriceBook(BookData),
     Preview(RatingDiff),
     Sources(LineSources),
+    CreditNotes(Vec<billops_store::CreditNote>),
 }
 
 /// A month-end write (role checks first in `update`; the store decides roles, locks and versions again).
@@ -92,6 +97,8 @@ pub enum LedgerWrite {
         customer: String,
         rule: NewRule,
     },
+    /// Correct an issued invoice with a credit note (manager; the store checks amount, role and locks).
+    CreditNote(billops_store::NewCreditNote),
 }
 
 /// A price rule as entered (the store gives it its id).

@@ -220,6 +220,8 @@ pub struct InvoicesPane {
 pub struct InvoiceDetail {
     pub id: i64,
     pub data: Load<Box<StoredInvoice>>,
+    /// The credit notes issued against it (loaded with the invoice).
+    pub credit_notes: Load<Vec<billops_store::CreditNote>>,
 }
 
 #[derive(Debug, Clone, Default)]

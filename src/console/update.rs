@@ -252,6 +252,7 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
         Cmd::ApproveAll => panes::bulk::all(s, billops_store::InvoiceStep::Approve),
         Cmd::ReviewAll => panes::bulk::all(s, billops_store::InvoiceStep::Review),
         Cmd::Explain => variance::explain(s),
+        Cmd::CreditNote => panes::credit_notes::open(s),
     }
 }
 

@@ -13,9 +13,9 @@ use billops_domain::rating::{ChargeLine, LineRef, PriceBook, PriceRule, Pricing,
 use billops_domain::terms::{Effective, Percent};
 use billops_domain::{ChargeCategory, Period};
 use billops_store::{
-    CustomerTerms, LineSources, ReconCase, ResourceSource, SourceItem, SourceQuery, Statement, StatementEntry,
-    StatementKind, StoredPriceRule, StoredTerms, SupplierCreditRow, SupplierInvoice, TermsDiscount, UnappliedCredit,
-    UnreachedCredits,
+    CreditNote, CustomerTerms, LineSources, ReconCase, ResourceSource, SourceItem, SourceQuery, Statement,
+    StatementEntry, StatementKind, StoredPriceRule, StoredTerms, SupplierCreditRow, SupplierInvoice, TermsDiscount,
+    UnappliedCredit, UnreachedCredits,
 };
 use chrono::{NaiveDate, TimeZone, Utc};
 
@@ -256,6 +256,27 @@ pub fn sources(q: &SourceQuery) -> LineSources {
     }
 }
 
+/// The credit notes of an invoice: the issued invoice 4 (UMBRELLA, INV-000007) has one.
+pub fn credit_notes(invoice_id: i64) -> Vec<CreditNote> {
+    if invoice_id != 4 {
+        return vec![];
+    }
+    vec![CreditNote {
+        id: 1,
+        number: "CN-000001".into(),
+        invoice_id: 4,
+        invoice_number: "INV-000007".into(),
+        customer: "UMBRELLA".into(),
+        period: p("2026-05"),
+        currency: "USD".into(),
+        amount: d("250.00"),
+        reason: "RDS billed twice".into(),
+        issued_on: day(2026, 6, 2),
+        issued_by: "maria".into(),
+        issued_at: now(),
+    }]
+}
+
 /// The reply of a month-end read.
 pub fn answer(q: LedgerQuery) -> LedgerReply {
     match q {
@@ -273,5 +294,6 @@ pub fn answer(q: LedgerQuery) -> LedgerReply {
             rule_preview(&customer, period, rule.scope, rule.pricing, rule.from)
         }
         LedgerQuery::Sources { q } => LedgerReply::Sources(sources(&q)),
+        LedgerQuery::CreditNotes { invoice_id } => LedgerReply::CreditNotes(credit_notes(invoice_id)),
     }
 }

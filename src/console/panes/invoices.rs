@@ -24,7 +24,9 @@ pub fn load_detail(s: &mut State) -> Vec<Effect> {
     let req = s.req();
     let Some(d) = s.invoices.detail.as_mut() else { return Vec::new() };
     d.data = Load::Loading(req);
-    vec![Effect::Invoice { req, id: d.id }]
+    let mut fx = vec![Effect::Invoice { req, id: d.id }];
+    fx.extend(super::credit_notes::load(s));
+    fx
 }
 
 pub fn loaded(s: &mut State, req: u64, data: Vec<InvoiceSummary>) {
@@ -234,7 +236,7 @@ pub fn open(s: &mut State) -> Vec<Effect> {
         return super::sources::open(s);
     }
     let Some(id) = s.selected_id(ViewKey::Invoices).and_then(|i| i.parse::<i64>().ok()) else { return Vec::new() };
-    s.invoices.detail = Some(InvoiceDetail { id, data: Load::Idle });
+    s.invoices.detail = Some(InvoiceDetail { id, data: Load::Idle, credit_notes: Load::Idle });
     s.views.remove(&ViewKey::InvoiceLines);
     load_detail(s)
 }

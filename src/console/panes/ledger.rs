@@ -4,7 +4,7 @@
 //! (Customers) and `sources` (an invoice line's source lines).
 use billops_store::InvoiceStep;
 
-use super::{payments, pricebook, sources, supplier, terms, unreached};
+use super::{credit_notes, payments, pricebook, sources, supplier, terms, unreached};
 use crate::console::action::{Effect, WriteOp};
 use crate::console::input::LedgerForm;
 use crate::console::ops::{CustomerScreen, LedgerQuery, LedgerReply, LedgerWrite};
@@ -39,6 +39,7 @@ pub fn loaded(s: &mut State, req: u64, r: LedgerReply) -> Vec<Effect> {
         LedgerReply::PriceBook(b) => pricebook::loaded(s, req, b),
         LedgerReply::Preview(d) => pricebook::preview_loaded(s, req, d),
         LedgerReply::Sources(x) => sources::loaded(s, req, x),
+        LedgerReply::CreditNotes(x) => credit_notes::loaded(s, req, x),
     }
     Vec::new()
 }
@@ -67,6 +68,9 @@ pub fn failed(s: &mut State, req: u64, e: &str) -> bool {
     }
     if let Some(src) = s.invoices.sources.as_mut() {
         hit |= fail(&mut src.data, req, e);
+    }
+    if let Some(d) = s.invoices.detail.as_mut() {
+        hit |= fail(&mut d.credit_notes, req, e);
     }
     if s.customers.terms == Some(req) {
         s.customers.terms = None;
@@ -138,6 +142,7 @@ pub fn refusal(s: &State, f: &LedgerForm) -> Option<String> {
     match f {
         LedgerForm::Statement => None,
         LedgerForm::Bulk { step: InvoiceStep::Approve, .. } => s.approve_refusal(),
+        LedgerForm::CreditNote { .. } => credit_notes::refusal(s),
         _ => s.write_refusal(),
     }
 }
@@ -154,6 +159,7 @@ pub fn submit(s: &mut State, f: &LedgerForm, values: &[String]) -> Result<Vec<Ef
         LedgerForm::Bulk { step, invoices } => {
             Ok(write(s, LedgerWrite::Bulk { step: *step, invoices: invoices.clone() }))
         }
+        LedgerForm::CreditNote { id } => credit_notes::submit(*id, values).map(|w| write(s, w)),
     }
 }
 

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod bulk;
 pub mod close;
 pub mod costs;
+pub mod credit_notes;
 pub mod credits;
 pub mod customers;
 pub mod imports;

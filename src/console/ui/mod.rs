@@ -1,4 +1,5 @@
 //! Pure rendering: `render(frame, &State, &Theme)`. No store, clock or environment here.
+mod credit_notes;
 mod ledger;
 mod month;
 mod overlay;

@@ -138,6 +138,7 @@ pub fn invoices(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
             ));
         }
         f.render_widget(Paragraph::new(Line::from(spans)), head);
+        let body = super::credit_notes::invoice_credit_notes(f, body, d, theme);
         return list(f, body, s, ViewKey::InvoiceLines, "sections in the order of operations", dn, true, theme);
     }
     let name = format!("invoices {}", s.period_or_now());
