@@ -409,3 +409,12 @@ fn variance_list_and_explain_form() {
     keys(&mut s, &["e"]);
     snap("variance_explain", &s);
 }
+
+#[test]
+fn credit_note_form_and_an_invoice_with_its_credit_notes() {
+    snap("invoice_credit_notes", &month(&["5", "G", "enter"]));
+    let mut s = month(&["5", "G", "enter", "C"]);
+    keys(&mut s, &["down"]);
+    type_text(&mut s, "RDS billed twice");
+    snap("credit_note_form", &s);
+}

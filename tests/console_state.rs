@@ -105,6 +105,7 @@ fn every_command_has_a_test_below() {
         Cmd::ApproveAll,
         Cmd::ReviewAll,
         Cmd::Explain,
+        Cmd::CreditNote,
     ];
     for b in BINDINGS {
         assert!(tested.contains(&b.cmd), "{} has no state test", b.name);

@@ -17,7 +17,7 @@ use billops::console::update;
 use billops_domain::Role;
 use billops_domain::close::CaseStatus;
 use billops_domain::rating::{Pricing, RuleScope};
-use billops_store::{CaseUpdate, InvoiceStep, NewPayment, NewSupplierInvoice, SourceQuery};
+use billops_store::{CaseUpdate, InvoiceStep, NewCreditNote, NewPayment, NewSupplierInvoice, SourceQuery};
 use chrono::NaiveDate;
 
 fn default_key(cmd: Cmd) -> &'static str {
@@ -476,4 +476,71 @@ fn invoice_line_drills_to_its_source_lines() {
     update(&mut s, Action::Reply { req: *req, result: Err("database error: gone".into()) });
     assert!(matches!(&s.invoices.sources.as_ref().unwrap().data, Load::Failed(e) if e.contains("gone")));
     assert_eq!(s.pane, PaneId::Invoices);
+}
+
+#[test]
+fn credit_note_on_an_issued_invoice() {
+    // A manager on the issued invoice 4 in the list: the form defaults to the open amount (the list does not
+    // carry what is credited; the store refuses more than remains).
+    let mut s = started(Role::Manager);
+    press(&mut s, Cmd::PaneInvoices);
+    press(&mut s, Cmd::Bottom);
+    assert_eq!(s.selected_id(ViewKey::Invoices).as_deref(), Some("4"));
+    let fx = press(&mut s, Cmd::CreditNote);
+    assert!(fx.is_empty(), "{fx:?}");
+    let f = form(&s);
+    assert_eq!(f.kind, FormKind::Ledger(LedgerForm::CreditNote { id: 4 }));
+    assert!(f.title.contains("INV-000007") && f.title.contains("UMBRELLA"), "{}", f.title);
+    assert_eq!((f.value(0).as_str(), f.value(1).as_str()), ("999.99", ""));
+    // The reason is required; the amount must be a positive number.
+    let fx = update(&mut s, Action::Key(keys_of("enter")));
+    assert!(writes(&fx).is_empty());
+    assert!(form(&s).error.as_deref().unwrap().contains("reason"), "{:?}", form(&s).error);
+    set_field(&mut s, "-5");
+    keys(&mut s, &["down"]);
+    type_text(&mut s, "RDS billed twice");
+    let fx = update(&mut s, Action::Key(keys_of("enter")));
+    assert!(writes(&fx).is_empty() && form(&s).error.as_deref().unwrap().contains("positive"));
+    keys(&mut s, &["up"]);
+    set_field(&mut s, "250.00");
+    let fx = update(&mut s, Action::Key(keys_of("enter")));
+    let note = NewCreditNote { invoice_id: 4, amount: d("250.00"), reason: "RDS billed twice".into() };
+    assert_eq!(writes(&fx), [LedgerWrite::CreditNote(note)]);
+    assert!(matches!(s.mode, Mode::Normal));
+    // The store's refusal lands on the message line and the lists reload.
+    let why = "invalid: 7000 is more than the 6234.33 still uncredited on the invoice";
+    let fx = refuse(&mut s, &fx, why);
+    assert_eq!(msg(&s), why);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Invoices { .. })));
+    drive(&mut s, fx);
+    // The open invoice loads its credit notes with it; the form then defaults to what is still uncredited.
+    let fx = press(&mut s, Cmd::Open);
+    assert_eq!(queries(&fx), [LedgerQuery::CreditNotes { invoice_id: 4 }]);
+    let d4 = s.invoices.detail.as_ref().unwrap();
+    assert_eq!(d4.credit_notes.ready().unwrap()[0].number, "CN-000001");
+    press(&mut s, Cmd::CreditNote);
+    assert_eq!(form(&s).value(0), "6234.33", "6,484.33 − 250.00 credited");
+    assert!(form(&s).title.contains("uncredited"), "{}", form(&s).title);
+    keys(&mut s, &["esc"]);
+    // A draft takes no credit note.
+    press(&mut s, Cmd::Back);
+    press(&mut s, Cmd::Top);
+    let fx = press(&mut s, Cmd::CreditNote);
+    assert!(fx.is_empty() && matches!(s.mode, Mode::Normal));
+    assert!(msg(&s).contains("is draft") && msg(&s).contains("only an issued invoice"), "{}", msg(&s));
+    // Operators and viewers are refused before any form; so is a manager in read-only mode.
+    for role in [Role::Operator, Role::Viewer] {
+        let mut o = started(role);
+        press(&mut o, Cmd::PaneInvoices);
+        press(&mut o, Cmd::Bottom);
+        let fx = press(&mut o, Cmd::CreditNote);
+        assert!(fx.is_empty() && matches!(o.mode, Mode::Normal));
+        assert!(msg(&o).contains("manager") || msg(&o).contains("read-only"), "{role:?}: {}", msg(&o));
+    }
+    let mut r = started(Role::Manager);
+    r.read_only = true;
+    press(&mut r, Cmd::PaneInvoices);
+    press(&mut r, Cmd::Bottom);
+    press(&mut r, Cmd::CreditNote);
+    assert!(matches!(r.mode, Mode::Normal) && msg(&r).contains("read-only"), "{}", msg(&r));
 }

@@ -39,10 +39,11 @@ pub fn refusal(s: &State) -> Option<String> {
     })
 }
 
-/// Σ of the credit notes shown for invoice `id`, when its detail is open and they are loaded.
-pub fn credited(s: &State, id: i64) -> Option<Decimal> {
+/// What invoice `id` still has uncredited, when its detail is open with its credit notes loaded.
+pub fn uncredited(s: &State, id: i64) -> Option<Decimal> {
     let d = s.invoices.detail.as_ref().filter(|d| d.id == id)?;
-    d.credit_notes.ready().map(|ns| ns.iter().map(|n| n.amount).sum())
+    let credited: Decimal = d.credit_notes.ready()?.iter().map(|n| n.amount).sum();
+    Some(remaining(d.data.ready()?.total, credited))
 }
 
 /// `C`: the credit-note form for the open invoice, else the selected one.
@@ -68,8 +69,8 @@ pub fn open(s: &mut State) -> Vec<Effect> {
     }
     // What is still uncredited when the open invoice's notes are loaded; else the open amount (the list does
     // not carry the credited total), or the total when nothing is open. The store refuses more than remains.
-    let (default, what) = match credited(s, id) {
-        Some(c) => (remaining(total, c), "uncredited"),
+    let (default, what) = match uncredited(s, id) {
+        Some(u) => (u, "uncredited"),
         None => {
             let open = remaining(total, paid);
             if open.is_zero() { (total, "total") } else { (open, "open") }

@@ -24,7 +24,7 @@ pub fn invoice_credit_notes(f: &mut Frame, area: Rect, d: &InvoiceDetail, theme:
                 .take(SHOWN)
                 .map(|n| {
                     Line::from(vec![
-                        Span::styled(format!("{:<10}", n.number), theme.style(Role::Text)),
+                        Span::styled(format!("{}  ", n.number), theme.style(Role::Text)),
                         Span::styled(format!("{}  ", n.issued_on), theme.style(Role::Muted)),
                         Span::styled(
                             format!("{:>12} {}  ", fmt_money(-n.amount), n.currency),
