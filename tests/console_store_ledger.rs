@@ -293,3 +293,54 @@ async fn month_end_writes_into_a_locked_period_show_the_lock() {
     let st = store.statement("ACME", may.start(), may.end()).await.unwrap();
     assert!(st.entries.iter().any(|e| e.amount == d("-25")), "{st:?}");
 }
+
+#[tokio::test]
+async fn credit_note_through_the_console() {
+    let (dir, store) = seeded().await;
+    let mut h = Harness::new(store.clone(), Role::Manager, dir.path().into()).await;
+    h.cmd(Cmd::PaneInvoices).await;
+    h.cmd(Cmd::Generate).await;
+    let invs = store.list_invoices(&InvoiceFilter::default()).await.unwrap();
+    let acme = invs.iter().find(|i| i.customer == "ACME").unwrap().id;
+    let by = Actor { name: "alice".into(), at: console_common::now() };
+    store.step_invoice(acme, InvoiceStep::Review, "", None, &by).await.unwrap();
+    store.step_invoice(acme, InvoiceStep::Approve, "", None, &by).await.unwrap();
+    let inv = store.issue_invoice(acme, "INV-", 30, &by).await.unwrap();
+    h.keys(&["ctrl-r"]).await;
+    while h.sel(ViewKey::Invoices) != Some(acme.to_string()) {
+        h.cmd(Cmd::Down).await;
+    }
+    // Open it: no credit notes yet; `C` offers all of it.
+    h.cmd(Cmd::Open).await;
+    let detail = h.state.invoices.detail.as_ref().unwrap();
+    assert_eq!(detail.credit_notes.ready().map(Vec::len), Some(0));
+    h.cmd(Cmd::CreditNote).await;
+    let Mode::Form(f) = &h.state.mode else { panic!("credit-note form: {:?}", h.state.mode) };
+    assert_eq!(f.value(0), billops_domain::money::canonical(inv.total));
+    // Credit part of it, with a reason.
+    set_field(&mut h, "100");
+    h.keys(&["down"]).await;
+    type_text(&mut h.state, "shop web billed twice");
+    h.keys(&["enter"]).await;
+    let left = billops_domain::money::canonical(inv.total - d("100"));
+    assert_eq!(msg(&h), format!("credit note CN-000001 issued on INV-000001 (ACME): 100 USD; {left} still creditable"),);
+    let filter = billops_store::CreditNoteFilter { invoice_id: Some(acme), ..Default::default() };
+    let notes = store.list_credit_notes(&filter).await.unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!((notes[0].number.as_str(), notes[0].amount), ("CN-000001", d("100")));
+    assert_eq!((notes[0].reason.as_str(), notes[0].issued_by.as_str()), ("shop web billed twice", "alice"));
+    // The open invoice reloaded with its note; the form now offers what is still uncredited.
+    let shown = h.state.invoices.detail.as_ref().unwrap().credit_notes.ready().unwrap();
+    assert_eq!(shown.iter().map(|n| n.number.as_str()).collect::<Vec<_>>(), ["CN-000001"]);
+    h.cmd(Cmd::CreditNote).await;
+    let Mode::Form(f) = &h.state.mode else { panic!("credit-note form: {:?}", h.state.mode) };
+    assert_eq!(f.value(0), left);
+    // More than remains: the store refuses, in its words, and writes nothing.
+    set_field(&mut h, &billops_domain::money::canonical(inv.total));
+    h.keys(&["down"]).await;
+    type_text(&mut h.state, "all of it again");
+    h.keys(&["enter"]).await;
+    assert!(msg(&h).contains(&format!("more than the {left} still uncredited")), "{}", msg(&h));
+    assert_eq!(store.list_credit_notes(&filter).await.unwrap().len(), 1, "nothing written");
+    assert!(matches!(h.state.mode, Mode::Normal));
+}
