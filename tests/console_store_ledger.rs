@@ -6,12 +6,14 @@
 
 mod console_common;
 
+use std::sync::Arc;
+
 use billops::console::Cmd;
 use billops::console::ops::CustomerScreen;
 use billops::console::state::{Mode, ViewKey};
 use billops_domain::Role;
 use billops_domain::close::CaseStatus;
-use billops_store::{Actor, InvoiceFilter, InvoiceStep};
+use billops_store::{Actor, InvoiceFilter, InvoiceStep, Store, StoredInvoice};
 use chrono::TimeZone;
 use console_common::store::{Harness, d, seeded};
 use console_common::type_text;
@@ -87,20 +89,7 @@ async fn supplier_invoice_and_cases_through_the_console() {
 #[tokio::test]
 async fn payment_statement_terms_and_price_rule() {
     let (dir, store) = seeded().await;
-    let mut h = Harness::new(store.clone(), Role::Manager, dir.path().into()).await;
-    // An issued invoice for ACME.
-    h.cmd(Cmd::PaneInvoices).await;
-    h.cmd(Cmd::Generate).await;
-    let invs = store.list_invoices(&InvoiceFilter::default()).await.unwrap();
-    let acme = invs.iter().find(|i| i.customer == "ACME").unwrap().id;
-    let by = Actor { name: "alice".into(), at: console_common::now() };
-    store.step_invoice(acme, InvoiceStep::Review, "", None, &by).await.unwrap();
-    store.step_invoice(acme, InvoiceStep::Approve, "", None, &by).await.unwrap();
-    let inv = store.issue_invoice(acme, "INV-", 30, &by).await.unwrap();
-    h.keys(&["ctrl-r"]).await;
-    while h.sel(ViewKey::Invoices) != Some(acme.to_string()) {
-        h.cmd(Cmd::Down).await;
-    }
+    let (mut h, _, inv) = issued_acme(&store, dir.path()).await;
     // `P` on the issued invoice: customer, open amount and number preset.
     h.cmd(Cmd::Payment).await;
     h.keys(&["down", "down", "down"]).await;
@@ -297,19 +286,7 @@ async fn month_end_writes_into_a_locked_period_show_the_lock() {
 #[tokio::test]
 async fn credit_note_through_the_console() {
     let (dir, store) = seeded().await;
-    let mut h = Harness::new(store.clone(), Role::Manager, dir.path().into()).await;
-    h.cmd(Cmd::PaneInvoices).await;
-    h.cmd(Cmd::Generate).await;
-    let invs = store.list_invoices(&InvoiceFilter::default()).await.unwrap();
-    let acme = invs.iter().find(|i| i.customer == "ACME").unwrap().id;
-    let by = Actor { name: "alice".into(), at: console_common::now() };
-    store.step_invoice(acme, InvoiceStep::Review, "", None, &by).await.unwrap();
-    store.step_invoice(acme, InvoiceStep::Approve, "", None, &by).await.unwrap();
-    let inv = store.issue_invoice(acme, "INV-", 30, &by).await.unwrap();
-    h.keys(&["ctrl-r"]).await;
-    while h.sel(ViewKey::Invoices) != Some(acme.to_string()) {
-        h.cmd(Cmd::Down).await;
-    }
+    let (mut h, acme, inv) = issued_acme(&store, dir.path()).await;
     // Open it: no credit notes yet; `C` offers all of it.
     h.cmd(Cmd::Open).await;
     let detail = h.state.invoices.detail.as_ref().unwrap();
@@ -343,4 +320,23 @@ async fn credit_note_through_the_console() {
     assert!(msg(&h).contains(&format!("more than the {left} still uncredited")), "{}", msg(&h));
     assert_eq!(store.list_credit_notes(&filter).await.unwrap().len(), 1, "nothing written");
     assert!(matches!(h.state.mode, Mode::Normal));
+}
+
+/// A manager's console on the seeded store with ACME's drafts generated and its invoice issued (from the store)
+/// and selected on the Invoices pane: the harness, the invoice id and the issued invoice.
+async fn issued_acme(store: &Arc<dyn Store>, dir: &std::path::Path) -> (Harness, i64, StoredInvoice) {
+    let mut h = Harness::new(store.clone(), Role::Manager, dir.into()).await;
+    h.cmd(Cmd::PaneInvoices).await;
+    h.cmd(Cmd::Generate).await;
+    let invs = store.list_invoices(&InvoiceFilter::default()).await.unwrap();
+    let acme = invs.iter().find(|i| i.customer == "ACME").unwrap().id;
+    let by = Actor { name: "alice".into(), at: console_common::now() };
+    store.step_invoice(acme, InvoiceStep::Review, "", None, &by).await.unwrap();
+    store.step_invoice(acme, InvoiceStep::Approve, "", None, &by).await.unwrap();
+    let inv = store.issue_invoice(acme, "INV-", 30, &by).await.unwrap();
+    h.keys(&["ctrl-r"]).await;
+    while h.sel(ViewKey::Invoices) != Some(acme.to_string()) {
+        h.cmd(Cmd::Down).await;
+    }
+    (h, acme, inv)
 }
