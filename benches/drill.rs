@@ -12,6 +12,9 @@
 //! `--test` runs a tiny smoke.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "common/args.rs"]
+mod args;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -42,9 +45,7 @@ struct Opts {
 
 fn opts() -> Opts {
     // `cargo bench` passes `--bench`; without it (`cargo test --benches`) or with `--test`, a tiny smoke run.
-    let all: Vec<String> = std::env::args().skip(1).collect();
-    let quick = all.iter().any(|a| a == "--test") || !all.iter().any(|a| a == "--bench");
-    let args: Vec<String> = all.into_iter().filter(|a| a != "--bench").collect();
+    let (quick, args) = args::args();
     let mut o = Opts {
         rows: if quick { 50_000 } else { 10_000_000 },
         accounts: if quick { 100 } else { 1_000 },
@@ -57,9 +58,7 @@ fn opts() -> Opts {
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let mut num = |name: &str| -> u64 {
-            it.next().and_then(|v| v.replace('_', "").parse().ok()).unwrap_or_else(|| panic!("{name} needs a number"))
-        };
+        let mut num = |name: &str| args::number(&mut it, name);
         match a.as_str() {
             "--rows" => o.rows = num("--rows"),
             "--accounts" => o.accounts = num("--accounts") as usize,

@@ -9,6 +9,9 @@
 //! created for every run and dropped after it. `cargo test --benches` (no `--bench` argument) or `--test` runs a tiny smoke.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "common/args.rs"]
+mod args;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -33,9 +36,7 @@ struct Opts {
 
 fn opts() -> Opts {
     // `cargo bench` passes `--bench`; without it (`cargo test --benches`) or with `--test`, a tiny smoke run.
-    let all: Vec<String> = std::env::args().skip(1).collect();
-    let quick = all.iter().any(|a| a == "--test") || !all.iter().any(|a| a == "--bench");
-    let args: Vec<String> = all.into_iter().filter(|a| a != "--bench").collect();
+    let (quick, args) = args::args();
     let mut o = Opts {
         rows: if quick { 20_000 } else { 1_000_000 },
         memory_rows: if quick { None } else { Some(4_000_000) },
@@ -46,9 +47,7 @@ fn opts() -> Opts {
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let mut num = |name: &str| -> u64 {
-            it.next().and_then(|v| v.replace('_', "").parse().ok()).unwrap_or_else(|| panic!("{name} needs a number"))
-        };
+        let mut num = |name: &str| args::number(&mut it, name);
         match a.as_str() {
             "--rows" => o.rows = num("--rows"),
             "--memory-rows" => o.memory_rows = Some(num("--memory-rows")),

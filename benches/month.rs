@@ -18,6 +18,8 @@
 //! `cargo bench --bench drill -- --accounts A --customers C`. `cargo test --benches` only checks it starts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "common/args.rs"]
+mod args;
 #[path = "month/chargeback.rs"]
 mod chargeback;
 #[path = "month/phases.rs"]
@@ -55,8 +57,8 @@ struct Opts {
 }
 
 fn opts() -> Option<Opts> {
-    let all: Vec<String> = std::env::args().skip(1).collect();
-    if all.iter().any(|a| a == "--test") || !all.iter().any(|a| a == "--bench") {
+    let (quick, args) = args::args();
+    if quick {
         return None;
     }
     let mut o = Opts {
@@ -72,12 +74,9 @@ fn opts() -> Option<Opts> {
         chargeback: false,
         pg_source: None,
     };
-    let args: Vec<String> = all.into_iter().filter(|a| a != "--bench").collect();
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let mut num = |name: &str| -> u64 {
-            it.next().and_then(|v| v.replace('_', "").parse().ok()).unwrap_or_else(|| panic!("{name} needs a number"))
-        };
+        let mut num = |name: &str| args::number(&mut it, name);
         match a.as_str() {
             "--rows" => o.rows = num("--rows"),
             "--accounts" => o.accounts = num("--accounts") as usize,

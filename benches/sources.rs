@@ -11,6 +11,9 @@
 //! the line, items and resources belong to its customer, at most the limit), in seconds.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "common/args.rs"]
+mod args;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -32,8 +35,7 @@ struct Opts {
 }
 
 fn opts() -> Opts {
-    let all: Vec<String> = std::env::args().skip(1).collect();
-    let quick = all.iter().any(|a| a == "--test") || !all.iter().any(|a| a == "--bench");
+    let (quick, all) = args::args();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut o = Opts {
         db: root.join("bench-data/drill-10000000-a1000-c200-s1.db"),
@@ -43,14 +45,14 @@ fn opts() -> Opts {
         quick,
         no_copy: false,
     };
-    let mut it = all.iter().filter(|a| *a != "--bench");
+    let mut it = all.iter();
     while let Some(a) = it.next() {
         let mut val = |name: &str| it.next().cloned().unwrap_or_else(|| panic!("{name} needs a value"));
         match a.as_str() {
             "--db" => o.db = PathBuf::from(val("--db")),
-            "--limit" => o.limit = val("--limit").parse().unwrap(),
-            "--lines" => o.lines = val("--lines").parse().unwrap(),
-            "--runs" => o.runs = val("--runs").parse::<usize>().unwrap().max(1),
+            "--limit" => o.limit = args::number(&mut it, "--limit") as usize,
+            "--lines" => o.lines = args::number(&mut it, "--lines") as usize,
+            "--runs" => o.runs = (args::number(&mut it, "--runs") as usize).max(1),
             "--no-copy" => o.no_copy = true,
             "--test" => {}
             other => panic!("unknown argument {other:?}"),
