@@ -61,6 +61,8 @@ pub enum Command {
     /// Supplier invoices.
     #[command(subcommand)]
     Supplier(SupplierCmd),
+    /// Interest on a late amount, step by step (default: US Prompt Payment). Exit 2 on bad input.
+    Interest(super::interest::InterestArgs),
     /// Three-way tie-out per payer for a period (exit 0 all tied or within tolerance, 4 otherwise).
     Recon {
         period: String,

@@ -2,6 +2,7 @@
 mod args;
 mod commands;
 mod demo;
+mod interest;
 mod month;
 mod month_codes;
 mod month_money;
@@ -166,6 +167,10 @@ async fn dispatch(cli: Cli, paths: Paths, config: Config) -> Result<u8, Failure>
             commands::paths(&paths, &url);
             return Ok(0);
         }
+        Some(Command::Interest(_)) => {
+            let Some(Command::Interest(a)) = cli.command else { return Ok(0) };
+            return interest::interest(a, &mut std::io::stdout().lock());
+        }
         Some(Command::Demo) => {
             let at = demo::create(&paths, cli.db.as_deref()).await?;
             println!("demo store ready: {at}");
@@ -221,7 +226,7 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
             month_money::statement(ctx, &customer, &from, &to, format).await
         }
         Some(Command::Codes(c)) => month_codes::codes(ctx, c).await,
-        Some(Command::Paths | Command::Demo) => Ok(0),
+        Some(Command::Paths | Command::Demo | Command::Interest(_)) => Ok(0),
         Some(Command::Ru(c)) => rating::ru(ctx, c).await,
         Some(Command::Variance(a)) => month_variance::variance(ctx, a).await,
     }

@@ -75,7 +75,8 @@ impl InterestRule {
             accrued = accrued.checked_add(interest).ok_or_else(of)?;
             pending = pending.checked_add(interest).ok_or_else(of)?;
             let through = cut.pred_opt().ok_or_else(of)?;
-            let mut step = InterestStep { from: start, through, days, annual_rate: rate, base, interest, new_base: None };
+            let mut step =
+                InterestStep { from: start, through, days, annual_rate: rate, base, interest, new_base: None };
             if cut < end && boundaries.binary_search(&cut).is_ok() {
                 base = base.checked_add(pending).ok_or_else(of)?;
                 pending = Decimal::ZERO;

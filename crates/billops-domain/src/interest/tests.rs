@@ -138,12 +138,15 @@ fn a_state_rule_with_monthly_compounding_is_data() {
     let rule = stepped(terms, day(2026, 3, 2));
     // From Jan 2: compounding on Feb 2 and Mar 2 (calendar months), the rate changing on Mar 2 too.
     let c = rule.compute(&usd("1000"), day(2026, 1, 1), day(2026, 3, 31)).unwrap();
-    let shown: Vec<(NaiveDate, i64, Decimal)> = c.steps.iter().map(|s| (s.from, s.days, s.annual_rate.value())).collect();
-    assert_eq!(shown, vec![(day(2026, 1, 2), 31, d("4")), (day(2026, 2, 2), 28, d("4")), (day(2026, 3, 2), 30, d("6"))]);
-    assert!(c.steps[0].new_base.is_some() && c.steps[1].new_base.is_some() && c.steps[2].new_base.is_none());
-    let bad: Result<InterestTerms, _> = serde_json::from_str(
-        r#"{"basis": 366, "fixing": "stepping", "compounding": "none", "waive_below": "0"}"#,
+    let shown: Vec<(NaiveDate, i64, Decimal)> =
+        c.steps.iter().map(|s| (s.from, s.days, s.annual_rate.value())).collect();
+    assert_eq!(
+        shown,
+        vec![(day(2026, 1, 2), 31, d("4")), (day(2026, 2, 2), 28, d("4")), (day(2026, 3, 2), 30, d("6"))]
     );
+    assert!(c.steps[0].new_base.is_some() && c.steps[1].new_base.is_some() && c.steps[2].new_base.is_none());
+    let bad: Result<InterestTerms, _> =
+        serde_json::from_str(r#"{"basis": 366, "fixing": "stepping", "compounding": "none", "waive_below": "0"}"#);
     assert!(bad.is_err(), "day basis is 360 or 365");
     let unknown: Result<InterestTerms, _> = serde_json::from_str(
         r#"{"basis": 360, "fixing": "at_start", "compounding": "none", "waive_below": "0", "compund": 1}"#,
@@ -165,10 +168,7 @@ fn refuses_invalid_terms_and_missing_rates() {
     assert!(InterestRule::new(t, EffectiveTable::constant(pct("1"))).is_err());
     let late_table = EffectiveTable::new(vec![(Effective::starting(day(2027, 1, 1)), pct("5"))]).unwrap();
     let rule = InterestRule::prompt_payment(late_table).unwrap();
-    assert_eq!(
-        rule.compute(&usd("1"), day(2026, 1, 1), day(2026, 2, 1)),
-        Err(InterestError::NoRate(day(2026, 1, 2)))
-    );
+    assert_eq!(rule.compute(&usd("1"), day(2026, 1, 1), day(2026, 2, 1)), Err(InterestError::NoRate(day(2026, 1, 2))));
 }
 
 proptest! {
