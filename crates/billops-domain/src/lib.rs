@@ -20,6 +20,7 @@ pub mod credit_note;
 pub mod interest;
 pub mod invoice;
 pub mod rating;
+pub mod request;
 pub mod sla;
 pub mod terms;
 pub mod variance;
