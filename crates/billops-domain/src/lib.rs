@@ -18,6 +18,7 @@ pub mod close;
 pub mod credit;
 pub mod credit_note;
 pub mod dispute;
+pub mod forecast;
 pub mod funding;
 pub mod interest;
 pub mod invoice;

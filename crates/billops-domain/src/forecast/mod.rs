@@ -1,0 +1,243 @@
+//! Forecasts of monthly cost (or resource-unit volume) from monthly history, in exact decimals.
+//!
+//! The method follows the history, and says which it used and why:
+//! - 24 months or more: **trend with seasonality** — a least-squares line through the history plus an additive
+//!   index per calendar month (the mean residual of that month, centred so the indices sum to zero);
+//! - 6 to 23 months: a **linear trend** (too short to tell a season from noise);
+//! - fewer than 6 months: a **flat run-rate**, the mean of the last three months.
+//!
+//! Each point carries a band: ±1.96 × the in-sample residual spread × √(1 + h/n) at horizon h over n months
+//! of history (a rough 95 % band that widens with distance). Negative forecasts are clipped to zero: cost does
+//! not go below nothing. Operator events ([`events`]) adjust the result; [`backtest`] measures a method honestly.
+use rust_decimal::{Decimal, MathematicalOps};
+use serde::{Deserialize, Serialize};
+
+use crate::period::Period;
+
+pub mod events;
+pub mod fiscal;
+#[cfg(test)]
+mod tests;
+
+/// Months of history needed for each method.
+pub const SEASONAL_MIN_MONTHS: usize = 24;
+pub const TREND_MIN_MONTHS: usize = 6;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    TrendSeasonal,
+    LinearTrend,
+    RunRate,
+}
+
+impl Method {
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::TrendSeasonal => "trend with seasonality",
+            Method::LinearTrend => "linear trend",
+            Method::RunRate => "flat run-rate",
+        }
+    }
+}
+
+/// The method the history supports, and the reason in words.
+pub fn choose(months_of_history: usize) -> (Method, String) {
+    if months_of_history >= SEASONAL_MIN_MONTHS {
+        (Method::TrendSeasonal, format!("{months_of_history} months of history: enough for a seasonal index"))
+    } else if months_of_history >= TREND_MIN_MONTHS {
+        (
+            Method::LinearTrend,
+            format!("{months_of_history} months of history: a trend, but seasonality needs {SEASONAL_MIN_MONTHS}"),
+        )
+    } else {
+        (
+            Method::RunRate,
+            format!(
+                "{months_of_history} months of history: too short for a trend (needs {TREND_MIN_MONTHS}); mean of the last 3"
+            ),
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Point {
+    pub period: Period,
+    pub value: Decimal,
+    pub low: Decimal,
+    pub high: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Forecast {
+    pub method: Method,
+    pub why: String,
+    pub points: Vec<Point>,
+}
+
+/// A monthly series: consecutive months from `start` (a month with no data is a zero).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Series {
+    pub start: Period,
+    pub values: Vec<Decimal>,
+}
+
+impl Series {
+    /// From (period, value) pairs in any order; gaps filled with zero, repeats added.
+    pub fn from_points(points: &[(Period, Decimal)]) -> Option<Series> {
+        let start = points.iter().map(|(p, _)| *p).min()?;
+        let end = points.iter().map(|(p, _)| *p).max()?;
+        let len = months_between(start, end) + 1;
+        let mut values = vec![Decimal::ZERO; len];
+        for (p, v) in points {
+            let i = months_between(start, *p);
+            values[i] = values[i].saturating_add(*v);
+        }
+        Some(Series { start, values })
+    }
+    pub fn end(&self) -> Period {
+        nth(self.start, self.values.len().saturating_sub(1))
+    }
+}
+
+/// Months from `a` to `b` (`b` not before `a`; 0 otherwise).
+pub fn months_between(a: Period, b: Period) -> usize {
+    let diff = (i64::from(b.year()) - i64::from(a.year())) * 12 + i64::from(b.month()) - i64::from(a.month());
+    usize::try_from(diff).unwrap_or(0)
+}
+
+/// `n` months after `p`.
+pub fn nth(p: Period, n: usize) -> Period {
+    (0..n).fold(p, |q, _| q.next())
+}
+
+/// The fitted model: what a method says for month index `t` (0 = the first month of history).
+struct Fit {
+    intercept: Decimal,
+    slope: Decimal,
+    /// By calendar month (index 0 = January); zero unless seasonal.
+    seasonal: [Decimal; 12],
+}
+
+impl Fit {
+    fn at(&self, start: Period, t: usize) -> Decimal {
+        let month = nth(start, t).month() as usize - 1;
+        self.intercept + self.slope * Decimal::from(t) + self.seasonal[month]
+    }
+}
+
+fn least_squares(values: &[Decimal]) -> (Decimal, Decimal) {
+    let n = Decimal::from(values.len());
+    if values.len() < 2 {
+        return (values.first().copied().unwrap_or_default(), Decimal::ZERO);
+    }
+    let mean_t = (n - Decimal::ONE) / Decimal::TWO;
+    let mean_y = values.iter().sum::<Decimal>() / n;
+    let (mut sxy, mut sxx) = (Decimal::ZERO, Decimal::ZERO);
+    for (t, y) in values.iter().enumerate() {
+        let dt = Decimal::from(t) - mean_t;
+        sxy += dt * (*y - mean_y);
+        sxx += dt * dt;
+    }
+    let slope = if sxx.is_zero() { Decimal::ZERO } else { sxy / sxx };
+    (mean_y - slope * mean_t, slope)
+}
+
+fn fit(series: &Series, method: Method) -> Fit {
+    let v = &series.values;
+    match method {
+        Method::RunRate => {
+            let tail = &v[v.len().saturating_sub(3)..];
+            let mean =
+                if tail.is_empty() { Decimal::ZERO } else { tail.iter().sum::<Decimal>() / Decimal::from(tail.len()) };
+            Fit { intercept: mean, slope: Decimal::ZERO, seasonal: [Decimal::ZERO; 12] }
+        }
+        Method::LinearTrend => {
+            let (intercept, slope) = least_squares(v);
+            Fit { intercept, slope, seasonal: [Decimal::ZERO; 12] }
+        }
+        Method::TrendSeasonal => {
+            // Classical decomposition, refined: fit the line to the de-seasonalised history, take the indices
+            // from what the line leaves, and repeat (a season that is not centred in the year would otherwise
+            // tilt the line).
+            let month_of = |t: usize| nth(series.start, t).month() as usize - 1;
+            let mut seasonal = [Decimal::ZERO; 12];
+            let (mut intercept, mut slope, mut centre) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+            for _ in 0..4 {
+                let adjusted: Vec<Decimal> = v.iter().enumerate().map(|(t, y)| *y - seasonal[month_of(t)]).collect();
+                (intercept, slope) = least_squares(&adjusted);
+                let mut sum = [Decimal::ZERO; 12];
+                let mut count = [0u32; 12];
+                for (t, y) in v.iter().enumerate() {
+                    sum[month_of(t)] += *y - (intercept + slope * Decimal::from(t));
+                    count[month_of(t)] += 1;
+                }
+                for m in 0..12 {
+                    seasonal[m] = if count[m] > 0 { sum[m] / Decimal::from(count[m]) } else { Decimal::ZERO };
+                }
+                centre = seasonal.iter().sum::<Decimal>() / Decimal::from(12);
+                for s in &mut seasonal {
+                    *s -= centre;
+                }
+            }
+            Fit { intercept: intercept + centre, slope, seasonal }
+        }
+    }
+}
+
+/// Forecast `horizon` months after the series' last month with the method the history supports.
+pub fn forecast(series: &Series, horizon: usize) -> Forecast {
+    let (method, why) = choose(series.values.len());
+    forecast_with(series, horizon, method, why)
+}
+
+/// Forecast with a given method (for back-tests and comparisons).
+pub fn forecast_with(series: &Series, horizon: usize, method: Method, why: String) -> Forecast {
+    let n = series.values.len();
+    let model = fit(series, method);
+    // Residual spread: 1.25 × mean absolute in-sample error estimates σ for normal residuals.
+    let mae = if n == 0 {
+        Decimal::ZERO
+    } else {
+        series.values.iter().enumerate().map(|(t, y)| (*y - model.at(series.start, t)).abs()).sum::<Decimal>()
+            / Decimal::from(n)
+    };
+    let sigma = mae * Decimal::new(125, 2);
+    let z = Decimal::new(196, 2);
+    let points = (1..=horizon)
+        .map(|h| {
+            let t = n + h - 1;
+            let value = model.at(series.start, t).max(Decimal::ZERO);
+            let widen = (Decimal::ONE + Decimal::from(h) / Decimal::from(n.max(1))).sqrt().unwrap_or(Decimal::ONE);
+            let half = z * sigma * widen;
+            Point {
+                period: nth(series.start, t),
+                value: value.round_dp(6),
+                low: (value - half).max(Decimal::ZERO).round_dp(6),
+                high: (value + half).round_dp(6),
+            }
+        })
+        .collect();
+    Forecast { method, why, points }
+}
+
+/// Mean absolute percentage error (in percent) of `method` forecasting months k+1..k+horizon from months
+/// 1..k, over every k from `min_history` on; months whose actual is zero are skipped. `None` when nothing
+/// could be scored.
+pub fn backtest(series: &Series, method: Method, min_history: usize, horizon: usize) -> Option<Decimal> {
+    let n = series.values.len();
+    let (mut total, mut count) = (Decimal::ZERO, 0u32);
+    for k in min_history.max(1)..n {
+        let head = Series { start: series.start, values: series.values[..k].to_vec() };
+        let f = forecast_with(&head, horizon, method, String::new());
+        for (h, p) in f.points.iter().enumerate() {
+            let Some(actual) = series.values.get(k + h) else { break };
+            if actual.is_zero() {
+                continue;
+            }
+            total += ((p.value - *actual) / *actual).abs();
+            count += 1;
+        }
+    }
+    (count > 0).then(|| (total * Decimal::ONE_HUNDRED / Decimal::from(count)).round_dp(2))
+}
