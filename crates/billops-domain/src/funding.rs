@@ -316,6 +316,33 @@ impl Application {
         self.record(act, what)
     }
 
+    /// Dates as the programme states them: the given ones replace the recorded ones.
+    pub fn set_dates(&mut self, dates: FundingDates, act: Act<'_>) -> Result<(), FundingError> {
+        self.check_version(act)?;
+        let d = &mut self.input.dates;
+        let merged = FundingDates {
+            submit_by: dates.submit_by.or(d.submit_by),
+            project_start: dates.project_start.or(d.project_start),
+            project_end: dates.project_end.or(d.project_end),
+            claim_due: dates.claim_due.or(d.claim_due),
+        };
+        if let (Some(s), Some(e)) = (merged.project_start, merged.project_end)
+            && e < s
+        {
+            return Err(FundingError::Invalid(format!("project ends ({e}) before it starts ({s})")));
+        }
+        *d = merged;
+        let shown = |x: Option<NaiveDate>| x.map_or("-".to_string(), |d| d.to_string());
+        let what = format!(
+            "dates: submit by {}, project {} to {}, claim due {}",
+            shown(merged.submit_by),
+            shown(merged.project_start),
+            shown(merged.project_end),
+            shown(merged.claim_due)
+        );
+        self.record(act, what)
+    }
+
     /// Is the application still open work (not rejected, cancelled or finished)?
     pub fn is_open(&self) -> bool {
         !matches!(self.status, Status::Rejected | Status::Cancelled) && self.stage != Stage::AssignedToProject

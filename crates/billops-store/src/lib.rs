@@ -23,6 +23,7 @@ mod connect;
 mod costs;
 mod db;
 mod feed;
+pub mod funding;
 mod import;
 pub mod ledger;
 mod parties;
@@ -31,6 +32,7 @@ mod sql_store;
 mod types;
 
 pub use connect::mask_url;
+pub use funding::{FundingChange, FundingRecord, FundingStore, Opportunity};
 pub use ledger::{CreditNote, CreditNoteFilter, NewCreditNote, NewExplanation, ServiceCosts, StoredExplanation};
 pub use ledger::{Ledger, types::*};
 pub use ledger::{LineSources, ResourceSource, SourceItem, SourceQuery};
@@ -48,7 +50,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// Everything the rest of billops asks of a store. Every write takes the [`Actor`] (who and when: the
 /// clock is the caller's) and is audited in the same transaction.
 #[async_trait]
-pub trait Store: Ledger + Send + Sync {
+pub trait Store: Ledger + FundingStore + Send + Sync {
     fn backend(&self) -> Backend;
     /// The URL with any password masked, for status lines and `billops paths`.
     fn display_url(&self) -> String;
