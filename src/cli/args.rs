@@ -61,6 +61,9 @@ pub enum Command {
     /// Supplier invoices.
     #[command(subcommand)]
     Supplier(SupplierCmd),
+    /// Partner funding applications (MAP, POC, MDF, …): draft → submitted → approved → claim → paid → assigned.
+    #[command(subcommand)]
+    Funding(super::funding::FundingCmd),
     /// Interest on a late amount, step by step (default: US Prompt Payment). Exit 2 on bad input.
     Interest(super::interest::InterestArgs),
     /// Three-way tie-out per payer for a period (exit 0 all tied or within tolerance, 4 otherwise).

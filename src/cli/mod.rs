@@ -2,6 +2,7 @@
 mod args;
 mod commands;
 mod demo;
+mod funding;
 mod interest;
 mod month;
 mod month_codes;
@@ -229,6 +230,7 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         Some(Command::Paths | Command::Demo | Command::Interest(_)) => Ok(0),
         Some(Command::Ru(c)) => rating::ru(ctx, c).await,
         Some(Command::Variance(a)) => month_variance::variance(ctx, a).await,
+        Some(Command::Funding(c)) => funding::funding(ctx, c).await,
     }
 }
 

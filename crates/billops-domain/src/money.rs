@@ -117,6 +117,34 @@ pub fn minor_units(currency: &str) -> u32 {
     }
 }
 
+/// Money typed by a person: what the screen shows (`1,000.00`, `-12.5`), exact, and never finer than the
+/// currency's minor unit (`0.001` USD is refused). E-notation is refused: no person types `4.6e5`.
+pub fn parse_typed_amount(text: &str, currency: &str) -> Result<Decimal, String> {
+    let t = text.trim();
+    if t.contains(['e', 'E']) {
+        return Err(format!("{t:?}: write the amount in digits, as the screen shows it"));
+    }
+    let plain: String = t.chars().filter(|c| *c != ',').collect();
+    if t.contains(',') {
+        // Separators group thousands: 1,000 or 1,000,000.00, not 1,00.
+        let int = plain.trim_start_matches(['-', '+']).split('.').next().unwrap_or("");
+        let grouped = t.trim_start_matches(['-', '+']).split('.').next().unwrap_or("");
+        let groups: Vec<&str> = grouped.split(',').collect();
+        let ok = groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+            && groups.iter().skip(1).all(|g| g.len() == 3)
+            && !int.is_empty();
+        if !ok {
+            return Err(format!("{t:?}: thousands separators go every three digits"));
+        }
+    }
+    let value = parse_decimal(&plain).map_err(|e| format!("{t:?}: {e}"))?;
+    let dp = minor_units(currency);
+    if value.normalize().scale() > dp {
+        return Err(format!("{t:?}: {currency} amounts have {dp} decimal place(s) at most"));
+    }
+    Ok(value)
+}
+
 /// Round a document total once, to the currency's minor unit, by the named rule.
 pub fn round_document(amount: Decimal, currency: &str, rule: RoundingRule) -> Decimal {
     amount.round_dp_with_strategy(minor_units(currency), rule.strategy())
@@ -246,6 +274,22 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn typed_amounts_accept_what_the_screen_shows_and_nothing_finer() {
+        assert_eq!(parse_typed_amount("1,000.00", "USD"), Ok(d("1000")));
+        assert_eq!(parse_typed_amount("-12.5", "USD"), Ok(d("-12.5")));
+        assert_eq!(parse_typed_amount("1,234,567.89", "USD"), Ok(d("1234567.89")));
+        assert_eq!(parse_typed_amount("1500", "JPY"), Ok(d("1500")));
+        assert!(parse_typed_amount("0.001", "USD").is_err());
+        assert!(parse_typed_amount("1e-20", "USD").is_err());
+        assert!(parse_typed_amount("4.6158142e5", "USD").is_err());
+        assert!(parse_typed_amount("1.5", "JPY").is_err());
+        assert_eq!(parse_typed_amount("1.125", "BHD"), Ok(d("1.125")));
+        assert!(parse_typed_amount("1,00", "USD").is_err());
+        assert!(parse_typed_amount("$12", "USD").is_err());
+        assert!(parse_typed_amount("", "USD").is_err());
     }
 
     #[test]
