@@ -98,8 +98,12 @@ pub enum Command {
     /// The account-code table: GL / cost-centre codes by customer, product or account, effective-dated.
     #[command(subcommand)]
     Codes(super::month_codes::CodesCmd),
-    /// Create (or reset) the demo store and print where it is.
+    /// Create (or reset) the demo store and print where it is. With --db it fills only a new or empty store
+    /// (never deletes one); its data files are written beside a SQLite store (NAME-book/).
     Demo,
+    /// Create a new empty store (the default one, or the one --db names) and print where it is. Other commands
+    /// never create a store at a path that does not exist (exit 6).
+    Init,
     /// Print where billops keeps its config, data, logs and store.
     Paths,
     /// Resource units for chargeback customers: definitions (which lines, factor) and rates from a month's
