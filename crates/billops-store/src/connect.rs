@@ -138,9 +138,20 @@ pub(crate) async fn connect(target: &Target, o: &OpenOptions) -> Result<Db> {
             Ok(Db::Sqlite(pool))
         }
         Target::SqliteFile(path) => {
-            files::prepare(path, o.create && !o.read_only)?;
+            let existed = files::prepare(path, o.create && !o.read_only)?;
             if o.read_only {
                 return connect_sqlite_read_only(path).await;
+            }
+            if existed {
+                // Look before setting WAL (which rewrites the header): another program's database is left as is.
+                let look = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(SqliteConnectOptions::new().filename(path).read_only(true))
+                    .await
+                    .map_err(|e| files::not_sqlite(path, e))?;
+                let verdict = files::refuse_foreign(&look, path).await;
+                look.close().await;
+                verdict?;
             }
             let opts = SqliteConnectOptions::new()
                 .filename(path)
@@ -152,7 +163,6 @@ pub(crate) async fn connect(target: &Target, o: &OpenOptions) -> Result<Db> {
                 .connect_with(sqlite_tuning(opts))
                 .await
                 .map_err(|e| files::not_sqlite(path, e))?;
-            files::refuse_foreign(&pool, path).await?;
             SQLITE_MIGRATIONS.run(&pool).await?;
             Ok(Db::Sqlite(pool))
         }

@@ -10,8 +10,8 @@ use crate::{Result, StoreError};
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// Check what is at `path` and, when `create`, make a missing store file (0600) and its folders (0700).
-/// Never deletes or truncates anything.
-pub(crate) fn prepare(path: &Path, create: bool) -> Result<()> {
+/// Never deletes or truncates anything. True when a non-empty file was there already.
+pub(crate) fn prepare(path: &Path, create: bool) -> Result<bool> {
     let shown = path.display();
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => Err(StoreError::NoStore(format!("{shown} is a folder, not a billops store"))),
@@ -22,14 +22,14 @@ pub(crate) fn prepare(path: &Path, create: bool) -> Result<()> {
             let mut head = [0u8; 16];
             let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head));
             match read {
-                Ok(()) if &head == SQLITE_HEADER => Ok(()),
+                Ok(()) if &head == SQLITE_HEADER => Ok(true),
                 Ok(()) => Err(not_a_store(path)),
                 Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(not_a_store(path)),
                 Err(e) => Err(StoreError::NoStore(format!("cannot read {shown}: {e}"))),
             }
         }
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => create_file(path),
+        Ok(_) => Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => create_file(path).map(|()| false),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             Err(StoreError::NoStore(format!("no billops store at {shown} (no such file)")))
         }
