@@ -301,3 +301,30 @@ fn a_read_only_store_in_a_read_only_folder_opens_with_read_only() {
     }
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+/// The password can stay off the command line: PGPASSWORD (or ~/.pgpass, or a URL in a 0600 config.toml).
+/// Shown against a database that does not exist, so that nothing is written: PostgreSQL checks the password
+/// before it looks for the database. Needs BILLOPS_TEST_PG_URL with a password; skipped otherwise.
+#[test]
+fn pgpassword_gives_the_password_without_the_command_line() {
+    let Some(full) = std::env::var("BILLOPS_TEST_PG_URL").ok().filter(|u| !u.is_empty()) else {
+        eprintln!("SKIPPED (PostgreSQL): BILLOPS_TEST_PG_URL not set");
+        return;
+    };
+    let (Some(s), Some(at)) = (full.find("://"), full.rfind('@')) else { return };
+    let Some((user, password)) = full[s + 3..at].split_once(':') else { return };
+    let host_and_db = &full[at..];
+    let base = host_and_db.rsplit_once('/').map_or(host_and_db, |(h, _)| h);
+    let url = format!("{}{user}{base}/billops_no_such_database_here", &full[..s + 3]);
+    let home = tempfile::tempdir().unwrap();
+    let with = |pw: &str| {
+        billops(home.path(), &["--db", &url, "costs", "--period", "2026-05"]).env("PGPASSWORD", pw).output().unwrap()
+    };
+    let o = with(password);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("does not exist"), "authenticated, then no such database: {}", text(&o));
+    let o = with("wrong-password");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("password authentication failed"), "{}", text(&o));
+    assert!(!text(&o).contains(password), "{}", text(&o));
+}

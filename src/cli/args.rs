@@ -421,6 +421,9 @@ pub enum PaymentsCmd {
         /// Invoice number the payment settles.
         #[arg(long)]
         invoice: Option<String>,
+        /// Free text kept with the payment (bank reference; the value date when it is posted later).
+        #[arg(long)]
+        reference: Option<String>,
     },
     /// CSV with header customer,amount,date[,invoice].
     Import { file: PathBuf },

@@ -199,8 +199,7 @@ async fn probe_pg(url: &str, opts: &PgConnectOptions, timeout: Duration) -> Resu
         Ok(Err(sqlx::Error::Io(e))) => Err(unreachable(e.to_string())),
         Ok(Err(e @ (sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut))) => Err(unreachable(e.to_string())),
         Ok(Err(e)) => Err(StoreError::Invalid(format!(
-            "the PostgreSQL server at {place} refused store {}: {}",
-            mask_url(url),
+            "the PostgreSQL server at {place} refused it: {}",
             mask_url(&e.to_string())
         ))),
         Ok(Ok(conn)) => {
