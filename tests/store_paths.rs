@@ -328,3 +328,35 @@ fn pgpassword_gives_the_password_without_the_command_line() {
     assert!(text(&o).contains("password authentication failed"), "{}", text(&o));
     assert!(!text(&o).contains(password), "{}", text(&o));
 }
+
+/// A config file holding a password: refused while group or others can read it; at 0600 it is used, and the
+/// password appears neither in the error nor in the log.
+#[cfg(unix)]
+#[test]
+fn a_password_in_config_needs_a_private_file_and_is_never_shown() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    let file = config.join("config.toml");
+    std::fs::write(&file, "[store]\nurl = \"postgres://bob:s3cret@127.0.0.1:1/billing\"\n").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let o = run(home.path(), &["costs", "--period", "2026-05"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("chmod 600") && !text(&o).contains("s3cret"), "{}", text(&o));
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = run(home.path(), &["costs", "--period", "2026-05"]);
+    assert_eq!(o.status.code(), Some(5), "{}", text(&o));
+    assert!(!text(&o).contains("s3cret"), "{}", text(&o));
+    let log = home.path().join("data").join("billops.log");
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.contains("127.0.0.1:1") && logged.contains("bob:***@"), "{logged}");
+    assert!(!logged.contains("s3cret"), "{logged}");
+    assert_eq!(mode(&log), 0o600);
+    let o = run(home.path(), &["paths"]);
+    assert!(
+        text(&o).contains("postgres://bob:***@127.0.0.1:1/billing") && !text(&o).contains("s3cret"),
+        "{}",
+        text(&o)
+    );
+}

@@ -194,7 +194,12 @@ pub fn open_options(config: &Config, create: bool, read_only: bool) -> billops_s
 }
 
 async fn open_store(url: &str, options: &billops_store::OpenOptions) -> Result<Arc<dyn Store>, Failure> {
-    billops_store::open_with(url, options).await.map_err(|e| match e {
+    let opened = billops_store::open_with(url, options).await;
+    if let Err(e) = &opened {
+        // Logged masked, like every URL billops shows.
+        tracing::warn!(store = %billops_store::mask_url(url), "cannot open the store: {}", billops_store::mask_url(&e.to_string()));
+    }
+    opened.map_err(|e| match e {
         billops_store::StoreError::Unreachable(_) | billops_store::StoreError::NoStore(_) => Failure::from(e),
         other => Failure::user(format!(
             "cannot open store {}: {}",
