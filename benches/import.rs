@@ -374,7 +374,7 @@ fn main() {
             eprintln!("PostgreSQL, {} rows, {} runs", o.rows, o.runs);
             table.push(pg_row(&admin, &file, o.rows, o.runs));
         } else {
-            eprintln!("PostgreSQL not reachable at {}: skipped", billops::cli::mask(&admin));
+            eprintln!("PostgreSQL not reachable at {}: skipped", billops_store::mask_url(&admin));
         }
     }
     if let Some(m) = o.memory_rows.filter(|_| o.sqlite) {
