@@ -360,3 +360,45 @@ fn a_password_in_config_needs_a_private_file_and_is_never_shown() {
         text(&o)
     );
 }
+
+/// The demo on a named PostgreSQL database: filled when empty, its book in a temporary folder that is removed,
+/// nothing under the data dir; a second run refuses (the database holds the demo now) and changes nothing.
+#[test]
+fn the_demo_on_postgres_fills_an_empty_database_and_keeps_no_files() {
+    let Some(admin) = std::env::var("BILLOPS_TEST_PG_URL").ok().filter(|u| !u.is_empty()) else {
+        eprintln!("SKIPPED (PostgreSQL): BILLOPS_TEST_PG_URL not set");
+        return;
+    };
+    let db = format!("billops_t_demo_paths_{}", std::process::id());
+    let psql = |sql: &str| Command::new("psql").arg(&admin).args(["-X", "-qtAc", sql]).output();
+    match psql(&format!("CREATE DATABASE \"{db}\"")) {
+        Ok(o) if o.status.success() => {}
+        other => {
+            eprintln!("SKIPPED (PostgreSQL): cannot create a database with psql: {other:?}");
+            return;
+        }
+    }
+    let url = match admin.rsplit_once('/') {
+        Some((server, _)) => format!("{server}/{db}"),
+        None => admin.clone(),
+    };
+    let home = tempfile::tempdir().unwrap();
+    let tmp = home.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let demo = || billops(home.path(), &["--db", &url, "demo"]).env("TMPDIR", &tmp).output().unwrap();
+    let first = demo();
+    let costs = run(home.path(), &["--db", &url, "costs", "--period", "2026-09", "--by", "period", "--format", "csv"]);
+    let second = demo();
+    let _ = psql(&format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)"));
+    assert!(first.status.success(), "{}", text(&first));
+    assert_eq!(
+        String::from_utf8_lossy(&costs.stdout),
+        "period,cost\n2026-09,1036567.024663218468618\n",
+        "{}",
+        text(&costs)
+    );
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "the temporary book folder was removed");
+    assert!(!home.path().join("data").exists());
+    assert_eq!(second.status.code(), Some(1), "{}", text(&second));
+    assert!(text(&second).contains("already holds") && !text(&second).contains(":billops@"), "{}", text(&second));
+}

@@ -6,7 +6,14 @@ use clap::{Args, Parser, Subcommand};
 use super::output::OutputFormat;
 
 #[derive(Debug, Parser)]
-#[command(name = "billops", version, about = "Keyboard-driven console for cloud billing operations")]
+#[command(
+    name = "billops",
+    version,
+    about = "Keyboard-driven console for cloud billing operations",
+    after_help = "Exit codes on every command: 5 the store is unreachable (after [store] connect_timeout, default 5 s), \
+                  6 no billops store at that path (only `init`, `demo` and the default store create one), 1 other \
+                  errors; commands list their own (2, 3, 4)."
+)]
 pub struct Cli {
     /// Store URL: sqlite:PATH or postgres://… (default: the embedded SQLite store in the data dir).
     #[arg(long, global = true, env = "BILLOPS_DATABASE_URL", hide_env_values = true)]

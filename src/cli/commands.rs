@@ -46,7 +46,9 @@ pub async fn init(url: &str, options: &billops_store::OpenOptions) -> Result<u8,
         billops_store::open_with(url, options).await?.close().await;
     }
     let shown = billops_store::mask_url(url);
-    if existed {
+    if url.starts_with("postgres") {
+        println!("store {shown} ready (migrations up to date)");
+    } else if existed {
         println!("store {shown} already exists; left as it is (migrations are up to date)");
     } else {
         println!("created store {shown}");
