@@ -143,7 +143,7 @@ async fn is_ready(url: &str, d: &Data, rebuild: bool) -> bool {
     let store = match billops_store::open(url).await {
         Ok(s) => s,
         Err(e) => {
-            log(&format!("cannot reuse {}: {e}", billops::cli::mask(url)));
+            log(&format!("cannot reuse {}: {e}", billops_store::mask_url(url)));
             return false;
         }
     };
@@ -407,7 +407,7 @@ async fn main() {
         if pg_up(&admin) {
             backends.push(("PostgreSQL", pg_store(&admin, &d, o.rebuild).await));
         } else {
-            log(&format!("PostgreSQL not reachable at {}: skipped", billops::cli::mask(&admin)));
+            log(&format!("PostgreSQL not reachable at {}: skipped", billops_store::mask_url(&admin)));
         }
     }
     let mut all = Vec::new();

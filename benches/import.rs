@@ -116,6 +116,16 @@ fn run_timed(mut cmd: Command, what: &str) -> Sample {
 
 /// `billops --db URL import FILE` under `/usr/bin/time -f %M` (peak RSS of billops itself).
 fn billops_import(url: &str, file: &Path, home: &Path) -> Sample {
+    // Only `init` creates a store at a new path (not timed).
+    let init = Command::new(env!("CARGO_BIN_EXE_billops"))
+        .args(["--db", url, "init"])
+        .env("BILLOPS_DATA_DIR", home.join("data"))
+        .env("BILLOPS_CONFIG_DIR", home.join("config"))
+        .env("BILLOPS_USER", "bench")
+        .env_remove("BILLOPS_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "billops init: {}", String::from_utf8_lossy(&init.stderr));
     let rss_file = home.join("rss.txt");
     let has_time = Path::new("/usr/bin/time").exists();
     let mut cmd = if has_time {
@@ -364,7 +374,7 @@ fn main() {
             eprintln!("PostgreSQL, {} rows, {} runs", o.rows, o.runs);
             table.push(pg_row(&admin, &file, o.rows, o.runs));
         } else {
-            eprintln!("PostgreSQL not reachable at {}: skipped", billops::cli::mask(&admin));
+            eprintln!("PostgreSQL not reachable at {}: skipped", billops_store::mask_url(&admin));
         }
     }
     if let Some(m) = o.memory_rows.filter(|_| o.sqlite) {

@@ -12,8 +12,12 @@ struct Env {
 }
 
 impl Env {
+    /// A new empty store (`billops init`: other commands never create one at a path that does not exist).
     fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap() }
+        let env = Env { dir: tempfile::tempdir().unwrap() };
+        let o = env.run(&["init"]);
+        assert!(o.status.success(), "{}", text(&o));
+        env
     }
     fn db(&self) -> String {
         format!("sqlite:{}", self.dir.path().join("store.db").display())

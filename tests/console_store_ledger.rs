@@ -269,7 +269,7 @@ async fn month_end_writes_into_a_locked_period_show_the_lock() {
     assert!(msg(&h).contains(lock), "{}", msg(&h));
     assert!(store.list_terms("ACME").await.unwrap().is_empty(), "nothing written");
 
-    // A payment received on a day of May is not a change to May's billing: recorded.
+    // A payment dated on a day of signed-off May would change May's statement: refused, naming the first open day.
     h.cmd(Cmd::Payment).await;
     h.keys(&["down"]).await;
     set_field(&mut h, "2026-05-20");
@@ -278,9 +278,9 @@ async fn month_end_writes_into_a_locked_period_show_the_lock() {
     h.keys(&["down"]).await;
     type_text(&mut h.state, "wire 7");
     h.keys(&["enter"]).await;
-    assert!(msg(&h).contains("recorded") && !msg(&h).contains("locked"), "{}", msg(&h));
+    assert!(msg(&h).contains("falls in 2026-05") && msg(&h).contains("2026-06-01 or later"), "{}", msg(&h));
     let st = store.statement("ACME", may.start(), may.end()).await.unwrap();
-    assert!(st.entries.iter().any(|e| e.amount == d("-25")), "{st:?}");
+    assert!(!st.entries.iter().any(|e| e.amount == d("-25")), "nothing written: {st:?}");
 }
 
 #[tokio::test]

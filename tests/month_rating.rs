@@ -25,7 +25,8 @@ fn d(s: &str) -> Decimal {
 /// acme's line items of September 2026 from the demo book the store was built from (every acme account is
 /// assigned from 2026-01-01), supplier tax and credits left out as invoices strip them.
 fn acme_items(demo: &Demo) -> Vec<LineItem> {
-    let book = demo.dir.path().join("data").join("demo-book");
+    // `billops --db sqlite:DIR/demo.db demo` writes its book beside the store, not in the data dir.
+    let book = demo.dir.path().join("demo-book");
     let accounts: BTreeSet<String> = std::fs::read_to_string(book.join("accounts.csv"))
         .unwrap()
         .lines()

@@ -6,7 +6,14 @@ use clap::{Args, Parser, Subcommand};
 use super::output::OutputFormat;
 
 #[derive(Debug, Parser)]
-#[command(name = "billops", version, about = "Keyboard-driven console for cloud billing operations")]
+#[command(
+    name = "billops",
+    version,
+    about = "Keyboard-driven console for cloud billing operations",
+    after_help = "Exit codes on every command: 5 the store is unreachable (after [store] connect_timeout, default 5 s), \
+                  6 no billops store at that path (only `init`, `demo` and the default store create one), 1 other \
+                  errors; commands list their own (2, 3, 4)."
+)]
 pub struct Cli {
     /// Store URL: sqlite:PATH or postgres://… (default: the embedded SQLite store in the data dir).
     #[arg(long, global = true, env = "BILLOPS_DATABASE_URL", hide_env_values = true)]
@@ -103,8 +110,12 @@ pub enum Command {
     /// The account-code table: GL / cost-centre codes by customer, product or account, effective-dated.
     #[command(subcommand)]
     Codes(super::month_codes::CodesCmd),
-    /// Create (or reset) the demo store and print where it is.
+    /// Create (or reset) the demo store and print where it is. With --db it fills only a new or empty store
+    /// (never deletes one); its data files are written beside a SQLite store (NAME-book/).
     Demo,
+    /// Create a new empty store (the default one, or the one --db names) and print where it is. Other commands
+    /// never create a store at a path that does not exist (exit 6).
+    Init,
     /// Print where billops keeps its config, data, logs and store.
     Paths,
     /// Resource units for chargeback customers: definitions (which lines, factor) and rates from a month's
@@ -422,6 +433,9 @@ pub enum PaymentsCmd {
         /// Invoice number the payment settles.
         #[arg(long)]
         invoice: Option<String>,
+        /// Free text kept with the payment (bank reference; the value date when it is posted later).
+        #[arg(long)]
+        reference: Option<String>,
     },
     /// CSV with header customer,amount,date[,invoice].
     Import { file: PathBuf },

@@ -11,18 +11,49 @@ use chrono::{Datelike, NaiveDate, Utc};
 
 use super::args::{AccountsCmd, CostsArgs, CustomersCmd, IssuesCmd, UsersCmd};
 use super::output::{OutputFormat, Table};
-use super::{Ctx, Failure, mask};
+use super::{Ctx, Failure, Which};
 use crate::config::Paths;
 use crate::ingest::{self, FileReport};
 
-pub fn paths(paths: &Paths, url: &str) {
+pub fn paths(paths: &Paths, url: &str, which: &Which) {
     println!("config dir:  {}", paths.config_dir.display());
     println!("config file: {}", paths.config_file().display());
     println!("data dir:    {}", paths.data_dir.display());
-    println!("store:       {}", mask(url));
+    println!("store:       {}", billops_store::mask_url(url));
     println!("demo store:  sqlite:{}", paths.demo_store().display());
-    println!("log file:    {}", paths.log_file().display());
+    let log = match std::env::var_os("BILLOPS_LOG_FILE").filter(|v| !v.is_empty()) {
+        Some(f) => PathBuf::from(f).display().to_string(),
+        None if which.uses_data_dir() => paths.log_file().display().to_string(),
+        None => "none (--db names the store; set BILLOPS_LOG_FILE for one)".to_string(),
+    };
+    println!("log file:    {log}");
     println!("exports:     {}", paths.exports_dir().display());
+}
+
+/// `billops init`: create the store (the default one, or the one `--db` names) with every migration; one that
+/// exists is left as it is (and brought up to date).
+pub async fn init(url: &str, options: &billops_store::OpenOptions) -> Result<u8, Failure> {
+    let existed =
+        match billops_store::open_with(url, &billops_store::OpenOptions { create: false, ..options.clone() }).await {
+            Ok(store) => {
+                store.close().await;
+                true
+            }
+            Err(billops_store::StoreError::NoStore(_)) => false,
+            Err(e) => return Err(e.into()),
+        };
+    if !existed {
+        billops_store::open_with(url, options).await?.close().await;
+    }
+    let shown = billops_store::mask_url(url);
+    if url.starts_with("postgres") {
+        println!("store {shown} ready (migrations up to date)");
+    } else if existed {
+        println!("store {shown} already exists; left as it is (migrations are up to date)");
+    } else {
+        println!("created store {shown}");
+    }
+    Ok(0)
 }
 
 fn print(table: &Table, format: OutputFormat) -> Result<u8, Failure> {

@@ -39,9 +39,24 @@ impl Failure {
     }
 }
 
+/// Exit code when the store's server cannot be reached (refused, no answer within `connect_timeout`).
+pub const EXIT_UNREACHABLE: u8 = 5;
+/// Exit code when no billops store is at the path named (missing, empty, not a store): only `billops init`,
+/// `billops demo` and the default store create one.
+pub const EXIT_NO_STORE: u8 = 6;
+
 impl From<billops_store::StoreError> for Failure {
     fn from(e: billops_store::StoreError) -> Failure {
-        Failure::user(e.to_string())
+        use billops_store::StoreError;
+        match e {
+            StoreError::Unreachable(m) => Failure::new(EXIT_UNREACHABLE, m),
+            StoreError::NoStore(m) if m.contains("no such file") || m.contains("empty") => Failure::new(
+                EXIT_NO_STORE,
+                format!("{m}: check the path (`billops --db sqlite:PATH init` creates a new store there)"),
+            ),
+            StoreError::NoStore(m) => Failure::new(EXIT_NO_STORE, m),
+            other => Failure::user(billops_store::mask_url(&other.to_string())),
+        }
     }
 }
 
@@ -110,62 +125,97 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<u8, Failure> {
     let paths = Paths::discover().map_err(Failure::user)?;
     let config = Config::load(&paths.config_file()).map_err(Failure::user)?;
-    let _log_guard = init_logging(&paths);
+    let which = which_store(&cli, &config);
+    let _log_guard = init_logging(&paths, &which);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::user(format!("cannot start the runtime: {e}")))?;
-    runtime.block_on(dispatch(cli, paths, config))
+    runtime.block_on(dispatch(cli, paths, config, which))
 }
 
-/// Logs go to a file in the data dir, never to the terminal the UI owns.
-fn init_logging(paths: &Paths) -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    std::fs::create_dir_all(&paths.data_dir).ok()?;
-    let appender = tracing_appender::rolling::never(&paths.data_dir, "billops.log");
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+/// Which store a run uses. Only the data dir's own stores (and the config file's) write under the data dir.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Which {
+    /// `--db` / `BILLOPS_DATABASE_URL`.
+    Named(String),
+    /// `--demo` without `--db`: the demo's own file in the data dir.
+    OwnDemo,
+    /// `[store] url` in config.toml.
+    Configured(String),
+    /// The default SQLite file in the data dir (created on first use).
+    Default,
+}
+
+/// `--db`/`BILLOPS_DATABASE_URL`, else `--demo`, else the config file, else the default SQLite file.
+fn which_store(cli: &Cli, config: &Config) -> Which {
+    match (&cli.db, cli.demo, &config.store.url) {
+        (Some(db), _, _) => Which::Named(db.clone()),
+        (None, true, _) => Which::OwnDemo,
+        (None, false, Some(url)) => Which::Configured(url.clone()),
+        (None, false, None) => Which::Default,
+    }
+}
+
+impl Which {
+    pub fn url(&self, paths: &Paths) -> String {
+        match self {
+            Which::Named(u) | Which::Configured(u) => u.clone(),
+            Which::OwnDemo => format!("sqlite:{}", paths.demo_store().display()),
+            Which::Default => format!("sqlite:{}", paths.default_store().display()),
+        }
+    }
+    /// Whether this run may write under the data dir (log file, default store, demo book).
+    pub fn uses_data_dir(&self) -> bool {
+        !matches!(self, Which::Named(_))
+    }
+}
+
+/// Logs go to a file (0600, in a 0700 data dir), never to the terminal the UI owns: `billops.log` in the data
+/// dir, except when `--db` names the store (a run keeps to its own paths): then `BILLOPS_LOG_FILE`, if set.
+fn init_logging(paths: &Paths, which: &Which) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let file = match std::env::var_os("BILLOPS_LOG_FILE").filter(|v| !v.is_empty()) {
+        Some(f) => std::path::PathBuf::from(f),
+        None if which.uses_data_dir() => {
+            crate::config::private_dir(&paths.data_dir).ok()?;
+            paths.log_file()
+        }
+        None => return None,
+    };
+    let file = crate::config::private_file(&file).ok()?;
+    let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = tracing_subscriber::EnvFilter::try_from_env("BILLOPS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_env_filter(filter).try_init().ok()?;
     Some(guard)
 }
 
-/// `--db`/`BILLOPS_DATABASE_URL`, else `--demo`, else the config file, else the default SQLite file.
-fn store_url(cli: &Cli, paths: &Paths, config: &Config) -> String {
-    if let Some(db) = &cli.db {
-        return db.clone();
-    }
-    if cli.demo {
-        return format!("sqlite:{}", paths.demo_store().display());
-    }
-    if let Some(url) = &config.store.url {
-        return url.clone();
-    }
-    format!("sqlite:{}", paths.default_store().display())
+/// How a run opens its store: `create` only for `init`, `demo` and the default store.
+pub fn open_options(config: &Config, create: bool, read_only: bool) -> billops_store::OpenOptions {
+    billops_store::OpenOptions { create, read_only, connect_timeout: config.store.connect_timeout() }
 }
 
-async fn open_store(url: &str) -> Result<Arc<dyn Store>, Failure> {
-    billops_store::open(url).await.map_err(|e| Failure::user(format!("cannot open store {}: {e}", mask(url))))
-}
-
-/// A URL with its password replaced, for messages.
-pub fn mask(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
+async fn open_store(url: &str, options: &billops_store::OpenOptions) -> Result<Arc<dyn Store>, Failure> {
+    let opened = billops_store::open_with(url, options).await;
+    if let Err(e) = &opened {
+        // Logged masked, like every URL billops shows.
+        tracing::warn!(store = %billops_store::mask_url(url), "cannot open the store: {}", billops_store::mask_url(&e.to_string()));
     }
+    opened.map_err(|e| match e {
+        billops_store::StoreError::Unreachable(_) | billops_store::StoreError::NoStore(_) => Failure::from(e),
+        other => Failure::user(format!(
+            "cannot open store {}: {}",
+            billops_store::mask_url(url),
+            billops_store::mask_url(&other.to_string())
+        )),
+    })
 }
 
-async fn dispatch(cli: Cli, paths: Paths, config: Config) -> Result<u8, Failure> {
-    let url = store_url(&cli, &paths, &config);
+async fn dispatch(cli: Cli, paths: Paths, config: Config, which: Which) -> Result<u8, Failure> {
+    let url = which.url(&paths);
     match &cli.command {
         Some(Command::Paths) => {
-            commands::paths(&paths, &url);
+            commands::paths(&paths, &url, &which);
             return Ok(0);
         }
         Some(Command::Interest(_)) => {
@@ -173,30 +223,68 @@ async fn dispatch(cli: Cli, paths: Paths, config: Config) -> Result<u8, Failure>
             return interest::interest(a, &mut std::io::stdout().lock());
         }
         Some(Command::Demo) => {
-            let at = demo::create(&paths, cli.db.as_deref()).await?;
-            println!("demo store ready: {at}");
-            println!("open it with: billops --db {at}");
+            let at = match &which {
+                Which::Named(u) => demo::At::Named(u.clone()),
+                _ => demo::At::Own,
+            };
+            let url = match demo::create(&paths, &at, &config).await? {
+                demo::Built::Ready(url) => url,
+                demo::Built::Occupied(why) => return Err(Failure::user(why)),
+            };
+            println!("demo store ready: {url}");
+            println!("open it with: billops --db {url}");
             return Ok(0);
         }
+        Some(Command::Init) => return commands::init(&url, &open_options(&config, true, false)).await,
         _ => {}
     }
-    let own_demo = cli.demo && cli.db.is_none();
-    if own_demo && !paths.demo_store().exists() {
-        demo::create(&paths, None).await?;
+    if cli.command.is_none() && url.starts_with("postgres") && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        // The console takes the screen only once the store is open: until then, say what it waits for.
+        eprintln!(
+            "billops: connecting to {} (up to {} s)…",
+            billops_store::mask_url(&url),
+            config.store.connect_timeout().as_secs()
+        );
     }
-    let store = match open_store(&url).await {
-        // The demo store is disposable: one left by an older billops (its migrations differ) is rebuilt.
-        Err(f) if own_demo => {
-            tracing::warn!("rebuilding the demo store: {}", f.message);
-            demo::create(&paths, None).await?;
-            open_store(&url).await?
+    let options = open_options(&config, which == Which::Default, cli.read_only);
+    let store = match &which {
+        Which::OwnDemo => open_own_demo(&paths, &config, &url, &options).await?,
+        Which::Named(u) if cli.demo => {
+            // `--demo --db X`: the demo is built at X when X is new or empty; otherwise X opens as it is.
+            if let demo::Built::Occupied(why) = demo::create(&paths, &demo::At::Named(u.clone()), &config).await? {
+                eprintln!("billops: --demo ignored: {why}; opening it as it is");
+            }
+            open_store(&url, &options).await?
         }
-        other => other?,
+        _ => open_store(&url, &options).await?,
     };
     let ctx = Ctx { store, user: os_user(), paths, config };
     let result = run_command(&ctx, cli).await;
     ctx.store.close().await;
     result
+}
+
+/// `--demo`: the demo's own store, built on first use; one this billops cannot open (an older billops's, a
+/// left-over file) is rebuilt: it is the demo's own path, and the reset says what it deletes.
+async fn open_own_demo(
+    paths: &Paths,
+    config: &Config,
+    url: &str,
+    options: &billops_store::OpenOptions,
+) -> Result<Arc<dyn Store>, Failure> {
+    if !paths.demo_store().exists() {
+        eprintln!("billops: building the demo store (first use)…");
+        demo::create(paths, &demo::At::Own, config).await?;
+    }
+    match open_store(url, options).await {
+        Err(f) => {
+            tracing::warn!("rebuilding the demo store: {}", f.message);
+            eprintln!("billops: the demo store cannot be opened ({}); rebuilding it", f.message);
+            demo::create(paths, &demo::At::Own, config).await?;
+            open_store(url, options).await
+        }
+        ok => ok,
+    }
 }
 
 async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
@@ -227,20 +315,9 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
             month_money::statement(ctx, &customer, &from, &to, format).await
         }
         Some(Command::Codes(c)) => month_codes::codes(ctx, c).await,
-        Some(Command::Paths | Command::Demo | Command::Interest(_)) => Ok(0),
+        Some(Command::Paths | Command::Demo | Command::Init | Command::Interest(_)) => Ok(0),
         Some(Command::Ru(c)) => rating::ru(ctx, c).await,
         Some(Command::Variance(a)) => month_variance::variance(ctx, a).await,
         Some(Command::Funding(c)) => funding::funding(ctx, c).await,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mask;
-
-    #[test]
-    fn masks_passwords() {
-        assert_eq!(mask("postgres://bob:secret@db:5432/billing"), "postgres://bob:***@db:5432/billing");
-        assert_eq!(mask("sqlite:/tmp/x.db"), "sqlite:/tmp/x.db");
     }
 }

@@ -200,13 +200,13 @@ pub async fn recon(ctx: &Ctx, p: &str, format: OutputFormat) -> Result<u8, Failu
 
 pub async fn payments(ctx: &Ctx, c: PaymentsCmd) -> Result<u8, Failure> {
     let rows = match c {
-        PaymentsCmd::Add { customer, amount: a, date: d, invoice } => {
+        PaymentsCmd::Add { customer, amount: a, date: d, invoice, reference } => {
             vec![NewPayment {
                 customer,
                 amount: amount(&a, "AMOUNT")?,
                 received_on: date(&d, "--date")?,
                 invoice,
-                reference: None,
+                reference,
             }]
         }
         PaymentsCmd::Import { file } => {

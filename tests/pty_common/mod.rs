@@ -52,12 +52,14 @@ pub struct Tui {
 }
 
 impl Tui {
-    /// `billops --db URL EXTRA…` as `user`, with data and config folders under `home`.
+    /// `billops --db URL EXTRA…` as `user`, with data and config folders under `home` (an empty `url`: no `--db`).
     pub fn spawn(url: &str, home: &Path, user: &str, extra: &[&str]) -> Tui {
         let serial = SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
         let mut cmd = CommandBuilder::new(BIN);
-        cmd.args(["--db", url]);
+        if !url.is_empty() {
+            cmd.args(["--db", url]);
+        }
         cmd.args(extra);
         cmd.env("NO_COLOR", "1");
         cmd.env("TERM", "xterm-256color");

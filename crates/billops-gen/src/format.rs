@@ -129,7 +129,7 @@ pub const CUR2_COLUMNS: [&str; 28] = [
     "resource_tags",
 ];
 
-/// FOCUS 1.2 columns in the order AWS writes them (as `shared/data/focus/aws-focus-1.2-sample.csv`).
+/// FOCUS 1.2 columns in the order AWS writes them (as `fixtures/focus/aws-focus-1.2-sample.csv`).
 pub const FOCUS_COLUMNS: [&str; 57] = [
     "ProviderName",
     "PublisherName",

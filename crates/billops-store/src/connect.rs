@@ -4,11 +4,13 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::ConnectOptions;
+use sqlx::Connection;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::db::Db;
+mod files;
 use crate::{Result, StoreError};
 
 pub(crate) static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -39,25 +41,87 @@ pub(crate) fn parse_url(url: &str) -> Result<Target> {
     Ok(Target::SqliteFile(PathBuf::from(rest)))
 }
 
-/// The URL with any password replaced by `***` (for status lines and logs).
+/// The URL (or key=value conninfo) with every password replaced by `***`, for status lines, errors and logs:
+/// the user-info password (`user:pass@`, found even when the password holds `/`, `?` or `@`) and every
+/// `password=` / `sslpassword=` parameter (`?password=`, `&password=`, `password=… host=…`, quoted or not).
 pub fn mask_url(url: &str) -> String {
+    mask_params(&mask_userinfo(url))
+}
+
+fn mask_userinfo(url: &str) -> String {
     let Some(scheme_end) = url.find("://") else {
         return url.to_string();
     };
+    let head = &url[..scheme_end + 3];
     let after = &url[scheme_end + 3..];
-    let authority_end = after.find(['/', '?']).unwrap_or(after.len());
-    let authority = &after[..authority_end];
-    let Some(at) = authority.rfind('@') else {
+    // The host starts after the last `@` before the query; a password holding `?` or `#` unencoded has no `@`
+    // before the query, so then the first `@` anywhere ends the user info (unless a query parameter holds it).
+    let query = after.find(['?', '#']).unwrap_or(after.len());
+    let at = match after[..query].rfind('@') {
+        Some(at) => Some(at),
+        None => after.find('@').filter(|&at| !after[..at].contains('=')),
+    };
+    let Some(at) = at else {
         return url.to_string();
     };
-    let userinfo = &authority[..at];
-    match userinfo.find(':') {
-        Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &userinfo[..colon], &after[at..]),
+    match after[..at].find(':') {
+        Some(colon) => format!("{head}{}:***{}", &after[..colon], &after[at..]),
         None => url.to_string(),
     }
 }
 
-pub(crate) async fn connect(target: &Target) -> Result<Db> {
+fn mask_params(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        let key = ["sslpassword=", "password="].into_iter().find(|k| lower[i..].starts_with(k));
+        let boundary = i == 0 || matches!(text.as_bytes()[i - 1], b'?' | b'&' | b';' | b' ' | b'\t');
+        match key {
+            Some(k) if boundary => {
+                out.push_str(&text[i..i + k.len()]);
+                let v = i + k.len();
+                let rest = &text[v..];
+                let len = if let Some(quoted) = rest.strip_prefix('\'') {
+                    quoted.find('\'').map_or(rest.len(), |q| q + 2)
+                } else {
+                    rest.find(['&', '#', ' ', '\t', ';']).unwrap_or(rest.len())
+                };
+                out.push_str("***");
+                i = v + len;
+            }
+            _ => {
+                let ch = text[i..].chars().next().map_or(1, char::len_utf8);
+                out.push_str(&text[i..i + ch]);
+                i += ch;
+            }
+        }
+    }
+    out
+}
+
+/// How to open a store: [`crate::open`] uses the defaults (create a missing SQLite file, read-write, 5 s to reach
+/// a server); the CLI creates a store only for `init`, `demo` and the default store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// Create a missing SQLite file (0600, its folders 0700). When false a missing or empty file is
+    /// [`StoreError::NoStore`]: a mistyped path never becomes an empty store.
+    pub create: bool,
+    /// SQLite: open read-only (no migrations, no back-fill); a store in a folder that cannot be written is opened
+    /// immutable. PostgreSQL: ignored here (the console disables its writes).
+    pub read_only: bool,
+    /// How long to wait for a PostgreSQL server (name lookup, TCP, TLS, login) before
+    /// [`StoreError::Unreachable`].
+    pub connect_timeout: Duration,
+}
+
+impl Default for OpenOptions {
+    fn default() -> OpenOptions {
+        OpenOptions { create: true, read_only: false, connect_timeout: Duration::from_secs(5) }
+    }
+}
+
+pub(crate) async fn connect(target: &Target, o: &OpenOptions) -> Result<Db> {
     match target {
         Target::SqliteMemory => {
             let opts = SqliteConnectOptions::from_str("sqlite::memory:")?;
@@ -74,31 +138,92 @@ pub(crate) async fn connect(target: &Target) -> Result<Db> {
             Ok(Db::Sqlite(pool))
         }
         Target::SqliteFile(path) => {
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                tokio::fs::create_dir_all(parent)
+            let existed = files::prepare(path, o.create && !o.read_only)?;
+            if o.read_only {
+                return connect_sqlite_read_only(path).await;
+            }
+            if existed {
+                // Look before setting WAL (which rewrites the header): another program's database is left as is.
+                let look = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(SqliteConnectOptions::new().filename(path).read_only(true))
                     .await
-                    .map_err(|e| StoreError::Invalid(format!("cannot create folder {}: {e}", parent.display())))?;
+                    .map_err(|e| files::not_sqlite(path, e))?;
+                let verdict = files::refuse_foreign(&look, path).await;
+                look.close().await;
+                verdict?;
             }
             let opts = SqliteConnectOptions::new()
                 .filename(path)
-                .create_if_missing(true)
+                .create_if_missing(false)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal);
-            let pool = SqlitePoolOptions::new().max_connections(4).connect_with(sqlite_tuning(opts)).await?;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(sqlite_tuning(opts))
+                .await
+                .map_err(|e| files::not_sqlite(path, e))?;
             SQLITE_MIGRATIONS.run(&pool).await?;
             Ok(Db::Sqlite(pool))
         }
         Target::Postgres(url) => {
-            let opts = PgConnectOptions::from_str(url)?.disable_statement_logging();
+            let opts = PgConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Invalid(format!("store URL {}: {}", mask_url(url), mask_url(&e.to_string()))))?
+                .disable_statement_logging();
+            probe_pg(url, &opts, o.connect_timeout).await?;
             let pool = PgPoolOptions::new()
                 .max_connections(5)
-                .acquire_timeout(Duration::from_secs(30))
+                .acquire_timeout(Duration::from_secs(30).max(o.connect_timeout))
                 .connect_with(opts)
                 .await?;
             PG_MIGRATIONS.run(&pool).await?;
             Ok(Db::Pg(pool))
         }
     }
+}
+
+/// One connection attempt bounded by `timeout` before the pool is made: the pool itself retries a refused
+/// connection until its acquire timeout (30 s) and then reports only that it timed out.
+async fn probe_pg(url: &str, opts: &PgConnectOptions, timeout: Duration) -> Result<()> {
+    let place = format!("{}:{}", opts.get_host(), opts.get_port());
+    let unreachable = |why: String| {
+        StoreError::Unreachable(format!(
+            "cannot reach the PostgreSQL server at {place} ({why}; store {}): check that the server is running, \
+             the host name and port, and that no firewall is in the way (connect_timeout in config.toml's [store] \
+             sets the wait)",
+            mask_url(url)
+        ))
+    };
+    match tokio::time::timeout(timeout, opts.connect()).await {
+        Err(_) => Err(unreachable(format!("no answer within {} s", timeout.as_secs_f64()))),
+        Ok(Err(sqlx::Error::Io(e))) => Err(unreachable(e.to_string())),
+        Ok(Err(e @ (sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut))) => Err(unreachable(e.to_string())),
+        Ok(Err(e)) => Err(StoreError::Invalid(format!(
+            "the PostgreSQL server at {place} refused it: {}",
+            mask_url(&e.to_string())
+        ))),
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+            Ok(())
+        }
+    }
+}
+
+/// Read-only: nothing is written, so no migrations; a store in a folder that cannot be written (no -shm can be
+/// made) is opened immutable.
+async fn connect_sqlite_read_only(path: &std::path::Path) -> Result<Db> {
+    let opts = SqliteConnectOptions::new().filename(path).read_only(true);
+    let pool = match SqlitePoolOptions::new().max_connections(4).connect_with(sqlite_tuning(opts.clone())).await {
+        Ok(pool) if files::readable(&pool).await => pool,
+        _ => SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(sqlite_tuning(opts.immutable(true)))
+            .await
+            .map_err(|e| files::not_sqlite(path, e))?,
+    };
+    files::refuse_foreign(&pool, path).await?;
+    files::require_migrated(&pool, path, &SQLITE_MIGRATIONS).await?;
+    Ok(Db::Sqlite(pool))
 }
 
 fn sqlite_tuning(opts: SqliteConnectOptions) -> SqliteConnectOptions {
@@ -130,5 +255,48 @@ mod tests {
         assert_eq!(mask_url("postgres://bill@host/db"), "postgres://bill@host/db");
         assert_eq!(mask_url("postgres://u:p@ss@host/db"), "postgres://u:***@host/db");
         assert_eq!(mask_url("sqlite:/tmp/x.db"), "sqlite:/tmp/x.db");
+    }
+
+    #[test]
+    fn every_password_form_is_masked() {
+        let cases = [
+            // user-info, with characters a careless password holds unencoded
+            ("postgresql://bob:s3cret@db:5432/billing", "postgresql://bob:***@db:5432/billing"),
+            ("postgres://bob:a/b@db/x", "postgres://bob:***@db/x"),
+            ("postgres://bob:a?b@db/x", "postgres://bob:***@db/x"),
+            ("postgres://bob:a#b@db/x", "postgres://bob:***@db/x"),
+            ("postgres://bob:%40x@db/x", "postgres://bob:***@db/x"),
+            // query parameters, first and later, any case, sslpassword too
+            ("postgres://bob@db/x?password=s3cret", "postgres://bob@db/x?password=***"),
+            (
+                "postgres://db/x?sslmode=require&password=s3cret&application_name=a",
+                "postgres://db/x?sslmode=require&password=***&application_name=a",
+            ),
+            ("postgres://db/x?PASSWORD=s3cret", "postgres://db/x?PASSWORD=***"),
+            ("postgres://db/x?sslpassword=k3y", "postgres://db/x?sslpassword=***"),
+            ("postgres://u:p@db/x?password=q", "postgres://u:***@db/x?password=***"),
+            // key=value conninfo, plain and quoted
+            ("host=db user=bob password=s3cret dbname=x", "host=db user=bob password=*** dbname=x"),
+            ("host=db password='s3 cret' dbname=x", "host=db password=*** dbname=x"),
+            ("password=s3cret", "password=***"),
+        ];
+        for (url, want) in cases {
+            assert_eq!(mask_url(url), want, "{url}");
+            assert!(!mask_url(url).contains("s3cret") && !mask_url(url).contains("s3 cret"), "{url}");
+        }
+    }
+
+    #[test]
+    fn what_is_not_a_password_is_left_alone() {
+        // An `@` and a `:` in a query parameter are not user info (the CLI's old masker garbled this one).
+        for url in [
+            "postgres://bob@127.0.0.1:1/x?application_name=a:b@c",
+            "postgres://127.0.0.1:1/x?application_name=a:b@c",
+            "postgres://bob@db/x?passwords_file=keep",
+            "postgres://db/x?mypassword=keep",
+            "sqlite:/data/password=notes.db",
+        ] {
+            assert_eq!(mask_url(url), url);
+        }
     }
 }

@@ -31,7 +31,7 @@ mod rating_rollups;
 mod sql_store;
 mod types;
 
-pub use connect::mask_url;
+pub use connect::{OpenOptions, mask_url};
 pub use funding::{FundingChange, FundingRecord, FundingStore, Opportunity};
 pub use ledger::{CreditNote, CreditNoteFilter, NewCreditNote, NewExplanation, ServiceCosts, StoredExplanation};
 pub use ledger::{Ledger, types::*};
@@ -115,6 +115,12 @@ pub trait Store: Ledger + FundingStore + Send + Sync {
 /// `postgresql://…`) and apply migrations. A SQLite file and its parent folder are created when missing.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
     Ok(Arc::new(SqlStore::open(url).await?))
+}
+
+/// [`open`] with [`OpenOptions`]: `create: false` makes a missing SQLite file [`StoreError::NoStore`] instead
+/// of a new empty store; an unreachable server is [`StoreError::Unreachable`] after `connect_timeout`.
+pub async fn open_with(url: &str, options: &OpenOptions) -> Result<Arc<dyn Store>> {
+    Ok(Arc::new(SqlStore::open_with(url, options).await?))
 }
 
 /// Migration versions and names per backend, for the lockstep test.

@@ -8,7 +8,7 @@ use billops_domain::{Period, Role};
 use chrono::NaiveDate;
 use tokio::sync::mpsc::Receiver;
 
-use crate::connect::{Target, connect, mask_url, parse_url};
+use crate::connect::{OpenOptions, Target, connect, mask_url, parse_url};
 use crate::db::Db;
 use crate::{
     AccountCode, AccountFilter, Actor, Assignment, AuditEntry, AuditFilter, Backend, ChecklistItem, CostQuery, CostRow,
@@ -27,10 +27,18 @@ impl SqlStore {
     /// Connect, create the SQLite file (and its folder) when missing, apply migrations, and back-fill the rating
     /// rollups of batches imported before they existed.
     pub async fn open(url: &str) -> Result<SqlStore> {
+        SqlStore::open_with(url, &OpenOptions::default()).await
+    }
+
+    /// [`SqlStore::open`] with explicit options: whether a missing SQLite file may be created, read-only, the
+    /// connect timeout.
+    pub async fn open_with(url: &str, options: &OpenOptions) -> Result<SqlStore> {
         let target = parse_url(url)?;
-        let db = connect(&target).await?;
+        let db = connect(&target, options).await?;
         // Stores older than migration 0004 have no rating rollups: fill them once, batch by batch.
-        crate::rating_rollups::backfill(&db).await?;
+        if !(options.read_only && matches!(target, Target::SqliteFile(_))) {
+            crate::rating_rollups::backfill(&db).await?;
+        }
         let url = match target {
             Target::Postgres(u) => mask_url(&u),
             _ => url.trim().to_string(),

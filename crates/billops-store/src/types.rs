@@ -37,6 +37,12 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The server did not answer in time or refused the connection (one line: host, port, what to check).
+    #[error("{0}")]
+    Unreachable(String),
+    /// No billops store at that path (missing, empty, not a SQLite file, or another program's database).
+    #[error("{0}")]
+    NoStore(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

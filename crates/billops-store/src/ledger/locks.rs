@@ -43,6 +43,30 @@ pub(crate) async fn refuse_from(tx: &mut Tx, from: NaiveDate) -> Result<()> {
     }
 }
 
+/// A payment is dated when the money arrived; one dated inside a signed-off month would change that month's
+/// statement after sign-off, so it is refused, naming the first open day to post it on (the value date goes in
+/// its reference).
+pub(crate) async fn refuse_payment_in_locked(tx: &mut Tx, received_on: NaiveDate) -> Result<()> {
+    let mut period = Period::of_date(received_on);
+    let first = period.to_string();
+    let mut by: Option<String> = None;
+    while let Some(r) =
+        tx.opt("SELECT locked_by FROM period_locks WHERE period = $1", args![period.to_string()]).await?
+    {
+        by.get_or_insert(r.get(0)?);
+        period = period.next();
+    }
+    match by {
+        None => Ok(()),
+        Some(by) => Err(StoreError::Invalid(format!(
+            "a payment dated {received_on} falls in {first}, which is signed off (locked by {by}): a signed-off \
+             month's statement does not change; record it dated {} or later (the first open day) with the value \
+             date {received_on} in its reference",
+            period.start()
+        ))),
+    }
+}
+
 pub(crate) async fn locked_periods(db: &Db) -> Result<Vec<PeriodLock>> {
     let rows = db.all("SELECT period, locked_by, locked_at FROM period_locks ORDER BY period DESC", vec![]).await?;
     rows.iter()

@@ -33,6 +33,7 @@ pub(crate) async fn add(db: &Db, p: &NewPayment, by: &Actor) -> Result<Payment> 
         return Err(StoreError::Forbidden(format!("{} ({}) may not record payments", user.name, user.role)));
     }
     let cid = customer_id(&mut tx, &p.customer).await?;
+    crate::ledger::locks::refuse_payment_in_locked(&mut tx, p.received_on).await?;
     let mut invoice_id: Option<i64> = None;
     if let Some(number) = &p.invoice {
         let r = tx

@@ -155,3 +155,37 @@ async fn credit_notes_respect_locks_and_race(s: Arc<dyn Store>) {
     assert_eq!(all.iter().map(|n| n.amount).sum::<Decimal>(), d("61"));
 }
 store_test!(credit_notes_respect_locks_and_race => credit_notes_locks_sqlite, credit_notes_locks_postgres);
+
+/// A payment dated inside a signed-off month is refused (the month's statement does not change after sign-off),
+/// naming the first open day; nothing is recorded. Dated on an open day it is recorded as usual.
+async fn payments_in_a_signed_off_month_are_refused(s: Arc<dyn Store>) {
+    let _id = issued(&s).await;
+    let (bob, alice) = (actor("bob", 7), actor("alice", 8));
+    s.add_supplier_invoice(&may_supplier_invoice(), &bob).await.unwrap();
+    s.sign_off(p("2026-05"), &CloseConfig::default(), date("2026-06-08"), "", &alice).await.unwrap();
+    let pay = |day: &str| NewPayment {
+        customer: "ACME".into(),
+        amount: d("40"),
+        received_on: date(day),
+        invoice: Some("INV-000001".into()),
+        reference: Some("wire 77".into()),
+    };
+    let before = s.balance("ACME", date("2026-08-01")).await.unwrap();
+    let e = s.add_payment(&pay("2026-05-31"), &on("bob", "2026-06-10")).await.unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Invalid(m) if m.contains("falls in 2026-05") && m.contains("2026-06-01 or later")),
+        "{e}"
+    );
+    // two months signed off: the first open day is in the month after both
+    s.sign_off(p("2026-06"), &CloseConfig::default(), date("2026-07-08"), "empty", &alice).await.unwrap();
+    let e = s.add_payment(&pay("2026-05-31"), &on("bob", "2026-07-10")).await.unwrap_err();
+    assert!(e.to_string().contains("2026-07-01 or later") && e.to_string().contains("value date 2026-05-31"), "{e}");
+    let e = s.add_payment(&pay("2026-06-15"), &on("bob", "2026-07-10")).await.unwrap_err();
+    assert!(e.to_string().contains("falls in 2026-06"), "{e}");
+    assert_eq!(s.balance("ACME", date("2026-08-01")).await.unwrap(), before, "nothing was recorded");
+    let paid = s.add_payment(&pay("2026-07-01"), &on("bob", "2026-07-10")).await.unwrap();
+    assert_eq!(paid.amount, d("40"));
+    let after = s.balance("ACME", date("2026-08-01")).await.unwrap();
+    assert_eq!(before.balance - after.balance, d("40"));
+}
+store_test!(payments_in_a_signed_off_month_are_refused => payments_locked_sqlite, payments_locked_postgres);
