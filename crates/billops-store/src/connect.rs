@@ -95,7 +95,7 @@ pub(crate) async fn connect(target: &Target) -> Result<Db> {
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(opts)
                 .await?;
-            PG_MIGRATIONS.run(&pool).await?;
+            crate::access::migrate_pg(&pool, &PG_MIGRATIONS).await?;
             Ok(Db::Pg(pool))
         }
     }

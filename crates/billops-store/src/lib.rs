@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::float_arithmetic)]
 
+mod access;
 mod accounts;
 mod audit;
 mod connect;
@@ -30,6 +31,7 @@ mod rating_rollups;
 mod sql_store;
 mod types;
 
+pub use access::Access;
 pub use connect::mask_url;
 pub use ledger::{CreditNote, CreditNoteFilter, NewCreditNote, NewExplanation, ServiceCosts, StoredExplanation};
 pub use ledger::{Ledger, types::*};
@@ -48,7 +50,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// Everything the rest of billops asks of a store. Every write takes the [`Actor`] (who and when: the
 /// clock is the caller's) and is audited in the same transaction.
 #[async_trait]
-pub trait Store: Ledger + Send + Sync {
+pub trait Store: Ledger + Access + Send + Sync {
     fn backend(&self) -> Backend;
     /// The URL with any password masked, for status lines and `billops paths`.
     fn display_url(&self) -> String;

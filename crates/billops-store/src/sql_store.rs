@@ -31,6 +31,7 @@ impl SqlStore {
         let db = connect(&target).await?;
         // Stores older than migration 0004 have no rating rollups: fill them once, batch by batch.
         crate::rating_rollups::backfill(&db).await?;
+        crate::access::refresh_grants(&db).await?;
         let url = match target {
             Target::Postgres(u) => mask_url(&u),
             _ => url.trim().to_string(),
