@@ -162,9 +162,9 @@ impl Access for SqlStore {
                 privilege_hint(e, &format!("creating the store's roles needs CREATEROLE: run this as login {owner}"))
             })?;
         }
-        tx.exec("SELECT billops_map_login($1, $2)", args![login, role.as_str()])
-            .await
-            .map_err(|e| privilege_hint(e, "adding a login needs a PostgreSQL login with CREATEROLE"))?;
+        tx.exec("SELECT billops_map_login($1, $2)", args![login, role.as_str()]).await.map_err(|e| {
+            privilege_hint(e, &format!("adding a login needs CREATEROLE on the store's owner, login {owner}"))
+        })?;
         // The owner is the store's first manager, on record.
         let owner_known = tx.opt("SELECT 1 FROM users WHERE name = $1", args![owner.as_str()]).await?.is_some();
         if !owner_known && owner != login {

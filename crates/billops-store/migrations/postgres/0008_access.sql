@@ -146,6 +146,7 @@ BEGIN
         EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %I.%I TO %I', s, t, p || '_manager');
     END LOOP;
     EXECUTE format('REVOKE UPDATE, DELETE ON %I.audit_log FROM %I', s, p || '_operator');
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %I.billops_map_login(TEXT, TEXT) TO %I', s, p || '_manager');
 END $$;
 
 -- Create the store's groups (once; needs CREATEROLE) and grant the tables. Returns the prefix.
@@ -169,11 +170,15 @@ BEGIN
 END $$;
 
 -- Map a login (created when missing, without a password) to one of the store's groups, replacing its others.
-CREATE FUNCTION billops_map_login(login TEXT, role TEXT) RETURNS void LANGUAGE plpgsql AS $$
+-- SECURITY DEFINER: it runs with the owner's rights (CREATEROLE) so that any billops manager can add users, and
+-- checks that the caller's own login (session_user, which SECURITY DEFINER does not change) is a manager.
+CREATE FUNCTION billops_map_login(login TEXT, role TEXT) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+SET search_path FROM CURRENT AS $$
 DECLARE
     p TEXT;
     g TEXT;
 BEGIN
+    PERFORM billops_require_manager('adding a user');
     IF role NOT IN ('viewer', 'operator', 'manager') THEN
         RAISE EXCEPTION 'unknown role %', role USING ERRCODE = '22023';
     END IF;
@@ -181,15 +186,17 @@ BEGIN
     IF p IS NULL THEN
         RAISE EXCEPTION 'the store has no groups yet' USING ERRCODE = '55000';
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login) THEN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = login) THEN
         EXECUTE format('CREATE ROLE %I LOGIN', login);
     END IF;
     FOREACH g IN ARRAY ARRAY['viewer', 'operator', 'manager'] LOOP
-        IF g <> role AND EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles gr ON gr.oid = m.roleid
-                                 JOIN pg_roles u ON u.oid = m.member
+        IF g <> role AND EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m
+                                 JOIN pg_catalog.pg_roles gr ON gr.oid = m.roleid
+                                 JOIN pg_catalog.pg_roles u ON u.oid = m.member
                                  WHERE gr.rolname = p || '_' || g AND u.rolname = login) THEN
             EXECUTE format('REVOKE %I FROM %I', p || '_' || g, login);
         END IF;
     END LOOP;
     EXECUTE format('GRANT %I TO %I', p || '_' || role, login);
 END $$;
+REVOKE ALL ON FUNCTION billops_map_login(TEXT, TEXT) FROM PUBLIC;

@@ -54,7 +54,8 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     let Some(admin_url) = pg_url(test) else { return };
-    let tag = format!("bt{}_{}", std::process::id(), chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0) % 1_000_000_000);
+    let tag =
+        format!("bt{}_{}", std::process::id(), chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0) % 1_000_000_000);
     let names: Vec<String> = ["viewer", "operator", "manager"].iter().map(|r| format!("{tag}_{r}")).collect();
     let prefix: Arc<Mutex<Option<String>>> = Arc::default();
     let (slot, logins) = (prefix.clone(), names.clone());
