@@ -136,10 +136,15 @@ fn role_matrix_on_postgres() {
         assert!(o.status.success(), "{}", text(&o));
         pg.set_password(login);
     }
-    // BILLOPS_USER names the manager every time: on PostgreSQL it is ignored, the login decides.
+    // BILLOPS_USER names the manager every time: on PostgreSQL it is ignored, the login decides. The password
+    // comes by PGPASSWORD, as the README tells a team, not in the URL.
     let manager = logins[2].clone();
     matrix(dir.path(), &|role, args| {
-        billops(dir.path(), &pg.login_url(&logins[role]), Some(&manager)).args(args).output().unwrap()
+        billops(dir.path(), &pg.login_url_without_password(&logins[role]), Some(&manager))
+            .env("PGPASSWORD", pg_common::PASSWORD)
+            .args(args)
+            .output()
+            .unwrap()
     });
     // The audit log names the logins that wrote.
     let who = pg.query_strings("SELECT DISTINCT login FROM audit_log WHERE action LIKE 'credit.%' ORDER BY 1");

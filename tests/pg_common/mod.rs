@@ -8,7 +8,8 @@ use std::process::Output;
 
 use sqlx::{Connection, PgConnection};
 
-const PASSWORD: &str = "billops-test-login";
+/// The password the tests give their logins.
+pub const PASSWORD: &str = "billops-test-login";
 
 pub fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
@@ -77,6 +78,11 @@ impl PgStore {
     /// The store's URL as `login` (with the test password, see [`PgStore::set_password`]).
     pub fn login_url(&self, login: &str) -> String {
         as_login(&self.owner_url(), login)
+    }
+
+    /// The store's URL as `login` with no password in it (give it by `PGPASSWORD` or `.pgpass`).
+    pub fn login_url_without_password(&self, login: &str) -> String {
+        self.login_url(login).replace(&format!(":{PASSWORD}@"), "@")
     }
 
     /// Login names unique to this test, one per `role` word; dropped with the store.

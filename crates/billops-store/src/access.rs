@@ -94,7 +94,8 @@ pub(crate) async fn migrate_pg(pool: &sqlx::PgPool, migrator: &sqlx::migrate::Mi
     Ok(())
 }
 
-/// After migrations: when the owner opens a store whose groups exist, grant them any table added since.
+/// After migrations: when the owner opens a store whose groups exist and a table is not granted yet (added by a
+/// later migration), grant them; an up-to-date store is only read.
 pub(crate) async fn refresh_grants(db: &Db) -> Result<()> {
     if db.backend() != Backend::Postgres {
         return Ok(());
@@ -102,7 +103,12 @@ pub(crate) async fn refresh_grants(db: &Db) -> Result<()> {
     let owner_with_groups = db
         .opt(
             "SELECT 1 FROM store_access s, pg_class c WHERE c.oid = 'store_access'::regclass \
-             AND pg_has_role(session_user, c.relowner, 'MEMBER')",
+             AND pg_has_role(session_user, c.relowner, 'MEMBER') \
+             AND CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = s.prefix || '_viewer') \
+                 THEN EXISTS (SELECT 1 FROM pg_tables t WHERE t.schemaname = current_schema() \
+                     AND NOT has_table_privilege(s.prefix || '_viewer', format('%I.%I', t.schemaname, t.tablename), \
+                     'SELECT')) \
+                 ELSE false END",
             vec![],
         )
         .await?;

@@ -134,6 +134,8 @@ BEGIN
     IF p IS NULL THEN
         RETURN;
     END IF;
+    -- Two owner processes granting at once would collide on the catalog rows ("tuple concurrently updated").
+    PERFORM pg_advisory_xact_lock(hashtext('billops_apply_grants'));
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', s, p || '_viewer');
     EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO %I', s, p || '_viewer');
     EXECUTE format('GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO %I', s, p || '_operator');

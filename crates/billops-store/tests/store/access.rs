@@ -278,6 +278,24 @@ async fn the_audit_log_records_the_authenticated_login() {
     .await;
 }
 
+/// A table the groups were not granted (as after a later migration) is granted when the owner next opens the store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owner_grants_new_tables_on_open() {
+    run_with_logins("owner_grants_on_open", |l| async move {
+        let owner = billops_store::open(&l.owner_url).await.unwrap();
+        let prefix = owner.access_prefix().await.unwrap().unwrap();
+        owner.close().await;
+        let mut admin = PgConnection::connect(&l.owner_url).await.unwrap();
+        let sql = format!("REVOKE SELECT ON customers FROM \"{prefix}_viewer\"");
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut admin).await.unwrap();
+        let mut viewer = l.sql(&l.viewer).await;
+        assert_eq!(refused(&mut viewer, "SELECT count(*) FROM customers").await.as_deref(), Some("42501"));
+        billops_store::open(&l.owner_url).await.unwrap().close().await;
+        assert_eq!(refused(&mut viewer, "SELECT count(*) FROM customers").await, None, "granted again");
+    })
+    .await;
+}
+
 /// A login the store does not know cannot even read on PostgreSQL; a store whose groups are gone stays
 /// owner-only.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
