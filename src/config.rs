@@ -147,13 +147,15 @@ pub fn private_file(file: &Path) -> std::io::Result<std::fs::File> {
     o.open(file)
 }
 
-/// The operator's identity: `BILLOPS_USER` (tests, service accounts), else the login user.
-pub fn os_user() -> String {
+/// The operator's identity on a SQLite store: `BILLOPS_USER` (tests, service accounts), else the login user;
+/// `None` when none is set (cron, systemd, containers): such a process may read but never write, and is never
+/// given a made-up name. (On PostgreSQL the identity is the database login; see `cli::resolve_user`.)
+pub fn os_user() -> Option<String> {
     ["BILLOPS_USER", "USER", "LOGNAME", "USERNAME"]
         .iter()
         .filter_map(|v| std::env::var(v).ok())
-        .find(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| "unknown".to_string())
+        .map(|v| v.trim().to_string())
+        .find(|v| !v.is_empty())
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use billops_domain::clock::SystemClock;
 use billops_domain::money::canonical;
 use billops_domain::{CostBasis, Dim, Period, Role, User};
-use billops_store::{AccountFilter, CostQuery, IssueFilter, NewCustomer};
+use billops_store::{AccountFilter, Backend, CostQuery, IssueFilter, NewCustomer};
 use chrono::{Datelike, NaiveDate, Utc};
 
 use super::args::{AccountsCmd, CostsArgs, CustomersCmd, IssuesCmd, UsersCmd};
@@ -73,7 +73,8 @@ pub async fn console(ctx: &Ctx, read_only: bool, theme: Option<String>) -> Resul
     let console_ctx = crate::console::ConsoleContext {
         store: ctx.store.clone(),
         user: User { name: ctx.user.clone(), role },
-        read_only,
+        // No identity: reads only.
+        read_only: read_only || ctx.user.is_empty(),
         theme,
         config_dir: ctx.paths.config_dir.clone(),
         data_dir: ctx.paths.data_dir.clone(),
@@ -208,19 +209,36 @@ pub async fn issues(ctx: &Ctx, cmd: IssuesCmd) -> Result<u8, Failure> {
     print(&t, format)
 }
 
+/// Said wherever SQLite users are shown or changed.
+const SQLITE_SINGLE_USER: &str = "note: a SQLite store is single-user: the OS user is the identity and the file's \
+     permissions are the boundary (roles here guard against mistakes, not people); use PostgreSQL for a team";
+
 pub async fn users(ctx: &Ctx, cmd: UsersCmd) -> Result<u8, Failure> {
     match cmd {
         UsersCmd::Add { name, role } => {
             let role: Role = role.parse().map_err(Failure::user)?;
             ctx.require(Role::Manager, "changing users").await?;
-            ctx.store.set_user(&name, role, &ctx.actor()).await?;
-            println!("user {name} is {role}");
+            if ctx.store.backend() == Backend::Postgres {
+                // The login is the identity: create or map it and put it in the store's PostgreSQL group.
+                ctx.store.add_login(&name, role, &ctx.actor()).await?;
+                println!("login {name} is {role} (PostgreSQL enforces it)");
+                println!(
+                    "{name} connects with their own password: a PostgreSQL admin sets it (psql: \\password {name})"
+                );
+            } else {
+                ctx.store.set_user(&name, role, &ctx.actor()).await?;
+                println!("user {name} is {role}");
+                eprintln!("{SQLITE_SINGLE_USER}");
+            }
             Ok(0)
         }
         UsersCmd::List { format } => {
             let mut t = Table::new(&["name", "role"]);
             for u in ctx.store.list_users().await? {
                 t.push(vec![u.name, u.role.to_string()]);
+            }
+            if ctx.store.backend() == Backend::Sqlite && format == OutputFormat::Table {
+                eprintln!("{SQLITE_SINGLE_USER}");
             }
             print(&t, format)
         }

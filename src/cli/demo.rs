@@ -143,7 +143,10 @@ async fn load(store: Arc<dyn Store>, dir: &Path) -> Result<(), Failure> {
     if let Some(m) = manager {
         by.name = m;
     }
-    if store.user_role(&me).await?.is_none() {
+    // The person running the demo may act as its manager; a process with no identity is never made one.
+    if let Some(me) = me
+        && store.user_role(&me).await?.is_none()
+    {
         store.set_user(&me, Role::Manager, &by).await?;
     }
     for rec in read_csv(&dir.join("customers.csv"))? {

@@ -69,6 +69,8 @@ impl From<std::io::Error> for Failure {
 /// What every command gets: the store, who is acting, paths and config.
 pub struct Ctx {
     pub store: Arc<dyn Store>,
+    /// Who is acting: the database login on PostgreSQL, the OS user on SQLite; empty when no identity could be
+    /// resolved (reads only: the store refuses every write by an empty name).
     pub user: String,
     pub paths: Paths,
     pub config: Config,
@@ -81,11 +83,20 @@ impl Ctx {
 
     /// The acting user's role. A store with no users at all is in bootstrap: whoever runs is manager until
     /// the first user is added (so a fresh store can be set up); after that unknown users are viewers.
+    /// No identity: a viewer. On PostgreSQL the role is capped by what the database grants the login.
     pub async fn role(&self) -> Result<Role, Failure> {
-        if let Some(role) = self.store.user_role(&self.user).await? {
-            return Ok(role);
+        if self.user.is_empty() {
+            return Ok(Role::Viewer);
         }
-        if self.store.list_users().await?.is_empty() { Ok(Role::Manager) } else { Ok(Role::Viewer) }
+        let role = match self.store.user_role(&self.user).await? {
+            Some(role) => role,
+            None if self.store.list_users().await?.is_empty() => Role::Manager,
+            None => Role::Viewer,
+        };
+        Ok(match self.store.login_role().await? {
+            Some(granted) => role.min(granted),
+            None => role,
+        })
     }
 
     /// The month-end settings in force (from the store, shared by every operator).
@@ -94,6 +105,9 @@ impl Ctx {
     }
 
     pub async fn require(&self, needed: Role, what: &str) -> Result<(), Failure> {
+        if self.user.is_empty() {
+            return Err(Failure::new(1, format!("{what} needs a known user: {NO_IDENTITY}")));
+        }
         let role = self.role().await?;
         if role >= needed {
             Ok(())
@@ -107,6 +121,19 @@ impl Ctx {
             ))
         }
     }
+}
+
+/// Why a process without an identity may not write.
+pub const NO_IDENTITY: &str = "no identity could be resolved (BILLOPS_USER, USER, LOGNAME and USERNAME are all \
+     unset, as under cron, systemd or in a container); reads work, writes are refused: set BILLOPS_USER or USER";
+
+/// Who is acting: on PostgreSQL the authenticated login (`BILLOPS_USER` is ignored: it could only pretend);
+/// on SQLite the OS user (`BILLOPS_USER` first); empty when unresolved.
+pub async fn resolve_user(store: &dyn Store) -> Result<String, Failure> {
+    if let Some(login) = store.login().await? {
+        return Ok(login);
+    }
+    Ok(os_user().unwrap_or_default())
 }
 
 pub fn main() -> ExitCode {
@@ -258,7 +285,8 @@ async fn dispatch(cli: Cli, paths: Paths, config: Config, which: Which) -> Resul
         }
         _ => open_store(&url, &options).await?,
     };
-    let ctx = Ctx { store, user: os_user(), paths, config };
+    let user = resolve_user(store.as_ref()).await?;
+    let ctx = Ctx { store, user, paths, config };
     let result = run_command(&ctx, cli).await;
     ctx.store.close().await;
     result

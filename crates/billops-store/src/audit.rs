@@ -40,6 +40,7 @@ impl<'a> Audit<'a> {
 }
 
 pub(crate) async fn write(tx: &mut Tx, by: &Actor, a: Audit<'_>) -> Result<()> {
+    crate::access::require_identity(&by.name)?;
     tx.exec(
         "INSERT INTO audit_log (at, who, action, entity, entity_id, period, before_json, after_json, reason) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -61,6 +62,7 @@ pub(crate) async fn write(tx: &mut Tx, by: &Actor, a: Audit<'_>) -> Result<()> {
 
 /// Several audit records in one statement per [`crate::ledger::drafts::MAX_BINDS`] worth of rows.
 pub(crate) async fn write_many(tx: &mut Tx, by: &Actor, rows: Vec<Audit<'_>>) -> Result<()> {
+    crate::access::require_identity(&by.name)?;
     let rows = rows
         .into_iter()
         .map(|a| {

@@ -176,7 +176,7 @@ pub(crate) async fn connect(target: &Target, o: &OpenOptions) -> Result<Db> {
                 .acquire_timeout(Duration::from_secs(30).max(o.connect_timeout))
                 .connect_with(opts)
                 .await?;
-            PG_MIGRATIONS.run(&pool).await?;
+            crate::access::migrate_pg(&pool, &PG_MIGRATIONS).await?;
             Ok(Db::Pg(pool))
         }
     }

@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::float_arithmetic)]
 
+mod access;
 mod accounts;
 mod audit;
 mod connect;
@@ -31,6 +32,7 @@ mod rating_rollups;
 mod sql_store;
 mod types;
 
+pub use access::Access;
 pub use connect::{OpenOptions, mask_url};
 pub use funding::{FundingChange, FundingRecord, FundingStore, Opportunity};
 pub use ledger::{CreditNote, CreditNoteFilter, NewCreditNote, NewExplanation, ServiceCosts, StoredExplanation};
@@ -50,7 +52,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// Everything the rest of billops asks of a store. Every write takes the [`Actor`] (who and when: the
 /// clock is the caller's) and is audited in the same transaction.
 #[async_trait]
-pub trait Store: Ledger + FundingStore + Send + Sync {
+pub trait Store: Ledger + Access + FundingStore + Send + Sync {
     fn backend(&self) -> Backend;
     /// The URL with any password masked, for status lines and `billops paths`.
     fn display_url(&self) -> String;

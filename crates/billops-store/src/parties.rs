@@ -46,12 +46,15 @@ pub(crate) async fn user_role(db: &Db, name: &str) -> Result<Option<Role>> {
 
 /// A user's role inside a transaction. Unknown users are viewers, except while the store has no users at all
 /// (bootstrap: whoever acts is a manager until the first user is added, the same rule the CLI applies).
+/// On PostgreSQL the result is capped by the session login's role (see `access`); a blank name is refused.
 pub(crate) async fn role_in(tx: &mut Tx, name: &str) -> Result<Role> {
-    match tx.opt("SELECT role FROM users WHERE name = $1", args![name]).await? {
-        Some(r) => r.get::<String>(0)?.parse().map_err(StoreError::Invalid),
-        None if tx.opt("SELECT name FROM users LIMIT 1", vec![]).await?.is_none() => Ok(Role::Manager),
-        None => Ok(Role::Viewer),
-    }
+    crate::access::require_identity(name)?;
+    let role = match tx.opt("SELECT role FROM users WHERE name = $1", args![name]).await? {
+        Some(r) => r.get::<String>(0)?.parse().map_err(StoreError::Invalid)?,
+        None if tx.opt("SELECT name FROM users LIMIT 1", vec![]).await?.is_none() => Role::Manager,
+        None => Role::Viewer,
+    };
+    crate::access::cap(tx, role).await
 }
 
 pub(crate) async fn list_users(db: &Db) -> Result<Vec<UserRow>> {

@@ -38,6 +38,7 @@ impl SqlStore {
         // Stores older than migration 0004 have no rating rollups: fill them once, batch by batch.
         if !(options.read_only && matches!(target, Target::SqliteFile(_))) {
             crate::rating_rollups::backfill(&db).await?;
+            crate::access::refresh_grants(&db).await?;
         }
         let url = match target {
             Target::Postgres(u) => mask_url(&u),

@@ -78,7 +78,10 @@ fn status_line(s: &State, theme: &Theme) -> Line<'static> {
         Span::styled(sep.clone(), st),
         Span::styled(period, st),
         Span::styled(sep.clone(), st),
-        Span::styled(format!("{} ({})", s.user.name, s.user.role), st),
+        Span::styled(
+            format!("{} ({})", if s.user.name.is_empty() { "no identity" } else { &s.user.name }, s.user.role),
+            st,
+        ),
         Span::styled(sep.clone(), st),
     ];
     if let Some(l) = s.period_lock() {

@@ -17,6 +17,7 @@ macro_rules! store_test {
 
 mod support;
 
+mod access;
 mod accounts;
 mod bench;
 mod chargeback;
