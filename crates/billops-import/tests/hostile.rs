@@ -250,3 +250,19 @@ fn an_account_under_several_payers_is_a_feed_issue_with_line_and_column() {
     );
     assert!(i.message.contains("under 3 payers"), "{}", i.message);
 }
+
+#[test]
+fn the_kept_regression_inputs_are_refused_or_deduplicated() {
+    for name in ["stray-quote-to-eof.csv", "stray-quote-closed-late.csv"] {
+        let src = Source { path: common::fixture(&format!("fuzz/{name}")), entry: None };
+        let (line, why) = malformed(read_opts(&src, Limits::default(), None));
+        assert_eq!(line, 4, "{name}: {why}");
+    }
+    let src = Source { path: common::fixture("fuzz/concatenated-twice.csv"), entry: None };
+    let mut d = Dedup::new();
+    d.begin_file(&src.display_name());
+    let (r, s) = read_opts(&src, Limits::default(), Some(&mut d)).unwrap();
+    assert_accounted(&r, &s);
+    assert_eq!(r.items.len(), 20);
+    assert_eq!(r.bad.iter().filter(|b| b.reason.starts_with("duplicate line item")).count(), 20);
+}
