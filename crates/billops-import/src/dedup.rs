@@ -175,8 +175,8 @@ fn next_entry(r: &mut BufReader<File>, left: &mut usize) -> io::Result<Option<(K
 }
 
 impl Dedup {
-    /// Keys kept in memory before a spill: about 6 MB of map.
-    pub const MEMORY_KEYS: usize = 229_376;
+    /// Keys kept in memory before a spill: about 3 MB of map (7/8 of 2^17 slots).
+    pub const MEMORY_KEYS: usize = 114_688;
 
     pub fn new() -> Self {
         Dedup::with_memory_keys(Self::MEMORY_KEYS)

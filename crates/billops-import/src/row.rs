@@ -134,7 +134,8 @@ impl Layout {
         let (bc, bv) = r.required(&self.billed, "billed cost")?;
         let billed = decimal(bv).map_err(|e| bad(bc, e))?;
         // Every money column present is checked, not only the one that gives the value.
-        for &c in &self.money {
+        // (The billed column, the list columns and FOCUS effective cost are parsed below anyway.)
+        for &c in self.money.iter().filter(|&&c| c != bc && !self.list.contains(&c) && !self.effective.contains(&c)) {
             if let Some(v) = present(r.field(c)?) {
                 decimal(v).map_err(|e| bad(c, e))?;
             }

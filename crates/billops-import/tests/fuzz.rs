@@ -86,8 +86,9 @@ fn apply(mut b: Vec<u8>, m: &Mutation) -> Vec<u8> {
         Mutation::Truncate(p) => b.truncate(at(*p, b.len())),
         Mutation::Quote(p) => b.insert(at(*p, b.len()), b'"'),
         Mutation::DupLine(p) => {
-            let starts: Vec<usize> =
-                std::iter::once(0).chain(b.iter().enumerate().filter(|(_, c)| **c == b'\n').map(|(i, _)| i + 1)).collect();
+            let starts: Vec<usize> = std::iter::once(0)
+                .chain(b.iter().enumerate().filter(|(_, c)| **c == b'\n').map(|(i, _)| i + 1))
+                .collect();
             let s = starts[*p as usize % starts.len()];
             let e = b[s..].iter().position(|c| *c == b'\n').map_or(b.len(), |i| s + i + 1);
             let line = b[s..e].to_vec();
@@ -156,7 +157,10 @@ fn check(path: &Path, limits: Limits) -> Result<(), String> {
             (r, items, bad, item_lines, bad_lines)
         });
         let _ = tx.send(outcome.map_err(|p| {
-            p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default()
+            p.downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default()
         }));
     });
     let (r, items, bad, item_lines, bad_lines) = match rx.recv_timeout(HANG) {

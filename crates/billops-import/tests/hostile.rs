@@ -266,3 +266,25 @@ fn the_kept_regression_inputs_are_refused_or_deduplicated() {
     assert_eq!(r.items.len(), 20);
     assert_eq!(r.bad.iter().filter(|b| b.reason.starts_with("duplicate line item")).count(), 20);
 }
+
+#[test]
+fn spilled_keys_of_a_file_that_was_not_imported_make_nothing_a_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: String = (0..40).map(|i| cur_row(i, "111111111111", "222222222222", "1")).collect();
+    let [a, b, c] = ["a.csv", "b.csv", "c.csv"].map(|n| write(dir.path(), n, &format!("{CUR}{rows}")));
+    // Two keys in memory: every file spills many runs, merged four at a time.
+    let mut d = Dedup::with_memory_keys(2);
+    d.begin_file(&a.display_name());
+    assert_eq!(read_opts(&a, Limits::default(), Some(&mut d)).unwrap().0.bad.len(), 0);
+    // a.csv was refused by the store (not committed): b.csv imports whole.
+    d.begin_file(&b.display_name());
+    let (r, _) = read_opts(&b, Limits::default(), Some(&mut d)).unwrap();
+    assert_eq!((r.items.len(), r.bad.len()), (40, 0));
+    d.commit_file();
+    d.begin_file(&c.display_name());
+    let (r, _) = read_opts(&c, Limits::default(), Some(&mut d)).unwrap();
+    assert_eq!((r.items.len(), r.bad.len()), (0, 40));
+    for (k, bad) in r.bad.iter().enumerate() {
+        assert!(bad.reason.contains(&format!("b.csv line {};", k + 2)), "{}", bad.reason);
+    }
+}
