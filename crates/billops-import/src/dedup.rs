@@ -3,9 +3,10 @@
 //! Each good row gets a 128-bit key: the format's own line-item id where it has one (CUR
 //! `identity/LineItemId` + `identity/TimeInterval`, CUR 2.0 `identity_line_item_id` + `identity_time_interval`,
 //! with the payer and period), else a hash of the whole row (FOCUS). Keys live in a hash map of at most
-//! `memory_keys` entries; a full map is sorted and spilled to an anonymous temp file (a "run") that keeps
-//! only a Bloom filter (~10 bits a key) and every 128th key in memory. Runs of one size are merged four at a
-//! time, so a lookup checks few runs. Hashes are seeded at random per `Dedup`: a hostile file cannot aim for
+//! `memory_keys` entries; a full map is sorted and spilled to an anonymous temp file (a "run") of which only
+//! every 128th key stays in memory. One Bloom filter (~10 bits a spilled key, rebuilt twice as large when it
+//! fills) answers "not spilled" for nearly every new key with one memory access; only its positives search the
+//! runs. Runs of one size are merged four at a time, so a positive reads few runs. Hashes are seeded at random per `Dedup`: a hostile file cannot aim for
 //! collisions.
 //!
 //! A key remembers its file; a match counts only when that file is the one being read or was committed
@@ -43,7 +44,6 @@ struct Run {
     file: File,
     len: usize,
     fences: Vec<Key>,
-    bloom: Vec<u64>,
     level: u32,
 }
 
@@ -54,6 +54,10 @@ pub struct Dedup {
     mem: FastMap<Key, (u32, u32)>,
     memory_keys: usize,
     runs: Vec<Run>,
+    /// Over every spilled key; sized for `bloom_keys` keys.
+    bloom: Vec<u64>,
+    bloom_keys: usize,
+    spilled: usize,
     seeds: (RandomState, RandomState),
 }
 
@@ -78,8 +82,9 @@ fn bloom_bits(key: Key) -> impl Iterator<Item = (usize, u64)> {
 }
 
 fn block(key: Key, words: usize) -> usize {
-    let blocks = (words / 8).max(1);
-    (key[0] % blocks as u64) as usize * 8
+    let blocks = (words / 8).max(1) as u128;
+    // Multiply-shift instead of a division: the key is uniform, so this is uniform over the blocks.
+    ((u128::from(key[0]) * blocks) >> 64) as usize * 8
 }
 
 fn bloom_add(bloom: &mut [u64], key: Key) {
@@ -111,40 +116,39 @@ fn decode(b: &[u8]) -> (Key, u32, u32) {
     ([u64_at(0), u64_at(8)], u32_at(16), u32_at(20))
 }
 
+/// A Bloom filter of about 10 bits a key for `keys` keys, in whole 512-bit blocks.
+fn bloom_for(keys: usize) -> Vec<u64> {
+    vec![0; (keys * 10 / 64).div_ceil(8).max(1) * 8]
+}
+
 /// Builds a run from entries in key order.
 struct RunWriter {
     out: BufWriter<File>,
     len: usize,
     fences: Vec<Key>,
-    bloom: Vec<u64>,
 }
 
 impl RunWriter {
-    fn new(expected: usize) -> io::Result<Self> {
-        let words = (expected * 10 / 64).div_ceil(8).max(1) * 8;
-        Ok(RunWriter { out: BufWriter::new(tempfile::tempfile()?), len: 0, fences: Vec::new(), bloom: vec![0; words] })
+    fn new() -> io::Result<Self> {
+        Ok(RunWriter { out: BufWriter::new(tempfile::tempfile()?), len: 0, fences: Vec::new() })
     }
     fn push(&mut self, key: Key, file: u32, line: u32) -> io::Result<()> {
         if self.len.is_multiple_of(FENCE) {
             self.fences.push(key);
         }
-        bloom_add(&mut self.bloom, key);
         encode(&mut self.out, key, file, line)?;
         self.len += 1;
         Ok(())
     }
     fn finish(self, level: u32) -> io::Result<Run> {
         let file = self.out.into_inner().map_err(|e| e.into_error())?;
-        Ok(Run { file, len: self.len, fences: self.fences, bloom: self.bloom, level })
+        Ok(Run { file, len: self.len, fences: self.fences, level })
     }
 }
 
 impl Run {
     /// The entry for `key`, if this run has it.
     fn find(&self, key: Key) -> io::Result<Option<(u32, u32)>> {
-        if !bloom_has(&self.bloom, key) {
-            return Ok(None);
-        }
         let slot = self.fences.partition_point(|f| *f <= key);
         let Some(block) = slot.checked_sub(1) else { return Ok(None) };
         let start = block * FENCE;
@@ -190,6 +194,9 @@ impl Dedup {
             mem: FastMap::default(),
             memory_keys: n.max(1),
             runs: Vec::new(),
+            bloom: Vec::new(),
+            bloom_keys: 0,
+            spilled: 0,
             seeds: (RandomState::default(), RandomState::default()),
         }
     }
@@ -254,11 +261,13 @@ impl Dedup {
         {
             return Ok(Some(first(self, hit)));
         }
-        for run in self.runs.iter().rev() {
-            if let Some(hit) = run.find(key)?
-                && self.valid(hit.0)
-            {
-                return Ok(Some(first(self, hit)));
+        if !self.runs.is_empty() && bloom_has(&self.bloom, key) {
+            for run in self.runs.iter().rev() {
+                if let Some(hit) = run.find(key)?
+                    && self.valid(hit.0)
+                {
+                    return Ok(Some(first(self, hit)));
+                }
             }
         }
         let line = u32::try_from(rec.line()).unwrap_or(u32::MAX);
@@ -273,9 +282,25 @@ impl Dedup {
         let mut entries: Vec<(Key, (u32, u32))> = self.mem.drain().collect();
         self.mem.shrink_to(self.memory_keys);
         entries.sort_unstable_by_key(|e| e.0);
-        let mut w = RunWriter::new(entries.len())?;
+        self.spilled += entries.len();
+        let rebuild = self.spilled > self.bloom_keys;
+        if rebuild {
+            self.bloom_keys = (self.bloom_keys * 2).max(self.spilled * 2);
+            self.bloom = bloom_for(self.bloom_keys);
+        }
+        let mut w = RunWriter::new()?;
         for (k, (f, l)) in entries {
             w.push(k, f, l)?;
+            bloom_add(&mut self.bloom, k);
+        }
+        if rebuild {
+            // The filter grew: put the keys of the earlier runs back in (a sequential read, amortised O(1) a key).
+            for run in &self.runs {
+                let (mut r, mut left) = (run.reader()?, run.len);
+                while let Some((k, _, _)) = next_entry(&mut r, &mut left)? {
+                    bloom_add(&mut self.bloom, k);
+                }
+            }
         }
         self.runs.push(w.finish(0)?);
         // Merge while FAN_IN runs share a level (size-tiered): few runs to check, each key rewritten log times.
@@ -299,7 +324,7 @@ impl Dedup {
         for (r, n) in readers.iter_mut().zip(left.iter_mut()) {
             heads.push(next_entry(r, n)?);
         }
-        let mut w = RunWriter::new(left.iter().sum::<usize>() + heads.len())?;
+        let mut w = RunWriter::new()?;
         let mut last: Option<Key> = None;
         while let Some(i) = (0..heads.len()).filter(|&i| heads[i].is_some()).min_by_key(|&i| heads[i].map(|h| h.0)) {
             let Some((k, f, l)) = heads[i] else { break };

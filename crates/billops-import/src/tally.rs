@@ -52,7 +52,10 @@ impl Tally {
         if self.last.0 == item.account && self.last.1 == item.payer {
             return;
         }
-        self.last = (item.account.clone(), item.payer.clone());
+        self.last.0.clear();
+        self.last.0.push_str(&item.account);
+        self.last.1.clear();
+        self.last.1.push_str(&item.payer);
         let room = self.account_payers.len() < MAX_ACCOUNTS;
         match self.account_payers.get_mut(&item.account) {
             Some((first, _, others)) if *first != item.payer && !others.iter().any(|(p, _)| *p == item.payer) => {
