@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use billops_domain::money::canonical;
-use billops_import::{Event, RefuseError, Source, TagConfig};
+use billops_import::{Dedup, Event, Limits, ReadOptions, RefuseError, Source, TagConfig};
 use billops_store::{Actor, ImportChunk, ImportMeta, ImportOutcome, Store, StoreError};
 use tokio::sync::mpsc;
 
@@ -57,6 +57,14 @@ impl FileReport {
     }
 }
 
+/// What one call imported: a report per source (and per path that gave none), and the files passed over.
+#[derive(Debug, Default)]
+pub struct RunReport {
+    pub reports: Vec<FileReport>,
+    /// Files in folders and zip entries that are not importable (`junk.bin`, `notes.txt`).
+    pub skipped: Vec<String>,
+}
+
 /// Import `paths` (files, folders, .gz, .zip). One run id for the call. Never panics; per-file results.
 pub async fn import_paths(
     store: Arc<dyn Store>,
@@ -65,22 +73,58 @@ pub async fn import_paths(
     by: Actor,
     progress: Arc<dyn Fn(Progress) + Send + Sync>,
 ) -> Vec<FileReport> {
-    let mut reports = Vec::new();
+    import_run(store, paths, tags, by, progress).await.reports
+}
+
+/// As [`import_paths`], with the skipped files. A path (folder or zip) with nothing importable is refused
+/// ("no importable files"). Line items seen twice in the run (in one file or across its files) are
+/// quarantined as duplicates, never imported twice ([`Dedup`]).
+pub async fn import_run(
+    store: Arc<dyn Store>,
+    paths: Vec<PathBuf>,
+    tags: TagConfig,
+    by: Actor,
+    progress: Arc<dyn Fn(Progress) + Send + Sync>,
+) -> RunReport {
+    let mut run = RunReport::default();
+    let limits = match Limits::from_env() {
+        Ok(l) => l,
+        Err(why) => {
+            run.reports = paths
+                .iter()
+                .map(|p| FileReport::Refused { file: p.display().to_string(), reason: why.clone() })
+                .collect();
+            return run;
+        }
+    };
     // A path that cannot be expanded is reported by itself; the others still import.
     let mut sources = Vec::new();
     for p in paths {
-        match billops_import::expand(std::slice::from_ref(&p)) {
-            Ok(s) => sources.extend(s),
-            Err(e) => reports.push(refusal(p.display().to_string(), e)),
+        match billops_import::expand_listing(std::slice::from_ref(&p)) {
+            Ok(e) => {
+                if e.sources.is_empty() {
+                    run.reports.push(FileReport::Refused {
+                        file: p.display().to_string(),
+                        reason: "no importable files (a .csv, .csv.gz or .gz file, or a .zip holding one)".into(),
+                    });
+                }
+                sources.extend(e.sources);
+                run.skipped.extend(e.skipped);
+            }
+            Err(e) => run.reports.push(refusal(p.display().to_string(), e)),
         }
     }
     let run_id = format!("{}-{}", by.at.format("%Y%m%dT%H%M%S%.6fZ"), by.name);
     let count = sources.len();
+    let opts = ReadOptions { tags, limits };
+    let mut dedup = Dedup::new();
     for (index, source) in sources.into_iter().enumerate() {
-        let report = import_one(&store, source, &tags, &run_id, &by, index, count, progress.clone()).await;
-        reports.push(report);
+        let (report, back) =
+            import_one(&store, source, &opts, dedup, &run_id, &by, index, count, progress.clone()).await;
+        dedup = back;
+        run.reports.push(report);
     }
-    reports
+    run
 }
 
 fn refusal(file: String, e: RefuseError) -> FileReport {
@@ -94,28 +138,31 @@ fn refusal(file: String, e: RefuseError) -> FileReport {
 async fn import_one(
     store: &Arc<dyn Store>,
     source: Source,
-    tags: &TagConfig,
+    opts: &ReadOptions,
+    mut dedup: Dedup,
     run_id: &str,
     by: &Actor,
     file_index: usize,
     file_count: usize,
     progress: Arc<dyn Fn(Progress) + Send + Sync>,
-) -> FileReport {
+) -> (FileReport, Dedup) {
     let file = source.display_name();
     let format = match billops_import::sniff_format(&source) {
         Ok(f) => f,
-        Err(e) => return refusal(file, e),
+        Err(e) => return (refusal(file, e), dedup),
     };
     let (tx, rx) = mpsc::channel::<ImportChunk>(QUEUE);
     let rows = Arc::new(AtomicU64::new(0));
     let reader = {
-        let tags = tags.clone();
+        let opts = opts.clone();
         let source = source.clone();
         let rows = rows.clone();
         let progress = progress.clone();
         let file = file.clone();
         tokio::task::spawn_blocking(move || {
-            read_into(&source, &tags, tx, &rows, &progress, &file, file_index, file_count)
+            dedup.begin_file(&file);
+            let read = read_into(&source, &opts, &mut dedup, tx, &rows, &progress, &file, file_index, file_count);
+            (read, dedup)
         })
     };
     let meta = ImportMeta {
@@ -133,17 +180,26 @@ async fn import_one(
         rows: rows.load(Ordering::Relaxed),
         done: true,
     });
-    match (read, written) {
+    let (read, mut dedup) = match read {
+        Ok((read, dedup)) => (Ok(read), dedup),
+        // The reader's keys are lost with it: later files of the run start a fresh duplicate check.
+        Err(join) => (Err(join), Dedup::new()),
+    };
+    let report = match (read, written) {
         (Ok(Err(e)), _) => refusal(file, e),
         (Err(join), _) => FileReport::Failed { file, reason: format!("reader stopped: {join}") },
         (Ok(Ok(())), Ok(outcome)) => {
+            dedup.commit_file();
             FileReport::Imported { file, format: format.as_str().to_string(), outcome: Box::new(outcome) }
         }
         (Ok(Ok(())), Err(e @ StoreError::AlreadyImported { .. })) => {
+            // Its rows are in the store already: a copy later in the run is a duplicate of them.
+            dedup.commit_file();
             FileReport::Refused { file, reason: e.to_string() }
         }
         (Ok(Ok(())), Err(e)) => FileReport::Failed { file, reason: e.to_string() },
-    }
+    };
+    (report, dedup)
 }
 
 /// The reader thread: batch events into chunks, send them, end with `End`. Any error drops the sender
@@ -151,7 +207,8 @@ async fn import_one(
 #[allow(clippy::too_many_arguments)]
 fn read_into(
     source: &Source,
-    tags: &TagConfig,
+    opts: &ReadOptions,
+    dedup: &mut Dedup,
     tx: mpsc::Sender<ImportChunk>,
     rows: &AtomicU64,
     progress: &Arc<dyn Fn(Progress) + Send + Sync>,
@@ -192,7 +249,7 @@ fn read_into(
         }
         true
     };
-    let summary = billops_import::read_source(source, tags, &mut sink)?;
+    let summary = billops_import::read_source_opts(source, opts, Some(dedup), &mut |_| {}, &mut sink)?;
     rows.store(n, Ordering::Relaxed);
     let mut ok = true;
     if !items.is_empty() {

@@ -88,10 +88,13 @@ pub async fn console(ctx: &Ctx, read_only: bool, theme: Option<String>) -> Resul
 
 pub async fn import(ctx: &Ctx, paths: Vec<PathBuf>) -> Result<u8, Failure> {
     ctx.require(Role::Operator, "importing").await?;
-    let reports =
-        ingest::import_paths(ctx.store.clone(), paths, ctx.config.tags.clone(), ctx.actor(), Arc::new(|_| {})).await;
+    let run =
+        ingest::import_run(ctx.store.clone(), paths, ctx.config.tags.clone(), ctx.actor(), Arc::new(|_| {})).await;
+    for s in &run.skipped {
+        println!("{s}: skipped: not an importable file (.csv, .csv.gz, .gz, .zip)");
+    }
     let mut code = 0u8;
-    for report in &reports {
+    for report in &run.reports {
         code = code.max(match report {
             FileReport::Imported { outcome, .. } if outcome.batch.quarantined > 0 => 3,
             FileReport::Imported { .. } => 0,

@@ -64,10 +64,12 @@ pub enum IssueKind {
     Gap,
     /// Data for a payer and period was replaced by a newer file.
     Replaced,
+    /// A linked account under more than one payer in one file (each payer keeps its own rows).
+    PayerConflict,
 }
 
 impl IssueKind {
-    pub const ALL: [IssueKind; 9] = [
+    pub const ALL: [IssueKind; 10] = [
         IssueKind::BadValue,
         IssueKind::MissingValue,
         IssueKind::UnassignedAccount,
@@ -77,6 +79,7 @@ impl IssueKind {
         IssueKind::ControlTotal,
         IssueKind::Gap,
         IssueKind::Replaced,
+        IssueKind::PayerConflict,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -89,6 +92,7 @@ impl IssueKind {
             IssueKind::ControlTotal => "control_total",
             IssueKind::Gap => "gap",
             IssueKind::Replaced => "replaced",
+            IssueKind::PayerConflict => "payer_conflict",
         }
     }
 }

@@ -66,6 +66,10 @@ pub(crate) struct Layout {
     /// The key read from `region_json`.
     pub region_keys: Vec<String>,
     pub tags: TagColumns,
+    /// The format's own line-item id and its time interval (CUR, CUR 2.0): the duplicate key.
+    pub line_id: Vec<usize>,
+    /// Every money column present, validated on each row even when another column gives the value.
+    pub money: Vec<usize>,
 }
 
 struct Names<'a>(&'a [String]);
@@ -106,6 +110,20 @@ impl Layout {
                 l.list = n.find(&["pricing/publicondemandcost"]);
                 l.region = n.find(&["product/region", "product/regioncode"]);
                 l.tags = TagColumns::columns(names, "resourcetags/", tags);
+                l.line_id = n.find(&["identity/lineitemid"]);
+                if !l.line_id.is_empty() {
+                    l.line_id.extend(n.find(&["identity/timeinterval"]));
+                }
+                l.money = n.find(&[
+                    "lineitem/unblendedcost",
+                    "lineitem/netunblendedcost",
+                    "lineitem/blendedcost",
+                    "savingsplan/savingsplaneffectivecost",
+                    "savingsplan/netsavingsplaneffectivecost",
+                    "reservation/effectivecost",
+                    "reservation/neteffectivecost",
+                    "pricing/publicondemandcost",
+                ]);
                 required = [
                     ("bill/PayerAccountId", l.payer.is_empty()),
                     ("lineItem/UsageAccountId", l.account.is_empty()),
@@ -140,6 +158,20 @@ impl Layout {
                     l.region_keys = vec!["region".to_string()];
                 }
                 l.tags = TagColumns::json(n.find(&["resource_tags"]).first().copied(), tags);
+                l.line_id = n.find(&["identity_line_item_id"]);
+                if !l.line_id.is_empty() {
+                    l.line_id.extend(n.find(&["identity_time_interval"]));
+                }
+                l.money = n.find(&[
+                    "line_item_unblended_cost",
+                    "line_item_net_unblended_cost",
+                    "line_item_blended_cost",
+                    "savings_plan_savings_plan_effective_cost",
+                    "savings_plan_net_savings_plan_effective_cost",
+                    "reservation_effective_cost",
+                    "reservation_net_effective_cost",
+                    "pricing_public_on_demand_cost",
+                ]);
                 required = [
                     ("bill_payer_account_id", l.payer.is_empty()),
                     ("line_item_usage_account_id", l.account.is_empty()),
@@ -173,6 +205,7 @@ impl Layout {
                 l.list = n.find(&["listcost"]);
                 l.region = n.find(&["regionid", "region"]);
                 l.tags = TagColumns::json(n.find(&["tags"]).first().copied(), tags);
+                l.money = n.find(&["billedcost", "effectivecost", "listcost", "contractedcost"]);
                 required = [
                     ("BillingAccountId", l.payer.is_empty()),
                     ("SubAccountId", l.account.is_empty()),

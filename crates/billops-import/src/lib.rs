@@ -6,6 +6,7 @@
 //! flat in file size: nothing per row is retained. CloudHealth is a known [`Format`] but is not detected yet.
 #![forbid(unsafe_code)]
 
+mod dedup;
 mod layout;
 mod read;
 mod records;
@@ -15,9 +16,10 @@ mod tags;
 mod tally;
 mod value;
 
+pub use dedup::Dedup;
 pub use layout::detect;
-pub use read::{read_source, read_source_with_progress, sniff_format};
-pub use source::{expand, source_size};
+pub use read::{read_source, read_source_opts, read_source_with_progress, sniff_format};
+pub use source::{Expanded, expand, expand_listing, source_size};
 
 use std::path::PathBuf;
 
@@ -38,6 +40,57 @@ impl Default for TagConfig {
             component: ["component", "role", "tier", "environment"].map(String::from).to_vec(),
         }
     }
+}
+
+/// Size limits that keep a read's memory bounded whatever the file holds. A field over `field_bytes`
+/// quarantines its row (column named); a record over `record_bytes`, or a quoted field running over
+/// `record_lines` lines or to the end of the file, refuses the file (line named).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub field_bytes: usize,
+    pub record_bytes: usize,
+    pub record_lines: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { field_bytes: 64 * 1024, record_bytes: 1024 * 1024, record_lines: 100 }
+    }
+}
+
+impl Limits {
+    /// Environment overrides: `BILLOPS_IMPORT_MAX_FIELD_BYTES`, `BILLOPS_IMPORT_MAX_LINE_BYTES`,
+    /// `BILLOPS_IMPORT_MAX_QUOTED_LINES` (positive integers); anything else is an error naming the variable.
+    pub fn from_env() -> Result<Limits, String> {
+        let mut l = Limits::default();
+        let get = |name: &str| -> Result<Option<u64>, String> {
+            match std::env::var(name) {
+                Err(_) => Ok(None),
+                Ok(v) => match v.trim().parse::<u64>() {
+                    Ok(n) if n > 0 => Ok(Some(n)),
+                    _ => Err(format!("{name}: not a positive whole number: {v:?}")),
+                },
+            }
+        };
+        let size = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        if let Some(n) = get("BILLOPS_IMPORT_MAX_FIELD_BYTES")? {
+            l.field_bytes = size(n);
+        }
+        if let Some(n) = get("BILLOPS_IMPORT_MAX_LINE_BYTES")? {
+            l.record_bytes = size(n);
+        }
+        if let Some(n) = get("BILLOPS_IMPORT_MAX_QUOTED_LINES")? {
+            l.record_lines = n;
+        }
+        Ok(l)
+    }
+}
+
+/// How a source is read: the tag keys and the size limits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    pub tags: TagConfig,
+    pub limits: Limits,
 }
 
 /// Formats recognised from the header.
@@ -112,6 +165,9 @@ pub enum RefuseError {
     Io { file: String, source: std::io::Error },
     #[error("{file}: {} file without required column(s) {}", format.as_str(), columns.join(", "))]
     MissingColumns { file: String, format: Format, columns: Vec<String> },
+    /// Broken beyond one row (a runaway quote, a line over the limit): refused with the line it starts on.
+    #[error("{file}: line {line}: {why}")]
+    Malformed { file: String, line: u64, why: String },
     #[error("{file}: stopped by the consumer")]
     Stopped { file: String },
 }

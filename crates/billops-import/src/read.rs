@@ -3,11 +3,12 @@ use std::io::{self, BufRead, BufReader, Cursor, Read};
 
 use billops_domain::{IssueKind, Quarantined};
 
+use crate::dedup::Dedup;
 use crate::layout::{Layout, detect_normalised, normalise_header};
-use crate::records::{Record, Records};
+use crate::records::{ReadError, Record, Records};
 use crate::source::{Hashing, Stream, with_stream};
 use crate::tally::Tally;
-use crate::{Event, Format, ReadSummary, RefuseError, Source, TagConfig};
+use crate::{Event, Format, Limits, ReadOptions, ReadSummary, RefuseError, Source, TagConfig};
 
 /// How much of the start is checked for binary content.
 const SNIFF: usize = 8 * 1024;
@@ -26,6 +27,13 @@ fn read_error(src: &Source, compressed: bool, e: io::Error) -> RefuseError {
         not_csv(src, format!("compressed data cannot be decoded: {e}"))
     } else {
         RefuseError::Io { file: src.display_name(), source: e }
+    }
+}
+
+fn record_error(src: &Source, compressed: bool, e: ReadError) -> RefuseError {
+    match e {
+        ReadError::Io(e) => read_error(src, compressed, e),
+        ReadError::Malformed { line, why } => RefuseError::Malformed { file: src.display_name(), line, why },
     }
 }
 
@@ -52,7 +60,21 @@ pub fn read_source_with_progress(
     progress: &mut dyn FnMut(u64),
     sink: &mut dyn FnMut(Event) -> bool,
 ) -> Result<ReadSummary, RefuseError> {
-    with_stream(src, |stream| read_stream(src, tags, stream, progress, sink))
+    let opts = ReadOptions { tags: tags.clone(), limits: Limits::default() };
+    read_source_opts(src, &opts, None, progress, sink)
+}
+
+/// Stream one source with explicit options. With `dedup`, a row whose line item was already seen (in this
+/// file or an earlier committed file of the same `Dedup`) is quarantined as a duplicate; the caller opens
+/// the file there first ([`Dedup::begin_file`]) and commits it once it is imported.
+pub fn read_source_opts(
+    src: &Source,
+    opts: &ReadOptions,
+    dedup: Option<&mut Dedup>,
+    progress: &mut dyn FnMut(u64),
+    sink: &mut dyn FnMut(Event) -> bool,
+) -> Result<ReadSummary, RefuseError> {
+    with_stream(src, |stream| read_stream(src, opts, dedup, stream, progress, sink))
 }
 
 /// Stream one source to the end. Every row becomes exactly one `Event::Item` or `Event::Bad`;
@@ -67,7 +89,8 @@ pub fn read_source(
 
 fn read_stream(
     src: &Source,
-    tags: &TagConfig,
+    opts: &ReadOptions,
+    mut dedup: Option<&mut Dedup>,
     stream: Stream<'_>,
     progress: &mut dyn FnMut(u64),
     sink: &mut dyn FnMut(Event) -> bool,
@@ -76,26 +99,50 @@ fn read_stream(
     let compressed = stream.compressed;
     let mut hashing = Hashing::new(stream.reader);
     let head = sniff(src, compressed, &mut hashing)?;
-    let mut rdr = Records::new(BufReader::with_capacity(256 * 1024, Cursor::new(head).chain(&mut hashing)));
+    let limits = opts.limits;
+    let mut rdr = Records::new(BufReader::with_capacity(256 * 1024, Cursor::new(head).chain(&mut hashing)), limits);
     let mut rec = Record::default();
     let (header, names, format) = read_header(src, compressed, &mut rdr, &mut rec)?;
-    let layout = Layout::build(format, &names, tags).map_err(|missing| RefuseError::MissingColumns {
+    let layout = Layout::build(format, &names, &opts.tags).map_err(|missing| RefuseError::MissingColumns {
         file: file.clone(),
         format,
         columns: missing,
     })?;
     let kind_column = layout.kind.first().and_then(|&i| header.get(i)).cloned().unwrap_or_default();
-    let mut tally = Tally::new(file.clone(), kind_column);
+    let payer_column = layout.payer.first().and_then(|&i| header.get(i)).cloned().unwrap_or_default();
+    let mut tally = Tally::new(file.clone(), kind_column, payer_column);
     let stopped = || RefuseError::Stopped { file: src.display_name() };
 
     let (mut rows, mut quarantined) = (0u64, 0u64);
-    while rdr.read(&mut rec).map_err(|e| read_error(src, compressed, e))? {
+    while rdr.read(&mut rec).map_err(|e| record_error(src, compressed, e))? {
         if rec.is_blank() {
             continue;
         }
         rows += 1;
         let line = rec.line();
-        let event = if rec.len() != layout.width {
+        let oversized = if rec.bytes().len() > limits.field_bytes {
+            (0..rec.len()).find(|&i| rec.span(i).is_some_and(|r| r.len() > limits.field_bytes))
+        } else {
+            None
+        };
+        let event = if let Some(col) = oversized {
+            let column = u32::try_from(col + 1).unwrap_or(u32::MAX);
+            let column_name = header.get(col).cloned().unwrap_or_default();
+            tally.fault(IssueKind::BadValue, &column_name, line, column);
+            let size = rec.span(col).map_or(0, |r| r.len());
+            Event::Bad(Quarantined {
+                file: file.clone(),
+                line,
+                column,
+                column_name,
+                value: format!(
+                    "{}… ({size} bytes)",
+                    String::from_utf8_lossy(rec.get(col).and_then(|v| v.get(..64.min(v.len()))).unwrap_or_default())
+                ),
+                reason: format!("the value is {size} bytes, over the limit of {} per field", limits.field_bytes),
+                raw: rec.to_csv_capped(limits.field_bytes),
+            })
+        } else if rec.len() != layout.width {
             tally.fault(IssueKind::BadValue, "", line, 0);
             Event::Bad(Quarantined {
                 file: file.clone(),
@@ -108,10 +155,38 @@ fn read_stream(
             })
         } else {
             match layout.convert(&rec) {
-                Ok(c) => {
-                    tally.item(&c.item, c.unknown_kind);
-                    Event::Item(c.item)
-                }
+                Ok(c) => match dedup.as_deref_mut().map(|d| d.check(&layout, &rec, &c.item)).transpose() {
+                    Err(e) => return Err(RefuseError::Io { file: file.clone(), source: e }),
+                    Ok(Some(Some(first))) => {
+                        let (col, column_name) = match layout.line_id.first() {
+                            Some(&c) if first.by_id => (c + 1, header.get(c).cloned().unwrap_or_default()),
+                            _ => (0, String::new()),
+                        };
+                        let column = u32::try_from(col).unwrap_or(u32::MAX);
+                        tally.fault(IssueKind::DuplicateRow, &column_name, line, column);
+                        let of = if first.file == file { String::new() } else { format!("{} ", first.file) };
+                        Event::Bad(Quarantined {
+                            file: file.clone(),
+                            line,
+                            column,
+                            value: rec
+                                .get(col.wrapping_sub(1))
+                                .map(|v| String::from_utf8_lossy(v).into_owned())
+                                .unwrap_or_default(),
+                            column_name,
+                            reason: format!(
+                                "duplicate line item: the same {} as {of}line {}; not billed twice",
+                                if first.by_id { "line item id and time interval" } else { "row" },
+                                first.line
+                            ),
+                            raw: rec.to_csv(),
+                        })
+                    }
+                    Ok(_) => {
+                        tally.item(&c.item, c.unknown_kind);
+                        Event::Item(c.item)
+                    }
+                },
                 Err(f) => {
                     let column = u32::try_from(f.col + 1).unwrap_or(u32::MAX);
                     let column_name = header.get(f.col).cloned().unwrap_or_default();
@@ -157,7 +232,7 @@ fn read_header<R: BufRead>(
 ) -> Result<(Vec<String>, Vec<String>, Format), RefuseError> {
     let file = src.display_name();
     let mut header: Vec<String> = Vec::new();
-    while rdr.read(rec).map_err(|e| read_error(src, compressed, e))? {
+    while rdr.read(rec).map_err(|e| record_error(src, compressed, e))? {
         if !rec.is_blank() {
             header = rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
             break;
@@ -183,7 +258,10 @@ pub fn sniff_format(src: &Source) -> Result<Format, RefuseError> {
     with_stream(src, |stream| {
         let compressed = stream.compressed;
         let head = sniff(src, compressed, stream.reader)?;
-        let mut rdr = Records::new(BufReader::new(Cursor::new(head).chain(stream.reader)));
+        let mut rdr = Records::new(
+            BufReader::new(Cursor::new(head).chain(stream.reader)),
+            Limits::from_env().unwrap_or_default(),
+        );
         let mut rec = Record::default();
         read_header(src, compressed, &mut rdr, &mut rec).map(|(_, _, format)| format)
     })

@@ -133,6 +133,13 @@ impl Layout {
         let usage_date = r.date(uc, uv, "usage/charge period start")?;
         let (bc, bv) = r.required(&self.billed, "billed cost")?;
         let billed = decimal(bv).map_err(|e| bad(bc, e))?;
+        // Every money column present is checked, not only the one that gives the value.
+        // (The billed column, the list columns and FOCUS effective cost are parsed below anyway.)
+        for &c in self.money.iter().filter(|&&c| c != bc && !self.list.contains(&c) && !self.effective.contains(&c)) {
+            if let Some(v) = present(r.field(c)?) {
+                decimal(v).map_err(|e| bad(c, e))?;
+            }
+        }
 
         let kind_text = r.first(&self.kind)?.map(|(_, v)| v);
         let (charge_category, eff, known) = if self.cur {

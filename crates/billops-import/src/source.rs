@@ -40,22 +40,25 @@ fn starts_with_zip_magic(path: &Path) -> bool {
     File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && head == ZIP_MAGIC
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), RefuseError> {
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, skipped: &mut Vec<String>) -> Result<(), RefuseError> {
     for entry in std::fs::read_dir(dir).map_err(|e| io_err(dir, e))? {
         let entry = entry.map_err(|e| io_err(dir, e))?;
         let path = entry.path();
         let kind = entry.file_type().map_err(|e| io_err(&path, e))?;
+        let name = lower_name(&path);
         if kind.is_dir() {
-            walk(&path, out)?;
-        } else if is_data_name(&lower_name(&path)) && std::fs::metadata(&path).map(|m| m.is_file()).unwrap_or(false) {
+            walk(&path, out, skipped)?;
+        } else if is_data_name(&name) && std::fs::metadata(&path).map(|m| m.is_file()).unwrap_or(false) {
             // Symlinked files are followed; symlinked folders are not (no loops).
             out.push(path);
+        } else if !name.starts_with('.') {
+            skipped.push(path.display().to_string());
         }
     }
     Ok(())
 }
 
-fn zip_entries(path: &Path, out: &mut Vec<Source>) -> Result<(), RefuseError> {
+fn zip_entries(path: &Path, out: &mut Vec<Source>, skipped: &mut Vec<String>) -> Result<(), RefuseError> {
     let file = File::open(path).map_err(|e| io_err(path, e))?;
     let archive = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| RefuseError::NotCsv {
         file: path.display().to_string(),
@@ -63,19 +66,37 @@ fn zip_entries(path: &Path, out: &mut Vec<Source>) -> Result<(), RefuseError> {
     })?;
     let mut names: Vec<String> = archive.file_names().filter(|n| is_entry_name(n)).map(String::from).collect();
     names.sort();
+    let mut other: Vec<String> =
+        archive.file_names().filter(|n| !n.ends_with('/') && !is_entry_name(n)).map(String::from).collect();
+    other.sort();
+    skipped.extend(other.into_iter().map(|n| format!("{}!{n}", path.display())));
     out.extend(names.into_iter().map(|n| Source { path: path.to_path_buf(), entry: Some(n) }));
     Ok(())
+}
+
+/// Sources found under some paths, and the files passed over (folder files and zip entries that are not
+/// `.csv`/`.gz`/`.zip`; hidden files are passed over silently).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expanded {
+    pub sources: Vec<Source>,
+    pub skipped: Vec<String>,
 }
 
 /// Expand paths into sources: files as given; folders recursively (`.csv`, `.gz`, `.zip`, hidden files
 /// skipped), sorted by path; `.zip` archives (by name or content) into one source per `.csv`/`.csv.gz` entry.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<Source>, RefuseError> {
+    expand_listing(paths).map(|e| e.sources)
+}
+
+/// As [`expand`], also listing what was skipped.
+pub fn expand_listing(paths: &[PathBuf]) -> Result<Expanded, RefuseError> {
+    let mut skipped = Vec::new();
     let mut files = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| io_err(p, e))?;
         if meta.is_dir() {
             let mut found = Vec::new();
-            walk(p, &mut found)?;
+            walk(p, &mut found, &mut skipped)?;
             found.sort();
             files.extend(found);
         } else {
@@ -85,12 +106,12 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<Source>, RefuseError> {
     let mut out = Vec::with_capacity(files.len());
     for f in files {
         if is_zip_name(&lower_name(&f)) || starts_with_zip_magic(&f) {
-            zip_entries(&f, &mut out)?;
+            zip_entries(&f, &mut out, &mut skipped)?;
         } else {
             out.push(Source { path: f, entry: None });
         }
     }
-    Ok(out)
+    Ok(Expanded { sources: out, skipped })
 }
 
 /// Size of the source on disk (compressed size for a zip entry): the total for a progress bar.

@@ -8,12 +8,17 @@ use chrono::Datelike;
 const MAX_UNKNOWN_KINDS: usize = 32;
 const MAX_PAYERS: usize = 10_000;
 const MAX_PERIODS: usize = 1_000;
+const MAX_ACCOUNTS: usize = 100_000;
+const MAX_CONFLICTS: usize = 100;
 
 struct First {
     count: u64,
     line: u64,
     column: u32,
 }
+
+/// An account's first payer with its first line, and the other payers with theirs.
+type Payers = (String, u64, Vec<(String, u64)>);
 
 #[derive(Default)]
 pub(crate) struct Tally {
@@ -30,11 +35,46 @@ pub(crate) struct Tally {
     kind_column: String,
     /// payer -> [(period, day mask)]: bit d-1 set when day d of the period has data.
     days: HashMap<String, Vec<(Period, u32)>>,
+    payer_column: String,
+    /// account -> (first payer, its first line, other payers with their first line).
+    account_payers: HashMap<String, Payers>,
+    conflicts: usize,
+    /// The last (account, payer) noted: rows come in runs of one account.
+    last: (String, String),
 }
 
 impl Tally {
-    pub(crate) fn new(file: String, kind_column: String) -> Tally {
-        Tally { file, kind_column, ..Tally::default() }
+    pub(crate) fn new(file: String, kind_column: String, payer_column: String) -> Tally {
+        Tally { file, kind_column, payer_column, ..Tally::default() }
+    }
+
+    fn note_payer(&mut self, item: &LineItem) {
+        if self.last.0 == item.account && self.last.1 == item.payer {
+            return;
+        }
+        self.last.0.clear();
+        self.last.0.push_str(&item.account);
+        self.last.1.clear();
+        self.last.1.push_str(&item.payer);
+        let room = self.account_payers.len() < MAX_ACCOUNTS;
+        match self.account_payers.get_mut(&item.account) {
+            Some((first, _, others)) if *first != item.payer && !others.iter().any(|(p, _)| *p == item.payer) => {
+                if others.is_empty() {
+                    if self.conflicts >= MAX_CONFLICTS {
+                        return;
+                    }
+                    self.conflicts += 1;
+                }
+                if others.len() < 8 {
+                    others.push((item.payer.clone(), item.source_line));
+                }
+            }
+            Some(_) => {}
+            None if room => {
+                self.account_payers.insert(item.account.clone(), (item.payer.clone(), item.source_line, Vec::new()));
+            }
+            None => {}
+        }
     }
 
     pub(crate) fn fault(&mut self, kind: IssueKind, column_name: &str, line: u64, column: u32) {
@@ -46,6 +86,7 @@ impl Tally {
     }
 
     pub(crate) fn item(&mut self, item: &LineItem, unknown_kind: Option<&str>) {
+        self.note_payer(item);
         if let Some(n) = self.periods.get_mut(&item.period) {
             *n += 1;
         } else if self.periods.len() < MAX_PERIODS {
@@ -112,6 +153,8 @@ impl Tally {
         let verb = |n: u64, one: &'static str, many: &'static str| if n == 1 { one } else { many };
         for ((kind, col), f) in &self.faults {
             let what = match (kind, col.is_empty()) {
+                (IssueKind::DuplicateRow, true) => "identical to an earlier row (duplicate line items)".to_string(),
+                (IssueKind::DuplicateRow, false) => format!("repeating an earlier row's {col} (duplicate line items)"),
                 (_, true) => "with the wrong number of fields".to_string(),
                 (IssueKind::MissingValue, false) => format!("with no value in {col}"),
                 _ => format!("with an unreadable value in {col}"),
@@ -172,6 +215,28 @@ impl Tally {
                     ),
                 ));
             }
+        }
+        let mut conflicts: Vec<(&String, &Payers)> =
+            self.account_payers.iter().filter(|(_, v)| !v.2.is_empty()).collect();
+        conflicts.sort();
+        for (account, (first, first_line, others)) in conflicts {
+            let list: Vec<String> = others.iter().map(|(p, l)| format!("{p} (from line {l})")).collect();
+            let mut i = self.issue(
+                IssueKind::PayerConflict,
+                Severity::Warning,
+                format!(
+                    "linked account {account} appears under {} payers: {first} (line {first_line}), {}; each payer's \
+                     rows stay with that payer; first conflict at line {}, column {}",
+                    others.len() + 1,
+                    list.join(", "),
+                    others[0].1,
+                    self.payer_column
+                ),
+            );
+            i.account = Some(account.clone());
+            i.line = Some(others[0].1);
+            i.column = Some(self.payer_column.clone());
+            out.push(i);
         }
         if self.untagged > 0 {
             let mut i = self.issue(

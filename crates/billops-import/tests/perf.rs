@@ -134,3 +134,41 @@ fn focus_sample_repeated_to_900k_rows() {
         peak_rss_kib() / 1024
     );
 }
+
+/// As [`one_million_cur_rows`], read as `billops import` reads: real limits and the run's duplicate check.
+#[test]
+#[ignore = "benchmark: run with --release -- --ignored --nocapture"]
+fn one_million_cur_rows_with_duplicate_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cur-1m.csv");
+    let n = 1_000_000;
+    let bytes = generate(&path, n);
+    let rss_before = peak_rss_kib();
+    let src = Source { path, entry: None };
+    let started = Instant::now();
+    let cpu0 = thread_cpu_secs();
+    let mut dedup = billops_import::Dedup::new();
+    dedup.begin_file(&src.display_name());
+    let (mut items, mut bad) = (0u64, 0u64);
+    let opts = billops_import::ReadOptions::default();
+    let summary = billops_import::read_source_opts(&src, &opts, Some(&mut dedup), &mut |_| {}, &mut |e| {
+        match e {
+            Event::Item(_) => items += 1,
+            Event::Bad(_) => bad += 1,
+            Event::Issue(_) => {}
+        }
+        true
+    })
+    .unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    let cpu = thread_cpu_secs() - cpu0;
+    assert_eq!((summary.rows, items, bad), (n, n, 0));
+    println!(
+        "{n} CUR rows, {:.0} MB, with the duplicate check: {secs:.2} s wall = {:.0} rows/s ({:.0} rows per CPU second); peak RSS {} MiB (before read {} MiB)",
+        bytes as f64 / 1e6,
+        n as f64 / secs,
+        n as f64 / cpu,
+        peak_rss_kib() / 1024,
+        rss_before / 1024
+    );
+}

@@ -185,6 +185,7 @@ pub(crate) struct State {
     /// The last (account, day) resolved and its customer (`None` day: nothing yet).
     last_customer: (String, Option<NaiveDate>, i64),
     last_account: String,
+    last_payer: String,
 }
 
 impl State {
@@ -205,6 +206,7 @@ impl State {
             empty_invoice: None,
             last_customer: (String::new(), None, 0),
             last_account: String::new(),
+            last_payer: String::new(),
         }
     }
 
@@ -226,11 +228,14 @@ impl State {
     }
 
     fn note_account(&mut self, it: &LineItem) {
-        if it.account == self.last_account {
+        // Both compared: an account under a second payer must still make that payer known (its scope's name).
+        if it.account == self.last_account && it.payer == self.last_payer {
             return;
         }
         self.last_account.clear();
         self.last_account.push_str(&it.account);
+        self.last_payer.clear();
+        self.last_payer.push_str(&it.payer);
         if !it.payer_name.is_empty() || !self.payers.contains_key(&it.payer) {
             self.payers.insert(it.payer.clone(), it.payer_name.clone());
         }

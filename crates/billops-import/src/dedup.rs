@@ -1,0 +1,340 @@
+//! Duplicate line items across the files of one import run, in bounded memory.
+//!
+//! Each good row gets a 128-bit key: the format's own line-item id where it has one (CUR
+//! `identity/LineItemId` + `identity/TimeInterval`, CUR 2.0 `identity_line_item_id` + `identity_time_interval`,
+//! with the payer and period), else a hash of the whole row (FOCUS). Keys live in a hash map of at most
+//! `memory_keys` entries; a full map is sorted and spilled to an anonymous temp file (a "run") of which only
+//! every 128th key stays in memory. One Bloom filter (~10 bits a spilled key, rebuilt twice as large when it
+//! fills) answers "not spilled" for nearly every new key with one memory access; only its positives search the
+//! runs. Runs of one size are merged four at a time, so a positive reads few runs. Hashes are seeded at random per `Dedup`: a hostile file cannot aim for
+//! collisions.
+//!
+//! A key remembers its file; a match counts only when that file is the one being read or was committed
+//! (imported): a refused or failed file's rows never make a later file's rows duplicates.
+use std::fs::File;
+use std::hash::{BuildHasher, Hasher};
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+
+use billops_domain::LineItem;
+use foldhash::quality::RandomState;
+
+use crate::layout::Layout;
+use crate::records::Record;
+
+type Key = [u64; 2];
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Entries of a run between two in-memory fence keys.
+const FENCE: usize = 128;
+/// Bytes of one entry on disk: key, file, line.
+const ENTRY: usize = 24;
+/// A run merge happens when this many runs have the same level.
+const FAN_IN: usize = 4;
+
+/// Where a line item was first seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct First {
+    pub file: String,
+    pub line: u64,
+    /// Matched on the format's line-item id (else on the whole row).
+    pub by_id: bool,
+}
+
+struct Run {
+    file: File,
+    len: usize,
+    fences: Vec<Key>,
+    level: u32,
+}
+
+/// The keys of one import run; see the module docs.
+pub struct Dedup {
+    files: Vec<String>,
+    committed: Vec<bool>,
+    mem: FastMap<Key, (u32, u32)>,
+    memory_keys: usize,
+    runs: Vec<Run>,
+    /// Over every spilled key; sized for `bloom_keys` keys.
+    bloom: Vec<u64>,
+    bloom_keys: usize,
+    spilled: usize,
+    seeds: (RandomState, RandomState),
+}
+
+impl Default for Dedup {
+    fn default() -> Self {
+        Dedup::new()
+    }
+}
+
+impl std::fmt::Debug for Dedup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dedup").field("files", &self.files).field("runs", &self.runs.len()).finish()
+    }
+}
+
+fn bloom_bits(key: Key) -> impl Iterator<Item = (usize, u64)> {
+    // The key is already a random hash: seven 9-bit positions from its second half, inside one 512-bit block.
+    (0..7).map(move |i| {
+        let bit = (key[1] >> (i * 9)) & 511;
+        ((bit / 64) as usize, 1u64 << (bit % 64))
+    })
+}
+
+fn block(key: Key, words: usize) -> usize {
+    let blocks = (words / 8).max(1) as u128;
+    // Multiply-shift instead of a division: the key is uniform, so this is uniform over the blocks.
+    ((u128::from(key[0]) * blocks) >> 64) as usize * 8
+}
+
+fn bloom_add(bloom: &mut [u64], key: Key) {
+    let b = block(key, bloom.len());
+    for (w, m) in bloom_bits(key) {
+        if let Some(x) = bloom.get_mut(b + w) {
+            *x |= m;
+        }
+    }
+}
+
+fn bloom_has(bloom: &[u64], key: Key) -> bool {
+    let b = block(key, bloom.len());
+    bloom_bits(key).all(|(w, m)| bloom.get(b + w).is_some_and(|x| x & m != 0))
+}
+
+fn encode(out: &mut impl Write, key: Key, file: u32, line: u32) -> io::Result<()> {
+    let mut buf = [0u8; ENTRY];
+    buf[..8].copy_from_slice(&key[0].to_le_bytes());
+    buf[8..16].copy_from_slice(&key[1].to_le_bytes());
+    buf[16..20].copy_from_slice(&file.to_le_bytes());
+    buf[20..].copy_from_slice(&line.to_le_bytes());
+    out.write_all(&buf)
+}
+
+fn decode(b: &[u8]) -> (Key, u32, u32) {
+    let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]));
+    let u32_at = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap_or([0; 4]));
+    ([u64_at(0), u64_at(8)], u32_at(16), u32_at(20))
+}
+
+/// A Bloom filter of about 10 bits a key for `keys` keys, in whole 512-bit blocks.
+fn bloom_for(keys: usize) -> Vec<u64> {
+    vec![0; (keys * 10 / 64).div_ceil(8).max(1) * 8]
+}
+
+/// Builds a run from entries in key order.
+struct RunWriter {
+    out: BufWriter<File>,
+    len: usize,
+    fences: Vec<Key>,
+}
+
+impl RunWriter {
+    fn new() -> io::Result<Self> {
+        Ok(RunWriter { out: BufWriter::new(tempfile::tempfile()?), len: 0, fences: Vec::new() })
+    }
+    fn push(&mut self, key: Key, file: u32, line: u32) -> io::Result<()> {
+        if self.len.is_multiple_of(FENCE) {
+            self.fences.push(key);
+        }
+        encode(&mut self.out, key, file, line)?;
+        self.len += 1;
+        Ok(())
+    }
+    fn finish(self, level: u32) -> io::Result<Run> {
+        let file = self.out.into_inner().map_err(|e| e.into_error())?;
+        Ok(Run { file, len: self.len, fences: self.fences, level })
+    }
+}
+
+impl Run {
+    /// The entry for `key`, if this run has it.
+    fn find(&self, key: Key) -> io::Result<Option<(u32, u32)>> {
+        let slot = self.fences.partition_point(|f| *f <= key);
+        let Some(block) = slot.checked_sub(1) else { return Ok(None) };
+        let start = block * FENCE;
+        let n = FENCE.min(self.len - start);
+        let mut buf = vec![0u8; n * ENTRY];
+        let mut f = &self.file;
+        f.seek(SeekFrom::Start((start * ENTRY) as u64))?;
+        f.read_exact(&mut buf)?;
+        let entries: Vec<(Key, u32, u32)> = buf.chunks_exact(ENTRY).map(decode).collect();
+        Ok(entries.binary_search_by(|e| e.0.cmp(&key)).ok().map(|i| (entries[i].1, entries[i].2)))
+    }
+
+    fn reader(&self) -> io::Result<BufReader<File>> {
+        let mut f = self.file.try_clone()?;
+        f.seek(SeekFrom::Start(0))?;
+        Ok(BufReader::with_capacity(64 * 1024, f))
+    }
+}
+
+fn next_entry(r: &mut BufReader<File>, left: &mut usize) -> io::Result<Option<(Key, u32, u32)>> {
+    if *left == 0 {
+        return Ok(None);
+    }
+    let mut buf = [0u8; ENTRY];
+    r.read_exact(&mut buf)?;
+    *left -= 1;
+    Ok(Some(decode(&buf)))
+}
+
+impl Dedup {
+    /// Keys kept in memory before a spill: about 3 MB of map (7/8 of 2^17 slots).
+    pub const MEMORY_KEYS: usize = 114_688;
+
+    pub fn new() -> Self {
+        Dedup::with_memory_keys(Self::MEMORY_KEYS)
+    }
+
+    /// A `Dedup` that spills after `n` keys (tests use a small `n`).
+    pub fn with_memory_keys(n: usize) -> Self {
+        Dedup {
+            files: Vec::new(),
+            committed: Vec::new(),
+            mem: FastMap::default(),
+            memory_keys: n.max(1),
+            runs: Vec::new(),
+            bloom: Vec::new(),
+            bloom_keys: 0,
+            spilled: 0,
+            seeds: (RandomState::default(), RandomState::default()),
+        }
+    }
+
+    /// Start reading a file: its rows are checked against committed files and against each other.
+    pub fn begin_file(&mut self, name: &str) {
+        self.files.push(name.to_string());
+        self.committed.push(false);
+    }
+
+    /// The file being read was imported: its line items now count for the files after it.
+    pub fn commit_file(&mut self) {
+        if let Some(c) = self.committed.last_mut() {
+            *c = true;
+        }
+    }
+
+    fn current(&self) -> u32 {
+        u32::try_from(self.files.len().saturating_sub(1)).unwrap_or(u32::MAX)
+    }
+
+    fn valid(&self, file: u32) -> bool {
+        file == self.current() || self.committed.get(file as usize).copied().unwrap_or(false)
+    }
+
+    fn key(&self, layout: &Layout, rec: &Record, item: &LineItem) -> (Key, bool) {
+        let id = layout.line_id.first().and_then(|&c| rec.get(c)).filter(|v| !v.trim_ascii().is_empty());
+        let hash = |s: &RandomState| {
+            let mut h = s.build_hasher();
+            match id {
+                Some(id) => {
+                    h.write(item.payer.as_bytes());
+                    h.write_u8(0xff);
+                    h.write_i32(item.period.year());
+                    h.write_u32(item.period.month());
+                    h.write(id);
+                    h.write_u8(0xff);
+                    h.write(layout.line_id.get(1).and_then(|&c| rec.get(c)).unwrap_or_default());
+                }
+                None => {
+                    for f in rec.iter() {
+                        h.write_usize(f.len());
+                        h.write(f);
+                    }
+                }
+            }
+            h.finish()
+        };
+        ([hash(&self.seeds.0), hash(&self.seeds.1)], id.is_some())
+    }
+
+    /// Where this row's line item was first seen (a duplicate), or `None` after remembering it.
+    pub(crate) fn check(&mut self, layout: &Layout, rec: &Record, item: &LineItem) -> io::Result<Option<First>> {
+        let (key, by_id) = self.key(layout, rec, item);
+        let first = |d: &Dedup, (file, line): (u32, u32)| First {
+            file: d.files.get(file as usize).cloned().unwrap_or_default(),
+            line: u64::from(line),
+            by_id,
+        };
+        if let Some(&hit) = self.mem.get(&key)
+            && self.valid(hit.0)
+        {
+            return Ok(Some(first(self, hit)));
+        }
+        if !self.runs.is_empty() && bloom_has(&self.bloom, key) {
+            for run in self.runs.iter().rev() {
+                if let Some(hit) = run.find(key)?
+                    && self.valid(hit.0)
+                {
+                    return Ok(Some(first(self, hit)));
+                }
+            }
+        }
+        let line = u32::try_from(rec.line()).unwrap_or(u32::MAX);
+        self.mem.insert(key, (self.current(), line));
+        if self.mem.len() >= self.memory_keys {
+            self.spill()?;
+        }
+        Ok(None)
+    }
+
+    fn spill(&mut self) -> io::Result<()> {
+        let mut entries: Vec<(Key, (u32, u32))> = self.mem.drain().collect();
+        self.mem.shrink_to(self.memory_keys);
+        entries.sort_unstable_by_key(|e| e.0);
+        self.spilled += entries.len();
+        let rebuild = self.spilled > self.bloom_keys;
+        if rebuild {
+            self.bloom_keys = (self.bloom_keys * 2).max(self.spilled * 2);
+            self.bloom = bloom_for(self.bloom_keys);
+        }
+        let mut w = RunWriter::new()?;
+        for (k, (f, l)) in entries {
+            w.push(k, f, l)?;
+            bloom_add(&mut self.bloom, k);
+        }
+        if rebuild {
+            // The filter grew: put the keys of the earlier runs back in (a sequential read, amortised O(1) a key).
+            for run in &self.runs {
+                let (mut r, mut left) = (run.reader()?, run.len);
+                while let Some((k, _, _)) = next_entry(&mut r, &mut left)? {
+                    bloom_add(&mut self.bloom, k);
+                }
+            }
+        }
+        self.runs.push(w.finish(0)?);
+        // Merge while FAN_IN runs share a level (size-tiered): few runs to check, each key rewritten log times.
+        loop {
+            let Some(level) = (0..64).find(|l| self.runs.iter().filter(|r| r.level == *l).count() >= FAN_IN) else {
+                return Ok(());
+            };
+            let (merge, keep): (Vec<Run>, Vec<Run>) =
+                std::mem::take(&mut self.runs).into_iter().partition(|r| r.level == level);
+            self.runs = keep;
+            let merged = self.merge(&merge, level + 1)?;
+            self.runs.push(merged);
+        }
+    }
+
+    /// Merge runs into one; of equal keys the first that still counts is kept (stale files' entries dropped).
+    fn merge(&self, runs: &[Run], level: u32) -> io::Result<Run> {
+        let mut readers = runs.iter().map(Run::reader).collect::<io::Result<Vec<_>>>()?;
+        let mut left: Vec<usize> = runs.iter().map(|r| r.len).collect();
+        let mut heads = Vec::with_capacity(runs.len());
+        for (r, n) in readers.iter_mut().zip(left.iter_mut()) {
+            heads.push(next_entry(r, n)?);
+        }
+        let mut w = RunWriter::new()?;
+        let mut last: Option<Key> = None;
+        while let Some(i) = (0..heads.len()).filter(|&i| heads[i].is_some()).min_by_key(|&i| heads[i].map(|h| h.0)) {
+            let Some((k, f, l)) = heads[i] else { break };
+            heads[i] = next_entry(&mut readers[i], &mut left[i])?;
+            if last == Some(k) || !self.valid(f) {
+                continue;
+            }
+            w.push(k, f, l)?;
+            last = Some(k);
+        }
+        w.finish(level)
+    }
+}
