@@ -139,7 +139,10 @@ pub async fn supplier(ctx: &Ctx, c: SupplierCmd) -> Result<u8, Failure> {
             Ok(0)
         }
         SupplierCmd::List { period: p, format } => {
-            let mut t = Table::new(&["payer", "period", "number", "amount", "tax", "credits"]).numeric("amount");
+            let mut t = Table::new(&["payer", "period", "number", "amount", "tax", "credits"])
+                .numeric("amount")
+                .numeric("tax")
+                .numeric("credits");
             for s in ctx.store.list_supplier_invoices(p.as_deref().map(period).transpose()?).await? {
                 t.push(vec![
                     s.payer,
@@ -170,6 +173,18 @@ pub async fn recon(ctx: &Ctx, p: &str, format: OutputFormat) -> Result<u8, Failu
         "tolerance",
         "status",
     ]);
+    for col in [
+        "supplier_invoice",
+        "imported_billed",
+        "invoiced_at_cost",
+        "unassigned",
+        "retained",
+        "supplier_residual",
+        "allocation_residual",
+        "tolerance",
+    ] {
+        t = t.numeric(col);
+    }
     let mut ok = true;
     for x in &ties {
         ok &= x.is_ok();
@@ -248,7 +263,10 @@ pub async fn balance(ctx: &Ctx, customer: &str, format: OutputFormat) -> Result<
         "last_invoice_on",
         "last_payment",
         "last_payment_on",
-    ]);
+    ])
+    .numeric("balance")
+    .numeric("overdue")
+    .numeric("last_payment");
     t.push(vec![
         b.customer,
         b.currency,

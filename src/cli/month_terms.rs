@@ -113,7 +113,10 @@ pub async fn terms(ctx: &Ctx, c: TermsCmd) -> Result<u8, Failure> {
                 return json(&view);
             }
             let mut t =
-                Table::new(&["from", "tax_pct", "discount_pct", "discount_label", "rounding", "due_days", "set_by"]);
+                Table::new(&["from", "tax_pct", "discount_pct", "discount_label", "rounding", "due_days", "set_by"])
+                    .numeric("tax_pct")
+                    .numeric("discount_pct")
+                    .numeric("due_days");
             if view.history.is_empty() {
                 let [a, b, c, d, e] = terms_row(&view.current);
                 t.push(vec!["(default)".into(), a, b, c, d, e, String::new()]);

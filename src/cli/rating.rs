@@ -271,7 +271,7 @@ pub async fn ru(ctx: &Ctx, c: RuCmd) -> Result<u8, Failure> {
                 println!("{}", serde_json::to_string_pretty(&units).map_err(|e| Failure::user(e.to_string()))?);
                 return Ok(0);
             }
-            let mut t = Table::new(&["id", "name", "unit", "selects", "factor", "rates"]);
+            let mut t = Table::new(&["id", "name", "unit", "selects", "factor", "rates"]).numeric("factor");
             for u in &units {
                 t.push(vec![
                     u.id.clone(),

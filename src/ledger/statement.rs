@@ -8,6 +8,9 @@ use billops_store::{Result, Statement, StatementKind, StoreError};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::csv_out::Cell::{Number, Text};
+use crate::csv_out::CsvWriter;
+
 /// Which row of a statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowKind {
@@ -86,19 +89,27 @@ pub fn rows(st: &Statement) -> Result<Vec<StatementRow>> {
 /// The CSV columns: the CLI's first four, then the running balance, the customer and the currency.
 pub const CSV_HEADER: [&str; 7] = ["date", "entry", "reference", "amount", "balance", "customer", "currency"];
 
-/// Write the statement as CSV (exact amounts, [`CSV_HEADER`]).
+/// Write the statement as CSV (exact amounts, [`CSV_HEADER`]) through the one guarded writer.
 pub fn write_csv(st: &Statement, out: impl Write) -> Result<()> {
     let rows = rows(st)?;
-    let err = |e: csv::Error| StoreError::Invalid(format!("statement CSV: {e}"));
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(CSV_HEADER).map_err(err)?;
+    let err = |e: std::io::Error| StoreError::Invalid(format!("statement CSV: {e}"));
+    let mut w = CsvWriter::new(out);
+    w.header(&CSV_HEADER).map_err(err)?;
     for r in &rows {
         let date = r.date.to_string();
         let (amount, balance) = (canonical(r.amount), canonical(r.balance));
-        let rec = [&date, r.entry, &r.reference, &amount, &balance, &st.customer, &st.currency];
-        w.write_record(rec).map_err(err)?;
+        w.row([
+            Number(&date),
+            Text(r.entry),
+            Text(&r.reference),
+            Number(&amount),
+            Number(&balance),
+            Text(&st.customer),
+            Text(&st.currency),
+        ])
+        .map_err(err)?;
     }
-    w.flush().map_err(|e| StoreError::Invalid(format!("statement CSV: {e}")))
+    w.finish().map(drop).map_err(err)
 }
 
 /// The statement as CSV text.

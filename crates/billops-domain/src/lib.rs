@@ -7,6 +7,7 @@ pub mod feed;
 pub mod line_item;
 pub mod money;
 pub mod party;
+pub mod text;
 pub mod period;
 
 pub use feed::{FeedIssue, IssueKind, Quarantined, Severity};
