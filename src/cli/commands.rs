@@ -1,5 +1,4 @@
 //! One function per command. Each prints its answer and returns the exit code.
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -10,30 +9,23 @@ use billops_store::{AccountFilter, CostQuery, IssueFilter, NewCustomer};
 use chrono::{Datelike, NaiveDate, Utc};
 
 use super::args::{AccountsCmd, CostsArgs, CustomersCmd, IssuesCmd, UsersCmd};
-use super::output::{OutputFormat, Table};
+use super::output::Table;
 use super::{Ctx, Failure, mask};
 use crate::config::Paths;
 use crate::ingest::{self, FileReport};
 
-pub fn paths(paths: &Paths, url: &str) {
-    println!("config dir:  {}", paths.config_dir.display());
-    println!("config file: {}", paths.config_file().display());
-    println!("data dir:    {}", paths.data_dir.display());
-    println!("store:       {}", mask(url));
-    println!("demo store:  sqlite:{}", paths.demo_store().display());
-    println!("log file:    {}", paths.log_file().display());
-    println!("exports:     {}", paths.exports_dir().display());
+pub fn paths(paths: &Paths, url: &str) -> Result<(), Failure> {
+    outln!("config dir:  {}", paths.config_dir.display())?;
+    outln!("config file: {}", paths.config_file().display())?;
+    outln!("data dir:    {}", paths.data_dir.display())?;
+    outln!("store:       {}", mask(url))?;
+    outln!("demo store:  sqlite:{}", paths.demo_store().display())?;
+    outln!("log file:    {}", paths.log_file().display())?;
+    outln!("exports:     {}", paths.exports_dir().display())?;
+    Ok(())
 }
 
-fn print(table: &Table, format: OutputFormat) -> Result<u8, Failure> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match table.write(format, &mut out).and_then(|()| out.flush()) {
-        // A reader that stopped early (`| head`) is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
-        other => other.map(|()| 0).map_err(Failure::from),
-    }
-}
+use super::month::print;
 
 pub async fn console(ctx: &Ctx, read_only: bool, theme: Option<String>) -> Result<u8, Failure> {
     let role = ctx.role().await?;
@@ -66,7 +58,7 @@ pub async fn import(ctx: &Ctx, paths: Vec<PathBuf>) -> Result<u8, Failure> {
             FileReport::Refused { .. } => 2,
             FileReport::Failed { .. } => 4, // ranked above the rest, reported as 1
         });
-        println!("{}", ingest::describe(report));
+        outln!("{}", ingest::describe(report))?;
     }
     Ok(if code == 4 { 1 } else { code })
 }
@@ -100,7 +92,7 @@ pub async fn customers(ctx: &Ctx, cmd: CustomersCmd) -> Result<u8, Failure> {
         CustomersCmd::Add { code, name, currency } => {
             ctx.require(Role::Operator, "adding a customer").await?;
             let c = ctx.store.add_customer(&NewCustomer { code, name, currency }, &ctx.actor()).await?;
-            println!("added customer {} ({})", c.code, c.name);
+            outln!("added customer {} ({})", c.code, c.name)?;
             Ok(0)
         }
         CustomersCmd::Model { code, model } => super::rating::model(ctx, &code, model).await,
@@ -141,7 +133,7 @@ pub async fn accounts(ctx: &Ctx, cmd: AccountsCmd) -> Result<u8, Failure> {
                 }
             };
             ctx.store.assign_account(&account, &customer, from, &ctx.actor()).await?;
-            println!("account {account} assigned to {customer} from {from}");
+            outln!("account {account} assigned to {customer} from {from}")?;
             Ok(0)
         }
     }
@@ -183,7 +175,7 @@ pub async fn users(ctx: &Ctx, cmd: UsersCmd) -> Result<u8, Failure> {
             let role: Role = role.parse().map_err(Failure::user)?;
             ctx.require(Role::Manager, "changing users").await?;
             ctx.store.set_user(&name, role, &ctx.actor()).await?;
-            println!("user {name} is {role}");
+            outln!("user {name} is {role}")?;
             Ok(0)
         }
         UsersCmd::List { format } => {

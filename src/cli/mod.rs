@@ -1,4 +1,6 @@
 //! `billops` entry: parse, wire, dispatch. Errors return here; only `main` decides the exit code.
+#[macro_use]
+mod out;
 mod args;
 mod commands;
 mod demo;
@@ -99,7 +101,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(f) => {
-            eprintln!("billops: {}", f.message);
+            out::err_line(&format!("billops: {}", f.message));
             ExitCode::from(f.code)
         }
     }
@@ -163,13 +165,13 @@ async fn dispatch(cli: Cli, paths: Paths, config: Config) -> Result<u8, Failure>
     let url = store_url(&cli, &paths, &config);
     match &cli.command {
         Some(Command::Paths) => {
-            commands::paths(&paths, &url);
+            commands::paths(&paths, &url)?;
             return Ok(0);
         }
         Some(Command::Demo) => {
             let at = demo::create(&paths, cli.db.as_deref()).await?;
-            println!("demo store ready: {at}");
-            println!("open it with: billops --db {at}");
+            outln!("demo store ready: {at}")?;
+            outln!("open it with: billops --db {at}")?;
             return Ok(0);
         }
         _ => {}
