@@ -250,7 +250,12 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
             let n = &x.note;
             outln!(
                 "credit note {} for {} ({}): {} {}; {} still creditable",
-                n.number, n.invoice_number, n.customer, n.amount, n.currency, x.still_creditable
+                n.number,
+                n.invoice_number,
+                n.customer,
+                n.amount,
+                n.currency,
+                x.still_creditable
             )?;
             Ok(0)
         }

@@ -140,7 +140,10 @@ async fn report(ctx: &Ctx, p: &str, all: bool, format: OutputFormat) -> Result<u
         if view.baseline {
             outln!(
                 "{} vs {}: {flagged} flagged ({}), {} without a current explanation",
-                view.period, view.previous, view.thresholds, view.unexplained
+                view.period,
+                view.previous,
+                view.thresholds,
+                view.unexplained
             )?;
         } else {
             outln!("{} vs {}: nothing to compare (a month without data)", view.period, view.previous)?;

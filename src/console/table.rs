@@ -302,9 +302,9 @@ pub fn to_csv(model: &TableModel, view: &ViewState) -> Result<String, String> {
                 .collect()
         })
         .collect();
-    let typed = rows.iter().map(|r| {
-        r.iter().map(|(num, t)| if *num { csv_out::Cell::Number(t) } else { csv_out::Cell::Text(t) })
-    });
+    let typed = rows
+        .iter()
+        .map(|r| r.iter().map(|(num, t)| if *num { csv_out::Cell::Number(t) } else { csv_out::Cell::Text(t) }));
     csv_out::to_string(&header, typed).map_err(|e| e.to_string())
 }
 

@@ -23,6 +23,7 @@ mod connect;
 mod costs;
 mod db;
 mod feed;
+mod fields;
 mod import;
 pub mod ledger;
 mod parties;

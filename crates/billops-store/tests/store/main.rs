@@ -23,6 +23,7 @@ mod chargeback;
 mod costs;
 mod credit_notes;
 mod drafts;
+mod fields;
 mod imports;
 mod ledger;
 mod parties;
