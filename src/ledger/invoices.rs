@@ -105,8 +105,16 @@ pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>,
     Ok(out)
 }
 
+/// Text for HTML: markup characters escaped, control characters (ESC, BEL, …) replaced by U+FFFD so a document
+/// never carries a terminal sequence from a cost file.
 pub(crate) fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect::<String>()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// An invoice CSV row, typed: cost and amount are numbers.
