@@ -135,4 +135,23 @@ mod tests {
         let json: serde_json::Value = serde_json::from_str(&render(OutputFormat::Json)).unwrap();
         assert_eq!(json[0]["cost"], "12.000000000000001");
     }
+
+    #[test]
+    fn hostile_cells_are_guarded_in_csv_visible_in_tables_raw_in_json() {
+        let mut t = Table::new(&["tag", "cost"]).numeric("cost");
+        t.push(vec!["=1+1".into(), "-1.50".into()]);
+        t.push(vec!["crm\u{1b}[2J\u{7}".into(), "=2+2".into()]);
+        let out = |f| {
+            let mut buf = Vec::new();
+            t.write(f, &mut buf).unwrap();
+            String::from_utf8(buf).unwrap()
+        };
+        assert_eq!(out(OutputFormat::Csv), "tag,cost\n'=1+1,-1.50\ncrm\u{1b}[2J\u{7},'=2+2\n");
+        assert_eq!(
+            out(OutputFormat::Table),
+            "tag              cost\n--------------  -----\n=1+1            -1.50\ncrm\\x1b[2J\\x07   =2+2\n"
+        );
+        let json: serde_json::Value = serde_json::from_str(&out(OutputFormat::Json)).unwrap();
+        assert_eq!(json[1]["tag"], "crm\u{1b}[2J\u{7}");
+    }
 }

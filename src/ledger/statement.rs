@@ -191,6 +191,21 @@ mod tests {
     }
 
     #[test]
+    fn csv_guards_text_that_would_run_as_a_formula_and_keeps_negative_amounts() {
+        let mut s = st(d("0"), &[d("5"), d("-1.50")], d("3.50"));
+        s.entries[1].reference = "=HYPERLINK(\"http://evil\",\"x\")".into();
+        s.customer = "-2+3".into();
+        let text = csv(&s).unwrap();
+        let mut rd = csv::Reader::from_reader(text.as_bytes());
+        let recs: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+        assert_eq!(&recs[2][2], "'=HYPERLINK(\"http://evil\",\"x\")");
+        assert_eq!((&recs[2][3], &recs[2][4]), ("-1.5", "3.5"), "amounts never altered");
+        assert_eq!(&recs[2][5], "'-2+3");
+        assert_eq!(&recs[0][0], "2026-05-01", "dates never altered");
+        assert!(json(&s).unwrap().contains("\"=HYPERLINK("), "JSON keeps the raw text");
+    }
+
+    #[test]
     fn overflow_and_mismatch_are_refused() {
         let s = st(Decimal::MAX, &[d("1")], Decimal::MAX);
         let e = rows(&s).unwrap_err().to_string();
