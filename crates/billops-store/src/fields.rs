@@ -3,7 +3,7 @@
 //! CLI and the console get the same refusals, naming the field and the limit.
 use billops_domain::text::{Code, FieldError, FreeText, Name};
 
-use crate::ledger::types::{CaseUpdate, NewCredit, NewPayment, NewResourceUnit, NewSupplierInvoice};
+use crate::ledger::types::{CaseUpdate, NewCredit, NewPayment, NewResourceUnit, NewSupplierInvoice, NewTerms};
 use crate::{NewAccountCode, NewCreditNote, NewCustomer, NewExplanation, Result, StoreError};
 
 impl From<FieldError> for StoreError {
@@ -68,6 +68,14 @@ pub(crate) fn explanation(e: &NewExplanation) -> Result<()> {
 pub(crate) fn payment(p: &NewPayment) -> Result<()> {
     if let Some(r) = &p.reference {
         FreeText::new("payment reference", r)?;
+    }
+    Ok(())
+}
+
+/// The discount label is printed on the customer's invoices.
+pub(crate) fn terms(t: &NewTerms) -> Result<()> {
+    if let Some(d) = t.terms.discount.as_ref().filter(|d| !d.label.trim().is_empty()) {
+        Name::new("discount label", &d.label)?;
     }
     Ok(())
 }

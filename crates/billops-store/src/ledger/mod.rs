@@ -391,6 +391,7 @@ impl Ledger for SqlStore {
     }
 
     async fn set_terms(&self, t: &NewTerms, by: &Actor) -> Result<StoredTerms> {
+        crate::fields::terms(t)?;
         terms::set(&self.db, t, by).await
     }
     async fn list_terms(&self, customer: &str) -> Result<Vec<StoredTerms>> {

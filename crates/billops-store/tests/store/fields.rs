@@ -3,10 +3,14 @@
 //! differ only in case are one customer.
 use std::sync::Arc;
 
-use billops_store::{AuditFilter, NewAccountCode, NewCustomer, Store, StoreError};
+use billops_domain::money::RoundingRule;
+use billops_domain::terms::Percent;
+use billops_store::{
+    AuditFilter, CustomerTerms, NewAccountCode, NewCustomer, NewTerms, Store, StoreError, TermsDiscount,
+};
 
 use crate::parties::customer;
-use crate::support::{actor, date};
+use crate::support::{actor, d, date};
 
 fn invalid<T: std::fmt::Debug>(r: Result<T, StoreError>) -> String {
     match r {
@@ -56,5 +60,16 @@ async fn hand_typed_fields_are_bounded(s: Arc<dyn Store>) {
     assert_eq!(m, "note: at most 2000 characters (this one has 2001)");
     let m = invalid(s.decide_link(1, false, "no\u{1b}]2;PWNED\u{7}", &by).await);
     assert!(m.starts_with("reason: no control characters"), "{m}");
+
+    // the discount label is printed on invoices: a name, bounded
+    let discount = TermsDiscount { pct: Percent::new(d("5")).unwrap(), label: "L".repeat(201) };
+    let terms = CustomerTerms {
+        tax_rate: Percent::new(d("0")).unwrap(),
+        discount: Some(discount),
+        rounding: RoundingRule::HalfAwayFromZero,
+        due_days: 30,
+    };
+    let t = NewTerms { customer: "ACME".into(), from: date("2026-01-01"), terms };
+    assert_eq!(invalid(s.set_terms(&t, &by).await), "discount label: at most 200 characters (this one has 201)");
 }
 store_test!(hand_typed_fields_are_bounded => hand_typed_fields_are_bounded_sqlite, hand_typed_fields_are_bounded_postgres);
