@@ -72,6 +72,22 @@ pub(crate) fn payment(p: &NewPayment) -> Result<()> {
     Ok(())
 }
 
+/// A price rule's filters (service, product, usage type, region) are names.
+pub(crate) fn rule_scope(scope: &billops_domain::rating::RuleScope) -> Result<()> {
+    let fields = [
+        ("rule service", &scope.service),
+        ("rule product", &scope.product),
+        ("rule usage type", &scope.usage_type),
+        ("rule region", &scope.region),
+    ];
+    for (field, v) in fields {
+        if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
+            Name::new(field, v)?;
+        }
+    }
+    Ok(())
+}
+
 /// The discount label is printed on the customer's invoices.
 pub(crate) fn terms(t: &NewTerms) -> Result<()> {
     if let Some(d) = t.terms.discount.as_ref().filter(|d| !d.label.trim().is_empty()) {

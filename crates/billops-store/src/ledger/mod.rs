@@ -292,6 +292,7 @@ impl Ledger for SqlStore {
         from: NaiveDate,
         by: &Actor,
     ) -> Result<StoredPriceRule> {
+        crate::fields::rule_scope(&scope)?;
         pricing::add_rule(&self.db, customer, scope, pricing, from, by).await
     }
     async fn list_price_rules(&self, customer: &str) -> Result<Vec<StoredPriceRule>> {

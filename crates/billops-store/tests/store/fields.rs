@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use billops_domain::money::RoundingRule;
+use billops_domain::rating::{Pricing, RuleScope};
 use billops_domain::terms::Percent;
 use billops_store::{
     AuditFilter, CustomerTerms, NewAccountCode, NewCustomer, NewTerms, Store, StoreError, TermsDiscount,
@@ -71,5 +72,8 @@ async fn hand_typed_fields_are_bounded(s: Arc<dyn Store>) {
     };
     let t = NewTerms { customer: "ACME".into(), from: date("2026-01-01"), terms };
     assert_eq!(invalid(s.set_terms(&t, &by).await), "discount label: at most 200 characters (this one has 201)");
+    let scope = RuleScope::any().service("Amazon\u{1b}[2JEC2");
+    let m = invalid(s.add_price_rule("ACME", scope, Pricing::markup(d("5")).unwrap(), date("2026-01-01"), &by).await);
+    assert!(m.starts_with("rule service: no control characters"), "{m}");
 }
 store_test!(hand_typed_fields_are_bounded => hand_typed_fields_are_bounded_sqlite, hand_typed_fields_are_bounded_postgres);
