@@ -1,5 +1,4 @@
 //! One function per command. Each prints its answer and returns the exit code.
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -10,24 +9,27 @@ use billops_store::{AccountFilter, Backend, CostQuery, IssueFilter, NewCustomer}
 use chrono::{Datelike, NaiveDate, Utc};
 
 use super::args::{AccountsCmd, CostsArgs, CustomersCmd, IssuesCmd, UsersCmd};
+use super::month::print;
+use super::out;
 use super::output::{OutputFormat, Table};
 use super::{Ctx, Failure, Which};
 use crate::config::Paths;
 use crate::ingest::{self, FileReport};
 
-pub fn paths(paths: &Paths, url: &str, which: &Which) {
-    println!("config dir:  {}", paths.config_dir.display());
-    println!("config file: {}", paths.config_file().display());
-    println!("data dir:    {}", paths.data_dir.display());
-    println!("store:       {}", billops_store::mask_url(url));
-    println!("demo store:  sqlite:{}", paths.demo_store().display());
+pub fn paths(paths: &Paths, url: &str, which: &Which) -> Result<(), Failure> {
+    outln!("config dir:  {}", paths.config_dir.display())?;
+    outln!("config file: {}", paths.config_file().display())?;
+    outln!("data dir:    {}", paths.data_dir.display())?;
+    outln!("store:       {}", billops_store::mask_url(url))?;
+    outln!("demo store:  sqlite:{}", paths.demo_store().display())?;
     let log = match std::env::var_os("BILLOPS_LOG_FILE").filter(|v| !v.is_empty()) {
         Some(f) => PathBuf::from(f).display().to_string(),
         None if which.uses_data_dir() => paths.log_file().display().to_string(),
         None => "none (--db names the store; set BILLOPS_LOG_FILE for one)".to_string(),
     };
-    println!("log file:    {log}");
-    println!("exports:     {}", paths.exports_dir().display());
+    outln!("log file:    {log}")?;
+    outln!("exports:     {}", paths.exports_dir().display())?;
+    Ok(())
 }
 
 /// `billops init`: create the store (the default one, or the one `--db` names) with every migration; one that
@@ -47,24 +49,15 @@ pub async fn init(url: &str, options: &billops_store::OpenOptions) -> Result<u8,
     }
     let shown = billops_store::mask_url(url);
     if url.starts_with("postgres") {
-        println!("store {shown} ready (migrations up to date)");
+        outln!("store {shown} ready (migrations up to date)")?;
     } else if existed {
-        println!("store {shown} already exists; left as it is (migrations are up to date)");
+        outln!("store {shown} already exists; left as it is (migrations are up to date)")?;
     } else {
-        println!("created store {shown}");
+        outln!("created store {shown}")?;
     }
     Ok(0)
 }
 
-fn print(table: &Table, format: OutputFormat) -> Result<u8, Failure> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match table.write(format, &mut out).and_then(|()| out.flush()) {
-        // A reader that stopped early (`| head`) is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
-        other => other.map(|()| 0).map_err(Failure::from),
-    }
-}
 
 pub async fn console(ctx: &Ctx, read_only: bool, theme: Option<String>) -> Result<u8, Failure> {
     let role = ctx.role().await?;
@@ -91,7 +84,7 @@ pub async fn import(ctx: &Ctx, paths: Vec<PathBuf>) -> Result<u8, Failure> {
     let run =
         ingest::import_run(ctx.store.clone(), paths, ctx.config.tags.clone(), ctx.actor(), Arc::new(|_| {})).await;
     for s in &run.skipped {
-        println!("{s}: skipped: not an importable file (.csv, .csv.gz, .gz, .zip)");
+        outln!("{s}: skipped: not an importable file (.csv, .csv.gz, .gz, .zip)")?;
     }
     let mut code = 0u8;
     for report in &run.reports {
@@ -101,7 +94,7 @@ pub async fn import(ctx: &Ctx, paths: Vec<PathBuf>) -> Result<u8, Failure> {
             FileReport::Refused { .. } => 2,
             FileReport::Failed { .. } => 4, // ranked above the rest, reported as 1
         });
-        println!("{}", ingest::describe(report));
+        outln!("{}", ingest::describe(report))?;
     }
     Ok(if code == 4 { 1 } else { code })
 }
@@ -135,7 +128,7 @@ pub async fn customers(ctx: &Ctx, cmd: CustomersCmd) -> Result<u8, Failure> {
         CustomersCmd::Add { code, name, currency } => {
             ctx.require(Role::Operator, "adding a customer").await?;
             let c = ctx.store.add_customer(&NewCustomer { code, name, currency }, &ctx.actor()).await?;
-            println!("added customer {} ({})", c.code, c.name);
+            outln!("added customer {} ({})", c.code, c.name)?;
             Ok(0)
         }
         CustomersCmd::Model { code, model } => super::rating::model(ctx, &code, model).await,
@@ -176,7 +169,7 @@ pub async fn accounts(ctx: &Ctx, cmd: AccountsCmd) -> Result<u8, Failure> {
                 }
             };
             ctx.store.assign_account(&account, &customer, from, &ctx.actor()).await?;
-            println!("account {account} assigned to {customer} from {from}");
+            outln!("account {account} assigned to {customer} from {from}")?;
             Ok(0)
         }
     }
@@ -224,14 +217,14 @@ pub async fn users(ctx: &Ctx, cmd: UsersCmd) -> Result<u8, Failure> {
             if ctx.store.backend() == Backend::Postgres {
                 // The login is the identity: create or map it and put it in the store's PostgreSQL group.
                 ctx.store.add_login(&name, role, &ctx.actor()).await?;
-                println!("login {name} is {role} (PostgreSQL enforces it)");
-                println!(
+                outln!("login {name} is {role} (PostgreSQL enforces it)")?;
+                outln!(
                     "{name} connects with their own password: a PostgreSQL admin sets it (psql: \\password {name})"
-                );
+                )?;
             } else {
                 ctx.store.set_user(&name, role, &ctx.actor()).await?;
-                println!("user {name} is {role}");
-                eprintln!("{SQLITE_SINGLE_USER}");
+                outln!("user {name} is {role}")?;
+                out::err_line(SQLITE_SINGLE_USER);
             }
             Ok(0)
         }
@@ -241,7 +234,7 @@ pub async fn users(ctx: &Ctx, cmd: UsersCmd) -> Result<u8, Failure> {
                 t.push(vec![u.name, u.role.to_string()]);
             }
             if ctx.store.backend() == Backend::Sqlite && format == OutputFormat::Table {
-                eprintln!("{SQLITE_SINGLE_USER}");
+                out::err_line(SQLITE_SINGLE_USER);
             }
             print(&t, format)
         }

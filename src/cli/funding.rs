@@ -168,7 +168,7 @@ pub async fn funding(ctx: &Ctx, c: FundingCmd) -> Result<u8, Failure> {
                 dates: dates.parse()?,
             };
             let f = ctx.store.add_funding(&input, &ctx.actor()).await?;
-            println!(
+            outln!(
                 "funding application {} added: {} {} {} for {}, opportunity {} ({})",
                 f.id,
                 f.app.input.program,
@@ -177,7 +177,7 @@ pub async fn funding(ctx: &Ctx, c: FundingCmd) -> Result<u8, Failure> {
                 f.app.input.customer,
                 f.app.input.opportunity,
                 snake(&f.opportunity_state)
-            );
+            )?;
             Ok(0)
         }
         FundingCmd::List { customer, format } => {
@@ -188,12 +188,12 @@ pub async fn funding(ctx: &Ctx, c: FundingCmd) -> Result<u8, Failure> {
             let f = ctx.store.funding(id).await?;
             if format == OutputFormat::Json {
                 let s = serde_json::to_string_pretty(&f).map_err(|e| Failure::user(e.to_string()))?;
-                println!("{s}");
+                outln!("{s}")?;
                 return Ok(0);
             }
             print(&list_table(std::slice::from_ref(&f)), format)?;
             if format == OutputFormat::Table {
-                println!();
+                outln!("")?;
                 let mut t = Table::new(&["at", "by", "what", "why"]);
                 for e in &f.app.history {
                     t.push(vec![
@@ -240,12 +240,12 @@ pub async fn funding(ctx: &Ctx, c: FundingCmd) -> Result<u8, Failure> {
                 OppStateArg::Expired => OpportunityState::Expired,
             };
             let o = ctx.store.set_opportunity(id.trim(), state, &ctx.actor()).await?;
-            println!("opportunity {} is {} (version {})", o.id, snake(&o.state), o.version);
+            outln!("opportunity {} is {} (version {})", o.id, snake(&o.state), o.version)?;
             Ok(0)
         }
         FundingCmd::Submit { id, version, why } => {
             let f = ctx.store.update_funding(id, &FundingChange::Submit, version, &why, &ctx.actor()).await?;
-            println!("funding application {} submitted: {} / {}", f.id, f.app.stage, f.app.status);
+            outln!("funding application {} submitted: {} / {}", f.id, f.app.stage, f.app.status)?;
             Ok(0)
         }
         FundingCmd::Update { id, action, amount, projects, dates, version, why } => {
@@ -276,7 +276,7 @@ pub async fn funding(ctx: &Ctx, c: FundingCmd) -> Result<u8, Failure> {
                 UpdateAction::Dates => FundingChange::Dates { dates: dates.parse()? },
             };
             let f = ctx.store.update_funding(id, &change, version, &why, &ctx.actor()).await?;
-            println!("funding application {}: {} / {} (version {})", f.id, f.app.stage, f.app.status, f.app.version);
+            outln!("funding application {}: {} / {} (version {})", f.id, f.app.stage, f.app.status, f.app.version)?;
             Ok(0)
         }
     }

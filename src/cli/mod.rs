@@ -1,4 +1,6 @@
 //! `billops` entry: parse, wire, dispatch. Errors return here; only `main` decides the exit code.
+#[macro_use]
+mod out;
 mod args;
 mod commands;
 mod demo;
@@ -143,7 +145,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(f) => {
-            eprintln!("billops: {}", f.message);
+            out::err_line(&format!("billops: {}", f.message));
             ExitCode::from(f.code)
         }
     }
@@ -242,12 +244,12 @@ async fn dispatch(cli: Cli, paths: Paths, config: Config, which: Which) -> Resul
     let url = which.url(&paths);
     match &cli.command {
         Some(Command::Paths) => {
-            commands::paths(&paths, &url, &which);
+            commands::paths(&paths, &url, &which)?;
             return Ok(0);
         }
         Some(Command::Interest(_)) => {
             let Some(Command::Interest(a)) = cli.command else { return Ok(0) };
-            return interest::interest(a, &mut std::io::stdout().lock());
+            return interest::interest(a, &mut out::Stdout);
         }
         Some(Command::Demo) => {
             let at = match &which {
@@ -258,8 +260,8 @@ async fn dispatch(cli: Cli, paths: Paths, config: Config, which: Which) -> Resul
                 demo::Built::Ready(url) => url,
                 demo::Built::Occupied(why) => return Err(Failure::user(why)),
             };
-            println!("demo store ready: {url}");
-            println!("open it with: billops --db {url}");
+            outln!("demo store ready: {url}")?;
+            outln!("open it with: billops --db {url}")?;
             return Ok(0);
         }
         Some(Command::Init) => return commands::init(&url, &open_options(&config, true, false)).await,

@@ -15,13 +15,12 @@ use crate::ledger::{self, INVOICE_SERIES};
 /// Exit code of `close status` / `recon` when the period is not ready.
 pub const NOT_READY: u8 = 4;
 
+/// Print a table to stdout (a reader that stopped early, `| head`, is not an error: see `out::Stdout`).
 pub(super) fn print(table: &Table, format: OutputFormat) -> Result<u8, Failure> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match table.write(format, &mut out).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
-        other => other.map(|()| 0).map_err(Failure::from),
-    }
+    let mut out = super::out::Stdout;
+    table.write(format, &mut out)?;
+    out.flush()?;
+    Ok(0)
 }
 
 pub(super) fn period(s: &str) -> Result<Period, Failure> {
@@ -48,7 +47,7 @@ pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
                 ledger::close::board(ctx.store.as_ref(), period(&p)?, today(), &ctx.close_settings().await?).await?;
             if format == OutputFormat::Json {
                 let s = serde_json::to_string_pretty(&view).map_err(|e| Failure::user(e.to_string()))?;
-                println!("{s}");
+                outln!("{s}")?;
             } else {
                 let b = &view.board;
                 let mut t = Table::new(&["#", "check", "status", "owner", "problems"]);
@@ -69,18 +68,18 @@ pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
                 print(&t, format)?;
                 if format == OutputFormat::Table {
                     let cd = &b.countdown;
-                    println!(
+                    outln!(
                         "due {} ({} business day(s) left){}",
                         cd.due,
                         cd.business_days_left,
                         if b.locked { "; LOCKED" } else { "" }
-                    );
+                    )?;
                     let verdict = match (b.locked, view.can_sign_off) {
                         (true, _) => "signed off and locked",
                         (false, true) => "ready for sign-off",
                         (false, false) => "not ready",
                     };
-                    println!("{verdict}");
+                    outln!("{verdict}")?;
                 }
             }
             // A signed-off (locked) period is closed: done, not "not ready".
@@ -90,19 +89,19 @@ pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
             let p = period(&p)?;
             ledger::close::sign_off(ctx.store.as_ref(), p, today(), &note, &ctx.actor(), &ctx.close_settings().await?)
                 .await?;
-            println!("{p} signed off by {} and locked", ctx.user);
+            outln!("{p} signed off by {} and locked", ctx.user)?;
             Ok(0)
         }
         CloseCmd::Reopen { period: p, reason } => {
             let p = period(&p)?;
             ledger::close::reopen(ctx.store.as_ref(), p, &reason, &ctx.actor()).await?;
-            println!("{p} re-opened by {}: {reason}", ctx.user);
+            outln!("{p} re-opened by {}: {reason}", ctx.user)?;
             Ok(0)
         }
         CloseCmd::Settings { format } => {
             let view = ledger::settings::show(ctx.store.as_ref()).await?;
             if format == OutputFormat::Json {
-                println!("{}", serde_json::to_string_pretty(&view).map_err(|e| Failure::user(e.to_string()))?);
+                rawln!("{}", serde_json::to_string_pretty(&view).map_err(|e| Failure::user(e.to_string()))?)?;
                 return Ok(0);
             }
             let mut t = Table::new(&["setting", "value", "set_by", "meaning"]);
@@ -114,7 +113,7 @@ pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
         }
         CloseCmd::Set { key, value } => {
             ledger::settings::set(ctx.store.as_ref(), &key, &value, &ctx.actor()).await?;
-            println!("setting {} = {} (set by {})", key.trim(), value.trim(), ctx.user);
+            outln!("setting {} = {} (set by {})", key.trim(), value.trim(), ctx.user)?;
             Ok(0)
         }
     }
@@ -157,33 +156,33 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
     let by = ctx.actor();
     let step = |id: i64, s: InvoiceStep, reason: String| async move {
         let inv = ctx.store.step_invoice(id, s, &reason, None, &ctx.actor()).await?;
-        println!("invoice {id} is {}", inv.status);
+        outln!("invoice {id} is {}", inv.status)?;
         Ok::<u8, Failure>(0)
     };
     match c {
         InvoicesCmd::Generate { period: p, customer } => {
             let out = ledger::invoices::generate(store, period(&p)?, customer.as_deref(), &by).await?;
             for g in &out {
-                println!("{} invoice {}: {} total {}", g.customer, g.invoice_id, g.outcome, g.total);
+                outln!("{} invoice {}: {} total {}", g.customer, g.invoice_id, g.outcome, g.total)?;
                 if let Some(d) = &g.diff {
                     for l in &d.added {
-                        println!("  + {} {}", l.description, l.amount.normalize());
+                        outln!("  + {} {}", l.description, l.amount.normalize())?;
                     }
                     for l in &d.removed {
-                        println!("  - {} {}", l.description, l.amount.normalize());
+                        outln!("  - {} {}", l.description, l.amount.normalize())?;
                     }
                     for ch in &d.changed {
-                        println!(
+                        outln!(
                             "  ~ {} {} -> {}",
                             ch.new.description,
                             ch.old.amount.normalize(),
                             ch.new.amount.normalize()
-                        );
+                        )?;
                     }
-                    println!("  total {} -> {}", d.old_total, d.new_total);
+                    outln!("  total {} -> {}", d.old_total, d.new_total)?;
                 }
             }
-            println!("{} draft(s)", out.len());
+            outln!("{} draft(s)", out.len())?;
             Ok(0)
         }
         InvoicesCmd::List { period: p, format } => {
@@ -205,21 +204,21 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
         }
         InvoicesCmd::Show { id } => {
             let inv = store.invoice(id).await?;
-            println!(
+            outln!(
                 "invoice {id} {} {} {} {}",
                 inv.customer,
                 inv.period,
                 inv.status,
                 inv.number.as_deref().unwrap_or("(unnumbered)")
-            );
+            )?;
             for sec in inv.draft.sections() {
                 for l in sec.lines {
                     let rules =
                         if l.rule_ids.is_empty() { String::new() } else { format!(" [{}]", l.rule_ids.join(",")) };
-                    println!("  {:<10} {:<50} {:>16}{rules}", sec.step.title(), l.description, l.amount.normalize());
+                    outln!("  {:<10} {:<50} {:>16}{rules}", sec.step.title(), l.description, l.amount.normalize())?;
                 }
             }
-            println!("  total {} {}", inv.total, inv.currency);
+            outln!("  total {} {}", inv.total, inv.currency)?;
             Ok(0)
         }
         InvoicesCmd::Review { id } => step(id, InvoiceStep::Review, String::new()).await,
@@ -228,7 +227,7 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
         InvoicesCmd::Issue { id } => {
             let due = ledger::terms::due_days(store, id, today()).await?;
             let inv = store.issue_invoice(id, INVOICE_SERIES, due, &by).await?;
-            println!("invoice {id} issued as {}", inv.number.unwrap_or_default());
+            outln!("invoice {id} issued as {}", inv.number.unwrap_or_default())?;
             Ok(0)
         }
         InvoicesCmd::Export { id, period: p, format } => {
@@ -242,17 +241,22 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
             };
             for id in ids {
                 let inv = store.invoice(id).await?;
-                print!("{}", ledger::invoices::export(&inv, &format)?);
+                super::out::raw(&ledger::invoices::export(&inv, &format)?)?;
             }
             Ok(0)
         }
         InvoicesCmd::CreditNote { id, amount: a, reason } => {
             let x = ledger::credit_notes::issue(store, id, amount(&a, "--amount")?, &reason, &by).await?;
             let n = &x.note;
-            println!(
+            outln!(
                 "credit note {} for {} ({}): {} {}; {} still creditable",
-                n.number, n.invoice_number, n.customer, n.amount, n.currency, x.still_creditable
-            );
+                n.number,
+                n.invoice_number,
+                n.customer,
+                n.amount,
+                n.currency,
+                x.still_creditable
+            )?;
             Ok(0)
         }
         InvoicesCmd::CreditNotes { invoice, period: p, format } => {
@@ -289,7 +293,7 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
             print(&t, format)
         }
         InvoicesCmd::ExportCreditNote { number, format } => {
-            print!("{}", ledger::credit_notes::export(&store.credit_note(&number).await?, &format)?);
+            super::out::raw(&ledger::credit_notes::export(&store.credit_note(&number).await?, &format)?)?;
             Ok(0)
         }
     }

@@ -46,7 +46,7 @@ pub async fn codes(ctx: &Ctx, c: CodesCmd) -> Result<u8, Failure> {
             store
                 .set_account_code(&NewAccountCode { scope: scope.clone(), code: code.clone(), from }, &ctx.actor())
                 .await?;
-            println!("account code of {scope} is {code} from {from}");
+            outln!("account code of {scope} is {code} from {from}")?;
             Ok(0)
         }
         CodesCmd::Import { file } => {
@@ -86,7 +86,7 @@ pub async fn codes(ctx: &Ctx, c: CodesCmd) -> Result<u8, Failure> {
                 .set_account_codes(&rows, &ctx.actor())
                 .await
                 .map_err(|e| Failure::user(format!("{}: {e}; no account code was written", file.display())))?;
-            println!("{} account code(s) set", rows.len());
+            outln!("{} account code(s) set", rows.len())?;
             Ok(0)
         }
     }

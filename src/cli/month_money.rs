@@ -37,7 +37,7 @@ pub async fn credits(ctx: &Ctx, c: CreditsCmd) -> Result<u8, Failure> {
                 reason,
             };
             let c = ctx.store.propose_credit(&new, &ctx.actor()).await?;
-            println!("credit {} proposed ({} {})", c.credit.id(), c.credit.amount(), c.credit.kind());
+            outln!("credit {} proposed ({} {})", c.credit.id(), c.credit.amount(), c.credit.kind())?;
             Ok(0)
         }
         CreditsCmd::List { customer, format } => {
@@ -65,13 +65,13 @@ pub async fn credits(ctx: &Ctx, c: CreditsCmd) -> Result<u8, Failure> {
         }
         CreditsCmd::Approve { id, reason } => {
             let s = ctx.store.decide_credit(credit_id(&id)?, true, &reason, policy, None, &ctx.actor()).await?;
-            println!("credit {} approved by {}", s.credit.id(), ctx.user);
+            outln!("credit {} approved by {}", s.credit.id(), ctx.user)?;
             Ok(0)
         }
         CreditsCmd::Unreached { period: p, format } => super::month_terms::unreached(ctx, &p, format).await,
         CreditsCmd::Reject { id, reason } => {
             let s = ctx.store.decide_credit(credit_id(&id)?, false, &reason, policy, None, &ctx.actor()).await?;
-            println!("credit {} rejected by {}", s.credit.id(), ctx.user);
+            outln!("credit {} rejected by {}", s.credit.id(), ctx.user)?;
             Ok(0)
         }
     }
@@ -106,7 +106,7 @@ pub async fn supplier(ctx: &Ctx, c: SupplierCmd) -> Result<u8, Failure> {
                 credits: amount(&credits, "--credits")?,
             };
             let s = ctx.store.add_supplier_invoice(&s, &ctx.actor()).await?;
-            println!("supplier invoice {} of payer {} for {} recorded ({})", s.number, s.payer, s.period, s.amount);
+            outln!("supplier invoice {} of payer {} for {} recorded ({})", s.number, s.payer, s.period, s.amount)?;
             Ok(0)
         }
         SupplierCmd::Import { file } => {
@@ -135,11 +135,14 @@ pub async fn supplier(ctx: &Ctx, c: SupplierCmd) -> Result<u8, Failure> {
                     .map_err(|e| Failure::user(format!("{}:{line}: {e}", file.display())))?;
                 n += 1;
             }
-            println!("{n} supplier invoice(s) imported");
+            outln!("{n} supplier invoice(s) imported")?;
             Ok(0)
         }
         SupplierCmd::List { period: p, format } => {
-            let mut t = Table::new(&["payer", "period", "number", "amount", "tax", "credits"]).numeric("amount");
+            let mut t = Table::new(&["payer", "period", "number", "amount", "tax", "credits"])
+                .numeric("amount")
+                .numeric("tax")
+                .numeric("credits");
             for s in ctx.store.list_supplier_invoices(p.as_deref().map(period).transpose()?).await? {
                 t.push(vec![
                     s.payer,
@@ -170,6 +173,18 @@ pub async fn recon(ctx: &Ctx, p: &str, format: OutputFormat) -> Result<u8, Failu
         "tolerance",
         "status",
     ]);
+    for col in [
+        "supplier_invoice",
+        "imported_billed",
+        "invoiced_at_cost",
+        "unassigned",
+        "retained",
+        "supplier_residual",
+        "allocation_residual",
+        "tolerance",
+    ] {
+        t = t.numeric(col);
+    }
     let mut ok = true;
     for x in &ties {
         ok &= x.is_ok();
@@ -228,7 +243,7 @@ pub async fn payments(ctx: &Ctx, c: PaymentsCmd) -> Result<u8, Failure> {
     };
     for p in &rows {
         let saved = ctx.store.add_payment(p, &ctx.actor()).await?;
-        println!("payment {} of {} from {} recorded", saved.id, canonical(saved.amount), saved.customer);
+        outln!("payment {} of {} from {} recorded", saved.id, canonical(saved.amount), saved.customer)?;
     }
     Ok(0)
 }
@@ -236,7 +251,7 @@ pub async fn payments(ctx: &Ctx, c: PaymentsCmd) -> Result<u8, Failure> {
 pub async fn balance(ctx: &Ctx, customer: &str, format: OutputFormat) -> Result<u8, Failure> {
     let b = ctx.store.balance(customer, today()).await?;
     if format == OutputFormat::Json {
-        println!("{}", serde_json::to_string(&b).map_err(|e| Failure::user(e.to_string()))?);
+        rawln!("{}", serde_json::to_string(&b).map_err(|e| Failure::user(e.to_string()))?)?;
         return Ok(0);
     }
     let mut t = Table::new(&[
@@ -248,7 +263,10 @@ pub async fn balance(ctx: &Ctx, customer: &str, format: OutputFormat) -> Result<
         "last_invoice_on",
         "last_payment",
         "last_payment_on",
-    ]);
+    ])
+    .numeric("balance")
+    .numeric("overdue")
+    .numeric("last_payment");
     t.push(vec![
         b.customer,
         b.currency,
@@ -265,8 +283,8 @@ pub async fn balance(ctx: &Ctx, customer: &str, format: OutputFormat) -> Result<
 pub async fn statement(ctx: &Ctx, customer: &str, from: &str, to: &str, format: OutputFormat) -> Result<u8, Failure> {
     let s = ctx.store.statement(customer, date(from, "--from")?, date(to, "--to")?).await?;
     match format {
-        OutputFormat::Json => println!("{}", ledger::statement::json(&s)?),
-        OutputFormat::Csv => print!("{}", ledger::statement::csv(&s)?),
+        OutputFormat::Json => rawln!("{}", ledger::statement::json(&s)?)?,
+        OutputFormat::Csv => super::out::raw(&ledger::statement::csv(&s)?)?,
         OutputFormat::Table => {
             // the CSV's columns, less the customer and currency the command was given
             let mut t =

@@ -82,7 +82,7 @@ fn terms_row(t: &CustomerTerms) -> [String; 5] {
 }
 
 fn json<T: serde::Serialize>(v: &T) -> Result<u8, Failure> {
-    println!("{}", serde_json::to_string_pretty(v).map_err(|e| Failure::user(e.to_string()))?);
+    rawln!("{}", serde_json::to_string_pretty(v).map_err(|e| Failure::user(e.to_string()))?)?;
     Ok(0)
 }
 
@@ -101,10 +101,10 @@ pub async fn terms(ctx: &Ctx, c: TermsCmd) -> Result<u8, Failure> {
             let t = ledger::terms::set(store, &customer, &patch, from, &ctx.actor()).await?;
             let [tax, pct, label, rounding, due] = terms_row(&t.terms);
             let discount = if label.is_empty() { format!("{pct}%") } else { format!("{pct}% \"{label}\"") };
-            println!(
+            outln!(
                 "terms of {customer} from {}: tax {tax}%, discount {discount}, rounding {rounding}, due in {due} days",
                 t.from
-            );
+            )?;
             Ok(0)
         }
         TermsCmd::Show { customer, format } => {
@@ -113,7 +113,10 @@ pub async fn terms(ctx: &Ctx, c: TermsCmd) -> Result<u8, Failure> {
                 return json(&view);
             }
             let mut t =
-                Table::new(&["from", "tax_pct", "discount_pct", "discount_label", "rounding", "due_days", "set_by"]);
+                Table::new(&["from", "tax_pct", "discount_pct", "discount_label", "rounding", "due_days", "set_by"])
+                    .numeric("tax_pct")
+                    .numeric("discount_pct")
+                    .numeric("due_days");
             if view.history.is_empty() {
                 let [a, b, c, d, e] = terms_row(&view.current);
                 t.push(vec!["(default)".into(), a, b, c, d, e, String::new()]);
@@ -164,7 +167,7 @@ pub async fn cases(ctx: &Ctx, c: CasesCmd) -> Result<u8, Failure> {
                 note,
             };
             let x = ledger::cases::update(store, id, &u, &ctx.actor()).await?;
-            println!(
+            outln!(
                 "case {} ({} {}) is {}; expected {}, received {}",
                 x.id,
                 x.payer,
@@ -172,7 +175,7 @@ pub async fn cases(ctx: &Ctx, c: CasesCmd) -> Result<u8, Failure> {
                 x.status,
                 canonical(x.expected),
                 canonical(x.received)
-            );
+            )?;
             Ok(0)
         }
     }
@@ -182,13 +185,13 @@ pub async fn cases(ctx: &Ctx, c: CasesCmd) -> Result<u8, Failure> {
 pub async fn open_cases(ctx: &Ctx, p: &str) -> Result<(), Failure> {
     for o in ledger::cases::open(ctx.store.as_ref(), period(p)?, &ctx.actor(), &ctx.close_settings().await?).await? {
         let what = if o.created { "opened" } else { "already open" };
-        println!(
+        outln!(
             "case {} for payer {} {}: {what} (residual {})",
             o.case.id,
             o.case.payer,
             o.case.period,
             canonical(o.case.residual)
-        );
+        )?;
     }
     Ok(())
 }

@@ -70,7 +70,7 @@ pub async fn variance(ctx: &Ctx, a: VarianceArgs) -> Result<u8, Failure> {
                 expected_delta: delta.as_deref().map(|d| amount(d, "--delta")).transpose()?,
             };
             let saved = ledger::variance::explain(ctx.store.as_ref(), &e, &ctx.actor()).await?;
-            println!(
+            outln!(
                 "variance of {} / {} in {} (Δ {}) explained by {}: {}",
                 saved.customer,
                 saved.service,
@@ -78,7 +78,7 @@ pub async fn variance(ctx: &Ctx, a: VarianceArgs) -> Result<u8, Failure> {
                 canonical(saved.explanation.delta),
                 saved.explanation.by,
                 saved.explanation.driver
-            );
+            )?;
             Ok(0)
         }
         None => report(ctx, a.period.as_deref().unwrap_or_default(), a.all, a.format).await,
@@ -93,7 +93,7 @@ async fn report(ctx: &Ctx, p: &str, all: bool, format: OutputFormat) -> Result<u
         view.rows.retain(|r| r.variance.flagged);
     }
     if format == OutputFormat::Json {
-        println!("{}", serde_json::to_string_pretty(&view).map_err(|e| Failure::user(e.to_string()))?);
+        rawln!("{}", serde_json::to_string_pretty(&view).map_err(|e| Failure::user(e.to_string()))?)?;
         return Ok(code);
     }
     let mut t = Table::new(&[
@@ -138,12 +138,15 @@ async fn report(ctx: &Ctx, p: &str, all: bool, format: OutputFormat) -> Result<u
     if format == OutputFormat::Table {
         let flagged = view.flagged().count();
         if view.baseline {
-            println!(
+            outln!(
                 "{} vs {}: {flagged} flagged ({}), {} without a current explanation",
-                view.period, view.previous, view.thresholds, view.unexplained
-            );
+                view.period,
+                view.previous,
+                view.thresholds,
+                view.unexplained
+            )?;
         } else {
-            println!("{} vs {}: nothing to compare (a month without data)", view.period, view.previous);
+            outln!("{} vs {}: nothing to compare (a month without data)", view.period, view.previous)?;
         }
     }
     Ok(code)

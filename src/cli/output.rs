@@ -2,7 +2,10 @@
 //! strings in every format (JSON too: strings, so no reader turns them into floats).
 use std::io::Write;
 
+use billops_domain::text::visible;
 use clap::ValueEnum;
+
+use crate::csv_out::{Cell, CsvWriter};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum OutputFormat {
@@ -46,9 +49,14 @@ impl Table {
         }
     }
 
+    /// The aligned table for a terminal: control characters and direction overrides shown as escapes
+    /// (`\x1b`), never written raw, so a hostile tag cannot clear, recolour or retitle the operator's screen.
     fn write_table(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
-        for row in &self.rows {
+        let shown = |cells: &[String]| -> Vec<String> { cells.iter().map(|c| visible(c).into_owned()).collect() };
+        let headers = shown(&self.headers);
+        let rows: Vec<Vec<String>> = self.rows.iter().map(|r| shown(r)).collect();
+        let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+        for row in &rows {
             for (w, cell) in widths.iter_mut().zip(row) {
                 *w = (*w).max(cell.chars().count());
             }
@@ -65,22 +73,25 @@ impl Table {
             }
             writeln!(out, "{}", parts.join("  ").trim_end())
         };
-        line(&self.headers, out)?;
+        line(&headers, out)?;
         let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
         writeln!(out, "{}", rule.join("  "))?;
-        for row in &self.rows {
+        for row in &rows {
             line(row, out)?;
         }
         Ok(())
     }
 
+    /// CSV through the one guarded writer: cells of numeric columns are numbers, the rest text.
     fn write_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(&self.headers)?;
+        let mut w = CsvWriter::new(out);
+        w.header(&self.headers)?;
         for row in &self.rows {
-            w.write_record(row)?;
+            w.row(row.iter().enumerate().map(|(i, cell)| {
+                if self.numeric.get(i).copied().unwrap_or(false) { Cell::Number(cell) } else { Cell::Text(cell) }
+            }))?;
         }
-        w.flush()
+        w.finish()?.flush()
     }
 
     fn write_json(&self, out: &mut dyn Write) -> std::io::Result<()> {
@@ -123,5 +134,24 @@ mod tests {
         );
         let json: serde_json::Value = serde_json::from_str(&render(OutputFormat::Json)).unwrap();
         assert_eq!(json[0]["cost"], "12.000000000000001");
+    }
+
+    #[test]
+    fn hostile_cells_are_guarded_in_csv_visible_in_tables_raw_in_json() {
+        let mut t = Table::new(&["tag", "cost"]).numeric("cost");
+        t.push(vec!["=1+1".into(), "-1.50".into()]);
+        t.push(vec!["crm\u{1b}[2J\u{7}".into(), "=2+2".into()]);
+        let out = |f| {
+            let mut buf = Vec::new();
+            t.write(f, &mut buf).unwrap();
+            String::from_utf8(buf).unwrap()
+        };
+        assert_eq!(out(OutputFormat::Csv), "tag,cost\n'=1+1,-1.50\ncrm\u{1b}[2J\u{7},'=2+2\n");
+        assert_eq!(
+            out(OutputFormat::Table),
+            "tag              cost\n--------------  -----\n=1+1            -1.50\ncrm\\x1b[2J\\x07   =2+2\n"
+        );
+        let json: serde_json::Value = serde_json::from_str(&out(OutputFormat::Json)).unwrap();
+        assert_eq!(json[1]["tag"], "crm\u{1b}[2J\u{7}");
     }
 }

@@ -120,7 +120,7 @@ pub async fn add_rule(ctx: &Ctx, customer: &str, rule: RuleArgs) -> Result<u8, F
         None => default_from(ctx).await?,
     };
     let r = ctx.store.add_price_rule(customer, scope, pricing, from, &ctx.actor()).await?;
-    println!("rule {} added to {customer}'s price book", r.rule.id());
+    outln!("rule {} added to {customer}'s price book", r.rule.id())?;
     Ok(0)
 }
 
@@ -156,17 +156,17 @@ pub async fn preview(
         let rule = PriceRule::new(PREVIEW_RULE, scope, pricing, billops_domain::terms::Effective::starting(from))
             .map_err(|e| Failure::user(e.to_string()))?;
         let view = PreviewView { customer, period: p, rule, diff: &diff };
-        println!("{}", serde_json::to_string_pretty(&view).map_err(|e| Failure::user(e.to_string()))?);
+        rawln!("{}", serde_json::to_string_pretty(&view).map_err(|e| Failure::user(e.to_string()))?)?;
         return Ok(0);
     }
     let delta = |d: Option<rust_decimal::Decimal>| d.map(|x| x.normalize().to_string()).unwrap_or_default();
     if format == OutputFormat::Table {
-        println!(
+        outln!(
             "preview (not saved): {customer} {p}, rule {PREVIEW_RULE} = {} on {} from {from}",
             pricing_text(pricing),
             scope_text(&scope)
-        );
-        println!("by rule (old -> new):");
+        )?;
+        outln!("by rule (old -> new):")?;
     }
     let mut t = Table::new(&["old rule", "new rule", "lines", "cost", "old price", "new price", "change"])
         .numeric("lines")
@@ -187,7 +187,7 @@ pub async fn preview(
     }
     print(&t, format)?;
     if format == OutputFormat::Table {
-        println!("by service:");
+        outln!("by service:")?;
         let mut t = Table::new(&["service", "lines", "cost", "old price", "new price", "change"])
             .numeric("lines")
             .numeric("cost")
@@ -205,7 +205,7 @@ pub async fn preview(
             ]);
         }
         print(&t, format)?;
-        println!(
+        outln!(
             "{} line(s), {} changed; cost {}; total {} -> {} (change {})",
             diff.lines,
             diff.changed_lines,
@@ -213,7 +213,7 @@ pub async fn preview(
             diff.old_total.normalize(),
             diff.new_total.normalize(),
             delta(diff.delta())
-        );
+        )?;
     }
     Ok(0)
 }
@@ -248,30 +248,30 @@ pub async fn ru(ctx: &Ctx, c: RuCmd) -> Result<u8, Failure> {
                 factor: amount(&factor, "--factor")?,
             };
             let u = ctx.store.add_resource_unit(&ru, &ctx.actor()).await?;
-            println!(
+            outln!(
                 "resource unit {} added: {} ({}) from {} × {}",
                 u.id,
                 u.name,
                 u.unit,
                 selector_text(&u.selector),
                 u.factor
-            );
+            )?;
             Ok(0)
         }
         RuCmd::Rate { id, rate, from } => {
             let rate = amount(&rate, "RATE")?;
             let from = date(&from, "--from")?;
             let u = ctx.store.set_resource_unit_rate(&id, rate, from, &ctx.actor()).await?;
-            println!("resource unit {} rate {} per {} from {from}", u.id, rate.normalize(), u.unit);
+            outln!("resource unit {} rate {} per {} from {from}", u.id, rate.normalize(), u.unit)?;
             Ok(0)
         }
         RuCmd::List { format } => {
             let units = ctx.store.list_resource_units().await?;
             if format == OutputFormat::Json {
-                println!("{}", serde_json::to_string_pretty(&units).map_err(|e| Failure::user(e.to_string()))?);
+                rawln!("{}", serde_json::to_string_pretty(&units).map_err(|e| Failure::user(e.to_string()))?)?;
                 return Ok(0);
             }
-            let mut t = Table::new(&["id", "name", "unit", "selects", "factor", "rates"]);
+            let mut t = Table::new(&["id", "name", "unit", "selects", "factor", "rates"]).numeric("factor");
             for u in &units {
                 t.push(vec![
                     u.id.clone(),
@@ -293,13 +293,13 @@ pub async fn model(ctx: &Ctx, code: &str, model: Option<String>) -> Result<u8, F
         Some(m) => {
             let m: BillingModel = m.parse().map_err(Failure::user)?;
             ctx.store.set_billing_model(code, m, &ctx.actor()).await?;
-            println!("{code} is billed by {m}");
+            outln!("{code} is billed by {m}")?;
         }
         None => {
             ctx.store.customer(code).await?;
             let models = ctx.store.billing_models().await?;
             let m = models.iter().find(|m| m.customer == code).map(|m| m.model).unwrap_or_default();
-            println!("{code} is billed by {m}");
+            outln!("{code} is billed by {m}")?;
         }
     }
     Ok(0)

@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use rust_decimal::Decimal;
 
 use super::theme::Role;
+use crate::csv_out;
 
 /// A mark drawn with the theme's symbols (▲ ▼ ✓ ✗ or their ASCII fallbacks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -280,24 +281,31 @@ impl ViewState {
     }
 }
 
-/// The visible rows as CSV: header, then exact values, in screen order.
+/// The visible rows as CSV: header, then exact values, in screen order, through the one guarded writer
+/// (`crate::csv_out`: text that would run as a spreadsheet formula gets a leading `'`, numbers never do).
 pub fn to_csv(model: &TableModel, view: &ViewState) -> Result<String, String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(model.columns.iter().map(|c| c.name)).map_err(|e| e.to_string())?;
-    for &i in &view.visible {
-        if let Some(row) = model.rows.get(i) {
-            w.write_record(row.cells.iter().map(|c| {
-                let t = c.export_text();
-                match c.mark {
-                    Some(Mark::Down) if c.num.is_some() => format!("-{}", t.trim_start_matches('-')),
-                    _ => t,
-                }
-            }))
-            .map_err(|e| e.to_string())?;
-        }
-    }
-    let bytes = w.into_inner().map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| e.to_string())
+    let header: Vec<&str> = model.columns.iter().map(|c| c.name).collect();
+    let rows: Vec<Vec<(bool, String)>> = view
+        .visible
+        .iter()
+        .filter_map(|&i| model.rows.get(i))
+        .map(|row| {
+            row.cells
+                .iter()
+                .map(|c| {
+                    let t = c.export_text();
+                    match c.mark {
+                        Some(Mark::Down) if c.num.is_some() => (true, format!("-{}", t.trim_start_matches('-'))),
+                        _ => (c.num.is_some(), t),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let typed = rows
+        .iter()
+        .map(|r| r.iter().map(|(num, t)| if *num { csv_out::Cell::Number(t) } else { csv_out::Cell::Text(t) }));
+    csv_out::to_string(&header, typed).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

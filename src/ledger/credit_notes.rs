@@ -6,7 +6,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::CREDIT_NOTE_SERIES;
-use super::invoices::{csv_cell, html_escape};
+use super::invoices::html_escape;
+use crate::csv_out::{self, Cell::Number, Cell::Text};
 
 /// An issued credit note and what its invoice can still be credited.
 #[derive(Debug, Clone, Serialize)]
@@ -31,20 +32,20 @@ pub fn export(n: &CreditNote, format: &str) -> Result<String> {
     match format {
         "json" => serde_json::to_string_pretty(n).map_err(|e| StoreError::Invalid(e.to_string())),
         "csv" => {
-            let mut s = String::from("credit_note,invoice,customer,period,issued_on,currency,amount,reason\n");
+            let header = ["credit_note", "invoice", "customer", "period", "issued_on", "currency", "amount", "reason"];
+            let (period, issued, amount) =
+                (n.period.to_string(), n.issued_on.to_string(), n.amount.normalize().to_string());
             let row = [
-                n.number.clone(),
-                n.invoice_number.clone(),
-                n.customer.clone(),
-                n.period.to_string(),
-                n.issued_on.to_string(),
-                n.currency.clone(),
-                n.amount.normalize().to_string(),
-                n.reason.clone(),
+                Text(&n.number),
+                Text(&n.invoice_number),
+                Text(&n.customer),
+                Text(&period),
+                Number(&issued),
+                Text(&n.currency),
+                Number(&amount),
+                Text(&n.reason),
             ];
-            s.push_str(&row.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
-            s.push('\n');
-            Ok(s)
+            csv_out::to_string(&header, [row]).map_err(|e| StoreError::Invalid(format!("credit note CSV: {e}")))
         }
         "html" => Ok(format!(
             "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Credit note {n}</title></head><body>\n\

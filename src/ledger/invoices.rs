@@ -11,6 +11,8 @@ use billops_store::{Actor, BillingModel, Result, Store, StoreError, StoredInvoic
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::csv_out::{self, Cell, Cell::Number, Cell::Text};
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Generated {
     pub customer: String,
@@ -103,12 +105,21 @@ pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>,
     Ok(out)
 }
 
-pub(crate) fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+/// Text for HTML: markup characters escaped, control characters (ESC, BEL, …) replaced by U+FFFD so a document
+/// never carries a terminal sequence from a cost file.
+pub(crate) fn html_escape(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect::<String>()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
-pub(crate) fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// An invoice CSV row, typed: cost and amount are numbers.
+fn typed(r: [&str; 9]) -> Vec<Cell<'_>> {
+    r.into_iter().enumerate().map(|(i, c)| if matches!(i, 6 | 7) { Number(c) } else { Text(c) }).collect()
 }
 
 /// One invoice as CSV (one row per line), JSON (the stored invoice, amounts as strings) or printable HTML.
@@ -117,32 +128,29 @@ pub fn export(inv: &StoredInvoice, format: &str) -> Result<String> {
     match format {
         "json" => serde_json::to_string_pretty(inv).map_err(|e| StoreError::Invalid(e.to_string())),
         "csv" => {
-            let mut s = String::from("invoice,customer,period,section,description,account_code,cost,amount,rules\n");
+            let header =
+                ["invoice", "customer", "period", "section", "description", "account_code", "cost", "amount", "rules"];
+            let period = inv.period.to_string();
+            let mut rows: Vec<[String; 9]> = Vec::new();
             for sec in inv.draft.sections() {
                 for l in sec.lines {
-                    let row = [
+                    rows.push([
                         number.clone(),
                         inv.customer.clone(),
-                        inv.period.to_string(),
+                        period.clone(),
                         sec.step.title().to_string(),
                         l.description.clone(),
                         l.account_code.clone().unwrap_or_default(),
                         l.cost.normalize().to_string(),
                         l.amount.normalize().to_string(),
                         l.rule_ids.join(" "),
-                    ];
-                    s.push_str(&row.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
-                    s.push('\n');
+                    ]);
                 }
             }
-            s.push_str(&format!(
-                "{},{},{},Total,,,,{},\n",
-                csv_cell(&number),
-                csv_cell(&inv.customer),
-                inv.period,
-                inv.total
-            ));
-            Ok(s)
+            let total = inv.total.to_string();
+            let mut all: Vec<Vec<Cell>> = rows.iter().map(|r| typed(r.each_ref().map(String::as_str))).collect();
+            all.push(typed([&number, &inv.customer, &period, "Total", "", "", "", &total, ""]));
+            csv_out::to_string(&header, all).map_err(|e| StoreError::Invalid(format!("invoice CSV: {e}")))
         }
         "html" => {
             let mut s = format!(

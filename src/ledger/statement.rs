@@ -8,6 +8,9 @@ use billops_store::{Result, Statement, StatementKind, StoreError};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::csv_out::Cell::{Number, Text};
+use crate::csv_out::CsvWriter;
+
 /// Which row of a statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowKind {
@@ -86,19 +89,27 @@ pub fn rows(st: &Statement) -> Result<Vec<StatementRow>> {
 /// The CSV columns: the CLI's first four, then the running balance, the customer and the currency.
 pub const CSV_HEADER: [&str; 7] = ["date", "entry", "reference", "amount", "balance", "customer", "currency"];
 
-/// Write the statement as CSV (exact amounts, [`CSV_HEADER`]).
+/// Write the statement as CSV (exact amounts, [`CSV_HEADER`]) through the one guarded writer.
 pub fn write_csv(st: &Statement, out: impl Write) -> Result<()> {
     let rows = rows(st)?;
-    let err = |e: csv::Error| StoreError::Invalid(format!("statement CSV: {e}"));
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(CSV_HEADER).map_err(err)?;
+    let err = |e: std::io::Error| StoreError::Invalid(format!("statement CSV: {e}"));
+    let mut w = CsvWriter::new(out);
+    w.header(&CSV_HEADER).map_err(err)?;
     for r in &rows {
         let date = r.date.to_string();
         let (amount, balance) = (canonical(r.amount), canonical(r.balance));
-        let rec = [&date, r.entry, &r.reference, &amount, &balance, &st.customer, &st.currency];
-        w.write_record(rec).map_err(err)?;
+        w.row([
+            Number(&date),
+            Text(r.entry),
+            Text(&r.reference),
+            Number(&amount),
+            Number(&balance),
+            Text(&st.customer),
+            Text(&st.currency),
+        ])
+        .map_err(err)?;
     }
-    w.flush().map_err(|e| StoreError::Invalid(format!("statement CSV: {e}")))
+    w.finish().map(drop).map_err(err)
 }
 
 /// The statement as CSV text.
@@ -177,6 +188,21 @@ mod tests {
         assert_eq!(recs.len(), 5);
         assert_eq!(&recs[3][2], "ref \"2\"");
         assert_eq!(&recs[4][4], "50.749999999");
+    }
+
+    #[test]
+    fn csv_guards_text_that_would_run_as_a_formula_and_keeps_negative_amounts() {
+        let mut s = st(d("0"), &[d("5"), d("-1.50")], d("3.50"));
+        s.entries[1].reference = "=HYPERLINK(\"http://evil\",\"x\")".into();
+        s.customer = "-2+3".into();
+        let text = csv(&s).unwrap();
+        let mut rd = csv::Reader::from_reader(text.as_bytes());
+        let recs: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+        assert_eq!(&recs[2][2], "'=HYPERLINK(\"http://evil\",\"x\")");
+        assert_eq!((&recs[2][3], &recs[2][4]), ("-1.5", "3.5"), "amounts never altered");
+        assert_eq!(&recs[2][5], "'-2+3");
+        assert_eq!(&recs[0][0], "2026-05-01", "dates never altered");
+        assert!(json(&s).unwrap().contains("\"=HYPERLINK("), "JSON keeps the raw text");
     }
 
     #[test]

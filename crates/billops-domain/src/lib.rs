@@ -8,6 +8,7 @@ pub mod line_item;
 pub mod money;
 pub mod party;
 pub mod period;
+pub mod text;
 
 pub use feed::{FeedIssue, IssueKind, Quarantined, Severity};
 pub use line_item::{ChargeCategory, CostBasis, Dim, LineItem, UNTAGGED};

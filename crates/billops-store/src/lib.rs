@@ -24,6 +24,7 @@ mod connect;
 mod costs;
 mod db;
 mod feed;
+mod fields;
 pub mod funding;
 mod import;
 pub mod ledger;

@@ -81,20 +81,24 @@ fn customer_row(r: &Row) -> Result<Customer> {
 }
 
 pub(crate) async fn add_customer(db: &Db, c: &NewCustomer, by: &Actor) -> Result<Customer> {
+    crate::fields::customer(c)?;
     let code = c.code.trim();
-    if code.is_empty() || code.chars().any(char::is_whitespace) {
-        return Err(StoreError::Invalid(format!("customer code {:?} must be one word", c.code)));
-    }
-    if c.name.trim().is_empty() {
-        return Err(StoreError::Invalid(format!("customer {code} needs a name")));
-    }
     let currency = c.currency.trim();
     if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(StoreError::Invalid(format!("currency {:?} is not an ISO 4217 code (e.g. USD)", c.currency)));
     }
     let mut tx = db.begin().await?;
-    if tx.opt("SELECT id FROM customers WHERE code = $1", args![code]).await?.is_some() {
-        return Err(StoreError::Conflict(format!("customer {code} already exists")));
+    // codes that differ only in case are one customer to a person (`acme` and `ACME`): refused
+    let folded = code.to_lowercase();
+    for r in tx.all("SELECT code FROM customers", vec![]).await? {
+        let existing: String = r.get(0)?;
+        if existing.to_lowercase() == folded {
+            return Err(StoreError::Conflict(if existing == code {
+                format!("customer {code} already exists")
+            } else {
+                format!("customer {existing} already exists (codes differ only in case: {code})")
+            }));
+        }
     }
     tx.exec(
         "INSERT INTO customers (code, name, currency, status, account_code, created_by, created_at) \
@@ -210,6 +214,7 @@ pub(crate) async fn set_account_codes(db: &Db, codes: &[NewAccountCode], by: &Ac
 
 /// The checked `(kind, target)` of a code's scope.
 fn code_scope(c: &NewAccountCode) -> Result<(&str, &str)> {
+    crate::fields::account_code(c)?;
     let scope = c.scope.trim();
     let (kind, target) = scope.split_once(':').unwrap_or(("", ""));
     if !matches!(kind, "customer" | "product" | "account") || target.trim().is_empty() {

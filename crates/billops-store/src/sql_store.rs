@@ -107,6 +107,7 @@ impl Store for SqlStore {
         accounts::list_link_proposals(&self.db, open_only).await
     }
     async fn decide_link(&self, id: i64, approve: bool, reason: &str, by: &Actor) -> Result<LinkProposal> {
+        crate::fields::text("reason", reason)?;
         accounts::decide_link(&self.db, id, approve, reason, by).await
     }
 
@@ -139,6 +140,7 @@ impl Store for SqlStore {
         feed::list_issues(&self.db, filter).await
     }
     async fn resolve_issue(&self, id: i64, note: &str, by: &Actor) -> Result<()> {
+        crate::fields::text("note", note)?;
         feed::resolve_issue(&self.db, id, note, by).await
     }
     async fn list_quarantine(&self, batch: Option<i64>) -> Result<Vec<StoredQuarantine>> {

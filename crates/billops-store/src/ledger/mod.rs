@@ -276,9 +276,11 @@ impl Ledger for SqlStore {
         note: &str,
         by: &Actor,
     ) -> Result<PeriodClose> {
+        crate::fields::text("sign-off note", note)?;
         close::sign_off(&self.db, period, cfg, today, note, by).await
     }
     async fn reopen(&self, period: Period, reason: &str, by: &Actor) -> Result<PeriodClose> {
+        crate::fields::text("re-open reason", reason)?;
         close::reopen(&self.db, period, reason, by).await
     }
 
@@ -290,6 +292,7 @@ impl Ledger for SqlStore {
         from: NaiveDate,
         by: &Actor,
     ) -> Result<StoredPriceRule> {
+        crate::fields::rule_scope(&scope)?;
         pricing::add_rule(&self.db, customer, scope, pricing, from, by).await
     }
     async fn list_price_rules(&self, customer: &str) -> Result<Vec<StoredPriceRule>> {
@@ -324,6 +327,7 @@ impl Ledger for SqlStore {
         expected_version: Option<i64>,
         by: &Actor,
     ) -> Result<StoredInvoice> {
+        crate::fields::text("reason", reason)?;
         invoices::step(&self.db, id, step, reason, expected_version, by).await
     }
     async fn issue_invoice(&self, id: i64, series: &str, due_days: i64, by: &Actor) -> Result<StoredInvoice> {
@@ -331,6 +335,7 @@ impl Ledger for SqlStore {
     }
 
     async fn propose_credit(&self, c: &NewCredit, by: &Actor) -> Result<StoredCredit> {
+        crate::fields::credit(c)?;
         credits::propose(&self.db, c, by).await
     }
     async fn credit(&self, id: i64) -> Result<StoredCredit> {
@@ -348,6 +353,7 @@ impl Ledger for SqlStore {
         expected_version: Option<i64>,
         by: &Actor,
     ) -> Result<StoredCredit> {
+        crate::fields::text("reason", reason)?;
         credits::decide(&self.db, id, approve, reason, policy, expected_version, by).await
     }
     async fn customer_credits(&self, customer: &str) -> Result<Vec<Credit>> {
@@ -355,6 +361,7 @@ impl Ledger for SqlStore {
     }
 
     async fn add_supplier_invoice(&self, s: &NewSupplierInvoice, by: &Actor) -> Result<SupplierInvoice> {
+        crate::fields::supplier_invoice(s)?;
         supplier::add(&self.db, s, by).await
     }
     async fn list_supplier_invoices(&self, period: Option<Period>) -> Result<Vec<SupplierInvoice>> {
@@ -380,10 +387,12 @@ impl Ledger for SqlStore {
         expected_version: Option<i64>,
         by: &Actor,
     ) -> Result<ReconCase> {
+        crate::fields::case_update(update)?;
         cases::update(&self.db, id, update, expected_version, by).await
     }
 
     async fn set_terms(&self, t: &NewTerms, by: &Actor) -> Result<StoredTerms> {
+        crate::fields::terms(t)?;
         terms::set(&self.db, t, by).await
     }
     async fn list_terms(&self, customer: &str) -> Result<Vec<StoredTerms>> {
@@ -398,6 +407,7 @@ impl Ledger for SqlStore {
     }
 
     async fn add_payment(&self, p: &NewPayment, by: &Actor) -> Result<Payment> {
+        crate::fields::payment(p)?;
         payments::add(&self.db, p, by).await
     }
     async fn balance(&self, customer: &str, today: NaiveDate) -> Result<Balance> {
@@ -408,6 +418,7 @@ impl Ledger for SqlStore {
     }
 
     async fn add_resource_unit(&self, ru: &NewResourceUnit, by: &Actor) -> Result<StoredResourceUnit> {
+        crate::fields::resource_unit(ru)?;
         rating::add_unit(&self.db, ru, by).await
     }
     async fn set_resource_unit_rate(
@@ -435,6 +446,7 @@ impl Ledger for SqlStore {
         variance::service_costs(&mut Conn::Db(&self.db), period).await
     }
     async fn explain_variance(&self, e: &NewExplanation, by: &Actor) -> Result<StoredExplanation> {
+        crate::fields::explanation(e)?;
         variance::explain(&self.db, e, by).await
     }
     async fn list_explanations(&self, period: Period) -> Result<Vec<StoredExplanation>> {
@@ -451,6 +463,7 @@ impl Ledger for SqlStore {
     }
 
     async fn issue_credit_note(&self, n: &NewCreditNote, series: &str, by: &Actor) -> Result<CreditNote> {
+        crate::fields::credit_note(n)?;
         credit_notes::issue(&self.db, n, series, by).await
     }
     async fn credit_note(&self, number: &str) -> Result<CreditNote> {

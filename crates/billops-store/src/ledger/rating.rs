@@ -29,11 +29,7 @@ pub fn month_start(what: &str, from: NaiveDate) -> Result<()> {
 }
 
 fn one_word(what: &str, s: &str) -> Result<String> {
-    let t = s.trim();
-    if t.is_empty() || t.chars().any(char::is_whitespace) {
-        return Err(StoreError::Invalid(format!("{what} {s:?} must be one word")));
-    }
-    Ok(t.to_string())
+    crate::fields::code(what, s)
 }
 
 fn dec(s: &str, what: &str) -> Result<Decimal> {

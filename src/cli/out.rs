@@ -1,0 +1,101 @@
+//! Standard output and error of the CLI. `println!` panics when stdout is a closed pipe (`billops costs … |
+//! head -1`), so the CLI never uses it: everything goes through [`Stdout`]. The first write that meets a closed
+//! pipe marks stdout closed and every later write is dropped, so the command finishes its work and exits with
+//! its own code, quietly: no panic, no message, no exit 101.
+//!
+//! Text for a person ([`outln!`], [`err_line`]) shows control characters as escapes (`\x1b`), never raw: the
+//! values in it (codes, names, tags, file names, reasons) may come from a hostile cost file. Data (CSV, JSON,
+//! HTML) goes out as it is through [`raw`].
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use billops_domain::text::visible;
+
+static CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Process stdout that turns a closed pipe into a quiet stop.
+pub struct Stdout;
+
+fn quiet<T>(r: io::Result<T>, closed: T) -> io::Result<T> {
+    match r {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            CLOSED.store(true, Ordering::Relaxed);
+            Ok(closed)
+        }
+        other => other,
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if CLOSED.load(Ordering::Relaxed) {
+            return Ok(buf.len());
+        }
+        quiet(io::stdout().lock().write(buf), buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        if CLOSED.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        quiet(io::stdout().lock().flush(), ())
+    }
+}
+
+/// Text for a terminal: every line's control characters shown as escapes; the line breaks kept.
+pub fn human(s: &str) -> String {
+    s.split('\n').map(visible).collect::<Vec<_>>().join("\n")
+}
+
+/// One line of text for a person, control characters made visible.
+pub fn line(args: fmt::Arguments<'_>) -> io::Result<()> {
+    let text = match args.as_str() {
+        Some(s) => human(s),
+        None => human(&args.to_string()),
+    };
+    let mut out = Stdout;
+    out.write_all(text.as_bytes())?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// Data (CSV, JSON, HTML) exactly as given.
+pub fn raw(s: &str) -> io::Result<()> {
+    let mut out = Stdout;
+    out.write_all(s.as_bytes())?;
+    out.flush()
+}
+
+/// A message on stderr (the `billops: …` of a failure), control characters made visible; a closed stderr is
+/// ignored (there is nowhere left to say it).
+pub fn err_line(s: &str) {
+    let mut e = io::stderr().lock();
+    let _ = writeln!(e, "{}", human(s));
+    let _ = e.flush();
+}
+
+/// `outln!("…", args)`: [`line`] with `format!` arguments; returns `io::Result<()>` for `?`.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::out::line(format_args!($($arg)*))
+    };
+}
+
+/// `rawln!("{}", json)`: [`raw`] with `format!` arguments and a line break (JSON for scripts, untouched).
+macro_rules! rawln {
+    ($($arg:tt)*) => {
+        $crate::cli::out::raw(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_text_keeps_line_breaks_and_escapes_the_rest() {
+        assert_eq!(human("a\u{1b}[2Jb\n  c\u{7}"), "a\\x1b[2Jb\n  c\\x07");
+        assert_eq!(human("plain"), "plain");
+    }
+}
