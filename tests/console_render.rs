@@ -63,7 +63,7 @@ fn import_progress() {
     let mut s = at(&["8", "i"]);
     type_text(&mut s, "/data/cur/june.csv");
     keys(&mut s, &["enter"]);
-    let req = s.imports.job.as_ref().unwrap().req;
+    let req = s.panes.imports.job.as_ref().unwrap().req;
     billops::console::update(
         &mut s,
         billops::console::Action::Reply {
@@ -196,7 +196,7 @@ fn close_board() {
 fn close_locked_everywhere() {
     let mut s = started(UserRole::Manager);
     let req = s.req();
-    s.close.data = billops::console::state::Load::Loading(req);
+    s.panes.close.data = billops::console::state::Load::Loading(req);
     let v = console_common::month::close_view(p("2026-05"), console_common::month::close_facts(p("2026-05")), true);
     billops::console::update(
         &mut s,

@@ -262,7 +262,7 @@ fn statement_for_a_range_shown_and_exported() {
     assert!(m.contains("statement-ACME-2026-04-01-2026-06-03-1.csv") && m.contains("-1.json"), "{m}");
     // Esc closes the statement.
     press(&mut s, Cmd::Back);
-    assert!(s.customers.screen.is_none());
+    assert!(s.panes.customers.screen.is_none());
     assert_eq!(s.current_view(), ViewKey::Customers);
 }
 
@@ -397,7 +397,7 @@ fn price_book_rules_preview_then_save() {
         queries(&fx),
         [LedgerQuery::PreviewRule { customer: "ACME".into(), period: p("2026-05"), rule: rule.clone() }]
     );
-    let Some(CustomerScreen::Book(b)) = &s.customers.screen else { panic!() };
+    let Some(CustomerScreen::Book(b)) = &s.panes.customers.screen else { panic!() };
     let diff = b.pending.as_ref().unwrap().diff.ready().unwrap();
     assert_eq!(diff.delta(), Some(d("31.244")));
     assert_eq!(diff.changed_lines, 1);
@@ -419,7 +419,7 @@ fn price_book_rules_preview_then_save() {
     let fx = press(&mut s, Cmd::Open);
     assert_eq!(writes(&fx), [LedgerWrite::AddRule { customer: "ACME".into(), rule }]);
     press(&mut s, Cmd::Back);
-    assert!(s.customers.screen.is_none());
+    assert!(s.panes.customers.screen.is_none());
     // Bad pricing stays in the form; viewers may look but not add.
     press(&mut s, Cmd::PriceBook);
     press(&mut s, Cmd::NewRule);
@@ -430,7 +430,7 @@ fn price_book_rules_preview_then_save() {
     assert!(queries(&fx).is_empty() && form(&s).error.as_ref().unwrap().starts_with("pricing:"));
     let mut v = state(Role::Viewer);
     press(&mut v, Cmd::PriceBook);
-    assert!(v.customers.screen.is_some());
+    assert!(v.panes.customers.screen.is_some());
     press(&mut v, Cmd::NewRule);
     assert!(matches!(v.mode, Mode::Normal) && msg(&v).starts_with("read-only"));
 }
@@ -474,7 +474,7 @@ fn invoice_line_drills_to_its_source_lines() {
     let fx = update(&mut s, Action::Key(keys_of("enter")));
     let Some(Effect::Ledger { req, .. }) = fx.first() else { panic!("{fx:?}") };
     update(&mut s, Action::Reply { req: *req, result: Err("database error: gone".into()) });
-    assert!(matches!(&s.invoices.sources.as_ref().unwrap().data, Load::Failed(e) if e.contains("gone")));
+    assert!(matches!(&s.panes.invoices.sources.as_ref().unwrap().data, Load::Failed(e) if e.contains("gone")));
     assert_eq!(s.pane, PaneId::Invoices);
 }
 
@@ -516,7 +516,7 @@ fn credit_note_on_an_issued_invoice() {
     // The open invoice loads its credit notes with it; the form then defaults to what is still uncredited.
     let fx = press(&mut s, Cmd::Open);
     assert_eq!(queries(&fx), [LedgerQuery::CreditNotes { invoice_id: 4 }]);
-    let d4 = s.invoices.detail.as_ref().unwrap();
+    let d4 = s.panes.invoices.detail.as_ref().unwrap();
     assert_eq!(d4.credit_notes.ready().unwrap()[0].number, "CN-000001");
     press(&mut s, Cmd::CreditNote);
     assert_eq!(form(&s).value(0), "6234.33", "6,484.33 − 250.00 credited");

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::action::{AccountsData, CostsData, CustomersData, DetailData, ImportsData, ReconData};
 use super::input::{Form, Input};
 use super::keys::Keymap;
-use super::pane::PaneId;
+use super::pane::{PaneId, Panes};
 use super::table::{TableModel, ViewState};
 use super::theme::Role;
 use crate::ledger::close::CloseView;
@@ -260,17 +260,12 @@ pub struct State {
     pub keymap: Keymap,
     pub pane: PaneId,
     pub mode: Mode,
+    /// `'` was pressed: the next key may name a pane (`'` + letter).
+    pub goto: bool,
     pub periods: Load<Vec<Period>>,
     pub period: Option<Period>,
-    pub customers: CustomersPane,
-    pub accounts: AccountsPane,
-    pub costs: CostsPane,
-    pub imports: ImportsPane,
-    pub audit: AuditPane,
-    pub close: ClosePane,
-    pub invoices: InvoicesPane,
-    pub credits: CreditsPane,
-    pub recon: ReconPane,
+    /// Every registered pane's own state (`panes!` in `panes/mod.rs`).
+    pub panes: Panes,
     /// Signed-off periods (the status line marks a locked period).
     pub locks: Load<Vec<PeriodLock>>,
     /// Sub-list shown in panes with several (Accounts, Imports).
@@ -297,17 +292,10 @@ impl State {
             keymap: setup.keymap,
             pane: PaneId::ALL[0],
             mode: Mode::Normal,
+            goto: false,
             periods: Load::Idle,
             period: None,
-            customers: CustomersPane::default(),
-            accounts: AccountsPane::default(),
-            costs: CostsPane::default(),
-            imports: ImportsPane::default(),
-            audit: AuditPane::default(),
-            close: ClosePane::default(),
-            invoices: InvoicesPane::default(),
-            credits: CreditsPane::default(),
-            recon: ReconPane::default(),
+            panes: Panes::default(),
             locks: Load::Idle,
             pane_view: BTreeMap::new(),
             views: BTreeMap::new(),
@@ -342,27 +330,9 @@ impl State {
         vs.rebuild(model);
     }
 
-    /// The list keys act on in the current pane (None while a pane has no list, e.g. loading).
+    /// The list keys act on in the current pane (its pane decides).
     pub fn current_view(&self) -> ViewKey {
-        match self.pane {
-            PaneId::Customers => match (&self.customers.screen, &self.customers.detail) {
-                (Some(scr), _) => scr.view(),
-                (None, Some(d)) => d.focus,
-                (None, None) => ViewKey::Customers,
-            },
-            PaneId::Accounts => self.pane_view.get(&PaneId::Accounts).copied().unwrap_or(ViewKey::Accounts),
-            PaneId::Costs => ViewKey::Costs,
-            PaneId::Imports => self.pane_view.get(&PaneId::Imports).copied().unwrap_or(ViewKey::Batches),
-            PaneId::Audit => ViewKey::Audit,
-            PaneId::Close => self.pane_view.get(&PaneId::Close).copied().unwrap_or(ViewKey::Close),
-            PaneId::Invoices => match (&self.invoices.sources, &self.invoices.detail) {
-                (Some(src), _) => src.focus,
-                (None, Some(_)) => ViewKey::InvoiceLines,
-                (None, None) => ViewKey::Invoices,
-            },
-            PaneId::Credits => self.pane_view.get(&PaneId::Credits).copied().unwrap_or(ViewKey::Credits),
-            PaneId::Recon => self.pane_view.get(&PaneId::Recon).copied().unwrap_or(ViewKey::Recon),
-        }
+        self.pane.pane().current_view(self)
     }
 
     pub fn selected_id(&self, key: ViewKey) -> Option<String> {

@@ -14,18 +14,18 @@ pub const VIEWS: [ViewKey; 3] = [ViewKey::Accounts, ViewKey::Proposals, ViewKey:
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let req = s.req();
-    s.accounts.data = Load::Loading(req);
+    s.panes.accounts.data = Load::Loading(req);
     vec![Effect::Accounts { req }]
 }
 
 pub fn loaded(s: &mut State, req: u64, data: AccountsData) {
-    if !s.accounts.data.waits_for(req) {
+    if !s.panes.accounts.data.waits_for(req) {
         return;
     }
     s.set_model(ViewKey::Accounts, accounts_table(&data));
     s.set_model(ViewKey::Proposals, proposals_table(&data));
     s.set_model(ViewKey::Payers, payers_table(&data));
-    s.accounts.data = Load::Ready(data);
+    s.panes.accounts.data = Load::Ready(data);
 }
 
 pub fn accounts_table(d: &AccountsData) -> TableModel {
@@ -140,7 +140,7 @@ fn selected_account(s: &mut State) -> Option<billops_store::LinkedAccount> {
         return None;
     }
     let id = s.selected_id(ViewKey::Accounts)?;
-    s.accounts.data.ready().and_then(|d| d.accounts.iter().find(|a| a.id == id).cloned())
+    s.panes.accounts.data.ready().and_then(|d| d.accounts.iter().find(|a| a.id == id).cloned())
 }
 
 /// `e` / Enter: the assign form.
@@ -199,7 +199,7 @@ pub fn decide(s: &mut State, approve: bool) -> Vec<Effect> {
         s.warn("no proposal selected");
         return Vec::new();
     };
-    let Some(p) = s.accounts.data.ready().and_then(|d| d.proposals.iter().find(|p| p.id == id).cloned()) else {
+    let Some(p) = s.panes.accounts.data.ready().and_then(|d| d.proposals.iter().find(|p| p.id == id).cloned()) else {
         return Vec::new();
     };
     if p.status != "proposed" {
@@ -218,11 +218,12 @@ pub fn decide(s: &mut State, approve: bool) -> Vec<Effect> {
 /// Turn a submitted form into a write, or an error shown in the form.
 pub fn submit(s: &mut State, kind: &FormKind, values: &[String]) -> Result<WriteOp, String> {
     let customers: Vec<String> = s
+        .panes
         .accounts
         .data
         .ready()
         .map(|d| d.customers.iter().map(|c| c.code.clone()).collect())
-        .or_else(|| s.customers.data.ready().map(|d| d.customers.iter().map(|c| c.code.clone()).collect()))
+        .or_else(|| s.panes.customers.data.ready().map(|d| d.customers.iter().map(|c| c.code.clone()).collect()))
         .unwrap_or_default();
     let check_customer = |c: &str| -> Result<String, String> {
         if c.is_empty() {
@@ -266,17 +267,90 @@ pub fn submit(s: &mut State, kind: &FormKind, values: &[String]) -> Result<Write
 }
 
 pub fn customer_codes(s: &State) -> Vec<String> {
-    let from_accounts = s.accounts.data.ready().map(|d| d.customers.iter().map(|c| c.code.clone()).collect::<Vec<_>>());
-    let from_customers = s.customers.data.ready().map(|d| d.customers.iter().map(|c| c.code.clone()).collect());
+    let from_accounts = s.panes.accounts.data.ready().map(|d| d.customers.iter().map(|c| c.code.clone()).collect::<Vec<_>>());
+    let from_customers = s.panes.customers.data.ready().map(|d| d.customers.iter().map(|c| c.code.clone()).collect());
     from_accounts.or(from_customers).unwrap_or_default()
 }
 
 pub fn payer_ids(s: &State) -> Vec<String> {
-    let from_recon = || s.recon.data.ready().map(|d| d.tie_outs.iter().map(|t| t.input.payer.clone()).collect());
-    s.accounts
+    let from_recon = || s.panes.recon.data.ready().map(|d| d.tie_outs.iter().map(|t| t.input.payer.clone()).collect());
+    s.panes.accounts
         .data
         .ready()
         .map(|d| d.payers.iter().map(|p| p.id.clone()).collect())
         .or_else(from_recon)
         .unwrap_or_default()
+}
+
+// ---- the pane's duties (registered in `panes!`) ----
+use crate::console::keys::Cmd;
+use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
+use crate::console::panes::fail;
+use crate::console::state::State as State_;
+
+/// The pane's own state (a field of `State::panes`).
+pub use crate::console::state::AccountsPane as PaneState;
+
+/// Linked accounts, link proposals and payers.
+pub struct Accounts;
+
+const ACCT: &[Cmd] = &[Cmd::Open, Cmd::Back, Cmd::Edit, Cmd::Propose, Cmd::Approve, Cmd::Reject, Cmd::SwitchView];
+
+impl Pane for Accounts {
+    fn title(&self) -> &'static str {
+        "Accounts"
+    }
+    fn short(&self) -> &'static str {
+        "Accts"
+    }
+    fn slug(&self) -> &'static str {
+        "accounts"
+    }
+    fn goto(&self) -> char {
+        'a'
+    }
+    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
+        if s.panes.accounts.data.is_idle() { load(s) } else { Vec::new() }
+    }
+    fn invalidate(&self, s: &mut State_, why: Invalidate) {
+        if why == Invalidate::Written {
+            s.panes.accounts.data = Load::Idle;
+        }
+    }
+    fn failed(&self, s: &mut State_, req: u64, e: &str) -> Failure {
+        fail(&mut s.panes.accounts.data, req, e)
+    }
+    fn keys(&self) -> &'static [KeyScope] {
+        &[KeyScope { screen: "lists", cmds: ACCT }]
+    }
+    fn screen(&self, _s: &State_) -> &'static str {
+        "lists"
+    }
+    fn current_view(&self, s: &State_) -> ViewKey {
+        s.pane_view.get(&PaneId::Accounts).copied().unwrap_or(ViewKey::Accounts)
+    }
+    fn cmd(&self, s: &mut State_, c: Cmd) -> Option<Vec<Effect>> {
+        Some(match c {
+            Cmd::Open if self.current_view(s) == ViewKey::Accounts => edit(s),
+            Cmd::Open => Vec::new(),
+            Cmd::SwitchView => {
+                switch_view(s);
+                Vec::new()
+            }
+            Cmd::Edit => edit(s),
+            Cmd::Propose => propose(s),
+            Cmd::Approve => decide(s, true),
+            Cmd::Reject => decide(s, false),
+            _ => return None,
+        })
+    }
+    fn render(
+        &self,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        s: &State_,
+        theme: &crate::console::theme::Theme,
+    ) {
+        crate::console::ui::panes::accounts(f, area, s, theme)
+    }
 }

@@ -10,16 +10,16 @@ pub const LIMIT: i64 = 5000;
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let req = s.req();
-    s.audit.data = Load::Loading(req);
+    s.panes.audit.data = Load::Loading(req);
     vec![Effect::Audit { req }]
 }
 
 pub fn loaded(s: &mut State, req: u64, data: Vec<AuditEntry>) {
-    if !s.audit.data.waits_for(req) {
+    if !s.panes.audit.data.waits_for(req) {
         return;
     }
     s.set_model(ViewKey::Audit, table(&data));
-    s.audit.data = Load::Ready(data);
+    s.panes.audit.data = Load::Ready(data);
 }
 
 pub fn table(entries: &[AuditEntry]) -> TableModel {
@@ -61,5 +61,64 @@ pub fn table(entries: &[AuditEntry]) -> TableModel {
         ],
         rows,
         total: None,
+    }
+}
+
+// ---- the pane's duties (registered in `panes!`) ----
+use crate::console::keys::Cmd;
+use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
+use crate::console::panes::fail;
+use crate::console::state::State as State_;
+
+/// The pane's own state (a field of `State::panes`).
+pub use crate::console::state::AuditPane as PaneState;
+
+/// The audit log.
+pub struct Audit;
+
+impl Pane for Audit {
+    fn title(&self) -> &'static str {
+        "Audit"
+    }
+    fn short(&self) -> &'static str {
+        "Audit"
+    }
+    fn slug(&self) -> &'static str {
+        "audit"
+    }
+    fn goto(&self) -> char {
+        'd'
+    }
+    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
+        if s.panes.audit.data.is_idle() { load(s) } else { Vec::new() }
+    }
+    fn invalidate(&self, s: &mut State_, why: Invalidate) {
+        if why == Invalidate::Written {
+            s.panes.audit.data = Load::Idle;
+        }
+    }
+    fn failed(&self, s: &mut State_, req: u64, e: &str) -> Failure {
+        fail(&mut s.panes.audit.data, req, e)
+    }
+    fn keys(&self) -> &'static [KeyScope] {
+        &[KeyScope { screen: "log", cmds: &[] }]
+    }
+    fn screen(&self, _s: &State_) -> &'static str {
+        "log"
+    }
+    fn current_view(&self, _s: &State_) -> ViewKey {
+        ViewKey::Audit
+    }
+    fn cmd(&self, _s: &mut State_, c: Cmd) -> Option<Vec<Effect>> {
+        (c == Cmd::Open).then(Vec::new)
+    }
+    fn render(
+        &self,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        s: &State_,
+        theme: &crate::console::theme::Theme,
+    ) {
+        crate::console::ui::panes::audit(f, area, s, theme)
     }
 }

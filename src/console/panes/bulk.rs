@@ -20,7 +20,7 @@ pub fn all(s: &mut State, step: InvoiceStep) -> Vec<Effect> {
         InvoiceStep::Approve => (InvoiceStatus::Reviewed, "approve", "reviewed"),
         _ => (InvoiceStatus::Draft, "review", "draft"),
     };
-    let Some(list) = s.invoices.data.ready() else {
+    let Some(list) = s.panes.invoices.data.ready() else {
         s.warn("the invoices are still loading");
         return Vec::new();
     };

@@ -14,7 +14,7 @@ use crate::ledger::close::CloseView;
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let req = s.req();
-    s.close.data = Load::Loading(req);
+    s.panes.close.data = Load::Loading(req);
     let mut fx = vec![Effect::Close { req, period, today: s.today() }];
     if s.pane_view.get(&PaneId::Close) == Some(&ViewKey::Variances) {
         fx.extend(panes::variance::load(s));
@@ -23,11 +23,11 @@ pub fn load(s: &mut State) -> Vec<Effect> {
 }
 
 pub fn loaded(s: &mut State, req: u64, data: CloseView) {
-    if !s.close.data.waits_for(req) {
+    if !s.panes.close.data.waits_for(req) {
         return;
     }
     s.set_model(ViewKey::Close, table(&data));
-    s.close.data = Load::Ready(data);
+    s.panes.close.data = Load::Ready(data);
 }
 
 pub fn status_cell(st: ItemStatus) -> Cell {
@@ -89,7 +89,7 @@ pub fn open(s: &mut State) -> Vec<Effect> {
     if s.current_view() == ViewKey::Variances {
         return panes::variance::open(s);
     }
-    let Some(v) = s.close.data.ready() else { return Vec::new() };
+    let Some(v) = s.panes.close.data.ready() else { return Vec::new() };
     let Some(item) =
         s.selected_id(ViewKey::Close).and_then(|i| i.parse::<usize>().ok()).and_then(|i| v.board.items.get(i))
     else {
@@ -116,10 +116,10 @@ pub fn open(s: &mut State) -> Vec<Effect> {
         s.pane_view.insert(pane, view);
     }
     if pane == PaneId::Customers {
-        s.customers.detail = None;
+        s.panes.customers.detail = None;
     }
     if pane == PaneId::Invoices {
-        s.invoices.detail = None;
+        s.panes.invoices.detail = None;
     }
     s.pane = pane;
     s.info(format!("{title}: fix it here (1 returns to the close board)"));
@@ -132,7 +132,7 @@ pub fn sign_off(s: &mut State) -> Vec<Effect> {
         s.warn(why);
         return Vec::new();
     }
-    let Some(v) = s.close.data.ready() else {
+    let Some(v) = s.panes.close.data.ready() else {
         s.warn("the close board is still loading");
         return Vec::new();
     };
@@ -161,7 +161,7 @@ pub fn reopen(s: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     let period = s.period_or_now();
-    let locked = s.close.data.ready().map(|v| v.board.locked).unwrap_or(s.period_lock().is_some());
+    let locked = s.panes.close.data.ready().map(|v| v.board.locked).unwrap_or(s.period_lock().is_some());
     if !locked {
         s.warn(format!("{period} is not locked: nothing to re-open"));
         return Vec::new();
@@ -185,5 +185,74 @@ pub fn submit(s: &State, kind: &FormKind, values: &[String]) -> Result<WriteOp, 
             Ok(WriteOp::Reopen { period: *period, reason: first })
         }
         _ => Err("not a close form".into()),
+    }
+}
+
+// ---- the pane's duties (registered in `panes!`) ----
+use crate::console::keys::Cmd;
+use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
+use crate::console::panes::{any, fail};
+use crate::console::state::State as State_;
+
+/// The pane's own state (a field of `State::panes`).
+pub use crate::console::state::ClosePane as PaneState;
+
+/// The month-end board and its variance list.
+pub struct Close;
+
+const BOARD: &[Cmd] = &[Cmd::Open, Cmd::Back, Cmd::SignOff, Cmd::Reopen, Cmd::Explain, Cmd::SwitchView];
+
+impl Pane for Close {
+    fn title(&self) -> &'static str {
+        "Close"
+    }
+    fn short(&self) -> &'static str {
+        "Close"
+    }
+    fn slug(&self) -> &'static str {
+        "close"
+    }
+    fn goto(&self) -> char {
+        'c'
+    }
+    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
+        if s.panes.close.data.is_idle() { load(s) } else { Vec::new() }
+    }
+    fn invalidate(&self, s: &mut State_, _why: Invalidate) {
+        s.panes.close.data = Load::Idle;
+        s.panes.close.variances = Load::Idle;
+    }
+    fn failed(&self, s: &mut State_, req: u64, e: &str) -> Failure {
+        let c = &mut s.panes.close;
+        any([fail(&mut c.data, req, e), fail(&mut c.variances, req, e)])
+    }
+    fn keys(&self) -> &'static [KeyScope] {
+        &[KeyScope { screen: "board", cmds: BOARD }, KeyScope { screen: "variances", cmds: BOARD }]
+    }
+    fn screen(&self, s: &State_) -> &'static str {
+        if self.current_view(s) == ViewKey::Variances { "variances" } else { "board" }
+    }
+    fn current_view(&self, s: &State_) -> ViewKey {
+        s.pane_view.get(&PaneId::Close).copied().unwrap_or(ViewKey::Close)
+    }
+    fn cmd(&self, s: &mut State_, c: Cmd) -> Option<Vec<Effect>> {
+        Some(match c {
+            Cmd::Open => open(s),
+            Cmd::Back => return panes::variance::back(s).then(Vec::new),
+            Cmd::SwitchView => panes::variance::switch_view(s),
+            Cmd::SignOff => sign_off(s),
+            Cmd::Reopen => reopen(s),
+            Cmd::Explain => panes::variance::explain(s),
+            _ => return None,
+        })
+    }
+    fn render(
+        &self,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        s: &State_,
+        theme: &crate::console::theme::Theme,
+    ) {
+        crate::console::ui::month::close(f, area, s, theme)
     }
 }

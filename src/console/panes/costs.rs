@@ -12,16 +12,16 @@ use crate::console::theme::Role;
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let req = s.req();
-    s.costs.data = Load::Loading(req);
-    vec![Effect::Costs { req, period, filters: s.costs.path.clone(), by: s.costs.level(), basis: s.costs.basis }]
+    s.panes.costs.data = Load::Loading(req);
+    vec![Effect::Costs { req, period, filters: s.panes.costs.path.clone(), by: s.panes.costs.level(), basis: s.panes.costs.basis }]
 }
 
 pub fn loaded(s: &mut State, req: u64, data: CostsData) {
-    if !s.costs.data.waits_for(req) {
+    if !s.panes.costs.data.waits_for(req) {
         return;
     }
-    s.set_model(ViewKey::Costs, table(s.costs.level(), &data));
-    s.costs.data = Load::Ready(data);
+    s.set_model(ViewKey::Costs, table(s.panes.costs.level(), &data));
+    s.panes.costs.data = Load::Ready(data);
 }
 
 /// Exact sum of the rows; `None` on overflow (never in practice).
@@ -90,16 +90,16 @@ fn name_cell(k: &str) -> Cell {
 
 /// Enter/→: drill into the selected row.
 pub fn open(s: &mut State) -> Vec<Effect> {
-    if s.costs.path.len() + 1 >= DRILL.len() {
+    if s.panes.costs.path.len() + 1 >= DRILL.len() {
         s.info("resources are the last level");
         return Vec::new();
     }
-    if s.costs.data.ready().is_none() {
+    if s.panes.costs.data.ready().is_none() {
         return Vec::new();
     }
     let Some(key) = s.selected_id(ViewKey::Costs) else { return Vec::new() };
-    let level = s.costs.level();
-    s.costs.path.push((level, key));
+    let level = s.panes.costs.level();
+    s.panes.costs.path.push((level, key));
     let v = s.view_mut(ViewKey::Costs);
     v.vs.filter.clear();
     v.vs.sort = None;
@@ -109,7 +109,7 @@ pub fn open(s: &mut State) -> Vec<Effect> {
 
 /// Esc/←: up one level, selecting the row we came from. False at the top.
 pub fn back(s: &mut State) -> (bool, Vec<Effect>) {
-    match s.costs.path.pop() {
+    match s.panes.costs.path.pop() {
         Some((_, key)) => {
             let v = s.view_mut(ViewKey::Costs);
             v.vs.filter.clear();
@@ -123,13 +123,82 @@ pub fn back(s: &mut State) -> (bool, Vec<Effect>) {
 
 /// `:costs CUSTOMER [PERIOD]`: jump to a customer's services.
 pub fn goto_customer(s: &mut State, code: &str) -> Vec<Effect> {
-    s.costs.path = vec![(Dim::Customer, code.to_string())];
+    s.panes.costs.path = vec![(Dim::Customer, code.to_string())];
     s.view_mut(ViewKey::Costs).vs = Default::default();
     load(s)
 }
 
 pub fn breadcrumb(s: &State) -> Vec<String> {
     let mut v = vec!["all customers".to_string()];
-    v.extend(s.costs.path.iter().map(|(d, k)| format!("{d} {k}")));
+    v.extend(s.panes.costs.path.iter().map(|(d, k)| format!("{d} {k}")));
     v
+}
+
+// ---- the pane's duties (registered in `panes!`) ----
+use crate::console::keys::Cmd;
+use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
+use crate::console::panes::fail;
+use crate::console::state::State as State_;
+
+/// The pane's own state (a field of `State::panes`).
+pub use crate::console::state::CostsPane as PaneState;
+
+/// The cost drill-down.
+pub struct Costs;
+
+impl Pane for Costs {
+    fn title(&self) -> &'static str {
+        "Costs"
+    }
+    fn short(&self) -> &'static str {
+        "Costs"
+    }
+    fn slug(&self) -> &'static str {
+        "costs"
+    }
+    fn goto(&self) -> char {
+        'o'
+    }
+    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
+        if s.panes.costs.data.is_idle() { load(s) } else { Vec::new() }
+    }
+    fn invalidate(&self, s: &mut State_, _why: Invalidate) {
+        s.panes.costs.data = Load::Idle;
+    }
+    fn failed(&self, s: &mut State_, req: u64, e: &str) -> Failure {
+        fail(&mut s.panes.costs.data, req, e)
+    }
+    fn keys(&self) -> &'static [KeyScope] {
+        &[KeyScope { screen: "drill", cmds: &[Cmd::Open, Cmd::Back, Cmd::ToggleBasis] }]
+    }
+    fn screen(&self, _s: &State_) -> &'static str {
+        "drill"
+    }
+    fn current_view(&self, _s: &State_) -> ViewKey {
+        ViewKey::Costs
+    }
+    fn cmd(&self, s: &mut State_, c: Cmd) -> Option<Vec<Effect>> {
+        Some(match c {
+            Cmd::Open => open(s),
+            Cmd::Back => {
+                let (done, fx) = back(s);
+                return done.then_some(fx);
+            }
+            Cmd::ToggleBasis => {
+                s.panes.costs.basis = s.panes.costs.basis.next();
+                s.info(format!("cost basis: {}", s.panes.costs.basis));
+                crate::console::panes::period_changed(s)
+            }
+            _ => return None,
+        })
+    }
+    fn render(
+        &self,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        s: &State_,
+        theme: &crate::console::theme::Theme,
+    ) {
+        crate::console::ui::panes::costs(f, area, s, theme)
+    }
 }

@@ -16,16 +16,16 @@ use crate::console::state::{Load, Mode, State, ViewKey};
 
 /// Ask for the credit notes of the open invoice (with its detail).
 pub fn load(s: &mut State) -> Vec<Effect> {
-    let Some(id) = s.invoices.detail.as_ref().map(|d| d.id) else { return Vec::new() };
+    let Some(id) = s.panes.invoices.detail.as_ref().map(|d| d.id) else { return Vec::new() };
     let (req, fx) = query(s, LedgerQuery::CreditNotes { invoice_id: id });
-    if let Some(d) = s.invoices.detail.as_mut() {
+    if let Some(d) = s.panes.invoices.detail.as_mut() {
         d.credit_notes = Load::Loading(req);
     }
     vec![fx]
 }
 
 pub fn loaded(s: &mut State, req: u64, notes: Vec<CreditNote>) {
-    if let Some(d) = s.invoices.detail.as_mut()
+    if let Some(d) = s.panes.invoices.detail.as_mut()
         && d.credit_notes.waits_for(req)
     {
         d.credit_notes = Load::Ready(notes);
@@ -41,7 +41,7 @@ pub fn refusal(s: &State) -> Option<String> {
 
 /// What invoice `id` still has uncredited, when its detail is open with its credit notes loaded.
 pub fn uncredited(s: &State, id: i64) -> Option<Decimal> {
-    let d = s.invoices.detail.as_ref().filter(|d| d.id == id)?;
+    let d = s.panes.invoices.detail.as_ref().filter(|d| d.id == id)?;
     let credited: Decimal = d.credit_notes.ready()?.iter().map(|n| n.amount).sum();
     Some(remaining(d.data.ready()?.total, credited))
 }
@@ -52,11 +52,11 @@ pub fn open(s: &mut State) -> Vec<Effect> {
         s.warn(why);
         return Vec::new();
     }
-    let id = match &s.invoices.detail {
+    let id = match &s.panes.invoices.detail {
         Some(d) => Some(d.id),
         None => s.selected_id(ViewKey::Invoices).and_then(|i| i.parse::<i64>().ok()),
     };
-    let Some(inv) = id.and_then(|id| s.invoices.data.ready().and_then(|d| d.iter().find(|i| i.id == id))) else {
+    let Some(inv) = id.and_then(|id| s.panes.invoices.data.ready().and_then(|d| d.iter().find(|i| i.id == id))) else {
         s.warn("no invoice selected (n generates the drafts of the period)");
         return Vec::new();
     };

@@ -12,16 +12,16 @@ use crate::console::theme::Role;
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let req = s.req();
-    s.credits.data = Load::Loading(req);
+    s.panes.credits.data = Load::Loading(req);
     vec![Effect::Credits { req }]
 }
 
 pub fn loaded(s: &mut State, req: u64, data: Vec<StoredCredit>) {
-    if !s.credits.data.waits_for(req) {
+    if !s.panes.credits.data.waits_for(req) {
         return;
     }
     s.set_model(ViewKey::Credits, table(&data));
-    s.credits.data = Load::Ready(data);
+    s.panes.credits.data = Load::Ready(data);
 }
 
 fn status_cell(st: CreditStatus) -> Cell {
@@ -98,7 +98,7 @@ pub fn decide(s: &mut State, approve: bool) -> Vec<Effect> {
         s.warn("no credit selected");
         return Vec::new();
     };
-    let Some(sc) = s.credits.data.ready().and_then(|d| d.iter().find(|c| c.id == id).cloned()) else {
+    let Some(sc) = s.panes.credits.data.ready().and_then(|d| d.iter().find(|c| c.id == id).cloned()) else {
         return Vec::new();
     };
     let c = &sc.credit;
@@ -129,4 +129,80 @@ pub fn submit(id: i64, approve: bool, version: i64, reason: &str) -> Result<Writ
         return Err(format!("reason: required to {}", if approve { "approve" } else { "reject" }));
     }
     Ok(WriteOp::DecideCredit { id, approve, reason: reason.to_string(), version })
+}
+
+// ---- the pane's duties (registered in `panes!`) ----
+use crate::console::keys::Cmd;
+use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
+use crate::console::panes::{any, fail};
+use crate::console::state::State as State_;
+
+/// The pane's own state (a field of `State::panes`).
+pub use crate::console::state::CreditsPane as PaneState;
+
+/// The credit approval queue and the unreached-credits cross-check.
+pub struct Credits;
+
+const QUEUE: &[Cmd] = &[Cmd::Approve, Cmd::Reject, Cmd::SwitchView];
+
+impl Pane for Credits {
+    fn title(&self) -> &'static str {
+        "Credits"
+    }
+    fn short(&self) -> &'static str {
+        "Cred"
+    }
+    fn slug(&self) -> &'static str {
+        "credits"
+    }
+    fn goto(&self) -> char {
+        'r'
+    }
+    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
+        let mut fx = if s.panes.credits.data.is_idle() { load(s) } else { Vec::new() };
+        if s.panes.credits.unreached.is_idle() {
+            fx.extend(super::unreached::load(s));
+        }
+        fx
+    }
+    fn invalidate(&self, s: &mut State_, why: Invalidate) {
+        s.panes.credits.unreached = Load::Idle;
+        if why == Invalidate::Written {
+            s.panes.credits.data = Load::Idle;
+        }
+    }
+    fn failed(&self, s: &mut State_, req: u64, e: &str) -> Failure {
+        let c = &mut s.panes.credits;
+        any([fail(&mut c.data, req, e), fail(&mut c.unreached, req, e)])
+    }
+    fn keys(&self) -> &'static [KeyScope] {
+        &[KeyScope { screen: "queue", cmds: QUEUE }, KeyScope { screen: "unreached", cmds: QUEUE }]
+    }
+    fn screen(&self, s: &State_) -> &'static str {
+        if self.current_view(s) == ViewKey::Unreached { "unreached" } else { "queue" }
+    }
+    fn current_view(&self, s: &State_) -> ViewKey {
+        s.pane_view.get(&crate::console::pane::PaneId::Credits).copied().unwrap_or(ViewKey::Credits)
+    }
+    fn cmd(&self, s: &mut State_, c: Cmd) -> Option<Vec<Effect>> {
+        Some(match c {
+            Cmd::Open => Vec::new(),
+            Cmd::Approve => decide(s, true),
+            Cmd::Reject => decide(s, false),
+            Cmd::SwitchView => {
+                super::unreached::switch_view(s);
+                Vec::new()
+            }
+            _ => return None,
+        })
+    }
+    fn render(
+        &self,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        s: &State_,
+        theme: &crate::console::theme::Theme,
+    ) {
+        crate::console::ui::ledger::credits(f, area, s, theme)
+    }
 }

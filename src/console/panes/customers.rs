@@ -13,9 +13,9 @@ use crate::console::theme::Role;
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let req = s.req();
-    s.customers.data = Load::Loading(req);
-    let mut fx = vec![Effect::Customers { req, period, basis: s.costs.basis }];
-    if s.customers.detail.is_some() {
+    s.panes.customers.data = Load::Loading(req);
+    let mut fx = vec![Effect::Customers { req, period, basis: s.panes.costs.basis }];
+    if s.panes.customers.detail.is_some() {
         fx.extend(load_detail(s));
     }
     fx
@@ -24,22 +24,22 @@ pub fn load(s: &mut State) -> Vec<Effect> {
 pub fn load_detail(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let req = s.req();
-    let basis = s.costs.basis;
-    let Some(d) = s.customers.detail.as_mut() else { return Vec::new() };
+    let basis = s.panes.costs.basis;
+    let Some(d) = s.panes.customers.detail.as_mut() else { return Vec::new() };
     d.data = Load::Loading(req);
     vec![Effect::CustomerDetail { req, code: d.code.clone(), period, basis }]
 }
 
 pub fn loaded(s: &mut State, req: u64, data: CustomersData) {
-    if !s.customers.data.waits_for(req) {
+    if !s.panes.customers.data.waits_for(req) {
         return;
     }
     s.set_model(ViewKey::Customers, table(&data));
-    s.customers.data = Load::Ready(data);
+    s.panes.customers.data = Load::Ready(data);
 }
 
 pub fn detail_loaded(s: &mut State, req: u64, data: DetailData) {
-    let Some(d) = s.customers.detail.as_mut() else { return };
+    let Some(d) = s.panes.customers.detail.as_mut() else { return };
     if !d.data.waits_for(req) {
         return;
     }
@@ -165,7 +165,7 @@ pub fn accounts_table(d: &DetailData) -> TableModel {
 
 /// Open the detail of `code` (Enter on the list, or `:cust CODE`).
 pub fn open(s: &mut State, code: String) -> Vec<Effect> {
-    s.customers.detail = Some(Detail { code, data: Load::Idle, focus: ViewKey::Onboarding });
+    s.panes.customers.detail = Some(Detail { code, data: Load::Idle, focus: ViewKey::Onboarding });
     for k in [ViewKey::Onboarding, ViewKey::Services, ViewKey::CustomerAccounts] {
         s.views.remove(&k);
     }
@@ -173,10 +173,10 @@ pub fn open(s: &mut State, code: String) -> Vec<Effect> {
 }
 
 pub fn open_selected(s: &mut State) -> Vec<Effect> {
-    if s.customers.screen.is_some() {
+    if s.panes.customers.screen.is_some() {
         return super::pricebook::confirm(s);
     }
-    if s.customers.detail.is_some() {
+    if s.panes.customers.detail.is_some() {
         return Vec::new();
     }
     match s.selected_id(ViewKey::Customers) {
@@ -190,7 +190,7 @@ pub fn back(s: &mut State) -> bool {
     if super::ledger::close_customer_screen(s) {
         return true;
     }
-    match s.customers.detail.take() {
+    match s.panes.customers.detail.take() {
         Some(d) => {
             s.view_mut(ViewKey::Customers).vs.want = Some(d.code);
             let v = s.view_mut(ViewKey::Customers);
@@ -203,7 +203,7 @@ pub fn back(s: &mut State) -> bool {
 }
 
 pub fn switch_focus(s: &mut State) {
-    if let Some(d) = s.customers.detail.as_mut() {
+    if let Some(d) = s.panes.customers.detail.as_mut() {
         d.focus = match d.focus {
             ViewKey::Onboarding => ViewKey::Services,
             ViewKey::Services => ViewKey::CustomerAccounts,
@@ -213,7 +213,7 @@ pub fn switch_focus(s: &mut State) {
 }
 
 pub fn tick(s: &mut State) -> Vec<Effect> {
-    let Some(d) = s.customers.detail.as_ref() else {
+    let Some(d) = s.panes.customers.detail.as_ref() else {
         s.warn("open a customer (Enter) to tick its onboarding checklist");
         return Vec::new();
     };
@@ -232,4 +232,149 @@ pub fn tick(s: &mut State) -> Vec<Effect> {
     let req = s.req();
     s.pending.push(req);
     vec![Effect::Write { req, op: WriteOp::Tick { customer: code, item, done } }]
+}
+
+// ---- the pane's duties (registered in `panes!`) ----
+use crate::console::keys::Cmd;
+use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
+use crate::console::panes::{any, fail};
+use crate::console::state::State as State_;
+
+/// The pane's own state (a field of `State::panes`).
+pub use crate::console::state::CustomersPane as PaneState;
+
+/// The customer list, a customer's detail, statement and price book.
+pub struct Customers;
+
+const CUST: &[Cmd] = &[
+    Cmd::Open,
+    Cmd::Back,
+    Cmd::Tick,
+    Cmd::Payment,
+    Cmd::Statement,
+    Cmd::Terms,
+    Cmd::PriceBook,
+    Cmd::NewRule,
+    Cmd::SwitchView,
+];
+
+impl Pane for Customers {
+    fn title(&self) -> &'static str {
+        "Customers"
+    }
+    fn short(&self) -> &'static str {
+        "Cust"
+    }
+    fn slug(&self) -> &'static str {
+        "customers"
+    }
+    fn goto(&self) -> char {
+        'u'
+    }
+    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
+        use crate::console::ops::CustomerScreen;
+        let mut fx = if s.panes.customers.data.is_idle() { load(s) } else { Vec::new() };
+        fx.extend(match &s.panes.customers.screen {
+            Some(CustomerScreen::Statement(v)) if v.data.is_idle() => super::payments::load_statement(s),
+            Some(CustomerScreen::Book(b)) if b.data.is_idle() => super::pricebook::load(s),
+            _ => Vec::new(),
+        });
+        fx
+    }
+    fn invalidate(&self, s: &mut State_, _why: Invalidate) {
+        use crate::console::ops::CustomerScreen;
+        let period = s.period_or_now();
+        let c = &mut s.panes.customers;
+        c.data = Load::Idle;
+        if let Some(d) = c.detail.as_mut() {
+            d.data = Load::Idle;
+        }
+        match &mut c.screen {
+            Some(CustomerScreen::Statement(v)) => v.data = Load::Idle,
+            Some(CustomerScreen::Book(b)) => {
+                b.data = Load::Idle;
+                if b.period != period {
+                    b.period = period;
+                    b.pending = None;
+                }
+            }
+            None => {}
+        }
+    }
+    fn failed(&self, s: &mut State_, req: u64, e: &str) -> Failure {
+        use crate::console::ops::CustomerScreen;
+        let c = &mut s.panes.customers;
+        let mut out = vec![fail(&mut c.data, req, e)];
+        if let Some(d) = c.detail.as_mut() {
+            out.push(fail(&mut d.data, req, e));
+        }
+        match &mut c.screen {
+            Some(CustomerScreen::Statement(v)) => out.push(fail(&mut v.data, req, e)),
+            Some(CustomerScreen::Book(b)) => {
+                out.push(fail(&mut b.data, req, e));
+                if let Some(p) = b.pending.as_mut() {
+                    out.push(fail(&mut p.diff, req, e));
+                }
+            }
+            None => {}
+        }
+        if c.terms == Some(req) {
+            c.terms = None;
+            s.error(format!("terms: {e}"));
+            out.push(Failure::Shown);
+        }
+        any(out)
+    }
+    fn keys(&self) -> &'static [KeyScope] {
+        &[
+            KeyScope { screen: "list", cmds: CUST },
+            KeyScope { screen: "detail", cmds: CUST },
+            KeyScope { screen: "statement", cmds: CUST },
+            KeyScope { screen: "price book", cmds: CUST },
+        ]
+    }
+    fn screen(&self, s: &State_) -> &'static str {
+        use crate::console::ops::CustomerScreen;
+        match (&s.panes.customers.screen, &s.panes.customers.detail) {
+            (Some(CustomerScreen::Statement(_)), _) => "statement",
+            (Some(CustomerScreen::Book(_)), _) => "price book",
+            (None, Some(_)) => "detail",
+            (None, None) => "list",
+        }
+    }
+    fn current_view(&self, s: &State_) -> ViewKey {
+        match (&s.panes.customers.screen, &s.panes.customers.detail) {
+            (Some(scr), _) => scr.view(),
+            (None, Some(d)) => d.focus,
+            (None, None) => ViewKey::Customers,
+        }
+    }
+    fn cmd(&self, s: &mut State_, c: Cmd) -> Option<Vec<Effect>> {
+        Some(match c {
+            Cmd::Open => open_selected(s),
+            Cmd::Back => return back(s).then(Vec::new),
+            Cmd::SwitchView => {
+                if !super::pricebook::switch_focus(s) {
+                    switch_focus(s);
+                }
+                Vec::new()
+            }
+            Cmd::Tick => tick(s),
+            Cmd::Payment => super::payments::payment(s),
+            Cmd::Statement => super::payments::statement(s),
+            Cmd::Terms => super::terms::open(s),
+            Cmd::PriceBook => super::pricebook::open(s),
+            Cmd::NewRule => super::pricebook::new_rule(s),
+            _ => return None,
+        })
+    }
+    fn render(
+        &self,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        s: &State_,
+        theme: &crate::console::theme::Theme,
+    ) {
+        crate::console::ui::panes::customers(f, area, s, theme)
+    }
 }

@@ -14,18 +14,18 @@ pub const VIEWS: [ViewKey; 3] = [ViewKey::Batches, ViewKey::Issues, ViewKey::Qua
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let req = s.req();
-    s.imports.data = Load::Loading(req);
+    s.panes.imports.data = Load::Loading(req);
     vec![Effect::Imports { req }]
 }
 
 pub fn loaded(s: &mut State, req: u64, data: ImportsData) {
-    if !s.imports.data.waits_for(req) {
+    if !s.panes.imports.data.waits_for(req) {
         return;
     }
     s.set_model(ViewKey::Batches, batches_table(&data));
     s.set_model(ViewKey::Issues, issues_table(&data));
     s.set_model(ViewKey::Quarantine, quarantine_table(&data));
-    s.imports.data = Load::Ready(data);
+    s.panes.imports.data = Load::Ready(data);
 }
 
 fn batch_status(b: &billops_store::ImportBatch) -> Cell {
@@ -188,6 +188,7 @@ pub fn open(s: &mut State) {
         let crate::console::state::View { model, vs } = v;
         vs.rebuild(model);
         let n = s
+            .panes
             .imports
             .data
             .ready()
@@ -203,7 +204,7 @@ pub fn start(s: &mut State) -> Vec<Effect> {
         s.warn(why);
         return Vec::new();
     }
-    if s.imports.job.is_some() {
+    if s.panes.imports.job.is_some() {
         s.warn("an import is already running");
         return Vec::new();
     }
@@ -221,7 +222,7 @@ pub fn submit_import(s: &mut State, path: &str) -> Result<Vec<Effect>, String> {
     }
     let paths: Vec<PathBuf> = path.split(" , ").map(|p| PathBuf::from(p.trim())).collect();
     let req = s.req();
-    s.imports.job = Some(ImportJob { req, paths: vec![path.to_string()], progress: None });
+    s.panes.imports.job = Some(ImportJob { req, paths: vec![path.to_string()], progress: None });
     s.info(format!("importing {path} …"));
     Ok(vec![Effect::Import { req, paths }])
 }
@@ -241,7 +242,7 @@ pub fn resolve(s: &mut State) -> Vec<Effect> {
         s.warn("no issue selected");
         return Vec::new();
     };
-    let Some(issue) = s.imports.data.ready().and_then(|d| d.issues.iter().find(|i| i.id == id).cloned()) else {
+    let Some(issue) = s.panes.imports.data.ready().and_then(|d| d.issues.iter().find(|i| i.id == id).cloned()) else {
         return Vec::new();
     };
     if !issue.open {
@@ -261,4 +262,83 @@ pub fn submit_resolve(id: i64, note: &str) -> Result<WriteOp, String> {
         return Err("note: say how it was resolved".into());
     }
     Ok(WriteOp::Resolve { id, note: note.to_string() })
+}
+
+// ---- the pane's duties (registered in `panes!`) ----
+use crate::console::keys::Cmd;
+use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
+use crate::console::panes::fail;
+use crate::console::state::State as State_;
+
+/// The pane's own state (a field of `State::panes`).
+pub use crate::console::state::ImportsPane as PaneState;
+
+/// Import batches, feed issues and quarantined rows.
+pub struct Imports;
+
+const IMPT: &[Cmd] = &[Cmd::Open, Cmd::Back, Cmd::Import, Cmd::Resolve, Cmd::SwitchView];
+
+impl Pane for Imports {
+    fn title(&self) -> &'static str {
+        "Imports"
+    }
+    fn short(&self) -> &'static str {
+        "Imp"
+    }
+    fn slug(&self) -> &'static str {
+        "imports"
+    }
+    fn goto(&self) -> char {
+        'm'
+    }
+    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
+        if s.panes.imports.data.is_idle() { load(s) } else { Vec::new() }
+    }
+    fn invalidate(&self, s: &mut State_, why: Invalidate) {
+        if why == Invalidate::Written {
+            s.panes.imports.data = Load::Idle;
+        }
+    }
+    fn failed(&self, s: &mut State_, req: u64, e: &str) -> Failure {
+        let out = fail(&mut s.panes.imports.data, req, e);
+        if s.panes.imports.job.as_ref().is_some_and(|j| j.req == req) {
+            s.panes.imports.job = None;
+            s.error(format!("import failed: {e}"));
+            return Failure::Reported;
+        }
+        out
+    }
+    fn keys(&self) -> &'static [KeyScope] {
+        &[KeyScope { screen: "lists", cmds: IMPT }]
+    }
+    fn screen(&self, _s: &State_) -> &'static str {
+        "lists"
+    }
+    fn current_view(&self, s: &State_) -> ViewKey {
+        s.pane_view.get(&PaneId::Imports).copied().unwrap_or(ViewKey::Batches)
+    }
+    fn cmd(&self, s: &mut State_, c: Cmd) -> Option<Vec<Effect>> {
+        Some(match c {
+            Cmd::Open => {
+                open(s);
+                Vec::new()
+            }
+            Cmd::SwitchView => {
+                switch_view(s);
+                Vec::new()
+            }
+            Cmd::Import => start(s),
+            Cmd::Resolve => resolve(s),
+            _ => return None,
+        })
+    }
+    fn render(
+        &self,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        s: &State_,
+        theme: &crate::console::theme::Theme,
+    ) {
+        crate::console::ui::panes::imports(f, area, s, theme)
+    }
 }

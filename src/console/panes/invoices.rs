@@ -14,7 +14,7 @@ use crate::ledger::invoices::Generated;
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let req = s.req();
-    s.invoices.data = Load::Loading(req);
+    s.panes.invoices.data = Load::Loading(req);
     let mut fx = vec![Effect::Invoices { req, period }];
     fx.extend(load_detail(s));
     fx
@@ -22,7 +22,7 @@ pub fn load(s: &mut State) -> Vec<Effect> {
 
 pub fn load_detail(s: &mut State) -> Vec<Effect> {
     let req = s.req();
-    let Some(d) = s.invoices.detail.as_mut() else { return Vec::new() };
+    let Some(d) = s.panes.invoices.detail.as_mut() else { return Vec::new() };
     d.data = Load::Loading(req);
     let mut fx = vec![Effect::Invoice { req, id: d.id }];
     fx.extend(super::credit_notes::load(s));
@@ -30,15 +30,15 @@ pub fn load_detail(s: &mut State) -> Vec<Effect> {
 }
 
 pub fn loaded(s: &mut State, req: u64, data: Vec<InvoiceSummary>) {
-    if !s.invoices.data.waits_for(req) {
+    if !s.panes.invoices.data.waits_for(req) {
         return;
     }
     s.set_model(ViewKey::Invoices, table(&data));
-    s.invoices.data = Load::Ready(data);
+    s.panes.invoices.data = Load::Ready(data);
 }
 
 pub fn detail_loaded(s: &mut State, req: u64, inv: Box<StoredInvoice>) {
-    let Some(d) = s.invoices.detail.as_mut() else { return };
+    let Some(d) = s.panes.invoices.detail.as_mut() else { return };
     if !d.data.waits_for(req) {
         return;
     }
@@ -199,22 +199,22 @@ pub fn generate(s: &mut State) -> Vec<Effect> {
         s.warn(why);
         return Vec::new();
     }
-    if s.invoices.job.is_some() {
+    if s.panes.invoices.job.is_some() {
         s.warn("draft generation is already running");
         return Vec::new();
     }
     let period = s.period_or_now();
     let req = s.req();
-    s.invoices.job = Some(req);
+    s.panes.invoices.job = Some(req);
     s.info(format!("generating invoice drafts for {period} … working"));
     vec![Effect::Generate { req, period }]
 }
 
 pub fn generated(s: &mut State, req: u64, out: Vec<crate::ledger::invoices::Generated>) -> Vec<Effect> {
-    if s.invoices.job != Some(req) {
+    if s.panes.invoices.job != Some(req) {
         return Vec::new();
     }
-    s.invoices.job = None;
+    s.panes.invoices.job = None;
     let count = |o: &str| out.iter().filter(|g| g.outcome == o).count();
     s.info(format!(
         "{} draft(s): {} created, {} regenerated, {} unchanged (esc hides the summary)",
@@ -224,7 +224,7 @@ pub fn generated(s: &mut State, req: u64, out: Vec<crate::ledger::invoices::Gene
         count("unchanged")
     ));
     s.set_model(ViewKey::Generated, generated_table(&out));
-    s.invoices.generated = Some(out);
+    s.panes.invoices.generated = Some(out);
     let mut fx = crate::console::update::start(s);
     fx.extend(crate::console::panes::invalidate_all(s));
     fx
@@ -232,36 +232,36 @@ pub fn generated(s: &mut State, req: u64, out: Vec<crate::ledger::invoices::Gene
 
 /// Enter: open the selected invoice.
 pub fn open(s: &mut State) -> Vec<Effect> {
-    if s.invoices.detail.is_some() {
+    if s.panes.invoices.detail.is_some() {
         return super::sources::open(s);
     }
     let Some(id) = s.selected_id(ViewKey::Invoices).and_then(|i| i.parse::<i64>().ok()) else { return Vec::new() };
-    s.invoices.detail = Some(InvoiceDetail { id, data: Load::Idle, credit_notes: Load::Idle });
+    s.panes.invoices.detail = Some(InvoiceDetail { id, data: Load::Idle, credit_notes: Load::Idle });
     s.views.remove(&ViewKey::InvoiceLines);
     load_detail(s)
 }
 
 /// Esc: close the invoice, else hide the generation summary. True when it did something.
 pub fn back(s: &mut State) -> bool {
-    if s.invoices.sources.take().is_some() {
+    if s.panes.invoices.sources.take().is_some() {
         return true;
     }
-    if let Some(d) = s.invoices.detail.take() {
+    if let Some(d) = s.panes.invoices.detail.take() {
         s.view_mut(ViewKey::Invoices).vs.want = Some(d.id.to_string());
         let crate::console::state::View { model, vs } = s.view_mut(ViewKey::Invoices);
         vs.rebuild(model);
         return true;
     }
-    s.invoices.generated.take().is_some()
+    s.panes.invoices.generated.take().is_some()
 }
 
 /// The invoice keys act on: the open one, else the selected row.
 fn target(s: &mut State) -> Option<(i64, InvoiceStatus, i64, String)> {
-    let id = match &s.invoices.detail {
+    let id = match &s.panes.invoices.detail {
         Some(d) => Some(d.id),
         None => s.selected_id(ViewKey::Invoices).and_then(|i| i.parse::<i64>().ok()),
     };
-    let found = id.and_then(|id| s.invoices.data.ready().and_then(|d| d.iter().find(|i| i.id == id)));
+    let found = id.and_then(|id| s.panes.invoices.data.ready().and_then(|d| d.iter().find(|i| i.id == id)));
     match found {
         Some(i) => Some((i.id, i.status, i.version, i.customer.clone())),
         None => {
@@ -336,4 +336,148 @@ pub fn submit_void(id: i64, version: i64, reason: &str) -> Result<WriteOp, Strin
         return Err("reason: required to void an invoice".into());
     }
     Ok(WriteOp::StepInvoice { id, step: InvoiceStep::Void, reason: reason.to_string(), version })
+}
+
+// ---- the pane's duties (registered in `panes!`) ----
+use crate::console::keys::Cmd;
+use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
+use crate::console::panes::{any, fail};
+use crate::console::state::State as State_;
+
+/// The pane's own state (a field of `State::panes`).
+pub use crate::console::state::InvoicesPane as PaneState;
+
+/// The period's invoices, one invoice's detail and a line's sources.
+pub struct Invoices;
+
+const INV: &[Cmd] = &[
+    Cmd::Open,
+    Cmd::Back,
+    Cmd::Generate,
+    Cmd::Review,
+    Cmd::Approve,
+    Cmd::Issue,
+    Cmd::Void,
+    Cmd::Payment,
+    Cmd::ApproveAll,
+    Cmd::ReviewAll,
+    Cmd::CreditNote,
+];
+const SOURCES: &[Cmd] = &[
+    Cmd::Open,
+    Cmd::Back,
+    Cmd::Generate,
+    Cmd::Review,
+    Cmd::Approve,
+    Cmd::Issue,
+    Cmd::Void,
+    Cmd::Payment,
+    Cmd::ApproveAll,
+    Cmd::ReviewAll,
+    Cmd::CreditNote,
+    Cmd::SwitchView,
+];
+
+impl Pane for Invoices {
+    fn title(&self) -> &'static str {
+        "Invoices"
+    }
+    fn short(&self) -> &'static str {
+        "Inv"
+    }
+    fn slug(&self) -> &'static str {
+        "invoices"
+    }
+    fn goto(&self) -> char {
+        'i'
+    }
+    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
+        let mut fx = if s.panes.invoices.data.is_idle() { load(s) } else { Vec::new() };
+        if s.panes.invoices.sources.as_ref().is_some_and(|x| x.data.is_idle()) {
+            fx.extend(super::sources::load(s));
+        }
+        fx
+    }
+    fn invalidate(&self, s: &mut State_, why: Invalidate) {
+        let i = &mut s.panes.invoices;
+        i.data = Load::Idle;
+        if let Some(d) = i.detail.as_mut() {
+            d.data = Load::Idle;
+        }
+        if let Some(src) = i.sources.as_mut() {
+            src.data = Load::Idle;
+        }
+        if why == Invalidate::PeriodChanged {
+            i.detail = None;
+            i.sources = None;
+            i.generated = None;
+        }
+    }
+    fn failed(&self, s: &mut State_, req: u64, e: &str) -> Failure {
+        let i = &mut s.panes.invoices;
+        let mut out = vec![fail(&mut i.data, req, e)];
+        if let Some(d) = i.detail.as_mut() {
+            out.push(fail(&mut d.data, req, e));
+            out.push(fail(&mut d.credit_notes, req, e));
+        }
+        if let Some(src) = i.sources.as_mut() {
+            out.push(fail(&mut src.data, req, e));
+        }
+        if i.job == Some(req) {
+            i.job = None;
+            s.error(format!("draft generation failed: {e}"));
+            return Failure::Reported;
+        }
+        any(out)
+    }
+    fn keys(&self) -> &'static [KeyScope] {
+        &[
+            KeyScope { screen: "list", cmds: INV },
+            KeyScope { screen: "invoice", cmds: INV },
+            KeyScope { screen: "sources", cmds: SOURCES },
+        ]
+    }
+    fn screen(&self, s: &State_) -> &'static str {
+        match (&s.panes.invoices.sources, &s.panes.invoices.detail) {
+            (Some(_), _) => "sources",
+            (None, Some(_)) => "invoice",
+            (None, None) => "list",
+        }
+    }
+    fn current_view(&self, s: &State_) -> ViewKey {
+        match (&s.panes.invoices.sources, &s.panes.invoices.detail) {
+            (Some(src), _) => src.focus,
+            (None, Some(_)) => ViewKey::InvoiceLines,
+            (None, None) => ViewKey::Invoices,
+        }
+    }
+    fn cmd(&self, s: &mut State_, c: Cmd) -> Option<Vec<Effect>> {
+        Some(match c {
+            Cmd::Open => open(s),
+            Cmd::Back => return back(s).then(Vec::new),
+            Cmd::SwitchView => {
+                super::sources::switch_focus(s);
+                Vec::new()
+            }
+            Cmd::Generate => generate(s),
+            Cmd::Review => step(s, InvoiceStep::Review),
+            Cmd::Approve => step(s, InvoiceStep::Approve),
+            Cmd::Issue => issue(s),
+            Cmd::Void => void(s),
+            Cmd::Payment => super::payments::payment(s),
+            Cmd::ApproveAll => super::bulk::all(s, InvoiceStep::Approve),
+            Cmd::ReviewAll => super::bulk::all(s, InvoiceStep::Review),
+            Cmd::CreditNote => super::credit_notes::open(s),
+            _ => return None,
+        })
+    }
+    fn render(
+        &self,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        s: &State_,
+        theme: &crate::console::theme::Theme,
+    ) {
+        crate::console::ui::month::invoices(f, area, s, theme)
+    }
 }

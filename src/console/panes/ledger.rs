@@ -55,8 +55,8 @@ fn fail<T>(slot: &mut Load<T>, req: u64, e: &str) -> bool {
 
 /// A failed read of these screens: the slot that waited for it shows the error. True when one did.
 pub fn failed(s: &mut State, req: u64, e: &str) -> bool {
-    let mut hit = fail(&mut s.credits.unreached, req, e);
-    match &mut s.customers.screen {
+    let mut hit = fail(&mut s.panes.credits.unreached, req, e);
+    match &mut s.panes.customers.screen {
         Some(CustomerScreen::Statement(v)) => hit |= fail(&mut v.data, req, e),
         Some(CustomerScreen::Book(b)) => {
             hit |= fail(&mut b.data, req, e);
@@ -66,14 +66,14 @@ pub fn failed(s: &mut State, req: u64, e: &str) -> bool {
         }
         None => {}
     }
-    if let Some(src) = s.invoices.sources.as_mut() {
+    if let Some(src) = s.panes.invoices.sources.as_mut() {
         hit |= fail(&mut src.data, req, e);
     }
-    if let Some(d) = s.invoices.detail.as_mut() {
+    if let Some(d) = s.panes.invoices.detail.as_mut() {
         hit |= fail(&mut d.credit_notes, req, e);
     }
-    if s.customers.terms == Some(req) {
-        s.customers.terms = None;
+    if s.panes.customers.terms == Some(req) {
+        s.panes.customers.terms = None;
         s.error(format!("terms: {e}"));
         hit = true;
     }
@@ -82,9 +82,9 @@ pub fn failed(s: &mut State, req: u64, e: &str) -> bool {
 
 /// Forget what a write, an import or a period change may have changed (reloaded when shown).
 pub fn forget(s: &mut State) {
-    s.credits.unreached = Load::Idle;
+    s.panes.credits.unreached = Load::Idle;
     let period = s.period_or_now();
-    match &mut s.customers.screen {
+    match &mut s.panes.customers.screen {
         Some(CustomerScreen::Statement(v)) => v.data = Load::Idle,
         Some(CustomerScreen::Book(b)) => {
             b.data = Load::Idle;
@@ -95,7 +95,7 @@ pub fn forget(s: &mut State) {
         }
         None => {}
     }
-    if let Some(src) = s.invoices.sources.as_mut() {
+    if let Some(src) = s.panes.invoices.sources.as_mut() {
         src.data = Load::Idle;
     }
 }
@@ -103,34 +103,34 @@ pub fn forget(s: &mut State) {
 /// Load what the shown pane's month-end screens miss.
 pub fn ensure(s: &mut State, pane: PaneId) -> Vec<Effect> {
     match pane {
-        PaneId::Credits if s.credits.unreached.is_idle() => unreached::load(s),
-        PaneId::Customers => match &s.customers.screen {
+        PaneId::Credits if s.panes.credits.unreached.is_idle() => unreached::load(s),
+        PaneId::Customers => match &s.panes.customers.screen {
             Some(CustomerScreen::Statement(v)) if v.data.is_idle() => payments::load_statement(s),
             Some(CustomerScreen::Book(b)) if b.data.is_idle() => pricebook::load(s),
             _ => Vec::new(),
         },
-        PaneId::Invoices if s.invoices.sources.as_ref().is_some_and(|x| x.data.is_idle()) => sources::load(s),
+        PaneId::Invoices if s.panes.invoices.sources.as_ref().is_some_and(|x| x.data.is_idle()) => sources::load(s),
         _ => Vec::new(),
     }
 }
 
 /// Esc on a Customers screen: discard a previewed rule, else close the screen. True when it did something.
 pub fn close_customer_screen(s: &mut State) -> bool {
-    if let Some(CustomerScreen::Book(b)) = s.customers.screen.as_mut()
+    if let Some(CustomerScreen::Book(b)) = s.panes.customers.screen.as_mut()
         && b.pending.take().is_some()
     {
         s.info("rule discarded: nothing saved");
         return true;
     }
-    s.customers.screen.take().is_some()
+    s.panes.customers.screen.take().is_some()
 }
 
 /// The customer the Customers pane shows: its open screen, the open detail, else the selected row.
 pub fn customer_in_view(s: &State) -> Option<String> {
-    match &s.customers.screen {
+    match &s.panes.customers.screen {
         Some(CustomerScreen::Statement(v)) => Some(v.customer.clone()),
         Some(CustomerScreen::Book(b)) => Some(b.customer.clone()),
-        None => match &s.customers.detail {
+        None => match &s.panes.customers.detail {
             Some(d) => Some(d.code.clone()),
             None => s.selected_id(ViewKey::Customers),
         },

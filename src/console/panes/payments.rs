@@ -24,8 +24,9 @@ pub fn payment(s: &mut State) -> Vec<Effect> {
     }
     let (customer, invoice, open) = match s.pane {
         PaneId::Invoices => {
-            let id = s.invoices.detail.as_ref().map(|d| d.id.to_string()).or_else(|| s.selected_id(ViewKey::Invoices));
-            let inv = id.and_then(|id| s.invoices.data.ready()?.iter().find(|i| i.id.to_string() == id).cloned());
+            let id =
+                s.panes.invoices.detail.as_ref().map(|d| d.id.to_string()).or_else(|| s.selected_id(ViewKey::Invoices));
+            let inv = id.and_then(|id| s.panes.invoices.data.ready()?.iter().find(|i| i.id.to_string() == id).cloned());
             match inv {
                 Some(i) if i.status.is_issued() && i.status != InvoiceStatus::Void => {
                     let open = i.total.checked_sub(i.paid).unwrap_or_default();
@@ -117,23 +118,23 @@ pub fn submit_statement(s: &mut State, values: &[String]) -> Result<Vec<Effect>,
     if to < from {
         return Err(format!("to: {to} is before {from}"));
     }
-    s.customers.screen = Some(CustomerScreen::Statement(StatementView { customer, from, to, data: Load::Idle }));
+    s.panes.customers.screen = Some(CustomerScreen::Statement(StatementView { customer, from, to, data: Load::Idle }));
     s.views.remove(&ViewKey::Statement);
     Ok(load_statement(s))
 }
 
 pub fn load_statement(s: &mut State) -> Vec<Effect> {
-    let Some(CustomerScreen::Statement(v)) = &s.customers.screen else { return Vec::new() };
+    let Some(CustomerScreen::Statement(v)) = &s.panes.customers.screen else { return Vec::new() };
     let q = LedgerQuery::Statement { customer: v.customer.clone(), from: v.from, to: v.to };
     let (req, fx) = query(s, q);
-    if let Some(CustomerScreen::Statement(v)) = s.customers.screen.as_mut() {
+    if let Some(CustomerScreen::Statement(v)) = s.panes.customers.screen.as_mut() {
         v.data = Load::Loading(req);
     }
     vec![fx]
 }
 
 pub fn statement_loaded(s: &mut State, req: u64, st: Statement) {
-    let Some(CustomerScreen::Statement(v)) = s.customers.screen.as_mut() else { return };
+    let Some(CustomerScreen::Statement(v)) = s.panes.customers.screen.as_mut() else { return };
     if !v.data.waits_for(req) {
         return;
     }
@@ -199,7 +200,7 @@ pub fn export_statement(s: &mut State) -> Option<Vec<Effect>> {
     if s.pane != PaneId::Customers {
         return None;
     }
-    let Some(CustomerScreen::Statement(v)) = &s.customers.screen else { return None };
+    let Some(CustomerScreen::Statement(v)) = &s.panes.customers.screen else { return None };
     let Some(st) = v.data.ready().cloned() else {
         s.warn("the statement is still loading");
         return Some(Vec::new());

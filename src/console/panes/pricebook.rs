@@ -23,7 +23,8 @@ pub fn open(s: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let period = s.period_or_now();
-    s.customers.screen = Some(CustomerScreen::Book(BookView { customer, period, data: Load::Idle, pending: None }));
+    s.panes.customers.screen =
+        Some(CustomerScreen::Book(BookView { customer, period, data: Load::Idle, pending: None }));
     for k in [ViewKey::BookRules, ViewKey::PreviewRules, ViewKey::PreviewServices] {
         s.views.remove(&k);
     }
@@ -31,17 +32,17 @@ pub fn open(s: &mut State) -> Vec<Effect> {
 }
 
 pub fn load(s: &mut State) -> Vec<Effect> {
-    let Some(CustomerScreen::Book(b)) = &s.customers.screen else { return Vec::new() };
+    let Some(CustomerScreen::Book(b)) = &s.panes.customers.screen else { return Vec::new() };
     let q = LedgerQuery::PriceBook { customer: b.customer.clone(), period: b.period };
     let (req, fx) = query(s, q);
-    if let Some(CustomerScreen::Book(b)) = s.customers.screen.as_mut() {
+    if let Some(CustomerScreen::Book(b)) = s.panes.customers.screen.as_mut() {
         b.data = Load::Loading(req);
     }
     vec![fx]
 }
 
 pub fn loaded(s: &mut State, req: u64, d: BookData) {
-    let Some(CustomerScreen::Book(b)) = s.customers.screen.as_mut() else { return };
+    let Some(CustomerScreen::Book(b)) = s.panes.customers.screen.as_mut() else { return };
     if !b.data.waits_for(req) {
         return;
     }
@@ -112,7 +113,7 @@ pub fn rules_table(d: &BookData) -> TableModel {
 
 /// `n`: the new-rule form (only in the price book).
 pub fn new_rule(s: &mut State) -> Vec<Effect> {
-    let Some(CustomerScreen::Book(b)) = &s.customers.screen else {
+    let Some(CustomerScreen::Book(b)) = &s.panes.customers.screen else {
         s.warn("open a customer's price book first (B)");
         return Vec::new();
     };
@@ -161,12 +162,12 @@ pub fn parse_rule(values: &[String]) -> Result<NewRule, String> {
 /// The rule form submitted: preview it (nothing is saved yet).
 pub fn submit_rule(s: &mut State, customer: &str, values: &[String]) -> Result<Vec<Effect>, String> {
     let rule = parse_rule(values)?;
-    let Some(CustomerScreen::Book(b)) = &s.customers.screen else {
+    let Some(CustomerScreen::Book(b)) = &s.panes.customers.screen else {
         return Err("the price book was closed".into());
     };
     let q = LedgerQuery::PreviewRule { customer: customer.to_string(), period: b.period, rule: rule.clone() };
     let (req, fx) = query(s, q);
-    if let Some(CustomerScreen::Book(b)) = s.customers.screen.as_mut() {
+    if let Some(CustomerScreen::Book(b)) = s.panes.customers.screen.as_mut() {
         b.pending = Some(PendingRule { rule, diff: Load::Loading(req), focus: ViewKey::PreviewRules });
     }
     s.views.remove(&ViewKey::PreviewRules);
@@ -176,7 +177,7 @@ pub fn submit_rule(s: &mut State, customer: &str, values: &[String]) -> Result<V
 }
 
 pub fn preview_loaded(s: &mut State, req: u64, d: RatingDiff) {
-    let Some(CustomerScreen::Book(b)) = s.customers.screen.as_mut() else { return };
+    let Some(CustomerScreen::Book(b)) = s.panes.customers.screen.as_mut() else { return };
     let Some(p) = b.pending.as_mut().filter(|p| p.diff.waits_for(req)) else { return };
     let (by_rule, by_service) = (by_rule_table(&d), by_service_table(&d));
     p.diff = Load::Ready(d);
@@ -253,7 +254,7 @@ fn preview_model(first: &'static str, rows: Vec<Row>, d: &RatingDiff) -> TableMo
 
 /// Enter in the price book: save the previewed rule.
 pub fn confirm(s: &mut State) -> Vec<Effect> {
-    let Some(CustomerScreen::Book(b)) = &s.customers.screen else { return Vec::new() };
+    let Some(CustomerScreen::Book(b)) = &s.panes.customers.screen else { return Vec::new() };
     let problem = match b.pending.as_ref().map(|p| &p.diff) {
         None => Some("n adds a rule (previewed before it is saved)".to_string()),
         Some(Load::Ready(_)) => s.write_refusal(),
@@ -264,7 +265,7 @@ pub fn confirm(s: &mut State) -> Vec<Effect> {
         s.warn(why);
         return Vec::new();
     }
-    let Some(CustomerScreen::Book(b)) = s.customers.screen.as_mut() else { return Vec::new() };
+    let Some(CustomerScreen::Book(b)) = s.panes.customers.screen.as_mut() else { return Vec::new() };
     let customer = b.customer.clone();
     let Some(p) = b.pending.take() else { return Vec::new() };
     write(s, LedgerWrite::AddRule { customer, rule: p.rule })
@@ -272,7 +273,7 @@ pub fn confirm(s: &mut State) -> Vec<Effect> {
 
 /// `v` in a preview: switch between its two lists.
 pub fn switch_focus(s: &mut State) -> bool {
-    let Some(CustomerScreen::Book(b)) = s.customers.screen.as_mut() else { return false };
+    let Some(CustomerScreen::Book(b)) = s.panes.customers.screen.as_mut() else { return false };
     match b.pending.as_mut() {
         Some(p) => {
             p.focus = if p.focus == ViewKey::PreviewRules { ViewKey::PreviewServices } else { ViewKey::PreviewRules };

@@ -15,10 +15,10 @@ pub const LIMIT: usize = 50;
 
 /// Enter on a line of the open invoice.
 pub fn open(s: &mut State) -> Vec<Effect> {
-    if s.invoices.sources.is_some() {
+    if s.panes.invoices.sources.is_some() {
         return Vec::new();
     }
-    let Some(inv) = s.invoices.detail.as_ref().and_then(|d| d.data.ready()) else { return Vec::new() };
+    let Some(inv) = s.panes.invoices.detail.as_ref().and_then(|d| d.data.ready()) else { return Vec::new() };
     let Some(id) = s.selected_id(ViewKey::InvoiceLines) else { return Vec::new() };
     // Rows are `s{section}` (headings) and `s{section}l{line}`.
     let Some((sec, line)) = id.strip_prefix('s').and_then(|r| r.split_once('l')) else {
@@ -42,23 +42,23 @@ pub fn open(s: &mut State) -> Vec<Effect> {
         limit: LIMIT,
     };
     let line = format!("invoice {} · {}", inv.id, l.description);
-    s.invoices.sources = Some(SourcesView { line, q, data: Load::Idle, focus: ViewKey::SourceResources });
+    s.panes.invoices.sources = Some(SourcesView { line, q, data: Load::Idle, focus: ViewKey::SourceResources });
     s.views.remove(&ViewKey::SourceResources);
     s.views.remove(&ViewKey::SourceItems);
     load(s)
 }
 
 pub fn load(s: &mut State) -> Vec<Effect> {
-    let Some(src) = &s.invoices.sources else { return Vec::new() };
+    let Some(src) = &s.panes.invoices.sources else { return Vec::new() };
     let (req, fx) = query(s, LedgerQuery::Sources { q: src.q.clone() });
-    if let Some(src) = s.invoices.sources.as_mut() {
+    if let Some(src) = s.panes.invoices.sources.as_mut() {
         src.data = Load::Loading(req);
     }
     vec![fx]
 }
 
 pub fn loaded(s: &mut State, req: u64, x: LineSources) {
-    let Some(src) = s.invoices.sources.as_mut() else { return };
+    let Some(src) = s.panes.invoices.sources.as_mut() else { return };
     if !src.data.waits_for(req) {
         return;
     }
@@ -69,7 +69,7 @@ pub fn loaded(s: &mut State, req: u64, x: LineSources) {
 }
 
 pub fn switch_focus(s: &mut State) -> bool {
-    let Some(src) = s.invoices.sources.as_mut() else {
+    let Some(src) = s.panes.invoices.sources.as_mut() else {
         s.info("v switches the lists of a line's sources (enter on an invoice line)");
         return true;
     };

@@ -116,7 +116,7 @@ pub fn new_invoice(s: &mut State) -> Vec<Effect> {
     let period = s.period_or_now();
     let (payer, currency) = match (s.current_view(), s.selected_id(ViewKey::Recon)) {
         (ViewKey::Recon, Some(p)) => {
-            let cur = s.recon.data.ready().and_then(|d| d.tie_outs.iter().find(|t| t.input.payer == p));
+            let cur = s.panes.recon.data.ready().and_then(|d| d.tie_outs.iter().find(|t| t.input.payer == p));
             (p, cur.map_or_else(|| "USD".to_string(), |t| t.input.currency.clone()))
         }
         _ => (String::new(), "USD".to_string()),
@@ -175,7 +175,7 @@ pub fn open_cases(s: &mut State) -> Vec<Effect> {
 
 fn selected_case(s: &State) -> Option<ReconCase> {
     let id = s.selected_id(ViewKey::Cases)?.parse::<i64>().ok()?;
-    s.recon.data.ready().and_then(|d| d.cases.iter().find(|c| c.id == id).cloned())
+    s.panes.recon.data.ready().and_then(|d| d.cases.iter().find(|c| c.id == id).cloned())
 }
 
 /// `e`: change the selected case.
@@ -210,7 +210,7 @@ pub fn edit_case(s: &mut State) -> Vec<Effect> {
 
 /// The changed fields of the case form as an update (status: open, waiting_credit_note, resolved, written_off).
 pub fn submit_case(s: &mut State, id: i64, version: i64, values: &[String]) -> Result<Vec<Effect>, String> {
-    let Some(c) = s.recon.data.ready().and_then(|d| d.cases.iter().find(|c| c.id == id).cloned()) else {
+    let Some(c) = s.panes.recon.data.ready().and_then(|d| d.cases.iter().find(|c| c.id == id).cloned()) else {
         return Err(format!("case {id} is no longer listed: reload (ctrl-r)"));
     };
     let get = |i: usize| values.get(i).cloned().unwrap_or_default();

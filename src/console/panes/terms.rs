@@ -41,7 +41,7 @@ pub fn open(s: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let (req, fx) = query(s, LedgerQuery::Terms { customer: customer.clone(), today: s.today() });
-    s.customers.terms = Some(req);
+    s.panes.customers.terms = Some(req);
     s.info(format!("looking up the terms of {customer} …"));
     vec![fx]
 }
@@ -55,10 +55,10 @@ fn values(t: &CustomerTerms) -> Vec<String> {
 }
 
 pub fn loaded(s: &mut State, req: u64, v: TermsView) {
-    if s.customers.terms != Some(req) {
+    if s.panes.customers.terms != Some(req) {
         return;
     }
-    s.customers.terms = None;
+    s.panes.customers.terms = None;
     s.message = None;
     let since = match v.history.iter().rev().find(|t| t.from <= v.on) {
         Some(t) => format!("since {} by {}", t.from, t.set_by),

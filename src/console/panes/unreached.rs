@@ -16,16 +16,16 @@ pub const VIEWS: [ViewKey; 2] = [ViewKey::Credits, ViewKey::Unreached];
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let (req, fx) = query(s, LedgerQuery::Unreached { period });
-    s.credits.unreached = Load::Loading(req);
+    s.panes.credits.unreached = Load::Loading(req);
     vec![fx]
 }
 
 pub fn loaded(s: &mut State, req: u64, u: UnreachedCredits) {
-    if !s.credits.unreached.waits_for(req) {
+    if !s.panes.credits.unreached.waits_for(req) {
         return;
     }
     s.set_model(ViewKey::Unreached, table(&u));
-    s.credits.unreached = Load::Ready(u);
+    s.panes.credits.unreached = Load::Ready(u);
 }
 
 pub fn switch_view(s: &mut State) {

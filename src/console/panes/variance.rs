@@ -17,16 +17,16 @@ use crate::ledger::variance::VarianceView;
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let req = s.req();
-    s.close.variances = Load::Loading(req);
+    s.panes.close.variances = Load::Loading(req);
     vec![Effect::Variances { req, period }]
 }
 
 pub fn loaded(s: &mut State, req: u64, data: VarianceView) {
-    if !s.close.variances.waits_for(req) {
+    if !s.panes.close.variances.waits_for(req) {
         return;
     }
     s.set_model(ViewKey::Variances, table(&data));
-    s.close.variances = Load::Ready(data);
+    s.panes.close.variances = Load::Ready(data);
 }
 
 /// Whether the Close pane shows the variance list.
@@ -39,7 +39,7 @@ pub fn show(s: &mut State) -> Vec<Effect> {
     s.pane = PaneId::Close;
     s.pane_view.insert(PaneId::Close, ViewKey::Variances);
     let mut fx = panes::ensure(s, PaneId::Close);
-    if s.close.variances.is_idle() {
+    if s.panes.close.variances.is_idle() {
         fx.extend(load(s));
     }
     fx
@@ -146,15 +146,15 @@ pub fn table(v: &VarianceView) -> TableModel {
 pub fn selected(s: &State) -> Option<&ReviewedVariance> {
     let id = s.selected_id(ViewKey::Variances)?;
     let (c, svc) = id.split_once('\t')?;
-    s.close.variances.ready()?.find(c, svc)
+    s.panes.close.variances.ready()?.find(c, svc)
 }
 
 /// Enter: the customer's service in Costs (by product), to see what moved.
 pub fn open(s: &mut State) -> Vec<Effect> {
     let Some(r) = selected(s) else { return Vec::new() };
     let (c, svc) = (r.variance.customer.clone(), r.variance.service.clone());
-    s.costs.path = vec![(Dim::Customer, c.clone()), (Dim::Service, svc.clone())];
-    s.costs.data = Load::Idle;
+    s.panes.costs.path = vec![(Dim::Customer, c.clone()), (Dim::Service, svc.clone())];
+    s.panes.costs.data = Load::Idle;
     s.pane = PaneId::Costs;
     let back = s.keymap.label(crate::console::Cmd::PaneClose);
     s.info(format!("{c} / {svc} by product, against the month before ({back} returns to the close board)"));
@@ -170,7 +170,7 @@ pub fn explain(s: &mut State) -> Vec<Effect> {
         s.warn(why);
         return Vec::new();
     }
-    let Some(v) = s.close.variances.ready() else {
+    let Some(v) = s.panes.close.variances.ready() else {
         s.warn("the variances are still loading");
         return Vec::new();
     };

@@ -30,7 +30,7 @@ pub fn recon(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     if cur == ViewKey::Recon {
         return super::month::recon(f, body, s, theme);
     }
-    let n = match note(&s.recon.data) {
+    let n = match note(&s.panes.recon.data) {
         Ok(n) => n,
         Err(e) => return failed(f, body, "recon", &e, theme),
     };
@@ -48,7 +48,7 @@ pub fn recon(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     list(f, top, s, cur, &name, n, true, theme);
     let b = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Border));
     let sel = s.selected_id(ViewKey::Cases).and_then(|i| i.parse::<i64>().ok());
-    let Some(c) = s.recon.data.ready().and_then(|d| d.cases.iter().find(|c| Some(c.id) == sel)) else {
+    let Some(c) = s.panes.recon.data.ready().and_then(|d| d.cases.iter().find(|c| Some(c.id) == sel)) else {
         f.render_widget(b, bottom);
         return;
     };
@@ -84,11 +84,11 @@ pub fn credits(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         return super::month::credits(f, body, s, theme);
     }
     let p = s.period_or_now();
-    let n = match note(&s.credits.unreached) {
+    let n = match note(&s.panes.credits.unreached) {
         Ok(n) => n,
         Err(e) => return failed(f, body, "unreached credits", &e, theme),
     };
-    let name = match s.credits.unreached.ready().map(unreached::counts) {
+    let name = match s.panes.credits.unreached.ready().map(unreached::counts) {
         Some((0, 0)) => format!("{p}: {} every credit reached a customer invoice", theme.symbols.check),
         Some((sup, fund)) => {
             format!("{p}: {} {sup} supplier credit(s) not passed on · {fund} credit(s) unused", theme.symbols.cross)
@@ -101,7 +101,7 @@ pub fn credits(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
 /// The Customers pane: a statement or price-book screen when one is open. False when none is (the caller
 /// draws the list or the detail).
 pub fn customer_screen(f: &mut Frame, area: Rect, s: &State, theme: &Theme) -> bool {
-    match &s.customers.screen {
+    match &s.panes.customers.screen {
         Some(CustomerScreen::Statement(v)) => statement(f, area, s, v, theme),
         Some(CustomerScreen::Book(b)) => book(f, area, s, b, theme),
         None => return false,
@@ -195,7 +195,7 @@ fn book(f: &mut Frame, area: Rect, s: &State, b: &BookView, theme: &Theme) {
 
 /// Invoices: the open line's sources (resources and raw line items), when shown. False otherwise.
 pub fn invoice_sources(f: &mut Frame, area: Rect, s: &State, theme: &Theme) -> bool {
-    let Some(src) = &s.invoices.sources else { return false };
+    let Some(src) = &s.panes.invoices.sources else { return false };
     sources(f, area, s, src, theme);
     true
 }

@@ -37,14 +37,14 @@ pub fn close(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let sep = || Span::styled(format!(" {} ", theme.symbols.sep), theme.style(Role::Muted));
     let period = s.period.map_or_else(|| "…".to_string(), |p| p.to_string());
     let mut spans = vec![Span::styled(format!(" {period} "), theme.style(Role::Title))];
-    let n = match note(&s.close.data) {
+    let n = match note(&s.panes.close.data) {
         Ok(n) => n,
         Err(e) => {
             f.render_widget(Paragraph::new(Line::from(spans)), head);
             return failed(f, body, "close board", &e, theme);
         }
     };
-    if let Some(v) = s.close.data.ready() {
+    if let Some(v) = s.panes.close.data.ready() {
         spans.extend(countdown_spans(v, theme));
         spans.push(sep());
         if v.board.locked {
@@ -74,6 +74,7 @@ pub fn close(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
 fn item_detail(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let b = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Border));
     let item = s
+        .panes
         .close
         .data
         .ready()
@@ -112,11 +113,11 @@ pub fn invoices(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     if super::ledger::invoice_sources(f, area, s, theme) {
         return;
     }
-    let n = match note(&s.invoices.data) {
+    let n = match note(&s.panes.invoices.data) {
         Ok(n) => n,
         Err(e) => return failed(f, area, "invoices", &e, theme),
     };
-    if let Some(d) = &s.invoices.detail {
+    if let Some(d) = &s.panes.invoices.detail {
         let dn = match note(&d.data) {
             Ok(n) => n,
             Err(e) => return failed(f, area, &format!("invoice {}", d.id), &e, theme),
@@ -142,7 +143,7 @@ pub fn invoices(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         return list(f, body, s, ViewKey::InvoiceLines, "sections in the order of operations", dn, true, theme);
     }
     let name = format!("invoices {}", s.period_or_now());
-    if s.invoices.generated.is_some() && area.height >= 12 {
+    if s.panes.invoices.generated.is_some() && area.height >= 12 {
         let [top, bottom] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
         list(f, top, s, ViewKey::Invoices, &name, n, true, theme);
         list(f, bottom, s, ViewKey::Generated, "last generation (esc hides)", None, false, theme);
@@ -152,14 +153,14 @@ pub fn invoices(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
 }
 
 pub fn credits(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
-    match note(&s.credits.data) {
+    match note(&s.panes.credits.data) {
         Ok(n) => list(f, area, s, ViewKey::Credits, "credits: approval queue (proposed first)", n, true, theme),
         Err(e) => failed(f, area, "credits", &e, theme),
     }
 }
 
 pub fn recon(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
-    let n = match note(&s.recon.data) {
+    let n = match note(&s.panes.recon.data) {
         Ok(n) => n,
         Err(e) => return failed(f, area, "recon", &e, theme),
     };
@@ -167,7 +168,7 @@ pub fn recon(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let name = format!("tie-out {} per payer", s.period_or_now());
     list(f, top, s, ViewKey::Recon, &name, n, true, theme);
     let b = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Border));
-    let Some(d) = s.recon.data.ready() else {
+    let Some(d) = s.panes.recon.data.ready() else {
         f.render_widget(b, bottom);
         return;
     };

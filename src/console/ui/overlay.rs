@@ -5,8 +5,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::console::input::{Form, Input};
-use crate::console::keys::{BINDINGS, Scope};
+use crate::console::keys::{BINDINGS, Cmd, Scope};
 use crate::console::palette::COMMANDS;
+use crate::console::pane::PaneId;
 use crate::console::state::{Load, State};
 use crate::console::table::fmt_money;
 use crate::console::theme::{Role, Theme};
@@ -63,16 +64,22 @@ pub fn help(f: &mut Frame, area: Rect, s: &State, scroll: u16, theme: &Theme) {
         ])
     };
     lines.push(section(&format!("{} pane", s.pane.title())));
-    for b in BINDINGS.iter().filter(|b| b.scope != Scope::Global && b.scope.applies(s.pane)) {
+    for b in BINDINGS.iter().filter(|b| b.scope == Scope::Pane && b.scope.applies(b.cmd, s.pane)) {
         lines.push(row(s.keymap.label(b.cmd), b.name, b.desc));
     }
     lines.push(section("everywhere"));
-    for b in BINDINGS.iter().filter(|b| b.scope == Scope::Global) {
+    for b in BINDINGS.iter().filter(|b| b.scope != Scope::Pane) {
         lines.push(row(s.keymap.label(b.cmd), b.name, b.desc));
     }
     lines.push(section("commands (:)"));
     for (c, args, desc) in COMMANDS {
         lines.push(row(format!(":{c} {args}"), "", desc));
+    }
+    let go = s.keymap.keys_of(Cmd::GotoPane).first().map(ToString::to_string).unwrap_or_default();
+    lines.push(section(&format!("panes (digit, {go} + letter, :pane NAME; tab / shift-tab cycle)")));
+    for (i, p) in PaneId::ALL.iter().enumerate() {
+        let digit = if i < 9 { format!("{}/", i + 1) } else { String::new() };
+        lines.push(row(format!("{digit}{go}{}", p.pane().goto()), p.slug(), p.title()));
     }
     let r = centered(area, 96, u16::try_from(lines.len() + 2).unwrap_or(u16::MAX));
     f.render_widget(Clear, r);

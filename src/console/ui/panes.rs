@@ -85,8 +85,8 @@ pub fn customers(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     if super::ledger::customer_screen(f, area, s, theme) {
         return;
     }
-    let Some(d) = &s.customers.detail else {
-        match note(&s.customers.data) {
+    let Some(d) = &s.panes.customers.detail else {
+        match note(&s.panes.customers.data) {
             Ok(n) => list(f, area, s, ViewKey::Customers, "customers", n, true, theme),
             Err(e) => failed(f, area, "customers", &e, theme),
         }
@@ -134,7 +134,7 @@ fn units(d: Decimal) -> u64 {
 }
 
 fn sparkline(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
-    let Some(d) = s.customers.detail.as_ref().and_then(|d| d.data.ready()) else {
+    let Some(d) = s.panes.customers.detail.as_ref().and_then(|d| d.data.ready()) else {
         f.render_widget(Block::default().borders(Borders::ALL).border_style(theme.style(Role::Border)), area);
         return;
     };
@@ -175,12 +175,16 @@ pub fn accounts(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let cur = s.current_view();
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     f.render_widget(Paragraph::new(sublists(s, &accounts::VIEWS, cur, theme)), tabs);
-    match note(&s.accounts.data) {
+    match note(&s.panes.accounts.data) {
         Ok(n) => {
             let name = match cur {
                 ViewKey::Accounts => {
-                    let un =
-                        s.accounts.data.ready().map(|d| d.accounts.iter().filter(|a| a.customer.is_none()).count());
+                    let un = s
+                        .panes
+                        .accounts
+                        .data
+                        .ready()
+                        .map(|d| d.accounts.iter().filter(|a| a.customer.is_none()).count());
                     match un {
                         Some(u) if u > 0 => format!("linked accounts ({u} unassigned first)"),
                         _ => "linked accounts".into(),
@@ -206,13 +210,13 @@ pub fn costs(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         let role = if i + 1 == parts.len() { Role::Text } else { Role::Muted };
         spans.push(Span::styled(p.clone(), theme.style(role)));
     }
-    spans.push(Span::styled(format!("  [{}]", s.costs.basis), theme.style(Role::Muted)));
+    spans.push(Span::styled(format!("  [{}]", s.panes.costs.basis), theme.style(Role::Muted)));
     f.render_widget(Paragraph::new(Line::from(spans)), crumb);
-    let n = match note(&s.costs.data) {
+    let n = match note(&s.panes.costs.data) {
         Ok(n) => n,
         Err(e) => return failed(f, body, "costs", &e, theme),
     };
-    let name = format!("by {}", s.costs.level());
+    let name = format!("by {}", s.panes.costs.level());
     let (table_area, chart_area) = if body.width >= 120 {
         let [a, b] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
         (a, Some(b))
@@ -273,7 +277,7 @@ pub fn imports(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let cur = s.current_view();
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     f.render_widget(Paragraph::new(sublists(s, &imports_pane::VIEWS, cur, theme)), tabs);
-    match note(&s.imports.data) {
+    match note(&s.panes.imports.data) {
         Ok(n) => {
             let name = match cur {
                 ViewKey::Batches => "import batches",
@@ -287,7 +291,7 @@ pub fn imports(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
 }
 
 pub fn audit(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
-    match note(&s.audit.data) {
+    match note(&s.panes.audit.data) {
         Ok(n) => {
             list(f, area, s, ViewKey::Audit, "audit log (filter who:NAME action:WORD period:YYYY-MM)", n, true, theme)
         }

@@ -17,14 +17,14 @@ pub fn variances(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     let period = s.period.map_or_else(|| "…".to_string(), |p| p.to_string());
     let mut spans = vec![Span::styled(format!(" {period} "), theme.style(Role::Title))];
-    let n = match note(&s.close.variances) {
+    let n = match note(&s.panes.close.variances) {
         Ok(n) => n,
         Err(e) => {
             f.render_widget(Paragraph::new(Line::from(spans)), head);
             return failed(f, body, "variances", &e, theme);
         }
     };
-    if let Some(v) = s.close.variances.ready() {
+    if let Some(v) = s.panes.close.variances.ready() {
         let sep = Span::styled(format!(" {} ", theme.symbols.sep), theme.style(Role::Muted));
         spans.push(Span::styled(format!("vs {}", v.previous), theme.style(Role::Text)));
         spans.push(sep.clone());
