@@ -322,7 +322,7 @@ fn loading_and_failed_states_show() {
     insta::assert_snapshot!("loading_80x24", screen(&s, &t, 80, 24));
     let mut s = at(&[]);
     let fx = billops::console::update(&mut s, billops::console::Action::Cmd(billops::console::Cmd::PaneAudit));
-    let Some(billops::console::Effect::Audit { req }) = fx.first() else { panic!() };
+    let Some(billops::console::Effect::Pane { req, .. }) = fx.first() else { panic!() };
     billops::console::update(
         &mut s,
         billops::console::Action::Reply { req: *req, result: Err("database error: connection refused".into()) },

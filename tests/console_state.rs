@@ -106,6 +106,8 @@ fn every_command_has_a_test_below() {
         Cmd::ReviewAll,
         Cmd::Explain,
         Cmd::CreditNote,
+        // tested in console_panes.rs (quote_and_a_letter_jump_to_the_pane_and_other_keys_cancel)
+        Cmd::GotoPane,
     ];
     for b in BINDINGS {
         assert!(tested.contains(&b.cmd), "{} has no state test", b.name);
@@ -522,7 +524,7 @@ fn stale_replies_are_dropped_and_failures_shown() {
     assert_eq!(s.period, Some(p("2026-03")));
     // A failure lands in the waiting slot.
     let fx = update(&mut s, Action::Cmd(Cmd::PaneAudit));
-    let Some(Effect::Audit { req }) = fx.first() else { panic!() };
+    let Some(Effect::Pane { req, .. }) = fx.first() else { panic!() };
     update(&mut s, Action::Reply { req: *req, result: Err("database error: disk I/O".into()) });
     assert_eq!(s.panes.audit.data, Load::Failed("database error: disk I/O".into()));
 }

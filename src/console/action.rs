@@ -4,14 +4,15 @@ use std::path::PathBuf;
 use billops_domain::close::TieOut;
 use billops_domain::{CostBasis, Dim, Period};
 use billops_store::{
-    AuditEntry, Balance, ChecklistItem, CostRow, Customer, ImportBatch, InvoiceStep, InvoiceSummary, LinkProposal,
-    LinkedAccount, NewLinkProposal, PayerAccount, PeriodLock, StoredCredit, StoredInvoice, StoredIssue,
-    StoredQuarantine, SupplierInvoice,
+    Balance, ChecklistItem, CostRow, Customer, ImportBatch, InvoiceStep, InvoiceSummary, LinkProposal, LinkedAccount,
+    NewLinkProposal, PayerAccount, PeriodLock, StoredCredit, StoredInvoice, StoredIssue, StoredQuarantine,
+    SupplierInvoice,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::KeyEvent;
 
 use super::keys::Cmd;
+pub use super::pane::{PaneQuery, PaneReply, PaneWrite};
 
 /// Everything that can happen to the console.
 // Replies carry whole result sets; an action is moved once through the channel, so boxing buys nothing.
@@ -42,7 +43,8 @@ pub enum Reply {
     Accounts(AccountsData),
     Costs(CostsData),
     Imports(ImportsData),
-    Audit(Vec<AuditEntry>),
+    /// A pane's answer (panes in a folder: `panes/NAME/io.rs`).
+    Pane(PaneReply),
     /// A write succeeded; the text says what happened.
     Written(String),
     Exported {
@@ -149,8 +151,10 @@ pub enum Effect {
     Imports {
         req: u64,
     },
-    Audit {
+    /// A pane's read (panes in a folder: `panes/NAME/io.rs`).
+    Pane {
         req: u64,
+        q: PaneQuery,
     },
     Write {
         req: u64,
@@ -265,6 +269,8 @@ pub enum WriteOp {
     },
     /// A month-end write (`ops`).
     Ledger(super::ops::LedgerWrite),
+    /// A pane's write (panes in a folder: `panes/NAME/io.rs`).
+    Pane(PaneWrite),
     /// Explain a variance for the Δ the operator saw (a moved Δ is refused by the store).
     ExplainVariance {
         period: Period,

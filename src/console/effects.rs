@@ -6,15 +6,13 @@ use std::sync::Arc;
 use billops_domain::clock::Clock;
 use billops_domain::{Dim, Period};
 use billops_store::{
-    AccountFilter, Actor, AuditFilter, CostQuery, CreditFilter, InvoiceFilter, InvoiceStep, IssueFilter, Store,
-    StoreError,
+    AccountFilter, Actor, CostQuery, CreditFilter, InvoiceFilter, InvoiceStep, IssueFilter, Store, StoreError,
 };
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::action::{
     AccountsData, Action, CostsData, CustomersData, DetailData, Effect, ImportsData, ReconData, Reply, WriteOp,
 };
-use super::panes::audit::LIMIT;
 use crate::ledger::{self, INVOICE_SERIES};
 
 /// What effects need from the outside world.
@@ -132,10 +130,7 @@ impl Runner {
                 .await;
                 (req, r)
             }
-            Effect::Audit { req } => {
-                let f = AuditFilter { limit: Some(LIMIT), ..AuditFilter::default() };
-                (req, st.audit(&f).await.map(Reply::Audit).map_err(e))
-            }
+            Effect::Pane { req, q } => (req, q.run(self).await.map(Reply::Pane)),
             Effect::Write { req, op } => (req, self.write(op).await.map_err(|err| explain(&err)).map(Reply::Written)),
             Effect::Locks { req } => (req, st.locked_periods().await.map(Reply::Locks).map_err(e)),
             Effect::Close { req, period, today } => (
@@ -281,6 +276,7 @@ impl Runner {
                 Ok(format!("credit {} {}", c.credit.id(), if approve { "approved" } else { "rejected" }))
             }
             WriteOp::Ledger(w) => self.ledger_write(w).await,
+            WriteOp::Pane(w) => w.write(self).await,
         }
     }
 

@@ -12,7 +12,7 @@ use super::keys::Cmd;
 use super::state::{State, ViewKey};
 use super::theme::Theme;
 
-pub use super::panes::{PaneId, Panes};
+pub use super::panes::{PaneId, PaneQuery, PaneReply, PaneWrite, Panes};
 
 /// Why a pane must forget what it holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +84,8 @@ impl dyn Pane {
 }
 
 /// The registration list: `panes! { Close(close), Customers(customers), … }`. Each `Id(module)` needs
-/// `module::Id` (a unit struct implementing [`Pane`]) and `module::PaneState` (the pane's state, `Default`).
+/// `module::Id` (a unit struct implementing [`Pane`]), `module::PaneState` (the pane's state, `Default`) and
+/// `module::io` with `Query`, `Reply`, `Write`, `run`, `write` and `landed` (see `panes/audit/io.rs`).
 macro_rules! panes {
     ($($id:ident($m:ident)),* $(,)?) => {
         $(pub mod $m;)*
@@ -111,6 +112,51 @@ macro_rules! panes {
         #[derive(Debug, Clone, Default)]
         pub struct Panes {
             $(pub $m: $m::PaneState),*
+        }
+
+        /// A pane's read, as `Effect::Pane` carries it (each pane's `io::Query`).
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum PaneQuery {
+            $($id($m::io::Query)),*
+        }
+
+        /// A pane's answer, as `Reply::Pane` carries it (each pane's `io::Reply`).
+        #[derive(Debug, Clone)]
+        pub enum PaneReply {
+            $($id($m::io::Reply)),*
+        }
+
+        /// A pane's write, as `WriteOp::Pane` carries it (each pane's `io::Write`).
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum PaneWrite {
+            $($id($m::io::Write)),*
+        }
+
+        impl PaneQuery {
+            /// Run the read in the effect runner.
+            pub async fn run(self, r: &$crate::console::effects::Runner) -> Result<PaneReply, String> {
+                match self {
+                    $(PaneQuery::$id(q) => $m::io::run(r, q).await.map(PaneReply::$id)),*
+                }
+            }
+        }
+
+        impl PaneReply {
+            /// Land the answer in its pane (stale answers are dropped there).
+            pub fn land(self, s: &mut $crate::console::state::State, req: u64) -> Vec<$crate::console::action::Effect> {
+                match self {
+                    $(PaneReply::$id(r) => $m::io::landed(s, req, r)),*
+                }
+            }
+        }
+
+        impl PaneWrite {
+            /// Do the write in the effect runner; the text says what happened.
+            pub async fn write(self, r: &$crate::console::effects::Runner) -> Result<String, billops_store::StoreError> {
+                match self {
+                    $(PaneWrite::$id(w) => $m::io::write(r, w).await),*
+                }
+            }
         }
     };
 }
@@ -151,5 +197,30 @@ impl PaneId {
     /// The pane `'` + `c` jumps to.
     pub fn from_goto(c: char) -> Option<PaneId> {
         PaneId::ALL.iter().copied().find(|p| p.pane().goto() == c)
+    }
+}
+
+/// `io` of a pane whose reads and writes still travel as their own `Effect` / `WriteOp` variants (the panes
+/// not yet moved into a folder): nothing to run.
+pub mod no_io {
+    use crate::console::action::Effect;
+    use crate::console::effects::Runner;
+    use crate::console::state::State;
+
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Query {}
+    #[derive(Debug, Clone)]
+    pub enum Reply {}
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Write {}
+
+    pub async fn run(_r: &Runner, q: Query) -> Result<Reply, String> {
+        match q {}
+    }
+    pub async fn write(_r: &Runner, w: Write) -> Result<String, billops_store::StoreError> {
+        match w {}
+    }
+    pub fn landed(_s: &mut State, _req: u64, r: Reply) -> Vec<Effect> {
+        match r {}
     }
 }

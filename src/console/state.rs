@@ -12,7 +12,7 @@ use super::table::{TableModel, ViewState};
 use super::theme::Role;
 use crate::ledger::close::CloseView;
 use crate::ledger::invoices::Generated;
-use billops_store::{AuditEntry, Balance, InvoiceSummary, PeriodLock, StoredCredit, StoredInvoice};
+use billops_store::{Balance, InvoiceSummary, PeriodLock, StoredCredit, StoredInvoice};
 
 /// What a pane knows about its data. Shown as is: a spinner line, the table, or the error.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -234,11 +234,6 @@ pub struct CreditsPane {
 #[derive(Debug, Clone, Default)]
 pub struct ReconPane {
     pub data: Load<ReconData>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct AuditPane {
-    pub data: Load<Vec<AuditEntry>>,
 }
 
 /// How the console was started (from `ConsoleContext`), plus the parts `render` must not look up itself.

@@ -324,10 +324,7 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, String>) -> Vec<Effect> 
             panes::imports::loaded(s, req, d);
             Vec::new()
         }
-        Reply::Audit(d) => {
-            panes::audit::loaded(s, req, d);
-            Vec::new()
-        }
+        Reply::Pane(r) => r.land(s, req),
         Reply::Written(text) => {
             s.pending.retain(|r| *r != req);
             s.info(text);

@@ -11,7 +11,9 @@ use std::str::FromStr;
 use billops::console::action::{
     AccountsData, Action, CostsData, CustomersData, DetailData, Effect, ImportsData, Reply, WriteOp,
 };
+use billops::console::action::{PaneQuery, PaneReply};
 use billops::console::keys::{Keymap, parse_chord};
+use billops::console::panes;
 use billops::console::state::{Setup, State};
 use billops::console::theme::{Theme, load_theme};
 use billops::console::{start, ui, update};
@@ -398,7 +400,9 @@ pub fn answer(e: &Effect) -> Option<Action> {
             })),
         ),
         Effect::Imports { req } => (req, Ok(Reply::Imports(imports()))),
-        Effect::Audit { req } => (req, Ok(Reply::Audit(audit()))),
+        Effect::Pane { req, q: PaneQuery::Audit(panes::audit::Query::Log) } => {
+            (req, Ok(Reply::Pane(PaneReply::Audit(panes::audit::Reply::Log(audit())))))
+        }
         Effect::Write { req, op } => (
             req,
             Ok(Reply::Written(match op {

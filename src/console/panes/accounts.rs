@@ -283,6 +283,7 @@ pub fn payer_ids(s: &State) -> Vec<String> {
 }
 
 // ---- the pane's duties (registered in `panes!`) ----
+pub use crate::console::pane::no_io as io;
 use crate::console::keys::Cmd;
 use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
 use crate::console::panes::fail;

@@ -189,6 +189,7 @@ pub fn submit(s: &State, kind: &FormKind, values: &[String]) -> Result<WriteOp, 
 }
 
 // ---- the pane's duties (registered in `panes!`) ----
+pub use crate::console::pane::no_io as io;
 use crate::console::keys::Cmd;
 use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
 use crate::console::panes::{any, fail};

@@ -135,6 +135,7 @@ pub fn breadcrumb(s: &State) -> Vec<String> {
 }
 
 // ---- the pane's duties (registered in `panes!`) ----
+pub use crate::console::pane::no_io as io;
 use crate::console::keys::Cmd;
 use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
 use crate::console::panes::fail;

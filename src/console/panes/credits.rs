@@ -132,6 +132,7 @@ pub fn submit(id: i64, approve: bool, version: i64, reason: &str) -> Result<Writ
 }
 
 // ---- the pane's duties (registered in `panes!`) ----
+pub use crate::console::pane::no_io as io;
 use crate::console::keys::Cmd;
 use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
 use crate::console::panes::{any, fail};

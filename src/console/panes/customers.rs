@@ -235,6 +235,7 @@ pub fn tick(s: &mut State) -> Vec<Effect> {
 }
 
 // ---- the pane's duties (registered in `panes!`) ----
+pub use crate::console::pane::no_io as io;
 use crate::console::keys::Cmd;
 use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
 use crate::console::panes::{any, fail};

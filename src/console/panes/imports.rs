@@ -265,6 +265,7 @@ pub fn submit_resolve(id: i64, note: &str) -> Result<WriteOp, String> {
 }
 
 // ---- the pane's duties (registered in `panes!`) ----
+pub use crate::console::pane::no_io as io;
 use crate::console::keys::Cmd;
 use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
 use crate::console::panes::fail;

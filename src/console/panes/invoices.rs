@@ -339,6 +339,7 @@ pub fn submit_void(id: i64, version: i64, reason: &str) -> Result<WriteOp, Strin
 }
 
 // ---- the pane's duties (registered in `panes!`) ----
+pub use crate::console::pane::no_io as io;
 use crate::console::keys::Cmd;
 use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
 use crate::console::panes::{any, fail};

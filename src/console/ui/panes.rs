@@ -8,7 +8,6 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::table::{block, render_view, title_line};
-use crate::console::pane::PaneId;
 use crate::console::panes::{accounts, costs as costs_pane, imports as imports_pane};
 use crate::console::state::{Load, State, ViewKey};
 use crate::console::table::fmt_money;
@@ -31,7 +30,7 @@ fn bar_set(theme: &Theme) -> symbols::bar::Set<'static> {
 }
 
 /// A note for a list's title from its pane's load state; `Err` text when it failed.
-pub(super) fn note<T>(load: &Load<T>) -> Result<Option<&'static str>, String> {
+pub(crate) fn note<T>(load: &Load<T>) -> Result<Option<&'static str>, String> {
     match load {
         Load::Idle | Load::Loading(_) => Ok(Some("loading…")),
         Load::Ready(_) => Ok(None),
@@ -39,7 +38,7 @@ pub(super) fn note<T>(load: &Load<T>) -> Result<Option<&'static str>, String> {
     }
 }
 
-pub(super) fn failed(f: &mut Frame, area: Rect, what: &str, e: &str, theme: &Theme) {
+pub(crate) fn failed(f: &mut Frame, area: Rect, what: &str, e: &str, theme: &Theme) {
     let b = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Error)).title(format!(" {what} "));
     let p = Paragraph::new(vec![
         Line::from(Span::styled(format!("could not load {what}:"), theme.style(Role::Error))),
@@ -52,7 +51,7 @@ pub(super) fn failed(f: &mut Frame, area: Rect, what: &str, e: &str, theme: &The
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(super) fn list(
+pub(crate) fn list(
     f: &mut Frame,
     area: Rect,
     s: &State,
@@ -68,7 +67,7 @@ pub(super) fn list(
 }
 
 /// A line of sub-list names for panes with several lists; the current one highlighted.
-pub(super) fn sublists(s: &State, views: &[ViewKey], current: ViewKey, theme: &Theme) -> Line<'static> {
+pub(crate) fn sublists(s: &State, views: &[ViewKey], current: ViewKey, theme: &Theme) -> Line<'static> {
     let mut spans = Vec::new();
     for v in views {
         let n = s.view(*v).map(|v| v.model.rows.len()).unwrap_or(0);
@@ -288,14 +287,4 @@ pub fn imports(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         }
         Err(e) => failed(f, body, "imports", &e, theme),
     }
-}
-
-pub fn audit(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
-    match note(&s.panes.audit.data) {
-        Ok(n) => {
-            list(f, area, s, ViewKey::Audit, "audit log (filter who:NAME action:WORD period:YYYY-MM)", n, true, theme)
-        }
-        Err(e) => failed(f, area, "audit", &e, theme),
-    }
-    let _ = PaneId::Audit;
 }
