@@ -319,7 +319,10 @@ async fn credit_note_through_the_console() {
     h.keys(&["enter"]).await;
     assert!(msg(&h).contains(&format!("more than the {left} still uncredited")), "{}", msg(&h));
     assert_eq!(store.list_credit_notes(&filter).await.unwrap().len(), 1, "nothing written");
-    assert!(matches!(h.state.mode, Mode::Normal));
+    // Issue 9: the refusal concerns the amount, so the form reopens with the store's words beside it.
+    let Mode::Form(f) = &h.state.mode else { panic!("credit-note form reopened: {:?}", h.state.mode) };
+    assert_eq!(f.error_field, Some("amount"));
+    assert!(f.error.as_deref().unwrap_or_default().contains("still uncredited"), "{:?}", f.error);
 }
 
 /// A manager's console on the seeded store with ACME's drafts generated and its invoice issued (from the store)

@@ -31,7 +31,7 @@ pub enum Action {
     /// An effect finished. Stale replies (an older `req` than the slot waits for) are dropped.
     Reply {
         req: u64,
-        result: Result<Reply, String>,
+        result: Result<Reply, super::refusal::EffectError>,
     },
 }
 

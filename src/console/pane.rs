@@ -9,6 +9,7 @@ use ratatui::layout::Rect;
 
 use super::action::Effect;
 use super::keys::Cmd;
+use super::refusal::EffectError;
 use super::state::{State, ViewKey};
 use super::theme::Theme;
 
@@ -56,7 +57,7 @@ pub trait Pane: Sync {
     /// Forget what `why` may have changed (it reloads when shown).
     fn invalidate(&self, s: &mut State, why: Invalidate);
     /// A request failed: the slot that waited for it shows the error.
-    fn failed(&self, s: &mut State, req: u64, e: &str) -> Failure;
+    fn failed(&self, s: &mut State, req: u64, e: &EffectError) -> Failure;
     /// The key scopes of the pane's screens.
     fn keys(&self) -> &'static [KeyScope];
     /// The name of the screen shown now (one of [`Pane::keys`]).
@@ -134,7 +135,10 @@ macro_rules! panes {
 
         impl PaneQuery {
             /// Run the read in the effect runner.
-            pub async fn run(self, r: &$crate::console::effects::Runner) -> Result<PaneReply, String> {
+            pub async fn run(
+                self,
+                r: &$crate::console::effects::Runner,
+            ) -> Result<PaneReply, $crate::console::refusal::EffectError> {
                 match self {
                     $(PaneQuery::$id(q) => $m::io::run(r, q).await.map(PaneReply::$id)),*
                 }
@@ -214,7 +218,7 @@ pub mod no_io {
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub enum Write {}
 
-    pub async fn run(_r: &Runner, q: Query) -> Result<Reply, String> {
+    pub async fn run(_r: &Runner, q: Query) -> Result<Reply, crate::console::refusal::EffectError> {
         match q {}
     }
     pub async fn write(_r: &Runner, w: Write) -> Result<String, billops_store::StoreError> {

@@ -272,6 +272,8 @@ pub struct State {
     next_req: u64,
     /// Requests of writes and exports in flight (their replies are never stale).
     pub pending: Vec<u64>,
+    /// The form whose write is in flight (reopened at the field if the store refuses a field).
+    pub sent_form: Option<(u64, Form)>,
     /// Month-end settings from the store at start (shown, and for early maker-checker refusals; the runner
     /// reads them afresh for every write).
     pub settings: crate::ledger::CloseSettings,
@@ -299,6 +301,7 @@ impl State {
             quit: false,
             next_req: 0,
             pending: Vec::new(),
+            sent_form: None,
             settings: crate::ledger::CloseSettings::default(),
         }
     }

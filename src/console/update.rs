@@ -3,12 +3,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 use super::action::{Action, Effect, Reply};
 use super::forms;
-use super::input::Input;
+use super::input::{FieldError, Input};
 use super::keys::Cmd;
 use super::palette;
 use super::pane::Failure;
 use super::pane::PaneId;
 use super::panes;
+use super::refusal::EffectError;
 use super::state::{Load, Mode, State, ViewKey};
 use super::table;
 
@@ -288,7 +289,7 @@ fn export(s: &mut State) -> Vec<Effect> {
     }
 }
 
-fn reply(s: &mut State, req: u64, result: Result<Reply, String>) -> Vec<Effect> {
+fn reply(s: &mut State, req: u64, result: Result<Reply, EffectError>) -> Vec<Effect> {
     let r = match result {
         Ok(r) => r,
         Err(e) => return failed(s, req, e),
@@ -327,6 +328,9 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, String>) -> Vec<Effect> 
         Reply::Pane(r) => r.land(s, req),
         Reply::Written(text) => {
             s.pending.retain(|r| *r != req);
+            if s.sent_form.as_ref().is_some_and(|(r, _)| *r == req) {
+                s.sent_form = None;
+            }
             s.info(text);
             let locks = s.req();
             s.locks = Load::Loading(locks);
@@ -410,12 +414,12 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, String>) -> Vec<Effect> 
 }
 
 /// An effect failed: the slot waiting for it shows the error; other failures go to the message line.
-fn failed(s: &mut State, req: u64, e: String) -> Vec<Effect> {
+fn failed(s: &mut State, req: u64, e: EffectError) -> Vec<Effect> {
     let mut hit = false;
     macro_rules! fail {
         ($slot:expr) => {
             if $slot.waits_for(req) {
-                $slot = Load::Failed(e.clone());
+                $slot = Load::Failed(e.text.clone());
                 hit = true;
             }
         };
@@ -438,11 +442,17 @@ fn failed(s: &mut State, req: u64, e: String) -> Vec<Effect> {
     }
     let was_pending = s.pending.contains(&req);
     s.pending.retain(|r| *r != req);
+    let field = e.field();
     if !hit || was_pending {
-        s.error(e);
+        s.error(e.text.clone());
     }
     if was_pending && !hit {
-        // A refused write (conflict, lock, maker-checker): show what the store holds now.
+        // A refused write (locked, stale, forbidden, maker-checker …): show what the store holds now, and
+        // when the refusal concerns a field of the form that sent it, reopen the form with the message there.
+        if let (Some(field), Some((_, mut form))) = (field, s.sent_form.take().filter(|(r, _)| *r == req)) {
+            form.fail(FieldError::at(field, e.text));
+            s.mode = Mode::Form(form);
+        }
         return panes::invalidate_all(s);
     }
     if s.periods.waits_for(req) || matches!(s.periods, Load::Failed(_)) {

@@ -318,7 +318,7 @@ impl Pane for Accounts {
             s.panes.accounts.data = Load::Idle;
         }
     }
-    fn failed(&self, s: &mut State_, req: u64, e: &str) -> Failure {
+    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
         fail(&mut s.panes.accounts.data, req, e)
     }
     fn keys(&self) -> &'static [KeyScope] {

@@ -223,7 +223,7 @@ impl Pane for Close {
         s.panes.close.data = Load::Idle;
         s.panes.close.variances = Load::Idle;
     }
-    fn failed(&self, s: &mut State_, req: u64, e: &str) -> Failure {
+    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
         let c = &mut s.panes.close;
         any([fail(&mut c.data, req, e), fail(&mut c.variances, req, e)])
     }

@@ -166,7 +166,7 @@ impl Pane for Costs {
     fn invalidate(&self, s: &mut State_, _why: Invalidate) {
         s.panes.costs.data = Load::Idle;
     }
-    fn failed(&self, s: &mut State_, req: u64, e: &str) -> Failure {
+    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
         fail(&mut s.panes.costs.data, req, e)
     }
     fn keys(&self) -> &'static [KeyScope] {

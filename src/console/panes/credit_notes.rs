@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use super::ledger::{amount, query};
 use crate::console::action::Effect;
-use crate::console::input::{Complete, Field, Form, FormKind, LedgerForm};
+use crate::console::input::{Complete, Field, FieldError, Form, FormKind, LedgerForm};
 use crate::console::ops::{LedgerQuery, LedgerWrite};
 use crate::console::state::{Load, Mode, State, ViewKey};
 
@@ -79,21 +79,41 @@ pub fn open(s: &mut State) -> Vec<Effect> {
     s.mode = Mode::Form(Form::new(
         FormKind::Ledger(LedgerForm::CreditNote { id }),
         format!("credit note on {number} ({customer}): {what} {} {currency}", canonical(default)),
-        vec![Field::new("amount", &canonical(default), Complete::None), Field::new("reason", "", Complete::None)],
+        vec![
+            Field::new("amount", &canonical(default), Complete::None).named(CreditNoteForm::AMOUNT),
+            Field::new("reason", "", Complete::None).named(CreditNoteForm::REASON),
+        ],
     ));
     Vec::new()
 }
 
-/// The submitted form: amount and reason (required); the store checks the rest.
-pub fn submit(id: i64, values: &[String]) -> Result<LedgerWrite, String> {
-    let get = |i: usize| values.get(i).map_or("", |v| v.trim());
-    let amount = amount(get(0), "amount")?;
-    if amount <= Decimal::ZERO {
-        return Err(format!("amount: a credit note is for a positive amount, not {}", get(0)));
+/// The credit-note form, read by field name and checked field by field; the store checks the rest (a
+/// refused amount reopens the form at the amount).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditNoteForm {
+    pub amount: Decimal,
+    pub reason: String,
+}
+
+impl CreditNoteForm {
+    pub const AMOUNT: &'static str = "amount";
+    pub const REASON: &'static str = "reason";
+
+    pub fn read(f: &Form) -> Result<CreditNoteForm, FieldError> {
+        let text = f.get(Self::AMOUNT);
+        let amount = amount(&text, "amount").map_err(|e| FieldError::at(Self::AMOUNT, e))?;
+        if amount <= Decimal::ZERO {
+            let e = format!("amount: a credit note is for a positive amount, not {text}");
+            return Err(FieldError::at(Self::AMOUNT, e));
+        }
+        let reason = f.get(Self::REASON);
+        if reason.is_empty() {
+            return Err(FieldError::at(Self::REASON, "reason: required for a credit note"));
+        }
+        Ok(CreditNoteForm { amount, reason })
     }
-    let reason = get(1);
-    if reason.is_empty() {
-        return Err("reason: required for a credit note".into());
+
+    pub fn write(self, invoice_id: i64) -> LedgerWrite {
+        LedgerWrite::CreditNote(NewCreditNote { invoice_id, amount: self.amount, reason: self.reason })
     }
-    Ok(LedgerWrite::CreditNote(NewCreditNote { invoice_id: id, amount, reason: reason.to_string() }))
 }

@@ -172,7 +172,7 @@ impl Pane for Credits {
             s.panes.credits.data = Load::Idle;
         }
     }
-    fn failed(&self, s: &mut State_, req: u64, e: &str) -> Failure {
+    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
         let c = &mut s.panes.credits;
         any([fail(&mut c.data, req, e), fail(&mut c.unreached, req, e)])
     }

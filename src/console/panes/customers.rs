@@ -302,7 +302,7 @@ impl Pane for Customers {
             None => {}
         }
     }
-    fn failed(&self, s: &mut State_, req: u64, e: &str) -> Failure {
+    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
         use crate::console::ops::CustomerScreen;
         let c = &mut s.panes.customers;
         let mut out = vec![fail(&mut c.data, req, e)];

@@ -300,7 +300,7 @@ impl Pane for Imports {
             s.panes.imports.data = Load::Idle;
         }
     }
-    fn failed(&self, s: &mut State_, req: u64, e: &str) -> Failure {
+    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
         let out = fail(&mut s.panes.imports.data, req, e);
         if s.panes.imports.job.as_ref().is_some_and(|j| j.req == req) {
             s.panes.imports.job = None;

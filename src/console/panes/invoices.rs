@@ -414,7 +414,7 @@ impl Pane for Invoices {
             i.generated = None;
         }
     }
-    fn failed(&self, s: &mut State_, req: u64, e: &str) -> Failure {
+    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
         let i = &mut s.panes.invoices;
         let mut out = vec![fail(&mut i.data, req, e)];
         if let Some(d) = i.detail.as_mut() {

@@ -54,7 +54,7 @@ pub fn period_changed(s: &mut State) -> Vec<Effect> {
 
 /// A failed request, offered to every registered pane: `Shown` when a slot shows it, `Reported` when a
 /// pane said it itself.
-pub fn failed(s: &mut State, req: u64, e: &str) -> Failure {
+pub fn failed(s: &mut State, req: u64, e: &super::refusal::EffectError) -> Failure {
     let mut out = Failure::NotMine;
     for p in PaneId::ALL {
         match p.pane().failed(s, req, e) {

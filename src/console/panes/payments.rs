@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::ledger::{amount, customer_in_view, date, query};
 use crate::console::action::Effect;
-use crate::console::input::{Complete, Field, Form, FormKind, LedgerForm};
+use crate::console::input::{Complete, Field, FieldError, Form, FormKind, LedgerForm};
 use crate::console::ops::{CustomerScreen, LedgerQuery, LedgerWrite, StatementView};
 use crate::console::pane::PaneId;
 use crate::console::state::{Load, Mode, State, ViewKey};
@@ -47,11 +47,11 @@ pub fn payment(s: &mut State) -> Vec<Effect> {
         FormKind::Ledger(LedgerForm::Payment),
         title,
         vec![
-            Field::new("customer", &customer, Complete::Customers),
-            Field::new("received on", &s.today().to_string(), Complete::None),
-            Field::new("amount", &open, Complete::None),
-            Field::new("reference", "", Complete::None),
-            Field::new("invoice (optional)", &invoice, Complete::None),
+            Field::new("customer", &customer, Complete::Customers).named(PaymentForm::CUSTOMER),
+            Field::new("received on", &s.today().to_string(), Complete::None).named(PaymentForm::RECEIVED_ON),
+            Field::new("amount", &open, Complete::None).named(PaymentForm::AMOUNT),
+            Field::new("reference", "", Complete::None).named(PaymentForm::REFERENCE),
+            Field::new("invoice (optional)", &invoice, Complete::None).named(PaymentForm::INVOICE),
         ],
     ));
     Vec::new()
@@ -69,22 +69,50 @@ fn known_customer(s: &State, c: &str) -> Result<String, String> {
     }
 }
 
-pub fn submit_payment(s: &State, values: &[String]) -> Result<LedgerWrite, String> {
-    let get = |i: usize| values.get(i).cloned().unwrap_or_default();
-    let customer = known_customer(s, &get(0))?;
-    let received_on = date(&get(1), "received on")?;
-    let a = amount(&get(2), "amount")?;
-    if a <= rust_decimal::Decimal::ZERO {
-        return Err(format!("amount: a payment must be positive, not {a}"));
+/// The payment form, read by field name and checked field by field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentForm {
+    pub customer: String,
+    pub received_on: NaiveDate,
+    pub amount: rust_decimal::Decimal,
+    pub reference: Option<String>,
+    pub invoice: Option<String>,
+}
+
+impl PaymentForm {
+    pub const CUSTOMER: &'static str = "customer";
+    pub const RECEIVED_ON: &'static str = "received on";
+    pub const AMOUNT: &'static str = "amount";
+    pub const REFERENCE: &'static str = "reference";
+    pub const INVOICE: &'static str = "invoice";
+
+    pub fn read(s: &State, f: &Form) -> Result<PaymentForm, FieldError> {
+        let customer = known_customer(s, &f.get(Self::CUSTOMER)).map_err(|e| FieldError::at(Self::CUSTOMER, e))?;
+        let received_on =
+            date(&f.get(Self::RECEIVED_ON), "received on").map_err(|e| FieldError::at(Self::RECEIVED_ON, e))?;
+        let amount = amount(&f.get(Self::AMOUNT), "amount").map_err(|e| FieldError::at(Self::AMOUNT, e))?;
+        if amount <= rust_decimal::Decimal::ZERO {
+            return Err(FieldError::at(Self::AMOUNT, format!("amount: a payment must be positive, not {amount}")));
+        }
+        let opt = |v: String| (!v.is_empty()).then_some(v);
+        Ok(PaymentForm {
+            customer,
+            received_on,
+            amount,
+            reference: opt(f.get(Self::REFERENCE)),
+            invoice: opt(f.get(Self::INVOICE)),
+        })
     }
-    let opt = |v: String| (!v.is_empty()).then_some(v);
-    Ok(LedgerWrite::Payment(NewPayment {
-        customer,
-        amount: a,
-        received_on,
-        invoice: opt(get(4)),
-        reference: opt(get(3)),
-    }))
+
+    pub fn write(self) -> LedgerWrite {
+        LedgerWrite::Payment(NewPayment {
+            customer: self.customer,
+            amount: self.amount,
+            received_on: self.received_on,
+            invoice: self.invoice,
+            reference: self.reference,
+        })
+    }
 }
 
 /// The default range: the shown period's first day to today (or to its last day when today is before it).

@@ -113,7 +113,7 @@ impl Pane for Recon {
     fn invalidate(&self, s: &mut State_, _why: Invalidate) {
         s.panes.recon.data = Load::Idle;
     }
-    fn failed(&self, s: &mut State_, req: u64, e: &str) -> Failure {
+    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
         fail(&mut s.panes.recon.data, req, e)
     }
     fn keys(&self) -> &'static [KeyScope] {

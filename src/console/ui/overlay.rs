@@ -93,7 +93,8 @@ pub fn help(f: &mut Frame, area: Rect, s: &State, scroll: u16, theme: &Theme) {
 pub fn form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     let label_w = form.fields.iter().map(|fl| width_of(fl.label)).max().unwrap_or(0).saturating_add(2);
     let cand = u16::try_from(form.candidates.len().min(8)).unwrap_or(8);
-    let h = u16::try_from(form.fields.len()).unwrap_or(1).saturating_add(cand).saturating_add(5);
+    let beside = u16::from(form.error_field.is_some() && form.error.is_some());
+    let h = u16::try_from(form.fields.len()).unwrap_or(1).saturating_add(cand).saturating_add(5 + beside);
     let r = centered(area, 76, h);
     f.render_widget(Clear, r);
     let b = Block::default()
@@ -108,6 +109,7 @@ pub fn form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         let focused = i == form.focus;
         let text = fl.input.text();
         let style = if focused { theme.style(Role::Selection) } else { theme.style(Role::Text) };
+        let y = u16::try_from(lines.len()).unwrap_or(0);
         lines.push(Line::from(vec![
             Span::styled(
                 format!("{:>w$}: ", fl.label, w = usize::from(label_w.saturating_sub(2))),
@@ -117,7 +119,16 @@ pub fn form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         ]));
         if focused {
             let col = label_w.saturating_add(u16::try_from(fl.input.cursor()).unwrap_or(0));
-            cursor = Some((col, u16::try_from(i).unwrap_or(0)));
+            cursor = Some((col, y));
+        }
+        // The message about this field, beside it.
+        if let (Some(name), Some(e)) = (form.error_field, &form.error)
+            && name == fl.name
+        {
+            lines.push(Line::from(vec![
+                Span::raw(" ".repeat(usize::from(label_w))),
+                Span::styled(format!("{} {e}", theme.symbols.cross), theme.style(Role::Error)),
+            ]));
         }
         if focused && !form.candidates.is_empty() {
             for c in form.candidates.iter().take(8) {
@@ -130,6 +141,7 @@ pub fn form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     }
     lines.push(Line::from(""));
     match &form.error {
+        Some(_) if form.error_field.is_some() => lines.push(Line::from("")),
         Some(e) => lines.push(Line::from(Span::styled(e.clone(), theme.style(Role::Error)))),
         None if form.pending.is_some() => {
             lines.push(Line::from(Span::styled("completing…", theme.style(Role::Pending))))

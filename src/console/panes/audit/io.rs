@@ -4,6 +4,7 @@ use billops_store::{AuditEntry, AuditFilter};
 
 use crate::console::action::{Effect, PaneQuery};
 use crate::console::effects::Runner;
+use crate::console::refusal::EffectError;
 use crate::console::state::{Load, State, ViewKey};
 
 /// How many entries the pane loads (newest first); the CLI reads further back.
@@ -24,11 +25,11 @@ pub enum Reply {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Write {}
 
-pub async fn run(r: &Runner, q: Query) -> Result<Reply, String> {
+pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
     match q {
         Query::Log => {
             let f = AuditFilter { limit: Some(LIMIT), ..AuditFilter::default() };
-            r.store.audit(&f).await.map(Reply::Log).map_err(|e| e.to_string())
+            r.store.audit(&f).await.map(Reply::Log).map_err(|e| EffectError::of_read(&e))
         }
     }
 }

@@ -45,7 +45,7 @@ impl Pane for Audit {
             s.panes.audit.data = Load::Idle;
         }
     }
-    fn failed(&self, s: &mut State, req: u64, e: &str) -> Failure {
+    fn failed(&self, s: &mut State, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
         fail(&mut s.panes.audit.data, req, e)
     }
     fn keys(&self) -> &'static [KeyScope] {
