@@ -14,16 +14,14 @@ crate::console::pane::panes! {
     Audit(audit),
 }
 
-pub mod bulk;
-pub mod credit_notes;
 pub mod ledger;
-pub mod payments;
-pub mod pricebook;
-pub mod sources;
-pub mod supplier;
-pub mod terms;
-pub mod unreached;
-pub mod variance;
+
+// Screens owned by a pane, under its folder; re-exported under their old paths.
+pub use close::variance;
+pub use credits::unreached;
+pub use customers::{payments, pricebook, terms};
+pub use invoices::{bulk, credit_notes, sources};
+pub use recon::supplier;
 
 use super::action::Effect;
 use super::pane::{Failure, Invalidate};

@@ -4,7 +4,7 @@
 use billops_domain::invoice::LineKind;
 use billops_store::{LineSources, SourceQuery};
 
-use super::ledger::query;
+use crate::console::panes::ledger::query;
 use crate::console::action::Effect;
 use crate::console::ops::{LedgerQuery, SourcesView};
 use crate::console::state::{Load, State, ViewKey};
@@ -116,7 +116,7 @@ pub fn items_table(x: &LineSources) -> TableModel {
         .map(|it| Row {
             id: it.id.to_string(),
             cells: vec![
-                Cell::text(super::imports::short_name(&it.file)),
+                Cell::text(crate::console::panes::imports::short_name(&it.file)),
                 Cell::int(it.line),
                 Cell::text(&it.account),
                 Cell::text(it.usage_date.to_string()),

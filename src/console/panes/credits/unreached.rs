@@ -3,7 +3,7 @@
 //! promotional credits that no issued invoice has used (and the draft that plans to, if any).
 use billops_store::UnreachedCredits;
 
-use super::ledger::query;
+use crate::console::panes::ledger::query;
 use crate::console::action::Effect;
 use crate::console::ops::LedgerQuery;
 use crate::console::pane::PaneId;

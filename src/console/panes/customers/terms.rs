@@ -4,7 +4,7 @@
 use billops_domain::money::{RoundingRule, canonical};
 use billops_store::CustomerTerms;
 
-use super::ledger::{amount, customer_in_view, date, query, write};
+use crate::console::panes::ledger::{amount, customer_in_view, date, query, write};
 use crate::console::action::Effect;
 use crate::console::input::{Complete, Field, Form, FormKind, LedgerForm};
 use crate::console::ops::{LedgerQuery, LedgerWrite};

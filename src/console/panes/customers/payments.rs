@@ -6,7 +6,7 @@ use billops_domain::invoice::InvoiceStatus;
 use billops_store::{NewPayment, Statement};
 use chrono::NaiveDate;
 
-use super::ledger::{amount, customer_in_view, date, query};
+use crate::console::panes::ledger::{amount, customer_in_view, date, query};
 use crate::console::action::Effect;
 use crate::console::input::{Complete, Field, FieldError, Form, FormKind, LedgerForm};
 use crate::console::ops::{CustomerScreen, LedgerQuery, LedgerWrite, StatementView};
@@ -61,7 +61,7 @@ fn known_customer(s: &State, c: &str) -> Result<String, String> {
     if c.is_empty() {
         return Err("customer: required".into());
     }
-    let codes = super::accounts::customer_codes(s);
+    let codes = crate::console::panes::accounts::customer_codes(s);
     match codes.iter().find(|k| k.eq_ignore_ascii_case(c)) {
         Some(k) => Ok(k.clone()),
         None if codes.is_empty() => Ok(c.to_string()),

@@ -5,7 +5,7 @@ use billops_domain::Period;
 use billops_domain::close::CaseStatus;
 use billops_store::{CaseUpdate, NewSupplierInvoice, ReconCase};
 
-use super::ledger::{amount, write};
+use crate::console::panes::ledger::{amount, write};
 use crate::console::action::{Effect, ReconData};
 use crate::console::input::{Complete, Field, Form, FormKind, LedgerForm};
 use crate::console::ops::LedgerWrite;

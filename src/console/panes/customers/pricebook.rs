@@ -6,7 +6,7 @@ use billops_domain::ChargeCategory;
 use billops_domain::rating::{Pricing, RatingDiff, RuleScope};
 use rust_decimal::Decimal;
 
-use super::ledger::{amount, customer_in_view, date, query, write};
+use crate::console::panes::ledger::{amount, customer_in_view, date, query, write};
 use crate::console::action::Effect;
 use crate::console::input::{Complete, Field, Form, FormKind, LedgerForm};
 use crate::console::ops::{BookData, BookView, CustomerScreen, LedgerQuery, LedgerWrite, NewRule, PendingRule};

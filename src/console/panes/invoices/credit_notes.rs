@@ -8,7 +8,7 @@ use billops_domain::money::canonical;
 use billops_store::{CreditNote, NewCreditNote};
 use rust_decimal::Decimal;
 
-use super::ledger::{amount, query};
+use crate::console::panes::ledger::{amount, query};
 use crate::console::action::Effect;
 use crate::console::input::{Complete, Field, FieldError, Form, FormKind, LedgerForm};
 use crate::console::ops::{LedgerQuery, LedgerWrite};
