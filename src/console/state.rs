@@ -1,18 +1,15 @@
 //! The console's state: plain data, changed only by `update`, read by `ui::render`.
 use std::collections::BTreeMap;
 
-use billops_domain::{CostBasis, Dim, Period, User};
+use billops_domain::{Period, User};
 use chrono::{DateTime, Utc};
 
-use super::action::{AccountsData, CostsData, CustomersData, DetailData, ImportsData, ReconData};
 use super::input::{Form, Input};
 use super::keys::Keymap;
 use super::pane::{PaneId, Panes};
 use super::table::{TableModel, ViewState};
 use super::theme::Role;
-use crate::ledger::close::CloseView;
-use crate::ledger::invoices::Generated;
-use billops_store::{Balance, InvoiceSummary, PeriodLock, StoredCredit, StoredInvoice};
+use billops_store::{Balance, PeriodLock};
 
 /// What a pane knows about its data. Shown as is: a spinner line, the table, or the error.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -143,98 +140,15 @@ pub enum Mode {
     },
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct CustomersPane {
-    pub data: Load<CustomersData>,
-    pub detail: Option<Detail>,
-    /// A statement or the price book, over the list / detail while open.
-    pub screen: Option<super::ops::CustomerScreen>,
-    /// The terms look-up in flight (its reply opens the terms form).
-    pub terms: Option<u64>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Detail {
-    pub code: String,
-    pub data: Load<DetailData>,
-    /// The list that has the selection (checklist, services, accounts).
-    pub focus: ViewKey,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct AccountsPane {
-    pub data: Load<AccountsData>,
-}
-
-/// The drill levels of the Costs pane, in order.
-pub const DRILL: [Dim; 5] = [Dim::Customer, Dim::Service, Dim::Product, Dim::Component, Dim::Resource];
-
-#[derive(Debug, Clone, Default)]
-pub struct CostsPane {
-    pub data: Load<CostsData>,
-    pub basis: CostBasis,
-    /// The breadcrumb: chosen values of the levels above the current one.
-    pub path: Vec<(Dim, String)>,
-}
-
-impl CostsPane {
-    pub fn level(&self) -> Dim {
-        DRILL.get(self.path.len()).copied().unwrap_or(Dim::Resource)
-    }
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct ImportsPane {
-    pub data: Load<ImportsData>,
-    pub job: Option<ImportJob>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportJob {
-    pub req: u64,
-    pub paths: Vec<String>,
-    pub progress: Option<crate::ingest::Progress>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct ClosePane {
-    pub data: Load<CloseView>,
-    /// The variance list (board item 5), loaded when shown.
-    pub variances: Load<crate::ledger::variance::VarianceView>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct InvoicesPane {
-    pub data: Load<Vec<InvoiceSummary>>,
-    /// The open invoice (Enter): its sections and lines.
-    pub detail: Option<InvoiceDetail>,
-    /// The draft generation in flight (its request).
-    pub job: Option<u64>,
-    /// What the last generation did, per customer (shown under the list until Esc).
-    pub generated: Option<Vec<Generated>>,
-    /// The sources of the selected line of the open invoice (Enter on a line).
-    pub sources: Option<super::ops::SourcesView>,
-}
-
-#[derive(Debug, Clone)]
-pub struct InvoiceDetail {
-    pub id: i64,
-    pub data: Load<Box<StoredInvoice>>,
-    /// The credit notes issued against it (loaded with the invoice).
-    pub credit_notes: Load<Vec<billops_store::CreditNote>>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct CreditsPane {
-    pub data: Load<Vec<StoredCredit>>,
-    /// The period's credits cross-check (supplier and funding credits that reached no invoice).
-    pub unreached: Load<billops_store::UnreachedCredits>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct ReconPane {
-    pub data: Load<ReconData>,
-}
+// Each pane's state lives in its folder (`panes/NAME/state.rs`); re-exported here under the old paths.
+pub use super::panes::accounts::AccountsPane;
+pub use super::panes::close::ClosePane;
+pub use super::panes::costs::{CostsPane, DRILL};
+pub use super::panes::credits::CreditsPane;
+pub use super::panes::customers::{CustomersPane, Detail};
+pub use super::panes::imports::{ImportJob, ImportsPane};
+pub use super::panes::invoices::{InvoiceDetail, InvoicesPane};
+pub use super::panes::recon::ReconPane;
 
 /// How the console was started (from `ConsoleContext`), plus the parts `render` must not look up itself.
 #[derive(Debug, Clone)]

@@ -1,5 +1,6 @@
 //! Accounts: linked accounts (unassigned first), payers, and link proposals; assign, propose, approve, reject.
 pub mod io;
+mod state;
 mod keys;
 mod form;
 mod view;
@@ -18,7 +19,8 @@ use crate::console::panes::fail;
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
-pub use crate::console::state::AccountsPane as PaneState;
+pub use state::AccountsPane as PaneState;
+pub use state::{AccountsPane};
 
 /// Linked accounts, link proposals and payers.
 pub struct Accounts;

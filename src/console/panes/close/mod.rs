@@ -1,6 +1,7 @@
 //! Close: the month-end board of the period (SPEC §2.7) computed by `ledger::close::board`; Enter on a
 //! failing item jumps to the list that fixes it; `S` signs off (manager, confirmed), `R` re-opens (reason).
 pub mod io;
+mod state;
 pub mod variance;
 mod keys;
 mod form;
@@ -21,7 +22,8 @@ use crate::console::panes::{any, fail};
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
-pub use crate::console::state::ClosePane as PaneState;
+pub use state::ClosePane as PaneState;
+pub use state::{ClosePane};
 
 /// The month-end board and its variance list.
 pub struct Close;

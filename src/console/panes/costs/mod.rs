@@ -1,5 +1,6 @@
 //! Costs: drill customer → service → product → component → resource, against the previous period.
 pub mod io;
+mod state;
 mod keys;
 mod view;
 
@@ -15,7 +16,8 @@ use crate::console::panes::fail;
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
-pub use crate::console::state::CostsPane as PaneState;
+pub use state::CostsPane as PaneState;
+pub use state::{CostsPane, DRILL};
 
 /// The cost drill-down.
 pub struct Costs;

@@ -2,6 +2,7 @@
 //! `a` approve / `r` reject with a reason (managers). Maker-checker is the domain's rule: the proposer of a
 //! credit above the threshold cannot approve it; the console says so before asking, the store enforces it.
 pub mod io;
+mod state;
 pub mod unreached;
 mod keys;
 mod form;
@@ -20,7 +21,8 @@ use crate::console::panes::{any, fail};
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
-pub use crate::console::state::CreditsPane as PaneState;
+pub use state::CreditsPane as PaneState;
+pub use state::{CreditsPane};
 
 /// The credit approval queue and the unreached-credits cross-check.
 pub struct Credits;

@@ -1,6 +1,7 @@
 //! Customers: the list with this and last period's cost, and a detail view (linked accounts, cost by service,
 //! a 12-month sparkline, the onboarding checklist).
 pub mod io;
+mod state;
 pub mod pricebook;
 pub mod terms;
 pub mod payments;
@@ -19,7 +20,8 @@ use crate::console::panes::{any, fail};
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
-pub use crate::console::state::CustomersPane as PaneState;
+pub use state::CustomersPane as PaneState;
+pub use state::{CustomersPane, Detail};
 
 /// The customer list, a customer's detail, statement and price book.
 pub struct Customers;

@@ -1,5 +1,6 @@
 //! Imports: batches with their status, data-feed issues and quarantined rows; start an import; resolve issues.
 pub mod io;
+mod state;
 mod keys;
 mod form;
 mod view;
@@ -18,7 +19,8 @@ use crate::console::panes::fail;
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
-pub use crate::console::state::ImportsPane as PaneState;
+pub use state::ImportsPane as PaneState;
+pub use state::{ImportsPane, ImportJob};
 
 /// Import batches, feed issues and quarantined rows.
 pub struct Imports;

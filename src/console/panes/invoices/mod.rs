@@ -2,6 +2,7 @@
 //! Enter opens one with its six sections in the order of operations; `w` review, `a` approve, `I` issue,
 //! `X` void (reason). The store enforces roles, versions and locks; its refusals land on the message line.
 pub mod io;
+mod state;
 pub mod credit_notes;
 pub mod bulk;
 pub mod sources;
@@ -23,7 +24,8 @@ use crate::console::panes::{any, fail};
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
-pub use crate::console::state::InvoicesPane as PaneState;
+pub use state::InvoicesPane as PaneState;
+pub use state::{InvoicesPane, InvoiceDetail};
 
 /// The period's invoices, one invoice's detail and a line's sources.
 pub struct Invoices;

@@ -1,6 +1,7 @@
 //! Recon: the three-way tie-out per payer for the period (supplier invoice ↔ imported billed ↔ invoiced at
 //! cost + unassigned + retained), both residuals and the status, from `ledger::close::recon`.
 pub mod io;
+mod state;
 pub mod supplier;
 mod view;
 
@@ -15,7 +16,8 @@ use crate::console::panes::fail;
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
-pub use crate::console::state::ReconPane as PaneState;
+pub use state::ReconPane as PaneState;
+pub use state::{ReconPane};
 
 /// The supplier tie-out, supplier invoices and reconciliation cases.
 pub struct Recon;
