@@ -1,12 +1,10 @@
-//! Pure rendering: `render(frame, &State, &Theme)`. No store, clock or environment here.
-mod credit_notes;
-pub(crate) mod ledger;
-pub(crate) mod month;
+//! Pure rendering: `render(frame, &State, &Theme)` draws the frame (status, tabs, message, footer, overlays)
+//! and asks the shown pane to draw its body (`panes/NAME/view.rs`). No store, clock or environment here.
+
 mod overlay;
-pub(crate) mod panes;
 pub mod table;
 pub mod tabs;
-mod variance;
+pub(crate) mod widgets;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

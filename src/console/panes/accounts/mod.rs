@@ -3,7 +3,7 @@ pub mod io;
 mod state;
 mod keys;
 mod form;
-mod view;
+pub mod view;
 
 pub use io::{load, loaded};
 pub use keys::{VIEWS, customer_codes, decide, edit, payer_ids, propose, switch_view};
@@ -82,6 +82,6 @@ impl Pane for Accounts {
         s: &State_,
         theme: &crate::console::theme::Theme,
     ) {
-        crate::console::ui::panes::accounts(f, area, s, theme)
+        view::render(f, area, s, theme)
     }
 }

@@ -1,7 +1,24 @@
-//! The accounts pane: its tables (and render).
-use crate::console::action::AccountsData;
-use crate::console::table::{Cell, Column, Mark, Row, TableModel};
+//! The accounts pane's render (state in, frame out) and its tables.
+use crate::console::ui::widgets::failed;
+use crate::console::ui::widgets::list;
+use crate::console::ui::widgets::note;
+use crate::console::ui::widgets::sublists;
+use crate::console::panes::accounts;
+use crate::console::state::State;
+use crate::console::state::ViewKey;
 use crate::console::theme::Role;
+use crate::console::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Constraint;
+use ratatui::layout::Layout;
+use ratatui::layout::Rect;
+use ratatui::widgets::Paragraph;
+use crate::console::action::AccountsData;
+use crate::console::table::Cell;
+use crate::console::table::Column;
+use crate::console::table::Mark;
+use crate::console::table::Row;
+use crate::console::table::TableModel;
 
 pub fn accounts_table(d: &AccountsData) -> TableModel {
     let mut accts: Vec<&billops_store::LinkedAccount> = d.accounts.iter().collect();
@@ -96,5 +113,33 @@ pub fn payers_table(d: &AccountsData) -> TableModel {
         columns: vec![Column::text("payer", 14), Column::text("name", 30), Column::num("accounts", 8)],
         rows,
         total: None,
+    }
+}
+
+pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    let cur = s.current_view();
+    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    f.render_widget(Paragraph::new(sublists(s, &accounts::VIEWS, cur, theme)), tabs);
+    match note(&s.panes.accounts.data) {
+        Ok(n) => {
+            let name = match cur {
+                ViewKey::Accounts => {
+                    let un = s
+                        .panes
+                        .accounts
+                        .data
+                        .ready()
+                        .map(|d| d.accounts.iter().filter(|a| a.customer.is_none()).count());
+                    match un {
+                        Some(u) if u > 0 => format!("linked accounts ({u} unassigned first)"),
+                        _ => "linked accounts".into(),
+                    }
+                }
+                ViewKey::Proposals => "link proposals".into(),
+                _ => "payer accounts".into(),
+            };
+            list(f, body, s, cur, &name, n, true, theme);
+        }
+        Err(e) => failed(f, body, "accounts", &e, theme),
     }
 }

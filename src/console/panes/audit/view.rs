@@ -1,12 +1,18 @@
 //! The Audit pane's render (state in, frame out) and its table model.
+use crate::console::ui::widgets::failed;
+use crate::console::ui::widgets::list;
+use crate::console::ui::widgets::note;
 use billops_store::AuditEntry;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-
-use crate::console::state::{State, ViewKey};
-use crate::console::table::{Cell, Column, Row, TableModel};
+use crate::console::state::State;
+use crate::console::state::ViewKey;
+use crate::console::table::Cell;
+use crate::console::table::Column;
+use crate::console::table::Row;
+use crate::console::table::TableModel;
 use crate::console::theme::Theme;
-use crate::console::ui::panes::{failed, list, note};
+
 
 pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     match note(&s.panes.audit.data) {

@@ -5,7 +5,7 @@ mod state;
 pub mod variance;
 mod keys;
 mod form;
-mod view;
+pub mod view;
 
 pub use io::{load, loaded};
 pub use keys::{jump_pane, open, reopen, sign_off};
@@ -81,6 +81,6 @@ impl Pane for Close {
         s: &State_,
         theme: &crate::console::theme::Theme,
     ) {
-        crate::console::ui::month::close(f, area, s, theme)
+        view::render(f, area, s, theme)
     }
 }

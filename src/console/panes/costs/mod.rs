@@ -2,7 +2,7 @@
 pub mod io;
 mod state;
 mod keys;
-mod view;
+pub mod view;
 
 pub use io::{load, loaded};
 pub use keys::{back, goto_customer, open};
@@ -75,6 +75,6 @@ impl Pane for Costs {
         s: &State_,
         theme: &crate::console::theme::Theme,
     ) {
-        crate::console::ui::panes::costs(f, area, s, theme)
+        view::render(f, area, s, theme)
     }
 }

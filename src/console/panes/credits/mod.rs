@@ -6,7 +6,7 @@ mod state;
 pub mod unreached;
 mod keys;
 mod form;
-mod view;
+pub mod view;
 
 pub use io::{load, loaded};
 pub use keys::{decide, policy};
@@ -87,6 +87,6 @@ impl Pane for Credits {
         s: &State_,
         theme: &crate::console::theme::Theme,
     ) {
-        crate::console::ui::ledger::credits(f, area, s, theme)
+        view::render(f, area, s, theme)
     }
 }

@@ -1,8 +1,25 @@
-//! The credits pane: its tables (and render).
+//! The credits pane's render (state in, frame out) and its tables.
+use crate::console::ui::widgets::failed;
+use crate::console::ui::widgets::list;
+use crate::console::ui::widgets::note;
+use crate::console::ui::widgets::sublists;
+use crate::console::panes::unreached;
+use crate::console::state::State;
+use crate::console::state::ViewKey;
+use crate::console::theme::Role;
+use crate::console::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Constraint;
+use ratatui::layout::Layout;
+use ratatui::layout::Rect;
+use ratatui::widgets::Paragraph;
 use billops_domain::credit::CreditStatus;
 use billops_store::StoredCredit;
-use crate::console::table::{Cell, Column, Mark, Row, TableModel};
-use crate::console::theme::Role;
+use crate::console::table::Cell;
+use crate::console::table::Column;
+use crate::console::table::Mark;
+use crate::console::table::Row;
+use crate::console::table::TableModel;
 
 pub(super) fn status_cell(st: CreditStatus) -> Cell {
     match st {
@@ -57,4 +74,34 @@ pub fn table(d: &[StoredCredit]) -> TableModel {
         rows,
         total: None,
     }
+}
+
+pub(crate) fn queue(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    match note(&s.panes.credits.data) {
+        Ok(n) => list(f, area, s, ViewKey::Credits, "credits: approval queue (proposed first)", n, true, theme),
+        Err(e) => failed(f, area, "credits", &e, theme),
+    }
+}
+
+/// Credits: the approval queue (the existing view) or the cross-check of unreached credits.
+pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    let cur = s.current_view();
+    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    f.render_widget(Paragraph::new(sublists(s, &unreached::VIEWS, cur, theme)), tabs);
+    if cur != ViewKey::Unreached {
+        return crate::console::panes::credits::view::queue(f, body, s, theme);
+    }
+    let p = s.period_or_now();
+    let n = match note(&s.panes.credits.unreached) {
+        Ok(n) => n,
+        Err(e) => return failed(f, body, "unreached credits", &e, theme),
+    };
+    let name = match s.panes.credits.unreached.ready().map(unreached::counts) {
+        Some((0, 0)) => format!("{p}: {} every credit reached a customer invoice", theme.symbols.check),
+        Some((sup, fund)) => {
+            format!("{p}: {} {sup} supplier credit(s) not passed on · {fund} credit(s) unused", theme.symbols.cross)
+        }
+        None => format!("{p}: credits that reached no customer invoice"),
+    };
+    list(f, body, s, cur, &name, n, true, theme);
 }

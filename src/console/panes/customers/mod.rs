@@ -6,7 +6,7 @@ pub mod pricebook;
 pub mod terms;
 pub mod payments;
 mod keys;
-mod view;
+pub mod view;
 
 pub use io::{detail_loaded, load, load_detail, loaded};
 pub use keys::{back, open, open_selected, switch_focus, tick};
@@ -155,6 +155,6 @@ impl Pane for Customers {
         s: &State_,
         theme: &crate::console::theme::Theme,
     ) {
-        crate::console::ui::panes::customers(f, area, s, theme)
+        view::render(f, area, s, theme)
     }
 }

@@ -3,7 +3,7 @@ pub mod io;
 mod state;
 mod keys;
 mod form;
-mod view;
+pub mod view;
 
 pub use io::{load, loaded};
 pub use keys::{VIEWS, open, resolve, start, switch_view};
@@ -88,6 +88,6 @@ impl Pane for Imports {
         s: &State_,
         theme: &crate::console::theme::Theme,
     ) {
-        crate::console::ui::panes::imports(f, area, s, theme)
+        view::render(f, area, s, theme)
     }
 }

@@ -1,7 +1,24 @@
-//! The imports pane: its tables (and render).
-use crate::console::action::ImportsData;
-use crate::console::table::{Cell, Column, Mark, Row, TableModel};
+//! The imports pane's render (state in, frame out) and its tables.
+use crate::console::ui::widgets::failed;
+use crate::console::ui::widgets::list;
+use crate::console::ui::widgets::note;
+use crate::console::ui::widgets::sublists;
+use crate::console::panes::imports as imports_pane;
+use crate::console::state::State;
+use crate::console::state::ViewKey;
 use crate::console::theme::Role;
+use crate::console::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Constraint;
+use ratatui::layout::Layout;
+use ratatui::layout::Rect;
+use ratatui::widgets::Paragraph;
+use crate::console::action::ImportsData;
+use crate::console::table::Cell;
+use crate::console::table::Column;
+use crate::console::table::Mark;
+use crate::console::table::Row;
+use crate::console::table::TableModel;
 use super::keys::*;
 
 pub fn batches_table(d: &ImportsData) -> TableModel {
@@ -132,5 +149,22 @@ pub fn quarantine_table(d: &ImportsData) -> TableModel {
         ],
         rows,
         total: None,
+    }
+}
+
+pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    let cur = s.current_view();
+    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    f.render_widget(Paragraph::new(sublists(s, &imports_pane::VIEWS, cur, theme)), tabs);
+    match note(&s.panes.imports.data) {
+        Ok(n) => {
+            let name = match cur {
+                ViewKey::Batches => "import batches",
+                ViewKey::Issues => "data-feed issues",
+                _ => "quarantined rows",
+            };
+            list(f, body, s, cur, name, n, true, theme);
+        }
+        Err(e) => failed(f, body, "imports", &e, theme),
     }
 }

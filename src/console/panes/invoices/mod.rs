@@ -8,7 +8,7 @@ pub mod bulk;
 pub mod sources;
 mod keys;
 mod form;
-mod view;
+pub mod view;
 
 pub use io::{detail_loaded, load, load_detail, loaded};
 pub use keys::{back, generate, generated, issue, open, step, void};
@@ -158,6 +158,6 @@ impl Pane for Invoices {
         s: &State_,
         theme: &crate::console::theme::Theme,
     ) {
-        crate::console::ui::month::invoices(f, area, s, theme)
+        view::render(f, area, s, theme)
     }
 }

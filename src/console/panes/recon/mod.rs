@@ -3,7 +3,7 @@
 pub mod io;
 mod state;
 pub mod supplier;
-mod view;
+pub mod view;
 
 pub use io::{load, loaded};
 pub use view::{residual, table};
@@ -83,6 +83,6 @@ impl Pane for Recon {
         s: &State_,
         theme: &crate::console::theme::Theme,
     ) {
-        crate::console::ui::ledger::recon(f, area, s, theme)
+        view::render(f, area, s, theme)
     }
 }
