@@ -203,36 +203,9 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
             s.info(text);
             Vec::new()
         }
-        // Everything else belongs to the pane shown: it answers open / back / switch view and its own keys.
-        Cmd::Open
-        | Cmd::Back
-        | Cmd::SwitchView
-        | Cmd::Tick
-        | Cmd::Edit
-        | Cmd::Propose
-        | Cmd::Approve
-        | Cmd::Reject
-        | Cmd::SignOff
-        | Cmd::Reopen
-        | Cmd::Generate
-        | Cmd::Review
-        | Cmd::Issue
-        | Cmd::Void
-        | Cmd::ToggleBasis
-        | Cmd::Import
-        | Cmd::Resolve
-        | Cmd::SupplierInvoice
-        | Cmd::OpenCases
-        | Cmd::EditCase
-        | Cmd::Payment
-        | Cmd::Statement
-        | Cmd::Terms
-        | Cmd::PriceBook
-        | Cmd::NewRule
-        | Cmd::ApproveAll
-        | Cmd::ReviewAll
-        | Cmd::Explain
-        | Cmd::CreditNote => match s.pane.pane().cmd(s, c) {
+        // Everything else belongs to the pane shown: open / back / switch view and its own keys (a new
+        // pane's command needs no line here).
+        _ => match s.pane.pane().cmd(s, c) {
             Some(fx) => fx,
             None if c == Cmd::Back => back(s),
             None => Vec::new(),
