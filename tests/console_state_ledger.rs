@@ -5,6 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod console_common;
+
+use billops::console::action::PaneQuery;
+use billops::console::panes::credits::io::Query as CreditsQuery;
 use console_common::*;
 
 use billops::console::action::{Action, Effect, WriteOp};
@@ -41,6 +44,16 @@ fn queries(fx: &[Effect]) -> Vec<LedgerQuery> {
     fx.iter()
         .filter_map(|e| match e {
             Effect::Ledger { q, .. } => Some(q.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The unreached-credits reads among the effects (the Credits pane's queries live in its `io.rs`).
+fn pane_queries(fx: &[Effect]) -> Vec<PaneQuery> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Pane { q: q @ PaneQuery::Credits(CreditsQuery::Unreached { .. }), .. } => Some(q.clone()),
             _ => None,
         })
         .collect()
@@ -283,7 +296,7 @@ fn statement_balance_that_overflows_is_refused_not_shown_wrong() {
 fn unreached_credits_from_the_credits_pane() {
     let mut s = started(Role::Manager);
     let fx = press(&mut s, Cmd::PaneCredits);
-    assert_eq!(queries(&fx), [LedgerQuery::Unreached { period: p("2026-05") }]);
+    assert_eq!(pane_queries(&fx), [PaneQuery::Credits(CreditsQuery::Unreached { period: p("2026-05") })]);
     press(&mut s, Cmd::SwitchView);
     assert_eq!(s.current_view(), ViewKey::Unreached);
     let m = &s.view(ViewKey::Unreached).unwrap().model;
@@ -294,7 +307,7 @@ fn unreached_credits_from_the_credits_pane() {
     assert!(fx.is_empty() && msg(&s).contains("credits list"));
     // Another period reloads the cross-check.
     let fx = press(&mut s, Cmd::PrevPeriod);
-    assert!(queries(&fx).contains(&LedgerQuery::Unreached { period: p("2026-04") }));
+    assert!(pane_queries(&fx).contains(&PaneQuery::Credits(CreditsQuery::Unreached { period: p("2026-04") })));
     press(&mut s, Cmd::SwitchView);
     assert_eq!(s.current_view(), ViewKey::Credits);
 }

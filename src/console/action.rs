@@ -5,8 +5,7 @@ use billops_domain::close::TieOut;
 use billops_domain::{CostBasis, Dim, Period};
 use billops_store::{
     Balance, ChecklistItem, CostRow, Customer, ImportBatch, InvoiceStep, InvoiceSummary, LinkProposal, LinkedAccount,
-    NewLinkProposal, PayerAccount, PeriodLock, StoredCredit, StoredInvoice, StoredIssue, StoredQuarantine,
-    SupplierInvoice,
+    NewLinkProposal, PayerAccount, PeriodLock, StoredInvoice, StoredIssue, StoredQuarantine, SupplierInvoice,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::KeyEvent;
@@ -65,7 +64,6 @@ pub enum Reply {
     Invoice(Box<StoredInvoice>),
     /// Draft generation finished: one outcome per customer.
     Generated(Vec<crate::ledger::invoices::Generated>),
-    Credits(Vec<StoredCredit>),
     Recon(ReconData),
     Balance(Balance),
     /// The month-end screens' answers (`ops`).
@@ -194,9 +192,6 @@ pub enum Effect {
     Generate {
         req: u64,
         period: Period,
-    },
-    Credits {
-        req: u64,
     },
     Recon {
         req: u64,

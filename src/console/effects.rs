@@ -5,9 +5,7 @@ use std::sync::Arc;
 
 use billops_domain::clock::Clock;
 use billops_domain::{Dim, Period};
-use billops_store::{
-    AccountFilter, Actor, CostQuery, CreditFilter, InvoiceFilter, InvoiceStep, IssueFilter, Store, StoreError,
-};
+use billops_store::{AccountFilter, Actor, CostQuery, InvoiceFilter, InvoiceStep, IssueFilter, Store, StoreError};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::action::{
@@ -156,9 +154,6 @@ impl Runner {
                 let by = self.actor();
                 let r = ledger::invoices::generate(st.as_ref(), period, None, &by).await;
                 (req, r.map(Reply::Generated).map_err(e))
-            }
-            Effect::Credits { req } => {
-                (req, st.list_credits(&CreditFilter::default()).await.map(Reply::Credits).map_err(e))
             }
             Effect::Recon { req, period } => {
                 let r = async {

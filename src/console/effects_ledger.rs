@@ -19,9 +19,6 @@ impl Runner {
     pub(super) async fn ledger(&self, q: LedgerQuery) -> Result<LedgerReply, EffectError> {
         let st = self.store.as_ref();
         Ok(match q {
-            LedgerQuery::Unreached { period } => {
-                LedgerReply::Unreached(ledger::cases::unreached(st, period).await.map_err(e)?)
-            }
             LedgerQuery::Statement { customer, from, to } => {
                 LedgerReply::Statement(st.statement(&customer, from, to).await.map_err(e)?)
             }

@@ -362,10 +362,6 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, EffectError>) -> Vec<Eff
             Vec::new()
         }
         Reply::Generated(out) => panes::invoices::generated(s, req, out),
-        Reply::Credits(d) => {
-            panes::credits::loaded(s, req, d);
-            Vec::new()
-        }
         Reply::Recon(d) => {
             panes::recon::loaded(s, req, d);
             Vec::new()

@@ -4,7 +4,7 @@
 //! (Customers) and `sources` (an invoice line's source lines).
 use billops_store::InvoiceStep;
 
-use super::{credit_notes, payments, pricebook, sources, supplier, terms, unreached};
+use super::{credit_notes, payments, pricebook, sources, supplier, terms};
 use crate::console::action::{Effect, WriteOp};
 use crate::console::input::{FieldError, Form, LedgerForm};
 use crate::console::ops::{CustomerScreen, LedgerQuery, LedgerReply, LedgerWrite};
@@ -26,7 +26,6 @@ pub fn query(s: &mut State, q: LedgerQuery) -> (u64, Effect) {
 
 pub fn loaded(s: &mut State, req: u64, r: LedgerReply) -> Vec<Effect> {
     match r {
-        LedgerReply::Unreached(u) => unreached::loaded(s, req, u),
         LedgerReply::Statement(st) => payments::statement_loaded(s, req, st),
         LedgerReply::StatementExported { csv, json } => {
             if s.pending.contains(&req) {

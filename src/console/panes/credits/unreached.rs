@@ -3,9 +3,7 @@
 //! promotional credits that no issued invoice has used (and the draft that plans to, if any).
 use billops_store::UnreachedCredits;
 
-use crate::console::panes::ledger::query;
-use crate::console::action::Effect;
-use crate::console::ops::LedgerQuery;
+use crate::console::action::{Effect, PaneQuery};
 use crate::console::pane::PaneId;
 use crate::console::state::{Load, State, ViewKey};
 use crate::console::table::{Cell, Column, Mark, Row, TableModel};
@@ -15,9 +13,9 @@ pub const VIEWS: [ViewKey; 2] = [ViewKey::Credits, ViewKey::Unreached];
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
-    let (req, fx) = query(s, LedgerQuery::Unreached { period });
+    let req = s.req();
     s.panes.credits.unreached = Load::Loading(req);
-    vec![fx]
+    vec![Effect::Pane { req, q: PaneQuery::Credits(super::io::Query::Unreached { period }) }]
 }
 
 pub fn loaded(s: &mut State, req: u64, u: UnreachedCredits) {
