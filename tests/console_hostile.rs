@@ -63,7 +63,7 @@ async fn hostile_tags_render_without_control_characters_and_export_guarded() {
     assert_no_control(&screen(&h.state, &t, 160, 48), "customers");
     h.cmd(Cmd::PaneCosts).await;
     h.keys(&["enter", "enter"]).await; // EVIL → AmazonEC2 → products
-    assert_eq!(h.state.costs.level(), Dim::Product);
+    assert_eq!(h.state.panes.costs.level(), Dim::Product);
     for (w, ht) in [(80, 24), (160, 48)] {
         let shown = screen(&h.state, &t, w, ht);
         assert_no_control(&shown, "costs by product");

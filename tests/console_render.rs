@@ -63,7 +63,7 @@ fn import_progress() {
     let mut s = at(&["8", "i"]);
     type_text(&mut s, "/data/cur/june.csv");
     keys(&mut s, &["enter"]);
-    let req = s.imports.job.as_ref().unwrap().req;
+    let req = s.panes.imports.job.as_ref().unwrap().req;
     billops::console::update(
         &mut s,
         billops::console::Action::Reply {
@@ -196,7 +196,7 @@ fn close_board() {
 fn close_locked_everywhere() {
     let mut s = started(UserRole::Manager);
     let req = s.req();
-    s.close.data = billops::console::state::Load::Loading(req);
+    s.panes.close.data = billops::console::state::Load::Loading(req);
     let v = console_common::month::close_view(p("2026-05"), console_common::month::close_facts(p("2026-05")), true);
     billops::console::update(
         &mut s,
@@ -322,7 +322,7 @@ fn loading_and_failed_states_show() {
     insta::assert_snapshot!("loading_80x24", screen(&s, &t, 80, 24));
     let mut s = at(&[]);
     let fx = billops::console::update(&mut s, billops::console::Action::Cmd(billops::console::Cmd::PaneAudit));
-    let Some(billops::console::Effect::Audit { req }) = fx.first() else { panic!() };
+    let Some(billops::console::Effect::Pane { req, .. }) = fx.first() else { panic!() };
     billops::console::update(
         &mut s,
         billops::console::Action::Reply { req: *req, result: Err("database error: connection refused".into()) },

@@ -38,11 +38,11 @@ fn starts_on_the_close_board_of_the_newest_period() {
     let s = started(Role::Operator);
     assert_eq!(s.period, Some(p("2026-05")));
     assert_eq!(s.pane, PaneId::Close);
-    assert!(s.close.data.ready().is_some());
+    assert!(s.panes.close.data.ready().is_some());
     assert_eq!(s.view(ViewKey::Close).unwrap().model.rows.len(), 8);
     let s = state(Role::Operator);
     assert_eq!(s.pane, PaneId::Customers);
-    assert!(s.customers.data.ready().is_some());
+    assert!(s.panes.customers.data.ready().is_some());
     assert_eq!(s.view(ViewKey::Customers).unwrap().model.rows.len(), 4);
 }
 
@@ -106,6 +106,8 @@ fn every_command_has_a_test_below() {
         Cmd::ReviewAll,
         Cmd::Explain,
         Cmd::CreditNote,
+        // tested in console_panes.rs (quote_and_a_letter_jump_to_the_pane_and_other_keys_cancel)
+        Cmd::GotoPane,
     ];
     for b in BINDINGS {
         assert!(tested.contains(&b.cmd), "{} has no state test", b.name);
@@ -149,13 +151,13 @@ fn pane_switching_by_number_and_tab() {
     assert_eq!(keys::BINDINGS.iter().find(|b| b.cmd == Cmd::PaneClose).unwrap().keys, ["1"], "Close is pane 1");
     press(&mut s, Cmd::NextPane);
     assert_eq!(s.pane, PaneId::Accounts);
-    assert!(s.accounts.data.ready().is_some(), "switching loads the pane");
+    assert!(s.panes.accounts.data.ready().is_some(), "switching loads the pane");
     press(&mut s, Cmd::PrevPane);
     press(&mut s, Cmd::PrevPane);
     assert_eq!(s.pane, PaneId::Close);
     press(&mut s, Cmd::PrevPane);
     assert_eq!(s.pane, PaneId::Audit);
-    assert!(s.audit.data.ready().is_some());
+    assert!(s.panes.audit.data.ready().is_some());
 }
 
 #[test]
@@ -238,7 +240,7 @@ fn refresh_reloads() {
     let fx = press(&mut s, Cmd::Refresh);
     assert!(fx.iter().any(|e| matches!(e, Effect::Periods { .. })));
     assert!(fx.iter().any(|e| matches!(e, Effect::Customers { .. })));
-    assert!(s.customers.data.ready().is_some());
+    assert!(s.panes.customers.data.ready().is_some());
 }
 
 #[test]
@@ -257,7 +259,7 @@ fn customer_detail_open_switch_tick_back() {
     let mut s = state(Role::Operator);
     keys(&mut s, &["j"]);
     press(&mut s, Cmd::Open);
-    let d = s.customers.detail.as_ref().unwrap();
+    let d = s.panes.customers.detail.as_ref().unwrap();
     assert_eq!(d.code, "GLOBEX");
     assert!(d.data.ready().is_some());
     assert_eq!(s.current_view(), ViewKey::Onboarding);
@@ -271,7 +273,7 @@ fn customer_detail_open_switch_tick_back() {
     let fx = press(&mut s, Cmd::Tick);
     assert!(writes(&fx).is_empty());
     press(&mut s, Cmd::Back);
-    assert!(s.customers.detail.is_none());
+    assert!(s.panes.customers.detail.is_none());
     assert_eq!(sel(&s, ViewKey::Customers).as_deref(), Some("GLOBEX"), "back selects the customer we came from");
 }
 
@@ -279,24 +281,24 @@ fn customer_detail_open_switch_tick_back() {
 fn costs_drill_down_to_resource_and_back() {
     let mut s = state(Role::Viewer);
     press(&mut s, Cmd::PaneCosts);
-    assert_eq!(s.costs.level(), Dim::Customer);
+    assert_eq!(s.panes.costs.level(), Dim::Customer);
     assert_eq!(sel(&s, ViewKey::Costs).as_deref(), Some("ACME"));
     press(&mut s, Cmd::Open);
-    assert_eq!(s.costs.level(), Dim::Service);
+    assert_eq!(s.panes.costs.level(), Dim::Service);
     assert_eq!(sel(&s, ViewKey::Costs).as_deref(), Some("AmazonEC2"));
     keys(&mut s, &["enter", "right"]);
-    assert_eq!(s.costs.level(), Dim::Component);
-    assert_eq!(s.costs.path.len(), 3);
+    assert_eq!(s.panes.costs.level(), Dim::Component);
+    assert_eq!(s.panes.costs.path.len(), 3);
     assert_eq!(sel(&s, ViewKey::Costs).as_deref(), Some("db"), "the biggest component first");
     press(&mut s, Cmd::Open);
-    assert_eq!(s.costs.level(), Dim::Resource);
+    assert_eq!(s.panes.costs.level(), Dim::Resource);
     press(&mut s, Cmd::Open);
-    assert_eq!(s.costs.level(), Dim::Resource, "resources are the bottom");
+    assert_eq!(s.panes.costs.level(), Dim::Resource, "resources are the bottom");
     keys(&mut s, &["esc", "left", "h"]);
-    assert_eq!(s.costs.level(), Dim::Service);
+    assert_eq!(s.panes.costs.level(), Dim::Service);
     assert_eq!(sel(&s, ViewKey::Costs).as_deref(), Some("AmazonEC2"), "back reselects where we came from");
     press(&mut s, Cmd::Back);
-    assert_eq!(s.costs.level(), Dim::Customer);
+    assert_eq!(s.panes.costs.level(), Dim::Customer);
     assert_eq!(sel(&s, ViewKey::Costs).as_deref(), Some("ACME"));
 }
 
@@ -323,7 +325,7 @@ fn toggle_basis_reloads_costs() {
     let mut s = state(Role::Viewer);
     press(&mut s, Cmd::PaneCosts);
     let fx = press(&mut s, Cmd::ToggleBasis);
-    assert_eq!(s.costs.basis, CostBasis::Effective);
+    assert_eq!(s.panes.costs.basis, CostBasis::Effective);
     assert!(fx.iter().any(|e| matches!(e, Effect::Costs { basis: CostBasis::Effective, .. })));
 }
 
@@ -420,7 +422,7 @@ fn imports_views_resolve_and_start() {
     assert!(
         fx.iter().any(|e| matches!(e, Effect::Import { paths, .. } if paths[0].to_str() == Some("/data/cur/june.csv")))
     );
-    let req = s.imports.job.as_ref().unwrap().req;
+    let req = s.panes.imports.job.as_ref().unwrap().req;
     // Progress arrives, then the end: the job clears and everything reloads.
     update(
         &mut s,
@@ -435,12 +437,12 @@ fn imports_views_resolve_and_start() {
             })),
         },
     );
-    assert_eq!(s.imports.job.as_ref().unwrap().progress.as_ref().unwrap().rows, 1000);
+    assert_eq!(s.panes.imports.job.as_ref().unwrap().progress.as_ref().unwrap().rows, 1000);
     let fx = update(
         &mut s,
         Action::Reply { req, result: Ok(billops::console::Reply::ImportDone(vec!["imported june.csv".into()])) },
     );
-    assert!(s.imports.job.is_none());
+    assert!(s.panes.imports.job.is_none());
     assert!(fx.iter().any(|e| matches!(e, Effect::Imports { .. })));
 }
 
@@ -474,14 +476,14 @@ fn palette_commands_and_completion() {
     keys(&mut s, &["tab"]);
     type_text(&mut s, "gl");
     keys(&mut s, &["tab", "enter"]);
-    assert_eq!(s.customers.detail.as_ref().map(|d| d.code.as_str()), Some("GLOBEX"));
+    assert_eq!(s.panes.customers.detail.as_ref().map(|d| d.code.as_str()), Some("GLOBEX"));
 
     keys(&mut s, &[":"]);
     type_text(&mut s, "costs acme 2026-04");
     keys(&mut s, &["enter"]);
     assert_eq!((s.pane, s.period), (PaneId::Costs, Some(p("2026-04"))));
-    assert_eq!(s.costs.path, [(Dim::Customer, "ACME".to_string())]);
-    assert!(s.costs.data.ready().is_some());
+    assert_eq!(s.panes.costs.path, [(Dim::Customer, "ACME".to_string())]);
+    assert!(s.panes.costs.data.ready().is_some());
     assert_eq!(sel(&s, ViewKey::Costs).as_deref(), Some("AmazonEC2"));
 
     keys(&mut s, &[":"]);
@@ -522,9 +524,9 @@ fn stale_replies_are_dropped_and_failures_shown() {
     assert_eq!(s.period, Some(p("2026-03")));
     // A failure lands in the waiting slot.
     let fx = update(&mut s, Action::Cmd(Cmd::PaneAudit));
-    let Some(Effect::Audit { req }) = fx.first() else { panic!() };
+    let Some(Effect::Pane { req, .. }) = fx.first() else { panic!() };
     update(&mut s, Action::Reply { req: *req, result: Err("database error: disk I/O".into()) });
-    assert_eq!(s.audit.data, Load::Failed("database error: disk I/O".into()));
+    assert_eq!(s.panes.audit.data, Load::Failed("database error: disk I/O".into()));
 }
 
 #[test]

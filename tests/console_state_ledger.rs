@@ -5,6 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod console_common;
+
+use billops::console::action::PaneQuery;
+use billops::console::panes::credits::io::Query as CreditsQuery;
 use console_common::*;
 
 use billops::console::action::{Action, Effect, WriteOp};
@@ -41,6 +44,16 @@ fn queries(fx: &[Effect]) -> Vec<LedgerQuery> {
     fx.iter()
         .filter_map(|e| match e {
             Effect::Ledger { q, .. } => Some(q.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The unreached-credits reads among the effects (the Credits pane's queries live in its `io.rs`).
+fn pane_queries(fx: &[Effect]) -> Vec<PaneQuery> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Pane { q: q @ PaneQuery::Credits(CreditsQuery::Unreached { .. }), .. } => Some(q.clone()),
             _ => None,
         })
         .collect()
@@ -262,7 +275,7 @@ fn statement_for_a_range_shown_and_exported() {
     assert!(m.contains("statement-ACME-2026-04-01-2026-06-03-1.csv") && m.contains("-1.json"), "{m}");
     // Esc closes the statement.
     press(&mut s, Cmd::Back);
-    assert!(s.customers.screen.is_none());
+    assert!(s.panes.customers.screen.is_none());
     assert_eq!(s.current_view(), ViewKey::Customers);
 }
 
@@ -283,7 +296,7 @@ fn statement_balance_that_overflows_is_refused_not_shown_wrong() {
 fn unreached_credits_from_the_credits_pane() {
     let mut s = started(Role::Manager);
     let fx = press(&mut s, Cmd::PaneCredits);
-    assert_eq!(queries(&fx), [LedgerQuery::Unreached { period: p("2026-05") }]);
+    assert_eq!(pane_queries(&fx), [PaneQuery::Credits(CreditsQuery::Unreached { period: p("2026-05") })]);
     press(&mut s, Cmd::SwitchView);
     assert_eq!(s.current_view(), ViewKey::Unreached);
     let m = &s.view(ViewKey::Unreached).unwrap().model;
@@ -294,7 +307,7 @@ fn unreached_credits_from_the_credits_pane() {
     assert!(fx.is_empty() && msg(&s).contains("credits list"));
     // Another period reloads the cross-check.
     let fx = press(&mut s, Cmd::PrevPeriod);
-    assert!(queries(&fx).contains(&LedgerQuery::Unreached { period: p("2026-04") }));
+    assert!(pane_queries(&fx).contains(&PaneQuery::Credits(CreditsQuery::Unreached { period: p("2026-04") })));
     press(&mut s, Cmd::SwitchView);
     assert_eq!(s.current_view(), ViewKey::Credits);
 }
@@ -397,7 +410,7 @@ fn price_book_rules_preview_then_save() {
         queries(&fx),
         [LedgerQuery::PreviewRule { customer: "ACME".into(), period: p("2026-05"), rule: rule.clone() }]
     );
-    let Some(CustomerScreen::Book(b)) = &s.customers.screen else { panic!() };
+    let Some(CustomerScreen::Book(b)) = &s.panes.customers.screen else { panic!() };
     let diff = b.pending.as_ref().unwrap().diff.ready().unwrap();
     assert_eq!(diff.delta(), Some(d("31.244")));
     assert_eq!(diff.changed_lines, 1);
@@ -419,7 +432,7 @@ fn price_book_rules_preview_then_save() {
     let fx = press(&mut s, Cmd::Open);
     assert_eq!(writes(&fx), [LedgerWrite::AddRule { customer: "ACME".into(), rule }]);
     press(&mut s, Cmd::Back);
-    assert!(s.customers.screen.is_none());
+    assert!(s.panes.customers.screen.is_none());
     // Bad pricing stays in the form; viewers may look but not add.
     press(&mut s, Cmd::PriceBook);
     press(&mut s, Cmd::NewRule);
@@ -430,7 +443,7 @@ fn price_book_rules_preview_then_save() {
     assert!(queries(&fx).is_empty() && form(&s).error.as_ref().unwrap().starts_with("pricing:"));
     let mut v = state(Role::Viewer);
     press(&mut v, Cmd::PriceBook);
-    assert!(v.customers.screen.is_some());
+    assert!(v.panes.customers.screen.is_some());
     press(&mut v, Cmd::NewRule);
     assert!(matches!(v.mode, Mode::Normal) && msg(&v).starts_with("read-only"));
 }
@@ -474,7 +487,7 @@ fn invoice_line_drills_to_its_source_lines() {
     let fx = update(&mut s, Action::Key(keys_of("enter")));
     let Some(Effect::Ledger { req, .. }) = fx.first() else { panic!("{fx:?}") };
     update(&mut s, Action::Reply { req: *req, result: Err("database error: gone".into()) });
-    assert!(matches!(&s.invoices.sources.as_ref().unwrap().data, Load::Failed(e) if e.contains("gone")));
+    assert!(matches!(&s.panes.invoices.sources.as_ref().unwrap().data, Load::Failed(e) if e.contains("gone")));
     assert_eq!(s.pane, PaneId::Invoices);
 }
 
@@ -516,7 +529,7 @@ fn credit_note_on_an_issued_invoice() {
     // The open invoice loads its credit notes with it; the form then defaults to what is still uncredited.
     let fx = press(&mut s, Cmd::Open);
     assert_eq!(queries(&fx), [LedgerQuery::CreditNotes { invoice_id: 4 }]);
-    let d4 = s.invoices.detail.as_ref().unwrap();
+    let d4 = s.panes.invoices.detail.as_ref().unwrap();
     assert_eq!(d4.credit_notes.ready().unwrap()[0].number, "CN-000001");
     press(&mut s, Cmd::CreditNote);
     assert_eq!(form(&s).value(0), "6234.33", "6,484.33 − 250.00 credited");

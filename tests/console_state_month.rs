@@ -32,7 +32,7 @@ fn writes(fx: &[Effect]) -> Vec<WriteOp> {
 #[test]
 fn close_board_items_jump_to_the_list_that_fixes_them() {
     let mut s = started(Role::Manager);
-    let v = s.close.data.ready().unwrap();
+    let v = s.panes.close.data.ready().unwrap();
     assert!(!v.can_sign_off);
     let model = &s.view(ViewKey::Close).unwrap().model;
     assert_eq!(model.rows[0].cells[1].text, "blocker", "error-level feed issue blocks");
@@ -74,7 +74,7 @@ fn sign_off_is_refused_with_blockers_and_confirmed_when_ready() {
     assert!(o.message.as_ref().unwrap().text.contains("manager"));
     // A clean board: confirmation, then the write.
     let req = s.req();
-    s.close.data = Load::Loading(req);
+    s.panes.close.data = Load::Loading(req);
     let v = console_common::month::close_view(p("2026-05"), console_common::month::clean_facts(p("2026-05")), false);
     update(&mut s, Action::Reply { req, result: Ok(billops::console::Reply::Close(Box::new(v))) });
     press(&mut s, Cmd::SignOff);
@@ -97,7 +97,7 @@ fn reopen_needs_a_lock_and_a_reason_and_locked_shows_in_state() {
     press(&mut s, Cmd::Reopen);
     assert!(s.message.as_ref().unwrap().text.contains("not locked"));
     let req = s.req();
-    s.close.data = Load::Loading(req);
+    s.panes.close.data = Load::Loading(req);
     let v = console_common::month::close_view(p("2026-05"), console_common::month::close_facts(p("2026-05")), true);
     update(&mut s, Action::Reply { req, result: Ok(billops::console::Reply::Close(Box::new(v))) });
     let req = s.req();
@@ -123,11 +123,11 @@ fn invoices_generate_open_review_approve_issue_void() {
     // Generate: working while the effect runs, then the per-customer summary.
     let fx = update(&mut s, Action::Key(keys_of(default_key(Cmd::Generate))));
     assert!(matches!(fx.as_slice(), [Effect::Generate { period, .. }] if *period == p("2026-05")), "{fx:?}");
-    assert!(s.invoices.job.is_some());
+    assert!(s.panes.invoices.job.is_some());
     press(&mut s, Cmd::Generate);
     assert!(s.message.as_ref().unwrap().text.contains("already running"));
     drive(&mut s, fx);
-    assert!(s.invoices.job.is_none());
+    assert!(s.panes.invoices.job.is_none());
     assert!(s.message.as_ref().unwrap().text.starts_with("3 draft(s): 1 created, 1 regenerated, 1 unchanged"));
     assert_eq!(s.view(ViewKey::Generated).unwrap().model.rows.len(), 3);
     // Review the draft (row 1), approve the reviewed one (row 2), issue the approved one (row 3).
@@ -172,9 +172,9 @@ fn invoices_generate_open_review_approve_issue_void() {
     let ec2 = m.rows.iter().find(|r| r.cells[1].text == "AmazonEC2 / storefront / db").unwrap();
     assert_eq!((ec2.cells[2].text.as_str(), ec2.cells[4].text.as_str()), ("4410-100", "R1"));
     press(&mut s, Cmd::Back);
-    assert!(s.invoices.detail.is_none() && s.invoices.generated.is_some());
+    assert!(s.panes.invoices.detail.is_none() && s.panes.invoices.generated.is_some());
     press(&mut s, Cmd::Back);
-    assert!(s.invoices.generated.is_none());
+    assert!(s.panes.invoices.generated.is_none());
     // An operator reviews but may not approve.
     let mut o = started(Role::Operator);
     press(&mut o, Cmd::PaneInvoices);
@@ -248,7 +248,7 @@ fn refused_writes_show_the_store_message_and_reload() {
 fn with_variance_board(role: Role) -> State {
     let mut s = started(role);
     let req = s.req();
-    s.close.data = Load::Loading(req);
+    s.panes.close.data = Load::Loading(req);
     let v = console_common::month::close_view(p("2026-05"), console_common::month::variance_facts(p("2026-05")), false);
     update(&mut s, Action::Reply { req, result: Ok(billops::console::Reply::Close(Box::new(v))) });
     s
@@ -334,7 +334,7 @@ fn board_item_5_jumps_to_the_variance_list_and_explain_writes() {
     press(&mut s, Cmd::Open);
     assert_eq!(s.pane, PaneId::Costs);
     assert_eq!(
-        s.costs.path,
+        s.panes.costs.path,
         [(billops_domain::Dim::Customer, "UMBRELLA".into()), (billops_domain::Dim::Service, "AmazonEC2".into())]
     );
     press(&mut s, Cmd::PaneClose);

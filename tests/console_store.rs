@@ -27,11 +27,11 @@ async fn drill_down_totals_are_exact_at_every_level() {
         let v = h.state.view(ViewKey::Costs).unwrap();
         let total = v.model.total.as_ref().unwrap()[1].num.unwrap();
         let sum = v.model.rows.iter().try_fold(Decimal::ZERO, |a, r| a.checked_add(r.cells[1].num.unwrap())).unwrap();
-        assert_eq!(total, sum, "total line = sum of rows at {:?}", h.state.costs.level());
+        assert_eq!(total, sum, "total line = sum of rows at {:?}", h.state.panes.costs.level());
         if let Some(pv) = parent {
             assert_eq!(total, pv, "level total = the row drilled into");
         }
-        levels.push((h.state.costs.level(), h.sel(ViewKey::Costs).unwrap()));
+        levels.push((h.state.panes.costs.level(), h.sel(ViewKey::Costs).unwrap()));
         parent = Some(v.vs.selected_row(&v.model).unwrap().cells[1].num.unwrap());
         h.cmd(Cmd::Open).await;
     }
@@ -47,7 +47,7 @@ async fn drill_down_totals_are_exact_at_every_level() {
     );
     // ACME's EC2 web component: the exact 15-digit sum, against last period.
     h.keys(&["esc", "esc", "esc", "esc"]).await;
-    assert_eq!(h.state.costs.level(), Dim::Customer);
+    assert_eq!(h.state.panes.costs.level(), Dim::Customer);
     let fx = billops::console::palette::run(&mut h.state, "costs acme");
     h.run(fx).await;
     h.keys(&["enter", "enter"]).await; // EC2 → shop → components
@@ -68,7 +68,7 @@ async fn assign_the_unassigned_account_and_see_it_audited() {
     type_text(&mut h.state, "GLO");
     h.keys(&["tab", "enter"]).await;
     assert!(h.state.message.as_ref().unwrap().text.contains("assigned to GLOBEX"), "{:?}", h.state.message);
-    let accts = h.state.accounts.data.ready().unwrap();
+    let accts = h.state.panes.accounts.data.ready().unwrap();
     assert!(accts.accounts.iter().all(|a| a.customer.is_some()), "nothing left unassigned");
     h.cmd(Cmd::PaneAudit).await;
     let v = h.state.view(ViewKey::Audit).unwrap();
@@ -83,7 +83,7 @@ async fn onboarding_tick_records_who_and_when() {
     let mut h = Harness::customers(store, Role::Operator, dir.path().into()).await;
     assert_eq!(h.sel(ViewKey::Customers).as_deref(), Some("ACME"));
     h.keys(&["enter", "j", "space"]).await;
-    let d = h.state.customers.detail.as_ref().unwrap().data.ready().unwrap();
+    let d = h.state.panes.customers.detail.as_ref().unwrap().data.ready().unwrap();
     let item = d.onboarding.iter().find(|i| i.item == "rightsizing_report").unwrap();
     assert!(item.done);
     assert_eq!(item.by.as_deref(), Some("alice"));
@@ -145,7 +145,7 @@ async fn import_from_the_console_shows_its_batch_and_issues() {
     h.keys(&["i"]).await;
     type_text(&mut h.state, file);
     h.keys(&["enter"]).await;
-    assert!(h.state.imports.job.is_none(), "the import finished");
+    assert!(h.state.panes.imports.job.is_none(), "the import finished");
     let msg = h.state.message.clone().unwrap().text;
     assert!(msg.contains("imported bad_rows.csv"), "{msg}");
     assert_eq!(h.state.view(ViewKey::Batches).unwrap().model.rows.len(), before + 1);
@@ -160,13 +160,13 @@ async fn generate_review_approve_issue_against_the_store() {
     let (dir, store) = seeded().await;
     let mut h = Harness::new(store.clone(), Role::Manager, dir.path().into()).await;
     assert_eq!(h.state.pane, PaneId::Close, "the console opens on the close board");
-    let board = h.state.close.data.ready().expect("board loaded").clone();
+    let board = h.state.panes.close.data.ready().expect("board loaded").clone();
     assert!(!board.can_sign_off);
     assert!(board.board.blockers().iter().any(|b| b.contains("unassigned account")), "{:?}", board.board.blockers());
     h.cmd(Cmd::PaneInvoices).await;
     assert!(h.state.view(ViewKey::Invoices).unwrap().model.rows.is_empty());
     h.cmd(Cmd::Generate).await;
-    assert!(h.state.invoices.job.is_none(), "generation finished");
+    assert!(h.state.panes.invoices.job.is_none(), "generation finished");
     let msg = h.state.message.clone().unwrap().text;
     assert!(msg.starts_with("2 draft(s): 2 created"), "{msg}");
     let rows = &h.state.view(ViewKey::Invoices).unwrap().model.rows;
@@ -244,7 +244,7 @@ async fn variances_explained_in_the_console_land_in_the_store() {
     store.set_setting("variance_pct", "10", &alice).await.unwrap();
     store.set_setting("variance_abs", "100", &alice).await.unwrap();
     h.cmd(Cmd::Refresh).await;
-    let item = h.state.close.data.ready().unwrap().board.items[4].clone();
+    let item = h.state.panes.close.data.ready().unwrap().board.items[4].clone();
     assert_eq!(
         (item.status, item.problems[0].as_str()),
         (ItemStatus::Blocker, "2 variance(s) over threshold without explanation")
@@ -268,7 +268,7 @@ async fn variances_explained_in_the_console_land_in_the_store() {
         (Driver::NewService, "first month on EC2", "alice", d("999.99"))
     );
     // The board and the list reloaded: one left.
-    let v = h.state.close.variances.ready().unwrap();
+    let v = h.state.panes.close.variances.ready().unwrap();
     assert_eq!(v.unexplained, 1);
-    assert_eq!(h.state.close.data.ready().unwrap().facts.variances_unexplained, 1);
+    assert_eq!(h.state.panes.close.data.ready().unwrap().facts.variances_unexplained, 1);
 }

@@ -140,7 +140,7 @@ async fn payment_statement_terms_and_price_rule() {
     type_text(&mut h.state, "AmazonEC2");
     h.keys(&["enter"]).await;
     assert!(store.list_price_rules("ACME").await.unwrap().is_empty(), "nothing saved by the preview");
-    let Some(CustomerScreen::Book(b)) = &h.state.customers.screen else { panic!() };
+    let Some(CustomerScreen::Book(b)) = &h.state.panes.customers.screen else { panic!() };
     let diff = b.pending.as_ref().unwrap().diff.ready().unwrap();
     assert_eq!(diff.delta(), Some(d("35.0833333333333334")), "10% of ACME's EC2 cost");
     h.cmd(Cmd::Open).await;
@@ -199,7 +199,7 @@ async fn bulk_steps_report_refusals_and_a_line_drills_to_its_sources() {
     h.cmd(Cmd::PaneCredits).await;
     h.cmd(Cmd::SwitchView).await;
     assert_eq!(h.state.current_view(), ViewKey::Unreached);
-    assert!(h.state.credits.unreached.ready().unwrap().all_reached());
+    assert!(h.state.panes.credits.unreached.ready().unwrap().all_reached());
 }
 
 /// 2026-05 signed off on the real store: the console's month-end writes into it are refused with the store's
@@ -289,7 +289,7 @@ async fn credit_note_through_the_console() {
     let (mut h, acme, inv) = issued_acme(&store, dir.path()).await;
     // Open it: no credit notes yet; `C` offers all of it.
     h.cmd(Cmd::Open).await;
-    let detail = h.state.invoices.detail.as_ref().unwrap();
+    let detail = h.state.panes.invoices.detail.as_ref().unwrap();
     assert_eq!(detail.credit_notes.ready().map(Vec::len), Some(0));
     h.cmd(Cmd::CreditNote).await;
     let Mode::Form(f) = &h.state.mode else { panic!("credit-note form: {:?}", h.state.mode) };
@@ -307,7 +307,7 @@ async fn credit_note_through_the_console() {
     assert_eq!((notes[0].number.as_str(), notes[0].amount), ("CN-000001", d("100")));
     assert_eq!((notes[0].reason.as_str(), notes[0].issued_by.as_str()), ("shop web billed twice", "alice"));
     // The open invoice reloaded with its note; the form now offers what is still uncredited.
-    let shown = h.state.invoices.detail.as_ref().unwrap().credit_notes.ready().unwrap();
+    let shown = h.state.panes.invoices.detail.as_ref().unwrap().credit_notes.ready().unwrap();
     assert_eq!(shown.iter().map(|n| n.number.as_str()).collect::<Vec<_>>(), ["CN-000001"]);
     h.cmd(Cmd::CreditNote).await;
     let Mode::Form(f) = &h.state.mode else { panic!("credit-note form: {:?}", h.state.mode) };
@@ -319,7 +319,10 @@ async fn credit_note_through_the_console() {
     h.keys(&["enter"]).await;
     assert!(msg(&h).contains(&format!("more than the {left} still uncredited")), "{}", msg(&h));
     assert_eq!(store.list_credit_notes(&filter).await.unwrap().len(), 1, "nothing written");
-    assert!(matches!(h.state.mode, Mode::Normal));
+    // Issue 9: the refusal concerns the amount, so the form reopens with the store's words beside it.
+    let Mode::Form(f) = &h.state.mode else { panic!("credit-note form reopened: {:?}", h.state.mode) };
+    assert_eq!(f.error_field, Some("amount"));
+    assert!(f.error.as_deref().unwrap_or_default().contains("still uncredited"), "{:?}", f.error);
 }
 
 /// A manager's console on the seeded store with ACME's drafts generated and its invoice issued (from the store)

@@ -58,7 +58,6 @@ pub async fn init(url: &str, options: &billops_store::OpenOptions) -> Result<u8,
     Ok(0)
 }
 
-
 pub async fn console(ctx: &Ctx, read_only: bool, theme: Option<String>) -> Result<u8, Failure> {
     let role = ctx.role().await?;
     let theme = theme.or_else(|| ctx.config.ui.theme.clone());

@@ -4,14 +4,14 @@ use std::path::PathBuf;
 use billops_domain::close::TieOut;
 use billops_domain::{CostBasis, Dim, Period};
 use billops_store::{
-    AuditEntry, Balance, ChecklistItem, CostRow, Customer, ImportBatch, InvoiceStep, InvoiceSummary, LinkProposal,
-    LinkedAccount, NewLinkProposal, PayerAccount, PeriodLock, StoredCredit, StoredInvoice, StoredIssue,
-    StoredQuarantine, SupplierInvoice,
+    Balance, ChecklistItem, CostRow, Customer, ImportBatch, InvoiceStep, InvoiceSummary, LinkProposal, LinkedAccount,
+    NewLinkProposal, PayerAccount, PeriodLock, StoredInvoice, StoredIssue, StoredQuarantine, SupplierInvoice,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::KeyEvent;
 
 use super::keys::Cmd;
+pub use super::pane::{PaneQuery, PaneReply, PaneWrite};
 
 /// Everything that can happen to the console.
 // Replies carry whole result sets; an action is moved once through the channel, so boxing buys nothing.
@@ -30,7 +30,7 @@ pub enum Action {
     /// An effect finished. Stale replies (an older `req` than the slot waits for) are dropped.
     Reply {
         req: u64,
-        result: Result<Reply, String>,
+        result: Result<Reply, super::refusal::EffectError>,
     },
 }
 
@@ -42,7 +42,8 @@ pub enum Reply {
     Accounts(AccountsData),
     Costs(CostsData),
     Imports(ImportsData),
-    Audit(Vec<AuditEntry>),
+    /// A pane's answer (panes in a folder: `panes/NAME/io.rs`).
+    Pane(PaneReply),
     /// A write succeeded; the text says what happened.
     Written(String),
     Exported {
@@ -63,7 +64,6 @@ pub enum Reply {
     Invoice(Box<StoredInvoice>),
     /// Draft generation finished: one outcome per customer.
     Generated(Vec<crate::ledger::invoices::Generated>),
-    Credits(Vec<StoredCredit>),
     Recon(ReconData),
     Balance(Balance),
     /// The month-end screens' answers (`ops`).
@@ -149,8 +149,10 @@ pub enum Effect {
     Imports {
         req: u64,
     },
-    Audit {
+    /// A pane's read (panes in a folder: `panes/NAME/io.rs`).
+    Pane {
         req: u64,
+        q: PaneQuery,
     },
     Write {
         req: u64,
@@ -190,9 +192,6 @@ pub enum Effect {
     Generate {
         req: u64,
         period: Period,
-    },
-    Credits {
-        req: u64,
     },
     Recon {
         req: u64,
@@ -265,6 +264,8 @@ pub enum WriteOp {
     },
     /// A month-end write (`ops`).
     Ledger(super::ops::LedgerWrite),
+    /// A pane's write (panes in a folder: `panes/NAME/io.rs`).
+    Pane(PaneWrite),
     /// Explain a variance for the Δ the operator saw (a moved Δ is refused by the store).
     ExplainVariance {
         period: Period,

@@ -5,16 +5,13 @@ use std::sync::Arc;
 
 use billops_domain::clock::Clock;
 use billops_domain::{Dim, Period};
-use billops_store::{
-    AccountFilter, Actor, AuditFilter, CostQuery, CreditFilter, InvoiceFilter, InvoiceStep, IssueFilter, Store,
-    StoreError,
-};
+use billops_store::{AccountFilter, Actor, CostQuery, InvoiceFilter, InvoiceStep, IssueFilter, Store, StoreError};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::action::{
     AccountsData, Action, CostsData, CustomersData, DetailData, Effect, ImportsData, ReconData, Reply, WriteOp,
 };
-use super::panes::audit::LIMIT;
+use super::refusal::EffectError;
 use crate::ledger::{self, INVOICE_SERIES};
 
 /// What effects need from the outside world.
@@ -28,8 +25,8 @@ pub struct Runner {
     pub tx: UnboundedSender<Action>,
 }
 
-fn e(err: impl std::fmt::Display) -> String {
-    err.to_string()
+fn e(err: StoreError) -> EffectError {
+    EffectError::of_read(&err)
 }
 
 impl Runner {
@@ -53,7 +50,7 @@ impl Runner {
     }
 
     /// Run an effect to its reply (public for tests that drive the runner directly).
-    pub async fn run(&self, effect: Effect) -> Option<(u64, Result<Reply, String>)> {
+    pub async fn run(&self, effect: Effect) -> Option<(u64, Result<Reply, EffectError>)> {
         let st = &self.store;
         Some(match effect {
             Effect::Quit => return None,
@@ -132,11 +129,11 @@ impl Runner {
                 .await;
                 (req, r)
             }
-            Effect::Audit { req } => {
-                let f = AuditFilter { limit: Some(LIMIT), ..AuditFilter::default() };
-                (req, st.audit(&f).await.map(Reply::Audit).map_err(e))
+            Effect::Pane { req, q } => (req, q.run(self).await.map(Reply::Pane)),
+            Effect::Write { req, op } => {
+                let typed = |err: StoreError| EffectError::of(&err, Some(&op));
+                (req, self.write(op.clone()).await.map_err(typed).map(Reply::Written))
             }
-            Effect::Write { req, op } => (req, self.write(op).await.map_err(|err| explain(&err)).map(Reply::Written)),
             Effect::Locks { req } => (req, st.locked_periods().await.map(Reply::Locks).map_err(e)),
             Effect::Close { req, period, today } => (
                 req,
@@ -156,10 +153,7 @@ impl Runner {
             Effect::Generate { req, period } => {
                 let by = self.actor();
                 let r = ledger::invoices::generate(st.as_ref(), period, None, &by).await;
-                (req, r.map(Reply::Generated).map_err(|err| explain(&err)))
-            }
-            Effect::Credits { req } => {
-                (req, st.list_credits(&CreditFilter::default()).await.map(Reply::Credits).map_err(e))
+                (req, r.map(Reply::Generated).map_err(e))
             }
             Effect::Recon { req, period } => {
                 let r = async {
@@ -198,9 +192,10 @@ impl Runner {
                 let dir = self.data_dir.join("exports");
                 let r = tokio::task::spawn_blocking(move || write_export(&dir, &pane, &period, &csv))
                     .await
-                    .map_err(e)
+                    .map_err(|err| err.to_string())
                     .and_then(|r| r)
-                    .map(|path| Reply::Exported { path, rows });
+                    .map(|path| Reply::Exported { path, rows })
+                    .map_err(EffectError::failed);
                 (req, r)
             }
             Effect::Ledger { req, q } => (req, self.ledger(q).await.map(|r| Reply::Ledger(Box::new(r)))),
@@ -281,6 +276,7 @@ impl Runner {
                 Ok(format!("credit {} {}", c.credit.id(), if approve { "approved" } else { "rejected" }))
             }
             WriteOp::Ledger(w) => self.ledger_write(w).await,
+            WriteOp::Pane(w) => w.write(self).await,
         }
     }
 
@@ -311,20 +307,6 @@ impl Runner {
             .collect::<Vec<_>>();
         let lines = if lines.is_empty() { vec!["failed: no files found".to_string()] } else { lines };
         Reply::ImportDone(lines)
-    }
-}
-
-/// A store refusal in the words the console uses (the store's text is kept after the explanation).
-pub fn explain(err: &StoreError) -> String {
-    let text = err.to_string();
-    match err {
-        StoreError::Forbidden(m) if m.contains("maker-checker") => {
-            format!("you proposed this credit: another manager must approve ({m})")
-        }
-        StoreError::Conflict(m) if m.contains("changed meanwhile") || m.contains("version") => {
-            format!("{m} — someone changed it meanwhile: reloaded, check and retry")
-        }
-        _ => text,
     }
 }
 

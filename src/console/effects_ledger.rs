@@ -5,21 +5,20 @@ use std::path::{Path, PathBuf};
 use billops_domain::money::canonical;
 use billops_store::{InvoiceStep, Statement, StoreError};
 
+use super::action::WriteOp;
 use super::effects::Runner;
 use super::ops::{BookData, LedgerQuery, LedgerReply, LedgerWrite};
+use super::refusal::EffectError;
 use crate::ledger;
 
-fn e(err: impl std::fmt::Display) -> String {
-    err.to_string()
+fn e(err: StoreError) -> EffectError {
+    EffectError::of_read(&err)
 }
 
 impl Runner {
-    pub(super) async fn ledger(&self, q: LedgerQuery) -> Result<LedgerReply, String> {
+    pub(super) async fn ledger(&self, q: LedgerQuery) -> Result<LedgerReply, EffectError> {
         let st = self.store.as_ref();
         Ok(match q {
-            LedgerQuery::Unreached { period } => {
-                LedgerReply::Unreached(ledger::cases::unreached(st, period).await.map_err(e)?)
-            }
             LedgerQuery::Statement { customer, from, to } => {
                 LedgerReply::Statement(st.statement(&customer, from, to).await.map_err(e)?)
             }
@@ -27,8 +26,9 @@ impl Runner {
                 let dir = self.data_dir.join("exports");
                 let (csv, json) = tokio::task::spawn_blocking(move || write_statement(&dir, &statement))
                     .await
-                    .map_err(e)
-                    .and_then(|r| r)?;
+                    .map_err(|err| err.to_string())
+                    .and_then(|r| r)
+                    .map_err(EffectError::failed)?;
                 LedgerReply::StatementExported { csv, json }
             }
             LedgerQuery::Terms { customer, today } => {
@@ -104,7 +104,8 @@ impl Runner {
                 let mut refused = Vec::new();
                 for (id, version, customer) in &invoices {
                     if let Err(err) = st.step_invoice(*id, step, "", Some(*version), &by).await {
-                        refused.push(format!("invoice {id} ({customer}): {}", super::effects::explain(&err)));
+                        let op = WriteOp::StepInvoice { id: *id, step, reason: String::new(), version: *version };
+                        refused.push(format!("invoice {id} ({customer}): {}", EffectError::of(&err, Some(&op))));
                     }
                 }
                 let done = invoices.len() - refused.len();
@@ -146,8 +147,8 @@ pub fn write_statement(dir: &Path, st: &Statement) -> Result<(PathBuf, PathBuf),
     use std::io::Write;
     std::fs::create_dir_all(dir).map_err(|err| format!("{}: {err}", dir.display()))?;
     // both texts first: a statement that does not add up writes no file
-    let json = ledger::statement::json(st).map_err(e)?;
-    let csv = ledger::statement::csv(st).map_err(e)?;
+    let json = ledger::statement::json(st).map_err(|err| err.to_string())?;
+    let csv = ledger::statement::csv(st).map_err(|err| err.to_string())?;
     let safe: String =
         st.customer.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
     for n in 1..100_000u32 {

@@ -3,7 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::action::{Effect, WriteOp};
-use super::input::{Complete, FormKind, common_prefix, complete_from};
+use super::input::{Complete, FieldError, FormKind, common_prefix, complete_from};
 use super::panes::{accounts, close, credits, imports, invoices, variance};
 use super::state::{Mode, State};
 
@@ -31,7 +31,7 @@ pub fn key(s: &mut State, ev: KeyEvent) -> Vec<Effect> {
             if let Some(f) = form.focused()
                 && f.input.handle(ev)
             {
-                form.error = None;
+                form.clear_error();
                 refresh_candidates(s);
             }
             Vec::new()
@@ -161,32 +161,46 @@ fn submit(s: &mut State) -> Vec<Effect> {
         s.warn(why);
         return Vec::new();
     }
-    let result: Result<Vec<Effect>, String> = match &kind {
-        FormKind::Import => imports::submit_import(s, values.first().map_or("", String::as_str)),
-        FormKind::Resolve { id } => {
-            imports::submit_resolve(*id, values.first().map_or("", String::as_str)).map(|op| write(s, op))
+    let sent = form.clone();
+    let result: Result<Vec<Effect>, FieldError> = match &kind {
+        FormKind::Import => {
+            imports::submit_import(s, values.first().map_or("", String::as_str)).map_err(FieldError::from)
         }
+        FormKind::Resolve { id } => imports::submit_resolve(*id, values.first().map_or("", String::as_str))
+            .map(|op| write(s, op))
+            .map_err(Into::into),
         FormKind::Assign { .. } | FormKind::Propose { .. } | FormKind::Decide { .. } => {
-            accounts::submit(s, &kind, &values).map(|op| write(s, op))
+            accounts::submit(s, &kind, &values).map(|op| write(s, op)).map_err(Into::into)
         }
-        FormKind::SignOff { .. } | FormKind::Reopen { .. } => close::submit(s, &kind, &values).map(|op| write(s, op)),
+        FormKind::SignOff { .. } | FormKind::Reopen { .. } => {
+            close::submit(s, &kind, &values).map(|op| write(s, op)).map_err(Into::into)
+        }
         FormKind::VoidInvoice { id, version } => {
-            invoices::submit_void(*id, *version, values.first().map_or("", String::as_str)).map(|op| write(s, op))
+            invoices::submit_void(*id, *version, values.first().map_or("", String::as_str))
+                .map(|op| write(s, op))
+                .map_err(Into::into)
         }
         FormKind::DecideCredit { id, approve, version } => {
-            credits::submit(*id, *approve, *version, values.first().map_or("", String::as_str)).map(|op| write(s, op))
+            credits::submit(*id, *approve, *version, values.first().map_or("", String::as_str))
+                .map(|op| write(s, op))
+                .map_err(Into::into)
         }
-        FormKind::Ledger(f) => super::panes::ledger::submit(s, f, &values),
-        FormKind::ExplainVariance { .. } => variance::submit(&kind, &values).map(|op| write(s, op)),
+        FormKind::Ledger(f) => super::panes::ledger::submit(s, f, &sent, &values),
+        FormKind::ExplainVariance { .. } => variance::submit(&kind, &values).map(|op| write(s, op)).map_err(Into::into),
     };
     match result {
         Ok(fx) => {
             s.mode = Mode::Normal;
+            // Kept until the write's answer: a refusal that concerns a field reopens the form there.
+            s.sent_form = fx.iter().find_map(|e| match e {
+                Effect::Write { req, .. } => Some((*req, sent.clone())),
+                _ => None,
+            });
             fx
         }
         Err(e) => {
             if let Mode::Form(form) = &mut s.mode {
-                form.error = Some(e);
+                form.fail(e);
             }
             Vec::new()
         }

@@ -71,6 +71,8 @@ pub enum Complete {
 
 #[derive(Debug, Clone)]
 pub struct Field {
+    /// How code addresses the field (`form.get("amount")`); the label unless set with [`Field::named`].
+    pub name: &'static str,
     pub label: &'static str,
     pub input: Input,
     pub complete: Complete,
@@ -78,7 +80,33 @@ pub struct Field {
 
 impl Field {
     pub fn new(label: &'static str, value: &str, complete: Complete) -> Field {
-        Field { label, input: Input::new(value), complete }
+        Field { name: label, label, input: Input::new(value), complete }
+    }
+
+    /// A field whose name differs from its label (`invoice` for "invoice (optional)").
+    pub fn named(mut self, name: &'static str) -> Field {
+        self.name = name;
+        self
+    }
+}
+
+/// Why a form cannot be saved: the text and the field it concerns, shown beside that field (else under
+/// the fields). Store refusals that concern a field come back as one too (the form reopens).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: Option<&'static str>,
+    pub text: String,
+}
+
+impl FieldError {
+    pub fn at(field: &'static str, text: impl Into<String>) -> FieldError {
+        FieldError { field: Some(field), text: text.into() }
+    }
+}
+
+impl From<String> for FieldError {
+    fn from(text: String) -> FieldError {
+        FieldError { field: None, text }
     }
 }
 
@@ -162,6 +190,8 @@ pub struct Form {
     pub fields: Vec<Field>,
     pub focus: usize,
     pub error: Option<String>,
+    /// The field the error concerns (drawn beside it), when it concerns one.
+    pub error_field: Option<&'static str>,
     /// Completion candidates shown under the focused field.
     pub candidates: Vec<String>,
     /// The path-completion request this form waits for.
@@ -170,7 +200,33 @@ pub struct Form {
 
 impl Form {
     pub fn new(kind: FormKind, title: impl Into<String>, fields: Vec<Field>) -> Form {
-        Form { kind, title: title.into(), fields, focus: 0, error: None, candidates: Vec::new(), pending: None }
+        Form {
+            kind,
+            title: title.into(),
+            fields,
+            focus: 0,
+            error: None,
+            error_field: None,
+            candidates: Vec::new(),
+            pending: None,
+        }
+    }
+
+    /// The trimmed value of the field named `name` (empty if the form has none).
+    pub fn get(&self, name: &str) -> String {
+        self.fields.iter().find(|f| f.name == name).map(|f| f.input.text().trim().to_string()).unwrap_or_default()
+    }
+
+    /// Show `e` (beside its field when it names one of this form's fields; the focus stays where it is).
+    pub fn fail(&mut self, e: FieldError) {
+        self.error_field = e.field.filter(|n| self.fields.iter().any(|f| f.name == *n));
+        self.error = Some(e.text);
+    }
+
+    /// Clear the error (the user edits).
+    pub fn clear_error(&mut self) {
+        self.error = None;
+        self.error_field = None;
     }
 
     pub fn value(&self, i: usize) -> String {

@@ -21,6 +21,7 @@ pub enum Cmd {
     Export,
     Refresh,
     NextPane,
+    GotoPane,
     PrevPane,
     PaneClose,
     PaneCustomers,
@@ -71,23 +72,31 @@ pub enum Cmd {
     CreditNote,
 }
 
+/// Where a binding applies. Pane keys are not listed here: each pane's [`KeyScope`]s say which of its
+/// screens answer them (`Pane::keys`), so a new pane never edits this table to claim a key.
+///
+/// [`KeyScope`]: super::pane::KeyScope
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
+    /// Everywhere, always in the footer.
     Global,
-    Panes(&'static [PaneId]),
+    /// Everywhere (Esc still clears a filter), but in the footer only where the screen shown lists it.
+    Screen,
+    /// In the panes whose key scopes list the command.
+    Pane,
 }
 
 impl Scope {
-    pub fn applies(self, pane: PaneId) -> bool {
+    pub fn applies(self, cmd: Cmd, pane: PaneId) -> bool {
         match self {
-            Scope::Global => true,
-            Scope::Panes(ps) => ps.contains(&pane),
+            Scope::Global | Scope::Screen => true,
+            Scope::Pane => pane.pane().answers(cmd),
         }
     }
-    fn overlaps(self, other: Scope) -> bool {
+    fn overlaps(self, a: Cmd, other: Scope, b: Cmd) -> bool {
         match (self, other) {
-            (Scope::Global, _) | (_, Scope::Global) => true,
-            (Scope::Panes(a), Scope::Panes(b)) => a.iter().any(|p| b.contains(p)),
+            (Scope::Pane, Scope::Pane) => PaneId::ALL.iter().any(|p| p.pane().answers(a) && p.pane().answers(b)),
+            _ => true,
         }
     }
 }
@@ -102,26 +111,6 @@ pub struct Binding {
     pub hint: Option<&'static str>,
 }
 
-const CUST: &[PaneId] = &[PaneId::Customers];
-const ACCT: &[PaneId] = &[PaneId::Accounts];
-const CLOSE: &[PaneId] = &[PaneId::Close];
-const INV: &[PaneId] = &[PaneId::Invoices];
-const APPROVE: &[PaneId] = &[PaneId::Accounts, PaneId::Invoices, PaneId::Credits];
-const REJECT: &[PaneId] = &[PaneId::Accounts, PaneId::Credits];
-const COST: &[PaneId] = &[PaneId::Costs];
-const IMPT: &[PaneId] = &[PaneId::Imports];
-const VIEWS: &[PaneId] = &[
-    PaneId::Customers,
-    PaneId::Accounts,
-    PaneId::Imports,
-    PaneId::Recon,
-    PaneId::Credits,
-    PaneId::Invoices,
-    PaneId::Close,
-];
-const RECON: &[PaneId] = &[PaneId::Recon];
-const PAY: &[PaneId] = &[PaneId::Customers, PaneId::Invoices];
-
 macro_rules! b {
     ($cmd:ident, $name:literal, [$($k:literal),*], $scope:expr, $desc:literal, $hint:expr) => {
         Binding { cmd: Cmd::$cmd, name: $name, keys: &[$($k),*], scope: $scope, desc: $desc, hint: $hint }
@@ -130,8 +119,8 @@ macro_rules! b {
 
 /// Every bindable command, in help order.
 pub const BINDINGS: &[Binding] = &[
-    b!(Open, "open", ["enter", "right", "l"], Scope::Global, "drill in / open the selected row", Some("open")),
-    b!(Back, "back", ["esc", "left", "h"], Scope::Global, "back out one level / clear the filter", Some("back")),
+    b!(Open, "open", ["enter", "right", "l"], Scope::Screen, "drill in / open the selected row", Some("open")),
+    b!(Back, "back", ["esc", "left", "h"], Scope::Screen, "back out one level / clear the filter", Some("back")),
     b!(Filter, "filter", ["/"], Scope::Global, "filter the current list (word, or column:word)", Some("filter")),
     b!(Help, "help", ["?"], Scope::Global, "help for this pane", Some("help")),
     b!(Palette, "palette", [":"], Scope::Global, "command palette (:cust, :costs, :period, :bal, :q)", Some("cmd")),
@@ -139,66 +128,39 @@ pub const BINDINGS: &[Binding] = &[
     b!(Export, "export", ["x"], Scope::Global, "export the current list as CSV (same filter)", Some("export")),
     b!(PrevPeriod, "prev_period", ["["], Scope::Global, "previous period", Some("period")),
     b!(NextPeriod, "next_period", ["]"], Scope::Global, "next period", None),
-    b!(Tick, "tick", ["space"], Scope::Panes(CUST), "tick / untick the onboarding item (operator)", Some("tick")),
-    b!(Edit, "edit", ["e"], Scope::Panes(ACCT), "assign the account to a customer (operator)", Some("assign")),
-    b!(
-        Propose,
-        "propose",
-        ["p"],
-        Scope::Panes(ACCT),
-        "propose linking the account to a payer (operator)",
-        Some("propose")
-    ),
-    b!(SignOff, "sign_off", ["S"], Scope::Panes(CLOSE), "sign off the period and lock it (manager)", Some("sign off")),
-    b!(Reopen, "reopen", ["R"], Scope::Panes(CLOSE), "re-open a locked period with a reason (manager)", Some("reopen")),
-    b!(
-        Generate,
-        "generate",
-        ["n"],
-        Scope::Panes(INV),
-        "generate (new) invoice drafts for the period",
-        Some("generate")
-    ),
-    b!(Review, "review", ["w"], Scope::Panes(INV), "mark the selected draft reviewed (operator)", Some("review")),
+    b!(Tick, "tick", ["space"], Scope::Pane, "tick / untick the onboarding item (operator)", Some("tick")),
+    b!(Edit, "edit", ["e"], Scope::Pane, "assign the account to a customer (operator)", Some("assign")),
+    b!(Propose, "propose", ["p"], Scope::Pane, "propose linking the account to a payer (operator)", Some("propose")),
+    b!(SignOff, "sign_off", ["S"], Scope::Pane, "sign off the period and lock it (manager)", Some("sign off")),
+    b!(Reopen, "reopen", ["R"], Scope::Pane, "re-open a locked period with a reason (manager)", Some("reopen")),
+    b!(Generate, "generate", ["n"], Scope::Pane, "generate (new) invoice drafts for the period", Some("generate")),
+    b!(Review, "review", ["w"], Scope::Pane, "mark the selected draft reviewed (operator)", Some("review")),
     b!(
         Approve,
         "approve",
         ["a"],
-        Scope::Panes(APPROVE),
+        Scope::Pane,
         "approve the selected proposal / invoice / credit (manager)",
         Some("approve")
     ),
-    b!(Issue, "issue", ["I"], Scope::Panes(INV), "issue the approved invoice with the next number", Some("issue")),
-    b!(Void, "void", ["X"], Scope::Panes(INV), "void an issued invoice with a reason (manager)", Some("void")),
-    b!(
-        Reject,
-        "reject",
-        ["r"],
-        Scope::Panes(REJECT),
-        "reject the selected link proposal / credit (manager)",
-        Some("reject")
-    ),
-    b!(ToggleBasis, "toggle_basis", ["b"], Scope::Panes(COST), "cost basis: billed / effective / list", Some("basis")),
-    b!(Import, "import", ["i"], Scope::Panes(IMPT), "import a file or folder (operator)", Some("import")),
-    b!(
-        Resolve,
-        "resolve",
-        ["r"],
-        Scope::Panes(IMPT),
-        "resolve the selected issue with a note (operator)",
-        Some("resolve")
-    ),
-    b!(SwitchView, "switch_view", ["v"], Scope::Panes(VIEWS), "switch between the lists of this pane", Some("view")),
+    b!(Issue, "issue", ["I"], Scope::Pane, "issue the approved invoice with the next number", Some("issue")),
+    b!(Void, "void", ["X"], Scope::Pane, "void an issued invoice with a reason (manager)", Some("void")),
+    b!(Reject, "reject", ["r"], Scope::Pane, "reject the selected link proposal / credit (manager)", Some("reject")),
+    b!(ToggleBasis, "toggle_basis", ["b"], Scope::Pane, "cost basis: billed / effective / list", Some("basis")),
+    b!(Import, "import", ["i"], Scope::Pane, "import a file or folder (operator)", Some("import")),
+    b!(Resolve, "resolve", ["r"], Scope::Pane, "resolve the selected issue with a note (operator)", Some("resolve")),
+    b!(SwitchView, "switch_view", ["v"], Scope::Pane, "switch between the lists of this pane", Some("view")),
     b!(
         Explain,
         "explain",
         ["e"],
-        Scope::Panes(CLOSE),
+        Scope::Pane,
         "explain the selected variance: driver and text (operator)",
         Some("explain")
     ),
     b!(Quit, "quit", ["q", "ctrl-c"], Scope::Global, "quit", Some("quit")),
     b!(NextPane, "next_pane", ["tab"], Scope::Global, "next pane", None),
+    b!(GotoPane, "goto_pane", ["'"], Scope::Global, "then a pane's letter: go to that pane (listed below)", None),
     b!(PrevPane, "prev_pane", ["backtab"], Scope::Global, "previous pane", None),
     b!(PaneClose, "pane_close", ["1"], Scope::Global, "Close pane (month-end board)", None),
     b!(PaneCustomers, "pane_customers", ["2"], Scope::Global, "Customers pane", None),
@@ -220,7 +182,7 @@ pub const BINDINGS: &[Binding] = &[
         SupplierInvoice,
         "supplier_invoice",
         ["n"],
-        Scope::Panes(RECON),
+        Scope::Pane,
         "enter a supplier invoice: payer, period, number, amount, tax, credits (operator)",
         Some("supplier inv")
     ),
@@ -228,7 +190,7 @@ pub const BINDINGS: &[Binding] = &[
         OpenCases,
         "open_cases",
         ["o"],
-        Scope::Panes(RECON),
+        Scope::Pane,
         "open cases for payers with an unexplained residual (operator)",
         Some("open cases")
     ),
@@ -236,7 +198,7 @@ pub const BINDINGS: &[Binding] = &[
         EditCase,
         "edit_case",
         ["e"],
-        Scope::Panes(RECON),
+        Scope::Pane,
         "change the selected case: status, owner, expected credit note, note (writing off: manager)",
         Some("case")
     ),
@@ -244,7 +206,7 @@ pub const BINDINGS: &[Binding] = &[
         Payment,
         "payment",
         ["P"],
-        Scope::Panes(PAY),
+        Scope::Pane,
         "record a payment: customer, date, amount, reference, invoice (operator)",
         Some("pay")
     ),
@@ -252,41 +214,34 @@ pub const BINDINGS: &[Binding] = &[
         Statement,
         "statement",
         ["t"],
-        Scope::Panes(CUST),
+        Scope::Pane,
         "the customer's statement for a date range (x exports CSV and JSON)",
         Some("stmt")
     ),
-    b!(Terms, "terms", ["T"], Scope::Panes(CUST), "view / edit the customer's billing terms", None),
+    b!(Terms, "terms", ["T"], Scope::Pane, "view / edit the customer's billing terms", None),
     b!(
         PriceBook,
         "price_book",
         ["B"],
-        Scope::Panes(CUST),
+        Scope::Pane,
         "the customer's price book: rules and what each priced in the period",
         None
     ),
-    b!(
-        NewRule,
-        "new_rule",
-        ["n"],
-        Scope::Panes(CUST),
-        "in the price book: add a rule, preview its effect, enter saves",
-        None
-    ),
+    b!(NewRule, "new_rule", ["n"], Scope::Pane, "in the price book: add a rule, preview its effect, enter saves", None),
     b!(
         ApproveAll,
         "approve_all",
         ["A"],
-        Scope::Panes(INV),
+        Scope::Pane,
         "approve every reviewed draft of the period, confirmed (manager)",
         None
     ),
-    b!(ReviewAll, "review_all", ["W"], Scope::Panes(INV), "mark every draft of the period reviewed, confirmed", None),
+    b!(ReviewAll, "review_all", ["W"], Scope::Pane, "mark every draft of the period reviewed, confirmed", None),
     b!(
         CreditNote,
         "credit_note",
         ["C"],
-        Scope::Panes(INV),
+        Scope::Pane,
         "correct an issued invoice with a credit note: amount, reason (manager)",
         None
     ),
@@ -500,13 +455,13 @@ impl Keymap {
         let chord = Chord::from_event(ev)?;
         let mut global = None;
         for b in BINDINGS {
-            if !b.scope.applies(pane) {
+            if !b.scope.applies(b.cmd, pane) {
                 continue;
             }
             if self.by_cmd.get(&b.cmd).is_some_and(|cs| cs.contains(&chord)) {
                 match b.scope {
-                    Scope::Panes(_) => return Some(b.cmd),
-                    Scope::Global => global = global.or(Some(b.cmd)),
+                    Scope::Pane => return Some(b.cmd),
+                    Scope::Global | Scope::Screen => global = global.or(Some(b.cmd)),
                 }
             }
         }
@@ -562,7 +517,7 @@ impl Keymap {
     pub fn check_conflicts(&self) -> Result<(), String> {
         for (i, a) in BINDINGS.iter().enumerate() {
             for b in &BINDINGS[i + 1..] {
-                if !a.scope.overlaps(b.scope) {
+                if !a.scope.overlaps(a.cmd, b.scope, b.cmd) {
                     continue;
                 }
                 for c in self.keys_of(a.cmd) {

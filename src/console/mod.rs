@@ -21,6 +21,7 @@ pub mod ops;
 pub mod palette;
 pub mod pane;
 pub mod panes;
+pub mod refusal;
 pub mod state;
 pub mod table;
 mod term;

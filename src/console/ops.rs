@@ -8,7 +8,6 @@ use billops_domain::Period;
 use billops_domain::rating::{Pricing, RatingDiff, RuleScope};
 use billops_store::{
     CaseUpdate, InvoiceStep, LineSources, NewPayment, NewSupplierInvoice, SourceQuery, Statement, StoredPriceRule,
-    UnreachedCredits,
 };
 use chrono::NaiveDate;
 
@@ -18,10 +17,6 @@ use crate::ledger::terms::{TermsPatch, TermsView};
 /// A read the month-end screens ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LedgerQuery {
-    /// Supplier and funding credits of the period that reached no customer invoice.
-    Unreached {
-        period: Period,
-    },
     Statement {
         customer: String,
         from: NaiveDate,
@@ -59,7 +54,6 @@ pub enum LedgerQuery {
 /// What a [`LedgerQuery`] answers.
 #[derive(Debug, Clone)]
 pub enum LedgerReply {
-    Unreached(UnreachedCredits),
     Statement(Statement),
     StatementExported { csv: PathBuf, json: PathBuf },
     Terms(TermsView),

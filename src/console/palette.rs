@@ -17,7 +17,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("costs", "[CUSTOMER] [PERIOD]", "cost drill-down, optionally for a customer and period"),
     ("bal", "CUSTOMER", "a customer's balance, overdue, last invoice and payment"),
     ("period", "YYYY-MM", "show another period"),
-    ("pane", "NAME", "switch pane (close, customers, accounts, costs, invoices, credits, recon, imports, audit)"),
+    ("pane", "NAME", "switch pane by name or prefix (Tab lists them)"),
     ("filter", "TEXT", "filter the current list"),
     ("import", "PATH", "import a file or folder"),
     ("export", "", "export the current list as CSV"),

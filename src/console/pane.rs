@@ -1,75 +1,184 @@
-//! The pane registry. Adding a pane: a variant here (with its row in [`PaneId::ALL`]), a module in
-//! `panes/` (state, loading, tables), a render function in `ui/`, and its keys in `keys::BINDINGS`.
+//! What every pane must answer ([`Pane`]) and the macro that turns the one registration list in
+//! `panes/mod.rs` into [`PaneId`], the panes' state ([`Panes`]) and the dispatch to each pane's impl.
+//!
+//! A new pane is one folder under `panes/` (see `panes/audit/`) plus one line in `panes!`: the compiler then
+//! asks it for every duty below, and every loop over the registry (reload on a period change or a write,
+//! a failed request, the tab line, `'` + letter, `:pane NAME`, `?` help) includes it.
+use ratatui::Frame;
+use ratatui::layout::Rect;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum PaneId {
-    Close,
-    Customers,
-    Accounts,
-    Costs,
-    Invoices,
-    Credits,
-    Recon,
-    Imports,
-    Audit,
+use super::action::Effect;
+use super::keys::Cmd;
+use super::refusal::EffectError;
+use super::state::{State, ViewKey};
+use super::theme::Theme;
+
+pub use super::panes::{PaneId, PaneQuery, PaneReply, PaneWrite, Panes};
+
+/// Why a pane must forget what it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invalidate {
+    /// `[`/`]`, `:period`, the cost basis: period-dependent data is stale, period-bound screens close.
+    PeriodChanged,
+    /// A write or an import elsewhere: whatever the store holds may have changed.
+    Written,
 }
 
-impl PaneId {
-    /// Display order; number keys 1..9 follow it. The console opens on the first (the close board).
-    pub const ALL: [PaneId; 9] = [
-        PaneId::Close,
-        PaneId::Customers,
-        PaneId::Accounts,
-        PaneId::Costs,
-        PaneId::Invoices,
-        PaneId::Credits,
-        PaneId::Recon,
-        PaneId::Imports,
-        PaneId::Audit,
-    ];
+/// What a pane did with a failed request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// Not this pane's request.
+    NotMine,
+    /// A slot of this pane waited for it and now shows the error.
+    Shown,
+    /// The pane reported it itself (e.g. a job's message line); nothing more to do.
+    Reported,
+}
 
-    pub fn title(self) -> &'static str {
-        match self {
-            PaneId::Close => "Close",
-            PaneId::Customers => "Customers",
-            PaneId::Accounts => "Accounts",
-            PaneId::Costs => "Costs",
-            PaneId::Invoices => "Invoices",
-            PaneId::Credits => "Credits",
-            PaneId::Recon => "Recon",
-            PaneId::Imports => "Imports",
-            PaneId::Audit => "Audit",
+/// The keys one screen of a pane answers (list, detail, form …). The footer shows the hinted ones of the
+/// current screen and `?` lists them all; a key bound to a command no screen of the pane lists does nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyScope {
+    pub screen: &'static str,
+    pub cmds: &'static [Cmd],
+}
+
+/// Every pane's duties. The impl lives in the pane's `mod.rs`; the registry hands out `&'static dyn Pane`.
+pub trait Pane: Sync {
+    fn title(&self) -> &'static str;
+    /// A short title for narrow tab lines.
+    fn short(&self) -> &'static str;
+    /// Lower-case name: exports (`customers-2026-05-1.csv`) and `:pane NAME`.
+    fn slug(&self) -> &'static str;
+    /// The letter that follows `'` (`goto_pane`) to jump here (unique, lower case).
+    fn goto(&self) -> char;
+    /// Load what the pane shows and does not have yet (called whenever it is shown).
+    fn ensure(&self, s: &mut State) -> Vec<Effect>;
+    /// Forget what `why` may have changed (it reloads when shown).
+    fn invalidate(&self, s: &mut State, why: Invalidate);
+    /// A request failed: the slot that waited for it shows the error.
+    fn failed(&self, s: &mut State, req: u64, e: &EffectError) -> Failure;
+    /// The key scopes of the pane's screens.
+    fn keys(&self) -> &'static [KeyScope];
+    /// The name of the screen shown now (one of [`Pane::keys`]).
+    fn screen(&self, s: &State) -> &'static str;
+    /// The list that keys (move, filter, sort, export) act on now.
+    fn current_view(&self, s: &State) -> ViewKey;
+    /// A command of this pane (one of its scopes, or open / back / switch view). `None`: not handled.
+    fn cmd(&self, s: &mut State, c: Cmd) -> Option<Vec<Effect>>;
+    /// Draw the pane's body: state in, frame out.
+    fn render(&self, f: &mut Frame, area: Rect, s: &State, theme: &Theme);
+}
+
+impl dyn Pane {
+    /// The scope of the screen shown now (the first scope if the name is unknown).
+    pub fn scope(&self, s: &State) -> Option<&'static KeyScope> {
+        let name = self.screen(s);
+        let keys = self.keys();
+        keys.iter().find(|k| k.screen == name).or_else(|| keys.first())
+    }
+
+    /// Whether any screen of the pane answers `c`.
+    pub fn answers(&self, c: Cmd) -> bool {
+        self.keys().iter().any(|k| k.cmds.contains(&c))
+    }
+}
+
+/// The registration list: `panes! { Close(close), Customers(customers), … }`. Each `Id(module)` needs
+/// `module::Id` (a unit struct implementing [`Pane`]), `module::PaneState` (the pane's state, `Default`) and
+/// `module::io` with `Query`, `Reply`, `Write`, `run`, `write` and `landed` (see `panes/audit/io.rs`).
+macro_rules! panes {
+    ($($id:ident($m:ident)),* $(,)?) => {
+        $(pub mod $m;)*
+
+        /// The registered panes, in tab order (digits 1–9 follow it). Generated by `panes!`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum PaneId {
+            $($id),*
         }
+
+        impl PaneId {
+            /// Display order; the console opens on the first.
+            pub const ALL: &'static [PaneId] = &[$(PaneId::$id),*];
+
+            /// The pane's impl of its duties.
+            pub fn pane(self) -> &'static dyn $crate::console::pane::Pane {
+                match self {
+                    $(PaneId::$id => &$m::$id),*
+                }
+            }
+        }
+
+        /// Every pane's own state, one field per registered pane (named like its module).
+        #[derive(Debug, Clone, Default)]
+        pub struct Panes {
+            $(pub $m: $m::PaneState),*
+        }
+
+        /// A pane's read, as `Effect::Pane` carries it (each pane's `io::Query`).
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum PaneQuery {
+            $($id($m::io::Query)),*
+        }
+
+        /// A pane's answer, as `Reply::Pane` carries it (each pane's `io::Reply`).
+        #[derive(Debug, Clone)]
+        pub enum PaneReply {
+            $($id($m::io::Reply)),*
+        }
+
+        /// A pane's write, as `WriteOp::Pane` carries it (each pane's `io::Write`).
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum PaneWrite {
+            $($id($m::io::Write)),*
+        }
+
+        impl PaneQuery {
+            /// Run the read in the effect runner.
+            pub async fn run(
+                self,
+                r: &$crate::console::effects::Runner,
+            ) -> Result<PaneReply, $crate::console::refusal::EffectError> {
+                match self {
+                    $(PaneQuery::$id(q) => $m::io::run(r, q).await.map(PaneReply::$id)),*
+                }
+            }
+        }
+
+        impl PaneReply {
+            /// Land the answer in its pane (stale answers are dropped there).
+            pub fn land(self, s: &mut $crate::console::state::State, req: u64) -> Vec<$crate::console::action::Effect> {
+                match self {
+                    $(PaneReply::$id(r) => $m::io::landed(s, req, r)),*
+                }
+            }
+        }
+
+        impl PaneWrite {
+            /// Do the write in the effect runner; the text says what happened.
+            pub async fn write(self, r: &$crate::console::effects::Runner) -> Result<String, billops_store::StoreError> {
+                match self {
+                    $(PaneWrite::$id(w) => $m::io::write(r, w).await),*
+                }
+            }
+        }
+    };
+}
+pub(crate) use panes;
+
+impl PaneId {
+    pub fn title(self) -> &'static str {
+        self.pane().title()
     }
 
     /// A short title for narrow terminals (the tab line at 80 columns).
     pub fn short(self) -> &'static str {
-        match self {
-            PaneId::Close => "Close",
-            PaneId::Customers => "Cust",
-            PaneId::Accounts => "Accts",
-            PaneId::Costs => "Costs",
-            PaneId::Invoices => "Inv",
-            PaneId::Credits => "Cred",
-            PaneId::Recon => "Recon",
-            PaneId::Imports => "Imp",
-            PaneId::Audit => "Audit",
-        }
+        self.pane().short()
     }
 
     /// Lower-case name used in exports (`customers-2026-05-1.csv`) and the palette (`:pane costs`).
     pub fn slug(self) -> &'static str {
-        match self {
-            PaneId::Close => "close",
-            PaneId::Customers => "customers",
-            PaneId::Accounts => "accounts",
-            PaneId::Costs => "costs",
-            PaneId::Invoices => "invoices",
-            PaneId::Credits => "credits",
-            PaneId::Recon => "recon",
-            PaneId::Imports => "imports",
-            PaneId::Audit => "audit",
-        }
+        self.pane().slug()
     }
 
     pub fn index(self) -> usize {
@@ -86,6 +195,36 @@ impl PaneId {
 
     pub fn from_slug(s: &str) -> Option<PaneId> {
         let s = s.trim().to_ascii_lowercase();
-        PaneId::ALL.into_iter().find(|p| p.slug() == s || (s.len() >= 2 && p.slug().starts_with(&s)))
+        PaneId::ALL.iter().copied().find(|p| p.slug() == s || (s.len() >= 2 && p.slug().starts_with(&s)))
+    }
+
+    /// The pane `'` + `c` jumps to.
+    pub fn from_goto(c: char) -> Option<PaneId> {
+        PaneId::ALL.iter().copied().find(|p| p.pane().goto() == c)
+    }
+}
+
+/// `io` of a pane whose reads and writes still travel as their own `Effect` / `WriteOp` variants (the panes
+/// not yet moved into a folder): nothing to run.
+pub mod no_io {
+    use crate::console::action::Effect;
+    use crate::console::effects::Runner;
+    use crate::console::state::State;
+
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Query {}
+    #[derive(Debug, Clone)]
+    pub enum Reply {}
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Write {}
+
+    pub async fn run(_r: &Runner, q: Query) -> Result<Reply, crate::console::refusal::EffectError> {
+        match q {}
+    }
+    pub async fn write(_r: &Runner, w: Write) -> Result<String, billops_store::StoreError> {
+        match w {}
+    }
+    pub fn landed(_s: &mut State, _req: u64, r: Reply) -> Vec<Effect> {
+        match r {}
     }
 }

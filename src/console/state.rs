@@ -1,18 +1,15 @@
 //! The console's state: plain data, changed only by `update`, read by `ui::render`.
 use std::collections::BTreeMap;
 
-use billops_domain::{CostBasis, Dim, Period, User};
+use billops_domain::{Period, User};
 use chrono::{DateTime, Utc};
 
-use super::action::{AccountsData, CostsData, CustomersData, DetailData, ImportsData, ReconData};
 use super::input::{Form, Input};
 use super::keys::Keymap;
-use super::pane::PaneId;
+use super::pane::{PaneId, Panes};
 use super::table::{TableModel, ViewState};
 use super::theme::Role;
-use crate::ledger::close::CloseView;
-use crate::ledger::invoices::Generated;
-use billops_store::{AuditEntry, Balance, InvoiceSummary, PeriodLock, StoredCredit, StoredInvoice};
+use billops_store::{Balance, PeriodLock};
 
 /// What a pane knows about its data. Shown as is: a spinner line, the table, or the error.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -143,103 +140,15 @@ pub enum Mode {
     },
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct CustomersPane {
-    pub data: Load<CustomersData>,
-    pub detail: Option<Detail>,
-    /// A statement or the price book, over the list / detail while open.
-    pub screen: Option<super::ops::CustomerScreen>,
-    /// The terms look-up in flight (its reply opens the terms form).
-    pub terms: Option<u64>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Detail {
-    pub code: String,
-    pub data: Load<DetailData>,
-    /// The list that has the selection (checklist, services, accounts).
-    pub focus: ViewKey,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct AccountsPane {
-    pub data: Load<AccountsData>,
-}
-
-/// The drill levels of the Costs pane, in order.
-pub const DRILL: [Dim; 5] = [Dim::Customer, Dim::Service, Dim::Product, Dim::Component, Dim::Resource];
-
-#[derive(Debug, Clone, Default)]
-pub struct CostsPane {
-    pub data: Load<CostsData>,
-    pub basis: CostBasis,
-    /// The breadcrumb: chosen values of the levels above the current one.
-    pub path: Vec<(Dim, String)>,
-}
-
-impl CostsPane {
-    pub fn level(&self) -> Dim {
-        DRILL.get(self.path.len()).copied().unwrap_or(Dim::Resource)
-    }
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct ImportsPane {
-    pub data: Load<ImportsData>,
-    pub job: Option<ImportJob>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportJob {
-    pub req: u64,
-    pub paths: Vec<String>,
-    pub progress: Option<crate::ingest::Progress>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct ClosePane {
-    pub data: Load<CloseView>,
-    /// The variance list (board item 5), loaded when shown.
-    pub variances: Load<crate::ledger::variance::VarianceView>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct InvoicesPane {
-    pub data: Load<Vec<InvoiceSummary>>,
-    /// The open invoice (Enter): its sections and lines.
-    pub detail: Option<InvoiceDetail>,
-    /// The draft generation in flight (its request).
-    pub job: Option<u64>,
-    /// What the last generation did, per customer (shown under the list until Esc).
-    pub generated: Option<Vec<Generated>>,
-    /// The sources of the selected line of the open invoice (Enter on a line).
-    pub sources: Option<super::ops::SourcesView>,
-}
-
-#[derive(Debug, Clone)]
-pub struct InvoiceDetail {
-    pub id: i64,
-    pub data: Load<Box<StoredInvoice>>,
-    /// The credit notes issued against it (loaded with the invoice).
-    pub credit_notes: Load<Vec<billops_store::CreditNote>>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct CreditsPane {
-    pub data: Load<Vec<StoredCredit>>,
-    /// The period's credits cross-check (supplier and funding credits that reached no invoice).
-    pub unreached: Load<billops_store::UnreachedCredits>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct ReconPane {
-    pub data: Load<ReconData>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct AuditPane {
-    pub data: Load<Vec<AuditEntry>>,
-}
+// Each pane's state lives in its folder (`panes/NAME/state.rs`); re-exported here under the old paths.
+pub use super::panes::accounts::AccountsPane;
+pub use super::panes::close::ClosePane;
+pub use super::panes::costs::{CostsPane, DRILL};
+pub use super::panes::credits::CreditsPane;
+pub use super::panes::customers::{CustomersPane, Detail};
+pub use super::panes::imports::{ImportJob, ImportsPane};
+pub use super::panes::invoices::{InvoiceDetail, InvoicesPane};
+pub use super::panes::recon::ReconPane;
 
 /// How the console was started (from `ConsoleContext`), plus the parts `render` must not look up itself.
 #[derive(Debug, Clone)]
@@ -260,17 +169,12 @@ pub struct State {
     pub keymap: Keymap,
     pub pane: PaneId,
     pub mode: Mode,
+    /// `'` was pressed: the next key may name a pane (`'` + letter).
+    pub goto: bool,
     pub periods: Load<Vec<Period>>,
     pub period: Option<Period>,
-    pub customers: CustomersPane,
-    pub accounts: AccountsPane,
-    pub costs: CostsPane,
-    pub imports: ImportsPane,
-    pub audit: AuditPane,
-    pub close: ClosePane,
-    pub invoices: InvoicesPane,
-    pub credits: CreditsPane,
-    pub recon: ReconPane,
+    /// Every registered pane's own state (`panes!` in `panes/mod.rs`).
+    pub panes: Panes,
     /// Signed-off periods (the status line marks a locked period).
     pub locks: Load<Vec<PeriodLock>>,
     /// Sub-list shown in panes with several (Accounts, Imports).
@@ -282,6 +186,8 @@ pub struct State {
     next_req: u64,
     /// Requests of writes and exports in flight (their replies are never stale).
     pub pending: Vec<u64>,
+    /// The form whose write is in flight (reopened at the field if the store refuses a field).
+    pub sent_form: Option<(u64, Form)>,
     /// Month-end settings from the store at start (shown, and for early maker-checker refusals; the runner
     /// reads them afresh for every write).
     pub settings: crate::ledger::CloseSettings,
@@ -297,17 +203,10 @@ impl State {
             keymap: setup.keymap,
             pane: PaneId::ALL[0],
             mode: Mode::Normal,
+            goto: false,
             periods: Load::Idle,
             period: None,
-            customers: CustomersPane::default(),
-            accounts: AccountsPane::default(),
-            costs: CostsPane::default(),
-            imports: ImportsPane::default(),
-            audit: AuditPane::default(),
-            close: ClosePane::default(),
-            invoices: InvoicesPane::default(),
-            credits: CreditsPane::default(),
-            recon: ReconPane::default(),
+            panes: Panes::default(),
             locks: Load::Idle,
             pane_view: BTreeMap::new(),
             views: BTreeMap::new(),
@@ -316,6 +215,7 @@ impl State {
             quit: false,
             next_req: 0,
             pending: Vec::new(),
+            sent_form: None,
             settings: crate::ledger::CloseSettings::default(),
         }
     }
@@ -342,27 +242,9 @@ impl State {
         vs.rebuild(model);
     }
 
-    /// The list keys act on in the current pane (None while a pane has no list, e.g. loading).
+    /// The list keys act on in the current pane (its pane decides).
     pub fn current_view(&self) -> ViewKey {
-        match self.pane {
-            PaneId::Customers => match (&self.customers.screen, &self.customers.detail) {
-                (Some(scr), _) => scr.view(),
-                (None, Some(d)) => d.focus,
-                (None, None) => ViewKey::Customers,
-            },
-            PaneId::Accounts => self.pane_view.get(&PaneId::Accounts).copied().unwrap_or(ViewKey::Accounts),
-            PaneId::Costs => ViewKey::Costs,
-            PaneId::Imports => self.pane_view.get(&PaneId::Imports).copied().unwrap_or(ViewKey::Batches),
-            PaneId::Audit => ViewKey::Audit,
-            PaneId::Close => self.pane_view.get(&PaneId::Close).copied().unwrap_or(ViewKey::Close),
-            PaneId::Invoices => match (&self.invoices.sources, &self.invoices.detail) {
-                (Some(src), _) => src.focus,
-                (None, Some(_)) => ViewKey::InvoiceLines,
-                (None, None) => ViewKey::Invoices,
-            },
-            PaneId::Credits => self.pane_view.get(&PaneId::Credits).copied().unwrap_or(ViewKey::Credits),
-            PaneId::Recon => self.pane_view.get(&PaneId::Recon).copied().unwrap_or(ViewKey::Recon),
-        }
+        self.pane.pane().current_view(self)
     }
 
     pub fn selected_id(&self, key: ViewKey) -> Option<String> {

@@ -3,11 +3,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 use super::action::{Action, Effect, Reply};
 use super::forms;
-use super::input::Input;
+use super::input::{FieldError, Input};
 use super::keys::Cmd;
 use super::palette;
+use super::pane::Failure;
 use super::pane::PaneId;
-use super::panes::{self, accounts, close, costs, credits, customers, imports, invoices, variance};
+use super::panes;
+use super::refusal::EffectError;
 use super::state::{Load, Mode, State, ViewKey};
 use super::table;
 
@@ -60,6 +62,13 @@ fn key(s: &mut State, ev: KeyEvent) -> Vec<Effect> {
     match &mut s.mode {
         Mode::Normal => {
             s.message = None;
+            // `'` + a pane's letter jumps to the pane; any other key cancels and does what it does.
+            if std::mem::take(&mut s.goto)
+                && let KeyCode::Char(c) = ev.code
+                && let Some(p) = PaneId::from_goto(c)
+            {
+                return switch(s, p);
+            }
             match s.keymap.lookup(s.pane, &ev) {
                 Some(c) => cmd(s, c),
                 None => Vec::new(),
@@ -143,6 +152,13 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
             s.info("reloading");
             fx
         }
+        Cmd::GotoPane => {
+            s.goto = true;
+            let letters: Vec<String> =
+                PaneId::ALL.iter().map(|p| format!("{} {}", p.pane().goto(), p.slug())).collect();
+            s.info(format!("go to pane: {}", letters.join("  ")));
+            Vec::new()
+        }
         Cmd::NextPane => switch(s, s.pane.next()),
         Cmd::PrevPane => switch(s, s.pane.prev()),
         Cmd::PaneClose => switch(s, PaneId::Close),
@@ -166,22 +182,6 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
         }
         Cmd::Top => nav(s, table::ViewState::top),
         Cmd::Bottom => nav(s, table::ViewState::bottom),
-        Cmd::Open => match s.pane {
-            PaneId::Customers => customers::open_selected(s),
-            PaneId::Accounts => match s.current_view() {
-                ViewKey::Accounts => accounts::edit(s),
-                _ => Vec::new(),
-            },
-            PaneId::Costs => costs::open(s),
-            PaneId::Imports => {
-                imports::open(s);
-                Vec::new()
-            }
-            PaneId::Close => close::open(s),
-            PaneId::Invoices => invoices::open(s),
-            PaneId::Audit | PaneId::Credits | PaneId::Recon => Vec::new(),
-        },
-        Cmd::Back => back(s),
         Cmd::PrevPeriod | Cmd::NextPeriod => {
             let p = s.period_or_now();
             s.period = Some(if c == Cmd::PrevPeriod { p.prev() } else { p.next() });
@@ -203,56 +203,13 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
             s.info(text);
             Vec::new()
         }
-        Cmd::SwitchView => {
-            if panes::ledger::switch_view(s) {
-                return Vec::new();
-            }
-            match s.pane {
-                PaneId::Customers => customers::switch_focus(s),
-                PaneId::Accounts => accounts::switch_view(s),
-                PaneId::Imports => imports::switch_view(s),
-                PaneId::Close => return variance::switch_view(s),
-                _ => {}
-            }
-            Vec::new()
-        }
-        Cmd::Tick => customers::tick(s),
-        Cmd::Edit => accounts::edit(s),
-        Cmd::Propose => accounts::propose(s),
-        Cmd::Approve => match s.pane {
-            PaneId::Invoices => invoices::step(s, billops_store::InvoiceStep::Approve),
-            PaneId::Credits => credits::decide(s, true),
-            _ => accounts::decide(s, true),
+        // Everything else belongs to the pane shown: open / back / switch view and its own keys (a new
+        // pane's command needs no line here).
+        _ => match s.pane.pane().cmd(s, c) {
+            Some(fx) => fx,
+            None if c == Cmd::Back => back(s),
+            None => Vec::new(),
         },
-        Cmd::Reject => match s.pane {
-            PaneId::Credits => credits::decide(s, false),
-            _ => accounts::decide(s, false),
-        },
-        Cmd::SignOff => close::sign_off(s),
-        Cmd::Reopen => close::reopen(s),
-        Cmd::Generate => invoices::generate(s),
-        Cmd::Review => invoices::step(s, billops_store::InvoiceStep::Review),
-        Cmd::Issue => invoices::issue(s),
-        Cmd::Void => invoices::void(s),
-        Cmd::ToggleBasis => {
-            s.costs.basis = s.costs.basis.next();
-            s.info(format!("cost basis: {}", s.costs.basis));
-            panes::period_changed(s)
-        }
-        Cmd::Import => imports::start(s),
-        Cmd::Resolve => imports::resolve(s),
-        Cmd::SupplierInvoice => panes::supplier::new_invoice(s),
-        Cmd::OpenCases => panes::supplier::open_cases(s),
-        Cmd::EditCase => panes::supplier::edit_case(s),
-        Cmd::Payment => panes::payments::payment(s),
-        Cmd::Statement => panes::payments::statement(s),
-        Cmd::Terms => panes::terms::open(s),
-        Cmd::PriceBook => panes::pricebook::open(s),
-        Cmd::NewRule => panes::pricebook::new_rule(s),
-        Cmd::ApproveAll => panes::bulk::all(s, billops_store::InvoiceStep::Approve),
-        Cmd::ReviewAll => panes::bulk::all(s, billops_store::InvoiceStep::Review),
-        Cmd::Explain => variance::explain(s),
-        Cmd::CreditNote => panes::credit_notes::open(s),
     }
 }
 
@@ -266,20 +223,8 @@ fn nav(s: &mut State, f: impl FnOnce(&mut table::ViewState)) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Esc where the pane has nothing to close: clear the filter.
 fn back(s: &mut State) -> Vec<Effect> {
-    let handled = match s.pane {
-        PaneId::Customers => customers::back(s).then(Vec::new),
-        PaneId::Invoices => invoices::back(s).then(Vec::new),
-        PaneId::Costs => {
-            let (done, fx) = costs::back(s);
-            done.then_some(fx)
-        }
-        PaneId::Close => variance::back(s).then(Vec::new),
-        _ => None,
-    };
-    if let Some(fx) = handled {
-        return fx;
-    }
     let key = s.current_view();
     if s.view(key).is_some_and(|v| !v.vs.filter.is_empty()) {
         set_filter(s, String::new());
@@ -317,7 +262,7 @@ fn export(s: &mut State) -> Vec<Effect> {
     }
 }
 
-fn reply(s: &mut State, req: u64, result: Result<Reply, String>) -> Vec<Effect> {
+fn reply(s: &mut State, req: u64, result: Result<Reply, EffectError>) -> Vec<Effect> {
     let r = match result {
         Ok(r) => r,
         Err(e) => return failed(s, req, e),
@@ -334,31 +279,31 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, String>) -> Vec<Effect> 
             panes::ensure(s, s.pane)
         }
         Reply::Customers(d) => {
-            customers::loaded(s, req, d);
+            panes::customers::loaded(s, req, d);
             Vec::new()
         }
         Reply::CustomerDetail(d) => {
-            customers::detail_loaded(s, req, d);
+            panes::customers::detail_loaded(s, req, d);
             Vec::new()
         }
         Reply::Accounts(d) => {
-            accounts::loaded(s, req, d);
+            panes::accounts::loaded(s, req, d);
             Vec::new()
         }
         Reply::Costs(d) => {
-            costs::loaded(s, req, d);
+            panes::costs::loaded(s, req, d);
             Vec::new()
         }
         Reply::Imports(d) => {
-            imports::loaded(s, req, d);
+            panes::imports::loaded(s, req, d);
             Vec::new()
         }
-        Reply::Audit(d) => {
-            panes::audit::loaded(s, req, d);
-            Vec::new()
-        }
+        Reply::Pane(r) => r.land(s, req),
         Reply::Written(text) => {
             s.pending.retain(|r| *r != req);
+            if s.sent_form.as_ref().is_some_and(|(r, _)| *r == req) {
+                s.sent_form = None;
+            }
             s.info(text);
             let locks = s.req();
             s.locks = Load::Loading(locks);
@@ -376,16 +321,16 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, String>) -> Vec<Effect> 
             Vec::new()
         }
         Reply::ImportProgress(p) => {
-            if let Some(job) = s.imports.job.as_mut().filter(|j| j.req == req) {
+            if let Some(job) = s.panes.imports.job.as_mut().filter(|j| j.req == req) {
                 job.progress = Some(p);
             }
             Vec::new()
         }
         Reply::ImportDone(lines) => {
-            if s.imports.job.as_ref().is_none_or(|j| j.req != req) {
+            if s.panes.imports.job.as_ref().is_none_or(|j| j.req != req) {
                 return Vec::new();
             }
-            s.imports.job = None;
+            s.panes.imports.job = None;
             let failed = lines.iter().filter(|l| l.starts_with("refused") || l.starts_with("failed")).count();
             let text = lines.join("; ");
             if failed > 0 {
@@ -405,28 +350,24 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, String>) -> Vec<Effect> 
             Vec::new()
         }
         Reply::Close(v) => {
-            close::loaded(s, req, *v);
+            panes::close::loaded(s, req, *v);
             Vec::new()
         }
         Reply::Invoices(d) => {
-            invoices::loaded(s, req, d);
+            panes::invoices::loaded(s, req, d);
             Vec::new()
         }
         Reply::Invoice(inv) => {
-            invoices::detail_loaded(s, req, inv);
+            panes::invoices::detail_loaded(s, req, inv);
             Vec::new()
         }
-        Reply::Generated(out) => invoices::generated(s, req, out),
-        Reply::Credits(d) => {
-            credits::loaded(s, req, d);
-            Vec::new()
-        }
+        Reply::Generated(out) => panes::invoices::generated(s, req, out),
         Reply::Recon(d) => {
             panes::recon::loaded(s, req, d);
             Vec::new()
         }
         Reply::Variances(v) => {
-            variance::loaded(s, req, *v);
+            panes::variance::loaded(s, req, *v);
             Vec::new()
         }
         Reply::Balance(b) => {
@@ -442,47 +383,25 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, String>) -> Vec<Effect> 
 }
 
 /// An effect failed: the slot waiting for it shows the error; other failures go to the message line.
-fn failed(s: &mut State, req: u64, e: String) -> Vec<Effect> {
+fn failed(s: &mut State, req: u64, e: EffectError) -> Vec<Effect> {
     let mut hit = false;
     macro_rules! fail {
         ($slot:expr) => {
             if $slot.waits_for(req) {
-                $slot = Load::Failed(e.clone());
+                $slot = Load::Failed(e.text.clone());
                 hit = true;
             }
         };
     }
     fail!(s.periods);
-    fail!(s.customers.data);
-    fail!(s.accounts.data);
-    fail!(s.costs.data);
-    fail!(s.imports.data);
-    fail!(s.audit.data);
-    fail!(s.close.data);
-    fail!(s.invoices.data);
-    fail!(s.credits.data);
-    fail!(s.recon.data);
-    fail!(s.close.variances);
     fail!(s.locks);
-    if let Some(d) = s.customers.detail.as_mut() {
-        fail!(d.data);
-    }
-    if let Some(d) = s.invoices.detail.as_mut() {
-        fail!(d.data);
-    }
     if let Mode::Balance { data, .. } = &mut s.mode {
         fail!(*data);
     }
-    hit |= panes::ledger::failed(s, req, &e);
-    if s.invoices.job == Some(req) {
-        s.invoices.job = None;
-        s.error(format!("draft generation failed: {e}"));
-        return Vec::new();
-    }
-    if s.imports.job.as_ref().is_some_and(|j| j.req == req) {
-        s.imports.job = None;
-        s.error(format!("import failed: {e}"));
-        return Vec::new();
+    match panes::failed(s, req, &e) {
+        Failure::Reported => return Vec::new(),
+        Failure::Shown => hit = true,
+        Failure::NotMine => {}
     }
     if let Mode::Form(f) = &mut s.mode
         && f.pending == Some(req)
@@ -492,11 +411,17 @@ fn failed(s: &mut State, req: u64, e: String) -> Vec<Effect> {
     }
     let was_pending = s.pending.contains(&req);
     s.pending.retain(|r| *r != req);
+    let field = e.field();
     if !hit || was_pending {
-        s.error(e);
+        s.error(e.text.clone());
     }
     if was_pending && !hit {
-        // A refused write (conflict, lock, maker-checker): show what the store holds now.
+        // A refused write (locked, stale, forbidden, maker-checker …): show what the store holds now, and
+        // when the refusal concerns a field of the form that sent it, reopen the form with the message there.
+        if let (Some(field), Some((_, mut form))) = (field, s.sent_form.take().filter(|(r, _)| *r == req)) {
+            form.fail(FieldError::at(field, e.text));
+            s.mode = Mode::Form(form);
+        }
         return panes::invalidate_all(s);
     }
     if s.periods.waits_for(req) || matches!(s.periods, Load::Failed(_)) {

@@ -280,7 +280,6 @@ pub fn credit_notes(invoice_id: i64) -> Vec<CreditNote> {
 /// The reply of a month-end read.
 pub fn answer(q: LedgerQuery) -> LedgerReply {
     match q {
-        LedgerQuery::Unreached { period } => LedgerReply::Unreached(unreached(period)),
         LedgerQuery::Statement { customer, from, to } => LedgerReply::Statement(statement(&customer, from, to)),
         LedgerQuery::ExportStatement { statement } => LedgerReply::StatementExported {
             csv: format!("/data/exports/statement-{}-{}-{}-1.csv", statement.customer, statement.from, statement.to)

@@ -11,7 +11,9 @@ use std::str::FromStr;
 use billops::console::action::{
     AccountsData, Action, CostsData, CustomersData, DetailData, Effect, ImportsData, Reply, WriteOp,
 };
+use billops::console::action::{PaneQuery, PaneReply};
 use billops::console::keys::{Keymap, parse_chord};
+use billops::console::panes;
 use billops::console::state::{Setup, State};
 use billops::console::theme::{Theme, load_theme};
 use billops::console::{start, ui, update};
@@ -398,7 +400,15 @@ pub fn answer(e: &Effect) -> Option<Action> {
             })),
         ),
         Effect::Imports { req } => (req, Ok(Reply::Imports(imports()))),
-        Effect::Audit { req } => (req, Ok(Reply::Audit(audit()))),
+        Effect::Pane { req, q: PaneQuery::Credits(panes::credits::io::Query::Queue) } => {
+            (req, Ok(Reply::Pane(PaneReply::Credits(panes::credits::io::Reply::Queue(month::credits())))))
+        }
+        Effect::Pane { req, q: PaneQuery::Credits(panes::credits::io::Query::Unreached { period }) } => {
+            (req, Ok(Reply::Pane(PaneReply::Credits(panes::credits::io::Reply::Unreached(ledger::unreached(period))))))
+        }
+        Effect::Pane { req, q: PaneQuery::Audit(panes::audit::Query::Log) } => {
+            (req, Ok(Reply::Pane(PaneReply::Audit(panes::audit::Reply::Log(audit())))))
+        }
         Effect::Write { req, op } => (
             req,
             Ok(Reply::Written(match op {
@@ -417,7 +427,6 @@ pub fn answer(e: &Effect) -> Option<Action> {
         Effect::Invoices { req, .. } => (req, Ok(Reply::Invoices(month::invoices()))),
         Effect::Invoice { req, id } => (req, Ok(Reply::Invoice(Box::new(month::invoice(id))))),
         Effect::Generate { req, .. } => (req, Ok(Reply::Generated(month::generated()))),
-        Effect::Credits { req } => (req, Ok(Reply::Credits(month::credits()))),
         Effect::Recon { req, .. } => (req, Ok(Reply::Recon(month::recon()))),
         Effect::Balance { req, customer, .. } => (req, Ok(Reply::Balance(month::balance(&customer)))),
         Effect::Ledger { req, q } => (req, Ok(Reply::Ledger(Box::new(ledger::answer(q))))),

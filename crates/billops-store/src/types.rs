@@ -45,6 +45,51 @@ pub enum StoreError {
     NoStore(String),
 }
 
+/// What kind of error a [`StoreError`] is, for callers that react to it (the console matches this, never the
+/// message text). Additive: every variant maps to one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    NotFound,
+    /// The write clashes with what the store holds (a duplicate, a version that moved, a state that forbids it).
+    Conflict,
+    /// The period is signed off.
+    Locked,
+    AlreadyImported,
+    /// The user's role or the maker-checker rule does not allow it.
+    Forbidden,
+    /// The input is not acceptable.
+    Invalid,
+    /// The store cannot be reached or is not there (exit 5 / 6 in the CLI).
+    Unavailable,
+    /// Not a refusal: the import stopped, the database or a migration failed.
+    Internal,
+}
+
+impl StoreError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            StoreError::NotFound(_) => ErrorKind::NotFound,
+            StoreError::Conflict(_) => ErrorKind::Conflict,
+            StoreError::Locked { .. } => ErrorKind::Locked,
+            StoreError::AlreadyImported { .. } => ErrorKind::AlreadyImported,
+            StoreError::Forbidden(_) => ErrorKind::Forbidden,
+            StoreError::Invalid(_) => ErrorKind::Invalid,
+            StoreError::Unreachable(_) | StoreError::NoStore(_) => ErrorKind::Unavailable,
+            StoreError::ImportAborted | StoreError::Db(_) | StoreError::Migrate(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// The refusal's own words, without the kind's prefix (`conflict: `, `not allowed: `, `not found: `).
+    pub fn detail(&self) -> String {
+        match self {
+            StoreError::NotFound(m) | StoreError::Conflict(m) | StoreError::Forbidden(m) | StoreError::Invalid(m) => {
+                m.clone()
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UserRow {
     pub name: String,

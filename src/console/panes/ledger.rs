@@ -1,15 +1,14 @@
-//! The month-end surfaces of issue 5 (`ops`), wired in one place: how their replies land, their failures,
-//! reloads and forms. Each surface has its own module: `supplier` (Recon: supplier invoices and cases),
+//! The month-end surfaces of issue 5 (`ops`): how their replies land and their forms are submitted (their
+//! reloads and failures are the owning panes' duties). Each surface has its own module: `supplier` (Recon: supplier invoices and cases),
 //! `payments` (payments and statements), `unreached` (Credits), `bulk` (Invoices), `terms` and `pricebook`
 //! (Customers) and `sources` (an invoice line's source lines).
 use billops_store::InvoiceStep;
 
-use super::{credit_notes, payments, pricebook, sources, supplier, terms, unreached};
+use super::{credit_notes, payments, pricebook, sources, supplier, terms};
 use crate::console::action::{Effect, WriteOp};
-use crate::console::input::LedgerForm;
+use crate::console::input::{FieldError, Form, LedgerForm};
 use crate::console::ops::{CustomerScreen, LedgerQuery, LedgerReply, LedgerWrite};
-use crate::console::pane::PaneId;
-use crate::console::state::{Load, State, ViewKey};
+use crate::console::state::{State, ViewKey};
 
 /// Ask for a write (the reply reloads every pane).
 pub fn write(s: &mut State, w: LedgerWrite) -> Vec<Effect> {
@@ -27,7 +26,6 @@ pub fn query(s: &mut State, q: LedgerQuery) -> (u64, Effect) {
 
 pub fn loaded(s: &mut State, req: u64, r: LedgerReply) -> Vec<Effect> {
     match r {
-        LedgerReply::Unreached(u) => unreached::loaded(s, req, u),
         LedgerReply::Statement(st) => payments::statement_loaded(s, req, st),
         LedgerReply::StatementExported { csv, json } => {
             if s.pending.contains(&req) {
@@ -44,93 +42,23 @@ pub fn loaded(s: &mut State, req: u64, r: LedgerReply) -> Vec<Effect> {
     Vec::new()
 }
 
-fn fail<T>(slot: &mut Load<T>, req: u64, e: &str) -> bool {
-    if slot.waits_for(req) {
-        *slot = Load::Failed(e.to_string());
-        true
-    } else {
-        false
-    }
-}
-
-/// A failed read of these screens: the slot that waited for it shows the error. True when one did.
-pub fn failed(s: &mut State, req: u64, e: &str) -> bool {
-    let mut hit = fail(&mut s.credits.unreached, req, e);
-    match &mut s.customers.screen {
-        Some(CustomerScreen::Statement(v)) => hit |= fail(&mut v.data, req, e),
-        Some(CustomerScreen::Book(b)) => {
-            hit |= fail(&mut b.data, req, e);
-            if let Some(p) = b.pending.as_mut() {
-                hit |= fail(&mut p.diff, req, e);
-            }
-        }
-        None => {}
-    }
-    if let Some(src) = s.invoices.sources.as_mut() {
-        hit |= fail(&mut src.data, req, e);
-    }
-    if let Some(d) = s.invoices.detail.as_mut() {
-        hit |= fail(&mut d.credit_notes, req, e);
-    }
-    if s.customers.terms == Some(req) {
-        s.customers.terms = None;
-        s.error(format!("terms: {e}"));
-        hit = true;
-    }
-    hit
-}
-
-/// Forget what a write, an import or a period change may have changed (reloaded when shown).
-pub fn forget(s: &mut State) {
-    s.credits.unreached = Load::Idle;
-    let period = s.period_or_now();
-    match &mut s.customers.screen {
-        Some(CustomerScreen::Statement(v)) => v.data = Load::Idle,
-        Some(CustomerScreen::Book(b)) => {
-            b.data = Load::Idle;
-            if b.period != period {
-                b.period = period;
-                b.pending = None;
-            }
-        }
-        None => {}
-    }
-    if let Some(src) = s.invoices.sources.as_mut() {
-        src.data = Load::Idle;
-    }
-}
-
-/// Load what the shown pane's month-end screens miss.
-pub fn ensure(s: &mut State, pane: PaneId) -> Vec<Effect> {
-    match pane {
-        PaneId::Credits if s.credits.unreached.is_idle() => unreached::load(s),
-        PaneId::Customers => match &s.customers.screen {
-            Some(CustomerScreen::Statement(v)) if v.data.is_idle() => payments::load_statement(s),
-            Some(CustomerScreen::Book(b)) if b.data.is_idle() => pricebook::load(s),
-            _ => Vec::new(),
-        },
-        PaneId::Invoices if s.invoices.sources.as_ref().is_some_and(|x| x.data.is_idle()) => sources::load(s),
-        _ => Vec::new(),
-    }
-}
-
 /// Esc on a Customers screen: discard a previewed rule, else close the screen. True when it did something.
 pub fn close_customer_screen(s: &mut State) -> bool {
-    if let Some(CustomerScreen::Book(b)) = s.customers.screen.as_mut()
+    if let Some(CustomerScreen::Book(b)) = s.panes.customers.screen.as_mut()
         && b.pending.take().is_some()
     {
         s.info("rule discarded: nothing saved");
         return true;
     }
-    s.customers.screen.take().is_some()
+    s.panes.customers.screen.take().is_some()
 }
 
 /// The customer the Customers pane shows: its open screen, the open detail, else the selected row.
 pub fn customer_in_view(s: &State) -> Option<String> {
-    match &s.customers.screen {
+    match &s.panes.customers.screen {
         Some(CustomerScreen::Statement(v)) => Some(v.customer.clone()),
         Some(CustomerScreen::Book(b)) => Some(b.customer.clone()),
-        None => match &s.customers.detail {
+        None => match &s.panes.customers.detail {
             Some(d) => Some(d.code.clone()),
             None => s.selected_id(ViewKey::Customers),
         },
@@ -147,32 +75,20 @@ pub fn refusal(s: &State, f: &LedgerForm) -> Option<String> {
     }
 }
 
-/// A submitted month-end form: its effects, or the error the form shows.
-pub fn submit(s: &mut State, f: &LedgerForm, values: &[String]) -> Result<Vec<Effect>, String> {
+/// A submitted month-end form: its effects, or the error the form shows (beside its field when it names one).
+pub fn submit(s: &mut State, f: &LedgerForm, form: &Form, values: &[String]) -> Result<Vec<Effect>, FieldError> {
     match f {
-        LedgerForm::SupplierInvoice => supplier::submit_invoice(values).map(|w| write(s, w)),
-        LedgerForm::UpdateCase { id, version } => supplier::submit_case(s, *id, *version, values),
-        LedgerForm::Payment => payments::submit_payment(s, values).map(|w| write(s, w)),
-        LedgerForm::Statement => payments::submit_statement(s, values),
-        LedgerForm::Terms { customer, current } => terms::submit(s, customer, current, values),
-        LedgerForm::NewRule { customer } => pricebook::submit_rule(s, customer, values),
+        LedgerForm::SupplierInvoice => supplier::submit_invoice(values).map(|w| write(s, w)).map_err(Into::into),
+        LedgerForm::UpdateCase { id, version } => supplier::submit_case(s, *id, *version, values).map_err(Into::into),
+        LedgerForm::Payment => payments::PaymentForm::read(s, form).map(|p| write(s, p.write())),
+        LedgerForm::Statement => payments::submit_statement(s, values).map_err(Into::into),
+        LedgerForm::Terms { customer, current } => terms::submit(s, customer, current, values).map_err(Into::into),
+        LedgerForm::NewRule { customer } => pricebook::submit_rule(s, customer, values).map_err(Into::into),
         LedgerForm::Bulk { step, invoices } => {
             Ok(write(s, LedgerWrite::Bulk { step: *step, invoices: invoices.clone() }))
         }
-        LedgerForm::CreditNote { id } => credit_notes::submit(*id, values).map(|w| write(s, w)),
+        LedgerForm::CreditNote { id } => credit_notes::CreditNoteForm::read(form).map(|c| write(s, c.write(*id))),
     }
-}
-
-/// `v` in a pane with month-end lists; true when it switched.
-pub fn switch_view(s: &mut State) -> bool {
-    match s.pane {
-        PaneId::Recon => supplier::switch_view(s),
-        PaneId::Credits => unreached::switch_view(s),
-        PaneId::Invoices => return sources::switch_focus(s),
-        PaneId::Customers => return pricebook::switch_focus(s),
-        _ => return false,
-    }
-    true
 }
 
 /// Parse an amount typed in a form (`what` names the field in the error).

@@ -1,98 +1,84 @@
-//! Per-pane loading, tables and actions. Each pane module owns what its keys do; `update` dispatches.
-pub mod accounts;
-pub mod audit;
-pub mod bulk;
-pub mod close;
-pub mod costs;
-pub mod credit_notes;
-pub mod credits;
-pub mod customers;
-pub mod imports;
-pub mod invoices;
+//! The panes. `panes!` below is the one registration list: each line is a pane (its module holds the
+//! [`Pane`](crate::console::pane::Pane) impl and its state), in tab order. Everything that must visit every
+//! pane (reload after a write or a period change, failures, the tab line, `'` + letter, `?`) iterates it.
+//! The other modules are screens and helpers owned by one pane (named in their first line).
+crate::console::pane::panes! {
+    Close(close),
+    Customers(customers),
+    Accounts(accounts),
+    Costs(costs),
+    Invoices(invoices),
+    Credits(credits),
+    Recon(recon),
+    Imports(imports),
+    Audit(audit),
+}
+
 pub mod ledger;
-pub mod payments;
-pub mod pricebook;
-pub mod recon;
-pub mod sources;
-pub mod supplier;
-pub mod terms;
-pub mod unreached;
-pub mod variance;
+
+// Screens owned by a pane, under its folder; re-exported under their old paths.
+pub use close::variance;
+pub use credits::unreached;
+pub use customers::{payments, pricebook, terms};
+pub use invoices::{bulk, credit_notes, sources};
+pub use recon::supplier;
 
 use super::action::Effect;
-use super::pane::PaneId;
-use super::state::{Load, State};
-
-/// Load a pane's data (again).
-pub fn load(s: &mut State, pane: PaneId) -> Vec<Effect> {
-    match pane {
-        PaneId::Close => close::load(s),
-        PaneId::Customers => customers::load(s),
-        PaneId::Accounts => accounts::load(s),
-        PaneId::Costs => costs::load(s),
-        PaneId::Invoices => invoices::load(s),
-        PaneId::Credits => credits::load(s),
-        PaneId::Recon => recon::load(s),
-        PaneId::Imports => imports::load(s),
-        PaneId::Audit => audit::load(s),
-    }
-}
+use super::pane::{Failure, Invalidate};
+use super::state::State;
 
 /// Load a pane's data if it has none and is not loading.
 pub fn ensure(s: &mut State, pane: PaneId) -> Vec<Effect> {
-    let idle = match pane {
-        PaneId::Close => s.close.data.is_idle(),
-        PaneId::Customers => s.customers.data.is_idle(),
-        PaneId::Accounts => s.accounts.data.is_idle(),
-        PaneId::Costs => s.costs.data.is_idle(),
-        PaneId::Invoices => s.invoices.data.is_idle(),
-        PaneId::Credits => s.credits.data.is_idle(),
-        PaneId::Recon => s.recon.data.is_idle(),
-        PaneId::Imports => s.imports.data.is_idle(),
-        PaneId::Audit => s.audit.data.is_idle(),
-    };
-    let mut fx = if idle { load(s, pane) } else { Vec::new() };
-    fx.extend(ledger::ensure(s, pane));
-    fx
+    pane.pane().ensure(s)
 }
 
-/// Forget every pane's data (after a write or an import); the visible pane reloads at once.
-pub fn invalidate_all(s: &mut State) -> Vec<Effect> {
-    s.customers.data = Load::Idle;
-    if let Some(d) = s.customers.detail.as_mut() {
-        d.data = Load::Idle;
+/// Every registered pane forgets what `why` may have changed; the visible pane reloads at once.
+pub fn invalidate(s: &mut State, why: Invalidate) -> Vec<Effect> {
+    for p in PaneId::ALL {
+        p.pane().invalidate(s, why);
     }
-    s.accounts.data = Load::Idle;
-    s.costs.data = Load::Idle;
-    s.imports.data = Load::Idle;
-    s.audit.data = Load::Idle;
-    forget_month_end(s);
-    s.credits.data = Load::Idle;
     ensure(s, s.pane)
 }
 
-/// The period-dependent month-end panes.
-fn forget_month_end(s: &mut State) {
-    s.close.data = Load::Idle;
-    s.invoices.data = Load::Idle;
-    if let Some(d) = s.invoices.detail.as_mut() {
-        d.data = Load::Idle;
-    }
-    s.recon.data = Load::Idle;
-    ledger::forget(s);
-    s.close.variances = Load::Idle;
+/// After a write or an import.
+pub fn invalidate_all(s: &mut State) -> Vec<Effect> {
+    invalidate(s, Invalidate::Written)
 }
 
 /// Period-dependent panes reload on `[`/`]`.
 pub fn period_changed(s: &mut State) -> Vec<Effect> {
-    s.customers.data = Load::Idle;
-    if let Some(d) = s.customers.detail.as_mut() {
-        d.data = Load::Idle;
+    invalidate(s, Invalidate::PeriodChanged)
+}
+
+/// A failed request, offered to every registered pane: `Shown` when a slot shows it, `Reported` when a
+/// pane said it itself.
+pub fn failed(s: &mut State, req: u64, e: &super::refusal::EffectError) -> Failure {
+    let mut out = Failure::NotMine;
+    for p in PaneId::ALL {
+        match p.pane().failed(s, req, e) {
+            Failure::Reported => return Failure::Reported,
+            Failure::Shown => out = Failure::Shown,
+            Failure::NotMine => {}
+        }
     }
-    s.costs.data = Load::Idle;
-    forget_month_end(s);
-    s.invoices.detail = None;
-    s.invoices.sources = None;
-    s.invoices.generated = None;
-    ensure(s, s.pane)
+    out
+}
+
+/// Set a slot that waited for `req` to the error.
+pub fn fail<T>(slot: &mut super::state::Load<T>, req: u64, e: &str) -> Failure {
+    if slot.waits_for(req) {
+        *slot = super::state::Load::Failed(e.to_string());
+        Failure::Shown
+    } else {
+        Failure::NotMine
+    }
+}
+
+/// Fold the outcomes of several slots.
+pub fn any(outcomes: impl IntoIterator<Item = Failure>) -> Failure {
+    outcomes.into_iter().fold(Failure::NotMine, |a, b| match (a, b) {
+        (Failure::Reported, _) | (_, Failure::Reported) => Failure::Reported,
+        (Failure::Shown, _) | (_, Failure::Shown) => Failure::Shown,
+        _ => Failure::NotMine,
+    })
 }

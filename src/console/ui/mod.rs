@@ -1,11 +1,10 @@
-//! Pure rendering: `render(frame, &State, &Theme)`. No store, clock or environment here.
-mod credit_notes;
-mod ledger;
-mod month;
+//! Pure rendering: `render(frame, &State, &Theme)` draws the frame (status, tabs, message, footer, overlays)
+//! and asks the shown pane to draw its body (`panes/NAME/view.rs`). No store, clock or environment here.
+
 mod overlay;
-mod panes;
 pub mod table;
-mod variance;
+pub mod tabs;
+pub(crate) mod widgets;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -13,7 +12,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph};
 
 use super::keys::{BINDINGS, Cmd, Scope};
-use super::pane::PaneId;
 use super::state::{Load, Mode, State};
 use super::theme::{Role, Theme};
 
@@ -36,18 +34,8 @@ pub fn render(f: &mut Frame, s: &State, theme: &Theme) {
     ])
     .areas(area);
     f.render_widget(Paragraph::new(status_line(s, theme)).style(theme.style(Role::Status)), status);
-    f.render_widget(Paragraph::new(tabs_line(s, theme, area.width)), tabs);
-    match s.pane {
-        PaneId::Customers => panes::customers(f, body, s, theme),
-        PaneId::Accounts => panes::accounts(f, body, s, theme),
-        PaneId::Costs => panes::costs(f, body, s, theme),
-        PaneId::Imports => panes::imports(f, body, s, theme),
-        PaneId::Audit => panes::audit(f, body, s, theme),
-        PaneId::Close => month::close(f, body, s, theme),
-        PaneId::Invoices => month::invoices(f, body, s, theme),
-        PaneId::Credits => ledger::credits(f, body, s, theme),
-        PaneId::Recon => ledger::recon(f, body, s, theme),
-    }
+    f.render_widget(Paragraph::new(tabs::line(s, theme, area.width)), tabs);
+    s.pane.pane().render(f, body, s, theme);
     message_line(f, message, s, theme);
     match &s.mode {
         Mode::Filter { input, .. } => overlay::prompt(f, footer, "/", input, theme),
@@ -97,22 +85,8 @@ fn status_line(s: &State, theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-/// The pane tabs; short titles when the full ones do not fit.
-fn tabs_line(s: &State, theme: &Theme, width: u16) -> Line<'static> {
-    let full: usize = PaneId::ALL.iter().map(|p| p.title().chars().count() + 4).sum();
-    let short = full > usize::from(width);
-    let mut spans = Vec::new();
-    for p in PaneId::ALL {
-        let role = if p == s.pane { Role::TabActive } else { Role::Tab };
-        let num = p.index() + 1;
-        let title = if short && p != s.pane { p.short() } else { p.title() };
-        spans.push(Span::styled(format!(" {num} {title} "), theme.style(role)));
-    }
-    Line::from(spans)
-}
-
 fn message_line(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
-    if let Some(job) = &s.imports.job {
+    if let Some(job) = &s.panes.imports.job {
         let (label, pct) = match &job.progress {
             Some(p) => {
                 let files_done = p.file_index + usize::from(p.done);
@@ -139,7 +113,7 @@ fn message_line(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         f.render_widget(g, area);
         return;
     }
-    if s.invoices.job.is_some() {
+    if s.panes.invoices.job.is_some() {
         let text = format!("generating invoice drafts for {} … working", s.period_or_now());
         f.render_widget(Paragraph::new(Span::styled(text, theme.style(Role::Pending))), area);
         return;
@@ -152,20 +126,14 @@ fn message_line(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
 /// Footer hints, generated from the key table for the current pane.
 pub fn hints_line(s: &State, theme: &Theme) -> Line<'static> {
     let mut spans = Vec::new();
-    let pane_first = BINDINGS
-        .iter()
-        .filter(|b| b.scope != Scope::Global)
-        .chain(BINDINGS.iter().filter(|b| b.scope == Scope::Global));
+    let pane_first =
+        BINDINGS.iter().filter(|b| b.scope == Scope::Pane).chain(BINDINGS.iter().filter(|b| b.scope != Scope::Pane));
+    let scope = s.pane.pane().scope(s);
     for b in pane_first {
         let Some(hint) = b.hint else { continue };
-        if !b.scope.applies(s.pane) {
+        // Pane and screen keys: only where the screen shown lists them.
+        if b.scope != Scope::Global && !scope.is_some_and(|k| k.cmds.contains(&b.cmd)) {
             continue;
-        }
-        if matches!(b.cmd, Cmd::Open | Cmd::Back) && matches!(s.pane, PaneId::Audit | PaneId::Credits | PaneId::Recon) {
-            continue;
-        }
-        if b.cmd == Cmd::SwitchView && s.pane == PaneId::Invoices && s.invoices.sources.is_none() {
-            continue; // `v` only switches the lists of an invoice line's sources
         }
         let keys = s.keymap.keys_of(b.cmd);
         let Some(k) = keys.first() else { continue };

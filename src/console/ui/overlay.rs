@@ -5,8 +5,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::console::input::{Form, Input};
-use crate::console::keys::{BINDINGS, Scope};
+use crate::console::keys::{BINDINGS, Cmd, Scope};
 use crate::console::palette::COMMANDS;
+use crate::console::pane::PaneId;
 use crate::console::state::{Load, State};
 use crate::console::table::fmt_money;
 use crate::console::theme::{Role, Theme};
@@ -63,16 +64,22 @@ pub fn help(f: &mut Frame, area: Rect, s: &State, scroll: u16, theme: &Theme) {
         ])
     };
     lines.push(section(&format!("{} pane", s.pane.title())));
-    for b in BINDINGS.iter().filter(|b| b.scope != Scope::Global && b.scope.applies(s.pane)) {
+    for b in BINDINGS.iter().filter(|b| b.scope == Scope::Pane && b.scope.applies(b.cmd, s.pane)) {
         lines.push(row(s.keymap.label(b.cmd), b.name, b.desc));
     }
     lines.push(section("everywhere"));
-    for b in BINDINGS.iter().filter(|b| b.scope == Scope::Global) {
+    for b in BINDINGS.iter().filter(|b| b.scope != Scope::Pane) {
         lines.push(row(s.keymap.label(b.cmd), b.name, b.desc));
     }
     lines.push(section("commands (:)"));
     for (c, args, desc) in COMMANDS {
         lines.push(row(format!(":{c} {args}"), "", desc));
+    }
+    let go = s.keymap.keys_of(Cmd::GotoPane).first().map(ToString::to_string).unwrap_or_default();
+    lines.push(section(&format!("panes (digit, {go} + letter, :pane NAME; tab / shift-tab cycle)")));
+    for (i, p) in PaneId::ALL.iter().enumerate() {
+        let digit = if i < 9 { format!("{}/", i + 1) } else { String::new() };
+        lines.push(row(format!("{digit}{go}{}", p.pane().goto()), p.slug(), p.title()));
     }
     let r = centered(area, 96, u16::try_from(lines.len() + 2).unwrap_or(u16::MAX));
     f.render_widget(Clear, r);
@@ -86,7 +93,8 @@ pub fn help(f: &mut Frame, area: Rect, s: &State, scroll: u16, theme: &Theme) {
 pub fn form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     let label_w = form.fields.iter().map(|fl| width_of(fl.label)).max().unwrap_or(0).saturating_add(2);
     let cand = u16::try_from(form.candidates.len().min(8)).unwrap_or(8);
-    let h = u16::try_from(form.fields.len()).unwrap_or(1).saturating_add(cand).saturating_add(5);
+    let beside = u16::from(form.error_field.is_some() && form.error.is_some());
+    let h = u16::try_from(form.fields.len()).unwrap_or(1).saturating_add(cand).saturating_add(5 + beside);
     let r = centered(area, 76, h);
     f.render_widget(Clear, r);
     let b = Block::default()
@@ -101,6 +109,7 @@ pub fn form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         let focused = i == form.focus;
         let text = fl.input.text();
         let style = if focused { theme.style(Role::Selection) } else { theme.style(Role::Text) };
+        let y = u16::try_from(lines.len()).unwrap_or(0);
         lines.push(Line::from(vec![
             Span::styled(
                 format!("{:>w$}: ", fl.label, w = usize::from(label_w.saturating_sub(2))),
@@ -110,7 +119,16 @@ pub fn form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
         ]));
         if focused {
             let col = label_w.saturating_add(u16::try_from(fl.input.cursor()).unwrap_or(0));
-            cursor = Some((col, u16::try_from(i).unwrap_or(0)));
+            cursor = Some((col, y));
+        }
+        // The message about this field, beside it.
+        if let (Some(name), Some(e)) = (form.error_field, &form.error)
+            && name == fl.name
+        {
+            lines.push(Line::from(vec![
+                Span::raw(" ".repeat(usize::from(label_w))),
+                Span::styled(format!("{} {e}", theme.symbols.cross), theme.style(Role::Error)),
+            ]));
         }
         if focused && !form.candidates.is_empty() {
             for c in form.candidates.iter().take(8) {
@@ -123,6 +141,7 @@ pub fn form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     }
     lines.push(Line::from(""));
     match &form.error {
+        Some(_) if form.error_field.is_some() => lines.push(Line::from("")),
         Some(e) => lines.push(Line::from(Span::styled(e.clone(), theme.style(Role::Error)))),
         None if form.pending.is_some() => {
             lines.push(Line::from(Span::styled("completing…", theme.style(Role::Pending))))

@@ -1,0 +1,86 @@
+//! Close: the month-end board of the period (SPEC §2.7) computed by `ledger::close::board`; Enter on a
+//! failing item jumps to the list that fixes it; `S` signs off (manager, confirmed), `R` re-opens (reason).
+pub mod io;
+mod state;
+pub mod variance;
+mod keys;
+mod form;
+pub mod view;
+
+pub use io::{load, loaded};
+pub use keys::{jump_pane, open, reopen, sign_off};
+pub use form::{submit};
+pub use view::{status_cell, table};
+
+use crate::console::action::Effect;
+use crate::console::pane::PaneId;
+use crate::console::panes;
+use crate::console::state::{Load, ViewKey};
+use crate::console::keys::Cmd;
+use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
+use crate::console::panes::{any, fail};
+use crate::console::state::State as State_;
+
+/// The pane's own state (a field of `State::panes`).
+pub use state::ClosePane as PaneState;
+pub use state::{ClosePane};
+
+/// The month-end board and its variance list.
+pub struct Close;
+
+const BOARD: &[Cmd] = &[Cmd::Open, Cmd::Back, Cmd::SignOff, Cmd::Reopen, Cmd::Explain, Cmd::SwitchView];
+
+impl Pane for Close {
+    fn title(&self) -> &'static str {
+        "Close"
+    }
+    fn short(&self) -> &'static str {
+        "Close"
+    }
+    fn slug(&self) -> &'static str {
+        "close"
+    }
+    fn goto(&self) -> char {
+        'c'
+    }
+    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
+        if s.panes.close.data.is_idle() { load(s) } else { Vec::new() }
+    }
+    fn invalidate(&self, s: &mut State_, _why: Invalidate) {
+        s.panes.close.data = Load::Idle;
+        s.panes.close.variances = Load::Idle;
+    }
+    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
+        let c = &mut s.panes.close;
+        any([fail(&mut c.data, req, e), fail(&mut c.variances, req, e)])
+    }
+    fn keys(&self) -> &'static [KeyScope] {
+        &[KeyScope { screen: "board", cmds: BOARD }, KeyScope { screen: "variances", cmds: BOARD }]
+    }
+    fn screen(&self, s: &State_) -> &'static str {
+        if self.current_view(s) == ViewKey::Variances { "variances" } else { "board" }
+    }
+    fn current_view(&self, s: &State_) -> ViewKey {
+        s.pane_view.get(&PaneId::Close).copied().unwrap_or(ViewKey::Close)
+    }
+    fn cmd(&self, s: &mut State_, c: Cmd) -> Option<Vec<Effect>> {
+        Some(match c {
+            Cmd::Open => open(s),
+            Cmd::Back => return panes::variance::back(s).then(Vec::new),
+            Cmd::SwitchView => panes::variance::switch_view(s),
+            Cmd::SignOff => sign_off(s),
+            Cmd::Reopen => reopen(s),
+            Cmd::Explain => panes::variance::explain(s),
+            _ => return None,
+        })
+    }
+    fn render(
+        &self,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        s: &State_,
+        theme: &crate::console::theme::Theme,
+    ) {
+        view::render(f, area, s, theme)
+    }
+}

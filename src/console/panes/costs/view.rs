@@ -1,0 +1,178 @@
+//! The costs pane's render (state in, frame out) and its tables.
+use crate::console::ui::widgets::bar_set;
+use crate::console::ui::widgets::failed;
+use crate::console::ui::widgets::list;
+use crate::console::ui::widgets::note;
+use crate::console::ui::widgets::units;
+use crate::console::panes::costs as costs_pane;
+use crate::console::state::State;
+use crate::console::state::ViewKey;
+use crate::console::table::fmt_money;
+use crate::console::theme::Role;
+use crate::console::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Constraint;
+use ratatui::layout::Direction;
+use ratatui::layout::Layout;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::text::Span;
+use ratatui::widgets::Bar;
+use ratatui::widgets::BarChart;
+use ratatui::widgets::BarGroup;
+use ratatui::widgets::Block;
+use ratatui::widgets::Borders;
+use ratatui::widgets::Paragraph;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use billops_domain::Dim;
+use crate::console::action::CostsData;
+use crate::console::table::Cell;
+use crate::console::table::Column;
+use crate::console::table::Row;
+use crate::console::table::TableModel;
+use crate::console::table::change_cell;
+
+/// Exact sum of the rows; `None` on overflow (never in practice).
+pub fn total(rows: &[billops_store::CostRow]) -> Option<Decimal> {
+    rows.iter().try_fold(Decimal::ZERO, |acc, r| acc.checked_add(r.cost))
+}
+
+pub fn table(level: Dim, d: &CostsData) -> TableModel {
+    let mut prev: HashMap<&str, Decimal> = HashMap::new();
+    for r in &d.prev {
+        if let Some(k) = r.keys.first() {
+            let e = prev.entry(k.as_str()).or_default();
+            *e = e.checked_add(r.cost).unwrap_or(*e);
+        }
+    }
+    let mut rows: Vec<Row> = Vec::with_capacity(d.rows.len());
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for r in &d.rows {
+        let k = r.keys.first().map_or("", String::as_str);
+        seen.insert(k);
+        let before = prev.get(k).copied();
+        rows.push(Row {
+            id: k.to_string(),
+            cells: vec![
+                name_cell(k),
+                Cell::money(r.cost),
+                before.map_or_else(|| Cell::text("-").role(Role::Muted), Cell::money),
+                change_cell(r.cost, before),
+            ],
+            role: None,
+        });
+    }
+    // Cost that went away this period still shows (at zero), so nothing disappears silently.
+    let mut gone: Vec<(&str, Decimal)> =
+        prev.iter().filter(|(k, _)| !seen.contains(*k)).map(|(k, v)| (*k, *v)).collect();
+    gone.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    for (k, v) in gone {
+        rows.push(Row {
+            id: k.to_string(),
+            cells: vec![name_cell(k), Cell::money(Decimal::ZERO), Cell::money(v), change_cell(Decimal::ZERO, Some(v))],
+            role: Some(Role::Muted),
+        });
+    }
+    let cur_total = total(&d.rows).unwrap_or_default();
+    let prev_total = total(&d.prev).unwrap_or_default();
+    TableModel {
+        columns: vec![
+            Column::text(level.as_str(), 24),
+            Column::num("cost", 14),
+            Column::num("previous", 14),
+            Column::num("change", 9),
+        ],
+        rows,
+        total: Some(vec![
+            Cell::text("total").role(Role::Total),
+            Cell::money(cur_total).role(Role::Total),
+            Cell::money(prev_total).role(Role::Total),
+            change_cell(cur_total, Some(prev_total)),
+        ]),
+    }
+}
+
+pub(super) fn name_cell(k: &str) -> Cell {
+    if k.starts_with('(') { Cell::text(k).role(Role::Warning) } else { Cell::text(k) }
+}
+
+pub fn breadcrumb(s: &State) -> Vec<String> {
+    let mut v = vec!["all customers".to_string()];
+    v.extend(s.panes.costs.path.iter().map(|(d, k)| format!("{d} {k}")));
+    v
+}
+
+pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    let [crumb, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let mut spans = vec![Span::styled(format!(" {} ", s.period_or_now()), theme.style(Role::Title))];
+    let parts = costs_pane::breadcrumb(s);
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(theme.symbols.crumb, theme.style(Role::Muted)));
+        }
+        let role = if i + 1 == parts.len() { Role::Text } else { Role::Muted };
+        spans.push(Span::styled(p.clone(), theme.style(role)));
+    }
+    spans.push(Span::styled(format!("  [{}]", s.panes.costs.basis), theme.style(Role::Muted)));
+    f.render_widget(Paragraph::new(Line::from(spans)), crumb);
+    let n = match note(&s.panes.costs.data) {
+        Ok(n) => n,
+        Err(e) => return failed(f, body, "costs", &e, theme),
+    };
+    let name = format!("by {}", s.panes.costs.level());
+    let (table_area, chart_area) = if body.width >= 120 {
+        let [a, b] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
+        (a, Some(b))
+    } else if body.height >= 14 {
+        let [a, b] = Layout::vertical([Constraint::Min(6), Constraint::Length(7)]).areas(body);
+        (a, Some(b))
+    } else {
+        (body, None)
+    };
+    list(f, table_area, s, ViewKey::Costs, &name, n, true, theme);
+    if let Some(c) = chart_area {
+        bars(f, c, s, theme);
+    }
+}
+
+pub(crate) fn bars(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    let b = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style(Role::Border))
+        .title(Span::styled(" top by cost (whole units) ", theme.style(Role::Title)));
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let Some(v) = s.view(ViewKey::Costs) else { return };
+    if inner.height == 0 || inner.width < 4 {
+        return;
+    }
+    let n = usize::from(inner.height);
+    let label_w = usize::from(inner.width / 3).clamp(1, 24);
+    let bars: Vec<Bar> =
+        v.vs.visible
+            .iter()
+            .take(n)
+            .filter_map(|&i| v.model.rows.get(i))
+            .map(|r| {
+                let cost = r.cells.get(1).and_then(|c| c.num).unwrap_or_default();
+                let label: String = r.id.chars().take(label_w).collect();
+                Bar::default()
+                    .value(units(cost))
+                    .label(Line::from(label))
+                    .text_value(fmt_money(cost))
+                    .style(theme.style(Role::Chart))
+                    .value_style(theme.style(Role::Selection))
+            })
+            .collect();
+    if bars.is_empty() {
+        return;
+    }
+    let chart = BarChart::default()
+        .direction(Direction::Horizontal)
+        .bar_width(1)
+        .bar_gap(0)
+        .bar_set(bar_set(theme))
+        .data(BarGroup::default().bars(&bars));
+    f.render_widget(chart, inner);
+}

@@ -1,0 +1,64 @@
+//! The Credits pane's reads: the approval queue and the period's unreached-credits cross-check — the queries,
+//! their replies, the async fn that runs them in the effect runner and where the replies land.
+use billops_domain::Period;
+use billops_store::{CreditFilter, StoredCredit, UnreachedCredits};
+
+use super::view::*;
+use crate::console::action::{Effect, PaneQuery};
+use crate::console::effects::Runner;
+use crate::console::refusal::EffectError;
+use crate::console::state::{Load, State, ViewKey};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    /// Every credit, proposed first (the approval queue).
+    Queue,
+    /// Supplier and funding credits of the period that reached no customer invoice.
+    Unreached { period: Period },
+}
+
+#[derive(Debug, Clone)]
+pub enum Reply {
+    Queue(Vec<StoredCredit>),
+    Unreached(UnreachedCredits),
+}
+
+/// Approving and rejecting still travel as `WriteOp::DecideCredit` (the refusal typing reads it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {}
+
+pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
+    let st = r.store.as_ref();
+    let e = |err: billops_store::StoreError| EffectError::of_read(&err);
+    Ok(match q {
+        Query::Queue => Reply::Queue(st.list_credits(&CreditFilter::default()).await.map_err(e)?),
+        Query::Unreached { period } => Reply::Unreached(crate::ledger::cases::unreached(st, period).await.map_err(e)?),
+    })
+}
+
+pub async fn write(_r: &Runner, w: Write) -> Result<String, billops_store::StoreError> {
+    match w {}
+}
+
+pub fn load(s: &mut State) -> Vec<Effect> {
+    let req = s.req();
+    s.panes.credits.data = Load::Loading(req);
+    vec![Effect::Pane { req, q: PaneQuery::Credits(Query::Queue) }]
+}
+
+/// A reply arrived (stale ones are dropped).
+pub fn landed(s: &mut State, req: u64, r: Reply) -> Vec<Effect> {
+    match r {
+        Reply::Queue(data) => loaded(s, req, data),
+        Reply::Unreached(u) => super::unreached::loaded(s, req, u),
+    }
+    Vec::new()
+}
+
+pub fn loaded(s: &mut State, req: u64, data: Vec<StoredCredit>) {
+    if !s.panes.credits.data.waits_for(req) {
+        return;
+    }
+    s.set_model(ViewKey::Credits, table(&data));
+    s.panes.credits.data = Load::Ready(data);
+}

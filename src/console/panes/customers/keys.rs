@@ -1,0 +1,88 @@
+//! The customers pane: what its keys do, per screen.
+use std::collections::HashMap;
+use rust_decimal::Decimal;
+use crate::console::action::{Effect, WriteOp};
+use crate::console::state::{Detail, Load, State, ViewKey};
+use super::io::*;
+
+pub(super) fn by_key(rows: &[billops_store::CostRow]) -> HashMap<&str, Decimal> {
+    let mut m: HashMap<&str, Decimal> = HashMap::new();
+    for r in rows {
+        if let Some(k) = r.keys.first() {
+            let e = m.entry(k.as_str()).or_default();
+            *e = e.checked_add(r.cost).unwrap_or(*e);
+        }
+    }
+    m
+}
+
+/// Open the detail of `code` (Enter on the list, or `:cust CODE`).
+pub fn open(s: &mut State, code: String) -> Vec<Effect> {
+    s.panes.customers.detail = Some(Detail { code, data: Load::Idle, focus: ViewKey::Onboarding });
+    for k in [ViewKey::Onboarding, ViewKey::Services, ViewKey::CustomerAccounts] {
+        s.views.remove(&k);
+    }
+    load_detail(s)
+}
+
+pub fn open_selected(s: &mut State) -> Vec<Effect> {
+    if s.panes.customers.screen.is_some() {
+        return crate::console::panes::pricebook::confirm(s);
+    }
+    if s.panes.customers.detail.is_some() {
+        return Vec::new();
+    }
+    match s.selected_id(ViewKey::Customers) {
+        Some(code) => open(s, code),
+        None => Vec::new(),
+    }
+}
+
+/// Esc in the detail closes it; true when it did.
+pub fn back(s: &mut State) -> bool {
+    if crate::console::panes::ledger::close_customer_screen(s) {
+        return true;
+    }
+    match s.panes.customers.detail.take() {
+        Some(d) => {
+            s.view_mut(ViewKey::Customers).vs.want = Some(d.code);
+            let v = s.view_mut(ViewKey::Customers);
+            let crate::console::state::View { model, vs } = v;
+            vs.rebuild(model);
+            true
+        }
+        None => false,
+    }
+}
+
+pub fn switch_focus(s: &mut State) {
+    if let Some(d) = s.panes.customers.detail.as_mut() {
+        d.focus = match d.focus {
+            ViewKey::Onboarding => ViewKey::Services,
+            ViewKey::Services => ViewKey::CustomerAccounts,
+            _ => ViewKey::Onboarding,
+        };
+    }
+}
+
+pub fn tick(s: &mut State) -> Vec<Effect> {
+    let Some(d) = s.panes.customers.detail.as_ref() else {
+        s.warn("open a customer (Enter) to tick its onboarding checklist");
+        return Vec::new();
+    };
+    if d.focus != ViewKey::Onboarding {
+        s.warn("tick works on the onboarding checklist (v switches lists)");
+        return Vec::new();
+    }
+    if let Some(why) = s.write_refusal() {
+        s.warn(why);
+        return Vec::new();
+    }
+    let code = d.code.clone();
+    let Some(data) = d.data.ready() else { return Vec::new() };
+    let Some(item) = s.selected_id(ViewKey::Onboarding) else { return Vec::new() };
+    let done = !data.onboarding.iter().any(|i| i.item == item && i.done);
+    let req = s.req();
+    s.pending.push(req);
+    vec![Effect::Write { req, op: WriteOp::Tick { customer: code, item, done } }]
+}

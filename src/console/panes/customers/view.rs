@@ -1,0 +1,322 @@
+//! The customers pane's render (state in, frame out) and its tables.
+use crate::console::ui::widgets::bar_set;
+use crate::console::ui::widgets::failed;
+use crate::console::ui::widgets::head;
+use crate::console::ui::widgets::list;
+use crate::console::ui::widgets::note;
+use crate::console::ui::widgets::units;
+use crate::console::keys::Cmd;
+use crate::console::ops::BookView;
+use crate::console::ops::CustomerScreen;
+use crate::console::ops::StatementView;
+use crate::console::panes::pricebook::pricing_text;
+use crate::console::panes::pricebook::scope_text;
+use crate::console::state::State;
+use crate::console::state::ViewKey;
+use crate::console::table::fmt_money;
+use crate::console::theme::Role;
+use crate::console::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Constraint;
+use ratatui::layout::Layout;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::text::Span;
+use ratatui::widgets::Block;
+use ratatui::widgets::Borders;
+use ratatui::widgets::Paragraph;
+use ratatui::widgets::Sparkline;
+use rust_decimal::Decimal;
+use billops_store::ONBOARDING_ITEMS;
+use crate::console::action::CustomersData;
+use crate::console::action::DetailData;
+use crate::console::table::Cell;
+use crate::console::table::Column;
+use crate::console::table::Mark;
+use crate::console::table::Row;
+use crate::console::table::TableModel;
+use crate::console::table::change_cell;
+use super::keys::*;
+
+pub fn table(d: &CustomersData) -> TableModel {
+    let cur = by_key(&d.cur);
+    let prev = by_key(&d.prev);
+    let rows = d
+        .customers
+        .iter()
+        .map(|c| {
+            let now = cur.get(c.code.as_str()).copied().unwrap_or_default();
+            let before = prev.get(c.code.as_str()).copied();
+            Row {
+                id: c.code.clone(),
+                cells: vec![
+                    Cell::text(&c.code),
+                    Cell::text(&c.name),
+                    Cell::int(c.account_count),
+                    Cell::money(now),
+                    before.map_or_else(|| Cell::text("-").role(Role::Muted), Cell::money),
+                    change_cell(now, before),
+                ],
+                role: None,
+            }
+        })
+        .collect();
+    TableModel {
+        columns: vec![
+            Column::text("code", 10),
+            Column::text("name", 24),
+            Column::num("accts", 5),
+            Column::num("cost", 14),
+            Column::num("last period", 14),
+            Column::num("change", 9),
+        ],
+        rows,
+        total: None,
+    }
+}
+
+pub fn onboarding_table(d: &DetailData) -> TableModel {
+    let mut items = d.onboarding.clone();
+    for name in ONBOARDING_ITEMS {
+        if !items.iter().any(|i| i.item == name) {
+            items.push(billops_store::ChecklistItem { item: name.to_string(), done: false, by: None, at: None });
+        }
+    }
+    let rows = items
+        .iter()
+        .map(|i| Row {
+            id: i.item.clone(),
+            cells: vec![
+                if i.done {
+                    Cell::text("done").mark(Mark::Check).role(Role::Approved)
+                } else {
+                    Cell::text("open").mark(Mark::Open).role(Role::Warning)
+                },
+                Cell::text(i.item.replace('_', " ")),
+                Cell::text(i.by.clone().unwrap_or_default()),
+                Cell::text(i.at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()),
+            ],
+            role: None,
+        })
+        .collect();
+    TableModel {
+        columns: vec![Column::text("", 6), Column::text("item", 24), Column::text("by", 10), Column::text("when", 16)],
+        rows,
+        total: None,
+    }
+}
+
+pub fn services_table(d: &DetailData) -> TableModel {
+    let mut total = Decimal::ZERO;
+    let rows = d
+        .services
+        .iter()
+        .map(|r| {
+            total = total.checked_add(r.cost).unwrap_or(total);
+            let k = r.keys.first().cloned().unwrap_or_default();
+            Row { id: k.clone(), cells: vec![Cell::text(k), Cell::money(r.cost)], role: None }
+        })
+        .collect();
+    TableModel {
+        columns: vec![Column::text("service", 24), Column::num("cost", 14)],
+        rows,
+        total: Some(vec![Cell::text("total").role(Role::Total), Cell::money(total).role(Role::Total)]),
+    }
+}
+
+pub fn accounts_table(d: &DetailData) -> TableModel {
+    let rows = d
+        .accounts
+        .iter()
+        .map(|a| Row {
+            id: a.id.clone(),
+            cells: vec![Cell::text(&a.id), Cell::text(&a.name), Cell::text(&a.payer)],
+            role: None,
+        })
+        .collect();
+    TableModel {
+        columns: vec![Column::text("account", 14), Column::text("name", 20), Column::text("payer", 14)],
+        rows,
+        total: None,
+    }
+}
+
+pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    if crate::console::panes::customers::view::customer_screen(f, area, s, theme) {
+        return;
+    }
+    let Some(d) = &s.panes.customers.detail else {
+        match note(&s.panes.customers.data) {
+            Ok(n) => list(f, area, s, ViewKey::Customers, "customers", n, true, theme),
+            Err(e) => failed(f, area, "customers", &e, theme),
+        }
+        return;
+    };
+    let n = match note(&d.data) {
+        Ok(n) => n,
+        Err(e) => return failed(f, area, &format!("customer {}", d.code), &e, theme),
+    };
+    let data = d.data.ready();
+    let [head, spark, rest] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(4), Constraint::Min(0)]).areas(area);
+    let name =
+        data.and_then(|x| x.customer.as_ref()).map(|c| format!("{} ({})", c.name, c.currency)).unwrap_or_default();
+    let open = data.map(|x| x.onboarding.iter().filter(|i| !i.done).count()).unwrap_or(0);
+    let mut spans = vec![
+        Span::styled(format!(" {} ", d.code), theme.style(Role::Title)),
+        Span::raw(name),
+        Span::styled(format!("  {} ", theme.symbols.sep), theme.style(Role::Muted)),
+        Span::styled(format!("{} accounts", data.map(|x| x.accounts.len()).unwrap_or(0)), theme.style(Role::Text)),
+    ];
+    if open > 0 {
+        spans.push(Span::styled(
+            format!("  {} onboarding: {open} open", theme.symbols.cross),
+            theme.style(Role::Warning),
+        ));
+    } else if data.is_some() {
+        spans.push(Span::styled(format!("  {} onboarding complete", theme.symbols.check), theme.style(Role::Approved)));
+    }
+    if let Some(n) = n {
+        spans.push(Span::styled(format!("  {n}"), theme.style(Role::Pending)));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), head);
+    sparkline(f, spark, s, theme);
+    let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rest);
+    let [top, bottom] = Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(right);
+    list(f, left, s, ViewKey::Onboarding, "onboarding", None, d.focus == ViewKey::Onboarding, theme);
+    list(f, top, s, ViewKey::Services, "cost by service", None, d.focus == ViewKey::Services, theme);
+    list(f, bottom, s, ViewKey::CustomerAccounts, "linked accounts", None, d.focus == ViewKey::CustomerAccounts, theme);
+}
+
+pub(crate) fn sparkline(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    let Some(d) = s.panes.customers.detail.as_ref().and_then(|d| d.data.ready()) else {
+        f.render_widget(Block::default().borders(Borders::ALL).border_style(theme.style(Role::Border)), area);
+        return;
+    };
+    let months = s.period_or_now().trailing(12);
+    let values: Vec<Decimal> = months
+        .iter()
+        .map(|p| {
+            let k = p.to_string();
+            d.history
+                .iter()
+                .filter(|r| r.keys.first() == Some(&k))
+                .try_fold(Decimal::ZERO, |a, r| a.checked_add(r.cost))
+                .unwrap_or_default()
+        })
+        .collect();
+    let max = values.iter().copied().max().unwrap_or_default();
+    let last = values.last().copied().unwrap_or_default();
+    let first = months.first().map(ToString::to_string).unwrap_or_default();
+    let title = Line::from(vec![
+        Span::styled(" last 12 months ", theme.style(Role::Title)),
+        Span::styled(
+            format!("{first}…{} max {} now {} ", s.period_or_now(), fmt_money(max), fmt_money(last)),
+            theme.style(Role::Muted),
+        ),
+    ]);
+    // One month is `per` columns wide so the line fills the box.
+    let per = usize::from(area.width.saturating_sub(2) / 12).max(1);
+    let data: Vec<u64> = values.iter().flat_map(|v| std::iter::repeat_n(units(*v), per)).collect();
+    let w = Sparkline::default()
+        .block(Block::default().borders(Borders::ALL).border_style(theme.style(Role::Border)).title(title))
+        .data(&data)
+        .bar_set(bar_set(theme))
+        .style(theme.style(Role::Sparkline));
+    f.render_widget(w, area);
+}
+
+/// The Customers pane: a statement or price-book screen when one is open. False when none is (the caller
+/// draws the list or the detail).
+pub(crate) fn customer_screen(f: &mut Frame, area: Rect, s: &State, theme: &Theme) -> bool {
+    match &s.panes.customers.screen {
+        Some(CustomerScreen::Statement(v)) => statement(f, area, s, v, theme),
+        Some(CustomerScreen::Book(b)) => book(f, area, s, b, theme),
+        None => return false,
+    }
+    true
+}
+
+pub(crate) fn statement(f: &mut Frame, area: Rect, s: &State, v: &StatementView, theme: &Theme) {
+    let what = format!("statement {}", v.customer);
+    let n = match note(&v.data) {
+        Ok(n) => n,
+        Err(e) => return failed(f, area, &what, &e, theme),
+    };
+    let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let mut spans = vec![
+        Span::styled(format!(" {what} "), theme.style(Role::Title)),
+        Span::styled(format!("{}…{}", v.from, v.to), theme.style(Role::Text)),
+    ];
+    if let Some(st) = v.data.ready() {
+        spans.push(Span::styled(
+            format!(" · {} → {} {}", fmt_money(st.opening), fmt_money(st.closing), st.currency),
+            theme.style(Role::Text),
+        ));
+    }
+    spans.push(Span::styled(format!(" · {} exports CSV+JSON", crate::console::ui::widgets::key(s, Cmd::Export)), theme.style(Role::Muted)));
+    crate::console::ui::widgets::head(f, top, spans);
+    list(f, body, s, ViewKey::Statement, "opening, invoices, payments, closing", n, true, theme);
+}
+
+pub(crate) fn book(f: &mut Frame, area: Rect, s: &State, b: &BookView, theme: &Theme) {
+    let what = format!("price book {}", b.customer);
+    let n = match note(&b.data) {
+        Ok(n) => n,
+        Err(e) => return failed(f, area, &what, &e, theme),
+    };
+    let Some(p) = &b.pending else {
+        let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        head(
+            f,
+            top,
+            vec![
+                Span::styled(format!(" {what} "), theme.style(Role::Title)),
+                Span::styled(format!("{} · first match wins  ", b.period), theme.style(Role::Text)),
+                Span::styled(format!("{} adds a rule (previewed first)", crate::console::ui::widgets::key(s, Cmd::NewRule)), theme.style(Role::Key)),
+            ],
+        );
+        let name = format!("rules in order · what each priced in {}", b.period);
+        return list(f, body, s, ViewKey::BookRules, &name, n, true, theme);
+    };
+    let [top, sub, body] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let r = &p.rule;
+    head(
+        f,
+        top,
+        vec![
+            Span::styled(format!(" preview: new rule for {} ", b.customer), theme.style(Role::Title)),
+            Span::styled(
+                format!("{} · {} · from {}", pricing_text(r.pricing), scope_text(&r.scope), r.from),
+                theme.style(Role::Text),
+            ),
+        ],
+    );
+    let pn = match note(&p.diff) {
+        Ok(n) => n,
+        Err(e) => return failed(f, body, "the preview", &e, theme),
+    };
+    let mut spans = Vec::new();
+    if let Some(d) = p.diff.ready() {
+        let delta = d.delta().unwrap_or_default();
+        spans.push(Span::styled(
+            format!(
+                " {}: {} → {} ({}{}), {} of {} line(s) change  ",
+                b.period,
+                fmt_money(d.old_total),
+                fmt_money(d.new_total),
+                if delta.is_sign_positive() && !delta.is_zero() { "+" } else { "" },
+                fmt_money(delta),
+                d.changed_lines,
+                d.lines
+            ),
+            theme.style(if delta.is_zero() { Role::Muted } else { Role::Warning }),
+        ));
+    }
+    spans.push(Span::styled("enter saves the rule · esc discards", theme.style(Role::Key)));
+    crate::console::ui::widgets::head(f, sub, spans);
+    let [a, c] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+    list(f, a, s, ViewKey::PreviewRules, "by rule (old → new)", pn, p.focus == ViewKey::PreviewRules, theme);
+    list(f, c, s, ViewKey::PreviewServices, "by service", pn, p.focus == ViewKey::PreviewServices, theme);
+}

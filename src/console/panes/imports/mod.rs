@@ -1,0 +1,93 @@
+//! Imports: batches with their status, data-feed issues and quarantined rows; start an import; resolve issues.
+pub mod io;
+mod state;
+mod keys;
+mod form;
+pub mod view;
+
+pub use io::{load, loaded};
+pub use keys::{VIEWS, open, resolve, start, switch_view};
+pub use form::{submit_import, submit_resolve};
+pub use view::{batches_table, issues_table, quarantine_table, short_name};
+
+use crate::console::action::Effect;
+use crate::console::pane::PaneId;
+use crate::console::state::{Load, ViewKey};
+use crate::console::keys::Cmd;
+use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
+use crate::console::panes::fail;
+use crate::console::state::State as State_;
+
+/// The pane's own state (a field of `State::panes`).
+pub use state::ImportsPane as PaneState;
+pub use state::{ImportsPane, ImportJob};
+
+/// Import batches, feed issues and quarantined rows.
+pub struct Imports;
+
+const IMPT: &[Cmd] = &[Cmd::Open, Cmd::Back, Cmd::Import, Cmd::Resolve, Cmd::SwitchView];
+
+impl Pane for Imports {
+    fn title(&self) -> &'static str {
+        "Imports"
+    }
+    fn short(&self) -> &'static str {
+        "Imp"
+    }
+    fn slug(&self) -> &'static str {
+        "imports"
+    }
+    fn goto(&self) -> char {
+        'm'
+    }
+    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
+        if s.panes.imports.data.is_idle() { load(s) } else { Vec::new() }
+    }
+    fn invalidate(&self, s: &mut State_, why: Invalidate) {
+        if why == Invalidate::Written {
+            s.panes.imports.data = Load::Idle;
+        }
+    }
+    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
+        let out = fail(&mut s.panes.imports.data, req, e);
+        if s.panes.imports.job.as_ref().is_some_and(|j| j.req == req) {
+            s.panes.imports.job = None;
+            s.error(format!("import failed: {e}"));
+            return Failure::Reported;
+        }
+        out
+    }
+    fn keys(&self) -> &'static [KeyScope] {
+        &[KeyScope { screen: "lists", cmds: IMPT }]
+    }
+    fn screen(&self, _s: &State_) -> &'static str {
+        "lists"
+    }
+    fn current_view(&self, s: &State_) -> ViewKey {
+        s.pane_view.get(&PaneId::Imports).copied().unwrap_or(ViewKey::Batches)
+    }
+    fn cmd(&self, s: &mut State_, c: Cmd) -> Option<Vec<Effect>> {
+        Some(match c {
+            Cmd::Open => {
+                open(s);
+                Vec::new()
+            }
+            Cmd::SwitchView => {
+                switch_view(s);
+                Vec::new()
+            }
+            Cmd::Import => start(s),
+            Cmd::Resolve => resolve(s),
+            _ => return None,
+        })
+    }
+    fn render(
+        &self,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        s: &State_,
+        theme: &crate::console::theme::Theme,
+    ) {
+        view::render(f, area, s, theme)
+    }
+}

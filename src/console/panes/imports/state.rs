@@ -1,0 +1,16 @@
+//! What the imports pane holds (a field of `State::panes`).
+use crate::console::action::ImportsData;
+use crate::console::state::Load;
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportsPane {
+    pub data: Load<ImportsData>,
+    pub job: Option<ImportJob>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportJob {
+    pub req: u64,
+    pub paths: Vec<String>,
+    pub progress: Option<crate::ingest::Progress>,
+}

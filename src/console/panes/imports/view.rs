@@ -1,0 +1,170 @@
+//! The imports pane's render (state in, frame out) and its tables.
+use crate::console::ui::widgets::failed;
+use crate::console::ui::widgets::list;
+use crate::console::ui::widgets::note;
+use crate::console::ui::widgets::sublists;
+use crate::console::panes::imports as imports_pane;
+use crate::console::state::State;
+use crate::console::state::ViewKey;
+use crate::console::theme::Role;
+use crate::console::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Constraint;
+use ratatui::layout::Layout;
+use ratatui::layout::Rect;
+use ratatui::widgets::Paragraph;
+use crate::console::action::ImportsData;
+use crate::console::table::Cell;
+use crate::console::table::Column;
+use crate::console::table::Mark;
+use crate::console::table::Row;
+use crate::console::table::TableModel;
+use super::keys::*;
+
+pub fn batches_table(d: &ImportsData) -> TableModel {
+    let mut bs: Vec<&billops_store::ImportBatch> = d.batches.iter().collect();
+    bs.sort_by_key(|b| std::cmp::Reverse(b.id));
+    let rows = bs
+        .into_iter()
+        .map(|b| {
+            let periods: Vec<String> = {
+                let mut p: Vec<String> = b.scopes.iter().map(|s| s.period.to_string()).collect();
+                p.sort();
+                p.dedup();
+                p
+            };
+            let billed = b.scopes.iter().try_fold(rust_decimal::Decimal::ZERO, |a, s| a.checked_add(s.billed));
+            Row {
+                id: b.id.to_string(),
+                cells: vec![
+                    Cell::int(b.id),
+                    batch_status(b),
+                    Cell::text(short_name(&b.file_name)),
+                    Cell::text(&b.format),
+                    Cell::text(periods.join(" ")),
+                    Cell::int(b.rows),
+                    if b.quarantined > 0 { Cell::int(b.quarantined).role(Role::Warning) } else { Cell::int(0) },
+                    Cell::money(billed.unwrap_or_default()),
+                    Cell::text(b.imported_at.format("%Y-%m-%d %H:%M").to_string()),
+                ],
+                role: None,
+            }
+        })
+        .collect();
+    TableModel {
+        columns: vec![
+            Column::num("id", 4),
+            Column::text("status", 12),
+            Column::text("file", 24),
+            Column::text("format", 6),
+            Column::text("period", 7),
+            Column::num("rows", 8),
+            Column::num("quar", 5),
+            Column::num("billed", 14),
+            Column::text("imported", 16),
+        ],
+        rows,
+        total: None,
+    }
+}
+
+/// The last path component (files are shown by name; the full path is in the CSV export and the audit).
+pub fn short_name(f: &str) -> String {
+    f.rsplit(['/', '\\']).next().unwrap_or(f).to_string()
+}
+
+pub fn issues_table(d: &ImportsData) -> TableModel {
+    let mut is: Vec<&billops_store::StoredIssue> = d.issues.iter().collect();
+    is.sort_by(|a, b| b.open.cmp(&a.open).then(b.issue.severity.cmp(&a.issue.severity)).then(a.id.cmp(&b.id)));
+    let rows = is
+        .into_iter()
+        .map(|i| {
+            let sev = match i.issue.severity {
+                billops_domain::Severity::Error => Cell::text("error").role(Role::Error),
+                billops_domain::Severity::Warning => Cell::text("warning").role(Role::Warning),
+                billops_domain::Severity::Info => Cell::text("info").role(Role::Muted),
+            };
+            let state = if i.open {
+                Cell::text("open").mark(Mark::Open).role(Role::Pending)
+            } else {
+                Cell::text("resolved").mark(Mark::Check).role(Role::Approved)
+            };
+            Row {
+                id: i.id.to_string(),
+                cells: vec![
+                    Cell::int(i.id),
+                    state,
+                    sev,
+                    Cell::text(i.issue.kind.as_str()),
+                    Cell::text(i.issue.file.as_deref().map(short_name).unwrap_or_default()),
+                    Cell::text(i.issue.line.map(|l| l.to_string()).unwrap_or_default()),
+                    Cell::text(i.issue.column.clone().unwrap_or_default()),
+                    Cell::text(&i.issue.message),
+                ],
+                role: None,
+            }
+        })
+        .collect();
+    TableModel {
+        columns: vec![
+            Column::num("id", 4),
+            Column::text("state", 9),
+            Column::text("severity", 7),
+            Column::text("kind", 12),
+            Column::text("file", 14),
+            Column::text("line", 5),
+            Column::text("column", 10),
+            Column::text("reason", 30),
+        ],
+        rows,
+        total: None,
+    }
+}
+
+pub fn quarantine_table(d: &ImportsData) -> TableModel {
+    let rows = d
+        .quarantine
+        .iter()
+        .map(|q| Row {
+            id: q.id.to_string(),
+            cells: vec![
+                Cell::int(q.batch_id),
+                Cell::text(short_name(&q.row.file)),
+                Cell::text(q.row.line.to_string()),
+                Cell::text(format!("{} {}", q.row.column, q.row.column_name)),
+                Cell::text(&q.row.value),
+                Cell::text(&q.row.reason).role(Role::Error),
+            ],
+            role: None,
+        })
+        .collect();
+    TableModel {
+        columns: vec![
+            Column::num("batch", 5),
+            Column::text("file", 14),
+            Column::text("line", 5),
+            Column::text("column", 14),
+            Column::text("value", 12),
+            Column::text("reason", 30),
+        ],
+        rows,
+        total: None,
+    }
+}
+
+pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    let cur = s.current_view();
+    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    f.render_widget(Paragraph::new(sublists(s, &imports_pane::VIEWS, cur, theme)), tabs);
+    match note(&s.panes.imports.data) {
+        Ok(n) => {
+            let name = match cur {
+                ViewKey::Batches => "import batches",
+                ViewKey::Issues => "data-feed issues",
+                _ => "quarantined rows",
+            };
+            list(f, body, s, cur, name, n, true, theme);
+        }
+        Err(e) => failed(f, body, "imports", &e, theme),
+    }
+}

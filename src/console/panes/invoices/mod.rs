@@ -1,0 +1,163 @@
+//! Invoices: the period's invoices; `n` generates drafts (the per-customer outcome shows under the list);
+//! Enter opens one with its six sections in the order of operations; `w` review, `a` approve, `I` issue,
+//! `X` void (reason). The store enforces roles, versions and locks; its refusals land on the message line.
+pub mod io;
+mod state;
+pub mod credit_notes;
+pub mod bulk;
+pub mod sources;
+mod keys;
+mod form;
+pub mod view;
+
+pub use io::{detail_loaded, load, load_detail, loaded};
+pub use keys::{back, generate, generated, issue, open, step, void};
+pub use form::{submit_void};
+pub use view::{generated_table, lines_table, status_cell, table};
+
+use billops_store::InvoiceStep;
+use crate::console::action::Effect;
+use crate::console::state::{Load, ViewKey};
+use crate::console::keys::Cmd;
+use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
+use crate::console::panes::{any, fail};
+use crate::console::state::State as State_;
+
+/// The pane's own state (a field of `State::panes`).
+pub use state::InvoicesPane as PaneState;
+pub use state::{InvoicesPane, InvoiceDetail};
+
+/// The period's invoices, one invoice's detail and a line's sources.
+pub struct Invoices;
+
+const INV: &[Cmd] = &[
+    Cmd::Open,
+    Cmd::Back,
+    Cmd::Generate,
+    Cmd::Review,
+    Cmd::Approve,
+    Cmd::Issue,
+    Cmd::Void,
+    Cmd::Payment,
+    Cmd::ApproveAll,
+    Cmd::ReviewAll,
+    Cmd::CreditNote,
+];
+const SOURCES: &[Cmd] = &[
+    Cmd::Open,
+    Cmd::Back,
+    Cmd::Generate,
+    Cmd::Review,
+    Cmd::Approve,
+    Cmd::Issue,
+    Cmd::Void,
+    Cmd::Payment,
+    Cmd::ApproveAll,
+    Cmd::ReviewAll,
+    Cmd::CreditNote,
+    Cmd::SwitchView,
+];
+
+impl Pane for Invoices {
+    fn title(&self) -> &'static str {
+        "Invoices"
+    }
+    fn short(&self) -> &'static str {
+        "Inv"
+    }
+    fn slug(&self) -> &'static str {
+        "invoices"
+    }
+    fn goto(&self) -> char {
+        'i'
+    }
+    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
+        let mut fx = if s.panes.invoices.data.is_idle() { load(s) } else { Vec::new() };
+        if s.panes.invoices.sources.as_ref().is_some_and(|x| x.data.is_idle()) {
+            fx.extend(super::sources::load(s));
+        }
+        fx
+    }
+    fn invalidate(&self, s: &mut State_, why: Invalidate) {
+        let i = &mut s.panes.invoices;
+        i.data = Load::Idle;
+        if let Some(d) = i.detail.as_mut() {
+            d.data = Load::Idle;
+        }
+        if let Some(src) = i.sources.as_mut() {
+            src.data = Load::Idle;
+        }
+        if why == Invalidate::PeriodChanged {
+            i.detail = None;
+            i.sources = None;
+            i.generated = None;
+        }
+    }
+    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
+        let i = &mut s.panes.invoices;
+        let mut out = vec![fail(&mut i.data, req, e)];
+        if let Some(d) = i.detail.as_mut() {
+            out.push(fail(&mut d.data, req, e));
+            out.push(fail(&mut d.credit_notes, req, e));
+        }
+        if let Some(src) = i.sources.as_mut() {
+            out.push(fail(&mut src.data, req, e));
+        }
+        if i.job == Some(req) {
+            i.job = None;
+            s.error(format!("draft generation failed: {e}"));
+            return Failure::Reported;
+        }
+        any(out)
+    }
+    fn keys(&self) -> &'static [KeyScope] {
+        &[
+            KeyScope { screen: "list", cmds: INV },
+            KeyScope { screen: "invoice", cmds: INV },
+            KeyScope { screen: "sources", cmds: SOURCES },
+        ]
+    }
+    fn screen(&self, s: &State_) -> &'static str {
+        match (&s.panes.invoices.sources, &s.panes.invoices.detail) {
+            (Some(_), _) => "sources",
+            (None, Some(_)) => "invoice",
+            (None, None) => "list",
+        }
+    }
+    fn current_view(&self, s: &State_) -> ViewKey {
+        match (&s.panes.invoices.sources, &s.panes.invoices.detail) {
+            (Some(src), _) => src.focus,
+            (None, Some(_)) => ViewKey::InvoiceLines,
+            (None, None) => ViewKey::Invoices,
+        }
+    }
+    fn cmd(&self, s: &mut State_, c: Cmd) -> Option<Vec<Effect>> {
+        Some(match c {
+            Cmd::Open => open(s),
+            Cmd::Back => return back(s).then(Vec::new),
+            Cmd::SwitchView => {
+                super::sources::switch_focus(s);
+                Vec::new()
+            }
+            Cmd::Generate => generate(s),
+            Cmd::Review => step(s, InvoiceStep::Review),
+            Cmd::Approve => step(s, InvoiceStep::Approve),
+            Cmd::Issue => issue(s),
+            Cmd::Void => void(s),
+            Cmd::Payment => super::payments::payment(s),
+            Cmd::ApproveAll => super::bulk::all(s, InvoiceStep::Approve),
+            Cmd::ReviewAll => super::bulk::all(s, InvoiceStep::Review),
+            Cmd::CreditNote => super::credit_notes::open(s),
+            _ => return None,
+        })
+    }
+    fn render(
+        &self,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        s: &State_,
+        theme: &crate::console::theme::Theme,
+    ) {
+        view::render(f, area, s, theme)
+    }
+}

@@ -1,0 +1,25 @@
+//! What the invoices pane holds (a field of `State::panes`).
+use billops_store::{InvoiceSummary, StoredInvoice};
+use crate::console::state::Load;
+use crate::ledger::invoices::Generated;
+
+#[derive(Debug, Clone, Default)]
+pub struct InvoicesPane {
+    pub data: Load<Vec<InvoiceSummary>>,
+    /// The open invoice (Enter): its sections and lines.
+    pub detail: Option<InvoiceDetail>,
+    /// The draft generation in flight (its request).
+    pub job: Option<u64>,
+    /// What the last generation did, per customer (shown under the list until Esc).
+    pub generated: Option<Vec<Generated>>,
+    /// The sources of the selected line of the open invoice (Enter on a line).
+    pub sources: Option<crate::console::ops::SourcesView>,
+}
+
+#[derive(Debug, Clone)]
+pub struct InvoiceDetail {
+    pub id: i64,
+    pub data: Load<Box<StoredInvoice>>,
+    /// The credit notes issued against it (loaded with the invoice).
+    pub credit_notes: Load<Vec<billops_store::CreditNote>>,
+}

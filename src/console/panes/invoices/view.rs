@@ -1,0 +1,315 @@
+//! The invoices pane's render (state in, frame out) and its tables.
+use crate::console::ui::widgets::failed;
+use crate::console::ui::widgets::list;
+use crate::console::ui::widgets::note;
+use billops_domain::credit_note::remaining;
+use crate::console::ops::SourcesView;
+use crate::console::state::InvoiceDetail;
+use crate::console::state::Load;
+use crate::console::state::State;
+use crate::console::state::ViewKey;
+use crate::console::table::fmt_money;
+use crate::console::theme::Role;
+use crate::console::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Constraint;
+use ratatui::layout::Layout;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::text::Span;
+use ratatui::widgets::Block;
+use ratatui::widgets::Borders;
+use ratatui::widgets::Paragraph;
+use rust_decimal::Decimal;
+use billops_domain::invoice::InvoiceStatus;
+use billops_domain::invoice::LineKind;
+use billops_store::InvoiceSummary;
+use billops_store::StoredInvoice;
+use crate::console::table::Cell;
+use crate::console::table::Column;
+use crate::console::table::Mark;
+use crate::console::table::Row;
+use crate::console::table::TableModel;
+use crate::ledger::invoices::Generated;
+
+pub fn status_cell(st: InvoiceStatus) -> Cell {
+    let c = Cell::text(st.as_str());
+    match st {
+        InvoiceStatus::Draft => c.mark(Mark::Open).role(Role::Pending),
+        InvoiceStatus::Reviewed => c.mark(Mark::Open).role(Role::Info),
+        InvoiceStatus::Approved => c.mark(Mark::Check).role(Role::Approved),
+        InvoiceStatus::Issued | InvoiceStatus::Paid | InvoiceStatus::PartlyPaid => {
+            c.mark(Mark::Check).role(Role::Locked)
+        }
+        InvoiceStatus::Disputed => c.mark(Mark::Warn).role(Role::Warning),
+        InvoiceStatus::Void => c.mark(Mark::Cross).role(Role::Muted),
+    }
+}
+
+pub fn table(d: &[InvoiceSummary]) -> TableModel {
+    let rows = d
+        .iter()
+        .map(|i| Row {
+            id: i.id.to_string(),
+            cells: vec![
+                Cell::int(i.id),
+                Cell::text(&i.customer),
+                status_cell(i.status),
+                Cell::text(i.number.clone().unwrap_or_else(|| "-".into())),
+                Cell::money(i.total),
+                Cell::text(&i.currency),
+            ],
+            role: None,
+        })
+        .collect();
+    TableModel {
+        columns: vec![
+            Column::num("id", 4),
+            Column::text("customer", 14),
+            Column::text("status", 12),
+            Column::text("number", 10),
+            Column::num("total", 14),
+            Column::text("cur", 3),
+        ],
+        rows,
+        total: None,
+    }
+}
+
+pub(super) fn what(kind: &LineKind, description: &str) -> String {
+    match kind {
+        LineKind::Usage { service, product, component } => format!("{service} / {product} / {component}"),
+        LineKind::Stripped { service, category } => format!("{service} ({category:?})"),
+        _ => description.to_string(),
+    }
+}
+
+/// Each of the six sections as a heading row with its subtotal, then its lines.
+pub fn lines_table(inv: &StoredInvoice) -> TableModel {
+    let mut rows = Vec::new();
+    for (n, sec) in inv.draft.sections().iter().enumerate() {
+        rows.push(Row {
+            id: format!("s{n}"),
+            cells: vec![
+                Cell::text(format!("{}. {}", n + 1, sec.step.title())).role(Role::Header),
+                Cell::text(format!("{} line(s)", sec.lines.len())).role(Role::Muted),
+                Cell::text(""),
+                Cell::money(sec.subtotal).role(Role::Total),
+                Cell::text(""),
+            ],
+            role: None,
+        });
+        for (k, l) in sec.lines.iter().enumerate() {
+            rows.push(Row {
+                id: format!("s{n}l{k}"),
+                cells: vec![
+                    Cell::text(format!("   {}", l.description)),
+                    Cell::text(what(&l.kind, &l.description)),
+                    Cell::text(l.account_code.clone().unwrap_or_default()),
+                    Cell::money(l.amount),
+                    Cell::text(l.rule_ids.join(" ")),
+                ],
+                role: None,
+            });
+        }
+    }
+    TableModel {
+        columns: vec![
+            Column::text("section / line", 30),
+            Column::text("service / product / component", 34),
+            Column::text("account code", 12),
+            Column::num("amount", 14),
+            Column::text("rule", 10),
+        ],
+        rows,
+        total: Some(vec![
+            Cell::text("total").role(Role::Total),
+            Cell::text(&inv.currency).role(Role::Total),
+            Cell::text(""),
+            Cell::money(inv.total).role(Role::Total),
+            Cell::text(""),
+        ]),
+    }
+}
+
+/// The per-customer outcome of the last generation.
+pub fn generated_table(g: &[Generated]) -> TableModel {
+    let rows = g
+        .iter()
+        .map(|x| {
+            let outcome = match x.outcome {
+                "created" => Cell::text("created").mark(Mark::Check).role(Role::Approved),
+                "regenerated" => Cell::text("regenerated").mark(Mark::Warn).role(Role::Warning),
+                other => Cell::text(other).role(Role::Muted),
+            };
+            let change = x.diff.as_ref().map_or_else(String::new, |d| {
+                format!(
+                    "+{} -{} ~{}  {} → {}",
+                    d.added.len(),
+                    d.removed.len(),
+                    d.changed.len(),
+                    fmt_money(d.old_total),
+                    fmt_money(d.new_total)
+                )
+            });
+            Row {
+                id: x.invoice_id.to_string(),
+                cells: vec![
+                    Cell::text(&x.customer),
+                    Cell::int(x.invoice_id),
+                    outcome,
+                    Cell::money(x.total),
+                    Cell::text(change),
+                ],
+                role: None,
+            }
+        })
+        .collect();
+    TableModel {
+        columns: vec![
+            Column::text("customer", 14),
+            Column::num("inv", 4),
+            Column::text("outcome", 13),
+            Column::num("total", 14),
+            Column::text("changes (lines +added -removed ~changed, total)", 40),
+        ],
+        rows,
+        total: None,
+    }
+}
+
+pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    if crate::console::panes::invoices::view::invoice_sources(f, area, s, theme) {
+        return;
+    }
+    let n = match note(&s.panes.invoices.data) {
+        Ok(n) => n,
+        Err(e) => return failed(f, area, "invoices", &e, theme),
+    };
+    if let Some(d) = &s.panes.invoices.detail {
+        let dn = match note(&d.data) {
+            Ok(n) => n,
+            Err(e) => return failed(f, area, &format!("invoice {}", d.id), &e, theme),
+        };
+        let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        let mut spans = vec![Span::styled(format!(" invoice {} ", d.id), theme.style(Role::Title))];
+        if let Some(inv) = d.data.ready() {
+            spans.push(Span::raw(format!("{} {} ", inv.customer, inv.period)));
+            let st = crate::console::panes::invoices::status_cell(inv.status);
+            spans.push(Span::styled(st.text.clone(), theme.style(st.role.unwrap_or(Role::Text))));
+            spans.push(Span::styled(
+                format!(
+                    "  {}  total {} {}",
+                    inv.number.as_deref().unwrap_or("(unnumbered)"),
+                    fmt_money(inv.total),
+                    inv.currency
+                ),
+                theme.style(Role::Text),
+            ));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), head);
+        let body = crate::console::panes::invoices::view::invoice_credit_notes(f, body, d, theme);
+        return list(f, body, s, ViewKey::InvoiceLines, "sections in the order of operations", dn, true, theme);
+    }
+    let name = format!("invoices {}", s.period_or_now());
+    if s.panes.invoices.generated.is_some() && area.height >= 12 {
+        let [top, bottom] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+        list(f, top, s, ViewKey::Invoices, &name, n, true, theme);
+        list(f, bottom, s, ViewKey::Generated, "last generation (esc hides)", None, false, theme);
+    } else {
+        list(f, area, s, ViewKey::Invoices, &name, n, true, theme);
+    }
+}
+
+/// Invoices: the open line's sources (resources and raw line items), when shown. False otherwise.
+pub(crate) fn invoice_sources(f: &mut Frame, area: Rect, s: &State, theme: &Theme) -> bool {
+    let Some(src) = &s.panes.invoices.sources else { return false };
+    sources(f, area, s, src, theme);
+    true
+}
+
+pub(crate) fn sources(f: &mut Frame, area: Rect, s: &State, src: &SourcesView, theme: &Theme) {
+    let n = match note(&src.data) {
+        Ok(n) => n,
+        Err(e) => return failed(f, area, &src.line, &e, theme),
+    };
+    let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let q = &src.q;
+    let mut spans = vec![Span::styled(format!(" {} ", src.line), theme.style(Role::Title))];
+    if let Load::Ready(x) = &src.data {
+        spans.push(Span::styled(
+            format!("{} item(s) · {} billed · {} resource(s) ", x.rows, fmt_money(x.billed), x.resource_count),
+            theme.style(Role::Text),
+        ));
+    }
+    spans.push(Span::styled(format!("· {} / {} / {}", q.service, q.product, q.component), theme.style(Role::Muted)));
+    crate::console::ui::widgets::head(f, top, spans);
+    let [a, b] = Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
+    let shown = |k: ViewKey| s.view(k).map_or(0, |v| v.model.rows.len());
+    let res = format!("resources (top {} by cost)", shown(ViewKey::SourceResources));
+    let items = format!("first {} raw line items", shown(ViewKey::SourceItems));
+    list(f, a, s, ViewKey::SourceResources, &res, n, src.focus == ViewKey::SourceResources, theme);
+    list(f, b, s, ViewKey::SourceItems, &items, n, src.focus == ViewKey::SourceItems, theme);
+}
+
+/// At most this many notes are listed; the rest are counted.
+pub(crate) const SHOWN: usize = 4;
+
+/// Draw the section at the bottom of `area` when the invoice has credit notes (or they failed to load) and
+/// return what is left for the lines.
+pub(crate) fn invoice_credit_notes(f: &mut Frame, area: Rect, d: &InvoiceDetail, theme: &Theme) -> Rect {
+    let lines: Vec<Line> = match &d.credit_notes {
+        Load::Ready(ns) if !ns.is_empty() => {
+            let mut lines: Vec<Line> = ns
+                .iter()
+                .take(SHOWN)
+                .map(|n| {
+                    Line::from(vec![
+                        Span::styled(format!("{}  ", n.number), theme.style(Role::Text)),
+                        Span::styled(format!("{}  ", n.issued_on), theme.style(Role::Muted)),
+                        Span::styled(
+                            format!("{:>12} {}  ", fmt_money(-n.amount), n.currency),
+                            theme.style(Role::Negative),
+                        ),
+                        Span::styled(format!("{} ({})", n.reason, n.issued_by), theme.style(Role::Text)),
+                    ])
+                })
+                .collect();
+            if ns.len() > SHOWN {
+                lines.push(Line::from(Span::styled(
+                    format!("… {} more (billops invoices credit-notes --invoice {})", ns.len() - SHOWN, d.id),
+                    theme.style(Role::Muted),
+                )));
+            }
+            lines
+        }
+        Load::Failed(e) => vec![Line::from(Span::styled(format!("not loaded: {e}"), theme.style(Role::Error)))],
+        _ => return area,
+    };
+    let h = u16::try_from(lines.len()).unwrap_or(1).saturating_add(2);
+    if area.height < h.saturating_add(5) {
+        return area;
+    }
+    let [top, bottom] = Layout::vertical([Constraint::Min(0), Constraint::Length(h)]).areas(area);
+    let b = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style(Role::Border))
+        .title(Span::styled(credit_notes_title(d), theme.style(Role::Title)));
+    f.render_widget(Paragraph::new(lines).block(b), bottom);
+    top
+}
+
+pub(crate) fn credit_notes_title(d: &InvoiceDetail) -> String {
+    let Some(ns) = d.credit_notes.ready() else { return " credit notes ".into() };
+    let credited: Decimal = ns.iter().map(|n| n.amount).sum();
+    match d.data.ready() {
+        Some(inv) => format!(
+            " credit notes {}: credited {}, uncredited {} {} ",
+            ns.len(),
+            fmt_money(credited),
+            fmt_money(remaining(inv.total, credited)),
+            inv.currency
+        ),
+        None => format!(" credit notes {}: credited {} ", ns.len(), fmt_money(credited)),
+    }
+}

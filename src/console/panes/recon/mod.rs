@@ -1,0 +1,88 @@
+//! Recon: the three-way tie-out per payer for the period (supplier invoice ↔ imported billed ↔ invoiced at
+//! cost + unassigned + retained), both residuals and the status, from `ledger::close::recon`.
+pub mod io;
+mod state;
+pub mod supplier;
+pub mod view;
+
+pub use io::{load, loaded};
+pub use view::{residual, table};
+
+use crate::console::action::Effect;
+use crate::console::state::{Load, ViewKey};
+use crate::console::keys::Cmd;
+use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
+use crate::console::panes::fail;
+use crate::console::state::State as State_;
+
+/// The pane's own state (a field of `State::panes`).
+pub use state::ReconPane as PaneState;
+pub use state::{ReconPane};
+
+/// The supplier tie-out, supplier invoices and reconciliation cases.
+pub struct Recon;
+
+const RECON: &[Cmd] = &[Cmd::SupplierInvoice, Cmd::OpenCases, Cmd::EditCase, Cmd::SwitchView];
+
+impl Pane for Recon {
+    fn title(&self) -> &'static str {
+        "Recon"
+    }
+    fn short(&self) -> &'static str {
+        "Recon"
+    }
+    fn slug(&self) -> &'static str {
+        "recon"
+    }
+    fn goto(&self) -> char {
+        'e'
+    }
+    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
+        if s.panes.recon.data.is_idle() { load(s) } else { Vec::new() }
+    }
+    fn invalidate(&self, s: &mut State_, _why: Invalidate) {
+        s.panes.recon.data = Load::Idle;
+    }
+    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
+        fail(&mut s.panes.recon.data, req, e)
+    }
+    fn keys(&self) -> &'static [KeyScope] {
+        &[
+            KeyScope { screen: "tie-out", cmds: RECON },
+            KeyScope { screen: "supplier invoices", cmds: RECON },
+            KeyScope { screen: "cases", cmds: RECON },
+        ]
+    }
+    fn screen(&self, s: &State_) -> &'static str {
+        match self.current_view(s) {
+            ViewKey::SupplierInvoices => "supplier invoices",
+            ViewKey::Cases => "cases",
+            _ => "tie-out",
+        }
+    }
+    fn current_view(&self, s: &State_) -> ViewKey {
+        s.pane_view.get(&crate::console::pane::PaneId::Recon).copied().unwrap_or(ViewKey::Recon)
+    }
+    fn cmd(&self, s: &mut State_, c: Cmd) -> Option<Vec<Effect>> {
+        Some(match c {
+            Cmd::Open => Vec::new(),
+            Cmd::SwitchView => {
+                super::supplier::switch_view(s);
+                Vec::new()
+            }
+            Cmd::SupplierInvoice => super::supplier::new_invoice(s),
+            Cmd::OpenCases => super::supplier::open_cases(s),
+            Cmd::EditCase => super::supplier::edit_case(s),
+            _ => return None,
+        })
+    }
+    fn render(
+        &self,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        s: &State_,
+        theme: &crate::console::theme::Theme,
+    ) {
+        view::render(f, area, s, theme)
+    }
+}

@@ -1,0 +1,236 @@
+//! Recon's other lists: the period's supplier invoices (`n` enters one) and its reconciliation cases (`o` opens
+//! cases for payers with an unexplained residual, `e` changes one: status, owner, expected credit note,
+//! received, note). The store checks roles (writing off takes a manager), versions and locks.
+use billops_domain::Period;
+use billops_domain::close::CaseStatus;
+use billops_store::{CaseUpdate, NewSupplierInvoice, ReconCase};
+
+use crate::console::panes::ledger::{amount, write};
+use crate::console::action::{Effect, ReconData};
+use crate::console::input::{Complete, Field, Form, FormKind, LedgerForm};
+use crate::console::ops::LedgerWrite;
+use crate::console::pane::PaneId;
+use crate::console::state::{Mode, State, ViewKey};
+use crate::console::table::{Cell, Column, Mark, Row, TableModel};
+use crate::console::theme::Role;
+
+pub const VIEWS: [ViewKey; 3] = [ViewKey::Recon, ViewKey::SupplierInvoices, ViewKey::Cases];
+
+/// The Recon data arrived: fill the supplier-invoice and case lists too.
+pub fn loaded(s: &mut State, d: &ReconData) {
+    s.set_model(ViewKey::SupplierInvoices, invoices_table(d));
+    s.set_model(ViewKey::Cases, cases_table(&d.cases));
+}
+
+pub fn switch_view(s: &mut State) {
+    let cur = s.current_view();
+    let i = VIEWS.iter().position(|v| *v == cur).unwrap_or(0);
+    s.pane_view.insert(PaneId::Recon, VIEWS[(i + 1) % VIEWS.len()]);
+}
+
+pub fn invoices_table(d: &ReconData) -> TableModel {
+    let rows = d
+        .supplier_invoices
+        .iter()
+        .map(|x| Row {
+            id: x.id.to_string(),
+            cells: vec![
+                Cell::text(&x.payer),
+                Cell::text(&x.number),
+                Cell::money(x.amount),
+                Cell::money(x.tax),
+                Cell::money(x.credits),
+                Cell::text(&x.currency),
+                Cell::text(&x.entered_by),
+            ],
+            role: None,
+        })
+        .collect();
+    TableModel {
+        columns: vec![
+            Column::text("payer", 12),
+            Column::text("number", 14),
+            Column::num("amount", 12),
+            Column::num("tax", 8),
+            Column::num("credits", 8),
+            Column::text("cur", 3),
+            Column::text("entered by", 10),
+        ],
+        rows,
+        total: None,
+    }
+}
+
+pub fn case_status_cell(st: CaseStatus) -> Cell {
+    let c = Cell::text(st.as_str().replace('_', " "));
+    match st {
+        CaseStatus::Open => c.mark(Mark::Open).role(Role::Pending),
+        CaseStatus::WaitingCreditNote => c.mark(Mark::Open).role(Role::Info),
+        CaseStatus::Resolved => c.mark(Mark::Check).role(Role::Approved),
+        CaseStatus::WrittenOff => c.mark(Mark::Check).role(Role::Muted),
+    }
+}
+
+pub fn cases_table(cases: &[ReconCase]) -> TableModel {
+    let mut cs: Vec<&ReconCase> = cases.iter().collect();
+    cs.sort_by(|a, b| b.status.is_open().cmp(&a.status.is_open()).then(a.id.cmp(&b.id)));
+    let rows = cs
+        .into_iter()
+        .map(|c| Row {
+            id: c.id.to_string(),
+            cells: vec![
+                Cell::int(c.id),
+                Cell::text(&c.payer),
+                case_status_cell(c.status),
+                Cell::text(c.owner.clone().unwrap_or_else(|| "-".into())),
+                Cell::money(c.residual),
+                Cell::money(c.expected),
+                Cell::money(c.received),
+                Cell::text(&c.note),
+            ],
+            role: None,
+        })
+        .collect();
+    TableModel {
+        columns: vec![
+            Column::num("case", 4),
+            Column::text("payer", 12),
+            Column::text("status", 16),
+            Column::text("owner", 8),
+            Column::num("residual", 10),
+            Column::num("expected", 10),
+            Column::num("received", 10),
+            Column::text("note", 30),
+        ],
+        rows,
+        total: None,
+    }
+}
+
+/// `n`: the supplier-invoice form (payer preset from the selected tie-out).
+pub fn new_invoice(s: &mut State) -> Vec<Effect> {
+    if let Some(why) = s.write_refusal() {
+        s.warn(why);
+        return Vec::new();
+    }
+    let period = s.period_or_now();
+    let (payer, currency) = match (s.current_view(), s.selected_id(ViewKey::Recon)) {
+        (ViewKey::Recon, Some(p)) => {
+            let cur = s.panes.recon.data.ready().and_then(|d| d.tie_outs.iter().find(|t| t.input.payer == p));
+            (p, cur.map_or_else(|| "USD".to_string(), |t| t.input.currency.clone()))
+        }
+        _ => (String::new(), "USD".to_string()),
+    };
+    s.mode = Mode::Form(Form::new(
+        FormKind::Ledger(LedgerForm::SupplierInvoice),
+        format!("enter a supplier invoice for {period}"),
+        vec![
+            Field::new("payer", &payer, Complete::Payers),
+            Field::new("period", &period.to_string(), Complete::None),
+            Field::new("number", "", Complete::None),
+            Field::new("amount (total)", "", Complete::None),
+            Field::new("tax", "0", Complete::None),
+            Field::new("credits", "0", Complete::None),
+            Field::new("currency", &currency, Complete::None),
+        ],
+    ));
+    Vec::new()
+}
+
+pub fn submit_invoice(values: &[String]) -> Result<LedgerWrite, String> {
+    let get = |i: usize| values.get(i).cloned().unwrap_or_default();
+    let required = |i: usize, what: &str| {
+        let v = get(i);
+        if v.is_empty() { Err(format!("{what}: required")) } else { Ok(v) }
+    };
+    let or_zero = |i: usize, what: &str| {
+        let v = get(i);
+        if v.is_empty() { Ok(rust_decimal::Decimal::ZERO) } else { amount(&v, what) }
+    };
+    let payer = required(0, "payer")?;
+    let period: Period = required(1, "period")?.parse().map_err(|e| format!("period: {e}"))?;
+    let number = required(2, "number")?;
+    let total = amount(&required(3, "amount")?, "amount")?;
+    Ok(LedgerWrite::SupplierInvoice(NewSupplierInvoice {
+        payer,
+        period,
+        number,
+        currency: required(6, "currency")?.to_uppercase(),
+        amount: total,
+        tax: or_zero(4, "tax")?,
+        credits: or_zero(5, "credits")?,
+    }))
+}
+
+/// `o`: open a case for every payer of the period whose residual is unexplained (then show the cases).
+pub fn open_cases(s: &mut State) -> Vec<Effect> {
+    if let Some(why) = s.write_refusal() {
+        s.warn(why);
+        return Vec::new();
+    }
+    let period = s.period_or_now();
+    s.pane_view.insert(PaneId::Recon, ViewKey::Cases);
+    write(s, LedgerWrite::OpenCases { period })
+}
+
+fn selected_case(s: &State) -> Option<ReconCase> {
+    let id = s.selected_id(ViewKey::Cases)?.parse::<i64>().ok()?;
+    s.panes.recon.data.ready().and_then(|d| d.cases.iter().find(|c| c.id == id).cloned())
+}
+
+/// `e`: change the selected case.
+pub fn edit_case(s: &mut State) -> Vec<Effect> {
+    if let Some(why) = s.write_refusal() {
+        s.warn(why);
+        return Vec::new();
+    }
+    if s.current_view() != ViewKey::Cases {
+        s.pane_view.insert(PaneId::Recon, ViewKey::Cases);
+        s.info("showing the cases: select one and press the key again (o opens cases for residuals)");
+        return Vec::new();
+    }
+    let Some(c) = selected_case(s) else {
+        s.warn("no case selected (o opens cases for payers with a residual)");
+        return Vec::new();
+    };
+    let money = billops_domain::money::canonical;
+    s.mode = Mode::Form(Form::new(
+        FormKind::Ledger(LedgerForm::UpdateCase { id: c.id, version: c.version }),
+        format!("case {} · payer {} {} · residual {}", c.id, c.payer, c.period, money(c.residual)),
+        vec![
+            Field::new("status", c.status.as_str(), Complete::None),
+            Field::new("owner", c.owner.as_deref().unwrap_or(""), Complete::None),
+            Field::new("expected credit", &money(c.expected), Complete::None),
+            Field::new("received", &money(c.received), Complete::None),
+            Field::new("note", &c.note, Complete::None),
+        ],
+    ));
+    Vec::new()
+}
+
+/// The changed fields of the case form as an update (status: open, waiting_credit_note, resolved, written_off).
+pub fn submit_case(s: &mut State, id: i64, version: i64, values: &[String]) -> Result<Vec<Effect>, String> {
+    let Some(c) = s.panes.recon.data.ready().and_then(|d| d.cases.iter().find(|c| c.id == id).cloned()) else {
+        return Err(format!("case {id} is no longer listed: reload (ctrl-r)"));
+    };
+    let get = |i: usize| values.get(i).cloned().unwrap_or_default();
+    let status: CaseStatus = get(0)
+        .parse()
+        .map_err(|e: String| format!("status: {e} (open, waiting_credit_note, resolved, written_off)"))?;
+    let expected = amount(&get(2), "expected credit")?;
+    let received = amount(&get(3), "received")?;
+    let owner = get(1);
+    let u = CaseUpdate {
+        status: (status != c.status).then_some(status),
+        owner: (Some(owner.as_str()) != c.owner.as_deref() && !(owner.is_empty() && c.owner.is_none()))
+            .then_some(owner),
+        expected: (expected != c.expected).then_some(expected),
+        received: (received != c.received).then_some(received),
+        note: (get(4) != c.note).then(|| get(4)),
+    };
+    if u == CaseUpdate::default() {
+        s.info(format!("case {id}: nothing changed"));
+        return Ok(Vec::new());
+    }
+    Ok(write(s, LedgerWrite::UpdateCase { id, update: u, version }))
+}

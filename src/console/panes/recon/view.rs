@@ -1,0 +1,191 @@
+//! The recon pane's render (state in, frame out) and its tables.
+use crate::console::ui::widgets::failed;
+use crate::console::ui::widgets::list;
+use crate::console::ui::widgets::note;
+use crate::console::ui::widgets::sublists;
+use crate::console::keys::Cmd;
+use crate::console::panes::supplier;
+use crate::console::state::State;
+use crate::console::state::ViewKey;
+use crate::console::table::fmt_money;
+use crate::console::theme::Role;
+use crate::console::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Constraint;
+use ratatui::layout::Layout;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::text::Span;
+use ratatui::widgets::Block;
+use ratatui::widgets::Borders;
+use ratatui::widgets::Paragraph;
+use ratatui::widgets::Wrap;
+use billops_domain::close::TieOutStatus;
+use rust_decimal::Decimal;
+use crate::console::action::ReconData;
+use crate::console::table::Cell;
+use crate::console::table::Column;
+use crate::console::table::Mark;
+use crate::console::table::Row;
+use crate::console::table::TableModel;
+
+pub(super) fn status_cell(st: TieOutStatus) -> Cell {
+    match st {
+        TieOutStatus::Tied => Cell::text("tied").mark(Mark::Check).role(Role::Approved),
+        TieOutStatus::WithinTolerance => Cell::text("in tolerance").mark(Mark::Check).role(Role::Approved),
+        TieOutStatus::Explained => Cell::text("explained").mark(Mark::Check).role(Role::Approved),
+        TieOutStatus::Unreconciled => Cell::text("unreconciled").mark(Mark::Cross).role(Role::Error),
+        TieOutStatus::MissingSupplierInvoice => Cell::text("no supplier inv").mark(Mark::Cross).role(Role::Error),
+    }
+}
+
+/// The three-way residual: supplier invoice − allocated (both legs together); `None` without an invoice.
+pub fn residual(t: &billops_domain::close::TieOut) -> Option<Decimal> {
+    t.input.supplier_invoice.and_then(|s| s.checked_sub(t.allocated))
+}
+
+pub fn table(d: &ReconData) -> TableModel {
+    let rows = d
+        .tie_outs
+        .iter()
+        .map(|t| {
+            let i = &t.input;
+            let res = residual(t).map_or_else(
+                || Cell::text("-").role(Role::Muted),
+                |r| if r.is_zero() { Cell::money(r) } else { Cell::money(r).role(Role::Warning) },
+            );
+            Row {
+                id: i.payer.clone(),
+                cells: vec![
+                    Cell::text(&i.payer),
+                    i.supplier_invoice.map_or_else(|| Cell::text("-").role(Role::Muted), Cell::money),
+                    Cell::money(i.imported_billed),
+                    Cell::money(i.invoiced_at_cost),
+                    Cell::money(i.unassigned),
+                    res,
+                    status_cell(t.status),
+                ],
+                role: None,
+            }
+        })
+        .collect();
+    TableModel {
+        columns: vec![
+            Column::text("payer", 12),
+            Column::num("supplier", 8),
+            Column::num("imported", 10),
+            Column::num("at cost", 10),
+            Column::num("unassign", 10),
+            Column::num("residual", 8),
+            Column::text("status", 18),
+        ],
+        rows,
+        total: None,
+    }
+}
+
+pub(crate) fn tie_out(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    let n = match note(&s.panes.recon.data) {
+        Ok(n) => n,
+        Err(e) => return failed(f, area, "recon", &e, theme),
+    };
+    let [top, bottom] = Layout::vertical([Constraint::Min(5), Constraint::Length(7)]).areas(area);
+    let name = format!("tie-out {} per payer", s.period_or_now());
+    list(f, top, s, ViewKey::Recon, &name, n, true, theme);
+    let b = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Border));
+    let Some(d) = s.panes.recon.data.ready() else {
+        f.render_widget(b, bottom);
+        return;
+    };
+    let sel = s.selected_id(ViewKey::Recon);
+    let Some(t) = d.tie_outs.iter().find(|t| Some(&t.input.payer) == sel.as_ref()) else {
+        f.render_widget(b.title(" no payer data in this period "), bottom);
+        return;
+    };
+    let i = &t.input;
+    let money = |x: rust_decimal::Decimal| format!("{} {}", fmt_money(x), i.currency);
+    let entered: Vec<String> =
+        d.supplier_invoices.iter().filter(|x| x.payer == i.payer).map(|x| x.number.clone()).collect();
+    let lines = vec![
+        Line::from(format!(
+            "supplier invoice {}  {}",
+            i.supplier_invoice.map_or_else(|| "not entered".to_string(), money),
+            if entered.is_empty() { String::new() } else { format!("({})", entered.join(", ")) }
+        )),
+        Line::from(format!(
+            "supplier − imported {}   import − allocated {}",
+            t.supplier_residual.map_or_else(|| "-".to_string(), money),
+            money(t.allocation_residual)
+        )),
+        Line::from(format!(
+            "allocated = at cost {} + unassigned {} + retained {}",
+            fmt_money(i.invoiced_at_cost),
+            fmt_money(i.unassigned),
+            fmt_money(i.retained)
+        )),
+        Line::from(Span::styled(
+            format!(
+                "residual {} · tolerance {} · {}",
+                residual(t).map_or_else(|| "-".to_string(), money),
+                i.tolerance.normalize(),
+                t.summary()
+            ),
+            theme.style(if t.is_ok() { Role::Approved } else { Role::Warning }),
+        )),
+    ];
+    let b = b.title(Span::styled(format!(" payer {} ", i.payer), theme.style(Role::Title)));
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(b), bottom);
+}
+
+/// Recon: tie-outs (the existing view), supplier invoices, cases; `v` cycles.
+pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    let cur = s.current_view();
+    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    f.render_widget(Paragraph::new(sublists(s, &supplier::VIEWS, cur, theme)), tabs);
+    if cur == ViewKey::Recon {
+        return crate::console::panes::recon::view::tie_out(f, body, s, theme);
+    }
+    let n = match note(&s.panes.recon.data) {
+        Ok(n) => n,
+        Err(e) => return failed(f, body, "recon", &e, theme),
+    };
+    let p = s.period_or_now();
+    if cur == ViewKey::SupplierInvoices {
+        let name = format!("supplier invoices {p} ({} enters one)", crate::console::ui::widgets::key(s, Cmd::SupplierInvoice));
+        return list(f, body, s, cur, &name, n, true, theme);
+    }
+    let [top, bottom] = Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(body);
+    let name = format!(
+        "cases {p} ({} opens cases for residuals, {} changes one)",
+        crate::console::ui::widgets::key(s, Cmd::OpenCases),
+        crate::console::ui::widgets::key(s, Cmd::EditCase)
+    );
+    list(f, top, s, cur, &name, n, true, theme);
+    let b = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Border));
+    let sel = s.selected_id(ViewKey::Cases).and_then(|i| i.parse::<i64>().ok());
+    let Some(c) = s.panes.recon.data.ready().and_then(|d| d.cases.iter().find(|c| Some(c.id) == sel)) else {
+        f.render_widget(b, bottom);
+        return;
+    };
+    let lines = vec![
+        Line::from(format!(
+            "residual {} · expected credit note {} · received {} · explains {}",
+            fmt_money(c.residual),
+            fmt_money(c.expected),
+            fmt_money(c.received),
+            fmt_money(c.explains())
+        )),
+        Line::from(format!(
+            "opened by {} {} · updated by {} {} · owner {}",
+            c.opened_by,
+            c.opened_at.format("%Y-%m-%d"),
+            c.updated_by,
+            c.updated_at.format("%Y-%m-%d"),
+            c.owner.as_deref().unwrap_or("-")
+        )),
+        Line::from(Span::styled(c.note.clone(), theme.style(Role::Text))),
+    ];
+    let t = format!(" case {} · payer {} · {} ", c.id, c.payer, c.status);
+    let b = b.title(Span::styled(t, theme.style(Role::Title)));
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(b), bottom);
+}
