@@ -20,8 +20,11 @@ struct Env {
 }
 
 impl Env {
+    /// A new store at a path of its own (`init`: only init, demo and the default store create one).
     fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap() }
+        let env = Env { dir: tempfile::tempdir().unwrap() };
+        env.ok(&["init"]);
+        env
     }
     fn cmd(&self, args: &[&str]) -> Command {
         let d = self.dir.path();
