@@ -62,6 +62,16 @@ impl Env {
     }
 }
 
+impl Env {
+    /// A new store at `db` (`billops init`: only init, demo and the default store create one).
+    fn init(dir: tempfile::TempDir, db: String) -> Env {
+        let env = Env { dir, db };
+        let o = env.run(&["init"]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        env
+    }
+}
+
 fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
@@ -74,7 +84,7 @@ fn s(p: &Path) -> &str {
 fn on_both(test: &str, body: impl Fn(&Env)) {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite:{}", dir.path().join("store.db").display());
-    body(&Env { dir, db });
+    body(&Env::init(dir, db));
     let Some(admin) = std::env::var("BILLOPS_TEST_PG_URL").ok().filter(|u| !u.trim().is_empty()) else {
         let _ = writeln!(std::io::stderr(), "SKIPPED (PostgreSQL): set BILLOPS_TEST_PG_URL to run {test}");
         return;
@@ -91,7 +101,7 @@ fn on_both(test: &str, body: impl Fn(&Env)) {
     sql(format!("CREATE DATABASE \"{name}\""));
     let url = with_database(&admin, &name);
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        body(&Env { dir: tempfile::tempdir().unwrap(), db: url.clone() });
+        body(&Env::init(tempfile::tempdir().unwrap(), url.clone()));
     }));
     sql(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
     if let Err(e) = outcome {
@@ -236,7 +246,8 @@ fn duplicate_line_items_are_never_billed_twice() {
 #[test]
 fn nothing_importable_says_so_with_exit_2_and_lists_what_was_skipped() {
     let dir = tempfile::tempdir().unwrap();
-    let env = Env { db: format!("sqlite:{}", dir.path().join("store.db").display()), dir };
+    let db = format!("sqlite:{}", dir.path().join("store.db").display());
+    let env = Env::init(dir, db);
     let notes = env.write("docs/notes.txt", "not a cost file\n");
     env.write("docs/.hidden", "x");
     let folder = notes.parent().unwrap().to_path_buf();

@@ -114,6 +114,8 @@ fn role_matrix_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite:{}", dir.path().join("store.db").display());
     let users = ["vera", "otto", "mia"];
+    let o = billops(dir.path(), &db, Some("mia")).arg("init").output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
     for (u, r) in [("mia", "manager"), ("otto", "operator"), ("vera", "viewer")] {
         let o = billops(dir.path(), &db, Some("mia")).args(["users", "add", u, "--role", r]).output().unwrap();
         assert!(o.status.success(), "{}", text(&o));
@@ -159,6 +161,8 @@ fn role_matrix_on_postgres() {
 fn no_identity_reads_but_never_writes() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite:{}", dir.path().join("store.db").display());
+    let o = billops(dir.path(), &db, None).arg("init").output().unwrap();
+    assert!(o.status.success(), "creating an empty store writes no business data: {}", text(&o));
     let o = billops(dir.path(), &db, None).args(["customers", "add", "acme", "Acme"]).output().unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("no identity"), "{}", text(&o));
