@@ -9,11 +9,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use billops_domain::interest::{Engine, InterestComputation, InterestRule, InterestTerms};
-use billops_domain::money::{Money, canonical, parse_decimal};
+use billops_domain::money::{Money, canonical, parse_decimal, parse_typed_amount};
 use billops_domain::terms::{Effective, EffectiveTable, Percent};
 use chrono::NaiveDate;
 use clap::Args;
-use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::Failure;
@@ -49,11 +48,11 @@ pub struct InterestArgs {
 
 pub fn interest(a: InterestArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     let bad = |m: String| Failure::new(2, m);
-    let principal = parse_amount(&a.principal).map_err(|e| bad(format!("--principal {:?}: {e}", a.principal)))?;
     let currency = a.currency.trim().to_ascii_uppercase();
     if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(bad(format!("--currency {:?}: a three-letter ISO 4217 code, such as USD", a.currency)));
     }
+    let principal = parse_typed_amount(&a.principal, &currency).map_err(|e| bad(format!("--principal {e}")))?;
     let due = date(&a.due, "--due")?;
     let paid = date(&a.paid, "--paid")?;
     let rates = match (&a.rate, &a.rates) {
@@ -70,11 +69,6 @@ pub fn interest(a: InterestArgs, out: &mut dyn Write) -> Result<u8, Failure> {
         OutputFormat::Table => write_text(&rule_name, rule.terms(), &c, out)?,
     }
     Ok(0)
-}
-
-/// An amount as a person types it: thousands separators allowed, every digit kept.
-fn parse_amount(text: &str) -> Result<Decimal, String> {
-    parse_decimal(&text.replace(',', "")).map_err(|e| e.to_string())
 }
 
 fn percent(text: &str) -> Result<Percent, String> {
@@ -292,11 +286,12 @@ fn write_json(rule: &str, terms: &InterestTerms, c: &InterestComputation, out: &
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use rust_decimal::Decimal;
 
     #[test]
     fn amounts_accept_what_the_screen_shows() {
-        assert_eq!(parse_amount("1,500.00").unwrap(), Decimal::new(1500, 0));
-        assert!(parse_amount("12$").is_err());
+        assert_eq!(parse_typed_amount("1,500.00", "USD").unwrap(), Decimal::new(1500, 0));
+        assert!(parse_typed_amount("12$", "USD").is_err());
         assert_eq!(percent("6.5%").unwrap().value(), Decimal::new(65, 1));
         assert!(percent("-1").is_err());
     }
