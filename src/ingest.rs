@@ -86,6 +86,18 @@ pub async fn import_run(
     by: Actor,
     progress: Arc<dyn Fn(Progress) + Send + Sync>,
 ) -> RunReport {
+    import_run_with(store, paths, ReadOptions { tags, ..ReadOptions::default() }, by, progress).await
+}
+
+/// As [`import_run`], with what the operator said about the files (`--view`, `--payer`); the size limits
+/// come from the environment.
+pub async fn import_run_with(
+    store: Arc<dyn Store>,
+    paths: Vec<PathBuf>,
+    read: ReadOptions,
+    by: Actor,
+    progress: Arc<dyn Fn(Progress) + Send + Sync>,
+) -> RunReport {
     let mut run = RunReport::default();
     let limits = match Limits::from_env() {
         Ok(l) => l,
@@ -116,7 +128,7 @@ pub async fn import_run(
     }
     let run_id = format!("{}-{}", by.at.format("%Y%m%dT%H%M%S%.6fZ"), by.name);
     let count = sources.len();
-    let opts = ReadOptions { tags, limits };
+    let opts = ReadOptions { limits, ..read };
     let mut dedup = Dedup::new();
     for (index, source) in sources.into_iter().enumerate() {
         let (report, back) =
@@ -165,12 +177,15 @@ async fn import_one(
             (read, dedup)
         })
     };
-    let meta = ImportMeta {
-        file_name: file.clone(),
-        format: format.as_str().to_string(),
-        run_id: run_id.to_string(),
-        by: by.clone(),
+    // An Azure file's view is part of its format: a later run's amortised file replaces only amortised data
+    // (billops_store::import: `:amortized` batches replace each other), never the actual view's.
+    let format_name = match (format, opts.view) {
+        (billops_import::Format::Azure | billops_import::Format::AzurePayg, Some(v)) => {
+            format!("{}:{}", format.as_str(), v.as_str())
+        }
+        _ => format.as_str().to_string(),
     };
+    let meta = ImportMeta { file_name: file.clone(), format: format_name, run_id: run_id.to_string(), by: by.clone() };
     let written = store.import(&meta, rx).await;
     let read = reader.await;
     progress(Progress {
@@ -265,6 +280,46 @@ fn read_into(
         send(ImportChunk::End { content_hash: summary.content_hash, rows_read: summary.rows });
     }
     Ok(())
+}
+
+/// The last line of a run of more than one file: files imported and refused, rows and quarantined rows.
+pub fn tally(reports: &[FileReport]) -> String {
+    let (mut imported, mut refused, mut failed, mut rows, mut quarantined) = (0, 0, 0, 0i64, 0i64);
+    for r in reports {
+        match r {
+            FileReport::Imported { outcome, .. } => {
+                imported += 1;
+                rows += outcome.batch.rows;
+                quarantined += outcome.batch.quarantined;
+            }
+            FileReport::Refused { .. } => refused += 1,
+            FileReport::Failed { .. } => failed += 1,
+        }
+    }
+    let mut s = format!(
+        "{} files: {imported} imported, {refused} refused{}; {rows} rows, {quarantined} quarantined",
+        reports.len(),
+        if failed > 0 { format!(", {failed} failed") } else { String::new() }
+    );
+    if refused + failed > 0 {
+        s.push_str("; nothing of a refused or failed file was written");
+    }
+    s
+}
+
+/// The exit code of an import run: 1 when a file failed, else 2 when a file was refused (even if other
+/// files quarantined rows), else 3 when rows were quarantined, else 0.
+pub fn exit_code(reports: &[FileReport]) -> u8 {
+    let has = |f: &dyn Fn(&FileReport) -> bool| reports.iter().any(f);
+    if has(&|r| matches!(r, FileReport::Failed { .. })) {
+        1
+    } else if has(&|r| matches!(r, FileReport::Refused { .. })) {
+        2
+    } else if has(&|r| matches!(r, FileReport::Imported { outcome, .. } if outcome.batch.quarantined > 0)) {
+        3
+    } else {
+        0
+    }
 }
 
 /// The human summary of one report: format, rows, quarantined, periods and totals per payer.

@@ -33,11 +33,20 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Import cost-and-usage files (CUR, CUR 2.0, FOCUS; .csv, .gz, .zip; files or folders).
-    /// Exit 0 clean, 3 rows quarantined, 2 a file refused, 1 other errors.
+    /// Import cost-and-usage files (AWS CUR, CUR 2.0, FOCUS, Azure cost details, OCI cost reports; .csv, .gz,
+    /// .zip; files or folders). Exit 1 a file failed, else 2 a file refused (even when others quarantined
+    /// rows), else 3 rows quarantined, else 0.
     Import {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Which cost view an Azure file is (its actual and amortized exports have the same columns):
+        /// actual feeds billed cost, amortized effective cost.
+        #[arg(long, value_name = "actual|amortized")]
+        view: Option<String>,
+        /// The payer (billing account) for files that name none (Azure's pay-as-you-go export); without it
+        /// each subscription is its own payer.
+        #[arg(long, value_name = "ID")]
+        payer: Option<String>,
     },
     /// Exact cost report for a period.
     Costs(CostsArgs),

@@ -14,7 +14,7 @@ use super::out;
 use super::output::{OutputFormat, Table};
 use super::{Ctx, Failure, Which};
 use crate::config::Paths;
-use crate::ingest::{self, FileReport};
+use crate::ingest;
 
 pub fn paths(paths: &Paths, url: &str, which: &Which) -> Result<(), Failure> {
     outln!("config dir:  {}", paths.config_dir.display())?;
@@ -78,24 +78,38 @@ pub async fn console(ctx: &Ctx, read_only: bool, theme: Option<String>) -> Resul
     Ok(0)
 }
 
-pub async fn import(ctx: &Ctx, paths: Vec<PathBuf>) -> Result<u8, Failure> {
+pub async fn import(
+    ctx: &Ctx,
+    paths: Vec<PathBuf>,
+    view: Option<String>,
+    payer: Option<String>,
+) -> Result<u8, Failure> {
+    let view = view
+        .map(|v| v.parse::<billops_import::View>())
+        .transpose()
+        .map_err(|e| Failure::new(2, format!("--view: {e}")))?;
+    let payer = payer
+        .map(|p| billops_domain::text::Code::new("--payer", &p))
+        .transpose()
+        .map_err(|e| Failure::new(2, e.to_string()))?;
     ctx.require(Role::Operator, "importing").await?;
-    let run =
-        ingest::import_run(ctx.store.clone(), paths, ctx.config.tags.clone(), ctx.actor(), Arc::new(|_| {})).await;
+    let read = billops_import::ReadOptions {
+        tags: ctx.config.tags.clone(),
+        view,
+        payer: payer.map(|p| p.into_string()),
+        ..Default::default()
+    };
+    let run = ingest::import_run_with(ctx.store.clone(), paths, read, ctx.actor(), Arc::new(|_| {})).await;
     for s in &run.skipped {
         outln!("{s}: skipped: not an importable file (.csv, .csv.gz, .gz, .zip)")?;
     }
-    let mut code = 0u8;
     for report in &run.reports {
-        code = code.max(match report {
-            FileReport::Imported { outcome, .. } if outcome.batch.quarantined > 0 => 3,
-            FileReport::Imported { .. } => 0,
-            FileReport::Refused { .. } => 2,
-            FileReport::Failed { .. } => 4, // ranked above the rest, reported as 1
-        });
         outln!("{}", ingest::describe(report))?;
     }
-    Ok(if code == 4 { 1 } else { code })
+    if run.reports.len() > 1 {
+        outln!("{}", ingest::tally(&run.reports))?;
+    }
+    Ok(ingest::exit_code(&run.reports))
 }
 
 pub async fn costs(ctx: &Ctx, a: CostsArgs) -> Result<u8, Failure> {

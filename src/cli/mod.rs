@@ -320,7 +320,7 @@ async fn open_own_demo(
 async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
     match cli.command {
         None => commands::console(ctx, cli.read_only, cli.theme).await,
-        Some(Command::Import { paths }) => commands::import(ctx, paths).await,
+        Some(Command::Import { paths, view, payer }) => commands::import(ctx, paths, view, payer).await,
         Some(Command::Costs(a)) => commands::costs(ctx, a).await,
         Some(Command::Customers(c)) => commands::customers(ctx, c).await,
         Some(Command::Accounts(c)) => commands::accounts(ctx, c).await,

@@ -66,10 +66,14 @@ pub enum IssueKind {
     Replaced,
     /// A linked account under more than one payer in one file (each payer keeps its own rows).
     PayerConflict,
+    /// Correction rows (OCI `lineItem/isCorrection`): summed as given, each pointing at the line it corrects.
+    Correction,
+    /// What the reader decided about the file as a whole (the cost view it feeds, who the payer is).
+    FileNote,
 }
 
 impl IssueKind {
-    pub const ALL: [IssueKind; 10] = [
+    pub const ALL: [IssueKind; 12] = [
         IssueKind::BadValue,
         IssueKind::MissingValue,
         IssueKind::UnassignedAccount,
@@ -80,6 +84,8 @@ impl IssueKind {
         IssueKind::Gap,
         IssueKind::Replaced,
         IssueKind::PayerConflict,
+        IssueKind::Correction,
+        IssueKind::FileNote,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -93,6 +99,8 @@ impl IssueKind {
             IssueKind::Gap => "gap",
             IssueKind::Replaced => "replaced",
             IssueKind::PayerConflict => "payer_conflict",
+            IssueKind::Correction => "correction",
+            IssueKind::FileNote => "file_note",
         }
     }
 }

@@ -1,10 +1,48 @@
 //! Format detection and the column layout each format is read through.
 use crate::tags::TagColumns;
-use crate::{Format, TagConfig};
+use crate::{Format, ReadOptions, View};
 
 /// Header text prepared for matching: BOM stripped, trimmed, lower case.
 pub(crate) fn normalise_header(name: &str) -> String {
     name.trim_start_matches('\u{feff}').trim().to_ascii_lowercase()
+}
+
+/// A localised Azure header (`Abonnement-GUID (SubscriptionGuid)`, `Kosten (Cost)`) carries the English
+/// name in its last parentheses: that name, normalised; any other header unchanged.
+pub(crate) fn english_header(normalised: &str) -> String {
+    match (normalised.strip_suffix(')'), normalised.rfind('(')) {
+        (Some(body), Some(open)) if open < body.len() => {
+            let inner = body[open + 1..].trim();
+            if inner.is_empty() { normalised.to_string() } else { inner.to_string() }
+        }
+        _ => normalised.to_string(),
+    }
+}
+
+/// Columns that only FOCUS files carry together.
+const FOCUS_MARKS: [&str; 8] = [
+    "billedcost",
+    "billingaccountid",
+    "chargeperiodstart",
+    "billingperiodstart",
+    "chargecategory",
+    "effectivecost",
+    "billingcurrency",
+    "chargeperiodend",
+];
+
+/// Which family's rules turn a row's charge type and costs into a line item.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rules {
+    /// CUR line item types, effective cost from the savings-plan / reservation columns.
+    Cur,
+    /// FOCUS charge categories, EffectiveCost.
+    #[default]
+    Focus,
+    /// Azure charge types; the operator's view says whether the cost is billed or effective.
+    Azure(View),
+    /// OCI: every row is usage; correction rows are summed as given and reported.
+    Oci,
 }
 
 /// Detect the format from a header (case-insensitive, BOM stripped).
@@ -19,8 +57,19 @@ pub(crate) fn detect_normalised(names: &[String]) -> Option<Format> {
         Some(Format::CurLegacy)
     } else if has("line_item_unblended_cost") {
         Some(Format::Cur2)
-    } else if has("billedcost") && has("billingaccountid") && has("chargeperiodstart") {
+    } else if FOCUS_MARKS.iter().filter(|m| has(m)).count() >= 3 {
+        // Detected on most of its distinctive columns, so that a FOCUS file missing a required one is named
+        // as FOCUS with that column, not as an unknown format.
         Some(Format::Focus)
+    } else if has("pretaxcost") && has("usagedatetime") {
+        Some(Format::AzurePayg)
+    } else if has("metercategory")
+        && (has("costinbillingcurrency") || has("cost"))
+        && (has("subscriptionid") || has("subscriptionguid"))
+    {
+        Some(Format::Azure)
+    } else if has("lineitem/referenceno") && has("cost/mycost") {
+        Some(Format::Oci)
     } else {
         None
     }
@@ -30,9 +79,21 @@ pub(crate) fn detect_normalised(names: &[String]) -> Option<Format> {
 /// column with a non-null value gives the field.
 #[derive(Debug, Default)]
 pub(crate) struct Layout {
-    /// CUR rules (line item types, effective-cost columns) rather than FOCUS rules.
-    pub cur: bool,
+    pub rules: Rules,
     pub width: usize,
+    /// Dates may be written the US way (`M/D/YYYY`, Azure).
+    pub us_dates: bool,
+    /// No billing-period column, or an empty one: the period is the month of the usage date.
+    pub period_from_usage: bool,
+    /// The payer for every row when the file names none (`--payer`); else each account is its own payer.
+    pub fixed_payer: Option<String>,
+    /// A second usage-type column joined to the first with ` / ` (Azure meter sub-category / meter).
+    pub usage_type2: Vec<usize>,
+    /// A unit price column: list cost = price × quantity where both are given (Azure PayGPrice).
+    pub list_price: Vec<usize>,
+    /// OCI: the correction flag and the reference of the line a correction corrects.
+    pub correction: Option<usize>,
+    pub backref: Option<usize>,
     pub payer: Vec<usize>,
     pub payer_name: Vec<usize>,
     pub period_start: Vec<usize>,
@@ -82,10 +143,16 @@ impl Names<'_> {
 
 impl Layout {
     /// Build the layout for `format`; `Err` lists required columns the header lacks.
-    pub(crate) fn build(format: Format, names: &[String], tags: &TagConfig) -> Result<Layout, Vec<String>> {
+    pub(crate) fn build(format: Format, names: &[String], opts: &ReadOptions) -> Result<Layout, Vec<String>> {
+        let tags = &opts.tags;
         let n = Names(names);
-        let mut l =
-            Layout { cur: matches!(format, Format::CurLegacy | Format::Cur2), width: names.len(), ..Layout::default() };
+        let rules = match format {
+            Format::CurLegacy | Format::Cur2 => Rules::Cur,
+            Format::Azure | Format::AzurePayg => Rules::Azure(opts.view.unwrap_or(View::Actual)),
+            Format::Oci => Rules::Oci,
+            Format::Focus | Format::CloudHealth => Rules::Focus,
+        };
+        let mut l = Layout { rules, width: names.len(), ..Layout::default() };
         let required: [(&str, bool); 5];
         match format {
             Format::CurLegacy => {
@@ -206,12 +273,92 @@ impl Layout {
                 l.region = n.find(&["regionid", "region"]);
                 l.tags = TagColumns::json(n.find(&["tags"]).first().copied(), tags);
                 l.money = n.find(&["billedcost", "effectivecost", "listcost", "contractedcost"]);
+                // SubAccountId is conditional in FOCUS: without it the billing account is the account.
+                if l.account.is_empty() {
+                    l.account = l.payer.clone();
+                    l.account_name = l.payer_name.clone();
+                }
                 required = [
                     ("BillingAccountId", l.payer.is_empty()),
                     ("SubAccountId", l.account.is_empty()),
                     ("BillingPeriodStart", l.period_start.is_empty()),
                     ("ChargePeriodStart", l.usage_start.is_empty()),
                     ("BilledCost", l.billed.is_empty()),
+                ];
+            }
+            Format::Azure | Format::AzurePayg => {
+                l.us_dates = true;
+                l.period_from_usage = true;
+                l.payer = n.find(&["billingaccountid"]);
+                l.payer_name = n.find(&["billingaccountname"]);
+                if l.payer.is_empty() {
+                    l.fixed_payer = opts.payer.clone();
+                }
+                l.period_start = n.find(&["billingperiodstartdate"]);
+                l.period_end = n.find(&["billingperiodenddate"]);
+                l.invoice = n.find(&["invoiceid", "billingprofileid"]);
+                l.account = n.find(&["subscriptionid", "subscriptionguid"]);
+                l.account_name = n.find(&["subscriptionname"]);
+                l.kind = n.find(&["chargetype"]);
+                l.usage_start = n.find(&["date", "usagedatetime"]);
+                l.service = n.find(&["metercategory"]);
+                l.usage_type = n.find(&["metersubcategory"]);
+                l.usage_type2 = n.find(&["metername"]);
+                l.resource = n.find(&["resourceid", "instanceid"]);
+                let unit = n.find(&["unitofmeasure"]).first().copied();
+                l.quantity = n.find(&["quantity", "usagequantity"]).into_iter().map(|q| (q, unit)).collect();
+                l.currency = n.find(&["billingcurrencycode", "billingcurrency", "currency"]);
+                l.billed = n.find(&["costinbillingcurrency", "cost", "pretaxcost"]);
+                l.list_price = n.find(&["paygprice"]);
+                l.region = n.find(&["resourcelocation", "meterregion", "location"]);
+                l.tags = TagColumns::json(n.find(&["tags"]).first().copied(), tags);
+                l.money = n.find(&[
+                    "costinbillingcurrency",
+                    "cost",
+                    "pretaxcost",
+                    "costinpricingcurrency",
+                    "paygcostinbillingcurrency",
+                    "paygprice",
+                    "effectiveprice",
+                    "unitprice",
+                ]);
+                required = [
+                    ("SubscriptionId", l.account.is_empty()),
+                    ("Date", l.usage_start.is_empty()),
+                    ("CostInBillingCurrency", l.billed.is_empty()),
+                    ("MeterCategory", l.service.is_empty()),
+                    ("", false),
+                ];
+            }
+            Format::Oci => {
+                l.period_from_usage = true;
+                l.payer = n.find(&["lineitem/tenantid"]);
+                l.account = n.find(&["product/compartmentid"]);
+                l.account_name = n.find(&["product/compartmentname"]);
+                l.usage_start = n.find(&["lineitem/intervalusagestart"]);
+                l.service = n.find(&["product/service"]);
+                l.usage_type = n.find(&["cost/productsku"]);
+                l.usage_type2 = n.find(&["product/description", "cost/skuunitdescription"]);
+                l.resource = n.find(&["product/resourceid"]);
+                let unit = n.find(&["cost/billingunitreadable", "cost/skuunitdescription"]).first().copied();
+                l.quantity = n.find(&["usage/billedquantity"]).into_iter().map(|q| (q, unit)).collect();
+                l.currency = n.find(&["cost/currencycode"]);
+                l.billed = n.find(&["cost/mycost"]);
+                l.region = n.find(&["product/region"]);
+                l.tags = TagColumns::namespaced(names, "tags/", tags);
+                l.line_id = n.find(&["lineitem/referenceno"]);
+                if !l.line_id.is_empty() {
+                    l.line_id.extend(n.find(&["lineitem/intervalusagestart"]));
+                }
+                l.correction = n.find(&["lineitem/iscorrection"]).first().copied();
+                l.backref = n.find(&["lineitem/backreferenceno"]).first().copied();
+                l.money = n.find(&["cost/mycost", "cost/unitprice", "cost/mycostoverage", "cost/unitpriceoverage"]);
+                required = [
+                    ("lineItem/tenantId", l.payer.is_empty()),
+                    ("product/compartmentId", l.account.is_empty()),
+                    ("lineItem/intervalUsageStart", l.usage_start.is_empty()),
+                    ("cost/myCost", l.billed.is_empty()),
+                    ("", false),
                 ];
             }
         }

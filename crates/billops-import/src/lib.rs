@@ -1,9 +1,10 @@
 //! Streaming readers for cost-and-usage exports (AWS CUR legacy, CUR 2.0 / Data Exports, FinOps FOCUS
-//! 1.0–1.3) into canonical [`LineItem`]s. See [`read_source`].
+//! 1.0–1.3, Azure cost details (EA, MCA/CSP, legacy pay-as-you-go, localised headers), OCI cost reports)
+//! into canonical [`LineItem`]s. See [`read_source`].
 //!
 //! Plain CSV, gzip (by magic bytes or `.gz`) and zip entries (`.csv` / `.csv.gz`). Every data row becomes
 //! exactly one [`Event::Item`] or [`Event::Bad`]; the file's [`Event::Issue`]s follow the rows. Memory is
-//! flat in file size: nothing per row is retained. CloudHealth is a known [`Format`] but is not detected yet.
+//! flat in file size: nothing per row is retained. CloudHealth is a known [`Format`] but its cost export is not detected yet.
 #![forbid(unsafe_code)]
 
 mod dedup;
@@ -86,11 +87,43 @@ impl Limits {
     }
 }
 
-/// How a source is read: the tag keys and the size limits.
+/// How a source is read: the tag keys, the size limits, and what the operator said about the file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReadOptions {
     pub tags: TagConfig,
     pub limits: Limits,
+    /// Which cost view an Azure file is (`--view`): its actual and amortised exports have the same columns.
+    pub view: Option<View>,
+    /// The payer for files that name none (Azure's legacy pay-as-you-go export): `--payer ID`.
+    pub payer: Option<String>,
+}
+
+/// The cost view of a file whose columns do not say it (Azure). Actual feeds billed cost only, amortised
+/// feeds effective cost only, so the two views of one month are never added together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum View {
+    Actual,
+    Amortized,
+}
+
+impl View {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Actual => "actual",
+            View::Amortized => "amortized",
+        }
+    }
+}
+
+impl std::str::FromStr for View {
+    type Err = String;
+    fn from_str(s: &str) -> Result<View, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "actual" => Ok(View::Actual),
+            "amortized" | "amortised" => Ok(View::Amortized),
+            other => Err(format!("not a cost view: {other:?} (actual or amortized)")),
+        }
+    }
 }
 
 /// Formats recognised from the header.
@@ -99,6 +132,12 @@ pub enum Format {
     CurLegacy,
     Cur2,
     Focus,
+    /// Azure cost details: EA and MCA exports (PascalCase or camelCase, both header generations).
+    Azure,
+    /// Azure's legacy pay-as-you-go usage export (`SubscriptionGuid`, `UsageDateTime`, `PreTaxCost`).
+    AzurePayg,
+    /// OCI cost reports (`lineItem/referenceNo`, `cost/myCost`).
+    Oci,
     CloudHealth,
 }
 
@@ -108,6 +147,9 @@ impl Format {
             Format::CurLegacy => "cur",
             Format::Cur2 => "cur2",
             Format::Focus => "focus",
+            Format::Azure => "azure",
+            Format::AzurePayg => "azure-payg",
+            Format::Oci => "oci",
             Format::CloudHealth => "cloudhealth",
         }
     }
@@ -156,7 +198,7 @@ pub struct ReadSummary {
 #[derive(Debug, thiserror::Error)]
 pub enum RefuseError {
     #[error(
-        "{file}: not a known cost-and-usage format (header starts {header:?}); expected AWS CUR, CUR 2.0, FOCUS or CloudHealth columns"
+        "{file}: not a known cost-and-usage format (header starts {header:?}); expected the columns of AWS CUR, CUR 2.0, FOCUS, Azure cost details or an OCI cost report"
     )]
     UnknownFormat { file: String, header: String },
     #[error("{file}: not a CSV file ({why})")]
@@ -168,6 +210,11 @@ pub enum RefuseError {
     /// Broken beyond one row (a runaway quote, a line over the limit): refused with the line it starts on.
     #[error("{file}: line {line}: {why}")]
     Malformed { file: String, line: u64, why: String },
+    /// An Azure file whose view the operator did not give: actual and amortised exports look the same.
+    #[error(
+        "{file}: an Azure cost file: its actual and amortized exports have the same columns, so say which this is: billops import --view actual|amortized FILE"
+    )]
+    NeedsView { file: String },
     #[error("{file}: stopped by the consumer")]
     Stopped { file: String },
 }

@@ -4,11 +4,11 @@ use std::io::{self, BufRead, BufReader, Cursor, Read};
 use billops_domain::{IssueKind, Quarantined};
 
 use crate::dedup::Dedup;
-use crate::layout::{Layout, detect_normalised, normalise_header};
+use crate::layout::{Layout, detect_normalised, english_header, normalise_header};
 use crate::records::{ReadError, Record, Records};
 use crate::source::{Hashing, Stream, with_stream};
 use crate::tally::Tally;
-use crate::{Event, Format, Limits, ReadOptions, ReadSummary, RefuseError, Source, TagConfig};
+use crate::{Event, Format, Limits, ReadOptions, ReadSummary, RefuseError, Source, TagConfig, View};
 
 /// How much of the start is checked for binary content.
 const SNIFF: usize = 8 * 1024;
@@ -60,7 +60,7 @@ pub fn read_source_with_progress(
     progress: &mut dyn FnMut(u64),
     sink: &mut dyn FnMut(Event) -> bool,
 ) -> Result<ReadSummary, RefuseError> {
-    let opts = ReadOptions { tags: tags.clone(), limits: Limits::default() };
+    let opts = ReadOptions { tags: tags.clone(), ..ReadOptions::default() };
     read_source_opts(src, &opts, None, progress, sink)
 }
 
@@ -103,7 +103,10 @@ fn read_stream(
     let mut rdr = Records::new(BufReader::with_capacity(256 * 1024, Cursor::new(head).chain(&mut hashing)), limits);
     let mut rec = Record::default();
     let (header, names, format) = read_header(src, compressed, &mut rdr, &mut rec)?;
-    let layout = Layout::build(format, &names, &opts.tags).map_err(|missing| RefuseError::MissingColumns {
+    if matches!(format, Format::Azure | Format::AzurePayg) && opts.view.is_none() {
+        return Err(RefuseError::NeedsView { file });
+    }
+    let layout = Layout::build(format, &names, opts).map_err(|missing| RefuseError::MissingColumns {
         file: file.clone(),
         format,
         columns: missing,
@@ -111,6 +114,24 @@ fn read_stream(
     let kind_column = layout.kind.first().and_then(|&i| header.get(i)).cloned().unwrap_or_default();
     let payer_column = layout.payer.first().and_then(|&i| header.get(i)).cloned().unwrap_or_default();
     let mut tally = Tally::new(file.clone(), kind_column, payer_column);
+    if let Some(view) = opts.view.filter(|_| matches!(format, Format::Azure | Format::AzurePayg)) {
+        tally.note(match view {
+            View::Actual => "the actual view of an Azure cost file: it feeds billed cost; effective (amortized) \
+                             cost comes from the amortized view of the same month (billops import --view amortized)"
+                .to_string(),
+            View::Amortized => "the amortized view of an Azure cost file: it feeds effective cost only (its \
+                                billed cost, list cost and quantities come from the actual view)"
+                .to_string(),
+        });
+    }
+    if layout.payer.is_empty() {
+        tally.note(match &layout.fixed_payer {
+            Some(p) => format!("the file names no billing account: every row's payer is {p} (--payer)"),
+            None => "the file names no billing account: each subscription is its own payer (name one with \
+                     billops import --payer ID)"
+                .to_string(),
+        });
+    }
     let stopped = || RefuseError::Stopped { file: src.display_name() };
 
     let (mut rows, mut quarantined) = (0u64, 0u64);
@@ -184,6 +205,9 @@ fn read_stream(
                     }
                     Ok(_) => {
                         tally.item(&c.item, c.unknown_kind);
+                        if let Some(corrects) = c.corrects {
+                            tally.correction(line, corrects);
+                        }
                         Event::Item(c.item)
                     }
                 },
@@ -241,8 +265,21 @@ fn read_header<R: BufRead>(
     if let Some(first) = header.first_mut() {
         *first = first.trim_start_matches('\u{feff}').to_string();
     }
-    let names: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
-    let Some(format) = detect_normalised(&names) else {
+    let mut names: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
+    let mut detected = detect_normalised(&names);
+    if detected.is_none() {
+        // Localised headers (Azure) carry the English name in their last parentheses.
+        let english: Vec<String> = names.iter().map(|n| english_header(n)).collect();
+        detected = detect_normalised(&english);
+        if detected.is_some() {
+            names = english;
+        }
+    }
+    // Azure files may mix localised and English headers: every Azure column is read by its English name.
+    if matches!(detected, Some(Format::Azure | Format::AzurePayg)) {
+        names = names.iter().map(|n| english_header(n)).collect();
+    }
+    let Some(format) = detected else {
         let mut start: String = header.join(",").chars().take(120).collect();
         if start.len() < header.join(",").len() {
             start.push('…');

@@ -3,10 +3,11 @@ use billops_domain::{ChargeCategory, IssueKind, LineItem, Period, UNTAGGED};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::layout::Layout;
+use crate::View;
+use crate::layout::{Layout, Rules};
 use crate::records::Record;
 use crate::tags::{TagColumns, pick};
-use crate::value::{decimal, instant, present};
+use crate::value::{date_of, decimal, present};
 
 /// Why a row is quarantined: the issue kind, the offending column (0-based) and a reason.
 #[derive(Debug)]
@@ -24,6 +25,8 @@ fn bad(col: usize, reason: impl Into<String>) -> Fault {
 pub(crate) struct Converted<'r> {
     pub item: LineItem,
     pub unknown_kind: Option<&'r str>,
+    /// An OCI correction row: the reference of the line it corrects (empty when the file does not say).
+    pub corrects: Option<&'r str>,
 }
 
 /// How a CUR line item type sets the effective cost.
@@ -56,6 +59,19 @@ const CUR_TYPES: [(&str, ChargeCategory, Eff); 19] = [
     ("Savings_Plan_Covered_Usage", ChargeCategory::Usage, Eff::SavingsPlan),
     ("Savings_Plan_Negation", ChargeCategory::Usage, Eff::Zero),
     ("Discounted_Usage", ChargeCategory::Usage, Eff::Reservation),
+];
+
+/// Azure charge types. Unused reservations and savings plans are the commitment's cost (usage, as FOCUS
+/// has it); rounding adjustments are adjustments.
+const AZURE_TYPES: [(&str, ChargeCategory); 8] = [
+    ("Usage", ChargeCategory::Usage),
+    ("Purchase", ChargeCategory::Purchase),
+    ("Refund", ChargeCategory::Refund),
+    ("UnusedReservation", ChargeCategory::Usage),
+    ("UnusedSavingsPlan", ChargeCategory::Usage),
+    ("RoundingAdjustment", ChargeCategory::Adjustment),
+    ("Tax", ChargeCategory::Tax),
+    ("Credit", ChargeCategory::Credit),
 ];
 
 fn cur_type(t: &str) -> Option<(ChargeCategory, Eff)> {
@@ -113,8 +129,8 @@ impl<'r> Rec<'r> {
             None => Ok(None),
         }
     }
-    fn date(&self, col: usize, v: &str, what: &str) -> Result<NaiveDate, Fault> {
-        instant(v).map(|t| t.date()).ok_or_else(|| bad(col, format!("{what} is not a date or timestamp")))
+    fn date(&self, col: usize, v: &str, what: &str, us: bool) -> Result<NaiveDate, Fault> {
+        date_of(v, us).ok_or_else(|| bad(col, format!("{what} is not a date or timestamp")))
     }
 }
 
@@ -122,15 +138,27 @@ impl Layout {
     /// Convert one record of the right width.
     pub(crate) fn convert<'r>(&self, record: &'r Record) -> Result<Converted<'r>, Fault> {
         let r = Rec::new(record);
-        let payer = r.required(&self.payer, "payer account")?.1.to_string();
+        let us = self.us_dates;
         let account = r.required(&self.account, "usage account")?.1.to_string();
-        let (pc, pv) = r.required(&self.period_start, "billing period start")?;
-        let period = Period::of_date(r.date(pc, pv, "billing period start")?);
-        if let Some((ec, ev)) = r.first(&self.period_end)? {
-            r.date(ec, ev, "billing period end")?;
-        }
+        let payer = if self.payer.is_empty() {
+            // No billing-account column (Azure pay-as-you-go): the payer the operator named, else the account.
+            self.fixed_payer.clone().unwrap_or_else(|| account.clone())
+        } else {
+            r.required(&self.payer, "payer account")?.1.to_string()
+        };
         let (uc, uv) = r.required(&self.usage_start, "usage/charge period start")?;
-        let usage_date = r.date(uc, uv, "usage/charge period start")?;
+        let usage_date = r.date(uc, uv, "usage/charge period start", us)?;
+        let period = match r.first(&self.period_start)? {
+            Some((pc, pv)) => Period::of_date(r.date(pc, pv, "billing period start", us)?),
+            None if self.period_from_usage => Period::of_date(usage_date),
+            None => {
+                r.required(&self.period_start, "billing period start")?;
+                Period::of_date(usage_date)
+            }
+        };
+        if let Some((ec, ev)) = r.first(&self.period_end)? {
+            r.date(ec, ev, "billing period end", us)?;
+        }
         let (bc, bv) = r.required(&self.billed, "billed cost")?;
         let billed = decimal(bv).map_err(|e| bad(bc, e))?;
         // Every money column present is checked, not only the one that gives the value.
@@ -142,34 +170,41 @@ impl Layout {
         }
 
         let kind_text = r.first(&self.kind)?.map(|(_, v)| v);
-        let (charge_category, eff, known) = if self.cur {
-            match kind_text.and_then(cur_type) {
+        let (charge_category, eff, known) = match self.rules {
+            Rules::Cur => match kind_text.and_then(cur_type) {
                 Some((c, e)) => (c, e, true),
                 None => (ChargeCategory::Adjustment, Eff::Billed, false),
-            }
-        } else {
-            match kind_text.and_then(|t| FOCUS_CATEGORIES.iter().find(|(n, _)| n.eq_ignore_ascii_case(t))) {
-                Some(&(_, ChargeCategory::Credit)) => {
-                    let refund = r.first(&self.subkind)?.is_some_and(|(_, s)| s.eq_ignore_ascii_case("refund"));
-                    (if refund { ChargeCategory::Refund } else { ChargeCategory::Credit }, Eff::Billed, true)
+            },
+            Rules::Focus => {
+                match kind_text.and_then(|t| FOCUS_CATEGORIES.iter().find(|(n, _)| n.eq_ignore_ascii_case(t))) {
+                    Some(&(_, ChargeCategory::Credit)) => {
+                        let refund = r.first(&self.subkind)?.is_some_and(|(_, s)| s.eq_ignore_ascii_case("refund"));
+                        (if refund { ChargeCategory::Refund } else { ChargeCategory::Credit }, Eff::Billed, true)
+                    }
+                    Some(&(_, c)) => (c, Eff::Billed, true),
+                    None => (ChargeCategory::Adjustment, Eff::Billed, false),
                 }
-                Some(&(_, c)) => (c, Eff::Billed, true),
-                None => (ChargeCategory::Adjustment, Eff::Billed, false),
             }
+            // A file without a charge-type column (legacy pay-as-you-go) is all usage.
+            Rules::Azure(_) => match kind_text {
+                None => (ChargeCategory::Usage, Eff::Billed, true),
+                Some(t) => match AZURE_TYPES.iter().find(|(n, _)| n.eq_ignore_ascii_case(t)) {
+                    Some(&(_, c)) => (c, Eff::Billed, true),
+                    None => (ChargeCategory::Adjustment, Eff::Billed, false),
+                },
+            },
+            Rules::Oci => (ChargeCategory::Usage, Eff::Billed, true),
         };
         let unknown_kind = if known { None } else { Some(kind_text.unwrap_or("")) };
 
-        let effective = if self.cur {
-            match eff {
-                Eff::Billed => billed,
-                Eff::Zero => Decimal::ZERO,
-                Eff::SavingsPlan => r.number(&self.sp_effective)?.unwrap_or(billed),
-                Eff::Reservation => r.number(&self.ri_effective)?.unwrap_or(billed),
-            }
-        } else {
-            r.number(&self.effective)?.unwrap_or(billed)
+        let mut effective = match (self.rules, eff) {
+            (Rules::Cur, Eff::Billed) => billed,
+            (Rules::Cur, Eff::Zero) => Decimal::ZERO,
+            (Rules::Cur, Eff::SavingsPlan) => r.number(&self.sp_effective)?.unwrap_or(billed),
+            (Rules::Cur, Eff::Reservation) => r.number(&self.ri_effective)?.unwrap_or(billed),
+            _ => r.number(&self.effective)?.unwrap_or(billed),
         };
-        let list = r.number(&self.list)?.unwrap_or(billed);
+        let mut billed = billed;
 
         let mut quantity = None;
         let mut unit = String::new();
@@ -186,6 +221,45 @@ impl Layout {
                 break;
             }
         }
+        // Azure's list cost: the pay-as-you-go unit price times the quantity, where both are given.
+        let priced = match (r.number(&self.list_price)?, quantity) {
+            (Some(price), Some(q)) => Some(price.checked_mul(q).ok_or_else(|| {
+                bad(self.list_price.first().copied().unwrap_or(0), "price × quantity is out of range")
+            })?),
+            _ => None,
+        };
+        let mut list = match priced {
+            Some(l) => l,
+            None => r.number(&self.list)?.unwrap_or(billed),
+        };
+        // Azure's actual and amortised views hold the same month twice: actual feeds billed (and list) cost
+        // only, amortised effective cost only, so importing both never adds them together. The amortised
+        // rows keep their unit with a zero quantity (the actual view counts the usage).
+        match self.rules {
+            Rules::Azure(View::Actual) => effective = Decimal::ZERO,
+            Rules::Azure(View::Amortized) => {
+                effective = billed;
+                billed = Decimal::ZERO;
+                list = Decimal::ZERO;
+                quantity = quantity.map(|_| Decimal::ZERO);
+            }
+            _ => {}
+        }
+        let usage_type = match (r.first(&self.usage_type)?, r.first(&self.usage_type2)?) {
+            (Some((_, a)), Some((_, b))) if a != b => format!("{a} / {b}"),
+            (Some((_, a)), _) => a.to_string(),
+            (None, Some((_, b))) => b.to_string(),
+            (None, None) => String::new(),
+        };
+        let corrects = match self.correction {
+            Some(c) if present(r.field(c)?).is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1") => {
+                Some(match self.backref {
+                    Some(b) => present(r.field(b)?).unwrap_or(""),
+                    None => "",
+                })
+            }
+            _ => None,
+        };
 
         let region = match self.region_json {
             Some(c) => pick(r.field(c)?, &self.region_keys, &[])
@@ -208,7 +282,7 @@ impl Layout {
             component: component.unwrap_or_else(|| UNTAGGED.to_string()),
             charge_category,
             region,
-            usage_type: r.text(&self.usage_type)?,
+            usage_type,
             resource_id: r.text(&self.resource)?,
             quantity,
             unit,
@@ -219,7 +293,7 @@ impl Layout {
             invoice_id: r.text(&self.invoice)?,
             source_line: record.line(),
         };
-        Ok(Converted { item, unknown_kind })
+        Ok(Converted { item, unknown_kind, corrects })
     }
 
     fn tags(&self, r: &Rec<'_>) -> Result<(Option<String>, Option<String>), Fault> {

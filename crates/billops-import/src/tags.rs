@@ -52,6 +52,19 @@ impl TagColumns {
         TagColumns::Columns { product: pick(&cfg.product), component: pick(&cfg.component) }
     }
 
+    /// OCI: one column per tag, `tags/namespace.key` (or `tags/key` for free-form tags): the key after the
+    /// namespace dot is matched.
+    pub(crate) fn namespaced(names: &[String], prefix: &str, cfg: &TagConfig) -> TagColumns {
+        let keys: Vec<String> = names
+            .iter()
+            .map(|h| match h.strip_prefix(prefix) {
+                Some(k) => format!("{prefix}{}", k.split_once('.').map_or(k, |(_, key)| key)),
+                None => h.clone(),
+            })
+            .collect();
+        TagColumns::columns(&keys, prefix, cfg)
+    }
+
     pub(crate) fn json(column: Option<usize>, cfg: &TagConfig) -> TagColumns {
         match column {
             Some(column) => {
@@ -153,6 +166,14 @@ pub(crate) fn pick(
 ) -> Result<(Option<String>, Option<String>), String> {
     let Some(t) = present(text) else {
         return Ok((None, None));
+    };
+    // Azure writes its tags with or without the outer braces (`"env": "prod","app": "shop"`).
+    let wrapped;
+    let t = if t.starts_with('{') {
+        t
+    } else {
+        wrapped = format!("{{{t}}}");
+        wrapped.as_str()
     };
     let mut de = serde_json::Deserializer::from_str(t);
     let [a, b] = Pick { lists: [first, second] }

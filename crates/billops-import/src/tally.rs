@@ -41,11 +41,33 @@ pub(crate) struct Tally {
     conflicts: usize,
     /// The last (account, payer) noted: rows come in runs of one account.
     last: (String, String),
+    /// Correction rows: count, first line, and the first lines they correct (capped).
+    corrections: u64,
+    correction_first: u64,
+    corrected: Vec<(u64, String)>,
+    /// What the reader decided about the whole file.
+    notes: Vec<String>,
 }
 
 impl Tally {
     pub(crate) fn new(file: String, kind_column: String, payer_column: String) -> Tally {
         Tally { file, kind_column, payer_column, ..Tally::default() }
+    }
+
+    /// Something the reader decided about the whole file (raised as an info issue).
+    pub(crate) fn note(&mut self, text: String) {
+        self.notes.push(text);
+    }
+
+    /// A correction row at `line` correcting the line whose reference is `corrects`.
+    pub(crate) fn correction(&mut self, line: u64, corrects: &str) {
+        self.corrections += 1;
+        if self.correction_first == 0 {
+            self.correction_first = line;
+        }
+        if self.corrected.len() < MAX_CONFLICTS {
+            self.corrected.push((line, corrects.to_string()));
+        }
     }
 
     fn note_payer(&mut self, item: &LineItem) {
@@ -150,6 +172,31 @@ impl Tally {
     pub(crate) fn issues(self) -> Vec<FeedIssue> {
         let mut out = Vec::new();
         let s = |n: u64| if n == 1 { "" } else { "s" };
+        for note in &self.notes {
+            out.push(self.issue(IssueKind::FileNote, Severity::Info, note.clone()));
+        }
+        if self.corrections > 0 {
+            let list: Vec<String> = self
+                .corrected
+                .iter()
+                .map(|(l, r)| if r.is_empty() { format!("line {l}") } else { format!("line {l} corrects {r}") })
+                .collect();
+            let more = self.corrections - self.corrected.len() as u64;
+            let mut i = self.issue(
+                IssueKind::Correction,
+                Severity::Warning,
+                format!(
+                    "{} correction row{} summed as given: {}{}",
+                    self.corrections,
+                    s(self.corrections),
+                    list.join(", "),
+                    if more > 0 { format!(" and {more} more") } else { String::new() }
+                ),
+            );
+            i.line = Some(self.correction_first);
+            i.column = Some("lineItem/backreferenceNo".to_string());
+            out.push(i);
+        }
         let verb = |n: u64, one: &'static str, many: &'static str| if n == 1 { one } else { many };
         for ((kind, col), f) in &self.faults {
             let what = match (kind, col.is_empty()) {

@@ -95,6 +95,33 @@ pub(crate) fn instant(s: &str) -> Option<NaiveDateTime> {
     local.checked_sub_signed(TimeDelta::minutes(i64::from(offset_minutes)))
 }
 
+/// A US date as Azure's cost exports write it: `M/D/YYYY` or `M/D/YY` (padded or not), optionally followed
+/// by a time (`1/5/2025 12:00:00 AM` is read as the date). Two-digit years are 2000–2099.
+pub(crate) fn us_date(s: &str) -> Option<NaiveDate> {
+    let t = s.trim();
+    let date = t.split([' ', 'T']).next()?;
+    let mut parts = date.split('/');
+    let (m, d, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let num = |p: &str, max_len: usize| -> Option<u32> {
+        (!p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok())?
+    };
+    let (month, day) = (num(m, 2)?, num(d, 2)?);
+    let year = match y.len() {
+        2 => 2000 + num(y, 2)?,
+        4 => num(y, 4)?,
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+}
+
+/// A date from an ISO timestamp or, where `us` allows it, a US `M/D/YYYY` date.
+pub(crate) fn date_of(s: &str, us: bool) -> Option<NaiveDate> {
+    instant(s).map(|t| t.date()).or_else(|| if us { us_date(s) } else { None })
+}
+
 /// Minutes east of UTC for a zone suffix; `None` when the suffix is not a zone.
 fn zone(rest: &[u8]) -> Option<i32> {
     let rest = match rest.first() {
@@ -156,6 +183,21 @@ mod tests {
         for big in ["1000000000000000000", "-1E18", "9.9E27"] {
             assert!(decimal(big).unwrap_err().contains("out of range"), "{big}");
         }
+    }
+
+    #[test]
+    fn us_dates() {
+        let d = |s: &str| us_date(s).map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+        assert_eq!(d("5/1/2025"), "2025-05-01");
+        assert_eq!(d("05/01/2025"), "2025-05-01");
+        assert_eq!(d("12/31/24"), "2024-12-31");
+        assert_eq!(d("1/5/2025 12:00:00 AM"), "2025-01-05");
+        for bad in ["", "2025-05-01", "13/1/2025", "2/30/2025", "1/1/225", "a/b/c", "1/1/2025/1", "1//2025"] {
+            assert_eq!(d(bad), "-", "{bad}");
+        }
+        assert_eq!(date_of("2025-05-01T00:00:00Z", false).map(|d| d.to_string()).as_deref(), Some("2025-05-01"));
+        assert_eq!(date_of("5/1/2025", false), None);
+        assert_eq!(date_of("5/1/2025", true).map(|d| d.to_string()).as_deref(), Some("2025-05-01"));
     }
 
     #[test]

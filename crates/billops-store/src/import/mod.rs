@@ -371,12 +371,17 @@ async fn replace_older(
     for (payer_id, period) in keys {
         let payer = payer_names.get(payer_id).cloned().unwrap_or_default();
         let new_final = st.scopes.get(&(*payer_id, *period)).is_some_and(|s| s.all_invoiced);
+        // The two cost views of one month (Azure's actual and amortised exports, format `…:amortized`)
+        // are separate data: each replaces only its own kind.
+        let view = if meta.format.ends_with(":amortized") { "LIKE" } else { "NOT LIKE" };
         let old = tx
             .all(
-                "SELECT s.batch_id, b.file_name, s.row_count, s.status, b.first_item_id, b.last_item_id \
-                 FROM batch_scopes s JOIN import_batches b ON b.id = s.batch_id \
-                 WHERE s.payer = $1 AND s.period = $2 AND s.replaced_by IS NULL AND s.batch_id <> $3 \
-                 AND b.run_id <> $4 ORDER BY s.batch_id",
+                &format!(
+                    "SELECT s.batch_id, b.file_name, s.row_count, s.status, b.first_item_id, b.last_item_id \
+                     FROM batch_scopes s JOIN import_batches b ON b.id = s.batch_id \
+                     WHERE s.payer = $1 AND s.period = $2 AND s.replaced_by IS NULL AND s.batch_id <> $3 \
+                     AND b.run_id <> $4 AND b.format {view} '%:amortized' ORDER BY s.batch_id"
+                ),
                 args![payer.as_str(), period.to_string(), batch, meta.run_id.as_str()],
             )
             .await?;

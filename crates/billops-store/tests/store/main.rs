@@ -34,3 +34,4 @@ mod settings;
 mod sources;
 mod terms;
 mod variance;
+mod views;
