@@ -142,6 +142,20 @@ impl Names<'_> {
 }
 
 impl Layout {
+    /// Whether a column gives effective cost (Azure: the amortised view does, so no column is missing).
+    pub(crate) fn has_effective(&self) -> bool {
+        match self.rules {
+            Rules::Cur => true,
+            Rules::Azure(_) => true,
+            Rules::Focus | Rules::Oci => !self.effective.is_empty(),
+        }
+    }
+
+    /// Whether a column gives list cost.
+    pub(crate) fn has_list(&self) -> bool {
+        !self.list.is_empty() || !self.list_price.is_empty()
+    }
+
     /// Build the layout for `format`; `Err` lists required columns the header lacks.
     pub(crate) fn build(format: Format, names: &[String], opts: &ReadOptions) -> Result<Layout, Vec<String>> {
         let tags = &opts.tags;

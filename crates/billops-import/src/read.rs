@@ -124,6 +124,11 @@ fn read_stream(
                 .to_string(),
         });
     }
+    for (missing, what) in [(!layout.has_effective(), "effective"), (!layout.has_list(), "list")] {
+        if missing {
+            tally.note(format!("the file has no {what}-cost column: {what} cost is taken as billed cost"));
+        }
+    }
     if layout.payer.is_empty() {
         tally.note(match &layout.fixed_payer {
             Some(p) => format!("the file names no billing account: every row's payer is {p} (--payer)"),
@@ -211,17 +216,31 @@ fn read_stream(
                         Event::Item(c.item)
                     }
                 },
-                Err(f) => {
+                Err(first) => {
+                    // The row names every fault it has, the first one's column leading.
+                    let faults = layout.all_faults(&rec, first);
+                    let f = &faults[0];
                     let column = u32::try_from(f.col + 1).unwrap_or(u32::MAX);
                     let column_name = header.get(f.col).cloned().unwrap_or_default();
                     tally.fault(f.kind, &column_name, line, column);
+                    let reason = if faults.len() == 1 {
+                        f.reason.clone()
+                    } else {
+                        let all: Vec<String> = faults
+                            .iter()
+                            .map(|x| {
+                                format!("{} (column {}): {}", header.get(x.col).map_or("", |h| h), x.col + 1, x.reason)
+                            })
+                            .collect();
+                        format!("{} faults: {}", faults.len(), all.join("; "))
+                    };
                     Event::Bad(Quarantined {
                         file: file.clone(),
                         line,
                         column,
                         column_name,
                         value: String::from_utf8_lossy(rec.get(f.col).unwrap_or_default()).into_owned(),
-                        reason: f.reason,
+                        reason,
                         raw: rec.to_csv(),
                     })
                 }
@@ -239,6 +258,9 @@ fn read_stream(
     }
     drop(rdr);
     progress(stream.disk_bytes.get());
+    if rows == 0 {
+        tally.note(format!("{} file with a header and no rows: nothing to import", format.as_str()));
+    }
     for issue in tally.issues() {
         if !sink(Event::Issue(issue)) {
             return Err(stopped());

@@ -296,6 +296,65 @@ impl Layout {
         Ok(Converted { item, unknown_kind, corrects })
     }
 
+    /// Every fault of a row that [`Layout::convert`] refused (it stops at the first): each mapped column
+    /// checked on its own. Only run on the error path, so the hot path pays nothing.
+    pub(crate) fn all_faults(&self, record: &Record, first: Fault) -> Vec<Fault> {
+        let r = Rec::new(record);
+        let us = self.us_dates;
+        let mut out = vec![first];
+        let push = |f: Fault, out: &mut Vec<Fault>| {
+            if !out.iter().any(|o| o.col == f.col) {
+                out.push(f);
+            }
+        };
+        let mut required: Vec<(&[usize], &str)> =
+            vec![(&self.account, "usage account"), (&self.usage_start, "usage/charge period start")];
+        required.push((&self.billed, "billed cost"));
+        if !self.payer.is_empty() {
+            required.push((&self.payer, "payer account"));
+        }
+        if !self.period_from_usage {
+            required.push((&self.period_start, "billing period start"));
+        }
+        for (cols, what) in required {
+            if let Err(f) = r.required(cols, what) {
+                push(f, &mut out);
+            }
+        }
+        for (cols, what) in [
+            (&self.period_start, "billing period start"),
+            (&self.period_end, "billing period end"),
+            (&self.usage_start, "usage/charge period start"),
+        ] {
+            match r.first(cols) {
+                Ok(Some((c, v))) => {
+                    if let Err(f) = r.date(c, v, what, us) {
+                        push(f, &mut out);
+                    }
+                }
+                Ok(None) => {}
+                Err(f) => push(f, &mut out),
+            }
+        }
+        let numbers = self.money.iter().chain(&self.list_price).copied().chain(self.quantity.iter().map(|q| q.0));
+        for c in numbers {
+            match r.field(c) {
+                Ok(v) => {
+                    if let Some(v) = present(v)
+                        && let Err(e) = decimal(v)
+                    {
+                        push(bad(c, e), &mut out);
+                    }
+                }
+                Err(f) => push(f, &mut out),
+            }
+        }
+        if let Err(f) = self.tags(&r) {
+            push(f, &mut out);
+        }
+        out
+    }
+
     fn tags(&self, r: &Rec<'_>) -> Result<(Option<String>, Option<String>), Fault> {
         match &self.tags {
             TagColumns::None => Ok((None, None)),

@@ -217,3 +217,60 @@ fn unknown_files_do_not_claim_cloudhealth() {
     let text = e.to_string();
     assert!(!text.contains("CloudHealth") && text.contains("Azure") && text.contains("OCI"), "{text}");
 }
+
+fn write(dir: &tempfile::TempDir, name: &str, body: &str) -> String {
+    let p = dir.path().join(name);
+    std::fs::write(&p, body).unwrap();
+    p.display().to_string()
+}
+
+fn read_path(path: &str) -> (Read, billops_import::ReadSummary) {
+    let mut r = Read::default();
+    let s = read_source_opts(
+        &Source { path: path.into(), entry: None },
+        &ReadOptions::default(),
+        None,
+        &mut |_| {},
+        &mut |e| {
+            match e {
+                Event::Item(i) => r.items.push(i),
+                Event::Bad(b) => r.bad.push(b),
+                Event::Issue(i) => r.issues.push(i),
+            }
+            true
+        },
+    )
+    .unwrap();
+    (r, s)
+}
+
+#[test]
+fn a_quarantined_row_lists_all_of_its_faults() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "f.csv",
+        "BillingAccountId,SubAccountId,BillingPeriodStart,ChargePeriodStart,ChargeCategory,BilledCost,EffectiveCost,ListCost\n\
+         a,b,2025-05-01,not-a-date,Usage,x1,2,zz\n",
+    );
+    let (r, s) = read_path(&f);
+    assert_eq!(s.quarantined, 1);
+    let b = &r.bad[0];
+    assert_eq!((b.column, b.column_name.as_str()), (4, "ChargePeriodStart"));
+    for part in ["3 faults", "ChargePeriodStart (column 4)", "BilledCost (column 6)", "ListCost (column 8)"] {
+        assert!(b.reason.contains(part), "{part}: {}", b.reason);
+    }
+}
+
+#[test]
+fn header_only_and_missing_cost_columns_are_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(&dir, "h.csv", "BillingAccountId,SubAccountId,BillingPeriodStart,ChargePeriodStart,BilledCost\n");
+    let (r, s) = read_path(&f);
+    assert_eq!(s.rows, 0);
+    let notes: Vec<&str> =
+        r.issues.iter().filter(|i| i.kind == IssueKind::FileNote).map(|i| i.message.as_str()).collect();
+    assert!(notes.iter().any(|n| n.contains("header and no rows")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("no effective-cost column")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("no list-cost column")), "{notes:?}");
+}
