@@ -98,3 +98,26 @@ fn a_closed_stdout_ends_the_import_quietly() {
     let status = t.lines().find_map(|l| l.strip_prefix("status=")).unwrap();
     assert!(status == "0" || status == "141", "{t}");
 }
+
+#[test]
+fn two_exports_of_one_month_in_one_run_are_refused_but_parts_of_one_export_are_not() {
+    let d = Demo::new();
+    let header = "BillingAccountId,SubAccountId,BillingPeriodStart,ChargePeriodStart,ChargeCategory,ServiceName,BilledCost,InvoiceId";
+    let row = |day: u32, cost: &str| format!("P9,A9,2025-07-01,2025-07-{day:02},Usage,S3,{cost},INV-9");
+    let write = |name: &str, body: String| {
+        let p = d.dir.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        p.display().to_string()
+    };
+    let part1 = write("part1.csv", format!("{header}\n{}\n", row(1, "10")));
+    let part2 = write("part2.csv", format!("{header}\n{}\n", row(2, "5")));
+    // The same month again from another export: one more column, the same rows.
+    let other = write("v12.csv", format!("{header},x_Version\n{},1.2\n{},1.2\n", row(1, "10"), row(2, "5")));
+    let o = d.run("tester", &["import", &part1, &part2, &other]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(t.contains("v12.csv: refused") && t.contains("payer P9 2025-07 is also in"), "{t}");
+    assert!(t.contains("3 files: 2 imported, 1 refused"), "{t}");
+    let costs = d.ok("tester", &["costs", "--period", "2025-07", "--by", "payer", "--format", "csv"]);
+    assert!(costs.contains("P9,15"), "{costs}");
+}

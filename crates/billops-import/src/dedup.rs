@@ -11,6 +11,11 @@
 //!
 //! A key remembers its file; a match counts only when that file is the one being read or was committed
 //! (imported): a refused or failed file's rows never make a later file's rows duplicates.
+//!
+//! Overlapping exports: each (payer, period) remembers the first file of the run that had it and that file's
+//! column shape (a hash of its normalised header). A later file with the same payer and period but another
+//! shape is another export of the same month (CUR and FOCUS, or two FOCUS versions), whose rows are not line
+//! for line the same, so the row keys cannot catch it: the file is refused. Parts of one export share a shape.
 use std::fs::File;
 use std::hash::{BuildHasher, Hasher};
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
@@ -59,6 +64,25 @@ pub struct Dedup {
     bloom_keys: usize,
     spilled: usize,
     seeds: (RandomState, RandomState),
+    /// Column shape (header hash) of each file, by index.
+    shapes: Vec<u64>,
+    /// (payer, period) → the first file of the run holding it.
+    scopes: std::collections::HashMap<(String, billops_domain::Period), u32>,
+    /// The last (payer, period) checked for the current file (rows come in runs).
+    last_scope: Option<(String, billops_domain::Period)>,
+}
+
+/// Why a row cannot be checked: another export of its month, or the spill files failed.
+#[derive(Debug)]
+pub(crate) enum Seen {
+    Overlap(Overlap),
+    Io(io::Error),
+}
+
+/// Another file of the run holds the same payer and period with other columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Overlap {
+    pub file: String,
 }
 
 impl Default for Dedup {
@@ -198,7 +222,49 @@ impl Dedup {
             bloom_keys: 0,
             spilled: 0,
             seeds: (RandomState::default(), RandomState::default()),
+            shapes: Vec::new(),
+            scopes: std::collections::HashMap::new(),
+            last_scope: None,
         }
+    }
+
+    /// The current file's column shape (its normalised header names).
+    pub(crate) fn set_shape(&mut self, names: &[String]) {
+        let mut h = self.seeds.0.build_hasher();
+        for n in names {
+            h.write_usize(n.len());
+            h.write(n.as_bytes());
+        }
+        let shape = h.finish();
+        let at = self.current() as usize;
+        if self.shapes.len() <= at {
+            self.shapes.resize(at + 1, 0);
+        }
+        self.shapes[at] = shape;
+        self.last_scope = None;
+    }
+
+    /// An earlier imported file of the run with the same payer and period but other columns.
+    pub(crate) fn overlap(&mut self, item: &LineItem) -> Option<Overlap> {
+        if self.last_scope.as_ref().is_some_and(|(p, per)| *p == item.payer && *per == item.period) {
+            return None;
+        }
+        let key = (item.payer.clone(), item.period);
+        self.last_scope = Some(key.clone());
+        let current = self.current();
+        match self.scopes.get(&key).copied() {
+            Some(f) if f != current && self.valid(f) => {
+                let shape = |i: u32| self.shapes.get(i as usize).copied();
+                if shape(f) != shape(current) {
+                    return Some(Overlap { file: self.files.get(f as usize).cloned().unwrap_or_default() });
+                }
+            }
+            Some(f) if f == current || self.valid(f) => {}
+            _ => {
+                self.scopes.insert(key, current);
+            }
+        }
+        None
     }
 
     /// Start reading a file: its rows are checked against committed files and against each other.
@@ -246,6 +312,14 @@ impl Dedup {
             h.finish()
         };
         ([hash(&self.seeds.0), hash(&self.seeds.1)], id.is_some())
+    }
+
+    /// [`Dedup::overlap`] then [`Dedup::check`].
+    pub(crate) fn check_item(&mut self, layout: &Layout, rec: &Record, item: &LineItem) -> Result<Option<First>, Seen> {
+        if let Some(o) = self.overlap(item) {
+            return Err(Seen::Overlap(o));
+        }
+        self.check(layout, rec, item).map_err(Seen::Io)
     }
 
     /// Where this row's line item was first seen (a duplicate), or `None` after remembering it.

@@ -215,6 +215,12 @@ pub enum RefuseError {
         "{file}: an Azure cost file: its actual and amortized exports have the same columns, so say which this is: billops import --view actual|amortized FILE"
     )]
     NeedsView { file: String },
+    /// Another file of the same run holds the same payer and period in other columns (another export of
+    /// the same month): importing both would bill it twice.
+    #[error(
+        "{file}: line {line}: payer {payer} {period} is also in {other}, imported earlier in this run from another export (other columns: another format or version); importing both would bill that month twice, so this file is refused: import one of them"
+    )]
+    Overlap { file: String, other: String, payer: String, period: String, line: u64 },
     #[error("{file}: stopped by the consumer")]
     Stopped { file: String },
 }

@@ -3,7 +3,7 @@ use std::io::{self, BufRead, BufReader, Cursor, Read};
 
 use billops_domain::{IssueKind, Quarantined};
 
-use crate::dedup::Dedup;
+use crate::dedup::{Dedup, Seen};
 use crate::layout::{Layout, detect_normalised, english_header, normalise_header};
 use crate::records::{ReadError, Record, Records};
 use crate::source::{Hashing, Stream, with_stream};
@@ -111,6 +111,9 @@ fn read_stream(
         format,
         columns: missing,
     })?;
+    if let Some(d) = dedup.as_deref_mut() {
+        d.set_shape(&names);
+    }
     let kind_column = layout.kind.first().and_then(|&i| header.get(i)).cloned().unwrap_or_default();
     let payer_column = layout.payer.first().and_then(|&i| header.get(i)).cloned().unwrap_or_default();
     let mut tally = Tally::new(file.clone(), kind_column, payer_column);
@@ -181,8 +184,17 @@ fn read_stream(
             })
         } else {
             match layout.convert(&rec) {
-                Ok(c) => match dedup.as_deref_mut().map(|d| d.check(&layout, &rec, &c.item)).transpose() {
-                    Err(e) => return Err(RefuseError::Io { file: file.clone(), source: e }),
+                Ok(c) => match dedup.as_deref_mut().map(|d| d.check_item(&layout, &rec, &c.item)).transpose() {
+                    Err(Seen::Overlap(o)) => {
+                        return Err(RefuseError::Overlap {
+                            file: file.clone(),
+                            other: o.file,
+                            payer: c.item.payer.clone(),
+                            period: c.item.period.to_string(),
+                            line,
+                        });
+                    }
+                    Err(Seen::Io(e)) => return Err(RefuseError::Io { file: file.clone(), source: e }),
                     Ok(Some(Some(first))) => {
                         let (col, column_name) = match layout.line_id.first() {
                             Some(&c) if first.by_id => (c + 1, header.get(c).cloned().unwrap_or_default()),
