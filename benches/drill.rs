@@ -104,7 +104,7 @@ fn data(o: &Opts) -> Data {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bench-data");
     fs::create_dir_all(&dir).unwrap();
     let spec =
-        BenchSpec { format: FileFormat::Cur, rows: o.rows, seed: SEED, accounts: o.accounts, customers: o.customers };
+        BenchSpec { accounts: o.accounts, customers: o.customers, ..BenchSpec::new(FileFormat::Cur, o.rows, SEED) };
     let tag = format!("a{}-c{}-s{SEED}", o.accounts, o.customers);
     let big = dir.join(format!("drill-cur-{}-{tag}.csv", o.rows));
     generate(&spec, &big);

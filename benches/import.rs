@@ -3,7 +3,9 @@
 //! table (text, timestamptz, numeric). Prints a markdown table of medians; writes nothing but temp files and
 //! the reusable data files under bench-data/.
 //!
-//! `cargo bench --bench import -- [--rows N] [--memory-rows N] [--no-memory] [--runs K] [--no-pg] [--no-sqlite]`
+//! `cargo bench --bench import -- [--rows N] [--memory-rows N] [--no-memory] [--runs K] [--no-pg] [--no-sqlite]
+//! [--high] [--accounts N]`; `--high`: the real-world cardinality file (a resource per ~10 usage rows, a long
+//! tail of tag values, 2,000 accounts unless `--accounts`); the table prints the file's distinct counts.
 //! Defaults: 1,000,000 rows, memory check at 4,000,000 rows, 3 runs each (interleaved). PostgreSQL admin URL:
 //! BILLOPS_BENCH_PG_URL (default postgres://billops:billops@127.0.0.1:5432/postgres); a fresh database is
 //! created for every run and dropped after it. `cargo test --benches` (no `--bench` argument) or `--test` runs a tiny smoke.
@@ -32,6 +34,8 @@ struct Opts {
     pg: bool,
     sqlite: bool,
     quick: bool,
+    high: bool,
+    accounts: Option<usize>,
 }
 
 fn opts() -> Opts {
@@ -44,6 +48,8 @@ fn opts() -> Opts {
         pg: true,
         sqlite: true,
         quick,
+        high: false,
+        accounts: None,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -56,6 +62,8 @@ fn opts() -> Opts {
             "--runs" => o.runs = num("--runs").max(1) as usize,
             "--no-pg" => o.pg = false,
             "--no-sqlite" => o.sqlite = false,
+            "--high" => o.high = true,
+            "--accounts" => o.accounts = Some(num("--accounts") as usize),
             "--test" => {}
             other => panic!("unknown argument {other:?}"),
         }
@@ -67,20 +75,45 @@ fn bench_data() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bench-data")
 }
 
-/// The CUR file of `rows` rows (seed 1, default accounts/customers), generated once and reused.
-fn data_file(rows: u64) -> PathBuf {
+/// The CUR file of `rows` rows (seed 1; default or high cardinality), generated once and reused, with its
+/// distinct counts in a `.stats` file beside it.
+fn data_file(rows: u64, o: &Opts) -> (PathBuf, String) {
     let dir = bench_data();
     fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("cur-{rows}-s{SEED}.csv"));
-    if !path.exists() {
+    let mut spec = BenchSpec::new(FileFormat::Cur, rows, SEED);
+    if o.high {
+        spec.high_cardinality = true;
+        spec.accounts = o.accounts.unwrap_or(2_000);
+        spec.customers = spec.accounts / 5;
+    } else if let Some(a) = o.accounts {
+        spec.accounts = a;
+    }
+    let tag = if o.high {
+        format!("-high-a{}", spec.accounts)
+    } else if o.accounts.is_some() {
+        format!("-a{}", spec.accounts)
+    } else {
+        String::new()
+    };
+    let path = dir.join(format!("cur-{rows}-s{SEED}{tag}.csv"));
+    let stats_path = path.with_extension("stats");
+    if !path.exists() || !stats_path.exists() {
         let t0 = Instant::now();
         let tmp = path.with_extension("csv.partial");
         let mut f = fs::File::create(&tmp).unwrap();
-        billops_gen::write_bench_spec(&BenchSpec::new(FileFormat::Cur, rows, SEED), &mut f).unwrap();
+        let st = billops_gen::write_bench_stats(&spec, &mut f).unwrap();
         fs::rename(&tmp, &path).unwrap();
+        fs::write(
+            &stats_path,
+            format!(
+                "{} accounts, {} resources, {} product tag values, {} component tag values, {} usage types",
+                st.accounts, st.resources, st.products, st.components, st.usage_types
+            ),
+        )
+        .unwrap();
         eprintln!("generated {} in {:.1}s", path.display(), t0.elapsed().as_secs_f64());
     }
-    path
+    (path, fs::read_to_string(&stats_path).unwrap_or_default())
 }
 
 fn loadavg() -> String {
@@ -363,7 +396,7 @@ fn pg_up(admin: &str) -> bool {
 fn main() {
     let o = opts();
     let admin = std::env::var("BILLOPS_BENCH_PG_URL").unwrap_or_else(|_| DEFAULT_PG.to_string());
-    let file = data_file(o.rows);
+    let (file, stats) = data_file(o.rows, &o);
     let mut table = Vec::new();
     if o.sqlite {
         eprintln!("SQLite, {} rows, {} runs", o.rows, o.runs);
@@ -378,7 +411,7 @@ fn main() {
         }
     }
     if let Some(m) = o.memory_rows.filter(|_| o.sqlite) {
-        let big = data_file(m);
+        let (big, _) = data_file(m, &o);
         eprintln!("SQLite memory check, {m} rows, {} runs", o.runs.min(2));
         let mut r = sqlite_row(&big, m, o.runs.min(2), true);
         r.what = "SQLite (memory check)".into();
@@ -389,9 +422,11 @@ fn main() {
         println!("SMOKE RUN (tiny data, maybe a debug build): not a measurement; the verdicts below mean nothing.");
     }
     println!(
-        "billops import vs bulk loaders (CUR, seed {SEED}); {} cores; medians, runs in brackets",
+        "billops import vs bulk loaders (CUR, seed {SEED}{}); {} cores; medians, runs in brackets",
+        if o.high { ", high cardinality" } else { "" },
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
+    println!("{} rows: {stats}", o.rows);
     println!();
     println!(
         "| store | rows | billops wall | rows/s | peak RSS | memory bar | baseline | ratio | ratio bar | load (1/5/15) |"

@@ -92,7 +92,7 @@ async fn lines_of(store: &dyn Store, period: Period, n: usize) -> Vec<(String, S
 /// `cargo test --benches`: a tiny generated store (the drill bench's generator and account mapping, imported
 /// in-process), then `line_sources` once on a few invoice lines, checked against the costs it explains.
 async fn smoke(dir: &Path) {
-    let spec = BenchSpec { format: FileFormat::Cur, rows: 3_000, seed: 1, accounts: 12, customers: 4 };
+    let spec = BenchSpec { accounts: 12, customers: 4, ..BenchSpec::new(FileFormat::Cur, 3_000, 1) };
     let file = dir.join("tiny.csv");
     billops_gen::write_bench_spec(&spec, &mut std::fs::File::create(&file).unwrap()).unwrap();
     let map = dir.join("map");

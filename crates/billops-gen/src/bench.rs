@@ -28,12 +28,37 @@ pub struct BenchSpec {
     pub seed: u64,
     pub accounts: usize,
     pub customers: usize,
+    /// Real-world cardinality: a resource per instance / volume / bucket / function (about one distinct
+    /// resource per [`ROWS_PER_RESOURCE`] usage rows, spread over every account's meters) and a long tail of
+    /// product and component tag values. Off: each meter has one resource and a handful of tag values.
+    pub high_cardinality: bool,
 }
+
+/// High cardinality: usage rows per distinct resource, on average.
+pub const ROWS_PER_RESOURCE: u64 = 10;
 
 impl BenchSpec {
     pub fn new(format: FileFormat, rows: u64, seed: u64) -> BenchSpec {
-        BenchSpec { format, rows, seed, accounts: DEFAULT_ACCOUNTS, customers: DEFAULT_CUSTOMERS }
+        BenchSpec {
+            format,
+            rows,
+            seed,
+            accounts: DEFAULT_ACCOUNTS,
+            customers: DEFAULT_CUSTOMERS,
+            high_cardinality: false,
+        }
     }
+}
+
+/// What a generated file holds, counted while it is written (the bench table prints it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BenchStats {
+    pub rows: u64,
+    pub accounts: usize,
+    pub resources: usize,
+    pub products: usize,
+    pub components: usize,
+    pub usage_types: usize,
 }
 
 struct BenchAccount {
@@ -83,7 +108,28 @@ pub fn write_bench(format: FileFormat, rows: u64, seed: u64, out: &mut impl Writ
 
 /// [`write_bench`] with the number of accounts and customers chosen.
 pub fn write_bench_spec(spec: &BenchSpec, out: &mut impl Write) -> io::Result<()> {
+    write_bench_counted(spec, out, false).map(|_| ())
+}
+
+/// [`write_bench_spec`], counting the distinct accounts, resources, tag values and usage types written
+/// (memory grows with the distinct values; the plain writer keeps none).
+pub fn write_bench_stats(spec: &BenchSpec, out: &mut impl Write) -> io::Result<BenchStats> {
+    write_bench_counted(spec, out, true)
+}
+
+/// The long tail of tag values: value `n` with probability about 1/(n(n+1)), up to `max`.
+fn long_tail(rng: &mut SplitMix64, max: u64) -> u64 {
+    let u = rng.below(1 << 30) + 1;
+    ((1u64 << 30) / u).min(max)
+}
+
+fn write_bench_counted(spec: &BenchSpec, out: &mut impl Write, count: bool) -> io::Result<BenchStats> {
+    use std::collections::HashSet;
     let accts = accounts(spec);
+    let meters: u64 = accts.iter().map(|a| a.meters.len() as u64).sum::<u64>().max(1);
+    let per_meter = (spec.rows / ROWS_PER_RESOURCE / meters).max(1);
+    let (mut res_buf, mut prod_buf, mut comp_buf) = (String::new(), String::new(), String::new());
+    let mut seen: [HashSet<String>; 5] = Default::default();
     let start = NaiveDate::from_ymd_opt(2026, 8, 1).unwrap_or_default();
     let end = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default();
     let days: u64 = 31;
@@ -116,6 +162,15 @@ pub fn write_bench_spec(spec: &BenchSpec, out: &mut impl Write) -> io::Result<()
             99 => Kind::SpFee,
             _ => Kind::Usage,
         };
+        if spec.high_cardinality {
+            use std::fmt::Write as _;
+            res_buf.clear();
+            let _ = write!(res_buf, "{}-{:08x}", m.resource_id, rng.below(per_meter));
+            prod_buf.clear();
+            let _ = write!(prod_buf, "{}-{}", m.product.unwrap_or("app"), long_tail(&mut rng, 5_000));
+            comp_buf.clear();
+            let _ = write!(comp_buf, "{}-{}", m.component.unwrap_or("svc"), long_tail(&mut rng, 500));
+        }
         let mut row = Row::blank(&head, rng.next_u64(), kind, (&a.id, &a.name), m.service, m.region, from, to);
         match kind {
             Kind::Usage | Kind::SpCovered | Kind::SpNegation => {
@@ -123,6 +178,16 @@ pub fn write_bench_spec(spec: &BenchSpec, out: &mut impl Write) -> io::Result<()
                 let scale = u32::try_from(rng.range(10, 14)).unwrap_or(10);
                 let (usage, cost) = usage_for(&mut rng, target, m.meter.rate, scale, m.meter.whole);
                 m.apply(&mut row, usage, cost);
+                if spec.high_cardinality {
+                    row.resource_id = &res_buf;
+                    // Untagged meters stay untagged (the share of untagged cost is kept).
+                    if m.product.is_some() {
+                        row.product = Some(&prod_buf);
+                    }
+                    if m.component.is_some() {
+                        row.component = Some(&comp_buf);
+                    }
+                }
                 if kind != Kind::Usage {
                     let cr = m.meter.commit_rate.map_or(Fixed::ZERO, rate);
                     row.commit = Some(Commit { kind: CommitKind::SavingsPlan, id: &a.sp_id });
@@ -155,9 +220,24 @@ pub fn write_bench_spec(spec: &BenchSpec, out: &mut impl Write) -> io::Result<()
                 }
             }
         }
+        if count {
+            for (set, v) in seen.iter_mut().zip([
+                row.account_id,
+                row.resource_id,
+                row.product.unwrap_or(""),
+                row.component.unwrap_or(""),
+                row.usage_type,
+            ]) {
+                if !v.is_empty() && !set.contains(v) {
+                    set.insert(v.to_string());
+                }
+            }
+        }
         writer.write_row(&row, &mut out)?;
     }
-    out.flush()
+    out.flush()?;
+    let [accounts, resources, products, components, usage_types] = seen.map(|s| s.len());
+    Ok(BenchStats { rows: spec.rows, accounts, resources, products, components, usage_types })
 }
 
 /// customers.csv and accounts.csv for a benchmark's accounts (same layout as the demo book).

@@ -18,7 +18,7 @@ pub mod plan;
 pub mod rng;
 pub mod row;
 
-pub use bench::{BenchSpec, write_bench, write_bench_mapping, write_bench_spec};
+pub use bench::{BenchSpec, BenchStats, write_bench, write_bench_mapping, write_bench_spec, write_bench_stats};
 pub use demo::manifest::{Manifest, UNASSIGNED};
 pub use demo::{DemoSummary, write_demo};
 pub use format::{CUR_COLUMNS, CUR2_COLUMNS, FOCUS_COLUMNS, FileFormat};

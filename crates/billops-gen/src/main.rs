@@ -44,6 +44,10 @@ enum Command {
         /// Also write customers.csv and accounts.csv for these accounts into this folder.
         #[arg(long)]
         mapping: Option<PathBuf>,
+        /// Real-world cardinality: a resource per ~10 usage rows, a long tail of tag values (use with
+        /// --accounts 2000 or more).
+        #[arg(long)]
+        high_cardinality: bool,
     },
 }
 
@@ -65,8 +69,8 @@ fn run(cli: Cli) -> io::Result<()> {
             );
             Ok(())
         }
-        Command::Bench { format, rows, out, seed, accounts, customers, mapping } => {
-            let spec = BenchSpec { format, rows, seed, accounts, customers };
+        Command::Bench { format, rows, out, seed, accounts, customers, mapping, high_cardinality } => {
+            let spec = BenchSpec { accounts, customers, high_cardinality, ..BenchSpec::new(format, rows, seed) };
             let started = Instant::now();
             let file = BufWriter::with_capacity(1 << 20, File::create(&out)?);
             if out.extension().is_some_and(|e| e == "gz") {

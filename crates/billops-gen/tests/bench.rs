@@ -41,7 +41,7 @@ fn bench_output_is_deterministic_and_has_the_requested_rows() {
 
 #[test]
 fn bench_spec_honours_accounts() {
-    let spec = BenchSpec { format: FileFormat::Cur2, rows: 3_000, seed: 5, accounts: 7, customers: 3 };
+    let spec = BenchSpec { accounts: 7, customers: 3, ..BenchSpec::new(FileFormat::Cur2, 3_000, 5) };
     let mut out = Vec::new();
     write_bench_spec(&spec, &mut out).unwrap();
     let mut reader = csv::Reader::from_reader(out.as_slice());
@@ -57,4 +57,20 @@ fn focus_columns_match_the_aws_sample_fixture() {
     let text = std::fs::read_to_string(&sample).unwrap_or_else(|e| panic!("{}: {e}", sample.display()));
     let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
     assert_eq!(header, FOCUS_COLUMNS);
+}
+
+#[test]
+fn high_cardinality_has_a_resource_per_few_rows_and_a_long_tail_of_tags() {
+    let spec =
+        BenchSpec { accounts: 30, customers: 6, high_cardinality: true, ..BenchSpec::new(FileFormat::Cur, 40_000, 3) };
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let high = billops_gen::write_bench_stats(&spec, &mut a).unwrap();
+    billops_gen::write_bench_spec(&spec, &mut b).unwrap();
+    assert_eq!(a, b, "counting changes nothing written, and the file is deterministic");
+    let low = billops_gen::write_bench_stats(&BenchSpec { high_cardinality: false, ..spec }, &mut Vec::new()).unwrap();
+    assert_eq!((high.rows, high.accounts), (40_000, 30));
+    // About one distinct resource per 5–20 usage rows.
+    assert!((40_000 / 20..=40_000 / 5).contains(&(high.resources as u64)), "{high:?}");
+    assert!(high.resources > 3 * low.resources, "{high:?} vs {low:?}");
+    assert!(high.products > 200 && high.components > 50, "{high:?}");
 }
