@@ -9,6 +9,7 @@
 pub(crate) mod bulk;
 pub(crate) mod dict;
 mod pipe;
+mod spill;
 pub(crate) mod state;
 
 use std::collections::{HashMap, HashSet};
@@ -66,25 +67,42 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
     drop(rows);
     let last_item = last_item_id(&mut tx).await?;
     let streamed = started.elapsed();
-    // Fold the finest aggregate to each table's grain, keeping at most two maps alive at a time.
-    let finest = std::mem::take(&mut st.rollups);
+    let mut finest = std::mem::take(&mut st.rollups);
     let keys = finest.len();
-    let resource = state::fold(&finest, Grain::Resource)?;
-    bulk.rollups(&mut tx, batch, Rollups::Resource, &resource).await?;
-    let resource_rollups = resource.len();
-    drop(resource);
-    let rating = state::fold(&finest, Grain::Rating)?;
-    drop(finest);
-    bulk.rollups(&mut tx, batch, Rollups::Rating, &rating).await?;
+    let (mut resource_rollups, mut rating_rollups, mut cost_rollups) = (0, 0, 0);
+    if st.spill.spilled() {
+        // Over the budget at some point: what is left joins the runs, which are merged and written in chunks.
+        st.spill.spill(&mut finest)?;
+        let mut merged = std::mem::take(&mut st.spill).merged()?;
+        while let Some((grain, chunk)) = merged.chunk()? {
+            let (which, n) = match grain {
+                Grain::Resource => (Rollups::Resource, &mut resource_rollups),
+                Grain::Rating => (Rollups::Rating, &mut rating_rollups),
+                Grain::Cost => (Rollups::Cost, &mut cost_rollups),
+            };
+            *n += chunk.len();
+            bulk.rollups(&mut tx, batch, which, &chunk).await?;
+        }
+    } else {
+        // Fold the finest aggregate to each table's grain, keeping at most two maps alive at a time.
+        let resource = state::fold(&finest, Grain::Resource)?;
+        bulk.rollups(&mut tx, batch, Rollups::Resource, &resource).await?;
+        resource_rollups = resource.len();
+        drop(resource);
+        let rating = state::fold(&finest, Grain::Rating)?;
+        drop(finest);
+        bulk.rollups(&mut tx, batch, Rollups::Rating, &rating).await?;
+        let folded = state::fold(&rating, Grain::Cost)?;
+        rating_rollups = rating.len();
+        drop(rating);
+        bulk.rollups(&mut tx, batch, Rollups::Cost, &folded).await?;
+        cost_rollups = folded.len();
+    }
     tx.exec("INSERT INTO rating_rollup_batches (batch_id, source) VALUES ($1, 'import')", args![batch]).await?;
-    let folded = state::fold(&rating, Grain::Cost)?;
-    let rating_rollups = rating.len();
-    drop(rating);
-    bulk.rollups(&mut tx, batch, Rollups::Cost, &folded).await?;
     tracing::debug!(
         rows = st.rows,
         keys,
-        rollups = folded.len(),
+        rollups = cost_rollups,
         resource_rollups,
         rating_rollups,
         streamed_ms = streamed.as_millis(),

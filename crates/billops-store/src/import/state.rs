@@ -177,6 +177,9 @@ pub(crate) struct State {
     pub pending: Vec<ItemRow>,
     /// Rollups by every dimension: resource, usage type and unit included ([`fold`] gives the coarser grains).
     pub rollups: FastMap<RollKey, Sums>,
+    /// Rollups moved out of memory when `rollups` passed `budget` keys (see `spill.rs`).
+    pub spill: super::spill::Spill,
+    pub budget: usize,
     pub scopes: FastMap<(i64, Period), ScopeAcc>,
     pub rows: i64,
     pub quarantined: i64,
@@ -199,6 +202,8 @@ impl State {
             new_accounts: Vec::new(),
             pending: Vec::new(),
             rollups: FastMap::default(),
+            spill: super::spill::Spill::default(),
+            budget: super::spill::budget_keys(),
             scopes: FastMap::default(),
             rows: 0,
             quarantined: 0,
@@ -350,6 +355,9 @@ impl State {
             }
         }
         self.rows += i64::try_from(self.pending.len() - start).unwrap_or(0);
+        if self.rollups.len() >= self.budget {
+            self.spill.spill(&mut self.rollups)?;
+        }
         Ok(())
     }
 

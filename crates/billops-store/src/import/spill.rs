@@ -1,0 +1,450 @@
+//! Bounded memory for an import's rollups, whatever the number of distinct accounts, resources, tags or usage
+//! types: when the finest aggregate (every key) passes its budget, it is folded to the two grains written at
+//! the end (resource and rating; cost is folded from rating) and each is spilled as one sorted run to an
+//! anonymous temp file. At the end the runs (and what is left in memory) are merged per grain, equal keys
+//! summed exactly, and written in chunks; cost rows are folded from the rating stream on the way, its sort
+//! order putting the two keys cost drops (usage type, unit) last. A file that never passes the budget takes
+//! the in-memory path unchanged.
+//!
+//! Chosen over aggregating in the database (staging tables, `INSERT … SELECT … GROUP BY`) because the
+//! PostgreSQL path streams line items through an open COPY that would have to be closed and reopened around
+//! every spill, and because the merge costs the same on both backends. Memory: the budgeted map, one
+//! `Vec` while a run is sorted (the map is freed first), and a read buffer per run at the end.
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+
+use billops_domain::{Period, SplitDecimal};
+
+use super::dict::FastMap;
+use super::state::{Grain, RollKey, Sums};
+use crate::{Result, StoreError};
+
+/// Finest-grain keys kept in memory before a spill, unless `BILLOPS_IMPORT_ROLLUP_KEYS` says otherwise
+/// (~300 bytes a key with the map's overhead: about 30 MiB).
+pub(crate) const DEFAULT_BUDGET_KEYS: usize = 100_000;
+
+/// Keys written per chunk when the runs are merged into the store.
+const WRITE_CHUNK: usize = 20_000;
+
+/// Bytes of one entry on disk: 12 key fields and 18 sum fields, each an i64.
+const ENTRY: usize = 30 * 8;
+
+/// The budget: `BILLOPS_IMPORT_ROLLUP_KEYS` (a positive whole number) or the default.
+pub(crate) fn budget_keys() -> usize {
+    std::env::var("BILLOPS_IMPORT_ROLLUP_KEYS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(DEFAULT_BUDGET_KEYS)
+}
+
+fn io(e: std::io::Error) -> StoreError {
+    StoreError::Invalid(format!("the import's spill file failed: {e}"))
+}
+
+/// The key in a grain's sort order. Resource: the resource-rollup key. Rating: the rating-rollup key with
+/// usage type and unit last, so that the cost grain (which drops them) is a run of adjacent keys.
+fn order(grain: Grain, k: &RollKey) -> [i64; 12] {
+    let p = i64::from(k.period.year()) * 100 + i64::from(k.period.month());
+    let head = [p, k.customer, k.service, k.product, k.component, k.account, k.payer, k.charge, k.region];
+    match grain {
+        Grain::Resource => {
+            [head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7], head[8], k.resource, 0, 0]
+        }
+        Grain::Rating | Grain::Cost => {
+            [head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7], head[8], k.usage_type, k.unit, 0]
+        }
+    }
+}
+
+fn coarsen(grain: Grain, k: &RollKey) -> RollKey {
+    match grain {
+        Grain::Resource => RollKey { usage_type: 0, unit: 0, ..*k },
+        Grain::Rating => RollKey { resource: 0, ..*k },
+        Grain::Cost => RollKey { resource: 0, usage_type: 0, unit: 0, ..*k },
+    }
+}
+
+fn encode(k: &RollKey, s: &Sums, out: &mut impl Write) -> Result<()> {
+    let p = i64::from(k.period.year()) * 100 + i64::from(k.period.month());
+    let split = |d: SplitDecimal| [d.int, d.e9, d.e18, d.e28];
+    let fields: [i64; 12] = [
+        p,
+        k.customer,
+        k.service,
+        k.product,
+        k.component,
+        k.account,
+        k.payer,
+        k.charge,
+        k.region,
+        k.resource,
+        k.usage_type,
+        k.unit,
+    ];
+    let mut buf = [0u8; ENTRY];
+    let sums = [s.rows, s.no_quantity];
+    let all = fields
+        .iter()
+        .chain(sums.iter())
+        .chain(split(s.billed).iter())
+        .chain(split(s.effective).iter())
+        .chain(split(s.list).iter())
+        .chain(split(s.quantity).iter())
+        .copied()
+        .collect::<Vec<i64>>();
+    for (i, v) in all.iter().enumerate() {
+        buf[i * 8..i * 8 + 8].copy_from_slice(&v.to_le_bytes());
+    }
+    out.write_all(&buf).map_err(io)
+}
+
+fn decode(buf: &[u8; ENTRY]) -> Result<(RollKey, Sums)> {
+    let v = |i: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&buf[i * 8..i * 8 + 8]);
+        i64::from_le_bytes(b)
+    };
+    let period = Period::new(i32::try_from(v(0) / 100).unwrap_or(0), u32::try_from(v(0) % 100).unwrap_or(0))
+        .ok_or_else(|| StoreError::Invalid("the import's spill file is corrupt".into()))?;
+    let key = RollKey {
+        period,
+        customer: v(1),
+        service: v(2),
+        product: v(3),
+        component: v(4),
+        account: v(5),
+        payer: v(6),
+        charge: v(7),
+        region: v(8),
+        resource: v(9),
+        usage_type: v(10),
+        unit: v(11),
+    };
+    let split = |i: usize| SplitDecimal { int: v(i), e9: v(i + 1), e18: v(i + 2), e28: v(i + 3) };
+    let sums = Sums {
+        rows: v(12),
+        no_quantity: v(13),
+        billed: split(14),
+        effective: split(18),
+        list: split(22),
+        quantity: split(26),
+    };
+    Ok((key, sums))
+}
+
+/// Sorted runs of one grain.
+#[derive(Default)]
+struct Runs {
+    files: Vec<File>,
+}
+
+impl Runs {
+    /// Sort `entries` in the grain's order, sum adjacent equal keys of the grain, write them as one run.
+    fn write(&mut self, grain: Grain, entries: &mut [(RollKey, Sums)]) -> Result<()> {
+        entries.sort_unstable_by_key(|(k, _)| order(grain, &coarsen(grain, k)));
+        let file = tempfile::tempfile().map_err(io)?;
+        let mut out = BufWriter::with_capacity(1 << 16, file);
+        let mut current: Option<(RollKey, Sums)> = None;
+        for (k, s) in entries.iter() {
+            let k = coarsen(grain, k);
+            match &mut current {
+                Some((ck, cs)) if *ck == k => cs.merge(s)?,
+                _ => {
+                    if let Some((ck, cs)) = current.take() {
+                        encode(&ck, &cs, &mut out)?;
+                    }
+                    current = Some((k, s.clone()));
+                }
+            }
+        }
+        if let Some((ck, cs)) = current {
+            encode(&ck, &cs, &mut out)?;
+        }
+        let mut file = out.into_inner().map_err(|e| io(e.into_error()))?;
+        file.seek(SeekFrom::Start(0)).map_err(io)?;
+        self.files.push(file);
+        Ok(())
+    }
+
+    /// A merge of every run in the grain's order.
+    fn merge(self, grain: Grain) -> Result<Merge> {
+        let mut m = Merge {
+            grain,
+            readers: self.files.into_iter().map(|f| BufReader::with_capacity(1 << 16, f)).collect(),
+            heap: BinaryHeap::new(),
+            current: None,
+        };
+        for run in 0..m.readers.len() {
+            m.refill(run)?;
+        }
+        Ok(m)
+    }
+}
+
+/// The smallest entry of a run, in a min-heap on (grain order, run).
+struct Head {
+    order: [i64; 12],
+    key: RollKey,
+    sums: Sums,
+    run: usize,
+}
+
+impl PartialEq for Head {
+    fn eq(&self, o: &Self) -> bool {
+        self.order == o.order && self.run == o.run
+    }
+}
+impl Eq for Head {}
+impl PartialOrd for Head {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Head {
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.order.cmp(&self.order).then(o.run.cmp(&self.run))
+    }
+}
+
+/// A k-way merge of sorted runs: each key once, equal keys summed.
+struct Merge {
+    grain: Grain,
+    readers: Vec<BufReader<File>>,
+    heap: BinaryHeap<Head>,
+    current: Option<(RollKey, Sums)>,
+}
+
+impl Merge {
+    fn refill(&mut self, run: usize) -> Result<()> {
+        let mut buf = [0u8; ENTRY];
+        match self.readers[run].read_exact(&mut buf) {
+            Ok(()) => {
+                let (key, sums) = decode(&buf)?;
+                self.heap.push(Head { order: order(self.grain, &key), key, sums, run });
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(()),
+            Err(e) => Err(io(e)),
+        }
+    }
+
+    /// The next key with its sums, or `None` at the end.
+    fn next(&mut self) -> Result<Option<(RollKey, Sums)>> {
+        while let Some(Head { key, sums, run, .. }) = self.heap.pop() {
+            self.refill(run)?;
+            match &mut self.current {
+                Some((ck, cs)) if *ck == key => cs.merge(&sums)?,
+                _ => {
+                    if let Some(done) = self.current.replace((key, sums)) {
+                        return Ok(Some(done));
+                    }
+                }
+            }
+        }
+        Ok(self.current.take())
+    }
+}
+
+/// The spilled runs of one import.
+#[derive(Default)]
+pub(crate) struct Spill {
+    resource: Runs,
+    rating: Runs,
+}
+
+impl Spill {
+    /// Whether anything was spilled (else the in-memory path writes the rollups).
+    pub(crate) fn spilled(&self) -> bool {
+        !self.resource.files.is_empty()
+    }
+
+    /// Move the finest aggregate out to one run per grain; the map is emptied and its memory freed.
+    pub(crate) fn spill(&mut self, finest: &mut FastMap<RollKey, Sums>) -> Result<()> {
+        if finest.is_empty() {
+            return Ok(());
+        }
+        let mut entries: Vec<(RollKey, Sums)> = finest.drain().collect();
+        *finest = FastMap::default();
+        self.resource.write(Grain::Resource, &mut entries)?;
+        self.rating.write(Grain::Rating, &mut entries)?;
+        Ok(())
+    }
+
+    /// Start writing the merged runs back: resource rows first, then rating rows with cost rows folded from
+    /// them (see [`Merged::chunk`]).
+    pub(crate) fn merged(self) -> Result<Merged> {
+        Ok(Merged {
+            resource: Some(self.resource.merge(Grain::Resource)?),
+            rating: Some(self.rating.merge(Grain::Rating)?),
+            cost: FastMap::default(),
+            cost_current: None,
+        })
+    }
+}
+
+/// The merged runs, handed out in chunks of at most [`WRITE_CHUNK`] keys of one grain.
+pub(crate) struct Merged {
+    resource: Option<Merge>,
+    rating: Option<Merge>,
+    cost: FastMap<RollKey, Sums>,
+    cost_current: Option<(RollKey, Sums)>,
+}
+
+impl Merged {
+    /// The next chunk to write and its grain; `None` when everything was handed out.
+    pub(crate) fn chunk(&mut self) -> Result<Option<(Grain, FastMap<RollKey, Sums>)>> {
+        if self.cost.len() >= WRITE_CHUNK {
+            return Ok(Some((Grain::Cost, std::mem::take(&mut self.cost))));
+        }
+        if let Some(m) = &mut self.resource {
+            let mut out = FastMap::default();
+            while out.len() < WRITE_CHUNK {
+                match m.next()? {
+                    Some((k, s)) => {
+                        out.insert(k, s);
+                    }
+                    None => {
+                        self.resource = None;
+                        break;
+                    }
+                }
+            }
+            if !out.is_empty() {
+                return Ok(Some((Grain::Resource, out)));
+            }
+        }
+        if let Some(m) = &mut self.rating {
+            let mut out = FastMap::default();
+            while out.len() < WRITE_CHUNK && self.cost.len() < WRITE_CHUNK {
+                match m.next()? {
+                    Some((k, s)) => {
+                        // Rating order puts usage type and unit last: a cost key is a run of adjacent keys.
+                        let ck = coarsen(Grain::Cost, &k);
+                        match &mut self.cost_current {
+                            Some((key, sums)) if *key == ck => sums.merge(&s)?,
+                            _ => {
+                                if let Some((key, sums)) = self.cost_current.replace((ck, s.clone())) {
+                                    self.cost.insert(key, sums);
+                                }
+                            }
+                        }
+                        out.insert(k, s);
+                    }
+                    None => {
+                        self.rating = None;
+                        if let Some((key, sums)) = self.cost_current.take() {
+                            self.cost.insert(key, sums);
+                        }
+                        break;
+                    }
+                }
+            }
+            if !out.is_empty() {
+                return Ok(Some((Grain::Rating, out)));
+            }
+        }
+        if !self.cost.is_empty() {
+            return Ok(Some((Grain::Cost, std::mem::take(&mut self.cost))));
+        }
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::import::state::fold;
+
+    fn key(i: i64) -> RollKey {
+        RollKey {
+            period: Period::new(2026, 5).unwrap(),
+            customer: i % 3,
+            service: i % 5,
+            product: i % 7,
+            component: 1,
+            account: i % 11,
+            payer: 1,
+            charge: 1,
+            region: i % 2,
+            resource: i,
+            usage_type: i % 13,
+            unit: i % 4,
+        }
+    }
+
+    fn sums(i: i64) -> Sums {
+        let mut s = Sums::default();
+        let d = |v: i64| SplitDecimal { int: v, e9: 123_456_789, e18: 0, e28: 7 };
+        s.add_amounts(d(i), d(2 * i), d(3 * i)).unwrap();
+        s.add_quantity(if i % 9 == 0 { None } else { Some(rust_decimal::Decimal::new(i, 3)) }).unwrap();
+        s
+    }
+
+    fn same(a: &FastMap<RollKey, Sums>, b: &FastMap<RollKey, Sums>) {
+        assert_eq!(a.len(), b.len());
+        for (k, v) in a {
+            let w = b.get(k).unwrap();
+            assert_eq!(
+                (
+                    v.rows,
+                    v.no_quantity,
+                    v.billed.to_decimal(),
+                    v.effective.to_decimal(),
+                    v.list.to_decimal(),
+                    v.quantity.to_decimal()
+                ),
+                (
+                    w.rows,
+                    w.no_quantity,
+                    w.billed.to_decimal(),
+                    w.effective.to_decimal(),
+                    w.list.to_decimal(),
+                    w.quantity.to_decimal()
+                )
+            );
+        }
+    }
+
+    /// Spilling every few keys and merging gives exactly the in-memory folds, at every grain.
+    #[test]
+    fn spilled_runs_merge_to_the_in_memory_folds() {
+        let mut all: FastMap<RollKey, Sums> = FastMap::default();
+        let mut spill = Spill::default();
+        let mut map: FastMap<RollKey, Sums> = FastMap::default();
+        for i in 0..5_000 {
+            // Each key arrives twice, in different runs.
+            for k in [key(i % 1_700), key((i * 7) % 1_700)] {
+                all.entry(k).or_default().merge(&sums(i)).unwrap();
+                map.entry(k).or_default().merge(&sums(i)).unwrap();
+            }
+            if map.len() >= 300 {
+                spill.spill(&mut map).unwrap();
+            }
+        }
+        spill.spill(&mut map).unwrap();
+        assert!(spill.spilled());
+        let mut got: [FastMap<RollKey, Sums>; 3] = Default::default();
+        let mut merged = spill.merged().unwrap();
+        let mut chunks = 0;
+        while let Some((g, chunk)) = merged.chunk().unwrap() {
+            chunks += 1;
+            assert!(chunk.len() <= WRITE_CHUNK);
+            let at = match g {
+                Grain::Resource => 0,
+                Grain::Rating => 1,
+                Grain::Cost => 2,
+            };
+            for (k, v) in chunk {
+                assert!(got[at].insert(k, v).is_none(), "a key written twice");
+            }
+        }
+        assert!(chunks >= 3);
+        same(&got[0], &fold(&all, Grain::Resource).unwrap());
+        same(&got[1], &fold(&all, Grain::Rating).unwrap());
+        same(&got[2], &fold(&all, Grain::Cost).unwrap());
+    }
+}
