@@ -127,6 +127,9 @@ pub enum Command {
     Init,
     /// Print where billops keeps its config, data, logs and store.
     Paths,
+    /// Bring a store made by an older billops up to date (builds what it lacks, with progress; operators).
+    /// Other commands refuse such a store (exit 7) and name this one.
+    Migrate,
     /// Resource units for chargeback customers: definitions (which lines, factor) and rates from a month's
     /// first day.
     #[command(subcommand)]

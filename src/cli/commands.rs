@@ -78,6 +78,36 @@ pub async fn console(ctx: &Ctx, read_only: bool, theme: Option<String>) -> Resul
     Ok(0)
 }
 
+/// `billops migrate`: the back-fill an older store needs, with progress on stderr; resumable.
+pub async fn migrate(ctx: &Ctx, open_url: &str, options: &billops_store::OpenOptions) -> Result<u8, Failure> {
+    ctx.require(Role::Operator, "migrating the store").await?;
+    let url = ctx.store.display_url();
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut last = usize::MAX;
+    let mut progress = |done: usize, total: usize| {
+        if total == 0 || done == last {
+            return;
+        }
+        last = done;
+        let pct = done * 100 / total;
+        if tty {
+            eprint!("\rmigrating: {done}/{total} import batches ({pct}%)");
+            if done == total {
+                eprintln!();
+            }
+        } else if done == total || done.is_multiple_of(10) {
+            eprintln!("migrating: {done}/{total} import batches ({pct}%)");
+        }
+    };
+    let filled = billops_store::migrate(open_url, options, &mut progress).await?;
+    if filled == 0 {
+        outln!("the store {url} is up to date: nothing to migrate")?;
+    } else {
+        outln!("migrated {url}: rating rollups built for {filled} import batch(es)")?;
+    }
+    Ok(0)
+}
+
 pub async fn import(
     ctx: &Ctx,
     paths: Vec<PathBuf>,

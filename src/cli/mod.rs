@@ -46,6 +46,8 @@ pub const EXIT_UNREACHABLE: u8 = 5;
 /// Exit code when no billops store is at the path named (missing, empty, not a store): only `billops init`,
 /// `billops demo` and the default store create one.
 pub const EXIT_NO_STORE: u8 = 6;
+/// Exit code when the store was made by an older billops and needs `billops migrate` first.
+pub const EXIT_NEEDS_MIGRATION: u8 = 7;
 
 impl From<billops_store::StoreError> for Failure {
     fn from(e: billops_store::StoreError) -> Failure {
@@ -57,6 +59,7 @@ impl From<billops_store::StoreError> for Failure {
                 format!("{m}: check the path (`billops --db sqlite:PATH init` creates a new store there)"),
             ),
             StoreError::NoStore(m) => Failure::new(EXIT_NO_STORE, m),
+            StoreError::NeedsMigration(m) => Failure::new(EXIT_NEEDS_MIGRATION, m),
             other => Failure::user(billops_store::mask_url(&other.to_string())),
         }
     }
@@ -221,7 +224,12 @@ fn init_logging(paths: &Paths, which: &Which) -> Option<tracing_appender::non_bl
 
 /// How a run opens its store: `create` only for `init`, `demo` and the default store.
 pub fn open_options(config: &Config, create: bool, read_only: bool) -> billops_store::OpenOptions {
-    billops_store::OpenOptions { create, read_only, connect_timeout: config.store.connect_timeout() }
+    billops_store::OpenOptions {
+        create,
+        read_only,
+        connect_timeout: config.store.connect_timeout(),
+        ..billops_store::OpenOptions::default()
+    }
 }
 
 async fn open_store(url: &str, options: &billops_store::OpenOptions) -> Result<Arc<dyn Store>, Failure> {
@@ -231,7 +239,9 @@ async fn open_store(url: &str, options: &billops_store::OpenOptions) -> Result<A
         tracing::warn!(store = %billops_store::mask_url(url), "cannot open the store: {}", billops_store::mask_url(&e.to_string()));
     }
     opened.map_err(|e| match e {
-        billops_store::StoreError::Unreachable(_) | billops_store::StoreError::NoStore(_) => Failure::from(e),
+        billops_store::StoreError::Unreachable(_)
+        | billops_store::StoreError::NoStore(_)
+        | billops_store::StoreError::NeedsMigration(_) => Failure::from(e),
         other => Failure::user(format!(
             "cannot open store {}: {}",
             billops_store::mask_url(url),
@@ -275,7 +285,8 @@ async fn dispatch(cli: Cli, paths: Paths, config: Config, which: Which) -> Resul
             config.store.connect_timeout().as_secs()
         );
     }
-    let options = open_options(&config, which == Which::Default, cli.read_only);
+    let mut options = open_options(&config, which == Which::Default, cli.read_only);
+    options.needs_migration_ok = matches!(cli.command, Some(Command::Migrate));
     let store = match &which {
         Which::OwnDemo => open_own_demo(&paths, &config, &url, &options).await?,
         Which::Named(u) if cli.demo => {
@@ -289,6 +300,11 @@ async fn dispatch(cli: Cli, paths: Paths, config: Config, which: Which) -> Resul
     };
     let user = resolve_user(store.as_ref()).await?;
     let ctx = Ctx { store, user, paths, config };
+    if matches!(cli.command, Some(Command::Migrate)) {
+        let result = commands::migrate(&ctx, &url, &options).await;
+        ctx.store.close().await;
+        return result;
+    }
     let result = run_command(&ctx, cli).await;
     ctx.store.close().await;
     result
@@ -346,6 +362,7 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         }
         Some(Command::Codes(c)) => month_codes::codes(ctx, c).await,
         Some(Command::Paths | Command::Demo | Command::Init | Command::Interest(_)) => Ok(0),
+        Some(Command::Migrate) => Ok(0), // run above, with the URL and options it reopens with
         Some(Command::Ru(c)) => rating::ru(ctx, c).await,
         Some(Command::Variance(a)) => month_variance::variance(ctx, a).await,
         Some(Command::Funding(c)) => funding::funding(ctx, c).await,

@@ -113,11 +113,21 @@ pub struct OpenOptions {
     /// How long to wait for a PostgreSQL server (name lookup, TCP, TLS, login) before
     /// [`StoreError::Unreachable`].
     pub connect_timeout: Duration,
+    /// Open a store made by an older billops that still needs `billops migrate` (its back-fill) without
+    /// refusing it: only `billops migrate` itself does, to check the user's role before [`crate::migrate`].
+    /// Otherwise such a store is refused with [`StoreError::NeedsMigration`]: an open never back-fills
+    /// (minutes of writes with nothing on screen, and writes even for a viewer).
+    pub needs_migration_ok: bool,
 }
 
 impl Default for OpenOptions {
     fn default() -> OpenOptions {
-        OpenOptions { create: true, read_only: false, connect_timeout: Duration::from_secs(5) }
+        OpenOptions {
+            create: true,
+            read_only: false,
+            connect_timeout: Duration::from_secs(5),
+            needs_migration_ok: false,
+        }
     }
 }
 

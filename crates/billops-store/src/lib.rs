@@ -126,6 +126,17 @@ pub async fn open_with(url: &str, options: &OpenOptions) -> Result<Arc<dyn Store
     Ok(Arc::new(SqlStore::open_with(url, options).await?))
 }
 
+/// `billops migrate`: open `url` and back-fill what a store made by an older billops lacks, with
+/// `progress(done, total)` per import batch; the batches filled. Other opens refuse such a store
+/// ([`StoreError::NeedsMigration`]).
+pub async fn migrate(
+    url: &str,
+    options: &OpenOptions,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<usize> {
+    SqlStore::migrate(url, options, progress).await
+}
+
 /// Migration versions and names per backend, for the lockstep test.
 pub fn migration_names(backend: Backend) -> Vec<(i64, String)> {
     let migrator = match backend {

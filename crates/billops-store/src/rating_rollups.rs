@@ -151,16 +151,12 @@ fn sqlite_aggregate(filter: &str) -> String {
 /// A batch is claimed by inserting its `rating_rollup_batches` row first: a concurrent opener blocks on it and then
 /// skips the batch. On PostgreSQL the transaction also holds `account_assignments` and `batch_scopes` in SHARE
 /// mode, so an account re-assignment or a replacing import waits for it (and is then seen) rather than racing it.
-pub(crate) async fn backfill(db: &Db) -> Result<usize> {
-    let todo = db
-        .all(
-            "SELECT b.id, b.first_item_id, b.last_item_id FROM import_batches b WHERE b.content_hash IS NOT NULL \
-             AND NOT EXISTS (SELECT 1 FROM rating_rollup_batches r WHERE r.batch_id = b.id) ORDER BY b.id",
-            vec![],
-        )
-        .await?;
+pub(crate) async fn backfill(db: &Db, progress: &mut (dyn FnMut(usize, usize) + Send)) -> Result<usize> {
+    let todo = db.all(&format!("SELECT b.id, b.first_item_id, b.last_item_id {PENDING} ORDER BY b.id"), vec![]).await?;
+    let total = todo.len();
     let mut filled = 0;
-    for r in todo {
+    for (done, r) in todo.into_iter().enumerate() {
+        progress(done, total);
         let (batch, lo, hi): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
         let started = std::time::Instant::now();
         let mut tx = db.begin().await?;
@@ -183,5 +179,26 @@ pub(crate) async fn backfill(db: &Db) -> Result<usize> {
         filled += 1;
         tracing::info!(batch, rollups = rows, ms = started.elapsed().as_millis(), "rating rollups back-filled");
     }
+    progress(total, total);
     Ok(filled)
+}
+
+/// Imported batches without rating rollups (a store made before migration 0004).
+const PENDING: &str = "FROM import_batches b WHERE b.content_hash IS NOT NULL \
+     AND NOT EXISTS (SELECT 1 FROM rating_rollup_batches r WHERE r.batch_id = b.id)";
+
+/// Refuse a store whose batches need the back-fill, naming the command that does it.
+pub(crate) async fn refuse_pending(db: &Db) -> Result<()> {
+    let n: i64 = match db.opt(&format!("SELECT count(*) {PENDING}"), vec![]).await? {
+        Some(r) => r.get(0)?,
+        None => 0,
+    };
+    if n > 0 {
+        return Err(StoreError::NeedsMigration(format!(
+            "this store was made by an older billops: {n} import batch(es) need their rating rollups built \
+             before it can be used; an operator runs `billops migrate` (it shows progress and can be \
+             interrupted and run again); nothing was changed"
+        )));
+    }
+    Ok(())
 }

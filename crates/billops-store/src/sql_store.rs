@@ -35,9 +35,11 @@ impl SqlStore {
     pub async fn open_with(url: &str, options: &OpenOptions) -> Result<SqlStore> {
         let target = parse_url(url)?;
         let db = connect(&target, options).await?;
-        // Stores older than migration 0004 have no rating rollups: fill them once, batch by batch.
+        // Stores older than migration 0004 have no rating rollups: `billops migrate` fills them, batch by batch.
         if !(options.read_only && matches!(target, Target::SqliteFile(_))) {
-            crate::rating_rollups::backfill(&db).await?;
+            if !options.needs_migration_ok {
+                crate::rating_rollups::refuse_pending(&db).await?;
+            }
             crate::access::refresh_grants(&db).await?;
         }
         let url = match target {
@@ -45,6 +47,24 @@ impl SqlStore {
             _ => url.trim().to_string(),
         };
         Ok(SqlStore { db, url })
+    }
+
+    /// `billops migrate`: open (applying schema migrations) and back-fill what an older billops left out,
+    /// calling `progress(done, total)` after each import batch. Returns the batches filled.
+    pub async fn migrate(
+        url: &str,
+        options: &OpenOptions,
+        progress: &mut (dyn FnMut(usize, usize) + Send),
+    ) -> Result<usize> {
+        let target = parse_url(url)?;
+        let db = connect(&target, options).await?;
+        let filled = crate::rating_rollups::backfill(&db, progress).await?;
+        crate::access::refresh_grants(&db).await?;
+        match &db {
+            Db::Sqlite(p) => p.close().await,
+            Db::Pg(p) => p.close().await,
+        }
+        Ok(filled)
     }
 
     /// Close the pool (waits for connections to be returned).

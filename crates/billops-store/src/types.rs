@@ -43,6 +43,9 @@ pub enum StoreError {
     /// No billops store at that path (missing, empty, not a SQLite file, or another program's database).
     #[error("{0}")]
     NoStore(String),
+    /// The store was made by an older billops and needs `billops migrate` (a back-fill) before it is used.
+    #[error("{0}")]
+    NeedsMigration(String),
 }
 
 /// What kind of error a [`StoreError`] is, for callers that react to it (the console matches this, never the
@@ -74,7 +77,9 @@ impl StoreError {
             StoreError::AlreadyImported { .. } => ErrorKind::AlreadyImported,
             StoreError::Forbidden(_) => ErrorKind::Forbidden,
             StoreError::Invalid(_) => ErrorKind::Invalid,
-            StoreError::Unreachable(_) | StoreError::NoStore(_) => ErrorKind::Unavailable,
+            StoreError::Unreachable(_) | StoreError::NoStore(_) | StoreError::NeedsMigration(_) => {
+                ErrorKind::Unavailable
+            }
             StoreError::ImportAborted | StoreError::Db(_) | StoreError::Migrate(_) => ErrorKind::Internal,
         }
     }

@@ -1,6 +1,6 @@
 //! Rating rollups: `charges()` (read from `rating_rollups`) equals the line items grouped at the rating grain —
 //! cost and exact quantity — after import, after an estimated → final replacement and after re-assignments,
-//! on both backends; a store from before migration 0004 is back-filled when opened, and a half-done back-fill
+//! on both backends; a store from before migration 0004 is refused by open and back-filled by `billops migrate`, and a half-done back-fill
 //! resumes.
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -261,9 +261,22 @@ async fn backfill_on(url: String) {
     s.close().await;
 
     raw(&url, BEFORE_0004).await;
+    // An open never back-fills: the store is refused, naming the command, and nothing is written.
+    match billops_store::open(&url).await {
+        Err(e @ billops_store::StoreError::NeedsMigration(_)) => {
+            assert!(e.to_string().contains("billops migrate") && e.to_string().contains("2 import batch"), "{e}");
+            assert_eq!(e.kind(), billops_store::ErrorKind::Unavailable);
+        }
+        Err(e) => panic!("expected NeedsMigration, got {e}"),
+        Ok(_) => panic!("an old store opened without `billops migrate`"),
+    }
+    let mut seen = Vec::new();
+    let filled = migrate(&url, &mut |d, t| seen.push((d, t))).await.unwrap();
+    assert_eq!((filled, seen.first().copied(), seen.last().copied()), (2, Some((0, 2)), Some((2, 2))));
     let s = billops_store::open(&url).await.unwrap();
-    reconcile(&s, &items, &assignments, "back-filled when opened after the upgrade").await;
+    reconcile(&s, &items, &assignments, "back-filled by billops migrate after the upgrade").await;
     s.close().await;
+    assert_eq!(migrate(&url, &mut |_, _| {}).await.unwrap(), 0, "migrated again: nothing filled twice");
     let s = billops_store::open(&url).await.unwrap();
     reconcile(&s, &items, &assignments, "opened again: nothing filled twice").await;
     s.close().await;
@@ -274,6 +287,7 @@ async fn backfill_on(url: String) {
         &["DELETE FROM rating_rollups WHERE batch_id = 2", "DELETE FROM rating_rollup_batches WHERE batch_id = 2"],
     )
     .await;
+    assert_eq!(migrate(&url, &mut |_, _| {}).await.unwrap(), 1);
     let s = billops_store::open(&url).await.unwrap();
     reconcile(&s, &items, &assignments, "resumed").await;
     // re-assignment after the back-fill rebuilds as usual
@@ -294,7 +308,7 @@ async fn backfill_on(url: String) {
             ],
         )
         .await;
-        match billops_store::open(&url).await {
+        match migrate(&url, &mut |_, _| {}).await {
             Err(billops_store::StoreError::Invalid(m)) => {
                 assert!(m.contains("batch 1") && m.contains("quantity"), "{m}")
             }
@@ -302,6 +316,10 @@ async fn backfill_on(url: String) {
             Ok(_) => panic!("expected the back-fill to refuse"),
         }
     }
+}
+
+async fn migrate(url: &str, progress: &mut (dyn FnMut(usize, usize) + Send)) -> billops_store::Result<usize> {
+    billops_store::migrate(url, &billops_store::OpenOptions::default(), progress).await
 }
 
 async fn with_pg(test: &str, body: impl FnOnce(String) -> Pin<Box<dyn Future<Output = ()> + Send>>) {
@@ -346,7 +364,7 @@ async fn backfill_refuses_malformed_quantity_text_sqlite() {
             ],
         )
         .await;
-        match billops_store::open(&url).await {
+        match migrate(&url, &mut |_, _| {}).await {
             Err(billops_store::StoreError::Invalid(m)) => {
                 assert!(m.contains("batch 1") && m.contains("not a plain decimal"), "{bad}: {m}")
             }
@@ -356,5 +374,6 @@ async fn backfill_refuses_malformed_quantity_text_sqlite() {
     }
     // a good quantity again: the back-fill completes
     raw(&url, &["UPDATE line_items SET quantity = '-1.5' WHERE id = (SELECT min(id) FROM line_items)"]).await;
+    assert_eq!(migrate(&url, &mut |_, _| {}).await.unwrap(), 1);
     billops_store::open(&url).await.unwrap().close().await;
 }

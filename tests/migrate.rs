@@ -1,0 +1,39 @@
+//! `billops migrate`: a store made by an older billops (batches without rating rollups) is refused by every
+//! other command with exit 7 naming it; a viewer cannot run it; an operator can, and then the store opens.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+mod common;
+
+use common::{Demo, text};
+use sqlx::ConnectOptions;
+
+async fn make_old(db: &str) {
+    let path = db.trim_start_matches("sqlite:");
+    let mut c = sqlx::sqlite::SqliteConnectOptions::new().filename(path).connect().await.unwrap();
+    for sql in ["DELETE FROM rating_rollups", "DELETE FROM rating_rollup_batches"] {
+        sqlx::query(sql).execute(&mut c).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_old_store_is_refused_until_an_operator_migrates_it() {
+    let d = Demo::new();
+    d.ok("tester", &["users", "add", "tester", "--role", "manager"]);
+    d.ok("tester", &["users", "add", "vera", "--role", "viewer"]);
+    let before = d.ok("tester", &["costs", "--period", "2026-05", "--by", "customer", "--format", "csv"]);
+    make_old(&d.db).await;
+
+    let o = d.run("tester", &["costs", "--period", "2026-05", "--by", "customer"]);
+    assert_eq!(o.status.code(), Some(7), "{}", text(&o));
+    assert!(text(&o).contains("billops migrate") && !text(&o).contains("panicked"), "{}", text(&o));
+
+    let o = d.run("vera", &["migrate"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("needs the operator role"), "{}", text(&o));
+
+    let o = d.run("tester", &["migrate"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("rating rollups built for") && text(&o).contains("100%"), "{}", text(&o));
+    let after = d.ok("tester", &["costs", "--period", "2026-05", "--by", "customer", "--format", "csv"]);
+    assert_eq!(before, after);
+    assert!(d.ok("tester", &["migrate"]).contains("nothing to migrate"));
+}
