@@ -278,26 +278,6 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, EffectError>) -> Vec<Eff
             s.periods = Load::Ready(ps);
             panes::ensure(s, s.pane)
         }
-        Reply::Customers(d) => {
-            panes::customers::loaded(s, req, d);
-            Vec::new()
-        }
-        Reply::CustomerDetail(d) => {
-            panes::customers::detail_loaded(s, req, d);
-            Vec::new()
-        }
-        Reply::Accounts(d) => {
-            panes::accounts::loaded(s, req, d);
-            Vec::new()
-        }
-        Reply::Costs(d) => {
-            panes::costs::loaded(s, req, d);
-            Vec::new()
-        }
-        Reply::Imports(d) => {
-            panes::imports::loaded(s, req, d);
-            Vec::new()
-        }
         Reply::Pane(r) => r.land(s, req),
         Reply::Written(text) => {
             s.pending.retain(|r| *r != req);
@@ -349,27 +329,6 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, EffectError>) -> Vec<Eff
             }
             Vec::new()
         }
-        Reply::Close(v) => {
-            panes::close::loaded(s, req, *v);
-            Vec::new()
-        }
-        Reply::Invoices(d) => {
-            panes::invoices::loaded(s, req, d);
-            Vec::new()
-        }
-        Reply::Invoice(inv) => {
-            panes::invoices::detail_loaded(s, req, inv);
-            Vec::new()
-        }
-        Reply::Generated(out) => panes::invoices::generated(s, req, out),
-        Reply::Recon(d) => {
-            panes::recon::loaded(s, req, d);
-            Vec::new()
-        }
-        Reply::Variances(v) => {
-            panes::variance::loaded(s, req, *v);
-            Vec::new()
-        }
         Reply::Balance(b) => {
             if let Mode::Balance { data, .. } = &mut s.mode
                 && data.waits_for(req)
@@ -378,7 +337,6 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, EffectError>) -> Vec<Eff
             }
             Vec::new()
         }
-        Reply::Ledger(r) => panes::ledger::loaded(s, req, *r),
     }
 }
 

@@ -14,8 +14,6 @@ crate::console::pane::panes! {
     Audit(audit),
 }
 
-pub mod ledger;
-
 // Screens owned by a pane, under its folder; re-exported under their old paths.
 pub use close::variance;
 pub use credits::unreached;
@@ -26,6 +24,21 @@ pub use recon::supplier;
 use super::action::Effect;
 use super::pane::{Failure, Invalidate};
 use super::state::State;
+
+/// Ask for a pane's write (the role was checked by the caller; the reply reloads every pane). The one
+/// write helper of the console.
+pub fn write(s: &mut State, op: PaneWrite) -> Vec<Effect> {
+    let req = s.req();
+    s.pending.push(req);
+    s.info("saving …");
+    vec![Effect::Write { req, op }]
+}
+
+/// A pane's read: its request number and effect (the caller sets its slot to `Loading(req)`).
+pub fn query(s: &mut State, q: PaneQuery) -> (u64, Effect) {
+    let req = s.req();
+    (req, Effect::Pane { req, q })
+}
 
 /// Load a pane's data if it has none and is not loading.
 pub fn ensure(s: &mut State, pane: PaneId) -> Vec<Effect> {

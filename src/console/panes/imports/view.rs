@@ -13,7 +13,7 @@ use ratatui::layout::Constraint;
 use ratatui::layout::Layout;
 use ratatui::layout::Rect;
 use ratatui::widgets::Paragraph;
-use crate::console::action::ImportsData;
+use super::io::ImportsData;
 use crate::console::table::Cell;
 use crate::console::table::Column;
 use crate::console::table::Mark;

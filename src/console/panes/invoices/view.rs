@@ -3,7 +3,7 @@ use crate::console::ui::widgets::failed;
 use crate::console::ui::widgets::list;
 use crate::console::ui::widgets::note;
 use billops_domain::credit_note::remaining;
-use crate::console::ops::SourcesView;
+use super::state::SourcesView;
 use crate::console::state::InvoiceDetail;
 use crate::console::state::Load;
 use crate::console::state::State;
