@@ -147,6 +147,12 @@ impl Form {
         self.fields.iter().find(|f| f.name == name).map(|f| f.input.text().trim().to_string()).unwrap_or_default()
     }
 
+    /// The trimmed text of the `i`-th field as shown (tests look at a form this way; code reads a form by
+    /// field name with [`Form::get`], into the form's struct).
+    pub fn value(&self, i: usize) -> String {
+        self.fields.get(i).map(|f| f.input.text().trim().to_string()).unwrap_or_default()
+    }
+
     /// Show `e` (beside its field when it names one of this form's fields; the focus stays where it is).
     pub fn fail(&mut self, e: FieldError) {
         self.error_field = e.field.filter(|n| self.fields.iter().any(|f| f.name == *n));

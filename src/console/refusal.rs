@@ -101,7 +101,8 @@ pub struct WriteTraits {
 
 impl WriteTraits {
     /// An operator's write, unversioned.
-    pub const OPERATOR: WriteTraits = WriteTraits { needs: Role::Operator, versioned: false, maker_checker: false, field: None };
+    pub const OPERATOR: WriteTraits =
+        WriteTraits { needs: Role::Operator, versioned: false, maker_checker: false, field: None };
     /// A manager's write, unversioned.
     pub const MANAGER: WriteTraits = WriteTraits { needs: Role::Manager, ..WriteTraits::OPERATOR };
 
