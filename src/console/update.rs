@@ -69,7 +69,7 @@ fn key(s: &mut State, ev: KeyEvent) -> Vec<Effect> {
             {
                 return switch(s, p);
             }
-            match s.keymap.lookup(s.pane, &ev) {
+            match s.keymap.lookup(s.pane.pane().scope(s), &ev) {
                 Some(c) => cmd(s, c),
                 None => Vec::new(),
             }

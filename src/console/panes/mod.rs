@@ -76,22 +76,3 @@ pub fn failed(s: &mut State, req: u64, e: &super::refusal::EffectError) -> Failu
     }
     out
 }
-
-/// Set a slot that waited for `req` to the error.
-pub fn fail<T>(slot: &mut super::state::Load<T>, req: u64, e: &str) -> Failure {
-    if slot.waits_for(req) {
-        *slot = super::state::Load::Failed(e.to_string());
-        Failure::Shown
-    } else {
-        Failure::NotMine
-    }
-}
-
-/// Fold the outcomes of several slots.
-pub fn any(outcomes: impl IntoIterator<Item = Failure>) -> Failure {
-    outcomes.into_iter().fold(Failure::NotMine, |a, b| match (a, b) {
-        (Failure::Reported, _) | (_, Failure::Reported) => Failure::Reported,
-        (Failure::Shown, _) | (_, Failure::Shown) => Failure::Shown,
-        _ => Failure::NotMine,
-    })
-}

@@ -14,10 +14,9 @@ pub use keys::{back, customer_in_view, open, open_selected, switch_focus, tick};
 pub use view::{accounts_table, onboarding_table, services_table, table};
 
 use crate::console::action::Effect;
-use crate::console::state::ViewKey;
+use crate::console::state::{Load, ViewKey};
 use crate::console::keys::Cmd;
 use crate::console::pane::{Failure, Invalidate, KeyScope, Pane, PaneMeta, Slot, fail_slots, invalidate_slots};
-use crate::console::panes::{any, fail};
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
@@ -81,19 +80,22 @@ impl Pane for Customers {
         }
     }
     fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
-        let mut out = vec![fail_slots(SLOTS, s, req, e)];
+        let mut out = fail_slots(SLOTS, s, req, e);
         let c = &mut s.panes.customers;
+        // A previewed rule's diff is not a slot: it is asked for once and never reloaded.
         if let Some(CustomerScreen::Book(b)) = c.screen.as_mut()
             && let Some(p) = b.pending.as_mut()
+            && p.diff.waits_for(req)
         {
-            out.push(fail(&mut p.diff, req, e));
+            p.diff = Load::Failed(e.text.clone());
+            out = Failure::Shown;
         }
         if c.terms == Some(req) {
             c.terms = None;
             s.error(format!("terms: {e}"));
-            out.push(Failure::Shown);
+            out = Failure::Shown;
         }
-        any(out)
+        out
     }
     fn keys(&self) -> &'static [KeyScope] {
         &[
