@@ -30,7 +30,7 @@ const QUEUE: &[Cmd] = &[Cmd::Approve, Cmd::Reject, Cmd::SwitchView];
 const META: PaneMeta = PaneMeta { title: "Credits", short: "Cred", slug: "credits", goto: 'r' };
 
 const SLOTS: &[Slot] = &[
-    Slot { at: |s| Some(&mut s.panes.credits.data), by_period: false, load: load },
+    Slot { at: |s| Some(&mut s.panes.credits.data), by_period: false, load },
     Slot { at: |s| Some(&mut s.panes.credits.unreached), by_period: true, load: super::unreached::load },
 ];
 
