@@ -13,6 +13,7 @@
 //!               fn cmd(&self, s, c) -> Option<Vec<Effect>>    // its commands
 //!               fn render(&self, f, area, s, theme)           // its body
 //!               // ensure / invalidate / failed: defaults driven by `slots` (override to add to them)
+//!               // export: default `None` (the current list as CSV)
 //!           }
 //!           pub use state::PaneState;
 //! state.rs  PaneState (Default): a Load<T> per list, selection, open sub-screen
@@ -22,6 +23,10 @@
 //! keys.rs   what its commands do, per screen
 //! view.rs   render + table models
 //! ```
+//!
+//! A pane written against the earlier trait (title/short/slug/goto, ensure/invalidate/failed) adapts by
+//! replacing the four names with `meta`, adding `slots` (its `Load`s; its own ensure/invalidate/failed may
+//! stay as overrides), `io::traits` (`match *w {}` without writes) and `form` (`pane::no_forms` without forms).
 //!
 //! A new pane is one folder plus one line in `panes!`: the compiler then asks it for every duty below, and
 //! every loop over the registry (reload on a period change or a write, a failed request, the tab line,
@@ -173,6 +178,10 @@ pub trait Pane: Sync {
     fn cmd(&self, s: &mut State, c: Cmd) -> Option<Vec<Effect>>;
     /// Draw the pane's body: state in, frame out.
     fn render(&self, f: &mut Frame, area: Rect, s: &State, theme: &Theme);
+    /// `x` where the pane exports something else than the current list as CSV (`None`: the list).
+    fn export(&self, _s: &mut State) -> Option<Vec<Effect>> {
+        None
+    }
 }
 
 impl dyn Pane {

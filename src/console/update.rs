@@ -234,7 +234,7 @@ fn back(s: &mut State) -> Vec<Effect> {
 }
 
 fn export(s: &mut State) -> Vec<Effect> {
-    if let Some(fx) = panes::payments::export_statement(s) {
+    if let Some(fx) = s.pane.pane().export(s) {
         return fx;
     }
     let key = s.current_view();

@@ -1,7 +1,7 @@
 //! The panes. `panes!` below is the one registration list: each line is a pane (its module holds the
 //! [`Pane`](crate::console::pane::Pane) impl and its state), in tab order. Everything that must visit every
 //! pane (reload after a write or a period change, failures, the tab line, `'` + letter, `?`) iterates it.
-//! The other modules are screens and helpers owned by one pane (named in their first line).
+//! `write` and `query` below are the one write and read helpers every pane uses.
 crate::console::pane::panes! {
     Close(close),
     Customers(customers),
@@ -14,7 +14,7 @@ crate::console::pane::panes! {
     Audit(audit),
 }
 
-// Screens owned by a pane, under its folder; re-exported under their old paths.
+// Screens owned by a pane (under its folder), reachable as `panes::NAME` too.
 pub use close::variance;
 pub use credits::unreached;
 pub use customers::{payments, pricebook, terms};

@@ -139,6 +139,9 @@ impl Pane for Customers {
             _ => return None,
         })
     }
+    fn export(&self, s: &mut State_) -> Option<Vec<Effect>> {
+        payments::export_statement(s)
+    }
     fn render(
         &self,
         f: &mut ratatui::Frame,

@@ -248,9 +248,6 @@ pub fn table(st: &Statement) -> Result<TableModel, String> {
 
 /// `x` on an open statement: write it as CSV and JSON (None: not on a statement, the usual export applies).
 pub fn export_statement(s: &mut State) -> Option<Vec<Effect>> {
-    if s.pane != PaneId::Customers {
-        return None;
-    }
     let Some(CustomerScreen::Statement(v)) = &s.panes.customers.screen else { return None };
     let Some(st) = v.data.ready().cloned() else {
         s.warn("the statement is still loading");
