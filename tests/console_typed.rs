@@ -151,3 +151,60 @@ fn a_store_refusal_about_a_field_reopens_the_form_there_and_others_do_not() {
     assert!(matches!(s.mode, Mode::Normal));
     assert!(s.message.as_ref().unwrap().text.contains("is locked"));
 }
+
+/// Set the named field of the open form (as typing would).
+fn set(s: &mut State, name: &str, text: &str) {
+    let Mode::Form(f) = &mut s.mode else { panic!("no form") };
+    let field = f.fields.iter_mut().find(|x| x.name == name).unwrap_or_else(|| panic!("no field {name}"));
+    field.input.set(text);
+}
+
+/// Submit the open form: it stays open with its error beside `field`.
+fn refused_at(s: &mut State, field: &str, text: &str) {
+    let fx = update(s, Action::Key(keys_of("enter")));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Write { .. })), "{fx:?}");
+    let f = form(s);
+    assert_eq!(f.error_field, Some(field), "{:?}", f.error);
+    assert!(f.error.as_deref().is_some_and(|e| e.contains(text)), "{:?}", f.error);
+}
+
+#[test]
+fn every_typed_form_puts_its_check_beside_the_field() {
+    // Recon: a supplier invoice (number required, amount a number) and a case (status one of four).
+    let mut s = started(Role::Operator);
+    drive_cmd(&mut s, Cmd::PaneRecon);
+    drive_cmd(&mut s, Cmd::SupplierInvoice);
+    refused_at(&mut s, "number", "number: required");
+    set(&mut s, "number", "AWS-05-B");
+    set(&mut s, "amount", "12,5");
+    refused_at(&mut s, "amount", "amount:");
+    set(&mut s, "amount", "100");
+    set(&mut s, "currency", "");
+    refused_at(&mut s, "currency", "currency: required");
+
+    // Customers: a statement whose range runs backwards or is not a date.
+    let mut s = state(Role::Operator);
+    drive_cmd(&mut s, Cmd::Statement);
+    set(&mut s, "customer", "ACME");
+    set(&mut s, "to", "2020-01-01");
+    refused_at(&mut s, "to", "is before");
+    set(&mut s, "to", "someday");
+    refused_at(&mut s, "to", "is not YYYY-MM-DD");
+
+    // Accounts: assigning to a customer that does not exist.
+    let mut s = started(Role::Operator);
+    drive_cmd(&mut s, Cmd::PaneAccounts);
+    drive_cmd(&mut s, Cmd::Edit);
+    set(&mut s, "customer", "NOPE");
+    refused_at(&mut s, "customer", "no customer \"NOPE\"");
+    set(&mut s, "customer", "ACME");
+    set(&mut s, "effective from", "May");
+    refused_at(&mut s, "effective from", "is not a date");
+
+    // Imports: resolving an issue needs a note.
+    let mut s = started(Role::Operator);
+    drive_cmd(&mut s, Cmd::PaneImports);
+    drive_cmd(&mut s, Cmd::Resolve);
+    drive_cmd(&mut s, Cmd::Resolve);
+    refused_at(&mut s, "note", "note: say how it was resolved");
+}
