@@ -300,29 +300,12 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, EffectError>) -> Vec<Eff
             forms::path_completions(s, req, &input, candidates);
             Vec::new()
         }
+        // The import job is the console's effect; where its answers land is the Imports pane's business.
         Reply::ImportProgress(p) => {
-            if let Some(job) = s.panes.imports.job.as_mut().filter(|j| j.req == req) {
-                job.progress = Some(p);
-            }
+            panes::imports::io::progress(s, req, p);
             Vec::new()
         }
-        Reply::ImportDone(lines) => {
-            if s.panes.imports.job.as_ref().is_none_or(|j| j.req != req) {
-                return Vec::new();
-            }
-            s.panes.imports.job = None;
-            let failed = lines.iter().filter(|l| l.starts_with("refused") || l.starts_with("failed")).count();
-            let text = lines.join("; ");
-            if failed > 0 {
-                s.warn(text)
-            } else {
-                s.info(text)
-            }
-            s.pane_view.insert(PaneId::Imports, ViewKey::Batches);
-            let mut fx = start(s);
-            fx.extend(panes::invalidate_all(s));
-            fx
-        }
+        Reply::ImportDone(lines) => panes::imports::io::done(s, req, lines),
         Reply::Locks(ls) => {
             if s.locks.waits_for(req) {
                 s.locks = Load::Ready(ls);

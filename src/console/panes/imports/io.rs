@@ -80,3 +80,25 @@ pub fn loaded(s: &mut State, req: u64, data: ImportsData) {
     s.set_model(ViewKey::Quarantine, quarantine_table(&data));
     s.panes.imports.data = Load::Ready(data);
 }
+
+/// The import job reported progress.
+pub fn progress(s: &mut State, req: u64, p: crate::ingest::Progress) {
+    if let Some(job) = s.panes.imports.job.as_mut().filter(|j| j.req == req) {
+        job.progress = Some(p);
+    }
+}
+
+/// The import job finished (one line per file): say so, show the batches and reload everything.
+pub fn done(s: &mut State, req: u64, lines: Vec<String>) -> Vec<Effect> {
+    if s.panes.imports.job.as_ref().is_none_or(|j| j.req != req) {
+        return Vec::new();
+    }
+    s.panes.imports.job = None;
+    let failed = lines.iter().filter(|l| l.starts_with("refused") || l.starts_with("failed")).count();
+    let text = lines.join("; ");
+    if failed > 0 { s.warn(text) } else { s.info(text) }
+    s.pane_view.insert(crate::console::pane::PaneId::Imports, ViewKey::Batches);
+    let mut fx = crate::console::update::start(s);
+    fx.extend(crate::console::panes::invalidate_all(s));
+    fx
+}
