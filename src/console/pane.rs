@@ -13,7 +13,7 @@
 //!               fn cmd(&self, s, c) -> Option<Vec<Effect>>    // its commands
 //!               fn render(&self, f, area, s, theme)           // its body
 //!               // ensure / invalidate / failed: defaults driven by `slots` (override to add to them)
-//!               // export: default `None` (the current list as CSV)
+//!               // export: default `None` (the current list as CSV); job_line: default none
 //!           }
 //!           pub use state::PaneState;
 //! state.rs  PaneState (Default): a Load<T> per list, selection, open sub-screen
@@ -178,6 +178,11 @@ pub trait Pane: Sync {
     fn cmd(&self, s: &mut State, c: Cmd) -> Option<Vec<Effect>>;
     /// Draw the pane's body: state in, frame out.
     fn render(&self, f: &mut Frame, area: Rect, s: &State, theme: &Theme);
+    /// Draw the line of a job the pane runs (an import, draft generation) over the message line; true when it
+    /// drew one.
+    fn job_line(&self, _f: &mut Frame, _area: Rect, _s: &State, _theme: &Theme) -> bool {
+        false
+    }
     /// `x` where the pane exports something else than the current list as CSV (`None`: the list).
     fn export(&self, _s: &mut State) -> Option<Vec<Effect>> {
         None

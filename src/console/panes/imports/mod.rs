@@ -70,6 +70,15 @@ impl Pane for Imports {
             _ => return None,
         })
     }
+    fn job_line(
+        &self,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        s: &State_,
+        theme: &crate::console::theme::Theme,
+    ) -> bool {
+        view::job_line(f, area, s, theme)
+    }
     fn render(
         &self,
         f: &mut ratatui::Frame,

@@ -135,6 +135,15 @@ impl Pane for Invoices {
             _ => return None,
         })
     }
+    fn job_line(
+        &self,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        s: &State_,
+        theme: &crate::console::theme::Theme,
+    ) -> bool {
+        view::job_line(f, area, s, theme)
+    }
     fn render(
         &self,
         f: &mut ratatui::Frame,

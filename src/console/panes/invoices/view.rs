@@ -313,3 +313,13 @@ pub(crate) fn credit_notes_title(d: &InvoiceDetail) -> String {
         None => format!(" credit notes {}: credited {} ", ns.len(), fmt_money(credited)),
     }
 }
+
+/// Draft generation's line on the message line while it runs.
+pub fn job_line(f: &mut Frame, area: Rect, s: &State, theme: &Theme) -> bool {
+    if s.panes.invoices.job.is_none() {
+        return false;
+    }
+    let text = format!("generating invoice drafts for {} … working", s.period_or_now());
+    f.render_widget(Paragraph::new(Span::styled(text, theme.style(Role::Pending))), area);
+    true
+}
