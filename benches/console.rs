@@ -8,7 +8,9 @@ mod console_common;
 
 use std::time::{Duration, Instant};
 
-use billops::console::action::{Action, CostsData, CustomersData, Reply};
+use billops::console::action::{Action, Effect, PaneQuery, PaneReply, Reply};
+use billops::console::panes::costs::{self, CostsData};
+use billops::console::panes::customers::{self, CustomersData};
 use billops::console::state::State;
 use billops::console::{Cmd, ui, update};
 use billops_domain::Role;
@@ -41,8 +43,9 @@ fn big_customers(s: &mut State, n: usize) {
     };
     let fx = update(s, Action::Cmd(Cmd::Refresh));
     for e in fx {
-        if let billops::console::Effect::Customers { req, .. } = e {
-            update(s, Action::Reply { req, result: Ok(Reply::Customers(data.clone())) });
+        if let Effect::Pane { req, q: PaneQuery::Customers(customers::io::Query::List { .. }) } = e {
+            let r = PaneReply::Customers(customers::io::Reply::List(data.clone()));
+            update(s, Action::Reply { req, result: Ok(Reply::Pane(r)) });
         } else if let Some(a) = answer(&e) {
             update(s, a);
         }
@@ -53,7 +56,7 @@ fn big_costs(s: &mut State, n: usize) {
     let fx = update(s, Action::Cmd(Cmd::PaneCosts));
     let fx = if fx.is_empty() { update(s, Action::Cmd(Cmd::Refresh)) } else { fx };
     for e in fx {
-        if let billops::console::Effect::Costs { req, .. } = e {
+        if let Effect::Pane { req, q: PaneQuery::Costs(_) } = e {
             let rows = (0..n)
                 .map(|i| CostRow {
                     keys: vec![format!("resource-{i:06}")],
@@ -66,7 +69,8 @@ fn big_costs(s: &mut State, n: usize) {
                     cost: Decimal::new(((n - i) * 990) as i64, 6),
                 })
                 .collect();
-            update(s, Action::Reply { req, result: Ok(Reply::Costs(CostsData { rows, prev })) });
+            let r = PaneReply::Costs(costs::io::Reply::Level(CostsData { rows, prev }));
+            update(s, Action::Reply { req, result: Ok(Reply::Pane(r)) });
         } else if let Some(a) = answer(&e) {
             update(s, a);
         }

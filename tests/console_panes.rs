@@ -81,6 +81,28 @@ fn every_pane_shows_its_screen_and_renders_without_loading_forever() {
 }
 
 #[test]
+fn every_screen_of_a_pane_has_one_scope_and_every_slot_loads_when_shown() {
+    for p in PaneId::ALL {
+        let pane = p.pane();
+        let mut names = BTreeSet::new();
+        for k in pane.keys() {
+            assert!(names.insert(k.screen), "{p:?}: screen {:?} has two key scopes", k.screen);
+        }
+        assert!(!pane.slots().is_empty(), "{p:?} loads nothing (no slots)");
+        let mut s = started(Role::Operator);
+        s.pane = *p;
+        let fx = panes::ensure(&mut s, *p);
+        drive(&mut s, fx);
+        for (i, slot) in pane.slots().iter().enumerate() {
+            let mut probe = s.clone();
+            let idle = (slot.at)(&mut probe).is_some_and(|l| l.is_idle());
+            // Idle after `ensure` only when its load asks for nothing now (e.g. a list not shown).
+            assert!(!idle || (slot.load)(&mut probe).is_empty(), "{p:?}: slot {i} stays idle when shown");
+        }
+    }
+}
+
+#[test]
 fn every_pane_shows_a_failed_load_and_does_not_hang_on_loading() {
     let t = theme();
     for p in PaneId::ALL {

@@ -200,7 +200,12 @@ fn close_locked_everywhere() {
     let v = console_common::month::close_view(p("2026-05"), console_common::month::close_facts(p("2026-05")), true);
     billops::console::update(
         &mut s,
-        billops::console::Action::Reply { req, result: Ok(billops::console::Reply::Close(Box::new(v))) },
+        billops::console::Action::Reply {
+            req,
+            result: Ok(billops::console::Reply::Pane(billops::console::action::PaneReply::Close(
+                billops::console::panes::close::io::Reply::Board(Box::new(v)),
+            ))),
+        },
     );
     let req = s.req();
     s.locks = billops::console::state::Load::Loading(req);

@@ -10,11 +10,13 @@ use billops::console::action::PaneQuery;
 use billops::console::panes::credits::io::Query as CreditsQuery;
 use console_common::*;
 
-use billops::console::action::{Action, Effect, WriteOp};
-use billops::console::input::{FormKind, LedgerForm};
+use billops::console::action::{Action, Effect, FormKind, PaneWrite};
 use billops::console::keys::{BINDINGS, Cmd};
-use billops::console::ops::{CustomerScreen, LedgerQuery, LedgerWrite, NewRule};
 use billops::console::pane::PaneId;
+use billops::console::panes::customers::CustomerScreen;
+use billops::console::panes::customers::io::{NewRule, Query as CQ, Write as CW};
+use billops::console::panes::invoices::{form::Kind as IF, io::Query as IQ, io::Write as IW};
+use billops::console::panes::recon::{form::Kind as RF, io::Write as RW};
 use billops::console::state::{Load, Mode, State, ViewKey};
 use billops::console::update;
 use billops_domain::Role;
@@ -31,19 +33,27 @@ fn press(s: &mut State, cmd: Cmd) -> Vec<Effect> {
     keys(s, &[default_key(cmd)])
 }
 
-fn writes(fx: &[Effect]) -> Vec<LedgerWrite> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Write { op: WriteOp::Ledger(w), .. } => Some(w.clone()),
-            _ => None,
-        })
-        .collect()
+fn writes(fx: &[Effect]) -> Vec<PaneWrite> {
+    pane_writes(fx)
 }
 
-fn queries(fx: &[Effect]) -> Vec<LedgerQuery> {
+/// The month-end screens' reads among the effects (statements, terms, the price book, a line's sources …;
+/// not the lists' loads).
+fn queries(fx: &[Effect]) -> Vec<PaneQuery> {
     fx.iter()
         .filter_map(|e| match e {
-            Effect::Ledger { q, .. } => Some(q.clone()),
+            Effect::Pane {
+                q:
+                    q @ (PaneQuery::Customers(
+                        CQ::Statement { .. }
+                        | CQ::ExportStatement { .. }
+                        | CQ::Terms { .. }
+                        | CQ::PriceBook { .. }
+                        | CQ::PreviewRule { .. },
+                    )
+                    | PaneQuery::Invoices(IQ::Sources { .. } | IQ::CreditNotes { .. })),
+                ..
+            } => Some(q.clone()),
             _ => None,
         })
         .collect()
@@ -100,7 +110,7 @@ fn supplier_invoice_entered_on_recon() {
     // `n` presets the payer of the selected tie-out and the period.
     press(&mut s, Cmd::SupplierInvoice);
     let f = form(&s);
-    assert_eq!(f.kind, FormKind::Ledger(LedgerForm::SupplierInvoice));
+    assert_eq!(f.kind, FormKind::Recon(RF::SupplierInvoice));
     assert_eq!((f.value(0).as_str(), f.value(1).as_str(), f.value(6).as_str()), ("111111111111", "2026-05", "USD"));
     keys(&mut s, &["down", "down"]);
     type_text(&mut s, "AWS-05-B");
@@ -115,7 +125,7 @@ fn supplier_invoice_entered_on_recon() {
     let fx = keys(&mut s, &["enter"]);
     assert_eq!(
         writes(&fx),
-        [LedgerWrite::SupplierInvoice(NewSupplierInvoice {
+        [PaneWrite::Recon(RW::SupplierInvoice(NewSupplierInvoice {
             payer: "111111111111".into(),
             period: p("2026-05"),
             number: "AWS-05-B".into(),
@@ -123,7 +133,7 @@ fn supplier_invoice_entered_on_recon() {
             amount: d("15412.407333333333334"),
             tax: d("1.5"),
             credits: d("0"),
-        })]
+        }))]
     );
     // The store's refusal (a locked period) lands on the message line, and the lists reload.
     press(&mut s, Cmd::SupplierInvoice);
@@ -135,7 +145,7 @@ fn supplier_invoice_entered_on_recon() {
     let why = "period 2026-05 is locked (signed off by maria): corrections go through adjustments";
     let fx = refuse(&mut s, &fx, why);
     assert_eq!(msg(&s), why);
-    assert!(fx.iter().any(|e| matches!(e, Effect::Recon { .. })), "reloads what the store holds");
+    assert!(fx.iter().any(|e| is_query(e, "Recon", "Period")), "reloads what the store holds");
     // The supplier invoices list (`v`).
     drive(&mut s, fx);
     press(&mut s, Cmd::SwitchView);
@@ -173,7 +183,7 @@ fn cases_open_for_residuals_and_change() {
         owner: Some("alice".into()),
         ..CaseUpdate::default()
     };
-    assert_eq!(writes(&fx), [LedgerWrite::UpdateCase { id: 2, update: want, version: 2 }]);
+    assert_eq!(writes(&fx), [PaneWrite::Recon(RW::UpdateCase { id: 2, update: want, version: 2 })]);
     // A bad status stays in the form; nothing changed writes nothing.
     press(&mut s, Cmd::EditCase);
     set_field(&mut s, "closed");
@@ -186,14 +196,14 @@ fn cases_open_for_residuals_and_change() {
     press(&mut s, Cmd::EditCase);
     set_field(&mut s, "written_off");
     let fx = update(&mut s, Action::Key(keys_of("enter")));
-    assert!(matches!(&writes(&fx)[..], [LedgerWrite::UpdateCase { update, .. }]
+    assert!(matches!(&writes(&fx)[..], [PaneWrite::Recon(RW::UpdateCase { update, .. })]
         if update.status == Some(CaseStatus::WrittenOff)));
     refuse(&mut s, &fx, "not allowed: alice (operator) may not write off a reconciliation case");
     assert!(msg(&s).contains("may not write off"));
     // `o` opens cases for the period's residuals and shows the cases.
     press(&mut s, Cmd::SwitchView);
     let fx = press(&mut s, Cmd::OpenCases);
-    assert_eq!(writes(&fx), [LedgerWrite::OpenCases { period: p("2026-05") }]);
+    assert_eq!(writes(&fx), [PaneWrite::Recon(RW::OpenCases { period: p("2026-05") })]);
     assert_eq!(s.current_view(), ViewKey::Cases);
 }
 
@@ -214,13 +224,13 @@ fn payments_recorded_from_customers_and_invoices() {
     let fx = keys(&mut s, &["enter"]);
     assert_eq!(
         writes(&fx),
-        [LedgerWrite::Payment(NewPayment {
+        [PaneWrite::Customers(CW::Payment(NewPayment {
             customer: first,
             amount: d("250.50"),
             received_on: date("2026-06-03"),
             invoice: None,
             reference: Some("wire 88".into()),
-        })]
+        }))]
     );
     // An unknown customer is caught in the form.
     press(&mut s, Cmd::Payment);
@@ -237,7 +247,7 @@ fn payments_recorded_from_customers_and_invoices() {
     let f = form(&s);
     assert_eq!((f.value(0).as_str(), f.value(2).as_str(), f.value(4).as_str()), ("UMBRELLA", "999.99", "INV-000007"));
     let fx = keys(&mut s, &["enter"]);
-    assert!(matches!(&writes(&fx)[..], [LedgerWrite::Payment(p)]
+    assert!(matches!(&writes(&fx)[..], [PaneWrite::Customers(CW::Payment(p))]
         if p.invoice.as_deref() == Some("INV-000007") && p.amount == d("999.99")));
     // Viewers get no form.
     let mut v = state(Role::Viewer);
@@ -261,7 +271,11 @@ fn statement_for_a_range_shown_and_exported() {
     let fx = keys(&mut s, &["enter"]);
     assert_eq!(
         queries(&fx),
-        [LedgerQuery::Statement { customer: "ACME".into(), from: date("2026-04-01"), to: date("2026-06-03") }]
+        [PaneQuery::Customers(CQ::Statement {
+            customer: "ACME".into(),
+            from: date("2026-04-01"),
+            to: date("2026-06-03")
+        })]
     );
     assert_eq!(s.current_view(), ViewKey::Statement);
     let m = &s.view(ViewKey::Statement).unwrap().model;
@@ -270,7 +284,7 @@ fn statement_for_a_range_shown_and_exported() {
     assert_eq!(m.rows[2].cells[4].num, Some(d("6984.32")), "running balance");
     // `x` writes CSV and JSON and names both files.
     let fx = press(&mut s, Cmd::Export);
-    assert!(matches!(&queries(&fx)[..], [LedgerQuery::ExportStatement { .. }]));
+    assert!(matches!(&queries(&fx)[..], [PaneQuery::Customers(CQ::ExportStatement { .. })]));
     let m = msg(&s);
     assert!(m.contains("statement-ACME-2026-04-01-2026-06-03-1.csv") && m.contains("-1.json"), "{m}");
     // Esc closes the statement.
@@ -324,18 +338,24 @@ fn bulk_review_and_approve_with_confirmation() {
     press(&mut s, Cmd::ApproveAll);
     let fx = update(&mut s, Action::Key(keys_of("enter")));
     let w = writes(&fx);
-    assert_eq!(w, [LedgerWrite::Bulk { step: InvoiceStep::Approve, invoices: vec![(2, 3, "GLOBEX".into())] }]);
+    assert_eq!(
+        w,
+        [PaneWrite::Invoices(IW::Bulk { step: InvoiceStep::Approve, invoices: vec![(2, 3, "GLOBEX".into())] })]
+    );
     // Individual refusals come back counted, each with the store's words.
     let why =
         "approved 0 of 1 invoice(s); refused 1: invoice 2 (GLOBEX): period 2026-05 is locked (signed off by maria)";
     let fx = refuse(&mut s, &fx, why);
     assert_eq!(msg(&s), why);
-    assert!(fx.iter().any(|e| matches!(e, Effect::Invoices { .. })));
+    assert!(fx.iter().any(|e| is_query(e, "Invoices", "List")));
     drive(&mut s, fx);
     let fx = press(&mut s, Cmd::ReviewAll);
     assert!(writes(&fx).is_empty());
     let fx = keys(&mut s, &["enter"]);
-    assert_eq!(writes(&fx), [LedgerWrite::Bulk { step: InvoiceStep::Review, invoices: vec![(1, 3, "ACME".into())] }]);
+    assert_eq!(
+        writes(&fx),
+        [PaneWrite::Invoices(IW::Bulk { step: InvoiceStep::Review, invoices: vec![(1, 3, "ACME".into())] })]
+    );
     // Approving takes a manager; an operator may review all.
     let mut o = started(Role::Operator);
     press(&mut o, Cmd::PaneInvoices);
@@ -350,7 +370,7 @@ fn customer_terms_viewed_and_edited() {
     let mut s = state(Role::Operator);
     keys(&mut s, &["/", "A", "C", "M", "E", "enter", "enter"]);
     let fx = press(&mut s, Cmd::Terms);
-    assert_eq!(queries(&fx), [LedgerQuery::Terms { customer: "ACME".into(), today: date("2026-06-03") }]);
+    assert_eq!(queries(&fx), [PaneQuery::Customers(CQ::Terms { customer: "ACME".into(), today: date("2026-06-03") })]);
     let f = form(&s);
     assert!(f.title.starts_with("terms of ACME (since 2026-01-01 by maria, 1 change(s))"), "{}", f.title);
     let vals: Vec<String> = (0..6).map(|i| f.value(i)).collect();
@@ -366,7 +386,7 @@ fn customer_terms_viewed_and_edited() {
     assert!(writes(&fx).is_empty() && form(&s).error.as_ref().unwrap().starts_with("rounding:"));
     set_field(&mut s, "half_even");
     let fx = keys(&mut s, &["enter"]);
-    let [LedgerWrite::Terms { customer, patch, from }] = &writes(&fx)[..] else { panic!("{fx:?}") };
+    let [PaneWrite::Customers(CW::Terms { customer, patch, from })] = &writes(&fx)[..] else { panic!("{fx:?}") };
     assert_eq!((customer.as_str(), *from), ("ACME", date("2026-05-01")));
     assert_eq!((patch.tax, patch.discount, patch.due_days), (Some(d("10")), Some(d("2")), Some(45)));
     assert_eq!(patch.rounding, Some(billops_domain::money::RoundingRule::HalfEven));
@@ -387,7 +407,7 @@ fn price_book_rules_preview_then_save() {
     assert!(msg(&s).contains("price book first"));
     keys(&mut s, &["/", "A", "C", "M", "E", "enter"]);
     let fx = press(&mut s, Cmd::PriceBook);
-    assert_eq!(queries(&fx), [LedgerQuery::PriceBook { customer: "ACME".into(), period: p("2026-05") }]);
+    assert_eq!(queries(&fx), [PaneQuery::Customers(CQ::PriceBook { customer: "ACME".into(), period: p("2026-05") })]);
     assert_eq!(s.current_view(), ViewKey::BookRules);
     let m = &s.view(ViewKey::BookRules).unwrap().model;
     let priced: Vec<(&str, &str)> = m.rows.iter().map(|r| (r.id.as_str(), r.cells[4].text.as_str())).collect();
@@ -408,7 +428,7 @@ fn price_book_rules_preview_then_save() {
     };
     assert_eq!(
         queries(&fx),
-        [LedgerQuery::PreviewRule { customer: "ACME".into(), period: p("2026-05"), rule: rule.clone() }]
+        [PaneQuery::Customers(CQ::PreviewRule { customer: "ACME".into(), period: p("2026-05"), rule: rule.clone() })]
     );
     let Some(CustomerScreen::Book(b)) = &s.panes.customers.screen else { panic!() };
     let diff = b.pending.as_ref().unwrap().diff.ready().unwrap();
@@ -430,7 +450,7 @@ fn price_book_rules_preview_then_save() {
     type_text(&mut s, "AmazonS3");
     keys(&mut s, &["enter"]);
     let fx = press(&mut s, Cmd::Open);
-    assert_eq!(writes(&fx), [LedgerWrite::AddRule { customer: "ACME".into(), rule }]);
+    assert_eq!(writes(&fx), [PaneWrite::Customers(CW::AddRule { customer: "ACME".into(), rule })]);
     press(&mut s, Cmd::Back);
     assert!(s.panes.customers.screen.is_none());
     // Bad pricing stays in the form; viewers may look but not add.
@@ -467,7 +487,7 @@ fn invoice_line_drills_to_its_source_lines() {
         component: "web".into(),
         limit: 50,
     };
-    assert_eq!(queries(&fx), [LedgerQuery::Sources { q }]);
+    assert_eq!(queries(&fx), [PaneQuery::Invoices(IQ::Sources { q })]);
     assert_eq!(s.current_view(), ViewKey::SourceResources);
     assert_eq!(s.view(ViewKey::SourceResources).unwrap().model.rows.len(), 2);
     press(&mut s, Cmd::SwitchView);
@@ -485,7 +505,7 @@ fn invoice_line_drills_to_its_source_lines() {
     press(&mut s, Cmd::Open);
     keys(&mut s, &["j", "j", "j"]);
     let fx = update(&mut s, Action::Key(keys_of("enter")));
-    let Some(Effect::Ledger { req, .. }) = fx.first() else { panic!("{fx:?}") };
+    let Some(Effect::Pane { req, .. }) = fx.first() else { panic!("{fx:?}") };
     update(&mut s, Action::Reply { req: *req, result: Err("database error: gone".into()) });
     assert!(matches!(&s.panes.invoices.sources.as_ref().unwrap().data, Load::Failed(e) if e.contains("gone")));
     assert_eq!(s.pane, PaneId::Invoices);
@@ -502,7 +522,7 @@ fn credit_note_on_an_issued_invoice() {
     let fx = press(&mut s, Cmd::CreditNote);
     assert!(fx.is_empty(), "{fx:?}");
     let f = form(&s);
-    assert_eq!(f.kind, FormKind::Ledger(LedgerForm::CreditNote { id: 4 }));
+    assert_eq!(f.kind, FormKind::Invoices(IF::CreditNote { id: 4 }));
     assert!(f.title.contains("INV-000007") && f.title.contains("UMBRELLA"), "{}", f.title);
     assert_eq!((f.value(0).as_str(), f.value(1).as_str()), ("999.99", ""));
     // The reason is required; the amount must be a positive number.
@@ -518,17 +538,17 @@ fn credit_note_on_an_issued_invoice() {
     set_field(&mut s, "250.00");
     let fx = update(&mut s, Action::Key(keys_of("enter")));
     let note = NewCreditNote { invoice_id: 4, amount: d("250.00"), reason: "RDS billed twice".into() };
-    assert_eq!(writes(&fx), [LedgerWrite::CreditNote(note)]);
+    assert_eq!(writes(&fx), [PaneWrite::Invoices(IW::CreditNote(note))]);
     assert!(matches!(s.mode, Mode::Normal));
     // The store's refusal lands on the message line and the lists reload.
     let why = "invalid: 7000 is more than the 6234.33 still uncredited on the invoice";
     let fx = refuse(&mut s, &fx, why);
     assert_eq!(msg(&s), why);
-    assert!(fx.iter().any(|e| matches!(e, Effect::Invoices { .. })));
+    assert!(fx.iter().any(|e| is_query(e, "Invoices", "List")));
     drive(&mut s, fx);
     // The open invoice loads its credit notes with it; the form then defaults to what is still uncredited.
     let fx = press(&mut s, Cmd::Open);
-    assert_eq!(queries(&fx), [LedgerQuery::CreditNotes { invoice_id: 4 }]);
+    assert_eq!(queries(&fx), [PaneQuery::Invoices(IQ::CreditNotes { invoice_id: 4 })]);
     let d4 = s.panes.invoices.detail.as_ref().unwrap();
     assert_eq!(d4.credit_notes.ready().unwrap()[0].number, "CN-000001");
     press(&mut s, Cmd::CreditNote);

@@ -5,9 +5,10 @@
 mod console_common;
 use console_common::*;
 
-use billops::console::action::{Action, Effect, WriteOp};
+use billops::console::action::{Action, Effect, PaneQuery, PaneReply, PaneWrite};
 use billops::console::keys::{BINDINGS, Cmd};
 use billops::console::pane::PaneId;
+use billops::console::panes::{close, credits, invoices, recon};
 use billops::console::state::{Load, Mode, State, ViewKey};
 use billops::console::update;
 use billops_domain::Role;
@@ -20,7 +21,7 @@ fn press(s: &mut State, cmd: Cmd) -> Vec<Effect> {
     keys(s, &[default_key(cmd)])
 }
 
-fn writes(fx: &[Effect]) -> Vec<WriteOp> {
+fn writes(fx: &[Effect]) -> Vec<PaneWrite> {
     fx.iter()
         .filter_map(|e| match e {
             Effect::Write { op, .. } => Some(op.clone()),
@@ -76,7 +77,13 @@ fn sign_off_is_refused_with_blockers_and_confirmed_when_ready() {
     let req = s.req();
     s.panes.close.data = Load::Loading(req);
     let v = console_common::month::close_view(p("2026-05"), console_common::month::clean_facts(p("2026-05")), false);
-    update(&mut s, Action::Reply { req, result: Ok(billops::console::Reply::Close(Box::new(v))) });
+    update(
+        &mut s,
+        Action::Reply {
+            req,
+            result: Ok(billops::console::Reply::Pane(PaneReply::Close(close::io::Reply::Board(Box::new(v))))),
+        },
+    );
     press(&mut s, Cmd::SignOff);
     let Mode::Form(f) = &s.mode else { panic!("confirmation") };
     assert!(f.title.contains("LOCK"));
@@ -87,7 +94,11 @@ fn sign_off_is_refused_with_blockers_and_confirmed_when_ready() {
     let fx = keys(&mut s, &["enter"]);
     assert_eq!(
         writes(&fx),
-        [WriteOp::SignOff { period: p("2026-05"), today: now().date_naive(), note: "all clear".into() }]
+        [PaneWrite::Close(close::io::Write::SignOff {
+            period: p("2026-05"),
+            today: now().date_naive(),
+            note: "all clear".into()
+        })]
     );
 }
 
@@ -99,7 +110,13 @@ fn reopen_needs_a_lock_and_a_reason_and_locked_shows_in_state() {
     let req = s.req();
     s.panes.close.data = Load::Loading(req);
     let v = console_common::month::close_view(p("2026-05"), console_common::month::close_facts(p("2026-05")), true);
-    update(&mut s, Action::Reply { req, result: Ok(billops::console::Reply::Close(Box::new(v))) });
+    update(
+        &mut s,
+        Action::Reply {
+            req,
+            result: Ok(billops::console::Reply::Pane(PaneReply::Close(close::io::Reply::Board(Box::new(v))))),
+        },
+    );
     let req = s.req();
     s.locks = Load::Loading(req);
     let lock = billops_store::PeriodLock { period: p("2026-05"), locked_by: "maria".into(), locked_at: now() };
@@ -112,7 +129,10 @@ fn reopen_needs_a_lock_and_a_reason_and_locked_shows_in_state() {
     assert!(writes(&fx).is_empty(), "a reason is required");
     type_text(&mut s, "late supplier invoice");
     let fx = keys(&mut s, &["enter"]);
-    assert_eq!(writes(&fx), [WriteOp::Reopen { period: p("2026-05"), reason: "late supplier invoice".into() }]);
+    assert_eq!(
+        writes(&fx),
+        [PaneWrite::Close(close::io::Write::Reopen { period: p("2026-05"), reason: "late supplier invoice".into() })]
+    );
 }
 
 #[test]
@@ -122,7 +142,10 @@ fn invoices_generate_open_review_approve_issue_void() {
     assert_eq!(s.view(ViewKey::Invoices).unwrap().model.rows.len(), 4);
     // Generate: working while the effect runs, then the per-customer summary.
     let fx = update(&mut s, Action::Key(keys_of(default_key(Cmd::Generate))));
-    assert!(matches!(fx.as_slice(), [Effect::Generate { period, .. }] if *period == p("2026-05")), "{fx:?}");
+    assert!(
+        matches!(fx.as_slice(), [Effect::Pane { q: PaneQuery::Invoices(invoices::io::Query::Generate { period }), .. }] if *period == p("2026-05")),
+        "{fx:?}"
+    );
     assert!(s.panes.invoices.job.is_some());
     press(&mut s, Cmd::Generate);
     assert!(s.message.as_ref().unwrap().text.contains("already running"));
@@ -134,7 +157,12 @@ fn invoices_generate_open_review_approve_issue_void() {
     let fx = press(&mut s, Cmd::Review);
     assert_eq!(
         writes(&fx),
-        [WriteOp::StepInvoice { id: 1, step: billops_store::InvoiceStep::Review, reason: String::new(), version: 3 }]
+        [PaneWrite::Invoices(invoices::io::Write::Step {
+            id: 1,
+            step: billops_store::InvoiceStep::Review,
+            reason: String::new(),
+            version: 3
+        })]
     );
     let fx = press(&mut s, Cmd::Approve);
     assert!(writes(&fx).is_empty());
@@ -143,23 +171,23 @@ fn invoices_generate_open_review_approve_issue_void() {
     let fx = press(&mut s, Cmd::Approve);
     assert!(matches!(
         &writes(&fx)[..],
-        [WriteOp::StepInvoice { id: 2, step: billops_store::InvoiceStep::Approve, .. }]
+        [PaneWrite::Invoices(invoices::io::Write::Step { id: 2, step: billops_store::InvoiceStep::Approve, .. })]
     ));
     press(&mut s, Cmd::Down);
     let fx = press(&mut s, Cmd::Issue);
-    assert_eq!(writes(&fx), [WriteOp::IssueInvoice { id: 3 }]);
+    assert_eq!(writes(&fx), [PaneWrite::Invoices(invoices::io::Write::Issue { id: 3 })]);
     press(&mut s, Cmd::Down);
     press(&mut s, Cmd::Void);
     type_text(&mut s, "sent twice");
     let fx = keys(&mut s, &["enter"]);
     assert_eq!(
         writes(&fx),
-        [WriteOp::StepInvoice {
+        [PaneWrite::Invoices(invoices::io::Write::Step {
             id: 4,
             step: billops_store::InvoiceStep::Void,
             reason: "sent twice".into(),
             version: 3
-        }]
+        })]
     );
     // Enter: the six sections in order with their lines; Esc back, Esc again hides the summary.
     press(&mut s, Cmd::Top);
@@ -200,7 +228,15 @@ fn credits_queue_maker_checker_approve_reject() {
     press(&mut s, Cmd::Reject);
     type_text(&mut s, "duplicate");
     let fx = keys(&mut s, &["enter"]);
-    assert_eq!(writes(&fx), [WriteOp::DecideCredit { id: 3, approve: false, reason: "duplicate".into(), version: 1 }]);
+    assert_eq!(
+        writes(&fx),
+        [PaneWrite::Credits(credits::io::Write::Decide {
+            id: 3,
+            approve: false,
+            reason: "duplicate".into(),
+            version: 1
+        })]
+    );
     // CR-2 (olivia's): approve needs a reason too.
     press(&mut s, Cmd::Down);
     press(&mut s, Cmd::Approve);
@@ -208,7 +244,10 @@ fn credits_queue_maker_checker_approve_reject() {
     assert!(writes(&fx).is_empty());
     type_text(&mut s, "agreed");
     let fx = keys(&mut s, &["enter"]);
-    assert_eq!(writes(&fx), [WriteOp::DecideCredit { id: 2, approve: true, reason: "agreed".into(), version: 1 }]);
+    assert_eq!(
+        writes(&fx),
+        [PaneWrite::Credits(credits::io::Write::Decide { id: 2, approve: true, reason: "agreed".into(), version: 1 })]
+    );
     press(&mut s, Cmd::Down);
     press(&mut s, Cmd::Approve);
     assert!(s.message.as_ref().unwrap().text.contains("already rejected"));
@@ -224,7 +263,7 @@ fn recon_lists_payers_with_residual_and_status() {
     assert_eq!(m.rows[0].cells[6].text, "tied");
     assert_eq!(m.rows[1].cells[6].text, "no supplier inv");
     let fx = press(&mut s, Cmd::PrevPeriod);
-    assert!(fx.iter().any(|e| matches!(e, Effect::Recon { period, .. } if *period == p("2026-04"))));
+    assert!(fx.iter().any(|e| matches!(e, Effect::Pane { q: PaneQuery::Recon(recon::io::Query::Period { period }), .. } if *period == p("2026-04"))));
 }
 
 #[test]
@@ -241,7 +280,7 @@ fn refused_writes_show_the_store_message_and_reload() {
         },
     );
     assert!(s.message.as_ref().unwrap().text.contains("is locked"));
-    assert!(fx.iter().any(|e| matches!(e, Effect::Invoices { .. })), "reloads what the store holds");
+    assert!(fx.iter().any(|e| is_query(e, "Invoices", "List")), "reloads what the store holds");
 }
 
 /// A started console whose board agrees with the variance fixture (item 5 blocks: 2 to explain).
@@ -250,7 +289,13 @@ fn with_variance_board(role: Role) -> State {
     let req = s.req();
     s.panes.close.data = Load::Loading(req);
     let v = console_common::month::close_view(p("2026-05"), console_common::month::variance_facts(p("2026-05")), false);
-    update(&mut s, Action::Reply { req, result: Ok(billops::console::Reply::Close(Box::new(v))) });
+    update(
+        &mut s,
+        Action::Reply {
+            req,
+            result: Ok(billops::console::Reply::Pane(PaneReply::Close(close::io::Reply::Board(Box::new(v))))),
+        },
+    );
     s
 }
 
@@ -266,7 +311,7 @@ fn board_item_5_jumps_to_the_variance_list_and_explain_writes() {
     // Enter on item 5: the variance list in the Close pane, loaded; the rows needing an explanation first.
     keys(&mut s, &["g", "j", "j", "j", "j"]);
     let fx = press(&mut s, Cmd::Open);
-    assert!(fx.iter().any(|e| matches!(e, Effect::Variances { period, .. } if *period == p("2026-05"))), "{fx:?}");
+    assert!(fx.iter().any(|e| matches!(e, Effect::Pane { q: PaneQuery::Close(close::io::Query::Variances { period }), .. } if *period == p("2026-05"))), "{fx:?}");
     assert_eq!((s.pane, s.current_view()), (PaneId::Close, ViewKey::Variances));
     assert!(s.message.as_ref().unwrap().text.contains("e explains the selected variance"));
     let ids = variance_ids(&s);
@@ -291,20 +336,17 @@ fn board_item_5_jumps_to_the_variance_list_and_explain_writes() {
     let fx = keys(&mut s, &["enter"]);
     assert_eq!(
         writes(&fx),
-        [WriteOp::ExplainVariance {
+        [PaneWrite::Close(close::io::Write::Explain {
             period: p("2026-05"),
             customer: "ACME".into(),
             service: "AmazonRDS".into(),
             driver: billops_domain::variance::Driver::Decommission,
             text: "billing db moved from on-prem".into(),
             delta: d("1640"),
-        }]
+        })]
     );
     // The write reloads the board and the list (still shown).
-    assert!(
-        fx.iter().any(|e| matches!(e, Effect::Close { .. }))
-            && fx.iter().any(|e| matches!(e, Effect::Variances { .. }))
-    );
+    assert!(fx.iter().any(|e| is_query(e, "Close", "Board")) && fx.iter().any(|e| is_query(e, "Close", "Variances")));
     assert_eq!(s.current_view(), ViewKey::Variances);
 
     // A prefix completes; an unknown driver or an empty text stays in the form with the reason.
@@ -350,7 +392,7 @@ fn board_item_5_jumps_to_the_variance_list_and_explain_writes() {
     assert_eq!(s.current_view(), ViewKey::Variances);
     // A period change reloads it.
     let fx = press(&mut s, Cmd::PrevPeriod);
-    assert!(fx.iter().any(|e| matches!(e, Effect::Variances { period, .. } if *period == p("2026-04"))), "{fx:?}");
+    assert!(fx.iter().any(|e| matches!(e, Effect::Pane { q: PaneQuery::Close(close::io::Query::Variances { period }), .. } if *period == p("2026-04"))), "{fx:?}");
 }
 
 #[test]

@@ -155,8 +155,9 @@ async fn import_from_the_console_shows_its_batch_and_issues() {
 
 #[tokio::test]
 async fn generate_review_approve_issue_against_the_store() {
-    use billops::console::action::WriteOp;
+    use billops::console::action::PaneWrite;
     use billops::console::pane::PaneId;
+    use billops::console::panes::{close, credits};
     let (dir, store) = seeded().await;
     let mut h = Harness::new(store.clone(), Role::Manager, dir.path().into()).await;
     assert_eq!(h.state.pane, PaneId::Close, "the console opens on the close board");
@@ -219,15 +220,20 @@ async fn generate_review_approve_issue_against_the_store() {
         )
         .await
         .unwrap();
-    let op = WriteOp::DecideCredit { id: c.id, approve: true, reason: "ok".into(), version: c.version };
+    let op = PaneWrite::Credits(credits::io::Write::Decide {
+        id: c.id,
+        approve: true,
+        reason: "ok".into(),
+        version: c.version,
+    });
     let (_, r) = h.runner.run(Effect::Write { req: 99, op }).await.unwrap();
     let err = r.unwrap_err();
     assert!(err.starts_with("you proposed this credit: another manager must approve"), "{err}");
-    let op = WriteOp::SignOff {
+    let op = PaneWrite::Close(close::io::Write::SignOff {
         period: "2026-05".parse().unwrap(),
         today: console_common::now().date_naive(),
         note: String::new(),
-    };
+    });
     let (_, r) = h.runner.run(Effect::Write { req: 100, op }).await.unwrap();
     assert!(r.unwrap_err().contains("cannot sign off 2026-05"));
 }

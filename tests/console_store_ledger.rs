@@ -9,7 +9,7 @@ mod console_common;
 use std::sync::Arc;
 
 use billops::console::Cmd;
-use billops::console::ops::CustomerScreen;
+use billops::console::panes::customers::CustomerScreen;
 use billops::console::state::{Mode, ViewKey};
 use billops_domain::Role;
 use billops_domain::close::CaseStatus;

@@ -4,10 +4,10 @@
 
 mod console_common;
 
-use billops::console::action::{Action, Effect, WriteOp};
+use billops::console::action::{Action, Effect, PaneWrite};
 use billops::console::input::Form;
-use billops::console::ops::LedgerWrite;
 use billops::console::panes::credit_notes::CreditNoteForm;
+use billops::console::panes::{accounts, close, credits, invoices};
 use billops::console::refusal::{EffectError, Refusal};
 use billops::console::state::{Mode, State};
 use billops::console::{Cmd, update};
@@ -15,8 +15,12 @@ use billops_domain::Role;
 use billops_store::{InvoiceStep, NewCreditNote, StoreError};
 use console_common::*;
 
-fn note() -> WriteOp {
-    WriteOp::Ledger(LedgerWrite::CreditNote(NewCreditNote { invoice_id: 4, amount: d("5000"), reason: "x".into() }))
+fn note() -> PaneWrite {
+    PaneWrite::Invoices(invoices::io::Write::CreditNote(NewCreditNote {
+        invoice_id: 4,
+        amount: d("5000"),
+        reason: "x".into(),
+    }))
 }
 
 #[test]
@@ -26,22 +30,37 @@ fn store_errors_become_refusals_by_kind_and_by_what_was_written() {
     assert_eq!(e.refusal, Refusal::Locked { period: "2026-05".into(), by: "maria".into() });
     assert_eq!(e.text, locked.to_string());
 
-    let approve = WriteOp::DecideCredit { id: 3, approve: true, reason: "ok".into(), version: 1 };
+    let approve =
+        PaneWrite::Credits(credits::io::Write::Decide { id: 3, approve: true, reason: "ok".into(), version: 1 });
     let e = EffectError::of(&StoreError::Forbidden("CR-3 proposed by alice".into()), Some(&approve));
     assert_eq!(e.refusal, Refusal::MakerChecker);
     assert!(e.starts_with("you proposed this credit: another manager must approve (CR-3"), "{e}");
-    let reject = WriteOp::DecideCredit { id: 3, approve: false, reason: "no".into(), version: 1 };
+    let reject =
+        PaneWrite::Credits(credits::io::Write::Decide { id: 3, approve: false, reason: "no".into(), version: 1 });
     let e = EffectError::of(&StoreError::Forbidden("bob (operator) may not".into()), Some(&reject));
     assert_eq!(e.refusal, Refusal::Forbidden { needs: Some(Role::Manager) });
 
-    let sign = WriteOp::SignOff { period: p("2026-05"), today: now().date_naive(), note: String::new() };
+    let sign = PaneWrite::Close(close::io::Write::SignOff {
+        period: p("2026-05"),
+        today: now().date_naive(),
+        note: String::new(),
+    });
     let e = EffectError::of(&StoreError::Forbidden("viewer".into()), Some(&sign));
     assert_eq!(e.refusal, Refusal::Forbidden { needs: Some(Role::Manager) });
-    let assign = WriteOp::Assign { account: "1".into(), customer: "ACME".into(), from: now().date_naive() };
+    let assign = PaneWrite::Accounts(accounts::io::Write::Assign {
+        account: "1".into(),
+        customer: "ACME".into(),
+        from: now().date_naive(),
+    });
     let e = EffectError::of(&StoreError::Forbidden("viewer".into()), Some(&assign));
     assert_eq!(e.refusal, Refusal::Forbidden { needs: Some(Role::Operator) });
 
-    let step = WriteOp::StepInvoice { id: 1, step: InvoiceStep::Review, reason: String::new(), version: 2 };
+    let step = PaneWrite::Invoices(invoices::io::Write::Step {
+        id: 1,
+        step: InvoiceStep::Review,
+        reason: String::new(),
+        version: 2,
+    });
     let e = EffectError::of(&StoreError::Conflict("invoice 1 was reviewed by bob".into()), Some(&step));
     assert_eq!(e.refusal, Refusal::Stale);
     assert_eq!(e.text, "invoice 1 was reviewed by bob — someone changed it meanwhile: reloaded, check and retry");
@@ -112,7 +131,7 @@ fn a_store_refusal_about_a_field_reopens_the_form_there_and_others_do_not() {
         text: "credit note of 999.99 exceeds what remains uncredited (500.00)".into(),
     };
     let fx = update(&mut s, Action::Reply { req, result: Err(refusal) });
-    assert!(fx.iter().any(|e| matches!(e, Effect::Invoices { .. })), "reloads what the store holds");
+    assert!(fx.iter().any(|e| is_query(e, "Invoices", "List")), "reloads what the store holds");
     drive(&mut s, fx);
     let f = form(&s);
     assert_eq!(f.error_field, Some(CreditNoteForm::AMOUNT));
@@ -131,4 +150,61 @@ fn a_store_refusal_about_a_field_reopens_the_form_there_and_others_do_not() {
     update(&mut s, Action::Reply { req, result: Err(EffectError::of(&locked, Some(&note()))) });
     assert!(matches!(s.mode, Mode::Normal));
     assert!(s.message.as_ref().unwrap().text.contains("is locked"));
+}
+
+/// Set the named field of the open form (as typing would).
+fn set(s: &mut State, name: &str, text: &str) {
+    let Mode::Form(f) = &mut s.mode else { panic!("no form") };
+    let field = f.fields.iter_mut().find(|x| x.name == name).unwrap_or_else(|| panic!("no field {name}"));
+    field.input.set(text);
+}
+
+/// Submit the open form: it stays open with its error beside `field`.
+fn refused_at(s: &mut State, field: &str, text: &str) {
+    let fx = update(s, Action::Key(keys_of("enter")));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Write { .. })), "{fx:?}");
+    let f = form(s);
+    assert_eq!(f.error_field, Some(field), "{:?}", f.error);
+    assert!(f.error.as_deref().is_some_and(|e| e.contains(text)), "{:?}", f.error);
+}
+
+#[test]
+fn every_typed_form_puts_its_check_beside_the_field() {
+    // Recon: a supplier invoice (number required, amount a number) and a case (status one of four).
+    let mut s = started(Role::Operator);
+    drive_cmd(&mut s, Cmd::PaneRecon);
+    drive_cmd(&mut s, Cmd::SupplierInvoice);
+    refused_at(&mut s, "number", "number: required");
+    set(&mut s, "number", "AWS-05-B");
+    set(&mut s, "amount", "12,5");
+    refused_at(&mut s, "amount", "amount:");
+    set(&mut s, "amount", "100");
+    set(&mut s, "currency", "");
+    refused_at(&mut s, "currency", "currency: required");
+
+    // Customers: a statement whose range runs backwards or is not a date.
+    let mut s = state(Role::Operator);
+    drive_cmd(&mut s, Cmd::Statement);
+    set(&mut s, "customer", "ACME");
+    set(&mut s, "to", "2020-01-01");
+    refused_at(&mut s, "to", "is before");
+    set(&mut s, "to", "someday");
+    refused_at(&mut s, "to", "is not YYYY-MM-DD");
+
+    // Accounts: assigning to a customer that does not exist.
+    let mut s = started(Role::Operator);
+    drive_cmd(&mut s, Cmd::PaneAccounts);
+    drive_cmd(&mut s, Cmd::Edit);
+    set(&mut s, "customer", "NOPE");
+    refused_at(&mut s, "customer", "no customer \"NOPE\"");
+    set(&mut s, "customer", "ACME");
+    set(&mut s, "effective from", "May");
+    refused_at(&mut s, "effective from", "is not a date");
+
+    // Imports: resolving an issue needs a note.
+    let mut s = started(Role::Operator);
+    drive_cmd(&mut s, Cmd::PaneImports);
+    drive_cmd(&mut s, Cmd::Resolve);
+    drive_cmd(&mut s, Cmd::Resolve);
+    refused_at(&mut s, "note", "note: say how it was resolved");
 }

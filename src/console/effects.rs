@@ -1,18 +1,17 @@
-//! The effect runner: store queries, writes, imports, exports and path completion, each in its own tokio
-//! task, answering with `Action::Reply`. Nothing here touches the screen.
+//! The effect runner: each effect in its own tokio task, answering with `Action::Reply`. A pane's reads and
+//! writes are run by the pane's `io::run` / `io::write` (given this runner); the arms here are the console's
+//! own effects (periods, locks, balance, the import job, exports, path completion). Nothing here touches
+//! the screen.
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use billops_domain::clock::Clock;
-use billops_domain::{Dim, Period};
-use billops_store::{AccountFilter, Actor, CostQuery, InvoiceFilter, InvoiceStep, IssueFilter, Store, StoreError};
+use billops_store::{Actor, Store, StoreError};
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::action::{
-    AccountsData, Action, CostsData, CustomersData, DetailData, Effect, ImportsData, ReconData, Reply, WriteOp,
-};
+use super::action::{Action, Effect, Reply};
 use super::refusal::EffectError;
-use crate::ledger::{self, INVOICE_SERIES};
+use crate::ledger;
 
 /// What effects need from the outside world.
 #[derive(Clone)]
@@ -31,11 +30,11 @@ fn e(err: StoreError) -> EffectError {
 
 impl Runner {
     /// The month-end settings in force, read from the store on every use (another operator's change counts).
-    pub(super) async fn settings(&self) -> Result<crate::ledger::CloseSettings, StoreError> {
+    pub async fn settings(&self) -> Result<crate::ledger::CloseSettings, StoreError> {
         ledger::settings::load(self.store.as_ref()).await
     }
 
-    pub(super) fn actor(&self) -> Actor {
+    pub fn actor(&self) -> Actor {
         Actor { name: self.user.clone(), at: self.clock.now() }
     }
 
@@ -55,126 +54,12 @@ impl Runner {
         Some(match effect {
             Effect::Quit => return None,
             Effect::Periods { req } => (req, st.periods().await.map(Reply::Periods).map_err(e)),
-            Effect::Customers { req, period, basis } => {
-                let r = async {
-                    let customers = st.list_customers().await.map_err(e)?;
-                    let cur = st.costs(&CostQuery::period(period, vec![Dim::Customer], basis)).await.map_err(e)?;
-                    let prev =
-                        st.costs(&CostQuery::period(period.prev(), vec![Dim::Customer], basis)).await.map_err(e)?;
-                    Ok(Reply::Customers(CustomersData { customers, cur, prev }))
-                }
-                .await;
-                (req, r)
-            }
-            Effect::CustomerDetail { req, code, period, basis } => {
-                let r = async {
-                    let customer = st.customer(&code).await.map_err(e)?;
-                    let filter = AccountFilter { customer: Some(code.clone()), ..AccountFilter::default() };
-                    let accounts = st.list_accounts(&filter).await.map_err(e)?;
-                    let by_cust = vec![(Dim::Customer, code.clone())];
-                    let services = st
-                        .costs(&CostQuery {
-                            filters: by_cust.clone(),
-                            ..CostQuery::period(period, vec![Dim::Service], basis)
-                        })
-                        .await
-                        .map_err(e)?;
-                    let first: Period = period.trailing(12).first().copied().unwrap_or(period);
-                    let history = st
-                        .costs(&CostQuery { from: first, to: period, filters: by_cust, by: vec![Dim::Period], basis })
-                        .await
-                        .map_err(e)?;
-                    let onboarding = st.onboarding(&code).await.map_err(e)?;
-                    Ok(Reply::CustomerDetail(DetailData {
-                        customer: Some(customer),
-                        accounts,
-                        services,
-                        history,
-                        onboarding,
-                    }))
-                }
-                .await;
-                (req, r)
-            }
-            Effect::Accounts { req } => {
-                let r = async {
-                    Ok(Reply::Accounts(AccountsData {
-                        payers: st.list_payers().await.map_err(e)?,
-                        accounts: st.list_accounts(&AccountFilter::default()).await.map_err(e)?,
-                        proposals: st.list_link_proposals(false).await.map_err(e)?,
-                        customers: st.list_customers().await.map_err(e)?,
-                    }))
-                }
-                .await;
-                (req, r)
-            }
-            Effect::Costs { req, period, filters, by, basis } => {
-                let r = async {
-                    let q = CostQuery { filters, ..CostQuery::period(period, vec![by], basis) };
-                    let rows = st.costs(&q).await.map_err(e)?;
-                    let prev = st.costs(&CostQuery { from: period.prev(), to: period.prev(), ..q }).await.map_err(e)?;
-                    Ok(Reply::Costs(CostsData { rows, prev }))
-                }
-                .await;
-                (req, r)
-            }
-            Effect::Imports { req } => {
-                let r = async {
-                    Ok(Reply::Imports(ImportsData {
-                        batches: st.list_batches().await.map_err(e)?,
-                        issues: st.list_issues(&IssueFilter::default()).await.map_err(e)?,
-                        quarantine: st.list_quarantine(None).await.map_err(e)?,
-                    }))
-                }
-                .await;
-                (req, r)
-            }
             Effect::Pane { req, q } => (req, q.run(self).await.map(Reply::Pane)),
             Effect::Write { req, op } => {
                 let typed = |err: StoreError| EffectError::of(&err, Some(&op));
-                (req, self.write(op.clone()).await.map_err(typed).map(Reply::Written))
+                (req, op.clone().write(self).await.map_err(typed).map(Reply::Written))
             }
             Effect::Locks { req } => (req, st.locked_periods().await.map(Reply::Locks).map_err(e)),
-            Effect::Close { req, period, today } => (
-                req,
-                async {
-                    let settings = ledger::settings::load(st.as_ref()).await?;
-                    ledger::close::board(st.as_ref(), period, today, &settings).await
-                }
-                .await
-                .map(|v| Reply::Close(Box::new(v)))
-                .map_err(e),
-            ),
-            Effect::Invoices { req, period } => {
-                let f = InvoiceFilter { period: Some(period), customer: None };
-                (req, st.list_invoices(&f).await.map(Reply::Invoices).map_err(e))
-            }
-            Effect::Invoice { req, id } => (req, st.invoice(id).await.map(|i| Reply::Invoice(Box::new(i))).map_err(e)),
-            Effect::Generate { req, period } => {
-                let by = self.actor();
-                let r = ledger::invoices::generate(st.as_ref(), period, None, &by).await;
-                (req, r.map(Reply::Generated).map_err(e))
-            }
-            Effect::Recon { req, period } => {
-                let r = async {
-                    Ok(Reply::Recon(ReconData {
-                        tie_outs: ledger::close::recon(st.as_ref(), period, &self.settings().await.map_err(e)?)
-                            .await
-                            .map_err(e)?,
-                        supplier_invoices: st.list_supplier_invoices(Some(period)).await.map_err(e)?,
-                        cases: st.list_cases(Some(period)).await.map_err(e)?,
-                    }))
-                }
-                .await;
-                (req, r)
-            }
-            Effect::Variances { req, period } => (
-                req,
-                async { ledger::variance::report(st.as_ref(), period, &self.settings().await?).await }
-                    .await
-                    .map(|v| Reply::Variances(Box::new(v)))
-                    .map_err(e),
-            ),
             Effect::Balance { req, customer, today } => {
                 (req, st.balance(&customer, today).await.map(Reply::Balance).map_err(e))
             }
@@ -198,86 +83,7 @@ impl Runner {
                     .map_err(EffectError::failed);
                 (req, r)
             }
-            Effect::Ledger { req, q } => (req, self.ledger(q).await.map(|r| Reply::Ledger(Box::new(r)))),
         })
-    }
-
-    async fn write(&self, op: WriteOp) -> Result<String, StoreError> {
-        let st = &self.store;
-        let by = self.actor();
-        match op {
-            WriteOp::Assign { account, customer, from } => {
-                st.assign_account(&account, &customer, from, &by).await?;
-                Ok(format!("account {account} assigned to {customer} from {from}"))
-            }
-            WriteOp::Propose(p) => {
-                let lp = st.propose_link(&p, &by).await?;
-                Ok(format!(
-                    "proposal {} recorded: link {} to payer {} for {} (a manager approves)",
-                    lp.id, p.account, p.payer, p.customer
-                ))
-            }
-            WriteOp::Decide { id, approve, reason } => {
-                let lp = st.decide_link(id, approve, &reason, &by).await?;
-                Ok(format!("proposal {id} {}", lp.status))
-            }
-            WriteOp::Tick { customer, item, done } => {
-                st.tick_onboarding(&customer, &item, done, &by).await?;
-                Ok(format!("{customer}: {} {}", item.replace('_', " "), if done { "done" } else { "reopened" }))
-            }
-            WriteOp::Resolve { id, note } => {
-                st.resolve_issue(id, &note, &by).await?;
-                Ok(format!("issue {id} resolved"))
-            }
-            WriteOp::SignOff { period, today, note } => {
-                ledger::close::sign_off(st.as_ref(), period, today, &note, &by, &self.settings().await?).await?;
-                Ok(format!("{period} signed off by {}: the period is LOCKED", by.name))
-            }
-            WriteOp::Reopen { period, reason } => {
-                ledger::close::reopen(st.as_ref(), period, &reason, &by).await?;
-                Ok(format!("{period} re-opened by {}: {reason}", by.name))
-            }
-            WriteOp::StepInvoice { id, step, reason, version } => {
-                let inv = st.step_invoice(id, step, &reason, Some(version), &by).await?;
-                let verb = match step {
-                    InvoiceStep::Review => "reviewed",
-                    InvoiceStep::Approve => "approved",
-                    InvoiceStep::Reopen => "re-opened",
-                    InvoiceStep::Void => "voided",
-                };
-                Ok(format!("invoice {id} ({}) {verb}: now {}", inv.customer, inv.status))
-            }
-            WriteOp::IssueInvoice { id } => {
-                // Payment days come from the customer's terms, as on the CLI.
-                let due_days = ledger::terms::due_days(st.as_ref(), id, by.at.date_naive()).await?;
-                let inv = st.issue_invoice(id, INVOICE_SERIES, due_days, &by).await?;
-                Ok(format!(
-                    "invoice {id} ({}) issued as {}, due {}",
-                    inv.customer,
-                    inv.number.unwrap_or_default(),
-                    inv.due_on.map(|d| d.to_string()).unwrap_or_default()
-                ))
-            }
-            WriteOp::ExplainVariance { period, customer, service, driver, text, delta } => {
-                let e = billops_store::NewExplanation {
-                    period,
-                    customer: customer.clone(),
-                    service: service.clone(),
-                    driver,
-                    text,
-                    expected_delta: Some(delta),
-                };
-                ledger::variance::explain(st.as_ref(), &e, &by).await?;
-                Ok(format!("{customer} / {service} {period} explained: {}", driver.label()))
-            }
-            WriteOp::DecideCredit { id, approve, reason, version } => {
-                let policy = self.settings().await?.approval_policy().map_err(StoreError::Invalid)?;
-                let c = st.decide_credit(id, approve, &reason, policy, Some(version), &by).await?;
-                Ok(format!("credit {} {}", c.credit.id(), if approve { "approved" } else { "rejected" }))
-            }
-            WriteOp::Ledger(w) => self.ledger_write(w).await,
-            WriteOp::Pane(w) => w.write(self).await,
-        }
     }
 
     async fn import(&self, req: u64, paths: Vec<PathBuf>) -> Reply {

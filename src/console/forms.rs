@@ -2,9 +2,9 @@
 //! Enter submits, Esc cancels. Submitting re-checks the role: a form never writes for a viewer.
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::action::{Effect, WriteOp};
-use super::input::{Complete, FieldError, FormKind, common_prefix, complete_from};
-use super::panes::{accounts, close, credits, imports, invoices, variance};
+use super::action::Effect;
+use super::input::{Complete, common_prefix, complete_from};
+use super::panes::{accounts, variance};
 use super::state::{Mode, State};
 
 pub fn key(s: &mut State, ev: KeyEvent) -> Vec<Effect> {
@@ -145,50 +145,14 @@ pub fn path_completions(s: &mut State, req: u64, input: &str, candidates: Vec<St
 
 fn submit(s: &mut State) -> Vec<Effect> {
     let Mode::Form(form) = &s.mode else { return Vec::new() };
-    let kind = form.kind.clone();
-    let values: Vec<String> = (0..form.fields.len()).map(|i| form.value(i)).collect();
-    let refusal = match kind {
-        FormKind::Decide { .. }
-        | FormKind::DecideCredit { .. }
-        | FormKind::SignOff { .. }
-        | FormKind::Reopen { .. }
-        | FormKind::VoidInvoice { .. } => s.approve_refusal(),
-        FormKind::Ledger(ref f) => super::panes::ledger::refusal(s, f),
-        _ => s.write_refusal(),
-    };
-    if let Some(why) = refusal {
+    let sent = form.clone();
+    // The role again: a form never writes for a user who may not.
+    if let Some(why) = sent.kind.refusal(s) {
         s.mode = Mode::Normal;
         s.warn(why);
         return Vec::new();
     }
-    let sent = form.clone();
-    let result: Result<Vec<Effect>, FieldError> = match &kind {
-        FormKind::Import => {
-            imports::submit_import(s, values.first().map_or("", String::as_str)).map_err(FieldError::from)
-        }
-        FormKind::Resolve { id } => imports::submit_resolve(*id, values.first().map_or("", String::as_str))
-            .map(|op| write(s, op))
-            .map_err(Into::into),
-        FormKind::Assign { .. } | FormKind::Propose { .. } | FormKind::Decide { .. } => {
-            accounts::submit(s, &kind, &values).map(|op| write(s, op)).map_err(Into::into)
-        }
-        FormKind::SignOff { .. } | FormKind::Reopen { .. } => {
-            close::submit(s, &kind, &values).map(|op| write(s, op)).map_err(Into::into)
-        }
-        FormKind::VoidInvoice { id, version } => {
-            invoices::submit_void(*id, *version, values.first().map_or("", String::as_str))
-                .map(|op| write(s, op))
-                .map_err(Into::into)
-        }
-        FormKind::DecideCredit { id, approve, version } => {
-            credits::submit(*id, *approve, *version, values.first().map_or("", String::as_str))
-                .map(|op| write(s, op))
-                .map_err(Into::into)
-        }
-        FormKind::Ledger(f) => super::panes::ledger::submit(s, f, &sent, &values),
-        FormKind::ExplainVariance { .. } => variance::submit(&kind, &values).map(|op| write(s, op)).map_err(Into::into),
-    };
-    match result {
+    match sent.kind.submit(s, &sent) {
         Ok(fx) => {
             s.mode = Mode::Normal;
             // Kept until the write's answer: a refusal that concerns a field reopens the form there.
@@ -205,11 +169,4 @@ fn submit(s: &mut State) -> Vec<Effect> {
             Vec::new()
         }
     }
-}
-
-fn write(s: &mut State, op: WriteOp) -> Vec<Effect> {
-    let req = s.req();
-    s.pending.push(req);
-    s.info("saving …");
-    vec![Effect::Write { req, op }]
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::{Deserialize, Serialize};
 
-use super::pane::PaneId;
+use super::pane::{KeyScope, PaneId};
 
 /// A bindable command. The serde name is the name in `keys.toml` and in `?` help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -87,10 +87,19 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// Whether the binding of `cmd` is live in `pane` (some screen of it answers `cmd`).
     pub fn applies(self, cmd: Cmd, pane: PaneId) -> bool {
         match self {
             Scope::Global | Scope::Screen => true,
             Scope::Pane => pane.pane().answers(cmd),
+        }
+    }
+
+    /// Whether the binding of `cmd` is live on the screen shown (`screen`: its key scope).
+    pub fn applies_on(self, cmd: Cmd, screen: Option<&KeyScope>) -> bool {
+        match self {
+            Scope::Global | Scope::Screen => true,
+            Scope::Pane => screen.is_some_and(|k| k.cmds.contains(&cmd)),
         }
     }
     fn overlaps(self, a: Cmd, other: Scope, b: Cmd) -> bool {
@@ -451,11 +460,13 @@ impl Default for Keymap {
 
 impl Keymap {
     /// The command a key means in `pane`: a pane-scoped binding wins over a global one.
-    pub fn lookup(&self, pane: PaneId, ev: &KeyEvent) -> Option<Cmd> {
+    /// The command a key press means on the screen shown (`screen`: its key scope, `Pane::scope`): a pane
+    /// key only where that screen lists it, else a global one.
+    pub fn lookup(&self, screen: Option<&KeyScope>, ev: &KeyEvent) -> Option<Cmd> {
         let chord = Chord::from_event(ev)?;
         let mut global = None;
         for b in BINDINGS {
-            if !b.scope.applies(b.cmd, pane) {
+            if !b.scope.applies_on(b.cmd, screen) {
                 continue;
             }
             if self.by_cmd.get(&b.cmd).is_some_and(|cs| cs.contains(&chord)) {
@@ -552,48 +563,5 @@ impl Keymap {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_match_serde_and_defaults_parse() {
-        for b in BINDINGS {
-            let serde_name = serde_json::to_string(&b.cmd).unwrap();
-            assert_eq!(serde_name, format!("\"{}\"", b.name));
-            for k in b.keys {
-                parse_chord(k).unwrap();
-            }
-        }
-        Keymap::default().check_conflicts().unwrap();
-    }
-
-    #[test]
-    fn chords_parse_and_print() {
-        assert_eq!(parse_chord("ctrl-c").unwrap().to_string(), "ctrl-c");
-        assert_eq!(parse_chord("G").unwrap().code, KeyCodeKey::Char('G'));
-        assert_eq!(parse_chord("shift-tab").unwrap().code, KeyCodeKey::BackTab);
-        assert_eq!(parse_chord("-").unwrap().code, KeyCodeKey::Char('-'));
-        assert_eq!(parse_chord("f5").unwrap().code, KeyCodeKey::F(5));
-        assert!(parse_chord("ctrl-").is_err());
-        assert!(parse_chord("f13").is_err());
-        assert!(parse_chord("hyper-x").is_err());
-        assert!(parse_chord("").is_err());
-    }
-
-    #[test]
-    fn patch_and_errors() {
-        let p = Path::new("/cfg/keys.toml");
-        let m = Keymap::from_toml("[keys]\nexport = [\"ctrl-e\"]\n", p).unwrap();
-        let ev = KeyEvent::new(KeyCode::Char('e'), KeyModifiers::CONTROL);
-        assert_eq!(m.lookup(PaneId::Costs, &ev), Some(Cmd::Export));
-        let e = Keymap::from_toml("[keys]\nexprot = \"x\"\n", p).unwrap_err();
-        assert!(e.contains("/cfg/keys.toml") && e.contains("keys.exprot"), "{e}");
-        let e = Keymap::from_toml("[keys]\nquit = \"ctrl-\"\n", p).unwrap_err();
-        assert!(e.contains("keys.quit") && e.contains("bad key"), "{e}");
-        let e = Keymap::from_toml("[keys]\nexport = \"e\"\n", p).unwrap_err();
-        assert!(e.contains("keys.export") && e.contains("edit"), "{e}");
-        let e = Keymap::from_toml("[bindings]\n", p).unwrap_err();
-        assert!(e.contains("/cfg/keys.toml") && e.contains("bindings"), "{e}");
-    }
-}
+#[path = "keys_tests.rs"]
+mod tests;

@@ -13,11 +13,9 @@ use billops_store::Store;
 
 pub mod action;
 pub mod effects;
-pub mod effects_ledger;
 mod forms;
 pub mod input;
 pub mod keys;
-pub mod ops;
 pub mod palette;
 pub mod pane;
 pub mod panes;

@@ -200,7 +200,7 @@ pub fn run(s: &mut State, line: &str) -> Vec<Effect> {
             s.pane = PaneId::Costs;
             let mut fx = panes::period_changed(s);
             if let Some(c) = code {
-                fx.retain(|e| !matches!(e, Effect::Costs { .. }));
+                fx.retain(|e| !matches!(e, Effect::Pane { q: super::action::PaneQuery::Costs(_), .. }));
                 fx.extend(costs::goto_customer(s, &c));
             } else if !args.is_empty() {
                 // period only: keep the drill path
@@ -214,7 +214,7 @@ pub fn run(s: &mut State, line: &str) -> Vec<Effect> {
             }
             s.pane = PaneId::Imports;
             let mut fx = panes::ensure(s, PaneId::Imports);
-            match imports::submit_import(s, rest) {
+            match imports::form::start_import(s, rest) {
                 Ok(more) => fx.extend(more),
                 Err(e) => s.error(format!("import: {e}")),
             }

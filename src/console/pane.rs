@@ -1,19 +1,46 @@
 //! What every pane must answer ([`Pane`]) and the macro that turns the one registration list in
-//! `panes/mod.rs` into [`PaneId`], the panes' state ([`Panes`]) and the dispatch to each pane's impl.
+//! `panes/mod.rs` into [`PaneId`], the panes' state ([`Panes`]) and the dispatch to each pane's code.
 //!
-//! A new pane is one folder under `panes/` (see `panes/audit/`) plus one line in `panes!`: the compiler then
-//! asks it for every duty below, and every loop over the registry (reload on a period change or a write,
-//! a failed request, the tab line, `'` + letter, `:pane NAME`, `?` help) includes it.
+//! The final shape of a pane (`panes/NAME/`, copy `panes/audit/`):
+//!
+//! ```text
+//! mod.rs    pub struct Name; impl Pane for Name {
+//!               fn meta(&self) -> &'static PaneMeta          // title, short, slug, goto letter
+//!               fn slots(&self) -> &'static [Slot]            // its Load slots: where, by period?, how loaded
+//!               fn keys(&self) -> &'static [KeyScope]         // one scope per screen (list, detail, form …)
+//!               fn screen(&self, s) -> &'static str           // the screen shown now
+//!               fn current_view(&self, s) -> ViewKey          // the list keys act on
+//!               fn cmd(&self, s, c) -> Option<Vec<Effect>>    // its commands
+//!               fn render(&self, f, area, s, theme)           // its body
+//!               // ensure / invalidate / failed: defaults driven by `slots` (override to add to them)
+//!               // export: default `None` (the current list as CSV); job_line: default none
+//!           }
+//!           pub use state::PaneState;
+//! state.rs  PaneState (Default): a Load<T> per list, selection, open sub-screen
+//! io.rs     Query / Reply / Write enums; run, write (async, in the runner), landed (where replies land),
+//!           traits (what a refusal of each write means)
+//! form.rs   Kind (its forms), refusal (who may submit), submit (a typed struct per form, read by field name)
+//! keys.rs   what its commands do, per screen
+//! view.rs   render + table models
+//! ```
+//!
+//! A pane written against the earlier trait (title/short/slug/goto, ensure/invalidate/failed) adapts by
+//! replacing the four names with `meta`, adding `slots` (its `Load`s; its own ensure/invalidate/failed may
+//! stay as overrides), `io::traits` (`match *w {}` without writes) and `form` (`pane::no_forms` without forms).
+//!
+//! A new pane is one folder plus one line in `panes!`: the compiler then asks it for every duty below, and
+//! every loop over the registry (reload on a period change or a write, a failed request, the tab line,
+//! `'` + letter, `:pane NAME`, `?` help) includes it.
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::action::Effect;
 use super::keys::Cmd;
 use super::refusal::EffectError;
-use super::state::{State, ViewKey};
+use super::state::{Load, State, ViewKey};
 use super::theme::Theme;
 
-pub use super::panes::{PaneId, PaneQuery, PaneReply, PaneWrite, Panes};
+pub use super::panes::{FormKind, PaneId, PaneQuery, PaneReply, PaneWrite, Panes};
 
 /// Why a pane must forget what it holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,21 +70,104 @@ pub struct KeyScope {
     pub cmds: &'static [Cmd],
 }
 
+/// A pane's names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaneMeta {
+    pub title: &'static str,
+    /// A short title for narrow tab lines.
+    pub short: &'static str,
+    /// Lower-case name: exports (`customers-2026-05-1.csv`) and `:pane NAME`.
+    pub slug: &'static str,
+    /// The letter that follows `'` (`goto_pane`) to jump here (unique, lower case).
+    pub goto: char,
+}
+
+/// A `Load<T>` of any `T`, as the slot defaults see it.
+pub trait LoadSlot {
+    fn is_idle(&self) -> bool;
+    fn waits_for(&self, req: u64) -> bool;
+    fn forget(&mut self);
+    fn fail(&mut self, text: &str);
+}
+
+impl<T> LoadSlot for Load<T> {
+    fn is_idle(&self) -> bool {
+        Load::is_idle(self)
+    }
+    fn waits_for(&self, req: u64) -> bool {
+        Load::waits_for(self, req)
+    }
+    fn forget(&mut self) {
+        *self = Load::Idle;
+    }
+    fn fail(&mut self, text: &str) {
+        *self = Load::Failed(text.to_string());
+    }
+}
+
+/// One thing a pane loads: where its `Load` is (`None`: not open now), whether it belongs to the period,
+/// and the fn that loads it (sets it to `Loading(req)` and returns the effect).
+pub struct Slot {
+    pub at: fn(&mut State) -> Option<&mut dyn LoadSlot>,
+    /// Forgotten on a period change too (else only after a write).
+    pub by_period: bool,
+    pub load: fn(&mut State) -> Vec<Effect>,
+}
+
+/// Load every open slot that has nothing and is not loading.
+pub fn ensure_slots(slots: &[Slot], s: &mut State) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    for slot in slots {
+        if (slot.at)(s).is_some_and(|l| l.is_idle()) {
+            fx.extend((slot.load)(s));
+        }
+    }
+    fx
+}
+
+/// Forget what `why` may have changed.
+pub fn invalidate_slots(slots: &[Slot], s: &mut State, why: Invalidate) {
+    for slot in slots {
+        if (why == Invalidate::Written || slot.by_period)
+            && let Some(l) = (slot.at)(s)
+        {
+            l.forget();
+        }
+    }
+}
+
+/// The slot that waited for `req` shows the error.
+pub fn fail_slots(slots: &[Slot], s: &mut State, req: u64, e: &EffectError) -> Failure {
+    let mut out = Failure::NotMine;
+    for slot in slots {
+        if let Some(l) = (slot.at)(s)
+            && l.waits_for(req)
+        {
+            l.fail(&e.text);
+            out = Failure::Shown;
+        }
+    }
+    out
+}
+
 /// Every pane's duties. The impl lives in the pane's `mod.rs`; the registry hands out `&'static dyn Pane`.
 pub trait Pane: Sync {
-    fn title(&self) -> &'static str;
-    /// A short title for narrow tab lines.
-    fn short(&self) -> &'static str;
-    /// Lower-case name: exports (`customers-2026-05-1.csv`) and `:pane NAME`.
-    fn slug(&self) -> &'static str;
-    /// The letter that follows `'` (`goto_pane`) to jump here (unique, lower case).
-    fn goto(&self) -> char;
+    /// Title, short title, slug and goto letter.
+    fn meta(&self) -> &'static PaneMeta;
+    /// What the pane loads (drives the defaults of `ensure`, `invalidate` and `failed`).
+    fn slots(&self) -> &'static [Slot];
     /// Load what the pane shows and does not have yet (called whenever it is shown).
-    fn ensure(&self, s: &mut State) -> Vec<Effect>;
+    fn ensure(&self, s: &mut State) -> Vec<Effect> {
+        ensure_slots(self.slots(), s)
+    }
     /// Forget what `why` may have changed (it reloads when shown).
-    fn invalidate(&self, s: &mut State, why: Invalidate);
+    fn invalidate(&self, s: &mut State, why: Invalidate) {
+        invalidate_slots(self.slots(), s, why)
+    }
     /// A request failed: the slot that waited for it shows the error.
-    fn failed(&self, s: &mut State, req: u64, e: &EffectError) -> Failure;
+    fn failed(&self, s: &mut State, req: u64, e: &EffectError) -> Failure {
+        fail_slots(self.slots(), s, req, e)
+    }
     /// The key scopes of the pane's screens.
     fn keys(&self) -> &'static [KeyScope];
     /// The name of the screen shown now (one of [`Pane::keys`]).
@@ -68,9 +178,31 @@ pub trait Pane: Sync {
     fn cmd(&self, s: &mut State, c: Cmd) -> Option<Vec<Effect>>;
     /// Draw the pane's body: state in, frame out.
     fn render(&self, f: &mut Frame, area: Rect, s: &State, theme: &Theme);
+    /// Draw the line of a job the pane runs (an import, draft generation) over the message line; true when it
+    /// drew one.
+    fn job_line(&self, _f: &mut Frame, _area: Rect, _s: &State, _theme: &Theme) -> bool {
+        false
+    }
+    /// `x` where the pane exports something else than the current list as CSV (`None`: the list).
+    fn export(&self, _s: &mut State) -> Option<Vec<Effect>> {
+        None
+    }
 }
 
 impl dyn Pane {
+    pub fn title(&self) -> &'static str {
+        self.meta().title
+    }
+    pub fn short(&self) -> &'static str {
+        self.meta().short
+    }
+    pub fn slug(&self) -> &'static str {
+        self.meta().slug
+    }
+    pub fn goto(&self) -> char {
+        self.meta().goto
+    }
+
     /// The scope of the screen shown now (the first scope if the name is unknown).
     pub fn scope(&self, s: &State) -> Option<&'static KeyScope> {
         let name = self.screen(s);
@@ -85,8 +217,9 @@ impl dyn Pane {
 }
 
 /// The registration list: `panes! { Close(close), Customers(customers), … }`. Each `Id(module)` needs
-/// `module::Id` (a unit struct implementing [`Pane`]), `module::PaneState` (the pane's state, `Default`) and
-/// `module::io` with `Query`, `Reply`, `Write`, `run`, `write` and `landed` (see `panes/audit/io.rs`).
+/// `module::Id` (a unit struct implementing [`Pane`]), `module::PaneState` (the pane's state, `Default`),
+/// `module::io` with `Query`, `Reply`, `Write`, `run`, `write`, `landed` and `traits` (see
+/// `panes/audit/io.rs`) and `module::form` with `Kind`, `refusal` and `submit` (`pane::no_forms` for none).
 macro_rules! panes {
     ($($id:ident($m:ident)),* $(,)?) => {
         $(pub mod $m;)*
@@ -127,10 +260,16 @@ macro_rules! panes {
             $($id($m::io::Reply)),*
         }
 
-        /// A pane's write, as `WriteOp::Pane` carries it (each pane's `io::Write`).
+        /// A pane's write, as `Effect::Write` carries it (each pane's `io::Write`).
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum PaneWrite {
             $($id($m::io::Write)),*
+        }
+
+        /// What an open form submits (each pane's `form::Kind`).
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum FormKind {
+            $($id($m::form::Kind)),*
         }
 
         impl PaneQuery {
@@ -159,6 +298,33 @@ macro_rules! panes {
             pub async fn write(self, r: &$crate::console::effects::Runner) -> Result<String, billops_store::StoreError> {
                 match self {
                     $(PaneWrite::$id(w) => $m::io::write(r, w).await),*
+                }
+            }
+
+            /// What a refusal of this write means (the role it needs, versioned, the field it concerns).
+            pub fn traits(&self) -> $crate::console::refusal::WriteTraits {
+                match self {
+                    $(PaneWrite::$id(w) => $m::io::traits(w)),*
+                }
+            }
+        }
+
+        impl FormKind {
+            /// Why the user may not submit it (`None`: they may).
+            pub fn refusal(&self, s: &$crate::console::state::State) -> Option<String> {
+                match self {
+                    $(FormKind::$id(k) => $m::form::refusal(s, k)),*
+                }
+            }
+
+            /// The submitted form: its effects, or the error shown beside the field it concerns.
+            pub fn submit(
+                &self,
+                s: &mut $crate::console::state::State,
+                f: &$crate::console::input::Form,
+            ) -> Result<Vec<$crate::console::action::Effect>, $crate::console::input::FieldError> {
+                match self {
+                    $(FormKind::$id(k) => $m::form::submit(s, k, f)),*
                 }
             }
         }
@@ -204,27 +370,19 @@ impl PaneId {
     }
 }
 
-/// `io` of a pane whose reads and writes still travel as their own `Effect` / `WriteOp` variants (the panes
-/// not yet moved into a folder): nothing to run.
-pub mod no_io {
+/// `form` of a pane without forms.
+pub mod no_forms {
     use crate::console::action::Effect;
-    use crate::console::effects::Runner;
+    use crate::console::input::{FieldError, Form};
     use crate::console::state::State;
 
     #[derive(Debug, Clone, PartialEq, Eq)]
-    pub enum Query {}
-    #[derive(Debug, Clone)]
-    pub enum Reply {}
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub enum Write {}
+    pub enum Kind {}
 
-    pub async fn run(_r: &Runner, q: Query) -> Result<Reply, crate::console::refusal::EffectError> {
-        match q {}
+    pub fn refusal(_s: &State, k: &Kind) -> Option<String> {
+        match *k {}
     }
-    pub async fn write(_r: &Runner, w: Write) -> Result<String, billops_store::StoreError> {
-        match w {}
-    }
-    pub fn landed(_s: &mut State, _req: u64, r: Reply) -> Vec<Effect> {
-        match r {}
+    pub fn submit(_s: &mut State, k: &Kind, _f: &Form) -> Result<Vec<Effect>, FieldError> {
+        match *k {}
     }
 }

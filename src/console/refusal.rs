@@ -7,8 +7,7 @@ use std::ops::Deref;
 use billops_domain::Role;
 use billops_store::{ErrorKind, StoreError};
 
-use super::action::WriteOp;
-use super::ops::LedgerWrite;
+use super::pane::PaneWrite;
 
 /// Why the store said no (or that it could not answer).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,18 +62,17 @@ impl EffectError {
     }
 
     /// A store error, typed by its kind and, for writes, by what was written.
-    pub fn of(err: &StoreError, op: Option<&WriteOp>) -> EffectError {
+    pub fn of(err: &StoreError, op: Option<&PaneWrite>) -> EffectError {
+        let w = op.map(PaneWrite::traits);
         let refusal = match (err.kind(), err) {
             (_, StoreError::Locked { period, by }) => Refusal::Locked { period: period.clone(), by: by.clone() },
             // A manager approving a credit is past the role check: what remains is maker-checker.
-            (ErrorKind::Forbidden, _) if matches!(op, Some(WriteOp::DecideCredit { approve: true, .. })) => {
-                Refusal::MakerChecker
-            }
-            (ErrorKind::Forbidden, _) => Refusal::Forbidden { needs: op.map(needs) },
-            (ErrorKind::Conflict, _) if op.is_some_and(versioned) => Refusal::Stale,
+            (ErrorKind::Forbidden, _) if w.is_some_and(|w| w.maker_checker) => Refusal::MakerChecker,
+            (ErrorKind::Forbidden, _) => Refusal::Forbidden { needs: w.map(|w| w.needs) },
+            (ErrorKind::Conflict, _) if w.is_some_and(|w| w.versioned) => Refusal::Stale,
             (ErrorKind::Conflict | ErrorKind::AlreadyImported, _) => Refusal::Conflict,
             (ErrorKind::NotFound, _) => Refusal::NotFound,
-            (ErrorKind::Invalid, _) => Refusal::Invalid { field: op.and_then(field_of) },
+            (ErrorKind::Invalid, _) => Refusal::Invalid { field: w.and_then(|w| w.field) },
             (ErrorKind::Locked | ErrorKind::Unavailable | ErrorKind::Internal, _) => Refusal::Failed,
         };
         let text = match refusal {
@@ -88,38 +86,31 @@ impl EffectError {
     }
 }
 
-/// The role a write needs (the console checks it first; the store decides again).
-fn needs(op: &WriteOp) -> Role {
-    match op {
-        WriteOp::Decide { .. }
-        | WriteOp::SignOff { .. }
-        | WriteOp::Reopen { .. }
-        | WriteOp::DecideCredit { .. }
-        | WriteOp::StepInvoice {
-            step: billops_store::InvoiceStep::Approve | billops_store::InvoiceStep::Void, ..
-        }
-        | WriteOp::Ledger(LedgerWrite::CreditNote(_))
-        | WriteOp::Ledger(LedgerWrite::Bulk { step: billops_store::InvoiceStep::Approve, .. }) => Role::Manager,
-        _ => Role::Operator,
+/// What a refusal of a write means, as the pane that owns the write says (`io::traits`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteTraits {
+    /// The role the write needs (the console checks it first; the store decides again).
+    pub needs: Role,
+    /// It carries the version the operator saw: a conflict means it moved (`Stale`).
+    pub versioned: bool,
+    /// A manager approving what they proposed: a `Forbidden` is maker-checker.
+    pub maker_checker: bool,
+    /// The one free field an `Invalid` refusal can concern (the others are checked in the form).
+    pub field: Option<&'static str>,
+}
+
+impl WriteTraits {
+    /// An operator's write, unversioned.
+    pub const OPERATOR: WriteTraits =
+        WriteTraits { needs: Role::Operator, versioned: false, maker_checker: false, field: None };
+    /// A manager's write, unversioned.
+    pub const MANAGER: WriteTraits = WriteTraits { needs: Role::Manager, ..WriteTraits::OPERATOR };
+
+    pub const fn versioned(self) -> WriteTraits {
+        WriteTraits { versioned: true, ..self }
     }
-}
-
-/// Writes that carry the version the operator saw: a conflict there means it moved.
-fn versioned(op: &WriteOp) -> bool {
-    matches!(
-        op,
-        WriteOp::StepInvoice { .. }
-            | WriteOp::DecideCredit { .. }
-            | WriteOp::Ledger(LedgerWrite::UpdateCase { .. } | LedgerWrite::Bulk { .. })
-    )
-}
-
-/// The one free field a write's `Invalid` refusal can concern (the others are checked in the form).
-fn field_of(op: &WriteOp) -> Option<&'static str> {
-    match op {
-        WriteOp::Ledger(LedgerWrite::CreditNote(_)) => Some("amount"),
-        WriteOp::Ledger(LedgerWrite::Payment(_)) => Some("amount"),
-        _ => None,
+    pub const fn field(self, field: &'static str) -> WriteTraits {
+        WriteTraits { field: Some(field), ..self }
     }
 }
 

@@ -69,7 +69,7 @@ fn key(s: &mut State, ev: KeyEvent) -> Vec<Effect> {
             {
                 return switch(s, p);
             }
-            match s.keymap.lookup(s.pane, &ev) {
+            match s.keymap.lookup(s.pane.pane().scope(s), &ev) {
                 Some(c) => cmd(s, c),
                 None => Vec::new(),
             }
@@ -234,7 +234,7 @@ fn back(s: &mut State) -> Vec<Effect> {
 }
 
 fn export(s: &mut State) -> Vec<Effect> {
-    if let Some(fx) = panes::payments::export_statement(s) {
+    if let Some(fx) = s.pane.pane().export(s) {
         return fx;
     }
     let key = s.current_view();
@@ -278,26 +278,6 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, EffectError>) -> Vec<Eff
             s.periods = Load::Ready(ps);
             panes::ensure(s, s.pane)
         }
-        Reply::Customers(d) => {
-            panes::customers::loaded(s, req, d);
-            Vec::new()
-        }
-        Reply::CustomerDetail(d) => {
-            panes::customers::detail_loaded(s, req, d);
-            Vec::new()
-        }
-        Reply::Accounts(d) => {
-            panes::accounts::loaded(s, req, d);
-            Vec::new()
-        }
-        Reply::Costs(d) => {
-            panes::costs::loaded(s, req, d);
-            Vec::new()
-        }
-        Reply::Imports(d) => {
-            panes::imports::loaded(s, req, d);
-            Vec::new()
-        }
         Reply::Pane(r) => r.land(s, req),
         Reply::Written(text) => {
             s.pending.retain(|r| *r != req);
@@ -320,54 +300,16 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, EffectError>) -> Vec<Eff
             forms::path_completions(s, req, &input, candidates);
             Vec::new()
         }
+        // The import job is the console's effect; where its answers land is the Imports pane's business.
         Reply::ImportProgress(p) => {
-            if let Some(job) = s.panes.imports.job.as_mut().filter(|j| j.req == req) {
-                job.progress = Some(p);
-            }
+            panes::imports::io::progress(s, req, p);
             Vec::new()
         }
-        Reply::ImportDone(lines) => {
-            if s.panes.imports.job.as_ref().is_none_or(|j| j.req != req) {
-                return Vec::new();
-            }
-            s.panes.imports.job = None;
-            let failed = lines.iter().filter(|l| l.starts_with("refused") || l.starts_with("failed")).count();
-            let text = lines.join("; ");
-            if failed > 0 {
-                s.warn(text)
-            } else {
-                s.info(text)
-            }
-            s.pane_view.insert(PaneId::Imports, ViewKey::Batches);
-            let mut fx = start(s);
-            fx.extend(panes::invalidate_all(s));
-            fx
-        }
+        Reply::ImportDone(lines) => panes::imports::io::done(s, req, lines),
         Reply::Locks(ls) => {
             if s.locks.waits_for(req) {
                 s.locks = Load::Ready(ls);
             }
-            Vec::new()
-        }
-        Reply::Close(v) => {
-            panes::close::loaded(s, req, *v);
-            Vec::new()
-        }
-        Reply::Invoices(d) => {
-            panes::invoices::loaded(s, req, d);
-            Vec::new()
-        }
-        Reply::Invoice(inv) => {
-            panes::invoices::detail_loaded(s, req, inv);
-            Vec::new()
-        }
-        Reply::Generated(out) => panes::invoices::generated(s, req, out),
-        Reply::Recon(d) => {
-            panes::recon::loaded(s, req, d);
-            Vec::new()
-        }
-        Reply::Variances(v) => {
-            panes::variance::loaded(s, req, *v);
             Vec::new()
         }
         Reply::Balance(b) => {
@@ -378,7 +320,6 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, EffectError>) -> Vec<Eff
             }
             Vec::new()
         }
-        Reply::Ledger(r) => panes::ledger::loaded(s, req, *r),
     }
 }
 

@@ -3,7 +3,7 @@
 //! sources, statement exports and bulk outcomes.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use billops::console::ops::{BookData, LedgerQuery, LedgerReply};
+use billops::console::panes::customers::io::{BookData, Query as CustomersQuery, Reply as CustomersReply};
 use billops::ledger::rating::PREVIEW_RULE as PREVIEW_RULE_ID;
 use billops::ledger::terms::TermsView;
 use billops_domain::close::CaseStatus;
@@ -214,12 +214,12 @@ pub fn rule_preview(
     scope: RuleScope,
     pricing: Pricing,
     from: NaiveDate,
-) -> LedgerReply {
+) -> CustomersReply {
     let old = PriceBook::new(customer, rules()).unwrap();
     let mut r = rules();
     r.push(PriceRule::new(PREVIEW_RULE_ID, scope, pricing, Effective::starting(from)).unwrap());
     let new = PriceBook::new(customer, r).unwrap();
-    LedgerReply::Preview(preview(&old, &new, &charge_lines(customer, period)).unwrap())
+    CustomersReply::Preview(preview(&old, &new, &charge_lines(customer, period)).unwrap())
 }
 
 pub fn sources(q: &SourceQuery) -> LineSources {
@@ -277,22 +277,21 @@ pub fn credit_notes(invoice_id: i64) -> Vec<CreditNote> {
     }]
 }
 
-/// The reply of a month-end read.
-pub fn answer(q: LedgerQuery) -> LedgerReply {
+/// The reply of a Customers read beyond the list and the detail (statements, terms, price book, preview).
+pub fn answer(q: CustomersQuery) -> CustomersReply {
     match q {
-        LedgerQuery::Statement { customer, from, to } => LedgerReply::Statement(statement(&customer, from, to)),
-        LedgerQuery::ExportStatement { statement } => LedgerReply::StatementExported {
+        CustomersQuery::Statement { customer, from, to } => CustomersReply::Statement(statement(&customer, from, to)),
+        CustomersQuery::ExportStatement { statement } => CustomersReply::StatementExported {
             csv: format!("/data/exports/statement-{}-{}-{}-1.csv", statement.customer, statement.from, statement.to)
                 .into(),
             json: format!("/data/exports/statement-{}-{}-{}-1.json", statement.customer, statement.from, statement.to)
                 .into(),
         },
-        LedgerQuery::Terms { customer, today } => LedgerReply::Terms(terms(&customer, today)),
-        LedgerQuery::PriceBook { customer, period } => LedgerReply::PriceBook(price_book(&customer, period)),
-        LedgerQuery::PreviewRule { customer, period, rule } => {
+        CustomersQuery::Terms { customer, today } => CustomersReply::Terms(terms(&customer, today)),
+        CustomersQuery::PriceBook { customer, period } => CustomersReply::PriceBook(price_book(&customer, period)),
+        CustomersQuery::PreviewRule { customer, period, rule } => {
             rule_preview(&customer, period, rule.scope, rule.pricing, rule.from)
         }
-        LedgerQuery::Sources { q } => LedgerReply::Sources(sources(&q)),
-        LedgerQuery::CreditNotes { invoice_id } => LedgerReply::CreditNotes(credit_notes(invoice_id)),
+        CustomersQuery::List { .. } | CustomersQuery::Detail { .. } => panic!("answered in console_common::answer"),
     }
 }

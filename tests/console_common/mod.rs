@@ -8,12 +8,13 @@ pub mod store;
 
 use std::str::FromStr;
 
-use billops::console::action::{
-    AccountsData, Action, CostsData, CustomersData, DetailData, Effect, ImportsData, Reply, WriteOp,
-};
-use billops::console::action::{PaneQuery, PaneReply};
+use billops::console::action::{Action, Effect, PaneQuery, PaneReply, PaneWrite, Reply};
 use billops::console::keys::{Keymap, parse_chord};
-use billops::console::panes;
+use billops::console::panes::accounts::AccountsData;
+use billops::console::panes::costs::CostsData;
+use billops::console::panes::customers::{CustomersData, DetailData};
+use billops::console::panes::imports::ImportsData;
+use billops::console::panes::{accounts, audit, close, costs, credits, customers, imports, invoices, recon};
 use billops::console::state::{Setup, State};
 use billops::console::theme::{Theme, load_theme};
 use billops::console::{start, ui, update};
@@ -378,41 +379,65 @@ pub fn periods() -> Vec<Period> {
     p("2026-05").trailing(12).into_iter().rev().collect()
 }
 
+/// The reply the fixture gives to a pane's read (what a store would answer).
+pub fn answer_pane(q: PaneQuery) -> PaneReply {
+    match q {
+        PaneQuery::Customers(customers::io::Query::List { period, .. }) => {
+            PaneReply::Customers(customers::io::Reply::List(CustomersData {
+                customers: customers(),
+                cur: costs(period, period, &[], &[Dim::Customer]),
+                prev: costs(period.prev(), period.prev(), &[], &[Dim::Customer]),
+            }))
+        }
+        PaneQuery::Customers(customers::io::Query::Detail { code, period, .. }) => {
+            PaneReply::Customers(customers::io::Reply::Detail(detail(&code, period)))
+        }
+        PaneQuery::Customers(q) => PaneReply::Customers(ledger::answer(q)),
+        PaneQuery::Accounts(accounts::io::Query::All) => PaneReply::Accounts(accounts::io::Reply::All(accounts())),
+        PaneQuery::Costs(costs::io::Query::Level { period, filters, by, .. }) => {
+            PaneReply::Costs(costs::io::Reply::Level(CostsData {
+                rows: costs(period, period, &filters, &[by]),
+                prev: costs(period.prev(), period.prev(), &filters, &[by]),
+            }))
+        }
+        PaneQuery::Imports(imports::io::Query::All) => PaneReply::Imports(imports::io::Reply::All(imports())),
+        PaneQuery::Credits(credits::io::Query::Queue) => {
+            PaneReply::Credits(credits::io::Reply::Queue(month::credits()))
+        }
+        PaneQuery::Credits(credits::io::Query::Unreached { period }) => {
+            PaneReply::Credits(credits::io::Reply::Unreached(ledger::unreached(period)))
+        }
+        PaneQuery::Audit(audit::Query::Log) => PaneReply::Audit(audit::Reply::Log(audit())),
+        PaneQuery::Close(close::io::Query::Board { period, .. }) => PaneReply::Close(close::io::Reply::Board(
+            Box::new(month::close_view(period, month::close_facts(period), false)),
+        )),
+        PaneQuery::Close(close::io::Query::Variances { period }) => {
+            PaneReply::Close(close::io::Reply::Variances(Box::new(month::variances(period))))
+        }
+        PaneQuery::Invoices(q) => PaneReply::Invoices(match q {
+            invoices::io::Query::List { .. } => invoices::io::Reply::List(month::invoices()),
+            invoices::io::Query::Invoice { id } => invoices::io::Reply::Invoice(Box::new(month::invoice(id))),
+            invoices::io::Query::Generate { .. } => invoices::io::Reply::Generated(month::generated()),
+            invoices::io::Query::Sources { q } => invoices::io::Reply::Sources(ledger::sources(&q)),
+            invoices::io::Query::CreditNotes { invoice_id } => {
+                invoices::io::Reply::CreditNotes(ledger::credit_notes(invoice_id))
+            }
+        }),
+        PaneQuery::Recon(recon::io::Query::Period { .. }) => PaneReply::Recon(recon::io::Reply::Period(month::recon())),
+    }
+}
+
 /// The reply the fixture gives to an effect (what a store would answer).
 pub fn answer(e: &Effect) -> Option<Action> {
     let (req, result) = match e.clone() {
         Effect::Periods { req } => (req, Ok(Reply::Periods(periods()))),
-        Effect::Customers { req, period, basis: _ } => (
-            req,
-            Ok(Reply::Customers(CustomersData {
-                customers: customers(),
-                cur: costs(period, period, &[], &[Dim::Customer]),
-                prev: costs(period.prev(), period.prev(), &[], &[Dim::Customer]),
-            })),
-        ),
-        Effect::CustomerDetail { req, code, period, .. } => (req, Ok(Reply::CustomerDetail(detail(&code, period)))),
-        Effect::Accounts { req } => (req, Ok(Reply::Accounts(accounts()))),
-        Effect::Costs { req, period, filters, by, basis: _ } => (
-            req,
-            Ok(Reply::Costs(CostsData {
-                rows: costs(period, period, &filters, &[by]),
-                prev: costs(period.prev(), period.prev(), &filters, &[by]),
-            })),
-        ),
-        Effect::Imports { req } => (req, Ok(Reply::Imports(imports()))),
-        Effect::Pane { req, q: PaneQuery::Credits(panes::credits::io::Query::Queue) } => {
-            (req, Ok(Reply::Pane(PaneReply::Credits(panes::credits::io::Reply::Queue(month::credits())))))
-        }
-        Effect::Pane { req, q: PaneQuery::Credits(panes::credits::io::Query::Unreached { period }) } => {
-            (req, Ok(Reply::Pane(PaneReply::Credits(panes::credits::io::Reply::Unreached(ledger::unreached(period))))))
-        }
-        Effect::Pane { req, q: PaneQuery::Audit(panes::audit::Query::Log) } => {
-            (req, Ok(Reply::Pane(PaneReply::Audit(panes::audit::Reply::Log(audit())))))
-        }
+        Effect::Pane { req, q } => (req, Ok(Reply::Pane(answer_pane(q)))),
         Effect::Write { req, op } => (
             req,
             Ok(Reply::Written(match op {
-                WriteOp::Assign { account, customer, .. } => format!("account {account} assigned to {customer}"),
+                PaneWrite::Accounts(accounts::io::Write::Assign { account, customer, .. }) => {
+                    format!("account {account} assigned to {customer}")
+                }
                 other => format!("{other:?}"),
             })),
         ),
@@ -421,19 +446,25 @@ pub fn answer(e: &Effect) -> Option<Action> {
         }
         Effect::CompletePath { req, input } => (req, Ok(Reply::PathCompletions { input, candidates: vec![] })),
         Effect::Locks { req } => (req, Ok(Reply::Locks(vec![]))),
-        Effect::Close { req, period, .. } => {
-            (req, Ok(Reply::Close(Box::new(month::close_view(period, month::close_facts(period), false)))))
-        }
-        Effect::Invoices { req, .. } => (req, Ok(Reply::Invoices(month::invoices()))),
-        Effect::Invoice { req, id } => (req, Ok(Reply::Invoice(Box::new(month::invoice(id))))),
-        Effect::Generate { req, .. } => (req, Ok(Reply::Generated(month::generated()))),
-        Effect::Recon { req, .. } => (req, Ok(Reply::Recon(month::recon()))),
         Effect::Balance { req, customer, .. } => (req, Ok(Reply::Balance(month::balance(&customer)))),
-        Effect::Ledger { req, q } => (req, Ok(Reply::Ledger(Box::new(ledger::answer(q))))),
-        Effect::Variances { req, period } => (req, Ok(Reply::Variances(Box::new(month::variances(period))))),
         Effect::Import { .. } | Effect::Quit => return None,
     };
     Some(Action::Reply { req, result })
+}
+
+/// Whether `e` is a read of `pane` whose `Debug` form starts with `query` (e.g. `"List"`).
+pub fn is_query(e: &Effect, pane: &str, query: &str) -> bool {
+    matches!(e, Effect::Pane { .. }) && format!("{e:?}").contains(&format!("q: {pane}({query}"))
+}
+
+/// The writes among `fx`.
+pub fn pane_writes(fx: &[Effect]) -> Vec<PaneWrite> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Write { op, .. } => Some(op.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 pub fn setup(role: Role) -> Setup {

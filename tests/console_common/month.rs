@@ -2,7 +2,7 @@
 //! credits in the queue (one proposed by alice above the maker-checker threshold), a tie-out, a balance.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use billops::console::action::ReconData;
+use billops::console::panes::recon::ReconData;
 use billops::ledger::close::CloseView;
 use billops::ledger::invoices::Generated;
 use billops_domain::close::{

@@ -1,7 +1,7 @@
 //! The panes. `panes!` below is the one registration list: each line is a pane (its module holds the
 //! [`Pane`](crate::console::pane::Pane) impl and its state), in tab order. Everything that must visit every
 //! pane (reload after a write or a period change, failures, the tab line, `'` + letter, `?`) iterates it.
-//! The other modules are screens and helpers owned by one pane (named in their first line).
+//! `write` and `query` below are the one write and read helpers every pane uses.
 crate::console::pane::panes! {
     Close(close),
     Customers(customers),
@@ -14,9 +14,7 @@ crate::console::pane::panes! {
     Audit(audit),
 }
 
-pub mod ledger;
-
-// Screens owned by a pane, under its folder; re-exported under their old paths.
+// Screens owned by a pane (under its folder), reachable as `panes::NAME` too.
 pub use close::variance;
 pub use credits::unreached;
 pub use customers::{payments, pricebook, terms};
@@ -26,6 +24,21 @@ pub use recon::supplier;
 use super::action::Effect;
 use super::pane::{Failure, Invalidate};
 use super::state::State;
+
+/// Ask for a pane's write (the role was checked by the caller; the reply reloads every pane). The one
+/// write helper of the console.
+pub fn write(s: &mut State, op: PaneWrite) -> Vec<Effect> {
+    let req = s.req();
+    s.pending.push(req);
+    s.info("saving …");
+    vec![Effect::Write { req, op }]
+}
+
+/// A pane's read: its request number and effect (the caller sets its slot to `Loading(req)`).
+pub fn query(s: &mut State, q: PaneQuery) -> (u64, Effect) {
+    let req = s.req();
+    (req, Effect::Pane { req, q })
+}
 
 /// Load a pane's data if it has none and is not loading.
 pub fn ensure(s: &mut State, pane: PaneId) -> Vec<Effect> {
@@ -62,23 +75,4 @@ pub fn failed(s: &mut State, req: u64, e: &super::refusal::EffectError) -> Failu
         }
     }
     out
-}
-
-/// Set a slot that waited for `req` to the error.
-pub fn fail<T>(slot: &mut super::state::Load<T>, req: u64, e: &str) -> Failure {
-    if slot.waits_for(req) {
-        *slot = super::state::Load::Failed(e.to_string());
-        Failure::Shown
-    } else {
-        Failure::NotMine
-    }
-}
-
-/// Fold the outcomes of several slots.
-pub fn any(outcomes: impl IntoIterator<Item = Failure>) -> Failure {
-    outcomes.into_iter().fold(Failure::NotMine, |a, b| match (a, b) {
-        (Failure::Reported, _) | (_, Failure::Reported) => Failure::Reported,
-        (Failure::Shown, _) | (_, Failure::Shown) => Failure::Shown,
-        _ => Failure::NotMine,
-    })
 }

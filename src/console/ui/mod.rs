@@ -9,9 +9,10 @@ pub(crate) mod widgets;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Gauge, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::keys::{BINDINGS, Cmd, Scope};
+use super::pane::PaneId;
 use super::state::{Load, Mode, State};
 use super::theme::{Role, Theme};
 
@@ -86,36 +87,8 @@ fn status_line(s: &State, theme: &Theme) -> Line<'static> {
 }
 
 fn message_line(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
-    if let Some(job) = &s.panes.imports.job {
-        let (label, pct) = match &job.progress {
-            Some(p) => {
-                let files_done = p.file_index + usize::from(p.done);
-                let pct = files_done.min(p.file_count).saturating_mul(100).checked_div(p.file_count).unwrap_or(0);
-                let pct = u16::try_from(pct).unwrap_or(100);
-                (
-                    format!(
-                        "importing file {}/{} {} · {} rows read",
-                        p.file_index + 1,
-                        p.file_count,
-                        crate::console::panes::imports::short_name(&p.file_name),
-                        p.rows
-                    ),
-                    pct,
-                )
-            }
-            None => (format!("importing {} …", job.paths.join(" ")), 0),
-        };
-        let g = Gauge::default()
-            .gauge_style(theme.style(Role::Progress))
-            .percent(pct.min(100))
-            .label(label)
-            .use_unicode(!theme.symbols.ascii);
-        f.render_widget(g, area);
-        return;
-    }
-    if s.panes.invoices.job.is_some() {
-        let text = format!("generating invoice drafts for {} … working", s.period_or_now());
-        f.render_widget(Paragraph::new(Span::styled(text, theme.style(Role::Pending))), area);
+    // A pane's running job (an import, draft generation) takes the line while it runs.
+    if PaneId::ALL.iter().any(|p| p.pane().job_line(f, area, s, theme)) {
         return;
     }
     if let Some(m) = &s.message {

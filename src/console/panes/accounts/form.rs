@@ -1,57 +1,98 @@
-//! The accounts pane: its forms: checked, then turned into writes.
+//! The Accounts pane's forms, each a struct read by field name and checked field by field.
 use billops_store::NewLinkProposal;
 use chrono::NaiveDate;
-use crate::console::action::WriteOp;
-use crate::console::input::FormKind;
+
+use super::io::Write;
+use crate::console::action::{Effect, PaneWrite};
+use crate::console::input::{FieldError, Form};
+use crate::console::panes::write;
 use crate::console::state::State;
 
-/// Turn a submitted form into a write, or an error shown in the form.
-pub fn submit(s: &mut State, kind: &FormKind, values: &[String]) -> Result<WriteOp, String> {
-    let customers: Vec<String> = s
-        .panes
-        .accounts
-        .data
-        .ready()
-        .map(|d| d.customers.iter().map(|c| c.code.clone()).collect())
-        .or_else(|| s.panes.customers.data.ready().map(|d| d.customers.iter().map(|c| c.code.clone()).collect()))
-        .unwrap_or_default();
-    let check_customer = |c: &str| -> Result<String, String> {
-        if c.is_empty() {
-            return Err("customer: required".into());
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Assign { account: String },
+    Propose { account: String },
+    Decide { id: i64, approve: bool },
+}
+
+pub const CUSTOMER: &str = "customer";
+pub const PAYER: &str = "payer";
+pub const FROM: &str = "effective from";
+pub const REASON: &str = "reason";
+
+/// Deciding a proposal takes a manager; assigning and proposing an operator.
+pub fn refusal(s: &State, k: &Kind) -> Option<String> {
+    match k {
+        Kind::Decide { .. } => s.approve_refusal(),
+        Kind::Assign { .. } | Kind::Propose { .. } => s.write_refusal(),
+    }
+}
+
+pub fn submit(s: &mut State, k: &Kind, f: &Form) -> Result<Vec<Effect>, FieldError> {
+    let w = match k {
+        Kind::Assign { account } => {
+            let a = AssignForm::read(s, f)?;
+            Write::Assign { account: account.clone(), customer: a.customer, from: a.from }
         }
-        if !customers.is_empty() && !customers.iter().any(|k| k == c) {
-            return Err(format!("customer: no customer {c:?} (Tab completes)"));
+        Kind::Propose { account } => {
+            let p = ProposeForm::read(s, f)?;
+            Write::Propose(NewLinkProposal { account: account.clone(), payer: p.payer, customer: p.customer, from: p.from })
         }
-        Ok(c.to_string())
-    };
-    let date = |t: &str| -> Result<NaiveDate, String> {
-        NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .map_err(|_| format!("effective from: {t:?} is not a date (YYYY-MM-DD)"))
-    };
-    let get = |i: usize| values.get(i).cloned().unwrap_or_default();
-    match kind {
-        FormKind::Assign { account } => {
-            Ok(WriteOp::Assign { account: account.clone(), customer: check_customer(&get(0))?, from: date(&get(1))? })
-        }
-        FormKind::Propose { account } => {
-            let payer = get(0);
-            if payer.is_empty() {
-                return Err("payer: required".into());
-            }
-            Ok(WriteOp::Propose(NewLinkProposal {
-                account: account.clone(),
-                payer,
-                customer: check_customer(&get(1))?,
-                from: date(&get(2))?,
-            }))
-        }
-        FormKind::Decide { id, approve } => {
-            let reason = get(0);
+        Kind::Decide { id, approve } => {
+            let reason = f.get(REASON);
             if !approve && reason.is_empty() {
-                return Err("reason: required to reject".into());
+                return Err(FieldError::at(REASON, "reason: required to reject"));
             }
-            Ok(WriteOp::Decide { id: *id, approve: *approve, reason })
+            Write::Decide { id: *id, approve: *approve, reason }
         }
-        _ => Err("not an accounts form".into()),
+    };
+    Ok(write(s, PaneWrite::Accounts(w)))
+}
+
+/// The customer code, checked against the known customers (when any are loaded).
+fn customer(s: &State, c: &str) -> Result<String, FieldError> {
+    if c.is_empty() {
+        return Err(FieldError::at(CUSTOMER, "customer: required"));
+    }
+    let customers = super::customer_codes(s);
+    if !customers.is_empty() && !customers.iter().any(|k| k == c) {
+        return Err(FieldError::at(CUSTOMER, format!("customer: no customer {c:?} (Tab completes)")));
+    }
+    Ok(c.to_string())
+}
+
+fn from(t: &str) -> Result<NaiveDate, FieldError> {
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .map_err(|_| FieldError::at(FROM, format!("effective from: {t:?} is not a date (YYYY-MM-DD)")))
+}
+
+/// Assign an account to a customer from a day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignForm {
+    pub customer: String,
+    pub from: NaiveDate,
+}
+
+impl AssignForm {
+    pub fn read(s: &State, f: &Form) -> Result<AssignForm, FieldError> {
+        Ok(AssignForm { customer: customer(s, &f.get(CUSTOMER))?, from: from(&f.get(FROM))? })
+    }
+}
+
+/// Propose linking an account to a payer for a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposeForm {
+    pub payer: String,
+    pub customer: String,
+    pub from: NaiveDate,
+}
+
+impl ProposeForm {
+    pub fn read(s: &State, f: &Form) -> Result<ProposeForm, FieldError> {
+        let payer = f.get(PAYER);
+        if payer.is_empty() {
+            return Err(FieldError::at(PAYER, "payer: required"));
+        }
+        Ok(ProposeForm { payer, customer: customer(s, &f.get(CUSTOMER))?, from: from(&f.get(FROM))? })
     }
 }

@@ -1,13 +1,95 @@
-//! The accounts pane: its queries and where their replies land.
-use crate::console::action::{AccountsData, Effect};
-use crate::console::state::{Load, State, ViewKey};
+//! The Accounts pane's reads and writes: payers, linked accounts, link proposals and customers (one read);
+//! assigning an account, proposing a link and deciding a proposal.
+use billops_store::{
+    AccountFilter, Customer, LinkProposal, LinkedAccount, NewLinkProposal, PayerAccount, StoreError,
+};
+use chrono::NaiveDate;
+
 use super::view::*;
-pub use crate::console::pane::no_io::{Query, Reply, Write, landed, run, write};
+use crate::console::action::{Effect, PaneQuery};
+use crate::console::effects::Runner;
+use crate::console::refusal::{EffectError, WriteTraits};
+use crate::console::state::{Load, State, ViewKey};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    /// Payers, accounts, proposals and customers.
+    All,
+}
+
+#[derive(Debug, Clone)]
+pub enum Reply {
+    All(AccountsData),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountsData {
+    pub payers: Vec<PayerAccount>,
+    pub accounts: Vec<LinkedAccount>,
+    pub proposals: Vec<LinkProposal>,
+    pub customers: Vec<Customer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    Assign { account: String, customer: String, from: NaiveDate },
+    Propose(NewLinkProposal),
+    /// Approve or reject a link proposal (manager).
+    Decide { id: i64, approve: bool, reason: String },
+}
+
+pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
+    let st = r.store.as_ref();
+    let e = |err: StoreError| EffectError::of_read(&err);
+    match q {
+        Query::All => Ok(Reply::All(AccountsData {
+            payers: st.list_payers().await.map_err(e)?,
+            accounts: st.list_accounts(&AccountFilter::default()).await.map_err(e)?,
+            proposals: st.list_link_proposals(false).await.map_err(e)?,
+            customers: st.list_customers().await.map_err(e)?,
+        })),
+    }
+}
+
+pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
+    let (st, by) = (r.store.as_ref(), r.actor());
+    match w {
+        Write::Assign { account, customer, from } => {
+            st.assign_account(&account, &customer, from, &by).await?;
+            Ok(format!("account {account} assigned to {customer} from {from}"))
+        }
+        Write::Propose(p) => {
+            let lp = st.propose_link(&p, &by).await?;
+            Ok(format!(
+                "proposal {} recorded: link {} to payer {} for {} (a manager approves)",
+                lp.id, p.account, p.payer, p.customer
+            ))
+        }
+        Write::Decide { id, approve, reason } => {
+            let lp = st.decide_link(id, approve, &reason, &by).await?;
+            Ok(format!("proposal {id} {}", lp.status))
+        }
+    }
+}
+
+pub fn traits(w: &Write) -> WriteTraits {
+    match w {
+        Write::Decide { .. } => WriteTraits::MANAGER,
+        Write::Assign { .. } | Write::Propose(_) => WriteTraits::OPERATOR,
+    }
+}
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let req = s.req();
     s.panes.accounts.data = Load::Loading(req);
-    vec![Effect::Accounts { req }]
+    vec![Effect::Pane { req, q: PaneQuery::Accounts(Query::All) }]
+}
+
+pub fn landed(s: &mut State, req: u64, r: Reply) -> Vec<Effect> {
+    match r {
+        Reply::All(data) => loaded(s, req, data),
+    }
+    Vec::new()
 }
 
 pub fn loaded(s: &mut State, req: u64, data: AccountsData) {

@@ -2,7 +2,9 @@
 use billops_domain::Period;
 use chrono::NaiveDate;
 use crate::console::action::Effect;
-use crate::console::input::{Complete, Field, Form, FormKind};
+use super::form::{CUSTOMER, FROM, Kind, PAYER, REASON};
+use crate::console::action::FormKind;
+use crate::console::input::{Complete, Field, Form};
 use crate::console::pane::PaneId;
 use crate::console::state::{Mode, State, ViewKey};
 
@@ -36,11 +38,11 @@ pub fn edit(s: &mut State) -> Vec<Effect> {
     let Some(a) = selected_account(s) else { return Vec::new() };
     let from = default_from(s).to_string();
     let form = Form::new(
-        FormKind::Assign { account: a.id.clone() },
+        FormKind::Accounts(Kind::Assign { account: a.id.clone() }),
         format!("assign account {} ({}) to a customer", a.id, a.name),
         vec![
-            Field::new("customer", a.customer.as_deref().unwrap_or(""), Complete::Customers),
-            Field::new("effective from", &from, Complete::None),
+            Field::new(CUSTOMER, a.customer.as_deref().unwrap_or(""), Complete::Customers),
+            Field::new(FROM, &from, Complete::None),
         ],
     );
     s.mode = Mode::Form(form);
@@ -56,12 +58,12 @@ pub fn propose(s: &mut State) -> Vec<Effect> {
     let Some(a) = selected_account(s) else { return Vec::new() };
     let from = default_from(s).to_string();
     let form = Form::new(
-        FormKind::Propose { account: a.id.clone() },
+        FormKind::Accounts(Kind::Propose { account: a.id.clone() }),
         format!("propose linking account {} ({})", a.id, a.name),
         vec![
-            Field::new("payer", &a.payer, Complete::Payers),
-            Field::new("customer", a.customer.as_deref().unwrap_or(""), Complete::Customers),
-            Field::new("effective from", &from, Complete::None),
+            Field::new(PAYER, &a.payer, Complete::Payers),
+            Field::new(CUSTOMER, a.customer.as_deref().unwrap_or(""), Complete::Customers),
+            Field::new(FROM, &from, Complete::None),
         ],
     );
     s.mode = Mode::Form(form);
@@ -92,9 +94,9 @@ pub fn decide(s: &mut State, approve: bool) -> Vec<Effect> {
     }
     let verb = if approve { "approve" } else { "reject" };
     s.mode = Mode::Form(Form::new(
-        FormKind::Decide { id, approve },
+        FormKind::Accounts(Kind::Decide { id, approve }),
         format!("{verb} proposal {id}: link {} to payer {} for {}", p.account, p.payer, p.customer),
-        vec![Field::new("reason", "", Complete::None)],
+        vec![Field::new(REASON, "", Complete::None)],
     ));
     Vec::new()
 }

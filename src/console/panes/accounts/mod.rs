@@ -2,20 +2,18 @@
 pub mod io;
 mod state;
 mod keys;
-mod form;
+pub mod form;
 pub mod view;
 
-pub use io::{load, loaded};
+pub use io::{AccountsData, load, loaded};
 pub use keys::{VIEWS, customer_codes, decide, edit, payer_ids, propose, switch_view};
-pub use form::{submit};
 pub use view::{accounts_table, payers_table, proposals_table};
 
 use crate::console::action::Effect;
 use crate::console::pane::PaneId;
-use crate::console::state::{Load, ViewKey};
+use crate::console::state::ViewKey;
 use crate::console::keys::Cmd;
-use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
-use crate::console::panes::fail;
+use crate::console::pane::{KeyScope, Pane, PaneMeta, Slot};
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
@@ -27,29 +25,17 @@ pub struct Accounts;
 
 const ACCT: &[Cmd] = &[Cmd::Open, Cmd::Back, Cmd::Edit, Cmd::Propose, Cmd::Approve, Cmd::Reject, Cmd::SwitchView];
 
+const META: PaneMeta = PaneMeta { title: "Accounts", short: "Accts", slug: "accounts", goto: 'a' };
+
+// Not period-bound (accounts, payers and proposals are the same in every period).
+const SLOTS: &[Slot] = &[Slot { at: |s| Some(&mut s.panes.accounts.data), by_period: false, load }];
+
 impl Pane for Accounts {
-    fn title(&self) -> &'static str {
-        "Accounts"
+    fn meta(&self) -> &'static PaneMeta {
+        &META
     }
-    fn short(&self) -> &'static str {
-        "Accts"
-    }
-    fn slug(&self) -> &'static str {
-        "accounts"
-    }
-    fn goto(&self) -> char {
-        'a'
-    }
-    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
-        if s.panes.accounts.data.is_idle() { load(s) } else { Vec::new() }
-    }
-    fn invalidate(&self, s: &mut State_, why: Invalidate) {
-        if why == Invalidate::Written {
-            s.panes.accounts.data = Load::Idle;
-        }
-    }
-    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
-        fail(&mut s.panes.accounts.data, req, e)
+    fn slots(&self) -> &'static [Slot] {
+        SLOTS
     }
     fn keys(&self) -> &'static [KeyScope] {
         &[KeyScope { screen: "lists", cmds: ACCT }]

@@ -1,5 +1,5 @@
 //! What the accounts pane holds (a field of `State::panes`).
-use crate::console::action::AccountsData;
+use super::io::AccountsData;
 use crate::console::state::Load;
 
 #[derive(Debug, Clone, Default)]

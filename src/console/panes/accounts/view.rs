@@ -13,7 +13,7 @@ use ratatui::layout::Constraint;
 use ratatui::layout::Layout;
 use ratatui::layout::Rect;
 use ratatui::widgets::Paragraph;
-use crate::console::action::AccountsData;
+use super::io::AccountsData;
 use crate::console::table::Cell;
 use crate::console::table::Column;
 use crate::console::table::Mark;

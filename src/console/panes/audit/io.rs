@@ -38,6 +38,10 @@ pub async fn write(_r: &Runner, w: Write) -> Result<String, billops_store::Store
     match w {}
 }
 
+pub fn traits(w: &Write) -> crate::console::refusal::WriteTraits {
+    match *w {}
+}
+
 pub fn load(s: &mut State) -> Vec<Effect> {
     let req = s.req();
     s.panes.audit.data = Load::Loading(req);

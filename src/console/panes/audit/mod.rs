@@ -3,7 +3,9 @@
 //!
 //! The template of a pane (copy this folder for a new one): `mod.rs` the duties, `state.rs` what it holds,
 //! `io.rs` its queries and replies and the async fns that run them, `keys.rs` its key scopes per screen,
-//! `view.rs` its render. A pane with forms adds `form.rs` (see `docs/ARCHITECTURE.md`).
+//! `view.rs` its render. A pane with forms adds `form.rs` (see `docs/ARCHITECTURE.md`); this one has none
+//! (`form` is `pane::no_forms`).
+pub use crate::console::pane::no_forms as form;
 pub mod io;
 mod keys;
 mod state;
@@ -15,38 +17,24 @@ pub use view::table;
 
 use crate::console::action::Effect;
 use crate::console::keys::Cmd;
-use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
-use crate::console::panes::fail;
-use crate::console::state::{Load, State, ViewKey};
+use crate::console::pane::{KeyScope, Pane, PaneMeta, Slot};
+use crate::console::state::{State, ViewKey};
 use crate::console::theme::Theme;
 
 /// The audit log.
 pub struct Audit;
 
+const META: PaneMeta = PaneMeta { title: "Audit", short: "Audit", slug: "audit", goto: 'd' };
+
+// Not period-bound: the log is the same in every period; a write adds to it.
+const SLOTS: &[Slot] = &[Slot { at: |s| Some(&mut s.panes.audit.data), by_period: false, load: io::load }];
+
 impl Pane for Audit {
-    fn title(&self) -> &'static str {
-        "Audit"
+    fn meta(&self) -> &'static PaneMeta {
+        &META
     }
-    fn short(&self) -> &'static str {
-        "Audit"
-    }
-    fn slug(&self) -> &'static str {
-        "audit"
-    }
-    fn goto(&self) -> char {
-        'd'
-    }
-    fn ensure(&self, s: &mut State) -> Vec<Effect> {
-        if s.panes.audit.data.is_idle() { io::load(s) } else { Vec::new() }
-    }
-    fn invalidate(&self, s: &mut State, why: Invalidate) {
-        // Not period-bound: the log is the same in every period; a write adds to it.
-        if why == Invalidate::Written {
-            s.panes.audit.data = Load::Idle;
-        }
-    }
-    fn failed(&self, s: &mut State, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
-        fail(&mut s.panes.audit.data, req, e)
+    fn slots(&self) -> &'static [Slot] {
+        SLOTS
     }
     fn keys(&self) -> &'static [KeyScope] {
         keys::SCOPES

@@ -1,7 +1,9 @@
 //! The close pane: what its keys do, per screen.
 use billops_domain::close::{ItemStatus, JumpTarget};
 use crate::console::action::Effect;
-use crate::console::input::{Complete, Field, Form, FormKind};
+use super::form::{Kind, NOTE, REASON};
+use crate::console::action::FormKind;
+use crate::console::input::{Complete, Field, Form};
 use crate::console::pane::PaneId;
 use crate::console::panes;
 use crate::console::state::{Mode, State, ViewKey};
@@ -84,9 +86,9 @@ pub fn sign_off(s: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     s.mode = Mode::Form(Form::new(
-        FormKind::SignOff { period },
+        FormKind::Close(Kind::SignOff { period }),
         format!("sign off {period} and LOCK it? enter confirms, esc cancels"),
-        vec![Field::new("note", "", Complete::None)],
+        vec![Field::new(NOTE, "", Complete::None)],
     ));
     Vec::new()
 }
@@ -104,9 +106,9 @@ pub fn reopen(s: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     s.mode = Mode::Form(Form::new(
-        FormKind::Reopen { period },
+        FormKind::Close(Kind::Reopen { period }),
         format!("re-open {period} (audited): why?"),
-        vec![Field::new("reason", "", Complete::None)],
+        vec![Field::new(REASON, "", Complete::None)],
     ));
     Vec::new()
 }

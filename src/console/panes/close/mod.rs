@@ -4,21 +4,19 @@ pub mod io;
 mod state;
 pub mod variance;
 mod keys;
-mod form;
+pub mod form;
 pub mod view;
 
 pub use io::{load, loaded};
 pub use keys::{jump_pane, open, reopen, sign_off};
-pub use form::{submit};
 pub use view::{status_cell, table};
 
 use crate::console::action::Effect;
 use crate::console::pane::PaneId;
 use crate::console::panes;
-use crate::console::state::{Load, ViewKey};
+use crate::console::state::ViewKey;
 use crate::console::keys::Cmd;
-use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
-use crate::console::panes::{any, fail};
+use crate::console::pane::{KeyScope, Pane, PaneMeta, Slot};
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
@@ -30,29 +28,19 @@ pub struct Close;
 
 const BOARD: &[Cmd] = &[Cmd::Open, Cmd::Back, Cmd::SignOff, Cmd::Reopen, Cmd::Explain, Cmd::SwitchView];
 
+const META: PaneMeta = PaneMeta { title: "Close", short: "Close", slug: "close", goto: 'c' };
+
+const SLOTS: &[Slot] = &[
+    Slot { at: |s| Some(&mut s.panes.close.data), by_period: true, load },
+    Slot { at: |s| Some(&mut s.panes.close.variances), by_period: true, load: variance::load_if_shown },
+];
+
 impl Pane for Close {
-    fn title(&self) -> &'static str {
-        "Close"
+    fn meta(&self) -> &'static PaneMeta {
+        &META
     }
-    fn short(&self) -> &'static str {
-        "Close"
-    }
-    fn slug(&self) -> &'static str {
-        "close"
-    }
-    fn goto(&self) -> char {
-        'c'
-    }
-    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
-        if s.panes.close.data.is_idle() { load(s) } else { Vec::new() }
-    }
-    fn invalidate(&self, s: &mut State_, _why: Invalidate) {
-        s.panes.close.data = Load::Idle;
-        s.panes.close.variances = Load::Idle;
-    }
-    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
-        let c = &mut s.panes.close;
-        any([fail(&mut c.data, req, e), fail(&mut c.variances, req, e)])
+    fn slots(&self) -> &'static [Slot] {
+        SLOTS
     }
     fn keys(&self) -> &'static [KeyScope] {
         &[KeyScope { screen: "board", cmds: BOARD }, KeyScope { screen: "variances", cmds: BOARD }]

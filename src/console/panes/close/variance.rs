@@ -5,8 +5,9 @@
 use billops_domain::Dim;
 use billops_domain::variance::{Driver, ReviewedVariance, VarianceKind, VarianceState};
 
-use crate::console::action::{Effect, WriteOp};
-use crate::console::input::{Complete, Field, Form, FormKind};
+use super::form::{ExplainForm, Kind};
+use crate::console::action::{Effect, FormKind, PaneQuery};
+use crate::console::input::{Complete, Field, Form};
 use crate::console::pane::PaneId;
 use crate::console::panes;
 use crate::console::state::{Load, Mode, State, ViewKey};
@@ -18,7 +19,12 @@ pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let req = s.req();
     s.panes.close.variances = Load::Loading(req);
-    vec![Effect::Variances { req, period }]
+    vec![Effect::Pane { req, q: PaneQuery::Close(super::io::Query::Variances { period }) }]
+}
+
+/// The variance list's slot loads only while it is shown.
+pub fn load_if_shown(s: &mut State) -> Vec<Effect> {
+    if s.pane_view.get(&PaneId::Close) == Some(&ViewKey::Variances) { load(s) } else { Vec::new() }
 }
 
 pub fn loaded(s: &mut State, req: u64, data: VarianceView) {
@@ -186,13 +192,20 @@ pub fn explain(s: &mut State) -> Vec<Effect> {
         Some(p) => format!(" ({}%)", billops_domain::money::round_for_display(p, 1)),
         None => format!(" ({})", if x.kind == VarianceKind::New { "new" } else { "gone" }),
     };
-    let kind =
-        FormKind::ExplainVariance { period, customer: x.customer.clone(), service: x.service.clone(), delta: x.delta };
+    let kind = FormKind::Close(Kind::Explain {
+        period,
+        customer: x.customer.clone(),
+        service: x.service.clone(),
+        delta: x.delta,
+    });
     let title = format!("explain {} / {} {period}: Δ {}{pct}", x.customer, x.service, fmt_money(x.delta));
     s.mode = Mode::Form(Form::new(
         kind,
         title,
-        vec![Field::new("driver (tab)", driver.as_str(), Complete::Drivers), Field::new("why", &text, Complete::None)],
+        vec![
+            Field::new("driver (tab)", driver.as_str(), Complete::Drivers).named(ExplainForm::DRIVER),
+            Field::new(ExplainForm::WHY, &text, Complete::None),
+        ],
     ));
     Vec::new()
 }
@@ -207,24 +220,4 @@ pub fn next_driver(current: &str) -> Option<String> {
     let d: Driver = current.parse().ok()?;
     let i = Driver::ALL.iter().position(|x| *x == d)?;
     Driver::ALL.get((i + 1) % Driver::ALL.len()).map(|d| d.as_str().to_string())
-}
-
-pub fn submit(kind: &FormKind, values: &[String]) -> Result<WriteOp, String> {
-    let FormKind::ExplainVariance { period, customer, service, delta } = kind else {
-        return Err("not a variance form".into());
-    };
-    let driver: Driver =
-        values.first().map(String::as_str).unwrap_or_default().parse().map_err(|e| format!("driver: {e}"))?;
-    let text = values.get(1).cloned().unwrap_or_default();
-    if text.is_empty() {
-        return Err("why: required (what moved the cost?)".into());
-    }
-    Ok(WriteOp::ExplainVariance {
-        period: *period,
-        customer: customer.clone(),
-        service: service.clone(),
-        driver,
-        text,
-        delta: *delta,
-    })
 }

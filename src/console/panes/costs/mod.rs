@@ -1,18 +1,18 @@
 //! Costs: drill customer → service → product → component → resource, against the previous period.
+pub use crate::console::pane::no_forms as form;
 pub mod io;
 mod state;
 mod keys;
 pub mod view;
 
-pub use io::{load, loaded};
+pub use io::{CostsData, load, loaded};
 pub use keys::{back, goto_customer, open};
 pub use view::{breadcrumb, table, total};
 
 use crate::console::action::Effect;
-use crate::console::state::{Load, ViewKey};
+use crate::console::state::ViewKey;
 use crate::console::keys::Cmd;
-use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
-use crate::console::panes::fail;
+use crate::console::pane::{KeyScope, Pane, PaneMeta, Slot};
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
@@ -22,27 +22,16 @@ pub use state::{CostsPane, DRILL};
 /// The cost drill-down.
 pub struct Costs;
 
+const META: PaneMeta = PaneMeta { title: "Costs", short: "Costs", slug: "costs", goto: 'o' };
+
+const SLOTS: &[Slot] = &[Slot { at: |s| Some(&mut s.panes.costs.data), by_period: true, load }];
+
 impl Pane for Costs {
-    fn title(&self) -> &'static str {
-        "Costs"
+    fn meta(&self) -> &'static PaneMeta {
+        &META
     }
-    fn short(&self) -> &'static str {
-        "Costs"
-    }
-    fn slug(&self) -> &'static str {
-        "costs"
-    }
-    fn goto(&self) -> char {
-        'o'
-    }
-    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
-        if s.panes.costs.data.is_idle() { load(s) } else { Vec::new() }
-    }
-    fn invalidate(&self, s: &mut State_, _why: Invalidate) {
-        s.panes.costs.data = Load::Idle;
-    }
-    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
-        fail(&mut s.panes.costs.data, req, e)
+    fn slots(&self) -> &'static [Slot] {
+        SLOTS
     }
     fn keys(&self) -> &'static [KeyScope] {
         &[KeyScope { screen: "drill", cmds: &[Cmd::Open, Cmd::Back, Cmd::ToggleBasis] }]

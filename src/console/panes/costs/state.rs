@@ -1,6 +1,6 @@
 //! What the costs pane holds (a field of `State::panes`).
 use billops_domain::{CostBasis, Dim};
-use crate::console::action::CostsData;
+use super::io::CostsData;
 use crate::console::state::Load;
 
 /// The drill levels of the Costs pane, in order.

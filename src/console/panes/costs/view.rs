@@ -26,7 +26,7 @@ use ratatui::widgets::Paragraph;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use billops_domain::Dim;
-use crate::console::action::CostsData;
+use super::io::CostsData;
 use crate::console::table::Cell;
 use crate::console::table::Column;
 use crate::console::table::Row;

@@ -1,9 +1,41 @@
-//! The credits pane: its forms: checked, then turned into writes.
-use crate::console::action::WriteOp;
+//! The Credits pane's form: approve or reject a proposed credit, with a reason (typed, read by field name).
+use super::io::Write;
+use crate::console::action::{Effect, PaneWrite};
+use crate::console::input::{FieldError, Form};
+use crate::console::panes::write;
+use crate::console::state::State;
 
-pub fn submit(id: i64, approve: bool, version: i64, reason: &str) -> Result<WriteOp, String> {
-    if reason.is_empty() {
-        return Err(format!("reason: required to {}", if approve { "approve" } else { "reject" }));
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Decide { id: i64, approve: bool, version: i64 },
+}
+
+/// Deciding a credit takes a manager.
+pub fn refusal(s: &State, _k: &Kind) -> Option<String> {
+    s.approve_refusal()
+}
+
+pub fn submit(s: &mut State, k: &Kind, f: &Form) -> Result<Vec<Effect>, FieldError> {
+    let Kind::Decide { id, approve, version } = *k;
+    let d = DecideForm::read(f, approve)?;
+    Ok(write(s, PaneWrite::Credits(Write::Decide { id, approve, reason: d.reason, version })))
+}
+
+/// The decision's reason (required either way).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecideForm {
+    pub reason: String,
+}
+
+impl DecideForm {
+    pub const REASON: &'static str = "reason";
+
+    pub fn read(f: &Form, approve: bool) -> Result<DecideForm, FieldError> {
+        let reason = f.get(Self::REASON);
+        if reason.is_empty() {
+            let verb = if approve { "approve" } else { "reject" };
+            return Err(FieldError::at(Self::REASON, format!("reason: required to {verb}")));
+        }
+        Ok(DecideForm { reason })
     }
-    Ok(WriteOp::DecideCredit { id, approve, reason: reason.to_string(), version })
 }

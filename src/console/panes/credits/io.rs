@@ -6,7 +6,7 @@ use billops_store::{CreditFilter, StoredCredit, UnreachedCredits};
 use super::view::*;
 use crate::console::action::{Effect, PaneQuery};
 use crate::console::effects::Runner;
-use crate::console::refusal::EffectError;
+use crate::console::refusal::{EffectError, WriteTraits};
 use crate::console::state::{Load, State, ViewKey};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,9 +23,11 @@ pub enum Reply {
     Unreached(UnreachedCredits),
 }
 
-/// Approving and rejecting still travel as `WriteOp::DecideCredit` (the refusal typing reads it).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Write {}
+pub enum Write {
+    /// Approve or reject a proposed credit (manager; the store applies maker-checker with the settings).
+    Decide { id: i64, approve: bool, reason: String, version: i64 },
+}
 
 pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
     let st = r.store.as_ref();
@@ -36,8 +38,21 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
     })
 }
 
-pub async fn write(_r: &Runner, w: Write) -> Result<String, billops_store::StoreError> {
-    match w {}
+pub async fn write(r: &Runner, w: Write) -> Result<String, billops_store::StoreError> {
+    match w {
+        Write::Decide { id, approve, reason, version } => {
+            let policy = r.settings().await?.approval_policy().map_err(billops_store::StoreError::Invalid)?;
+            let c = r.store.decide_credit(id, approve, &reason, policy, Some(version), &r.actor()).await?;
+            Ok(format!("credit {} {}", c.credit.id(), if approve { "approved" } else { "rejected" }))
+        }
+    }
+}
+
+pub fn traits(w: &Write) -> WriteTraits {
+    match w {
+        // A manager approving is past the role check: a refusal is maker-checker.
+        Write::Decide { approve, .. } => WriteTraits { maker_checker: *approve, ..WriteTraits::MANAGER.versioned() },
+    }
 }
 
 pub fn load(s: &mut State) -> Vec<Effect> {

@@ -1,7 +1,8 @@
 //! The credits pane: what its keys do, per screen.
 use billops_domain::credit::{ApprovalPolicy, CreditStatus};
 use crate::console::action::Effect;
-use crate::console::input::{Complete, Field, Form, FormKind};
+use crate::console::action::FormKind;
+use crate::console::input::{Complete, Field, Form};
 use crate::console::state::{Mode, State, ViewKey};
 
 /// The policy the console and the store apply (the configured threshold).
@@ -42,9 +43,9 @@ pub fn decide(s: &mut State, approve: bool) -> Vec<Effect> {
     }
     let verb = if approve { "approve" } else { "reject" };
     s.mode = Mode::Form(Form::new(
-        FormKind::DecideCredit { id, approve, version: sc.version },
+        FormKind::Credits(super::form::Kind::Decide { id, approve, version: sc.version }),
         format!("{verb} credit {}: {} {} for {}", c.id(), c.kind(), c.amount(), c.customer()),
-        vec![Field::new("reason", "", Complete::None)],
+        vec![Field::new(super::form::DecideForm::REASON, "", Complete::None)],
     ));
     Vec::new()
 }

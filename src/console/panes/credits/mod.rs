@@ -5,19 +5,17 @@ pub mod io;
 mod state;
 pub mod unreached;
 mod keys;
-mod form;
+pub mod form;
 pub mod view;
 
 pub use io::{load, loaded};
 pub use keys::{decide, policy};
-pub use form::{submit};
 pub use view::{table};
 
 use crate::console::action::Effect;
-use crate::console::state::{Load, ViewKey};
+use crate::console::state::ViewKey;
 use crate::console::keys::Cmd;
-use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
-use crate::console::panes::{any, fail};
+use crate::console::pane::{KeyScope, Pane, PaneMeta, Slot};
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
@@ -29,35 +27,19 @@ pub struct Credits;
 
 const QUEUE: &[Cmd] = &[Cmd::Approve, Cmd::Reject, Cmd::SwitchView];
 
+const META: PaneMeta = PaneMeta { title: "Credits", short: "Cred", slug: "credits", goto: 'r' };
+
+const SLOTS: &[Slot] = &[
+    Slot { at: |s| Some(&mut s.panes.credits.data), by_period: false, load },
+    Slot { at: |s| Some(&mut s.panes.credits.unreached), by_period: true, load: super::unreached::load },
+];
+
 impl Pane for Credits {
-    fn title(&self) -> &'static str {
-        "Credits"
+    fn meta(&self) -> &'static PaneMeta {
+        &META
     }
-    fn short(&self) -> &'static str {
-        "Cred"
-    }
-    fn slug(&self) -> &'static str {
-        "credits"
-    }
-    fn goto(&self) -> char {
-        'r'
-    }
-    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
-        let mut fx = if s.panes.credits.data.is_idle() { load(s) } else { Vec::new() };
-        if s.panes.credits.unreached.is_idle() {
-            fx.extend(super::unreached::load(s));
-        }
-        fx
-    }
-    fn invalidate(&self, s: &mut State_, why: Invalidate) {
-        s.panes.credits.unreached = Load::Idle;
-        if why == Invalidate::Written {
-            s.panes.credits.data = Load::Idle;
-        }
-    }
-    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
-        let c = &mut s.panes.credits;
-        any([fail(&mut c.data, req, e), fail(&mut c.unreached, req, e)])
+    fn slots(&self) -> &'static [Slot] {
+        SLOTS
     }
     fn keys(&self) -> &'static [KeyScope] {
         &[KeyScope { screen: "queue", cmds: QUEUE }, KeyScope { screen: "unreached", cmds: QUEUE }]

@@ -1,27 +1,236 @@
-//! The customers pane: its queries and where their replies land.
-use crate::console::action::{CustomersData, DetailData, Effect};
-use crate::console::state::{Load, State, ViewKey};
-use super::view::*;
-pub use crate::console::pane::no_io::{Query, Reply, Write, landed, run, write};
+//! The Customers pane's reads (the list, a customer's detail, statement, terms, price book and a rule's
+//! preview; writing a statement out) and writes (onboarding ticks, payments, terms, price rules).
+use std::path::{Path, PathBuf};
 
+use billops_domain::money::canonical;
+use billops_domain::rating::{Pricing, RatingDiff, RuleScope};
+use billops_domain::{CostBasis, Dim, Period};
+use billops_store::{
+    AccountFilter, ChecklistItem, CostQuery, CostRow, Customer, LinkedAccount, NewPayment, Statement, StoreError,
+    StoredPriceRule,
+};
+use chrono::NaiveDate;
+
+use super::view::*;
+use crate::console::action::{Effect, PaneQuery};
+use crate::console::effects::Runner;
+use crate::console::refusal::{EffectError, WriteTraits};
+use crate::console::state::{Load, State, ViewKey};
+use crate::ledger::{self, terms::TermsPatch, terms::TermsView};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    /// Every customer with its cost this period and the one before.
+    List { period: Period, basis: CostBasis },
+    Detail { code: String, period: Period, basis: CostBasis },
+    Statement { customer: String, from: NaiveDate, to: NaiveDate },
+    /// Write the statement as CSV and JSON under the exports folder.
+    ExportStatement { statement: Box<Statement> },
+    Terms { customer: String, today: NaiveDate },
+    /// The customer's rules and what each priced in the period.
+    PriceBook { customer: String, period: Period },
+    /// What adding `rule` (after the existing rules) would do to the period.
+    PreviewRule { customer: String, period: Period, rule: NewRule },
+}
+
+#[derive(Debug, Clone)]
+pub enum Reply {
+    List(CustomersData),
+    Detail(DetailData),
+    Statement(Statement),
+    StatementExported { csv: PathBuf, json: PathBuf },
+    Terms(TermsView),
+    PriceBook(BookData),
+    Preview(RatingDiff),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    Tick { customer: String, item: String, done: bool },
+    Payment(NewPayment),
+    Terms { customer: String, patch: TermsPatch, from: NaiveDate },
+    AddRule { customer: String, rule: NewRule },
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomersData {
+    pub customers: Vec<Customer>,
+    /// Cost by customer code in the period and the one before.
+    pub cur: Vec<CostRow>,
+    pub prev: Vec<CostRow>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DetailData {
+    pub customer: Option<Customer>,
+    pub accounts: Vec<LinkedAccount>,
+    /// Cost by service for the period.
+    pub services: Vec<CostRow>,
+    /// Cost by period over the 12 periods ending with the current one (keys: `YYYY-MM`).
+    pub history: Vec<CostRow>,
+    pub onboarding: Vec<ChecklistItem>,
+}
+
+/// A price rule as entered (the store gives it its id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRule {
+    pub scope: RuleScope,
+    pub pricing: Pricing,
+    pub from: NaiveDate,
+}
+
+/// A customer's price book and what its rules priced in a period (`usage`: the book against itself, so its
+/// `by_rule` says which rule priced which lines).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookData {
+    pub rules: Vec<StoredPriceRule>,
+    pub usage: RatingDiff,
+}
+
+pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
+    let st = r.store.as_ref();
+    let e = |err: StoreError| EffectError::of_read(&err);
+    Ok(match q {
+        Query::List { period, basis } => {
+            let customers = st.list_customers().await.map_err(e)?;
+            let cur = st.costs(&CostQuery::period(period, vec![Dim::Customer], basis)).await.map_err(e)?;
+            let prev = st.costs(&CostQuery::period(period.prev(), vec![Dim::Customer], basis)).await.map_err(e)?;
+            Reply::List(CustomersData { customers, cur, prev })
+        }
+        Query::Detail { code, period, basis } => {
+            let customer = st.customer(&code).await.map_err(e)?;
+            let filter = AccountFilter { customer: Some(code.clone()), ..AccountFilter::default() };
+            let accounts = st.list_accounts(&filter).await.map_err(e)?;
+            let by_cust = vec![(Dim::Customer, code.clone())];
+            let by_service = CostQuery { filters: by_cust.clone(), ..CostQuery::period(period, vec![Dim::Service], basis) };
+            let services = st.costs(&by_service).await.map_err(e)?;
+            let first: Period = period.trailing(12).first().copied().unwrap_or(period);
+            let history = st
+                .costs(&CostQuery { from: first, to: period, filters: by_cust, by: vec![Dim::Period], basis })
+                .await
+                .map_err(e)?;
+            let onboarding = st.onboarding(&code).await.map_err(e)?;
+            Reply::Detail(DetailData { customer: Some(customer), accounts, services, history, onboarding })
+        }
+        Query::Statement { customer, from, to } => Reply::Statement(st.statement(&customer, from, to).await.map_err(e)?),
+        Query::ExportStatement { statement } => {
+            let dir = r.data_dir.join("exports");
+            let (csv, json) = tokio::task::spawn_blocking(move || write_statement(&dir, &statement))
+                .await
+                .map_err(|err| err.to_string())
+                .and_then(|r| r)
+                .map_err(EffectError::failed)?;
+            Reply::StatementExported { csv, json }
+        }
+        Query::Terms { customer, today } => Reply::Terms(ledger::terms::show(st, &customer, today).await.map_err(e)?),
+        Query::PriceBook { customer, period } => {
+            let (rules, usage) = ledger::rating::usage(st, &customer, period).await.map_err(e)?;
+            Reply::PriceBook(BookData { rules, usage })
+        }
+        Query::PreviewRule { customer, period, rule } => Reply::Preview(
+            ledger::rating::preview_rule(st, &customer, period, rule.scope, rule.pricing, rule.from)
+                .await
+                .map_err(e)?,
+        ),
+    })
+}
+
+pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
+    let (st, by) = (r.store.as_ref(), r.actor());
+    match w {
+        Write::Tick { customer, item, done } => {
+            st.tick_onboarding(&customer, &item, done, &by).await?;
+            Ok(format!("{customer}: {} {}", item.replace('_', " "), if done { "done" } else { "reopened" }))
+        }
+        Write::Payment(p) => {
+            let x = st.add_payment(&p, &by).await?;
+            let on = x.invoice.as_deref().map(|n| format!(" against {n}")).unwrap_or_default();
+            Ok(format!(
+                "payment {} of {} from {} on {} recorded{on}",
+                x.id,
+                canonical(x.amount),
+                x.customer,
+                x.received_on
+            ))
+        }
+        Write::Terms { customer, patch, from } => {
+            let t = ledger::terms::set(st, &customer, &patch, Some(from), &by).await?;
+            Ok(format!("terms of {customer} from {}: {}", t.from, super::terms::summary(&t.terms)))
+        }
+        Write::AddRule { customer, rule } => {
+            let x = st.add_price_rule(&customer, rule.scope, rule.pricing, rule.from, &by).await?;
+            Ok(format!("rule {} added to {customer}'s price book (from {})", x.rule.id(), rule.from))
+        }
+    }
+}
+
+pub fn traits(w: &Write) -> WriteTraits {
+    match w {
+        Write::Payment(_) => WriteTraits::OPERATOR.field(super::payments::PaymentForm::AMOUNT),
+        Write::Tick { .. } | Write::Terms { .. } | Write::AddRule { .. } => WriteTraits::OPERATOR,
+    }
+}
+
+/// Write `DIR/statement-<customer>-<from>-<to>-<n>.{csv,json}` with the first free `n`.
+pub fn write_statement(dir: &Path, st: &Statement) -> Result<(PathBuf, PathBuf), String> {
+    use std::io::Write;
+    std::fs::create_dir_all(dir).map_err(|err| format!("{}: {err}", dir.display()))?;
+    // both texts first: a statement that does not add up writes no file
+    let json = ledger::statement::json(st).map_err(|err| err.to_string())?;
+    let csv = ledger::statement::csv(st).map_err(|err| err.to_string())?;
+    let safe: String =
+        st.customer.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    for n in 1..100_000u32 {
+        let stem = format!("statement-{safe}-{}-{}-{n}", st.from, st.to);
+        let csv_path = dir.join(format!("{stem}.csv"));
+        let json_path = dir.join(format!("{stem}.json"));
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&csv_path) {
+            Ok(mut f) => {
+                f.write_all(csv.as_bytes()).map_err(|err| format!("{}: {err}", csv_path.display()))?;
+                std::fs::write(&json_path, json.as_bytes()).map_err(|err| format!("{}: {err}", json_path.display()))?;
+                return Ok((csv_path, json_path));
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(err) => return Err(format!("{}: {err}", csv_path.display())),
+        }
+    }
+    Err(format!("{}: too many exports", dir.display()))
+}
+
+/// The list.
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let req = s.req();
     s.panes.customers.data = Load::Loading(req);
-    let mut fx = vec![Effect::Customers { req, period, basis: s.panes.costs.basis }];
-    if s.panes.customers.detail.is_some() {
-        fx.extend(load_detail(s));
-    }
-    fx
+    vec![Effect::Pane { req, q: PaneQuery::Customers(Query::List { period, basis: s.panes.costs.basis }) }]
 }
 
+/// The open customer's detail.
 pub fn load_detail(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let req = s.req();
     let basis = s.panes.costs.basis;
     let Some(d) = s.panes.customers.detail.as_mut() else { return Vec::new() };
     d.data = Load::Loading(req);
-    vec![Effect::CustomerDetail { req, code: d.code.clone(), period, basis }]
+    vec![Effect::Pane { req, q: PaneQuery::Customers(Query::Detail { code: d.code.clone(), period, basis }) }]
+}
+
+pub fn landed(s: &mut State, req: u64, r: Reply) -> Vec<Effect> {
+    match r {
+        Reply::List(d) => loaded(s, req, d),
+        Reply::Detail(d) => detail_loaded(s, req, d),
+        Reply::Statement(st) => super::payments::statement_loaded(s, req, st),
+        Reply::StatementExported { csv, json } => {
+            if s.pending.contains(&req) {
+                s.pending.retain(|r| *r != req);
+                s.info(format!("statement exported to {} and {}", csv.display(), json.display()));
+            }
+        }
+        Reply::Terms(t) => super::terms::loaded(s, req, t),
+        Reply::PriceBook(b) => super::pricebook::loaded(s, req, b),
+        Reply::Preview(d) => super::pricebook::preview_loaded(s, req, d),
+    }
+    Vec::new()
 }
 
 pub fn loaded(s: &mut State, req: u64, data: CustomersData) {

@@ -1,9 +1,11 @@
 //! The customers pane: what its keys do, per screen.
 use std::collections::HashMap;
 use rust_decimal::Decimal;
-use crate::console::action::{Effect, WriteOp};
-use crate::console::state::{Detail, Load, State, ViewKey};
 use super::io::*;
+use super::state::CustomerScreen;
+use crate::console::action::{Effect, PaneWrite};
+use crate::console::panes::write;
+use crate::console::state::{Detail, Load, State, ViewKey};
 
 pub(super) fn by_key(rows: &[billops_store::CostRow]) -> HashMap<&str, Decimal> {
     let mut m: HashMap<&str, Decimal> = HashMap::new();
@@ -27,7 +29,7 @@ pub fn open(s: &mut State, code: String) -> Vec<Effect> {
 
 pub fn open_selected(s: &mut State) -> Vec<Effect> {
     if s.panes.customers.screen.is_some() {
-        return crate::console::panes::pricebook::confirm(s);
+        return super::pricebook::confirm(s);
     }
     if s.panes.customers.detail.is_some() {
         return Vec::new();
@@ -40,7 +42,7 @@ pub fn open_selected(s: &mut State) -> Vec<Effect> {
 
 /// Esc in the detail closes it; true when it did.
 pub fn back(s: &mut State) -> bool {
-    if crate::console::panes::ledger::close_customer_screen(s) {
+    if close_screen(s) {
         return true;
     }
     match s.panes.customers.detail.take() {
@@ -82,7 +84,28 @@ pub fn tick(s: &mut State) -> Vec<Effect> {
     let Some(data) = d.data.ready() else { return Vec::new() };
     let Some(item) = s.selected_id(ViewKey::Onboarding) else { return Vec::new() };
     let done = !data.onboarding.iter().any(|i| i.item == item && i.done);
-    let req = s.req();
-    s.pending.push(req);
-    vec![Effect::Write { req, op: WriteOp::Tick { customer: code, item, done } }]
+    write(s, PaneWrite::Customers(Write::Tick { customer: code, item, done }))
+}
+
+/// Esc on a screen: discard a previewed rule, else close the screen. True when it did something.
+fn close_screen(s: &mut State) -> bool {
+    if let Some(CustomerScreen::Book(b)) = s.panes.customers.screen.as_mut()
+        && b.pending.take().is_some()
+    {
+        s.info("rule discarded: nothing saved");
+        return true;
+    }
+    s.panes.customers.screen.take().is_some()
+}
+
+/// The customer the pane shows: its open screen, the open detail, else the selected row.
+pub fn customer_in_view(s: &State) -> Option<String> {
+    match &s.panes.customers.screen {
+        Some(CustomerScreen::Statement(v)) => Some(v.customer.clone()),
+        Some(CustomerScreen::Book(b)) => Some(b.customer.clone()),
+        None => match &s.panes.customers.detail {
+            Some(d) => Some(d.code.clone()),
+            None => s.selected_id(ViewKey::Customers),
+        },
+    }
 }

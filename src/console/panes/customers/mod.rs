@@ -1,5 +1,6 @@
 //! Customers: the list with this and last period's cost, and a detail view (linked accounts, cost by service,
 //! a 12-month sparkline, the onboarding checklist).
+pub mod form;
 pub mod io;
 mod state;
 pub mod pricebook;
@@ -8,20 +9,19 @@ pub mod payments;
 mod keys;
 pub mod view;
 
-pub use io::{detail_loaded, load, load_detail, loaded};
-pub use keys::{back, open, open_selected, switch_focus, tick};
+pub use io::{BookData, CustomersData, DetailData, NewRule, detail_loaded, load, load_detail, loaded};
+pub use keys::{back, customer_in_view, open, open_selected, switch_focus, tick};
 pub use view::{accounts_table, onboarding_table, services_table, table};
 
 use crate::console::action::Effect;
 use crate::console::state::{Load, ViewKey};
 use crate::console::keys::Cmd;
-use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
-use crate::console::panes::{any, fail};
+use crate::console::pane::{Failure, Invalidate, KeyScope, Pane, PaneMeta, Slot, fail_slots, invalidate_slots};
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
 pub use state::CustomersPane as PaneState;
-pub use state::{CustomersPane, Detail};
+pub use state::{BookView, CustomerScreen, CustomersPane, Detail, PendingRule, StatementView};
 
 /// The customer list, a customer's detail, statement and price book.
 pub struct Customers;
@@ -38,72 +38,64 @@ const CUST: &[Cmd] = &[
     Cmd::SwitchView,
 ];
 
+const META: PaneMeta = PaneMeta { title: "Customers", short: "Cust", slug: "customers", goto: 'u' };
+
+const SLOTS: &[Slot] = &[
+    Slot { at: |s| Some(&mut s.panes.customers.data), by_period: true, load },
+    Slot { at: |s| Some(&mut s.panes.customers.detail.as_mut()?.data), by_period: true, load: load_detail },
+    Slot {
+        at: |s| match s.panes.customers.screen.as_mut()? {
+            CustomerScreen::Statement(v) => Some(&mut v.data),
+            CustomerScreen::Book(_) => None,
+        },
+        by_period: true,
+        load: payments::load_statement,
+    },
+    Slot {
+        at: |s| match s.panes.customers.screen.as_mut()? {
+            CustomerScreen::Book(b) => Some(&mut b.data),
+            CustomerScreen::Statement(_) => None,
+        },
+        by_period: true,
+        load: pricebook::load,
+    },
+];
+
 impl Pane for Customers {
-    fn title(&self) -> &'static str {
-        "Customers"
+    fn meta(&self) -> &'static PaneMeta {
+        &META
     }
-    fn short(&self) -> &'static str {
-        "Cust"
+    fn slots(&self) -> &'static [Slot] {
+        SLOTS
     }
-    fn slug(&self) -> &'static str {
-        "customers"
-    }
-    fn goto(&self) -> char {
-        'u'
-    }
-    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
-        use crate::console::ops::CustomerScreen;
-        let mut fx = if s.panes.customers.data.is_idle() { load(s) } else { Vec::new() };
-        fx.extend(match &s.panes.customers.screen {
-            Some(CustomerScreen::Statement(v)) if v.data.is_idle() => super::payments::load_statement(s),
-            Some(CustomerScreen::Book(b)) if b.data.is_idle() => super::pricebook::load(s),
-            _ => Vec::new(),
-        });
-        fx
-    }
-    fn invalidate(&self, s: &mut State_, _why: Invalidate) {
-        use crate::console::ops::CustomerScreen;
+    fn invalidate(&self, s: &mut State_, why: Invalidate) {
+        invalidate_slots(SLOTS, s, why);
+        // The price book follows the period shown; a rule previewed for another period is dropped.
         let period = s.period_or_now();
-        let c = &mut s.panes.customers;
-        c.data = Load::Idle;
-        if let Some(d) = c.detail.as_mut() {
-            d.data = Load::Idle;
-        }
-        match &mut c.screen {
-            Some(CustomerScreen::Statement(v)) => v.data = Load::Idle,
-            Some(CustomerScreen::Book(b)) => {
-                b.data = Load::Idle;
-                if b.period != period {
-                    b.period = period;
-                    b.pending = None;
-                }
-            }
-            None => {}
+        if let Some(CustomerScreen::Book(b)) = s.panes.customers.screen.as_mut()
+            && b.period != period
+        {
+            b.period = period;
+            b.pending = None;
         }
     }
     fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
-        use crate::console::ops::CustomerScreen;
+        let mut out = fail_slots(SLOTS, s, req, e);
         let c = &mut s.panes.customers;
-        let mut out = vec![fail(&mut c.data, req, e)];
-        if let Some(d) = c.detail.as_mut() {
-            out.push(fail(&mut d.data, req, e));
-        }
-        match &mut c.screen {
-            Some(CustomerScreen::Statement(v)) => out.push(fail(&mut v.data, req, e)),
-            Some(CustomerScreen::Book(b)) => {
-                out.push(fail(&mut b.data, req, e));
-                if let Some(p) = b.pending.as_mut() {
-                    out.push(fail(&mut p.diff, req, e));
-                }
-            }
-            None => {}
+        // A previewed rule's diff is not a slot: it is asked for once and never reloaded.
+        if let Some(CustomerScreen::Book(b)) = c.screen.as_mut()
+            && let Some(p) = b.pending.as_mut()
+            && p.diff.waits_for(req)
+        {
+            p.diff = Load::Failed(e.text.clone());
+            out = Failure::Shown;
         }
         if c.terms == Some(req) {
             c.terms = None;
             s.error(format!("terms: {e}"));
-            out.push(Failure::Shown);
+            out = Failure::Shown;
         }
-        any(out)
+        out
     }
     fn keys(&self) -> &'static [KeyScope] {
         &[
@@ -114,7 +106,6 @@ impl Pane for Customers {
         ]
     }
     fn screen(&self, s: &State_) -> &'static str {
-        use crate::console::ops::CustomerScreen;
         match (&s.panes.customers.screen, &s.panes.customers.detail) {
             (Some(CustomerScreen::Statement(_)), _) => "statement",
             (Some(CustomerScreen::Book(_)), _) => "price book",
@@ -147,6 +138,9 @@ impl Pane for Customers {
             Cmd::NewRule => super::pricebook::new_rule(s),
             _ => return None,
         })
+    }
+    fn export(&self, s: &mut State_) -> Option<Vec<Effect>> {
+        payments::export_statement(s)
     }
     fn render(
         &self,

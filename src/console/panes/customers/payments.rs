@@ -6,10 +6,13 @@ use billops_domain::invoice::InvoiceStatus;
 use billops_store::{NewPayment, Statement};
 use chrono::NaiveDate;
 
-use crate::console::panes::ledger::{amount, customer_in_view, date, query};
-use crate::console::action::Effect;
-use crate::console::input::{Complete, Field, FieldError, Form, FormKind, LedgerForm};
-use crate::console::ops::{CustomerScreen, LedgerQuery, LedgerWrite, StatementView};
+use super::form::Kind;
+use super::io::{Query, Write};
+use super::keys::customer_in_view;
+use super::state::{CustomerScreen, StatementView};
+use crate::console::action::{Effect, FormKind, PaneQuery};
+use crate::console::input::{Complete, Field, FieldError, Form, parse_amount, parse_date};
+use crate::console::panes::query;
 use crate::console::pane::PaneId;
 use crate::console::state::{Load, Mode, State, ViewKey};
 use crate::console::table::{Cell, Column, Row, TableModel};
@@ -44,7 +47,7 @@ pub fn payment(s: &mut State) -> Vec<Effect> {
         format!("record a payment of {invoice} ({customer}, {open} open)")
     };
     s.mode = Mode::Form(Form::new(
-        FormKind::Ledger(LedgerForm::Payment),
+        FormKind::Customers(Kind::Payment),
         title,
         vec![
             Field::new("customer", &customer, Complete::Customers).named(PaymentForm::CUSTOMER),
@@ -89,8 +92,8 @@ impl PaymentForm {
     pub fn read(s: &State, f: &Form) -> Result<PaymentForm, FieldError> {
         let customer = known_customer(s, &f.get(Self::CUSTOMER)).map_err(|e| FieldError::at(Self::CUSTOMER, e))?;
         let received_on =
-            date(&f.get(Self::RECEIVED_ON), "received on").map_err(|e| FieldError::at(Self::RECEIVED_ON, e))?;
-        let amount = amount(&f.get(Self::AMOUNT), "amount").map_err(|e| FieldError::at(Self::AMOUNT, e))?;
+            parse_date(&f.get(Self::RECEIVED_ON), "received on").map_err(|e| FieldError::at(Self::RECEIVED_ON, e))?;
+        let amount = parse_amount(&f.get(Self::AMOUNT), "amount").map_err(|e| FieldError::at(Self::AMOUNT, e))?;
         if amount <= rust_decimal::Decimal::ZERO {
             return Err(FieldError::at(Self::AMOUNT, format!("amount: a payment must be positive, not {amount}")));
         }
@@ -104,8 +107,8 @@ impl PaymentForm {
         })
     }
 
-    pub fn write(self) -> LedgerWrite {
-        LedgerWrite::Payment(NewPayment {
+    pub fn write(self) -> Write {
+        Write::Payment(NewPayment {
             customer: self.customer,
             amount: self.amount,
             received_on: self.received_on,
@@ -128,32 +131,52 @@ pub fn statement(s: &mut State) -> Vec<Effect> {
     let customer = customer_in_view(s).unwrap_or_default();
     let (from, to) = default_range(s);
     s.mode = Mode::Form(Form::new(
-        FormKind::Ledger(LedgerForm::Statement),
+        FormKind::Customers(Kind::Statement),
         "customer statement",
         vec![
-            Field::new("customer", &customer, Complete::Customers),
-            Field::new("from", &from.to_string(), Complete::None),
-            Field::new("to (inclusive)", &to.to_string(), Complete::None),
+            Field::new("customer", &customer, Complete::Customers).named(StatementForm::CUSTOMER),
+            Field::new("from", &from.to_string(), Complete::None).named(StatementForm::FROM),
+            Field::new("to (inclusive)", &to.to_string(), Complete::None).named(StatementForm::TO),
         ],
     ));
     Vec::new()
 }
 
-pub fn submit_statement(s: &mut State, values: &[String]) -> Result<Vec<Effect>, String> {
-    let get = |i: usize| values.get(i).cloned().unwrap_or_default();
-    let customer = known_customer(s, &get(0))?;
-    let (from, to) = (date(&get(1), "from")?, date(&get(2), "to")?);
-    if to < from {
-        return Err(format!("to: {to} is before {from}"));
+/// The statement's customer and date range, read by field name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementForm {
+    pub customer: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl StatementForm {
+    pub const CUSTOMER: &'static str = "customer";
+    pub const FROM: &'static str = "from";
+    pub const TO: &'static str = "to";
+
+    pub fn read(s: &State, f: &Form) -> Result<StatementForm, FieldError> {
+        let customer = known_customer(s, &f.get(Self::CUSTOMER)).map_err(|e| FieldError::at(Self::CUSTOMER, e))?;
+        let from = parse_date(&f.get(Self::FROM), "from").map_err(|e| FieldError::at(Self::FROM, e))?;
+        let to = parse_date(&f.get(Self::TO), "to").map_err(|e| FieldError::at(Self::TO, e))?;
+        if to < from {
+            return Err(FieldError::at(Self::TO, format!("to: {to} is before {from}")));
+        }
+        Ok(StatementForm { customer, from, to })
     }
+}
+
+/// Show the statement screen for the form's customer and range.
+pub fn open_statement(s: &mut State, f: StatementForm) -> Vec<Effect> {
+    let StatementForm { customer, from, to } = f;
     s.panes.customers.screen = Some(CustomerScreen::Statement(StatementView { customer, from, to, data: Load::Idle }));
     s.views.remove(&ViewKey::Statement);
-    Ok(load_statement(s))
+    load_statement(s)
 }
 
 pub fn load_statement(s: &mut State) -> Vec<Effect> {
     let Some(CustomerScreen::Statement(v)) = &s.panes.customers.screen else { return Vec::new() };
-    let q = LedgerQuery::Statement { customer: v.customer.clone(), from: v.from, to: v.to };
+    let q = PaneQuery::Customers(Query::Statement { customer: v.customer.clone(), from: v.from, to: v.to });
     let (req, fx) = query(s, q);
     if let Some(CustomerScreen::Statement(v)) = s.panes.customers.screen.as_mut() {
         v.data = Load::Loading(req);
@@ -225,15 +248,12 @@ pub fn table(st: &Statement) -> Result<TableModel, String> {
 
 /// `x` on an open statement: write it as CSV and JSON (None: not on a statement, the usual export applies).
 pub fn export_statement(s: &mut State) -> Option<Vec<Effect>> {
-    if s.pane != PaneId::Customers {
-        return None;
-    }
     let Some(CustomerScreen::Statement(v)) = &s.panes.customers.screen else { return None };
     let Some(st) = v.data.ready().cloned() else {
         s.warn("the statement is still loading");
         return Some(Vec::new());
     };
-    let (req, fx) = query(s, LedgerQuery::ExportStatement { statement: Box::new(st) });
+    let (req, fx) = query(s, PaneQuery::Customers(Query::ExportStatement { statement: Box::new(st) }));
     s.pending.push(req);
     s.info("exporting the statement …");
     Some(vec![fx])

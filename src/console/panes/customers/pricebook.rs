@@ -6,10 +6,13 @@ use billops_domain::ChargeCategory;
 use billops_domain::rating::{Pricing, RatingDiff, RuleScope};
 use rust_decimal::Decimal;
 
-use crate::console::panes::ledger::{amount, customer_in_view, date, query, write};
-use crate::console::action::Effect;
-use crate::console::input::{Complete, Field, Form, FormKind, LedgerForm};
-use crate::console::ops::{BookData, BookView, CustomerScreen, LedgerQuery, LedgerWrite, NewRule, PendingRule};
+use super::form::Kind;
+use super::io::{BookData, NewRule, Query, Write};
+use super::keys::customer_in_view;
+use super::state::{BookView, CustomerScreen, PendingRule};
+use crate::console::action::{Effect, FormKind, PaneQuery, PaneWrite};
+use crate::console::input::{Complete, Field, FieldError, Form, parse_amount, parse_date};
+use crate::console::panes::{query, write};
 use crate::console::state::{Load, Mode, State, ViewKey};
 use crate::console::table::{Cell, Column, Row, TableModel, change_cell};
 use crate::console::theme::Role;
@@ -33,7 +36,7 @@ pub fn open(s: &mut State) -> Vec<Effect> {
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(CustomerScreen::Book(b)) = &s.panes.customers.screen else { return Vec::new() };
-    let q = LedgerQuery::PriceBook { customer: b.customer.clone(), period: b.period };
+    let q = PaneQuery::Customers(Query::PriceBook { customer: b.customer.clone(), period: b.period });
     let (req, fx) = query(s, q);
     if let Some(CustomerScreen::Book(b)) = s.panes.customers.screen.as_mut() {
         b.data = Load::Loading(req);
@@ -123,49 +126,67 @@ pub fn new_rule(s: &mut State) -> Vec<Effect> {
     }
     let (customer, from) = (b.customer.clone(), b.period.start().to_string());
     s.mode = Mode::Form(Form::new(
-        FormKind::Ledger(LedgerForm::NewRule { customer: customer.clone() }),
+        FormKind::Customers(Kind::NewRule { customer: customer.clone() }),
         format!("new price rule for {customer} (tried after the existing rules; preview first)"),
         vec![
-            Field::new("pricing", "markup", Complete::None),
-            Field::new("percent / rate", "", Complete::None),
-            Field::new("service", "", Complete::None),
-            Field::new("product", "", Complete::None),
-            Field::new("usage type", "", Complete::None),
-            Field::new("region", "", Complete::None),
-            Field::new("charge category", "", Complete::None),
-            Field::new("effective from", &from, Complete::None),
+            Field::new(RuleForm::PRICING, "markup", Complete::None),
+            Field::new(RuleForm::VALUE, "", Complete::None),
+            Field::new(RuleForm::SERVICE, "", Complete::None),
+            Field::new(RuleForm::PRODUCT, "", Complete::None),
+            Field::new(RuleForm::USAGE_TYPE, "", Complete::None),
+            Field::new(RuleForm::REGION, "", Complete::None),
+            Field::new(RuleForm::CATEGORY, "", Complete::None),
+            Field::new(RuleForm::FROM, &from, Complete::None),
         ],
     ));
     Vec::new()
 }
 
-/// Parse the rule form (pricing: markup, discount or rate; empty scope fields match everything).
-pub fn parse_rule(values: &[String]) -> Result<NewRule, String> {
-    let get = |i: usize| values.get(i).cloned().unwrap_or_default();
-    let value = amount(&get(1), "percent / rate")?;
-    let bad = |e: billops_domain::rating::RatingError| format!("percent / rate: {e}");
-    let pricing = match get(0).to_lowercase().as_str() {
-        "markup" | "m" => Pricing::markup(value).map_err(bad)?,
-        "discount" | "d" => Pricing::discount(value).map_err(bad)?,
-        "rate" | "r" | "fixed" => Pricing::fixed_unit_rate(value).map_err(bad)?,
-        other => return Err(format!("pricing: {other:?}: markup, discount or rate")),
-    };
-    let opt = |i: usize| Some(get(i)).filter(|v| !v.is_empty());
-    let charge_category = match opt(6) {
-        Some(c) => Some(c.parse::<ChargeCategory>().map_err(|e| format!("charge category: {e}"))?),
-        None => None,
-    };
-    let scope = RuleScope { service: opt(2), product: opt(3), usage_type: opt(4), region: opt(5), charge_category };
-    Ok(NewRule { scope, pricing, from: date(&get(7), "effective from")? })
+/// The rule form, read by field name (pricing: markup, discount or rate; empty scope fields match everything).
+pub struct RuleForm;
+
+impl RuleForm {
+    pub const PRICING: &'static str = "pricing";
+    pub const VALUE: &'static str = "percent / rate";
+    pub const SERVICE: &'static str = "service";
+    pub const PRODUCT: &'static str = "product";
+    pub const USAGE_TYPE: &'static str = "usage type";
+    pub const REGION: &'static str = "region";
+    pub const CATEGORY: &'static str = "charge category";
+    pub const FROM: &'static str = "effective from";
+
+    pub fn read(f: &Form) -> Result<NewRule, FieldError> {
+        let at = |name: &'static str| move |e: String| FieldError::at(name, e);
+        let value = parse_amount(&f.get(Self::VALUE), Self::VALUE).map_err(at(Self::VALUE))?;
+        let bad = |e: billops_domain::rating::RatingError| FieldError::at(Self::VALUE, format!("percent / rate: {e}"));
+        let pricing = match f.get(Self::PRICING).to_lowercase().as_str() {
+            "markup" | "m" => Pricing::markup(value).map_err(bad)?,
+            "discount" | "d" => Pricing::discount(value).map_err(bad)?,
+            "rate" | "r" | "fixed" => Pricing::fixed_unit_rate(value).map_err(bad)?,
+            other => return Err(FieldError::at(Self::PRICING, format!("pricing: {other:?}: markup, discount or rate"))),
+        };
+        let opt = |name: &'static str| Some(f.get(name)).filter(|v| !v.is_empty());
+        let charge_category = match opt(Self::CATEGORY) {
+            Some(c) => Some(c.parse::<ChargeCategory>().map_err(|e| format!("charge category: {e}")).map_err(at(Self::CATEGORY))?),
+            None => None,
+        };
+        let scope = RuleScope {
+            service: opt(Self::SERVICE),
+            product: opt(Self::PRODUCT),
+            usage_type: opt(Self::USAGE_TYPE),
+            region: opt(Self::REGION),
+            charge_category,
+        };
+        Ok(NewRule { scope, pricing, from: parse_date(&f.get(Self::FROM), Self::FROM).map_err(at(Self::FROM))? })
+    }
 }
 
 /// The rule form submitted: preview it (nothing is saved yet).
-pub fn submit_rule(s: &mut State, customer: &str, values: &[String]) -> Result<Vec<Effect>, String> {
-    let rule = parse_rule(values)?;
+pub fn preview(s: &mut State, customer: &str, rule: NewRule) -> Result<Vec<Effect>, FieldError> {
     let Some(CustomerScreen::Book(b)) = &s.panes.customers.screen else {
-        return Err("the price book was closed".into());
+        return Err("the price book was closed".to_string().into());
     };
-    let q = LedgerQuery::PreviewRule { customer: customer.to_string(), period: b.period, rule: rule.clone() };
+    let q = PaneQuery::Customers(Query::PreviewRule { customer: customer.to_string(), period: b.period, rule: rule.clone() });
     let (req, fx) = query(s, q);
     if let Some(CustomerScreen::Book(b)) = s.panes.customers.screen.as_mut() {
         b.pending = Some(PendingRule { rule, diff: Load::Loading(req), focus: ViewKey::PreviewRules });
@@ -268,7 +289,7 @@ pub fn confirm(s: &mut State) -> Vec<Effect> {
     let Some(CustomerScreen::Book(b)) = s.panes.customers.screen.as_mut() else { return Vec::new() };
     let customer = b.customer.clone();
     let Some(p) = b.pending.take() else { return Vec::new() };
-    write(s, LedgerWrite::AddRule { customer, rule: p.rule })
+    write(s, PaneWrite::Customers(Write::AddRule { customer, rule: p.rule }))
 }
 
 /// `v` in a preview: switch between its two lists.

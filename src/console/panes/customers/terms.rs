@@ -4,10 +4,14 @@
 use billops_domain::money::{RoundingRule, canonical};
 use billops_store::CustomerTerms;
 
-use crate::console::panes::ledger::{amount, customer_in_view, date, query, write};
-use crate::console::action::Effect;
-use crate::console::input::{Complete, Field, Form, FormKind, LedgerForm};
-use crate::console::ops::{LedgerQuery, LedgerWrite};
+use chrono::NaiveDate;
+
+use super::form::Kind;
+use super::io::Query;
+use super::keys::customer_in_view;
+use crate::console::action::{Effect, FormKind, PaneQuery};
+use crate::console::input::{Complete, Field, FieldError, Form, parse_amount, parse_date};
+use crate::console::panes::query;
 use crate::console::state::{Mode, State};
 use crate::ledger::terms::{TermsPatch, TermsView, parse_rounding};
 
@@ -40,7 +44,7 @@ pub fn open(s: &mut State) -> Vec<Effect> {
         s.warn("select a customer first");
         return Vec::new();
     };
-    let (req, fx) = query(s, LedgerQuery::Terms { customer: customer.clone(), today: s.today() });
+    let (req, fx) = query(s, PaneQuery::Customers(Query::Terms { customer: customer.clone(), today: s.today() }));
     s.panes.customers.terms = Some(req);
     s.info(format!("looking up the terms of {customer} …"));
     vec![fx]
@@ -66,35 +70,59 @@ pub fn loaded(s: &mut State, req: u64, v: TermsView) {
     };
     let current = values(&v.current);
     let from = s.period_or_now().start().to_string();
-    let labels = ["tax %", "discount %", "discount label", "rounding", "payment days"];
     let mut fields: Vec<Field> =
-        labels.iter().zip(&current).map(|(l, val)| Field::new(l, val, Complete::None)).collect();
-    fields.push(Field::new("in force from", &from, Complete::None));
+        TermsForm::EDITED.iter().zip(&current).map(|(l, val)| Field::new(l, val, Complete::None)).collect();
+    fields.push(Field::new(TermsForm::FROM, &from, Complete::None));
     let ro = if s.write_refusal().is_some() { " (read-only)" } else { "" };
     s.mode = Mode::Form(Form::new(
-        FormKind::Ledger(LedgerForm::Terms { customer: v.customer.clone(), current }),
+        FormKind::Customers(Kind::Terms { customer: v.customer.clone(), current }),
         format!("terms of {} ({since}, {} change(s)){ro}", v.customer, v.history.len()),
         fields,
     ));
 }
 
-pub fn submit(s: &mut State, customer: &str, current: &[String], values: &[String]) -> Result<Vec<Effect>, String> {
-    let get = |i: usize| values.get(i).cloned().unwrap_or_default();
-    if values.get(..5) == Some(current) {
-        s.info(format!("terms of {customer} unchanged"));
-        return Ok(Vec::new());
+/// The terms form, read by field name and checked field by field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermsForm {
+    pub patch: TermsPatch,
+    pub from: NaiveDate,
+}
+
+impl TermsForm {
+    pub const TAX: &'static str = "tax %";
+    pub const DISCOUNT: &'static str = "discount %";
+    pub const LABEL: &'static str = "discount label";
+    pub const ROUNDING: &'static str = "rounding";
+    pub const DUE_DAYS: &'static str = "payment days";
+    pub const FROM: &'static str = "in force from";
+    /// The fields that say what the terms are (`in force from` says when).
+    pub const EDITED: [&'static str; 5] = [Self::TAX, Self::DISCOUNT, Self::LABEL, Self::ROUNDING, Self::DUE_DAYS];
+
+    /// The texts of the edited fields (compared with the terms as loaded).
+    pub fn texts(f: &Form) -> Vec<String> {
+        Self::EDITED.iter().map(|n| f.get(n)).collect()
     }
-    let due: i64 = get(4).parse().map_err(|_| format!("payment days: {:?} is not a whole number", get(4)))?;
-    if due < 0 {
-        return Err("payment days: cannot be negative".into());
+
+    pub fn read(f: &Form) -> Result<TermsForm, FieldError> {
+        let due_text = f.get(Self::DUE_DAYS);
+        let due: i64 = due_text.parse().map_err(|_| {
+            FieldError::at(Self::DUE_DAYS, format!("payment days: {due_text:?} is not a whole number"))
+        })?;
+        if due < 0 {
+            return Err(FieldError::at(Self::DUE_DAYS, "payment days: cannot be negative"));
+        }
+        let pct = |name: &'static str| parse_amount(&f.get(name), name).map_err(|e| FieldError::at(name, e));
+        let patch = TermsPatch {
+            tax: Some(pct(Self::TAX)?),
+            discount: Some(pct(Self::DISCOUNT)?),
+            discount_label: Some(f.get(Self::LABEL)),
+            rounding: Some(
+                parse_rounding(&f.get(Self::ROUNDING))
+                    .map_err(|e| FieldError::at(Self::ROUNDING, format!("rounding: {e}")))?,
+            ),
+            due_days: Some(due),
+        };
+        let from = parse_date(&f.get(Self::FROM), Self::FROM).map_err(|e| FieldError::at(Self::FROM, e))?;
+        Ok(TermsForm { patch, from })
     }
-    let patch = TermsPatch {
-        tax: Some(amount(&get(0), "tax %")?),
-        discount: Some(amount(&get(1), "discount %")?),
-        discount_label: Some(get(2)),
-        rounding: Some(parse_rounding(&get(3)).map_err(|e| format!("rounding: {e}"))?),
-        due_days: Some(due),
-    };
-    let from = date(&get(5), "in force from")?;
-    Ok(write(s, LedgerWrite::Terms { customer: customer.to_string(), patch, from }))
 }

@@ -1,9 +1,40 @@
-//! The imports pane: its forms: checked, then turned into writes.
+//! The Imports pane's forms: the import path and an issue's resolution note, read by field name.
 use std::path::PathBuf;
-use crate::console::action::{Effect, WriteOp};
+
+use super::io::Write;
+use crate::console::action::{Effect, PaneWrite};
+use crate::console::input::{FieldError, Form};
+use crate::console::panes::write;
 use crate::console::state::{ImportJob, State};
 
-pub fn submit_import(s: &mut State, path: &str) -> Result<Vec<Effect>, String> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Import,
+    Resolve { id: i64 },
+}
+
+pub const PATH: &str = "path";
+pub const NOTE: &str = "note";
+
+pub fn refusal(s: &State, _k: &Kind) -> Option<String> {
+    s.write_refusal()
+}
+
+pub fn submit(s: &mut State, k: &Kind, f: &Form) -> Result<Vec<Effect>, FieldError> {
+    match k {
+        Kind::Import => start_import(s, &f.get(PATH)).map_err(|e| FieldError::at(PATH, e)),
+        Kind::Resolve { id } => {
+            let note = f.get(NOTE);
+            if note.is_empty() {
+                return Err(FieldError::at(NOTE, "note: say how it was resolved"));
+            }
+            Ok(write(s, PaneWrite::Imports(Write::Resolve { id: *id, note })))
+        }
+    }
+}
+
+/// Start the import job for `path` (the form and `:import PATH`).
+pub fn start_import(s: &mut State, path: &str) -> Result<Vec<Effect>, String> {
     if path.is_empty() {
         return Err("path: required".into());
     }
@@ -12,11 +43,4 @@ pub fn submit_import(s: &mut State, path: &str) -> Result<Vec<Effect>, String> {
     s.panes.imports.job = Some(ImportJob { req, paths: vec![path.to_string()], progress: None });
     s.info(format!("importing {path} …"));
     Ok(vec![Effect::Import { req, paths }])
-}
-
-pub fn submit_resolve(id: i64, note: &str) -> Result<WriteOp, String> {
-    if note.is_empty() {
-        return Err("note: say how it was resolved".into());
-    }
-    Ok(WriteOp::Resolve { id, note: note.to_string() })
 }

@@ -1,7 +1,9 @@
 //! The imports pane: what its keys do, per screen.
 use billops_store::BatchStatus;
 use crate::console::action::Effect;
-use crate::console::input::{Complete, Field, Form, FormKind};
+use super::form::{Kind, NOTE, PATH};
+use crate::console::action::FormKind;
+use crate::console::input::{Complete, Field, Form};
 use crate::console::pane::PaneId;
 use crate::console::state::{Mode, State, ViewKey};
 use crate::console::table::{Cell, Mark};
@@ -59,9 +61,9 @@ pub fn start(s: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     s.mode = Mode::Form(Form::new(
-        FormKind::Import,
+        FormKind::Imports(Kind::Import),
         "import cost-and-usage files (a file or a folder; Tab completes)",
-        vec![Field::new("path", "", Complete::Path)],
+        vec![Field::new(PATH, "", Complete::Path)],
     ));
     Vec::new()
 }
@@ -89,9 +91,9 @@ pub fn resolve(s: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     s.mode = Mode::Form(Form::new(
-        FormKind::Resolve { id },
+        FormKind::Imports(Kind::Resolve { id }),
         format!("resolve issue {id}: {}", issue.issue.message),
-        vec![Field::new("note", "", Complete::None)],
+        vec![Field::new(NOTE, "", Complete::None)],
     ));
     Vec::new()
 }

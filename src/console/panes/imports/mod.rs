@@ -2,20 +2,18 @@
 pub mod io;
 mod state;
 mod keys;
-mod form;
+pub mod form;
 pub mod view;
 
-pub use io::{load, loaded};
+pub use io::{ImportsData, load, loaded};
 pub use keys::{VIEWS, open, resolve, start, switch_view};
-pub use form::{submit_import, submit_resolve};
 pub use view::{batches_table, issues_table, quarantine_table, short_name};
 
 use crate::console::action::Effect;
 use crate::console::pane::PaneId;
-use crate::console::state::{Load, ViewKey};
+use crate::console::state::ViewKey;
 use crate::console::keys::Cmd;
-use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
-use crate::console::panes::fail;
+use crate::console::pane::{Failure, KeyScope, Pane, PaneMeta, Slot, fail_slots};
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
@@ -27,29 +25,20 @@ pub struct Imports;
 
 const IMPT: &[Cmd] = &[Cmd::Open, Cmd::Back, Cmd::Import, Cmd::Resolve, Cmd::SwitchView];
 
+const META: PaneMeta = PaneMeta { title: "Imports", short: "Imp", slug: "imports", goto: 'm' };
+
+// Not period-bound: batches of every period are listed.
+const SLOTS: &[Slot] = &[Slot { at: |s| Some(&mut s.panes.imports.data), by_period: false, load }];
+
 impl Pane for Imports {
-    fn title(&self) -> &'static str {
-        "Imports"
+    fn meta(&self) -> &'static PaneMeta {
+        &META
     }
-    fn short(&self) -> &'static str {
-        "Imp"
-    }
-    fn slug(&self) -> &'static str {
-        "imports"
-    }
-    fn goto(&self) -> char {
-        'm'
-    }
-    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
-        if s.panes.imports.data.is_idle() { load(s) } else { Vec::new() }
-    }
-    fn invalidate(&self, s: &mut State_, why: Invalidate) {
-        if why == Invalidate::Written {
-            s.panes.imports.data = Load::Idle;
-        }
+    fn slots(&self) -> &'static [Slot] {
+        SLOTS
     }
     fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
-        let out = fail(&mut s.panes.imports.data, req, e);
+        let out = fail_slots(SLOTS, s, req, e);
         if s.panes.imports.job.as_ref().is_some_and(|j| j.req == req) {
             s.panes.imports.job = None;
             s.error(format!("import failed: {e}"));
@@ -80,6 +69,15 @@ impl Pane for Imports {
             Cmd::Resolve => resolve(s),
             _ => return None,
         })
+    }
+    fn job_line(
+        &self,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        s: &State_,
+        theme: &crate::console::theme::Theme,
+    ) -> bool {
+        view::job_line(f, area, s, theme)
     }
     fn render(
         &self,

@@ -1,5 +1,5 @@
 //! What the imports pane holds (a field of `State::panes`).
-use crate::console::action::ImportsData;
+use super::io::ImportsData;
 use crate::console::state::Load;
 
 #[derive(Debug, Clone, Default)]

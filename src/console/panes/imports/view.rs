@@ -13,7 +13,7 @@ use ratatui::layout::Constraint;
 use ratatui::layout::Layout;
 use ratatui::layout::Rect;
 use ratatui::widgets::Paragraph;
-use crate::console::action::ImportsData;
+use super::io::ImportsData;
 use crate::console::table::Cell;
 use crate::console::table::Column;
 use crate::console::table::Mark;
@@ -167,4 +167,34 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         }
         Err(e) => failed(f, body, "imports", &e, theme),
     }
+}
+
+/// The import job's gauge on the message line while it runs.
+pub fn job_line(f: &mut Frame, area: Rect, s: &State, theme: &Theme) -> bool {
+    let Some(job) = &s.panes.imports.job else { return false };
+    let (label, pct) = match &job.progress {
+        Some(p) => {
+            let files_done = p.file_index + usize::from(p.done);
+            let pct = files_done.min(p.file_count).saturating_mul(100).checked_div(p.file_count).unwrap_or(0);
+            let pct = u16::try_from(pct).unwrap_or(100);
+            (
+                format!(
+                    "importing file {}/{} {} · {} rows read",
+                    p.file_index + 1,
+                    p.file_count,
+                    short_name(&p.file_name),
+                    p.rows
+                ),
+                pct,
+            )
+        }
+        None => (format!("importing {} …", job.paths.join(" ")), 0),
+    };
+    let g = ratatui::widgets::Gauge::default()
+        .gauge_style(theme.style(Role::Progress))
+        .percent(pct.min(100))
+        .label(label)
+        .use_unicode(!theme.symbols.ascii);
+    f.render_widget(g, area);
+    true
 }

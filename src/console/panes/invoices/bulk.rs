@@ -5,7 +5,8 @@ use billops_domain::invoice::InvoiceStatus;
 use billops_store::InvoiceStep;
 
 use crate::console::action::Effect;
-use crate::console::input::{Form, FormKind, LedgerForm};
+use crate::console::action::FormKind;
+use crate::console::input::Form;
 use crate::console::state::{Mode, State};
 
 /// `A` / `W`: confirm stepping every invoice of the period that is ready for `step`.
@@ -37,6 +38,6 @@ pub fn all(s: &mut State, step: InvoiceStep) -> Vec<Effect> {
         invoices.len(),
         names.join(", ")
     );
-    s.mode = Mode::Form(Form::new(FormKind::Ledger(LedgerForm::Bulk { step, invoices }), title, Vec::new()));
+    s.mode = Mode::Form(Form::new(FormKind::Invoices(super::form::Kind::Bulk { step, invoices }), title, Vec::new()));
     Vec::new()
 }

@@ -8,16 +8,16 @@ use billops_domain::money::canonical;
 use billops_store::{CreditNote, NewCreditNote};
 use rust_decimal::Decimal;
 
-use crate::console::panes::ledger::{amount, query};
-use crate::console::action::Effect;
-use crate::console::input::{Complete, Field, FieldError, Form, FormKind, LedgerForm};
-use crate::console::ops::{LedgerQuery, LedgerWrite};
+use super::io::{Query, Write};
+use crate::console::action::{Effect, FormKind, PaneQuery};
+use crate::console::input::{Complete, Field, FieldError, Form, parse_amount};
+use crate::console::panes::query;
 use crate::console::state::{Load, Mode, State, ViewKey};
 
 /// Ask for the credit notes of the open invoice (with its detail).
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(id) = s.panes.invoices.detail.as_ref().map(|d| d.id) else { return Vec::new() };
-    let (req, fx) = query(s, LedgerQuery::CreditNotes { invoice_id: id });
+    let (req, fx) = query(s, PaneQuery::Invoices(Query::CreditNotes { invoice_id: id }));
     if let Some(d) = s.panes.invoices.detail.as_mut() {
         d.credit_notes = Load::Loading(req);
     }
@@ -77,7 +77,7 @@ pub fn open(s: &mut State) -> Vec<Effect> {
         }
     };
     s.mode = Mode::Form(Form::new(
-        FormKind::Ledger(LedgerForm::CreditNote { id }),
+        FormKind::Invoices(super::form::Kind::CreditNote { id }),
         format!("credit note on {number} ({customer}): {what} {} {currency}", canonical(default)),
         vec![
             Field::new("amount", &canonical(default), Complete::None).named(CreditNoteForm::AMOUNT),
@@ -101,7 +101,7 @@ impl CreditNoteForm {
 
     pub fn read(f: &Form) -> Result<CreditNoteForm, FieldError> {
         let text = f.get(Self::AMOUNT);
-        let amount = amount(&text, "amount").map_err(|e| FieldError::at(Self::AMOUNT, e))?;
+        let amount = parse_amount(&text, "amount").map_err(|e| FieldError::at(Self::AMOUNT, e))?;
         if amount <= Decimal::ZERO {
             let e = format!("amount: a credit note is for a positive amount, not {text}");
             return Err(FieldError::at(Self::AMOUNT, e));
@@ -113,7 +113,7 @@ impl CreditNoteForm {
         Ok(CreditNoteForm { amount, reason })
     }
 
-    pub fn write(self, invoice_id: i64) -> LedgerWrite {
-        LedgerWrite::CreditNote(NewCreditNote { invoice_id, amount: self.amount, reason: self.reason })
+    pub fn write(self, invoice_id: i64) -> Write {
+        Write::CreditNote(NewCreditNote { invoice_id, amount: self.amount, reason: self.reason })
     }
 }

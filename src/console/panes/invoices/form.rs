@@ -1,10 +1,45 @@
-//! The invoices pane: its forms: checked, then turned into writes.
+//! The Invoices pane's forms: voiding (a reason), the bulk confirmation and a credit note (typed, read by
+//! field name; see `credit_notes::CreditNoteForm`).
 use billops_store::InvoiceStep;
-use crate::console::action::WriteOp;
 
-pub fn submit_void(id: i64, version: i64, reason: &str) -> Result<WriteOp, String> {
-    if reason.is_empty() {
-        return Err("reason: required to void an invoice".into());
+use super::credit_notes::CreditNoteForm;
+use super::io::Write;
+use crate::console::action::{Effect, PaneWrite};
+use crate::console::input::{FieldError, Form};
+use crate::console::panes::write;
+use crate::console::state::State;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Void { id: i64, version: i64 },
+    /// A confirmation: review or approve these invoices (id, version, customer).
+    Bulk { step: InvoiceStep, invoices: Vec<(i64, i64, String)> },
+    /// A credit note against the issued invoice `id` (amount, reason).
+    CreditNote { id: i64 },
+}
+
+pub const REASON: &str = "reason";
+
+/// Voiding and approving take a manager, credit notes a manager who may write; reviewing an operator.
+pub fn refusal(s: &State, k: &Kind) -> Option<String> {
+    match k {
+        Kind::Void { .. } | Kind::Bulk { step: InvoiceStep::Approve, .. } => s.approve_refusal(),
+        Kind::Bulk { .. } => s.write_refusal(),
+        Kind::CreditNote { .. } => super::credit_notes::refusal(s),
     }
-    Ok(WriteOp::StepInvoice { id, step: InvoiceStep::Void, reason: reason.to_string(), version })
+}
+
+pub fn submit(s: &mut State, k: &Kind, f: &Form) -> Result<Vec<Effect>, FieldError> {
+    let w = match k {
+        Kind::Void { id, version } => {
+            let reason = f.get(REASON);
+            if reason.is_empty() {
+                return Err(FieldError::at(REASON, "reason: required to void an invoice"));
+            }
+            Write::Step { id: *id, step: InvoiceStep::Void, reason, version: *version }
+        }
+        Kind::Bulk { step, invoices } => Write::Bulk { step: *step, invoices: invoices.clone() },
+        Kind::CreditNote { id } => CreditNoteForm::read(f)?.write(*id),
+    };
+    Ok(write(s, PaneWrite::Invoices(w)))
 }

@@ -1,8 +1,11 @@
 //! The invoices pane: what its keys do, per screen.
 use billops_domain::invoice::InvoiceStatus;
 use billops_store::InvoiceStep;
-use crate::console::action::{Effect, WriteOp};
-use crate::console::input::{Complete, Field, Form, FormKind};
+use super::form::{Kind, REASON};
+use super::io::Write;
+use crate::console::action::{Effect, FormKind, PaneQuery, PaneWrite};
+use crate::console::panes::write;
+use crate::console::input::{Complete, Field, Form};
 use crate::console::state::{InvoiceDetail, Load, Mode, State, ViewKey};
 use super::{io::*, view::*};
 
@@ -20,7 +23,7 @@ pub fn generate(s: &mut State) -> Vec<Effect> {
     let req = s.req();
     s.panes.invoices.job = Some(req);
     s.info(format!("generating invoice drafts for {period} … working"));
-    vec![Effect::Generate { req, period }]
+    vec![Effect::Pane { req, q: PaneQuery::Invoices(super::io::Query::Generate { period }) }]
 }
 
 pub fn generated(s: &mut State, req: u64, out: Vec<crate::ledger::invoices::Generated>) -> Vec<Effect> {
@@ -84,13 +87,6 @@ pub(super) fn target(s: &mut State) -> Option<(i64, InvoiceStatus, i64, String)>
     }
 }
 
-pub(super) fn write(s: &mut State, op: WriteOp) -> Vec<Effect> {
-    let req = s.req();
-    s.pending.push(req);
-    s.info("saving …");
-    vec![Effect::Write { req, op }]
-}
-
 /// `w` review (operator), `a` approve (manager).
 pub fn step(s: &mut State, step: InvoiceStep) -> Vec<Effect> {
     let refusal = if step == InvoiceStep::Approve { s.approve_refusal() } else { s.write_refusal() };
@@ -108,7 +104,7 @@ pub fn step(s: &mut State, step: InvoiceStep) -> Vec<Effect> {
         s.warn(format!("invoice {id} ({customer}) is {status}: cannot {verb} it{hint}"));
         return Vec::new();
     }
-    write(s, WriteOp::StepInvoice { id, step, reason: String::new(), version })
+    write(s, PaneWrite::Invoices(Write::Step { id, step, reason: String::new(), version }))
 }
 
 /// `I`: issue the approved invoice.
@@ -122,7 +118,7 @@ pub fn issue(s: &mut State) -> Vec<Effect> {
         s.warn(format!("invoice {id} ({customer}) is {status}: only approved invoices are issued"));
         return Vec::new();
     }
-    write(s, WriteOp::IssueInvoice { id })
+    write(s, PaneWrite::Invoices(Write::Issue { id }))
 }
 
 /// `X`: void an issued invoice, with a reason.
@@ -137,9 +133,9 @@ pub fn void(s: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     s.mode = Mode::Form(Form::new(
-        FormKind::VoidInvoice { id, version },
+        FormKind::Invoices(Kind::Void { id, version }),
         format!("void invoice {id} ({customer})"),
-        vec![Field::new("reason", "", Complete::None)],
+        vec![Field::new(REASON, "", Complete::None)],
     ));
     Vec::new()
 }

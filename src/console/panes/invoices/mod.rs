@@ -7,25 +7,23 @@ pub mod credit_notes;
 pub mod bulk;
 pub mod sources;
 mod keys;
-mod form;
+pub mod form;
 pub mod view;
 
 pub use io::{detail_loaded, load, load_detail, loaded};
 pub use keys::{back, generate, generated, issue, open, step, void};
-pub use form::{submit_void};
 pub use view::{generated_table, lines_table, status_cell, table};
 
 use billops_store::InvoiceStep;
 use crate::console::action::Effect;
-use crate::console::state::{Load, ViewKey};
+use crate::console::state::ViewKey;
 use crate::console::keys::Cmd;
-use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
-use crate::console::panes::{any, fail};
+use crate::console::pane::{Failure, Invalidate, KeyScope, Pane, PaneMeta, Slot, fail_slots, invalidate_slots};
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
 pub use state::InvoicesPane as PaneState;
-pub use state::{InvoicesPane, InvoiceDetail};
+pub use state::{InvoiceDetail, InvoicesPane, SourcesView};
 
 /// The period's invoices, one invoice's detail and a line's sources.
 pub struct Invoices;
@@ -58,57 +56,43 @@ const SOURCES: &[Cmd] = &[
     Cmd::SwitchView,
 ];
 
+const META: PaneMeta = PaneMeta { title: "Invoices", short: "Inv", slug: "invoices", goto: 'i' };
+
+const SLOTS: &[Slot] = &[
+    Slot { at: |s| Some(&mut s.panes.invoices.data), by_period: true, load },
+    Slot { at: |s| Some(&mut s.panes.invoices.detail.as_mut()?.data), by_period: true, load: io::load_invoice },
+    Slot {
+        at: |s| Some(&mut s.panes.invoices.detail.as_mut()?.credit_notes),
+        by_period: true,
+        load: super::credit_notes::load,
+    },
+    Slot { at: |s| Some(&mut s.panes.invoices.sources.as_mut()?.data), by_period: true, load: super::sources::load },
+];
+
 impl Pane for Invoices {
-    fn title(&self) -> &'static str {
-        "Invoices"
+    fn meta(&self) -> &'static PaneMeta {
+        &META
     }
-    fn short(&self) -> &'static str {
-        "Inv"
-    }
-    fn slug(&self) -> &'static str {
-        "invoices"
-    }
-    fn goto(&self) -> char {
-        'i'
-    }
-    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
-        let mut fx = if s.panes.invoices.data.is_idle() { load(s) } else { Vec::new() };
-        if s.panes.invoices.sources.as_ref().is_some_and(|x| x.data.is_idle()) {
-            fx.extend(super::sources::load(s));
-        }
-        fx
+    fn slots(&self) -> &'static [Slot] {
+        SLOTS
     }
     fn invalidate(&self, s: &mut State_, why: Invalidate) {
-        let i = &mut s.panes.invoices;
-        i.data = Load::Idle;
-        if let Some(d) = i.detail.as_mut() {
-            d.data = Load::Idle;
-        }
-        if let Some(src) = i.sources.as_mut() {
-            src.data = Load::Idle;
-        }
+        invalidate_slots(SLOTS, s, why);
         if why == Invalidate::PeriodChanged {
+            let i = &mut s.panes.invoices;
             i.detail = None;
             i.sources = None;
             i.generated = None;
         }
     }
     fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
-        let i = &mut s.panes.invoices;
-        let mut out = vec![fail(&mut i.data, req, e)];
-        if let Some(d) = i.detail.as_mut() {
-            out.push(fail(&mut d.data, req, e));
-            out.push(fail(&mut d.credit_notes, req, e));
-        }
-        if let Some(src) = i.sources.as_mut() {
-            out.push(fail(&mut src.data, req, e));
-        }
-        if i.job == Some(req) {
-            i.job = None;
+        let out = fail_slots(SLOTS, s, req, e);
+        if s.panes.invoices.job == Some(req) {
+            s.panes.invoices.job = None;
             s.error(format!("draft generation failed: {e}"));
             return Failure::Reported;
         }
-        any(out)
+        out
     }
     fn keys(&self) -> &'static [KeyScope] {
         &[
@@ -150,6 +134,15 @@ impl Pane for Invoices {
             Cmd::CreditNote => super::credit_notes::open(s),
             _ => return None,
         })
+    }
+    fn job_line(
+        &self,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        s: &State_,
+        theme: &crate::console::theme::Theme,
+    ) -> bool {
+        view::job_line(f, area, s, theme)
     }
     fn render(
         &self,

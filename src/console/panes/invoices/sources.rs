@@ -4,9 +4,10 @@
 use billops_domain::invoice::LineKind;
 use billops_store::{LineSources, SourceQuery};
 
-use crate::console::panes::ledger::query;
-use crate::console::action::Effect;
-use crate::console::ops::{LedgerQuery, SourcesView};
+use super::io::Query;
+use super::state::SourcesView;
+use crate::console::action::{Effect, PaneQuery};
+use crate::console::panes::query;
 use crate::console::state::{Load, State, ViewKey};
 use crate::console::table::{Cell, Column, Row, TableModel};
 
@@ -50,7 +51,7 @@ pub fn open(s: &mut State) -> Vec<Effect> {
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(src) = &s.panes.invoices.sources else { return Vec::new() };
-    let (req, fx) = query(s, LedgerQuery::Sources { q: src.q.clone() });
+    let (req, fx) = query(s, PaneQuery::Invoices(Query::Sources { q: src.q.clone() }));
     if let Some(src) = s.panes.invoices.sources.as_mut() {
         src.data = Load::Loading(req);
     }

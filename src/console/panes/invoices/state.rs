@@ -1,6 +1,6 @@
 //! What the invoices pane holds (a field of `State::panes`).
-use billops_store::{InvoiceSummary, StoredInvoice};
-use crate::console::state::Load;
+use billops_store::{InvoiceSummary, LineSources, SourceQuery, StoredInvoice};
+use crate::console::state::{Load, ViewKey};
 use crate::ledger::invoices::Generated;
 
 #[derive(Debug, Clone, Default)]
@@ -13,7 +13,7 @@ pub struct InvoicesPane {
     /// What the last generation did, per customer (shown under the list until Esc).
     pub generated: Option<Vec<Generated>>,
     /// The sources of the selected line of the open invoice (Enter on a line).
-    pub sources: Option<crate::console::ops::SourcesView>,
+    pub sources: Option<SourcesView>,
 }
 
 #[derive(Debug, Clone)]
@@ -22,4 +22,15 @@ pub struct InvoiceDetail {
     pub data: Load<Box<StoredInvoice>>,
     /// The credit notes issued against it (loaded with the invoice).
     pub credit_notes: Load<Vec<billops_store::CreditNote>>,
+}
+
+/// The sources of one invoice line (Enter on a line of an open invoice).
+#[derive(Debug, Clone)]
+pub struct SourcesView {
+    /// The line's description (the screen's title).
+    pub line: String,
+    pub q: SourceQuery,
+    pub data: Load<LineSources>,
+    /// SourceResources or SourceItems.
+    pub focus: ViewKey,
 }

@@ -3,7 +3,7 @@ use crate::console::ui::widgets::failed;
 use crate::console::ui::widgets::list;
 use crate::console::ui::widgets::note;
 use billops_domain::credit_note::remaining;
-use crate::console::ops::SourcesView;
+use super::state::SourcesView;
 use crate::console::state::InvoiceDetail;
 use crate::console::state::Load;
 use crate::console::state::State;
@@ -312,4 +312,14 @@ pub(crate) fn credit_notes_title(d: &InvoiceDetail) -> String {
         ),
         None => format!(" credit notes {}: credited {} ", ns.len(), fmt_money(credited)),
     }
+}
+
+/// Draft generation's line on the message line while it runs.
+pub fn job_line(f: &mut Frame, area: Rect, s: &State, theme: &Theme) -> bool {
+    if s.panes.invoices.job.is_none() {
+        return false;
+    }
+    let text = format!("generating invoice drafts for {} … working", s.period_or_now());
+    f.render_widget(Paragraph::new(Span::styled(text, theme.style(Role::Pending))), area);
+    true
 }

@@ -1,14 +1,113 @@
-//! The recon pane: its queries and where their replies land.
-use crate::console::action::{Effect, ReconData};
+//! The Recon pane's read (the period's tie-outs, supplier invoices and cases) and writes (enter a supplier
+//! invoice, open cases for residuals, change a case).
+use billops_domain::Period;
+use billops_domain::close::TieOut;
+use billops_domain::money::canonical;
+use billops_store::{CaseUpdate, NewSupplierInvoice, ReconCase, StoreError, SupplierInvoice};
+
+use super::view::*;
+use crate::console::action::{Effect, PaneQuery};
+use crate::console::effects::Runner;
+use crate::console::refusal::{EffectError, WriteTraits};
 use crate::console::state::{Load, State, ViewKey};
-use super::{view::*};
-pub use crate::console::pane::no_io::{Query, Reply, Write, landed, run, write};
+use crate::ledger;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    Period { period: Period },
+}
+
+#[derive(Debug, Clone)]
+pub enum Reply {
+    Period(ReconData),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReconData {
+    pub tie_outs: Vec<TieOut>,
+    pub supplier_invoices: Vec<SupplierInvoice>,
+    /// Supplier reconciliation cases of the period.
+    pub cases: Vec<ReconCase>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    SupplierInvoice(NewSupplierInvoice),
+    /// Open a case for every payer of the period with an unexplained supplier − import residual.
+    OpenCases { period: Period },
+    UpdateCase { id: i64, update: CaseUpdate, version: i64 },
+}
+
+pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
+    let st = r.store.as_ref();
+    let e = |err: StoreError| EffectError::of_read(&err);
+    match q {
+        Query::Period { period } => Ok(Reply::Period(ReconData {
+            tie_outs: ledger::close::recon(st, period, &r.settings().await.map_err(e)?).await.map_err(e)?,
+            supplier_invoices: st.list_supplier_invoices(Some(period)).await.map_err(e)?,
+            cases: st.list_cases(Some(period)).await.map_err(e)?,
+        })),
+    }
+}
+
+pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
+    let (st, by) = (r.store.as_ref(), r.actor());
+    match w {
+        Write::SupplierInvoice(n) => {
+            let x = st.add_supplier_invoice(&n, &by).await?;
+            Ok(format!(
+                "supplier invoice {} of payer {} for {} entered: {} {} (tax {}, credits {})",
+                x.number,
+                x.payer,
+                x.period,
+                canonical(x.amount),
+                x.currency,
+                canonical(x.tax),
+                canonical(x.credits)
+            ))
+        }
+        Write::OpenCases { period } => {
+            let out = ledger::cases::open(st, period, &by, &r.settings().await?).await?;
+            let new = out.iter().filter(|o| o.created).count();
+            Ok(if out.is_empty() {
+                format!("{period}: no payer has an unexplained residual: no case opened")
+            } else {
+                format!("{period}: {new} case(s) opened, {} already open", out.len() - new)
+            })
+        }
+        Write::UpdateCase { id, update, version } => {
+            let c = st.update_case(id, &update, Some(version), &by).await?;
+            Ok(format!(
+                "case {id} ({} {}) is {}; expected {}, received {}",
+                c.payer,
+                c.period,
+                c.status,
+                canonical(c.expected),
+                canonical(c.received)
+            ))
+        }
+    }
+}
+
+pub fn traits(w: &Write) -> WriteTraits {
+    match w {
+        Write::UpdateCase { .. } => WriteTraits::OPERATOR.versioned(),
+        Write::SupplierInvoice(_) | Write::OpenCases { .. } => WriteTraits::OPERATOR,
+    }
+}
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let req = s.req();
     s.panes.recon.data = Load::Loading(req);
-    vec![Effect::Recon { req, period }]
+    vec![Effect::Pane { req, q: PaneQuery::Recon(Query::Period { period }) }]
+}
+
+pub fn landed(s: &mut State, req: u64, r: Reply) -> Vec<Effect> {
+    match r {
+        Reply::Period(data) => loaded(s, req, data),
+    }
+    Vec::new()
 }
 
 pub fn loaded(s: &mut State, req: u64, data: ReconData) {
@@ -16,6 +115,6 @@ pub fn loaded(s: &mut State, req: u64, data: ReconData) {
         return;
     }
     s.set_model(ViewKey::Recon, table(&data));
-    crate::console::panes::supplier::loaded(s, &data);
+    super::supplier::loaded(s, &data);
     s.panes.recon.data = Load::Ready(data);
 }

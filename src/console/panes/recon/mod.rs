@@ -1,18 +1,18 @@
 //! Recon: the three-way tie-out per payer for the period (supplier invoice ↔ imported billed ↔ invoiced at
 //! cost + unassigned + retained), both residuals and the status, from `ledger::close::recon`.
+pub mod form;
 pub mod io;
 mod state;
 pub mod supplier;
 pub mod view;
 
-pub use io::{load, loaded};
+pub use io::{ReconData, load, loaded};
 pub use view::{residual, table};
 
 use crate::console::action::Effect;
-use crate::console::state::{Load, ViewKey};
+use crate::console::state::ViewKey;
 use crate::console::keys::Cmd;
-use crate::console::pane::{Failure, Invalidate, KeyScope, Pane};
-use crate::console::panes::fail;
+use crate::console::pane::{KeyScope, Pane, PaneMeta, Slot};
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
@@ -24,27 +24,16 @@ pub struct Recon;
 
 const RECON: &[Cmd] = &[Cmd::SupplierInvoice, Cmd::OpenCases, Cmd::EditCase, Cmd::SwitchView];
 
+const META: PaneMeta = PaneMeta { title: "Recon", short: "Recon", slug: "recon", goto: 'e' };
+
+const SLOTS: &[Slot] = &[Slot { at: |s| Some(&mut s.panes.recon.data), by_period: true, load }];
+
 impl Pane for Recon {
-    fn title(&self) -> &'static str {
-        "Recon"
+    fn meta(&self) -> &'static PaneMeta {
+        &META
     }
-    fn short(&self) -> &'static str {
-        "Recon"
-    }
-    fn slug(&self) -> &'static str {
-        "recon"
-    }
-    fn goto(&self) -> char {
-        'e'
-    }
-    fn ensure(&self, s: &mut State_) -> Vec<Effect> {
-        if s.panes.recon.data.is_idle() { load(s) } else { Vec::new() }
-    }
-    fn invalidate(&self, s: &mut State_, _why: Invalidate) {
-        s.panes.recon.data = Load::Idle;
-    }
-    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
-        fail(&mut s.panes.recon.data, req, e)
+    fn slots(&self) -> &'static [Slot] {
+        SLOTS
     }
     fn keys(&self) -> &'static [KeyScope] {
         &[

@@ -1,5 +1,5 @@
 //! What the recon pane holds (a field of `State::panes`).
-use crate::console::action::ReconData;
+use super::io::ReconData;
 use crate::console::state::Load;
 
 #[derive(Debug, Clone, Default)]

@@ -1,14 +1,14 @@
 //! Recon's other lists: the period's supplier invoices (`n` enters one) and its reconciliation cases (`o` opens
 //! cases for payers with an unexplained residual, `e` changes one: status, owner, expected credit note,
 //! received, note). The store checks roles (writing off takes a manager), versions and locks.
-use billops_domain::Period;
 use billops_domain::close::CaseStatus;
-use billops_store::{CaseUpdate, NewSupplierInvoice, ReconCase};
+use billops_store::ReconCase;
 
-use crate::console::panes::ledger::{amount, write};
-use crate::console::action::{Effect, ReconData};
-use crate::console::input::{Complete, Field, Form, FormKind, LedgerForm};
-use crate::console::ops::LedgerWrite;
+use super::form::{CaseForm, Kind, SupplierInvoiceForm as F};
+use super::io::{ReconData, Write};
+use crate::console::action::{Effect, FormKind, PaneWrite};
+use crate::console::input::{Complete, Field, Form};
+use crate::console::panes::write;
 use crate::console::pane::PaneId;
 use crate::console::state::{Mode, State, ViewKey};
 use crate::console::table::{Cell, Column, Mark, Row, TableModel};
@@ -122,44 +122,19 @@ pub fn new_invoice(s: &mut State) -> Vec<Effect> {
         _ => (String::new(), "USD".to_string()),
     };
     s.mode = Mode::Form(Form::new(
-        FormKind::Ledger(LedgerForm::SupplierInvoice),
+        FormKind::Recon(Kind::SupplierInvoice),
         format!("enter a supplier invoice for {period}"),
         vec![
-            Field::new("payer", &payer, Complete::Payers),
-            Field::new("period", &period.to_string(), Complete::None),
-            Field::new("number", "", Complete::None),
-            Field::new("amount (total)", "", Complete::None),
-            Field::new("tax", "0", Complete::None),
-            Field::new("credits", "0", Complete::None),
-            Field::new("currency", &currency, Complete::None),
+            Field::new("payer", &payer, Complete::Payers).named(F::PAYER),
+            Field::new("period", &period.to_string(), Complete::None).named(F::PERIOD),
+            Field::new("number", "", Complete::None).named(F::NUMBER),
+            Field::new("amount (total)", "", Complete::None).named(F::AMOUNT),
+            Field::new("tax", "0", Complete::None).named(F::TAX),
+            Field::new("credits", "0", Complete::None).named(F::CREDITS),
+            Field::new("currency", &currency, Complete::None).named(F::CURRENCY),
         ],
     ));
     Vec::new()
-}
-
-pub fn submit_invoice(values: &[String]) -> Result<LedgerWrite, String> {
-    let get = |i: usize| values.get(i).cloned().unwrap_or_default();
-    let required = |i: usize, what: &str| {
-        let v = get(i);
-        if v.is_empty() { Err(format!("{what}: required")) } else { Ok(v) }
-    };
-    let or_zero = |i: usize, what: &str| {
-        let v = get(i);
-        if v.is_empty() { Ok(rust_decimal::Decimal::ZERO) } else { amount(&v, what) }
-    };
-    let payer = required(0, "payer")?;
-    let period: Period = required(1, "period")?.parse().map_err(|e| format!("period: {e}"))?;
-    let number = required(2, "number")?;
-    let total = amount(&required(3, "amount")?, "amount")?;
-    Ok(LedgerWrite::SupplierInvoice(NewSupplierInvoice {
-        payer,
-        period,
-        number,
-        currency: required(6, "currency")?.to_uppercase(),
-        amount: total,
-        tax: or_zero(4, "tax")?,
-        credits: or_zero(5, "credits")?,
-    }))
 }
 
 /// `o`: open a case for every payer of the period whose residual is unexplained (then show the cases).
@@ -170,10 +145,10 @@ pub fn open_cases(s: &mut State) -> Vec<Effect> {
     }
     let period = s.period_or_now();
     s.pane_view.insert(PaneId::Recon, ViewKey::Cases);
-    write(s, LedgerWrite::OpenCases { period })
+    write(s, PaneWrite::Recon(Write::OpenCases { period }))
 }
 
-fn selected_case(s: &State) -> Option<ReconCase> {
+pub(super) fn selected_case(s: &State) -> Option<ReconCase> {
     let id = s.selected_id(ViewKey::Cases)?.parse::<i64>().ok()?;
     s.panes.recon.data.ready().and_then(|d| d.cases.iter().find(|c| c.id == id).cloned())
 }
@@ -195,42 +170,16 @@ pub fn edit_case(s: &mut State) -> Vec<Effect> {
     };
     let money = billops_domain::money::canonical;
     s.mode = Mode::Form(Form::new(
-        FormKind::Ledger(LedgerForm::UpdateCase { id: c.id, version: c.version }),
+        FormKind::Recon(Kind::UpdateCase { id: c.id, version: c.version }),
         format!("case {} · payer {} {} · residual {}", c.id, c.payer, c.period, money(c.residual)),
         vec![
-            Field::new("status", c.status.as_str(), Complete::None),
-            Field::new("owner", c.owner.as_deref().unwrap_or(""), Complete::None),
-            Field::new("expected credit", &money(c.expected), Complete::None),
-            Field::new("received", &money(c.received), Complete::None),
-            Field::new("note", &c.note, Complete::None),
+            Field::new("status", c.status.as_str(), Complete::None).named(CaseForm::STATUS),
+            Field::new("owner", c.owner.as_deref().unwrap_or(""), Complete::None).named(CaseForm::OWNER),
+            Field::new("expected credit", &money(c.expected), Complete::None).named(CaseForm::EXPECTED),
+            Field::new("received", &money(c.received), Complete::None).named(CaseForm::RECEIVED),
+            Field::new("note", &c.note, Complete::None).named(CaseForm::NOTE),
         ],
     ));
     Vec::new()
 }
 
-/// The changed fields of the case form as an update (status: open, waiting_credit_note, resolved, written_off).
-pub fn submit_case(s: &mut State, id: i64, version: i64, values: &[String]) -> Result<Vec<Effect>, String> {
-    let Some(c) = s.panes.recon.data.ready().and_then(|d| d.cases.iter().find(|c| c.id == id).cloned()) else {
-        return Err(format!("case {id} is no longer listed: reload (ctrl-r)"));
-    };
-    let get = |i: usize| values.get(i).cloned().unwrap_or_default();
-    let status: CaseStatus = get(0)
-        .parse()
-        .map_err(|e: String| format!("status: {e} (open, waiting_credit_note, resolved, written_off)"))?;
-    let expected = amount(&get(2), "expected credit")?;
-    let received = amount(&get(3), "received")?;
-    let owner = get(1);
-    let u = CaseUpdate {
-        status: (status != c.status).then_some(status),
-        owner: (Some(owner.as_str()) != c.owner.as_deref() && !(owner.is_empty() && c.owner.is_none()))
-            .then_some(owner),
-        expected: (expected != c.expected).then_some(expected),
-        received: (received != c.received).then_some(received),
-        note: (get(4) != c.note).then(|| get(4)),
-    };
-    if u == CaseUpdate::default() {
-        s.info(format!("case {id}: nothing changed"));
-        return Ok(Vec::new());
-    }
-    Ok(write(s, LedgerWrite::UpdateCase { id, update: u, version }))
-}
