@@ -53,7 +53,7 @@ pub async fn preview_rule(
     pricing: Pricing,
     from: NaiveDate,
 ) -> Result<RatingDiff> {
-    billops_store::ledger::month_start("price rule", from)?;
+    billops_store::month_start("price rule", from)?;
     let old = store.price_book(customer).await?;
     let rule = PriceRule::new(PREVIEW_RULE, scope, pricing, Effective::starting(from)).map_err(invalid)?;
     let mut rules = old.rules().to_vec();

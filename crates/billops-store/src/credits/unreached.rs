@@ -6,10 +6,9 @@ use billops_domain::credit::{CreditKind, CreditStatus};
 use billops_domain::{ChargeCategory, Period};
 use rust_decimal::Decimal;
 
-use crate::Result;
-use crate::db::{Db, args, money_sum};
-use crate::ledger::pricing::dict_values;
-use crate::ledger::{Conn, CreditFilter, SupplierCreditRow, UnappliedCredit, UnreachedCredits, credits, invoices};
+use crate::db::{Conn, Db, args, money_sum};
+use crate::rating::price_book::dict_values;
+use crate::{CreditFilter, Result, SupplierCreditRow, UnappliedCredit, UnreachedCredits, credits, invoices};
 
 fn passes_through(k: &CreditKind) -> bool {
     matches!(k, CreditKind::SupplierPromotion | CreditKind::SlaServiceCredit)

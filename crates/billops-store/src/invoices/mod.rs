@@ -1,17 +1,21 @@
 //! Invoices: drafts saved and regenerated, the domain state machine, gap-free numbers taken inside the
 //! issuing transaction (the series row is locked first, so concurrent issuers queue), credits applied at issue.
+pub(crate) mod drafts;
+
+use async_trait::async_trait;
 use billops_domain::User;
-use billops_domain::invoice::{Draft, Invoice, InvoiceAction, InvoiceError, InvoiceStatus, NumberSeries};
+use billops_domain::invoice::{Draft, Invoice, InvoiceAction, InvoiceError, InvoiceStatus};
 use chrono::Days;
 use rust_decimal::Decimal;
 
 use crate::audit::{self, Audit};
-use crate::db::{Db, Row, Tx, args, money_args, money_cols, placeholders};
-use crate::ledger::{
-    Conn, InvoiceFilter, InvoiceStep, InvoiceSummary, StoredInvoice, credits, json, locks, parse_period, set_money,
-    unjson, user_in,
+use crate::close::locks;
+use crate::db::{Conn, Db, Row, Tx, args, json, money_args, money_cols, parse_period, placeholders, set_money, unjson};
+use crate::parties::user_in;
+use crate::{
+    Actor, Backend, DraftToSave, InvoiceFilter, InvoiceStep, InvoiceSummary, Result, SavedDraft, SqlStore, StoreError,
+    StoredInvoice, credits,
 };
-use crate::{Actor, Backend, Result, StoreError};
 
 pub(crate) fn invoice_error(e: InvoiceError) -> StoreError {
     match e {
@@ -92,24 +96,6 @@ pub(crate) fn stored_at(r: &Row) -> Result<(StoredInvoice, usize)> {
 
 fn stored(r: &Row) -> Result<StoredInvoice> {
     stored_at(r).map(|s| s.0)
-}
-
-pub(crate) async fn list(db: &Db, f: &InvoiceFilter) -> Result<Vec<InvoiceSummary>> {
-    let mut sql = format!(
-        "SELECT {} FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE 1 = 1",
-        summary_cols(db.backend())
-    );
-    let mut a = Vec::new();
-    if let Some(p) = f.period {
-        a.push(p.to_string().into());
-        sql.push_str(&format!(" AND i.period = ${}", a.len()));
-    }
-    if let Some(c) = &f.customer {
-        a.push(c.into());
-        sql.push_str(&format!(" AND c.code = ${}", a.len()));
-    }
-    sql.push_str(" ORDER BY i.period, c.code, i.id");
-    db.all(&sql, a).await?.iter().map(|r| summary(r).map(|s| s.0)).collect()
 }
 
 pub(crate) fn domain(s: &StoredInvoice) -> Result<Invoice> {
@@ -214,30 +200,88 @@ pub(crate) async fn step(
     Ok(after)
 }
 
-pub(crate) async fn issue(db: &Db, id: i64, series: &str, due_days: i64, by: &Actor) -> Result<StoredInvoice> {
-    let (mut tx, s, user) = begin_change(db, id, None, by).await?;
-    tx.exec(
-        "INSERT INTO number_series (series, next_value) VALUES ($1, 1) ON CONFLICT (series) DO NOTHING",
-        args![series],
-    )
-    .await?;
-    // Lock the series row before reading it: a concurrent issuer waits here until we commit or roll back.
-    tx.exec("UPDATE number_series SET next_value = next_value WHERE series = $1", args![series]).await?;
-    let next: i64 = tx.one("SELECT next_value FROM number_series WHERE series = $1", args![series]).await?.get(0)?;
-    let mut numbers = NumberSeries::new(series, u64::try_from(next).unwrap_or(1), 6).map_err(invoice_error)?;
-    let mut inv = domain(&s)?;
-    let number = inv.issue(&mut numbers, &user, by.at).map_err(invoice_error)?;
-    let next = i64::try_from(numbers.next_value()).map_err(|_| StoreError::Invalid("series overflow".into()))?;
-    tx.exec("UPDATE number_series SET next_value = $1 WHERE series = $2", args![next, series]).await?;
-    write_state(&mut tx, &s, &inv).await?;
-    let issued = by.at.date_naive();
-    let due = issued.checked_add_days(Days::new(u64::try_from(due_days.max(0)).unwrap_or(0))).unwrap_or(issued);
-    tx.exec("UPDATE invoices SET issued_on = $1, due_on = $2 WHERE id = $3", args![issued, due, id]).await?;
-    credits::apply_for_invoice(&mut tx, &s.draft.credit_applications, &number, &user, by).await?;
-    let after = load(&mut Conn::Tx(&mut tx), id).await?;
-    let eid = id.to_string();
-    let a = Audit::new("invoice.issue", "invoice", &eid).period(s.period).after(&number);
-    audit::write(&mut tx, by, a).await?;
-    tx.commit().await?;
-    Ok(after)
+/// Invoices: saved drafts, review/approve/void steps, issue with gap-free numbers.
+#[async_trait]
+pub trait Invoices: Send + Sync {
+    /// Persist a generated draft: a new invoice, or the regeneration of the customer's unissued one
+    /// (unchanged drafts are left as they are). `payer_costs`: supplier cost behind the draft per payer.
+    async fn save_draft(&self, draft: &Draft, payer_costs: &[(String, Decimal)], by: &Actor) -> Result<SavedDraft>;
+    /// [`Invoices::save_draft`] for many drafts in one transaction (all or nothing), results in input order:
+    /// the role and period locks checked once, unchanged drafts left as they are, one audit row per
+    /// written invoice.
+    async fn save_drafts(&self, drafts: &[DraftToSave], by: &Actor) -> Result<Vec<SavedDraft>>;
+    async fn invoice(&self, id: i64) -> Result<StoredInvoice>;
+    async fn list_invoices(&self, filter: &InvoiceFilter) -> Result<Vec<InvoiceSummary>>;
+    async fn step_invoice(
+        &self,
+        id: i64,
+        step: InvoiceStep,
+        reason: &str,
+        expected_version: Option<i64>,
+        by: &Actor,
+    ) -> Result<StoredInvoice>;
+    /// Issue: the next number of `series` (gap-free, taken in this transaction), due date `due_days` after
+    /// issue, and the draft's credit applications recorded on the credits.
+    async fn issue_invoice(&self, id: i64, series: &str, due_days: i64, by: &Actor) -> Result<StoredInvoice>;
+}
+
+#[async_trait]
+impl Invoices for SqlStore {
+    async fn save_draft(&self, draft: &Draft, payer_costs: &[(String, Decimal)], by: &Actor) -> Result<SavedDraft> {
+        let batch = [(draft.clone(), payer_costs.to_vec())];
+        let mut saved = crate::invoices::drafts::save_drafts(&self.db, &batch, by).await?;
+        saved.pop().ok_or_else(|| StoreError::Invalid("saving a draft returned nothing".into()))
+    }
+    async fn save_drafts(&self, drafts: &[DraftToSave], by: &Actor) -> Result<Vec<SavedDraft>> {
+        crate::invoices::drafts::save_drafts(&self.db, drafts, by).await
+    }
+    async fn invoice(&self, id: i64) -> Result<StoredInvoice> {
+        load(&mut Conn::Db(&self.db), id).await
+    }
+    async fn list_invoices(&self, f: &InvoiceFilter) -> Result<Vec<InvoiceSummary>> {
+        let mut sql = format!(
+            "SELECT {} FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE 1 = 1",
+            summary_cols(self.db.backend())
+        );
+        let mut a = Vec::new();
+        if let Some(p) = f.period {
+            a.push(p.to_string().into());
+            sql.push_str(&format!(" AND i.period = ${}", a.len()));
+        }
+        if let Some(c) = &f.customer {
+            a.push(c.into());
+            sql.push_str(&format!(" AND c.code = ${}", a.len()));
+        }
+        sql.push_str(" ORDER BY i.period, c.code, i.id");
+        self.db.all(&sql, a).await?.iter().map(|r| summary(r).map(|s| s.0)).collect()
+    }
+    async fn step_invoice(
+        &self,
+        id: i64,
+        step: InvoiceStep,
+        reason: &str,
+        expected_version: Option<i64>,
+        by: &Actor,
+    ) -> Result<StoredInvoice> {
+        crate::fields::text("reason", reason)?;
+        self::step(&self.db, id, step, reason, expected_version, by).await
+    }
+    async fn issue_invoice(&self, id: i64, series: &str, due_days: i64, by: &Actor) -> Result<StoredInvoice> {
+        let (mut tx, s, user) = begin_change(&self.db, id, None, by).await?;
+        let mut numbers = crate::series::lock(&mut tx, series).await?;
+        let mut inv = domain(&s)?;
+        let number = inv.issue(&mut numbers, &user, by.at).map_err(invoice_error)?;
+        crate::series::advance(&mut tx, &numbers).await?;
+        write_state(&mut tx, &s, &inv).await?;
+        let issued = by.at.date_naive();
+        let due = issued.checked_add_days(Days::new(u64::try_from(due_days.max(0)).unwrap_or(0))).unwrap_or(issued);
+        tx.exec("UPDATE invoices SET issued_on = $1, due_on = $2 WHERE id = $3", args![issued, due, id]).await?;
+        credits::apply_for_invoice(&mut tx, &s.draft.credit_applications, &number, &user, by).await?;
+        let after = load(&mut Conn::Tx(&mut tx), id).await?;
+        let eid = id.to_string();
+        let a = Audit::new("invoice.issue", "invoice", &eid).period(s.period).after(&number);
+        audit::write(&mut tx, by, a).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
 }

@@ -3,13 +3,16 @@
 //!
 //! One grouped query: the inner part groups dictionary ids with exact sums (integer parts on SQLite,
 //! NUMERIC on PostgreSQL), the outer part turns ids into names; amounts are reassembled and sorted in Rust.
+pub(crate) mod sources;
+
 use std::collections::HashMap;
 
+use async_trait::async_trait;
 use billops_domain::{CostBasis, Dim, Period};
 use rust_decimal::Decimal;
 
-use crate::db::{Arg, Db, money_arity, money_sum};
-use crate::{Backend, CostQuery, CostRow, Result, StoreError, UNASSIGNED};
+use crate::db::{Arg, money_arity, money_sum};
+use crate::{Backend, CostQuery, CostRow, LineSources, Result, SourceQuery, SqlStore, StoreError, UNASSIGNED};
 
 fn column(d: Dim) -> &'static str {
     match d {
@@ -101,20 +104,6 @@ fn statement(backend: Backend, q: &CostQuery, args: &mut Vec<Arg>) -> Result<Str
     Ok(format!("SELECT {} FROM ({inner}) g{joins}", cols.join(", ")))
 }
 
-pub(crate) async fn costs(db: &Db, q: &CostQuery) -> Result<Vec<CostRow>> {
-    if q.from > q.to {
-        return Err(StoreError::Invalid(format!("period range {}..{} runs backwards", q.from, q.to)));
-    }
-    let mut args = Vec::new();
-    let sql = statement(db.backend(), q, &mut args)?;
-    let mut totals: HashMap<Vec<String>, Decimal> = HashMap::new();
-    merge(&mut totals, db.all(&sql, args).await?, q.by.len())?;
-    let mut rows: Vec<CostRow> =
-        totals.into_iter().map(|(keys, cost)| CostRow { keys, cost: cost.normalize() }).collect();
-    rows.sort_by(|a, b| b.cost.cmp(&a.cost).then_with(|| a.keys.cmp(&b.keys)));
-    Ok(rows)
-}
-
 fn merge(totals: &mut HashMap<Vec<String>, Decimal>, rows: Vec<crate::db::Row>, nkeys: usize) -> Result<()> {
     for r in rows {
         let mut keys = Vec::with_capacity(nkeys);
@@ -130,4 +119,34 @@ fn merge(totals: &mut HashMap<Vec<String>, Decimal>, rows: Vec<crate::db::Row>, 
         *e = e.checked_add(cost).ok_or_else(|| StoreError::Invalid("cost sum overflows".into()))?;
     }
     Ok(())
+}
+
+/// Exact cost sums by any dimensions, and the drill from an invoice line to its sources.
+#[async_trait]
+pub trait Costs: Send + Sync {
+    /// Sum cost by the query's dimensions, exactly. Rows sorted by cost descending, then keys.
+    async fn costs(&self, q: &CostQuery) -> Result<Vec<CostRow>>;
+    /// The resource breakdown and the first `q.limit` raw line items (file, line, account, date, usage type,
+    /// cost) of a customer's usage in a period for one service / product / component.
+    async fn line_sources(&self, q: &SourceQuery) -> Result<LineSources>;
+}
+
+#[async_trait]
+impl Costs for SqlStore {
+    async fn costs(&self, q: &CostQuery) -> Result<Vec<CostRow>> {
+        if q.from > q.to {
+            return Err(StoreError::Invalid(format!("period range {}..{} runs backwards", q.from, q.to)));
+        }
+        let mut args = Vec::new();
+        let sql = statement(self.db.backend(), q, &mut args)?;
+        let mut totals: HashMap<Vec<String>, Decimal> = HashMap::new();
+        merge(&mut totals, self.db.all(&sql, args).await?, q.by.len())?;
+        let mut rows: Vec<CostRow> =
+            totals.into_iter().map(|(keys, cost)| CostRow { keys, cost: cost.normalize() }).collect();
+        rows.sort_by(|a, b| b.cost.cmp(&a.cost).then_with(|| a.keys.cmp(&b.keys)));
+        Ok(rows)
+    }
+    async fn line_sources(&self, q: &SourceQuery) -> Result<LineSources> {
+        crate::costs::sources::line_sources(&self.db, q).await
+    }
 }

@@ -8,10 +8,10 @@ use billops_domain::close::{CaseStatus, TieOutStatus};
 use rust_decimal::Decimal;
 
 use crate::audit::{self, Audit};
-use crate::db::{Db, Row, Tx, args, money_args, money_cols, placeholders};
-use crate::ledger::close::close_error;
-use crate::ledger::{CaseUpdate, Conn, OpenedCase, ReconCase, facts, locks, parse_period, set_money, user_in};
-use crate::{Actor, Result, StoreError};
+use crate::close::{close_error, facts, locks};
+use crate::db::{Conn, Db, Row, Tx, args, money_args, money_cols, parse_period, placeholders, set_money};
+use crate::parties::user_in;
+use crate::{Actor, CaseUpdate, OpenedCase, ReconCase, Result, StoreError};
 
 fn select(b: crate::Backend) -> String {
     format!(
@@ -153,7 +153,7 @@ pub(crate) async fn update(
     let mut residual = before.residual;
     if to == CaseStatus::WrittenOff && before.status != to {
         // Write off what is outstanding now.
-        let figures = crate::ledger::supplier::payer_figures(&mut Conn::Tx(&mut tx), before.period).await?;
+        let figures = crate::recon::payer_figures(&mut Conn::Tx(&mut tx), before.period).await?;
         if let Some(f) = figures.iter().find(|f| f.payer == before.payer)
             && let Some(s) = f.supplier_invoice
         {

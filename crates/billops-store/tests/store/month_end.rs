@@ -1,4 +1,4 @@
-//! Month-end ledger: period locks on every write path, sign-off and re-open, invoices with gap-free numbers
+//! Month-end billing: period locks on every write path, sign-off and re-open, invoices with gap-free numbers
 //! (concurrent issue), credits with maker-checker and optimistic versions, tie-out figures, balances.
 use std::sync::Arc;
 
@@ -275,7 +275,7 @@ async fn credits_maker_checker_and_races(s: Arc<dyn Store>) {
 store_test!(credits_maker_checker_and_races => credits_maker_checker_and_races_sqlite, credits_maker_checker_and_races_postgres);
 
 /// Bootstrap: a store with no users lets whoever acts write as a manager (so it can be set up); once a user
-/// exists, unknown users are viewers and ledger writes are refused.
+/// exists, unknown users are viewers and month-end writes are refused.
 async fn bootstrap_role_until_first_user(s: Arc<dyn Store>) {
     s.add_customer(&customer("acme"), &actor("root", 1)).await.unwrap();
     let credit = |amount: &str| NewCredit {

@@ -4,6 +4,7 @@
 //! (`billops_domain::variance`) decides what is flagged and whether an explanation is still current.
 use std::collections::{BTreeMap, HashMap};
 
+use async_trait::async_trait;
 use billops_domain::variance::{
     Driver, Explanation, ReviewedVariance, ServiceCost, Variance, VarianceError, VarianceThresholds, compare, review,
 };
@@ -13,10 +14,10 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::audit::{self, Audit};
-use crate::db::{Arg, Db, Row, args, money_args, money_cols, placeholders};
-use crate::ledger::{Conn, locks, parse_period, user_in};
-use crate::parties::customer_id;
-use crate::{Actor, Result, StoreError};
+use crate::close::locks;
+use crate::db::{Arg, Conn, Row, args, money_args, money_cols, parse_period, placeholders};
+use crate::parties::{customer_id, user_in};
+use crate::{Actor, Result, SqlStore, StoreError};
 
 /// Billed cost per assigned customer × service in `period` and `previous` (the month before).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -294,69 +295,93 @@ pub(crate) async fn reviewed(
     Ok(review(variances, &explained))
 }
 
-/// Record the explanation of a customer's variance on a service (replacing the previous one), for the Δ the
-/// rollups give now. Operators; refused in a locked period; audited with before and after.
-pub(crate) async fn explain(db: &Db, e: &NewExplanation, by: &Actor) -> Result<StoredExplanation> {
-    let mut tx = db.begin().await?;
-    if !user_in(&mut tx, by).await?.role.can_write() {
-        return Err(StoreError::Forbidden(format!("{} may not explain variances", by.name)));
+/// Month-over-month variance per customer × service and its explanations.
+#[async_trait]
+pub trait VarianceReview: Send + Sync {
+    /// Billed cost per assigned customer × service of `period` and the month before (exact sums, line counts).
+    async fn service_costs(&self, period: Period) -> Result<ServiceCosts>;
+    /// Record the explanation of a customer's variance on a service for the Δ the data gives now, replacing
+    /// an earlier one. Operators; refused in a locked period (`Locked`); a Δ other than `expected_delta` is a
+    /// `Conflict`; audited.
+    async fn explain_variance(&self, e: &NewExplanation, by: &Actor) -> Result<StoredExplanation>;
+    /// The explanations recorded for `period`, by customer and service.
+    async fn list_explanations(&self, period: Period) -> Result<Vec<StoredExplanation>>;
+}
+
+#[async_trait]
+impl VarianceReview for SqlStore {
+    async fn service_costs(&self, period: Period) -> Result<ServiceCosts> {
+        service_costs(&mut Conn::Db(&self.db), period).await
     }
-    locks::refuse_locked(&mut tx, e.period).await?;
-    let cid = customer_id(&mut tx, &e.customer).await?;
-    let what = format!("{} / {} in {}", e.customer, e.service, e.period);
-    let costs = sums(&mut Conn::Tx(&mut tx), e.period, Only::Pair(cid, &e.service)).await?;
-    let Some(cost) = costs.first() else {
-        return Err(StoreError::NotFound(format!("no cost for {what} or the month before")));
-    };
-    let delta = cost.cur.checked_sub(cost.prev).ok_or_else(|| invalid(VarianceError::Overflow))?.normalize();
-    if let Some(seen) = e.expected_delta
-        && seen.normalize() != delta
-    {
-        return Err(StoreError::Conflict(format!(
-            "the variance of {what} changed meanwhile (Δ {} now, {} when you looked): reload and check",
-            delta,
-            seen.normalize()
-        )));
+    /// Record the explanation of a customer's variance on a service (replacing the previous one), for the Δ the
+    /// rollups give now. Operators; refused in a locked period; audited with before and after.
+    async fn explain_variance(&self, e: &NewExplanation, by: &Actor) -> Result<StoredExplanation> {
+        crate::fields::explanation(e)?;
+        let mut tx = self.db.begin().await?;
+        if !user_in(&mut tx, by).await?.role.can_write() {
+            return Err(StoreError::Forbidden(format!("{} may not explain variances", by.name)));
+        }
+        locks::refuse_locked(&mut tx, e.period).await?;
+        let cid = customer_id(&mut tx, &e.customer).await?;
+        let what = format!("{} / {} in {}", e.customer, e.service, e.period);
+        let costs = sums(&mut Conn::Tx(&mut tx), e.period, Only::Pair(cid, &e.service)).await?;
+        let Some(cost) = costs.first() else {
+            return Err(StoreError::NotFound(format!("no cost for {what} or the month before")));
+        };
+        let delta = cost.cur.checked_sub(cost.prev).ok_or_else(|| invalid(VarianceError::Overflow))?.normalize();
+        if let Some(seen) = e.expected_delta
+            && seen.normalize() != delta
+        {
+            return Err(StoreError::Conflict(format!(
+                "the variance of {what} changed meanwhile (Δ {} now, {} when you looked): reload and check",
+                delta,
+                seen.normalize()
+            )));
+        }
+        let explanation = Explanation::new(e.driver, &e.text, &by.name, by.at, delta).map_err(invalid)?;
+        let key = args![e.period.to_string(), cid, e.service.as_str()];
+        let where_key = "WHERE e.period = $1 AND e.customer_id = $2 AND e.service = $3";
+        let before = match tx.opt(&format!("{} {where_key}", select(tx.backend())), key.clone()).await? {
+            Some(r) => Some(row(&r)?),
+            None => None,
+        };
+        tx.exec("DELETE FROM variance_explanations WHERE period = $1 AND customer_id = $2 AND service = $3", key)
+            .await?;
+        let b = tx.backend();
+        let mut a = args![
+            e.period.to_string(),
+            cid,
+            e.service.as_str(),
+            explanation.driver.as_str(),
+            explanation.text.as_str(),
+            by.name.as_str(),
+            by.at
+        ];
+        a.extend(money_args(b, delta)?);
+        let sql = format!(
+            "INSERT INTO variance_explanations (period, customer_id, service, driver, text, by_user, at, {}) \
+             VALUES ({}) RETURNING id",
+            money_cols(b, "delta"),
+            placeholders(1, a.len())
+        );
+        let id: i64 = tx.one(&sql, a).await?.get(0)?;
+        let saved = StoredExplanation {
+            id,
+            period: e.period,
+            customer: e.customer.clone(),
+            service: e.service.clone(),
+            explanation,
+        };
+        let eid = format!("{}/{}/{}", e.period, e.customer, e.service);
+        let mut a = Audit::new("variance.explain", "variance", &eid).period(e.period).after(&saved);
+        if let Some(b) = &before {
+            a = a.before(b);
+        }
+        audit::write(&mut tx, by, a).await?;
+        tx.commit().await?;
+        Ok(saved)
     }
-    let explanation = Explanation::new(e.driver, &e.text, &by.name, by.at, delta).map_err(invalid)?;
-    let key = args![e.period.to_string(), cid, e.service.as_str()];
-    let where_key = "WHERE e.period = $1 AND e.customer_id = $2 AND e.service = $3";
-    let before = match tx.opt(&format!("{} {where_key}", select(tx.backend())), key.clone()).await? {
-        Some(r) => Some(row(&r)?),
-        None => None,
-    };
-    tx.exec("DELETE FROM variance_explanations WHERE period = $1 AND customer_id = $2 AND service = $3", key).await?;
-    let b = tx.backend();
-    let mut a = args![
-        e.period.to_string(),
-        cid,
-        e.service.as_str(),
-        explanation.driver.as_str(),
-        explanation.text.as_str(),
-        by.name.as_str(),
-        by.at
-    ];
-    a.extend(money_args(b, delta)?);
-    let sql = format!(
-        "INSERT INTO variance_explanations (period, customer_id, service, driver, text, by_user, at, {}) \
-         VALUES ({}) RETURNING id",
-        money_cols(b, "delta"),
-        placeholders(1, a.len())
-    );
-    let id: i64 = tx.one(&sql, a).await?.get(0)?;
-    let saved = StoredExplanation {
-        id,
-        period: e.period,
-        customer: e.customer.clone(),
-        service: e.service.clone(),
-        explanation,
-    };
-    let eid = format!("{}/{}/{}", e.period, e.customer, e.service);
-    let mut a = Audit::new("variance.explain", "variance", &eid).period(e.period).after(&saved);
-    if let Some(b) = &before {
-        a = a.before(b);
+    async fn list_explanations(&self, period: Period) -> Result<Vec<StoredExplanation>> {
+        list(&mut Conn::Db(&self.db), period).await
     }
-    audit::write(&mut tx, by, a).await?;
-    tx.commit().await?;
-    Ok(saved)
 }

@@ -1,5 +1,5 @@
-//! Rows and inputs of the month-end ledger (locks, price books, invoices, credits, supplier invoices,
-//! payments). Amounts are exact decimals; serialised as strings.
+//! Rows and inputs of month-end billing (locks, price books, invoices, credits, supplier invoices, payments).
+//! Amounts are exact decimals; serialised as strings.
 use billops_domain::close::CaseStatus;
 use billops_domain::credit::{Credit, CreditKind, CreditScope};
 use billops_domain::invoice::{Draft, InvoiceStatus};
@@ -80,7 +80,7 @@ pub struct InvoiceSummary {
     pub version: i64,
 }
 
-/// One draft to save ([`crate::Ledger::save_drafts`]) and the supplier cost behind it per payer.
+/// One draft to save ([`crate::Invoices::save_drafts`]) and the supplier cost behind it per payer.
 pub type DraftToSave = (Draft, Vec<(String, Decimal)>);
 
 /// What saving a generated draft did.

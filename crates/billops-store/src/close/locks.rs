@@ -2,9 +2,8 @@
 use billops_domain::Period;
 use chrono::NaiveDate;
 
-use crate::db::{Db, Tx, args};
-use crate::ledger::{PeriodLock, parse_period};
-use crate::{Result, StoreError};
+use crate::db::{Db, Tx, args, parse_period};
+use crate::{PeriodLock, Result, StoreError};
 
 fn locked(period: String, by: String) -> StoreError {
     StoreError::Locked { period, by }

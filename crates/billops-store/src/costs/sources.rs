@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::db::{Db, args, money_cols, money_sum};
-use crate::ledger::pricing::dict_values;
+use crate::rating::price_book::dict_values;
 use crate::{Result, StoreError};
 
 /// Which invoice line to explain: the usage of one customer, period, service, product and component.
@@ -48,7 +48,7 @@ pub struct SourceItem {
     pub billed: Decimal,
 }
 
-/// What [`crate::Ledger::line_sources`] answers.
+/// What [`crate::Costs::line_sources`] answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LineSources {
     pub query: SourceQuery,

@@ -10,13 +10,12 @@ use chrono::{DateTime, SubsecRound, Utc};
 use rust_decimal::Decimal;
 
 use crate::audit::{self, Audit};
-use crate::db::{Arg, Db, Tx, args, money_args, money_cols, placeholders};
-use crate::ledger::invoices::{self, cost_of, domain, invoice_error, stored_at, stored_cols};
-use crate::ledger::{DraftToSave, SavedDraft, StoredInvoice, json, locks, set_money, user_in};
-use crate::{Actor, Backend, Result, StoreError};
+use crate::close::locks;
+use crate::db::{Arg, Db, Tx, args, insert_rows, json, money_args, money_cols, placeholders, set_money};
+use crate::invoices::{self, cost_of, domain, invoice_error, stored_at, stored_cols};
+use crate::parties::user_in;
+use crate::{Actor, Backend, DraftToSave, Result, SavedDraft, StoreError, StoredInvoice};
 
-/// SQLite's default limit of bound parameters per statement (PostgreSQL allows 65,535).
-pub(crate) const MAX_BINDS: usize = 32_766;
 /// Ids or codes per `IN (…)` list.
 const IN_CHUNK: usize = 500;
 
@@ -246,26 +245,4 @@ async fn write_lines(tx: &mut Tx, written: &BTreeMap<i64, &DraftToSave>) -> Resu
     );
     insert_rows(tx, "invoice_lines", &cols, lines).await?;
     insert_rows(tx, "invoice_payer_costs", &format!("invoice_id, payer, {}", money_cols(b, "cost")), payers).await
-}
-
-/// `INSERT INTO table (cols) VALUES (…), (…), …` with as many rows per statement as the bind limit allows.
-pub(crate) async fn insert_rows(tx: &mut Tx, table: &str, cols: &str, rows: Vec<Vec<Arg>>) -> Result<()> {
-    let Some(width) = rows.first().map(Vec::len) else {
-        return Ok(());
-    };
-    let per = (MAX_BINDS / width.max(1)).max(1);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Vec<Arg>> = rows.by_ref().take(per).collect();
-        // SQLite: plain `?` (bound in order); its `$N` are looked up by name, quadratic in the bind count
-        let values: Vec<String> = match tx.backend() {
-            Backend::Sqlite => vec![format!("({})", vec!["?"; width].join(", ")); chunk.len()],
-            Backend::Postgres => {
-                (0..chunk.len()).map(|k| format!("({})", placeholders(k * width + 1, width))).collect()
-            }
-        };
-        let sql = format!("INSERT INTO {table} ({cols}) VALUES {}", values.join(", "));
-        tx.exec(&sql, chunk.into_iter().flatten().collect()).await?;
-    }
-    Ok(())
 }

@@ -1,5 +1,8 @@
 //! Credits: the domain `Credit` replayed from its stored proposal and events, decided by the domain
 //! (maker-checker, managers only), written back under an optimistic `version`.
+pub(crate) mod unreached;
+
+use async_trait::async_trait;
 use billops_domain::credit::{
     ApprovalPolicy, Credit, CreditApplication, CreditError, CreditEvent, CreditProposal, CreditStatus,
 };
@@ -8,10 +11,10 @@ use chrono::Days;
 use serde::Serialize;
 
 use crate::audit::{self, Audit};
-use crate::db::{Db, Row, Tx, args, money_args, money_cols, placeholders};
-use crate::ledger::{Conn, CreditFilter, NewCredit, StoredCredit, json, locks, set_money, unjson, user_in};
-use crate::parties::customer_id;
-use crate::{Actor, Result, StoreError};
+use crate::close::locks;
+use crate::db::{Conn, Db, Row, Tx, args, json, money_args, money_cols, placeholders, set_money, unjson};
+use crate::parties::{customer_id, user_in};
+use crate::{Actor, CreditFilter, NewCredit, Result, SqlStore, StoreError, StoredCredit, UnreachedCredits};
 
 pub(crate) fn credit_error(e: CreditError) -> StoreError {
     match e {
@@ -58,11 +61,6 @@ pub(crate) async fn list(db: &Db, f: &CreditFilter) -> Result<Vec<StoredCredit>>
     db.all(&sql, a).await?.iter().map(row).collect()
 }
 
-pub(crate) async fn of_customer(db: &Db, customer: &str) -> Result<Vec<Credit>> {
-    let f = CreditFilter { customer: Some(customer.to_string()), open_only: true };
-    Ok(list(db, &f).await?.into_iter().map(|s| s.credit).collect())
-}
-
 /// Write a credit's state back; a moved version is a conflict.
 async fn save(tx: &mut Tx, id: i64, version: i64, c: &Credit, decided: bool, by: &Actor) -> Result<()> {
     let b = tx.backend();
@@ -86,52 +84,6 @@ async fn save(tx: &mut Tx, id: i64, version: i64, c: &Credit, decided: bool, by:
         return Err(StoreError::Conflict(format!("credit CR-{id} changed meanwhile: reload and retry")));
     }
     Ok(())
-}
-
-pub(crate) async fn propose(db: &Db, c: &NewCredit, by: &Actor) -> Result<StoredCredit> {
-    let mut tx = db.begin().await?;
-    let user = user_in(&mut tx, by).await?;
-    let cid = customer_id(&mut tx, &c.customer).await?;
-    let currency: String = tx.one("SELECT currency FROM customers WHERE id = $1", args![cid]).await?.get(0)?;
-    if let Some(last) = c.valid_to.checked_sub_days(Days::new(1))
-        && c.valid_to > c.valid_from
-    {
-        locks::refuse_locked(&mut tx, Period::of_date(last)).await?;
-    }
-    let b = tx.backend();
-    let mut a = args![cid, json(&c.kind)?, "proposed", currency.as_str()];
-    a.extend(money_args(b, c.amount)?);
-    a.extend(money_args(b, c.amount)?);
-    a.extend(args![c.valid_from, c.valid_to, "{}", "[]", by.name.as_str(), by.at]);
-    let sql = format!(
-        "INSERT INTO credits (customer_id, kind, status, currency, {}, {}, valid_from, valid_to, proposal_json, \
-         events_json, proposed_by, proposed_at, version) VALUES ({}, 1) RETURNING id",
-        money_cols(b, "amount"),
-        money_cols(b, "remaining"),
-        placeholders(1, a.len())
-    );
-    let id: i64 = tx.one(&sql, a).await?.get(0)?;
-    let proposal = CreditProposal {
-        id: format!("CR-{id}"),
-        kind: c.kind.clone(),
-        customer: c.customer.clone(),
-        amount: Money::new(c.amount, currency),
-        scope: c.scope.clone(),
-        validity: billops_domain::DateRange { start: c.valid_from, end: c.valid_to },
-        evidence: c.evidence.clone(),
-        reason: c.reason.clone(),
-    };
-    let credit = Credit::propose(proposal.clone(), &user, by.at).map_err(credit_error)?;
-    tx.exec(
-        "UPDATE credits SET proposal_json = $1, events_json = $2 WHERE id = $3",
-        args![json(&proposal)?, json(&credit.events())?, id],
-    )
-    .await?;
-    let eid = format!("CR-{id}");
-    let a = Audit::new("credit.propose", "credit", &eid).after(&proposal).reason(&c.reason);
-    audit::write(&mut tx, by, a).await?;
-    tx.commit().await?;
-    Ok(StoredCredit { id, version: 1, credit })
 }
 
 #[derive(Serialize)]
@@ -218,4 +170,103 @@ pub(crate) async fn reverse_for_invoice(
         audit::write(tx, by, a).await?;
     }
     Ok(())
+}
+
+/// Customer credits (maker-checker, optimistic versions) and the credits no invoice has reached.
+#[async_trait]
+pub trait Credits: Send + Sync {
+    async fn propose_credit(&self, c: &NewCredit, by: &Actor) -> Result<StoredCredit>;
+    async fn credit(&self, id: i64) -> Result<StoredCredit>;
+    async fn list_credits(&self, filter: &CreditFilter) -> Result<Vec<StoredCredit>>;
+    /// Approve or reject (managers; maker-checker by `policy`). A `version` that moved, or a credit decided
+    /// meanwhile, is `Conflict`.
+    async fn decide_credit(
+        &self,
+        id: i64,
+        approve: bool,
+        reason: &str,
+        policy: ApprovalPolicy,
+        expected_version: Option<i64>,
+        by: &Actor,
+    ) -> Result<StoredCredit>;
+    /// The customer's credits as domain objects (for draft building).
+    async fn customer_credits(&self, customer: &str) -> Result<Vec<Credit>>;
+    /// Supplier credits of the period and whether a customer credit passes them through; approved funding
+    /// and promotional credits no issued invoice has used.
+    async fn unreached_credits(&self, period: Period) -> Result<UnreachedCredits>;
+}
+
+#[async_trait]
+impl Credits for SqlStore {
+    async fn propose_credit(&self, c: &NewCredit, by: &Actor) -> Result<StoredCredit> {
+        crate::fields::credit(c)?;
+        let mut tx = self.db.begin().await?;
+        let user = user_in(&mut tx, by).await?;
+        let cid = customer_id(&mut tx, &c.customer).await?;
+        let currency: String = tx.one("SELECT currency FROM customers WHERE id = $1", args![cid]).await?.get(0)?;
+        if let Some(last) = c.valid_to.checked_sub_days(Days::new(1))
+            && c.valid_to > c.valid_from
+        {
+            locks::refuse_locked(&mut tx, Period::of_date(last)).await?;
+        }
+        let b = tx.backend();
+        let mut a = args![cid, json(&c.kind)?, "proposed", currency.as_str()];
+        a.extend(money_args(b, c.amount)?);
+        a.extend(money_args(b, c.amount)?);
+        a.extend(args![c.valid_from, c.valid_to, "{}", "[]", by.name.as_str(), by.at]);
+        let sql = format!(
+            "INSERT INTO credits (customer_id, kind, status, currency, {}, {}, valid_from, valid_to, proposal_json, \
+             events_json, proposed_by, proposed_at, version) VALUES ({}, 1) RETURNING id",
+            money_cols(b, "amount"),
+            money_cols(b, "remaining"),
+            placeholders(1, a.len())
+        );
+        let id: i64 = tx.one(&sql, a).await?.get(0)?;
+        let proposal = CreditProposal {
+            id: format!("CR-{id}"),
+            kind: c.kind.clone(),
+            customer: c.customer.clone(),
+            amount: Money::new(c.amount, currency),
+            scope: c.scope.clone(),
+            validity: billops_domain::DateRange { start: c.valid_from, end: c.valid_to },
+            evidence: c.evidence.clone(),
+            reason: c.reason.clone(),
+        };
+        let credit = Credit::propose(proposal.clone(), &user, by.at).map_err(credit_error)?;
+        tx.exec(
+            "UPDATE credits SET proposal_json = $1, events_json = $2 WHERE id = $3",
+            args![json(&proposal)?, json(&credit.events())?, id],
+        )
+        .await?;
+        let eid = format!("CR-{id}");
+        let a = Audit::new("credit.propose", "credit", &eid).after(&proposal).reason(&c.reason);
+        audit::write(&mut tx, by, a).await?;
+        tx.commit().await?;
+        Ok(StoredCredit { id, version: 1, credit })
+    }
+    async fn credit(&self, id: i64) -> Result<StoredCredit> {
+        load(&mut Conn::Db(&self.db), id).await
+    }
+    async fn list_credits(&self, filter: &CreditFilter) -> Result<Vec<StoredCredit>> {
+        list(&self.db, filter).await
+    }
+    async fn decide_credit(
+        &self,
+        id: i64,
+        approve: bool,
+        reason: &str,
+        policy: ApprovalPolicy,
+        expected_version: Option<i64>,
+        by: &Actor,
+    ) -> Result<StoredCredit> {
+        crate::fields::text("reason", reason)?;
+        decide(&self.db, id, approve, reason, policy, expected_version, by).await
+    }
+    async fn customer_credits(&self, customer: &str) -> Result<Vec<Credit>> {
+        let f = CreditFilter { customer: Some(customer.to_string()), open_only: true };
+        Ok(list(&self.db, &f).await?.into_iter().map(|s| s.credit).collect())
+    }
+    async fn unreached_credits(&self, period: Period) -> Result<UnreachedCredits> {
+        crate::credits::unreached::unreached(&self.db, period).await
+    }
 }

@@ -1,4 +1,6 @@
 //! Domain-typed rows and queries the store speaks.
+pub mod billing;
+
 use billops_domain::{CostBasis, Dim, FeedIssue, LineItem, Period, Quarantined, Role};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -218,7 +220,7 @@ pub struct ImportMeta {
     pub by: Actor,
 }
 
-/// What the reader sends to [`crate::Store::import`], in order, ending with `End`.
+/// What the reader sends to [`crate::Imports::import`], in order, ending with `End`.
 #[derive(Debug, Clone)]
 pub enum ImportChunk {
     Items(Vec<LineItem>),

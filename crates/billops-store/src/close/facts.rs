@@ -4,10 +4,10 @@ use billops_domain::variance::unexplained;
 use billops_domain::{Period, Severity};
 use rust_decimal::Decimal;
 
-use crate::db::{args, money_sum};
-use crate::ledger::close::close_error;
-use crate::ledger::{Conn, cases, supplier, variance};
-use crate::{ONBOARDING_ITEMS, Result};
+use crate::close::close_error;
+use crate::db::{Conn, args, money_sum};
+use crate::recon::cases;
+use crate::{ONBOARDING_ITEMS, Result, recon, variance};
 
 async fn count(c: &mut Conn<'_>, sql: &str, a: Vec<crate::db::Arg>) -> Result<u64> {
     let n: i64 = c.one(sql, a).await?.get(0)?;
@@ -17,7 +17,7 @@ async fn count(c: &mut Conn<'_>, sql: &str, a: Vec<crate::db::Arg>) -> Result<u6
 /// One tie-out per payer with data or a supplier invoice in the period; reconciliation cases explain the
 /// supplier−import leg.
 pub(crate) async fn tie_outs(c: &mut Conn<'_>, period: Period, tolerance: Decimal) -> Result<Vec<TieOut>> {
-    let figures = supplier::payer_figures(c, period).await?;
+    let figures = recon::payer_figures(c, period).await?;
     let explained = cases::explained(c, period).await?;
     figures
         .into_iter()
