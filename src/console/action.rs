@@ -59,16 +59,16 @@ pub enum Reply {
     ImportDone(Vec<String>),
     /// The locked (signed-off) periods.
     Locks(Vec<PeriodLock>),
-    Close(Box<crate::ledger::close::CloseView>),
+    Close(Box<crate::month::close::CloseView>),
     Invoices(Vec<InvoiceSummary>),
     Invoice(Box<StoredInvoice>),
     /// Draft generation finished: one outcome per customer.
-    Generated(Vec<crate::ledger::invoices::Generated>),
+    Generated(Vec<crate::month::invoices::Generated>),
     Recon(ReconData),
     Balance(Balance),
     /// The month-end screens' answers (`ops`).
     Ledger(Box<super::ops::LedgerReply>),
-    Variances(Box<crate::ledger::variance::VarianceView>),
+    Variances(Box<crate::month::variance::VarianceView>),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

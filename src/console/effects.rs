@@ -12,7 +12,7 @@ use super::action::{
     AccountsData, Action, CostsData, CustomersData, DetailData, Effect, ImportsData, ReconData, Reply, WriteOp,
 };
 use super::refusal::EffectError;
-use crate::ledger::{self, INVOICE_SERIES};
+use crate::month::{self, INVOICE_SERIES};
 
 /// What effects need from the outside world.
 #[derive(Clone)]
@@ -31,8 +31,8 @@ fn e(err: StoreError) -> EffectError {
 
 impl Runner {
     /// The month-end settings in force, read from the store on every use (another operator's change counts).
-    pub(super) async fn settings(&self) -> Result<crate::ledger::CloseSettings, StoreError> {
-        ledger::settings::load(self.store.as_ref()).await
+    pub(super) async fn settings(&self) -> Result<crate::month::CloseSettings, StoreError> {
+        month::settings::load(self.store.as_ref()).await
     }
 
     pub(super) fn actor(&self) -> Actor {
@@ -138,8 +138,8 @@ impl Runner {
             Effect::Close { req, period, today } => (
                 req,
                 async {
-                    let settings = ledger::settings::load(st.as_ref()).await?;
-                    ledger::close::board(st.as_ref(), period, today, &settings).await
+                    let settings = month::settings::load(st.as_ref()).await?;
+                    month::close::board(st.as_ref(), period, today, &settings).await
                 }
                 .await
                 .map(|v| Reply::Close(Box::new(v)))
@@ -152,13 +152,13 @@ impl Runner {
             Effect::Invoice { req, id } => (req, st.invoice(id).await.map(|i| Reply::Invoice(Box::new(i))).map_err(e)),
             Effect::Generate { req, period } => {
                 let by = self.actor();
-                let r = ledger::invoices::generate(st.as_ref(), period, None, &by).await;
+                let r = month::invoices::generate(st.as_ref(), period, None, &by).await;
                 (req, r.map(Reply::Generated).map_err(e))
             }
             Effect::Recon { req, period } => {
                 let r = async {
                     Ok(Reply::Recon(ReconData {
-                        tie_outs: ledger::close::recon(st.as_ref(), period, &self.settings().await.map_err(e)?)
+                        tie_outs: month::close::recon(st.as_ref(), period, &self.settings().await.map_err(e)?)
                             .await
                             .map_err(e)?,
                         supplier_invoices: st.list_supplier_invoices(Some(period)).await.map_err(e)?,
@@ -170,7 +170,7 @@ impl Runner {
             }
             Effect::Variances { req, period } => (
                 req,
-                async { ledger::variance::report(st.as_ref(), period, &self.settings().await?).await }
+                async { month::variance::report(st.as_ref(), period, &self.settings().await?).await }
                     .await
                     .map(|v| Reply::Variances(Box::new(v)))
                     .map_err(e),
@@ -230,11 +230,11 @@ impl Runner {
                 Ok(format!("issue {id} resolved"))
             }
             WriteOp::SignOff { period, today, note } => {
-                ledger::close::sign_off(st.as_ref(), period, today, &note, &by, &self.settings().await?).await?;
+                month::close::sign_off(st.as_ref(), period, today, &note, &by, &self.settings().await?).await?;
                 Ok(format!("{period} signed off by {}: the period is LOCKED", by.name))
             }
             WriteOp::Reopen { period, reason } => {
-                ledger::close::reopen(st.as_ref(), period, &reason, &by).await?;
+                month::close::reopen(st.as_ref(), period, &reason, &by).await?;
                 Ok(format!("{period} re-opened by {}: {reason}", by.name))
             }
             WriteOp::StepInvoice { id, step, reason, version } => {
@@ -249,7 +249,7 @@ impl Runner {
             }
             WriteOp::IssueInvoice { id } => {
                 // Payment days come from the customer's terms, as on the CLI.
-                let due_days = ledger::terms::due_days(st.as_ref(), id, by.at.date_naive()).await?;
+                let due_days = month::terms::due_days(st.as_ref(), id, by.at.date_naive()).await?;
                 let inv = st.issue_invoice(id, INVOICE_SERIES, due_days, &by).await?;
                 Ok(format!(
                     "invoice {id} ({}) issued as {}, due {}",
@@ -267,7 +267,7 @@ impl Runner {
                     text,
                     expected_delta: Some(delta),
                 };
-                ledger::variance::explain(st.as_ref(), &e, &by).await?;
+                month::variance::explain(st.as_ref(), &e, &by).await?;
                 Ok(format!("{customer} / {service} {period} explained: {}", driver.label()))
             }
             WriteOp::DecideCredit { id, approve, reason, version } => {

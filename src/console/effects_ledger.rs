@@ -9,7 +9,7 @@ use super::action::WriteOp;
 use super::effects::Runner;
 use super::ops::{BookData, LedgerQuery, LedgerReply, LedgerWrite};
 use super::refusal::EffectError;
-use crate::ledger;
+use crate::month;
 
 fn e(err: StoreError) -> EffectError {
     EffectError::of_read(&err)
@@ -32,14 +32,14 @@ impl Runner {
                 LedgerReply::StatementExported { csv, json }
             }
             LedgerQuery::Terms { customer, today } => {
-                LedgerReply::Terms(ledger::terms::show(st, &customer, today).await.map_err(e)?)
+                LedgerReply::Terms(month::terms::show(st, &customer, today).await.map_err(e)?)
             }
             LedgerQuery::PriceBook { customer, period } => {
-                let (rules, usage) = ledger::rating::usage(st, &customer, period).await.map_err(e)?;
+                let (rules, usage) = month::rating::usage(st, &customer, period).await.map_err(e)?;
                 LedgerReply::PriceBook(BookData { rules, usage })
             }
             LedgerQuery::PreviewRule { customer, period, rule } => LedgerReply::Preview(
-                ledger::rating::preview_rule(st, &customer, period, rule.scope, rule.pricing, rule.from)
+                month::rating::preview_rule(st, &customer, period, rule.scope, rule.pricing, rule.from)
                     .await
                     .map_err(e)?,
             ),
@@ -69,7 +69,7 @@ impl Runner {
                 ))
             }
             LedgerWrite::OpenCases { period } => {
-                let out = ledger::cases::open(st, period, &by, &self.settings().await?).await?;
+                let out = month::cases::open(st, period, &by, &self.settings().await?).await?;
                 let new = out.iter().filter(|o| o.created).count();
                 Ok(if out.is_empty() {
                     format!("{period}: no payer has an unexplained residual: no case opened")
@@ -118,7 +118,7 @@ impl Runner {
                 }
             }
             LedgerWrite::Terms { customer, patch, from } => {
-                let t = ledger::terms::set(st, &customer, &patch, Some(from), &by).await?;
+                let t = month::terms::set(st, &customer, &patch, Some(from), &by).await?;
                 Ok(format!("terms of {customer} from {}: {}", t.from, crate::console::panes::terms::summary(&t.terms)))
             }
             LedgerWrite::AddRule { customer, rule } => {
@@ -126,7 +126,7 @@ impl Runner {
                 Ok(format!("rule {} added to {customer}'s price book (from {})", r.rule.id(), rule.from))
             }
             LedgerWrite::CreditNote(n) => {
-                let x = ledger::credit_notes::issue(st, n.invoice_id, n.amount, &n.reason, &by).await?;
+                let x = month::credit_notes::issue(st, n.invoice_id, n.amount, &n.reason, &by).await?;
                 let c = &x.note;
                 Ok(format!(
                     "credit note {} issued on {} ({}): {} {}; {} still creditable",
@@ -147,8 +147,8 @@ pub fn write_statement(dir: &Path, st: &Statement) -> Result<(PathBuf, PathBuf),
     use std::io::Write;
     std::fs::create_dir_all(dir).map_err(|err| format!("{}: {err}", dir.display()))?;
     // both texts first: a statement that does not add up writes no file
-    let json = ledger::statement::json(st).map_err(|err| err.to_string())?;
-    let csv = ledger::statement::csv(st).map_err(|err| err.to_string())?;
+    let json = month::statement::json(st).map_err(|err| err.to_string())?;
+    let csv = month::statement::csv(st).map_err(|err| err.to_string())?;
     let safe: String =
         st.customer.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
     for n in 1..100_000u32 {

@@ -12,7 +12,7 @@ use billops_store::{
 use chrono::NaiveDate;
 
 use super::state::{Load, ViewKey};
-use crate::ledger::terms::{TermsPatch, TermsView};
+use crate::month::terms::{TermsPatch, TermsView};
 
 /// A read the month-end screens ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@ use crate::console::action::Effect;
 use crate::console::pane::PaneId;
 use crate::console::panes;
 use crate::console::state::{Load, State, ViewKey};
-use crate::ledger::close::CloseView;
+use crate::month::close::CloseView;
 use super::view::*;
 pub use crate::console::pane::no_io::{Query, Reply, Write, landed, run, write};
 

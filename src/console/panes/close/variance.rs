@@ -12,7 +12,7 @@ use crate::console::panes;
 use crate::console::state::{Load, Mode, State, ViewKey};
 use crate::console::table::{Cell, Column, Mark, Row, TableModel, fmt_money};
 use crate::console::theme::Role;
-use crate::ledger::variance::VarianceView;
+use crate::month::variance::VarianceView;
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };

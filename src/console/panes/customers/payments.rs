@@ -14,7 +14,7 @@ use crate::console::pane::PaneId;
 use crate::console::state::{Load, Mode, State, ViewKey};
 use crate::console::table::{Cell, Column, Row, TableModel};
 use crate::console::theme::Role;
-use crate::ledger::statement::{self, RowKind};
+use crate::month::statement::{self, RowKind};
 
 /// `P`: the payment form, preset from what the pane shows.
 pub fn payment(s: &mut State) -> Vec<Effect> {

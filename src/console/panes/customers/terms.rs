@@ -9,7 +9,7 @@ use crate::console::action::Effect;
 use crate::console::input::{Complete, Field, Form, FormKind, LedgerForm};
 use crate::console::ops::{LedgerQuery, LedgerWrite};
 use crate::console::state::{Mode, State};
-use crate::ledger::terms::{TermsPatch, TermsView, parse_rounding};
+use crate::month::terms::{TermsPatch, TermsView, parse_rounding};
 
 pub fn rounding_name(r: RoundingRule) -> &'static str {
     match r {

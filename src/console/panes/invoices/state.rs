@@ -1,7 +1,7 @@
 //! What the invoices pane holds (a field of `State::panes`).
 use billops_store::{InvoiceSummary, StoredInvoice};
 use crate::console::state::Load;
-use crate::ledger::invoices::Generated;
+use crate::month::invoices::Generated;
 
 #[derive(Debug, Clone, Default)]
 pub struct InvoicesPane {

@@ -1,4 +1,4 @@
-//! Month-end services: orchestration of the store ([`billops_store::Ledger`]) and the domain rules
+//! Month-end services: orchestration of the store (its month-end traits, [`billops_store::prelude`]) and the domain rules
 //! (close board, rating and drafts, credits, tie-out). No SQL here; plain async functions over `&dyn Store`
 //! returning serialisable views, for the CLI and the console alike.
 pub mod cases;
@@ -21,7 +21,7 @@ pub const TIE_OUT_TOLERANCE: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
 /// Credits strictly above this need an approver other than the proposer (the default of the
 /// `credit_approval_threshold` setting).
 pub const APPROVAL_THRESHOLD: Decimal = Decimal::from_parts(500, 0, 0, false, 0);
-/// The invoice number series (payment days come from the customer's terms, `ledger::terms`).
+/// The invoice number series (payment days come from the customer's terms, `month::terms`).
 pub const INVOICE_SERIES: &str = "INV-";
 /// The credit note number series (gap-free, its own).
 pub const CREDIT_NOTE_SERIES: &str = "CN-";

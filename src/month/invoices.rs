@@ -4,10 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use billops_domain::Period;
-use billops_domain::invoice::{DraftDiff, DraftRequest, build_draft, diff_drafts};
-use billops_domain::rating::{AccountCode, AccountCodeTable, CodeScope, ResourceUnitSet};
+use billops_domain::credit::Credit;
+use billops_domain::invoice::{DraftDiff, DraftRequest, InvoiceDiscount, build_draft, diff_drafts};
+use billops_domain::rating::{AccountCode, AccountCodeTable, CodeScope, PriceBook, ResourceUnitSet};
 use billops_domain::terms::Effective;
-use billops_store::{Actor, BillingModel, Result, Store, StoreError, StoredInvoice};
+use billops_store::{
+    Actor, BillingModel, CustomerCharges, CustomerTerms, DraftToSave, Result, Store, StoreError, StoredInvoice,
+};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -41,50 +44,75 @@ fn account_codes(codes: &[billops_store::AccountCode]) -> AccountCodeTable {
     AccountCodeTable::new(entries).unwrap_or_default()
 }
 
-/// Generate (or regenerate) the drafts of `period` for every customer with cost, or one customer.
-pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>, by: &Actor) -> Result<Vec<Generated>> {
+/// What every customer's draft of a run is rated with: account codes, resource units, chargeback customers.
+pub struct RunInputs {
+    codes: AccountCodeTable,
+    units: ResourceUnitSet,
+    no_units: ResourceUnitSet,
+    chargeback: BTreeSet<String>,
+}
+
+/// Read the run's shared inputs (account codes, resource units, billing models).
+pub async fn run_inputs(store: &dyn Store) -> Result<RunInputs> {
     let codes = account_codes(&store.list_account_codes().await?);
-    // Chargeback customers are rated by resource units first (unselected lines fall through to the price book);
-    // resale customers by their price book only.
-    let rus = store.resource_unit_set().await?;
-    let no_rus = ResourceUnitSet::default();
-    let chargeback: BTreeSet<String> = store
+    let units = store.resource_unit_set().await?;
+    let chargeback = store
         .billing_models()
         .await?
         .into_iter()
         .filter(|m| m.model == BillingModel::Chargeback)
         .map(|m| m.customer)
         .collect();
-    let mut drafts = Vec::new();
-    for charges in store.charges(period, customer).await? {
-        let units = if chargeback.contains(&charges.customer) { &rus } else { &no_rus };
-        let book = store.price_book(&charges.customer).await?;
-        let credits = store.customer_credits(&charges.customer).await?;
-        let terms = super::terms::for_period(store, &charges.customer, period).await?;
-        let discounts = super::terms::discounts(&terms)?;
-        let req = DraftRequest {
-            customer: &charges.customer,
-            period,
-            currency: &charges.currency,
-            lines: &charges.lines,
-            price_book: &book,
-            resource_units: units,
-            account_codes: &codes,
-            discounts: &discounts,
-            credits: &credits,
-            tax_rate: terms.tax_rate,
-            rounding: terms.rounding,
-        };
-        let draft = build_draft(&req).map_err(|e| StoreError::Invalid(format!("{}: {e}", charges.customer)))?;
-        let mut payer_costs: BTreeMap<String, Decimal> = BTreeMap::new();
-        for (l, payer) in charges.lines.iter().zip(&charges.payers) {
-            let e = payer_costs.entry(payer.clone()).or_insert(Decimal::ZERO);
-            *e = e.checked_add(l.cost).ok_or_else(|| StoreError::Invalid("cost overflow".into()))?;
-        }
-        drafts.push((draft, payer_costs.into_iter().collect()));
+    Ok(RunInputs { codes, units, no_units: ResourceUnitSet::default(), chargeback })
+}
+
+/// One customer's own inputs: price book, credits, and the terms in force on the period's first day.
+pub struct CustomerInputs {
+    book: PriceBook,
+    credits: Vec<Credit>,
+    terms: CustomerTerms,
+    discounts: Vec<InvoiceDiscount>,
+}
+
+/// Read a customer's price book, credits and terms (discount, tax, rounding) for `period`.
+pub async fn customer_inputs(store: &dyn Store, customer: &str, period: Period) -> Result<CustomerInputs> {
+    let book = store.price_book(customer).await?;
+    let credits = store.customer_credits(customer).await?;
+    let terms = super::terms::for_period(store, customer, period).await?;
+    let discounts = super::terms::discounts(&terms)?;
+    Ok(CustomerInputs { book, credits, terms, discounts })
+}
+
+/// Build one customer's draft in the domain (no IO) and sum its supplier cost per payer. Chargeback customers
+/// are rated by resource units first (unselected lines fall through to the price book); resale customers by
+/// their price book only.
+pub fn build(run: &RunInputs, cust: &CustomerInputs, charges: &CustomerCharges, period: Period) -> Result<DraftToSave> {
+    let units = if run.chargeback.contains(&charges.customer) { &run.units } else { &run.no_units };
+    let req = DraftRequest {
+        customer: &charges.customer,
+        period,
+        currency: &charges.currency,
+        lines: &charges.lines,
+        price_book: &cust.book,
+        resource_units: units,
+        account_codes: &run.codes,
+        discounts: &cust.discounts,
+        credits: &cust.credits,
+        tax_rate: cust.terms.tax_rate,
+        rounding: cust.terms.rounding,
+    };
+    let draft = build_draft(&req).map_err(|e| StoreError::Invalid(format!("{}: {e}", charges.customer)))?;
+    let mut payer_costs: BTreeMap<String, Decimal> = BTreeMap::new();
+    for (l, payer) in charges.lines.iter().zip(&charges.payers) {
+        let e = payer_costs.entry(payer.clone()).or_insert(Decimal::ZERO);
+        *e = e.checked_add(l.cost).ok_or_else(|| StoreError::Invalid("cost overflow".into()))?;
     }
-    // one transaction for the whole run: a failure saves none of the drafts
-    let saved = store.save_drafts(&drafts, by).await?;
+    Ok((draft, payer_costs.into_iter().collect()))
+}
+
+/// Save a run's drafts in one transaction (a failure saves none) and say what each did.
+pub async fn save(store: &dyn Store, drafts: &[DraftToSave], by: &Actor) -> Result<Vec<Generated>> {
+    let saved = store.save_drafts(drafts, by).await?;
     let mut out = Vec::with_capacity(saved.len());
     for ((draft, _), saved) in drafts.iter().zip(saved) {
         let (outcome, diff) = match &saved.previous {
@@ -103,6 +131,18 @@ pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>,
         });
     }
     Ok(out)
+}
+
+/// Generate (or regenerate) the drafts of `period` for every customer with cost, or one customer:
+/// [`run_inputs`], the period's charges, per customer [`customer_inputs`] and [`build`], then one [`save`].
+pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>, by: &Actor) -> Result<Vec<Generated>> {
+    let run = run_inputs(store).await?;
+    let mut drafts = Vec::new();
+    for charges in store.charges(period, customer).await? {
+        let cust = customer_inputs(store, &charges.customer, period).await?;
+        drafts.push(build(&run, &cust, &charges, period)?);
+    }
+    save(store, &drafts, by).await
 }
 
 /// Text for HTML: markup characters escaped, control characters (ESC, BEL, …) replaced by U+FFFD so a document
