@@ -26,6 +26,8 @@ mod chargeback;
 mod phases;
 #[path = "month/pty.rs"]
 mod pty;
+#[path = "common/tiny.rs"]
+mod tiny;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -33,7 +35,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use billops_domain::Period;
-use billops_store::Actor;
+use billops_domain::money::RoundingRule;
+use billops_domain::terms::Percent;
+use billops_store::{Actor, CustomerTerms, NewTerms, TermsDiscount};
 use pty::Pty;
 
 const DEFAULT_PG: &str = "postgres://billops:billops@127.0.0.1:5432/postgres";
@@ -500,6 +504,32 @@ fn print_invoices(o: &Opts, figs: &[InvoiceFigures]) {
     }
 }
 
+/// `cargo test --benches`: the phase breakdown on a tiny store where one customer has terms (tax, discount,
+/// rounding), then the product's `generate`, which must find every draft unchanged: the breakdown builds what
+/// the product builds.
+async fn smoke(dir: &Path) {
+    let t = tiny::store(dir).await;
+    let period = *t.store.periods().await.unwrap().first().expect("a period with data");
+    let customer = t.owner.values().next().unwrap().clone();
+    let terms = CustomerTerms {
+        tax_rate: Percent::new("19".parse().unwrap()).unwrap(),
+        discount: Some(TermsDiscount { label: "volume".into(), pct: Percent::new("2.5".parse().unwrap()).unwrap() }),
+        rounding: RoundingRule::HalfEven,
+        ..CustomerTerms::default()
+    };
+    t.store.set_terms(&NewTerms { customer, from: period.start(), terms }, &t.by).await.unwrap();
+    let (p, lines) = phases::run(&t.url, period, &t.by).await;
+    for (phase, d, n) in &p {
+        println!("smoke {period} ({lines} charge lines): {phase}: {:.1} ms, {n} calls", ms(*d));
+    }
+    let again = billops::month::invoices::generate(t.store.as_ref(), period, None, &t.by).await.unwrap();
+    assert!(!again.is_empty(), "the tiny store has drafts");
+    for g in &again {
+        assert_eq!(g.outcome, "unchanged", "{}: the breakdown built another draft than `generate`", g.customer);
+    }
+    t.store.close().await;
+}
+
 #[tokio::main]
 async fn main() {
     let Some(o) = opts() else {
@@ -509,6 +539,8 @@ async fn main() {
             let e = db_name("BILLOPS_BENCH_PG_WORK", bad).unwrap_err();
             assert!(e.contains("BILLOPS_BENCH_PG_WORK") && e.contains("^[a-z0-9_]+$"), "{e}");
         }
+        let tmp = tempfile::tempdir().unwrap();
+        smoke(tmp.path()).await;
         println!("month bench: smoke run (no --bench): nothing measured; run `cargo bench --bench month`.");
         return;
     };

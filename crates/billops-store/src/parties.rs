@@ -24,6 +24,27 @@ pub(crate) async fn role_in(tx: &mut Tx, name: &str) -> Result<Role> {
     crate::access::cap(tx, role).await
 }
 
+/// Insert or update a user's role in `tx`, audited (before and after; `reason` when given).
+pub(crate) async fn upsert_user(tx: &mut Tx, name: &str, role: Role, by: &Actor, reason: Option<&str>) -> Result<()> {
+    let before: Option<String> =
+        tx.opt("SELECT role FROM users WHERE name = $1", args![name]).await?.map(|r| r.get(0)).transpose()?;
+    tx.exec(
+        "INSERT INTO users (name, role, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (name) DO UPDATE SET role = excluded.role, updated_by = excluded.updated_by, \
+         updated_at = excluded.updated_at",
+        args![name, role.as_str(), by.name.as_str(), by.at],
+    )
+    .await?;
+    let mut a = Audit::new("user.set_role", "user", name).after(&role.as_str());
+    if let Some(b) = &before {
+        a = a.before(b);
+    }
+    if let Some(r) = reason {
+        a = a.reason(r);
+    }
+    audit::write(tx, by, a).await
+}
+
 /// The acting user with the role the store knows (unknown users are viewers).
 pub(crate) async fn user_in(tx: &mut Tx, by: &Actor) -> Result<User> {
     let role: Role = role_in(tx, &by.name).await?;
@@ -242,20 +263,7 @@ impl Parties for SqlStore {
             return Err(StoreError::Invalid("a user needs a name".into()));
         }
         let mut tx = self.db.begin().await?;
-        let before: Option<String> =
-            tx.opt("SELECT role FROM users WHERE name = $1", args![name]).await?.map(|r| r.get(0)).transpose()?;
-        tx.exec(
-            "INSERT INTO users (name, role, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (name) DO UPDATE SET role = excluded.role, updated_by = excluded.updated_by, \
-             updated_at = excluded.updated_at",
-            args![name, role.as_str(), by.name.as_str(), by.at],
-        )
-        .await?;
-        let mut a = Audit::new("user.set_role", "user", name).after(&role.as_str());
-        if let Some(b) = &before {
-            a = a.before(b);
-        }
-        audit::write(&mut tx, by, a).await?;
+        upsert_user(&mut tx, name, role, by, None).await?;
         tx.commit().await
     }
     async fn user_role(&self, name: &str) -> Result<Option<Role>> {
