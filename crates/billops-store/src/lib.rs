@@ -4,9 +4,9 @@
 //! and a PostgreSQL backend chosen once from the URL ([`open`]). See docs/ARCHITECTURE.md.
 //!
 //! How it is built:
-//! - [`SqlStore`] implements each trait once, in the aggregate's module beside its SQL, over a thin backend-neutral layer (`db.rs`: typed binds, `$n`
-//!   placeholders, rows read by index). Only connection set-up, bulk loading and money columns differ per
-//!   backend. Migrations live in `migrations/sqlite` and `migrations/postgres`, same versions and names.
+//! - [`SqlStore`] implements each trait once, in the aggregate's module beside its SQL, over a thin
+//!   backend-neutral layer (`db.rs`: typed binds, `$n` placeholders, rows read by index). Only connection
+//!   set-up, bulk loading and money columns differ per backend. Migrations live in `migrations/sqlite` and `migrations/postgres`, same versions and names.
 //! - Money: NUMERIC on PostgreSQL; on SQLite four INTEGER columns per amount
 //!   ([`billops_domain::SplitDecimal`]) so SQL `sum()` is exact. Quantities: NUMERIC / exact decimal TEXT
 //!   (never summed in SQL).
@@ -71,8 +71,19 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-/// Every store trait, for callers holding a concrete store or naming a method by its trait:
-/// `use billops_store::prelude::*;`.
+/// Every store trait, for callers holding a concrete store or naming a method by its trait (through
+/// `Arc<dyn Store>` every method is there already):
+///
+/// ```no_run
+/// use billops_store::prelude::*;
+///
+/// # async fn f() -> billops_store::Result<()> {
+/// let store = billops_store::SqlStore::open("sqlite::memory:").await?;
+/// let customers = store.list_customers().await?; // Parties
+/// let invoices = store.list_invoices(&Default::default()).await?; // Invoices
+/// # Ok(())
+/// # }
+/// ```
 pub mod prelude {
     pub use crate::{
         Access, Accounts, AuditTrail, Chargeback, Close, Costs, CreditNotes, Credits, FundingStore, Imports, Invoices,

@@ -79,16 +79,14 @@ impl Close for SqlStore {
         period_close(&mut Conn::Db(&self.db), period).await
     }
     async fn locked_periods(&self) -> Result<Vec<PeriodLock>> {
-        crate::close::locks::locked_periods(&self.db).await
+        locks::locked_periods(&self.db).await
     }
     async fn close_facts(&self, period: Period, cfg: &CloseConfig) -> Result<CloseFacts> {
         // Outside a transaction the variance count (both months' rollups) runs beside the other counts, on
         // another pooled connection.
         let (mut a, mut b) = (Conn::Db(&self.db), Conn::Db(&self.db));
-        let (facts, variances) = tokio::join!(
-            crate::close::facts::gather_counts(&mut a, period, cfg),
-            crate::close::facts::variances(&mut b, period, cfg)
-        );
+        let (facts, variances) =
+            tokio::join!(facts::gather_counts(&mut a, period, cfg), facts::variances(&mut b, period, cfg));
         Ok(CloseFacts { variances_unexplained: variances?, ..facts? })
     }
     async fn sign_off(

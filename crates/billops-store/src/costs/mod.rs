@@ -147,6 +147,6 @@ impl Costs for SqlStore {
         Ok(rows)
     }
     async fn line_sources(&self, q: &SourceQuery) -> Result<LineSources> {
-        crate::costs::sources::line_sources(&self.db, q).await
+        sources::line_sources(&self.db, q).await
     }
 }

@@ -267,6 +267,6 @@ impl Credits for SqlStore {
         Ok(list(&self.db, &f).await?.into_iter().map(|s| s.credit).collect())
     }
     async fn unreached_credits(&self, period: Period) -> Result<UnreachedCredits> {
-        crate::credits::unreached::unreached(&self.db, period).await
+        unreached::unreached(&self.db, period).await
     }
 }

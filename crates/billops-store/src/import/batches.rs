@@ -164,7 +164,7 @@ pub trait Imports: Send + Sync {
 #[async_trait]
 impl Imports for SqlStore {
     async fn import(&self, meta: &ImportMeta, rx: tokio::sync::mpsc::Receiver<ImportChunk>) -> Result<ImportOutcome> {
-        crate::import::run(&self.db, meta, rx).await
+        super::run(&self.db, meta, rx).await
     }
     async fn find_batch_by_hash(&self, content_hash: &str) -> Result<Option<ImportBatch>> {
         find_batch_by_hash(&self.db, content_hash).await

@@ -229,11 +229,11 @@ pub trait Invoices: Send + Sync {
 impl Invoices for SqlStore {
     async fn save_draft(&self, draft: &Draft, payer_costs: &[(String, Decimal)], by: &Actor) -> Result<SavedDraft> {
         let batch = [(draft.clone(), payer_costs.to_vec())];
-        let mut saved = crate::invoices::drafts::save_drafts(&self.db, &batch, by).await?;
+        let mut saved = drafts::save_drafts(&self.db, &batch, by).await?;
         saved.pop().ok_or_else(|| StoreError::Invalid("saving a draft returned nothing".into()))
     }
     async fn save_drafts(&self, drafts: &[DraftToSave], by: &Actor) -> Result<Vec<SavedDraft>> {
-        crate::invoices::drafts::save_drafts(&self.db, drafts, by).await
+        drafts::save_drafts(&self.db, drafts, by).await
     }
     async fn invoice(&self, id: i64) -> Result<StoredInvoice> {
         load(&mut Conn::Db(&self.db), id).await

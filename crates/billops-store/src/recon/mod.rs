@@ -176,13 +176,13 @@ impl SupplierRecon for SqlStore {
         payer_figures(&mut Conn::Db(&self.db), period).await
     }
     async fn list_cases(&self, period: Option<Period>) -> Result<Vec<ReconCase>> {
-        crate::recon::cases::list(&mut Conn::Db(&self.db), period).await
+        cases::list(&mut Conn::Db(&self.db), period).await
     }
     async fn case(&self, id: i64) -> Result<ReconCase> {
-        crate::recon::cases::load(&mut Conn::Db(&self.db), id).await
+        cases::load(&mut Conn::Db(&self.db), id).await
     }
     async fn open_cases(&self, period: Period, tolerance: Decimal, by: &Actor) -> Result<Vec<OpenedCase>> {
-        crate::recon::cases::open_for_period(&self.db, period, tolerance, by).await
+        cases::open_for_period(&self.db, period, tolerance, by).await
     }
     async fn update_case(
         &self,
@@ -192,6 +192,6 @@ impl SupplierRecon for SqlStore {
         by: &Actor,
     ) -> Result<ReconCase> {
         crate::fields::case_update(update)?;
-        crate::recon::cases::update(&self.db, id, update, expected_version, by).await
+        cases::update(&self.db, id, update, expected_version, by).await
     }
 }
