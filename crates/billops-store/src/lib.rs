@@ -6,7 +6,8 @@
 //! How it is built:
 //! - [`SqlStore`] implements each trait once, in the aggregate's module beside its SQL, over a thin
 //!   backend-neutral layer (`db.rs`: typed binds, `$n` placeholders, rows read by index). Only connection
-//!   set-up, bulk loading and money columns differ per backend. Migrations live in `migrations/sqlite` and `migrations/postgres`, same versions and names.
+//!   set-up, bulk loading and money columns differ per backend. Migrations live in `migrations/sqlite` and
+//!   `migrations/postgres`, same versions and names.
 //! - Money: NUMERIC on PostgreSQL; on SQLite four INTEGER columns per amount
 //!   ([`billops_domain::SplitDecimal`]) so SQL `sum()` is exact. Quantities: NUMERIC / exact decimal TEXT
 //!   (never summed in SQL).
