@@ -4,46 +4,13 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::audit::{self, Audit};
-use crate::db::{Db, Row, Tx, args, money_cols, money_sum};
+use crate::db::{Row, Tx, args, money_cols, money_sum};
 use crate::parties::{close_and_replace, customer_id, role_in};
 use crate::rating_rollups::{self, Part};
 use crate::{
     AccountFilter, Actor, Assignment, LinkProposal, LinkedAccount, NewLinkProposal, PayerAccount, Result, SqlStore,
     StoreError,
 };
-
-pub(crate) async fn list_accounts(db: &Db, f: &AccountFilter) -> Result<Vec<LinkedAccount>> {
-    let mut sql = String::from(
-        "SELECT l.id, l.name, l.payer, c.code, l.first_seen FROM linked_accounts l \
-         LEFT JOIN account_assignments a ON a.account = l.id AND a.valid_to IS NULL \
-         LEFT JOIN customers c ON c.id = a.customer_id WHERE 1 = 1",
-    );
-    let mut a = Vec::new();
-    if f.unassigned_only {
-        sql.push_str(" AND a.id IS NULL");
-    }
-    if let Some(p) = &f.payer {
-        a.push(p.into());
-        sql.push_str(&format!(" AND l.payer = ${}", a.len()));
-    }
-    if let Some(c) = &f.customer {
-        a.push(c.into());
-        sql.push_str(&format!(" AND c.code = ${}", a.len()));
-    }
-    sql.push_str(" ORDER BY l.id");
-    let rows = db.all(&sql, a).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(LinkedAccount {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                payer: r.get(2)?,
-                customer: r.get(3)?,
-                first_seen: r.get(4)?,
-            })
-        })
-        .collect()
-}
 
 const ASSIGNMENT_SELECT: &str = "SELECT a.account, c.code, a.valid_from, a.valid_to FROM account_assignments a \
      JOIN customers c ON c.id = a.customer_id WHERE a.account = $1 ORDER BY a.valid_from";
@@ -197,8 +164,37 @@ impl Accounts for SqlStore {
             .await?;
         rows.iter().map(|r| Ok(PayerAccount { id: r.get(0)?, name: r.get(1)?, account_count: r.get(2)? })).collect()
     }
-    async fn list_accounts(&self, filter: &AccountFilter) -> Result<Vec<LinkedAccount>> {
-        list_accounts(&self.db, filter).await
+    async fn list_accounts(&self, f: &AccountFilter) -> Result<Vec<LinkedAccount>> {
+        let mut sql = String::from(
+            "SELECT l.id, l.name, l.payer, c.code, l.first_seen FROM linked_accounts l \
+             LEFT JOIN account_assignments a ON a.account = l.id AND a.valid_to IS NULL \
+             LEFT JOIN customers c ON c.id = a.customer_id WHERE 1 = 1",
+        );
+        let mut a = Vec::new();
+        if f.unassigned_only {
+            sql.push_str(" AND a.id IS NULL");
+        }
+        if let Some(p) = &f.payer {
+            a.push(p.into());
+            sql.push_str(&format!(" AND l.payer = ${}", a.len()));
+        }
+        if let Some(c) = &f.customer {
+            a.push(c.into());
+            sql.push_str(&format!(" AND c.code = ${}", a.len()));
+        }
+        sql.push_str(" ORDER BY l.id");
+        let rows = self.db.all(&sql, a).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(LinkedAccount {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    payer: r.get(2)?,
+                    customer: r.get(3)?,
+                    first_seen: r.get(4)?,
+                })
+            })
+            .collect()
     }
     async fn assign_account(&self, account: &str, customer: &str, from: NaiveDate, by: &Actor) -> Result<()> {
         let mut tx = self.db.begin().await?;

@@ -83,65 +83,10 @@ pub(crate) async fn customer_id(tx: &mut Tx, code: &str) -> Result<i64> {
     }
 }
 
-pub(crate) async fn onboarding(db: &Db, code: &str) -> Result<Vec<ChecklistItem>> {
-    let c = customer(db, code).await?;
-    let rows =
-        db.all("SELECT item, done, done_by, done_at FROM onboarding_items WHERE customer_id = $1", args![c.id]).await?;
-    let mut stored = Vec::with_capacity(rows.len());
-    for r in &rows {
-        stored.push(ChecklistItem { item: r.get(0)?, done: r.get(1)?, by: r.get(2)?, at: r.get(3)? });
-    }
-    Ok(ONBOARDING_ITEMS
-        .iter()
-        .map(|item| {
-            stored.iter().find(|s| s.item == *item).cloned().unwrap_or(ChecklistItem {
-                item: (*item).to_string(),
-                done: false,
-                by: None,
-                at: None,
-            })
-        })
-        .collect())
-}
-
-pub(crate) async fn tick_onboarding(db: &Db, code: &str, item: &str, done: bool, by: &Actor) -> Result<()> {
-    if !ONBOARDING_ITEMS.contains(&item) {
-        return Err(StoreError::Invalid(format!(
-            "unknown onboarding item {item:?} (one of {})",
-            ONBOARDING_ITEMS.join(", ")
-        )));
-    }
-    let mut tx = db.begin().await?;
-    let id = customer_id(&mut tx, code).await?;
-    let before: Option<bool> = tx
-        .opt("SELECT done FROM onboarding_items WHERE customer_id = $1 AND item = $2", args![id, item])
-        .await?
-        .map(|r| r.get(0))
-        .transpose()?;
-    tx.exec(
-        "INSERT INTO onboarding_items (customer_id, item, done, done_by, done_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (customer_id, item) DO UPDATE SET done = excluded.done, done_by = excluded.done_by, \
-         done_at = excluded.done_at",
-        args![id, item, done, by.name.as_str(), by.at],
-    )
-    .await?;
-    let entity_id = format!("{code}:{item}");
-    let mut a = Audit::new("onboarding.tick", "onboarding_item", &entity_id).after(&done);
-    if let Some(b) = before {
-        a = a.before(&b);
-    }
-    audit::write(&mut tx, by, a).await?;
-    tx.commit().await
-}
-
 #[derive(Serialize)]
 struct CodeState<'a> {
     code: &'a str,
     from: NaiveDate,
-}
-
-pub(crate) async fn set_account_code(db: &Db, c: &NewAccountCode, by: &Actor) -> Result<()> {
-    set_account_codes(db, std::slice::from_ref(c), by).await
 }
 
 /// Set every code in ONE transaction, in order: any refusal (scope, empty code, role, unknown customer, a
@@ -321,14 +266,59 @@ impl Parties for SqlStore {
     async fn customer(&self, code: &str) -> Result<Customer> {
         customer(&self.db, code).await
     }
-    async fn onboarding(&self, customer: &str) -> Result<Vec<ChecklistItem>> {
-        onboarding(&self.db, customer).await
+    async fn onboarding(&self, code: &str) -> Result<Vec<ChecklistItem>> {
+        let c = customer(&self.db, code).await?;
+        let rows = self
+            .db
+            .all("SELECT item, done, done_by, done_at FROM onboarding_items WHERE customer_id = $1", args![c.id])
+            .await?;
+        let mut stored = Vec::with_capacity(rows.len());
+        for r in &rows {
+            stored.push(ChecklistItem { item: r.get(0)?, done: r.get(1)?, by: r.get(2)?, at: r.get(3)? });
+        }
+        Ok(ONBOARDING_ITEMS
+            .iter()
+            .map(|item| {
+                stored.iter().find(|s| s.item == *item).cloned().unwrap_or(ChecklistItem {
+                    item: (*item).to_string(),
+                    done: false,
+                    by: None,
+                    at: None,
+                })
+            })
+            .collect())
     }
-    async fn tick_onboarding(&self, customer: &str, item: &str, done: bool, by: &Actor) -> Result<()> {
-        tick_onboarding(&self.db, customer, item, done, by).await
+    async fn tick_onboarding(&self, code: &str, item: &str, done: bool, by: &Actor) -> Result<()> {
+        if !ONBOARDING_ITEMS.contains(&item) {
+            return Err(StoreError::Invalid(format!(
+                "unknown onboarding item {item:?} (one of {})",
+                ONBOARDING_ITEMS.join(", ")
+            )));
+        }
+        let mut tx = self.db.begin().await?;
+        let id = customer_id(&mut tx, code).await?;
+        let before: Option<bool> = tx
+            .opt("SELECT done FROM onboarding_items WHERE customer_id = $1 AND item = $2", args![id, item])
+            .await?
+            .map(|r| r.get(0))
+            .transpose()?;
+        tx.exec(
+            "INSERT INTO onboarding_items (customer_id, item, done, done_by, done_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (customer_id, item) DO UPDATE SET done = excluded.done, done_by = excluded.done_by, \
+             done_at = excluded.done_at",
+            args![id, item, done, by.name.as_str(), by.at],
+        )
+        .await?;
+        let entity_id = format!("{code}:{item}");
+        let mut a = Audit::new("onboarding.tick", "onboarding_item", &entity_id).after(&done);
+        if let Some(b) = before {
+            a = a.before(&b);
+        }
+        audit::write(&mut tx, by, a).await?;
+        tx.commit().await
     }
-    async fn set_account_code(&self, code: &NewAccountCode, by: &Actor) -> Result<()> {
-        set_account_code(&self.db, code, by).await
+    async fn set_account_code(&self, c: &NewAccountCode, by: &Actor) -> Result<()> {
+        set_account_codes(&self.db, std::slice::from_ref(c), by).await
     }
     async fn list_account_codes(&self) -> Result<Vec<AccountCode>> {
         let rows = self

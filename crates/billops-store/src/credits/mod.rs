@@ -92,47 +92,6 @@ struct Decision<'a> {
     by: &'a str,
 }
 
-pub(crate) async fn decide(
-    db: &Db,
-    id: i64,
-    approve: bool,
-    reason: &str,
-    policy: ApprovalPolicy,
-    expected: Option<i64>,
-    by: &Actor,
-) -> Result<StoredCredit> {
-    let mut tx = db.begin().await?;
-    let user = user_in(&mut tx, by).await?;
-    let mut s = load(&mut Conn::Tx(&mut tx), id).await?;
-    if let Some(v) = expected
-        && v != s.version
-    {
-        return Err(StoreError::Conflict(format!(
-            "credit CR-{id} was changed meanwhile (now {:?}, version {}): reload",
-            s.credit.status(),
-            s.version
-        )));
-    }
-    let before = s.credit.status();
-    if before != CreditStatus::Proposed {
-        return Err(StoreError::Conflict(format!("credit CR-{id} was already decided: {before:?}")));
-    }
-    if approve {
-        s.credit.approve(&user, by.at, reason, &policy).map_err(credit_error)?;
-    } else {
-        s.credit.reject(&user, by.at, reason).map_err(credit_error)?;
-    }
-    save(&mut tx, id, s.version, &s.credit, true, by).await?;
-    let action = if approve { "credit.approve" } else { "credit.reject" };
-    let after = Decision { status: s.credit.status(), by: &by.name };
-    let eid = format!("CR-{id}");
-    let a = Audit::new(action, "credit", &eid).before(&before).after(&after).reason(reason);
-    audit::write(&mut tx, by, a).await?;
-    tx.commit().await?;
-    s.version += 1;
-    Ok(s)
-}
-
 /// Record a just-issued invoice's planned applications on its credits.
 pub(crate) async fn apply_for_invoice(
     tx: &mut Tx,
@@ -256,11 +215,40 @@ impl Credits for SqlStore {
         approve: bool,
         reason: &str,
         policy: ApprovalPolicy,
-        expected_version: Option<i64>,
+        expected: Option<i64>,
         by: &Actor,
     ) -> Result<StoredCredit> {
         crate::fields::text("reason", reason)?;
-        decide(&self.db, id, approve, reason, policy, expected_version, by).await
+        let mut tx = self.db.begin().await?;
+        let user = user_in(&mut tx, by).await?;
+        let mut s = load(&mut Conn::Tx(&mut tx), id).await?;
+        if let Some(v) = expected
+            && v != s.version
+        {
+            return Err(StoreError::Conflict(format!(
+                "credit CR-{id} was changed meanwhile (now {:?}, version {}): reload",
+                s.credit.status(),
+                s.version
+            )));
+        }
+        let before = s.credit.status();
+        if before != CreditStatus::Proposed {
+            return Err(StoreError::Conflict(format!("credit CR-{id} was already decided: {before:?}")));
+        }
+        if approve {
+            s.credit.approve(&user, by.at, reason, &policy).map_err(credit_error)?;
+        } else {
+            s.credit.reject(&user, by.at, reason).map_err(credit_error)?;
+        }
+        save(&mut tx, id, s.version, &s.credit, true, by).await?;
+        let action = if approve { "credit.approve" } else { "credit.reject" };
+        let after = Decision { status: s.credit.status(), by: &by.name };
+        let eid = format!("CR-{id}");
+        let a = Audit::new(action, "credit", &eid).before(&before).after(&after).reason(reason);
+        audit::write(&mut tx, by, a).await?;
+        tx.commit().await?;
+        s.version += 1;
+        Ok(s)
     }
     async fn customer_credits(&self, customer: &str) -> Result<Vec<Credit>> {
         let f = CreditFilter { customer: Some(customer.to_string()), open_only: true };

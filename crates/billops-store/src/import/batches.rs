@@ -130,20 +130,6 @@ fn issue_row(r: &Row) -> Result<StoredIssue> {
 const ISSUE_SELECT: &str = "SELECT id, batch_id, kind, severity, period, payer, account, file, line, col, message, \
      is_open, created_at, resolved_by, resolved_at, note FROM feed_issues";
 
-pub(crate) async fn list_issues(db: &Db, f: &IssueFilter) -> Result<Vec<StoredIssue>> {
-    let mut sql = format!("{ISSUE_SELECT} WHERE 1 = 1");
-    let mut a = Vec::new();
-    if f.open_only {
-        sql.push_str(" AND is_open");
-    }
-    if let Some(b) = f.batch {
-        a.push(b.into());
-        sql.push_str(&format!(" AND batch_id = ${}", a.len()));
-    }
-    sql.push_str(" ORDER BY id");
-    db.all(&sql, a).await?.iter().map(issue_row).collect()
-}
-
 /// Imports: one source per transaction, its batch, feed issues and quarantined rows.
 #[async_trait]
 pub trait Imports: Send + Sync {
@@ -175,8 +161,18 @@ impl Imports for SqlStore {
         let batches = self.db.all(&sql, vec![]).await?.iter().map(batch_row).collect::<Result<Vec<_>>>()?;
         with_scopes(&self.db, batches).await
     }
-    async fn list_issues(&self, filter: &IssueFilter) -> Result<Vec<StoredIssue>> {
-        list_issues(&self.db, filter).await
+    async fn list_issues(&self, f: &IssueFilter) -> Result<Vec<StoredIssue>> {
+        let mut sql = format!("{ISSUE_SELECT} WHERE 1 = 1");
+        let mut a = Vec::new();
+        if f.open_only {
+            sql.push_str(" AND is_open");
+        }
+        if let Some(b) = f.batch {
+            a.push(b.into());
+            sql.push_str(&format!(" AND batch_id = ${}", a.len()));
+        }
+        sql.push_str(" ORDER BY id");
+        self.db.all(&sql, a).await?.iter().map(issue_row).collect()
     }
     async fn resolve_issue(&self, id: i64, note: &str, by: &Actor) -> Result<()> {
         crate::fields::text("note", note)?;

@@ -162,44 +162,6 @@ async fn begin_change(db: &Db, id: i64, expected: Option<i64>, by: &Actor) -> Re
     Ok((tx, s, user))
 }
 
-pub(crate) async fn step(
-    db: &Db,
-    id: i64,
-    step: InvoiceStep,
-    reason: &str,
-    expected: Option<i64>,
-    by: &Actor,
-) -> Result<StoredInvoice> {
-    let (mut tx, s, user) = begin_change(db, id, expected, by).await?;
-    if step == InvoiceStep::Void && !super::credit_notes::credited(&mut Conn::Tx(&mut tx), id).await?.is_zero() {
-        return Err(StoreError::Conflict(format!(
-            "invoice {id} has credit notes: credit what is left instead of voiding it"
-        )));
-    }
-    let mut inv = domain(&s)?;
-    let action = match step {
-        InvoiceStep::Review => InvoiceAction::Review,
-        InvoiceStep::Approve => InvoiceAction::Approve,
-        InvoiceStep::Reopen => InvoiceAction::Reopen,
-        InvoiceStep::Void => InvoiceAction::Void,
-    };
-    inv.act(action, &user, by.at, reason).map_err(invoice_error)?;
-    write_state(&mut tx, &s, &inv).await?;
-    if step == InvoiceStep::Void
-        && let Some(number) = &s.number
-    {
-        credits::reverse_for_invoice(&mut tx, s.draft.credit_applications.as_slice(), number, &user, by, reason)
-            .await?;
-    }
-    let after = load(&mut Conn::Tx(&mut tx), id).await?;
-    let name = format!("invoice.{}", json(&step)?.trim_matches('"'));
-    let eid = id.to_string();
-    let a = Audit::new(&name, "invoice", &eid).period(s.period).before(&s.status).after(&after.status);
-    audit::write(&mut tx, by, if reason.is_empty() { a } else { a.reason(reason) }).await?;
-    tx.commit().await?;
-    Ok(after)
-}
-
 /// Invoices: saved drafts, review/approve/void steps, issue with gap-free numbers.
 #[async_trait]
 pub trait Invoices: Send + Sync {
@@ -260,11 +222,38 @@ impl Invoices for SqlStore {
         id: i64,
         step: InvoiceStep,
         reason: &str,
-        expected_version: Option<i64>,
+        expected: Option<i64>,
         by: &Actor,
     ) -> Result<StoredInvoice> {
         crate::fields::text("reason", reason)?;
-        self::step(&self.db, id, step, reason, expected_version, by).await
+        let (mut tx, s, user) = begin_change(&self.db, id, expected, by).await?;
+        if step == InvoiceStep::Void && !super::credit_notes::credited(&mut Conn::Tx(&mut tx), id).await?.is_zero() {
+            return Err(StoreError::Conflict(format!(
+                "invoice {id} has credit notes: credit what is left instead of voiding it"
+            )));
+        }
+        let mut inv = domain(&s)?;
+        let action = match step {
+            InvoiceStep::Review => InvoiceAction::Review,
+            InvoiceStep::Approve => InvoiceAction::Approve,
+            InvoiceStep::Reopen => InvoiceAction::Reopen,
+            InvoiceStep::Void => InvoiceAction::Void,
+        };
+        inv.act(action, &user, by.at, reason).map_err(invoice_error)?;
+        write_state(&mut tx, &s, &inv).await?;
+        if step == InvoiceStep::Void
+            && let Some(number) = &s.number
+        {
+            credits::reverse_for_invoice(&mut tx, s.draft.credit_applications.as_slice(), number, &user, by, reason)
+                .await?;
+        }
+        let after = load(&mut Conn::Tx(&mut tx), id).await?;
+        let name = format!("invoice.{}", json(&step)?.trim_matches('"'));
+        let eid = id.to_string();
+        let a = Audit::new(&name, "invoice", &eid).period(s.period).before(&s.status).after(&after.status);
+        audit::write(&mut tx, by, if reason.is_empty() { a } else { a.reason(reason) }).await?;
+        tx.commit().await?;
+        Ok(after)
     }
     async fn issue_invoice(&self, id: i64, series: &str, due_days: i64, by: &Actor) -> Result<StoredInvoice> {
         let (mut tx, s, user) = begin_change(&self.db, id, None, by).await?;

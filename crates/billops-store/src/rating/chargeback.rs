@@ -90,47 +90,6 @@ fn invalid(e: billops_domain::rating::RatingError) -> StoreError {
     StoreError::Invalid(e.to_string())
 }
 
-/// Set a rate from `from` (a month's first day; the same date replaces, audited before/after). Refused in or
-/// before a locked period: the rate would change what that period was billed on.
-pub(crate) async fn set_rate(
-    db: &Db,
-    code: &str,
-    rate: Decimal,
-    from: NaiveDate,
-    by: &Actor,
-) -> Result<StoredResourceUnit> {
-    month_start(&format!("resource unit {code} rate"), from)?;
-    if rate.is_sign_negative() && !rate.is_zero() {
-        return Err(StoreError::Invalid(format!("resource unit {code}: negative rate {rate}")));
-    }
-    let mut tx = db.begin().await?;
-    if !user_in(&mut tx, by).await?.role.can_write() {
-        return Err(StoreError::Forbidden(format!("{} may not change resource-unit rates", by.name)));
-    }
-    let Some(row) = tx.opt("SELECT id FROM resource_units WHERE code = $1", args![code]).await? else {
-        return Err(StoreError::NotFound(format!("resource unit {code}")));
-    };
-    let ru: i64 = row.get(0)?;
-    locks::refuse_from(&mut tx, from).await?;
-    let before = load(&mut tx, Some(code)).await?.into_iter().next();
-    tx.exec("DELETE FROM resource_unit_rates WHERE ru_id = $1 AND valid_from = $2", args![ru, from]).await?;
-    tx.exec(
-        "INSERT INTO resource_unit_rates (ru_id, valid_from, rate, set_by, set_at) VALUES ($1, $2, $3, $4, $5)",
-        args![ru, from, rate.normalize().to_string(), by.name.as_str(), by.at],
-    )
-    .await?;
-    let after = load(&mut tx, Some(code)).await?.into_iter().next();
-    let after = after.ok_or_else(|| StoreError::NotFound(format!("resource unit {code}")))?;
-    after.to_domain().map_err(invalid)?;
-    let mut a = Audit::new("ru.rate", "resource_unit", code).after(&after);
-    if let Some(b) = &before {
-        a = a.before(b);
-    }
-    audit::write(&mut tx, by, a).await?;
-    tx.commit().await?;
-    Ok(after)
-}
-
 pub(crate) async fn list_units(db: &Db) -> Result<Vec<StoredResourceUnit>> {
     // A read: a transaction only so that one code path loads units and rates consistently.
     let mut tx = db.begin().await?;
@@ -223,14 +182,45 @@ impl Chargeback for SqlStore {
         tx.commit().await?;
         Ok(stored)
     }
+    /// Set a rate from `from` (a month's first day; the same date replaces, audited before/after). Refused in or
+    /// before a locked period: the rate would change what that period was billed on.
     async fn set_resource_unit_rate(
         &self,
-        id: &str,
+        code: &str,
         rate: Decimal,
         from: NaiveDate,
         by: &Actor,
     ) -> Result<StoredResourceUnit> {
-        set_rate(&self.db, id, rate, from, by).await
+        month_start(&format!("resource unit {code} rate"), from)?;
+        if rate.is_sign_negative() && !rate.is_zero() {
+            return Err(StoreError::Invalid(format!("resource unit {code}: negative rate {rate}")));
+        }
+        let mut tx = self.db.begin().await?;
+        if !user_in(&mut tx, by).await?.role.can_write() {
+            return Err(StoreError::Forbidden(format!("{} may not change resource-unit rates", by.name)));
+        }
+        let Some(row) = tx.opt("SELECT id FROM resource_units WHERE code = $1", args![code]).await? else {
+            return Err(StoreError::NotFound(format!("resource unit {code}")));
+        };
+        let ru: i64 = row.get(0)?;
+        locks::refuse_from(&mut tx, from).await?;
+        let before = load(&mut tx, Some(code)).await?.into_iter().next();
+        tx.exec("DELETE FROM resource_unit_rates WHERE ru_id = $1 AND valid_from = $2", args![ru, from]).await?;
+        tx.exec(
+            "INSERT INTO resource_unit_rates (ru_id, valid_from, rate, set_by, set_at) VALUES ($1, $2, $3, $4, $5)",
+            args![ru, from, rate.normalize().to_string(), by.name.as_str(), by.at],
+        )
+        .await?;
+        let after = load(&mut tx, Some(code)).await?.into_iter().next();
+        let after = after.ok_or_else(|| StoreError::NotFound(format!("resource unit {code}")))?;
+        after.to_domain().map_err(invalid)?;
+        let mut a = Audit::new("ru.rate", "resource_unit", code).after(&after);
+        if let Some(b) = &before {
+            a = a.before(b);
+        }
+        audit::write(&mut tx, by, a).await?;
+        tx.commit().await?;
+        Ok(after)
     }
     async fn list_resource_units(&self) -> Result<Vec<StoredResourceUnit>> {
         list_units(&self.db).await
