@@ -4,7 +4,7 @@
 //!   of the SQLite store: spawn → first frame with data (the close board of the newest period), VmRSS/VmHWM
 //!   after loading, and keypress → fresh data on screen for `[` / `]` (period), `4` (costs pane) and `enter`
 //!   (drill customer → service);
-//! - invoices: `billops::ledger::invoices::generate` in-process and `billops invoices generate` end to end, the
+//! - invoices: `billops::month::invoices::generate` in-process and `billops invoices generate` end to end, the
 //!   first run (creates every draft) and the second (regenerates, nothing changed), each on a fresh copy of
 //!   the store (SQLite file copy, PostgreSQL `CREATE DATABASE … TEMPLATE`);
 //! - balance: after issuing some invoices and recording a payment, `billops balance CUSTOMER` as a cold
@@ -24,21 +24,24 @@ mod args;
 mod chargeback;
 #[path = "month/phases.rs"]
 mod phases;
+#[path = "month/pty.rs"]
+mod pty;
+#[path = "common/tiny.rs"]
+mod tiny;
 
 use std::fs;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use billops_domain::Period;
-use billops_store::Actor;
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use billops_domain::money::RoundingRule;
+use billops_domain::terms::Percent;
+use billops_store::{Actor, CustomerTerms, NewTerms, TermsDiscount};
+use pty::Pty;
 
 const DEFAULT_PG: &str = "postgres://billops:billops@127.0.0.1:5432/postgres";
 const PERIOD: &str = "2026-08";
-const WAIT: Duration = Duration::from_secs(60);
 
 struct Opts {
     rows: u64,
@@ -225,104 +228,6 @@ fn cli(bin: &Path, home: &Path, user: &str, url: &str, args: &[&str]) -> (Durati
 
 // ---------------------------------------------------------------- console
 
-struct Pty {
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-}
-
-impl Pty {
-    fn spawn(bin: &Path, url: &str, home: &Path) -> (Pty, Instant) {
-        let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
-        let mut cmd = CommandBuilder::new(bin);
-        cmd.args(["--db", url]);
-        for (k, v) in [("NO_COLOR", "1"), ("TERM", "xterm-256color"), ("LANG", "C.UTF-8"), ("BILLOPS_USER", "bench")] {
-            cmd.env(k, v);
-        }
-        cmd.env("BILLOPS_DATA_DIR", home.join("data"));
-        cmd.env("BILLOPS_CONFIG_DIR", home.join("config"));
-        cmd.env_remove("BILLOPS_DATABASE_URL");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZeroU16::new(24).unwrap(),
-            std::num::NonZeroU16::new(80).unwrap(),
-            0,
-        )));
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let writer = pty.master.take_writer().unwrap();
-        let t0 = Instant::now();
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        drop(pty.slave);
-        let p = parser.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 16384];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => p.lock().unwrap().process(&buf[..n]),
-                }
-            }
-        });
-        std::mem::forget(pty.master);
-        (Pty { child, parser, writer }, t0)
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    /// Poll the screen every 0.5 ms until `ok`; the time since `t0`.
-    fn until(&self, t0: Instant, what: &str, ok: impl Fn(&str) -> bool) -> (Duration, String) {
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return (t0.elapsed(), s);
-            }
-            if s.contains("billops: ") {
-                panic!("billops failed while waiting for {what}:\n{s}");
-            }
-            if t0.elapsed() > WAIT {
-                panic!("timed out waiting for {what}; screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_micros(500));
-        }
-    }
-
-    fn press(&mut self, key: &[u8]) -> Instant {
-        let t0 = Instant::now();
-        self.writer.write_all(key).unwrap();
-        self.writer.flush().unwrap();
-        t0
-    }
-
-    fn status(&self) -> (u64, u64) {
-        let pid = self.child.process_id().unwrap();
-        let s = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-        let kb = |k: &str| -> u64 {
-            s.lines()
-                .find(|l| l.starts_with(k))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0)
-        };
-        (kb("VmRSS:"), kb("VmHWM:"))
-    }
-}
-
-impl Drop for Pty {
-    fn drop(&mut self) {
-        let _ = self.writer.write_all(b"q");
-        let _ = self.writer.flush();
-        let t0 = Instant::now();
-        while t0.elapsed() < Duration::from_secs(5) {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        let _ = self.child.kill();
-    }
-}
-
 /// The close board of `period` is on screen with its data (the countdown/blocker span), nothing loading.
 fn close_ready(s: &str, period: &str) -> bool {
     s.contains(&format!(" {period} "))
@@ -437,10 +342,10 @@ async fn in_process(url: &str) -> (Duration, Duration, usize) {
     let store = billops_store::open(url).await.unwrap();
     let p = Period::new(2026, 8).unwrap();
     let t0 = Instant::now();
-    let first = billops::ledger::invoices::generate(&*store, p, None, &actor()).await.unwrap();
+    let first = billops::month::invoices::generate(&*store, p, None, &actor()).await.unwrap();
     let t1 = t0.elapsed();
     let t0 = Instant::now();
-    let second = billops::ledger::invoices::generate(&*store, p, None, &actor()).await.unwrap();
+    let second = billops::month::invoices::generate(&*store, p, None, &actor()).await.unwrap();
     let t2 = t0.elapsed();
     assert!(first.iter().all(|g| g.outcome == "created"), "first run: not all created");
     assert!(second.iter().all(|g| g.outcome == "unchanged"), "second run: not all unchanged");
@@ -599,6 +504,32 @@ fn print_invoices(o: &Opts, figs: &[InvoiceFigures]) {
     }
 }
 
+/// `cargo test --benches`: the phase breakdown on a tiny store where one customer has terms (tax, discount,
+/// rounding), then the product's `generate`, which must find every draft unchanged: the breakdown builds what
+/// the product builds.
+async fn smoke(dir: &Path) {
+    let t = tiny::store(dir).await;
+    let period = *t.store.periods().await.unwrap().first().expect("a period with data");
+    let customer = t.owner.values().next().unwrap().clone();
+    let terms = CustomerTerms {
+        tax_rate: Percent::new("19".parse().unwrap()).unwrap(),
+        discount: Some(TermsDiscount { label: "volume".into(), pct: Percent::new("2.5".parse().unwrap()).unwrap() }),
+        rounding: RoundingRule::HalfEven,
+        ..CustomerTerms::default()
+    };
+    t.store.set_terms(&NewTerms { customer, from: period.start(), terms }, &t.by).await.unwrap();
+    let (p, lines) = phases::run(&t.url, period, &t.by).await;
+    for (phase, d, n) in &p {
+        println!("smoke {period} ({lines} charge lines): {phase}: {:.1} ms, {n} calls", ms(*d));
+    }
+    let again = billops::month::invoices::generate(t.store.as_ref(), period, None, &t.by).await.unwrap();
+    assert!(!again.is_empty(), "the tiny store has drafts");
+    for g in &again {
+        assert_eq!(g.outcome, "unchanged", "{}: the breakdown built another draft than `generate`", g.customer);
+    }
+    t.store.close().await;
+}
+
 #[tokio::main]
 async fn main() {
     let Some(o) = opts() else {
@@ -608,6 +539,8 @@ async fn main() {
             let e = db_name("BILLOPS_BENCH_PG_WORK", bad).unwrap_err();
             assert!(e.contains("BILLOPS_BENCH_PG_WORK") && e.contains("^[a-z0-9_]+$"), "{e}");
         }
+        let tmp = tempfile::tempdir().unwrap();
+        smoke(tmp.path()).await;
         println!("month bench: smoke run (no --bench): nothing measured; run `cargo bench --bench month`.");
         return;
     };

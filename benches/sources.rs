@@ -13,16 +13,14 @@
 
 #[path = "common/args.rs"]
 mod args;
+#[path = "common/tiny.rs"]
+mod tiny;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use billops::ingest::{self, FileReport};
 use billops_domain::{CostBasis, Dim, Period};
-use billops_gen::{BenchSpec, FileFormat};
-use billops_store::{Actor, CostQuery, NewCustomer, SourceQuery, Store};
+use billops_store::{CostQuery, SourceQuery, Store};
 
 struct Opts {
     db: PathBuf,
@@ -92,30 +90,7 @@ async fn lines_of(store: &dyn Store, period: Period, n: usize) -> Vec<(String, S
 /// `cargo test --benches`: a tiny generated store (the drill bench's generator and account mapping, imported
 /// in-process), then `line_sources` once on a few invoice lines, checked against the costs it explains.
 async fn smoke(dir: &Path) {
-    let spec = BenchSpec { accounts: 12, customers: 4, ..BenchSpec::new(FileFormat::Cur, 3_000, 1) };
-    let file = dir.join("tiny.csv");
-    billops_gen::write_bench_spec(&spec, &mut std::fs::File::create(&file).unwrap()).unwrap();
-    let map = dir.join("map");
-    billops_gen::write_bench_mapping(&spec, &map).unwrap();
-    let store = billops_store::open(&format!("sqlite:{}", dir.join("tiny.db").display())).await.unwrap();
-    let by = Actor { name: "bench".into(), at: chrono::Utc::now() };
-    for rec in csv::Reader::from_path(map.join("customers.csv")).unwrap().records() {
-        let rec = rec.unwrap();
-        let c = NewCustomer { code: rec[0].to_string(), name: rec[1].to_string(), currency: rec[2].to_string() };
-        store.add_customer(&c, &by).await.unwrap();
-    }
-    let reports =
-        ingest::import_paths(store.clone(), vec![file], Default::default(), by.clone(), Arc::new(|_| {})).await;
-    for rep in &reports {
-        assert!(matches!(rep, FileReport::Imported { .. }), "tiny import: {}", ingest::describe(rep));
-    }
-    let mut owner: BTreeMap<String, String> = BTreeMap::new();
-    for rec in csv::Reader::from_path(map.join("accounts.csv")).unwrap().records() {
-        let rec = rec.unwrap();
-        let from = chrono::NaiveDate::parse_from_str(&rec[4], "%Y-%m-%d").unwrap();
-        store.assign_account(&rec[0], &rec[3], from, &by).await.unwrap();
-        owner.insert(rec[0].to_string(), rec[3].to_string());
-    }
+    let tiny::Tiny { store, owner, .. } = tiny::store(dir).await;
     let period = *store.periods().await.unwrap().first().expect("a period with data");
     let lines = lines_of(store.as_ref(), period, 4).await;
     assert!(!lines.is_empty(), "the tiny store has invoice lines");

@@ -53,7 +53,7 @@ pub struct Config {
     pub store: StoreConfig,
     pub tags: TagConfig,
     pub ui: UiConfig,
-    /// `[close]` is refused with a pointer to the store: month-end settings are shared (see `ledger::settings`).
+    /// `[close]` is refused with a pointer to the store: month-end settings are shared (see `month::settings`).
     pub close: Option<toml::Value>,
 }
 

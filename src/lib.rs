@@ -7,4 +7,4 @@ pub mod config;
 pub mod console;
 pub mod csv_out;
 pub mod ingest;
-pub mod ledger;
+pub mod month;

@@ -223,13 +223,13 @@ async fn month_end_writes_into_a_locked_period_show_the_lock() {
         credits: d("0"),
     };
     store.add_supplier_invoice(&si, &alice).await.unwrap();
-    billops::ledger::invoices::generate(store.as_ref(), may, None, &alice).await.unwrap();
+    billops::month::invoices::generate(store.as_ref(), may, None, &alice).await.unwrap();
     for inv in store.list_invoices(&InvoiceFilter::default()).await.unwrap() {
         store.step_invoice(inv.id, InvoiceStep::Review, "", None, &alice).await.unwrap();
         store.step_invoice(inv.id, InvoiceStep::Approve, "", None, &alice).await.unwrap();
     }
-    let cfg = billops::ledger::settings::load(store.as_ref()).await.unwrap();
-    for v in billops::ledger::variance::report(store.as_ref(), may, &cfg).await.unwrap().flagged() {
+    let cfg = billops::month::settings::load(store.as_ref()).await.unwrap();
+    for v in billops::month::variance::report(store.as_ref(), may, &cfg).await.unwrap().flagged() {
         let e = billops_store::NewExplanation {
             period: may,
             customer: v.variance.customer.clone(),
@@ -241,9 +241,9 @@ async fn month_end_writes_into_a_locked_period_show_the_lock() {
         store.explain_variance(&e, &alice).await.unwrap();
     }
     let today = console_common::now().date_naive();
-    let board = billops::ledger::close::board(store.as_ref(), may, today, &cfg).await.unwrap();
+    let board = billops::month::close::board(store.as_ref(), may, today, &cfg).await.unwrap();
     assert!(board.can_sign_off, "{:?}", board.board.blockers());
-    billops::ledger::close::sign_off(store.as_ref(), may, today, "closed", &alice, &cfg).await.unwrap();
+    billops::month::close::sign_off(store.as_ref(), may, today, "closed", &alice, &cfg).await.unwrap();
     let lock = "period 2026-05 is locked (signed off by alice)";
 
     let mut h = Harness::new(store.clone(), Role::Manager, dir.path().into()).await;

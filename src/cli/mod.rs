@@ -105,8 +105,8 @@ impl Ctx {
     }
 
     /// The month-end settings in force (from the store, shared by every operator).
-    pub async fn close_settings(&self) -> Result<crate::ledger::CloseSettings, Failure> {
-        Ok(crate::ledger::settings::load(self.store.as_ref()).await?)
+    pub async fn close_settings(&self) -> Result<crate::month::CloseSettings, Failure> {
+        Ok(crate::month::settings::load(self.store.as_ref()).await?)
     }
 
     pub async fn require(&self, needed: Role, what: &str) -> Result<(), Failure> {

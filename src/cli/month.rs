@@ -1,4 +1,4 @@
-//! `billops close`, `pricebook`, `invoices`: thin wrappers over `crate::ledger` services.
+//! `billops close`, `pricebook`, `invoices`: thin wrappers over `crate::month` services.
 use std::io::Write;
 
 use billops_domain::close::ItemStatus;
@@ -10,7 +10,7 @@ use super::args::{CloseCmd, InvoicesCmd, PricebookCmd};
 use super::output::{OutputFormat, Table};
 use super::rating::RuleArgs;
 use super::{Ctx, Failure};
-use crate::ledger::{self, INVOICE_SERIES};
+use crate::month::{self, INVOICE_SERIES};
 
 /// Exit code of `close status` / `recon` when the period is not ready.
 pub const NOT_READY: u8 = 4;
@@ -44,7 +44,7 @@ pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
     match c {
         CloseCmd::Status { period: p, format } => {
             let view =
-                ledger::close::board(ctx.store.as_ref(), period(&p)?, today(), &ctx.close_settings().await?).await?;
+                month::close::board(ctx.store.as_ref(), period(&p)?, today(), &ctx.close_settings().await?).await?;
             if format == OutputFormat::Json {
                 let s = serde_json::to_string_pretty(&view).map_err(|e| Failure::user(e.to_string()))?;
                 outln!("{s}")?;
@@ -87,19 +87,19 @@ pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
         }
         CloseCmd::Signoff { period: p, note } => {
             let p = period(&p)?;
-            ledger::close::sign_off(ctx.store.as_ref(), p, today(), &note, &ctx.actor(), &ctx.close_settings().await?)
+            month::close::sign_off(ctx.store.as_ref(), p, today(), &note, &ctx.actor(), &ctx.close_settings().await?)
                 .await?;
             outln!("{p} signed off by {} and locked", ctx.user)?;
             Ok(0)
         }
         CloseCmd::Reopen { period: p, reason } => {
             let p = period(&p)?;
-            ledger::close::reopen(ctx.store.as_ref(), p, &reason, &ctx.actor()).await?;
+            month::close::reopen(ctx.store.as_ref(), p, &reason, &ctx.actor()).await?;
             outln!("{p} re-opened by {}: {reason}", ctx.user)?;
             Ok(0)
         }
         CloseCmd::Settings { format } => {
-            let view = ledger::settings::show(ctx.store.as_ref()).await?;
+            let view = month::settings::show(ctx.store.as_ref()).await?;
             if format == OutputFormat::Json {
                 rawln!("{}", serde_json::to_string_pretty(&view).map_err(|e| Failure::user(e.to_string()))?)?;
                 return Ok(0);
@@ -112,7 +112,7 @@ pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
             print(&t, format)
         }
         CloseCmd::Set { key, value } => {
-            ledger::settings::set(ctx.store.as_ref(), &key, &value, &ctx.actor()).await?;
+            month::settings::set(ctx.store.as_ref(), &key, &value, &ctx.actor()).await?;
             outln!("setting {} = {} (set by {})", key.trim(), value.trim(), ctx.user)?;
             Ok(0)
         }
@@ -142,7 +142,7 @@ pub async fn pricebook(ctx: &Ctx, c: PricebookCmd) -> Result<u8, Failure> {
         PricebookCmd::List { customer, format } => {
             let mut t = Table::new(&["rule", "pricing", "scope", "from"]);
             for r in ctx.store.list_price_rules(&customer).await? {
-                let pricing = ledger::rating::pricing_text(r.rule.pricing());
+                let pricing = month::rating::pricing_text(r.rule.pricing());
                 let scope = serde_json::to_string(r.rule.scope()).unwrap_or_default();
                 t.push(vec![r.rule.id().to_string(), pricing, scope, r.rule.effective().from().to_string()]);
             }
@@ -161,7 +161,7 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
     };
     match c {
         InvoicesCmd::Generate { period: p, customer } => {
-            let out = ledger::invoices::generate(store, period(&p)?, customer.as_deref(), &by).await?;
+            let out = month::invoices::generate(store, period(&p)?, customer.as_deref(), &by).await?;
             for g in &out {
                 outln!("{} invoice {}: {} total {}", g.customer, g.invoice_id, g.outcome, g.total)?;
                 if let Some(d) = &g.diff {
@@ -225,7 +225,7 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
         InvoicesCmd::Approve { id } => step(id, InvoiceStep::Approve, String::new()).await,
         InvoicesCmd::Void { id, reason } => step(id, InvoiceStep::Void, reason).await,
         InvoicesCmd::Issue { id } => {
-            let due = ledger::terms::due_days(store, id, today()).await?;
+            let due = month::terms::due_days(store, id, today()).await?;
             let inv = store.issue_invoice(id, INVOICE_SERIES, due, &by).await?;
             outln!("invoice {id} issued as {}", inv.number.unwrap_or_default())?;
             Ok(0)
@@ -241,12 +241,12 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
             };
             for id in ids {
                 let inv = store.invoice(id).await?;
-                super::out::raw(&ledger::invoices::export(&inv, &format)?)?;
+                super::out::raw(&month::invoices::export(&inv, &format)?)?;
             }
             Ok(0)
         }
         InvoicesCmd::CreditNote { id, amount: a, reason } => {
-            let x = ledger::credit_notes::issue(store, id, amount(&a, "--amount")?, &reason, &by).await?;
+            let x = month::credit_notes::issue(store, id, amount(&a, "--amount")?, &reason, &by).await?;
             let n = &x.note;
             outln!(
                 "credit note {} for {} ({}): {} {}; {} still creditable",
@@ -293,7 +293,7 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
             print(&t, format)
         }
         InvoicesCmd::ExportCreditNote { number, format } => {
-            super::out::raw(&ledger::credit_notes::export(&store.credit_note(&number).await?, &format)?)?;
+            super::out::raw(&month::credit_notes::export(&store.credit_note(&number).await?, &format)?)?;
             Ok(0)
         }
     }

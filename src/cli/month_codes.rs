@@ -77,7 +77,7 @@ pub async fn codes(ctx: &Ctx, c: CodesCmd) -> Result<u8, Failure> {
                 }
                 let code = get("code")?.to_string();
                 let from = date(get("from")?, &at("from"))?;
-                billops_store::ledger::month_start("an account code", from)
+                billops_store::month_start("an account code", from)
                     .map_err(|e| Failure::user(format!("{}: {e}", at("from"))))?;
                 rows.push(NewAccountCode { scope, code, from });
             }

@@ -8,7 +8,7 @@ use super::args::{CreditsCmd, PaymentsCmd, SupplierCmd};
 use super::month::{NOT_READY, amount, date, period, print, today};
 use super::output::{OutputFormat, Table};
 use super::{Ctx, Failure};
-use crate::ledger;
+use crate::month;
 
 fn credit_id(s: &str) -> Result<i64, Failure> {
     s.trim().trim_start_matches("CR-").parse().map_err(|_| Failure::user(format!("credit id {s:?} (CR-N or N)")))
@@ -159,7 +159,7 @@ pub async fn supplier(ctx: &Ctx, c: SupplierCmd) -> Result<u8, Failure> {
 }
 
 pub async fn recon(ctx: &Ctx, p: &str, format: OutputFormat) -> Result<u8, Failure> {
-    let ties = ledger::close::recon(ctx.store.as_ref(), period(p)?, &ctx.close_settings().await?).await?;
+    let ties = month::close::recon(ctx.store.as_ref(), period(p)?, &ctx.close_settings().await?).await?;
     let opt = |d: Option<rust_decimal::Decimal>| d.map(canonical).unwrap_or_else(|| "-".into());
     let mut t = Table::new(&[
         "payer",
@@ -283,13 +283,13 @@ pub async fn balance(ctx: &Ctx, customer: &str, format: OutputFormat) -> Result<
 pub async fn statement(ctx: &Ctx, customer: &str, from: &str, to: &str, format: OutputFormat) -> Result<u8, Failure> {
     let s = ctx.store.statement(customer, date(from, "--from")?, date(to, "--to")?).await?;
     match format {
-        OutputFormat::Json => rawln!("{}", ledger::statement::json(&s)?)?,
-        OutputFormat::Csv => super::out::raw(&ledger::statement::csv(&s)?)?,
+        OutputFormat::Json => rawln!("{}", month::statement::json(&s)?)?,
+        OutputFormat::Csv => super::out::raw(&month::statement::csv(&s)?)?,
         OutputFormat::Table => {
             // the CSV's columns, less the customer and currency the command was given
             let mut t =
                 Table::new(&["date", "entry", "reference", "amount", "balance"]).numeric("amount").numeric("balance");
-            for r in ledger::statement::rows(&s)? {
+            for r in month::statement::rows(&s)? {
                 t.push(vec![
                     r.date.to_string(),
                     r.entry.into(),

@@ -1,5 +1,5 @@
 //! `billops terms`, `cases`, `credits unreached` and `recon --open-cases`: thin wrappers over
-//! `crate::ledger::{terms, cases}`.
+//! `crate::month::{terms, cases}`.
 use billops_domain::close::CaseStatus;
 use billops_domain::money::canonical;
 use billops_store::{CaseUpdate, CustomerTerms};
@@ -8,7 +8,7 @@ use clap::Subcommand;
 use super::month::{NOT_READY, amount, date, period, print, today};
 use super::output::{OutputFormat, Table};
 use super::{Ctx, Failure};
-use crate::ledger::{self, terms::TermsPatch};
+use crate::month::{self, terms::TermsPatch};
 
 #[derive(Debug, Subcommand)]
 pub enum TermsCmd {
@@ -94,11 +94,11 @@ pub async fn terms(ctx: &Ctx, c: TermsCmd) -> Result<u8, Failure> {
                 tax: tax.as_deref().map(|t| amount(t, "--tax")).transpose()?,
                 discount: discount.as_deref().map(|d| amount(d, "--discount")).transpose()?,
                 discount_label,
-                rounding: rounding.as_deref().map(ledger::terms::parse_rounding).transpose()?,
+                rounding: rounding.as_deref().map(month::terms::parse_rounding).transpose()?,
                 due_days,
             };
             let from = from.as_deref().map(|f| date(f, "--from")).transpose()?;
-            let t = ledger::terms::set(store, &customer, &patch, from, &ctx.actor()).await?;
+            let t = month::terms::set(store, &customer, &patch, from, &ctx.actor()).await?;
             let [tax, pct, label, rounding, due] = terms_row(&t.terms);
             let discount = if label.is_empty() { format!("{pct}%") } else { format!("{pct}% \"{label}\"") };
             outln!(
@@ -108,7 +108,7 @@ pub async fn terms(ctx: &Ctx, c: TermsCmd) -> Result<u8, Failure> {
             Ok(0)
         }
         TermsCmd::Show { customer, format } => {
-            let view = ledger::terms::show(store, &customer, today()).await?;
+            let view = month::terms::show(store, &customer, today()).await?;
             if format == OutputFormat::Json {
                 return json(&view);
             }
@@ -134,7 +134,7 @@ pub async fn cases(ctx: &Ctx, c: CasesCmd) -> Result<u8, Failure> {
     let store = ctx.store.as_ref();
     match c {
         CasesCmd::List { period: p, format } => {
-            let list = ledger::cases::list(store, p.as_deref().map(period).transpose()?).await?;
+            let list = month::cases::list(store, p.as_deref().map(period).transpose()?).await?;
             if format == OutputFormat::Json {
                 return json(&list);
             }
@@ -166,7 +166,7 @@ pub async fn cases(ctx: &Ctx, c: CasesCmd) -> Result<u8, Failure> {
                 received: received.as_deref().map(|a| amount(a, "--received")).transpose()?,
                 note,
             };
-            let x = ledger::cases::update(store, id, &u, &ctx.actor()).await?;
+            let x = month::cases::update(store, id, &u, &ctx.actor()).await?;
             outln!(
                 "case {} ({} {}) is {}; expected {}, received {}",
                 x.id,
@@ -183,7 +183,7 @@ pub async fn cases(ctx: &Ctx, c: CasesCmd) -> Result<u8, Failure> {
 
 /// `recon P --open-cases`: open the cases first (printed), then the tie-out as usual.
 pub async fn open_cases(ctx: &Ctx, p: &str) -> Result<(), Failure> {
-    for o in ledger::cases::open(ctx.store.as_ref(), period(p)?, &ctx.actor(), &ctx.close_settings().await?).await? {
+    for o in month::cases::open(ctx.store.as_ref(), period(p)?, &ctx.actor(), &ctx.close_settings().await?).await? {
         let what = if o.created { "opened" } else { "already open" };
         outln!(
             "case {} for payer {} {}: {what} (residual {})",
@@ -198,7 +198,7 @@ pub async fn open_cases(ctx: &Ctx, p: &str) -> Result<(), Failure> {
 
 /// `credits unreached --period P`: exit 0 when everything reached a customer invoice, 4 otherwise.
 pub async fn unreached(ctx: &Ctx, p: &str, format: OutputFormat) -> Result<u8, Failure> {
-    let view = ledger::cases::unreached(ctx.store.as_ref(), period(p)?).await?;
+    let view = month::cases::unreached(ctx.store.as_ref(), period(p)?).await?;
     let code = if view.all_reached() { 0 } else { NOT_READY };
     if format == OutputFormat::Json {
         json(&view)?;

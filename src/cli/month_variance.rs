@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use super::month::{NOT_READY, amount, period, print};
 use super::output::{OutputFormat, Table};
 use super::{Ctx, Failure};
-use crate::ledger;
+use crate::month;
 
 /// `billops variance YYYY-MM [--all] [--format …]` or `billops variance explain …`.
 #[derive(Debug, Args)]
@@ -69,7 +69,7 @@ pub async fn variance(ctx: &Ctx, a: VarianceArgs) -> Result<u8, Failure> {
                 text,
                 expected_delta: delta.as_deref().map(|d| amount(d, "--delta")).transpose()?,
             };
-            let saved = ledger::variance::explain(ctx.store.as_ref(), &e, &ctx.actor()).await?;
+            let saved = month::variance::explain(ctx.store.as_ref(), &e, &ctx.actor()).await?;
             outln!(
                 "variance of {} / {} in {} (Δ {}) explained by {}: {}",
                 saved.customer,
@@ -87,7 +87,7 @@ pub async fn variance(ctx: &Ctx, a: VarianceArgs) -> Result<u8, Failure> {
 
 /// Exit 0 when no flagged variance is unexplained (or stale), 4 otherwise.
 async fn report(ctx: &Ctx, p: &str, all: bool, format: OutputFormat) -> Result<u8, Failure> {
-    let mut view = ledger::variance::report(ctx.store.as_ref(), period(p)?, &ctx.close_settings().await?).await?;
+    let mut view = month::variance::report(ctx.store.as_ref(), period(p)?, &ctx.close_settings().await?).await?;
     let code = if view.unexplained == 0 { 0 } else { NOT_READY };
     if !all {
         view.rows.retain(|r| r.variance.flagged);

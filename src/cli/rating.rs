@@ -1,5 +1,5 @@
 //! `billops ru`, `customers model`, `pricebook add` / `pricebook preview`: rating from the command line, thin
-//! over the store and `crate::ledger::rating`.
+//! over the store and `crate::month::rating`.
 use billops_domain::Period;
 use billops_domain::rating::{PriceRule, Pricing, RatingDiff, RuleScope, VolumeSelector};
 use billops_store::{BillingModel, NewResourceUnit, StoredResourceUnit};
@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::month::{amount, date, period, print};
 use super::output::{OutputFormat, Table};
 use super::{Ctx, Failure};
-use crate::ledger::rating::{PREVIEW_RULE, preview_rule, pricing_text, scope_text};
+use crate::month::rating::{PREVIEW_RULE, preview_rule, pricing_text, scope_text};
 
 #[derive(Debug, Subcommand)]
 pub enum RuCmd {

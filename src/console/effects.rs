@@ -11,7 +11,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::action::{Action, Effect, Reply};
 use super::refusal::EffectError;
-use crate::ledger;
+use crate::month;
 
 /// What effects need from the outside world.
 #[derive(Clone)]
@@ -30,8 +30,8 @@ fn e(err: StoreError) -> EffectError {
 
 impl Runner {
     /// The month-end settings in force, read from the store on every use (another operator's change counts).
-    pub async fn settings(&self) -> Result<crate::ledger::CloseSettings, StoreError> {
-        ledger::settings::load(self.store.as_ref()).await
+    pub async fn settings(&self) -> Result<crate::month::CloseSettings, StoreError> {
+        month::settings::load(self.store.as_ref()).await
     }
 
     pub fn actor(&self) -> Actor {

@@ -48,7 +48,7 @@ pub struct ConsoleContext {
     /// Tag configuration for imports started from the console.
     pub tags: billops_import::TagConfig,
     /// Month-end settings as the store had them at start (shown; every write reads them afresh).
-    pub close: crate::ledger::CloseSettings,
+    pub close: crate::month::CloseSettings,
 }
 
 /// Whether colours are off: `NO_COLOR` set to anything non-empty (https://no-color.org).

@@ -190,7 +190,7 @@ pub struct State {
     pub sent_form: Option<(u64, Form)>,
     /// Month-end settings from the store at start (shown, and for early maker-checker refusals; the runner
     /// reads them afresh for every write).
-    pub settings: crate::ledger::CloseSettings,
+    pub settings: crate::month::CloseSettings,
 }
 
 impl State {
@@ -216,7 +216,7 @@ impl State {
             next_req: 0,
             pending: Vec::new(),
             sent_form: None,
-            settings: crate::ledger::CloseSettings::default(),
+            settings: crate::month::CloseSettings::default(),
         }
     }
 

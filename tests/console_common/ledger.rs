@@ -4,8 +4,8 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use billops::console::panes::customers::io::{BookData, Query as CustomersQuery, Reply as CustomersReply};
-use billops::ledger::rating::PREVIEW_RULE as PREVIEW_RULE_ID;
-use billops::ledger::terms::TermsView;
+use billops::month::rating::PREVIEW_RULE as PREVIEW_RULE_ID;
+use billops::month::terms::TermsView;
 use billops_domain::close::CaseStatus;
 use billops_domain::credit::{CreditKind, FundingProgram};
 use billops_domain::money::RoundingRule;

@@ -3,8 +3,8 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use billops::console::panes::recon::ReconData;
-use billops::ledger::close::CloseView;
-use billops::ledger::invoices::Generated;
+use billops::month::close::CloseView;
+use billops::month::invoices::Generated;
 use billops_domain::close::{
     CloseConfig, CloseFacts, IssueCounts, PeriodClose, TieOut, TieOutInput, evaluate, tie_out,
 };
@@ -293,7 +293,7 @@ pub fn balance(customer: &str) -> Balance {
 /// The fixture book's variances of `period` against the month before (thresholds 10 % and 500): ACME's EC2
 /// explained, ACME's new RDS explained for another Δ (stale), UMBRELLA's gone EC2 unexplained, GLOBEX's EC2
 /// just under 10 % (not flagged).
-pub fn variances(period: Period) -> billops::ledger::variance::VarianceView {
+pub fn variances(period: Period) -> billops::month::variance::VarianceView {
     use billops_domain::Dim;
     use billops_domain::variance::{
         Driver, Explanation, ServiceCost, VarianceThresholds, compare, review, unexplained,
@@ -335,7 +335,7 @@ pub fn variances(period: Period) -> billops::ledger::variance::VarianceView {
         Explanation::new(Driver::NewService, "billing db", "olivia", at, d("1500")).unwrap(),
     );
     let rows = review(vs, &ex);
-    billops::ledger::variance::VarianceView {
+    billops::month::variance::VarianceView {
         period,
         previous: period.prev(),
         baseline: true,

@@ -13,8 +13,8 @@
 use async_trait::async_trait;
 use billops_domain::Role;
 
-use crate::audit::{self, Audit};
 use crate::db::{Db, Tx, args};
+use crate::parties::upsert_user;
 use crate::{Actor, Backend, Result, SqlStore, StoreError};
 
 /// Identity and database roles (implemented by [`SqlStore`] on both backends).
@@ -174,9 +174,9 @@ impl Access for SqlStore {
         // The owner is the store's first manager, on record.
         let owner_known = tx.opt("SELECT 1 FROM users WHERE name = $1", args![owner.as_str()]).await?.is_some();
         if !owner_known && owner != login {
-            upsert_user(&mut tx, &owner, Role::Manager, by).await?;
+            upsert_user(&mut tx, &owner, Role::Manager, by, Some("PostgreSQL login")).await?;
         }
-        upsert_user(&mut tx, login, role, by).await?;
+        upsert_user(&mut tx, login, role, by, Some("PostgreSQL login")).await?;
         tx.commit().await
     }
 
@@ -187,23 +187,6 @@ impl Access for SqlStore {
         let r = self.db.opt("SELECT prefix FROM store_access WHERE id = 1", vec![]).await?;
         r.map(|r| r.get(0)).transpose()
     }
-}
-
-async fn upsert_user(tx: &mut Tx, name: &str, role: Role, by: &Actor) -> Result<()> {
-    let before: Option<String> =
-        tx.opt("SELECT role FROM users WHERE name = $1", args![name]).await?.map(|r| r.get(0)).transpose()?;
-    tx.exec(
-        "INSERT INTO users (name, role, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (name) DO UPDATE SET role = excluded.role, updated_by = excluded.updated_by, \
-         updated_at = excluded.updated_at",
-        args![name, role.as_str(), by.name.as_str(), by.at],
-    )
-    .await?;
-    let mut a = Audit::new("user.set_role", "user", name).after(&role.as_str()).reason("PostgreSQL login");
-    if let Some(b) = &before {
-        a = a.before(b);
-    }
-    audit::write(tx, by, a).await
 }
 
 /// A PostgreSQL "insufficient privilege" error as [`StoreError::Forbidden`] with what to do.

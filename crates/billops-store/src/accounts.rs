@@ -1,78 +1,22 @@
 //! Payer and linked accounts, effective-dated assignment to customers, and the linking workflow.
+use async_trait::async_trait;
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::audit::{self, Audit};
-use crate::db::{Db, Row, Tx, args, money_cols, money_sum};
+use crate::db::{Row, Tx, args, money_cols, money_sum};
 use crate::parties::{close_and_replace, customer_id, role_in};
 use crate::rating_rollups::{self, Part};
 use crate::{
-    AccountFilter, Actor, Assignment, LinkProposal, LinkedAccount, NewLinkProposal, PayerAccount, Result, StoreError,
+    AccountFilter, Actor, Assignment, LinkProposal, LinkedAccount, NewLinkProposal, PayerAccount, Result, SqlStore,
+    StoreError,
 };
-
-pub(crate) async fn list_payers(db: &Db) -> Result<Vec<PayerAccount>> {
-    let rows = db
-        .all(
-            "SELECT p.id, p.name, (SELECT count(*) FROM linked_accounts l WHERE l.payer = p.id) \
-             FROM payer_accounts p ORDER BY p.id",
-            vec![],
-        )
-        .await?;
-    rows.iter().map(|r| Ok(PayerAccount { id: r.get(0)?, name: r.get(1)?, account_count: r.get(2)? })).collect()
-}
-
-pub(crate) async fn list_accounts(db: &Db, f: &AccountFilter) -> Result<Vec<LinkedAccount>> {
-    let mut sql = String::from(
-        "SELECT l.id, l.name, l.payer, c.code, l.first_seen FROM linked_accounts l \
-         LEFT JOIN account_assignments a ON a.account = l.id AND a.valid_to IS NULL \
-         LEFT JOIN customers c ON c.id = a.customer_id WHERE 1 = 1",
-    );
-    let mut a = Vec::new();
-    if f.unassigned_only {
-        sql.push_str(" AND a.id IS NULL");
-    }
-    if let Some(p) = &f.payer {
-        a.push(p.into());
-        sql.push_str(&format!(" AND l.payer = ${}", a.len()));
-    }
-    if let Some(c) = &f.customer {
-        a.push(c.into());
-        sql.push_str(&format!(" AND c.code = ${}", a.len()));
-    }
-    sql.push_str(" ORDER BY l.id");
-    let rows = db.all(&sql, a).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(LinkedAccount {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                payer: r.get(2)?,
-                customer: r.get(3)?,
-                first_seen: r.get(4)?,
-            })
-        })
-        .collect()
-}
 
 const ASSIGNMENT_SELECT: &str = "SELECT a.account, c.code, a.valid_from, a.valid_to FROM account_assignments a \
      JOIN customers c ON c.id = a.customer_id WHERE a.account = $1 ORDER BY a.valid_from";
 
 fn assignment_row(r: &Row) -> Result<Assignment> {
     Ok(Assignment { account: r.get(0)?, customer: r.get(1)?, from: r.get(2)?, to: r.get(3)? })
-}
-
-pub(crate) async fn assignments(db: &Db, account: &str) -> Result<Vec<Assignment>> {
-    db.all(ASSIGNMENT_SELECT, args![account]).await?.iter().map(assignment_row).collect()
-}
-
-pub(crate) async fn assign_account(db: &Db, account: &str, customer: &str, from: NaiveDate, by: &Actor) -> Result<()> {
-    let mut tx = db.begin().await?;
-    if tx.opt("SELECT id FROM linked_accounts WHERE id = $1", args![account]).await?.is_none() {
-        return Err(StoreError::NotFound(format!("linked account {account}")));
-    }
-    let cid = customer_id(&mut tx, customer).await?;
-    assign_in(&mut tx, account, cid, from, by, None).await?;
-    tx.commit().await
 }
 
 #[derive(Serialize)]
@@ -91,8 +35,8 @@ async fn assign_in(
     by: &Actor,
     reason: Option<&str>,
 ) -> Result<()> {
-    // Period locks (ledger): no assignment change that would move cost inside a signed-off period.
-    crate::ledger::locks::refuse_from(tx, from).await?;
+    // Period locks (close): no assignment change that would move cost inside a signed-off period.
+    crate::close::locks::refuse_from(tx, from).await?;
     let before: Vec<Assignment> =
         tx.all(ASSIGNMENT_SELECT, args![account]).await?.iter().map(assignment_row).collect::<Result<_>>()?;
     close_and_replace(tx, "account_assignments", "account", account, from).await?;
@@ -192,83 +136,155 @@ fn proposal_row(r: &Row) -> Result<LinkProposal> {
     })
 }
 
-pub(crate) async fn propose_link(db: &Db, p: &NewLinkProposal, by: &Actor) -> Result<LinkProposal> {
-    let (account, payer) = (p.account.trim(), p.payer.trim());
-    if account.is_empty() || payer.is_empty() {
-        return Err(StoreError::Invalid("a link proposal needs an account and a payer".into()));
-    }
-    let mut tx = db.begin().await?;
-    let cid = customer_id(&mut tx, &p.customer).await?;
-    let id: i64 = tx
-        .one(
-            "INSERT INTO link_proposals (account, payer, customer_id, valid_from, status, proposed_by, proposed_at) \
-             VALUES ($1, $2, $3, $4, 'proposed', $5, $6) RETURNING id",
-            args![account, payer, cid, p.from, by.name.as_str(), by.at],
-        )
-        .await?
-        .get(0)?;
-    let sql = format!("{PROPOSAL_SELECT} WHERE p.id = $1");
-    let created = proposal_row(&tx.one(&sql, args![id]).await?)?;
-    audit::write(&mut tx, by, Audit::new("link.propose", "link_proposal", &id.to_string()).after(&created)).await?;
-    tx.commit().await?;
-    Ok(created)
+/// Payer and linked accounts, their effective-dated assignment to customers, link proposals.
+#[async_trait]
+pub trait Accounts: Send + Sync {
+    async fn list_payers(&self) -> Result<Vec<PayerAccount>>;
+    async fn list_accounts(&self, filter: &AccountFilter) -> Result<Vec<LinkedAccount>>;
+    /// Assign `account` to `customer` from `from` (inclusive) onward; the assignment in force before `from`
+    /// is closed at `from`. Line items and rollups on and after `from` move to the new customer.
+    async fn assign_account(&self, account: &str, customer: &str, from: NaiveDate, by: &Actor) -> Result<()>;
+    async fn assignments(&self, account: &str) -> Result<Vec<Assignment>>;
+    async fn propose_link(&self, p: &NewLinkProposal, by: &Actor) -> Result<LinkProposal>;
+    async fn list_link_proposals(&self, open_only: bool) -> Result<Vec<LinkProposal>>;
+    /// A manager approves (the link and assignment take effect) or rejects a proposal.
+    async fn decide_link(&self, id: i64, approve: bool, reason: &str, by: &Actor) -> Result<LinkProposal>;
 }
 
-pub(crate) async fn list_link_proposals(db: &Db, open_only: bool) -> Result<Vec<LinkProposal>> {
-    let sql = if open_only {
-        format!("{PROPOSAL_SELECT} WHERE p.status = 'proposed' ORDER BY p.id")
-    } else {
-        format!("{PROPOSAL_SELECT} ORDER BY p.id")
-    };
-    db.all(&sql, vec![]).await?.iter().map(proposal_row).collect()
-}
-
-pub(crate) async fn decide_link(db: &Db, id: i64, approve: bool, reason: &str, by: &Actor) -> Result<LinkProposal> {
-    let mut tx = db.begin().await?;
-    let sql = format!("{PROPOSAL_SELECT} WHERE p.id = $1");
-    let Some(row) = tx.opt(&sql, args![id]).await? else {
-        return Err(StoreError::NotFound(format!("link proposal {id}")));
-    };
-    let p = proposal_row(&row)?;
-    if p.status != "proposed" {
-        return Err(StoreError::Conflict(format!("link proposal {id} was already {}", p.status)));
+#[async_trait]
+impl Accounts for SqlStore {
+    async fn list_payers(&self) -> Result<Vec<PayerAccount>> {
+        let rows = self
+            .db
+            .all(
+                "SELECT p.id, p.name, (SELECT count(*) FROM linked_accounts l WHERE l.payer = p.id) \
+                 FROM payer_accounts p ORDER BY p.id",
+                vec![],
+            )
+            .await?;
+        rows.iter().map(|r| Ok(PayerAccount { id: r.get(0)?, name: r.get(1)?, account_count: r.get(2)? })).collect()
     }
-    if !role_in(&mut tx, &by.name).await?.can_approve() {
-        return Err(StoreError::Forbidden(format!(
-            "{} is not a manager: only a manager decides account links",
-            by.name
-        )));
+    async fn list_accounts(&self, f: &AccountFilter) -> Result<Vec<LinkedAccount>> {
+        let mut sql = String::from(
+            "SELECT l.id, l.name, l.payer, c.code, l.first_seen FROM linked_accounts l \
+             LEFT JOIN account_assignments a ON a.account = l.id AND a.valid_to IS NULL \
+             LEFT JOIN customers c ON c.id = a.customer_id WHERE 1 = 1",
+        );
+        let mut a = Vec::new();
+        if f.unassigned_only {
+            sql.push_str(" AND a.id IS NULL");
+        }
+        if let Some(p) = &f.payer {
+            a.push(p.into());
+            sql.push_str(&format!(" AND l.payer = ${}", a.len()));
+        }
+        if let Some(c) = &f.customer {
+            a.push(c.into());
+            sql.push_str(&format!(" AND c.code = ${}", a.len()));
+        }
+        sql.push_str(" ORDER BY l.id");
+        let rows = self.db.all(&sql, a).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(LinkedAccount {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    payer: r.get(2)?,
+                    customer: r.get(3)?,
+                    first_seen: r.get(4)?,
+                })
+            })
+            .collect()
     }
-    if by.name == p.proposed_by {
-        return Err(StoreError::Forbidden(format!("{} proposed link {id} and cannot also decide it", by.name)));
+    async fn assign_account(&self, account: &str, customer: &str, from: NaiveDate, by: &Actor) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        if tx.opt("SELECT id FROM linked_accounts WHERE id = $1", args![account]).await?.is_none() {
+            return Err(StoreError::NotFound(format!("linked account {account}")));
+        }
+        let cid = customer_id(&mut tx, customer).await?;
+        assign_in(&mut tx, account, cid, from, by, None).await?;
+        tx.commit().await
     }
-    if approve {
-        tx.exec(
-            "INSERT INTO payer_accounts (id, name, first_seen) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING",
-            args![p.payer.as_str(), by.at],
-        )
-        .await?;
-        tx.exec(
-            "INSERT INTO linked_accounts (id, name, payer, first_seen) VALUES ($1, $1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET payer = excluded.payer",
-            args![p.account.as_str(), p.payer.as_str(), by.at],
-        )
-        .await?;
+    async fn assignments(&self, account: &str) -> Result<Vec<Assignment>> {
+        self.db.all(ASSIGNMENT_SELECT, args![account]).await?.iter().map(assignment_row).collect()
+    }
+    async fn propose_link(&self, p: &NewLinkProposal, by: &Actor) -> Result<LinkProposal> {
+        let (account, payer) = (p.account.trim(), p.payer.trim());
+        if account.is_empty() || payer.is_empty() {
+            return Err(StoreError::Invalid("a link proposal needs an account and a payer".into()));
+        }
+        let mut tx = self.db.begin().await?;
         let cid = customer_id(&mut tx, &p.customer).await?;
-        let why = format!("link proposal {id}");
-        assign_in(&mut tx, &p.account, cid, p.from, by, Some(&why)).await?;
+        let id: i64 = tx
+            .one(
+                "INSERT INTO link_proposals (account, payer, customer_id, valid_from, status, proposed_by, proposed_at) \
+                 VALUES ($1, $2, $3, $4, 'proposed', $5, $6) RETURNING id",
+                args![account, payer, cid, p.from, by.name.as_str(), by.at],
+            )
+            .await?
+            .get(0)?;
+        let sql = format!("{PROPOSAL_SELECT} WHERE p.id = $1");
+        let created = proposal_row(&tx.one(&sql, args![id]).await?)?;
+        audit::write(&mut tx, by, Audit::new("link.propose", "link_proposal", &id.to_string()).after(&created)).await?;
+        tx.commit().await?;
+        Ok(created)
     }
-    let status = if approve { "approved" } else { "rejected" };
-    tx.exec(
-        "UPDATE link_proposals SET status = $1, decided_by = $2, decided_at = $3, reason = $4 WHERE id = $5",
-        args![status, by.name.as_str(), by.at, reason, id],
-    )
-    .await?;
-    let decided = proposal_row(&tx.one(&sql, args![id]).await?)?;
-    let action = if approve { "link.approve" } else { "link.reject" };
-    let entity_id = id.to_string();
-    let a = Audit::new(action, "link_proposal", &entity_id).before(&p).after(&decided).reason(reason);
-    audit::write(&mut tx, by, a).await?;
-    tx.commit().await?;
-    Ok(decided)
+    async fn list_link_proposals(&self, open_only: bool) -> Result<Vec<LinkProposal>> {
+        let sql = if open_only {
+            format!("{PROPOSAL_SELECT} WHERE p.status = 'proposed' ORDER BY p.id")
+        } else {
+            format!("{PROPOSAL_SELECT} ORDER BY p.id")
+        };
+        self.db.all(&sql, vec![]).await?.iter().map(proposal_row).collect()
+    }
+    async fn decide_link(&self, id: i64, approve: bool, reason: &str, by: &Actor) -> Result<LinkProposal> {
+        crate::fields::text("reason", reason)?;
+        let mut tx = self.db.begin().await?;
+        let sql = format!("{PROPOSAL_SELECT} WHERE p.id = $1");
+        let Some(row) = tx.opt(&sql, args![id]).await? else {
+            return Err(StoreError::NotFound(format!("link proposal {id}")));
+        };
+        let p = proposal_row(&row)?;
+        if p.status != "proposed" {
+            return Err(StoreError::Conflict(format!("link proposal {id} was already {}", p.status)));
+        }
+        if !role_in(&mut tx, &by.name).await?.can_approve() {
+            return Err(StoreError::Forbidden(format!(
+                "{} is not a manager: only a manager decides account links",
+                by.name
+            )));
+        }
+        if by.name == p.proposed_by {
+            return Err(StoreError::Forbidden(format!("{} proposed link {id} and cannot also decide it", by.name)));
+        }
+        if approve {
+            tx.exec(
+                "INSERT INTO payer_accounts (id, name, first_seen) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING",
+                args![p.payer.as_str(), by.at],
+            )
+            .await?;
+            tx.exec(
+                "INSERT INTO linked_accounts (id, name, payer, first_seen) VALUES ($1, $1, $2, $3) \
+                 ON CONFLICT (id) DO UPDATE SET payer = excluded.payer",
+                args![p.account.as_str(), p.payer.as_str(), by.at],
+            )
+            .await?;
+            let cid = customer_id(&mut tx, &p.customer).await?;
+            let why = format!("link proposal {id}");
+            assign_in(&mut tx, &p.account, cid, p.from, by, Some(&why)).await?;
+        }
+        let status = if approve { "approved" } else { "rejected" };
+        tx.exec(
+            "UPDATE link_proposals SET status = $1, decided_by = $2, decided_at = $3, reason = $4 WHERE id = $5",
+            args![status, by.name.as_str(), by.at, reason, id],
+        )
+        .await?;
+        let decided = proposal_row(&tx.one(&sql, args![id]).await?)?;
+        let action = if approve { "link.approve" } else { "link.reject" };
+        let entity_id = id.to_string();
+        let a = Audit::new(action, "link_proposal", &entity_id).before(&p).after(&decided).reason(reason);
+        audit::write(&mut tx, by, a).await?;
+        tx.commit().await?;
+        Ok(decided)
+    }
 }

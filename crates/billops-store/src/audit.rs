@@ -1,10 +1,11 @@
 //! The append-only audit log: every write records who, when, what, before/after and why, in the writing
 //! transaction.
+use async_trait::async_trait;
 use billops_domain::Period;
 use serde::Serialize;
 
-use crate::db::{Db, Row, Tx, args};
-use crate::{Actor, AuditEntry, AuditFilter, Result};
+use crate::db::{Row, Tx, args};
+use crate::{Actor, AuditEntry, AuditFilter, Result, SqlStore};
 
 /// One audit record to write.
 pub(crate) struct Audit<'a> {
@@ -39,28 +40,12 @@ impl<'a> Audit<'a> {
     }
 }
 
+/// One audit record (as [`write_many`] with one row).
 pub(crate) async fn write(tx: &mut Tx, by: &Actor, a: Audit<'_>) -> Result<()> {
-    crate::access::require_identity(&by.name)?;
-    tx.exec(
-        "INSERT INTO audit_log (at, who, action, entity, entity_id, period, before_json, after_json, reason) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        args![
-            by.at,
-            by.name.as_str(),
-            a.action,
-            a.entity,
-            a.entity_id,
-            a.period.map(|p| p.to_string()),
-            a.before,
-            a.after,
-            a.reason
-        ],
-    )
-    .await?;
-    Ok(())
+    write_many(tx, by, vec![a]).await
 }
 
-/// Several audit records in one statement per [`crate::ledger::drafts::MAX_BINDS`] worth of rows.
+/// Several audit records in one statement per [`crate::db::MAX_BINDS`] worth of rows.
 pub(crate) async fn write_many(tx: &mut Tx, by: &Actor, rows: Vec<Audit<'_>>) -> Result<()> {
     crate::access::require_identity(&by.name)?;
     let rows = rows
@@ -80,37 +65,7 @@ pub(crate) async fn write_many(tx: &mut Tx, by: &Actor, rows: Vec<Audit<'_>>) ->
         })
         .collect();
     let cols = "at, who, action, entity, entity_id, period, before_json, after_json, reason";
-    crate::ledger::drafts::insert_rows(tx, "audit_log", cols, rows).await
-}
-
-pub(crate) async fn list(db: &Db, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
-    let mut sql = String::from(
-        "SELECT id, at, who, action, entity, entity_id, period, before_json, after_json, reason FROM audit_log WHERE 1 = 1",
-    );
-    let mut a = Vec::new();
-    if let Some(who) = &f.who {
-        a.push(who.into());
-        sql.push_str(&format!(" AND who = ${}", a.len()));
-    }
-    if let Some(action) = &f.action {
-        // A substring match that treats % and _ literally on both backends.
-        a.push(action.into());
-        sql.push_str(&format!(" AND strpos_compat(action, ${}) > 0", a.len()));
-    }
-    if let Some(p) = f.period {
-        a.push(p.to_string().into());
-        sql.push_str(&format!(" AND period = ${}", a.len()));
-    }
-    sql.push_str(" ORDER BY id DESC");
-    if let Some(limit) = f.limit {
-        a.push(limit.max(0).into());
-        sql.push_str(&format!(" LIMIT ${}", a.len()));
-    }
-    let sql = match db.backend() {
-        crate::Backend::Sqlite => sql.replace("strpos_compat(", "instr("),
-        crate::Backend::Postgres => sql.replace("strpos_compat(", "strpos("),
-    };
-    db.all(&sql, a).await?.iter().map(entry).collect()
+    crate::db::insert_rows(tx, "audit_log", cols, rows).await
 }
 
 fn entry(r: &Row) -> Result<AuditEntry> {
@@ -127,4 +82,43 @@ fn entry(r: &Row) -> Result<AuditEntry> {
         after: r.get(8)?,
         reason: r.get(9)?,
     })
+}
+
+/// Reading the append-only audit log (every write records itself in its own transaction).
+#[async_trait]
+pub trait AuditTrail: Send + Sync {
+    async fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>>;
+}
+
+#[async_trait]
+impl AuditTrail for SqlStore {
+    async fn audit(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        let mut sql = String::from(
+            "SELECT id, at, who, action, entity, entity_id, period, before_json, after_json, reason FROM audit_log WHERE 1 = 1",
+        );
+        let mut a = Vec::new();
+        if let Some(who) = &f.who {
+            a.push(who.into());
+            sql.push_str(&format!(" AND who = ${}", a.len()));
+        }
+        if let Some(action) = &f.action {
+            // A substring match that treats % and _ literally on both backends.
+            a.push(action.into());
+            sql.push_str(&format!(" AND strpos_compat(action, ${}) > 0", a.len()));
+        }
+        if let Some(p) = f.period {
+            a.push(p.to_string().into());
+            sql.push_str(&format!(" AND period = ${}", a.len()));
+        }
+        sql.push_str(" ORDER BY id DESC");
+        if let Some(limit) = f.limit {
+            a.push(limit.max(0).into());
+            sql.push_str(&format!(" LIMIT ${}", a.len()));
+        }
+        let sql = match self.db.backend() {
+            crate::Backend::Sqlite => sql.replace("strpos_compat(", "instr("),
+            crate::Backend::Postgres => sql.replace("strpos_compat(", "strpos("),
+        };
+        self.db.all(&sql, a).await?.iter().map(entry).collect()
+    }
 }

@@ -276,6 +276,11 @@ mod tests {
             ("postgres://bob:a?b@db/x", "postgres://bob:***@db/x"),
             ("postgres://bob:a#b@db/x", "postgres://bob:***@db/x"),
             ("postgres://bob:%40x@db/x", "postgres://bob:***@db/x"),
+            // a password and an `@` in a query parameter: only the password goes
+            (
+                "postgres://bob:s3cret@127.0.0.1:1/x?application_name=a:b@c",
+                "postgres://bob:***@127.0.0.1:1/x?application_name=a:b@c",
+            ),
             // query parameters, first and later, any case, sslpassword too
             ("postgres://bob@db/x?password=s3cret", "postgres://bob@db/x?password=***"),
             (

@@ -370,6 +370,85 @@ pub(crate) fn placeholders(start: usize, n: usize) -> String {
     s
 }
 
+/// SQLite's default limit of bound parameters per statement (PostgreSQL allows 65,535).
+pub(crate) const MAX_BINDS: usize = 32_766;
+
+/// The one bulk insert: `INSERT INTO table (cols) VALUES (…), (…), …` with as many rows per statement as the
+/// bind limit allows (every row as wide as the first).
+pub(crate) async fn insert_rows(tx: &mut Tx, table: &str, cols: &str, rows: Vec<Vec<Arg>>) -> Result<()> {
+    let Some(width) = rows.first().map(Vec::len) else {
+        return Ok(());
+    };
+    let per = (MAX_BINDS / width.max(1)).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Arg>> = rows.by_ref().take(per).collect();
+        // SQLite: plain `?` (bound in order); its `$N` are looked up by name, quadratic in the bind count
+        let values: Vec<String> = match tx.backend() {
+            Backend::Sqlite => vec![format!("({})", vec!["?"; width].join(", ")); chunk.len()],
+            Backend::Postgres => {
+                (0..chunk.len()).map(|k| format!("({})", placeholders(k * width + 1, width))).collect()
+            }
+        };
+        let sql = format!("INSERT INTO {table} ({cols}) VALUES {}", values.join(", "));
+        tx.exec(&sql, chunk.into_iter().flatten().collect()).await?;
+    }
+    Ok(())
+}
+
+/// `SET` assignments of amount `name` bound from `$start` on (`x_int = $4, x_e9 = $5, …` or `x = $4`).
+pub(crate) fn set_money(b: Backend, name: &str, start: usize) -> String {
+    money_cols(b, name)
+        .split(", ")
+        .enumerate()
+        .map(|(k, col)| format!("{col} = ${}", start + k))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Read through the pool or inside a transaction with the same code.
+pub(crate) enum Conn<'a> {
+    Db(&'a Db),
+    Tx(&'a mut Tx),
+}
+
+impl Conn<'_> {
+    pub(crate) fn backend(&self) -> Backend {
+        match self {
+            Conn::Db(d) => d.backend(),
+            Conn::Tx(t) => t.backend(),
+        }
+    }
+    pub(crate) async fn all(&mut self, q: &str, a: Vec<Arg>) -> Result<Vec<Row>> {
+        match self {
+            Conn::Db(d) => d.all(q, a).await,
+            Conn::Tx(t) => t.all(q, a).await,
+        }
+    }
+    pub(crate) async fn opt(&mut self, q: &str, a: Vec<Arg>) -> Result<Option<Row>> {
+        match self {
+            Conn::Db(d) => d.opt(q, a).await,
+            Conn::Tx(t) => t.opt(q, a).await,
+        }
+    }
+    pub(crate) async fn one(&mut self, q: &str, a: Vec<Arg>) -> Result<Row> {
+        self.opt(q, a).await?.ok_or_else(|| StoreError::NotFound("row".into()))
+    }
+}
+
+/// A value stored as JSON text.
+pub(crate) fn json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Invalid(format!("cannot encode: {e}")))
+}
+
+pub(crate) fn unjson<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| StoreError::Invalid(format!("stored {what} unreadable: {e}")))
+}
+
+pub(crate) fn parse_period(s: &str) -> Result<billops_domain::Period> {
+    s.parse().map_err(|e| StoreError::Invalid(format!("stored period {s:?}: {e}")))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -3,8 +3,10 @@
 //! CLI and the console get the same refusals, naming the field and the limit.
 use billops_domain::text::{Code, FieldError, FreeText, Name};
 
-use crate::ledger::types::{CaseUpdate, NewCredit, NewPayment, NewResourceUnit, NewSupplierInvoice, NewTerms};
-use crate::{NewAccountCode, NewCreditNote, NewCustomer, NewExplanation, Result, StoreError};
+use crate::{
+    CaseUpdate, NewAccountCode, NewCredit, NewCreditNote, NewCustomer, NewExplanation, NewPayment, NewResourceUnit,
+    NewSupplierInvoice, NewTerms, Result, StoreError,
+};
 
 impl From<FieldError> for StoreError {
     fn from(e: FieldError) -> StoreError {

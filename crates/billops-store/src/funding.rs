@@ -13,8 +13,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::audit::{self, Audit};
-use crate::db::{Row, Tx, args};
-use crate::ledger::{Conn, json, unjson, user_in};
+use crate::db::{Conn, Row, Tx, args, json, unjson};
+use crate::parties::user_in;
 use crate::{Actor, Result, SqlStore, StoreError};
 
 /// An application as stored.

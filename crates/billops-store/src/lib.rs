@@ -1,10 +1,13 @@
-//! The billops store: one [`Store`] trait with domain-typed methods and one error type; a SQLite and a
-//! PostgreSQL backend chosen once from the URL ([`open`]). (Interface fixed by the lead; see docs/ARCHITECTURE.md.)
+//! The billops store: [`Store`], the supertrait of one trait per aggregate (parties, accounts, imports, costs,
+//! price books, chargeback, terms, invoices, credits, credit notes, payments, close, settings, supplier recon,
+//! variance, audit, access, funding; all in [`prelude`]), with domain-typed methods and one error type; a SQLite
+//! and a PostgreSQL backend chosen once from the URL ([`open`]). See docs/ARCHITECTURE.md.
 //!
 //! How it is built:
-//! - [`SqlStore`] implements the trait once, over a thin backend-neutral layer (`db.rs`: typed binds, `$n`
-//!   placeholders, rows read by index). Only connection set-up, bulk loading and money columns differ per
-//!   backend. Migrations live in `migrations/sqlite` and `migrations/postgres`, same versions and names.
+//! - [`SqlStore`] implements each trait once, in the aggregate's module beside its SQL, over a thin
+//!   backend-neutral layer (`db.rs`: typed binds, `$n` placeholders, rows read by index). Only connection
+//!   set-up, bulk loading and money columns differ per backend. Migrations live in `migrations/sqlite` and
+//!   `migrations/postgres`, same versions and names.
 //! - Money: NUMERIC on PostgreSQL; on SQLite four INTEGER columns per amount
 //!   ([`billops_domain::SplitDecimal`]) so SQL `sum()` is exact. Quantities: NUMERIC / exact decimal TEXT
 //!   (never summed in SQL).
@@ -20,98 +23,110 @@
 mod access;
 mod accounts;
 mod audit;
+mod close;
 mod connect;
 mod costs;
+mod credit_notes;
+mod credits;
 mod db;
-mod feed;
 mod fields;
 pub mod funding;
 mod import;
-pub mod ledger;
+mod invoices;
 mod parties;
+mod payments;
+mod rating;
 mod rating_rollups;
+mod recon;
+mod series;
+mod settings;
 mod sql_store;
+mod terms;
 mod types;
+mod variance;
 
 pub use access::Access;
+pub use accounts::Accounts;
+pub use audit::AuditTrail;
+pub use close::Close;
 pub use connect::{OpenOptions, mask_url};
+pub use costs::Costs;
+pub use costs::sources::{LineSources, ResourceSource, SourceItem, SourceQuery};
+pub use credit_notes::{CreditNote, CreditNoteFilter, CreditNotes, NewCreditNote};
+pub use credits::Credits;
 pub use funding::{FundingChange, FundingRecord, FundingStore, Opportunity};
-pub use ledger::{CreditNote, CreditNoteFilter, NewCreditNote, NewExplanation, ServiceCosts, StoredExplanation};
-pub use ledger::{Ledger, types::*};
-pub use ledger::{LineSources, ResourceSource, SourceItem, SourceQuery};
+pub use import::batches::Imports;
+pub use invoices::Invoices;
+pub use parties::Parties;
+pub use payments::Payments;
+pub use rating::{Chargeback, PriceBooks, month_start};
+pub use recon::SupplierRecon;
+pub use settings::Settings;
 pub use sql_store::SqlStore;
+pub use terms::Terms;
+pub use types::billing::*;
 pub use types::*;
+pub use variance::{NewExplanation, ServiceCosts, StoredExplanation, VarianceReview};
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use billops_domain::{Period, Role};
-use chrono::NaiveDate;
+
+/// Every store trait, for callers holding a concrete store or naming a method by its trait (through
+/// `Arc<dyn Store>` every method is there already):
+///
+/// ```no_run
+/// use billops_store::prelude::*;
+///
+/// # async fn f() -> billops_store::Result<()> {
+/// let store = billops_store::SqlStore::open("sqlite::memory:").await?;
+/// let customers = store.list_customers().await?; // Parties
+/// let invoices = store.list_invoices(&Default::default()).await?; // Invoices
+/// # Ok(())
+/// # }
+/// ```
+pub mod prelude {
+    pub use crate::{
+        Access, Accounts, AuditTrail, Chargeback, Close, Costs, CreditNotes, Credits, FundingStore, Imports, Invoices,
+        Parties, Payments, PriceBooks, Settings, Store, SupplierRecon, Terms, VarianceReview,
+    };
+}
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// Everything the rest of billops asks of a store. Every write takes the [`Actor`] (who and when: the
-/// clock is the caller's) and is audited in the same transaction.
+/// Everything the rest of billops asks of a store: one trait per aggregate, each declared beside its SQL for
+/// both backends (a new aggregate adds its own trait and module, then one bound here and one line in
+/// [`prelude`]). Every write takes the [`Actor`] (who and when: the clock is the caller's) and is audited in
+/// the same transaction.
 #[async_trait]
-pub trait Store: Ledger + Access + FundingStore + Send + Sync {
+pub trait Store:
+    Parties
+    + Accounts
+    + Imports
+    + Costs
+    + AuditTrail
+    + PriceBooks
+    + Chargeback
+    + Terms
+    + Invoices
+    + Credits
+    + CreditNotes
+    + Payments
+    + Close
+    + Settings
+    + SupplierRecon
+    + VarianceReview
+    + Access
+    + FundingStore
+    + Send
+    + Sync
+{
     fn backend(&self) -> Backend;
     /// The URL with any password masked, for status lines and `billops paths`.
     fn display_url(&self) -> String;
     /// Close the store: wait for connections to be returned and close them (SQLite folds its WAL back into
     /// the database file, so a copied file holds every write). Further use fails.
     async fn close(&self);
-
-    // ---- users and roles
-    async fn set_user(&self, name: &str, role: Role, by: &Actor) -> Result<()>;
-    /// The role of a user; `None` when unknown (callers treat unknown users as viewers).
-    async fn user_role(&self, name: &str) -> Result<Option<Role>>;
-    async fn list_users(&self) -> Result<Vec<UserRow>>;
-
-    // ---- customers
-    async fn add_customer(&self, c: &NewCustomer, by: &Actor) -> Result<Customer>;
-    async fn list_customers(&self) -> Result<Vec<Customer>>;
-    async fn customer(&self, code: &str) -> Result<Customer>;
-
-    // ---- payers and linked accounts
-    async fn list_payers(&self) -> Result<Vec<PayerAccount>>;
-    async fn list_accounts(&self, filter: &AccountFilter) -> Result<Vec<LinkedAccount>>;
-    /// Assign `account` to `customer` from `from` (inclusive) onward; the assignment in force before `from`
-    /// is closed at `from`. Line items and rollups on and after `from` move to the new customer.
-    async fn assign_account(&self, account: &str, customer: &str, from: NaiveDate, by: &Actor) -> Result<()>;
-    async fn assignments(&self, account: &str) -> Result<Vec<Assignment>>;
-    async fn propose_link(&self, p: &NewLinkProposal, by: &Actor) -> Result<LinkProposal>;
-    async fn list_link_proposals(&self, open_only: bool) -> Result<Vec<LinkProposal>>;
-    /// A manager approves (the link and assignment take effect) or rejects a proposal.
-    async fn decide_link(&self, id: i64, approve: bool, reason: &str, by: &Actor) -> Result<LinkProposal>;
-
-    // ---- onboarding checklist and account codes
-    async fn onboarding(&self, customer: &str) -> Result<Vec<ChecklistItem>>;
-    async fn tick_onboarding(&self, customer: &str, item: &str, done: bool, by: &Actor) -> Result<()>;
-    async fn set_account_code(&self, code: &NewAccountCode, by: &Actor) -> Result<()>;
-    async fn list_account_codes(&self) -> Result<Vec<AccountCode>>;
-    /// [`Store::set_account_code`] for many, in order, in ONE transaction: a refusal of any writes none.
-    async fn set_account_codes(&self, codes: &[NewAccountCode], by: &Actor) -> Result<()>;
-
-    // ---- imports
-    /// Write one source's rows in ONE transaction, consuming chunks until [`ImportChunk::End`]. If the
-    /// channel closes without `End` (the reader failed or the process is stopping) nothing is written.
-    /// Refuses (and writes nothing) when the content hash was imported before. Replaces older batches'
-    /// data for the same payer and period from other runs (estimated → final), and says so.
-    async fn import(&self, meta: &ImportMeta, rx: tokio::sync::mpsc::Receiver<ImportChunk>) -> Result<ImportOutcome>;
-    async fn find_batch_by_hash(&self, content_hash: &str) -> Result<Option<ImportBatch>>;
-    async fn list_batches(&self) -> Result<Vec<ImportBatch>>;
-    async fn list_issues(&self, filter: &IssueFilter) -> Result<Vec<StoredIssue>>;
-    async fn resolve_issue(&self, id: i64, note: &str, by: &Actor) -> Result<()>;
-    async fn list_quarantine(&self, batch: Option<i64>) -> Result<Vec<StoredQuarantine>>;
-
-    // ---- costs
-    /// Sum cost by the query's dimensions, exactly. Rows sorted by cost descending, then keys.
-    async fn costs(&self, q: &CostQuery) -> Result<Vec<CostRow>>;
-    /// Periods that have line items, newest first.
-    async fn periods(&self) -> Result<Vec<Period>>;
-
-    // ---- audit
-    async fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>>;
 }
 
 /// Open the store named by `url` (`sqlite:PATH`, `sqlite://PATH`, `sqlite::memory:`, `postgres://…`,

@@ -1,48 +1,15 @@
 //! Users and roles, customers, onboarding checklists, account codes.
-use billops_domain::Role;
+use async_trait::async_trait;
+use billops_domain::{Role, User};
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::audit::{self, Audit};
 use crate::db::{Db, Row, Tx, args};
 use crate::{
-    AccountCode, Actor, ChecklistItem, Customer, NewAccountCode, NewCustomer, ONBOARDING_ITEMS, Result, StoreError,
-    UserRow,
+    AccountCode, Actor, ChecklistItem, Customer, NewAccountCode, NewCustomer, ONBOARDING_ITEMS, Result, SqlStore,
+    StoreError, UserRow,
 };
-
-pub(crate) async fn set_user(db: &Db, name: &str, role: Role, by: &Actor) -> Result<()> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(StoreError::Invalid("a user needs a name".into()));
-    }
-    let mut tx = db.begin().await?;
-    let before: Option<String> =
-        tx.opt("SELECT role FROM users WHERE name = $1", args![name]).await?.map(|r| r.get(0)).transpose()?;
-    tx.exec(
-        "INSERT INTO users (name, role, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (name) DO UPDATE SET role = excluded.role, updated_by = excluded.updated_by, \
-         updated_at = excluded.updated_at",
-        args![name, role.as_str(), by.name.as_str(), by.at],
-    )
-    .await?;
-    let mut a = Audit::new("user.set_role", "user", name).after(&role.as_str());
-    if let Some(b) = &before {
-        a = a.before(b);
-    }
-    audit::write(&mut tx, by, a).await?;
-    tx.commit().await
-}
-
-pub(crate) async fn user_role(db: &Db, name: &str) -> Result<Option<Role>> {
-    let row = db.opt("SELECT role FROM users WHERE name = $1", args![name]).await?;
-    match row {
-        None => Ok(None),
-        Some(r) => {
-            let s: String = r.get(0)?;
-            s.parse().map(Some).map_err(StoreError::Invalid)
-        }
-    }
-}
 
 /// A user's role inside a transaction. Unknown users are viewers, except while the store has no users at all
 /// (bootstrap: whoever acts is a manager until the first user is added, the same rule the CLI applies).
@@ -57,11 +24,31 @@ pub(crate) async fn role_in(tx: &mut Tx, name: &str) -> Result<Role> {
     crate::access::cap(tx, role).await
 }
 
-pub(crate) async fn list_users(db: &Db) -> Result<Vec<UserRow>> {
-    let rows = db.all("SELECT name, role FROM users ORDER BY name", vec![]).await?;
-    rows.iter()
-        .map(|r| Ok(UserRow { name: r.get(0)?, role: r.get::<String>(1)?.parse().map_err(StoreError::Invalid)? }))
-        .collect()
+/// Insert or update a user's role in `tx`, audited (before and after; `reason` when given).
+pub(crate) async fn upsert_user(tx: &mut Tx, name: &str, role: Role, by: &Actor, reason: Option<&str>) -> Result<()> {
+    let before: Option<String> =
+        tx.opt("SELECT role FROM users WHERE name = $1", args![name]).await?.map(|r| r.get(0)).transpose()?;
+    tx.exec(
+        "INSERT INTO users (name, role, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (name) DO UPDATE SET role = excluded.role, updated_by = excluded.updated_by, \
+         updated_at = excluded.updated_at",
+        args![name, role.as_str(), by.name.as_str(), by.at],
+    )
+    .await?;
+    let mut a = Audit::new("user.set_role", "user", name).after(&role.as_str());
+    if let Some(b) = &before {
+        a = a.before(b);
+    }
+    if let Some(r) = reason {
+        a = a.reason(r);
+    }
+    audit::write(tx, by, a).await
+}
+
+/// The acting user with the role the store knows (unknown users are viewers).
+pub(crate) async fn user_in(tx: &mut Tx, by: &Actor) -> Result<User> {
+    let role: Role = role_in(tx, &by.name).await?;
+    Ok(User { name: by.name.clone(), role })
 }
 
 const CUSTOMER_SELECT: &str = "SELECT c.id, c.code, c.name, c.currency, c.status, c.account_code, \
@@ -80,44 +67,6 @@ fn customer_row(r: &Row) -> Result<Customer> {
     })
 }
 
-pub(crate) async fn add_customer(db: &Db, c: &NewCustomer, by: &Actor) -> Result<Customer> {
-    crate::fields::customer(c)?;
-    let code = c.code.trim();
-    let currency = c.currency.trim();
-    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(StoreError::Invalid(format!("currency {:?} is not an ISO 4217 code (e.g. USD)", c.currency)));
-    }
-    let mut tx = db.begin().await?;
-    // codes that differ only in case are one customer to a person (`acme` and `ACME`): refused
-    let folded = code.to_lowercase();
-    for r in tx.all("SELECT code FROM customers", vec![]).await? {
-        let existing: String = r.get(0)?;
-        if existing.to_lowercase() == folded {
-            return Err(StoreError::Conflict(if existing == code {
-                format!("customer {code} already exists")
-            } else {
-                format!("customer {existing} already exists (codes differ only in case: {code})")
-            }));
-        }
-    }
-    tx.exec(
-        "INSERT INTO customers (code, name, currency, status, account_code, created_by, created_at) \
-         VALUES ($1, $2, $3, 'active', NULL, $4, $5)",
-        args![code, c.name.trim(), currency, by.name.as_str(), by.at],
-    )
-    .await?;
-    let sql = format!("{CUSTOMER_SELECT} WHERE c.code = $1");
-    let created = customer_row(&tx.one(&sql, args![code]).await?)?;
-    audit::write(&mut tx, by, Audit::new("customer.add", "customer", code).after(&created)).await?;
-    tx.commit().await?;
-    Ok(created)
-}
-
-pub(crate) async fn list_customers(db: &Db) -> Result<Vec<Customer>> {
-    let sql = format!("{CUSTOMER_SELECT} ORDER BY c.code");
-    db.all(&sql, vec![]).await?.iter().map(customer_row).collect()
-}
-
 pub(crate) async fn customer(db: &Db, code: &str) -> Result<Customer> {
     let sql = format!("{CUSTOMER_SELECT} WHERE c.code = $1");
     match db.opt(&sql, args![code]).await? {
@@ -134,65 +83,10 @@ pub(crate) async fn customer_id(tx: &mut Tx, code: &str) -> Result<i64> {
     }
 }
 
-pub(crate) async fn onboarding(db: &Db, code: &str) -> Result<Vec<ChecklistItem>> {
-    let c = customer(db, code).await?;
-    let rows =
-        db.all("SELECT item, done, done_by, done_at FROM onboarding_items WHERE customer_id = $1", args![c.id]).await?;
-    let mut stored = Vec::with_capacity(rows.len());
-    for r in &rows {
-        stored.push(ChecklistItem { item: r.get(0)?, done: r.get(1)?, by: r.get(2)?, at: r.get(3)? });
-    }
-    Ok(ONBOARDING_ITEMS
-        .iter()
-        .map(|item| {
-            stored.iter().find(|s| s.item == *item).cloned().unwrap_or(ChecklistItem {
-                item: (*item).to_string(),
-                done: false,
-                by: None,
-                at: None,
-            })
-        })
-        .collect())
-}
-
-pub(crate) async fn tick_onboarding(db: &Db, code: &str, item: &str, done: bool, by: &Actor) -> Result<()> {
-    if !ONBOARDING_ITEMS.contains(&item) {
-        return Err(StoreError::Invalid(format!(
-            "unknown onboarding item {item:?} (one of {})",
-            ONBOARDING_ITEMS.join(", ")
-        )));
-    }
-    let mut tx = db.begin().await?;
-    let id = customer_id(&mut tx, code).await?;
-    let before: Option<bool> = tx
-        .opt("SELECT done FROM onboarding_items WHERE customer_id = $1 AND item = $2", args![id, item])
-        .await?
-        .map(|r| r.get(0))
-        .transpose()?;
-    tx.exec(
-        "INSERT INTO onboarding_items (customer_id, item, done, done_by, done_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (customer_id, item) DO UPDATE SET done = excluded.done, done_by = excluded.done_by, \
-         done_at = excluded.done_at",
-        args![id, item, done, by.name.as_str(), by.at],
-    )
-    .await?;
-    let entity_id = format!("{code}:{item}");
-    let mut a = Audit::new("onboarding.tick", "onboarding_item", &entity_id).after(&done);
-    if let Some(b) = before {
-        a = a.before(&b);
-    }
-    audit::write(&mut tx, by, a).await?;
-    tx.commit().await
-}
-
 #[derive(Serialize)]
 struct CodeState<'a> {
     code: &'a str,
     from: NaiveDate,
-}
-
-pub(crate) async fn set_account_code(db: &Db, c: &NewAccountCode, by: &Actor) -> Result<()> {
-    set_account_codes(db, std::slice::from_ref(c), by).await
 }
 
 /// Set every code in ONE transaction, in order: any refusal (scope, empty code, role, unknown customer, a
@@ -236,8 +130,8 @@ async fn write_account_code(tx: &mut Tx, c: &NewAccountCode, by: &Actor) -> Resu
     }
     // a code from inside a locked period would change the codes on its invoices; drafts take the codes in force
     // on the period's first day, so a code starts on one
-    crate::ledger::locks::refuse_from(tx, c.from).await?;
-    crate::ledger::month_start("an account code", c.from)?;
+    crate::close::locks::refuse_from(tx, c.from).await?;
+    crate::rating::month_start("an account code", c.from)?;
     let before = codes_in(tx, scope).await?;
     close_and_replace(tx, "account_codes", "scope", scope, c.from).await?;
     tx.exec(
@@ -269,13 +163,6 @@ fn code_row(r: &Row) -> Result<AccountCode> {
     Ok(AccountCode { scope: r.get(0)?, code: r.get(1)?, from: r.get(2)?, to: r.get(3)? })
 }
 
-pub(crate) async fn list_account_codes(db: &Db) -> Result<Vec<AccountCode>> {
-    let rows = db
-        .all("SELECT scope, code, valid_from, valid_to FROM account_codes ORDER BY scope, valid_from", vec![])
-        .await?;
-    rows.iter().map(code_row).collect()
-}
-
 /// Effective dating, half-open: rows of `key = value` starting on or after `from` are replaced, the row in
 /// force at `from` is closed at `from`. The caller then inserts the new open-ended row.
 /// (`table`/`key` are fixed identifiers from this crate, never input.)
@@ -293,4 +180,154 @@ pub(crate) async fn close_and_replace(
     );
     tx.exec(&close, args![value, from]).await?;
     Ok(())
+}
+
+/// Users and roles, customers, onboarding checklists and account codes.
+#[async_trait]
+pub trait Parties: Send + Sync {
+    async fn set_user(&self, name: &str, role: Role, by: &Actor) -> Result<()>;
+    /// The role of a user; `None` when unknown (callers treat unknown users as viewers).
+    async fn user_role(&self, name: &str) -> Result<Option<Role>>;
+    async fn list_users(&self) -> Result<Vec<UserRow>>;
+    async fn add_customer(&self, c: &NewCustomer, by: &Actor) -> Result<Customer>;
+    async fn list_customers(&self) -> Result<Vec<Customer>>;
+    async fn customer(&self, code: &str) -> Result<Customer>;
+    async fn onboarding(&self, customer: &str) -> Result<Vec<ChecklistItem>>;
+    async fn tick_onboarding(&self, customer: &str, item: &str, done: bool, by: &Actor) -> Result<()>;
+    async fn set_account_code(&self, code: &NewAccountCode, by: &Actor) -> Result<()>;
+    async fn list_account_codes(&self) -> Result<Vec<AccountCode>>;
+    /// [`Parties::set_account_code`] for many, in order, in ONE transaction: a refusal of any writes none.
+    async fn set_account_codes(&self, codes: &[NewAccountCode], by: &Actor) -> Result<()>;
+}
+
+#[async_trait]
+impl Parties for SqlStore {
+    async fn set_user(&self, name: &str, role: Role, by: &Actor) -> Result<()> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Invalid("a user needs a name".into()));
+        }
+        let mut tx = self.db.begin().await?;
+        upsert_user(&mut tx, name, role, by, None).await?;
+        tx.commit().await
+    }
+    async fn user_role(&self, name: &str) -> Result<Option<Role>> {
+        let row = self.db.opt("SELECT role FROM users WHERE name = $1", args![name]).await?;
+        match row {
+            None => Ok(None),
+            Some(r) => {
+                let s: String = r.get(0)?;
+                s.parse().map(Some).map_err(StoreError::Invalid)
+            }
+        }
+    }
+    async fn list_users(&self) -> Result<Vec<UserRow>> {
+        let rows = self.db.all("SELECT name, role FROM users ORDER BY name", vec![]).await?;
+        rows.iter()
+            .map(|r| Ok(UserRow { name: r.get(0)?, role: r.get::<String>(1)?.parse().map_err(StoreError::Invalid)? }))
+            .collect()
+    }
+    async fn add_customer(&self, c: &NewCustomer, by: &Actor) -> Result<Customer> {
+        crate::fields::customer(c)?;
+        let code = c.code.trim();
+        let currency = c.currency.trim();
+        if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(StoreError::Invalid(format!("currency {:?} is not an ISO 4217 code (e.g. USD)", c.currency)));
+        }
+        let mut tx = self.db.begin().await?;
+        // codes that differ only in case are one customer to a person (`acme` and `ACME`): refused
+        let folded = code.to_lowercase();
+        for r in tx.all("SELECT code FROM customers", vec![]).await? {
+            let existing: String = r.get(0)?;
+            if existing.to_lowercase() == folded {
+                return Err(StoreError::Conflict(if existing == code {
+                    format!("customer {code} already exists")
+                } else {
+                    format!("customer {existing} already exists (codes differ only in case: {code})")
+                }));
+            }
+        }
+        tx.exec(
+            "INSERT INTO customers (code, name, currency, status, account_code, created_by, created_at) \
+             VALUES ($1, $2, $3, 'active', NULL, $4, $5)",
+            args![code, c.name.trim(), currency, by.name.as_str(), by.at],
+        )
+        .await?;
+        let sql = format!("{CUSTOMER_SELECT} WHERE c.code = $1");
+        let created = customer_row(&tx.one(&sql, args![code]).await?)?;
+        audit::write(&mut tx, by, Audit::new("customer.add", "customer", code).after(&created)).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+    async fn list_customers(&self) -> Result<Vec<Customer>> {
+        let sql = format!("{CUSTOMER_SELECT} ORDER BY c.code");
+        self.db.all(&sql, vec![]).await?.iter().map(customer_row).collect()
+    }
+    async fn customer(&self, code: &str) -> Result<Customer> {
+        customer(&self.db, code).await
+    }
+    async fn onboarding(&self, code: &str) -> Result<Vec<ChecklistItem>> {
+        let c = customer(&self.db, code).await?;
+        let rows = self
+            .db
+            .all("SELECT item, done, done_by, done_at FROM onboarding_items WHERE customer_id = $1", args![c.id])
+            .await?;
+        let mut stored = Vec::with_capacity(rows.len());
+        for r in &rows {
+            stored.push(ChecklistItem { item: r.get(0)?, done: r.get(1)?, by: r.get(2)?, at: r.get(3)? });
+        }
+        Ok(ONBOARDING_ITEMS
+            .iter()
+            .map(|item| {
+                stored.iter().find(|s| s.item == *item).cloned().unwrap_or(ChecklistItem {
+                    item: (*item).to_string(),
+                    done: false,
+                    by: None,
+                    at: None,
+                })
+            })
+            .collect())
+    }
+    async fn tick_onboarding(&self, code: &str, item: &str, done: bool, by: &Actor) -> Result<()> {
+        if !ONBOARDING_ITEMS.contains(&item) {
+            return Err(StoreError::Invalid(format!(
+                "unknown onboarding item {item:?} (one of {})",
+                ONBOARDING_ITEMS.join(", ")
+            )));
+        }
+        let mut tx = self.db.begin().await?;
+        let id = customer_id(&mut tx, code).await?;
+        let before: Option<bool> = tx
+            .opt("SELECT done FROM onboarding_items WHERE customer_id = $1 AND item = $2", args![id, item])
+            .await?
+            .map(|r| r.get(0))
+            .transpose()?;
+        tx.exec(
+            "INSERT INTO onboarding_items (customer_id, item, done, done_by, done_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (customer_id, item) DO UPDATE SET done = excluded.done, done_by = excluded.done_by, \
+             done_at = excluded.done_at",
+            args![id, item, done, by.name.as_str(), by.at],
+        )
+        .await?;
+        let entity_id = format!("{code}:{item}");
+        let mut a = Audit::new("onboarding.tick", "onboarding_item", &entity_id).after(&done);
+        if let Some(b) = before {
+            a = a.before(&b);
+        }
+        audit::write(&mut tx, by, a).await?;
+        tx.commit().await
+    }
+    async fn set_account_code(&self, c: &NewAccountCode, by: &Actor) -> Result<()> {
+        set_account_codes(&self.db, std::slice::from_ref(c), by).await
+    }
+    async fn list_account_codes(&self) -> Result<Vec<AccountCode>> {
+        let rows = self
+            .db
+            .all("SELECT scope, code, valid_from, valid_to FROM account_codes ORDER BY scope, valid_from", vec![])
+            .await?;
+        rows.iter().map(code_row).collect()
+    }
+    async fn set_account_codes(&self, codes: &[NewAccountCode], by: &Actor) -> Result<()> {
+        set_account_codes(&self.db, codes, by).await
+    }
 }

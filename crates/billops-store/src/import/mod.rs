@@ -1,4 +1,4 @@
-//! `Store::import`: one source in one transaction, committed only after `End`.
+//! `Imports::import`: one source in one transaction, committed only after `End`.
 //!
 //! While chunks stream in, line items are encoded (dictionary ids, customer resolved from the effective-dated
 //! assignments loaded at the start) and written in bulk, and rollups and per-(payer, period) scopes are
@@ -6,6 +6,7 @@
 //! (`pipe.rs`), on PostgreSQL rows stream into an open COPY. At `End`: the content hash is checked (already
 //! imported → roll back), the rollups, scopes, new accounts and issues are written, older scopes of other runs
 //! are replaced, and the import is audited.
+pub(crate) mod batches;
 pub(crate) mod bulk;
 pub(crate) mod dict;
 mod pipe;
@@ -14,15 +15,15 @@ pub(crate) mod state;
 
 use std::collections::{HashMap, HashSet};
 
+use batches::{find_batch_by_hash, load_batch};
 use billops_domain::{FeedIssue, IssueKind, Period, Quarantined, Severity};
+use bulk::{Bulk, Rollups};
+use state::{AssignMap, Grain, State};
 use tokio::sync::mpsc::Receiver;
 
 use crate::audit::{self, Audit};
-use crate::db::{Arg, Db, Tx, args, money_args, money_arity, money_cols, placeholders};
-use crate::feed::{find_batch_by_hash, load_batch};
+use crate::db::{Db, Tx, args, insert_rows, money_args, money_cols};
 use crate::{Backend, ImportChunk, ImportMeta, ImportOutcome, Replacement, Result, StoreError};
-use bulk::{Bulk, Rollups};
-use state::{AssignMap, Grain, State};
 
 pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk>) -> Result<ImportOutcome> {
     let mut tx = db.begin().await?;
@@ -59,8 +60,8 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
         tx.rollback().await?;
         return Err(StoreError::AlreadyImported { batch_id, file_name, at });
     }
-    // Period locks (ledger): a file with rows in a signed-off period is refused before anything is written.
-    crate::ledger::locks::refuse_import(&mut tx, st.scopes.keys().map(|k| k.1)).await?;
+    // Period locks (close): a file with rows in a signed-off period is refused before anything is written.
+    crate::close::locks::refuse_import(&mut tx, st.scopes.keys().map(|k| k.1)).await?;
     let mut bulk = Bulk::default();
     let rows = std::mem::take(&mut st.pending);
     bulk.items(&mut tx, batch, &rows).await?;
@@ -258,20 +259,6 @@ async fn load_accounts(tx: &mut Tx) -> Result<HashSet<String>> {
     Ok(s)
 }
 
-/// Multi-row INSERT through the neutral layer (for the modest tables: quarantine, issues, scopes).
-pub(crate) async fn insert_rows(tx: &mut Tx, table: &str, cols: &str, width: usize, rows: Vec<Vec<Arg>>) -> Result<()> {
-    let per_stmt = (30_000 / width.max(1)).max(1);
-    let mut it = rows.into_iter().peekable();
-    while it.peek().is_some() {
-        let chunk: Vec<Vec<Arg>> = it.by_ref().take(per_stmt).collect();
-        let values: Vec<String> =
-            (0..chunk.len()).map(|k| format!("({})", placeholders(k * width + 1, width))).collect();
-        let sql = format!("INSERT INTO {table} ({cols}) VALUES {}", values.join(", "));
-        tx.exec(&sql, chunk.into_iter().flatten().collect()).await?;
-    }
-    Ok(())
-}
-
 async fn insert_quarantined(tx: &mut Tx, batch: i64, rows: &[Quarantined]) -> Result<()> {
     let values = rows
         .iter()
@@ -288,7 +275,7 @@ async fn insert_quarantined(tx: &mut Tx, batch: i64, rows: &[Quarantined]) -> Re
             ]
         })
         .collect();
-    insert_rows(tx, "quarantined_rows", "batch_id, file, line, col, column_name, value, reason, raw", 8, values).await
+    insert_rows(tx, "quarantined_rows", "batch_id, file, line, col, column_name, value, reason, raw", values).await
 }
 
 pub(crate) async fn insert_issues(
@@ -320,7 +307,6 @@ pub(crate) async fn insert_issues(
         tx,
         "feed_issues",
         "batch_id, kind, severity, period, payer, account, file, line, col, message, is_open, created_at",
-        12,
         values,
     )
     .await
@@ -371,7 +357,7 @@ async fn write_scopes(tx: &mut Tx, batch: i64, st: &State, payer_names: &HashMap
         money_cols(b, "effective"),
         money_cols(b, "list")
     );
-    insert_rows(tx, "batch_scopes", &cols, 7 + 3 * money_arity(b), rows).await
+    insert_rows(tx, "batch_scopes", &cols, rows).await
 }
 
 /// For each (payer, period) of the new batch: older scopes of other runs lose their line items and rollups,

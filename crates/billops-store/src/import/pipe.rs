@@ -8,8 +8,8 @@ use tokio::sync::{mpsc, oneshot};
 use super::bulk::Bulk;
 use super::dict::{Lookup, lookup_rows, lookup_statement, writer_gone};
 use super::state::{ItemRow, State};
-use super::{insert_issues, insert_quarantined, insert_rows};
-use crate::db::{Db, Tx, args};
+use super::{insert_issues, insert_quarantined};
+use crate::db::{Db, Tx, args, insert_rows};
 use crate::{ImportChunk, Result, StoreError};
 
 /// Rows handed to the writer at a time (a few INSERT statements).
@@ -32,7 +32,7 @@ async fn writer(mut tx: Tx, batch: i64, at: DateTime<Utc>, mut cmds: mpsc::Recei
             WriteCmd::Items(rows) => bulk.items(&mut tx, batch, &rows).await,
             WriteCmd::Dict(pairs) => {
                 let rows = pairs.into_iter().map(|(id, v)| args![id, v]).collect();
-                insert_rows(&mut tx, "dict", "id, value", 2, rows).await
+                insert_rows(&mut tx, "dict", "id, value", rows).await
             }
             WriteCmd::Lookup(values, reply) => {
                 let (sql, a) = lookup_statement(&values);

@@ -7,7 +7,7 @@ use billops_domain::close::CloseConfig;
 use billops_domain::rating::{Pricing, RuleScope, VolumeSelector};
 use billops_store::{AuditFilter, BillingModel, InvoiceStep, NewResourceUnit, Store, StoreError};
 
-use crate::ledger::{draft_of, may_supplier_invoice, setup};
+use crate::month_end::{draft_of, may_supplier_invoice, setup};
 use crate::support::{actor, d, date, p};
 
 fn vcpu() -> NewResourceUnit {

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use billops_store::Actor;
 
-use crate::ledger::may_supplier_invoice;
+use crate::month_end::may_supplier_invoice;
 use crate::support::{actor, d, date, p};
 
 fn on(name: &str, day: &str) -> Actor {
@@ -27,8 +27,8 @@ fn note(invoice_id: i64, amount: &str, reason: &str) -> NewCreditNote {
 
 /// ACME's May invoice (100.01), issued as INV-000001 on 2026-06-06, due 30 days later.
 async fn issued(s: &Arc<dyn Store>) -> i64 {
-    crate::ledger::setup(s, &[("ACME", "A1")]).await;
-    let (draft, pc) = crate::ledger::draft_of(s, "ACME").await;
+    crate::month_end::setup(s, &[("ACME", "A1")]).await;
+    let (draft, pc) = crate::month_end::draft_of(s, "ACME").await;
     let id = s.save_draft(&draft, &pc, &actor("bob", 5)).await.unwrap().invoice.id;
     s.step_invoice(id, InvoiceStep::Review, "", None, &actor("bob", 5)).await.unwrap();
     s.step_invoice(id, InvoiceStep::Approve, "", None, &actor("alice", 6)).await.unwrap();

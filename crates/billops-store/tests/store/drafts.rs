@@ -8,7 +8,7 @@ use billops_domain::rating::{Pricing, RuleScope};
 use billops_store::{AuditFilter, InvoiceStep, SavedDraft, Store, StoreError};
 use rust_decimal::Decimal;
 
-use crate::ledger::{draft_of, setup};
+use crate::month_end::{draft_of, setup};
 use crate::support::{actor, d, date, p};
 
 async fn assert_stored(s: &Arc<dyn Store>, saved: &[SavedDraft]) {

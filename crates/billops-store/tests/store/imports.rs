@@ -217,6 +217,47 @@ async fn quarantine_and_issues(s: Arc<dyn Store>) {
 }
 store_test!(quarantine_and_issues => quarantine_and_issues_sqlite, quarantine_and_issues_postgres);
 
+/// Quarantined rows and issues are written by the one bulk insert, as many rows per statement as the bind limit
+/// allows: 9,000 rows of 8 columns and 3,000 issues of 12 take several statements each, every row kept as sent.
+async fn bulk_rows_span_statements(s: Arc<dyn Store>) {
+    let bad = |n: usize| Quarantined {
+        file: "big.csv".into(),
+        line: n as u64 + 2,
+        column: 4,
+        column_name: "BilledCost".into(),
+        value: format!("x{n}"),
+        reason: "not a number".into(),
+        raw: format!("a,b,c,x{n}"),
+    };
+    let issue = |n: usize| FeedIssue {
+        kind: IssueKind::BadValue,
+        severity: Severity::Warning,
+        period: Some(p("2026-05")),
+        payer: Some("P1".into()),
+        account: None,
+        file: Some("big.csv".into()),
+        line: Some(n as u64 + 2),
+        column: Some("BilledCost".into()),
+        message: format!("big.csv:{}: not a number", n + 2),
+    };
+    let rows: Vec<Quarantined> = (0..9_000).map(bad).collect();
+    let issues: Vec<FeedIssue> = (0..3_000).map(issue).collect();
+    let extra = vec![ImportChunk::Quarantined(rows.clone()), ImportChunk::Issues(issues.clone())];
+    let items = vec![item("2026-05", "P1", "A1", "2026-05-01", "EC2", "1")];
+    let out = import_with(&s, &meta("big.csv", "r1", "alice"), "h-big", items, extra).await.unwrap();
+    assert_eq!(out.batch.quarantined, 9_000);
+    let mut q: Vec<Quarantined> =
+        s.list_quarantine(Some(out.batch.id)).await.unwrap().into_iter().map(|q| q.row).collect();
+    q.sort_by_key(|r| r.line);
+    assert_eq!(q, rows);
+    let stored = s.list_issues(&IssueFilter { open_only: true, batch: Some(out.batch.id) }).await.unwrap();
+    let mut got: Vec<FeedIssue> =
+        stored.into_iter().map(|i| i.issue).filter(|i| i.kind == IssueKind::BadValue).collect();
+    got.sort_by_key(|i| i.line);
+    assert_eq!(got, issues);
+}
+store_test!(bulk_rows_span_statements => bulk_rows_span_statements_sqlite, bulk_rows_span_statements_postgres);
+
 /// An in-memory store has one connection, held by the import: dictionary look-ups go through its writer.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_memory_store_imports() {

@@ -27,7 +27,7 @@ mod drafts;
 mod fields;
 mod funding;
 mod imports;
-mod ledger;
+mod month_end;
 mod parties;
 mod rating;
 mod settings;

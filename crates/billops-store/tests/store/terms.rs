@@ -43,7 +43,7 @@ async fn setup(s: &Arc<dyn Store>, items: Vec<LineItem>) {
 
 /// Build and save a customer's May draft without terms (as the services do).
 async fn draft(s: &Arc<dyn Store>, customer: &str) -> i64 {
-    let (draft, pc) = crate::ledger::draft_of(s, customer).await;
+    let (draft, pc) = crate::month_end::draft_of(s, customer).await;
     s.save_draft(&draft, &pc, &actor("bob", 5)).await.unwrap().invoice.id
 }
 

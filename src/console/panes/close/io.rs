@@ -10,7 +10,7 @@ use crate::console::action::{Effect, PaneQuery};
 use crate::console::effects::Runner;
 use crate::console::refusal::{EffectError, WriteTraits};
 use crate::console::state::{Load, State, ViewKey};
-use crate::ledger::{self, close::CloseView, variance::VarianceView};
+use crate::month::{self, close::CloseView, variance::VarianceView};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Query {
@@ -40,12 +40,12 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
     match q {
         Query::Board { period, today } => {
             let settings = r.settings().await.map_err(e)?;
-            let v = ledger::close::board(st, period, today, &settings).await.map_err(e)?;
+            let v = month::close::board(st, period, today, &settings).await.map_err(e)?;
             Ok(Reply::Board(Box::new(v)))
         }
         Query::Variances { period } => {
             let settings = r.settings().await.map_err(e)?;
-            let v = ledger::variance::report(st, period, &settings).await.map_err(e)?;
+            let v = month::variance::report(st, period, &settings).await.map_err(e)?;
             Ok(Reply::Variances(Box::new(v)))
         }
     }
@@ -55,11 +55,11 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
     let (st, by) = (r.store.as_ref(), r.actor());
     match w {
         Write::SignOff { period, today, note } => {
-            ledger::close::sign_off(st, period, today, &note, &by, &r.settings().await?).await?;
+            month::close::sign_off(st, period, today, &note, &by, &r.settings().await?).await?;
             Ok(format!("{period} signed off by {}: the period is LOCKED", by.name))
         }
         Write::Reopen { period, reason } => {
-            ledger::close::reopen(st, period, &reason, &by).await?;
+            month::close::reopen(st, period, &reason, &by).await?;
             Ok(format!("{period} re-opened by {}: {reason}", by.name))
         }
         Write::Explain { period, customer, service, driver, text, delta } => {
@@ -71,7 +71,7 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
                 text,
                 expected_delta: Some(delta),
             };
-            ledger::variance::explain(st, &e, &by).await?;
+            month::variance::explain(st, &e, &by).await?;
             Ok(format!("{customer} / {service} {period} explained: {}", driver.label()))
         }
     }

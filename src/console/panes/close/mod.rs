@@ -1,4 +1,4 @@
-//! Close: the month-end board of the period (SPEC §2.7) computed by `ledger::close::board`; Enter on a
+//! Close: the month-end board of the period (SPEC §2.7) computed by `month::close::board`; Enter on a
 //! failing item jumps to the list that fixes it; `S` signs off (manager, confirmed), `R` re-opens (reason).
 pub mod io;
 mod state;

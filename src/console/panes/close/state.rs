@@ -1,10 +1,10 @@
 //! What the close pane holds (a field of `State::panes`).
 use crate::console::state::Load;
-use crate::ledger::close::CloseView;
+use crate::month::close::CloseView;
 
 #[derive(Debug, Clone, Default)]
 pub struct ClosePane {
     pub data: Load<CloseView>,
     /// The variance list (board item 5), loaded when shown.
-    pub variances: Load<crate::ledger::variance::VarianceView>,
+    pub variances: Load<crate::month::variance::VarianceView>,
 }

@@ -1,4 +1,4 @@
-//! Variances: the Close pane's second list (board item 5), from `ledger::variance::report`. Rows needing an
+//! Variances: the Close pane's second list (board item 5), from `month::variance::report`. Rows needing an
 //! explanation (unexplained, stale) first, then explained, then the rest; `e` explains the selected row (a
 //! driver picker and a text; the store refuses it when the Δ moved meanwhile), Enter drills into the
 //! customer's service in Costs, `v` / Esc return to the board. A write reloads the board too.
@@ -13,7 +13,7 @@ use crate::console::panes;
 use crate::console::state::{Load, Mode, State, ViewKey};
 use crate::console::table::{Cell, Column, Mark, Row, TableModel, fmt_money};
 use crate::console::theme::Role;
-use crate::ledger::variance::VarianceView;
+use crate::month::variance::VarianceView;
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };

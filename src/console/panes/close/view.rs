@@ -14,7 +14,7 @@ use crate::console::state::ViewKey;
 use crate::console::table::fmt_money;
 use crate::console::theme::Role;
 use crate::console::theme::Theme;
-use crate::ledger::close::CloseView;
+use crate::month::close::CloseView;
 use ratatui::Frame;
 use ratatui::layout::Constraint;
 use ratatui::layout::Layout;

@@ -34,7 +34,7 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
     let e = |err: billops_store::StoreError| EffectError::of_read(&err);
     Ok(match q {
         Query::Queue => Reply::Queue(st.list_credits(&CreditFilter::default()).await.map_err(e)?),
-        Query::Unreached { period } => Reply::Unreached(crate::ledger::cases::unreached(st, period).await.map_err(e)?),
+        Query::Unreached { period } => Reply::Unreached(crate::month::cases::unreached(st, period).await.map_err(e)?),
     })
 }
 

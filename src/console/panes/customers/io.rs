@@ -16,7 +16,7 @@ use crate::console::action::{Effect, PaneQuery};
 use crate::console::effects::Runner;
 use crate::console::refusal::{EffectError, WriteTraits};
 use crate::console::state::{Load, State, ViewKey};
-use crate::ledger::{self, terms::TermsPatch, terms::TermsView};
+use crate::month::{self, terms::TermsPatch, terms::TermsView};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Query {
@@ -122,13 +122,13 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
                 .map_err(EffectError::failed)?;
             Reply::StatementExported { csv, json }
         }
-        Query::Terms { customer, today } => Reply::Terms(ledger::terms::show(st, &customer, today).await.map_err(e)?),
+        Query::Terms { customer, today } => Reply::Terms(month::terms::show(st, &customer, today).await.map_err(e)?),
         Query::PriceBook { customer, period } => {
-            let (rules, usage) = ledger::rating::usage(st, &customer, period).await.map_err(e)?;
+            let (rules, usage) = month::rating::usage(st, &customer, period).await.map_err(e)?;
             Reply::PriceBook(BookData { rules, usage })
         }
         Query::PreviewRule { customer, period, rule } => Reply::Preview(
-            ledger::rating::preview_rule(st, &customer, period, rule.scope, rule.pricing, rule.from)
+            month::rating::preview_rule(st, &customer, period, rule.scope, rule.pricing, rule.from)
                 .await
                 .map_err(e)?,
         ),
@@ -154,7 +154,7 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
             ))
         }
         Write::Terms { customer, patch, from } => {
-            let t = ledger::terms::set(st, &customer, &patch, Some(from), &by).await?;
+            let t = month::terms::set(st, &customer, &patch, Some(from), &by).await?;
             Ok(format!("terms of {customer} from {}: {}", t.from, super::terms::summary(&t.terms)))
         }
         Write::AddRule { customer, rule } => {
@@ -176,8 +176,8 @@ pub fn write_statement(dir: &Path, st: &Statement) -> Result<(PathBuf, PathBuf),
     use std::io::Write;
     std::fs::create_dir_all(dir).map_err(|err| format!("{}: {err}", dir.display()))?;
     // both texts first: a statement that does not add up writes no file
-    let json = ledger::statement::json(st).map_err(|err| err.to_string())?;
-    let csv = ledger::statement::csv(st).map_err(|err| err.to_string())?;
+    let json = month::statement::json(st).map_err(|err| err.to_string())?;
+    let csv = month::statement::csv(st).map_err(|err| err.to_string())?;
     let safe: String =
         st.customer.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
     for n in 1..100_000u32 {

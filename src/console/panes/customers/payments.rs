@@ -17,7 +17,7 @@ use crate::console::pane::PaneId;
 use crate::console::state::{Load, Mode, State, ViewKey};
 use crate::console::table::{Cell, Column, Row, TableModel};
 use crate::console::theme::Role;
-use crate::ledger::statement::{self, RowKind};
+use crate::month::statement::{self, RowKind};
 
 /// `P`: the payment form, preset from what the pane shows.
 pub fn payment(s: &mut State) -> Vec<Effect> {
@@ -201,7 +201,7 @@ pub fn statement_loaded(s: &mut State, req: u64, st: Statement) {
     }
 }
 
-/// Opening balance, one row per entry with the running balance, closing balance (`ledger::statement::rows`:
+/// Opening balance, one row per entry with the running balance, closing balance (`month::statement::rows`:
 /// a balance that overflows or does not add up is refused, never shown wrong).
 pub fn table(st: &Statement) -> Result<TableModel, String> {
     let rows = statement::rows(st).map_err(|e| e.to_string())?;

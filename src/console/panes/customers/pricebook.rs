@@ -17,7 +17,7 @@ use crate::console::state::{Load, Mode, State, ViewKey};
 use crate::console::table::{Cell, Column, Row, TableModel, change_cell};
 use crate::console::theme::Role;
 
-pub use crate::ledger::rating::{pricing_text, scope_text};
+pub use crate::month::rating::{pricing_text, scope_text};
 
 /// `B`: open the price book of the customer in view.
 pub fn open(s: &mut State) -> Vec<Effect> {

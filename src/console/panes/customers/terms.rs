@@ -13,7 +13,7 @@ use crate::console::action::{Effect, FormKind, PaneQuery};
 use crate::console::input::{Complete, Field, FieldError, Form, parse_amount, parse_date};
 use crate::console::panes::query;
 use crate::console::state::{Mode, State};
-use crate::ledger::terms::{TermsPatch, TermsView, parse_rounding};
+use crate::month::terms::{TermsPatch, TermsView, parse_rounding};
 
 pub fn rounding_name(r: RoundingRule) -> &'static str {
     match r {

@@ -12,7 +12,7 @@ use crate::console::action::{Effect, PaneQuery, PaneWrite};
 use crate::console::effects::Runner;
 use crate::console::refusal::{EffectError, WriteTraits};
 use crate::console::state::{Load, State, ViewKey};
-use crate::ledger::{self, INVOICE_SERIES, invoices::Generated};
+use crate::month::{self, INVOICE_SERIES, invoices::Generated};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Query {
@@ -60,7 +60,7 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
         }
         Query::Sources { q } => Reply::Sources(st.line_sources(&q).await.map_err(e)?),
         Query::Generate { period } => {
-            Reply::Generated(ledger::invoices::generate(st, period, None, &r.actor()).await.map_err(e)?)
+            Reply::Generated(month::invoices::generate(st, period, None, &r.actor()).await.map_err(e)?)
         }
     })
 }
@@ -80,7 +80,7 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
         }
         Write::Issue { id } => {
             // Payment days come from the customer's terms, as on the CLI.
-            let due_days = ledger::terms::due_days(st, id, by.at.date_naive()).await?;
+            let due_days = month::terms::due_days(st, id, by.at.date_naive()).await?;
             let inv = st.issue_invoice(id, INVOICE_SERIES, due_days, &by).await?;
             Ok(format!(
                 "invoice {id} ({}) issued as {}, due {}",
@@ -109,7 +109,7 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
             }
         }
         Write::CreditNote(n) => {
-            let x = ledger::credit_notes::issue(st, n.invoice_id, n.amount, &n.reason, &by).await?;
+            let x = month::credit_notes::issue(st, n.invoice_id, n.amount, &n.reason, &by).await?;
             let c = &x.note;
             Ok(format!(
                 "credit note {} issued on {} ({}): {} {}; {} still creditable",

@@ -26,7 +26,7 @@ pub fn generate(s: &mut State) -> Vec<Effect> {
     vec![Effect::Pane { req, q: PaneQuery::Invoices(super::io::Query::Generate { period }) }]
 }
 
-pub fn generated(s: &mut State, req: u64, out: Vec<crate::ledger::invoices::Generated>) -> Vec<Effect> {
+pub fn generated(s: &mut State, req: u64, out: Vec<crate::month::invoices::Generated>) -> Vec<Effect> {
     if s.panes.invoices.job != Some(req) {
         return Vec::new();
     }

@@ -1,7 +1,7 @@
 //! What the invoices pane holds (a field of `State::panes`).
 use billops_store::{InvoiceSummary, LineSources, SourceQuery, StoredInvoice};
 use crate::console::state::{Load, ViewKey};
-use crate::ledger::invoices::Generated;
+use crate::month::invoices::Generated;
 
 #[derive(Debug, Clone, Default)]
 pub struct InvoicesPane {

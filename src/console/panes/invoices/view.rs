@@ -30,7 +30,7 @@ use crate::console::table::Column;
 use crate::console::table::Mark;
 use crate::console::table::Row;
 use crate::console::table::TableModel;
-use crate::ledger::invoices::Generated;
+use crate::month::invoices::Generated;
 
 pub fn status_cell(st: InvoiceStatus) -> Cell {
     let c = Cell::text(st.as_str());

@@ -10,7 +10,7 @@ use crate::console::action::{Effect, PaneQuery};
 use crate::console::effects::Runner;
 use crate::console::refusal::{EffectError, WriteTraits};
 use crate::console::state::{Load, State, ViewKey};
-use crate::ledger;
+use crate::month;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Query {
@@ -43,7 +43,7 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
     let e = |err: StoreError| EffectError::of_read(&err);
     match q {
         Query::Period { period } => Ok(Reply::Period(ReconData {
-            tie_outs: ledger::close::recon(st, period, &r.settings().await.map_err(e)?).await.map_err(e)?,
+            tie_outs: month::close::recon(st, period, &r.settings().await.map_err(e)?).await.map_err(e)?,
             supplier_invoices: st.list_supplier_invoices(Some(period)).await.map_err(e)?,
             cases: st.list_cases(Some(period)).await.map_err(e)?,
         })),
@@ -67,7 +67,7 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
             ))
         }
         Write::OpenCases { period } => {
-            let out = ledger::cases::open(st, period, &by, &r.settings().await?).await?;
+            let out = month::cases::open(st, period, &by, &r.settings().await?).await?;
             let new = out.iter().filter(|o| o.created).count();
             Ok(if out.is_empty() {
                 format!("{period}: no payer has an unexplained residual: no case opened")

@@ -1,5 +1,5 @@
 //! Recon: the three-way tie-out per payer for the period (supplier invoice ↔ imported billed ↔ invoiced at
-//! cost + unassigned + retained), both residuals and the status, from `ledger::close::recon`.
+//! cost + unassigned + retained), both residuals and the status, from `month::close::recon`.
 pub mod form;
 pub mod io;
 mod state;

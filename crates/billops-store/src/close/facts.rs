@@ -1,0 +1,154 @@
+//! The close board's facts, counted from the data (SPEC §2.7), never ticked by hand.
+use billops_domain::close::{CloseConfig, CloseFacts, IssueCounts, TieOut, TieOutInput, tie_out};
+use billops_domain::variance::unexplained;
+use billops_domain::{Period, Severity};
+use rust_decimal::Decimal;
+
+use crate::close::close_error;
+use crate::db::{Conn, args, money_sum};
+use crate::recon::cases;
+use crate::{ONBOARDING_ITEMS, Result, recon, variance};
+
+async fn count(c: &mut Conn<'_>, sql: &str, a: Vec<crate::db::Arg>) -> Result<u64> {
+    let n: i64 = c.one(sql, a).await?.get(0)?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// One tie-out per payer with data or a supplier invoice in the period; reconciliation cases explain the
+/// supplier−import leg.
+pub(crate) async fn tie_outs(c: &mut Conn<'_>, period: Period, tolerance: Decimal) -> Result<Vec<TieOut>> {
+    let figures = recon::payer_figures(c, period).await?;
+    let explained = cases::explained(c, period).await?;
+    figures
+        .into_iter()
+        .map(|f| {
+            let explained_supplier = explained.get(&f.payer).copied().unwrap_or(Decimal::ZERO);
+            let input = TieOutInput {
+                payer: f.payer,
+                period,
+                currency: "USD".into(),
+                supplier_invoice: f.supplier_invoice,
+                imported_billed: f.imported_billed,
+                invoiced_at_cost: f.invoiced_at_cost,
+                unassigned: f.unassigned,
+                retained: Decimal::ZERO,
+                explained_supplier,
+                explained_allocation: Decimal::ZERO,
+                tolerance,
+            };
+            tie_out(&input).map_err(close_error)
+        })
+        .collect()
+}
+
+/// Every fact of the board, one query after the other (inside sign-off's transaction).
+pub(crate) async fn gather(c: &mut Conn<'_>, period: Period, cfg: &CloseConfig) -> Result<CloseFacts> {
+    let mut facts = gather_counts(c, period, cfg).await?;
+    facts.variances_unexplained = variances(c, period, cfg).await?;
+    Ok(facts)
+}
+
+/// Flagged variances without a current explanation (the heaviest read of the board: both months' rollups).
+pub(crate) async fn variances(c: &mut Conn<'_>, period: Period, cfg: &CloseConfig) -> Result<u64> {
+    Ok(unexplained(&variance::reviewed(c, period, &cfg.variance).await?))
+}
+
+/// Every fact but the variance count (left 0).
+pub(crate) async fn gather_counts(c: &mut Conn<'_>, period: Period, cfg: &CloseConfig) -> Result<CloseFacts> {
+    let p = period.to_string();
+    let (start, end) = (period.start(), period.end());
+    let payers_not_final: Vec<String> = c
+        .all(
+            "SELECT DISTINCT payer FROM batch_scopes WHERE period = $1 AND replaced_by IS NULL \
+             AND status = 'estimated' ORDER BY payer",
+            args![p.as_str()],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect::<Result<_>>()?;
+
+    let mut open_issues = IssueCounts::default();
+    for r in c
+        .all(
+            "SELECT severity, count(*) FROM feed_issues WHERE is_open AND period = $1 GROUP BY severity",
+            args![p.as_str()],
+        )
+        .await?
+    {
+        let n = u64::try_from(r.get::<i64>(1)?).unwrap_or(0);
+        match r.get::<String>(0)?.parse::<Severity>() {
+            Ok(Severity::Error) => open_issues.error += n,
+            Ok(Severity::Warning) => open_issues.warning += n,
+            _ => open_issues.info += n,
+        }
+    }
+
+    let sum = money_sum(c.backend(), "", "billed");
+    let sql = format!("SELECT account, {sum} FROM cost_rollups WHERE period = $1 AND customer_id = 0 GROUP BY account");
+    let (mut unassigned_accounts_with_cost, mut unassigned_cost) = (0u64, Decimal::ZERO);
+    for r in c.all(&sql, args![p.as_str()]).await? {
+        let (v, _) = r.money(1)?;
+        if !v.is_zero() {
+            unassigned_accounts_with_cost += 1;
+            unassigned_cost = unassigned_cost.checked_add(v).unwrap_or(unassigned_cost);
+        }
+    }
+
+    let tie_outs = tie_outs(c, period, cfg.tie_out_tolerance).await?;
+    let credits_awaiting_approval = count(
+        c,
+        "SELECT count(*) FROM credits WHERE status = 'proposed' AND valid_from < $1 AND valid_to > $2",
+        args![end, start],
+    )
+    .await?;
+    let credits_not_on_drafts = count(
+        c,
+        "SELECT count(*) FROM credits c JOIN invoices i ON i.customer_id = c.customer_id AND i.period = $1 \
+         AND i.status IN ('draft', 'reviewed', 'approved') \
+         WHERE c.status = 'approved' AND c.valid_from < $2 AND c.valid_to > $3 AND c.decided_at > i.generated_at",
+        args![p.as_str(), end, start],
+    )
+    .await?;
+    let with_cost = "SELECT customer_id FROM cost_rollups WHERE period = $1 AND customer_id <> 0 GROUP BY customer_id";
+    let customers_without_draft = count(
+        c,
+        &format!(
+            "SELECT count(*) FROM ({with_cost}) x WHERE NOT EXISTS (SELECT 1 FROM invoices i \
+             WHERE i.customer_id = x.customer_id AND i.period = $1 AND i.status <> 'void')"
+        ),
+        args![p.as_str()],
+    )
+    .await?;
+    let drafts_not_approved = count(
+        c,
+        "SELECT count(*) FROM invoices WHERE period = $1 AND status IN ('draft', 'reviewed')",
+        args![p.as_str()],
+    )
+    .await?;
+    let items = i64::try_from(ONBOARDING_ITEMS.len()).unwrap_or(0);
+    let onboarding_incomplete = count(
+        c,
+        &format!(
+            "SELECT count(*) FROM ({with_cost}) x WHERE (SELECT count(*) FROM onboarding_items o \
+             WHERE o.customer_id = x.customer_id AND o.done) < $2"
+        ),
+        args![p.as_str(), items],
+    )
+    .await?;
+    Ok(CloseFacts {
+        period,
+        payers_not_final,
+        open_issues,
+        unassigned_accounts_with_cost,
+        unassigned_cost,
+        tie_outs,
+        credits_awaiting_approval,
+        discounts_awaiting_approval: 0,
+        credits_not_on_drafts,
+        variances_unexplained: 0,
+        customers_without_draft,
+        drafts_not_approved,
+        onboarding_incomplete,
+    })
+}
