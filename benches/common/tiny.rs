@@ -20,7 +20,7 @@ pub struct Tiny {
 
 /// 3,000 rows over 12 accounts of 4 customers, every account assigned.
 pub async fn store(dir: &Path) -> Tiny {
-    let spec = BenchSpec { format: FileFormat::Cur, rows: 3_000, seed: 1, accounts: 12, customers: 4 };
+    let spec = BenchSpec { accounts: 12, customers: 4, ..BenchSpec::new(FileFormat::Cur, 3_000, 1) };
     let file = dir.join("tiny.csv");
     billops_gen::write_bench_spec(&spec, &mut std::fs::File::create(&file).unwrap()).unwrap();
     let map = dir.join("map");
