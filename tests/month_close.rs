@@ -19,8 +19,30 @@ fn close_board_signoff_lock_and_reopen() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("cannot sign off 2026-09"), "{}", text(&o));
 
-    // a period with nothing open can be signed off, by a manager only
-    assert_eq!(d.run("dave", &["close", "status", "2026-05"]).status.code(), Some(0));
+    // an empty month is not ready, and says why; a month not over yet cannot be signed off
+    let o = d.run("dave", &["close", "status", "2026-05"]);
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    assert!(text(&o).contains("no data imported for 2026-05: an empty month is not ready"), "{}", text(&o));
+    assert!(text(&o).contains("fix 1: billops import FILE"), "{}", text(&o));
+    let o = d.run("alice", &["close", "signoff", "2026-05"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("no data imported for 2026-05"), "{}", text(&o));
+    let next = chrono::Utc::now().date_naive().format("%Y-%m").to_string();
+    let o = d.run("alice", &["close", "signoff", &next]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains(&format!("{next} has not ended")), "{}", text(&o));
+
+    // a quiet month (final data, tied out) can be signed off, by a manager only; each check says why it is ok
+    d.quiet_month("bob", "2026-05");
+    let o = d.run("dave", &["close", "status", "2026-05"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // owners per checklist item are shared settings, shown on the board
+    d.ok("alice", &["close", "set", "owner.supplier_reconciled", "Olga Ops"]);
+    assert!(d.ok("dave", &["close", "settings"]).contains("owner.supplier_reconciled"));
+    let board = d.json("dave", &["close", "status", "2026-05", "--format", "json"]);
+    assert_eq!(board["board"]["items"][2]["owner"], "Olga Ops", "{board}");
+    assert_eq!(board["board"]["items"][0]["basis"], "1 payer, all final", "{board}");
+    assert!(text(&o).contains("1 of 1 payer tied out within tolerance"), "{}", text(&o));
     let o = d.run("bob", &["close", "signoff", "2026-05"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("not allowed"), "{}", text(&o));

@@ -50,7 +50,8 @@ pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
                 outln!("{s}")?;
             } else {
                 let b = &view.board;
-                let mut t = Table::new(&["#", "check", "status", "owner", "problems"]);
+                // ok items show what was counted (why they are ok), the others what is wrong
+                let mut t = Table::new(&["#", "check", "status", "owner", "problems / basis"]);
                 for (i, item) in b.items.iter().enumerate() {
                     let status = match item.status {
                         ItemStatus::Ok => "ok",
@@ -61,12 +62,17 @@ pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
                         (i + 1).to_string(),
                         item.title.clone(),
                         status.into(),
-                        item.owner.clone().unwrap_or_default(),
-                        item.problems.join("; "),
+                        item.owner.clone().unwrap_or_else(|| "-".into()),
+                        if item.status == ItemStatus::Ok { item.basis.clone() } else { item.problems.join("; ") },
                     ]);
                 }
                 print(&t, format)?;
                 if format == OutputFormat::Table {
+                    for (i, item) in b.items.iter().enumerate() {
+                        if let Some(fix) = item.fix.as_ref().filter(|_| item.status != ItemStatus::Ok) {
+                            outln!("fix {}: {fix}", i + 1)?;
+                        }
+                    }
                     let cd = &b.countdown;
                     outln!(
                         "due {} ({} business day(s) left){}",

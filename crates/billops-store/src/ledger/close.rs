@@ -1,6 +1,6 @@
 //! Sign-off and re-open: the domain's `PeriodClose` decides, the store keeps its events and the lock.
 use billops_domain::Period;
-use billops_domain::close::{CloseAction, CloseConfig, CloseError, CloseEvent, PeriodClose, evaluate};
+use billops_domain::close::{CloseAction, CloseConfig, CloseError, CloseEvent, CloseFacts, PeriodClose, evaluate};
 use chrono::NaiveDate;
 
 use crate::audit::{self, Audit};
@@ -54,10 +54,18 @@ pub(crate) async fn sign_off(
     note: &str,
     by: &Actor,
 ) -> Result<PeriodClose> {
+    // The credits cross-check reads through the pool, just before the transaction (it lists every credit).
+    let unreached = facts::with_unreached(db, facts::empty(period)).await?;
     let mut tx = db.begin().await?;
     let user = user_in(&mut tx, by).await?;
     let mut close = period_close(&mut Conn::Tx(&mut tx), period).await?;
     let facts = facts::gather(&mut Conn::Tx(&mut tx), period, cfg).await?;
+    let facts = CloseFacts {
+        supplier_credits_reached: unreached.supplier_credits_reached,
+        supplier_credits_unreached: unreached.supplier_credits_unreached,
+        funding_credits_unused: unreached.funding_credits_unused,
+        ..facts
+    };
     let board = evaluate(&facts, cfg, &close, today);
     close.sign_off(&board, &user, by.at, note).map_err(close_error)?;
     record(&mut tx, period, "sign_off", note, by).await?;

@@ -266,7 +266,7 @@ impl Ledger for SqlStore {
         let (mut a, mut b) = (Conn::Db(&self.db), Conn::Db(&self.db));
         let (facts, variances) =
             tokio::join!(facts::gather_counts(&mut a, period, cfg), facts::variances(&mut b, period, cfg));
-        Ok(CloseFacts { variances_unexplained: variances?, ..facts? })
+        facts::with_unreached(&self.db, CloseFacts { variances_unexplained: variances?, ..facts? }).await
     }
     async fn sign_off(
         &self,

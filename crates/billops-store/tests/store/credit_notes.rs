@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use billops_store::Actor;
 
 use crate::ledger::may_supplier_invoice;
-use crate::support::{actor, d, date, p};
+use crate::support::{actor, d, date, p, quiet_month};
 
 fn on(name: &str, day: &str) -> Actor {
     let at = date(day).and_hms_opt(10, 0, 0).unwrap();
@@ -129,7 +129,8 @@ async fn credit_notes_respect_locks_and_race(s: Arc<dyn Store>) {
     let n = s.issue_credit_note(&note(id, "1.00", "rounding agreed"), "CN-", &alice).await.unwrap();
     assert_eq!(n.period, p("2026-05"));
     // The posting month locked: refused, naming the lock.
-    s.sign_off(p("2026-06"), &CloseConfig::default(), date("2026-07-08"), "empty", &alice).await.unwrap();
+    quiet_month(&s, "2026-06", "P1", &bob).await;
+    s.sign_off(p("2026-06"), &CloseConfig::default(), date("2026-07-08"), "quiet", &alice).await.unwrap();
     match s.issue_credit_note(&note(id, "1.00", "x"), "CN-", &alice).await {
         Err(StoreError::Locked { period, by }) => assert_eq!((period.as_str(), by.as_str()), ("2026-06", "alice")),
         other => panic!("expected Locked, got {other:?}"),
@@ -177,7 +178,8 @@ async fn payments_in_a_signed_off_month_are_refused(s: Arc<dyn Store>) {
         "{e}"
     );
     // two months signed off: the first open day is in the month after both
-    s.sign_off(p("2026-06"), &CloseConfig::default(), date("2026-07-08"), "empty", &alice).await.unwrap();
+    quiet_month(&s, "2026-06", "P1", &bob).await;
+    s.sign_off(p("2026-06"), &CloseConfig::default(), date("2026-07-08"), "quiet", &alice).await.unwrap();
     let e = s.add_payment(&pay("2026-05-31"), &on("bob", "2026-07-10")).await.unwrap_err();
     assert!(e.to_string().contains("2026-07-01 or later") && e.to_string().contains("value date 2026-05-31"), "{e}");
     let e = s.add_payment(&pay("2026-06-15"), &on("bob", "2026-07-10")).await.unwrap_err();
