@@ -143,3 +143,44 @@ fn invoices_credits_recon_and_balances() {
     let table = d.ok("dave", &["statement", "acme", "--from", "2026-01-01", "--to", "2099-12-31"]);
     assert!(table.lines().next().unwrap().trim_end().ends_with("balance"), "{table}");
 }
+
+#[test]
+fn money_typed_by_hand_is_never_finer_than_the_minor_unit() {
+    let d = Demo::new();
+    for (amount, why) in [
+        ("0.001", "USD amounts have 2 decimal place(s) at most"),
+        ("1e-20", "write the amount in digits"),
+        ("4.6158142e5", "write the amount in digits"),
+        ("1,00.00", "thousands separators"),
+    ] {
+        let o = d.run("bob", &["payments", "add", "acme", amount, "--date", "2026-11-02"]);
+        assert_eq!(o.status.code(), Some(1), "{amount}: {}", text(&o));
+        assert!(text(&o).contains(why), "{amount}: {}", text(&o));
+    }
+    let o = d.run(
+        "bob",
+        &[
+            "credits",
+            "propose",
+            "acme",
+            "--kind",
+            "goodwill",
+            "--amount",
+            "12.345",
+            "--valid-from",
+            "2026-09-01",
+            "--valid-to",
+            "2026-10-01",
+            "--evidence",
+            "ticket 8",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("--amount \"12.345\": USD amounts have 2"), "{}", text(&o));
+    // what the screen shows is accepted
+    assert!(d.ok("bob", &["payments", "add", "acme", "1,000.00", "--date", "2026-11-02"]).contains("1000"));
+    // customer codes that differ only in case are one customer to a person
+    let o = d.run("bob", &["customers", "add", "ACME", "Acme again"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(text(&o).contains("differ only in case"), "{}", text(&o));
+}

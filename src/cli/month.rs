@@ -252,7 +252,10 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
             Ok(0)
         }
         InvoicesCmd::CreditNote { id, amount: a, reason } => {
-            let x = ledger::credit_notes::issue(store, id, amount(&a, "--amount")?, &reason, &by).await?;
+            let currency = store.invoice(id).await?.currency;
+            let a = billops_domain::money::parse_typed_amount(&a, &currency)
+                .map_err(|e| Failure::user(format!("--amount {e}")))?;
+            let x = ledger::credit_notes::issue(store, id, a, &reason, &by).await?;
             let n = &x.note;
             outln!(
                 "credit note {} for {} ({}): {} {}; {} still creditable",

@@ -240,7 +240,7 @@ async fn generate_err(s: &Arc<dyn Store>, customer: &str) -> StoreError {
     s.save_draft(&draft, &[], &actor("bob", 9)).await.unwrap_err()
 }
 
-fn credit(customer: &str, amount: &str) -> NewCredit {
+pub(crate) fn credit(customer: &str, amount: &str) -> NewCredit {
     NewCredit {
         customer: customer.into(),
         kind: CreditKind::Goodwill,
