@@ -236,7 +236,14 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
             outln!("invoice {id} issued as {}", inv.number.unwrap_or_default())?;
             Ok(0)
         }
-        InvoicesCmd::Export { id, period: p, format } => {
+        InvoicesCmd::Export { id, period: p, format, output } => {
+            if let Some(f) = crate::documents::Format::parse(&format) {
+                let Some(id) = id.filter(|_| p.is_none()) else {
+                    return Err(Failure::user(format!("--format {format}: give one invoice ID (not --period)")));
+                };
+                let r = crate::documents::load::DocRef::Invoice(id);
+                return super::documents::export(ctx, &r, f, output.as_deref()).await;
+            }
             let ids: Vec<i64> = match (id, p) {
                 (Some(id), None) => vec![id],
                 (None, Some(p)) => {
@@ -245,11 +252,12 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
                 }
                 _ => return Err(Failure::user("give an invoice ID or --period")),
             };
+            let mut text = String::new();
             for id in ids {
                 let inv = store.invoice(id).await?;
-                super::out::raw(&ledger::invoices::export(&inv, &format)?)?;
+                text.push_str(&ledger::invoices::export(&inv, &format)?);
             }
-            Ok(0)
+            super::documents::write_text(&text, output.as_deref())
         }
         InvoicesCmd::CreditNote { id, amount: a, reason } => {
             let currency = store.invoice(id).await?.currency;
@@ -301,9 +309,13 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
             }
             print(&t, format)
         }
-        InvoicesCmd::ExportCreditNote { number, format } => {
-            super::out::raw(&ledger::credit_notes::export(&store.credit_note(&number).await?, &format)?)?;
-            Ok(0)
+        InvoicesCmd::ExportCreditNote { number, format, output } => {
+            if let Some(f) = crate::documents::Format::parse(&format) {
+                let r = crate::documents::load::DocRef::CreditNote(number);
+                return super::documents::export(ctx, &r, f, output.as_deref()).await;
+            }
+            let text = ledger::credit_notes::export(&store.credit_note(&number).await?, &format)?;
+            super::documents::write_text(&text, output.as_deref())
         }
     }
 }

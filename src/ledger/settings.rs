@@ -39,8 +39,17 @@ pub const OWNER_KEYS: [(&str, CheckId); 8] = [
     ("owner.sign_off", CheckId::SignOff),
 ];
 
+/// The seller's details printed on every customer document (`|` separates lines).
+pub const ISSUER_KEYS: [(&str, &str); 5] = [
+    ("issuer.name", "the seller's name on invoices, credit notes and statements"),
+    ("issuer.address", "the seller's postal address, lines separated by |"),
+    ("issuer.tax_id", "the seller's tax id"),
+    ("issuer.email", "where customers write about a document"),
+    ("issuer.payment", "payment instructions (bank, account, reference), lines separated by |"),
+];
+
 fn known(key: &str) -> bool {
-    KEYS.iter().any(|(k, _)| *k == key) || OWNER_KEYS.iter().any(|(k, _)| *k == key)
+    KEYS.iter().chain(ISSUER_KEYS.iter()).any(|(k, _)| *k == key) || OWNER_KEYS.iter().any(|(k, _)| *k == key)
 }
 
 /// One setting as shown: its value in force, whether it is the default, who set it.
@@ -57,7 +66,8 @@ pub struct SettingView {
 pub fn parse(values: &BTreeMap<String, String>) -> std::result::Result<CloseSettings, String> {
     let bad = |key: &str, why: String| format!("setting {key}: {why}");
     if let Some(k) = values.keys().find(|k| !known(k)) {
-        let known: Vec<&str> = KEYS.iter().map(|(k, _)| *k).chain(OWNER_KEYS.iter().map(|(k, _)| *k)).collect();
+        let known: Vec<&str> =
+            KEYS.iter().chain(ISSUER_KEYS.iter()).map(|(k, _)| *k).chain(OWNER_KEYS.iter().map(|(k, _)| *k)).collect();
         return Err(bad(k, format!("unknown; the settings are {}", known.join(", "))));
     }
     let exact = |key: &str| -> std::result::Result<Option<Decimal>, String> {
@@ -87,6 +97,13 @@ pub fn parse(values: &BTreeMap<String, String>) -> std::result::Result<CloseSett
         Some(v) if v == "warn" => false,
         Some(v) => return Err(bad("unreached_credits", format!("{v:?} is not block or warn"))),
     };
+    for (key, _) in ISSUER_KEYS {
+        if let Some(v) = values.get(key) {
+            for line in v.split('|').map(str::trim).filter(|l| !l.is_empty()) {
+                billops_domain::text::Name::new(key, line).map_err(|e| bad(key, e.to_string()))?;
+            }
+        }
+    }
     for (key, check) in OWNER_KEYS {
         if let Some(name) = values.get(key) {
             let name = billops_domain::text::Name::new(key, name.trim()).map_err(|e| bad(key, e.to_string()))?;
@@ -130,6 +147,7 @@ pub async fn show(store: &dyn Store) -> Result<Vec<SettingView>> {
         .iter()
         .copied()
         .chain(owners)
+        .chain(ISSUER_KEYS.iter().copied())
         .map(|(key, meaning)| {
             let s = stored.iter().find(|s| s.key == key);
             SettingView {
