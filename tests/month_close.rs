@@ -184,3 +184,38 @@ fn money_typed_by_hand_is_never_finer_than_the_minor_unit() {
     assert_ne!(o.status.code(), Some(0));
     assert!(text(&o).contains("differ only in case"), "{}", text(&o));
 }
+
+/// Every fix the board names is a command that exists (`billops … --help` succeeds).
+#[test]
+fn every_fix_on_the_board_names_a_command_that_exists() {
+    let d = Demo::new();
+    let mut fixes = Vec::new();
+    for period in ["2026-06", "2026-07", "2026-08", "2026-10", "2099-01"] {
+        let o = d.run("dave", &["close", "status", period, "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        for item in v["board"]["items"].as_array().unwrap() {
+            if let Some(f) = item["fix"].as_str() {
+                fixes.push(f.to_string());
+            }
+        }
+    }
+    assert!(fixes.len() > 8, "{fixes:?}");
+    let mut checked = 0;
+    for fix in &fixes {
+        for part in fix.split("billops ").skip(1) {
+            let words: Vec<&str> = part
+                .split_whitespace()
+                .take_while(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '-') && !w.starts_with('-'))
+                .take(2)
+                .collect();
+            assert!(!words.is_empty(), "{fix}");
+            let o = d.run("dave", &[&words[..], &["--help"]].concat());
+            assert_eq!(o.status.code(), Some(0), "{fix}: billops {} --help: {}", words.join(" "), text(&o));
+            checked += 1;
+        }
+        if !fix.contains("billops ") {
+            assert!(fix.starts_with("console: Customers, space"), "{fix}");
+        }
+    }
+    assert!(checked >= fixes.len(), "{checked} commands in {fixes:?}");
+}
