@@ -6,5 +6,6 @@ pub mod cli;
 pub mod config;
 pub mod console;
 pub mod csv_out;
+pub mod documents;
 pub mod ingest;
 pub mod month;

@@ -227,6 +227,8 @@ async fn month_end_writes_into_a_locked_period_show_the_lock() {
     for inv in store.list_invoices(&InvoiceFilter::default()).await.unwrap() {
         store.step_invoice(inv.id, InvoiceStep::Review, "", None, &alice).await.unwrap();
         store.step_invoice(inv.id, InvoiceStep::Approve, "", None, &alice).await.unwrap();
+        // issuing is part of the month: an approved, unissued invoice blocks sign-off
+        store.issue_invoice(inv.id, billops::month::INVOICE_SERIES, 30, &alice).await.unwrap();
     }
     let cfg = billops::month::settings::load(store.as_ref()).await.unwrap();
     for v in billops::month::variance::report(store.as_ref(), may, &cfg).await.unwrap().flagged() {

@@ -19,8 +19,30 @@ fn close_board_signoff_lock_and_reopen() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("cannot sign off 2026-09"), "{}", text(&o));
 
-    // a period with nothing open can be signed off, by a manager only
-    assert_eq!(d.run("dave", &["close", "status", "2026-05"]).status.code(), Some(0));
+    // an empty month is not ready, and says why; a month not over yet cannot be signed off
+    let o = d.run("dave", &["close", "status", "2026-05"]);
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    assert!(text(&o).contains("no data imported for 2026-05: an empty month is not ready"), "{}", text(&o));
+    assert!(text(&o).contains("fix 1: billops import FILE"), "{}", text(&o));
+    let o = d.run("alice", &["close", "signoff", "2026-05"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("no data imported for 2026-05"), "{}", text(&o));
+    let next = chrono::Utc::now().date_naive().format("%Y-%m").to_string();
+    let o = d.run("alice", &["close", "signoff", &next]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains(&format!("{next} has not ended")), "{}", text(&o));
+
+    // a quiet month (final data, tied out) can be signed off, by a manager only; each check says why it is ok
+    d.quiet_month("bob", "2026-05");
+    let o = d.run("dave", &["close", "status", "2026-05"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // owners per checklist item are shared settings, shown on the board
+    d.ok("alice", &["close", "set", "owner.supplier_reconciled", "Olga Ops"]);
+    assert!(d.ok("dave", &["close", "settings"]).contains("owner.supplier_reconciled"));
+    let board = d.json("dave", &["close", "status", "2026-05", "--format", "json"]);
+    assert_eq!(board["board"]["items"][2]["owner"], "Olga Ops", "{board}");
+    assert_eq!(board["board"]["items"][0]["basis"], "1 payer, all final", "{board}");
+    assert!(text(&o).contains("1 of 1 payer tied out within tolerance"), "{}", text(&o));
     let o = d.run("bob", &["close", "signoff", "2026-05"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("not allowed"), "{}", text(&o));
@@ -120,4 +142,80 @@ fn invoices_credits_recon_and_balances() {
     assert!(recs.iter().all(|r| &r[5] == "acme"), "{st}");
     let table = d.ok("dave", &["statement", "acme", "--from", "2026-01-01", "--to", "2099-12-31"]);
     assert!(table.lines().next().unwrap().trim_end().ends_with("balance"), "{table}");
+}
+
+#[test]
+fn money_typed_by_hand_is_never_finer_than_the_minor_unit() {
+    let d = Demo::new();
+    for (amount, why) in [
+        ("0.001", "USD amounts have 2 decimal place(s) at most"),
+        ("1e-20", "write the amount in digits"),
+        ("4.6158142e5", "write the amount in digits"),
+        ("1,00.00", "thousands separators"),
+    ] {
+        let o = d.run("bob", &["payments", "add", "acme", amount, "--date", "2026-11-02"]);
+        assert_eq!(o.status.code(), Some(1), "{amount}: {}", text(&o));
+        assert!(text(&o).contains(why), "{amount}: {}", text(&o));
+    }
+    let o = d.run(
+        "bob",
+        &[
+            "credits",
+            "propose",
+            "acme",
+            "--kind",
+            "goodwill",
+            "--amount",
+            "12.345",
+            "--valid-from",
+            "2026-09-01",
+            "--valid-to",
+            "2026-10-01",
+            "--evidence",
+            "ticket 8",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("--amount \"12.345\": USD amounts have 2"), "{}", text(&o));
+    // what the screen shows is accepted
+    assert!(d.ok("bob", &["payments", "add", "acme", "1,000.00", "--date", "2026-11-02"]).contains("1000"));
+    // customer codes that differ only in case are one customer to a person
+    let o = d.run("bob", &["customers", "add", "ACME", "Acme again"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(text(&o).contains("differ only in case"), "{}", text(&o));
+}
+
+/// Every fix the board names is a command that exists (`billops … --help` succeeds).
+#[test]
+fn every_fix_on_the_board_names_a_command_that_exists() {
+    let d = Demo::new();
+    let mut fixes = Vec::new();
+    for period in ["2026-06", "2026-07", "2026-08", "2026-10", "2099-01"] {
+        let o = d.run("dave", &["close", "status", period, "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        for item in v["board"]["items"].as_array().unwrap() {
+            if let Some(f) = item["fix"].as_str() {
+                fixes.push(f.to_string());
+            }
+        }
+    }
+    assert!(fixes.len() > 8, "{fixes:?}");
+    let mut checked = 0;
+    for fix in &fixes {
+        for part in fix.split("billops ").skip(1) {
+            let words: Vec<&str> = part
+                .split_whitespace()
+                .take_while(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '-') && !w.starts_with('-'))
+                .take(2)
+                .collect();
+            assert!(!words.is_empty(), "{fix}");
+            let o = d.run("dave", &[&words[..], &["--help"]].concat());
+            assert_eq!(o.status.code(), Some(0), "{fix}: billops {} --help: {}", words.join(" "), text(&o));
+            checked += 1;
+        }
+        if !fix.contains("billops ") {
+            assert!(fix.starts_with("console: Customers, space"), "{fix}");
+        }
+    }
+    assert!(checked >= fixes.len(), "{checked} commands in {fixes:?}");
 }

@@ -134,6 +134,7 @@ fn variances_are_flagged_explained_and_go_stale() {
     assert_eq!(board_item5(&d, "2026-09")["status"], "ok");
 
     // A locked period refuses explanations, naming the lock.
+    d.quiet_month("bob", "2026-05");
     d.ok("alice", &["close", "signoff", "2026-05", "--note", "quiet month"]);
     let o =
         d.run("bob", &["variance", "explain", "2026-05", "acme", "AmazonEC2", "--driver", "other", "--text", "late"]);

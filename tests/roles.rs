@@ -14,6 +14,10 @@ const FOCUS: &str = "BillingAccountId,BillingAccountName,SubAccountId,SubAccount
 100000000001,Payer One,A1,acct A1,2026-05-01T00:00:00Z,2026-06-01T00:00:00Z,2026-05-03T00:00:00Z,2026-05-04T00:00:00Z,Usage,EC2,us-east-1,SKU1,res-1,1,Hrs,12.5,12.5,12.5,USD,INV-1,
 ";
 
+const APRIL: &str = "BillingAccountId,BillingAccountName,SubAccountId,SubAccountName,BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,ServiceName,RegionId,SkuId,ResourceId,ConsumedQuantity,ConsumedUnit,BilledCost,EffectiveCost,ListCost,BillingCurrency,InvoiceId,Tags
+100000000002,Payer Two,A9,acct A9,2026-04-01T00:00:00Z,2026-05-01T00:00:00Z,2026-04-03T00:00:00Z,2026-04-04T00:00:00Z,Usage,EC2,us-east-1,SKU1,res-9,1,Hrs,0,0,0,USD,INV-Q,
+";
+
 /// `billops` with data and config in `dir`, no identity variables unless `user` is given.
 fn billops(dir: &Path, db: &str, user: Option<&str>) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_billops"));
@@ -68,7 +72,7 @@ fn args_of(write: &str, role: usize, file: &Path) -> Vec<String> {
         // CR-1 is proposed by the operator before the matrix runs (maker-checker: the manager is another person).
         "credits approve" => s(&["credits", "approve", "CR-1", "--reason", "agreed"]),
         "close set" => s(&["close", "set", "due_day", "12"]),
-        "close signoff" => s(&["close", "signoff", "2026-04", "--note", "empty month"]),
+        "close signoff" => s(&["close", "signoff", "2026-04", "--note", "quiet month"]),
         "users add" => s(&["users", "add", &format!("{code}_new"), "--role", "viewer"]),
         other => panic!("{other}"),
     }
@@ -84,6 +88,16 @@ fn refused_for_role(o: &Output) -> bool {
 fn matrix(dir: &Path, run: &dyn Fn(usize, &[String]) -> Output) {
     let file = dir.join("may.csv");
     std::fs::write(&file, FOCUS).unwrap();
+    // April is quiet (an empty month cannot be signed off): one final row of cost 0, its supplier invoice of 0.
+    let april = dir.join("april.csv");
+    std::fs::write(&april, APRIL).unwrap();
+    for args in [
+        vec!["import".to_string(), april.display().to_string()],
+        ["supplier", "add", "100000000002", "2026-04", "--number", "Q-4", "--amount", "0"].map(String::from).to_vec(),
+    ] {
+        let o = run(1, &args);
+        assert!(o.status.success(), "{args:?}: {}", text(&o));
+    }
     // The credit the manager approves, proposed by the operator.
     let o = run(1, &["customers".into(), "add".into(), "acme".into(), "Acme".into()]);
     assert!(o.status.success(), "{}", text(&o));

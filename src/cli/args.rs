@@ -106,7 +106,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: OutputFormat,
     },
-    /// A customer statement between two dates (inclusive).
+    /// A customer statement between two dates (inclusive): table, csv or json, or the customer's document as
+    /// html or pdf (pdf needs --output).
     Statement {
         customer: String,
         #[arg(long)]
@@ -114,7 +115,10 @@ pub enum Command {
         #[arg(long)]
         to: String,
         #[arg(long, value_enum, default_value_t)]
-        format: OutputFormat,
+        format: StatementFormat,
+        /// Write to this file instead of stdout (html, pdf).
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
     /// The account-code table: GL / cost-centre codes by customer, product or account, effective-dated.
     #[command(subcommand)]
@@ -170,6 +174,19 @@ pub enum CustomersCmd {
     List {
         #[arg(long, value_enum, default_value_t)]
         format: OutputFormat,
+    },
+    /// A customer's details printed on its documents; with any option, change them (operators; `""` clears one).
+    Details {
+        code: String,
+        /// Postal address, lines separated by |.
+        #[arg(long)]
+        address: Option<String>,
+        #[arg(long)]
+        tax_id: Option<String>,
+        #[arg(long)]
+        po_number: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
     },
     /// Set a customer's billing model, resale (price book, the default) or chargeback (resource units, then
     /// the price book); without MODEL, print it.
@@ -328,13 +345,17 @@ pub enum InvoicesCmd {
         #[arg(long)]
         reason: String,
     },
-    /// Export one invoice (ID) or every invoice of --period as csv, json or html.
+    /// Export one invoice (ID) or every invoice of --period: csv or json (internal: every line, GL codes, rules),
+    /// or the customer's document as html or pdf (one ID; pdf needs --output).
     Export {
         id: Option<i64>,
         #[arg(long)]
         period: Option<String>,
         #[arg(long, default_value = "csv")]
         format: String,
+        /// Write to this file instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
     /// Correct an issued invoice with a credit note (manager): part or all of what is not credited yet.
     CreditNote {
@@ -353,11 +374,15 @@ pub enum InvoicesCmd {
         #[arg(long, value_enum, default_value_t)]
         format: OutputFormat,
     },
-    /// Export one credit note (CN-000001) as csv, json or html.
+    /// Export one credit note (CN-000001) as csv or json, or the customer's document as html or pdf (pdf needs
+    /// --output).
     ExportCreditNote {
         number: String,
         #[arg(long, default_value = "csv")]
         format: String,
+        /// Write to this file instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -451,4 +476,15 @@ pub enum PaymentsCmd {
     },
     /// CSV with header customer,amount,date[,invoice].
     Import { file: PathBuf },
+}
+
+/// `billops statement --format`: the lists' formats and the customer document's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum StatementFormat {
+    #[default]
+    Table,
+    Csv,
+    Json,
+    Html,
+    Pdf,
 }

@@ -175,6 +175,25 @@ pub async fn customers(ctx: &Ctx, cmd: CustomersCmd) -> Result<u8, Failure> {
             Ok(0)
         }
         CustomersCmd::Model { code, model } => super::rating::model(ctx, &code, model).await,
+        CustomersCmd::Details { code, address, tax_id, po_number, email } => {
+            let mut d = ctx.store.customer_details(&code).await?;
+            let changed = address.is_some() || tax_id.is_some() || po_number.is_some() || email.is_some();
+            if changed {
+                d = billops_store::CustomerDetails {
+                    address: address.or(d.address),
+                    tax_id: tax_id.or(d.tax_id),
+                    po_number: po_number.or(d.po_number),
+                    billing_email: email.or(d.billing_email),
+                };
+                d = ctx.store.set_customer_details(&code, &d, &ctx.actor()).await?;
+            }
+            let lines = d.address_lines().join(" | ");
+            outln!("address:   {lines}")?;
+            outln!("tax id:    {}", d.tax_id.unwrap_or_default())?;
+            outln!("PO number: {}", d.po_number.unwrap_or_default())?;
+            outln!("e-mail:    {}", d.billing_email.unwrap_or_default())?;
+            Ok(0)
+        }
         CustomersCmd::List { format } => {
             let mut t = Table::new(&["code", "name", "currency", "status", "accounts"]).numeric("accounts");
             for c in ctx.store.list_customers().await? {

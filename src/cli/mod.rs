@@ -4,6 +4,7 @@ mod out;
 mod args;
 mod commands;
 mod demo;
+mod documents;
 mod funding;
 mod interest;
 mod month;
@@ -357,8 +358,22 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         Some(Command::Cases(c)) => month_terms::cases(ctx, c).await,
         Some(Command::Payments(c)) => month_money::payments(ctx, c).await,
         Some(Command::Balance { customer, format }) => month_money::balance(ctx, &customer, format).await,
-        Some(Command::Statement { customer, from, to, format }) => {
-            month_money::statement(ctx, &customer, &from, &to, format).await
+        Some(Command::Statement { customer, from, to, format, output }) => {
+            use args::StatementFormat as F;
+            let list = match format {
+                F::Table => output::OutputFormat::Table,
+                F::Csv => output::OutputFormat::Csv,
+                F::Json => output::OutputFormat::Json,
+                F::Html | F::Pdf => {
+                    let f =
+                        if format == F::Pdf { crate::documents::Format::Pdf } else { crate::documents::Format::Html };
+                    let from = month::date(&from, "--from")?;
+                    let to = month::date(&to, "--to")?;
+                    let r = crate::documents::load::DocRef::Statement { customer, from, to };
+                    return documents::export(ctx, &r, f, output.as_deref()).await;
+                }
+            };
+            month_money::statement(ctx, &customer, &from, &to, list).await
         }
         Some(Command::Codes(c)) => month_codes::codes(ctx, c).await,
         Some(Command::Paths | Command::Demo | Command::Init | Command::Interest(_)) => Ok(0),

@@ -50,7 +50,8 @@ pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
                 outln!("{s}")?;
             } else {
                 let b = &view.board;
-                let mut t = Table::new(&["#", "check", "status", "owner", "problems"]);
+                // ok items show what was counted (why they are ok), the others what is wrong
+                let mut t = Table::new(&["#", "check", "status", "owner", "problems / basis"]);
                 for (i, item) in b.items.iter().enumerate() {
                     let status = match item.status {
                         ItemStatus::Ok => "ok",
@@ -61,12 +62,17 @@ pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
                         (i + 1).to_string(),
                         item.title.clone(),
                         status.into(),
-                        item.owner.clone().unwrap_or_default(),
-                        item.problems.join("; "),
+                        item.owner.clone().unwrap_or_else(|| "-".into()),
+                        if item.status == ItemStatus::Ok { item.basis.clone() } else { item.problems.join("; ") },
                     ]);
                 }
                 print(&t, format)?;
                 if format == OutputFormat::Table {
+                    for (i, item) in b.items.iter().enumerate() {
+                        if let Some(fix) = item.fix.as_ref().filter(|_| item.status != ItemStatus::Ok) {
+                            outln!("fix {}: {fix}", i + 1)?;
+                        }
+                    }
                     let cd = &b.countdown;
                     outln!(
                         "due {} ({} business day(s) left){}",
@@ -230,7 +236,14 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
             outln!("invoice {id} issued as {}", inv.number.unwrap_or_default())?;
             Ok(0)
         }
-        InvoicesCmd::Export { id, period: p, format } => {
+        InvoicesCmd::Export { id, period: p, format, output } => {
+            if let Some(f) = crate::documents::Format::parse(&format) {
+                let Some(id) = id.filter(|_| p.is_none()) else {
+                    return Err(Failure::user(format!("--format {format}: give one invoice ID (not --period)")));
+                };
+                let r = crate::documents::load::DocRef::Invoice(id);
+                return super::documents::export(ctx, &r, f, output.as_deref()).await;
+            }
             let ids: Vec<i64> = match (id, p) {
                 (Some(id), None) => vec![id],
                 (None, Some(p)) => {
@@ -239,14 +252,18 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
                 }
                 _ => return Err(Failure::user("give an invoice ID or --period")),
             };
+            let mut text = String::new();
             for id in ids {
                 let inv = store.invoice(id).await?;
-                super::out::raw(&month::invoices::export(&inv, &format)?)?;
+                text.push_str(&month::invoices::export(&inv, &format)?);
             }
-            Ok(0)
+            super::documents::write_text(&text, output.as_deref())
         }
         InvoicesCmd::CreditNote { id, amount: a, reason } => {
-            let x = month::credit_notes::issue(store, id, amount(&a, "--amount")?, &reason, &by).await?;
+            let currency = store.invoice(id).await?.currency;
+            let a = billops_domain::money::parse_typed_amount(&a, &currency)
+                .map_err(|e| Failure::user(format!("--amount {e}")))?;
+            let x = month::credit_notes::issue(store, id, a, &reason, &by).await?;
             let n = &x.note;
             outln!(
                 "credit note {} for {} ({}): {} {}; {} still creditable",
@@ -292,9 +309,13 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
             }
             print(&t, format)
         }
-        InvoicesCmd::ExportCreditNote { number, format } => {
-            super::out::raw(&month::credit_notes::export(&store.credit_note(&number).await?, &format)?)?;
-            Ok(0)
+        InvoicesCmd::ExportCreditNote { number, format, output } => {
+            if let Some(f) = crate::documents::Format::parse(&format) {
+                let r = crate::documents::load::DocRef::CreditNote(number);
+                return super::documents::export(ctx, &r, f, output.as_deref()).await;
+            }
+            let text = month::credit_notes::export(&store.credit_note(&number).await?, &format)?;
+            super::documents::write_text(&text, output.as_deref())
         }
     }
 }

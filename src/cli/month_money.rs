@@ -26,10 +26,11 @@ pub async fn credits(ctx: &Ctx, c: CreditsCmd) -> Result<u8, Failure> {
                 "ppa" => CreditKind::Ppa,
                 other => return Err(Failure::user(format!("--kind {other:?}: sla, promo, funding, goodwill or ppa"))),
             };
+            let currency = ctx.store.customer(&customer).await?.currency;
             let new = NewCredit {
                 customer,
                 kind,
-                amount: amount(&a, "--amount")?,
+                amount: typed(&a, "--amount", &currency)?,
                 scope: CreditScope::new(account, service),
                 valid_from: date(&valid_from, "--valid-from")?,
                 valid_to: date(&valid_to, "--valid-to")?,
@@ -216,9 +217,10 @@ pub async fn recon(ctx: &Ctx, p: &str, format: OutputFormat) -> Result<u8, Failu
 pub async fn payments(ctx: &Ctx, c: PaymentsCmd) -> Result<u8, Failure> {
     let rows = match c {
         PaymentsCmd::Add { customer, amount: a, date: d, invoice, reference } => {
+            let currency = ctx.store.customer(&customer).await?.currency;
             vec![NewPayment {
                 customer,
-                amount: amount(&a, "AMOUNT")?,
+                amount: typed(&a, "AMOUNT", &currency)?,
                 received_on: date(&d, "--date")?,
                 invoice,
                 reference,
@@ -227,12 +229,22 @@ pub async fn payments(ctx: &Ctx, c: PaymentsCmd) -> Result<u8, Failure> {
         PaymentsCmd::Import { file } => {
             let (h, recs) = read_csv(&file)?;
             let mut v = Vec::new();
+            let mut currencies: std::collections::HashMap<String, String> = std::collections::HashMap::new();
             for (line, r) in recs {
                 let at = |col: &str| format!("{}:{line}: column {col}", file.display());
                 let get = |col: &str| field(&h, &r, col).ok_or_else(|| Failure::user(format!("{}: missing", at(col))));
+                let customer = get("customer")?.to_string();
+                let currency = match currencies.get(&customer) {
+                    Some(c) => c.clone(),
+                    None => {
+                        let c = ctx.store.customer(&customer).await?.currency;
+                        currencies.insert(customer.clone(), c.clone());
+                        c
+                    }
+                };
                 v.push(NewPayment {
-                    customer: get("customer")?.to_string(),
-                    amount: amount(get("amount")?, &at("amount"))?,
+                    amount: typed(get("amount")?, &at("amount"), &currency)?,
+                    customer,
                     received_on: date(get("date")?, &at("date"))?,
                     invoice: field(&h, &r, "invoice").filter(|s| !s.is_empty()).map(str::to_string),
                     reference: Some(format!("{}:{line}", file.display())),
@@ -302,4 +314,10 @@ pub async fn statement(ctx: &Ctx, customer: &str, from: &str, to: &str, format: 
         }
     }
     Ok(0)
+}
+
+/// Money typed by a person: what the screen shows (`1,000.00`), exact, never finer than the currency's minor
+/// unit and never in E-notation (`billops_domain::money::parse_typed_amount`).
+fn typed(text: &str, what: &str, currency: &str) -> Result<rust_decimal::Decimal, Failure> {
+    billops_domain::money::parse_typed_amount(text, currency).map_err(|e| Failure::user(format!("{what} {e}")))
 }

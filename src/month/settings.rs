@@ -5,7 +5,7 @@
 //! written, so a stored set always parses.
 use std::collections::BTreeMap;
 
-use billops_domain::close::{DueKind, DueRule};
+use billops_domain::close::{CheckId, DueKind, DueRule};
 use billops_domain::parse_decimal;
 use billops_domain::terms::Percent;
 use billops_domain::variance::VarianceThresholds;
@@ -15,15 +15,42 @@ use serde::Serialize;
 
 use super::CloseSettings;
 
-/// The keys, in the order they are shown, with what each means.
-pub const KEYS: [(&str, &str); 6] = [
+/// The keys, in the order they are shown, with what each means (the owner keys follow: [`OWNER_KEYS`]).
+pub const KEYS: [(&str, &str); 8] = [
     ("due_day", "the close is due on this day of the next month (1-31; 1-20 with business_days)"),
     ("business_days", "true: the due_day-th business day instead of a calendar day"),
     ("tie_out_tolerance", "largest unexplained tie-out residual per payer"),
     ("variance_pct", "a variance is flagged when |Δ%| reaches this (and |Δ| variance_abs)"),
     ("variance_abs", "… and |Δ| reaches this (new or gone services: |Δ| alone)"),
     ("credit_approval_threshold", "credits above this need an approver other than the proposer"),
+    ("issue_after_sign_off", "true: invoices are issued after sign-off (approved, unissued invoices do not block)"),
+    ("unreached_credits", "block or warn: supplier credits not passed on and funding credits unused"),
 ];
+
+/// Who owns each checklist item (`owner.final_data` …): a name shown on the board, anything a person types.
+pub const OWNER_KEYS: [(&str, CheckId); 8] = [
+    ("owner.final_data", CheckId::FinalData),
+    ("owner.accounts_assigned", CheckId::AccountsAssigned),
+    ("owner.supplier_reconciled", CheckId::SupplierReconciled),
+    ("owner.credits_applied", CheckId::CreditsApplied),
+    ("owner.variances_explained", CheckId::VariancesExplained),
+    ("owner.invoices_approved", CheckId::InvoicesApproved),
+    ("owner.onboarding", CheckId::Onboarding),
+    ("owner.sign_off", CheckId::SignOff),
+];
+
+/// The seller's details printed on every customer document (`|` separates lines).
+pub const ISSUER_KEYS: [(&str, &str); 5] = [
+    ("issuer.name", "the seller's name on invoices, credit notes and statements"),
+    ("issuer.address", "the seller's postal address, lines separated by |"),
+    ("issuer.tax_id", "the seller's tax id"),
+    ("issuer.email", "where customers write about a document"),
+    ("issuer.payment", "payment instructions (bank, account, reference), lines separated by |"),
+];
+
+fn known(key: &str) -> bool {
+    KEYS.iter().chain(ISSUER_KEYS.iter()).any(|(k, _)| *k == key) || OWNER_KEYS.iter().any(|(k, _)| *k == key)
+}
 
 /// One setting as shown: its value in force, whether it is the default, who set it.
 #[derive(Debug, Clone, Serialize)]
@@ -38,8 +65,9 @@ pub struct SettingView {
 /// The settings a set of key → text values gives (defaults for absent keys); errors name the key.
 pub fn parse(values: &BTreeMap<String, String>) -> std::result::Result<CloseSettings, String> {
     let bad = |key: &str, why: String| format!("setting {key}: {why}");
-    if let Some(k) = values.keys().find(|k| !KEYS.iter().any(|(known, _)| known == k)) {
-        let known: Vec<&str> = KEYS.iter().map(|(k, _)| *k).collect();
+    if let Some(k) = values.keys().find(|k| !known(k)) {
+        let known: Vec<&str> =
+            KEYS.iter().chain(ISSUER_KEYS.iter()).map(|(k, _)| *k).chain(OWNER_KEYS.iter().map(|(k, _)| *k)).collect();
         return Err(bad(k, format!("unknown; the settings are {}", known.join(", "))));
     }
     let exact = |key: &str| -> std::result::Result<Option<Decimal>, String> {
@@ -53,12 +81,35 @@ pub fn parse(values: &BTreeMap<String, String>) -> std::result::Result<CloseSett
         }
     };
     let mut out = CloseSettings::default();
-    let business = match values.get("business_days").map(|v| v.trim().to_ascii_lowercase()) {
-        None => false,
-        Some(v) if v == "true" => true,
-        Some(v) if v == "false" => false,
-        Some(v) => return Err(bad("business_days", format!("{v:?} is not true or false"))),
+    let flag = |key: &str| -> std::result::Result<bool, String> {
+        match values.get(key).map(|v| v.trim().to_ascii_lowercase()) {
+            None => Ok(false),
+            Some(v) if v == "true" => Ok(true),
+            Some(v) if v == "false" => Ok(false),
+            Some(v) => Err(bad(key, format!("{v:?} is not true or false"))),
+        }
     };
+    let business = flag("business_days")?;
+    out.board.issue_after_sign_off = flag("issue_after_sign_off")?;
+    out.board.unreached_credits_block = match values.get("unreached_credits").map(|v| v.trim().to_ascii_lowercase()) {
+        None => true,
+        Some(v) if v == "block" => true,
+        Some(v) if v == "warn" => false,
+        Some(v) => return Err(bad("unreached_credits", format!("{v:?} is not block or warn"))),
+    };
+    for (key, _) in ISSUER_KEYS {
+        if let Some(v) = values.get(key) {
+            for line in v.split('|').map(str::trim).filter(|l| !l.is_empty()) {
+                billops_domain::text::Name::new(key, line).map_err(|e| bad(key, e.to_string()))?;
+            }
+        }
+    }
+    for (key, check) in OWNER_KEYS {
+        if let Some(name) = values.get(key) {
+            let name = billops_domain::text::Name::new(key, name.trim()).map_err(|e| bad(key, e.to_string()))?;
+            out.board.owners.insert(check, name.as_str().to_string());
+        }
+    }
     let day = match values.get("due_day") {
         None => out.board.due.day(),
         Some(t) => t.trim().parse::<u32>().map_err(|_| bad("due_day", format!("{t:?} is not a day number")))?,
@@ -91,9 +142,13 @@ pub async fn load(store: &dyn Store) -> Result<CloseSettings> {
 pub async fn show(store: &dyn Store) -> Result<Vec<SettingView>> {
     let stored = store.settings().await?;
     let current = load(store).await?;
+    let owners = OWNER_KEYS.iter().map(|(k, _)| (*k, "who owns this checklist item (a name; shown on the board)"));
     Ok(KEYS
         .iter()
-        .map(|&(key, meaning)| {
+        .copied()
+        .chain(owners)
+        .chain(ISSUER_KEYS.iter().copied())
+        .map(|(key, meaning)| {
             let s = stored.iter().find(|s| s.key == key);
             SettingView {
                 key,
@@ -113,7 +168,10 @@ fn default_text(s: &CloseSettings, key: &str) -> String {
         "tie_out_tolerance" => s.board.tie_out_tolerance.normalize().to_string(),
         "variance_pct" => s.board.variance.pct().value().normalize().to_string(),
         "variance_abs" => s.board.variance.abs().normalize().to_string(),
-        _ => s.credit_approval_threshold.normalize().to_string(),
+        "issue_after_sign_off" => s.board.issue_after_sign_off.to_string(),
+        "unreached_credits" => (if s.board.unreached_credits_block { "block" } else { "warn" }).to_string(),
+        "credit_approval_threshold" => s.credit_approval_threshold.normalize().to_string(),
+        _ => "-".to_string(),
     }
 }
 
@@ -156,6 +214,18 @@ mod tests {
         assert_eq!(s.board.variance.pct().value(), Decimal::from(25));
         assert_eq!(s.board.variance.abs(), Decimal::new(250050, 2));
         assert_eq!(s.credit_approval_threshold, Decimal::from(1000));
+        assert!(!s.board.issue_after_sign_off && s.board.unreached_credits_block, "defaults");
+        let s = of(&[
+            ("issue_after_sign_off", "true"),
+            ("unreached_credits", "warn"),
+            ("owner.final_data", "olga"),
+            ("owner.sign_off", " Maria Lopez "),
+        ])
+        .unwrap();
+        assert!(s.board.issue_after_sign_off && !s.board.unreached_credits_block);
+        assert_eq!(s.board.owners.get(&CheckId::FinalData).map(String::as_str), Some("olga"));
+        assert_eq!(s.board.owners.get(&CheckId::SignOff).map(String::as_str), Some("Maria Lopez"));
+        assert_eq!(s.board.owners.len(), 2);
     }
 
     #[test]
@@ -169,6 +239,10 @@ mod tests {
             (&[("variance_abs", "-5")][..], "variance_abs", "negative"),
             (&[("credit_approval_threshold", "-1")][..], "credit_approval_threshold", "negative"),
             (&[("due", "10")][..], "due", "unknown"),
+            (&[("issue_after_sign_off", "maybe")][..], "issue_after_sign_off", "true or false"),
+            (&[("unreached_credits", "ignore")][..], "unreached_credits", "block or warn"),
+            (&[("owner.final_data", "a\u{202e}b")][..], "owner.final_data", ""),
+            (&[("owner.nothing", "olga")][..], "owner.nothing", "unknown"),
         ] {
             let e = of(pairs).unwrap_err();
             assert!(e.starts_with(&format!("setting {key}:")) && e.contains(why), "{pairs:?}: {e}");

@@ -47,6 +47,33 @@ impl Demo {
     }
 }
 
+impl Demo {
+    /// Make `period` a quiet month that can be signed off (an empty month is not ready): one final row of cost 0
+    /// for a payer of its own on an account with no customer, and that payer's supplier invoice of 0.
+    pub fn quiet_month(&self, user: &str, period: &str) {
+        let file = self.dir.path().join(format!("quiet-{period}.csv"));
+        std::fs::write(&file, quiet_month_csv(period)).unwrap();
+        self.ok(user, &["import", file.to_str().unwrap()]);
+        self.ok(user, &["supplier", "add", QUIET_PAYER, period, "--number", &format!("Q-{period}"), "--amount", "0"]);
+    }
+}
+
+/// The payer of [`Demo::quiet_month`].
+pub const QUIET_PAYER: &str = "100000000099";
+
+/// A FOCUS file with one final row of cost 0 in `period` (YYYY-MM) for [`QUIET_PAYER`].
+pub fn quiet_month_csv(period: &str) -> String {
+    let start: chrono::NaiveDate = format!("{period}-01").parse().unwrap();
+    let end = start.checked_add_months(chrono::Months::new(1)).unwrap();
+    format!(
+        "BillingAccountId,BillingAccountName,SubAccountId,SubAccountName,BillingPeriodStart,BillingPeriodEnd,\
+         ChargePeriodStart,ChargePeriodEnd,ChargeCategory,ServiceName,RegionId,SkuId,ResourceId,ConsumedQuantity,\
+         ConsumedUnit,BilledCost,EffectiveCost,ListCost,BillingCurrency,InvoiceId,Tags\n\
+         {QUIET_PAYER},Quiet payer,900000000099,quiet account,{start}T00:00:00Z,{end}T00:00:00Z,\
+         {period}-02T00:00:00Z,{period}-03T00:00:00Z,Usage,EC2,us-east-1,SKU1,res-q,1,Hrs,0,0,0,USD,QUIET-{period},\n"
+    )
+}
+
 /// stdout and stderr together, for assertions and failure messages.
 pub fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))

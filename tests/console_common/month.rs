@@ -60,6 +60,14 @@ pub fn close_facts(period: Period) -> CloseFacts {
         customers_without_draft: 0,
         drafts_not_approved: 2,
         onboarding_incomplete: 3,
+        payers_final: vec!["111111111111".into(), "222222222222".into()],
+        payers_missing: vec![],
+        customers_with_cost: 5,
+        invoices_approved_unissued: 0,
+        invoices_issued: 0,
+        supplier_credits_unreached: 0,
+        supplier_credits_reached: 0,
+        funding_credits_unused: 0,
     }
 }
 

@@ -2,7 +2,7 @@
 //! sign-off (which locks the period) and audited re-opening; plus the three-way tie-out.
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -12,12 +12,14 @@ use crate::party::User;
 use crate::period::Period;
 use crate::variance::VarianceThresholds;
 
+mod board;
 mod calendar;
 mod case;
 #[cfg(test)]
 mod tests;
 mod tieout;
 
+pub use board::evaluate;
 pub use calendar::{BusinessCalendar, Countdown, DueKind, DueRule};
 pub use case::CaseStatus;
 pub use tieout::{TieOut, TieOutInput, TieOutStatus, tie_out};
@@ -142,6 +144,28 @@ pub struct CloseFacts {
     pub customers_without_draft: u64,
     pub drafts_not_approved: u64,
     pub onboarding_incomplete: u64,
+    /// Payers whose data for the period is all final (the evidence behind a ✓ on item 1).
+    #[serde(default)]
+    pub payers_final: Vec<String>,
+    /// Payers with data the month before and none in this one (expected, not arrived).
+    #[serde(default)]
+    pub payers_missing: Vec<String>,
+    /// Customers with cost in the period.
+    #[serde(default)]
+    pub customers_with_cost: u64,
+    /// Approved invoices not issued yet: issuing is part of the month.
+    #[serde(default)]
+    pub invoices_approved_unissued: u64,
+    #[serde(default)]
+    pub invoices_issued: u64,
+    /// Supplier credits / refunds of the period that no customer credit passes through.
+    #[serde(default)]
+    pub supplier_credits_unreached: u64,
+    #[serde(default)]
+    pub supplier_credits_reached: u64,
+    /// Approved funding / promotional credits that no issued invoice has used.
+    #[serde(default)]
+    pub funding_credits_unused: u64,
 }
 
 /// How the board judges facts.
@@ -160,6 +184,18 @@ pub struct CloseConfig {
     /// When a period-on-period variance needs an explanation (item 5).
     #[serde(default)]
     pub variance: VarianceThresholds,
+    /// Invoices are issued after sign-off: approved, unissued invoices do not block, and issuing a locked
+    /// month's approved invoices is allowed (setting `issue_after_sign_off`).
+    #[serde(default)]
+    pub issue_after_sign_off: bool,
+    /// Unreached supplier and funding credits block sign-off (`true`, the default) or only warn (setting
+    /// `unreached_credits` = block | warn).
+    #[serde(default = "default_true")]
+    pub unreached_credits_block: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_tolerance() -> Decimal {
@@ -178,6 +214,8 @@ impl Default for CloseConfig {
             owners: BTreeMap::new(),
             tie_out_tolerance: default_tolerance(),
             variance: VarianceThresholds::default(),
+            issue_after_sign_off: false,
+            unreached_credits_block: true,
         }
     }
 }
@@ -192,6 +230,13 @@ pub struct CloseItem {
     /// What blocks (or warns), one line each.
     pub problems: Vec<String>,
     pub jump: JumpTarget,
+    /// What was counted, whatever the status ("3 payers, all final"): a ✓ says why it is one, so a vacuous
+    /// pass is visible.
+    #[serde(default)]
+    pub basis: String,
+    /// The command (or console key) that fixes the item when it is not ok.
+    #[serde(default)]
+    pub fix: Option<String>,
 }
 
 /// The board for one period.
@@ -208,110 +253,24 @@ impl CloseBoard {
     pub fn can_sign_off(&self) -> bool {
         !self.locked && self.items.iter().all(|i| i.status != ItemStatus::Blocker)
     }
+    /// Every blocking problem, each with the command that fixes its item.
     pub fn blockers(&self) -> Vec<String> {
-        self.items.iter().filter(|i| i.status == ItemStatus::Blocker).flat_map(|i| i.problems.iter().cloned()).collect()
+        self.items
+            .iter()
+            .filter(|i| i.status == ItemStatus::Blocker)
+            .flat_map(|i| {
+                i.problems.iter().map(move |p| match &i.fix {
+                    Some(fix) => format!("{p} (fix: {fix})"),
+                    None => p.clone(),
+                })
+            })
+            .collect()
     }
     /// The next item after `from` (wrapping) that is not ok: keyboard stepping through the board.
     pub fn next_failing(&self, from: Option<usize>) -> Option<usize> {
         let n = self.items.len();
         let start = from.map_or(0, |i| i + 1);
         (0..n).map(|k| (start + k) % n.max(1)).find(|&i| self.items.get(i).is_some_and(|x| x.status != ItemStatus::Ok))
-    }
-}
-
-fn item(check: CheckId, cfg: &CloseConfig, status: ItemStatus, problems: Vec<String>, jump: JumpTarget) -> CloseItem {
-    CloseItem { check, title: check.title().into(), owner: cfg.owners.get(&check).cloned(), status, problems, jump }
-}
-
-fn judge(blockers: Vec<String>, warnings: Vec<String>) -> (ItemStatus, Vec<String>) {
-    if !blockers.is_empty() {
-        (ItemStatus::Blocker, blockers)
-    } else if !warnings.is_empty() {
-        (ItemStatus::Warning, warnings)
-    } else {
-        (ItemStatus::Ok, Vec::new())
-    }
-}
-
-fn count(n: u64, what: &str) -> Option<String> {
-    (n > 0).then(|| format!("{n} {what}"))
-}
-
-/// Compute the board from facts, the period's close record and today's date.
-pub fn evaluate(facts: &CloseFacts, cfg: &CloseConfig, close: &PeriodClose, today: NaiveDate) -> CloseBoard {
-    use ItemStatus as S;
-    use JumpTarget as J;
-    let mut items = Vec::with_capacity(8);
-
-    let th = cfg.issue_threshold;
-    let mut b = Vec::new();
-    if !facts.payers_not_final.is_empty() {
-        b.push(format!("no final data for payer(s) {}", facts.payers_not_final.join(", ")));
-    }
-    b.extend(count(facts.open_issues.at_or_above(th), &format!("open feed issue(s) at {th} or above")));
-    let below = facts.open_issues.at_or_above(Severity::Warning).saturating_sub(facts.open_issues.at_or_above(th));
-    let w: Vec<String> = count(below, "open feed issue(s) below the threshold").into_iter().collect();
-    let jump = if facts.payers_not_final.is_empty() { J::FeedIssues } else { J::Imports };
-    let (s, p) = judge(b, w);
-    items.push(item(CheckId::FinalData, cfg, s, p, jump));
-
-    let b = count(
-        facts.unassigned_accounts_with_cost,
-        &format!("unassigned account(s) with cost {}", facts.unassigned_cost.normalize()),
-    );
-    let (s, p) = judge(b.into_iter().collect(), Vec::new());
-    items.push(item(CheckId::AccountsAssigned, cfg, s, p, J::UnassignedAccounts));
-
-    let missing = facts.tie_outs.iter().any(|t| t.status == TieOutStatus::MissingSupplierInvoice);
-    let b: Vec<String> = facts.tie_outs.iter().filter(|t| !t.is_ok()).map(TieOut::summary).collect();
-    // A residual explained (by a case awaiting its credit note, a timing difference) does not block, but shows.
-    let w: Vec<String> =
-        facts.tie_outs.iter().filter(|t| t.status == TieOutStatus::Explained).map(TieOut::summary).collect();
-    let (s, p) = judge(b, w);
-    items.push(item(CheckId::SupplierReconciled, cfg, s, p, if missing { J::SupplierInvoices } else { J::Recon }));
-
-    let pending = facts.credits_awaiting_approval + facts.discounts_awaiting_approval;
-    let b: Vec<String> = [
-        count(facts.credits_awaiting_approval, "credit(s) awaiting approval"),
-        count(facts.discounts_awaiting_approval, "discount(s) awaiting approval"),
-        count(facts.credits_not_on_drafts, "approved credit(s) not on the drafts: regenerate"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let (s, p) = judge(b, Vec::new());
-    items.push(item(CheckId::CreditsApplied, cfg, s, p, if pending > 0 { J::CreditQueue } else { J::InvoiceDrafts }));
-
-    let b = count(facts.variances_unexplained, "variance(s) over threshold without explanation");
-    let (s, p) = judge(b.into_iter().collect(), Vec::new());
-    items.push(item(CheckId::VariancesExplained, cfg, s, p, J::Variances));
-
-    let b: Vec<String> = [
-        count(facts.customers_without_draft, "customer(s) with cost but no draft"),
-        count(facts.drafts_not_approved, "draft(s) not yet approved"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let (s, p) = judge(b, Vec::new());
-    items.push(item(CheckId::InvoicesApproved, cfg, s, p, J::InvoiceDrafts));
-
-    let o: Vec<String> =
-        count(facts.onboarding_incomplete, "customer(s) with incomplete onboarding").into_iter().collect();
-    let (s, p) = if cfg.onboarding_blocks { judge(o, Vec::new()) } else { judge(Vec::new(), o) };
-    items.push(item(CheckId::Onboarding, cfg, s, p, J::Onboarding));
-
-    let (s, p) = match close.locked_by() {
-        Some(e) => (S::Ok, vec![format!("signed off by {} at {}", e.by, e.at)]),
-        None => (S::Warning, vec!["awaiting manager sign-off".to_string()]),
-    };
-    items.push(item(CheckId::SignOff, cfg, s, p, J::CloseBoard));
-
-    CloseBoard {
-        period: facts.period,
-        items,
-        countdown: Countdown::new(facts.period, &cfg.due, &cfg.calendar, today),
-        locked: close.is_locked(),
     }
 }
 

@@ -24,6 +24,18 @@ pub(crate) fn text(field: &str, s: &str) -> Result<String> {
     Ok(FreeText::new(field, s)?.into_string())
 }
 
+/// Money typed by a person (a payment, a credit, a supplier invoice) is never finer than the currency's minor
+/// unit: `0.001` USD or `1e-20` would leave a balance no one can pay.
+pub(crate) fn minor_units(field: &str, amount: rust_decimal::Decimal, currency: &str) -> Result<()> {
+    let dp = billops_domain::money::minor_units(currency);
+    if amount.normalize().scale() > dp {
+        return Err(StoreError::Invalid(format!(
+            "{field} {amount}: {currency} amounts have {dp} decimal place(s) at most"
+        )));
+    }
+    Ok(())
+}
+
 pub(crate) fn customer(c: &NewCustomer) -> Result<()> {
     Code::new("customer code", &c.code)?;
     Name::new("customer name", &c.name)?;

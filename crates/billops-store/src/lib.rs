@@ -29,6 +29,7 @@ mod costs;
 mod credit_notes;
 mod credits;
 mod db;
+pub mod details;
 mod fields;
 pub mod funding;
 mod import;
@@ -54,6 +55,7 @@ pub use costs::Costs;
 pub use costs::sources::{LineSources, ResourceSource, SourceItem, SourceQuery};
 pub use credit_notes::{CreditNote, CreditNoteFilter, CreditNotes, NewCreditNote};
 pub use credits::Credits;
+pub use details::{CustomerDetails, CustomerDetailsStore};
 pub use funding::{FundingChange, FundingRecord, FundingStore, Opportunity};
 pub use import::batches::Imports;
 pub use invoices::Invoices;
@@ -87,7 +89,8 @@ use async_trait::async_trait;
 /// ```
 pub mod prelude {
     pub use crate::{
-        Access, Accounts, AuditTrail, Chargeback, Close, Costs, CreditNotes, Credits, FundingStore, Imports, Invoices,
+        Access, Accounts, AuditTrail, Chargeback, Close, Costs, CreditNotes, Credits, CustomerDetailsStore, FundingStore,
+        Imports, Invoices,
         Parties, Payments, PriceBooks, Settings, Store, SupplierRecon, Terms, VarianceReview,
     };
 }
@@ -118,6 +121,7 @@ pub trait Store:
     + VarianceReview
     + Access
     + FundingStore
+    + CustomerDetailsStore
     + Send
     + Sync
 {

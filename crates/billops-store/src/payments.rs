@@ -54,6 +54,8 @@ impl Payments for SqlStore {
             return Err(StoreError::Forbidden(format!("{} ({}) may not record payments", user.name, user.role)));
         }
         let cid = customer_id(&mut tx, &p.customer).await?;
+        let currency: String = tx.one("SELECT currency FROM customers WHERE id = $1", args![cid]).await?.get(0)?;
+        crate::fields::minor_units("payment amount", p.amount, &currency)?;
         crate::close::locks::refuse_payment_in_locked(&mut tx, p.received_on).await?;
         let mut invoice_id: Option<i64> = None;
         if let Some(number) = &p.invoice {

@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 use std::str::FromStr;
 
-use chrono::{TimeZone, Utc};
+use chrono::{NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 
 use super::*;
@@ -62,6 +62,14 @@ fn clean() -> CloseFacts {
         customers_without_draft: 0,
         drafts_not_approved: 0,
         onboarding_incomplete: 0,
+        payers_final: vec!["P1".into()],
+        payers_missing: vec![],
+        customers_with_cost: 2,
+        invoices_approved_unissued: 0,
+        invoices_issued: 2,
+        supplier_credits_unreached: 0,
+        supplier_credits_reached: 0,
+        funding_credits_unused: 0,
     }
 }
 
@@ -125,6 +133,11 @@ fn each_fact_blocks_its_item_and_names_where_to_fix_it() {
         (Box::new(|f| f.variances_unexplained = 3), CheckId::VariancesExplained, JumpTarget::Variances),
         (Box::new(|f| f.drafts_not_approved = 3), CheckId::InvoicesApproved, JumpTarget::InvoiceDrafts),
         (Box::new(|f| f.customers_without_draft = 1), CheckId::InvoicesApproved, JumpTarget::InvoiceDrafts),
+        (Box::new(|f| f.invoices_approved_unissued = 1), CheckId::InvoicesApproved, JumpTarget::InvoiceDrafts),
+        (Box::new(|f| f.supplier_credits_unreached = 4), CheckId::CreditsApplied, JumpTarget::CreditQueue),
+        (Box::new(|f| f.funding_credits_unused = 1), CheckId::CreditsApplied, JumpTarget::CreditQueue),
+        (Box::new(|f| f.payers_final = vec![]), CheckId::FinalData, JumpTarget::Imports),
+        (Box::new(|f| f.payers_missing = vec!["P9".into()]), CheckId::FinalData, JumpTarget::Imports),
     ];
     for (set, check, jump) in cases {
         let mut f = clean();
@@ -135,6 +148,10 @@ fn each_fact_blocks_its_item_and_names_where_to_fix_it() {
         assert_eq!(b.items.iter().filter(|i| i.status == ItemStatus::Blocker).count(), 1, "{check:?}");
         let e = PeriodClose::new(jan()).sign_off(&b, &mgr(), at(9), "").unwrap_err();
         assert!(matches!(e, CloseError::Blocked { ref blockers, .. } if !blockers.is_empty()));
+        // every refusal names what fixes it
+        let item = b.items.iter().find(|i| i.check == check).unwrap();
+        assert!(item.fix.as_deref().is_some_and(|f| f.starts_with("billops ")), "{check:?}: {:?}", item.fix);
+        assert!(b.blockers().iter().all(|x| x.contains("(fix: billops ")), "{:?}", b.blockers());
     }
 }
 
@@ -270,4 +287,72 @@ proptest! {
         let explained = tie_out(&TieOutInput { supplier_invoice: Some(imported + off), explained_supplier: off, ..input }).unwrap();
         prop_assert_eq!(explained.status, TieOutStatus::Explained);
     }
+}
+
+#[test]
+fn an_empty_month_is_not_ready_and_says_so() {
+    let mut f = clean();
+    f.payers_final = vec![];
+    f.tie_outs = vec![];
+    f.customers_with_cost = 0;
+    f.invoices_issued = 0;
+    let b = board(&f, &CloseConfig::default());
+    let item = &b.items[0];
+    assert_eq!(item.status, ItemStatus::Blocker);
+    assert_eq!(item.problems, ["no data imported for 2026-01: an empty month is not ready"]);
+    assert!(item.basis.starts_with("no data imported"), "{}", item.basis);
+    assert!(!b.can_sign_off());
+    assert_eq!(b.items[2].basis, "no payer to tie out");
+}
+
+#[test]
+fn a_month_that_has_not_ended_cannot_be_signed_off() {
+    let cfg = CloseConfig::default();
+    for today in [day(2026, 1, 31), day(2025, 12, 1)] {
+        let b = evaluate(&clean(), &cfg, &PeriodClose::new(jan()), today);
+        let last = &b.items[7];
+        assert_eq!(last.status, ItemStatus::Blocker, "{today}");
+        assert_eq!(last.problems, ["2026-01 has not ended: it can be signed off from 2026-02-01"]);
+        assert!(!b.can_sign_off());
+        let e = PeriodClose::new(jan()).sign_off(&b, &mgr(), at(9), "").unwrap_err();
+        assert!(e.to_string().contains("has not ended"), "{e}");
+    }
+    assert!(evaluate(&clean(), &cfg, &PeriodClose::new(jan()), day(2026, 2, 1)).can_sign_off());
+}
+
+#[test]
+fn each_pass_says_why() {
+    let mut f = clean();
+    f.payers_final = vec!["P1".into(), "P2".into(), "P3".into()];
+    f.supplier_credits_reached = 2;
+    let b = board(&f, &CloseConfig::default());
+    let basis: Vec<&str> = b.items.iter().map(|i| i.basis.as_str()).collect();
+    assert_eq!(basis[0], "3 payers, all final; no open feed issues");
+    assert_eq!(basis[1], "every account with cost assigned (2 customer(s) with cost)");
+    assert_eq!(basis[2], "1 of 1 payer tied out within tolerance");
+    assert_eq!(basis[3], "0 awaiting approval; 2 of 2 supplier credit(s) passed through; 0 funding credit(s) unused");
+    assert_eq!(basis[5], "2 customer(s) with cost; 2 issued, 0 approved not issued, 0 not approved");
+    assert_eq!(basis[6], "2 of 2 customer(s) with cost onboarded");
+    assert!(b.items[..7].iter().all(|i| i.status == ItemStatus::Ok && i.fix.is_none()));
+    f.payers_not_final = vec!["P4".into()];
+    assert_eq!(board(&f, &CloseConfig::default()).items[0].basis, "3 of 4 payers final; no open feed issues");
+}
+
+#[test]
+fn settings_turn_unissued_invoices_and_unreached_credits_into_warnings() {
+    let mut f = clean();
+    f.invoices_approved_unissued = 3;
+    f.supplier_credits_unreached = 4;
+    let cfg = CloseConfig::default();
+    let b = board(&f, &cfg);
+    assert_eq!(status_of(&b, CheckId::InvoicesApproved).0, ItemStatus::Blocker);
+    assert_eq!(status_of(&b, CheckId::CreditsApplied).0, ItemStatus::Blocker);
+    assert!(b.blockers().iter().any(|x| x.starts_with("3 approved invoice(s) not issued")), "{:?}", b.blockers());
+    assert!(b.blockers().iter().any(|x| x.contains("billops invoices issue ID")), "{:?}", b.blockers());
+    let cfg = CloseConfig { issue_after_sign_off: true, unreached_credits_block: false, ..cfg };
+    let b = board(&f, &cfg);
+    assert_eq!(status_of(&b, CheckId::InvoicesApproved).0, ItemStatus::Warning);
+    assert_eq!(status_of(&b, CheckId::CreditsApplied).0, ItemStatus::Warning);
+    assert_eq!(b.items[5].problems, ["3 approved invoice(s) to issue after sign-off"]);
+    assert!(b.can_sign_off());
 }

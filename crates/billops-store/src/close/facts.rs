@@ -5,7 +5,8 @@ use billops_domain::{Period, Severity};
 use rust_decimal::Decimal;
 
 use crate::close::close_error;
-use crate::db::{Conn, args, money_sum};
+use crate::credits::unreached;
+use crate::db::{Conn, Db, args, money_sum};
 use crate::recon::cases;
 use crate::{ONBOARDING_ITEMS, Result, recon, variance};
 
@@ -62,6 +63,30 @@ pub(crate) async fn gather_counts(c: &mut Conn<'_>, period: Period, cfg: &CloseC
             "SELECT DISTINCT payer FROM batch_scopes WHERE period = $1 AND replaced_by IS NULL \
              AND status = 'estimated' ORDER BY payer",
             args![p.as_str()],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect::<Result<_>>()?;
+
+    let payers_final: Vec<String> = c
+        .all(
+            "SELECT DISTINCT payer FROM batch_scopes WHERE period = $1 AND replaced_by IS NULL \
+             AND payer NOT IN (SELECT payer FROM batch_scopes WHERE period = $1 AND replaced_by IS NULL \
+             AND status = 'estimated') ORDER BY payer",
+            args![p.as_str()],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect::<Result<_>>()?;
+    // Expected: every payer with data the month before; missing: none of its data in this month.
+    let payers_missing: Vec<String> = c
+        .all(
+            "SELECT DISTINCT payer FROM batch_scopes WHERE period = $1 AND replaced_by IS NULL \
+             AND payer NOT IN (SELECT payer FROM batch_scopes WHERE period = $2 AND replaced_by IS NULL) \
+             ORDER BY payer",
+            args![period.prev().to_string(), p.as_str()],
         )
         .await?
         .iter()
@@ -126,6 +151,15 @@ pub(crate) async fn gather_counts(c: &mut Conn<'_>, period: Period, cfg: &CloseC
         args![p.as_str()],
     )
     .await?;
+    let customers_with_cost = count(c, &format!("SELECT count(*) FROM ({with_cost}) x"), args![p.as_str()]).await?;
+    let invoices_approved_unissued =
+        count(c, "SELECT count(*) FROM invoices WHERE period = $1 AND status = 'approved'", args![p.as_str()]).await?;
+    let invoices_issued = count(
+        c,
+        "SELECT count(*) FROM invoices WHERE period = $1 AND status IN ('issued', 'partly_paid', 'paid', 'disputed')",
+        args![p.as_str()],
+    )
+    .await?;
     let items = i64::try_from(ONBOARDING_ITEMS.len()).unwrap_or(0);
     let onboarding_incomplete = count(
         c,
@@ -150,5 +184,53 @@ pub(crate) async fn gather_counts(c: &mut Conn<'_>, period: Period, cfg: &CloseC
         customers_without_draft,
         drafts_not_approved,
         onboarding_incomplete,
+        payers_final,
+        payers_missing,
+        customers_with_cost,
+        invoices_approved_unissued,
+        invoices_issued,
+        supplier_credits_unreached: 0,
+        supplier_credits_reached: 0,
+        funding_credits_unused: 0,
+    })
+}
+
+/// Facts with nothing counted (a base for [`with_unreached`]).
+pub(crate) fn empty(period: Period) -> CloseFacts {
+    CloseFacts {
+        period,
+        payers_not_final: Vec::new(),
+        open_issues: IssueCounts::default(),
+        unassigned_accounts_with_cost: 0,
+        unassigned_cost: Decimal::ZERO,
+        tie_outs: Vec::new(),
+        credits_awaiting_approval: 0,
+        discounts_awaiting_approval: 0,
+        credits_not_on_drafts: 0,
+        variances_unexplained: 0,
+        customers_without_draft: 0,
+        drafts_not_approved: 0,
+        onboarding_incomplete: 0,
+        payers_final: Vec::new(),
+        payers_missing: Vec::new(),
+        customers_with_cost: 0,
+        invoices_approved_unissued: 0,
+        invoices_issued: 0,
+        supplier_credits_unreached: 0,
+        supplier_credits_reached: 0,
+        funding_credits_unused: 0,
+    }
+}
+
+/// The credits cross-check's counts on the board (item 4): supplier credits reached / not, funding credits unused.
+pub(crate) async fn with_unreached(db: &Db, facts: CloseFacts) -> Result<CloseFacts> {
+    let u = unreached::unreached(db, facts.period).await?;
+    let reached = u.supplier.iter().filter(|r| r.reached()).count();
+    let n = |k: usize| u64::try_from(k).unwrap_or(u64::MAX);
+    Ok(CloseFacts {
+        supplier_credits_reached: n(reached),
+        supplier_credits_unreached: n(u.supplier.len() - reached),
+        funding_credits_unused: n(u.unapplied.len()),
+        ..facts
     })
 }

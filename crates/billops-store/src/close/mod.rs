@@ -87,7 +87,7 @@ impl Close for SqlStore {
         let (mut a, mut b) = (Conn::Db(&self.db), Conn::Db(&self.db));
         let (facts, variances) =
             tokio::join!(facts::gather_counts(&mut a, period, cfg), facts::variances(&mut b, period, cfg));
-        Ok(CloseFacts { variances_unexplained: variances?, ..facts? })
+        facts::with_unreached(&self.db, CloseFacts { variances_unexplained: variances?, ..facts? }).await
     }
     async fn sign_off(
         &self,
@@ -98,10 +98,18 @@ impl Close for SqlStore {
         by: &Actor,
     ) -> Result<PeriodClose> {
         crate::fields::text("sign-off note", note)?;
+        // The credits cross-check reads through the pool, just before the transaction (it lists every credit).
+        let unreached = facts::with_unreached(&self.db, facts::empty(period)).await?;
         let mut tx = self.db.begin().await?;
         let user = user_in(&mut tx, by).await?;
         let mut close = period_close(&mut Conn::Tx(&mut tx), period).await?;
         let facts = facts::gather(&mut Conn::Tx(&mut tx), period, cfg).await?;
+        let facts = CloseFacts {
+            supplier_credits_reached: unreached.supplier_credits_reached,
+            supplier_credits_unreached: unreached.supplier_credits_unreached,
+            funding_credits_unused: unreached.funding_credits_unused,
+            ..facts
+        };
         let board = evaluate(&facts, cfg, &close, today);
         close.sign_off(&board, &user, by.at, note).map_err(close_error)?;
         record(&mut tx, period, "sign_off", note, by).await?;

@@ -163,6 +163,7 @@ impl Credits for SqlStore {
         let user = user_in(&mut tx, by).await?;
         let cid = customer_id(&mut tx, &c.customer).await?;
         let currency: String = tx.one("SELECT currency FROM customers WHERE id = $1", args![cid]).await?.get(0)?;
+        crate::fields::minor_units("credit amount", c.amount, &currency)?;
         if let Some(last) = c.valid_to.checked_sub_days(Days::new(1))
             && c.valid_to > c.valid_from
         {

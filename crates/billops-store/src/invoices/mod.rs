@@ -150,6 +150,18 @@ pub(crate) fn cost_of(d: &Draft) -> Decimal {
 }
 
 async fn begin_change(db: &Db, id: i64, expected: Option<i64>, by: &Actor) -> Result<(Tx, StoredInvoice, User)> {
+    begin(db, id, expected, false, by).await
+}
+
+/// `issuing`: an approved invoice of a locked month may still be issued when the shared setting
+/// `issue_after_sign_off` is `true` (the month was signed off with its invoices approved, to be issued after).
+async fn begin(
+    db: &Db,
+    id: i64,
+    expected: Option<i64>,
+    issuing: bool,
+    by: &Actor,
+) -> Result<(Tx, StoredInvoice, User)> {
     let mut tx = db.begin().await?;
     let user = user_in(&mut tx, by).await?;
     let s = load(&mut Conn::Tx(&mut tx), id).await?;
@@ -158,8 +170,19 @@ async fn begin_change(db: &Db, id: i64, expected: Option<i64>, by: &Actor) -> Re
     {
         return Err(StoreError::Conflict(format!("invoice {id} changed meanwhile (version {v} → {})", s.version)));
     }
-    locks::refuse_locked(&mut tx, s.period).await?;
+    if !(issuing && s.status == InvoiceStatus::Approved && issue_after_sign_off(&mut tx).await?) {
+        locks::refuse_locked(&mut tx, s.period).await?;
+    }
     Ok((tx, s, user))
+}
+
+/// The shared setting `issue_after_sign_off` (checked by the app before it is stored: `true` or `false`).
+async fn issue_after_sign_off(tx: &mut Tx) -> Result<bool> {
+    let v = tx.opt("SELECT value FROM settings WHERE key = 'issue_after_sign_off'", vec![]).await?;
+    Ok(match v {
+        Some(r) => r.get::<String>(0)?.trim().eq_ignore_ascii_case("true"),
+        None => false,
+    })
 }
 
 /// Invoices: saved drafts, review/approve/void steps, issue with gap-free numbers.
@@ -256,7 +279,7 @@ impl Invoices for SqlStore {
         Ok(after)
     }
     async fn issue_invoice(&self, id: i64, series: &str, due_days: i64, by: &Actor) -> Result<StoredInvoice> {
-        let (mut tx, s, user) = begin_change(&self.db, id, None, by).await?;
+        let (mut tx, s, user) = begin(&self.db, id, None, true, by).await?;
         let mut numbers = crate::series::lock(&mut tx, series).await?;
         let mut inv = domain(&s)?;
         let number = inv.issue(&mut numbers, &user, by.at).map_err(invoice_error)?;

@@ -25,7 +25,9 @@ pub enum StoreError {
     NotFound(String),
     #[error("conflict: {0}")]
     Conflict(String),
-    #[error("period {period} is locked (signed off by {by}): corrections go through adjustments")]
+    #[error(
+        "period {period} is locked (signed off by {by}): a manager re-opens it with `billops close reopen {period} --reason TEXT`; an issued invoice is corrected with `billops invoices credit-note ID`"
+    )]
     Locked { period: String, by: String },
     #[error("already imported as batch {batch_id} ({file_name}, {at}); nothing changed")]
     AlreadyImported { batch_id: i64, file_name: String, at: DateTime<Utc> },

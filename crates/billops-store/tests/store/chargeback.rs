@@ -93,6 +93,7 @@ async fn resource_units_and_rates(s: Arc<dyn Store>) {
     s.add_supplier_invoice(&sup, &bob).await.unwrap();
     s.step_invoice(inv.id, InvoiceStep::Review, "", None, &bob).await.unwrap();
     s.step_invoice(inv.id, InvoiceStep::Approve, "", None, &alice).await.unwrap();
+    s.issue_invoice(inv.id, "INV-", 30, &alice).await.unwrap();
     s.sign_off(p("2026-05"), &CloseConfig::default(), date("2026-06-08"), "", &alice).await.unwrap();
     for from in ["2026-05-01", "2026-04-01"] {
         match s.set_resource_unit_rate("vcpu-hour", d("9"), date(from), &bob).await {

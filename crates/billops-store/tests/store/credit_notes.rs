@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use billops_store::Actor;
 
 use crate::month_end::may_supplier_invoice;
-use crate::support::{actor, d, date, p};
+use crate::support::{actor, d, date, p, quiet_month};
 
 fn on(name: &str, day: &str) -> Actor {
     let at = date(day).and_hms_opt(10, 0, 0).unwrap();
@@ -129,7 +129,8 @@ async fn credit_notes_respect_locks_and_race(s: Arc<dyn Store>) {
     let n = s.issue_credit_note(&note(id, "1.00", "rounding agreed"), "CN-", &alice).await.unwrap();
     assert_eq!(n.period, p("2026-05"));
     // The posting month locked: refused, naming the lock.
-    s.sign_off(p("2026-06"), &CloseConfig::default(), date("2026-07-08"), "empty", &alice).await.unwrap();
+    quiet_month(&s, "2026-06", "P1", &bob).await;
+    s.sign_off(p("2026-06"), &CloseConfig::default(), date("2026-07-08"), "quiet", &alice).await.unwrap();
     match s.issue_credit_note(&note(id, "1.00", "x"), "CN-", &alice).await {
         Err(StoreError::Locked { period, by }) => assert_eq!((period.as_str(), by.as_str()), ("2026-06", "alice")),
         other => panic!("expected Locked, got {other:?}"),
@@ -177,7 +178,8 @@ async fn payments_in_a_signed_off_month_are_refused(s: Arc<dyn Store>) {
         "{e}"
     );
     // two months signed off: the first open day is in the month after both
-    s.sign_off(p("2026-06"), &CloseConfig::default(), date("2026-07-08"), "empty", &alice).await.unwrap();
+    quiet_month(&s, "2026-06", "P1", &bob).await;
+    s.sign_off(p("2026-06"), &CloseConfig::default(), date("2026-07-08"), "quiet", &alice).await.unwrap();
     let e = s.add_payment(&pay("2026-05-31"), &on("bob", "2026-07-10")).await.unwrap_err();
     assert!(e.to_string().contains("2026-07-01 or later") && e.to_string().contains("value date 2026-05-31"), "{e}");
     let e = s.add_payment(&pay("2026-06-15"), &on("bob", "2026-07-10")).await.unwrap_err();
@@ -189,3 +191,37 @@ async fn payments_in_a_signed_off_month_are_refused(s: Arc<dyn Store>) {
     assert_eq!(before.balance - after.balance, d("40"));
 }
 store_test!(payments_in_a_signed_off_month_are_refused => payments_locked_sqlite, payments_locked_postgres);
+
+/// Money typed by a person is never finer than the currency's minor unit: payments and credits finer than that are refused, naming the field and the currency (a yen has no cents), and nothing is written.
+async fn hand_typed_money_is_never_finer_than_the_minor_unit(s: Arc<dyn Store>) {
+    let _id = issued(&s).await;
+    let bob = on("bob", "2026-06-10");
+    let pay = |customer: &str, amount: &str| NewPayment {
+        customer: customer.into(),
+        amount: d(amount),
+        received_on: date("2026-06-10"),
+        invoice: None,
+        reference: None,
+    };
+    let before = s.balance("ACME", date("2026-08-01")).await.unwrap();
+    for amount in ["0.001", "0.00000000000000000001", "97975.649"] {
+        match s.add_payment(&pay("ACME", amount), &bob).await {
+            Err(StoreError::Invalid(m)) => assert!(m.contains("USD amounts have 2 decimal place(s) at most"), "{m}"),
+            other => panic!("{amount}: expected Invalid, got {other:?}"),
+        }
+    }
+    assert_eq!(s.balance("ACME", date("2026-08-01")).await.unwrap(), before, "nothing was recorded");
+    s.add_payment(&pay("ACME", "10.50"), &bob).await.unwrap();
+    let yen = billops_store::NewCustomer { code: "NIPPON".into(), name: "Nippon KK".into(), currency: "JPY".into() };
+    s.add_customer(&yen, &bob).await.unwrap();
+    let e = s.add_payment(&pay("NIPPON", "1.5"), &bob).await.unwrap_err();
+    assert!(e.to_string().contains("JPY amounts have 0 decimal place(s)"), "{e}");
+    s.add_payment(&pay("NIPPON", "1500"), &bob).await.unwrap();
+
+    let e = s.propose_credit(&crate::month_end::credit("ACME", "12.345"), &bob).await.unwrap_err();
+    assert!(e.to_string().contains("credit amount 12.345: USD amounts have 2"), "{e}");
+    assert!(s.list_credits(&Default::default()).await.unwrap().is_empty(), "nothing was written");
+}
+store_test!(
+    hand_typed_money_is_never_finer_than_the_minor_unit => typed_money_sqlite, typed_money_postgres
+);

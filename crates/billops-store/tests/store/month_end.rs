@@ -103,6 +103,17 @@ async fn close_locks_and_reopens(s: Arc<dyn Store>) {
     ));
     s.step_invoice(inv.id, InvoiceStep::Approve, "", None, &alice).await.unwrap();
 
+    // an approved invoice not issued blocks: issuing is part of the month, unless the shared setting says
+    // invoices are issued after sign-off
+    let e = s.sign_off(p("2026-05"), &cfg, today, "", &alice).await.unwrap_err().to_string();
+    assert!(e.contains("1 approved invoice(s) not issued") && e.contains("billops invoices issue ID"), "{e}");
+    // a month that has not ended, an empty month: refused by the store, saying why and what to do
+    let e = s.sign_off(p("2026-05"), &cfg, date("2026-05-31"), "", &alice).await.unwrap_err().to_string();
+    assert!(e.contains("2026-05 has not ended: it can be signed off from 2026-06-01"), "{e}");
+    let e = s.sign_off(p("2026-04"), &cfg, today, "", &alice).await.unwrap_err().to_string();
+    assert!(e.contains("no data imported for 2026-04") && e.contains("(fix: billops import"), "{e}");
+    s.set_setting("issue_after_sign_off", "true", &alice).await.unwrap();
+    let cfg = CloseConfig { issue_after_sign_off: true, ..cfg };
     assert!(matches!(s.sign_off(p("2026-05"), &cfg, today, "", &bob).await, Err(StoreError::Forbidden(_))));
     let close = s.sign_off(p("2026-05"), &cfg, today, "all good", &alice).await.unwrap();
     assert!(close.is_locked());
@@ -126,10 +137,20 @@ async fn close_locks_and_reopens(s: Arc<dyn Store>) {
     locked(s.add_price_rule("ACME", RuleScope::any(), markup(), date("2026-03-01"), &bob).await.map(|_| ()));
     assert_eq!(s.list_price_rules("ACME").await.unwrap().len(), 1, "only the rule from before the lock");
     assert_eq!(s.list_batches().await.unwrap().len(), 1, "the refused import wrote nothing");
+    // the approved invoice of the locked month is issued after sign-off while the setting says so
+    s.set_setting("issue_after_sign_off", "false", &alice).await.unwrap();
+    locked(s.issue_invoice(inv.id, "INV-", 30, &alice).await.map(|_| ()));
+    s.set_setting("issue_after_sign_off", "true", &alice).await.unwrap();
+    let issued = s.issue_invoice(inv.id, "INV-", 30, &alice).await.unwrap();
+    assert_eq!(issued.number.as_deref(), Some("INV-000001"));
+    locked(s.step_invoice(inv.id, InvoiceStep::Void, "wrong", None, &alice).await.map(|_| ()));
     // June is open
     let june = vec![final_item("2026-06", "A1", "2026-06-02", "1")];
     import(&s, &meta("june.csv", "r3", "bob"), "h-june", june).await;
     s.assign_account("A1", "ACME", date("2026-06-01"), &alice).await.unwrap();
+    // July: the payer that had data in June has none yet
+    let e = s.sign_off(p("2026-07"), &cfg, date("2026-08-08"), "", &alice).await.unwrap_err().to_string();
+    assert!(e.contains("no data for payer(s) P1 (they had data in 2026-06)"), "{e}");
 
     assert!(matches!(s.reopen(p("2026-05"), " ", &alice).await, Err(StoreError::Invalid(_))));
     assert!(matches!(s.reopen(p("2026-05"), "late credit", &bob).await, Err(StoreError::Forbidden(_))));
@@ -219,7 +240,7 @@ async fn generate_err(s: &Arc<dyn Store>, customer: &str) -> StoreError {
     s.save_draft(&draft, &[], &actor("bob", 9)).await.unwrap_err()
 }
 
-fn credit(customer: &str, amount: &str) -> NewCredit {
+pub(crate) fn credit(customer: &str, amount: &str) -> NewCredit {
     NewCredit {
         customer: customer.into(),
         kind: CreditKind::Goodwill,

@@ -7,7 +7,7 @@ use billops_store::{
     AuditFilter, Backend, NewAccountCode, NewCustomer, ONBOARDING_ITEMS, Store, StoreError, migration_names,
 };
 
-use crate::support::{actor, date, p};
+use crate::support::{actor, date, p, quiet_month};
 
 #[test]
 fn migrations_are_in_lockstep() {
@@ -141,7 +141,8 @@ async fn account_codes_batch(s: Arc<dyn Store>) {
     let r = s.set_account_codes(&bad_last(code("thing:x", "X", "2026-04-01")), &by).await;
     assert!(matches!(r, Err(StoreError::Invalid(_))), "{r:?}");
     nothing_written("bad scope last").await;
-    s.sign_off(p("2026-03"), &CloseConfig::default(), date("2026-04-08"), "empty", &by).await.unwrap();
+    quiet_month(&s, "2026-03", "P1", &by).await;
+    s.sign_off(p("2026-03"), &CloseConfig::default(), date("2026-04-08"), "quiet", &by).await.unwrap();
     let r = s.set_account_codes(&bad_last(code("account:123", "X", "2026-03-01")), &by).await;
     assert!(matches!(&r, Err(StoreError::Locked { period, .. }) if period == "2026-03"), "{r:?}");
     nothing_written("locked last").await;

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use billops_domain::{ChargeCategory, LineItem, Period};
-use billops_store::{Actor, ImportChunk, ImportMeta, ImportOutcome, Result, Store};
+use billops_store::{Actor, ImportChunk, ImportMeta, ImportOutcome, NewSupplierInvoice, Result, Store};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
 use sqlx::{Connection, PgConnection};
@@ -173,6 +173,25 @@ pub async fn import_with(
 
 pub async fn import(store: &Arc<dyn Store>, meta: &ImportMeta, hash: &str, items: Vec<LineItem>) -> ImportOutcome {
     import_with(store, meta, hash, items, Vec::new()).await.unwrap()
+}
+
+/// A quiet month that can be signed off (an empty one is not ready): one final zero-cost row of `payer` on an
+/// account with no customer, and the payer's supplier invoice of 0.
+pub async fn quiet_month(store: &Arc<dyn Store>, period: &str, payer: &str, by: &Actor) {
+    let day = format!("{period}-02");
+    let row = LineItem { invoice_id: format!("SUP-{period}"), ..item(period, payer, "QUIET", &day, "EC2", "0") };
+    let m = meta(&format!("quiet-{period}.csv"), &format!("quiet-{period}"), &by.name);
+    import(store, &m, &format!("quiet-{period}-{payer}"), vec![row]).await;
+    let sup = NewSupplierInvoice {
+        payer: payer.into(),
+        period: p(period),
+        number: format!("Q-{period}"),
+        currency: "USD".into(),
+        amount: Decimal::ZERO,
+        tax: Decimal::ZERO,
+        credits: Decimal::ZERO,
+    };
+    store.add_supplier_invoice(&sup, by).await.unwrap();
 }
 
 /// Drop a test database. FORCE ends the store's pooled connections, but a backend it may not signal (an

@@ -15,7 +15,7 @@ use billops_store::{
 use rust_decimal::Decimal;
 
 use crate::parties::customer;
-use crate::support::{actor, d, date, import, item, meta, p};
+use crate::support::{actor, d, date, import, item, meta, p, quiet_month};
 
 fn line(account: &str, service: &str, cost: &str, category: ChargeCategory) -> LineItem {
     LineItem {
@@ -90,9 +90,10 @@ async fn terms_are_effective_dated_audited_and_locked(s: Arc<dyn Store>) {
     let over = NewTerms { terms: terms("101", None, RoundingRule::Down, 1), ..new.clone() };
     assert!(matches!(s.set_terms(&over, &bob).await, Err(StoreError::Invalid(_))));
 
-    // an empty period signs off; terms from a day in or before it are refused, after it accepted
+    // a quiet period signs off; terms from a day in or before it are refused, after it accepted
     let alice = actor("alice", 8);
-    s.sign_off(p("2026-03"), &CloseConfig::default(), date("2026-04-08"), "empty", &alice).await.unwrap();
+    quiet_month(&s, "2026-03", "P1", &bob).await;
+    s.sign_off(p("2026-03"), &CloseConfig::default(), date("2026-04-08"), "quiet", &alice).await.unwrap();
     for from in ["2026-03-15", "2026-01-01"] {
         let t = NewTerms { from: date(from), ..new.clone() };
         assert!(matches!(s.set_terms(&t, &bob).await, Err(StoreError::Locked { .. })), "{from}");
@@ -249,6 +250,7 @@ async fn cases_explain_residuals(s: Arc<dyn Store>) {
     // a warning does not block: sign off, then the period's cases are locked
     s.step_invoice(inv, InvoiceStep::Review, "", None, &bob).await.unwrap();
     s.step_invoice(inv, InvoiceStep::Approve, "", None, &alice).await.unwrap();
+    s.issue_invoice(inv, "INV-", 30, &alice).await.unwrap();
     s.sign_off(p("2026-05"), &cfg, today, "explained by case", &alice).await.unwrap();
     let note = CaseUpdate { note: Some("late".into()), ..Default::default() };
     assert!(matches!(s.update_case(c.id, &note, None, &alice).await, Err(StoreError::Locked { .. })));

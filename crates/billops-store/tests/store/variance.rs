@@ -11,7 +11,7 @@ use billops_domain::{LineItem, Role};
 use billops_store::{AuditFilter, NewExplanation, Store, StoreError};
 
 use crate::parties::customer;
-use crate::support::{actor, d, date, import, item, meta, p};
+use crate::support::{actor, d, date, import, item, meta, p, quiet_month};
 
 fn at(period: &str, account: &str, day: &str, service: &str, cost: &str) -> LineItem {
     item(period, "P1", account, day, service, cost)
@@ -163,7 +163,8 @@ async fn variances_are_computed_explained_and_go_stale(s: Arc<dyn Store>) {
     assert!(!e.to_string().contains("variance"), "{e}");
 
     // A locked period refuses explanations, naming the lock.
-    s.sign_off(p("2026-03"), &cfg, date("2026-04-08"), "empty", &alice).await.unwrap();
+    quiet_month(&s, "2026-03", "P1", &bob).await;
+    s.sign_off(p("2026-03"), &cfg, date("2026-04-08"), "quiet", &alice).await.unwrap();
     let march = NewExplanation { period: p("2026-03"), ..ec2b };
     match s.explain_variance(&march, &bob).await {
         Err(StoreError::Locked { period, by }) => assert_eq!((period.as_str(), by.as_str()), ("2026-03", "alice")),
