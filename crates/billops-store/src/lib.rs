@@ -89,9 +89,9 @@ use async_trait::async_trait;
 /// ```
 pub mod prelude {
     pub use crate::{
-        Access, Accounts, AuditTrail, Chargeback, Close, Costs, CreditNotes, Credits, CustomerDetailsStore, FundingStore,
-        Imports, Invoices,
-        Parties, Payments, PriceBooks, Settings, Store, SupplierRecon, Terms, VarianceReview,
+        Access, Accounts, AuditTrail, Chargeback, Close, Costs, CreditNotes, Credits, CustomerDetailsStore,
+        FundingStore, Imports, Invoices, Parties, Payments, PriceBooks, Settings, Store, SupplierRecon, Terms,
+        VarianceReview,
     };
 }
 
