@@ -23,6 +23,7 @@ mod audit;
 mod connect;
 mod costs;
 mod db;
+pub mod disputes;
 mod feed;
 mod fields;
 pub mod funding;
@@ -35,6 +36,7 @@ mod types;
 
 pub use access::Access;
 pub use connect::{OpenOptions, mask_url};
+pub use disputes::DisputeStore;
 pub use funding::{FundingChange, FundingRecord, FundingStore, Opportunity};
 pub use ledger::{CreditNote, CreditNoteFilter, NewCreditNote, NewExplanation, ServiceCosts, StoredExplanation};
 pub use ledger::{Ledger, types::*};
@@ -53,7 +55,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// Everything the rest of billops asks of a store. Every write takes the [`Actor`] (who and when: the
 /// clock is the caller's) and is audited in the same transaction.
 #[async_trait]
-pub trait Store: Ledger + Access + FundingStore + Send + Sync {
+pub trait Store: Ledger + Access + FundingStore + DisputeStore + Send + Sync {
     fn backend(&self) -> Backend;
     /// The URL with any password masked, for status lines and `billops paths`.
     fn display_url(&self) -> String;

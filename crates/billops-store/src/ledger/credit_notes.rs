@@ -128,16 +128,23 @@ async fn lock_series(tx: &mut Tx, series: &str) -> Result<u64> {
 /// corrected invoice's period may be locked: the note does not change it).
 pub(crate) async fn issue(db: &Db, n: &NewCreditNote, series: &str, by: &Actor) -> Result<CreditNote> {
     let mut tx = db.begin().await?;
-    let user = user_in(&mut tx, by).await?;
+    let note = issue_in(&mut tx, n, series, by).await?;
+    tx.commit().await?;
+    Ok(note)
+}
+
+/// [`issue`] inside the caller's transaction (a dispute settled by a credit note).
+pub(crate) async fn issue_in(tx: &mut Tx, n: &NewCreditNote, series: &str, by: &Actor) -> Result<CreditNote> {
+    let user = user_in(tx, by).await?;
     let issued_on = by.at.date_naive();
-    locks::refuse_locked(&mut tx, Period::of_date(issued_on)).await?;
+    locks::refuse_locked(tx, Period::of_date(issued_on)).await?;
     // The invoice's row first (two notes on one invoice queue here), then the series.
     if tx.exec("UPDATE invoices SET version = version WHERE id = $1", args![n.invoice_id]).await? == 0 {
         return Err(StoreError::NotFound(format!("invoice {}", n.invoice_id)));
     }
-    let next = lock_series(&mut tx, series).await?;
-    let inv = invoices::load(&mut Conn::Tx(&mut tx), n.invoice_id).await?;
-    let already = credited(&mut Conn::Tx(&mut tx), n.invoice_id).await?;
+    let next = lock_series(tx, series).await?;
+    let inv = invoices::load(&mut Conn::Tx(tx), n.invoice_id).await?;
+    let already = credited(&mut Conn::Tx(tx), n.invoice_id).await?;
     let req = CreditNoteRequest {
         invoice_status: inv.status,
         invoice_total: inv.total,
@@ -162,12 +169,11 @@ pub(crate) async fn issue(db: &Db, n: &NewCreditNote, series: &str, by: &Actor) 
         placeholders(1, a.len())
     );
     tx.exec(&sql, a).await?;
-    let note = load(&mut Conn::Tx(&mut tx), &issued.number).await?;
+    let note = load(&mut Conn::Tx(tx), &issued.number).await?;
     let a = Audit::new("credit_note.issue", "credit_note", &note.number)
         .period(inv.period)
         .after(&note)
         .reason(n.reason.trim());
-    audit::write(&mut tx, by, a).await?;
-    tx.commit().await?;
+    audit::write(tx, by, a).await?;
     Ok(note)
 }

@@ -23,6 +23,7 @@ mod bench;
 mod chargeback;
 mod costs;
 mod credit_notes;
+mod disputes;
 mod drafts;
 mod fields;
 mod funding;
