@@ -23,7 +23,7 @@ pub struct Generated {
     pub diff: Option<DraftDiff>,
 }
 
-fn account_codes(codes: &[billops_store::AccountCode]) -> AccountCodeTable {
+pub(crate) fn account_codes(codes: &[billops_store::AccountCode]) -> AccountCodeTable {
     let entries: Vec<AccountCode> = codes
         .iter()
         .filter_map(|c| {
@@ -76,6 +76,7 @@ pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>,
             rounding: terms.rounding,
         };
         let draft = build_draft(&req).map_err(|e| StoreError::Invalid(format!("{}: {e}", charges.customer)))?;
+        let draft = super::ppa_posting::with_ppas(store, draft, by).await?;
         let mut payer_costs: BTreeMap<String, Decimal> = BTreeMap::new();
         for (l, payer) in charges.lines.iter().zip(&charges.payers) {
             let e = payer_costs.entry(payer.clone()).or_insert(Decimal::ZERO);
