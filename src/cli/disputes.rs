@@ -7,7 +7,7 @@ use billops_domain::dispute::{DisputeStatus, ReasonCode, Settlement, target_text
 use billops_domain::interest::InterestRule;
 use billops_domain::money::{Money, canonical, parse_decimal, parse_typed_amount};
 use billops_domain::ppa::PpaStatus;
-use billops_domain::request::{SlaTarget, Standing};
+use billops_domain::request::SlaTarget;
 use billops_domain::terms::{EffectiveTable, Percent};
 use billops_store::disputes::{DisputeChange, DisputeFilter, DisputeRecord, NewDispute, NewPpa, PpaFilter, PpaRecord};
 use billops_store::{InvoiceFilter, StoreError};
@@ -52,20 +52,7 @@ pub(super) fn json_out<T: serde::Serialize>(v: &T) -> Result<u8, Failure> {
     Ok(0)
 }
 
-/// How a request stands, for every list that holds requests.
-pub(crate) fn time_left(s: Standing) -> String {
-    let hm = |secs: i64| format!("{}h{:02}m", secs / 3600, (secs % 3600) / 60);
-    match s {
-        Standing::NotStarted => "not started".into(),
-        Standing::OnTrack { left, paused } => format!("{} left{}", hm(left), if paused { " (paused)" } else { "" }),
-        Standing::Warning { left, paused } => {
-            format!("WARNING {} left{}", hm(left), if paused { " (paused)" } else { "" })
-        }
-        Standing::Breached { over, .. } => format!("BREACHED {} over", hm(over)),
-        Standing::Met { used } => format!("met ({})", hm(used)),
-        Standing::Missed { over } => format!("missed by {}", hm(over)),
-    }
-}
+pub(super) use crate::ledger::requests::time_left;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReasonArg {
@@ -502,61 +489,8 @@ pub(super) fn ppa_table(rows: &[PpaRecord]) -> Table {
 /// The chain: the original line, the PPA's posting lines, and where they landed (the posting period's invoice).
 async fn chain(ctx: &Ctx, r: &PpaRecord) -> Result<Table, Failure> {
     let mut t = Table::new(&["step", "invoice", "period", "line", "description", "amount"]).numeric("amount");
-    let i = &r.ppa.input;
-    let orig = ctx.store.invoice(r.original_invoice_id).await?;
-    let desc = orig
-        .draft
-        .lines()
-        .nth(usize::try_from(i.original_line).unwrap_or(0).saturating_sub(1))
-        .filter(|_| i.original_line > 0)
-        .map_or_else(|| "whole invoice".to_string(), |l| l.description.clone());
-    t.push(vec![
-        "original".into(),
-        i.original_invoice.clone(),
-        i.original_period.to_string(),
-        i.original_line.to_string(),
-        desc,
-        canonical(i.original),
-    ]);
-    let posted = match r.ppa.posting_period {
-        Some(p) => {
-            let f = InvoiceFilter { period: Some(p), customer: Some(i.customer.clone()) };
-            ctx.store
-                .list_invoices(&f)
-                .await?
-                .into_iter()
-                .find(|s| s.status != billops_domain::invoice::InvoiceStatus::Void)
-        }
-        None => None,
-    };
-    let tag = format!("PPA-{} ", r.id);
-    match posted {
-        Some(s) => {
-            let inv = ctx.store.invoice(s.id).await?;
-            let label = inv.number.clone().unwrap_or_else(|| format!("draft #{}", inv.id));
-            for (n, l) in inv.draft.lines().enumerate().filter(|(_, l)| l.description.starts_with(&tag)) {
-                t.push(vec![
-                    "posted".into(),
-                    label.clone(),
-                    inv.period.to_string(),
-                    (n + 1).to_string(),
-                    l.description.clone(),
-                    canonical(l.amount),
-                ]);
-            }
-        }
-        None => {
-            for l in r.ppa.lines() {
-                t.push(vec![
-                    snake(&r.ppa.status),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    l.text.clone(),
-                    canonical(l.amount),
-                ]);
-            }
-        }
+    for c in crate::ledger::ppa_posting::chain(ctx.store.as_ref(), r).await? {
+        t.push(vec![c.step, c.invoice, c.period, c.line, c.description, canonical(c.amount)]);
     }
     Ok(t)
 }

@@ -337,13 +337,6 @@ async fn request_table(ctx: &Ctx, rows: &[RequestRecord]) -> Result<Table, Failu
     Ok(t)
 }
 
-pub(crate) fn request_state(r: &RequestRecord) -> String {
-    use billops_domain::request::TimerState;
-    match r.timer.state() {
-        TimerState::NotStarted => "not started",
-        TimerState::Running(_) => "running",
-        TimerState::Paused(_) => "paused",
-        TimerState::Stopped(_) => "stopped",
-    }
-    .into()
+fn request_state(r: &RequestRecord) -> String {
+    crate::ledger::requests::timer_state(&r.timer).into()
 }

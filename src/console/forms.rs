@@ -186,6 +186,7 @@ fn submit(s: &mut State) -> Vec<Effect> {
                 .map_err(Into::into)
         }
         FormKind::Ledger(f) => super::panes::ledger::submit(s, f, &sent, &values),
+        FormKind::Disputes(f) => super::panes::disputes::form::submit(f, &values).map(|op| write(s, op)),
         FormKind::ExplainVariance { .. } => variance::submit(&kind, &values).map(|op| write(s, op)).map_err(Into::into),
     };
     match result {

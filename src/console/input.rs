@@ -152,6 +152,8 @@ pub enum FormKind {
     },
     /// The month-end forms (`panes::ledger`).
     Ledger(LedgerForm),
+    /// The Disputes pane's forms.
+    Disputes(super::panes::disputes::DisputeForm),
 }
 
 /// What a month-end form submits.

@@ -8,6 +8,7 @@ pub mod invoices;
 pub mod ppa_posting;
 pub mod rating;
 pub mod reprice;
+pub mod requests;
 pub mod settings;
 pub mod statement;
 pub mod terms;

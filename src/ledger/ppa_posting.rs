@@ -26,3 +26,73 @@ pub async fn with_ppas(store: &dyn Store, mut draft: Draft, by: &Actor) -> Resul
     add_to_draft(&mut draft, &refs).map_err(|e| StoreError::Invalid(format!("{}: {e}", draft.customer)))?;
     Ok(draft)
 }
+
+/// One step of a PPA's chain: the original line, then its lines where they landed (or would land).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChainStep {
+    /// `original`, `posted` (on the posting period's invoice) or the PPA's status while not posted.
+    pub step: String,
+    pub invoice: String,
+    pub period: String,
+    pub line: String,
+    pub description: String,
+    pub amount: rust_decimal::Decimal,
+}
+
+/// The chain original line → PPA → the new invoice's lines.
+pub async fn chain(store: &dyn Store, r: &billops_store::disputes::PpaRecord) -> Result<Vec<ChainStep>> {
+    let i = &r.ppa.input;
+    let orig = store.invoice(r.original_invoice_id).await?;
+    let n = usize::try_from(i.original_line).unwrap_or(0);
+    let desc = match n {
+        0 => "whole invoice".to_string(),
+        n => orig.draft.lines().nth(n - 1).map(|l| l.description.clone()).unwrap_or_default(),
+    };
+    let mut out = vec![ChainStep {
+        step: "original".into(),
+        invoice: i.original_invoice.clone(),
+        period: i.original_period.to_string(),
+        line: i.original_line.to_string(),
+        description: desc,
+        amount: i.original,
+    }];
+    let landed = match r.ppa.posting_period {
+        Some(p) => {
+            let f = billops_store::InvoiceFilter { period: Some(p), customer: Some(i.customer.clone()) };
+            let void = billops_domain::invoice::InvoiceStatus::Void;
+            store.list_invoices(&f).await?.into_iter().find(|s| s.status != void)
+        }
+        None => None,
+    };
+    let tag = format!("PPA-{} ", r.id);
+    match landed {
+        Some(s) => {
+            let inv = store.invoice(s.id).await?;
+            let label = inv.number.clone().unwrap_or_else(|| format!("draft #{}", inv.id));
+            for (n, l) in inv.draft.lines().enumerate().filter(|(_, l)| l.description.starts_with(&tag)) {
+                out.push(ChainStep {
+                    step: "posted".into(),
+                    invoice: label.clone(),
+                    period: inv.period.to_string(),
+                    line: (n + 1).to_string(),
+                    description: l.description.clone(),
+                    amount: l.amount,
+                });
+            }
+        }
+        None => {
+            let status = serde_json::to_value(r.ppa.status).ok().and_then(|v| v.as_str().map(str::to_string));
+            for l in r.ppa.lines() {
+                out.push(ChainStep {
+                    step: status.clone().unwrap_or_default(),
+                    invoice: String::new(),
+                    period: String::new(),
+                    line: String::new(),
+                    description: l.text.clone(),
+                    amount: l.amount,
+                });
+            }
+        }
+    }
+    Ok(out)
+}

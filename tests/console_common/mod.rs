@@ -2,6 +2,7 @@
 //! small set of cost lines, answered synchronously to whatever effects `update` asks for (no store).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod disputes;
 pub mod ledger;
 pub mod month;
 pub mod store;
@@ -405,6 +406,9 @@ pub fn answer(e: &Effect) -> Option<Action> {
         }
         Effect::Pane { req, q: PaneQuery::Credits(panes::credits::io::Query::Unreached { period }) } => {
             (req, Ok(Reply::Pane(PaneReply::Credits(panes::credits::io::Reply::Unreached(ledger::unreached(period))))))
+        }
+        Effect::Pane { req, q: PaneQuery::Disputes(q) } => {
+            (req, Ok(Reply::Pane(PaneReply::Disputes(disputes::answer(q)))))
         }
         Effect::Pane { req, q: PaneQuery::Audit(panes::audit::Query::Log) } => {
             (req, Ok(Reply::Pane(PaneReply::Audit(panes::audit::Reply::Log(audit())))))

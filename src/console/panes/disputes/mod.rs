@@ -1,0 +1,126 @@
+//! Disputes: invoice disputes, prior-period adjustments, SLA service-credit claims and requests, one sub-view
+//! each (`v` switches). Disputes: `D` opens one on an issued invoice line, `w` research, `a` accept, `r` reject
+//! (says why), `C` / `p` settle an accepted one by a credit note or a PPA (maker-checker: not by the person who
+//! accepted it above the threshold). PPAs: `a` / `r` (managers; not the proposer above the threshold). Requests:
+//! space pauses / resumes the SLA clock; every list with requests shows the time left. Enter opens the trail
+//! and the chain original line → PPA → new invoice line; Esc goes back.
+pub mod form;
+pub mod io;
+mod keys;
+mod state;
+pub mod view;
+
+pub use form::DisputeForm;
+pub use state::{Detail, PaneState, Target};
+
+use crate::console::action::Effect;
+use crate::console::keys::Cmd;
+use crate::console::pane::{Failure, Invalidate, KeyScope, Pane, PaneId};
+use crate::console::panes::{any, fail};
+use crate::console::state::{Load, State, ViewKey};
+use crate::console::theme::Theme;
+use io::Step;
+
+/// The disputes desk.
+pub struct Disputes;
+
+impl Pane for Disputes {
+    fn title(&self) -> &'static str {
+        "Disputes"
+    }
+    fn short(&self) -> &'static str {
+        "Disp"
+    }
+    fn slug(&self) -> &'static str {
+        "disputes"
+    }
+    fn goto(&self) -> char {
+        's'
+    }
+    fn ensure(&self, s: &mut State) -> Vec<Effect> {
+        let v = self.current_view(s);
+        let p = &s.panes.disputes;
+        let idle = match v {
+            ViewKey::Ppas => p.ppas.is_idle(),
+            ViewKey::SlaClaims => p.claims.is_idle(),
+            ViewKey::Requests => p.requests.is_idle(),
+            _ => p.disputes.is_idle(),
+        };
+        if idle { io::load(s, v) } else { Vec::new() }
+    }
+    fn invalidate(&self, s: &mut State, why: Invalidate) {
+        // Not period-bound: every list spans periods; a write anywhere may move them (a draft posts PPAs).
+        if why == Invalidate::Written {
+            let p = &mut s.panes.disputes;
+            p.disputes = Load::Idle;
+            p.ppas = Load::Idle;
+            p.claims = Load::Idle;
+            p.requests = Load::Idle;
+            p.detail = None;
+        }
+    }
+    fn failed(&self, s: &mut State, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
+        let p = &mut s.panes.disputes;
+        let mut outcomes = vec![
+            fail(&mut p.disputes, req, e),
+            fail(&mut p.ppas, req, e),
+            fail(&mut p.claims, req, e),
+            fail(&mut p.requests, req, e),
+        ];
+        if let Some((_, d)) = &mut p.detail {
+            outcomes.push(fail(d, req, e));
+        }
+        any(outcomes)
+    }
+    fn keys(&self) -> &'static [KeyScope] {
+        keys::SCOPES
+    }
+    fn screen(&self, s: &State) -> &'static str {
+        if s.panes.disputes.detail.is_some() {
+            return keys::DETAIL;
+        }
+        match self.current_view(s) {
+            ViewKey::Ppas => keys::PPAS,
+            ViewKey::SlaClaims => keys::CLAIMS,
+            ViewKey::Requests => keys::REQUESTS,
+            _ => keys::DISPUTES,
+        }
+    }
+    fn current_view(&self, s: &State) -> ViewKey {
+        s.pane_view.get(&PaneId::Disputes).copied().unwrap_or(ViewKey::Disputes)
+    }
+    fn cmd(&self, s: &mut State, c: Cmd) -> Option<Vec<Effect>> {
+        if s.panes.disputes.detail.is_some() {
+            return match c {
+                Cmd::Back => {
+                    s.panes.disputes.detail = None;
+                    Some(Vec::new())
+                }
+                Cmd::Open => Some(Vec::new()),
+                _ => None,
+            };
+        }
+        let v = self.current_view(s);
+        Some(match (c, v) {
+            (Cmd::Open, _) => keys::open(s),
+            (Cmd::SwitchView, _) => {
+                let i = keys::VIEWS.iter().position(|x| *x == v).unwrap_or(0);
+                s.pane_view.insert(PaneId::Disputes, keys::VIEWS[(i + 1) % keys::VIEWS.len()]);
+                self.ensure(s)
+            }
+            (Cmd::Dispute, ViewKey::Disputes) => keys::add(s),
+            (Cmd::Review, ViewKey::Disputes) => keys::dispute_step(s, Step::Research),
+            (Cmd::Approve, ViewKey::Disputes) => keys::dispute_step(s, Step::Accept),
+            (Cmd::Reject, ViewKey::Disputes) => keys::dispute_step(s, Step::Reject),
+            (Cmd::CreditNote, ViewKey::Disputes) => keys::dispute_step(s, Step::SettleByCreditNote),
+            (Cmd::Propose, ViewKey::Disputes) => keys::dispute_step(s, Step::SettleByPpa),
+            (Cmd::Approve, ViewKey::Ppas) => keys::decide_ppa(s, true),
+            (Cmd::Reject, ViewKey::Ppas) => keys::decide_ppa(s, false),
+            (Cmd::Tick, ViewKey::Requests) => keys::toggle_timer(s),
+            _ => return None,
+        })
+    }
+    fn render(&self, f: &mut ratatui::Frame, area: ratatui::layout::Rect, s: &State, theme: &Theme) {
+        view::render(f, area, s, theme)
+    }
+}
