@@ -39,3 +39,37 @@ mod tests {
         assert_eq!(timer_state(&RequestTimer::default()), "not started");
     }
 }
+
+/// The close board warns about requests past their SLA (still open): on the invoices item, which they concern
+/// (disputes, customer queries); a warning, never a blocker. Judged at the end of `today` or now, if earlier.
+pub async fn warn_on_board(
+    store: &dyn billops_store::Store,
+    today: chrono::NaiveDate,
+    board: &mut billops_domain::close::CloseBoard,
+) -> billops_store::Result<()> {
+    use billops_domain::close::{CheckId, ItemStatus};
+    let end = today.succ_opt().unwrap_or(today).and_time(chrono::NaiveTime::MIN).and_utc();
+    let now = chrono::Utc::now().min(end);
+    let cal = store.request_calendar().await?;
+    let breached: Vec<String> = store
+        .list_requests()
+        .await?
+        .iter()
+        .filter(|r| matches!(r.timer.standing(r.target, &cal, now), Standing::Breached { .. }))
+        .map(|r| match &r.external_ref {
+            Some(x) => format!("#{} ({x})", r.id),
+            None => format!("#{}", r.id),
+        })
+        .collect();
+    if breached.is_empty() {
+        return Ok(());
+    }
+    let line = format!("{} request(s) past their SLA: {}", breached.len(), breached.join(", "));
+    if let Some(item) = board.items.iter_mut().find(|i| i.check == CheckId::InvoicesApproved) {
+        if item.status == ItemStatus::Ok {
+            item.status = ItemStatus::Warning;
+        }
+        item.problems.push(line);
+    }
+    Ok(())
+}
