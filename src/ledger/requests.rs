@@ -25,21 +25,6 @@ pub fn timer_state(t: &RequestTimer) -> &'static str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn standing_in_words() {
-        assert_eq!(time_left(Standing::OnTrack { left: 45_000, paused: false }), "12h30m left");
-        assert_eq!(time_left(Standing::Warning { left: 3_600, paused: true }), "WARNING 1h00m left (paused)");
-        assert_eq!(time_left(Standing::Breached { over: 8_100, paused: false }), "BREACHED 2h15m over");
-        assert_eq!(time_left(Standing::Met { used: 10_800 }), "met (3h00m)");
-        assert_eq!(time_left(Standing::Missed { over: 1_200 }), "missed by 0h20m");
-        assert_eq!(timer_state(&RequestTimer::default()), "not started");
-    }
-}
-
 /// The close board warns about requests past their SLA (still open): on the invoices item, which they concern
 /// (disputes, customer queries); a warning, never a blocker. Judged at the end of `today` or now, if earlier.
 pub async fn warn_on_board(
@@ -72,4 +57,19 @@ pub async fn warn_on_board(
         item.problems.push(line);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standing_in_words() {
+        assert_eq!(time_left(Standing::OnTrack { left: 45_000, paused: false }), "12h30m left");
+        assert_eq!(time_left(Standing::Warning { left: 3_600, paused: true }), "WARNING 1h00m left (paused)");
+        assert_eq!(time_left(Standing::Breached { over: 8_100, paused: false }), "BREACHED 2h15m over");
+        assert_eq!(time_left(Standing::Met { used: 10_800 }), "met (3h00m)");
+        assert_eq!(time_left(Standing::Missed { over: 1_200 }), "missed by 0h20m");
+        assert_eq!(timer_state(&RequestTimer::default()), "not started");
+    }
 }
