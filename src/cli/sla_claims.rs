@@ -3,14 +3,13 @@
 //! `billops disputes` (2 bad input, 3 refused by a rule).
 use std::collections::BTreeMap;
 
-use billops_domain::credit::{CreditKind, CreditScope};
 use billops_domain::line_item::{ChargeCategory, CostBasis, Dim};
 use billops_domain::money::{Money, canonical, parse_decimal, parse_typed_amount};
 use billops_domain::request::SlaTarget;
 use billops_domain::sla::{ClaimInput, Share};
 use billops_domain::{Period, Role};
+use billops_store::CostQuery;
 use billops_store::disputes::{ClaimChange, ClaimRecord, NewRequest, RequestKind, RequestRecord, TimerAction};
-use billops_store::{CostQuery, NewCredit};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use clap::{Subcommand, ValueEnum};
 use rust_decimal::Decimal;
@@ -65,7 +64,7 @@ pub enum SlaClaimsCmd {
         amount: String,
     },
     /// Pass the credit through to the affected customers (in proportion to their affected usage charges): one
-    /// SLA service credit proposed per customer, for a manager to approve in `billops credits`.
+    /// SLA service credit proposed per customer (one transaction), for a manager to approve in `billops credits`.
     PassThrough(ClaimStep),
 }
 
@@ -220,22 +219,8 @@ pub async fn sla_claims(ctx: &Ctx, c: SlaClaimsCmd) -> Result<u8, Failure> {
             let before = ctx.store.sla_claim(s.id).await?;
             let shares = affected(ctx, before.claim.cycle, &before.claim.service, &before.claim.region).await?;
             let c = step(ClaimChange::PassThrough { shares }, s).await?;
-            // Supplier credits are not transferable between accounts: each customer gets its own credit.
-            let from = c.claim.cycle.next().start();
-            let to = c.claim.cycle.next().next().next().start();
-            for a in c.allocations.iter().filter(|a| !a.amount.is_zero()) {
-                let n = NewCredit {
-                    customer: a.customer.clone(),
-                    kind: CreditKind::SlaServiceCredit,
-                    amount: a.amount,
-                    scope: CreditScope::new(Vec::<String>::new(), [c.claim.service.clone()]),
-                    valid_from: from,
-                    valid_to: to,
-                    evidence: format!("SLA claim {} ({} {} {})", c.id, c.claim.service, c.claim.region, c.claim.cycle),
-                    reason: "SLA service credit passed through".into(),
-                };
-                let cr = ctx.store.propose_credit(&n, &ctx.actor()).await.map_err(refused)?;
-                outln!("  credit {} proposed for {}: {}", cr.credit.id(), a.customer, canonical(a.amount))?;
+            for (a, id) in c.allocations.iter().filter(|a| !a.amount.is_zero()).zip(&c.credits) {
+                outln!("  credit {id} proposed for {}: {}", a.customer, canonical(a.amount))?;
             }
             Ok(0)
         }

@@ -89,7 +89,7 @@ pub fn claims() -> Vec<ClaimRecord> {
         affected_charges: Money::new(d("1000"), "USD"),
     };
     let claim = assess_claim(&SlaPolicy::aws_compute_region(), &input).unwrap();
-    vec![ClaimRecord { id: 1, version: 1, claim, events: vec![], credited: None, allocations: vec![] }]
+    vec![ClaimRecord { id: 1, version: 1, claim, events: vec![], credited: None, allocations: vec![], credits: vec![] }]
 }
 
 pub fn requests() -> Vec<(RequestRecord, String)> {

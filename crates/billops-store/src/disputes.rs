@@ -156,6 +156,8 @@ pub struct ClaimRecord {
     pub credited: Option<Decimal>,
     /// Its pass-through to the affected customers.
     pub allocations: Vec<Allocation>,
+    /// The SLA service credits proposed by the pass-through (`CR-…`), one per customer with a share.
+    pub credits: Vec<String>,
 }
 
 /// One change to an SLA claim.
@@ -169,8 +171,9 @@ pub enum ClaimChange {
     Credit {
         amount: Decimal,
     },
-    /// Pass the credited amount through to the customers in proportion to their affected charges: one approved
-    /// SLA service credit each, valid for the month after the claim's cycle onward.
+    /// Pass the credited amount through to the customers in proportion to their affected charges: one SLA
+    /// service credit proposed each (in the same transaction; a manager approves it, maker-checker as every
+    /// credit), valid for the two months after the claim's cycle.
     PassThrough {
         shares: Vec<billops_domain::sla::Share>,
     },
@@ -386,6 +389,24 @@ async fn holidays(c: &mut Conn<'_>) -> Result<BusinessCalendar> {
     let five = NaiveTime::from_hms_opt(17, 0, 0).unwrap_or(NaiveTime::MIN);
     BusinessCalendar::new(0, nine, five, [true, true, true, true, true, false, false], days)
         .map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+/// What open, researching or accepted disputes hold out of a customer's overdue figure: their amounts on
+/// invoices due before `today` that are still owed (the balance's overdue query).
+pub(crate) async fn held_overdue(
+    db: &crate::db::Db,
+    b: crate::Backend,
+    customer_id: i64,
+    today: NaiveDate,
+) -> Result<Decimal> {
+    let sql = format!(
+        "SELECT {} FROM disputes d JOIN invoices i ON i.id = d.invoice_id WHERE d.customer_id = $1 \
+         AND d.status IN ('open', 'researching', 'accepted') AND i.due_on < $2 \
+         AND i.status IN ('issued', 'partly_paid', 'disputed')",
+        crate::db::money_sum(b, "d.", "amount")
+    );
+    let row = db.opt(&sql, args![customer_id, today]).await?;
+    Ok(row.map(|r| r.money(0).map(|m| m.0)).transpose()?.unwrap_or(Decimal::ZERO))
 }
 
 #[async_trait]

@@ -1,6 +1,7 @@
 //! SLA service-credit claims: assessed by the domain (tiers as data), moved draft → submitted → approved |
 //! rejected → credited → passed through, each step on the stored record under its version.
 use billops_domain::Money;
+use billops_domain::credit::{CreditKind, CreditScope};
 use billops_domain::sla::{
     Allocation, ClaimEvent, ClaimInput, ClaimStatus, SlaClaim, SlaError, SlaPolicy, allocate, assess_claim,
 };
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::{ClaimChange, ClaimRecord, TrailEvent, claim_row, event, snake, writer};
 use crate::audit::{self, Audit};
 use crate::db::{Db, Row, args, money_args, money_cols, placeholders};
-use crate::ledger::{Conn, json, set_money, unjson};
+use crate::ledger::{Conn, NewCredit, credits, json, set_money, unjson};
 use crate::{Actor, Result, StoreError};
 
 #[derive(Serialize, Deserialize)]
@@ -20,6 +21,8 @@ struct Doc {
     events: Vec<TrailEvent>,
     credited: Option<Decimal>,
     allocations: Vec<Allocation>,
+    #[serde(default)]
+    credits: Vec<String>,
 }
 
 fn sla_error(e: SlaError) -> StoreError {
@@ -40,6 +43,7 @@ fn row(r: &Row) -> Result<ClaimRecord> {
         events: doc.events,
         credited: doc.credited,
         allocations: doc.allocations,
+        credits: doc.credits,
     })
 }
 
@@ -64,6 +68,7 @@ pub(super) async fn add(db: &Db, input: &ClaimInput, by: &Actor) -> Result<Claim
         claim,
         credited: None,
         allocations: Vec::new(),
+        credits: Vec::new(),
     };
     let c = &doc.claim;
     let b = tx.backend();
@@ -105,6 +110,7 @@ pub(super) async fn update(
         events: before.events.clone(),
         credited: before.credited,
         allocations: before.allocations.clone(),
+        credits: before.credits.clone(),
     };
     let from = doc.claim.status;
     let ev = match change {
@@ -142,6 +148,23 @@ pub(super) async fn update(
             let credited = doc.credited.unwrap_or(doc.claim.amount.amount);
             let money = Money::new(credited, doc.claim.amount.currency.clone());
             doc.allocations = allocate(&money, shares).map_err(sla_error)?;
+            // Supplier credits are not transferable between accounts: each customer gets its own credit.
+            let c = &doc.claim;
+            let (from, to) = (c.cycle.next().start(), c.cycle.next().next().next().start());
+            for a in doc.allocations.iter().filter(|a| !a.amount.is_zero()) {
+                let n = NewCredit {
+                    customer: a.customer.clone(),
+                    kind: CreditKind::SlaServiceCredit,
+                    amount: a.amount,
+                    scope: CreditScope::new(Vec::<String>::new(), [c.service.clone()]),
+                    valid_from: from,
+                    valid_to: to,
+                    evidence: format!("SLA claim {id}: {} {} {}", c.service, c.region, c.cycle),
+                    reason: "SLA service credit passed through".into(),
+                };
+                let cr = credits::propose_in(&mut tx, &n, by).await?;
+                doc.credits.push(cr.credit.id().to_string());
+            }
         }
     }
     doc.claim.status = to;

@@ -90,13 +90,20 @@ async fn save(tx: &mut Tx, id: i64, version: i64, c: &Credit, decided: bool, by:
 
 pub(crate) async fn propose(db: &Db, c: &NewCredit, by: &Actor) -> Result<StoredCredit> {
     let mut tx = db.begin().await?;
-    let user = user_in(&mut tx, by).await?;
-    let cid = customer_id(&mut tx, &c.customer).await?;
+    let s = propose_in(&mut tx, c, by).await?;
+    tx.commit().await?;
+    Ok(s)
+}
+
+/// [`propose`] inside the caller's transaction (an SLA claim passed through to its customers).
+pub(crate) async fn propose_in(tx: &mut Tx, c: &NewCredit, by: &Actor) -> Result<StoredCredit> {
+    let user = user_in(tx, by).await?;
+    let cid = customer_id(tx, &c.customer).await?;
     let currency: String = tx.one("SELECT currency FROM customers WHERE id = $1", args![cid]).await?.get(0)?;
     if let Some(last) = c.valid_to.checked_sub_days(Days::new(1))
         && c.valid_to > c.valid_from
     {
-        locks::refuse_locked(&mut tx, Period::of_date(last)).await?;
+        locks::refuse_locked(tx, Period::of_date(last)).await?;
     }
     let b = tx.backend();
     let mut a = args![cid, json(&c.kind)?, "proposed", currency.as_str()];
@@ -129,8 +136,7 @@ pub(crate) async fn propose(db: &Db, c: &NewCredit, by: &Actor) -> Result<Stored
     .await?;
     let eid = format!("CR-{id}");
     let a = Audit::new("credit.propose", "credit", &eid).after(&proposal).reason(&c.reason);
-    audit::write(&mut tx, by, a).await?;
-    tx.commit().await?;
+    audit::write(tx, by, a).await?;
     Ok(StoredCredit { id, version: 1, credit })
 }
 

@@ -263,9 +263,23 @@ async fn sla_claims_and_request_timers(s: Arc<dyn Store>) {
         Share { customer: "ACME".into(), affected: d("600") },
         Share { customer: "BETA".into(), affected: d("400") },
     ];
+    let e = s.update_sla_claim(c.id, &ClaimChange::PassThrough { shares: shares.clone() }, "", None, &bob).await;
+    assert!(matches!(e, Err(StoreError::NotFound(_))), "BETA is no customer yet: nothing passed through");
+    assert_eq!(s.sla_claim(c.id).await.unwrap().claim.status, ClaimStatus::Credited);
+    let beta = billops_store::NewCustomer { code: "BETA".into(), name: "Beta".into(), currency: "USD".into() };
+    s.add_customer(&beta, &actor("root", 1)).await.unwrap();
     let c = s.update_sla_claim(c.id, &ClaimChange::PassThrough { shares }, "", None, &bob).await.unwrap();
     assert_eq!(c.claim.status, ClaimStatus::PassedThrough);
     assert_eq!(c.allocations.iter().map(|a| a.amount).collect::<Vec<_>>(), [d("180"), d("120")]);
+    // One SLA service credit proposed per customer, for a manager to approve.
+    assert_eq!(c.credits.len(), 2);
+    let credits = s.list_credits(&billops_store::CreditFilter::default()).await.unwrap();
+    let sla: Vec<(String, Decimal)> = credits
+        .iter()
+        .filter(|x| *x.credit.kind() == billops_domain::credit::CreditKind::SlaServiceCredit)
+        .map(|x| (x.credit.customer().to_string(), x.credit.amount().amount))
+        .collect();
+    assert_eq!(sla, [("ACME".to_string(), d("180")), ("BETA".to_string(), d("120"))]);
     assert_eq!(c.events.len(), 5);
     assert_eq!(s.list_sla_claims().await.unwrap().len(), 2);
 
@@ -293,3 +307,23 @@ async fn sla_claims_and_request_timers(s: Arc<dyn Store>) {
     assert_eq!(s.list_requests().await.unwrap().len(), 1);
 }
 store_test!(sla_claims_and_request_timers => disputes_sla_sqlite, disputes_sla_postgres);
+
+/// While a dispute is open (or accepted, not yet settled) its amount leaves the overdue figure; settled, the
+/// credit note does the work; the balance never counts the dispute.
+async fn disputed_amounts_leave_the_overdue_figure(s: Arc<dyn Store>) {
+    let (id, _) = issued(&s).await;
+    let later = date("2026-08-01"); // past the due date (30 days after 2026-06-06)
+    let before = s.balance("ACME", later).await.unwrap();
+    assert_eq!((before.balance, before.overdue), (d("100.01"), d("100.01")));
+    let dsp = s.add_dispute(&new_dispute(id, None, "30"), &on("bob", "2026-06-12")).await.unwrap();
+    let held = s.balance("ACME", later).await.unwrap();
+    assert_eq!((held.balance, held.overdue), (d("100.01"), d("70.01")));
+    let pol = policy("1000");
+    s.update_dispute(dsp.id, &DisputeChange::Accept, "ok", pol, None, &on("alice", "2026-06-12")).await.unwrap();
+    assert_eq!(s.balance("ACME", later).await.unwrap().overdue, d("70.01"), "accepted, not settled: still held");
+    let change = DisputeChange::SettleByCreditNote { series: "CN-".into() };
+    s.update_dispute(dsp.id, &change, "agreed", pol, None, &on("carol", "2026-06-12")).await.unwrap();
+    let after = s.balance("ACME", later).await.unwrap();
+    assert_eq!((after.balance, after.overdue), (d("70.01"), d("70.01")), "the credit note replaces the hold");
+}
+store_test!(disputed_amounts_leave_the_overdue_figure => disputes_overdue_sqlite, disputes_overdue_postgres);
