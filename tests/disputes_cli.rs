@@ -68,6 +68,8 @@ fn a_dispute_settles_through_a_ppa_posted_on_the_next_draft() {
     let (c, out) = add("bob", "10");
     assert_eq!(c, Some(0), "{out}");
     assert!(out.contains(&format!("dispute 1 opened on invoice INV-000001 line {line}: 10 USD (pricing)")), "{out}");
+    let invoices = d.ok("dave", &["invoices", "list", "--format", "csv"]);
+    assert!(invoices.contains("1,acme,2026-08,disputed,INV-000001"), "the invoice shows disputed: {invoices}");
     let csv = d.ok("dave", &["disputes", "list", "--format", "csv"]);
     assert!(
         csv.starts_with(

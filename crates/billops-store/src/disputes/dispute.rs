@@ -4,6 +4,7 @@
 use billops_domain::Money;
 use billops_domain::credit::ApprovalPolicy;
 use billops_domain::dispute::{Dispute, DisputeError, DisputeInput, DisputeStatus, DisputeTarget, Settlement};
+use billops_domain::invoice::{InvoiceAction, InvoiceStatus};
 use billops_domain::request::TimerState;
 use billops_domain::text::{Code, FreeText, Name};
 
@@ -12,8 +13,8 @@ use super::{
     holidays, issued_line, ppa, refuse_locked_now, requests, snake, writer,
 };
 use crate::audit::{self, Audit};
-use crate::db::{Db, Row, args, money_args, money_cols, placeholders};
-use crate::ledger::{Conn, NewCreditNote, credit_notes, json, unjson};
+use crate::db::{Db, Row, Tx, args, money_args, money_cols, placeholders};
+use crate::ledger::{Conn, NewCreditNote, credit_notes, invoices, json, unjson, user_in};
 use crate::{Actor, Result, StoreError};
 
 fn dispute_error(e: DisputeError) -> StoreError {
@@ -22,6 +23,34 @@ fn dispute_error(e: DisputeError) -> StoreError {
         DisputeError::BadTransition { .. } => StoreError::Conflict(e.to_string()),
         DisputeError::Invalid(_) => StoreError::Invalid(e.to_string()),
     }
+}
+
+/// The invoice shows "disputed" while a dispute holds an amount on it: marked when the first one opens,
+/// resolved (back to issued / partly paid / paid) when the last one is rejected or settled. Audited.
+async fn mark_invoice(tx: &mut Tx, invoice_id: i64, dispute_id: i64, open: bool, by: &Actor, why: &str) -> Result<()> {
+    let s = invoices::load(&mut Conn::Tx(tx), invoice_id).await?;
+    let others: i64 = tx
+        .one(
+            "SELECT count(*) FROM disputes WHERE invoice_id = $1 AND id <> $2 \
+             AND status IN ('open', 'researching', 'accepted')",
+            args![invoice_id, dispute_id],
+        )
+        .await?
+        .get(0)?;
+    let action = match (open, s.status) {
+        (true, InvoiceStatus::Issued | InvoiceStatus::PartlyPaid) => InvoiceAction::Dispute,
+        (false, InvoiceStatus::Disputed) if others == 0 => InvoiceAction::ResolveDispute,
+        _ => return Ok(()),
+    };
+    let user = user_in(tx, by).await?;
+    let mut inv = invoices::domain(&s)?;
+    let reason = if why.trim().is_empty() { format!("dispute {dispute_id}") } else { why.to_string() };
+    inv.act(action, &user, by.at, &reason).map_err(invoices::invoice_error)?;
+    invoices::write_state(tx, &s, &inv).await?;
+    let eid = invoice_id.to_string();
+    let name = if open { "invoice.dispute" } else { "invoice.resolve_dispute" };
+    let a = Audit::new(name, "invoice", &eid).period(s.period).before(&s.status).after(&inv.status()).reason(&reason);
+    audit::write(tx, by, a).await
 }
 
 const SELECT: &str = "SELECT d.id, d.version, d.invoice_id, i.number, i.period, d.request_id, d.record FROM disputes d \
@@ -129,6 +158,7 @@ pub(super) async fn add(db: &Db, d: &NewDispute, by: &Actor) -> Result<DisputeRe
         n
     );
     let id: i64 = tx.one(&sql, a).await?.get(0)?;
+    mark_invoice(&mut tx, inv.id, id, true, by, &d.evidence).await?;
     let rec = load(&mut Conn::Tx(&mut tx), id).await?;
     let eid = id.to_string();
     let au = Audit::new("dispute.add", "dispute", &eid).period(inv.period).after(&rec.dispute).reason(&d.evidence);
@@ -187,6 +217,9 @@ pub(super) async fn update(
         args![snake(&d.status)?, json(&d)?, by.name.as_str(), by.at, id],
     )
     .await?;
+    if matches!(d.status, DisputeStatus::Rejected | DisputeStatus::Settled) && before.dispute.holds_amount() {
+        mark_invoice(&mut tx, before.invoice_id, id, false, by, &why).await?;
+    }
     // A decision answers the customer: the request's clock stops.
     if matches!(d.status, DisputeStatus::Accepted | DisputeStatus::Rejected)
         && let Some(rid) = before.request_id

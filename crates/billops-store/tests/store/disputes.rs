@@ -9,6 +9,7 @@ use billops_domain::Role;
 use billops_domain::close::CloseConfig;
 use billops_domain::credit::ApprovalPolicy;
 use billops_domain::dispute::{DisputeStatus, ReasonCode, Settlement};
+use billops_domain::invoice::InvoiceStatus;
 use billops_domain::ppa::{PostingKind, PpaStatus};
 use billops_domain::request::{SlaTarget, Standing, TimerState};
 use billops_domain::sla::{ClaimInput, ClaimStatus, Share};
@@ -79,6 +80,7 @@ async fn dispute_settles_through_a_ppa_posted_in_the_open_period(s: Arc<dyn Stor
     assert_eq!(dsp.invoice_number.as_deref(), Some("INV-000001"));
     assert_eq!(dsp.dispute.input.due, Some(Utc.with_ymd_and_hms(2026, 6, 15, 10, 0, 0).unwrap()));
     assert_eq!(dsp.dispute.input.owner, "bob");
+    assert_eq!(s.invoice(id).await.unwrap().status, InvoiceStatus::Disputed, "the invoice shows disputed");
     let req = s.request(dsp.request_id.unwrap()).await.unwrap();
     assert_eq!((req.kind, req.external_ref.as_deref()), (RequestKind::Dispute, Some("INC0012345")));
     assert!(matches!(req.timer.state(), TimerState::Running(_)));
@@ -105,6 +107,7 @@ async fn dispute_settles_through_a_ppa_posted_in_the_open_period(s: Arc<dyn Stor
     let alice = on("alice", "2026-06-12");
     let done = s.update_dispute(dsp.id, &settle, "per contract", pol, None, &alice).await.unwrap();
     assert_eq!(done.dispute.status, DisputeStatus::Settled);
+    assert_eq!(s.invoice(id).await.unwrap().status, InvoiceStatus::Issued, "no dispute holds it any more");
     let Some(Settlement::Ppa { id: Some(ppa_id) }) = done.dispute.settlement.clone() else {
         panic!("settled by a PPA: {:?}", done.dispute.settlement)
     };
@@ -152,6 +155,8 @@ async fn dispute_settles_through_a_ppa_posted_in_the_open_period(s: Arc<dyn Stor
     let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
     for a in [
         "dispute.add",
+        "invoice.dispute",
+        "invoice.resolve_dispute",
         "dispute.research",
         "dispute.accept",
         "dispute.settle_ppa",
