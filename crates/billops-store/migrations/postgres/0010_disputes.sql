@@ -85,3 +85,21 @@ CREATE TABLE sla_claims (
     updated_at  TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX sla_claims_cycle ON sla_claims (cycle);
+
+-- Deciding a PPA (approve, reject) and changing what it adjusts are a manager's, enforced by the database as for
+-- credits (operators propose and post PPAs). SQLite has no logins: its file permissions are the boundary.
+CREATE FUNCTION billops_guard_ppas() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.status <> 'proposed' THEN
+            PERFORM billops_require_manager('a PPA that is not a proposal');
+        END IF;
+    ELSIF (NEW.delta, NEW.invoice_id, NEW.line) IS DISTINCT FROM (OLD.delta, OLD.invoice_id, OLD.line) THEN
+        PERFORM billops_require_manager('changing what a PPA adjusts');
+    ELSIF NEW.status IS DISTINCT FROM OLD.status AND NEW.status IN ('approved', 'rejected') THEN
+        PERFORM billops_require_manager('deciding a PPA (' || OLD.status || ' to ' || NEW.status || ')');
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER ppas_guard BEFORE INSERT OR UPDATE ON ppas
+    FOR EACH ROW EXECUTE FUNCTION billops_guard_ppas();

@@ -332,3 +332,29 @@ async fn disputed_amounts_leave_the_overdue_figure(s: Arc<dyn Store>) {
     assert_eq!((after.balance, after.overdue), (d("70.01"), d("70.01")), "the credit note replaces the hold");
 }
 store_test!(disputed_amounts_leave_the_overdue_figure => disputes_overdue_sqlite, disputes_overdue_postgres);
+
+/// PostgreSQL: the database itself keeps PPA decisions to managers (the store checks first, as tested above
+/// with bob): raw SQL from an operator login inserting a decided PPA is refused by the trigger (42501) before
+/// any other check, while a proposal gets as far as the foreign keys.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operator_login_cannot_decide_a_ppa_in_sql() {
+    crate::access::run_with_logins("operator_login_cannot_decide_ppa", |l| async move {
+        let mut sql = l.sql(&l.operator).await;
+        let insert = |status: &str| {
+            format!(
+                "INSERT INTO ppas (customer_id, invoice_id, line, original_period, currency, delta, status, version, \
+                 proposer, record, created_at, updated_by, updated_at) \
+                 VALUES (999, 999, 1, '2026-05', 'USD', -1, '{status}', 1, 'x', '{{}}', now(), 'x', now())"
+            )
+        };
+        let code = |r: Result<sqlx::postgres::PgQueryResult, sqlx::Error>| match r {
+            Err(sqlx::Error::Database(e)) => e.code().map(|c| c.to_string()),
+            other => panic!("{other:?}"),
+        };
+        let r = sqlx::query(sqlx::AssertSqlSafe(insert("approved"))).execute(&mut sql).await;
+        assert_eq!(code(r).as_deref(), Some("42501"), "a decided PPA needs a manager");
+        let r = sqlx::query(sqlx::AssertSqlSafe(insert("proposed"))).execute(&mut sql).await;
+        assert_eq!(code(r).as_deref(), Some("23503"), "a proposal passes the guard (and stops at the keys)");
+    })
+    .await;
+}
