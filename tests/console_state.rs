@@ -107,6 +107,8 @@ fn every_command_has_a_test_below() {
         Cmd::ReviewAll,
         Cmd::Explain,
         Cmd::CreditNote,
+        // tested in console_disputes.rs (opening_a_dispute_is_a_typed_write)
+        Cmd::Dispute,
         // tested in console_panes.rs (quote_and_a_letter_jump_to_the_pane_and_other_keys_cancel)
         Cmd::GotoPane,
     ];
@@ -156,6 +158,8 @@ fn pane_switching_by_number_and_tab() {
     press(&mut s, Cmd::PrevPane);
     press(&mut s, Cmd::PrevPane);
     assert_eq!(s.pane, PaneId::Close);
+    press(&mut s, Cmd::PrevPane);
+    assert_eq!(s.pane, PaneId::Disputes, "the last registered pane");
     press(&mut s, Cmd::PrevPane);
     assert_eq!(s.pane, PaneId::Audit);
     assert!(s.panes.audit.data.ready().is_some());

@@ -82,6 +82,20 @@ pub enum Command {
     Funding(super::funding::FundingCmd),
     /// Interest on a late amount, step by step (default: US Prompt Payment). Exit 2 on bad input.
     Interest(super::interest::InterestArgs),
+    /// Invoice disputes: open → researching → accepted | rejected → settled (credit note or PPA).
+    #[command(subcommand)]
+    Disputes(super::disputes::DisputesCmd),
+    /// Prior-period adjustments: proposed, approved by a second person, posted on the next open draft.
+    #[command(subcommand)]
+    Ppa(super::disputes::PpaCmd),
+    /// Re-rate an issued period with a price-book correction: preview per customer and line, --propose PPAs.
+    Reprice(super::reprice::RepriceArgs),
+    /// SLA service-credit claims against the supplier and their pass-through to customers.
+    #[command(subcommand)]
+    SlaClaims(super::sla_claims::SlaClaimsCmd),
+    /// Requests with SLA timers (business calendar): start, pause, resume, stop; time left.
+    #[command(subcommand)]
+    Requests(super::sla_claims::RequestsCmd),
     /// Three-way tie-out per payer for a period (exit 0 all tied or within tolerance, 4 otherwise).
     Recon {
         period: String,

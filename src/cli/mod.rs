@@ -4,6 +4,7 @@ mod out;
 mod args;
 mod commands;
 mod demo;
+mod disputes;
 mod documents;
 mod funding;
 mod interest;
@@ -14,6 +15,8 @@ mod month_terms;
 mod month_variance;
 pub mod output;
 mod rating;
+mod reprice;
+mod sla_claims;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -381,5 +384,10 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         Some(Command::Ru(c)) => rating::ru(ctx, c).await,
         Some(Command::Variance(a)) => month_variance::variance(ctx, a).await,
         Some(Command::Funding(c)) => funding::funding(ctx, c).await,
+        Some(Command::Disputes(c)) => disputes::disputes(ctx, c).await,
+        Some(Command::Ppa(c)) => disputes::ppa(ctx, c).await,
+        Some(Command::Reprice(a)) => reprice::reprice(ctx, a).await,
+        Some(Command::SlaClaims(c)) => sla_claims::sla_claims(ctx, c).await,
+        Some(Command::Requests(c)) => sla_claims::requests(ctx, c).await,
     }
 }

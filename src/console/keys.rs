@@ -70,6 +70,7 @@ pub enum Cmd {
     ReviewAll,
     Explain,
     CreditNote,
+    Dispute,
 }
 
 /// Where a binding applies. Pane keys are not listed here: each pane's [`KeyScope`]s say which of its
@@ -254,6 +255,7 @@ pub const BINDINGS: &[Binding] = &[
         "correct an issued invoice with a credit note: amount, reason (manager)",
         None
     ),
+    b!(Dispute, "dispute", ["D"], Scope::Pane, "open a dispute on an issued invoice line (operator)", Some("dispute")),
 ];
 
 pub fn binding(cmd: Cmd) -> Option<&'static Binding> {

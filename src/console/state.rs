@@ -68,6 +68,11 @@ pub enum ViewKey {
     SourceItems,
     /// Close pane: the period's variances (board item 5).
     Variances,
+    /// Disputes pane: disputes, PPAs, SLA claims, requests.
+    Disputes,
+    Ppas,
+    SlaClaims,
+    Requests,
 }
 
 impl ViewKey {
@@ -101,6 +106,10 @@ impl ViewKey {
             ViewKey::SourceResources => "resources",
             ViewKey::SourceItems => "line items",
             ViewKey::Variances => "variances",
+            ViewKey::Disputes => "disputes",
+            ViewKey::Ppas => "PPAs",
+            ViewKey::SlaClaims => "SLA claims",
+            ViewKey::Requests => "requests",
         }
     }
 }

@@ -19,7 +19,8 @@ pub struct CloseView {
 pub async fn board(store: &dyn Store, period: Period, today: NaiveDate, cfg: &CloseSettings) -> Result<CloseView> {
     let facts = store.close_facts(period, &cfg.board).await?;
     let close = store.period_close(period).await?;
-    let board = evaluate(&facts, &cfg.board, &close, today);
+    let mut board = evaluate(&facts, &cfg.board, &close, today);
+    super::requests::warn_on_board(store, today, &mut board).await?;
     Ok(CloseView { can_sign_off: board.can_sign_off(), board, facts, close })
 }
 

@@ -26,7 +26,7 @@ pub struct Generated {
     pub diff: Option<DraftDiff>,
 }
 
-fn account_codes(codes: &[billops_store::AccountCode]) -> AccountCodeTable {
+pub(crate) fn account_codes(codes: &[billops_store::AccountCode]) -> AccountCodeTable {
     let entries: Vec<AccountCode> = codes
         .iter()
         .filter_map(|c| {
@@ -140,7 +140,10 @@ pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>,
     let mut drafts = Vec::new();
     for charges in store.charges(period, customer).await? {
         let cust = customer_inputs(store, &charges.customer, period).await?;
-        drafts.push(build(&run, &cust, &charges, period)?);
+        let (draft, payer_costs) = build(&run, &cust, &charges, period)?;
+        // Approved prior-period adjustments post on the customer's next draft (credit-and-rebill lines).
+        let draft = super::ppa_posting::with_ppas(store, draft, by).await?;
+        drafts.push((draft, payer_costs));
     }
     save(store, &drafts, by).await
 }

@@ -2,6 +2,7 @@
 //! small set of cost lines, answered synchronously to whatever effects `update` asks for (no store).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod disputes;
 pub mod ledger;
 pub mod month;
 pub mod store;
@@ -424,6 +425,7 @@ pub fn answer_pane(q: PaneQuery) -> PaneReply {
             }
         }),
         PaneQuery::Recon(recon::io::Query::Period { .. }) => PaneReply::Recon(recon::io::Reply::Period(month::recon())),
+        PaneQuery::Disputes(q) => PaneReply::Disputes(disputes::answer(q)),
     }
 }
 

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::credit::ApprovalPolicy;
+use crate::invoice::{Draft, InvoiceLine, LineKind};
+use crate::money::round_document;
 use crate::period::Period;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -194,6 +196,84 @@ pub fn rerate(issued: &BTreeMap<u32, Decimal>, rerated: &BTreeMap<u32, Decimal>)
         }
     }
     Ok(out)
+}
+
+/// The service name PPA lines carry on a draft (their product is `PPA-<id>`, their component the posting kind).
+pub const PPA_SERVICE: &str = "Prior-period adjustment";
+
+fn kind_name(k: PostingKind) -> &'static str {
+    match k {
+        PostingKind::Reverse => "reverse",
+        PostingKind::Rebill => "rebill",
+        PostingKind::Interest => "interest",
+    }
+}
+
+/// Put PPAs posted in a draft's period on the draft as credit-and-rebill lines in its charges (each naming the
+/// original invoice and line), then recompute tax on the new taxable amount and the document rounding, once.
+/// Credits the draft planned stay as they are. The draft is unchanged when `ppas` is empty.
+pub fn add_to_draft(draft: &mut Draft, ppas: &[(i64, &Ppa)]) -> Result<(), PpaError> {
+    let mut added = Decimal::ZERO;
+    for (id, p) in ppas {
+        if p.status != PpaStatus::Posted || p.posting_period != Some(draft.period) {
+            return Err(PpaError::Invalid(format!("PPA {id} is not posted in {}", draft.period)));
+        }
+        if p.input.customer != draft.customer || p.input.currency != draft.currency {
+            return Err(PpaError::Invalid(format!(
+                "PPA {id} is for {} in {}, the draft for {} in {}",
+                p.input.customer, p.input.currency, draft.customer, draft.currency
+            )));
+        }
+        for l in p.lines() {
+            added = added.checked_add(l.amount).ok_or(PpaError::Overflow)?;
+            draft.charges.push(InvoiceLine {
+                kind: LineKind::Usage {
+                    service: PPA_SERVICE.to_string(),
+                    product: format!("PPA-{id}"),
+                    component: kind_name(l.kind).to_string(),
+                },
+                description: format!("PPA-{id} {}", l.text),
+                account_code: None,
+                quantity: None,
+                cost: Decimal::ZERO,
+                amount: l.amount,
+                rule_ids: Vec::new(),
+                sources: Vec::new(),
+            });
+        }
+    }
+    if ppas.is_empty() {
+        return Ok(());
+    }
+    let t = &mut draft.totals;
+    t.charges = t.charges.checked_add(added).ok_or(PpaError::Overflow)?;
+    t.taxable = t.taxable.checked_add(added).ok_or(PpaError::Overflow)?;
+    t.tax = if draft.tax_rate.is_zero() {
+        Decimal::ZERO
+    } else {
+        draft.tax_rate.of(t.taxable).ok_or(PpaError::Overflow)?
+    };
+    for l in &mut draft.tax {
+        l.amount = t.tax;
+    }
+    t.unrounded = t.taxable.checked_add(t.tax).ok_or(PpaError::Overflow)?;
+    t.total = round_document(t.unrounded, &draft.currency, draft.rounding_rule);
+    t.rounding = t.total.checked_sub(t.unrounded).ok_or(PpaError::Overflow)?;
+    let code = draft.rounding.first().and_then(|l| l.account_code.clone());
+    draft.rounding.clear();
+    if !t.rounding.is_zero() {
+        draft.rounding.push(InvoiceLine {
+            kind: LineKind::Rounding,
+            description: format!("Rounding ({:?})", draft.rounding_rule),
+            account_code: code,
+            quantity: None,
+            cost: Decimal::ZERO,
+            amount: t.rounding,
+            rule_ids: Vec::new(),
+            sources: Vec::new(),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

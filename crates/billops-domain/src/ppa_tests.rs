@@ -111,3 +111,91 @@ proptest! {
         prop_assert!(d.iter().all(|l| !l.delta.is_zero()));
     }
 }
+
+fn draft_of(charges: Decimal, tax_pct: i64) -> Draft {
+    use crate::invoice::Totals;
+    use crate::money::RoundingRule;
+    use crate::terms::Percent;
+    let rate = Percent::new(Decimal::from(tax_pct)).unwrap();
+    let line = |kind: LineKind, amount: Decimal| InvoiceLine {
+        kind,
+        description: String::new(),
+        account_code: None,
+        quantity: None,
+        cost: Decimal::ZERO,
+        amount,
+        rule_ids: Vec::new(),
+        sources: Vec::new(),
+    };
+    let tax = rate.of(charges).unwrap();
+    Draft {
+        customer: "acme".into(),
+        period: p("2026-07"),
+        currency: "USD".into(),
+        rounding_rule: RoundingRule::HalfAwayFromZero,
+        tax_rate: rate,
+        stripped: Vec::new(),
+        charges: vec![line(
+            LineKind::Usage { service: "EC2".into(), product: "EC2".into(), component: "usage".into() },
+            charges,
+        )],
+        discounts: Vec::new(),
+        credits: Vec::new(),
+        tax: vec![line(LineKind::Tax { rate }, tax)],
+        rounding: Vec::new(),
+        credit_applications: Vec::new(),
+        totals: Totals {
+            charges,
+            taxable: charges,
+            tax,
+            unrounded: charges + tax,
+            total: charges + tax,
+            ..Totals::default()
+        },
+    }
+}
+
+#[test]
+fn posted_ppas_land_on_the_draft_as_credit_and_rebill_with_tax_and_one_rounding() {
+    // 30.00 re-rated to 20.00 with 0.333 interest: net −9.667 on a 100.00 draft taxed at 10%.
+    let mut inp = input(3000, 2000, 0);
+    inp.interest = Decimal::new(333, 3);
+    let mut ppa = Ppa::propose(inp, "olga").unwrap();
+    ppa.approve("ivan", &policy(5)).unwrap();
+    let mut draft = draft_of(Decimal::from(100), 10);
+    // Not posted yet: refused, the draft unchanged.
+    let before = draft.clone();
+    assert!(add_to_draft(&mut draft, &[(7, &ppa)]).is_err());
+    assert_eq!(draft, before);
+    ppa.post(p("2026-07"), "acme 2026-07", |_| false).unwrap();
+    add_to_draft(&mut draft, &[(7, &ppa)]).unwrap();
+    let ppa_lines: Vec<(&str, Decimal)> = draft
+        .charges
+        .iter()
+        .filter_map(|l| match &l.kind {
+            LineKind::Usage { service, component, .. } if service == PPA_SERVICE => {
+                Some((component.as_str(), l.amount))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        ppa_lines,
+        [("reverse", Decimal::new(-3000, 2)), ("rebill", Decimal::new(2000, 2)), ("interest", Decimal::new(333, 3))]
+    );
+    assert!(draft.charges[1].description.contains("PPA-7 reversal of INV-000042 line 3 (2026-05)"));
+    let t = draft.totals;
+    assert_eq!(t.charges, Decimal::new(90333, 3));
+    assert_eq!(t.tax, Decimal::new(90333, 4));
+    assert_eq!(draft.tax[0].amount, t.tax);
+    assert_eq!(t.total, Decimal::new(9937, 2), "rounded once");
+    assert_eq!(t.rounding, t.total - t.unrounded);
+    assert_eq!(draft.rounding.len(), 1);
+    // The identity: every line sums to the total.
+    let sum: Decimal = draft.lines().map(|l| l.amount).sum();
+    assert_eq!(sum, t.total);
+    // Another customer's PPA is refused.
+    let mut other = draft_of(Decimal::from(100), 0);
+    other.customer = "beta".into();
+    assert!(add_to_draft(&mut other, &[(7, &ppa)]).is_err());
+}

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::audit::{self, Audit};
 use crate::close::locks;
-use crate::db::{Arg, Conn, Row, args, money_args, money_cols, money_sum, parse_period, placeholders};
+use crate::db::{Arg, Conn, Row, Tx, args, money_args, money_cols, money_sum, parse_period, placeholders};
 use crate::parties::user_in;
 use crate::{Actor, Result, SqlStore, StoreError, invoices};
 
@@ -110,46 +110,8 @@ impl CreditNotes for SqlStore {
     /// Issue a credit note: manager; posted on the day of `by.at`, so refused when that month is locked (the
     /// corrected invoice's period may be locked: the note does not change it).
     async fn issue_credit_note(&self, n: &NewCreditNote, series: &str, by: &Actor) -> Result<CreditNote> {
-        crate::fields::credit_note(n)?;
         let mut tx = self.db.begin().await?;
-        let user = user_in(&mut tx, by).await?;
-        let issued_on = by.at.date_naive();
-        locks::refuse_locked(&mut tx, Period::of_date(issued_on)).await?;
-        // The invoice's row first (two notes on one invoice queue here), then the series.
-        if tx.exec("UPDATE invoices SET version = version WHERE id = $1", args![n.invoice_id]).await? == 0 {
-            return Err(StoreError::NotFound(format!("invoice {}", n.invoice_id)));
-        }
-        let mut numbers = crate::series::lock(&mut tx, series).await?;
-        let inv = invoices::load(&mut Conn::Tx(&mut tx), n.invoice_id).await?;
-        let already = credited(&mut Conn::Tx(&mut tx), n.invoice_id).await?;
-        let req = CreditNoteRequest {
-            invoice_status: inv.status,
-            invoice_total: inv.total,
-            credited: already,
-            currency: &inv.currency,
-            amount: n.amount,
-            reason: &n.reason,
-        };
-        let issued = decide(&req, &mut numbers, &user).map_err(refused)?;
-        crate::series::advance(&mut tx, &numbers).await?;
-        let b = tx.backend();
-        let cid: i64 = tx.one("SELECT customer_id FROM invoices WHERE id = $1", args![n.invoice_id]).await?.get(0)?;
-        let mut a = args![issued.number.as_str(), n.invoice_id, cid, inv.currency.as_str(), n.reason.trim()];
-        a.extend(args![issued_on, by.name.as_str(), by.at]);
-        a.extend(money_args(b, issued.amount)?);
-        let sql = format!(
-            "INSERT INTO credit_notes (number, invoice_id, customer_id, currency, reason, issued_on, issued_by, \
-             issued_at, {}) VALUES ({})",
-            money_cols(b, "amount"),
-            placeholders(1, a.len())
-        );
-        tx.exec(&sql, a).await?;
-        let note = load(&mut Conn::Tx(&mut tx), &issued.number).await?;
-        let a = Audit::new("credit_note.issue", "credit_note", &note.number)
-            .period(inv.period)
-            .after(&note)
-            .reason(n.reason.trim());
-        audit::write(&mut tx, by, a).await?;
+        let note = issue_in(&mut tx, n, series, by).await?;
         tx.commit().await?;
         Ok(note)
     }
@@ -174,4 +136,48 @@ impl CreditNotes for SqlStore {
         sql.push_str(" ORDER BY n.id");
         self.db.all(&sql, a).await?.iter().map(row).collect()
     }
+}
+
+/// Issue a credit note inside the caller's transaction (the trait method, and a dispute settled by one).
+pub(crate) async fn issue_in(tx: &mut Tx, n: &NewCreditNote, series: &str, by: &Actor) -> Result<CreditNote> {
+    crate::fields::credit_note(n)?;
+    let user = user_in(tx, by).await?;
+    let issued_on = by.at.date_naive();
+    locks::refuse_locked(tx, Period::of_date(issued_on)).await?;
+    // The invoice's row first (two notes on one invoice queue here), then the series.
+    if tx.exec("UPDATE invoices SET version = version WHERE id = $1", args![n.invoice_id]).await? == 0 {
+        return Err(StoreError::NotFound(format!("invoice {}", n.invoice_id)));
+    }
+    let mut numbers = crate::series::lock(tx, series).await?;
+    let inv = invoices::load(&mut Conn::Tx(tx), n.invoice_id).await?;
+    let already = credited(&mut Conn::Tx(tx), n.invoice_id).await?;
+    let req = CreditNoteRequest {
+        invoice_status: inv.status,
+        invoice_total: inv.total,
+        credited: already,
+        currency: &inv.currency,
+        amount: n.amount,
+        reason: &n.reason,
+    };
+    let issued = decide(&req, &mut numbers, &user).map_err(refused)?;
+    crate::series::advance(tx, &numbers).await?;
+    let b = tx.backend();
+    let cid: i64 = tx.one("SELECT customer_id FROM invoices WHERE id = $1", args![n.invoice_id]).await?.get(0)?;
+    let mut a = args![issued.number.as_str(), n.invoice_id, cid, inv.currency.as_str(), n.reason.trim()];
+    a.extend(args![issued_on, by.name.as_str(), by.at]);
+    a.extend(money_args(b, issued.amount)?);
+    let sql = format!(
+        "INSERT INTO credit_notes (number, invoice_id, customer_id, currency, reason, issued_on, issued_by, \
+         issued_at, {}) VALUES ({})",
+        money_cols(b, "amount"),
+        placeholders(1, a.len())
+    );
+    tx.exec(&sql, a).await?;
+    let note = load(&mut Conn::Tx(tx), &issued.number).await?;
+    let a = Audit::new("credit_note.issue", "credit_note", &note.number)
+        .period(inv.period)
+        .after(&note)
+        .reason(n.reason.trim());
+    audit::write(tx, by, a).await?;
+    Ok(note)
 }

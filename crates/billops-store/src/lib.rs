@@ -30,6 +30,7 @@ mod credit_notes;
 mod credits;
 mod db;
 pub mod details;
+pub mod disputes;
 mod fields;
 pub mod funding;
 mod import;
@@ -56,6 +57,7 @@ pub use costs::sources::{LineSources, ResourceSource, SourceItem, SourceQuery};
 pub use credit_notes::{CreditNote, CreditNoteFilter, CreditNotes, NewCreditNote};
 pub use credits::Credits;
 pub use details::{CustomerDetails, CustomerDetailsStore};
+pub use disputes::DisputeStore;
 pub use funding::{FundingChange, FundingRecord, FundingStore, Opportunity};
 pub use import::batches::Imports;
 pub use invoices::Invoices;
@@ -122,6 +124,7 @@ pub trait Store:
     + Access
     + FundingStore
     + CustomerDetailsStore
+    + DisputeStore
     + Send
     + Sync
 {

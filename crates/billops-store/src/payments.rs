@@ -156,6 +156,7 @@ impl Payments for SqlStore {
             .await?;
         let (od_total, i) = overdue_row.money(0)?;
         let (od_paid, _) = overdue_row.money(i)?;
+        let od_disputed = crate::disputes::held_overdue(&self.db, b, cid, today).await?;
         let last_inv = self
             .db
             .opt(
@@ -192,7 +193,12 @@ impl Payments for SqlStore {
             customer: customer.to_string(),
             currency,
             balance: invoiced.checked_sub(payments).and_then(|x| x.checked_sub(notes)).ok_or_else(overflow)?,
-            overdue: od_total.checked_sub(od_paid).and_then(|x| x.checked_sub(od_notes)).ok_or_else(overflow)?,
+            overdue: od_total
+                .checked_sub(od_paid)
+                .and_then(|x| x.checked_sub(od_notes))
+                .and_then(|x| x.checked_sub(od_disputed))
+                .ok_or_else(overflow)?
+                .max(Decimal::ZERO),
             last_invoice: last_inv.as_ref().map(|r| r.get(0)).transpose()?,
             last_invoice_on: last_inv.as_ref().map(|r| r.get(1)).transpose()?,
             last_payment,

@@ -12,6 +12,7 @@ crate::console::pane::panes! {
     Recon(recon),
     Imports(imports),
     Audit(audit),
+    Disputes(disputes),
 }
 
 // Screens owned by a pane (under its folder), reachable as `panes::NAME` too.

@@ -158,51 +158,10 @@ pub trait Credits: Send + Sync {
 #[async_trait]
 impl Credits for SqlStore {
     async fn propose_credit(&self, c: &NewCredit, by: &Actor) -> Result<StoredCredit> {
-        crate::fields::credit(c)?;
         let mut tx = self.db.begin().await?;
-        let user = user_in(&mut tx, by).await?;
-        let cid = customer_id(&mut tx, &c.customer).await?;
-        let currency: String = tx.one("SELECT currency FROM customers WHERE id = $1", args![cid]).await?.get(0)?;
-        crate::fields::minor_units("credit amount", c.amount, &currency)?;
-        if let Some(last) = c.valid_to.checked_sub_days(Days::new(1))
-            && c.valid_to > c.valid_from
-        {
-            locks::refuse_locked(&mut tx, Period::of_date(last)).await?;
-        }
-        let b = tx.backend();
-        let mut a = args![cid, json(&c.kind)?, "proposed", currency.as_str()];
-        a.extend(money_args(b, c.amount)?);
-        a.extend(money_args(b, c.amount)?);
-        a.extend(args![c.valid_from, c.valid_to, "{}", "[]", by.name.as_str(), by.at]);
-        let sql = format!(
-            "INSERT INTO credits (customer_id, kind, status, currency, {}, {}, valid_from, valid_to, proposal_json, \
-             events_json, proposed_by, proposed_at, version) VALUES ({}, 1) RETURNING id",
-            money_cols(b, "amount"),
-            money_cols(b, "remaining"),
-            placeholders(1, a.len())
-        );
-        let id: i64 = tx.one(&sql, a).await?.get(0)?;
-        let proposal = CreditProposal {
-            id: format!("CR-{id}"),
-            kind: c.kind.clone(),
-            customer: c.customer.clone(),
-            amount: Money::new(c.amount, currency),
-            scope: c.scope.clone(),
-            validity: billops_domain::DateRange { start: c.valid_from, end: c.valid_to },
-            evidence: c.evidence.clone(),
-            reason: c.reason.clone(),
-        };
-        let credit = Credit::propose(proposal.clone(), &user, by.at).map_err(credit_error)?;
-        tx.exec(
-            "UPDATE credits SET proposal_json = $1, events_json = $2 WHERE id = $3",
-            args![json(&proposal)?, json(&credit.events())?, id],
-        )
-        .await?;
-        let eid = format!("CR-{id}");
-        let a = Audit::new("credit.propose", "credit", &eid).after(&proposal).reason(&c.reason);
-        audit::write(&mut tx, by, a).await?;
+        let s = propose_in(&mut tx, c, by).await?;
         tx.commit().await?;
-        Ok(StoredCredit { id, version: 1, credit })
+        Ok(s)
     }
     async fn credit(&self, id: i64) -> Result<StoredCredit> {
         load(&mut Conn::Db(&self.db), id).await
@@ -258,4 +217,51 @@ impl Credits for SqlStore {
     async fn unreached_credits(&self, period: Period) -> Result<UnreachedCredits> {
         unreached::unreached(&self.db, period).await
     }
+}
+
+/// Propose a credit inside the caller's transaction (the trait method, and an SLA claim passed through).
+pub(crate) async fn propose_in(tx: &mut Tx, c: &NewCredit, by: &Actor) -> Result<StoredCredit> {
+    crate::fields::credit(c)?;
+    let user = user_in(tx, by).await?;
+    let cid = customer_id(tx, &c.customer).await?;
+    let currency: String = tx.one("SELECT currency FROM customers WHERE id = $1", args![cid]).await?.get(0)?;
+    crate::fields::minor_units("credit amount", c.amount, &currency)?;
+    if let Some(last) = c.valid_to.checked_sub_days(Days::new(1))
+        && c.valid_to > c.valid_from
+    {
+        locks::refuse_locked(tx, Period::of_date(last)).await?;
+    }
+    let b = tx.backend();
+    let mut a = args![cid, json(&c.kind)?, "proposed", currency.as_str()];
+    a.extend(money_args(b, c.amount)?);
+    a.extend(money_args(b, c.amount)?);
+    a.extend(args![c.valid_from, c.valid_to, "{}", "[]", by.name.as_str(), by.at]);
+    let sql = format!(
+        "INSERT INTO credits (customer_id, kind, status, currency, {}, {}, valid_from, valid_to, proposal_json, \
+         events_json, proposed_by, proposed_at, version) VALUES ({}, 1) RETURNING id",
+        money_cols(b, "amount"),
+        money_cols(b, "remaining"),
+        placeholders(1, a.len())
+    );
+    let id: i64 = tx.one(&sql, a).await?.get(0)?;
+    let proposal = CreditProposal {
+        id: format!("CR-{id}"),
+        kind: c.kind.clone(),
+        customer: c.customer.clone(),
+        amount: Money::new(c.amount, currency),
+        scope: c.scope.clone(),
+        validity: billops_domain::DateRange { start: c.valid_from, end: c.valid_to },
+        evidence: c.evidence.clone(),
+        reason: c.reason.clone(),
+    };
+    let credit = Credit::propose(proposal.clone(), &user, by.at).map_err(credit_error)?;
+    tx.exec(
+        "UPDATE credits SET proposal_json = $1, events_json = $2 WHERE id = $3",
+        args![json(&proposal)?, json(&credit.events())?, id],
+    )
+    .await?;
+    let eid = format!("CR-{id}");
+    let a = Audit::new("credit.propose", "credit", &eid).after(&proposal).reason(&c.reason);
+    audit::write(tx, by, a).await?;
+    Ok(StoredCredit { id, version: 1, credit })
 }

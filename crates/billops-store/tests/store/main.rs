@@ -24,6 +24,7 @@ mod chargeback;
 mod costs;
 mod credit_notes;
 mod details;
+mod disputes;
 mod drafts;
 mod fields;
 mod funding;

@@ -1,0 +1,105 @@
+//! `billops reprice`: re-rate an issued period with a price-book correction and compare, per customer and
+//! line, with what was issued; `--propose` records each moved line as a PPA (one run, all or nothing) for a
+//! second person to approve (`billops ppa approve`); approved, they post on the customer's next open draft.
+//! Exit codes as in `billops disputes` (2 bad input, 3 refused by a rule).
+use billops_domain::money::canonical;
+use billops_store::disputes::NewPpa;
+use clap::Args;
+
+use super::disputes::{bad, ppa_interest, ppa_table, refused};
+use super::month::{period, print};
+use super::output::{OutputFormat, Table};
+use super::rating::RuleArgs;
+use super::{Ctx, Failure};
+use crate::month::reprice::{Correction, reprice as run};
+
+#[derive(Debug, Args)]
+pub struct RepriceArgs {
+    /// The issued period to re-rate (YYYY-MM).
+    #[arg(long)]
+    pub period: String,
+    #[arg(long)]
+    pub customer: Option<String>,
+    /// The correction (one of --markup, --discount, --rate; optionally scoped), in force for the whole period.
+    #[command(flatten)]
+    pub rule: RuleArgs,
+    /// Record the moved lines as PPAs (proposed; a second person approves).
+    #[arg(long)]
+    pub propose: bool,
+    /// Why (required with --propose).
+    #[arg(long, default_value = "")]
+    pub reason: String,
+    /// Interest on each PPA at this annual rate (prompt-payment rule, from the invoice's due date to today).
+    #[arg(long)]
+    pub interest_rate: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+pub async fn reprice(ctx: &Ctx, a: RepriceArgs) -> Result<u8, Failure> {
+    let p = period(&a.period).map_err(|f| bad(f.message))?;
+    if a.rule.from.is_some() {
+        return Err(bad("reprice corrects one whole period: --from does not apply"));
+    }
+    let (scope, pricing, _) = a.rule.parse().map_err(|f| bad(f.message))?;
+    let preview =
+        run(ctx.store.as_ref(), p, a.customer.as_deref(), &Correction { scope, pricing }).await.map_err(refused)?;
+    if !a.propose {
+        if a.format == OutputFormat::Json {
+            return super::disputes::json_out(&preview);
+        }
+        let mut t =
+            Table::new(&["customer", "invoice", "line", "description", "currency", "issued", "rerated", "delta"]);
+        for n in ["issued", "rerated", "delta"] {
+            t = t.numeric(n);
+        }
+        for l in &preview.lines {
+            t.push(vec![
+                l.customer.clone(),
+                l.invoice.clone(),
+                l.line.to_string(),
+                l.description.clone(),
+                l.currency.clone(),
+                canonical(l.issued),
+                canonical(l.rerated),
+                canonical(l.delta),
+            ]);
+        }
+        print(&t, a.format)?;
+        if a.format == OutputFormat::Table {
+            if !preview.not_issued.is_empty() {
+                outln!("not issued in {p} (nothing to adjust): {}", preview.not_issued.join(", "))?;
+            }
+            outln!(
+                "{} line(s) move; run again with --propose --reason TEXT to record them as PPAs",
+                preview.lines.len()
+            )?;
+        }
+        return Ok(0);
+    }
+    if a.reason.trim().is_empty() {
+        return Err(bad("--propose needs --reason (why the period is re-rated)"));
+    }
+    let run_id = format!("reprice {p} {}", ctx.actor().at.format("%Y-%m-%dT%H:%M:%S"));
+    let mut ppas = Vec::with_capacity(preview.lines.len());
+    for l in &preview.lines {
+        let interest = ppa_interest(ctx, l.invoice_id, l.delta, a.interest_rate.as_deref()).await?;
+        ppas.push(NewPpa {
+            invoice_id: l.invoice_id,
+            line: l.line,
+            rerated: l.rerated,
+            interest,
+            reason: a.reason.clone(),
+            run: Some(run_id.clone()),
+        });
+    }
+    let recorded = ctx.store.propose_ppas(&ppas, &ctx.actor()).await.map_err(refused)?;
+    print(&ppa_table(&recorded), a.format)?;
+    if a.format == OutputFormat::Table {
+        outln!(
+            "{} PPA(s) proposed ({run_id}); a second person approves them with `billops ppa approve ID`",
+            recorded.len()
+        )?;
+    }
+    Ok(0)
+}

@@ -1,0 +1,257 @@
+//! The Disputes pane's reads and writes: the queries, their replies, the async fns that run them in the effect
+//! runner (off the render path; time left is worked out there, with the runner's clock) and where replies land.
+use billops_domain::dispute::{ReasonCode, Settlement};
+use billops_domain::money::parse_typed_amount;
+use billops_domain::request::SlaTarget;
+use billops_store::disputes::{
+    ClaimRecord, DisputeChange, DisputeFilter, DisputeRecord, NewDispute, PpaFilter, PpaRecord, RequestRecord,
+    TimerAction,
+};
+use billops_store::{InvoiceFilter, StoreError};
+
+use super::state::{Detail, Target, Timed};
+use crate::console::action::{Effect, PaneQuery};
+use crate::console::effects::Runner;
+use crate::console::refusal::EffectError;
+use crate::console::state::{Load, State, ViewKey};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    Disputes,
+    Ppas,
+    Claims,
+    Requests,
+    Detail(Target),
+}
+
+#[derive(Debug, Clone)]
+pub enum Reply {
+    Disputes(Vec<Timed<DisputeRecord>>),
+    Ppas(Vec<PpaRecord>),
+    Claims(Vec<ClaimRecord>),
+    Requests(Vec<Timed<RequestRecord>>),
+    Detail(Target, Detail),
+}
+
+/// A step on a dispute (the reason is recorded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Research,
+    Accept,
+    Reject,
+    SettleByCreditNote,
+    SettleByPpa,
+    Close,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    /// Open a dispute on an issued invoice (by number) or one of its lines.
+    AddDispute {
+        invoice: String,
+        line: Option<u32>,
+        amount: String,
+        reason: ReasonCode,
+        evidence: String,
+        external_ref: Option<String>,
+    },
+    Dispute { id: i64, version: i64, step: Step, why: String },
+    Ppa { id: i64, version: i64, approve: bool, why: String },
+    Timer { id: i64, version: i64, action: TimerAction },
+}
+
+/// The working hours a dispute's request allows (its due date).
+pub const DISPUTE_SLA_HOURS: i64 = 40;
+
+pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
+    let st = r.store.as_ref();
+    let e = |err: StoreError| EffectError::of_read(&err);
+    let now = r.clock.now();
+    Ok(match q {
+        Query::Disputes => {
+            let cal = st.request_calendar().await.map_err(e)?;
+            let mut out = Vec::new();
+            for d in st.list_disputes(&DisputeFilter::default()).await.map_err(e)? {
+                let left = match d.request_id {
+                    Some(id) if d.dispute.holds_amount() => {
+                        let q = st.request(id).await.map_err(e)?;
+                        crate::month::requests::time_left(q.timer.standing(q.target, &cal, now))
+                    }
+                    _ => String::new(),
+                };
+                out.push((d, left));
+            }
+            Reply::Disputes(out)
+        }
+        Query::Ppas => Reply::Ppas(st.list_ppas(&PpaFilter::default()).await.map_err(e)?),
+        Query::Claims => Reply::Claims(st.list_sla_claims().await.map_err(e)?),
+        Query::Requests => {
+            let cal = st.request_calendar().await.map_err(e)?;
+            let rows = st.list_requests().await.map_err(e)?;
+            Reply::Requests(
+                rows.into_iter()
+                    .map(|q| {
+                        let left = crate::month::requests::time_left(q.timer.standing(q.target, &cal, now));
+                        (q, left)
+                    })
+                    .collect(),
+            )
+        }
+        Query::Detail(t) => {
+            let d = detail(r, &t).await.map_err(e)?;
+            Reply::Detail(t, d)
+        }
+    })
+}
+
+async fn detail(r: &Runner, t: &Target) -> Result<Detail, StoreError> {
+    let st = r.store.as_ref();
+    let at = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M").to_string();
+    match t {
+        Target::Dispute(id) => {
+            let d = st.dispute(*id).await?;
+            let trail = d
+                .dispute
+                .history
+                .iter()
+                .map(|e| [at(e.at), e.by.clone(), format!("{} → {}", e.from, e.to), e.why.clone()])
+                .collect();
+            let chain = match &d.dispute.settlement {
+                Some(Settlement::Ppa { id: Some(p) }) => {
+                    crate::month::ppa_posting::chain(st, &st.ppa(*p).await?).await?
+                }
+                _ => Vec::new(),
+            };
+            let target = billops_domain::dispute::target_text(&d.dispute.input.target);
+            Ok(Detail { title: format!("dispute {id}: {target} ({})", d.dispute.status), trail, chain })
+        }
+        Target::Ppa(id) => {
+            let p = st.ppa(*id).await?;
+            let trail = p.events.iter().map(|e| [at(e.at), e.by.clone(), format!("{} → {}", e.from, e.to), e.why.clone()]).collect();
+            let chain = crate::month::ppa_posting::chain(st, &p).await?;
+            let i = &p.ppa.input;
+            let title = format!("PPA {id}: {} line {} ({})", i.original_invoice, i.original_line, i.original_period);
+            Ok(Detail { title, trail, chain })
+        }
+    }
+}
+
+/// What a refusal of each write means: disputes and timers are an operator's, versioned; deciding a PPA is
+/// a manager's and above the threshold a second person's.
+pub fn traits(w: &Write) -> crate::console::refusal::WriteTraits {
+    use crate::console::refusal::WriteTraits;
+    match w {
+        Write::AddDispute { .. } => WriteTraits::OPERATOR,
+        Write::Dispute { step, .. } => WriteTraits {
+            maker_checker: matches!(step, Step::SettleByCreditNote | Step::SettleByPpa),
+            ..WriteTraits::OPERATOR.versioned()
+        },
+        Write::Timer { .. } => WriteTraits::OPERATOR.versioned(),
+        Write::Ppa { approve, .. } => WriteTraits { maker_checker: *approve, ..WriteTraits::MANAGER.versioned() },
+    }
+}
+
+pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
+    let st = r.store.as_ref();
+    let by = r.actor();
+    match w {
+        Write::AddDispute { invoice, line, amount, reason, evidence, external_ref } => {
+            let all = st.list_invoices(&InvoiceFilter::default()).await?;
+            let inv = all
+                .iter()
+                .find(|i| i.number.as_deref() == Some(invoice.trim()) || i.id.to_string() == invoice.trim())
+                .ok_or_else(|| StoreError::Invalid(format!("invoice: no issued invoice {invoice:?}")))?;
+            let amount = parse_typed_amount(&amount, &inv.currency).map_err(|e| StoreError::Invalid(format!("amount: {e}")))?;
+            let sla = SlaTarget::hours(DISPUTE_SLA_HOURS, 75).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let n = NewDispute { invoice_id: inv.id, line, amount, reason, evidence, external_ref, owner: None, sla };
+            let d = st.add_dispute(&n, &by).await?;
+            Ok(format!("dispute {} opened on {}", d.id, billops_domain::dispute::target_text(&d.dispute.input.target)))
+        }
+        Write::Dispute { id, version, step, why } => {
+            let policy = r.settings().await?.approval_policy().map_err(StoreError::Invalid)?;
+            let change = match step {
+                Step::Research => DisputeChange::Research,
+                Step::Accept => DisputeChange::Accept,
+                Step::Reject => DisputeChange::Reject,
+                Step::Close => DisputeChange::Close,
+                Step::SettleByCreditNote => {
+                    DisputeChange::SettleByCreditNote { series: crate::month::CREDIT_NOTE_SERIES.into() }
+                }
+                Step::SettleByPpa => DisputeChange::SettleByPpa { interest: rust_decimal::Decimal::ZERO },
+            };
+            let d = st.update_dispute(id, &change, &why, policy, Some(version), &by).await?;
+            Ok(format!("dispute {id} {}", d.dispute.status))
+        }
+        Write::Ppa { id, version, approve, why } => {
+            let policy = r.settings().await?.approval_policy().map_err(StoreError::Invalid)?;
+            let p = st.decide_ppa(id, approve, &why, policy, Some(version), &by).await?;
+            Ok(format!("PPA {id} {}", if p.ppa.approver.is_some() { "approved" } else { "rejected" }))
+        }
+        Write::Timer { id, version, action } => {
+            let q = st.time_request(id, action, "", Some(version), &by).await?;
+            Ok(format!("request {id}: {}", crate::month::requests::timer_state(&q.timer)))
+        }
+    }
+}
+
+fn query(s: &mut State, q: Query) -> (u64, Vec<Effect>) {
+    let req = s.req();
+    (req, vec![Effect::Pane { req, q: PaneQuery::Disputes(q) }])
+}
+
+pub fn load(s: &mut State, v: ViewKey) -> Vec<Effect> {
+    let q = match v {
+        ViewKey::Ppas => Query::Ppas,
+        ViewKey::SlaClaims => Query::Claims,
+        ViewKey::Requests => Query::Requests,
+        _ => Query::Disputes,
+    };
+    let (req, fx) = query(s, q.clone());
+    let p = &mut s.panes.disputes;
+    match q {
+        Query::Ppas => p.ppas = Load::Loading(req),
+        Query::Claims => p.claims = Load::Loading(req),
+        Query::Requests => p.requests = Load::Loading(req),
+        _ => p.disputes = Load::Loading(req),
+    }
+    fx
+}
+
+pub fn load_detail(s: &mut State, t: Target) -> Vec<Effect> {
+    let (req, fx) = query(s, Query::Detail(t.clone()));
+    s.panes.disputes.detail = Some((t, Load::Loading(req)));
+    fx
+}
+
+/// A reply arrived (stale ones are dropped).
+pub fn landed(s: &mut State, req: u64, r: Reply) -> Vec<Effect> {
+    let p = &mut s.panes.disputes;
+    match r {
+        Reply::Disputes(d) if p.disputes.waits_for(req) => {
+            s.set_model(ViewKey::Disputes, super::view::disputes(&d));
+            s.panes.disputes.disputes = Load::Ready(d);
+        }
+        Reply::Ppas(d) if p.ppas.waits_for(req) => {
+            s.set_model(ViewKey::Ppas, super::view::ppas(&d));
+            s.panes.disputes.ppas = Load::Ready(d);
+        }
+        Reply::Claims(d) if p.claims.waits_for(req) => {
+            s.set_model(ViewKey::SlaClaims, super::view::claims(&d));
+            s.panes.disputes.claims = Load::Ready(d);
+        }
+        Reply::Requests(d) if p.requests.waits_for(req) => {
+            s.set_model(ViewKey::Requests, super::view::requests(&d));
+            s.panes.disputes.requests = Load::Ready(d);
+        }
+        Reply::Detail(t, d) => {
+            if let Some((open, slot)) = &mut p.detail
+                && *open == t
+                && slot.waits_for(req)
+            {
+                *slot = Load::Ready(d);
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}

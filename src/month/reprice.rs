@@ -1,0 +1,117 @@
+//! Re-rating a period that was issued (`billops reprice`): the period's charges rated again with a correction
+//! to the price book (a rule put in front of the customer's rules for that period only, never saved), compared
+//! line by line with what each customer's issued invoice billed. The result is a preview; proposed, each moved
+//! line becomes a PPA that a second person approves and that posts on the next open draft.
+use std::collections::BTreeMap;
+
+use billops_domain::Period;
+use billops_domain::invoice::{DraftRequest, InvoiceStatus, LineKind, build_draft};
+use billops_domain::ppa::{PPA_SERVICE, rerate};
+use billops_domain::rating::{PriceBook, PriceRule, Pricing, ResourceUnitSet, RuleScope};
+use billops_domain::terms::Effective;
+use billops_store::{BillingModel, InvoiceFilter, Result, Store, StoreError};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// The correction: a rule in force for the whole period, ahead of the customer's own rules.
+#[derive(Debug, Clone)]
+pub struct Correction {
+    pub scope: RuleScope,
+    pub pricing: Pricing,
+}
+
+/// One issued line whose amount moves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RepriceLine {
+    pub customer: String,
+    pub invoice_id: i64,
+    pub invoice: String,
+    pub line: u32,
+    pub description: String,
+    pub currency: String,
+    pub issued: Decimal,
+    pub rerated: Decimal,
+    pub delta: Decimal,
+}
+
+/// The preview: moved lines, and customers with cost but no issued invoice (nothing to compare with).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Reprice {
+    pub period: Option<Period>,
+    pub lines: Vec<RepriceLine>,
+    pub not_issued: Vec<String>,
+}
+
+fn is_rated(kind: &LineKind) -> bool {
+    match kind {
+        LineKind::Usage { service, .. } => service != PPA_SERVICE,
+        LineKind::ResourceUnit { .. } => true,
+        _ => false,
+    }
+}
+
+pub async fn reprice(store: &dyn Store, period: Period, customer: Option<&str>, fix: &Correction) -> Result<Reprice> {
+    let invalid = |e: &dyn std::fmt::Display| StoreError::Invalid(e.to_string());
+    let codes = super::invoices::account_codes(&store.list_account_codes().await?);
+    let rus = store.resource_unit_set().await?;
+    let no_rus = ResourceUnitSet::default();
+    let models = store.billing_models().await?;
+    let effective = Effective::new(period.start(), Some(period.next().start())).map_err(|e| invalid(&e))?;
+    let correction =
+        PriceRule::new("reprice-correction", fix.scope.clone(), fix.pricing, effective).map_err(|e| invalid(&e))?;
+    let mut out = Reprice { period: Some(period), ..Reprice::default() };
+    for charges in store.charges(period, customer).await? {
+        let f = InvoiceFilter { period: Some(period), customer: Some(charges.customer.clone()) };
+        let issued = store
+            .list_invoices(&f)
+            .await?
+            .into_iter()
+            .find(|i| i.status.is_issued() && i.status != InvoiceStatus::Void);
+        let Some(issued) = issued else {
+            out.not_issued.push(charges.customer.clone());
+            continue;
+        };
+        let inv = store.invoice(issued.id).await?;
+        let chargeback = models.iter().any(|m| m.customer == charges.customer && m.model == BillingModel::Chargeback);
+        let mut rules = vec![correction.clone()];
+        rules.extend(store.price_book(&charges.customer).await?.rules().iter().cloned());
+        let book = PriceBook::new(&charges.customer, rules).map_err(|e| invalid(&e))?;
+        let req = DraftRequest {
+            customer: &charges.customer,
+            period,
+            currency: &charges.currency,
+            lines: &charges.lines,
+            price_book: &book,
+            resource_units: if chargeback { &rus } else { &no_rus },
+            account_codes: &codes,
+            discounts: &[],
+            credits: &[],
+            tax_rate: inv.draft.tax_rate,
+            rounding: inv.draft.rounding_rule,
+        };
+        let draft = build_draft(&req).map_err(|e| StoreError::Invalid(format!("{}: {e}", charges.customer)))?;
+        let fresh: BTreeMap<(&LineKind, &Option<String>), Decimal> =
+            draft.charges.iter().map(|l| ((&l.kind, &l.account_code), l.amount)).collect();
+        let (mut was, mut now, mut text) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+        for (n, l) in inv.draft.lines().enumerate().filter(|(_, l)| is_rated(&l.kind)) {
+            let n = u32::try_from(n + 1).map_err(|e| invalid(&e))?;
+            was.insert(n, l.amount);
+            now.insert(n, fresh.get(&(&l.kind, &l.account_code)).copied().unwrap_or(Decimal::ZERO));
+            text.insert(n, l.description.clone());
+        }
+        for d in rerate(&was, &now).map_err(|e| invalid(&e))? {
+            out.lines.push(RepriceLine {
+                customer: charges.customer.clone(),
+                invoice_id: inv.id,
+                invoice: inv.number.clone().unwrap_or_default(),
+                line: d.line,
+                description: text.get(&d.line).cloned().unwrap_or_default(),
+                currency: inv.currency.clone(),
+                issued: d.issued,
+                rerated: d.rerated,
+                delta: d.delta,
+            });
+        }
+    }
+    Ok(out)
+}

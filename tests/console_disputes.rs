@@ -1,0 +1,157 @@
+//! The Disputes pane (issue 10): its sub-views (disputes, PPAs, SLA claims, requests with time left), the keys
+//! that open a dispute, move it on, decide a PPA and pause a request's clock (each a typed write), the refusal
+//! of a viewer, the detail with the chain original line → PPA → new invoice line; renders at 80x24.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod console_common;
+
+use billops::console::action::{Effect, PaneQuery, PaneWrite};
+use billops::console::input::FormKind;
+use billops::console::pane::PaneId;
+use billops::console::panes::disputes::io::{Query, Step, Write};
+use billops::console::panes::disputes::{DisputeForm, Target};
+use billops::console::state::{Mode, State, ViewKey};
+use billops_domain::Role;
+use billops_domain::dispute::ReasonCode;
+use billops_store::disputes::TimerAction;
+use console_common::*;
+
+fn at_disputes(role: Role) -> State {
+    let mut s = started(role);
+    keys(&mut s, &["'", "s"]);
+    assert_eq!(s.pane, PaneId::Disputes);
+    s
+}
+
+fn written(fx: &[Effect]) -> Vec<Write> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Write { op: PaneWrite::Disputes(w), .. } => Some(w.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn queried(fx: &[Effect]) -> Vec<Query> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Pane { q: PaneQuery::Disputes(q), .. } => Some(q.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn snap(name: &str, s: &State) {
+    insta::assert_snapshot!(format!("{name}_80x24"), screen(s, &theme(), 80, 24));
+}
+
+#[test]
+fn sub_views_load_when_shown_and_show_time_left() {
+    let mut s = started(Role::Operator);
+    let fx = keys(&mut s, &["'", "s"]);
+    assert_eq!(queried(&fx), [Query::Disputes], "only the list shown is read");
+    let text = screen(&s, &theme(), 160, 48);
+    assert!(text.contains("INV-000001") && text.contains("12h30m left") && text.contains("INC0012345"), "{text}");
+    snap("disputes_list", &s);
+    let fx = keys(&mut s, &["v"]);
+    assert_eq!((s.current_view(), queried(&fx)), (ViewKey::Ppas, vec![Query::Ppas]));
+    snap("disputes_ppas", &s);
+    keys(&mut s, &["v"]);
+    assert_eq!(s.current_view(), ViewKey::SlaClaims);
+    assert!(screen(&s, &theme(), 160, 48).contains("2026-06-30"), "the claim's deadline");
+    keys(&mut s, &["v"]);
+    assert_eq!(s.current_view(), ViewKey::Requests);
+    let text = screen(&s, &theme(), 160, 48);
+    assert!(text.contains("WARNING 1h00m left") && text.contains("RITM0001"), "{text}");
+    snap("disputes_requests", &s);
+    let fx = keys(&mut s, &["v"]);
+    assert_eq!(s.current_view(), ViewKey::Disputes);
+    assert!(queried(&fx).is_empty(), "loaded lists are kept");
+}
+
+#[test]
+fn opening_a_dispute_is_a_typed_write() {
+    let mut s = at_disputes(Role::Operator);
+    keys(&mut s, &["D"]);
+    let Mode::Form(f) = &s.mode else { panic!("a form opens") };
+    assert_eq!(f.kind, FormKind::Disputes(DisputeForm::Add));
+    // Nothing typed: the invoice is asked for, nothing is written.
+    let fx = keys(&mut s, &["enter"]);
+    assert!(written(&fx).is_empty());
+    let Mode::Form(f) = &s.mode else { panic!("the form stays open") };
+    assert_eq!(f.error_field, Some("invoice"), "{:?}", f.error);
+    type_text(&mut s, "INV-000001");
+    keys(&mut s, &["tab"]);
+    type_text(&mut s, "3");
+    keys(&mut s, &["tab"]);
+    type_text(&mut s, "40.00");
+    keys(&mut s, &["tab", "tab"]);
+    type_text(&mut s, "contract rate is lower");
+    let fx = keys(&mut s, &["enter"]);
+    assert_eq!(
+        written(&fx),
+        [Write::AddDispute {
+            invoice: "INV-000001".into(),
+            line: Some(3),
+            amount: "40.00".into(),
+            reason: ReasonCode::Pricing,
+            evidence: "contract rate is lower".into(),
+            external_ref: None,
+        }]
+    );
+}
+
+#[test]
+fn a_dispute_moves_on_with_a_reason_and_a_ppa_is_decided() {
+    let mut s = at_disputes(Role::Manager);
+    // The open dispute (first row): accept with a reason.
+    keys(&mut s, &["a"]);
+    let Mode::Form(f) = &s.mode else { panic!("a reason form opens") };
+    assert_eq!(f.kind, FormKind::Disputes(DisputeForm::Dispute { id: 3, version: 1, step: Step::Accept }));
+    type_text(&mut s, "rate confirmed");
+    let fx = keys(&mut s, &["enter"]);
+    assert_eq!(written(&fx), [Write::Dispute { id: 3, version: 1, step: Step::Accept, why: "rate confirmed".into() }]);
+    // Settling needs an accepted dispute: refused before asking.
+    keys(&mut s, &["p"]);
+    assert!(matches!(s.mode, Mode::Normal));
+    assert!(s.message.as_ref().unwrap().text.contains("is open: that step does not apply"));
+    // A rejection without a reason is refused in the form.
+    keys(&mut s, &["r"]);
+    let fx = keys(&mut s, &["enter"]);
+    assert!(written(&fx).is_empty());
+    keys(&mut s, &["esc"]);
+
+    // PPAs: approve bob's proposal.
+    keys(&mut s, &["v", "a"]);
+    let Mode::Form(f) = &s.mode else { panic!("a reason form opens") };
+    assert_eq!(f.kind, FormKind::Disputes(DisputeForm::Ppa { id: 1, version: 1, approve: true }));
+    let fx = keys(&mut s, &["enter"]);
+    assert_eq!(written(&fx), [Write::Ppa { id: 1, version: 1, approve: true, why: String::new() }]);
+}
+
+#[test]
+fn viewers_are_refused_and_requests_pause() {
+    let mut s = at_disputes(Role::Viewer);
+    keys(&mut s, &["D"]);
+    assert!(matches!(s.mode, Mode::Normal), "a viewer gets no form");
+    assert!(s.message.is_some());
+    let mut s = at_disputes(Role::Operator);
+    keys(&mut s, &["v", "v", "v"]);
+    let fx = keys(&mut s, &["space"]);
+    assert_eq!(written(&fx), [Write::Timer { id: 4, version: 1, action: TimerAction::Pause }]);
+}
+
+#[test]
+fn the_detail_shows_the_trail_and_the_chain() {
+    let mut s = at_disputes(Role::Operator);
+    keys(&mut s, &["v"]);
+    let fx = keys(&mut s, &["j", "enter"]);
+    assert_eq!(queried(&fx), [Query::Detail(Target::Ppa(2))]);
+    let text = screen(&s, &theme(), 80, 24);
+    assert!(text.contains("original line → PPA → new invoice line"), "{text}");
+    assert!(text.contains("PPA-2 reversal of INV-000001 line 3"), "{text}");
+    snap("disputes_detail", &s);
+    keys(&mut s, &["esc"]);
+    assert!(s.panes.disputes.detail.is_none());
+    assert_eq!(s.current_view(), ViewKey::Ppas);
+}
