@@ -21,7 +21,7 @@ use chrono::{TimeZone, Utc};
 use rust_decimal::Decimal;
 
 use crate::month_end::may_supplier_invoice;
-use crate::support::{actor, d, date, p};
+use crate::support::{actor, d, date, p, quiet_month};
 
 fn on(name: &str, day: &str) -> Actor {
     let at = date(day).and_hms_opt(10, 0, 0).unwrap();
@@ -200,8 +200,9 @@ async fn dispute_writes_respect_locks_and_one_settlement_wins(s: Arc<dyn Store>)
 
     let pol = policy("1000");
     s.update_dispute(dsp.id, &DisputeChange::Accept, "agreed", pol, None, &on("alice", "2026-06-10")).await.unwrap();
-    // June signed off: no dispute or PPA write dated in June.
-    s.sign_off(p("2026-06"), &CloseConfig::default(), date("2026-07-01"), "empty", &alice).await.unwrap();
+    // June signed off (a quiet month: the board refuses an empty one): no dispute or PPA write dated in June.
+    quiet_month(&s, "2026-06", "P1", &on("bob", "2026-06-10")).await;
+    s.sign_off(p("2026-06"), &CloseConfig::default(), date("2026-07-01"), "quiet", &alice).await.unwrap();
     let e = s.add_dispute(&new_dispute(id, None, "5"), &on("bob", "2026-06-20")).await.unwrap_err();
     assert!(matches!(e, StoreError::Locked { ref period, .. } if period == "2026-06"), "{e}");
     let e = s.propose_ppas(&[np], &on("bob", "2026-06-20")).await.unwrap_err();
