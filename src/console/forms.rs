@@ -187,6 +187,7 @@ fn submit(s: &mut State) -> Vec<Effect> {
         }
         FormKind::Ledger(f) => super::panes::ledger::submit(s, f, &sent, &values),
         FormKind::ExplainVariance { .. } => variance::submit(&kind, &values).map(|op| write(s, op)).map_err(Into::into),
+        FormKind::Funding(f) => super::panes::funding::submit(f, &sent).map(|op| write(s, op)),
     };
     match result {
         Ok(fx) => {

@@ -152,6 +152,8 @@ pub enum FormKind {
     },
     /// The month-end forms (`panes::ledger`).
     Ledger(LedgerForm),
+    /// The Funding pane's forms (`panes/funding/form.rs`).
+    Funding(super::panes::funding::FundingForm),
 }
 
 /// What a month-end form submits.

@@ -70,6 +70,9 @@ pub enum Cmd {
     ReviewAll,
     Explain,
     CreditNote,
+    FundingSubmit,
+    FundingStep,
+    FundingOpportunity,
 }
 
 /// Where a binding applies. Pane keys are not listed here: each pane's [`KeyScope`]s say which of its
@@ -244,6 +247,30 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Pane,
         "correct an issued invoice with a credit note: amount, reason (manager)",
         None
+    ),
+    b!(
+        FundingSubmit,
+        "funding_submit",
+        ["u"],
+        Scope::Pane,
+        "submit the funding application to the programme (its opportunity must be approved)",
+        Some("submit")
+    ),
+    b!(
+        FundingStep,
+        "funding_step",
+        ["e"],
+        Scope::Pane,
+        "move the application on: status, stage, amounts, projects, dates (operator)",
+        Some("update")
+    ),
+    b!(
+        FundingOpportunity,
+        "funding_opportunity",
+        ["o"],
+        Scope::Pane,
+        "record the partner opportunity's validation state (operator)",
+        Some("opportunity")
     ),
 ];
 

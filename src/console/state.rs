@@ -68,6 +68,10 @@ pub enum ViewKey {
     SourceItems,
     /// Close pane: the period's variances (board item 5).
     Variances,
+    /// Funding pane: the pipeline by stage, the deadlines due soon, one application's history.
+    Funding,
+    FundingDue,
+    FundingHistory,
 }
 
 impl ViewKey {
@@ -101,6 +105,9 @@ impl ViewKey {
             ViewKey::SourceResources => "resources",
             ViewKey::SourceItems => "line items",
             ViewKey::Variances => "variances",
+            ViewKey::Funding => "pipeline",
+            ViewKey::FundingDue => "due soon",
+            ViewKey::FundingHistory => "history",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! small set of cost lines, answered synchronously to whatever effects `update` asks for (no store).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod funding;
 pub mod ledger;
 pub mod month;
 pub mod store;
@@ -408,6 +409,9 @@ pub fn answer(e: &Effect) -> Option<Action> {
         }
         Effect::Pane { req, q: PaneQuery::Audit(panes::audit::Query::Log) } => {
             (req, Ok(Reply::Pane(PaneReply::Audit(panes::audit::Reply::Log(audit())))))
+        }
+        Effect::Pane { req, q: PaneQuery::Funding(panes::funding::Query::Pipeline) } => {
+            (req, Ok(Reply::Pane(PaneReply::Funding(panes::funding::Reply::Pipeline(funding::records())))))
         }
         Effect::Write { req, op } => (
             req,

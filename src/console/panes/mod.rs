@@ -12,6 +12,7 @@ crate::console::pane::panes! {
     Recon(recon),
     Imports(imports),
     Audit(audit),
+    Funding(funding),
 }
 
 pub mod ledger;
