@@ -5,6 +5,7 @@ mod args;
 mod commands;
 mod demo;
 mod funding;
+mod funding_io;
 mod interest;
 mod month;
 mod month_codes;

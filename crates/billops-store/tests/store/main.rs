@@ -26,6 +26,7 @@ mod credit_notes;
 mod drafts;
 mod fields;
 mod funding;
+mod funding_import;
 mod imports;
 mod ledger;
 mod parties;
