@@ -6,6 +6,7 @@ mod console_common;
 use console_common::*;
 
 use billops::console::action::{Action, Effect, WriteOp};
+use billops::console::input::FormKind;
 use billops::console::keys::{self, BINDINGS, Cmd};
 use billops::console::pane::PaneId;
 use billops::console::state::{Load, Mode, State, ViewKey};
@@ -338,7 +339,8 @@ fn toggle_basis_reloads_costs() {
 
 #[test]
 fn accounts_unassigned_first_then_assign_with_completion() {
-    let mut s = state(Role::Operator);
+    // Managers assign directly; an operator's `e` is a proposal (below).
+    let mut s = state(Role::Manager);
     press(&mut s, Cmd::PaneAccounts);
     assert_eq!(sel(&s, ViewKey::Accounts).as_deref(), Some("399999999999"));
     press(&mut s, Cmd::Edit);
@@ -365,8 +367,24 @@ fn accounts_unassigned_first_then_assign_with_completion() {
 }
 
 #[test]
-fn assign_form_refuses_unknown_customer_and_bad_date() {
+fn an_operators_assignment_is_a_proposal() {
     let mut s = state(Role::Operator);
+    press(&mut s, Cmd::PaneAccounts);
+    press(&mut s, Cmd::Edit);
+    let Mode::Form(f) = &s.mode else { panic!("no form") };
+    assert!(matches!(f.kind, FormKind::Propose { .. }), "{:?}", f.kind);
+    assert!(f.title.contains("you are an operator: propose"), "{}", f.title);
+    keys(&mut s, &["down"]);
+    type_text(&mut s, "UMBRELLA");
+    let fx = keys(&mut s, &["enter"]);
+    let w = writes(&fx);
+    let [WriteOp::Propose(p)] = w.as_slice() else { panic!("{w:?}") };
+    assert_eq!((p.account.as_str(), p.customer.as_str()), ("399999999999", "UMBRELLA"));
+}
+
+#[test]
+fn assign_form_refuses_unknown_customer_and_bad_date() {
+    let mut s = state(Role::Manager);
     press(&mut s, Cmd::PaneAccounts);
     press(&mut s, Cmd::Edit);
     type_text(&mut s, "NOPE");

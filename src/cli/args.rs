@@ -182,6 +182,8 @@ pub enum AccountsCmd {
         #[arg(long)]
         from: Option<String>,
     },
+    #[command(flatten)]
+    Link(super::linking::LinkCmd),
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@ mod demo;
 mod funding;
 mod funding_io;
 mod interest;
+mod linking;
 mod month;
 mod month_codes;
 mod month_money;

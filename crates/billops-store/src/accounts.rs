@@ -67,6 +67,17 @@ pub(crate) async fn assignments(db: &Db, account: &str) -> Result<Vec<Assignment
 
 pub(crate) async fn assign_account(db: &Db, account: &str, customer: &str, from: NaiveDate, by: &Actor) -> Result<()> {
     let mut tx = db.begin().await?;
+    // Moving an account moves revenue: managers assign directly (audited), operators propose.
+    // (Viewers are refused by the PostgreSQL grants; on SQLite this check, like the rest of the store's
+    // older writes, leaves them alone.)
+    let role = role_in(&mut tx, &by.name).await?;
+    if role == billops_domain::Role::Operator {
+        return Err(StoreError::Forbidden(format!(
+            "{} ({role}) may not assign accounts directly: operators propose the assignment \
+             (billops accounts propose, p in the Accounts pane) and a manager approves it",
+            by.name
+        )));
+    }
     if tx.opt("SELECT id FROM linked_accounts WHERE id = $1", args![account]).await?.is_none() {
         return Err(StoreError::NotFound(format!("linked account {account}")));
     }
@@ -198,6 +209,11 @@ pub(crate) async fn propose_link(db: &Db, p: &NewLinkProposal, by: &Actor) -> Re
         return Err(StoreError::Invalid("a link proposal needs an account and a payer".into()));
     }
     let mut tx = db.begin().await?;
+    if !role_in(&mut tx, &by.name).await?.can_write() {
+        return Err(StoreError::Forbidden(format!("{} may not propose account links (viewer)", by.name)));
+    }
+    // A proposal that could never be approved (its date in a signed-off period) is refused now.
+    crate::ledger::locks::refuse_from(&mut tx, p.from).await?;
     let cid = customer_id(&mut tx, &p.customer).await?;
     let id: i64 = tx
         .one(
@@ -243,6 +259,7 @@ pub(crate) async fn decide_link(db: &Db, id: i64, approve: bool, reason: &str, b
         return Err(StoreError::Forbidden(format!("{} proposed link {id} and cannot also decide it", by.name)));
     }
     if approve {
+        crate::linking::refuse_if_overtaken(&mut tx, &p).await?;
         tx.exec(
             "INSERT INTO payer_accounts (id, name, first_seen) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING",
             args![p.payer.as_str(), by.at],

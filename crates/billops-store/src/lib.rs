@@ -29,6 +29,7 @@ pub mod funding;
 mod funding_import;
 mod import;
 pub mod ledger;
+pub mod linking;
 mod parties;
 mod rating_rollups;
 mod sql_store;
@@ -41,6 +42,7 @@ pub use funding_import::{FundingImportRow, FundingImportSummary};
 pub use ledger::{CreditNote, CreditNoteFilter, NewCreditNote, NewExplanation, ServiceCosts, StoredExplanation};
 pub use ledger::{Ledger, types::*};
 pub use ledger::{LineSources, ResourceSource, SourceItem, SourceQuery};
+pub use linking::{Linking, NameRow, NameTarget};
 pub use sql_store::SqlStore;
 pub use types::*;
 
@@ -55,7 +57,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// Everything the rest of billops asks of a store. Every write takes the [`Actor`] (who and when: the
 /// clock is the caller's) and is audited in the same transaction.
 #[async_trait]
-pub trait Store: Ledger + Access + FundingStore + Send + Sync {
+pub trait Store: Ledger + Access + FundingStore + Linking + Send + Sync {
     fn backend(&self) -> Backend;
     /// The URL with any password masked, for status lines and `billops paths`.
     fn display_url(&self) -> String;

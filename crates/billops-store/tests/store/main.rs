@@ -29,6 +29,7 @@ mod funding;
 mod funding_import;
 mod imports;
 mod ledger;
+mod linking;
 mod parties;
 mod rating;
 mod settings;

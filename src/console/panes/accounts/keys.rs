@@ -35,6 +35,20 @@ pub fn edit(s: &mut State) -> Vec<Effect> {
     }
     let Some(a) = selected_account(s) else { return Vec::new() };
     let from = default_from(s).to_string();
+    if !s.user.role.can_approve() {
+        // Moving an account moves revenue: for an operator every assignment is a proposal.
+        let form = Form::new(
+            FormKind::Propose { account: a.id.clone() },
+            format!("you are an operator: propose assigning account {} ({}); a manager approves", a.id, a.name),
+            vec![
+                Field::new("payer", &a.payer, Complete::Payers),
+                Field::new("customer", a.customer.as_deref().unwrap_or(""), Complete::Customers),
+                Field::new("effective from", &from, Complete::None),
+            ],
+        );
+        s.mode = Mode::Form(form);
+        return Vec::new();
+    }
     let form = Form::new(
         FormKind::Assign { account: a.id.clone() },
         format!("assign account {} ({}) to a customer", a.id, a.name),
