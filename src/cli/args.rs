@@ -71,6 +71,8 @@ pub enum Command {
     /// Partner funding applications (MAP, POC, MDF, …): draft → submitted → approved → claim → paid → assigned.
     #[command(subcommand)]
     Funding(super::funding::FundingCmd),
+    /// A customer's onboarding checklist (exit 4 while items are open); the shared item list (managers).
+    Onboarding(super::onboarding::OnboardingArgs),
     /// Interest on a late amount, step by step (default: US Prompt Payment). Exit 2 on bad input.
     Interest(super::interest::InterestArgs),
     /// Three-way tie-out per payer for a period (exit 0 all tied or within tolerance, 4 otherwise).

@@ -13,6 +13,7 @@ mod month_codes;
 mod month_money;
 mod month_terms;
 mod month_variance;
+mod onboarding;
 pub mod output;
 mod rating;
 
@@ -351,5 +352,6 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         Some(Command::Ru(c)) => rating::ru(ctx, c).await,
         Some(Command::Variance(a)) => month_variance::variance(ctx, a).await,
         Some(Command::Funding(c)) => funding::funding(ctx, c).await,
+        Some(Command::Onboarding(a)) => onboarding::onboarding(ctx, a).await,
     }
 }

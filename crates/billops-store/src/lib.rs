@@ -30,6 +30,7 @@ mod funding_import;
 mod import;
 pub mod ledger;
 pub mod linking;
+mod onboarding;
 mod parties;
 mod rating_rollups;
 mod sql_store;
@@ -43,6 +44,7 @@ pub use ledger::{CreditNote, CreditNoteFilter, NewCreditNote, NewExplanation, Se
 pub use ledger::{Ledger, types::*};
 pub use ledger::{LineSources, ResourceSource, SourceItem, SourceQuery};
 pub use linking::{Linking, NameRow, NameTarget};
+pub use onboarding::{ChecklistDef, Contact, OnboardingEntry, OnboardingStore, OnboardingUpdate};
 pub use sql_store::SqlStore;
 pub use types::*;
 
@@ -57,7 +59,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// Everything the rest of billops asks of a store. Every write takes the [`Actor`] (who and when: the
 /// clock is the caller's) and is audited in the same transaction.
 #[async_trait]
-pub trait Store: Ledger + Access + FundingStore + Linking + Send + Sync {
+pub trait Store: Ledger + Access + FundingStore + Linking + OnboardingStore + Send + Sync {
     fn backend(&self) -> Backend;
     /// The URL with any password masked, for status lines and `billops paths`.
     fn display_url(&self) -> String;

@@ -7,7 +7,7 @@ CREATE TABLE onboarding_checklist (
     item        TEXT PRIMARY KEY,
     label       TEXT NOT NULL,
     computed    TEXT CHECK (computed IS NULL OR computed IN ('accounts_assigned', 'budget_exists', 'users_recorded')),
-    position    INTEGER NOT NULL,
+    position    BIGINT NOT NULL,
     retired     BOOLEAN NOT NULL DEFAULT FALSE,
     updated_by  TEXT,
     updated_at  TIMESTAMPTZ

@@ -30,6 +30,7 @@ mod funding_import;
 mod imports;
 mod ledger;
 mod linking;
+mod onboarding;
 mod parties;
 mod rating;
 mod settings;
