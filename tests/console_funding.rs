@@ -222,3 +222,35 @@ fn viewers_read_but_do_not_write() {
         assert!(s.message.clone().unwrap().text.contains("read-only"), "{k}");
     }
 }
+
+#[test]
+fn n_adds_an_application_in_the_customers_currency_unless_one_is_given() {
+    let mut s = funding(Role::Operator);
+    keys(&mut s, &["n"]);
+    let Mode::Form(f) = &s.mode else { panic!("no form") };
+    assert_eq!(f.kind, FormKind::Funding(FundingForm::Add));
+    // Nothing typed: the customer is named.
+    let fx = keys(&mut s, &["enter"]);
+    assert!(writes(&fx).is_empty());
+    let Mode::Form(f) = &s.mode else { panic!("the form closed") };
+    assert_eq!(f.error_field, Some("customer"));
+    set_field(&mut s, "customer", "ACME");
+    set_field(&mut s, "amount", "2,500.00");
+    set_field(&mut s, "opportunity", "OPP-9");
+    set_field(&mut s, "claim due", "2026-09-30");
+    let fx = keys(&mut s, &["enter"]);
+    let w = writes(&fx);
+    let [Write::Add { input, amount, currency }] = w.as_slice() else { panic!("{w:?}") };
+    assert_eq!((input.customer.as_str(), input.program.as_str(), input.opportunity.as_str()), ("ACME", "MAP", "OPP-9"));
+    assert_eq!((amount.as_str(), currency.as_deref()), ("2,500.00", None));
+    assert_eq!(input.dates.claim_due.unwrap().to_string(), "2026-09-30");
+    // With a currency the amount is checked at once (no finer than its minor unit).
+    keys(&mut s, &["n"]);
+    set_field(&mut s, "customer", "ACME");
+    set_field(&mut s, "amount", "10.001");
+    set_field(&mut s, "currency", "usd");
+    set_field(&mut s, "opportunity", "OPP-9");
+    keys(&mut s, &["enter"]);
+    let Mode::Form(f) = &s.mode else { panic!("the form closed") };
+    assert_eq!(f.error_field, Some("amount"));
+}

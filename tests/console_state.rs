@@ -111,6 +111,7 @@ fn every_command_has_a_test_below() {
         Cmd::FundingSubmit,
         Cmd::FundingStep,
         Cmd::FundingOpportunity,
+        Cmd::FundingAdd,
         // tested in console_panes.rs (quote_and_a_letter_jump_to_the_pane_and_other_keys_cancel)
         Cmd::GotoPane,
     ];

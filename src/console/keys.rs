@@ -73,6 +73,7 @@ pub enum Cmd {
     FundingSubmit,
     FundingStep,
     FundingOpportunity,
+    FundingAdd,
 }
 
 /// Where a binding applies. Pane keys are not listed here: each pane's [`KeyScope`]s say which of its
@@ -271,6 +272,14 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Pane,
         "record the partner opportunity's validation state (operator)",
         Some("opportunity")
+    ),
+    b!(
+        FundingAdd,
+        "funding_add",
+        ["n"],
+        Scope::Pane,
+        "new funding application: customer, programme, amount, opportunity, dates (operator)",
+        Some("new")
     ),
 ];
 

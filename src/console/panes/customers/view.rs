@@ -27,7 +27,6 @@ use ratatui::widgets::Borders;
 use ratatui::widgets::Paragraph;
 use ratatui::widgets::Sparkline;
 use rust_decimal::Decimal;
-use billops_store::ONBOARDING_ITEMS;
 use crate::console::action::CustomersData;
 use crate::console::action::DetailData;
 use crate::console::table::Cell;
@@ -76,12 +75,8 @@ pub fn table(d: &CustomersData) -> TableModel {
 }
 
 pub fn onboarding_table(d: &DetailData) -> TableModel {
-    let mut items = d.onboarding.clone();
-    for name in ONBOARDING_ITEMS {
-        if !items.iter().any(|i| i.item == name) {
-            items.push(billops_store::ChecklistItem { item: name.to_string(), done: false, by: None, at: None });
-        }
-    }
+    // The store lists every current item of the shared checklist (retired ones are gone, added ones there).
+    let items = d.onboarding.clone();
     let rows = items
         .iter()
         .map(|i| Row {

@@ -1,6 +1,6 @@
 //! The Funding pane's forms: each field checked (typed amounts in the application's currency, ISO dates,
 //! one step name of a closed list), then turned into a write. The store runs the domain's transition again.
-use billops_domain::funding::{FundingDates, OpportunityState, Stage, Status};
+use billops_domain::funding::{Fulfilment, FundingDates, FundingInput, OpportunityState, Stage, Status};
 use billops_domain::money::parse_typed_amount;
 use billops_domain::text::{FreeText, Name};
 use billops_store::{FundingChange, FundingRecord};
@@ -22,6 +22,8 @@ pub enum FundingForm {
     Step { id: i64, version: u32, currency: String },
     /// The opportunity's validation state.
     Opportunity { id: String },
+    /// A new application.
+    Add,
 }
 
 /// The step names the `step` field takes (the CLI's `funding update` actions).
@@ -135,6 +137,52 @@ fn opportunity_state(form: &Form) -> Result<OpportunityState, FieldError> {
     })
 }
 
+fn add(form: &Form) -> Result<Write, FieldError> {
+    let need = |name: &'static str| -> Result<String, FieldError> {
+        let v = form.get(name);
+        if v.is_empty() {
+            return Err(FieldError::at(name, format!("{name}: required")));
+        }
+        Name::new(name, &v).map(Name::into_string).map_err(|e| FieldError::at(name, e.to_string()))
+    };
+    let customer = need("customer")?;
+    let program = need("programme")?;
+    let opportunity = need("opportunity")?;
+    let amount = form.get("amount");
+    let currency = Some(form.get("currency").to_ascii_uppercase()).filter(|c| !c.is_empty());
+    // Checked here when the currency is given; otherwise in the customer's currency when it is saved.
+    match &currency {
+        Some(c) => {
+            let a = parse_typed_amount(&amount, c).map_err(|e| FieldError::at("amount", format!("amount {e}")))?;
+            if a <= Decimal::ZERO {
+                return Err(FieldError::at("amount", "amount: must be positive"));
+            }
+        }
+        None if amount.is_empty() => return Err(FieldError::at("amount", "amount: required")),
+        None => {}
+    }
+    let fulfilment = match form.get("fulfilment").to_ascii_lowercase().as_str() {
+        "" | "credits" => Fulfilment::Credits,
+        "cash" => Fulfilment::Cash,
+        other => return Err(FieldError::at("fulfilment", format!("fulfilment: {other:?} is credits or cash"))),
+    };
+    let input = FundingInput {
+        customer,
+        program,
+        requested: Decimal::ZERO,
+        currency: String::new(),
+        fulfilment,
+        opportunity,
+        dates: FundingDates {
+            submit_by: date(form, "submit by")?,
+            project_start: None,
+            project_end: None,
+            claim_due: date(form, "claim due")?,
+        },
+    };
+    Ok(Write::Add { input, amount, currency })
+}
+
 /// The write a filled-in form asks for.
 pub fn submit(kind: &FundingForm, form: &Form) -> Result<WriteOp, FieldError> {
     let w = match kind {
@@ -145,6 +193,7 @@ pub fn submit(kind: &FundingForm, form: &Form) -> Result<WriteOp, FieldError> {
             Write::Change { id: *id, change: change(form, currency)?, version: *version, why: why(form)? }
         }
         FundingForm::Opportunity { id } => Write::Opportunity { id: id.clone(), state: opportunity_state(form)? },
+        FundingForm::Add => add(form)?,
     };
     Ok(WriteOp::Pane(PaneWrite::Funding(w)))
 }

@@ -1,6 +1,7 @@
 //! The Funding pane's reads and writes: the whole pipeline (one query; the views are computed from it),
 //! a change to one application and an opportunity's state. Run in the effect runner, off the render path.
-use billops_domain::funding::OpportunityState;
+use billops_domain::funding::{FundingInput, OpportunityState};
+use billops_domain::money::{canonical, parse_typed_amount};
 use billops_store::{FundingChange, FundingRecord, StoreError};
 
 use crate::console::action::{Effect, PaneQuery};
@@ -25,6 +26,8 @@ pub enum Write {
     Change { id: i64, change: FundingChange, version: u32, why: String },
     /// The partner opportunity's validation state.
     Opportunity { id: String, state: OpportunityState },
+    /// A new application in draft; the amount is read in its currency (the customer's when none is given).
+    Add { input: FundingInput, amount: String, currency: Option<String> },
 }
 
 pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
@@ -38,6 +41,26 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
         Write::Change { id, change, version, why } => {
             let f = r.store.update_funding(id, &change, Some(version), &why, &r.actor()).await?;
             Ok(format!("funding application {}: {} / {} (version {})", f.id, f.app.stage, f.app.status, f.app.version))
+        }
+        Write::Add { mut input, amount, currency } => {
+            input.currency = match currency {
+                Some(c) => c,
+                None => r.store.customer(&input.customer).await?.currency,
+            };
+            input.requested = parse_typed_amount(&amount, &input.currency)
+                .map_err(|e| StoreError::Invalid(format!("amount {e}")))?;
+            let f = r.store.add_funding(&input, &r.actor()).await?;
+            let a = &f.app.input;
+            Ok(format!(
+                "funding application {} added: {} {} {} for {}, opportunity {} ({})",
+                f.id,
+                a.program,
+                canonical(a.requested),
+                a.currency,
+                a.customer,
+                a.opportunity,
+                f.opportunity_state
+            ))
         }
         Write::Opportunity { id, state } => {
             let o = r.store.set_opportunity(&id, state, &r.actor()).await?;

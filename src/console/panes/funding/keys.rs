@@ -18,7 +18,7 @@ pub const DUE: &str = "due";
 pub const DETAIL: &str = "detail";
 
 const LIST: &[Cmd] =
-    &[Cmd::Open, Cmd::SwitchView, Cmd::FundingSubmit, Cmd::FundingStep, Cmd::FundingOpportunity];
+    &[Cmd::Open, Cmd::SwitchView, Cmd::FundingAdd, Cmd::FundingSubmit, Cmd::FundingStep, Cmd::FundingOpportunity];
 const ONE: &[Cmd] = &[Cmd::Back, Cmd::FundingSubmit, Cmd::FundingStep, Cmd::FundingOpportunity];
 
 pub const SCOPES: &[KeyScope] = &[
@@ -150,5 +150,26 @@ pub fn opportunity(s: &mut State) -> Vec<Effect> {
     let next = if f.opportunity_state == OpportunityState::Pending { "approved" } else { "" };
     let kind = FormKind::Funding(FundingForm::Opportunity { id });
     s.mode = Mode::Form(Form::new(kind, title, vec![Field::new("state", next, Complete::None)]));
+    Vec::new()
+}
+
+/// `n`: a new application (its opportunity is recorded as pending when billops has not seen it).
+pub fn add(s: &mut State) -> Vec<Effect> {
+    if let Some(why) = s.write_refusal() {
+        s.warn(why);
+        return Vec::new();
+    }
+    let fields = vec![
+        Field::new("customer", "", Complete::Customers),
+        Field::new("programme", "MAP", Complete::None),
+        Field::new("amount", "", Complete::None),
+        Field::new("currency", "", Complete::None),
+        Field::new("opportunity", "", Complete::None),
+        Field::new("fulfilment", "credits", Complete::None),
+        Field::new("submit by", "", Complete::None),
+        Field::new("claim due", "", Complete::None),
+    ];
+    let title = "new funding application (currency: the customer's when left empty)";
+    s.mode = Mode::Form(Form::new(FormKind::Funding(FundingForm::Add), title, fields));
     Vec::new()
 }

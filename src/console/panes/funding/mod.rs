@@ -1,8 +1,8 @@
 //! Funding: the partner funding pipeline (SPEC §2.9). The pipeline by stage and the deadlines due soon
-//! (`v` switches), Enter opens an application (amounts, dates, its history with who, when, why); `u`
-//! submits (refused while the opportunity is not approved), `e` moves it on (status, stage, amounts,
-//! projects, dates), `o` records the opportunity's state. The domain decides each transition; the store
-//! re-runs it against the version the person saw, so a stale form is refused, never overwrites.
+//! (`v` switches), Enter opens an application (amounts, dates, its history with who, when, why); `n` adds
+//! one, `u` submits (refused while the opportunity is not approved), `e` moves it on (status, stage,
+//! amounts, projects, dates), `o` records the opportunity's state. The domain decides each transition; the
+//! store re-runs it against the version the person saw, so a stale form is refused, never overwrites.
 pub mod form;
 pub mod io;
 mod keys;
@@ -70,6 +70,7 @@ impl Pane for Funding {
                 keys::switch_view(s);
                 Vec::new()
             }
+            Cmd::FundingAdd if !detail => keys::add(s),
             Cmd::FundingSubmit => keys::submit(s),
             Cmd::FundingStep => keys::step(s),
             Cmd::FundingOpportunity => keys::opportunity(s),
