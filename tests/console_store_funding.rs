@@ -46,7 +46,7 @@ async fn add_release_and_a_stale_form_is_refused() {
         billops_domain::funding::FundingDates { claim_due: chrono::NaiveDate::from_ymd_opt(2026, 9, 30), ..dates };
     store.update_funding(1, &FundingChange::Dates { dates }, None, "programme portal", &other).await.unwrap();
     h.keys(&["enter"]).await;
-    assert!(message(&h).contains("changed meanwhile"), "{}", message(&h));
+    assert!(message(&h).contains("someone changed it meanwhile: reloaded"), "{}", message(&h));
     let f = store.funding(1).await.unwrap();
     assert_eq!((f.app.stage, f.app.version), (Stage::Submitted, 3), "the stale approval wrote nothing");
     // Reloaded: the next try carries the new version.

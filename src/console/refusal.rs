@@ -111,6 +111,7 @@ fn versioned(op: &WriteOp) -> bool {
         WriteOp::StepInvoice { .. }
             | WriteOp::DecideCredit { .. }
             | WriteOp::Ledger(LedgerWrite::UpdateCase { .. } | LedgerWrite::Bulk { .. })
+            | WriteOp::Pane(super::pane::PaneWrite::Funding(super::panes::funding::Write::Change { .. }))
     )
 }
 
