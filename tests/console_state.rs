@@ -112,6 +112,7 @@ fn every_command_has_a_test_below() {
         Cmd::FundingStep,
         Cmd::FundingOpportunity,
         Cmd::FundingAdd,
+        Cmd::NameAccount,
         // tested in console_panes.rs (quote_and_a_letter_jump_to_the_pane_and_other_keys_cancel)
         Cmd::GotoPane,
     ];

@@ -53,3 +53,29 @@ async fn add_release_and_a_stale_form_is_refused() {
     h.keys(&["e", "enter"]).await;
     assert!(message(&h).contains("approved / approved (version 4)"), "{}", message(&h));
 }
+
+#[tokio::test]
+async fn accounts_and_payers_are_named_from_the_accounts_pane() {
+    let (dir, store) = seeded().await;
+    let mut h = Harness::new(store.clone(), Role::Operator, dir.path().into()).await;
+    h.cmd(billops::console::Cmd::PaneAccounts).await;
+    let account = h.sel(billops::console::state::ViewKey::Accounts).unwrap();
+    h.keys(&["N"]).await;
+    {
+        let Mode::Form(f) = &h.state.mode else { panic!("no form") };
+        assert!(f.title.contains(&format!("name linked account {account}")), "{}", f.title);
+    }
+    set(&mut h, "name", "mystery sandbox");
+    h.keys(&["enter"]).await;
+    assert!(message(&h).contains("named \"mystery sandbox\""), "{}", message(&h));
+    let accts = store.list_accounts(&Default::default()).await.unwrap();
+    assert_eq!(accts.iter().find(|a| a.id == account).unwrap().name, "mystery sandbox");
+
+    h.keys(&["v", "v"]).await;
+    let payer = h.sel(billops::console::state::ViewKey::Payers).unwrap();
+    h.keys(&["N"]).await;
+    set(&mut h, "name", "Payer One");
+    h.keys(&["enter"]).await;
+    assert!(message(&h).contains(&format!("payer {payer} named")), "{}", message(&h));
+    assert_eq!(store.list_payers().await.unwrap().iter().find(|p| p.id == payer).unwrap().name, "Payer One");
+}

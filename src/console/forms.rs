@@ -169,7 +169,7 @@ fn submit(s: &mut State) -> Vec<Effect> {
         FormKind::Resolve { id } => imports::submit_resolve(*id, values.first().map_or("", String::as_str))
             .map(|op| write(s, op))
             .map_err(Into::into),
-        FormKind::Assign { .. } | FormKind::Propose { .. } | FormKind::Decide { .. } => {
+        FormKind::Assign { .. } | FormKind::Propose { .. } | FormKind::Decide { .. } | FormKind::NameAccount { .. } => {
             accounts::submit(s, &kind, &values).map(|op| write(s, op)).map_err(Into::into)
         }
         FormKind::SignOff { .. } | FormKind::Reopen { .. } => {

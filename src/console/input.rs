@@ -152,6 +152,11 @@ pub enum FormKind {
     },
     /// The month-end forms (`panes::ledger`).
     Ledger(LedgerForm),
+    /// Name a linked account (or a payer).
+    NameAccount {
+        payer: bool,
+        id: String,
+    },
     /// The Funding pane's forms (`panes/funding/form.rs`).
     Funding(super::panes::funding::FundingForm),
 }

@@ -74,6 +74,7 @@ pub enum Cmd {
     FundingStep,
     FundingOpportunity,
     FundingAdd,
+    NameAccount,
 }
 
 /// Where a binding applies. Pane keys are not listed here: each pane's [`KeyScope`]s say which of its
@@ -280,6 +281,14 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Pane,
         "new funding application: customer, programme, amount, opportunity, dates (operator)",
         Some("new")
+    ),
+    b!(
+        NameAccount,
+        "name_account",
+        ["N"],
+        Scope::Pane,
+        "name the selected linked account, or the payer in the payers list (operator; audited)",
+        None
     ),
 ];
 

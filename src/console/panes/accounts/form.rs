@@ -52,6 +52,14 @@ pub fn submit(s: &mut State, kind: &FormKind, values: &[String]) -> Result<Write
             }
             Ok(WriteOp::Decide { id: *id, approve: *approve, reason })
         }
+        FormKind::NameAccount { payer, id } => {
+            let name = get(0);
+            if name.is_empty() {
+                return Err("name: required".into());
+            }
+            let w = super::io::Write::Name { payer: *payer, id: id.clone(), name };
+            Ok(WriteOp::Pane(crate::console::pane::PaneWrite::Accounts(w)))
+        }
         _ => Err("not an accounts form".into()),
     }
 }

@@ -2,7 +2,25 @@
 use crate::console::action::{AccountsData, Effect};
 use crate::console::state::{Load, State, ViewKey};
 use super::view::*;
-pub use crate::console::pane::no_io::{Query, Reply, Write, landed, run, write};
+pub use crate::console::pane::no_io::{Query, Reply, landed, run};
+
+/// Names are the pane's own write (the other accounts writes still travel as their `WriteOp` variants).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    /// Name a linked account (`payer: false`) or a payer (audited; legacy CUR carries no names).
+    Name { payer: bool, id: String, name: String },
+}
+
+pub async fn write(r: &crate::console::effects::Runner, w: Write) -> Result<String, billops_store::StoreError> {
+    match w {
+        Write::Name { payer, id, name } => {
+            let target = if payer { billops_store::NameTarget::Payer } else { billops_store::NameTarget::Account };
+            r.store.set_account_name(target, &id, &name, &r.actor()).await?;
+            let what = if payer { "payer" } else { "account" };
+            Ok(format!("{what} {id} named {name:?}"))
+        }
+    }
+}
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let req = s.req();

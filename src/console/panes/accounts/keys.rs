@@ -128,3 +128,28 @@ pub fn payer_ids(s: &State) -> Vec<String> {
         .or_else(from_recon)
         .unwrap_or_default()
 }
+
+/// `N`: name the selected linked account, or the selected payer in the payers list.
+pub fn name(s: &mut State) -> Vec<Effect> {
+    if let Some(why) = s.write_refusal() {
+        s.warn(why);
+        return Vec::new();
+    }
+    let payer = s.current_view() == ViewKey::Payers;
+    let (id, current) = if payer {
+        let Some(id) = s.selected_id(ViewKey::Payers) else { return Vec::new() };
+        let name = s.panes.accounts.data.ready().and_then(|d| d.payers.iter().find(|p| p.id == id)).map(|p| p.name.clone());
+        (id, name.unwrap_or_default())
+    } else {
+        let Some(a) = selected_account(s) else { return Vec::new() };
+        (a.id, a.name)
+    };
+    let what = if payer { "payer" } else { "linked account" };
+    let form = Form::new(
+        FormKind::NameAccount { payer, id: id.clone() },
+        format!("name {what} {id} (audited)"),
+        vec![Field::new("name", &current, Complete::None)],
+    );
+    s.mode = Mode::Form(form);
+    Vec::new()
+}
