@@ -250,46 +250,11 @@ pub const BINDINGS: &[Binding] = &[
         "correct an issued invoice with a credit note: amount, reason (manager)",
         None
     ),
-    b!(
-        FundingSubmit,
-        "funding_submit",
-        ["u"],
-        Scope::Pane,
-        "submit the funding application to the programme (its opportunity must be approved)",
-        Some("submit")
-    ),
-    b!(
-        FundingStep,
-        "funding_step",
-        ["e"],
-        Scope::Pane,
-        "move the application on: status, stage, amounts, projects, dates (operator)",
-        Some("update")
-    ),
-    b!(
-        FundingOpportunity,
-        "funding_opportunity",
-        ["o"],
-        Scope::Pane,
-        "record the partner opportunity's validation state (operator)",
-        Some("opportunity")
-    ),
-    b!(
-        FundingAdd,
-        "funding_add",
-        ["n"],
-        Scope::Pane,
-        "new funding application: customer, programme, amount, opportunity, dates (operator)",
-        Some("new")
-    ),
-    b!(
-        NameAccount,
-        "name_account",
-        ["N"],
-        Scope::Pane,
-        "name the selected linked account, or the payer in the payers list (operator; audited)",
-        None
-    ),
+    b!(FundingSubmit, "funding_submit", ["u"], Scope::Pane, "submit (opportunity approved)", Some("submit")),
+    b!(FundingStep, "funding_step", ["e"], Scope::Pane, "move it on: step, amounts, dates", Some("update")),
+    b!(FundingOpportunity, "funding_opp", ["o"], Scope::Pane, "the opportunity's state", Some("opportunity")),
+    b!(FundingAdd, "funding_add", ["n"], Scope::Pane, "new funding application (operator)", Some("new")),
+    b!(NameAccount, "name_account", ["N"], Scope::Pane, "name the account, or the payer in payers", None),
 ];
 
 pub fn binding(cmd: Cmd) -> Option<&'static Binding> {
