@@ -92,4 +92,12 @@ fn the_close_board_warns_of_funding_claims_about_to_lapse() {
         out.contains(&format!("warning: funding claim of application 1 (acme MAP) due {soon} (5 day(s))")),
         "{out}"
     );
+    // Open onboarding items warn (board item 7) unless the shared settings make them a blocker.
+    let row = |out: &str| out.lines().find(|l| l.contains("Onboarding checklists complete")).unwrap().to_string();
+    assert!(row(&out).contains("warning"), "{out}");
+    demo.ok("alice", &["close", "set", "onboarding_blocks", "true"]);
+    let out = String::from_utf8(demo.run("dave", &["close", "status", "2026-10"]).stdout).unwrap();
+    assert!(row(&out).contains("BLOCKER") && row(&out).contains("incomplete onboarding"), "{out}");
+    let o = demo.run("alice", &["close", "set", "onboarding_blocks", "maybe"]);
+    assert_ne!(o.status.code(), Some(0), "{}", text(&o));
 }

@@ -16,13 +16,14 @@ use serde::Serialize;
 use super::CloseSettings;
 
 /// The keys, in the order they are shown, with what each means.
-pub const KEYS: [(&str, &str); 6] = [
+pub const KEYS: [(&str, &str); 7] = [
     ("due_day", "the close is due on this day of the next month (1-31; 1-20 with business_days)"),
     ("business_days", "true: the due_day-th business day instead of a calendar day"),
     ("tie_out_tolerance", "largest unexplained tie-out residual per payer"),
     ("variance_pct", "a variance is flagged when |Δ%| reaches this (and |Δ| variance_abs)"),
     ("variance_abs", "… and |Δ| reaches this (new or gone services: |Δ| alone)"),
     ("credit_approval_threshold", "credits above this need an approver other than the proposer"),
+    ("onboarding_blocks", "true: customers with open onboarding items block the sign-off (default: a warning)"),
 ];
 
 /// One setting as shown: its value in force, whether it is the default, who set it.
@@ -62,6 +63,12 @@ pub fn parse(values: &BTreeMap<String, String>) -> std::result::Result<CloseSett
     let day = match values.get("due_day") {
         None => out.board.due.day(),
         Some(t) => t.trim().parse::<u32>().map_err(|_| bad("due_day", format!("{t:?} is not a day number")))?,
+    };
+    out.board.onboarding_blocks = match values.get("onboarding_blocks").map(|v| v.trim().to_ascii_lowercase()) {
+        None => out.board.onboarding_blocks,
+        Some(v) if v == "true" => true,
+        Some(v) if v == "false" => false,
+        Some(v) => return Err(bad("onboarding_blocks", format!("{v:?} is not true or false"))),
     };
     let kind = if business { DueKind::BusinessDay } else { DueKind::CalendarDay };
     out.board.due = DueRule::new(day, kind).map_err(|e| bad("due_day", e.to_string()))?;
@@ -113,6 +120,7 @@ fn default_text(s: &CloseSettings, key: &str) -> String {
         "tie_out_tolerance" => s.board.tie_out_tolerance.normalize().to_string(),
         "variance_pct" => s.board.variance.pct().value().normalize().to_string(),
         "variance_abs" => s.board.variance.abs().normalize().to_string(),
+        "onboarding_blocks" => s.board.onboarding_blocks.to_string(),
         _ => s.credit_approval_threshold.normalize().to_string(),
     }
 }
