@@ -252,7 +252,7 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b!(FundingSubmit, "funding_submit", ["u"], Scope::Pane, "submit (opportunity approved)", Some("submit")),
     b!(FundingStep, "funding_step", ["e"], Scope::Pane, "move it on: step, amounts, dates", Some("update")),
-    b!(FundingOpportunity, "funding_opp", ["o"], Scope::Pane, "the opportunity's state", Some("opportunity")),
+    b!(FundingOpportunity, "funding_opportunity", ["o"], Scope::Pane, "the opportunity's state", Some("opportunity")),
     b!(FundingAdd, "funding_add", ["n"], Scope::Pane, "new funding application (operator)", Some("new")),
     b!(NameAccount, "name_account", ["N"], Scope::Pane, "name the account, or the payer in payers", None),
 ];
