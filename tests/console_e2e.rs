@@ -75,7 +75,18 @@ fn e2e_drill_from_customer_to_component_and_back() {
 
 #[test]
 fn e2e_assign_the_unassigned_account() {
-    let mut t = start("bob", &[]);
+    // bob is an operator: his `e` proposes the assignment and he cannot approve it; alice (a manager)
+    // approves it and the account moves. Both consoles on the same copy of the demo store.
+    let template = demo_template();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    std::fs::copy(template.join("demo.db"), &db).unwrap();
+    let wal = template.join("demo.db-wal");
+    if wal.exists() {
+        std::fs::copy(&wal, dir.path().join("demo.db-wal")).unwrap();
+    }
+    let url = format!("sqlite:{}", db.display());
+    let mut t = Tui::spawn(&url, dir.path(), "bob", &[]);
     t.wait_for("bob (operator)");
     t.keys("3");
     t.wait_for("unassigned first");
@@ -83,11 +94,28 @@ fn e2e_assign_the_unassigned_account() {
     let s = t.wait_for("/421209992505");
     assert!(s.lines().any(|l| l.contains("421209992505") && l.contains("unassigned")), "{s}");
     t.keys("e");
-    t.wait_for("assign account 421209992505");
-    t.keys("hoo<tab>");
+    t.wait_for("you are an operator: propose assigning account 421209992505");
+    t.keys("<down>hoo<tab>");
     t.wait_for("hooli");
     t.keys("<enter>");
-    t.wait_for("assigned to hooli");
+    t.wait_for("proposal 1 recorded: link 421209992505 to payer 842156730019 for hooli");
+    let s = t.screen();
+    assert!(s.lines().any(|l| l.contains("421209992505") && l.contains("unassigned")), "not moved yet:\n{s}");
+    t.keys("<esc>v");
+    t.wait_for("proposals");
+    t.keys("a");
+    t.wait_for("approvals need the manager role");
+    t.quit();
+
+    let mut t = Tui::spawn(&url, dir.path(), "alice", &[]).owning(dir);
+    t.wait_for("alice (manager)");
+    t.keys("3v");
+    t.wait_line(&["421209992505", "hooli", "bob"]);
+    t.keys("a");
+    t.wait_for("approve");
+    t.keys("bob checked the contract<enter>");
+    t.wait_for("proposal 1 approved");
+    t.keys("vv/421209992505<enter>");
     t.wait_until("421209992505 assigned", |s| {
         s.lines().any(|l| l.contains("421209992505") && l.contains("hooli") && !l.contains("unassigned"))
     });

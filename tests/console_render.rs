@@ -40,9 +40,15 @@ fn accounts_pane() {
 
 #[test]
 fn assign_form() {
-    let mut s = at(&["3", "e"]);
+    // A manager assigns; an operator's `e` proposes the assignment (a manager approves).
+    let mut s = state(UserRole::Manager);
+    keys(&mut s, &["3", "e"]);
     type_text(&mut s, "U");
     snap("assign_form", &s);
+    let mut s = at(&["3", "e"]);
+    keys(&mut s, &["down"]);
+    type_text(&mut s, "U");
+    insta::assert_snapshot!("assign_proposal_form_80x24", screen(&s, &theme(), 80, 24));
 }
 
 #[test]

@@ -109,6 +109,12 @@ fn every_command_has_a_test_below() {
         Cmd::CreditNote,
         // tested in console_disputes.rs (opening_a_dispute_is_a_typed_write)
         Cmd::Dispute,
+        // tested in console_funding.rs
+        Cmd::FundingSubmit,
+        Cmd::FundingStep,
+        Cmd::FundingOpportunity,
+        Cmd::FundingAdd,
+        Cmd::NameAccount,
         // tested in console_panes.rs (quote_and_a_letter_jump_to_the_pane_and_other_keys_cancel)
         Cmd::GotoPane,
     ];
@@ -159,9 +165,10 @@ fn pane_switching_by_number_and_tab() {
     press(&mut s, Cmd::PrevPane);
     assert_eq!(s.pane, PaneId::Close);
     press(&mut s, Cmd::PrevPane);
-    assert_eq!(s.pane, PaneId::Disputes, "the last registered pane");
-    press(&mut s, Cmd::PrevPane);
-    assert_eq!(s.pane, PaneId::Audit);
+    assert_eq!(s.pane, *PaneId::ALL.last().unwrap(), "Shift-Tab from the first pane wraps to the last");
+    while s.pane != PaneId::Audit {
+        press(&mut s, Cmd::PrevPane);
+    }
     assert!(s.panes.audit.data.ready().is_some());
 }
 
@@ -349,7 +356,8 @@ fn toggle_basis_reloads_costs() {
 
 #[test]
 fn accounts_unassigned_first_then_assign_with_completion() {
-    let mut s = state(Role::Operator);
+    // Managers assign directly; an operator's `e` is a proposal (below).
+    let mut s = state(Role::Manager);
     press(&mut s, Cmd::PaneAccounts);
     assert_eq!(sel(&s, ViewKey::Accounts).as_deref(), Some("399999999999"));
     press(&mut s, Cmd::Edit);
@@ -376,8 +384,28 @@ fn accounts_unassigned_first_then_assign_with_completion() {
 }
 
 #[test]
-fn assign_form_refuses_unknown_customer_and_bad_date() {
+fn an_operators_assignment_is_a_proposal() {
     let mut s = state(Role::Operator);
+    press(&mut s, Cmd::PaneAccounts);
+    press(&mut s, Cmd::Edit);
+    let Mode::Form(f) = &s.mode else { panic!("no form") };
+    assert!(
+        matches!(f.kind, billops::console::pane::FormKind::Accounts(accounts::form::Kind::Propose { .. })),
+        "{:?}",
+        f.kind
+    );
+    assert!(f.title.contains("you are an operator: propose"), "{}", f.title);
+    keys(&mut s, &["down"]);
+    type_text(&mut s, "UMBRELLA");
+    let fx = keys(&mut s, &["enter"]);
+    let w = writes(&fx);
+    let [PaneWrite::Accounts(accounts::io::Write::Propose(p))] = w.as_slice() else { panic!("{w:?}") };
+    assert_eq!((p.account.as_str(), p.customer.as_str()), ("399999999999", "UMBRELLA"));
+}
+
+#[test]
+fn assign_form_refuses_unknown_customer_and_bad_date() {
+    let mut s = state(Role::Manager);
     press(&mut s, Cmd::PaneAccounts);
     press(&mut s, Cmd::Edit);
     type_text(&mut s, "NOPE");

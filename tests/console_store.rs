@@ -61,7 +61,8 @@ async fn drill_down_totals_are_exact_at_every_level() {
 #[tokio::test]
 async fn assign_the_unassigned_account_and_see_it_audited() {
     let (dir, store) = seeded().await;
-    let mut h = Harness::customers(store.clone(), Role::Operator, dir.path().into()).await;
+    // A manager assigns directly (an operator's `e` is a proposal: see the pty flow in console_e2e).
+    let mut h = Harness::customers(store.clone(), Role::Manager, dir.path().into()).await;
     h.cmd(Cmd::PaneAccounts).await;
     assert_eq!(h.sel(ViewKey::Accounts).as_deref(), Some("399999999999"), "unassigned first");
     h.keys(&["e"]).await;

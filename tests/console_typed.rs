@@ -52,7 +52,16 @@ fn store_errors_become_refusals_by_kind_and_by_what_was_written() {
         customer: "ACME".into(),
         from: now().date_naive(),
     });
+    // Assigning directly is a manager's (an operator's assignment is a proposal, issue 11).
     let e = EffectError::of(&StoreError::Forbidden("viewer".into()), Some(&assign));
+    assert_eq!(e.refusal, Refusal::Forbidden { needs: Some(Role::Manager) });
+    let propose = PaneWrite::Accounts(accounts::io::Write::Propose(billops_store::NewLinkProposal {
+        account: "1".into(),
+        payer: "P".into(),
+        customer: "ACME".into(),
+        from: now().date_naive(),
+    }));
+    let e = EffectError::of(&StoreError::Forbidden("viewer".into()), Some(&propose));
     assert_eq!(e.refusal, Refusal::Forbidden { needs: Some(Role::Operator) });
 
     let step = PaneWrite::Invoices(invoices::io::Write::Step {

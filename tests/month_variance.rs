@@ -109,7 +109,8 @@ fn variances_are_flagged_explained_and_go_stale() {
 
     // The unassigned sandbox account turns out to be wonka's: September's EC2 moves again, the explanation
     // no longer describes it (stale) and counts as unexplained; the table says so.
-    d.ok("bob", &["accounts", "assign", "421209992505", "wonka", "--from", "2026-09-01"]);
+    // (bob is an operator: his assignment is a proposal; alice, a manager, assigns directly.)
+    d.ok("alice", &["accounts", "assign", "421209992505", "wonka", "--from", "2026-09-01"]);
     let view = json(&d, &["variance", "2026-09", "--format", "json"]);
     let wonka = row(&view, "wonka", "AmazonEC2");
     assert_eq!(wonka["state"], "stale");

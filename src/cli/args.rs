@@ -80,6 +80,8 @@ pub enum Command {
     /// Partner funding applications (MAP, POC, MDF, …): draft → submitted → approved → claim → paid → assigned.
     #[command(subcommand)]
     Funding(super::funding::FundingCmd),
+    /// A customer's onboarding checklist (exit 4 while items are open); the shared item list (managers).
+    Onboarding(super::onboarding::OnboardingArgs),
     /// Interest on a late amount, step by step (default: US Prompt Payment). Exit 2 on bad input.
     Interest(super::interest::InterestArgs),
     /// Invoice disputes: open → researching → accepted | rejected → settled (credit note or PPA).
@@ -225,6 +227,8 @@ pub enum AccountsCmd {
         #[arg(long)]
         from: Option<String>,
     },
+    #[command(flatten)]
+    Link(super::linking::LinkCmd),
 }
 
 #[derive(Debug, Subcommand)]

@@ -230,10 +230,14 @@ pub async fn accounts(ctx: &Ctx, cmd: AccountsCmd) -> Result<u8, Failure> {
                     today.with_day(1).unwrap_or(today)
                 }
             };
+            if ctx.role().await? == Role::Operator {
+                return super::linking::assign_as_operator(ctx, &account, &customer, from).await;
+            }
             ctx.store.assign_account(&account, &customer, from, &ctx.actor()).await?;
             outln!("account {account} assigned to {customer} from {from}")?;
             Ok(0)
         }
+        AccountsCmd::Link(c) => super::linking::link(ctx, c).await,
     }
 }
 

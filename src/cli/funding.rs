@@ -89,6 +89,27 @@ pub enum FundingCmd {
         #[arg(long, default_value = "")]
         why: String,
     },
+    /// Read a pipeline CSV (export's columns): new rows are added as drafts, known ones bring in dates and
+    /// opportunity states; every row or none (a bad one named by line and column).
+    Import { file: std::path::PathBuf },
+    /// The pipeline as CSV: `list --format csv`'s columns, then fulfilment and the other dates.
+    Export {
+        #[arg(long)]
+        customer: Option<String>,
+    },
+    /// Finance's records (CSV: application, approved, claimed, received, currency) against billops.
+    Reconcile {
+        file: std::path::PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// Paid funding fulfilled in credits, followed to the customer's credits and the invoices they reached.
+    Credits {
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// The application's status as text for the customer.
+    Status { id: i64 },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -180,6 +201,11 @@ pub async fn funding(ctx: &Ctx, c: FundingCmd) -> Result<u8, Failure> {
             )?;
             Ok(0)
         }
+        FundingCmd::Import { file } => super::funding_io::import(ctx, &file).await,
+        FundingCmd::Export { customer } => super::funding_io::export(ctx, customer.as_deref()).await,
+        FundingCmd::Reconcile { file, format } => super::funding_io::reconcile(ctx, &file, format).await,
+        FundingCmd::Credits { format } => super::funding_io::credits(ctx, format).await,
+        FundingCmd::Status { id } => super::funding_io::status(ctx, id).await,
         FundingCmd::List { customer, format } => {
             let rows = ctx.store.list_funding(customer.as_deref()).await?;
             print(&list_table(&rows), format)
@@ -294,7 +320,7 @@ fn amount_text(a: Option<Decimal>) -> String {
 }
 
 /// The pipeline as a table (the CSV export's columns).
-fn list_table(rows: &[FundingRecord]) -> Table {
+pub(super) fn list_table(rows: &[FundingRecord]) -> Table {
     let mut t = Table::new(&[
         "id",
         "customer",

@@ -7,12 +7,15 @@ mod demo;
 mod disputes;
 mod documents;
 mod funding;
+mod funding_io;
 mod interest;
+mod linking;
 mod month;
 mod month_codes;
 mod month_money;
 mod month_terms;
 mod month_variance;
+mod onboarding;
 pub mod output;
 mod rating;
 mod reprice;
@@ -389,5 +392,6 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         Some(Command::Reprice(a)) => reprice::reprice(ctx, a).await,
         Some(Command::SlaClaims(c)) => sla_claims::sla_claims(ctx, c).await,
         Some(Command::Requests(c)) => sla_claims::requests(ctx, c).await,
+        Some(Command::Onboarding(a)) => onboarding::onboarding(ctx, a).await,
     }
 }

@@ -86,6 +86,17 @@ pub async fn close(ctx: &Ctx, c: CloseCmd) -> Result<u8, Failure> {
                         (false, false) => "not ready",
                     };
                     outln!("{verdict}")?;
+                    for c in &view.funding_claims {
+                        let when = if c.days_left < 0 { "lapsed" } else { "due" };
+                        outln!(
+                            "warning: funding claim of application {} ({} {}) {when} {} ({} day(s))",
+                            c.application,
+                            c.customer,
+                            c.program,
+                            c.claim_due,
+                            c.days_left
+                        )?;
+                    }
                 }
             }
             // A signed-off (locked) period is closed: done, not "not ready".

@@ -71,6 +71,11 @@ pub enum Cmd {
     Explain,
     CreditNote,
     Dispute,
+    FundingSubmit,
+    FundingStep,
+    FundingOpportunity,
+    FundingAdd,
+    NameAccount,
 }
 
 /// Where a binding applies. Pane keys are not listed here: each pane's [`KeyScope`]s say which of its
@@ -256,6 +261,11 @@ pub const BINDINGS: &[Binding] = &[
         None
     ),
     b!(Dispute, "dispute", ["D"], Scope::Pane, "open a dispute on an issued invoice line (operator)", Some("dispute")),
+    b!(FundingSubmit, "funding_submit", ["u"], Scope::Pane, "submit (opportunity approved)", Some("submit")),
+    b!(FundingStep, "funding_step", ["e"], Scope::Pane, "move it on: step, amounts, dates", Some("update")),
+    b!(FundingOpportunity, "funding_opportunity", ["o"], Scope::Pane, "the opportunity's state", Some("opportunity")),
+    b!(FundingAdd, "funding_add", ["n"], Scope::Pane, "new funding application (operator)", Some("new")),
+    b!(NameAccount, "name_account", ["N"], Scope::Pane, "name the account, or the payer in payers", None),
 ];
 
 pub fn binding(cmd: Cmd) -> Option<&'static Binding> {

@@ -73,6 +73,10 @@ pub enum ViewKey {
     Ppas,
     SlaClaims,
     Requests,
+    /// Funding pane: the pipeline by stage, the deadlines due soon, one application's history.
+    Funding,
+    FundingDue,
+    FundingHistory,
 }
 
 impl ViewKey {
@@ -110,6 +114,9 @@ impl ViewKey {
             ViewKey::Ppas => "PPAs",
             ViewKey::SlaClaims => "SLA claims",
             ViewKey::Requests => "requests",
+            ViewKey::Funding => "pipeline",
+            ViewKey::FundingDue => "due soon",
+            ViewKey::FundingHistory => "history",
         }
     }
 }

@@ -13,6 +13,41 @@ pub struct CloseView {
     pub facts: CloseFacts,
     pub can_sign_off: bool,
     pub close: PeriodClose,
+    /// Funding claims due within [`CLAIM_WARNING_DAYS`] (or lapsed) of open applications: warnings beside
+    /// the board (they never block a sign-off).
+    pub funding_claims: Vec<ClaimWarning>,
+}
+
+/// How far ahead the board warns of funding claims about to lapse.
+pub const CLAIM_WARNING_DAYS: i64 = 14;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimWarning {
+    pub application: i64,
+    pub customer: String,
+    pub program: String,
+    pub claim_due: NaiveDate,
+    /// Negative: lapsed.
+    pub days_left: i64,
+}
+
+async fn claim_warnings(store: &dyn Store, today: NaiveDate) -> Result<Vec<ClaimWarning>> {
+    let mut out = Vec::new();
+    for f in store.list_funding(None).await? {
+        for d in f.app.due_within(today, CLAIM_WARNING_DAYS) {
+            if d.what == billops_domain::funding::DeadlineKind::Claim {
+                out.push(ClaimWarning {
+                    application: f.id,
+                    customer: f.app.input.customer.clone(),
+                    program: f.app.input.program.clone(),
+                    claim_due: d.date,
+                    days_left: d.days_left,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|c| (c.claim_due, c.application));
+    Ok(out)
 }
 
 /// The board computed from the store's facts for `today`, judged by the configured settings.
@@ -21,7 +56,8 @@ pub async fn board(store: &dyn Store, period: Period, today: NaiveDate, cfg: &Cl
     let close = store.period_close(period).await?;
     let mut board = evaluate(&facts, &cfg.board, &close, today);
     super::requests::warn_on_board(store, today, &mut board).await?;
-    Ok(CloseView { can_sign_off: board.can_sign_off(), board, facts, close })
+    let funding_claims = claim_warnings(store, today).await?;
+    Ok(CloseView { can_sign_off: board.can_sign_off(), board, facts, close, funding_claims })
 }
 
 pub async fn sign_off(

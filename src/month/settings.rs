@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::CloseSettings;
 
 /// The keys, in the order they are shown, with what each means (the owner keys follow: [`OWNER_KEYS`]).
-pub const KEYS: [(&str, &str); 8] = [
+pub const KEYS: [(&str, &str); 9] = [
     ("due_day", "the close is due on this day of the next month (1-31; 1-20 with business_days)"),
     ("business_days", "true: the due_day-th business day instead of a calendar day"),
     ("tie_out_tolerance", "largest unexplained tie-out residual per payer"),
@@ -25,6 +25,7 @@ pub const KEYS: [(&str, &str); 8] = [
     ("credit_approval_threshold", "credits above this need an approver other than the proposer"),
     ("issue_after_sign_off", "true: invoices are issued after sign-off (approved, unissued invoices do not block)"),
     ("unreached_credits", "block or warn: supplier credits not passed on and funding credits unused"),
+    ("onboarding_blocks", "true: customers with open onboarding items block the sign-off (default: a warning)"),
 ];
 
 /// Who owns each checklist item (`owner.final_data` …): a name shown on the board, anything a person types.
@@ -114,6 +115,12 @@ pub fn parse(values: &BTreeMap<String, String>) -> std::result::Result<CloseSett
         None => out.board.due.day(),
         Some(t) => t.trim().parse::<u32>().map_err(|_| bad("due_day", format!("{t:?} is not a day number")))?,
     };
+    out.board.onboarding_blocks = match values.get("onboarding_blocks").map(|v| v.trim().to_ascii_lowercase()) {
+        None => out.board.onboarding_blocks,
+        Some(v) if v == "true" => true,
+        Some(v) if v == "false" => false,
+        Some(v) => return Err(bad("onboarding_blocks", format!("{v:?} is not true or false"))),
+    };
     let kind = if business { DueKind::BusinessDay } else { DueKind::CalendarDay };
     out.board.due = DueRule::new(day, kind).map_err(|e| bad("due_day", e.to_string()))?;
     if let Some(t) = exact("tie_out_tolerance")? {
@@ -170,6 +177,7 @@ fn default_text(s: &CloseSettings, key: &str) -> String {
         "variance_abs" => s.board.variance.abs().normalize().to_string(),
         "issue_after_sign_off" => s.board.issue_after_sign_off.to_string(),
         "unreached_credits" => (if s.board.unreached_credits_block { "block" } else { "warn" }).to_string(),
+        "onboarding_blocks" => s.board.onboarding_blocks.to_string(),
         "credit_approval_threshold" => s.credit_approval_threshold.normalize().to_string(),
         _ => "-".to_string(),
     }

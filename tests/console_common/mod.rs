@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod disputes;
+pub mod funding;
 pub mod ledger;
 pub mod month;
 pub mod store;
@@ -426,6 +427,9 @@ pub fn answer_pane(q: PaneQuery) -> PaneReply {
         }),
         PaneQuery::Recon(recon::io::Query::Period { .. }) => PaneReply::Recon(recon::io::Reply::Period(month::recon())),
         PaneQuery::Disputes(q) => PaneReply::Disputes(disputes::answer(q)),
+        PaneQuery::Funding(billops::console::panes::funding::Query::Pipeline) => {
+            PaneReply::Funding(billops::console::panes::funding::Reply::Pipeline(funding::records()))
+        }
     }
 }
 

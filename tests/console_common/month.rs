@@ -98,7 +98,7 @@ pub fn close_view(period: Period, facts: CloseFacts, locked: bool) -> CloseView 
         close.sign_off(&board, &maria, Utc.with_ymd_and_hms(2026, 6, 2, 17, 0, 0).unwrap(), "done").unwrap();
     }
     let board = if locked { evaluate(&facts, &CloseConfig::default(), &close, now().date_naive()) } else { board0 };
-    CloseView { can_sign_off: board.can_sign_off(), board, facts, close }
+    CloseView { can_sign_off: board.can_sign_off(), board, facts, close, funding_claims: Vec::new() }
 }
 
 fn summary(id: i64, customer: &str, status: InvoiceStatus, number: Option<&str>, total: &str) -> InvoiceSummary {

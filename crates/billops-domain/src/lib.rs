@@ -21,6 +21,7 @@ pub mod credit_note;
 pub mod dispute;
 pub mod forecast;
 pub mod funding;
+pub mod funding_recon;
 pub mod interest;
 pub mod invoice;
 pub mod ppa;

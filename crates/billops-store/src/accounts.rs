@@ -198,6 +198,21 @@ impl Accounts for SqlStore {
     }
     async fn assign_account(&self, account: &str, customer: &str, from: NaiveDate, by: &Actor) -> Result<()> {
         let mut tx = self.db.begin().await?;
+        // Moving an account moves revenue: managers assign directly (audited), operators propose, viewers
+        // neither (the PostgreSQL grants refuse them too).
+        match role_in(&mut tx, &by.name).await? {
+            billops_domain::Role::Manager => {}
+            role @ billops_domain::Role::Operator => {
+                return Err(StoreError::Forbidden(format!(
+                    "{} ({role}) may not assign accounts directly: operators propose the assignment \
+                     (billops accounts propose, p in the Accounts pane) and a manager approves it",
+                    by.name
+                )));
+            }
+            role => {
+                return Err(StoreError::Forbidden(format!("{} ({role}) may not assign accounts", by.name)));
+            }
+        }
         if tx.opt("SELECT id FROM linked_accounts WHERE id = $1", args![account]).await?.is_none() {
             return Err(StoreError::NotFound(format!("linked account {account}")));
         }
@@ -214,6 +229,11 @@ impl Accounts for SqlStore {
             return Err(StoreError::Invalid("a link proposal needs an account and a payer".into()));
         }
         let mut tx = self.db.begin().await?;
+        if !role_in(&mut tx, &by.name).await?.can_write() {
+            return Err(StoreError::Forbidden(format!("{} may not propose account links (viewer)", by.name)));
+        }
+        // A proposal that could never be approved (its date in a signed-off period) is refused now.
+        crate::close::locks::refuse_from(&mut tx, p.from).await?;
         let cid = customer_id(&mut tx, &p.customer).await?;
         let id: i64 = tx
             .one(
@@ -258,6 +278,7 @@ impl Accounts for SqlStore {
             return Err(StoreError::Forbidden(format!("{} proposed link {id} and cannot also decide it", by.name)));
         }
         if approve {
+            crate::linking::refuse_if_overtaken(&mut tx, &p).await?;
             tx.exec(
                 "INSERT INTO payer_accounts (id, name, first_seen) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING",
                 args![p.payer.as_str(), by.at],

@@ -33,8 +33,11 @@ pub mod details;
 pub mod disputes;
 mod fields;
 pub mod funding;
+mod funding_import;
 mod import;
 mod invoices;
+pub mod linking;
+mod onboarding;
 mod parties;
 mod payments;
 mod rating;
@@ -59,8 +62,11 @@ pub use credits::Credits;
 pub use details::{CustomerDetails, CustomerDetailsStore};
 pub use disputes::DisputeStore;
 pub use funding::{FundingChange, FundingRecord, FundingStore, Opportunity};
+pub use funding_import::{FundingImportRow, FundingImportSummary};
 pub use import::batches::Imports;
 pub use invoices::Invoices;
+pub use linking::{Linking, NameRow, NameTarget};
+pub use onboarding::{ChecklistDef, Contact, OnboardingEntry, OnboardingStore, OnboardingUpdate};
 pub use parties::Parties;
 pub use payments::Payments;
 pub use rating::{Chargeback, PriceBooks, month_start};
@@ -125,6 +131,8 @@ pub trait Store:
     + FundingStore
     + CustomerDetailsStore
     + DisputeStore
+    + Linking
+    + OnboardingStore
     + Send
     + Sync
 {

@@ -7,8 +7,7 @@ use serde::Serialize;
 use crate::audit::{self, Audit};
 use crate::db::{Db, Row, Tx, args};
 use crate::{
-    AccountCode, Actor, ChecklistItem, Customer, NewAccountCode, NewCustomer, ONBOARDING_ITEMS, Result, SqlStore,
-    StoreError, UserRow,
+    AccountCode, Actor, ChecklistItem, Customer, NewAccountCode, NewCustomer, Result, SqlStore, StoreError, UserRow,
 };
 
 /// A user's role inside a transaction. Unknown users are viewers, except while the store has no users at all
@@ -267,54 +266,15 @@ impl Parties for SqlStore {
         customer(&self.db, code).await
     }
     async fn onboarding(&self, code: &str) -> Result<Vec<ChecklistItem>> {
+        // The checklist is data (`onboarding.rs`): current items only, computed ones computed now.
         let c = customer(&self.db, code).await?;
-        let rows = self
-            .db
-            .all("SELECT item, done, done_by, done_at FROM onboarding_items WHERE customer_id = $1", args![c.id])
-            .await?;
-        let mut stored = Vec::with_capacity(rows.len());
-        for r in &rows {
-            stored.push(ChecklistItem { item: r.get(0)?, done: r.get(1)?, by: r.get(2)?, at: r.get(3)? });
-        }
-        Ok(ONBOARDING_ITEMS
-            .iter()
-            .map(|item| {
-                stored.iter().find(|s| s.item == *item).cloned().unwrap_or(ChecklistItem {
-                    item: (*item).to_string(),
-                    done: false,
-                    by: None,
-                    at: None,
-                })
-            })
-            .collect())
+        let entries = crate::onboarding::status_of(&mut crate::db::Conn::Db(&self.db), c.id).await?;
+        Ok(entries.into_iter().map(|e| ChecklistItem { item: e.item, done: e.done, by: e.by, at: e.at }).collect())
     }
     async fn tick_onboarding(&self, code: &str, item: &str, done: bool, by: &Actor) -> Result<()> {
-        if !ONBOARDING_ITEMS.contains(&item) {
-            return Err(StoreError::Invalid(format!(
-                "unknown onboarding item {item:?} (one of {})",
-                ONBOARDING_ITEMS.join(", ")
-            )));
-        }
         let mut tx = self.db.begin().await?;
-        let id = customer_id(&mut tx, code).await?;
-        let before: Option<bool> = tx
-            .opt("SELECT done FROM onboarding_items WHERE customer_id = $1 AND item = $2", args![id, item])
-            .await?
-            .map(|r| r.get(0))
-            .transpose()?;
-        tx.exec(
-            "INSERT INTO onboarding_items (customer_id, item, done, done_by, done_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (customer_id, item) DO UPDATE SET done = excluded.done, done_by = excluded.done_by, \
-             done_at = excluded.done_at",
-            args![id, item, done, by.name.as_str(), by.at],
-        )
-        .await?;
-        let entity_id = format!("{code}:{item}");
-        let mut a = Audit::new("onboarding.tick", "onboarding_item", &entity_id).after(&done);
-        if let Some(b) = before {
-            a = a.before(&b);
-        }
-        audit::write(&mut tx, by, a).await?;
+        let u = crate::onboarding::OnboardingUpdate { done: Some(done), ..Default::default() };
+        crate::onboarding::update_in(&mut tx, code, item, &u, by).await?;
         tx.commit().await
     }
     async fn set_account_code(&self, c: &NewAccountCode, by: &Actor) -> Result<()> {

@@ -13,6 +13,7 @@ crate::console::pane::panes! {
     Imports(imports),
     Audit(audit),
     Disputes(disputes),
+    Funding(funding),
 }
 
 // Screens owned by a pane (under its folder), reachable as `panes::NAME` too.

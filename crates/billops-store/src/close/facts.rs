@@ -8,7 +8,7 @@ use crate::close::close_error;
 use crate::credits::unreached;
 use crate::db::{Conn, Db, args, money_sum};
 use crate::recon::cases;
-use crate::{ONBOARDING_ITEMS, Result, recon, variance};
+use crate::{Result, recon, variance};
 
 async fn count(c: &mut Conn<'_>, sql: &str, a: Vec<crate::db::Arg>) -> Result<u64> {
     let n: i64 = c.one(sql, a).await?.get(0)?;
@@ -160,16 +160,8 @@ pub(crate) async fn gather_counts(c: &mut Conn<'_>, period: Period, cfg: &CloseC
         args![p.as_str()],
     )
     .await?;
-    let items = i64::try_from(ONBOARDING_ITEMS.len()).unwrap_or(0);
-    let onboarding_incomplete = count(
-        c,
-        &format!(
-            "SELECT count(*) FROM ({with_cost}) x WHERE (SELECT count(*) FROM onboarding_items o \
-             WHERE o.customer_id = x.customer_id AND o.done) < $2"
-        ),
-        args![p.as_str(), items],
-    )
-    .await?;
+    // Every current checklist item, computed ones computed now (`onboarding.rs`).
+    let onboarding_incomplete = crate::onboarding::incomplete_with_cost(c, p.as_str()).await?;
     Ok(CloseFacts {
         period,
         payers_not_final,

@@ -13,18 +13,21 @@ pub enum Kind {
     Assign { account: String },
     Propose { account: String },
     Decide { id: i64, approve: bool },
+    /// Name a linked account, or a payer (`payer: true`).
+    NameAccount { payer: bool, id: String },
 }
 
 pub const CUSTOMER: &str = "customer";
 pub const PAYER: &str = "payer";
 pub const FROM: &str = "effective from";
 pub const REASON: &str = "reason";
+pub const NAME: &str = "name";
 
 /// Deciding a proposal takes a manager; assigning and proposing an operator.
 pub fn refusal(s: &State, k: &Kind) -> Option<String> {
     match k {
         Kind::Decide { .. } => s.approve_refusal(),
-        Kind::Assign { .. } | Kind::Propose { .. } => s.write_refusal(),
+        Kind::Assign { .. } | Kind::Propose { .. } | Kind::NameAccount { .. } => s.write_refusal(),
     }
 }
 
@@ -44,6 +47,13 @@ pub fn submit(s: &mut State, k: &Kind, f: &Form) -> Result<Vec<Effect>, FieldErr
                 return Err(FieldError::at(REASON, "reason: required to reject"));
             }
             Write::Decide { id: *id, approve: *approve, reason }
+        }
+        Kind::NameAccount { payer, id } => {
+            let name = f.get(NAME);
+            if name.trim().is_empty() {
+                return Err(FieldError::at(NAME, "name: required"));
+            }
+            Write::Name { payer: *payer, id: id.clone(), name: name.trim().to_string() }
         }
     };
     Ok(write(s, PaneWrite::Accounts(w)))

@@ -36,6 +36,8 @@ pub enum Write {
     Propose(NewLinkProposal),
     /// Approve or reject a link proposal (manager).
     Decide { id: i64, approve: bool, reason: String },
+    /// Name a linked account (`payer: false`) or a payer (audited; legacy CUR carries no names).
+    Name { payer: bool, id: String, name: String },
 }
 
 pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
@@ -54,6 +56,12 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
 pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
     let (st, by) = (r.store.as_ref(), r.actor());
     match w {
+        Write::Name { payer, id, name } => {
+            let target = if payer { billops_store::NameTarget::Payer } else { billops_store::NameTarget::Account };
+            st.set_account_name(target, &id, &name, &by).await?;
+            let what = if payer { "payer" } else { "account" };
+            Ok(format!("{what} {id} named {name:?}"))
+        }
         Write::Assign { account, customer, from } => {
             st.assign_account(&account, &customer, from, &by).await?;
             Ok(format!("account {account} assigned to {customer} from {from}"))
@@ -75,7 +83,9 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
 pub fn traits(w: &Write) -> WriteTraits {
     match w {
         Write::Decide { .. } => WriteTraits::MANAGER,
-        Write::Assign { .. } | Write::Propose(_) => WriteTraits::OPERATOR,
+        // Assigning directly is a manager's: an operator's assignment is a proposal.
+        Write::Assign { .. } => WriteTraits::MANAGER,
+        Write::Propose(_) | Write::Name { .. } => WriteTraits::OPERATOR,
     }
 }
 

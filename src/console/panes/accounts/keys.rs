@@ -37,6 +37,20 @@ pub fn edit(s: &mut State) -> Vec<Effect> {
     }
     let Some(a) = selected_account(s) else { return Vec::new() };
     let from = default_from(s).to_string();
+    if !s.user.role.can_approve() {
+        // Moving an account moves revenue: for an operator every assignment is a proposal.
+        let form = Form::new(
+            FormKind::Accounts(super::form::Kind::Propose { account: a.id.clone() }),
+            format!("you are an operator: propose assigning account {} ({}); a manager approves", a.id, a.name),
+            vec![
+                Field::new("payer", &a.payer, Complete::Payers),
+                Field::new("customer", a.customer.as_deref().unwrap_or(""), Complete::Customers),
+                Field::new("effective from", &from, Complete::None),
+            ],
+        );
+        s.mode = Mode::Form(form);
+        return Vec::new();
+    }
     let form = Form::new(
         FormKind::Accounts(Kind::Assign { account: a.id.clone() }),
         format!("assign account {} ({}) to a customer", a.id, a.name),
@@ -115,4 +129,29 @@ pub fn payer_ids(s: &State) -> Vec<String> {
         .map(|d| d.payers.iter().map(|p| p.id.clone()).collect())
         .or_else(from_recon)
         .unwrap_or_default()
+}
+
+/// `N`: name the selected linked account, or the selected payer in the payers list.
+pub fn name(s: &mut State) -> Vec<Effect> {
+    if let Some(why) = s.write_refusal() {
+        s.warn(why);
+        return Vec::new();
+    }
+    let payer = s.current_view() == ViewKey::Payers;
+    let (id, current) = if payer {
+        let Some(id) = s.selected_id(ViewKey::Payers) else { return Vec::new() };
+        let name = s.panes.accounts.data.ready().and_then(|d| d.payers.iter().find(|p| p.id == id)).map(|p| p.name.clone());
+        (id, name.unwrap_or_default())
+    } else {
+        let Some(a) = selected_account(s) else { return Vec::new() };
+        (a.id, a.name)
+    };
+    let what = if payer { "payer" } else { "linked account" };
+    let form = Form::new(
+        FormKind::Accounts(super::form::Kind::NameAccount { payer, id: id.clone() }),
+        format!("name {what} {id} (audited)"),
+        vec![Field::new("name", &current, Complete::None)],
+    );
+    s.mode = Mode::Form(form);
+    Vec::new()
 }

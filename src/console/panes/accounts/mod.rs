@@ -23,7 +23,8 @@ pub use state::{AccountsPane};
 /// Linked accounts, link proposals and payers.
 pub struct Accounts;
 
-const ACCT: &[Cmd] = &[Cmd::Open, Cmd::Back, Cmd::Edit, Cmd::Propose, Cmd::Approve, Cmd::Reject, Cmd::SwitchView];
+const ACCT: &[Cmd] =
+    &[Cmd::Open, Cmd::Back, Cmd::Edit, Cmd::Propose, Cmd::Approve, Cmd::Reject, Cmd::SwitchView, Cmd::NameAccount];
 
 const META: PaneMeta = PaneMeta { title: "Accounts", short: "Accts", slug: "accounts", goto: 'a' };
 
@@ -58,6 +59,7 @@ impl Pane for Accounts {
             Cmd::Propose => propose(s),
             Cmd::Approve => decide(s, true),
             Cmd::Reject => decide(s, false),
+            Cmd::NameAccount => keys::name(s),
             _ => return None,
         })
     }

@@ -25,7 +25,6 @@ use ratatui::widgets::Borders;
 use ratatui::widgets::Paragraph;
 use ratatui::widgets::Sparkline;
 use rust_decimal::Decimal;
-use billops_store::ONBOARDING_ITEMS;
 use super::io::CustomersData;
 use super::io::DetailData;
 use crate::console::table::Cell;
@@ -74,12 +73,8 @@ pub fn table(d: &CustomersData) -> TableModel {
 }
 
 pub fn onboarding_table(d: &DetailData) -> TableModel {
-    let mut items = d.onboarding.clone();
-    for name in ONBOARDING_ITEMS {
-        if !items.iter().any(|i| i.item == name) {
-            items.push(billops_store::ChecklistItem { item: name.to_string(), done: false, by: None, at: None });
-        }
-    }
+    // The store lists every current item of the shared checklist (retired ones are gone, added ones there).
+    let items = d.onboarding.clone();
     let rows = items
         .iter()
         .map(|i| Row {
