@@ -103,7 +103,23 @@ fn on_both(test: &str, body: impl Fn(&Env)) {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         body(&Env::init(tempfile::tempdir().unwrap(), url.clone()));
     }));
-    sql(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+    // A backend the test's login may not signal (another role's, an autovacuum worker) can make the drop fail
+    // for a moment: retry, and at worst leave the database behind with a note rather than fail a passed test.
+    let dropped = rt.block_on(async {
+        let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        for _ in 0..10 {
+            if let Ok(mut c) = PgConnection::connect(&admin).await
+                && sqlx::query(sqlx::AssertSqlSafe(drop.clone())).execute(&mut c).await.is_ok()
+            {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        }
+        false
+    });
+    if !dropped {
+        let _ = writeln!(std::io::stderr(), "note: test database {name} could not be dropped; left behind");
+    }
     if let Err(e) = outcome {
         std::panic::resume_unwind(e);
     }
