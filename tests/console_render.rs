@@ -429,3 +429,46 @@ fn credit_note_form_and_an_invoice_with_its_credit_notes() {
     type_text(&mut s, "RDS billed twice");
     snap("credit_note_form", &s);
 }
+
+/// The board says why each item is ✓ and what fixes the others, and warns of funding claims about to lapse.
+#[test]
+fn close_board_shows_basis_fix_and_funding_claims() {
+    let mut s = started(UserRole::Manager);
+    let req = s.req();
+    s.panes.close.data = billops::console::state::Load::Loading(req);
+    let mut v =
+        console_common::month::close_view(p("2026-05"), console_common::month::close_facts(p("2026-05")), false);
+    v.funding_claims = vec![billops::month::close::ClaimWarning {
+        application: 4,
+        customer: "ACME".into(),
+        program: "MAP".into(),
+        claim_due: chrono::NaiveDate::from_ymd_opt(2026, 6, 10).unwrap(),
+        days_left: -1,
+    }];
+    let blocked = v.board.items.iter().position(|i| i.status != billops_domain::close::ItemStatus::Ok);
+    if let Some(i) = blocked {
+        v.board.items[i].fix = Some("billops import FILE…".into());
+    }
+    let ok = v.board.items.iter().position(|i| i.status == billops_domain::close::ItemStatus::Ok).unwrap();
+    v.board.items[ok].basis = "3 payers, all final".into();
+    billops::console::update(
+        &mut s,
+        billops::console::Action::Reply {
+            req,
+            result: Ok(billops::console::Reply::Pane(billops::console::action::PaneReply::Close(
+                billops::console::panes::close::io::Reply::Board(Box::new(v)),
+            ))),
+        },
+    );
+    let text = screen(&s, &theme(), 160, 48);
+    assert!(text.contains("1 funding claim(s) due soon, 1 lapsed"), "{text}");
+    // Walk the checklist: the ✓ item shows its basis, the blocked one its fix.
+    let mut seen = (false, false);
+    for _ in 0..10 {
+        let t = screen(&s, &theme(), 160, 48);
+        seen.0 |= t.contains("3 payers, all final");
+        seen.1 |= t.contains("fix: billops import FILE…");
+        keys(&mut s, &["down"]);
+    }
+    assert!(seen.0 && (seen.1 || blocked.is_none()), "{seen:?}");
+}

@@ -107,6 +107,8 @@ fn every_command_has_a_test_below() {
         Cmd::ReviewAll,
         Cmd::Explain,
         Cmd::CreditNote,
+        // tested in console_store.rs (generate_review_approve_issue_against_the_store)
+        Cmd::Document,
         // tested in console_disputes.rs (opening_a_dispute_is_a_typed_write)
         Cmd::Dispute,
         // tested in console_funding.rs

@@ -192,6 +192,16 @@ async fn generate_review_approve_issue_against_the_store() {
     let lines = &h.state.view(ViewKey::InvoiceLines).unwrap().model;
     assert_eq!(lines.rows.iter().filter(|r| !r.id.contains('l')).count(), 6);
     assert!(lines.rows.iter().any(|r| r.cells[1].text == "AmazonEC2 / shop / web"), "{:?}", lines.rows);
+    // `O` writes the customer's PDF into the exports folder, its file name carrying the invoice number.
+    h.cmd(Cmd::Document).await;
+    let msg = h.state.message.clone().unwrap().text;
+    assert!(msg.contains("wrote") && msg.contains("INV-000001") && msg.ends_with(".pdf"), "{msg}");
+    let pdf = std::fs::read_dir(dir.path().join("exports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("INV-000001"))
+        .expect("the document in the exports folder");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"), "{}", pdf.display());
     // Issuing again is refused by the state machine, and the message says why.
     h.cmd(Cmd::Issue).await;
     assert!(h.state.message.as_ref().unwrap().text.contains("only approved invoices"));

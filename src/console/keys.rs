@@ -70,6 +70,7 @@ pub enum Cmd {
     ReviewAll,
     Explain,
     CreditNote,
+    Document,
     Dispute,
     FundingSubmit,
     FundingStep,
@@ -259,6 +260,14 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Pane,
         "correct an issued invoice with a credit note: amount, reason (manager)",
         None
+    ),
+    b!(
+        Document,
+        "document",
+        ["O"],
+        Scope::Pane,
+        "write the open invoice as a PDF for the customer (exports folder; file name has its number)",
+        Some("pdf")
     ),
     b!(Dispute, "dispute", ["D"], Scope::Pane, "open a dispute on an issued invoice line (operator)", Some("dispute")),
     b!(FundingSubmit, "funding_submit", ["u"], Scope::Pane, "submit (opportunity approved)", Some("submit")),

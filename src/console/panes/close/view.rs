@@ -115,6 +115,16 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
             let b = v.board.items.iter().filter(|i| i.status == ItemStatus::Blocker).count();
             spans.push(Span::styled(format!("{} {b} blockers", theme.symbols.cross), theme.style(Role::Error)));
         }
+        if !v.funding_claims.is_empty() {
+            // Funding claims about to lapse never block; they warn beside the board (`billops funding due`).
+            let lapsed = v.funding_claims.iter().filter(|c| c.days_left < 0).count();
+            spans.push(sep());
+            let text = match lapsed {
+                0 => format!("{} {} funding claim(s) due soon", theme.symbols.warn, v.funding_claims.len()),
+                n => format!("{} {} funding claim(s) due soon, {n} lapsed", theme.symbols.warn, v.funding_claims.len()),
+            };
+            spans.push(Span::styled(text, theme.style(Role::Warning)));
+        }
     }
     f.render_widget(Paragraph::new(Line::from(spans)), head);
     let rows = s.view(ViewKey::Close).map_or(8, |v| v.model.rows.len());
@@ -147,7 +157,12 @@ pub(crate) fn item_detail(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let b = b.title(Span::styled(format!(" {} {} ", sym, item.title), theme.style(role)));
     let mut lines: Vec<Line> = item.problems.iter().map(|p| Line::from(format!("• {p}"))).collect();
     if item.problems.is_empty() {
-        lines.push(Line::from(Span::styled("nothing to fix", theme.style(Role::Muted))));
+        // Why it is ✓ (what was counted), so a vacuous pass is visible.
+        let why = if item.basis.is_empty() { "nothing to fix".to_string() } else { item.basis.clone() };
+        lines.push(Line::from(Span::styled(why, theme.style(Role::Muted))));
+    }
+    if let Some(fix) = item.fix.as_ref().filter(|_| item.status != ItemStatus::Ok) {
+        lines.push(Line::from(Span::styled(format!("fix: {fix}"), theme.style(Role::Key))));
     }
     if item.status != ItemStatus::Ok {
         let (pane, view) = jump_pane(item.jump);

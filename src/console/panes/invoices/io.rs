@@ -44,6 +44,8 @@ pub enum Write {
     Bulk { step: InvoiceStep, invoices: Vec<(i64, i64, String)> },
     /// Correct an issued invoice with a credit note (manager; the store checks amount, role and locks).
     CreditNote(NewCreditNote),
+    /// Write the invoice as the customer's PDF into the exports folder (nothing in the store changes).
+    Document { id: i64 },
 }
 
 pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
@@ -108,6 +110,21 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
                 Err(StoreError::Invalid(format!("{head}; refused {}: {}", refused.len(), refused.join("; "))))
             }
         }
+        Write::Document { id } => {
+            use crate::documents::{self, Format, load::DocRef};
+            let doc = documents::load::document(st, &DocRef::Invoice(id), by.at.date_naive()).await?;
+            let bytes = documents::render(&doc, Format::Pdf);
+            let dir = r.data_dir.join("exports");
+            let path = dir.join(documents::file_name(&doc, Format::Pdf));
+            let written = tokio::task::spawn_blocking({
+                let path = path.clone();
+                move || std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, bytes))
+            })
+            .await
+            .map_err(|e| StoreError::Invalid(format!("writing the document failed: {e}")))?;
+            written.map_err(|e| StoreError::Invalid(format!("cannot write {}: {e}", path.display())))?;
+            Ok(format!("invoice {id}: wrote {}", path.display()))
+        }
         Write::CreditNote(n) => {
             let x = month::credit_notes::issue(st, n.invoice_id, n.amount, &n.reason, &by).await?;
             let c = &x.note;
@@ -135,6 +152,8 @@ pub fn traits(w: &Write) -> WriteTraits {
         Write::Bulk { .. } => WriteTraits::OPERATOR.versioned(),
         Write::Issue { .. } => WriteTraits::OPERATOR,
         Write::CreditNote(_) => WriteTraits::MANAGER.field(super::credit_notes::CreditNoteForm::AMOUNT),
+        // A file for the customer: anyone who may read the invoice may write it out.
+        Write::Document { .. } => WriteTraits { needs: billops_domain::Role::Viewer, ..WriteTraits::OPERATOR },
     }
 }
 

@@ -41,6 +41,21 @@ const INV: &[Cmd] = &[
     Cmd::ReviewAll,
     Cmd::CreditNote,
 ];
+/// An open invoice adds the customer document.
+const OPEN: &[Cmd] = &[
+    Cmd::Open,
+    Cmd::Back,
+    Cmd::Generate,
+    Cmd::Review,
+    Cmd::Approve,
+    Cmd::Issue,
+    Cmd::Void,
+    Cmd::Payment,
+    Cmd::ApproveAll,
+    Cmd::ReviewAll,
+    Cmd::CreditNote,
+    Cmd::Document,
+];
 const SOURCES: &[Cmd] = &[
     Cmd::Open,
     Cmd::Back,
@@ -97,7 +112,7 @@ impl Pane for Invoices {
     fn keys(&self) -> &'static [KeyScope] {
         &[
             KeyScope { screen: "list", cmds: INV },
-            KeyScope { screen: "invoice", cmds: INV },
+            KeyScope { screen: "invoice", cmds: OPEN },
             KeyScope { screen: "sources", cmds: SOURCES },
         ]
     }
@@ -132,6 +147,13 @@ impl Pane for Invoices {
             Cmd::ApproveAll => super::bulk::all(s, InvoiceStep::Approve),
             Cmd::ReviewAll => super::bulk::all(s, InvoiceStep::Review),
             Cmd::CreditNote => super::credit_notes::open(s),
+            Cmd::Document => match &s.panes.invoices.detail {
+                Some(d) => {
+                    let id = d.id;
+                    crate::console::panes::write(s, crate::console::action::PaneWrite::Invoices(io::Write::Document { id }))
+                }
+                None => Vec::new(),
+            },
             _ => return None,
         })
     }
