@@ -513,8 +513,8 @@ fn invoice_line_drills_to_its_source_lines() {
 
 #[test]
 fn credit_note_on_an_issued_invoice() {
-    // A manager on the issued invoice 4 in the list: the form defaults to the open amount (the list does not
-    // carry what is credited; the store refuses more than remains).
+    // A manager on the issued invoice 4 in the list: the form names the open amount as the most (the list does
+    // not carry what is credited; the store refuses more than remains).
     let mut s = started(Role::Manager);
     press(&mut s, Cmd::PaneInvoices);
     press(&mut s, Cmd::Bottom);
@@ -524,7 +524,10 @@ fn credit_note_on_an_issued_invoice() {
     let f = form(&s);
     assert_eq!(f.kind, FormKind::Invoices(IF::CreditNote { id: 4 }));
     assert!(f.title.contains("INV-000007") && f.title.contains("UMBRELLA"), "{}", f.title);
-    assert_eq!((f.value(0).as_str(), f.value(1).as_str()), ("999.99", ""));
+    // The amount is typed, never pre-filled (issue 16); the title says the most it can be.
+    assert_eq!((f.value(0).as_str(), f.value(1).as_str()), ("", ""));
+    assert!(f.title.contains("open 999.99 USD at most"), "{}", f.title);
+    set_field(&mut s, "999.99");
     // The reason is required; the amount must be a positive number.
     let fx = update(&mut s, Action::Key(keys_of("enter")));
     assert!(writes(&fx).is_empty());
@@ -546,14 +549,22 @@ fn credit_note_on_an_issued_invoice() {
     assert_eq!(msg(&s), why);
     assert!(fx.iter().any(|e| is_query(e, "Invoices", "List")));
     drive(&mut s, fx);
-    // The open invoice loads its credit notes with it; the form then defaults to what is still uncredited.
+    // The open invoice loads its credit notes with it; the form then names what is still uncredited.
     let fx = press(&mut s, Cmd::Open);
     assert_eq!(queries(&fx), [PaneQuery::Invoices(IQ::CreditNotes { invoice_id: 4 })]);
     let d4 = s.panes.invoices.detail.as_ref().unwrap();
     assert_eq!(d4.credit_notes.ready().unwrap()[0].number, "CN-000001");
     press(&mut s, Cmd::CreditNote);
-    assert_eq!(form(&s).value(0), "6234.33", "6,484.33 − 250.00 credited");
-    assert!(form(&s).title.contains("uncredited"), "{}", form(&s).title);
+    assert_eq!(form(&s).value(0), "", "typed, never pre-filled");
+    assert!(
+        form(&s).title.contains("uncredited 6234.33 USD at most"),
+        "6,484.33 − 250.00 credited: {}",
+        form(&s).title
+    );
+    keys(&mut s, &["esc"]);
+    // A payment of it pre-fills what is open after payments and the credit note (999.99 − 250.00).
+    press(&mut s, Cmd::Payment);
+    assert_eq!(form(&s).get("amount"), "749.99", "{}", form(&s).title);
     keys(&mut s, &["esc"]);
     // A draft takes no credit note.
     press(&mut s, Cmd::Back);

@@ -39,6 +39,11 @@ impl Input {
             return false;
         }
         let before = self.text();
+        if ev.modifiers.contains(KeyModifiers::CONTROL) && ev.code == KeyCode::Char('u') {
+            // Ctrl-U clears what is before the cursor (the shell's habit), not the editor's undo.
+            self.ta.delete_line_by_head();
+            return self.text() != before;
+        }
         self.ta.input(ev);
         if self.ta.lines().len() > 1 {
             let joined = self.ta.lines().concat();
@@ -202,4 +207,21 @@ pub fn parse_amount(t: &str, what: &str) -> Result<rust_decimal::Decimal, String
 /// Parse a date typed in a form (`YYYY-MM-DD`).
 pub fn parse_date(t: &str, what: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map_err(|_| format!("{what}: {t:?} is not YYYY-MM-DD"))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ctrl_u_clears_before_the_cursor() {
+        let mut i = Input::new("4933.49362715765808");
+        assert!(i.handle(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+        assert_eq!(i.text(), "");
+        let mut i = Input::new("abc");
+        i.handle(KeyEvent::new(KeyCode::Left, KeyModifiers::NONE));
+        i.handle(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        assert_eq!((i.text().as_str(), i.cursor()), ("c", 0));
+    }
 }

@@ -32,7 +32,10 @@ pub fn payment(s: &mut State) -> Vec<Effect> {
             let inv = id.and_then(|id| s.panes.invoices.data.ready()?.iter().find(|i| i.id.to_string() == id).cloned());
             match inv {
                 Some(i) if i.status.is_issued() && i.status != InvoiceStatus::Void => {
-                    let open = i.total.checked_sub(i.paid).unwrap_or_default();
+                    // What is open after payments and, when the open invoice's notes are loaded, its credit notes.
+                    let credited = crate::console::panes::credit_notes::credited(s, i.id).unwrap_or_default();
+                    let open = i.total.checked_sub(i.paid).and_then(|o| o.checked_sub(credited)).unwrap_or_default();
+                    let open = open.max(rust_decimal::Decimal::ZERO);
                     (i.customer, i.number.unwrap_or_default(), billops_domain::money::canonical(open))
                 }
                 Some(i) => (i.customer, String::new(), String::new()),

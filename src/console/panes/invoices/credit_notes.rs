@@ -40,6 +40,12 @@ pub fn refusal(s: &State) -> Option<String> {
 }
 
 /// What invoice `id` still has uncredited, when its detail is open with its credit notes loaded.
+/// What the open invoice's credit notes credit, once they are loaded.
+pub fn credited(s: &State, id: i64) -> Option<Decimal> {
+    let d = s.panes.invoices.detail.as_ref().filter(|d| d.id == id)?;
+    Some(d.credit_notes.ready()?.iter().map(|n| n.amount).sum())
+}
+
 pub fn uncredited(s: &State, id: i64) -> Option<Decimal> {
     let d = s.panes.invoices.detail.as_ref().filter(|d| d.id == id)?;
     let credited: Decimal = d.credit_notes.ready()?.iter().map(|n| n.amount).sum();
@@ -78,9 +84,10 @@ pub fn open(s: &mut State) -> Vec<Effect> {
     };
     s.mode = Mode::Form(Form::new(
         FormKind::Invoices(super::form::Kind::CreditNote { id }),
-        format!("credit note on {number} ({customer}): {what} {} {currency}", canonical(default)),
+        format!("credit note on {number} ({customer}): {what} {} {currency} at most", canonical(default)),
         vec![
-            Field::new("amount", &canonical(default), Complete::None).named(CreditNoteForm::AMOUNT),
+            // Typed, never pre-filled: a credit note for the whole invoice is a choice, not a default.
+            Field::new("amount", "", Complete::None).named(CreditNoteForm::AMOUNT),
             Field::new("reason", "", Complete::None).named(CreditNoteForm::REASON),
         ],
     ));
