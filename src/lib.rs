@@ -9,3 +9,4 @@ pub mod csv_out;
 pub mod documents;
 pub mod ingest;
 pub mod month;
+pub mod plan;

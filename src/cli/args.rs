@@ -82,6 +82,14 @@ pub enum Command {
     Funding(super::funding::FundingCmd),
     /// A customer's onboarding checklist (exit 4 while items are open); the shared item list (managers).
     Onboarding(super::onboarding::OnboardingArgs),
+    /// Forecasts: the 18-month rolling view per customer and service, with the method used and why; events.
+    Forecast(super::plan::ForecastArgs),
+    /// Budgets per customer (or service, account code) and fiscal month: set, list, import CSV.
+    #[command(subcommand)]
+    Budget(super::plan::BudgetCmd),
+    /// Reports: budget (annual / biennial).
+    #[command(subcommand)]
+    Report(ReportCmd),
     /// Interest on a late amount, step by step (default: US Prompt Payment). Exit 2 on bad input.
     Interest(super::interest::InterestArgs),
     /// Invoice disputes: open → researching → accepted | rejected → settled (credit note or PPA).
@@ -505,4 +513,11 @@ pub enum StatementFormat {
     Json,
     Html,
     Pdf,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ReportCmd {
+    /// Annual (--fiscal-year) or biennial (--biennium) budget report per customer or account code: actuals to
+    /// date, forecast for the rest, budget, difference (table, csv, json or a printable html document).
+    Budget(super::plan::BudgetReportArgs),
 }

@@ -17,6 +17,7 @@ mod month_terms;
 mod month_variance;
 mod onboarding;
 pub mod output;
+mod plan;
 mod rating;
 mod reprice;
 mod sla_claims;
@@ -393,5 +394,8 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         Some(Command::SlaClaims(c)) => sla_claims::sla_claims(ctx, c).await,
         Some(Command::Requests(c)) => sla_claims::requests(ctx, c).await,
         Some(Command::Onboarding(a)) => onboarding::onboarding(ctx, a).await,
+        Some(Command::Forecast(a)) => plan::forecast(ctx, a).await,
+        Some(Command::Budget(c)) => plan::budget(ctx, c).await,
+        Some(Command::Report(args::ReportCmd::Budget(a))) => plan::report_budget(ctx, a).await,
     }
 }

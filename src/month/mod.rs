@@ -37,6 +37,8 @@ pub struct CloseSettings {
     pub board: CloseConfig,
     /// Credits strictly above this need an approver other than the proposer (maker-checker).
     pub credit_approval_threshold: Decimal,
+    /// Fiscal years and budget alerts (`fiscal_start_month`, `budget_warn_pct`).
+    pub plan: crate::plan::PlanSettings,
 }
 
 impl Default for CloseSettings {
@@ -44,6 +46,7 @@ impl Default for CloseSettings {
         CloseSettings {
             board: CloseConfig { tie_out_tolerance: TIE_OUT_TOLERANCE, ..CloseConfig::default() },
             credit_approval_threshold: APPROVAL_THRESHOLD,
+            plan: crate::plan::PlanSettings::default(),
         }
     }
 }

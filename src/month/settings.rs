@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use billops_domain::close::{CheckId, DueKind, DueRule};
+use billops_domain::forecast::fiscal::{self, FiscalCalendar};
 use billops_domain::parse_decimal;
 use billops_domain::terms::Percent;
 use billops_domain::variance::VarianceThresholds;
@@ -16,7 +17,7 @@ use serde::Serialize;
 use super::CloseSettings;
 
 /// The keys, in the order they are shown, with what each means (the owner keys follow: [`OWNER_KEYS`]).
-pub const KEYS: [(&str, &str); 9] = [
+pub const KEYS: [(&str, &str); 11] = [
     ("due_day", "the close is due on this day of the next month (1-31; 1-20 with business_days)"),
     ("business_days", "true: the due_day-th business day instead of a calendar day"),
     ("tie_out_tolerance", "largest unexplained tie-out residual per payer"),
@@ -26,6 +27,8 @@ pub const KEYS: [(&str, &str); 9] = [
     ("issue_after_sign_off", "true: invoices are issued after sign-off (approved, unissued invoices do not block)"),
     ("unreached_credits", "block or warn: supplier credits not passed on and funding credits unused"),
     ("onboarding_blocks", "true: customers with open onboarding items block the sign-off (default: a warning)"),
+    ("fiscal_start_month", "the month (1-12) a fiscal year starts; FY named by the year it ends in"),
+    ("budget_warn_pct", "a budget alert warns at this percent of the budget (over at 100)"),
 ];
 
 /// Who owns each checklist item (`owner.final_data` …): a name shown on the board, anything a person types.
@@ -121,6 +124,15 @@ pub fn parse(values: &BTreeMap<String, String>) -> std::result::Result<CloseSett
         Some(v) if v == "false" => false,
         Some(v) => return Err(bad("onboarding_blocks", format!("{v:?} is not true or false"))),
     };
+    if let Some(t) = values.get("fiscal_start_month") {
+        let m =
+            t.trim().parse::<u32>().map_err(|_| bad("fiscal_start_month", format!("{t:?} is not a month number")))?;
+        out.plan.fiscal = FiscalCalendar::new(m).map_err(|e| bad("fiscal_start_month", e.to_string()))?;
+    }
+    if let Some(w) = exact("budget_warn_pct")? {
+        fiscal::alert(Decimal::ZERO, Decimal::ONE, w).map_err(|e| bad("budget_warn_pct", e.to_string()))?;
+        out.plan.warn_pct = w;
+    }
     let kind = if business { DueKind::BusinessDay } else { DueKind::CalendarDay };
     out.board.due = DueRule::new(day, kind).map_err(|e| bad("due_day", e.to_string()))?;
     if let Some(t) = exact("tie_out_tolerance")? {
@@ -179,6 +191,8 @@ fn default_text(s: &CloseSettings, key: &str) -> String {
         "unreached_credits" => (if s.board.unreached_credits_block { "block" } else { "warn" }).to_string(),
         "onboarding_blocks" => s.board.onboarding_blocks.to_string(),
         "credit_approval_threshold" => s.credit_approval_threshold.normalize().to_string(),
+        "fiscal_start_month" => s.plan.fiscal.start_month().to_string(),
+        "budget_warn_pct" => s.plan.warn_pct.normalize().to_string(),
         _ => "-".to_string(),
     }
 }

@@ -40,6 +40,7 @@ pub mod linking;
 mod onboarding;
 mod parties;
 mod payments;
+pub mod planning;
 mod rating;
 mod rating_rollups;
 mod recon;
@@ -69,6 +70,7 @@ pub use linking::{Linking, NameRow, NameTarget};
 pub use onboarding::{ChecklistDef, Contact, OnboardingEntry, OnboardingStore, OnboardingUpdate};
 pub use parties::Parties;
 pub use payments::Payments;
+pub use planning::{Budget, BudgetScope, NewBudget, Planning, StoredEvent};
 pub use rating::{Chargeback, PriceBooks, month_start};
 pub use recon::SupplierRecon;
 pub use settings::Settings;
@@ -98,8 +100,8 @@ use async_trait::async_trait;
 pub mod prelude {
     pub use crate::{
         Access, Accounts, AuditTrail, Chargeback, Close, Costs, CreditNotes, Credits, CustomerDetailsStore,
-        FundingStore, Imports, Invoices, Parties, Payments, PriceBooks, Settings, Store, SupplierRecon, Terms,
-        VarianceReview,
+        FundingStore, Imports, Invoices, Parties, Payments, Planning, PriceBooks, Settings, Store, SupplierRecon,
+        Terms, VarianceReview,
     };
 }
 
@@ -133,6 +135,7 @@ pub trait Store:
     + DisputeStore
     + Linking
     + OnboardingStore
+    + Planning
     + Send
     + Sync
 {

@@ -4,8 +4,7 @@
 //! - `accounts_assigned`: the customer has an assigned account, no open link proposal, and no unassigned
 //!   linked account under the payers of its accounts;
 //! - `users_recorded`: at least one user and one organisation recorded for the customer (`customer_contacts`);
-//! - `budget_exists`: billops has no budget table yet, so this kind is never done and says so (the seeded list
-//!   keeps "budgets and policies" as a hand-ticked item for that reason).
+//! - `budget_exists`: at least one budget month recorded for the customer (`billops budget`, migration 0013).
 //!
 //! `Store::onboarding` / `tick_onboarding` (the Customers pane) read and write through this module.
 use async_trait::async_trait;
@@ -140,7 +139,14 @@ async fn compute(c: &mut Conn<'_>, kind: &str, cid: i64) -> Result<(bool, String
             .await?;
             Ok((users > 0 && orgs > 0, format!("{users} user(s), {orgs} organisation(s) recorded")))
         }
-        "budget_exists" => Ok((false, "not computable yet: billops keeps no budgets".into())),
+        "budget_exists" => {
+            let months = count(c, "SELECT count(*) FROM budgets WHERE customer_id = $1", cid).await?;
+            Ok(if months > 0 {
+                (true, format!("{months} budget month(s) recorded"))
+            } else {
+                (false, "no budget recorded (billops budget set / import)".into())
+            })
+        }
         other => Ok((false, format!("unknown computed item {other:?}"))),
     }
 }

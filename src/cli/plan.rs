@@ -1,0 +1,434 @@
+//! `billops forecast`, `billops forecast event …`, `billops budget set|list|import`, `billops report budget`.
+//!
+//! Forecast amounts are shown rounded to the cent (half to even, the display rule; the computation keeps six
+//! places); actuals are the exact sums of the imported cost.
+use std::path::PathBuf;
+
+use billops_domain::forecast::events::{Change, EventKind, ForecastEvent};
+use billops_domain::{CostBasis, Period};
+use billops_store::{BudgetScope, NewBudget};
+use rust_decimal::Decimal;
+
+use super::month::{period, print, today};
+use super::output::{OutputFormat, Table};
+use super::{Ctx, Failure};
+use crate::plan::report::{self, By};
+use crate::plan::{Inputs, Scope, alert_text};
+
+/// The forecast rules, said once for `--help`.
+const FORECAST_ABOUT: &str = "The 18-month rolling view: the last 18 months of actual cost and 18 months of forecast \
+with a band, the budget and its alerts. Each customer × service is forecast from its own monthly history (24+ \
+months: trend with seasonality; 6-23: linear trend; fewer: flat run-rate of the last 3), then adjusted by the \
+forecast events in force; the method and why are printed. History ends at the newest month with data before \
+this month (or --as-of).";
+
+#[derive(Debug, clap::Args)]
+#[command(about = FORECAST_ABOUT, args_conflicts_with_subcommands = true)]
+pub struct ForecastArgs {
+    #[command(subcommand)]
+    event: Option<ForecastCmd>,
+    /// One customer (default: every customer).
+    customer: Option<String>,
+    /// One service of the customer.
+    #[arg(long, requires = "customer")]
+    service: Option<String>,
+    /// The last actual month (default: the newest month with data before this month).
+    #[arg(long, value_name = "YYYY-MM")]
+    as_of: Option<String>,
+    /// Cost basis of the history: billed, effective or list.
+    #[arg(long, default_value = "billed")]
+    basis: String,
+    /// The level below instead of the months: customers, or the customer's services.
+    #[arg(long)]
+    rows: bool,
+    #[arg(long, value_enum, default_value_t)]
+    format: OutputFormat,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ForecastCmd {
+    /// Forecast events: decommission, capacity change, technology change (recorded with who and when).
+    #[command(subcommand)]
+    Event(EventCmd),
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum EventCmd {
+    /// The service costs nothing from the month on.
+    Decommission {
+        service: String,
+        #[arg(long, value_name = "YYYY-MM")]
+        from: String,
+        /// The customer (default: every customer).
+        #[arg(long)]
+        customer: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Grow or shrink from the month on: --pct -20 (a 20% cut) or --amount 500 (per month, one service).
+    Capacity {
+        #[arg(long, value_name = "YYYY-MM")]
+        from: String,
+        #[arg(long, allow_hyphen_values = true, conflicts_with = "amount", required_unless_present = "amount")]
+        pct: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        amount: Option<String>,
+        /// The service (default: every service; an --amount names one).
+        #[arg(long)]
+        service: Option<String>,
+        #[arg(long)]
+        customer: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Move --ratio percent of one service's cost to another from the month on.
+    Technology {
+        from_service: String,
+        to_service: String,
+        #[arg(long)]
+        ratio: String,
+        #[arg(long, value_name = "YYYY-MM")]
+        from: String,
+        #[arg(long)]
+        customer: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// The events in force (--all: retired ones too).
+    List {
+        #[arg(long)]
+        customer: Option<String>,
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// Retire an event (it stops adjusting forecasts; the record stays).
+    Retire { id: i64 },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum BudgetCmd {
+    /// Set one month's budget (replaces the amount; audited with the value before).
+    Set {
+        customer: String,
+        #[arg(value_name = "YYYY-MM")]
+        period: String,
+        amount: String,
+        /// customer (default), service:NAME or code:CODE.
+        #[arg(long, default_value = "")]
+        scope: String,
+    },
+    /// Budgets for a range of months (default: the fiscal year of this month).
+    List {
+        customer: Option<String>,
+        #[arg(long, value_name = "YYYY-MM")]
+        from: Option<String>,
+        #[arg(long, value_name = "YYYY-MM")]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// Import budgets from CSV with a header `customer,scope,period,amount` (scope may be empty); all rows or
+    /// none: a bad row is named by line and column and nothing is written.
+    Import { file: PathBuf },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ReportFormat {
+    #[default]
+    Table,
+    Csv,
+    Json,
+    Html,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BudgetReportArgs {
+    /// The fiscal year (named by the calendar year it ends in; setting fiscal_start_month).
+    #[arg(long, value_name = "FY", conflicts_with = "biennium", required_unless_present = "biennium")]
+    fiscal_year: Option<i32>,
+    /// The biennium starting with fiscal year FY (two fiscal years, as an appropriations request asks).
+    #[arg(long, value_name = "FY")]
+    biennium: Option<i32>,
+    #[arg(long, value_enum, default_value_t)]
+    by: By,
+    #[arg(long, value_name = "YYYY-MM")]
+    as_of: Option<String>,
+    #[arg(long, default_value = "billed")]
+    basis: String,
+    #[arg(long, value_enum, default_value_t)]
+    format: ReportFormat,
+    /// Write to a file instead of stdout.
+    #[arg(long)]
+    output: Option<PathBuf>,
+}
+
+fn money(d: Decimal) -> String {
+    d.round_dp(2).to_string()
+}
+
+fn opt(d: Option<Decimal>) -> String {
+    d.map(money).unwrap_or_default()
+}
+
+async fn load(ctx: &Ctx, as_of: Option<&str>, basis: &str) -> Result<Inputs, Failure> {
+    let basis: CostBasis = basis.parse().map_err(|e| Failure::user(format!("--basis: {e}")))?;
+    let as_of = as_of.map(period).transpose()?;
+    crate::plan::inputs(ctx.store.as_ref(), today(), as_of, basis)
+        .await?
+        .ok_or_else(|| Failure::new(1, "no month of cost data before this month: nothing to forecast from (--as-of)"))
+}
+
+pub async fn forecast(ctx: &Ctx, a: ForecastArgs) -> Result<u8, Failure> {
+    if let Some(ForecastCmd::Event(e)) = a.event {
+        return event(ctx, e).await;
+    }
+    let inputs = load(ctx, a.as_of.as_deref(), &a.basis).await?;
+    if let Some(c) = &a.customer {
+        ctx.store.customer(c).await?;
+    }
+    let scope = Scope { customer: a.customer.clone(), service: a.service.clone() };
+    let o = inputs.outlook(&scope);
+    if a.rows {
+        let level = if scope.customer.is_none() { "customer" } else { "service" };
+        let mut t =
+            Table::new(&[level, "last_actual", "next_month", "next_18", "fy_outlook", "fy_budget", "alert", "method"])
+                .numeric("last_actual")
+                .numeric("next_month")
+                .numeric("next_18")
+                .numeric("fy_outlook")
+                .numeric("fy_budget");
+        for c in &o.children {
+            t.push(vec![
+                c.key.clone(),
+                money(c.last_actual),
+                money(c.next_month),
+                money(c.horizon_total),
+                money(c.fy_outlook),
+                opt(c.fy_budget),
+                alert_text(c.alert),
+                c.method.clone(),
+            ]);
+        }
+        return print(&t, a.format);
+    }
+    let mut t = Table::new(&["period", "kind", "amount", "low", "high", "budget", "alert"])
+        .numeric("amount")
+        .numeric("low")
+        .numeric("high")
+        .numeric("budget");
+    for m in &o.months {
+        let (kind, amount, low, high) = match (m.actual, m.forecast) {
+            (Some(v), _) => ("actual", money(v), String::new(), String::new()),
+            (None, Some(p)) => ("forecast", money(p.value), money(p.low), money(p.high)),
+            (None, None) => ("forecast", money(Decimal::ZERO), String::new(), String::new()),
+        };
+        t.push(vec![m.period.to_string(), kind.into(), amount, low, high, opt(m.budget), alert_text(m.alert)]);
+    }
+    print(&t, a.format)?;
+    if a.format == OutputFormat::Table {
+        outln!("{}: {} (basis {}), last actual {}", o.scope.label(), o.method, inputs.basis, o.last_actual)?;
+        outln!("why: {}", o.why)?;
+        let budget = o.fy_budget.map(|b| format!(", budget {}", money(b))).unwrap_or_default();
+        outln!("FY{} outlook {}{budget} {}", o.fiscal_year, money(o.fy_outlook), alert_text(o.fy_alert))?;
+        for e in &o.events {
+            outln!("event {}: {}", e.id, e.event.label())?;
+        }
+    }
+    Ok(0)
+}
+
+fn exact(what: &str, t: &str) -> Result<Decimal, Failure> {
+    billops_domain::parse_decimal(t).map_err(|e| Failure::user(format!("{what} {t:?}: {e}")))
+}
+
+async fn event(ctx: &Ctx, c: EventCmd) -> Result<u8, Failure> {
+    let by = ctx.actor();
+    let record = |from: &str, kind: EventKind, note: &str| -> Result<ForecastEvent, Failure> {
+        ForecastEvent::new(period(from)?, kind, &by.name, by.at, note).map_err(|e| Failure::user(e.to_string()))
+    };
+    let (customer, ev) = match c {
+        EventCmd::Decommission { service, from, customer, note } => {
+            (customer, record(&from, EventKind::Decommission { service }, &note)?)
+        }
+        EventCmd::Capacity { from, pct, amount, service, customer, note } => {
+            let change = match (pct, amount) {
+                (Some(p), _) => Change::Percent { pct: exact("--pct", p.trim_end_matches('%'))? },
+                (None, Some(a)) => Change::Amount { amount: exact("--amount", &a)? },
+                (None, None) => return Err(Failure::user("capacity: --pct or --amount")),
+            };
+            (customer, record(&from, EventKind::Capacity { service, change }, &note)?)
+        }
+        EventCmd::Technology { from_service, to_service, ratio, from, customer, note } => {
+            let ratio = exact("--ratio", ratio.trim_end_matches('%'))?;
+            (customer, record(&from, EventKind::Technology { from_service, to_service, ratio }, &note)?)
+        }
+        EventCmd::List { customer, all, format } => {
+            let mut t = Table::new(&["id", "customer", "from", "event", "note", "by", "at", "retired"]);
+            for e in ctx.store.forecast_events(customer.as_deref(), all).await? {
+                t.push(vec![
+                    e.id.to_string(),
+                    e.customer.clone().unwrap_or_else(|| "(all)".into()),
+                    e.event.from.to_string(),
+                    e.event.label(),
+                    e.event.note.clone(),
+                    e.event.by.clone(),
+                    e.event.at.format("%Y-%m-%d %H:%M").to_string(),
+                    e.retired.map(|(b, at)| format!("{b} {}", at.format("%Y-%m-%d %H:%M"))).unwrap_or_default(),
+                ]);
+            }
+            return print(&t, format);
+        }
+        EventCmd::Retire { id } => {
+            let e = ctx.store.retire_forecast_event(id, &by).await?;
+            outln!("forecast event {id} retired: {}", e.event.label())?;
+            return Ok(0);
+        }
+    };
+    let stored = ctx.store.add_forecast_event(customer.as_deref(), &ev, &by).await?;
+    let whom = stored.customer.clone().unwrap_or_else(|| "every customer".into());
+    outln!("forecast event {} recorded for {whom}: {}", stored.id, stored.event.label())?;
+    Ok(0)
+}
+
+pub async fn budget(ctx: &Ctx, c: BudgetCmd) -> Result<u8, Failure> {
+    let by = ctx.actor();
+    match c {
+        BudgetCmd::Set { customer, period: p, amount, scope } => {
+            let row = NewBudget {
+                customer,
+                scope: BudgetScope::parse(&scope)?,
+                period: period(&p)?,
+                amount: exact("amount", &amount)?,
+            };
+            ctx.store.set_budgets(std::slice::from_ref(&row), &by).await?;
+            outln!("budget {} {} {}: {}", row.customer, row.scope.label(), row.period, row.amount)?;
+            Ok(0)
+        }
+        BudgetCmd::List { customer, from, to, format } => {
+            let settings = crate::month::settings::load(ctx.store.as_ref()).await?.plan;
+            let fy = settings.fiscal.months(settings.fiscal.year_of(Period::of_date(today())));
+            let from = match from {
+                Some(f) => period(&f)?,
+                None => fy.first().copied().unwrap_or_else(|| Period::of_date(today())),
+            };
+            let to = match to {
+                Some(t) => period(&t)?,
+                None => fy.last().copied().unwrap_or(from),
+            };
+            let mut t = Table::new(&["customer", "scope", "period", "amount", "set_by", "set_at"]).numeric("amount");
+            for b in ctx.store.budgets(customer.as_deref(), from, to).await? {
+                t.push(vec![
+                    b.customer,
+                    b.scope.label(),
+                    b.period.to_string(),
+                    b.amount.to_string(),
+                    b.set_by,
+                    b.set_at.format("%Y-%m-%d %H:%M").to_string(),
+                ]);
+            }
+            print(&t, format)
+        }
+        BudgetCmd::Import { file } => {
+            let rows = read_budgets(&file)?;
+            let n = ctx.store.set_budgets(&rows, &by).await?;
+            outln!("{n} budget row(s) from {}", file.display())?;
+            Ok(0)
+        }
+    }
+}
+
+/// The rows of a budget CSV, or the first bad one by file, line and column.
+fn read_budgets(file: &std::path::Path) -> Result<Vec<NewBudget>, Failure> {
+    let name = file.display().to_string();
+    let mut r = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(file)
+        .map_err(|e| Failure::user(format!("{name}: {e}")))?;
+    let headers = r.headers().map_err(|e| Failure::user(format!("{name}: {e}")))?.clone();
+    let col = |h: &str| headers.iter().position(|x| x.eq_ignore_ascii_case(h));
+    let (Some(ci), Some(pi), Some(ai)) = (col("customer"), col("period"), col("amount")) else {
+        return Err(Failure::user(format!("{name}: line 1: the header needs customer, period, amount (and scope)")));
+    };
+    let si = col("scope");
+    let mut rows = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| Failure::user(format!("{name}: {e}")))?;
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let bad = |i: usize, why: String| {
+            Failure::user(format!("{name}: line {line}, column {} ({}): {why}", i + 1, &headers[i]))
+        };
+        let cell = |i: usize| rec.get(i).unwrap_or("").to_string();
+        let customer = cell(ci);
+        if customer.is_empty() {
+            return Err(bad(ci, "empty".into()));
+        }
+        let scope = match si {
+            Some(i) => BudgetScope::parse(&cell(i)).map_err(|e| bad(i, e.to_string()))?,
+            None => BudgetScope::Customer,
+        };
+        let p: Period = cell(pi).parse().map_err(|e| bad(pi, format!("{e}")))?;
+        let amount = billops_domain::parse_decimal(&cell(ai)).map_err(|e| bad(ai, e.to_string()))?;
+        rows.push(NewBudget { customer, scope, period: p, amount });
+    }
+    if rows.is_empty() {
+        return Err(Failure::user(format!("{name}: no budget rows")));
+    }
+    Ok(rows)
+}
+
+pub async fn report_budget(ctx: &Ctx, a: BudgetReportArgs) -> Result<u8, Failure> {
+    let inputs = load(ctx, a.as_of.as_deref(), &a.basis).await?;
+    let cal = inputs.frame.fiscal;
+    let (months, title) = match (a.fiscal_year, a.biennium) {
+        (Some(fy), _) => (cal.months(fy), format!("FY{fy}")),
+        (None, Some(fy)) => (cal.biennium(fy), format!("FY{fy}–FY{}", fy + 1)),
+        (None, None) => return Err(Failure::user("--fiscal-year FY or --biennium FY")),
+    };
+    let r = report::build(&inputs, &months, title, a.by);
+    let text = match a.format {
+        ReportFormat::Html => crate::plan::html::budget_report(&r, inputs.basis, today()),
+        f => {
+            let mut t = Table::new(&[
+                if a.by == By::Code { "account_code" } else { "customer" },
+                "actual_to_date",
+                "forecast_rest",
+                "outlook",
+                "budget",
+                "difference",
+                "alert",
+            ]);
+            for c in ["actual_to_date", "forecast_rest", "outlook", "budget", "difference"] {
+                t = t.numeric(c);
+            }
+            for l in r.lines.iter().chain(std::iter::once(&r.total)) {
+                t.push(vec![
+                    l.key.clone(),
+                    money(l.actual_to_date),
+                    money(l.forecast_rest),
+                    money(l.outlook),
+                    money(l.budget),
+                    money(l.difference),
+                    alert_text(l.alert),
+                ]);
+            }
+            let mut out = Vec::new();
+            let of = match f {
+                ReportFormat::Csv => OutputFormat::Csv,
+                ReportFormat::Json => OutputFormat::Json,
+                _ => OutputFormat::Table,
+            };
+            t.write(of, &mut out)?;
+            let mut s = String::from_utf8_lossy(&out).into_owned();
+            if f == ReportFormat::Table {
+                s.push_str(&format!(
+                    "{} {}..{}: actuals to {} ({} basis), forecast after\n",
+                    r.title, r.first, r.last, r.last_actual, inputs.basis
+                ));
+            }
+            s
+        }
+    };
+    super::documents::write_text(&text, a.output.as_deref())
+}

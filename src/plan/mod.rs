@@ -1,0 +1,110 @@
+//! Forecasts, budgets and budget reports (issue 12): loads what the pure [`outlook`] and [`report`] need from
+//! the store, for the CLI (`billops forecast`, `billops budget`, `billops report budget`) and the Forecast pane
+//! alike. No SQL here.
+//!
+//! The history is the imported cost on one basis (billed by default: what the cloud invoices), summed exactly
+//! by month, customer and service. The last actual month is the newest month with data **before** the
+//! clock's month (a month in progress would drag a forecast down), or the month given (`--as-of`).
+pub mod html;
+pub mod outlook;
+pub mod report;
+
+use billops_domain::forecast::fiscal::FiscalCalendar;
+use billops_domain::{CostBasis, Dim, Period};
+use billops_store::{CostQuery, Result, Store};
+use rust_decimal::Decimal;
+
+pub use outlook::{Child, CostFact, Frame, Month, Outlook, Scope, alert_text};
+
+/// Months of history read for a forecast (seasonality needs 24; three years lets a back-test score it).
+pub const HISTORY_MONTHS: usize = 36;
+/// Months forecast, and actual months shown before them (the 18-month rolling view).
+pub const HORIZON: usize = 18;
+
+/// Fiscal years and budget alerts (shared settings `fiscal_start_month`, `budget_warn_pct`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanSettings {
+    pub fiscal: FiscalCalendar,
+    pub warn_pct: Decimal,
+}
+
+impl Default for PlanSettings {
+    fn default() -> Self {
+        PlanSettings {
+            fiscal: FiscalCalendar::new(1).unwrap_or_else(|_| unreachable!("1 is a month")),
+            warn_pct: Decimal::from(90),
+        }
+    }
+}
+
+/// The newest month with cost data before `today`'s month, or `as_of` when given.
+pub async fn last_actual(store: &dyn Store, today: chrono::NaiveDate, as_of: Option<Period>) -> Result<Option<Period>> {
+    if as_of.is_some() {
+        return Ok(as_of);
+    }
+    let now = Period::of_date(today);
+    Ok(store.periods().await?.into_iter().filter(|p| *p < now).max())
+}
+
+/// Exact cost by month, customer and service for the [`HISTORY_MONTHS`] ending with `last_actual`.
+pub async fn facts(store: &dyn Store, last_actual: Period, basis: CostBasis) -> Result<Vec<CostFact>> {
+    let from = (1..HISTORY_MONTHS).fold(last_actual, |p, _| p.prev());
+    let q = CostQuery {
+        from,
+        to: last_actual,
+        filters: Vec::new(),
+        by: vec![Dim::Period, Dim::Customer, Dim::Service],
+        basis,
+    };
+    let rows = store.costs(&q).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let p: Period = r.keys.first()?.parse().ok()?;
+            Some((p, r.keys.get(1)?.clone(), r.keys.get(2)?.clone(), r.cost))
+        })
+        .collect())
+}
+
+/// Everything an outlook or a budget report is built from.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub frame: Frame,
+    pub basis: CostBasis,
+    pub facts: Vec<CostFact>,
+    pub events: Vec<billops_store::StoredEvent>,
+    pub budgets: Vec<billops_store::Budget>,
+    pub customers: Vec<billops_store::Customer>,
+}
+
+/// Load the inputs (`None`: no month of cost data before the clock's month, nothing to forecast from).
+pub async fn inputs(
+    store: &dyn Store,
+    today: chrono::NaiveDate,
+    as_of: Option<Period>,
+    basis: CostBasis,
+) -> Result<Option<Inputs>> {
+    let Some(last) = last_actual(store, today, as_of).await? else { return Ok(None) };
+    let settings = crate::month::settings::load(store).await?.plan;
+    let frame = Frame {
+        last_actual: last,
+        shown_history: HORIZON,
+        horizon: HORIZON,
+        fiscal: settings.fiscal,
+        warn_pct: settings.warn_pct,
+    };
+    let facts = facts(store, last, basis).await?;
+    let events = store.forecast_events(None, false).await?;
+    // Budgets far enough back and ahead for a biennium on either side of the last actual month.
+    let from = (0..36).fold(last, |p, _| p.prev());
+    let to = (0..48).fold(last, |p, _| p.next());
+    let budgets = store.budgets(None, from, to).await?;
+    let customers = store.list_customers().await?;
+    Ok(Some(Inputs { frame, basis, facts, events, budgets, customers }))
+}
+
+impl Inputs {
+    pub fn outlook(&self, scope: &Scope) -> Outlook {
+        outlook::build(&self.facts, &self.events, &self.budgets, &self.frame, scope)
+    }
+}

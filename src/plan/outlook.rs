@@ -1,0 +1,351 @@
+//! The outlook of one scope (every customer, one customer, or one customer's service): the last months of
+//! actual cost, the forecast after them with its band, the budget and its alerts, and the rows of the level
+//! below (customers, or a customer's services). Pure: rows, events and budgets in, outlook out.
+//!
+//! Rules (decided here, said in `billops forecast --help`):
+//! - Each customer × service is forecast on its own, from its first month with cost up to the last actual
+//!   month (gaps are zero), by the method its history supports ([`forecast::choose`]). Events (the customer's
+//!   and every customer's) adjust the customer's services; sums are taken after that.
+//! - The band of a sum is the sum of the bands (the services are treated as moving together: a wide, honest
+//!   band rather than a narrow one that assumes independence).
+//! - A budget is compared with the actual of a month that has one, else with the forecast ([`fiscal::alert`]);
+//!   a scope's fiscal-year outlook is actuals to date plus the forecast for the rest of the fiscal year.
+use std::collections::{BTreeMap, BTreeSet};
+
+use billops_domain::Period;
+use billops_domain::forecast::events::{self, ForecastEvent};
+use billops_domain::forecast::fiscal::{self, Alert, FiscalCalendar};
+use billops_domain::forecast::{self, Method, Point, Series, nth};
+use billops_store::{Budget, BudgetScope, StoredEvent};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// Which part of the book an outlook covers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Scope {
+    pub customer: Option<String>,
+    pub service: Option<String>,
+}
+
+impl Scope {
+    pub fn label(&self) -> String {
+        match (&self.customer, &self.service) {
+            (None, _) => "all customers".to_string(),
+            (Some(c), None) => c.clone(),
+            (Some(c), Some(s)) => format!("{c} › {s}"),
+        }
+    }
+}
+
+/// One cost figure of the history: (month, customer, service, amount).
+pub type CostFact = (Period, String, String, Decimal);
+
+/// The outlook's settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame {
+    /// The last month with actual cost (forecasts start the month after).
+    pub last_actual: Period,
+    /// Actual months shown before the forecast (the rolling view shows 18).
+    pub shown_history: usize,
+    pub horizon: usize,
+    pub fiscal: FiscalCalendar,
+    /// Percent of a budget at which an alert warns.
+    pub warn_pct: Decimal,
+}
+
+/// One month of the view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Month {
+    pub period: Period,
+    pub actual: Option<Decimal>,
+    pub forecast: Option<Point>,
+    pub budget: Option<Decimal>,
+    pub alert: Option<Alert>,
+}
+
+impl Month {
+    /// The actual, else the forecast.
+    pub fn amount(&self) -> Decimal {
+        self.actual.or(self.forecast.map(|p| p.value)).unwrap_or_default()
+    }
+}
+
+/// One row of the level below the scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Child {
+    pub key: String,
+    pub last_actual: Decimal,
+    pub next_month: Decimal,
+    pub horizon_total: Decimal,
+    /// Actuals to date plus forecast for the rest of the fiscal year after the last actual month.
+    pub fy_outlook: Decimal,
+    pub fy_budget: Option<Decimal>,
+    pub alert: Option<Alert>,
+    /// The method(s) used below this row, e.g. `linear trend` or `mixed (3 run-rate, 2 linear trend)`.
+    pub method: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outlook {
+    pub scope: Scope,
+    pub last_actual: Period,
+    pub fiscal_year: i32,
+    pub months: Vec<Month>,
+    /// The method and why: one series says its own; several are summarised.
+    pub method: String,
+    pub why: String,
+    pub events: Vec<StoredEvent>,
+    pub children: Vec<Child>,
+    pub fy_outlook: Decimal,
+    pub fy_budget: Option<Decimal>,
+    pub fy_alert: Option<Alert>,
+}
+
+/// Per customer, per service: (history by month up to the last actual, forecast points after events, method, why).
+struct Fitted {
+    history: BTreeMap<Period, Decimal>,
+    forecast: Vec<Point>,
+    method: Method,
+    why: String,
+}
+
+type Book = BTreeMap<String, BTreeMap<String, Fitted>>;
+
+fn fit_book(facts: &[CostFact], events: &[StoredEvent], frame: &Frame, customers: &BTreeSet<&str>) -> Book {
+    let mut raw: BTreeMap<&str, BTreeMap<&str, Vec<(Period, Decimal)>>> = BTreeMap::new();
+    for (p, c, s, v) in facts {
+        if *p > frame.last_actual || !customers.contains(c.as_str()) {
+            continue;
+        }
+        raw.entry(c.as_str()).or_default().entry(s.as_str()).or_default().push((*p, *v));
+    }
+    let mut book = Book::new();
+    for (customer, services) in raw {
+        let mut points: BTreeMap<String, Vec<Point>> = BTreeMap::new();
+        let mut meta: BTreeMap<String, (BTreeMap<Period, Decimal>, Method, String)> = BTreeMap::new();
+        for (service, mut pts) in services {
+            // Zero-fill to the last actual month: a service that stopped is a run of zeros, not a gap.
+            pts.push((frame.last_actual, Decimal::ZERO));
+            let Some(series) = Series::from_points(&pts) else { continue };
+            let f = forecast::forecast(&series, frame.horizon);
+            let history = series.values.iter().enumerate().map(|(i, v)| (nth(series.start, i), *v)).collect();
+            points.insert(service.to_string(), f.points);
+            meta.insert(service.to_string(), (history, f.method, f.why));
+        }
+        let mine: Vec<ForecastEvent> = events
+            .iter()
+            .filter(|e| e.retired.is_none() && e.customer.as_deref().is_none_or(|c| c == customer))
+            .map(|e| e.event.clone())
+            .collect();
+        events::apply(&mut points, &mine);
+        let fitted = points
+            .into_iter()
+            .map(|(service, forecast)| {
+                let (history, method, why) = meta.remove(&service).unwrap_or_else(|| {
+                    (BTreeMap::new(), Method::RunRate, "brought in by a technology change".to_string())
+                });
+                (service, Fitted { history, forecast, method, why })
+            })
+            .collect();
+        book.insert(customer.to_string(), fitted);
+    }
+    book
+}
+
+fn sum_points(a: &mut BTreeMap<Period, Point>, pts: &[Point]) {
+    for p in pts {
+        let e = a.entry(p.period).or_insert(Point {
+            period: p.period,
+            value: Decimal::ZERO,
+            low: Decimal::ZERO,
+            high: Decimal::ZERO,
+        });
+        e.value += p.value;
+        e.low += p.low;
+        e.high += p.high;
+    }
+}
+
+fn summarise(methods: &[(Method, &str)]) -> (String, String) {
+    match methods {
+        [] => ("none".into(), "no cost history in this scope".into()),
+        [(m, why)] => (m.name().into(), (*why).into()),
+        many => {
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for (m, _) in many {
+                *counts.entry(m.name()).or_default() += 1;
+            }
+            if counts.len() == 1 {
+                let name = many[0].0.name();
+                let whys: BTreeSet<&str> = many.iter().map(|(_, w)| *w).collect();
+                let why = if whys.len() == 1 { many[0].1.to_string() } else { "each by its own history".to_string() };
+                (name.into(), format!("all {} series: {why}", many.len()))
+            } else {
+                let parts: Vec<String> = counts.iter().map(|(n, c)| format!("{c} {n}")).collect();
+                ("mixed".into(), format!("each series by its own history: {}", parts.join(", ")))
+            }
+        }
+    }
+}
+
+/// Budget per month for a scope: customer-scope budgets of its customers, or one service's budgets.
+fn budget_of(budgets: &[Budget], customers: &BTreeSet<&str>, service: Option<&str>) -> BTreeMap<Period, Decimal> {
+    let mut out: BTreeMap<Period, Decimal> = BTreeMap::new();
+    for b in budgets.iter().filter(|b| customers.contains(b.customer.as_str())) {
+        let wanted = match (&b.scope, service) {
+            (BudgetScope::Customer, None) => true,
+            (BudgetScope::Service(s), Some(w)) => s == w,
+            _ => false,
+        };
+        if wanted {
+            *out.entry(b.period).or_default() += b.amount;
+        }
+    }
+    out
+}
+
+struct Rollup {
+    actual: BTreeMap<Period, Decimal>,
+    forecast: BTreeMap<Period, Point>,
+    methods: Vec<(Method, String)>,
+}
+
+fn rollup<'a>(series: impl Iterator<Item = &'a Fitted>) -> Rollup {
+    let mut r = Rollup { actual: BTreeMap::new(), forecast: BTreeMap::new(), methods: Vec::new() };
+    for f in series {
+        for (p, v) in &f.history {
+            *r.actual.entry(*p).or_default() += *v;
+        }
+        sum_points(&mut r.forecast, &f.forecast);
+        r.methods.push((f.method, f.why.clone()));
+    }
+    r
+}
+
+/// The fiscal year after the last actual month: (outlook: actuals to date + forecast for the rest, its budget,
+/// the alert). The alert compares only the months that have a budget, so a budget entered for part of the
+/// year is not "over" by the months it does not cover.
+fn fy_figures(
+    r: &Rollup,
+    budget: &BTreeMap<Period, Decimal>,
+    frame: &Frame,
+) -> (Decimal, Option<Decimal>, Option<Alert>) {
+    let fy = frame.fiscal.year_of(frame.last_actual.next());
+    let months = frame.fiscal.months(fy);
+    let amount = |p: &Period| {
+        if *p <= frame.last_actual {
+            r.actual.get(p).copied().unwrap_or_default()
+        } else {
+            r.forecast.get(p).map(|x| x.value).unwrap_or_default()
+        }
+    };
+    let outlook: Decimal = months.iter().map(amount).sum();
+    let budgeted: Vec<&Period> = months.iter().filter(|p| budget.contains_key(p)).collect();
+    if budgeted.is_empty() {
+        return (outlook.round_dp(2), None, None);
+    }
+    let fy_budget: Decimal = budgeted.iter().filter_map(|p| budget.get(p)).sum();
+    let compared: Decimal = budgeted.iter().map(|p| amount(p)).sum();
+    let alert = fiscal::alert(compared, fy_budget, frame.warn_pct).ok().flatten();
+    (outlook.round_dp(2), Some(fy_budget), alert)
+}
+
+/// The outlook of `scope` from the book's cost facts, events and budgets.
+pub fn build(facts: &[CostFact], events: &[StoredEvent], budgets: &[Budget], frame: &Frame, scope: &Scope) -> Outlook {
+    let all: BTreeSet<&str> = facts.iter().map(|f| f.1.as_str()).collect();
+    let customers: BTreeSet<&str> = match &scope.customer {
+        Some(c) => all.iter().copied().filter(|x| x == c).collect(),
+        None => all.clone(),
+    };
+    let book = fit_book(facts, events, frame, &customers);
+    let in_scope = |service: &str| scope.service.as_deref().is_none_or(|s| s == service);
+    let r = rollup(book.values().flat_map(|m| m.iter()).filter(|(s, _)| in_scope(s)).map(|(_, f)| f));
+    let budget = budget_of(budgets, &customers, scope.service.as_deref());
+    // The rolling view starts at the first month the book has data, at most `shown_history` months back.
+    let first_data = facts.iter().map(|f| f.0).min().unwrap_or(frame.last_actual);
+    let first_shown = (1..frame.shown_history.max(1)).fold(frame.last_actual, |p, _| p.prev()).max(first_data);
+    let last_shown = nth(frame.last_actual, frame.horizon);
+    let mut months = Vec::new();
+    let mut p = first_shown;
+    while p <= last_shown {
+        let actual = (p <= frame.last_actual).then(|| r.actual.get(&p).copied().unwrap_or_default());
+        let forecast = if p > frame.last_actual { r.forecast.get(&p).copied() } else { None };
+        let b = budget.get(&p).copied();
+        let amount = actual.or(forecast.map(|x| x.value)).unwrap_or_default();
+        let alert = b.and_then(|b| fiscal::alert(amount, b, frame.warn_pct).ok().flatten());
+        months.push(Month { period: p, actual, forecast, budget: b, alert });
+        p = p.next();
+    }
+    let methods: Vec<(Method, &str)> = r.methods.iter().map(|(m, w)| (*m, w.as_str())).collect();
+    let (method, why) = summarise(&methods);
+    let (fy_outlook, fy_budget, fy_alert) = fy_figures(&r, &budget, frame);
+    let children = match (&scope.customer, &scope.service) {
+        (None, _) => book
+            .iter()
+            .map(|(c, services)| {
+                let one: BTreeSet<&str> = [c.as_str()].into_iter().collect();
+                child(c, rollup(services.values()), &budget_of(budgets, &one, None), frame)
+            })
+            .collect(),
+        (Some(c), None) => book
+            .get(c)
+            .into_iter()
+            .flat_map(|services| services.iter())
+            .map(|(s, f)| {
+                let one: BTreeSet<&str> = [c.as_str()].into_iter().collect();
+                child(s, rollup(std::iter::once(f)), &budget_of(budgets, &one, Some(s)), frame)
+            })
+            .collect(),
+        (Some(_), Some(_)) => Vec::new(),
+    };
+    let mut children: Vec<Child> = children;
+    children.sort_by(|a, b| b.horizon_total.cmp(&a.horizon_total).then_with(|| a.key.cmp(&b.key)));
+    let shown_events = events
+        .iter()
+        .filter(|e| e.retired.is_none())
+        .filter(|e| match (&scope.customer, &e.customer) {
+            (Some(c), Some(ec)) => c == ec,
+            _ => true,
+        })
+        .cloned()
+        .collect();
+    Outlook {
+        scope: scope.clone(),
+        last_actual: frame.last_actual,
+        fiscal_year: frame.fiscal.year_of(frame.last_actual.next()),
+        months,
+        method,
+        why,
+        events: shown_events,
+        children,
+        fy_outlook,
+        fy_budget,
+        fy_alert,
+    }
+}
+
+fn child(key: &str, r: Rollup, budget: &BTreeMap<Period, Decimal>, frame: &Frame) -> Child {
+    let next = frame.last_actual.next();
+    let methods: Vec<(Method, &str)> = r.methods.iter().map(|(m, w)| (*m, w.as_str())).collect();
+    let (method, _) = summarise(&methods);
+    let (fy_outlook, fy_budget, alert) = fy_figures(&r, budget, frame);
+    Child {
+        key: key.to_string(),
+        last_actual: r.actual.get(&frame.last_actual).copied().unwrap_or_default(),
+        next_month: r.forecast.get(&next).map(|p| p.value).unwrap_or_default().round_dp(2),
+        horizon_total: r.forecast.values().map(|p| p.value).sum::<Decimal>().round_dp(2),
+        fy_outlook,
+        fy_budget,
+        alert,
+        method,
+    }
+}
+
+/// A short word for an alert (lists, CSV).
+pub fn alert_text(a: Option<Alert>) -> String {
+    match a {
+        None => String::new(),
+        Some(Alert::Over { pct }) => format!("over ({pct}%)"),
+        Some(Alert::Near { pct }) => format!("near ({pct}%)"),
+    }
+}
