@@ -38,6 +38,12 @@ fn issued() -> &'static Issued {
     ISSUED.get_or_init(|| {
         let d = Demo::new();
         d.ok("alice", &["close", "set", "issuer.name", "Northwind Cloud Services Ltd"]);
+        // bluth's invoice carries a discount, an approved credit and tax besides its charges and rounding.
+        d.ok("alice", &["terms", "set", "bluth", "--tax", "20", "--discount", "5", "--from", "2026-09-01"]);
+        let credit = ["--valid-from", "2026-09-01", "--valid-to", "2027-01-01", "--evidence", "ticket 42"];
+        let propose = [&["credits", "propose", "bluth", "--kind", "goodwill", "--amount", "100"][..], &credit].concat();
+        assert!(d.ok("bob", &propose).contains("credit CR-1 proposed"));
+        d.ok("alice", &["credits", "approve", "CR-1", "--reason", "agreed on the call"]);
         d.ok("bob", &["invoices", "generate", "--period", "2026-09"]);
         let list = d.json("dave", &["invoices", "list", "--period", "2026-09", "--format", "json"]);
         let id_of = |code: &str| {
@@ -111,6 +117,12 @@ fn billed_cost_adds_up_to_the_issued_invoices_and_ids_are_their_numbers() {
         *want.entry(currency.clone()).or_default() += *total;
     }
     assert_eq!(billed, want);
+    let categories: BTreeSet<&str> = rows.iter().map(|r| r["ChargeCategory"].as_str()).collect();
+    assert_eq!(
+        categories,
+        BTreeSet::from(["Adjustment", "Credit", "Tax", "Usage"]),
+        "charges, discount and credit, tax, rounding"
+    );
     let ids: BTreeSet<&String> = per_invoice.keys().collect();
     assert_eq!(ids, x.invoices.keys().collect::<BTreeSet<_>>(), "InvoiceId = the issued invoices' numbers");
     for (number, sum) in &per_invoice {

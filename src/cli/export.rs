@@ -14,7 +14,9 @@ pub const NOTHING_ISSUED: u8 = 4;
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCmd {
-    /// FinOps FOCUS 1.0 CSV of the rated, customer-facing data: one row per line of each invoice issued for the
+    /// FinOps FOCUS 1.0 CSV of what customers were invoiced for a period, one row per invoice line.
+    ///
+    /// The rated, customer-facing data: one row per line of each invoice issued for the
     /// period (issued, partly paid, paid, disputed; never drafts or void ones), as the customer was invoiced —
     /// charges, discounts, credits, PPA corrections (ChargeClass Correction), tax and the rounding line — so
     /// BilledCost adds up to the issued invoices' totals. InvoiceId is the invoice number, InvoiceIssuerName
@@ -29,10 +31,10 @@ pub enum ExportCmd {
 #[derive(Debug, Args)]
 pub struct FocusArgs {
     /// Billing period YYYY-MM.
-    #[arg(long)]
+    #[arg(long, value_name = "YYYY-MM")]
     pub period: String,
     /// The CSV file to write.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub output: PathBuf,
     /// Replace FILE if it exists.
     #[arg(long)]
