@@ -7,6 +7,7 @@ pub mod config;
 pub mod console;
 pub mod csv_out;
 pub mod documents;
+pub mod focus;
 pub mod ingest;
 pub mod month;
 pub mod plan;

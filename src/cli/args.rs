@@ -162,6 +162,10 @@ pub enum Command {
     /// first day.
     #[command(subcommand)]
     Ru(super::rating::RuCmd),
+    /// Exports for other tools: `export focus --period YYYY-MM --output FILE.csv` (FinOps FOCUS 1.0 of the
+    /// period's issued invoices; exit 4 when none is issued).
+    #[command(subcommand)]
+    Export(super::export::ExportCmd),
     /// Variance per customer × service against the month before (exit 0 when every flagged variance is
     /// explained, 4 otherwise); `variance explain` records why one moved.
     Variance(super::month_variance::VarianceArgs),

@@ -6,6 +6,7 @@ mod commands;
 mod demo;
 mod disputes;
 mod documents;
+mod export;
 mod funding;
 mod funding_io;
 mod interest;
@@ -387,6 +388,7 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         Some(Command::Migrate) => Ok(0), // run above, with the URL and options it reopens with
         Some(Command::Ru(c)) => rating::ru(ctx, c).await,
         Some(Command::Variance(a)) => month_variance::variance(ctx, a).await,
+        Some(Command::Export(c)) => export::export(ctx, c).await,
         Some(Command::Funding(c)) => funding::funding(ctx, c).await,
         Some(Command::Disputes(c)) => disputes::disputes(ctx, c).await,
         Some(Command::Ppa(c)) => disputes::ppa(ctx, c).await,

@@ -108,6 +108,13 @@ impl RoundingRule {
     }
 }
 
+mod iso4217;
+
+/// Whether `code` is an ISO 4217 currency code in use (upper case, as FOCUS BillingCurrency asks).
+pub fn is_iso4217(code: &str) -> bool {
+    iso4217::CODES.binary_search(&code).is_ok()
+}
+
 /// Minor-unit decimal places of an ISO 4217 currency (the common ones; default 2).
 pub fn minor_units(currency: &str) -> u32 {
     match currency {
@@ -361,6 +368,22 @@ mod tests {
                 split = split.checked_add(SplitDecimal::from_decimal(v).unwrap_or_default()).unwrap_or_default();
             }
             proptest::prop_assert_eq!(split.to_decimal(), Some(dec));
+        }
+    }
+}
+
+#[cfg(test)]
+mod iso_tests {
+    use super::*;
+
+    #[test]
+    fn iso_4217_codes_are_sorted_and_known() {
+        assert!(iso4217::CODES.windows(2).all(|w| w[0] < w[1]), "sorted, no duplicates (binary search)");
+        for c in ["USD", "EUR", "JPY", "BHD", "GBP", "CHF", "XOF", "ZWG"] {
+            assert!(is_iso4217(c), "{c}");
+        }
+        for c in ["usd", "US", "USDX", "XTS", "XXX", "XAU", "HRK", "", "EURO"] {
+            assert!(!is_iso4217(c), "{c}");
         }
     }
 }
