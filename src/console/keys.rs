@@ -72,6 +72,8 @@ pub enum Cmd {
     CreditNote,
     Document,
     Dispute,
+    ForecastEvent,
+    SetBudget,
     FundingSubmit,
     FundingStep,
     FundingOpportunity,
@@ -269,6 +271,15 @@ pub const BINDINGS: &[Binding] = &[
         "write the open invoice as a PDF for the customer (exports folder; file name has its number)",
         Some("pdf")
     ),
+    b!(
+        ForecastEvent,
+        "forecast_event",
+        ["E"],
+        Scope::Pane,
+        "record a forecast event for the scope (operator)",
+        Some("event")
+    ),
+    b!(SetBudget, "set_budget", ["B"], Scope::Pane, "set the scope's budget for a month (operator)", Some("budget")),
     b!(Dispute, "dispute", ["D"], Scope::Pane, "open a dispute on an issued invoice line (operator)", Some("dispute")),
     b!(FundingSubmit, "funding_submit", ["u"], Scope::Pane, "submit (opportunity approved)", Some("submit")),
     b!(FundingStep, "funding_step", ["e"], Scope::Pane, "move it on: step, amounts, dates", Some("update")),

@@ -77,6 +77,9 @@ pub enum ViewKey {
     Funding,
     FundingDue,
     FundingHistory,
+    /// Forecast pane: the rows of the level below the scope; the months of the chart.
+    Forecast,
+    ForecastMonths,
 }
 
 impl ViewKey {
@@ -117,6 +120,8 @@ impl ViewKey {
             ViewKey::Funding => "pipeline",
             ViewKey::FundingDue => "due soon",
             ViewKey::FundingHistory => "history",
+            ViewKey::Forecast => "rows",
+            ViewKey::ForecastMonths => "months",
         }
     }
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod disputes;
+pub mod forecast;
 pub mod funding;
 pub mod ledger;
 pub mod month;
@@ -430,6 +431,7 @@ pub fn answer_pane(q: PaneQuery) -> PaneReply {
         PaneQuery::Funding(billops::console::panes::funding::Query::Pipeline) => {
             PaneReply::Funding(billops::console::panes::funding::Reply::Pipeline(funding::records()))
         }
+        PaneQuery::Forecast(q) => PaneReply::Forecast(forecast::answer(q)),
     }
 }
 

@@ -14,6 +14,7 @@ crate::console::pane::panes! {
     Audit(audit),
     Disputes(disputes),
     Funding(funding),
+    Forecast(forecast),
 }
 
 // Screens owned by a pane (under its folder), reachable as `panes::NAME` too.

@@ -1,0 +1,316 @@
+//! The Forecast pane's render (state in, frame out): a header (scope, method and why, the fiscal-year
+//! outlook against budget), the line chart of the rolling view (actual, forecast, its band, the budget, event
+//! markers) and the table beside it (wide terminals) or below it: the level below, or the months (`v`).
+//! Chart values are whole currency units (display only; the tables and exports carry the exact amounts).
+use billops_domain::forecast::fiscal::Alert;
+use billops_domain::text::visible;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use super::keys::VIEWS;
+use crate::console::state::{Load, State, ViewKey};
+use crate::console::table::{Cell, Column, Mark, Row, TableModel, fmt_money};
+use crate::console::theme::{Role, Theme};
+use crate::console::ui::widgets::{failed, list, sublists};
+use crate::plan::{Outlook, Scope, alert_text};
+
+fn alert_cell(a: Option<Alert>) -> Cell {
+    match a {
+        Some(Alert::Over { .. }) => Cell::text(alert_text(a)).role(Role::Negative).mark(Mark::Cross),
+        Some(Alert::Near { .. }) => Cell::text(alert_text(a)).role(Role::Warning).mark(Mark::Warn),
+        None => Cell::text(""),
+    }
+}
+
+fn opt_money(d: Option<Decimal>) -> Cell {
+    d.map(Cell::money).unwrap_or_else(|| Cell::text(""))
+}
+
+/// The rows of the level below the scope (customers, or the customer's services).
+pub fn children(o: &Outlook) -> TableModel {
+    let rows = o
+        .children
+        .iter()
+        .map(|c| Row {
+            id: c.key.clone(),
+            cells: vec![
+                Cell::text(&c.key),
+                Cell::money(c.last_actual),
+                Cell::money(c.next_month),
+                Cell::money(c.horizon_total),
+                Cell::money(c.fy_outlook),
+                opt_money(c.fy_budget),
+                alert_cell(c.alert),
+                Cell::text(&c.method),
+            ],
+            role: None,
+        })
+        .collect();
+    TableModel {
+        columns: vec![
+            Column::text(if o.scope.customer.is_none() { "customer" } else { "service" }, 14),
+            Column::num("last month", 12),
+            Column::num("next month", 12),
+            Column::num("next 18", 13),
+            Column::num("FY outlook", 13),
+            Column::num("FY budget", 12),
+            Column::text("alert", 14),
+            Column::text("method", 14),
+        ],
+        rows,
+        total: None,
+    }
+}
+
+pub fn children_empty(scope: &Scope) -> TableModel {
+    let o = Outlook {
+        scope: scope.clone(),
+        last_actual: billops_domain::Period::new(2000, 1).unwrap_or_else(|| unreachable!()),
+        fiscal_year: 0,
+        months: Vec::new(),
+        method: String::new(),
+        why: String::new(),
+        events: Vec::new(),
+        children: Vec::new(),
+        fy_outlook: Decimal::ZERO,
+        fy_budget: None,
+        fy_alert: None,
+    };
+    children(&o)
+}
+
+/// The months of the chart, exactly: actual or forecast with its band, budget and alert.
+pub fn months(o: &Outlook) -> TableModel {
+    let rows = o
+        .months
+        .iter()
+        .map(|m| Row {
+            id: m.period.to_string(),
+            cells: vec![
+                Cell::text(m.period.to_string()),
+                Cell::text(if m.actual.is_some() { "actual" } else { "forecast" }),
+                Cell::money(m.amount()),
+                opt_money(m.forecast.map(|p| p.low)),
+                opt_money(m.forecast.map(|p| p.high)),
+                opt_money(m.budget),
+                alert_cell(m.alert),
+            ],
+            role: None,
+        })
+        .collect();
+    TableModel {
+        columns: vec![
+            Column::text("month", 7),
+            Column::text("kind", 8),
+            Column::num("amount", 13),
+            Column::num("low", 12),
+            Column::num("high", 12),
+            Column::num("budget", 12),
+            Column::text("alert", 14),
+        ],
+        rows,
+        total: None,
+    }
+}
+
+pub fn months_empty() -> TableModel {
+    months(&Outlook {
+        scope: Scope::default(),
+        last_actual: billops_domain::Period::new(2000, 1).unwrap_or_else(|| unreachable!()),
+        fiscal_year: 0,
+        months: Vec::new(),
+        method: String::new(),
+        why: String::new(),
+        events: Vec::new(),
+        children: Vec::new(),
+        fy_outlook: Decimal::ZERO,
+        fy_budget: None,
+        fy_alert: None,
+    })
+}
+
+fn units(d: Decimal) -> f64 {
+    // Display only: the chart's y position in whole currency units.
+    d.trunc().to_f64().unwrap_or(0.0)
+}
+
+fn compact(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e9 {
+        format!("{:.1}G", v / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1}M", v / 1e6)
+    } else if a >= 1e3 {
+        format!("{:.0}k", v / 1e3)
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+/// The series of the chart as (x, y) points: x = month index in the view.
+pub struct Series {
+    pub actual: Vec<(f64, f64)>,
+    pub forecast: Vec<(f64, f64)>,
+    pub low: Vec<(f64, f64)>,
+    pub high: Vec<(f64, f64)>,
+    pub budget: Vec<(f64, f64)>,
+    pub events: Vec<Vec<(f64, f64)>>,
+    pub y_max: f64,
+}
+
+pub fn series(o: &Outlook) -> Series {
+    let mut s = Series {
+        actual: Vec::new(),
+        forecast: Vec::new(),
+        low: Vec::new(),
+        high: Vec::new(),
+        budget: Vec::new(),
+        events: Vec::new(),
+        y_max: 0.0,
+    };
+    for (i, m) in o.months.iter().enumerate() {
+        let x = i as f64;
+        if let Some(a) = m.actual {
+            s.actual.push((x, units(a)));
+            if m.period == o.last_actual {
+                // The forecast line starts where the actuals end.
+                s.forecast.push((x, units(a)));
+            }
+        }
+        if let Some(p) = m.forecast {
+            s.forecast.push((x, units(p.value)));
+            s.low.push((x, units(p.low)));
+            s.high.push((x, units(p.high)));
+        }
+        if let Some(b) = m.budget {
+            s.budget.push((x, units(b)));
+        }
+    }
+    s.y_max = [&s.actual, &s.forecast, &s.high, &s.budget]
+        .iter()
+        .flat_map(|v| v.iter().map(|p| p.1))
+        .fold(0.0, f64::max)
+        .max(1.0)
+        * 1.05;
+    for e in &o.events {
+        if let Some(i) = o.months.iter().position(|m| m.period == e.event.from) {
+            s.events.push(vec![(i as f64, 0.0), (i as f64, s.y_max)]);
+        }
+    }
+    s
+}
+
+fn chart(f: &mut Frame, area: Rect, o: &Outlook, theme: &Theme) {
+    let s = series(o);
+    let ascii = theme.symbols.ascii;
+    let fine = if ascii { Marker::Dot } else { Marker::Braille };
+    let mut sets = vec![
+        Dataset::default()
+            .name("actual")
+            .marker(if ascii { Marker::Block } else { Marker::Braille })
+            .graph_type(GraphType::Line)
+            .style(theme.style(Role::Chart))
+            .data(&s.actual),
+        Dataset::default()
+            .name("forecast")
+            .marker(Marker::Dot)
+            .graph_type(GraphType::Scatter)
+            .style(theme.style(Role::Increase))
+            .data(&s.forecast),
+        Dataset::default().name("band").marker(fine).graph_type(GraphType::Scatter).style(theme.style(Role::Muted)).data(&s.low),
+        Dataset::default().marker(fine).graph_type(GraphType::Scatter).style(theme.style(Role::Muted)).data(&s.high),
+    ];
+    if !s.budget.is_empty() {
+        sets.push(
+            Dataset::default()
+                .name("budget")
+                .marker(if ascii { Marker::Dot } else { Marker::HalfBlock })
+                .graph_type(GraphType::Line)
+                .style(theme.style(Role::Warning))
+                .data(&s.budget),
+        );
+    }
+    for (k, e) in s.events.iter().enumerate() {
+        let d = Dataset::default().marker(Marker::Bar).graph_type(GraphType::Line).style(theme.style(Role::Info)).data(e);
+        sets.push(if k == 0 { d.name("event") } else { d });
+    }
+    let n = o.months.len().max(1);
+    let first = o.months.first().map(|m| m.period.to_string()).unwrap_or_default();
+    let last = o.months.last().map(|m| m.period.to_string()).unwrap_or_default();
+    // Labels are spaced evenly: the middle one names the middle month (the last actual is in the header).
+    let middle = o.months.get((n - 1) / 2).map(|m| m.period.to_string()).unwrap_or_default();
+    let x_labels = vec![Span::raw(first), Span::raw(middle), Span::raw(last)];
+    let y_labels = vec![Span::raw("0"), Span::raw(compact(s.y_max / 2.0)), Span::raw(compact(s.y_max))];
+    let w = Chart::new(sets)
+        .block(Block::default().borders(Borders::ALL).border_style(theme.style(Role::Border)).title(" cost by month "))
+        .x_axis(Axis::default().bounds([0.0, (n - 1) as f64]).labels(x_labels).style(theme.style(Role::Muted)))
+        .y_axis(Axis::default().bounds([0.0, s.y_max]).labels(y_labels).style(theme.style(Role::Muted)))
+        .legend_position(Some(ratatui::widgets::LegendPosition::TopLeft))
+        .hidden_legend_constraints((Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)));
+    f.render_widget(w, area);
+}
+
+fn header(o: &Outlook, theme: &Theme) -> Vec<Line<'static>> {
+    let budget = match o.fy_budget {
+        Some(b) => format!(" · budget {}", fmt_money(b)),
+        None => " · no budget".to_string(),
+    };
+    let alert = alert_text(o.fy_alert);
+    let alert_role = match o.fy_alert {
+        Some(Alert::Over { .. }) => Role::Negative,
+        Some(Alert::Near { .. }) => Role::Warning,
+        None => Role::Muted,
+    };
+    let events = if o.events.is_empty() {
+        String::new()
+    } else {
+        let labels: Vec<String> = o.events.iter().map(|e| visible(&e.event.label()).into_owned()).collect();
+        format!(" · events: {}", labels.join("; "))
+    };
+    vec![
+        Line::from(vec![
+            Span::styled(visible(&o.scope.label()).into_owned(), theme.style(Role::Title)),
+            Span::styled(format!(" · {} · last actual {}", o.method, o.last_actual), theme.style(Role::Text)),
+            Span::styled(format!(" · FY{} outlook {}{budget} ", o.fiscal_year, fmt_money(o.fy_outlook)), theme.style(Role::Text)),
+            Span::styled(alert, theme.style(alert_role)),
+        ]),
+        Line::from(Span::styled(format!("why: {}{events}", visible(&o.why)), theme.style(Role::Muted))),
+    ]
+}
+
+pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    let o = match &s.panes.forecast.data {
+        Load::Failed(e) => return failed(f, area, "forecast", e, theme),
+        Load::Ready(Some(o)) => o,
+        Load::Ready(None) => {
+            let p = Paragraph::new("no month of cost data before this month: nothing to forecast from (import a month first)");
+            return f.render_widget(p, area);
+        }
+        Load::Idle | Load::Loading(_) => return f.render_widget(Paragraph::new("forecasting …"), area),
+    };
+    let cur = s.current_view();
+    let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
+    f.render_widget(Paragraph::new(header(o, theme)), head);
+    let wide = body.width >= 140;
+    let (chart_area, table_area) = if wide {
+        let [a, b] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+        (a, b)
+    } else {
+        let [a, b] = Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+        (a, b)
+    };
+    chart(f, chart_area, o, theme);
+    let [tabs, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(table_area);
+    f.render_widget(Paragraph::new(sublists(s, &VIEWS, cur, theme)), tabs);
+    let title = match (cur, o.scope.customer.is_none()) {
+        (ViewKey::ForecastMonths, _) => "months shown (x exports exactly these)",
+        (_, true) => "customers (enter: its services; E event, B budget)",
+        (_, false) => "services (enter: one service; esc back; E event, B budget)",
+    };
+    list(f, table, s, cur, title, None, true, theme);
+}
