@@ -34,6 +34,7 @@ mod linking;
 mod month_end;
 mod onboarding;
 mod parties;
+mod planning;
 mod rating;
 mod settings;
 mod sources;

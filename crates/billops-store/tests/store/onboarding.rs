@@ -19,7 +19,7 @@ async fn onboarding_items_are_data_and_computed_ones_are_computed(s: Arc<dyn Sto
     let list = s.checklist(false).await.unwrap();
     assert_eq!(list.len(), 8);
     let computed: Vec<&str> = list.iter().filter(|d| d.computed.is_some()).map(|d| d.item.as_str()).collect();
-    assert_eq!(computed, ["users_and_organisations", "account_assigned"]);
+    assert_eq!(computed, ["budgets_and_policies", "users_and_organisations", "account_assigned"]);
 
     // Managers add and retire items; operators may not.
     assert!(matches!(s.add_checklist_item("sso", "single sign-on set up", &olga).await, Err(StoreError::Forbidden(_))));
