@@ -157,6 +157,9 @@ pub enum Command {
     /// Variance per customer × service against the month before (exit 0 when every flagged variance is
     /// explained, 4 otherwise); `variance explain` records why one moved.
     Variance(super::month_variance::VarianceArgs),
+    /// Management reports: `report month YYYY-MM [--format html|csv] [--output FILE]`.
+    #[command(subcommand)]
+    Report(super::report::ReportCmd),
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,7 @@ mod month_variance;
 mod onboarding;
 pub mod output;
 mod rating;
+mod report;
 mod reprice;
 mod sla_claims;
 
@@ -386,6 +387,7 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         Some(Command::Migrate) => Ok(0), // run above, with the URL and options it reopens with
         Some(Command::Ru(c)) => rating::ru(ctx, c).await,
         Some(Command::Variance(a)) => month_variance::variance(ctx, a).await,
+        Some(Command::Report(c)) => report::report(ctx, c).await,
         Some(Command::Funding(c)) => funding::funding(ctx, c).await,
         Some(Command::Disputes(c)) => disputes::disputes(ctx, c).await,
         Some(Command::Ppa(c)) => disputes::ppa(ctx, c).await,
