@@ -1,0 +1,63 @@
+//! Charts in the console's lists (issue 12): the Customers list's 12-month sparkline and the Costs drill-down's
+//! share bars read without colour (NO_COLOR: block characters, no colour in any cell), fall back to ASCII with
+//! the ASCII symbols, and narrow or go cleanly when the terminal is narrow (text columns keep their width).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod console_common;
+use console_common::*;
+
+use billops::console::state::State;
+use billops::console::theme::load_theme;
+use billops_domain::Role as UserRole;
+use ratatui::style::Color;
+
+fn at(s: &[&str]) -> State {
+    let mut st = state(UserRole::Operator);
+    keys(&mut st, s);
+    st
+}
+
+fn no_colour_anywhere(s: &State) {
+    let t = theme_no_color();
+    let term = terminal(s, &t, 80, 24);
+    for cell in term.backend().buffer().content() {
+        assert!(matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset), "colour under NO_COLOR: {cell:?}");
+    }
+}
+
+/// The row of `needle` on the screen.
+fn row<'a>(text: &'a str, needle: &str) -> &'a str {
+    text.lines().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle} not on screen:\n{text}"))
+}
+
+#[test]
+fn the_customers_sparkline_reads_without_colour_and_in_ascii() {
+    let s = at(&[]);
+    no_colour_anywhere(&s);
+    let text = screen(&s, &theme_no_color(), 80, 24);
+    // ACME has cost in each of the 12 months: one block per month, the latest month the tallest
+    assert!(row(&text, "ACME").contains("▄▅▄▅▆▅▆▆▆▇▆█"), "{text}");
+    assert!(row(&text, "code").contains("12 mo"), "{text}");
+    let ascii = load_theme(std::path::Path::new("/nonexistent"), None, true, true).unwrap();
+    let text = screen(&s, &ascii, 80, 24);
+    let acme = row(&text, "ACME");
+    assert!(acme.contains("=+=+*+***#*@"), "ASCII heights: {acme}");
+    assert!(!acme.contains('█') && !acme.contains('▄'), "{acme}");
+}
+
+#[test]
+fn the_customers_sparkline_narrows_then_goes_before_names_shrink() {
+    let s = at(&[]);
+    let t = theme();
+    // 80: all 12 months
+    assert!(row(&screen(&s, &t, 80, 24), "ACME").contains("▄▅▄▅▆▅▆▆▆▇▆█"));
+    // 70: the latest 6 months (its minimum), the names whole
+    let text = screen(&s, &t, 70, 24);
+    let acme = row(&text, "ACME");
+    assert!(acme.contains("Acme Corporation") && acme.contains("▆▆▆▇▆█") && !acme.contains("▅▆▆▆▇▆█"), "{text}");
+    // 66: no sparkline (nor its header), the names still whole
+    let text = screen(&s, &t, 66, 24);
+    assert!(!text.contains("12 mo") && !row(&text, "ACME").contains('█'), "{text}");
+    assert!(row(&text, "ACME").contains("Acme Corporation"), "{text}");
+    insta::assert_snapshot!("customers_narrow_66x24", text);
+}
