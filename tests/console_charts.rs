@@ -61,3 +61,32 @@ fn the_customers_sparkline_narrows_then_goes_before_names_shrink() {
     assert!(row(&text, "ACME").contains("Acme Corporation"), "{text}");
     insta::assert_snapshot!("customers_narrow_66x24", text);
 }
+
+#[test]
+fn the_costs_share_bars_read_without_colour_and_in_ascii() {
+    let s = at(&["4"]);
+    no_colour_anywhere(&s);
+    let text = screen(&s, &theme_no_color(), 80, 24);
+    // ACME 6,422.40 of a gross 12,354.08: 52.0%, the largest row, whose bar fills the column; the others
+    // against it (GLOBEX 5,476.48: 85%); INITECH's 45.00 still shows a sliver
+    let full = "█".repeat(29);
+    let acme = row(&text, "ACME");
+    assert!(acme.contains(&format!("52.0% {full}│")), "{text}");
+    assert!(row(&text, "GLOBEX").contains(&format!("44.3% {}▊", "█".repeat(24))), "{text}");
+    assert!(row(&text, "INITECH").contains("0.4% ▎"), "{text}");
+    assert!(row(&text, "UMBRELLA").trim_end_matches(['│', ' ']).ends_with("100.0%"), "no cost, no share: {text}");
+    let ascii = load_theme(std::path::Path::new("/nonexistent"), None, true, true).unwrap();
+    let text = screen(&s, &ascii, 80, 24);
+    let acme = row(&text, "ACME");
+    assert!(acme.contains(&format!("52.0% {}│", "#".repeat(29))) && !acme.contains('█'), "{acme}");
+}
+
+#[test]
+fn the_costs_share_narrows_to_its_percentage() {
+    let s = at(&["4"]);
+    let t = theme();
+    let text = screen(&s, &t, 48, 24);
+    let acme = row(&text, "ACME");
+    assert!(acme.contains("6,422.40") && acme.contains("52.0%") && !acme.contains('█'), "{text}");
+    insta::assert_snapshot!("costs_narrow_48x24", text);
+}

@@ -1,5 +1,6 @@
 //! Small charts drawn inside a table cell (issue 12): a sparkline of monthly cost (one block per month, scaled
-//! to the row's own largest month) and a share bar (a row's part of its level's total, after the percentage).
+//! to the row's own largest month) and a share bar (the row's percentage of its level, then a bar scaled to the
+//! level's largest row, which fills the column).
 //! Display only: the cell keeps the exact amounts (`num`, `exact`) for sorting and export; the scaling to
 //! eighths here is integer and Decimal arithmetic on a copy and never flows back into money. Drawn at render
 //! time for the column's width with the theme's symbols (block characters, or ASCII), so it reads without
@@ -24,6 +25,8 @@ pub struct ChartFit {
     /// …then, if the table still does not fit, it is dropped (a sparkline) or kept at `min` (a share, whose
     /// percentage is information).
     pub droppable: bool,
+    /// Whether it takes the width left over (a share bar reads better long; a sparkline has one cell a month).
+    pub grow: bool,
 }
 
 const SPARK: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];

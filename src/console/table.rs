@@ -62,8 +62,9 @@ impl Cell {
             chart: Some(Chart::Spark(levels)),
         }
     }
-    /// `part`'s share of `whole` as a percentage and a bar (nothing for a credit or an empty whole).
-    pub fn share(part: Decimal, whole: Decimal) -> Cell {
+    /// `part`'s share of `whole` as a percentage, and a bar as long as `part` is against `largest` (the level's
+    /// largest row fills the column, as ncdu draws it); nothing for a credit or an empty whole.
+    pub fn share(part: Decimal, whole: Decimal, largest: Decimal) -> Cell {
         let pct = if part > Decimal::ZERO && whole > Decimal::ZERO {
             part.checked_mul(Decimal::ONE_HUNDRED).and_then(|x| x.checked_div(whole))
         } else {
@@ -77,7 +78,7 @@ impl Cell {
             num: Some(pct),
             role: Some(Role::Chart),
             mark: None,
-            chart: Some(Chart::Share { permille: chart::permille(part, whole), label }),
+            chart: Some(Chart::Share { permille: chart::permille(part, largest), label }),
         }
     }
     pub fn int(n: i64) -> Cell {
@@ -188,7 +189,7 @@ impl TableModel {
     /// Column widths for `avail` cells (one cell between columns): numbers get their content width, text
     /// columns at most their preferred width, charts their width; if too wide, charts narrow to their
     /// minimum, then droppable charts go (width 0: not drawn, nor their gap), then the widest text column
-    /// shrinks; left-over space goes to the last text column.
+    /// shrinks; left-over space goes to a growing chart, else to the last text column.
     pub fn widths(&self, avail: u16) -> Vec<u16> {
         let n = self.columns.len();
         let mut w: Vec<u16> = self
@@ -228,7 +229,9 @@ impl TableModel {
             w[i] -= 1;
             total -= 1;
         }
-        if let Some(last_text) = (0..n).rev().find(|&i| !self.columns[i].numeric && self.columns[i].chart.is_none()) {
+        let grows = (0..n).rev().find(|&i| self.columns[i].chart.is_some_and(|f| f.grow) && w[i] > 0);
+        let last_text = (0..n).rev().find(|&i| !self.columns[i].numeric && self.columns[i].chart.is_none());
+        if let Some(last_text) = grows.or(last_text) {
             let spare = avail32.saturating_sub(total);
             w[last_text] = w[last_text].saturating_add(u16::try_from(spare).unwrap_or(0));
         }
@@ -407,8 +410,8 @@ mod tests {
 
     #[test]
     fn a_chart_column_narrows_then_goes_before_any_text_shrinks() {
-        let spark = ChartFit { min: 6, droppable: true };
-        let share = ChartFit { min: 6, droppable: false };
+        let spark = ChartFit { min: 6, droppable: true, grow: false };
+        let share = ChartFit { min: 6, droppable: false, grow: true };
         let mut model = TableModel {
             columns: vec![
                 Column::text("name", 20),
@@ -422,26 +425,28 @@ mod tests {
                     Cell::text("a".repeat(20)),
                     Cell::money(d("1234.5")),
                     Cell::spark(&[d("1"), d("2")]),
-                    Cell::share(d("1"), d("2")),
+                    Cell::share(d("1"), d("2"), d("1")),
                 ],
                 role: None,
             }],
             total: None,
         };
         model.measure();
-        // room for everything: name 20, cost 8, spark 12, share 20, three gaps; the spare goes to the name
-        assert_eq!(model.widths(70), vec![27, 8, 12, 20]);
+        // room for everything: name 20, cost 8, spark 12, share 20, three gaps; the spare goes to the share
+        assert_eq!(model.widths(70), vec![20, 8, 12, 27]);
         // short by 10: the charts give first (in column order), the text keeps its width
         assert_eq!(model.widths(53), vec![20, 8, 6, 16]);
         assert_eq!(model.widths(43), vec![20, 8, 6, 6]);
-        // shorter still: the sparkline goes (and its gap; what it frees goes to the name), then the name
+        // shorter still: the sparkline goes (and its gap; what it frees goes to the share), then the name
         // shrinks; the share keeps its percentage
-        assert_eq!(model.widths(42), vec![26, 8, 0, 6]);
+        assert_eq!(model.widths(42), vec![20, 8, 0, 12]);
         assert_eq!(model.widths(30), vec![14, 8, 0, 6]);
         // export: the sparkline as its exact sum, the share as its exact percentage
         assert_eq!(model.rows[0].cells[2].export_text(), "3");
         assert_eq!(model.rows[0].cells[3].export_text(), "50");
-        assert_eq!(Cell::share(d("-1"), d("2")).text, "", "a credit has no share");
+        assert_eq!(Cell::share(d("-1"), d("2"), d("2")).text, "", "a credit has no share");
+        let c = Cell::share(d("1"), d("4"), d("2"));
+        assert_eq!((c.text.as_str(), c.chart), ("25.0%", Some(Chart::Share { permille: 500, label: "25.0%".into() })));
     }
 
     #[test]

@@ -83,7 +83,7 @@ pub fn table(d: &CustomersData) -> TableModel {
             Column::num("last period", 14),
             Column::num("change", 9),
             // 12 months when there is room, the latest 6 when not, none at all before the names shrink
-            Column::chart("12 mo", 12, ChartFit { min: 6, droppable: true }),
+            Column::chart("12 mo", 12, ChartFit { min: 6, droppable: true, grow: false }),
         ],
         rows,
         total: None,
