@@ -160,8 +160,16 @@ fn input() -> ReportInput {
     let why = Explanation::new(Driver::UsageGrowth, "New <b>batch</b> cluster", "bob", at, d("5000")).unwrap();
     let explained = BTreeMap::from([(("evil".to_string(), "AmazonEC2".to_string()), why)]);
     let rows = review(variances, &explained);
-    let variance =
-        VarianceView { period: sep(), previous: sep().prev(), baseline: true, thresholds: th, unexplained: 0, rows };
+    let variance = VarianceView {
+        period: sep(),
+        previous: sep().prev(),
+        baseline: true,
+        thresholds: th,
+        unexplained: 0,
+        rows,
+        volumes: vec![],
+        resource_units: vec![],
+    };
     let proposal = CreditProposal {
         id: "CR-1".into(),
         kind: CreditKind::SlaServiceCredit,
