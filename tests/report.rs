@@ -11,11 +11,12 @@ use std::process::Command;
 use std::str::FromStr;
 
 use billops::documents::report::{self, OpenRequest, ReportInput};
-use billops::month::variance::VarianceView;
+use billops::month::variance::{VarianceView, VolumeLine};
 use billops_domain::credit::{Credit, CreditKind, CreditProposal, CreditScope};
 use billops_domain::invoice::{Draft, InvoiceLine, InvoiceStatus, LineKind, Totals};
 use billops_domain::money::{Money, RoundingRule};
 use billops_domain::terms::Percent;
+use billops_domain::variance::volume::{UnitFigures, split};
 use billops_domain::variance::{Driver, Explanation, ServiceCost, VarianceThresholds, compare, review};
 use billops_domain::{ChargeCategory, DateRange, Period, Role, User};
 use billops_store::{PayerFigures, StoredCredit, StoredInvoice, SupplierCreditRow, UnreachedCredits};
@@ -167,7 +168,18 @@ fn input() -> ReportInput {
         thresholds: th,
         unexplained: 0,
         rows,
-        volumes: vec![],
+        volumes: vec![{
+            let figures =
+                UnitFigures { prev_qty: d("100"), cur_qty: d("150"), prev_cost: d("10000"), cur_cost: d("15000") };
+            VolumeLine {
+                customer: "evil".into(),
+                service: "AmazonEC2".into(),
+                unit: "Hrs".into(),
+                units: 1,
+                split: split(&figures).unwrap(),
+                figures,
+            }
+        }],
         resource_units: vec![],
     };
     let proposal = CreditProposal {
@@ -290,7 +302,7 @@ fn the_html_escapes_every_name_and_prints_money_to_the_minor_unit() {
     ] {
         assert!(html.contains(good), "{good} missing");
     }
-    for figure in ["1,500.01", "210.01", "1,650.01", "12,346", "10,000", "-100.00", "14.0%"] {
+    for figure in ["1,500.01", "210.01", "1,650.01", "12,346", "10,000", "-100.00", "14.0%", "5,000.00"] {
         assert!(html.contains(figure), "{figure} missing");
     }
     assert!(html.contains("September 2026") && html.contains("Generated 6 October 2026"), "title block");
@@ -314,6 +326,10 @@ fn the_csv_is_one_file_with_a_section_column() {
     assert_eq!(get("credit", "detail", &|_| true), "AWS SLA claim 4471");
     assert_eq!(get("supplier_credit", "status", &|_| true), "not_passed_on");
     assert_eq!(get("variance", "delta", &|_| true), "5000.00");
+    // 100 → 150 hours at the same 100 an hour: all of it by volume
+    assert_eq!(get("variance", "by_volume", &|_| true), "5000.00");
+    assert_eq!(get("variance", "by_rate", &|_| true), "0.00");
+    assert_eq!(get("variance", "reference", &|_| true), "Hrs");
     assert_eq!(get("open_item", "kind", &|r| &r[5] == "request 9 (INC0012)"), "request");
     // a service that looks like a formula is written as text
     assert_eq!(get("service_margin", "service", &|r| r[4].contains("cmd")), "'=cmd|\"&<b>");
@@ -429,7 +445,7 @@ fn report_month_from_the_cli() {
     assert!(said.contains("written to"), "{said}");
     let csv = std::fs::read_to_string(&out).unwrap();
     assert!(csv.starts_with("section,currency,"), "{csv:.200}");
-    let billed = format!("totals,USD,,,,,,billed,,,,,,,,,{},", printed.replace(',', ""));
+    let billed = format!("totals,USD,,,,,,billed,,,,,,,,,,,{},", printed.replace(',', ""));
     assert!(csv.contains(&billed), "{billed} in {csv:.600}");
     assert!(csv.lines().any(|l| l.starts_with("customer_margin,USD,acme,")), "{csv:.600}");
 

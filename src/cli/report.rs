@@ -22,7 +22,7 @@ pub enum ReportCmd {
         the period's supplier invoices (USD when none is entered).\n\n\
         --format csv writes ONE file with a `section` column and a fixed header (section, currency, customer, \
         name, service, reference, invoice, kind, status, cost, billed, margin, pct, previous, current, delta, \
-        amount, detail); each section fills the columns that apply:\n  \
+        by_volume, by_rate, amount, detail); each section fills the columns that apply:\n  \
         totals           per currency: kind = invoices|charges|discounts|credits|net_billed|tax|billed|cost|\
         margin|margin_pct, amount\n  \
         supply           per payer (reference): kind = supplier_invoice|imported_cost|invoiced_at_cost|\
@@ -31,8 +31,8 @@ pub enum ReportCmd {
         service_margin   service, cost, billed (charges), margin, pct\n  \
         credit           customer, reference (credit id), invoice, kind (its source), amount, detail (evidence)\n  \
         supplier_credit  reference (account), service, customer, status passed_on|not_passed_on, amount, detail\n  \
-        variance         customer, name, service, previous, current, delta, pct, status, kind (driver), detail \
-        (explanation)\n  \
+        variance         customer, name, service, previous, current, delta, pct, by_volume and by_rate (on the \
+        service's main usage unit, in reference), status, kind (driver), detail (explanation)\n  \
         open_item        kind, reference, customer (or payer), currency, amount, detail")]
     Month {
         /// Billing period YYYY-MM.

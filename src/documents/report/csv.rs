@@ -12,8 +12,9 @@
 //!   evidence (`detail`), amount.
 //! - `supplier_credit`: a supplier credit or refund in the usage: account (`reference`), service, customer,
 //!   `status` passed_on | not_passed_on, `detail` the payer and the customer credits passing it on.
-//! - `variance`: flagged variances: previous, current, delta, pct (or new/gone in `status`'s detail), `status`
-//!   explained | unexplained | stale, `kind` the driver, `detail` the explanation.
+//! - `variance`: flagged variances: previous, current, delta, pct (`new`/`gone` for a service without one),
+//!   by_volume and by_rate on the service's main usage unit (`reference`), `status` explained | unexplained |
+//!   stale, `kind` the driver, `detail` the explanation.
 //! - `open_item`: `kind` (dispute, supplier case, unreached supplier credit, unused credit, invoice not issued,
 //!   request), reference, customer or payer, amount, detail.
 use rust_decimal::Decimal;
@@ -22,7 +23,7 @@ use super::Report;
 use crate::csv_out::{Cell, CsvWriter};
 use billops_domain::money::{RoundingRule, minor_units, round_for_display, round_line};
 
-pub const HEADER: [&str; 18] = [
+pub const HEADER: [&str; 20] = [
     "section",
     "currency",
     "customer",
@@ -39,12 +40,14 @@ pub const HEADER: [&str; 18] = [
     "previous",
     "current",
     "delta",
+    "by_volume",
+    "by_rate",
     "amount",
     "detail",
 ];
 
 /// A row being filled by column name.
-struct Row([String; 18]);
+struct Row([String; 20]);
 
 impl Row {
     fn new(section: &str, currency: &str) -> Row {
@@ -78,7 +81,7 @@ fn pct(p: Option<Decimal>) -> String {
 
 /// Columns holding billops' own numbers (written as numbers; everything else is guarded text).
 fn numeric(i: usize) -> bool {
-    (9..=16).contains(&i)
+    (9..=18).contains(&i)
 }
 
 fn rows(r: &Report) -> Vec<Row> {
@@ -167,6 +170,9 @@ fn rows(r: &Report) -> Vec<Row> {
                 .money("previous", v.previous)
                 .money("current", v.current)
                 .money("delta", v.delta)
+                .set("by_volume", v.by_volume.map(|x| plain(x, cc)).unwrap_or_default())
+                .set("by_rate", v.by_rate.map(|x| plain(x, cc)).unwrap_or_default())
+                .set("reference", v.unit.clone().unwrap_or_default())
                 .set("pct", v.pct.trim_end_matches('%'))
                 .set("detail", v.explanation.as_str()),
         );

@@ -42,6 +42,11 @@ td { padding: 1.2mm 2mm; border-bottom: 1px solid var(--rule); vertical-align: t
 tr.total td { font-weight: 700; border-top: 1.5px solid var(--ink); border-bottom: none; }
 tr.strong td { font-weight: 700; background: var(--band); }
 td.muted, .empty { color: var(--muted); }
+table.tight { font-size: 8.5pt; }
+table.tight td, table.tight th { padding-left: 1.2mm; padding-right: 1.2mm; }
+table.tight tr.main td { border-bottom: none; padding-bottom: .3mm; }
+table.tight tr.sub td { padding-top: 0; padding-left: 4mm; font-size: 8pt; }
+tr.main { break-after: avoid; page-break-after: avoid; }
 .empty { font-style: italic; padding: 1mm 0; }
 footer { margin-top: 10mm; padding-top: 2mm; border-top: 1px solid var(--rule); font-size: 7.5pt; color: var(--muted);
          display: flex; justify-content: space-between; }
@@ -327,38 +332,59 @@ fn variances(s: &mut String, r: &Report) {
     let _ = writeln!(
         s,
         "<section><h2>5. Variances over threshold</h2>\n<p class=\"note\">Billed cost per customer and service, {} \
-         ({}).</p>",
+         ({}). By volume and by rate: the service's main usage unit, its change in volume at the old cost per \
+         unit and its change in cost per unit on the new volume.</p>",
         esc(&r.variance_basis),
         esc(cc)
     );
     if r.variances.is_empty() {
         empty(s, "No variance reached the thresholds.");
     } else {
-        s.push_str("<table>");
-        s.push_str(&th(&["Customer", "Service", ">Previous", ">Current", ">Change", ">%", "Status", "Explanation"]));
+        s.push_str("<table class=\"tight\">");
+        s.push_str(&th(&[
+            "Customer",
+            "Service",
+            ">Previous",
+            ">Current",
+            ">Change",
+            ">%",
+            ">By volume",
+            ">By rate",
+            "Status",
+        ]));
         s.push_str("<tbody>\n");
         for v in &r.variances {
-            let why = if v.explanation.is_empty() {
-                String::from("<td class=\"muted\">none yet</td>")
-            } else {
-                format!(
-                    "<td><b>{}</b>: {} <span class=\"muted\">({})</span></td>",
-                    esc(&v.driver),
-                    esc(&v.explanation),
-                    esc(&v.by)
-                )
-            };
+            let split =
+                |x: Option<Decimal>| x.map_or_else(|| "<td class=\"num muted\">–</td>".to_string(), |x| m(x, cc));
             let _ = writeln!(
                 s,
-                "<tr>{}{}{}{}{}<td class=\"num\">{}</td>{}{why}</tr>",
+                "<tr class=\"main\">{}{}{}{}{}<td class=\"num\">{}</td>{}{}{}</tr>",
                 td(&v.name),
                 td(&v.service),
                 m(v.previous, cc),
                 m(v.current, cc),
                 m(v.delta, cc),
                 esc(&v.pct),
+                split(v.by_volume),
+                split(v.by_rate),
                 td(&v.state)
             );
+            let why = if v.explanation.is_empty() {
+                String::from("<span class=\"muted\">No explanation yet.</span>")
+            } else {
+                format!(
+                    "<b>{}</b>: {} <span class=\"muted\">({})</span>",
+                    esc(&v.driver),
+                    esc(&v.explanation),
+                    esc(&v.by)
+                )
+            };
+            let unit = v
+                .unit
+                .as_deref()
+                .map(|u| format!(" <span class=\"muted\">· main unit {}</span>", esc(u)))
+                .unwrap_or_default();
+            let _ = writeln!(s, "<tr class=\"sub\"><td colspan=\"9\">{why}{unit}</td></tr>");
         }
         s.push_str("</tbody></table>\n");
     }

@@ -165,6 +165,11 @@ pub struct VarianceLine {
     pub driver: String,
     pub explanation: String,
     pub by: String,
+    /// The service's main usage unit, and what its volume and its cost per unit moved (none when the volume
+    /// cannot be read).
+    pub unit: Option<String>,
+    pub by_volume: Option<Decimal>,
+    pub by_rate: Option<Decimal>,
 }
 
 /// Something still open at month end.
@@ -337,7 +342,11 @@ pub fn build(input: &ReportInput) -> Report {
         .flagged()
         .map(|r| {
             let e = r.explanation.as_ref();
+            let vol = v.volume(&r.variance.customer, &r.variance.service);
             VarianceLine {
+                unit: vol.map(|l| l.unit.clone()),
+                by_volume: vol.map(|l| l.split.by_volume),
+                by_rate: vol.map(|l| l.split.by_rate),
                 customer: r.variance.customer.clone(),
                 name: input.customers.get(&r.variance.customer).cloned().unwrap_or_else(|| r.variance.customer.clone()),
                 service: r.variance.service.clone(),
