@@ -12,7 +12,16 @@ use crate::month;
 
 /// `billops variance YYYY-MM [--all] [--format …]` or `billops variance explain …`.
 #[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "Volume and unit rate: each row also reads the service's main usage unit (the one with the largest \
+        cost in either month; units cannot be added), its volume before and now, and splits that unit's change: \
+        by_volume = (volume now − before) × cost per unit before, by_rate = the rest (the change in cost per unit \
+        on the new volume); the two add up to the unit's change exactly. Empty when no unit of the service has a \
+        quantity on every row. --ru: chargeback customers' resource units, volume and rate as billed on the \
+        invoices (any status but void) of both months, split the same way."
+)]
 pub struct VarianceArgs {
     #[command(subcommand)]
     pub cmd: Option<VarianceCmd>,
