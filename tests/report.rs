@@ -244,7 +244,7 @@ fn input() -> ReportInput {
 
 #[test]
 fn the_report_adds_up_billed_cost_and_margin_per_currency_customer_and_service() {
-    let r = report::build(&input());
+    let r = report::build(&input()).unwrap();
     assert_eq!(r.totals.len(), 2, "JPY and USD never added: {:?}", r.totals);
     let jpy = &r.totals[0];
     assert_eq!((jpy.currency.as_str(), jpy.invoices, jpy.cost, jpy.net), ("JPY", 1, d("10000"), d("12345.6")));
@@ -269,6 +269,14 @@ fn the_report_adds_up_billed_cost_and_margin_per_currency_customer_and_service()
     // by service: charges only (the credit belongs to the invoice), added across customers of one currency
     let ec2 = r.services.iter().find(|s| s.key == "AmazonEC2").unwrap();
     assert_eq!((ec2.cost, ec2.billed, ec2.margin), (d("890"), d("1100.004"), d("210.004")));
+    // total rows per currency, computed in the model (the renderers only print)
+    let t: Vec<(&str, Decimal, Decimal)> =
+        r.customer_totals.iter().map(|t| (t.currency.as_str(), t.billed, t.margin)).collect();
+    assert_eq!(t, [("JPY", d("12345.6"), d("2345.6")), ("USD", d("1500.005"), d("210.005"))]);
+    let usd_services = r.service_totals.iter().find(|t| t.currency == "USD").unwrap();
+    assert_eq!((usd_services.cost, usd_services.billed), (d("1290"), d("1600.005")), "the charges, before the credit");
+    assert_eq!(r.credit_totals, [("USD".to_string(), d("-100"))]);
+    assert_eq!((r.supply_total.imported, r.supply_total.supplier_invoice), (d("1290"), Some(d("1290"))));
     // credits and their sources: the credit's type and evidence
     assert_eq!(r.credits.len(), 1);
     let c = &r.credits[0];
@@ -290,8 +298,19 @@ fn the_report_adds_up_billed_cost_and_margin_per_currency_customer_and_service()
 }
 
 #[test]
+fn a_sum_beyond_decimal_range_is_refused_not_wrapped() {
+    let mut i = input();
+    let mut big = i.invoices[1].clone();
+    big.draft.totals.charges = Decimal::MAX;
+    i.invoices[0].draft.totals.charges = Decimal::MAX;
+    i.invoices.push(big);
+    let e = report::build(&i).unwrap_err();
+    assert!(e.to_string().contains("overflows"), "{e}");
+}
+
+#[test]
 fn the_html_escapes_every_name_and_prints_money_to_the_minor_unit() {
-    let html = report::html::render(&report::build(&input()));
+    let html = report::html::render(&report::build(&input()).unwrap());
     for bad in ["<script>", "<b>batch", "\"Evil\"", "|\"&<b>"] {
         assert!(!html.contains(bad), "{bad} unescaped");
     }
@@ -311,7 +330,7 @@ fn the_html_escapes_every_name_and_prints_money_to_the_minor_unit() {
 
 #[test]
 fn the_csv_is_one_file_with_a_section_column() {
-    let text = report::csv::render(&report::build(&input())).unwrap();
+    let text = report::csv::render(&report::build(&input()).unwrap()).unwrap();
     let mut rd = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(rd.headers().unwrap().iter().collect::<Vec<_>>(), report::csv::HEADER);
     let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
@@ -370,7 +389,7 @@ fn the_report_checked_as_a_picture() {
     let Some(chromium) = chromium() else { return };
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("report.html");
-    std::fs::write(&html, report::html::render(&report::build(&input()))).unwrap();
+    std::fs::write(&html, report::html::render(&report::build(&input()).unwrap())).unwrap();
     let url = format!("file://{}", html.display());
     let common = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars"];
     let profile = format!("--user-data-dir={}", dir.path().join("profile").display());

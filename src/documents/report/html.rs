@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use super::{MarginRow, Report, pct};
+use super::{MarginRow, Report};
 use crate::documents::money;
 use crate::month::invoices::html_escape as esc;
 
@@ -95,8 +95,8 @@ fn empty(s: &mut String, what: &str) {
     let _ = writeln!(s, "<p class=\"empty\">{}</p>", esc(what));
 }
 
-/// Margin rows grouped by currency, each group closed by its total row.
-fn margins(s: &mut String, rows: &[MarginRow], first: &str, with_code: bool, billed: &str) {
+/// Margin rows grouped by currency, each group closed by its total row (`totals`, one per currency).
+fn margins(s: &mut String, rows: &[MarginRow], totals: &[MarginRow], first: &str, with_code: bool, billed: &str) {
     if rows.is_empty() {
         return empty(s, "Nothing billed in the period.");
     }
@@ -108,12 +108,9 @@ fn margins(s: &mut String, rows: &[MarginRow], first: &str, with_code: bool, bil
     s.push_str("<table>");
     s.push_str(&th(&cols));
     s.push_str("<tbody>\n");
-    let mut i = 0;
-    while i < rows.len() {
-        let cur = &rows[i].currency;
-        let (mut cost, mut bill, mut margin) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
-        while i < rows.len() && &rows[i].currency == cur {
-            let r = &rows[i];
+    for t in totals {
+        let cur = &t.currency;
+        for r in rows.iter().filter(|r| &r.currency == cur) {
             s.push_str("<tr>");
             s.push_str(&td(&r.name));
             if with_code {
@@ -127,20 +124,16 @@ fn margins(s: &mut String, rows: &[MarginRow], first: &str, with_code: bool, bil
                 m(r.margin, cur),
                 pct_text(r.margin_pct())
             );
-            cost = cost.checked_add(r.cost).unwrap_or(cost);
-            bill = bill.checked_add(r.billed).unwrap_or(bill);
-            margin = margin.checked_add(r.margin).unwrap_or(margin);
-            i += 1;
         }
         let span = if with_code { " colspan=\"2\"" } else { "" };
         let _ = writeln!(
             s,
             "<tr class=\"total\"><td{span}>Total {}</td>{}{}{}<td class=\"num\">{}</td></tr>",
             esc(cur),
-            m(cost, cur),
-            m(bill, cur),
-            m(margin, cur),
-            pct_text(pct(margin, bill))
+            m(t.cost, cur),
+            m(t.billed, cur),
+            m(t.margin, cur),
+            pct_text(t.margin_pct())
         );
     }
     s.push_str("</tbody></table>\n");
@@ -244,7 +237,6 @@ fn totals(s: &mut String, r: &Report) {
         s.push_str("<table>");
         s.push_str(&th(&["Payer", ">Supplier invoice", ">Imported cost", ">On invoices at cost", ">Unassigned"]));
         s.push_str("<tbody>\n");
-        let (mut imp, mut inv, mut un) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
         for p in &r.supply {
             let si = p.supplier_invoice.map_or("<td class=\"num muted\">not entered</td>".into(), |a| m(a, cc));
             let _ = writeln!(
@@ -255,16 +247,15 @@ fn totals(s: &mut String, r: &Report) {
                 m(p.invoiced_at_cost, cc),
                 m(p.unassigned, cc)
             );
-            imp = imp.checked_add(p.imported).unwrap_or(imp);
-            inv = inv.checked_add(p.invoiced_at_cost).unwrap_or(inv);
-            un = un.checked_add(p.unassigned).unwrap_or(un);
         }
+        let t = &r.supply_total;
+        let si = t.supplier_invoice.map_or("<td></td>".into(), |a| m(a, cc));
         let _ = writeln!(
             s,
-            "<tr class=\"total\"><td>Total</td><td></td>{}{}{}</tr></tbody></table>",
-            m(imp, cc),
-            m(inv, cc),
-            m(un, cc)
+            "<tr class=\"total\"><td>Total</td>{si}{}{}{}</tr></tbody></table>",
+            m(t.imported, cc),
+            m(t.invoiced_at_cost, cc),
+            m(t.unassigned, cc)
         );
     }
     s.push_str("</section>\n");
@@ -278,7 +269,6 @@ fn credits(s: &mut String, r: &Report) {
         s.push_str("<table>");
         s.push_str(&th(&["Customer", "Invoice", "Credit", "Source", "Evidence", ">Amount"]));
         s.push_str("<tbody>\n");
-        let mut sums: Vec<(String, Decimal)> = Vec::new();
         for c in &r.credits {
             let _ = writeln!(
                 s,
@@ -290,13 +280,9 @@ fn credits(s: &mut String, r: &Report) {
                 td(&c.evidence),
                 m(c.amount, &c.currency)
             );
-            match sums.iter_mut().find(|(cur, _)| *cur == c.currency) {
-                Some((_, t)) => *t = t.checked_add(c.amount).unwrap_or(*t),
-                None => sums.push((c.currency.clone(), c.amount)),
-            }
         }
-        for (cur, t) in sums {
-            let _ = writeln!(s, "<tr class=\"total\"><td colspan=\"5\">Total {}</td>{}</tr>", esc(&cur), m(t, &cur));
+        for (cur, t) in &r.credit_totals {
+            let _ = writeln!(s, "<tr class=\"total\"><td colspan=\"5\">Total {}</td>{}</tr>", esc(cur), m(*t, cur));
         }
         s.push_str("</tbody></table>\n");
     }
@@ -418,12 +404,12 @@ pub fn render(r: &Report) -> String {
     header(&mut s, r);
     totals(&mut s, r);
     s.push_str("<section><h2>2. Margin by customer</h2>\n");
-    margins(&mut s, &r.customers, "Customer", true, ">Net billed");
+    margins(&mut s, &r.customers, &r.customer_totals, "Customer", true, ">Net billed");
     s.push_str(
         "</section>\n<section><h2>3. Margin by service</h2>\n<p class=\"note\">Rated charges before discounts \
                 and credits, which belong to a customer's invoice rather than to a service.</p>\n",
     );
-    margins(&mut s, &r.services, "Service", false, ">Charges");
+    margins(&mut s, &r.services, &r.service_totals, "Service", false, ">Charges");
     s.push_str("</section>\n");
     credits(&mut s, r);
     variances(&mut s, r);

@@ -63,5 +63,5 @@ pub async fn input(store: &dyn Store, period: Period, now: DateTime<Utc>, cfg: &
 
 /// The management report of `period` as of `now`.
 pub async fn report(store: &dyn Store, period: Period, now: DateTime<Utc>, cfg: &CloseSettings) -> Result<Report> {
-    Ok(build(&input(store, period, now, cfg).await?))
+    build(&input(store, period, now, cfg).await?)
 }

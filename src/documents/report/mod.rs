@@ -24,7 +24,7 @@ use billops_domain::Period;
 use billops_domain::invoice::{InvoiceStatus, LineKind};
 use billops_domain::variance::VarianceState;
 use billops_store::disputes::DisputeRecord;
-use billops_store::{PayerFigures, ReconCase, StoredCredit, StoredInvoice, UnreachedCredits};
+use billops_store::{PayerFigures, ReconCase, Result, StoreError, StoredCredit, StoredInvoice, UnreachedCredits};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -194,9 +194,16 @@ pub struct Report {
     pub cost_currency: String,
     pub totals: Vec<CurrencyTotals>,
     pub supply: Vec<SupplyRow>,
+    /// The payers added up (`supplier_invoice` only over the payers that have one).
+    pub supply_total: SupplyRow,
     pub customers: Vec<MarginRow>,
+    /// One per currency.
+    pub customer_totals: Vec<MarginRow>,
     pub services: Vec<MarginRow>,
+    pub service_totals: Vec<MarginRow>,
     pub credits: Vec<CreditLine>,
+    /// Credits applied, per currency.
+    pub credit_totals: Vec<(String, Decimal)>,
     pub supplier_credits: Vec<SupplierCredit>,
     /// "10% and 1,000 against 2026-09", or why nothing was compared.
     pub variance_basis: String,
@@ -209,29 +216,61 @@ pub fn billed(status: InvoiceStatus) -> bool {
     matches!(status, InvoiceStatus::Issued | InvoiceStatus::PartlyPaid | InvoiceStatus::Paid | InvoiceStatus::Disputed)
 }
 
-fn add(a: &mut Decimal, b: Decimal) {
-    // Decimal's range (28 digits) holds any sum of a month's invoices; saturate rather than panic if not.
-    *a = a.checked_add(b).unwrap_or(if b.is_sign_negative() { Decimal::MIN } else { Decimal::MAX });
+fn overflow() -> StoreError {
+    StoreError::Invalid("a management report sum overflows".into())
+}
+
+/// `a += b`, exactly; overflow is an error (Decimal's 28 digits hold any real month).
+fn add(a: &mut Decimal, b: Decimal) -> Result<()> {
+    *a = a.checked_add(b).ok_or_else(overflow)?;
+    Ok(())
+}
+
+fn sub(a: Decimal, b: Decimal) -> Result<Decimal> {
+    a.checked_sub(b).ok_or_else(overflow)
 }
 
 fn margin_rows(
     map: BTreeMap<(String, String), (Decimal, Decimal)>,
     names: &BTreeMap<String, String>,
-) -> Vec<MarginRow> {
-    let mut rows: Vec<MarginRow> = map
-        .into_iter()
-        .map(|((currency, key), (cost, billed))| MarginRow {
+) -> Result<Vec<MarginRow>> {
+    let mut rows = Vec::with_capacity(map.len());
+    for ((currency, key), (cost, billed)) in map {
+        rows.push(MarginRow {
             name: names.get(&key).cloned().unwrap_or_else(|| key.clone()),
-            margin: billed.checked_sub(cost).unwrap_or_default(),
+            margin: sub(billed, cost)?,
             currency,
             key,
             cost,
             billed,
-        })
-        .collect();
+        });
+    }
     // by currency, then the largest billed first (what a manager reads first)
     rows.sort_by(|a, b| a.currency.cmp(&b.currency).then(b.billed.cmp(&a.billed)).then(a.key.cmp(&b.key)));
-    rows
+    Ok(rows)
+}
+
+/// One total row per currency of margin `rows` (key and name `Total`).
+fn margin_totals(rows: &[MarginRow]) -> Result<Vec<MarginRow>> {
+    let mut out: Vec<MarginRow> = Vec::new();
+    for r in rows {
+        if out.last().is_none_or(|t| t.currency != r.currency) {
+            out.push(MarginRow {
+                currency: r.currency.clone(),
+                key: "Total".into(),
+                name: "Total".into(),
+                cost: Decimal::ZERO,
+                billed: Decimal::ZERO,
+                margin: Decimal::ZERO,
+            });
+        }
+        if let Some(t) = out.last_mut() {
+            add(&mut t.cost, r.cost)?;
+            add(&mut t.billed, r.billed)?;
+            add(&mut t.margin, r.margin)?;
+        }
+    }
+    Ok(out)
 }
 
 fn service_of(kind: &LineKind, description: &str) -> Option<String> {
@@ -242,8 +281,8 @@ fn service_of(kind: &LineKind, description: &str) -> Option<String> {
     }
 }
 
-/// The report of `input.period`.
-pub fn build(input: &ReportInput) -> Report {
+/// The report of `input.period`. Refuses only a sum beyond Decimal's range.
+pub fn build(input: &ReportInput) -> Result<Report> {
     let mut totals: BTreeMap<String, CurrencyTotals> = BTreeMap::new();
     let mut by_customer = BTreeMap::new();
     let mut by_service = BTreeMap::new();
@@ -268,21 +307,21 @@ pub fn build(input: &ReportInput) -> Report {
         let ct =
             totals.entry(cur.clone()).or_insert_with(|| CurrencyTotals { currency: cur.clone(), ..Default::default() });
         ct.invoices += 1;
-        add(&mut ct.cost, t.cost);
-        add(&mut ct.charges, t.charges);
-        add(&mut ct.discounts, t.discounts);
-        add(&mut ct.credits, t.credits);
-        add(&mut ct.net, t.taxable);
-        add(&mut ct.tax, t.tax);
-        add(&mut ct.billed, inv.total);
+        add(&mut ct.cost, t.cost)?;
+        add(&mut ct.charges, t.charges)?;
+        add(&mut ct.discounts, t.discounts)?;
+        add(&mut ct.credits, t.credits)?;
+        add(&mut ct.net, t.taxable)?;
+        add(&mut ct.tax, t.tax)?;
+        add(&mut ct.billed, inv.total)?;
         let c: &mut (Decimal, Decimal) = by_customer.entry((cur.clone(), inv.customer.clone())).or_default();
-        add(&mut c.0, t.cost);
-        add(&mut c.1, t.taxable);
+        add(&mut c.0, t.cost)?;
+        add(&mut c.1, t.taxable)?;
         for l in &inv.draft.charges {
             if let Some(s) = service_of(&l.kind, &l.description) {
                 let e: &mut (Decimal, Decimal) = by_service.entry((cur.clone(), s)).or_default();
-                add(&mut e.0, l.cost);
-                add(&mut e.1, l.amount);
+                add(&mut e.0, l.cost)?;
+                add(&mut e.1, l.amount)?;
             }
         }
         for l in &inv.draft.credits {
@@ -300,14 +339,22 @@ pub fn build(input: &ReportInput) -> Report {
         }
     }
     for t in totals.values_mut() {
-        t.margin = t.net.checked_sub(t.cost).unwrap_or_default();
+        t.margin = sub(t.net, t.cost)?;
     }
+    let mut credit_totals: Vec<(String, Decimal)> = Vec::new();
+    for c in &credits {
+        match credit_totals.iter_mut().find(|(cur, _)| *cur == c.currency) {
+            Some((_, t)) => add(t, c.amount)?,
+            None => credit_totals.push((c.currency.clone(), c.amount)),
+        }
+    }
+    credit_totals.sort();
     credits.sort_by(|a, b| {
         (&a.currency, &a.customer, &a.invoice, &a.credit_id).cmp(&(&b.currency, &b.customer, &b.invoice, &b.credit_id))
     });
 
     let no_names = BTreeMap::new();
-    let supply = input
+    let supply: Vec<SupplyRow> = input
         .payers
         .iter()
         .map(|p| SupplyRow {
@@ -318,6 +365,21 @@ pub fn build(input: &ReportInput) -> Report {
             unassigned: p.unassigned,
         })
         .collect();
+    let mut supply_total = SupplyRow {
+        payer: "Total".into(),
+        supplier_invoice: None,
+        imported: Decimal::ZERO,
+        invoiced_at_cost: Decimal::ZERO,
+        unassigned: Decimal::ZERO,
+    };
+    for p in &supply {
+        add(&mut supply_total.imported, p.imported)?;
+        add(&mut supply_total.invoiced_at_cost, p.invoiced_at_cost)?;
+        add(&mut supply_total.unassigned, p.unassigned)?;
+        if let Some(si) = p.supplier_invoice {
+            add(supply_total.supplier_invoice.get_or_insert(Decimal::ZERO), si)?;
+        }
+    }
     let supplier_credits = input
         .unreached
         .supplier
@@ -366,21 +428,27 @@ pub fn build(input: &ReportInput) -> Report {
         .collect();
 
     open_items.extend(open_items_of(input));
-    Report {
+    let customers = margin_rows(by_customer, &input.customers)?;
+    let services = margin_rows(by_service, &no_names)?;
+    Ok(Report {
         period: input.period,
         generated: input.generated_at.date_naive(),
         issuer: input.issuer.clone(),
         cost_currency: input.cost_currency.clone(),
         totals: totals.into_values().collect(),
         supply,
-        customers: margin_rows(by_customer, &input.customers),
-        services: margin_rows(by_service, &no_names),
+        supply_total,
+        customer_totals: margin_totals(&customers)?,
+        service_totals: margin_totals(&services)?,
+        customers,
+        services,
         credits,
+        credit_totals,
         supplier_credits,
         variance_basis,
         variances,
         open_items,
-    }
+    })
 }
 
 /// `new`, `gone`, or the change in percent to one decimal.
