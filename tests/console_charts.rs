@@ -9,7 +9,7 @@ use console_common::*;
 use billops::console::state::State;
 use billops::console::theme::load_theme;
 use billops_domain::Role as UserRole;
-use ratatui::style::Color;
+use ratatui::style::{Color, Modifier};
 
 fn at(s: &[&str]) -> State {
     let mut st = state(UserRole::Operator);
@@ -17,12 +17,23 @@ fn at(s: &[&str]) -> State {
     st
 }
 
-fn no_colour_anywhere(s: &State) {
+/// No colour in any cell; the selected row is reverse video but its chart is not (reverse video would draw the
+/// bars upside down).
+fn no_colour_anywhere(s: &State, selected: &str, chart: &str) {
     let t = theme_no_color();
     let term = terminal(s, &t, 80, 24);
-    for cell in term.backend().buffer().content() {
+    let buf = term.backend().buffer();
+    for cell in buf.content() {
         assert!(matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset), "colour under NO_COLOR: {cell:?}");
     }
+    let (y, line) = (0..24u16)
+        .map(|y| (y, (0..80u16).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>()))
+        .find(|(_, l)| l.contains(selected))
+        .unwrap();
+    let col = |needle: &str| line[..line.find(needle).unwrap()].chars().count() as u16;
+    assert!(buf[(col(selected), y)].modifier.contains(Modifier::REVERSED), "the selection shows: {line}");
+    let x = col(chart);
+    assert!(!buf[(x, y)].modifier.contains(Modifier::REVERSED), "the chart keeps its video: {line}");
 }
 
 /// The row of `needle` on the screen.
@@ -33,7 +44,7 @@ fn row<'a>(text: &'a str, needle: &str) -> &'a str {
 #[test]
 fn the_customers_sparkline_reads_without_colour_and_in_ascii() {
     let s = at(&[]);
-    no_colour_anywhere(&s);
+    no_colour_anywhere(&s, "ACME", "▄▅▄▅");
     let text = screen(&s, &theme_no_color(), 80, 24);
     // ACME has cost in each of the 12 months: one block per month, the latest month the tallest
     assert!(row(&text, "ACME").contains("▄▅▄▅▆▅▆▆▆▇▆█"), "{text}");
@@ -65,7 +76,7 @@ fn the_customers_sparkline_narrows_then_goes_before_names_shrink() {
 #[test]
 fn the_costs_share_bars_read_without_colour_and_in_ascii() {
     let s = at(&["4"]);
-    no_colour_anywhere(&s);
+    no_colour_anywhere(&s, "ACME", "████");
     let text = screen(&s, &theme_no_color(), 80, 24);
     // ACME 6,422.40 of a gross 12,354.08: 52.0%, the largest row, whose bar fills the column; the others
     // against it (GLOBEX 5,476.48: 85%); INITECH's 45.00 still shows a sliver

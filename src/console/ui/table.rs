@@ -1,7 +1,7 @@
 //! Drawing a [`TableModel`] through its [`ViewState`]: only the rows in the window are built.
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell as TCell, Paragraph, Row as TRow, Table, TableState};
 
@@ -122,6 +122,22 @@ pub fn render_view(f: &mut Frame, area: Rect, view: Option<&View>, block: Block<
         state.select(Some(sel - offset));
     }
     f.render_stateful_widget(table, inner, &mut state);
+    // Reverse video (the selection under NO_COLOR and in monochrome) would turn a chart upside down: the
+    // selected row's chart cells keep their own video; the rest of the row shows the selection.
+    if selected {
+        let y = inner.y.saturating_add(1).saturating_add(u16::try_from(sel - offset).unwrap_or(u16::MAX));
+        let mut x = inner.x;
+        for (k, &i) in shown.iter().enumerate() {
+            if k > 0 {
+                x = x.saturating_add(1);
+            }
+            if model.columns[i].chart.is_some() && y < inner.bottom() && x < inner.right() {
+                let r = Rect { x, y, width: w[i].min(inner.right() - x), height: 1 };
+                f.buffer_mut().set_style(r, Style::default().remove_modifier(Modifier::REVERSED));
+            }
+            x = x.saturating_add(w[i]);
+        }
+    }
 }
 
 fn header_row<'a>(model: &crate::console::table::TableModel, shown: &[usize], theme: &Theme) -> TRow<'a> {
