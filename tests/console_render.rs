@@ -429,7 +429,7 @@ fn variances_by_volume_and_by_resource_unit() {
     keys(&mut s, &["v", "down", "down"]);
     let text = screen(&s, &theme(), 120, 30);
     let row = |needle: &str| text.lines().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle}: {text}"));
-    assert!(row("UMBRELLA AmazonEC2").contains("volume"), "{text}");
+    assert!(row("UMBRELLA AmazonEC2").contains(" vol"), "{text}");
     assert!(row("3,600.00").contains("rate"), "ACME's EC2 rose by its rate: {text}");
     // 1000 → 1100 hours at 3.6 → 4.0636…: 100 × 3.6 = 360.00 by volume, the rest (509.96) by rate
     assert!(text.contains("Hrs 1000 → 1100 (+10.0%) at 3.6 → 4.0636 (+12.9%): 360.00 volume, 509.96 rate"), "{text}");

@@ -124,14 +124,16 @@ pub fn render_view(f: &mut Frame, area: Rect, view: Option<&View>, block: Block<
     f.render_stateful_widget(table, inner, &mut state);
     // Reverse video (the selection under NO_COLOR and in monochrome) would turn a chart upside down: the
     // selected row's chart cells keep their own video; the rest of the row shows the selection.
-    if selected {
+    let sel_row = v.vs.visible.get(sel).and_then(|&i| model.rows.get(i));
+    if let (true, Some(row)) = (selected, sel_row) {
         let y = inner.y.saturating_add(1).saturating_add(u16::try_from(sel - offset).unwrap_or(u16::MAX));
         let mut x = inner.x;
         for (k, &i) in shown.iter().enumerate() {
             if k > 0 {
                 x = x.saturating_add(1);
             }
-            if model.columns[i].chart.is_some() && y < inner.bottom() && x < inner.right() {
+            let chart = row.cells.get(i).is_some_and(|c| c.chart.is_some());
+            if chart && y < inner.bottom() && x < inner.right() {
                 let r = Rect { x, y, width: w[i].min(inner.right() - x), height: 1 };
                 f.buffer_mut().set_style(r, Style::default().remove_modifier(Modifier::REVERSED));
             }

@@ -110,11 +110,11 @@ pub fn row_id(customer: &str, service: &str) -> String {
     format!("{customer}\t{service}")
 }
 
-/// What moved a variance most on its service's main unit: `volume` (more or less usage) or `rate` (a different
+/// What moved a variance most on its service's main unit: `vol` (more or less usage) or `rate` (a different
 /// cost per unit); empty when the volume cannot be read.
 pub fn moved_by(v: &VarianceView, customer: &str, service: &str) -> Cell {
     match v.volume(customer, service) {
-        Some(l) if l.split.by_volume.abs() >= l.split.by_rate.abs() => Cell::text("volume"),
+        Some(l) if l.split.by_volume.abs() >= l.split.by_rate.abs() => Cell::text("vol"),
         Some(_) => Cell::text("rate").role(Role::Warning),
         None => Cell::text(""),
     }
@@ -153,7 +153,8 @@ pub fn table(v: &VarianceView) -> TableModel {
             Column::num("delta", 12),
             Column::num("%", 7),
             Column::text("state", 13),
-            Column::text("by", 6),
+            // dropped before the names and states shrink (the detail below gives the split anyway)
+            Column::optional("by", 4, 4),
         ],
         rows,
         total: None,
