@@ -39,6 +39,8 @@ fn big_customers(s: &mut State, n: usize) {
     let data = CustomersData {
         cur: (0..n).map(|i| cost(i, 13)).collect(),
         prev: (0..n).map(|i| cost(i, 17)).collect(),
+        history: Vec::new(),
+        months: Vec::new(),
         customers,
     };
     let fx = update(s, Action::Cmd(Cmd::Refresh));

@@ -421,6 +421,22 @@ fn variance_list_and_explain_form() {
     snap("variance_explain", &s);
 }
 
+/// The variance list says what moved each variance (volume or unit rate, on the service's main unit), and the
+/// detail gives the split and the customer's resource units.
+#[test]
+fn variances_by_volume_and_by_resource_unit() {
+    let mut s = started(UserRole::Operator);
+    keys(&mut s, &["v", "down", "down"]);
+    let text = screen(&s, &theme(), 120, 30);
+    let row = |needle: &str| text.lines().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle}: {text}"));
+    assert!(row("UMBRELLA AmazonEC2").contains(" vol"), "{text}");
+    assert!(row("3,600.00").contains("rate"), "ACME's EC2 rose by its rate: {text}");
+    // 1000 → 1100 hours at 3.6 → 4.0636…: 100 × 3.6 = 360.00 by volume, the rest (509.96) by rate
+    assert!(text.contains("Hrs 1000 → 1100 (+10.0%) at 3.6 → 4.0636 (+12.9%): 360.00 volume, 509.96 rate"), "{text}");
+    assert!(text.contains("RU vcpu 1000 → 1200 (+20.0%) at 0.03 → 0.03 (+0.0%): 6.00 volume, 0.00 rate"), "{text}");
+    snap("variance_volume", &s);
+}
+
 #[test]
 fn credit_note_form_and_an_invoice_with_its_credit_notes() {
     snap("invoice_credit_notes", &month(&["5", "G", "enter"]));

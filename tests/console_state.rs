@@ -236,10 +236,12 @@ fn export_produces_the_filtered_csv_with_exact_values() {
     let fx = press(&mut s, Cmd::Export);
     let Some(Effect::Export { pane, period, csv, rows, .. }) = fx.first() else { panic!("{fx:?}") };
     assert_eq!((pane.as_str(), period.as_str(), *rows), ("customers", "2026-05", 1));
-    // 1204.125000000000001 + 980.5 + 2210.333333333333333 + 75.005 + 312.44 + 1640, every digit.
+    // 1204.125000000000001 + 980.5 + 2210.333333333333333 + 75.005 + 312.44 + 1640, every digit; the
+    // sparkline column exports the exact cost of its 12 months.
     assert_eq!(
         csv,
-        "code,name,accts,cost,last period,change\nACME,Acme Corporation,2,6422.403333333333334,4020,59.8\n"
+        "code,name,accts,cost,last period,change,12 mo\n\
+         ACME,Acme Corporation,2,6422.403333333333334,4020,59.8,50592.403333333333334\n"
     );
     assert!(s.message.as_ref().unwrap().text.contains("exported 1 rows to /data/exports/customers-2026-05-1.csv"));
     // Other lists of a pane are named after both.

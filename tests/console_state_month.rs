@@ -319,6 +319,9 @@ fn board_item_5_jumps_to_the_variance_list_and_explain_writes() {
     let m = &s.view(ViewKey::Variances).unwrap().model;
     let states: Vec<&str> = m.rows.iter().take(4).map(|r| r.cells[6].text.as_str()).collect();
     assert_eq!(states, ["stale", "unexplained", "explained", "-"]);
+    // what moved each (the fixture's main-unit volumes): UMBRELLA's gone EC2 its volume, ACME's EC2 its rate
+    let by: Vec<&str> = m.rows.iter().take(4).map(|r| r.cells[7].text.as_str()).collect();
+    assert_eq!(by, ["", "vol", "rate", ""]);
     assert_eq!((m.rows[0].cells[5].text.as_str(), m.rows[1].cells[5].text.as_str()), ("new", "gone"));
     let globex = m.rows.iter().find(|r| r.id == "GLOBEX\tAmazonEC2").unwrap();
     assert_eq!((globex.cells[5].text.as_str(), globex.cells[6].text.as_str()), ("10.0%", "-"), "9.998 % is under 10 %");

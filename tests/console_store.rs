@@ -120,7 +120,8 @@ async fn export_writes_numbered_files_with_exact_values() {
     let p2 = dir.path().join("exports/customers-2026-05-2.csv");
     assert!(h.state.message.as_ref().unwrap().text.contains(&p2.display().to_string()));
     let csv = std::fs::read_to_string(p1).unwrap();
-    assert!(csv.contains("ACME,Acme Corporation,1,363.178333333333334,90,303.5\n"), "{csv}");
+    // the last column: the exact cost of the sparkline's 12 months (this month and the 90 before it)
+    assert!(csv.contains("ACME,Acme Corporation,1,363.178333333333334,90,303.5,453.178333333333334\n"), "{csv}");
     assert_eq!(std::fs::read_to_string(p2).unwrap(), csv);
     assert!(write_export(&dir.path().join("exports"), "x", "2026-05", "a\n").unwrap().ends_with("x-2026-05-1.csv"));
 }

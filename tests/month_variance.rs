@@ -9,6 +9,7 @@ mod common;
 
 use common::{Demo, text};
 use serde_json::Value;
+use std::str::FromStr;
 
 fn row<'a>(view: &'a Value, customer: &str, service: &str) -> &'a Value {
     view["rows"]
@@ -224,4 +225,69 @@ fn close_settings_change_thresholds_due_day_tolerance_and_maker_checker() {
     assert_eq!(o.status.code(), Some(1));
     let t = text(&o);
     assert!(t.contains(&file.display().to_string()) && t.contains("billops close set KEY VALUE"), "{t}");
+}
+
+/// Variance by volume and by resource unit (SPEC §2.10): each customer × service's main usage unit split into
+/// what more usage moved and what a different cost per unit moved; a chargeback customer's resource units from
+/// its invoices of both months, a rate change showing as rate.
+#[test]
+fn variances_by_volume_and_by_resource_unit() {
+    let d = Demo::new();
+    let view = json(&d, &["variance", "2026-09", "--all", "--format", "json"]);
+    let volumes = view["volumes"].as_array().expect("volumes");
+    assert!(!volumes.is_empty(), "{view}");
+    for v in volumes {
+        // exact: the two parts add up to the main unit's change, to the last digit
+        let dec = |k: &str| rust_decimal::Decimal::from_str(v["split"][k].as_str().unwrap()).unwrap();
+        let fig = |k: &str| rust_decimal::Decimal::from_str(v["figures"][k].as_str().unwrap()).unwrap();
+        assert_eq!(dec("by_volume") + dec("by_rate"), fig("cur_cost") - fig("prev_cost"), "{v}");
+        assert!(!v["unit"].as_str().unwrap().is_empty(), "{v}");
+    }
+    // the table carries the split beside the dollars
+    // (exit 4: the demo's variances are not explained yet)
+    let stdout = |args: &[&str]| String::from_utf8(d.run("bob", args).stdout).unwrap();
+    let csv = stdout(&["variance", "2026-09", "--format", "csv"]);
+    let header = csv.lines().next().unwrap();
+    assert!(header.contains(",unit,volume_prev,volume_cur,volume_pct,rate_pct,by_volume,by_rate,state,"), "{header}");
+
+    // a chargeback customer whose vCPU rate rose from 0.03 to 0.04
+    d.ok(
+        "alice",
+        &[
+            "ru",
+            "add",
+            "vcpu",
+            "--name",
+            "vCPU-hour",
+            "--unit",
+            "vCPU-h",
+            "--usage-type",
+            "BoxUsage:*",
+            "--factor",
+            "1",
+        ],
+    );
+    d.ok("alice", &["ru", "rate", "vcpu", "0.03", "--from", "2026-08-01"]);
+    d.ok("alice", &["ru", "rate", "vcpu", "0.04", "--from", "2026-09-01"]);
+    d.ok("alice", &["customers", "model", "acme", "chargeback"]);
+    for p in ["2026-08", "2026-09"] {
+        d.ok("bob", &["invoices", "generate", "--period", p, "--customer", "acme"]);
+    }
+    let csv = stdout(&["variance", "2026-09", "--ru", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "customer,ru,volume_prev,volume_cur,volume_pct,rate_prev,rate_cur,rate_pct,charge_prev,charge_cur,by_volume,\
+             by_rate"
+        )
+    );
+    let acme: Vec<&str> = lines.next().expect("acme's vcpu").split(',').collect();
+    assert_eq!((acme[0], acme[1], acme[5], acme[6], acme[7]), ("acme", "vcpu", "0.03", "0.04", "33.3"), "{csv}");
+    let n = |i: usize| rust_decimal::Decimal::from_str(acme[i]).unwrap();
+    // the rate part is the new volume at the rate's change, 0.01 × volume_cur (to the 12 places the volume part
+    // is rounded to), and the two parts add up to the change in charge exactly
+    let off = (n(11) - n(3) * rust_decimal::Decimal::from_str("0.01").unwrap()).abs();
+    assert!(off < rust_decimal::Decimal::from_str("0.000000000001").unwrap(), "{off} {csv}");
+    assert_eq!(n(10) + n(11), n(9) - n(8), "{csv}");
 }

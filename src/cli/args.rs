@@ -87,9 +87,6 @@ pub enum Command {
     /// Budgets per customer (or service, account code) and fiscal month: set, list, import CSV.
     #[command(subcommand)]
     Budget(super::plan::BudgetCmd),
-    /// Reports: budget (annual / biennial).
-    #[command(subcommand)]
-    Report(ReportCmd),
     /// Interest on a late amount, step by step (default: US Prompt Payment). Exit 2 on bad input.
     Interest(super::interest::InterestArgs),
     /// Invoice disputes: open → researching → accepted | rejected → settled (credit note or PPA).
@@ -169,6 +166,10 @@ pub enum Command {
     /// Variance per customer × service against the month before (exit 0 when every flagged variance is
     /// explained, 4 otherwise); `variance explain` records why one moved.
     Variance(super::month_variance::VarianceArgs),
+    /// Reports: `report month YYYY-MM [--format html|csv] [--output FILE]` (management report), `report budget
+    /// --fiscal-year FY | --biennium FY` (annual / biennial budget report).
+    #[command(subcommand)]
+    Report(super::report::ReportCmd),
 }
 
 #[derive(Debug, Args)]
@@ -517,11 +518,4 @@ pub enum StatementFormat {
     Json,
     Html,
     Pdf,
-}
-
-#[derive(Debug, clap::Subcommand)]
-pub enum ReportCmd {
-    /// Annual (--fiscal-year) or biennial (--biennium) budget report per customer or account code: actuals to
-    /// date, forecast for the rest, budget, difference (table, csv, json or a printable html document).
-    Budget(super::plan::BudgetReportArgs),
 }

@@ -20,6 +20,7 @@ mod onboarding;
 pub mod output;
 mod plan;
 mod rating;
+mod report;
 mod reprice;
 mod sla_claims;
 
@@ -389,6 +390,7 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         Some(Command::Ru(c)) => rating::ru(ctx, c).await,
         Some(Command::Variance(a)) => month_variance::variance(ctx, a).await,
         Some(Command::Export(c)) => export::export(ctx, c).await,
+        Some(Command::Report(c)) => report::report(ctx, c).await,
         Some(Command::Funding(c)) => funding::funding(ctx, c).await,
         Some(Command::Disputes(c)) => disputes::disputes(ctx, c).await,
         Some(Command::Ppa(c)) => disputes::ppa(ctx, c).await,
@@ -398,6 +400,5 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         Some(Command::Onboarding(a)) => onboarding::onboarding(ctx, a).await,
         Some(Command::Forecast(a)) => plan::forecast(ctx, a).await,
         Some(Command::Budget(c)) => plan::budget(ctx, c).await,
-        Some(Command::Report(args::ReportCmd::Budget(a))) => plan::report_budget(ctx, a).await,
     }
 }

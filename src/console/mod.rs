@@ -12,6 +12,7 @@ use billops_domain::clock::Clock;
 use billops_store::Store;
 
 pub mod action;
+pub mod chart;
 pub mod effects;
 mod forms;
 pub mod input;

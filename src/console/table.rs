@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 
 use rust_decimal::Decimal;
 
+use super::chart::{self, Chart, ChartFit};
 use super::theme::Role;
 use crate::csv_out;
 
@@ -29,6 +30,8 @@ pub struct Cell {
     pub num: Option<Decimal>,
     pub role: Option<Role>,
     pub mark: Option<Mark>,
+    /// A chart drawn in place of the text at render time (`text` still measures, filters and exports).
+    pub chart: Option<Chart>,
 }
 
 impl Cell {
@@ -43,6 +46,39 @@ impl Cell {
             num: Some(d),
             role: (d < Decimal::ZERO).then_some(Role::Negative),
             mark: None,
+            chart: None,
+        }
+    }
+    /// A sparkline of `values` (oldest first), sorted and exported by their exact sum.
+    pub fn spark(values: &[Decimal]) -> Cell {
+        let levels = chart::levels(values);
+        let sum = values.iter().try_fold(Decimal::ZERO, |a, v| a.checked_add(*v)).unwrap_or_default();
+        Cell {
+            text: chart::draw(&Chart::Spark(levels.clone()), u16::MAX, false),
+            exact: Some(billops_domain::money::canonical(sum)),
+            num: Some(sum),
+            role: Some(Role::Sparkline),
+            mark: None,
+            chart: Some(Chart::Spark(levels)),
+        }
+    }
+    /// `part`'s share of `whole` as a percentage, and a bar as long as `part` is against `largest` (the level's
+    /// largest row fills the column, as ncdu draws it); nothing for a credit or an empty whole.
+    pub fn share(part: Decimal, whole: Decimal, largest: Decimal) -> Cell {
+        let pct = if part > Decimal::ZERO && whole > Decimal::ZERO {
+            part.checked_mul(Decimal::ONE_HUNDRED).and_then(|x| x.checked_div(whole))
+        } else {
+            None
+        };
+        let Some(pct) = pct else { return Cell::text("") };
+        let label = format!("{:.1}%", billops_domain::money::round_for_display(pct, 1));
+        Cell {
+            text: label.clone(),
+            exact: Some(billops_domain::money::canonical(pct)),
+            num: Some(pct),
+            role: Some(Role::Chart),
+            mark: None,
+            chart: Some(Chart::Share { permille: chart::permille(part, largest), label }),
         }
     }
     pub fn int(n: i64) -> Cell {
@@ -105,14 +141,25 @@ pub struct Column {
     pub numeric: bool,
     /// Widest content (header included), measured once when the model is set.
     pub fit: u16,
+    /// A chart column: `width` wide when there is room, narrower (or dropped) before any text shrinks.
+    pub chart: Option<ChartFit>,
 }
 
 impl Column {
     pub const fn text(name: &'static str, width: u16) -> Column {
-        Column { name, width, numeric: false, fit: 0 }
+        Column { name, width, numeric: false, fit: 0, chart: None }
     }
     pub const fn num(name: &'static str, width: u16) -> Column {
-        Column { name, width, numeric: true, fit: 0 }
+        Column { name, width, numeric: true, fit: 0, chart: None }
+    }
+    /// A chart column (its cells made by [`Cell::spark`] or [`Cell::share`]).
+    pub const fn chart(name: &'static str, width: u16, fit: ChartFit) -> Column {
+        Column { name, width, numeric: false, fit: 0, chart: Some(fit) }
+    }
+    /// A last text column that is a nice-to-have: it narrows and goes like a sparkline, before any other text
+    /// column shrinks (what the row's detail also says), and takes the spare width when it stays.
+    pub const fn optional(name: &'static str, width: u16, min: u16) -> Column {
+        Column { name, width, numeric: false, fit: 0, chart: Some(ChartFit { min, droppable: true, grow: true }) }
     }
 }
 
@@ -145,23 +192,52 @@ impl TableModel {
     }
 
     /// Column widths for `avail` cells (one cell between columns): numbers get their content width, text
-    /// columns at most their preferred width; if too wide the widest text column shrinks first; left-over
-    /// space goes to the last text column.
+    /// columns at most their preferred width, charts their width; if too wide, charts narrow to their
+    /// minimum, then droppable charts go (width 0: not drawn, nor their gap), then the widest text column
+    /// shrinks; left-over space goes to a growing chart, else to the last text column.
     pub fn widths(&self, avail: u16) -> Vec<u16> {
         let n = self.columns.len();
-        let gaps = u16::try_from(n.saturating_sub(1)).unwrap_or(u16::MAX);
-        let avail = avail.saturating_sub(gaps);
-        let mut w: Vec<u16> =
-            self.columns.iter().map(|c| if c.numeric { c.fit } else { c.fit.min(c.width.max(1)) }).collect();
-        let mut total: u32 = w.iter().map(|&x| u32::from(x)).sum();
-        while total > u32::from(avail) {
-            let widest = (0..n).filter(|&i| !self.columns[i].numeric && w[i] > 4).max_by_key(|&i| (w[i], i));
-            let Some(i) = widest.or_else(|| (0..n).filter(|&i| w[i] > 1).max_by_key(|&i| (w[i], i))) else { break };
+        let mut w: Vec<u16> = self
+            .columns
+            .iter()
+            .map(|c| match c.chart {
+                Some(_) => c.width,
+                None if c.numeric => c.fit,
+                None => c.fit.min(c.width.max(1)),
+            })
+            .collect();
+        let gaps = u32::try_from(n.saturating_sub(1)).unwrap_or(u32::MAX);
+        let mut total: u32 = w.iter().map(|&x| u32::from(x)).sum::<u32>() + gaps;
+        let avail32 = u32::from(avail);
+        for (i, c) in self.columns.iter().enumerate() {
+            if let Some(fit) = c.chart {
+                let cut =
+                    u16::try_from(total.saturating_sub(avail32)).unwrap_or(u16::MAX).min(w[i].saturating_sub(fit.min));
+                w[i] -= cut;
+                total -= u32::from(cut);
+            }
+        }
+        for (i, c) in self.columns.iter().enumerate() {
+            if total > avail32 && c.chart.is_some_and(|f| f.droppable) && w[i] > 0 {
+                total -= u32::from(w[i]) + 1;
+                w[i] = 0;
+            }
+        }
+        let shrinkable = |i: usize| self.columns[i].chart.is_none();
+        while total > avail32 {
+            let widest =
+                (0..n).filter(|&i| shrinkable(i) && !self.columns[i].numeric && w[i] > 4).max_by_key(|&i| (w[i], i));
+            let Some(i) = widest.or_else(|| (0..n).filter(|&i| shrinkable(i) && w[i] > 1).max_by_key(|&i| (w[i], i)))
+            else {
+                break;
+            };
             w[i] -= 1;
             total -= 1;
         }
-        if let Some(last_text) = (0..n).rev().find(|&i| !self.columns[i].numeric) {
-            let spare = u32::from(avail).saturating_sub(total);
+        let grows = (0..n).rev().find(|&i| self.columns[i].chart.is_some_and(|f| f.grow) && w[i] > 0);
+        let last_text = (0..n).rev().find(|&i| !self.columns[i].numeric && self.columns[i].chart.is_none());
+        if let Some(last_text) = grows.or(last_text) {
+            let spare = avail32.saturating_sub(total);
             w[last_text] = w[last_text].saturating_add(u16::try_from(spare).unwrap_or(0));
         }
         w
@@ -335,6 +411,47 @@ mod tests {
         assert_eq!((c.text.as_str(), c.mark), ("75.0%", Some(Mark::Down)));
         assert_eq!(change_cell(d("5"), None).text, "new");
         assert_eq!(change_cell(d("0"), Some(d("0"))).text, "");
+    }
+
+    #[test]
+    fn a_chart_column_narrows_then_goes_before_any_text_shrinks() {
+        let spark = ChartFit { min: 6, droppable: true, grow: false };
+        let share = ChartFit { min: 6, droppable: false, grow: true };
+        let mut model = TableModel {
+            columns: vec![
+                Column::text("name", 20),
+                Column::num("cost", 10),
+                Column::chart("12 mo", 12, spark),
+                Column::chart("share", 20, share),
+            ],
+            rows: vec![Row {
+                id: "a".into(),
+                cells: vec![
+                    Cell::text("a".repeat(20)),
+                    Cell::money(d("1234.5")),
+                    Cell::spark(&[d("1"), d("2")]),
+                    Cell::share(d("1"), d("2"), d("1")),
+                ],
+                role: None,
+            }],
+            total: None,
+        };
+        model.measure();
+        // room for everything: name 20, cost 8, spark 12, share 20, three gaps; the spare goes to the share
+        assert_eq!(model.widths(70), vec![20, 8, 12, 27]);
+        // short by 10: the charts give first (in column order), the text keeps its width
+        assert_eq!(model.widths(53), vec![20, 8, 6, 16]);
+        assert_eq!(model.widths(43), vec![20, 8, 6, 6]);
+        // shorter still: the sparkline goes (and its gap; what it frees goes to the share), then the name
+        // shrinks; the share keeps its percentage
+        assert_eq!(model.widths(42), vec![20, 8, 0, 12]);
+        assert_eq!(model.widths(30), vec![14, 8, 0, 6]);
+        // export: the sparkline as its exact sum, the share as its exact percentage
+        assert_eq!(model.rows[0].cells[2].export_text(), "3");
+        assert_eq!(model.rows[0].cells[3].export_text(), "50");
+        assert_eq!(Cell::share(d("-1"), d("2"), d("2")).text, "", "a credit has no share");
+        let c = Cell::share(d("1"), d("4"), d("2"));
+        assert_eq!((c.text.as_str(), c.chart), ("25.0%", Some(Chart::Share { permille: 500, label: "25.0%".into() })));
     }
 
     #[test]

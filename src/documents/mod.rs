@@ -9,6 +9,7 @@ pub mod build;
 pub mod html;
 pub mod load;
 pub mod pdf;
+pub mod report;
 
 use billops_domain::money::{RoundingRule, minor_units, round_line};
 use rust_decimal::Decimal;

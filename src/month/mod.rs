@@ -13,6 +13,7 @@ pub mod settings;
 pub mod statement;
 pub mod terms;
 pub mod variance;
+pub mod variance_volume;
 
 use billops_domain::close::CloseConfig;
 use billops_domain::credit::ApprovalPolicy;

@@ -6,6 +6,8 @@ use billops_store::{Actor, NewExplanation, Result, Store, StoreError, StoredExpl
 use serde::Serialize;
 
 use super::CloseSettings;
+pub use super::variance_volume::{RuLine, VolumeLine};
+use super::variance_volume::{ru_lines, volume_lines};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VarianceView {
@@ -18,11 +20,19 @@ pub struct VarianceView {
     pub rows: Vec<ReviewedVariance>,
     /// Flagged and not explained for the current Δ (unexplained or stale): what blocks sign-off.
     pub unexplained: u64,
+    /// Volume and unit rate per customer × service, on its main unit (`variance_volume`).
+    pub volumes: Vec<VolumeLine>,
+    /// Chargeback customers' resource units: volume and rate on the invoices of both months.
+    pub resource_units: Vec<RuLine>,
 }
 
 impl VarianceView {
     pub fn flagged(&self) -> impl Iterator<Item = &ReviewedVariance> {
         self.rows.iter().filter(|r| r.variance.flagged)
+    }
+    /// The volume and unit-rate split of a customer's service, when its volume can be read.
+    pub fn volume(&self, customer: &str, service: &str) -> Option<&VolumeLine> {
+        self.volumes.iter().find(|v| v.customer == customer && v.service == service)
     }
     /// The row of a customer and service.
     pub fn find(&self, customer: &str, service: &str) -> Option<&ReviewedVariance> {
@@ -39,6 +49,8 @@ pub async fn report(store: &dyn Store, period: Period, cfg: &CloseSettings) -> R
     let explained =
         store.list_explanations(period).await?.into_iter().map(|e| ((e.customer, e.service), e.explanation)).collect();
     let rows = review(variances, &explained);
+    let volumes = volume_lines(&store.service_volumes(period).await?)?;
+    let resource_units = ru_lines(store, period).await?;
     Ok(VarianceView {
         period,
         previous: costs.previous,
@@ -46,6 +58,8 @@ pub async fn report(store: &dyn Store, period: Period, cfg: &CloseSettings) -> R
         thresholds,
         unexplained: unexplained(&rows),
         rows,
+        volumes,
+        resource_units,
     })
 }
 

@@ -390,6 +390,13 @@ pub fn answer_pane(q: PaneQuery) -> PaneReply {
                 customers: customers(),
                 cur: costs(period, period, &[], &[Dim::Customer]),
                 prev: costs(period.prev(), period.prev(), &[], &[Dim::Customer]),
+                history: costs(
+                    period.trailing(customers::io::SPARK_MONTHS)[0],
+                    period,
+                    &[],
+                    &[Dim::Customer, Dim::Period],
+                ),
+                months: period.trailing(customers::io::SPARK_MONTHS),
             }))
         }
         PaneQuery::Customers(customers::io::Query::Detail { code, period, .. }) => {

@@ -303,6 +303,7 @@ pub fn balance(customer: &str) -> Balance {
 /// just under 10 % (not flagged).
 pub fn variances(period: Period) -> billops::month::variance::VarianceView {
     use billops_domain::Dim;
+    use billops_domain::variance::volume::{UnitFigures, split};
     use billops_domain::variance::{
         Driver, Explanation, ServiceCost, VarianceThresholds, compare, review, unexplained,
     };
@@ -350,5 +351,41 @@ pub fn variances(period: Period) -> billops::month::variance::VarianceView {
         thresholds,
         unexplained: unexplained(&rows),
         rows,
+        // ACME's EC2 moved mostly by its rate on hours; UMBRELLA's EC2 went with its volume; ACME is also a
+        // chargeback customer with a vCPU resource unit
+        volumes: vec![
+            volume_line("ACME", "AmazonEC2", "Hrs", 2, ("1000", "1100"), ("3600", "4469.96")),
+            volume_line("UMBRELLA", "AmazonEC2", "Hrs", 1, ("300", "0"), ("999.99", "0")),
+        ],
+        resource_units: vec![{
+            let figures =
+                UnitFigures { prev_qty: d("1000"), cur_qty: d("1200"), prev_cost: d("30"), cur_cost: d("36") };
+            billops::month::variance::RuLine {
+                customer: "ACME".into(),
+                ru: "vcpu".into(),
+                split: split(&figures).unwrap(),
+                figures,
+            }
+        }],
+    }
+}
+
+fn volume_line(
+    customer: &str,
+    service: &str,
+    unit: &str,
+    units: usize,
+    q: (&str, &str),
+    c: (&str, &str),
+) -> billops::month::variance::VolumeLine {
+    use billops_domain::variance::volume::{UnitFigures, split};
+    let figures = UnitFigures { prev_qty: d(q.0), cur_qty: d(q.1), prev_cost: d(c.0), cur_cost: d(c.1) };
+    billops::month::variance::VolumeLine {
+        customer: customer.into(),
+        service: service.into(),
+        unit: unit.into(),
+        units,
+        split: split(&figures).unwrap(),
+        figures,
     }
 }

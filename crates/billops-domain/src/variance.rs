@@ -19,6 +19,8 @@ use thiserror::Error;
 
 use crate::terms::Percent;
 
+pub mod volume;
+
 #[cfg(test)]
 mod tests;
 

@@ -50,6 +50,7 @@ mod sql_store;
 mod terms;
 mod types;
 mod variance;
+mod variance_volumes;
 
 pub use access::Access;
 pub use accounts::Accounts;
@@ -79,6 +80,7 @@ pub use terms::Terms;
 pub use types::billing::*;
 pub use types::*;
 pub use variance::{NewExplanation, ServiceCosts, StoredExplanation, VarianceReview};
+pub use variance_volumes::ServiceVolume;
 
 use std::sync::Arc;
 

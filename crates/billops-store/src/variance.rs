@@ -306,12 +306,18 @@ pub trait VarianceReview: Send + Sync {
     async fn explain_variance(&self, e: &NewExplanation, by: &Actor) -> Result<StoredExplanation>;
     /// The explanations recorded for `period`, by customer and service.
     async fn list_explanations(&self, period: Period) -> Result<Vec<StoredExplanation>>;
+    /// Quantity and billed cost per assigned customer × service × usage unit of `period` and the month before
+    /// (exact sums): what the variance list splits into volume and unit rate.
+    async fn service_volumes(&self, period: Period) -> Result<Vec<crate::ServiceVolume>>;
 }
 
 #[async_trait]
 impl VarianceReview for SqlStore {
     async fn service_costs(&self, period: Period) -> Result<ServiceCosts> {
         service_costs(&mut Conn::Db(&self.db), period).await
+    }
+    async fn service_volumes(&self, period: Period) -> Result<Vec<crate::ServiceVolume>> {
+        crate::variance_volumes::service_volumes(&mut Conn::Db(&self.db), period).await
     }
     /// Record the explanation of a customer's variance on a service (replacing the previous one), for the Δ the
     /// rollups give now. Operators; refused in a locked period; audited with before and after.

@@ -1,7 +1,7 @@
 //! Drawing a [`TableModel`] through its [`ViewState`]: only the rows in the window are built.
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell as TCell, Paragraph, Row as TRow, Table, TableState};
 
@@ -20,10 +20,11 @@ pub fn mark_symbol(sym: &Symbols, m: Mark) -> &'static str {
     }
 }
 
-fn cell_line(c: &Cell, numeric: bool, theme: &Theme) -> Line<'static> {
-    let text = match c.mark {
-        Some(m) => format!("{} {}", mark_symbol(&theme.symbols, m), c.text),
-        None => c.text.clone(),
+fn cell_line(c: &Cell, numeric: bool, width: u16, theme: &Theme) -> Line<'static> {
+    let text = match (&c.chart, c.mark) {
+        (Some(chart), _) => crate::console::chart::draw(chart, width, theme.symbols.ascii),
+        (None, Some(m)) => format!("{} {}", mark_symbol(&theme.symbols, m), c.text),
+        (None, None) => c.text.clone(),
     };
     let style = c.role.map_or_else(Style::default, |r| theme.style(r));
     let line = Line::from(Span::styled(text, style));
@@ -70,13 +71,23 @@ pub fn render_view(f: &mut Frame, area: Rect, view: Option<&View>, block: Block<
         return;
     }
     let model = &v.model;
+    // a chart column dropped for want of room (width 0) is not drawn at all, nor the gap before it
+    let w = model.widths(inner.width);
+    let shown: Vec<usize> = (0..model.columns.len()).filter(|&i| w.get(i).is_some_and(|&x| x > 0)).collect();
+    let constraints: Vec<Constraint> = shown.iter().map(|&i| Constraint::Length(w[i])).collect();
+    let line = |cells: &[Cell]| -> Vec<TCell<'static>> {
+        shown
+            .iter()
+            .filter_map(|&i| Some(TCell::from(cell_line(cells.get(i)?, model.columns[i].numeric, w[i], theme))))
+            .collect()
+    };
     if v.vs.visible.is_empty() {
         let msg = if model.rows.is_empty() { "(nothing here)" } else { "(no row matches the filter)" };
         let y = inner.y.saturating_add(u16::from(inner.height > 1));
         let r = Rect { y, height: 1, ..inner };
         if inner.height > 1 {
-            let t = Table::new(Vec::<TRow>::new(), widths(model, inner.width))
-                .header(header_row(model, theme))
+            let t = Table::new(Vec::<TRow>::new(), constraints.clone())
+                .header(header_row(model, &shown, theme))
                 .column_spacing(1);
             f.render_widget(t, Rect { height: 1, ..inner });
         }
@@ -92,47 +103,53 @@ pub fn render_view(f: &mut Frame, area: Rect, view: Option<&View>, block: Block<
         .iter()
         .filter_map(|&i| model.rows.get(i))
         .map(|r| {
-            let cells: Vec<TCell> = r
-                .cells
-                .iter()
-                .zip(&model.columns)
-                .map(|(c, col)| TCell::from(cell_line(c, col.numeric, theme)))
-                .collect();
-            let row = TRow::new(cells);
+            let row = TRow::new(line(&r.cells));
             match r.role {
                 Some(role) => row.style(theme.style(role)),
                 None => row,
             }
         })
         .collect();
-    let mut table = Table::new(rows, widths(model, inner.width))
-        .header(header_row(model, theme))
+    let mut table = Table::new(rows, constraints)
+        .header(header_row(model, &shown, theme))
         .column_spacing(1)
         .row_highlight_style(theme.style(Role::Selection));
     if let Some(t) = &model.total {
-        let cells: Vec<TCell> =
-            t.iter().zip(&model.columns).map(|(c, col)| TCell::from(cell_line(c, col.numeric, theme))).collect();
-        table = table.footer(TRow::new(cells).style(theme.style(Role::Total)));
+        table = table.footer(TRow::new(line(t)).style(theme.style(Role::Total)));
     }
     let mut state = TableState::default();
     if selected {
         state.select(Some(sel - offset));
     }
     f.render_stateful_widget(table, inner, &mut state);
+    // Reverse video (the selection under NO_COLOR and in monochrome) would turn a chart upside down: the
+    // selected row's chart cells keep their own video; the rest of the row shows the selection.
+    let sel_row = v.vs.visible.get(sel).and_then(|&i| model.rows.get(i));
+    if let (true, Some(row)) = (selected, sel_row) {
+        let y = inner.y.saturating_add(1).saturating_add(u16::try_from(sel - offset).unwrap_or(u16::MAX));
+        let mut x = inner.x;
+        for (k, &i) in shown.iter().enumerate() {
+            if k > 0 {
+                x = x.saturating_add(1);
+            }
+            let chart = row.cells.get(i).is_some_and(|c| c.chart.is_some());
+            if chart && y < inner.bottom() && x < inner.right() {
+                let r = Rect { x, y, width: w[i].min(inner.right() - x), height: 1 };
+                f.buffer_mut().set_style(r, Style::default().remove_modifier(Modifier::REVERSED));
+            }
+            x = x.saturating_add(w[i]);
+        }
+    }
 }
 
-fn header_row<'a>(model: &crate::console::table::TableModel, theme: &Theme) -> TRow<'a> {
-    let cells: Vec<TCell> = model
-        .columns
+fn header_row<'a>(model: &crate::console::table::TableModel, shown: &[usize], theme: &Theme) -> TRow<'a> {
+    let cells: Vec<TCell> = shown
         .iter()
+        .filter_map(|&i| model.columns.get(i))
         .map(|c| {
             let l = Line::from(c.name);
             TCell::from(if c.numeric { l.alignment(Alignment::Right) } else { l })
         })
         .collect();
     TRow::new(cells).style(theme.style(Role::Header))
-}
-
-fn widths(model: &crate::console::table::TableModel, avail: u16) -> Vec<Constraint> {
-    model.widths(avail).into_iter().map(Constraint::Length).collect()
 }

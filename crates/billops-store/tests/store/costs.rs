@@ -103,6 +103,18 @@ async fn costs_are_exact_by_every_dim(s: Arc<dyn Store>) {
         assert!(all[0].keys.is_empty());
     }
 
+    // monthly totals per customer over a range of periods (the Customers list's 12-month sparkline): one
+    // grouped query, exact per customer and month, unassigned cost under its own key
+    let rows = s.costs(&range(vec![Dim::Customer, Dim::Period], CostBasis::Billed)).await.unwrap();
+    let mut expected: HashMap<Vec<String>, Decimal> = HashMap::new();
+    for it in &items {
+        let k = vec![key(it, Dim::Customer, &customers), it.period.to_string()];
+        *expected.entry(k).or_default() += it.billed;
+    }
+    let got: HashMap<Vec<String>, Decimal> = rows.into_iter().map(|r| (r.keys, r.cost)).collect();
+    assert_eq!(got.len(), 6, "3 customers (ACME, BETA, unassigned) × 2 months: {got:?}");
+    assert_eq!(got, expected);
+
     // two dimensions with filters: the drill-down path customer → service → product → component
     let q = CostQuery {
         from: p("2026-05"),

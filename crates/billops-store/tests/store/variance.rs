@@ -232,3 +232,45 @@ async fn the_flag_prefilter_never_drops_a_variance(s: Arc<dyn Store>) {
     }
 }
 store_test!(the_flag_prefilter_never_drops_a_variance => variance_prefilter_sqlite, variance_prefilter_postgres);
+
+/// Volumes behind the variances: exact quantity and cost per customer × service × unit of both months,
+/// assigned customers only, and rows without a quantity counted per month.
+async fn volumes_are_summed_per_unit_exactly(s: Arc<dyn Store>) {
+    setup(&s).await;
+    let mut extra = vec![
+        // ACME's EC2 storage in GB-Mo in May only, with a quantity of 15 decimal places; one row without one
+        at("2026-05", "A1", "2026-05-11", "EC2", "10.000000000000001"),
+        at("2026-05", "A1", "2026-05-12", "EC2", "2"),
+    ];
+    extra[0].unit = "GB-Mo".into();
+    extra[0].quantity = Some(d("0.123456789012345"));
+    extra[1].unit = "GB-Mo".into();
+    extra[1].quantity = None;
+    import(&s, &meta("may-extra.csv", "r2", "bob"), "h-may-x", extra).await;
+    let v = s.service_volumes(p("2026-05")).await.unwrap();
+    let got: Vec<(&str, &str, &str)> =
+        v.iter().map(|x| (x.customer.as_str(), x.service.as_str(), x.unit.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            ("ACME", "EC2", "GB-Mo"),
+            ("ACME", "EC2", "Hrs"),
+            ("ACME", "EKS", "Hrs"),
+            ("ACME", "S3", "Hrs"),
+            ("BETA", "RDS", "Hrs")
+        ],
+        "assigned customers only (A3 is nobody's), by customer, service, unit"
+    );
+    let hrs = &v[1];
+    // every test row is 1.5 Hrs: April one EC2 row, May two
+    assert_eq!((hrs.prev_qty, hrs.cur_qty), (d("1.5"), d("3")));
+    assert_eq!((hrs.prev_cost, hrs.cur_cost), (d("1000"), d("2500.500000000000002")));
+    assert!(hrs.complete());
+    let gb = &v[0];
+    assert_eq!((gb.prev_qty, gb.cur_qty, gb.cur_cost), (d("0"), d("0.123456789012345"), d("12.000000000000001")));
+    assert_eq!((gb.prev_no_qty, gb.cur_no_qty), (0, 1));
+    assert!(!gb.complete(), "a row without a quantity makes the volume incomplete");
+    let rds = &v[4];
+    assert_eq!((rds.prev_qty, rds.cur_qty, rds.prev_cost, rds.cur_cost), (d("1.5"), d("0"), d("2000"), d("0")));
+}
+store_test!(volumes_are_summed_per_unit_exactly => variance_volumes_sqlite, variance_volumes_postgres);

@@ -110,6 +110,16 @@ pub fn row_id(customer: &str, service: &str) -> String {
     format!("{customer}\t{service}")
 }
 
+/// What moved a variance most on its service's main unit: `vol` (more or less usage) or `rate` (a different
+/// cost per unit); empty when the volume cannot be read.
+pub fn moved_by(v: &VarianceView, customer: &str, service: &str) -> Cell {
+    match v.volume(customer, service) {
+        Some(l) if l.split.by_volume.abs() >= l.split.by_rate.abs() => Cell::text("vol"),
+        Some(_) => Cell::text("rate").role(Role::Warning),
+        None => Cell::text(""),
+    }
+}
+
 pub fn table(v: &VarianceView) -> TableModel {
     let mut rows: Vec<&ReviewedVariance> = v.rows.iter().collect();
     // Stable: within a rank, the store's order (largest |Δ| first).
@@ -128,6 +138,7 @@ pub fn table(v: &VarianceView) -> TableModel {
                     Cell::money(x.delta),
                     pct_cell(r),
                     state_cell(r.state),
+                    moved_by(v, &x.customer, &x.service),
                 ],
                 role: (!x.flagged).then_some(Role::Muted),
             }
@@ -142,6 +153,8 @@ pub fn table(v: &VarianceView) -> TableModel {
             Column::num("delta", 12),
             Column::num("%", 7),
             Column::text("state", 13),
+            // dropped before the names and states shrink (the detail below gives the split anyway)
+            Column::optional("by", 4, 4),
         ],
         rows,
         total: None,

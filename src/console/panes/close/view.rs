@@ -240,6 +240,10 @@ pub(crate) fn variance_detail(f: &mut Frame, area: Rect, s: &State, theme: &Them
         v.prev_rows,
         v.cur_rows
     ))];
+    let data = s.panes.close.variances.ready();
+    if let Some(l) = data.and_then(|d| d.volume(&v.customer, &v.service)) {
+        lines.push(volume_line(l));
+    }
     let key = s.keymap.label(Cmd::Explain);
     match (&r.explanation, r.state) {
         (Some(e), state) => {
@@ -263,6 +267,61 @@ pub(crate) fn variance_detail(f: &mut Frame, area: Rect, s: &State, theme: &Them
         ))),
         (None, _) => lines.push(Line::from(Span::styled("under the thresholds", theme.style(Role::Muted)))),
     }
+    for ru in data.iter().flat_map(|d| d.resource_units.iter()).filter(|u| u.customer == v.customer) {
+        lines.push(ru_line(ru));
+    }
     let b = b.title(Line::from(title));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(b), area);
+}
+
+/// `+12.5%`, or `-` without a base.
+fn signed_pct(p: Option<rust_decimal::Decimal>) -> String {
+    match p {
+        Some(p) => format!("{:+.1}%", billops_domain::money::round_for_display(p, 1)),
+        None => "-".into(),
+    }
+}
+
+/// A quantity or unit rate for reading (up to 4 decimals, trailing zeros dropped).
+fn qty(d: rust_decimal::Decimal) -> String {
+    billops_domain::money::round_for_display(d, 4).normalize().to_string()
+}
+
+fn rate(r: Option<rust_decimal::Decimal>) -> String {
+    r.map_or_else(|| "-".into(), qty)
+}
+
+/// `Hrs 100 → 150 (+50.0%) at 0.1 → 0.1 (+0.0%): 5.00 volume, 0.00 rate` (the service's main unit: its
+/// volume, its cost per unit, and what each moved).
+fn volume_line(l: &crate::month::variance::VolumeLine) -> Line<'static> {
+    let (f, x) = (&l.figures, &l.split);
+    Line::from(format!(
+        "{} {} → {} ({}) at {} → {} ({}): {} volume, {} rate",
+        l.unit,
+        qty(f.prev_qty),
+        qty(f.cur_qty),
+        signed_pct(x.qty_pct),
+        rate(x.prev_rate),
+        rate(x.cur_rate),
+        signed_pct(x.rate_pct),
+        fmt_money(x.by_volume),
+        fmt_money(x.by_rate)
+    ))
+}
+
+/// `RU vcpu 1000 → 1200 (+20.0%) at 0.03 → 0.03 (+0.0%): 6.00 volume, 0.00 rate` (billed on the invoices).
+fn ru_line(u: &crate::month::variance::RuLine) -> Line<'static> {
+    let (f, x) = (&u.figures, &u.split);
+    Line::from(format!(
+        "RU {} {} → {} ({}) at {} → {} ({}): {} volume, {} rate",
+        u.ru,
+        qty(f.prev_qty),
+        qty(f.cur_qty),
+        signed_pct(x.qty_pct),
+        rate(x.prev_rate),
+        rate(x.cur_rate),
+        signed_pct(x.rate_pct),
+        fmt_money(x.by_volume),
+        fmt_money(x.by_rate)
+    ))
 }

@@ -1,27 +1,18 @@
 //! The costs pane's render (state in, frame out) and its tables.
-use crate::console::ui::widgets::bar_set;
 use crate::console::ui::widgets::failed;
 use crate::console::ui::widgets::list;
 use crate::console::ui::widgets::note;
-use crate::console::ui::widgets::units;
 use crate::console::panes::costs as costs_pane;
 use crate::console::state::State;
 use crate::console::state::ViewKey;
-use crate::console::table::fmt_money;
 use crate::console::theme::Role;
 use crate::console::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Constraint;
-use ratatui::layout::Direction;
 use ratatui::layout::Layout;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::text::Span;
-use ratatui::widgets::Bar;
-use ratatui::widgets::BarChart;
-use ratatui::widgets::BarGroup;
-use ratatui::widgets::Block;
-use ratatui::widgets::Borders;
 use ratatui::widgets::Paragraph;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -32,6 +23,7 @@ use crate::console::table::Column;
 use crate::console::table::Row;
 use crate::console::table::TableModel;
 use crate::console::table::change_cell;
+use crate::console::chart::ChartFit;
 
 /// Exact sum of the rows; `None` on overflow (never in practice).
 pub fn total(rows: &[billops_store::CostRow]) -> Option<Decimal> {
@@ -46,6 +38,15 @@ pub fn table(level: Dim, d: &CostsData) -> TableModel {
             *e = e.checked_add(r.cost).unwrap_or(*e);
         }
     }
+    // each row's share of the level: of its gross cost (the positive rows), so shares add up to 100% and a
+    // credit row draws no bar; the bars are scaled to the largest row (which fills the column)
+    let largest = d.rows.iter().map(|r| r.cost).max().unwrap_or_default();
+    let gross = d
+        .rows
+        .iter()
+        .filter(|r| r.cost > Decimal::ZERO)
+        .try_fold(Decimal::ZERO, |a, r| a.checked_add(r.cost))
+        .unwrap_or_default();
     let mut rows: Vec<Row> = Vec::with_capacity(d.rows.len());
     let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for r in &d.rows {
@@ -59,6 +60,7 @@ pub fn table(level: Dim, d: &CostsData) -> TableModel {
                 Cell::money(r.cost),
                 before.map_or_else(|| Cell::text("-").role(Role::Muted), Cell::money),
                 change_cell(r.cost, before),
+                Cell::share(r.cost, gross, largest),
             ],
             role: None,
         });
@@ -70,7 +72,13 @@ pub fn table(level: Dim, d: &CostsData) -> TableModel {
     for (k, v) in gone {
         rows.push(Row {
             id: k.to_string(),
-            cells: vec![name_cell(k), Cell::money(Decimal::ZERO), Cell::money(v), change_cell(Decimal::ZERO, Some(v))],
+            cells: vec![
+                name_cell(k),
+                Cell::money(Decimal::ZERO),
+                Cell::money(v),
+                change_cell(Decimal::ZERO, Some(v)),
+                Cell::text(""),
+            ],
             role: Some(Role::Muted),
         });
     }
@@ -82,6 +90,8 @@ pub fn table(level: Dim, d: &CostsData) -> TableModel {
             Column::num("cost", 14),
             Column::num("previous", 14),
             Column::num("change", 9),
+            // the percentage and a bar when there is room; the percentage alone when not
+            Column::chart("share", 24, ChartFit { min: 6, droppable: false, grow: true }),
         ],
         rows,
         total: Some(vec![
@@ -89,6 +99,7 @@ pub fn table(level: Dim, d: &CostsData) -> TableModel {
             Cell::money(cur_total).role(Role::Total),
             Cell::money(prev_total).role(Role::Total),
             change_cell(cur_total, Some(prev_total)),
+            Cell::text(""),
         ]),
     }
 }
@@ -121,58 +132,5 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         Err(e) => return failed(f, body, "costs", &e, theme),
     };
     let name = format!("by {}", s.panes.costs.level());
-    let (table_area, chart_area) = if body.width >= 120 {
-        let [a, b] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
-        (a, Some(b))
-    } else if body.height >= 14 {
-        let [a, b] = Layout::vertical([Constraint::Min(6), Constraint::Length(7)]).areas(body);
-        (a, Some(b))
-    } else {
-        (body, None)
-    };
-    list(f, table_area, s, ViewKey::Costs, &name, n, true, theme);
-    if let Some(c) = chart_area {
-        bars(f, c, s, theme);
-    }
-}
-
-pub(crate) fn bars(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
-    let b = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.style(Role::Border))
-        .title(Span::styled(" top by cost (whole units) ", theme.style(Role::Title)));
-    let inner = b.inner(area);
-    f.render_widget(b, area);
-    let Some(v) = s.view(ViewKey::Costs) else { return };
-    if inner.height == 0 || inner.width < 4 {
-        return;
-    }
-    let n = usize::from(inner.height);
-    let label_w = usize::from(inner.width / 3).clamp(1, 24);
-    let bars: Vec<Bar> =
-        v.vs.visible
-            .iter()
-            .take(n)
-            .filter_map(|&i| v.model.rows.get(i))
-            .map(|r| {
-                let cost = r.cells.get(1).and_then(|c| c.num).unwrap_or_default();
-                let label: String = r.id.chars().take(label_w).collect();
-                Bar::default()
-                    .value(units(cost))
-                    .label(Line::from(label))
-                    .text_value(fmt_money(cost))
-                    .style(theme.style(Role::Chart))
-                    .value_style(theme.style(Role::Selection))
-            })
-            .collect();
-    if bars.is_empty() {
-        return;
-    }
-    let chart = BarChart::default()
-        .direction(Direction::Horizontal)
-        .bar_width(1)
-        .bar_gap(0)
-        .bar_set(bar_set(theme))
-        .data(BarGroup::default().bars(&bars));
-    f.render_widget(chart, inner);
+    list(f, body, s, ViewKey::Costs, &name, n, true, theme);
 }

@@ -18,9 +18,13 @@ use crate::console::refusal::{EffectError, WriteTraits};
 use crate::console::state::{Load, State, ViewKey};
 use crate::month::{self, terms::TermsPatch, terms::TermsView};
 
+/// How many months the Customers list's sparkline covers (the period and the 11 before).
+pub const SPARK_MONTHS: usize = 12;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Query {
-    /// Every customer with its cost this period and the one before.
+    /// Every customer with its cost this period and the one before, and its cost per month over the 12
+    /// months ending with the period (the list's sparkline).
     List { period: Period, basis: CostBasis },
     Detail { code: String, period: Period, basis: CostBasis },
     Statement { customer: String, from: NaiveDate, to: NaiveDate },
@@ -58,6 +62,11 @@ pub struct CustomersData {
     /// Cost by customer code in the period and the one before.
     pub cur: Vec<CostRow>,
     pub prev: Vec<CostRow>,
+    /// Cost by customer code and period over the 12 periods ending with the current one (keys: code,
+    /// `YYYY-MM`): one exact grouped sum over the rollups.
+    pub history: Vec<CostRow>,
+    /// Those 12 periods, oldest first: the sparkline's axis (a month without cost draws as a gap).
+    pub months: Vec<Period>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -95,7 +104,12 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
             let customers = st.list_customers().await.map_err(e)?;
             let cur = st.costs(&CostQuery::period(period, vec![Dim::Customer], basis)).await.map_err(e)?;
             let prev = st.costs(&CostQuery::period(period.prev(), vec![Dim::Customer], basis)).await.map_err(e)?;
-            Reply::List(CustomersData { customers, cur, prev })
+            let months = period.trailing(SPARK_MONTHS);
+            let first: Period = months.first().copied().unwrap_or(period);
+            let by = vec![Dim::Customer, Dim::Period];
+            let history =
+                st.costs(&CostQuery { from: first, to: period, filters: vec![], by, basis }).await.map_err(e)?;
+            Reply::List(CustomersData { customers, cur, prev, history, months })
         }
         Query::Detail { code, period, basis } => {
             let customer = st.customer(&code).await.map_err(e)?;

@@ -33,11 +33,26 @@ use crate::console::table::Mark;
 use crate::console::table::Row;
 use crate::console::table::TableModel;
 use crate::console::table::change_cell;
+use crate::console::chart::ChartFit;
 use super::keys::*;
+
+/// Each customer's cost per month of `d.months`, oldest first (a month with no cost is zero).
+fn monthly(d: &CustomersData) -> std::collections::HashMap<&str, Vec<Decimal>> {
+    let months: Vec<String> = d.months.iter().map(ToString::to_string).collect();
+    let mut out: std::collections::HashMap<&str, Vec<Decimal>> = std::collections::HashMap::new();
+    for r in &d.history {
+        let (Some(code), Some(m)) = (r.keys.first(), r.keys.get(1)) else { continue };
+        let Some(i) = months.iter().position(|x| x == m) else { continue };
+        let v = out.entry(code.as_str()).or_insert_with(|| vec![Decimal::ZERO; months.len()]);
+        v[i] = v[i].checked_add(r.cost).unwrap_or(v[i]);
+    }
+    out
+}
 
 pub fn table(d: &CustomersData) -> TableModel {
     let cur = by_key(&d.cur);
     let prev = by_key(&d.prev);
+    let history = monthly(d);
     let rows = d
         .customers
         .iter()
@@ -53,6 +68,7 @@ pub fn table(d: &CustomersData) -> TableModel {
                     Cell::money(now),
                     before.map_or_else(|| Cell::text("-").role(Role::Muted), Cell::money),
                     change_cell(now, before),
+                    history.get(c.code.as_str()).map_or_else(|| Cell::text(""), |v| Cell::spark(v)),
                 ],
                 role: None,
             }
@@ -66,6 +82,8 @@ pub fn table(d: &CustomersData) -> TableModel {
             Column::num("cost", 14),
             Column::num("last period", 14),
             Column::num("change", 9),
+            // 12 months when there is room, the latest 6 when not, none at all before the names shrink
+            Column::chart("12 mo", 12, ChartFit { min: 6, droppable: true, grow: false }),
         ],
         rows,
         total: None,
