@@ -84,7 +84,7 @@ fn the_months_table_is_the_chart_exactly_with_budget_and_alert() {
 #[test]
 fn an_event_form_records_the_change_for_the_scope() {
     let mut s = at(&["enter"]);
-    keys(&mut s, &["E"]);
+    keys(&mut s, &["F"]);
     let Mode::Form(f) = &mut s.mode else { panic!("no form") };
     assert_eq!(f.get("from"), "2026-05", "defaults to the first forecast month");
     f.fields.iter_mut().find(|x| x.name == "change").unwrap().input.set("-20%");
@@ -95,7 +95,7 @@ fn an_event_form_records_the_change_for_the_scope() {
     assert_eq!(event.kind, EventKind::Capacity { service: None, change: Change::Percent { pct: d("-20") } });
 
     // A cut beyond 100 % is refused beside the change, nothing written.
-    keys(&mut s, &["E"]);
+    keys(&mut s, &["F"]);
     let Mode::Form(f) = &mut s.mode else { panic!("no form") };
     f.fields.iter_mut().find(|x| x.name == "change").unwrap().input.set("-150%");
     let fx = update(&mut s, Action::Key(keys_of("enter")));
@@ -129,6 +129,6 @@ fn a_budget_needs_a_customer_and_a_non_negative_amount() {
 #[test]
 fn a_viewer_cannot_open_the_forms() {
     let mut s = state(UserRole::Viewer);
-    keys(&mut s, &["'", "t", "enter", "E"]);
+    keys(&mut s, &["'", "t", "enter", "F"]);
     assert!(!matches!(s.mode, Mode::Form(_)));
 }

@@ -117,6 +117,9 @@ fn every_command_has_a_test_below() {
         Cmd::FundingOpportunity,
         Cmd::FundingAdd,
         Cmd::NameAccount,
+        // tested in console_forecast.rs (an_event_form_…, a_budget_needs_…)
+        Cmd::ForecastEvent,
+        Cmd::SetBudget,
         // tested in console_panes.rs (quote_and_a_letter_jump_to_the_pane_and_other_keys_cancel)
         Cmd::GotoPane,
     ];

@@ -41,6 +41,10 @@ pub struct ForecastArgs {
     /// The level below instead of the months: customers, or the customer's services.
     #[arg(long)]
     rows: bool,
+    /// Score each method on this store's history instead (per customer's monthly total: forecast months
+    /// k+1..k+3 from 1..k, mean absolute percentage error), so a method is chosen on evidence.
+    #[arg(long, conflicts_with_all = ["rows", "service"])]
+    backtest: bool,
     #[arg(long, value_enum, default_value_t)]
     format: OutputFormat,
 }
@@ -168,8 +172,12 @@ fn money(d: Decimal) -> String {
     d.round_dp(2).to_string()
 }
 
-fn opt(d: Option<Decimal>) -> String {
-    d.map(money).unwrap_or_default()
+/// Table: to the cent (display); csv and json: every digit (actuals are exact sums, forecasts six places).
+fn shown(format: OutputFormat) -> fn(Decimal) -> String {
+    match format {
+        OutputFormat::Table => money,
+        _ => |d: Decimal| d.normalize().to_string(),
+    }
 }
 
 async fn load(ctx: &Ctx, as_of: Option<&str>, basis: &str) -> Result<Inputs, Failure> {
@@ -188,8 +196,33 @@ pub async fn forecast(ctx: &Ctx, a: ForecastArgs) -> Result<u8, Failure> {
     if let Some(c) = &a.customer {
         ctx.store.customer(c).await?;
     }
+    if a.backtest {
+        let facts: Vec<_> =
+            inputs.facts.iter().filter(|f| a.customer.as_ref().is_none_or(|c| *c == f.1)).cloned().collect();
+        let series = crate::plan::customer_series(&facts, inputs.frame.last_actual);
+        let mut t = Table::new(&["method", "series_scored", "mape_pct"]).numeric("series_scored").numeric("mape_pct");
+        for r in crate::plan::backtest(&series) {
+            t.push(vec![
+                r.method.name().into(),
+                r.series.to_string(),
+                r.mape.map(|m| m.to_string()).unwrap_or_else(|| "-".into()),
+            ]);
+        }
+        print(&t, a.format)?;
+        if a.format == OutputFormat::Table {
+            let longest = series.iter().map(|s| s.values.len()).max().unwrap_or(0);
+            outln!(
+                "{} customer series, longest {longest} months, last actual {}",
+                series.len(),
+                inputs.frame.last_actual
+            )?;
+        }
+        return Ok(0);
+    }
     let scope = Scope { customer: a.customer.clone(), service: a.service.clone() };
     let o = inputs.outlook(&scope);
+    let money = shown(a.format);
+    let opt = |d: Option<Decimal>| d.map(money).unwrap_or_default();
     if a.rows {
         let level = if scope.customer.is_none() { "customer" } else { "service" };
         let mut t =
@@ -402,14 +435,19 @@ pub async fn report_budget(ctx: &Ctx, a: BudgetReportArgs) -> Result<u8, Failure
             for c in ["actual_to_date", "forecast_rest", "outlook", "budget", "difference"] {
                 t = t.numeric(c);
             }
+            let m = shown(match f {
+                ReportFormat::Csv => OutputFormat::Csv,
+                ReportFormat::Json => OutputFormat::Json,
+                _ => OutputFormat::Table,
+            });
             for l in r.lines.iter().chain(std::iter::once(&r.total)) {
                 t.push(vec![
                     l.key.clone(),
-                    money(l.actual_to_date),
-                    money(l.forecast_rest),
-                    money(l.outlook),
-                    money(l.budget),
-                    money(l.difference),
+                    m(l.actual_to_date),
+                    m(l.forecast_rest),
+                    m(l.outlook),
+                    m(l.budget),
+                    m(l.difference),
                     alert_text(l.alert),
                 ]);
             }

@@ -274,7 +274,7 @@ pub const BINDINGS: &[Binding] = &[
     b!(
         ForecastEvent,
         "forecast_event",
-        ["E"],
+        ["F"],
         Scope::Pane,
         "record a forecast event for the scope (operator)",
         Some("event")

@@ -56,6 +56,7 @@ pub async fn board(store: &dyn Store, period: Period, today: NaiveDate, cfg: &Cl
     let close = store.period_close(period).await?;
     let mut board = evaluate(&facts, &cfg.board, &close, today);
     super::requests::warn_on_board(store, today, &mut board).await?;
+    crate::plan::warn_on_board(store, period, &cfg.plan, &mut board).await?;
     let funding_claims = claim_warnings(store, today).await?;
     Ok(CloseView { can_sign_off: board.can_sign_off(), board, facts, close, funding_claims })
 }

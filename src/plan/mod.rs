@@ -108,3 +108,83 @@ impl Inputs {
         outlook::build(&self.facts, &self.events, &self.budgets, &self.frame, scope)
     }
 }
+
+/// One method's back-test over a set of series: forecast months k+1..k+3 from months 1..k for every k the
+/// method may use, mean absolute percentage error over every scored month.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BacktestRow {
+    pub method: billops_domain::forecast::Method,
+    /// Series with enough history for the method.
+    pub series: usize,
+    /// MAPE in percent (`None`: nothing could be scored).
+    pub mape: Option<Decimal>,
+}
+
+/// Back-test every method on `series` (each at least the method's minimum history before it is scored).
+pub fn backtest(series: &[billops_domain::forecast::Series]) -> Vec<BacktestRow> {
+    use billops_domain::forecast::{Method, SEASONAL_MIN_MONTHS, TREND_MIN_MONTHS, backtest as score};
+    [(Method::RunRate, 1), (Method::LinearTrend, TREND_MIN_MONTHS), (Method::TrendSeasonal, SEASONAL_MIN_MONTHS)]
+        .into_iter()
+        .map(|(method, min)| {
+            let scored: Vec<Decimal> = series.iter().filter_map(|s| score(s, method, min, 3)).collect();
+            let mape = (!scored.is_empty())
+                .then(|| (scored.iter().sum::<Decimal>() / Decimal::from(scored.len())).round_dp(2));
+            BacktestRow { method, series: scored.len(), mape }
+        })
+        .collect()
+}
+
+/// Each customer's monthly total up to the last actual month, as series for [`backtest`].
+pub fn customer_series(facts: &[CostFact], last_actual: Period) -> Vec<billops_domain::forecast::Series> {
+    let mut by: std::collections::BTreeMap<&str, Vec<(Period, Decimal)>> = std::collections::BTreeMap::new();
+    for (p, c, _, v) in facts.iter().filter(|f| f.0 <= last_actual) {
+        by.entry(c.as_str()).or_default().push((*p, *v));
+    }
+    by.into_values()
+        .filter_map(|mut pts| {
+            pts.push((last_actual, Decimal::ZERO));
+            billops_domain::forecast::Series::from_points(&pts)
+        })
+        .collect()
+}
+
+/// Customers whose cost in `period` reached the warning share of their budget for it: a warning on the close
+/// board's variance item (never a blocker: a budget is a plan, not a control).
+pub async fn warn_on_board(
+    store: &dyn Store,
+    period: Period,
+    settings: &PlanSettings,
+    board: &mut billops_domain::close::CloseBoard,
+) -> Result<()> {
+    use billops_domain::close::{CheckId, ItemStatus};
+    use billops_domain::forecast::fiscal::{Alert, alert};
+    let budgets = store.budgets(None, period, period).await?;
+    let budgets: Vec<_> = budgets.into_iter().filter(|b| b.scope == billops_store::BudgetScope::Customer).collect();
+    if budgets.is_empty() {
+        return Ok(());
+    }
+    let cost = store.costs(&CostQuery::period(period, vec![Dim::Customer], CostBasis::Billed)).await?;
+    let mut lines = Vec::new();
+    for b in &budgets {
+        let actual = cost.iter().find(|r| r.keys.first() == Some(&b.customer)).map(|r| r.cost).unwrap_or_default();
+        if b.amount.is_zero() {
+            continue;
+        }
+        let word = match alert(actual, b.amount, settings.warn_pct) {
+            Ok(Some(Alert::Over { pct })) => format!("over budget ({pct}%)"),
+            Ok(Some(Alert::Near { pct })) => format!("near budget ({pct}%)"),
+            _ => continue,
+        };
+        lines.push(format!("budget: {} cost {} is {word} of {}", b.customer, actual.round_dp(2), b.amount.round_dp(2)));
+    }
+    if lines.is_empty() {
+        return Ok(());
+    }
+    if let Some(item) = board.items.iter_mut().find(|i| i.check == CheckId::VariancesExplained) {
+        if item.status == ItemStatus::Ok {
+            item.status = ItemStatus::Warning;
+        }
+        item.problems.extend(lines);
+    }
+    Ok(())
+}

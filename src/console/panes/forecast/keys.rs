@@ -1,5 +1,5 @@
 //! The Forecast pane's keys: Enter drills all customers → customer → service, Esc goes back up; `v` switches
-//! the table between the rows of the level below and the months shown in the chart; `E` records a forecast
+//! the table between the rows of the level below and the months shown in the chart; `F` records a forecast
 //! event for the scope, `B` sets the scope's budget for a month (both operators).
 use crate::console::action::Effect;
 use crate::console::keys::Cmd;

@@ -1,7 +1,7 @@
 //! Forecast: the 18-month rolling view of cost per customer and service, in total, as a line chart with the
 //! table beside it: actual months, the forecast with its band, the budget and its alerts, and event markers.
 //! Enter drills all customers → customer → service; Esc goes back; `v` switches the table between the rows
-//! of the level below and the months shown (what `x` exports); `E` records a forecast event for the scope,
+//! of the level below and the months shown (what `x` exports); `F` records a forecast event for the scope,
 //! `B` sets the scope's budget for a month. The forecast rules are `crate::plan`'s (method per series, said).
 pub mod form;
 pub mod io;

@@ -309,8 +309,8 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     f.render_widget(Paragraph::new(sublists(s, &VIEWS, cur, theme)), tabs);
     let title = match (cur, o.scope.customer.is_none()) {
         (ViewKey::ForecastMonths, _) => "months shown (x exports exactly these)",
-        (_, true) => "customers (enter: its services; E event, B budget)",
-        (_, false) => "services (enter: one service; esc back; E event, B budget)",
+        (_, true) => "customers (enter: its services; F event, B budget)",
+        (_, false) => "services (enter: one service; esc back; F event, B budget)",
     };
     list(f, table, s, cur, title, None, true, theme);
 }

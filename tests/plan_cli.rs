@@ -1,0 +1,154 @@
+//! Forecasts, budgets and budget reports through the real binary on the demo book: the rolling view's actuals
+//! are the exact imported cost, events move the forecast by exactly what they say, budgets are exact and
+//! all-or-nothing on import, alerts reach the forecast, the report and the close board.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use common::{Demo, text};
+use rust_decimal::Decimal;
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap_or_else(|e| panic!("{s:?}: {e}"))
+}
+
+/// CSV rows as (header → cell) lookups.
+fn rows(csv: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let h = r.headers().unwrap().clone();
+    r.records()
+        .map(|x| h.iter().zip(x.unwrap().iter()).map(|(a, b)| (a.to_string(), b.to_string())).collect())
+        .collect()
+}
+
+#[test]
+fn forecast_budget_events_and_reports_on_the_demo_book() {
+    let demo = Demo::new();
+    let asof = ["--as-of", "2026-10"];
+
+    // The view: 4 actual months (all the demo has), then 18 forecast months with a band.
+    let all = rows(&demo.ok("dave", &["forecast", "--as-of", "2026-10", "--format", "csv"]));
+    assert_eq!(all.len(), 4 + 18);
+    assert_eq!(all[3]["period"], "2026-10");
+    assert_eq!(all[3]["kind"], "actual");
+    assert_eq!(all[4]["kind"], "forecast");
+    assert!(d(&all[4]["low"]) <= d(&all[4]["amount"]) && d(&all[4]["amount"]) <= d(&all[4]["high"]));
+    // The total's actual is the sum of the customers' (exact sums of the same imported cost).
+    let per = rows(&demo.ok("dave", &["forecast", "--as-of", "2026-10", "--rows", "--format", "csv"]));
+    assert!(per.len() > 10);
+    let sum: Decimal = per.iter().map(|r| d(&r["last_actual"])).sum();
+    assert_eq!(sum, d(&all[3]["amount"]));
+    let out = demo.ok("dave", &["forecast", "acme", "--as-of", "2026-10"]);
+    assert!(out.contains("flat run-rate") && out.contains("too short for a trend"), "{out}");
+
+    // Events: -20% from 2027-01 moves those months by exactly that, not the months before.
+    let before = rows(&demo.ok("dave", &["forecast", "acme", "--as-of", "2026-10", "--format", "csv"]));
+    let o =
+        demo.run("dave", &["forecast", "event", "capacity", "--from", "2027-01", "--pct", "-20", "--customer", "acme"]);
+    assert_ne!(o.status.code(), Some(0), "viewers record no events: {}", text(&o));
+    let said = demo.ok(
+        "bob",
+        &[
+            "forecast",
+            "event",
+            "capacity",
+            "--from",
+            "2027-01",
+            "--pct",
+            "-20%",
+            "--customer",
+            "acme",
+            "--note",
+            "migration",
+        ],
+    );
+    assert!(said.contains("forecast event 1 recorded for acme"), "{said}");
+    let after = rows(&demo.ok("dave", &["forecast", "acme", "--as-of", "2026-10", "--format", "csv"]));
+    for (b, a) in before.iter().zip(&after) {
+        let expect = if b["period"].as_str() >= "2027-01" && b["kind"] == "forecast" {
+            (d(&b["amount"]) * d("0.8")).round_dp(2)
+        } else {
+            d(&b["amount"])
+        };
+        // Both sides round the six-place forecast to cents: allow the one cent that double rounding can move.
+        assert!((d(&a["amount"]) - expect).abs() <= d("0.01"), "{} {} vs {}", b["period"], a["amount"], expect);
+    }
+    let list = demo.ok("dave", &["forecast", "event", "list"]);
+    assert!(list.contains("2027-01: all services -20%") && list.contains("bob"), "{list}");
+    demo.ok("bob", &["forecast", "event", "retire", "1"]);
+    let restored = rows(&demo.ok("dave", &["forecast", "acme", "--as-of", "2026-10", "--format", "csv"]));
+    assert_eq!(restored, before, "a retired event adjusts nothing");
+    let o = demo.run("bob", &["forecast", "event", "capacity", "--from", "2027-01", "--pct", "-150"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("cannot exceed 100%"), "{}", text(&o));
+
+    // Budgets: exact, operators set them, viewers do not; imports are all or nothing with line and column.
+    let o = demo.run("dave", &["budget", "set", "acme", "2026-11", "100"]);
+    assert_ne!(o.status.code(), Some(0));
+    demo.ok("bob", &["budget", "set", "acme", "2026-10", "50000.005"]);
+    let file = demo.dir.path().join("budgets.csv");
+    std::fs::write(
+        &file,
+        "customer,scope,period,amount\nacme,,2026-11,90000\nglobex,service:AmazonEC2,2026-11,12.5x\n",
+    )
+    .unwrap();
+    let o = demo.run("bob", &["budget", "import", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("line 3, column 4 (amount)"), "{}", text(&o));
+    let listed = demo.ok("dave", &["budget", "list", "--from", "2026-01", "--to", "2026-12", "--format", "csv"]);
+    assert_eq!(rows(&listed).len(), 1, "nothing from the refused file: {listed}");
+    std::fs::write(
+        &file,
+        "customer,scope,period,amount\nacme,,2026-11,90000\nacme,,2026-12,90000\nglobex,code:GL-4101,2026-11,1\n",
+    )
+    .unwrap();
+    demo.ok("bob", &["budget", "import", file.to_str().unwrap()]);
+    let listed =
+        rows(&demo.ok("dave", &["budget", "list", "acme", "--from", "2026-01", "--to", "2026-12", "--format", "csv"]));
+    assert_eq!(listed.iter().map(|r| d(&r["amount"])).sum::<Decimal>(), d("230000.005"));
+
+    // The onboarding item is computed from them now.
+    let ob = String::from_utf8(demo.run("dave", &["onboarding", "acme", "--format", "csv"]).stdout).unwrap();
+    let line = ob.lines().find(|l| l.starts_with("budgets_and_policies,")).unwrap();
+    assert!(line.contains(",done,computed,"), "{line}");
+
+    // Alerts: acme's 2026-10 cost (~111k) is over its 50k budget: on the forecast and on the close board.
+    // (exit 4: the demo's October is not ready to sign off; the board is printed all the same)
+    let o = demo.run("dave", &["close", "status", "2026-10", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let problems =
+        v["board"]["items"].as_array().unwrap().iter().flat_map(|i| i["problems"].as_array().unwrap().iter());
+    let budget: Vec<String> =
+        problems.filter_map(|p| p.as_str()).filter(|p| p.starts_with("budget:")).map(String::from).collect();
+    assert_eq!(budget.len(), 1, "{budget:?}");
+    assert!(budget[0].starts_with("budget: acme cost ") && budget[0].contains("over budget"), "{budget:?}");
+
+    // The budget report: per customer and per account code, the total the sum of its lines.
+    let r =
+        rows(&demo.ok("dave", &["report", "budget", "--fiscal-year", "2026", "--format", "csv", &asof[0], asof[1]]));
+    let total = r.iter().find(|x| x["customer"] == "total").unwrap();
+    let lines: Vec<_> = r.iter().filter(|x| x["customer"] != "total").collect();
+    for col in ["actual_to_date", "forecast_rest", "budget"] {
+        assert_eq!(lines.iter().map(|x| d(&x[col])).sum::<Decimal>(), d(&total[col]), "{col}");
+    }
+    let acme = lines.iter().find(|x| x["customer"] == "acme").unwrap();
+    assert_eq!(d(&acme["budget"]), d("230000.005"), "csv carries every digit");
+    assert!(acme["alert"].starts_with("over"), "{acme:?}");
+    let by_code =
+        rows(&demo.ok("dave", &["report", "budget", "--fiscal-year", "2026", "--by", "code", "--format", "csv"]));
+    let gl = by_code.iter().find(|x| x["account_code"] == "GL-4101").unwrap();
+    assert_eq!(d(&gl["budget"]), d("1"), "an explicit code budget wins over the customers' own");
+    let html = demo.dir.path().join("biennium.html");
+    demo.ok(
+        "dave",
+        &["report", "budget", "--biennium", "2026", "--format", "html", "--output", html.to_str().unwrap()],
+    );
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("Biennial budget report") && page.contains("FY2026–FY2027"), "{page}");
+    let o = demo.run("dave", &["report", "budget"]);
+    assert_eq!(o.status.code(), Some(2), "a span is required: {}", text(&o));
+
+    // The back-test scores what the history allows (the demo has four months: only the run-rate).
+    let bt = rows(&demo.ok("dave", &["forecast", "--backtest", "--as-of", "2026-10", "--format", "csv"]));
+    assert_eq!(bt.len(), 3);
+    assert!(bt[0]["mape_pct"] != "-" && bt[2]["mape_pct"] == "-", "{bt:?}");
+}
