@@ -19,6 +19,9 @@ pub mod fiscal;
 #[cfg(test)]
 mod tests;
 
+/// Decimal places kept by the fits' intermediate figures (slopes, means, indices, spreads).
+const FIT_PLACES: u32 = 10;
+
 /// Months of history needed for each method.
 pub const SEASONAL_MIN_MONTHS: usize = 24;
 pub const TREND_MIN_MONTHS: usize = 6;
@@ -106,9 +109,19 @@ pub fn months_between(a: Period, b: Period) -> usize {
     usize::try_from(diff).unwrap_or(0)
 }
 
-/// `n` months after `p`.
+/// `n` months after `p` (arithmetic, not `n` steps: the fits call it per point).
 pub fn nth(p: Period, n: usize) -> Period {
-    (0..n).fold(p, |q, _| q.next())
+    let months = i64::from(p.year()) * 12 + i64::from(p.month()) - 1 + n as i64;
+    let (year, month) = (months.div_euclid(12), months.rem_euclid(12) + 1);
+    match (i32::try_from(year).ok(), u32::try_from(month).ok()) {
+        (Some(y), Some(m)) => Period::new(y, m).unwrap_or(p),
+        _ => p,
+    }
+}
+
+/// The calendar month index (0 = January) of the month `t` months after `start`.
+fn month_index(start: Period, t: usize) -> usize {
+    (start.month() as usize - 1 + t) % 12
 }
 
 /// The fitted model: what a method says for month index `t` (0 = the first month of history).
@@ -121,7 +134,7 @@ struct Fit {
 
 impl Fit {
     fn at(&self, start: Period, t: usize) -> Decimal {
-        let month = nth(start, t).month() as usize - 1;
+        let month = month_index(start, t);
         self.intercept + self.slope * Decimal::from(t) + self.seasonal[month]
     }
 }
@@ -132,15 +145,17 @@ fn least_squares(values: &[Decimal]) -> (Decimal, Decimal) {
         return (values.first().copied().unwrap_or_default(), Decimal::ZERO);
     }
     let mean_t = (n - Decimal::ONE) / Decimal::TWO;
-    let mean_y = values.iter().sum::<Decimal>() / n;
+    let mean_y = (values.iter().sum::<Decimal>() / n).round_dp(FIT_PLACES);
     let (mut sxy, mut sxx) = (Decimal::ZERO, Decimal::ZERO);
     for (t, y) in values.iter().enumerate() {
         let dt = Decimal::from(t) - mean_t;
         sxy += dt * (*y - mean_y);
         sxx += dt * dt;
     }
-    let slope = if sxx.is_zero() { Decimal::ZERO } else { sxy / sxx };
-    (mean_y - slope * mean_t, slope)
+    // Ten places are far below a cent of any cost and keep later products short (a 28-digit quotient makes
+    // every following multiplication slow).
+    let slope = if sxx.is_zero() { Decimal::ZERO } else { (sxy / sxx).round_dp(FIT_PLACES) };
+    ((mean_y - slope * mean_t).round_dp(FIT_PLACES), slope)
 }
 
 fn fit(series: &Series, method: Method) -> Fit {
@@ -160,7 +175,7 @@ fn fit(series: &Series, method: Method) -> Fit {
             // Classical decomposition, refined: fit the line to the de-seasonalised history, take the indices
             // from what the line leaves, and repeat (a season that is not centred in the year would otherwise
             // tilt the line).
-            let month_of = |t: usize| nth(series.start, t).month() as usize - 1;
+            let month_of = |t: usize| month_index(series.start, t);
             let mut seasonal = [Decimal::ZERO; 12];
             let (mut intercept, mut slope, mut centre) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
             for _ in 0..4 {
@@ -173,9 +188,13 @@ fn fit(series: &Series, method: Method) -> Fit {
                     count[month_of(t)] += 1;
                 }
                 for m in 0..12 {
-                    seasonal[m] = if count[m] > 0 { sum[m] / Decimal::from(count[m]) } else { Decimal::ZERO };
+                    seasonal[m] = if count[m] > 0 {
+                        (sum[m] / Decimal::from(count[m])).round_dp(FIT_PLACES)
+                    } else {
+                        Decimal::ZERO
+                    };
                 }
-                centre = seasonal.iter().sum::<Decimal>() / Decimal::from(12);
+                centre = (seasonal.iter().sum::<Decimal>() / Decimal::from(12)).round_dp(FIT_PLACES);
                 for s in &mut seasonal {
                     *s -= centre;
                 }
@@ -202,13 +221,14 @@ pub fn forecast_with(series: &Series, horizon: usize, method: Method, why: Strin
         series.values.iter().enumerate().map(|(t, y)| (*y - model.at(series.start, t)).abs()).sum::<Decimal>()
             / Decimal::from(n)
     };
-    let sigma = mae * Decimal::new(125, 2);
+    let sigma = (mae * Decimal::new(125, 2)).round_dp(FIT_PLACES);
     let z = Decimal::new(196, 2);
     let points = (1..=horizon)
         .map(|h| {
             let t = n + h - 1;
             let value = model.at(series.start, t).max(Decimal::ZERO);
-            let widen = (Decimal::ONE + Decimal::from(h) / Decimal::from(n.max(1))).sqrt().unwrap_or(Decimal::ONE);
+            let ratio = (Decimal::from(h) / Decimal::from(n.max(1))).round_dp(FIT_PLACES);
+            let widen = (Decimal::ONE + ratio).sqrt().unwrap_or(Decimal::ONE).round_dp(FIT_PLACES);
             let half = z * sigma * widen;
             Point {
                 period: nth(series.start, t),

@@ -185,3 +185,12 @@ fn budget_alerts_and_report_rows() {
     let shown: Vec<(bool, Decimal, Decimal)> = rows.iter().map(|r| (r.actual, r.amount, r.difference)).collect();
     assert_eq!(shown, vec![(true, dec(90), dec(-10)), (false, dec(110), dec(10)), (false, dec(120), dec(20))]);
 }
+
+#[test]
+fn nth_counts_months_across_years() {
+    let p = |s: &str| s.parse::<Period>().unwrap();
+    assert_eq!(super::nth(p("2026-11"), 3), p("2027-02"));
+    assert_eq!(super::nth(p("2026-01"), 0), p("2026-01"));
+    assert_eq!(super::nth(p("2026-12"), 13), p("2028-01"));
+    assert_eq!(super::nth(p("2026-12"), 1), p("2026-12").next());
+}

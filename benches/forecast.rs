@@ -1,0 +1,173 @@
+//! Forecast benchmark and back-test (issue 12). Run: `cargo bench --bench forecast`.
+//!
+//! 1. Generated history: 1,000 customers × 8 services × 36 months (trend, a seasonal year, ±5 % noise), the
+//!    shape `plan::facts` reads from the store. Times the outlook of every customer (fit 8,000 series, apply
+//!    events, sum, budgets) and of one customer, and the Forecast pane's keypress + frame at 80x24 and 160x48
+//!    with that outlook loaded. The store's grouped read is timed by the drill bench (`cargo bench --bench drill`).
+//! 2. Back-test per method (forecast months k+1..k+3 from 1..k) on generated series of known shapes, so the
+//!    method rules (24+ months: seasonal, 6+: trend, else run-rate) are chosen on evidence.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../tests/console_common/mod.rs"]
+mod console_common;
+
+use std::time::{Duration, Instant};
+
+use billops::console::action::{Action, Effect, PaneQuery, PaneReply, Reply};
+use billops::console::panes::forecast;
+use billops::console::{Cmd, ui, update};
+use billops::plan::{self, CostFact, Frame, Scope};
+use billops_domain::Period;
+use billops_domain::Role;
+use billops_domain::forecast::Series;
+use billops_domain::forecast::fiscal::FiscalCalendar;
+use console_common::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use rust_decimal::Decimal;
+
+struct Lcg(u64);
+impl Lcg {
+    /// Uniform in [-1, 1) as a decimal with 4 places.
+    fn unit(&mut self) -> Decimal {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        Decimal::new(((self.0 >> 33) % 20_000) as i64 - 10_000, 4)
+    }
+}
+
+const SEASON: [i64; 12] = [-6, -8, -2, 0, 2, 4, 3, 1, 0, 2, 6, 14];
+
+/// One series: base × (1 + trend·t) × (1 + season) × (1 + noise·jitter), cents.
+fn value(base: i64, trend_pct: i64, season: bool, noise_pct: i64, t: usize, month: u32, rng: &mut Lcg) -> Decimal {
+    let b = Decimal::from(base);
+    let tr = Decimal::ONE + Decimal::new(trend_pct, 2) * Decimal::from(t) / Decimal::from(12);
+    let se = if season { Decimal::ONE + Decimal::new(SEASON[(month - 1) as usize], 2) } else { Decimal::ONE };
+    let no = Decimal::ONE + Decimal::new(noise_pct, 2) * rng.unit();
+    (b * tr * se * no).round_dp(2)
+}
+
+fn book(customers: usize, services: usize, months: usize) -> (Vec<CostFact>, Period) {
+    let mut rng = Lcg(0x5EED_F0CA);
+    let start: Period = "2023-11".parse().unwrap();
+    let mut out = Vec::with_capacity(customers * services * months);
+    for c in 0..customers {
+        for s in 0..services {
+            let base = 200 + ((c * 7919 + s * 104729) % 20_000) as i64;
+            let mut p = start;
+            for t in 0..months {
+                let v = value(base, (c % 5) as i64 * 3, s % 2 == 0, 5, t, p.month(), &mut rng);
+                out.push((p, format!("cust{c:04}"), format!("svc{s}"), v));
+                p = p.next();
+            }
+        }
+    }
+    let mut last = start;
+    for _ in 1..months {
+        last = last.next();
+    }
+    (out, last)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let (facts, last) = book(1_000, 8, 36);
+    let frame = Frame {
+        last_actual: last,
+        shown_history: 18,
+        horizon: 18,
+        fiscal: FiscalCalendar::new(7).unwrap(),
+        warn_pct: Decimal::from(90),
+    };
+    println!("forecast bench: {} cost facts (1,000 customers × 8 services × 36 months)", facts.len());
+    let time = |scope: &Scope, rounds: usize| {
+        let runs: Vec<Duration> = (0..rounds)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(plan::outlook::build(&facts, &[], &[], &frame, scope));
+                t.elapsed()
+            })
+            .collect();
+        median(runs)
+    };
+    let all = Scope::default();
+    println!("  outlook, every customer (8,000 series): median {:.1} ms", ms(time(&all, 5)));
+    let one = Scope { customer: Some("cust0042".into()), service: None };
+    println!("  outlook, one customer: median {:.2} ms", ms(time(&one, 20)));
+
+    // The pane with the whole book's outlook loaded: a keypress and a full frame.
+    let outlook = plan::outlook::build(&facts, &[], &[], &frame, &all);
+    let mut s = state(Role::Operator);
+    let fx = update(&mut s, Action::Cmd(Cmd::GotoPane));
+    drop(fx);
+    let fx = update(&mut s, Action::Key(keys_of("t")));
+    for e in fx {
+        if let Effect::Pane { req, q: PaneQuery::Forecast(_) } = e {
+            let r = PaneReply::Forecast(forecast::io::Reply::Outlook(all.clone(), Some(outlook.clone())));
+            update(&mut s, Action::Reply { req, result: Ok(Reply::Pane(r)) });
+        } else if let Some(a) = answer(&e) {
+            update(&mut s, a);
+        }
+    }
+    assert!(
+        matches!(&s.panes.forecast.data, billops::console::state::Load::Ready(Some(o)) if o.children.len() == 1_000),
+        "the pane shows the book's outlook"
+    );
+    let t = theme();
+    for (w, h) in [(80u16, 24u16), (160, 48)] {
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        let runs: Vec<Duration> = (0..200)
+            .map(|i| {
+                let k = if i % 2 == 0 { "j" } else { "k" };
+                let start = Instant::now();
+                update(&mut s, Action::Key(keys_of(k)));
+                term.draw(|f| ui::render(f, &s, &t)).unwrap();
+                start.elapsed()
+            })
+            .collect();
+        let mut sorted = runs.clone();
+        sorted.sort();
+        println!(
+            "  pane keypress + frame at {w}x{h}: median {:.2} ms, p99 {:.2} ms",
+            ms(median(runs)),
+            ms(sorted[sorted.len() * 99 / 100])
+        );
+    }
+
+    // Back-test per method on generated series of known shape (36 months each, 200 series per shape).
+    println!("back-test (MAPE %, months k+1..k+3 from 1..k, every k the method may use):");
+    println!("  {:<34} {:>10} {:>14} {:>22}", "series", "run-rate", "linear trend", "trend with seasonality");
+    let shapes: [(&str, i64, bool, i64); 4] = [
+        ("flat, ±5% noise", 0, false, 5),
+        ("trend +12%/yr, ±5% noise", 12, false, 5),
+        ("trend +12%/yr, seasonal, ±5% noise", 12, true, 5),
+        ("flat, seasonal, ±2% noise", 0, true, 2),
+    ];
+    for (name, trend, season, noise) in shapes {
+        let mut rng = Lcg(0xBAC7_7E57 ^ trend as u64);
+        let start: Period = "2023-01".parse().unwrap();
+        let series: Vec<Series> = (0..200)
+            .map(|i| {
+                let mut p = start;
+                let values = (0..36)
+                    .map(|t| {
+                        let v = value(1_000 + i * 37, trend, season, noise, t, p.month(), &mut rng);
+                        p = p.next();
+                        v
+                    })
+                    .collect();
+                Series { start, values }
+            })
+            .collect();
+        let rows = plan::backtest(&series);
+        let cell = |k: usize| rows[k].mape.map(|m| m.to_string()).unwrap_or_else(|| "-".into());
+        println!("  {name:<34} {:>10} {:>14} {:>22}", cell(0), cell(1), cell(2));
+    }
+}
