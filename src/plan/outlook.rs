@@ -119,37 +119,56 @@ fn fit_book(facts: &[CostFact], events: &[StoredEvent], frame: &Frame, customers
         }
         raw.entry(c.as_str()).or_default().entry(s.as_str()).or_default().push((*p, *v));
     }
-    let mut book = Book::new();
-    for (customer, services) in raw {
-        let mut points: BTreeMap<String, Vec<Point>> = BTreeMap::new();
-        let mut meta: BTreeMap<String, (BTreeMap<Period, Decimal>, Method, String)> = BTreeMap::new();
-        for (service, mut pts) in services {
-            // Zero-fill to the last actual month: a service that stopped is a run of zeros, not a gap.
-            pts.push((frame.last_actual, Decimal::ZERO));
-            let Some(series) = Series::from_points(&pts) else { continue };
-            let f = forecast::forecast(&series, frame.horizon);
-            let history = series.values.iter().enumerate().map(|(i, v)| (nth(series.start, i), *v)).collect();
-            points.insert(service.to_string(), f.points);
-            meta.insert(service.to_string(), (history, f.method, f.why));
-        }
-        let mine: Vec<ForecastEvent> = events
-            .iter()
-            .filter(|e| e.retired.is_none() && e.customer.as_deref().is_none_or(|c| c == customer))
-            .map(|e| e.event.clone())
-            .collect();
-        events::apply(&mut points, &mine);
-        let fitted = points
-            .into_iter()
-            .map(|(service, forecast)| {
-                let (history, method, why) = meta.remove(&service).unwrap_or_else(|| {
-                    (BTreeMap::new(), Method::RunRate, "brought in by a technology change".to_string())
-                });
-                (service, Fitted { history, forecast, method, why })
+    // Customers are independent: fit them on every core (std threads over contiguous chunks; the result is the
+    // same map whatever the split).
+    let raw: Vec<(&str, BTreeMap<&str, Vec<(Period, Decimal)>>)> = raw.into_iter().collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16);
+    let chunk = raw.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = raw
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|(c, sv)| fit_customer(c, sv, events, frame)).collect::<Vec<_>>())
             })
             .collect();
-        book.insert(customer.to_string(), fitted);
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    })
+}
+
+fn fit_customer(
+    customer: &str,
+    services: &BTreeMap<&str, Vec<(Period, Decimal)>>,
+    events: &[StoredEvent],
+    frame: &Frame,
+) -> (String, BTreeMap<String, Fitted>) {
+    let mut points: BTreeMap<String, Vec<Point>> = BTreeMap::new();
+    let mut meta: BTreeMap<String, (BTreeMap<Period, Decimal>, Method, String)> = BTreeMap::new();
+    for (service, pts) in services {
+        // Zero-fill to the last actual month: a service that stopped is a run of zeros, not a gap.
+        let mut pts = pts.clone();
+        pts.push((frame.last_actual, Decimal::ZERO));
+        let Some(series) = Series::from_points(&pts) else { continue };
+        let f = forecast::forecast(&series, frame.horizon);
+        let history = series.values.iter().enumerate().map(|(i, v)| (nth(series.start, i), *v)).collect();
+        points.insert(service.to_string(), f.points);
+        meta.insert(service.to_string(), (history, f.method, f.why));
     }
-    book
+    let mine: Vec<ForecastEvent> = events
+        .iter()
+        .filter(|e| e.retired.is_none() && e.customer.as_deref().is_none_or(|c| c == customer))
+        .map(|e| e.event.clone())
+        .collect();
+    events::apply(&mut points, &mine);
+    let fitted = points
+        .into_iter()
+        .map(|(service, forecast)| {
+            let (history, method, why) = meta
+                .remove(&service)
+                .unwrap_or_else(|| (BTreeMap::new(), Method::RunRate, "brought in by a technology change".to_string()));
+            (service, Fitted { history, forecast, method, why })
+        })
+        .collect();
+    (customer.to_string(), fitted)
 }
 
 fn sum_points(a: &mut BTreeMap<Period, Point>, pts: &[Point]) {
