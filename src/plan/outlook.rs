@@ -111,8 +111,11 @@ struct Fitted {
 
 type Book = BTreeMap<String, BTreeMap<String, Fitted>>;
 
+/// One customer's history: service → (month, amount) points.
+type ByService<'a> = BTreeMap<&'a str, Vec<(Period, Decimal)>>;
+
 fn fit_book(facts: &[CostFact], events: &[StoredEvent], frame: &Frame, customers: &BTreeSet<&str>) -> Book {
-    let mut raw: BTreeMap<&str, BTreeMap<&str, Vec<(Period, Decimal)>>> = BTreeMap::new();
+    let mut raw: BTreeMap<&str, ByService<'_>> = BTreeMap::new();
     for (p, c, s, v) in facts {
         if *p > frame.last_actual || !customers.contains(c.as_str()) {
             continue;
@@ -121,7 +124,7 @@ fn fit_book(facts: &[CostFact], events: &[StoredEvent], frame: &Frame, customers
     }
     // Customers are independent: fit them on every core (std threads over contiguous chunks; the result is the
     // same map whatever the split).
-    let raw: Vec<(&str, BTreeMap<&str, Vec<(Period, Decimal)>>)> = raw.into_iter().collect();
+    let raw: Vec<(&str, ByService<'_>)> = raw.into_iter().collect();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16);
     let chunk = raw.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
@@ -137,7 +140,7 @@ fn fit_book(facts: &[CostFact], events: &[StoredEvent], frame: &Frame, customers
 
 fn fit_customer(
     customer: &str,
-    services: &BTreeMap<&str, Vec<(Period, Decimal)>>,
+    services: &ByService<'_>,
     events: &[StoredEvent],
     frame: &Frame,
 ) -> (String, BTreeMap<String, Fitted>) {
