@@ -435,11 +435,12 @@ pub async fn report_budget(ctx: &Ctx, a: BudgetReportArgs) -> Result<u8, Failure
             for c in ["actual_to_date", "forecast_rest", "outlook", "budget", "difference"] {
                 t = t.numeric(c);
             }
-            let m = shown(match f {
+            let of = match f {
                 ReportFormat::Csv => OutputFormat::Csv,
                 ReportFormat::Json => OutputFormat::Json,
                 _ => OutputFormat::Table,
-            });
+            };
+            let m = shown(of);
             for l in r.lines.iter().chain(std::iter::once(&r.total)) {
                 t.push(vec![
                     l.key.clone(),
@@ -452,11 +453,6 @@ pub async fn report_budget(ctx: &Ctx, a: BudgetReportArgs) -> Result<u8, Failure
                 ]);
             }
             let mut out = Vec::new();
-            let of = match f {
-                ReportFormat::Csv => OutputFormat::Csv,
-                ReportFormat::Json => OutputFormat::Json,
-                _ => OutputFormat::Table,
-            };
             t.write(of, &mut out)?;
             let mut s = String::from_utf8_lossy(&out).into_owned();
             if f == ReportFormat::Table {

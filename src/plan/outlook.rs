@@ -101,6 +101,25 @@ pub struct Outlook {
     pub fy_alert: Option<Alert>,
 }
 
+impl Outlook {
+    /// An outlook with nothing in it (no month of cost data yet): its tables are empty, with their columns.
+    pub fn empty(scope: &Scope, last_actual: Period) -> Outlook {
+        Outlook {
+            scope: scope.clone(),
+            last_actual,
+            fiscal_year: last_actual.year(),
+            months: Vec::new(),
+            method: String::new(),
+            why: String::new(),
+            events: Vec::new(),
+            children: Vec::new(),
+            fy_outlook: Decimal::ZERO,
+            fy_budget: None,
+            fy_alert: None,
+        }
+    }
+}
+
 /// Per customer, per service: (history by month up to the last actual, forecast points after events, method, why).
 struct Fitted {
     history: BTreeMap<Period, Decimal>,

@@ -71,12 +71,16 @@ pub fn landed(s: &mut State, req: u64, r: Reply) -> Vec<Effect> {
     match r {
         Reply::Outlook(scope, o) => {
             if s.panes.forecast.data.waits_for(req) && scope == s.panes.forecast.scope {
-                let (rows, months) = match &o {
-                    Some(o) => (super::view::children(o), super::view::months(o)),
-                    None => (super::view::children_empty(&scope), super::view::months_empty()),
+                let empty;
+                let shown = match &o {
+                    Some(o) => o,
+                    None => {
+                        empty = Outlook::empty(&scope, billops_domain::Period::of_date(s.today()));
+                        &empty
+                    }
                 };
-                s.set_model(ViewKey::Forecast, rows);
-                s.set_model(ViewKey::ForecastMonths, months);
+                s.set_model(ViewKey::Forecast, super::view::children(shown));
+                s.set_model(ViewKey::ForecastMonths, super::view::months(shown));
                 s.panes.forecast.data = Load::Ready(o);
             }
         }

@@ -17,7 +17,7 @@ use crate::console::state::{Load, State, ViewKey};
 use crate::console::table::{Cell, Column, Mark, Row, TableModel, fmt_money};
 use crate::console::theme::{Role, Theme};
 use crate::console::ui::widgets::{failed, list, sublists};
-use crate::plan::{Outlook, Scope, alert_text};
+use crate::plan::{Outlook, alert_text};
 
 fn alert_cell(a: Option<Alert>) -> Cell {
     match a {
@@ -67,23 +67,6 @@ pub fn children(o: &Outlook) -> TableModel {
     }
 }
 
-pub fn children_empty(scope: &Scope) -> TableModel {
-    let o = Outlook {
-        scope: scope.clone(),
-        last_actual: billops_domain::Period::new(2000, 1).unwrap_or_else(|| unreachable!()),
-        fiscal_year: 0,
-        months: Vec::new(),
-        method: String::new(),
-        why: String::new(),
-        events: Vec::new(),
-        children: Vec::new(),
-        fy_outlook: Decimal::ZERO,
-        fy_budget: None,
-        fy_alert: None,
-    };
-    children(&o)
-}
-
 /// The months of the chart, exactly: actual or forecast with its band, budget and alert.
 pub fn months(o: &Outlook) -> TableModel {
     let rows = o
@@ -116,22 +99,6 @@ pub fn months(o: &Outlook) -> TableModel {
         rows,
         total: None,
     }
-}
-
-pub fn months_empty() -> TableModel {
-    months(&Outlook {
-        scope: Scope::default(),
-        last_actual: billops_domain::Period::new(2000, 1).unwrap_or_else(|| unreachable!()),
-        fiscal_year: 0,
-        months: Vec::new(),
-        method: String::new(),
-        why: String::new(),
-        events: Vec::new(),
-        children: Vec::new(),
-        fy_outlook: Decimal::ZERO,
-        fy_budget: None,
-        fy_alert: None,
-    })
 }
 
 fn units(d: Decimal) -> f64 {
