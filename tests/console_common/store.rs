@@ -60,6 +60,8 @@ pub async fn seeded() -> (tempfile::TempDir, Arc<dyn Store>) {
     let dir = tempfile::tempdir().unwrap();
     let store = billops_store::open(&format!("sqlite:{}", dir.path().join("b.db").display())).await.unwrap();
     let by = Actor { name: "setup".into(), at: Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap() };
+    // the seeding actor is a manager of record (an unknown name is a viewer once users exist)
+    store.set_user("setup", Role::Manager, &by).await.unwrap();
     store.set_user("alice", Role::Manager, &by).await.unwrap();
     for (code, name) in [("ACME", "Acme Corporation"), ("GLOBEX", "Globex Ltd")] {
         store

@@ -199,9 +199,13 @@ impl Accounts for SqlStore {
     async fn assign_account(&self, account: &str, customer: &str, from: NaiveDate, by: &Actor) -> Result<()> {
         let mut tx = self.db.begin().await?;
         // Moving an account moves revenue: managers assign directly (audited), operators propose.
-        // (Viewers are refused by the PostgreSQL grants; on SQLite this write, like the store's other older
-        // writes, does not check them yet: see the session notes.)
         let role = role_in(&mut tx, &by.name).await?;
+        if !role.can_write() {
+            return Err(StoreError::Forbidden(format!(
+                "{} ({role}) may not assign accounts: viewers read only",
+                by.name
+            )));
+        }
         if role == billops_domain::Role::Operator {
             return Err(StoreError::Forbidden(format!(
                 "{} ({role}) may not assign accounts directly: operators propose the assignment \

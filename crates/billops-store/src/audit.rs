@@ -46,8 +46,21 @@ pub(crate) async fn write(tx: &mut Tx, by: &Actor, a: Audit<'_>) -> Result<()> {
 }
 
 /// Several audit records in one statement per [`crate::db::MAX_BINDS`] worth of rows.
+///
+/// Every write of the store passes here, inside its transaction, so this is where a viewer is refused on
+/// both backends (PostgreSQL's grants refuse them too; SQLite has only this): the write rolls back. Changes of
+/// users' roles check their own rule before writing (a manager, or the bootstrap) and are not re-checked.
 pub(crate) async fn write_many(tx: &mut Tx, by: &Actor, rows: Vec<Audit<'_>>) -> Result<()> {
     crate::access::require_identity(&by.name)?;
+    if let Some(a) = rows.iter().find(|a| a.entity != "user") {
+        let role = crate::parties::role_in(tx, &by.name).await?;
+        if !role.can_write() {
+            return Err(crate::StoreError::Forbidden(format!(
+                "{} ({role}) may not change the store ({}): viewers read only; ask a manager for the operator role",
+                by.name, a.action
+            )));
+        }
+    }
     let rows = rows
         .into_iter()
         .map(|a| {

@@ -207,6 +207,14 @@ impl Parties for SqlStore {
             return Err(StoreError::Invalid("a user needs a name".into()));
         }
         let mut tx = self.db.begin().await?;
+        // users and roles are the managers' (while the store has no users, whoever acts is one)
+        let mine = role_in(&mut tx, &by.name).await?;
+        if !mine.can_approve() {
+            return Err(StoreError::Forbidden(format!(
+                "{} ({mine}) may not set users' roles: a manager does",
+                by.name
+            )));
+        }
         upsert_user(&mut tx, name, role, by, None).await?;
         tx.commit().await
     }

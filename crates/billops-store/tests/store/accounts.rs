@@ -153,6 +153,7 @@ store_test!(unassigned_accounts => unassigned_accounts_sqlite, unassigned_accoun
 
 async fn link_proposals(s: Arc<dyn Store>) {
     let root = actor("root", 1);
+    s.set_user("root", Role::Manager, &root).await.unwrap();
     s.set_user("olga", Role::Operator, &root).await.unwrap();
     s.set_user("max", Role::Manager, &root).await.unwrap();
     s.set_user("mia", Role::Manager, &root).await.unwrap();

@@ -35,6 +35,7 @@ fn row(line: u64, id: Option<i64>, opp: &str) -> FundingImportRow {
 
 async fn funding_import_is_atomic_and_round_trips(s: Arc<dyn Store>) {
     let root = actor("root", 1);
+    s.set_user("root", Role::Manager, &root).await.unwrap();
     s.set_user("bob", Role::Operator, &root).await.unwrap();
     s.set_user("dave", Role::Viewer, &root).await.unwrap();
     s.add_customer(&customer("ACME"), &root).await.unwrap();

@@ -40,4 +40,5 @@ mod settings;
 mod sources;
 mod terms;
 mod variance;
+mod viewers;
 mod views;

@@ -23,6 +23,7 @@ fn final_item(period: &str, account: &str, day: &str, cost: &str) -> LineItem {
 
 pub(crate) async fn setup(s: &Arc<dyn Store>, customers: &[(&str, &str)]) {
     let root = actor("root", 1);
+    s.set_user("root", Role::Manager, &root).await.unwrap();
     s.set_user("alice", Role::Manager, &root).await.unwrap();
     s.set_user("carol", Role::Manager, &root).await.unwrap();
     s.set_user("bob", Role::Operator, &root).await.unwrap();

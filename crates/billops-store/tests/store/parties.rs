@@ -24,20 +24,30 @@ pub fn customer(code: &str) -> NewCustomer {
 
 async fn users_and_roles(s: Arc<dyn Store>) {
     assert_eq!(s.user_role("alice").await.unwrap(), None, "unknown users have no stored role");
+    // while the store has no users whoever acts is a manager: root records itself first
+    s.set_user("root", Role::Manager, &actor("root", 1)).await.unwrap();
     s.set_user("alice", Role::Operator, &actor("root", 1)).await.unwrap();
     s.set_user("bob", Role::Manager, &actor("root", 1)).await.unwrap();
     s.set_user("alice", Role::Manager, &actor("root", 2)).await.unwrap();
     assert_eq!(s.user_role("alice").await.unwrap(), Some(Role::Manager));
     let users = s.list_users().await.unwrap();
     let names: Vec<(&str, Role)> = users.iter().map(|u| (u.name.as_str(), u.role)).collect();
-    assert_eq!(names, vec![("alice", Role::Manager), ("bob", Role::Manager)]);
+    assert_eq!(names, vec![("alice", Role::Manager), ("bob", Role::Manager), ("root", Role::Manager)]);
     assert!(matches!(s.set_user(" ", Role::Viewer, &actor("root", 1)).await, Err(StoreError::Invalid(_))));
+    // roles are the managers': an unknown name (a viewer) and an operator are refused, nothing written
+    s.set_user("olga", Role::Operator, &actor("root", 2)).await.unwrap();
+    for who in ["mallory", "olga"] {
+        let e = s.set_user(who, Role::Manager, &actor(who, 2)).await.unwrap_err();
+        assert!(matches!(e, StoreError::Forbidden(_)), "{who}: {e:?}");
+    }
+    assert_eq!(s.user_role("mallory").await.unwrap(), None);
+    assert_eq!(s.user_role("olga").await.unwrap(), Some(Role::Operator));
     let audit = s.audit(&AuditFilter { action: Some("user.".into()), ..Default::default() }).await.unwrap();
-    assert_eq!(audit.len(), 3);
-    assert_eq!(audit[0].entity_id, "alice", "newest first");
-    assert_eq!(audit[0].before.as_deref(), Some("\"operator\""));
-    assert_eq!(audit[0].after.as_deref(), Some("\"manager\""));
-    assert_eq!(audit[0].at, actor("root", 2).at, "the caller's clock");
+    assert_eq!(audit.len(), 5);
+    assert_eq!(audit[1].entity_id, "alice", "newest first");
+    assert_eq!(audit[1].before.as_deref(), Some("\"operator\""));
+    assert_eq!(audit[1].after.as_deref(), Some("\"manager\""));
+    assert_eq!(audit[1].at, actor("root", 2).at, "the caller's clock");
 }
 store_test!(users_and_roles => users_and_roles_sqlite, users_and_roles_postgres);
 

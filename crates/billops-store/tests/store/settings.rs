@@ -8,6 +8,7 @@ use crate::support::actor;
 
 async fn settings_are_managed_and_audited(s: Arc<dyn Store>) {
     let root = actor("root", 1);
+    s.set_user("root", Role::Manager, &root).await.unwrap();
     s.set_user("alice", Role::Manager, &root).await.unwrap();
     s.set_user("bob", Role::Operator, &root).await.unwrap();
     s.set_user("dave", Role::Viewer, &root).await.unwrap();

@@ -27,6 +27,7 @@ fn line(account: &str, service: &str, cost: &str, category: ChargeCategory) -> L
 
 async fn setup(s: &Arc<dyn Store>, items: Vec<LineItem>) {
     let root = actor("root", 1);
+    s.set_user("root", Role::Manager, &root).await.unwrap();
     s.set_user("alice", Role::Manager, &root).await.unwrap();
     s.set_user("bob", Role::Operator, &root).await.unwrap();
     s.set_user("dave", Role::Viewer, &root).await.unwrap();

@@ -19,6 +19,7 @@ fn at(period: &str, account: &str, day: &str, service: &str, cost: &str) -> Line
 
 async fn setup(s: &Arc<dyn Store>) {
     let root = actor("root", 1);
+    s.set_user("root", Role::Manager, &root).await.unwrap();
     s.set_user("alice", Role::Manager, &root).await.unwrap();
     s.set_user("bob", Role::Operator, &root).await.unwrap();
     s.set_user("dave", Role::Viewer, &root).await.unwrap();
