@@ -122,6 +122,13 @@ fn every_command_has_a_test_below() {
         Cmd::SetBudget,
         // tested in console_panes.rs (quote_and_a_letter_jump_to_the_pane_and_other_keys_cancel)
         Cmd::GotoPane,
+        // tested in console_actions.rs
+        Cmd::OnboardingEdit,
+        Cmd::OnboardingAdd,
+        Cmd::OnboardingRetire,
+        Cmd::AddCustomer,
+        Cmd::ProposeCredit,
+        Cmd::Settings,
     ];
     for b in BINDINGS {
         assert!(tested.contains(&b.cmd), "{} has no state test", b.name);

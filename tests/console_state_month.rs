@@ -174,8 +174,17 @@ fn invoices_generate_open_review_approve_issue_void() {
         [PaneWrite::Invoices(invoices::io::Write::Step { id: 2, step: billops_store::InvoiceStep::Approve, .. })]
     ));
     press(&mut s, Cmd::Down);
+    // `I` on the list offers every approved invoice of the period, confirmed (count and total shown)
     let fx = press(&mut s, Cmd::Issue);
-    assert_eq!(writes(&fx), [PaneWrite::Invoices(invoices::io::Write::Issue { id: 3 })]);
+    assert!(writes(&fx).is_empty(), "nothing is issued before the confirmation");
+    let Mode::Form(f) = &s.mode else { panic!("a confirmation") };
+    let title = f.title.clone();
+    assert!(title.starts_with("issue all 1 approved invoice(s) of 2026-05, total "), "{title}");
+    assert!(title.contains("never change"), "says what cannot be undone: {title}");
+    let fx = keys(&mut s, &["enter"]);
+    assert!(
+        matches!(&writes(&fx)[..], [PaneWrite::Invoices(invoices::io::Write::IssueAll { invoices })] if invoices.len() == 1 && invoices[0].0 == 3)
+    );
     press(&mut s, Cmd::Down);
     press(&mut s, Cmd::Void);
     type_text(&mut s, "sent twice");

@@ -182,9 +182,13 @@ async fn generate_review_approve_issue_against_the_store() {
     assert!(h.state.message.as_ref().unwrap().text.contains("reviewed"), "{:?}", h.state.message);
     h.cmd(Cmd::Approve).await;
     assert!(h.state.message.as_ref().unwrap().text.contains("approved"), "{:?}", h.state.message);
+    // `I` on the list: every approved invoice, confirmed; esc leaves them approved
     h.cmd(Cmd::Issue).await;
-    let msg = h.state.message.clone().unwrap().text;
-    assert!(msg.contains("issued as INV-000001"), "{msg}");
+    h.keys(&["esc"]).await;
+    assert_eq!(store.invoice(acme.parse().unwrap()).await.unwrap().number, None, "cancelled: nothing issued");
+    h.cmd(Cmd::Issue).await;
+    h.keys(&["enter"]).await;
+    assert!(h.state.message.as_ref().unwrap().text.contains("issued 1 of 1 invoice(s)"), "{:?}", h.state.message);
     let inv = store.invoice(acme.parse().unwrap()).await.unwrap();
     assert_eq!(inv.status, billops_domain::invoice::InvoiceStatus::Issued);
     assert_eq!(inv.number.as_deref(), Some("INV-000001"));

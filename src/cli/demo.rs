@@ -130,18 +130,19 @@ fn read_csv(path: &Path) -> Result<Vec<csv::StringRecord>, Failure> {
 async fn load(store: Arc<dyn Store>, dir: &Path) -> Result<(), Failure> {
     let me = os_user();
     let mut by = Actor { name: "demo".to_string(), at: chrono::Utc::now() };
-    let mut manager = None;
+    let mut users = Vec::new();
     for rec in read_csv(&dir.join("users.csv"))? {
         let role: Role = rec.get(1).unwrap_or("viewer").parse().map_err(Failure::user)?;
-        let name = rec.get(0).unwrap_or_default();
-        store.set_user(name, role, &by).await?;
-        if role == Role::Manager && manager.is_none() {
-            manager = Some(name.to_string());
-        }
+        users.push((rec.get(0).unwrap_or_default().to_string(), role));
     }
-    // the book is set up by its first manager (the store checks roles on every write)
-    if let Some(m) = manager {
-        by.name = m;
+    // The book is set up by its first manager (the store checks roles on every write, and only a manager sets
+    // users' roles): recorded first, while the store has no users, then it records the others.
+    users.sort_by_key(|(_, r)| *r != Role::Manager);
+    for (name, role) in &users {
+        store.set_user(name, *role, &by).await?;
+        if *role == Role::Manager && by.name == "demo" {
+            by.name = name.clone();
+        }
     }
     // The person running the demo may act as its manager; a process with no identity is never made one.
     if let Some(me) = me

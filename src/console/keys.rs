@@ -79,6 +79,12 @@ pub enum Cmd {
     FundingOpportunity,
     FundingAdd,
     NameAccount,
+    OnboardingEdit,
+    OnboardingAdd,
+    OnboardingRetire,
+    AddCustomer,
+    ProposeCredit,
+    Settings,
 }
 
 /// Where a binding applies. Pane keys are not listed here: each pane's [`KeyScope`]s say which of its
@@ -268,7 +274,7 @@ pub const BINDINGS: &[Binding] = &[
         "document",
         ["O"],
         Scope::Pane,
-        "write the open invoice as a PDF for the customer (exports folder; file name has its number)",
+        "the open invoice / credit note / statement as the customer's PDF (exports folder, named by its number)",
         Some("pdf")
     ),
     b!(
@@ -286,6 +292,26 @@ pub const BINDINGS: &[Binding] = &[
     b!(FundingOpportunity, "funding_opportunity", ["o"], Scope::Pane, "the opportunity's state", Some("opportunity")),
     b!(FundingAdd, "funding_add", ["n"], Scope::Pane, "new funding application (operator)", Some("new")),
     b!(NameAccount, "name_account", ["N"], Scope::Pane, "name the account, or the payer in payers", None),
+    b!(OnboardingEdit, "onboarding_edit", ["e"], Scope::Pane, "checklist item: owner, due date, evidence", None),
+    b!(
+        OnboardingAdd,
+        "onboarding_add",
+        ["a"],
+        Scope::Pane,
+        "add an item to every customer's checklist (manager)",
+        None
+    ),
+    b!(
+        OnboardingRetire,
+        "onboarding_retire",
+        ["X"],
+        Scope::Pane,
+        "retire the checklist item, confirmed (manager)",
+        None
+    ),
+    b!(AddCustomer, "add_customer", ["c"], Scope::Pane, "add a customer: code, name, currency (manager)", Some("new")),
+    b!(ProposeCredit, "propose_credit", ["n"], Scope::Pane, "propose a credit for a customer", Some("propose")),
+    b!(Settings, "settings", ["E"], Scope::Pane, "change a shared month-end setting (manager)", None),
 ];
 
 pub fn binding(cmd: Cmd) -> Option<&'static Binding> {

@@ -77,3 +77,23 @@ pub async fn document(store: &dyn Store, r: &DocRef, today: NaiveDate) -> Result
         }
     }
 }
+
+/// Write the customer's PDF of `r` into `dir` (created when missing) under [`super::file_name`] (it carries
+/// the document's number); what the console's document keys call. Returns the path written.
+pub async fn write_pdf(
+    store: &dyn Store,
+    r: &DocRef,
+    today: NaiveDate,
+    dir: &std::path::Path,
+) -> Result<std::path::PathBuf> {
+    use super::Format;
+    let doc = document(store, r, today).await?;
+    let bytes = super::render(&doc, Format::Pdf);
+    let path = dir.join(super::file_name(&doc, Format::Pdf));
+    let (d, p) = (dir.to_path_buf(), path.clone());
+    tokio::task::spawn_blocking(move || std::fs::create_dir_all(&d).and_then(|()| std::fs::write(&p, bytes)))
+        .await
+        .map_err(|e| StoreError::Invalid(format!("writing the document failed: {e}")))?
+        .map_err(|e| StoreError::Invalid(format!("cannot write {}: {e}", path.display())))?;
+    Ok(path)
+}

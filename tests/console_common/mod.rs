@@ -23,7 +23,7 @@ use billops::console::theme::{Theme, load_theme};
 use billops::console::{start, ui, update};
 use billops_domain::{CostBasis, Dim, FeedIssue, IssueKind, Period, Quarantined, Role, Severity, User};
 use billops_store::{
-    AuditEntry, BatchScope, BatchStatus, ChecklistItem, CostRow, Customer, ImportBatch, LinkProposal, LinkedAccount,
+    AuditEntry, BatchScope, BatchStatus, CostRow, Customer, ImportBatch, LinkProposal, LinkedAccount, OnboardingEntry,
     PayerAccount, StoredIssue, StoredQuarantine,
 };
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -213,16 +213,39 @@ pub fn detail(code: &str, period: Period) -> DetailData {
     let cust = customers().into_iter().find(|c| c.code == code);
     let all = accounts().accounts;
     let filt = vec![(Dim::Customer, code.to_string())];
-    let onboarding = billops_store::ONBOARDING_ITEMS
+    // the store's seeded checklist: labels, the computed items (users, accounts, budget) and one owner,
+    // due date and evidence on ACME's first item
+    let seeded: [(&str, &str, Option<&str>); 8] = [
+        ("cost_history_report", "cost-history report subscription", None),
+        ("rightsizing_report", "rightsizing report subscription", None),
+        ("security_report", "security report subscription", None),
+        ("health_check_report", "health-check report subscription", None),
+        ("budgets_and_policies", "budget recorded in billops", Some("budget_exists")),
+        ("users_and_organisations", "users and organisations created", Some("users_recorded")),
+        ("account_on_cost_platform", "accounts assigned on the cost platform", None),
+        ("account_assigned", "every account of the customer assigned in billops", Some("accounts_assigned")),
+    ];
+    let onboarding = seeded
         .iter()
         .enumerate()
-        .map(|(i, item)| {
+        .map(|(i, (item, label, computed))| {
             let done = code == "ACME" && i < 5;
-            ChecklistItem {
+            let first = code == "ACME" && i == 0;
+            OnboardingEntry {
                 item: (*item).into(),
+                label: (*label).into(),
+                computed: computed.map(str::to_string),
                 done,
-                by: done.then(|| "olivia".to_string()),
-                at: done.then(|| at(1, 8 + u32::try_from(i).unwrap())),
+                owner: first.then(|| "olivia".to_string()),
+                due: first.then(|| NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()),
+                evidence: first.then(|| "CloudHealth subscription #4411".to_string()),
+                by: (done && computed.is_none()).then(|| "olivia".to_string()),
+                at: (done && computed.is_none()).then(|| at(1, 8 + u32::try_from(i).unwrap())),
+                note: match computed {
+                    Some(_) if done => "1 budget month(s) recorded".to_string(),
+                    Some(_) => "nothing recorded yet".to_string(),
+                    None => String::new(),
+                },
             }
         })
         .collect();

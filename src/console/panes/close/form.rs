@@ -1,5 +1,5 @@
 //! The Close pane's forms, read by field name: the sign-off confirmation (a note), re-opening (a reason) and
-//! a variance's explanation (driver, why).
+//! a variance's explanation (driver, why) and a shared setting (`settings::SettingForm`).
 use billops_domain::Period;
 use billops_domain::variance::Driver;
 use rust_decimal::Decimal;
@@ -17,6 +17,8 @@ pub enum Kind {
     Reopen { period: Period },
     /// Explain the variance of a customer's service for the Δ shown.
     Explain { period: Period, customer: String, service: String, delta: Decimal },
+    /// A shared setting (`settings.rs`).
+    Setting,
 }
 
 pub const NOTE: &str = "note";
@@ -25,13 +27,14 @@ pub const REASON: &str = "reason";
 /// Signing off and re-opening take a manager; explaining an operator.
 pub fn refusal(s: &State, k: &Kind) -> Option<String> {
     match k {
-        Kind::SignOff { .. } | Kind::Reopen { .. } => s.approve_refusal(),
+        Kind::SignOff { .. } | Kind::Reopen { .. } | Kind::Setting => s.approve_refusal(),
         Kind::Explain { .. } => s.write_refusal(),
     }
 }
 
 pub fn submit(s: &mut State, k: &Kind, f: &Form) -> Result<Vec<Effect>, FieldError> {
     let w = match k {
+        Kind::Setting => return super::settings::submit(s, f),
         Kind::SignOff { period } => Write::SignOff { period: *period, today: s.today(), note: f.get(NOTE) },
         Kind::Reopen { period } => {
             let reason = f.get(REASON);

@@ -32,6 +32,8 @@ pub enum Write {
     Reopen { period: Period, reason: String },
     /// Explain a variance for the Δ the operator saw (a moved Δ is refused by the store).
     Explain { period: Period, customer: String, service: String, driver: Driver, text: String, delta: Decimal },
+    /// A shared month-end setting (manager; checked with the settings in force, audited).
+    Setting { key: String, value: String },
 }
 
 pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
@@ -62,6 +64,10 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
             month::close::reopen(st, period, &reason, &by).await?;
             Ok(format!("{period} re-opened by {}: {reason}", by.name))
         }
+        Write::Setting { key, value } => {
+            month::settings::set(st, &key, &value, &by).await?;
+            Ok(format!("setting {key} = {value} (for everyone; audited)"))
+        }
         Write::Explain { period, customer, service, driver, text, delta } => {
             let e = NewExplanation {
                 period,
@@ -80,6 +86,7 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
 pub fn traits(w: &Write) -> WriteTraits {
     match w {
         Write::SignOff { .. } | Write::Reopen { .. } => WriteTraits::MANAGER,
+        Write::Setting { .. } => WriteTraits::MANAGER.field(super::settings::SettingForm::VALUE),
         Write::Explain { .. } => WriteTraits::OPERATOR,
     }
 }

@@ -87,7 +87,10 @@ pub fn sign_off(s: &mut State) -> Vec<Effect> {
     }
     s.mode = Mode::Form(Form::new(
         FormKind::Close(Kind::SignOff { period }),
-        format!("sign off {period} and LOCK it? enter confirms, esc cancels"),
+        format!(
+            "sign off {period} and LOCK it? imports, price rules, assignments, payments and invoices of {period} are \
+             then refused until a manager re-opens it (R, with a reason, audited). enter confirms, esc cancels"
+        ),
         vec![Field::new(NOTE, "", Complete::None)],
     ));
     Vec::new()

@@ -1,8 +1,10 @@
 //! Close: the month-end board of the period (SPEC §2.7) computed by `month::close::board`; Enter on a
-//! failing item jumps to the list that fixes it; `S` signs off (manager, confirmed), `R` re-opens (reason).
+//! failing item jumps to the list that fixes it; `S` signs off (manager, confirmed), `R` re-opens (reason),
+//! `E` changes a shared setting (manager, `settings.rs`).
 pub mod io;
 mod state;
 pub mod variance;
+pub mod settings;
 mod keys;
 pub mod form;
 pub mod view;
@@ -26,7 +28,8 @@ pub use state::{ClosePane};
 /// The month-end board and its variance list.
 pub struct Close;
 
-const BOARD: &[Cmd] = &[Cmd::Open, Cmd::Back, Cmd::SignOff, Cmd::Reopen, Cmd::Explain, Cmd::SwitchView];
+const BOARD: &[Cmd] =
+    &[Cmd::Open, Cmd::Back, Cmd::SignOff, Cmd::Reopen, Cmd::Explain, Cmd::Settings, Cmd::SwitchView];
 
 const META: PaneMeta = PaneMeta { title: "Close", short: "Close", slug: "close", goto: 'c' };
 
@@ -59,6 +62,7 @@ impl Pane for Close {
             Cmd::SignOff => sign_off(s),
             Cmd::Reopen => reopen(s),
             Cmd::Explain => panes::variance::explain(s),
+            Cmd::Settings => settings::open(s),
             _ => return None,
         })
     }

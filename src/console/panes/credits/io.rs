@@ -27,6 +27,8 @@ pub enum Reply {
 pub enum Write {
     /// Approve or reject a proposed credit (manager; the store applies maker-checker with the settings).
     Decide { id: i64, approve: bool, reason: String, version: i64 },
+    /// Propose a credit (operator); the amount is read in the customer's currency here.
+    Propose(Box<super::propose::ProposeForm>),
 }
 
 pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
@@ -45,6 +47,18 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, billops_store::StoreE
             let c = r.store.decide_credit(id, approve, &reason, policy, Some(version), &r.actor()).await?;
             Ok(format!("credit {} {}", c.credit.id(), if approve { "approved" } else { "rejected" }))
         }
+        Write::Propose(p) => {
+            let currency = r.store.customer(&p.customer).await?.currency;
+            let new = super::propose::new_credit(*p, &currency).map_err(billops_store::StoreError::Invalid)?;
+            let c = r.store.propose_credit(&new, &r.actor()).await?;
+            Ok(format!(
+                "credit {} proposed ({} {}, {}): a manager approves it (a)",
+                c.credit.id(),
+                billops_domain::money::canonical(c.credit.amount().amount),
+                c.credit.amount().currency,
+                c.credit.kind()
+            ))
+        }
     }
 }
 
@@ -52,6 +66,7 @@ pub fn traits(w: &Write) -> WriteTraits {
     match w {
         // A manager approving is past the role check: a refusal is maker-checker.
         Write::Decide { approve, .. } => WriteTraits { maker_checker: *approve, ..WriteTraits::MANAGER.versioned() },
+        Write::Propose(_) => WriteTraits::OPERATOR.field(super::propose::ProposeForm::AMOUNT),
     }
 }
 

@@ -1,9 +1,11 @@
 //! Credits: the approval queue (proposed first) with kind, amount, remaining balance and proposer;
 //! `a` approve / `r` reject with a reason (managers). Maker-checker is the domain's rule: the proposer of a
 //! credit above the threshold cannot approve it; the console says so before asking, the store enforces it.
+//! `n` proposes a credit (`propose.rs`).
 pub mod io;
 mod state;
 pub mod unreached;
+pub mod propose;
 mod keys;
 pub mod form;
 pub mod view;
@@ -25,7 +27,7 @@ pub use state::{CreditsPane};
 /// The credit approval queue and the unreached-credits cross-check.
 pub struct Credits;
 
-const QUEUE: &[Cmd] = &[Cmd::Approve, Cmd::Reject, Cmd::SwitchView];
+const QUEUE: &[Cmd] = &[Cmd::Approve, Cmd::Reject, Cmd::ProposeCredit, Cmd::SwitchView];
 
 const META: PaneMeta = PaneMeta { title: "Credits", short: "Cred", slug: "credits", goto: 'r' };
 
@@ -55,6 +57,7 @@ impl Pane for Credits {
             Cmd::Open => Vec::new(),
             Cmd::Approve => decide(s, true),
             Cmd::Reject => decide(s, false),
+            Cmd::ProposeCredit => propose::open(s),
             Cmd::SwitchView => {
                 super::unreached::switch_view(s);
                 Vec::new()

@@ -1,6 +1,7 @@
 //! The Customers pane's forms (each a struct read by field name, beside its screen): a payment
 //! (`payments::PaymentForm`), a statement's range (`payments::StatementForm`), terms (`terms::TermsForm`)
-//! and a new price rule (`pricebook::RuleForm`).
+//! a new price rule (`pricebook::RuleForm`), a checklist item's owner / due / evidence and a new item
+//! (`onboarding::{EditForm, AddItemForm}`) and a new customer (`add::AddCustomerForm`).
 use super::io::Write;
 use super::payments::{PaymentForm, StatementForm};
 use super::pricebook::RuleForm;
@@ -17,13 +18,21 @@ pub enum Kind {
     /// `current`: the field values as loaded (unchanged terms are not saved again).
     Terms { customer: String, current: Vec<String> },
     NewRule { customer: String },
+    /// Owner, due date, evidence of a checklist item (`current`: the three as shown).
+    Onboarding { customer: String, item: String, current: Vec<String> },
+    /// Managers: a new checklist item; retiring one (a confirmation).
+    AddItem,
+    RetireItem { item: String },
+    /// Managers: a new customer.
+    AddCustomer,
 }
 
 /// A statement is a read; the rest are an operator's writes.
 pub fn refusal(s: &State, k: &Kind) -> Option<String> {
     match k {
         Kind::Statement => None,
-        Kind::Payment | Kind::Terms { .. } | Kind::NewRule { .. } => s.write_refusal(),
+        Kind::Payment | Kind::Terms { .. } | Kind::NewRule { .. } | Kind::Onboarding { .. } => s.write_refusal(),
+        Kind::AddItem | Kind::RetireItem { .. } | Kind::AddCustomer => s.approve_refusal(),
     }
 }
 
@@ -49,5 +58,7 @@ pub fn submit(s: &mut State, k: &Kind, f: &Form) -> Result<Vec<Effect>, FieldErr
             let rule = RuleForm::read(f)?;
             super::pricebook::preview(s, customer, rule)
         }
+        Kind::Onboarding { .. } | Kind::AddItem | Kind::RetireItem { .. } => super::onboarding::submit(s, k, f),
+        Kind::AddCustomer => super::add::submit(s, f),
     }
 }

@@ -6,8 +6,8 @@ use billops_domain::money::canonical;
 use billops_domain::rating::{Pricing, RatingDiff, RuleScope};
 use billops_domain::{CostBasis, Dim, Period};
 use billops_store::{
-    AccountFilter, ChecklistItem, CostQuery, CostRow, Customer, LinkedAccount, NewPayment, Statement, StoreError,
-    StoredPriceRule,
+    AccountFilter, CostQuery, CostRow, Customer, LinkedAccount, NewCustomer, NewPayment, OnboardingEntry,
+    OnboardingUpdate, Statement, StoreError, StoredPriceRule,
 };
 use chrono::NaiveDate;
 
@@ -51,6 +51,15 @@ pub enum Reply {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Write {
     Tick { customer: String, item: String, done: bool },
+    /// Owner, due date, evidence of one checklist item (only what changed).
+    Onboarding { customer: String, item: String, update: OnboardingUpdate },
+    /// Managers: a new hand-ticked item of the shared checklist, or one retired.
+    AddItem { item: String, label: String },
+    RetireItem { item: String },
+    /// Managers: a new customer.
+    AddCustomer(NewCustomer),
+    /// The customer's PDF of a statement under the exports folder.
+    Document { doc: crate::documents::load::DocRef },
     Payment(NewPayment),
     Terms { customer: String, patch: TermsPatch, from: NaiveDate },
     AddRule { customer: String, rule: NewRule },
@@ -77,7 +86,8 @@ pub struct DetailData {
     pub services: Vec<CostRow>,
     /// Cost by period over the 12 periods ending with the current one (keys: `YYYY-MM`).
     pub history: Vec<CostRow>,
-    pub onboarding: Vec<ChecklistItem>,
+    /// Every current item of the shared checklist, with owner, due date, evidence; computed ones computed.
+    pub onboarding: Vec<OnboardingEntry>,
 }
 
 /// A price rule as entered (the store gives it its id).
@@ -123,7 +133,7 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
                 .costs(&CostQuery { from: first, to: period, filters: by_cust, by: vec![Dim::Period], basis })
                 .await
                 .map_err(e)?;
-            let onboarding = st.onboarding(&code).await.map_err(e)?;
+            let onboarding = st.onboarding_status(&code).await.map_err(e)?;
             Reply::Detail(DetailData { customer: Some(customer), accounts, services, history, onboarding })
         }
         Query::Statement { customer, from, to } => Reply::Statement(st.statement(&customer, from, to).await.map_err(e)?),
@@ -153,8 +163,39 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
     let (st, by) = (r.store.as_ref(), r.actor());
     match w {
         Write::Tick { customer, item, done } => {
-            st.tick_onboarding(&customer, &item, done, &by).await?;
+            let u = OnboardingUpdate { done: Some(done), ..OnboardingUpdate::default() };
+            st.update_onboarding(&customer, &item, &u, &by).await?;
             Ok(format!("{customer}: {} {}", item.replace('_', " "), if done { "done" } else { "reopened" }))
+        }
+        Write::Onboarding { customer, item, update } => {
+            st.update_onboarding(&customer, &item, &update, &by).await?;
+            let mut what = Vec::new();
+            if let Some(o) = &update.owner {
+                what.push(if o.is_empty() { "owner cleared".to_string() } else { format!("owner {o}") });
+            }
+            if let Some(d) = update.due {
+                what.push(d.map_or("due date cleared".to_string(), |d| format!("due {d}")));
+            }
+            if update.evidence.is_some() {
+                what.push("evidence recorded".to_string());
+            }
+            Ok(format!("{customer}: {} — {}", item.replace('_', " "), what.join(", ")))
+        }
+        Write::AddItem { item, label } => {
+            let d = st.add_checklist_item(&item, &label, &by).await?;
+            Ok(format!("onboarding item {} ({}) added to every customer's checklist", d.item, d.label))
+        }
+        Write::RetireItem { item } => {
+            st.retire_checklist_item(&item, &by).await?;
+            Ok(format!("onboarding item {item} retired from every customer's checklist (history kept)"))
+        }
+        Write::Document { doc } => {
+            let path = crate::documents::load::write_pdf(st, &doc, by.at.date_naive(), &r.data_dir.join("exports")).await?;
+            Ok(format!("wrote {}", path.display()))
+        }
+        Write::AddCustomer(c) => {
+            let x = st.add_customer(&c, &by).await?;
+            Ok(format!("customer {} ({}, {}) added", x.code, x.name, x.currency))
         }
         Write::Payment(p) => {
             let x = st.add_payment(&p, &by).await?;
@@ -181,6 +222,11 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
 pub fn traits(w: &Write) -> WriteTraits {
     match w {
         Write::Payment(_) => WriteTraits::OPERATOR.field(super::payments::PaymentForm::AMOUNT),
+        Write::Onboarding { .. } => WriteTraits::OPERATOR.field(super::onboarding::EditForm::EVIDENCE),
+        Write::AddItem { .. } => WriteTraits::MANAGER.field(super::onboarding::AddItemForm::ITEM),
+        Write::RetireItem { .. } => WriteTraits::MANAGER,
+        Write::Document { .. } => WriteTraits { needs: billops_domain::Role::Viewer, ..WriteTraits::OPERATOR },
+        Write::AddCustomer(_) => WriteTraits::MANAGER.field(super::add::AddCustomerForm::CODE),
         Write::Tick { .. } | Write::Terms { .. } | Write::AddRule { .. } => WriteTraits::OPERATOR,
     }
 }
@@ -261,7 +307,7 @@ pub fn detail_loaded(s: &mut State, req: u64, data: DetailData) {
         return;
     }
     d.data = Load::Ready(data.clone());
-    s.set_model(ViewKey::Onboarding, onboarding_table(&data));
+    s.set_model(ViewKey::Onboarding, super::onboarding::table(&data));
     s.set_model(ViewKey::Services, services_table(&data));
     s.set_model(ViewKey::CustomerAccounts, accounts_table(&data));
 }

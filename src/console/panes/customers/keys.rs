@@ -3,8 +3,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use super::io::*;
 use super::state::CustomerScreen;
-use crate::console::action::{Effect, PaneWrite};
-use crate::console::panes::write;
+use crate::console::action::Effect;
 use crate::console::state::{Detail, Load, State, ViewKey};
 
 pub(super) fn by_key(rows: &[billops_store::CostRow]) -> HashMap<&str, Decimal> {
@@ -65,26 +64,6 @@ pub fn switch_focus(s: &mut State) {
             _ => ViewKey::Onboarding,
         };
     }
-}
-
-pub fn tick(s: &mut State) -> Vec<Effect> {
-    let Some(d) = s.panes.customers.detail.as_ref() else {
-        s.warn("open a customer (Enter) to tick its onboarding checklist");
-        return Vec::new();
-    };
-    if d.focus != ViewKey::Onboarding {
-        s.warn("tick works on the onboarding checklist (v switches lists)");
-        return Vec::new();
-    }
-    if let Some(why) = s.write_refusal() {
-        s.warn(why);
-        return Vec::new();
-    }
-    let code = d.code.clone();
-    let Some(data) = d.data.ready() else { return Vec::new() };
-    let Some(item) = s.selected_id(ViewKey::Onboarding) else { return Vec::new() };
-    let done = !data.onboarding.iter().any(|i| i.item == item && i.done);
-    write(s, PaneWrite::Customers(Write::Tick { customer: code, item, done }))
 }
 
 /// Esc on a screen: discard a previewed rule, else close the screen. True when it did something.

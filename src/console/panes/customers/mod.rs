@@ -1,7 +1,9 @@
 //! Customers: the list with this and last period's cost, and a detail view (linked accounts, cost by service,
-//! a 12-month sparkline, the onboarding checklist).
+//! a 12-month sparkline, the onboarding checklist: `onboarding.rs`); `c` adds a customer (`add.rs`).
+pub mod add;
 pub mod form;
 pub mod io;
+pub mod onboarding;
 mod state;
 pub mod pricebook;
 pub mod terms;
@@ -10,10 +12,11 @@ mod keys;
 pub mod view;
 
 pub use io::{BookData, CustomersData, DetailData, NewRule, detail_loaded, load, load_detail, loaded};
-pub use keys::{back, customer_in_view, open, open_selected, switch_focus, tick};
-pub use view::{accounts_table, onboarding_table, services_table, table};
+pub use keys::{back, customer_in_view, open, open_selected, switch_focus};
+pub use view::{accounts_table, services_table, table};
 
-use crate::console::action::Effect;
+use crate::console::action::{Effect, PaneWrite};
+use crate::documents::load::DocRef;
 use crate::console::state::{Load, ViewKey};
 use crate::console::keys::Cmd;
 use crate::console::pane::{Failure, Invalidate, KeyScope, Pane, PaneMeta, Slot, fail_slots, invalidate_slots};
@@ -35,6 +38,35 @@ const CUST: &[Cmd] = &[
     Cmd::Terms,
     Cmd::PriceBook,
     Cmd::NewRule,
+    Cmd::SwitchView,
+];
+/// A statement adds its PDF.
+const STATEMENT: &[Cmd] = &[Cmd::Back, Cmd::Payment, Cmd::Statement, Cmd::Terms, Cmd::PriceBook, Cmd::Document];
+/// The list adds a new customer (manager).
+const LIST: &[Cmd] = &[
+    Cmd::Open,
+    Cmd::Back,
+    Cmd::Tick,
+    Cmd::Payment,
+    Cmd::Statement,
+    Cmd::Terms,
+    Cmd::PriceBook,
+    Cmd::NewRule,
+    Cmd::SwitchView,
+    Cmd::AddCustomer,
+];
+/// A customer's detail: the onboarding checklist's keys.
+const DETAIL: &[Cmd] = &[
+    Cmd::Open,
+    Cmd::Back,
+    Cmd::Tick,
+    Cmd::OnboardingEdit,
+    Cmd::OnboardingAdd,
+    Cmd::OnboardingRetire,
+    Cmd::Payment,
+    Cmd::Statement,
+    Cmd::Terms,
+    Cmd::PriceBook,
     Cmd::SwitchView,
 ];
 
@@ -99,9 +131,9 @@ impl Pane for Customers {
     }
     fn keys(&self) -> &'static [KeyScope] {
         &[
-            KeyScope { screen: "list", cmds: CUST },
-            KeyScope { screen: "detail", cmds: CUST },
-            KeyScope { screen: "statement", cmds: CUST },
+            KeyScope { screen: "list", cmds: LIST },
+            KeyScope { screen: "detail", cmds: DETAIL },
+            KeyScope { screen: "statement", cmds: STATEMENT },
             KeyScope { screen: "price book", cmds: CUST },
         ]
     }
@@ -130,7 +162,18 @@ impl Pane for Customers {
                 }
                 Vec::new()
             }
-            Cmd::Tick => tick(s),
+            Cmd::Tick => onboarding::tick(s),
+            Cmd::OnboardingEdit => onboarding::edit(s),
+            Cmd::OnboardingAdd => onboarding::add_item(s),
+            Cmd::OnboardingRetire => onboarding::retire(s),
+            Cmd::AddCustomer => add::open(s),
+            Cmd::Document => match &s.panes.customers.screen {
+                Some(CustomerScreen::Statement(v)) => {
+                    let doc = DocRef::Statement { customer: v.customer.clone(), from: v.from, to: v.to };
+                    crate::console::panes::write(s, PaneWrite::Customers(io::Write::Document { doc }))
+                }
+                _ => Vec::new(),
+            },
             Cmd::Payment => super::payments::payment(s),
             Cmd::Statement => super::payments::statement(s),
             Cmd::Terms => super::terms::open(s),

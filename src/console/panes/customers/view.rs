@@ -29,7 +29,6 @@ use super::io::CustomersData;
 use super::io::DetailData;
 use crate::console::table::Cell;
 use crate::console::table::Column;
-use crate::console::table::Mark;
 use crate::console::table::Row;
 use crate::console::table::TableModel;
 use crate::console::table::change_cell;
@@ -85,33 +84,6 @@ pub fn table(d: &CustomersData) -> TableModel {
             // 12 months when there is room, the latest 6 when not, none at all before the names shrink
             Column::chart("12 mo", 12, ChartFit { min: 6, droppable: true, grow: false }),
         ],
-        rows,
-        total: None,
-    }
-}
-
-pub fn onboarding_table(d: &DetailData) -> TableModel {
-    // The store lists every current item of the shared checklist (retired ones are gone, added ones there).
-    let items = d.onboarding.clone();
-    let rows = items
-        .iter()
-        .map(|i| Row {
-            id: i.item.clone(),
-            cells: vec![
-                if i.done {
-                    Cell::text("done").mark(Mark::Check).role(Role::Approved)
-                } else {
-                    Cell::text("open").mark(Mark::Open).role(Role::Warning)
-                },
-                Cell::text(i.item.replace('_', " ")),
-                Cell::text(i.by.clone().unwrap_or_default()),
-                Cell::text(i.at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()),
-            ],
-            role: None,
-        })
-        .collect();
-    TableModel {
-        columns: vec![Column::text("", 6), Column::text("item", 24), Column::text("by", 10), Column::text("when", 16)],
         rows,
         total: None,
     }
@@ -194,7 +166,17 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     sparkline(f, spark, s, theme);
     let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rest);
     let [top, bottom] = Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(right);
+    // the selected item in full under the checklist: what computes it, who ticked it, its evidence
+    let [left, about] = Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(left);
     list(f, left, s, ViewKey::Onboarding, "onboarding", None, d.focus == ViewKey::Onboarding, theme);
+    let item = s.selected_id(ViewKey::Onboarding);
+    if let Some(e) = data.and_then(|x| x.onboarding.iter().find(|e| Some(&e.item) == item.as_ref())) {
+        let text = super::onboarding::selected_text(e);
+        f.render_widget(
+            Paragraph::new(text).style(theme.style(Role::Muted)).wrap(ratatui::widgets::Wrap { trim: true }),
+            about,
+        );
+    }
     list(f, top, s, ViewKey::Services, "cost by service", None, d.focus == ViewKey::Services, theme);
     list(f, bottom, s, ViewKey::CustomerAccounts, "linked accounts", None, d.focus == ViewKey::CustomerAccounts, theme);
 }

@@ -1,5 +1,5 @@
-//! The Invoices pane's forms: voiding (a reason), the bulk confirmation and a credit note (typed, read by
-//! field name; see `credit_notes::CreditNoteForm`).
+//! The Invoices pane's forms: voiding (a reason), the bulk and issue confirmations (`issue.rs`), a credit note
+//! (typed, read by field name; see `credit_notes::CreditNoteForm`) and which document to write (`document.rs`).
 use billops_store::InvoiceStep;
 
 use super::credit_notes::CreditNoteForm;
@@ -16,6 +16,11 @@ pub enum Kind {
     Bulk { step: InvoiceStep, invoices: Vec<(i64, i64, String)> },
     /// A credit note against the issued invoice `id` (amount, reason).
     CreditNote { id: i64 },
+    /// Confirmations: issue one approved invoice, or every approved one of the period (id, customer).
+    Issue { id: i64 },
+    IssueAll { invoices: Vec<(i64, String)> },
+    /// Which document of the open invoice to write as PDF (it or one of its credit notes).
+    Document { invoice: i64, choices: Vec<String> },
 }
 
 pub const REASON: &str = "reason";
@@ -24,7 +29,8 @@ pub const REASON: &str = "reason";
 pub fn refusal(s: &State, k: &Kind) -> Option<String> {
     match k {
         Kind::Void { .. } | Kind::Bulk { step: InvoiceStep::Approve, .. } => s.approve_refusal(),
-        Kind::Bulk { .. } => s.write_refusal(),
+        Kind::Bulk { .. } | Kind::Issue { .. } | Kind::IssueAll { .. } => s.write_refusal(),
+        Kind::Document { .. } => None,
         Kind::CreditNote { .. } => super::credit_notes::refusal(s),
     }
 }
@@ -40,6 +46,9 @@ pub fn submit(s: &mut State, k: &Kind, f: &Form) -> Result<Vec<Effect>, FieldErr
         }
         Kind::Bulk { step, invoices } => Write::Bulk { step: *step, invoices: invoices.clone() },
         Kind::CreditNote { id } => CreditNoteForm::read(f)?.write(*id),
+        Kind::Issue { id } => Write::Issue { id: *id },
+        Kind::IssueAll { invoices } => Write::IssueAll { invoices: invoices.clone() },
+        Kind::Document { invoice, choices } => super::document::chosen(*invoice, choices, f)?,
     };
     Ok(write(s, PaneWrite::Invoices(w)))
 }

@@ -42,10 +42,13 @@ pub enum Write {
     Issue { id: i64 },
     /// Review or approve every listed invoice (id, version, customer); refusals are reported one by one.
     Bulk { step: InvoiceStep, invoices: Vec<(i64, i64, String)> },
+    /// Issue each (id, customer) in order, with the next numbers; refusals are reported per invoice.
+    IssueAll { invoices: Vec<(i64, String)> },
     /// Correct an issued invoice with a credit note (manager; the store checks amount, role and locks).
     CreditNote(NewCreditNote),
-    /// Write the invoice as the customer's PDF into the exports folder (nothing in the store changes).
-    Document { id: i64 },
+    /// Write the invoice or one of its credit notes as the customer's PDF into the exports folder (nothing in
+    /// the store changes).
+    Document { doc: crate::documents::load::DocRef },
 }
 
 pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
@@ -80,16 +83,22 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
             };
             Ok(format!("invoice {id} ({}) {verb}: now {}", inv.customer, inv.status))
         }
-        Write::Issue { id } => {
-            // Payment days come from the customer's terms, as on the CLI.
-            let due_days = month::terms::due_days(st, id, by.at.date_naive()).await?;
-            let inv = st.issue_invoice(id, INVOICE_SERIES, due_days, &by).await?;
-            Ok(format!(
-                "invoice {id} ({}) issued as {}, due {}",
-                inv.customer,
-                inv.number.unwrap_or_default(),
-                inv.due_on.map(|d| d.to_string()).unwrap_or_default()
-            ))
+        Write::Issue { id } => issue_one(st, id, &by).await,
+        Write::IssueAll { invoices } => {
+            let mut refused = Vec::new();
+            let mut numbers = Vec::new();
+            for (id, customer) in &invoices {
+                match issue_one(st, *id, &by).await {
+                    Ok(_) => numbers.push(*id),
+                    Err(err) => refused.push(format!("invoice {id} ({customer}): {err}")),
+                }
+            }
+            let head = format!("issued {} of {} invoice(s)", numbers.len(), invoices.len());
+            if refused.is_empty() {
+                Ok(head)
+            } else {
+                Err(StoreError::Invalid(format!("{head}; refused {}: {}", refused.len(), refused.join("; "))))
+            }
         }
         Write::Bulk { step, invoices } => {
             let verb = if step == InvoiceStep::Approve { "approved" } else { "reviewed" };
@@ -110,20 +119,9 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
                 Err(StoreError::Invalid(format!("{head}; refused {}: {}", refused.len(), refused.join("; "))))
             }
         }
-        Write::Document { id } => {
-            use crate::documents::{self, Format, load::DocRef};
-            let doc = documents::load::document(st, &DocRef::Invoice(id), by.at.date_naive()).await?;
-            let bytes = documents::render(&doc, Format::Pdf);
-            let dir = r.data_dir.join("exports");
-            let path = dir.join(documents::file_name(&doc, Format::Pdf));
-            let written = tokio::task::spawn_blocking({
-                let path = path.clone();
-                move || std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, bytes))
-            })
-            .await
-            .map_err(|e| StoreError::Invalid(format!("writing the document failed: {e}")))?;
-            written.map_err(|e| StoreError::Invalid(format!("cannot write {}: {e}", path.display())))?;
-            Ok(format!("invoice {id}: wrote {}", path.display()))
+        Write::Document { doc } => {
+            let path = crate::documents::load::write_pdf(st, &doc, by.at.date_naive(), &r.data_dir.join("exports")).await?;
+            Ok(format!("wrote {}", path.display()))
         }
         Write::CreditNote(n) => {
             let x = month::credit_notes::issue(st, n.invoice_id, n.amount, &n.reason, &by).await?;
@@ -141,6 +139,18 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
     }
 }
 
+/// Issue invoice `id` with the next number of the series, due by the customer's terms.
+async fn issue_one(st: &dyn billops_store::Store, id: i64, by: &billops_store::Actor) -> Result<String, StoreError> {
+    let due_days = month::terms::due_days(st, id, by.at.date_naive()).await?;
+    let inv = st.issue_invoice(id, INVOICE_SERIES, due_days, by).await?;
+    Ok(format!(
+        "invoice {id} ({}) issued as {}, due {}",
+        inv.customer,
+        inv.number.unwrap_or_default(),
+        inv.due_on.map(|d| d.to_string()).unwrap_or_default()
+    ))
+}
+
 pub fn traits(w: &Write) -> WriteTraits {
     let by_step = |step: &InvoiceStep| match step {
         InvoiceStep::Approve | InvoiceStep::Void => WriteTraits::MANAGER,
@@ -150,7 +160,7 @@ pub fn traits(w: &Write) -> WriteTraits {
         Write::Step { step, .. } => by_step(step).versioned(),
         Write::Bulk { step: InvoiceStep::Approve, .. } => WriteTraits::MANAGER.versioned(),
         Write::Bulk { .. } => WriteTraits::OPERATOR.versioned(),
-        Write::Issue { .. } => WriteTraits::OPERATOR,
+        Write::Issue { .. } | Write::IssueAll { .. } => WriteTraits::OPERATOR,
         Write::CreditNote(_) => WriteTraits::MANAGER.field(super::credit_notes::CreditNoteForm::AMOUNT),
         // A file for the customer: anyone who may read the invoice may write it out.
         Write::Document { .. } => WriteTraits { needs: billops_domain::Role::Viewer, ..WriteTraits::OPERATOR },

@@ -107,20 +107,6 @@ pub fn step(s: &mut State, step: InvoiceStep) -> Vec<Effect> {
     write(s, PaneWrite::Invoices(Write::Step { id, step, reason: String::new(), version }))
 }
 
-/// `I`: issue the approved invoice.
-pub fn issue(s: &mut State) -> Vec<Effect> {
-    if let Some(why) = s.write_refusal() {
-        s.warn(why);
-        return Vec::new();
-    }
-    let Some((id, status, _, customer)) = target(s) else { return Vec::new() };
-    if status != InvoiceStatus::Approved {
-        s.warn(format!("invoice {id} ({customer}) is {status}: only approved invoices are issued"));
-        return Vec::new();
-    }
-    write(s, PaneWrite::Invoices(Write::Issue { id }))
-}
-
 /// `X`: void an issued invoice, with a reason.
 pub fn void(s: &mut State) -> Vec<Effect> {
     if let Some(why) = s.approve_refusal() {
@@ -134,7 +120,10 @@ pub fn void(s: &mut State) -> Vec<Effect> {
     }
     s.mode = Mode::Form(Form::new(
         FormKind::Invoices(Kind::Void { id, version }),
-        format!("void invoice {id} ({customer})"),
+        format!(
+            "void invoice {id} ({customer})? a void cannot be undone: the number stays used, the customer owes \
+             nothing on it. reason, then enter"
+        ),
         vec![Field::new(REASON, "", Complete::None)],
     ));
     Vec::new()

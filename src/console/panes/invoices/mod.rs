@@ -1,17 +1,21 @@
 //! Invoices: the period's invoices; `n` generates drafts (the per-customer outcome shows under the list);
-//! Enter opens one with its six sections in the order of operations; `w` review, `a` approve, `I` issue,
-//! `X` void (reason). The store enforces roles, versions and locks; its refusals land on the message line.
+//! Enter opens one with its six sections in the order of operations; `w` review, `a` approve, `I` issue
+//! (confirmed; on the list every approved invoice), `X` void (reason), `O` the PDF (it or a credit note).
+//! The store enforces roles, versions and locks; its refusals land on the message line.
 pub mod io;
 mod state;
 pub mod credit_notes;
 pub mod bulk;
+pub mod document;
+pub mod issue;
 pub mod sources;
 mod keys;
 pub mod form;
 pub mod view;
 
 pub use io::{detail_loaded, load, load_detail, loaded};
-pub use keys::{back, generate, generated, issue, open, step, void};
+pub use issue::issue;
+pub use keys::{back, generate, generated, open, step, void};
 pub use view::{generated_table, lines_table, status_cell, table};
 
 use billops_store::InvoiceStep;
@@ -147,13 +151,7 @@ impl Pane for Invoices {
             Cmd::ApproveAll => super::bulk::all(s, InvoiceStep::Approve),
             Cmd::ReviewAll => super::bulk::all(s, InvoiceStep::Review),
             Cmd::CreditNote => super::credit_notes::open(s),
-            Cmd::Document => match &s.panes.invoices.detail {
-                Some(d) => {
-                    let id = d.id;
-                    crate::console::panes::write(s, crate::console::action::PaneWrite::Invoices(io::Write::Document { id }))
-                }
-                None => Vec::new(),
-            },
+            Cmd::Document => document::open(s),
             _ => return None,
         })
     }
