@@ -115,6 +115,41 @@ fn setup(store: &Store) -> (String, String) {
     payers[0].clone()
 }
 
+/// The month that has not ended (today's, at least 2026-10, the newest in the book) and how many `]` lead
+/// there from 2026-10.
+fn future_month() -> (String, usize) {
+    let today = chrono::Utc::now().date_naive();
+    let months = |y: i32, m: u32| y * 12 + i32::try_from(m).unwrap() - 1;
+    use chrono::Datelike;
+    let ahead = (months(today.year(), today.month()) - months(2026, 10)).max(0);
+    let n = months(2026, 10) + ahead;
+    (format!("{}-{:02}", n / 12, n % 12 + 1), usize::try_from(ahead).unwrap())
+}
+
+/// acme's issued invoice as the PDF the console wrote: its file carries the number, and pdftotext reads the
+/// number and the total a reader checks (skipped only without pdftotext and BILLOPS_REQUIRE_DOC_TOOLS).
+fn pdf_shows_number_and_total(store: &Store) {
+    let csv = store.ok("dave", &["invoices", "list", "--period", PERIOD, "--format", "csv"]);
+    let row: Vec<String> = csv.lines().find(|l| l.contains(",acme,")).unwrap().split(',').map(String::from).collect();
+    let (number, total) = (row[4].clone(), row[6].parse::<rust_decimal::Decimal>().unwrap());
+    let exports = store.home().join("data").join("exports");
+    let pdf = exports.join(format!("{number}.pdf"));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"), "{}", pdf.display());
+    let Some(pdftotext) = std::env::split_paths(&std::env::var("PATH").unwrap_or_default())
+        .map(|d| d.join("pdftotext"))
+        .find(|p| p.is_file())
+    else {
+        assert_ne!(std::env::var("BILLOPS_REQUIRE_DOC_TOOLS").as_deref(), Ok("1"), "pdftotext is required");
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), b"pdftotext missing: the PDF's text is not read\n");
+        return;
+    };
+    let o = std::process::Command::new(pdftotext).arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains(&number), "{number} in\n{text}");
+    let shown = billops::documents::money(total, "USD");
+    assert!(text.contains(&shown), "the total {shown} in\n{text}");
+}
+
 #[test]
 fn e2e_month_from_blocked_board_to_signed_off_and_locked() {
     let store = Store::demo();
@@ -122,9 +157,25 @@ fn e2e_month_from_blocked_board_to_signed_off_and_locked() {
     let mut t = store.console("alice");
     t.wait_for("alice (manager)");
 
-    // The board of September (the newest period, 2026-10, is estimated): blocked.
     t.wait_for("Every linked account");
-    t.keys("[");
+    // A month that has not ended (this one, or 2026-10 while it lasts) cannot be signed off, nor can an empty
+    // month (2026-06: before the book's data): the board says why and the sign-off is refused.
+    let (future, ahead) = future_month();
+    t.keys(&"]".repeat(ahead));
+    t.wait_for(&format!("period {future}"));
+    t.wait_line(&["Final data imported", "blocker"]);
+    t.keys("S");
+    t.wait_for(&format!("cannot sign off {future}"));
+    t.keys(&"[".repeat(ahead + 4));
+    t.wait_for("period 2026-06");
+    let s = t.wait_line(&["Final data imported", "blocker"]);
+    assert!(s.contains("no data imported"), "an empty month says so:\n{s}");
+    t.keys("S");
+    t.wait_for("cannot sign off 2026-06");
+    t.keys("]]]");
+    t.wait_for("period 2026-09");
+
+    // The board of September (the newest period, 2026-10, is estimated): blocked.
     let s = t.wait_until("the 2026-09 board", |s| s.contains("2026-09 due") && s.contains("Every linked account"));
     assert!(has_line(&s, &["Final data imported", "ok"]), "{s}");
     assert!(has_line(&s, &["Every linked account", "blocker"]), "{s}");
@@ -225,12 +276,26 @@ fn e2e_month_from_blocked_board_to_signed_off_and_locked() {
     assert_eq!(all.len(), 25, "{all:?}");
     assert!(all.iter().all(|(_, _, st)| st == "approved"), "{all:?}");
 
-    // acme's invoice is issued, and its payment recorded in the console.
+    // Approved but unissued invoices block the board.
+    t.keys("1");
+    t.wait_line(&["Invoice drafts", "blocker"]);
+    t.keys("5");
+    t.wait_loaded("invoices 2026-09");
+
+    // acme's invoice is issued (opened, confirmed), its PDF written from the console, its payment recorded.
     t.keys("/acme<enter>");
     t.wait_line_loaded(&["acme", "approved"]);
+    t.keys("<enter>");
+    t.wait_for("1. Supplier");
     t.keys("I");
+    t.wait_for("with the next number?");
+    t.keys("<enter>");
     t.wait_for("issued as INV-");
+    t.keys("O");
+    t.wait_for("wrote");
+    t.keys("<esc>");
     t.wait_line_loaded(&["acme", "issued", "INV-"]);
+    pdf_shows_number_and_total(&store);
     t.keys("P");
     t.wait_for("record a payment of INV-");
     t.keys("<down><down><down>wire 4711<enter>");
@@ -246,16 +311,17 @@ fn e2e_month_from_blocked_board_to_signed_off_and_locked() {
     assert!(has_line(&globex, &["goodwill credit CR-1", "-800"]), "{globex}");
     assert!(!store.ok("dave", &["invoices", "show", &id_of("acme")]).contains("CR-2"));
     // Issuing is part of the month: approved, unissued invoices block sign-off (and name the command that
-    // issues them); the other 24 are issued from the CLI.
+    // issues them); the other 24 are issued in the console at once (`I` on the list, confirmed).
     let o = store.run("dave", &["close", "status", PERIOD]);
     assert!(stdout(&o).contains("24 approved invoice(s) not issued"), "{}", stdout(&o));
     assert!(stdout(&o).contains("billops invoices issue ID"), "{}", stdout(&o));
-    for (id, _, st) in invoices(&store) {
-        if st == "approved" {
-            store.ok("alice", &["invoices", "issue", &id]);
-        }
-    }
     t.keys("<ctrl-r>");
+    t.wait_loaded("invoices 2026-09");
+    t.keys("I");
+    t.wait_for("issue all 24 approved invoice(s) of 2026-09, total");
+    t.keys("<enter>");
+    t.wait_for("issued 24 of 24 invoice(s)");
+    assert!(invoices(&store).iter().all(|(_, _, st)| st == "issued" || st == "paid"), "{:?}", invoices(&store));
 
     // Recon: the last supplier invoice is entered in the console (every digit of the payer's billed cost).
     t.keys("7");

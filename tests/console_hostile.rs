@@ -21,6 +21,7 @@ async fn hostile_store() -> (tempfile::TempDir, Arc<dyn Store>) {
     let dir = tempfile::tempdir().unwrap();
     let store = billops_store::open(&format!("sqlite:{}", dir.path().join("h.db").display())).await.unwrap();
     let by = Actor { name: "setup".into(), at: Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap() };
+    store.set_user("setup", Role::Manager, &by).await.unwrap();
     store.set_user("alice", Role::Manager, &by).await.unwrap();
     let evil =
         NewCustomer { code: "EVIL".into(), name: "=HYPERLINK(\"http://evil\",\"x\")".into(), currency: "USD".into() };

@@ -62,4 +62,19 @@ fn demo_store_reconciles_to_the_manifest() {
         assert!(unassigned.contains(&u.account_id), "{} in\n{unassigned}", u.account_id);
     }
     assert_eq!(unassigned.lines().count(), 1 + manifest.unassigned_accounts.len(), "{unassigned}");
+
+    // The demo seeds its seller, so its documents carry an issuer: the settings say so, and a statement's
+    // HTML names it.
+    let o = billops(dir.path(), &db, &["close", "settings"]);
+    let settings = String::from_utf8_lossy(&o.stdout).to_string();
+    for (key, value) in [("issuer.name", "Northwind Cloud Services Ltd"), ("issuer.tax_id", "GB 123 4567 89")] {
+        assert!(settings.lines().any(|l| l.contains(key) && l.contains(value)), "{key} = {value} in\n{settings}");
+    }
+    let out = dir.path().join("statement.html");
+    let customer = manifest.customer_periods[0].customer.clone();
+    let args = ["statement", &customer, "--from", "2026-07-01", "--to", "2026-10-31", "--format", "html", "--output"];
+    let o = billops(dir.path(), &db, &[&args[..], &[out.to_str().unwrap()]].concat());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("Northwind Cloud Services Ltd"), "the issuer on the statement");
 }

@@ -127,6 +127,15 @@ fn read_csv(path: &Path) -> Result<Vec<csv::StringRecord>, Failure> {
     r.records().map(|rec| rec.map_err(|e| Failure::user(format!("{}: {e}", path.display())))).collect()
 }
 
+/// The demo book's seller (`issuer.*` shared settings), printed on its customer documents.
+const DEMO_ISSUER: [(&str, &str); 5] = [
+    ("issuer.name", "Northwind Cloud Services Ltd"),
+    ("issuer.address", "1 Harbour Way|Bristol BS1 4XX|United Kingdom"),
+    ("issuer.tax_id", "GB 123 4567 89"),
+    ("issuer.email", "billing@northwind-cloud.example"),
+    ("issuer.payment", "Example Bank plc|IBAN GB00 EXMP 0000 0000 0000 00|Reference: the invoice number"),
+];
+
 async fn load(store: Arc<dyn Store>, dir: &Path) -> Result<(), Failure> {
     let me = os_user();
     let mut by = Actor { name: "demo".to_string(), at: chrono::Utc::now() };
@@ -157,6 +166,10 @@ async fn load(store: Arc<dyn Store>, dir: &Path) -> Result<(), Failure> {
             currency: rec.get(2).unwrap_or("USD").to_string(),
         };
         store.add_customer(&c, &by).await?;
+    }
+    // The seller's details, so the demo's invoices, credit notes and statements carry an issuer.
+    for (key, value) in DEMO_ISSUER {
+        crate::month::settings::set(store.as_ref(), key, value, &by).await?;
     }
     let mut data: Vec<_> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)

@@ -13,6 +13,7 @@ use billops_store::Store;
 
 pub mod action;
 pub mod chart;
+pub mod chord;
 pub mod effects;
 mod forms;
 pub mod input;

@@ -1,6 +1,6 @@
 //! Close: the month-end board of the period (SPEC §2.7) computed by `month::close::board`; Enter on a
 //! failing item jumps to the list that fixes it; `S` signs off (manager, confirmed), `R` re-opens (reason),
-//! `E` changes a shared setting (manager, `settings.rs`).
+//! `=` changes a shared setting (manager, `settings.rs`).
 pub mod io;
 mod state;
 pub mod variance;

@@ -1,4 +1,4 @@
-//! `E` on the Close pane: a manager changes a shared month-end setting, as `billops close set KEY VALUE` does
+//! `=` on the Close pane: a manager changes a shared month-end setting, as `billops close set KEY VALUE` does
 //! (`due_day`, `issue_after_sign_off`, `unreached_credits`, `issuer.*`, `owner.ITEM` …; `billops close
 //! settings` lists them). The key is checked in the form; the value is checked with the settings in force by
 //! the write (`month::settings::set`), and a refusal comes back beside the value.
