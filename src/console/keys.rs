@@ -2,10 +2,9 @@
 //! description and pane scope. The user's `keys.toml` patches it (`[keys] export = ["x", "ctrl-e"]`);
 //! footer hints and `?` help are generated from the same table.
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use serde::{Deserialize, Serialize};
 
 use super::pane::{KeyScope, PaneId};

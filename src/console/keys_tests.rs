@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::*;
+use crossterm::event::{KeyCode, KeyModifiers};
 
 #[test]
 fn names_match_serde_and_defaults_parse() {
