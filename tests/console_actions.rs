@@ -22,12 +22,7 @@ fn press(s: &mut State, cmd: Cmd) -> Vec<Effect> {
 }
 
 fn writes(fx: &[Effect]) -> Vec<PaneWrite> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Write { op, .. } => Some(op.clone()),
-            _ => None,
-        })
-        .collect()
+    writes_of(fx)
 }
 
 fn msg(s: &State) -> String {

@@ -601,3 +601,13 @@ pub fn basis() -> CostBasis {
 pub fn keys_of(k: &str) -> crossterm::event::KeyEvent {
     parse_chord(k).unwrap().to_event()
 }
+
+/// The writes among the effects, as typed.
+pub fn writes_of(fx: &[Effect]) -> Vec<PaneWrite> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Write { op, .. } => Some(op.clone()),
+            _ => None,
+        })
+        .collect()
+}

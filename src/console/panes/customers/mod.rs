@@ -29,20 +29,9 @@ pub use state::{BookView, CustomerScreen, CustomersPane, Detail, PendingRule, St
 /// The customer list, a customer's detail, statement and price book.
 pub struct Customers;
 
-const CUST: &[Cmd] = &[
-    Cmd::Open,
-    Cmd::Back,
-    Cmd::Tick,
-    Cmd::Payment,
-    Cmd::Statement,
-    Cmd::Terms,
-    Cmd::PriceBook,
-    Cmd::NewRule,
-    Cmd::SwitchView,
-];
 /// A statement adds its PDF.
 const STATEMENT: &[Cmd] = &[Cmd::Back, Cmd::Payment, Cmd::Statement, Cmd::Terms, Cmd::PriceBook, Cmd::Document];
-/// The list adds a new customer (manager).
+/// The list (and the price book) add a new customer (manager).
 const LIST: &[Cmd] = &[
     Cmd::Open,
     Cmd::Back,
@@ -134,7 +123,7 @@ impl Pane for Customers {
             KeyScope { screen: "list", cmds: LIST },
             KeyScope { screen: "detail", cmds: DETAIL },
             KeyScope { screen: "statement", cmds: STATEMENT },
-            KeyScope { screen: "price book", cmds: CUST },
+            KeyScope { screen: "price book", cmds: LIST },
         ]
     }
     fn screen(&self, s: &State_) -> &'static str {
