@@ -22,7 +22,7 @@ fn press(s: &mut State, cmd: Cmd) -> Vec<Effect> {
 }
 
 fn writes(fx: &[Effect]) -> Vec<PaneWrite> {
-    writes_of(fx)
+    console_common::month::writes_of(fx)
 }
 
 fn msg(s: &State) -> String {

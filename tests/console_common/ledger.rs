@@ -295,3 +295,16 @@ pub fn answer(q: CustomersQuery) -> CustomersReply {
         CustomersQuery::List { .. } | CustomersQuery::Detail { .. } => panic!("answered in console_common::answer"),
     }
 }
+
+/// The store's seeded onboarding checklist: item, label and what computes it (users, accounts, budget); the
+/// fixture gives ACME's first item an owner, a due date and evidence.
+pub const ONBOARDING: [(&str, &str, Option<&str>); 8] = [
+    ("cost_history_report", "cost-history report subscription", None),
+    ("rightsizing_report", "rightsizing report subscription", None),
+    ("security_report", "security report subscription", None),
+    ("health_check_report", "health-check report subscription", None),
+    ("budgets_and_policies", "budget recorded in billops", Some("budget_exists")),
+    ("users_and_organisations", "users and organisations created", Some("users_recorded")),
+    ("account_on_cost_platform", "accounts assigned on the cost platform", None),
+    ("account_assigned", "every account of the customer assigned in billops", Some("accounts_assigned")),
+];

@@ -213,19 +213,7 @@ pub fn detail(code: &str, period: Period) -> DetailData {
     let cust = customers().into_iter().find(|c| c.code == code);
     let all = accounts().accounts;
     let filt = vec![(Dim::Customer, code.to_string())];
-    // the store's seeded checklist: labels, the computed items (users, accounts, budget) and one owner,
-    // due date and evidence on ACME's first item
-    let seeded: [(&str, &str, Option<&str>); 8] = [
-        ("cost_history_report", "cost-history report subscription", None),
-        ("rightsizing_report", "rightsizing report subscription", None),
-        ("security_report", "security report subscription", None),
-        ("health_check_report", "health-check report subscription", None),
-        ("budgets_and_policies", "budget recorded in billops", Some("budget_exists")),
-        ("users_and_organisations", "users and organisations created", Some("users_recorded")),
-        ("account_on_cost_platform", "accounts assigned on the cost platform", None),
-        ("account_assigned", "every account of the customer assigned in billops", Some("accounts_assigned")),
-    ];
-    let onboarding = seeded
+    let onboarding = ledger::ONBOARDING
         .iter()
         .enumerate()
         .map(|(i, (item, label, computed))| {
@@ -600,14 +588,4 @@ pub fn basis() -> CostBasis {
 /// The key event of a chord string.
 pub fn keys_of(k: &str) -> crossterm::event::KeyEvent {
     parse_chord(k).unwrap().to_event()
-}
-
-/// The writes among the effects, as typed.
-pub fn writes_of(fx: &[Effect]) -> Vec<PaneWrite> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Write { op, .. } => Some(op.clone()),
-            _ => None,
-        })
-        .collect()
 }

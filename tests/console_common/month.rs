@@ -389,3 +389,13 @@ fn volume_line(
         figures,
     }
 }
+
+/// The writes among the effects, as typed.
+pub fn writes_of(fx: &[billops::console::action::Effect]) -> Vec<billops::console::action::PaneWrite> {
+    fx.iter()
+        .filter_map(|e| match e {
+            billops::console::action::Effect::Write { op, .. } => Some(op.clone()),
+            _ => None,
+        })
+        .collect()
+}
