@@ -199,9 +199,15 @@ pub fn complete_from(items: impl IntoIterator<Item = String>, prefix: &str, limi
     v
 }
 
-/// Parse an amount typed in a form (`what` names the field in the error).
+/// Parse a number typed in a form that is not money (a percentage, a rate): as the screen shows numbers
+/// (`1,000.5`), never E-notation (`what` names the field in the error).
 pub fn parse_amount(t: &str, what: &str) -> Result<rust_decimal::Decimal, String> {
-    billops_domain::parse_decimal(t.trim()).map_err(|e| format!("{what}: {t:?}: {e}"))
+    billops_domain::money::parse_typed_number(t).map_err(|e| format!("{what}: {e}"))
+}
+
+/// Parse money typed in a form: [`parse_amount`] and never finer than `currency`'s minor unit.
+pub fn parse_money(t: &str, currency: &str, what: &str) -> Result<rust_decimal::Decimal, String> {
+    billops_domain::money::parse_typed_amount(t, currency).map_err(|e| format!("{what}: {e}"))
 }
 
 /// Parse a date typed in a form (`YYYY-MM-DD`).

@@ -9,7 +9,7 @@ use crate::console::keys::{BINDINGS, Cmd, Scope};
 use crate::console::palette::COMMANDS;
 use crate::console::pane::PaneId;
 use crate::console::state::{Load, State};
-use crate::console::table::fmt_money;
+use crate::console::table::fmt_money_in;
 use crate::console::theme::{Role, Theme};
 use billops_store::Balance;
 
@@ -197,8 +197,8 @@ pub fn balance(f: &mut Frame, area: Rect, customer: &str, data: &Load<Balance>, 
             let overdue_role = if b.overdue > rust_decimal::Decimal::ZERO { Role::Warning } else { Role::Text };
             let bal_role = if b.balance < rust_decimal::Decimal::ZERO { Role::Negative } else { Role::Title };
             vec![
-                row("balance", format!("{} {cur}", fmt_money(b.balance)), bal_role),
-                row("overdue", format!("{} {cur}", fmt_money(b.overdue)), overdue_role),
+                row("balance", format!("{} {cur}", fmt_money_in(b.balance, cur)), bal_role),
+                row("overdue", format!("{} {cur}", fmt_money_in(b.overdue, cur)), overdue_role),
                 row(
                     "last invoice",
                     match (&b.last_invoice, b.last_invoice_on) {
@@ -211,8 +211,8 @@ pub fn balance(f: &mut Frame, area: Rect, customer: &str, data: &Load<Balance>, 
                 row(
                     "last payment",
                     match (b.last_payment, b.last_payment_on) {
-                        (Some(a), Some(d)) => format!("{} {cur} on {d}", fmt_money(a)),
-                        (Some(a), None) => format!("{} {cur}", fmt_money(a)),
+                        (Some(a), Some(d)) => format!("{} {cur} on {d}", fmt_money_in(a, cur)),
+                        (Some(a), None) => format!("{} {cur}", fmt_money_in(a, cur)),
                         _ => "none".into(),
                     },
                     Role::Text,

@@ -11,7 +11,7 @@ use crate::console::panes::pricebook::pricing_text;
 use crate::console::panes::pricebook::scope_text;
 use crate::console::state::State;
 use crate::console::state::ViewKey;
-use crate::console::table::fmt_money;
+use crate::console::table::{fmt_money, fmt_money_in};
 use crate::console::theme::Role;
 use crate::console::theme::Theme;
 use ratatui::Frame;
@@ -261,7 +261,7 @@ pub(crate) fn statement(f: &mut Frame, area: Rect, s: &State, v: &StatementView,
     ];
     if let Some(st) = v.data.ready() {
         spans.push(Span::styled(
-            format!(" · {} → {} {}", fmt_money(st.opening), fmt_money(st.closing), st.currency),
+            format!(" · {} → {} {}", fmt_money_in(st.opening, &st.currency), fmt_money_in(st.closing, &st.currency), st.currency),
             theme.style(Role::Text),
         ));
     }

@@ -1,7 +1,7 @@
 //! The Disputes pane's forms: open a dispute; a step on a dispute or a PPA decision with its reason. Each field
 //! is checked here (the store checks again), then turned into a write.
 use billops_domain::dispute::ReasonCode;
-use billops_domain::money::parse_decimal;
+use billops_domain::money::parse_typed_number;
 
 use super::io::{Step, Write};
 use crate::console::action::{Effect, PaneWrite};
@@ -75,7 +75,7 @@ pub fn read(f: &DisputeForm, form: &Form) -> Result<Write, FieldError> {
                 ),
             };
             let amount = v("amount");
-            if parse_decimal(&amount.replace(',', "")).map_or(true, |a| a <= rust_decimal::Decimal::ZERO) {
+            if parse_typed_number(&amount).map_or(true, |a| a <= rust_decimal::Decimal::ZERO) {
                 return Err(FieldError::at("amount", "a positive amount"));
             }
             let reason = reason_code(&v("reason")).ok_or_else(|| FieldError::at("reason", format!("one of {REASONS}")))?;

@@ -3,6 +3,7 @@
 //! (status, stage, amounts, projects, dates), `o` the opportunity's state — each a typed form.
 use billops_domain::funding::OpportunityState;
 use billops_domain::money::canonical;
+use crate::console::table::fmt_money_in;
 use billops_store::FundingRecord;
 
 use crate::console::action::Effect;
@@ -105,7 +106,7 @@ pub fn submit(s: &mut State) -> Vec<Effect> {
         "submit application {}: {} {} {} for {} (opportunity {})",
         f.id,
         a.input.program,
-        canonical(a.input.requested),
+        fmt_money_in(a.input.requested, &a.input.currency),
         a.input.currency,
         a.input.customer,
         a.input.opportunity

@@ -1,7 +1,7 @@
 //! The Invoices pane's reads (the period's invoices, one invoice, its credit notes, a line's sources, draft
 //! generation) and writes (review / approve / void, issue, bulk steps, credit notes).
 use billops_domain::Period;
-use billops_domain::money::canonical;
+use crate::console::table::fmt_money_in;
 use billops_store::{
     CreditNote, CreditNoteFilter, InvoiceFilter, InvoiceStep, InvoiceSummary, LineSources, NewCreditNote, SourceQuery,
     StoreError, StoredInvoice,
@@ -133,9 +133,9 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
                 c.number,
                 c.invoice_number,
                 c.customer,
-                canonical(c.amount),
+                fmt_money_in(c.amount, &c.currency),
                 c.currency,
-                canonical(x.still_creditable)
+                fmt_money_in(x.still_creditable, &c.currency)
             ))
         }
     }

@@ -8,7 +8,7 @@ use crate::console::state::InvoiceDetail;
 use crate::console::state::Load;
 use crate::console::state::State;
 use crate::console::state::ViewKey;
-use crate::console::table::fmt_money;
+use crate::console::table::{fmt_money, fmt_money_in};
 use crate::console::theme::Role;
 use crate::console::theme::Theme;
 use ratatui::Frame;
@@ -56,7 +56,7 @@ pub fn table(d: &[InvoiceSummary]) -> TableModel {
                 Cell::text(&i.customer),
                 status_cell(i.status),
                 Cell::text(i.number.clone().unwrap_or_else(|| "-".into())),
-                Cell::money(i.total),
+                Cell::money_in(i.total, &i.currency),
                 Cell::text(&i.currency),
             ],
             role: None,
@@ -94,7 +94,7 @@ pub fn lines_table(inv: &StoredInvoice) -> TableModel {
                 Cell::text(format!("{}. {}", n + 1, sec.step.title())).role(Role::Header),
                 Cell::text(format!("{} line(s)", sec.lines.len())).role(Role::Muted),
                 Cell::text(""),
-                Cell::money(sec.subtotal).role(Role::Total),
+                Cell::money_in(sec.subtotal, &inv.currency).role(Role::Total),
                 Cell::text(""),
             ],
             role: None,
@@ -106,7 +106,7 @@ pub fn lines_table(inv: &StoredInvoice) -> TableModel {
                     Cell::text(format!("   {}", l.description)),
                     Cell::text(what(&l.kind, &l.description)),
                     Cell::text(l.account_code.clone().unwrap_or_default()),
-                    Cell::money(l.amount),
+                    Cell::money_in(l.amount, &inv.currency),
                     Cell::text(l.rule_ids.join(" ")),
                 ],
                 role: None,
@@ -126,7 +126,7 @@ pub fn lines_table(inv: &StoredInvoice) -> TableModel {
             Cell::text("total").role(Role::Total),
             Cell::text(&inv.currency).role(Role::Total),
             Cell::text(""),
-            Cell::money(inv.total).role(Role::Total),
+            Cell::money_in(inv.total, &inv.currency).role(Role::Total),
             Cell::text(""),
         ]),
     }
@@ -201,7 +201,7 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
                 format!(
                     "  {}  total {} {}",
                     inv.number.as_deref().unwrap_or("(unnumbered)"),
-                    fmt_money(inv.total),
+                    fmt_money_in(inv.total, &inv.currency),
                     inv.currency
                 ),
                 theme.style(Role::Text),
@@ -268,7 +268,7 @@ pub(crate) fn invoice_credit_notes(f: &mut Frame, area: Rect, d: &InvoiceDetail,
                         Span::styled(format!("{}  ", n.number), theme.style(Role::Text)),
                         Span::styled(format!("{}  ", n.issued_on), theme.style(Role::Muted)),
                         Span::styled(
-                            format!("{:>12} {}  ", fmt_money(-n.amount), n.currency),
+                            format!("{:>12} {}  ", fmt_money_in(-n.amount, &n.currency), n.currency),
                             theme.style(Role::Negative),
                         ),
                         Span::styled(format!("{} ({})", n.reason, n.issued_by), theme.style(Role::Text)),
@@ -306,8 +306,8 @@ pub(crate) fn credit_notes_title(d: &InvoiceDetail) -> String {
         Some(inv) => format!(
             " credit notes {}: credited {}, uncredited {} {} ",
             ns.len(),
-            fmt_money(credited),
-            fmt_money(remaining(inv.total, credited)),
+            fmt_money_in(credited, &inv.currency),
+            fmt_money_in(remaining(inv.total, credited), &inv.currency),
             inv.currency
         ),
         None => format!(" credit notes {}: credited {} ", ns.len(), fmt_money(credited)),

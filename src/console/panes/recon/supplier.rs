@@ -37,9 +37,9 @@ pub fn invoices_table(d: &ReconData) -> TableModel {
             cells: vec![
                 Cell::text(&x.payer),
                 Cell::text(&x.number),
-                Cell::money(x.amount),
-                Cell::money(x.tax),
-                Cell::money(x.credits),
+                Cell::money_in(x.amount, &x.currency),
+                Cell::money_in(x.tax, &x.currency),
+                Cell::money_in(x.credits, &x.currency),
                 Cell::text(&x.currency),
                 Cell::text(&x.entered_by),
             ],
