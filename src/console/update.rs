@@ -172,6 +172,7 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
         Cmd::PaneAudit => switch(s, PaneId::Audit),
         Cmd::Up => nav(s, |vs| vs.move_by(-1)),
         Cmd::Down => nav(s, |vs| vs.move_by(1)),
+        Cmd::PageUp | Cmd::PageDown if s.pane.pane().page(s, c == Cmd::PageDown) => Vec::new(),
         Cmd::PageUp => {
             let page = page(s);
             nav(s, |vs| vs.move_by(-page))

@@ -430,7 +430,7 @@ pub fn answer_pane(q: PaneQuery) -> PaneReply {
             invoices::io::Query::Generate { .. } => invoices::io::Reply::Generated(month::generated()),
             invoices::io::Query::Sources { q } => invoices::io::Reply::Sources(ledger::sources(&q)),
             invoices::io::Query::CreditNotes { invoice_id } => {
-                invoices::io::Reply::CreditNotes(ledger::credit_notes(invoice_id))
+                invoices::io::Reply::CreditNotes(ledger::credit_notes(invoice_id), ledger::payments(invoice_id))
             }
         }),
         PaneQuery::Recon(recon::io::Query::Period { .. }) => PaneReply::Recon(recon::io::Reply::Period(month::recon())),

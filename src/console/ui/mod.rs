@@ -1,6 +1,7 @@
 //! Pure rendering: `render(frame, &State, &Theme)` draws the frame (status, tabs, message, footer, overlays)
 //! and asks the shown pane to draw its body (`panes/NAME/view.rs`). No store, clock or environment here.
 
+pub mod detail;
 mod overlay;
 pub mod table;
 pub mod tabs;

@@ -24,11 +24,12 @@ pub fn load(s: &mut State) -> Vec<Effect> {
     vec![fx]
 }
 
-pub fn loaded(s: &mut State, req: u64, notes: Vec<CreditNote>) {
+pub fn loaded(s: &mut State, req: u64, notes: Vec<CreditNote>, payments: Vec<billops_store::Payment>) {
     if let Some(d) = s.panes.invoices.detail.as_mut()
         && d.credit_notes.waits_for(req)
     {
         d.credit_notes = Load::Ready(notes);
+        d.payments = payments;
     }
 }
 

@@ -52,7 +52,7 @@ pub fn open(s: &mut State) -> Vec<Effect> {
         return crate::console::panes::sources::open(s);
     }
     let Some(id) = s.selected_id(ViewKey::Invoices).and_then(|i| i.parse::<i64>().ok()) else { return Vec::new() };
-    s.panes.invoices.detail = Some(InvoiceDetail { id, data: Load::Idle, credit_notes: Load::Idle });
+    s.panes.invoices.detail = Some(InvoiceDetail { id, data: Load::Idle, credit_notes: Load::Idle, payments: Vec::new() });
     s.views.remove(&ViewKey::InvoiceLines);
     load_detail(s)
 }

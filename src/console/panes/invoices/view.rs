@@ -259,7 +259,7 @@ pub(crate) const SHOWN: usize = 4;
 /// return what is left for the lines.
 pub(crate) fn invoice_credit_notes(f: &mut Frame, area: Rect, d: &InvoiceDetail, theme: &Theme) -> Rect {
     let lines: Vec<Line> = match &d.credit_notes {
-        Load::Ready(ns) if !ns.is_empty() => {
+        Load::Ready(ns) if !ns.is_empty() || !d.payments.is_empty() => {
             let mut lines: Vec<Line> = ns
                 .iter()
                 .take(SHOWN)
@@ -280,6 +280,20 @@ pub(crate) fn invoice_credit_notes(f: &mut Frame, area: Rect, d: &InvoiceDetail,
                     format!("… {} more (billops invoices credit-notes --invoice {})", ns.len() - SHOWN, d.id),
                     theme.style(Role::Muted),
                 )));
+            }
+            let cur = d.data.ready().map_or("", |i| i.currency.as_str());
+            for p in d.payments.iter().take(SHOWN) {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("payment {}  ", p.id), theme.style(Role::Text)),
+                    Span::styled(format!("{}  ", p.received_on), theme.style(Role::Muted)),
+                    Span::styled(format!("{:>12} {cur}  ", fmt_money_in(-p.amount, cur)), theme.style(Role::Negative)),
+                    Span::styled(p.reference.clone().unwrap_or_default(), theme.style(Role::Text)),
+                ]));
+            }
+            if d.payments.len() > SHOWN {
+                let n = d.payments.len() - SHOWN;
+                let st = format!("… {n} more payment(s) (t: the customer's statement)");
+                lines.push(Line::from(Span::styled(st, theme.style(Role::Muted))));
             }
             lines
         }
@@ -302,15 +316,19 @@ pub(crate) fn invoice_credit_notes(f: &mut Frame, area: Rect, d: &InvoiceDetail,
 pub(crate) fn credit_notes_title(d: &InvoiceDetail) -> String {
     let Some(ns) = d.credit_notes.ready() else { return " credit notes ".into() };
     let credited: Decimal = ns.iter().map(|n| n.amount).sum();
+    let paid: Decimal = d.payments.iter().map(|p| p.amount).sum();
+    let cur = d.data.ready().map_or("", |i| i.currency.as_str());
+    let payments =
+        if d.payments.is_empty() { String::new() } else { format!(" · paid {} ", fmt_money_in(paid, cur)) };
     match d.data.ready() {
         Some(inv) => format!(
-            " credit notes {}: credited {}, uncredited {} {} ",
+            " credit notes {}: credited {}, uncredited {} {}{payments} ",
             ns.len(),
             fmt_money_in(credited, &inv.currency),
             fmt_money_in(remaining(inv.total, credited), &inv.currency),
             inv.currency
         ),
-        None => format!(" credit notes {}: credited {} ", ns.len(), fmt_money(credited)),
+        None => format!(" credit notes {}: credited {}{payments} ", ns.len(), fmt_money(credited)),
     }
 }
 

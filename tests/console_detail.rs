@@ -1,0 +1,127 @@
+//! The exact value one key away (issue 16): Enter on a feed issue, a quarantined row, an audit entry, a credit
+//! opens its detail (every field whole, amounts exact, the audit change as before/after fields), Esc goes back,
+//! ↑/↓ move to the next record; an open invoice lists its payments beside its credit notes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod console_common;
+use console_common::*;
+
+use billops::console::keys::Cmd;
+use billops::console::state::{Load, State, ViewKey};
+use billops_domain::Role as UserRole;
+
+fn text(s: &State, w: u16, h: u16) -> String {
+    screen(s, &theme(), w, h)
+}
+
+#[test]
+fn a_feed_issue_and_a_quarantined_row_open_whole() {
+    let mut s = state(UserRole::Operator);
+    keys(&mut s, &["8", "v", "enter"]);
+    assert_eq!(s.pane.pane().screen(&s), "row");
+    let out = text(&s, 80, 24);
+    assert!(out.contains("data-feed issue"), "{out}");
+    // The issue's full reason and file path, cut in the list at 80 columns, are whole here.
+    let issue = s.panes.imports.data.ready().unwrap().issues.iter().find(|i| out.contains(&format!("issue {} ", i.id)));
+    let issue = issue.expect("the selected issue is shown");
+    let words: String = out.split_whitespace().collect::<Vec<_>>().join(" ").replace("│ │", " ");
+    for w in issue.issue.message.split_whitespace() {
+        assert!(out.contains(w), "{w:?} of the reason is shown: {out}");
+    }
+    assert!(words.contains("reason"), "{out}");
+    insta::assert_snapshot!("detail_issue_80x24", out);
+    // Down moves to the next issue and the detail follows; Esc goes back to the list.
+    let before = s.selected_id(ViewKey::Issues);
+    keys(&mut s, &["down"]);
+    assert_ne!(s.selected_id(ViewKey::Issues), before);
+    assert_eq!(s.pane.pane().screen(&s), "row");
+    keys(&mut s, &["esc"]);
+    assert_eq!(s.pane.pane().screen(&s), "lists");
+    // The quarantined row: where, every fault with its column and value, and the record as read.
+    keys(&mut s, &["v", "enter"]);
+    let out = text(&s, 80, 24);
+    for needle in ["/data/cur/may-final.csv", "1842", "column 23 BilledCost: not a number", "\"12,5\"", "as read"] {
+        assert!(out.contains(needle), "{needle}: {out}");
+    }
+    insta::assert_snapshot!("detail_quarantine_80x24", out);
+}
+
+#[test]
+fn an_audit_entry_shows_its_change_field_by_field() {
+    let mut s = state(UserRole::Viewer);
+    keys(&mut s, &["9"]);
+    let mut es = audit();
+    es.push(billops_store::AuditEntry {
+        id: 9,
+        at: now(),
+        who: "maria".into(),
+        action: "terms.set".into(),
+        entity: "customer".into(),
+        entity_id: "ACME".into(),
+        period: None,
+        before: Some(r#"{"due_days":30,"tax_rate":"0.2","label":"EU VAT"}"#.into()),
+        after: Some(r#"{"due_days":45,"tax_rate":"0.2","po":"PO-7"}"#.into()),
+        reason: Some("renegotiated in the annual review, signed by the customer's CFO".into()),
+    });
+    s.set_model(ViewKey::Audit, billops::console::panes::audit::table(&es));
+    s.panes.audit.data = Load::Ready(es);
+    keys(&mut s, &["g", "enter"]);
+    assert_eq!(s.pane.pane().screen(&s), "entry");
+    let out = text(&s, 80, 24);
+    for needle in [
+        "audit entry 9",
+        "due_days 30 → 45",
+        "tax_rate 0.2 (unchanged)",
+        "label    EU VAT → (none)",
+        "po       PO-7",
+        "signed by the customer's CFO",
+    ] {
+        assert!(out.contains(needle), "{needle}: {out}");
+    }
+    assert!(!out.contains("{\""), "no raw JSON: {out}");
+    insta::assert_snapshot!("detail_audit_80x24", out);
+    keys(&mut s, &["esc"]);
+    assert_eq!(s.pane.pane().screen(&s), "log");
+    // A change that is not an object is one `value` field; nothing at all says so.
+    let c = billops::console::panes::audit::changes(Some("open"), Some("resolved"));
+    assert_eq!(c, [("value".to_string(), "open → resolved".to_string())]);
+    assert_eq!(billops::console::panes::audit::changes(Some("[]"), None), []);
+}
+
+#[test]
+fn a_credit_shows_what_the_approver_approves() {
+    let mut s = started(UserRole::Manager);
+    keys(&mut s, &["6", "enter"]);
+    assert_eq!(s.pane.pane().screen(&s), "credit");
+    let out = text(&s, 80, 24);
+    let id = s.selected_id(ViewKey::Credits).unwrap();
+    let c = s.panes.credits.data.ready().unwrap().iter().find(|c| c.id.to_string() == id).unwrap().credit.clone();
+    for needle in ["evidence", c.evidence(), "reason", &c.proposal().reason, "history", "proposed"] {
+        assert!(out.contains(needle), "{needle}: {out}");
+    }
+    insta::assert_snapshot!("detail_credit_80x24", out);
+    // The decision keys work from the detail (the footer says so).
+    assert!(out.contains("a approve") && out.contains("r reject"), "{out}");
+    let fx = billops::console::update(&mut s, billops::console::Action::Cmd(Cmd::Back));
+    assert!(fx.is_empty());
+    assert_eq!(s.pane.pane().screen(&s), "queue");
+}
+
+#[test]
+fn an_invoice_lists_its_payments_beside_its_credit_notes() {
+    let mut s = started(UserRole::Manager);
+    keys(&mut s, &["5", "G", "enter"]);
+    let inv = s.panes.invoices.detail.as_mut().unwrap();
+    inv.payments = vec![billops_store::Payment {
+        id: 12,
+        customer: "UMBRELLA".into(),
+        amount: d("1234.5"),
+        received_on: chrono::NaiveDate::from_ymd_opt(2026, 6, 20).unwrap(),
+        invoice: Some("INV-000007".into()),
+        reference: Some("wire 7781".into()),
+    }];
+    let out = text(&s, 80, 24);
+    for needle in ["CN-000001", "payment 12", "2026-06-20", "-1,234.50 USD", "wire 7781", "paid 1,234.50"] {
+        assert!(out.contains(needle), "{needle}: {out}");
+    }
+}
