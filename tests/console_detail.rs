@@ -125,3 +125,22 @@ fn an_invoice_lists_its_payments_beside_its_credit_notes() {
         assert!(out.contains(needle), "{needle}: {out}");
     }
 }
+
+#[test]
+fn every_total_says_which_basis_it_is_on() {
+    let mut s = started(UserRole::Manager);
+    keys(&mut s, &["2"]);
+    assert!(text(&s, 80, 24).contains("customers · at cost, billed basis"));
+    keys(&mut s, &["4"]);
+    assert!(text(&s, 80, 24).contains("[at cost, billed basis]"));
+    keys(&mut s, &["b"]);
+    assert!(text(&s, 80, 24).contains("[at cost, effective basis]"), "the basis follows the toggle");
+    keys(&mut s, &["5"]);
+    let out = text(&s, 80, 24);
+    assert!(out.contains("at cost") && out.contains("invoiced"), "both columns, side by side: {out}");
+    keys(&mut s, &["G", "enter"]);
+    let out = text(&s, 80, 24);
+    for needle in ["invoiced incl. tax 6,484.33 USD", "billed pre-tax 6,484.33", "total invoiced incl. tax"] {
+        assert!(out.contains(needle), "{needle}: {out}");
+    }
+}

@@ -79,7 +79,7 @@ pub fn table(d: &CustomersData) -> TableModel {
             Column::text("code", 10),
             Column::text("name", 24),
             Column::num("accts", 5),
-            Column::num("cost", 14),
+            Column::num("at cost", 14),
             Column::num("last period", 14),
             Column::num("change", 9),
             // 12 months when there is room, the latest 6 when not, none at all before the names shrink
@@ -158,7 +158,10 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     }
     let Some(d) = &s.panes.customers.detail else {
         match note(&s.panes.customers.data) {
-            Ok(n) => list(f, area, s, ViewKey::Customers, "customers", n, true, theme),
+            Ok(n) => {
+                let name = format!("customers · {}", crate::console::ui::widgets::at_cost(s.panes.costs.basis));
+                list(f, area, s, ViewKey::Customers, &name, n, true, theme)
+            }
             Err(e) => failed(f, area, "customers", &e, theme),
         }
         return;
@@ -195,7 +198,8 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rest);
     let [top, bottom] = Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(right);
     list(f, left, s, ViewKey::Onboarding, "onboarding", None, d.focus == ViewKey::Onboarding, theme);
-    list(f, top, s, ViewKey::Services, "cost by service", None, d.focus == ViewKey::Services, theme);
+    let name = format!("services · {}", crate::console::ui::widgets::at_cost(s.panes.costs.basis));
+    list(f, top, s, ViewKey::Services, &name, None, d.focus == ViewKey::Services, theme);
     list(f, bottom, s, ViewKey::CustomerAccounts, "linked accounts", None, d.focus == ViewKey::CustomerAccounts, theme);
 }
 

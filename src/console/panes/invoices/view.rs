@@ -56,6 +56,7 @@ pub fn table(d: &[InvoiceSummary]) -> TableModel {
                 Cell::text(&i.customer),
                 status_cell(i.status),
                 Cell::text(i.number.clone().unwrap_or_else(|| "-".into())),
+                Cell::money_in(i.cost, &i.currency),
                 Cell::money_in(i.total, &i.currency),
                 Cell::text(&i.currency),
             ],
@@ -68,7 +69,8 @@ pub fn table(d: &[InvoiceSummary]) -> TableModel {
             Column::text("customer", 14),
             Column::text("status", 12),
             Column::text("number", 10),
-            Column::num("total", 14),
+            Column::num("at cost", 14),
+            Column::num("invoiced", 14),
             Column::text("cur", 3),
         ],
         rows,
@@ -82,6 +84,18 @@ pub(super) fn what(kind: &LineKind, description: &str) -> String {
         LineKind::Stripped { service, category } => format!("{service} ({category:?})"),
         _ => description.to_string(),
     }
+}
+
+/// What the invoice bills before the customer's tax: charges, discounts and credits (the supplier items removed
+/// in section 1 are not billed; tax and the rounding line come after).
+pub fn pre_tax(inv: &StoredInvoice) -> Decimal {
+    use billops_domain::invoice::Step;
+    inv.draft
+        .sections()
+        .iter()
+        .filter(|sec| matches!(sec.step, Step::Rate | Step::Discounts | Step::Credits))
+        .try_fold(Decimal::ZERO, |a, sec| a.checked_add(sec.subtotal))
+        .unwrap_or_default()
 }
 
 /// Each of the six sections as a heading row with its subtotal, then its lines.
@@ -123,7 +137,7 @@ pub fn lines_table(inv: &StoredInvoice) -> TableModel {
         ],
         rows,
         total: Some(vec![
-            Cell::text("total").role(Role::Total),
+            Cell::text(format!("total {}", crate::console::ui::widgets::INVOICED)).role(Role::Total),
             Cell::text(&inv.currency).role(Role::Total),
             Cell::text(""),
             Cell::money_in(inv.total, &inv.currency).role(Role::Total),
@@ -199,8 +213,9 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
             spans.push(Span::styled(st.text.clone(), theme.style(st.role.unwrap_or(Role::Text))));
             spans.push(Span::styled(
                 format!(
-                    "  {}  total {} {}",
+                    "  {}  {} {} {}",
                     inv.number.as_deref().unwrap_or("(unnumbered)"),
+                    crate::console::ui::widgets::INVOICED,
                     fmt_money_in(inv.total, &inv.currency),
                     inv.currency
                 ),
@@ -209,7 +224,15 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         }
         f.render_widget(Paragraph::new(Line::from(spans)), head);
         let body = crate::console::panes::invoices::view::invoice_credit_notes(f, body, d, theme);
-        return list(f, body, s, ViewKey::InvoiceLines, "sections in the order of operations", dn, true, theme);
+        let name = match d.data.ready() {
+            Some(inv) => format!(
+                "sections in the order of operations · {} {}",
+                crate::console::ui::widgets::PRE_TAX,
+                fmt_money_in(pre_tax(inv), &inv.currency)
+            ),
+            None => "sections in the order of operations".into(),
+        };
+        return list(f, body, s, ViewKey::InvoiceLines, &name, dn, true, theme);
     }
     let name = format!("invoices {}", s.period_or_now());
     if s.panes.invoices.generated.is_some() && area.height >= 12 {
