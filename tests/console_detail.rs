@@ -137,7 +137,7 @@ fn every_total_says_which_basis_it_is_on() {
     assert!(text(&s, 80, 24).contains("[at cost, effective basis]"), "the basis follows the toggle");
     keys(&mut s, &["5"]);
     let out = text(&s, 80, 24);
-    assert!(out.contains("at cost") && out.contains("invoiced"), "both columns, side by side: {out}");
+    assert!(out.contains("at cost") && out.contains("total invoiced incl. tax"), "both, side by side: {out}");
     keys(&mut s, &["G", "enter"]);
     let out = text(&s, 80, 24);
     for needle in ["invoiced incl. tax 6,484.33 USD", "billed pre-tax 6,484.33", "total invoiced incl. tax"] {

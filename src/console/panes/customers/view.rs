@@ -79,7 +79,7 @@ pub fn table(d: &CustomersData) -> TableModel {
             Column::text("code", 10),
             Column::text("name", 24),
             Column::num("accts", 5),
-            Column::num("at cost", 14),
+            Column::num("cost", 14),
             Column::num("last period", 14),
             Column::num("change", 9),
             // 12 months when there is room, the latest 6 when not, none at all before the names shrink

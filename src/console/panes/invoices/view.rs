@@ -70,7 +70,7 @@ pub fn table(d: &[InvoiceSummary]) -> TableModel {
             Column::text("status", 12),
             Column::text("number", 10),
             Column::num("at cost", 14),
-            Column::num("invoiced", 14),
+            Column::num("total", 14),
             Column::text("cur", 3),
         ],
         rows,
@@ -234,7 +234,7 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         };
         return list(f, body, s, ViewKey::InvoiceLines, &name, dn, true, theme);
     }
-    let name = format!("invoices {}", s.period_or_now());
+    let name = format!("invoices {} · total {}", s.period_or_now(), crate::console::ui::widgets::INVOICED);
     if s.panes.invoices.generated.is_some() && area.height >= 12 {
         let [top, bottom] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
         list(f, top, s, ViewKey::Invoices, &name, n, true, theme);
