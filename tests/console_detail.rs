@@ -144,3 +144,50 @@ fn every_total_says_which_basis_it_is_on() {
         assert!(out.contains(needle), "{needle}: {out}");
     }
 }
+
+#[test]
+fn the_message_log_keeps_what_the_line_cuts() {
+    let mut s = state(UserRole::Operator);
+    let long = "import refused: payer-842156730019-2026-08.csv.gz was already imported as batch 6 on 2026-06-02 \
+                (the same content twice changes nothing); to replace estimated data import the final file";
+    s.info("first message");
+    s.warn(long);
+    // The line shows what fits and says where the rest is.
+    let out = text(&s, 80, 24);
+    assert!(out.contains("… M reads all"), "{out}");
+    keys(&mut s, &["M"]);
+    assert!(matches!(s.mode, billops::console::state::Mode::Messages { .. }));
+    let out = text(&s, 80, 24);
+    let flat = out.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("to replace estimated data import the final file"), "whole: {out}");
+    let (newest, oldest) = (out.find("import refused").unwrap(), out.find("first message").unwrap());
+    assert!(newest < oldest, "newest first: {out}");
+    insta::assert_snapshot!("messages_80x24", out);
+    keys(&mut s, &["j", "k"]);
+    assert!(matches!(s.mode, billops::console::state::Mode::Messages { .. }), "j/k scroll");
+    keys(&mut s, &["esc"]);
+    assert!(matches!(s.mode, billops::console::state::Mode::Normal));
+    // It keeps the last LOG_LEN, oldest dropped first.
+    for i in 0..=billops::console::state::LOG_LEN {
+        s.info(format!("message {i}"));
+    }
+    assert_eq!(s.log.len(), billops::console::state::LOG_LEN);
+    assert_eq!(s.log.back().unwrap().text, format!("message {}", billops::console::state::LOG_LEN));
+}
+
+#[test]
+fn the_footer_always_shows_help_and_quit_at_80_columns() {
+    let mut s = started(UserRole::Manager);
+    for pane in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "'s", "'f", "'t"] {
+        for k in pane.chars() {
+            keys(&mut s, &[&k.to_string()]);
+        }
+        for screen in [&[][..], &["enter"][..]] {
+            keys(&mut s, screen);
+            let out = text(&s, 80, 24);
+            let footer = out.lines().nth(23).unwrap();
+            assert!(footer.trim_end().ends_with("? help  q quit"), "{pane}: {footer:?}");
+        }
+        keys(&mut s, &["esc", "esc"]);
+    }
+}

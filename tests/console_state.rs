@@ -122,6 +122,8 @@ fn every_command_has_a_test_below() {
         Cmd::SetBudget,
         // tested in console_panes.rs (quote_and_a_letter_jump_to_the_pane_and_other_keys_cancel)
         Cmd::GotoPane,
+        // tested in console_detail.rs (the_message_log_keeps_what_the_line_cuts)
+        Cmd::Messages,
     ];
     for b in BINDINGS {
         assert!(tested.contains(&b.cmd), "{} has no state test", b.name);

@@ -74,7 +74,7 @@ fn key(s: &mut State, ev: KeyEvent) -> Vec<Effect> {
                 None => Vec::new(),
             }
         }
-        Mode::Help { scroll } => {
+        Mode::Help { scroll } | Mode::Messages { scroll } => {
             match ev.code {
                 KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
                 KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
@@ -134,6 +134,10 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
         }
         Cmd::Help => {
             s.mode = Mode::Help { scroll: 0 };
+            Vec::new()
+        }
+        Cmd::Messages => {
+            s.mode = Mode::Messages { scroll: 0 };
             Vec::new()
         }
         Cmd::Palette => {

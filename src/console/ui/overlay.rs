@@ -90,6 +90,32 @@ pub fn help(f: &mut Frame, area: Rect, s: &State, scroll: u16, theme: &Theme) {
     f.render_widget(Paragraph::new(lines).block(b).scroll((scroll, 0)), r);
 }
 
+/// `M`: the last status messages whole (wrapped, newest first), with the time each was said.
+pub fn messages(f: &mut Frame, area: Rect, s: &State, scroll: u16, theme: &Theme) {
+    let r = centered(area, 110, area.height.saturating_sub(2).max(3));
+    let text_w = usize::from(r.width.saturating_sub(2 + 6)).max(10);
+    let mut lines = Vec::new();
+    for m in s.log.iter().rev() {
+        for (k, l) in crate::console::ui::detail::wrap(&m.text, text_w).into_iter().enumerate() {
+            let at = if k == 0 { m.at.format("%H:%M ").to_string() } else { " ".repeat(6) };
+            lines.push(Line::from(vec![
+                Span::styled(at, theme.style(Role::Muted)),
+                Span::styled(l, theme.style(m.role)),
+            ]));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled("no messages yet", theme.style(Role::Muted))));
+    }
+    f.render_widget(Clear, r);
+    let title = format!(" messages {} (newest first) — j/k scroll, any other key closes ", s.log.len());
+    let b = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style(Role::Title))
+        .title(Span::styled(title, theme.style(Role::Title)));
+    f.render_widget(Paragraph::new(lines).block(b).scroll((scroll, 0)), r);
+}
+
 pub fn form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     let label_w = form.fields.iter().map(|fl| width_of(fl.label)).max().unwrap_or(0).saturating_add(2);
     let cand = u16::try_from(form.candidates.len().min(8)).unwrap_or(8);
