@@ -191,3 +191,67 @@ fn the_footer_always_shows_help_and_quit_at_80_columns() {
         keys(&mut s, &["esc", "esc"]);
     }
 }
+
+#[test]
+fn a_correctable_refusal_keeps_the_form_and_what_was_typed() {
+    use billops::console::action::{Action, Effect};
+    use billops::console::refusal::{EffectError, Refusal};
+    use billops::console::state::Mode;
+    let send = |s: &mut State| {
+        let mut s2 = std::mem::replace(s, state(UserRole::Operator));
+        keys(&mut s2, &["7", "n", "down", "down"]);
+        type_text(&mut s2, "AWS-05-B");
+        keys(&mut s2, &["down"]);
+        type_text(&mut s2, "100.00");
+        let fx = billops::console::update(&mut s2, Action::Key(keys_of("enter")));
+        *s = s2;
+        fx.iter().find_map(|e| if let Effect::Write { req, .. } = e { Some(*req) } else { None }).unwrap()
+    };
+    // A clash (the supplier invoice number is taken) names no field: the form comes back, input kept, the
+    // store's words under it.
+    let mut s = started(UserRole::Operator);
+    let req = send(&mut s);
+    assert!(matches!(s.mode, Mode::Normal), "closed while the write is in flight");
+    let e = EffectError { refusal: Refusal::Conflict, text: "supplier invoice AWS-05-B is already entered".into() };
+    billops::console::update(&mut s, Action::Reply { req, result: Err(e) });
+    let Mode::Form(f) = &s.mode else { panic!("the form is back: {:?} {:?} {:?}", s.mode, s.message, s.pending) };
+    assert_eq!((f.get("number").as_str(), f.get("amount").as_str()), ("AWS-05-B", "100.00"));
+    assert_eq!(f.error.as_deref(), Some("supplier invoice AWS-05-B is already entered"));
+    assert!(text(&s, 80, 24).contains("already entered"));
+    // A locked period is not fixed by editing: the form closes and the message line says why.
+    let mut s = started(UserRole::Operator);
+    let req = send(&mut s);
+    let e = EffectError {
+        refusal: Refusal::Locked { period: "2026-05".into(), by: "maria".into() },
+        text: "locked".into(),
+    };
+    billops::console::update(&mut s, Action::Reply { req, result: Err(e) });
+    assert!(matches!(s.mode, Mode::Normal));
+    assert_eq!(s.message.as_ref().unwrap().text, "locked");
+}
+
+#[test]
+fn an_enum_field_offers_its_values_and_tab_completes_one() {
+    use billops::console::state::Mode;
+    let mut s = started(UserRole::Manager);
+    keys(&mut s, &["7", "v", "v", "e"]);
+    let Mode::Form(f) = &s.mode else { panic!("the case form: {:?}", s.mode) };
+    assert_eq!(f.fields[f.focus].name, "status");
+    let now = f.get("status");
+    // Typing shows every value under the field; Tab completes what the letters typed start.
+    keys(&mut s, &["ctrl-u"]);
+    type_text(&mut s, "w");
+    let Mode::Form(f) = &s.mode else { panic!() };
+    assert_eq!(f.candidates, ["open", "waiting_credit_note", "resolved", "written_off"], "was {now}");
+    keys(&mut s, &["tab"]);
+    let Mode::Form(f) = &s.mode else { panic!() };
+    assert_eq!(f.get("status"), "w", "two values start with w: Tab lists them, takes neither");
+    assert!(text(&s, 80, 24).contains("waiting_credit_note"), "the values are on screen");
+    type_text(&mut s, "r");
+    keys(&mut s, &["tab"]);
+    let Mode::Form(f) = &s.mode else { panic!() };
+    assert_eq!(f.get("status"), "written_off", "w + r: one value, Tab completes it");
+    keys(&mut s, &["tab"]);
+    let Mode::Form(f) = &s.mode else { panic!() };
+    assert_ne!(f.fields[f.focus].name, "status", "a whole value: Tab moves on");
+}

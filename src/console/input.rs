@@ -72,6 +72,9 @@ pub enum Complete {
     Path,
     /// Variance drivers: Tab completes a prefix, or moves to the next driver when the text is one.
     Drivers,
+    /// One of a fixed list (a case status, a pricing kind, a step): the values are shown under the field,
+    /// Tab completes the first letters typed to the one value they start (a whole value: the next field).
+    Choice(&'static [&'static str]),
 }
 
 #[derive(Debug, Clone)]

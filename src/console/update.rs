@@ -9,7 +9,7 @@ use super::palette;
 use super::pane::Failure;
 use super::pane::PaneId;
 use super::panes;
-use super::refusal::EffectError;
+use super::refusal::{EffectError, Refusal};
 use super::state::{Load, Mode, State, ViewKey};
 use super::table;
 
@@ -363,9 +363,14 @@ fn failed(s: &mut State, req: u64, e: EffectError) -> Vec<Effect> {
     }
     if was_pending && !hit {
         // A refused write (locked, stale, forbidden, maker-checker …): show what the store holds now, and
-        // when the refusal concerns a field of the form that sent it, reopen the form with the message there.
-        if let (Some(field), Some((_, mut form))) = (field, s.sent_form.take().filter(|(r, _)| *r == req)) {
-            form.fail(FieldError::at(field, e.text));
+        // when the input can be corrected (invalid, a clash, not found) reopen the form that sent it with what
+        // was typed and the message at the field it concerns (else under the form). Locked, stale, forbidden
+        // and maker-checker refusals (and failures) close it: no edit of the input helps there.
+        let correctable = matches!(e.refusal, Refusal::Invalid { .. } | Refusal::Conflict | Refusal::NotFound);
+        if let Some((_, mut form)) = s.sent_form.take().filter(|(r, _)| *r == req)
+            && correctable
+        {
+            form.fail(FieldError { field, text: e.text });
             s.mode = Mode::Form(form);
         }
         return panes::invalidate_all(s);

@@ -35,13 +35,15 @@ pub fn submit(s: &mut State, k: &Kind, f: &Form) -> Result<Vec<Effect>, FieldErr
 }
 
 pub const REASONS: &str = "pricing, usage, duplicate, missing_credit, tax, other";
+/// The same, for the form's picker.
+const REASON_CODES: &[&str] = &["pricing", "usage", "duplicate", "missing_credit", "tax", "other"];
 
 pub fn open_add(s: &mut State) {
     let fields = vec![
         Field::new("invoice", "", Complete::None),
         Field::new("line (empty: whole invoice)", "", Complete::None).named("line"),
         Field::new("amount", "", Complete::None),
-        Field::new("reason", "pricing", Complete::None),
+        Field::new("reason", "pricing", Complete::Choice(REASON_CODES)),
         Field::new("evidence", "", Complete::None),
         Field::new("external ref (optional)", "", Complete::None).named("ref"),
     ];

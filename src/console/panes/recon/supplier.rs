@@ -16,6 +16,9 @@ use crate::console::theme::Role;
 
 pub const VIEWS: [ViewKey; 3] = [ViewKey::Recon, ViewKey::SupplierInvoices, ViewKey::Cases];
 
+/// The statuses a case takes (what `CaseStatus` parses), for the form's picker.
+const CASE_STATUSES: &[&str] = &["open", "waiting_credit_note", "resolved", "written_off"];
+
 /// The Recon data arrived: fill the supplier-invoice and case lists too.
 pub fn loaded(s: &mut State, d: &ReconData) {
     s.set_model(ViewKey::SupplierInvoices, invoices_table(d));
@@ -173,7 +176,7 @@ pub fn edit_case(s: &mut State) -> Vec<Effect> {
         FormKind::Recon(Kind::UpdateCase { id: c.id, version: c.version }),
         format!("case {} · payer {} {} · residual {}", c.id, c.payer, c.period, money(c.residual)),
         vec![
-            Field::new("status", c.status.as_str(), Complete::None).named(CaseForm::STATUS),
+            Field::new("status (tab)", c.status.as_str(), Complete::Choice(CASE_STATUSES)).named(CaseForm::STATUS),
             Field::new("owner", c.owner.as_deref().unwrap_or(""), Complete::None).named(CaseForm::OWNER),
             Field::new("expected credit", &money(c.expected), Complete::None).named(CaseForm::EXPECTED),
             Field::new("received", &money(c.received), Complete::None).named(CaseForm::RECEIVED),
