@@ -98,8 +98,12 @@ fn e2e_assign_the_unassigned_account() {
     t.keys("<down>hoo<tab>");
     t.wait_for("hooli");
     t.keys("<enter>");
+    // The message line keeps what fits at 80 columns; `M` reads it whole.
+    t.wait_for("proposal 1 recorded: link 421209992505 to payer 842156730019 for");
+    t.keys("M");
     t.wait_for("proposal 1 recorded: link 421209992505 to payer 842156730019 for hooli");
-    let s = t.screen();
+    t.keys("<esc>");
+    let s = t.wait_for("e assign");
     assert!(s.lines().any(|l| l.contains("421209992505") && l.contains("unassigned")), "not moved yet:\n{s}");
     t.keys("<esc>v");
     t.wait_for("proposals");
