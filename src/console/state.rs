@@ -219,6 +219,8 @@ pub struct State {
     pub message: Option<Message>,
     /// The last [`LOG_LEN`] status messages, oldest first (the message line shows only the newest, cut).
     pub log: std::collections::VecDeque<Logged>,
+    /// Other writers: the store's change mark, polled while the console is open (`watch.rs`).
+    pub watch: super::watch::Watch,
     pub size: (u16, u16),
     pub quit: bool,
     next_req: u64,
@@ -250,6 +252,7 @@ impl State {
             views: BTreeMap::new(),
             message: None,
             log: std::collections::VecDeque::new(),
+            watch: super::watch::Watch::default(),
             size: (80, 24),
             quit: false,
             next_req: 0,

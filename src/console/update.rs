@@ -47,6 +47,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             s.size = (w, h);
             Vec::new()
         }
+        Action::Poll => super::watch::poll(s),
         Action::Now(t) => {
             s.now = t;
             Vec::new()
@@ -151,6 +152,7 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
         }
         Cmd::Export => export(s),
         Cmd::Refresh => {
+            s.watch.stale = false;
             let mut fx = start(s);
             fx.extend(panes::invalidate_all(s));
             s.info("reloading");
@@ -286,6 +288,7 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, EffectError>) -> Vec<Eff
         Reply::Pane(r) => r.land(s, req),
         Reply::Written(text) => {
             s.pending.retain(|r| *r != req);
+            super::watch::wrote(s);
             if s.sent_form.as_ref().is_some_and(|(r, _)| *r == req) {
                 s.sent_form = None;
             }
@@ -317,6 +320,7 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, EffectError>) -> Vec<Eff
             }
             Vec::new()
         }
+        Reply::ChangeMark(m) => super::watch::landed(s, req, m),
         Reply::Balance(b) => {
             if let Mode::Balance { data, .. } = &mut s.mode
                 && data.waits_for(req)
@@ -330,6 +334,9 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, EffectError>) -> Vec<Eff
 
 /// An effect failed: the slot waiting for it shows the error; other failures go to the message line.
 fn failed(s: &mut State, req: u64, e: EffectError) -> Vec<Effect> {
+    if super::watch::failed(s, req) {
+        return Vec::new();
+    }
     let mut hit = false;
     macro_rules! fail {
         ($slot:expr) => {

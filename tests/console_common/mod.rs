@@ -461,6 +461,7 @@ pub fn answer(e: &Effect) -> Option<Action> {
         }
         Effect::CompletePath { req, input } => (req, Ok(Reply::PathCompletions { input, candidates: vec![] })),
         Effect::Locks { req } => (req, Ok(Reply::Locks(vec![]))),
+        Effect::ChangeMark { req } => (req, Ok(Reply::ChangeMark(0))),
         Effect::Balance { req, customer, .. } => (req, Ok(Reply::Balance(month::balance(&customer)))),
         Effect::Import { .. } | Effect::Quit => return None,
     };

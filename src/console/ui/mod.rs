@@ -79,6 +79,11 @@ fn status_line(s: &State, theme: &Theme) -> Line<'static> {
         spans.push(Span::styled(format!("LOCKED {} ({})", l.period, l.locked_by), theme.style(Role::Locked)));
         spans.push(Span::styled(sep.clone(), st));
     }
+    if s.watch.stale {
+        let key = s.keymap.label(Cmd::Refresh);
+        spans.push(Span::styled(format!("STALE: changed elsewhere, {key} reloads"), theme.style(Role::Warning)));
+        spans.push(Span::styled(sep.clone(), st));
+    }
     if s.write_refusal().is_some() {
         let label = if s.read_only { "READ-ONLY" } else { "VIEWER: READ-ONLY" };
         spans.push(Span::styled(label, theme.style(Role::ReadOnly)));
