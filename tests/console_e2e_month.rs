@@ -257,14 +257,16 @@ fn e2e_month_from_blocked_board_to_signed_off_and_locked() {
     }
     t.keys("<ctrl-r>");
 
-    // Recon: the last supplier invoice is entered in the console (every digit of the payer's billed cost).
+    // Recon: the last supplier invoice is entered in the console as a person types money: the payer's billed
+    // cost to the cent, with separators (`461,581.42`); the rest is inside the tie-out's tolerance.
     t.keys("7");
     t.wait_loaded("tie-out 2026-09 per payer");
     t.wait_line(&[&payer, "no supplier inv"]);
     t.keys("n");
     t.wait_for("enter a supplier invoice for 2026-09");
     t.keys(&"<bs>".repeat(20));
-    t.keys(&format!("{payer}<down><down>SUP-{payer}-09<down>{cost}<enter>"));
+    let typed = billops_domain::money::format_amount(cost.parse().unwrap(), "USD");
+    t.keys(&format!("{payer}<down><down>SUP-{payer}-09<down>{typed}<enter>"));
     t.wait_for(&format!("supplier invoice SUP-{payer}-09 of payer {payer} for 2026-09 entered"));
     // Every payer tied.
     let s = t.wait_until("three payers tied", |s| s.lines().filter(|l| l.contains("tied")).count() >= 3);
