@@ -33,10 +33,17 @@ fn another_consoles_write_reloads_the_screen() {
     assert!(s.message.as_ref().unwrap().text.contains("changed"), "and say so");
     drive(&mut s, fx);
     assert!(!s.watch.stale);
-    // The console's own write re-baselines: its reload already shows it.
+    // The console's own write re-baselines: its reload already shows it. A look that saw the write while it
+    // was still in flight (the answer came first) does not reload a second time either.
+    let fx = update(&mut s, Action::Poll);
+    let [Effect::ChangeMark { req }] = fx[..] else { panic!("{fx:?}") };
+    s.pending.push(999);
+    assert!(update(&mut s, Action::Reply { req, result: Ok(Reply::ChangeMark(8)) }).is_empty());
     let fx = update(&mut s, Action::Reply { req: 999, result: Ok(Reply::Written("done".into())) });
     drive(&mut s, fx);
     assert!(tick(&mut s, 8).is_empty(), "own write: no second reload");
+    assert!(tick(&mut s, 8).is_empty());
+    assert_eq!(s.message.as_ref().unwrap().text, "done", "the write's own message stays");
 }
 
 #[test]

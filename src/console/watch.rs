@@ -54,9 +54,11 @@ pub fn failed(s: &mut State, req: u64) -> bool {
     false
 }
 
-/// This console wrote: its own reload follows, and the mark moved because of it (re-baselined next tick).
+/// This console wrote: its own reload follows (showing whatever else was written before it), and the mark
+/// moved because of it: re-baselined on the next tick, nothing stale.
 pub fn wrote(s: &mut State) {
     s.watch.mark = None;
+    s.watch.stale = false;
 }
 
 fn reload(s: &mut State) -> Vec<Effect> {

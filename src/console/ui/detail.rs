@@ -21,7 +21,7 @@ impl Shown {
     }
     /// Close it; false when it was not open (Esc then does what it does on the list).
     pub fn close(&mut self) -> bool {
-        std::mem::replace(self, Shown::default()).open
+        std::mem::take(self).open
     }
     /// PgUp / PgDn while open (true: taken).
     pub fn page(&mut self, down: bool) -> bool {
