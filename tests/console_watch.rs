@@ -65,6 +65,24 @@ fn in_a_form_the_screen_says_it_is_stale_and_reloads_when_it_closes() {
 }
 
 #[test]
+fn this_consoles_own_jobs_are_not_someone_else() {
+    let mut s = started(Role::Manager);
+    keys(&mut s, &["5"]);
+    tick(&mut s, 1);
+    // Draft generation writes through a job, not a write: while it runs and after it lands, no reload.
+    let fx = billops::console::update(&mut s, Action::Cmd(billops::console::keys::Cmd::Generate));
+    assert!(s.panes.invoices.job.is_some(), "{fx:?}");
+    assert!(tick(&mut s, 4).is_empty(), "running: ours");
+    drive(&mut s, fx);
+    assert!(s.panes.invoices.job.is_none());
+    let said = s.message.clone();
+    assert!(tick(&mut s, 9).is_empty(), "landed: re-baselined");
+    assert!(tick(&mut s, 9).is_empty());
+    assert_eq!(s.message, said, "the generation's own summary stays");
+    assert!(!s.watch.stale);
+}
+
+#[test]
 fn a_look_that_fails_is_dropped_quietly() {
     let mut s = state(Role::Viewer);
     let before = s.message.clone();

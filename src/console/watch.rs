@@ -32,6 +32,11 @@ pub fn landed(s: &mut State, req: u64, mark: i64) -> Vec<Effect> {
         return Vec::new();
     }
     s.watch.asking = None;
+    if own_job(s) {
+        // This console's import or draft generation is writing: its own reload follows when it ends.
+        s.watch.mark = None;
+        return Vec::new();
+    }
     match s.watch.mark.replace(mark) {
         Some(old) if old != mark => s.watch.stale = true,
         None => return Vec::new(),
@@ -45,6 +50,11 @@ pub fn landed(s: &mut State, req: u64, mark: i64) -> Vec<Effect> {
     reload(s)
 }
 
+/// A job of this console that writes outside `Effect::Write` (an import, draft generation) is running.
+fn own_job(s: &State) -> bool {
+    s.panes.imports.job.is_some() || s.panes.invoices.job.is_some()
+}
+
 /// A look that failed (the store unreachable for a moment) is dropped quietly; the next tick asks again.
 pub fn failed(s: &mut State, req: u64) -> bool {
     if s.watch.asking == Some(req) {
@@ -54,7 +64,7 @@ pub fn failed(s: &mut State, req: u64) -> bool {
     false
 }
 
-/// This console wrote: its own reload follows (showing whatever else was written before it), and the mark
+/// This console wrote (a write, or an import or draft generation ended): its own reload follows (showing whatever else was written before it), and the mark
 /// moved because of it: re-baselined on the next tick, nothing stale.
 pub fn wrote(s: &mut State) {
     s.watch.mark = None;

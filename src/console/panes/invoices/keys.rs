@@ -31,6 +31,7 @@ pub fn generated(s: &mut State, req: u64, out: Vec<crate::month::invoices::Gener
         return Vec::new();
     }
     s.panes.invoices.job = None;
+    crate::console::watch::wrote(s);
     let count = |o: &str| out.iter().filter(|g| g.outcome == o).count();
     s.info(format!(
         "{} draft(s): {} created, {} regenerated, {} unchanged (esc hides the summary)",
