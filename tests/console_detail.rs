@@ -237,6 +237,7 @@ fn an_enum_field_offers_its_values_and_tab_completes_one() {
     keys(&mut s, &["7", "v", "v", "e"]);
     let Mode::Form(f) = &s.mode else { panic!("the case form: {:?}", s.mode) };
     assert_eq!(f.fields[f.focus].name, "status");
+    assert_eq!(f.candidates.len(), 4, "the values show as soon as the form opens on the field");
     let now = f.get("status");
     // Typing shows every value under the field; Tab completes what the letters typed start.
     keys(&mut s, &["ctrl-u"]);

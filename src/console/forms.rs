@@ -19,11 +19,13 @@ pub fn key(s: &mut State, ev: KeyEvent) -> Vec<Effect> {
         KeyCode::Down => {
             form.focus = (form.focus + 1).min(form.fields.len().saturating_sub(1));
             form.candidates.clear();
+            form.show_choices();
             Vec::new()
         }
         KeyCode::Up | KeyCode::BackTab => {
             form.focus = form.focus.saturating_sub(1);
             form.candidates.clear();
+            form.show_choices();
             Vec::new()
         }
         KeyCode::Tab => tab(s),
@@ -76,6 +78,7 @@ fn tab(s: &mut State) -> Vec<Effect> {
             if let Mode::Form(form) = &mut s.mode {
                 form.focus = (form.focus + 1) % form.fields.len().max(1);
                 form.candidates.clear();
+                form.show_choices();
             }
             Vec::new()
         }

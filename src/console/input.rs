@@ -138,7 +138,7 @@ pub struct Form {
 
 impl Form {
     pub fn new(kind: FormKind, title: impl Into<String>, fields: Vec<Field>) -> Form {
-        Form {
+        let mut f = Form {
             kind,
             title: title.into(),
             fields,
@@ -147,6 +147,15 @@ impl Form {
             error_field: None,
             candidates: Vec::new(),
             pending: None,
+        };
+        f.show_choices();
+        f
+    }
+
+    /// A field with a fixed set of values lists them under it as soon as it has the focus.
+    pub fn show_choices(&mut self) {
+        if let Some(Complete::Choice(values)) = self.fields.get(self.focus).map(|f| f.complete) {
+            self.candidates = values.iter().take(8).map(ToString::to_string).collect();
         }
     }
 

@@ -174,7 +174,7 @@ pub fn edit_case(s: &mut State) -> Vec<Effect> {
     let money = billops_domain::money::canonical;
     s.mode = Mode::Form(Form::new(
         FormKind::Recon(Kind::UpdateCase { id: c.id, version: c.version }),
-        format!("case {} · payer {} {} · residual {}", c.id, c.payer, c.period, money(c.residual)),
+        format!("case {} · payer {} {} · residual {}", c.id, c.payer, c.period, crate::console::table::fmt_money(c.residual)),
         vec![
             Field::new("status (tab)", c.status.as_str(), Complete::Choice(CASE_STATUSES)).named(CaseForm::STATUS),
             Field::new("owner", c.owner.as_deref().unwrap_or(""), Complete::None).named(CaseForm::OWNER),
