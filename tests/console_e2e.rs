@@ -35,6 +35,16 @@ fn start(user: &str, extra: &[&str]) -> Tui {
 
 /// The console on a fresh copy of the demo store, after CLI commands (`(user, args)`) on that copy.
 fn start_with(user: &str, extra: &[&str], setup: &[(&str, &[&str])]) -> Tui {
+    let (dir, url) = fresh_store();
+    for (who, args) in setup {
+        let out = cli(&url, dir.path(), who, args);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Tui::spawn(&url, dir.path(), user, extra).owning(dir)
+}
+
+/// A fresh copy of the demo store: its folder and URL.
+fn fresh_store() -> (tempfile::TempDir, String) {
     let template = demo_template();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
@@ -45,11 +55,22 @@ fn start_with(user: &str, extra: &[&str], setup: &[(&str, &[&str])]) -> Tui {
         std::fs::copy(&wal, dir.path().join("demo.db-wal")).unwrap();
     }
     let url = format!("sqlite:{}", db.display());
-    for (who, args) in setup {
-        let out = cli(&url, dir.path(), who, args);
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    }
-    Tui::spawn(&url, dir.path(), user, extra).owning(dir)
+    (dir, url)
+}
+
+#[test]
+fn e2e_another_writer_shows_without_ctrl_r() {
+    let (dir, url) = fresh_store();
+    let mut t = Tui::spawn(&url, dir.path(), "alice", &[]);
+    t.wait_for("alice (manager)");
+    t.keys("9");
+    t.wait_loaded("audit log");
+    // Someone else (here the CLI, as another console would) writes: the open screen reloads by itself.
+    let out = cli(&url, dir.path(), "bob", &["customers", "add", "zeta", "Zeta Freight"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    t.wait_for("the store changed (another console or command): reloaded");
+    t.wait_line(&["bob", "customer"]);
+    t.quit();
 }
 
 #[test]
@@ -98,8 +119,12 @@ fn e2e_assign_the_unassigned_account() {
     t.keys("<down>hoo<tab>");
     t.wait_for("hooli");
     t.keys("<enter>");
+    // The message line keeps what fits at 80 columns; `M` reads it whole.
+    t.wait_for("proposal 1 recorded: link 421209992505 to payer 842156730019 for");
+    t.keys("M");
     t.wait_for("proposal 1 recorded: link 421209992505 to payer 842156730019 for hooli");
-    let s = t.screen();
+    t.keys("<esc>");
+    let s = t.wait_for("e assign");
     assert!(s.lines().any(|l| l.contains("421209992505") && l.contains("unassigned")), "not moved yet:\n{s}");
     t.keys("<esc>v");
     t.wait_for("proposals");

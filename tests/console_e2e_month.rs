@@ -323,20 +323,29 @@ fn e2e_month_from_blocked_board_to_signed_off_and_locked() {
     t.wait_for("issued 24 of 24 invoice(s)");
     assert!(invoices(&store).iter().all(|(_, _, st)| st == "issued" || st == "paid"), "{:?}", invoices(&store));
 
-    // Recon: the last supplier invoice is entered in the console (every digit of the payer's billed cost).
+    // Recon: the last supplier invoice is entered in the console as a person types money: the payer's billed
+    // cost to the cent, with separators (`461,581.42`); the rest is inside the tie-out's tolerance.
     t.keys("7");
     t.wait_loaded("tie-out 2026-09 per payer");
     t.wait_line(&[&payer, "no supplier inv"]);
     t.keys("n");
     t.wait_for("enter a supplier invoice for 2026-09");
     t.keys(&"<bs>".repeat(20));
-    t.keys(&format!("{payer}<down><down>SUP-{payer}-09<down>{cost}<enter>"));
-    t.wait_for(&format!("supplier invoice SUP-{payer}-09 of payer {payer} for 2026-09 entered"));
-    // Every payer tied.
-    let s = t.wait_until("three payers tied", |s| s.lines().filter(|l| l.contains("tied")).count() >= 3);
-    for payer in ["731245098812", "842156730019", "953067412205"] {
-        assert!(has_line(&s, &[payer, "tied"]), "{payer}:\n{s}");
+    let typed = billops_domain::money::format_amount(cost.parse().unwrap(), "USD");
+    t.keys(&format!("{payer}<down><down>SUP-{payer}-09<down>{typed}<enter>"));
+    // The message line keeps what fits at 80 columns; `M` reads it whole.
+    t.wait_for(&format!("supplier invoice SUP-{payer}-09 of payer {payer} for"));
+    t.keys("M");
+    t.wait_for(&format!("supplier invoice SUP-{payer}-09 of payer {payer} for 2026-09"));
+    t.wait_for(&format!("entered: {typed} USD"));
+    t.keys("<esc>");
+    // Every payer tied; the one typed to the cent within the tolerance.
+    let ok = |l: &str| l.contains("tied") || l.contains("in tolerance");
+    let s = t.wait_until("three payers tied", |s| s.lines().filter(|l| ok(l)).count() >= 3);
+    for p in ["731245098812", "842156730019", "953067412205"] {
+        assert!(s.lines().any(|l| l.contains(p) && ok(l)), "{p}:\n{s}");
     }
+    assert!(has_line(&s, &[&payer, "in tolerance"]), "{s}");
 
     // The board: no blocker left (onboarding and the sign-off itself only warn); sign off and see LOCKED.
     // Supplier credits no customer credit passes on block (the shared setting may make them a warning, which a

@@ -158,7 +158,7 @@ fn colours_follow_meaning() {
     assert_eq!(buf[(x, y)].fg, t.style(Role::Increase).fg.unwrap());
     let (x, y) = find(buf, 160, 48, "▼");
     assert_eq!(buf[(x, y)].fg, t.style(Role::Decrease).fg.unwrap());
-    assert_eq!(t.style(Role::Increase).fg, Some(Color::Red));
+    assert_eq!(t.style(Role::Increase).fg, Some(Color::LightRed), "light red reads on black (theme contrast test)");
     assert_eq!(t.style(Role::Decrease).fg, Some(Color::Green));
     // Accounts: the unassigned account is a warning.
     let s = at(&["3", "j"]);

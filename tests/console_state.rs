@@ -129,6 +129,8 @@ fn every_command_has_a_test_below() {
         Cmd::AddCustomer,
         Cmd::ProposeCredit,
         Cmd::Settings,
+        // tested in console_detail.rs (the_message_log_keeps_what_the_line_cuts)
+        Cmd::Messages,
     ];
     for b in BINDINGS {
         assert!(tested.contains(&b.cmd), "{} has no state test", b.name);

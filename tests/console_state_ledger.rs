@@ -119,7 +119,15 @@ fn supplier_invoice_entered_on_recon() {
     let fx = keys(&mut s, &["enter"]);
     assert!(writes(&fx).is_empty());
     assert!(form(&s).error.as_ref().unwrap().starts_with("amount:"), "{:?}", form(&s).error);
-    set_field(&mut s, "15412.407333333333334");
+    // Money as the screen shows it, to the currency's minor unit: finer or E-notation is refused at the field.
+    for bad in ["15412.407333333333334", "1.5412407e4"] {
+        set_field(&mut s, bad);
+        let fx = keys(&mut s, &["enter"]);
+        assert!(writes(&fx).is_empty(), "{bad}");
+        assert!(form(&s).error.as_ref().unwrap().starts_with("amount:"), "{:?}", form(&s).error);
+    }
+    assert!(form(&s).error.as_ref().unwrap().contains("digits"), "{:?}", form(&s).error);
+    set_field(&mut s, "15,412.41");
     keys(&mut s, &["down"]);
     set_field(&mut s, "1.5");
     let fx = keys(&mut s, &["enter"]);
@@ -130,7 +138,7 @@ fn supplier_invoice_entered_on_recon() {
             period: p("2026-05"),
             number: "AWS-05-B".into(),
             currency: "USD".into(),
-            amount: d("15412.407333333333334"),
+            amount: d("15412.41"),
             tax: d("1.5"),
             credits: d("0"),
         }))]
@@ -538,6 +546,12 @@ fn credit_note_on_an_issued_invoice() {
     let fx = update(&mut s, Action::Key(keys_of("enter")));
     assert!(writes(&fx).is_empty() && form(&s).error.as_deref().unwrap().contains("positive"));
     keys(&mut s, &["up"]);
+    // Finer than a cent, or E-notation, is refused at the amount; `1,000.00` as the screen shows it is taken.
+    for bad in ["250.005", "2.5e2"] {
+        set_field(&mut s, bad);
+        let fx = update(&mut s, Action::Key(keys_of("enter")));
+        assert!(writes(&fx).is_empty() && form(&s).error.as_deref().unwrap().starts_with("amount:"), "{bad}");
+    }
     set_field(&mut s, "250.00");
     let fx = update(&mut s, Action::Key(keys_of("enter")));
     let note = NewCreditNote { invoice_id: 4, amount: d("250.00"), reason: "RDS billed twice".into() };
@@ -557,7 +571,7 @@ fn credit_note_on_an_issued_invoice() {
     press(&mut s, Cmd::CreditNote);
     assert_eq!(form(&s).value(0), "", "typed, never pre-filled");
     assert!(
-        form(&s).title.contains("uncredited 6234.33 USD at most"),
+        form(&s).title.contains("uncredited 6,234.33 USD at most"),
         "6,484.33 − 250.00 credited: {}",
         form(&s).title
     );

@@ -30,7 +30,7 @@ async fn add_release_and_a_stale_form_is_refused() {
     set(&mut h, "amount", "5,000.00");
     set(&mut h, "opportunity", "OPP-1");
     h.keys(&["enter"]).await;
-    assert!(message(&h).contains("funding application 1 added: MAP 5000 USD for ACME"), "{}", message(&h));
+    assert!(message(&h).contains("funding application 1 added: MAP 5,000.00 USD for ACME"), "{}", message(&h));
     assert_eq!(h.sel(billops::console::state::ViewKey::Funding).as_deref(), Some("1"));
 
     h.keys(&["o", "enter"]).await;

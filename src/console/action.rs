@@ -21,6 +21,8 @@ pub enum Action {
     Key(KeyEvent),
     /// A command, as a bound key or the palette gives it.
     Cmd(Cmd),
+    /// The watch's tick: look whether another console wrote (`watch.rs`).
+    Poll,
     /// Pasted text (goes to the open input, if any).
     Paste(String),
     Resize(u16, u16),
@@ -55,6 +57,8 @@ pub enum Reply {
     Locks(Vec<PeriodLock>),
     /// A customer's balance (the `:bal` overlay, over any pane).
     Balance(Balance),
+    /// The store's change mark (`watch.rs`).
+    ChangeMark(i64),
 }
 
 /// Work `update` asks for. The runner does it off the render path and answers with `Action::Reply`.
@@ -96,6 +100,10 @@ pub enum Effect {
         req: u64,
         customer: String,
         today: NaiveDate,
+    },
+    /// Ask the store's change mark (`watch.rs`).
+    ChangeMark {
+        req: u64,
     },
     /// Leave the event loop.
     Quit,

@@ -60,6 +60,7 @@ impl Runner {
                 (req, op.clone().write(self).await.map_err(typed).map(Reply::Written))
             }
             Effect::Locks { req } => (req, st.locked_periods().await.map(Reply::Locks).map_err(e)),
+            Effect::ChangeMark { req } => (req, st.change_mark().await.map(Reply::ChangeMark).map_err(e)),
             Effect::Balance { req, customer, today } => {
                 (req, st.balance(&customer, today).await.map(Reply::Balance).map_err(e))
             }

@@ -19,11 +19,13 @@ pub fn key(s: &mut State, ev: KeyEvent) -> Vec<Effect> {
         KeyCode::Down => {
             form.focus = (form.focus + 1).min(form.fields.len().saturating_sub(1));
             form.candidates.clear();
+            form.show_choices();
             Vec::new()
         }
         KeyCode::Up | KeyCode::BackTab => {
             form.focus = form.focus.saturating_sub(1);
             form.candidates.clear();
+            form.show_choices();
             Vec::new()
         }
         KeyCode::Tab => tab(s),
@@ -44,6 +46,7 @@ fn options(s: &State, c: Complete) -> Vec<String> {
         Complete::Customers => accounts::customer_codes(s),
         Complete::Payers => accounts::payer_ids(s),
         Complete::Drivers => variance::driver_names(),
+        Complete::Choice(values) => values.iter().map(ToString::to_string).collect(),
         Complete::None | Complete::Path => Vec::new(),
     }
 }
@@ -52,7 +55,13 @@ fn refresh_candidates(s: &mut State) {
     let Mode::Form(form) = &s.mode else { return };
     let Some(field) = form.fields.get(form.focus) else { return };
     let (kind, text) = (field.complete, field.input.text());
-    if matches!(kind, Complete::Customers | Complete::Payers | Complete::Drivers) {
+    if matches!(kind, Complete::Choice(_)) {
+        // Every value stays in view (in its order), so the field shows what it takes.
+        let c: Vec<String> = options(s, kind).into_iter().take(8).collect();
+        if let Mode::Form(form) = &mut s.mode {
+            form.candidates = c;
+        }
+    } else if matches!(kind, Complete::Customers | Complete::Payers | Complete::Drivers) {
         let c = complete_from(options(s, kind), &text, 8);
         if let Mode::Form(form) = &mut s.mode {
             form.candidates = c;
@@ -69,6 +78,7 @@ fn tab(s: &mut State) -> Vec<Effect> {
             if let Mode::Form(form) = &mut s.mode {
                 form.focus = (form.focus + 1) % form.fields.len().max(1);
                 form.candidates.clear();
+                form.show_choices();
             }
             Vec::new()
         }
@@ -89,7 +99,7 @@ fn tab(s: &mut State) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Complete::Customers | Complete::Payers | Complete::Drivers => {
+        Complete::Customers | Complete::Payers | Complete::Drivers | Complete::Choice(_) => {
             let c = complete_from(options(s, kind), &text, 8);
             if let Mode::Form(form) = &mut s.mode {
                 match c.len() {

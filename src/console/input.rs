@@ -72,6 +72,9 @@ pub enum Complete {
     Path,
     /// Variance drivers: Tab completes a prefix, or moves to the next driver when the text is one.
     Drivers,
+    /// One of a fixed list (a case status, a pricing kind, a step): the values are shown under the field,
+    /// Tab completes the first letters typed to the one value they start (a whole value: the next field).
+    Choice(&'static [&'static str]),
 }
 
 #[derive(Debug, Clone)]
@@ -135,7 +138,7 @@ pub struct Form {
 
 impl Form {
     pub fn new(kind: FormKind, title: impl Into<String>, fields: Vec<Field>) -> Form {
-        Form {
+        let mut f = Form {
             kind,
             title: title.into(),
             fields,
@@ -144,6 +147,15 @@ impl Form {
             error_field: None,
             candidates: Vec::new(),
             pending: None,
+        };
+        f.show_choices();
+        f
+    }
+
+    /// A field with a fixed set of values lists them under it as soon as it has the focus.
+    pub fn show_choices(&mut self) {
+        if let Some(Complete::Choice(values)) = self.fields.get(self.focus).map(|f| f.complete) {
+            self.candidates = values.iter().take(8).map(ToString::to_string).collect();
         }
     }
 
@@ -199,9 +211,15 @@ pub fn complete_from(items: impl IntoIterator<Item = String>, prefix: &str, limi
     v
 }
 
-/// Parse an amount typed in a form (`what` names the field in the error).
+/// Parse a number typed in a form that is not money (a percentage, a rate): as the screen shows numbers
+/// (`1,000.5`), never E-notation (`what` names the field in the error).
 pub fn parse_amount(t: &str, what: &str) -> Result<rust_decimal::Decimal, String> {
-    billops_domain::parse_decimal(t.trim()).map_err(|e| format!("{what}: {t:?}: {e}"))
+    billops_domain::money::parse_typed_number(t).map_err(|e| format!("{what}: {e}"))
+}
+
+/// Parse money typed in a form: [`parse_amount`] and never finer than `currency`'s minor unit.
+pub fn parse_money(t: &str, currency: &str, what: &str) -> Result<rust_decimal::Decimal, String> {
+    billops_domain::money::parse_typed_amount(t, currency).map_err(|e| format!("{what}: {e}"))
 }
 
 /// Parse a date typed in a form (`YYYY-MM-DD`).

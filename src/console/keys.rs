@@ -84,6 +84,7 @@ pub enum Cmd {
     AddCustomer,
     ProposeCredit,
     Settings,
+    Messages,
 }
 
 /// Where a binding applies. Pane keys are not listed here: each pane's [`KeyScope`]s say which of its
@@ -182,6 +183,7 @@ pub const BINDINGS: &[Binding] = &[
         Some("explain")
     ),
     b!(Quit, "quit", ["q", "ctrl-c"], Scope::Global, "quit", Some("quit")),
+    b!(Messages, "messages", ["M"], Scope::Global, "the last status messages, whole (j/k scroll)", None),
     b!(NextPane, "next_pane", ["tab"], Scope::Global, "next pane", None),
     b!(GotoPane, "goto_pane", ["'"], Scope::Global, "then a pane's letter: go to that pane (listed below)", None),
     b!(PrevPane, "prev_pane", ["backtab"], Scope::Global, "previous pane", None),

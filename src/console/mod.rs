@@ -28,6 +28,7 @@ mod term;
 pub mod theme;
 pub mod ui;
 pub mod update;
+pub mod watch;
 
 pub use action::{Action, Effect, Reply};
 pub use keys::{Cmd, Keymap};

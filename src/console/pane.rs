@@ -183,6 +183,11 @@ pub trait Pane: Sync {
     fn job_line(&self, _f: &mut Frame, _area: Rect, _s: &State, _theme: &Theme) -> bool {
         false
     }
+    /// PgUp / PgDn on a screen that scrolls itself (a record's detail): true when the pane took it (else the
+    /// current list moves a page).
+    fn page(&self, _s: &mut State, _down: bool) -> bool {
+        false
+    }
     /// `x` where the pane exports something else than the current list as CSV (`None`: the list).
     fn export(&self, _s: &mut State) -> Option<Vec<Effect>> {
         None

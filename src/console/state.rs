@@ -138,6 +138,17 @@ pub struct Message {
     pub role: Role,
 }
 
+/// How many status messages the log keeps (`M` shows them whole, newest first).
+pub const LOG_LEN: usize = 200;
+
+/// A status message as the log keeps it: when it was said (the state's clock), whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logged {
+    pub at: DateTime<Utc>,
+    pub text: String,
+    pub role: Role,
+}
+
 #[derive(Debug, Clone)]
 pub enum Mode {
     Normal,
@@ -151,6 +162,10 @@ pub enum Mode {
         candidates: Vec<String>,
     },
     Help {
+        scroll: u16,
+    },
+    /// `M`: the last status messages, whole and newest first; j/k scroll, any other key closes.
+    Messages {
         scroll: u16,
     },
     Form(Form),
@@ -202,6 +217,10 @@ pub struct State {
     pub pane_view: BTreeMap<PaneId, ViewKey>,
     pub views: BTreeMap<ViewKey, View>,
     pub message: Option<Message>,
+    /// The last [`LOG_LEN`] status messages, oldest first (the message line shows only the newest, cut).
+    pub log: std::collections::VecDeque<Logged>,
+    /// Other writers: the store's change mark, polled while the console is open (`watch.rs`).
+    pub watch: super::watch::Watch,
     pub size: (u16, u16),
     pub quit: bool,
     next_req: u64,
@@ -232,6 +251,8 @@ impl State {
             pane_view: BTreeMap::new(),
             views: BTreeMap::new(),
             message: None,
+            log: std::collections::VecDeque::new(),
+            watch: super::watch::Watch::default(),
             size: (80, 24),
             quit: false,
             next_req: 0,
@@ -273,15 +294,24 @@ impl State {
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
-        self.message = Some(Message { text: text.into(), role: Role::Info });
+        self.say(text.into(), Role::Info);
     }
 
     pub fn warn(&mut self, text: impl Into<String>) {
-        self.message = Some(Message { text: text.into(), role: Role::Warning });
+        self.say(text.into(), Role::Warning);
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
-        self.message = Some(Message { text: text.into(), role: Role::Error });
+        self.say(text.into(), Role::Error);
+    }
+
+    /// Show `text` on the message line and keep it in the log.
+    fn say(&mut self, text: String, role: Role) {
+        if self.log.len() >= LOG_LEN {
+            self.log.pop_front();
+        }
+        self.log.push_back(Logged { at: self.now, text: text.clone(), role });
+        self.message = Some(Message { text, role });
     }
 
     /// Why this user may not write, if not.

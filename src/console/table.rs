@@ -40,8 +40,15 @@ impl Cell {
     }
     /// An amount: shown with 2 decimals (half away from zero), exported exactly; negatives take a role.
     pub fn money(d: Decimal) -> Cell {
+        Cell::money_text(d, fmt_money(d))
+    }
+    /// An amount of `currency`: shown to the currency's minor unit, exported exactly.
+    pub fn money_in(d: Decimal, currency: &str) -> Cell {
+        Cell::money_text(d, fmt_money_in(d, currency))
+    }
+    fn money_text(d: Decimal, text: String) -> Cell {
         Cell {
-            text: fmt_money(d),
+            text,
             exact: Some(billops_domain::money::canonical(d)),
             num: Some(d),
             role: (d < Decimal::ZERO).then_some(Role::Negative),
@@ -98,21 +105,14 @@ impl Cell {
     }
 }
 
-/// An amount with 2 decimals and thousands separators: `-1,234.57`.
+/// An amount with 2 decimals and thousands separators: `-1,234.57` (a currency's amount: [`fmt_money_in`]).
 pub fn fmt_money(d: Decimal) -> String {
-    let r = billops_domain::money::round_for_display(d, 2);
-    let s = format!("{r:.2}");
-    let (sign, body) = s.strip_prefix('-').map_or(("", s.as_str()), |b| ("-", b));
-    let (int, frac) = body.split_once('.').unwrap_or((body, "00"));
-    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    let sign = if r.is_zero() { "" } else { sign };
-    format!("{sign}{grouped}.{frac}")
+    billops_domain::money::format_grouped(d, 2)
+}
+
+/// An amount of `currency` to its minor unit with separators (`1,235` JPY, `1,234.57` USD, `1.235` BHD).
+pub fn fmt_money_in(d: Decimal, currency: &str) -> String {
+    billops_domain::money::format_amount(d, currency)
 }
 
 /// The change from `prev` to `cur`: a mark, a percent text with one decimal, and a role.
@@ -401,6 +401,17 @@ mod tests {
         assert_eq!(fmt_money(d("-12.345")), "-12.35");
         assert_eq!(fmt_money(d("999.995")), "1,000.00");
         assert_eq!(Cell::money(d("1.123456789012345")).export_text(), "1.123456789012345");
+    }
+
+    #[test]
+    fn a_currency_amount_shows_its_minor_unit_and_keeps_every_digit() {
+        let yen = Cell::money_in(d("1234567.5"), "JPY");
+        assert_eq!((yen.text.as_str(), yen.num), ("1,234,568", Some(d("1234567.5"))));
+        assert_eq!(yen.export_text(), "1234567.5");
+        let dinar = Cell::money_in(d("-4933.49362715765808"), "KWD");
+        assert_eq!((dinar.text.as_str(), dinar.role), ("-4,933.494", Some(Role::Negative)));
+        assert_eq!(dinar.export_text(), "-4933.49362715765808");
+        assert_eq!(Cell::money_in(d("4933.49362715765808"), "USD").text, "4,933.49");
     }
 
     #[test]

@@ -73,6 +73,19 @@ pub async fn run_loop(ctx: ConsoleContext, mut state: State, theme: Theme) -> co
         let (tx, stop) = (tx.clone(), stop.clone());
         move || reader(tx, stop)
     });
+    // The watch's tick: look for other writers while the console is open (`watch.rs`).
+    let ticker = tokio::spawn({
+        let tx = tx.clone();
+        async move {
+            let mut every = tokio::time::interval(super::watch::EVERY);
+            loop {
+                every.tick().await;
+                if tx.send(Action::Poll).is_err() {
+                    break;
+                }
+            }
+        }
+    });
     drop(tx);
 
     let size = terminal.size()?;
@@ -124,6 +137,7 @@ pub async fn run_loop(ctx: ConsoleContext, mut state: State, theme: Theme) -> co
         terminal.draw(|f| ui::render(f, &state, &theme))?;
         last_draw = Instant::now();
     }
+    ticker.abort();
     stop.store(true, Ordering::Relaxed);
     let _ = input.join();
     Ok(())

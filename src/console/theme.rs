@@ -344,6 +344,125 @@ mod tests {
         assert!(t.style(Role::Error).add_modifier.contains(Modifier::BOLD));
     }
 
+    /// sRGB of a terminal colour as xterm draws it by default (the 16 ANSI colours, the 256-colour cube and
+    /// grey ramp, true colour); `None`: the terminal's own default.
+    fn rgb(c: Color) -> Option<(u8, u8, u8)> {
+        const ANSI: [(u8, u8, u8); 16] = [
+            (0, 0, 0),
+            (205, 0, 0),
+            (0, 205, 0),
+            (205, 205, 0),
+            (0, 0, 238),
+            (205, 0, 205),
+            (0, 205, 205),
+            (229, 229, 229),
+            (127, 127, 127),
+            (255, 0, 0),
+            (0, 255, 0),
+            (255, 255, 0),
+            (92, 92, 255),
+            (255, 0, 255),
+            (0, 255, 255),
+            (255, 255, 255),
+        ];
+        let i = match c {
+            Color::Reset => return None,
+            Color::Rgb(r, g, b) => return Some((r, g, b)),
+            Color::Indexed(i) => i,
+            Color::Black => 0,
+            Color::Red => 1,
+            Color::Green => 2,
+            Color::Yellow => 3,
+            Color::Blue => 4,
+            Color::Magenta => 5,
+            Color::Cyan => 6,
+            Color::Gray => 7,
+            Color::DarkGray => 8,
+            Color::LightRed => 9,
+            Color::LightGreen => 10,
+            Color::LightYellow => 11,
+            Color::LightBlue => 12,
+            Color::LightMagenta => 13,
+            Color::LightCyan => 14,
+            Color::White => 15,
+        };
+        Some(match i {
+            0..=15 => ANSI[usize::from(i)],
+            16..=231 => {
+                let level = |n: u8| if n == 0 { 0 } else { 55 + 40 * n };
+                let n = i - 16;
+                (level(n / 36), level((n / 6) % 6), level(n % 6))
+            }
+            _ => {
+                let g = 8 + 10 * (i - 232);
+                (g, g, g)
+            }
+        })
+    }
+
+    /// WCAG 2 relative luminance.
+    fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+        let lin = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.039_28 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    }
+
+    fn ratio(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn every_theme_reads_fg_against_bg() {
+        // Roles drawn inside the status line sit on its background unless they bring their own.
+        const IN_STATUS: [Role; 2] = [Role::Locked, Role::ReadOnly];
+        // Badges and drawings need 3:1 (WCAG non-text and large/bold text); everything else is text, 4.5:1.
+        const THREE: [Role; 9] = [
+            Role::Locked,
+            Role::ReadOnly,
+            Role::Selection,
+            Role::TabActive,
+            Role::Status,
+            Role::Border,
+            Role::Chart,
+            Role::Sparkline,
+            Role::Progress,
+        ];
+        let mut failures = Vec::new();
+        for (name, text) in BUILTIN {
+            let t = parse_theme(name, text, None).unwrap();
+            // The terminal the theme is for: light on dark, or (the light theme) dark on white.
+            let (term_fg, term_bg) =
+                if name == "light" { ((0, 0, 0), (255, 255, 255)) } else { ((229, 229, 229), (0, 0, 0)) };
+            for role in Role::ALL {
+                let own = t.style(role);
+                let style = if IN_STATUS.contains(&role) { t.style(Role::Status).patch(own) } else { own };
+                let mut fg = style.fg.and_then(rgb).unwrap_or(term_fg);
+                let mut bg = style.bg.and_then(rgb).unwrap_or(term_bg);
+                if style.add_modifier.contains(Modifier::REVERSED) {
+                    std::mem::swap(&mut fg, &mut bg);
+                }
+                let need = if THREE.contains(&role) { 3.0 } else { 4.5 };
+                let r = ratio(fg, bg);
+                if r < need {
+                    failures.push(format!("{name}: {role:?} {fg:?} on {bg:?} is {r:.2}:1, needs {need}:1"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn contrast_is_computed_as_wcag_says() {
+        assert!((ratio((0, 0, 0), (255, 255, 255)) - 21.0).abs() < 1e-9);
+        assert!((ratio((119, 119, 119), (255, 255, 255)) - 4.48).abs() < 0.01);
+        assert_eq!(rgb(Color::Indexed(16)), Some((0, 0, 0)));
+        assert_eq!(rgb(Color::Indexed(231)), Some((255, 255, 255)));
+        assert_eq!(rgb(Color::Indexed(244)), Some((128, 128, 128)));
+    }
+
     #[test]
     fn bad_colour_names_the_key() {
         let e = parse_theme("x", "[roles]\ntitle = { fg = \"chartreuse\" }\n", Some(Path::new("/c/themes/x.toml")))

@@ -9,7 +9,7 @@ use super::palette;
 use super::pane::Failure;
 use super::pane::PaneId;
 use super::panes;
-use super::refusal::EffectError;
+use super::refusal::{EffectError, Refusal};
 use super::state::{Load, Mode, State, ViewKey};
 use super::table;
 
@@ -47,6 +47,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             s.size = (w, h);
             Vec::new()
         }
+        Action::Poll => super::watch::poll(s),
         Action::Now(t) => {
             s.now = t;
             Vec::new()
@@ -74,7 +75,7 @@ fn key(s: &mut State, ev: KeyEvent) -> Vec<Effect> {
                 None => Vec::new(),
             }
         }
-        Mode::Help { scroll } => {
+        Mode::Help { scroll } | Mode::Messages { scroll } => {
             match ev.code {
                 KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
                 KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
@@ -136,6 +137,10 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
             s.mode = Mode::Help { scroll: 0 };
             Vec::new()
         }
+        Cmd::Messages => {
+            s.mode = Mode::Messages { scroll: 0 };
+            Vec::new()
+        }
         Cmd::Palette => {
             s.mode = Mode::Palette { input: Input::default(), candidates: palette::complete(s, "") };
             Vec::new()
@@ -147,6 +152,7 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
         }
         Cmd::Export => export(s),
         Cmd::Refresh => {
+            s.watch.stale = false;
             let mut fx = start(s);
             fx.extend(panes::invalidate_all(s));
             s.info("reloading");
@@ -172,6 +178,7 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
         Cmd::PaneAudit => switch(s, PaneId::Audit),
         Cmd::Up => nav(s, |vs| vs.move_by(-1)),
         Cmd::Down => nav(s, |vs| vs.move_by(1)),
+        Cmd::PageUp | Cmd::PageDown if s.pane.pane().page(s, c == Cmd::PageDown) => Vec::new(),
         Cmd::PageUp => {
             let page = page(s);
             nav(s, |vs| vs.move_by(-page))
@@ -281,6 +288,7 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, EffectError>) -> Vec<Eff
         Reply::Pane(r) => r.land(s, req),
         Reply::Written(text) => {
             s.pending.retain(|r| *r != req);
+            super::watch::wrote(s);
             if s.sent_form.as_ref().is_some_and(|(r, _)| *r == req) {
                 s.sent_form = None;
             }
@@ -312,6 +320,7 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, EffectError>) -> Vec<Eff
             }
             Vec::new()
         }
+        Reply::ChangeMark(m) => super::watch::landed(s, req, m),
         Reply::Balance(b) => {
             if let Mode::Balance { data, .. } = &mut s.mode
                 && data.waits_for(req)
@@ -325,6 +334,9 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, EffectError>) -> Vec<Eff
 
 /// An effect failed: the slot waiting for it shows the error; other failures go to the message line.
 fn failed(s: &mut State, req: u64, e: EffectError) -> Vec<Effect> {
+    if super::watch::failed(s, req) {
+        return Vec::new();
+    }
     let mut hit = false;
     macro_rules! fail {
         ($slot:expr) => {
@@ -358,9 +370,14 @@ fn failed(s: &mut State, req: u64, e: EffectError) -> Vec<Effect> {
     }
     if was_pending && !hit {
         // A refused write (locked, stale, forbidden, maker-checker …): show what the store holds now, and
-        // when the refusal concerns a field of the form that sent it, reopen the form with the message there.
-        if let (Some(field), Some((_, mut form))) = (field, s.sent_form.take().filter(|(r, _)| *r == req)) {
-            form.fail(FieldError::at(field, e.text));
+        // when the input can be corrected (invalid, a clash, not found) reopen the form that sent it with what
+        // was typed and the message at the field it concerns (else under the form). Locked, stale, forbidden
+        // and maker-checker refusals (and failures) close it: no edit of the input helps there.
+        let correctable = matches!(e.refusal, Refusal::Invalid { .. } | Refusal::Conflict | Refusal::NotFound);
+        if let Some((_, mut form)) = s.sent_form.take().filter(|(r, _)| *r == req)
+            && correctable
+        {
+            form.fail(FieldError { field, text: e.text });
             s.mode = Mode::Form(form);
         }
         return panes::invalidate_all(s);

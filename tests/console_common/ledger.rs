@@ -277,6 +277,11 @@ pub fn credit_notes(invoice_id: i64) -> Vec<CreditNote> {
     }]
 }
 
+/// The payments recorded against an invoice (none in the fixture; render tests add their own).
+pub fn payments(_invoice_id: i64) -> Vec<billops_store::Payment> {
+    Vec::new()
+}
+
 /// The reply of a Customers read beyond the list and the detail (statements, terms, price book, preview).
 pub fn answer(q: CustomersQuery) -> CustomersReply {
     match q {

@@ -441,7 +441,7 @@ pub fn answer_pane(q: PaneQuery) -> PaneReply {
             invoices::io::Query::Generate { .. } => invoices::io::Reply::Generated(month::generated()),
             invoices::io::Query::Sources { q } => invoices::io::Reply::Sources(ledger::sources(&q)),
             invoices::io::Query::CreditNotes { invoice_id } => {
-                invoices::io::Reply::CreditNotes(ledger::credit_notes(invoice_id))
+                invoices::io::Reply::CreditNotes(ledger::credit_notes(invoice_id), ledger::payments(invoice_id))
             }
         }),
         PaneQuery::Recon(recon::io::Query::Period { .. }) => PaneReply::Recon(recon::io::Reply::Period(month::recon())),
@@ -472,6 +472,7 @@ pub fn answer(e: &Effect) -> Option<Action> {
         }
         Effect::CompletePath { req, input } => (req, Ok(Reply::PathCompletions { input, candidates: vec![] })),
         Effect::Locks { req } => (req, Ok(Reply::Locks(vec![]))),
+        Effect::ChangeMark { req } => (req, Ok(Reply::ChangeMark(0))),
         Effect::Balance { req, customer, .. } => (req, Ok(Reply::Balance(month::balance(&customer)))),
         Effect::Import { .. } | Effect::Quit => return None,
     };

@@ -115,11 +115,13 @@ pub fn is_iso4217(code: &str) -> bool {
     iso4217::CODES.binary_search(&code).is_ok()
 }
 
-/// Minor-unit decimal places of an ISO 4217 currency (the common ones; default 2).
+/// Minor-unit decimal places of an ISO 4217 currency (the standard's table, 2025; 2 for every other code).
 pub fn minor_units(currency: &str) -> u32 {
     match currency {
-        "JPY" | "KRW" | "CLP" | "ISK" | "VND" => 0,
-        "BHD" | "KWD" | "OMR" | "JOD" | "TND" => 3,
+        "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX" | "UYI" | "VND"
+        | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+        "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+        "CLF" | "UYW" => 4,
         _ => 2,
     }
 }
@@ -127,6 +129,19 @@ pub fn minor_units(currency: &str) -> u32 {
 /// Money typed by a person: what the screen shows (`1,000.00`, `-12.5`), exact, and never finer than the
 /// currency's minor unit (`0.001` USD is refused). E-notation is refused: no person types `4.6e5`.
 pub fn parse_typed_amount(text: &str, currency: &str) -> Result<Decimal, String> {
+    let t = text.trim();
+    let value = parse_typed_number(t)?;
+    let dp = minor_units(currency);
+    if value.normalize().scale() > dp {
+        return Err(format!("{t:?}: {currency} amounts have {dp} decimal place(s) at most"));
+    }
+    Ok(value)
+}
+
+/// A number typed by a person that is not an amount of a currency (a percentage, a unit rate): as the screen
+/// shows it (`1,000.5`, `-12.5`), exact, any number of decimals; E-notation and misplaced separators refused.
+/// [`parse_typed_amount`] is this plus the currency's minor unit.
+pub fn parse_typed_number(text: &str) -> Result<Decimal, String> {
     let t = text.trim();
     if t.contains(['e', 'E']) {
         return Err(format!("{t:?}: write the amount in digits, as the screen shows it"));
@@ -144,12 +159,7 @@ pub fn parse_typed_amount(text: &str, currency: &str) -> Result<Decimal, String>
             return Err(format!("{t:?}: thousands separators go every three digits"));
         }
     }
-    let value = parse_decimal(&plain).map_err(|e| format!("{t:?}: {e}"))?;
-    let dp = minor_units(currency);
-    if value.normalize().scale() > dp {
-        return Err(format!("{t:?}: {currency} amounts have {dp} decimal place(s) at most"));
-    }
-    Ok(value)
+    parse_decimal(&plain).map_err(|e| format!("{t:?}: {e}"))
 }
 
 /// Round a document total once, to the currency's minor unit, by the named rule.
@@ -166,6 +176,34 @@ pub fn round_line(amount: Decimal, currency: &str, rule: RoundingRule) -> Decima
 /// Round an amount for display only (never stored): half away from zero at `dp` places.
 pub fn round_for_display(amount: Decimal, dp: u32) -> Decimal {
     amount.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// An amount as people read it: rounded for display ([`round_for_display`], half away from zero) to `dp`
+/// places, thousands grouped with `,` (`-1,234.57`; `1,235` at 0 places). Display only: what is stored,
+/// sorted and exported keeps every digit. [`parse_typed_amount`] reads it back.
+pub fn format_grouped(amount: Decimal, dp: u32) -> String {
+    let r = round_for_display(amount, dp);
+    let s = format!("{:.*}", dp as usize, r);
+    let (sign, body) = s.strip_prefix('-').map_or(("", s.as_str()), |b| ("-", b));
+    let (int, frac) = body.split_once('.').map_or((body, None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3 + 1);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let sign = if r.is_zero() { "" } else { sign };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// An amount of `currency` as people read it: to the currency's minor unit ([`minor_units`]: JPY 0, USD 2,
+/// BHD 3), grouped, rounded for display half away from zero.
+pub fn format_amount(amount: Decimal, currency: &str) -> String {
+    format_grouped(amount, minor_units(currency))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -375,6 +413,35 @@ mod tests {
 #[cfg(test)]
 mod iso_tests {
     use super::*;
+
+    fn d(s: &str) -> Decimal {
+        parse_decimal(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn amounts_read_as_people_read_them_per_currency() {
+        assert_eq!(format_amount(d("4933.49362715765808"), "USD"), "4,933.49");
+        assert_eq!(format_amount(d("-2.552540960842416"), "EUR"), "-2.55");
+        assert_eq!(format_amount(d("1234567.5"), "JPY"), "1,234,568");
+        assert_eq!(format_amount(d("1234.5675"), "BHD"), "1,234.568");
+        assert_eq!(format_amount(d("-0.004"), "USD"), "0.00", "no negative zero");
+        assert_eq!(format_amount(d("0.005"), "USD"), "0.01", "half away from zero");
+        assert_eq!(format_amount(d("999999.995"), "USD"), "1,000,000.00");
+        assert_eq!(format_grouped(d("100"), 0), "100");
+    }
+
+    #[test]
+    fn what_the_screen_shows_is_what_a_person_may_type() {
+        for (v, cur) in [("1234567.891", "USD"), ("-98225.65", "USD"), ("1234567", "JPY"), ("12.345", "KWD")] {
+            let shown = format_amount(d(v), cur);
+            let back = parse_typed_amount(&shown, cur);
+            assert_eq!(back, Ok(round_for_display(d(v), minor_units(cur))), "{shown}");
+        }
+        assert!(parse_typed_amount("4.6158142e5", "USD").is_err());
+        assert!(parse_typed_amount("0.001", "USD").is_err());
+        assert!(parse_typed_amount("1.5", "JPY").is_err());
+        assert!(parse_typed_amount("1,00.00", "USD").is_err());
+    }
 
     #[test]
     fn iso_4217_codes_are_sorted_and_known() {

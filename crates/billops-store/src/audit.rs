@@ -101,6 +101,10 @@ fn entry(r: &Row) -> Result<AuditEntry> {
 #[async_trait]
 pub trait AuditTrail: Send + Sync {
     async fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>>;
+    /// A number that moves whenever anything is written (the newest audit entry: every write, imports
+    /// included, records itself in its own transaction), so a console can poll it cheaply and reload what
+    /// another console changed. 0 for a store with no writes yet.
+    async fn change_mark(&self) -> Result<i64>;
 }
 
 #[async_trait]
@@ -133,5 +137,10 @@ impl AuditTrail for SqlStore {
             crate::Backend::Postgres => sql.replace("strpos_compat(", "strpos("),
         };
         self.db.all(&sql, a).await?.iter().map(entry).collect()
+    }
+
+    async fn change_mark(&self) -> Result<i64> {
+        let r = self.db.opt("SELECT COALESCE(MAX(id), 0) FROM audit_log", Vec::new()).await?;
+        r.map_or(Ok(0), |r| r.get::<i64>(0))
     }
 }

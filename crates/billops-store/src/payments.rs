@@ -39,6 +39,8 @@ pub trait Payments: Send + Sync {
     async fn add_payment(&self, p: &NewPayment, by: &Actor) -> Result<Payment>;
     async fn balance(&self, customer: &str, today: NaiveDate) -> Result<Balance>;
     async fn statement(&self, customer: &str, from: NaiveDate, to: NaiveDate) -> Result<Statement>;
+    /// The payments recorded against one invoice, oldest first (an invoice's detail in the console).
+    async fn invoice_payments(&self, invoice_id: i64) -> Result<Vec<Payment>>;
 }
 
 #[async_trait]
@@ -322,5 +324,32 @@ impl Payments for SqlStore {
             closing = closing.checked_add(e.amount).ok_or_else(overflow)?;
         }
         Ok(Statement { customer: customer.to_string(), currency, from, to, opening, entries, closing })
+    }
+
+    async fn invoice_payments(&self, invoice_id: i64) -> Result<Vec<Payment>> {
+        let rows = self
+            .db
+            .all(
+                &format!(
+                    "SELECT p.id, c.code, p.received_on, i.number, p.reference, {} FROM payments p \
+                     JOIN customers c ON c.id = p.customer_id JOIN invoices i ON i.id = p.invoice_id \
+                     WHERE p.invoice_id = $1 ORDER BY p.received_on, p.id",
+                    money_cols(self.db.backend(), "p.amount")
+                ),
+                args![invoice_id],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Payment {
+                    id: r.get(0)?,
+                    customer: r.get(1)?,
+                    received_on: r.get(2)?,
+                    invoice: r.get(3)?,
+                    reference: r.get(4)?,
+                    amount: r.money(5)?.0,
+                })
+            })
+            .collect()
     }
 }

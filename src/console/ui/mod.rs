@@ -1,6 +1,7 @@
 //! Pure rendering: `render(frame, &State, &Theme)` draws the frame (status, tabs, message, footer, overlays)
 //! and asks the shown pane to draw its body (`panes/NAME/view.rs`). No store, clock or environment here.
 
+pub mod detail;
 mod overlay;
 pub mod table;
 pub mod tabs;
@@ -44,10 +45,11 @@ pub fn render(f: &mut Frame, s: &State, theme: &Theme) {
             overlay::prompt(f, footer, ":", input, theme);
             overlay::candidates(f, footer, candidates, theme);
         }
-        _ => f.render_widget(Paragraph::new(hints_line(s, theme)), footer),
+        _ => f.render_widget(Paragraph::new(hints_line(s, theme, footer.width)), footer),
     }
     match &s.mode {
         Mode::Help { scroll } => overlay::help(f, area, s, *scroll, theme),
+        Mode::Messages { scroll } => overlay::messages(f, area, s, *scroll, theme),
         Mode::Form(form) => overlay::form(f, area, form, theme),
         Mode::Balance { customer, data } => overlay::balance(f, area, customer, data, theme),
         _ => {}
@@ -77,6 +79,11 @@ fn status_line(s: &State, theme: &Theme) -> Line<'static> {
         spans.push(Span::styled(format!("LOCKED {} ({})", l.period, l.locked_by), theme.style(Role::Locked)));
         spans.push(Span::styled(sep.clone(), st));
     }
+    if s.watch.stale {
+        let key = s.keymap.label(Cmd::Refresh);
+        spans.push(Span::styled(format!("STALE: changed elsewhere, {key} reloads"), theme.style(Role::Warning)));
+        spans.push(Span::styled(sep.clone(), st));
+    }
     if s.write_refusal().is_some() {
         let label = if s.read_only { "READ-ONLY" } else { "VIEWER: READ-ONLY" };
         spans.push(Span::styled(label, theme.style(Role::ReadOnly)));
@@ -92,13 +99,23 @@ fn message_line(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         return;
     }
     if let Some(m) = &s.message {
-        f.render_widget(Paragraph::new(Span::styled(m.text.clone(), theme.style(m.role))), area);
+        // A message longer than the line ends with where to read it whole.
+        let w = usize::from(area.width);
+        let text = if m.text.chars().count() > w {
+            let more = format!("… {} reads all", s.keymap.label(Cmd::Messages));
+            let keep = w.saturating_sub(more.chars().count());
+            format!("{}{more}", m.text.chars().take(keep).collect::<String>())
+        } else {
+            m.text.clone()
+        };
+        f.render_widget(Paragraph::new(Span::styled(text, theme.style(m.role))), area);
     }
 }
 
-/// Footer hints, generated from the key table for the current pane.
-pub fn hints_line(s: &State, theme: &Theme) -> Line<'static> {
-    let mut spans = Vec::new();
+/// Footer hints, generated from the key table for the current pane; `?` help and `q` quit always end it, the
+/// other hints fill what is left of `width`.
+pub fn hints_line(s: &State, theme: &Theme, width: u16) -> Line<'static> {
+    let mut hints: Vec<(String, &'static str)> = Vec::new();
     let pane_first =
         BINDINGS.iter().filter(|b| b.scope == Scope::Pane).chain(BINDINGS.iter().filter(|b| b.scope != Scope::Pane));
     let scope = s.pane.pane().scope(s);
@@ -116,6 +133,21 @@ pub fn hints_line(s: &State, theme: &Theme) -> Line<'static> {
         } else {
             k.to_string()
         };
+        hints.push((label, hint));
+    }
+    let is_always = |h: &(String, &str)| {
+        [Cmd::Help, Cmd::Quit].iter().any(|c| s.keymap.keys_of(*c).first().is_some_and(|k| k.to_string() == h.0))
+    };
+    let (last, mut rest): (Vec<_>, Vec<_>) = hints.into_iter().partition(is_always);
+    let len = |h: &(String, &str)| h.0.chars().count() + h.1.chars().count() + 3;
+    let budget = usize::from(width).saturating_sub(last.iter().map(len).sum());
+    let mut used = 0;
+    rest.retain(|h| {
+        used += len(h);
+        used <= budget
+    });
+    let mut spans = Vec::new();
+    for (label, hint) in rest.into_iter().chain(last) {
         spans.push(Span::styled(label, theme.style(Role::Key)));
         spans.push(Span::styled(format!(" {hint}  "), theme.style(Role::Muted)));
     }

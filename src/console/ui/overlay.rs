@@ -9,7 +9,7 @@ use crate::console::keys::{BINDINGS, Cmd, Scope};
 use crate::console::palette::COMMANDS;
 use crate::console::pane::PaneId;
 use crate::console::state::{Load, State};
-use crate::console::table::fmt_money;
+use crate::console::table::fmt_money_in;
 use crate::console::theme::{Role, Theme};
 use billops_store::Balance;
 
@@ -87,6 +87,32 @@ pub fn help(f: &mut Frame, area: Rect, s: &State, scroll: u16, theme: &Theme) {
         .borders(Borders::ALL)
         .border_style(theme.style(Role::Title))
         .title(Span::styled(" help (keys.toml) — j/k scroll, any other key closes ", theme.style(Role::Title)));
+    f.render_widget(Paragraph::new(lines).block(b).scroll((scroll, 0)), r);
+}
+
+/// `M`: the last status messages whole (wrapped, newest first), with the time each was said.
+pub fn messages(f: &mut Frame, area: Rect, s: &State, scroll: u16, theme: &Theme) {
+    let r = centered(area, 110, area.height.saturating_sub(2).max(3));
+    let text_w = usize::from(r.width.saturating_sub(2 + 6)).max(10);
+    let mut lines = Vec::new();
+    for m in s.log.iter().rev() {
+        for (k, l) in crate::console::ui::detail::wrap(&m.text, text_w).into_iter().enumerate() {
+            let at = if k == 0 { m.at.format("%H:%M ").to_string() } else { " ".repeat(6) };
+            lines.push(Line::from(vec![
+                Span::styled(at, theme.style(Role::Muted)),
+                Span::styled(l, theme.style(m.role)),
+            ]));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled("no messages yet", theme.style(Role::Muted))));
+    }
+    f.render_widget(Clear, r);
+    let title = format!(" messages {} (newest first) — j/k scroll, any other key closes ", s.log.len());
+    let b = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style(Role::Title))
+        .title(Span::styled(title, theme.style(Role::Title)));
     f.render_widget(Paragraph::new(lines).block(b).scroll((scroll, 0)), r);
 }
 
@@ -197,8 +223,8 @@ pub fn balance(f: &mut Frame, area: Rect, customer: &str, data: &Load<Balance>, 
             let overdue_role = if b.overdue > rust_decimal::Decimal::ZERO { Role::Warning } else { Role::Text };
             let bal_role = if b.balance < rust_decimal::Decimal::ZERO { Role::Negative } else { Role::Title };
             vec![
-                row("balance", format!("{} {cur}", fmt_money(b.balance)), bal_role),
-                row("overdue", format!("{} {cur}", fmt_money(b.overdue)), overdue_role),
+                row("balance", format!("{} {cur}", fmt_money_in(b.balance, cur)), bal_role),
+                row("overdue", format!("{} {cur}", fmt_money_in(b.overdue, cur)), overdue_role),
                 row(
                     "last invoice",
                     match (&b.last_invoice, b.last_invoice_on) {
@@ -211,8 +237,8 @@ pub fn balance(f: &mut Frame, area: Rect, customer: &str, data: &Load<Balance>, 
                 row(
                     "last payment",
                     match (b.last_payment, b.last_payment_on) {
-                        (Some(a), Some(d)) => format!("{} {cur} on {d}", fmt_money(a)),
-                        (Some(a), None) => format!("{} {cur}", fmt_money(a)),
+                        (Some(a), Some(d)) => format!("{} {cur} on {d}", fmt_money_in(a, cur)),
+                        (Some(a), None) => format!("{} {cur}", fmt_money_in(a, cur)),
                         _ => "none".into(),
                     },
                     Role::Text,

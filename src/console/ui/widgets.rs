@@ -87,6 +87,18 @@ pub(crate) fn sublists(s: &State, views: &[ViewKey], current: ViewKey, theme: &T
     Line::from(spans)
 }
 
+/// Which basis a cost total is on: the supplier's cost of the basis shown (billed, effective, list), before
+/// markup, discounts, credits and the customer's tax — not what an invoice says ([`INVOICED`]).
+pub(crate) fn at_cost(basis: billops_domain::CostBasis) -> String {
+    format!("at cost, {basis} basis")
+}
+
+/// An invoice's total: charges after markup, discounts and credits, plus the customer's tax.
+pub(crate) const INVOICED: &str = "invoiced incl. tax";
+
+/// An invoice's charges after markup, discounts and credits, before the customer's tax.
+pub(crate) const PRE_TAX: &str = "billed pre-tax";
+
 /// Whole currency units for a chart (money stays Decimal; charts only need bar heights).
 pub(crate) fn units(d: Decimal) -> u64 {
     d.trunc().to_u64().unwrap_or(0)

@@ -67,7 +67,15 @@ async fn credit_notes_correct_issued_invoices(s: Arc<dyn Store>) {
     };
     let e = s.add_payment(&pay("60.02"), &on("bob", "2026-06-20")).await.unwrap_err();
     assert!(e.to_string().contains("still owed on INV-000001 after its credit notes"), "{e}");
+    assert_eq!(s.invoice_payments(id).await.unwrap(), [], "none yet");
     s.add_payment(&pay("10"), &on("bob", "2026-06-20")).await.unwrap();
+    // The invoice's payments, exact, with their date and reference (what the console's invoice detail lists).
+    let ps = s.invoice_payments(id).await.unwrap();
+    assert_eq!(
+        ps.iter().map(|x| (x.customer.as_str(), x.amount, x.received_on, x.invoice.as_deref())).collect::<Vec<_>>(),
+        [("ACME", d("10"), date("2026-06-20"), Some("INV-000001"))]
+    );
+    assert_eq!(s.invoice_payments(999).await.unwrap(), [], "an unknown invoice has none");
     let b = s
         .issue_credit_note(&note(id, "50.01", "goodwill for the outage"), "CN-", &on("alice", "2026-06-25"))
         .await

@@ -20,6 +20,7 @@ mod support;
 mod access;
 mod accounts;
 mod bench;
+mod changes;
 mod chargeback;
 mod costs;
 mod credit_notes;

@@ -13,7 +13,7 @@ mod view;
 
 pub use io::{LIMIT, Query, Reply};
 pub use state::PaneState;
-pub use view::table;
+pub use view::{changes, record, table};
 
 use crate::console::action::Effect;
 use crate::console::keys::Cmd;
@@ -39,14 +39,23 @@ impl Pane for Audit {
     fn keys(&self) -> &'static [KeyScope] {
         keys::SCOPES
     }
-    fn screen(&self, _s: &State) -> &'static str {
-        keys::LOG
+    fn screen(&self, s: &State) -> &'static str {
+        if s.panes.audit.detail.open { keys::ENTRY } else { keys::LOG }
     }
     fn current_view(&self, _s: &State) -> ViewKey {
         ViewKey::Audit
     }
-    fn cmd(&self, _s: &mut State, c: Cmd) -> Option<Vec<Effect>> {
-        (c == Cmd::Open).then(Vec::new)
+    fn cmd(&self, s: &mut State, c: Cmd) -> Option<Vec<Effect>> {
+        match c {
+            Cmd::Open if s.selected_id(ViewKey::Audit).is_some() => s.panes.audit.detail.open(),
+            Cmd::Open => {}
+            Cmd::Back if s.panes.audit.detail.close() => {}
+            _ => return None,
+        }
+        Some(Vec::new())
+    }
+    fn page(&self, s: &mut State, down: bool) -> bool {
+        s.panes.audit.detail.page(down)
     }
     fn render(&self, f: &mut ratatui::Frame, area: ratatui::layout::Rect, s: &State, theme: &Theme) {
         view::render(f, area, s, theme)

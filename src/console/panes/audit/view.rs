@@ -12,15 +12,82 @@ use crate::console::table::Column;
 use crate::console::table::Row;
 use crate::console::table::TableModel;
 use crate::console::theme::Theme;
+use crate::console::ui::detail::{self, Record};
 
 
 pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
+    let shown = s.panes.audit.detail;
+    if shown.open
+        && let Some(es) = s.panes.audit.data.ready()
+        && let Some(id) = s.selected_id(ViewKey::Audit)
+        && let Some(e) = es.iter().find(|e| e.id.to_string() == id)
+    {
+        return detail::render(f, area, &record(e), detail::HINT, shown.scroll, theme);
+    }
     match note(&s.panes.audit.data) {
         Ok(n) => {
             list(f, area, s, ViewKey::Audit, "audit log (filter who:NAME action:WORD period:YYYY-MM)", n, true, theme)
         }
         Err(e) => failed(f, area, "audit", &e, theme),
     }
+}
+
+/// One entry whole: when (to the second), who, what, why, and the change field by field (before → after).
+pub fn record(e: &AuditEntry) -> Record {
+    let mut r = Record::new(format!("audit entry {}", e.id))
+        .field("when", e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+        .field("who", &e.who)
+        .field("action", &e.action)
+        .field("entity", format!("{} {}", e.entity, e.entity_id))
+        .field("period", e.period.map(|p| p.to_string()).unwrap_or_default())
+        .field("reason", e.reason.clone().unwrap_or_default());
+    let changes = changes(e.before.as_deref(), e.after.as_deref());
+    if changes.is_empty() {
+        return r.note("no recorded change");
+    }
+    r = r.heading("change (before → after)");
+    for (k, v) in changes {
+        r = r.field(k, v);
+    }
+    r
+}
+
+/// The change as fields: each key of the before and after objects with `old → new` (`new` alone when it
+/// was added, `(unchanged)` when equal); a value that is not a JSON object is one field, `value`.
+pub fn changes(before: Option<&str>, after: Option<&str>) -> Vec<(String, String)> {
+    use serde_json::{Map, Value};
+    let parse = |t: Option<&str>| t.map(|t| serde_json::from_str::<Value>(t).unwrap_or(Value::String(t.into())));
+    let show = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "(none)".into(),
+        other => other.to_string(),
+    };
+    let (b, a) = (parse(before), parse(after));
+    let obj = |v: &Option<Value>| match v {
+        Some(Value::Object(m)) => Some(m.clone()),
+        None | Some(Value::Null) => Some(Map::new()),
+        Some(Value::Array(a)) if a.is_empty() => Some(Map::new()),
+        _ => None,
+    };
+    let (Some(bm), Some(am)) = (obj(&b), obj(&a)) else {
+        let text = |v: &Option<Value>| v.as_ref().map_or_else(|| "(none)".to_string(), show);
+        return vec![("value".into(), format!("{} → {}", text(&b), text(&a)))];
+    };
+    let mut keys: Vec<&String> = bm.keys().chain(am.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .map(|k| {
+            let v = match (bm.get(k), am.get(k)) {
+                (Some(x), Some(y)) if x == y => format!("{} (unchanged)", show(y)),
+                (Some(x), Some(y)) => format!("{} → {}", show(x), show(y)),
+                (None, Some(y)) => show(y),
+                (Some(x), None) => format!("{} → (none)", show(x)),
+                (None, None) => String::new(),
+            };
+            (k.clone(), v)
+        })
+        .collect()
 }
 
 pub fn table(entries: &[AuditEntry]) -> TableModel {

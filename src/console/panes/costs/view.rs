@@ -125,7 +125,8 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         let role = if i + 1 == parts.len() { Role::Text } else { Role::Muted };
         spans.push(Span::styled(p.clone(), theme.style(role)));
     }
-    spans.push(Span::styled(format!("  [{}]", s.panes.costs.basis), theme.style(Role::Muted)));
+    let basis = crate::console::ui::widgets::at_cost(s.panes.costs.basis);
+    spans.push(Span::styled(format!("  [{basis}]"), theme.style(Role::Muted)));
     f.render_widget(Paragraph::new(Line::from(spans)), crumb);
     let n = match note(&s.panes.costs.data) {
         Ok(n) => n,

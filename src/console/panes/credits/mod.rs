@@ -27,7 +27,10 @@ pub use state::{CreditsPane};
 /// The credit approval queue and the unreached-credits cross-check.
 pub struct Credits;
 
-const QUEUE: &[Cmd] = &[Cmd::Approve, Cmd::Reject, Cmd::ProposeCredit, Cmd::SwitchView];
+const QUEUE: &[Cmd] = &[Cmd::Open, Cmd::Approve, Cmd::Reject, Cmd::ProposeCredit, Cmd::SwitchView];
+const UNREACHED: &[Cmd] = &[Cmd::Approve, Cmd::Reject, Cmd::ProposeCredit, Cmd::SwitchView];
+/// One credit's detail: decide it there, or go back.
+const CREDIT: &[Cmd] = &[Cmd::Approve, Cmd::Reject, Cmd::Back];
 
 const META: PaneMeta = PaneMeta { title: "Credits", short: "Cred", slug: "credits", goto: 'r' };
 
@@ -44,21 +47,41 @@ impl Pane for Credits {
         SLOTS
     }
     fn keys(&self) -> &'static [KeyScope] {
-        &[KeyScope { screen: "queue", cmds: QUEUE }, KeyScope { screen: "unreached", cmds: QUEUE }]
+        &[
+            KeyScope { screen: "queue", cmds: QUEUE },
+            KeyScope { screen: "unreached", cmds: UNREACHED },
+            KeyScope { screen: "credit", cmds: CREDIT },
+        ]
     }
     fn screen(&self, s: &State_) -> &'static str {
-        if self.current_view(s) == ViewKey::Unreached { "unreached" } else { "queue" }
+        if self.current_view(s) == ViewKey::Unreached {
+            "unreached"
+        } else if s.panes.credits.detail.open {
+            "credit"
+        } else {
+            "queue"
+        }
+    }
+    fn page(&self, s: &mut State_, down: bool) -> bool {
+        s.panes.credits.detail.page(down)
     }
     fn current_view(&self, s: &State_) -> ViewKey {
         s.pane_view.get(&crate::console::pane::PaneId::Credits).copied().unwrap_or(ViewKey::Credits)
     }
     fn cmd(&self, s: &mut State_, c: Cmd) -> Option<Vec<Effect>> {
         Some(match c {
-            Cmd::Open => Vec::new(),
+            Cmd::Open => {
+                if self.current_view(s) == ViewKey::Credits && s.selected_id(ViewKey::Credits).is_some() {
+                    s.panes.credits.detail.open();
+                }
+                Vec::new()
+            }
+            Cmd::Back if s.panes.credits.detail.close() => Vec::new(),
             Cmd::Approve => decide(s, true),
             Cmd::Reject => decide(s, false),
             Cmd::ProposeCredit => propose::open(s),
             Cmd::SwitchView => {
+                s.panes.credits.detail.close();
                 super::unreached::switch_view(s);
                 Vec::new()
             }

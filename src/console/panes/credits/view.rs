@@ -20,6 +20,8 @@ use crate::console::table::Column;
 use crate::console::table::Mark;
 use crate::console::table::Row;
 use crate::console::table::TableModel;
+use crate::console::table::fmt_money_in;
+use crate::console::ui::detail::{self, Record};
 
 pub(super) fn status_cell(st: CreditStatus) -> Cell {
     match st {
@@ -49,8 +51,8 @@ pub fn table(d: &[StoredCredit]) -> TableModel {
                     status_cell(c.status()),
                     Cell::text(c.customer()),
                     Cell::text(c.kind().to_string()),
-                    Cell::money(c.amount().amount),
-                    Cell::money(c.remaining()),
+                    Cell::money_in(c.amount().amount, c.currency()),
+                    Cell::money_in(c.remaining(), c.currency()),
                     Cell::text(c.currency()),
                     Cell::text(c.proposed_by()),
                     Cell::text(format!("{}..{}", c.validity().start, c.validity().end)),
@@ -76,6 +78,51 @@ pub fn table(d: &[StoredCredit]) -> TableModel {
     }
 }
 
+/// One credit whole, as the approver must see it: the amount exactly, its evidence and reason, scope,
+/// validity, proposer and every decision so far.
+pub fn record(sc: &StoredCredit) -> Record {
+    let c = &sc.credit;
+    let cur = c.currency();
+    let exact = |d: rust_decimal::Decimal| {
+        let shown = fmt_money_in(d, cur);
+        let exact = billops_domain::money::canonical(d);
+        if d.normalize().scale() <= billops_domain::money::minor_units(cur) {
+            format!("{shown} {cur}")
+        } else {
+            format!("{shown} {cur} (exactly {exact})")
+        }
+    };
+    let set = |s: &std::collections::BTreeSet<String>| {
+        if s.is_empty() { "all".to_string() } else { s.iter().cloned().collect::<Vec<_>>().join(", ") }
+    };
+    let mut r = Record::new(format!("credit {}", c.id()))
+        .field("status", status_cell(c.status()).text)
+        .field("customer", c.customer())
+        .field("kind", c.kind().to_string())
+        .field("amount", exact(c.amount().amount))
+        .field("remaining", exact(c.remaining()))
+        .field("evidence", c.evidence())
+        .field("reason", &c.proposal().reason)
+        .field("accounts", set(c.scope().accounts()))
+        .field("services", set(c.scope().services()))
+        .field("valid", format!("{} .. {}", c.validity().start, c.validity().end))
+        .field("proposed", format!("by {} at {}", c.proposed_by(), c.proposed_at().format("%Y-%m-%d %H:%M")))
+        .heading("history");
+    for e in c.events() {
+        use billops_domain::credit::CreditAction as A;
+        let what = match &e.action {
+            A::Proposed => "proposed".to_string(),
+            A::Approved => "approved".to_string(),
+            A::Rejected => "rejected".to_string(),
+            A::Applied { invoice, amount } => format!("applied {} to {invoice}", exact(*amount)),
+            A::Reversed { invoice, amount } => format!("reversed {} on {invoice}", exact(*amount)),
+            other => format!("{other:?}").to_lowercase(),
+        };
+        r = r.field(e.at.format("%Y-%m-%d %H:%M").to_string(), format!("{} {what}: {}", e.by, e.reason));
+    }
+    r
+}
+
 pub(crate) fn queue(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     match note(&s.panes.credits.data) {
         Ok(n) => list(f, area, s, ViewKey::Credits, "credits: approval queue (proposed first)", n, true, theme),
@@ -88,6 +135,14 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let cur = s.current_view();
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     f.render_widget(Paragraph::new(sublists(s, &unreached::VIEWS, cur, theme)), tabs);
+    let shown = s.panes.credits.detail;
+    if cur != ViewKey::Unreached
+        && shown.open
+        && let Some(id) = s.selected_id(ViewKey::Credits)
+        && let Some(c) = s.panes.credits.data.ready().and_then(|d| d.iter().find(|c| c.id.to_string() == id))
+    {
+        return detail::render(f, body, &record(c), detail::HINT, shown.scroll, theme);
+    }
     if cur != ViewKey::Unreached {
         return crate::console::panes::credits::view::queue(f, body, s, theme);
     }

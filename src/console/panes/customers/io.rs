@@ -2,7 +2,6 @@
 //! preview; writing a statement out) and writes (onboarding ticks, payments, terms, price rules).
 use std::path::{Path, PathBuf};
 
-use billops_domain::money::canonical;
 use billops_domain::rating::{Pricing, RatingDiff, RuleScope};
 use billops_domain::{CostBasis, Dim, Period};
 use billops_store::{
@@ -203,7 +202,7 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
             Ok(format!(
                 "payment {} of {} from {} on {} recorded{on}",
                 x.id,
-                canonical(x.amount),
+                crate::console::table::fmt_money(x.amount),
                 x.customer,
                 x.received_on
             ))

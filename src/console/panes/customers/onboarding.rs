@@ -44,7 +44,7 @@ pub fn table(d: &DetailData) -> TableModel {
     TableModel {
         columns: vec![
             Column::text("", 6),
-            Column::text("item", 20),
+            Column::text("item", 28),
             Column::text("due", 10),
             // narrow terminals keep state, item and due; the line under the list says the rest
             Column::optional("owner", 10, 5),

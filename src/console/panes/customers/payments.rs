@@ -11,7 +11,7 @@ use super::io::{Query, Write};
 use super::keys::customer_in_view;
 use super::state::{CustomerScreen, StatementView};
 use crate::console::action::{Effect, FormKind, PaneQuery};
-use crate::console::input::{Complete, Field, FieldError, Form, parse_amount, parse_date};
+use crate::console::input::{Complete, Field, FieldError, Form, parse_amount, parse_date, parse_money};
 use crate::console::panes::query;
 use crate::console::pane::PaneId;
 use crate::console::state::{Load, Mode, State, ViewKey};
@@ -36,7 +36,7 @@ pub fn payment(s: &mut State) -> Vec<Effect> {
                     let credited = crate::console::panes::credit_notes::credited(s, i.id).unwrap_or_default();
                     let open = i.total.checked_sub(i.paid).and_then(|o| o.checked_sub(credited)).unwrap_or_default();
                     let open = open.max(rust_decimal::Decimal::ZERO);
-                    (i.customer, i.number.unwrap_or_default(), billops_domain::money::canonical(open))
+                    (i.customer, i.number.unwrap_or_default(), crate::console::table::fmt_money_in(open, &i.currency))
                 }
                 Some(i) => (i.customer, String::new(), String::new()),
                 None => (String::new(), String::new(), String::new()),
@@ -61,6 +61,12 @@ pub fn payment(s: &mut State) -> Vec<Effect> {
         ],
     ));
     Vec::new()
+}
+
+/// The currency of a customer the console has loaded.
+pub fn customer_currency(s: &State, code: &str) -> Option<String> {
+    let of = |cs: &[billops_store::Customer]| cs.iter().find(|c| c.code == code).map(|c| c.currency.clone());
+    s.panes.customers.data.ready().and_then(|d| of(&d.customers)).or_else(|| s.panes.accounts.data.ready().and_then(|d| of(&d.customers)))
 }
 
 fn known_customer(s: &State, c: &str) -> Result<String, String> {
@@ -96,7 +102,12 @@ impl PaymentForm {
         let customer = known_customer(s, &f.get(Self::CUSTOMER)).map_err(|e| FieldError::at(Self::CUSTOMER, e))?;
         let received_on =
             parse_date(&f.get(Self::RECEIVED_ON), "received on").map_err(|e| FieldError::at(Self::RECEIVED_ON, e))?;
-        let amount = parse_amount(&f.get(Self::AMOUNT), "amount").map_err(|e| FieldError::at(Self::AMOUNT, e))?;
+        // Never finer than the customer's currency (the store checks it too, for a customer not loaded here).
+        let amount = match customer_currency(s, &customer) {
+            Some(cur) => parse_money(&f.get(Self::AMOUNT), &cur, "amount"),
+            None => parse_amount(&f.get(Self::AMOUNT), "amount"),
+        }
+        .map_err(|e| FieldError::at(Self::AMOUNT, e))?;
         if amount <= rust_decimal::Decimal::ZERO {
             return Err(FieldError::at(Self::AMOUNT, format!("amount: a payment must be positive, not {amount}")));
         }
@@ -219,7 +230,7 @@ pub fn table(st: &Statement) -> Result<TableModel, String> {
                     Cell::text(r.entry).role(Role::Total),
                     Cell::text(""),
                     Cell::text(""),
-                    Cell::money(r.balance).role(Role::Total),
+                    Cell::money_in(r.balance, &st.currency).role(Role::Total),
                 ],
                 role: None,
             },
@@ -229,8 +240,8 @@ pub fn table(st: &Statement) -> Result<TableModel, String> {
                     Cell::text(r.date.to_string()),
                     Cell::text(r.entry),
                     Cell::text(&r.reference),
-                    Cell::money(r.amount),
-                    Cell::money(r.balance),
+                    Cell::money_in(r.amount, &st.currency),
+                    Cell::money_in(r.balance, &st.currency),
                 ],
                 role: None,
             },

@@ -129,7 +129,7 @@ pub fn new_rule(s: &mut State) -> Vec<Effect> {
         FormKind::Customers(Kind::NewRule { customer: customer.clone() }),
         format!("new price rule for {customer} (tried after the existing rules; preview first)"),
         vec![
-            Field::new(RuleForm::PRICING, "markup", Complete::None),
+            Field::new(RuleForm::PRICING, "markup", Complete::Choice(&["markup", "discount", "rate"])),
             Field::new(RuleForm::VALUE, "", Complete::None),
             Field::new(RuleForm::SERVICE, "", Complete::None),
             Field::new(RuleForm::PRODUCT, "", Complete::None),

@@ -11,7 +11,7 @@ use crate::console::panes::pricebook::pricing_text;
 use crate::console::panes::pricebook::scope_text;
 use crate::console::state::State;
 use crate::console::state::ViewKey;
-use crate::console::table::fmt_money;
+use crate::console::table::{fmt_money, fmt_money_in};
 use crate::console::theme::Role;
 use crate::console::theme::Theme;
 use ratatui::Frame;
@@ -64,8 +64,8 @@ pub fn table(d: &CustomersData) -> TableModel {
                     Cell::text(&c.code),
                     Cell::text(&c.name),
                     Cell::int(c.account_count),
-                    Cell::money(now),
-                    before.map_or_else(|| Cell::text("-").role(Role::Muted), Cell::money),
+                    Cell::money_in(now, &c.currency),
+                    before.map_or_else(|| Cell::text("-").role(Role::Muted), |b| Cell::money_in(b, &c.currency)),
                     change_cell(now, before),
                     history.get(c.code.as_str()).map_or_else(|| Cell::text(""), |v| Cell::spark(v)),
                 ],
@@ -130,7 +130,10 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     }
     let Some(d) = &s.panes.customers.detail else {
         match note(&s.panes.customers.data) {
-            Ok(n) => list(f, area, s, ViewKey::Customers, "customers", n, true, theme),
+            Ok(n) => {
+                let name = format!("customers · {}", crate::console::ui::widgets::at_cost(s.panes.costs.basis));
+                list(f, area, s, ViewKey::Customers, &name, n, true, theme)
+            }
             Err(e) => failed(f, area, "customers", &e, theme),
         }
         return;
@@ -177,7 +180,8 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
             about,
         );
     }
-    list(f, top, s, ViewKey::Services, "cost by service", None, d.focus == ViewKey::Services, theme);
+    let name = format!("services · {}", crate::console::ui::widgets::at_cost(s.panes.costs.basis));
+    list(f, top, s, ViewKey::Services, &name, None, d.focus == ViewKey::Services, theme);
     list(f, bottom, s, ViewKey::CustomerAccounts, "linked accounts", None, d.focus == ViewKey::CustomerAccounts, theme);
 }
 
@@ -243,7 +247,7 @@ pub(crate) fn statement(f: &mut Frame, area: Rect, s: &State, v: &StatementView,
     ];
     if let Some(st) = v.data.ready() {
         spans.push(Span::styled(
-            format!(" · {} → {} {}", fmt_money(st.opening), fmt_money(st.closing), st.currency),
+            format!(" · {} → {} {}", fmt_money_in(st.opening, &st.currency), fmt_money_in(st.closing, &st.currency), st.currency),
             theme.style(Role::Text),
         ));
     }

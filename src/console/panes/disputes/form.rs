@@ -1,7 +1,7 @@
 //! The Disputes pane's forms: open a dispute; a step on a dispute or a PPA decision with its reason. Each field
 //! is checked here (the store checks again), then turned into a write.
 use billops_domain::dispute::ReasonCode;
-use billops_domain::money::parse_decimal;
+use billops_domain::money::parse_typed_number;
 
 use super::io::{Step, Write};
 use crate::console::action::{Effect, PaneWrite};
@@ -35,13 +35,15 @@ pub fn submit(s: &mut State, k: &Kind, f: &Form) -> Result<Vec<Effect>, FieldErr
 }
 
 pub const REASONS: &str = "pricing, usage, duplicate, missing_credit, tax, other";
+/// The same, for the form's picker.
+const REASON_CODES: &[&str] = &["pricing", "usage", "duplicate", "missing_credit", "tax", "other"];
 
 pub fn open_add(s: &mut State) {
     let fields = vec![
         Field::new("invoice", "", Complete::None),
         Field::new("line (empty: whole invoice)", "", Complete::None).named("line"),
         Field::new("amount", "", Complete::None),
-        Field::new("reason", "pricing", Complete::None),
+        Field::new("reason", "pricing", Complete::Choice(REASON_CODES)),
         Field::new("evidence", "", Complete::None),
         Field::new("external ref (optional)", "", Complete::None).named("ref"),
     ];
@@ -75,7 +77,7 @@ pub fn read(f: &DisputeForm, form: &Form) -> Result<Write, FieldError> {
                 ),
             };
             let amount = v("amount");
-            if parse_decimal(&amount.replace(',', "")).map_or(true, |a| a <= rust_decimal::Decimal::ZERO) {
+            if parse_typed_number(&amount).map_or(true, |a| a <= rust_decimal::Decimal::ZERO) {
                 return Err(FieldError::at("amount", "a positive amount"));
             }
             let reason = reason_code(&v("reason")).ok_or_else(|| FieldError::at("reason", format!("one of {REASONS}")))?;

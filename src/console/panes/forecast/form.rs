@@ -2,7 +2,7 @@
 //! (the store checks again), then turned into a write.
 use billops_domain::Period;
 use billops_domain::forecast::events::{Change, EventKind, ForecastEvent};
-use billops_domain::money::parse_decimal;
+use billops_domain::money::parse_typed_number;
 use billops_store::{BudgetScope, NewBudget};
 use rust_decimal::Decimal;
 
@@ -85,8 +85,8 @@ fn month(form: &Form, name: &'static str) -> Result<Period, FieldError> {
 }
 
 fn number(text: &str, name: &'static str) -> Result<Decimal, FieldError> {
-    let t = text.trim().trim_end_matches('%').trim_start_matches('+').replace(',', "");
-    parse_decimal(&t).map_err(|_| FieldError::at(name, "a number (e.g. -20% or +500)"))
+    let t = text.trim().trim_end_matches('%');
+    parse_typed_number(t).map_err(|_| FieldError::at(name, "a number (e.g. -20% or +500)"))
 }
 
 /// The write a filled form asks for (each field checked, by name).
@@ -130,7 +130,7 @@ pub fn read(k: &ForecastForm, form: &Form, now: chrono::DateTime<chrono::Utc>) -
         }
         ForecastForm::Budget { customer, service } => {
             let period = month(form, "month")?;
-            let amount = parse_decimal(&v("amount").replace(',', ""))
+            let amount = parse_typed_number(&v("amount"))
                 .ok()
                 .filter(|a| !a.is_sign_negative())
                 .ok_or_else(|| FieldError::at("amount", "an amount, zero or more"))?;

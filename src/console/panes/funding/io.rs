@@ -1,7 +1,8 @@
 //! The Funding pane's reads and writes: the whole pipeline (one query; the views are computed from it),
 //! a change to one application and an opportunity's state. Run in the effect runner, off the render path.
 use billops_domain::funding::{FundingInput, OpportunityState};
-use billops_domain::money::{canonical, parse_typed_amount};
+use billops_domain::money::parse_typed_amount;
+use crate::console::table::fmt_money_in;
 use billops_store::{FundingChange, FundingRecord, StoreError};
 
 use crate::console::action::{Effect, PaneQuery};
@@ -64,7 +65,7 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
                 "funding application {} added: {} {} {} for {}, opportunity {} ({})",
                 f.id,
                 a.program,
-                canonical(a.requested),
+                fmt_money_in(a.requested, &a.currency),
                 a.currency,
                 a.customer,
                 a.opportunity,

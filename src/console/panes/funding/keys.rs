@@ -3,6 +3,7 @@
 //! (status, stage, amounts, projects, dates), `o` the opportunity's state — each a typed form.
 use billops_domain::funding::OpportunityState;
 use billops_domain::money::canonical;
+use crate::console::table::fmt_money_in;
 use billops_store::FundingRecord;
 
 use crate::console::action::Effect;
@@ -105,7 +106,7 @@ pub fn submit(s: &mut State) -> Vec<Effect> {
         "submit application {}: {} {} {} for {} (opportunity {})",
         f.id,
         a.input.program,
-        canonical(a.input.requested),
+        fmt_money_in(a.input.requested, &a.input.currency),
         a.input.currency,
         a.input.customer,
         a.input.opportunity
@@ -129,7 +130,7 @@ pub fn step(s: &mut State) -> Vec<Effect> {
     );
     let kind = FormKind::Funding(FundingForm::Step { id: f.id, version: a.version, currency: a.input.currency.clone() });
     let fields = vec![
-        Field::new("step", step, Complete::None),
+        Field::new("step", step, Complete::Choice(STEPS)),
         Field::new("amount", &amount.map(canonical).unwrap_or_default(), Complete::None),
         Field::new("projects", "", Complete::None),
         Field::new("submit by", "", Complete::None),
@@ -149,7 +150,7 @@ pub fn opportunity(s: &mut State) -> Vec<Effect> {
     let title = format!("opportunity {id} (now {}): pending, approved, rejected or expired", f.opportunity_state);
     let next = if f.opportunity_state == OpportunityState::Pending { "approved" } else { "" };
     let kind = FormKind::Funding(FundingForm::Opportunity { id });
-    s.mode = Mode::Form(Form::new(kind, title, vec![Field::new("state", next, Complete::None)]));
+    s.mode = Mode::Form(Form::new(kind, title, vec![Field::new("state", next, Complete::Choice(super::form::OPPORTUNITY_STATES))]));
     Vec::new()
 }
 

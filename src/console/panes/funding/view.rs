@@ -44,8 +44,8 @@ fn opportunity_cell(f: &FundingRecord) -> Cell {
     }
 }
 
-fn money(a: Option<rust_decimal::Decimal>) -> Cell {
-    a.map_or_else(|| Cell::text(""), Cell::money)
+fn money(a: Option<rust_decimal::Decimal>, currency: &str) -> Cell {
+    a.map_or_else(|| Cell::text(""), |x| Cell::money_in(x, currency))
 }
 
 /// The pipeline grouped by stage (draft first), open work before rejected or cancelled, newest first.
@@ -67,8 +67,8 @@ pub fn pipeline(d: &[FundingRecord]) -> TableModel {
                     Cell::text(&a.input.customer),
                     Cell::text(&a.input.program),
                     opportunity_cell(f),
-                    Cell::money(a.input.requested),
-                    money(a.approved),
+                    Cell::money_in(a.input.requested, &a.input.currency),
+                    money(a.approved, &a.input.currency),
                     Cell::text(a.input.dates.claim_due.map(|d| d.to_string()).unwrap_or_default()),
                 ],
                 role: (!a.is_open() && a.stage != Stage::AssignedToProject).then_some(Role::Muted),

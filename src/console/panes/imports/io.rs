@@ -94,6 +94,7 @@ pub fn done(s: &mut State, req: u64, lines: Vec<String>) -> Vec<Effect> {
         return Vec::new();
     }
     s.panes.imports.job = None;
+    crate::console::watch::wrote(s);
     let failed = lines.iter().filter(|l| l.starts_with("refused") || l.starts_with("failed")).count();
     let text = lines.join("; ");
     if failed > 0 { s.warn(text) } else { s.info(text) }

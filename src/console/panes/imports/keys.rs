@@ -29,8 +29,13 @@ pub fn switch_view(s: &mut State) {
     s.pane_view.insert(PaneId::Imports, VIEWS[(i + 1) % VIEWS.len()]);
 }
 
-/// Enter on a batch: show its issues.
+/// Enter on a batch: show its issues; on an issue or a quarantined row: its detail.
 pub fn open(s: &mut State) {
+    let cur = s.current_view();
+    if matches!(cur, ViewKey::Issues | ViewKey::Quarantine) && s.selected_id(cur).is_some() {
+        s.panes.imports.detail.open();
+        return;
+    }
     if s.current_view() == ViewKey::Batches
         && let Some(id) = s.selected_id(ViewKey::Batches)
     {

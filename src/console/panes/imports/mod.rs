@@ -24,6 +24,8 @@ pub use state::{ImportsPane, ImportJob};
 pub struct Imports;
 
 const IMPT: &[Cmd] = &[Cmd::Open, Cmd::Back, Cmd::Import, Cmd::Resolve, Cmd::SwitchView];
+/// An issue's or a quarantined row's detail: resolve it, or go back.
+const ROW: &[Cmd] = &[Cmd::Back, Cmd::Resolve];
 
 const META: PaneMeta = PaneMeta { title: "Imports", short: "Imp", slug: "imports", goto: 'm' };
 
@@ -47,10 +49,13 @@ impl Pane for Imports {
         out
     }
     fn keys(&self) -> &'static [KeyScope] {
-        &[KeyScope { screen: "lists", cmds: IMPT }]
+        &[KeyScope { screen: "lists", cmds: IMPT }, KeyScope { screen: "row", cmds: ROW }]
     }
-    fn screen(&self, _s: &State_) -> &'static str {
-        "lists"
+    fn screen(&self, s: &State_) -> &'static str {
+        if s.panes.imports.detail.open { "row" } else { "lists" }
+    }
+    fn page(&self, s: &mut State_, down: bool) -> bool {
+        s.panes.imports.detail.page(down)
     }
     fn current_view(&self, s: &State_) -> ViewKey {
         s.pane_view.get(&PaneId::Imports).copied().unwrap_or(ViewKey::Batches)
@@ -61,7 +66,9 @@ impl Pane for Imports {
                 open(s);
                 Vec::new()
             }
+            Cmd::Back if s.panes.imports.detail.close() => Vec::new(),
             Cmd::SwitchView => {
+                s.panes.imports.detail.close();
                 switch_view(s);
                 Vec::new()
             }

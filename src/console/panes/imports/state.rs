@@ -6,6 +6,8 @@ use crate::console::state::Load;
 pub struct ImportsPane {
     pub data: Load<ImportsData>,
     pub job: Option<ImportJob>,
+    /// Enter on an issue or a quarantined row: its detail.
+    pub detail: crate::console::ui::detail::Shown,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

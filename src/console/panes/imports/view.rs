@@ -20,6 +20,7 @@ use crate::console::table::Mark;
 use crate::console::table::Row;
 use crate::console::table::TableModel;
 use super::keys::*;
+use crate::console::ui::detail::{self, Record};
 
 pub fn batches_table(d: &ImportsData) -> TableModel {
     let mut bs: Vec<&billops_store::ImportBatch> = d.batches.iter().collect();
@@ -156,6 +157,12 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let cur = s.current_view();
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     f.render_widget(Paragraph::new(sublists(s, &imports_pane::VIEWS, cur, theme)), tabs);
+    let shown = s.panes.imports.detail;
+    if shown.open
+        && let Some(r) = s.panes.imports.data.ready().and_then(|d| row_record(d, cur, &s.selected_id(cur)?))
+    {
+        return detail::render(f, body, &r, detail::HINT, shown.scroll, theme);
+    }
     match note(&s.panes.imports.data) {
         Ok(n) => {
             let name = match cur {
@@ -166,6 +173,64 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
             list(f, body, s, cur, name, n, true, theme);
         }
         Err(e) => failed(f, body, "imports", &e, theme),
+    }
+}
+
+/// The selected issue or quarantined row whole: every field, the file's full path, the raw record.
+pub fn row_record(d: &ImportsData, view: ViewKey, id: &str) -> Option<Record> {
+    let opt = |o: Option<String>| o.unwrap_or_default();
+    match view {
+        ViewKey::Issues => {
+            let i = d.issues.iter().find(|i| i.id.to_string() == id)?;
+            let x = &i.issue;
+            let state = match (&i.resolved_by, i.resolved_at) {
+                _ if i.open => "open".to_string(),
+                (Some(by), Some(at)) => format!("resolved by {by} at {}", at.format("%Y-%m-%d %H:%M")),
+                _ => "resolved".to_string(),
+            };
+            Some(
+                Record::new(format!("data-feed issue {}", i.id))
+                    .field("state", state)
+                    .field("severity", format!("{:?}", x.severity).to_lowercase())
+                    .field("kind", x.kind.as_str())
+                    .field("reason", &x.message)
+                    .field("file", opt(x.file.clone()))
+                    .field("line", opt(x.line.map(|l| l.to_string())))
+                    .field("column", opt(x.column.clone()))
+                    .field("payer", opt(x.payer.clone()))
+                    .field("account", opt(x.account.clone()))
+                    .field("period", opt(x.period.map(|p| p.to_string())))
+                    .field("batch", opt(i.batch_id.map(|b| b.to_string())))
+                    .field("raised", i.created_at.format("%Y-%m-%d %H:%M").to_string())
+                    .field("note", opt(i.note.clone())),
+            )
+        }
+        ViewKey::Quarantine => {
+            let q = d.quarantine.iter().find(|q| q.id.to_string() == id)?;
+            let r = &q.row;
+            // Every fault the import found on the same record (one quarantined row per fault).
+            let faults: Vec<&billops_store::StoredQuarantine> = d
+                .quarantine
+                .iter()
+                .filter(|o| o.batch_id == q.batch_id && o.row.file == r.file && o.row.line == r.line)
+                .collect();
+            let mut rec = Record::new(format!("quarantined row: {}", r.location()))
+                .field("file", &r.file)
+                .field("line", r.line.to_string())
+                .field("batch", q.batch_id.to_string())
+                .heading(format!("fault(s) on this record: {}", faults.len()));
+            for (k, o) in faults.into_iter().enumerate() {
+                let col = if o.row.column == 0 {
+                    "the whole row".to_string()
+                } else {
+                    format!("column {} {}", o.row.column, o.row.column_name)
+                };
+                let text = format!("{col}: {} (value {:?})", o.row.reason, o.row.value);
+                rec = rec.field_as(format!("fault {}", k + 1), text, Role::Error);
+            }
+            Some(rec.heading("the record as read").note(&r.raw))
+        }
+        _ => None,
     }
 }
 

@@ -4,13 +4,13 @@
 //! posting month not locked); its number or its refusal lands on the message line and the lists reload.
 use billops_domain::credit_note::remaining;
 use billops_domain::invoice::InvoiceStatus;
-use billops_domain::money::canonical;
+use crate::console::table::fmt_money_in;
 use billops_store::{CreditNote, NewCreditNote};
 use rust_decimal::Decimal;
 
 use super::io::{Query, Write};
 use crate::console::action::{Effect, FormKind, PaneQuery};
-use crate::console::input::{Complete, Field, FieldError, Form, parse_amount};
+use crate::console::input::{Complete, Field, FieldError, Form, parse_money};
 use crate::console::panes::query;
 use crate::console::state::{Load, Mode, State, ViewKey};
 
@@ -24,11 +24,12 @@ pub fn load(s: &mut State) -> Vec<Effect> {
     vec![fx]
 }
 
-pub fn loaded(s: &mut State, req: u64, notes: Vec<CreditNote>) {
+pub fn loaded(s: &mut State, req: u64, notes: Vec<CreditNote>, payments: Vec<billops_store::Payment>) {
     if let Some(d) = s.panes.invoices.detail.as_mut()
         && d.credit_notes.waits_for(req)
     {
         d.credit_notes = Load::Ready(notes);
+        d.payments = payments;
     }
 }
 
@@ -84,7 +85,7 @@ pub fn open(s: &mut State) -> Vec<Effect> {
     };
     s.mode = Mode::Form(Form::new(
         FormKind::Invoices(super::form::Kind::CreditNote { id }),
-        format!("credit note on {number} ({customer}): {what} {} {currency} at most", canonical(default)),
+        format!("credit note on {number} ({customer}): {what} {} {currency} at most", fmt_money_in(default, &currency)),
         vec![
             // Typed, never pre-filled: a credit note for the whole invoice is a choice, not a default.
             Field::new("amount", "", Complete::None).named(CreditNoteForm::AMOUNT),
@@ -106,9 +107,10 @@ impl CreditNoteForm {
     pub const AMOUNT: &'static str = "amount";
     pub const REASON: &'static str = "reason";
 
-    pub fn read(f: &Form) -> Result<CreditNoteForm, FieldError> {
+    /// `currency`: the invoice's (an amount finer than its minor unit is refused here).
+    pub fn read(f: &Form, currency: &str) -> Result<CreditNoteForm, FieldError> {
         let text = f.get(Self::AMOUNT);
-        let amount = parse_amount(&text, "amount").map_err(|e| FieldError::at(Self::AMOUNT, e))?;
+        let amount = parse_money(&text, currency, "amount").map_err(|e| FieldError::at(Self::AMOUNT, e))?;
         if amount <= Decimal::ZERO {
             let e = format!("amount: a credit note is for a positive amount, not {text}");
             return Err(FieldError::at(Self::AMOUNT, e));

@@ -45,7 +45,10 @@ pub fn submit(s: &mut State, k: &Kind, f: &Form) -> Result<Vec<Effect>, FieldErr
             Write::Step { id: *id, step: InvoiceStep::Void, reason, version: *version }
         }
         Kind::Bulk { step, invoices } => Write::Bulk { step: *step, invoices: invoices.clone() },
-        Kind::CreditNote { id } => CreditNoteForm::read(f)?.write(*id),
+        Kind::CreditNote { id } => {
+            let currency = s.panes.invoices.data.ready().and_then(|is| is.iter().find(|i| i.id == *id)).map(|i| i.currency.clone());
+            CreditNoteForm::read(f, currency.as_deref().unwrap_or("USD"))?.write(*id)
+        }
         Kind::Issue { id } => Write::Issue { id: *id },
         Kind::IssueAll { invoices } => Write::IssueAll { invoices: invoices.clone() },
         Kind::Document { invoice, choices } => super::document::chosen(*invoice, choices, f)?,

@@ -1,7 +1,7 @@
 //! The Invoices pane's reads (the period's invoices, one invoice, its credit notes, a line's sources, draft
 //! generation) and writes (review / approve / void, issue, bulk steps, credit notes).
 use billops_domain::Period;
-use billops_domain::money::canonical;
+use crate::console::table::fmt_money_in;
 use billops_store::{
     CreditNote, CreditNoteFilter, InvoiceFilter, InvoiceStep, InvoiceSummary, LineSources, NewCreditNote, SourceQuery,
     StoreError, StoredInvoice,
@@ -18,7 +18,7 @@ use crate::month::{self, INVOICE_SERIES, invoices::Generated};
 pub enum Query {
     List { period: Period },
     Invoice { id: i64 },
-    /// The credit notes issued against one invoice (with its detail).
+    /// The credit notes issued and the payments recorded against one invoice (with its detail).
     CreditNotes { invoice_id: i64 },
     /// The resource breakdown and first raw line items behind an invoice line.
     Sources { q: SourceQuery },
@@ -30,7 +30,7 @@ pub enum Query {
 pub enum Reply {
     List(Vec<InvoiceSummary>),
     Invoice(Box<StoredInvoice>),
-    CreditNotes(Vec<CreditNote>),
+    CreditNotes(Vec<CreditNote>, Vec<billops_store::Payment>),
     Sources(LineSources),
     /// Draft generation finished: one outcome per customer.
     Generated(Vec<Generated>),
@@ -61,7 +61,7 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
         Query::Invoice { id } => Reply::Invoice(Box::new(st.invoice(id).await.map_err(e)?)),
         Query::CreditNotes { invoice_id } => {
             let f = CreditNoteFilter { invoice_id: Some(invoice_id), ..Default::default() };
-            Reply::CreditNotes(st.list_credit_notes(&f).await.map_err(e)?)
+            Reply::CreditNotes(st.list_credit_notes(&f).await.map_err(e)?, st.invoice_payments(invoice_id).await.map_err(e)?)
         }
         Query::Sources { q } => Reply::Sources(st.line_sources(&q).await.map_err(e)?),
         Query::Generate { period } => {
@@ -131,9 +131,9 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
                 c.number,
                 c.invoice_number,
                 c.customer,
-                canonical(c.amount),
+                fmt_money_in(c.amount, &c.currency),
                 c.currency,
-                canonical(x.still_creditable)
+                fmt_money_in(x.still_creditable, &c.currency)
             ))
         }
     }
@@ -194,7 +194,7 @@ pub fn landed(s: &mut State, req: u64, r: Reply) -> Vec<Effect> {
     match r {
         Reply::List(d) => loaded(s, req, d),
         Reply::Invoice(inv) => detail_loaded(s, req, inv),
-        Reply::CreditNotes(x) => super::credit_notes::loaded(s, req, x),
+        Reply::CreditNotes(x, paid) => super::credit_notes::loaded(s, req, x, paid),
         Reply::Sources(x) => super::sources::loaded(s, req, x),
         Reply::Generated(out) => return super::keys::generated(s, req, out),
     }

@@ -31,6 +31,7 @@ pub fn generated(s: &mut State, req: u64, out: Vec<crate::month::invoices::Gener
         return Vec::new();
     }
     s.panes.invoices.job = None;
+    crate::console::watch::wrote(s);
     let count = |o: &str| out.iter().filter(|g| g.outcome == o).count();
     s.info(format!(
         "{} draft(s): {} created, {} regenerated, {} unchanged (esc hides the summary)",
@@ -52,7 +53,7 @@ pub fn open(s: &mut State) -> Vec<Effect> {
         return crate::console::panes::sources::open(s);
     }
     let Some(id) = s.selected_id(ViewKey::Invoices).and_then(|i| i.parse::<i64>().ok()) else { return Vec::new() };
-    s.panes.invoices.detail = Some(InvoiceDetail { id, data: Load::Idle, credit_notes: Load::Idle });
+    s.panes.invoices.detail = Some(InvoiceDetail { id, data: Load::Idle, credit_notes: Load::Idle, payments: Vec::new() });
     s.views.remove(&ViewKey::InvoiceLines);
     load_detail(s)
 }

@@ -22,6 +22,8 @@ pub struct InvoiceDetail {
     pub data: Load<Box<StoredInvoice>>,
     /// The credit notes issued against it (loaded with the invoice).
     pub credit_notes: Load<Vec<billops_store::CreditNote>>,
+    /// The payments recorded against it (they land with its credit notes: one query, one slot).
+    pub payments: Vec<billops_store::Payment>,
 }
 
 /// The sources of one invoice line (Enter on a line of an open invoice).

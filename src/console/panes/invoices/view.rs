@@ -8,7 +8,7 @@ use crate::console::state::InvoiceDetail;
 use crate::console::state::Load;
 use crate::console::state::State;
 use crate::console::state::ViewKey;
-use crate::console::table::fmt_money;
+use crate::console::table::{fmt_money, fmt_money_in};
 use crate::console::theme::Role;
 use crate::console::theme::Theme;
 use ratatui::Frame;
@@ -56,7 +56,8 @@ pub fn table(d: &[InvoiceSummary]) -> TableModel {
                 Cell::text(&i.customer),
                 status_cell(i.status),
                 Cell::text(i.number.clone().unwrap_or_else(|| "-".into())),
-                Cell::money(i.total),
+                Cell::money_in(i.cost, &i.currency),
+                Cell::money_in(i.total, &i.currency),
                 Cell::text(&i.currency),
             ],
             role: None,
@@ -68,6 +69,7 @@ pub fn table(d: &[InvoiceSummary]) -> TableModel {
             Column::text("customer", 14),
             Column::text("status", 12),
             Column::text("number", 10),
+            Column::num("at cost", 14),
             Column::num("total", 14),
             Column::text("cur", 3),
         ],
@@ -84,6 +86,18 @@ pub(super) fn what(kind: &LineKind, description: &str) -> String {
     }
 }
 
+/// What the invoice bills before the customer's tax: charges, discounts and credits (the supplier items removed
+/// in section 1 are not billed; tax and the rounding line come after).
+pub fn pre_tax(inv: &StoredInvoice) -> Decimal {
+    use billops_domain::invoice::Step;
+    inv.draft
+        .sections()
+        .iter()
+        .filter(|sec| matches!(sec.step, Step::Rate | Step::Discounts | Step::Credits))
+        .try_fold(Decimal::ZERO, |a, sec| a.checked_add(sec.subtotal))
+        .unwrap_or_default()
+}
+
 /// Each of the six sections as a heading row with its subtotal, then its lines.
 pub fn lines_table(inv: &StoredInvoice) -> TableModel {
     let mut rows = Vec::new();
@@ -94,7 +108,7 @@ pub fn lines_table(inv: &StoredInvoice) -> TableModel {
                 Cell::text(format!("{}. {}", n + 1, sec.step.title())).role(Role::Header),
                 Cell::text(format!("{} line(s)", sec.lines.len())).role(Role::Muted),
                 Cell::text(""),
-                Cell::money(sec.subtotal).role(Role::Total),
+                Cell::money_in(sec.subtotal, &inv.currency).role(Role::Total),
                 Cell::text(""),
             ],
             role: None,
@@ -106,7 +120,7 @@ pub fn lines_table(inv: &StoredInvoice) -> TableModel {
                     Cell::text(format!("   {}", l.description)),
                     Cell::text(what(&l.kind, &l.description)),
                     Cell::text(l.account_code.clone().unwrap_or_default()),
-                    Cell::money(l.amount),
+                    Cell::money_in(l.amount, &inv.currency),
                     Cell::text(l.rule_ids.join(" ")),
                 ],
                 role: None,
@@ -123,10 +137,10 @@ pub fn lines_table(inv: &StoredInvoice) -> TableModel {
         ],
         rows,
         total: Some(vec![
-            Cell::text("total").role(Role::Total),
+            Cell::text(format!("total {}", crate::console::ui::widgets::INVOICED)).role(Role::Total),
             Cell::text(&inv.currency).role(Role::Total),
             Cell::text(""),
-            Cell::money(inv.total).role(Role::Total),
+            Cell::money_in(inv.total, &inv.currency).role(Role::Total),
             Cell::text(""),
         ]),
     }
@@ -199,9 +213,10 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
             spans.push(Span::styled(st.text.clone(), theme.style(st.role.unwrap_or(Role::Text))));
             spans.push(Span::styled(
                 format!(
-                    "  {}  total {} {}",
+                    "  {}  {} {} {}",
                     inv.number.as_deref().unwrap_or("(unnumbered)"),
-                    fmt_money(inv.total),
+                    crate::console::ui::widgets::INVOICED,
+                    fmt_money_in(inv.total, &inv.currency),
                     inv.currency
                 ),
                 theme.style(Role::Text),
@@ -209,9 +224,17 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         }
         f.render_widget(Paragraph::new(Line::from(spans)), head);
         let body = crate::console::panes::invoices::view::invoice_credit_notes(f, body, d, theme);
-        return list(f, body, s, ViewKey::InvoiceLines, "sections in the order of operations", dn, true, theme);
+        let name = match d.data.ready() {
+            Some(inv) => format!(
+                "sections in the order of operations · {} {}",
+                crate::console::ui::widgets::PRE_TAX,
+                fmt_money_in(pre_tax(inv), &inv.currency)
+            ),
+            None => "sections in the order of operations".into(),
+        };
+        return list(f, body, s, ViewKey::InvoiceLines, &name, dn, true, theme);
     }
-    let name = format!("invoices {}", s.period_or_now());
+    let name = format!("invoices {} · total {}", s.period_or_now(), crate::console::ui::widgets::INVOICED);
     if s.panes.invoices.generated.is_some() && area.height >= 12 {
         let [top, bottom] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
         list(f, top, s, ViewKey::Invoices, &name, n, true, theme);
@@ -259,7 +282,7 @@ pub(crate) const SHOWN: usize = 4;
 /// return what is left for the lines.
 pub(crate) fn invoice_credit_notes(f: &mut Frame, area: Rect, d: &InvoiceDetail, theme: &Theme) -> Rect {
     let lines: Vec<Line> = match &d.credit_notes {
-        Load::Ready(ns) if !ns.is_empty() => {
+        Load::Ready(ns) if !ns.is_empty() || !d.payments.is_empty() => {
             let mut lines: Vec<Line> = ns
                 .iter()
                 .take(SHOWN)
@@ -268,7 +291,7 @@ pub(crate) fn invoice_credit_notes(f: &mut Frame, area: Rect, d: &InvoiceDetail,
                         Span::styled(format!("{}  ", n.number), theme.style(Role::Text)),
                         Span::styled(format!("{}  ", n.issued_on), theme.style(Role::Muted)),
                         Span::styled(
-                            format!("{:>12} {}  ", fmt_money(-n.amount), n.currency),
+                            format!("{:>12} {}  ", fmt_money_in(-n.amount, &n.currency), n.currency),
                             theme.style(Role::Negative),
                         ),
                         Span::styled(format!("{} ({})", n.reason, n.issued_by), theme.style(Role::Text)),
@@ -280,6 +303,20 @@ pub(crate) fn invoice_credit_notes(f: &mut Frame, area: Rect, d: &InvoiceDetail,
                     format!("… {} more (billops invoices credit-notes --invoice {})", ns.len() - SHOWN, d.id),
                     theme.style(Role::Muted),
                 )));
+            }
+            let cur = d.data.ready().map_or("", |i| i.currency.as_str());
+            for p in d.payments.iter().take(SHOWN) {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("payment {}  ", p.id), theme.style(Role::Text)),
+                    Span::styled(format!("{}  ", p.received_on), theme.style(Role::Muted)),
+                    Span::styled(format!("{:>12} {cur}  ", fmt_money_in(-p.amount, cur)), theme.style(Role::Negative)),
+                    Span::styled(p.reference.clone().unwrap_or_default(), theme.style(Role::Text)),
+                ]));
+            }
+            if d.payments.len() > SHOWN {
+                let n = d.payments.len() - SHOWN;
+                let st = format!("… {n} more payment(s) (t: the customer's statement)");
+                lines.push(Line::from(Span::styled(st, theme.style(Role::Muted))));
             }
             lines
         }
@@ -302,15 +339,19 @@ pub(crate) fn invoice_credit_notes(f: &mut Frame, area: Rect, d: &InvoiceDetail,
 pub(crate) fn credit_notes_title(d: &InvoiceDetail) -> String {
     let Some(ns) = d.credit_notes.ready() else { return " credit notes ".into() };
     let credited: Decimal = ns.iter().map(|n| n.amount).sum();
+    let paid: Decimal = d.payments.iter().map(|p| p.amount).sum();
+    let cur = d.data.ready().map_or("", |i| i.currency.as_str());
+    let payments =
+        if d.payments.is_empty() { String::new() } else { format!(" · paid {} ", fmt_money_in(paid, cur)) };
     match d.data.ready() {
         Some(inv) => format!(
-            " credit notes {}: credited {}, uncredited {} {} ",
+            " credit notes {}: credited {}, uncredited {} {}{payments} ",
             ns.len(),
-            fmt_money(credited),
-            fmt_money(remaining(inv.total, credited)),
+            fmt_money_in(credited, &inv.currency),
+            fmt_money_in(remaining(inv.total, credited), &inv.currency),
             inv.currency
         ),
-        None => format!(" credit notes {}: credited {} ", ns.len(), fmt_money(credited)),
+        None => format!(" credit notes {}: credited {}{payments} ", ns.len(), fmt_money(credited)),
     }
 }
 

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::io::Write;
 use crate::console::action::{Effect, PaneWrite};
-use crate::console::input::{FieldError, Form, parse_amount};
+use crate::console::input::{FieldError, Form, parse_amount, parse_money};
 use crate::console::panes::write;
 use crate::console::state::State;
 
@@ -77,16 +77,21 @@ impl SupplierInvoiceForm {
             let v = f.get(name);
             if v.is_empty() { Err(FieldError::at(name, format!("{name}: required"))) } else { Ok(v) }
         };
+        let currency = required(Self::CURRENCY)?.to_uppercase();
         let or_zero = |name: &'static str| {
             let v = f.get(name);
-            if v.is_empty() { Ok(Decimal::ZERO) } else { parse_amount(&v, name).map_err(|e| FieldError::at(name, e)) }
+            if v.is_empty() {
+                Ok(Decimal::ZERO)
+            } else {
+                parse_money(&v, &currency, name).map_err(|e| FieldError::at(name, e))
+            }
         };
         let payer = required(Self::PAYER)?;
         let period: Period =
             required(Self::PERIOD)?.parse().map_err(|e| FieldError::at(Self::PERIOD, format!("period: {e}")))?;
         let number = required(Self::NUMBER)?;
-        let amount = parse_amount(&required(Self::AMOUNT)?, "amount").map_err(|e| FieldError::at(Self::AMOUNT, e))?;
-        let currency = required(Self::CURRENCY)?.to_uppercase();
+        let amount =
+            parse_money(&required(Self::AMOUNT)?, &currency, "amount").map_err(|e| FieldError::at(Self::AMOUNT, e))?;
         let (tax, credits) = (or_zero(Self::TAX)?, or_zero(Self::CREDITS)?);
         Ok(SupplierInvoiceForm { payer, period, number, amount, tax, credits, currency })
     }

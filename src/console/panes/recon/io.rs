@@ -2,7 +2,7 @@
 //! invoice, open cases for residuals, change a case).
 use billops_domain::Period;
 use billops_domain::close::TieOut;
-use billops_domain::money::canonical;
+use crate::console::table::{fmt_money, fmt_money_in};
 use billops_store::{CaseUpdate, NewSupplierInvoice, ReconCase, StoreError, SupplierInvoice};
 
 use super::view::*;
@@ -60,10 +60,10 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
                 x.number,
                 x.payer,
                 x.period,
-                canonical(x.amount),
+                fmt_money_in(x.amount, &x.currency),
                 x.currency,
-                canonical(x.tax),
-                canonical(x.credits)
+                fmt_money_in(x.tax, &x.currency),
+                fmt_money_in(x.credits, &x.currency)
             ))
         }
         Write::OpenCases { period } => {
@@ -82,8 +82,8 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
                 c.payer,
                 c.period,
                 c.status,
-                canonical(c.expected),
-                canonical(c.received)
+                fmt_money(c.expected),
+                fmt_money(c.received)
             ))
         }
     }

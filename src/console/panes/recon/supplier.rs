@@ -16,6 +16,9 @@ use crate::console::theme::Role;
 
 pub const VIEWS: [ViewKey; 3] = [ViewKey::Recon, ViewKey::SupplierInvoices, ViewKey::Cases];
 
+/// The statuses a case takes (what `CaseStatus` parses), for the form's picker.
+const CASE_STATUSES: &[&str] = &["open", "waiting_credit_note", "resolved", "written_off"];
+
 /// The Recon data arrived: fill the supplier-invoice and case lists too.
 pub fn loaded(s: &mut State, d: &ReconData) {
     s.set_model(ViewKey::SupplierInvoices, invoices_table(d));
@@ -37,9 +40,9 @@ pub fn invoices_table(d: &ReconData) -> TableModel {
             cells: vec![
                 Cell::text(&x.payer),
                 Cell::text(&x.number),
-                Cell::money(x.amount),
-                Cell::money(x.tax),
-                Cell::money(x.credits),
+                Cell::money_in(x.amount, &x.currency),
+                Cell::money_in(x.tax, &x.currency),
+                Cell::money_in(x.credits, &x.currency),
                 Cell::text(&x.currency),
                 Cell::text(&x.entered_by),
             ],
@@ -171,9 +174,9 @@ pub fn edit_case(s: &mut State) -> Vec<Effect> {
     let money = billops_domain::money::canonical;
     s.mode = Mode::Form(Form::new(
         FormKind::Recon(Kind::UpdateCase { id: c.id, version: c.version }),
-        format!("case {} · payer {} {} · residual {}", c.id, c.payer, c.period, money(c.residual)),
+        format!("case {} · payer {} {} · residual {}", c.id, c.payer, c.period, crate::console::table::fmt_money(c.residual)),
         vec![
-            Field::new("status", c.status.as_str(), Complete::None).named(CaseForm::STATUS),
+            Field::new("status (tab)", c.status.as_str(), Complete::Choice(CASE_STATUSES)).named(CaseForm::STATUS),
             Field::new("owner", c.owner.as_deref().unwrap_or(""), Complete::None).named(CaseForm::OWNER),
             Field::new("expected credit", &money(c.expected), Complete::None).named(CaseForm::EXPECTED),
             Field::new("received", &money(c.received), Complete::None).named(CaseForm::RECEIVED),

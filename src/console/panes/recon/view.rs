@@ -7,7 +7,7 @@ use crate::console::keys::Cmd;
 use super::supplier;
 use crate::console::state::State;
 use crate::console::state::ViewKey;
-use crate::console::table::fmt_money;
+use crate::console::table::{fmt_money, fmt_money_in};
 use crate::console::theme::Role;
 use crate::console::theme::Theme;
 use ratatui::Frame;
@@ -103,7 +103,7 @@ pub(crate) fn tie_out(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         return;
     };
     let i = &t.input;
-    let money = |x: rust_decimal::Decimal| format!("{} {}", fmt_money(x), i.currency);
+    let money = |x: rust_decimal::Decimal| format!("{} {}", fmt_money_in(x, &i.currency), i.currency);
     let entered: Vec<String> =
         d.supplier_invoices.iter().filter(|x| x.payer == i.payer).map(|x| x.number.clone()).collect();
     let lines = vec![
