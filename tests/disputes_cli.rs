@@ -178,7 +178,9 @@ fn sla_claims_and_requests() {
     d.ok("bob", &["sla-claims", "submit", "1"]);
     let (c, _) = code(&d, "bob", &["sla-claims", "submit", "1"]);
     assert_eq!(c, Some(3), "already submitted");
-    d.ok("bob", &["sla-claims", "approve", "1"]);
+    let (c, _) = code(&d, "bob", &["sla-claims", "approve", "1"]);
+    assert_eq!(c, Some(3), "the supplier's decision is a manager's to record");
+    d.ok("alice", &["sla-claims", "approve", "1"]);
     d.ok("bob", &["sla-claims", "credit", "1", "--amount", "300"]);
     let csv = d.ok("dave", &["sla-claims", "list", "--format", "csv"]);
     assert!(csv.contains("1,AmazonEC2,us-east-1,2099-11,98.5,30%,1000,300,300,USD,credited,2100-01-31,4"), "{csv}");

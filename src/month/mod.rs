@@ -10,6 +10,7 @@ pub mod rating;
 pub mod reprice;
 pub mod requests;
 pub mod settings;
+pub mod sla_claims;
 pub mod statement;
 pub mod terms;
 pub mod variance;

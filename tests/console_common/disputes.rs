@@ -8,7 +8,7 @@ use billops_domain::credit::ApprovalPolicy;
 use billops_domain::dispute::{Dispute, DisputeInput, DisputeTarget, ReasonCode, Settlement};
 use billops_domain::ppa::{Ppa, PpaInput};
 use billops_domain::request::{RequestTimer, SlaTarget};
-use billops_domain::sla::{ClaimInput, SlaPolicy, assess_claim};
+use billops_domain::sla::{ClaimInput, ClaimStatus, SlaClaim, SlaPolicy, assess_claim};
 use billops_store::disputes::{ClaimRecord, DisputeRecord, PpaRecord, RequestKind, RequestRecord};
 use chrono::{Duration, TimeZone, Utc};
 
@@ -89,7 +89,19 @@ pub fn claims() -> Vec<ClaimRecord> {
         affected_charges: Money::new(d("1000"), "USD"),
     };
     let claim = assess_claim(&SlaPolicy::aws_compute_region(), &input).unwrap();
-    vec![ClaimRecord { id: 1, version: 1, claim, events: vec![], credited: None, allocations: vec![], credits: vec![] }]
+    // Newest first: one credited, one approved, one submitted, the draft.
+    [(4, ClaimStatus::Credited), (3, ClaimStatus::Approved), (2, ClaimStatus::Submitted), (1, ClaimStatus::Draft)]
+        .into_iter()
+        .map(|(id, status)| ClaimRecord {
+            id,
+            version: id,
+            claim: SlaClaim { status, ..claim.clone() },
+            events: vec![],
+            credited: (status == ClaimStatus::Credited).then(|| d("290")),
+            allocations: vec![],
+            credits: vec![],
+        })
+        .collect()
 }
 
 pub fn requests() -> Vec<(RequestRecord, String)> {

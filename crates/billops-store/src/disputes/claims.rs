@@ -139,7 +139,10 @@ pub(super) async fn update(
                 )));
             }
         }
-        ClaimChange::Approve | ClaimChange::Reject => {}
+        // The supplier's answer is recorded by a manager (it decides what is passed on to customers).
+        ClaimChange::Approve | ClaimChange::Reject => {
+            super::manager(&mut tx, by, "record the supplier's decision on an SLA claim").await?
+        }
         ClaimChange::Credit { amount } => {
             if *amount <= Decimal::ZERO {
                 return Err(StoreError::Invalid(format!("a supplier credit of {amount}: must be positive")));

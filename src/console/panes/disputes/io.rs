@@ -9,6 +9,7 @@ use billops_store::disputes::{
 };
 use billops_store::{InvoiceFilter, StoreError};
 
+use super::claims::{ClaimStep, NewClaim};
 use super::state::{Detail, Target, Timed};
 use crate::console::action::{Effect, PaneQuery};
 use crate::console::effects::Runner;
@@ -58,6 +59,10 @@ pub enum Write {
     Dispute { id: i64, version: i64, step: Step, why: String },
     Ppa { id: i64, version: i64, approve: bool, why: String },
     Timer { id: i64, version: i64, action: TimerAction },
+    /// Assess and record an SLA claim.
+    AddClaim(NewClaim),
+    /// A step on an SLA claim (`amount`: what the supplier credited).
+    Claim { id: i64, version: i64, step: ClaimStep, amount: Option<rust_decimal::Decimal>, why: String },
 }
 
 /// The working hours a dispute's request allows (its due date).
@@ -148,6 +153,9 @@ pub fn traits(w: &Write) -> crate::console::refusal::WriteTraits {
         },
         Write::Timer { .. } => WriteTraits::OPERATOR.versioned(),
         Write::Ppa { approve, .. } => WriteTraits { maker_checker: *approve, ..WriteTraits::MANAGER.versioned() },
+        Write::AddClaim(_) => WriteTraits::OPERATOR,
+        Write::Claim { step, .. } if step.needs_manager() => WriteTraits::MANAGER.versioned(),
+        Write::Claim { .. } => WriteTraits::OPERATOR.versioned(),
     }
 }
 
@@ -190,6 +198,10 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
         Write::Timer { id, version, action } => {
             let q = st.time_request(id, action, "", Some(version), &by).await?;
             Ok(format!("request {id}: {}", crate::month::requests::timer_state(&q.timer)))
+        }
+        Write::AddClaim(n) => super::claims::add_claim(r, n).await,
+        Write::Claim { id, version, step, amount, why } => {
+            super::claims::step_claim(r, id, version, step, amount, &why).await
         }
     }
 }

@@ -220,7 +220,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     f.render_widget(Paragraph::new(sublists(s, &VIEWS, cur, theme)), tabs);
     let title = match cur {
         ViewKey::Ppas => "prior-period adjustments (a approve, r reject, enter: the chain)",
-        ViewKey::SlaClaims => "SLA service-credit claims against the supplier",
+        ViewKey::SlaClaims => "SLA claims (n new, u submit, a/r decided, c credited, P pass through)",
         ViewKey::Requests => "requests: time left on the business calendar (space pauses / resumes)",
         _ => "disputes (D new, w research, a accept, r reject, C/p settle, enter: trail)",
     };
