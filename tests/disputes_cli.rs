@@ -198,3 +198,56 @@ fn sla_claims_and_requests() {
     assert!(csv.contains("1,customer_query,RITM1,acme,why up,paused,,"), "{csv}");
     assert!(csv.contains("m left (paused),2\n"), "{csv}");
 }
+
+#[test]
+fn the_statement_shows_open_disputes_held_out_of_overdue() {
+    let d = Demo::new();
+    let (line, _) = issued(&d);
+    let stmt = |format: &str| {
+        d.ok("dave", &["statement", "acme", "--from", "2026-01-01", "--to", "2030-12-31", "--format", format])
+    };
+    // No dispute: the statement says nothing of disputes but the figures.
+    let out = stmt("table");
+    assert!(!out.contains("open disputes"), "{out}");
+    assert!(out.contains("disputed 0 USD"), "{out}");
+    d.ok(
+        "bob",
+        &[
+            "disputes",
+            "add",
+            "--invoice",
+            "INV-000001",
+            "--line",
+            &line,
+            "--amount",
+            "10.50",
+            "--reason",
+            "pricing",
+            "--evidence",
+            "rate",
+        ],
+    );
+    let out = stmt("table");
+    assert!(out.contains("open disputes (not overdue while open)"), "{out}");
+    assert!(
+        out.lines().any(|l| l.contains(&format!("INV-000001 line {line}")) && l.contains("open") && l.contains("10.5")),
+        "{out}"
+    );
+    assert!(out.contains("disputed 10.5 USD; overdue on "), "{out}");
+    // CSV: one row per open dispute after the closing balance, its balance cell empty.
+    let csv = stmt("csv");
+    let last = csv.lines().last().unwrap();
+    assert!(last.ends_with(&format!(",open dispute,INV-000001 line {line} (open),10.5,,acme,USD")), "{csv}");
+    let v: serde_json::Value = serde_json::from_str(&stmt("json")).unwrap();
+    assert_eq!(v["disputed"]["total"], "10.5");
+    assert_eq!(v["disputed"]["disputes"][0]["reference"], format!("INV-000001 line {line}"));
+    assert!(v["closing"].is_string(), "the statement's own fields stay");
+    // The customer's document lists them and the amount in dispute beside the overdue figure.
+    let html = stmt("html");
+    assert!(html.contains("Open disputes") && html.contains("In dispute (not overdue while open)"), "{html}");
+    assert!(html.contains(&format!("INV-000001 line {line} opened")), "{html}");
+    // Rejected and closed: gone from the statement.
+    d.ok("alice", &["disputes", "reject", "1", "--why", "rate is right"]);
+    let out = stmt("table");
+    assert!(!out.contains("open disputes") && out.contains("disputed 0 USD"), "{out}");
+}
