@@ -251,3 +251,85 @@ fn the_statement_shows_open_disputes_held_out_of_overdue() {
     let out = stmt("table");
     assert!(!out.contains("open disputes") && out.contains("disputed 0 USD"), "{out}");
 }
+
+#[test]
+fn interest_terms_and_sla_tiers_are_data() {
+    let d = Demo::new();
+    let set = ["interest-terms", "set", "--customer", "acme", "--rate", "6.5", "--from", "2026-01-01"];
+    let (c, out) = code(&d, "bob", &set);
+    assert_eq!(c, Some(3), "contract terms are a manager's: {out}");
+    d.ok("alice", &set);
+    let (c, _) =
+        code(&d, "alice", &["interest-terms", "set", "--customer", "acme", "--rate", "x", "--from", "2026-01-01"]);
+    assert_eq!(c, Some(2));
+    // The Treasury's example, by acme's terms, step by step (the fixed JSON shape of `billops interest`).
+    let v = d.json(
+        "dave",
+        &[
+            "interest-terms",
+            "compute",
+            "--customer",
+            "acme",
+            "--principal",
+            "1500",
+            "--due",
+            "2026-01-01",
+            "--paid",
+            "2026-01-11",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(v["interest"], serde_json::json!(2.71), "{v}");
+    assert!(v["steps"].as_array().is_some_and(|s| !s.is_empty()), "{v}");
+    // CSV import (a terms file beside it: a state rule with monthly compounding), all rows or none.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("state.toml"),
+        "basis = 365\nfixing = \"stepping\"\ncompounding = { every_months = 1 }\nwaive_below = \"0\"\n",
+    )
+    .unwrap();
+    let csv = dir.path().join("terms.csv");
+    std::fs::write(
+        &csv,
+        "customer,rule,rate,from,to\nglobex,state.toml,8.5,2026-03-01,\nglobex,agency,4,2026-01-01,2026-03-01\n",
+    )
+    .unwrap();
+    let out = d.ok("alice", &["interest-terms", "import", csv.to_str().unwrap()]);
+    assert!(out.contains("2 interest terms loaded"), "{out}");
+    let list = d.ok("dave", &["interest-terms", "list", "--format", "csv"]);
+    assert!(list.contains("acme,prompt-payment,6.5,2026-01-01,,360,everydays(30),0,alice"), "{list}");
+    assert!(list.contains("globex,agency,4,2026-01-01,2026-03-01,365,none,30,alice"), "{list}");
+    assert!(list.contains("state.toml,8.5,2026-03-01,,365,everymonths(1),0"), "{list}");
+    std::fs::write(&csv, "customer,rule,rate,from\nnobody,agency,4,2026-01-01\n").unwrap();
+    let (c, _) = code(&d, "alice", &["interest-terms", "import", csv.to_str().unwrap()]);
+    assert_eq!(c, Some(1), "no such customer: nothing loaded");
+
+    // SLA tiers: the compute tiers are the default; S3's own are used when its claim is assessed.
+    let tiers = d.ok("dave", &["sla-tiers", "list", "--format", "csv"]);
+    assert!(tiers.contains("*,99.99,10\n*,99,30\n*,95,100"), "{tiers}");
+    let s3 =
+        ["sla-tiers", "set", "--service", "AmazonS3", "--tier", "99.9:10", "--tier", "99.0:25", "--tier", "95:100"];
+    assert_eq!(code(&d, "bob", &s3).0, Some(3));
+    d.ok("alice", &s3);
+    let out = d.ok(
+        "bob",
+        &[
+            "sla-claims",
+            "add",
+            "--service",
+            "AmazonS3",
+            "--region",
+            "us-east-1",
+            "--start",
+            "2099-11-03T01:00",
+            "--end",
+            "2099-11-03T09:00",
+            "--uptime",
+            "98.5",
+            "--charges",
+            "1000",
+        ],
+    );
+    assert!(out.contains("tier 25% of 1000 = 250 USD"), "{out}");
+}

@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod close;
 pub mod credit_notes;
+pub mod interest;
 pub mod invoices;
 pub mod ppa_posting;
 pub mod rating;

@@ -187,8 +187,24 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
                 }
                 Step::SettleByPpa => DisputeChange::SettleByPpa { interest: rust_decimal::Decimal::ZERO },
             };
+            // A PPA carries interest by the customer's contract terms (none without terms).
+            let (change, said) = match change {
+                DisputeChange::SettleByPpa { .. } => {
+                    let d = st.dispute(id).await?;
+                    let delta = -d.dispute.input.amount.amount;
+                    let today = r.clock.now().date_naive();
+                    match crate::month::interest::ppa_interest(st, d.invoice_id, delta, None, today).await? {
+                        Some(i) => {
+                            let said = format!(", interest {} by {}", i.amount, i.rule);
+                            (DisputeChange::SettleByPpa { interest: i.amount }, said)
+                        }
+                        None => (change, ", no interest terms".to_string()),
+                    }
+                }
+                other => (other, String::new()),
+            };
             let d = st.update_dispute(id, &change, &why, policy, Some(version), &by).await?;
-            Ok(format!("dispute {id} {}", d.dispute.status))
+            Ok(format!("dispute {id} {}{said}", d.dispute.status))
         }
         Write::Ppa { id, version, approve, why } => {
             let policy = r.settings().await?.approval_policy().map_err(StoreError::Invalid)?;
