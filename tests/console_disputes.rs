@@ -291,3 +291,16 @@ fn a_dispute_and_a_ppa_open_their_invoice_at_the_line() {
     assert_eq!((s.pane, s.panes.invoices.detail.as_ref().map(|d| d.id)), (PaneId::Invoices, Some(1)));
     assert_eq!(s.selected_id(ViewKey::InvoiceLines).as_deref(), Some("s1l1"));
 }
+
+#[test]
+fn details_show_the_interest_steps_and_the_claim_assessment() {
+    let mut s = at_disputes(Role::Viewer);
+    keys(&mut s, &["v", "j", "enter"]);
+    let text = screen(&s, &theme(), 100, 40);
+    assert!(text.contains("interest, step by step") && text.contains("ACME's terms: prompt-payment"), "{text}");
+    keys(&mut s, &["esc", "v"]);
+    let fx = keys(&mut s, &["enter"]);
+    assert_eq!(queried(&fx), [Query::Detail(Target::Claim(4))]);
+    let text = screen(&s, &theme(), 80, 24);
+    assert!(text.contains("SLA claim 4: AmazonEC2") && text.contains("assessment and pass-through"), "{text}");
+}

@@ -134,6 +134,7 @@ pub fn detail(t: &Target) -> Detail {
         title: match t {
             Target::Dispute(id) => format!("dispute {id}: invoice INV-000001 line 5 (settled)"),
             Target::Ppa(id) => format!("PPA {id}: INV-000001 line 3 (2026-04)"),
+            Target::Claim(id) => format!("SLA claim {id}: AmazonEC2 us-east-1 2026-04"),
         },
         trail: vec![["2026-05-12 09:00".into(), "bob".into(), "open → accepted".into(), "rate confirmed".into()]],
         chain: vec![
@@ -141,6 +142,20 @@ pub fn detail(t: &Target) -> Detail {
             step("posted", "draft #2", "2026-05", "7", "PPA-2 reversal of INV-000001 line 3 (2026-04)", "-1200"),
             step("posted", "draft #2", "2026-05", "8", "PPA-2 re-rated INV-000001 line 3 (2026-04)", "1160"),
         ],
+        extra: match t {
+            Target::Ppa(_) => Some((
+                "interest, step by step".into(),
+                vec![
+                    "interest on the PPA: -0.27 USD".into(),
+                    "ACME's terms: prompt-payment: due 2026-04-30, to 2026-05-10 (10 days late)".into(),
+                    "1. 2026-05-01 – 2026-05-10  10 d at 6.5% on 40: 0.0722222222 → base none".into(),
+                ],
+            )),
+            Target::Claim(_) => {
+                Some(("assessment and pass-through".into(), vec!["uptime 98.5%: below 99.0% → 30%".into()]))
+            }
+            Target::Dispute(_) => None,
+        },
     }
 }
 

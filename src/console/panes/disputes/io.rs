@@ -128,7 +128,7 @@ async fn detail(r: &Runner, t: &Target) -> Result<Detail, StoreError> {
                 _ => Vec::new(),
             };
             let target = billops_domain::dispute::target_text(&d.dispute.input.target);
-            Ok(Detail { title: format!("dispute {id}: {target} ({})", d.dispute.status), trail, chain })
+            Ok(Detail { title: format!("dispute {id}: {target} ({})", d.dispute.status), trail, chain, extra: None })
         }
         Target::Ppa(id) => {
             let p = st.ppa(*id).await?;
@@ -136,7 +136,14 @@ async fn detail(r: &Runner, t: &Target) -> Result<Detail, StoreError> {
             let chain = crate::month::ppa_posting::chain(st, &p).await?;
             let i = &p.ppa.input;
             let title = format!("PPA {id}: {} line {} ({})", i.original_invoice, i.original_line, i.original_period);
-            Ok(Detail { title, trail, chain })
+            let extra = Some(super::view::interest_lines(st, &p).await?);
+            Ok(Detail { title, trail, chain, extra })
+        }
+        Target::Claim(id) => {
+            let c = st.sla_claim(*id).await?;
+            let trail = c.events.iter().map(|e| [at(e.at), e.by.clone(), format!("{} → {}", e.from, e.to), e.why.clone()]).collect();
+            let title = format!("SLA claim {id}: {} {} {}", c.claim.service, c.claim.region, c.claim.cycle);
+            Ok(Detail { title, trail, chain: Vec::new(), extra: Some(super::view::claim_lines(&c)) })
         }
     }
 }

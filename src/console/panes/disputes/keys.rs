@@ -155,6 +155,7 @@ pub fn open(s: &mut State) -> Vec<Effect> {
     let t = match v {
         ViewKey::Disputes => selected(s, v).map(Target::Dispute),
         ViewKey::Ppas => selected(s, v).map(Target::Ppa),
+        ViewKey::SlaClaims => selected(s, v).map(Target::Claim),
         _ => None,
     };
     match t {
