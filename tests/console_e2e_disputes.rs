@@ -11,15 +11,18 @@ mod pty_common;
 use chrono::Datelike;
 use pty_common::{Tui, cli, stdout};
 
+/// Run the CLI on the store at `url` as `user`; it must succeed. Its stdout.
+fn ok_in(url: &str, home: &std::path::Path, user: &str, args: &[&str]) -> String {
+    let o = cli(url, home, user, args);
+    assert!(o.status.success(), "{args:?}: {}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+    stdout(&o)
+}
+
 #[test]
 fn a_dispute_becomes_a_ppa_posted_on_the_next_draft() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("demo.db").display());
-    let ok = |user: &str, args: &[&str]| {
-        let o = cli(&url, dir.path(), user, args);
-        assert!(o.status.success(), "{args:?}: {}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
-        stdout(&o)
-    };
+    let ok = |user: &str, args: &[&str]| ok_in(&url, dir.path(), user, args);
     ok("alice", &["demo"]);
     ok("bob", &["invoices", "generate", "--period", "2026-08", "--customer", "acme"]);
     ok("bob", &["invoices", "review", "1"]);
@@ -103,11 +106,7 @@ BoxUsage:m6i.xlarge,RunInstances,i-{id},100,USD,{cost},{cost},{cost},Hrs,us-east
 fn an_sla_claim_is_passed_through_as_proposed_customer_credits() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("demo.db").display());
-    let ok = |user: &str, args: &[&str]| {
-        let o = cli(&url, dir.path(), user, args);
-        assert!(o.status.success(), "{args:?}: {}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
-        stdout(&o)
-    };
+    let ok = |user: &str, args: &[&str]| ok_in(&url, dir.path(), user, args);
     ok("alice", &["demo"]);
     // The incident is in this month, so the claim is inside its deadline (the end of the second cycle after).
     let today = chrono::Utc::now().date_naive();

@@ -30,6 +30,13 @@ fn issued(d: &Demo) -> (String, Decimal) {
     panic!("no billed line")
 }
 
+/// `disputes add` on INV-000001's line `line` for `amount`, a pricing dispute with its evidence note.
+fn dispute_add<'a>(line: &'a str, amount: &'a str, evidence: &'a str) -> Vec<&'a str> {
+    let mut args = vec!["disputes", "add", "--invoice", "INV-000001", "--line", line, "--amount", amount];
+    args.extend(["--reason", "pricing", "--evidence", evidence]);
+    args
+}
+
 fn code(d: &Demo, user: &str, args: &[&str]) -> (Option<i32>, String) {
     let o = d.run(user, args);
     (o.status.code(), text(&o))
@@ -40,26 +47,9 @@ fn a_dispute_settles_through_a_ppa_posted_on_the_next_draft() {
     let d = Demo::new();
     let (line, amount) = issued(&d);
     let add = |user: &str, amount: &str| {
-        code(
-            &d,
-            user,
-            &[
-                "disputes",
-                "add",
-                "--invoice",
-                "INV-000001",
-                "--line",
-                &line,
-                "--amount",
-                amount,
-                "--reason",
-                "pricing",
-                "--evidence",
-                "contract rate is lower",
-                "--ref",
-                "INC0001",
-            ],
-        )
+        let mut args = dispute_add(&line, amount, "contract rate is lower");
+        args.extend(["--ref", "INC0001"]);
+        code(&d, user, &args)
     };
     let (c, out) = add("bob", "100000000");
     assert_eq!(c, Some(2), "more than the line: {out}");
@@ -148,14 +138,13 @@ fn reprice_previews_and_proposes_ppas() {
     assert_eq!(list.lines().count() - 1, preview.lines().count() - 1, "one PPA per moved line: {list}");
 }
 
-#[test]
-fn sla_claims_and_requests() {
-    let d = Demo::new();
-    let add = [
+/// A claim on `service` in us-east-1: 98.5% uptime on 1000 of charges, in a cycle far ahead of any deadline.
+fn claim_add(service: &str) -> [&str; 14] {
+    [
         "sla-claims",
         "add",
         "--service",
-        "AmazonEC2",
+        service,
         "--region",
         "us-east-1",
         "--start",
@@ -166,8 +155,13 @@ fn sla_claims_and_requests() {
         "98.5",
         "--charges",
         "1000",
-    ];
-    let out = d.ok("bob", &add);
+    ]
+}
+
+#[test]
+fn sla_claims_and_requests() {
+    let d = Demo::new();
+    let out = d.ok("bob", &claim_add("AmazonEC2"));
     assert!(out.contains("SLA claim 1: uptime 98.5% → tier 30% of 1000 = 300 USD, deadline 2100-01-31"), "{out}");
     let (c, _) = code(
         &d,
@@ -210,23 +204,7 @@ fn the_statement_shows_open_disputes_held_out_of_overdue() {
     let out = stmt("table");
     assert!(!out.contains("open disputes"), "{out}");
     assert!(out.contains("disputed 0 USD"), "{out}");
-    d.ok(
-        "bob",
-        &[
-            "disputes",
-            "add",
-            "--invoice",
-            "INV-000001",
-            "--line",
-            &line,
-            "--amount",
-            "10.50",
-            "--reason",
-            "pricing",
-            "--evidence",
-            "rate",
-        ],
-    );
+    d.ok("bob", &dispute_add(&line, "10.50", "rate"));
     let out = stmt("table");
     assert!(out.contains("open disputes (not overdue while open)"), "{out}");
     assert!(
@@ -312,24 +290,6 @@ fn interest_terms_and_sla_tiers_are_data() {
         ["sla-tiers", "set", "--service", "AmazonS3", "--tier", "99.9:10", "--tier", "99.0:25", "--tier", "95:100"];
     assert_eq!(code(&d, "bob", &s3).0, Some(3));
     d.ok("alice", &s3);
-    let out = d.ok(
-        "bob",
-        &[
-            "sla-claims",
-            "add",
-            "--service",
-            "AmazonS3",
-            "--region",
-            "us-east-1",
-            "--start",
-            "2099-11-03T01:00",
-            "--end",
-            "2099-11-03T09:00",
-            "--uptime",
-            "98.5",
-            "--charges",
-            "1000",
-        ],
-    );
+    let out = d.ok("bob", &claim_add("AmazonS3"));
     assert!(out.contains("tier 25% of 1000 = 250 USD"), "{out}");
 }
