@@ -122,6 +122,12 @@ fn every_command_has_a_test_below() {
         Cmd::SetBudget,
         // tested in console_panes.rs (quote_and_a_letter_jump_to_the_pane_and_other_keys_cancel)
         Cmd::GotoPane,
+        // tested in console_disputes.rs (an_sla_claim_is_assessed_…, sla_claim_steps_…, a_dispute_and_a_ppa_open_…)
+        Cmd::NewClaim,
+        Cmd::SubmitClaim,
+        Cmd::ClaimCredited,
+        Cmd::PassThrough,
+        Cmd::JumpInvoice,
     ];
     for b in BINDINGS {
         assert!(tested.contains(&b.cmd), "{} has no state test", b.name);
