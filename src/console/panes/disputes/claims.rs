@@ -78,10 +78,10 @@ pub fn add(s: &mut State) -> Vec<Effect> {
     let fields = vec![
         Field::new("service", "", Complete::None),
         Field::new("region", "", Complete::None),
-        Field::new("incident start (YYYY-MM-DDTHH:MM UTC)", "", Complete::None).named("start"),
+        Field::new("incident start (UTC, YYYY-MM-DDTHH:MM)", "", Complete::None).named("start"),
         Field::new("incident end", "", Complete::None).named("end"),
         Field::new("measured uptime %", "", Complete::None).named("uptime"),
-        Field::new("affected charges (empty: imported usage)", "", Complete::None).named("charges"),
+        Field::new("charges (empty: imported usage)", "", Complete::None).named("charges"),
         Field::new("currency", "USD", Complete::None),
     ];
     let title = "assess an SLA claim against the supplier";
