@@ -291,46 +291,11 @@ pub const BINDINGS: &[Binding] = &[
     b!(FundingOpportunity, "funding_opportunity", ["o"], Scope::Pane, "the opportunity's state", Some("opportunity")),
     b!(FundingAdd, "funding_add", ["n"], Scope::Pane, "new funding application (operator)", Some("new")),
     b!(NameAccount, "name_account", ["N"], Scope::Pane, "name the account, or the payer in payers", None),
-    b!(
-        NewClaim,
-        "new_claim",
-        ["n"],
-        Scope::Pane,
-        "assess an SLA claim: service, region, incident, uptime (operator)",
-        Some("new claim")
-    ),
-    b!(
-        SubmitClaim,
-        "submit_claim",
-        ["u"],
-        Scope::Pane,
-        "submit the SLA claim to the supplier (operator)",
-        Some("submit")
-    ),
-    b!(
-        ClaimCredited,
-        "claim_credited",
-        ["c"],
-        Scope::Pane,
-        "the supplier's credit for the claim arrived: its amount (operator)",
-        Some("credited")
-    ),
-    b!(
-        PassThrough,
-        "pass_through",
-        ["P"],
-        Scope::Pane,
-        "pass the credit through to the affected customers as proposed credits (operator)",
-        Some("pass through")
-    ),
-    b!(
-        JumpInvoice,
-        "jump_invoice",
-        ["i"],
-        Scope::Pane,
-        "open the invoice (and line) of the selected dispute / PPA in the Invoices pane",
-        Some("invoice")
-    ),
+    b!(NewClaim, "new_claim", ["n"], Scope::Pane, "assess an SLA claim (operator)", Some("new claim")),
+    b!(SubmitClaim, "submit_claim", ["u"], Scope::Pane, "submit the SLA claim to the supplier", Some("submit")),
+    b!(ClaimCredited, "claim_credited", ["c"], Scope::Pane, "the supplier's credit arrived", Some("credited")),
+    b!(PassThrough, "pass_through", ["P"], Scope::Pane, "pass a credit on as customer credits", Some("pass through")),
+    b!(JumpInvoice, "jump_invoice", ["i"], Scope::Pane, "open the invoice at the disputed line", Some("invoice")),
 ];
 
 pub fn binding(cmd: Cmd) -> Option<&'static Binding> {
