@@ -9,7 +9,7 @@ use billops::console::action::{Effect, PaneQuery, PaneWrite};
 use billops::console::input::FormKind;
 use billops::console::pane::PaneId;
 use billops::console::panes::disputes::io::{Query, Step, Write};
-use billops::console::panes::disputes::{DisputeForm, Target};
+use billops::console::panes::disputes::{ClaimStep, DisputeForm, NewClaim, Target};
 use billops::console::state::{Mode, State, ViewKey};
 use billops_domain::Role;
 use billops_domain::dispute::ReasonCode;
@@ -154,4 +154,153 @@ fn the_detail_shows_the_trail_and_the_chain() {
     keys(&mut s, &["esc"]);
     assert!(s.panes.disputes.detail.is_none());
     assert_eq!(s.current_view(), ViewKey::Ppas);
+}
+
+#[test]
+fn an_sla_claim_is_assessed_in_a_typed_form() {
+    let mut s = at_disputes(Role::Operator);
+    keys(&mut s, &["v", "v"]);
+    assert_eq!(s.current_view(), ViewKey::SlaClaims);
+    snap("disputes_claims", &s);
+    keys(&mut s, &["n"]);
+    let Mode::Form(f) = &s.mode else { panic!("a form opens") };
+    assert_eq!(f.kind, FormKind::Disputes(DisputeForm::NewClaim));
+    let fx = keys(&mut s, &["enter"]);
+    assert!(written(&fx).is_empty());
+    let Mode::Form(f) = &s.mode else { panic!("the form stays open") };
+    assert_eq!(f.error_field, Some("service"), "{:?}", f.error);
+    for (text, next) in [
+        ("AmazonEC2", true),
+        ("us-east-1", true),
+        ("2026-04-03T01:00", true),
+        ("2026-04-03T00:00", true),
+        ("98.5", false),
+    ] {
+        type_text(&mut s, text);
+        if next {
+            keys(&mut s, &["tab"]);
+        }
+    }
+    // The incident ends before it starts: said beside the field.
+    let fx = keys(&mut s, &["enter"]);
+    assert!(written(&fx).is_empty());
+    let Mode::Form(f) = &s.mode else { panic!("the form stays open") };
+    assert_eq!(f.error_field, Some("end"), "{:?}", f.error);
+    keys(&mut s, &["shift-tab"]);
+    for _ in 0..16 {
+        keys(&mut s, &["backspace"]);
+    }
+    type_text(&mut s, "2026-04-03T09:00");
+    let fx = keys(&mut s, &["enter"]);
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 4, 3).unwrap().and_hms_opt(1, 0, 0).unwrap().and_utc();
+    assert_eq!(
+        written(&fx),
+        [Write::AddClaim(NewClaim {
+            service: "AmazonEC2".into(),
+            region: "us-east-1".into(),
+            start,
+            end: start + chrono::Duration::hours(8),
+            uptime: d("98.5"),
+            charges: None,
+            currency: "USD".into(),
+        })]
+    );
+}
+
+#[test]
+fn sla_claim_steps_follow_its_status_and_role() {
+    let mut s = at_disputes(Role::Operator);
+    keys(&mut s, &["v", "v"]);
+    // The first row is credited: submitting it does not apply.
+    keys(&mut s, &["u"]);
+    assert!(matches!(s.mode, Mode::Normal));
+    assert!(s.message.as_ref().unwrap().text.contains("SLA claim 4 is credited: submit needs a draft claim"));
+    // The draft (last row): submit with a reason.
+    keys(&mut s, &["G", "u"]);
+    let Mode::Form(f) = &s.mode else { panic!("a reason form opens") };
+    assert_eq!(
+        f.kind,
+        FormKind::Disputes(DisputeForm::Claim { id: 1, version: 1, step: ClaimStep::Submit, currency: "USD".into() })
+    );
+    type_text(&mut s, "case 1234");
+    let fx = keys(&mut s, &["enter"]);
+    assert_eq!(
+        written(&fx),
+        [Write::Claim { id: 1, version: 1, step: ClaimStep::Submit, amount: None, why: "case 1234".into() }]
+    );
+    // The supplier's answer is a manager's to record.
+    keys(&mut s, &["k", "a"]);
+    assert!(matches!(s.mode, Mode::Normal), "an operator gets no form");
+    assert!(s.message.as_ref().unwrap().text.contains("manager"));
+
+    let mut s = at_disputes(Role::Manager);
+    keys(&mut s, &["v", "v", "j", "j", "r"]);
+    // A denial says why.
+    let fx = keys(&mut s, &["enter"]);
+    assert!(written(&fx).is_empty());
+    let Mode::Form(f) = &s.mode else { panic!("the form stays open") };
+    assert_eq!(f.error_field, Some("reason"));
+    keys(&mut s, &["esc", "a", "enter"]);
+    let Mode::Normal = &s.mode else { panic!("approved") };
+    // Approved (row 2): the credited amount, preset to the claim, must be positive.
+    keys(&mut s, &["k", "c"]);
+    let Mode::Form(f) = &s.mode else { panic!("the credited form opens") };
+    assert_eq!(f.get("amount"), "300");
+    for _ in 0..3 {
+        keys(&mut s, &["backspace"]);
+    }
+    type_text(&mut s, "-5");
+    let fx = keys(&mut s, &["enter"]);
+    assert!(written(&fx).is_empty());
+    for _ in 0..2 {
+        keys(&mut s, &["backspace"]);
+    }
+    type_text(&mut s, "290.00");
+    let fx = keys(&mut s, &["enter"]);
+    assert_eq!(
+        written(&fx),
+        [Write::Claim { id: 3, version: 3, step: ClaimStep::Credited, amount: Some(d("290.00")), why: String::new() }]
+    );
+    // Credited (first row): pass it through.
+    keys(&mut s, &["g", "P"]);
+    let Mode::Form(f) = &s.mode else { panic!("the pass-through form opens") };
+    assert!(f.title.contains("pass SLA claim 4 through: 290 USD"), "{}", f.title);
+    let fx = keys(&mut s, &["enter"]);
+    assert_eq!(
+        written(&fx),
+        [Write::Claim { id: 4, version: 4, step: ClaimStep::PassThrough, amount: None, why: String::new() }]
+    );
+}
+
+#[test]
+fn a_dispute_and_a_ppa_open_their_invoice_at_the_line() {
+    let mut s = at_disputes(Role::Viewer);
+    // The open dispute is on INV-000001 (2026-04) line 3: the first charge after one stripped line.
+    let fx = keys(&mut s, &["i"]);
+    assert_eq!(s.pane, PaneId::Invoices);
+    assert_eq!(s.period, Some(p("2026-04")));
+    assert!(fx.iter().any(|e| is_query(e, "Invoices", "Invoice")), "the invoice is read");
+    let d = s.panes.invoices.detail.as_ref().expect("the invoice is open");
+    assert_eq!(d.id, 1);
+    assert!(d.data.ready().is_some());
+    assert_eq!(s.selected_id(ViewKey::InvoiceLines).as_deref(), Some("s1l1"));
+    assert!(s.message.as_ref().unwrap().text.contains("invoice INV-000001 line 3 (2026-04)"));
+    // A PPA: its original invoice and line.
+    keys(&mut s, &["'", "s", "v"]);
+    keys(&mut s, &["i"]);
+    assert_eq!((s.pane, s.panes.invoices.detail.as_ref().map(|d| d.id)), (PaneId::Invoices, Some(1)));
+    assert_eq!(s.selected_id(ViewKey::InvoiceLines).as_deref(), Some("s1l1"));
+}
+
+#[test]
+fn details_show_the_interest_steps_and_the_claim_assessment() {
+    let mut s = at_disputes(Role::Viewer);
+    keys(&mut s, &["v", "j", "enter"]);
+    let text = screen(&s, &theme(), 100, 40);
+    assert!(text.contains("interest, step by step") && text.contains("ACME's terms: prompt-payment"), "{text}");
+    keys(&mut s, &["esc", "v"]);
+    let fx = keys(&mut s, &["enter"]);
+    assert_eq!(queried(&fx), [Query::Detail(Target::Claim(4))]);
+    let text = screen(&s, &theme(), 80, 24);
+    assert!(text.contains("SLA claim 4: AmazonEC2") && text.contains("assessment and pass-through"), "{text}");
 }

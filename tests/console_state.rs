@@ -131,6 +131,12 @@ fn every_command_has_a_test_below() {
         Cmd::Settings,
         // tested in console_detail.rs (the_message_log_keeps_what_the_line_cuts)
         Cmd::Messages,
+        // tested in console_disputes.rs (an_sla_claim_is_assessed_…, sla_claim_steps_…, a_dispute_and_a_ppa_open_…)
+        Cmd::NewClaim,
+        Cmd::SubmitClaim,
+        Cmd::ClaimCredited,
+        Cmd::PassThrough,
+        Cmd::JumpInvoice,
     ];
     for b in BINDINGS {
         assert!(tested.contains(&b.cmd), "{} has no state test", b.name);

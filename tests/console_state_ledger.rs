@@ -288,11 +288,19 @@ fn statement_for_a_range_shown_and_exported() {
     assert_eq!(s.current_view(), ViewKey::Statement);
     let m = &s.view(ViewKey::Statement).unwrap().model;
     let entries: Vec<&str> = m.rows.iter().map(|r| r.cells[1].text.as_str()).collect();
-    assert_eq!(entries, ["opening balance", "invoice", "payment", "closing balance"]);
+    // The open dispute under the closing balance (not in it), then the amount in dispute beside the overdue
+    // figure it is held out of.
+    assert_eq!(entries, ["opening balance", "invoice", "payment", "closing balance", "open dispute", "in dispute"]);
     assert_eq!(m.rows[2].cells[4].num, Some(d("6984.32")), "running balance");
-    // `x` writes CSV and JSON and names both files.
+    assert_eq!((m.rows[4].cells[2].text.as_str(), m.rows[4].cells[3].num), ("INV-000001 line 3 (open)", Some(d("40"))));
+    assert_eq!(m.rows[4].cells[4].text, "", "a dispute is not in the balance");
+    assert!(m.rows[5].cells[2].text.contains("overdue 160.00 less disputes"), "{:?}", m.rows[5].cells);
+    // `x` writes CSV and JSON (with the disputes) and names both files.
     let fx = press(&mut s, Cmd::Export);
-    assert!(matches!(&queries(&fx)[..], [PaneQuery::Customers(CQ::ExportStatement { .. })]));
+    assert!(matches!(
+        &queries(&fx)[..],
+        [PaneQuery::Customers(CQ::ExportStatement { disputed: Some(d), .. })] if d.disputes.len() == 1
+    ));
     let m = msg(&s);
     assert!(m.contains("statement-ACME-2026-04-01-2026-06-03-1.csv") && m.contains("-1.json"), "{m}");
     // Esc closes the statement.

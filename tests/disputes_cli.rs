@@ -30,6 +30,13 @@ fn issued(d: &Demo) -> (String, Decimal) {
     panic!("no billed line")
 }
 
+/// `disputes add` on INV-000001's line `line` for `amount`, a pricing dispute with its evidence note.
+fn dispute_add<'a>(line: &'a str, amount: &'a str, evidence: &'a str) -> Vec<&'a str> {
+    let mut args = vec!["disputes", "add", "--invoice", "INV-000001", "--line", line, "--amount", amount];
+    args.extend(["--reason", "pricing", "--evidence", evidence]);
+    args
+}
+
 fn code(d: &Demo, user: &str, args: &[&str]) -> (Option<i32>, String) {
     let o = d.run(user, args);
     (o.status.code(), text(&o))
@@ -40,26 +47,9 @@ fn a_dispute_settles_through_a_ppa_posted_on_the_next_draft() {
     let d = Demo::new();
     let (line, amount) = issued(&d);
     let add = |user: &str, amount: &str| {
-        code(
-            &d,
-            user,
-            &[
-                "disputes",
-                "add",
-                "--invoice",
-                "INV-000001",
-                "--line",
-                &line,
-                "--amount",
-                amount,
-                "--reason",
-                "pricing",
-                "--evidence",
-                "contract rate is lower",
-                "--ref",
-                "INC0001",
-            ],
-        )
+        let mut args = dispute_add(&line, amount, "contract rate is lower");
+        args.extend(["--ref", "INC0001"]);
+        code(&d, user, &args)
     };
     let (c, out) = add("bob", "100000000");
     assert_eq!(c, Some(2), "more than the line: {out}");
@@ -148,14 +138,13 @@ fn reprice_previews_and_proposes_ppas() {
     assert_eq!(list.lines().count() - 1, preview.lines().count() - 1, "one PPA per moved line: {list}");
 }
 
-#[test]
-fn sla_claims_and_requests() {
-    let d = Demo::new();
-    let add = [
+/// A claim on `service` in us-east-1: 98.5% uptime on 1000 of charges, in a cycle far ahead of any deadline.
+fn claim_add(service: &str) -> [&str; 14] {
+    [
         "sla-claims",
         "add",
         "--service",
-        "AmazonEC2",
+        service,
         "--region",
         "us-east-1",
         "--start",
@@ -166,8 +155,13 @@ fn sla_claims_and_requests() {
         "98.5",
         "--charges",
         "1000",
-    ];
-    let out = d.ok("bob", &add);
+    ]
+}
+
+#[test]
+fn sla_claims_and_requests() {
+    let d = Demo::new();
+    let out = d.ok("bob", &claim_add("AmazonEC2"));
     assert!(out.contains("SLA claim 1: uptime 98.5% → tier 30% of 1000 = 300 USD, deadline 2100-01-31"), "{out}");
     let (c, _) = code(
         &d,
@@ -178,7 +172,9 @@ fn sla_claims_and_requests() {
     d.ok("bob", &["sla-claims", "submit", "1"]);
     let (c, _) = code(&d, "bob", &["sla-claims", "submit", "1"]);
     assert_eq!(c, Some(3), "already submitted");
-    d.ok("bob", &["sla-claims", "approve", "1"]);
+    let (c, _) = code(&d, "bob", &["sla-claims", "approve", "1"]);
+    assert_eq!(c, Some(3), "the supplier's decision is a manager's to record");
+    d.ok("alice", &["sla-claims", "approve", "1"]);
     d.ok("bob", &["sla-claims", "credit", "1", "--amount", "300"]);
     let csv = d.ok("dave", &["sla-claims", "list", "--format", "csv"]);
     assert!(csv.contains("1,AmazonEC2,us-east-1,2099-11,98.5,30%,1000,300,300,USD,credited,2100-01-31,4"), "{csv}");
@@ -195,4 +191,105 @@ fn sla_claims_and_requests() {
     // Paused: no due time while the clock stands, the time left says so.
     assert!(csv.contains("1,customer_query,RITM1,acme,why up,paused,,"), "{csv}");
     assert!(csv.contains("m left (paused),2\n"), "{csv}");
+}
+
+#[test]
+fn the_statement_shows_open_disputes_held_out_of_overdue() {
+    let d = Demo::new();
+    let (line, _) = issued(&d);
+    let stmt = |format: &str| {
+        d.ok("dave", &["statement", "acme", "--from", "2026-01-01", "--to", "2030-12-31", "--format", format])
+    };
+    // No dispute: the statement says nothing of disputes but the figures.
+    let out = stmt("table");
+    assert!(!out.contains("open disputes"), "{out}");
+    assert!(out.contains("disputed 0 USD"), "{out}");
+    d.ok("bob", &dispute_add(&line, "10.50", "rate"));
+    let out = stmt("table");
+    assert!(out.contains("open disputes (not overdue while open)"), "{out}");
+    assert!(
+        out.lines().any(|l| l.contains(&format!("INV-000001 line {line}")) && l.contains("open") && l.contains("10.5")),
+        "{out}"
+    );
+    assert!(out.contains("disputed 10.5 USD; overdue on "), "{out}");
+    // CSV: one row per open dispute after the closing balance, its balance cell empty.
+    let csv = stmt("csv");
+    let last = csv.lines().last().unwrap();
+    assert!(last.ends_with(&format!(",open dispute,INV-000001 line {line} (open),10.5,,acme,USD")), "{csv}");
+    let v: serde_json::Value = serde_json::from_str(&stmt("json")).unwrap();
+    assert_eq!(v["disputed"]["total"], "10.5");
+    assert_eq!(v["disputed"]["disputes"][0]["reference"], format!("INV-000001 line {line}"));
+    assert!(v["closing"].is_string(), "the statement's own fields stay");
+    // The customer's document lists them and the amount in dispute beside the overdue figure.
+    let html = stmt("html");
+    assert!(html.contains("Open disputes") && html.contains("In dispute (not overdue while open)"), "{html}");
+    assert!(html.contains(&format!("INV-000001 line {line} opened")), "{html}");
+    // Rejected and closed: gone from the statement.
+    d.ok("alice", &["disputes", "reject", "1", "--why", "rate is right"]);
+    let out = stmt("table");
+    assert!(!out.contains("open disputes") && out.contains("disputed 0 USD"), "{out}");
+}
+
+#[test]
+fn interest_terms_and_sla_tiers_are_data() {
+    let d = Demo::new();
+    let set = ["interest-terms", "set", "--customer", "acme", "--rate", "6.5", "--from", "2026-01-01"];
+    let (c, out) = code(&d, "bob", &set);
+    assert_eq!(c, Some(3), "contract terms are a manager's: {out}");
+    d.ok("alice", &set);
+    let (c, _) =
+        code(&d, "alice", &["interest-terms", "set", "--customer", "acme", "--rate", "x", "--from", "2026-01-01"]);
+    assert_eq!(c, Some(2));
+    // The Treasury's example, by acme's terms, step by step (the fixed JSON shape of `billops interest`).
+    let v = d.json(
+        "dave",
+        &[
+            "interest-terms",
+            "compute",
+            "--customer",
+            "acme",
+            "--principal",
+            "1500",
+            "--due",
+            "2026-01-01",
+            "--paid",
+            "2026-01-11",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(v["interest"], serde_json::json!(2.71), "{v}");
+    assert!(v["steps"].as_array().is_some_and(|s| !s.is_empty()), "{v}");
+    // CSV import (a terms file beside it: a state rule with monthly compounding), all rows or none.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("state.toml"),
+        "basis = 365\nfixing = \"stepping\"\ncompounding = { every_months = 1 }\nwaive_below = \"0\"\n",
+    )
+    .unwrap();
+    let csv = dir.path().join("terms.csv");
+    std::fs::write(
+        &csv,
+        "customer,rule,rate,from,to\nglobex,state.toml,8.5,2026-03-01,\nglobex,agency,4,2026-01-01,2026-03-01\n",
+    )
+    .unwrap();
+    let out = d.ok("alice", &["interest-terms", "import", csv.to_str().unwrap()]);
+    assert!(out.contains("2 interest terms loaded"), "{out}");
+    let list = d.ok("dave", &["interest-terms", "list", "--format", "csv"]);
+    assert!(list.contains("acme,prompt-payment,6.5,2026-01-01,,360,everydays(30),0,alice"), "{list}");
+    assert!(list.contains("globex,agency,4,2026-01-01,2026-03-01,365,none,30,alice"), "{list}");
+    assert!(list.contains("state.toml,8.5,2026-03-01,,365,everymonths(1),0"), "{list}");
+    std::fs::write(&csv, "customer,rule,rate,from\nnobody,agency,4,2026-01-01\n").unwrap();
+    let (c, _) = code(&d, "alice", &["interest-terms", "import", csv.to_str().unwrap()]);
+    assert_eq!(c, Some(1), "no such customer: nothing loaded");
+
+    // SLA tiers: the compute tiers are the default; S3's own are used when its claim is assessed.
+    let tiers = d.ok("dave", &["sla-tiers", "list", "--format", "csv"]);
+    assert!(tiers.contains("*,99.99,10\n*,99,30\n*,95,100"), "{tiers}");
+    let s3 =
+        ["sla-tiers", "set", "--service", "AmazonS3", "--tier", "99.9:10", "--tier", "99.0:25", "--tier", "95:100"];
+    assert_eq!(code(&d, "bob", &s3).0, Some(3));
+    d.ok("alice", &s3);
+    let out = d.ok("bob", &claim_add("AmazonS3"));
+    assert!(out.contains("tier 25% of 1000 = 250 USD"), "{out}");
 }

@@ -89,6 +89,12 @@ pub enum Command {
     Budget(super::plan::BudgetCmd),
     /// Interest on a late amount, step by step (default: US Prompt Payment). Exit 2 on bad input.
     Interest(super::interest::InterestArgs),
+    /// Per-contract interest terms (effective-dated, per customer): list, set, import CSV, compute.
+    #[command(subcommand)]
+    InterestTerms(super::interest_terms::InterestTermsCmd),
+    /// SLA service-credit tiers per supplier service (`*`: the default): list, set.
+    #[command(subcommand)]
+    SlaTiers(super::interest_terms::SlaTiersCmd),
     /// Invoice disputes: open → researching → accepted | rejected → settled (credit note or PPA).
     #[command(subcommand)]
     Disputes(super::disputes::DisputesCmd),

@@ -4,14 +4,12 @@
 //! invoice does not have); 3 refused by a rule (role, maker-checker, a locked period, a stale version or a
 //! state that does not allow the step).
 use billops_domain::dispute::{DisputeStatus, ReasonCode, Settlement, target_text};
-use billops_domain::interest::InterestRule;
-use billops_domain::money::{Money, canonical, parse_decimal, parse_typed_amount};
+use billops_domain::money::{canonical, parse_decimal, parse_typed_amount};
 use billops_domain::ppa::PpaStatus;
 use billops_domain::request::SlaTarget;
-use billops_domain::terms::{EffectiveTable, Percent};
+use billops_domain::terms::Percent;
 use billops_store::disputes::{DisputeChange, DisputeFilter, DisputeRecord, NewDispute, NewPpa, PpaFilter, PpaRecord};
 use billops_store::{InvoiceFilter, StoreError};
-use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
@@ -201,25 +199,28 @@ pub(super) async fn invoice_id(ctx: &Ctx, s: &str) -> Result<i64, Failure> {
         .ok_or_else(|| Failure::user(format!("no invoice numbered {s:?}")))
 }
 
-/// Interest on a PPA's delta at `rate` by the prompt-payment rule, from the original invoice's due date to
-/// today, with the delta's sign (it runs with the adjustment).
+/// Interest on a PPA's delta (`month::interest::ppa_interest`): at `rate` by the prompt-payment rule when given
+/// (`--interest-rate`, an explicit override), else by the customer's interest terms, else none; from the
+/// original invoice's due date to today, with the delta's sign.
 pub(super) async fn ppa_interest(
     ctx: &Ctx,
     invoice: i64,
     delta: Decimal,
     rate: Option<&str>,
 ) -> Result<Decimal, Failure> {
-    let Some(rate) = rate else { return Ok(Decimal::ZERO) };
-    let pct = parse_decimal(rate.trim().trim_end_matches('%'))
-        .ok()
-        .and_then(|v| Percent::new(v).ok())
-        .ok_or_else(|| bad(format!("--interest-rate {rate:?}: a percentage such as 6.5")))?;
-    let inv = ctx.store.invoice(invoice).await?;
-    let due: NaiveDate = inv.due_on.or(inv.issued_on).unwrap_or(inv.period.end());
-    let rule = InterestRule::prompt_payment(EffectiveTable::constant(pct)).map_err(|e| bad(e.to_string()))?;
-    let c =
-        rule.compute(&Money::new(delta.abs(), inv.currency.clone()), due, today()).map_err(|e| bad(e.to_string()))?;
-    Ok(if delta.is_sign_negative() { -c.interest.amount } else { c.interest.amount })
+    let pct = match rate {
+        Some(rate) => Some(
+            parse_decimal(rate.trim().trim_end_matches('%'))
+                .ok()
+                .and_then(|v| Percent::new(v).ok())
+                .ok_or_else(|| bad(format!("--interest-rate {rate:?}: a percentage such as 6.5")))?,
+        ),
+        None => None,
+    };
+    let i = crate::month::interest::ppa_interest(ctx.store.as_ref(), invoice, delta, pct, today())
+        .await
+        .map_err(refused)?;
+    Ok(i.map_or(Decimal::ZERO, |i| i.amount))
 }
 
 fn reason(r: ReasonArg) -> ReasonCode {

@@ -71,18 +71,18 @@ pub fn interest(a: InterestArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     Ok(0)
 }
 
-fn percent(text: &str) -> Result<Percent, String> {
+pub(super) fn percent(text: &str) -> Result<Percent, String> {
     let value = parse_decimal(text.trim().trim_end_matches('%')).map_err(|e| e.to_string())?;
     Percent::new(value).map_err(|e| e.to_string())
 }
 
-fn date(text: &str, flag: &str) -> Result<NaiveDate, Failure> {
+pub(super) fn date(text: &str, flag: &str) -> Result<NaiveDate, Failure> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| Failure::new(2, format!("{flag} {text:?}: a date as YYYY-MM-DD")))
 }
 
 /// `prompt-payment`, `agency`, or a TOML terms file.
-fn terms(rule: &str) -> Result<(String, InterestTerms), Failure> {
+pub(super) fn terms(rule: &str) -> Result<(String, InterestTerms), Failure> {
     for engine in [Engine::PromptPayment, Engine::Agency] {
         if rule == engine.name() {
             return Ok((engine.name().to_string(), engine.terms()));
@@ -128,7 +128,7 @@ fn rate_table(file: &Path) -> Result<EffectiveTable<Percent>, Failure> {
     EffectiveTable::new(entries).map_err(|e| Failure::new(2, format!("{}: {e}", file.display())))
 }
 
-fn steps_table(c: &InterestComputation, totals: bool) -> Table {
+pub(super) fn steps_table(c: &InterestComputation, totals: bool) -> Table {
     let mut t = Table::new(&["step", "from", "through", "days", "annual_rate", "base", "interest", "new_base"])
         .numeric("days")
         .numeric("annual_rate")
@@ -161,7 +161,12 @@ fn steps_table(c: &InterestComputation, totals: bool) -> Table {
     t
 }
 
-fn write_text(rule: &str, terms: &InterestTerms, c: &InterestComputation, out: &mut dyn Write) -> std::io::Result<()> {
+pub(super) fn write_text(
+    rule: &str,
+    terms: &InterestTerms,
+    c: &InterestComputation,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     writeln!(out, "rule: {rule} ({})", describe(terms))?;
     writeln!(
         out,
@@ -245,7 +250,12 @@ struct Report<'a> {
     interest: Box<serde_json::value::RawValue>,
 }
 
-fn write_json(rule: &str, terms: &InterestTerms, c: &InterestComputation, out: &mut dyn Write) -> Result<(), Failure> {
+pub(super) fn write_json(
+    rule: &str,
+    terms: &InterestTerms,
+    c: &InterestComputation,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     let interest = serde_json::value::RawValue::from_string(c.interest.amount.to_string())
         .map_err(|e| Failure::user(format!("interest amount as JSON: {e}")))?;
     let report = Report {

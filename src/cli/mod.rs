@@ -10,6 +10,7 @@ mod export;
 mod funding;
 mod funding_io;
 mod interest;
+mod interest_terms;
 mod linking;
 mod month;
 mod month_codes;
@@ -396,6 +397,8 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         Some(Command::Ppa(c)) => disputes::ppa(ctx, c).await,
         Some(Command::Reprice(a)) => reprice::reprice(ctx, a).await,
         Some(Command::SlaClaims(c)) => sla_claims::sla_claims(ctx, c).await,
+        Some(Command::InterestTerms(c)) => interest_terms::interest_terms(ctx, c).await,
+        Some(Command::SlaTiers(c)) => interest_terms::sla_tiers(ctx, c).await,
         Some(Command::Requests(c)) => sla_claims::requests(ctx, c).await,
         Some(Command::Onboarding(a)) => onboarding::onboarding(ctx, a).await,
         Some(Command::Forecast(a)) => plan::forecast(ctx, a).await,

@@ -294,9 +294,11 @@ pub async fn balance(ctx: &Ctx, customer: &str, format: OutputFormat) -> Result<
 
 pub async fn statement(ctx: &Ctx, customer: &str, from: &str, to: &str, format: OutputFormat) -> Result<u8, Failure> {
     let s = ctx.store.statement(customer, date(from, "--from")?, date(to, "--to")?).await?;
+    // Open disputes show beside the balance, their amounts held out of the overdue figure (as of today).
+    let disputed = month::statement::disputed(ctx.store.as_ref(), customer, ctx.actor().at.date_naive()).await?;
     match format {
-        OutputFormat::Json => rawln!("{}", month::statement::json(&s)?)?,
-        OutputFormat::Csv => super::out::raw(&month::statement::csv(&s)?)?,
+        OutputFormat::Json => rawln!("{}", month::statement::json_with(&s, &disputed)?)?,
+        OutputFormat::Csv => super::out::raw(&month::statement::csv_with(&s, Some(&disputed))?)?,
         OutputFormat::Table => {
             // the CSV's columns, less the customer and currency the command was given
             let mut t =
@@ -310,7 +312,25 @@ pub async fn statement(ctx: &Ctx, customer: &str, from: &str, to: &str, format: 
                     canonical(r.balance),
                 ]);
             }
-            return print(&t, format);
+            print(&t, format)?;
+            if !disputed.disputes.is_empty() {
+                let mut t = Table::new(&["dispute", "opened", "reference", "status", "amount"]).numeric("amount");
+                for d in &disputed.disputes {
+                    let row = [d.id.to_string(), d.opened.to_string(), d.reference.clone(), d.status.clone()];
+                    t.push(row.into_iter().chain([canonical(d.amount)]).collect());
+                }
+                outln!("\nopen disputes (not overdue while open):")?;
+                print(&t, format)?;
+            }
+            outln!(
+                "disputed {} {}; overdue on {} (disputed amounts held out) {} {}",
+                canonical(disputed.total),
+                s.currency,
+                disputed.as_of,
+                canonical(disputed.overdue),
+                s.currency
+            )?;
+            return Ok(0);
         }
     }
     Ok(0)

@@ -1,18 +1,13 @@
 //! `billops sla-claims` and `billops requests`: SLA service-credit claims against the supplier (assessed from
 //! imported usage, passed through to the affected customers) and requests with SLA timers. Exit codes as in
 //! `billops disputes` (2 bad input, 3 refused by a rule).
-use std::collections::BTreeMap;
-
-use billops_domain::line_item::{ChargeCategory, CostBasis, Dim};
 use billops_domain::money::{Money, canonical, parse_decimal, parse_typed_amount};
 use billops_domain::request::SlaTarget;
 use billops_domain::sla::{ClaimInput, Share};
 use billops_domain::{Period, Role};
-use billops_store::CostQuery;
 use billops_store::disputes::{ClaimChange, ClaimRecord, NewRequest, RequestKind, RequestRecord, TimerAction};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use clap::{Subcommand, ValueEnum};
-use rust_decimal::Decimal;
 
 use super::disputes::{bad, json_out, refused, snake, time_left};
 use super::month::print;
@@ -128,23 +123,9 @@ fn instant(s: &str, what: &str) -> Result<DateTime<Utc>, Failure> {
         .map_err(|_| bad(format!("{what}: {s:?} is not YYYY-MM-DDTHH:MM (UTC)")))
 }
 
-/// Usage charges of `service` in `region` for `cycle` per customer (one-time fees, tax and credits excluded).
+/// Usage charges of `service` in `region` for `cycle` per customer (`month::sla_claims::affected`).
 async fn affected(ctx: &Ctx, cycle: Period, service: &str, region: &str) -> Result<Vec<Share>, Failure> {
-    let q = CostQuery {
-        from: cycle,
-        to: cycle,
-        filters: vec![(Dim::Service, service.to_string()), (Dim::Region, region.to_string())],
-        by: vec![Dim::Customer, Dim::ChargeCategory],
-        basis: CostBasis::Billed,
-    };
-    let usage = ChargeCategory::Usage.to_string();
-    let mut per: BTreeMap<String, Decimal> = BTreeMap::new();
-    for r in ctx.store.costs(&q).await? {
-        if r.keys.get(1) == Some(&usage) && r.keys.first().is_some_and(|c| !c.is_empty()) {
-            *per.entry(r.keys[0].clone()).or_default() += r.cost;
-        }
-    }
-    Ok(per.into_iter().map(|(customer, affected)| Share { customer, affected }).collect())
+    Ok(crate::month::sla_claims::affected(ctx.store.as_ref(), cycle, service, region).await?)
 }
 
 pub async fn sla_claims(ctx: &Ctx, c: SlaClaimsCmd) -> Result<u8, Failure> {

@@ -85,6 +85,11 @@ pub enum Cmd {
     ProposeCredit,
     Settings,
     Messages,
+    NewClaim,
+    SubmitClaim,
+    ClaimCredited,
+    PassThrough,
+    JumpInvoice,
 }
 
 /// Where a binding applies. Pane keys are not listed here: each pane's [`KeyScope`]s say which of its
@@ -313,6 +318,11 @@ pub const BINDINGS: &[Binding] = &[
     b!(AddCustomer, "add_customer", ["c"], Scope::Pane, "add a customer: code, name, currency (manager)", Some("new")),
     b!(ProposeCredit, "propose_credit", ["n"], Scope::Pane, "propose a credit for a customer", Some("propose")),
     b!(Settings, "settings", ["="], Scope::Pane, "change a shared month-end setting (manager)", None),
+    b!(NewClaim, "new_claim", ["n"], Scope::Pane, "assess an SLA claim (operator)", Some("new claim")),
+    b!(SubmitClaim, "submit_claim", ["u"], Scope::Pane, "submit the SLA claim to the supplier", Some("submit")),
+    b!(ClaimCredited, "claim_credited", ["c"], Scope::Pane, "the supplier's credit arrived", Some("credited")),
+    b!(PassThrough, "pass_through", ["P"], Scope::Pane, "pass a credit on as customer credits", Some("pass through")),
+    b!(JumpInvoice, "jump_invoice", ["i"], Scope::Pane, "open the invoice at the disputed line", Some("invoice")),
 ];
 
 pub fn binding(cmd: Cmd) -> Option<&'static Binding> {

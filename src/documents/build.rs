@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{Column, DocKind, Document, Note, Party, Row, TotalRow, money};
-use crate::month::statement::{RowKind, StatementRow};
+use crate::month::statement::{Disputed, RowKind, StatementRow};
 
 /// The seller as printed on every document (shared settings `issuer.*`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -271,6 +271,7 @@ pub fn credit_note(n: &CreditNote, inv: Option<&StoredInvoice>, customer: &Custo
 pub fn statement(
     st: &Statement,
     rows: &[StatementRow],
+    disputed: &Disputed,
     today: NaiveDate,
     customer: &CustomerInfo,
     issuer: &Issuer,
@@ -309,14 +310,39 @@ pub fn statement(
             Column::right(&format!("Balance ({cur})")),
         ],
         rows: table,
-        totals: vec![
-            total("Opening balance", money(st.opening, cur), false),
-            total(&format!("Balance due ({cur})"), money(st.closing, cur), true),
-        ],
+        totals: statement_totals(st, disputed),
         tax_summary: Vec::new(),
-        notes: vec![payment_note(issuer, &format!("customer {}", st.customer))],
+        notes: dispute_note(disputed, cur)
+            .into_iter()
+            .chain([payment_note(issuer, &format!("customer {}", st.customer))])
+            .collect(),
         number,
     }
+}
+
+/// Opening balance and balance due; with open disputes, the amount in dispute and the overdue figure they are
+/// held out of.
+fn statement_totals(st: &Statement, d: &Disputed) -> Vec<TotalRow> {
+    let cur = st.currency.as_str();
+    let mut t = vec![total("Opening balance", money(st.opening, cur), false)];
+    if !d.disputes.is_empty() {
+        t.push(total("In dispute (not overdue while open)", money(d.total, cur), false));
+        t.push(total(&format!("Overdue on {}", long_date(d.as_of)), money(d.overdue, cur), false));
+    }
+    t.push(total(&format!("Balance due ({cur})"), money(st.closing, cur), true));
+    t
+}
+
+/// The open disputes, one line each (none: no note).
+fn dispute_note(d: &Disputed, cur: &str) -> Option<Note> {
+    (!d.disputes.is_empty()).then(|| Note {
+        heading: "Open disputes".into(),
+        lines: d
+            .disputes
+            .iter()
+            .map(|x| format!("{} opened {}: {} ({})", x.reference, long_date(x.opened), money(x.amount, cur), x.status))
+            .collect(),
+    })
 }
 
 fn capital(s: &str) -> String {

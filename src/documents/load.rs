@@ -73,7 +73,8 @@ pub async fn document(store: &dyn Store, r: &DocRef, today: NaiveDate) -> Result
             let st = store.statement(code, *from, *to).await?;
             let rows = crate::month::statement::rows(&st)?;
             let c = customer(store, code).await?;
-            Ok(build::statement(&st, &rows, today, &c, &issuer))
+            let disputed = crate::month::statement::disputed(store, code, today).await?;
+            Ok(build::statement(&st, &rows, &disputed, today, &c, &issuer))
         }
     }
 }

@@ -4,12 +4,14 @@
 pub mod cases;
 pub mod close;
 pub mod credit_notes;
+pub mod interest;
 pub mod invoices;
 pub mod ppa_posting;
 pub mod rating;
 pub mod reprice;
 pub mod requests;
 pub mod settings;
+pub mod sla_claims;
 pub mod statement;
 pub mod terms;
 pub mod variance;

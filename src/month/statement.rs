@@ -3,10 +3,13 @@
 //! export all use.
 use std::io::Write;
 
+use billops_domain::dispute::DisputeTarget;
 use billops_domain::money::canonical;
-use billops_store::{Result, Statement, StatementKind, StoreError};
+use billops_store::disputes::DisputeFilter;
+use billops_store::{Result, Statement, StatementKind, Store, StoreError};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde::Serialize;
 
 use crate::csv_out::Cell::{Number, Text};
 use crate::csv_out::CsvWriter;
@@ -86,11 +89,70 @@ pub fn rows(st: &Statement) -> Result<Vec<StatementRow>> {
     Ok(out)
 }
 
+/// An open dispute as the customer's statement shows it (open, researching or accepted: not yet settled).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OpenDispute {
+    pub id: i64,
+    /// `INV-000001 line 3` or `INV-000001` (the whole invoice).
+    pub reference: String,
+    pub status: String,
+    pub opened: NaiveDate,
+    pub amount: Decimal,
+}
+
+/// What the customer disputes: held out of the overdue figure while open (the balance is unchanged: a dispute
+/// moves no money until it is settled by a credit note or a PPA).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Disputed {
+    pub disputes: Vec<OpenDispute>,
+    /// The disputed amounts, summed exactly.
+    pub total: Decimal,
+    /// Overdue on `as_of`, the disputed amounts of overdue invoices held out.
+    pub overdue: Decimal,
+    pub as_of: NaiveDate,
+}
+
+/// The customer's open disputes and its overdue figure on `today` (the statement's date).
+pub async fn disputed(store: &dyn Store, customer: &str, today: NaiveDate) -> Result<Disputed> {
+    let filter = DisputeFilter { customer: Some(customer.to_string()), invoice_id: None, open_only: true };
+    let mut disputes: Vec<OpenDispute> = store
+        .list_disputes(&filter)
+        .await?
+        .into_iter()
+        .filter(|d| d.dispute.holds_amount())
+        .map(|d| {
+            let i = &d.dispute.input;
+            let reference = match &i.target {
+                DisputeTarget::Line { invoice, line } => format!("{invoice} line {line}"),
+                DisputeTarget::Invoice { invoice } => invoice.clone(),
+            };
+            let opened = d.dispute.history.first().map_or(today, |e| e.at.date_naive());
+            OpenDispute { id: d.id, reference, status: d.dispute.status.to_string(), opened, amount: i.amount.amount }
+        })
+        .collect();
+    disputes.sort_by_key(|d| d.id);
+    let total = disputes
+        .iter()
+        .try_fold(Decimal::ZERO, |a, d| a.checked_add(d.amount))
+        .ok_or_else(|| StoreError::Invalid(format!("statement of {customer}: the disputed amounts overflow")))?;
+    let overdue = store.balance(customer, today).await?.overdue;
+    Ok(Disputed { disputes, total, overdue, as_of: today })
+}
+
+/// The entry name of an open dispute's CSV row (after the closing balance; its balance cell is empty: a
+/// dispute is not in the balance).
+pub const DISPUTE_ENTRY: &str = "open dispute";
+
 /// The CSV columns: the CLI's first four, then the running balance, the customer and the currency.
 pub const CSV_HEADER: [&str; 7] = ["date", "entry", "reference", "amount", "balance", "customer", "currency"];
 
 /// Write the statement as CSV (exact amounts, [`CSV_HEADER`]) through the one guarded writer.
 pub fn write_csv(st: &Statement, out: impl Write) -> Result<()> {
+    write_csv_with(st, None, out)
+}
+
+/// The statement's CSV, then one row per open dispute ([`DISPUTE_ENTRY`], the reference and status, the amount).
+pub fn write_csv_with(st: &Statement, disputed: Option<&Disputed>, out: impl Write) -> Result<()> {
     let rows = rows(st)?;
     let err = |e: std::io::Error| StoreError::Invalid(format!("statement CSV: {e}"));
     let mut w = CsvWriter::new(out);
@@ -109,19 +171,49 @@ pub fn write_csv(st: &Statement, out: impl Write) -> Result<()> {
         ])
         .map_err(err)?;
     }
+    for d in disputed.map_or(&[][..], |d| d.disputes.as_slice()) {
+        let (date, amount, reference) =
+            (d.opened.to_string(), canonical(d.amount), format!("{} ({})", d.reference, d.status));
+        w.row([
+            Number(&date),
+            Text(DISPUTE_ENTRY),
+            Text(&reference),
+            Number(&amount),
+            Text(""),
+            Text(&st.customer),
+            Text(&st.currency),
+        ])
+        .map_err(err)?;
+    }
     w.finish().map(drop).map_err(err)
 }
 
 /// The statement as CSV text.
 pub fn csv(st: &Statement) -> Result<String> {
+    csv_with(st, None)
+}
+
+/// The statement as CSV text, with its open disputes.
+pub fn csv_with(st: &Statement, disputed: Option<&Disputed>) -> Result<String> {
     let mut buf = Vec::new();
-    write_csv(st, &mut buf)?;
+    write_csv_with(st, disputed, &mut buf)?;
     String::from_utf8(buf).map_err(|e| StoreError::Invalid(format!("statement CSV: {e}")))
 }
 
 /// The statement as JSON (amounts as strings), as the CLI prints it and the console exports it.
 pub fn json(st: &Statement) -> Result<String> {
     serde_json::to_string_pretty(st).map_err(|e| StoreError::Invalid(format!("statement JSON: {e}")))
+}
+
+/// The statement as JSON with a `disputed` object beside its fields (the open disputes, their total and the
+/// overdue figure they are held out of).
+pub fn json_with(st: &Statement, disputed: &Disputed) -> Result<String> {
+    let err = |e: serde_json::Error| StoreError::Invalid(format!("statement JSON: {e}"));
+    let mut v = serde_json::to_value(st).map_err(err)?;
+    if let serde_json::Value::Object(m) = &mut v {
+        m.insert("disputed".into(), serde_json::to_value(disputed).map_err(err)?);
+    }
+    serde_json::to_string_pretty(&v).map_err(err)
 }
 
 #[cfg(test)]

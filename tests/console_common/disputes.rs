@@ -8,7 +8,7 @@ use billops_domain::credit::ApprovalPolicy;
 use billops_domain::dispute::{Dispute, DisputeInput, DisputeTarget, ReasonCode, Settlement};
 use billops_domain::ppa::{Ppa, PpaInput};
 use billops_domain::request::{RequestTimer, SlaTarget};
-use billops_domain::sla::{ClaimInput, SlaPolicy, assess_claim};
+use billops_domain::sla::{ClaimInput, ClaimStatus, SlaClaim, SlaPolicy, assess_claim};
 use billops_store::disputes::{ClaimRecord, DisputeRecord, PpaRecord, RequestKind, RequestRecord};
 use chrono::{Duration, TimeZone, Utc};
 
@@ -89,7 +89,19 @@ pub fn claims() -> Vec<ClaimRecord> {
         affected_charges: Money::new(d("1000"), "USD"),
     };
     let claim = assess_claim(&SlaPolicy::aws_compute_region(), &input).unwrap();
-    vec![ClaimRecord { id: 1, version: 1, claim, events: vec![], credited: None, allocations: vec![], credits: vec![] }]
+    // Newest first: one credited, one approved, one submitted, the draft.
+    [(4, ClaimStatus::Credited), (3, ClaimStatus::Approved), (2, ClaimStatus::Submitted), (1, ClaimStatus::Draft)]
+        .into_iter()
+        .map(|(id, status)| ClaimRecord {
+            id,
+            version: id,
+            claim: SlaClaim { status, ..claim.clone() },
+            events: vec![],
+            credited: (status == ClaimStatus::Credited).then(|| d("290")),
+            allocations: vec![],
+            credits: vec![],
+        })
+        .collect()
 }
 
 pub fn requests() -> Vec<(RequestRecord, String)> {
@@ -122,6 +134,7 @@ pub fn detail(t: &Target) -> Detail {
         title: match t {
             Target::Dispute(id) => format!("dispute {id}: invoice INV-000001 line 5 (settled)"),
             Target::Ppa(id) => format!("PPA {id}: INV-000001 line 3 (2026-04)"),
+            Target::Claim(id) => format!("SLA claim {id}: AmazonEC2 us-east-1 2026-04"),
         },
         trail: vec![["2026-05-12 09:00".into(), "bob".into(), "open → accepted".into(), "rate confirmed".into()]],
         chain: vec![
@@ -129,6 +142,20 @@ pub fn detail(t: &Target) -> Detail {
             step("posted", "draft #2", "2026-05", "7", "PPA-2 reversal of INV-000001 line 3 (2026-04)", "-1200"),
             step("posted", "draft #2", "2026-05", "8", "PPA-2 re-rated INV-000001 line 3 (2026-04)", "1160"),
         ],
+        extra: match t {
+            Target::Ppa(_) => Some((
+                "interest, step by step".into(),
+                vec![
+                    "interest on the PPA: -0.27 USD".into(),
+                    "ACME's terms: prompt-payment: due 2026-04-30, to 2026-05-10 (10 days late)".into(),
+                    "1. 2026-05-01 – 2026-05-10  10 d at 6.5% on 40: 0.0722222222 → base none".into(),
+                ],
+            )),
+            Target::Claim(_) => {
+                Some(("assessment and pass-through".into(), vec!["uptime 98.5%: below 99.0% → 30%".into()]))
+            }
+            Target::Dispute(_) => None,
+        },
     }
 }
 

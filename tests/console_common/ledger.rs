@@ -282,11 +282,31 @@ pub fn payments(_invoice_id: i64) -> Vec<billops_store::Payment> {
     Vec::new()
 }
 
+/// One open dispute of 40 on INV-000001 line 3, held out of an overdue figure of 160.
+pub fn disputed(as_of: chrono::NaiveDate) -> billops::month::statement::Disputed {
+    use billops::month::statement::{Disputed, OpenDispute};
+    let x = OpenDispute {
+        id: 3,
+        reference: "INV-000001 line 3".into(),
+        status: "open".into(),
+        opened: as_of,
+        amount: rust_decimal::Decimal::new(40, 0),
+    };
+    Disputed {
+        disputes: vec![x],
+        total: rust_decimal::Decimal::new(40, 0),
+        overdue: rust_decimal::Decimal::new(160, 0),
+        as_of,
+    }
+}
+
 /// The reply of a Customers read beyond the list and the detail (statements, terms, price book, preview).
 pub fn answer(q: CustomersQuery) -> CustomersReply {
     match q {
-        CustomersQuery::Statement { customer, from, to } => CustomersReply::Statement(statement(&customer, from, to)),
-        CustomersQuery::ExportStatement { statement } => CustomersReply::StatementExported {
+        CustomersQuery::Statement { customer, from, to } => {
+            CustomersReply::Statement(statement(&customer, from, to), Box::new(disputed(to)))
+        }
+        CustomersQuery::ExportStatement { statement, .. } => CustomersReply::StatementExported {
             csv: format!("/data/exports/statement-{}-{}-{}-1.csv", statement.customer, statement.from, statement.to)
                 .into(),
             json: format!("/data/exports/statement-{}-{}-{}-1.json", statement.customer, statement.from, statement.to)

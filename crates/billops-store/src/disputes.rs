@@ -281,7 +281,7 @@ pub trait DisputeStore: Send + Sync {
     /// return every PPA posted there, for the period's draft.
     async fn post_ppas(&self, customer: &str, period: Period, by: &Actor) -> Result<Vec<PpaRecord>>;
 
-    /// Assess and record a claim under the compute region-level tiers, as a draft.
+    /// Assess and record a claim under the service's SLA tiers (`InterestTermsStore::sla_policy`), as a draft.
     async fn add_sla_claim(&self, input: &ClaimInput, by: &Actor) -> Result<ClaimRecord>;
     async fn sla_claim(&self, id: i64) -> Result<ClaimRecord>;
     async fn list_sla_claims(&self) -> Result<Vec<ClaimRecord>>;
@@ -467,7 +467,8 @@ impl DisputeStore for SqlStore {
     }
 
     async fn add_sla_claim(&self, input: &ClaimInput, by: &Actor) -> Result<ClaimRecord> {
-        claims::add(&self.db, input, by).await
+        let policy = crate::InterestTermsStore::sla_policy(self, &input.service).await?;
+        claims::add(&self.db, &policy, input, by).await
     }
     async fn sla_claim(&self, id: i64) -> Result<ClaimRecord> {
         claims::load(&mut Conn::Db(&self.db), id).await

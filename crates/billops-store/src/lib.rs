@@ -35,6 +35,7 @@ mod fields;
 pub mod funding;
 mod funding_import;
 mod import;
+pub mod interest_terms;
 mod invoices;
 pub mod linking;
 mod onboarding;
@@ -66,6 +67,7 @@ pub use disputes::DisputeStore;
 pub use funding::{FundingChange, FundingRecord, FundingStore, Opportunity};
 pub use funding_import::{FundingImportRow, FundingImportSummary};
 pub use import::batches::Imports;
+pub use interest_terms::{CustomerInterest, InterestTermsStore, NewInterestTerms, StoredInterestTerms};
 pub use invoices::Invoices;
 pub use linking::{Linking, NameRow, NameTarget};
 pub use onboarding::{ChecklistDef, Contact, OnboardingEntry, OnboardingStore, OnboardingUpdate};
@@ -102,8 +104,8 @@ use async_trait::async_trait;
 pub mod prelude {
     pub use crate::{
         Access, Accounts, AuditTrail, Chargeback, Close, Costs, CreditNotes, Credits, CustomerDetailsStore,
-        FundingStore, Imports, Invoices, Parties, Payments, Planning, PriceBooks, Settings, Store, SupplierRecon,
-        Terms, VarianceReview,
+        FundingStore, Imports, InterestTermsStore, Invoices, Parties, Payments, Planning, PriceBooks, Settings, Store,
+        SupplierRecon, Terms, VarianceReview,
     };
 }
 
@@ -138,6 +140,7 @@ pub trait Store:
     + Linking
     + OnboardingStore
     + Planning
+    + InterestTermsStore
     + Send
     + Sync
 {

@@ -58,13 +58,13 @@ pub(super) async fn list(db: &Db) -> Result<Vec<ClaimRecord>> {
     db.all(&format!("{SELECT} ORDER BY id DESC"), vec![]).await?.iter().map(row).collect()
 }
 
-pub(super) async fn add(db: &Db, input: &ClaimInput, by: &Actor) -> Result<ClaimRecord> {
+pub(super) async fn add(db: &Db, policy: &SlaPolicy, input: &ClaimInput, by: &Actor) -> Result<ClaimRecord> {
     Code::new("service", &input.service)?;
     Code::new("region", &input.region)?;
-    let claim = assess_claim(&SlaPolicy::aws_compute_region(), input).map_err(sla_error)?;
+    let claim = assess_claim(policy, input).map_err(sla_error)?;
     let mut tx = db.begin().await?;
     writer(&mut tx, by, "SLA claims").await?;
-    let why = format!("assessed: uptime {}%", claim.uptime);
+    let why = format!("assessed by {}: uptime {}%", policy.name(), claim.uptime);
     let doc = Doc {
         events: vec![event(by, "new", ClaimStatus::Draft, &why)?],
         claim,
@@ -139,7 +139,10 @@ pub(super) async fn update(
                 )));
             }
         }
-        ClaimChange::Approve | ClaimChange::Reject => {}
+        // The supplier's answer is recorded by a manager (it decides what is passed on to customers).
+        ClaimChange::Approve | ClaimChange::Reject => {
+            super::manager(&mut tx, by, "record the supplier's decision on an SLA claim").await?
+        }
         ClaimChange::Credit { amount } => {
             if *amount <= Decimal::ZERO {
                 return Err(StoreError::Invalid(format!("a supplier credit of {amount}: must be positive")));

@@ -262,7 +262,11 @@ async fn sla_claims_and_request_timers(s: Arc<dyn Store>) {
     assert!(matches!(e, StoreError::Conflict(_)), "stale: {e}");
     let e = s.update_sla_claim(c.id, &ClaimChange::PassThrough { shares: vec![] }, "", None, &bob).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "not credited yet: {e}");
-    let c = s.update_sla_claim(c.id, &ClaimChange::Approve, "", None, &bob).await.unwrap();
+    // The supplier's decision is a manager's to record.
+    let e = s.update_sla_claim(c.id, &ClaimChange::Approve, "", None, &bob).await.unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden(_)), "an operator: {e}");
+    let alice = on("alice", "2026-06-12");
+    let c = s.update_sla_claim(c.id, &ClaimChange::Approve, "", None, &alice).await.unwrap();
     let c =
         s.update_sla_claim(c.id, &ClaimChange::Credit { amount: d("300") }, "on invoice", None, &bob).await.unwrap();
     let shares = vec![

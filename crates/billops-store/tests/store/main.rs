@@ -31,6 +31,7 @@ mod fields;
 mod funding;
 mod funding_import;
 mod imports;
+mod interest_terms;
 mod linking;
 mod month_end;
 mod onboarding;

@@ -28,7 +28,7 @@ pub enum Query {
     Detail { code: String, period: Period, basis: CostBasis },
     Statement { customer: String, from: NaiveDate, to: NaiveDate },
     /// Write the statement as CSV and JSON under the exports folder.
-    ExportStatement { statement: Box<Statement> },
+    ExportStatement { statement: Box<Statement>, disputed: Option<Box<month::statement::Disputed>> },
     Terms { customer: String, today: NaiveDate },
     /// The customer's rules and what each priced in the period.
     PriceBook { customer: String, period: Period },
@@ -40,7 +40,8 @@ pub enum Query {
 pub enum Reply {
     List(CustomersData),
     Detail(DetailData),
-    Statement(Statement),
+    /// The statement and the customer's open disputes (held out of its overdue figure) as of today.
+    Statement(Statement, Box<month::statement::Disputed>),
     StatementExported { csv: PathBuf, json: PathBuf },
     Terms(TermsView),
     PriceBook(BookData),
@@ -135,10 +136,15 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
             let onboarding = st.onboarding_status(&code).await.map_err(e)?;
             Reply::Detail(DetailData { customer: Some(customer), accounts, services, history, onboarding })
         }
-        Query::Statement { customer, from, to } => Reply::Statement(st.statement(&customer, from, to).await.map_err(e)?),
-        Query::ExportStatement { statement } => {
+        Query::Statement { customer, from, to } => {
+            let stmt = st.statement(&customer, from, to).await.map_err(e)?;
+            let today = r.clock.now().date_naive();
+            let disputed = month::statement::disputed(st, &customer, today).await.map_err(e)?;
+            Reply::Statement(stmt, Box::new(disputed))
+        }
+        Query::ExportStatement { statement, disputed } => {
             let dir = r.data_dir.join("exports");
-            let (csv, json) = tokio::task::spawn_blocking(move || write_statement(&dir, &statement))
+            let (csv, json) = tokio::task::spawn_blocking(move || write_statement(&dir, &statement, disputed.as_deref()))
                 .await
                 .map_err(|err| err.to_string())
                 .and_then(|r| r)
@@ -231,12 +237,21 @@ pub fn traits(w: &Write) -> WriteTraits {
 }
 
 /// Write `DIR/statement-<customer>-<from>-<to>-<n>.{csv,json}` with the first free `n`.
-pub fn write_statement(dir: &Path, st: &Statement) -> Result<(PathBuf, PathBuf), String> {
+/// With `disputed`: its open disputes too (the CLI's `statement --format csv|json`).
+pub fn write_statement(
+    dir: &Path,
+    st: &Statement,
+    disputed: Option<&month::statement::Disputed>,
+) -> Result<(PathBuf, PathBuf), String> {
     use std::io::Write;
     std::fs::create_dir_all(dir).map_err(|err| format!("{}: {err}", dir.display()))?;
     // both texts first: a statement that does not add up writes no file
-    let json = month::statement::json(st).map_err(|err| err.to_string())?;
-    let csv = month::statement::csv(st).map_err(|err| err.to_string())?;
+    let json = match disputed {
+        Some(d) => month::statement::json_with(st, d),
+        None => month::statement::json(st),
+    };
+    let json = json.map_err(|err| err.to_string())?;
+    let csv = month::statement::csv_with(st, disputed).map_err(|err| err.to_string())?;
     let safe: String =
         st.customer.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
     for n in 1..100_000u32 {
@@ -278,7 +293,7 @@ pub fn landed(s: &mut State, req: u64, r: Reply) -> Vec<Effect> {
     match r {
         Reply::List(d) => loaded(s, req, d),
         Reply::Detail(d) => detail_loaded(s, req, d),
-        Reply::Statement(st) => super::payments::statement_loaded(s, req, st),
+        Reply::Statement(st, disputed) => super::payments::statement_loaded(s, req, st, *disputed),
         Reply::StatementExported { csv, json } => {
             if s.pending.contains(&req) {
                 s.pending.retain(|r| *r != req);

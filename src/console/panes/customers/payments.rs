@@ -183,7 +183,7 @@ impl StatementForm {
 /// Show the statement screen for the form's customer and range.
 pub fn open_statement(s: &mut State, f: StatementForm) -> Vec<Effect> {
     let StatementForm { customer, from, to } = f;
-    s.panes.customers.screen = Some(CustomerScreen::Statement(StatementView { customer, from, to, data: Load::Idle }));
+    s.panes.customers.screen = Some(CustomerScreen::Statement(StatementView { customer, from, to, disputed: None, data: Load::Idle }));
     s.views.remove(&ViewKey::Statement);
     load_statement(s)
 }
@@ -198,13 +198,15 @@ pub fn load_statement(s: &mut State) -> Vec<Effect> {
     vec![fx]
 }
 
-pub fn statement_loaded(s: &mut State, req: u64, st: Statement) {
+pub fn statement_loaded(s: &mut State, req: u64, st: Statement, disputed: statement::Disputed) {
     let Some(CustomerScreen::Statement(v)) = s.panes.customers.screen.as_mut() else { return };
     if !v.data.waits_for(req) {
         return;
     }
     match table(&st) {
-        Ok(model) => {
+        Ok(mut model) => {
+            model.rows.extend(dispute_rows(&disputed));
+            v.disputed = Some(disputed);
             v.data = Load::Ready(st);
             s.set_model(ViewKey::Statement, model);
         }
@@ -260,6 +262,40 @@ pub fn table(st: &Statement) -> Result<TableModel, String> {
     })
 }
 
+/// Under the closing balance: each open dispute (not in the balance), then the amount in dispute beside the
+/// overdue figure it is held out of.
+fn dispute_rows(d: &statement::Disputed) -> Vec<Row> {
+    let mut rows: Vec<Row> = d
+        .disputes
+        .iter()
+        .map(|x| Row {
+            id: format!("d{}", x.id),
+            cells: vec![
+                Cell::text(x.opened.to_string()),
+                Cell::text(statement::DISPUTE_ENTRY).role(Role::Warning),
+                Cell::text(format!("{} ({})", x.reference, x.status)),
+                Cell::money(x.amount),
+                Cell::text(""),
+            ],
+            role: None,
+        })
+        .collect();
+    if !d.disputes.is_empty() {
+        rows.push(Row {
+            id: "disputed".into(),
+            cells: vec![
+                Cell::text(d.as_of.to_string()),
+                Cell::text("in dispute").role(Role::Total),
+                Cell::text(format!("overdue {} less disputes", Cell::money(d.overdue).text)),
+                Cell::money(d.total).role(Role::Total),
+                Cell::text(""),
+            ],
+            role: None,
+        });
+    }
+    rows
+}
+
 /// `x` on an open statement: write it as CSV and JSON (None: not on a statement, the usual export applies).
 pub fn export_statement(s: &mut State) -> Option<Vec<Effect>> {
     let Some(CustomerScreen::Statement(v)) = &s.panes.customers.screen else { return None };
@@ -267,7 +303,8 @@ pub fn export_statement(s: &mut State) -> Option<Vec<Effect>> {
         s.warn("the statement is still loading");
         return Some(Vec::new());
     };
-    let (req, fx) = query(s, PaneQuery::Customers(Query::ExportStatement { statement: Box::new(st) }));
+    let disputed = v.disputed.clone().map(Box::new);
+    let (req, fx) = query(s, PaneQuery::Customers(Query::ExportStatement { statement: Box::new(st), disputed }));
     s.pending.push(req);
     s.info("exporting the statement …");
     Some(vec![fx])

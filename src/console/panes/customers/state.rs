@@ -53,6 +53,8 @@ pub struct StatementView {
     pub customer: String,
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// The customer's open disputes (listed under the closing balance, held out of the overdue figure).
+    pub disputed: Option<crate::month::statement::Disputed>,
     pub data: Load<Statement>,
 }
 

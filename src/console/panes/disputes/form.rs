@@ -3,6 +3,7 @@
 use billops_domain::dispute::ReasonCode;
 use billops_domain::money::parse_typed_number;
 
+use super::claims::ClaimStep;
 use super::io::{Step, Write};
 use crate::console::action::{Effect, PaneWrite};
 use crate::console::input::{Complete, Field, FieldError, Form, FormKind};
@@ -15,6 +16,10 @@ pub enum DisputeForm {
     Add,
     Dispute { id: i64, version: i64, step: Step },
     Ppa { id: i64, version: i64, approve: bool },
+    /// Assess a new SLA claim.
+    NewClaim,
+    /// A step on an SLA claim (the currency its credited amount is typed in).
+    Claim { id: i64, version: i64, step: ClaimStep, currency: String },
 }
 
 /// The pane's form kinds, as `panes!` generates `FormKind::Disputes` from them.
@@ -24,7 +29,10 @@ pub type Kind = DisputeForm;
 pub fn refusal(s: &State, k: &Kind) -> Option<String> {
     match k {
         DisputeForm::Ppa { .. } => s.approve_refusal(),
-        DisputeForm::Add | DisputeForm::Dispute { .. } => s.write_refusal(),
+        DisputeForm::Claim { step, .. } if step.needs_manager() => s.approve_refusal(),
+        DisputeForm::Add | DisputeForm::Dispute { .. } | DisputeForm::NewClaim | DisputeForm::Claim { .. } => {
+            s.write_refusal()
+        }
     }
 }
 
@@ -101,6 +109,10 @@ pub fn read(f: &DisputeForm, form: &Form) -> Result<Write, FieldError> {
                 return Err(FieldError::at("reason", "a rejection says why"));
             }
             Write::Ppa { id: *id, version: *version, approve: *approve, why }
+        }
+        DisputeForm::NewClaim => super::claims::read_new(form)?,
+        DisputeForm::Claim { id, version, step, currency } => {
+            super::claims::read_step(*id, *version, *step, currency, form)?
         }
     };
     Ok(w)

@@ -9,6 +9,7 @@ use billops_store::disputes::{
 };
 use billops_store::{InvoiceFilter, StoreError};
 
+use super::claims::{ClaimStep, NewClaim};
 use super::state::{Detail, Target, Timed};
 use crate::console::action::{Effect, PaneQuery};
 use crate::console::effects::Runner;
@@ -58,6 +59,10 @@ pub enum Write {
     Dispute { id: i64, version: i64, step: Step, why: String },
     Ppa { id: i64, version: i64, approve: bool, why: String },
     Timer { id: i64, version: i64, action: TimerAction },
+    /// Assess and record an SLA claim.
+    AddClaim(NewClaim),
+    /// A step on an SLA claim (`amount`: what the supplier credited).
+    Claim { id: i64, version: i64, step: ClaimStep, amount: Option<rust_decimal::Decimal>, why: String },
 }
 
 /// The working hours a dispute's request allows (its due date).
@@ -123,7 +128,7 @@ async fn detail(r: &Runner, t: &Target) -> Result<Detail, StoreError> {
                 _ => Vec::new(),
             };
             let target = billops_domain::dispute::target_text(&d.dispute.input.target);
-            Ok(Detail { title: format!("dispute {id}: {target} ({})", d.dispute.status), trail, chain })
+            Ok(Detail { title: format!("dispute {id}: {target} ({})", d.dispute.status), trail, chain, extra: None })
         }
         Target::Ppa(id) => {
             let p = st.ppa(*id).await?;
@@ -131,7 +136,14 @@ async fn detail(r: &Runner, t: &Target) -> Result<Detail, StoreError> {
             let chain = crate::month::ppa_posting::chain(st, &p).await?;
             let i = &p.ppa.input;
             let title = format!("PPA {id}: {} line {} ({})", i.original_invoice, i.original_line, i.original_period);
-            Ok(Detail { title, trail, chain })
+            let extra = Some(super::view::interest_lines(st, &p).await?);
+            Ok(Detail { title, trail, chain, extra })
+        }
+        Target::Claim(id) => {
+            let c = st.sla_claim(*id).await?;
+            let trail = c.events.iter().map(|e| [at(e.at), e.by.clone(), format!("{} → {}", e.from, e.to), e.why.clone()]).collect();
+            let title = format!("SLA claim {id}: {} {} {}", c.claim.service, c.claim.region, c.claim.cycle);
+            Ok(Detail { title, trail, chain: Vec::new(), extra: Some(super::view::claim_lines(&c)) })
         }
     }
 }
@@ -148,6 +160,9 @@ pub fn traits(w: &Write) -> crate::console::refusal::WriteTraits {
         },
         Write::Timer { .. } => WriteTraits::OPERATOR.versioned(),
         Write::Ppa { approve, .. } => WriteTraits { maker_checker: *approve, ..WriteTraits::MANAGER.versioned() },
+        Write::AddClaim(_) => WriteTraits::OPERATOR,
+        Write::Claim { step, .. } if step.needs_manager() => WriteTraits::MANAGER.versioned(),
+        Write::Claim { .. } => WriteTraits::OPERATOR.versioned(),
     }
 }
 
@@ -179,8 +194,24 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
                 }
                 Step::SettleByPpa => DisputeChange::SettleByPpa { interest: rust_decimal::Decimal::ZERO },
             };
+            // A PPA carries interest by the customer's contract terms (none without terms).
+            let (change, said) = match change {
+                DisputeChange::SettleByPpa { .. } => {
+                    let d = st.dispute(id).await?;
+                    let delta = -d.dispute.input.amount.amount;
+                    let today = r.clock.now().date_naive();
+                    match crate::month::interest::ppa_interest(st, d.invoice_id, delta, None, today).await? {
+                        Some(i) => {
+                            let said = format!(", interest {} by {}", i.amount, i.rule);
+                            (DisputeChange::SettleByPpa { interest: i.amount }, said)
+                        }
+                        None => (change, ", no interest terms".to_string()),
+                    }
+                }
+                other => (other, String::new()),
+            };
             let d = st.update_dispute(id, &change, &why, policy, Some(version), &by).await?;
-            Ok(format!("dispute {id} {}", d.dispute.status))
+            Ok(format!("dispute {id} {}{said}", d.dispute.status))
         }
         Write::Ppa { id, version, approve, why } => {
             let policy = r.settings().await?.approval_policy().map_err(StoreError::Invalid)?;
@@ -190,6 +221,10 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
         Write::Timer { id, version, action } => {
             let q = st.time_request(id, action, "", Some(version), &by).await?;
             Ok(format!("request {id}: {}", crate::month::requests::timer_state(&q.timer)))
+        }
+        Write::AddClaim(n) => super::claims::add_claim(r, n).await,
+        Write::Claim { id, version, step, amount, why } => {
+            super::claims::step_claim(r, id, version, step, amount, &why).await
         }
     }
 }

@@ -21,10 +21,22 @@ pub const DETAIL: &str = "detail";
 pub const SCOPES: &[KeyScope] = &[
     KeyScope {
         screen: DISPUTES,
-        cmds: &[Cmd::Dispute, Cmd::Review, Cmd::Approve, Cmd::Reject, Cmd::CreditNote, Cmd::Propose, Cmd::SwitchView],
+        cmds: &[
+            Cmd::Dispute,
+            Cmd::Review,
+            Cmd::Approve,
+            Cmd::Reject,
+            Cmd::CreditNote,
+            Cmd::Propose,
+            Cmd::JumpInvoice,
+            Cmd::SwitchView,
+        ],
     },
-    KeyScope { screen: PPAS, cmds: &[Cmd::Approve, Cmd::Reject, Cmd::SwitchView] },
-    KeyScope { screen: CLAIMS, cmds: &[Cmd::SwitchView] },
+    KeyScope { screen: PPAS, cmds: &[Cmd::Approve, Cmd::Reject, Cmd::JumpInvoice, Cmd::SwitchView] },
+    KeyScope {
+        screen: CLAIMS,
+        cmds: &[Cmd::NewClaim, Cmd::SubmitClaim, Cmd::Approve, Cmd::Reject, Cmd::ClaimCredited, Cmd::PassThrough, Cmd::SwitchView],
+    },
     KeyScope { screen: REQUESTS, cmds: &[Cmd::Tick, Cmd::SwitchView] },
     KeyScope { screen: DETAIL, cmds: &[] },
 ];
@@ -143,10 +155,62 @@ pub fn open(s: &mut State) -> Vec<Effect> {
     let t = match v {
         ViewKey::Disputes => selected(s, v).map(Target::Dispute),
         ViewKey::Ppas => selected(s, v).map(Target::Ppa),
+        ViewKey::SlaClaims => selected(s, v).map(Target::Claim),
         _ => None,
     };
     match t {
         Some(t) => super::io::load_detail(s, t),
         None => Vec::new(),
     }
+}
+
+/// `i`: open the selected dispute's invoice (or a PPA's original invoice) in the Invoices pane, in its period,
+/// with the disputed / adjusted line selected (a whole-invoice dispute opens on its first row).
+pub fn jump_invoice(s: &mut State) -> Vec<Effect> {
+    use billops_domain::dispute::DisputeTarget;
+    let v = s.current_view();
+    let Some(id) = selected(s, v) else {
+        s.warn("nothing selected");
+        return Vec::new();
+    };
+    let p = &s.panes.disputes;
+    let target = match v {
+        ViewKey::Disputes => p.disputes.ready().and_then(|l| l.iter().find(|(d, _)| d.id == id)).map(|(d, _)| {
+            let line = match &d.dispute.input.target {
+                DisputeTarget::Line { line, .. } => Some(*line),
+                DisputeTarget::Invoice { .. } => None,
+            };
+            (d.invoice_id, d.period, line, d.invoice_number.clone().unwrap_or_else(|| format!("#{}", d.invoice_id)))
+        }),
+        ViewKey::Ppas => p.ppas.ready().and_then(|l| l.iter().find(|x| x.id == id)).map(|x| {
+            let i = &x.ppa.input;
+            let line = Some(i.original_line).filter(|n| *n > 0);
+            (x.original_invoice_id, i.original_period, line, i.original_invoice.clone())
+        }),
+        _ => None,
+    };
+    let Some((invoice, period, line, number)) = target else { return Vec::new() };
+    open_invoice(s, invoice, period, line, &number)
+}
+
+/// Show invoice `id` of `period` in the Invoices pane, with line `line` (from 1) selected when it lands.
+pub fn open_invoice(s: &mut State, id: i64, period: billops_domain::Period, line: Option<u32>, number: &str) -> Vec<Effect> {
+    use crate::console::pane::PaneId;
+    use crate::console::panes::{self, invoices};
+    s.pane = PaneId::Invoices;
+    let mut fx = if s.period == Some(period) {
+        Vec::new()
+    } else {
+        s.period = Some(period);
+        panes::period_changed(s)
+    };
+    let inv = &mut s.panes.invoices;
+    inv.sources = None;
+    inv.want_line = line;
+    inv.detail = Some(invoices::InvoiceDetail { id, data: crate::console::state::Load::Idle, credit_notes: crate::console::state::Load::Idle, payments: Vec::new() });
+    s.views.remove(&ViewKey::InvoiceLines);
+    fx.extend(panes::ensure(s, PaneId::Invoices));
+    let at = line.map(|n| format!(" line {n}")).unwrap_or_default();
+    s.info(format!("invoice {number}{at} ({period}); esc: the period's invoices, 's: back to disputes"));
+    fx
 }

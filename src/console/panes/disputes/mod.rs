@@ -4,12 +4,14 @@
 //! accepted it above the threshold). PPAs: `a` / `r` (managers; not the proposer above the threshold). Requests:
 //! space pauses / resumes the SLA clock; every list with requests shows the time left. Enter opens the trail
 //! and the chain original line → PPA → new invoice line; Esc goes back.
+mod claims;
 pub mod form;
 pub mod io;
 mod keys;
 mod state;
 pub mod view;
 
+pub use claims::{ClaimStep, NewClaim};
 pub use form::DisputeForm;
 pub use state::{Detail, PaneState, Target};
 
@@ -153,6 +155,13 @@ impl Pane for Disputes {
             (Cmd::Approve, ViewKey::Ppas) => keys::decide_ppa(s, true),
             (Cmd::Reject, ViewKey::Ppas) => keys::decide_ppa(s, false),
             (Cmd::Tick, ViewKey::Requests) => keys::toggle_timer(s),
+            (Cmd::JumpInvoice, ViewKey::Disputes | ViewKey::Ppas) => keys::jump_invoice(s),
+            (Cmd::NewClaim, ViewKey::SlaClaims) => claims::add(s),
+            (Cmd::SubmitClaim, ViewKey::SlaClaims) => claims::step(s, ClaimStep::Submit),
+            (Cmd::Approve, ViewKey::SlaClaims) => claims::step(s, ClaimStep::Approve),
+            (Cmd::Reject, ViewKey::SlaClaims) => claims::step(s, ClaimStep::Deny),
+            (Cmd::ClaimCredited, ViewKey::SlaClaims) => claims::step(s, ClaimStep::Credited),
+            (Cmd::PassThrough, ViewKey::SlaClaims) => claims::step(s, ClaimStep::PassThrough),
             _ => return None,
         })
     }

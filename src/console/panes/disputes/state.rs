@@ -13,6 +13,7 @@ pub type Timed<T> = (T, String);
 pub enum Target {
     Dispute(i64),
     Ppa(i64),
+    Claim(i64),
 }
 
 /// The detail: the record's trail and the chain original line → PPA → new invoice line.
@@ -21,6 +22,8 @@ pub struct Detail {
     pub title: String,
     pub trail: Vec<[String; 4]>,
     pub chain: Vec<ChainStep>,
+    /// A further section: its heading and lines (a PPA's interest step by step, a claim's assessment).
+    pub extra: Option<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -220,7 +220,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     f.render_widget(Paragraph::new(sublists(s, &VIEWS, cur, theme)), tabs);
     let title = match cur {
         ViewKey::Ppas => "prior-period adjustments (a approve, r reject, enter: the chain)",
-        ViewKey::SlaClaims => "SLA service-credit claims against the supplier",
+        ViewKey::SlaClaims => "SLA claims (n new, u submit, a/r decided, c credited, P pass through)",
         ViewKey::Requests => "requests: time left on the business calendar (space pauses / resumes)",
         _ => "disputes (D new, w research, a accept, r reject, C/p settle, enter: trail)",
     };
@@ -251,7 +251,72 @@ fn detail(f: &mut Frame, area: Rect, d: &Load<super::state::Detail>, theme: &The
             lines.push(Line::from(Span::styled(format!("           {}", visible(&c.description)), theme.style(Role::Muted))));
         }
     }
+    if let Some((heading, extra)) = &d.extra {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(visible(heading).into_owned(), theme.style(Role::Header))));
+        lines.extend(extra.iter().map(|l| Line::from(format!("  {}", visible(l)))));
+    }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled("esc: back to the list", theme.style(Role::Muted))));
     f.render_widget(Paragraph::new(lines), area);
+}
+
+/// A PPA's interest, step by step: recomputed by the rule that set it (the customer's terms on the day it was
+/// proposed); the stored amount is what posts.
+pub async fn interest_lines(
+    st: &dyn billops_store::Store,
+    p: &PpaRecord,
+) -> billops_store::Result<(String, Vec<String>)> {
+    let i = &p.ppa.input;
+    let mut out = vec![format!("interest on the PPA: {} {}", i.interest, i.currency)];
+    let Some(proposed) = p.events.first().map(|e| e.at.date_naive()) else {
+        return Ok(("interest".into(), out));
+    };
+    match crate::month::interest::ppa_interest(st, p.original_invoice_id, i.rerated - i.original, None, proposed).await? {
+        Some(x) if x.amount == i.interest => {
+            let c = &x.computation;
+            out.push(format!("{}: due {}, to {} ({} days late)", x.rule, c.due, c.paid, c.days_late));
+            for (n, s) in c.steps.iter().enumerate() {
+                let new_base = s.new_base.map(|b| format!(" → base {b}")).unwrap_or_default();
+                out.push(format!(
+                    "{}. {} – {} {:>3} d at {}% on {}: {}{new_base}",
+                    n + 1,
+                    s.from,
+                    s.through,
+                    s.days,
+                    s.annual_rate.value(),
+                    s.base,
+                    s.interest.normalize()
+                ));
+            }
+            let waived = if c.waived { " (waived: under the minimum)" } else { "" };
+            out.push(format!("accrued {} → charged {}{waived}", c.accrued.normalize(), c.interest));
+        }
+        Some(_) => out.push("set by an explicit rate (--interest-rate): billops interest shows its steps".into()),
+        None if i.interest.is_zero() => out.push("no interest terms for the customer".into()),
+        None => out.push("set by an explicit rate (--interest-rate): billops interest shows its steps".into()),
+    }
+    Ok(("interest, step by step".into(), out))
+}
+
+/// A claim's assessment and its pass-through.
+pub fn claim_lines(r: &ClaimRecord) -> (String, Vec<String>) {
+    let c = &r.claim;
+    let tier = c.tier.map(|t| format!("below {}% → {}", t.below, t.credit)).unwrap_or_else(|| "SLA met: no tier".into());
+    let mut out = vec![
+        format!("incident {} – {}", c.incident_start.format("%Y-%m-%d %H:%M"), c.incident_end.format("%Y-%m-%d %H:%M")),
+        format!("uptime {}%: {tier}", c.uptime),
+        format!("affected charges {} → claim {}{}", c.affected_charges, c.amount, if c.eligible { "" } else { " (not eligible)" }),
+        format!("deadline {}", c.deadline),
+    ];
+    if let Some(cr) = r.credited {
+        out.push(format!("credited by the supplier: {cr} {}", c.amount.currency));
+    }
+    for a in &r.allocations {
+        out.push(format!("{}: {} of {} affected", a.customer, a.amount, a.affected));
+    }
+    if !r.credits.is_empty() {
+        out.push(format!("proposed credits (Credits pane): {}", r.credits.join(", ")));
+    }
+    ("assessment and pass-through".into(), out)
 }

@@ -215,6 +215,11 @@ pub fn detail_loaded(s: &mut State, req: u64, inv: Box<StoredInvoice>) {
         return;
     }
     let model = lines_table(&inv);
+    let want = s.panes.invoices.want_line.take().and_then(|n| super::view::line_row_id(&inv, n));
+    let Some(d) = s.panes.invoices.detail.as_mut() else { return };
     d.data = Load::Ready(inv);
+    if want.is_some() {
+        s.view_mut(ViewKey::InvoiceLines).vs.want = want;
+    }
     s.set_model(ViewKey::InvoiceLines, model);
 }

@@ -14,6 +14,9 @@ pub struct InvoicesPane {
     pub generated: Option<Vec<Generated>>,
     /// The sources of the selected line of the open invoice (Enter on a line).
     pub sources: Option<SourcesView>,
+    /// The line (numbered from 1 in section order) to select when the open invoice lands: a jump from a
+    /// dispute or a PPA.
+    pub want_line: Option<u32>,
 }
 
 #[derive(Debug, Clone)]

@@ -98,6 +98,19 @@ pub fn pre_tax(inv: &StoredInvoice) -> Decimal {
         .unwrap_or_default()
 }
 
+/// The row of invoice line `n` (numbered from 1 in section order, as disputes and PPAs name lines) in
+/// [`lines_table`].
+pub fn line_row_id(inv: &StoredInvoice, n: u32) -> Option<String> {
+    let mut left = usize::try_from(n).ok()?.checked_sub(1)?;
+    for (i, sec) in inv.draft.sections().iter().enumerate() {
+        if left < sec.lines.len() {
+            return Some(format!("s{i}l{left}"));
+        }
+        left -= sec.lines.len();
+    }
+    None
+}
+
 /// Each of the six sections as a heading row with its subtotal, then its lines.
 pub fn lines_table(inv: &StoredInvoice) -> TableModel {
     let mut rows = Vec::new();
