@@ -103,7 +103,7 @@ pub async fn migrate(ctx: &Ctx, open_url: &str, options: &billops_store::OpenOpt
     if filled == 0 {
         outln!("the store {url} is up to date: nothing to migrate")?;
     } else {
-        outln!("migrated {url}: rating rollups built for {filled} import batch(es)")?;
+        outln!("migrated {url}: rollups (currency, rating) back-filled for {filled} import batch(es)")?;
     }
     Ok(0)
 }
@@ -156,10 +156,12 @@ pub async fn costs(ctx: &Ctx, a: CostsArgs) -> Result<u8, Failure> {
     }
     let rows = ctx.store.costs(&q).await?;
     let mut headers: Vec<&str> = by.iter().map(|d| d.as_str()).collect();
-    headers.push("cost");
+    // one row per key and currency: two currencies are never added
+    headers.extend(["currency", "cost"]);
     let mut table = Table::new(&headers).numeric("cost");
     for r in rows {
         let mut cells = r.keys;
+        cells.push(r.currency);
         cells.push(canonical(r.cost));
         table.push(cells);
     }

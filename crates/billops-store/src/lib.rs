@@ -34,6 +34,7 @@ pub mod disputes;
 mod fields;
 pub mod funding;
 mod funding_import;
+pub mod fx;
 mod import;
 mod invoices;
 pub mod linking;
@@ -44,6 +45,7 @@ pub mod planning;
 mod rating;
 mod rating_rollups;
 mod recon;
+mod rollup_currency;
 mod series;
 mod settings;
 mod sql_store;
@@ -65,6 +67,7 @@ pub use details::{CustomerDetails, CustomerDetailsStore};
 pub use disputes::DisputeStore;
 pub use funding::{FundingChange, FundingRecord, FundingStore, Opportunity};
 pub use funding_import::{FundingImportRow, FundingImportSummary};
+pub use fx::{FxRates, NewFxRate, StoredFxRate};
 pub use import::batches::Imports;
 pub use invoices::Invoices;
 pub use linking::{Linking, NameRow, NameTarget};
@@ -102,8 +105,8 @@ use async_trait::async_trait;
 pub mod prelude {
     pub use crate::{
         Access, Accounts, AuditTrail, Chargeback, Close, Costs, CreditNotes, Credits, CustomerDetailsStore,
-        FundingStore, Imports, Invoices, Parties, Payments, Planning, PriceBooks, Settings, Store, SupplierRecon,
-        Terms, VarianceReview,
+        FundingStore, FxRates, Imports, Invoices, Parties, Payments, Planning, PriceBooks, Settings, Store,
+        SupplierRecon, Terms, VarianceReview,
     };
 }
 
@@ -138,6 +141,7 @@ pub trait Store:
     + Linking
     + OnboardingStore
     + Planning
+    + FxRates
     + Send
     + Sync
 {
