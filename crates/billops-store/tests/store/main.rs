@@ -23,6 +23,7 @@ mod bench;
 mod chargeback;
 mod costs;
 mod credit_notes;
+mod currency;
 mod details;
 mod disputes;
 mod drafts;

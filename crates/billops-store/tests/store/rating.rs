@@ -231,6 +231,19 @@ async fn raw(url: &str, statements: &[&str]) {
     }
 }
 
+/// Migration 0015 undone too (it changed the rollups this store is rebuilt from); it is applied again on
+/// the next open, after 0004, and its currency back-fill runs in `billops migrate` with the rating one.
+const BEFORE_0015: &[&str] =
+    &["DROP TABLE fx_rates", "DROP TABLE rollup_currency_pending", "DELETE FROM _sqlx_migrations WHERE version = 15"];
+const BEFORE_0015_PG: &[&str] = &[
+    "ALTER TABLE cost_rollups DROP COLUMN currency",
+    "ALTER TABLE cost_rollups ADD PRIMARY KEY (period, customer_id, service, product, component, account, payer, \
+     charge_category, region, batch_id)",
+    "ALTER TABLE resource_rollups DROP COLUMN currency",
+    "ALTER TABLE resource_rollups ADD PRIMARY KEY (period, customer_id, service, product, component, resource, \
+     account, payer, charge_category, region, batch_id)",
+];
+
 const BEFORE_0004: &[&str] = &[
     "DROP TABLE rating_rollups",
     "DROP TABLE rating_rollup_batches",
@@ -260,6 +273,10 @@ async fn backfill_on(url: String) {
     reconcile(&s, &items, &assignments, "as imported").await;
     s.close().await;
 
+    raw(&url, BEFORE_0015).await;
+    if !url.starts_with("sqlite:") {
+        raw(&url, BEFORE_0015_PG).await;
+    }
     raw(&url, BEFORE_0004).await;
     // An open never back-fills: the store is refused, naming the command, and nothing is written.
     match billops_store::open(&url).await {
