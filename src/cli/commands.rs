@@ -156,13 +156,14 @@ pub async fn costs(ctx: &Ctx, a: CostsArgs) -> Result<u8, Failure> {
     }
     let rows = ctx.store.costs(&q).await?;
     let mut headers: Vec<&str> = by.iter().map(|d| d.as_str()).collect();
-    // one row per key and currency: two currencies are never added
-    headers.extend(["currency", "cost"]);
+    // one row per key and currency: two currencies are never added (currency last: scripts reading the columns
+    // they read before still find them where they were)
+    headers.extend(["cost", "currency"]);
     let mut table = Table::new(&headers).numeric("cost");
     for r in rows {
         let mut cells = r.keys;
-        cells.push(r.currency);
         cells.push(canonical(r.cost));
+        cells.push(r.currency);
         table.push(cells);
     }
     print(&table, a.format)
