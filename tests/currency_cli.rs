@@ -4,53 +4,15 @@
 //! bills the converted amount, rounded once to the cent (half away from zero), and the line shows the rate.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-struct Env {
-    dir: tempfile::TempDir,
-    db: String,
-}
-
-impl Env {
-    fn new() -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        let db = format!("sqlite:{}", dir.path().join("s.db").display());
-        let e = Env { dir, db };
-        e.ok("maria", &["init"]);
-        e.ok("maria", &["users", "add", "maria", "--role", "manager"]);
-        e.ok("maria", &["users", "add", "omar", "--role", "manager"]);
-        e
-    }
-    fn run(&self, user: &str, args: &[&str]) -> Output {
-        let dir: &Path = self.dir.path();
-        Command::new(env!("CARGO_BIN_EXE_billops"))
-            .env("BILLOPS_DATA_DIR", dir.join("data"))
-            .env("BILLOPS_CONFIG_DIR", dir.join("config"))
-            .env("BILLOPS_USER", user)
-            .env_remove("BILLOPS_DATABASE_URL")
-            .arg("--db")
-            .arg(&self.db)
-            .args(args)
-            .output()
-            .unwrap()
-    }
-    fn ok(&self, user: &str, args: &[&str]) -> String {
-        let o = self.run(user, args);
-        assert!(o.status.success(), "{args:?}: {}", text(&o));
-        String::from_utf8(o.stdout).unwrap()
-    }
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
+use common::{Demo, text};
 
 const EUR_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/quirks/focus-1.0.csv");
 
 #[test]
 fn eur_cost_for_a_usd_customer_needs_an_approved_rate_and_bills_the_converted_amount() {
-    let e = Env::new();
+    let e = Demo::empty(&["maria", "omar"]);
     e.ok("maria", &["import", EUR_FILE]);
     e.ok("maria", &["customers", "add", "ACME", "Acme", "--currency", "USD"]);
     e.ok("maria", &["accounts", "assign", "S1", "ACME", "--from", "2024-09-01"]);
@@ -103,7 +65,7 @@ fn eur_cost_for_a_usd_customer_needs_an_approved_rate_and_bills_the_converted_am
 
 #[test]
 fn fx_import_is_every_row_or_none() {
-    let e = Env::new();
+    let e = Demo::empty(&["maria", "omar"]);
     let f = e.dir.path().join("rates.csv");
     std::fs::write(&f, "base,quote,period,rate,source,date\nEUR,USD,2024-09,1.085,ECB,2024-09-30\nGBP,USD,2024-09,abc,ECB,2024-09-30\n")
         .unwrap();

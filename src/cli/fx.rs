@@ -122,12 +122,8 @@ pub async fn fx(ctx: &Ctx, c: FxCmd) -> Result<u8, Failure> {
 /// The rows of an FX CSV, or the first bad one by file, line and column.
 fn read(file: &Path) -> Result<Vec<NewFxRate>, Failure> {
     let name = file.display().to_string();
-    let mut r = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(file)
-        .map_err(|e| Failure::user(format!("{name}: {e}")))?;
-    let headers = r.headers().map_err(|e| Failure::user(format!("{name}: {e}")))?.clone();
-    let col = |h: &str| headers.iter().position(|x| x.eq_ignore_ascii_case(h));
+    let (mut r, headers) = super::output::csv_input(file)?;
+    let col = |h: &str| super::output::csv_column(&headers, h);
     let cols = ["base", "quote", "period", "rate", "source", "date"].map(col);
     let [Some(bi), Some(qi), Some(pi), Some(ri), Some(si), Some(di)] = cols else {
         return Err(Failure::user(format!("{name}: line 1: the header needs base, quote, period, rate, source, date")));

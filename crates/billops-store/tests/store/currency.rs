@@ -1,16 +1,13 @@
 //! Currency is part of money (issue 13): rollups, cost sums and the rating input are per currency on both
 //! backends; FX rate snapshots (maker-checker, frozen by a period lock); the migration 0015 back-fill of a
 //! store whose rollups have no currency yet.
-use std::future::Future;
-use std::pin::Pin;
 
 use billops_domain::fx::Pair;
 use billops_domain::{CostBasis, Dim, LineItem};
 use billops_store::{CostQuery, ErrorKind, NewFxRate, StoreError};
-use sqlx::Connection;
 
 use crate::parties::customer;
-use crate::support::{actor, d, date, import, item, meta, p};
+use crate::support::{actor, d, date, import, item, meta, p, raw, with_pg};
 
 fn eur(i: LineItem) -> LineItem {
     LineItem { currency: "EUR".into(), ..i }
@@ -77,22 +74,6 @@ async fn expect_per_currency(s: &std::sync::Arc<dyn billops_store::Store>, when:
         "{when}: each charge line carries its cost's own currency, not the customer's"
     );
     assert_eq!(charges[0].currency, "USD");
-}
-
-async fn raw(url: &str, statements: &[&str]) {
-    if url.starts_with("sqlite:") {
-        let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
-        for s in statements {
-            sqlx::query(sqlx::AssertSqlSafe(s.to_string())).execute(&mut c).await.unwrap();
-        }
-        c.close().await.unwrap();
-    } else {
-        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
-        for s in statements {
-            sqlx::query(sqlx::AssertSqlSafe(s.to_string())).execute(&mut c).await.unwrap();
-        }
-        c.close().await.unwrap();
-    }
 }
 
 /// What migration 0015 leaves in a store whose rollups were written without currency: every rollup at -1, every
@@ -188,10 +169,6 @@ async fn fx_rates(s: &std::sync::Arc<dyn billops_store::Store>, url: &str) {
     assert!(e.to_string().contains("frozen"), "{e}");
     assert_eq!(s.fx_table(p("2026-05")).await.unwrap().get("EUR", "USD").map(|u| u.rate), Some(d("1.095")));
     raw(url, &["DELETE FROM period_locks"]).await;
-}
-
-async fn with_pg(test: &str, body: impl FnOnce(String) -> Pin<Box<dyn Future<Output = ()> + Send>>) {
-    crate::support::run_pg_url(test, body).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
