@@ -48,3 +48,25 @@ CREATE TABLE fx_rates (
     approved_at  TIMESTAMPTZ,
     UNIQUE (base, quote, period)
 );
+
+-- PostgreSQL holds the same rules for a login writing through psql: approving needs a manager who did not
+-- enter the rate, and a signed-off period's rates do not change.
+CREATE FUNCTION billops_guard_fx_rates() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM period_locks WHERE period = NEW.period)
+       OR (TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM period_locks WHERE period = OLD.period)) THEN
+        RAISE EXCEPTION 'not allowed: % is signed off: its FX rates are frozen (a corrected rate is a PPA)',
+            NEW.period USING ERRCODE = '42501';
+    END IF;
+    IF NEW.status = 'approved' AND (TG_OP = 'INSERT' OR OLD.status IS DISTINCT FROM 'approved'
+       OR (NEW.rate, NEW.source, NEW.rate_date) IS DISTINCT FROM (OLD.rate, OLD.source, OLD.rate_date)) THEN
+        PERFORM billops_require_manager('approving an FX rate');
+        IF NEW.approved_by IS NULL OR NEW.approved_by = NEW.entered_by THEN
+            RAISE EXCEPTION 'not allowed: the % rate %→% is approved by a manager who did not enter it',
+                NEW.period, NEW.base, NEW.quote USING ERRCODE = '42501';
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER fx_rates_guard BEFORE INSERT OR UPDATE ON fx_rates
+    FOR EACH ROW EXECUTE FUNCTION billops_guard_fx_rates();

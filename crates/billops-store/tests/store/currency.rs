@@ -159,6 +159,15 @@ async fn fx_rates(s: &std::sync::Arc<dyn billops_store::Store>, url: &str) {
     assert_eq!(s.import_fx_rates(&[gbp], &olga).await.unwrap(), 1);
     let audit = s.audit(&billops_store::AuditFilter { action: Some("fx.".into()), ..Default::default() }).await;
     assert_eq!(audit.unwrap().len(), 6, "every set (4) and approval (2) audited");
+    if !url.starts_with("sqlite:") {
+        // PostgreSQL holds maker-checker for a write through psql too (trigger)
+        use sqlx::Connection as _;
+        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+        let sql = "UPDATE fx_rates SET status = 'approved', approved_by = entered_by WHERE base = 'GBP'";
+        let e = sqlx::query(sql).execute(&mut c).await.unwrap_err();
+        assert!(e.to_string().contains("did not enter it"), "{e}");
+        c.close().await.unwrap();
+    }
     // a signed-off period's rate is frozen: a change is a re-rating (PPA), never an edit
     let at = if url.starts_with("sqlite:") { "'2026-06-08T09:00:00Z'" } else { "now()" };
     raw(url, &[&format!("INSERT INTO period_locks (period, locked_by, locked_at) VALUES ('2026-05', 'bob', {at})")])

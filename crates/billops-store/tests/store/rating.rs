@@ -216,6 +216,7 @@ store_test!(rollups_reconcile => rollups_reconcile_sqlite, rollups_reconcile_pos
 const BEFORE_0015: &[&str] =
     &["DROP TABLE fx_rates", "DROP TABLE rollup_currency_pending", "DELETE FROM _sqlx_migrations WHERE version = 15"];
 const BEFORE_0015_PG: &[&str] = &[
+    "DROP FUNCTION billops_guard_fx_rates()",
     "ALTER TABLE cost_rollups DROP COLUMN currency",
     "ALTER TABLE cost_rollups ADD PRIMARY KEY (period, customer_id, service, product, component, account, payer, \
      charge_category, region, batch_id)",
