@@ -34,6 +34,7 @@ fn big_customers(s: &mut State, n: usize) {
         .collect();
     let cost = |i: usize, k: i64| CostRow {
         keys: vec![format!("cust{i:05}")],
+        currency: "USD".into(),
         cost: Decimal::new((i as i64 * 7919 + k) % 1_000_000_007, 9),
     };
     let data = CustomersData {
@@ -62,12 +63,14 @@ fn big_costs(s: &mut State, n: usize) {
             let rows = (0..n)
                 .map(|i| CostRow {
                     keys: vec![format!("resource-{i:06}")],
+                    currency: "USD".into(),
                     cost: Decimal::new(((n - i) * 1000 + 7) as i64, 6),
                 })
                 .collect();
             let prev = (0..n)
                 .map(|i| CostRow {
                     keys: vec![format!("resource-{i:06}")],
+                    currency: "USD".into(),
                     cost: Decimal::new(((n - i) * 990) as i64, 6),
                 })
                 .collect();

@@ -87,16 +87,17 @@ fn clean_import_exits_0_and_costs_are_exact_csv() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = String::from_utf8(o.stdout).unwrap();
     let mut lines = out.lines();
-    assert_eq!(lines.next(), Some("account,service,cost"));
+    assert_eq!(lines.next(), Some("account,service,cost,currency"));
     let rows: Vec<&str> = lines.collect();
-    assert!(rows.contains(&"200000000001,AmazonEC2,0.000000018100001"), "{out}");
-    assert!(rows.contains(&"200000000002,AmazonS3,-2.5"), "{out}");
+    assert!(rows.contains(&"200000000001,AmazonEC2,0.000000018100001,USD"), "{out}");
+    assert!(rows.contains(&"200000000002,AmazonS3,-2.5,USD"), "{out}");
 
     let o = env.run(&["costs", "--period", "2026-05", "--by", "period,customer", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v[0]["period"], "2026-05");
     assert_eq!(v[0]["customer"], "(unassigned)");
     assert_eq!(v[0]["cost"], "-2.499999981899999");
+    assert_eq!(v[0]["currency"], "USD");
 }
 
 #[test]
@@ -148,7 +149,7 @@ fn unknown_and_binary_files_are_refused_with_exit_2() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("not a CSV file"), "{}", text(&o));
     let o = env.run(&["costs", "--period", "2026-05", "--format", "csv"]);
-    assert_eq!(String::from_utf8_lossy(&o.stdout), "customer,cost\n");
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "customer,cost,currency\n");
 }
 
 #[test]
@@ -179,7 +180,7 @@ fn accounts_map_to_customers_from_scripts() {
     let o = env.run(&["accounts", "list", "--unassigned", "--format", "csv"]);
     assert!(!String::from_utf8_lossy(&o.stdout).contains("200000000009"));
     let o = env.run(&["costs", "--period", "2026-05", "--customer", "acme", "--by", "customer", "--format", "csv"]);
-    assert_eq!(String::from_utf8_lossy(&o.stdout), "customer,cost\nacme,4.25\n");
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "customer,cost,currency\nacme,4.25,USD\n");
 }
 
 #[test]
@@ -265,5 +266,5 @@ fn demo_flag_rebuilds_a_demo_store_it_cannot_open() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert_eq!(String::from_utf8_lossy(&o.stdout), "period,cost\n2026-09,1036567.024663218468618\n");
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "period,cost,currency\n2026-09,1036567.024663218468618,USD\n");
 }

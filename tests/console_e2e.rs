@@ -184,7 +184,7 @@ fn e2e_filter_and_export() {
     let files: Vec<_> = std::fs::read_dir(&exports).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(files.len(), 1, "{s}");
     let csv = std::fs::read_to_string(&files[0]).unwrap();
-    assert!(csv.starts_with("code,name,accts,cost,last period,change,12 mo\nacme,"), "{csv}");
+    assert!(csv.starts_with("code,name,accts,cur,cost,last period,change,12 mo\nacme,"), "{csv}");
     assert_eq!(csv.lines().count(), 2);
     t.quit();
 }

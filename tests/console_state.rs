@@ -238,11 +238,12 @@ fn sort_cycles_columns() {
     assert_eq!(sel(&s, ViewKey::Customers).as_deref(), Some("ACME"));
     press(&mut s, Cmd::Sort); // name
     press(&mut s, Cmd::Sort); // accounts desc
+    press(&mut s, Cmd::Sort); // currency
     press(&mut s, Cmd::Sort); // cost desc
     let v = s.view(ViewKey::Customers).unwrap();
     let order: Vec<&str> = v.vs.visible.iter().map(|&i| v.model.rows[i].id.as_str()).collect();
     assert_eq!(order, ["ACME", "GLOBEX", "INITECH", "UMBRELLA"]);
-    assert_eq!(v.vs.sort, Some((3, true)));
+    assert_eq!(v.vs.sort, Some((4, true)));
 }
 
 #[test]
@@ -258,8 +259,8 @@ fn export_produces_the_filtered_csv_with_exact_values() {
     // sparkline column exports the exact cost of its 12 months.
     assert_eq!(
         csv,
-        "code,name,accts,cost,last period,change,12 mo\n\
-         ACME,Acme Corporation,2,6422.403333333333334,4020,59.8,50592.403333333333334\n"
+        "code,name,accts,cur,cost,last period,change,12 mo\n\
+         ACME,Acme Corporation,2,USD,6422.403333333333334,4020,59.8,50592.403333333333334\n"
     );
     assert!(s.message.as_ref().unwrap().text.contains("exported 1 rows to /data/exports/customers-2026-05-1.csv"));
     // Other lists of a pane are named after both.
@@ -347,13 +348,13 @@ fn costs_totals_equal_the_parent_row_exactly_at_every_level() {
     let mut parent = None;
     for _ in 0..4 {
         let v = s.view(ViewKey::Costs).unwrap();
-        let total = v.model.total.as_ref().unwrap()[1].num.unwrap();
-        let sum: rust_decimal::Decimal = v.model.rows.iter().map(|r| r.cells[1].num.unwrap()).sum();
+        let total = v.model.total.as_ref().unwrap()[2].num.unwrap();
+        let sum: rust_decimal::Decimal = v.model.rows.iter().map(|r| r.cells[2].num.unwrap()).sum();
         assert_eq!(total, sum);
         if let Some(pv) = parent {
             assert_eq!(total, pv, "level total equals the row drilled into");
         }
-        parent = Some(v.vs.selected_row(&v.model).unwrap().cells[1].num.unwrap());
+        parent = Some(v.vs.selected_row(&v.model).unwrap().cells[2].num.unwrap());
         press(&mut s, Cmd::Open);
     }
 }
@@ -616,4 +617,29 @@ fn key_releases_are_ignored() {
     ev.kind = crossterm::event::KeyEventKind::Release;
     update(&mut s, Action::Key(ev));
     assert!(!s.quit);
+}
+
+#[test]
+fn the_import_form_says_which_azure_view_instead_of_refusing_the_file() {
+    let mut s = state(Role::Operator);
+    keys(&mut s, &["8"]);
+    press(&mut s, Cmd::Import);
+    type_text(&mut s, "/data/azure/amortized-may.csv");
+    keys(&mut s, &["down"]);
+    type_text(&mut s, "sideways");
+    let fx = keys(&mut s, &["enter"]);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Import { .. })), "a bad view starts nothing");
+    let Mode::Form(f) = &s.mode else { panic!("the form stays open") };
+    assert!(f.error.as_ref().is_some_and(|e| e.contains("actual or amortized")), "{:?}", f.error);
+    assert_eq!(f.error_field, Some("view"), "the message beside the field");
+    for _ in 0.."sideways".len() {
+        keys(&mut s, &["backspace"]);
+    }
+    type_text(&mut s, "amortized");
+    let fx = keys(&mut s, &["enter"]);
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Import { view: Some(billops_import::View::Amortized), paths, .. }
+            if paths[0].to_str() == Some("/data/azure/amortized-may.csv"))),
+        "{fx:?}"
+    );
 }

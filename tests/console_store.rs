@@ -25,14 +25,16 @@ async fn drill_down_totals_are_exact_at_every_level() {
     let mut levels = Vec::new();
     for _ in 0..5 {
         let v = h.state.view(ViewKey::Costs).unwrap();
-        let total = v.model.total.as_ref().unwrap()[1].num.unwrap();
-        let sum = v.model.rows.iter().try_fold(Decimal::ZERO, |a, r| a.checked_add(r.cells[1].num.unwrap())).unwrap();
+        // one currency: its total is the exact sum of the rows (cells: name, currency, cost, …)
+        assert!(v.model.rows.iter().all(|r| r.cells[1].text == "USD"));
+        let total = v.model.total.as_ref().unwrap()[2].num.unwrap();
+        let sum = v.model.rows.iter().try_fold(Decimal::ZERO, |a, r| a.checked_add(r.cells[2].num.unwrap())).unwrap();
         assert_eq!(total, sum, "total line = sum of rows at {:?}", h.state.panes.costs.level());
         if let Some(pv) = parent {
             assert_eq!(total, pv, "level total = the row drilled into");
         }
         levels.push((h.state.panes.costs.level(), h.sel(ViewKey::Costs).unwrap()));
-        parent = Some(v.vs.selected_row(&v.model).unwrap().cells[1].num.unwrap());
+        parent = Some(v.vs.selected_row(&v.model).unwrap().cells[2].num.unwrap());
         h.cmd(Cmd::Open).await;
     }
     assert_eq!(
@@ -53,9 +55,10 @@ async fn drill_down_totals_are_exact_at_every_level() {
     h.keys(&["enter", "enter"]).await; // EC2 → shop → components
     let v = h.state.view(ViewKey::Costs).unwrap();
     let web = v.model.rows.iter().find(|r| r.id == "web").unwrap();
-    assert_eq!(web.cells[1].num, Some(d("100.333333333333334")));
-    assert_eq!(web.cells[1].text, "100.33");
-    assert_eq!(web.cells[2].num, Some(d("90")));
+    assert_eq!(web.cells[1].text, "USD");
+    assert_eq!(web.cells[2].num, Some(d("100.333333333333334")));
+    assert_eq!(web.cells[2].text, "100.33");
+    assert_eq!(web.cells[3].num, Some(d("90")));
 }
 
 #[tokio::test]
@@ -121,7 +124,7 @@ async fn export_writes_numbered_files_with_exact_values() {
     assert!(h.state.message.as_ref().unwrap().text.contains(&p2.display().to_string()));
     let csv = std::fs::read_to_string(p1).unwrap();
     // the last column: the exact cost of the sparkline's 12 months (this month and the 90 before it)
-    assert!(csv.contains("ACME,Acme Corporation,1,363.178333333333334,90,303.5,453.178333333333334\n"), "{csv}");
+    assert!(csv.contains("ACME,Acme Corporation,1,USD,363.178333333333334,90,303.5,453.178333333333334\n"), "{csv}");
     assert_eq!(std::fs::read_to_string(p2).unwrap(), csv);
     assert!(write_export(&dir.path().join("exports"), "x", "2026-05", "a\n").unwrap().ends_with("x-2026-05-1.csv"));
 }

@@ -40,6 +40,7 @@ fn line(kind: LineKind, description: &str, amount: &str) -> InvoiceLine {
         amount: d(amount),
         rule_ids: vec!["R7".into()],
         sources: vec![],
+        fx: None,
     }
 }
 

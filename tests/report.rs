@@ -44,6 +44,7 @@ fn line(kind: LineKind, cost: &str, amount: &str) -> InvoiceLine {
         amount: d(amount),
         rule_ids: vec![],
         sources: vec![],
+        fx: None,
     }
 }
 

@@ -136,7 +136,7 @@ fn two_demos_at_once_on_different_paths_both_succeed() {
             run(home.path(), &["--db", &url(db), "costs", "--period", "2026-09", "--by", "period", "--format", "csv"]);
         assert_eq!(
             String::from_utf8_lossy(&o.stdout),
-            "period,cost\n2026-09,1036567.024663218468618\n",
+            "period,cost,currency\n2026-09,1036567.024663218468618,USD\n",
             "{}",
             text(&o)
         );
@@ -199,11 +199,11 @@ fn demo_flag_with_db_builds_there_or_says_it_ignores_it() {
     let costs = ["--demo", "--db", &url(&x), "costs", "--period", "2026-09", "--by", "period", "--format", "csv"];
     let o = run(home.path(), &costs);
     assert!(o.status.success(), "{}", text(&o));
-    assert_eq!(String::from_utf8_lossy(&o.stdout), "period,cost\n2026-09,1036567.024663218468618\n");
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "period,cost,currency\n2026-09,1036567.024663218468618,USD\n");
     let o = run(home.path(), &costs);
     assert!(o.status.success(), "{}", text(&o));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--demo ignored"), "{}", text(&o));
-    assert_eq!(String::from_utf8_lossy(&o.stdout), "period,cost\n2026-09,1036567.024663218468618\n");
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "period,cost,currency\n2026-09,1036567.024663218468618,USD\n");
     assert!(!home.path().join("data").exists());
 }
 
@@ -294,7 +294,10 @@ fn a_read_only_store_in_a_read_only_folder_opens_with_read_only() {
         Ok(o) if is_root && o.status.code().is_none() => eprintln!("SKIPPED: setpriv could not run billops"),
         Ok(o) => {
             assert!(o.status.success(), "{}", text(&o));
-            assert_eq!(String::from_utf8_lossy(&o.stdout), "period,cost\n2026-09,1036567.024663218468618\n");
+            assert_eq!(
+                String::from_utf8_lossy(&o.stdout),
+                "period,cost,currency\n2026-09,1036567.024663218468618,USD\n"
+            );
             assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "nothing was created beside the store");
         }
         Err(e) => eprintln!("SKIPPED: {e}"),
@@ -393,7 +396,7 @@ fn the_demo_on_postgres_fills_an_empty_database_and_keeps_no_files() {
     assert!(first.status.success(), "{}", text(&first));
     assert_eq!(
         String::from_utf8_lossy(&costs.stdout),
-        "period,cost\n2026-09,1036567.024663218468618\n",
+        "period,cost,currency\n2026-09,1036567.024663218468618,USD\n",
         "{}",
         text(&costs)
     );

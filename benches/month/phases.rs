@@ -17,7 +17,7 @@ pub async fn run(url: &str, period: Period, by: &Actor) -> (Vec<Phase>, usize) {
     let store = billops_store::open(url).await.unwrap();
     let st = store.as_ref();
     let t = Instant::now();
-    let inputs = invoices::run_inputs(st).await.unwrap();
+    let inputs = invoices::run_inputs(st, period).await.unwrap();
     let mut out: Vec<Phase> = vec![("run_inputs (codes, resource units, billing models)", t.elapsed(), 1)];
     let t = Instant::now();
     let all = store.charges(period, None).await.unwrap();

@@ -87,6 +87,9 @@ pub enum Command {
     /// Budgets per customer (or service, account code) and fiscal month: set, list, import CSV.
     #[command(subcommand)]
     Budget(super::plan::BudgetCmd),
+    /// FX rate snapshots per currency pair and period: set, import CSV, approve (maker-checker), list.
+    #[command(subcommand)]
+    Fx(super::fx::FxCmd),
     /// Interest on a late amount, step by step (default: US Prompt Payment). Exit 2 on bad input.
     Interest(super::interest::InterestArgs),
     /// Per-contract interest terms (effective-dated, per customer): list, set, import CSV, compute.

@@ -103,7 +103,7 @@ pub async fn migrate(ctx: &Ctx, open_url: &str, options: &billops_store::OpenOpt
     if filled == 0 {
         outln!("the store {url} is up to date: nothing to migrate")?;
     } else {
-        outln!("migrated {url}: rating rollups built for {filled} import batch(es)")?;
+        outln!("migrated {url}: rollups (currency, rating) back-filled for {filled} import batch(es)")?;
     }
     Ok(0)
 }
@@ -156,11 +156,14 @@ pub async fn costs(ctx: &Ctx, a: CostsArgs) -> Result<u8, Failure> {
     }
     let rows = ctx.store.costs(&q).await?;
     let mut headers: Vec<&str> = by.iter().map(|d| d.as_str()).collect();
-    headers.push("cost");
+    // one row per key and currency: two currencies are never added (currency last: scripts reading the columns
+    // they read before still find them where they were)
+    headers.extend(["cost", "currency"]);
     let mut table = Table::new(&headers).numeric("cost");
     for r in rows {
         let mut cells = r.keys;
         cells.push(canonical(r.cost));
+        cells.push(r.currency);
         table.push(cells);
     }
     print(&table, a.format)

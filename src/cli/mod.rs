@@ -9,6 +9,7 @@ mod documents;
 mod export;
 mod funding;
 mod funding_io;
+mod fx;
 mod interest;
 mod interest_terms;
 mod linking;
@@ -403,5 +404,6 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         Some(Command::Onboarding(a)) => onboarding::onboarding(ctx, a).await,
         Some(Command::Forecast(a)) => plan::forecast(ctx, a).await,
         Some(Command::Budget(c)) => plan::budget(ctx, c).await,
+        Some(Command::Fx(c)) => fx::fx(ctx, c).await,
     }
 }

@@ -107,6 +107,20 @@ impl Table {
     }
 }
 
+/// An input CSV (cells trimmed) and its header row, or a message naming the file.
+pub fn csv_input(file: &std::path::Path) -> Result<(csv::Reader<std::fs::File>, csv::StringRecord), super::Failure> {
+    let name = file.display();
+    let fail = |e: csv::Error| super::Failure::user(format!("{name}: {e}"));
+    let mut r = csv::ReaderBuilder::new().trim(csv::Trim::All).from_path(file).map_err(fail)?;
+    let headers = r.headers().map_err(fail)?.clone();
+    Ok((r, headers))
+}
+
+/// The position of a header column, in any case.
+pub fn csv_column(headers: &csv::StringRecord, name: &str) -> Option<usize> {
+    headers.iter().position(|x| x.eq_ignore_ascii_case(name))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -375,12 +375,8 @@ pub async fn budget(ctx: &Ctx, c: BudgetCmd) -> Result<u8, Failure> {
 /// The rows of a budget CSV, or the first bad one by file, line and column.
 fn read_budgets(file: &std::path::Path) -> Result<Vec<NewBudget>, Failure> {
     let name = file.display().to_string();
-    let mut r = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(file)
-        .map_err(|e| Failure::user(format!("{name}: {e}")))?;
-    let headers = r.headers().map_err(|e| Failure::user(format!("{name}: {e}")))?.clone();
-    let col = |h: &str| headers.iter().position(|x| x.eq_ignore_ascii_case(h));
+    let (mut r, headers) = super::output::csv_input(file)?;
+    let col = |h: &str| super::output::csv_column(&headers, h);
     let (Some(ci), Some(pi), Some(ai)) = (col("customer"), col("period"), col("amount")) else {
         return Err(Failure::user(format!("{name}: line 1: the header needs customer, period, amount (and scope)")));
     };

@@ -77,10 +77,11 @@ pub enum Effect {
         req: u64,
         op: PaneWrite,
     },
-    /// The import job (progress replies while it runs).
+    /// The import job (progress replies while it runs); `view`: which cost view Azure files are.
     Import {
         req: u64,
         paths: Vec<PathBuf>,
+        view: Option<billops_import::View>,
     },
     CompletePath {
         req: u64,

@@ -64,7 +64,7 @@ impl Runner {
             Effect::Balance { req, customer, today } => {
                 (req, st.balance(&customer, today).await.map(Reply::Balance).map_err(e))
             }
-            Effect::Import { req, paths } => (req, Ok(self.import(req, paths).await)),
+            Effect::Import { req, paths, view } => (req, Ok(self.import(req, paths, view).await)),
             Effect::CompletePath { req, input } => {
                 let candidates = tokio::task::spawn_blocking({
                     let input = input.clone();
@@ -87,13 +87,14 @@ impl Runner {
         })
     }
 
-    async fn import(&self, req: u64, paths: Vec<PathBuf>) -> Reply {
+    async fn import(&self, req: u64, paths: Vec<PathBuf>, view: Option<billops_import::View>) -> Reply {
         let tx = self.tx.clone();
         let progress: Arc<dyn Fn(crate::ingest::Progress) + Send + Sync> = Arc::new(move |p| {
             let _ = tx.send(Action::Reply { req, result: Ok(Reply::ImportProgress(p)) });
         });
+        let read = billops_import::ReadOptions { tags: self.tags.clone(), view, ..Default::default() };
         let reports =
-            crate::ingest::import_paths(self.store.clone(), paths, self.tags.clone(), self.actor(), progress).await;
+            crate::ingest::import_run_with(self.store.clone(), paths, read, self.actor(), progress).await.reports;
         let lines = reports
             .into_iter()
             .map(|r| match r {

@@ -143,23 +143,29 @@ pub struct Column {
     pub fit: u16,
     /// A chart column: `width` wide when there is room, narrower (or dropped) before any text shrinks.
     pub chart: Option<ChartFit>,
+    /// A short code (currency, unit): its width, never the left-over space a last text column takes.
+    pub code: bool,
 }
 
 impl Column {
     pub const fn text(name: &'static str, width: u16) -> Column {
-        Column { name, width, numeric: false, fit: 0, chart: None }
+        Column { name, width, numeric: false, fit: 0, chart: None, code: false }
     }
     pub const fn num(name: &'static str, width: u16) -> Column {
-        Column { name, width, numeric: true, fit: 0, chart: None }
+        Column { name, width, numeric: true, fit: 0, chart: None, code: false }
+    }
+    /// A short code column (a currency): `width` wide, left-aligned, never stretched.
+    pub const fn code(name: &'static str, width: u16) -> Column {
+        Column { name, width, numeric: false, fit: 0, chart: None, code: true }
     }
     /// A chart column (its cells made by [`Cell::spark`] or [`Cell::share`]).
     pub const fn chart(name: &'static str, width: u16, fit: ChartFit) -> Column {
-        Column { name, width, numeric: false, fit: 0, chart: Some(fit) }
+        Column { name, width, numeric: false, fit: 0, chart: Some(fit), code: false }
     }
     /// A last text column that is a nice-to-have: it narrows and goes like a sparkline, before any other text
     /// column shrinks (what the row's detail also says), and takes the spare width when it stays.
     pub const fn optional(name: &'static str, width: u16, min: u16) -> Column {
-        Column { name, width, numeric: false, fit: 0, chart: Some(ChartFit { min, droppable: true, grow: true }) }
+        Column { name, width, numeric: false, fit: 0, chart: Some(ChartFit { min, droppable: true, grow: true }), code: false }
     }
 }
 
@@ -235,7 +241,9 @@ impl TableModel {
             total -= 1;
         }
         let grows = (0..n).rev().find(|&i| self.columns[i].chart.is_some_and(|f| f.grow) && w[i] > 0);
-        let last_text = (0..n).rev().find(|&i| !self.columns[i].numeric && self.columns[i].chart.is_none());
+        let last_text = (0..n)
+            .rev()
+            .find(|&i| !self.columns[i].numeric && self.columns[i].chart.is_none() && !self.columns[i].code);
         if let Some(last_text) = grows.or(last_text) {
             let spare = avail32.saturating_sub(total);
             w[last_text] = w[last_text].saturating_add(u16::try_from(spare).unwrap_or(0));

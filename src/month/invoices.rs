@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use billops_domain::Period;
 use billops_domain::credit::Credit;
-use billops_domain::invoice::{DraftDiff, DraftRequest, InvoiceDiscount, build_draft, diff_drafts};
+use billops_domain::fx::FxTable;
+use billops_domain::invoice::{DraftDiff, DraftRequest, InvoiceDiscount, InvoiceError, build_draft, diff_drafts};
 use billops_domain::rating::{AccountCode, AccountCodeTable, CodeScope, PriceBook, ResourceUnitSet};
 use billops_domain::terms::Effective;
 use billops_store::{
@@ -44,16 +45,19 @@ pub(crate) fn account_codes(codes: &[billops_store::AccountCode]) -> AccountCode
     AccountCodeTable::new(entries).unwrap_or_default()
 }
 
-/// What every customer's draft of a run is rated with: account codes, resource units, chargeback customers.
+/// What every customer's draft of a run is rated with: account codes, resource units, chargeback customers,
+/// the period's approved FX rates.
 pub struct RunInputs {
     codes: AccountCodeTable,
+    fx: FxTable,
     units: ResourceUnitSet,
     no_units: ResourceUnitSet,
     chargeback: BTreeSet<String>,
 }
 
-/// Read the run's shared inputs (account codes, resource units, billing models).
-pub async fn run_inputs(store: &dyn Store) -> Result<RunInputs> {
+/// Read the run's shared inputs (account codes, resource units, billing models, `period`'s approved FX rates).
+pub async fn run_inputs(store: &dyn Store, period: Period) -> Result<RunInputs> {
+    let fx = store.fx_table(period).await?;
     let codes = account_codes(&store.list_account_codes().await?);
     let units = store.resource_unit_set().await?;
     let chargeback = store
@@ -63,7 +67,7 @@ pub async fn run_inputs(store: &dyn Store) -> Result<RunInputs> {
         .filter(|m| m.model == BillingModel::Chargeback)
         .map(|m| m.customer)
         .collect();
-    Ok(RunInputs { codes, units, no_units: ResourceUnitSet::default(), chargeback })
+    Ok(RunInputs { codes, fx, units, no_units: ResourceUnitSet::default(), chargeback })
 }
 
 /// One customer's own inputs: price book, credits, and the terms in force on the period's first day.
@@ -100,8 +104,17 @@ pub fn build(run: &RunInputs, cust: &CustomerInputs, charges: &CustomerCharges, 
         credits: &cust.credits,
         tax_rate: cust.terms.tax_rate,
         rounding: cust.terms.rounding,
+        fx: &run.fx,
     };
-    let draft = build_draft(&req).map_err(|e| StoreError::Invalid(format!("{}: {e}", charges.customer)))?;
+    let draft = build_draft(&req).map_err(|e| match e {
+        InvoiceError::NoFxRate { pair, period } => StoreError::Invalid(format!(
+            "{}: no approved FX rate {pair} for {period}: the customer is billed in {} and this cost is in {}; \
+             enter the period's rate (`billops fx set {} {} {period} RATE --source SOURCE --date YYYY-MM-DD`) and \
+             have another manager approve it (`billops fx approve {} {} {period}`); no draft was saved",
+            charges.customer, pair.quote, pair.base, pair.base, pair.quote, pair.base, pair.quote
+        )),
+        e => StoreError::Invalid(format!("{}: {e}", charges.customer)),
+    })?;
     let mut payer_costs: BTreeMap<String, Decimal> = BTreeMap::new();
     for (l, payer) in charges.lines.iter().zip(&charges.payers) {
         let e = payer_costs.entry(payer.clone()).or_insert(Decimal::ZERO);
@@ -136,7 +149,7 @@ pub async fn save(store: &dyn Store, drafts: &[DraftToSave], by: &Actor) -> Resu
 /// Generate (or regenerate) the drafts of `period` for every customer with cost, or one customer:
 /// [`run_inputs`], the period's charges, per customer [`customer_inputs`] and [`build`], then one [`save`].
 pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>, by: &Actor) -> Result<Vec<Generated>> {
-    let run = run_inputs(store).await?;
+    let run = run_inputs(store, period).await?;
     let mut drafts = Vec::new();
     for charges in store.charges(period, customer).await? {
         let cust = customer_inputs(store, &charges.customer, period).await?;

@@ -60,6 +60,8 @@ pub async fn reprice(store: &dyn Store, period: Period, customer: Option<&str>, 
     let correction =
         PriceRule::new("reprice-correction", fix.scope.clone(), fix.pricing, effective).map_err(|e| invalid(&e))?;
     let mut out = Reprice { period: Some(period), ..Reprice::default() };
+    // the period's own rates: a signed-off period's are frozen with it
+    let fx = store.fx_table(period).await?;
     for charges in store.charges(period, customer).await? {
         let f = InvoiceFilter { period: Some(period), customer: Some(charges.customer.clone()) };
         let issued = store
@@ -88,6 +90,7 @@ pub async fn reprice(store: &dyn Store, period: Period, customer: Option<&str>, 
             credits: &[],
             tax_rate: inv.draft.tax_rate,
             rounding: inv.draft.rounding_rule,
+            fx: &fx,
         };
         let draft = build_draft(&req).map_err(|e| StoreError::Invalid(format!("{}: {e}", charges.customer)))?;
         let fresh: BTreeMap<(&LineKind, &Option<String>), Decimal> =

@@ -56,14 +56,28 @@ pub async fn facts(store: &dyn Store, last_actual: Period, basis: CostBasis) -> 
         by: vec![Dim::Period, Dim::Customer, Dim::Service],
         basis,
     };
-    let rows = store.costs(&q).await?;
-    Ok(rows
-        .into_iter()
+    Ok(per_currency(store.costs(&q).await?))
+}
+
+/// Cost facts from rows by period × customer × service (and currency). A customer's service with cost in two
+/// currencies is two series, `SERVICE [CUR]`, never added; one in a single currency keeps its name.
+pub fn per_currency(rows: Vec<billops_store::CostRow>) -> Vec<CostFact> {
+    let mut currencies: std::collections::HashMap<(String, String), std::collections::BTreeSet<String>> =
+        std::collections::HashMap::new();
+    for r in &rows {
+        if let (Some(c), Some(s)) = (r.keys.get(1), r.keys.get(2)) {
+            currencies.entry((c.clone(), s.clone())).or_default().insert(r.currency.clone());
+        }
+    }
+    rows.into_iter()
         .filter_map(|r| {
             let p: Period = r.keys.first()?.parse().ok()?;
-            Some((p, r.keys.get(1)?.clone(), r.keys.get(2)?.clone(), r.cost))
+            let (customer, service) = (r.keys.get(1)?.clone(), r.keys.get(2)?.clone());
+            let several = currencies.get(&(customer.clone(), service.clone())).is_some_and(|c| c.len() > 1);
+            let service = if several { format!("{service} [{}]", r.currency) } else { service };
+            Some((p, customer, service, r.cost))
         })
-        .collect())
+        .collect()
 }
 
 /// Everything an outlook or a budget report is built from.
@@ -187,4 +201,33 @@ pub async fn warn_on_board(
         item.problems.extend(lines);
     }
     Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod currency_tests {
+    use super::*;
+
+    #[test]
+    fn a_service_billed_in_two_currencies_is_two_series_never_added() {
+        let row = |p: &str, c: &str, s: &str, cur: &str, cost: i64| billops_store::CostRow {
+            keys: vec![p.into(), c.into(), s.into()],
+            currency: cur.into(),
+            cost: Decimal::new(cost, 0),
+        };
+        let facts = per_currency(vec![
+            row("2026-04", "ACME", "EC2", "USD", 10),
+            row("2026-05", "ACME", "EC2", "EUR", 7),
+            row("2026-05", "ACME", "S3", "USD", 3),
+        ]);
+        let p = |t: &str| t.parse::<Period>().unwrap();
+        assert_eq!(
+            facts,
+            vec![
+                (p("2026-04"), "ACME".into(), "EC2 [USD]".into(), Decimal::new(10, 0)),
+                (p("2026-05"), "ACME".into(), "EC2 [EUR]".into(), Decimal::new(7, 0)),
+                (p("2026-05"), "ACME".into(), "S3".into(), Decimal::new(3, 0)),
+            ]
+        );
+    }
 }

@@ -20,6 +20,19 @@ impl Demo {
         d
     }
 
+    /// An empty store (`billops --db sqlite:PATH init`) in its own temp dir, `managers` added as managers.
+    pub fn empty(managers: &[&str]) -> Demo {
+        let dir = tempfile::tempdir().unwrap();
+        let db = format!("sqlite:{}", dir.path().join("store.db").display());
+        let d = Demo { dir, db };
+        let first = managers.first().copied().unwrap_or("tester");
+        d.ok(first, &["init"]);
+        for m in managers {
+            d.ok(first, &["users", "add", m, "--role", "manager"]);
+        }
+        d
+    }
+
     /// Run `billops --db … ARGS` as `user`.
     pub fn run(&self, user: &str, args: &[&str]) -> Output {
         let dir: &Path = self.dir.path();

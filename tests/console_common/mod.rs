@@ -124,7 +124,8 @@ pub fn costs(from: Period, to: Period, filters: &[(Dim, String)], by: &[Dim]) ->
             .collect();
         *m.entry(keys).or_default() += d(l.billed);
     }
-    let mut rows: Vec<CostRow> = m.into_iter().map(|(keys, cost)| CostRow { keys, cost }).collect();
+    let mut rows: Vec<CostRow> =
+        m.into_iter().map(|(keys, cost)| CostRow { keys, currency: "USD".into(), cost }).collect();
     rows.sort_by(|a, b| b.cost.cmp(&a.cost).then(a.keys.cmp(&b.keys)));
     rows
 }

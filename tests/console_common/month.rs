@@ -135,6 +135,7 @@ fn line(kind: LineKind, desc: &str, code: Option<&str>, cost: &str, amount: &str
         amount: d(amount),
         rule_ids: rules.iter().map(|r| (*r).to_string()).collect(),
         sources: vec![],
+        fx: None,
     }
 }
 

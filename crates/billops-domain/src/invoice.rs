@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::credit::{CreditApplication, CreditError, CreditKind};
+use crate::fx::{FxUsed, Pair};
 use crate::line_item::ChargeCategory;
 use crate::money::RoundingRule;
 use crate::period::Period;
@@ -39,6 +40,9 @@ pub enum InvoiceError {
     Credit(#[from] CreditError),
     #[error("line {line} is in {found}, the invoice is in {expected}")]
     CurrencyMismatch { line: LineRef, found: String, expected: String },
+    /// Cost in another currency and no approved rate for the pair in the period.
+    #[error("no approved FX rate {pair} for {period}: the cost is in {}, the invoice in {}", pair.base, pair.quote)]
+    NoFxRate { pair: Pair, period: Period },
     #[error("invalid: {0}")]
     Invalid(String),
     #[error("{user} ({role}) may not {what}")]
@@ -131,6 +135,9 @@ pub struct InvoiceLine {
     pub rule_ids: Vec<RuleId>,
     /// Source lines the amount drills down to.
     pub sources: Vec<LineRef>,
+    /// The FX rate the line's cost was converted with (cost in another currency than the invoice's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fx: Option<FxUsed>,
 }
 
 /// Section subtotals and the document total.

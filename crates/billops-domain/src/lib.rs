@@ -22,6 +22,7 @@ pub mod dispute;
 pub mod forecast;
 pub mod funding;
 pub mod funding_recon;
+pub mod fx;
 pub mod interest;
 pub mod invoice;
 pub mod ppa;

@@ -115,7 +115,8 @@ pub fn is_iso4217(code: &str) -> bool {
     iso4217::CODES.binary_search(&code).is_ok()
 }
 
-/// Minor-unit decimal places of an ISO 4217 currency (the standard's table, 2025; 2 for every other code).
+/// Minor-unit decimal places of an ISO 4217 currency (the standard's list of exponents; every other code in
+/// use has 2). The one table: documents, typed amounts and rounding all ask it.
 pub fn minor_units(currency: &str) -> u32 {
     match currency {
         "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX" | "UYI" | "VND"
@@ -366,6 +367,20 @@ mod tests {
         assert_eq!(round_document(d("-2.345"), "USD", RoundingRule::default()), d("-2.35"));
         assert_eq!(round_document(d("2.345"), "USD", RoundingRule::HalfEven), d("2.34"));
         assert_eq!(round_document(d("2.5"), "JPY", RoundingRule::default()), d("3"));
+    }
+
+    #[test]
+    fn minor_units_follow_iso_4217_and_rounding_uses_them() {
+        for (c, dp) in [("JPY", 0), ("KRW", 0), ("USD", 2), ("EUR", 2), ("GBP", 2), ("BHD", 3), ("KWD", 3)] {
+            assert_eq!(minor_units(c), dp, "{c}");
+        }
+        let rule = RoundingRule::default();
+        assert_eq!(round_document(d("1234.5"), "KRW", rule), d("1235"));
+        assert_eq!(round_document(d("-1234.5"), "JPY", rule), d("-1235"));
+        assert_eq!(round_document(d("10.0045"), "KWD", rule), d("10.005"));
+        assert_eq!(round_document(d("10.0044999"), "BHD", rule), d("10.004"));
+        assert_eq!(round_document(d("39.245"), "USD", rule), d("39.25"));
+        assert_eq!(round_document(d("39.2449"), "EUR", rule), d("39.24"));
     }
 
     #[test]

@@ -239,6 +239,7 @@ pub fn add_to_draft(draft: &mut Draft, ppas: &[(i64, &Ppa)]) -> Result<(), PpaEr
                 amount: l.amount,
                 rule_ids: Vec::new(),
                 sources: Vec::new(),
+                fx: None,
             });
         }
     }
@@ -271,6 +272,7 @@ pub fn add_to_draft(draft: &mut Draft, ppas: &[(i64, &Ppa)]) -> Result<(), PpaEr
             amount: t.rounding,
             rule_ids: Vec::new(),
             sources: Vec::new(),
+            fx: None,
         });
     }
     Ok(())

@@ -126,6 +126,7 @@ fn draft_of(charges: Decimal, tax_pct: i64) -> Draft {
         amount,
         rule_ids: Vec::new(),
         sources: Vec::new(),
+        fx: None,
     };
     let tax = rate.of(charges).unwrap();
     Draft {

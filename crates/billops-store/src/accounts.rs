@@ -85,7 +85,7 @@ async fn relocate(tx: &mut Tx, account: &str, cid: i64, from: NaiveDate) -> Resu
     let b = tx.backend();
     let money = [money_cols(b, "billed"), money_cols(b, "effective"), money_cols(b, "list")].join(", ");
     let sums = [money_sum(b, "", "billed"), money_sum(b, "", "effective"), money_sum(b, "", "list")].join(", ");
-    let keys = "period, customer_id, service, product, component, account, payer, charge_category, region";
+    let keys = "period, customer_id, service, product, component, account, payer, charge_category, region, currency";
     let rebuild = |table: &str, keys: &str| {
         format!(
             "INSERT INTO {table} ({keys}, batch_id, row_count, {money}) SELECT {keys}, batch_id, count(*), {sums} \

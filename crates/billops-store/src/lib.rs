@@ -34,6 +34,7 @@ pub mod disputes;
 mod fields;
 pub mod funding;
 mod funding_import;
+pub mod fx;
 mod import;
 pub mod interest_terms;
 mod invoices;
@@ -45,6 +46,7 @@ pub mod planning;
 mod rating;
 mod rating_rollups;
 mod recon;
+mod rollup_currency;
 mod series;
 mod settings;
 mod sql_store;
@@ -66,6 +68,7 @@ pub use details::{CustomerDetails, CustomerDetailsStore};
 pub use disputes::DisputeStore;
 pub use funding::{FundingChange, FundingRecord, FundingStore, Opportunity};
 pub use funding_import::{FundingImportRow, FundingImportSummary};
+pub use fx::{FxRates, NewFxRate, StoredFxRate};
 pub use import::batches::Imports;
 pub use interest_terms::{CustomerInterest, InterestTermsStore, NewInterestTerms, StoredInterestTerms};
 pub use invoices::Invoices;
@@ -104,7 +107,7 @@ use async_trait::async_trait;
 pub mod prelude {
     pub use crate::{
         Access, Accounts, AuditTrail, Chargeback, Close, Costs, CreditNotes, Credits, CustomerDetailsStore,
-        FundingStore, Imports, InterestTermsStore, Invoices, Parties, Payments, Planning, PriceBooks, Settings, Store,
+        FundingStore, FxRates, Imports, InterestTermsStore, Invoices, Parties, Payments, Planning, PriceBooks, Settings, Store,
         SupplierRecon, Terms, VarianceReview,
     };
 }
@@ -141,6 +144,7 @@ pub trait Store:
     + OnboardingStore
     + Planning
     + InterestTermsStore
+    + FxRates
     + Send
     + Sync
 {

@@ -17,14 +17,22 @@ use crate::{Backend, Result, StoreError};
 /// Line-item ids aggregated per query on SQLite (bounds the GROUP BY sorter, which the store keeps in memory).
 const WINDOW: i64 = 250_000;
 
-const KEYS: &str =
-    "period, customer_id, account, service, product, component, charge_category, region, usage_type, unit, payer";
+const KEYS: &str = "period, customer_id, account, service, product, component, charge_category, region, usage_type, unit, payer, \
+     currency";
 
 /// What to rebuild within a batch: all of it, or one account in one period.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Part<'a> {
     Batch,
-    Account { period: &'a str, account: i64 },
+    Account {
+        period: &'a str,
+        account: i64,
+    },
+    /// One (period, payer) of the batch (payer as its dict id).
+    Scope {
+        period: &'a str,
+        payer: i64,
+    },
 }
 
 /// Whether the batch's rating rollups exist (written by its import or back-filled).
@@ -38,6 +46,7 @@ pub(crate) async fn rebuild(tx: &mut Tx, batch: i64, lo: i64, hi: i64, part: Par
     let (filter, extra): (&str, Vec<Arg>) = match part {
         Part::Batch => ("", vec![]),
         Part::Account { period, account } => (" AND period = $4 AND account = $5", args![period, account]),
+        Part::Scope { period, payer } => (" AND period = $4 AND payer = $5", args![period, payer]),
     };
     match tx.backend() {
         Backend::Postgres => {
@@ -71,7 +80,7 @@ pub(crate) async fn rebuild(tx: &mut Tx, batch: i64, lo: i64, hi: i64, part: Par
                             v
                         }
                     };
-                    if r.get::<i64>(29)? != 0 {
+                    if r.get::<i64>(30)? != 0 {
                         return Err(StoreError::Invalid(format!(
                             "batch {batch}: a stored quantity is not a plain decimal within ±9.2e18 (line items \
                              {start}..={end}); rating rollups cannot sum it exactly"
@@ -89,18 +98,19 @@ pub(crate) async fn rebuild(tx: &mut Tx, batch: i64, lo: i64, hi: i64, part: Par
                         usage_type: r.get(8)?,
                         unit: r.get(9)?,
                         payer: r.get(10)?,
+                        currency: r.get(11)?,
                         resource: 0,
                     };
                     let part = |k: usize| -> Result<SplitDecimal> {
                         Ok(SplitDecimal { int: r.get(k)?, e9: r.get(k + 1)?, e18: r.get(k + 2)?, e28: r.get(k + 3)? })
                     };
                     let window = Sums {
-                        rows: r.get(11)?,
-                        billed: part(12)?,
-                        effective: part(16)?,
-                        list: part(20)?,
-                        quantity: part(24)?,
-                        no_quantity: r.get(28)?,
+                        rows: r.get(12)?,
+                        billed: part(13)?,
+                        effective: part(17)?,
+                        list: part(21)?,
+                        quantity: part(25)?,
+                        no_quantity: r.get(29)?,
                     };
                     sums.entry(key).or_default().merge(&window)?;
                 }

@@ -31,6 +31,7 @@ impl SqlStore {
         if !(options.read_only && matches!(target, Target::SqliteFile(_))) {
             if !options.needs_migration_ok {
                 crate::rating_rollups::refuse_pending(&db).await?;
+                crate::rollup_currency::refuse_pending(&db).await?;
             }
             crate::access::refresh_grants(&db).await?;
         }
@@ -50,7 +51,9 @@ impl SqlStore {
     ) -> Result<usize> {
         let target = parse_url(url)?;
         let db = connect(&target, options).await?;
-        let filled = crate::rating_rollups::backfill(&db, progress).await?;
+        // Currency first: a batch the rating back-fill builds afterwards gets its currency from its line items.
+        let filled = crate::rollup_currency::backfill(&db, progress).await?;
+        let filled = filled.max(crate::rating_rollups::backfill(&db, progress).await?);
         crate::access::refresh_grants(&db).await?;
         match &db {
             Db::Sqlite(p) => p.close().await,

@@ -264,6 +264,7 @@ proptest! {
                 credits: &[],
                 tax_rate: Percent::new(Decimal::new(10, 0)).unwrap(),
                 rounding: RoundingRule::default(),
+                fx: &crate::fx::FxTable::default(),
             }).unwrap();
             invoiced += draft.totals.cost + draft.totals.stripped;
         }

@@ -1,4 +1,5 @@
 //! Building a draft in the fixed order of operations.
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rust_decimal::Decimal;
@@ -6,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Draft, InvoiceError, InvoiceLine, LineKind, Totals};
 use crate::credit::{ApplicationTarget, Chargeable, Credit, plan_applications};
+use crate::fx::{self, FxTable, FxUsed, Pair};
 use crate::line_item::ChargeCategory;
 use crate::money::{RoundingRule, round_document};
 use crate::period::Period;
@@ -60,6 +62,9 @@ pub struct DraftRequest<'a> {
     pub credits: &'a [Credit],
     pub tax_rate: Percent,
     pub rounding: RoundingRule,
+    /// The period's approved FX rates: a line whose cost is in another currency is converted with its pair's
+    /// rate (recorded on the invoice line); without one the draft is refused.
+    pub fx: &'a FxTable,
 }
 
 #[derive(Default)]
@@ -86,6 +91,38 @@ fn simple(kind: LineKind, description: String, code: &Option<String>, amount: De
         amount,
         rule_ids: Vec::new(),
         sources: Vec::new(),
+        fx: None,
+    }
+}
+
+/// The line in the invoice's currency: as it is, or its cost converted with the period's approved rate for its
+/// pair (and that rate); no rate: refused, naming the pair and the period.
+fn in_invoice_currency<'l>(
+    req: &DraftRequest<'_>,
+    l: &'l ChargeLine,
+) -> Result<(Cow<'l, ChargeLine>, Option<FxUsed>), InvoiceError> {
+    if l.currency == req.currency {
+        return Ok((Cow::Borrowed(l), None));
+    }
+    let Some(rate) = req.fx.get(&l.currency, req.currency) else {
+        return Err(match Pair::new(&l.currency, req.currency) {
+            Ok(pair) => InvoiceError::NoFxRate { pair, period: req.period },
+            Err(_) => InvoiceError::CurrencyMismatch {
+                line: l.source,
+                found: l.currency.clone(),
+                expected: req.currency.to_string(),
+            },
+        });
+    };
+    let cost = fx::convert(l.cost, rate).ok_or(InvoiceError::Overflow)?;
+    Ok((Cow::Owned(ChargeLine { cost, currency: req.currency.to_string(), ..l.clone() }), Some(rate.clone())))
+}
+
+/// A converted line says so in its description (documents, console and exports show the rate with the line).
+fn with_rate(description: String, fx: &Option<FxUsed>) -> String {
+    match fx {
+        Some(r) => format!("{description} [{r}]"),
+        None => description,
     }
 }
 
@@ -98,20 +135,15 @@ pub fn build_draft(req: &DraftRequest<'_>) -> Result<Draft, InvoiceError> {
     let mut totals = Totals::default();
 
     // 1. Strip supplier credits and tax; 2. rate the rest.
-    let mut stripped: BTreeMap<LineKind, Group> = BTreeMap::new();
-    let mut charges: BTreeMap<(LineKind, Option<String>), Group> = BTreeMap::new();
+    let mut stripped: BTreeMap<(LineKind, Option<FxUsed>), Group> = BTreeMap::new();
+    let mut charges: BTreeMap<(LineKind, Option<String>, Option<FxUsed>), Group> = BTreeMap::new();
     let mut buckets: BTreeMap<(&str, &str), Decimal> = BTreeMap::new();
-    for l in req.lines {
-        if l.currency != req.currency {
-            return Err(InvoiceError::CurrencyMismatch {
-                line: l.source,
-                found: l.currency.clone(),
-                expected: req.currency.to_string(),
-            });
-        }
+    for line in req.lines {
+        let (l, fx) = in_invoice_currency(req, line)?;
+        let l = l.as_ref();
         if matches!(l.charge_category, ChargeCategory::Tax | ChargeCategory::Credit) {
             let g = stripped
-                .entry(LineKind::Stripped { category: l.charge_category, service: l.service.clone() })
+                .entry((LineKind::Stripped { category: l.charge_category, service: l.service.clone() }, fx))
                 .or_default();
             add(&mut g.cost, l.cost)?;
             g.sources.push(l.source);
@@ -132,7 +164,7 @@ pub fn build_draft(req: &DraftRequest<'_>) -> Result<Draft, InvoiceError> {
         };
         let code =
             req.account_codes.resolve(req.customer, &l.product, &l.account, l.usage_date).map(|c| c.code.clone());
-        let g = charges.entry((kind, code)).or_default();
+        let g = charges.entry((kind, code, fx)).or_default();
         add(&mut g.cost, l.cost)?;
         add(&mut g.amount, amount)?;
         if let Some(v) = volume {
@@ -140,17 +172,18 @@ pub fn build_draft(req: &DraftRequest<'_>) -> Result<Draft, InvoiceError> {
         }
         g.rules.extend(rule);
         g.sources.push(l.source);
-        add(buckets.entry((l.account.as_str(), l.service.as_str())).or_insert(Decimal::ZERO), amount)?;
+        add(buckets.entry((line.account.as_str(), line.service.as_str())).or_insert(Decimal::ZERO), amount)?;
         add(&mut totals.cost, l.cost)?;
         add(&mut totals.charges, amount)?;
     }
     let stripped: Vec<InvoiceLine> = stripped
         .into_iter()
-        .map(|(kind, g)| {
+        .map(|((kind, fx), g)| {
             let description = match &kind {
                 LineKind::Stripped { category, service } => format!("{service} supplier {category} (not billed)"),
                 _ => String::new(),
             };
+            let description = with_rate(description, &fx);
             InvoiceLine {
                 kind,
                 description,
@@ -160,12 +193,13 @@ pub fn build_draft(req: &DraftRequest<'_>) -> Result<Draft, InvoiceError> {
                 amount: Decimal::ZERO,
                 rule_ids: Vec::new(),
                 sources: g.sources,
+                fx,
             }
         })
         .collect();
     let charges: Vec<InvoiceLine> = charges
         .into_iter()
-        .map(|((kind, account_code), g)| {
+        .map(|((kind, account_code, fx), g)| {
             let description = match &kind {
                 LineKind::Usage { service, product, component } => format!("{service} / {product} / {component}"),
                 LineKind::ResourceUnit { ru_id, rate } => {
@@ -175,6 +209,7 @@ pub fn build_draft(req: &DraftRequest<'_>) -> Result<Draft, InvoiceError> {
                 }
                 _ => String::new(),
             };
+            let description = with_rate(description, &fx);
             InvoiceLine {
                 kind,
                 description,
@@ -184,6 +219,7 @@ pub fn build_draft(req: &DraftRequest<'_>) -> Result<Draft, InvoiceError> {
                 amount: g.amount,
                 rule_ids: g.rules.into_iter().collect(),
                 sources: g.sources,
+                fx,
             }
         })
         .collect();

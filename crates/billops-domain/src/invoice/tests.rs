@@ -7,7 +7,8 @@ use rust_decimal::Decimal;
 
 use super::*;
 use crate::credit::{ApprovalPolicy, Credit, CreditProposal, CreditScope};
-use crate::money::Money;
+use crate::fx::{FxTable, FxUsed, Pair};
+use crate::money::{Money, RoundingRule, round_document};
 use crate::party::{Role, User};
 use crate::period::DateRange;
 use crate::rating::{
@@ -84,6 +85,7 @@ pub(super) struct Fixture {
     pub tax: Percent,
     pub rounding: RoundingRule,
     pub currency: &'static str,
+    pub fx: FxTable,
 }
 
 impl Fixture {
@@ -98,6 +100,7 @@ impl Fixture {
             tax: Percent::ZERO,
             rounding: RoundingRule::default(),
             currency: "USD",
+            fx: FxTable::default(),
         }
     }
     pub fn build(&self) -> Result<Draft, InvoiceError> {
@@ -113,6 +116,7 @@ impl Fixture {
             credits: &self.credits,
             tax_rate: self.tax,
             rounding: self.rounding,
+            fx: &self.fx,
         })
     }
 }
@@ -197,10 +201,48 @@ fn discounts_are_capped_and_validated() {
 }
 
 #[test]
-fn refuses_lines_in_another_currency() {
+fn refuses_lines_in_another_currency_without_a_rate_naming_the_pair_and_period() {
     let f =
         Fixture::new(vec![ChargeLine { currency: "EUR".into(), ..line(9, "AmazonS3", ChargeCategory::Usage, "1") }]);
+    let e = f.build().unwrap_err();
+    assert_eq!(e, InvoiceError::NoFxRate { pair: Pair::new("EUR", "USD").unwrap(), period: jan() });
+    assert!(e.to_string().contains("EUR→USD") && e.to_string().contains("2026-01"), "{e}");
+    // not a currency at all: still refused
+    let f = Fixture::new(vec![ChargeLine { currency: "EURO".into(), ..line(9, "S3", ChargeCategory::Usage, "1") }]);
     assert!(matches!(f.build(), Err(InvoiceError::CurrencyMismatch { line: LineRef(9), .. })));
+}
+
+#[test]
+fn converts_with_the_approved_rate_records_it_and_rounds_the_document_once() {
+    let mut f = Fixture::new(vec![
+        ChargeLine { currency: "EUR".into(), ..line(1, "AmazonS3", ChargeCategory::Usage, "10.005") },
+        line(2, "AmazonS3", ChargeCategory::Usage, "1"),
+    ]);
+    let rate = FxUsed {
+        pair: Pair::new("EUR", "USD").unwrap(),
+        rate: d("1.1"),
+        source: "ECB".into(),
+        date: NaiveDate::from_ymd_opt(2026, 1, 30).unwrap(),
+    };
+    f.fx = FxTable::new(jan(), [rate.clone()]);
+    let dr = f.build().unwrap();
+    let eur = dr.charges.iter().find(|l| l.fx.is_some()).unwrap();
+    assert_eq!(eur.fx.as_ref(), Some(&rate));
+    assert_eq!(eur.cost, d("11.0055"), "exact: 10.005 × 1.1");
+    assert!(eur.description.ends_with("[EUR→USD 1.1 (ECB 2026-01-30)]"), "{}", eur.description);
+    let usd = dr.charges.iter().find(|l| l.fx.is_none()).unwrap();
+    assert_eq!(usd.cost, d("1"), "a line already in the invoice's currency is not converted");
+    assert_eq!(dr.totals.cost, d("12.0055"));
+    assert_eq!(dr.totals.total, round_document(dr.totals.unrounded, "USD", RoundingRule::default()));
+    assert_eq!(dr.totals.total.scale(), 2);
+    // a JPY invoice from EUR cost rounds to whole yen
+    let mut f =
+        Fixture::new(vec![ChargeLine { currency: "EUR".into(), ..line(1, "AmazonS3", ChargeCategory::Usage, "10") }]);
+    f.currency = "JPY";
+    f.fx = FxTable::new(jan(), [FxUsed { pair: Pair::new("EUR", "JPY").unwrap(), rate: d("161.237"), ..rate }]);
+    let dr = f.build().unwrap();
+    assert_eq!(dr.totals.total, round_document(dr.totals.unrounded, "JPY", RoundingRule::default()));
+    assert_eq!(dr.totals.total.scale(), 0);
 }
 
 #[test]

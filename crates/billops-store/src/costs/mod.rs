@@ -67,7 +67,9 @@ fn statement(backend: Backend, q: &CostQuery, args: &mut Vec<Arg>) -> Result<Str
             }
         }
     }
-    let group: Vec<String> = q.by.iter().map(|d| format!("t.{}", column(*d))).collect();
+    // Currency is always a key: no row adds two currencies (it is the last column, after the `by` keys).
+    let mut group: Vec<String> = q.by.iter().map(|d| format!("t.{}", column(*d))).collect();
+    group.push("t.currency".into());
     let m = basis_col(q.basis);
     let sums = money_sum(backend, "t.", m);
     let sum_aliases: Vec<String> = (0..money_arity(backend)).map(|k| format!("m{k}")).collect();
@@ -80,9 +82,7 @@ fn statement(backend: Backend, q: &CostQuery, args: &mut Vec<Arg>) -> Result<Str
     let resource = q.by.contains(&Dim::Resource) || q.filters.iter().any(|(d, _)| *d == Dim::Resource);
     let table = if resource { "resource_rollups" } else { "cost_rollups" };
     inner.push_str(&format!(", count(*) AS n FROM {table} t WHERE {}", wh.join(" AND ")));
-    if !group.is_empty() {
-        inner.push_str(&format!(" GROUP BY {}", group.join(", ")));
-    }
+    inner.push_str(&format!(" GROUP BY {}", group.join(", ")));
     let mut outer_keys = Vec::new();
     let mut joins = String::new();
     for (k, d) in q.by.iter().enumerate() {
@@ -98,24 +98,31 @@ fn statement(backend: Backend, q: &CostQuery, args: &mut Vec<Arg>) -> Result<Str
             }
         }
     }
+    let cur = q.by.len();
+    outer_keys.push("dc.value".to_string());
+    joins.push_str(&format!(" LEFT JOIN dict dc ON dc.id = g.k{cur}"));
     let mut cols = outer_keys;
     cols.extend(sum_aliases.iter().map(|a| format!("g.{a}")));
     cols.push("g.n".into());
     Ok(format!("SELECT {} FROM ({inner}) g{joins}", cols.join(", ")))
 }
 
-fn merge(totals: &mut HashMap<Vec<String>, Decimal>, rows: Vec<crate::db::Row>, nkeys: usize) -> Result<()> {
+/// Sums by (keys, currency).
+type Totals = HashMap<(Vec<String>, String), Decimal>;
+
+fn merge(totals: &mut Totals, rows: Vec<crate::db::Row>, nkeys: usize) -> Result<()> {
     for r in rows {
         let mut keys = Vec::with_capacity(nkeys);
         for k in 0..nkeys {
             keys.push(r.get::<Option<String>>(k)?.unwrap_or_else(|| UNASSIGNED.to_string()));
         }
-        let (cost, next) = r.money(nkeys)?;
+        let currency = r.get::<Option<String>>(nkeys)?.unwrap_or_default();
+        let (cost, next) = r.money(nkeys + 1)?;
         let n: i64 = r.get(next)?;
         if n == 0 {
             continue;
         }
-        let e = totals.entry(keys).or_insert(Decimal::ZERO);
+        let e = totals.entry((keys, currency)).or_insert(Decimal::ZERO);
         *e = e.checked_add(cost).ok_or_else(|| StoreError::Invalid("cost sum overflows".into()))?;
     }
     Ok(())
@@ -124,7 +131,8 @@ fn merge(totals: &mut HashMap<Vec<String>, Decimal>, rows: Vec<crate::db::Row>, 
 /// Exact cost sums by any dimensions, and the drill from an invoice line to its sources.
 #[async_trait]
 pub trait Costs: Send + Sync {
-    /// Sum cost by the query's dimensions, exactly. Rows sorted by cost descending, then keys.
+    /// Sum cost by the query's dimensions and currency, exactly (two currencies are never added: a key with cost
+    /// in two has a row per currency). Rows sorted by cost descending, then keys, then currency.
     async fn costs(&self, q: &CostQuery) -> Result<Vec<CostRow>>;
     /// The resource breakdown and the first `q.limit` raw line items (file, line, account, date, usage type,
     /// cost) of a customer's usage in a period for one service / product / component.
@@ -139,11 +147,15 @@ impl Costs for SqlStore {
         }
         let mut args = Vec::new();
         let sql = statement(self.db.backend(), q, &mut args)?;
-        let mut totals: HashMap<Vec<String>, Decimal> = HashMap::new();
+        let mut totals: Totals = HashMap::new();
         merge(&mut totals, self.db.all(&sql, args).await?, q.by.len())?;
-        let mut rows: Vec<CostRow> =
-            totals.into_iter().map(|(keys, cost)| CostRow { keys, cost: cost.normalize() }).collect();
-        rows.sort_by(|a, b| b.cost.cmp(&a.cost).then_with(|| a.keys.cmp(&b.keys)));
+        let mut rows: Vec<CostRow> = totals
+            .into_iter()
+            .map(|((keys, currency), cost)| CostRow { keys, currency, cost: cost.normalize() })
+            .collect();
+        rows.sort_by(|a, b| {
+            b.cost.cmp(&a.cost).then_with(|| a.keys.cmp(&b.keys)).then_with(|| a.currency.cmp(&b.currency))
+        });
         Ok(rows)
     }
     async fn line_sources(&self, q: &SourceQuery) -> Result<LineSources> {

@@ -16,7 +16,7 @@ use super::state::{ItemRow, RollKey, Sums, TEXT_FIELDS, dec};
 use crate::db::Tx;
 use crate::{Result, StoreError};
 
-/// Rows per SQLite INSERT statement (line items and rating rollups: 30 values a row, under SQLite's 32,766 binds).
+/// Rows per SQLite INSERT statement (line items and rating rollups: 30 and 31 values a row, under SQLite's 32,766 binds).
 const ITEM_ROWS_PER_STMT: usize = 1000;
 const ROLLUP_ROWS_PER_STMT: usize = 1000;
 
@@ -69,17 +69,17 @@ impl Rollups {
         match self {
             Rollups::Cost => {
                 "period, customer_id, service, product, component, account, payer, charge_category, \
-                region, batch_id, row_count, billed_int, billed_e9, billed_e18, billed_e28, effective_int, \
+                region, currency, batch_id, row_count, billed_int, billed_e9, billed_e18, billed_e28, effective_int, \
                 effective_e9, effective_e18, effective_e28, list_int, list_e9, list_e18, list_e28"
             }
             Rollups::Resource => {
                 "period, customer_id, service, product, component, account, payer, charge_category, \
-                region, resource, batch_id, row_count, billed_int, billed_e9, billed_e18, billed_e28, effective_int, \
+                region, resource, currency, batch_id, row_count, billed_int, billed_e9, billed_e18, billed_e28, effective_int, \
                 effective_e9, effective_e18, effective_e28, list_int, list_e9, list_e18, list_e28"
             }
             Rollups::Rating => {
                 "period, customer_id, account, service, product, component, charge_category, region, \
-                usage_type, unit, payer, batch_id, row_count, billed_int, billed_e9, billed_e18, billed_e28, \
+                usage_type, unit, payer, currency, batch_id, row_count, billed_int, billed_e9, billed_e18, billed_e28, \
                 effective_int, effective_e9, effective_e18, effective_e28, list_int, list_e9, list_e18, list_e28, \
                 quantity_int, quantity_e9, quantity_e18, quantity_e28, no_quantity"
             }
@@ -89,15 +89,15 @@ impl Rollups {
         match self {
             Rollups::Cost => {
                 "COPY cost_rollups (period, customer_id, service, product, component, account, payer, \
-                charge_category, region, batch_id, row_count, billed, effective, list) FROM STDIN"
+                charge_category, region, currency, batch_id, row_count, billed, effective, list) FROM STDIN"
             }
             Rollups::Resource => {
                 "COPY resource_rollups (period, customer_id, service, product, component, account, \
-                payer, charge_category, region, resource, batch_id, row_count, billed, effective, list) FROM STDIN"
+                payer, charge_category, region, resource, currency, batch_id, row_count, billed, effective, list) FROM STDIN"
             }
             Rollups::Rating => {
                 "COPY rating_rollups (period, customer_id, account, service, product, component, \
-                charge_category, region, usage_type, unit, payer, batch_id, row_count, billed, effective, list, \
+                charge_category, region, usage_type, unit, payer, currency, batch_id, row_count, billed, effective, list, \
                 quantity, no_quantity) FROM STDIN"
             }
         }
@@ -106,10 +106,21 @@ impl Rollups {
     fn keys(self, k: &RollKey) -> Vec<i64> {
         match self {
             Rollups::Cost => {
-                vec![k.customer, k.service, k.product, k.component, k.account, k.payer, k.charge, k.region]
+                vec![k.customer, k.service, k.product, k.component, k.account, k.payer, k.charge, k.region, k.currency]
             }
             Rollups::Resource => {
-                vec![k.customer, k.service, k.product, k.component, k.account, k.payer, k.charge, k.region, k.resource]
+                vec![
+                    k.customer,
+                    k.service,
+                    k.product,
+                    k.component,
+                    k.account,
+                    k.payer,
+                    k.charge,
+                    k.region,
+                    k.resource,
+                    k.currency,
+                ]
             }
             Rollups::Rating => vec![
                 k.customer,
@@ -122,15 +133,16 @@ impl Rollups {
                 k.usage_type,
                 k.unit,
                 k.payer,
+                k.currency,
             ],
         }
     }
     /// Values per row (SQLite).
     fn width(self) -> usize {
         match self {
-            Rollups::Cost => 23,
-            Rollups::Resource => 24,
-            Rollups::Rating => 30,
+            Rollups::Cost => 24,
+            Rollups::Resource => 25,
+            Rollups::Rating => 31,
         }
     }
 }

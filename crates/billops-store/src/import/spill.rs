@@ -28,8 +28,8 @@ pub(crate) const DEFAULT_BUDGET_KEYS: usize = 100_000;
 /// Keys written per chunk when the runs are merged into the store.
 const WRITE_CHUNK: usize = 20_000;
 
-/// Bytes of one entry on disk: 12 key fields and 18 sum fields, each an i64.
-const ENTRY: usize = 30 * 8;
+/// Bytes of one entry on disk: 13 key fields and 18 sum fields, each an i64.
+const ENTRY: usize = 31 * 8;
 
 /// The budget: `BILLOPS_IMPORT_ROLLUP_KEYS` (a positive whole number) or the default.
 pub(crate) fn budget_keys() -> usize {
@@ -45,16 +45,15 @@ fn io(e: std::io::Error) -> StoreError {
 }
 
 /// The key in a grain's sort order. Resource: the resource-rollup key. Rating: the rating-rollup key with
-/// usage type and unit last, so that the cost grain (which drops them) is a run of adjacent keys.
-fn order(grain: Grain, k: &RollKey) -> [i64; 12] {
+/// usage type and unit last, so that the cost grain (which drops them) is a run of adjacent keys. Currency is
+/// a key of every grain (before the keys cost drops).
+fn order(grain: Grain, k: &RollKey) -> [i64; 13] {
     let p = i64::from(k.period.year()) * 100 + i64::from(k.period.month());
-    let head = [p, k.customer, k.service, k.product, k.component, k.account, k.payer, k.charge, k.region];
+    let h = [p, k.customer, k.service, k.product, k.component, k.account, k.payer, k.charge, k.region, k.currency];
     match grain {
-        Grain::Resource => {
-            [head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7], head[8], k.resource, 0, 0]
-        }
+        Grain::Resource => [h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], k.resource, 0, 0],
         Grain::Rating | Grain::Cost => {
-            [head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7], head[8], k.usage_type, k.unit, 0]
+            [h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], k.usage_type, k.unit, 0]
         }
     }
 }
@@ -70,7 +69,7 @@ fn coarsen(grain: Grain, k: &RollKey) -> RollKey {
 fn encode(k: &RollKey, s: &Sums, out: &mut impl Write) -> Result<()> {
     let p = i64::from(k.period.year()) * 100 + i64::from(k.period.month());
     let split = |d: SplitDecimal| [d.int, d.e9, d.e18, d.e28];
-    let fields: [i64; 12] = [
+    let fields: [i64; 13] = [
         p,
         k.customer,
         k.service,
@@ -83,6 +82,7 @@ fn encode(k: &RollKey, s: &Sums, out: &mut impl Write) -> Result<()> {
         k.resource,
         k.usage_type,
         k.unit,
+        k.currency,
     ];
     let mut buf = [0u8; ENTRY];
     let sums = [s.rows, s.no_quantity];
@@ -122,15 +122,16 @@ fn decode(buf: &[u8; ENTRY]) -> Result<(RollKey, Sums)> {
         resource: v(9),
         usage_type: v(10),
         unit: v(11),
+        currency: v(12),
     };
     let split = |i: usize| SplitDecimal { int: v(i), e9: v(i + 1), e18: v(i + 2), e28: v(i + 3) };
     let sums = Sums {
-        rows: v(12),
-        no_quantity: v(13),
-        billed: split(14),
-        effective: split(18),
-        list: split(22),
-        quantity: split(26),
+        rows: v(13),
+        no_quantity: v(14),
+        billed: split(15),
+        effective: split(19),
+        list: split(23),
+        quantity: split(27),
     };
     Ok((key, sums))
 }
@@ -186,7 +187,7 @@ impl Runs {
 
 /// The smallest entry of a run, in a min-heap on (grain order, run).
 struct Head {
-    order: [i64; 12],
+    order: [i64; 13],
     key: RollKey,
     sums: Sums,
     run: usize,
@@ -373,6 +374,7 @@ mod tests {
             resource: i,
             usage_type: i % 13,
             unit: i % 4,
+            currency: i % 2 + 100,
         }
     }
 

@@ -21,7 +21,6 @@ pub(crate) const REGION: usize = 6;
 pub(crate) const USAGE_TYPE: usize = 7;
 pub(crate) const RESOURCE: usize = 8;
 pub(crate) const UNIT: usize = 9;
-#[allow(dead_code)] // documents the position
 pub(crate) const CURRENCY: usize = 10;
 pub(crate) const INVOICE: usize = 11;
 pub(crate) const TEXT_FIELDS: usize = 12;
@@ -56,6 +55,8 @@ pub(crate) struct RollKey {
     pub resource: i64,
     pub usage_type: i64,
     pub unit: i64,
+    /// The line items' currency (a dict id): a key of every rollup, so no sum adds two currencies.
+    pub currency: i64,
 }
 
 /// Exact sums as split integer parts (what SQL `sum()` over the parts would give). `quantity` and
@@ -332,6 +333,7 @@ impl State {
                 resource: r.ids[RESOURCE],
                 usage_type: r.ids[USAGE_TYPE],
                 unit: r.ids[UNIT],
+                currency: r.ids[CURRENCY],
             };
             let sums = self.rollups.entry(key).or_default();
             sums.add(r)?;

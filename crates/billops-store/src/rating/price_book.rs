@@ -122,7 +122,8 @@ impl PriceBooks for SqlStore {
         price_book(&self.db, customer).await
     }
     /// The rating input of a period: `rating_rollups` summed over batches at the grain (customer, account, service,
-    /// product, component, charge category, region, usage type, unit, payer). Each line is dated the period's first
+    /// product, component, charge category, region, usage type, unit, payer, currency). Each line carries the
+    /// currency of its cost (never the customer's: the draft converts or refuses). Each line is dated the period's first
     /// day: rules and rates take effect on month boundaries, so what is in force on that day is what applies to the
     /// whole period. `quantity` is `None` when no source row of the line had one.
     async fn charges(&self, period: Period, customer: Option<&str>) -> Result<Vec<CustomerCharges>> {
@@ -130,8 +131,8 @@ impl PriceBooks for SqlStore {
         for r in self.db.all("SELECT id, code, currency FROM customers", vec![]).await? {
             customers.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
         }
-        let keys =
-            "customer_id, account, service, product, component, charge_category, region, usage_type, unit, payer";
+        let keys = "customer_id, account, service, product, component, charge_category, region, usage_type, unit, payer, \
+             currency";
         let b = self.db.backend();
         let (billed, quantity) = (money_sum(b, "", "billed"), money_sum(b, "", "quantity"));
         let mut a = args![period.to_string()];
@@ -149,7 +150,7 @@ impl PriceBooks for SqlStore {
         let rows = self.db.all(&sql, a).await?;
         let mut ids: Vec<i64> = Vec::new();
         for r in &rows {
-            for k in 1..10 {
+            for k in 1..11 {
                 ids.push(r.get(k)?);
             }
         }
@@ -164,8 +165,12 @@ impl PriceBooks for SqlStore {
             let category: ChargeCategory = text(r.get(5)?).parse().unwrap_or(ChargeCategory::Usage);
             // rows without a quantity in the group: the line has none (unit rates and resource units refuse it
             // rather than charge part of it)
-            let no_quantity: i64 = r.get(11)?;
-            let (cost, next) = r.money(12)?;
+            let no_quantity: i64 = r.get(12)?;
+            let (cost, next) = r.money(13)?;
+            // The cost's own currency: the draft converts it (an approved FX rate) or refuses. A file that states
+            // no currency is taken to be in the customer's.
+            let line_currency = text(r.get(10)?);
+            let line_currency = if line_currency.is_empty() { currency.clone() } else { line_currency };
             let (q, _) = r.money(next)?;
             let line = ChargeLine {
                 source: LineRef(i64::try_from(n).unwrap_or(i64::MAX)),
@@ -180,7 +185,7 @@ impl PriceBooks for SqlStore {
                 quantity: (no_quantity == 0).then_some(q),
                 unit: text(r.get(8)?),
                 cost,
-                currency: currency.clone(),
+                currency: line_currency,
             };
             let e = out.entry(code.clone()).or_insert_with(|| CustomerCharges {
                 customer: code.clone(),

@@ -341,6 +341,8 @@ impl CostQuery {
 pub struct CostRow {
     /// One value per `by` dimension, in order (`period` as `YYYY-MM`).
     pub keys: Vec<String>,
+    /// The currency of `cost` (as the source file gave it; empty when it gave none).
+    pub currency: String,
     pub cost: Decimal,
 }
 

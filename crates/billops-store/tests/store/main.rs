@@ -24,6 +24,7 @@ mod changes;
 mod chargeback;
 mod costs;
 mod credit_notes;
+mod currency;
 mod details;
 mod disputes;
 mod drafts;

@@ -63,6 +63,7 @@ pub(crate) async fn draft_of(s: &Arc<dyn Store>, customer: &str) -> billops_stor
         credits: &credits,
         tax_rate: Percent::new(Decimal::ZERO).unwrap(),
         rounding: RoundingRule::HalfAwayFromZero,
+        fx: &billops_domain::fx::FxTable::default(),
     };
     let draft = build_draft(&req).unwrap();
     let mut payer_costs = std::collections::BTreeMap::new();

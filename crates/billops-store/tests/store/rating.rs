@@ -3,18 +3,15 @@
 //! on both backends; a store from before migration 0004 is refused by open and back-filled by `billops migrate`, and a half-done back-fill
 //! resumes.
 use std::collections::BTreeMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use billops_domain::{ChargeCategory, CostBasis, Dim, LineItem, Period};
 use billops_store::{CostQuery, Store};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use sqlx::Connection;
 
 use crate::parties::customer;
-use crate::support::{actor, d, date, import, item, meta, p};
+use crate::support::{actor, d, date, import, item, meta, p, raw, with_pg};
 
 /// customer, account, service, product, component, charge category, region, usage type, unit, payer.
 type Key = (String, String, String, String, String, String, String, String, String, String);
@@ -214,22 +211,19 @@ async fn rollups_reconcile(s: Arc<dyn Store>) {
 }
 store_test!(rollups_reconcile => rollups_reconcile_sqlite, rollups_reconcile_postgres);
 
-/// A store as migration 0003 left it (no rating tables, migration 4 not applied), or half back-filled.
-async fn raw(url: &str, statements: &[&str]) {
-    if url.starts_with("sqlite:") {
-        let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
-        for s in statements {
-            sqlx::query(sqlx::AssertSqlSafe(s.to_string())).execute(&mut c).await.unwrap();
-        }
-        c.close().await.unwrap();
-    } else {
-        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
-        for s in statements {
-            sqlx::query(sqlx::AssertSqlSafe(s.to_string())).execute(&mut c).await.unwrap();
-        }
-        c.close().await.unwrap();
-    }
-}
+/// Migration 0015 undone too (it changed the rollups this store is rebuilt from); it is applied again on
+/// the next open, after 0004, and its currency back-fill runs in `billops migrate` with the rating one.
+const BEFORE_0015: &[&str] =
+    &["DROP TABLE fx_rates", "DROP TABLE rollup_currency_pending", "DELETE FROM _sqlx_migrations WHERE version = 15"];
+const BEFORE_0015_PG: &[&str] = &[
+    "DROP FUNCTION billops_guard_fx_rates()",
+    "ALTER TABLE cost_rollups DROP COLUMN currency",
+    "ALTER TABLE cost_rollups ADD PRIMARY KEY (period, customer_id, service, product, component, account, payer, \
+     charge_category, region, batch_id)",
+    "ALTER TABLE resource_rollups DROP COLUMN currency",
+    "ALTER TABLE resource_rollups ADD PRIMARY KEY (period, customer_id, service, product, component, resource, \
+     account, payer, charge_category, region, batch_id)",
+];
 
 const BEFORE_0004: &[&str] = &[
     "DROP TABLE rating_rollups",
@@ -260,6 +254,10 @@ async fn backfill_on(url: String) {
     reconcile(&s, &items, &assignments, "as imported").await;
     s.close().await;
 
+    raw(&url, BEFORE_0015).await;
+    if !url.starts_with("sqlite:") {
+        raw(&url, BEFORE_0015_PG).await;
+    }
     raw(&url, BEFORE_0004).await;
     // An open never back-fills: the store is refused, naming the command, and nothing is written.
     match billops_store::open(&url).await {
@@ -320,10 +318,6 @@ async fn backfill_on(url: String) {
 
 async fn migrate(url: &str, progress: &mut (dyn FnMut(usize, usize) + Send)) -> billops_store::Result<usize> {
     billops_store::migrate(url, &billops_store::OpenOptions::default(), progress).await
-}
-
-async fn with_pg(test: &str, body: impl FnOnce(String) -> Pin<Box<dyn Future<Output = ()> + Send>>) {
-    crate::support::run_pg_url(test, body).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -209,3 +209,25 @@ pub async fn drop_database(admin: &mut PgConnection, db: &str) {
     }
     let _ = writeln!(std::io::stderr(), "could not drop test database {db}: {last:?}");
 }
+
+/// Raw SQL on the store at `url` (a test that shapes a store as an older billops left it).
+pub async fn raw(url: &str, statements: &[&str]) {
+    if url.starts_with("sqlite:") {
+        let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+        for s in statements {
+            sqlx::query(sqlx::AssertSqlSafe(s.to_string())).execute(&mut c).await.unwrap();
+        }
+        c.close().await.unwrap();
+    } else {
+        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+        for s in statements {
+            sqlx::query(sqlx::AssertSqlSafe(s.to_string())).execute(&mut c).await.unwrap();
+        }
+        c.close().await.unwrap();
+    }
+}
+
+/// [`run_pg_url`] for a body that takes the URL (tests that open and reopen the store themselves).
+pub async fn with_pg(test: &str, body: impl FnOnce(String) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>>) {
+    run_pg_url(test, body).await;
+}

@@ -6,12 +6,18 @@ use super::state::CustomerScreen;
 use crate::console::action::Effect;
 use crate::console::state::{Detail, Load, State, ViewKey};
 
-pub(super) fn by_key(rows: &[billops_store::CostRow]) -> HashMap<&str, Decimal> {
-    let mut m: HashMap<&str, Decimal> = HashMap::new();
+/// Cost per first key with its currency; a key with cost in two currencies has no single amount (`None`,
+/// currency `*`): two currencies are never added.
+pub(super) fn by_key(rows: &[billops_store::CostRow]) -> HashMap<&str, (&str, Option<Decimal>)> {
+    let mut m: HashMap<&str, (&str, Option<Decimal>)> = HashMap::new();
     for r in rows {
         if let Some(k) = r.keys.first() {
-            let e = m.entry(k.as_str()).or_default();
-            *e = e.checked_add(r.cost).unwrap_or(*e);
+            let e = m.entry(k.as_str()).or_insert((r.currency.as_str(), Some(Decimal::ZERO)));
+            if e.0 != r.currency {
+                *e = ("*", None);
+            } else if let Some(v) = &mut e.1 {
+                *v = v.checked_add(r.cost).unwrap_or(*v);
+            }
         }
     }
     m

@@ -36,11 +36,18 @@ use crate::console::chart::ChartFit;
 use super::keys::*;
 
 /// Each customer's cost per month of `d.months`, oldest first (a month with no cost is zero).
-fn monthly(d: &CustomersData) -> std::collections::HashMap<&str, Vec<Decimal>> {
+/// Each customer's monthly cost in the currency its list row shows (`cur`): a sparkline never adds two.
+fn monthly<'a>(
+    d: &'a CustomersData,
+    cur: &std::collections::HashMap<&str, (&str, Option<Decimal>)>,
+) -> std::collections::HashMap<&'a str, Vec<Decimal>> {
     let months: Vec<String> = d.months.iter().map(ToString::to_string).collect();
     let mut out: std::collections::HashMap<&str, Vec<Decimal>> = std::collections::HashMap::new();
     for r in &d.history {
         let (Some(code), Some(m)) = (r.keys.first(), r.keys.get(1)) else { continue };
+        if cur.get(code.as_str()).is_some_and(|(c, _)| *c != r.currency) {
+            continue;
+        }
         let Some(i) = months.iter().position(|x| x == m) else { continue };
         let v = out.entry(code.as_str()).or_insert_with(|| vec![Decimal::ZERO; months.len()]);
         v[i] = v[i].checked_add(r.cost).unwrap_or(v[i]);
@@ -51,22 +58,28 @@ fn monthly(d: &CustomersData) -> std::collections::HashMap<&str, Vec<Decimal>> {
 pub fn table(d: &CustomersData) -> TableModel {
     let cur = by_key(&d.cur);
     let prev = by_key(&d.prev);
-    let history = monthly(d);
+    let history = monthly(d, &cur);
     let rows = d
         .customers
         .iter()
         .map(|c| {
-            let now = cur.get(c.code.as_str()).copied().unwrap_or_default();
-            let before = prev.get(c.code.as_str()).copied();
+            // the cost's currency (the customer's when it has no cost); `*`: cost in several, never added
+            let (currency, now) = cur.get(c.code.as_str()).copied().unwrap_or((c.currency.as_str(), Some(Decimal::ZERO)));
+            let before = match prev.get(c.code.as_str()) {
+                Some((pc, v)) if *pc == currency => *v,
+                _ => None,
+            };
+            let several = || Cell::text("several").role(Role::Warning);
             Row {
                 id: c.code.clone(),
                 cells: vec![
                     Cell::text(&c.code),
                     Cell::text(&c.name),
                     Cell::int(c.account_count),
-                    Cell::money_in(now, &c.currency),
-                    before.map_or_else(|| Cell::text("-").role(Role::Muted), |b| Cell::money_in(b, &c.currency)),
-                    change_cell(now, before),
+                    Cell::text(currency),
+                    now.map_or_else(several, |n| Cell::money_in(n, currency)),
+                    before.map_or_else(|| Cell::text("-").role(Role::Muted), |b| Cell::money_in(b, currency)),
+                    now.map_or_else(|| Cell::text(""), |n| change_cell(n, before)),
                     history.get(c.code.as_str()).map_or_else(|| Cell::text(""), |v| Cell::spark(v)),
                 ],
                 role: None,
@@ -78,6 +91,7 @@ pub fn table(d: &CustomersData) -> TableModel {
             Column::text("code", 10),
             Column::text("name", 24),
             Column::num("accts", 5),
+            Column::code("cur", 3),
             Column::num("cost", 14),
             Column::num("last period", 14),
             Column::num("change", 9),
@@ -97,13 +111,22 @@ pub fn services_table(d: &DetailData) -> TableModel {
         .map(|r| {
             total = total.checked_add(r.cost).unwrap_or(total);
             let k = r.keys.first().cloned().unwrap_or_default();
-            Row { id: k.clone(), cells: vec![Cell::text(k), Cell::money(r.cost)], role: None }
+            Row { id: k.clone(), cells: vec![Cell::text(k), Cell::text(&r.currency), Cell::money(r.cost)], role: None }
         })
         .collect();
+    // two currencies are never added: a total only when the services share one
+    let mut currencies: Vec<&str> = d.services.iter().map(|r| r.currency.as_str()).collect();
+    currencies.sort_unstable();
+    currencies.dedup();
+    let total = match currencies.as_slice() {
+        [one] => vec![Cell::text("total").role(Role::Total), Cell::text(*one), Cell::money(total).role(Role::Total)],
+        [] => vec![Cell::text("total").role(Role::Total), Cell::text(""), Cell::money(total).role(Role::Total)],
+        _ => vec![Cell::text("total").role(Role::Total), Cell::text("*"), Cell::text("per currency").role(Role::Muted)],
+    };
     TableModel {
-        columns: vec![Column::text("service", 24), Column::num("cost", 14)],
+        columns: vec![Column::text("service", 24), Column::code("cur", 3), Column::num("cost", 14)],
         rows,
-        total: Some(vec![Cell::text("total").role(Role::Total), Cell::money(total).role(Role::Total)]),
+        total: Some(total),
     }
 }
 

@@ -14,6 +14,8 @@ pub enum Kind {
 }
 
 pub const PATH: &str = "path";
+/// Azure only: which cost view the files are (`actual` or `amortized`; their columns are the same).
+pub const VIEW: &str = "view";
 pub const NOTE: &str = "note";
 
 pub fn refusal(s: &State, _k: &Kind) -> Option<String> {
@@ -22,7 +24,17 @@ pub fn refusal(s: &State, _k: &Kind) -> Option<String> {
 
 pub fn submit(s: &mut State, k: &Kind, f: &Form) -> Result<Vec<Effect>, FieldError> {
     match k {
-        Kind::Import => start_import(s, &f.get(PATH)).map_err(|e| FieldError::at(PATH, e)),
+        Kind::Import => {
+            let view = f.get(VIEW);
+            let view = if view.trim().is_empty() {
+                None
+            } else {
+                Some(view.parse::<billops_import::View>().map_err(|e| {
+                    FieldError::at(VIEW, format!("view: {e} (Azure files: actual or amortized; empty for others)"))
+                })?)
+            };
+            start_import_view(s, &f.get(PATH), view).map_err(|e| FieldError::at(PATH, e))
+        }
         Kind::Resolve { id } => {
             let note = f.get(NOTE);
             if note.is_empty() {
@@ -35,12 +47,24 @@ pub fn submit(s: &mut State, k: &Kind, f: &Form) -> Result<Vec<Effect>, FieldErr
 
 /// Start the import job for `path` (the form and `:import PATH`).
 pub fn start_import(s: &mut State, path: &str) -> Result<Vec<Effect>, String> {
+    start_import_view(s, path, None)
+}
+
+/// As [`start_import`], saying which cost view Azure files are.
+pub fn start_import_view(
+    s: &mut State,
+    path: &str,
+    view: Option<billops_import::View>,
+) -> Result<Vec<Effect>, String> {
     if path.is_empty() {
         return Err("path: required".into());
     }
     let paths: Vec<PathBuf> = path.split(" , ").map(|p| PathBuf::from(p.trim())).collect();
     let req = s.req();
     s.panes.imports.job = Some(ImportJob { req, paths: vec![path.to_string()], progress: None });
-    s.info(format!("importing {path} …"));
-    Ok(vec![Effect::Import { req, paths }])
+    match view {
+        Some(v) => s.info(format!("importing {path} ({} view) …", v.as_str())),
+        None => s.info(format!("importing {path} …")),
+    }
+    Ok(vec![Effect::Import { req, paths, view }])
 }

@@ -1,7 +1,7 @@
 //! The imports pane: what its keys do, per screen.
 use billops_store::BatchStatus;
 use crate::console::action::Effect;
-use super::form::{Kind, NOTE, PATH};
+use super::form::{Kind, NOTE, PATH, VIEW};
 use crate::console::action::FormKind;
 use crate::console::input::{Complete, Field, Form};
 use crate::console::pane::PaneId;
@@ -67,8 +67,8 @@ pub fn start(s: &mut State) -> Vec<Effect> {
     }
     s.mode = Mode::Form(Form::new(
         FormKind::Imports(Kind::Import),
-        "import cost-and-usage files (a file or a folder; Tab completes)",
-        vec![Field::new(PATH, "", Complete::Path)],
+        "import cost-and-usage files (a file or a folder; Tab completes; view: Azure actual|amortized)",
+        vec![Field::new(PATH, "", Complete::Path), Field::new(VIEW, "", Complete::None)],
     ));
     Vec::new()
 }
