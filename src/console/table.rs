@@ -165,7 +165,14 @@ impl Column {
     /// A last text column that is a nice-to-have: it narrows and goes like a sparkline, before any other text
     /// column shrinks (what the row's detail also says), and takes the spare width when it stays.
     pub const fn optional(name: &'static str, width: u16, min: u16) -> Column {
-        Column { name, width, numeric: false, fit: 0, chart: Some(ChartFit { min, droppable: true, grow: true }), code: false }
+        Column {
+            name,
+            width,
+            numeric: false,
+            fit: 0,
+            chart: Some(ChartFit { min, droppable: true, grow: true }),
+            code: false,
+        }
     }
 }
 

@@ -107,8 +107,8 @@ use async_trait::async_trait;
 pub mod prelude {
     pub use crate::{
         Access, Accounts, AuditTrail, Chargeback, Close, Costs, CreditNotes, Credits, CustomerDetailsStore,
-        FundingStore, FxRates, Imports, InterestTermsStore, Invoices, Parties, Payments, Planning, PriceBooks, Settings, Store,
-        SupplierRecon, Terms, VarianceReview,
+        FundingStore, FxRates, Imports, InterestTermsStore, Invoices, Parties, Payments, Planning, PriceBooks,
+        Settings, Store, SupplierRecon, Terms, VarianceReview,
     };
 }
 
