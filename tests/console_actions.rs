@@ -7,23 +7,15 @@
 mod console_common;
 use console_common::*;
 
-use billops::console::action::{Effect, PaneWrite};
+use billops::console::action::PaneWrite;
 use billops::console::input::Form;
-use billops::console::keys::{BINDINGS, Cmd};
+use billops::console::keys::Cmd;
 use billops::console::panes::{close, credits, customers, invoices};
 use billops::console::state::{Mode, State};
 use billops::documents::load::DocRef;
 use billops_domain::Role;
 use billops_store::OnboardingUpdate;
 use chrono::NaiveDate;
-
-fn press(s: &mut State, cmd: Cmd) -> Vec<Effect> {
-    keys(s, &[BINDINGS.iter().find(|b| b.cmd == cmd).unwrap().keys[0]])
-}
-
-fn writes(fx: &[Effect]) -> Vec<PaneWrite> {
-    console_common::month::writes_of(fx)
-}
 
 fn msg(s: &State) -> String {
     s.message.as_ref().map(|m| m.text.clone()).unwrap_or_default()

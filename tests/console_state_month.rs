@@ -6,29 +6,12 @@ mod console_common;
 use console_common::*;
 
 use billops::console::action::{Action, Effect, PaneQuery, PaneReply, PaneWrite};
-use billops::console::keys::{BINDINGS, Cmd};
+use billops::console::keys::Cmd;
 use billops::console::pane::PaneId;
 use billops::console::panes::{close, credits, invoices, recon};
 use billops::console::state::{Load, Mode, State, ViewKey};
 use billops::console::update;
 use billops_domain::Role;
-
-fn default_key(cmd: Cmd) -> &'static str {
-    BINDINGS.iter().find(|b| b.cmd == cmd).unwrap().keys[0]
-}
-
-fn press(s: &mut State, cmd: Cmd) -> Vec<Effect> {
-    keys(s, &[default_key(cmd)])
-}
-
-fn writes(fx: &[Effect]) -> Vec<PaneWrite> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Write { op, .. } => Some(op.clone()),
-            _ => None,
-        })
-        .collect()
-}
 
 #[test]
 fn close_board_items_jump_to_the_list_that_fixes_them() {
@@ -417,4 +400,21 @@ fn viewers_may_not_explain_and_the_list_exports() {
     assert!(s.message.as_ref().unwrap().text.contains("read-only"));
     let fx = press(&mut s, Cmd::Export);
     assert!(fx.iter().any(|e| matches!(e, Effect::Export { pane, .. } if pane == "close-variances")), "{fx:?}");
+}
+
+#[test]
+fn statement_balance_that_overflows_is_refused_not_shown_wrong() {
+    use billops::console::panes::payments;
+    let ok = console_common::ledger::statement(
+        "ACME",
+        chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 5, 31).unwrap(),
+    );
+    let m = payments::table(&ok).unwrap();
+    assert_eq!(m.rows.last().unwrap().cells[4].num, Some(d("6984.32")));
+    let mut bad = ok.clone();
+    bad.opening = rust_decimal::Decimal::MAX;
+    bad.closing = rust_decimal::Decimal::MAX;
+    let e = payments::table(&bad).unwrap_err();
+    assert!(e.contains("overflows") && e.contains("INV-000009"), "{e}");
 }

@@ -495,6 +495,21 @@ pub fn pane_writes(fx: &[Effect]) -> Vec<PaneWrite> {
         .collect()
 }
 
+/// The writes among `fx` (the name the state tests use).
+pub fn writes(fx: &[Effect]) -> Vec<PaneWrite> {
+    pane_writes(fx)
+}
+
+/// The first key bound to `cmd` by default.
+pub fn default_key(cmd: billops::console::keys::Cmd) -> &'static str {
+    billops::console::keys::BINDINGS.iter().find(|b| b.cmd == cmd).unwrap().keys[0]
+}
+
+/// Press `cmd`'s default key.
+pub fn press(s: &mut State, cmd: billops::console::keys::Cmd) -> Vec<Effect> {
+    keys(s, &[default_key(cmd)])
+}
+
 pub fn setup(role: Role) -> Setup {
     Setup {
         user: User { name: "alice".into(), role },
