@@ -32,8 +32,8 @@ fn starts_on_the_close_board_of_the_newest_period() {
 
 #[test]
 fn every_command_has_a_test_below() {
-    // The commands exercised in this file, console_state_accounts.rs, console_state_month.rs and console_state_ledger.rs; a command added
-    // to the table without a test fails here.
+    // The commands exercised in this file, console_state_accounts.rs, console_state_month.rs and
+    // console_state_ledger.rs; a command added to the table without a test fails here.
     let tested = [
         Cmd::Quit,
         Cmd::Help,
