@@ -121,14 +121,14 @@ impl Outlook {
 }
 
 /// Per customer, per service: (history by month up to the last actual, forecast points after events, method, why).
-struct Fitted {
+struct FittedSeries {
     history: BTreeMap<Period, Decimal>,
     forecast: Vec<Point>,
     method: Method,
     why: String,
 }
 
-type Book = BTreeMap<String, BTreeMap<String, Fitted>>;
+type Book = BTreeMap<String, BTreeMap<String, FittedSeries>>;
 
 /// One customer's history: service → (month, amount) points.
 type ByService<'a> = BTreeMap<&'a str, Vec<(Period, Decimal)>>;
@@ -162,7 +162,7 @@ fn fit_customer(
     services: &ByService<'_>,
     events: &[StoredEvent],
     frame: &Frame,
-) -> (String, BTreeMap<String, Fitted>) {
+) -> (String, BTreeMap<String, FittedSeries>) {
     let mut points: BTreeMap<String, Vec<Point>> = BTreeMap::new();
     let mut meta: BTreeMap<String, (BTreeMap<Period, Decimal>, Method, String)> = BTreeMap::new();
     for (service, pts) in services {
@@ -187,7 +187,7 @@ fn fit_customer(
             let (history, method, why) = meta
                 .remove(&service)
                 .unwrap_or_else(|| (BTreeMap::new(), Method::RunRate, "brought in by a technology change".to_string()));
-            (service, Fitted { history, forecast, method, why })
+            (service, FittedSeries { history, forecast, method, why })
         })
         .collect();
     (customer.to_string(), fitted)
@@ -251,7 +251,7 @@ struct Rollup {
     methods: Vec<(Method, String)>,
 }
 
-fn rollup<'a>(series: impl Iterator<Item = &'a Fitted>) -> Rollup {
+fn rollup<'a>(series: impl Iterator<Item = &'a FittedSeries>) -> Rollup {
     let mut r = Rollup { actual: BTreeMap::new(), forecast: BTreeMap::new(), methods: Vec::new() };
     for f in series {
         for (p, v) in &f.history {
@@ -263,47 +263,127 @@ fn rollup<'a>(series: impl Iterator<Item = &'a Fitted>) -> Rollup {
     r
 }
 
+/// Over some months: the actual of those up to the last actual month, the forecast of the rest, and the
+/// months that have a budget (their budget, and the amount they are compared with).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Span {
+    pub actual: Decimal,
+    pub rest: Decimal,
+    /// `None`: no month of the span has a budget.
+    pub budget: Option<Decimal>,
+    /// The actual or forecast of the budgeted months only: a budget entered for part of a span is not "over"
+    /// by the months it does not cover.
+    pub compared: Decimal,
+}
+
+impl Span {
+    pub fn outlook(&self) -> Decimal {
+        self.actual + self.rest
+    }
+
+    /// The alert of the budgeted months (none without a budget; a zero budget is "none", not "over").
+    pub fn alert(&self, warn_pct: Decimal) -> Option<Alert> {
+        let b = self.budget.filter(|b| !b.is_zero())?;
+        fiscal::alert(self.compared, b, warn_pct).ok().flatten()
+    }
+}
+
+/// The one rule for a span of months (a fiscal year on the pane, a year or a biennium in the budget report).
+pub fn span(
+    actual: &BTreeMap<Period, Decimal>,
+    forecast: &BTreeMap<Period, Point>,
+    budget: &BTreeMap<Period, Decimal>,
+    months: &[Period],
+    last_actual: Period,
+) -> Span {
+    let mut s = Span::default();
+    for p in months {
+        let v = if *p <= last_actual {
+            let v = actual.get(p).copied().unwrap_or_default();
+            s.actual += v;
+            v
+        } else {
+            let v = forecast.get(p).map(|x| x.value).unwrap_or_default();
+            s.rest += v;
+            v
+        };
+        if let Some(b) = budget.get(p) {
+            *s.budget.get_or_insert(Decimal::ZERO) += *b;
+            s.compared += v;
+        }
+    }
+    s
+}
+
 /// The fiscal year after the last actual month: (outlook: actuals to date + forecast for the rest, its budget,
-/// the alert). The alert compares only the months that have a budget, so a budget entered for part of the
-/// year is not "over" by the months it does not cover.
+/// the alert of the budgeted months).
 fn fy_figures(
     r: &Rollup,
     budget: &BTreeMap<Period, Decimal>,
     frame: &Frame,
 ) -> (Decimal, Option<Decimal>, Option<Alert>) {
     let fy = frame.fiscal.year_of(frame.last_actual.next());
-    let months = frame.fiscal.months(fy);
-    let amount = |p: &Period| {
-        if *p <= frame.last_actual {
-            r.actual.get(p).copied().unwrap_or_default()
-        } else {
-            r.forecast.get(p).map(|x| x.value).unwrap_or_default()
-        }
-    };
-    let outlook: Decimal = months.iter().map(amount).sum();
-    let budgeted: Vec<&Period> = months.iter().filter(|p| budget.contains_key(p)).collect();
-    if budgeted.is_empty() {
-        return (outlook.round_dp(2), None, None);
-    }
-    let fy_budget: Decimal = budgeted.iter().filter_map(|p| budget.get(p)).sum();
-    let compared: Decimal = budgeted.iter().map(|p| amount(p)).sum();
-    let alert = fiscal::alert(compared, fy_budget, frame.warn_pct).ok().flatten();
-    (outlook.round_dp(2), Some(fy_budget), alert)
+    let s = span(&r.actual, &r.forecast, budget, &frame.fiscal.months(fy), frame.last_actual);
+    (s.outlook().round_dp(2), s.budget, s.alert(frame.warn_pct))
 }
 
-/// The outlook of `scope` from the book's cost facts, events and budgets.
+/// The fitted book: every customer × service of the facts fitted once, so that any scope's outlook is a sum
+/// (the Forecast pane keeps one per load; drilling in and out refits nothing).
+pub struct Fitted {
+    book: Book,
+    /// The first month of the whole book (where the rolling view may start).
+    first_data: Option<Period>,
+    frame: Frame,
+}
+
+/// Fit every customer of `facts` (or only `customer`) under `frame`.
+pub fn fit(facts: &[CostFact], events: &[StoredEvent], frame: &Frame, customer: Option<&str>) -> Fitted {
+    let customers: BTreeSet<&str> =
+        facts.iter().map(|f| f.1.as_str()).filter(|c| customer.is_none_or(|w| w == *c)).collect();
+    Fitted {
+        book: fit_book(facts, events, frame, &customers),
+        first_data: facts.iter().map(|f| f.0).min(),
+        frame: *frame,
+    }
+}
+
+impl Fitted {
+    pub fn frame(&self) -> &Frame {
+        &self.frame
+    }
+
+    /// The customers fitted.
+    pub fn customers(&self) -> impl Iterator<Item = &str> {
+        self.book.keys().map(String::as_str)
+    }
+
+    /// One customer's months (actual by month, forecast by month), summed over its services.
+    pub fn customer_months(&self, customer: &str) -> (BTreeMap<Period, Decimal>, BTreeMap<Period, Point>) {
+        let r = rollup(self.book.get(customer).into_iter().flat_map(|m| m.values()));
+        (r.actual, r.forecast)
+    }
+
+    /// The outlook of `scope` (its customer must be among those fitted, else the outlook is empty of data).
+    pub fn outlook(&self, budgets: &[Budget], events: &[StoredEvent], scope: &Scope) -> Outlook {
+        view(self, events, budgets, scope)
+    }
+}
+
+/// The outlook of `scope` from the book's cost facts, events and budgets (fits only the scope's customers).
 pub fn build(facts: &[CostFact], events: &[StoredEvent], budgets: &[Budget], frame: &Frame, scope: &Scope) -> Outlook {
-    let all: BTreeSet<&str> = facts.iter().map(|f| f.1.as_str()).collect();
-    let customers: BTreeSet<&str> = match &scope.customer {
-        Some(c) => all.iter().copied().filter(|x| x == c).collect(),
-        None => all.clone(),
-    };
-    let book = fit_book(facts, events, frame, &customers);
+    view(&fit(facts, events, frame, scope.customer.as_deref()), events, budgets, scope)
+}
+
+fn view(fitted: &Fitted, events: &[StoredEvent], budgets: &[Budget], scope: &Scope) -> Outlook {
+    let frame = &fitted.frame;
+    let book: BTreeMap<&String, &BTreeMap<String, FittedSeries>> =
+        fitted.book.iter().filter(|(c, _)| scope.customer.as_ref().is_none_or(|w| w == *c)).collect();
+    let customers: BTreeSet<&str> = book.keys().map(|c| c.as_str()).collect();
     let in_scope = |service: &str| scope.service.as_deref().is_none_or(|s| s == service);
     let r = rollup(book.values().flat_map(|m| m.iter()).filter(|(s, _)| in_scope(s)).map(|(_, f)| f));
     let budget = budget_of(budgets, &customers, scope.service.as_deref());
     // The rolling view starts at the first month the book has data, at most `shown_history` months back.
-    let first_data = facts.iter().map(|f| f.0).min().unwrap_or(frame.last_actual);
+    let first_data = fitted.first_data.unwrap_or(frame.last_actual);
     let first_shown = (1..frame.shown_history.max(1)).fold(frame.last_actual, |p, _| p.prev()).max(first_data);
     let last_shown = nth(frame.last_actual, frame.horizon);
     let mut months = Vec::new();

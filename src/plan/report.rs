@@ -4,7 +4,7 @@
 //!
 //! By account code: customers are grouped by the account code they carry (none: `(no code)`); the budget of a
 //! code is the sum of its `code:CODE` budgets when any exist, else of its customers' own budgets.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use billops_domain::Period;
 use billops_domain::forecast::fiscal::{self, Alert};
@@ -12,8 +12,8 @@ use billops_store::BudgetScope;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::outlook::Scope;
-use super::{Inputs, Outlook};
+use super::Inputs;
+use super::outlook;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum, Default)]
 #[serde(rename_all = "snake_case")]
@@ -50,31 +50,6 @@ pub struct BudgetReport {
 }
 
 const NO_CODE: &str = "(no code)";
-
-/// (actual to date, forecast for the rest, the outlook of the months in `budgeted` only).
-fn amounts(o: &Outlook, months: &[Period], last_actual: Period, budgeted: &[Period]) -> Sums {
-    let mut s = Sums::default();
-    for m in &o.months {
-        if !months.contains(&m.period) {
-            continue;
-        }
-        let v = if m.period <= last_actual {
-            let v = m.actual.unwrap_or_default();
-            s.actual += v;
-            v
-        } else {
-            let v = m.forecast.map(|p| p.value).unwrap_or_default();
-            s.rest += v;
-            v
-        };
-        if budgeted.contains(&m.period) {
-            s.compared += v;
-        }
-    }
-    s.rest = s.rest.round_dp(2);
-    s.compared = s.compared.round_dp(2);
-    s
-}
 
 /// Actual to date, forecast for the rest, budget, and the outlook of the budgeted months (what the alert
 /// compares: a budget entered for part of the span is not "over" by the months it does not cover).
@@ -127,27 +102,30 @@ pub fn build(inputs: &Inputs, months: &[Period], title: String, by: By) -> Budge
     let last = months.last().copied().unwrap_or(last_actual);
     frame.shown_history = billops_domain::forecast::months_between(first, last_actual) + 1;
     frame.horizon = billops_domain::forecast::months_between(last_actual, last).max(1);
-    let wide = Inputs { frame, ..inputs.clone() };
+    // One fit of the whole book over the widened frame; each customer's figures are sums of its months.
+    let fitted = outlook::fit(&inputs.facts, &inputs.events, &frame, None);
     let in_months = |p: &Period| months.contains(p);
     let mut per_customer: BTreeMap<String, Sums> = BTreeMap::new();
-    let customers: Vec<String> = {
-        let mut c: Vec<String> = inputs.customers.iter().map(|c| c.code.clone()).collect();
-        c.extend(inputs.facts.iter().map(|f| f.1.clone()));
-        c.sort();
-        c.dedup();
-        c
-    };
+    let customers: BTreeSet<&str> =
+        inputs.customers.iter().map(|c| c.code.as_str()).chain(fitted.customers()).collect();
     for code in customers {
-        let o = wide.outlook(&Scope { customer: Some(code.clone()), service: None });
-        let mine: Vec<&billops_store::Budget> = inputs
+        let (actual, forecast) = fitted.customer_months(code);
+        let budget: BTreeMap<Period, Decimal> = inputs
             .budgets
             .iter()
             .filter(|b| b.customer == code && b.scope == BudgetScope::Customer && in_months(&b.period))
-            .collect();
-        let budgeted: Vec<Period> = mine.iter().map(|b| b.period).collect();
-        let mut s = amounts(&o, months, last_actual, &budgeted);
-        s.budget = mine.iter().map(|b| b.amount).sum();
-        per_customer.insert(code, s);
+            .fold(BTreeMap::new(), |mut m, b| {
+                *m.entry(b.period).or_insert(Decimal::ZERO) += b.amount;
+                m
+            });
+        let sp = outlook::span(&actual, &forecast, &budget, months, last_actual);
+        let s = Sums {
+            actual: sp.actual,
+            rest: sp.rest.round_dp(2),
+            budget: sp.budget.unwrap_or_default(),
+            compared: sp.compared.round_dp(2),
+        };
+        per_customer.insert(code.to_string(), s);
     }
     let warn = inputs.frame.warn_pct;
     let mut lines: Vec<Line> = match by {
