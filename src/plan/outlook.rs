@@ -327,8 +327,8 @@ fn fy_figures(
     (s.outlook().round_dp(2), s.budget, s.alert(frame.warn_pct))
 }
 
-/// The fitted book: every customer × service of the facts fitted once, so that any scope's outlook is a sum
-/// (the Forecast pane keeps one per load; drilling in and out refits nothing).
+/// The fitted book: every customer × service of the facts fitted once, so that any scope's figures are sums
+/// (the budget report fits the book once; the Forecast pane still fits per scope through [`build`]).
 pub struct Fitted {
     book: Book,
     /// The first month of the whole book (where the rolling view may start).
@@ -348,10 +348,6 @@ pub fn fit(facts: &[CostFact], events: &[StoredEvent], frame: &Frame, customer: 
 }
 
 impl Fitted {
-    pub fn frame(&self) -> &Frame {
-        &self.frame
-    }
-
     /// The customers fitted.
     pub fn customers(&self) -> impl Iterator<Item = &str> {
         self.book.keys().map(String::as_str)
@@ -361,11 +357,6 @@ impl Fitted {
     pub fn customer_months(&self, customer: &str) -> (BTreeMap<Period, Decimal>, BTreeMap<Period, Point>) {
         let r = rollup(self.book.get(customer).into_iter().flat_map(|m| m.values()));
         (r.actual, r.forecast)
-    }
-
-    /// The outlook of `scope` (its customer must be among those fitted, else the outlook is empty of data).
-    pub fn outlook(&self, budgets: &[Budget], events: &[StoredEvent], scope: &Scope) -> Outlook {
-        view(self, events, budgets, scope)
     }
 }
 
