@@ -2,7 +2,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use super::{Draft, InvoiceError, InvoiceLine, LineKind, Totals};
@@ -75,6 +75,12 @@ struct Group {
     rules: BTreeSet<RuleId>,
     sources: Vec<LineRef>,
 }
+
+/// Decimal places a bucket's share of the discounted charges is carried to (rounded toward zero, so a share never
+/// exceeds what the bucket holds). A share is a ratio and would otherwise fill all 28 significant digits; summing such
+/// values with large amounts makes rust_decimal drop the last digit, and the lines would no longer add up to the
+/// totals exactly.
+pub const SHARE_SCALE: u32 = 12;
 
 fn add(a: &mut Decimal, b: Decimal) -> Result<(), InvoiceError> {
     *a = a.checked_add(b).ok_or(InvoiceError::Overflow)?;
@@ -244,7 +250,8 @@ pub fn build_draft(req: &DraftRequest<'_>) -> Result<Draft, InvoiceError> {
         if base.is_zero() || totals.discounts.is_zero() {
             return Ok(v);
         }
-        v.checked_mul(after_discounts).and_then(|x| x.checked_div(base)).ok_or(InvoiceError::Overflow)
+        let share = v.checked_mul(after_discounts).and_then(|x| x.checked_div(base)).ok_or(InvoiceError::Overflow)?;
+        Ok(share.round_dp_with_strategy(SHARE_SCALE, RoundingStrategy::ToZero))
     };
     let chargeable = buckets
         .into_iter()
