@@ -212,9 +212,24 @@ async fn import_one(
             dedup.commit_file();
             FileReport::Refused { file, reason: e.to_string() }
         }
+        (Ok(Ok(())), Err(StoreError::Locked { period, by })) => {
+            FileReport::Refused { reason: late_rows(&file, &period, &by), file }
+        }
         (Ok(Ok(())), Err(e)) => FileReport::Failed { file, reason: e.to_string() },
     };
     (report, dedup)
+}
+
+/// The refusal of a file with rows in a signed-off month, offering what can be done with them: a signed-off
+/// month's cost data does not change, but late rows are re-rated against what was issued and the differences
+/// recorded as PPAs (`billops reprice --late`), or a manager re-opens the month.
+pub fn late_rows(file: &str, period: &str, by: &str) -> String {
+    format!(
+        "it has rows for {period}, which is signed off (by {by}); nothing of it was written. Late rows for a \
+         signed-off month are re-rated: `billops reprice --period {period} --late {file}` shows what they change on \
+         the issued invoices, and `--propose --reason TEXT` records the differences as PPAs for approval (or a \
+         manager re-opens the month: `billops close reopen {period} --reason TEXT`)"
+    )
 }
 
 /// The reader thread: batch events into chunks, send them, end with `End`. Any error drops the sender

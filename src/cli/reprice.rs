@@ -1,6 +1,8 @@
 //! `billops reprice`: re-rate an issued period with a price-book correction and compare, per customer and
 //! line, with what was issued; `--propose` records each moved line as a PPA (one run, all or nothing) for a
 //! second person to approve (`billops ppa approve`); approved, they post on the customer's next open draft.
+//! `--late FILE` re-rates with late rows for the period (an import the period's lock refused) instead of, or
+//! beside, a correction: the file is read, never written; the PPAs' reason names it and its content hash.
 //! Exit codes as in `billops disputes` (2 bad input, 3 refused by a rule).
 use billops_domain::money::canonical;
 use billops_store::disputes::NewPpa;
@@ -11,6 +13,7 @@ use super::month::{period, print};
 use super::output::{OutputFormat, Table};
 use super::rating::RuleArgs;
 use super::{Ctx, Failure};
+use crate::month::late::{self, LateRows};
 use crate::month::reprice::{Correction, reprice as run};
 
 #[derive(Debug, Args)]
@@ -23,6 +26,10 @@ pub struct RepriceArgs {
     /// The correction (one of --markup, --discount, --rate; optionally scoped), in force for the whole period.
     #[command(flatten)]
     pub rule: RuleArgs,
+    /// Late rows for the period: cost files (as `billops import` reads them) whose rows for --period are rated
+    /// beside what was billed. Rows of other periods are counted and left out.
+    #[arg(long = "late", value_name = "FILE")]
+    pub late: Vec<std::path::PathBuf>,
     /// Record the moved lines as PPAs (proposed; a second person approves).
     #[arg(long)]
     pub propose: bool,
@@ -41,9 +48,21 @@ pub async fn reprice(ctx: &Ctx, a: RepriceArgs) -> Result<u8, Failure> {
     if a.rule.from.is_some() {
         return Err(bad("reprice corrects one whole period: --from does not apply"));
     }
-    let (scope, pricing, _) = a.rule.parse().map_err(|f| bad(f.message))?;
+    let has_rule = a.rule.markup.is_some() || a.rule.discount.is_some() || a.rule.rate.is_some();
+    let fix = if has_rule || a.late.is_empty() {
+        let (scope, pricing, _) = a.rule.parse().map_err(|f| bad(f.message))?;
+        Some(Correction { scope, pricing })
+    } else {
+        None
+    };
+    let late = if a.late.is_empty() {
+        LateRows::default()
+    } else {
+        let read = billops_import::ReadOptions { tags: ctx.config.tags.clone(), ..Default::default() };
+        late::read(ctx.store.as_ref(), a.late.clone(), read, p).await.map_err(|e| bad(e.to_string()))?
+    };
     let preview =
-        run(ctx.store.as_ref(), p, a.customer.as_deref(), &Correction { scope, pricing }).await.map_err(refused)?;
+        run(ctx.store.as_ref(), p, a.customer.as_deref(), fix.as_ref(), &late.by_customer).await.map_err(refused)?;
     if !a.propose {
         if a.format == OutputFormat::Json {
             return super::disputes::json_out(&preview);
@@ -67,6 +86,32 @@ pub async fn reprice(ctx: &Ctx, a: RepriceArgs) -> Result<u8, Failure> {
         }
         print(&t, a.format)?;
         if a.format == OutputFormat::Table {
+            for f in &late.files {
+                outln!(
+                    "{}: {} row(s) for {p} re-rated{}{}",
+                    f.file,
+                    f.rows,
+                    if f.other_periods > 0 {
+                        format!(", {} row(s) of other months left out", f.other_periods)
+                    } else {
+                        String::new()
+                    },
+                    if f.quarantined > 0 {
+                        format!(", {} row(s) quarantined (see `billops import` for their faults)", f.quarantined)
+                    } else {
+                        String::new()
+                    }
+                )?;
+            }
+            for (account, by_currency) in &late.unassigned {
+                for (currency, cost) in by_currency {
+                    outln!(
+                        "account {account}: {} {currency} of late cost has no customer in {p} (nothing billed; \
+                         assign the account from a date in an open month)",
+                        canonical(*cost)
+                    )?;
+                }
+            }
             if !preview.not_issued.is_empty() {
                 outln!("not issued in {p} (nothing to adjust): {}", preview.not_issued.join(", "))?;
             }
@@ -81,15 +126,33 @@ pub async fn reprice(ctx: &Ctx, a: RepriceArgs) -> Result<u8, Failure> {
         return Err(bad("--propose needs --reason (why the period is re-rated)"));
     }
     let run_id = format!("reprice {p} {}", ctx.actor().at.format("%Y-%m-%dT%H:%M:%S"));
+    let reason = if late.files.is_empty() { a.reason.clone() } else { format!("{} ({})", a.reason, late.provenance()) };
     let mut ppas = Vec::with_capacity(preview.lines.len());
-    for l in &preview.lines {
+    // lines the issued invoice does not have: one whole-invoice PPA per invoice for their sum
+    let mut new: std::collections::BTreeMap<i64, (rust_decimal::Decimal, rust_decimal::Decimal)> = Default::default();
+    for l in preview.lines.iter().filter(|l| l.line == 0) {
+        let e = new.entry(l.invoice_id).or_insert((l.invoice_total, rust_decimal::Decimal::ZERO));
+        e.1 = e.1.checked_add(l.delta).ok_or_else(|| bad("late cost sum overflows"))?;
+    }
+    for (invoice_id, (total, delta)) in new {
+        let interest = ppa_interest(ctx, invoice_id, delta, a.interest_rate.as_deref()).await?;
+        ppas.push(NewPpa {
+            invoice_id,
+            line: 0,
+            rerated: total.checked_add(delta).ok_or_else(|| bad("late cost sum overflows"))?,
+            interest,
+            reason: reason.clone(),
+            run: Some(run_id.clone()),
+        });
+    }
+    for l in preview.lines.iter().filter(|l| l.line != 0) {
         let interest = ppa_interest(ctx, l.invoice_id, l.delta, a.interest_rate.as_deref()).await?;
         ppas.push(NewPpa {
             invoice_id: l.invoice_id,
             line: l.line,
             rerated: l.rerated,
             interest,
-            reason: a.reason.clone(),
+            reason: reason.clone(),
             run: Some(run_id.clone()),
         });
     }

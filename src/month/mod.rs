@@ -6,6 +6,7 @@ pub mod close;
 pub mod credit_notes;
 pub mod interest;
 pub mod invoices;
+pub mod late;
 pub mod ppa_posting;
 pub mod rating;
 pub mod reprice;

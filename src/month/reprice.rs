@@ -2,14 +2,19 @@
 //! to the price book (a rule put in front of the customer's rules for that period only, never saved), compared
 //! line by line with what each customer's issued invoice billed. The result is a preview; proposed, each moved
 //! line becomes a PPA that a second person approves and that posts on the next open draft.
+//!
+//! The same comparison takes late rows for the period ([`super::late`]): they are rated beside the charges the
+//! period was billed on. A line the issued invoice does not have (a service billed for the first time by the late
+//! rows) is reported as line 0 with nothing issued; proposed, a customer's new lines become one PPA on the whole
+//! invoice (the store's line 0), its re-rated amount the invoice total plus their sum.
 use std::collections::BTreeMap;
 
 use billops_domain::Period;
 use billops_domain::invoice::{DraftRequest, InvoiceStatus, LineKind, build_draft};
 use billops_domain::ppa::{PPA_SERVICE, rerate};
-use billops_domain::rating::{PriceBook, PriceRule, Pricing, ResourceUnitSet, RuleScope};
+use billops_domain::rating::{ChargeLine, LineRef, PriceBook, PriceRule, Pricing, ResourceUnitSet, RuleScope};
 use billops_domain::terms::Effective;
-use billops_store::{BillingModel, InvoiceFilter, Result, Store, StoreError};
+use billops_store::{BillingModel, CustomerCharges, InvoiceFilter, Result, Store, StoreError};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -32,6 +37,8 @@ pub struct RepriceLine {
     pub issued: Decimal,
     pub rerated: Decimal,
     pub delta: Decimal,
+    /// The issued invoice's total (what a whole-invoice PPA for new lines starts from).
+    pub invoice_total: Decimal,
 }
 
 /// The preview: moved lines, and customers with cost but no issued invoice (nothing to compare with).
@@ -50,19 +57,42 @@ fn is_rated(kind: &LineKind) -> bool {
     }
 }
 
-pub async fn reprice(store: &dyn Store, period: Period, customer: Option<&str>, fix: &Correction) -> Result<Reprice> {
+/// Re-rate `period` with a correction, with late rows, or both, and compare with what was issued.
+pub async fn reprice(
+    store: &dyn Store,
+    period: Period,
+    customer: Option<&str>,
+    fix: Option<&Correction>,
+    late: &BTreeMap<String, Vec<ChargeLine>>,
+) -> Result<Reprice> {
     let invalid = |e: &dyn std::fmt::Display| StoreError::Invalid(e.to_string());
     let codes = super::invoices::account_codes(&store.list_account_codes().await?);
     let rus = store.resource_unit_set().await?;
     let no_rus = ResourceUnitSet::default();
     let models = store.billing_models().await?;
     let effective = Effective::new(period.start(), Some(period.next().start())).map_err(|e| invalid(&e))?;
-    let correction =
-        PriceRule::new("reprice-correction", fix.scope.clone(), fix.pricing, effective).map_err(|e| invalid(&e))?;
+    let correction = fix
+        .map(|fix| PriceRule::new("reprice-correction", fix.scope.clone(), fix.pricing, effective))
+        .transpose()
+        .map_err(|e| invalid(&e))?;
     let mut out = Reprice { period: Some(period), ..Reprice::default() };
     // the period's own rates: a signed-off period's are frozen with it
     let fx = store.fx_table(period).await?;
-    for charges in store.charges(period, customer).await? {
+    let mut all = store.charges(period, customer).await?;
+    // a customer billed nothing in the period may still have late rows (and an issued invoice)
+    for c in late.keys().filter(|c| customer.is_none_or(|x| x == c.as_str())) {
+        if !all.iter().any(|x| &x.customer == c) {
+            all.extend(store.charges(period, Some(c)).await?);
+        }
+    }
+    for mut charges in all {
+        let extra = late.get(&charges.customer);
+        if correction.is_none() && extra.is_none() {
+            continue;
+        }
+        if let Some(extra) = extra {
+            add_late(&mut charges, extra);
+        }
         let f = InvoiceFilter { period: Some(period), customer: Some(charges.customer.clone()) };
         let issued = store
             .list_invoices(&f)
@@ -75,7 +105,7 @@ pub async fn reprice(store: &dyn Store, period: Period, customer: Option<&str>, 
         };
         let inv = store.invoice(issued.id).await?;
         let chargeback = models.iter().any(|m| m.customer == charges.customer && m.model == BillingModel::Chargeback);
-        let mut rules = vec![correction.clone()];
+        let mut rules: Vec<PriceRule> = correction.iter().cloned().collect();
         rules.extend(store.price_book(&charges.customer).await?.rules().iter().cloned());
         let book = PriceBook::new(&charges.customer, rules).map_err(|e| invalid(&e))?;
         let req = DraftRequest {
@@ -102,6 +132,13 @@ pub async fn reprice(store: &dyn Store, period: Period, customer: Option<&str>, 
             now.insert(n, fresh.get(&(&l.kind, &l.account_code)).copied().unwrap_or(Decimal::ZERO));
             text.insert(n, l.description.clone());
         }
+        let mut new_lines: Vec<(String, Decimal)> = Vec::new();
+        for l in &draft.charges {
+            let known = inv.draft.lines().any(|i| i.kind == l.kind && i.account_code == l.account_code);
+            if !known && !l.amount.is_zero() {
+                new_lines.push((format!("new: {}", l.description), l.amount));
+            }
+        }
         for d in rerate(&was, &now).map_err(|e| invalid(&e))? {
             out.lines.push(RepriceLine {
                 customer: charges.customer.clone(),
@@ -113,8 +150,37 @@ pub async fn reprice(store: &dyn Store, period: Period, customer: Option<&str>, 
                 issued: d.issued,
                 rerated: d.rerated,
                 delta: d.delta,
+                invoice_total: inv.total,
+            });
+        }
+        for (description, amount) in new_lines {
+            out.lines.push(RepriceLine {
+                customer: charges.customer.clone(),
+                invoice_id: inv.id,
+                invoice: inv.number.clone().unwrap_or_default(),
+                line: 0,
+                description,
+                currency: inv.currency.clone(),
+                issued: Decimal::ZERO,
+                rerated: amount,
+                delta: amount,
+                invoice_total: inv.total,
             });
         }
     }
     Ok(out)
+}
+
+/// Put late lines beside a customer's billed charges (their sources numbered after the billed ones; a line with
+/// no currency is in the customer's, as the store reads it).
+fn add_late(charges: &mut CustomerCharges, extra: &[ChargeLine]) {
+    let base = i64::try_from(charges.lines.len()).unwrap_or(i64::MAX);
+    for (n, l) in extra.iter().enumerate() {
+        let mut l = l.clone();
+        l.source = LineRef(base.saturating_add(i64::try_from(n).unwrap_or(i64::MAX)));
+        if l.currency.is_empty() {
+            l.currency.clone_from(&charges.currency);
+        }
+        charges.lines.push(l);
+    }
 }
