@@ -241,13 +241,20 @@ pub enum AccountsCmd {
         #[arg(long, value_enum, default_value_t)]
         format: OutputFormat,
     },
-    /// Assign a linked account to a customer from a date (default: the first day of the current month).
+    /// Assign a linked account to a customer from a date (default: the first day of the current month), or
+    /// many from a file (`--file map.csv`, header `account,customer,from`; all or nothing, one transaction).
     Assign {
-        account: String,
-        customer: String,
+        #[arg(required_unless_present = "file")]
+        account: Option<String>,
+        #[arg(required_unless_present = "file")]
+        customer: Option<String>,
         /// Effective date YYYY-MM-DD (inclusive).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "file")]
         from: Option<String>,
+        /// A mapping file: header `account,customer,from` (from YYYY-MM-DD; empty: the first day of the current
+        /// month). A manager's rows are assigned, an operator's become link proposals.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["account", "customer"])]
+        file: Option<std::path::PathBuf>,
     },
     #[command(flatten)]
     Link(super::linking::LinkCmd),

@@ -6,7 +6,7 @@ use billops_domain::clock::SystemClock;
 use billops_domain::money::canonical;
 use billops_domain::{CostBasis, Dim, Period, Role, User};
 use billops_store::{AccountFilter, Backend, CostQuery, IssueFilter, NewCustomer};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use super::args::{AccountsCmd, CostsArgs, CustomersCmd, IssuesCmd, UsersCmd};
 use super::month::print;
@@ -223,15 +223,16 @@ pub async fn accounts(ctx: &Ctx, cmd: AccountsCmd) -> Result<u8, Failure> {
             }
             print(&t, format)
         }
-        AccountsCmd::Assign { account, customer, from } => {
+        AccountsCmd::Assign { file: Some(file), .. } => super::account_map::assign_file(ctx, &file).await,
+        AccountsCmd::Assign { account, customer, from, file: None } => {
+            let (Some(account), Some(customer)) = (account, customer) else {
+                return Err(Failure::user("give ACCOUNT CUSTOMER, or --file map.csv"));
+            };
             ctx.require(Role::Operator, "assigning an account").await?;
             let from = match from {
                 Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
                     .map_err(|_| Failure::user(format!("--from: not a date (YYYY-MM-DD): {s:?}")))?,
-                None => {
-                    let today = Utc::now().date_naive();
-                    today.with_day(1).unwrap_or(today)
-                }
+                None => super::account_map::this_month(),
             };
             if ctx.role().await? == Role::Operator {
                 return super::linking::assign_as_operator(ctx, &account, &customer, from).await;

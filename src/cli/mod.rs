@@ -1,6 +1,7 @@
 //! `billops` entry: parse, wire, dispatch. Errors return here; only `main` decides the exit code.
 #[macro_use]
 mod out;
+mod account_map;
 mod args;
 mod commands;
 mod demo;

@@ -3,6 +3,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::accounts_bulk::{BulkAssigned, BulkAssignment};
 use crate::audit::{self, Audit};
 use crate::db::{Row, Tx, args, money_cols, money_sum};
 use crate::parties::{close_and_replace, customer_id, role_in};
@@ -35,6 +36,20 @@ async fn assign_in(
     by: &Actor,
     reason: Option<&str>,
 ) -> Result<()> {
+    record_assignment(tx, account, cid, from, by, reason).await?;
+    relocate(tx, account, cid, from).await
+}
+
+/// The assignment itself, without moving cost (the bulk path moves many accounts' cost at once): refuse a
+/// locked period, close/replace the assignments, resolve the account's open "unassigned" issues, audit.
+pub(crate) async fn record_assignment(
+    tx: &mut Tx,
+    account: &str,
+    cid: i64,
+    from: NaiveDate,
+    by: &Actor,
+    reason: Option<&str>,
+) -> Result<()> {
     // Period locks (close): no assignment change that would move cost inside a signed-off period.
     crate::close::locks::refuse_from(tx, from).await?;
     let before: Vec<Assignment> =
@@ -47,7 +62,6 @@ async fn assign_in(
     )
     .await?;
     let code: String = tx.one("SELECT code FROM customers WHERE id = $1", args![cid]).await?.get(0)?;
-    relocate(tx, account, cid, from).await?;
     let note = format!("assigned to {code} from {from}");
     tx.exec(
         "UPDATE feed_issues SET is_open = FALSE, resolved_by = $1, resolved_at = $2, note = $3 \
@@ -117,6 +131,31 @@ async fn relocate(tx: &mut Tx, account: &str, cid: i64, from: NaiveDate) -> Resu
     Ok(())
 }
 
+/// Record a link proposal inside a transaction (the caller checked the role): refused now when its date is in a
+/// signed-off period (it could never be approved); audited. Returns its id.
+pub(crate) async fn propose_in(
+    tx: &mut Tx,
+    account: &str,
+    payer: &str,
+    cid: i64,
+    from: NaiveDate,
+    by: &Actor,
+) -> Result<i64> {
+    crate::close::locks::refuse_from(tx, from).await?;
+    let id: i64 = tx
+        .one(
+            "INSERT INTO link_proposals (account, payer, customer_id, valid_from, status, proposed_by, proposed_at) \
+             VALUES ($1, $2, $3, $4, 'proposed', $5, $6) RETURNING id",
+            args![account, payer, cid, from, by.name.as_str(), by.at],
+        )
+        .await?
+        .get(0)?;
+    let sql = format!("{PROPOSAL_SELECT} WHERE p.id = $1");
+    let created = proposal_row(&tx.one(&sql, args![id]).await?)?;
+    audit::write(tx, by, Audit::new("link.propose", "link_proposal", &id.to_string()).after(&created)).await?;
+    Ok(id)
+}
+
 const PROPOSAL_SELECT: &str = "SELECT p.id, p.account, p.payer, c.code, p.valid_from, p.status, p.proposed_by, \
      p.proposed_at, p.decided_by, p.decided_at, p.reason FROM link_proposals p JOIN customers c ON c.id = p.customer_id";
 
@@ -146,6 +185,9 @@ pub trait Accounts: Send + Sync {
     async fn assign_account(&self, account: &str, customer: &str, from: NaiveDate, by: &Actor) -> Result<()>;
     async fn assignments(&self, account: &str) -> Result<Vec<Assignment>>;
     async fn propose_link(&self, p: &NewLinkProposal, by: &Actor) -> Result<LinkProposal>;
+    /// Map many accounts at once, all or nothing (see `accounts_bulk`): a manager's rows are assignments, an
+    /// operator's link proposals; a row's failure names its line.
+    async fn assign_accounts(&self, rows: &[BulkAssignment], by: &Actor) -> Result<BulkAssigned>;
     async fn list_link_proposals(&self, open_only: bool) -> Result<Vec<LinkProposal>>;
     /// A manager approves (the link and assignment take effect) or rejects a proposal.
     async fn decide_link(&self, id: i64, approve: bool, reason: &str, by: &Actor) -> Result<LinkProposal>;
@@ -232,22 +274,18 @@ impl Accounts for SqlStore {
         if !role_in(&mut tx, &by.name).await?.can_write() {
             return Err(StoreError::Forbidden(format!("{} may not propose account links (viewer)", by.name)));
         }
-        // A proposal that could never be approved (its date in a signed-off period) is refused now.
-        crate::close::locks::refuse_from(&mut tx, p.from).await?;
         let cid = customer_id(&mut tx, &p.customer).await?;
-        let id: i64 = tx
-            .one(
-                "INSERT INTO link_proposals (account, payer, customer_id, valid_from, status, proposed_by, proposed_at) \
-                 VALUES ($1, $2, $3, $4, 'proposed', $5, $6) RETURNING id",
-                args![account, payer, cid, p.from, by.name.as_str(), by.at],
-            )
-            .await?
-            .get(0)?;
+        let id = propose_in(&mut tx, account, payer, cid, p.from, by).await?;
         let sql = format!("{PROPOSAL_SELECT} WHERE p.id = $1");
         let created = proposal_row(&tx.one(&sql, args![id]).await?)?;
-        audit::write(&mut tx, by, Audit::new("link.propose", "link_proposal", &id.to_string()).after(&created)).await?;
         tx.commit().await?;
         Ok(created)
+    }
+    async fn assign_accounts(&self, rows: &[BulkAssignment], by: &Actor) -> Result<BulkAssigned> {
+        let mut tx = self.db.begin().await?;
+        let out = crate::accounts_bulk::assign_all(&mut tx, rows, by).await?;
+        tx.commit().await?;
+        Ok(out)
     }
     async fn list_link_proposals(&self, open_only: bool) -> Result<Vec<LinkProposal>> {
         let sql = if open_only {

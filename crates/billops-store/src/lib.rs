@@ -22,6 +22,7 @@
 
 mod access;
 mod accounts;
+mod accounts_bulk;
 mod audit;
 mod close;
 mod connect;
@@ -57,6 +58,7 @@ mod variance_volumes;
 
 pub use access::Access;
 pub use accounts::Accounts;
+pub use accounts_bulk::{BulkAssigned, BulkAssignment};
 pub use audit::AuditTrail;
 pub use close::Close;
 pub use connect::{OpenOptions, mask_url};

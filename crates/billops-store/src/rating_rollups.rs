@@ -28,6 +28,11 @@ pub(crate) enum Part<'a> {
         period: &'a str,
         account: i64,
     },
+    /// Several accounts (dict ids) in one period: the bulk assignment's rebuild.
+    Accounts {
+        period: &'a str,
+        accounts: &'a [i64],
+    },
     /// One (period, payer) of the batch (payer as its dict id).
     Scope {
         period: &'a str,
@@ -43,10 +48,16 @@ pub(crate) async fn built(tx: &mut Tx, batch: i64) -> Result<bool> {
 /// Insert the rating rollups of `part` of batch `batch` (line item ids in `lo..=hi`) from its line items. The
 /// caller deletes what they replace.
 pub(crate) async fn rebuild(tx: &mut Tx, batch: i64, lo: i64, hi: i64, part: Part<'_>) -> Result<usize> {
-    let (filter, extra): (&str, Vec<Arg>) = match part {
-        Part::Batch => ("", vec![]),
-        Part::Account { period, account } => (" AND period = $4 AND account = $5", args![period, account]),
-        Part::Scope { period, payer } => (" AND period = $4 AND payer = $5", args![period, payer]),
+    let (filter, extra): (String, Vec<Arg>) = match part {
+        Part::Batch => (String::new(), vec![]),
+        Part::Account { period, account } => (" AND period = $4 AND account = $5".into(), args![period, account]),
+        Part::Accounts { period, accounts } => {
+            let list: Vec<String> = (0..accounts.len()).map(|i| format!("${}", i + 5)).collect();
+            let mut a = args![period];
+            a.extend(accounts.iter().map(|&id| Arg::from(id)));
+            (format!(" AND period = $4 AND account IN ({})", list.join(", ")), a)
+        }
+        Part::Scope { period, payer } => (" AND period = $4 AND payer = $5".into(), args![period, payer]),
     };
     match tx.backend() {
         Backend::Postgres => {
@@ -61,7 +72,7 @@ pub(crate) async fn rebuild(tx: &mut Tx, batch: i64, lo: i64, hi: i64, part: Par
             Ok(usize::try_from(tx.exec(&sql, a).await?).unwrap_or(usize::MAX))
         }
         Backend::Sqlite => {
-            let sql = sqlite_aggregate(filter);
+            let sql = sqlite_aggregate(&filter);
             let mut sums: FastMap<RollKey, Sums> = FastMap::default();
             let mut periods: FastMap<String, Period> = FastMap::default();
             let mut start = lo;

@@ -19,6 +19,7 @@ mod support;
 
 mod access;
 mod accounts;
+mod accounts_bulk;
 mod bench;
 mod changes;
 mod chargeback;

@@ -1,0 +1,92 @@
+//! Bulk account mapping: many accounts in one transaction (cost, resource and rating rollups moved once per batch
+//! and period, exactly as one assignment at a time would); a bad row refuses the whole file naming its line; an
+//! operator's rows become link proposals; a viewer maps nothing.
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use billops_domain::{CostBasis, Dim, Role};
+use billops_store::{BulkAssignment, CostQuery, Store, StoreError, UNASSIGNED};
+use rust_decimal::Decimal;
+
+use crate::parties::customer;
+use crate::support::{actor, d, date, import, item, meta, p};
+
+fn row(account: &str, customer: &str, from: &str, line: u64) -> BulkAssignment {
+    BulkAssignment { account: account.into(), customer: customer.into(), from: date(from), line }
+}
+
+async fn by_customer(s: &Arc<dyn Store>, period: &str) -> HashMap<String, Decimal> {
+    let rows = s.costs(&CostQuery::period(p(period), vec![Dim::Customer], CostBasis::Billed)).await.unwrap();
+    rows.into_iter().map(|r| (r.keys[0].clone(), r.cost)).collect()
+}
+
+/// What the rating input (rating rollups) holds for a customer: cost and quantity.
+async fn rated(s: &Arc<dyn Store>, period: &str, code: &str) -> (Decimal, Decimal) {
+    let c = s.charges(p(period), Some(code)).await.unwrap();
+    let lines = &c[0].lines;
+    (lines.iter().map(|l| l.cost).sum(), lines.iter().map(|l| l.quantity.unwrap_or_default()).sum())
+}
+
+async fn bulk_mapping_moves_cost_once_and_all_or_nothing(s: Arc<dyn Store>) {
+    let root = actor("root", 1);
+    s.set_user("root", Role::Manager, &root).await.unwrap();
+    s.set_user("olga", Role::Operator, &root).await.unwrap();
+    s.set_user("dave", Role::Viewer, &root).await.unwrap();
+    for c in ["ACME", "BETA"] {
+        s.add_customer(&customer(c), &root).await.unwrap();
+    }
+    let mut may = Vec::new();
+    for day in 1..=31u32 {
+        may.push(item("2026-05", "P1", "A1", &format!("2026-05-{day:02}"), "EC2", &day.to_string()));
+        may.push(item("2026-05", "P1", "A2", &format!("2026-05-{day:02}"), "S3", "0.1"));
+    }
+    let june: Vec<_> =
+        (1..=30u32).map(|day| item("2026-06", "P1", "A3", &format!("2026-06-{day:02}"), "RDS", "2")).collect();
+    import(&s, &meta("may.csv", "r1", "root"), "h-may", may).await;
+    import(&s, &meta("june.csv", "r2", "root"), "h-june", june).await;
+
+    // A bad row anywhere refuses the file: nothing assigned, the line named.
+    let bad = vec![
+        row("A1", "ACME", "2026-05-16", 2),
+        row("A2", "BETA", "2026-05-01", 3),
+        row("A9", "ACME", "2026-05-01", 4),
+    ];
+    let e = s.assign_accounts(&bad, &root).await.unwrap_err().to_string();
+    assert!(e.contains("line 4") && e.contains("A9") && e.contains("nothing was assigned"), "{e}");
+    assert!(s.assignments("A1").await.unwrap().is_empty(), "all or nothing");
+    let twice = vec![row("A1", "ACME", "2026-05-16", 2), row("A1", "BETA", "2026-05-01", 3)];
+    let e = s.assign_accounts(&twice, &root).await.unwrap_err().to_string();
+    assert!(e.contains("line 3") && e.contains("line 2"), "{e}");
+    let unknown = vec![row("A1", "NOPE", "2026-05-16", 7)];
+    assert!(s.assign_accounts(&unknown, &root).await.unwrap_err().to_string().contains("line 7"));
+    let e = s.assign_accounts(&[row("A1", "ACME", "2026-05-16", 2)], &actor("dave", 2)).await.unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden(_)), "{e}");
+
+    // An operator's rows are proposals; nothing moves.
+    let ops = s.assign_accounts(&[row("A1", "ACME", "2026-05-16", 2)], &actor("olga", 2)).await.unwrap();
+    assert_eq!((ops.assigned, ops.proposed.len()), (0, 1));
+    assert_eq!(by_customer(&s, "2026-05").await.len(), 1, "only unassigned cost");
+
+    // A manager's rows: three accounts over two batches, mid-month start included.
+    let rows = vec![
+        row("A1", "ACME", "2026-05-16", 2),
+        row("A2", "BETA", "2026-05-01", 3),
+        row("A3", "ACME", "2026-06-01", 4),
+    ];
+    let done = s.assign_accounts(&rows, &root).await.unwrap();
+    assert_eq!((done.assigned, done.rebuilt), (3, 2), "one rebuild per batch and period");
+    let may_cost = by_customer(&s, "2026-05").await;
+    let days = |r: std::ops::RangeInclusive<u32>| r.map(Decimal::from).sum::<Decimal>();
+    assert_eq!(may_cost["ACME"], days(16..=31));
+    assert_eq!(may_cost[UNASSIGNED], days(1..=15));
+    assert_eq!(may_cost["BETA"], d("3.1"));
+    assert_eq!(by_customer(&s, "2026-06").await["ACME"], d("60"));
+    // the rating input moved too (what invoices are built from), quantities included
+    assert_eq!(rated(&s, "2026-05", "ACME").await, (days(16..=31), d("1.5") * Decimal::from(16)));
+    assert_eq!(rated(&s, "2026-05", "BETA").await, (d("3.1"), d("1.5") * Decimal::from(31)));
+    assert_eq!(rated(&s, "2026-06", "ACME").await, (d("60"), d("45")));
+    let a1 = s.assignments("A1").await.unwrap();
+    assert_eq!((a1.len(), a1[0].customer.as_str(), a1[0].from), (1, "ACME", date("2026-05-16")));
+}
+
+store_test!(bulk_mapping_moves_cost_once_and_all_or_nothing => bulk_mapping_sqlite, bulk_mapping_postgres);
