@@ -150,13 +150,21 @@ pub async fn save(store: &dyn Store, drafts: &[DraftToSave], by: &Actor) -> Resu
 /// [`run_inputs`], the period's charges, per customer [`customer_inputs`] and [`build`], then one [`save`].
 pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>, by: &Actor) -> Result<Vec<Generated>> {
     let run = run_inputs(store, period).await?;
-    let mut drafts = Vec::new();
-    for charges in store.charges(period, customer).await? {
-        let cust = customer_inputs(store, &charges.customer, period).await?;
-        let (draft, payer_costs) = build(&run, &cust, &charges, period)?;
-        // Approved prior-period adjustments post on the customer's next draft (credit-and-rebill lines).
-        let draft = super::ppa_posting::with_ppas(store, draft, by).await?;
-        drafts.push((draft, payer_costs));
+    // One customer's charges at a time (a period's rating rollups for every customer can be hundreds of MB on a
+    // store with many resources); only the drafts, far smaller, are kept for the one all-or-nothing save.
+    let customers = match customer {
+        Some(c) => vec![c.to_string()],
+        None => store.charged_customers(period).await?,
+    };
+    let mut drafts = Vec::with_capacity(customers.len());
+    for code in &customers {
+        for charges in store.charges(period, Some(code)).await? {
+            let cust = customer_inputs(store, &charges.customer, period).await?;
+            let (draft, payer_costs) = build(&run, &cust, &charges, period)?;
+            // Approved prior-period adjustments post on the customer's next draft (credit-and-rebill lines).
+            let draft = super::ppa_posting::with_ppas(store, draft, by).await?;
+            drafts.push((draft, payer_costs));
+        }
     }
     save(store, &drafts, by).await
 }

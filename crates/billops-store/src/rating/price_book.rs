@@ -74,6 +74,9 @@ pub trait PriceBooks: Send + Sync {
     async fn price_book(&self, customer: &str) -> Result<PriceBook>;
     /// Billed cost of the period per customer at the rollup grain (assigned cost only), customers in code order.
     async fn charges(&self, period: Period, customer: Option<&str>) -> Result<Vec<CustomerCharges>>;
+    /// The customers with assigned cost in the period (codes in order): what a run over every customer reads
+    /// one by one, so it holds one customer's charges at a time.
+    async fn charged_customers(&self, period: Period) -> Result<Vec<String>>;
 }
 
 #[async_trait]
@@ -126,6 +129,17 @@ impl PriceBooks for SqlStore {
     /// currency of its cost (never the customer's: the draft converts or refuses). Each line is dated the period's first
     /// day: rules and rates take effect on month boundaries, so what is in force on that day is what applies to the
     /// whole period. `quantity` is `None` when no source row of the line had one.
+    async fn charged_customers(&self, period: Period) -> Result<Vec<String>> {
+        let rows = self
+            .db
+            .all(
+                "SELECT c.code FROM customers c WHERE c.id IN (SELECT DISTINCT customer_id FROM rating_rollups \
+                 WHERE period = $1 AND customer_id <> 0) ORDER BY c.code",
+                args![period.to_string()],
+            )
+            .await?;
+        rows.iter().map(|r| r.get(0)).collect()
+    }
     async fn charges(&self, period: Period, customer: Option<&str>) -> Result<Vec<CustomerCharges>> {
         let mut customers: BTreeMap<i64, (String, String)> = BTreeMap::new();
         for r in self.db.all("SELECT id, code, currency FROM customers", vec![]).await? {
