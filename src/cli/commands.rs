@@ -82,23 +82,8 @@ pub async fn console(ctx: &Ctx, read_only: bool, theme: Option<String>) -> Resul
 pub async fn migrate(ctx: &Ctx, open_url: &str, options: &billops_store::OpenOptions) -> Result<u8, Failure> {
     ctx.require(Role::Operator, "migrating the store").await?;
     let url = ctx.store.display_url();
-    let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let mut last = usize::MAX;
-    let mut progress = |done: usize, total: usize| {
-        if total == 0 || done == last {
-            return;
-        }
-        last = done;
-        let pct = done * 100 / total;
-        if tty {
-            eprint!("\rmigrating: {done}/{total} import batches ({pct}%)");
-            if done == total {
-                eprintln!();
-            }
-        } else if done == total || done.is_multiple_of(10) {
-            eprintln!("migrating: {done}/{total} import batches ({pct}%)");
-        }
-    };
+    let mut line = super::progress::ProgressLine::new("migrating");
+    let mut progress = |done: usize, total: usize| line.update(done as u64, total as u64, "import batches");
     let filled = billops_store::migrate(open_url, options, &mut progress).await?;
     if filled == 0 {
         outln!("the store {url} is up to date: nothing to migrate")?;
@@ -129,7 +114,23 @@ pub async fn import(
         payer: payer.map(|p| p.into_string()),
         ..Default::default()
     };
-    let run = ingest::import_run_with(ctx.store.clone(), paths, read, ctx.actor(), Arc::new(|_| {})).await;
+    let line = std::sync::Mutex::new(super::progress::ProgressLine::new("importing"));
+    let line = Arc::new(line);
+    let shown = line.clone();
+    let tell = move |p: ingest::Progress| {
+        if let Ok(mut l) = shown.lock() {
+            let what = if p.file_count > 1 {
+                format!("rows of {} (file {} of {})", p.file_name, p.file_index + 1, p.file_count)
+            } else {
+                format!("rows of {}", p.file_name)
+            };
+            if p.done { l.finish() } else { l.count(p.rows, &what) }
+        }
+    };
+    let run = ingest::import_run_with(ctx.store.clone(), paths, read, ctx.actor(), Arc::new(tell)).await;
+    if let Ok(mut l) = line.lock() {
+        l.finish();
+    }
     for s in &run.skipped {
         outln!("{s}: skipped: not an importable file (.csv, .csv.gz, .gz, .zip)")?;
     }

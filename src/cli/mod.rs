@@ -22,6 +22,7 @@ mod month_variance;
 mod onboarding;
 pub mod output;
 mod plan;
+mod progress;
 mod rating;
 mod report;
 mod reprice;

@@ -178,7 +178,10 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
     };
     match c {
         InvoicesCmd::Generate { period: p, customer } => {
-            let out = month::invoices::generate(store, period(&p)?, customer.as_deref(), &by).await?;
+            let mut line = super::progress::ProgressLine::new("building drafts");
+            let mut tell = |done: usize, total: usize| line.update(done as u64, total as u64, "customers");
+            let out = month::invoices::generate_with(store, period(&p)?, customer.as_deref(), &by, &mut tell).await?;
+            line.finish();
             for g in &out {
                 outln!("{} invoice {}: {} total {}", g.customer, g.invoice_id, g.outcome, g.total)?;
                 if let Some(d) = &g.diff {

@@ -149,6 +149,17 @@ pub async fn save(store: &dyn Store, drafts: &[DraftToSave], by: &Actor) -> Resu
 /// Generate (or regenerate) the drafts of `period` for every customer with cost, or one customer:
 /// [`run_inputs`], the period's charges, per customer [`customer_inputs`] and [`build`], then one [`save`].
 pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>, by: &Actor) -> Result<Vec<Generated>> {
+    generate_with(store, period, customer, by, &mut |_, _| {}).await
+}
+
+/// As [`generate`], telling `progress(done, total)` after each customer's draft is built.
+pub async fn generate_with(
+    store: &dyn Store,
+    period: Period,
+    customer: Option<&str>,
+    by: &Actor,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<Vec<Generated>> {
     let run = run_inputs(store, period).await?;
     // One customer's charges at a time (a period's rating rollups for every customer can be hundreds of MB on a
     // store with many resources); only the drafts, far smaller, are kept for the one all-or-nothing save.
@@ -157,7 +168,8 @@ pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>,
         None => store.charged_customers(period).await?,
     };
     let mut drafts = Vec::with_capacity(customers.len());
-    for code in &customers {
+    for (n, code) in customers.iter().enumerate() {
+        progress(n, customers.len());
         for charges in store.charges(period, Some(code)).await? {
             let cust = customer_inputs(store, &charges.customer, period).await?;
             let (draft, payer_costs) = build(&run, &cust, &charges, period)?;
@@ -166,6 +178,7 @@ pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>,
             drafts.push((draft, payer_costs));
         }
     }
+    progress(customers.len(), customers.len());
     save(store, &drafts, by).await
 }
 

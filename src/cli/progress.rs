@@ -1,0 +1,92 @@
+//! A progress line on stderr for long work (import, back-fill, invoice generation): rewritten in place on a
+//! terminal, a line every tenth of the work otherwise (a log reads it), nothing when there is nothing to count.
+//! stdout stays the command's result, so a script piping it sees no progress text.
+use std::io::{IsTerminal, Write};
+use std::time::Instant;
+
+pub struct ProgressLine {
+    tty: bool,
+    label: String,
+    started: Instant,
+    last: Option<u64>,
+    shown: bool,
+}
+
+impl ProgressLine {
+    pub fn new(label: impl Into<String>) -> ProgressLine {
+        ProgressLine {
+            tty: std::io::stderr().is_terminal(),
+            label: label.into(),
+            started: Instant::now(),
+            last: None,
+            shown: false,
+        }
+    }
+
+    /// `done` of `total` units (`what`, e.g. "customers"); with an ETA once a tenth is done on a terminal.
+    pub fn update(&mut self, done: u64, total: u64, what: &str) {
+        if total == 0 {
+            return;
+        }
+        let pct = done.saturating_mul(100) / total;
+        let step = if self.tty { pct } else { pct / 10 };
+        if self.last == Some(step) && done < total {
+            return;
+        }
+        self.last = Some(step);
+        let eta = match (self.tty, done) {
+            (true, d) if d > 0 && pct >= 10 && d < total => {
+                let spent = self.started.elapsed().as_secs_f64();
+                let left = spent / d as f64 * (total - d) as f64;
+                format!(", about {} left", human(left))
+            }
+            _ => String::new(),
+        };
+        let text = format!("{}: {done}/{total} {what} ({pct}%){eta}", self.label);
+        let mut err = std::io::stderr().lock();
+        // progress is a courtesy: a closed stderr never stops the work
+        let _ = if self.tty { write!(err, "\r\x1b[2K{text}") } else { writeln!(err, "{text}") };
+        self.shown = true;
+        if self.tty && done >= total {
+            let _ = writeln!(err);
+            self.shown = false;
+        }
+    }
+
+    /// A count without a known total (rows read so far).
+    pub fn count(&mut self, done: u64, what: &str) {
+        if !self.tty {
+            return;
+        }
+        let secs = self.started.elapsed().as_secs_f64().max(0.001);
+        let rate = done as f64 / secs;
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r\x1b[2K{}: {done} {what} ({rate:.0}/s)", self.label);
+        self.shown = true;
+    }
+
+    /// End the line (on a terminal) so what follows starts on its own.
+    pub fn finish(&mut self) {
+        if self.tty && self.shown {
+            let _ = writeln!(std::io::stderr());
+            self.shown = false;
+        }
+    }
+}
+
+impl Drop for ProgressLine {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+fn human(secs: f64) -> String {
+    let s = secs.round() as u64;
+    if s >= 3600 {
+        format!("{} h {} min", s / 3600, s % 3600 / 60)
+    } else if s >= 60 {
+        format!("{} min {} s", s / 60, s % 60)
+    } else {
+        format!("{s} s")
+    }
+}
