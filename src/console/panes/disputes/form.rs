@@ -20,6 +20,18 @@ pub enum DisputeForm {
     NewClaim,
     /// A step on an SLA claim (the currency its credited amount is typed in).
     Claim { id: i64, version: i64, step: ClaimStep, currency: String },
+    /// Late rows of a signed-off month: the period, the file and why (submitting previews the re-rating).
+    Late,
+    /// The preview, confirmed: propose its PPAs.
+    LatePropose(LateRun),
+}
+
+/// What a late-rows re-rating reads: the signed-off period, the cost file and the PPAs' reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LateRun {
+    pub period: billops_domain::Period,
+    pub file: String,
+    pub reason: String,
 }
 
 /// The pane's form kinds, as `panes!` generates `FormKind::Disputes` from them.
@@ -30,14 +42,20 @@ pub fn refusal(s: &State, k: &Kind) -> Option<String> {
     match k {
         DisputeForm::Ppa { .. } => s.approve_refusal(),
         DisputeForm::Claim { step, .. } if step.needs_manager() => s.approve_refusal(),
-        DisputeForm::Add | DisputeForm::Dispute { .. } | DisputeForm::NewClaim | DisputeForm::Claim { .. } => {
-            s.write_refusal()
-        }
+        DisputeForm::Add
+        | DisputeForm::Dispute { .. }
+        | DisputeForm::NewClaim
+        | DisputeForm::Claim { .. }
+        | DisputeForm::Late
+        | DisputeForm::LatePropose(_) => s.write_refusal(),
     }
 }
 
 /// Read the form by field name, check each field, send the write.
 pub fn submit(s: &mut State, k: &Kind, f: &Form) -> Result<Vec<Effect>, FieldError> {
+    if *k == DisputeForm::Late {
+        return Ok(super::io::preview_late(s, read_late(f)?));
+    }
     let w = read(k, f)?;
     Ok(write(s, PaneWrite::Disputes(w)))
 }
@@ -56,6 +74,32 @@ pub fn open_add(s: &mut State) {
         Field::new("external ref (optional)", "", Complete::None).named("ref"),
     ];
     s.mode = Mode::Form(Form::new(FormKind::Disputes(DisputeForm::Add), "open a dispute on an issued invoice", fields));
+}
+
+/// `L` in the PPAs view: the signed-off month (the one shown), the late cost file and why.
+pub fn open_late(s: &mut State) {
+    let period = s.period_or_now().to_string();
+    let fields = vec![
+        Field::new("signed-off month (YYYY-MM)", &period, Complete::None).named("period"),
+        Field::new("cost file with the late rows", "", Complete::Path).named("file"),
+        Field::new("reason", "", Complete::None),
+    ];
+    let title = "re-rate late rows of a signed-off month: enter previews what they change on the issued invoices";
+    s.mode = Mode::Form(Form::new(FormKind::Disputes(DisputeForm::Late), title, fields));
+}
+
+fn read_late(form: &Form) -> Result<LateRun, FieldError> {
+    let v = |name: &str| form.get(name).trim().to_string();
+    let period = v("period").parse().map_err(|e| FieldError::at("period", format!("{e}")))?;
+    let file = v("file");
+    if file.is_empty() {
+        return Err(FieldError::at("file", "the cost file with the late rows"));
+    }
+    let reason = v("reason");
+    if reason.is_empty() {
+        return Err(FieldError::at("reason", "why the month is re-rated (it goes on each PPA)"));
+    }
+    Ok(LateRun { period, file, reason })
 }
 
 pub fn open_reason(s: &mut State, f: DisputeForm, title: String) {
@@ -114,6 +158,8 @@ pub fn read(f: &DisputeForm, form: &Form) -> Result<Write, FieldError> {
         DisputeForm::Claim { id, version, step, currency } => {
             super::claims::read_step(*id, *version, *step, currency, form)?
         }
+        DisputeForm::Late => return Err(FieldError::at("file", "previewed first")),
+        DisputeForm::LatePropose(run) => Write::ProposeLate(run.clone()),
     };
     Ok(w)
 }

@@ -10,6 +10,9 @@ use billops_store::disputes::{
 use billops_store::{InvoiceFilter, StoreError};
 
 use super::claims::{ClaimStep, NewClaim};
+use super::form::LateRun;
+use crate::month::late::LateRows;
+use crate::month::reprice::Reprice;
 use super::state::{Detail, Target, Timed};
 use crate::console::action::{Effect, PaneQuery};
 use crate::console::effects::Runner;
@@ -23,6 +26,8 @@ pub enum Query {
     Claims,
     Requests,
     Detail(Target),
+    /// Preview the re-rating of late rows.
+    Late(LateRun),
 }
 
 #[derive(Debug, Clone)]
@@ -32,6 +37,8 @@ pub enum Reply {
     Claims(Vec<ClaimRecord>),
     Requests(Vec<Timed<RequestRecord>>),
     Detail(Target, Detail),
+    /// The preview: how many issued lines move, and what it says.
+    Late(LateRun, usize, String),
 }
 
 /// A step on a dispute (the reason is recorded).
@@ -63,6 +70,8 @@ pub enum Write {
     AddClaim(NewClaim),
     /// A step on an SLA claim (`amount`: what the supplier credited).
     Claim { id: i64, version: i64, step: ClaimStep, amount: Option<rust_decimal::Decimal>, why: String },
+    /// Propose the PPAs of a late-rows re-rating (worked out again from the file).
+    ProposeLate(LateRun),
 }
 
 /// The working hours a dispute's request allows (its due date).
@@ -106,7 +115,65 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
             let d = detail(r, &t).await.map_err(e)?;
             Reply::Detail(t, d)
         }
+        Query::Late(run) => {
+            let (late, preview) = late_preview(r, &run).await.map_err(e)?;
+            let said = late_summary(&run, &late, &preview);
+            Reply::Late(run, preview.lines.len(), said)
+        }
     })
+}
+
+/// Read the late rows of `run` and re-rate them against what was issued (nothing written).
+async fn late_preview(r: &Runner, run: &LateRun) -> Result<(LateRows, Reprice), StoreError> {
+    let opts = billops_import::ReadOptions { tags: r.tags.clone(), ..Default::default() };
+    let path = std::path::PathBuf::from(run.file.trim());
+    let late = crate::month::late::read(r.store.as_ref(), vec![path], opts, run.period).await?;
+    let preview = crate::month::reprice::reprice(r.store.as_ref(), run.period, None, None, &late.by_customer).await?;
+    Ok((late, preview))
+}
+
+/// The preview in one sentence: rows taken, lines that move and by how much per currency, what bills no one.
+fn late_summary(run: &LateRun, late: &LateRows, preview: &Reprice) -> String {
+    let rows: u64 = late.files.iter().map(|f| f.rows).sum();
+    let other: u64 = late.files.iter().map(|f| f.other_periods).sum();
+    let mut delta: std::collections::BTreeMap<&str, rust_decimal::Decimal> = Default::default();
+    for l in &preview.lines {
+        let d = delta.entry(l.currency.as_str()).or_default();
+        *d = d.checked_add(l.delta).unwrap_or(*d);
+    }
+    let invoices: std::collections::BTreeSet<i64> = preview.lines.iter().map(|l| l.invoice_id).collect();
+    let sums: Vec<String> =
+        delta.iter().map(|(c, d)| format!("{} {c}", crate::documents::money(*d, c))).collect();
+    let mut said = format!("{}: {rows} row(s) for {}", run.file, run.period);
+    if other > 0 {
+        said.push_str(&format!(" ({other} of other months left out)"));
+    }
+    if preview.lines.is_empty() {
+        said.push_str("; no issued line moves");
+    } else {
+        said.push_str(&format!(
+            "; {} line(s) move on {} issued invoice(s), Δ {}",
+            preview.lines.len(),
+            invoices.len(),
+            sums.join(" + ")
+        ));
+    }
+    if !late.unassigned.is_empty() {
+        let accounts: Vec<&str> = late.unassigned.keys().map(String::as_str).collect();
+        said.push_str(&format!("; no customer for account(s) {} (nothing billed)", accounts.join(", ")));
+    }
+    if !preview.not_issued.is_empty() {
+        said.push_str(&format!("; not issued (nothing to adjust): {}", preview.not_issued.join(", ")));
+    }
+    said
+}
+
+/// Submit the late-rows form: ask for the preview (off the render path).
+pub fn preview_late(s: &mut State, run: LateRun) -> Vec<Effect> {
+    let (req, fx) = query(s, Query::Late(run));
+    s.panes.disputes.late = Some(req);
+    s.info("reading the late rows and re-rating…");
+    fx
 }
 
 async fn detail(r: &Runner, t: &Target) -> Result<Detail, StoreError> {
@@ -163,6 +230,7 @@ pub fn traits(w: &Write) -> crate::console::refusal::WriteTraits {
         Write::AddClaim(_) => WriteTraits::OPERATOR,
         Write::Claim { step, .. } if step.needs_manager() => WriteTraits::MANAGER.versioned(),
         Write::Claim { .. } => WriteTraits::OPERATOR.versioned(),
+        Write::ProposeLate(_) => WriteTraits::OPERATOR,
     }
 }
 
@@ -226,6 +294,22 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
         Write::Claim { id, version, step, amount, why } => {
             super::claims::step_claim(r, id, version, step, amount, &why).await
         }
+        Write::ProposeLate(run) => {
+            let (late, preview) = late_preview(r, &run).await?;
+            let reason = format!("{} ({})", run.reason, late.provenance());
+            let id = format!("reprice {} {}", run.period, by.at.format("%Y-%m-%dT%H:%M:%S"));
+            let today = r.clock.now().date_naive();
+            let ppas = crate::month::reprice::ppas(st, &preview, &reason, &id, None, today).await?;
+            if ppas.is_empty() {
+                return Err(StoreError::Invalid("no issued line moves: nothing to propose".into()));
+            }
+            let recorded = st.propose_ppas(&ppas, &by).await?;
+            Ok(format!(
+                "{} PPA(s) proposed from the late rows of {} ({id}); another person approves them (a)",
+                recorded.len(),
+                run.period
+            ))
+        }
     }
 }
 
@@ -277,6 +361,19 @@ pub fn landed(s: &mut State, req: u64, r: Reply) -> Vec<Effect> {
         Reply::Requests(d) if p.requests.waits_for(req) => {
             s.set_model(ViewKey::Requests, super::view::requests(&d));
             s.panes.disputes.requests = Load::Ready(d);
+        }
+        Reply::Late(run, moves, said) if p.late == Some(req) => {
+            p.late = None;
+            if moves == 0 {
+                s.warn(said);
+            } else {
+                let title = format!("{said}. propose them as PPAs? another person approves each; enter proposes, esc cancels");
+                s.mode = crate::console::state::Mode::Form(crate::console::input::Form::new(
+                    crate::console::action::FormKind::Disputes(super::form::DisputeForm::LatePropose(run)),
+                    title,
+                    Vec::new(),
+                ));
+            }
         }
         Reply::Detail(t, d) => {
             if let Some((open, slot)) = &mut p.detail

@@ -32,7 +32,7 @@ pub const SCOPES: &[KeyScope] = &[
             Cmd::SwitchView,
         ],
     },
-    KeyScope { screen: PPAS, cmds: &[Cmd::Approve, Cmd::Reject, Cmd::JumpInvoice, Cmd::SwitchView] },
+    KeyScope { screen: PPAS, cmds: &[Cmd::Approve, Cmd::Reject, Cmd::JumpInvoice, Cmd::LateRows, Cmd::SwitchView] },
     KeyScope {
         screen: CLAIMS,
         cmds: &[Cmd::NewClaim, Cmd::SubmitClaim, Cmd::Approve, Cmd::Reject, Cmd::ClaimCredited, Cmd::PassThrough, Cmd::SwitchView],

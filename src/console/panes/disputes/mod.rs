@@ -98,6 +98,11 @@ impl Pane for Disputes {
         }
     }
     fn failed(&self, s: &mut State, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
+        if s.panes.disputes.late == Some(req) {
+            s.panes.disputes.late = None;
+            s.error(format!("late rows: {}", e.text));
+            return Failure::Shown;
+        }
         let p = &mut s.panes.disputes;
         let mut outcomes = vec![
             fail(&mut p.disputes, req, e),
@@ -156,6 +161,13 @@ impl Pane for Disputes {
             (Cmd::Reject, ViewKey::Ppas) => keys::decide_ppa(s, false),
             (Cmd::Tick, ViewKey::Requests) => keys::toggle_timer(s),
             (Cmd::JumpInvoice, ViewKey::Disputes | ViewKey::Ppas) => keys::jump_invoice(s),
+            (Cmd::LateRows, ViewKey::Ppas) => {
+                match s.write_refusal() {
+                    Some(why) => s.warn(why),
+                    None => form::open_late(s),
+                }
+                Vec::new()
+            }
             (Cmd::NewClaim, ViewKey::SlaClaims) => claims::add(s),
             (Cmd::SubmitClaim, ViewKey::SlaClaims) => claims::step(s, ClaimStep::Submit),
             (Cmd::Approve, ViewKey::SlaClaims) => claims::step(s, ClaimStep::Approve),

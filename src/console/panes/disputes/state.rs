@@ -34,4 +34,6 @@ pub struct PaneState {
     pub requests: Load<Vec<Timed<RequestRecord>>>,
     /// The detail screen (open while `Some`).
     pub detail: Option<(Target, Load<Detail>)>,
+    /// The late-rows preview being worked out (its request), then confirmed as PPAs.
+    pub late: Option<u64>,
 }
