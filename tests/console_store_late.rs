@@ -5,7 +5,6 @@
 
 mod console_common;
 
-use billops::console::Cmd;
 use billops::console::state::Mode;
 use billops_domain::Role;
 use billops_store::disputes::PpaFilter;
