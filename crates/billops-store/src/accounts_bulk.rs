@@ -1,9 +1,9 @@
 //! Bulk account mapping (`billops accounts assign --file map.csv`, multi-select in the Accounts pane): every row in
 //! one transaction, all or nothing. A manager's rows are assignments; an operator's become link proposals (the
-//! same rule as one assignment). Cost moves once per (batch, period): the line items of all the moved accounts are
-//! updated in one statement per chunk of accounts (a `CASE` on the account and its start date) and their rollups
-//! rebuilt together, instead of one scan of the batch per account.
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+//! same rule as one assignment). Cost moves once per (batch, period): the moves go into a temporary table, the
+//! line items of all the moved accounts are updated in one statement (each row's new customer looked up by its
+//! account) and their rollups rebuilt together, instead of one scan of the batch per account.
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -14,7 +14,7 @@ use crate::parties::{customer_id, role_in};
 use crate::rating_rollups::{self, Part};
 use crate::{Actor, Result, StoreError};
 
-/// Accounts per statement (three parameters each, well under both backends' limits).
+/// Rows per statement (three parameters each, well under both backends' limits).
 const CHUNK: usize = 300;
 
 /// One row of a mapping file.
@@ -87,94 +87,98 @@ pub(crate) async fn assign_all(tx: &mut Tx, rows: &[BulkAssignment], by: &Actor)
             out.assigned += 1;
         }
     }
-    for chunk in moved.chunks(CHUNK) {
-        out.rebuilt += relocate_many(tx, chunk).await?;
-    }
+    out.rebuilt = relocate_many(tx, &moved).await?;
     Ok(out)
 }
 
 /// Move the line items of `moved` (account, customer id, from) to their customers and rebuild the rollups of
-/// every (batch, period) holding them; returns how many (batch, period) pairs were rebuilt.
+/// every (batch, period) holding them; returns how many (batch, period) pairs were rebuilt. The moves go into a
+/// temporary table (dropped with the transaction's end or explicitly): each batch and period is then scanned once
+/// for all the accounts, the new customer found by the account's key.
 async fn relocate_many(tx: &mut Tx, moved: &[(&str, i64, NaiveDate)]) -> Result<usize> {
+    let create = match tx.backend() {
+        crate::Backend::Sqlite => {
+            "CREATE TEMP TABLE IF NOT EXISTS bulk_map (account INTEGER PRIMARY KEY, cid INTEGER NOT NULL, \
+             from_day TEXT NOT NULL)"
+        }
+        crate::Backend::Postgres => {
+            "CREATE TEMP TABLE IF NOT EXISTS bulk_map (account BIGINT PRIMARY KEY, cid BIGINT NOT NULL, \
+             from_day DATE NOT NULL) ON COMMIT DROP"
+        }
+    };
+    tx.exec(create, vec![]).await?;
+    tx.exec("DELETE FROM bulk_map", vec![]).await?;
     // accounts never imported have no dict id and no cost to move
-    let mut ids: BTreeMap<i64, (i64, NaiveDate)> = BTreeMap::new();
-    for (account, cid, from) in moved {
-        if let Some(r) = tx.opt("SELECT id FROM dict WHERE value = $1", args![*account]).await? {
-            ids.insert(r.get(0)?, (*cid, *from));
+    let mut earliest: Option<NaiveDate> = None;
+    let mut rows: Vec<(i64, i64, NaiveDate)> = Vec::new();
+    for chunk in moved.chunks(CHUNK) {
+        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 1)).collect();
+        let sql = format!("SELECT id, value FROM dict WHERE value IN ({})", list.join(", "));
+        let found = tx.all(&sql, chunk.iter().map(|(a, _, _)| Arg::from(*a)).collect()).await?;
+        let ids: HashMap<String, i64> =
+            found.iter().map(|r| Ok((r.get::<String>(1)?, r.get::<i64>(0)?))).collect::<Result<_>>()?;
+        for (account, cid, from) in chunk {
+            if let Some(id) = ids.get(*account) {
+                rows.push((*id, *cid, *from));
+                earliest = Some(earliest.map_or(*from, |e| e.min(*from)));
+            }
         }
     }
-    let Some(earliest) = ids.values().map(|v| v.1).min() else { return Ok(0) };
-    let accounts: Vec<i64> = ids.keys().copied().collect();
-    let list = |first: usize| (0..accounts.len()).map(|i| format!("${}", i + first)).collect::<Vec<_>>().join(", ");
-    let mut a = args![earliest];
-    a.extend(accounts.iter().map(|&id| Arg::from(id)));
+    let Some(earliest) = earliest else { return Ok(0) };
+    for chunk in rows.chunks(CHUNK) {
+        let values: Vec<String> =
+            (0..chunk.len()).map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();
+        let mut a = Vec::with_capacity(chunk.len() * 3);
+        for (id, cid, from) in chunk {
+            a.extend([Arg::from(*id), Arg::from(*cid), Arg::from(*from)]);
+        }
+        tx.exec(&format!("INSERT INTO bulk_map (account, cid, from_day) VALUES {}", values.join(", ")), a).await?;
+    }
     let scopes = tx
         .all(
-            &format!(
-                "SELECT DISTINCT s.batch_id, s.period, b.first_item_id, b.last_item_id \
-                 FROM batch_scopes s JOIN import_batches b ON b.id = s.batch_id \
-                 WHERE s.replaced_by IS NULL AND s.last_day >= $1 AND EXISTS (SELECT 1 FROM cost_rollups r \
-                   WHERE r.period = s.period AND r.batch_id = s.batch_id AND r.account IN ({})) \
-                 ORDER BY s.batch_id, s.period",
-                list(2)
-            ),
-            a,
+            "SELECT DISTINCT s.batch_id, s.period, b.first_item_id, b.last_item_id \
+             FROM batch_scopes s JOIN import_batches b ON b.id = s.batch_id \
+             WHERE s.replaced_by IS NULL AND s.last_day >= $1 AND EXISTS (SELECT 1 FROM cost_rollups r \
+               WHERE r.period = s.period AND r.batch_id = s.batch_id AND r.account IN (SELECT account FROM bulk_map)) \
+             ORDER BY s.batch_id, s.period",
+            args![earliest],
         )
         .await?;
     let b = tx.backend();
     let money = [money_cols(b, "billed"), money_cols(b, "effective"), money_cols(b, "list")].join(", ");
     let sums = [money_sum(b, "", "billed"), money_sum(b, "", "effective"), money_sum(b, "", "list")].join(", ");
     let keys = "period, customer_id, service, product, component, account, payer, charge_category, region, currency";
-    // $1..$4: lo, hi, batch, period; then the accounts
-    let in_list = list(5);
+    let scope = "id BETWEEN $1 AND $2 AND batch_id = $3 AND period = $4 AND account IN (SELECT account FROM bulk_map)";
     let rebuild = |table: &str, keys: &str| {
         format!(
             "INSERT INTO {table} ({keys}, batch_id, row_count, {money}) SELECT {keys}, batch_id, count(*), {sums} \
-             FROM line_items WHERE id BETWEEN $1 AND $2 AND batch_id = $3 AND period = $4 AND account IN ({in_list}) \
-             GROUP BY {keys}, batch_id"
+             FROM line_items WHERE {scope} GROUP BY {keys}, batch_id"
         )
     };
     let (rebuild_cost, rebuild_resource) =
         (rebuild("cost_rollups", keys), rebuild("resource_rollups", &format!("{keys}, resource")));
-    // the CASE: for account i (parameter 5 + i), its start date and customer follow the account list
-    let n = accounts.len();
-    let cases: Vec<String> = (0..n)
-        .map(|i| format!("WHEN account = ${} AND usage_date >= ${} THEN ${}", 5 + i, 5 + n + 2 * i, 6 + n + 2 * i))
-        .collect();
     let update = format!(
-        "UPDATE line_items SET customer_id = CASE {} ELSE customer_id END \
-         WHERE id BETWEEN $1 AND $2 AND batch_id = $3 AND period = $4 AND account IN ({in_list})",
-        cases.join(" ")
+        "UPDATE line_items SET customer_id = (SELECT m.cid FROM bulk_map m WHERE m.account = line_items.account) \
+         WHERE {scope} AND usage_date >= (SELECT m.from_day FROM bulk_map m WHERE m.account = line_items.account)"
     );
-    let mut done: BTreeSet<(i64, String)> = BTreeSet::new();
+    let mut done = 0;
     for r in &scopes {
         let (batch, period, lo, hi): (i64, String, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        if !done.insert((batch, period.clone())) {
-            continue;
-        }
-        let scope = |extra: bool| {
-            let mut a = args![lo, hi, batch, period.as_str()];
-            a.extend(accounts.iter().map(|&id| Arg::from(id)));
-            if extra {
-                for (cid, from) in ids.values() {
-                    a.push(Arg::from(*from));
-                    a.push(Arg::from(*cid));
-                }
-            }
-            a
-        };
-        tx.exec(&update, scope(true)).await?;
+        let a = || args![lo, hi, batch, period.as_str()];
+        tx.exec(&update, a()).await?;
         for table in ["cost_rollups", "resource_rollups", "rating_rollups"] {
-            let sql = format!("DELETE FROM {table} WHERE period = $1 AND batch_id = $2 AND account IN ({})", list(3));
-            let mut a = args![period.as_str(), batch];
-            a.extend(accounts.iter().map(|&id| Arg::from(id)));
-            tx.exec(&sql, a).await?;
+            let sql = format!(
+                "DELETE FROM {table} WHERE period = $1 AND batch_id = $2 AND account IN (SELECT account FROM bulk_map)"
+            );
+            tx.exec(&sql, args![period.as_str(), batch]).await?;
         }
-        tx.exec(&rebuild_cost, scope(false)).await?;
-        tx.exec(&rebuild_resource, scope(false)).await?;
+        tx.exec(&rebuild_cost, a()).await?;
+        tx.exec(&rebuild_resource, a()).await?;
         if rating_rollups::built(tx, batch).await? {
-            rating_rollups::rebuild(tx, batch, lo, hi, Part::Accounts { period: &period, accounts: &accounts }).await?;
+            rating_rollups::rebuild(tx, batch, lo, hi, Part::Mapped { period: &period }).await?;
         }
+        done += 1;
     }
-    Ok(done.len())
+    tx.exec("DROP TABLE IF EXISTS bulk_map", vec![]).await?;
+    Ok(done)
 }

@@ -28,10 +28,9 @@ pub(crate) enum Part<'a> {
         period: &'a str,
         account: i64,
     },
-    /// Several accounts (dict ids) in one period: the bulk assignment's rebuild.
-    Accounts {
+    /// The accounts of the bulk mapping's temporary `bulk_map` table, in one period.
+    Mapped {
         period: &'a str,
-        accounts: &'a [i64],
     },
     /// One (period, payer) of the batch (payer as its dict id).
     Scope {
@@ -51,11 +50,8 @@ pub(crate) async fn rebuild(tx: &mut Tx, batch: i64, lo: i64, hi: i64, part: Par
     let (filter, extra): (String, Vec<Arg>) = match part {
         Part::Batch => (String::new(), vec![]),
         Part::Account { period, account } => (" AND period = $4 AND account = $5".into(), args![period, account]),
-        Part::Accounts { period, accounts } => {
-            let list: Vec<String> = (0..accounts.len()).map(|i| format!("${}", i + 5)).collect();
-            let mut a = args![period];
-            a.extend(accounts.iter().map(|&id| Arg::from(id)));
-            (format!(" AND period = $4 AND account IN ({})", list.join(", ")), a)
+        Part::Mapped { period } => {
+            (" AND period = $4 AND account IN (SELECT account FROM bulk_map)".into(), args![period])
         }
         Part::Scope { period, payer } => (" AND period = $4 AND payer = $5".into(), args![period, payer]),
     };
