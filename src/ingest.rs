@@ -13,6 +13,8 @@ use tokio::sync::mpsc;
 
 const CHUNK: usize = 4096;
 const QUEUE: usize = 8;
+/// New unassigned accounts named in an import's summary; the rest are counted.
+const NAMED_ACCOUNTS: usize = 10;
 
 /// Progress of a running import, reported often enough to drive a progress bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -364,11 +366,19 @@ pub fn describe(report: &FileReport) -> String {
                 ));
             }
             if !outcome.new_accounts.is_empty() {
-                s.push_str(&format!(
-                    "\n  {} new unassigned account(s): {}",
-                    outcome.new_accounts.len(),
-                    outcome.new_accounts.join(", ")
-                ));
+                // a few named; thousands would bury the summary (the list and a mapping file take them all)
+                let n = outcome.new_accounts.len();
+                let shown: Vec<&str> = outcome.new_accounts.iter().take(NAMED_ACCOUNTS).map(String::as_str).collect();
+                let more = if n > NAMED_ACCOUNTS {
+                    format!(
+                        " and {} more (billops accounts list --unassigned; map many with billops accounts assign \
+                         --file map.csv)",
+                        n - NAMED_ACCOUNTS
+                    )
+                } else {
+                    String::new()
+                };
+                s.push_str(&format!("\n  {n} new unassigned account(s): {}{more}", shown.join(", ")));
             }
             if outcome.issues_raised > 0 {
                 s.push_str(&format!("\n  {} data-feed issue(s) raised (billops issues list)", outcome.issues_raised));

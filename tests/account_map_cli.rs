@@ -54,3 +54,24 @@ fn a_mapping_file_assigns_all_or_nothing() {
     let o = d.run("alice", &["accounts", "assign", "--file", path]);
     assert!(text(&o).contains("the header must be account,customer,from"), "{}", text(&o));
 }
+
+#[test]
+fn an_import_names_a_few_new_accounts_and_counts_the_rest() {
+    let d = Demo::empty(&["alice"]);
+    let mut csv = common::quiet_month_csv("2026-05");
+    let row = csv.lines().nth(1).unwrap().to_string();
+    for n in 0..12 {
+        csv.push_str(&row.replace("900000000099", &format!("9100000000{n:02}")).replace("res-q", &format!("res-{n}")));
+        csv.push('\n');
+    }
+    let file = d.dir.path().join("many.csv");
+    std::fs::write(&file, csv).unwrap();
+    let out = d.ok("alice", &["import", file.to_str().unwrap()]);
+    let line = out.lines().find(|l| l.contains("new unassigned account(s)")).unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.contains("13 new unassigned account(s): ") && line.contains(" and 3 more (billops accounts list"),
+        "{line}"
+    );
+    let named = line.split(": ").nth(1).unwrap().split(" and ").next().unwrap();
+    assert_eq!(named.split(", ").count(), 10, "ten named: {line}");
+}
