@@ -18,6 +18,8 @@ use crate::{Actor, Backend, DraftToSave, Result, SavedDraft, StoreError, StoredI
 
 /// Ids or codes per `IN (…)` list.
 const IN_CHUNK: usize = 500;
+/// Encoded invoice lines held before they are written.
+const FLUSH_ROWS: usize = 20_000;
 
 pub(crate) async fn save_drafts(db: &Db, drafts: &[DraftToSave], by: &Actor) -> Result<Vec<SavedDraft>> {
     if drafts.is_empty() {
@@ -36,7 +38,8 @@ pub(crate) async fn save_drafts(db: &Db, drafts: &[DraftToSave], by: &Actor) -> 
     let mut current = existing(&mut tx, &periods, &ids).await?;
     let b = tx.backend();
     let at = stored_at_time(b, by.at);
-    let mut out = Vec::with_capacity(drafts.len());
+    let mut out: Vec<SavedDraft> = Vec::with_capacity(drafts.len());
+    let mut saved_here: HashMap<(i64, Period), usize> = HashMap::new();
     // the lines to write per invoice id, and the audit rows (id, draft, draft replaced) in order
     let mut written: BTreeMap<i64, &DraftToSave> = BTreeMap::new();
     let mut audits: Vec<(i64, &Draft, Option<Draft>)> = Vec::new();
@@ -45,7 +48,9 @@ pub(crate) async fn save_drafts(db: &Db, drafts: &[DraftToSave], by: &Actor) -> 
         let cid =
             *ids.get(&draft.customer).ok_or_else(|| StoreError::NotFound(format!("customer {}", draft.customer)))?;
         let key = (cid, draft.period);
-        let (saved, wrote) = match current.get(&key) {
+        // an invoice saved earlier in this batch (found in `out`, not copied) or one already in the store
+        let earlier = saved_here.get(&key).map(|&i: &usize| &out[i]).map(|s: &SavedDraft| &s.invoice);
+        let (saved, wrote) = match earlier.or_else(|| current.get(&key)) {
             Some(old) if diff_drafts(&old.draft, draft).is_empty() => {
                 (SavedDraft { invoice: old.clone(), previous: Some(old.draft.clone()) }, false)
             }
@@ -59,7 +64,8 @@ pub(crate) async fn save_drafts(db: &Db, drafts: &[DraftToSave], by: &Actor) -> 
             written.insert(saved.invoice.id, item);
             audits.push((saved.invoice.id, draft, saved.previous.clone()));
         }
-        current.insert(key, saved.invoice.clone());
+        current.remove(&key);
+        saved_here.insert(key, out.len());
         out.push(saved);
     }
     if written.is_empty() {
@@ -218,7 +224,17 @@ async fn write_lines(tx: &mut Tx, written: &BTreeMap<i64, &DraftToSave>) -> Resu
     }
     let mut lines: Vec<Vec<Arg>> = Vec::new();
     let mut payers: Vec<Vec<Arg>> = Vec::new();
+    let cols = format!(
+        "invoice_id, seq, section, kind_json, description, account_code, quantity, {}, {}, rule_ids",
+        money_cols(b, "cost"),
+        money_cols(b, "amount")
+    );
     for (id, (draft, payer_costs)) in written {
+        // written as they are encoded, a bounded number of rows at a time: a run's encoded lines together can
+        // be several times the drafts' own size (400 customers × 1,000 lines held 256 MB)
+        if lines.len() >= FLUSH_ROWS {
+            insert_rows(tx, "invoice_lines", &cols, std::mem::take(&mut lines)).await?;
+        }
         let mut seq = 0i64;
         for s in draft.sections() {
             let section = json(&s.step)?;
@@ -238,11 +254,6 @@ async fn write_lines(tx: &mut Tx, written: &BTreeMap<i64, &DraftToSave>) -> Resu
             payers.push(a);
         }
     }
-    let cols = format!(
-        "invoice_id, seq, section, kind_json, description, account_code, quantity, {}, {}, rule_ids",
-        money_cols(b, "cost"),
-        money_cols(b, "amount")
-    );
     insert_rows(tx, "invoice_lines", &cols, lines).await?;
     insert_rows(tx, "invoice_payer_costs", &format!("invoice_id, payer, {}", money_cols(b, "cost")), payers).await
 }
