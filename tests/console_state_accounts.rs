@@ -152,6 +152,8 @@ fn imports_views_resolve_and_start() {
                 file_count: 1,
                 file_name: "june.csv".into(),
                 rows: 1000,
+                bytes: 0,
+                total: 0,
                 done: false,
             })),
         },

@@ -4,6 +4,7 @@ mod state;
 mod keys;
 pub mod form;
 pub mod view;
+pub use view::job_text;
 
 pub use io::{ImportsData, load, loaded};
 pub use keys::{VIEWS, open, resolve, start, switch_view};
