@@ -129,6 +129,7 @@ pub fn detail(t: &Target) -> Detail {
         line: line.into(),
         description: text.into(),
         amount: d(amount),
+        currency: "USD".into(),
     };
     Detail {
         title: match t {

@@ -35,6 +35,8 @@ pub fn batches_table(d: &ImportsData) -> TableModel {
                 p.dedup();
                 p
             };
+            // No currency: a batch's scopes (payer × period) are not split by currency and one file may hold
+            // several, so the billed sum is shown to 2 places (the Costs pane has it per currency).
             let billed = b.scopes.iter().try_fold(rust_decimal::Decimal::ZERO, |a, s| a.checked_add(s.billed));
             Row {
                 id: b.id.to_string(),
