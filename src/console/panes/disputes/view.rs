@@ -15,7 +15,7 @@ use crate::console::theme::{Role, Theme};
 use crate::console::ui::widgets::{failed, list, note, sublists};
 use billops_domain::text::visible;
 
-fn snake<T: serde::Serialize>(v: &T) -> String {
+pub(super) fn snake<T: serde::Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(serde_json::Value::String(s)) => s,
         _ => String::new(),

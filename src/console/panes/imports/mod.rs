@@ -26,7 +26,7 @@ pub struct Imports;
 
 const IMPT: &[Cmd] = &[Cmd::Open, Cmd::Back, Cmd::Import, Cmd::Resolve, Cmd::SwitchView];
 /// An issue's or a quarantined row's detail: resolve it, or go back.
-const ROW: &[Cmd] = &[Cmd::Back, Cmd::Resolve];
+const ROW: &[Cmd] = &[Cmd::Back, Cmd::Resolve, Cmd::SwitchView];
 
 const META: PaneMeta = PaneMeta { title: "Imports", short: "Imp", slug: "imports", goto: 'm' };
 

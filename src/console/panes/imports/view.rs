@@ -179,10 +179,11 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     }
 }
 
-/// The selected issue or quarantined row whole: every field, the file's full path, the raw record.
+/// The selected batch, issue or quarantined row whole: every field, the file's full path, the raw record.
 pub fn row_record(d: &ImportsData, view: ViewKey, id: &str) -> Option<Record> {
     let opt = |o: Option<String>| o.unwrap_or_default();
     match view {
+        ViewKey::Batches => d.batches.iter().find(|b| b.id.to_string() == id).map(|b| batch_record(d, b)),
         ViewKey::Issues => {
             let i = d.issues.iter().find(|i| i.id.to_string() == id)?;
             let x = &i.issue;
@@ -288,4 +289,45 @@ fn duration(secs: u64) -> String {
         60..3600 => format!("{}m {:02}s", secs / 60, secs % 60),
         _ => format!("{}h {:02}m", secs / 3600, secs % 3600 / 60),
     }
+}
+
+/// A batch whole: the file's full path, who imported it when, its rows, and per payer and period what it
+/// holds (exact sums: a batch's scopes are not split by currency, so no minor unit applies) and whether a
+/// later batch replaced it; how many feed issues and quarantined rows it raised.
+fn batch_record(d: &ImportsData, b: &billops_store::ImportBatch) -> Record {
+    let exact = billops_domain::money::canonical;
+    let issues = d.issues.iter().filter(|i| i.batch_id == Some(b.id)).count();
+    let open = d.issues.iter().filter(|i| i.batch_id == Some(b.id) && i.open).count();
+    let mut r = Record::new(format!("import batch {}", b.id))
+        .field("file", &b.file_name)
+        .field("format", &b.format)
+        .field("imported", format!("{} by {}", b.imported_at.format("%Y-%m-%d %H:%M:%S"), b.imported_by))
+        .field("run", &b.run_id)
+        .field("rows", b.rows.to_string());
+    r = if b.quarantined > 0 {
+        r.field_as("quarantined", format!("{} row(s) (v v: the quarantine list)", b.quarantined), Role::Warning)
+    } else {
+        r.field("quarantined", "0")
+    };
+    r = r
+        .field("feed issues", format!("{issues} ({open} open; v: the issues list)"))
+        .field("content hash", &b.content_hash)
+        .heading(format!("per payer and period: {}", b.scopes.len()));
+    for sc in &b.scopes {
+        let state = match sc.replaced_by {
+            Some(by) => format!("replaced by batch {by}"),
+            None => format!("{:?}", sc.status).to_lowercase(),
+        };
+        r = r.field(
+            format!("{} {}", sc.payer, sc.period),
+            format!(
+                "{state}; {} rows; billed {}, effective {}, list {} (exact)",
+                sc.rows,
+                exact(sc.billed),
+                exact(sc.effective),
+                exact(sc.list)
+            ),
+        );
+    }
+    r
 }

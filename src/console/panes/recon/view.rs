@@ -144,6 +144,12 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let cur = s.current_view();
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     f.render_widget(Paragraph::new(sublists(s, &supplier::VIEWS, cur, theme)), tabs);
+    let shown = s.panes.recon.detail;
+    if shown.open
+        && let Some(r) = s.panes.recon.data.ready().and_then(|d| super::detail::row_record(d, cur, &s.selected_id(cur)?))
+    {
+        return crate::console::ui::detail::render(f, body, &r, crate::console::ui::detail::HINT, shown.scroll, theme);
+    }
     if cur == ViewKey::Recon {
         return crate::console::panes::recon::view::tie_out(f, body, s, theme);
     }
