@@ -97,6 +97,17 @@ fn enter_cancels_the_import_and_it_ends_with_a_visible_message() {
 }
 
 #[test]
+fn a_cancel_that_came_too_late_says_the_import_finished() {
+    let (mut s, req) = running();
+    keys(&mut s, &["ctrl-c", "enter"]);
+    let done = "imported june.csv (cur): batch 7, 10 rows, 0 quarantined, 0 feed issues".to_string();
+    update(&mut s, Action::Reply { req, result: Ok(Reply::ImportDone(vec![done])) });
+    let m = s.message.as_ref().unwrap();
+    assert!(m.text.starts_with("the cancel came too late, the import had finished: imported june.csv"), "{m:?}");
+    assert_eq!(m.role, billops::console::theme::Role::Warning);
+}
+
+#[test]
 fn the_job_ending_while_the_question_is_open_closes_it() {
     let (mut s, req) = running();
     keys(&mut s, &["ctrl-c"]);

@@ -137,7 +137,7 @@ pub fn done(s: &mut State, req: u64, lines: Vec<String>) -> Vec<Effect> {
     if s.panes.imports.job.as_ref().is_none_or(|j| j.req != req) {
         return Vec::new();
     }
-    s.panes.imports.job = None;
+    let asked = s.panes.imports.job.take().is_some_and(|j| j.cancel.is_cancelled());
     if let Mode::Form(f) = &s.mode
         && f.kind == FormKind::Imports(super::form::Kind::CancelJob)
     {
@@ -146,8 +146,12 @@ pub fn done(s: &mut State, req: u64, lines: Vec<String>) -> Vec<Effect> {
     crate::console::watch::wrote(s);
     let bad = |l: &&String| ["refused", "failed", "cancelled", "import cancelled"].iter().any(|p| l.starts_with(p));
     let failed = lines.iter().filter(bad).count();
-    let text = lines.join("; ");
-    if failed > 0 { s.warn(text) } else { s.info(text) }
+    let mut text = lines.join("; ");
+    // The cancel came after the last batch was handed over: the file committed, and the operator is told so.
+    if asked && !lines.iter().any(|l| l.contains("cancelled")) {
+        text = format!("the cancel came too late, the import had finished: {text}");
+    }
+    if failed > 0 || asked { s.warn(text) } else { s.info(text) }
     s.pane_view.insert(crate::console::pane::PaneId::Imports, ViewKey::Batches);
     let mut fx = crate::console::update::start(s);
     fx.extend(crate::console::panes::invalidate_all(s));
