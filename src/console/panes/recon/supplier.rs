@@ -22,7 +22,7 @@ const CASE_STATUSES: &[&str] = &["open", "waiting_credit_note", "resolved", "wri
 /// The Recon data arrived: fill the supplier-invoice and case lists too.
 pub fn loaded(s: &mut State, d: &ReconData) {
     s.set_model(ViewKey::SupplierInvoices, invoices_table(d));
-    s.set_model(ViewKey::Cases, cases_table(&d));
+    s.set_model(ViewKey::Cases, cases_table(d));
 }
 
 pub fn switch_view(s: &mut State) {
