@@ -97,13 +97,14 @@ pub fn summary(reports: &[FileReport]) -> Vec<String> {
     let mut files = Vec::new();
     for r in reports {
         files.push(match r {
-            FileReport::Imported { file, format, outcome } => {
+            // Short enough for 80 columns (the format is in the batch list; the message log has it whole).
+            FileReport::Imported { file, outcome, .. } => {
                 let b = &outcome.batch;
                 rows = rows.saturating_add(b.rows);
                 quarantined = quarantined.saturating_add(b.quarantined);
                 issues = issues.saturating_add(outcome.issues_raised);
                 format!(
-                    "imported {} ({format}): batch {}, {} rows, {} quarantined, {} feed issues",
+                    "imported {}: batch {} · {} rows · {} quarantined · {} feed issues",
                     name(file),
                     b.id,
                     b.rows,
