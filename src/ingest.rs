@@ -4,7 +4,7 @@
 //! the other.
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use billops_domain::money::canonical;
 use billops_import::{Dedup, Event, Limits, ReadOptions, RefuseError, Source, TagConfig};
@@ -25,9 +25,38 @@ pub struct Progress {
     pub file_name: String,
     /// Rows of the current source read so far.
     pub rows: u64,
+    /// Bytes of the current source read from disk so far, and its size on disk (0: unknown). For a zip
+    /// entry, its compressed size; for a .gz file, the file's size (the bytes read are counted compressed too).
+    pub bytes: u64,
+    pub total: u64,
     /// True once the current source is finished (imported or refused).
     pub done: bool,
 }
+
+/// Asks a running import to stop: set by the console's Ctrl-C confirmation, read by the reader thread between
+/// batches (and before it hands over the end of a file). The unfinished file's transaction rolls back (the
+/// store commits only after `End`) and later files of the run are not started. A file whose last batch was
+/// already handed over is committed: the store no longer waits for the reader then. A token, like
+/// tokio-util's `CancellationToken`: clones share it; two tokens are equal when they are the same one.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+impl PartialEq for Cancel {
+    fn eq(&self, other: &Cancel) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Cancel {}
 
 /// What happened to one source.
 #[derive(Debug)]
@@ -47,14 +76,21 @@ pub enum FileReport {
         file: String,
         reason: String,
     },
+    /// Cancelled by the operator ([`Cancel`]): rolled back, or (`started: false`) never begun. Nothing from it
+    /// was written.
+    Cancelled {
+        file: String,
+        started: bool,
+    },
 }
 
 impl FileReport {
     pub fn file(&self) -> &str {
         match self {
-            FileReport::Imported { file, .. } | FileReport::Refused { file, .. } | FileReport::Failed { file, .. } => {
-                file
-            }
+            FileReport::Imported { file, .. }
+            | FileReport::Refused { file, .. }
+            | FileReport::Failed { file, .. }
+            | FileReport::Cancelled { file, .. } => file,
         }
     }
 }
@@ -100,6 +136,18 @@ pub async fn import_run_with(
     by: Actor,
     progress: Arc<dyn Fn(Progress) + Send + Sync>,
 ) -> RunReport {
+    import_run_ctl(store, paths, read, by, progress, Cancel::default()).await
+}
+
+/// As [`import_run_with`], stopped by `cancel` (the console's import job).
+pub async fn import_run_ctl(
+    store: Arc<dyn Store>,
+    paths: Vec<PathBuf>,
+    read: ReadOptions,
+    by: Actor,
+    progress: Arc<dyn Fn(Progress) + Send + Sync>,
+    cancel: Cancel,
+) -> RunReport {
     let mut run = RunReport::default();
     let limits = match Limits::from_env() {
         Ok(l) => l,
@@ -133,8 +181,12 @@ pub async fn import_run_with(
     let opts = ReadOptions { limits, ..read };
     let mut dedup = Dedup::new();
     for (index, source) in sources.into_iter().enumerate() {
-        let (report, back) =
-            import_one(&store, source, &opts, dedup, &run_id, &by, index, count, progress.clone()).await;
+        if cancel.is_cancelled() {
+            run.reports.push(FileReport::Cancelled { file: source.display_name(), started: false });
+            continue;
+        }
+        let at = Position { file_index: index, file_count: count, cancel: cancel.clone() };
+        let (report, back) = import_one(&store, source, &opts, dedup, &run_id, &by, at, progress.clone()).await;
         dedup = back;
         run.reports.push(report);
     }
@@ -148,6 +200,14 @@ fn refusal(file: String, e: RefuseError) -> FileReport {
     }
 }
 
+/// Where a source is in its run, and the run's cancel token.
+#[derive(Clone)]
+struct Position {
+    file_index: usize,
+    file_count: usize,
+    cancel: Cancel,
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn import_one(
     store: &Arc<dyn Store>,
@@ -156,10 +216,10 @@ async fn import_one(
     mut dedup: Dedup,
     run_id: &str,
     by: &Actor,
-    file_index: usize,
-    file_count: usize,
+    at: Position,
     progress: Arc<dyn Fn(Progress) + Send + Sync>,
 ) -> (FileReport, Dedup) {
+    let Position { file_index, file_count, .. } = at;
     let file = source.display_name();
     let format = match billops_import::sniff_format(&source) {
         Ok(f) => f,
@@ -173,9 +233,10 @@ async fn import_one(
         let rows = rows.clone();
         let progress = progress.clone();
         let file = file.clone();
+        let at = at.clone();
         tokio::task::spawn_blocking(move || {
             dedup.begin_file(&file);
-            let read = read_into(&source, &opts, &mut dedup, tx, &rows, &progress, &file, file_index, file_count);
+            let read = read_into(&source, &opts, &mut dedup, tx, &rows, &progress, &file, &at);
             (read, dedup)
         })
     };
@@ -190,11 +251,14 @@ async fn import_one(
     let meta = ImportMeta { file_name: file.clone(), format: format_name, run_id: run_id.to_string(), by: by.clone() };
     let written = store.import(&meta, rx).await;
     let read = reader.await;
+    let total = billops_import::source_size(&source).unwrap_or(0);
     progress(Progress {
         file_index,
         file_count,
         file_name: file.clone(),
         rows: rows.load(Ordering::Relaxed),
+        bytes: total,
+        total,
         done: true,
     });
     let (read, mut dedup) = match read {
@@ -203,12 +267,14 @@ async fn import_one(
         Err(join) => (Err(join), Dedup::new()),
     };
     let report = match (read, written) {
-        (Ok(Err(e)), _) => refusal(file, e),
-        (Err(join), _) => FileReport::Failed { file, reason: format!("reader stopped: {join}") },
+        // Committed (a cancel that came after the file's last batch was handed over is too late for it).
         (Ok(Ok(())), Ok(outcome)) => {
             dedup.commit_file();
             FileReport::Imported { file, format: format.as_str().to_string(), outcome: Box::new(outcome) }
         }
+        _ if at.cancel.is_cancelled() => FileReport::Cancelled { file, started: true },
+        (Ok(Err(e)), _) => refusal(file, e),
+        (Err(join), _) => FileReport::Failed { file, reason: format!("reader stopped: {join}") },
         (Ok(Ok(())), Err(e @ StoreError::AlreadyImported { .. })) => {
             // Its rows are in the store already: a copy later in the run is a duplicate of them.
             dedup.commit_file();
@@ -234,8 +300,8 @@ pub fn late_rows(file: &str, period: &str, by: &str) -> String {
     )
 }
 
-/// The reader thread: batch events into chunks, send them, end with `End`. Any error drops the sender
-/// without `End`, which makes the store roll back.
+/// The reader thread: batch events into chunks, send them, end with `End`. Any error, or a cancel seen
+/// between batches, drops the sender without `End`, which makes the store roll back.
 #[allow(clippy::too_many_arguments)]
 fn read_into(
     source: &Source,
@@ -245,9 +311,10 @@ fn read_into(
     rows: &AtomicU64,
     progress: &Arc<dyn Fn(Progress) + Send + Sync>,
     file: &str,
-    file_index: usize,
-    file_count: usize,
+    at: &Position,
 ) -> Result<(), RefuseError> {
+    let (file_index, file_count, cancel) = (at.file_index, at.file_count, &at.cancel);
+    let total = billops_import::source_size(source).unwrap_or(0);
     let mut items = Vec::with_capacity(CHUNK);
     let mut bad = Vec::new();
     let mut issues = Vec::new();
@@ -271,19 +338,28 @@ fn read_into(
         }
         if items.len() >= CHUNK {
             rows.store(n, Ordering::Relaxed);
-            if n % (CHUNK as u64 * 8) < CHUNK as u64 {
-                progress(Progress { file_index, file_count, file_name: file.to_string(), rows: n, done: false });
+            // Between batches: a cancel stops the reader here (the store rolls back).
+            if cancel.is_cancelled() {
+                return false;
             }
             return send(ImportChunk::Items(std::mem::replace(&mut items, Vec::with_capacity(CHUNK))));
         }
         if bad.len() >= CHUNK {
+            if cancel.is_cancelled() {
+                return false;
+            }
             return send(ImportChunk::Quarantined(std::mem::take(&mut bad)));
         }
         true
     };
-    let summary = billops_import::read_source_opts(source, opts, Some(dedup), &mut |_| {}, &mut sink)?;
+    // The reader reports the bytes read every few thousand rows: the progress bar's % and ETA.
+    let mut report = |bytes: u64| {
+        let rows = rows.load(Ordering::Relaxed);
+        progress(Progress { file_index, file_count, file_name: file.to_string(), rows, bytes, total, done: false });
+    };
+    let summary = billops_import::read_source_opts(source, opts, Some(dedup), &mut report, &mut sink)?;
     rows.store(n, Ordering::Relaxed);
-    let mut ok = true;
+    let mut ok = !cancel.is_cancelled();
     if !items.is_empty() {
         ok = ok && send(ImportChunk::Items(items));
     }
@@ -310,7 +386,7 @@ pub fn tally(reports: &[FileReport]) -> String {
                 quarantined += outcome.batch.quarantined;
             }
             FileReport::Refused { .. } => refused += 1,
-            FileReport::Failed { .. } => failed += 1,
+            FileReport::Failed { .. } | FileReport::Cancelled { .. } => failed += 1,
         }
     }
     let mut s = format!(
@@ -328,7 +404,7 @@ pub fn tally(reports: &[FileReport]) -> String {
 /// files quarantined rows), else 3 when rows were quarantined, else 0.
 pub fn exit_code(reports: &[FileReport]) -> u8 {
     let has = |f: &dyn Fn(&FileReport) -> bool| reports.iter().any(f);
-    if has(&|r| matches!(r, FileReport::Failed { .. })) {
+    if has(&|r| matches!(r, FileReport::Failed { .. } | FileReport::Cancelled { .. })) {
         1
     } else if has(&|r| matches!(r, FileReport::Refused { .. })) {
         2
@@ -344,6 +420,8 @@ pub fn describe(report: &FileReport) -> String {
     match report {
         FileReport::Refused { file, reason } => format!("{file}: refused: {reason}"),
         FileReport::Failed { file, reason } => format!("{file}: failed: {reason}"),
+        FileReport::Cancelled { file, started: true } => format!("{file}: cancelled: rolled back, nothing written"),
+        FileReport::Cancelled { file, started: false } => format!("{file}: cancelled before it started"),
         FileReport::Imported { file, format, outcome } => {
             let b = &outcome.batch;
             let mut s = format!("{file}: {format}, batch {}, {} rows, {} quarantined", b.id, b.rows, b.quarantined);

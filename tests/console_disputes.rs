@@ -264,7 +264,7 @@ fn sla_claim_steps_follow_its_status_and_role() {
     // Credited (first row): pass it through.
     keys(&mut s, &["g", "P"]);
     let Mode::Form(f) = &s.mode else { panic!("the pass-through form opens") };
-    assert!(f.title.contains("pass SLA claim 4 through: 290 USD"), "{}", f.title);
+    assert!(f.title.contains("pass SLA claim 4 through: 290.00 USD"), "{}", f.title);
     let fx = keys(&mut s, &["enter"]);
     assert_eq!(
         written(&fx),

@@ -159,6 +159,7 @@ fn e2e_import_a_file_and_see_its_batch_and_issues() {
     t.wait_for("fixtures/quirks/bad_rows.csv");
     t.keys("<enter>");
     t.wait_for("imported bad_rows.csv");
+    t.wait_for("quarantined · ");
     t.wait_for("bad_rows.csv");
     t.keys("v");
     t.wait_for("data-feed issues");

@@ -124,7 +124,7 @@ fn an_sla_claim_is_passed_through_as_proposed_customer_credits() {
     t.wait_for("assess an SLA claim against the supplier");
     t.keys(&format!("AmazonEC2<tab>us-east-1<tab>{month}-01T01:00<tab>{month}-01T09:00<tab>98.5<enter>"));
     // The base is the imported usage: 600 + 400; tier 30%.
-    t.wait_for("SLA claim 1: uptime 98.5% → tier 30% of 1000 = 300");
+    t.wait_for("SLA claim 1: uptime 98.5% → tier 30% of 1,000.00 = 300.00 USD");
     t.wait_line(&["1", "draft", "AmazonEC2 us-east-1", &month, "300.00"]);
     t.keys("u");
     t.wait_for("submit SLA claim 1");
@@ -148,7 +148,7 @@ fn an_sla_claim_is_passed_through_as_proposed_customer_credits() {
     t.keys("<enter>");
     t.wait_for("SLA claim 1 credited");
     t.keys("P");
-    t.wait_for("pass SLA claim 1 through: 300 USD");
+    t.wait_for("pass SLA claim 1 through: 300.00 USD");
     t.keys("<enter>");
     t.wait_for("SLA claim 1 passed through: 2 credit(s) proposed");
     t.wait_line(&["1", "passed_through", "AmazonEC2 us-east-1"]);

@@ -79,11 +79,37 @@ fn import_progress() {
                 file_count: 4,
                 file_name: "/data/cur/june-part2.csv".into(),
                 rows: 123_456,
+                bytes: 3_400_000,
+                total: 10_000_000,
                 done: false,
             })),
         },
     );
+    // 42 s after the start: (1 + 0.34) / 4 = 33% of the run, ETA 42 × 0.665 / 0.335.
+    let later = s.now + chrono::Duration::seconds(42);
+    billops::console::update(&mut s, billops::console::Action::Now(later));
     snap("import_progress", &s);
+    // Ctrl-C: the question, whole at 80x24 (never a blank screen, never a cut sentence).
+    keys(&mut s, &["ctrl-c"]);
+    insta::assert_snapshot!("import_cancel_question_80x24", screen(&s, &theme(), 80, 24));
+}
+
+#[test]
+fn a_long_confirmation_wraps_at_80_columns() {
+    let mut s = state(UserRole::Manager);
+    let req = s.req();
+    s.panes.close.data = billops::console::state::Load::Loading(req);
+    let period: billops_domain::Period = "2026-05".parse().unwrap();
+    let v = console_common::month::close_view(period, console_common::month::clean_facts(period), false);
+    let board = billops::console::panes::close::io::Reply::Board(Box::new(v));
+    let reply = billops::console::Reply::Pane(billops::console::action::PaneReply::Close(board));
+    billops::console::update(&mut s, billops::console::Action::Reply { req, result: Ok(reply) });
+    keys(&mut s, &["1"]);
+    billops::console::update(&mut s, billops::console::Action::Cmd(billops::console::Cmd::SignOff));
+    let text = screen(&s, &theme(), 80, 24);
+    assert!(text.contains("with a reason, audited). enter confirms, esc cancels"), "the sentence's end:\n{text}");
+    assert!(text.contains("sign off 2026-05 and LOCK it?"), "its start, under no cut border title:\n{text}");
+    insta::assert_snapshot!("sign_off_confirmation_80x24", text);
 }
 
 #[test]

@@ -123,7 +123,10 @@ fn imports_views_resolve_and_start() {
     press(&mut s, Cmd::PaneImports);
     assert_eq!(s.current_view(), ViewKey::Batches);
     assert_eq!(sel(&s, ViewKey::Batches).as_deref(), Some("3"), "newest batch first");
+    // Enter: the batch's detail; v goes on to the issues list.
     press(&mut s, Cmd::Open);
+    assert_eq!(s.pane.pane().screen(&s), "row");
+    press(&mut s, Cmd::SwitchView);
     assert_eq!(s.current_view(), ViewKey::Issues);
     press(&mut s, Cmd::Resolve);
     type_text(&mut s, "fixed upstream");
@@ -152,6 +155,8 @@ fn imports_views_resolve_and_start() {
                 file_count: 1,
                 file_name: "june.csv".into(),
                 rows: 1000,
+                bytes: 0,
+                total: 0,
                 done: false,
             })),
         },

@@ -114,7 +114,7 @@ pub async fn import(
         payer: payer.map(|p| p.into_string()),
         ..Default::default()
     };
-    let line = std::sync::Mutex::new(super::progress::ProgressLine::new("importing"));
+    let line = std::sync::Mutex::new(super::progress::ProgressLine::new("importing").terminal_only());
     let line = Arc::new(line);
     let shown = line.clone();
     let tell = move |p: ingest::Progress| {
@@ -124,7 +124,14 @@ pub async fn import(
             } else {
                 format!("rows of {}", p.file_name)
             };
-            if p.done { l.finish() } else { l.count(p.rows, &what) }
+            if p.done {
+                l.finish();
+            } else if p.total > 0 {
+                // the size on disk is known: % and an ETA from the bytes read, the rows beside
+                l.update(p.bytes.min(p.total), p.total, &format!("bytes of {} ({} rows)", p.file_name, p.rows));
+            } else {
+                l.count(p.rows, &what);
+            }
         }
     };
     let run = ingest::import_run_with(ctx.store.clone(), paths, read, ctx.actor(), Arc::new(tell)).await;

@@ -10,6 +10,7 @@ pub struct ProgressLine {
     started: Instant,
     last: Option<u64>,
     shown: bool,
+    quiet: bool,
 }
 
 impl ProgressLine {
@@ -20,12 +21,19 @@ impl ProgressLine {
             started: Instant::now(),
             last: None,
             shown: false,
+            quiet: false,
         }
+    }
+
+    /// Only on a terminal (a log of a script's run gets the result, not a line per tenth of each file).
+    pub fn terminal_only(mut self) -> ProgressLine {
+        self.quiet = !self.tty;
+        self
     }
 
     /// `done` of `total` units (`what`, e.g. "customers"); with an ETA once a tenth is done on a terminal.
     pub fn update(&mut self, done: u64, total: u64, what: &str) {
-        if total == 0 {
+        if total == 0 || self.quiet {
             return;
         }
         let pct = done.saturating_mul(100) / total;

@@ -82,6 +82,8 @@ pub enum Effect {
         req: u64,
         paths: Vec<PathBuf>,
         view: Option<billops_import::View>,
+        /// Set by the Ctrl-C confirmation (`ImportJob::cancel`): the job stops between batches.
+        cancel: crate::ingest::Cancel,
     },
     CompletePath {
         req: u64,

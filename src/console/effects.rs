@@ -64,7 +64,7 @@ impl Runner {
             Effect::Balance { req, customer, today } => {
                 (req, st.balance(&customer, today).await.map(Reply::Balance).map_err(e))
             }
-            Effect::Import { req, paths, view } => (req, Ok(self.import(req, paths, view).await)),
+            Effect::Import { req, paths, view, cancel } => (req, Ok(self.import(req, paths, view, cancel).await)),
             Effect::CompletePath { req, input } => {
                 let candidates = tokio::task::spawn_blocking({
                     let input = input.clone();
@@ -87,34 +87,22 @@ impl Runner {
         })
     }
 
-    async fn import(&self, req: u64, paths: Vec<PathBuf>, view: Option<billops_import::View>) -> Reply {
+    async fn import(
+        &self,
+        req: u64,
+        paths: Vec<PathBuf>,
+        view: Option<billops_import::View>,
+        cancel: crate::ingest::Cancel,
+    ) -> Reply {
         let tx = self.tx.clone();
         let progress: Arc<dyn Fn(crate::ingest::Progress) + Send + Sync> = Arc::new(move |p| {
             let _ = tx.send(Action::Reply { req, result: Ok(Reply::ImportProgress(p)) });
         });
         let read = billops_import::ReadOptions { tags: self.tags.clone(), view, ..Default::default() };
-        let reports =
-            crate::ingest::import_run_with(self.store.clone(), paths, read, self.actor(), progress).await.reports;
-        let lines = reports
-            .into_iter()
-            .map(|r| match r {
-                crate::ingest::FileReport::Imported { file, format, outcome } => format!(
-                    "imported {} ({format}): batch {}, {} rows, {} issues",
-                    super::panes::imports::short_name(&file),
-                    outcome.batch.id,
-                    outcome.batch.rows,
-                    outcome.issues_raised
-                ),
-                crate::ingest::FileReport::Refused { file, reason } => {
-                    format!("refused {}: {reason}", super::panes::imports::short_name(&file))
-                }
-                crate::ingest::FileReport::Failed { file, reason } => {
-                    format!("failed {}: {reason}", super::panes::imports::short_name(&file))
-                }
-            })
-            .collect::<Vec<_>>();
-        let lines = if lines.is_empty() { vec!["failed: no files found".to_string()] } else { lines };
-        Reply::ImportDone(lines)
+        let reports = crate::ingest::import_run_ctl(self.store.clone(), paths, read, self.actor(), progress, cancel)
+            .await
+            .reports;
+        Reply::ImportDone(super::panes::imports::io::summary(&reports))
     }
 }
 

@@ -11,8 +11,13 @@ pub fn key(s: &mut State, ev: KeyEvent) -> Vec<Effect> {
     let Mode::Form(form) = &mut s.mode else { return Vec::new() };
     match ev.code {
         KeyCode::Esc => {
+            let goes_on = form.kind == super::action::FormKind::Imports(super::panes::imports::form::Kind::CancelJob);
             s.mode = Mode::Normal;
-            s.info("cancelled");
+            if goes_on {
+                s.info("the import goes on; it ends with its rows, quarantined rows and feed issues here");
+            } else {
+                s.info("cancelled");
+            }
             Vec::new()
         }
         KeyCode::Enter => submit(s),

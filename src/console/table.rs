@@ -115,6 +115,12 @@ pub fn fmt_money_in(d: Decimal, currency: &str) -> String {
     billops_domain::money::format_amount(d, currency)
 }
 
+/// A `Money` as people read it: `1,234.57 USD` (its minor unit, separators; the exact value is in the detail
+/// and the exports).
+pub fn fmt_money_cur(m: &billops_domain::money::Money) -> String {
+    format!("{} {}", fmt_money_in(m.amount, &m.currency), m.currency)
+}
+
 /// The change from `prev` to `cur`: a mark, a percent text with one decimal, and a role.
 pub fn change_cell(cur: Decimal, prev: Option<Decimal>) -> Cell {
     let Some(prev) = prev.filter(|p| !p.is_zero()) else {

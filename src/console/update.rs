@@ -129,6 +129,8 @@ fn switch(s: &mut State, pane: PaneId) -> Vec<Effect> {
 
 pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
     match c {
+        // Never quit under a running import (it would commit after the screen is gone): ask first.
+        Cmd::Quit if s.panes.imports.job.is_some() => panes::imports::form::ask_cancel(s),
         Cmd::Quit => {
             s.quit = true;
             vec![Effect::Quit]

@@ -22,6 +22,8 @@ pub struct Generated {
     pub customer: String,
     pub invoice_id: i64,
     pub total: Decimal,
+    /// The invoice's currency (the customer's): totals are shown to its minor unit.
+    pub currency: String,
     /// created | regenerated | unchanged
     pub outcome: &'static str,
     pub diff: Option<DraftDiff>,
@@ -139,6 +141,7 @@ pub async fn save(store: &dyn Store, drafts: &[DraftToSave], by: &Actor) -> Resu
             customer: draft.customer.clone(),
             invoice_id: saved.invoice.id,
             total: saved.invoice.total,
+            currency: saved.invoice.currency.clone(),
             outcome,
             diff,
         });

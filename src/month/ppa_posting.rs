@@ -37,6 +37,8 @@ pub struct ChainStep {
     pub line: String,
     pub description: String,
     pub amount: rust_decimal::Decimal,
+    /// The PPA's currency (the customer's invoices'): the amount is shown to its minor unit.
+    pub currency: String,
 }
 
 /// The chain original line → PPA → the new invoice's lines.
@@ -55,6 +57,7 @@ pub async fn chain(store: &dyn Store, r: &billops_store::disputes::PpaRecord) ->
         line: i.original_line.to_string(),
         description: desc,
         amount: i.original,
+        currency: i.currency.clone(),
     }];
     let landed = match r.ppa.posting_period {
         Some(p) => {
@@ -77,6 +80,7 @@ pub async fn chain(store: &dyn Store, r: &billops_store::disputes::PpaRecord) ->
                     line: (n + 1).to_string(),
                     description: l.description.clone(),
                     amount: l.amount,
+                    currency: i.currency.clone(),
                 });
             }
         }
@@ -90,6 +94,7 @@ pub async fn chain(store: &dyn Store, r: &billops_store::disputes::PpaRecord) ->
                     line: String::new(),
                     description: l.text.clone(),
                     amount: l.amount,
+                    currency: i.currency.clone(),
                 });
             }
         }

@@ -129,12 +129,14 @@ pub fn detail(t: &Target) -> Detail {
         line: line.into(),
         description: text.into(),
         amount: d(amount),
+        currency: "USD".into(),
     };
     Detail {
         title: match t {
             Target::Dispute(id) => format!("dispute {id}: invoice INV-000001 line 5 (settled)"),
             Target::Ppa(id) => format!("PPA {id}: INV-000001 line 3 (2026-04)"),
             Target::Claim(id) => format!("SLA claim {id}: AmazonEC2 us-east-1 2026-04"),
+            Target::Request(id) => format!("request {id}: billing question"),
         },
         trail: vec![["2026-05-12 09:00".into(), "bob".into(), "open → accepted".into(), "rate confirmed".into()]],
         chain: vec![
@@ -154,7 +156,7 @@ pub fn detail(t: &Target) -> Detail {
             Target::Claim(_) => {
                 Some(("assessment and pass-through".into(), vec!["uptime 98.5%: below 99.0% → 30%".into()]))
             }
-            Target::Dispute(_) => None,
+            Target::Dispute(_) | Target::Request(_) => None,
         },
     }
 }

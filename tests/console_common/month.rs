@@ -221,11 +221,19 @@ pub fn invoice(id: i64) -> StoredInvoice {
 
 pub fn generated() -> Vec<Generated> {
     vec![
-        Generated { customer: "ACME".into(), invoice_id: 1, total: d("6484.33"), outcome: "created", diff: None },
+        Generated {
+            customer: "ACME".into(),
+            invoice_id: 1,
+            total: d("6484.33"),
+            outcome: "created",
+            diff: None,
+            currency: "USD".into(),
+        },
         Generated {
             customer: "GLOBEX".into(),
             invoice_id: 2,
             total: d("5476.48"),
+            currency: "USD".into(),
             outcome: "regenerated",
             diff: Some(DraftDiff {
                 added: vec![],
@@ -236,7 +244,14 @@ pub fn generated() -> Vec<Generated> {
                 new_total: d("5476.48"),
             }),
         },
-        Generated { customer: "INITECH".into(), invoice_id: 3, total: d("45.00"), outcome: "unchanged", diff: None },
+        Generated {
+            customer: "INITECH".into(),
+            invoice_id: 3,
+            total: d("45.00"),
+            outcome: "unchanged",
+            diff: None,
+            currency: "USD".into(),
+        },
     ]
 }
 

@@ -120,16 +120,29 @@ pub fn form(f: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     let label_w = form.fields.iter().map(|fl| width_of(fl.label)).max().unwrap_or(0).saturating_add(2);
     let cand = u16::try_from(form.candidates.len().min(8)).unwrap_or(8);
     let beside = u16::from(form.error_field.is_some() && form.error.is_some());
-    let h = u16::try_from(form.fields.len()).unwrap_or(1).saturating_add(cand).saturating_add(5 + beside);
+    // A title longer than the border is drawn whole inside the box, wrapped (a confirmation says what it does
+    // in a sentence: cut at the border it would hide the consequence), under a short border title.
+    let box_w = area.width.min(76);
+    let fits = width_of(&form.title).saturating_add(4) <= box_w;
+    let wrapped = if fits {
+        Vec::new()
+    } else {
+        let mut w = crate::console::ui::detail::wrap(&form.title, usize::from(box_w.saturating_sub(2)));
+        w.push(String::new());
+        w
+    };
+    let extra = u16::try_from(wrapped.len()).unwrap_or(0);
+    let h = u16::try_from(form.fields.len()).unwrap_or(1).saturating_add(cand).saturating_add(5 + beside + extra);
     let r = centered(area, 76, h);
     f.render_widget(Clear, r);
-    let b = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.style(Role::Title))
-        .title(Span::styled(format!(" {} ", form.title), theme.style(Role::Title)));
+    let mut b = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Title));
+    if fits {
+        b = b.title(Span::styled(format!(" {} ", form.title), theme.style(Role::Title)));
+    }
     let inner = b.inner(r);
     f.render_widget(b, r);
-    let mut lines = Vec::new();
+    let mut lines: Vec<Line> =
+        wrapped.into_iter().map(|l| Line::from(Span::styled(l, theme.style(Role::Title)))).collect();
     let mut cursor = None;
     for (i, fl) in form.fields.iter().enumerate() {
         let focused = i == form.focus;

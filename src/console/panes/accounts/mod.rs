@@ -26,6 +26,9 @@ pub struct Accounts;
 const ACCT: &[Cmd] =
     &[Cmd::Open, Cmd::Back, Cmd::Edit, Cmd::Propose, Cmd::Approve, Cmd::Reject, Cmd::SwitchView, Cmd::NameAccount];
 
+/// A proposal's or a payer's detail: decide it, or go back.
+const ROW: &[Cmd] = &[Cmd::Back, Cmd::Approve, Cmd::Reject, Cmd::SwitchView];
+
 const META: PaneMeta = PaneMeta { title: "Accounts", short: "Accts", slug: "accounts", goto: 'a' };
 
 // Not period-bound (accounts, payers and proposals are the same in every period).
@@ -39,10 +42,13 @@ impl Pane for Accounts {
         SLOTS
     }
     fn keys(&self) -> &'static [KeyScope] {
-        &[KeyScope { screen: "lists", cmds: ACCT }]
+        &[KeyScope { screen: "lists", cmds: ACCT }, KeyScope { screen: "row", cmds: ROW }]
     }
-    fn screen(&self, _s: &State_) -> &'static str {
-        "lists"
+    fn screen(&self, s: &State_) -> &'static str {
+        if s.panes.accounts.detail.open { "row" } else { "lists" }
+    }
+    fn page(&self, s: &mut State_, down: bool) -> bool {
+        s.panes.accounts.detail.page(down)
     }
     fn current_view(&self, s: &State_) -> ViewKey {
         s.pane_view.get(&PaneId::Accounts).copied().unwrap_or(ViewKey::Accounts)
@@ -50,8 +56,15 @@ impl Pane for Accounts {
     fn cmd(&self, s: &mut State_, c: Cmd) -> Option<Vec<Effect>> {
         Some(match c {
             Cmd::Open if self.current_view(s) == ViewKey::Accounts => edit(s),
-            Cmd::Open => Vec::new(),
+            Cmd::Open => {
+                if s.selected_id(self.current_view(s)).is_some() {
+                    s.panes.accounts.detail.open();
+                }
+                Vec::new()
+            }
+            Cmd::Back if s.panes.accounts.detail.close() => Vec::new(),
             Cmd::SwitchView => {
+                s.panes.accounts.detail.close();
                 switch_view(s);
                 Vec::new()
             }

@@ -5,4 +5,7 @@ use crate::console::state::Load;
 #[derive(Debug, Clone, Default)]
 pub struct AccountsPane {
     pub data: Load<AccountsData>,
+    /// Enter on a proposal or a payer: its detail (Enter on an account opens its assignment form, whose
+    /// title names the account whole).
+    pub detail: crate::console::ui::detail::Shown,
 }

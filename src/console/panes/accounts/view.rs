@@ -1,4 +1,5 @@
 //! The accounts pane's render (state in, frame out) and its tables.
+use crate::console::ui::detail::{self, Record};
 use crate::console::ui::widgets::failed;
 use crate::console::ui::widgets::list;
 use crate::console::ui::widgets::note;
@@ -120,6 +121,12 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let cur = s.current_view();
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     f.render_widget(Paragraph::new(sublists(s, &accounts::VIEWS, cur, theme)), tabs);
+    let shown = s.panes.accounts.detail;
+    if shown.open
+        && let Some(r) = s.panes.accounts.data.ready().and_then(|d| row_record(d, cur, &s.selected_id(cur)?))
+    {
+        return detail::render(f, body, &r, detail::HINT, shown.scroll, theme);
+    }
     match note(&s.panes.accounts.data) {
         Ok(n) => {
             let name = match cur {
@@ -141,5 +148,46 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
             list(f, body, s, cur, &name, n, true, theme);
         }
         Err(e) => failed(f, body, "accounts", &e, theme),
+    }
+}
+
+/// The selected proposal or payer whole: who proposed and decided it when, and why; a payer's name and its
+/// accounts with their customers.
+pub fn row_record(d: &AccountsData, view: ViewKey, id: &str) -> Option<Record> {
+    let at = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M").to_string();
+    match view {
+        ViewKey::Proposals => {
+            let p = d.proposals.iter().find(|p| p.id.to_string() == id)?;
+            let name = d.accounts.iter().find(|a| a.id == p.account).map(|a| a.name.clone()).unwrap_or_default();
+            let decided = match (&p.decided_by, p.decided_at) {
+                (Some(by), Some(t)) => format!("{} by {by}", at(t)),
+                (Some(by), None) => by.clone(),
+                _ => "not yet: a manager approves (a) or rejects (r)".into(),
+            };
+            Some(
+                Record::new(format!("link proposal {}", p.id))
+                    .field("status", &p.status)
+                    .field("account", format!("{} {name}", p.account).trim().to_string())
+                    .field("payer", &p.payer)
+                    .field("customer", &p.customer)
+                    .field("from", p.from.to_string())
+                    .field("proposed", format!("{} by {}", at(p.proposed_at), p.proposed_by))
+                    .field("decided", decided)
+                    .field("reason", p.reason.clone().unwrap_or_default()),
+            )
+        }
+        ViewKey::Payers => {
+            let p = d.payers.iter().find(|p| p.id == id)?;
+            let mut r = Record::new(format!("payer {}", p.id))
+                .field("name", &p.name)
+                .field("accounts", p.account_count.to_string())
+                .heading("linked accounts");
+            for a in d.accounts.iter().filter(|a| a.payer == p.id) {
+                let who = a.customer.clone().unwrap_or_else(|| "unassigned".into());
+                r = r.field(&a.id, format!("{} · {who} · first seen {}", a.name, at(a.first_seen)));
+            }
+            Some(r)
+        }
+        _ => None,
     }
 }

@@ -128,6 +128,8 @@ pub fn table(v: &VarianceView) -> TableModel {
         .into_iter()
         .map(|r| {
             let x = &r.variance;
+            // No currency: variance reads the cost rollups without grouping by currency (docs/ARCHITECTURE.md,
+            // "Currency is part of money": not yet per currency), so its amounts are shown to 2 places.
             Row {
                 id: row_id(&x.customer, &x.service),
                 cells: vec![

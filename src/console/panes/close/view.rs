@@ -232,6 +232,7 @@ pub(crate) fn variance_detail(f: &mut Frame, area: Rect, s: &State, theme: &Them
         Some(p) => format!("{}%", billops_domain::money::round_for_display(p, 1)),
         None => pct_cell(r).text,
     };
+    // No currency: variance is not yet per currency (see `variance::table`); 2 places.
     let mut lines = vec![Line::from(format!(
         "{} → {}  Δ {} ({pct})  lines {} → {}",
         fmt_money(v.prev),

@@ -77,8 +77,8 @@ pub fn table(level: Dim, d: &CostsData) -> TableModel {
             cells: vec![
                 name_cell(k),
                 Cell::text(c),
-                Cell::money(r.cost),
-                before.map_or_else(|| Cell::text("-").role(Role::Muted), Cell::money),
+                Cell::money_in(r.cost, c),
+                before.map_or_else(|| Cell::text("-").role(Role::Muted), |v| Cell::money_in(v, c)),
                 change_cell(r.cost, before),
                 Cell::share(r.cost, g, l),
             ],
@@ -95,8 +95,8 @@ pub fn table(level: Dim, d: &CostsData) -> TableModel {
             cells: vec![
                 name_cell(k),
                 Cell::text(c),
-                Cell::money(Decimal::ZERO),
-                Cell::money(v),
+                Cell::money_in(Decimal::ZERO, c),
+                Cell::money_in(v, c),
                 change_cell(Decimal::ZERO, Some(v)),
                 Cell::text(""),
             ],
@@ -116,13 +116,14 @@ pub fn table(level: Dim, d: &CostsData) -> TableModel {
             vec![
                 Cell::text("total").role(Role::Total),
                 Cell::text(c).role(Role::Total),
-                Cell::money(cur_total).role(Role::Total),
-                Cell::money(prev_total).role(Role::Total),
+                Cell::money_in(cur_total, c).role(Role::Total),
+                Cell::money_in(prev_total, c).role(Role::Total),
                 change_cell(cur_total, Some(prev_total)),
                 Cell::text(""),
             ]
         }
         // two currencies are never added: no single total
+        // No rows, so no currency: a zero reads the same in any.
         None if cur.is_empty() && old.is_empty() => {
             let zero = Cell::money(Decimal::ZERO).role(Role::Total);
             let change = change_cell(Decimal::ZERO, Some(Decimal::ZERO));

@@ -52,10 +52,9 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, billops_store::StoreE
             let new = super::propose::new_credit(*p, &currency).map_err(billops_store::StoreError::Invalid)?;
             let c = r.store.propose_credit(&new, &r.actor()).await?;
             Ok(format!(
-                "credit {} proposed ({} {}, {}): a manager approves it (a)",
+                "credit {} proposed ({}, {}): a manager approves it (a)",
                 c.credit.id(),
-                billops_domain::money::canonical(c.credit.amount().amount),
-                c.credit.amount().currency,
+                crate::console::table::fmt_money_cur(c.credit.amount()),
                 c.credit.kind()
             ))
         }

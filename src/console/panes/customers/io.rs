@@ -205,13 +205,14 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
         Write::Payment(p) => {
             let x = st.add_payment(&p, &by).await?;
             let on = x.invoice.as_deref().map(|n| format!(" against {n}")).unwrap_or_default();
-            Ok(format!(
-                "payment {} of {} from {} on {} recorded{on}",
-                x.id,
-                crate::console::table::fmt_money(x.amount),
-                x.customer,
-                x.received_on
-            ))
+            // Recorded already: the message does not fail for want of the currency (then 2 places).
+            let cur = st.customer(&x.customer).await.map(|c| c.currency).unwrap_or_default();
+            let amount = if cur.is_empty() {
+                crate::console::table::fmt_money(x.amount)
+            } else {
+                format!("{} {cur}", crate::console::table::fmt_money_in(x.amount, &cur))
+            };
+            Ok(format!("payment {} of {amount} from {} on {} recorded{on}", x.id, x.customer, x.received_on))
         }
         Write::Terms { customer, patch, from } => {
             let t = month::terms::set(st, &customer, &patch, Some(from), &by).await?;

@@ -15,7 +15,7 @@ use crate::console::input::{Complete, Field, FieldError, Form, parse_amount, par
 use crate::console::panes::query;
 use crate::console::pane::PaneId;
 use crate::console::state::{Load, Mode, State, ViewKey};
-use crate::console::table::{Cell, Column, Row, TableModel};
+use crate::console::table::{Cell, Column, Row, TableModel, fmt_money_in};
 use crate::console::theme::Role;
 use crate::month::statement::{self, RowKind};
 
@@ -205,7 +205,7 @@ pub fn statement_loaded(s: &mut State, req: u64, st: Statement, disputed: statem
     }
     match table(&st) {
         Ok(mut model) => {
-            model.rows.extend(dispute_rows(&disputed));
+            model.rows.extend(dispute_rows(&disputed, &st.currency));
             v.disputed = Some(disputed);
             v.data = Load::Ready(st);
             s.set_model(ViewKey::Statement, model);
@@ -264,7 +264,7 @@ pub fn table(st: &Statement) -> Result<TableModel, String> {
 
 /// Under the closing balance: each open dispute (not in the balance), then the amount in dispute beside the
 /// overdue figure it is held out of.
-fn dispute_rows(d: &statement::Disputed) -> Vec<Row> {
+fn dispute_rows(d: &statement::Disputed, currency: &str) -> Vec<Row> {
     let mut rows: Vec<Row> = d
         .disputes
         .iter()
@@ -274,7 +274,7 @@ fn dispute_rows(d: &statement::Disputed) -> Vec<Row> {
                 Cell::text(x.opened.to_string()),
                 Cell::text(statement::DISPUTE_ENTRY).role(Role::Warning),
                 Cell::text(format!("{} ({})", x.reference, x.status)),
-                Cell::money(x.amount),
+                Cell::money_in(x.amount, currency),
                 Cell::text(""),
             ],
             role: None,
@@ -286,8 +286,8 @@ fn dispute_rows(d: &statement::Disputed) -> Vec<Row> {
             cells: vec![
                 Cell::text(d.as_of.to_string()),
                 Cell::text("in dispute").role(Role::Total),
-                Cell::text(format!("overdue {} less disputes", Cell::money(d.overdue).text)),
-                Cell::money(d.total).role(Role::Total),
+                Cell::text(format!("overdue {} less disputes", fmt_money_in(d.overdue, currency))),
+                Cell::money_in(d.total, currency).role(Role::Total),
                 Cell::text(""),
             ],
             role: None,

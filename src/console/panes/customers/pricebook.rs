@@ -55,6 +55,9 @@ pub fn loaded(s: &mut State, req: u64, d: BookData) {
 }
 
 /// Rules in order with what each priced in the period; then what no rule priced (at cost).
+///
+/// No currency: the rating preview prices the customer's cost of the period in its cost currency, which the
+/// preview does not carry; its amounts are shown to 2 places.
 pub fn rules_table(d: &BookData) -> TableModel {
     let used = |id: Option<&str>| d.usage.by_rule.iter().find(|e| e.new_rule.as_deref() == id);
     let row = |id: String, cells: [Cell; 4], e: Option<&billops_domain::rating::RuleEffect>| {

@@ -111,7 +111,11 @@ pub fn services_table(d: &DetailData) -> TableModel {
         .map(|r| {
             total = total.checked_add(r.cost).unwrap_or(total);
             let k = r.keys.first().cloned().unwrap_or_default();
-            Row { id: k.clone(), cells: vec![Cell::text(k), Cell::text(&r.currency), Cell::money(r.cost)], role: None }
+            Row {
+                id: k.clone(),
+                cells: vec![Cell::text(k), Cell::text(&r.currency), Cell::money_in(r.cost, &r.currency)],
+                role: None,
+            }
         })
         .collect();
     // two currencies are never added: a total only when the services share one
@@ -119,7 +123,10 @@ pub fn services_table(d: &DetailData) -> TableModel {
     currencies.sort_unstable();
     currencies.dedup();
     let total = match currencies.as_slice() {
-        [one] => vec![Cell::text("total").role(Role::Total), Cell::text(*one), Cell::money(total).role(Role::Total)],
+        [one] => {
+            vec![Cell::text("total").role(Role::Total), Cell::text(*one), Cell::money_in(total, one).role(Role::Total)]
+        }
+        // No services, so no currency: the zero reads the same in any.
         [] => vec![Cell::text("total").role(Role::Total), Cell::text(""), Cell::money(total).role(Role::Total)],
         _ => vec![Cell::text("total").role(Role::Total), Cell::text("*"), Cell::text("per currency").role(Role::Muted)],
     };
@@ -214,13 +221,15 @@ pub(crate) fn sparkline(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         return;
     };
     let months = s.period_or_now().trailing(12);
+    // One currency's line (two are never added): the newest month's cost currency.
+    let cur = d.history.iter().max_by_key(|r| r.keys.first().cloned()).map_or("", |r| r.currency.as_str());
     let values: Vec<Decimal> = months
         .iter()
         .map(|p| {
             let k = p.to_string();
             d.history
                 .iter()
-                .filter(|r| r.keys.first() == Some(&k))
+                .filter(|r| r.keys.first() == Some(&k) && r.currency == cur)
                 .try_fold(Decimal::ZERO, |a, r| a.checked_add(r.cost))
                 .unwrap_or_default()
         })
@@ -231,7 +240,12 @@ pub(crate) fn sparkline(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let title = Line::from(vec![
         Span::styled(" last 12 months ", theme.style(Role::Title)),
         Span::styled(
-            format!("{first}…{} max {} now {} ", s.period_or_now(), fmt_money(max), fmt_money(last)),
+            format!(
+                "{first}…{} max {} now {} {cur} ",
+                s.period_or_now(),
+                fmt_money_in(max, cur),
+                fmt_money_in(last, cur)
+            ),
             theme.style(Role::Muted),
         ),
     ]);
@@ -324,6 +338,8 @@ pub(crate) fn book(f: &mut Frame, area: Rect, s: &State, b: &BookView, theme: &T
             format!(
                 " {}: {} → {} ({}{}), {} of {} line(s) change  ",
                 b.period,
+                // No currency: the rating preview's figures sum the customer's cost of the period (the
+                // preview does not split them by currency), shown to 2 places.
                 fmt_money(d.old_total),
                 fmt_money(d.new_total),
                 if delta.is_sign_positive() && !delta.is_zero() { "+" } else { "" },

@@ -2,6 +2,7 @@
 //! supplier's decision (`a` / `r`, a manager), mark it credited with the amount that arrived (`c`) and pass the
 //! credit through to the affected customers as proposed SLA service credits (`P`, approved in the Credits pane
 //! under maker-checker). Each key opens a typed form; the store checks every step again.
+use crate::console::table::{fmt_money_cur, fmt_money_in};
 use billops_domain::money::{Money, parse_decimal, parse_typed_amount};
 use billops_domain::sla::{ClaimInput, ClaimStatus};
 use billops_store::StoreError;
@@ -106,7 +107,8 @@ pub fn step(s: &mut State, step: ClaimStep) -> Vec<Effect> {
         return Vec::new();
     }
     if step == ClaimStep::Submit && !c.claim.eligible {
-        s.warn(format!("SLA claim {id} is not eligible (SLA met or {} at or under the minimum)", c.claim.amount));
+        let amount = fmt_money_cur(&c.claim.amount);
+        s.warn(format!("SLA claim {id} is not eligible (SLA met or {amount} at or under the minimum)"));
         return Vec::new();
     }
     let what = format!("{} {} {}", c.claim.service, c.claim.region, c.claim.cycle);
@@ -115,13 +117,14 @@ pub fn step(s: &mut State, step: ClaimStep) -> Vec<Effect> {
         ClaimStep::Credited => {
             let amount = billops_domain::money::canonical(c.claim.amount.amount);
             fields.push(Field::new("credited amount", &amount, Complete::None).named("amount"));
-            format!("mark SLA claim {id} credited ({what}, claimed {})", c.claim.amount)
+            format!("mark SLA claim {id} credited ({what}, claimed {})", fmt_money_cur(&c.claim.amount))
         }
         ClaimStep::PassThrough => {
             let credited = c.credited.unwrap_or(c.claim.amount.amount);
-            format!("pass SLA claim {id} through: {credited} {} to the affected customers", c.claim.amount.currency)
+            let cur = &c.claim.amount.currency;
+            format!("pass SLA claim {id} through: {} {cur} to the affected customers", fmt_money_in(credited, cur))
         }
-        _ => format!("{} SLA claim {id}: {what}, {}", step.verb(), c.claim.amount),
+        _ => format!("{} SLA claim {id}: {what}, {}", step.verb(), fmt_money_cur(&c.claim.amount)),
     };
     fields.push(Field::new("reason", "", Complete::None));
     let kind = DisputeForm::Claim { id, version: c.version, step, currency: c.claim.amount.currency.clone() };
@@ -220,8 +223,8 @@ pub async fn add_claim(r: &Runner, n: NewClaim) -> Result<String, StoreError> {
         "SLA claim {}: uptime {}% → tier {tier} of {} = {}{}, deadline {}",
         c.id,
         c.claim.uptime,
-        billops_domain::money::canonical(base),
-        c.claim.amount,
+        fmt_money_in(base, &c.claim.amount.currency),
+        fmt_money_cur(&c.claim.amount),
         if c.claim.eligible { "" } else { " (not eligible)" },
         c.claim.deadline
     ))

@@ -212,6 +212,20 @@ async fn detail(r: &Runner, t: &Target) -> Result<Detail, StoreError> {
             let title = format!("SLA claim {id}: {} {} {}", c.claim.service, c.claim.region, c.claim.cycle);
             Ok(Detail { title, trail, chain: Vec::new(), extra: Some(super::view::claim_lines(&c)) })
         }
+        Target::Request(id) => {
+            let q = st.request(*id).await?;
+            let cal = st.request_calendar().await?;
+            let trail = q.events.iter().map(|e| [at(e.at), e.by.clone(), format!("{} → {}", e.from, e.to), e.why.clone()]).collect();
+            let left = crate::month::requests::time_left(q.timer.standing(q.target, &cal, r.clock.now()));
+            let lines = vec![
+                format!("subject: {}", q.subject),
+                format!("customer: {}", q.customer.as_deref().unwrap_or("-")),
+                format!("external reference: {}", q.external_ref.as_deref().unwrap_or("-")),
+                format!("clock: {} · time left: {left}", crate::month::requests::timer_state(&q.timer)),
+            ];
+            let title = format!("request {id}: {}", super::view::snake(&q.kind));
+            Ok(Detail { title, trail, chain: Vec::new(), extra: Some(("the request".into(), lines)) })
+        }
     }
 }
 

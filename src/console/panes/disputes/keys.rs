@@ -156,6 +156,7 @@ pub fn open(s: &mut State) -> Vec<Effect> {
         ViewKey::Disputes => selected(s, v).map(Target::Dispute),
         ViewKey::Ppas => selected(s, v).map(Target::Ppa),
         ViewKey::SlaClaims => selected(s, v).map(Target::Claim),
+        ViewKey::Requests => selected(s, v).map(Target::Request),
         _ => None,
     };
     match t {

@@ -14,6 +14,7 @@ pub enum Target {
     Dispute(i64),
     Ppa(i64),
     Claim(i64),
+    Request(i64),
 }
 
 /// The detail: the record's trail and the chain original line → PPA → new invoice line.

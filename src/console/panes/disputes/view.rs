@@ -15,7 +15,7 @@ use crate::console::theme::{Role, Theme};
 use crate::console::ui::widgets::{failed, list, note, sublists};
 use billops_domain::text::visible;
 
-fn snake<T: serde::Serialize>(v: &T) -> String {
+pub(super) fn snake<T: serde::Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(serde_json::Value::String(s)) => s,
         _ => String::new(),
@@ -106,7 +106,7 @@ pub fn ppas(d: &[PpaRecord]) -> TableModel {
                     Cell::text(&i.customer),
                     Cell::text(format!("{}/{}", i.original_invoice, i.original_line)),
                     Cell::text(i.original_period.to_string()),
-                    Cell::money(i.rerated - i.original),
+                    Cell::money_in(i.rerated - i.original, &i.currency),
                     Cell::text(&r.ppa.proposer),
                     Cell::text(r.ppa.approver.clone().unwrap_or_default()),
                     Cell::text(r.ppa.posting_period.map(|p| p.to_string()).unwrap_or_default()),
@@ -246,7 +246,7 @@ fn detail(f: &mut Frame, area: Rect, d: &Load<super::state::Detail>, theme: &The
         lines.push(Line::from(Span::styled("original line → PPA → new invoice line", theme.style(Role::Header))));
         for c in &d.chain {
             let invoice: String = visible(&c.invoice).chars().take(12).collect();
-            let amount = crate::console::table::Cell::money(c.amount).text;
+            let amount = crate::console::table::fmt_money_in(c.amount, &c.currency);
             lines.push(Line::from(format!("  {:<8} {invoice:<12} {:<7} line {:<4} {amount:>16}", c.step, c.period, c.line)));
             lines.push(Line::from(Span::styled(format!("           {}", visible(&c.description)), theme.style(Role::Muted))));
         }
@@ -268,7 +268,8 @@ pub async fn interest_lines(
     p: &PpaRecord,
 ) -> billops_store::Result<(String, Vec<String>)> {
     let i = &p.ppa.input;
-    let mut out = vec![format!("interest on the PPA: {} {}", i.interest, i.currency)];
+    let money = |d| crate::console::table::fmt_money_in(d, &i.currency);
+    let mut out = vec![format!("interest on the PPA: {} {} (exactly {})", money(i.interest), i.currency, i.interest)];
     let Some(proposed) = p.events.first().map(|e| e.at.date_naive()) else {
         return Ok(("interest".into(), out));
     };
@@ -277,7 +278,7 @@ pub async fn interest_lines(
             let c = &x.computation;
             out.push(format!("{}: due {}, to {} ({} days late)", x.rule, c.due, c.paid, c.days_late));
             for (n, s) in c.steps.iter().enumerate() {
-                let new_base = s.new_base.map(|b| format!(" → base {b}")).unwrap_or_default();
+                let new_base = s.new_base.map(|b| format!(" → base {}", money(b))).unwrap_or_default();
                 out.push(format!(
                     "{}. {} – {} {:>3} d at {}% on {}: {}{new_base}",
                     n + 1,
@@ -285,12 +286,12 @@ pub async fn interest_lines(
                     s.through,
                     s.days,
                     s.annual_rate.value(),
-                    s.base,
-                    s.interest.normalize()
+                    money(s.base),
+                    money(s.interest)
                 ));
             }
             let waived = if c.waived { " (waived: under the minimum)" } else { "" };
-            out.push(format!("accrued {} → charged {}{waived}", c.accrued.normalize(), c.interest));
+            out.push(format!("accrued {} → charged {}{waived}", money(c.accrued), crate::console::table::fmt_money_cur(&c.interest)));
         }
         Some(_) => out.push("set by an explicit rate (--interest-rate): billops interest shows its steps".into()),
         None if i.interest.is_zero() => out.push("no interest terms for the customer".into()),

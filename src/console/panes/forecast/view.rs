@@ -27,6 +27,9 @@ fn alert_cell(a: Option<Alert>) -> Cell {
     }
 }
 
+// No currency: an outlook adds its series (customers, services) at the book and customer scope whatever
+// their cost currency (a service in two currencies is two series, `SERVICE [CUR]`), so its amounts are shown
+// to 2 places.
 fn opt_money(d: Option<Decimal>) -> Cell {
     d.map(Cell::money).unwrap_or_else(|| Cell::text(""))
 }

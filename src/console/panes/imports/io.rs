@@ -3,10 +3,11 @@
 use billops_store::{ImportBatch, IssueFilter, StoreError, StoredIssue, StoredQuarantine};
 
 use super::view::*;
-use crate::console::action::{Effect, PaneQuery};
+use crate::console::action::{Effect, FormKind, PaneQuery};
+use crate::ingest::FileReport;
 use crate::console::effects::Runner;
 use crate::console::refusal::{EffectError, WriteTraits};
-use crate::console::state::{Load, State, ViewKey};
+use crate::console::state::{Load, Mode, State, ViewKey};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Query {
@@ -88,16 +89,70 @@ pub fn progress(s: &mut State, req: u64, p: crate::ingest::Progress) {
     }
 }
 
-/// The import job finished (one line per file): say so, show the batches and reload everything.
+/// The import job's end as message lines: one line per file (imported with its rows, quarantined rows and
+/// feed issues raised; refused, failed or cancelled), after the run's figures when there are several.
+pub fn summary(reports: &[FileReport]) -> Vec<String> {
+    let name = |f: &str| short_name(f);
+    let (mut rows, mut quarantined, mut issues) = (0i64, 0i64, 0i64);
+    let mut files = Vec::new();
+    for r in reports {
+        files.push(match r {
+            // Short enough for 80 columns (the format is in the batch list; the message log has it whole).
+            FileReport::Imported { file, outcome, .. } => {
+                let b = &outcome.batch;
+                rows = rows.saturating_add(b.rows);
+                quarantined = quarantined.saturating_add(b.quarantined);
+                issues = issues.saturating_add(outcome.issues_raised);
+                format!(
+                    "imported {}: batch {} · {} rows · {} quarantined · {} feed issues",
+                    name(file),
+                    b.id,
+                    b.rows,
+                    b.quarantined,
+                    outcome.issues_raised
+                )
+            }
+            FileReport::Refused { file, reason } => format!("refused {}: {reason}", name(file)),
+            FileReport::Failed { file, reason } => format!("failed {}: {reason}", name(file)),
+            FileReport::Cancelled { file, started: true } => {
+                format!("import cancelled: {} rolled back, nothing of it was written", name(file))
+            }
+            FileReport::Cancelled { file, started: false } => format!("cancelled {}: not started", name(file)),
+        });
+    }
+    if files.len() < 2 {
+        // One file: its line says it all (and fits 80 columns).
+        return if files.is_empty() { vec!["failed: no files found".to_string()] } else { files };
+    }
+    let cancelled = reports.iter().any(|r| matches!(r, FileReport::Cancelled { .. }));
+    let head = if cancelled { "import cancelled" } else { "import done" };
+    let n = files.len();
+    let mut lines = vec![format!("{head}: {n} files, {rows} rows, {quarantined} quarantined rows, {issues} feed issues")];
+    lines.extend(files);
+    lines
+}
+
+/// The import job finished (the summary's lines): say so, show the batches and reload everything. A Ctrl-C
+/// confirmation still open is moot and closes.
 pub fn done(s: &mut State, req: u64, lines: Vec<String>) -> Vec<Effect> {
     if s.panes.imports.job.as_ref().is_none_or(|j| j.req != req) {
         return Vec::new();
     }
-    s.panes.imports.job = None;
+    let asked = s.panes.imports.job.take().is_some_and(|j| j.cancel.is_cancelled());
+    if let Mode::Form(f) = &s.mode
+        && f.kind == FormKind::Imports(super::form::Kind::CancelJob)
+    {
+        s.mode = Mode::Normal;
+    }
     crate::console::watch::wrote(s);
-    let failed = lines.iter().filter(|l| l.starts_with("refused") || l.starts_with("failed")).count();
-    let text = lines.join("; ");
-    if failed > 0 { s.warn(text) } else { s.info(text) }
+    let bad = |l: &&String| ["refused", "failed", "cancelled", "import cancelled"].iter().any(|p| l.starts_with(p));
+    let failed = lines.iter().filter(bad).count();
+    let mut text = lines.join("; ");
+    // The cancel came after the last batch was handed over: the file committed, and the operator is told so.
+    if asked && !lines.iter().any(|l| l.contains("cancelled")) {
+        text = format!("the cancel came too late, the import had finished: {text}");
+    }
+    if failed > 0 || asked { s.warn(text) } else { s.info(text) }
     s.pane_view.insert(crate::console::pane::PaneId::Imports, ViewKey::Batches);
     let mut fx = crate::console::update::start(s);
     fx.extend(crate::console::panes::invalidate_all(s));

@@ -29,29 +29,12 @@ pub fn switch_view(s: &mut State) {
     s.pane_view.insert(PaneId::Imports, VIEWS[(i + 1) % VIEWS.len()]);
 }
 
-/// Enter on a batch: show its issues; on an issue or a quarantined row: its detail.
+/// Enter on a batch, an issue or a quarantined row: its detail (a batch's names its issues and quarantined
+/// rows; `v` cycles to their lists).
 pub fn open(s: &mut State) {
     let cur = s.current_view();
-    if matches!(cur, ViewKey::Issues | ViewKey::Quarantine) && s.selected_id(cur).is_some() {
+    if VIEWS.contains(&cur) && s.selected_id(cur).is_some() {
         s.panes.imports.detail.open();
-        return;
-    }
-    if s.current_view() == ViewKey::Batches
-        && let Some(id) = s.selected_id(ViewKey::Batches)
-    {
-        s.pane_view.insert(PaneId::Imports, ViewKey::Issues);
-        let v = s.view_mut(ViewKey::Issues);
-        v.vs.filter = String::new();
-        let crate::console::state::View { model, vs } = v;
-        vs.rebuild(model);
-        let n = s
-            .panes
-            .imports
-            .data
-            .ready()
-            .map(|d| d.issues.iter().filter(|i| i.batch_id.map(|b| b.to_string()) == Some(id.clone())).count())
-            .unwrap_or(0);
-        s.info(format!("batch {id}: {n} issue(s); v cycles batches / issues / quarantine"));
     }
 }
 

@@ -4,6 +4,7 @@ mod state;
 mod keys;
 pub mod form;
 pub mod view;
+pub use view::job_text;
 
 pub use io::{ImportsData, load, loaded};
 pub use keys::{VIEWS, open, resolve, start, switch_view};
@@ -25,7 +26,7 @@ pub struct Imports;
 
 const IMPT: &[Cmd] = &[Cmd::Open, Cmd::Back, Cmd::Import, Cmd::Resolve, Cmd::SwitchView];
 /// An issue's or a quarantined row's detail: resolve it, or go back.
-const ROW: &[Cmd] = &[Cmd::Back, Cmd::Resolve];
+const ROW: &[Cmd] = &[Cmd::Back, Cmd::Resolve, Cmd::SwitchView];
 
 const META: PaneMeta = PaneMeta { title: "Imports", short: "Imp", slug: "imports", goto: 'm' };
 

@@ -15,4 +15,8 @@ pub struct ImportJob {
     pub req: u64,
     pub paths: Vec<String>,
     pub progress: Option<crate::ingest::Progress>,
+    /// When it started (the state's clock): the ETA is the time taken so far scaled by what remains.
+    pub started: chrono::DateTime<chrono::Utc>,
+    /// Ctrl-C's confirmation sets it; the reader stops between batches and the unfinished file rolls back.
+    pub cancel: crate::ingest::Cancel,
 }

@@ -14,6 +14,7 @@ use ratatui::layout::Layout;
 use ratatui::layout::Rect;
 use ratatui::widgets::Paragraph;
 use super::io::ImportsData;
+use super::state::ImportJob;
 use crate::console::table::Cell;
 use crate::console::table::Column;
 use crate::console::table::Mark;
@@ -34,6 +35,8 @@ pub fn batches_table(d: &ImportsData) -> TableModel {
                 p.dedup();
                 p
             };
+            // No currency: a batch's scopes (payer × period) are not split by currency and one file may hold
+            // several, so the billed sum is shown to 2 places (the Costs pane has it per currency).
             let billed = b.scopes.iter().try_fold(rust_decimal::Decimal::ZERO, |a, s| a.checked_add(s.billed));
             Row {
                 id: b.id.to_string(),
@@ -176,10 +179,11 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     }
 }
 
-/// The selected issue or quarantined row whole: every field, the file's full path, the raw record.
+/// The selected batch, issue or quarantined row whole: every field, the file's full path, the raw record.
 pub fn row_record(d: &ImportsData, view: ViewKey, id: &str) -> Option<Record> {
     let opt = |o: Option<String>| o.unwrap_or_default();
     match view {
+        ViewKey::Batches => d.batches.iter().find(|b| b.id.to_string() == id).map(|b| batch_record(d, b)),
         ViewKey::Issues => {
             let i = d.issues.iter().find(|i| i.id.to_string() == id)?;
             let x = &i.issue;
@@ -237,24 +241,7 @@ pub fn row_record(d: &ImportsData, view: ViewKey, id: &str) -> Option<Record> {
 /// The import job's gauge on the message line while it runs.
 pub fn job_line(f: &mut Frame, area: Rect, s: &State, theme: &Theme) -> bool {
     let Some(job) = &s.panes.imports.job else { return false };
-    let (label, pct) = match &job.progress {
-        Some(p) => {
-            let files_done = p.file_index + usize::from(p.done);
-            let pct = files_done.min(p.file_count).saturating_mul(100).checked_div(p.file_count).unwrap_or(0);
-            let pct = u16::try_from(pct).unwrap_or(100);
-            (
-                format!(
-                    "importing file {}/{} {} · {} rows read",
-                    p.file_index + 1,
-                    p.file_count,
-                    short_name(&p.file_name),
-                    p.rows
-                ),
-                pct,
-            )
-        }
-        None => (format!("importing {} …", job.paths.join(" ")), 0),
-    };
+    let (label, pct) = job_text(job, s.now);
     let g = ratatui::widgets::Gauge::default()
         .gauge_style(theme.style(Role::Progress))
         .percent(pct.min(100))
@@ -262,4 +249,85 @@ pub fn job_line(f: &mut Frame, area: Rect, s: &State, theme: &Theme) -> bool {
         .use_unicode(!theme.symbols.ascii);
     f.render_widget(g, area);
     true
+}
+
+/// The job line's text and percent: the file, how far (bytes read of the size on disk, over the run's files),
+/// rows read, and an ETA (the time taken so far scaled by what remains, once 1% is read); while a cancel
+/// takes effect, says so.
+pub fn job_text(job: &ImportJob, now: chrono::DateTime<chrono::Utc>) -> (String, u16) {
+    let Some(p) = &job.progress else {
+        return (format!("importing {} …", job.paths.join(" ")), 0);
+    };
+    let file_pm = match (p.done, p.total) {
+        (true, _) => 1000,
+        (false, 0) => 0,
+        (false, t) => p.bytes.min(t).saturating_mul(1000) / t,
+    };
+    let count = u64::try_from(p.file_count.max(1)).unwrap_or(1);
+    let index = u64::try_from(p.file_index).unwrap_or(0).min(count);
+    let pm = (index.saturating_mul(1000).saturating_add(file_pm) / count).min(1000);
+    let pct = u16::try_from(pm / 10).unwrap_or(100);
+    let file = short_name(&p.file_name);
+    if job.cancel.is_cancelled() {
+        return (format!("cancelling: rolling back {file} at the next batch …"), pct);
+    }
+    let elapsed = u64::try_from((now - job.started).num_seconds()).unwrap_or(0);
+    let eta = if pm >= 10 && elapsed > 0 {
+        let left = elapsed.saturating_mul(1000 - pm) / pm;
+        format!("ETA {}", duration(left))
+    } else {
+        "ETA …".to_string()
+    };
+    let files = if p.file_count > 1 { format!(" {}/{}", p.file_index + 1, p.file_count) } else { String::new() };
+    (format!("importing{files} {file} {pct}% · {} rows · {eta} · ctrl-c cancels", p.rows), pct)
+}
+
+/// `45s`, `3m 05s`, `2h 10m`.
+fn duration(secs: u64) -> String {
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m {:02}s", secs / 60, secs % 60),
+        _ => format!("{}h {:02}m", secs / 3600, secs % 3600 / 60),
+    }
+}
+
+/// A batch whole: the file's full path, who imported it when, its rows, and per payer and period what it
+/// holds (exact sums: a batch's scopes are not split by currency, so no minor unit applies) and whether a
+/// later batch replaced it; how many feed issues and quarantined rows it raised.
+fn batch_record(d: &ImportsData, b: &billops_store::ImportBatch) -> Record {
+    let exact = billops_domain::money::canonical;
+    let issues = d.issues.iter().filter(|i| i.batch_id == Some(b.id)).count();
+    let open = d.issues.iter().filter(|i| i.batch_id == Some(b.id) && i.open).count();
+    let mut r = Record::new(format!("import batch {}", b.id))
+        .field("file", &b.file_name)
+        .field("format", &b.format)
+        .field("imported", format!("{} by {}", b.imported_at.format("%Y-%m-%d %H:%M:%S"), b.imported_by))
+        .field("run", &b.run_id)
+        .field("rows", b.rows.to_string());
+    r = if b.quarantined > 0 {
+        r.field_as("quarantined", format!("{} row(s) (v v: the quarantine list)", b.quarantined), Role::Warning)
+    } else {
+        r.field("quarantined", "0")
+    };
+    r = r
+        .field("feed issues", format!("{issues} ({open} open; v: the issues list)"))
+        .field("content hash", &b.content_hash)
+        .heading(format!("per payer and period: {}", b.scopes.len()));
+    for sc in &b.scopes {
+        let state = match sc.replaced_by {
+            Some(by) => format!("replaced by batch {by}"),
+            None => format!("{:?}", sc.status).to_lowercase(),
+        };
+        r = r.field(
+            format!("{} {}", sc.payer, sc.period),
+            format!(
+                "{state}; {} rows; billed {}, effective {}, list {} (exact)",
+                sc.rows,
+                exact(sc.billed),
+                exact(sc.effective),
+                exact(sc.list)
+            ),
+        );
+    }
+    r
 }

@@ -43,7 +43,9 @@ pub fn open(s: &mut State) -> Vec<Effect> {
         limit: LIMIT,
     };
     let line = format!("invoice {} · {}", inv.id, l.description);
-    s.panes.invoices.sources = Some(SourcesView { line, q, data: Load::Idle, focus: ViewKey::SourceResources });
+    let currency = l.fx.as_ref().map_or_else(|| inv.currency.clone(), |fx| fx.pair.base.clone());
+    let focus = ViewKey::SourceResources;
+    s.panes.invoices.sources = Some(SourcesView { line, q, data: Load::Idle, currency, focus });
     s.views.remove(&ViewKey::SourceResources);
     s.views.remove(&ViewKey::SourceItems);
     load(s)
@@ -63,7 +65,7 @@ pub fn loaded(s: &mut State, req: u64, x: LineSources) {
     if !src.data.waits_for(req) {
         return;
     }
-    let (res, items) = (resources_table(&x), items_table(&x));
+    let (res, items) = (resources_table(&x, &src.currency), items_table(&x, &src.currency));
     src.data = Load::Ready(x);
     s.set_model(ViewKey::SourceResources, res);
     s.set_model(ViewKey::SourceItems, items);
@@ -78,7 +80,7 @@ pub fn switch_focus(s: &mut State) -> bool {
     true
 }
 
-pub fn resources_table(x: &LineSources) -> TableModel {
+pub fn resources_table(x: &LineSources, currency: &str) -> TableModel {
     let rows = x
         .resources
         .iter()
@@ -91,7 +93,7 @@ pub fn resources_table(x: &LineSources) -> TableModel {
                 Cell::text(&r.region),
                 Cell::text(r.charge_category.as_str()),
                 Cell::int(r.rows),
-                Cell::money(r.billed),
+                Cell::money_in(r.billed, currency),
             ],
             role: None,
         })
@@ -110,7 +112,7 @@ pub fn resources_table(x: &LineSources) -> TableModel {
     }
 }
 
-pub fn items_table(x: &LineSources) -> TableModel {
+pub fn items_table(x: &LineSources, currency: &str) -> TableModel {
     let rows = x
         .items
         .iter()
@@ -124,7 +126,7 @@ pub fn items_table(x: &LineSources) -> TableModel {
                 Cell::text(&it.usage_type),
                 Cell::text(&it.resource),
                 it.quantity.map_or_else(|| Cell::text(""), |q| Cell { num: Some(q), ..Cell::text(q.to_string()) }),
-                Cell::money(it.billed),
+                Cell::money_in(it.billed, currency),
             ],
             role: None,
         })

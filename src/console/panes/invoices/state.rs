@@ -36,6 +36,9 @@ pub struct SourcesView {
     pub line: String,
     pub q: SourceQuery,
     pub data: Load<LineSources>,
+    /// The line's cost currency (the FX rate's base when the line was converted, else the invoice's): the
+    /// sources' billed cost is shown to its minor unit.
+    pub currency: String,
     /// SourceResources or SourceItems.
     pub focus: ViewKey,
 }

@@ -175,8 +175,8 @@ pub fn generated_table(g: &[Generated]) -> TableModel {
                     d.added.len(),
                     d.removed.len(),
                     d.changed.len(),
-                    fmt_money(d.old_total),
-                    fmt_money(d.new_total)
+                    fmt_money_in(d.old_total, &x.currency),
+                    fmt_money_in(d.new_total, &x.currency)
                 )
             });
             Row {
@@ -185,7 +185,7 @@ pub fn generated_table(g: &[Generated]) -> TableModel {
                     Cell::text(&x.customer),
                     Cell::int(x.invoice_id),
                     outcome,
-                    Cell::money(x.total),
+                    Cell::money_in(x.total, &x.currency),
                     Cell::text(change),
                 ],
                 role: None,
@@ -274,7 +274,13 @@ pub(crate) fn sources(f: &mut Frame, area: Rect, s: &State, src: &SourcesView, t
     let mut spans = vec![Span::styled(format!(" {} ", src.line), theme.style(Role::Title))];
     if let Load::Ready(x) = &src.data {
         spans.push(Span::styled(
-            format!("{} item(s) · {} billed · {} resource(s) ", x.rows, fmt_money(x.billed), x.resource_count),
+            format!(
+                "{} item(s) · {} {cur} billed · {} resource(s) ",
+                x.rows,
+                fmt_money_in(x.billed, &src.currency),
+                x.resource_count,
+                cur = src.currency
+            ),
             theme.style(Role::Text),
         ));
     }
@@ -364,6 +370,7 @@ pub(crate) fn credit_notes_title(d: &InvoiceDetail) -> String {
             fmt_money_in(remaining(inv.total, credited), &inv.currency),
             inv.currency
         ),
+        // The invoice not loaded yet: its currency unknown, 2 places until it is.
         None => format!(" credit notes {}: credited {}{payments} ", ns.len(), fmt_money(credited)),
     }
 }

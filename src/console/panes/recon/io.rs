@@ -77,6 +77,7 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
         }
         Write::UpdateCase { id, update, version } => {
             let c = st.update_case(id, &update, Some(version), &by).await?;
+            // The case carries no currency (its payer's tie-out does, not at hand here): 2 places.
             Ok(format!(
                 "case {id} ({} {}) is {}; expected {}, received {}",
                 c.payer,

@@ -1,5 +1,6 @@
 //! Recon: the three-way tie-out per payer for the period (supplier invoice ↔ imported billed ↔ invoiced at
 //! cost + unassigned + retained), both residuals and the status, from `month::close::recon`.
+pub mod detail;
 pub mod form;
 pub mod io;
 mod state;
@@ -22,7 +23,9 @@ pub use state::{ReconPane};
 /// The supplier tie-out, supplier invoices and reconciliation cases.
 pub struct Recon;
 
-const RECON: &[Cmd] = &[Cmd::SupplierInvoice, Cmd::OpenCases, Cmd::EditCase, Cmd::SwitchView];
+const RECON: &[Cmd] = &[Cmd::Open, Cmd::SupplierInvoice, Cmd::OpenCases, Cmd::EditCase, Cmd::SwitchView];
+/// A row's detail: change its case, or go back.
+const ROW: &[Cmd] = &[Cmd::Back, Cmd::EditCase, Cmd::SwitchView];
 
 const META: PaneMeta = PaneMeta { title: "Recon", short: "Recon", slug: "recon", goto: 'e' };
 
@@ -40,9 +43,16 @@ impl Pane for Recon {
             KeyScope { screen: "tie-out", cmds: RECON },
             KeyScope { screen: "supplier invoices", cmds: RECON },
             KeyScope { screen: "cases", cmds: RECON },
+            KeyScope { screen: "row", cmds: ROW },
         ]
     }
+    fn page(&self, s: &mut State_, down: bool) -> bool {
+        s.panes.recon.detail.page(down)
+    }
     fn screen(&self, s: &State_) -> &'static str {
+        if s.panes.recon.detail.open {
+            return "row";
+        }
         match self.current_view(s) {
             ViewKey::SupplierInvoices => "supplier invoices",
             ViewKey::Cases => "cases",
@@ -54,8 +64,15 @@ impl Pane for Recon {
     }
     fn cmd(&self, s: &mut State_, c: Cmd) -> Option<Vec<Effect>> {
         Some(match c {
-            Cmd::Open => Vec::new(),
+            Cmd::Open => {
+                if s.selected_id(self.current_view(s)).is_some() {
+                    s.panes.recon.detail.open();
+                }
+                Vec::new()
+            }
+            Cmd::Back if s.panes.recon.detail.close() => Vec::new(),
             Cmd::SwitchView => {
+                s.panes.recon.detail.close();
                 super::supplier::switch_view(s);
                 Vec::new()
             }

@@ -22,7 +22,7 @@ const CASE_STATUSES: &[&str] = &["open", "waiting_credit_note", "resolved", "wri
 /// The Recon data arrived: fill the supplier-invoice and case lists too.
 pub fn loaded(s: &mut State, d: &ReconData) {
     s.set_model(ViewKey::SupplierInvoices, invoices_table(d));
-    s.set_model(ViewKey::Cases, cases_table(&d.cases));
+    s.set_model(ViewKey::Cases, cases_table(d));
 }
 
 pub fn switch_view(s: &mut State) {
@@ -74,8 +74,17 @@ pub fn case_status_cell(st: CaseStatus) -> Cell {
     }
 }
 
-pub fn cases_table(cases: &[ReconCase]) -> TableModel {
-    let mut cs: Vec<&ReconCase> = cases.iter().collect();
+/// The payer's currency in the period (its tie-out's), for a case's amounts; a payer with no tie-out has
+/// none known: 2 places.
+pub fn payer_money(d: &ReconData, payer: &str, x: rust_decimal::Decimal) -> Cell {
+    match d.tie_outs.iter().find(|t| t.input.payer == payer) {
+        Some(t) => Cell::money_in(x, &t.input.currency),
+        None => Cell::money(x),
+    }
+}
+
+pub fn cases_table(d: &ReconData) -> TableModel {
+    let mut cs: Vec<&ReconCase> = d.cases.iter().collect();
     cs.sort_by(|a, b| b.status.is_open().cmp(&a.status.is_open()).then(a.id.cmp(&b.id)));
     let rows = cs
         .into_iter()
@@ -86,9 +95,9 @@ pub fn cases_table(cases: &[ReconCase]) -> TableModel {
                 Cell::text(&c.payer),
                 case_status_cell(c.status),
                 Cell::text(c.owner.clone().unwrap_or_else(|| "-".into())),
-                Cell::money(c.residual),
-                Cell::money(c.expected),
-                Cell::money(c.received),
+                payer_money(d, &c.payer, c.residual),
+                payer_money(d, &c.payer, c.expected),
+                payer_money(d, &c.payer, c.received),
                 Cell::text(&c.note),
             ],
             role: None,
@@ -172,9 +181,13 @@ pub fn edit_case(s: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let money = billops_domain::money::canonical;
+    let residual = match s.panes.recon.data.ready() {
+        Some(d) => payer_money(d, &c.payer, c.residual).text,
+        None => crate::console::table::fmt_money(c.residual),
+    };
     s.mode = Mode::Form(Form::new(
         FormKind::Recon(Kind::UpdateCase { id: c.id, version: c.version }),
-        format!("case {} · payer {} {} · residual {}", c.id, c.payer, c.period, crate::console::table::fmt_money(c.residual)),
+        format!("case {} · payer {} {} · residual {residual}", c.id, c.payer, c.period),
         vec![
             Field::new("status (tab)", c.status.as_str(), Complete::Choice(CASE_STATUSES)).named(CaseForm::STATUS),
             Field::new("owner", c.owner.as_deref().unwrap_or(""), Complete::None).named(CaseForm::OWNER),

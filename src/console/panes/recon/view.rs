@@ -50,18 +50,20 @@ pub fn table(d: &ReconData) -> TableModel {
         .iter()
         .map(|t| {
             let i = &t.input;
+            let cur = i.currency.as_str();
+            let money = |d| Cell::money_in(d, cur);
             let res = residual(t).map_or_else(
                 || Cell::text("-").role(Role::Muted),
-                |r| if r.is_zero() { Cell::money(r) } else { Cell::money(r).role(Role::Warning) },
+                |r| if r.is_zero() { money(r) } else { money(r).role(Role::Warning) },
             );
             Row {
                 id: i.payer.clone(),
                 cells: vec![
                     Cell::text(&i.payer),
-                    i.supplier_invoice.map_or_else(|| Cell::text("-").role(Role::Muted), Cell::money),
-                    Cell::money(i.imported_billed),
-                    Cell::money(i.invoiced_at_cost),
-                    Cell::money(i.unassigned),
+                    i.supplier_invoice.map_or_else(|| Cell::text("-").role(Role::Muted), money),
+                    money(i.imported_billed),
+                    money(i.invoiced_at_cost),
+                    money(i.unassigned),
                     res,
                     status_cell(t.status),
                 ],
@@ -119,9 +121,9 @@ pub(crate) fn tie_out(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         )),
         Line::from(format!(
             "allocated = at cost {} + unassigned {} + retained {}",
-            fmt_money(i.invoiced_at_cost),
-            fmt_money(i.unassigned),
-            fmt_money(i.retained)
+            fmt_money_in(i.invoiced_at_cost, &i.currency),
+            fmt_money_in(i.unassigned, &i.currency),
+            fmt_money_in(i.retained, &i.currency)
         )),
         Line::from(Span::styled(
             format!(
@@ -142,6 +144,12 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let cur = s.current_view();
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     f.render_widget(Paragraph::new(sublists(s, &supplier::VIEWS, cur, theme)), tabs);
+    let shown = s.panes.recon.detail;
+    if shown.open
+        && let Some(r) = s.panes.recon.data.ready().and_then(|d| super::detail::row_record(d, cur, &s.selected_id(cur)?))
+    {
+        return crate::console::ui::detail::render(f, body, &r, crate::console::ui::detail::HINT, shown.scroll, theme);
+    }
     if cur == ViewKey::Recon {
         return crate::console::panes::recon::view::tie_out(f, body, s, theme);
     }
@@ -167,13 +175,15 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         f.render_widget(b, bottom);
         return;
     };
+    let d = s.panes.recon.data.ready();
+    let money = |x| d.map_or_else(|| fmt_money(x), |d| supplier::payer_money(d, &c.payer, x).text);
     let lines = vec![
         Line::from(format!(
             "residual {} · expected credit note {} · received {} · explains {}",
-            fmt_money(c.residual),
-            fmt_money(c.expected),
-            fmt_money(c.received),
-            fmt_money(c.explains())
+            money(c.residual),
+            money(c.expected),
+            money(c.received),
+            money(c.explains())
         )),
         Line::from(format!(
             "opened by {} {} · updated by {} {} · owner {}",

@@ -1,0 +1,80 @@
+//! Enter on a tie-out, a supplier invoice or a case: the row whole (issue 16), every figure to the payer's
+//! minor unit with its exact value beside it, the case's note and who did what when. The panel under each
+//! list stays as the glance; this is what it cuts at 80 columns.
+use billops_domain::money::canonical;
+use rust_decimal::Decimal;
+
+use super::io::ReconData;
+use crate::console::state::ViewKey;
+use crate::console::table::fmt_money_in;
+use crate::console::theme::Role;
+use crate::console::ui::detail::Record;
+
+/// `1,234.57 USD (exactly 1234.5678)`; the exact part only when the shown value is not it.
+fn money(x: Decimal, currency: &str) -> String {
+    let shown = fmt_money_in(x, currency);
+    let same = shown.replace(',', "").parse::<Decimal>().is_ok_and(|v| v == x);
+    if same { format!("{shown} {currency}") } else { format!("{shown} {currency} (exactly {})", canonical(x)) }
+}
+
+pub fn row_record(d: &ReconData, view: ViewKey, id: &str) -> Option<Record> {
+    let at = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M").to_string();
+    match view {
+        ViewKey::Recon => {
+            let t = d.tie_outs.iter().find(|t| t.input.payer == id)?;
+            let i = &t.input;
+            let m = |x| money(x, &i.currency);
+            let entered: Vec<&str> =
+                d.supplier_invoices.iter().filter(|x| x.payer == i.payer).map(|x| x.number.as_str()).collect();
+            let role = if t.is_ok() { Role::Approved } else { Role::Warning };
+            Some(
+                Record::new(format!("tie-out payer {} {}", i.payer, i.period))
+                    .field_as("status", t.summary(), role)
+                    .field("supplier invoice", i.supplier_invoice.map_or_else(|| "not entered".into(), m))
+                    .field("entered as", entered.join(", "))
+                    .field("imported billed", m(i.imported_billed))
+                    .field("at cost", m(i.invoiced_at_cost))
+                    .field("unassigned", m(i.unassigned))
+                    .field("retained", m(i.retained))
+                    .field("allocated", m(t.allocated))
+                    .field("supplier − imported", t.supplier_residual.map_or_else(|| "-".into(), m))
+                    .field("explained there", m(i.explained_supplier))
+                    .field("import − allocated", m(t.allocation_residual))
+                    .field("explained there", m(i.explained_allocation))
+                    .field("tolerance", m(i.tolerance)),
+            )
+        }
+        ViewKey::SupplierInvoices => {
+            let x = d.supplier_invoices.iter().find(|x| x.id.to_string() == id)?;
+            let m = |v| money(v, &x.currency);
+            Some(
+                Record::new(format!("supplier invoice {}", x.number))
+                    .field("payer", &x.payer)
+                    .field("period", x.period.to_string())
+                    .field("amount", m(x.amount))
+                    .field("tax", m(x.tax))
+                    .field("credits", m(x.credits))
+                    .field("entered", format!("{} by {}", at(x.entered_at), x.entered_by)),
+            )
+        }
+        ViewKey::Cases => {
+            let c = d.cases.iter().find(|c| c.id.to_string() == id)?;
+            // The case carries no currency: its payer's tie-out does (none: exact amounts only).
+            let cur = d.tie_outs.iter().find(|t| t.input.payer == c.payer).map(|t| t.input.currency.clone());
+            let m = |v: Decimal| cur.as_deref().map_or_else(|| canonical(v), |cur| money(v, cur));
+            Some(
+                Record::new(format!("case {} · payer {} {}", c.id, c.payer, c.period))
+                    .field("status", c.status.as_str().replace('_', " "))
+                    .field("owner", c.owner.clone().unwrap_or_else(|| "-".into()))
+                    .field("residual", m(c.residual))
+                    .field("expected credit", m(c.expected))
+                    .field("received", m(c.received))
+                    .field("explains", m(c.explains()))
+                    .field("opened", format!("{} by {}", at(c.opened_at), c.opened_by))
+                    .field("updated", format!("{} by {} (version {})", at(c.updated_at), c.updated_by, c.version))
+                    .field("note", &c.note),
+            )
+        }
+        _ => None,
+    }
+}
