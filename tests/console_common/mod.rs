@@ -436,6 +436,11 @@ pub fn answer_pane(q: PaneQuery) -> PaneReply {
         PaneQuery::Close(close::io::Query::Variances { period }) => {
             PaneReply::Close(close::io::Reply::Variances(Box::new(month::variances(period))))
         }
+        PaneQuery::Close(close::io::Query::Report { period }) => PaneReply::Close(close::io::Reply::ReportWritten {
+            period,
+            html: format!("/exports/management-report-{period}.html").into(),
+            csv: format!("/exports/management-report-{period}.csv").into(),
+        }),
         PaneQuery::Invoices(q) => PaneReply::Invoices(match q {
             invoices::io::Query::List { .. } => invoices::io::Reply::List(month::invoices()),
             invoices::io::Query::Invoice { id } => invoices::io::Reply::Invoice(Box::new(month::invoice(id))),
