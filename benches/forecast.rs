@@ -4,6 +4,9 @@
 //!    shape `plan::facts` reads from the store. Times the outlook of every customer (fit 8,000 series, apply
 //!    events, sum, budgets) and of one customer, and the Forecast pane's keypress + frame at 80x24 and 160x48
 //!    with that outlook loaded. The store's grouped read is timed by the drill bench (`cargo bench --bench drill`).
+//!    Also: the pane's one fit per load (cost and 8,000 usage-volume series), a drill computed from the kept fit
+//!    (no refit), and the biennial budget report (`plan::report::build`: one fit of the book, then sums per
+//!    customer or account code).
 //! 2. Back-test per method (forecast months k+1..k+3 from 1..k) on generated series of known shapes, so the
 //!    method rules (24+ months: seasonal, 6+: trend, else run-rate) are chosen on evidence.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -16,11 +19,14 @@ use std::time::{Duration, Instant};
 use billops::console::action::{Action, Effect, PaneQuery, PaneReply, Reply};
 use billops::console::panes::forecast;
 use billops::console::{Cmd, ui, update};
-use billops::plan::{self, CostFact, Frame, Scope};
+use std::sync::Arc;
+
+use billops::plan::{self, CostFact, Frame, Planned, Scope};
 use billops_domain::Period;
 use billops_domain::Role;
 use billops_domain::forecast::Series;
 use billops_domain::forecast::fiscal::FiscalCalendar;
+use billops_store::UsageVolume;
 use console_common::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -68,6 +74,57 @@ fn book(customers: usize, services: usize, months: usize) -> (Vec<CostFact>, Per
     (out, last)
 }
 
+/// A usage volume per cost fact: even services in hours, odd ones in GB-months.
+fn volumes_of(facts: &[CostFact]) -> Vec<UsageVolume> {
+    facts
+        .iter()
+        .map(|(p, c, s, v)| UsageVolume {
+            period: *p,
+            customer: c.clone(),
+            service: s.clone(),
+            unit: if s.ends_with(['0', '2', '4', '6']) { "Hrs".into() } else { "GB-Mo".into() },
+            quantity: *v / Decimal::from(10),
+            no_quantity: 0,
+        })
+        .collect()
+}
+
+/// The biennial budget report: one fit of the book over the biennium, then each customer's (or account
+/// code's) sums (`billops report budget --biennium`).
+fn budget_report(facts: &[CostFact], frame: Frame) {
+    let customers: Vec<billops_store::Customer> = (0..1_000)
+        .map(|c| billops_store::Customer {
+            id: c + 1,
+            code: format!("cust{c:04}"),
+            name: format!("Customer {c}"),
+            currency: "USD".into(),
+            status: "active".into(),
+            account_code: Some(format!("GL-{:02}", c % 20)),
+            account_count: 1,
+        })
+        .collect();
+    let fy = frame.fiscal.year_of(frame.last_actual.next());
+    let months: Vec<Period> = [fy, fy + 1].iter().flat_map(|y| frame.fiscal.months(*y)).collect();
+    let inputs = plan::Inputs {
+        frame,
+        basis: billops_domain::CostBasis::Billed,
+        facts: facts.to_vec(),
+        events: vec![],
+        budgets: vec![],
+        customers,
+    };
+    for by in [plan::report::By::Customer, plan::report::By::Code] {
+        let runs: Vec<Duration> = (0..3)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(plan::report::build(&inputs, &months, "bench".into(), by));
+                t.elapsed()
+            })
+            .collect();
+        println!("  budget report, biennium, by {by:?} (one fit of 8,000 series): median {:.1} ms", ms(median(runs)));
+    }
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -91,7 +148,7 @@ fn main() {
         let runs: Vec<Duration> = (0..rounds)
             .map(|_| {
                 let t = Instant::now();
-                std::hint::black_box(plan::outlook::build(&facts, &[], &[], &frame, scope));
+                std::hint::black_box(plan::outlook::build(&facts, &[], &[], &Default::default(), &frame, scope));
                 t.elapsed()
             })
             .collect();
@@ -99,27 +156,49 @@ fn main() {
     };
     let all = Scope::default();
     println!("  outlook, every customer (8,000 series): median {:.1} ms", ms(time(&all, 5)));
-    let one = Scope { customer: Some("cust0042".into()), service: None };
+    let one = Scope { customer: Some("cust0042".into()), ..Scope::default() };
     println!("  outlook, one customer: median {:.2} ms", ms(time(&one, 20)));
 
-    // The pane with the whole book's outlook loaded: a keypress and a full frame.
-    let outlook = plan::outlook::build(&facts, &[], &[], &frame, &all);
+    // The pane's load: the whole book fitted once, cost and volume (in the effect runner, off the render path).
+    let volumes = volumes_of(&facts);
+    let codes: plan::codes::Codes = (0..1_000).map(|c| (format!("cust{c:04}"), format!("GL-{:02}", c % 20))).collect();
+    let runs: Vec<Duration> = (0..3)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(Planned::fit(&facts, &volumes, vec![], vec![], codes.clone(), frame));
+            t.elapsed()
+        })
+        .collect();
+    println!("  pane load: one fit of the book, 8,000 cost + 8,000 volume series: median {:.1} ms", ms(median(runs)));
+    let planned = Arc::new(Planned::fit(&facts, &volumes, vec![], vec![], codes.clone(), frame));
     let mut s = state(Role::Operator);
     let fx = update(&mut s, Action::Cmd(Cmd::GotoPane));
     drop(fx);
     let fx = update(&mut s, Action::Key(keys_of("t")));
     for e in fx {
         if let Effect::Pane { req, q: PaneQuery::Forecast(_) } = e {
-            let r = PaneReply::Forecast(forecast::io::Reply::Outlook(all.clone(), Some(outlook.clone())));
+            let r = PaneReply::Forecast(forecast::io::Reply::Fitted(Some(planned.clone())));
             update(&mut s, Action::Reply { req, result: Ok(Reply::Pane(r)) });
         } else if let Some(a) = answer(&e) {
             update(&mut s, a);
         }
     }
     assert!(
-        matches!(&s.panes.forecast.data, billops::console::state::Load::Ready(Some(o)) if o.children.len() == 1_000),
+        s.panes.forecast.shown.as_ref().is_some_and(|o| o.children.len() == 1_000),
         "the pane shows the book's outlook"
     );
+    // A drill in and back out, each computed from the kept fit (no effect, no refit).
+    let runs: Vec<Duration> = (0..10)
+        .map(|_| {
+            let t = Instant::now();
+            let a = update(&mut s, Action::Key(keys_of("enter")));
+            let b = update(&mut s, Action::Key(keys_of("esc")));
+            assert!(a.is_empty() && b.is_empty(), "a drill asks for nothing");
+            t.elapsed() / 2
+        })
+        .collect();
+    println!("  pane drill (enter or esc) from the kept fit, every view recomputed: median {:.1} ms", ms(median(runs)));
+    budget_report(&facts, frame);
     let t = theme();
     for (w, h) in [(80u16, 24u16), (160, 48)] {
         let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();

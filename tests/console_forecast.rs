@@ -8,7 +8,7 @@ use console_common::*;
 
 use billops::console::action::{Action, Effect, PaneWrite};
 use billops::console::panes::forecast::io::Write;
-use billops::console::state::{Load, Mode, State, ViewKey};
+use billops::console::state::{Mode, State, ViewKey};
 use billops::console::update;
 use billops_domain::Role as UserRole;
 use billops_domain::forecast::events::{Change, EventKind};
@@ -55,7 +55,7 @@ fn enter_drills_customer_then_service_and_esc_comes_back_to_the_row() {
     assert_eq!(rows(&s, ViewKey::Forecast), ["compute", "storage"]);
     keys(&mut s, &["down", "enter"]);
     assert_eq!(s.panes.forecast.scope.service.as_deref(), Some("storage"));
-    let Load::Ready(Some(o)) = &s.panes.forecast.data else { panic!("not loaded") };
+    let o = s.panes.forecast.shown.as_ref().expect("not shown");
     assert_eq!(o.method, "trend with seasonality", "{}", o.why);
     keys(&mut s, &["esc"]);
     assert_eq!(s.panes.forecast.scope.service, None);
@@ -68,7 +68,7 @@ fn enter_drills_customer_then_service_and_esc_comes_back_to_the_row() {
 #[test]
 fn the_months_table_is_the_chart_exactly_with_budget_and_alert() {
     let s = at(&["enter", "v"]);
-    let Load::Ready(Some(o)) = &s.panes.forecast.data else { panic!("not loaded") };
+    let o = s.panes.forecast.shown.as_ref().expect("not shown");
     let m = &s.view(ViewKey::ForecastMonths).unwrap().model;
     assert_eq!(m.rows.len(), o.months.len());
     assert_eq!(o.months.len(), 18 + 18, "18 actual months, 18 forecast");

@@ -103,6 +103,10 @@ fn every_command_has_a_test_below() {
         // tested in console_forecast.rs (an_event_form_…, a_budget_needs_…)
         Cmd::ForecastEvent,
         Cmd::SetBudget,
+        // tested in console_forecast_views.rs (the cache, volume and account-code tests; the report key)
+        Cmd::ForecastMeasure,
+        Cmd::ForecastGroup,
+        Cmd::MonthReport,
         // tested in console_panes.rs (quote_and_a_letter_jump_to_the_pane_and_other_keys_cancel)
         Cmd::GotoPane,
         // tested in console_actions.rs

@@ -362,6 +362,23 @@ fn the_csv_is_one_file_with_a_section_column() {
     );
 }
 
+/// What the Close pane's `m` writes: both forms, named by the period, beside each other; a second run never
+/// overwrites the first.
+#[test]
+fn the_console_writes_both_forms_named_by_the_period_and_never_over_an_earlier_run() {
+    let r = report::build(&input()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (html, csv) = report::load::write_files(dir.path(), &r).unwrap();
+    assert_eq!(html.file_name().unwrap(), "management-report-2026-09.html");
+    assert_eq!(csv.file_name().unwrap(), "management-report-2026-09.csv");
+    assert_eq!(std::fs::read_to_string(&html).unwrap(), report::html::render(&r));
+    assert_eq!(std::fs::read_to_string(&csv).unwrap(), report::csv::render(&r).unwrap());
+    let (again, again_csv) = report::load::write_files(dir.path(), &r).unwrap();
+    assert_eq!(again.file_name().unwrap(), "management-report-2026-09-2.html");
+    assert_eq!(again_csv.file_name().unwrap(), "management-report-2026-09-2.csv");
+    assert_eq!(std::fs::read_to_string(&html).unwrap(), report::html::render(&r), "the first is untouched");
+}
+
 fn tool(name: &str) -> Option<String> {
     let dirs = std::env::var("PATH").unwrap_or_default();
     std::env::split_paths(&dirs).map(|d| d.join(name)).find(|p| p.is_file()).map(|p| p.display().to_string())

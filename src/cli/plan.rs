@@ -219,7 +219,7 @@ pub async fn forecast(ctx: &Ctx, a: ForecastArgs) -> Result<u8, Failure> {
         }
         return Ok(0);
     }
-    let scope = Scope { customer: a.customer.clone(), service: a.service.clone() };
+    let scope = Scope { customer: a.customer.clone(), service: a.service.clone(), ..Scope::default() };
     let o = inputs.outlook(&scope);
     let money = shown(a.format);
     let opt = |d: Option<Decimal>| d.map(money).unwrap_or_default();

@@ -73,6 +73,9 @@ pub enum Cmd {
     Dispute,
     ForecastEvent,
     SetBudget,
+    ForecastMeasure,
+    ForecastGroup,
+    MonthReport,
     FundingSubmit,
     FundingStep,
     FundingOpportunity,
@@ -293,6 +296,23 @@ pub const BINDINGS: &[Binding] = &[
         Some("event")
     ),
     b!(SetBudget, "set_budget", ["B"], Scope::Pane, "set the scope's budget for a month (operator)", Some("budget")),
+    b!(
+        ForecastMeasure,
+        "forecast_measure",
+        ["u"],
+        Scope::Pane,
+        "cost ↔ usage volume per unit (the chart draws the selected row's unit)",
+        Some("volume")
+    ),
+    b!(ForecastGroup, "forecast_group", ["c"], Scope::Pane, "customers ↔ account codes at the top", Some("codes")),
+    b!(
+        MonthReport,
+        "month_report",
+        ["m"],
+        Scope::Pane,
+        "write the period's management report, HTML and CSV, to the exports folder",
+        Some("report")
+    ),
     b!(Dispute, "dispute", ["D"], Scope::Pane, "open a dispute on an issued invoice line (operator)", Some("dispute")),
     b!(FundingSubmit, "funding_submit", ["u"], Scope::Pane, "submit (opportunity approved)", Some("submit")),
     b!(FundingStep, "funding_step", ["e"], Scope::Pane, "move it on: step, amounts, dates", Some("update")),

@@ -5,9 +5,11 @@
 //! The history is the imported cost on one basis (billed by default: what the cloud invoices), summed exactly
 //! by month, customer and service. The last actual month is the newest month with data **before** the
 //! clock's month (a month in progress would drag a forecast down), or the month given (`--as-of`).
+pub mod codes;
 pub mod html;
 pub mod outlook;
 pub mod report;
+pub mod volume;
 
 use billops_domain::forecast::fiscal::FiscalCalendar;
 use billops_domain::{CostBasis, Dim, Period};
@@ -119,7 +121,63 @@ pub async fn inputs(
 
 impl Inputs {
     pub fn outlook(&self, scope: &Scope) -> Outlook {
-        outlook::build(&self.facts, &self.events, &self.budgets, &self.frame, scope)
+        outlook::build(&self.facts, &self.events, &self.budgets, &codes::codes(&self.customers), &self.frame, scope)
+    }
+}
+
+/// Usage volumes for the [`HISTORY_MONTHS`] ending with `last_actual` (the rolling view's volumes).
+pub async fn volumes(store: &dyn Store, last_actual: Period) -> Result<Vec<billops_store::UsageVolume>> {
+    let from = (1..HISTORY_MONTHS).fold(last_actual, |p, _| p.prev());
+    store.usage_volumes(from, last_actual).await
+}
+
+/// The whole book fitted once (cost and volume), with what a view of any scope needs: the Forecast pane
+/// keeps one per load and computes every drill (total, account code, customer, service) from it.
+pub struct Planned {
+    pub cost: outlook::Fitted,
+    pub volume: volume::VolumeBook,
+    pub events: Vec<billops_store::StoredEvent>,
+    pub budgets: Vec<billops_store::Budget>,
+    pub codes: codes::Codes,
+    pub frame: Frame,
+}
+
+impl std::fmt::Debug for Planned {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Planned {{ customers: {}, last actual: {} }}", self.cost.customers().count(), self.frame.last_actual)
+    }
+}
+
+impl Planned {
+    /// Fit the book's cost facts and volumes once.
+    pub fn fit(
+        facts: &[CostFact],
+        volumes: &[billops_store::UsageVolume],
+        events: Vec<billops_store::StoredEvent>,
+        budgets: Vec<billops_store::Budget>,
+        codes: codes::Codes,
+        frame: Frame,
+    ) -> Planned {
+        let cost = outlook::fit(facts, &events, &frame, None);
+        let volume = volume::fit(volumes, &events, &frame);
+        Planned { cost, volume, events, budgets, codes, frame }
+    }
+
+    /// From loaded inputs and volumes.
+    pub fn of(inputs: Inputs, volumes: &[billops_store::UsageVolume]) -> Planned {
+        let codes = codes::codes(&inputs.customers);
+        Planned::fit(&inputs.facts, volumes, inputs.events, inputs.budgets, codes, inputs.frame)
+    }
+
+    /// The cost outlook of `scope` (no refit).
+    pub fn outlook(&self, scope: &Scope) -> Outlook {
+        self.cost.outlook(&self.events, &self.budgets, &self.codes, scope)
+    }
+
+    /// The volumes of `scope` over the rolling view's months (no refit).
+    pub fn volumes(&self, scope: &Scope) -> volume::VolumeView {
+        let months = outlook::shown_months(&self.frame, self.cost.first_data());
+        self.volume.view(&self.codes, scope, &months)
     }
 }
 

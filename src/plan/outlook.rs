@@ -17,22 +17,34 @@ use billops_domain::forecast::events::{self, ForecastEvent};
 use billops_domain::forecast::fiscal::{self, Alert, FiscalCalendar};
 use billops_domain::forecast::{self, Method, Point, Series, nth};
 use billops_store::{Budget, BudgetScope, StoredEvent};
+
+use super::codes::{self, Codes, code_of};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-/// Which part of the book an outlook covers.
+/// Which part of the book an outlook covers: every customer (grouped by customer, or by account code when
+/// `by_code`), one account code's customers, one customer, or one customer's service.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Scope {
     pub customer: Option<String>,
     pub service: Option<String>,
+    /// An account code ([`codes::NO_CODE`] for the customers without one): only its customers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// At the top: the level below is the account codes, not the customers.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub by_code: bool,
 }
 
 impl Scope {
     pub fn label(&self) -> String {
-        match (&self.customer, &self.service) {
-            (None, _) => "all customers".to_string(),
-            (Some(c), None) => c.clone(),
-            (Some(c), Some(s)) => format!("{c} › {s}"),
+        let code = self.code.as_ref().map(|c| format!("account code {c}"));
+        match (&self.customer, &self.service, code) {
+            (None, _, None) if self.by_code => "all account codes".to_string(),
+            (None, _, None) => "all customers".to_string(),
+            (None, _, Some(code)) => code,
+            (Some(c), None, _) => c.clone(),
+            (Some(c), Some(s), _) => format!("{c} › {s}"),
         }
     }
 }
@@ -328,7 +340,8 @@ fn fy_figures(
 }
 
 /// The fitted book: every customer × service of the facts fitted once, so that any scope's figures are sums
-/// (the budget report fits the book once; the Forecast pane still fits per scope through [`build`]).
+/// (the budget report fits the book once; the Forecast pane keeps one fit per load and draws every drill
+/// from it with [`Fitted::outlook`]; the CLI fits the scope's customers through [`build`]).
 pub struct Fitted {
     book: Book,
     /// The first month of the whole book (where the rolling view may start).
@@ -348,6 +361,16 @@ pub fn fit(facts: &[CostFact], events: &[StoredEvent], frame: &Frame, customer: 
 }
 
 impl Fitted {
+    /// The outlook of `scope`: sums of the fitted series, no refit.
+    pub fn outlook(&self, events: &[StoredEvent], budgets: &[Budget], codes: &Codes, scope: &Scope) -> Outlook {
+        view(self, events, budgets, codes, scope)
+    }
+
+    /// The first month of the whole book.
+    pub fn first_data(&self) -> Option<Period> {
+        self.first_data
+    }
+
     /// The customers fitted.
     pub fn customers(&self) -> impl Iterator<Item = &str> {
         self.book.keys().map(String::as_str)
@@ -361,37 +384,95 @@ impl Fitted {
 }
 
 /// The outlook of `scope` from the book's cost facts, events and budgets (fits only the scope's customers).
-pub fn build(facts: &[CostFact], events: &[StoredEvent], budgets: &[Budget], frame: &Frame, scope: &Scope) -> Outlook {
-    view(&fit(facts, events, frame, scope.customer.as_deref()), events, budgets, scope)
+pub fn build(
+    facts: &[CostFact],
+    events: &[StoredEvent],
+    budgets: &[Budget],
+    codes: &Codes,
+    frame: &Frame,
+    scope: &Scope,
+) -> Outlook {
+    view(&fit(facts, events, frame, scope.customer.as_deref()), events, budgets, codes, scope)
 }
 
-fn view(fitted: &Fitted, events: &[StoredEvent], budgets: &[Budget], scope: &Scope) -> Outlook {
+/// The months of the rolling view: from the first month the book has data, at most `shown_history` months
+/// back, to the end of the horizon.
+pub fn shown_months(frame: &Frame, first_data: Option<Period>) -> Vec<Period> {
+    let first_data = first_data.unwrap_or(frame.last_actual);
+    let first_shown = (1..frame.shown_history.max(1)).fold(frame.last_actual, |p, _| p.prev()).max(first_data);
+    let last_shown = nth(frame.last_actual, frame.horizon);
+    let mut out = Vec::new();
+    let mut p = first_shown;
+    while p <= last_shown {
+        out.push(p);
+        p = p.next();
+    }
+    out
+}
+
+/// The budget per month of a scope (see [`codes`] for an account code's).
+fn scope_budget(
+    budgets: &[Budget],
+    codes: &Codes,
+    customers: &BTreeSet<&str>,
+    scope: &Scope,
+) -> BTreeMap<Period, Decimal> {
+    match (&scope.customer, &scope.code) {
+        (None, Some(code)) => codes::code_budget(budgets, code, customers),
+        (None, None) if scope.by_code => {
+            let mut out: BTreeMap<Period, Decimal> = BTreeMap::new();
+            for (code, members) in by_code(codes, customers) {
+                for (p, v) in codes::code_budget(budgets, code, &members) {
+                    *out.entry(p).or_default() += v;
+                }
+            }
+            out
+        }
+        _ => budget_of(budgets, customers, scope.service.as_deref()),
+    }
+}
+
+/// `customers` grouped by the account code they carry.
+fn by_code<'a>(codes: &'a Codes, customers: &BTreeSet<&'a str>) -> BTreeMap<&'a str, BTreeSet<&'a str>> {
+    let mut out: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for c in customers {
+        out.entry(code_of(codes, c)).or_default().insert(c);
+    }
+    out
+}
+
+fn view(fitted: &Fitted, events: &[StoredEvent], budgets: &[Budget], codes: &Codes, scope: &Scope) -> Outlook {
     let frame = &fitted.frame;
-    let book: BTreeMap<&String, &BTreeMap<String, FittedSeries>> =
-        fitted.book.iter().filter(|(c, _)| scope.customer.as_ref().is_none_or(|w| w == *c)).collect();
+    let book: BTreeMap<&String, &BTreeMap<String, FittedSeries>> = fitted
+        .book
+        .iter()
+        .filter(|(c, _)| scope.customer.as_ref().is_none_or(|w| w == *c))
+        .filter(|(c, _)| scope.code.as_deref().is_none_or(|w| w == code_of(codes, c)))
+        .collect();
     let customers: BTreeSet<&str> = book.keys().map(|c| c.as_str()).collect();
     let in_scope = |service: &str| scope.service.as_deref().is_none_or(|s| s == service);
     let r = rollup(book.values().flat_map(|m| m.iter()).filter(|(s, _)| in_scope(s)).map(|(_, f)| f));
-    let budget = budget_of(budgets, &customers, scope.service.as_deref());
-    // The rolling view starts at the first month the book has data, at most `shown_history` months back.
-    let first_data = fitted.first_data.unwrap_or(frame.last_actual);
-    let first_shown = (1..frame.shown_history.max(1)).fold(frame.last_actual, |p, _| p.prev()).max(first_data);
-    let last_shown = nth(frame.last_actual, frame.horizon);
+    let budget = scope_budget(budgets, codes, &customers, scope);
     let mut months = Vec::new();
-    let mut p = first_shown;
-    while p <= last_shown {
+    for p in shown_months(frame, fitted.first_data) {
         let actual = (p <= frame.last_actual).then(|| r.actual.get(&p).copied().unwrap_or_default());
         let forecast = if p > frame.last_actual { r.forecast.get(&p).copied() } else { None };
         let b = budget.get(&p).copied();
         let amount = actual.or(forecast.map(|x| x.value)).unwrap_or_default();
         let alert = b.and_then(|b| fiscal::alert(amount, b, frame.warn_pct).ok().flatten());
         months.push(Month { period: p, actual, forecast, budget: b, alert });
-        p = p.next();
     }
     let methods: Vec<(Method, &str)> = r.methods.iter().map(|(m, w)| (*m, w.as_str())).collect();
     let (method, why) = summarise(&methods);
     let (fy_outlook, fy_budget, fy_alert) = fy_figures(&r, &budget, frame);
     let children = match (&scope.customer, &scope.service) {
+        (None, _) if scope.by_code && scope.code.is_none() => by_code(codes, &customers)
+            .into_iter()
+            .map(|(code, members)| {
+                let r = rollup(members.iter().filter_map(|c| fitted.book.get(*c)).flat_map(|m| m.values()));
+                child(code, r, &codes::code_budget(budgets, code, &members), frame)
+            })
+            .collect(),
         (None, _) => book
             .iter()
             .map(|(c, services)| {
@@ -417,6 +498,7 @@ fn view(fitted: &Fitted, events: &[StoredEvent], budgets: &[Budget], scope: &Sco
         .filter(|e| e.retired.is_none())
         .filter(|e| match (&scope.customer, &e.customer) {
             (Some(c), Some(ec)) => c == ec,
+            (None, Some(ec)) if scope.code.is_some() => customers.contains(ec.as_str()),
             _ => true,
         })
         .cloned()

@@ -49,7 +49,7 @@ pub struct BudgetReport {
     pub total: Line,
 }
 
-const NO_CODE: &str = "(no code)";
+use super::codes::NO_CODE;
 
 /// Actual to date, forecast for the rest, budget, and the outlook of the budgeted months (what the alert
 /// compares: a budget entered for part of the span is not "over" by the months it does not cover).

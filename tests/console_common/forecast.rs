@@ -1,10 +1,15 @@
 //! The fixture's forecast: 30 months of history for three customers (a trend with a December peak, a flat
-//! one, a young one), a budget and an event, through the product's own pure outlook.
+//! one, a young one), their usage volumes in two units, account codes, budgets and an event, fitted once by
+//! the product's own pure code. [`FITS`] counts the fits answered (a drill must not ask for one).
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use billops::console::panes::forecast::io::{Query, Reply};
-use billops::plan::{CostFact, Frame, Scope, outlook};
+use billops::plan::{CostFact, Frame, Planned, Scope};
 use billops_domain::Period;
 use billops_domain::forecast::events::{Change, EventKind, ForecastEvent};
 use billops_domain::forecast::fiscal::FiscalCalendar;
+use billops_store::UsageVolume;
 use billops_store::{Budget, BudgetScope, StoredEvent};
 use chrono::{TimeZone, Utc};
 use rust_decimal::Decimal;
@@ -45,7 +50,7 @@ pub fn frame() -> Frame {
 
 pub fn budgets() -> Vec<Budget> {
     let at = Utc.with_ymd_and_hms(2026, 5, 2, 9, 0, 0).unwrap();
-    ["2026-05", "2026-06"]
+    let mut out: Vec<Budget> = ["2026-05", "2026-06"]
         .iter()
         .map(|m| Budget {
             customer: "ACME".into(),
@@ -55,7 +60,54 @@ pub fn budgets() -> Vec<Budget> {
             set_by: "maria".into(),
             set_at: at,
         })
-        .collect()
+        .collect();
+    // The account code's own budget (recorded under GLOBEX; it counts for the code, not for GLOBEX).
+    out.push(Budget {
+        customer: "GLOBEX".into(),
+        scope: BudgetScope::AccountCode("GL-4100".into()),
+        period: p("2026-05"),
+        amount: Decimal::new(4500, 0),
+        set_by: "maria".into(),
+        set_at: at,
+    });
+    out
+}
+
+/// ACME and GLOBEX carry account code GL-4100; INITECH none.
+pub fn codes() -> billops::plan::codes::Codes {
+    [("ACME", "GL-4100"), ("GLOBEX", "GL-4100")].iter().map(|(c, a)| (c.to_string(), a.to_string())).collect()
+}
+
+/// Usage: compute in instance hours, ACME's storage in GB-months; INITECH's first month had a row without
+/// a quantity (partial).
+pub fn volumes() -> Vec<UsageVolume> {
+    let mut out = Vec::new();
+    let mut m = p("2023-11");
+    for t in 0..30i64 {
+        let v = |c: &str, s: &str, u: &str, q: i64, nq: u64| UsageVolume {
+            period: m,
+            customer: c.into(),
+            service: s.into(),
+            unit: u.into(),
+            quantity: Decimal::new(q, 1),
+            no_quantity: nq,
+        };
+        out.push(v("ACME", "compute", "Hrs", 7000 + 100 * t, 0));
+        out.push(v("ACME", "storage", "GB-Mo", 10000 + 200 * t, 0));
+        out.push(v("GLOBEX", "compute", "Hrs", 5000, 0));
+        if t >= 26 {
+            out.push(v("INITECH", "compute", "Hrs", 1000 + 10 * t, u64::from(t == 26)));
+        }
+        m = m.next();
+    }
+    out
+}
+
+/// Fits answered since the process started.
+pub static FITS: AtomicUsize = AtomicUsize::new(0);
+
+pub fn planned() -> Planned {
+    Planned::fit(&facts(), &volumes(), events(), budgets(), codes(), frame())
 }
 
 pub fn events() -> Vec<StoredEvent> {
@@ -72,9 +124,9 @@ pub fn events() -> Vec<StoredEvent> {
 
 pub fn answer(q: Query) -> Reply {
     match q {
-        Query::Outlook(scope) => {
-            let o = outlook::build(&facts(), &events(), &budgets(), &frame(), &scope);
-            Reply::Outlook(scope, Some(o))
+        Query::Fit => {
+            FITS.fetch_add(1, Ordering::SeqCst);
+            Reply::Fitted(Some(Arc::new(planned())))
         }
     }
 }

@@ -17,7 +17,7 @@ use billops::console::panes::accounts::AccountsData;
 use billops::console::panes::costs::CostsData;
 use billops::console::panes::customers::{CustomersData, DetailData};
 use billops::console::panes::imports::ImportsData;
-use billops::console::panes::{accounts, audit, close, costs, credits, customers, imports, invoices, recon};
+use billops::console::panes::{accounts, audit, costs, credits, customers, imports, invoices, recon};
 use billops::console::state::{Setup, State};
 use billops::console::theme::{Theme, load_theme};
 use billops::console::{start, ui, update};
@@ -423,19 +423,12 @@ pub fn answer_pane(q: PaneQuery) -> PaneReply {
             }))
         }
         PaneQuery::Imports(imports::io::Query::All) => PaneReply::Imports(imports::io::Reply::All(imports())),
-        PaneQuery::Credits(credits::io::Query::Queue) => {
-            PaneReply::Credits(credits::io::Reply::Queue(month::credits()))
-        }
-        PaneQuery::Credits(credits::io::Query::Unreached { period }) => {
-            PaneReply::Credits(credits::io::Reply::Unreached(ledger::unreached(period)))
-        }
+        PaneQuery::Credits(q) => PaneReply::Credits(match q {
+            credits::io::Query::Queue => credits::io::Reply::Queue(month::credits()),
+            credits::io::Query::Unreached { period } => credits::io::Reply::Unreached(ledger::unreached(period)),
+        }),
         PaneQuery::Audit(audit::Query::Log) => PaneReply::Audit(audit::Reply::Log(audit())),
-        PaneQuery::Close(close::io::Query::Board { period, .. }) => PaneReply::Close(close::io::Reply::Board(
-            Box::new(month::close_view(period, month::close_facts(period), false)),
-        )),
-        PaneQuery::Close(close::io::Query::Variances { period }) => {
-            PaneReply::Close(close::io::Reply::Variances(Box::new(month::variances(period))))
-        }
+        PaneQuery::Close(q) => PaneReply::Close(month::answer_close(q)),
         PaneQuery::Invoices(q) => PaneReply::Invoices(match q {
             invoices::io::Query::List { .. } => invoices::io::Reply::List(month::invoices()),
             invoices::io::Query::Invoice { id } => invoices::io::Reply::Invoice(Box::new(month::invoice(id))),
@@ -447,7 +440,7 @@ pub fn answer_pane(q: PaneQuery) -> PaneReply {
         }),
         PaneQuery::Recon(recon::io::Query::Period { .. }) => PaneReply::Recon(recon::io::Reply::Period(month::recon())),
         PaneQuery::Disputes(q) => PaneReply::Disputes(disputes::answer(q)),
-        PaneQuery::Funding(billops::console::panes::funding::Query::Pipeline) => {
+        PaneQuery::Funding(_) => {
             PaneReply::Funding(billops::console::panes::funding::Reply::Pipeline(funding::records()))
         }
         PaneQuery::Forecast(q) => PaneReply::Forecast(forecast::answer(q)),

@@ -415,3 +415,17 @@ pub fn writes_of(fx: &[billops::console::action::Effect]) -> Vec<billops::consol
         })
         .collect()
 }
+
+/// The Close pane's queries as the fixture answers them (the report: the names the runner would write).
+pub fn answer_close(q: billops::console::panes::close::io::Query) -> billops::console::panes::close::io::Reply {
+    use billops::console::panes::close::io::{Query, Reply};
+    match q {
+        Query::Board { period, .. } => Reply::Board(Box::new(close_view(period, close_facts(period), false))),
+        Query::Variances { period } => Reply::Variances(Box::new(variances(period))),
+        Query::Report { period } => Reply::ReportWritten {
+            period,
+            html: format!("/exports/management-report-{period}.html").into(),
+            csv: format!("/exports/management-report-{period}.csv").into(),
+        },
+    }
+}

@@ -105,6 +105,9 @@ pub trait Planning: Send + Sync {
     async fn set_budgets(&self, rows: &[NewBudget], by: &Actor) -> Result<usize>;
     /// Budgets of one customer (or all) for months `from..=to`, by customer, scope, month.
     async fn budgets(&self, customer: Option<&str>, from: Period, to: Period) -> Result<Vec<Budget>>;
+    /// Usage volumes (exact quantity per unit) of assigned customers for months `from..=to`, by month,
+    /// customer, service and unit: the rolling view's volumes.
+    async fn usage_volumes(&self, from: Period, to: Period) -> Result<Vec<crate::UsageVolume>>;
     /// Record an event for one customer (`None`: every customer).
     async fn add_forecast_event(
         &self,
@@ -236,6 +239,10 @@ impl Planning for SqlStore {
         }
         tx.commit().await?;
         Ok(rows.len())
+    }
+
+    async fn usage_volumes(&self, from: Period, to: Period) -> Result<Vec<crate::UsageVolume>> {
+        crate::plan_volumes::usage_volumes(&mut crate::db::Conn::Db(&self.db), from, to).await
     }
 
     async fn budgets(&self, customer: Option<&str>, from: Period, to: Period) -> Result<Vec<Budget>> {

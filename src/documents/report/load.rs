@@ -65,3 +65,35 @@ pub async fn input(store: &dyn Store, period: Period, now: DateTime<Utc>, cfg: &
 pub async fn report(store: &dyn Store, period: Period, now: DateTime<Utc>, cfg: &CloseSettings) -> Result<Report> {
     build(&input(store, period, now, cfg).await?)
 }
+
+/// Write the report's two forms beside each other in `dir`: `management-report-YYYY-MM.html` and `.csv`
+/// (`-2`, `-3`, … when a pair of that name exists: an earlier run is never overwritten). Both texts are made
+/// before any file is written. The console's Close pane (`m`) calls this; the CLI writes one form to
+/// `--output`.
+pub fn write_files(dir: &std::path::Path, r: &Report) -> std::io::Result<(std::path::PathBuf, std::path::PathBuf)> {
+    use std::io::Write;
+    let html = super::html::render(r);
+    let csv = super::csv::render(r)?;
+    std::fs::create_dir_all(dir)?;
+    for n in 1..10_000u32 {
+        let stem = if n == 1 {
+            format!("management-report-{}", r.period)
+        } else {
+            format!("management-report-{}-{n}", r.period)
+        };
+        let (h, c) = (dir.join(format!("{stem}.html")), dir.join(format!("{stem}.csv")));
+        if c.exists() {
+            continue;
+        }
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&h) {
+            Ok(mut f) => {
+                f.write_all(html.as_bytes())?;
+                std::fs::write(&c, csv.as_bytes())?;
+                return Ok((h, c));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other(format!("{}: too many management reports", dir.display())))
+}

@@ -275,3 +275,40 @@ async fn volumes_are_summed_per_unit_exactly(s: Arc<dyn Store>) {
     assert_eq!((rds.prev_qty, rds.cur_qty, rds.prev_cost, rds.cur_cost), (d("1.5"), d("0"), d("2000"), d("0")));
 }
 store_test!(volumes_are_summed_per_unit_exactly => variance_volumes_sqlite, variance_volumes_postgres);
+
+/// The rolling view's volumes: exact quantity per month × customer × service × unit over a range of months,
+/// assigned customers only, different units never added, rows without a quantity counted.
+async fn usage_volumes_per_month_and_unit_exactly(s: Arc<dyn Store>) {
+    setup(&s).await;
+    let mut extra = vec![at("2026-05", "A1", "2026-05-11", "EC2", "10"), at("2026-05", "A1", "2026-05-12", "EC2", "2")];
+    extra[0].unit = "GB-Mo".into();
+    extra[0].quantity = Some(d("0.123456789012345"));
+    extra[1].unit = "GB-Mo".into();
+    extra[1].quantity = None;
+    import(&s, &meta("may-extra.csv", "r2", "bob"), "h-may-x", extra).await;
+    let v = s.usage_volumes(p("2026-04"), p("2026-05")).await.unwrap();
+    let got: Vec<(String, &str, &str, &str, rust_decimal::Decimal, u64)> = v
+        .iter()
+        .map(|x| {
+            (x.period.to_string(), x.customer.as_str(), x.service.as_str(), x.unit.as_str(), x.quantity, x.no_quantity)
+        })
+        .collect();
+    let row = |m: &str, c: &'static str, sv: &'static str, u: &'static str, q: &str, n: u64| {
+        (m.to_string(), c, sv, u, d(q), n)
+    };
+    assert_eq!(
+        got,
+        [
+            row("2026-04", "ACME", "EC2", "Hrs", "1.5", 0),
+            row("2026-04", "ACME", "S3", "Hrs", "1.5", 0),
+            row("2026-04", "BETA", "RDS", "Hrs", "1.5", 0),
+            row("2026-05", "ACME", "EC2", "GB-Mo", "0.123456789012345", 1),
+            row("2026-05", "ACME", "EC2", "Hrs", "3", 0),
+            row("2026-05", "ACME", "EKS", "Hrs", "1.5", 0),
+            row("2026-05", "ACME", "S3", "Hrs", "1.5", 0),
+        ],
+        "A3 is nobody's; GB-Mo and Hrs of one service stay apart"
+    );
+    assert!(s.usage_volumes(p("2026-05"), p("2026-05")).await.unwrap().iter().all(|x| x.period == p("2026-05")));
+}
+store_test!(usage_volumes_per_month_and_unit_exactly => usage_volumes_sqlite, usage_volumes_postgres);

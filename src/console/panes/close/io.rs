@@ -18,12 +18,15 @@ pub enum Query {
     Board { period: Period, today: NaiveDate },
     /// The period's variances (board item 5).
     Variances { period: Period },
+    /// Write the period's management report (HTML and CSV) to the exports folder (`report.rs`).
+    Report { period: Period },
 }
 
 #[derive(Debug, Clone)]
 pub enum Reply {
     Board(Box<CloseView>),
     Variances(Box<VarianceView>),
+    ReportWritten { period: Period, html: std::path::PathBuf, csv: std::path::PathBuf },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +53,7 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
             let v = month::variance::report(st, period, &settings).await.map_err(e)?;
             Ok(Reply::Variances(Box::new(v)))
         }
+        Query::Report { period } => super::report::run(r, period).await,
     }
 }
 
@@ -103,6 +107,7 @@ pub fn landed(s: &mut State, req: u64, r: Reply) -> Vec<Effect> {
     match r {
         Reply::Board(v) => loaded(s, req, *v),
         Reply::Variances(v) => super::variance::loaded(s, req, *v),
+        Reply::ReportWritten { period, html, csv } => super::report::landed(s, req, period, html, csv),
     }
     Vec::new()
 }

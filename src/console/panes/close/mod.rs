@@ -1,9 +1,11 @@
 //! Close: the month-end board of the period (SPEC §2.7) computed by `month::close::board`; Enter on a
 //! failing item jumps to the list that fixes it; `S` signs off (manager, confirmed), `R` re-opens (reason),
-//! `=` changes a shared setting (manager, `settings.rs`).
+//! `=` changes a shared setting (manager, `settings.rs`), `m` writes the period's management report (HTML and
+//! CSV) to the exports folder (`report.rs`).
 pub mod io;
 mod state;
 pub mod variance;
+pub mod report;
 pub mod settings;
 mod keys;
 pub mod form;
@@ -29,7 +31,7 @@ pub use state::{ClosePane};
 pub struct Close;
 
 const BOARD: &[Cmd] =
-    &[Cmd::Open, Cmd::Back, Cmd::SignOff, Cmd::Reopen, Cmd::Explain, Cmd::Settings, Cmd::SwitchView];
+    &[Cmd::Open, Cmd::Back, Cmd::SignOff, Cmd::Reopen, Cmd::Explain, Cmd::Settings, Cmd::SwitchView, Cmd::MonthReport];
 
 const META: PaneMeta = PaneMeta { title: "Close", short: "Close", slug: "close", goto: 'c' };
 
@@ -63,6 +65,7 @@ impl Pane for Close {
             Cmd::Reopen => reopen(s),
             Cmd::Explain => panes::variance::explain(s),
             Cmd::Settings => settings::open(s),
+            Cmd::MonthReport => report::request(s),
             _ => return None,
         })
     }

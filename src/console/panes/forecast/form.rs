@@ -17,6 +17,9 @@ use crate::console::state::{Mode, State};
 pub enum ForecastForm {
     Event { customer: Option<String> },
     Budget { customer: String, service: Option<String> },
+    /// A `code:CODE` budget, recorded under `customer` (the first customer carrying the code; see
+    /// `plan::codes`: every customer's `code:CODE` rows count for the code).
+    CodeBudget { code: String, customer: String },
 }
 
 pub type Kind = ForecastForm;
@@ -33,7 +36,7 @@ pub fn submit(s: &mut State, k: &Kind, f: &Form) -> Result<Vec<Effect>, FieldErr
 /// The month after the last actual one (where a forecast starts), for defaults.
 fn first_forecast_month(s: &State) -> String {
     match s.panes.forecast.data.ready() {
-        Some(Some(o)) => o.last_actual.next().to_string(),
+        Some(Some(p)) => p.frame.last_actual.next().to_string(),
         _ => Period::of_date(s.today()).to_string(),
     }
 }
@@ -44,6 +47,10 @@ pub fn open_event(s: &mut State) {
         return;
     }
     let scope = s.panes.forecast.scope.clone();
+    if scope.customer.is_none() && scope.code.is_some() {
+        s.info("an event is for one customer or every customer: choose a customer (Enter), or Esc to the top");
+        return;
+    }
     let whom = scope.customer.clone().unwrap_or_else(|| "every customer".into());
     let fields = vec![
         Field::new("kind (decommission, capacity, technology)", "capacity", Complete::None).named("kind"),
@@ -64,20 +71,32 @@ pub fn open_budget(s: &mut State) {
         return;
     }
     let scope = s.panes.forecast.scope.clone();
-    let Some(customer) = scope.customer.clone() else {
-        s.info("choose a customer first (Enter): budgets are per customer or service");
-        return;
-    };
     let fields = vec![
         Field::new("month (YYYY-MM)", &first_forecast_month(s), Complete::None).named("month"),
         Field::new("amount", "", Complete::None),
     ];
-    let title = format!("budget for {}", crate::plan::Scope::label(&scope));
-    s.mode = Mode::Form(Form::new(
-        FormKind::Forecast(ForecastForm::Budget { customer, service: scope.service }),
-        title,
-        fields,
-    ));
+    let (kind, title) = match (scope.customer.clone(), scope.code.clone()) {
+        (Some(customer), _) => (
+            ForecastForm::Budget { customer, service: scope.service.clone() },
+            format!("budget for {}", scope.label()),
+        ),
+        (None, Some(code)) => {
+            let holder = match s.panes.forecast.data.ready() {
+                Some(Some(p)) => crate::plan::codes::holder(&p.codes, &code).map(str::to_string),
+                _ => None,
+            };
+            let Some(customer) = holder else {
+                s.info(format!("{code}: no customer carries this account code, so it takes no code budget"));
+                return;
+            };
+            (ForecastForm::CodeBudget { code: code.clone(), customer }, format!("budget for account code {code}"))
+        }
+        (None, None) => {
+            s.info("choose a customer or an account code first (Enter; c: account codes)");
+            return;
+        }
+    };
+    s.mode = Mode::Form(Form::new(FormKind::Forecast(kind), title, fields));
 }
 
 fn month(form: &Form, name: &'static str) -> Result<Period, FieldError> {
@@ -129,16 +148,21 @@ pub fn read(k: &ForecastForm, form: &Form, now: chrono::DateTime<chrono::Utc>) -
             Ok(Write::Event { customer: customer.clone(), event })
         }
         ForecastForm::Budget { customer, service } => {
-            let period = month(form, "month")?;
-            let amount = parse_typed_number(&v("amount"))
-                .ok()
-                .filter(|a| !a.is_sign_negative())
-                .ok_or_else(|| FieldError::at("amount", "an amount, zero or more"))?;
             let scope = match service {
                 Some(s) => BudgetScope::Service(s.clone()),
                 None => BudgetScope::Customer,
             };
-            Ok(Write::Budget(NewBudget { customer: customer.clone(), scope, period, amount }))
+            budget(form, customer, scope)
         }
+        ForecastForm::CodeBudget { code, customer } => budget(form, customer, BudgetScope::AccountCode(code.clone())),
     }
+}
+
+fn budget(form: &Form, customer: &str, scope: BudgetScope) -> Result<Write, FieldError> {
+    let period = month(form, "month")?;
+    let amount = parse_typed_number(form.get("amount").trim())
+        .ok()
+        .filter(|a| !a.is_sign_negative())
+        .ok_or_else(|| FieldError::at("amount", "an amount, zero or more"))?;
+    Ok(Write::Budget(NewBudget { customer: customer.to_string(), scope, period, amount }))
 }

@@ -1,23 +1,27 @@
-//! The Forecast pane's reads and writes: the outlook of a scope (the store read and the forecast both run
-//! in the effect runner, never on the render path), a forecast event, a month's budget.
+//! The Forecast pane's reads and writes: the book fitted once (the store reads and the fit both run in the
+//! effect runner, never on the render path; a reload refits), a forecast event, a month's budget.
+use std::sync::Arc;
+
 use billops_domain::CostBasis;
 use billops_domain::forecast::events::ForecastEvent;
 use billops_store::{NewBudget, StoreError};
 
+use super::state::Measure;
 use crate::console::action::{Effect, PaneQuery};
 use crate::console::effects::Runner;
 use crate::console::refusal::{EffectError, WriteTraits};
 use crate::console::state::{Load, State, ViewKey};
-use crate::plan::{Outlook, Scope};
+use crate::plan::{Outlook, Planned};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Query {
-    Outlook(Scope),
+    /// Read the book (cost, volumes, events, budgets, account codes) and fit it once.
+    Fit,
 }
 
 #[derive(Debug, Clone)]
 pub enum Reply {
-    Outlook(Scope, Option<Outlook>),
+    Fitted(Option<Arc<Planned>>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,12 +33,18 @@ pub enum Write {
 
 pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
     match q {
-        Query::Outlook(scope) => {
+        Query::Fit => {
             let today = r.clock.now().date_naive();
-            let inputs = crate::plan::inputs(r.store.as_ref(), today, None, CostBasis::Billed)
+            let st = r.store.as_ref();
+            let e = |e: StoreError| EffectError::of_read(&e);
+            let Some(inputs) = crate::plan::inputs(st, today, None, CostBasis::Billed).await.map_err(e)? else {
+                return Ok(Reply::Fitted(None));
+            };
+            let volumes = crate::plan::volumes(st, inputs.frame.last_actual).await.map_err(e)?;
+            let planned = tokio::task::spawn_blocking(move || Planned::of(inputs, &volumes))
                 .await
-                .map_err(|e| EffectError::of_read(&e))?;
-            Ok(Reply::Outlook(scope.clone(), inputs.map(|i| i.outlook(&scope))))
+                .map_err(|err| EffectError::failed(err.to_string()))?;
+            Ok(Reply::Fitted(Some(Arc::new(planned))))
         }
     }
 }
@@ -63,27 +73,36 @@ pub fn traits(w: &Write) -> WriteTraits {
 pub fn load(s: &mut State) -> Vec<Effect> {
     let req = s.req();
     s.panes.forecast.data = Load::Loading(req);
-    vec![Effect::Pane { req, q: PaneQuery::Forecast(Query::Outlook(s.panes.forecast.scope.clone())) }]
+    vec![Effect::Pane { req, q: PaneQuery::Forecast(Query::Fit) }]
 }
 
-/// A reply arrived (stale ones, or one for a scope left since, are dropped).
+/// A reply arrived (stale ones are dropped): keep the fit, show the scope from it.
 pub fn landed(s: &mut State, req: u64, r: Reply) -> Vec<Effect> {
     match r {
-        Reply::Outlook(scope, o) => {
-            if s.panes.forecast.data.waits_for(req) && scope == s.panes.forecast.scope {
-                let empty;
-                let shown = match &o {
-                    Some(o) => o,
-                    None => {
-                        empty = Outlook::empty(&scope, billops_domain::Period::of_date(s.today()));
-                        &empty
-                    }
-                };
-                s.set_model(ViewKey::Forecast, super::view::children(shown));
-                s.set_model(ViewKey::ForecastMonths, super::view::months(shown));
-                s.panes.forecast.data = Load::Ready(o);
+        Reply::Fitted(p) => {
+            if s.panes.forecast.data.waits_for(req) {
+                s.panes.forecast.data = Load::Ready(p);
+                show(s);
             }
         }
     }
     Vec::new()
+}
+
+/// Compute the scope's views from the kept fit (no store, no refit) and put the measure's tables in place.
+pub fn show(s: &mut State) {
+    let f = &mut s.panes.forecast;
+    let (o, v) = match f.data.ready() {
+        Some(Some(p)) => (p.outlook(&f.scope), Some(p.volumes(&f.scope))),
+        _ => (Outlook::empty(&f.scope, billops_domain::Period::of_date(s.now.date_naive())), None),
+    };
+    let (rows, months) = match (f.measure, &v) {
+        (Measure::Volume, Some(v)) => (super::tables::volume_rows(v), super::tables::volume_months(v)),
+        (Measure::Volume, None) => (super::tables::volume_rows_empty(), super::tables::volume_months_empty()),
+        (Measure::Cost, _) => (super::view::children(&o), super::view::months(&o)),
+    };
+    f.shown = Some(o);
+    f.volume = v;
+    s.set_model(ViewKey::Forecast, rows);
+    s.set_model(ViewKey::ForecastMonths, months);
 }

@@ -1,16 +1,20 @@
-//! Forecast: the 18-month rolling view of cost per customer and service, in total, as a line chart with the
-//! table beside it: actual months, the forecast with its band, the budget and its alerts, and event markers.
-//! Enter drills all customers → customer → service; Esc goes back; `v` switches the table between the rows
-//! of the level below and the months shown (what `x` exports); `F` records a forecast event for the scope,
-//! `B` sets the scope's budget for a month. The forecast rules are `crate::plan`'s (method per series, said).
+//! Forecast: the 18-month rolling view of cost and usage volume per customer (or account code) and service,
+//! in total, as a line chart with the table beside it: actual months, the forecast with its band, the budget
+//! and its alerts, and event markers. Enter drills (all customers → customer → service, or all account codes
+//! → code → customer → service); Esc goes back; `c` switches customers ↔ account codes; `u` cost ↔ volume
+//! (one line per unit: units are never added); `v` switches the table between the rows of the level below and
+//! the months shown (what `x` exports); `F` records a forecast event for the scope, `B` sets the scope's
+//! budget for a month (a code's too). The book is fitted once per load (`state.rs`); every drill is computed
+//! from that fit. The forecast rules are `crate::plan`'s (method per series, said).
 pub mod form;
 pub mod io;
 mod keys;
 mod state;
+pub mod tables;
 pub mod view;
 
 pub use form::ForecastForm;
-pub use state::PaneState;
+pub use state::{Measure, PaneState};
 
 use crate::console::action::Effect;
 use crate::console::keys::Cmd;
@@ -52,6 +56,8 @@ impl Pane for Forecast {
                 return done.then_some(fx);
             }
             Cmd::SwitchView => keys::switch(s),
+            Cmd::ForecastMeasure => keys::measure(s),
+            Cmd::ForecastGroup => keys::group(s),
             Cmd::ForecastEvent => {
                 form::open_event(s);
                 Vec::new()

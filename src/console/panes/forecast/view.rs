@@ -17,6 +17,9 @@ use crate::console::state::{Load, State, ViewKey};
 use crate::console::table::{Cell, Column, Mark, Row, TableModel, fmt_money};
 use crate::console::theme::{Role, Theme};
 use crate::console::ui::widgets::{failed, list, sublists};
+use super::state::Measure;
+use super::tables::split_id;
+use crate::plan::volume::{UnitLine, VolumeView};
 use crate::plan::{Outlook, alert_text};
 
 fn alert_cell(a: Option<Alert>) -> Cell {
@@ -34,7 +37,17 @@ fn opt_money(d: Option<Decimal>) -> Cell {
     d.map(Cell::money).unwrap_or_else(|| Cell::text(""))
 }
 
-/// The rows of the level below the scope (customers, or the customer's services).
+/// What the rows below a scope are.
+pub fn level(scope: &crate::plan::Scope) -> &'static str {
+    match (&scope.customer, &scope.code) {
+        (Some(_), _) => "service",
+        (None, None) if scope.by_code => "account code",
+        _ => "customer",
+    }
+}
+
+/// The rows of the level below the scope (customers or account codes, a code's customers, or a customer's
+/// services).
 pub fn children(o: &Outlook) -> TableModel {
     let rows = o
         .children
@@ -56,14 +69,14 @@ pub fn children(o: &Outlook) -> TableModel {
         .collect();
     TableModel {
         columns: vec![
-            Column::text(if o.scope.customer.is_none() { "customer" } else { "service" }, 14),
+            Column::text(level(&o.scope), 14),
             Column::num("last month", 12),
             Column::num("next month", 12),
             Column::num("next 18", 13),
             Column::num("FY outlook", 13),
             Column::num("FY budget", 12),
             Column::text("alert", 14),
-            Column::text("method", 14),
+            Column::optional("method", 14, 6),
         ],
         rows,
         total: None,
@@ -175,8 +188,42 @@ pub fn series(o: &Outlook) -> Series {
     s
 }
 
-fn chart(f: &mut Frame, area: Rect, o: &Outlook, theme: &Theme) {
-    let s = series(o);
+/// The chart's series of one unit's volume (no budget; the events' markers as for cost).
+pub fn volume_series(o: &Outlook, line: &UnitLine) -> Series {
+    let mut s = Series {
+        actual: Vec::new(),
+        forecast: Vec::new(),
+        low: Vec::new(),
+        high: Vec::new(),
+        budget: Vec::new(),
+        events: Vec::new(),
+        y_max: 0.0,
+    };
+    for (i, m) in line.months.iter().enumerate() {
+        let x = i as f64;
+        if let Some(a) = m.actual {
+            s.actual.push((x, units(a)));
+            if m.period == o.last_actual {
+                s.forecast.push((x, units(a)));
+            }
+        }
+        if let Some(p) = m.forecast {
+            s.forecast.push((x, units(p.value)));
+            s.low.push((x, units(p.low)));
+            s.high.push((x, units(p.high)));
+        }
+    }
+    s.y_max = [&s.actual, &s.forecast, &s.high].iter().flat_map(|v| v.iter().map(|p| p.1)).fold(0.0, f64::max).max(1.0)
+        * 1.05;
+    for e in &o.events {
+        if let Some(i) = line.months.iter().position(|m| m.period == e.event.from) {
+            s.events.push(vec![(i as f64, 0.0), (i as f64, s.y_max)]);
+        }
+    }
+    s
+}
+
+fn chart(f: &mut Frame, area: Rect, o: &Outlook, s: &Series, title: &str, theme: &Theme) {
     let ascii = theme.symbols.ascii;
     let fine = if ascii { Marker::Dot } else { Marker::Braille };
     let mut sets = vec![
@@ -217,7 +264,7 @@ fn chart(f: &mut Frame, area: Rect, o: &Outlook, theme: &Theme) {
     let x_labels = vec![Span::raw(first), Span::raw(middle), Span::raw(last)];
     let y_labels = vec![Span::raw("0"), Span::raw(compact(s.y_max / 2.0)), Span::raw(compact(s.y_max))];
     let w = Chart::new(sets)
-        .block(Block::default().borders(Borders::ALL).border_style(theme.style(Role::Border)).title(" cost by month "))
+        .block(Block::default().borders(Borders::ALL).border_style(theme.style(Role::Border)).title(title))
         .x_axis(Axis::default().bounds([0.0, (n - 1) as f64]).labels(x_labels).style(theme.style(Role::Muted)))
         .y_axis(Axis::default().bounds([0.0, s.y_max]).labels(y_labels).style(theme.style(Role::Muted)))
         .legend_position(Some(ratatui::widgets::LegendPosition::TopLeft))
@@ -253,16 +300,25 @@ fn header(o: &Outlook, theme: &Theme) -> Vec<Line<'static>> {
     ]
 }
 
+/// The unit the volume chart draws: the selected row's, else the first.
+fn chosen_unit<'a>(s: &State, v: &'a VolumeView) -> Option<&'a UnitLine> {
+    let id = s.selected_id(s.current_view());
+    let unit = id.as_deref().and_then(|id| split_id(id).1);
+    v.units.iter().find(|u| Some(u.unit.as_str()) == unit).or(v.units.first())
+}
+
 pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
-    let o = match &s.panes.forecast.data {
+    let pane = &s.panes.forecast;
+    match &pane.data {
         Load::Failed(e) => return failed(f, area, "forecast", e, theme),
-        Load::Ready(Some(o)) => o,
+        Load::Ready(Some(_)) => {}
         Load::Ready(None) => {
             let p = Paragraph::new("no month of cost data before this month: nothing to forecast from (import a month first)");
             return f.render_widget(p, area);
         }
         Load::Idle | Load::Loading(_) => return f.render_widget(Paragraph::new("forecasting …"), area),
-    };
+    }
+    let Some(o) = &pane.shown else { return f.render_widget(Paragraph::new("forecasting …"), area) };
     let cur = s.current_view();
     let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
     f.render_widget(Paragraph::new(header(o, theme)), head);
@@ -274,13 +330,25 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         let [a, b] = Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
         (a, b)
     };
-    chart(f, chart_area, o, theme);
+    let volume = pane.volume.as_ref().filter(|_| pane.measure == Measure::Volume);
+    match volume {
+        Some(v) => match chosen_unit(s, v) {
+            Some(line) => {
+                let title = format!(" volume by month: {} (u: cost) ", visible(&line.unit));
+                chart(f, chart_area, o, &volume_series(o, line), &title, theme);
+            }
+            None => f.render_widget(Paragraph::new("no usage quantities in this scope (u: cost)"), chart_area),
+        },
+        None => chart(f, chart_area, o, &series(o), " cost by month ", theme),
+    }
     let [tabs, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(table_area);
     f.render_widget(Paragraph::new(sublists(s, &VIEWS, cur, theme)), tabs);
-    let title = match (cur, o.scope.customer.is_none()) {
-        (ViewKey::ForecastMonths, _) => "months shown (x exports exactly these)",
-        (_, true) => "customers (enter: its services; F event, B budget)",
-        (_, false) => "services (enter: one service; esc back; F event, B budget)",
+    let what = if volume.is_some() { "volume" } else { "cost" };
+    let title = match (cur, level(&o.scope)) {
+        (ViewKey::ForecastMonths, _) => format!("{what}: months shown (x exports exactly these)"),
+        (_, "service") if o.scope.service.is_none() => format!("{what}: services (enter: one; esc back)"),
+        (_, "service") => format!("{what}: one service (esc back)"),
+        (_, level) => format!("{what}: {level}s (enter: drill in; c codes/customers)"),
     };
-    list(f, table, s, cur, title, None, true, theme);
+    list(f, table, s, cur, &title, None, true, theme);
 }
