@@ -251,9 +251,10 @@ fn recon_lists_payers_with_residual_and_status() {
     press(&mut s, Cmd::PaneRecon);
     let m = &s.view(ViewKey::Recon).unwrap().model;
     assert_eq!(m.rows.len(), 2);
-    assert_eq!(m.rows[0].cells[5].num, Some(d("0")), "tied payer has no residual");
-    assert_eq!(m.rows[0].cells[6].text, "tied");
-    assert_eq!(m.rows[1].cells[6].text, "no supplier inv");
+    assert_eq!(m.rows[0].cells[1].text, "USD", "each row names its currency");
+    assert_eq!(m.rows[0].cells[6].num, Some(d("0")), "tied payer has no residual");
+    assert_eq!(m.rows[0].cells[7].text, "tied");
+    assert_eq!(m.rows[1].cells[7].text, "no sup. inv");
     let fx = press(&mut s, Cmd::PrevPeriod);
     assert!(fx.iter().any(|e| matches!(e, Effect::Pane { q: PaneQuery::Recon(recon::io::Query::Period { period }), .. } if *period == p("2026-04"))));
 }

@@ -49,7 +49,7 @@ pub fn close_facts(period: Period) -> CloseFacts {
         payers_not_final: vec![],
         open_issues: IssueCounts { info: 0, warning: 1, error: 1 },
         unassigned_accounts_with_cost: 1,
-        unassigned_cost: d("410.2"),
+        unassigned_cost: [("USD".to_string(), d("410.2"))].into(),
         tie_outs: tie_outs(),
         credits_awaiting_approval: 2,
         discounts_awaiting_approval: 0,
@@ -81,7 +81,7 @@ pub fn clean_facts(period: Period) -> CloseFacts {
     CloseFacts {
         open_issues: IssueCounts::default(),
         unassigned_accounts_with_cost: 0,
-        unassigned_cost: d("0"),
+        unassigned_cost: Default::default(),
         tie_outs: vec![tie("111111111111", Some("10"), "10", "10", "0")],
         credits_awaiting_approval: 0,
         drafts_not_approved: 0,

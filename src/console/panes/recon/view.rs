@@ -7,7 +7,7 @@ use crate::console::keys::Cmd;
 use super::supplier;
 use crate::console::state::State;
 use crate::console::state::ViewKey;
-use crate::console::table::{fmt_money, fmt_money_in};
+use crate::console::table::fmt_money_in;
 use crate::console::theme::Role;
 use crate::console::theme::Theme;
 use ratatui::Frame;
@@ -35,8 +35,13 @@ pub(super) fn status_cell(st: TieOutStatus) -> Cell {
         TieOutStatus::WithinTolerance => Cell::text("in tolerance").mark(Mark::Check).role(Role::Approved),
         TieOutStatus::Explained => Cell::text("explained").mark(Mark::Check).role(Role::Approved),
         TieOutStatus::Unreconciled => Cell::text("unreconciled").mark(Mark::Cross).role(Role::Error),
-        TieOutStatus::MissingSupplierInvoice => Cell::text("no supplier inv").mark(Mark::Cross).role(Role::Error),
+        TieOutStatus::MissingSupplierInvoice => Cell::text("no sup. inv").mark(Mark::Cross).role(Role::Error),
     }
+}
+
+/// A tie-out's row id: its payer and currency (a payer billed in two currencies has two rows).
+pub fn tie_id(t: &billops_domain::close::TieOut) -> String {
+    format!("{} {}", t.input.payer, t.input.currency)
 }
 
 /// The three-way residual: supplier invoice − allocated (both legs together); `None` without an invoice.
@@ -50,18 +55,20 @@ pub fn table(d: &ReconData) -> TableModel {
         .iter()
         .map(|t| {
             let i = &t.input;
+            let cur = i.currency.as_str();
             let res = residual(t).map_or_else(
                 || Cell::text("-").role(Role::Muted),
-                |r| if r.is_zero() { Cell::money(r) } else { Cell::money(r).role(Role::Warning) },
+                |r| if r.is_zero() { Cell::money_in(r, cur) } else { Cell::money_in(r, cur).role(Role::Warning) },
             );
             Row {
-                id: i.payer.clone(),
+                id: tie_id(t),
                 cells: vec![
                     Cell::text(&i.payer),
-                    i.supplier_invoice.map_or_else(|| Cell::text("-").role(Role::Muted), Cell::money),
-                    Cell::money(i.imported_billed),
-                    Cell::money(i.invoiced_at_cost),
-                    Cell::money(i.unassigned),
+                    Cell::text(&i.currency),
+                    i.supplier_invoice.map_or_else(|| Cell::text("-").role(Role::Muted), |x| Cell::money_in(x, cur)),
+                    Cell::money_in(i.imported_billed, cur),
+                    Cell::money_in(i.invoiced_at_cost, cur),
+                    Cell::money_in(i.unassigned, cur),
                     res,
                     status_cell(t.status),
                 ],
@@ -72,12 +79,13 @@ pub fn table(d: &ReconData) -> TableModel {
     TableModel {
         columns: vec![
             Column::text("payer", 12),
+            Column::text("cur", 3),
             Column::num("supplier", 8),
             Column::num("imported", 10),
             Column::num("at cost", 10),
             Column::num("unassign", 10),
             Column::num("residual", 8),
-            Column::text("status", 18),
+            Column::text("status", 15),
         ],
         rows,
         total: None,
@@ -98,14 +106,18 @@ pub(crate) fn tie_out(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         return;
     };
     let sel = s.selected_id(ViewKey::Recon);
-    let Some(t) = d.tie_outs.iter().find(|t| Some(&t.input.payer) == sel.as_ref()) else {
+    let Some(t) = d.tie_outs.iter().find(|t| Some(&tie_id(t)) == sel.as_ref()) else {
         f.render_widget(b.title(" no payer data in this period "), bottom);
         return;
     };
     let i = &t.input;
     let money = |x: rust_decimal::Decimal| format!("{} {}", fmt_money_in(x, &i.currency), i.currency);
-    let entered: Vec<String> =
-        d.supplier_invoices.iter().filter(|x| x.payer == i.payer).map(|x| x.number.clone()).collect();
+    let entered: Vec<String> = d
+        .supplier_invoices
+        .iter()
+        .filter(|x| x.payer == i.payer && x.currency == i.currency)
+        .map(|x| x.number.clone())
+        .collect();
     let lines = vec![
         Line::from(format!(
             "supplier invoice {}  {}",
@@ -119,9 +131,9 @@ pub(crate) fn tie_out(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         )),
         Line::from(format!(
             "allocated = at cost {} + unassigned {} + retained {}",
-            fmt_money(i.invoiced_at_cost),
-            fmt_money(i.unassigned),
-            fmt_money(i.retained)
+            money(i.invoiced_at_cost),
+            money(i.unassigned),
+            money(i.retained)
         )),
         Line::from(Span::styled(
             format!(
@@ -133,7 +145,7 @@ pub(crate) fn tie_out(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
             theme.style(if t.is_ok() { Role::Approved } else { Role::Warning }),
         )),
     ];
-    let b = b.title(Span::styled(format!(" payer {} ", i.payer), theme.style(Role::Title)));
+    let b = b.title(Span::styled(format!(" payer {} · {} ", i.payer, i.currency), theme.style(Role::Title)));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(b), bottom);
 }
 
@@ -170,10 +182,10 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let lines = vec![
         Line::from(format!(
             "residual {} · expected credit note {} · received {} · explains {}",
-            fmt_money(c.residual),
-            fmt_money(c.expected),
-            fmt_money(c.received),
-            fmt_money(c.explains())
+            fmt_money_in(c.residual, &c.currency),
+            fmt_money_in(c.expected, &c.currency),
+            fmt_money_in(c.received, &c.currency),
+            fmt_money_in(c.explains(), &c.currency)
         )),
         Line::from(format!(
             "opened by {} {} · updated by {} {} · owner {}",
@@ -185,7 +197,7 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         )),
         Line::from(Span::styled(c.note.clone(), theme.style(Role::Text))),
     ];
-    let t = format!(" case {} · payer {} · {} ", c.id, c.payer, c.status);
+    let t = format!(" case {} · payer {} · {} · {} ", c.id, c.payer, c.currency, c.status);
     let b = b.title(Span::styled(t, theme.style(Role::Title)));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(b), bottom);
 }
