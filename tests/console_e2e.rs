@@ -293,7 +293,7 @@ fn e2e_month_end_close() {
     // Enter on the supplier item jumps to Recon.
     t.keys("jj<enter>");
     t.wait_for("tie-out 2026-09 per payer");
-    t.wait_for("no sup. inv");
+    t.wait_for("no supplier inv");
 
     // Credits: alice proposed CR-1, so she may not approve it.
     t.keys("6");

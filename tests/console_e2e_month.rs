@@ -328,7 +328,7 @@ fn e2e_month_from_blocked_board_to_signed_off_and_locked() {
     // cost to the cent, with separators (`461,581.42`); the rest is inside the tie-out's tolerance.
     t.keys("7");
     t.wait_loaded("tie-out 2026-09 per payer");
-    t.wait_line(&[&payer, "no sup. inv"]);
+    t.wait_line(&[&payer, "no supplier inv"]);
     t.keys("n");
     t.wait_for("enter a supplier invoice for 2026-09");
     t.keys(&"<bs>".repeat(20));

@@ -1,6 +1,8 @@
 //! Recon: the three-way tie-out per payer for the period (supplier invoice ↔ imported billed ↔ invoiced at
 //! cost + unassigned + retained), both residuals and the status, from `month::close::recon`.
 pub mod form;
+pub mod fx;
+mod fx_view;
 pub mod io;
 mod state;
 pub mod supplier;
@@ -23,6 +25,7 @@ pub use state::{ReconPane};
 pub struct Recon;
 
 const RECON: &[Cmd] = &[Cmd::SupplierInvoice, Cmd::OpenCases, Cmd::EditCase, Cmd::SwitchView];
+const FX: &[Cmd] = &[Cmd::FxRate, Cmd::Approve, Cmd::SwitchView];
 
 const META: PaneMeta = PaneMeta { title: "Recon", short: "Recon", slug: "recon", goto: 'e' };
 
@@ -40,12 +43,14 @@ impl Pane for Recon {
             KeyScope { screen: "tie-out", cmds: RECON },
             KeyScope { screen: "supplier invoices", cmds: RECON },
             KeyScope { screen: "cases", cmds: RECON },
+            KeyScope { screen: "fx rates", cmds: FX },
         ]
     }
     fn screen(&self, s: &State_) -> &'static str {
         match self.current_view(s) {
             ViewKey::SupplierInvoices => "supplier invoices",
             ViewKey::Cases => "cases",
+            ViewKey::FxRates => "fx rates",
             _ => "tie-out",
         }
     }
@@ -60,6 +65,8 @@ impl Pane for Recon {
                 Vec::new()
             }
             Cmd::SupplierInvoice => super::supplier::new_invoice(s),
+            Cmd::FxRate => fx::propose(s),
+            Cmd::Approve => fx::approve(s),
             Cmd::OpenCases => super::supplier::open_cases(s),
             Cmd::EditCase => super::supplier::edit_case(s),
             _ => return None,

@@ -35,7 +35,7 @@ pub(super) fn status_cell(st: TieOutStatus) -> Cell {
         TieOutStatus::WithinTolerance => Cell::text("in tolerance").mark(Mark::Check).role(Role::Approved),
         TieOutStatus::Explained => Cell::text("explained").mark(Mark::Check).role(Role::Approved),
         TieOutStatus::Unreconciled => Cell::text("unreconciled").mark(Mark::Cross).role(Role::Error),
-        TieOutStatus::MissingSupplierInvoice => Cell::text("no sup. inv").mark(Mark::Cross).role(Role::Error),
+        TieOutStatus::MissingSupplierInvoice => Cell::text("no supplier inv").mark(Mark::Cross).role(Role::Error),
     }
 }
 
@@ -49,7 +49,15 @@ pub fn residual(t: &billops_domain::close::TieOut) -> Option<Decimal> {
     t.input.supplier_invoice.and_then(|s| s.checked_sub(t.allocated))
 }
 
+/// The one currency of every tie-out, if they share one (the list then names it in its title instead of a
+/// `cur` column, so a one-currency book keeps its columns at 80 wide).
+pub fn one_currency(d: &ReconData) -> Option<&str> {
+    let first = d.tie_outs.first()?.input.currency.as_str();
+    d.tie_outs.iter().all(|t| t.input.currency == first).then_some(first)
+}
+
 pub fn table(d: &ReconData) -> TableModel {
+    let several = one_currency(d).is_none() && !d.tie_outs.is_empty();
     let rows = d
         .tie_outs
         .iter()
@@ -62,31 +70,35 @@ pub fn table(d: &ReconData) -> TableModel {
             );
             Row {
                 id: tie_id(t),
-                cells: vec![
-                    Cell::text(&i.payer),
-                    Cell::text(&i.currency),
+                cells: [Cell::text(&i.payer)]
+                    .into_iter()
+                    .chain(several.then(|| Cell::text(&i.currency)))
+                    .chain([
                     i.supplier_invoice.map_or_else(|| Cell::text("-").role(Role::Muted), |x| Cell::money_in(x, cur)),
                     Cell::money_in(i.imported_billed, cur),
                     Cell::money_in(i.invoiced_at_cost, cur),
                     Cell::money_in(i.unassigned, cur),
                     res,
                     status_cell(t.status),
-                ],
+                ])
+                .collect(),
                 role: None,
             }
         })
         .collect();
     TableModel {
-        columns: vec![
-            Column::text("payer", 12),
-            Column::text("cur", 3),
+        columns: [Column::text("payer", 12)]
+            .into_iter()
+            .chain(several.then(|| Column::text("cur", 3)))
+            .chain([
             Column::num("supplier", 8),
             Column::num("imported", 10),
             Column::num("at cost", 10),
             Column::num("unassign", 10),
             Column::num("residual", 8),
-            Column::text("status", 15),
-        ],
+            Column::text("status", 18),
+        ])
+        .collect(),
         rows,
         total: None,
     }
@@ -98,7 +110,13 @@ pub(crate) fn tie_out(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         Err(e) => return failed(f, area, "recon", &e, theme),
     };
     let [top, bottom] = Layout::vertical([Constraint::Min(5), Constraint::Length(7)]).areas(area);
-    let name = format!("tie-out {} per payer", s.period_or_now());
+    let name = match s.panes.recon.data.ready().map(one_currency) {
+        Some(Some(cur)) => format!("tie-out {} per payer ({cur})", s.period_or_now()),
+        Some(None) if s.panes.recon.data.ready().is_some_and(|d| !d.tie_outs.is_empty()) => {
+            format!("tie-out {} per payer and currency", s.period_or_now())
+        }
+        _ => format!("tie-out {} per payer", s.period_or_now()),
+    };
     list(f, top, s, ViewKey::Recon, &name, n, true, theme);
     let b = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Border));
     let Some(d) = s.panes.recon.data.ready() else {
@@ -149,7 +167,7 @@ pub(crate) fn tie_out(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(b), bottom);
 }
 
-/// Recon: tie-outs (the existing view), supplier invoices, cases; `v` cycles.
+/// Recon: tie-outs (the existing view), supplier invoices, cases, FX rates; `v` cycles.
 pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let cur = s.current_view();
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
@@ -165,6 +183,9 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     if cur == ViewKey::SupplierInvoices {
         let name = format!("supplier invoices {p} ({} enters one)", crate::console::ui::widgets::key(s, Cmd::SupplierInvoice));
         return list(f, body, s, cur, &name, n, true, theme);
+    }
+    if cur == ViewKey::FxRates {
+        return super::fx_view::render(f, body, s, n, theme);
     }
     let [top, bottom] = Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(body);
     let name = format!(
