@@ -21,6 +21,7 @@ mod month_variance;
 mod onboarding;
 pub mod output;
 mod plan;
+mod pricebook_import;
 mod rating;
 mod report;
 mod reprice;
