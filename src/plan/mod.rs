@@ -216,8 +216,8 @@ pub fn budget_line(
     let mut out = Vec::new();
     let money = |x: Decimal| format!("{} {currency}", crate::documents::money(x, currency));
     let word = match alert(actual.total, budget, warn_pct) {
-        Ok(Some(Alert::Over { pct })) => Some(format!("over budget ({pct}%)")),
-        Ok(Some(Alert::Near { pct })) => Some(format!("near budget ({pct}%)")),
+        Ok(Some(Alert::Over { pct })) => Some(format!("over budget ({}%)", pct.normalize())),
+        Ok(Some(Alert::Near { pct })) => Some(format!("near budget ({}%)", pct.normalize())),
         _ => None,
     };
     if let Some(word) = word {
