@@ -124,6 +124,8 @@ fn every_command_has_a_test_below() {
         Cmd::ClaimCredited,
         Cmd::PassThrough,
         Cmd::JumpInvoice,
+        // tested in console_fx.rs (an_operator_proposes_a_rate_…)
+        Cmd::FxRate,
     ];
     for b in BINDINGS {
         assert!(tested.contains(&b.cmd), "{} has no state test", b.name);

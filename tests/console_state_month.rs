@@ -251,9 +251,21 @@ fn recon_lists_payers_with_residual_and_status() {
     press(&mut s, Cmd::PaneRecon);
     let m = &s.view(ViewKey::Recon).unwrap().model;
     assert_eq!(m.rows.len(), 2);
+    // one currency: named in the title, no `cur` column
+    assert_eq!(m.columns.len(), 7);
     assert_eq!(m.rows[0].cells[5].num, Some(d("0")), "tied payer has no residual");
     assert_eq!(m.rows[0].cells[6].text, "tied");
     assert_eq!(m.rows[1].cells[6].text, "no supplier inv");
+    // a payer in two currencies: a row per currency, each naming it
+    let mut two = month::recon();
+    let mut eur = two.tie_outs[0].clone();
+    eur.input.currency = "EUR".into();
+    two.tie_outs.push(eur);
+    let m = recon::table(&two);
+    assert_eq!(m.columns[1].name, "cur");
+    let ids: Vec<&str> = m.rows.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["111111111111 USD", "222222222222 USD", "111111111111 EUR"]);
+    assert_eq!(m.rows[2].cells[1].text, "EUR");
     let fx = press(&mut s, Cmd::PrevPeriod);
     assert!(fx.iter().any(|e| matches!(e, Effect::Pane { q: PaneQuery::Recon(recon::io::Query::Period { period }), .. } if *period == p("2026-04"))));
 }

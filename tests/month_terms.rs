@@ -110,7 +110,7 @@ fn unreached_credits_and_reconciliation_cases() {
     let recon = String::from_utf8(d.run("dave", &["recon", "2026-09", "--format", "csv"]).stdout).unwrap();
     let imported = |payer: &str| -> Decimal {
         let l = recon.lines().find(|l| l.starts_with(payer)).unwrap();
-        Decimal::from_str(l.split(',').nth(2).unwrap()).unwrap()
+        Decimal::from_str(l.split(',').nth(3).unwrap()).unwrap() // payer, currency, supplier_invoice, imported
     };
     for (payer, extra) in [("731245098812", "0"), ("842156730019", "0"), ("953067412205", "2.5")] {
         let amount = (imported(payer) + Decimal::from_str(extra).unwrap()).to_string();

@@ -208,13 +208,25 @@ fn input() -> ReportInput {
             ("tokyo".into(), "Tokyo KK".into()),
         ]),
         invoices,
-        payers: vec![PayerFigures {
-            payer: "111122223333".into(),
-            supplier_invoice: Some(d("1290")),
-            imported_billed: d("1290"),
-            invoiced_at_cost: d("1290"),
-            unassigned: d("0"),
-        }],
+        payers: vec![
+            PayerFigures {
+                payer: "111122223333".into(),
+                currency: "USD".into(),
+                supplier_invoice: Some(d("1290")),
+                imported_billed: d("1290"),
+                invoiced_at_cost: d("1290"),
+                unassigned: d("0"),
+            },
+            // the same payer's cost in another currency: its own row and total, never added to USD
+            PayerFigures {
+                payer: "111122223333".into(),
+                currency: "EUR".into(),
+                supplier_invoice: None,
+                imported_billed: d("40"),
+                invoiced_at_cost: d("0"),
+                unassigned: d("40"),
+            },
+        ],
         cost_currency: "USD".into(),
         variance,
         credits: vec![StoredCredit { id: 1, version: 1, credit }],
@@ -227,6 +239,7 @@ fn input() -> ReportInput {
                 charge_category: ChargeCategory::Credit,
                 customer: Some("acme".into()),
                 amount: d("-37.5"),
+                currency: "USD".into(),
                 passed_through_by: vec![],
             }],
             unapplied: vec![],
@@ -277,7 +290,9 @@ fn the_report_adds_up_billed_cost_and_margin_per_currency_customer_and_service()
     let usd_services = r.service_totals.iter().find(|t| t.currency == "USD").unwrap();
     assert_eq!((usd_services.cost, usd_services.billed), (d("1290"), d("1600.005")), "the charges, before the credit");
     assert_eq!(r.credit_totals, [("USD".to_string(), d("-100"))]);
-    assert_eq!((r.supply_total.imported, r.supply_total.supplier_invoice), (d("1290"), Some(d("1290"))));
+    let totals: Vec<_> =
+        r.supply_totals.iter().map(|t| (t.currency.as_str(), t.imported, t.unassigned, t.supplier_invoice)).collect();
+    assert_eq!(totals, [("EUR", d("40"), d("40"), None), ("USD", d("1290"), d("0"), Some(d("1290")))]);
     // credits and their sources: the credit's type and evidence
     assert_eq!(r.credits.len(), 1);
     let c = &r.credits[0];

@@ -348,6 +348,21 @@ pub enum PricebookCmd {
         #[arg(long, value_enum, default_value_t)]
         format: OutputFormat,
     },
+    /// Import a CloudHealth partner price book (XML) into a customer's price book: each rule that maps is
+    /// added after the customer's rules (file order kept: first match wins), each one that does not is listed
+    /// with why. Exit 4 when some did not map.
+    Import {
+        /// The CloudHealth price book XML.
+        #[arg(long, value_name = "FILE")]
+        cloudhealth: std::path::PathBuf,
+        #[arg(long)]
+        customer: String,
+        /// List what would be added, add nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
     /// What adding a rule would do to a customer's period (per rule and per service), without saving it.
     Preview {
         customer: String,

@@ -22,6 +22,7 @@ mod month_variance;
 mod onboarding;
 pub mod output;
 mod plan;
+mod pricebook_import;
 mod progress;
 mod rating;
 mod report;

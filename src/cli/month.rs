@@ -153,6 +153,9 @@ pub async fn pricebook(ctx: &Ctx, c: PricebookCmd) -> Result<u8, Failure> {
             let rule = RuleArgs { markup, discount, rate, service, product, usage_type, region, charge_category, from };
             super::rating::add_rule(ctx, &customer, rule).await
         }
+        PricebookCmd::Import { cloudhealth, customer, dry_run, format } => {
+            super::pricebook_import::import(ctx, &cloudhealth, &customer, dry_run, format).await
+        }
         PricebookCmd::Preview { customer, period, rule, format } => {
             super::rating::preview(ctx, &customer, &period, rule, format).await
         }

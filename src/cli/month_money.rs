@@ -164,6 +164,7 @@ pub async fn recon(ctx: &Ctx, p: &str, format: OutputFormat) -> Result<u8, Failu
     let opt = |d: Option<rust_decimal::Decimal>| d.map(canonical).unwrap_or_else(|| "-".into());
     let mut t = Table::new(&[
         "payer",
+        "currency",
         "supplier_invoice",
         "imported_billed",
         "invoiced_at_cost",
@@ -199,6 +200,7 @@ pub async fn recon(ctx: &Ctx, p: &str, format: OutputFormat) -> Result<u8, Failu
         let i = &x.input;
         t.push(vec![
             i.payer.clone(),
+            i.currency.clone(),
             opt(i.supplier_invoice),
             canonical(i.imported_billed),
             canonical(i.invoiced_at_cost),

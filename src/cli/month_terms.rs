@@ -204,10 +204,20 @@ pub async fn unreached(ctx: &Ctx, p: &str, format: OutputFormat) -> Result<u8, F
         json(&view)?;
         return Ok(code);
     }
-    let mut t =
-        Table::new(&["what", "payer", "account", "service", "customer", "id", "amount", "remaining", "reached"])
-            .numeric("amount")
-            .numeric("remaining");
+    let mut t = Table::new(&[
+        "what",
+        "payer",
+        "account",
+        "service",
+        "customer",
+        "id",
+        "currency",
+        "amount",
+        "remaining",
+        "reached",
+    ])
+    .numeric("amount")
+    .numeric("remaining");
     for s in &view.supplier {
         t.push(vec![
             format!("supplier {}", s.charge_category),
@@ -216,6 +226,7 @@ pub async fn unreached(ctx: &Ctx, p: &str, format: OutputFormat) -> Result<u8, F
             s.service.clone(),
             s.customer.clone().unwrap_or_else(|| "(unassigned)".into()),
             s.passed_through_by.join(" "),
+            s.currency.clone(),
             canonical(s.amount),
             String::new(),
             if s.reached() { "yes".into() } else { "NO".into() },
@@ -233,6 +244,7 @@ pub async fn unreached(ctx: &Ctx, p: &str, format: OutputFormat) -> Result<u8, F
             String::new(),
             c.customer.clone(),
             c.id.clone(),
+            c.currency.clone(),
             canonical(c.amount),
             canonical(c.remaining),
             reached,

@@ -58,6 +58,7 @@ pub enum Cmd {
     Issue,
     Void,
     SupplierInvoice,
+    FxRate,
     OpenCases,
     EditCase,
     Payment,
@@ -219,6 +220,14 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Pane,
         "enter a supplier invoice: payer, period, number, amount, tax, credits (operator)",
         Some("supplier inv")
+    ),
+    b!(
+        FxRate,
+        "fx_rate",
+        ["f"],
+        Scope::Pane,
+        "propose the period's FX rate for a currency pair: rate, source, date (operator)",
+        Some("propose rate")
     ),
     b!(
         OpenCases,

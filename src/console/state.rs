@@ -59,6 +59,8 @@ pub enum ViewKey {
     Recon,
     SupplierInvoices,
     Cases,
+    /// Recon pane: the period's FX rate snapshots.
+    FxRates,
     Unreached,
     Statement,
     BookRules,
@@ -105,6 +107,7 @@ impl ViewKey {
             ViewKey::Recon => "recon",
             ViewKey::SupplierInvoices => "supplier invoices",
             ViewKey::Cases => "cases",
+            ViewKey::FxRates => "fx rates",
             ViewKey::Unreached => "unreached",
             ViewKey::Statement => "statement",
             ViewKey::BookRules => "rules",

@@ -10,7 +10,8 @@ use billops_domain::invoice::{DraftDiff, DraftRequest, InvoiceDiscount, InvoiceE
 use billops_domain::rating::{AccountCode, AccountCodeTable, CodeScope, PriceBook, ResourceUnitSet};
 use billops_domain::terms::Effective;
 use billops_store::{
-    Actor, BillingModel, CustomerCharges, CustomerTerms, DraftToSave, Result, Store, StoreError, StoredInvoice,
+    Actor, BillingModel, CustomerCharges, CustomerTerms, DraftToSave, PayerCost, Result, Store, StoreError,
+    StoredInvoice,
 };
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -117,12 +118,14 @@ pub fn build(run: &RunInputs, cust: &CustomerInputs, charges: &CustomerCharges, 
         )),
         e => StoreError::Invalid(format!("{}: {e}", charges.customer)),
     })?;
-    let mut payer_costs: BTreeMap<String, Decimal> = BTreeMap::new();
+    // per payer and the cost's own currency: the tie-out never adds two currencies
+    let mut payer_costs: BTreeMap<(&str, &str), Decimal> = BTreeMap::new();
     for (l, payer) in charges.lines.iter().zip(&charges.payers) {
-        let e = payer_costs.entry(payer.clone()).or_insert(Decimal::ZERO);
+        let currency = if l.currency.is_empty() { charges.currency.as_str() } else { l.currency.as_str() };
+        let e = payer_costs.entry((payer.as_str(), currency)).or_insert(Decimal::ZERO);
         *e = e.checked_add(l.cost).ok_or_else(|| StoreError::Invalid("cost overflow".into()))?;
     }
-    Ok((draft, payer_costs.into_iter().collect()))
+    Ok((draft, payer_costs.into_iter().map(|((p, c), cost)| PayerCost::new(p, c, cost)).collect()))
 }
 
 /// Save a run's drafts in one transaction (a failure saves none) and say what each did.

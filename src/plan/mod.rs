@@ -229,25 +229,24 @@ pub async fn warn_on_board(
     board: &mut billops_domain::close::CloseBoard,
 ) -> Result<()> {
     use billops_domain::close::{CheckId, ItemStatus};
-    use billops_domain::forecast::fiscal::{Alert, alert};
     let budgets = store.budgets(None, period, period).await?;
     let budgets: Vec<_> = budgets.into_iter().filter(|b| b.scope == billops_store::BudgetScope::Customer).collect();
     if budgets.is_empty() {
         return Ok(());
     }
     let cost = store.costs(&CostQuery::period(period, vec![Dim::Customer], CostBasis::Billed)).await?;
+    let fx = store.fx_table(period).await?;
+    let currencies: std::collections::BTreeMap<String, String> =
+        store.list_customers().await?.into_iter().map(|c| (c.code, c.currency)).collect();
     let mut lines = Vec::new();
     for b in &budgets {
-        let actual = cost.iter().find(|r| r.keys.first() == Some(&b.customer)).map(|r| r.cost).unwrap_or_default();
         if b.amount.is_zero() {
             continue;
         }
-        let word = match alert(actual, b.amount, settings.warn_pct) {
-            Ok(Some(Alert::Over { pct })) => format!("over budget ({pct}%)"),
-            Ok(Some(Alert::Near { pct })) => format!("near budget ({pct}%)"),
-            _ => continue,
-        };
-        lines.push(format!("budget: {} cost {} is {word} of {}", b.customer, actual.round_dp(2), b.amount.round_dp(2)));
+        let cur = currencies.get(&b.customer).map_or("", String::as_str);
+        let rows = cost.iter().filter(|r| r.keys.first() == Some(&b.customer)).map(|r| (r.currency.as_str(), r.cost));
+        let Some(actual) = billops_domain::fx::in_currency(rows, cur, &fx) else { continue };
+        lines.extend(budget_line(&b.customer, cur, b.amount, &actual, settings.warn_pct));
     }
     if lines.is_empty() {
         return Ok(());
@@ -259,6 +258,33 @@ pub async fn warn_on_board(
         item.problems.extend(lines);
     }
     Ok(())
+}
+
+/// The board's budget lines for one customer: the budget is in the customer's currency; cost in another is
+/// converted only with the period's approved FX rate, and cost without one is named as left out (a warning of
+/// its own, whether or not the rest reaches the budget).
+pub fn budget_line(
+    customer: &str,
+    currency: &str,
+    budget: Decimal,
+    actual: &billops_domain::fx::InCurrency,
+    warn_pct: Decimal,
+) -> Vec<String> {
+    use billops_domain::forecast::fiscal::{Alert, alert};
+    let mut out = Vec::new();
+    let money = |x: Decimal| format!("{} {currency}", crate::documents::money(x, currency));
+    let word = match alert(actual.total, budget, warn_pct) {
+        Ok(Some(Alert::Over { pct })) => Some(format!("over budget ({}%)", pct.normalize())),
+        Ok(Some(Alert::Near { pct })) => Some(format!("near budget ({}%)", pct.normalize())),
+        _ => None,
+    };
+    if let Some(word) = word {
+        out.push(format!("budget: {customer} cost {} is {word} of {}", money(actual.total), money(budget)));
+    }
+    if let Some(w) = actual.warning(currency) {
+        out.push(format!("budget: {customer} cost compared in {currency}; {w}"));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -287,5 +313,41 @@ mod currency_tests {
                 (p("2026-05"), "ACME".into(), "S3".into(), Decimal::new(3, 0)),
             ]
         );
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod budget_tests {
+    use billops_domain::Period;
+    use billops_domain::fx::{FxTable, FxUsed, Pair, in_currency};
+    use rust_decimal::Decimal;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_budget_compares_in_the_customers_currency_and_names_what_it_left_out() {
+        let period: Period = "2026-03".parse().unwrap();
+        let rows = [("USD", d("95")), ("EUR", d("40"))];
+        let got = in_currency(rows, "USD", &FxTable::new(period, [])).unwrap();
+        let lines = super::budget_line("ACME", "USD", d("100"), &got, d("90"));
+        assert_eq!(
+            lines,
+            vec![
+                "budget: ACME cost 95.00 USD is near budget (95%) of 100.00 USD".to_string(),
+                "budget: ACME cost compared in USD; not converted, left out: 40 EUR (no approved EUR→USD rate)".into(),
+            ]
+        );
+        let rate = FxUsed {
+            pair: Pair::new("EUR", "USD").unwrap(),
+            rate: d("1.1"),
+            source: "ECB".into(),
+            date: period.start(),
+        };
+        let got = in_currency(rows, "USD", &FxTable::new(period, [rate])).unwrap();
+        let lines = super::budget_line("ACME", "USD", d("100"), &got, d("90"));
+        assert_eq!(lines, vec!["budget: ACME cost 139.00 USD is over budget (139%) of 100.00 USD".to_string()]);
     }
 }

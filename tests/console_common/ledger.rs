@@ -44,6 +44,7 @@ fn case(id: i64, payer: &str, status: CaseStatus, owner: Option<&str>, residual:
     ReconCase {
         id,
         payer: payer.into(),
+        currency: "USD".into(),
         period: p("2026-05"),
         status,
         owner: owner.map(Into::into),
@@ -77,6 +78,7 @@ pub fn unreached(period: Period) -> UnreachedCredits {
                 charge_category: ChargeCategory::Credit,
                 customer: Some("ACME".into()),
                 amount: d("-42.5"),
+                currency: "USD".into(),
                 passed_through_by: vec!["CR-2".into()],
             },
             SupplierCreditRow {
@@ -86,6 +88,7 @@ pub fn unreached(period: Period) -> UnreachedCredits {
                 charge_category: ChargeCategory::Refund,
                 customer: None,
                 amount: d("-7.25"),
+                currency: "USD".into(),
                 passed_through_by: vec![],
             },
         ],
@@ -95,6 +98,7 @@ pub fn unreached(period: Period) -> UnreachedCredits {
             kind: CreditKind::Funding(FundingProgram::Map),
             amount: d("2500"),
             remaining: d("2500"),
+            currency: "USD".into(),
             valid_from: day(2026, 5, 1),
             valid_to: day(2026, 12, 1),
             on_draft: Some(1),

@@ -49,7 +49,7 @@ pub fn close_facts(period: Period) -> CloseFacts {
         payers_not_final: vec![],
         open_issues: IssueCounts { info: 0, warning: 1, error: 1 },
         unassigned_accounts_with_cost: 1,
-        unassigned_cost: d("410.2"),
+        unassigned_cost: [("USD".to_string(), d("410.2"))].into(),
         tie_outs: tie_outs(),
         credits_awaiting_approval: 2,
         discounts_awaiting_approval: 0,
@@ -81,7 +81,7 @@ pub fn clean_facts(period: Period) -> CloseFacts {
     CloseFacts {
         open_issues: IssueCounts::default(),
         unassigned_accounts_with_cost: 0,
-        unassigned_cost: d("0"),
+        unassigned_cost: Default::default(),
         tie_outs: vec![tie("111111111111", Some("10"), "10", "10", "0")],
         credits_awaiting_approval: 0,
         drafts_not_approved: 0,
@@ -298,7 +298,32 @@ pub fn recon() -> ReconData {
         tie_outs: tie_outs(),
         supplier_invoices: super::ledger::supplier_invoices(),
         cases: super::ledger::cases(),
+        fx_rates: fx_rates(),
     }
+}
+
+/// May's FX rates: EUR→USD approved, GBP→USD proposed by olivia, CHF→USD proposed by alice (the fixture's user).
+pub fn fx_rates() -> Vec<billops_store::StoredFxRate> {
+    let rate =
+        |id: i64, base: &str, r: &str, source: &str, by: &str, approved: Option<&str>| billops_store::StoredFxRate {
+            id,
+            base: base.into(),
+            quote: "USD".into(),
+            period: p("2026-05"),
+            rate: d(r),
+            source: source.into(),
+            date: NaiveDate::from_ymd_opt(2026, 5, 31).unwrap(),
+            status: if approved.is_some() { "approved" } else { "proposed" }.into(),
+            entered_by: by.into(),
+            entered_at: Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap(),
+            approved_by: approved.map(Into::into),
+            approved_at: approved.map(|_| Utc.with_ymd_and_hms(2026, 6, 1, 11, 30, 0).unwrap()),
+        };
+    vec![
+        rate(1, "CHF", "1.1342", "contract", "alice", None),
+        rate(2, "EUR", "1.0875", "ECB", "olivia", Some("bob")),
+        rate(3, "GBP", "1.2701", "ECB", "olivia", None),
+    ]
 }
 
 pub fn balance(customer: &str) -> Balance {

@@ -22,7 +22,7 @@ mod tieout;
 pub use board::evaluate;
 pub use calendar::{BusinessCalendar, Countdown, DueKind, DueRule};
 pub use case::CaseStatus;
-pub use tieout::{TieOut, TieOutInput, TieOutStatus, tie_out};
+pub use tieout::{TieOut, TieOutInput, TieOutStatus, per_currency, tie_out};
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CloseError {
@@ -133,8 +133,9 @@ pub struct CloseFacts {
     pub payers_not_final: Vec<String>,
     pub open_issues: IssueCounts,
     pub unassigned_accounts_with_cost: u64,
-    pub unassigned_cost: Decimal,
-    /// One per payer with data in the period.
+    /// Unassigned cost per currency (two currencies are never added).
+    pub unassigned_cost: BTreeMap<String, Decimal>,
+    /// One per payer and currency with data in the period.
     pub tie_outs: Vec<TieOut>,
     pub credits_awaiting_approval: u64,
     pub discounts_awaiting_approval: u64,

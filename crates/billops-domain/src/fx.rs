@@ -109,6 +109,55 @@ pub fn convert(amount: Decimal, rate: &FxUsed) -> Option<Decimal> {
     amount.checked_mul(rate.rate)
 }
 
+/// Amounts in several currencies brought into one: `total` in the target currency (its own amounts as they are,
+/// others converted exactly with the table's approved rate); amounts without a rate are kept apart, unconverted,
+/// never added.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InCurrency {
+    pub total: Decimal,
+    pub unconverted: BTreeMap<String, Decimal>,
+    pub used: Vec<FxUsed>,
+}
+
+impl InCurrency {
+    /// The warning for what could not be converted (`None` when everything was): each amount with its currency
+    /// and the missing pair.
+    pub fn warning(&self, target: &str) -> Option<String> {
+        if self.unconverted.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = self
+            .unconverted
+            .iter()
+            .map(|(c, v)| format!("{} {c} (no approved {c}→{target} rate)", v.normalize()))
+            .collect();
+        Some(format!("not converted, left out: {}", parts.join(", ")))
+    }
+}
+
+/// Sum `amounts` (currency, amount) in `target` with the period's approved rates in `fx`.
+pub fn in_currency<'a>(
+    amounts: impl IntoIterator<Item = (&'a str, Decimal)>,
+    target: &str,
+    fx: &FxTable,
+) -> Option<InCurrency> {
+    let mut out = InCurrency::default();
+    for (cur, v) in amounts {
+        if cur == target || cur.is_empty() {
+            out.total = out.total.checked_add(v)?;
+        } else if let Some(rate) = fx.get(cur, target) {
+            out.total = out.total.checked_add(convert(v, rate)?)?;
+            if !out.used.contains(rate) {
+                out.used.push(rate.clone());
+            }
+        } else {
+            let e = out.unconverted.entry(cur.to_string()).or_insert(Decimal::ZERO);
+            *e = e.checked_add(v)?;
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -145,5 +194,25 @@ mod tests {
         assert_eq!(table.get("EUR", "USD"), Some(&used));
         assert_eq!(table.get("USD", "EUR"), None);
         assert_eq!(used.to_string(), "EUR→USD 1.085 (ECB 2024-09-30)");
+    }
+
+    #[test]
+    fn amounts_in_other_currencies_convert_only_with_an_approved_rate() {
+        let d = |x: &str| x.parse::<Decimal>().unwrap();
+        let used = FxUsed {
+            pair: Pair::new("EUR", "USD").unwrap(),
+            rate: d("1.1"),
+            source: "ECB".into(),
+            date: NaiveDate::from_ymd_opt(2024, 9, 30).unwrap(),
+        };
+        let table = FxTable::new("2024-09".parse().unwrap(), [used.clone()]);
+        let got = in_currency([("USD", d("100")), ("EUR", d("10")), ("GBP", d("5")), ("GBP", d("2.5"))], "USD", &table)
+            .unwrap();
+        assert_eq!(got.total, d("111.0"));
+        assert_eq!(got.used, vec![used]);
+        assert_eq!(got.unconverted.get("GBP"), Some(&d("7.5")));
+        assert_eq!(got.warning("USD").unwrap(), "not converted, left out: 7.5 GBP (no approved GBP→USD rate)");
+        let none = in_currency([("USD", d("1"))], "USD", &FxTable::default()).unwrap();
+        assert_eq!((none.total, none.warning("USD")), (d("1"), None));
     }
 }

@@ -179,6 +179,24 @@ pub struct ServiceCost {
     pub cur_rows: u64,
 }
 
+/// The service name a variance row carries: cost in the customer's own currency keeps the service's name,
+/// cost in another currency is its own row `SERVICE [CUR]` (never added to the first), explained under that name.
+pub fn service_label(service: &str, currency: &str, customer_currency: &str) -> String {
+    if currency.is_empty() || currency == customer_currency {
+        service.to_string()
+    } else {
+        format!("{service} [{currency}]")
+    }
+}
+
+/// The service and currency of a label from [`service_label`] (`None`: the customer's own currency).
+pub fn split_label(label: &str) -> (&str, Option<&str>) {
+    match label.strip_suffix(']').and_then(|s| s.rsplit_once(" [")) {
+        Some((service, cur)) if !cur.is_empty() && cur.chars().all(|c| c.is_ascii_uppercase()) => (service, Some(cur)),
+        _ => (label, None),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VarianceKind {

@@ -7,6 +7,7 @@
 //! flat in file size: nothing per row is retained. CloudHealth is a known [`Format`] but its cost export is not detected yet.
 #![forbid(unsafe_code)]
 
+pub mod cloudhealth;
 mod dedup;
 mod layout;
 mod read;

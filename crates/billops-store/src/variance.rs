@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use async_trait::async_trait;
 use billops_domain::variance::{
     Driver, Explanation, ReviewedVariance, ServiceCost, Variance, VarianceError, VarianceThresholds, compare, review,
+    service_label, split_label,
 };
 use billops_domain::{Period, SplitDecimal};
 use chrono::{DateTime, Utc};
@@ -64,8 +65,8 @@ enum Only<'a> {
     /// Those the thresholds flag (exact on PostgreSQL's NUMERIC; every pair on SQLite, which reads them with
     /// `packed`).
     Flaggable(&'a VarianceThresholds),
-    /// One customer id and service name.
-    Pair(i64, &'a str),
+    /// One customer id, service name and currency.
+    Pair(i64, &'a str, &'a str),
 }
 
 /// Sums per customer and service of `period` ($1) and the month before ($2), one row per pair.
@@ -89,9 +90,10 @@ async fn sums(c: &mut Conn<'_>, period: Period, only: Only<'_>) -> Result<Vec<Se
     let mut a: Vec<Arg> = args![period.to_string(), period.prev().to_string()];
     let mut having = String::new();
     let filter = match only {
-        Only::Pair(cid, service) => {
-            a.extend(args![cid, service]);
-            "AND customer_id = $3 AND service = (SELECT id FROM dict WHERE value = $4)"
+        Only::Pair(cid, service, currency) => {
+            a.extend(args![cid, service, currency]);
+            "AND customer_id = $3 AND service = (SELECT id FROM dict WHERE value = $4) \
+             AND currency = (SELECT id FROM dict WHERE value = $5)"
         }
         Only::All => "AND customer_id <> 0",
         Only::Flaggable(th) => {
@@ -116,20 +118,22 @@ async fn sums(c: &mut Conn<'_>, period: Period, only: Only<'_>) -> Result<Vec<Se
         }
     };
     let sql = format!(
-        "SELECT c.code, d.value, {} FROM (SELECT customer_id, service, {} FROM cost_rollups \
-         WHERE period IN ($1, $2) {filter} GROUP BY customer_id, service {having}) x \
-         JOIN customers c ON c.id = x.customer_id JOIN dict d ON d.id = x.service",
+        "SELECT c.code, d.value, cur.value, c.currency, {} FROM (SELECT customer_id, service, currency, {} \
+         FROM cost_rollups WHERE period IN ($1, $2) {filter} GROUP BY customer_id, service, currency {having}) x \
+         JOIN customers c ON c.id = x.customer_id JOIN dict d ON d.id = x.service \
+         LEFT JOIN dict cur ON cur.id = x.currency",
         outer.join(", "),
         select.join(", ")
     );
     let mut out = Vec::new();
     for r in c.all(&sql, a).await? {
-        let (cur, i) = r.money(2)?;
+        let (cur, i) = r.money(4)?;
         let (prev, i) = r.money(i)?;
         let count = |k: usize| -> Result<u64> { Ok(u64::try_from(r.get::<i64>(k)?).unwrap_or(0)) };
+        let currency = r.get::<Option<String>>(2)?.unwrap_or_default();
         out.push(ServiceCost {
             customer: r.get(0)?,
-            service: r.get(1)?,
+            service: service_label(&r.get::<String>(1)?, &currency, &r.get::<String>(3)?),
             prev,
             cur,
             prev_rows: count(i + 1)?,
@@ -141,21 +145,23 @@ async fn sums(c: &mut Conn<'_>, period: Period, only: Only<'_>) -> Result<Vec<Se
     Ok(out)
 }
 
-/// One month's billed sums per (customer id, service id) on SQLite, as ONE text row: `cid sid int e9 e18 e28 n`
+/// One month's billed sums per (customer id, service id, currency id) on SQLite, as ONE text row:
+/// `cid sid cur int e9 e18 e28 n`
 /// entries joined by `,`, grouped in primary-key order (no sort). Thousands of rows would each cross from
 /// SQLite's worker thread; one packed row does not, and the integer parts keep every digit.
-async fn packed_month(c: &mut Conn<'_>, period: Period) -> Result<HashMap<(i64, i64), (Decimal, u64)>> {
-    let sql = "SELECT group_concat(customer_id || ' ' || service || ' ' || i || ' ' || e9 || ' ' || e18 || ' ' || e28 \
-               || ' ' || n, ',') FROM (SELECT customer_id, service, sum(billed_int) AS i, sum(billed_e9) AS e9, \
-               sum(billed_e18) AS e18, sum(billed_e28) AS e28, sum(row_count) AS n FROM cost_rollups \
-               WHERE period = $1 AND customer_id <> 0 GROUP BY customer_id, service)";
+async fn packed_month(c: &mut Conn<'_>, period: Period) -> Result<HashMap<Key, (Decimal, u64)>> {
+    let sql = "SELECT group_concat(customer_id || ' ' || service || ' ' || currency || ' ' || i || ' ' || e9 || ' ' \
+               || e18 || ' ' || e28 || ' ' || n, ',') FROM (SELECT customer_id, service, currency, \
+               sum(billed_int) AS i, sum(billed_e9) AS e9, sum(billed_e18) AS e18, sum(billed_e28) AS e28, \
+               sum(row_count) AS n FROM cost_rollups WHERE period = $1 AND customer_id <> 0 \
+               GROUP BY customer_id, service, currency)";
     let text: Option<String> = c.one(sql, args![period.to_string()]).await?.get(0)?;
     let bad = |e: &str| StoreError::Invalid(format!("packed sums of {period}: {e:?}"));
     let mut out = HashMap::new();
     for entry in text.as_deref().unwrap_or_default().split(',').filter(|e| !e.is_empty()) {
         let mut n = entry.split(' ').map(|x| x.parse::<i64>().map_err(|_| bad(entry)));
         let mut next = || n.next().unwrap_or_else(|| Err(bad(entry)));
-        let key = (next()?, next()?);
+        let key = (next()?, next()?, next()?);
         let parts = SplitDecimal { int: next()?, e9: next()?, e18: next()?, e28: next()? };
         let cost = parts.to_decimal().ok_or_else(|| bad(entry))?;
         out.insert(key, (cost, u64::try_from(next()?).unwrap_or(0)));
@@ -165,6 +171,10 @@ async fn packed_month(c: &mut Conn<'_>, period: Period) -> Result<HashMap<(i64, 
 
 /// (table, text column) of the names `names` reads.
 const CUSTOMER_CODES: (&str, &str) = ("customers", "code");
+const CUSTOMER_CURRENCIES: (&str, &str) = ("customers", "currency");
+
+/// (customer id, service id, currency id): a customer's service in another currency is its own variance.
+type Key = (i64, i64, i64);
 const DICT_TEXT: (&str, &str) = ("dict", "value");
 
 /// The name of each id asked for (customer codes or dictionary text), in slices (never a whole table).
@@ -184,7 +194,7 @@ async fn names(c: &mut Conn<'_>, (t, col): (&str, &str), ids: &[i64]) -> Result<
 async fn packed(c: &mut Conn<'_>, period: Period, th: Option<&VarianceThresholds>) -> Result<Vec<ServiceCost>> {
     let cur = packed_month(c, period).await?;
     let prev = packed_month(c, period.prev()).await?;
-    let mut keys: Vec<(i64, i64)> = cur.keys().chain(prev.keys()).copied().collect();
+    let mut keys: Vec<Key> = cur.keys().chain(prev.keys()).copied().collect();
     keys.sort_unstable();
     keys.dedup();
     let none = (Decimal::ZERO, 0);
@@ -207,18 +217,20 @@ async fn packed(c: &mut Conn<'_>, period: Period, th: Option<&VarianceThresholds
             kept.push((k, cost));
         }
     }
-    let mut ids: Vec<i64> = kept.iter().map(|((cid, _), _)| *cid).collect();
+    let mut ids: Vec<i64> = kept.iter().map(|((cid, _, _), _)| *cid).collect();
     ids.sort_unstable();
     ids.dedup();
     let codes = names(c, CUSTOMER_CODES, &ids).await?;
-    let mut ids: Vec<i64> = kept.iter().map(|((_, sid), _)| *sid).collect();
+    let currencies = names(c, CUSTOMER_CURRENCIES, &ids).await?;
+    let mut ids: Vec<i64> = kept.iter().flat_map(|((_, sid, cur), _)| [*sid, *cur]).collect();
     ids.sort_unstable();
     ids.dedup();
-    let services = names(c, DICT_TEXT, &ids).await?;
+    let dict = names(c, DICT_TEXT, &ids).await?;
     let mut out = Vec::with_capacity(kept.len());
-    for ((cid, sid), cost) in kept {
-        let (Some(customer), Some(service)) = (codes.get(&cid), services.get(&sid)) else { continue };
-        out.push(ServiceCost { customer: customer.clone(), service: service.clone(), ..cost });
+    for ((cid, sid, cur), cost) in kept {
+        let (Some(customer), Some(service)) = (codes.get(&cid), dict.get(&sid)) else { continue };
+        let (cur, own) = (dict.get(&cur).map_or("", String::as_str), currencies.get(&cid).map_or("", String::as_str));
+        out.push(ServiceCost { customer: customer.clone(), service: service_label(service, cur, own), ..cost });
     }
     out.sort_by(|x, y| (&x.customer, &x.service).cmp(&(&y.customer, &y.service)));
     Ok(out)
@@ -330,7 +342,11 @@ impl VarianceReview for SqlStore {
         locks::refuse_locked(&mut tx, e.period).await?;
         let cid = customer_id(&mut tx, &e.customer).await?;
         let what = format!("{} / {} in {}", e.customer, e.service, e.period);
-        let costs = sums(&mut Conn::Tx(&mut tx), e.period, Only::Pair(cid, &e.service)).await?;
+        // `SERVICE [CUR]` names cost in another currency than the customer's (`variance::service_label`)
+        let own: String = tx.one("SELECT currency FROM customers WHERE id = $1", args![cid]).await?.get(0)?;
+        let (service, currency) = split_label(&e.service);
+        let pair = Only::Pair(cid, service, currency.unwrap_or(own.as_str()));
+        let costs = sums(&mut Conn::Tx(&mut tx), e.period, pair).await?;
         let Some(cost) = costs.first() else {
             return Err(StoreError::NotFound(format!("no cost for {what} or the month before")));
         };

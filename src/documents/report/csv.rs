@@ -111,7 +111,9 @@ fn rows(r: &Report) -> Vec<Row> {
             measures.insert(0, ("supplier_invoice", si));
         }
         for (k, v) in measures {
-            out.push(Row::new("supply", cc).set("reference", p.payer.as_str()).set("kind", k).money("amount", v));
+            out.push(
+                Row::new("supply", &p.currency).set("reference", p.payer.as_str()).set("kind", k).money("amount", v),
+            );
         }
     }
     for (section, rows) in [("customer_margin", &r.customers), ("service_margin", &r.services)] {
@@ -144,7 +146,7 @@ fn rows(r: &Report) -> Vec<Row> {
     for s in &r.supplier_credits {
         let passed = if s.passed_through_by.is_empty() { "not_passed_on" } else { "passed_on" };
         out.push(
-            Row::new("supplier_credit", cc)
+            Row::new("supplier_credit", &s.currency)
                 .set("customer", s.customer.clone().unwrap_or_default())
                 .set("service", s.service.as_str())
                 .set("reference", s.account.as_str())

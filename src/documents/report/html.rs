@@ -225,8 +225,7 @@ fn totals(s: &mut String, r: &Report) {
         }
         s.push_str("</tr>\n</tbody></table>\n");
     }
-    let cc = &r.cost_currency;
-    let _ = writeln!(s, "<h3>Supplier cost imported, by payer ({})</h3>", esc(cc));
+    s.push_str("<h3>Supplier cost imported, by payer and currency</h3>\n");
     s.push_str(
         "<p class=\"note\">The tie-out's figures: imported cost against the cost behind every invoice of the \
          period that is not void (drafts included) and the cost no customer is assigned.</p>\n",
@@ -238,6 +237,7 @@ fn totals(s: &mut String, r: &Report) {
         s.push_str(&th(&["Payer", ">Supplier invoice", ">Imported cost", ">On invoices at cost", ">Unassigned"]));
         s.push_str("<tbody>\n");
         for p in &r.supply {
+            let cc = &p.currency;
             let si = p.supplier_invoice.map_or("<td class=\"num muted\">not entered</td>".into(), |a| m(a, cc));
             let _ = writeln!(
                 s,
@@ -248,15 +248,19 @@ fn totals(s: &mut String, r: &Report) {
                 m(p.unassigned, cc)
             );
         }
-        let t = &r.supply_total;
-        let si = t.supplier_invoice.map_or("<td></td>".into(), |a| m(a, cc));
-        let _ = writeln!(
-            s,
-            "<tr class=\"total\"><td>Total</td>{si}{}{}{}</tr></tbody></table>",
-            m(t.imported, cc),
-            m(t.invoiced_at_cost, cc),
-            m(t.unassigned, cc)
-        );
+        for t in &r.supply_totals {
+            let cc = &t.currency;
+            let si = t.supplier_invoice.map_or("<td></td>".into(), |a| m(a, cc));
+            let _ = writeln!(
+                s,
+                "<tr class=\"total\"><td>Total {}</td>{si}{}{}{}</tr>",
+                esc(cc),
+                m(t.imported, cc),
+                m(t.invoiced_at_cost, cc),
+                m(t.unassigned, cc)
+            );
+        }
+        s.push_str("</tbody></table>\n");
     }
     s.push_str("</section>\n");
 }
@@ -286,8 +290,7 @@ fn credits(s: &mut String, r: &Report) {
         }
         s.push_str("</tbody></table>\n");
     }
-    let cc = &r.cost_currency;
-    let _ = writeln!(s, "<h3>Supplier credits and refunds in the period's usage ({})</h3>", esc(cc));
+    s.push_str("<h3>Supplier credits and refunds in the period's usage</h3>\n");
     if r.supplier_credits.is_empty() {
         empty(s, "None.");
     } else {
@@ -304,7 +307,7 @@ fn credits(s: &mut String, r: &Report) {
                 td(&c.account),
                 td(&c.service),
                 td(c.customer.as_deref().unwrap_or("(unassigned)")),
-                m(c.amount, cc),
+                m(c.amount, &c.currency),
                 td(&by)
             );
         }

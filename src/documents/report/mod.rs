@@ -136,6 +136,7 @@ pub struct SupplierCredit {
     pub service: String,
     pub customer: Option<String>,
     pub amount: Decimal,
+    pub currency: String,
     pub passed_through_by: Vec<String>,
 }
 
@@ -143,6 +144,8 @@ pub struct SupplierCredit {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SupplyRow {
     pub payer: String,
+    /// Every figure of the row is in this currency (a payer billed in two has two rows).
+    pub currency: String,
     pub supplier_invoice: Option<Decimal>,
     pub imported: Decimal,
     pub invoiced_at_cost: Decimal,
@@ -194,8 +197,9 @@ pub struct Report {
     pub cost_currency: String,
     pub totals: Vec<CurrencyTotals>,
     pub supply: Vec<SupplyRow>,
-    /// The payers added up (`supplier_invoice` only over the payers that have one).
-    pub supply_total: SupplyRow,
+    /// The payers added up per currency (`supplier_invoice` only over the payers that have one): two
+    /// currencies are never added.
+    pub supply_totals: Vec<SupplyRow>,
     pub customers: Vec<MarginRow>,
     /// One per currency.
     pub customer_totals: Vec<MarginRow>,
@@ -359,27 +363,31 @@ pub fn build(input: &ReportInput) -> Result<Report> {
         .iter()
         .map(|p| SupplyRow {
             payer: p.payer.clone(),
+            currency: p.currency.clone(),
             supplier_invoice: p.supplier_invoice,
             imported: p.imported_billed,
             invoiced_at_cost: p.invoiced_at_cost,
             unassigned: p.unassigned,
         })
         .collect();
-    let mut supply_total = SupplyRow {
-        payer: "Total".into(),
-        supplier_invoice: None,
-        imported: Decimal::ZERO,
-        invoiced_at_cost: Decimal::ZERO,
-        unassigned: Decimal::ZERO,
-    };
+    let mut by_currency: BTreeMap<String, SupplyRow> = BTreeMap::new();
     for p in &supply {
-        add(&mut supply_total.imported, p.imported)?;
-        add(&mut supply_total.invoiced_at_cost, p.invoiced_at_cost)?;
-        add(&mut supply_total.unassigned, p.unassigned)?;
+        let t = by_currency.entry(p.currency.clone()).or_insert_with(|| SupplyRow {
+            payer: "Total".into(),
+            currency: p.currency.clone(),
+            supplier_invoice: None,
+            imported: Decimal::ZERO,
+            invoiced_at_cost: Decimal::ZERO,
+            unassigned: Decimal::ZERO,
+        });
+        add(&mut t.imported, p.imported)?;
+        add(&mut t.invoiced_at_cost, p.invoiced_at_cost)?;
+        add(&mut t.unassigned, p.unassigned)?;
         if let Some(si) = p.supplier_invoice {
-            add(supply_total.supplier_invoice.get_or_insert(Decimal::ZERO), si)?;
+            add(t.supplier_invoice.get_or_insert(Decimal::ZERO), si)?;
         }
     }
+    let supply_totals: Vec<SupplyRow> = by_currency.into_values().collect();
     let supplier_credits = input
         .unreached
         .supplier
@@ -390,6 +398,7 @@ pub fn build(input: &ReportInput) -> Result<Report> {
             service: s.service.clone(),
             customer: s.customer.clone(),
             amount: s.amount,
+            currency: if s.currency.is_empty() { input.cost_currency.clone() } else { s.currency.clone() },
             passed_through_by: s.passed_through_by.clone(),
         })
         .collect();
@@ -437,7 +446,7 @@ pub fn build(input: &ReportInput) -> Result<Report> {
         cost_currency: input.cost_currency.clone(),
         totals: totals.into_values().collect(),
         supply,
-        supply_total,
+        supply_totals,
         customer_totals: margin_totals(&customers)?,
         service_totals: margin_totals(&services)?,
         customers,
@@ -492,12 +501,12 @@ fn open_items_of(input: &ReportInput) -> Vec<OpenItem> {
             kind: "supplier case".into(),
             reference: format!("case {} ({})", c.id, c.period),
             party: c.payer.clone(),
-            amount: Some((c.residual, input.cost_currency.clone())),
+            amount: Some((c.residual, c.currency.clone())),
             detail: format!(
                 "{}; credit note expected {}, received {}; owner {}",
                 c.status.as_str(),
-                crate::documents::money(c.expected, &input.cost_currency),
-                crate::documents::money(c.received, &input.cost_currency),
+                crate::documents::money(c.expected, &c.currency),
+                crate::documents::money(c.received, &c.currency),
                 c.owner.as_deref().unwrap_or("nobody")
             ),
         });
@@ -507,14 +516,21 @@ fn open_items_of(input: &ReportInput) -> Vec<OpenItem> {
             kind: "unreached supplier credit".into(),
             reference: format!("{} / {}", s.account, s.service),
             party: s.customer.clone().unwrap_or_else(|| format!("payer {} (unassigned)", s.payer)),
-            amount: Some((s.amount, input.cost_currency.clone())),
+            amount: Some((
+                s.amount,
+                if s.currency.is_empty() { input.cost_currency.clone() } else { s.currency.clone() },
+            )),
             detail: format!("{}: no customer credit passes it on", s.charge_category),
         });
     }
     let currency: BTreeMap<&str, &str> =
         input.credits.iter().map(|c| (c.credit.id(), c.credit.amount().currency.as_str())).collect();
     for u in &input.unreached.unapplied {
-        let cur = currency.get(u.id.as_str()).map_or(input.cost_currency.clone(), |c| c.to_string());
+        let cur = if u.currency.is_empty() {
+            currency.get(u.id.as_str()).map_or(input.cost_currency.clone(), |c| c.to_string())
+        } else {
+            u.currency.clone()
+        };
         let on = u.on_draft.map(|i| format!("; planned on draft invoice {i}")).unwrap_or_default();
         out.push(OpenItem {
             kind: "unused credit".into(),

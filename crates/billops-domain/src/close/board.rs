@@ -100,7 +100,7 @@ fn accounts(f: &CloseFacts) -> Judged {
     let mut j = Judged::new(JumpTarget::UnassignedAccounts, basis);
     j.blockers.extend(count(
         f.unassigned_accounts_with_cost,
-        &format!("unassigned account(s) with cost {}", f.unassigned_cost.normalize()),
+        &format!("unassigned account(s) with cost {}", super::per_currency(&f.unassigned_cost)),
     ));
     j.fix(format!(
         "billops accounts list --unassigned, then billops accounts assign ACCOUNT CUSTOMER --from {}",
@@ -114,7 +114,13 @@ fn supplier(f: &CloseFacts) -> Judged {
     let basis = if f.tie_outs.is_empty() {
         "no payer to tie out".to_string()
     } else {
-        format!("{ok} of {} tied out within tolerance", plural(f.tie_outs.len(), "payer", "payers"))
+        let payers: std::collections::BTreeSet<&str> = f.tie_outs.iter().map(|t| t.input.payer.as_str()).collect();
+        if payers.len() == f.tie_outs.len() {
+            format!("{ok} of {} tied out within tolerance", plural(f.tie_outs.len(), "payer", "payers"))
+        } else {
+            // a payer billed in two currencies is tied out once per currency
+            format!("{ok} of {} tie-outs (payer × currency) within tolerance", f.tie_outs.len())
+        }
     };
     let mut j = Judged::new(if missing { JumpTarget::SupplierInvoices } else { JumpTarget::Recon }, basis);
     j.blockers = f.tie_outs.iter().filter(|t| !t.is_ok()).map(TieOut::summary).collect();

@@ -53,7 +53,7 @@ fn clean() -> CloseFacts {
         payers_not_final: vec![],
         open_issues: IssueCounts::default(),
         unassigned_accounts_with_cost: 0,
-        unassigned_cost: Decimal::ZERO,
+        unassigned_cost: BTreeMap::new(),
         tie_outs: vec![tie_out(&tie(Some("100"), "100", "100")).unwrap()],
         credits_awaiting_approval: 0,
         discounts_awaiting_approval: 0,
@@ -356,4 +356,36 @@ fn settings_turn_unissued_invoices_and_unreached_credits_into_warnings() {
     assert_eq!(status_of(&b, CheckId::CreditsApplied).0, ItemStatus::Warning);
     assert_eq!(b.items[5].problems, ["3 approved invoice(s) to issue after sign-off"]);
     assert!(b.can_sign_off());
+}
+
+#[test]
+fn unassigned_cost_and_tie_outs_name_each_currency_and_never_add_two() {
+    let mut f = clean();
+    f.unassigned_accounts_with_cost = 2;
+    f.unassigned_cost = [("USD".to_string(), d("410.2")), ("EUR".into(), d("12")), ("GBP".into(), d("0"))].into();
+    let b = board(&f, &CloseConfig::default());
+    let item = b.items.iter().find(|i| i.check == CheckId::AccountsAssigned).unwrap();
+    assert_eq!(item.problems, vec!["2 unassigned account(s) with cost 12 EUR, 410.2 USD".to_string()]);
+    // one payer, two currencies: each tied out on its own, each summary in its own currency
+    let tie = |cur: &str, supplier: Option<&str>, imported: &str| {
+        tie_out(&TieOutInput {
+            payer: "P1".into(),
+            period: jan(),
+            currency: cur.into(),
+            supplier_invoice: supplier.map(d),
+            imported_billed: d(imported),
+            invoiced_at_cost: d(imported),
+            unassigned: Decimal::ZERO,
+            retained: Decimal::ZERO,
+            explained_supplier: Decimal::ZERO,
+            explained_allocation: Decimal::ZERO,
+            tolerance: d("0.01"),
+        })
+        .unwrap()
+    };
+    f.tie_outs = vec![tie("USD", Some("100"), "100"), tie("EUR", None, "40")];
+    let b = board(&f, &CloseConfig::default());
+    let item = b.items.iter().find(|i| i.check == CheckId::SupplierReconciled).unwrap();
+    assert_eq!(item.problems, vec!["P1 2026-01: no supplier invoice entered in EUR (imported 40 EUR)".to_string()]);
+    assert_eq!(item.basis, "1 of 2 tie-outs (payer × currency) within tolerance");
 }

@@ -71,7 +71,14 @@ impl TieOut {
     pub fn summary(&self) -> String {
         let i = &self.input;
         match self.status {
-            TieOutStatus::MissingSupplierInvoice => format!("{} {}: no supplier invoice entered", i.payer, i.period),
+            TieOutStatus::MissingSupplierInvoice => format!(
+                "{} {}: no supplier invoice entered in {} (imported {} {})",
+                i.payer,
+                i.period,
+                i.currency,
+                self.input.imported_billed.normalize(),
+                i.currency
+            ),
             TieOutStatus::Unreconciled => format!(
                 "{} {}: unexplained supplier−import {} and import−allocated {} {} (tolerance {})",
                 i.payer,
@@ -92,7 +99,7 @@ impl TieOut {
                 i.explained_allocation.normalize(),
                 i.currency
             ),
-            s => format!("{} {}: {s:?}", i.payer, i.period),
+            s => format!("{} {} {}: {s:?}", i.payer, i.period, i.currency),
         }
     }
 }
@@ -142,4 +149,15 @@ pub fn tie_out(input: &TieOutInput) -> Result<TieOut, CloseError> {
         unexplained_allocation,
         status,
     })
+}
+
+/// Amounts per currency as one label, each figure with its currency (`410.2 USD, 12 EUR`); zero amounts are left
+/// out, nothing is added across currencies. Empty when every amount is zero.
+pub fn per_currency(amounts: &std::collections::BTreeMap<String, Decimal>) -> String {
+    amounts
+        .iter()
+        .filter(|(_, v)| !v.is_zero())
+        .map(|(c, v)| if c.is_empty() { v.normalize().to_string() } else { format!("{} {c}", v.normalize()) })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -240,3 +240,16 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_service_in_another_currency_is_its_own_labelled_row() {
+    use super::{service_label, split_label};
+    assert_eq!(service_label("Compute", "USD", "USD"), "Compute");
+    assert_eq!(service_label("Compute", "", "USD"), "Compute");
+    let l = service_label("Compute", "EUR", "USD");
+    assert_eq!(l, "Compute [EUR]");
+    assert_eq!(split_label(&l), ("Compute", Some("EUR")));
+    assert_eq!(split_label("Compute"), ("Compute", None));
+    // a service whose own name ends in brackets is not taken for a currency
+    assert_eq!(split_label("Storage [archive]"), ("Storage [archive]", None));
+}

@@ -1,4 +1,6 @@
 //! The close board's facts, counted from the data (SPEC §2.7), never ticked by hand.
+use std::collections::BTreeMap;
+
 use billops_domain::close::{CloseConfig, CloseFacts, IssueCounts, TieOut, TieOutInput, tie_out};
 use billops_domain::variance::unexplained;
 use billops_domain::{Period, Severity};
@@ -15,7 +17,7 @@ async fn count(c: &mut Conn<'_>, sql: &str, a: Vec<crate::db::Arg>) -> Result<u6
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// One tie-out per payer with data or a supplier invoice in the period; reconciliation cases explain the
+/// One tie-out per payer and currency with data or a supplier invoice in the period; reconciliation cases explain the
 /// supplier−import leg.
 pub(crate) async fn tie_outs(c: &mut Conn<'_>, period: Period, tolerance: Decimal) -> Result<Vec<TieOut>> {
     let figures = recon::payer_figures(c, period).await?;
@@ -23,11 +25,12 @@ pub(crate) async fn tie_outs(c: &mut Conn<'_>, period: Period, tolerance: Decima
     figures
         .into_iter()
         .map(|f| {
-            let explained_supplier = explained.get(&f.payer).copied().unwrap_or(Decimal::ZERO);
+            let explained_supplier =
+                explained.get(&(f.payer.clone(), f.currency.clone())).copied().unwrap_or(Decimal::ZERO);
             let input = TieOutInput {
                 payer: f.payer,
                 period,
-                currency: "USD".into(),
+                currency: f.currency,
                 supplier_invoice: f.supplier_invoice,
                 imported_billed: f.imported_billed,
                 invoiced_at_cost: f.invoiced_at_cost,
@@ -109,16 +112,23 @@ pub(crate) async fn gather_counts(c: &mut Conn<'_>, period: Period, cfg: &CloseC
         }
     }
 
-    let sum = money_sum(c.backend(), "", "billed");
-    let sql = format!("SELECT account, {sum} FROM cost_rollups WHERE period = $1 AND customer_id = 0 GROUP BY account");
-    let (mut unassigned_accounts_with_cost, mut unassigned_cost) = (0u64, Decimal::ZERO);
+    // per account and currency: an account counts once when it has cost in any currency, the cost per currency
+    let sum = money_sum(c.backend(), "r.", "billed");
+    let sql = format!(
+        "SELECT r.account, cur.value, {sum} FROM cost_rollups r LEFT JOIN dict cur ON cur.id = r.currency \
+         WHERE r.period = $1 AND r.customer_id = 0 GROUP BY r.account, cur.value"
+    );
+    let mut accounts = std::collections::BTreeSet::new();
+    let mut unassigned_cost: BTreeMap<String, Decimal> = BTreeMap::new();
     for r in c.all(&sql, args![p.as_str()]).await? {
-        let (v, _) = r.money(1)?;
+        let (v, _) = r.money(2)?;
         if !v.is_zero() {
-            unassigned_accounts_with_cost += 1;
-            unassigned_cost = unassigned_cost.checked_add(v).unwrap_or(unassigned_cost);
+            accounts.insert(r.get::<i64>(0)?);
+            let e = unassigned_cost.entry(r.get::<Option<String>>(1)?.unwrap_or_default()).or_insert(Decimal::ZERO);
+            *e = e.checked_add(v).ok_or_else(|| crate::StoreError::Invalid("amount overflow".into()))?;
         }
     }
+    let unassigned_accounts_with_cost = u64::try_from(accounts.len()).unwrap_or(u64::MAX);
 
     let tie_outs = tie_outs(c, period, cfg.tie_out_tolerance).await?;
     let credits_awaiting_approval = count(
@@ -194,7 +204,7 @@ pub(crate) fn empty(period: Period) -> CloseFacts {
         payers_not_final: Vec::new(),
         open_issues: IssueCounts::default(),
         unassigned_accounts_with_cost: 0,
-        unassigned_cost: Decimal::ZERO,
+        unassigned_cost: BTreeMap::new(),
         tie_outs: Vec::new(),
         credits_awaiting_approval: 0,
         discounts_awaiting_approval: 0,

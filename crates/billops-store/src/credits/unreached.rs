@@ -27,7 +27,7 @@ pub(crate) async fn unreached(db: &Db, period: Period) -> Result<UnreachedCredit
     let all = credits::list(db, &CreditFilter::default()).await?;
 
     // (a) supplier credits and refunds by payer, account and service
-    let keys = "customer_id, payer, account, service, charge_category";
+    let keys = "customer_id, payer, account, service, charge_category, currency";
     let sum = money_sum(db.backend(), "", "billed");
     let sql = format!(
         "SELECT {keys}, {sum} FROM cost_rollups WHERE period = $1 AND charge_category IN \
@@ -36,7 +36,7 @@ pub(crate) async fn unreached(db: &Db, period: Period) -> Result<UnreachedCredit
     let rows = db.all(&sql, args![period.to_string()]).await?;
     let mut ids: Vec<i64> = Vec::new();
     for r in &rows {
-        for k in 1..5 {
+        for k in 1..6 {
             ids.push(r.get(k)?);
         }
     }
@@ -68,16 +68,18 @@ pub(crate) async fn unreached(db: &Db, period: Period) -> Result<UnreachedCredit
             service,
             charge_category: text(r.get(4)?).parse().unwrap_or(ChargeCategory::Credit),
             customer,
-            amount: r.money(5)?.0,
+            amount: r.money(6)?.0,
+            currency: text(r.get(5)?),
             passed_through_by,
         });
     }
     supplier.sort_by(|a, b| {
-        (&a.payer, &a.account, &a.service, a.charge_category).cmp(&(
+        (&a.payer, &a.account, &a.service, a.charge_category, &a.currency).cmp(&(
             &b.payer,
             &b.account,
             &b.service,
             b.charge_category,
+            &b.currency,
         ))
     });
 
@@ -111,6 +113,7 @@ pub(crate) async fn unreached(db: &Db, period: Period) -> Result<UnreachedCredit
             kind: c.kind().clone(),
             amount: c.amount().amount,
             remaining: c.remaining(),
+            currency: c.amount().currency.clone(),
             valid_from: c.validity().start,
             valid_to: c.validity().end,
             on_draft: planned.get(c.id()).copied(),

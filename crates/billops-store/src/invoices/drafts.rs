@@ -248,12 +248,13 @@ async fn write_lines(tx: &mut Tx, written: &BTreeMap<i64, &DraftToSave>) -> Resu
                 seq += 1;
             }
         }
-        for (payer, cost) in payer_costs {
-            let mut a = args![*id, payer.as_str()];
-            a.extend(money_args(b, *cost)?);
+        for pc in payer_costs {
+            let mut a = args![*id, pc.payer.as_str(), pc.currency.as_str()];
+            a.extend(money_args(b, pc.cost)?);
             payers.push(a);
         }
     }
     insert_rows(tx, "invoice_lines", &cols, lines).await?;
-    insert_rows(tx, "invoice_payer_costs", &format!("invoice_id, payer, {}", money_cols(b, "cost")), payers).await
+    insert_rows(tx, "invoice_payer_costs", &format!("invoice_id, payer, currency, {}", money_cols(b, "cost")), payers)
+        .await
 }

@@ -189,8 +189,8 @@ async fn issue_after_sign_off(tx: &mut Tx) -> Result<bool> {
 #[async_trait]
 pub trait Invoices: Send + Sync {
     /// Persist a generated draft: a new invoice, or the regeneration of the customer's unissued one
-    /// (unchanged drafts are left as they are). `payer_costs`: supplier cost behind the draft per payer.
-    async fn save_draft(&self, draft: &Draft, payer_costs: &[(String, Decimal)], by: &Actor) -> Result<SavedDraft>;
+    /// (unchanged drafts are left as they are). `payer_costs`: supplier cost behind the draft per payer and currency.
+    async fn save_draft(&self, draft: &Draft, payer_costs: &[crate::PayerCost], by: &Actor) -> Result<SavedDraft>;
     /// [`Invoices::save_draft`] for many drafts in one transaction (all or nothing), results in input order:
     /// the role and period locks checked once, unchanged drafts left as they are, one audit row per
     /// written invoice.
@@ -212,7 +212,7 @@ pub trait Invoices: Send + Sync {
 
 #[async_trait]
 impl Invoices for SqlStore {
-    async fn save_draft(&self, draft: &Draft, payer_costs: &[(String, Decimal)], by: &Actor) -> Result<SavedDraft> {
+    async fn save_draft(&self, draft: &Draft, payer_costs: &[crate::PayerCost], by: &Actor) -> Result<SavedDraft> {
         let batch = [(draft.clone(), payer_costs.to_vec())];
         let mut saved = drafts::save_drafts(&self.db, &batch, by).await?;
         saved.pop().ok_or_else(|| StoreError::Invalid("saving a draft returned nothing".into()))

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use billops_domain::Period;
-use billops_domain::close::{CaseStatus, TieOutStatus};
+use billops_domain::close::{CaseStatus, TieOutInput, TieOutStatus};
 use rust_decimal::Decimal;
 
 use crate::audit::{self, Audit};
@@ -16,7 +16,7 @@ use crate::{Actor, CaseUpdate, OpenedCase, ReconCase, Result, StoreError};
 fn select(b: crate::Backend) -> String {
     format!(
         "SELECT id, payer, period, status, owner, note, version, opened_by, opened_at, updated_by, updated_at, {}, {}, \
-         {} FROM recon_cases",
+         {}, currency FROM recon_cases",
         money_cols(b, "residual"),
         money_cols(b, "expected"),
         money_cols(b, "received")
@@ -26,11 +26,12 @@ fn select(b: crate::Backend) -> String {
 fn row(r: &Row) -> Result<ReconCase> {
     let (residual, i) = r.money(11)?;
     let (expected, i) = r.money(i)?;
-    let (received, _) = r.money(i)?;
+    let (received, i) = r.money(i)?;
     let status: String = r.get(3)?;
     Ok(ReconCase {
         id: r.get(0)?,
         payer: r.get(1)?,
+        currency: r.get(i)?,
         period: parse_period(&r.get::<String>(2)?)?,
         status: status.parse().map_err(StoreError::Invalid)?,
         owner: r.get(4)?,
@@ -60,25 +61,25 @@ pub(crate) async fn list(c: &mut Conn<'_>, period: Option<Period>) -> Result<Vec
     rows.iter().map(row).collect()
 }
 
-/// Σ explained supplier−import residual per payer for `period`.
-pub(crate) async fn explained(c: &mut Conn<'_>, period: Period) -> Result<BTreeMap<String, Decimal>> {
-    let mut out: BTreeMap<String, Decimal> = BTreeMap::new();
+/// Σ explained supplier−import residual per payer and currency for `period`.
+pub(crate) async fn explained(c: &mut Conn<'_>, period: Period) -> Result<BTreeMap<(String, String), Decimal>> {
+    let mut out: BTreeMap<(String, String), Decimal> = BTreeMap::new();
     for case in list(c, Some(period)).await? {
-        let e = out.entry(case.payer.clone()).or_insert(Decimal::ZERO);
+        let e = out.entry((case.payer.clone(), case.currency.clone())).or_insert(Decimal::ZERO);
         *e = e.checked_add(case.explains()).ok_or_else(|| StoreError::Invalid("amount overflow".into()))?;
     }
     Ok(out)
 }
 
-async fn insert(tx: &mut Tx, payer: &str, period: Period, residual: Decimal, by: &Actor) -> Result<ReconCase> {
+async fn insert(tx: &mut Tx, t: &TieOutInput, residual: Decimal, by: &Actor) -> Result<ReconCase> {
     let b = tx.backend();
-    let mut a = args![payer, period.to_string(), CaseStatus::Open.as_str(), "", 1i64];
+    let mut a = args![t.payer.as_str(), t.currency.as_str(), t.period.to_string(), CaseStatus::Open.as_str(), "", 1i64];
     a.extend(args![by.name.as_str(), by.at, by.name.as_str(), by.at]);
     a.extend(money_args(b, residual)?);
     a.extend(money_args(b, Decimal::ZERO)?);
     a.extend(money_args(b, Decimal::ZERO)?);
     let sql = format!(
-        "INSERT INTO recon_cases (payer, period, status, note, version, opened_by, opened_at, updated_by, updated_at, \
+        "INSERT INTO recon_cases (payer, currency, period, status, note, version, opened_by, opened_at, updated_by, updated_at, \
          {}, {}, {}) VALUES ({}) RETURNING id",
         money_cols(b, "residual"),
         money_cols(b, "expected"),
@@ -111,14 +112,14 @@ pub(crate) async fn open_for_period(
             continue;
         }
         let (Some(residual), Some(unexplained)) = (t.supplier_residual, t.unexplained_supplier) else { continue };
-        if let Some(c) = open.iter().find(|c| c.payer == t.input.payer) {
+        if let Some(c) = open.iter().find(|c| c.payer == t.input.payer && c.currency == t.input.currency) {
             out.push(OpenedCase { case: c.clone(), created: false });
             continue;
         }
         if unexplained.abs() <= tolerance {
             continue; // the supplier leg is fine; the allocation leg is not a supplier discrepancy
         }
-        let case = insert(&mut tx, &t.input.payer, period, residual, by).await?;
+        let case = insert(&mut tx, &t.input, residual, by).await?;
         let eid = case.id.to_string();
         let a = Audit::new("case.open", "recon_case", &eid).period(period).after(&case);
         audit::write(&mut tx, by, a).await?;
@@ -154,7 +155,7 @@ pub(crate) async fn update(
     if to == CaseStatus::WrittenOff && before.status != to {
         // Write off what is outstanding now.
         let figures = crate::recon::payer_figures(&mut Conn::Tx(&mut tx), before.period).await?;
-        if let Some(f) = figures.iter().find(|f| f.payer == before.payer)
+        if let Some(f) = figures.iter().find(|f| f.payer == before.payer && f.currency == before.currency)
             && let Some(s) = f.supplier_invoice
         {
             residual = s.checked_sub(f.imported_billed).ok_or_else(|| StoreError::Invalid("amount overflow".into()))?;

@@ -43,55 +43,51 @@ fn row(r: &Row) -> Result<SupplierInvoice> {
     })
 }
 
-/// Per payer: supplier invoices, imported billed cost, cost behind the (non-void) customer invoices and the
-/// unassigned cost of the period.
+/// Per payer and currency: supplier invoices, imported billed cost, cost behind the (non-void) customer invoices
+/// and the unassigned cost of the period. Two currencies are never added: a payer with cost (or a supplier
+/// invoice) in two currencies has a row per currency, each tied out on its own.
 pub(crate) async fn payer_figures(c: &mut Conn<'_>, period: Period) -> Result<Vec<PayerFigures>> {
     let b = c.backend();
     let p = period.to_string();
-    let mut out: BTreeMap<String, PayerFigures> = BTreeMap::new();
-    let entry = |payer: String| -> PayerFigures {
-        PayerFigures {
+    let mut out: BTreeMap<(String, String), PayerFigures> = BTreeMap::new();
+    fn entry<'a>(out: &'a mut BTreeMap<(String, String), PayerFigures>, r: &Row) -> Result<&'a mut PayerFigures> {
+        let (payer, currency): (String, String) = (r.get(0)?, r.get::<Option<String>>(1)?.unwrap_or_default());
+        Ok(out.entry((payer.clone(), currency.clone())).or_insert_with(|| PayerFigures {
             payer,
+            currency,
             supplier_invoice: None,
             imported_billed: Decimal::ZERO,
             invoiced_at_cost: Decimal::ZERO,
             unassigned: Decimal::ZERO,
-        }
-    };
-    let billed = money_sum(b, "r.", "billed");
-    let imported = format!(
-        "SELECT d.value, {billed} FROM cost_rollups r JOIN dict d ON d.id = r.payer WHERE r.period = $1 GROUP BY d.value"
-    );
-    for r in c.all(&imported, args![p.as_str()]).await? {
-        let payer: String = r.get(0)?;
-        let f = out.entry(payer.clone()).or_insert_with(|| entry(payer));
-        f.imported_billed = r.money(1)?.0;
+        }))
     }
-    let unassigned = format!(
-        "SELECT d.value, {billed} FROM cost_rollups r JOIN dict d ON d.id = r.payer \
-         WHERE r.period = $1 AND r.customer_id = 0 GROUP BY d.value"
-    );
-    for r in c.all(&unassigned, args![p.as_str()]).await? {
-        let payer: String = r.get(0)?;
-        let f = out.entry(payer.clone()).or_insert_with(|| entry(payer));
-        f.unassigned = r.money(1)?.0;
+    let billed = money_sum(b, "r.", "billed");
+    let rollups = |only_unassigned: &str| {
+        format!(
+            "SELECT d.value, cur.value, {billed} FROM cost_rollups r JOIN dict d ON d.id = r.payer \
+             LEFT JOIN dict cur ON cur.id = r.currency WHERE r.period = $1 {only_unassigned} \
+             GROUP BY d.value, cur.value"
+        )
+    };
+    for r in c.all(&rollups(""), args![p.as_str()]).await? {
+        entry(&mut out, &r)?.imported_billed = r.money(2)?.0;
+    }
+    for r in c.all(&rollups("AND r.customer_id = 0"), args![p.as_str()]).await? {
+        entry(&mut out, &r)?.unassigned = r.money(2)?.0;
     }
     let cost = money_sum(b, "c.", "cost");
     let invoiced = format!(
-        "SELECT c.payer, {cost} FROM invoice_payer_costs c JOIN invoices i ON i.id = c.invoice_id \
-         WHERE i.period = $1 AND i.status <> 'void' GROUP BY c.payer"
+        "SELECT c.payer, c.currency, {cost} FROM invoice_payer_costs c JOIN invoices i ON i.id = c.invoice_id \
+         WHERE i.period = $1 AND i.status <> 'void' GROUP BY c.payer, c.currency"
     );
     for r in c.all(&invoiced, args![p.as_str()]).await? {
-        let payer: String = r.get(0)?;
-        let f = out.entry(payer.clone()).or_insert_with(|| entry(payer));
-        f.invoiced_at_cost = r.money(1)?.0;
+        entry(&mut out, &r)?.invoiced_at_cost = r.money(2)?.0;
     }
     let amount = money_sum(b, "", "amount");
-    let supplier = format!("SELECT payer, {amount} FROM supplier_invoices WHERE period = $1 GROUP BY payer");
+    let supplier =
+        format!("SELECT payer, currency, {amount} FROM supplier_invoices WHERE period = $1 GROUP BY payer, currency");
     for r in c.all(&supplier, args![p.as_str()]).await? {
-        let payer: String = r.get(0)?;
-        let f = out.entry(payer.clone()).or_insert_with(|| entry(payer));
-        f.supplier_invoice = Some(r.money(1)?.0);
+        entry(&mut out, &r)?.supplier_invoice = Some(r.money(2)?.0);
     }
     Ok(out.into_values().collect())
 }

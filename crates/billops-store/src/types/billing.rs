@@ -81,7 +81,21 @@ pub struct InvoiceSummary {
 }
 
 /// One draft to save ([`crate::Invoices::save_drafts`]) and the supplier cost behind it per payer.
-pub type DraftToSave = (Draft, Vec<(String, Decimal)>);
+pub type DraftToSave = (Draft, Vec<PayerCost>);
+
+/// The supplier cost behind a draft from one payer in one currency (the cost's own, before any FX conversion).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PayerCost {
+    pub payer: String,
+    pub currency: String,
+    pub cost: Decimal,
+}
+
+impl PayerCost {
+    pub fn new(payer: &str, currency: &str, cost: Decimal) -> PayerCost {
+        PayerCost { payer: payer.into(), currency: currency.into(), cost }
+    }
+}
 
 /// What saving a generated draft did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -158,6 +172,8 @@ pub struct SupplierInvoice {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PayerFigures {
     pub payer: String,
+    /// Every figure of the row is in this currency: a payer billed in two has a row per currency.
+    pub currency: String,
     pub supplier_invoice: Option<Decimal>,
     pub imported_billed: Decimal,
     pub invoiced_at_cost: Decimal,
@@ -279,8 +295,10 @@ pub struct SupplierCreditRow {
     pub charge_category: ChargeCategory,
     /// The customer the account belongs to in the period (`None`: unassigned).
     pub customer: Option<String>,
-    /// Σ billed cost (negative for a credit).
+    /// Σ billed cost (negative for a credit), in `currency`.
     pub amount: Decimal,
+    /// The credit's own currency: a payer's credits in two currencies are two rows.
+    pub currency: String,
     /// Approved (or used-up) supplier-promotion / SLA credits of the customer whose scope covers this account and
     /// service and whose validity overlaps the period: they pass the supplier credit through.
     pub passed_through_by: Vec<String>,
@@ -300,6 +318,8 @@ pub struct UnappliedCredit {
     pub kind: CreditKind,
     pub amount: Decimal,
     pub remaining: Decimal,
+    /// The credit's currency (amount and remaining).
+    pub currency: String,
     pub valid_from: NaiveDate,
     /// Exclusive end.
     pub valid_to: NaiveDate,
@@ -329,6 +349,8 @@ impl UnreachedCredits {
 pub struct ReconCase {
     pub id: i64,
     pub payer: String,
+    /// The currency of the residual the case explains (a payer's tie-out is per currency).
+    pub currency: String,
     pub period: Period,
     pub status: CaseStatus,
     pub owner: Option<String>,

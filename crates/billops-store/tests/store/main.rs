@@ -26,6 +26,7 @@ mod chargeback;
 mod costs;
 mod credit_notes;
 mod currency;
+mod currency_recon;
 mod details;
 mod disputes;
 mod drafts;

@@ -68,9 +68,9 @@ pub(crate) async fn draft_of(s: &Arc<dyn Store>, customer: &str) -> billops_stor
     let draft = build_draft(&req).unwrap();
     let mut payer_costs = std::collections::BTreeMap::new();
     for (l, payer) in charges.lines.iter().zip(&charges.payers) {
-        *payer_costs.entry(payer.clone()).or_insert(Decimal::ZERO) += l.cost;
+        *payer_costs.entry((payer.clone(), l.currency.clone())).or_insert(Decimal::ZERO) += l.cost;
     }
-    (draft, payer_costs.into_iter().collect())
+    (draft, payer_costs.into_iter().map(|((p, c), cost)| billops_store::PayerCost::new(&p, &c, cost)).collect())
 }
 
 async fn close_locks_and_reopens(s: Arc<dyn Store>) {

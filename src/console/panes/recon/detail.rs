@@ -21,14 +21,18 @@ pub fn row_record(d: &ReconData, view: ViewKey, id: &str) -> Option<Record> {
     let at = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M").to_string();
     match view {
         ViewKey::Recon => {
-            let t = d.tie_outs.iter().find(|t| t.input.payer == id)?;
+            let t = d.tie_outs.iter().find(|t| super::view::tie_id(t) == id)?;
             let i = &t.input;
             let m = |x| money(x, &i.currency);
             let entered: Vec<&str> =
-                d.supplier_invoices.iter().filter(|x| x.payer == i.payer).map(|x| x.number.as_str()).collect();
+                d.supplier_invoices
+                    .iter()
+                    .filter(|x| x.payer == i.payer && x.currency == i.currency)
+                    .map(|x| x.number.as_str())
+                    .collect();
             let role = if t.is_ok() { Role::Approved } else { Role::Warning };
             Some(
-                Record::new(format!("tie-out payer {} {}", i.payer, i.period))
+                Record::new(format!("tie-out payer {} {} {}", i.payer, i.currency, i.period))
                     .field_as("status", t.summary(), role)
                     .field("supplier invoice", i.supplier_invoice.map_or_else(|| "not entered".into(), m))
                     .field("entered as", entered.join(", "))
@@ -59,9 +63,7 @@ pub fn row_record(d: &ReconData, view: ViewKey, id: &str) -> Option<Record> {
         }
         ViewKey::Cases => {
             let c = d.cases.iter().find(|c| c.id.to_string() == id)?;
-            // The case carries no currency: its payer's tie-out does (none: exact amounts only).
-            let cur = d.tie_outs.iter().find(|t| t.input.payer == c.payer).map(|t| t.input.currency.clone());
-            let m = |v: Decimal| cur.as_deref().map_or_else(|| canonical(v), |cur| money(v, cur));
+            let m = |v: Decimal| money(v, &c.currency);
             Some(
                 Record::new(format!("case {} · payer {} {}", c.id, c.payer, c.period))
                     .field("status", c.status.as_str().replace('_', " "))

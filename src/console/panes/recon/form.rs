@@ -15,6 +15,7 @@ use crate::console::state::State;
 pub enum Kind {
     SupplierInvoice,
     UpdateCase { id: i64, version: i64 },
+    FxRate { period: Period },
 }
 
 pub fn refusal(s: &State, _k: &Kind) -> Option<String> {
@@ -23,6 +24,10 @@ pub fn refusal(s: &State, _k: &Kind) -> Option<String> {
 
 pub fn submit(s: &mut State, k: &Kind, f: &Form) -> Result<Vec<Effect>, FieldError> {
     match k {
+        Kind::FxRate { period } => {
+            let n = super::fx::FxForm::read(f, *period)?;
+            Ok(write(s, PaneWrite::Recon(Write::FxRate(n.rate))))
+        }
         Kind::SupplierInvoice => {
             let n = SupplierInvoiceForm::read(f)?;
             Ok(write(s, PaneWrite::Recon(Write::SupplierInvoice(n.into_new()))))

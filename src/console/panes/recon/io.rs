@@ -3,7 +3,8 @@
 use billops_domain::Period;
 use billops_domain::close::TieOut;
 use crate::console::table::{fmt_money, fmt_money_in};
-use billops_store::{CaseUpdate, NewSupplierInvoice, ReconCase, StoreError, SupplierInvoice};
+use billops_domain::fx::Pair;
+use billops_store::{CaseUpdate, NewFxRate, NewSupplierInvoice, ReconCase, StoreError, StoredFxRate, SupplierInvoice};
 
 use super::view::*;
 use crate::console::action::{Effect, PaneQuery};
@@ -28,6 +29,8 @@ pub struct ReconData {
     pub supplier_invoices: Vec<SupplierInvoice>,
     /// Supplier reconciliation cases of the period.
     pub cases: Vec<ReconCase>,
+    /// The period's FX rate snapshots, proposed and approved.
+    pub fx_rates: Vec<StoredFxRate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +39,10 @@ pub enum Write {
     /// Open a case for every payer of the period with an unexplained supplier − import residual.
     OpenCases { period: Period },
     UpdateCase { id: i64, update: CaseUpdate, version: i64 },
+    /// Propose (enter) a pair's rate for a period; it replaces an unapproved one and awaits approval.
+    FxRate(NewFxRate),
+    /// A manager who did not enter it approves a pair's rate.
+    ApproveFx { pair: Pair, period: Period },
 }
 
 pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
@@ -46,6 +53,7 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
             tie_outs: month::close::recon(st, period, &r.settings().await.map_err(e)?).await.map_err(e)?,
             supplier_invoices: st.list_supplier_invoices(Some(period)).await.map_err(e)?,
             cases: st.list_cases(Some(period)).await.map_err(e)?,
+            fx_rates: st.fx_rates(Some(period)).await.map_err(e)?,
         })),
     }
 }
@@ -75,6 +83,21 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
                 format!("{period}: {new} case(s) opened, {} already open", out.len() - new)
             })
         }
+        Write::FxRate(n) => {
+            let x = st.set_fx_rate(&n, &by).await?;
+            Ok(format!(
+                "{} {} rate {} ({} {}) proposed: another manager approves it",
+                x.pair(),
+                x.period,
+                x.rate.normalize(),
+                x.source,
+                x.date
+            ))
+        }
+        Write::ApproveFx { pair, period } => {
+            let x = st.approve_fx_rate(&pair, period, &by).await?;
+            Ok(format!("{} {} rate {} approved: drafts of {period} convert with it", x.pair(), x.period, x.rate.normalize()))
+        }
         Write::UpdateCase { id, update, version } => {
             let c = st.update_case(id, &update, Some(version), &by).await?;
             // The case carries no currency (its payer's tie-out does, not at hand here): 2 places.
@@ -94,6 +117,9 @@ pub fn traits(w: &Write) -> WriteTraits {
     match w {
         Write::UpdateCase { .. } => WriteTraits::OPERATOR.versioned(),
         Write::SupplierInvoice(_) | Write::OpenCases { .. } => WriteTraits::OPERATOR,
+        // the form checks pair, rate and date; what the store may still refuse is about the source
+        Write::FxRate(_) => WriteTraits::OPERATOR.field(super::fx::FxForm::SOURCE),
+        Write::ApproveFx { .. } => WriteTraits::MANAGER,
     }
 }
 
@@ -116,6 +142,7 @@ pub fn loaded(s: &mut State, req: u64, data: ReconData) {
         return;
     }
     s.set_model(ViewKey::Recon, table(&data));
+    s.set_model(ViewKey::FxRates, super::fx::table(&data));
     super::supplier::loaded(s, &data);
     s.panes.recon.data = Load::Ready(data);
 }

@@ -2,6 +2,8 @@
 //! cost + unassigned + retained), both residuals and the status, from `month::close::recon`.
 pub mod detail;
 pub mod form;
+pub mod fx;
+mod fx_view;
 pub mod io;
 mod state;
 pub mod supplier;
@@ -26,6 +28,7 @@ pub struct Recon;
 const RECON: &[Cmd] = &[Cmd::Open, Cmd::SupplierInvoice, Cmd::OpenCases, Cmd::EditCase, Cmd::SwitchView];
 /// A row's detail: change its case, or go back.
 const ROW: &[Cmd] = &[Cmd::Back, Cmd::EditCase, Cmd::SwitchView];
+const FX: &[Cmd] = &[Cmd::FxRate, Cmd::Approve, Cmd::SwitchView];
 
 const META: PaneMeta = PaneMeta { title: "Recon", short: "Recon", slug: "recon", goto: 'e' };
 
@@ -44,6 +47,7 @@ impl Pane for Recon {
             KeyScope { screen: "supplier invoices", cmds: RECON },
             KeyScope { screen: "cases", cmds: RECON },
             KeyScope { screen: "row", cmds: ROW },
+            KeyScope { screen: "fx rates", cmds: FX },
         ]
     }
     fn page(&self, s: &mut State_, down: bool) -> bool {
@@ -56,6 +60,7 @@ impl Pane for Recon {
         match self.current_view(s) {
             ViewKey::SupplierInvoices => "supplier invoices",
             ViewKey::Cases => "cases",
+            ViewKey::FxRates => "fx rates",
             _ => "tie-out",
         }
     }
@@ -77,6 +82,8 @@ impl Pane for Recon {
                 Vec::new()
             }
             Cmd::SupplierInvoice => super::supplier::new_invoice(s),
+            Cmd::FxRate => fx::propose(s),
+            Cmd::Approve => fx::approve(s),
             Cmd::OpenCases => super::supplier::open_cases(s),
             Cmd::EditCase => super::supplier::edit_case(s),
             _ => return None,

@@ -14,7 +14,7 @@ use crate::console::state::{Mode, State, ViewKey};
 use crate::console::table::{Cell, Column, Mark, Row, TableModel};
 use crate::console::theme::Role;
 
-pub const VIEWS: [ViewKey; 3] = [ViewKey::Recon, ViewKey::SupplierInvoices, ViewKey::Cases];
+pub const VIEWS: [ViewKey; 4] = [ViewKey::Recon, ViewKey::SupplierInvoices, ViewKey::Cases, ViewKey::FxRates];
 
 /// The statuses a case takes (what `CaseStatus` parses), for the form's picker.
 const CASE_STATUSES: &[&str] = &["open", "waiting_credit_note", "resolved", "written_off"];
@@ -127,9 +127,12 @@ pub fn new_invoice(s: &mut State) -> Vec<Effect> {
     }
     let period = s.period_or_now();
     let (payer, currency) = match (s.current_view(), s.selected_id(ViewKey::Recon)) {
-        (ViewKey::Recon, Some(p)) => {
-            let cur = s.panes.recon.data.ready().and_then(|d| d.tie_outs.iter().find(|t| t.input.payer == p));
-            (p, cur.map_or_else(|| "USD".to_string(), |t| t.input.currency.clone()))
+        (ViewKey::Recon, Some(id)) => {
+            let tie = s.panes.recon.data.ready().and_then(|d| d.tie_outs.iter().find(|t| super::view::tie_id(t) == id));
+            match tie {
+                Some(t) => (t.input.payer.clone(), t.input.currency.clone()),
+                None => (String::new(), "USD".to_string()),
+            }
         }
         _ => (String::new(), "USD".to_string()),
     };
