@@ -22,7 +22,7 @@ pub fn loaded(s: &mut State, req: u64, u: UnreachedCredits) {
     if !s.panes.credits.unreached.waits_for(req) {
         return;
     }
-    let model = table(&u, &|c| crate::console::panes::customers::payments::customer_currency(s, c));
+    let model = table(&u);
     s.set_model(ViewKey::Unreached, model);
     s.panes.credits.unreached = Load::Ready(u);
 }
@@ -39,7 +39,7 @@ pub fn counts(u: &UnreachedCredits) -> (usize, usize) {
 }
 
 /// `currency_of`: a customer's currency (the console's customer list), for its credits' amounts.
-pub fn table(u: &UnreachedCredits, currency_of: &dyn Fn(&str) -> Option<String>) -> TableModel {
+pub fn table(u: &UnreachedCredits) -> TableModel {
     let no = |t: String| Cell::text(t).mark(Mark::Cross).role(Role::Warning);
     let mut rows: Vec<Row> = u
         .supplier
@@ -55,9 +55,7 @@ pub fn table(u: &UnreachedCredits, currency_of: &dyn Fn(&str) -> Option<String>)
                 },
                 Cell::text(format!("supplier {}", x.charge_category)),
                 Cell::text(x.customer.clone().unwrap_or_else(|| "(unassigned)".into())),
-                // No currency: a supplier credit is summed from the cost rollups, which this read does not
-                // split by currency (docs/ARCHITECTURE.md, "Currency is part of money"); 2 places.
-                Cell::money(x.amount),
+                Cell::money_in(x.amount, &x.currency),
                 Cell::text(""),
                 Cell::text(&x.service),
                 Cell::text(format!("payer {} account {}", x.payer, x.account)),
@@ -74,8 +72,8 @@ pub fn table(u: &UnreachedCredits, currency_of: &dyn Fn(&str) -> Option<String>)
             },
             Cell::text(format!("{} {}", c.id, c.kind)),
             Cell::text(&c.customer),
-            money_of(c.amount, currency_of(&c.customer)),
-            money_of(c.remaining, currency_of(&c.customer)),
+            Cell::money_in(c.amount, &c.currency),
+            Cell::money_in(c.remaining, &c.currency),
             Cell::text(""),
             Cell::text(format!("valid {}..{}", c.valid_from, c.valid_to)),
         ],
@@ -93,13 +91,5 @@ pub fn table(u: &UnreachedCredits, currency_of: &dyn Fn(&str) -> Option<String>)
         ],
         rows,
         total: None,
-    }
-}
-
-/// An amount in a customer's currency; 2 places while the customer list is not loaded.
-fn money_of(d: rust_decimal::Decimal, currency: Option<String>) -> Cell {
-    match currency {
-        Some(c) => Cell::money_in(d, &c),
-        None => Cell::money(d),
     }
 }
