@@ -126,6 +126,8 @@ fn every_command_has_a_test_below() {
         Cmd::JumpInvoice,
         // tested in console_fx.rs (an_operator_proposes_a_rate_…)
         Cmd::FxRate,
+        // tested in console_disputes.rs (late_rows_are_previewed_then_proposed_as_ppas) and console_store_late.rs
+        Cmd::LateRows,
     ];
     for b in BINDINGS {
         assert!(tested.contains(&b.cmd), "{} has no state test", b.name);

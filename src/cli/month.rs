@@ -181,7 +181,7 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
     };
     match c {
         InvoicesCmd::Generate { period: p, customer } => {
-            let mut line = super::progress::ProgressLine::new("building drafts");
+            let mut line = super::progress::ProgressLine::new("building drafts").terminal_only();
             let mut tell = |done: usize, total: usize| line.update(done as u64, total as u64, "customers");
             let out = month::invoices::generate_with(store, period(&p)?, customer.as_deref(), &by, &mut tell).await?;
             line.finish();

@@ -50,7 +50,7 @@ impl ProgressLine {
             }
             _ => String::new(),
         };
-        let text = format!("{}: {done}/{total} {what} ({pct}%){eta}", self.label);
+        let text = line_text(&self.label, done, total, what, &eta);
         let mut err = std::io::stderr().lock();
         // progress is a courtesy: a closed stderr never stops the work
         let _ = if self.tty { write!(err, "\r\x1b[2K{text}") } else { writeln!(err, "{text}") };
@@ -88,6 +88,12 @@ impl Drop for ProgressLine {
     }
 }
 
+/// The progress line's words: `LABEL: DONE/TOTAL WHAT (PCT%)` and the ETA if any.
+fn line_text(label: &str, done: u64, total: u64, what: &str, eta: &str) -> String {
+    let pct = done.saturating_mul(100).checked_div(total).unwrap_or(100);
+    format!("{label}: {done}/{total} {what} ({pct}%){eta}")
+}
+
 fn human(secs: f64) -> String {
     let s = secs.round() as u64;
     if s >= 3600 {
@@ -96,5 +102,19 @@ fn human(secs: f64) -> String {
         format!("{} min {} s", s / 60, s % 60)
     } else {
         format!("{s} s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_line_says_done_of_total_and_the_time_left_in_words() {
+        assert_eq!(line_text("building drafts", 1, 4, "customers", ""), "building drafts: 1/4 customers (25%)");
+        assert_eq!(line_text("x", 0, 0, "rows", ""), "x: 0/0 rows (100%)");
+        assert_eq!(human(42.4), "42 s");
+        assert_eq!(human(125.0), "2 min 5 s");
+        assert_eq!(human(3725.0), "1 h 2 min");
     }
 }
