@@ -80,94 +80,99 @@ pub async fn reprice(
     let mut out = Reprice { period: Some(period), ..Reprice::default() };
     // the period's own rates: a signed-off period's are frozen with it
     let fx = store.fx_table(period).await?;
-    let mut all = store.charges(period, customer).await?;
-    // a customer billed nothing in the period may still have late rows (and an issued invoice)
-    for c in late.keys().filter(|c| customer.is_none_or(|x| x == c.as_str())) {
-        if !all.iter().any(|x| &x.customer == c) {
-            all.extend(store.charges(period, Some(c)).await?);
+    // Who is re-rated: with a correction every customer billed in the period, and in any case those with late
+    // rows (one billed nothing may still have an issued invoice); one customer's charges read at a time.
+    let mut customers: std::collections::BTreeSet<String> = late.keys().cloned().collect();
+    if correction.is_some() {
+        match customer {
+            Some(c) => {
+                customers.insert(c.to_string());
+            }
+            None => customers.extend(store.charged_customers(period).await?),
         }
     }
-    for mut charges in all {
-        let extra = late.get(&charges.customer);
-        if correction.is_none() && extra.is_none() {
-            continue;
-        }
-        if let Some(extra) = extra {
-            add_late(&mut charges, extra);
-        }
-        let f = InvoiceFilter { period: Some(period), customer: Some(charges.customer.clone()) };
-        let issued = store
-            .list_invoices(&f)
-            .await?
-            .into_iter()
-            .find(|i| i.status.is_issued() && i.status != InvoiceStatus::Void);
-        let Some(issued) = issued else {
-            out.not_issued.push(charges.customer.clone());
-            continue;
-        };
-        let inv = store.invoice(issued.id).await?;
-        let chargeback = models.iter().any(|m| m.customer == charges.customer && m.model == BillingModel::Chargeback);
-        let mut rules: Vec<PriceRule> = correction.iter().cloned().collect();
-        rules.extend(store.price_book(&charges.customer).await?.rules().iter().cloned());
-        let book = PriceBook::new(&charges.customer, rules).map_err(|e| invalid(&e))?;
-        let req = DraftRequest {
-            customer: &charges.customer,
-            period,
-            currency: &charges.currency,
-            lines: &charges.lines,
-            price_book: &book,
-            resource_units: if chargeback { &rus } else { &no_rus },
-            account_codes: &codes,
-            discounts: &[],
-            credits: &[],
-            tax_rate: inv.draft.tax_rate,
-            rounding: inv.draft.rounding_rule,
-            fx: &fx,
-        };
-        let draft = build_draft(&req).map_err(|e| StoreError::Invalid(format!("{}: {e}", charges.customer)))?;
-        let fresh: BTreeMap<(&LineKind, &Option<String>), Decimal> =
-            draft.charges.iter().map(|l| ((&l.kind, &l.account_code), l.amount)).collect();
-        let (mut was, mut now, mut text) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
-        for (n, l) in inv.draft.lines().enumerate().filter(|(_, l)| is_rated(&l.kind)) {
-            let n = u32::try_from(n + 1).map_err(|e| invalid(&e))?;
-            was.insert(n, l.amount);
-            now.insert(n, fresh.get(&(&l.kind, &l.account_code)).copied().unwrap_or(Decimal::ZERO));
-            text.insert(n, l.description.clone());
-        }
-        let mut new_lines: Vec<(String, Decimal)> = Vec::new();
-        for l in &draft.charges {
-            let known = inv.draft.lines().any(|i| i.kind == l.kind && i.account_code == l.account_code);
-            if !known && !l.amount.is_zero() {
-                new_lines.push((format!("new: {}", l.description), l.amount));
+    customers.retain(|c| customer.is_none_or(|x| x == c.as_str()));
+    for code in &customers {
+        for mut charges in store.charges(period, Some(code)).await? {
+            let extra = late.get(&charges.customer);
+            if let Some(extra) = extra {
+                add_late(&mut charges, extra);
             }
-        }
-        for d in rerate(&was, &now).map_err(|e| invalid(&e))? {
-            out.lines.push(RepriceLine {
-                customer: charges.customer.clone(),
-                invoice_id: inv.id,
-                invoice: inv.number.clone().unwrap_or_default(),
-                line: d.line,
-                description: text.get(&d.line).cloned().unwrap_or_default(),
-                currency: inv.currency.clone(),
-                issued: d.issued,
-                rerated: d.rerated,
-                delta: d.delta,
-                invoice_total: inv.total,
-            });
-        }
-        for (description, amount) in new_lines {
-            out.lines.push(RepriceLine {
-                customer: charges.customer.clone(),
-                invoice_id: inv.id,
-                invoice: inv.number.clone().unwrap_or_default(),
-                line: 0,
-                description,
-                currency: inv.currency.clone(),
-                issued: Decimal::ZERO,
-                rerated: amount,
-                delta: amount,
-                invoice_total: inv.total,
-            });
+            let f = InvoiceFilter { period: Some(period), customer: Some(charges.customer.clone()) };
+            let issued = store
+                .list_invoices(&f)
+                .await?
+                .into_iter()
+                .find(|i| i.status.is_issued() && i.status != InvoiceStatus::Void);
+            let Some(issued) = issued else {
+                out.not_issued.push(charges.customer.clone());
+                continue;
+            };
+            let inv = store.invoice(issued.id).await?;
+            let chargeback =
+                models.iter().any(|m| m.customer == charges.customer && m.model == BillingModel::Chargeback);
+            let mut rules: Vec<PriceRule> = correction.iter().cloned().collect();
+            rules.extend(store.price_book(&charges.customer).await?.rules().iter().cloned());
+            let book = PriceBook::new(&charges.customer, rules).map_err(|e| invalid(&e))?;
+            let req = DraftRequest {
+                customer: &charges.customer,
+                period,
+                currency: &charges.currency,
+                lines: &charges.lines,
+                price_book: &book,
+                resource_units: if chargeback { &rus } else { &no_rus },
+                account_codes: &codes,
+                discounts: &[],
+                credits: &[],
+                tax_rate: inv.draft.tax_rate,
+                rounding: inv.draft.rounding_rule,
+                fx: &fx,
+            };
+            let draft = build_draft(&req).map_err(|e| StoreError::Invalid(format!("{}: {e}", charges.customer)))?;
+            let fresh: BTreeMap<(&LineKind, &Option<String>), Decimal> =
+                draft.charges.iter().map(|l| ((&l.kind, &l.account_code), l.amount)).collect();
+            let (mut was, mut now, mut text) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+            for (n, l) in inv.draft.lines().enumerate().filter(|(_, l)| is_rated(&l.kind)) {
+                let n = u32::try_from(n + 1).map_err(|e| invalid(&e))?;
+                was.insert(n, l.amount);
+                now.insert(n, fresh.get(&(&l.kind, &l.account_code)).copied().unwrap_or(Decimal::ZERO));
+                text.insert(n, l.description.clone());
+            }
+            let mut new_lines: Vec<(String, Decimal)> = Vec::new();
+            for l in &draft.charges {
+                let known = inv.draft.lines().any(|i| i.kind == l.kind && i.account_code == l.account_code);
+                if !known && !l.amount.is_zero() {
+                    new_lines.push((format!("new: {}", l.description), l.amount));
+                }
+            }
+            for d in rerate(&was, &now).map_err(|e| invalid(&e))? {
+                out.lines.push(RepriceLine {
+                    customer: charges.customer.clone(),
+                    invoice_id: inv.id,
+                    invoice: inv.number.clone().unwrap_or_default(),
+                    line: d.line,
+                    description: text.get(&d.line).cloned().unwrap_or_default(),
+                    currency: inv.currency.clone(),
+                    issued: d.issued,
+                    rerated: d.rerated,
+                    delta: d.delta,
+                    invoice_total: inv.total,
+                });
+            }
+            for (description, amount) in new_lines {
+                out.lines.push(RepriceLine {
+                    customer: charges.customer.clone(),
+                    invoice_id: inv.id,
+                    invoice: inv.number.clone().unwrap_or_default(),
+                    line: 0,
+                    description,
+                    currency: inv.currency.clone(),
+                    issued: Decimal::ZERO,
+                    rerated: amount,
+                    delta: amount,
+                    invoice_total: inv.total,
+                });
+            }
         }
     }
     Ok(out)
