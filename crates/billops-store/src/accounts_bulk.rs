@@ -1,5 +1,5 @@
-//! Bulk account mapping (`billops accounts assign --file map.csv`, multi-select in the Accounts pane): every row in
-//! one transaction, all or nothing. A manager's rows are assignments; an operator's become link proposals (the
+//! Bulk account mapping (`billops accounts assign --file map.csv`; the Accounts pane has no multi-select yet):
+//! every row in one transaction, all or nothing. A manager's rows are assignments; an operator's become link proposals (the
 //! same rule as one assignment). Cost moves once per (batch, period): the moves go into a temporary table, the
 //! line items of all the moved accounts are updated in one statement (each row's new customer looked up by its
 //! account) and their rollups rebuilt together, instead of one scan of the batch per account.
