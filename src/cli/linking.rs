@@ -63,10 +63,7 @@ pub(super) fn first_of_month(from: Option<&str>) -> Result<NaiveDate, Failure> {
     match from {
         Some(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
             .map_err(|_| Failure::new(2, format!("--from: not a date (YYYY-MM-DD): {s:?}"))),
-        None => {
-            let today = chrono::Utc::now().date_naive();
-            Ok(chrono::Datelike::with_day(&today, 1).unwrap_or(today))
-        }
+        None => Ok(super::account_map::this_month()),
     }
 }
 
