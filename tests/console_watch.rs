@@ -10,13 +10,14 @@ use billops::console::refusal::EffectError;
 use billops::console::state::{Mode, State};
 use billops::console::update;
 use billops_domain::Role;
+use billops_store::Changes;
 
 /// One tick: the poll and the store's answer; the effects the answer asks for.
 fn tick(s: &mut State, mark: i64) -> Vec<Effect> {
     let fx = update(s, Action::Poll);
-    let [Effect::ChangeMark { req }] = fx[..] else { panic!("one look: {fx:?}") };
+    let [Effect::ChangeMark { req, .. }] = fx[..] else { panic!("one look: {fx:?}") };
     assert!(update(s, Action::Poll).is_empty(), "no second look while one is on its way");
-    update(s, Action::Reply { req, result: Ok(Reply::ChangeMark(mark)) })
+    update(s, Action::Reply { req, result: Ok(Reply::Changes(Changes { mark, entities: vec!["invoice".into()] })) })
 }
 
 fn reloads(fx: &[Effect]) -> bool {
@@ -36,9 +37,12 @@ fn another_consoles_write_reloads_the_screen() {
     // The console's own write re-baselines: its reload already shows it. A look that saw the write while it
     // was still in flight (the answer came first) does not reload a second time either.
     let fx = update(&mut s, Action::Poll);
-    let [Effect::ChangeMark { req }] = fx[..] else { panic!("{fx:?}") };
+    let [Effect::ChangeMark { req, .. }] = fx[..] else { panic!("{fx:?}") };
     s.pending.push(999);
-    assert!(update(&mut s, Action::Reply { req, result: Ok(Reply::ChangeMark(8)) }).is_empty());
+    assert!(
+        update(&mut s, Action::Reply { req, result: Ok(Reply::Changes(Changes { mark: 8, entities: vec![] })) })
+            .is_empty()
+    );
     let fx = update(&mut s, Action::Reply { req: 999, result: Ok(Reply::Written("done".into())) });
     drive(&mut s, fx);
     assert!(tick(&mut s, 8).is_empty(), "own write: no second reload");
@@ -87,9 +91,102 @@ fn a_look_that_fails_is_dropped_quietly() {
     let mut s = state(Role::Viewer);
     let before = s.message.clone();
     let fx = update(&mut s, Action::Poll);
-    let [Effect::ChangeMark { req }] = fx[..] else { panic!("{fx:?}") };
+    let [Effect::ChangeMark { req, .. }] = fx[..] else { panic!("{fx:?}") };
     let fx = update(&mut s, Action::Reply { req, result: Err(EffectError::failed("connection reset")) });
     assert!(fx.is_empty());
     assert_eq!(s.message, before, "no error every two seconds");
     assert!(s.watch.asking.is_none(), "the next tick asks again");
+}
+
+/// One look answered with `entities` written since the last one; the effects the answer asks for.
+fn look(s: &mut State, mark: i64, entities: &[&str]) -> Vec<Effect> {
+    let fx = update(s, Action::Poll);
+    let [Effect::ChangeMark { req, since }] = fx[..] else { panic!("one look: {fx:?}") };
+    assert_eq!(since, s.watch.mark, "asks from the last mark seen");
+    let entities = entities.iter().map(|e| e.to_string()).collect();
+    update(s, Action::Reply { req, result: Ok(Reply::Changes(Changes { mark, entities })) })
+}
+
+#[test]
+fn only_the_panes_that_show_what_changed_forget_it() {
+    let mut s = started(Role::Manager);
+    // The Forecast pane holds its fitted book; the Funding pane its pipeline.
+    keys(&mut s, &["'", "t"]);
+    assert!(!s.panes.forecast.data.is_idle(), "the forecast loads when shown");
+    keys(&mut s, &["'", "f"]);
+    assert!(!s.panes.funding.data.is_idle());
+    keys(&mut s, &["'", "u"]);
+    assert!(look(&mut s, 3, &[]).is_empty(), "baseline");
+    // A payment elsewhere: the customers' balances reload (visible), the forecast and the pipeline stay.
+    let fx = look(&mut s, 4, &["payment"]);
+    assert!(reloads(&fx), "{fx:?}");
+    assert!(s.message.as_ref().unwrap().text.starts_with("payment changed"), "{:?}", s.message);
+    assert!(!s.panes.forecast.data.is_idle(), "a payment does not refit the forecast");
+    assert!(!s.panes.funding.data.is_idle(), "nor reload the funding pipeline");
+    // A budget elsewhere concerns the forecast (it reloads when next shown), not the funding pipeline.
+    look(&mut s, 6, &["budget"]);
+    assert!(s.panes.forecast.data.is_idle(), "forgotten: reloads when shown");
+    assert!(!s.panes.funding.data.is_idle());
+    // A lock, a shared setting, or a kind this console does not know concerns every pane.
+    look(&mut s, 7, &["period"]);
+    assert!(s.panes.funding.data.is_idle());
+    keys(&mut s, &["'", "f"]);
+    assert!(!s.panes.funding.data.is_idle());
+    keys(&mut s, &["'", "u"]);
+    let fx = look(&mut s, 8, &["something_newer"]);
+    assert!(reloads(&fx), "the shown pane reloads: {fx:?}");
+    assert!(s.panes.funding.data.is_idle(), "unknown kind: reload, never a screen that lies");
+}
+
+#[test]
+fn a_pushed_change_looks_at_once_and_once_more_when_one_was_on_its_way() {
+    let mut s = state(Role::Operator);
+    let fx = update(&mut s, Action::Pushed);
+    let [Effect::ChangeMark { req, since: None }] = fx[..] else { panic!("a look at once: {fx:?}") };
+    assert!(update(&mut s, Action::Pushed).is_empty(), "one look at a time");
+    let fx = update(&mut s, Action::Reply { req, result: Ok(Reply::Changes(Changes { mark: 5, entities: vec![] })) });
+    let [Effect::ChangeMark { since: Some(5), .. }] = fx[..] else {
+        panic!("the push that came while the look was out gets its own look: {fx:?}")
+    };
+}
+
+/// Every kind of record the store writes to its audit log is one the console knows (else every write of it
+/// reloads every pane), and every pane's list names only known kinds.
+#[test]
+fn the_watch_knows_every_kind_the_store_audits() {
+    use billops::console::watch::KNOWN;
+    let mut found = std::collections::BTreeSet::new();
+    for e in walk(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/crates/billops-store/src"))) {
+        let text = std::fs::read_to_string(&e).unwrap();
+        // `Audit::new(ACTION, "entity", …)`: the second argument, where it is a literal.
+        for call in text.split("Audit::new(").skip(1) {
+            let Some(second) = call.split(',').nth(1) else { continue };
+            if let Some(name) = second.trim().strip_prefix('"').and_then(|r| r.split('"').next()) {
+                found.insert(name.to_string());
+            }
+        }
+    }
+    assert!(found.len() > 20, "the scan finds the store's audit entities: {found:?}");
+    let unknown: Vec<_> = found.iter().filter(|e| !KNOWN.contains(&e.as_str())).collect();
+    assert!(unknown.is_empty(), "add to watch::KNOWN (and to the panes that show them): {unknown:?}");
+    for p in billops::console::pane::PaneId::ALL {
+        if let billops::console::pane::Shows::Only(kinds) = p.pane().shows() {
+            for k in kinds {
+                assert!(KNOWN.contains(k), "{} names {k}, not a kind the store audits", p.pane().title());
+            }
+        }
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+    out
 }

@@ -23,6 +23,8 @@ pub enum Action {
     Cmd(Cmd),
     /// The watch's tick: look whether another console wrote (`watch.rs`).
     Poll,
+    /// The store said a write committed (PostgreSQL's change channel): look now (`watch.rs`).
+    Pushed,
     /// Pasted text (goes to the open input, if any).
     Paste(String),
     Resize(u16, u16),
@@ -57,8 +59,8 @@ pub enum Reply {
     Locks(Vec<PeriodLock>),
     /// A customer's balance (the `:bal` overlay, over any pane).
     Balance(Balance),
-    /// The store's change mark (`watch.rs`).
-    ChangeMark(i64),
+    /// What the store says was written since the console's last look (`watch.rs`).
+    Changes(billops_store::Changes),
 }
 
 /// Work `update` asks for. The runner does it off the render path and answers with `Action::Reply`.
@@ -104,9 +106,10 @@ pub enum Effect {
         customer: String,
         today: NaiveDate,
     },
-    /// Ask the store's change mark (`watch.rs`).
+    /// Ask the store what was written since `since` (its mark now when `None`: the baseline) (`watch.rs`).
     ChangeMark {
         req: u64,
+        since: Option<i64>,
     },
     /// Leave the event loop.
     Quit,

@@ -60,7 +60,13 @@ impl Runner {
                 (req, op.clone().write(self).await.map_err(typed).map(Reply::Written))
             }
             Effect::Locks { req } => (req, st.locked_periods().await.map(Reply::Locks).map_err(e)),
-            Effect::ChangeMark { req } => (req, st.change_mark().await.map(Reply::ChangeMark).map_err(e)),
+            Effect::ChangeMark { req, since } => {
+                let changes = match since {
+                    Some(m) => st.changes_since(m).await,
+                    None => st.change_mark().await.map(|mark| billops_store::Changes { mark, entities: Vec::new() }),
+                };
+                (req, changes.map(Reply::Changes).map_err(e))
+            }
             Effect::Balance { req, customer, today } => {
                 (req, st.balance(&customer, today).await.map(Reply::Balance).map_err(e))
             }

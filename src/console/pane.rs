@@ -51,6 +51,32 @@ pub enum Invalidate {
     Written,
 }
 
+/// Which kinds of record a pane shows: when another console or command writes one of them, the pane forgets
+/// what it holds (`watch.rs`). The names are the store's audit entities (`invoice`, `payment` …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shows {
+    /// Anything written may change it (the default: the close board, balances, the audit log …).
+    Everything,
+    /// Only these kinds; a pane that narrows keeps its data (and its fitted forecast) when others change.
+    Only(&'static [&'static str]),
+}
+
+impl Shows {
+    /// Whether a write of `entities` (the audit entities of what changed) concerns the pane. Shared settings,
+    /// locks and users concern every pane, and so does a kind the console does not know (a newer billops wrote
+    /// it): better one reload too many than a screen that lies.
+    pub fn touched_by(&self, entities: &[String]) -> bool {
+        match self {
+            Shows::Everything => true,
+            Shows::Only(kinds) => entities.iter().any(|e| {
+                kinds.contains(&e.as_str())
+                    || super::watch::CONCERN_ALL.contains(&e.as_str())
+                    || !super::watch::KNOWN.contains(&e.as_str())
+            }),
+        }
+    }
+}
+
 /// What a pane did with a failed request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
@@ -163,6 +189,10 @@ pub trait Pane: Sync {
     /// Forget what `why` may have changed (it reloads when shown).
     fn invalidate(&self, s: &mut State, why: Invalidate) {
         invalidate_slots(self.slots(), s, why)
+    }
+    /// The kinds of record whose change elsewhere makes the pane reload (`watch.rs`).
+    fn shows(&self) -> Shows {
+        Shows::Everything
     }
     /// A request failed: the slot that waited for it shows the error.
     fn failed(&self, s: &mut State, req: u64, e: &EffectError) -> Failure {

@@ -73,11 +73,36 @@ pub async fn run_loop(ctx: ConsoleContext, mut state: State, theme: Theme) -> co
         let (tx, stop) = (tx.clone(), stop.clone());
         move || reader(tx, stop)
     });
-    // The watch's tick: look for other writers while the console is open (`watch.rs`).
+    // Other writers (`watch.rs`): on PostgreSQL the store pushes each commit and the tick only catches a lost
+    // notification; on SQLite the tick is how the console learns.
+    let listener = match ctx.store.listen().await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::warn!("change listener: {e}; looking every {:?} instead", super::watch::EVERY);
+            None
+        }
+    };
+    let every = if listener.is_some() { super::watch::EVERY_LISTENING } else { super::watch::EVERY };
+    let listening = listener.map(|mut l| {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            loop {
+                let heard = l.next().await;
+                if let Err(e) = &heard {
+                    // The store cannot be reached now: the tick goes on; try again in a while.
+                    tracing::warn!("change listener: {e}");
+                    tokio::time::sleep(super::watch::EVERY_LISTENING).await;
+                }
+                if tx.send(Action::Pushed).is_err() {
+                    break;
+                }
+            }
+        })
+    });
     let ticker = tokio::spawn({
         let tx = tx.clone();
         async move {
-            let mut every = tokio::time::interval(super::watch::EVERY);
+            let mut every = tokio::time::interval(every);
             loop {
                 every.tick().await;
                 if tx.send(Action::Poll).is_err() {
@@ -138,6 +163,9 @@ pub async fn run_loop(ctx: ConsoleContext, mut state: State, theme: Theme) -> co
         last_draw = Instant::now();
     }
     ticker.abort();
+    if let Some(l) = listening {
+        l.abort();
+    }
     stop.store(true, Ordering::Relaxed);
     let _ = input.join();
     Ok(())

@@ -48,6 +48,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Poll => super::watch::poll(s),
+        Action::Pushed => super::watch::pushed(s),
         Action::Now(t) => {
             s.now = t;
             Vec::new()
@@ -155,6 +156,7 @@ pub fn cmd(s: &mut State, c: Cmd) -> Vec<Effect> {
         Cmd::Export => export(s),
         Cmd::Refresh => {
             s.watch.stale = false;
+            s.watch.changed.clear();
             let mut fx = start(s);
             fx.extend(panes::invalidate_all(s));
             s.info("reloading");
@@ -322,7 +324,7 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, EffectError>) -> Vec<Eff
             }
             Vec::new()
         }
-        Reply::ChangeMark(m) => super::watch::landed(s, req, m),
+        Reply::Changes(c) => super::watch::landed(s, req, c),
         Reply::Balance(b) => {
             if let Mode::Balance { data, .. } = &mut s.mode
                 && data.waits_for(req)

@@ -466,7 +466,7 @@ pub fn answer(e: &Effect) -> Option<Action> {
         }
         Effect::CompletePath { req, input } => (req, Ok(Reply::PathCompletions { input, candidates: vec![] })),
         Effect::Locks { req } => (req, Ok(Reply::Locks(vec![]))),
-        Effect::ChangeMark { req } => (req, Ok(Reply::ChangeMark(0))),
+        Effect::ChangeMark { req, .. } => (req, Ok(Reply::Changes(billops_store::Changes::default()))),
         Effect::Balance { req, customer, .. } => (req, Ok(Reply::Balance(month::balance(&customer)))),
         Effect::Import { .. } | Effect::Quit => return None,
     };

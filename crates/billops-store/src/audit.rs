@@ -105,6 +105,59 @@ pub trait AuditTrail: Send + Sync {
     /// included, records itself in its own transaction), so a console can poll it cheaply and reload what
     /// another console changed. 0 for a store with no writes yet.
     async fn change_mark(&self) -> Result<i64>;
+    /// What was written after `mark` (a [`AuditTrail::change_mark`]): the new mark and the kinds of record
+    /// touched (the audit entities: `invoice`, `payment`, `import_batch` …, each once, sorted), so a console
+    /// reloads only the panes that show them. One read of the primary key range; nothing when nothing moved.
+    async fn changes_since(&self, mark: i64) -> Result<Changes>;
+    /// Changes pushed as they commit: on PostgreSQL a listener on the store's `billops_changes` channel
+    /// (migration 0017's trigger on the audit log); `None` on SQLite, where a console polls
+    /// [`AuditTrail::changes_since`] instead. The listener holds one connection of the pool.
+    async fn listen(&self) -> Result<Option<ChangeListener>>;
+}
+
+/// What was written since a mark.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// The newest audit id now (the mark to ask from next time).
+    pub mark: i64,
+    /// The audit entities written after the old mark, each once, sorted.
+    pub entities: Vec<String>,
+}
+
+/// The PostgreSQL change channel (migration 0017).
+pub const CHANGE_CHANNEL: &str = "billops_changes";
+
+/// A listening connection on a PostgreSQL store: [`ChangeListener::next`] waits for the next commit that wrote
+/// anything.
+pub struct ChangeListener {
+    inner: sqlx::postgres::PgListener,
+}
+
+/// What the listener heard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Heard {
+    /// A write committed; the entity of one of its audit entries.
+    Changed(String),
+    /// The connection was lost and is being made again: notifications in between are gone, so the caller
+    /// looks at [`AuditTrail::changes_since`] once to catch up.
+    Reconnected,
+}
+
+impl ChangeListener {
+    /// The next change (or a reconnect). An error means the store cannot be reached at all now (the caller
+    /// falls back to polling).
+    pub async fn next(&mut self) -> Result<Heard> {
+        Ok(match self.inner.try_recv().await? {
+            Some(n) => Heard::Changed(n.payload().to_string()),
+            None => Heard::Reconnected,
+        })
+    }
+}
+
+impl std::fmt::Debug for ChangeListener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChangeListener")
+    }
 }
 
 #[async_trait]
@@ -142,5 +195,25 @@ impl AuditTrail for SqlStore {
     async fn change_mark(&self) -> Result<i64> {
         let r = self.db.opt("SELECT COALESCE(MAX(id), 0) FROM audit_log", Vec::new()).await?;
         r.map_or(Ok(0), |r| r.get::<i64>(0))
+    }
+
+    async fn changes_since(&self, mark: i64) -> Result<Changes> {
+        let rows = self
+            .db
+            .all("SELECT MAX(id), entity FROM audit_log WHERE id > $1 GROUP BY entity ORDER BY entity", args![mark])
+            .await?;
+        let mut out = Changes { mark, entities: Vec::with_capacity(rows.len()) };
+        for r in &rows {
+            out.mark = out.mark.max(r.get::<i64>(0)?);
+            out.entities.push(r.get(1)?);
+        }
+        Ok(out)
+    }
+
+    async fn listen(&self) -> Result<Option<ChangeListener>> {
+        let crate::db::Db::Pg(pool) = &self.db else { return Ok(None) };
+        let mut inner = sqlx::postgres::PgListener::connect_with(pool).await?;
+        inner.listen(CHANGE_CHANNEL).await?;
+        Ok(Some(ChangeListener { inner }))
     }
 }

@@ -60,7 +60,7 @@ mod variance_volumes;
 pub use access::Access;
 pub use accounts::Accounts;
 pub use accounts_bulk::{BulkAssigned, BulkAssignment};
-pub use audit::AuditTrail;
+pub use audit::{AuditTrail, CHANGE_CHANNEL, ChangeListener, Changes, Heard};
 pub use close::Close;
 pub use connect::{OpenOptions, mask_url};
 pub use costs::Costs;

@@ -61,6 +61,17 @@ pub fn invalidate_all(s: &mut State) -> Vec<Effect> {
     invalidate(s, Invalidate::Written)
 }
 
+/// Another console or command wrote `entities` (`watch.rs`): the panes that show them forget what they hold; the
+/// visible one reloads at once. The others keep their data.
+pub fn invalidate_changed(s: &mut State, entities: &[String]) -> Vec<Effect> {
+    for p in PaneId::ALL {
+        if p.pane().shows().touched_by(entities) {
+            p.pane().invalidate(s, Invalidate::Written);
+        }
+    }
+    ensure(s, s.pane)
+}
+
 /// Period-dependent panes reload on `[`/`]`.
 pub fn period_changed(s: &mut State) -> Vec<Effect> {
     invalidate(s, Invalidate::PeriodChanged)

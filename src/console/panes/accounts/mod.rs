@@ -13,7 +13,7 @@ use crate::console::action::Effect;
 use crate::console::pane::PaneId;
 use crate::console::state::ViewKey;
 use crate::console::keys::Cmd;
-use crate::console::pane::{KeyScope, Pane, PaneMeta, Slot};
+use crate::console::pane::{KeyScope, Pane, PaneMeta, Slot, Shows};
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
@@ -37,6 +37,9 @@ const SLOTS: &[Slot] = &[Slot { at: |s| Some(&mut s.panes.accounts.data), by_per
 impl Pane for Accounts {
     fn meta(&self) -> &'static PaneMeta {
         &META
+    }
+    fn shows(&self) -> Shows {
+        Shows::Only(&["linked_account", "payer_account", "link_proposal", "import_batch", "customer"])
     }
     fn slots(&self) -> &'static [Slot] {
         SLOTS

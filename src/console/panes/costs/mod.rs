@@ -12,7 +12,7 @@ pub use view::{breadcrumb, table, total};
 use crate::console::action::Effect;
 use crate::console::state::ViewKey;
 use crate::console::keys::Cmd;
-use crate::console::pane::{KeyScope, Pane, PaneMeta, Slot};
+use crate::console::pane::{KeyScope, Pane, PaneMeta, Slot, Shows};
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
@@ -29,6 +29,9 @@ const SLOTS: &[Slot] = &[Slot { at: |s| Some(&mut s.panes.costs.data), by_period
 impl Pane for Costs {
     fn meta(&self) -> &'static PaneMeta {
         &META
+    }
+    fn shows(&self) -> Shows {
+        Shows::Only(&["import_batch", "linked_account", "customer", "account_code"])
     }
     fn slots(&self) -> &'static [Slot] {
         SLOTS

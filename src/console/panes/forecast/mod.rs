@@ -18,7 +18,7 @@ pub use state::{Measure, PaneState};
 
 use crate::console::action::Effect;
 use crate::console::keys::Cmd;
-use crate::console::pane::{KeyScope, Pane, PaneId, PaneMeta, Slot};
+use crate::console::pane::{KeyScope, Pane, PaneId, PaneMeta, Slot, Shows};
 use crate::console::state::{State, ViewKey};
 use crate::console::theme::Theme;
 
@@ -34,6 +34,9 @@ const SLOTS: &[Slot] = &[Slot { at: |s| Some(&mut s.panes.forecast.data), by_per
 impl Pane for Forecast {
     fn meta(&self) -> &'static PaneMeta {
         &META
+    }
+    fn shows(&self) -> Shows {
+        Shows::Only(&["import_batch", "linked_account", "customer", "account_code", "budget", "forecast_event", "fx_rate"])
     }
     fn slots(&self) -> &'static [Slot] {
         SLOTS

@@ -15,7 +15,7 @@ pub use state::PaneState;
 
 use crate::console::action::Effect;
 use crate::console::keys::Cmd;
-use crate::console::pane::{KeyScope, LoadSlot, Pane, PaneMeta, Slot};
+use crate::console::pane::{KeyScope, LoadSlot, Pane, PaneMeta, Slot, Shows};
 use crate::console::state::{State, ViewKey};
 use crate::console::theme::Theme;
 
@@ -34,6 +34,9 @@ const SLOTS: &[Slot] =
 impl Pane for Funding {
     fn meta(&self) -> &'static PaneMeta {
         &META
+    }
+    fn shows(&self) -> Shows {
+        Shows::Only(&["funding_application", "funding_opportunity", "customer"])
     }
     fn slots(&self) -> &'static [Slot] {
         SLOTS

@@ -14,7 +14,7 @@ use crate::console::action::Effect;
 use crate::console::pane::PaneId;
 use crate::console::state::ViewKey;
 use crate::console::keys::Cmd;
-use crate::console::pane::{Failure, KeyScope, Pane, PaneMeta, Slot, fail_slots};
+use crate::console::pane::{Failure, KeyScope, Pane, PaneMeta, Slot, fail_slots, Shows};
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
@@ -36,6 +36,9 @@ const SLOTS: &[Slot] = &[Slot { at: |s| Some(&mut s.panes.imports.data), by_peri
 impl Pane for Imports {
     fn meta(&self) -> &'static PaneMeta {
         &META
+    }
+    fn shows(&self) -> Shows {
+        Shows::Only(&["import_batch", "feed_issue"])
     }
     fn slots(&self) -> &'static [Slot] {
         SLOTS
