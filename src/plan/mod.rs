@@ -131,11 +131,12 @@ pub async fn volumes(store: &dyn Store, last_actual: Period) -> Result<Vec<billo
     store.usage_volumes(from, last_actual).await
 }
 
-/// The whole book fitted once (cost and volume), with what a view of any scope needs: the Forecast pane
-/// keeps one per load and computes every drill (total, account code, customer, service) from it.
+/// The whole book's cost fitted once, with what a view of any scope needs: the Forecast pane keeps one per
+/// load and computes every drill (total, account code, customer, service) from it. Usage volumes are fitted
+/// apart ([`Planned::fit_volumes`]), when the volume view is first asked for: opening the pane pays only the
+/// cost fit.
 pub struct Planned {
     pub cost: outlook::Fitted,
-    pub volume: volume::VolumeBook,
     pub events: Vec<billops_store::StoredEvent>,
     pub budgets: Vec<billops_store::Budget>,
     pub codes: codes::Codes,
@@ -149,24 +150,28 @@ impl std::fmt::Debug for Planned {
 }
 
 impl Planned {
-    /// Fit the book's cost facts and volumes once.
+    /// Fit the book's cost facts once.
     pub fn fit(
         facts: &[CostFact],
-        volumes: &[billops_store::UsageVolume],
         events: Vec<billops_store::StoredEvent>,
         budgets: Vec<billops_store::Budget>,
         codes: codes::Codes,
         frame: Frame,
     ) -> Planned {
         let cost = outlook::fit(facts, &events, &frame, None);
-        let volume = volume::fit(volumes, &events, &frame);
-        Planned { cost, volume, events, budgets, codes, frame }
+        Planned { cost, events, budgets, codes, frame }
     }
 
-    /// From loaded inputs and volumes.
-    pub fn of(inputs: Inputs, volumes: &[billops_store::UsageVolume]) -> Planned {
+    /// From loaded inputs.
+    pub fn of(inputs: Inputs) -> Planned {
         let codes = codes::codes(&inputs.customers);
-        Planned::fit(&inputs.facts, volumes, inputs.events, inputs.budgets, codes, inputs.frame)
+        Planned::fit(&inputs.facts, inputs.events, inputs.budgets, codes, inputs.frame)
+    }
+
+    /// Fit the book's usage volumes (read with [`volumes`] up to this fit's last actual month) once, under the
+    /// same frame and events.
+    pub fn fit_volumes(&self, volumes: &[billops_store::UsageVolume]) -> volume::VolumeBook {
+        volume::fit(volumes, &self.events, &self.frame)
     }
 
     /// The cost outlook of `scope` (no refit).
@@ -174,10 +179,10 @@ impl Planned {
         self.cost.outlook(&self.events, &self.budgets, &self.codes, scope)
     }
 
-    /// The volumes of `scope` over the rolling view's months (no refit).
-    pub fn volumes(&self, scope: &Scope) -> volume::VolumeView {
+    /// The volumes of `scope` over the rolling view's months, from a volume fit of this book (no refit).
+    pub fn volumes(&self, book: &volume::VolumeBook, scope: &Scope) -> volume::VolumeView {
         let months = outlook::shown_months(&self.frame, self.cost.first_data());
-        self.volume.view(&self.codes, scope, &months)
+        book.view(&self.codes, scope, &months)
     }
 }
 
