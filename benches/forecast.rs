@@ -112,6 +112,7 @@ fn budget_report(facts: &[CostFact], frame: Frame) {
         events: vec![],
         budgets: vec![],
         customers,
+        currencies: Default::default(),
     };
     for by in [plan::report::By::Customer, plan::report::By::Code] {
         let runs: Vec<Duration> = (0..3)

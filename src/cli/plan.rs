@@ -534,6 +534,7 @@ pub async fn report_budget(ctx: &Ctx, a: BudgetReportArgs) -> Result<u8, Failure
         f => {
             let mut t = Table::new(&[
                 if a.by == By::Code { "account_code" } else { "customer" },
+                "currency",
                 "actual_to_date",
                 "forecast_rest",
                 "outlook",
@@ -550,9 +551,10 @@ pub async fn report_budget(ctx: &Ctx, a: BudgetReportArgs) -> Result<u8, Failure
                 _ => OutputFormat::Table,
             };
             let m = shown(of);
-            for l in r.lines.iter().chain(std::iter::once(&r.total)) {
+            for l in r.lines.iter().chain(&r.totals) {
                 t.push(vec![
                     l.key.clone(),
+                    l.currency.clone(),
                     m(l.actual_to_date),
                     m(l.forecast_rest),
                     m(l.outlook),
