@@ -9,6 +9,8 @@
 //!    customer or account code).
 //! 2. Back-test per method (forecast months k+1..k+3 from 1..k) on generated series of known shapes, so the
 //!    method rules (24+ months: seasonal, 6+: trend, else run-rate) are chosen on evidence.
+//! 3. With `BILLOPS_FORECAST_STORE=sqlite:PATH` (or a postgres URL): only the store read that feeds the pane, on
+//!    that store (`store_read`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../tests/console_common/mod.rs"]
@@ -135,7 +137,53 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// The store read that feeds the pane, on a built store (`BILLOPS_FORECAST_STORE=sqlite:PATH`, e.g. the drill
+/// bench's `bench-data/drill-…-c1000-….db`): `plan::inputs` (the grouped cost read by month × customer × service
+/// over 36 months, events, budgets, customers), the cost fit of what it read (what opening the pane pays), and
+/// the volume read (`plan::volumes`, the first `u`).
+fn store_read(url: &str) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = billops_store::open(url).await.unwrap();
+        let today = chrono::Utc::now().date_naive();
+        let mut reads = Vec::new();
+        let mut inputs = None;
+        for _ in 0..5 {
+            let t = Instant::now();
+            inputs = plan::inputs(store.as_ref(), today, None, billops_domain::CostBasis::Billed).await.unwrap();
+            reads.push(t.elapsed());
+        }
+        let inputs = inputs.expect("cost data before this month");
+        let customers: std::collections::BTreeSet<&str> = inputs.facts.iter().map(|f| f.1.as_str()).collect();
+        let months: std::collections::BTreeSet<Period> = inputs.facts.iter().map(|f| f.0).collect();
+        println!(
+            "store {url}: {} facts ({} customers, {} months with cost, last actual {})",
+            inputs.facts.len(),
+            customers.len(),
+            months.len(),
+            inputs.frame.last_actual
+        );
+        println!("  plan::inputs (the pane's grouped cost read and the rest): median {:.1} ms", ms(median(reads)));
+        let last = inputs.frame.last_actual;
+        let t = Instant::now();
+        let planned = Planned::of(inputs);
+        println!("  cost fit of what it read: {:.1} ms", ms(t.elapsed()));
+        let mut reads = Vec::new();
+        let mut n = 0;
+        for _ in 0..5 {
+            let t = Instant::now();
+            n = plan::volumes(store.as_ref(), last).await.unwrap().len();
+            reads.push(t.elapsed());
+        }
+        println!("  plan::volumes (first u): {n} rows, median {:.1} ms", ms(median(reads)));
+        drop(planned);
+    });
+}
+
 fn main() {
+    if let Ok(url) = std::env::var("BILLOPS_FORECAST_STORE") {
+        return store_read(&url);
+    }
     let (facts, last) = book(1_000, 8, 36);
     let frame = Frame {
         last_actual: last,
