@@ -4,11 +4,13 @@
 //!    shape `plan::facts` reads from the store. Times the outlook of every customer (fit 8,000 series, apply
 //!    events, sum, budgets) and of one customer, and the Forecast pane's keypress + frame at 80x24 and 160x48
 //!    with that outlook loaded. The store's grouped read is timed by the drill bench (`cargo bench --bench drill`).
-//!    Also: the pane's one fit per load (cost and 8,000 usage-volume series), a drill computed from the kept fit
-//!    (no refit), and the biennial budget report (`plan::report::build`: one fit of the book, then sums per
+//!    Also: the pane's one cost fit per load, the 8,000 usage-volume series fitted on the first `u`, a drill
+//!    computed from the kept fits (no refit), and the biennial budget report (`plan::report::build`: one fit of the book, then sums per
 //!    customer or account code).
 //! 2. Back-test per method (forecast months k+1..k+3 from 1..k) on generated series of known shapes, so the
 //!    method rules (24+ months: seasonal, 6+: trend, else run-rate) are chosen on evidence.
+//! 3. With `BILLOPS_FORECAST_STORE=sqlite:PATH` (or a postgres URL): only the store read that feeds the pane, on
+//!    that store (`store_read`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../tests/console_common/mod.rs"]
@@ -112,6 +114,7 @@ fn budget_report(facts: &[CostFact], frame: Frame) {
         events: vec![],
         budgets: vec![],
         customers,
+        currencies: Default::default(),
     };
     for by in [plan::report::By::Customer, plan::report::By::Code] {
         let runs: Vec<Duration> = (0..3)
@@ -134,7 +137,53 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// The store read that feeds the pane, on a built store (`BILLOPS_FORECAST_STORE=sqlite:PATH`, e.g. the drill
+/// bench's `bench-data/drill-…-c1000-….db`): `plan::inputs` (the grouped cost read by month × customer × service
+/// over 36 months, events, budgets, customers), the cost fit of what it read (what opening the pane pays), and
+/// the volume read (`plan::volumes`, the first `u`).
+fn store_read(url: &str) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = billops_store::open(url).await.unwrap();
+        let today = chrono::Utc::now().date_naive();
+        let mut reads = Vec::new();
+        let mut inputs = None;
+        for _ in 0..5 {
+            let t = Instant::now();
+            inputs = plan::inputs(store.as_ref(), today, None, billops_domain::CostBasis::Billed).await.unwrap();
+            reads.push(t.elapsed());
+        }
+        let inputs = inputs.expect("cost data before this month");
+        let customers: std::collections::BTreeSet<&str> = inputs.facts.iter().map(|f| f.1.as_str()).collect();
+        let months: std::collections::BTreeSet<Period> = inputs.facts.iter().map(|f| f.0).collect();
+        println!(
+            "store {url}: {} facts ({} customers, {} months with cost, last actual {})",
+            inputs.facts.len(),
+            customers.len(),
+            months.len(),
+            inputs.frame.last_actual
+        );
+        println!("  plan::inputs (the pane's grouped cost read and the rest): median {:.1} ms", ms(median(reads)));
+        let last = inputs.frame.last_actual;
+        let t = Instant::now();
+        let planned = Planned::of(inputs);
+        println!("  cost fit of what it read: {:.1} ms", ms(t.elapsed()));
+        let mut reads = Vec::new();
+        let mut n = 0;
+        for _ in 0..5 {
+            let t = Instant::now();
+            n = plan::volumes(store.as_ref(), last).await.unwrap().len();
+            reads.push(t.elapsed());
+        }
+        println!("  plan::volumes (first u): {n} rows, median {:.1} ms", ms(median(reads)));
+        drop(planned);
+    });
+}
+
 fn main() {
+    if let Ok(url) = std::env::var("BILLOPS_FORECAST_STORE") {
+        return store_read(&url);
+    }
     let (facts, last) = book(1_000, 8, 36);
     let frame = Frame {
         last_actual: last,
@@ -165,12 +214,23 @@ fn main() {
     let runs: Vec<Duration> = (0..3)
         .map(|_| {
             let t = Instant::now();
-            std::hint::black_box(Planned::fit(&facts, &volumes, vec![], vec![], codes.clone(), frame));
+            std::hint::black_box(Planned::fit(&facts, vec![], vec![], codes.clone(), frame));
             t.elapsed()
         })
         .collect();
-    println!("  pane load: one fit of the book, 8,000 cost + 8,000 volume series: median {:.1} ms", ms(median(runs)));
-    let planned = Arc::new(Planned::fit(&facts, &volumes, vec![], vec![], codes.clone(), frame));
+    println!(
+        "  pane load (what opening the pane pays): one cost fit of the book, 8,000 series: median {:.1} ms",
+        ms(median(runs))
+    );
+    let planned = Arc::new(Planned::fit(&facts, vec![], vec![], codes.clone(), frame));
+    let runs: Vec<Duration> = (0..3)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(planned.fit_volumes(&volumes));
+            t.elapsed()
+        })
+        .collect();
+    println!("  first `u` (volume view): one fit of 8,000 usage-volume series: median {:.1} ms", ms(median(runs)));
     let mut s = state(Role::Operator);
     let fx = update(&mut s, Action::Cmd(Cmd::GotoPane));
     drop(fx);
@@ -187,6 +247,15 @@ fn main() {
         s.panes.forecast.shown.as_ref().is_some_and(|o| o.children.len() == 1_000),
         "the pane shows the book's outlook"
     );
+    // The volume view too, so a drill below recomputes both views.
+    for e in update(&mut s, Action::Key(keys_of("u"))) {
+        if let Effect::Pane { req, q: PaneQuery::Forecast(forecast::io::Query::Volumes(k)) } = e {
+            let r = PaneReply::Forecast(forecast::io::Reply::Volumes(Arc::new(k.0.fit_volumes(&volumes))));
+            update(&mut s, Action::Reply { req, result: Ok(Reply::Pane(r)) });
+        }
+    }
+    update(&mut s, Action::Key(keys_of("u")));
+    assert!(s.panes.forecast.volumes.ready().is_some(), "the volumes are kept");
     // A drill in and back out, each computed from the kept fit (no effect, no refit).
     let runs: Vec<Duration> = (0..10)
         .map(|_| {

@@ -99,6 +99,59 @@ fn the_volume_view_keeps_units_apart_and_follows_the_selected_row() {
     assert_eq!(rows(&s, ViewKey::Forecast), ["compute", "storage"]);
 }
 
+fn volumes_asked(fx: &[Effect]) -> bool {
+    fx.iter().any(|e| matches!(e, Effect::Pane { q: PaneQuery::Forecast(Query::Volumes(_)), .. }))
+}
+
+#[test]
+fn opening_the_pane_fits_cost_only_and_the_first_u_fits_the_volumes_once() {
+    let mut s = state(UserRole::Operator);
+    let fx = keys(&mut s, &["'", "t"]);
+    assert!(!volumes_asked(&fx), "opening the pane reads and fits no volume: {fx:?}");
+    assert!(s.panes.forecast.volumes.is_idle());
+    // The first `u` asks for the kept fit's volumes (answered by the harness) …
+    let fx = keys(&mut s, &["u"]);
+    let asked: Vec<&Query> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Pane { q: PaneQuery::Forecast(q), .. } => Some(q),
+            _ => None,
+        })
+        .collect();
+    let [Query::Volumes(kept)] = asked.as_slice() else { panic!("{fx:?}") };
+    assert!(Arc::ptr_eq(&kept.0, &fitted(&s)), "for the fit shown");
+    assert!(s.panes.forecast.volumes.ready().is_some());
+    // … and keeps them: back to cost and to volume again, a drill: nothing asked.
+    for k in ["u", "u", "enter", "esc"] {
+        let fx = keys(&mut s, &[k]);
+        assert!(!volumes_asked(&fx) && !fit_asked(&fx), "{k}: {fx:?}");
+    }
+    // A reload refits the cost and, the volume view being shown, its volumes for the new fit.
+    let fx = keys(&mut s, &["ctrl-r"]);
+    assert!(fit_asked(&fx), "{fx:?}");
+    assert!(s.panes.forecast.volumes.ready().is_some(), "volumes of the new fit");
+    let volumes = s.panes.forecast.volume.as_ref().unwrap();
+    assert_eq!(volumes.units.len(), 2);
+}
+
+#[test]
+fn the_volume_header_says_volume_per_unit_and_shows_no_cost_figure() {
+    let s = at(&["u"]);
+    let t = theme();
+    let cost = screen(&at(&[]), &t, 160, 48);
+    let head = |text: &str| text.lines().skip(1).take(3).collect::<Vec<_>>().join("\n");
+    assert!(head(&cost).contains("outlook"), "{cost}");
+    let text = screen(&s, &t, 160, 48);
+    let h = head(&text);
+    assert!(h.contains("usage volume per unit, units never added"), "{h}");
+    assert!(h.contains("units never added: GB-Mo, Hrs"), "{h}");
+    assert!(!h.contains("outlook") && !h.contains("budget"), "no cost figure in the volume header: {h}");
+    // The second line is the charted unit's figures: GB-Mo first (ACME's storage only), 10000 + 200·29 tenths.
+    assert!(h.contains("GB-Mo: actual 2026-04 1,580.00 · next 18 31,860.00"), "{h}");
+    let narrow = screen(&s, &t, 80, 24);
+    assert!(head(&narrow).contains("units never added: GB-Mo, Hrs"), "the units fit at 80 wide: {narrow}");
+}
+
 #[test]
 fn the_volume_export_is_the_volume_table_shown_exactly() {
     let s = at(&["u", "v"]);

@@ -151,3 +151,78 @@ fn forecast_budget_events_and_reports_on_the_demo_book() {
     assert_eq!(bt.len(), 3);
     assert!(bt[0]["mape_pct"] != "-" && bt[2]["mape_pct"] == "-", "{bt:?}");
 }
+
+/// `billops forecast --volume` and `--by code` / `--code`: the Forecast pane's `u` and `c` views from the CLI,
+/// in every format. Volume is per unit (a scope's unit is the sum of its rows of that unit, units never added);
+/// an account code's figures are the sums of its customers'.
+#[test]
+fn forecast_volume_and_account_code_views() {
+    let demo = Demo::new();
+    let f = |extra: &[&str]| {
+        let mut a = vec!["forecast", "--as-of", "2026-10"];
+        a.extend_from_slice(extra);
+        rows(&demo.ok("dave", &a))
+    };
+
+    // Volume by month: one line per unit over the 4 actual + 18 forecast months, nothing summed across units.
+    let months = f(&["--volume", "--format", "csv"]);
+    let units: std::collections::BTreeSet<String> = months.iter().map(|r| r["unit"].clone()).collect();
+    assert!(units.contains("Hrs") && units.contains("GB-Mo"), "{units:?}");
+    assert_eq!(months.len(), units.len() * (4 + 18), "every month of every unit, nothing else");
+    assert_eq!(
+        months[0].keys().cloned().collect::<Vec<_>>(),
+        ["complete", "high", "kind", "low", "period", "quantity", "unit"]
+    );
+    // The level below, per customer and unit: a unit's actual is the sum of its rows of that unit.
+    let per = f(&["--volume", "--rows", "--format", "csv"]);
+    for unit in ["Hrs", "GB-Mo"] {
+        let total = months.iter().find(|r| r["unit"] == unit && r["period"] == "2026-10").unwrap();
+        let sum: Decimal = per.iter().filter(|r| r["unit"] == unit).map(|r| d(&r["last_actual"])).sum();
+        assert_eq!(sum, d(&total["quantity"]), "{unit}");
+        assert!(sum > Decimal::ZERO, "{unit}");
+    }
+    // One customer's services, per unit; the forecast has its band.
+    let acme = f(&["acme", "--volume", "--rows", "--format", "csv"]);
+    assert!(acme.iter().all(|r| r.contains_key("service")) && acme.len() > 3, "{acme:?}");
+    let fc = months.iter().find(|r| r["unit"] == "Hrs" && r["kind"] == "forecast").unwrap();
+    assert!(d(&fc["low"]) <= d(&fc["quantity"]) && d(&fc["quantity"]) <= d(&fc["high"]), "{fc:?}");
+    // json carries the same rows; the table says what is shown.
+    let j = demo.json("dave", &["forecast", "--as-of", "2026-10", "--volume", "--format", "json"]);
+    assert_eq!(j.as_array().unwrap().len(), months.len());
+    let table = demo.ok("dave", &["forecast", "--as-of", "2026-10", "--volume"]);
+    assert!(table.contains("usage volume per unit (units are never added"), "{table}");
+
+    // By account code: the codes' figures add up to the book's, a code's customers to the code.
+    let total = f(&["--format", "csv"]);
+    let codes = f(&["--by", "code", "--rows", "--format", "csv"]);
+    assert!(codes[0].contains_key("account_code"), "{:?}", codes[0]);
+    let sum: Decimal = codes.iter().map(|r| d(&r["last_actual"])).sum();
+    assert_eq!(sum, d(&total[3]["amount"]));
+    let gl = codes.iter().find(|r| r["account_code"] == "GL-4101").unwrap();
+    let members = f(&["--code", "GL-4101", "--rows", "--format", "csv"]);
+    assert!(!members.is_empty() && members[0].contains_key("customer"));
+    let sum: Decimal = members.iter().map(|r| d(&r["last_actual"])).sum();
+    assert_eq!(sum, d(&gl["last_actual"]));
+    let code_months = f(&["--code", "GL-4101", "--format", "csv"]);
+    assert_eq!(d(&code_months[3]["amount"]), d(&gl["last_actual"]));
+    let j = demo.json("dave", &["forecast", "--as-of", "2026-10", "--by", "code", "--rows", "--format", "json"]);
+    assert_eq!(j.as_array().unwrap().len(), codes.len());
+    // And the code's volume, per unit.
+    let v = f(&["--code", "GL-4101", "--volume", "--rows", "--format", "csv"]);
+    assert!(!v.is_empty() && v.iter().all(|r| !r["unit"].is_empty()), "{v:?}");
+
+    // Bad input: an unknown code is named (exit 1); a customer and --by code contradict each other (usage, 2).
+    let o = demo.run("dave", &["forecast", "--as-of", "2026-10", "--code", "NOPE"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("--code \"NOPE\": no customer carries this account code"), "{}", text(&o));
+    let o = demo.run("dave", &["forecast", "acme", "--by", "code"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let o = demo.run("dave", &["forecast", "--backtest", "--volume"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+
+    // The forms are in the command's help.
+    let help = demo.ok("dave", &["forecast", "--help"]);
+    for form in ["--by code [--rows]", "--code CODE", "--volume [--rows]", "--format table|csv|json"] {
+        assert!(help.contains(form), "{form}: {help}");
+    }
+}

@@ -15,15 +15,27 @@ use super::{Ctx, Failure};
 use crate::plan::report::{self, By};
 use crate::plan::{Inputs, Scope, alert_text};
 
-/// The forecast rules, said once for `--help`.
-const FORECAST_ABOUT: &str = "The 18-month rolling view: the last 18 months of actual cost and 18 months of forecast \
+/// The forecast rules and the command's forms, said once under its options in `--help` (the subcommand's one
+/// line is its doc comment in `args.rs`).
+const FORECAST_HELP: &str = "The 18-month rolling view: the last 18 months of actual cost and 18 months of forecast \
 with a band, the budget and its alerts. Each customer × service is forecast from its own monthly history (24+ \
 months: trend with seasonality; 6-23: linear trend; fewer: flat run-rate of the last 3), then adjusted by the \
 forecast events in force; the method and why are printed. History ends at the newest month with data before \
-this month (or --as-of).";
+this month (or --as-of).
+
+Forms:
+  billops forecast [CUSTOMER [--service S]]       cost by month (actual, forecast, band, budget, alert)
+  billops forecast [CUSTOMER] --rows              the level below: customers, or the customer's services
+  billops forecast --by code [--rows]             every account code (customers without one: (no code))
+  billops forecast --code CODE [--rows]           one account code's customers
+  billops forecast ... --volume [--rows]          usage volume instead of cost: one line per unit (Hrs, GB-Mo, ...),
+                                                  units never added; `partial` marks months where some rows had
+                                                  no quantity
+  billops forecast [CUSTOMER] --backtest          score each method on this store's history
+All with --format table|csv|json (csv and json: every digit).";
 
 #[derive(Debug, clap::Args)]
-#[command(about = FORECAST_ABOUT, args_conflicts_with_subcommands = true)]
+#[command(after_help = FORECAST_HELP, args_conflicts_with_subcommands = true)]
 pub struct ForecastArgs {
     #[command(subcommand)]
     event: Option<ForecastCmd>,
@@ -32,6 +44,15 @@ pub struct ForecastArgs {
     /// One service of the customer.
     #[arg(long, requires = "customer")]
     service: Option<String>,
+    /// The top level: customers (default) or account codes (their budgets: a code's own, else its customers').
+    #[arg(long, value_enum, default_value_t, conflicts_with_all = ["customer", "code"])]
+    by: By,
+    /// One account code's customers (`(no code)`: the customers without one).
+    #[arg(long, value_name = "CODE", conflicts_with = "customer")]
+    code: Option<String>,
+    /// Usage volume per unit instead of cost (units are never added to each other).
+    #[arg(long)]
+    volume: bool,
     /// The last actual month (default: the newest month with data before this month).
     #[arg(long, value_name = "YYYY-MM")]
     as_of: Option<String>,
@@ -43,7 +64,7 @@ pub struct ForecastArgs {
     rows: bool,
     /// Score each method on this store's history instead (per customer's monthly total: forecast months
     /// k+1..k+3 from 1..k, mean absolute percentage error), so a method is chosen on evidence.
-    #[arg(long, conflicts_with_all = ["rows", "service"])]
+    #[arg(long, conflicts_with_all = ["rows", "service", "volume", "code", "by"])]
     backtest: bool,
     #[arg(long, value_enum, default_value_t)]
     format: OutputFormat,
@@ -219,12 +240,31 @@ pub async fn forecast(ctx: &Ctx, a: ForecastArgs) -> Result<u8, Failure> {
         }
         return Ok(0);
     }
-    let scope = Scope { customer: a.customer.clone(), service: a.service.clone(), ..Scope::default() };
+    let codes = crate::plan::codes::codes(&inputs.customers);
+    if let Some(code) = &a.code
+        && code != crate::plan::codes::NO_CODE
+        && !codes.values().any(|c| c == code)
+    {
+        return Err(Failure::user(format!("--code {code:?}: no customer carries this account code")));
+    }
+    let scope = Scope {
+        customer: a.customer.clone(),
+        service: a.service.clone(),
+        code: a.code.clone(),
+        by_code: a.by == By::Code,
+    };
+    let level = match (&scope.customer, &scope.code) {
+        (Some(_), _) => "service",
+        (None, None) if scope.by_code => "account_code",
+        _ => "customer",
+    };
+    if a.volume {
+        return volume(ctx, &inputs, &codes, &scope, level, a.rows, a.format).await;
+    }
     let o = inputs.outlook(&scope);
     let money = shown(a.format);
     let opt = |d: Option<Decimal>| d.map(money).unwrap_or_default();
     if a.rows {
-        let level = if scope.customer.is_none() { "customer" } else { "service" };
         let mut t =
             Table::new(&[level, "last_actual", "next_month", "next_18", "fy_outlook", "fy_budget", "alert", "method"])
                 .numeric("last_actual")
@@ -268,6 +308,79 @@ pub async fn forecast(ctx: &Ctx, a: ForecastArgs) -> Result<u8, Failure> {
         for e in &o.events {
             outln!("event {}: {}", e.id, e.event.label())?;
         }
+    }
+    Ok(0)
+}
+
+/// `--volume`: usage volume per unit over the rolling view's months (or the level below with `--rows`), from
+/// the same fit as the Forecast pane's `u`. Quantities are exact in csv and json, to two places in the table.
+async fn volume(
+    ctx: &Ctx,
+    inputs: &Inputs,
+    codes: &crate::plan::codes::Codes,
+    scope: &Scope,
+    level: &str,
+    rows: bool,
+    format: OutputFormat,
+) -> Result<u8, Failure> {
+    let frame = &inputs.frame;
+    let volumes = crate::plan::volumes(ctx.store.as_ref(), frame.last_actual).await?;
+    let book = crate::plan::volume::fit(&volumes, &inputs.events, frame);
+    let months = crate::plan::outlook::shown_months(frame, inputs.facts.iter().map(|f| f.0).min());
+    let v = book.view(codes, scope, &months);
+    let qty = shown(format);
+    let partial = |p: bool| if p { "partial".to_string() } else { String::new() };
+    let t = if rows {
+        let mut t = Table::new(&[level, "unit", "last_actual", "next_month", "next_18", "complete"])
+            .numeric("last_actual")
+            .numeric("next_month")
+            .numeric("next_18");
+        for r in &v.children {
+            t.push(vec![
+                r.key.clone(),
+                r.unit.clone(),
+                qty(r.last_actual),
+                qty(r.next_month),
+                qty(r.horizon_total),
+                partial(r.partial),
+            ]);
+        }
+        t
+    } else {
+        let mut t = Table::new(&["period", "kind", "unit", "quantity", "low", "high", "complete"])
+            .numeric("quantity")
+            .numeric("low")
+            .numeric("high");
+        for u in &v.units {
+            for m in &u.months {
+                let (kind, low, high) = match (m.actual, m.forecast) {
+                    (Some(_), _) => ("actual", String::new(), String::new()),
+                    (None, Some(p)) => ("forecast", qty(p.low), qty(p.high)),
+                    (None, None) => ("forecast", String::new(), String::new()),
+                };
+                t.push(vec![
+                    m.period.to_string(),
+                    kind.into(),
+                    u.unit.clone(),
+                    qty(m.amount()),
+                    low,
+                    high,
+                    partial(m.partial),
+                ]);
+            }
+        }
+        t
+    };
+    print(&t, format)?;
+    if format == OutputFormat::Table {
+        let units: Vec<&str> = v.units.iter().map(|u| u.unit.as_str()).collect();
+        let units = if units.is_empty() { "no usage quantities".to_string() } else { units.join(", ") };
+        outln!(
+            "{}: usage volume per unit (units are never added: {units}), last actual {}",
+            scope.label(),
+            v.last_actual
+        )?;
+        outln!("partial: some rows of that month had no quantity; forecast per service by the cost methods")?;
     }
     Ok(0)
 }
@@ -421,6 +534,7 @@ pub async fn report_budget(ctx: &Ctx, a: BudgetReportArgs) -> Result<u8, Failure
         f => {
             let mut t = Table::new(&[
                 if a.by == By::Code { "account_code" } else { "customer" },
+                "currency",
                 "actual_to_date",
                 "forecast_rest",
                 "outlook",
@@ -437,9 +551,10 @@ pub async fn report_budget(ctx: &Ctx, a: BudgetReportArgs) -> Result<u8, Failure
                 _ => OutputFormat::Table,
             };
             let m = shown(of);
-            for l in r.lines.iter().chain(std::iter::once(&r.total)) {
+            for l in r.lines.iter().chain(&r.totals) {
                 t.push(vec![
                     l.key.clone(),
+                    l.currency.clone(),
                     m(l.actual_to_date),
                     m(l.forecast_rest),
                     m(l.outlook),

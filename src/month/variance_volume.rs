@@ -7,7 +7,8 @@
 //! because quantities of different units (hours, GB-months, requests) cannot be added; a unit whose rows do not
 //! all carry a quantity is not used (its volume would be short). Resource-unit volumes come from the invoices
 //! (any status but void) of both months, so they appear once drafts are generated; without them there is
-//! nothing to compare.
+//! nothing to compare. Cost is per currency: the store names a customer's service with cost in another currency
+//! `SERVICE [CUR]` (the variance list's row for it), so a split never adds two currencies' cost or unit rates.
 use std::collections::{BTreeMap, BTreeSet};
 
 use billops_domain::Period;
@@ -134,6 +135,7 @@ mod tests {
         ServiceVolume {
             customer: "acme".into(),
             service: service.into(),
+            currency: "USD".into(),
             unit: unit.into(),
             prev_qty: d(q.0),
             cur_qty: d(q.1),

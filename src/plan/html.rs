@@ -58,9 +58,10 @@ fn alert(a: Option<Alert>) -> String {
 
 fn row(l: &Line, class: &str) -> String {
     format!(
-        "<tr class=\"{class}\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+        "<tr class=\"{class}\"><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
          <td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
         esc(&l.key),
+        esc(&l.currency),
         money(l.actual_to_date),
         money(l.forecast_rest),
         money(l.outlook),
@@ -77,12 +78,15 @@ pub fn budget_report(r: &BudgetReport, basis: CostBasis, today: NaiveDate) -> St
     for l in &r.lines {
         body.push_str(&row(l, ""));
     }
-    body.push_str(&row(&r.total, "total"));
+    // One total per currency: amounts in two currencies are never added.
+    for t in &r.totals {
+        body.push_str(&row(t, "total"));
+    }
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{kind} {title}</title>\
          <style>{STYLE}</style></head>\n<body><div class=\"page\">\n<header><div><h1>{kind} · {title}</h1>\
          <div class=\"sub\">{first} to {last} · actuals to {la}, forecast after · {basis} cost</div></div>\
-         <div class=\"sub\">prepared {today}</div></header>\n<table><thead><tr><th>{who}</th>\
+         <div class=\"sub\">prepared {today}</div></header>\n<table><thead><tr><th>{who}</th><th>Currency</th>\
          <th class=\"num\">Actual to date</th><th class=\"num\">Forecast, rest</th><th class=\"num\">Outlook</th>\
          <th class=\"num\">Budget</th><th class=\"num\">Difference</th><th>Alert</th></tr></thead>\n<tbody>\n{body}\
          </tbody></table>\n<p class=\"notes\">Outlook = actual to date + forecast for the rest of the span. \

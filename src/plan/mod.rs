@@ -48,8 +48,9 @@ pub async fn last_actual(store: &dyn Store, today: chrono::NaiveDate, as_of: Opt
     Ok(store.periods().await?.into_iter().filter(|p| *p < now).max())
 }
 
-/// Exact cost by month, customer and service for the [`HISTORY_MONTHS`] ending with `last_actual`.
-pub async fn facts(store: &dyn Store, last_actual: Period, basis: CostBasis) -> Result<Vec<CostFact>> {
+/// Exact cost by month, customer and service for the [`HISTORY_MONTHS`] ending with `last_actual`, and the
+/// currency of each (customer, series) ([`per_currency`]'s names).
+pub async fn facts(store: &dyn Store, last_actual: Period, basis: CostBasis) -> Result<(Vec<CostFact>, Currencies)> {
     let from = (1..HISTORY_MONTHS).fold(last_actual, |p, _| p.prev());
     let q = CostQuery {
         from,
@@ -58,25 +59,53 @@ pub async fn facts(store: &dyn Store, last_actual: Period, basis: CostBasis) -> 
         by: vec![Dim::Period, Dim::Customer, Dim::Service],
         basis,
     };
-    Ok(per_currency(store.costs(&q).await?))
+    let rows = store.costs(&q).await?;
+    let currencies = currencies(&rows);
+    Ok((per_currency(rows), currencies))
+}
+
+/// (customer, series name as [`per_currency`] gives it) → the series' currency.
+pub type Currencies = std::collections::BTreeMap<(String, String), String>;
+
+/// The currency of every series of `rows` (period × customer × service rows), under [`per_currency`]'s names.
+pub fn currencies(rows: &[billops_store::CostRow]) -> Currencies {
+    let mut out = Currencies::new();
+    for (name, r) in names(rows).into_iter().zip(rows) {
+        if let Some((customer, service)) = name {
+            out.insert((customer, service), r.currency.clone());
+        }
+    }
+    out
+}
+
+/// Each row's (customer, series name): `SERVICE [CUR]` when the customer's service has cost in two currencies.
+fn names(rows: &[billops_store::CostRow]) -> Vec<Option<(String, String)>> {
+    let mut currencies: std::collections::HashMap<(&str, &str), std::collections::BTreeSet<&str>> =
+        std::collections::HashMap::new();
+    for r in rows {
+        if let (Some(c), Some(s)) = (r.keys.get(1), r.keys.get(2)) {
+            currencies.entry((c.as_str(), s.as_str())).or_default().insert(r.currency.as_str());
+        }
+    }
+    rows.iter()
+        .map(|r| {
+            let (customer, service) = (r.keys.get(1)?, r.keys.get(2)?);
+            let several = currencies.get(&(customer.as_str(), service.as_str())).is_some_and(|c| c.len() > 1);
+            let service = if several { format!("{service} [{}]", r.currency) } else { service.clone() };
+            Some((customer.clone(), service))
+        })
+        .collect()
 }
 
 /// Cost facts from rows by period × customer × service (and currency). A customer's service with cost in two
 /// currencies is two series, `SERVICE [CUR]`, never added; one in a single currency keeps its name.
 pub fn per_currency(rows: Vec<billops_store::CostRow>) -> Vec<CostFact> {
-    let mut currencies: std::collections::HashMap<(String, String), std::collections::BTreeSet<String>> =
-        std::collections::HashMap::new();
-    for r in &rows {
-        if let (Some(c), Some(s)) = (r.keys.get(1), r.keys.get(2)) {
-            currencies.entry((c.clone(), s.clone())).or_default().insert(r.currency.clone());
-        }
-    }
+    let names = names(&rows);
     rows.into_iter()
-        .filter_map(|r| {
+        .zip(names)
+        .filter_map(|(r, name)| {
             let p: Period = r.keys.first()?.parse().ok()?;
-            let (customer, service) = (r.keys.get(1)?.clone(), r.keys.get(2)?.clone());
-            let several = currencies.get(&(customer.clone(), service.clone())).is_some_and(|c| c.len() > 1);
-            let service = if several { format!("{service} [{}]", r.currency) } else { service };
+            let (customer, service) = name?;
             Some((p, customer, service, r.cost))
         })
         .collect()
@@ -91,6 +120,8 @@ pub struct Inputs {
     pub events: Vec<billops_store::StoredEvent>,
     pub budgets: Vec<billops_store::Budget>,
     pub customers: Vec<billops_store::Customer>,
+    /// Each series' currency (a series not named here is in its customer's currency).
+    pub currencies: Currencies,
 }
 
 /// Load the inputs (`None`: no month of cost data before the clock's month, nothing to forecast from).
@@ -109,14 +140,14 @@ pub async fn inputs(
         fiscal: settings.fiscal,
         warn_pct: settings.warn_pct,
     };
-    let facts = facts(store, last, basis).await?;
+    let (facts, currencies) = facts(store, last, basis).await?;
     let events = store.forecast_events(None, false).await?;
     // Budgets far enough back and ahead for a biennium on either side of the last actual month.
     let from = (0..36).fold(last, |p, _| p.prev());
     let to = (0..48).fold(last, |p, _| p.next());
     let budgets = store.budgets(None, from, to).await?;
     let customers = store.list_customers().await?;
-    Ok(Some(Inputs { frame, basis, facts, events, budgets, customers }))
+    Ok(Some(Inputs { frame, basis, facts, events, budgets, customers, currencies }))
 }
 
 impl Inputs {
@@ -131,11 +162,12 @@ pub async fn volumes(store: &dyn Store, last_actual: Period) -> Result<Vec<billo
     store.usage_volumes(from, last_actual).await
 }
 
-/// The whole book fitted once (cost and volume), with what a view of any scope needs: the Forecast pane
-/// keeps one per load and computes every drill (total, account code, customer, service) from it.
+/// The whole book's cost fitted once, with what a view of any scope needs: the Forecast pane keeps one per
+/// load and computes every drill (total, account code, customer, service) from it. Usage volumes are fitted
+/// apart ([`Planned::fit_volumes`]), when the volume view is first asked for: opening the pane pays only the
+/// cost fit.
 pub struct Planned {
     pub cost: outlook::Fitted,
-    pub volume: volume::VolumeBook,
     pub events: Vec<billops_store::StoredEvent>,
     pub budgets: Vec<billops_store::Budget>,
     pub codes: codes::Codes,
@@ -149,24 +181,28 @@ impl std::fmt::Debug for Planned {
 }
 
 impl Planned {
-    /// Fit the book's cost facts and volumes once.
+    /// Fit the book's cost facts once.
     pub fn fit(
         facts: &[CostFact],
-        volumes: &[billops_store::UsageVolume],
         events: Vec<billops_store::StoredEvent>,
         budgets: Vec<billops_store::Budget>,
         codes: codes::Codes,
         frame: Frame,
     ) -> Planned {
         let cost = outlook::fit(facts, &events, &frame, None);
-        let volume = volume::fit(volumes, &events, &frame);
-        Planned { cost, volume, events, budgets, codes, frame }
+        Planned { cost, events, budgets, codes, frame }
     }
 
-    /// From loaded inputs and volumes.
-    pub fn of(inputs: Inputs, volumes: &[billops_store::UsageVolume]) -> Planned {
+    /// From loaded inputs.
+    pub fn of(inputs: Inputs) -> Planned {
         let codes = codes::codes(&inputs.customers);
-        Planned::fit(&inputs.facts, volumes, inputs.events, inputs.budgets, codes, inputs.frame)
+        Planned::fit(&inputs.facts, inputs.events, inputs.budgets, codes, inputs.frame)
+    }
+
+    /// Fit the book's usage volumes (read with [`volumes`] up to this fit's last actual month) once, under the
+    /// same frame and events.
+    pub fn fit_volumes(&self, volumes: &[billops_store::UsageVolume]) -> volume::VolumeBook {
+        volume::fit(volumes, &self.events, &self.frame)
     }
 
     /// The cost outlook of `scope` (no refit).
@@ -174,10 +210,10 @@ impl Planned {
         self.cost.outlook(&self.events, &self.budgets, &self.codes, scope)
     }
 
-    /// The volumes of `scope` over the rolling view's months (no refit).
-    pub fn volumes(&self, scope: &Scope) -> volume::VolumeView {
+    /// The volumes of `scope` over the rolling view's months, from a volume fit of this book (no refit).
+    pub fn volumes(&self, book: &volume::VolumeBook, scope: &Scope) -> volume::VolumeView {
         let months = outlook::shown_months(&self.frame, self.cost.first_data());
-        self.volume.view(&self.codes, scope, &months)
+        book.view(&self.codes, scope, &months)
     }
 }
 
@@ -299,11 +335,15 @@ mod currency_tests {
             currency: cur.into(),
             cost: Decimal::new(cost, 0),
         };
-        let facts = per_currency(vec![
+        let rows = vec![
             row("2026-04", "ACME", "EC2", "USD", 10),
             row("2026-05", "ACME", "EC2", "EUR", 7),
             row("2026-05", "ACME", "S3", "USD", 3),
-        ]);
+        ];
+        let cur = currencies(&rows);
+        let named = |s: &str| cur.get(&("ACME".to_string(), s.to_string())).map(String::as_str);
+        assert_eq!((named("EC2 [USD]"), named("EC2 [EUR]"), named("S3")), (Some("USD"), Some("EUR"), Some("USD")));
+        let facts = per_currency(rows);
         let p = |t: &str| t.parse::<Period>().unwrap();
         assert_eq!(
             facts,

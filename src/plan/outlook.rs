@@ -376,6 +376,22 @@ impl Fitted {
         self.book.keys().map(String::as_str)
     }
 
+    /// One customer's series (services).
+    pub fn services(&self, customer: &str) -> impl Iterator<Item = &str> {
+        self.book.get(customer).into_iter().flat_map(|m| m.keys().map(String::as_str))
+    }
+
+    /// One customer's months summed over the services `keep` accepts (e.g. those in one currency).
+    pub fn customer_months_where(
+        &self,
+        customer: &str,
+        keep: impl Fn(&str) -> bool,
+    ) -> (BTreeMap<Period, Decimal>, BTreeMap<Period, Point>) {
+        let series = self.book.get(customer).into_iter().flat_map(|m| m.iter());
+        let r = rollup(series.filter(|(s, _)| keep(s)).map(|(_, f)| f));
+        (r.actual, r.forecast)
+    }
+
     /// One customer's months (actual by month, forecast by month), summed over its services.
     pub fn customer_months(&self, customer: &str) -> (BTreeMap<Period, Decimal>, BTreeMap<Period, Point>) {
         let r = rollup(self.book.get(customer).into_iter().flat_map(|m| m.values()));

@@ -106,7 +106,6 @@ fn unit_name(u: &str) -> String {
 
 /// Fit every customer × service × unit of `volumes` up to the frame's last actual month.
 pub fn fit(volumes: &[UsageVolume], events: &[StoredEvent], frame: &Frame) -> VolumeBook {
-    type Raw = BTreeMap<(String, String), (Vec<(Period, Decimal)>, BTreeSet<Period>)>;
     let mut raw: BTreeMap<&str, Raw> = BTreeMap::new();
     for v in volumes.iter().filter(|v| v.period <= frame.last_actual) {
         let e = raw.entry(v.customer.as_str()).or_default().entry((v.service.clone(), unit_name(&v.unit))).or_default();
@@ -115,32 +114,58 @@ pub fn fit(volumes: &[UsageVolume], events: &[StoredEvent], frame: &Frame) -> Vo
             e.1.insert(v.period);
         }
     }
-    let mut book = BTreeMap::new();
-    for (customer, series) in raw {
-        let evs = volume_events(events, customer);
-        // Events act per unit on the services measured in it.
-        let mut per_unit: BTreeMap<String, BTreeMap<String, Vec<Point>>> = BTreeMap::new();
-        let mut fitted: BTreeMap<(String, String), VolSeries> = BTreeMap::new();
-        for ((service, unit), (mut pts, partial)) in series {
-            pts.push((frame.last_actual, Decimal::ZERO));
-            let Some(s) = Series::from_points(&pts) else { continue };
-            let f = forecast::forecast(&s, frame.horizon);
-            let history = s.values.iter().enumerate().map(|(i, v)| (nth(s.start, i), *v)).collect();
-            per_unit.entry(unit.clone()).or_default().insert(service.clone(), f.points);
-            fitted.insert((service, unit), VolSeries { history, forecast: Vec::new(), partial });
-        }
-        for (unit, mut points) in per_unit {
-            events::apply(&mut points, &evs);
-            for (service, pts) in points {
-                if let Some(v) = fitted.get_mut(&(service, unit.clone())) {
-                    // A forecast never goes below zero usage.
-                    v.forecast = pts.into_iter().map(floor).collect();
-                }
+    // Customers are independent: fitted on every core, as the cost fit does (`outlook::fit_book`); the book
+    // is the same map whatever the split.
+    let raw: Vec<(&str, Raw)> = raw.into_iter().collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16);
+    let chunk = raw.len().div_ceil(threads).max(1);
+    let book = std::thread::scope(|scope| {
+        let handles: Vec<_> = raw
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|(c, s)| fit_customer(c, s, events, frame)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    VolumeBook { book, frame: *frame }
+}
+
+type Raw = BTreeMap<(String, String), (Vec<(Period, Decimal)>, BTreeSet<Period>)>;
+
+/// One customer's (service, unit) series fitted, the events applied per unit.
+fn fit_customer(
+    customer: &str,
+    series: &Raw,
+    events: &[StoredEvent],
+    frame: &Frame,
+) -> (String, BTreeMap<(String, String), VolSeries>) {
+    let evs = volume_events(events, customer);
+    // Events act per unit on the services measured in it.
+    let mut per_unit: BTreeMap<String, BTreeMap<String, Vec<Point>>> = BTreeMap::new();
+    let mut fitted: BTreeMap<(String, String), VolSeries> = BTreeMap::new();
+    for ((service, unit), (pts, partial)) in series {
+        let mut pts = pts.clone();
+        pts.push((frame.last_actual, Decimal::ZERO));
+        let Some(s) = Series::from_points(&pts) else { continue };
+        let f = forecast::forecast(&s, frame.horizon);
+        let history = s.values.iter().enumerate().map(|(i, v)| (nth(s.start, i), *v)).collect();
+        per_unit.entry(unit.clone()).or_default().insert(service.clone(), f.points);
+        fitted.insert(
+            (service.clone(), unit.clone()),
+            VolSeries { history, forecast: Vec::new(), partial: partial.clone() },
+        );
+    }
+    for (unit, mut points) in per_unit {
+        events::apply(&mut points, &evs);
+        for (service, pts) in points {
+            if let Some(v) = fitted.get_mut(&(service, unit.clone())) {
+                // A forecast never goes below zero usage.
+                v.forecast = pts.into_iter().map(floor).collect();
             }
         }
-        book.insert(customer.to_string(), fitted);
     }
-    VolumeBook { book, frame: *frame }
+    (customer.to_string(), fitted)
 }
 
 fn floor(p: Point) -> Point {
@@ -168,6 +193,12 @@ impl Sum {
             e.high += p.high;
         }
         self.partial.extend(v.partial.iter().copied());
+    }
+}
+
+impl std::fmt::Debug for VolumeBook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "VolumeBook {{ customers: {}, last actual: {} }}", self.book.len(), self.frame.last_actual)
     }
 }
 

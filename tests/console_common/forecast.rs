@@ -105,9 +105,11 @@ pub fn volumes() -> Vec<UsageVolume> {
 
 /// Fits answered since the process started.
 pub static FITS: AtomicUsize = AtomicUsize::new(0);
+/// Volume fits answered since the process started.
+pub static VOLUME_FITS: AtomicUsize = AtomicUsize::new(0);
 
 pub fn planned() -> Planned {
-    Planned::fit(&facts(), &volumes(), events(), budgets(), codes(), frame())
+    Planned::fit(&facts(), events(), budgets(), codes(), frame())
 }
 
 pub fn events() -> Vec<StoredEvent> {
@@ -127,6 +129,10 @@ pub fn answer(q: Query) -> Reply {
         Query::Fit => {
             FITS.fetch_add(1, Ordering::SeqCst);
             Reply::Fitted(Some(Arc::new(planned())))
+        }
+        Query::Volumes(kept) => {
+            VOLUME_FITS.fetch_add(1, Ordering::SeqCst);
+            Reply::Volumes(Arc::new(kept.0.fit_volumes(&volumes())))
         }
     }
 }

@@ -276,6 +276,32 @@ async fn volumes_are_summed_per_unit_exactly(s: Arc<dyn Store>) {
 }
 store_test!(volumes_are_summed_per_unit_exactly => variance_volumes_sqlite, variance_volumes_postgres);
 
+/// A customer's service with cost in two currencies: the volume read keeps each currency's cost apart, the
+/// other currency under `SERVICE [CUR]` (the variance list's row for it), never added to the customer's own.
+async fn volumes_keep_each_currency_apart(s: Arc<dyn Store>) {
+    setup(&s).await;
+    // Parts of the same runs as the months' files (a later run would replace them).
+    for (run, item) in
+        [("r1", at("2026-04", "A1", "2026-04-11", "EC2", "30")), ("r2", at("2026-05", "A1", "2026-05-11", "EC2", "40"))]
+    {
+        let mut item = item;
+        item.currency = "EUR".into();
+        import(&s, &meta(&format!("eur-{run}.csv"), run, "bob"), &format!("h-eur-{run}"), vec![item]).await;
+    }
+    let v = s.service_volumes(p("2026-05")).await.unwrap();
+    let ec2: Vec<(&str, &str, &str, rust_decimal::Decimal, rust_decimal::Decimal)> = v
+        .iter()
+        .filter(|x| x.customer == "ACME" && x.service.starts_with("EC2"))
+        .map(|x| (x.service.as_str(), x.currency.as_str(), x.unit.as_str(), x.prev_cost, x.cur_cost))
+        .collect();
+    assert_eq!(
+        ec2,
+        [("EC2", "USD", "Hrs", d("1000"), d("2500.500000000000002")), ("EC2 [EUR]", "EUR", "Hrs", d("30"), d("40")),],
+        "USD and EUR cost never added"
+    );
+}
+store_test!(volumes_keep_each_currency_apart => variance_volumes_currency_sqlite, variance_volumes_currency_postgres);
+
 /// The rolling view's volumes: exact quantity per month × customer × service × unit over a range of months,
 /// assigned customers only, different units never added, rows without a quantity counted.
 async fn usage_volumes_per_month_and_unit_exactly(s: Arc<dyn Store>) {

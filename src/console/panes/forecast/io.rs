@@ -1,5 +1,7 @@
-//! The Forecast pane's reads and writes: the book fitted once (the store reads and the fit both run in the
-//! effect runner, never on the render path; a reload refits), a forecast event, a month's budget.
+//! The Forecast pane's reads and writes: the book's cost fitted once (the store reads and the fit both run in
+//! the effect runner, never on the render path; a reload refits), its usage volumes read and fitted the first
+//! time the volume view is shown (so opening the pane pays only the cost fit), a forecast event, a month's
+//! budget.
 use std::sync::Arc;
 
 use billops_domain::CostBasis;
@@ -11,17 +13,32 @@ use crate::console::action::{Effect, PaneQuery};
 use crate::console::effects::Runner;
 use crate::console::refusal::{EffectError, WriteTraits};
 use crate::console::state::{Load, State, ViewKey};
+use crate::plan::volume::VolumeBook;
 use crate::plan::{Outlook, Planned};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Query {
-    /// Read the book (cost, volumes, events, budgets, account codes) and fit it once.
+    /// Read the book (cost, events, budgets, account codes) and fit its cost once.
     Fit,
+    /// Read the usage volumes up to the kept fit's last actual month and fit them under its frame and events.
+    Volumes(Kept),
 }
+
+/// The fit a volume query belongs to (equal when it is the same fit).
+#[derive(Debug, Clone)]
+pub struct Kept(pub Arc<Planned>);
+
+impl PartialEq for Kept {
+    fn eq(&self, o: &Kept) -> bool {
+        Arc::ptr_eq(&self.0, &o.0)
+    }
+}
+impl Eq for Kept {}
 
 #[derive(Debug, Clone)]
 pub enum Reply {
     Fitted(Option<Arc<Planned>>),
+    Volumes(Arc<VolumeBook>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,11 +57,18 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
             let Some(inputs) = crate::plan::inputs(st, today, None, CostBasis::Billed).await.map_err(e)? else {
                 return Ok(Reply::Fitted(None));
             };
-            let volumes = crate::plan::volumes(st, inputs.frame.last_actual).await.map_err(e)?;
-            let planned = tokio::task::spawn_blocking(move || Planned::of(inputs, &volumes))
+            let planned = tokio::task::spawn_blocking(move || Planned::of(inputs))
                 .await
                 .map_err(|err| EffectError::failed(err.to_string()))?;
             Ok(Reply::Fitted(Some(Arc::new(planned))))
+        }
+        Query::Volumes(Kept(planned)) => {
+            let st = r.store.as_ref();
+            let volumes = crate::plan::volumes(st, planned.frame.last_actual).await.map_err(|e| EffectError::of_read(&e))?;
+            let book = tokio::task::spawn_blocking(move || planned.fit_volumes(&volumes))
+                .await
+                .map_err(|err| EffectError::failed(err.to_string()))?;
+            Ok(Reply::Volumes(Arc::new(book)))
         }
     }
 }
@@ -76,12 +100,35 @@ pub fn load(s: &mut State) -> Vec<Effect> {
     vec![Effect::Pane { req, q: PaneQuery::Forecast(Query::Fit) }]
 }
 
-/// A reply arrived (stale ones are dropped): keep the fit, show the scope from it.
+/// The volumes of the kept fit, when the volume view is shown and they are not loaded (else nothing).
+pub fn load_volumes(s: &mut State) -> Vec<Effect> {
+    let f = &s.panes.forecast;
+    let Some(Some(planned)) = f.data.ready() else { return Vec::new() };
+    if f.measure != Measure::Volume || !f.volumes.is_idle() {
+        return Vec::new();
+    }
+    let q = Query::Volumes(Kept(planned.clone()));
+    let req = s.req();
+    s.panes.forecast.volumes = Load::Loading(req);
+    vec![Effect::Pane { req, q: PaneQuery::Forecast(q) }]
+}
+
+/// A reply arrived (stale ones are dropped): keep the fit, show the scope from it. A new fit forgets the
+/// volumes of the one before (a volume reply still on its way for that one is dropped).
 pub fn landed(s: &mut State, req: u64, r: Reply) -> Vec<Effect> {
     match r {
         Reply::Fitted(p) => {
             if s.panes.forecast.data.waits_for(req) {
                 s.panes.forecast.data = Load::Ready(p);
+                s.panes.forecast.volumes = Load::Idle;
+                let fx = load_volumes(s);
+                show(s);
+                return fx;
+            }
+        }
+        Reply::Volumes(v) => {
+            if s.panes.forecast.volumes.waits_for(req) {
+                s.panes.forecast.volumes = Load::Ready(v);
                 show(s);
             }
         }
@@ -92,8 +139,8 @@ pub fn landed(s: &mut State, req: u64, r: Reply) -> Vec<Effect> {
 /// Compute the scope's views from the kept fit (no store, no refit) and put the measure's tables in place.
 pub fn show(s: &mut State) {
     let f = &mut s.panes.forecast;
-    let (o, v) = match f.data.ready() {
-        Some(Some(p)) => (p.outlook(&f.scope), Some(p.volumes(&f.scope))),
+    let (o, v) = match (f.data.ready(), f.volumes.ready()) {
+        (Some(Some(p)), book) => (p.outlook(&f.scope), book.map(|b| p.volumes(b, &f.scope))),
         _ => (Outlook::empty(&f.scope, billops_domain::Period::of_date(s.now.date_naive())), None),
     };
     let (rows, months) = match (f.measure, &v) {

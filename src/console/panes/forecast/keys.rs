@@ -88,7 +88,7 @@ pub fn switch(s: &mut State) -> Vec<Effect> {
     Vec::new()
 }
 
-/// `u`: cost ↔ usage volume, same scope and table.
+/// `u`: cost ↔ usage volume, same scope and table (the first switch to volume reads and fits the volumes).
 pub fn measure(s: &mut State) -> Vec<Effect> {
     let f = &mut s.panes.forecast;
     f.measure = match f.measure {
@@ -96,9 +96,10 @@ pub fn measure(s: &mut State) -> Vec<Effect> {
         Measure::Volume => Measure::Cost,
     };
     let word = if f.measure == Measure::Volume { "usage volume per unit (units are never added)" } else { "cost" };
+    let fx = super::io::load_volumes(s);
     super::io::show(s);
     s.info(format!("forecast: {word}"));
-    Vec::new()
+    fx
 }
 
 /// `c`: the top of the view by customers ↔ by account codes (from anywhere: back to the top of the other).

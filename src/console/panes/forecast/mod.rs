@@ -2,7 +2,7 @@
 //! in total, as a line chart with the table beside it: actual months, the forecast with its band, the budget
 //! and its alerts, and event markers. Enter drills (all customers → customer → service, or all account codes
 //! → code → customer → service); Esc goes back; `c` switches customers ↔ account codes; `u` cost ↔ volume
-//! (one line per unit: units are never added); `v` switches the table between the rows of the level below and
+//! (one line per unit: units are never added; the volumes are read and fitted when first shown); `v` switches the table between the rows of the level below and
 //! the months shown (what `x` exports); `F` records a forecast event for the scope, `B` sets the scope's
 //! budget for a month (a code's too). The book is fitted once per load (`state.rs`); every drill is computed
 //! from that fit. The forecast rules are `crate::plan`'s (method per series, said).
@@ -29,7 +29,11 @@ const META: PaneMeta = PaneMeta { title: "Forecast", short: "Fcst", slug: "forec
 
 // Not period-bound: the view rolls from the newest month before this one; a write (an event, a budget, an
 // import) reloads it.
-const SLOTS: &[Slot] = &[Slot { at: |s| Some(&mut s.panes.forecast.data), by_period: false, load: io::load }];
+// The volumes load only while the volume view is shown (their load asks for nothing otherwise).
+const SLOTS: &[Slot] = &[
+    Slot { at: |s| Some(&mut s.panes.forecast.data), by_period: false, load: io::load },
+    Slot { at: |s| Some(&mut s.panes.forecast.volumes), by_period: false, load: io::load_volumes },
+];
 
 impl Pane for Forecast {
     fn meta(&self) -> &'static PaneMeta {

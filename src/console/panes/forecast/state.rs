@@ -1,9 +1,10 @@
-//! What the Forecast pane holds: the book fitted once per load (cost and volume, in the effect runner), the
+//! What the Forecast pane holds: the book's cost fitted once per load (in the effect runner), its usage
+//! volumes fitted when the volume view is first shown (`u`; a second load, kept until the next reload), the
 //! scope shown (every customer or account code, one code, one customer, one of its services), what is
 //! measured (cost or usage volume), and the scope's views computed from the fit — a drill never refits.
 use std::sync::Arc;
 
-use crate::plan::volume::VolumeView;
+use crate::plan::volume::{VolumeBook, VolumeView};
 use crate::plan::{Outlook, Planned, Scope};
 use crate::console::state::Load;
 
@@ -22,6 +23,8 @@ pub struct PaneState {
     pub measure: Measure,
     /// `Ready(None)`: no month of cost data before this month (nothing to forecast from).
     pub data: Load<Option<Arc<Planned>>>,
+    /// The usage volumes of the fit in `data`: loaded only while the volume view is shown (idle until then).
+    pub volumes: Load<Arc<VolumeBook>>,
     /// The scope's cost outlook and volumes, computed from `data` when it lands or the scope changes.
     pub shown: Option<Outlook>,
     pub volume: Option<VolumeView>,

@@ -300,6 +300,43 @@ fn header(o: &Outlook, theme: &Theme) -> Vec<Line<'static>> {
     ]
 }
 
+/// The header of the volume view: what is measured (usage volume, one line per unit, units never added),
+/// the units of the scope, and the figures of the unit the chart draws — no cost figure.
+fn volume_header(o: &Outlook, v: &VolumeView, line: Option<&UnitLine>, theme: &Theme) -> Vec<Line<'static>> {
+    let units: Vec<String> = v.units.iter().map(|u| visible(&u.unit).into_owned()).collect();
+    let units = if units.is_empty() { "no usage quantities".to_string() } else { units.join(", ") };
+    let first = Line::from(vec![
+        Span::styled(visible(&o.scope.label()).into_owned(), theme.style(Role::Title)),
+        Span::styled(format!(" · usage volume per unit, units never added: {units}"), theme.style(Role::Text)),
+    ]);
+    let second = match line {
+        Some(l) => {
+            let unit = visible(&l.unit).into_owned();
+            let last = l.months.iter().find(|m| m.period == v.last_actual).map(|m| m.amount()).unwrap_or_default();
+            let next: Decimal = l.months.iter().filter_map(|m| m.forecast.map(|p| p.value)).sum();
+            let partial = l.months.iter().filter(|m| m.partial).count();
+            let partial = match partial {
+                0 => String::new(),
+                n => format!(" · partial in {n} month(s): rows without a quantity"),
+            };
+            Line::from(vec![
+                Span::styled(
+                    format!(
+                        "{unit}: actual {} {} · next 18 {}",
+                        v.last_actual,
+                        fmt_money(last),
+                        fmt_money(next.round_dp(2))
+                    ),
+                    theme.style(Role::Text),
+                ),
+                Span::styled(format!("{partial} · forecast per service by its own method · u: cost"), theme.style(Role::Muted)),
+            ])
+        }
+        None => Line::from(Span::styled("u: cost", theme.style(Role::Muted))),
+    };
+    vec![first, second]
+}
+
 /// The unit the volume chart draws: the selected row's, else the first.
 fn chosen_unit<'a>(s: &State, v: &'a VolumeView) -> Option<&'a UnitLine> {
     let id = s.selected_id(s.current_view());
@@ -319,9 +356,23 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         Load::Idle | Load::Loading(_) => return f.render_widget(Paragraph::new("forecasting …"), area),
     }
     let Some(o) = &pane.shown else { return f.render_widget(Paragraph::new("forecasting …"), area) };
+    if pane.measure == Measure::Volume {
+        match &pane.volumes {
+            Load::Failed(e) => return failed(f, area, "forecast volumes", e, theme),
+            Load::Ready(_) => {}
+            Load::Idle | Load::Loading(_) => {
+                return f.render_widget(Paragraph::new("reading and fitting usage volumes … (u: cost)"), area);
+            }
+        }
+    }
     let cur = s.current_view();
     let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
-    f.render_widget(Paragraph::new(header(o, theme)), head);
+    let volume = pane.volume.as_ref().filter(|_| pane.measure == Measure::Volume);
+    let head_lines = match volume {
+        Some(v) => volume_header(o, v, chosen_unit(s, v), theme),
+        None => header(o, theme),
+    };
+    f.render_widget(Paragraph::new(head_lines), head);
     let wide = body.width >= 140;
     let (chart_area, table_area) = if wide {
         let [a, b] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
@@ -330,7 +381,6 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         let [a, b] = Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
         (a, b)
     };
-    let volume = pane.volume.as_ref().filter(|_| pane.measure == Measure::Volume);
     match volume {
         Some(v) => match chosen_unit(s, v) {
             Some(line) => {
