@@ -1,7 +1,7 @@
 //! The Recon pane's read (the period's tie-outs, supplier invoices and cases) and writes (enter a supplier
 //! invoice, open cases for residuals, change a case).
 use billops_domain::Period;
-use billops_domain::close::TieOut;
+use billops_domain::close::{StatementTie, TieOut};
 use crate::console::table::{fmt_money, fmt_money_in};
 use billops_domain::fx::Pair;
 use billops_store::{CaseUpdate, NewFxRate, NewSupplierInvoice, ReconCase, StoreError, StoredFxRate, SupplierInvoice};
@@ -31,6 +31,8 @@ pub struct ReconData {
     pub cases: Vec<ReconCase>,
     /// The period's FX rate snapshots, proposed and approved.
     pub fx_rates: Vec<StoredFxRate>,
+    /// billops' invoices per customer and currency beside the CloudHealth statements.
+    pub statement_ties: Vec<StatementTie>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +56,7 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
             supplier_invoices: st.list_supplier_invoices(Some(period)).await.map_err(e)?,
             cases: st.list_cases(Some(period)).await.map_err(e)?,
             fx_rates: st.fx_rates(Some(period)).await.map_err(e)?,
+            statement_ties: st.statement_tie(period).await.map_err(e)?,
         })),
     }
 }
@@ -143,6 +146,7 @@ pub fn loaded(s: &mut State, req: u64, data: ReconData) {
     }
     s.set_model(ViewKey::Recon, table(&data));
     s.set_model(ViewKey::FxRates, super::fx::table(&data));
+    s.set_model(ViewKey::ChStatements, super::statements::table(&data));
     super::supplier::loaded(s, &data);
     s.panes.recon.data = Load::Ready(data);
 }
