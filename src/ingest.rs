@@ -476,3 +476,45 @@ pub fn describe(report: &FileReport) -> String {
         }
     }
 }
+
+/// A CloudHealth customer statement file read for the store (`billops cloudhealth statements import` and the
+/// Recon pane's statements list): its rows, or why the file is refused — every faulty row with its file, line
+/// and column (nothing is imported then).
+pub fn ch_statements(
+    path: &std::path::Path,
+) -> Result<(billops_store::ChStatementFile, Vec<billops_store::NewChStatement>), String> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+    let parsed = billops_import::cloudhealth_statements::parse(&bytes).map_err(|e| format!("{name}: refused: {e}"))?;
+    if !parsed.problems.is_empty() {
+        let lines: Vec<String> = parsed
+            .problems
+            .iter()
+            .map(|p| format!("{name}:{}: column {}: {:?}: {}", p.line, p.column, p.value, p.why))
+            .collect();
+        return Err(format!(
+            "{name}: refused, nothing imported: {}\n{}",
+            counted(lines.len(), "fault", "faults"),
+            lines.join("\n")
+        ));
+    }
+    let file = billops_store::ChStatementFile {
+        file_name: name,
+        content_hash: parsed.content_hash,
+        customer_column: parsed.customer_columns.join(" / "),
+    };
+    let rows = parsed
+        .rows
+        .into_iter()
+        .map(|r| billops_store::NewChStatement {
+            line: r.line,
+            customer_id: r.customer_id,
+            customer_name: r.customer_name,
+            period: r.period,
+            status: r.status,
+            total: r.total,
+            currency: r.currency,
+        })
+        .collect();
+    Ok((file, rows))
+}

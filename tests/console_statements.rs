@@ -7,7 +7,9 @@
 mod console_common;
 use console_common::*;
 
-use billops::console::state::{State, ViewKey};
+use billops::console::pane::PaneWrite;
+use billops::console::panes::recon;
+use billops::console::state::{Mode, State, ViewKey};
 use billops::console::theme::Role as ThemeRole;
 use billops_domain::Role;
 
@@ -46,4 +48,26 @@ fn invoices_beside_statements_per_customer_and_currency() {
     // `v` goes on to the tie-out
     keys(&mut s, &["esc", "v"]);
     assert_eq!(s.current_view(), ViewKey::Recon);
+}
+
+#[test]
+fn an_operator_imports_a_statement_file_from_the_list() {
+    let mut s = statements(Role::Viewer);
+    keys(&mut s, &["i"]);
+    assert!(matches!(s.mode, Mode::Normal), "a viewer gets no form");
+    let mut s = statements(Role::Operator);
+    keys(&mut s, &["i"]);
+    let Mode::Form(_) = &s.mode else { panic!("a form: {:?}", s.message) };
+    // empty: refused beside the field, nothing written
+    let fx = keys(&mut s, &["enter"]);
+    assert!(writes(&fx).is_empty());
+    let Mode::Form(f) = &s.mode else { panic!("the form stays open") };
+    assert_eq!(f.error_field, Some(recon::statements::PATH));
+    type_text(&mut s, "/data/ch/may.csv");
+    let fx = keys(&mut s, &["enter"]);
+    let w = writes(&fx);
+    assert!(
+        matches!(w.as_slice(), [PaneWrite::Recon(recon::io::Write::ChStatements { path })] if path == "/data/ch/may.csv"),
+        "{w:?}"
+    );
 }

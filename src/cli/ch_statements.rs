@@ -84,42 +84,12 @@ pub async fn cloudhealth(ctx: &Ctx, c: CloudhealthCmd) -> Result<u8, Failure> {
     }
 }
 
-/// Read one statement file into the store's rows; a faulty row refuses it, every fault named.
-pub fn read_file(path: &Path) -> Result<(ChStatementFile, Vec<NewChStatement>), Failure> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Failure::user(format!("{name}: {e}")))?;
-    let parsed = billops_import::cloudhealth_statements::parse(&bytes)
-        .map_err(|e| Failure::new(REFUSED, format!("{name}: refused: {e}")))?;
-    if !parsed.problems.is_empty() {
-        let lines: Vec<String> = parsed
-            .problems
-            .iter()
-            .map(|p| format!("{name}:{}: column {}: {:?}: {}", p.line, p.column, p.value, p.why))
-            .collect();
-        return Err(Failure::new(
-            REFUSED,
-            format!("{name}: refused, nothing imported: {} fault(s)\n{}", lines.len(), lines.join("\n")),
-        ));
+/// Read one statement file into the store's rows; a faulty row refuses it (2), an unreadable file is 1.
+fn read_file(path: &Path) -> Result<(ChStatementFile, Vec<NewChStatement>), Failure> {
+    if let Err(e) = std::fs::metadata(path) {
+        return Err(Failure::user(format!("{}: {e}", path.display())));
     }
-    let file = ChStatementFile {
-        file_name: name,
-        content_hash: parsed.content_hash,
-        customer_column: parsed.customer_columns.join(" / "),
-    };
-    let rows = parsed
-        .rows
-        .into_iter()
-        .map(|r| NewChStatement {
-            line: r.line,
-            customer_id: r.customer_id,
-            customer_name: r.customer_name,
-            period: r.period,
-            status: r.status,
-            total: r.total,
-            currency: r.currency,
-        })
-        .collect();
-    Ok((file, rows))
+    crate::ingest::ch_statements(path).map_err(|m| Failure::new(REFUSED, m))
 }
 
 /// A store refusal of a statement file: refused (2) when the file is at fault, else as any store error.

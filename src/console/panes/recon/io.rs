@@ -45,6 +45,8 @@ pub enum Write {
     FxRate(NewFxRate),
     /// A manager who did not enter it approves a pair's rate.
     ApproveFx { pair: Pair, period: Period },
+    /// Import a CloudHealth customer statement file (CSV) into the customer tie-out.
+    ChStatements { path: String },
 }
 
 pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
@@ -101,6 +103,11 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
             let x = st.approve_fx_rate(&pair, period, &by).await?;
             Ok(format!("{} {} rate {} approved: drafts of {period} convert with it", x.pair(), x.period, x.rate.normalize()))
         }
+        Write::ChStatements { path } => {
+            let (file, rows) = crate::ingest::ch_statements(std::path::Path::new(&path)).map_err(StoreError::Invalid)?;
+            let out = st.import_ch_statements(&file, &rows, &by).await?;
+            Ok(super::statements::imported_text(&file.file_name, &out))
+        }
         Write::UpdateCase { id, update, version } => {
             let c = st.update_case(id, &update, Some(version), &by).await?;
             // The case carries no currency (its payer's tie-out does, not at hand here): 2 places.
@@ -119,7 +126,7 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
 pub fn traits(w: &Write) -> WriteTraits {
     match w {
         Write::UpdateCase { .. } => WriteTraits::OPERATOR.versioned(),
-        Write::SupplierInvoice(_) | Write::OpenCases { .. } => WriteTraits::OPERATOR,
+        Write::SupplierInvoice(_) | Write::OpenCases { .. } | Write::ChStatements { .. } => WriteTraits::OPERATOR,
         // the form checks pair, rate and date; what the store may still refuse is about the source
         Write::FxRate(_) => WriteTraits::OPERATOR.field(super::fx::FxForm::SOURCE),
         Write::ApproveFx { .. } => WriteTraits::MANAGER,

@@ -31,8 +31,8 @@ const RECON: &[Cmd] = &[Cmd::Open, Cmd::SupplierInvoice, Cmd::OpenCases, Cmd::Ed
 /// A row's detail: change its case, or go back.
 const ROW: &[Cmd] = &[Cmd::Back, Cmd::EditCase, Cmd::SwitchView];
 const FX: &[Cmd] = &[Cmd::FxRate, Cmd::Approve, Cmd::SwitchView];
-/// The customer tie-out against CloudHealth statements: a row's detail, the next list.
-const STATEMENTS: &[Cmd] = &[Cmd::Open, Cmd::SwitchView];
+/// The customer tie-out against CloudHealth statements: a row's detail, import a statement file, the next list.
+const STATEMENTS: &[Cmd] = &[Cmd::Open, Cmd::Import, Cmd::SwitchView];
 
 const META: PaneMeta = PaneMeta { title: "Recon", short: "Recon", slug: "recon", goto: 'e' };
 
@@ -89,6 +89,7 @@ impl Pane for Recon {
             }
             Cmd::SupplierInvoice => super::supplier::new_invoice(s),
             Cmd::FxRate => fx::propose(s),
+            Cmd::Import if self.current_view(s) == ViewKey::ChStatements => statements::start_import(s),
             Cmd::Approve => fx::approve(s),
             Cmd::OpenCases => super::supplier::open_cases(s),
             Cmd::EditCase => super::supplier::edit_case(s),

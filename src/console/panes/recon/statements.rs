@@ -2,7 +2,7 @@
 //! invoices of the period beside the statement's total, the difference (billops − CloudHealth) and the
 //! statement's status; an Estimated statement is flagged as not final, two currencies are never compared (a
 //! customer with a statement in another currency than its invoices has a row for each). Statements come in
-//! with `billops cloudhealth statements import FILE`.
+//! with `i` here (a file path) or `billops cloudhealth statements import FILE`.
 use billops_domain::close::{StatementTie, StatementTieStatus};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,12 +10,51 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use rust_decimal::Decimal;
 
+use billops_domain::text::counted;
+use billops_store::{ChChange, ChImportOutcome};
+
+use super::form::Kind;
 use super::io::ReconData;
+use crate::console::action::{Effect, FormKind};
+use crate::console::input::{Complete, Field, Form};
+use crate::console::state::Mode;
 use crate::console::state::{State, ViewKey};
 use crate::console::table::{Cell, Column, Mark, Row, TableModel, fmt_money_in};
 use crate::console::theme::{Role, Theme};
 use crate::console::ui::detail::Record;
-use crate::console::ui::widgets::list;
+use crate::console::keys::Cmd;
+use crate::console::ui::widgets::{key, list};
+
+/// The import form's one field.
+pub const PATH: &str = "statement file (CSV)";
+
+/// `i`: ask for a CloudHealth statement file to import.
+pub fn start_import(s: &mut State) -> Vec<Effect> {
+    if let Some(why) = s.write_refusal() {
+        s.warn(why);
+        return Vec::new();
+    }
+    s.mode = Mode::Form(Form::new(
+        FormKind::Recon(Kind::ChStatements),
+        "import CloudHealth customer statements (CSV; all or nothing; the same file twice changes nothing)",
+        vec![Field::new(PATH, "", Complete::Path).named(PATH)],
+    ));
+    Vec::new()
+}
+
+/// What an import did, in one line.
+pub fn imported_text(file: &str, out: &ChImportOutcome) -> String {
+    let n = |f: fn(&ChChange) -> bool| out.rows.iter().filter(|r| f(&r.change)).count();
+    let name = file.rsplit('/').next().unwrap_or(file);
+    format!(
+        "{name}: {}: {} added, {} replaced, {} unchanged, {} estimated after a final not imported",
+        counted(out.rows.len(), "statement", "statements"),
+        n(|c| matches!(c, ChChange::Added)),
+        n(|c| matches!(c, ChChange::Replaced { .. })),
+        n(|c| matches!(c, ChChange::Unchanged)),
+        n(|c| matches!(c, ChChange::KeptFinal))
+    )
+}
 
 /// A row's id: customer and currency.
 pub fn tie_id(t: &StatementTie) -> String {
@@ -113,7 +152,8 @@ pub fn record(d: &ReconData, id: &str) -> Option<Record> {
 pub(super) fn render(f: &mut Frame, area: Rect, s: &State, n: Option<&'static str>, theme: &Theme) {
     let p = s.period_or_now();
     let [top, bottom] = Layout::vertical([Constraint::Min(5), Constraint::Length(5)]).areas(area);
-    list(f, top, s, ViewKey::ChStatements, &format!("billops vs CloudHealth statements {p}"), n, true, theme);
+    let name = format!("billops vs CloudHealth statements {p} ({} imports a file)", key(s, Cmd::Import));
+    list(f, top, s, ViewKey::ChStatements, &name, n, true, theme);
     let b = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Border));
     let sel = s.selected_id(ViewKey::ChStatements);
     let Some(t) = s.panes.recon.data.ready().and_then(|d| d.statement_ties.iter().find(|t| Some(tie_id(t)) == sel))
