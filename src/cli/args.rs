@@ -359,7 +359,8 @@ pub enum PricebookCmd {
     },
     /// Import a CloudHealth partner price book (XML) into a customer's price book: each rule that maps is
     /// added after the customer's rules (file order kept: first match wins), each one that does not is listed
-    /// with why. Exit 4 when some did not map.
+    /// with why; the mapped rules are written in one transaction (all or none: a rule the store refuses, e.g.
+    /// one starting in a signed-off month, leaves none, exit 1). Exit 4 when some did not map.
     Import {
         /// The CloudHealth price book XML.
         #[arg(long, value_name = "FILE")]
