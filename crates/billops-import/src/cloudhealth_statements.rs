@@ -194,6 +194,7 @@ pub fn parse(bytes: &[u8]) -> Result<StatementFile, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -149,6 +149,7 @@ pub fn statement_tie(invoiced: &[Invoiced], statements: &[Statement]) -> Vec<Sta
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
