@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use billops_domain::money::canonical;
+use billops_domain::text::counted;
 use billops_import::{Dedup, Event, Limits, ReadOptions, RefuseError, Source, TagConfig};
 use billops_store::{Actor, ImportChunk, ImportMeta, ImportOutcome, Store, StoreError};
 use tokio::sync::mpsc;
@@ -390,9 +391,10 @@ pub fn tally(reports: &[FileReport]) -> String {
         }
     }
     let mut s = format!(
-        "{} files: {imported} imported, {refused} refused{}; {rows} rows, {quarantined} quarantined",
-        reports.len(),
-        if failed > 0 { format!(", {failed} failed") } else { String::new() }
+        "{}: {imported} imported, {refused} refused{}; {}, {quarantined} quarantined",
+        counted(reports.len(), "file", "files"),
+        if failed > 0 { format!(", {failed} failed") } else { String::new() },
+        counted(rows, "row", "rows")
     );
     if refused + failed > 0 {
         s.push_str("; nothing of a refused or failed file was written");
@@ -424,14 +426,19 @@ pub fn describe(report: &FileReport) -> String {
         FileReport::Cancelled { file, started: false } => format!("{file}: cancelled before it started"),
         FileReport::Imported { file, format, outcome } => {
             let b = &outcome.batch;
-            let mut s = format!("{file}: {format}, batch {}, {} rows, {} quarantined", b.id, b.rows, b.quarantined);
+            let mut s = format!(
+                "{file}: {format}, batch {}, {}, {} quarantined",
+                b.id,
+                counted(b.rows, "row", "rows"),
+                b.quarantined
+            );
             for sc in &b.scopes {
                 s.push_str(&format!(
-                    "\n  payer {} {} {:?}: {} rows, billed {}, effective {}, list {}",
+                    "\n  payer {} {} {:?}: {}, billed {}, effective {}, list {}",
                     sc.payer,
                     sc.period,
                     sc.status,
-                    sc.rows,
+                    counted(sc.rows, "row", "rows"),
                     canonical(sc.billed),
                     canonical(sc.effective),
                     canonical(sc.list)
@@ -439,8 +446,12 @@ pub fn describe(report: &FileReport) -> String {
             }
             for r in &outcome.replaced {
                 s.push_str(&format!(
-                    "\n  replaced batch {} ({}) for payer {} {}: {} rows",
-                    r.old_batch, r.old_file, r.payer, r.period, r.old_rows
+                    "\n  replaced batch {} ({}) for payer {} {}: {}",
+                    r.old_batch,
+                    r.old_file,
+                    r.payer,
+                    r.period,
+                    counted(r.old_rows, "row", "rows")
                 ));
             }
             if !outcome.new_accounts.is_empty() {
@@ -464,4 +475,46 @@ pub fn describe(report: &FileReport) -> String {
             s
         }
     }
+}
+
+/// A CloudHealth customer statement file read for the store (`billops cloudhealth statements import` and the
+/// Recon pane's statements list): its rows, or why the file is refused — every faulty row with its file, line
+/// and column (nothing is imported then).
+pub fn ch_statements(
+    path: &std::path::Path,
+) -> Result<(billops_store::ChStatementFile, Vec<billops_store::NewChStatement>), String> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+    let parsed = billops_import::cloudhealth_statements::parse(&bytes).map_err(|e| format!("{name}: refused: {e}"))?;
+    if !parsed.problems.is_empty() {
+        let lines: Vec<String> = parsed
+            .problems
+            .iter()
+            .map(|p| format!("{name}:{}: column {}: {:?}: {}", p.line, p.column, p.value, p.why))
+            .collect();
+        return Err(format!(
+            "{name}: refused, nothing imported: {}\n{}",
+            counted(lines.len(), "fault", "faults"),
+            lines.join("\n")
+        ));
+    }
+    let file = billops_store::ChStatementFile {
+        file_name: name,
+        content_hash: parsed.content_hash,
+        customer_column: parsed.customer_columns.join(" / "),
+    };
+    let rows = parsed
+        .rows
+        .into_iter()
+        .map(|r| billops_store::NewChStatement {
+            line: r.line,
+            customer_id: r.customer_id,
+            customer_name: r.customer_name,
+            period: r.period,
+            status: r.status,
+            total: r.total,
+            currency: r.currency,
+        })
+        .collect();
+    Ok((file, rows))
 }

@@ -140,3 +140,37 @@ fn the_progress_line_gives_percent_of_the_size_and_an_eta() {
     let job = s.panes.imports.job.clone().unwrap();
     assert!(imports::job_text(&job, later).0.contains("0% · 10 rows · ETA …"));
 }
+
+#[test]
+fn one_row_and_one_issue_are_said_in_the_singular() {
+    let imported = |file: &str, rows: i64, issues: i64| billops::ingest::FileReport::Imported {
+        file: file.into(),
+        format: "cur".into(),
+        outcome: Box::new(billops_store::ImportOutcome {
+            batch: billops_store::ImportBatch {
+                id: 7,
+                file_name: file.into(),
+                content_hash: "h".into(),
+                format: "cur".into(),
+                run_id: "r".into(),
+                rows,
+                quarantined: 0,
+                scopes: Vec::new(),
+                imported_by: "olga".into(),
+                imported_at: chrono::DateTime::UNIX_EPOCH,
+            },
+            replaced: Vec::new(),
+            new_accounts: Vec::new(),
+            issues_raised: issues,
+        }),
+    };
+    let one = imports::io::summary(&[imported("/d/a.csv", 1, 1)]);
+    assert_eq!(one, ["imported a.csv: batch 7 · 1 row · 0 quarantined · 1 feed issue"]);
+    let two = imports::io::summary(&[imported("/d/a.csv", 1, 0), imported("/d/b.csv", 0, 2)]);
+    assert_eq!(two[0], "import done: 2 files, 1 row, 0 quarantined rows, 2 feed issues");
+    assert_eq!(two[2], "imported b.csv: batch 7 · 0 rows · 0 quarantined · 2 feed issues");
+    // the CLI's tally of the same run
+    let reports = [imported("/d/a.csv", 1, 0), imported("/d/b.csv", 0, 2)];
+    assert_eq!(billops::ingest::tally(&reports), "2 files: 2 imported, 0 refused; 1 row, 0 quarantined");
+    assert!(billops::ingest::describe(&reports[0]).contains("batch 7, 1 row, 0 quarantined"));
+}

@@ -196,9 +196,12 @@ fn cases_open_for_residuals_and_change() {
         if update.status == Some(CaseStatus::WrittenOff)));
     refuse(&mut s, &fx, "not allowed: alice (operator) may not write off a reconciliation case");
     assert!(msg(&s).contains("may not write off"));
-    // `o` opens cases for the period's residuals and shows the cases (from the tie-out: cases → FX rates → tie-out).
+    // `o` opens cases for the period's residuals and shows the cases (from the tie-out: cases → FX rates →
+    // statements → tie-out).
     press(&mut s, Cmd::SwitchView);
     assert_eq!(s.current_view(), ViewKey::FxRates);
+    press(&mut s, Cmd::SwitchView);
+    assert_eq!(s.current_view(), ViewKey::ChStatements);
     press(&mut s, Cmd::SwitchView);
     let fx = press(&mut s, Cmd::OpenCases);
     assert_eq!(writes(&fx), [PaneWrite::Recon(RW::OpenCases { period: p("2026-05") })]);

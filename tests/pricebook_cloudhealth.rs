@@ -37,3 +37,28 @@ fn a_cloudhealth_price_book_imports_what_maps_and_lists_the_rest() {
     assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
     assert!(text(&bad).contains("not a CloudHealth price book"), "{}", text(&bad));
 }
+
+#[test]
+fn a_rule_refused_midway_leaves_no_rule_of_the_file() {
+    let d = Demo::empty(&["alice"]);
+    d.ok("alice", &["customers", "add", "ACME", "Acme Corp"]);
+    // the second rule starts in May, which is signed off: the July rule before it is not kept either
+    let xml = d.dir.path().join("two.xml");
+    std::fs::write(
+        &xml,
+        r#"<CHTBillingRules><RuleGroup startDate="2026-07-01" enabled="true">
+             <BillingRule name="July" percentDiscount="2"><Product productName="AmazonEC2"/></BillingRule>
+           </RuleGroup><RuleGroup startDate="2026-05-01" enabled="true">
+             <BillingRule name="May" percentDiscount="3"><Product productName="AmazonS3"/></BillingRule>
+           </RuleGroup></CHTBillingRules>"#,
+    )
+    .unwrap();
+    d.quiet_month("alice", "2026-05");
+    d.ok("alice", &["close", "signoff", "2026-05", "--note", "quiet month"]);
+    let o = d.run("alice", &["pricebook", "import", "--cloudhealth", xml.to_str().unwrap(), "--customer", "ACME"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("2026-05 is locked") && t.contains("no rule of the file was added"), "{t}");
+    let list = d.ok("alice", &["pricebook", "list", "ACME", "--format", "csv"]);
+    assert!(list.lines().count() <= 1, "all or nothing: {list}");
+}

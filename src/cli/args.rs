@@ -112,15 +112,24 @@ pub enum Command {
     /// Requests with SLA timers (business calendar): start, pause, resume, stop; time left.
     #[command(subcommand)]
     Requests(super::sla_claims::RequestsCmd),
-    /// Three-way tie-out per payer for a period (exit 0 all tied or within tolerance, 4 otherwise).
+    /// Three-way tie-out per payer for a period (exit 0 all tied or within tolerance, 4 otherwise); with
+    /// --statements the customer tie-out against CloudHealth statements instead.
     Recon {
         period: String,
         /// First open a reconciliation case per payer whose supplier residual exceeds the tolerance.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "statements")]
         open_cases: bool,
+        /// Per customer and currency: billops' invoices beside the CloudHealth statement, the difference and
+        /// the statement's status (exit 0 when every one is Final and equal, 4 otherwise; an Estimated one is
+        /// not final). Import statements with `billops cloudhealth statements import FILE`.
+        #[arg(long)]
+        statements: bool,
         #[arg(long, value_enum, default_value_t)]
         format: OutputFormat,
     },
+    /// CloudHealth customer statements: import (CSV), list; the tie-out is `billops recon PERIOD --statements`.
+    #[command(subcommand)]
+    Cloudhealth(super::ch_statements::CloudhealthCmd),
     /// Supplier reconciliation cases (open ones with an expected credit note explain the residual).
     #[command(subcommand)]
     Cases(super::month_terms::CasesCmd),
@@ -350,7 +359,8 @@ pub enum PricebookCmd {
     },
     /// Import a CloudHealth partner price book (XML) into a customer's price book: each rule that maps is
     /// added after the customer's rules (file order kept: first match wins), each one that does not is listed
-    /// with why. Exit 4 when some did not map.
+    /// with why; the mapped rules are written in one transaction (all or none: a rule the store refuses, e.g.
+    /// one starting in a signed-off month, leaves none, exit 1). Exit 4 when some did not map.
     Import {
         /// The CloudHealth price book XML.
         #[arg(long, value_name = "FILE")]

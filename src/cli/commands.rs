@@ -128,7 +128,11 @@ pub async fn import(
                 l.finish();
             } else if p.total > 0 {
                 // the size on disk is known: % and an ETA from the bytes read, the rows beside
-                l.update(p.bytes.min(p.total), p.total, &format!("bytes of {} ({} rows)", p.file_name, p.rows));
+                l.update(
+                    p.bytes.min(p.total),
+                    p.total,
+                    &format!("bytes of {} ({})", p.file_name, billops_domain::text::counted(p.rows, "row", "rows")),
+                );
             } else {
                 l.count(p.rows, &what);
             }

@@ -3,6 +3,7 @@
 mod out;
 mod account_map;
 mod args;
+mod ch_statements;
 mod commands;
 mod demo;
 mod disputes;
@@ -362,7 +363,9 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         Some(Command::Invoices(c)) => month::invoices(ctx, c).await,
         Some(Command::Credits(c)) => month_money::credits(ctx, c).await,
         Some(Command::Supplier(c)) => month_money::supplier(ctx, c).await,
-        Some(Command::Recon { period, open_cases, format }) => {
+        Some(Command::Recon { period, statements: true, format, .. }) => ch_statements::tie(ctx, &period, format).await,
+        Some(Command::Cloudhealth(c)) => ch_statements::cloudhealth(ctx, c).await,
+        Some(Command::Recon { period, open_cases, format, .. }) => {
             if open_cases {
                 month_terms::open_cases(ctx, &period).await?;
             }

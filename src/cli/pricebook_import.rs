@@ -1,10 +1,12 @@
 //! `billops pricebook import --cloudhealth FILE --customer CODE [--dry-run]`: a CloudHealth partner price book
 //! into a customer's price book. Every rule is listed: the ones that map with the billops rule they become, the
 //! others with every reason they do not (`billops_import::cloudhealth`). Rules are added in the file's order
-//! after the customer's existing rules (first match wins); a rule starting in or before a signed-off month is
-//! not added (the store refuses it; nothing is re-priced). Exit 0 when every rule was added, 4 when some could not
-//! be mapped (the mapped ones are added, unless `--dry-run`).
+//! after the customer's existing rules (first match wins), all in one transaction: a rule the store refuses (one
+//! starting in or before a signed-off month: nothing is re-priced) refuses the import, and no rule of the file is
+//! added. Exit 0 when every rule was added, 4 when some could not be mapped (the mapped ones are added, unless
+//! `--dry-run`), 1 when the store refused the rules (none added).
 use billops_import::cloudhealth::{map, parse};
+use billops_store::NewPriceRule;
 
 use super::output::{OutputFormat, Table};
 use super::{Ctx, Failure};
@@ -24,14 +26,23 @@ pub async fn import(
     let (ok, bad) = map(&rules);
     ctx.store.customer(customer).await?;
     let mut t = Table::new(&["rule", "result", "pricing", "scope", "from", "why"]);
-    let mut added = 0usize;
-    for m in &ok {
-        let result = if dry_run {
-            "would add".to_string()
-        } else {
-            let r = ctx.store.add_price_rule(customer, m.scope.clone(), m.pricing, m.from, &ctx.actor()).await?;
-            added += 1;
-            format!("added as {}", r.rule.id())
+    let added = if dry_run {
+        Vec::new()
+    } else {
+        let new: Vec<NewPriceRule> =
+            ok.iter().map(|m| NewPriceRule { scope: m.scope.clone(), pricing: m.pricing, from: m.from }).collect();
+        // one transaction: every mapped rule or none
+        ctx.store.add_price_rules(customer, &new, &ctx.actor()).await.map_err(|e| {
+            let f = Failure::from(e);
+            let msg =
+                format!("{}: {}; no rule of the file was added to {customer}'s price book", file.display(), f.message);
+            Failure::new(f.code, msg)
+        })?
+    };
+    for (i, m) in ok.iter().enumerate() {
+        let result = match added.get(i) {
+            Some(r) => format!("added as {}", r.rule.id()),
+            None => "would add".to_string(),
         };
         t.push(vec![
             m.name.clone(),
@@ -57,7 +68,7 @@ pub async fn import(
         let what = if dry_run { "would be added" } else { "added" };
         outln!(
             "{} of {} rule(s) {what} to {customer}'s price book (after its existing rules); {} not mapped",
-            if dry_run { ok.len() } else { added },
+            if dry_run { ok.len() } else { added.len() },
             rules.len(),
             bad.len()
         )?;

@@ -61,6 +61,8 @@ pub enum ViewKey {
     Cases,
     /// Recon pane: the period's FX rate snapshots.
     FxRates,
+    /// Recon pane: billops' invoices per customer beside the CloudHealth statements.
+    ChStatements,
     Unreached,
     Statement,
     BookRules,
@@ -108,6 +110,7 @@ impl ViewKey {
             ViewKey::SupplierInvoices => "supplier invoices",
             ViewKey::Cases => "cases",
             ViewKey::FxRates => "fx rates",
+            ViewKey::ChStatements => "statements",
             ViewKey::Unreached => "unreached",
             ViewKey::Statement => "statement",
             ViewKey::BookRules => "rules",

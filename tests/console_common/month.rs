@@ -299,7 +299,30 @@ pub fn recon() -> ReconData {
         supplier_invoices: super::ledger::supplier_invoices(),
         cases: super::ledger::cases(),
         fx_rates: fx_rates(),
+        statement_ties: statement_ties(),
     }
+}
+
+/// May's customer tie-out against CloudHealth statements: a match, a difference, an estimate, and a customer
+/// invoiced in USD with a EUR statement (two rows, never compared).
+pub fn statement_ties() -> Vec<billops_domain::close::StatementTie> {
+    use billops_domain::close::{Invoiced, Statement, StatementStatus::*, statement_tie};
+    let inv = |c: &str, t: &str| Invoiced { customer: c.into(), currency: "USD".into(), total: d(t), invoices: 1 };
+    let st = |c: &str, cur: &str, t: &str, status| Statement {
+        customer: c.into(),
+        currency: cur.into(),
+        total: d(t),
+        status,
+    };
+    statement_tie(
+        &[inv("ACME", "1234.50"), inv("GLOBEX", "880.00"), inv("INITECH", "45.10"), inv("UMBRELLA", "300")],
+        &[
+            st("ACME", "USD", "1234.5", Final),
+            st("GLOBEX", "USD", "875.25", Final),
+            st("INITECH", "USD", "40", Estimated),
+            st("UMBRELLA", "EUR", "280", Final),
+        ],
+    )
 }
 
 /// May's FX rates: EUR→USD approved, GBP→USD proposed by olivia, CHF→USD proposed by alice (the fixture's user).

@@ -15,6 +15,7 @@ use crate::variance::VarianceThresholds;
 mod board;
 mod calendar;
 mod case;
+mod statement;
 #[cfg(test)]
 mod tests;
 mod tieout;
@@ -22,6 +23,7 @@ mod tieout;
 pub use board::evaluate;
 pub use calendar::{BusinessCalendar, Countdown, DueKind, DueRule};
 pub use case::CaseStatus;
+pub use statement::{Invoiced, Statement, StatementStatus, StatementTie, StatementTieStatus, statement_tie};
 pub use tieout::{TieOut, TieOutInput, TieOutStatus, per_currency, tie_out};
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

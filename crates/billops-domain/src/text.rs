@@ -182,6 +182,11 @@ pub fn csv_number(s: &str) -> Cow<'_, str> {
     if s == "-" || is_plain_number(s) { Cow::Borrowed(s) } else { csv_text(s) }
 }
 
+/// A count with its noun in the right number: `counted(1, "row", "rows")` is `1 row`, `counted(0, …)` `0 rows`.
+pub fn counted<N: Copy + fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == N::from(1) { one } else { many })
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests;

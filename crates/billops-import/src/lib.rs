@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cloudhealth;
+pub mod cloudhealth_statements;
 mod dedup;
 mod layout;
 mod read;

@@ -81,8 +81,11 @@ pub use parties::Parties;
 pub use payments::Payments;
 pub use plan_volumes::UsageVolume;
 pub use planning::{Budget, BudgetScope, NewBudget, Planning, StoredEvent};
-pub use rating::{Chargeback, PriceBooks, month_start};
+pub use rating::{Chargeback, NewPriceRule, PriceBooks, month_start};
 pub use recon::SupplierRecon;
+pub use recon::statements::{
+    ChChange, ChImportOutcome, ChRowOutcome, ChStatementFile, ChStatements, NewChStatement, StoredChStatement,
+};
 pub use settings::Settings;
 pub use sql_store::SqlStore;
 pub use terms::Terms;
@@ -110,9 +113,9 @@ use async_trait::async_trait;
 /// ```
 pub mod prelude {
     pub use crate::{
-        Access, Accounts, AuditTrail, Chargeback, Close, Costs, CreditNotes, Credits, CustomerDetailsStore,
-        FundingStore, FxRates, Imports, InterestTermsStore, Invoices, Parties, Payments, Planning, PriceBooks,
-        Settings, Store, SupplierRecon, Terms, VarianceReview,
+        Access, Accounts, AuditTrail, ChStatements, Chargeback, Close, Costs, CreditNotes, Credits,
+        CustomerDetailsStore, FundingStore, FxRates, Imports, InterestTermsStore, Invoices, Parties, Payments,
+        Planning, PriceBooks, Settings, Store, SupplierRecon, Terms, VarianceReview,
     };
 }
 
@@ -149,6 +152,7 @@ pub trait Store:
     + Planning
     + InterestTermsStore
     + FxRates
+    + ChStatements
     + Send
     + Sync
 {

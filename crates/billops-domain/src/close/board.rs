@@ -7,6 +7,7 @@ use super::{
     TieOutStatus,
 };
 use crate::feed::Severity;
+use crate::text::counted as plural;
 
 struct Judged {
     blockers: Vec<String>,
@@ -47,10 +48,6 @@ impl Judged {
 
 fn count(n: u64, what: &str) -> Option<String> {
     (n > 0).then(|| format!("{n} {what}"))
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn final_data(f: &CloseFacts, cfg: &CloseConfig) -> Judged {

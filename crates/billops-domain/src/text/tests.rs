@@ -73,3 +73,11 @@ fn numbers_are_never_altered_but_a_formula_in_a_number_column_is() {
     assert_eq!(csv_number("-"), "-");
     assert_eq!(csv_text("-"), "'-");
 }
+
+#[test]
+fn a_count_says_its_noun_in_the_right_number() {
+    assert_eq!(counted(1i64, "row", "rows"), "1 row");
+    assert_eq!(counted(0usize, "row", "rows"), "0 rows");
+    assert_eq!(counted(2u64, "file", "files"), "2 files");
+    assert_eq!(counted(-1i64, "row", "rows"), "-1 rows");
+}

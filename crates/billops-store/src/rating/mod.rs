@@ -4,4 +4,4 @@ pub(crate) mod chargeback;
 pub(crate) mod price_book;
 
 pub use chargeback::{Chargeback, month_start};
-pub use price_book::PriceBooks;
+pub use price_book::{NewPriceRule, PriceBooks};

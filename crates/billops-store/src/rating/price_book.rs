@@ -59,6 +59,51 @@ pub(crate) async fn dict_values(db: &Db, ids: Vec<i64>) -> Result<HashMap<i64, S
     Ok(out)
 }
 
+/// A rule to add: its scope and pricing, effective from a month's first day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPriceRule {
+    pub scope: RuleScope,
+    pub pricing: Pricing,
+    pub from: NaiveDate,
+}
+
+/// A transaction of a user who may change price books.
+async fn writer(db: &Db, by: &Actor) -> Result<crate::db::Tx> {
+    let mut tx = db.begin().await?;
+    if !user_in(&mut tx, by).await?.role.can_write() {
+        return Err(StoreError::Forbidden(format!("{} may not change price books", by.name)));
+    }
+    Ok(tx)
+}
+
+/// One rule after the customer's existing ones, audited, inside the caller's transaction.
+async fn add_in(
+    tx: &mut crate::db::Tx,
+    cid: i64,
+    customer: &str,
+    r: &NewPriceRule,
+    by: &Actor,
+) -> Result<StoredPriceRule> {
+    crate::fields::rule_scope(&r.scope)?;
+    month_start("price rule", r.from)?;
+    // a rule from a locked period on would re-price it: rules start in an open period
+    locks::refuse_from(tx, r.from).await?;
+    let id: i64 = tx
+        .one(
+            "INSERT INTO price_rules (customer_id, rule_json, created_by, created_at) VALUES ($1, '', $2, $3) RETURNING id",
+            args![cid, by.name.as_str(), by.at],
+        )
+        .await?
+        .get(0)?;
+    let rule =
+        PriceRule::new(format!("R{id}"), r.scope.clone(), r.pricing, Effective::starting(r.from)).map_err(rating)?;
+    tx.exec("UPDATE price_rules SET rule_json = $1 WHERE id = $2", args![json(&rule)?, id]).await?;
+    let stored =
+        StoredPriceRule { id, customer: customer.to_string(), rule, created_by: by.name.clone(), created_at: by.at };
+    audit::write(tx, by, Audit::new("pricebook.add", "price_rule", &id.to_string()).after(&stored)).await?;
+    Ok(stored)
+}
+
 /// Price books and the rating input (billed cost per customer at the rollup grain).
 #[async_trait]
 pub trait PriceBooks: Send + Sync {
@@ -70,6 +115,10 @@ pub trait PriceBooks: Send + Sync {
         from: NaiveDate,
         by: &Actor,
     ) -> Result<StoredPriceRule>;
+    /// Several rules for one customer in one transaction, in the given order after its existing rules: every
+    /// rule or none (a refused rule names its position, 1-based, and nothing is added).
+    async fn add_price_rules(&self, customer: &str, rules: &[NewPriceRule], by: &Actor)
+    -> Result<Vec<StoredPriceRule>>;
     async fn list_price_rules(&self, customer: &str) -> Result<Vec<StoredPriceRule>>;
     async fn price_book(&self, customer: &str) -> Result<PriceBook>;
     /// Billed cost of the period per customer at the rollup grain (assigned cost only), customers in code order.
@@ -89,34 +138,31 @@ impl PriceBooks for SqlStore {
         from: NaiveDate,
         by: &Actor,
     ) -> Result<StoredPriceRule> {
-        crate::fields::rule_scope(&scope)?;
-        month_start("price rule", from)?;
-        let mut tx = self.db.begin().await?;
-        if !user_in(&mut tx, by).await?.role.can_write() {
-            return Err(StoreError::Forbidden(format!("{} may not change price books", by.name)));
-        }
-        // a rule from a locked period on would re-price it: rules start in an open period
-        locks::refuse_from(&mut tx, from).await?;
+        let mut tx = writer(&self.db, by).await?;
         let cid = customer_id(&mut tx, customer).await?;
-        let id: i64 = tx
-            .one(
-                "INSERT INTO price_rules (customer_id, rule_json, created_by, created_at) VALUES ($1, '', $2, $3) RETURNING id",
-                args![cid, by.name.as_str(), by.at],
-            )
-            .await?
-            .get(0)?;
-        let rule = PriceRule::new(format!("R{id}"), scope, pricing, Effective::starting(from)).map_err(rating)?;
-        tx.exec("UPDATE price_rules SET rule_json = $1 WHERE id = $2", args![json(&rule)?, id]).await?;
-        let stored = StoredPriceRule {
-            id,
-            customer: customer.to_string(),
-            rule,
-            created_by: by.name.clone(),
-            created_at: by.at,
-        };
-        audit::write(&mut tx, by, Audit::new("pricebook.add", "price_rule", &id.to_string()).after(&stored)).await?;
+        let stored = add_in(&mut tx, cid, customer, &NewPriceRule { scope, pricing, from }, by).await?;
         tx.commit().await?;
         Ok(stored)
+    }
+    async fn add_price_rules(
+        &self,
+        customer: &str,
+        rules: &[NewPriceRule],
+        by: &Actor,
+    ) -> Result<Vec<StoredPriceRule>> {
+        let mut tx = writer(&self.db, by).await?;
+        let cid = customer_id(&mut tx, customer).await?;
+        let mut out = Vec::with_capacity(rules.len());
+        for (n, r) in rules.iter().enumerate() {
+            // dropping the transaction on the way out rolls back the rules added before this one
+            let stored = add_in(&mut tx, cid, customer, r, by).await.map_err(|e| match e {
+                StoreError::Invalid(m) => StoreError::Invalid(format!("rule {}: {m}", n + 1)),
+                e => e,
+            })?;
+            out.push(stored);
+        }
+        tx.commit().await?;
+        Ok(out)
     }
     async fn list_price_rules(&self, customer: &str) -> Result<Vec<StoredPriceRule>> {
         list_rules(&self.db, customer).await

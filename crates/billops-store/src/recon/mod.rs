@@ -1,5 +1,7 @@
-//! Supplier invoices and the per-payer figures of the three-way tie-out.
+//! Supplier invoices and the per-payer figures of the three-way tie-out; CloudHealth customer statements and
+//! the customer tie-out (`statements.rs`).
 pub(crate) mod cases;
+pub mod statements;
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,6 @@
 //! The Imports pane's read (batches, feed issues, quarantined rows) and write (resolve an issue). The import
 //! job itself is the console's `Effect::Import` (it streams progress while it runs).
+use billops_domain::text::counted;
 use billops_store::{ImportBatch, IssueFilter, StoreError, StoredIssue, StoredQuarantine};
 
 use super::view::*;
@@ -104,12 +105,12 @@ pub fn summary(reports: &[FileReport]) -> Vec<String> {
                 quarantined = quarantined.saturating_add(b.quarantined);
                 issues = issues.saturating_add(outcome.issues_raised);
                 format!(
-                    "imported {}: batch {} · {} rows · {} quarantined · {} feed issues",
+                    "imported {}: batch {} · {} · {} quarantined · {}",
                     name(file),
                     b.id,
-                    b.rows,
+                    counted(b.rows, "row", "rows"),
                     b.quarantined,
-                    outcome.issues_raised
+                    counted(outcome.issues_raised, "feed issue", "feed issues")
                 )
             }
             FileReport::Refused { file, reason } => format!("refused {}: {reason}", name(file)),
@@ -127,7 +128,12 @@ pub fn summary(reports: &[FileReport]) -> Vec<String> {
     let cancelled = reports.iter().any(|r| matches!(r, FileReport::Cancelled { .. }));
     let head = if cancelled { "import cancelled" } else { "import done" };
     let n = files.len();
-    let mut lines = vec![format!("{head}: {n} files, {rows} rows, {quarantined} quarantined rows, {issues} feed issues")];
+    let mut lines = vec![format!(
+        "{head}: {n} files, {}, {}, {}",
+        counted(rows, "row", "rows"),
+        counted(quarantined, "quarantined row", "quarantined rows"),
+        counted(issues, "feed issue", "feed issues")
+    )];
     lines.extend(files);
     lines
 }

@@ -279,7 +279,8 @@ pub fn job_text(job: &ImportJob, now: chrono::DateTime<chrono::Utc>) -> (String,
         "ETA …".to_string()
     };
     let files = if p.file_count > 1 { format!(" {}/{}", p.file_index + 1, p.file_count) } else { String::new() };
-    (format!("importing{files} {file} {pct}% · {} rows · {eta} · ctrl-c cancels", p.rows), pct)
+    let rows = billops_domain::text::counted(p.rows, "row", "rows");
+    (format!("importing{files} {file} {pct}% · {rows} · {eta} · ctrl-c cancels"), pct)
 }
 
 /// `45s`, `3m 05s`, `2h 10m`.

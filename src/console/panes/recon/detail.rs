@@ -77,6 +77,7 @@ pub fn row_record(d: &ReconData, view: ViewKey, id: &str) -> Option<Record> {
                     .field("note", &c.note),
             )
         }
+        ViewKey::ChStatements => super::statements::record(d, id),
         _ => None,
     }
 }

@@ -16,6 +16,8 @@ pub enum Kind {
     SupplierInvoice,
     UpdateCase { id: i64, version: i64 },
     FxRate { period: Period },
+    /// A CloudHealth statement file to import.
+    ChStatements,
 }
 
 pub fn refusal(s: &State, _k: &Kind) -> Option<String> {
@@ -27,6 +29,13 @@ pub fn submit(s: &mut State, k: &Kind, f: &Form) -> Result<Vec<Effect>, FieldErr
         Kind::FxRate { period } => {
             let n = super::fx::FxForm::read(f, *period)?;
             Ok(write(s, PaneWrite::Recon(Write::FxRate(n.rate))))
+        }
+        Kind::ChStatements => {
+            let path = f.get(super::statements::PATH).trim().to_string();
+            if path.is_empty() {
+                return Err(FieldError::at(super::statements::PATH, "the statement file (CSV) to import"));
+            }
+            Ok(write(s, PaneWrite::Recon(Write::ChStatements { path })))
         }
         Kind::SupplierInvoice => {
             let n = SupplierInvoiceForm::read(f)?;

@@ -1,7 +1,7 @@
 //! The Recon pane's read (the period's tie-outs, supplier invoices and cases) and writes (enter a supplier
 //! invoice, open cases for residuals, change a case).
 use billops_domain::Period;
-use billops_domain::close::TieOut;
+use billops_domain::close::{StatementTie, TieOut};
 use crate::console::table::{fmt_money, fmt_money_in};
 use billops_domain::fx::Pair;
 use billops_store::{CaseUpdate, NewFxRate, NewSupplierInvoice, ReconCase, StoreError, StoredFxRate, SupplierInvoice};
@@ -31,6 +31,8 @@ pub struct ReconData {
     pub cases: Vec<ReconCase>,
     /// The period's FX rate snapshots, proposed and approved.
     pub fx_rates: Vec<StoredFxRate>,
+    /// billops' invoices per customer and currency beside the CloudHealth statements.
+    pub statement_ties: Vec<StatementTie>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +45,8 @@ pub enum Write {
     FxRate(NewFxRate),
     /// A manager who did not enter it approves a pair's rate.
     ApproveFx { pair: Pair, period: Period },
+    /// Import a CloudHealth customer statement file (CSV) into the customer tie-out.
+    ChStatements { path: String },
 }
 
 pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
@@ -54,6 +58,7 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
             supplier_invoices: st.list_supplier_invoices(Some(period)).await.map_err(e)?,
             cases: st.list_cases(Some(period)).await.map_err(e)?,
             fx_rates: st.fx_rates(Some(period)).await.map_err(e)?,
+            statement_ties: st.statement_tie(period).await.map_err(e)?,
         })),
     }
 }
@@ -98,6 +103,11 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
             let x = st.approve_fx_rate(&pair, period, &by).await?;
             Ok(format!("{} {} rate {} approved: drafts of {period} convert with it", x.pair(), x.period, x.rate.normalize()))
         }
+        Write::ChStatements { path } => {
+            let (file, rows) = crate::ingest::ch_statements(std::path::Path::new(&path)).map_err(StoreError::Invalid)?;
+            let out = st.import_ch_statements(&file, &rows, &by).await?;
+            Ok(super::statements::imported_text(&file.file_name, &out))
+        }
         Write::UpdateCase { id, update, version } => {
             let c = st.update_case(id, &update, Some(version), &by).await?;
             // The case carries no currency (its payer's tie-out does, not at hand here): 2 places.
@@ -116,7 +126,7 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
 pub fn traits(w: &Write) -> WriteTraits {
     match w {
         Write::UpdateCase { .. } => WriteTraits::OPERATOR.versioned(),
-        Write::SupplierInvoice(_) | Write::OpenCases { .. } => WriteTraits::OPERATOR,
+        Write::SupplierInvoice(_) | Write::OpenCases { .. } | Write::ChStatements { .. } => WriteTraits::OPERATOR,
         // the form checks pair, rate and date; what the store may still refuse is about the source
         Write::FxRate(_) => WriteTraits::OPERATOR.field(super::fx::FxForm::SOURCE),
         Write::ApproveFx { .. } => WriteTraits::MANAGER,
@@ -143,6 +153,7 @@ pub fn loaded(s: &mut State, req: u64, data: ReconData) {
     }
     s.set_model(ViewKey::Recon, table(&data));
     s.set_model(ViewKey::FxRates, super::fx::table(&data));
+    s.set_model(ViewKey::ChStatements, super::statements::table(&data));
     super::supplier::loaded(s, &data);
     s.panes.recon.data = Load::Ready(data);
 }

@@ -1,11 +1,13 @@
 //! Recon: the three-way tie-out per payer for the period (supplier invoice ↔ imported billed ↔ invoiced at
-//! cost + unassigned + retained), both residuals and the status, from `month::close::recon`.
+//! cost + unassigned + retained), both residuals and the status, from `month::close::recon`; its other lists:
+//! supplier invoices, cases, FX rates, and the customer tie-out against CloudHealth statements (`statements.rs`).
 pub mod detail;
 pub mod form;
 pub mod fx;
 mod fx_view;
 pub mod io;
 mod state;
+pub mod statements;
 pub mod supplier;
 pub mod view;
 
@@ -29,6 +31,8 @@ const RECON: &[Cmd] = &[Cmd::Open, Cmd::SupplierInvoice, Cmd::OpenCases, Cmd::Ed
 /// A row's detail: change its case, or go back.
 const ROW: &[Cmd] = &[Cmd::Back, Cmd::EditCase, Cmd::SwitchView];
 const FX: &[Cmd] = &[Cmd::FxRate, Cmd::Approve, Cmd::SwitchView];
+/// The customer tie-out against CloudHealth statements: a row's detail, import a statement file, the next list.
+const STATEMENTS: &[Cmd] = &[Cmd::Open, Cmd::Import, Cmd::SwitchView];
 
 const META: PaneMeta = PaneMeta { title: "Recon", short: "Recon", slug: "recon", goto: 'e' };
 
@@ -48,6 +52,7 @@ impl Pane for Recon {
             KeyScope { screen: "cases", cmds: RECON },
             KeyScope { screen: "row", cmds: ROW },
             KeyScope { screen: "fx rates", cmds: FX },
+            KeyScope { screen: "statements", cmds: STATEMENTS },
         ]
     }
     fn page(&self, s: &mut State_, down: bool) -> bool {
@@ -61,6 +66,7 @@ impl Pane for Recon {
             ViewKey::SupplierInvoices => "supplier invoices",
             ViewKey::Cases => "cases",
             ViewKey::FxRates => "fx rates",
+            ViewKey::ChStatements => "statements",
             _ => "tie-out",
         }
     }
@@ -83,6 +89,7 @@ impl Pane for Recon {
             }
             Cmd::SupplierInvoice => super::supplier::new_invoice(s),
             Cmd::FxRate => fx::propose(s),
+            Cmd::Import if self.current_view(s) == ViewKey::ChStatements => statements::start_import(s),
             Cmd::Approve => fx::approve(s),
             Cmd::OpenCases => super::supplier::open_cases(s),
             Cmd::EditCase => super::supplier::edit_case(s),

@@ -14,7 +14,8 @@ use crate::console::state::{Mode, State, ViewKey};
 use crate::console::table::{Cell, Column, Mark, Row, TableModel};
 use crate::console::theme::Role;
 
-pub const VIEWS: [ViewKey; 4] = [ViewKey::Recon, ViewKey::SupplierInvoices, ViewKey::Cases, ViewKey::FxRates];
+pub const VIEWS: [ViewKey; 5] =
+    [ViewKey::Recon, ViewKey::SupplierInvoices, ViewKey::Cases, ViewKey::FxRates, ViewKey::ChStatements];
 
 /// The statuses a case takes (what `CaseStatus` parses), for the form's picker.
 const CASE_STATUSES: &[&str] = &["open", "waiting_credit_note", "resolved", "written_off"];

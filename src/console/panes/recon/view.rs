@@ -193,6 +193,9 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     if cur == ViewKey::FxRates {
         return super::fx_view::render(f, body, s, n, theme);
     }
+    if cur == ViewKey::ChStatements {
+        return super::statements::render(f, body, s, n, theme);
+    }
     let [top, bottom] = Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(body);
     let name = format!(
         "cases {p} ({} opens cases for residuals, {} changes one)",
