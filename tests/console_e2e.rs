@@ -68,7 +68,7 @@ fn e2e_another_writer_shows_without_ctrl_r() {
     // Someone else (here the CLI, as another console would) writes: the open screen reloads by itself.
     let out = cli(&url, dir.path(), "bob", &["customers", "add", "zeta", "Zeta Freight"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    t.wait_for("the store changed (another console or command): reloaded");
+    t.wait_for("customer changed (another console or command): reloaded");
     t.wait_line(&["bob", "customer"]);
     t.quit();
 }

@@ -30,6 +30,8 @@ pub const EVERY_LISTENING: Duration = Duration::from_secs(30);
 pub const KNOWN: &[&str] = &[
     "account_code",
     "budget",
+    "ch_statement",
+    "ch_statement_file",
     "credit",
     "credit_note",
     "customer",
