@@ -182,6 +182,8 @@ pub(crate) async fn backfill(db: &Db, progress: &mut (dyn FnMut(usize, usize) + 
         let mut tx = db.begin().await?;
         if tx.backend() == Backend::Postgres {
             tx.exec("LOCK TABLE account_assignments, batch_scopes IN SHARE MODE", vec![]).await?;
+            // A signed-off period's partitions let the owner's back-fill through (migration 0020).
+            tx.exec("SELECT set_config('billops.backfill', 'on', true)", vec![]).await?;
         }
         let claimed = tx
             .exec(

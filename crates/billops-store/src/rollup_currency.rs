@@ -57,6 +57,8 @@ pub(crate) async fn backfill(db: &Db, progress: &mut (dyn FnMut(usize, usize) + 
         let mut tx = db.begin().await?;
         if tx.backend() == Backend::Postgres {
             tx.exec("LOCK TABLE account_assignments, batch_scopes IN SHARE MODE", vec![]).await?;
+            // A signed-off period's partitions let the owner's back-fill through (migration 0020).
+            tx.exec("SELECT set_config('billops.backfill', 'on', true)", vec![]).await?;
         }
         // Claimed by deleting the marker: a concurrent back-fill blocks on it and then finds nothing to do.
         if tx.exec("DELETE FROM rollup_currency_pending WHERE batch_id = $1", args![batch]).await? == 0 {

@@ -1,7 +1,7 @@
 //! Bulk writing of line items and rollups: multi-row INSERTs with persistent prepared statements on SQLite,
 //! `COPY … FROM STDIN` (text format) on PostgreSQL. Only numbers, dates and periods are written here, so
 //! the COPY text needs no escaping.
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 use std::sync::Arc;
 
@@ -153,6 +153,45 @@ pub(crate) struct Bulk {
     statements: HashMap<(&'static str, usize), Arc<str>>,
     periods: HashMap<Period, Arc<str>>,
     dates: HashMap<NaiveDate, Arc<str>>,
+    /// PostgreSQL: periods whose partitions this import has made sure of.
+    partitions: HashSet<Period>,
+}
+
+/// PostgreSQL: make sure the partitions of the periods among `rows` exist (migration 0020's
+/// `billops_period_partitions`: the owner's function, made on a period's first import) before rows are written
+/// to them. `made` remembers the periods already seen in this import, so a period costs one call. Not inside a
+/// COPY: the caller finishes its COPY first when [`unseen_periods`] says there is a new period. A signed-off
+/// period is refused here ([`StoreError::Locked`]).
+pub(crate) async fn make_partitions(
+    conn: &mut sqlx::PgConnection,
+    periods: Vec<Period>,
+    made: &mut HashSet<Period>,
+) -> Result<()> {
+    for p in periods {
+        // A signed-off period's partitions refuse rows (migration 0020); say it as the import's lock check does,
+        // before the first row reaches the server.
+        let lock: Option<(String,)> = sqlx::query_as("SELECT locked_by FROM period_locks WHERE period = $1")
+            .bind(p.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+        if let Some((by,)) = lock {
+            return Err(StoreError::Locked { period: p.to_string(), by });
+        }
+        sqlx::query("SELECT billops_period_partitions($1)").bind(p.to_string()).execute(&mut *conn).await?;
+        made.insert(p);
+    }
+    Ok(())
+}
+
+/// The periods of `rows` not in `made`, each once.
+pub(crate) fn unseen_periods(rows: &[ItemRow], made: &HashSet<Period>) -> Vec<Period> {
+    let mut out: Vec<Period> = Vec::new();
+    for r in rows {
+        if !made.contains(&r.period) && !out.contains(&r.period) {
+            out.push(r.period);
+        }
+    }
+    out
 }
 
 fn values_sql(table: &str, cols: &str, per_row: usize, rows: usize) -> String {
@@ -223,6 +262,10 @@ impl Bulk {
                 Ok(())
             }
             Tx::Pg(t) => {
+                let new = unseen_periods(rows, &self.partitions);
+                if !new.is_empty() {
+                    make_partitions(t, new, &mut self.partitions).await?;
+                }
                 let mut buf: Vec<u8> = Vec::with_capacity(rows.len() * 160);
                 copy_text(batch, rows, &mut buf)?;
                 copy(t, ITEM_COPY, buf).await

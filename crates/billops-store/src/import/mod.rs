@@ -222,6 +222,13 @@ async fn pg_stream(
         let map = if st.interner.has_pending() { Some(st.interner.resolve(db).await?) } else { None };
         st.aggregate(map, start)?;
         buf.clear();
+        let new = bulk::unseen_periods(&st.pending, &st.partitions);
+        if !new.is_empty() {
+            // A period's first rows in this import: its partitions are made outside the COPY (migration 0020).
+            copy.finish().await?;
+            bulk::make_partitions(conn, new, &mut st.partitions).await?;
+            copy = conn.copy_in_raw(bulk::ITEM_COPY).await?;
+        }
         bulk::copy_text(batch, &st.pending, &mut buf)?;
         st.pending.clear();
         // On error the COPY is dropped, which fails it; the transaction then rolls back.

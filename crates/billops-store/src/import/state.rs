@@ -182,6 +182,8 @@ pub(crate) struct State {
     pub spill: super::spill::Spill,
     pub budget: usize,
     pub scopes: FastMap<(i64, Period), ScopeAcc>,
+    /// PostgreSQL: periods whose partitions the streaming COPY has made sure of (`bulk::make_partitions`).
+    pub partitions: HashSet<Period>,
     pub rows: i64,
     pub quarantined: i64,
     pub issues: i64,
@@ -206,6 +208,7 @@ impl State {
             spill: super::spill::Spill::default(),
             budget: super::spill::budget_keys(),
             scopes: FastMap::default(),
+            partitions: HashSet::new(),
             rows: 0,
             quarantined: 0,
             issues: 0,
