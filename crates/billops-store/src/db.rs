@@ -240,6 +240,17 @@ impl Tx {
         })
     }
 
+    /// [`Tx::exec`] without keeping the prepared statement in the connection's cache: for statements whose text
+    /// varies (a multi-row INSERT of as many rows as there are), each of which would otherwise stay prepared.
+    pub(crate) async fn exec_once(&mut self, q: &str, args: Vec<Arg>) -> Result<u64> {
+        Ok(match self {
+            Tx::Sqlite(t) => {
+                bind_sqlite(sqlx::query(sql(q)), args)?.persistent(false).execute(&mut **t).await?.rows_affected()
+            }
+            Tx::Pg(t) => bind_pg(sqlx::query(sql(q)), args).persistent(false).execute(&mut **t).await?.rows_affected(),
+        })
+    }
+
     pub(crate) async fn all(&mut self, q: &str, args: Vec<Arg>) -> Result<Vec<Row>> {
         Ok(match self {
             Tx::Sqlite(t) => bind_sqlite(sqlx::query(sql(q)), args)?
@@ -391,7 +402,12 @@ pub(crate) async fn insert_rows(tx: &mut Tx, table: &str, cols: &str, rows: Vec<
             }
         };
         let sql = format!("INSERT INTO {table} ({cols}) VALUES {}", values.join(", "));
-        tx.exec(&sql, chunk.into_iter().flatten().collect()).await?;
+        // A full chunk's text recurs (kept prepared); a shorter one is as long as this call's rows (not kept).
+        if chunk.len() == per {
+            tx.exec(&sql, chunk.into_iter().flatten().collect()).await?;
+        } else {
+            tx.exec_once(&sql, chunk.into_iter().flatten().collect()).await?;
+        }
     }
     Ok(())
 }

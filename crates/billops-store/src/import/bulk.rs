@@ -1,4 +1,5 @@
-//! Bulk writing of line items and rollups: multi-row INSERTs with persistent prepared statements on SQLite,
+//! Bulk writing of line items and rollups: multi-row INSERTs with persistent prepared statements on SQLite
+//! (full chunks only: see [`Bulk::statement`]),
 //! `COPY … FROM STDIN` (text format) on PostgreSQL. Only numbers, dates and periods are written here, so
 //! the COPY text needs no escaping.
 use std::collections::{HashMap, HashSet};
@@ -223,7 +224,20 @@ fn add_money(a: &mut SqliteArguments, s: SplitDecimal) -> Result<()> {
 }
 
 impl Bulk {
-    fn statement(&mut self, table: &'static str, cols: &'static str, per_row: usize, rows: usize) -> Arc<str> {
+    /// A full chunk's statement text is kept (every chunk but a last one uses it); a shorter one is made for its
+    /// one use. Keeping every size would keep a text per size here and a prepared program per size in the
+    /// connection's statement cache (about a megabyte each for 1,000 rows: tens of MiB over an import).
+    fn statement(
+        &mut self,
+        table: &'static str,
+        cols: &'static str,
+        per_row: usize,
+        rows: usize,
+        full: usize,
+    ) -> Arc<str> {
+        if rows != full {
+            return values_sql(table, cols, per_row, rows).into();
+        }
         self.statements.entry((table, rows)).or_insert_with(|| values_sql(table, cols, per_row, rows).into()).clone()
     }
     fn period(&mut self, p: Period) -> Arc<str> {
@@ -238,7 +252,8 @@ impl Bulk {
         match tx {
             Tx::Sqlite(t) => {
                 for chunk in rows.chunks(ITEM_ROWS_PER_STMT) {
-                    let sql = self.statement("line_items", ITEM_COLS_SQLITE, 30, chunk.len());
+                    let sql = self.statement("line_items", ITEM_COLS_SQLITE, 30, chunk.len(), ITEM_ROWS_PER_STMT);
+                    let keep = chunk.len() == ITEM_ROWS_PER_STMT;
                     let mut a = SqliteArguments::default();
                     a.reserve(chunk.len() * 30, 0);
                     for r in chunk {
@@ -257,7 +272,7 @@ impl Bulk {
                         add_money(&mut a, r.list)?;
                         add(&mut a, r.source_line)?;
                     }
-                    sqlx::query_with(AssertSqlSafe(sql), a).execute(&mut **t).await?;
+                    sqlx::query_with(AssertSqlSafe(sql), a).persistent(keep).execute(&mut **t).await?;
                 }
                 Ok(())
             }
@@ -285,7 +300,9 @@ impl Bulk {
         match tx {
             Tx::Sqlite(t) => {
                 for chunk in all.chunks(ROLLUP_ROWS_PER_STMT) {
-                    let sql = self.statement(which.table(), which.sqlite_cols(), width, chunk.len());
+                    let sql =
+                        self.statement(which.table(), which.sqlite_cols(), width, chunk.len(), ROLLUP_ROWS_PER_STMT);
+                    let keep = chunk.len() == ROLLUP_ROWS_PER_STMT;
                     let mut a = SqliteArguments::default();
                     a.reserve(chunk.len() * width, 0);
                     for (k, s) in chunk {
@@ -303,7 +320,7 @@ impl Bulk {
                             add(&mut a, s.no_quantity)?;
                         }
                     }
-                    sqlx::query_with(AssertSqlSafe(sql), a).execute(&mut **t).await?;
+                    sqlx::query_with(AssertSqlSafe(sql), a).persistent(keep).execute(&mut **t).await?;
                 }
                 Ok(())
             }
