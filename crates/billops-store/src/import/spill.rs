@@ -144,7 +144,7 @@ struct Runs {
 
 impl Runs {
     /// Sort `entries` in the grain's order, sum adjacent equal keys of the grain, write them as one run.
-    fn write(&mut self, grain: Grain, entries: &mut [(RollKey, Sums)]) -> Result<()> {
+    fn write(&mut self, grain: Grain, entries: &mut [(&RollKey, &Sums)]) -> Result<()> {
         entries.sort_unstable_by_key(|(k, _)| order(grain, &coarsen(grain, k)));
         let file = tempfile::tempfile().map_err(io)?;
         let mut out = BufWriter::with_capacity(1 << 16, file);
@@ -157,7 +157,7 @@ impl Runs {
                     if let Some((ck, cs)) = current.take() {
                         encode(&ck, &cs, &mut out)?;
                     }
-                    current = Some((k, s.clone()));
+                    current = Some((k, (*s).clone()));
                 }
             }
         }
@@ -262,15 +262,18 @@ impl Spill {
         !self.resource.files.is_empty()
     }
 
-    /// Move the finest aggregate out to one run per grain; the map is emptied and its memory freed.
+    /// Move the finest aggregate out to one run per grain; the map is emptied, keeping its table for the next
+    /// keys (allocated once at the budget: no growth, no second table while one is copied into it). The runs
+    /// are sorted through references (16 bytes an entry), not a copy of the entries.
     pub(crate) fn spill(&mut self, finest: &mut FastMap<RollKey, Sums>) -> Result<()> {
         if finest.is_empty() {
             return Ok(());
         }
-        let mut entries: Vec<(RollKey, Sums)> = finest.drain().collect();
-        *finest = FastMap::default();
+        let mut entries: Vec<(&RollKey, &Sums)> = finest.iter().collect();
         self.resource.write(Grain::Resource, &mut entries)?;
         self.rating.write(Grain::Rating, &mut entries)?;
+        drop(entries);
+        finest.clear();
         Ok(())
     }
 

@@ -145,6 +145,9 @@ pub(crate) fn dec(s: SplitDecimal) -> Result<Decimal> {
     s.to_decimal().ok_or_else(|| StoreError::Invalid("cost sum out of the decimal range".into()))
 }
 
+/// The most rollup keys the map is sized for up front (a budget set higher grows the map past it as before).
+const MAX_PRESIZED_KEYS: usize = 1 << 20;
+
 /// One (payer, period) of the batch.
 #[derive(Debug, Clone)]
 pub(crate) struct ScopeAcc {
@@ -196,6 +199,7 @@ pub(crate) struct State {
 
 impl State {
     pub(crate) fn new(assignments: AssignMap, known_accounts: HashSet<String>) -> Self {
+        let budget = super::spill::budget_keys();
         State {
             interner: Interner::new(),
             assignments,
@@ -204,9 +208,11 @@ impl State {
             payers: HashMap::new(),
             new_accounts: Vec::new(),
             pending: Vec::new(),
-            rollups: FastMap::default(),
+            // Sized once for the budget: the map never grows (growing holds the old and the new table at once).
+            // Its untouched pages cost nothing for a small file.
+            rollups: FastMap::with_capacity_and_hasher(budget.min(MAX_PRESIZED_KEYS), Default::default()),
             spill: super::spill::Spill::default(),
-            budget: super::spill::budget_keys(),
+            budget,
             scopes: FastMap::default(),
             partitions: HashSet::new(),
             rows: 0,
