@@ -74,6 +74,8 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
     if st.spill.spilled() {
         // Over the budget at some point: what is left joins the runs, which are merged and written in chunks.
         st.spill.spill(&mut finest)?;
+        // The map's table is kept between spills; the merge needs it no more.
+        drop(finest);
         let mut merged = std::mem::take(&mut st.spill).merged()?;
         while let Some((grain, chunk)) = merged.chunk()? {
             let (which, n) = match grain {
