@@ -5,6 +5,7 @@
 pub mod clock;
 pub mod feed;
 pub mod line_item;
+pub mod partner;
 pub mod money;
 pub mod party;
 pub mod period;
