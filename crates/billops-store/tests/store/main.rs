@@ -40,6 +40,7 @@ mod linking;
 mod month_end;
 mod onboarding;
 mod parties;
+mod partner;
 mod planning;
 mod price_rules;
 mod rating;
