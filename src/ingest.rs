@@ -474,6 +474,12 @@ pub fn describe(report: &FileReport) -> String {
                 };
                 s.push_str(&format!("\n  {n} new unassigned account(s): {}{more}", shown.join(", ")));
             }
+            if outcome.partner_unassigned > 0 {
+                s.push_str(&format!(
+                    "\n  {} partner fields: `billops accounts suggest`",
+                    counted(outcome.partner_unassigned, "unassigned account has", "unassigned accounts have")
+                ));
+            }
             if outcome.issues_raised > 0 {
                 s.push_str(&format!("\n  {} data-feed issue(s) raised (billops issues list)", outcome.issues_raised));
             }

@@ -21,6 +21,7 @@ mod month_money;
 mod month_terms;
 mod month_variance;
 mod onboarding;
+mod partner;
 pub mod output;
 mod plan;
 mod pricebook_import;
