@@ -227,9 +227,11 @@ fn a_suggested_customer_is_shown_and_taken_by_role() {
         assert_eq!(sel(&s, ViewKey::Accounts).as_deref(), Some("399999999999"));
         let shown = screen(&s, &theme(), 80, 24);
         let verb = if role == Role::Manager { "t assigns" } else { "t proposes" };
-        assert!(shown.contains(&format!("suggested: UMBRELLA (name \"Umbrella Health\") · from Azure")), "{shown}");
-        assert!(accounts::suggest::line(&accounts::suggest::selected(&s).unwrap().clone(), role == Role::Manager)
-            .ends_with(verb));
+        assert!(shown.contains("suggested: UMBRELLA (name \"Umbrella Health\") · from Azure"), "{shown}");
+        assert!(
+            accounts::suggest::line(&accounts::suggest::selected(&s).unwrap().clone(), role == Role::Manager)
+                .ends_with(verb)
+        );
         let fx = press(&mut s, Cmd::TakeSuggestion);
         let w = writes(&fx);
         assert_eq!(

@@ -5,8 +5,8 @@
 pub mod clock;
 pub mod feed;
 pub mod line_item;
-pub mod partner;
 pub mod money;
+pub mod partner;
 pub mod party;
 pub mod period;
 pub mod text;

@@ -241,7 +241,8 @@ mod tests {
             acct("s7", "dddd", ""),
         ];
         let s = suggest(&accounts, &customers);
-        let got: Vec<(&str, Basis, &str)> = s.iter().map(|x| (x.account.as_str(), x.basis, x.customer.as_str())).collect();
+        let got: Vec<(&str, Basis, &str)> =
+            s.iter().map(|x| (x.account.as_str(), x.basis, x.customer.as_str())).collect();
         assert_eq!(
             got,
             vec![
@@ -270,8 +271,10 @@ mod tests {
 
     #[test]
     fn later_fields_win_where_given() {
-        let a = PartnerFields { customer_tenant_id: "t".into(), customer_name: "A".into(), reseller_name: String::new() };
-        let b = PartnerFields { customer_tenant_id: String::new(), customer_name: "B".into(), reseller_name: "R".into() };
+        let a =
+            PartnerFields { customer_tenant_id: "t".into(), customer_name: "A".into(), reseller_name: String::new() };
+        let b =
+            PartnerFields { customer_tenant_id: String::new(), customer_name: "B".into(), reseller_name: "R".into() };
         assert_eq!(
             a.merged(&b),
             PartnerFields { customer_tenant_id: "t".into(), customer_name: "B".into(), reseller_name: "R".into() }

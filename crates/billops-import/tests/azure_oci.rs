@@ -163,7 +163,12 @@ fn csp_partner_fields_are_read_once_per_subscription() {
         got,
         vec![
             ("d0000000-0000-4000-8000-000000000001", contoso, "Contoso Retail", "Reseller One"),
-            ("d0000000-0000-4000-8000-000000000002", "3F2A6C1E-0000-4000-8000-00000000C0DE", "Contoso Retail", "Reseller One"),
+            (
+                "d0000000-0000-4000-8000-000000000002",
+                "3F2A6C1E-0000-4000-8000-00000000C0DE",
+                "Contoso Retail",
+                "Reseller One"
+            ),
             ("d0000000-0000-4000-8000-000000000003", fabrikam, "Fabrikam Health", "Reseller Two"),
             ("d0000000-0000-4000-8000-000000000004", fabrikam, "Fabrikam Health", "Reseller Two"),
         ],

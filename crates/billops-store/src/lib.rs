@@ -116,8 +116,8 @@ use async_trait::async_trait;
 pub mod prelude {
     pub use crate::{
         Access, Accounts, AuditTrail, ChStatements, Chargeback, Close, Costs, CreditNotes, Credits,
-        CustomerDetailsStore, FundingStore, FxRates, Imports, InterestTermsStore, Invoices, Parties, Payments,
-        PartnerMapping, Planning, PriceBooks, Settings, Store, SupplierRecon, Terms, VarianceReview,
+        CustomerDetailsStore, FundingStore, FxRates, Imports, InterestTermsStore, Invoices, Parties, PartnerMapping,
+        Payments, Planning, PriceBooks, Settings, Store, SupplierRecon, Terms, VarianceReview,
     };
 }
 

@@ -130,10 +130,7 @@ async fn record_tenant(tx: &mut Tx, code: &str, tenant: Option<&str>, by: &Actor
         .get(0)?;
     if let Some(t) = tenant
         && let Some(r) = tx
-            .opt(
-                "SELECT code FROM customers WHERE lower(azure_tenant_id) = lower($1) AND code <> $2",
-                args![t, code],
-            )
+            .opt("SELECT code FROM customers WHERE lower(azure_tenant_id) = lower($1) AND code <> $2", args![t, code])
             .await?
     {
         let other: String = r.get(0)?;

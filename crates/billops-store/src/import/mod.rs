@@ -351,12 +351,7 @@ async fn write_accounts(tx: &mut Tx, st: &State, at: chrono::DateTime<chrono::Ut
             "UPDATE linked_accounts SET azure_customer_tenant_id = coalesce($1, azure_customer_tenant_id), \
              azure_customer_name = coalesce($2, azure_customer_name), \
              azure_reseller_name = coalesce($3, azure_reseller_name) WHERE id = $4",
-            args![
-                given(&f.customer_tenant_id),
-                given(&f.customer_name),
-                given(&f.reseller_name),
-                id.as_str()
-            ],
+            args![given(&f.customer_tenant_id), given(&f.customer_name), given(&f.reseller_name), id.as_str()],
         )
         .await?;
     }

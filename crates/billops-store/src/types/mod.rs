@@ -235,7 +235,10 @@ pub enum ImportChunk {
     Issues(Vec<FeedIssue>),
     /// Azure partner fields per subscription (kept with the linked account; a later one for an account wins).
     Partners(Vec<billops_domain::partner::AccountPartner>),
-    End { content_hash: String, rows_read: u64 },
+    End {
+        content_hash: String,
+        rows_read: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
