@@ -319,6 +319,7 @@ fn read_into(
     let mut items = Vec::with_capacity(CHUNK);
     let mut bad = Vec::new();
     let mut issues = Vec::new();
+    let mut partners = Vec::new();
     let mut open = true;
     let mut send = |chunk: ImportChunk| -> bool {
         open = open && tx.blocking_send(chunk).is_ok();
@@ -336,6 +337,7 @@ fn read_into(
                 n += 1;
             }
             Event::Issue(i) => issues.push(i),
+            Event::Partner(p) => partners.push(p),
         }
         if items.len() >= CHUNK {
             rows.store(n, Ordering::Relaxed);
@@ -369,6 +371,9 @@ fn read_into(
     }
     if !issues.is_empty() {
         ok = ok && send(ImportChunk::Issues(issues));
+    }
+    if !partners.is_empty() {
+        ok = ok && send(ImportChunk::Partners(partners));
     }
     if ok {
         send(ImportChunk::End { content_hash: summary.content_hash, rows_read: summary.rows });
@@ -468,6 +473,12 @@ pub fn describe(report: &FileReport) -> String {
                     String::new()
                 };
                 s.push_str(&format!("\n  {n} new unassigned account(s): {}{more}", shown.join(", ")));
+            }
+            if outcome.partner_unassigned > 0 {
+                s.push_str(&format!(
+                    "\n  {} partner fields: `billops accounts suggest`",
+                    counted(outcome.partner_unassigned, "unassigned account has", "unassigned accounts have")
+                ));
             }
             if outcome.issues_raised > 0 {
                 s.push_str(&format!("\n  {} data-feed issue(s) raised (billops issues list)", outcome.issues_raised));

@@ -77,3 +77,36 @@ fn statements_import_estimated_then_final_and_tie_out_per_customer() {
     let current = d.ok("tester", &["cloudhealth", "statements", "list", "--period", "2026-10", "--format", "csv"]);
     assert_eq!(current.lines().count(), 3, "{current}");
 }
+
+#[test]
+fn a_dry_run_says_what_the_import_would_do_and_writes_nothing() {
+    let d = Demo::new();
+    let est = fixture("statements-estimated.csv");
+    let list = |d: &Demo| d.json("tester", &["cloudhealth", "statements", "list", "--format", "json"]);
+    let out = d.ok("tester", &["cloudhealth", "statements", "import", "--dry-run", &est]);
+    assert!(out.contains("would be added"), "{out}");
+    assert!(out.contains("dry run, nothing written: ") && out.contains("2 statement(s): 2 added"), "{out}");
+    assert_eq!(list(&d), serde_json::json!([]), "nothing written");
+    // nothing written, so the real import still takes the file; a dry run of it after is refused as it would be
+    d.ok("tester", &["cloudhealth", "statements", "import", "--dry-run", &est]);
+    d.ok("tester", &["cloudhealth", "statements", "import", &est]);
+    let imported = list(&d);
+    assert_eq!(imported.as_array().unwrap().len(), 2);
+    let o = d.run("tester", &["cloudhealth", "statements", "import", "--dry-run", &est]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("already imported"), "{}", text(&o));
+    // a Final over the estimate: would replace it; still only the estimate stored
+    let fin = d.dir.path().join("final.csv");
+    std::fs::write(&fin, "Customer Name,Billing Period,Status,Total,Currency\nacme,2026-10,Final,990,USD\n").unwrap();
+    let out = d.ok("tester", &["cloudhealth", "statements", "import", "--dry-run", fin.to_str().unwrap()]);
+    assert!(out.contains("would replace the estimated 1000 USD"), "{out}");
+    assert_eq!(list(&d), imported);
+    // refusals keep the import's exit codes: a faulty or unmapped row 2, an unreadable file 1
+    for bad in ["statements-bad.csv", "statements-unknown.csv"] {
+        let o = d.run("tester", &["cloudhealth", "statements", "import", "--dry-run", &fixture(bad)]);
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", text(&o));
+    }
+    let o = d.run("tester", &["cloudhealth", "statements", "import", "--dry-run", "/nonexistent/x.csv"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(list(&d), imported);
+}

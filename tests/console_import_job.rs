@@ -162,6 +162,7 @@ fn one_row_and_one_issue_are_said_in_the_singular() {
             replaced: Vec::new(),
             new_accounts: Vec::new(),
             issues_raised: issues,
+            partner_unassigned: 0,
         }),
     };
     let one = imports::io::summary(&[imported("/d/a.csv", 1, 1)]);

@@ -124,6 +124,8 @@ fn every_command_has_a_test_below() {
         Cmd::ClaimCredited,
         Cmd::PassThrough,
         Cmd::JumpInvoice,
+        // tested in console_state_accounts.rs (a_suggested_customer_is_shown_and_taken_by_role)
+        Cmd::TakeSuggestion,
         // tested in console_fx.rs (an_operator_proposes_a_rate_…)
         Cmd::FxRate,
         // tested in console_disputes.rs (late_rows_are_previewed_then_proposed_as_ppas) and console_store_late.rs

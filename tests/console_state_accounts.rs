@@ -194,3 +194,63 @@ fn the_import_form_says_which_azure_view_instead_of_refusing_the_file() {
         "{fx:?}"
     );
 }
+
+/// The unassigned account's suggestion from Azure partner fields (as the pane's read returns it).
+fn with_suggestion(s: &mut State) {
+    use billops_domain::partner::{Basis, PartnerFields, Suggestion};
+    let billops::console::state::Load::Ready(d) = &mut s.panes.accounts.data else { panic!("accounts not loaded") };
+    d.suggestions.push(Suggestion {
+        account: "399999999999".into(),
+        account_name: "mystery-sandbox".into(),
+        payer: "111111111111".into(),
+        fields: PartnerFields {
+            customer_tenant_id: "t-umb".into(),
+            customer_name: "Umbrella Health".into(),
+            reseller_name: String::new(),
+        },
+        basis: Basis::Name,
+        customer: "UMBRELLA".into(),
+        customer_name: "Umbrella Health".into(),
+    });
+}
+
+#[test]
+fn a_suggested_customer_is_shown_and_taken_by_role() {
+    let take = |role: Role| {
+        let mut s = state(role);
+        press(&mut s, Cmd::PaneAccounts);
+        // no suggestion yet: t says why and writes nothing
+        let fx = press(&mut s, Cmd::TakeSuggestion);
+        assert!(writes(&fx).is_empty());
+        assert!(s.message.as_ref().is_some_and(|m| m.text.contains("no suggestion for account 399999999999")));
+        with_suggestion(&mut s);
+        assert_eq!(sel(&s, ViewKey::Accounts).as_deref(), Some("399999999999"));
+        let shown = screen(&s, &theme(), 80, 24);
+        let verb = if role == Role::Manager { "t assigns" } else { "t proposes" };
+        assert!(shown.contains("suggested: UMBRELLA (name \"Umbrella Health\") · from Azure"), "{shown}");
+        assert!(
+            accounts::suggest::line(&accounts::suggest::selected(&s).unwrap().clone(), role == Role::Manager)
+                .ends_with(verb)
+        );
+        let fx = press(&mut s, Cmd::TakeSuggestion);
+        let w = writes(&fx);
+        assert_eq!(
+            w,
+            [PaneWrite::Accounts(accounts::io::Write::TakeSuggestion {
+                account: "399999999999".into(),
+                from: chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()
+            })],
+            "{role:?}: the store makes a manager's an assignment and an operator's a proposal"
+        );
+        // an assigned account shows no suggestion line
+        keys(&mut s, &["down"]);
+        assert!(!screen(&s, &theme(), 80, 24).contains("suggested:"));
+    };
+    take(Role::Manager);
+    take(Role::Operator);
+    let mut s = state(Role::Viewer);
+    press(&mut s, Cmd::PaneAccounts);
+    with_suggestion(&mut s);
+    let fx = press(&mut s, Cmd::TakeSuggestion);
+    assert!(writes(&fx).is_empty(), "a viewer takes nothing");
+}

@@ -82,6 +82,46 @@ async fn assign_the_unassigned_account_and_see_it_audited() {
 }
 
 #[tokio::test]
+async fn a_suggested_customer_is_taken_with_t() {
+    let (dir, store) = seeded().await;
+    // a CSP export names the unassigned account's customer: Globex by name
+    let fields = billops_domain::partner::PartnerFields {
+        customer_tenant_id: "t-glo".into(),
+        customer_name: "globex ltd".into(),
+        reseller_name: "Reseller One".into(),
+    };
+    let p = billops_domain::partner::AccountPartner { account: "399999999999".into(), fields };
+    let items = vec![console_common::store::item("2026-05", "399999999999", "Storage", "x", "y", "d-1", "1")];
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tokio::spawn(async move {
+        tx.send(billops_store::ImportChunk::Items(items)).await.unwrap();
+        tx.send(billops_store::ImportChunk::Partners(vec![p])).await.unwrap();
+        tx.send(billops_store::ImportChunk::End { content_hash: "csp".into(), rows_read: 1 }).await.unwrap();
+    });
+    let by = Actor { name: "alice".into(), at: console_common::now() };
+    let meta =
+        billops_store::ImportMeta { file_name: "csp.csv".into(), format: "azure".into(), run_id: "r9".into(), by };
+    assert_eq!(store.import(&meta, rx).await.unwrap().partner_unassigned, 1);
+
+    let mut h = Harness::customers(store.clone(), Role::Manager, dir.path().into()).await;
+    h.cmd(Cmd::PaneAccounts).await;
+    assert_eq!(h.sel(ViewKey::Accounts).as_deref(), Some("399999999999"));
+    let shown = console_common::screen(&h.state, &console_common::theme(), 100, 24);
+    assert!(
+        shown.contains("suggested: GLOBEX (name \"globex ltd\") · from Azure partner fields · t assigns"),
+        "{shown}"
+    );
+    h.keys(&["t"]).await;
+    let msg = h.state.message.clone().unwrap().text;
+    assert!(msg.contains("account 399999999999 assigned to GLOBEX"), "{msg}");
+    let asg = store.assignments("399999999999").await.unwrap();
+    assert_eq!((asg[0].customer.as_str(), asg[0].from), ("GLOBEX", NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()));
+    let accts = h.state.panes.accounts.data.ready().unwrap();
+    assert!(accts.suggestions.is_empty() && accts.accounts.iter().all(|a| a.customer.is_some()), "reloaded");
+    assert_eq!(store.customer_tenants().await.unwrap(), vec![("GLOBEX".to_string(), "t-glo".to_string())]);
+}
+
+#[tokio::test]
 async fn onboarding_tick_records_who_and_when() {
     let (dir, store) = seeded().await;
     let mut h = Harness::customers(store, Role::Operator, dir.path().into()).await;

@@ -238,6 +238,15 @@ pub enum CustomersCmd {
     /// Set a customer's billing model, resale (price book, the default) or chargeback (resource units, then
     /// the price book); without MODEL, print it.
     Model { code: String, model: Option<String> },
+    /// A customer's Azure tenant id (what `billops accounts suggest` matches an export's customerTenantId
+    /// against): print it; record one (operators, where none is); change or --clear it (managers). Audited.
+    Tenant {
+        code: String,
+        #[arg(conflicts_with = "clear")]
+        tenant_id: Option<String>,
+        #[arg(long)]
+        clear: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -264,6 +273,24 @@ pub enum AccountsCmd {
         /// month). A manager's rows are assigned, an operator's become link proposals.
         #[arg(long, value_name = "FILE", conflicts_with_all = ["account", "customer"])]
         file: Option<std::path::PathBuf>,
+    },
+    /// Customers suggested for unassigned accounts from an Azure MCA/CSP export's partner fields
+    /// (customerTenantId, customerName, resellerName): the customer whose recorded tenant id matches, else the
+    /// one whose name matches (case and blanks folded), else a new customer with a proposed code; each says why.
+    /// Nothing is assigned without --apply: then a manager's become assignments (new customers created first),
+    /// an operator's link proposals, all in one transaction; a viewer is refused. Effective from the first day
+    /// of --period (default: the current month).
+    Suggest {
+        #[arg(long, value_name = "YYYY-MM")]
+        period: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+        /// Take the suggestions.
+        #[arg(long)]
+        apply: bool,
+        /// Only these accounts' suggestions (with --apply); an account without one refuses all.
+        #[arg(long, value_name = "ACCOUNT", num_args = 1.., requires = "apply")]
+        only: Vec<String>,
     },
     #[command(flatten)]
     Link(super::linking::LinkCmd),

@@ -35,6 +35,10 @@ pub enum StatementsCmd {
         file: PathBuf,
         #[arg(long, value_enum, default_value_t)]
         format: OutputFormat,
+        /// Read, validate and map the file as the import would and print what it would do; write nothing.
+        /// Exit codes as the import's.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// The current statements (of a period), or every version with --history.
     List {
@@ -49,7 +53,9 @@ pub enum StatementsCmd {
 
 pub async fn cloudhealth(ctx: &Ctx, c: CloudhealthCmd) -> Result<u8, Failure> {
     match c {
-        CloudhealthCmd::Statements(StatementsCmd::Import { file, format }) => import(ctx, &file, format).await,
+        CloudhealthCmd::Statements(StatementsCmd::Import { file, format, dry_run }) => {
+            import(ctx, &file, format, dry_run).await
+        }
         CloudhealthCmd::Statements(StatementsCmd::List { period: p, history, format }) => {
             let p = p.as_deref().map(period).transpose()?;
             let mut t = Table::new(&[
@@ -112,10 +118,28 @@ pub fn change_text(c: &ChChange) -> String {
     }
 }
 
-async fn import(ctx: &Ctx, path: &Path, format: OutputFormat) -> Result<u8, Failure> {
+/// What a row would do, in words (`--dry-run`).
+fn would_text(c: &ChChange) -> String {
+    match c {
+        ChChange::Added => "would be added".into(),
+        ChChange::Replaced { was, total, currency } => {
+            format!("would replace the {was} {} {currency}", canonical(*total))
+        }
+        ChChange::Unchanged => "unchanged".into(),
+        ChChange::KeptFinal => "would not be imported: the Final statement stays".into(),
+    }
+}
+
+async fn import(ctx: &Ctx, path: &Path, format: OutputFormat, dry_run: bool) -> Result<u8, Failure> {
     let (file, rows) = read_file(path)?;
-    let out =
-        ctx.store.import_ch_statements(&file, &rows, &ctx.actor()).await.map_err(|e| refusal(&file.file_name, e))?;
+    let by = ctx.actor();
+    let out = if dry_run {
+        ctx.store.preview_ch_statements(&file, &rows, &by).await
+    } else {
+        ctx.store.import_ch_statements(&file, &rows, &by).await
+    }
+    .map_err(|e| refusal(&file.file_name, e))?;
+    let change = if dry_run { would_text } else { change_text };
     let mut t = Table::new(&["line", "customer", "period", "status", "total", "currency", "result"]).numeric("total");
     for r in &out.rows {
         t.push(vec![
@@ -125,14 +149,15 @@ async fn import(ctx: &Ctx, path: &Path, format: OutputFormat) -> Result<u8, Fail
             r.status.to_string(),
             canonical(r.total),
             r.currency.clone(),
-            change_text(&r.change),
+            change(&r.change),
         ]);
     }
     print(&t, format)?;
     if format == OutputFormat::Table {
         let n = |f: fn(&ChChange) -> bool| out.rows.iter().filter(|r| f(&r.change)).count();
         outln!(
-            "{}: {} statement(s): {} added, {} replaced, {} unchanged, {} estimated after a final (not imported)",
+            "{}{}: {} statement(s): {} added, {} replaced, {} unchanged, {} estimated after a final (not imported)",
+            if dry_run { "dry run, nothing written: " } else { "" },
             file.file_name,
             out.rows.len(),
             n(|c| matches!(c, ChChange::Added)),

@@ -190,6 +190,7 @@ pub async fn customers(ctx: &Ctx, cmd: CustomersCmd) -> Result<u8, Failure> {
             Ok(0)
         }
         CustomersCmd::Model { code, model } => super::rating::model(ctx, &code, model).await,
+        CustomersCmd::Tenant { code, tenant_id, clear } => super::partner::tenant(ctx, &code, tenant_id, clear).await,
         CustomersCmd::Details { code, address, tax_id, po_number, email } => {
             let mut d = ctx.store.customer_details(&code).await?;
             let changed = address.is_some() || tax_id.is_some() || po_number.is_some() || email.is_some();
@@ -252,6 +253,9 @@ pub async fn accounts(ctx: &Ctx, cmd: AccountsCmd) -> Result<u8, Failure> {
             ctx.store.assign_account(&account, &customer, from, &ctx.actor()).await?;
             outln!("account {account} assigned to {customer} from {from}")?;
             Ok(0)
+        }
+        AccountsCmd::Suggest { period, format, apply, only } => {
+            super::partner::suggest(ctx, period, format, apply, only).await
         }
         AccountsCmd::Link(c) => super::linking::link(ctx, c).await,
     }

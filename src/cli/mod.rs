@@ -22,6 +22,7 @@ mod month_terms;
 mod month_variance;
 mod onboarding;
 pub mod output;
+mod partner;
 mod plan;
 mod pricebook_import;
 mod progress;

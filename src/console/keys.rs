@@ -82,6 +82,7 @@ pub enum Cmd {
     FundingOpportunity,
     FundingAdd,
     NameAccount,
+    TakeSuggestion,
     OnboardingEdit,
     OnboardingAdd,
     OnboardingRetire,
@@ -328,6 +329,14 @@ pub const BINDINGS: &[Binding] = &[
     b!(FundingOpportunity, "funding_opportunity", ["o"], Scope::Pane, "the opportunity's state", Some("opportunity")),
     b!(FundingAdd, "funding_add", ["n"], Scope::Pane, "new funding application (operator)", Some("new")),
     b!(NameAccount, "name_account", ["N"], Scope::Pane, "name the account, or the payer in payers", None),
+    b!(
+        TakeSuggestion,
+        "take_suggestion",
+        ["t"],
+        Scope::Pane,
+        "take the account's suggested customer from Azure partner fields (manager: assign; operator: propose)",
+        None
+    ),
     b!(OnboardingEdit, "onboarding_edit", ["e"], Scope::Pane, "checklist item: owner, due date, evidence", None),
     b!(
         OnboardingAdd,

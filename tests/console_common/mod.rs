@@ -207,6 +207,7 @@ pub fn accounts() -> AccountsData {
             },
         ],
         customers: customers(),
+        suggestions: Vec::new(),
     }
 }
 

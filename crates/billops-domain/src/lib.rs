@@ -6,6 +6,7 @@ pub mod clock;
 pub mod feed;
 pub mod line_item;
 pub mod money;
+pub mod partner;
 pub mod party;
 pub mod period;
 pub mod text;

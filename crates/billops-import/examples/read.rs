@@ -14,6 +14,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Event::Item(_) => {}
                 Event::Bad(q) => bad.push(q),
                 Event::Issue(i) => issues.push(i),
+                Event::Partner(_) => {}
             }
             true
         }) {

@@ -131,6 +131,10 @@ pub(crate) struct Layout {
     pub line_id: Vec<usize>,
     /// Every money column present, validated on each row even when another column gives the value.
     pub money: Vec<usize>,
+    /// Azure partner exports (MCA/CSP): customerTenantId, customerName, resellerName per subscription.
+    pub partner_tenant: Vec<usize>,
+    pub partner_customer: Vec<usize>,
+    pub partner_reseller: Vec<usize>,
 }
 
 struct Names<'a>(&'a [String]);
@@ -149,6 +153,11 @@ impl Layout {
             Rules::Azure(_) => true,
             Rules::Focus | Rules::Oci => !self.effective.is_empty(),
         }
+    }
+
+    /// Whether the file carries any Azure partner field.
+    pub(crate) fn has_partner(&self) -> bool {
+        !(self.partner_tenant.is_empty() && self.partner_customer.is_empty() && self.partner_reseller.is_empty())
     }
 
     /// Whether a column gives list cost.
@@ -326,6 +335,10 @@ impl Layout {
                 l.list_price = n.find(&["paygprice"]);
                 l.region = n.find(&["resourcelocation", "meterregion", "location"]);
                 l.tags = TagColumns::json(n.find(&["tags"]).first().copied(), tags);
+                // PascalCase (EA/MCA) and camelCase (CSP) alike: headers are compared in lower case.
+                l.partner_tenant = n.find(&["customertenantid"]);
+                l.partner_customer = n.find(&["customername"]);
+                l.partner_reseller = n.find(&["resellername"]);
                 l.money = n.find(&[
                     "costinbillingcurrency",
                     "cost",

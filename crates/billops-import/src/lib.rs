@@ -26,6 +26,7 @@ pub use source::{Expanded, expand, expand_listing, source_size};
 
 use std::path::PathBuf;
 
+use billops_domain::partner::AccountPartner;
 use billops_domain::{FeedIssue, LineItem, Quarantined};
 
 /// Tag keys that give each line its product and component, tried in order, matched case-insensitively.
@@ -183,6 +184,9 @@ pub enum Event {
     Item(LineItem),
     Bad(Quarantined),
     Issue(FeedIssue),
+    /// An Azure partner export's fields of a subscription: sent before the first item that gives them, and
+    /// again (all fields so far, a later row's winning where given) when a later row adds or changes one.
+    Partner(AccountPartner),
 }
 
 /// Summary of one source after it has been read to the end.

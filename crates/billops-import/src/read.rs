@@ -1,6 +1,9 @@
 //! The streaming read loop: sniff, header, rows, then the file's issues.
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 
+use std::collections::HashMap;
+
+use billops_domain::partner::{AccountPartner, PartnerFields};
 use billops_domain::{IssueKind, Quarantined};
 
 use crate::dedup::{Dedup, Seen};
@@ -141,6 +144,8 @@ fn read_stream(
         });
     }
     let stopped = || RefuseError::Stopped { file: src.display_name() };
+    // Partner fields per subscription, so each is sent once (again only when a row changes them).
+    let mut partners: HashMap<String, PartnerFields> = HashMap::new();
 
     let (mut rows, mut quarantined) = (0u64, 0u64);
     while rdr.read(&mut rec).map_err(|e| record_error(src, compressed, e))? {
@@ -221,6 +226,18 @@ fn read_stream(
                         })
                     }
                     Ok(_) => {
+                        if layout.has_partner() {
+                            let fields = layout.partner(&rec);
+                            let known = partners.get(&c.item.account);
+                            if !fields.is_empty() && known.is_none_or(|k| k.merged(&fields) != *k) {
+                                let merged = known.map_or_else(|| fields.clone(), |k| k.merged(&fields));
+                                partners.insert(c.item.account.clone(), merged.clone());
+                                let p = AccountPartner { account: c.item.account.clone(), fields: merged };
+                                if !sink(Event::Partner(p)) {
+                                    return Err(stopped());
+                                }
+                            }
+                        }
                         tally.item(&c.item, c.unknown_kind);
                         if let Some(corrects) = c.corrects {
                             tally.correction(line, corrects);

@@ -1,4 +1,5 @@
 //! One CSV record -> one canonical line item, or the reason it cannot be taken.
+use billops_domain::partner::PartnerFields;
 use billops_domain::{ChargeCategory, IssueKind, LineItem, Period, UNTAGGED};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -73,6 +74,23 @@ const AZURE_TYPES: [(&str, ChargeCategory); 8] = [
     ("Tax", ChargeCategory::Tax),
     ("Credit", ChargeCategory::Credit),
 ];
+
+impl Layout {
+    /// A row's Azure partner fields (empty when the file has none). A value that is not a plain name (control
+    /// characters, over 200 characters) is left out: it is a suggestion's input, never worth a row.
+    pub(crate) fn partner(&self, record: &Record) -> PartnerFields {
+        let r = Rec::new(record);
+        let take = |cols: &[usize]| -> String {
+            let v = r.text(cols).unwrap_or_default();
+            billops_domain::text::Name::new("partner field", &v).map(|n| n.into_string()).unwrap_or_default()
+        };
+        PartnerFields {
+            customer_tenant_id: take(&self.partner_tenant),
+            customer_name: take(&self.partner_customer),
+            reseller_name: take(&self.partner_reseller),
+        }
+    }
+}
 
 fn cur_type(t: &str) -> Option<(ChargeCategory, Eff)> {
     CUR_TYPES.iter().find(|(name, _, _)| name.eq_ignore_ascii_case(t)).map(|&(_, c, e)| (c, e))

@@ -25,6 +25,7 @@ fn read_opts(
             Event::Item(i) => r.items.push(i),
             Event::Bad(b) => r.bad.push(b),
             Event::Issue(i) => r.issues.push(i),
+            Event::Partner(p) => r.partners.push(p),
         }
         true
     })?;
@@ -145,6 +146,73 @@ fn mca_csp_camel_case() {
 }
 
 #[test]
+fn csp_partner_fields_are_read_once_per_subscription() {
+    let (r, _) = actual("azure/csp-partners.csv");
+    assert_eq!(r.items.len(), 5);
+    let got: Vec<(&str, &str, &str, &str)> = r
+        .partners
+        .iter()
+        .map(|p| {
+            let f = &p.fields;
+            (p.account.as_str(), f.customer_tenant_id.as_str(), f.customer_name.as_str(), f.reseller_name.as_str())
+        })
+        .collect();
+    let contoso = "3f2a6c1e-0000-4000-8000-00000000c0de";
+    let fabrikam = "9b1d0e7a-0000-4000-8000-0000000fab01";
+    assert_eq!(
+        got,
+        vec![
+            ("d0000000-0000-4000-8000-000000000001", contoso, "Contoso Retail", "Reseller One"),
+            (
+                "d0000000-0000-4000-8000-000000000002",
+                "3F2A6C1E-0000-4000-8000-00000000C0DE",
+                "Contoso Retail",
+                "Reseller One"
+            ),
+            ("d0000000-0000-4000-8000-000000000003", fabrikam, "Fabrikam Health", "Reseller Two"),
+            ("d0000000-0000-4000-8000-000000000004", fabrikam, "Fabrikam Health", "Reseller Two"),
+        ],
+        "one event per subscription: its second row repeats the fields"
+    );
+    // a file without partner columns sends none
+    assert!(actual("azure/mca-csp.csv").0.partners.len() == 2, "mca-csp.csv carries the fields too");
+    assert!(actual("azure/ea-actual.csv").0.partners.is_empty());
+}
+
+#[test]
+fn pascal_case_and_localised_partner_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "BillingAccountId,SubscriptionId,SubscriptionName,Date,MeterCategory,CostInBillingCurrency,\
+                BillingCurrencyCode,ChargeType,Kunden-Mandanten-ID (CustomerTenantId),Kundenname (CustomerName),\
+                ResellerName\n\
+                BA1,s-1,one,6/1/2025,Storage,1.5,EUR,Usage,t-1,Kunde Eins,\n\
+                BA1,s-1,one,6/2/2025,Storage,2.5,EUR,Usage,,,Handel GmbH\n\
+                BA1,s-2,two,6/2/2025,Storage,2.5,EUR,Usage,,,\n";
+    let path = write(&dir, "pascal.csv", body);
+    let opts = ReadOptions { view: Some(View::Actual), ..ReadOptions::default() };
+    let mut partners = Vec::new();
+    read_source_opts(&Source { path: path.into(), entry: None }, &opts, None, &mut |_| {}, &mut |e| {
+        if let Event::Partner(p) = e {
+            partners.push(p);
+        }
+        true
+    })
+    .unwrap();
+    let fields: Vec<(&str, &str, &str, &str)> = partners
+        .iter()
+        .map(|p| {
+            let f = &p.fields;
+            (p.account.as_str(), f.customer_tenant_id.as_str(), f.customer_name.as_str(), f.reseller_name.as_str())
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        vec![("s-1", "t-1", "Kunde Eins", ""), ("s-1", "t-1", "Kunde Eins", "Handel GmbH")],
+        "a later row adds the reseller (empty values keep what was given); a subscription without fields sends none"
+    );
+}
+
+#[test]
 fn pay_as_you_go_payer_is_named_or_each_subscription() {
     let (r, s) = actual("azure/payg.csv");
     assert_eq!((s.format, s.rows, s.quarantined), (Format::AzurePayg, 2, 0));
@@ -236,6 +304,7 @@ fn read_path(path: &str) -> (Read, billops_import::ReadSummary) {
                 Event::Item(i) => r.items.push(i),
                 Event::Bad(b) => r.bad.push(b),
                 Event::Issue(i) => r.issues.push(i),
+                Event::Partner(p) => r.partners.push(p),
             }
             true
         },

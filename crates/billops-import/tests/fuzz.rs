@@ -151,6 +151,7 @@ fn check(path: &Path, limits: Limits) -> Result<(), String> {
                         bad_lines.push(q.line);
                     }
                     Event::Issue(_) => {}
+                    Event::Partner(_) => {}
                 }
                 true
             });

@@ -35,6 +35,7 @@ fn read_opts(src: &Source, limits: Limits, dedup: Option<&mut Dedup>) -> Result<
             Event::Item(i) => r.items.push(i),
             Event::Bad(b) => r.bad.push(b),
             Event::Issue(i) => r.issues.push(i),
+            Event::Partner(_) => {}
         }
         true
     })?;

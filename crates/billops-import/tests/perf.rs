@@ -77,6 +77,7 @@ fn one_million_cur_rows() {
             }
             Event::Bad(_) => bad += 1,
             Event::Issue(_) => issues += 1,
+            Event::Partner(_) => {}
         }
         true
     })
@@ -156,6 +157,7 @@ fn one_million_cur_rows_with_duplicate_check() {
             Event::Item(_) => items += 1,
             Event::Bad(_) => bad += 1,
             Event::Issue(_) => {}
+            Event::Partner(_) => {}
         }
         true
     })

@@ -53,6 +53,16 @@ fn at(line: u64, e: StoreError) -> StoreError {
 }
 
 pub(crate) async fn assign_all(tx: &mut Tx, rows: &[BulkAssignment], by: &Actor) -> Result<BulkAssigned> {
+    assign_all_why(tx, rows, by, &|r| format!("mapping file line {}", r.line)).await
+}
+
+/// [`assign_all`] with the audit reason of each row's assignment given by `why`.
+pub(crate) async fn assign_all_why(
+    tx: &mut Tx,
+    rows: &[BulkAssignment],
+    by: &Actor,
+    why: &(dyn Fn(&BulkAssignment) -> String + Sync),
+) -> Result<BulkAssigned> {
     let role = role_in(tx, &by.name).await?;
     if !role.can_write() {
         return Err(StoreError::Forbidden(format!("{} ({role}) may not map accounts: viewers read only", by.name)));
@@ -81,7 +91,7 @@ pub(crate) async fn assign_all(tx: &mut Tx, rows: &[BulkAssignment], by: &Actor)
                 .map_err(|e| at(r.line, e))?;
             out.proposed.push(id);
         } else {
-            let why = format!("mapping file line {}", r.line);
+            let why = why(r);
             record_assignment(tx, &r.account, cid, r.from, by, Some(&why)).await.map_err(|e| at(r.line, e))?;
             moved.push((r.account.as_str(), cid, r.from));
             out.assigned += 1;

@@ -42,6 +42,7 @@ mod invoices;
 pub mod linking;
 mod onboarding;
 mod parties;
+pub mod partner;
 mod payments;
 mod plan_volumes;
 pub mod planning;
@@ -78,6 +79,7 @@ pub use invoices::Invoices;
 pub use linking::{Linking, NameRow, NameTarget};
 pub use onboarding::{ChecklistDef, Contact, OnboardingEntry, OnboardingStore, OnboardingUpdate};
 pub use parties::Parties;
+pub use partner::{AccountPartnerRow, PartnerApplied, PartnerMapping};
 pub use payments::Payments;
 pub use plan_volumes::UsageVolume;
 pub use planning::{Budget, BudgetScope, NewBudget, Planning, StoredEvent};
@@ -114,8 +116,8 @@ use async_trait::async_trait;
 pub mod prelude {
     pub use crate::{
         Access, Accounts, AuditTrail, ChStatements, Chargeback, Close, Costs, CreditNotes, Credits,
-        CustomerDetailsStore, FundingStore, FxRates, Imports, InterestTermsStore, Invoices, Parties, Payments,
-        Planning, PriceBooks, Settings, Store, SupplierRecon, Terms, VarianceReview,
+        CustomerDetailsStore, FundingStore, FxRates, Imports, InterestTermsStore, Invoices, Parties, PartnerMapping,
+        Payments, Planning, PriceBooks, Settings, Store, SupplierRecon, Terms, VarianceReview,
     };
 }
 
@@ -153,6 +155,7 @@ pub trait Store:
     + InterestTermsStore
     + FxRates
     + ChStatements
+    + PartnerMapping
     + Send
     + Sync
 {

@@ -66,6 +66,38 @@ fn customer_row(r: &Row) -> Result<Customer> {
     })
 }
 
+/// Add a customer inside a transaction (checked, audited): codes that differ only in case are refused.
+pub(crate) async fn add_customer_in(tx: &mut Tx, c: &NewCustomer, by: &Actor) -> Result<Customer> {
+    crate::fields::customer(c)?;
+    let code = c.code.trim();
+    let currency = c.currency.trim();
+    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(StoreError::Invalid(format!("currency {:?} is not an ISO 4217 code (e.g. USD)", c.currency)));
+    }
+    // codes that differ only in case are one customer to a person (`acme` and `ACME`): refused
+    let folded = code.to_lowercase();
+    for r in tx.all("SELECT code FROM customers", vec![]).await? {
+        let existing: String = r.get(0)?;
+        if existing.to_lowercase() == folded {
+            return Err(StoreError::Conflict(if existing == code {
+                format!("customer {code} already exists")
+            } else {
+                format!("customer {existing} already exists (codes differ only in case: {code})")
+            }));
+        }
+    }
+    tx.exec(
+        "INSERT INTO customers (code, name, currency, status, account_code, created_by, created_at) \
+         VALUES ($1, $2, $3, 'active', NULL, $4, $5)",
+        args![code, c.name.trim(), currency, by.name.as_str(), by.at],
+    )
+    .await?;
+    let sql = format!("{CUSTOMER_SELECT} WHERE c.code = $1");
+    let created = customer_row(&tx.one(&sql, args![code]).await?)?;
+    audit::write(tx, by, Audit::new("customer.add", "customer", code).after(&created)).await?;
+    Ok(created)
+}
+
 pub(crate) async fn customer(db: &Db, code: &str) -> Result<Customer> {
     let sql = format!("{CUSTOMER_SELECT} WHERE c.code = $1");
     match db.opt(&sql, args![code]).await? {
@@ -235,34 +267,8 @@ impl Parties for SqlStore {
             .collect()
     }
     async fn add_customer(&self, c: &NewCustomer, by: &Actor) -> Result<Customer> {
-        crate::fields::customer(c)?;
-        let code = c.code.trim();
-        let currency = c.currency.trim();
-        if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(StoreError::Invalid(format!("currency {:?} is not an ISO 4217 code (e.g. USD)", c.currency)));
-        }
         let mut tx = self.db.begin().await?;
-        // codes that differ only in case are one customer to a person (`acme` and `ACME`): refused
-        let folded = code.to_lowercase();
-        for r in tx.all("SELECT code FROM customers", vec![]).await? {
-            let existing: String = r.get(0)?;
-            if existing.to_lowercase() == folded {
-                return Err(StoreError::Conflict(if existing == code {
-                    format!("customer {code} already exists")
-                } else {
-                    format!("customer {existing} already exists (codes differ only in case: {code})")
-                }));
-            }
-        }
-        tx.exec(
-            "INSERT INTO customers (code, name, currency, status, account_code, created_by, created_at) \
-             VALUES ($1, $2, $3, 'active', NULL, $4, $5)",
-            args![code, c.name.trim(), currency, by.name.as_str(), by.at],
-        )
-        .await?;
-        let sql = format!("{CUSTOMER_SELECT} WHERE c.code = $1");
-        let created = customer_row(&tx.one(&sql, args![code]).await?)?;
-        audit::write(&mut tx, by, Audit::new("customer.add", "customer", code).after(&created)).await?;
+        let created = add_customer_in(&mut tx, c, by).await?;
         tx.commit().await?;
         Ok(created)
     }

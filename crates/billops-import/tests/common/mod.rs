@@ -21,6 +21,8 @@ pub struct Read {
     pub items: Vec<LineItem>,
     pub bad: Vec<Quarantined>,
     pub issues: Vec<FeedIssue>,
+    /// Azure partner fields per subscription, as sent.
+    pub partners: Vec<billops_domain::partner::AccountPartner>,
     /// Event order: 'i' item, 'b' bad, 's' issue.
     pub order: String,
 }
@@ -47,6 +49,7 @@ pub fn try_read_with(src: &Source, tags: &TagConfig) -> Result<(Read, ReadSummar
                 r.order.push('s');
                 r.issues.push(i);
             }
+            Event::Partner(p) => r.partners.push(p),
         }
         true
     })?;

@@ -168,7 +168,13 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
     audit::write(&mut tx, by, a).await?;
     tx.commit().await?;
     tracing::debug!(batch, total_ms = started.elapsed().as_millis(), "import committed");
-    Ok(ImportOutcome { batch: outcome_batch, replaced, new_accounts, issues_raised: st.issues })
+    Ok(ImportOutcome {
+        batch: outcome_batch,
+        replaced,
+        new_accounts,
+        issues_raised: st.issues,
+        partner_unassigned: st.partner_unassigned(),
+    })
 }
 
 /// PostgreSQL: item chunks stream into an open COPY ([`pg_stream`]); quarantined rows and issues are inserted
@@ -195,6 +201,7 @@ async fn pg_loop(
                 st.issues += i64::try_from(issues.len()).unwrap_or(0);
                 insert_issues(&mut tx, Some(batch), &issues, at).await?;
             }
+            Some(ImportChunk::Partners(p)) => st.add_partners(p),
             other => return Ok((tx, other)),
         }
     }
@@ -341,6 +348,19 @@ async fn write_accounts(tx: &mut Tx, st: &State, at: chrono::DateTime<chrono::Ut
              ON CONFLICT (id) DO UPDATE SET name = CASE WHEN excluded.name = '' THEN linked_accounts.name \
              ELSE excluded.name END",
             args![id.as_str(), name.as_str(), payer.as_str(), at],
+        )
+        .await?;
+    }
+    // Azure partner fields: what this file gives replaces what an earlier one gave; a field it leaves empty stays.
+    let mut partners: Vec<_> = st.partners.iter().collect();
+    partners.sort_by(|a, b| a.0.cmp(b.0));
+    for (id, f) in partners {
+        let given = |v: &str| if v.is_empty() { None } else { Some(v.to_string()) };
+        tx.exec(
+            "UPDATE linked_accounts SET azure_customer_tenant_id = coalesce($1, azure_customer_tenant_id), \
+             azure_customer_name = coalesce($2, azure_customer_name), \
+             azure_reseller_name = coalesce($3, azure_reseller_name) WHERE id = $4",
+            args![given(&f.customer_tenant_id), given(&f.customer_name), given(&f.reseller_name), id.as_str()],
         )
         .await?;
     }

@@ -115,6 +115,7 @@ async fn encode(
                 st.issues += i64::try_from(issues.len()).unwrap_or(0);
                 send(WriteCmd::Issues(issues)).await?;
             }
+            Some(ImportChunk::Partners(p)) => st.add_partners(p),
             other => return Ok(other),
         }
     }

@@ -2,6 +2,7 @@
 //! encoded rows waiting to be written, and the rollup and scope aggregates (exact `Decimal` sums).
 use std::collections::{HashMap, HashSet};
 
+use billops_domain::partner::{AccountPartner, PartnerFields};
 use billops_domain::{FeedIssue, IssueKind, LineItem, Period, Severity, SplitDecimal};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -178,6 +179,8 @@ pub(crate) struct State {
     /// Payers seen: id → name.
     pub payers: HashMap<String, String>,
     pub new_accounts: Vec<NewAccount>,
+    /// Azure partner fields by account (a later chunk's fields win where given).
+    pub partners: HashMap<String, PartnerFields>,
     pub pending: Vec<ItemRow>,
     /// Rollups by every dimension: resource, usage type and unit included ([`fold`] gives the coarser grains).
     pub rollups: FastMap<RollKey, Sums>,
@@ -207,6 +210,7 @@ impl State {
             seen_accounts: HashMap::new(),
             payers: HashMap::new(),
             new_accounts: Vec::new(),
+            partners: HashMap::new(),
             pending: Vec::new(),
             // Sized once for the budget: the map never grows (growing holds the old and the new table at once).
             // Its untouched pages cost nothing for a small file.
@@ -370,6 +374,25 @@ impl State {
             self.spill.spill(&mut self.rollups)?;
         }
         Ok(())
+    }
+
+    /// Keep partner fields sent by the reader.
+    pub(crate) fn add_partners(&mut self, partners: Vec<AccountPartner>) {
+        for p in partners {
+            let merged = match self.partners.get(&p.account) {
+                Some(k) => k.merged(&p.fields),
+                None => p.fields,
+            };
+            self.partners.insert(p.account, merged);
+        }
+    }
+
+    /// Accounts of this file with partner fields and no assignment in force: `billops accounts suggest`'s.
+    pub(crate) fn partner_unassigned(&self) -> usize {
+        self.partners
+            .keys()
+            .filter(|a| !self.assignments.get(*a).is_some_and(|v| v.iter().any(|(_, to, _)| to.is_none())))
+            .count()
     }
 
     /// The warning raised for a linked account seen for the first time with no customer.

@@ -102,6 +102,14 @@ pub trait ChStatements: Send + Sync {
         rows: &[NewChStatement],
         by: &Actor,
     ) -> Result<ChImportOutcome>;
+    /// What [`ChStatements::import_ch_statements`] would do, or its refusal, with nothing written (the same
+    /// transaction, rolled back): `billops cloudhealth statements import --dry-run`.
+    async fn preview_ch_statements(
+        &self,
+        file: &ChStatementFile,
+        rows: &[NewChStatement],
+        by: &Actor,
+    ) -> Result<ChImportOutcome>;
     /// Statements of a period (all periods when `None`), current ones only unless `history`; by period
     /// (newest first), customer, then oldest first.
     async fn ch_statements(&self, period: Option<Period>, history: bool) -> Result<Vec<StoredChStatement>>;
@@ -341,6 +349,17 @@ async fn import(tx: &mut Tx, file: &ChStatementFile, rows: &[NewChStatement], by
     Ok(ChImportOutcome { file_id, rows: out })
 }
 
+/// The rows' hand-checkable fields (currency code, customer names), before any transaction.
+fn check_rows(rows: &[NewChStatement]) -> Result<()> {
+    for r in rows {
+        crate::fields::code("statement currency", &r.currency)?;
+        for c in [&r.customer_id, &r.customer_name].into_iter().flatten() {
+            billops_domain::text::Name::new("CloudHealth customer", c)?;
+        }
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl ChStatements for SqlStore {
     async fn import_ch_statements(
@@ -349,16 +368,24 @@ impl ChStatements for SqlStore {
         rows: &[NewChStatement],
         by: &Actor,
     ) -> Result<ChImportOutcome> {
-        for r in rows {
-            crate::fields::code("statement currency", &r.currency)?;
-            for c in [&r.customer_id, &r.customer_name].into_iter().flatten() {
-                billops_domain::text::Name::new("CloudHealth customer", c)?;
-            }
-        }
+        check_rows(rows)?;
         let mut tx = self.db.begin().await?;
         let out = import(&mut tx, file, rows, by).await?;
         tx.commit().await?;
         Ok(out)
+    }
+
+    async fn preview_ch_statements(
+        &self,
+        file: &ChStatementFile,
+        rows: &[NewChStatement],
+        by: &Actor,
+    ) -> Result<ChImportOutcome> {
+        check_rows(rows)?;
+        let mut tx = self.db.begin().await?;
+        let out = import(&mut tx, file, rows, by).await;
+        tx.rollback().await?;
+        out
     }
 
     async fn ch_statements(&self, period: Option<Period>, history: bool) -> Result<Vec<StoredChStatement>> {

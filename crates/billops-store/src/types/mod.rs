@@ -233,7 +233,12 @@ pub enum ImportChunk {
     Items(Vec<LineItem>),
     Quarantined(Vec<Quarantined>),
     Issues(Vec<FeedIssue>),
-    End { content_hash: String, rows_read: u64 },
+    /// Azure partner fields per subscription (kept with the linked account; a later one for an account wins).
+    Partners(Vec<billops_domain::partner::AccountPartner>),
+    End {
+        content_hash: String,
+        rows_read: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -289,6 +294,9 @@ pub struct ImportOutcome {
     /// Linked accounts seen for the first time (recorded unassigned, raised as issues).
     pub new_accounts: Vec<String>,
     pub issues_raised: i64,
+    /// Unassigned linked accounts (of this file) with Azure partner fields: `billops accounts suggest` has a
+    /// customer for them.
+    pub partner_unassigned: usize,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

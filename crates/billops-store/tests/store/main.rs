@@ -41,6 +41,7 @@ mod month_end;
 mod onboarding;
 mod parties;
 mod partitions;
+mod partner;
 mod planning;
 mod price_rules;
 mod rating;

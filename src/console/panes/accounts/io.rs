@@ -28,6 +28,8 @@ pub struct AccountsData {
     pub accounts: Vec<LinkedAccount>,
     pub proposals: Vec<LinkProposal>,
     pub customers: Vec<Customer>,
+    /// Customers suggested for unassigned accounts from Azure partner fields (`suggest.rs`).
+    pub suggestions: Vec<billops_domain::partner::Suggestion>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +40,8 @@ pub enum Write {
     Decide { id: i64, approve: bool, reason: String },
     /// Name a linked account (`payer: false`) or a payer (audited; legacy CUR carries no names).
     Name { payer: bool, id: String, name: String },
+    /// Take an account's suggested customer (`t`): a manager's is an assignment, an operator's a proposal.
+    TakeSuggestion { account: String, from: NaiveDate },
 }
 
 pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
@@ -49,6 +53,7 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
             accounts: st.list_accounts(&AccountFilter::default()).await.map_err(e)?,
             proposals: st.list_link_proposals(false).await.map_err(e)?,
             customers: st.list_customers().await.map_err(e)?,
+            suggestions: st.partner_suggestions().await.map_err(e)?,
         })),
     }
 }
@@ -77,6 +82,10 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
             let lp = st.decide_link(id, approve, &reason, &by).await?;
             Ok(format!("proposal {id} {}", lp.status))
         }
+        Write::TakeSuggestion { account, from } => {
+            let done = st.apply_partner_suggestions(std::slice::from_ref(&account), from, &by).await?;
+            Ok(super::suggest::done_text(&done))
+        }
     }
 }
 
@@ -86,6 +95,8 @@ pub fn traits(w: &Write) -> WriteTraits {
         // Assigning directly is a manager's: an operator's assignment is a proposal.
         Write::Assign { .. } => WriteTraits::MANAGER,
         Write::Propose(_) | Write::Name { .. } => WriteTraits::OPERATOR,
+        // The store makes an operator's a proposal.
+        Write::TakeSuggestion { .. } => WriteTraits::OPERATOR,
     }
 }
 

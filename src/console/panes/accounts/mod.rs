@@ -4,6 +4,7 @@ mod state;
 mod keys;
 pub mod form;
 pub mod view;
+pub mod suggest;
 
 pub use io::{AccountsData, load, loaded};
 pub use keys::{VIEWS, customer_codes, decide, edit, payer_ids, propose, switch_view};
@@ -23,8 +24,17 @@ pub use state::{AccountsPane};
 /// Linked accounts, link proposals and payers.
 pub struct Accounts;
 
-const ACCT: &[Cmd] =
-    &[Cmd::Open, Cmd::Back, Cmd::Edit, Cmd::Propose, Cmd::Approve, Cmd::Reject, Cmd::SwitchView, Cmd::NameAccount];
+const ACCT: &[Cmd] = &[
+    Cmd::Open,
+    Cmd::Back,
+    Cmd::Edit,
+    Cmd::Propose,
+    Cmd::Approve,
+    Cmd::Reject,
+    Cmd::SwitchView,
+    Cmd::NameAccount,
+    Cmd::TakeSuggestion,
+];
 
 /// A proposal's or a payer's detail: decide it, or go back.
 const ROW: &[Cmd] = &[Cmd::Back, Cmd::Approve, Cmd::Reject, Cmd::SwitchView];
@@ -76,6 +86,7 @@ impl Pane for Accounts {
             Cmd::Approve => decide(s, true),
             Cmd::Reject => decide(s, false),
             Cmd::NameAccount => keys::name(s),
+            Cmd::TakeSuggestion => suggest::take(s),
             _ => return None,
         })
     }

@@ -145,6 +145,7 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
                 ViewKey::Proposals => "link proposals".into(),
                 _ => "payer accounts".into(),
             };
+            let body = super::suggest::render_line(f, body, s, theme);
             list(f, body, s, cur, &name, n, true, theme);
         }
         Err(e) => failed(f, body, "accounts", &e, theme),
