@@ -13,7 +13,9 @@ use billops_store::{Actor, ImportChunk, ImportMeta, ImportOutcome, Store, StoreE
 use tokio::sync::mpsc;
 
 const CHUNK: usize = 4096;
-const QUEUE: usize = 8;
+/// Four chunks in flight (about 8 MiB of parsed rows at real-world row widths) keep both cores busy; eight held
+/// twice the memory for no measured gain (issue 14's import memory, docs/PERFORMANCE.md).
+const QUEUE: usize = 4;
 /// New unassigned accounts named in an import's summary; the rest are counted.
 const NAMED_ACCOUNTS: usize = 10;
 

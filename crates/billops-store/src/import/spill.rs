@@ -22,8 +22,8 @@ use super::state::{Grain, RollKey, Sums};
 use crate::{Result, StoreError};
 
 /// Finest-grain keys kept in memory before a spill, unless `BILLOPS_IMPORT_ROLLUP_KEYS` says otherwise
-/// (~300 bytes a key with the map's overhead: about 30 MiB).
-pub(crate) const DEFAULT_BUDGET_KEYS: usize = 100_000;
+/// (~250 bytes a key in a map sized once for the budget: 50,000 keys take a 16 MiB table).
+pub(crate) const DEFAULT_BUDGET_KEYS: usize = 50_000;
 
 /// Keys written per chunk when the runs are merged into the store.
 const WRITE_CHUNK: usize = 20_000;
