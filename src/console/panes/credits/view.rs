@@ -134,7 +134,7 @@ pub(crate) fn queue(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
 pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let cur = s.current_view();
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    f.render_widget(Paragraph::new(sublists(s, &unreached::VIEWS, cur, theme)), tabs);
+    f.render_widget(Paragraph::new(sublists(s, &unreached::VIEWS, cur, theme, tabs.width)), tabs);
     let shown = s.panes.credits.detail;
     if cur != ViewKey::Unreached
         && shown.open

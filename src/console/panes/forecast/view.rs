@@ -392,7 +392,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         None => chart(f, chart_area, o, &series(o), " cost by month ", theme),
     }
     let [tabs, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(table_area);
-    f.render_widget(Paragraph::new(sublists(s, &VIEWS, cur, theme)), tabs);
+    f.render_widget(Paragraph::new(sublists(s, &VIEWS, cur, theme, tabs.width)), tabs);
     let what = if volume.is_some() { "volume" } else { "cost" };
     let title = match (cur, level(&o.scope)) {
         (ViewKey::ForecastMonths, _) => format!("{what}: months shown (x exports exactly these)"),

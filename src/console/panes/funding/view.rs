@@ -258,7 +258,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     }
     let cur = super::keys::current_view(s);
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    f.render_widget(Paragraph::new(sublists(s, &super::keys::VIEWS, cur, theme)), tabs);
+    f.render_widget(Paragraph::new(sublists(s, &super::keys::VIEWS, cur, theme, tabs.width)), tabs);
     let counts = s.panes.funding.data.ready().map(|d| stage_counts(d)).unwrap_or_default();
     let name = if cur == ViewKey::FundingDue {
         format!("due within {} days (lapsed first)", super::DUE_DAYS)

@@ -11,7 +11,7 @@ use crate::console::theme::Role;
 use crate::console::ui::detail::Record;
 
 /// `1,234.57 USD (exactly 1234.5678)`; the exact part only when the shown value is not it.
-fn money(x: Decimal, currency: &str) -> String {
+pub(super) fn money(x: Decimal, currency: &str) -> String {
     let shown = fmt_money_in(x, currency);
     let same = shown.replace(',', "").parse::<Decimal>().is_ok_and(|v| v == x);
     if same { format!("{shown} {currency}") } else { format!("{shown} {currency} (exactly {})", canonical(x)) }
