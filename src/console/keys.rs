@@ -95,6 +95,9 @@ pub enum Cmd {
     PassThrough,
     JumpInvoice,
     LateRows,
+    Mark,
+    MarkAll,
+    ClearMarks,
 }
 
 /// Where a binding applies. Pane keys are not listed here: each pane's [`KeyScope`]s say which of its
@@ -361,6 +364,9 @@ pub const BINDINGS: &[Binding] = &[
         "late rows of a signed-off month (a cost file): preview the re-rating, then propose PPAs (operator)",
         Some("late rows")
     ),
+    b!(Mark, "mark", ["space"], Scope::Pane, "mark / unmark the account (e assigns the marked ones)", Some("mark")),
+    b!(MarkAll, "mark_all", ["*"], Scope::Pane, "mark every account the list shows (the filter applies)", None),
+    b!(ClearMarks, "clear_marks", ["u"], Scope::Pane, "clear the marks", None),
 ];
 
 pub fn binding(cmd: Cmd) -> Option<&'static Binding> {

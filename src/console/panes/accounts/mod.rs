@@ -3,6 +3,7 @@ pub mod io;
 mod state;
 mod keys;
 pub mod form;
+pub mod marks;
 pub mod view;
 
 pub use io::{AccountsData, load, loaded};
@@ -13,7 +14,7 @@ use crate::console::action::Effect;
 use crate::console::pane::PaneId;
 use crate::console::state::ViewKey;
 use crate::console::keys::Cmd;
-use crate::console::pane::{KeyScope, Pane, PaneMeta, Slot, Shows};
+use crate::console::pane::{Failure, KeyScope, Pane, PaneMeta, Slot, Shows};
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
@@ -23,8 +24,19 @@ pub use state::{AccountsPane};
 /// Linked accounts, link proposals and payers.
 pub struct Accounts;
 
-const ACCT: &[Cmd] =
-    &[Cmd::Open, Cmd::Back, Cmd::Edit, Cmd::Propose, Cmd::Approve, Cmd::Reject, Cmd::SwitchView, Cmd::NameAccount];
+const ACCT: &[Cmd] = &[
+    Cmd::Open,
+    Cmd::Back,
+    Cmd::Edit,
+    Cmd::Propose,
+    Cmd::Approve,
+    Cmd::Reject,
+    Cmd::SwitchView,
+    Cmd::NameAccount,
+    Cmd::Mark,
+    Cmd::MarkAll,
+    Cmd::ClearMarks,
+];
 
 /// A proposal's or a payer's detail: decide it, or go back.
 const ROW: &[Cmd] = &[Cmd::Back, Cmd::Approve, Cmd::Reject, Cmd::SwitchView];
@@ -43,6 +55,10 @@ impl Pane for Accounts {
     }
     fn slots(&self) -> &'static [Slot] {
         SLOTS
+    }
+    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
+        marks::refused(s, req);
+        crate::console::pane::fail_slots(SLOTS, s, req, e)
     }
     fn keys(&self) -> &'static [KeyScope] {
         &[KeyScope { screen: "lists", cmds: ACCT }, KeyScope { screen: "row", cmds: ROW }]
@@ -71,7 +87,11 @@ impl Pane for Accounts {
                 switch_view(s);
                 Vec::new()
             }
+            Cmd::Edit if !s.panes.accounts.marks.is_empty() => marks::assign(s),
             Cmd::Edit => edit(s),
+            Cmd::Mark => marks::toggle(s),
+            Cmd::MarkAll => marks::mark_shown(s),
+            Cmd::ClearMarks => marks::clear(s),
             Cmd::Propose => propose(s),
             Cmd::Approve => decide(s, true),
             Cmd::Reject => decide(s, false),

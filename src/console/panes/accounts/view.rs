@@ -137,8 +137,9 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
                         .data
                         .ready()
                         .map(|d| d.accounts.iter().filter(|a| a.customer.is_none()).count());
-                    match un {
-                        Some(u) if u > 0 => format!("linked accounts ({u} unassigned first)"),
+                    match (super::marks::title_note(s), un) {
+                        (Some(m), _) => format!("linked accounts ({m})"),
+                        (None, Some(u)) if u > 0 => format!("linked accounts ({u} unassigned first)"),
                         _ => "linked accounts".into(),
                     }
                 }
