@@ -33,6 +33,18 @@ const ACCT: &[Cmd] = &[
     Cmd::Reject,
     Cmd::SwitchView,
     Cmd::NameAccount,
+];
+
+/// The accounts list: the list keys and the marks (`marks.rs`).
+const MARKS: &[Cmd] = &[
+    Cmd::Open,
+    Cmd::Back,
+    Cmd::Edit,
+    Cmd::Propose,
+    Cmd::Approve,
+    Cmd::Reject,
+    Cmd::SwitchView,
+    Cmd::NameAccount,
     Cmd::Mark,
     Cmd::MarkAll,
     Cmd::ClearMarks,
@@ -61,10 +73,20 @@ impl Pane for Accounts {
         crate::console::pane::fail_slots(SLOTS, s, req, e)
     }
     fn keys(&self) -> &'static [KeyScope] {
-        &[KeyScope { screen: "lists", cmds: ACCT }, KeyScope { screen: "row", cmds: ROW }]
+        &[
+            KeyScope { screen: "lists", cmds: ACCT },
+            KeyScope { screen: "accounts", cmds: MARKS },
+            KeyScope { screen: "row", cmds: ROW },
+        ]
     }
     fn screen(&self, s: &State_) -> &'static str {
-        if s.panes.accounts.detail.open { "row" } else { "lists" }
+        if s.panes.accounts.detail.open {
+            "row"
+        } else if self.current_view(s) == ViewKey::Accounts {
+            "accounts"
+        } else {
+            "lists"
+        }
     }
     fn page(&self, s: &mut State_, down: bool) -> bool {
         s.panes.accounts.detail.page(down)
