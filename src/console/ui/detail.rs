@@ -177,10 +177,14 @@ pub fn render(f: &mut Frame, area: Rect, r: &Record, hint: &str, scroll: u16, th
     let rows = usize::from(area.height.saturating_sub(2));
     let skip = usize::from(scroll).min(lines.len().saturating_sub(rows));
     let more = lines.len().saturating_sub(skip + rows);
-    let mut b = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Title)).title(Line::from(vec![
-        Span::styled(format!(" {} ", r.title), theme.style(Role::Title)),
-        Span::styled(format!("{hint} "), theme.style(Role::Muted)),
-    ]));
+    // The hint in the words that fit beside the title (the footer has `esc back` too); the title is kept.
+    let room = usize::from(inner_w).saturating_sub(r.title.chars().count() + 2);
+    let hint = [hint, "esc: back", ""].into_iter().find(|h| h.is_empty() || h.chars().count() < room).unwrap_or("");
+    let mut title = vec![Span::styled(format!(" {} ", r.title), theme.style(Role::Title))];
+    if !hint.is_empty() {
+        title.push(Span::styled(format!("{hint} "), theme.style(Role::Muted)));
+    }
+    let mut b = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Title)).title(Line::from(title));
     if more > 0 {
         b = b.title_bottom(Span::styled(format!(" {more} more line(s): pgdn "), theme.style(Role::Warning)));
     }
