@@ -263,7 +263,10 @@ fn marks_space_star_and_u_then_one_bulk_assignment_confirmed() {
     assert!(s.panes.accounts.marks.is_empty() && marked(&s).is_empty(), "the marks went with the write");
     // the store refuses it: the marks come back (and the confirmation reopens with the reason)
     let Some(Effect::Write { req, .. }) = fx.first() else { panic!("{fx:?}") };
-    update(&mut s, Action::Reply { req: *req, result: Err("account 300000000001: period 2026-05 is signed off".into()) });
+    update(
+        &mut s,
+        Action::Reply { req: *req, result: Err("account 300000000001: period 2026-05 is signed off".into()) },
+    );
     assert_eq!(s.panes.accounts.marks.len(), 3, "marks given back");
     assert!(s.message.as_ref().unwrap().text.contains("signed off"));
 }
@@ -280,13 +283,16 @@ fn an_operators_marks_become_proposals_and_a_viewer_cannot_mark() {
     keys(&mut s, &["enter"]);
     let Mode::Form(f) = &s.mode else { panic!("the confirmation") };
     assert!(
-        f.title.starts_with("propose assigning 2 account(s) to ACME from 2026-05-01? (1 unassigned, 1 already with ACME)"),
+        f.title
+            .starts_with("propose assigning 2 account(s) to ACME from 2026-05-01? (1 unassigned, 1 already with ACME)"),
         "{}",
         f.title
     );
     assert!(f.title.contains("nothing moves until a manager approves"), "{}", f.title);
     let fx = update(&mut s, Action::Key(keys_of("enter")));
-    assert!(matches!(writes(&fx).as_slice(), [PaneWrite::Accounts(accounts::io::Write::AssignMarked { accounts, .. })] if accounts.len() == 2));
+    assert!(
+        matches!(writes(&fx).as_slice(), [PaneWrite::Accounts(accounts::io::Write::AssignMarked { accounts, .. })] if accounts.len() == 2)
+    );
     // a customer that does not exist is refused beside the field, nothing written
     keys(&mut s, &["space"]);
     press(&mut s, Cmd::Edit);

@@ -82,7 +82,16 @@ fn enter_shows_a_checklist_item_whole() {
     assert_eq!(s.pane, PaneId::Close);
     assert_eq!(s.selected_id(ViewKey::Close).as_deref(), Some("2"));
     // an ok item says why it is one, and that nothing is to fix
-    let ok = s.panes.close.data.ready().unwrap().board.items.iter().position(|i| i.status == billops_domain::close::ItemStatus::Ok);
+    let ok = s
+        .panes
+        .close
+        .data
+        .ready()
+        .unwrap()
+        .board
+        .items
+        .iter()
+        .position(|i| i.status == billops_domain::close::ItemStatus::Ok);
     let ok = ok.expect("the fixture has an ok item");
     keys(&mut s, &["g"]);
     for _ in 0..ok {

@@ -47,7 +47,8 @@ fn invoices_beside_statements_per_customer_and_currency() {
     assert!(text.contains("Estimated, not final"), "{text}");
     assert!(text.contains("Estimated (not final)"), "{text}");
     // the statement as imported: file, line, period, CloudHealth's customer; our total beside it
-    for want in ["cloudhealth-statements-2026-05.csv", "Initech (CH-1003)", "2026-05", "40.00 USD", "45.10 USD", "5.10 USD"]
+    for want in
+        ["cloudhealth-statements-2026-05.csv", "Initech (CH-1003)", "2026-05", "40.00 USD", "45.10 USD", "5.10 USD"]
     {
         assert!(text.contains(want), "{want}: {text}");
     }

@@ -344,7 +344,8 @@ async fn marked_accounts_are_assigned_in_one_write_and_an_operators_are_proposed
     h.keys(&["enter", "enter"]).await;
     let msg = h.state.message.clone().unwrap().text;
     assert!(msg.starts_with("proposed 3 link(s) of 3 account(s) to GLOBEX from 2026-05-01"), "{msg}");
-    let open: Vec<_> = store.list_link_proposals(false).await.unwrap().into_iter().filter(|p| p.status == "proposed").collect();
+    let open: Vec<_> =
+        store.list_link_proposals(false).await.unwrap().into_iter().filter(|p| p.status == "proposed").collect();
     assert_eq!(open.len(), 3, "{open:?}");
     assert!(open.iter().all(|p| p.customer == "GLOBEX" && p.proposed_by == "alice"));
     let accounts = store.list_accounts(&billops_store::AccountFilter::default()).await.unwrap();
