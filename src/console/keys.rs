@@ -166,7 +166,14 @@ pub const BINDINGS: &[Binding] = &[
     b!(PrevPeriod, "prev_period", ["["], Scope::Global, "previous period", Some("period")),
     b!(NextPeriod, "next_period", ["]"], Scope::Global, "next period", None),
     b!(Tick, "tick", ["space"], Scope::Pane, "tick / untick the onboarding item (operator)", Some("tick")),
-    b!(Edit, "edit", ["e"], Scope::Pane, "assign the account to a customer (operator)", Some("assign")),
+    b!(
+        Edit,
+        "edit",
+        ["e"],
+        Scope::Pane,
+        "assign the account to a customer (operator) — the marked ones when any are marked",
+        Some("assign")
+    ),
     b!(Propose, "propose", ["p"], Scope::Pane, "propose linking the account to a payer (operator)", Some("propose")),
     b!(SignOff, "sign_off", ["S"], Scope::Pane, "sign off the period and lock it (manager)", Some("sign off")),
     b!(Reopen, "reopen", ["R"], Scope::Pane, "re-open a locked period with a reason (manager)", Some("reopen")),
