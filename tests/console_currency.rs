@@ -82,6 +82,7 @@ fn tie_outs_are_in_the_payers_currency() {
         cases: vec![],
         fx_rates: vec![],
         statement_ties: vec![],
+        ch_statements: vec![],
     };
     let c = cells(&recon::table(&data), 0);
     assert_eq!(c[1..5], ["5,000", "5,000", "4,000", "1,000"], "{c:?}");

@@ -291,8 +291,10 @@ fn e2e_month_end_close() {
     t.keys("S");
     let s = t.wait_for("cannot sign off 2026-09");
     assert!(!s.contains("LOCKED"), "{s}");
-    // Enter on the supplier item jumps to Recon.
+    // Enter on the supplier item shows it whole; Enter again jumps to Recon.
     t.keys("jj<enter>");
+    t.wait_for("what fixes it");
+    t.keys("<enter>");
     t.wait_for("tie-out 2026-09 per payer");
     t.wait_for("no supplier inv");
 

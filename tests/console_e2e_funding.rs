@@ -62,8 +62,8 @@ fn e2e_map_application_from_draft_to_assigned_and_onto_the_invoice() {
     t.keys("<down><down>migration=5000<enter>");
     t.wait_for("assigned to project / approved (version 7)");
     t.keys("<enter>");
-    let s = t.wait_for("history (Esc back)");
-    assert!(s.contains("assigned migration 5000") || s.contains("migration 5000"), "{s}");
+    let s = t.wait_for("history (enter: exact amounts, esc back)");
+    assert!(s.contains("assigned migration 5,000.00"), "amounts to the minor unit: {s}");
     t.wait_for("assigned to migration");
     t.quit();
 

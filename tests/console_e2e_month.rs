@@ -211,6 +211,8 @@ fn e2e_month_from_blocked_board_to_signed_off_and_locked() {
     t.keys("1");
     t.wait_line(&["Variances over threshold", "blocker"]);
     t.keys("gjjjj<enter>");
+    t.wait_for("what fixes it");
+    t.keys("<enter>");
     t.wait_for("variances (v: board)");
     t.wait_for("to explain");
     t.keys("e");

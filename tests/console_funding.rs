@@ -96,12 +96,39 @@ fn enter_opens_the_detail_with_amounts_and_history_and_esc_goes_back() {
         ]
     );
     let text = screen(&s, &theme(), 80, 24);
-    assert!(text.contains("requested 3000") && text.contains("received 2500"), "{text}");
-    assert!(text.contains("storefront 1500, billing 1000"), "{text}");
+    // amounts to the currency's minor unit with separators, as every pane shows them
+    assert!(text.contains("requested 3,000.00") && text.contains("received 2,500.00"), "{text}");
+    assert!(text.contains("storefront 1,500.00, billing 1,000.00"), "{text}");
     snap("funding_detail", &s);
     keys(&mut s, &["esc"]);
     assert_eq!(s.panes.funding.detail, None);
     assert_eq!(s.current_view(), ViewKey::Funding);
+}
+
+#[test]
+fn enter_on_the_open_application_shows_the_exact_amounts() {
+    let mut s = funding(Role::Viewer);
+    // a requested amount finer than a cent (as a CSV may carry it)
+    if let billops::console::state::Load::Ready(apps) = &mut s.panes.funding.data {
+        apps.iter_mut().find(|f| f.id == 3).unwrap().app.input.requested = d("3000.125");
+    }
+    select(&mut s, "3");
+    keys(&mut s, &["enter"]);
+    let text = screen(&s, &theme(), 80, 24);
+    assert!(text.contains("requested 3,000.13 "), "rounded half away from zero for display: {text}");
+    assert!(!text.contains("3000.125"), "{text}");
+    keys(&mut s, &["enter"]);
+    assert!(s.panes.funding.whole.open, "Enter on the application: it whole");
+    let text = screen(&s, &theme(), 80, 24);
+    assert!(text.contains("3,000.13 USD (exactly 3000.125)"), "{text}");
+    assert!(text.contains("2,500.00 USD") && text.contains("assigned to projects"), "{text}");
+    snap("funding_whole", &s);
+    // esc: back to the application, then to the list
+    keys(&mut s, &["esc"]);
+    assert!(!s.panes.funding.whole.open);
+    assert_eq!(s.panes.funding.detail, Some(3));
+    keys(&mut s, &["esc"]);
+    assert_eq!(s.panes.funding.detail, None);
 }
 
 #[test]

@@ -130,6 +130,10 @@ fn every_command_has_a_test_below() {
         Cmd::FxRate,
         // tested in console_disputes.rs (late_rows_are_previewed_then_proposed_as_ppas) and console_store_late.rs
         Cmd::LateRows,
+        // tested in console_state_accounts.rs (marks_…) and console_store.rs (marked_accounts_…)
+        Cmd::Mark,
+        Cmd::MarkAll,
+        Cmd::ClearMarks,
     ];
     for b in BINDINGS {
         assert!(tested.contains(&b.cmd), "{} has no state test", b.name);

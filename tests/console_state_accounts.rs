@@ -254,3 +254,124 @@ fn a_suggested_customer_is_shown_and_taken_by_role() {
     let fx = press(&mut s, Cmd::TakeSuggestion);
     assert!(writes(&fx).is_empty(), "a viewer takes nothing");
 }
+
+/// The marks of the Accounts pane, as the list shows them (its first column).
+fn marked(s: &State) -> Vec<String> {
+    let v = s.view(ViewKey::Accounts).unwrap();
+    v.model.rows.iter().filter(|r| r.cells[0].text == "*").map(|r| r.id.clone()).collect()
+}
+
+#[test]
+fn marks_space_star_and_u_then_one_bulk_assignment_confirmed() {
+    let mut s = state(Role::Manager);
+    press(&mut s, Cmd::PaneAccounts);
+    let v = s.view(ViewKey::Accounts).unwrap();
+    assert_eq!(v.model.columns[0].name, "*", "a mark column first");
+    // space marks the unassigned account and moves on; again on the next row
+    keys(&mut s, &["space"]);
+    assert_eq!(s.panes.accounts.marks.iter().collect::<Vec<_>>(), ["399999999999"]);
+    assert_eq!(sel(&s, ViewKey::Accounts).as_deref(), Some("300000000001"), "moved to the next row");
+    keys(&mut s, &["j", "space"]);
+    assert_eq!(marked(&s), ["399999999999", "300000000002"], "in list order");
+    assert_eq!(s.panes.accounts.marks.len(), 2);
+    let text = screen(&s, &theme(), 80, 24);
+    assert!(text.contains("2 marked: e assigns them"), "{text}");
+    insta::assert_snapshot!("accounts_marked_80x24", text);
+    // space on a marked row unmarks it
+    keys(&mut s, &["k", "space"]);
+    assert_eq!(s.panes.accounts.marks.len(), 1);
+    // u clears; * marks what the filter shows
+    keys(&mut s, &["u"]);
+    assert!(s.panes.accounts.marks.is_empty() && marked(&s).is_empty());
+    keys(&mut s, &["/"]);
+    type_text(&mut s, "acme");
+    keys(&mut s, &["enter", "*"]);
+    assert_eq!(s.panes.accounts.marks.iter().collect::<Vec<_>>(), ["300000000001", "300000000002"]);
+    keys(&mut s, &["esc", "g", "space"]);
+    assert_eq!(s.panes.accounts.marks.len(), 3, "the unassigned one too (filter cleared)");
+    // e with marks: one form for all of them; the customer matched case-insensitively (Tab completes too)
+    press(&mut s, Cmd::Edit);
+    let Mode::Form(f) = &s.mode else { panic!("no form") };
+    assert!(f.title.contains("assign the 3 marked account(s)"), "{}", f.title);
+    assert_eq!(f.value(1), "2026-05-01");
+    type_text(&mut s, "globex");
+    let fx = keys(&mut s, &["enter"]);
+    assert!(writes(&fx).is_empty(), "a confirmation first");
+    let Mode::Form(f) = &s.mode else { panic!("the confirmation") };
+    assert!(
+        f.title.starts_with("assign 3 account(s) to GLOBEX from 2026-05-01? (1 unassigned, 2 from ACME)"),
+        "{}",
+        f.title
+    );
+    // esc cancels, the marks stay
+    keys(&mut s, &["esc"]);
+    assert!(matches!(s.mode, Mode::Normal));
+    assert_eq!(s.panes.accounts.marks.len(), 3);
+    press(&mut s, Cmd::Edit);
+    type_text(&mut s, "GLOBEX");
+    keys(&mut s, &["enter"]);
+    let fx = update(&mut s, Action::Key(keys_of("enter")));
+    let w = writes(&fx);
+    assert_eq!(
+        w,
+        [PaneWrite::Accounts(accounts::io::Write::AssignMarked {
+            accounts: vec!["300000000001".into(), "300000000002".into(), "399999999999".into()],
+            customer: "GLOBEX".into(),
+            from: chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()
+        })]
+    );
+    assert!(s.panes.accounts.marks.is_empty() && marked(&s).is_empty(), "the marks went with the write");
+    // the store refuses it: the marks come back (and the confirmation reopens with the reason)
+    let Some(Effect::Write { req, .. }) = fx.first() else { panic!("{fx:?}") };
+    update(
+        &mut s,
+        Action::Reply { req: *req, result: Err("account 300000000001: period 2026-05 is signed off".into()) },
+    );
+    assert_eq!(s.panes.accounts.marks.len(), 3, "marks given back");
+    assert!(s.message.as_ref().unwrap().text.contains("signed off"));
+}
+
+#[test]
+fn an_operators_marks_become_proposals_and_a_viewer_cannot_mark() {
+    let mut s = state(Role::Operator);
+    press(&mut s, Cmd::PaneAccounts);
+    keys(&mut s, &["space", "space"]);
+    press(&mut s, Cmd::Edit);
+    let Mode::Form(f) = &s.mode else { panic!("no form") };
+    assert!(f.title.contains("you are an operator: propose"), "{}", f.title);
+    type_text(&mut s, "acme");
+    keys(&mut s, &["enter"]);
+    let Mode::Form(f) = &s.mode else { panic!("the confirmation") };
+    assert!(
+        f.title
+            .starts_with("propose assigning 2 account(s) to ACME from 2026-05-01? (1 unassigned, 1 already with ACME)"),
+        "{}",
+        f.title
+    );
+    assert!(f.title.contains("nothing moves until a manager approves"), "{}", f.title);
+    let fx = update(&mut s, Action::Key(keys_of("enter")));
+    assert!(
+        matches!(writes(&fx).as_slice(), [PaneWrite::Accounts(accounts::io::Write::AssignMarked { accounts, .. })] if accounts.len() == 2)
+    );
+    // a customer that does not exist is refused beside the field, nothing written
+    keys(&mut s, &["space"]);
+    press(&mut s, Cmd::Edit);
+    type_text(&mut s, "NOSUCH");
+    let fx = keys(&mut s, &["enter"]);
+    assert!(writes(&fx).is_empty());
+    let Mode::Form(f) = &s.mode else { panic!("the form stays") };
+    assert_eq!(f.error_field, Some(accounts::form::CUSTOMER));
+    // viewers: refused with a message, nothing marked
+    let mut v = state(Role::Viewer);
+    press(&mut v, Cmd::PaneAccounts);
+    keys(&mut v, &["space", "*"]);
+    assert!(v.panes.accounts.marks.is_empty());
+    assert!(v.message.as_ref().unwrap().text.contains("marks are for assigning"), "{:?}", v.message);
+    // marks are for the accounts list only: space is not a key of the proposals list
+    let mut s = state(Role::Manager);
+    press(&mut s, Cmd::PaneAccounts);
+    keys(&mut s, &["v", "space"]);
+    assert!(s.panes.accounts.marks.is_empty());
+    assert_eq!(s.pane.pane().screen(&s), "lists");
+    assert!(!s.pane.pane().scope(&s).unwrap().cmds.contains(&Cmd::Mark));
+}

@@ -21,9 +21,13 @@ fn close_board_items_jump_to_the_list_that_fixes_them() {
     let model = &s.view(ViewKey::Close).unwrap().model;
     assert_eq!(model.rows[0].cells[1].text, "blocker", "error-level feed issue blocks");
     assert_eq!(model.rows[6].cells[1].text, "warning", "onboarding warns");
-    // 1: open feed issues → Imports, issues list.
+    // 1: open feed issues → Imports, issues list (Enter shows the item whole, Enter again goes there).
+    press(&mut s, Cmd::Open);
+    assert_eq!(s.pane, PaneId::Close, "the first Enter opens the item's detail");
+    assert!(s.panes.close.detail.open);
     press(&mut s, Cmd::Open);
     assert_eq!((s.pane, s.current_view()), (PaneId::Imports, ViewKey::Issues));
+    assert!(!s.panes.close.detail.open, "the detail closes behind the jump");
     // 2: unassigned → Accounts; 3: supplier invoices → Recon; 4: credits → Credits; 6: drafts → Invoices.
     for (row, pane) in [(1, PaneId::Accounts), (2, PaneId::Recon), (3, PaneId::Credits), (5, PaneId::Invoices)] {
         press(&mut s, Cmd::PaneClose);
@@ -32,6 +36,7 @@ fn close_board_items_jump_to_the_list_that_fixes_them() {
             press(&mut s, Cmd::Down);
         }
         press(&mut s, Cmd::Open);
+        press(&mut s, Cmd::Open);
         assert_eq!(s.pane, pane, "row {row}");
     }
     assert_eq!(s.current_view(), ViewKey::Invoices);
@@ -39,8 +44,64 @@ fn close_board_items_jump_to_the_list_that_fixes_them() {
     press(&mut s, Cmd::PaneClose);
     keys(&mut s, &["g", "j", "j", "j", "j"]);
     press(&mut s, Cmd::Open);
+    press(&mut s, Cmd::Open);
     assert_eq!(s.pane, PaneId::Close);
     assert!(s.message.as_ref().unwrap().text.contains("nothing to fix"));
+}
+
+#[test]
+fn enter_shows_a_checklist_item_whole() {
+    let mut s = started(Role::Manager);
+    keys(&mut s, &["1", "g", "j"]);
+    let v = s.panes.close.data.ready().unwrap();
+    let it = v.board.items[1].clone();
+    assert_eq!(it.status, billops_domain::close::ItemStatus::Blocker, "{it:?}");
+    keys(&mut s, &["enter"]);
+    assert!(s.panes.close.detail.open);
+    assert_eq!(s.pane.pane().screen(&s), "item");
+    let text = screen(&s, &theme(), 80, 24);
+    assert!(text.contains("check 2 of 8 · 2026-05"), "{text}");
+    assert!(text.contains(&it.title), "{text}");
+    assert!(text.contains("blocker (the period cannot be signed off)"), "{text}");
+    for p in &it.problems {
+        assert!(text.contains(p.as_str()), "every blocker whole: {p}\n{text}");
+    }
+    let fix = it.fix.clone().expect("a failing item names its fix");
+    let flat = |t: &str| t.replace(['│', '\n'], " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat(&text).contains(&flat(&fix)), "the fix whole: {fix}\n{text}");
+    assert!(text.contains("enter goes to Accounts (accounts list), where it is fixed"), "{text}");
+    assert!(text.contains("owner") && text.contains("due"), "{text}");
+    insta::assert_snapshot!("close_item_detail_80x24", text);
+    insta::assert_snapshot!("close_item_detail_160x48", screen(&s, &theme(), 160, 48));
+    // the detail follows the selection; esc returns to the board, the selection kept
+    keys(&mut s, &["j"]);
+    let text = screen(&s, &theme(), 80, 24);
+    assert!(text.contains("check 3 of 8"), "{text}");
+    keys(&mut s, &["esc"]);
+    assert!(!s.panes.close.detail.open);
+    assert_eq!(s.pane, PaneId::Close);
+    assert_eq!(s.selected_id(ViewKey::Close).as_deref(), Some("2"));
+    // an ok item says why it is one, and that nothing is to fix
+    let ok = s
+        .panes
+        .close
+        .data
+        .ready()
+        .unwrap()
+        .board
+        .items
+        .iter()
+        .position(|i| i.status == billops_domain::close::ItemStatus::Ok);
+    let ok = ok.expect("the fixture has an ok item");
+    keys(&mut s, &["g"]);
+    for _ in 0..ok {
+        keys(&mut s, &["j"]);
+    }
+    keys(&mut s, &["enter"]);
+    let text = screen(&s, &theme(), 80, 24);
+    assert!(text.contains("why ✓") && text.contains("nothing to fix"), "{text}");
+    let basis = s.panes.close.data.ready().unwrap().board.items[ok].basis.clone();
+    assert!(!basis.is_empty() && text.contains(&basis), "{basis}: {text}");
 }
 
 #[test]
@@ -314,6 +375,7 @@ fn board_item_5_jumps_to_the_variance_list_and_explain_writes() {
     assert_eq!(s.view(ViewKey::Close).unwrap().model.rows[4].cells[1].text, "blocker");
     // Enter on item 5: the variance list in the Close pane, loaded; the rows needing an explanation first.
     keys(&mut s, &["g", "j", "j", "j", "j"]);
+    assert!(press(&mut s, Cmd::Open).is_empty(), "the first Enter shows the item whole");
     let fx = press(&mut s, Cmd::Open);
     assert!(fx.iter().any(|e| matches!(e, Effect::Pane { q: PaneQuery::Close(close::io::Query::Variances { period }), .. } if *period == p("2026-05"))), "{fx:?}");
     assert_eq!((s.pane, s.current_view()), (PaneId::Close, ViewKey::Variances));

@@ -41,10 +41,25 @@ fn invoices_beside_statements_per_customer_and_currency() {
     insta::assert_snapshot!("statements_80x24", screen(&s, &theme(), 80, 24));
     // Enter on the estimate: the row whole, saying it is not final
     keys(&mut s, &["down", "down", "enter"]);
+    assert!(s.panes.recon.detail.open, "Enter opens the row's detail");
     let text = screen(&s, &theme(), 80, 24);
     assert!(text.contains("statement tie-out INITECH USD"), "{text}");
     assert!(text.contains("Estimated, not final"), "{text}");
-    assert!(text.contains("difference (billops − CloudHealth)"), "{text}");
+    assert!(text.contains("Estimated (not final)"), "{text}");
+    // the statement as imported: file, line, period, CloudHealth's customer; our total beside it
+    for want in
+        ["cloudhealth-statements-2026-05.csv", "Initech (CH-1003)", "2026-05", "40.00 USD", "45.10 USD", "5.10 USD"]
+    {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    assert!(text.contains("line") && text.contains(" 4 "), "{text}");
+    insta::assert_snapshot!("statement_detail_80x24", text);
+    insta::assert_snapshot!("statement_detail_160x48", screen(&s, &theme(), 160, 48));
+    // down: the detail follows the selection (UMBRELLA's EUR statement, nothing invoiced in EUR)
+    keys(&mut s, &["down"]);
+    let text = screen(&s, &theme(), 80, 24);
+    assert!(text.contains("statement tie-out UMBRELLA EUR") && text.contains("280.00 EUR"), "{text}");
+    assert!(text.contains("Umbrella Europe GmbH (CH-1004)"), "{text}");
     // `v` goes on to the tie-out
     keys(&mut s, &["esc", "v"]);
     assert_eq!(s.current_view(), ViewKey::Recon);

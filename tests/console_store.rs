@@ -337,3 +337,57 @@ async fn variances_explained_in_the_console_land_in_the_store() {
     assert_eq!(v.unexplained, 1);
     assert_eq!(h.state.panes.close.data.ready().unwrap().facts.variances_unexplained, 1);
 }
+
+/// Multi-select (issue 14): a manager marks two accounts and assigns them in one write through the store's bulk
+/// path; their cost moves; an operator's marks become link proposals; the store's answer is the message.
+#[tokio::test]
+async fn marked_accounts_are_assigned_in_one_write_and_an_operators_are_proposed() {
+    let (dir, store) = seeded().await;
+    let mut h = Harness::customers(store.clone(), Role::Manager, dir.path().into()).await;
+    h.cmd(Cmd::PaneAccounts).await;
+    // unassigned first: 399999999999, then 300000000001 (ACME), 300000000002 (GLOBEX)
+    assert_eq!(h.sel(ViewKey::Accounts).as_deref(), Some("399999999999"));
+    h.keys(&["space", "j", "space"]).await;
+    assert_eq!(h.state.panes.accounts.marks.len(), 2);
+    h.keys(&["e"]).await;
+    type_text(&mut h.state, "acme");
+    h.keys(&["enter"]).await;
+    let title = match &h.state.mode {
+        billops::console::state::Mode::Form(f) => f.title.clone(),
+        m => panic!("the confirmation: {m:?}"),
+    };
+    assert!(title.starts_with("assign 2 account(s) to ACME from 2026-05-01? (1 unassigned, 1 from GLOBEX)"), "{title}");
+    h.keys(&["enter"]).await;
+    let msg = h.state.message.clone().unwrap().text;
+    assert!(msg.starts_with("assigned 2 account(s) to ACME from 2026-05-01"), "{msg}");
+    assert!(h.state.panes.accounts.marks.is_empty());
+    let accounts = store.list_accounts(&billops_store::AccountFilter::default()).await.unwrap();
+    let who = |id: &str| accounts.iter().find(|a| a.id == id).and_then(|a| a.customer.clone());
+    assert_eq!(who("399999999999").as_deref(), Some("ACME"));
+    assert_eq!(who("300000000002").as_deref(), Some("ACME"));
+    // the reloaded list shows it, and May's cost moved with them: all of it is ACME's now
+    let d_ = h.state.panes.accounts.data.ready().unwrap();
+    assert!(d_.accounts.iter().all(|a| a.customer.as_deref() == Some("ACME")), "{:?}", d_.accounts);
+    h.cmd(Cmd::PaneCosts).await;
+    let v = h.state.view(ViewKey::Costs).unwrap();
+    let ids: Vec<&str> = v.model.rows.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["ACME"], "no GLOBEX or unassigned cost left in May");
+    assert_eq!(v.model.rows[0].cells[2].num, Some(d("1368.168333333333334")));
+
+    // An operator's marks: link proposals, nothing moves.
+    let by = Actor { name: "setup".into(), at: console_common::now() };
+    store.set_user("alice", Role::Operator, &by).await.unwrap();
+    let mut h = Harness::customers(store.clone(), Role::Operator, dir.path().into()).await;
+    h.cmd(Cmd::PaneAccounts).await;
+    h.keys(&["*", "e"]).await;
+    type_text(&mut h.state, "GLOBEX");
+    h.keys(&["enter", "enter"]).await;
+    let msg = h.state.message.clone().unwrap().text;
+    assert!(msg.starts_with("proposed 3 link(s) of 3 account(s) to GLOBEX from 2026-05-01"), "{msg}");
+    let open: Vec<_> =
+        store.list_link_proposals(false).await.unwrap().into_iter().filter(|p| p.status == "proposed").collect();
+    assert_eq!(open.len(), 3, "{open:?}");
+    assert!(open.iter().all(|p| p.customer == "GLOBEX" && p.proposed_by == "alice"));
+    let accounts = store.list_accounts(&billops_store::AccountFilter::default()).await.unwrap();
+    assert!(accounts.iter().all(|a| a.customer.as_deref() == Some("ACME")), "nothing assigned by an operator");
+}

@@ -169,7 +169,10 @@ fn submit(s: &mut State) -> Vec<Effect> {
     }
     match sent.kind.submit(s, &sent) {
         Ok(fx) => {
-            s.mode = Mode::Normal;
+            // A submit that opened its next step (a confirmation after the fields) leaves that one open.
+            if matches!(&s.mode, Mode::Form(f) if f.kind == sent.kind) {
+                s.mode = Mode::Normal;
+            }
             // Kept until the write's answer: a refusal that concerns a field reopens the form there.
             s.sent_form = fx.iter().find_map(|e| match e {
                 Effect::Write { req, .. } => Some((*req, sent.clone())),

@@ -96,6 +96,9 @@ pub enum Cmd {
     PassThrough,
     JumpInvoice,
     LateRows,
+    Mark,
+    MarkAll,
+    ClearMarks,
 }
 
 /// Where a binding applies. Pane keys are not listed here: each pane's [`KeyScope`]s say which of its
@@ -164,7 +167,14 @@ pub const BINDINGS: &[Binding] = &[
     b!(PrevPeriod, "prev_period", ["["], Scope::Global, "previous period", Some("period")),
     b!(NextPeriod, "next_period", ["]"], Scope::Global, "next period", None),
     b!(Tick, "tick", ["space"], Scope::Pane, "tick / untick the onboarding item (operator)", Some("tick")),
-    b!(Edit, "edit", ["e"], Scope::Pane, "assign the account to a customer (operator)", Some("assign")),
+    b!(
+        Edit,
+        "edit",
+        ["e"],
+        Scope::Pane,
+        "assign the account to a customer (operator) — the marked ones when any are marked",
+        Some("assign")
+    ),
     b!(Propose, "propose", ["p"], Scope::Pane, "propose linking the account to a payer (operator)", Some("propose")),
     b!(SignOff, "sign_off", ["S"], Scope::Pane, "sign off the period and lock it (manager)", Some("sign off")),
     b!(Reopen, "reopen", ["R"], Scope::Pane, "re-open a locked period with a reason (manager)", Some("reopen")),
@@ -370,6 +380,9 @@ pub const BINDINGS: &[Binding] = &[
         "late rows of a signed-off month (a cost file): preview the re-rating, then propose PPAs (operator)",
         Some("late rows")
     ),
+    b!(Mark, "mark", ["space"], Scope::Pane, "mark / unmark the account (e assigns the marked ones)", Some("mark")),
+    b!(MarkAll, "mark_all", ["*"], Scope::Pane, "mark every account the list shows (the filter applies)", None),
+    b!(ClearMarks, "clear_marks", ["u"], Scope::Pane, "clear the marks", None),
 ];
 
 pub fn binding(cmd: Cmd) -> Option<&'static Binding> {

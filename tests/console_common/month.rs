@@ -300,7 +300,37 @@ pub fn recon() -> ReconData {
         cases: super::ledger::cases(),
         fx_rates: fx_rates(),
         statement_ties: statement_ties(),
+        ch_statements: ch_statements(),
     }
+}
+
+/// The statements behind [`statement_ties`] as stored (file, line, CloudHealth's customer).
+pub fn ch_statements() -> Vec<billops_store::StoredChStatement> {
+    use billops_domain::close::StatementStatus::{self, *};
+    let at = Utc.with_ymd_and_hms(2026, 6, 3, 9, 15, 0).unwrap();
+    let row = |id: i64, c: &str, ch: &str, cur: &str, t: &str, status: StatementStatus, line: i64| {
+        billops_store::StoredChStatement {
+            id,
+            customer: c.into(),
+            ch_customer: ch.into(),
+            period: p("2026-05"),
+            status,
+            currency: cur.into(),
+            total: d(t),
+            file_name: "cloudhealth-statements-2026-05.csv".into(),
+            line,
+            imported_by: "olivia".into(),
+            imported_at: at,
+            replaced_at: None,
+            replaced_by: None,
+        }
+    };
+    vec![
+        row(1, "ACME", "Acme Corporation (CH-1001)", "USD", "1234.5", Final, 2),
+        row(2, "GLOBEX", "Globex Inc (CH-1002)", "USD", "875.25", Final, 3),
+        row(3, "INITECH", "Initech (CH-1003)", "USD", "40", Estimated, 4),
+        row(4, "UMBRELLA", "Umbrella Europe GmbH (CH-1004)", "EUR", "280", Final, 5),
+    ]
 }
 
 /// May's customer tie-out against CloudHealth statements: a match, a difference, an estimate, and a customer

@@ -1,4 +1,4 @@
-//! Bulk account mapping (`billops accounts assign --file map.csv`; the Accounts pane has no multi-select yet):
+//! Bulk account mapping (`billops accounts assign --file map.csv`, and the Accounts pane's marks, `marks.rs`):
 //! every row in one transaction, all or nothing. A manager's rows are assignments; an operator's become link proposals (the
 //! same rule as one assignment). Cost moves once per (batch, period): the moves go into a temporary table, the
 //! line items of all the moved accounts are updated in one statement (each row's new customer looked up by its

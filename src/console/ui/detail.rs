@@ -32,6 +32,17 @@ impl Shown {
     }
 }
 
+/// An amount as a detail shows it: `1,234.57 USD` to the currency's minor unit with separators, and
+/// `(exactly 1234.5678)` after it when the shown value is not the exact one (the one helper for it).
+pub fn amount(x: rust_decimal::Decimal, currency: &str) -> String {
+    let shown = billops_domain::money::format_amount(x, currency);
+    if x.normalize().scale() <= billops_domain::money::minor_units(currency) {
+        format!("{shown} {currency}")
+    } else {
+        format!("{shown} {currency} (exactly {})", billops_domain::money::canonical(x))
+    }
+}
+
 /// The hint in a detail's title.
 pub const HINT: &str = "up/down: next · pgdn: more · esc: back";
 
@@ -166,10 +177,14 @@ pub fn render(f: &mut Frame, area: Rect, r: &Record, hint: &str, scroll: u16, th
     let rows = usize::from(area.height.saturating_sub(2));
     let skip = usize::from(scroll).min(lines.len().saturating_sub(rows));
     let more = lines.len().saturating_sub(skip + rows);
-    let mut b = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Title)).title(Line::from(vec![
-        Span::styled(format!(" {} ", r.title), theme.style(Role::Title)),
-        Span::styled(format!("{hint} "), theme.style(Role::Muted)),
-    ]));
+    // The hint in the words that fit beside the title (the footer has `esc back` too); the title is kept.
+    let room = usize::from(inner_w).saturating_sub(r.title.chars().count() + 2);
+    let hint = [hint, "esc: back", ""].into_iter().find(|h| h.is_empty() || h.chars().count() < room).unwrap_or("");
+    let mut title = vec![Span::styled(format!(" {} ", r.title), theme.style(Role::Title))];
+    if !hint.is_empty() {
+        title.push(Span::styled(format!("{hint} "), theme.style(Role::Muted)));
+    }
+    let mut b = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Title)).title(Line::from(title));
     if more > 0 {
         b = b.title_bottom(Span::styled(format!(" {more} more line(s): pgdn "), theme.style(Role::Warning)));
     }
@@ -178,8 +193,18 @@ pub fn render(f: &mut Frame, area: Rect, r: &Record, hint: &str, scroll: u16, th
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_amount_to_its_minor_unit_with_the_exact_value_when_it_differs() {
+        let d = |t: &str| t.parse::<rust_decimal::Decimal>().unwrap();
+        assert_eq!(amount(d("1234.5"), "USD"), "1,234.50 USD");
+        assert_eq!(amount(d("1234.5000"), "USD"), "1,234.50 USD");
+        assert_eq!(amount(d("4933.49362715765808"), "USD"), "4,933.49 USD (exactly 4933.49362715765808)");
+        assert_eq!(amount(d("1234.5"), "JPY"), "1,235 JPY (exactly 1234.5)");
+    }
 
     #[test]
     fn wraps_words_and_splits_what_is_longer_than_a_line() {

@@ -112,8 +112,8 @@ fn message_line(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     }
 }
 
-/// Footer hints, generated from the key table for the current pane; `?` help and `q` quit always end it, the
-/// other hints fill what is left of `width`.
+/// Footer hints, generated from the key table for the current pane; `esc` back (where the screen has it),
+/// `:` the palette, `?` help and `q` quit always end it, the other hints fill what is left of `width`.
 pub fn hints_line(s: &State, theme: &Theme, width: u16) -> Line<'static> {
     let mut hints: Vec<(String, &'static str)> = Vec::new();
     let pane_first =
@@ -135,10 +135,13 @@ pub fn hints_line(s: &State, theme: &Theme, width: u16) -> Line<'static> {
         };
         hints.push((label, hint));
     }
-    let is_always = |h: &(String, &str)| {
-        [Cmd::Help, Cmd::Quit].iter().any(|c| s.keymap.keys_of(*c).first().is_some_and(|k| k.to_string() == h.0))
-    };
-    let (last, mut rest): (Vec<_>, Vec<_>) = hints.into_iter().partition(is_always);
+    // Kept whatever the width (issue 16): the way back, the palette (every command by name), help and quit;
+    // pane keys and the rest fill what is left in table order (all of them are in `?` help).
+    let is_key = |c: Cmd, h: &(String, &str)| s.keymap.keys_of(c).first().is_some_and(|k| k.to_string() == h.0);
+    let is_always = |h: &(String, &str)| [Cmd::Back, Cmd::Palette, Cmd::Help, Cmd::Quit].iter().any(|c| is_key(*c, h));
+    let (mut last, mut rest): (Vec<_>, Vec<_>) = hints.into_iter().partition(is_always);
+    // back, palette, help, quit: in that order at the end
+    last.sort_by_key(|h| [Cmd::Back, Cmd::Palette, Cmd::Help, Cmd::Quit].iter().position(|c| is_key(*c, h)));
     let len = |h: &(String, &str)| h.0.chars().count() + h.1.chars().count() + 3;
     let budget = usize::from(width).saturating_sub(last.iter().map(len).sum());
     let mut used = 0;

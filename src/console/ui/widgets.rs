@@ -73,8 +73,10 @@ pub(crate) fn list(
     render_view(f, area, view, block(title, focused, theme), focused, theme);
 }
 
-/// A line of sub-list names for panes with several lists; the current one highlighted.
-pub(crate) fn sublists(s: &State, views: &[ViewKey], current: ViewKey, theme: &Theme) -> Line<'static> {
+/// A line of sub-list names for panes with several lists; the current one highlighted. The key that switches
+/// ends it in the words that fit `width` ("(v switches)", "(v next)", "(v)"; none when even that does not:
+/// the footer has it too), so a pane with five lists never shows a cut word at 80 columns.
+pub(crate) fn sublists(s: &State, views: &[ViewKey], current: ViewKey, theme: &Theme, width: u16) -> Line<'static> {
     let mut spans = Vec::new();
     for v in views {
         let n = s.view(*v).map(|v| v.model.rows.len()).unwrap_or(0);
@@ -82,8 +84,14 @@ pub(crate) fn sublists(s: &State, views: &[ViewKey], current: ViewKey, theme: &T
         spans.push(Span::styled(format!(" {} {n} ", v.title()), theme.style(role)));
         spans.push(Span::raw(" "));
     }
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
     let key = s.keymap.label(crate::console::keys::Cmd::SwitchView);
-    spans.push(Span::styled(format!("({key} switches)"), theme.style(Role::Muted)));
+    let hint = [format!("({key} switches)"), format!("({key} next)"), format!("({key})")]
+        .into_iter()
+        .find(|h| used + h.chars().count() <= usize::from(width));
+    if let Some(h) = hint {
+        spans.push(Span::styled(h, theme.style(Role::Muted)));
+    }
     Line::from(spans)
 }
 

@@ -15,6 +15,9 @@ pub enum Kind {
     Decide { id: i64, approve: bool },
     /// Name a linked account, or a payer (`payer: true`).
     NameAccount { payer: bool, id: String },
+    /// The marked accounts: customer and day (`marks.rs`), then the confirmation.
+    AssignMarked { accounts: Vec<String> },
+    ConfirmMarked { accounts: Vec<String>, customer: String, from: NaiveDate },
 }
 
 pub const CUSTOMER: &str = "customer";
@@ -27,12 +30,18 @@ pub const NAME: &str = "name";
 pub fn refusal(s: &State, k: &Kind) -> Option<String> {
     match k {
         Kind::Decide { .. } => s.approve_refusal(),
-        Kind::Assign { .. } | Kind::Propose { .. } | Kind::NameAccount { .. } => s.write_refusal(),
+        Kind::Assign { .. }
+        | Kind::Propose { .. }
+        | Kind::NameAccount { .. }
+        | Kind::AssignMarked { .. }
+        | Kind::ConfirmMarked { .. } => s.write_refusal(),
     }
 }
 
 pub fn submit(s: &mut State, k: &Kind, f: &Form) -> Result<Vec<Effect>, FieldError> {
     let w = match k {
+        Kind::AssignMarked { accounts } => return super::marks::confirm(s, accounts, f),
+        Kind::ConfirmMarked { accounts, customer, from } => return Ok(super::marks::send(s, accounts, customer, *from)),
         Kind::Assign { account } => {
             let a = AssignForm::read(s, f)?;
             Write::Assign { account: account.clone(), customer: a.customer, from: a.from }

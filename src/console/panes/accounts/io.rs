@@ -42,6 +42,9 @@ pub enum Write {
     Name { payer: bool, id: String, name: String },
     /// Take an account's suggested customer (`t`): a manager's is an assignment, an operator's a proposal.
     TakeSuggestion { account: String, from: NaiveDate },
+    /// The marked accounts to one customer in one transaction (`marks.rs`): assigned for a manager, link
+    /// proposals for an operator (the store decides by role).
+    AssignMarked { accounts: Vec<String>, customer: String, from: NaiveDate },
 }
 
 pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
@@ -61,6 +64,19 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
 pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
     let (st, by) = (r.store.as_ref(), r.actor());
     match w {
+        Write::AssignMarked { accounts, customer, from } => {
+            let rows: Vec<billops_store::BulkAssignment> = (1..)
+                .zip(&accounts)
+                .map(|(line, a)| billops_store::BulkAssignment {
+                    account: a.clone(),
+                    customer: customer.clone(),
+                    from,
+                    line,
+                })
+                .collect();
+            let out = st.assign_accounts(&rows, &by).await.map_err(|e| super::marks::name_the_account(e, &accounts))?;
+            Ok(super::marks::done_text(accounts.len(), &customer, from, &out))
+        }
         Write::Name { payer, id, name } => {
             let target = if payer { billops_store::NameTarget::Payer } else { billops_store::NameTarget::Account };
             st.set_account_name(target, &id, &name, &by).await?;
@@ -94,9 +110,10 @@ pub fn traits(w: &Write) -> WriteTraits {
         Write::Decide { .. } => WriteTraits::MANAGER,
         // Assigning directly is a manager's: an operator's assignment is a proposal.
         Write::Assign { .. } => WriteTraits::MANAGER,
-        Write::Propose(_) | Write::Name { .. } => WriteTraits::OPERATOR,
-        // The store makes an operator's a proposal.
-        Write::TakeSuggestion { .. } => WriteTraits::OPERATOR,
+        // The store makes an operator's suggestion taken, or marks, proposals.
+        Write::Propose(_) | Write::Name { .. } | Write::TakeSuggestion { .. } | Write::AssignMarked { .. } => {
+            WriteTraits::OPERATOR
+        }
     }
 }
 
@@ -117,7 +134,8 @@ pub fn loaded(s: &mut State, req: u64, data: AccountsData) {
     if !s.panes.accounts.data.waits_for(req) {
         return;
     }
-    s.set_model(ViewKey::Accounts, accounts_table(&data));
+    super::marks::prune(s, &data);
+    s.set_model(ViewKey::Accounts, super::marks::table(&data, &s.panes.accounts.marks));
     s.set_model(ViewKey::Proposals, proposals_table(&data));
     s.set_model(ViewKey::Payers, payers_table(&data));
     s.panes.accounts.data = Load::Ready(data);

@@ -3,6 +3,7 @@ pub mod io;
 mod state;
 mod keys;
 pub mod form;
+pub mod marks;
 pub mod view;
 pub mod suggest;
 
@@ -14,7 +15,7 @@ use crate::console::action::Effect;
 use crate::console::pane::PaneId;
 use crate::console::state::ViewKey;
 use crate::console::keys::Cmd;
-use crate::console::pane::{KeyScope, Pane, PaneMeta, Slot, Shows};
+use crate::console::pane::{Failure, KeyScope, Pane, PaneMeta, Slot, Shows};
 use crate::console::state::State as State_;
 
 /// The pane's own state (a field of `State::panes`).
@@ -36,6 +37,22 @@ const ACCT: &[Cmd] = &[
     Cmd::TakeSuggestion,
 ];
 
+/// The accounts list: the list keys and the marks (`marks.rs`).
+const MARKS: &[Cmd] = &[
+    Cmd::Open,
+    Cmd::Back,
+    Cmd::Edit,
+    Cmd::Propose,
+    Cmd::Approve,
+    Cmd::Reject,
+    Cmd::SwitchView,
+    Cmd::NameAccount,
+    Cmd::Mark,
+    Cmd::MarkAll,
+    Cmd::ClearMarks,
+    Cmd::TakeSuggestion,
+];
+
 /// A proposal's or a payer's detail: decide it, or go back.
 const ROW: &[Cmd] = &[Cmd::Back, Cmd::Approve, Cmd::Reject, Cmd::SwitchView];
 
@@ -54,11 +71,25 @@ impl Pane for Accounts {
     fn slots(&self) -> &'static [Slot] {
         SLOTS
     }
+    fn failed(&self, s: &mut State_, req: u64, e: &crate::console::refusal::EffectError) -> Failure {
+        marks::refused(s, req);
+        crate::console::pane::fail_slots(SLOTS, s, req, e)
+    }
     fn keys(&self) -> &'static [KeyScope] {
-        &[KeyScope { screen: "lists", cmds: ACCT }, KeyScope { screen: "row", cmds: ROW }]
+        &[
+            KeyScope { screen: "lists", cmds: ACCT },
+            KeyScope { screen: "accounts", cmds: MARKS },
+            KeyScope { screen: "row", cmds: ROW },
+        ]
     }
     fn screen(&self, s: &State_) -> &'static str {
-        if s.panes.accounts.detail.open { "row" } else { "lists" }
+        if s.panes.accounts.detail.open {
+            "row"
+        } else if self.current_view(s) == ViewKey::Accounts {
+            "accounts"
+        } else {
+            "lists"
+        }
     }
     fn page(&self, s: &mut State_, down: bool) -> bool {
         s.panes.accounts.detail.page(down)
@@ -81,7 +112,11 @@ impl Pane for Accounts {
                 switch_view(s);
                 Vec::new()
             }
+            Cmd::Edit if !s.panes.accounts.marks.is_empty() => marks::assign(s),
             Cmd::Edit => edit(s),
+            Cmd::Mark => marks::toggle(s),
+            Cmd::MarkAll => marks::mark_shown(s),
+            Cmd::ClearMarks => marks::clear(s),
             Cmd::Propose => propose(s),
             Cmd::Approve => decide(s, true),
             Cmd::Reject => decide(s, false),

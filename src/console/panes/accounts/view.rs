@@ -120,7 +120,7 @@ pub fn payers_table(d: &AccountsData) -> TableModel {
 pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let cur = s.current_view();
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    f.render_widget(Paragraph::new(sublists(s, &accounts::VIEWS, cur, theme)), tabs);
+    f.render_widget(Paragraph::new(sublists(s, &accounts::VIEWS, cur, theme, tabs.width)), tabs);
     let shown = s.panes.accounts.detail;
     if shown.open
         && let Some(r) = s.panes.accounts.data.ready().and_then(|d| row_record(d, cur, &s.selected_id(cur)?))
@@ -137,8 +137,9 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
                         .data
                         .ready()
                         .map(|d| d.accounts.iter().filter(|a| a.customer.is_none()).count());
-                    match un {
-                        Some(u) if u > 0 => format!("linked accounts ({u} unassigned first)"),
+                    match (super::marks::title_note(s), un) {
+                        (Some(m), _) => format!("linked accounts ({m})"),
+                        (None, Some(u)) if u > 0 => format!("linked accounts ({u} unassigned first)"),
                         _ => "linked accounts".into(),
                     }
                 }

@@ -23,11 +23,23 @@ pub fn jump_pane(j: JumpTarget) -> (PaneId, Option<ViewKey>) {
     }
 }
 
-/// Enter: jump to the list that fixes the selected item (in the variance list: drill into the row).
+/// Enter: the selected item's detail (`item.rs`); on the open detail, jump to the list that fixes it (in
+/// the variance list: drill into the row).
 pub fn open(s: &mut State) -> Vec<Effect> {
     if s.current_view() == ViewKey::Variances {
         return panes::variance::open(s);
     }
+    if !s.panes.close.detail.open {
+        if s.panes.close.data.ready().is_some_and(|v| super::item::selected(s, v).is_some()) {
+            s.panes.close.detail.open();
+        }
+        return Vec::new();
+    }
+    jump(s)
+}
+
+/// Enter on an item's detail: go to the list that fixes it (the detail closes).
+pub fn jump(s: &mut State) -> Vec<Effect> {
     let Some(v) = s.panes.close.data.ready() else { return Vec::new() };
     let Some(item) =
         s.selected_id(ViewKey::Close).and_then(|i| i.parse::<usize>().ok()).and_then(|i| v.board.items.get(i))
@@ -39,6 +51,7 @@ pub fn open(s: &mut State) -> Vec<Effect> {
         s.info(format!("{title}: ok, nothing to fix"));
         return Vec::new();
     }
+    s.panes.close.detail.close();
     let (pane, view) = jump_pane(jump);
     if view == Some(ViewKey::Variances) {
         let fx = panes::variance::show(s);

@@ -3,6 +3,7 @@
 //! `=` changes a shared setting (manager, `settings.rs`), `m` writes the period's management report (HTML and
 //! CSV) to the exports folder (`report.rs`).
 pub mod io;
+pub mod item;
 mod state;
 pub mod variance;
 pub mod report;
@@ -32,6 +33,8 @@ pub struct Close;
 
 const BOARD: &[Cmd] =
     &[Cmd::Open, Cmd::Back, Cmd::SignOff, Cmd::Reopen, Cmd::Explain, Cmd::Settings, Cmd::SwitchView, Cmd::MonthReport];
+/// An item's detail: Enter goes where it is fixed, Esc back to the board; sign-off and settings stay.
+const ITEM: &[Cmd] = &[Cmd::Open, Cmd::Back, Cmd::SignOff, Cmd::Reopen, Cmd::Settings];
 
 const META: PaneMeta = PaneMeta { title: "Close", short: "Close", slug: "close", goto: 'c' };
 
@@ -48,10 +51,23 @@ impl Pane for Close {
         SLOTS
     }
     fn keys(&self) -> &'static [KeyScope] {
-        &[KeyScope { screen: "board", cmds: BOARD }, KeyScope { screen: "variances", cmds: BOARD }]
+        &[
+            KeyScope { screen: "board", cmds: BOARD },
+            KeyScope { screen: "variances", cmds: BOARD },
+            KeyScope { screen: "item", cmds: ITEM },
+        ]
     }
     fn screen(&self, s: &State_) -> &'static str {
-        if self.current_view(s) == ViewKey::Variances { "variances" } else { "board" }
+        if self.current_view(s) == ViewKey::Variances {
+            "variances"
+        } else if s.panes.close.detail.open {
+            "item"
+        } else {
+            "board"
+        }
+    }
+    fn page(&self, s: &mut State_, down: bool) -> bool {
+        self.current_view(s) != ViewKey::Variances && s.panes.close.detail.page(down)
     }
     fn current_view(&self, s: &State_) -> ViewKey {
         s.pane_view.get(&PaneId::Close).copied().unwrap_or(ViewKey::Close)
@@ -59,8 +75,12 @@ impl Pane for Close {
     fn cmd(&self, s: &mut State_, c: Cmd) -> Option<Vec<Effect>> {
         Some(match c {
             Cmd::Open => open(s),
+            Cmd::Back if s.panes.close.detail.close() => Vec::new(),
             Cmd::Back => return panes::variance::back(s).then(Vec::new),
-            Cmd::SwitchView => panes::variance::switch_view(s),
+            Cmd::SwitchView => {
+                s.panes.close.detail.close();
+                panes::variance::switch_view(s)
+            }
             Cmd::SignOff => sign_off(s),
             Cmd::Reopen => reopen(s),
             Cmd::Explain => panes::variance::explain(s),

@@ -127,6 +127,14 @@ pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         }
     }
     f.render_widget(Paragraph::new(Line::from(spans)), head);
+    let shown = s.panes.close.detail;
+    if shown.open
+        && let Some(v) = s.panes.close.data.ready()
+        && let Some((i, it)) = super::item::selected(s, v)
+    {
+        let r = super::item::record(s, v, i, it, &theme.symbols);
+        return crate::console::ui::detail::render(f, body, &r, crate::console::ui::detail::HINT, shown.scroll, theme);
+    }
     let rows = s.view(ViewKey::Close).map_or(8, |v| v.model.rows.len());
     let table_h = u16::try_from(rows).unwrap_or(8).saturating_add(3);
     let [top, bottom] = Layout::vertical([Constraint::Length(table_h), Constraint::Min(0)]).areas(body);
@@ -168,11 +176,11 @@ pub(crate) fn item_detail(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         let (pane, view) = jump_pane(item.jump);
         let open = s.keymap.keys_of(Cmd::Open).first().map(ToString::to_string).unwrap_or_default();
         let hint = if view == Some(ViewKey::Variances) {
-            format!("{open} opens the variance list")
+            format!("{open} shows it whole, {open} again opens the variance list")
         } else if pane == crate::console::pane::PaneId::Close {
             format!("{} signs off (manager)", s.keymap.label(Cmd::SignOff))
         } else {
-            format!("{open} jumps to {}", pane.title())
+            format!("{open} shows it whole, {open} again jumps to {}", pane.title())
         };
         lines.push(Line::from(Span::styled(hint, theme.style(Role::Key))));
     }

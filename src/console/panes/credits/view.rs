@@ -20,7 +20,6 @@ use crate::console::table::Column;
 use crate::console::table::Mark;
 use crate::console::table::Row;
 use crate::console::table::TableModel;
-use crate::console::table::fmt_money_in;
 use crate::console::ui::detail::{self, Record};
 
 pub(super) fn status_cell(st: CreditStatus) -> Cell {
@@ -83,15 +82,7 @@ pub fn table(d: &[StoredCredit]) -> TableModel {
 pub fn record(sc: &StoredCredit) -> Record {
     let c = &sc.credit;
     let cur = c.currency();
-    let exact = |d: rust_decimal::Decimal| {
-        let shown = fmt_money_in(d, cur);
-        let exact = billops_domain::money::canonical(d);
-        if d.normalize().scale() <= billops_domain::money::minor_units(cur) {
-            format!("{shown} {cur}")
-        } else {
-            format!("{shown} {cur} (exactly {exact})")
-        }
-    };
+    let exact = |d: rust_decimal::Decimal| crate::console::ui::detail::amount(d, cur);
     let set = |s: &std::collections::BTreeSet<String>| {
         if s.is_empty() { "all".to_string() } else { s.iter().cloned().collect::<Vec<_>>().join(", ") }
     };
@@ -134,7 +125,7 @@ pub(crate) fn queue(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
 pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let cur = s.current_view();
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    f.render_widget(Paragraph::new(sublists(s, &unreached::VIEWS, cur, theme)), tabs);
+    f.render_widget(Paragraph::new(sublists(s, &unreached::VIEWS, cur, theme, tabs.width)), tabs);
     let shown = s.panes.credits.detail;
     if cur != ViewKey::Unreached
         && shown.open

@@ -288,7 +288,7 @@ pub(crate) fn statement(f: &mut Frame, area: Rect, s: &State, v: &StatementView,
             theme.style(Role::Text),
         ));
     }
-    spans.push(Span::styled(format!(" · {} exports CSV+JSON", crate::console::ui::widgets::key(s, Cmd::Export)), theme.style(Role::Muted)));
+    spans.push(Span::styled(format!(" · {}: CSV+JSON", crate::console::ui::widgets::key(s, Cmd::Export)), theme.style(Role::Muted)));
     crate::console::ui::widgets::head(f, top, spans);
     list(f, body, s, ViewKey::Statement, "opening, invoices, payments, closing", n, true, theme);
 }
@@ -336,7 +336,7 @@ pub(crate) fn book(f: &mut Frame, area: Rect, s: &State, b: &BookView, theme: &T
         let delta = d.delta().unwrap_or_default();
         spans.push(Span::styled(
             format!(
-                " {}: {} → {} ({}{}), {} of {} line(s) change  ",
+                " {}: {} → {} ({}{}), {}/{} line(s) change  ",
                 b.period,
                 // No currency: the rating preview's figures sum the customer's cost of the period (the
                 // preview does not split them by currency), shown to 2 places.
@@ -350,7 +350,13 @@ pub(crate) fn book(f: &mut Frame, area: Rect, s: &State, b: &BookView, theme: &T
             theme.style(if delta.is_zero() { Role::Muted } else { Role::Warning }),
         ));
     }
-    spans.push(Span::styled("enter saves the rule · esc discards", theme.style(Role::Key)));
+    // The keys in the words that fit (at 80 columns the figures take most of the line).
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    let keys = ["enter saves the rule · esc discards", "enter saves · esc discards", "enter saves, esc drops"]
+        .into_iter()
+        .find(|k| used + k.chars().count() <= usize::from(sub.width))
+        .unwrap_or("enter: save");
+    spans.push(Span::styled(keys, theme.style(Role::Key)));
     crate::console::ui::widgets::head(f, sub, spans);
     let [a, c] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
     list(f, a, s, ViewKey::PreviewRules, "by rule (old → new)", pn, p.focus == ViewKey::PreviewRules, theme);

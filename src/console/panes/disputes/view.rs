@@ -217,7 +217,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     }
     let cur = s.current_view();
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    f.render_widget(Paragraph::new(sublists(s, &VIEWS, cur, theme)), tabs);
+    f.render_widget(Paragraph::new(sublists(s, &VIEWS, cur, theme, tabs.width)), tabs);
     let title = match cur {
         ViewKey::Ppas => "prior-period adjustments (a approve, r reject, enter: the chain)",
         ViewKey::SlaClaims => "SLA claims (n new, u submit, a/r decided, c credited, P pass through)",

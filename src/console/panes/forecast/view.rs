@@ -366,13 +366,22 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         }
     }
     let cur = s.current_view();
-    let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
     let volume = pane.volume.as_ref().filter(|_| pane.measure == Measure::Volume);
     let head_lines = match volume {
         Some(v) => volume_header(o, v, chosen_unit(s, v), theme),
         None => header(o, theme),
     };
-    f.render_widget(Paragraph::new(head_lines), head);
+    // The header wraps rather than being cut at 80 columns (up to 4 rows; the chart gives them up).
+    let rows: usize = head_lines
+        .iter()
+        .map(|l| {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            crate::console::ui::detail::wrap(text.trim_end(), usize::from(area.width)).len()
+        })
+        .sum();
+    let rows = u16::try_from(rows).unwrap_or(4).clamp(2, 4);
+    let [head, body] = Layout::vertical([Constraint::Length(rows), Constraint::Min(0)]).areas(area);
+    f.render_widget(Paragraph::new(head_lines).wrap(ratatui::widgets::Wrap { trim: true }), head);
     let wide = body.width >= 140;
     let (chart_area, table_area) = if wide {
         let [a, b] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
@@ -392,7 +401,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         None => chart(f, chart_area, o, &series(o), " cost by month ", theme),
     }
     let [tabs, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(table_area);
-    f.render_widget(Paragraph::new(sublists(s, &VIEWS, cur, theme)), tabs);
+    f.render_widget(Paragraph::new(sublists(s, &VIEWS, cur, theme, tabs.width)), tabs);
     let what = if volume.is_some() { "volume" } else { "cost" };
     let title = match (cur, level(&o.scope)) {
         (ViewKey::ForecastMonths, _) => format!("{what}: months shown (x exports exactly these)"),

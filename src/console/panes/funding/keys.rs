@@ -20,7 +20,7 @@ pub const DETAIL: &str = "detail";
 
 const LIST: &[Cmd] =
     &[Cmd::Open, Cmd::SwitchView, Cmd::FundingAdd, Cmd::FundingSubmit, Cmd::FundingStep, Cmd::FundingOpportunity];
-const ONE: &[Cmd] = &[Cmd::Back, Cmd::FundingSubmit, Cmd::FundingStep, Cmd::FundingOpportunity];
+const ONE: &[Cmd] = &[Cmd::Open, Cmd::Back, Cmd::FundingSubmit, Cmd::FundingStep, Cmd::FundingOpportunity];
 
 pub const SCOPES: &[KeyScope] = &[
     KeyScope { screen: PIPELINE, cmds: LIST },
@@ -71,11 +71,15 @@ pub fn open(s: &mut State) -> Vec<Effect> {
     };
     s.set_model(ViewKey::FundingHistory, super::view::history(&f));
     s.panes.funding.detail = Some(f.id);
+    s.panes.funding.whole = Default::default();
     Vec::new()
 }
 
+/// Esc: the whole record first, then the application.
 pub fn back(s: &mut State) -> Vec<Effect> {
-    s.panes.funding.detail = None;
+    if !s.panes.funding.whole.close() {
+        s.panes.funding.detail = None;
+    }
     Vec::new()
 }
 

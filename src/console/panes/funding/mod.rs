@@ -47,6 +47,9 @@ impl Pane for Funding {
     fn screen(&self, s: &State) -> &'static str {
         keys::screen(s)
     }
+    fn page(&self, s: &mut State, down: bool) -> bool {
+        s.panes.funding.whole.page(down)
+    }
     fn current_view(&self, s: &State) -> ViewKey {
         keys::current_view(s)
     }
@@ -54,7 +57,10 @@ impl Pane for Funding {
         let detail = s.panes.funding.detail.is_some();
         Some(match c {
             Cmd::Open if !detail => keys::open(s),
-            Cmd::Open => Vec::new(),
+            Cmd::Open => {
+                s.panes.funding.whole.open();
+                Vec::new()
+            }
             Cmd::Back if detail => keys::back(s),
             Cmd::SwitchView if !detail => {
                 keys::switch_view(s);

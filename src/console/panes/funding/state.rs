@@ -9,6 +9,8 @@ pub struct PaneState {
     pub data: Load<Vec<FundingRecord>>,
     /// The application whose detail is open (its id).
     pub detail: Option<i64>,
+    /// Enter on the open application: it whole, amounts exact (`view::record`).
+    pub whole: crate::console::ui::detail::Shown,
 }
 
 impl PaneState {

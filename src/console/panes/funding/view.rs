@@ -1,7 +1,6 @@
 //! The Funding pane's render (state in, frame out) and its table models: the pipeline by stage, the
 //! deadlines due within [`super::DUE_DAYS`] days (lapsed ones first), one application's amounts and history.
 use billops_domain::funding::{DeadlineKind, OpportunityState, Stage, Status};
-use billops_domain::money::canonical;
 use billops_store::FundingRecord;
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -10,7 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::console::state::{State, ViewKey};
-use crate::console::table::{Cell, Column, Mark, Row, TableModel};
+use crate::console::table::{Cell, Column, Mark, Row, TableModel, fmt_money_in};
+use crate::console::ui::detail::{self, Record};
 use crate::console::theme::{Role, Theme};
 use crate::console::ui::widgets::{failed, list, note, sublists};
 
@@ -191,8 +191,9 @@ pub fn history(f: &FundingRecord) -> TableModel {
     }
 }
 
-fn amount_text(a: Option<rust_decimal::Decimal>) -> String {
-    a.map_or_else(|| "-".to_string(), canonical)
+/// An amount to the application's currency's minor unit with separators (`-` when not set yet).
+fn amount_text(a: Option<rust_decimal::Decimal>, currency: &str) -> String {
+    a.map_or_else(|| "-".to_string(), |x| fmt_money_in(x, currency))
 }
 
 /// The detail's head: who and what, amounts (requested ≥ approved ≥ claimed ≥ received; assigned per
@@ -205,7 +206,7 @@ pub fn detail_lines(f: &FundingRecord, theme: &Theme) -> Vec<Line<'static>> {
     let assigned = if a.assigned.is_empty() {
         "-".to_string()
     } else {
-        a.assigned.iter().map(|(p, x)| format!("{p} {}", canonical(*x))).collect::<Vec<_>>().join(", ")
+        a.assigned.iter().map(|(p, x)| format!("{p} {}", fmt_money_in(*x, &i.currency))).collect::<Vec<_>>().join(", ")
     };
     let fulfil = match i.fulfilment {
         billops_domain::funding::Fulfilment::Credits => "credits",
@@ -226,13 +227,13 @@ pub fn detail_lines(f: &FundingRecord, theme: &Theme) -> Vec<Line<'static>> {
         ]),
         Line::from(vec![
             Span::styled("requested ", muted),
-            Span::raw(format!("{}  ", canonical(i.requested))),
+            Span::raw(format!("{}  ", fmt_money_in(i.requested, &i.currency))),
             Span::styled("approved ", muted),
-            Span::raw(format!("{}  ", amount_text(a.approved))),
+            Span::raw(format!("{}  ", amount_text(a.approved, &i.currency))),
             Span::styled("claimed ", muted),
-            Span::raw(format!("{}  ", amount_text(a.claimed))),
+            Span::raw(format!("{}  ", amount_text(a.claimed, &i.currency))),
             Span::styled("received ", muted),
-            Span::raw(amount_text(a.received)),
+            Span::raw(amount_text(a.received, &i.currency)),
         ]),
         Line::from(vec![Span::styled("assigned ", muted), Span::raw(assigned)]),
         Line::from(vec![
@@ -246,19 +247,61 @@ pub fn detail_lines(f: &FundingRecord, theme: &Theme) -> Vec<Line<'static>> {
     ]
 }
 
+/// Enter on an open application: it whole in the shared detail view — every amount to the minor unit with its
+/// exact value when that differs, each project's assignment, the dates, and every transition with its why.
+pub fn record(f: &FundingRecord) -> Record {
+    let a = &f.app;
+    let i = &a.input;
+    let m = |x: Option<rust_decimal::Decimal>| x.map_or_else(|| "-".to_string(), |x| detail::amount(x, &i.currency));
+    let date = |d: Option<NaiveDate>| d.map_or_else(|| "-".to_string(), |d| d.to_string());
+    let mut r = Record::new(format!("funding application {} · {} · {}", f.id, i.customer, i.program))
+        .field("stage", a.stage.to_string())
+        .field("status", a.status.to_string())
+        .field("opportunity", format!("{} ({})", i.opportunity, f.opportunity_state))
+        .field("version", a.version.to_string())
+        .heading("amounts")
+        .field("requested", m(Some(i.requested)))
+        .field("approved", m(a.approved))
+        .field("claimed", m(a.claimed))
+        .field("received", m(a.received));
+    if !a.assigned.is_empty() {
+        r = r.heading("assigned to projects");
+    }
+    for (p, x) in &a.assigned {
+        r = r.field(p, m(Some(*x)));
+    }
+    r = r
+        .heading("dates")
+        .field("submit by", date(i.dates.submit_by))
+        .field("project", format!("{} to {}", date(i.dates.project_start), date(i.dates.project_end)))
+        .field("claim due", date(i.dates.claim_due))
+        .heading("history");
+    for e in &a.history {
+        let why = if e.why.is_empty() { String::new() } else { format!(": {}", e.why) };
+        r = r.field(e.at.format("%Y-%m-%d %H:%M").to_string(), format!("{} by {}{why}", e.what, e.by));
+    }
+    r
+}
+
 pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let n = match note(&s.panes.funding.data) {
         Ok(n) => n,
         Err(e) => return failed(f, area, "funding", &e, theme),
     };
     if let Some(app) = s.panes.funding.detail.and_then(|id| s.panes.funding.find(id)) {
+        let whole = s.panes.funding.whole;
+        if whole.open {
+            return detail::render(f, area, &record(app), detail::HINT, whole.scroll, theme);
+        }
         let [head, body] = Layout::vertical([Constraint::Length(5), Constraint::Min(0)]).areas(area);
         f.render_widget(Paragraph::new(detail_lines(app, theme)), head);
-        return list(f, body, s, ViewKey::FundingHistory, "history (Esc back)", n, true, theme);
+        let enter = crate::console::ui::widgets::key(s, crate::console::keys::Cmd::Open);
+        let name = format!("history ({enter}: exact amounts, esc back)");
+        return list(f, body, s, ViewKey::FundingHistory, &name, n, true, theme);
     }
     let cur = super::keys::current_view(s);
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    f.render_widget(Paragraph::new(sublists(s, &super::keys::VIEWS, cur, theme)), tabs);
+    f.render_widget(Paragraph::new(sublists(s, &super::keys::VIEWS, cur, theme, tabs.width)), tabs);
     let counts = s.panes.funding.data.ready().map(|d| stage_counts(d)).unwrap_or_default();
     let name = if cur == ViewKey::FundingDue {
         format!("due within {} days (lapsed first)", super::DUE_DAYS)

@@ -159,7 +159,7 @@ pub fn quarantine_table(d: &ImportsData) -> TableModel {
 pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let cur = s.current_view();
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    f.render_widget(Paragraph::new(sublists(s, &imports_pane::VIEWS, cur, theme)), tabs);
+    f.render_widget(Paragraph::new(sublists(s, &imports_pane::VIEWS, cur, theme, tabs.width)), tabs);
     let shown = s.panes.imports.detail;
     if shown.open
         && let Some(r) = s.panes.imports.data.ready().and_then(|d| row_record(d, cur, &s.selected_id(cur)?))

@@ -1,21 +1,14 @@
 //! Enter on a tie-out, a supplier invoice or a case: the row whole (issue 16), every figure to the payer's
 //! minor unit with its exact value beside it, the case's note and who did what when. The panel under each
 //! list stays as the glance; this is what it cuts at 80 columns.
-use billops_domain::money::canonical;
 use rust_decimal::Decimal;
 
 use super::io::ReconData;
 use crate::console::state::ViewKey;
-use crate::console::table::fmt_money_in;
 use crate::console::theme::Role;
 use crate::console::ui::detail::Record;
 
-/// `1,234.57 USD (exactly 1234.5678)`; the exact part only when the shown value is not it.
-fn money(x: Decimal, currency: &str) -> String {
-    let shown = fmt_money_in(x, currency);
-    let same = shown.replace(',', "").parse::<Decimal>().is_ok_and(|v| v == x);
-    if same { format!("{shown} {currency}") } else { format!("{shown} {currency} (exactly {})", canonical(x)) }
-}
+pub(super) use crate::console::ui::detail::amount as money;
 
 pub fn row_record(d: &ReconData, view: ViewKey, id: &str) -> Option<Record> {
     let at = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M").to_string();

@@ -4,7 +4,9 @@ use billops_domain::Period;
 use billops_domain::close::{StatementTie, TieOut};
 use crate::console::table::{fmt_money, fmt_money_in};
 use billops_domain::fx::Pair;
-use billops_store::{CaseUpdate, NewFxRate, NewSupplierInvoice, ReconCase, StoreError, StoredFxRate, SupplierInvoice};
+use billops_store::{
+    CaseUpdate, NewFxRate, NewSupplierInvoice, ReconCase, StoreError, StoredChStatement, StoredFxRate, SupplierInvoice,
+};
 
 use super::view::*;
 use crate::console::action::{Effect, PaneQuery};
@@ -33,6 +35,9 @@ pub struct ReconData {
     pub fx_rates: Vec<StoredFxRate>,
     /// billops' invoices per customer and currency beside the CloudHealth statements.
     pub statement_ties: Vec<StatementTie>,
+    /// The period's current CloudHealth statements as stored (file, line, CloudHealth's customer): the rows
+    /// behind `statement_ties`, for a row's detail.
+    pub ch_statements: Vec<StoredChStatement>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +64,7 @@ pub async fn run(r: &Runner, q: Query) -> Result<Reply, EffectError> {
             cases: st.list_cases(Some(period)).await.map_err(e)?,
             fx_rates: st.fx_rates(Some(period)).await.map_err(e)?,
             statement_ties: st.statement_tie(period).await.map_err(e)?,
+            ch_statements: st.ch_statements(Some(period), false).await.map_err(e)?,
         })),
     }
 }

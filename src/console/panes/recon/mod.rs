@@ -30,6 +30,8 @@ pub struct Recon;
 const RECON: &[Cmd] = &[Cmd::Open, Cmd::SupplierInvoice, Cmd::OpenCases, Cmd::EditCase, Cmd::SwitchView];
 /// A row's detail: change its case, or go back.
 const ROW: &[Cmd] = &[Cmd::Back, Cmd::EditCase, Cmd::SwitchView];
+/// A statement row's detail: there is no case to change.
+const STATEMENT_ROW: &[Cmd] = &[Cmd::Back, Cmd::SwitchView];
 const FX: &[Cmd] = &[Cmd::FxRate, Cmd::Approve, Cmd::SwitchView];
 /// The customer tie-out against CloudHealth statements: a row's detail, import a statement file, the next list.
 const STATEMENTS: &[Cmd] = &[Cmd::Open, Cmd::Import, Cmd::SwitchView];
@@ -53,6 +55,7 @@ impl Pane for Recon {
             KeyScope { screen: "row", cmds: ROW },
             KeyScope { screen: "fx rates", cmds: FX },
             KeyScope { screen: "statements", cmds: STATEMENTS },
+            KeyScope { screen: "statement", cmds: STATEMENT_ROW },
         ]
     }
     fn page(&self, s: &mut State_, down: bool) -> bool {
@@ -60,7 +63,7 @@ impl Pane for Recon {
     }
     fn screen(&self, s: &State_) -> &'static str {
         if s.panes.recon.detail.open {
-            return "row";
+            return if self.current_view(s) == ViewKey::ChStatements { "statement" } else { "row" };
         }
         match self.current_view(s) {
             ViewKey::SupplierInvoices => "supplier invoices",

@@ -3,7 +3,7 @@
 //! statement's status; an Estimated statement is flagged as not final, two currencies are never compared (a
 //! customer with a statement in another currency than its invoices has a row for each). Statements come in
 //! with `i` here (a file path) or `billops cloudhealth statements import FILE`.
-use billops_domain::close::{StatementTie, StatementTieStatus};
+use billops_domain::close::{StatementStatus, StatementTie, StatementTieStatus};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -133,19 +133,41 @@ fn status_words(t: &StatementTie) -> String {
     }
 }
 
-/// Enter on a row: the row whole, every figure with its currency.
+/// Enter on a row: the row whole — the statement as imported (file, line, period, CloudHealth's customer,
+/// Estimated or Final, total and currency), billops' invoices beside it and the difference, each amount to the
+/// currency's minor unit with its exact value when that differs.
 pub fn record(d: &ReconData, id: &str) -> Option<Record> {
     let t = d.statement_ties.iter().find(|t| tie_id(t) == id)?;
-    let m = |x: Option<Decimal>| x.map_or_else(|| "-".to_string(), |x| format!("{} {}", fmt_money_in(x, &t.currency), t.currency));
+    let cur = t.currency.as_str();
+    let m = |x: Option<Decimal>| x.map_or_else(|| "-".to_string(), |x| super::detail::money(x, cur));
     let role = if t.status.is_ok() { Role::Approved } else { Role::Warning };
+    let stored = d.ch_statements.iter().find(|x| x.customer == t.customer && x.currency == t.currency);
+    let at = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M").to_string();
+    let status = match t.statement_status {
+        Some(StatementStatus::Estimated) => "Estimated (not final)".to_string(),
+        Some(s) => s.to_string(),
+        None => "-".to_string(),
+    };
+    let mut r = Record::new(format!("statement tie-out {} {}", t.customer, t.currency))
+        .field_as("tie-out", t.status.as_str(), role)
+        .note(status_words(t))
+        .heading("CloudHealth statement");
+    r = match stored {
+        Some(x) => r
+            .field("file", &x.file_name)
+            .field("line", x.line.to_string())
+            .field("period", x.period.to_string())
+            .field("CH customer", &x.ch_customer)
+            .field("status", status)
+            .field("total", m(Some(x.total)))
+            .field("imported", format!("{} by {}", at(x.imported_at), x.imported_by)),
+        None => r.field("status", status).note(format!("no statement in {cur} was imported for this period")),
+    };
+    let n = counted(t.invoices, "invoice", "invoices");
     Some(
-        Record::new(format!("statement tie-out {} {}", t.customer, t.currency))
-            .field_as("status", t.status.as_str(), role)
-            .field("billops invoiced", format!("{} ({} invoice(s), void ones left out)", m(t.invoiced), t.invoices))
-            .field("CloudHealth statement", m(t.statement))
-            .field("statement status", t.statement_status.map_or_else(|| "-".to_string(), |s| s.to_string()))
-            .field("difference (billops − CloudHealth)", m(t.difference))
-            .note(status_words(t)),
+        r.heading("billops")
+            .field("our total", format!("{} ({n}, void ones left out)", m(t.invoiced)))
+            .field("difference", format!("{} (billops − CloudHealth)", m(t.difference))),
     )
 }
 

@@ -171,7 +171,7 @@ pub(crate) fn tie_out(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
 pub(crate) fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let cur = s.current_view();
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    f.render_widget(Paragraph::new(sublists(s, &supplier::VIEWS, cur, theme)), tabs);
+    f.render_widget(Paragraph::new(sublists(s, &supplier::VIEWS, cur, theme, tabs.width)), tabs);
     let shown = s.panes.recon.detail;
     if shown.open
         && let Some(r) = s.panes.recon.data.ready().and_then(|d| super::detail::row_record(d, cur, &s.selected_id(cur)?))
