@@ -204,14 +204,48 @@ fn fit(series: &Series, method: Method) -> Fit {
     }
 }
 
+/// The band's widening factors √(1 + h/n) per history length n (h = 1, 2, …), each computed once: an exact
+/// square root is the dearest step of a short fit, and a book of thousands of series has a few dozen lengths.
+/// A cache of a pure function: a forecast is the same with a fresh one or a used one.
+#[derive(Debug, Clone, Default)]
+pub struct Widths {
+    by_n: std::collections::HashMap<usize, Vec<Decimal>>,
+}
+
+impl Widths {
+    /// The factors for h = 1..=horizon over `n` months of history.
+    fn get(&mut self, n: usize, horizon: usize) -> &[Decimal] {
+        let v = self.by_n.entry(n).or_default();
+        while v.len() < horizon {
+            v.push(widen(v.len() + 1, n));
+        }
+        &v[..horizon]
+    }
+}
+
+/// √(1 + h/n), both figures to the fits' places.
+fn widen(h: usize, n: usize) -> Decimal {
+    let ratio = (Decimal::from(h) / Decimal::from(n.max(1))).round_dp(FIT_PLACES);
+    (Decimal::ONE + ratio).sqrt().unwrap_or(Decimal::ONE).round_dp(FIT_PLACES)
+}
+
 /// Forecast `horizon` months after the series' last month with the method the history supports.
 pub fn forecast(series: &Series, horizon: usize) -> Forecast {
+    forecast_in(&mut Widths::default(), series, horizon)
+}
+
+/// [`forecast`], reusing the band factors of earlier calls (many series fitted in a row).
+pub fn forecast_in(widths: &mut Widths, series: &Series, horizon: usize) -> Forecast {
     let (method, why) = choose(series.values.len());
-    forecast_with(series, horizon, method, why)
+    forecast_with_in(widths, series, horizon, method, why)
 }
 
 /// Forecast with a given method (for back-tests and comparisons).
 pub fn forecast_with(series: &Series, horizon: usize, method: Method, why: String) -> Forecast {
+    forecast_with_in(&mut Widths::default(), series, horizon, method, why)
+}
+
+fn forecast_with_in(widths: &mut Widths, series: &Series, horizon: usize, method: Method, why: String) -> Forecast {
     let n = series.values.len();
     let model = fit(series, method);
     // Residual spread: 1.25 × mean absolute in-sample error estimates σ for normal residuals.
@@ -222,14 +256,13 @@ pub fn forecast_with(series: &Series, horizon: usize, method: Method, why: Strin
             / Decimal::from(n)
     };
     let sigma = (mae * Decimal::new(125, 2)).round_dp(FIT_PLACES);
-    let z = Decimal::new(196, 2);
+    let z_sigma = Decimal::new(196, 2) * sigma;
     let points = (1..=horizon)
-        .map(|h| {
+        .zip(widths.get(n, horizon))
+        .map(|(h, widen)| {
             let t = n + h - 1;
             let value = model.at(series.start, t).max(Decimal::ZERO);
-            let ratio = (Decimal::from(h) / Decimal::from(n.max(1))).round_dp(FIT_PLACES);
-            let widen = (Decimal::ONE + ratio).sqrt().unwrap_or(Decimal::ONE).round_dp(FIT_PLACES);
-            let half = z * sigma * widen;
+            let half = z_sigma * *widen;
             Point {
                 period: nth(series.start, t),
                 value: value.round_dp(6),
@@ -247,9 +280,10 @@ pub fn forecast_with(series: &Series, horizon: usize, method: Method, why: Strin
 pub fn backtest(series: &Series, method: Method, min_history: usize, horizon: usize) -> Option<Decimal> {
     let n = series.values.len();
     let (mut total, mut count) = (Decimal::ZERO, 0u32);
+    let mut widths = Widths::default();
     for k in min_history.max(1)..n {
         let head = Series { start: series.start, values: series.values[..k].to_vec() };
-        let f = forecast_with(&head, horizon, method, String::new());
+        let f = forecast_with_in(&mut widths, &head, horizon, method, String::new());
         for (h, p) in f.points.iter().enumerate() {
             let Some(actual) = series.values.get(k + h) else { break };
             if actual.is_zero() {

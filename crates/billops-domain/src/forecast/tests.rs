@@ -194,3 +194,16 @@ fn nth_counts_months_across_years() {
     assert_eq!(super::nth(p("2026-12"), 13), p("2028-01"));
     assert_eq!(super::nth(p("2026-12"), 1), p("2026-12").next());
 }
+
+#[test]
+fn band_factors_kept_across_series_give_the_same_forecast_as_fresh_ones() {
+    let mut widths = Widths::default();
+    // Lengths that repeat and a horizon that grows, so the kept factors are reused and extended.
+    for (months, horizon) in [(30, 6), (8, 18), (30, 18), (3, 1), (8, 24), (1, 18)] {
+        let s = seasonal_series(months);
+        let fresh = forecast(&s, horizon);
+        let kept = forecast_in(&mut widths, &s, horizon);
+        assert_eq!(kept, fresh, "{months} months, horizon {horizon}");
+        assert_eq!(kept.points.len(), horizon);
+    }
+}
