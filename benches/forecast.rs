@@ -128,6 +128,12 @@ fn budget_report(facts: &[CostFact], frame: Frame) {
     }
 }
 
+/// The generated book's 1,000 customers, all billed in USD.
+fn usd() -> plan::CurrencyOf {
+    let customers = (0..1_000).map(|c| (format!("cust{c:04}"), "USD".to_string())).collect();
+    plan::CurrencyOf { series: Default::default(), customers }
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -197,7 +203,7 @@ fn main() {
         let runs: Vec<Duration> = (0..rounds)
             .map(|_| {
                 let t = Instant::now();
-                std::hint::black_box(plan::outlook::build(&facts, &[], &[], &Default::default(), &frame, scope));
+                std::hint::black_box(plan::outlook::build(&facts, &[], &[], &Default::default(), &frame, scope, usd()));
                 t.elapsed()
             })
             .collect();
@@ -214,7 +220,7 @@ fn main() {
     let runs: Vec<Duration> = (0..3)
         .map(|_| {
             let t = Instant::now();
-            std::hint::black_box(Planned::fit(&facts, vec![], vec![], codes.clone(), frame));
+            std::hint::black_box(Planned::fit(&facts, vec![], vec![], codes.clone(), frame, usd()));
             t.elapsed()
         })
         .collect();
@@ -222,7 +228,7 @@ fn main() {
         "  pane load (what opening the pane pays): one cost fit of the book, 8,000 series: median {:.1} ms",
         ms(median(runs))
     );
-    let planned = Arc::new(Planned::fit(&facts, vec![], vec![], codes.clone(), frame));
+    let planned = Arc::new(Planned::fit(&facts, vec![], vec![], codes.clone(), frame, usd()));
     let runs: Vec<Duration> = (0..3)
         .map(|_| {
             let t = Instant::now();

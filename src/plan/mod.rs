@@ -16,7 +16,7 @@ use billops_domain::{CostBasis, Dim, Period};
 use billops_store::{CostQuery, Result, Store};
 use rust_decimal::Decimal;
 
-pub use outlook::{Child, CostFact, Frame, Month, Outlook, Scope, alert_text};
+pub use outlook::{Child, CostFact, CurrencyOf, Frame, Month, Outlook, Scope, TOTAL, Total, alert_text};
 
 /// Months of history read for a forecast (seasonality needs 24; three years lets a back-test score it).
 pub const HISTORY_MONTHS: usize = 36;
@@ -152,7 +152,13 @@ pub async fn inputs(
 
 impl Inputs {
     pub fn outlook(&self, scope: &Scope) -> Outlook {
-        outlook::build(&self.facts, &self.events, &self.budgets, &codes::codes(&self.customers), &self.frame, scope)
+        let codes = codes::codes(&self.customers);
+        outlook::build(&self.facts, &self.events, &self.budgets, &codes, &self.frame, scope, self.currency_of())
+    }
+
+    /// Each series' currency and each customer's own.
+    pub fn currency_of(&self) -> CurrencyOf {
+        CurrencyOf::new(self.currencies.clone(), &self.customers)
     }
 }
 
@@ -181,22 +187,24 @@ impl std::fmt::Debug for Planned {
 }
 
 impl Planned {
-    /// Fit the book's cost facts once.
+    /// Fit the book's cost facts once, each series in its currency.
     pub fn fit(
         facts: &[CostFact],
         events: Vec<billops_store::StoredEvent>,
         budgets: Vec<billops_store::Budget>,
         codes: codes::Codes,
         frame: Frame,
+        money: CurrencyOf,
     ) -> Planned {
-        let cost = outlook::fit(facts, &events, &frame, None);
+        let cost = outlook::fit(facts, &events, &frame, None, money);
         Planned { cost, events, budgets, codes, frame }
     }
 
-    /// From loaded inputs.
+    /// From loaded inputs (moved: nothing is cloned).
     pub fn of(inputs: Inputs) -> Planned {
         let codes = codes::codes(&inputs.customers);
-        Planned::fit(&inputs.facts, inputs.events, inputs.budgets, codes, inputs.frame)
+        let money = CurrencyOf::new(inputs.currencies, &inputs.customers);
+        Planned::fit(&inputs.facts, inputs.events, inputs.budgets, codes, inputs.frame, money)
     }
 
     /// Fit the book's usage volumes (read with [`volumes`] up to this fit's last actual month) once, under the
