@@ -139,18 +139,40 @@ impl Fit {
     }
 }
 
+/// What a least-squares line over `n` months needs of the months alone (the same for every refinement of a
+/// seasonal fit, so computed once): the mean month index, each month's distance from it, Σ distance².
+struct Abscissa {
+    mean_t: Decimal,
+    dt: Vec<Decimal>,
+    sxx: Decimal,
+}
+
+impl Abscissa {
+    fn new(n: usize) -> Abscissa {
+        let mean_t = (Decimal::from(n) - Decimal::ONE) / Decimal::TWO;
+        let dt: Vec<Decimal> = (0..n).map(|t| Decimal::from(t) - mean_t).collect();
+        let mut sxx = Decimal::ZERO;
+        for d in &dt {
+            sxx += *d * *d;
+        }
+        Abscissa { mean_t, dt, sxx }
+    }
+}
+
 fn least_squares(values: &[Decimal]) -> (Decimal, Decimal) {
+    least_squares_over(values, &Abscissa::new(values.len()))
+}
+
+fn least_squares_over(values: &[Decimal], x: &Abscissa) -> (Decimal, Decimal) {
     let n = Decimal::from(values.len());
     if values.len() < 2 {
         return (values.first().copied().unwrap_or_default(), Decimal::ZERO);
     }
-    let mean_t = (n - Decimal::ONE) / Decimal::TWO;
+    let (mean_t, sxx) = (x.mean_t, x.sxx);
     let mean_y = (values.iter().sum::<Decimal>() / n).round_dp(FIT_PLACES);
-    let (mut sxy, mut sxx) = (Decimal::ZERO, Decimal::ZERO);
-    for (t, y) in values.iter().enumerate() {
-        let dt = Decimal::from(t) - mean_t;
-        sxy += dt * (*y - mean_y);
-        sxx += dt * dt;
+    let mut sxy = Decimal::ZERO;
+    for (dt, y) in x.dt.iter().zip(values) {
+        sxy += *dt * (*y - mean_y);
     }
     // Ten places are far below a cent of any cost and keep later products short (a 28-digit quotient makes
     // every following multiplication slow).
@@ -178,9 +200,12 @@ fn fit(series: &Series, method: Method) -> Fit {
             let month_of = |t: usize| month_index(series.start, t);
             let mut seasonal = [Decimal::ZERO; 12];
             let (mut intercept, mut slope, mut centre) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+            let x = Abscissa::new(v.len());
+            let mut adjusted: Vec<Decimal> = Vec::with_capacity(v.len());
             for _ in 0..4 {
-                let adjusted: Vec<Decimal> = v.iter().enumerate().map(|(t, y)| *y - seasonal[month_of(t)]).collect();
-                (intercept, slope) = least_squares(&adjusted);
+                adjusted.clear();
+                adjusted.extend(v.iter().enumerate().map(|(t, y)| *y - seasonal[month_of(t)]));
+                (intercept, slope) = least_squares_over(&adjusted, &x);
                 let mut sum = [Decimal::ZERO; 12];
                 let mut count = [0u32; 12];
                 for (t, y) in v.iter().enumerate() {
