@@ -59,9 +59,22 @@ pub async fn facts(store: &dyn Store, last_actual: Period, basis: CostBasis) -> 
         by: vec![Dim::Period, Dim::Customer, Dim::Service],
         basis,
     };
-    let rows = store.costs(&q).await?;
-    let currencies = currencies(&rows);
-    Ok((per_currency(rows), currencies))
+    Ok(split(store.costs(&q).await?))
+}
+
+/// [`per_currency`] and [`currencies`] of the same rows, naming each series once.
+fn split(rows: Vec<billops_store::CostRow>) -> (Vec<CostFact>, Currencies) {
+    let names = names(&rows);
+    let mut currencies = Currencies::new();
+    let mut facts = Vec::with_capacity(rows.len());
+    for (r, name) in rows.into_iter().zip(names) {
+        let (Some((customer, service)), Some(p)) = (name, r.keys.first().and_then(|p| p.parse::<Period>().ok())) else {
+            continue;
+        };
+        currencies.insert((customer.clone(), service.clone()), r.currency);
+        facts.push((p, customer, service, r.cost));
+    }
+    (facts, currencies)
 }
 
 /// (customer, series name as [`per_currency`] gives it) → the series' currency.
@@ -140,13 +153,17 @@ pub async fn inputs(
         fiscal: settings.fiscal,
         warn_pct: settings.warn_pct,
     };
-    let (facts, currencies) = facts(store, last, basis).await?;
-    let events = store.forecast_events(None, false).await?;
     // Budgets far enough back and ahead for a biennium on either side of the last actual month.
     let from = (0..36).fold(last, |p, _| p.prev());
     let to = (0..48).fold(last, |p, _| p.next());
-    let budgets = store.budgets(None, from, to).await?;
-    let customers = store.list_customers().await?;
+    // The reads are independent: run together (the store's pool has connections for them), the cost read
+    // being the long one.
+    let ((facts, currencies), events, budgets, customers) = tokio::try_join!(
+        facts(store, last, basis),
+        store.forecast_events(None, false),
+        store.budgets(None, from, to),
+        store.list_customers(),
+    )?;
     Ok(Some(Inputs { frame, basis, facts, events, budgets, customers, currencies }))
 }
 
@@ -351,6 +368,7 @@ mod currency_tests {
         let cur = currencies(&rows);
         let named = |s: &str| cur.get(&("ACME".to_string(), s.to_string())).map(String::as_str);
         assert_eq!((named("EC2 [USD]"), named("EC2 [EUR]"), named("S3")), (Some("USD"), Some("EUR"), Some("USD")));
+        assert_eq!(split(rows.clone()), (per_currency(rows.clone()), cur.clone()), "one pass gives the same");
         let facts = per_currency(rows);
         let p = |t: &str| t.parse::<Period>().unwrap();
         assert_eq!(

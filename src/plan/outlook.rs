@@ -205,7 +205,8 @@ impl CurrencyOf {
 /// why, currency).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct FittedSeries {
-    history: BTreeMap<Period, Decimal>,
+    /// Consecutive months up to the last actual (gaps are zeros).
+    history: Series,
     forecast: Vec<Point>,
     method: Method,
     why: String,
@@ -272,7 +273,7 @@ fn fit_customer(
     widths: &mut forecast::Widths,
 ) -> (String, BTreeMap<String, FittedSeries>) {
     let mut points: BTreeMap<String, Vec<Point>> = BTreeMap::new();
-    let mut meta: BTreeMap<String, (BTreeMap<Period, Decimal>, Method, String)> = BTreeMap::new();
+    let mut meta: BTreeMap<String, (Series, Method, String)> = BTreeMap::new();
     let mut pts = Vec::new();
     for (service, history) in services {
         // Zero-fill to the last actual month: a service that stopped is a run of zeros, not a gap.
@@ -281,9 +282,8 @@ fn fit_customer(
         pts.push((frame.last_actual, Decimal::ZERO));
         let Some(series) = Series::from_points(&pts) else { continue };
         let f = forecast::forecast_in(widths, &series, frame.horizon);
-        let history = series.values.iter().enumerate().map(|(i, v)| (nth(series.start, i), *v)).collect();
         points.insert(service.to_string(), f.points);
-        meta.insert(service.to_string(), (history, f.method, f.why));
+        meta.insert(service.to_string(), (series, f.method, f.why));
     }
     let mine: Vec<ForecastEvent> = events
         .iter()
@@ -307,27 +307,14 @@ fn fit_customer(
                 true => money.of(customer, &service).to_string(),
                 false => source(&service).unwrap_or_else(|| money.own(customer).to_string()),
             };
-            let (history, method, why) = meta
-                .remove(&service)
-                .unwrap_or_else(|| (BTreeMap::new(), Method::RunRate, "brought in by a technology change".to_string()));
+            let (history, method, why) = meta.remove(&service).unwrap_or_else(|| {
+                let none = Series { start: frame.last_actual, values: Vec::new() };
+                (none, Method::RunRate, "brought in by a technology change".to_string())
+            });
             (service, FittedSeries { history, forecast, method, why, currency })
         })
         .collect();
     (customer.to_string(), fitted)
-}
-
-fn sum_points(a: &mut BTreeMap<Period, Point>, pts: &[Point]) {
-    for p in pts {
-        let e = a.entry(p.period).or_insert(Point {
-            period: p.period,
-            value: Decimal::ZERO,
-            low: Decimal::ZERO,
-            high: Decimal::ZERO,
-        });
-        e.value += p.value;
-        e.low += p.low;
-        e.high += p.high;
-    }
 }
 
 fn summarise(methods: &[(Method, &str)]) -> (String, String) {
@@ -360,9 +347,14 @@ fn add_budget(out: &mut Budgets, currency: &str, b: &Budget) {
 }
 
 /// Budget per currency and month for a scope: customer-scope budgets of its customers, or one service's.
-fn budget_of(fitted: &Fitted, budgets: &[Budget], customers: &BTreeSet<&str>, service: Option<&str>) -> Budgets {
+fn budget_of<'b>(
+    fitted: &Fitted,
+    budgets: impl IntoIterator<Item = &'b Budget>,
+    customers: &BTreeSet<&str>,
+    service: Option<&str>,
+) -> Budgets {
     let mut out = Budgets::new();
-    for b in budgets.iter().filter(|b| customers.contains(b.customer.as_str())) {
+    for b in budgets.into_iter().filter(|b| customers.contains(b.customer.as_str())) {
         let wanted = match (&b.scope, service) {
             (BudgetScope::Customer, None) => true,
             (BudgetScope::Service(s), Some(w)) => s == w,
@@ -375,30 +367,104 @@ fn budget_of(fitted: &Fitted, budgets: &[Budget], customers: &BTreeSet<&str>, se
     out
 }
 
-#[derive(Default)]
-struct Rollup {
-    actual: BTreeMap<Period, Decimal>,
-    forecast: BTreeMap<Period, Point>,
-    methods: Vec<(Method, String)>,
+/// Figures by month, kept densely from the earliest month added (a rollup adds thousands of series of the same
+/// few dozen months: a vector, not a map per point).
+struct Months<T> {
+    base: Option<Period>,
+    values: Vec<Option<T>>,
 }
 
-impl Rollup {
-    fn add(&mut self, f: &FittedSeries) {
-        for (p, v) in &f.history {
-            *self.actual.entry(*p).or_default() += *v;
-        }
-        sum_points(&mut self.forecast, &f.forecast);
-        self.methods.push((f.method, f.why.clone()));
+impl<T> Default for Months<T> {
+    fn default() -> Self {
+        Months { base: None, values: Vec::new() }
     }
+}
+
+/// Months from `a` to `b`, negative when `b` is before `a`.
+fn offset(a: Period, b: Period) -> i64 {
+    (i64::from(b.year()) - i64::from(a.year())) * 12 + i64::from(b.month()) - i64::from(a.month())
+}
+
+impl<T: Copy> Months<T> {
+    /// The slot of `p`, growing the vector at either end as needed.
+    fn slot(&mut self, p: Period) -> &mut Option<T> {
+        let base = *self.base.get_or_insert(p);
+        let at = offset(base, p);
+        let i = if at < 0 {
+            let grow = usize::try_from(-at).unwrap_or(0);
+            self.values.splice(0..0, std::iter::repeat_n(None, grow));
+            self.base = Some(p);
+            0
+        } else {
+            usize::try_from(at).unwrap_or(0)
+        };
+        if i >= self.values.len() {
+            self.values.resize(i + 1, None);
+        }
+        &mut self.values[i]
+    }
+
+    fn into_map(self) -> BTreeMap<Period, T> {
+        let Some(base) = self.base else { return BTreeMap::new() };
+        self.values.into_iter().enumerate().filter_map(|(i, v)| Some((nth(base, i), v?))).collect()
+    }
+}
+
+#[derive(Default)]
+struct Sums<'a> {
+    actual: Months<Decimal>,
+    forecast: Months<Point>,
+    methods: Vec<(Method, &'a str)>,
+}
+
+impl<'a> Sums<'a> {
+    fn add(&mut self, f: &'a FittedSeries) {
+        for (i, v) in f.history.values.iter().enumerate() {
+            let e = self.actual.slot(nth(f.history.start, i)).get_or_insert(Decimal::ZERO);
+            *e += *v;
+        }
+        for p in &f.forecast {
+            let e = self.forecast.slot(p.period).get_or_insert(Point {
+                period: p.period,
+                value: Decimal::ZERO,
+                low: Decimal::ZERO,
+                high: Decimal::ZERO,
+            });
+            e.value += p.value;
+            e.low += p.low;
+            e.high += p.high;
+        }
+        self.methods.push((f.method, f.why.as_str()));
+    }
+
+    fn done(self) -> Rollup<'a> {
+        Rollup { actual: self.actual.into_map(), forecast: self.forecast.into_map(), methods: self.methods }
+    }
+}
+
+/// Series summed: actual and forecast by month, the methods used.
+#[derive(Default)]
+struct Rollup<'a> {
+    actual: BTreeMap<Period, Decimal>,
+    forecast: BTreeMap<Period, Point>,
+    methods: Vec<(Method, &'a str)>,
+}
+
+fn rollup<'a>(series: impl Iterator<Item = &'a FittedSeries>) -> Rollup<'a> {
+    let mut s = Sums::default();
+    for f in series {
+        s.add(f);
+    }
+    s.done()
 }
 
 /// The series summed per currency (never across).
-fn rollups<'a>(series: impl Iterator<Item = &'a FittedSeries>) -> BTreeMap<&'a str, Rollup> {
-    let mut out: BTreeMap<&str, Rollup> = BTreeMap::new();
+fn rollups<'a>(series: impl Iterator<Item = &'a FittedSeries>) -> BTreeMap<&'a str, Rollup<'a>> {
+    let mut out: BTreeMap<&str, Sums<'a>> = BTreeMap::new();
     for f in series {
         out.entry(f.currency.as_str()).or_default().add(f);
     }
-    out
+    out.into_iter().map(|(c, s)| (c, s.done())).collect()
 }
 
 /// Over some months: the actual of those up to the last actual month, the forecast of the rest, and the
@@ -534,10 +600,7 @@ impl Fitted {
         customer: &str,
         currency: &str,
     ) -> (BTreeMap<Period, Decimal>, BTreeMap<Period, Point>) {
-        let mut r = Rollup::default();
-        for f in self.book.get(customer).into_iter().flat_map(|m| m.values()).filter(|f| f.currency == currency) {
-            r.add(f);
-        }
+        let r = rollup(self.book.get(customer).into_iter().flat_map(|m| m.values()).filter(|f| f.currency == currency));
         (r.actual, r.forecast)
     }
 }
@@ -641,6 +704,11 @@ fn view(fitted: &Fitted, events: &[StoredEvent], budgets: &[Budget], codes: &Cod
         currencies.insert(fitted.money.own(c));
     }
     let empty = (Rollup::default(), BTreeMap::new());
+    // Each customer's budgets, found once (a row per customer would otherwise read every budget).
+    let mut of_customer: BTreeMap<&str, Vec<&Budget>> = BTreeMap::new();
+    for b in budgets {
+        of_customer.entry(b.customer.as_str()).or_default().push(b);
+    }
     let totals = currencies
         .iter()
         .map(|cur| total(cur, r.get(cur).unwrap_or(&empty.0), budget.get(*cur).unwrap_or(&empty.1), fitted))
@@ -657,7 +725,8 @@ fn view(fitted: &Fitted, events: &[StoredEvent], budgets: &[Budget], codes: &Cod
             .iter()
             .flat_map(|(c, services)| {
                 let one: BTreeSet<&str> = [c.as_str()].into_iter().collect();
-                per_currency(c, &rollups(services.values()), &budget_of(fitted, budgets, &one, None), frame)
+                let mine = of_customer.get(c.as_str()).into_iter().flatten().copied();
+                per_currency(c, &rollups(services.values()), &budget_of(fitted, mine, &one, None), frame)
             })
             .collect(),
         (Some(c), None) => book
@@ -666,9 +735,9 @@ fn view(fitted: &Fitted, events: &[StoredEvent], budgets: &[Budget], codes: &Cod
             .flat_map(|services| services.iter())
             .map(|(s, f)| {
                 let one: BTreeSet<&str> = [c.as_str()].into_iter().collect();
-                let mut r = Rollup::default();
-                r.add(f);
-                let budget = budget_of(fitted, budgets, &one, Some(s)).remove(&f.currency).unwrap_or_default();
+                let r = rollup(std::iter::once(f));
+                let mine = of_customer.get(c.as_str()).into_iter().flatten().copied();
+                let budget = budget_of(fitted, mine, &one, Some(s)).remove(&f.currency).unwrap_or_default();
                 child(s, &f.currency, &r, &budget, frame)
             })
             .collect(),
@@ -709,8 +778,7 @@ fn total(currency: &str, r: &Rollup, budget: &BTreeMap<Period, Decimal>, fitted:
         let alert = b.and_then(|b| fiscal::alert(amount, b, frame.warn_pct).ok().flatten());
         months.push(Month { period: p, actual, forecast, budget: b, alert });
     }
-    let methods: Vec<(Method, &str)> = r.methods.iter().map(|(m, w)| (*m, w.as_str())).collect();
-    let (method, why) = summarise(&methods);
+    let (method, why) = summarise(&r.methods);
     let (fy_outlook, fy_budget, fy_alert) = fy_figures(r, budget, frame);
     Total { currency: currency.to_string(), months, method, why, fy_outlook, fy_budget, fy_alert }
 }
@@ -726,8 +794,7 @@ fn per_currency(key: &str, r: &BTreeMap<&str, Rollup>, budget: &Budgets, frame: 
 
 fn child(key: &str, currency: &str, r: &Rollup, budget: &BTreeMap<Period, Decimal>, frame: &Frame) -> Child {
     let next = frame.last_actual.next();
-    let methods: Vec<(Method, &str)> = r.methods.iter().map(|(m, w)| (*m, w.as_str())).collect();
-    let (method, _) = summarise(&methods);
+    let (method, _) = summarise(&r.methods);
     let (fy_outlook, fy_budget, alert) = fy_figures(r, budget, frame);
     Child {
         key: key.to_string(),
