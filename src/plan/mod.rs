@@ -52,14 +52,8 @@ pub async fn last_actual(store: &dyn Store, today: chrono::NaiveDate, as_of: Opt
 /// currency of each (customer, series) ([`per_currency`]'s names).
 pub async fn facts(store: &dyn Store, last_actual: Period, basis: CostBasis) -> Result<(Vec<CostFact>, Currencies)> {
     let from = (1..HISTORY_MONTHS).fold(last_actual, |p, _| p.prev());
-    let q = CostQuery {
-        from,
-        to: last_actual,
-        filters: Vec::new(),
-        by: vec![Dim::Period, Dim::Customer, Dim::Service],
-        basis,
-    };
-    Ok(split(store.costs(&q).await?))
+    // The rows of `costs` by period × customer × service, read for the whole book at once.
+    Ok(split(store.monthly_costs(from, last_actual, basis).await?))
 }
 
 /// [`per_currency`] and [`currencies`] of the same rows, naming each series once.

@@ -43,6 +43,7 @@ pub mod linking;
 mod onboarding;
 mod parties;
 mod payments;
+mod plan_costs;
 mod plan_volumes;
 pub mod planning;
 mod rating;
