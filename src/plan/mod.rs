@@ -56,16 +56,23 @@ pub async fn facts(store: &dyn Store, last_actual: Period, basis: CostBasis) -> 
     Ok(split(store.monthly_costs(from, last_actual, basis).await?))
 }
 
-/// [`per_currency`] and [`currencies`] of the same rows, naming each series once.
+/// [`per_currency`] and [`currencies`] of the same rows, naming each series once (a series' currency is
+/// recorded once, not per month).
 fn split(rows: Vec<billops_store::CostRow>) -> (Vec<CostFact>, Currencies) {
     let names = names(&rows);
-    let mut currencies = Currencies::new();
+    let mut seen: std::collections::HashMap<(&str, &str), &str> = std::collections::HashMap::new();
+    for (r, name) in rows.iter().zip(&names) {
+        if let Some((customer, service)) = name {
+            seen.entry((customer.as_str(), service.as_str())).or_insert(r.currency.as_str());
+        }
+    }
+    let currencies: Currencies =
+        seen.into_iter().map(|((c, s), cur)| ((c.to_string(), s.to_string()), cur.to_string())).collect();
     let mut facts = Vec::with_capacity(rows.len());
     for (r, name) in rows.into_iter().zip(names) {
         let (Some((customer, service)), Some(p)) = (name, r.keys.first().and_then(|p| p.parse::<Period>().ok())) else {
             continue;
         };
-        currencies.insert((customer.clone(), service.clone()), r.currency);
         facts.push((p, customer, service, r.cost));
     }
     (facts, currencies)

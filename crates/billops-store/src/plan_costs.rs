@@ -16,8 +16,7 @@ use crate::{CostRow, Result, StoreError, UNASSIGNED};
 /// (customer id, service id, currency id).
 type Key = (i64, i64, i64);
 
-/// SQLite: every month × customer × service × currency of `from..=to`, exactly, sorted as `costs` sorts (cost
-/// descending, then keys, then currency).
+/// SQLite: every month × customer × service × currency of `from..=to`, exactly, in no particular order.
 pub(crate) async fn packed(c: &mut Conn<'_>, from: Period, to: Period, basis: CostBasis) -> Result<Vec<CostRow>> {
     let m = crate::costs::basis_col(basis);
     let sql = format!(

@@ -109,8 +109,8 @@ pub trait Planning: Send + Sync {
     /// customer, service and unit: the rolling view's volumes.
     async fn usage_volumes(&self, from: Period, to: Period) -> Result<Vec<crate::UsageVolume>>;
     /// Exact cost per month × customer × service (and currency) over `from..=to`: the rows of
-    /// `costs(by [period, customer, service])`, in its order, read for a whole book at once (the forecast's
-    /// history; packed per month on SQLite).
+    /// `costs(by [period, customer, service])` in no particular order, read for a whole book at once (the
+    /// forecast's history; packed per month on SQLite).
     async fn monthly_costs(
         &self,
         from: Period,
