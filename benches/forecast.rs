@@ -128,6 +128,12 @@ fn budget_report(facts: &[CostFact], frame: Frame) {
     }
 }
 
+/// The generated book's 1,000 customers, all billed in USD.
+fn usd() -> plan::CurrencyOf {
+    let customers = (0..1_000).map(|c| (format!("cust{c:04}"), "USD".to_string())).collect();
+    plan::CurrencyOf { series: Default::default(), customers }
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -137,46 +143,96 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// The store read that feeds the pane, on a built store (`BILLOPS_FORECAST_STORE=sqlite:PATH`, e.g. the drill
-/// bench's `bench-data/drill-…-c1000-….db`): `plan::inputs` (the grouped cost read by month × customer × service
-/// over 36 months, events, budgets, customers), the cost fit of what it read (what opening the pane pays), and
-/// the volume read (`plan::volumes`, the first `u`).
+/// A console with the Forecast pane asked to load: the fit query's request number (the reply is answered by
+/// the caller, as the effect runner would).
+fn open_pane() -> (billops::console::state::State, u64) {
+    let mut s = state(Role::Operator);
+    let fx = update(&mut s, Action::Cmd(Cmd::GotoPane));
+    drop(fx);
+    let mut req = None;
+    for e in update(&mut s, Action::Key(keys_of("t"))) {
+        if let Effect::Pane { req: r, q: PaneQuery::Forecast(forecast::io::Query::Fit) } = e {
+            req = Some(r);
+        } else if let Some(a) = answer(&e) {
+            update(&mut s, a);
+        }
+    }
+    (s, req.expect("the pane asks for its fit"))
+}
+
+/// The fit lands (`io::landed`: the top scope's outlook and tables computed from it) and the first frame is
+/// drawn at `w`×`h`: what the operator waits for after the fit.
+fn land_and_draw(planned: Arc<Planned>, w: u16, h: u16) -> Duration {
+    let (mut s, req) = open_pane();
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let th = theme();
+    let t = Instant::now();
+    let r = PaneReply::Forecast(forecast::io::Reply::Fitted(Some(planned)));
+    update(&mut s, Action::Reply { req, result: Ok(Reply::Pane(r)) });
+    term.draw(|f| ui::render(f, &s, &th)).unwrap();
+    let took = t.elapsed();
+    assert!(s.panes.forecast.shown.as_ref().is_some_and(|o| !o.children.is_empty()), "the pane shows the book");
+    took
+}
+
+fn stats(name: &str, runs: &[Duration]) {
+    let each: Vec<String> = runs.iter().map(|d| format!("{:.1}", ms(*d))).collect();
+    println!("  {name}: median {:.1} ms (runs: {} ms)", ms(median(runs.to_vec())), each.join(" / "));
+}
+
+/// Opening the Forecast pane on a built store (`BILLOPS_FORECAST_STORE=sqlite:PATH`, e.g. the drill bench's
+/// `bench-data/drill-…-c1000-….db`), end to end as the effect runner and the event loop do it, `RUNS` times
+/// (default 7): `plan::inputs` (the grouped cost read by month × customer × service over 36 months, events,
+/// budgets, customers), `Planned::of` (the cost fit, every core), the reply landing (`io::landed`: the top
+/// scope's outlook and tables) and the first frame at 160x48. Then the volume read (the first `u`, not part of
+/// the open).
 fn store_read(url: &str) {
+    let runs: usize = std::env::var("RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(7);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let store = billops_store::open(url).await.unwrap();
         let today = chrono::Utc::now().date_naive();
-        let mut reads = Vec::new();
-        let mut inputs = None;
-        for _ in 0..5 {
+        let (mut reads, mut fits, mut frames, mut opens) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut last = None;
+        for _ in 0..runs {
             let t = Instant::now();
-            inputs = plan::inputs(store.as_ref(), today, None, billops_domain::CostBasis::Billed).await.unwrap();
-            reads.push(t.elapsed());
+            let inputs = plan::inputs(store.as_ref(), today, None, billops_domain::CostBasis::Billed).await.unwrap();
+            let read = t.elapsed();
+            let inputs = inputs.expect("cost data before this month");
+            if last.is_none() {
+                let customers: std::collections::BTreeSet<&str> = inputs.facts.iter().map(|f| f.1.as_str()).collect();
+                let months: std::collections::BTreeSet<Period> = inputs.facts.iter().map(|f| f.0).collect();
+                println!(
+                    "store {url}: {} facts ({} customers, {} months with cost, last actual {}), {} runs",
+                    inputs.facts.len(),
+                    customers.len(),
+                    months.len(),
+                    inputs.frame.last_actual,
+                    runs
+                );
+            }
+            last = Some(inputs.frame.last_actual);
+            let t = Instant::now();
+            let planned = Arc::new(Planned::of(inputs));
+            let fit = t.elapsed();
+            let frame = land_and_draw(planned, 160, 48);
+            reads.push(read);
+            fits.push(fit);
+            frames.push(frame);
+            opens.push(read + fit + frame);
         }
-        let inputs = inputs.expect("cost data before this month");
-        let customers: std::collections::BTreeSet<&str> = inputs.facts.iter().map(|f| f.1.as_str()).collect();
-        let months: std::collections::BTreeSet<Period> = inputs.facts.iter().map(|f| f.0).collect();
-        println!(
-            "store {url}: {} facts ({} customers, {} months with cost, last actual {})",
-            inputs.facts.len(),
-            customers.len(),
-            months.len(),
-            inputs.frame.last_actual
-        );
-        println!("  plan::inputs (the pane's grouped cost read and the rest): median {:.1} ms", ms(median(reads)));
-        let last = inputs.frame.last_actual;
-        let t = Instant::now();
-        let planned = Planned::of(inputs);
-        println!("  cost fit of what it read: {:.1} ms", ms(t.elapsed()));
+        stats("plan::inputs (the store read)", &reads);
+        stats("Planned::of (the cost fit)", &fits);
+        stats("reply lands + first frame 160x48", &frames);
+        stats("**pane open** (read + fit + first frame)", &opens);
         let mut reads = Vec::new();
         let mut n = 0;
         for _ in 0..5 {
             let t = Instant::now();
-            n = plan::volumes(store.as_ref(), last).await.unwrap().len();
+            n = plan::volumes(store.as_ref(), last.unwrap()).await.unwrap().len();
             reads.push(t.elapsed());
         }
-        println!("  plan::volumes (first u): {n} rows, median {:.1} ms", ms(median(reads)));
-        drop(planned);
+        println!("  plan::volumes (first u, not part of the open): {n} rows, median {:.1} ms", ms(median(reads)));
     });
 }
 
@@ -197,7 +253,7 @@ fn main() {
         let runs: Vec<Duration> = (0..rounds)
             .map(|_| {
                 let t = Instant::now();
-                std::hint::black_box(plan::outlook::build(&facts, &[], &[], &Default::default(), &frame, scope));
+                std::hint::black_box(plan::outlook::build(&facts, &[], &[], &Default::default(), &frame, scope, usd()));
                 t.elapsed()
             })
             .collect();
@@ -214,7 +270,7 @@ fn main() {
     let runs: Vec<Duration> = (0..3)
         .map(|_| {
             let t = Instant::now();
-            std::hint::black_box(Planned::fit(&facts, vec![], vec![], codes.clone(), frame));
+            std::hint::black_box(Planned::fit(&facts, vec![], vec![], codes.clone(), frame, usd()));
             t.elapsed()
         })
         .collect();
@@ -222,7 +278,16 @@ fn main() {
         "  pane load (what opening the pane pays): one cost fit of the book, 8,000 series: median {:.1} ms",
         ms(median(runs))
     );
-    let planned = Arc::new(Planned::fit(&facts, vec![], vec![], codes.clone(), frame));
+    let opens: Vec<Duration> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            let planned = Arc::new(Planned::fit(&facts, vec![], vec![], codes.clone(), frame, usd()));
+            let fit = t.elapsed();
+            fit + land_and_draw(planned, 160, 48)
+        })
+        .collect();
+    stats("pane open without the store read (fit + reply lands + first frame 160x48)", &opens);
+    let planned = Arc::new(Planned::fit(&facts, vec![], vec![], codes.clone(), frame, usd()));
     let runs: Vec<Duration> = (0..3)
         .map(|_| {
             let t = Instant::now();

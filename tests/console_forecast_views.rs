@@ -96,7 +96,7 @@ fn the_volume_view_keeps_units_apart_and_follows_the_selected_row() {
     assert_eq!(rows(&s, ViewKey::Forecast), ["compute | Hrs", "storage | GB-Mo"]);
     // `u` again: cost, same scope.
     keys(&mut s, &["u"]);
-    assert_eq!(rows(&s, ViewKey::Forecast), ["compute", "storage"]);
+    assert_eq!(rows(&s, ViewKey::Forecast), ["compute | USD", "storage | USD", " | USD"]);
 }
 
 fn volumes_asked(fx: &[Effect]) -> bool {
@@ -161,7 +161,7 @@ fn the_volume_export_is_the_volume_table_shown_exactly() {
     assert_eq!(lines.next().unwrap(), "month,kind,unit,quantity,low,high,complete");
     let rows: Vec<&str> = lines.collect();
     let units = s.panes.forecast.volume.as_ref().unwrap().units.len();
-    let months = s.panes.forecast.shown.as_ref().unwrap().months.len();
+    let months = s.panes.forecast.shown.as_ref().unwrap().totals[0].months.len();
     assert_eq!(rows.len(), units * months, "every month of every unit, nothing else");
     assert!(rows.contains(&"2026-04,actual,Hrs,1619,,,"), "exact quantity: {rows:?}");
     let fx = keys(&mut at(&["u", "v"]), &["x"]);
@@ -176,7 +176,11 @@ fn the_volume_export_is_the_volume_table_shown_exactly() {
 fn account_codes_group_customers_with_the_codes_own_budget() {
     let mut s = at(&["c"]);
     assert!(s.panes.forecast.scope.by_code);
-    assert_eq!(rows(&s, ViewKey::Forecast), ["GL-4100", "(no code)"], "by the next 18 months' cost");
+    assert_eq!(
+        rows(&s, ViewKey::Forecast),
+        ["GL-4100 | USD", "(no code) | USD", " | USD"],
+        "by the next 18 months' cost"
+    );
     let m = &s.view(ViewKey::Forecast).unwrap().model;
     assert_eq!(m.columns[0].name, "account code");
     let o = s.panes.forecast.shown.as_ref().unwrap();
@@ -184,9 +188,9 @@ fn account_codes_group_customers_with_the_codes_own_budget() {
     assert_eq!(gl.fy_budget, Some(d("4500")), "the code's own budget, not its customers' 6,000");
     keys(&mut s, &["enter"]);
     assert_eq!(s.panes.forecast.scope.code.as_deref(), Some("GL-4100"));
-    assert_eq!(rows(&s, ViewKey::Forecast), ["ACME", "GLOBEX"]);
+    assert_eq!(rows(&s, ViewKey::Forecast), ["ACME | USD", "GLOBEX | USD", " | USD"]);
     let o = s.panes.forecast.shown.as_ref().unwrap();
-    let may = o.months.iter().find(|m| m.period.to_string() == "2026-05").unwrap();
+    let may = o.totals[0].months.iter().find(|m| m.period.to_string() == "2026-05").unwrap();
     assert_eq!(may.budget, Some(d("4500")));
     // B: the code's budget, recorded under its first customer.
     keys(&mut s, &["B"]);
@@ -201,9 +205,9 @@ fn account_codes_group_customers_with_the_codes_own_budget() {
     );
     // Esc: back to the codes, on the row we came from; `c` again: customers.
     keys(&mut s, &["esc"]);
-    assert_eq!(s.selected_id(ViewKey::Forecast).as_deref(), Some("GL-4100"));
+    assert_eq!(s.selected_id(ViewKey::Forecast).as_deref(), Some("GL-4100\u{1f}USD"));
     keys(&mut s, &["c"]);
-    assert_eq!(rows(&s, ViewKey::Forecast), ["ACME", "GLOBEX", "INITECH"]);
+    assert_eq!(rows(&s, ViewKey::Forecast), ["ACME | USD", "GLOBEX | USD", "INITECH | USD", " | USD"]);
 }
 
 #[test]

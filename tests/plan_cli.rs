@@ -35,8 +35,10 @@ fn forecast_budget_events_and_reports_on_the_demo_book() {
     // The total's actual is the sum of the customers' (exact sums of the same imported cost).
     let per = rows(&demo.ok("dave", &["forecast", "--as-of", "2026-10", "--rows", "--format", "csv"]));
     assert!(per.len() > 10);
-    let sum: Decimal = per.iter().map(|r| d(&r["last_actual"])).sum();
+    let sum: Decimal = per.iter().filter(|r| r["customer"] != "total").map(|r| d(&r["last_actual"])).sum();
     assert_eq!(sum, d(&all[3]["amount"]));
+    let total = per.iter().find(|r| r["customer"] == "total").unwrap();
+    assert_eq!((total["currency"].as_str(), d(&total["last_actual"])), ("USD", sum), "one currency: one total, named");
     let out = demo.ok("dave", &["forecast", "acme", "--as-of", "2026-10"]);
     assert!(out.contains("flat run-rate") && out.contains("too short for a trend"), "{out}");
 
@@ -196,12 +198,12 @@ fn forecast_volume_and_account_code_views() {
     let total = f(&["--format", "csv"]);
     let codes = f(&["--by", "code", "--rows", "--format", "csv"]);
     assert!(codes[0].contains_key("account_code"), "{:?}", codes[0]);
-    let sum: Decimal = codes.iter().map(|r| d(&r["last_actual"])).sum();
+    let sum: Decimal = codes.iter().filter(|r| r["account_code"] != "total").map(|r| d(&r["last_actual"])).sum();
     assert_eq!(sum, d(&total[3]["amount"]));
     let gl = codes.iter().find(|r| r["account_code"] == "GL-4101").unwrap();
     let members = f(&["--code", "GL-4101", "--rows", "--format", "csv"]);
     assert!(!members.is_empty() && members[0].contains_key("customer"));
-    let sum: Decimal = members.iter().map(|r| d(&r["last_actual"])).sum();
+    let sum: Decimal = members.iter().filter(|r| r["customer"] != "total").map(|r| d(&r["last_actual"])).sum();
     assert_eq!(sum, d(&gl["last_actual"]));
     let code_months = f(&["--code", "GL-4101", "--format", "csv"]);
     assert_eq!(d(&code_months[3]["amount"]), d(&gl["last_actual"]));
@@ -225,4 +227,78 @@ fn forecast_volume_and_account_code_views() {
     for form in ["--by code [--rows]", "--code CODE", "--volume [--rows]", "--format table|csv|json"] {
         assert!(help.contains(form), "{form}: {help}");
     }
+}
+
+/// Currencies are never added in a forecast: the FOCUS fixture (billed in EUR, moved to 2026-09) on an account
+/// assigned to acme (USD) gives acme a EUR row beside its USD one, every total (acme's, the book's, an account
+/// code's) one per currency, and a currency column in every format.
+#[test]
+fn forecast_totals_are_per_currency_in_every_format() {
+    let demo = Demo::new();
+    let eur = demo.dir.path().join("eur.csv");
+    let focus = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/quirks/focus-1.0.csv")).unwrap();
+    std::fs::write(&eur, focus.replace("2024-09", "2026-09").replace("2024-10", "2026-10")).unwrap();
+    demo.ok("alice", &["import", eur.to_str().unwrap()]);
+    // (a manager's assignment takes effect at once; an operator's is a proposal)
+    demo.ok("alice", &["accounts", "assign", "S1", "acme", "--from", "2026-09-01"]);
+    let f = |extra: &[&str]| {
+        let mut a = vec!["forecast", "--as-of", "2026-10"];
+        a.extend_from_slice(extra);
+        rows(&demo.ok("dave", &a))
+    };
+    let costs = rows(&demo.ok("dave", &["costs", "--period", "2026-09", "--by", "customer", "--format", "csv"]));
+    let cost_of = |cur: &str| {
+        let row = costs.iter().find(|r| r["customer"] == "acme" && r["currency"] == cur);
+        d(&row.unwrap_or_else(|| panic!("{cur}: {costs:?}"))["cost"])
+    };
+    let (acme_usd, acme_eur) = (cost_of("USD"), cost_of("EUR"));
+    assert_eq!(acme_eur, d("40.75"), "the fixture's billed cost");
+
+    // acme's months: a run per currency, each month's actual that currency's cost only.
+    let acme = f(&["acme", "--format", "csv"]);
+    assert_eq!(acme.len(), 2 * (4 + 18), "every month once per currency: {acme:?}");
+    let at = |rows: &[std::collections::BTreeMap<String, String>], cur: &str, m: &str| {
+        d(&rows.iter().find(|r| r["currency"] == cur && r["period"] == m).unwrap()["amount"])
+    };
+    assert_eq!((at(&acme, "EUR", "2026-09"), at(&acme, "USD", "2026-09")), (acme_eur, acme_usd));
+    // Its rows (services) each in their currency; a total per currency, the sum of that currency's rows.
+    let services = f(&["acme", "--rows", "--format", "csv"]);
+    let totals: Vec<&str> =
+        services.iter().filter(|r| r["service"] == "total").map(|r| r["currency"].as_str()).collect();
+    assert_eq!(totals, ["EUR", "USD"]);
+    for cur in ["EUR", "USD"] {
+        let sum: Decimal =
+            services.iter().filter(|r| r["service"] != "total" && r["currency"] == cur).map(|r| d(&r["next_18"])).sum();
+        let total = services.iter().find(|r| r["service"] == "total" && r["currency"] == cur).unwrap();
+        assert!((sum - d(&total["next_18"])).abs() <= d("0.05"), "{cur}: {sum} vs {total:?} (rows rounded)");
+    }
+
+    // Every customer: acme is two rows; the totals are per currency, never USD + EUR.
+    let book = f(&["--format", "csv"]);
+    let all_usd: Decimal = costs.iter().filter(|r| r["currency"] == "USD").map(|r| d(&r["cost"])).sum();
+    assert_eq!((at(&book, "EUR", "2026-09"), at(&book, "USD", "2026-09")), (acme_eur, all_usd));
+    let per = f(&["--rows", "--format", "csv"]);
+    let acme_rows: Vec<&str> = per.iter().filter(|r| r["customer"] == "acme").map(|r| r["currency"].as_str()).collect();
+    assert_eq!(acme_rows.len(), 2, "{acme_rows:?}");
+    let last =
+        |cur: &str| d(&per.iter().find(|r| r["customer"] == "total" && r["currency"] == cur).unwrap()["last_actual"]);
+    let usd_rows: Decimal =
+        per.iter().filter(|r| r["customer"] != "total" && r["currency"] == "USD").map(|r| d(&r["last_actual"])).sum();
+    assert_eq!(last("USD"), usd_rows, "the USD total is the USD rows, exactly");
+    assert_eq!(last("EUR"), d("0"), "no EUR cost in 2026-10");
+    // By account code: acme's code has a row per currency.
+    let codes = f(&["--by", "code", "--rows", "--format", "csv"]);
+    let eur_codes: Vec<&str> =
+        codes.iter().filter(|r| r["currency"] == "EUR").map(|r| r["account_code"].as_str()).collect();
+    assert_eq!(eur_codes.len(), 2, "acme's code and the EUR total: {eur_codes:?}");
+    assert!(eur_codes.contains(&"total"));
+
+    // json carries the currency; the table names both totals.
+    let j = demo.json("dave", &["forecast", "acme", "--as-of", "2026-10", "--rows", "--format", "json"]);
+    let arr = j.as_array().unwrap();
+    assert_eq!(arr.len(), services.len());
+    assert!(arr.iter().all(|r| r["currency"] == "USD" || r["currency"] == "EUR"), "{j}");
+    let table = demo.ok("dave", &["forecast", "acme", "--as-of", "2026-10"]);
+    assert!(table.contains("2 currencies, never added: one total each (EUR, USD)"), "{table}");
+    assert!(table.contains("EUR: FY2026 outlook") && table.contains("USD: FY2026 outlook"), "{table}");
 }

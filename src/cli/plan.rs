@@ -32,7 +32,12 @@ Forms:
                                                   units never added; `partial` marks months where some rows had
                                                   no quantity
   billops forecast [CUSTOMER] --backtest          score each method on this store's history
-All with --format table|csv|json (csv and json: every digit).";
+All with --format table|csv|json (csv and json: every digit).
+
+Currencies are never added: a customer's service billed in two currencies is two series (`SERVICE [CUR]`), every
+line carries its currency, a customer billed in two currencies is a row per currency, and a scope's total is one
+per currency (the months: one run per currency; --rows: a `total` row per currency after the rows). A budget
+counts in its customer's currency (a `code:CODE` budget: the currency of the customer it is recorded under).";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = FORECAST_HELP, args_conflicts_with_subcommands = true)]
@@ -265,16 +270,26 @@ pub async fn forecast(ctx: &Ctx, a: ForecastArgs) -> Result<u8, Failure> {
     let money = shown(a.format);
     let opt = |d: Option<Decimal>| d.map(money).unwrap_or_default();
     if a.rows {
-        let mut t =
-            Table::new(&[level, "last_actual", "next_month", "next_18", "fy_outlook", "fy_budget", "alert", "method"])
-                .numeric("last_actual")
-                .numeric("next_month")
-                .numeric("next_18")
-                .numeric("fy_outlook")
-                .numeric("fy_budget");
+        let mut t = Table::new(&[
+            level,
+            "currency",
+            "last_actual",
+            "next_month",
+            "next_18",
+            "fy_outlook",
+            "fy_budget",
+            "alert",
+            "method",
+        ])
+        .numeric("last_actual")
+        .numeric("next_month")
+        .numeric("next_18")
+        .numeric("fy_outlook")
+        .numeric("fy_budget");
         for c in &o.children {
             t.push(vec![
                 c.key.clone(),
+                c.currency.clone(),
                 money(c.last_actual),
                 money(c.next_month),
                 money(c.horizon_total),
@@ -284,27 +299,63 @@ pub async fn forecast(ctx: &Ctx, a: ForecastArgs) -> Result<u8, Failure> {
                 c.method.clone(),
             ]);
         }
+        // The scope's total per currency (the rows above summed in that currency only).
+        for total in o.totals.iter().map(|t| t.as_child(o.last_actual)) {
+            t.push(vec![
+                total.key,
+                total.currency,
+                money(total.last_actual),
+                money(total.next_month),
+                money(total.horizon_total),
+                money(total.fy_outlook),
+                opt(total.fy_budget),
+                alert_text(total.alert),
+                total.method,
+            ]);
+        }
         return print(&t, a.format);
     }
-    let mut t = Table::new(&["period", "kind", "amount", "low", "high", "budget", "alert"])
+    let mut t = Table::new(&["period", "currency", "kind", "amount", "low", "high", "budget", "alert"])
         .numeric("amount")
         .numeric("low")
         .numeric("high")
         .numeric("budget");
-    for m in &o.months {
-        let (kind, amount, low, high) = match (m.actual, m.forecast) {
-            (Some(v), _) => ("actual", money(v), String::new(), String::new()),
-            (None, Some(p)) => ("forecast", money(p.value), money(p.low), money(p.high)),
-            (None, None) => ("forecast", money(Decimal::ZERO), String::new(), String::new()),
-        };
-        t.push(vec![m.period.to_string(), kind.into(), amount, low, high, opt(m.budget), alert_text(m.alert)]);
+    for total in &o.totals {
+        for m in &total.months {
+            let (kind, amount, low, high) = match (m.actual, m.forecast) {
+                (Some(v), _) => ("actual", money(v), String::new(), String::new()),
+                (None, Some(p)) => ("forecast", money(p.value), money(p.low), money(p.high)),
+                (None, None) => ("forecast", money(Decimal::ZERO), String::new(), String::new()),
+            };
+            t.push(vec![
+                m.period.to_string(),
+                total.currency.clone(),
+                kind.into(),
+                amount,
+                low,
+                high,
+                opt(m.budget),
+                alert_text(m.alert),
+            ]);
+        }
     }
     print(&t, a.format)?;
     if a.format == OutputFormat::Table {
-        outln!("{}: {} (basis {}), last actual {}", o.scope.label(), o.method, inputs.basis, o.last_actual)?;
-        outln!("why: {}", o.why)?;
-        let budget = o.fy_budget.map(|b| format!(", budget {}", money(b))).unwrap_or_default();
-        outln!("FY{} outlook {}{budget} {}", o.fiscal_year, money(o.fy_outlook), alert_text(o.fy_alert))?;
+        outln!("{}: basis {}, last actual {}", o.scope.label(), inputs.basis, o.last_actual)?;
+        if o.totals.len() > 1 {
+            let names: Vec<&str> = o.totals.iter().map(|t| t.currency.as_str()).collect();
+            outln!("{} currencies, never added: one total each ({})", o.totals.len(), names.join(", "))?;
+        }
+        for total in &o.totals {
+            let cur = &total.currency;
+            outln!("{cur}: {}; why: {}", total.method, total.why)?;
+            let budget = total.fy_budget.map(|b| format!(", budget {} {cur}", money(b))).unwrap_or_default();
+            let alert = match alert_text(total.fy_alert) {
+                a if a.is_empty() => a,
+                a => format!(" {a}"),
+            };
+            outln!("{cur}: FY{} outlook {} {cur}{budget}{alert}", o.fiscal_year, money(total.fy_outlook))?;
+        }
         for e in &o.events {
             outln!("event {}: {}", e.id, e.event.label())?;
         }

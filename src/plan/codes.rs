@@ -29,19 +29,22 @@ pub fn holder<'a>(codes: &'a Codes, code: &str) -> Option<&'a str> {
     codes.iter().find(|(_, c)| c.as_str() == code).map(|(cust, _)| cust.as_str())
 }
 
-/// Budget per month of `code`: its explicit `code:CODE` budgets when any exist, else those of `customers`
-/// (the code's customers) at customer scope.
-pub fn code_budget(budgets: &[Budget], code: &str, customers: &BTreeSet<&str>) -> BTreeMap<Period, Decimal> {
+/// The budgets that count for `code`: its explicit `code:CODE` budgets when any exist, else those of
+/// `customers` (the code's customers) at customer scope. (Each is in the currency of the customer it is
+/// recorded under: the caller sums them per currency.)
+pub fn code_budget<'a>(budgets: &'a [Budget], code: &str, customers: &BTreeSet<&str>) -> Vec<&'a Budget> {
     let explicit: Vec<&Budget> =
         budgets.iter().filter(|b| matches!(&b.scope, BudgetScope::AccountCode(c) if c == code)).collect();
-    let mut out: BTreeMap<Period, Decimal> = BTreeMap::new();
     if !explicit.is_empty() && code != NO_CODE {
-        for b in explicit {
-            *out.entry(b.period).or_default() += b.amount;
-        }
-        return out;
+        return explicit;
     }
-    for b in budgets.iter().filter(|b| b.scope == BudgetScope::Customer && customers.contains(b.customer.as_str())) {
+    budgets.iter().filter(|b| b.scope == BudgetScope::Customer && customers.contains(b.customer.as_str())).collect()
+}
+
+/// Budgets summed per month.
+pub fn per_month<'a>(budgets: impl IntoIterator<Item = &'a Budget>) -> BTreeMap<Period, Decimal> {
+    let mut out: BTreeMap<Period, Decimal> = BTreeMap::new();
+    for b in budgets {
         *out.entry(b.period).or_default() += b.amount;
     }
     out
@@ -72,9 +75,9 @@ mod tests {
             b("C", BudgetScope::AccountCode("GL-1".into()), "2026-06", 20),
         ];
         let two: BTreeSet<&str> = ["A", "B"].into_iter().collect();
-        let gl1 = code_budget(&budgets, "GL-1", &two);
+        let gl1 = per_month(code_budget(&budgets, "GL-1", &two));
         assert_eq!(gl1.into_iter().collect::<Vec<_>>(), [("2026-06".parse().unwrap(), Decimal::from(420))]);
-        let gl2 = code_budget(&budgets, "GL-2", &two);
+        let gl2 = per_month(code_budget(&budgets, "GL-2", &two));
         assert_eq!(gl2.values().copied().collect::<Vec<_>>(), [Decimal::from(150)]);
         let codes: Codes = [("B".to_string(), "GL-1".to_string()), ("A".to_string(), "GL-1".to_string())].into();
         assert_eq!((code_of(&codes, "A"), code_of(&codes, "Z")), ("GL-1", NO_CODE));

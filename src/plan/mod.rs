@@ -16,7 +16,7 @@ use billops_domain::{CostBasis, Dim, Period};
 use billops_store::{CostQuery, Result, Store};
 use rust_decimal::Decimal;
 
-pub use outlook::{Child, CostFact, Frame, Month, Outlook, Scope, alert_text};
+pub use outlook::{Child, CostFact, CurrencyOf, Frame, Month, Outlook, Scope, TOTAL, Total, alert_text};
 
 /// Months of history read for a forecast (seasonality needs 24; three years lets a back-test score it).
 pub const HISTORY_MONTHS: usize = 36;
@@ -52,16 +52,30 @@ pub async fn last_actual(store: &dyn Store, today: chrono::NaiveDate, as_of: Opt
 /// currency of each (customer, series) ([`per_currency`]'s names).
 pub async fn facts(store: &dyn Store, last_actual: Period, basis: CostBasis) -> Result<(Vec<CostFact>, Currencies)> {
     let from = (1..HISTORY_MONTHS).fold(last_actual, |p, _| p.prev());
-    let q = CostQuery {
-        from,
-        to: last_actual,
-        filters: Vec::new(),
-        by: vec![Dim::Period, Dim::Customer, Dim::Service],
-        basis,
-    };
-    let rows = store.costs(&q).await?;
-    let currencies = currencies(&rows);
-    Ok((per_currency(rows), currencies))
+    // The rows of `costs` by period × customer × service, read for the whole book at once.
+    Ok(split(store.monthly_costs(from, last_actual, basis).await?))
+}
+
+/// [`per_currency`] and [`currencies`] of the same rows, naming each series once (a series' currency is
+/// recorded once, not per month).
+fn split(rows: Vec<billops_store::CostRow>) -> (Vec<CostFact>, Currencies) {
+    let names = names(&rows);
+    let mut seen: std::collections::HashMap<(&str, &str), &str> = std::collections::HashMap::new();
+    for (r, name) in rows.iter().zip(&names) {
+        if let Some((customer, service)) = name {
+            seen.entry((customer.as_str(), service.as_str())).or_insert(r.currency.as_str());
+        }
+    }
+    let currencies: Currencies =
+        seen.into_iter().map(|((c, s), cur)| ((c.to_string(), s.to_string()), cur.to_string())).collect();
+    let mut facts = Vec::with_capacity(rows.len());
+    for (r, name) in rows.into_iter().zip(names) {
+        let (Some((customer, service)), Some(p)) = (name, r.keys.first().and_then(|p| p.parse::<Period>().ok())) else {
+            continue;
+        };
+        facts.push((p, customer, service, r.cost));
+    }
+    (facts, currencies)
 }
 
 /// (customer, series name as [`per_currency`] gives it) → the series' currency.
@@ -140,19 +154,29 @@ pub async fn inputs(
         fiscal: settings.fiscal,
         warn_pct: settings.warn_pct,
     };
-    let (facts, currencies) = facts(store, last, basis).await?;
-    let events = store.forecast_events(None, false).await?;
     // Budgets far enough back and ahead for a biennium on either side of the last actual month.
     let from = (0..36).fold(last, |p, _| p.prev());
     let to = (0..48).fold(last, |p, _| p.next());
-    let budgets = store.budgets(None, from, to).await?;
-    let customers = store.list_customers().await?;
+    // The reads are independent: run together (the store's pool has connections for them), the cost read
+    // being the long one.
+    let ((facts, currencies), events, budgets, customers) = tokio::try_join!(
+        facts(store, last, basis),
+        store.forecast_events(None, false),
+        store.budgets(None, from, to),
+        store.list_customers(),
+    )?;
     Ok(Some(Inputs { frame, basis, facts, events, budgets, customers, currencies }))
 }
 
 impl Inputs {
     pub fn outlook(&self, scope: &Scope) -> Outlook {
-        outlook::build(&self.facts, &self.events, &self.budgets, &codes::codes(&self.customers), &self.frame, scope)
+        let codes = codes::codes(&self.customers);
+        outlook::build(&self.facts, &self.events, &self.budgets, &codes, &self.frame, scope, self.currency_of())
+    }
+
+    /// Each series' currency and each customer's own.
+    pub fn currency_of(&self) -> CurrencyOf {
+        CurrencyOf::new(self.currencies.clone(), &self.customers)
     }
 }
 
@@ -181,22 +205,24 @@ impl std::fmt::Debug for Planned {
 }
 
 impl Planned {
-    /// Fit the book's cost facts once.
+    /// Fit the book's cost facts once, each series in its currency.
     pub fn fit(
         facts: &[CostFact],
         events: Vec<billops_store::StoredEvent>,
         budgets: Vec<billops_store::Budget>,
         codes: codes::Codes,
         frame: Frame,
+        money: CurrencyOf,
     ) -> Planned {
-        let cost = outlook::fit(facts, &events, &frame, None);
+        let cost = outlook::fit(facts, &events, &frame, None, money);
         Planned { cost, events, budgets, codes, frame }
     }
 
-    /// From loaded inputs.
+    /// From loaded inputs (moved: nothing is cloned).
     pub fn of(inputs: Inputs) -> Planned {
         let codes = codes::codes(&inputs.customers);
-        Planned::fit(&inputs.facts, inputs.events, inputs.budgets, codes, inputs.frame)
+        let money = CurrencyOf::new(inputs.currencies, &inputs.customers);
+        Planned::fit(&inputs.facts, inputs.events, inputs.budgets, codes, inputs.frame, money)
     }
 
     /// Fit the book's usage volumes (read with [`volumes`] up to this fit's last actual month) once, under the
@@ -343,6 +369,7 @@ mod currency_tests {
         let cur = currencies(&rows);
         let named = |s: &str| cur.get(&("ACME".to_string(), s.to_string())).map(String::as_str);
         assert_eq!((named("EC2 [USD]"), named("EC2 [EUR]"), named("S3")), (Some("USD"), Some("EUR"), Some("USD")));
+        assert_eq!(split(rows.clone()), (per_currency(rows.clone()), cur.clone()), "one pass gives the same");
         let facts = per_currency(rows);
         let p = |t: &str| t.parse::<Period>().unwrap();
         assert_eq!(

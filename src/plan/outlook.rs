@@ -10,6 +10,11 @@
 //!   band rather than a narrow one that assumes independence).
 //! - A budget is compared with the actual of a month that has one, else with the forecast ([`fiscal::alert`]);
 //!   a scope's fiscal-year outlook is actuals to date plus the forecast for the rest of the fiscal year.
+//! - Currencies are never added. Every fitted series carries its currency ([`CurrencyOf`]: a `SERVICE [CUR]`
+//!   series its own, any other its customer's); a scope has one [`Total`] per currency in it, and a row of the
+//!   level below is one key **and currency** (a customer billed in USD with a service in EUR is two rows). A
+//!   budget is in its customer's currency (a service budget: its series' currency; an account code's own
+//!   budget: the currency of the customer it is recorded under) and counts only against that currency's total.
 use std::collections::{BTreeMap, BTreeSet};
 
 use billops_domain::Period;
@@ -86,6 +91,8 @@ impl Month {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Child {
     pub key: String,
+    /// The currency of every amount of the row.
+    pub currency: String,
     pub last_actual: Decimal,
     pub next_month: Decimal,
     pub horizon_total: Decimal,
@@ -97,20 +104,58 @@ pub struct Child {
     pub method: String,
 }
 
+/// A scope's figures in one currency: the months of the rolling view, the method, the fiscal-year outlook.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Total {
+    pub currency: String,
+    pub months: Vec<Month>,
+    /// The method and why: one series says its own; several are summarised.
+    pub method: String,
+    pub why: String,
+    pub fy_outlook: Decimal,
+    pub fy_budget: Option<Decimal>,
+    pub fy_alert: Option<Alert>,
+}
+
+/// The key of a scope's total row (its currency beside it, as every row's).
+pub const TOTAL: &str = "total";
+
+impl Total {
+    /// The total as a row of the level below (its rows summed in this currency): key [`TOTAL`], last actual
+    /// month, next month and the next 18 (the forecast months), rounded as a row's are.
+    pub fn as_child(&self, last_actual: Period) -> Child {
+        let forecast = || self.months.iter().filter_map(|m| m.forecast);
+        Child {
+            key: TOTAL.to_string(),
+            currency: self.currency.clone(),
+            last_actual: self.months.iter().find(|m| m.period == last_actual).map(Month::amount).unwrap_or_default(),
+            next_month: forecast().next().map(|p| p.value).unwrap_or_default().round_dp(2),
+            horizon_total: forecast().map(|p| p.value).sum::<Decimal>().round_dp(2),
+            fy_outlook: self.fy_outlook,
+            fy_budget: self.fy_budget,
+            alert: self.fy_alert,
+            method: self.method.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Outlook {
     pub scope: Scope,
     pub last_actual: Period,
     pub fiscal_year: i32,
-    pub months: Vec<Month>,
-    /// The method and why: one series says its own; several are summarised.
-    pub method: String,
-    pub why: String,
+    /// One per currency of the scope, by currency; empty when the scope has no cost and no budget.
+    pub totals: Vec<Total>,
     pub events: Vec<StoredEvent>,
+    /// Per key and currency, the largest next 18 months first.
     pub children: Vec<Child>,
-    pub fy_outlook: Decimal,
-    pub fy_budget: Option<Decimal>,
-    pub fy_alert: Option<Alert>,
+}
+
+impl Outlook {
+    /// The total in `currency`, else the first (the chart draws one currency at a time).
+    pub fn total(&self, currency: Option<&str>) -> Option<&Total> {
+        self.totals.iter().find(|t| Some(t.currency.as_str()) == currency).or(self.totals.first())
+    }
 }
 
 impl Outlook {
@@ -120,24 +165,52 @@ impl Outlook {
             scope: scope.clone(),
             last_actual,
             fiscal_year: last_actual.year(),
-            months: Vec::new(),
-            method: String::new(),
-            why: String::new(),
+            totals: Vec::new(),
             events: Vec::new(),
             children: Vec::new(),
-            fy_outlook: Decimal::ZERO,
-            fy_budget: None,
-            fy_alert: None,
         }
     }
 }
 
-/// Per customer, per service: (history by month up to the last actual, forecast points after events, method, why).
+/// The currency of each series and each customer's own (the currency its budgets are in).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CurrencyOf {
+    /// (customer, series name) → currency, as [`super::currencies`] reads them from the store.
+    pub series: super::Currencies,
+    /// Customer code → its own currency.
+    pub customers: BTreeMap<String, String>,
+}
+
+impl CurrencyOf {
+    /// Every customer's own currency from the customer list; the series' from `series`.
+    pub fn new(series: super::Currencies, customers: &[billops_store::Customer]) -> CurrencyOf {
+        CurrencyOf { series, customers: customers.iter().map(|c| (c.code.clone(), c.currency.clone())).collect() }
+    }
+
+    /// The customer's own currency (empty when the customer is not known).
+    pub fn own(&self, customer: &str) -> &str {
+        self.customers.get(customer).map_or("", String::as_str)
+    }
+
+    /// A series' currency: as read, else its customer's own.
+    pub fn of(&self, customer: &str, series: &str) -> &str {
+        match self.series.get(&(customer.to_string(), series.to_string())) {
+            Some(c) => c,
+            None => self.own(customer),
+        }
+    }
+}
+
+/// Per customer, per service: (history by month up to the last actual, forecast points after events, method,
+/// why, currency).
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct FittedSeries {
-    history: BTreeMap<Period, Decimal>,
+    /// Consecutive months up to the last actual (gaps are zeros).
+    history: Series,
     forecast: Vec<Point>,
     method: Method,
     why: String,
+    currency: String,
 }
 
 type Book = BTreeMap<String, BTreeMap<String, FittedSeries>>;
@@ -145,28 +218,50 @@ type Book = BTreeMap<String, BTreeMap<String, FittedSeries>>;
 /// One customer's history: service → (month, amount) points.
 type ByService<'a> = BTreeMap<&'a str, Vec<(Period, Decimal)>>;
 
-fn fit_book(facts: &[CostFact], events: &[StoredEvent], frame: &Frame, customers: &BTreeSet<&str>) -> Book {
+fn group<'a>(facts: &'a [CostFact], frame: &Frame, customer: Option<&str>) -> Vec<(&'a str, ByService<'a>)> {
     let mut raw: BTreeMap<&str, ByService<'_>> = BTreeMap::new();
     for (p, c, s, v) in facts {
-        if *p > frame.last_actual || !customers.contains(c.as_str()) {
+        if *p > frame.last_actual || customer.is_some_and(|w| w != c) {
             continue;
         }
         raw.entry(c.as_str()).or_default().entry(s.as_str()).or_default().push((*p, *v));
     }
-    // Customers are independent: fit them on every core (std threads over contiguous chunks; the result is the
-    // same map whatever the split).
-    let raw: Vec<(&str, ByService<'_>)> = raw.into_iter().collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16);
-    let chunk = raw.len().div_ceil(threads).max(1);
+    raw.into_iter().collect()
+}
+
+/// Customers are independent: fit them on `threads` threads (std scoped threads over contiguous chunks; the
+/// result is the same book whatever the split, see the test below).
+fn fit_book(
+    raw: &[(&str, ByService<'_>)],
+    events: &[StoredEvent],
+    frame: &Frame,
+    money: &CurrencyOf,
+    threads: usize,
+) -> Book {
+    let chunk = raw.len().div_ceil(threads.max(1)).max(1);
+    if threads <= 1 || raw.len() <= chunk {
+        let mut widths = forecast::Widths::default();
+        return raw.iter().map(|(c, sv)| fit_customer(c, sv, events, frame, money, &mut widths)).collect();
+    }
     std::thread::scope(|scope| {
         let handles: Vec<_> = raw
             .chunks(chunk)
             .map(|part| {
-                scope.spawn(move || part.iter().map(|(c, sv)| fit_customer(c, sv, events, frame)).collect::<Vec<_>>())
+                scope.spawn(move || {
+                    let mut widths = forecast::Widths::default();
+                    part.iter()
+                        .map(|(c, sv)| fit_customer(c, sv, events, frame, money, &mut widths))
+                        .collect::<Vec<_>>()
+                })
             })
             .collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     })
+}
+
+/// Threads for a fit: the cores there are (at most 16).
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16)
 }
 
 fn fit_customer(
@@ -174,18 +269,21 @@ fn fit_customer(
     services: &ByService<'_>,
     events: &[StoredEvent],
     frame: &Frame,
+    money: &CurrencyOf,
+    widths: &mut forecast::Widths,
 ) -> (String, BTreeMap<String, FittedSeries>) {
     let mut points: BTreeMap<String, Vec<Point>> = BTreeMap::new();
-    let mut meta: BTreeMap<String, (BTreeMap<Period, Decimal>, Method, String)> = BTreeMap::new();
-    for (service, pts) in services {
+    let mut meta: BTreeMap<String, (Series, Method, String)> = BTreeMap::new();
+    let mut pts = Vec::new();
+    for (service, history) in services {
         // Zero-fill to the last actual month: a service that stopped is a run of zeros, not a gap.
-        let mut pts = pts.clone();
+        pts.clear();
+        pts.extend_from_slice(history);
         pts.push((frame.last_actual, Decimal::ZERO));
         let Some(series) = Series::from_points(&pts) else { continue };
-        let f = forecast::forecast(&series, frame.horizon);
-        let history = series.values.iter().enumerate().map(|(i, v)| (nth(series.start, i), *v)).collect();
+        let f = forecast::forecast_in(widths, &series, frame.horizon);
         points.insert(service.to_string(), f.points);
-        meta.insert(service.to_string(), (history, f.method, f.why));
+        meta.insert(service.to_string(), (series, f.method, f.why));
     }
     let mine: Vec<ForecastEvent> = events
         .iter()
@@ -193,30 +291,30 @@ fn fit_customer(
         .map(|e| e.event.clone())
         .collect();
     events::apply(&mut points, &mine);
+    // A series brought in by a technology change is in the currency of the series it takes cost from.
+    let source = |service: &str| {
+        mine.iter().find_map(|e| match &e.kind {
+            events::EventKind::Technology { from_service, to_service, .. } if to_service == service => {
+                Some(money.of(customer, from_service).to_string())
+            }
+            _ => None,
+        })
+    };
     let fitted = points
         .into_iter()
         .map(|(service, forecast)| {
-            let (history, method, why) = meta
-                .remove(&service)
-                .unwrap_or_else(|| (BTreeMap::new(), Method::RunRate, "brought in by a technology change".to_string()));
-            (service, FittedSeries { history, forecast, method, why })
+            let currency = match meta.contains_key(&service) {
+                true => money.of(customer, &service).to_string(),
+                false => source(&service).unwrap_or_else(|| money.own(customer).to_string()),
+            };
+            let (history, method, why) = meta.remove(&service).unwrap_or_else(|| {
+                let none = Series { start: frame.last_actual, values: Vec::new() };
+                (none, Method::RunRate, "brought in by a technology change".to_string())
+            });
+            (service, FittedSeries { history, forecast, method, why, currency })
         })
         .collect();
     (customer.to_string(), fitted)
-}
-
-fn sum_points(a: &mut BTreeMap<Period, Point>, pts: &[Point]) {
-    for p in pts {
-        let e = a.entry(p.period).or_insert(Point {
-            period: p.period,
-            value: Decimal::ZERO,
-            low: Decimal::ZERO,
-            high: Decimal::ZERO,
-        });
-        e.value += p.value;
-        e.low += p.low;
-        e.high += p.high;
-    }
 }
 
 fn summarise(methods: &[(Method, &str)]) -> (String, String) {
@@ -241,38 +339,132 @@ fn summarise(methods: &[(Method, &str)]) -> (String, String) {
     }
 }
 
-/// Budget per month for a scope: customer-scope budgets of its customers, or one service's budgets.
-fn budget_of(budgets: &[Budget], customers: &BTreeSet<&str>, service: Option<&str>) -> BTreeMap<Period, Decimal> {
-    let mut out: BTreeMap<Period, Decimal> = BTreeMap::new();
-    for b in budgets.iter().filter(|b| customers.contains(b.customer.as_str())) {
+/// Budgets per currency, per month.
+type Budgets = BTreeMap<String, BTreeMap<Period, Decimal>>;
+
+fn add_budget(out: &mut Budgets, currency: &str, b: &Budget) {
+    *out.entry(currency.to_string()).or_default().entry(b.period).or_default() += b.amount;
+}
+
+/// Budget per currency and month for a scope: customer-scope budgets of its customers, or one service's.
+fn budget_of<'b>(
+    fitted: &Fitted,
+    budgets: impl IntoIterator<Item = &'b Budget>,
+    customers: &BTreeSet<&str>,
+    service: Option<&str>,
+) -> Budgets {
+    let mut out = Budgets::new();
+    for b in budgets.into_iter().filter(|b| customers.contains(b.customer.as_str())) {
         let wanted = match (&b.scope, service) {
             (BudgetScope::Customer, None) => true,
             (BudgetScope::Service(s), Some(w)) => s == w,
             _ => false,
         };
         if wanted {
-            *out.entry(b.period).or_default() += b.amount;
+            add_budget(&mut out, fitted.budget_currency(b), b);
         }
     }
     out
 }
 
-struct Rollup {
-    actual: BTreeMap<Period, Decimal>,
-    forecast: BTreeMap<Period, Point>,
-    methods: Vec<(Method, String)>,
+/// Figures by month, kept densely from the earliest month added (a rollup adds thousands of series of the same
+/// few dozen months: a vector, not a map per point).
+struct Months<T> {
+    base: Option<Period>,
+    values: Vec<Option<T>>,
 }
 
-fn rollup<'a>(series: impl Iterator<Item = &'a FittedSeries>) -> Rollup {
-    let mut r = Rollup { actual: BTreeMap::new(), forecast: BTreeMap::new(), methods: Vec::new() };
-    for f in series {
-        for (p, v) in &f.history {
-            *r.actual.entry(*p).or_default() += *v;
-        }
-        sum_points(&mut r.forecast, &f.forecast);
-        r.methods.push((f.method, f.why.clone()));
+impl<T> Default for Months<T> {
+    fn default() -> Self {
+        Months { base: None, values: Vec::new() }
     }
-    r
+}
+
+/// Months from `a` to `b`, negative when `b` is before `a`.
+fn offset(a: Period, b: Period) -> i64 {
+    (i64::from(b.year()) - i64::from(a.year())) * 12 + i64::from(b.month()) - i64::from(a.month())
+}
+
+impl<T: Copy> Months<T> {
+    /// The slot of `p`, growing the vector at either end as needed.
+    fn slot(&mut self, p: Period) -> &mut Option<T> {
+        let base = *self.base.get_or_insert(p);
+        let at = offset(base, p);
+        let i = if at < 0 {
+            let grow = usize::try_from(-at).unwrap_or(0);
+            self.values.splice(0..0, std::iter::repeat_n(None, grow));
+            self.base = Some(p);
+            0
+        } else {
+            usize::try_from(at).unwrap_or(0)
+        };
+        if i >= self.values.len() {
+            self.values.resize(i + 1, None);
+        }
+        &mut self.values[i]
+    }
+
+    fn into_map(self) -> BTreeMap<Period, T> {
+        let Some(base) = self.base else { return BTreeMap::new() };
+        self.values.into_iter().enumerate().filter_map(|(i, v)| Some((nth(base, i), v?))).collect()
+    }
+}
+
+#[derive(Default)]
+struct Sums<'a> {
+    actual: Months<Decimal>,
+    forecast: Months<Point>,
+    methods: Vec<(Method, &'a str)>,
+}
+
+impl<'a> Sums<'a> {
+    fn add(&mut self, f: &'a FittedSeries) {
+        for (i, v) in f.history.values.iter().enumerate() {
+            let e = self.actual.slot(nth(f.history.start, i)).get_or_insert(Decimal::ZERO);
+            *e += *v;
+        }
+        for p in &f.forecast {
+            let e = self.forecast.slot(p.period).get_or_insert(Point {
+                period: p.period,
+                value: Decimal::ZERO,
+                low: Decimal::ZERO,
+                high: Decimal::ZERO,
+            });
+            e.value += p.value;
+            e.low += p.low;
+            e.high += p.high;
+        }
+        self.methods.push((f.method, f.why.as_str()));
+    }
+
+    fn done(self) -> Rollup<'a> {
+        Rollup { actual: self.actual.into_map(), forecast: self.forecast.into_map(), methods: self.methods }
+    }
+}
+
+/// Series summed: actual and forecast by month, the methods used.
+#[derive(Default)]
+struct Rollup<'a> {
+    actual: BTreeMap<Period, Decimal>,
+    forecast: BTreeMap<Period, Point>,
+    methods: Vec<(Method, &'a str)>,
+}
+
+fn rollup<'a>(series: impl Iterator<Item = &'a FittedSeries>) -> Rollup<'a> {
+    let mut s = Sums::default();
+    for f in series {
+        s.add(f);
+    }
+    s.done()
+}
+
+/// The series summed per currency (never across).
+fn rollups<'a>(series: impl Iterator<Item = &'a FittedSeries>) -> BTreeMap<&'a str, Rollup<'a>> {
+    let mut out: BTreeMap<&str, Sums<'a>> = BTreeMap::new();
+    for f in series {
+        out.entry(f.currency.as_str()).or_default().add(f);
+    }
+    out.into_iter().map(|(c, s)| (c, s.done())).collect()
 }
 
 /// Over some months: the actual of those up to the last actual month, the forecast of the rest, and the
@@ -347,16 +539,23 @@ pub struct Fitted {
     /// The first month of the whole book (where the rolling view may start).
     first_data: Option<Period>,
     frame: Frame,
+    money: CurrencyOf,
 }
 
-/// Fit every customer of `facts` (or only `customer`) under `frame`.
-pub fn fit(facts: &[CostFact], events: &[StoredEvent], frame: &Frame, customer: Option<&str>) -> Fitted {
-    let customers: BTreeSet<&str> =
-        facts.iter().map(|f| f.1.as_str()).filter(|c| customer.is_none_or(|w| w == *c)).collect();
+/// Fit every customer of `facts` (or only `customer`) under `frame`, each series in its currency.
+pub fn fit(
+    facts: &[CostFact],
+    events: &[StoredEvent],
+    frame: &Frame,
+    customer: Option<&str>,
+    money: CurrencyOf,
+) -> Fitted {
+    let raw = group(facts, frame, customer);
     Fitted {
-        book: fit_book(facts, events, frame, &customers),
+        book: fit_book(&raw, events, frame, &money, threads()),
         first_data: facts.iter().map(|f| f.0).min(),
         frame: *frame,
+        money,
     }
 }
 
@@ -376,25 +575,32 @@ impl Fitted {
         self.book.keys().map(String::as_str)
     }
 
-    /// One customer's series (services).
-    pub fn services(&self, customer: &str) -> impl Iterator<Item = &str> {
-        self.book.get(customer).into_iter().flat_map(|m| m.keys().map(String::as_str))
+    /// The currencies of one customer's series.
+    pub fn currencies(&self, customer: &str) -> BTreeSet<&str> {
+        self.book.get(customer).into_iter().flat_map(|m| m.values().map(|f| f.currency.as_str())).collect()
     }
 
-    /// One customer's months summed over the services `keep` accepts (e.g. those in one currency).
-    pub fn customer_months_where(
+    /// The customer's own currency (its budgets').
+    pub fn own_currency(&self, customer: &str) -> &str {
+        self.money.own(customer)
+    }
+
+    /// The currency a budget is in: a service budget its series' (`SERVICE [CUR]`), else the customer's own.
+    pub fn budget_currency<'a>(&'a self, b: &'a Budget) -> &'a str {
+        let series = match &b.scope {
+            BudgetScope::Service(s) => self.book.get(&b.customer).and_then(|m| m.get(s)),
+            _ => None,
+        };
+        series.map_or_else(|| self.money.own(&b.customer), |f| f.currency.as_str())
+    }
+
+    /// One customer's months (actual by month, forecast by month) summed over its series in `currency`.
+    pub fn customer_months_in(
         &self,
         customer: &str,
-        keep: impl Fn(&str) -> bool,
+        currency: &str,
     ) -> (BTreeMap<Period, Decimal>, BTreeMap<Period, Point>) {
-        let series = self.book.get(customer).into_iter().flat_map(|m| m.iter());
-        let r = rollup(series.filter(|(s, _)| keep(s)).map(|(_, f)| f));
-        (r.actual, r.forecast)
-    }
-
-    /// One customer's months (actual by month, forecast by month), summed over its services.
-    pub fn customer_months(&self, customer: &str) -> (BTreeMap<Period, Decimal>, BTreeMap<Period, Point>) {
-        let r = rollup(self.book.get(customer).into_iter().flat_map(|m| m.values()));
+        let r = rollup(self.book.get(customer).into_iter().flat_map(|m| m.values()).filter(|f| f.currency == currency));
         (r.actual, r.forecast)
     }
 }
@@ -407,8 +613,9 @@ pub fn build(
     codes: &Codes,
     frame: &Frame,
     scope: &Scope,
+    money: CurrencyOf,
 ) -> Outlook {
-    view(&fit(facts, events, frame, scope.customer.as_deref()), events, budgets, codes, scope)
+    view(&fit(facts, events, frame, scope.customer.as_deref(), money), events, budgets, codes, scope)
 }
 
 /// The months of the rolling view: from the first month the book has data, at most `shown_history` months
@@ -426,25 +633,39 @@ pub fn shown_months(frame: &Frame, first_data: Option<Period>) -> Vec<Period> {
     out
 }
 
-/// The budget per month of a scope (see [`codes`] for an account code's).
+/// An account code's budget per currency and month: its own `code:CODE` budgets (each in the currency of the
+/// customer it is recorded under) when any, else its customers' (see [`codes::code_budget`]).
+fn code_budget(fitted: &Fitted, budgets: &[Budget], code: &str, members: &BTreeSet<&str>) -> Budgets {
+    let mut out = Budgets::new();
+    for b in codes::code_budget(budgets, code, members) {
+        add_budget(&mut out, fitted.budget_currency(b), b);
+    }
+    out
+}
+
+/// The budget per currency and month of a scope.
 fn scope_budget(
+    fitted: &Fitted,
     budgets: &[Budget],
     codes: &Codes,
     customers: &BTreeSet<&str>,
     scope: &Scope,
-) -> BTreeMap<Period, Decimal> {
+) -> Budgets {
     match (&scope.customer, &scope.code) {
-        (None, Some(code)) => codes::code_budget(budgets, code, customers),
+        (None, Some(code)) => code_budget(fitted, budgets, code, customers),
         (None, None) if scope.by_code => {
-            let mut out: BTreeMap<Period, Decimal> = BTreeMap::new();
+            let mut out = Budgets::new();
             for (code, members) in by_code(codes, customers) {
-                for (p, v) in codes::code_budget(budgets, code, &members) {
-                    *out.entry(p).or_default() += v;
+                for (cur, months) in code_budget(fitted, budgets, code, &members) {
+                    let into = out.entry(cur).or_default();
+                    for (p, v) in months {
+                        *into.entry(p).or_default() += v;
+                    }
                 }
             }
             out
         }
-        _ => budget_of(budgets, customers, scope.service.as_deref()),
+        _ => budget_of(fitted, budgets, customers, scope.service.as_deref()),
     }
 }
 
@@ -457,6 +678,11 @@ fn by_code<'a>(codes: &'a Codes, customers: &BTreeSet<&'a str>) -> BTreeMap<&'a 
     out
 }
 
+/// The currencies of some rollups and budgets, each once, in order.
+fn currencies_of<'a>(r: &'a BTreeMap<&str, Rollup>, budget: &'a Budgets) -> BTreeSet<&'a str> {
+    r.keys().copied().chain(budget.keys().map(String::as_str)).collect()
+}
+
 fn view(fitted: &Fitted, events: &[StoredEvent], budgets: &[Budget], codes: &Codes, scope: &Scope) -> Outlook {
     let frame = &fitted.frame;
     let book: BTreeMap<&String, &BTreeMap<String, FittedSeries>> = fitted
@@ -467,33 +693,40 @@ fn view(fitted: &Fitted, events: &[StoredEvent], budgets: &[Budget], codes: &Cod
         .collect();
     let customers: BTreeSet<&str> = book.keys().map(|c| c.as_str()).collect();
     let in_scope = |service: &str| scope.service.as_deref().is_none_or(|s| s == service);
-    let r = rollup(book.values().flat_map(|m| m.iter()).filter(|(s, _)| in_scope(s)).map(|(_, f)| f));
-    let budget = scope_budget(budgets, codes, &customers, scope);
-    let mut months = Vec::new();
-    for p in shown_months(frame, fitted.first_data) {
-        let actual = (p <= frame.last_actual).then(|| r.actual.get(&p).copied().unwrap_or_default());
-        let forecast = if p > frame.last_actual { r.forecast.get(&p).copied() } else { None };
-        let b = budget.get(&p).copied();
-        let amount = actual.or(forecast.map(|x| x.value)).unwrap_or_default();
-        let alert = b.and_then(|b| fiscal::alert(amount, b, frame.warn_pct).ok().flatten());
-        months.push(Month { period: p, actual, forecast, budget: b, alert });
+    let r = rollups(book.values().flat_map(|m| m.iter()).filter(|(s, _)| in_scope(s)).map(|(_, f)| f));
+    let budget = scope_budget(fitted, budgets, codes, &customers, scope);
+    let mut currencies = currencies_of(&r, &budget);
+    if currencies.is_empty()
+        && let Some(c) = &scope.customer
+        && !fitted.money.own(c).is_empty()
+    {
+        // A customer with no cost yet: its own currency, with nothing in it.
+        currencies.insert(fitted.money.own(c));
     }
-    let methods: Vec<(Method, &str)> = r.methods.iter().map(|(m, w)| (*m, w.as_str())).collect();
-    let (method, why) = summarise(&methods);
-    let (fy_outlook, fy_budget, fy_alert) = fy_figures(&r, &budget, frame);
-    let children = match (&scope.customer, &scope.service) {
+    let empty = (Rollup::default(), BTreeMap::new());
+    // Each customer's budgets, found once (a row per customer would otherwise read every budget).
+    let mut of_customer: BTreeMap<&str, Vec<&Budget>> = BTreeMap::new();
+    for b in budgets {
+        of_customer.entry(b.customer.as_str()).or_default().push(b);
+    }
+    let totals = currencies
+        .iter()
+        .map(|cur| total(cur, r.get(cur).unwrap_or(&empty.0), budget.get(*cur).unwrap_or(&empty.1), fitted))
+        .collect();
+    let mut children: Vec<Child> = match (&scope.customer, &scope.service) {
         (None, _) if scope.by_code && scope.code.is_none() => by_code(codes, &customers)
             .into_iter()
-            .map(|(code, members)| {
-                let r = rollup(members.iter().filter_map(|c| fitted.book.get(*c)).flat_map(|m| m.values()));
-                child(code, r, &codes::code_budget(budgets, code, &members), frame)
+            .flat_map(|(code, members)| {
+                let r = rollups(members.iter().filter_map(|c| fitted.book.get(*c)).flat_map(|m| m.values()));
+                per_currency(code, &r, &code_budget(fitted, budgets, code, &members), frame)
             })
             .collect(),
         (None, _) => book
             .iter()
-            .map(|(c, services)| {
+            .flat_map(|(c, services)| {
                 let one: BTreeSet<&str> = [c.as_str()].into_iter().collect();
-                child(c, rollup(services.values()), &budget_of(budgets, &one, None), frame)
+                let mine = of_customer.get(c.as_str()).into_iter().flatten().copied();
+                per_currency(c, &rollups(services.values()), &budget_of(fitted, mine, &one, None), frame)
             })
             .collect(),
         (Some(c), None) => book
@@ -502,13 +735,17 @@ fn view(fitted: &Fitted, events: &[StoredEvent], budgets: &[Budget], codes: &Cod
             .flat_map(|services| services.iter())
             .map(|(s, f)| {
                 let one: BTreeSet<&str> = [c.as_str()].into_iter().collect();
-                child(s, rollup(std::iter::once(f)), &budget_of(budgets, &one, Some(s)), frame)
+                let r = rollup(std::iter::once(f));
+                let mine = of_customer.get(c.as_str()).into_iter().flatten().copied();
+                let budget = budget_of(fitted, mine, &one, Some(s)).remove(&f.currency).unwrap_or_default();
+                child(s, &f.currency, &r, &budget, frame)
             })
             .collect(),
         (Some(_), Some(_)) => Vec::new(),
     };
-    let mut children: Vec<Child> = children;
-    children.sort_by(|a, b| b.horizon_total.cmp(&a.horizon_total).then_with(|| a.key.cmp(&b.key)));
+    children.sort_by(|a, b| {
+        b.horizon_total.cmp(&a.horizon_total).then_with(|| a.key.cmp(&b.key)).then_with(|| a.currency.cmp(&b.currency))
+    });
     let shown_events = events
         .iter()
         .filter(|e| e.retired.is_none())
@@ -523,24 +760,45 @@ fn view(fitted: &Fitted, events: &[StoredEvent], budgets: &[Budget], codes: &Cod
         scope: scope.clone(),
         last_actual: frame.last_actual,
         fiscal_year: frame.fiscal.year_of(frame.last_actual.next()),
-        months,
-        method,
-        why,
+        totals,
         events: shown_events,
         children,
-        fy_outlook,
-        fy_budget,
-        fy_alert,
     }
 }
 
-fn child(key: &str, r: Rollup, budget: &BTreeMap<Period, Decimal>, frame: &Frame) -> Child {
+/// A scope's figures in one currency.
+fn total(currency: &str, r: &Rollup, budget: &BTreeMap<Period, Decimal>, fitted: &Fitted) -> Total {
+    let frame = &fitted.frame;
+    let mut months = Vec::new();
+    for p in shown_months(frame, fitted.first_data) {
+        let actual = (p <= frame.last_actual).then(|| r.actual.get(&p).copied().unwrap_or_default());
+        let forecast = if p > frame.last_actual { r.forecast.get(&p).copied() } else { None };
+        let b = budget.get(&p).copied();
+        let amount = actual.or(forecast.map(|x| x.value)).unwrap_or_default();
+        let alert = b.and_then(|b| fiscal::alert(amount, b, frame.warn_pct).ok().flatten());
+        months.push(Month { period: p, actual, forecast, budget: b, alert });
+    }
+    let (method, why) = summarise(&r.methods);
+    let (fy_outlook, fy_budget, fy_alert) = fy_figures(r, budget, frame);
+    Total { currency: currency.to_string(), months, method, why, fy_outlook, fy_budget, fy_alert }
+}
+
+/// The rows of one key: one per currency of its series or budgets.
+fn per_currency(key: &str, r: &BTreeMap<&str, Rollup>, budget: &Budgets, frame: &Frame) -> Vec<Child> {
+    let none = (Rollup::default(), BTreeMap::new());
+    currencies_of(r, budget)
+        .into_iter()
+        .map(|cur| child(key, cur, r.get(cur).unwrap_or(&none.0), budget.get(cur).unwrap_or(&none.1), frame))
+        .collect()
+}
+
+fn child(key: &str, currency: &str, r: &Rollup, budget: &BTreeMap<Period, Decimal>, frame: &Frame) -> Child {
     let next = frame.last_actual.next();
-    let methods: Vec<(Method, &str)> = r.methods.iter().map(|(m, w)| (*m, w.as_str())).collect();
-    let (method, _) = summarise(&methods);
-    let (fy_outlook, fy_budget, alert) = fy_figures(&r, budget, frame);
+    let (method, _) = summarise(&r.methods);
+    let (fy_outlook, fy_budget, alert) = fy_figures(r, budget, frame);
     Child {
         key: key.to_string(),
+        currency: currency.to_string(),
         last_actual: r.actual.get(&frame.last_actual).copied().unwrap_or_default(),
         next_month: r.forecast.get(&next).map(|p| p.value).unwrap_or_default().round_dp(2),
         horizon_total: r.forecast.values().map(|p| p.value).sum::<Decimal>().round_dp(2),
@@ -557,5 +815,165 @@ pub fn alert_text(a: Option<Alert>) -> String {
         None => String::new(),
         Some(Alert::Over { pct }) => format!("over ({pct}%)"),
         Some(Alert::Near { pct }) => format!("near ({pct}%)"),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use billops_domain::forecast::events::EventKind;
+
+    fn p(s: &str) -> Period {
+        s.parse().unwrap()
+    }
+
+    fn frame() -> Frame {
+        Frame {
+            last_actual: p("2026-02"),
+            shown_history: 18,
+            horizon: 18,
+            fiscal: FiscalCalendar::new(1).unwrap(),
+            warn_pct: Decimal::from(90),
+        }
+    }
+
+    fn budget(customer: &str, scope: BudgetScope, m: &str, amount: i64) -> Budget {
+        Budget {
+            customer: customer.into(),
+            scope,
+            period: p(m),
+            amount: Decimal::from(amount),
+            set_by: "t".into(),
+            set_at: chrono::DateTime::UNIX_EPOCH,
+        }
+    }
+
+    fn stored(customer: Option<&str>, kind: EventKind) -> StoredEvent {
+        let event = ForecastEvent::new(p("2026-05"), kind, "t", chrono::DateTime::UNIX_EPOCH, "").unwrap();
+        StoredEvent { id: 1, customer: customer.map(String::from), event, retired: None }
+    }
+
+    /// ACME (USD) with EC2 in USD and S3 billed in EUR; BETA (EUR) with EC2; both under GL-1.
+    fn book() -> (Vec<CostFact>, CurrencyOf, Codes, Vec<Budget>) {
+        let mut facts = Vec::new();
+        for m in ["2026-01", "2026-02"] {
+            facts.push((p(m), "ACME".to_string(), "EC2".to_string(), Decimal::from(100)));
+            facts.push((p(m), "ACME".to_string(), "S3".to_string(), Decimal::from(7)));
+            facts.push((p(m), "BETA".to_string(), "EC2".to_string(), Decimal::from(50)));
+        }
+        let money = CurrencyOf {
+            series: [
+                (("ACME".to_string(), "EC2".to_string()), "USD".to_string()),
+                (("ACME".to_string(), "S3".to_string()), "EUR".to_string()),
+                (("BETA".to_string(), "EC2".to_string()), "EUR".to_string()),
+            ]
+            .into(),
+            customers: [("ACME".to_string(), "USD".to_string()), ("BETA".to_string(), "EUR".to_string())].into(),
+        };
+        let codes: Codes = [("ACME".to_string(), "GL-1".to_string()), ("BETA".to_string(), "GL-1".to_string())].into();
+        let budgets = vec![
+            budget("ACME", BudgetScope::Customer, "2026-03", 90),
+            budget("BETA", BudgetScope::Customer, "2026-03", 40),
+            budget("ACME", BudgetScope::Service("S3".into()), "2026-03", 5),
+        ];
+        (facts, money, codes, budgets)
+    }
+
+    fn month<'a>(t: &'a Total, m: &str) -> &'a Month {
+        t.months.iter().find(|x| x.period == p(m)).unwrap()
+    }
+
+    /// (currency, actual of 2026-02, budget of 2026-03) per total.
+    fn totals(o: &Outlook) -> Vec<(&str, Decimal, Option<Decimal>)> {
+        o.totals
+            .iter()
+            .map(|t| (t.currency.as_str(), month(t, "2026-02").amount(), month(t, "2026-03").budget))
+            .collect()
+    }
+
+    fn rows(o: &Outlook) -> Vec<(&str, &str, Decimal)> {
+        o.children.iter().map(|c| (c.key.as_str(), c.currency.as_str(), c.last_actual)).collect()
+    }
+
+    #[test]
+    fn every_total_is_per_currency_and_a_budget_counts_only_in_its_currency() {
+        let (facts, money, codes, budgets) = book();
+        let fitted = fit(&facts, &[], &frame(), None, money);
+        let o = |scope: Scope| fitted.outlook(&[], &budgets, &codes, &scope);
+        let d = Decimal::from;
+
+        // Every customer: USD 100 (ACME's EC2); EUR 57 (ACME's S3 7 + BETA 50), never 157.
+        let all = o(Scope::default());
+        assert_eq!(totals(&all), [("EUR", d(57), Some(d(40))), ("USD", d(100), Some(d(90)))]);
+        assert_eq!(rows(&all), [("ACME", "USD", d(100)), ("BETA", "EUR", d(50)), ("ACME", "EUR", d(7))]);
+        let acme_eur = all.children.iter().find(|c| c.key == "ACME" && c.currency == "EUR").unwrap();
+        assert_eq!(acme_eur.fy_budget, None, "ACME's budget is in USD: not on its EUR row");
+        // A total row is its currency's rows summed.
+        let eur = all.totals[0].as_child(all.last_actual);
+        assert_eq!((eur.key.as_str(), eur.currency.as_str(), eur.last_actual), ("total", "EUR", d(57)));
+
+        // One customer in two currencies: a total each; its services each in their own.
+        let acme = o(Scope { customer: Some("ACME".into()), ..Scope::default() });
+        // (A service budget is that service's, not the customer's: the customer's EUR total has none.)
+        assert_eq!(totals(&acme), [("EUR", d(7), None), ("USD", d(100), Some(d(90)))]);
+        assert_eq!(rows(&acme), [("EC2", "USD", d(100)), ("S3", "EUR", d(7))]);
+        assert_eq!(acme.children[1].fy_budget, Some(d(5)), "a service budget is in its series' currency");
+        let s3 = o(Scope { customer: Some("ACME".into()), service: Some("S3".into()), ..Scope::default() });
+        assert_eq!(totals(&s3), [("EUR", d(7), Some(d(5)))], "one currency: one total, named");
+
+        // By account code: GL-1 has a row per currency; its own budget is in its holder's currency.
+        let codes_top = o(Scope { by_code: true, ..Scope::default() });
+        assert_eq!(rows(&codes_top), [("GL-1", "USD", d(100)), ("GL-1", "EUR", d(57))]);
+        let mut with_code = budgets.clone();
+        with_code.push(budget("BETA", BudgetScope::AccountCode("GL-1".into()), "2026-03", 300));
+        let gl1 = fitted.outlook(&[], &with_code, &codes, &Scope { code: Some("GL-1".into()), ..Scope::default() });
+        assert_eq!(totals(&gl1), [("EUR", d(57), Some(d(300))), ("USD", d(100), None)]);
+    }
+
+    #[test]
+    fn a_series_brought_in_by_a_technology_change_takes_its_sources_currency() {
+        let (facts, money, codes, budgets) = book();
+        let kind =
+            EventKind::Technology { from_service: "S3".into(), to_service: "Glacier".into(), ratio: Decimal::from(50) };
+        let events = [stored(Some("ACME"), kind)];
+        let fitted = fit(&facts, &events, &frame(), None, money);
+        let acme =
+            fitted.outlook(&events, &budgets, &codes, &Scope { customer: Some("ACME".into()), ..Scope::default() });
+        let glacier = acme.children.iter().find(|c| c.key == "Glacier").unwrap();
+        assert_eq!(glacier.currency, "EUR");
+        let eur = acme.totals.iter().find(|t| t.currency == "EUR").unwrap();
+        assert_eq!(month(eur, "2026-06").amount(), Decimal::from(7), "half moved, nothing lost, still EUR");
+    }
+
+    #[test]
+    fn the_fit_is_the_same_on_one_thread_or_many() {
+        let mut facts = Vec::new();
+        for c in 0..37 {
+            let mut m = p("2023-09");
+            for t in 0..30 - (c % 7) * 4 {
+                for s in 0..3 {
+                    let v = Decimal::new(1000 + 13 * c + 7 * t * (s + 1) + ((c * t) % 11) * 3, 1);
+                    facts.push((m, format!("C{c:02}"), format!("svc{s}"), v));
+                }
+                m = m.next();
+            }
+        }
+        let money = CurrencyOf::default();
+        let kind = EventKind::Capacity { service: None, change: events::Change::Percent { pct: Decimal::from(-10) } };
+        let events = [stored(Some("C03"), kind)];
+        let raw = group(&facts, &frame(), None);
+        let serial = fit_book(&raw, &events, &frame(), &money, 1);
+        assert_eq!(serial.len(), 37);
+        for threads in [2, 3, 8, 64] {
+            assert_eq!(fit_book(&raw, &events, &frame(), &money, threads), serial, "{threads} threads");
+        }
+        // And each series as the domain forecasts it alone, with fresh band factors.
+        let one = &serial["C05"]["svc1"];
+        let mut pts: Vec<(Period, Decimal)> =
+            facts.iter().filter(|f| f.1 == "C05" && f.2 == "svc1").map(|f| (f.0, f.3)).collect();
+        pts.push((frame().last_actual, Decimal::ZERO));
+        let alone = forecast::forecast(&Series::from_points(&pts).unwrap(), 18);
+        assert_eq!(one.forecast, alone.points);
     }
 }

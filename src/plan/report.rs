@@ -113,7 +113,7 @@ pub fn build(inputs: &Inputs, months: &[Period], title: String, by: By) -> Budge
     frame.shown_history = billops_domain::forecast::months_between(first, last_actual) + 1;
     frame.horizon = billops_domain::forecast::months_between(last_actual, last).max(1);
     // One fit of the whole book over the widened frame; each customer's figures are sums of its months.
-    let fitted = outlook::fit(&inputs.facts, &inputs.events, &frame, None);
+    let fitted = outlook::fit(&inputs.facts, &inputs.events, &frame, None, inputs.currency_of());
     let in_months = |p: &Period| months.contains(p);
     // (customer, currency) → sums: a customer's series grouped by their currency, never added across.
     let mut per_customer: BTreeMap<(String, String), Sums> = BTreeMap::new();
@@ -122,13 +122,10 @@ pub fn build(inputs: &Inputs, months: &[Period], title: String, by: By) -> Budge
         inputs.customers.iter().map(|c| c.code.as_str()).chain(fitted.customers()).collect();
     for code in customers {
         let own_cur = own.get(code).copied().unwrap_or("");
-        let currency_of = |service: &str| {
-            inputs.currencies.get(&(code.to_string(), service.to_string())).map_or(own_cur, String::as_str)
-        };
-        let mut currencies: BTreeSet<&str> = fitted.services(code).map(currency_of).collect();
+        let mut currencies: BTreeSet<&str> = fitted.currencies(code);
         currencies.insert(own_cur);
         for cur in currencies {
-            let (actual, forecast) = fitted.customer_months_where(code, |s| currency_of(s) == cur);
+            let (actual, forecast) = fitted.customer_months_in(code, cur);
             // The customer's budget is in its own currency.
             let budget: BTreeMap<Period, Decimal> = inputs
                 .budgets

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use billops::console::panes::forecast::io::{Query, Reply};
-use billops::plan::{CostFact, Frame, Planned, Scope};
+use billops::plan::{CostFact, CurrencyOf, Frame, Planned, Scope};
 use billops_domain::Period;
 use billops_domain::forecast::events::{Change, EventKind, ForecastEvent};
 use billops_domain::forecast::fiscal::FiscalCalendar;
@@ -109,7 +109,40 @@ pub static FITS: AtomicUsize = AtomicUsize::new(0);
 pub static VOLUME_FITS: AtomicUsize = AtomicUsize::new(0);
 
 pub fn planned() -> Planned {
-    Planned::fit(&facts(), events(), budgets(), codes(), frame())
+    Planned::fit(&facts(), events(), budgets(), codes(), frame(), currencies())
+}
+
+/// Every customer of the fixture is billed in USD.
+pub fn currencies() -> CurrencyOf {
+    let customers = ["ACME", "GLOBEX", "INITECH"].iter().map(|c| (c.to_string(), "USD".to_string())).collect();
+    CurrencyOf { series: Default::default(), customers }
+}
+
+/// The fixture in two currencies: ACME (USD) also has `support` billed in EUR (100 a month for the last
+/// 12 months), and HANSA, a EUR customer without an account code, 800 EUR a month for 12 months with a
+/// 700 EUR budget for 2026-05.
+pub fn planned_two_currencies() -> Planned {
+    let mut facts = facts();
+    let mut m = p("2025-05");
+    for _ in 0..12 {
+        facts.push((m, "ACME".into(), "support".into(), Decimal::new(100, 0)));
+        facts.push((m, "HANSA".into(), "compute".into(), Decimal::new(800, 0)));
+        m = m.next();
+    }
+    let mut money = currencies();
+    money.customers.insert("HANSA".into(), "EUR".into());
+    money.series.insert(("ACME".into(), "support".into()), "EUR".into());
+    money.series.insert(("HANSA".into(), "compute".into()), "EUR".into());
+    let mut budgets = budgets();
+    budgets.push(Budget {
+        customer: "HANSA".into(),
+        scope: BudgetScope::Customer,
+        period: p("2026-05"),
+        amount: Decimal::new(700, 0),
+        set_by: "maria".into(),
+        set_at: Utc.with_ymd_and_hms(2026, 5, 2, 9, 0, 0).unwrap(),
+    });
+    Planned::fit(&facts, events(), budgets, codes(), frame(), money)
 }
 
 pub fn events() -> Vec<StoredEvent> {

@@ -44,6 +44,7 @@ mod onboarding;
 mod parties;
 pub mod partner;
 mod payments;
+mod plan_costs;
 mod plan_volumes;
 pub mod planning;
 mod rating;

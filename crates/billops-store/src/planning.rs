@@ -108,6 +108,15 @@ pub trait Planning: Send + Sync {
     /// Usage volumes (exact quantity per unit) of assigned customers for months `from..=to`, by month,
     /// customer, service and unit: the rolling view's volumes.
     async fn usage_volumes(&self, from: Period, to: Period) -> Result<Vec<crate::UsageVolume>>;
+    /// Exact cost per month × customer × service (and currency) over `from..=to`: the rows of
+    /// `costs(by [period, customer, service])` in no particular order, read for a whole book at once (the
+    /// forecast's history; packed per month on SQLite).
+    async fn monthly_costs(
+        &self,
+        from: Period,
+        to: Period,
+        basis: billops_domain::CostBasis,
+    ) -> Result<Vec<crate::CostRow>>;
     /// Record an event for one customer (`None`: every customer).
     async fn add_forecast_event(
         &self,
@@ -243,6 +252,26 @@ impl Planning for SqlStore {
 
     async fn usage_volumes(&self, from: Period, to: Period) -> Result<Vec<crate::UsageVolume>> {
         crate::plan_volumes::usage_volumes(&mut crate::db::Conn::Db(&self.db), from, to).await
+    }
+    async fn monthly_costs(
+        &self,
+        from: Period,
+        to: Period,
+        basis: billops_domain::CostBasis,
+    ) -> Result<Vec<crate::CostRow>> {
+        if from > to {
+            return Err(StoreError::Invalid(format!("period range {from}..{to} runs backwards")));
+        }
+        match self.db.backend() {
+            crate::Backend::Sqlite => {
+                crate::plan_costs::packed(&mut crate::db::Conn::Db(&self.db), from, to, basis).await
+            }
+            crate::Backend::Postgres => {
+                use billops_domain::Dim;
+                let by = vec![Dim::Period, Dim::Customer, Dim::Service];
+                crate::Costs::costs(self, &crate::CostQuery { from, to, filters: Vec::new(), by, basis }).await
+            }
+        }
     }
 
     async fn budgets(&self, customer: Option<&str>, from: Period, to: Period) -> Result<Vec<Budget>> {

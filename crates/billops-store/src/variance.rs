@@ -170,15 +170,15 @@ async fn packed_month(c: &mut Conn<'_>, period: Period) -> Result<HashMap<Key, (
 }
 
 /// (table, text column) of the names `names` reads.
-const CUSTOMER_CODES: (&str, &str) = ("customers", "code");
+pub(crate) const CUSTOMER_CODES: (&str, &str) = ("customers", "code");
 const CUSTOMER_CURRENCIES: (&str, &str) = ("customers", "currency");
 
 /// (customer id, service id, currency id): a customer's service in another currency is its own variance.
 type Key = (i64, i64, i64);
-const DICT_TEXT: (&str, &str) = ("dict", "value");
+pub(crate) const DICT_TEXT: (&str, &str) = ("dict", "value");
 
 /// The name of each id asked for (customer codes or dictionary text), in slices (never a whole table).
-async fn names(c: &mut Conn<'_>, (t, col): (&str, &str), ids: &[i64]) -> Result<HashMap<i64, String>> {
+pub(crate) async fn names(c: &mut Conn<'_>, (t, col): (&str, &str), ids: &[i64]) -> Result<HashMap<i64, String>> {
     let mut out = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let sql = format!("SELECT id, {col} FROM {t} WHERE id IN ({})", placeholders(1, chunk.len()));

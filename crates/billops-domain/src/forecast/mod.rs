@@ -139,18 +139,40 @@ impl Fit {
     }
 }
 
+/// What a least-squares line over `n` months needs of the months alone (the same for every refinement of a
+/// seasonal fit, so computed once): the mean month index, each month's distance from it, Σ distance².
+struct Abscissa {
+    mean_t: Decimal,
+    dt: Vec<Decimal>,
+    sxx: Decimal,
+}
+
+impl Abscissa {
+    fn new(n: usize) -> Abscissa {
+        let mean_t = (Decimal::from(n) - Decimal::ONE) / Decimal::TWO;
+        let dt: Vec<Decimal> = (0..n).map(|t| Decimal::from(t) - mean_t).collect();
+        let mut sxx = Decimal::ZERO;
+        for d in &dt {
+            sxx += *d * *d;
+        }
+        Abscissa { mean_t, dt, sxx }
+    }
+}
+
 fn least_squares(values: &[Decimal]) -> (Decimal, Decimal) {
+    least_squares_over(values, &Abscissa::new(values.len()))
+}
+
+fn least_squares_over(values: &[Decimal], x: &Abscissa) -> (Decimal, Decimal) {
     let n = Decimal::from(values.len());
     if values.len() < 2 {
         return (values.first().copied().unwrap_or_default(), Decimal::ZERO);
     }
-    let mean_t = (n - Decimal::ONE) / Decimal::TWO;
+    let (mean_t, sxx) = (x.mean_t, x.sxx);
     let mean_y = (values.iter().sum::<Decimal>() / n).round_dp(FIT_PLACES);
-    let (mut sxy, mut sxx) = (Decimal::ZERO, Decimal::ZERO);
-    for (t, y) in values.iter().enumerate() {
-        let dt = Decimal::from(t) - mean_t;
-        sxy += dt * (*y - mean_y);
-        sxx += dt * dt;
+    let mut sxy = Decimal::ZERO;
+    for (dt, y) in x.dt.iter().zip(values) {
+        sxy += *dt * (*y - mean_y);
     }
     // Ten places are far below a cent of any cost and keep later products short (a 28-digit quotient makes
     // every following multiplication slow).
@@ -178,9 +200,12 @@ fn fit(series: &Series, method: Method) -> Fit {
             let month_of = |t: usize| month_index(series.start, t);
             let mut seasonal = [Decimal::ZERO; 12];
             let (mut intercept, mut slope, mut centre) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+            let x = Abscissa::new(v.len());
+            let mut adjusted: Vec<Decimal> = Vec::with_capacity(v.len());
             for _ in 0..4 {
-                let adjusted: Vec<Decimal> = v.iter().enumerate().map(|(t, y)| *y - seasonal[month_of(t)]).collect();
-                (intercept, slope) = least_squares(&adjusted);
+                adjusted.clear();
+                adjusted.extend(v.iter().enumerate().map(|(t, y)| *y - seasonal[month_of(t)]));
+                (intercept, slope) = least_squares_over(&adjusted, &x);
                 let mut sum = [Decimal::ZERO; 12];
                 let mut count = [0u32; 12];
                 for (t, y) in v.iter().enumerate() {
@@ -204,14 +229,48 @@ fn fit(series: &Series, method: Method) -> Fit {
     }
 }
 
+/// The band's widening factors √(1 + h/n) per history length n (h = 1, 2, …), each computed once: an exact
+/// square root is the dearest step of a short fit, and a book of thousands of series has a few dozen lengths.
+/// A cache of a pure function: a forecast is the same with a fresh one or a used one.
+#[derive(Debug, Clone, Default)]
+pub struct Widths {
+    by_n: std::collections::HashMap<usize, Vec<Decimal>>,
+}
+
+impl Widths {
+    /// The factors for h = 1..=horizon over `n` months of history.
+    fn get(&mut self, n: usize, horizon: usize) -> &[Decimal] {
+        let v = self.by_n.entry(n).or_default();
+        while v.len() < horizon {
+            v.push(widen(v.len() + 1, n));
+        }
+        &v[..horizon]
+    }
+}
+
+/// √(1 + h/n), both figures to the fits' places.
+fn widen(h: usize, n: usize) -> Decimal {
+    let ratio = (Decimal::from(h) / Decimal::from(n.max(1))).round_dp(FIT_PLACES);
+    (Decimal::ONE + ratio).sqrt().unwrap_or(Decimal::ONE).round_dp(FIT_PLACES)
+}
+
 /// Forecast `horizon` months after the series' last month with the method the history supports.
 pub fn forecast(series: &Series, horizon: usize) -> Forecast {
+    forecast_in(&mut Widths::default(), series, horizon)
+}
+
+/// [`forecast`], reusing the band factors of earlier calls (many series fitted in a row).
+pub fn forecast_in(widths: &mut Widths, series: &Series, horizon: usize) -> Forecast {
     let (method, why) = choose(series.values.len());
-    forecast_with(series, horizon, method, why)
+    forecast_with_in(widths, series, horizon, method, why)
 }
 
 /// Forecast with a given method (for back-tests and comparisons).
 pub fn forecast_with(series: &Series, horizon: usize, method: Method, why: String) -> Forecast {
+    forecast_with_in(&mut Widths::default(), series, horizon, method, why)
+}
+
+fn forecast_with_in(widths: &mut Widths, series: &Series, horizon: usize, method: Method, why: String) -> Forecast {
     let n = series.values.len();
     let model = fit(series, method);
     // Residual spread: 1.25 × mean absolute in-sample error estimates σ for normal residuals.
@@ -222,14 +281,13 @@ pub fn forecast_with(series: &Series, horizon: usize, method: Method, why: Strin
             / Decimal::from(n)
     };
     let sigma = (mae * Decimal::new(125, 2)).round_dp(FIT_PLACES);
-    let z = Decimal::new(196, 2);
+    let z_sigma = Decimal::new(196, 2) * sigma;
     let points = (1..=horizon)
-        .map(|h| {
+        .zip(widths.get(n, horizon))
+        .map(|(h, widen)| {
             let t = n + h - 1;
             let value = model.at(series.start, t).max(Decimal::ZERO);
-            let ratio = (Decimal::from(h) / Decimal::from(n.max(1))).round_dp(FIT_PLACES);
-            let widen = (Decimal::ONE + ratio).sqrt().unwrap_or(Decimal::ONE).round_dp(FIT_PLACES);
-            let half = z * sigma * widen;
+            let half = z_sigma * *widen;
             Point {
                 period: nth(series.start, t),
                 value: value.round_dp(6),
@@ -247,9 +305,10 @@ pub fn forecast_with(series: &Series, horizon: usize, method: Method, why: Strin
 pub fn backtest(series: &Series, method: Method, min_history: usize, horizon: usize) -> Option<Decimal> {
     let n = series.values.len();
     let (mut total, mut count) = (Decimal::ZERO, 0u32);
+    let mut widths = Widths::default();
     for k in min_history.max(1)..n {
         let head = Series { start: series.start, values: series.values[..k].to_vec() };
-        let f = forecast_with(&head, horizon, method, String::new());
+        let f = forecast_with_in(&mut widths, &head, horizon, method, String::new());
         for (h, p) in f.points.iter().enumerate() {
             let Some(actual) = series.values.get(k + h) else { break };
             if actual.is_zero() {

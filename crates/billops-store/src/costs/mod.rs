@@ -29,7 +29,7 @@ fn column(d: Dim) -> &'static str {
     }
 }
 
-fn basis_col(b: CostBasis) -> &'static str {
+pub(crate) fn basis_col(b: CostBasis) -> &'static str {
     match b {
         CostBasis::Billed => "billed",
         CostBasis::Effective => "effective",

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use billops_domain::close::CloseConfig;
 use billops_domain::terms::Percent;
 use billops_domain::variance::{Driver, ServiceCost, VarianceThresholds};
-use billops_domain::{LineItem, Role};
-use billops_store::{AuditFilter, NewExplanation, Store, StoreError};
+use billops_domain::{CostBasis, Dim, LineItem, Role};
+use billops_store::{AuditFilter, CostQuery, NewExplanation, Store, StoreError};
 
 use crate::parties::customer;
 use crate::support::{actor, d, date, import, item, meta, p, quiet_month};
@@ -338,3 +338,36 @@ async fn usage_volumes_per_month_and_unit_exactly(s: Arc<dyn Store>) {
     assert!(s.usage_volumes(p("2026-05"), p("2026-05")).await.unwrap().iter().all(|x| x.period == p("2026-05")));
 }
 store_test!(usage_volumes_per_month_and_unit_exactly => usage_volumes_sqlite, usage_volumes_postgres);
+
+/// The forecast's history read for a whole book (`monthly_costs`, packed per month on SQLite) is exactly the
+/// rows `costs` gives by period × customer × service (in any order): unassigned cost, a second currency, every
+/// basis.
+async fn monthly_costs_are_the_cost_rows_by_month_customer_and_service(s: Arc<dyn Store>) {
+    setup(&s).await;
+    let mut eur = at("2026-05", "A1", "2026-05-11", "EC2", "40.000000000000001");
+    eur.currency = "EUR".into();
+    import(&s, &meta("eur-r2.csv", "r2", "bob"), "h-eur-r2", vec![eur]).await;
+    for basis in [CostBasis::Billed, CostBasis::Effective, CostBasis::List] {
+        let by = vec![Dim::Period, Dim::Customer, Dim::Service];
+        let q = CostQuery { from: p("2026-03"), to: p("2026-06"), filters: Vec::new(), by, basis };
+        let key = |r: &billops_store::CostRow| (r.keys.clone(), r.currency.clone());
+        let mut want = s.costs(&q).await.unwrap();
+        want.sort_by_key(key);
+        let mut got = s.monthly_costs(p("2026-03"), p("2026-06"), basis).await.unwrap();
+        got.sort_by_key(key);
+        assert_eq!(got, want, "{basis:?}");
+        assert!(got.iter().any(|r| r.keys[1] == billops_store::UNASSIGNED), "unassigned cost is read: {got:?}");
+        assert!(got.iter().any(|r| r.currency == "EUR" && r.keys[2] == "EC2"), "{got:?}");
+    }
+    assert!(
+        s.monthly_costs(p("2026-05"), p("2026-05"), CostBasis::Billed)
+            .await
+            .unwrap()
+            .iter()
+            .all(|r| r.keys[0] == "2026-05")
+    );
+    assert!(s.monthly_costs(p("2026-06"), p("2026-05"), CostBasis::Billed).await.is_err(), "a range backwards");
+}
+store_test!(
+    monthly_costs_are_the_cost_rows_by_month_customer_and_service => monthly_costs_sqlite, monthly_costs_postgres
+);

@@ -2,7 +2,8 @@
 //! all codes → code → customer → service), Esc goes back up; `c` switches the top between customers and
 //! account codes; `u` switches what is measured, cost or usage volume per unit; `v` switches the table between
 //! the rows of the level below and the months shown in the chart; `F` records a forecast event for the scope,
-//! `B` sets the scope's budget for a month (both operators). Every drill and switch is computed from the fit
+//! `B` sets the scope's budget for a month (both operators). Moving the selection chooses the currency the
+//! chart draws (the selected row's: a customer's, a total's, a month's). Every drill and switch is computed from the fit
 //! kept in the pane's state: only a reload (a write, `ctrl-r`) reads and fits again.
 use super::state::Measure;
 use super::tables::split_id;
@@ -40,6 +41,10 @@ pub fn open(s: &mut State) -> Vec<Effect> {
     }
     let Some(id) = s.selected_id(ViewKey::Forecast) else { return Vec::new() };
     let key = split_id(&id).0.to_string();
+    if key.is_empty() {
+        s.info("a total row: its currency is the one the chart draws; enter on a row above drills in");
+        return Vec::new();
+    }
     let scope = &mut s.panes.forecast.scope;
     if scope.by_code && scope.code.is_none() {
         scope.code = Some(key);

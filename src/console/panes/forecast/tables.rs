@@ -15,7 +15,12 @@ pub fn row_id(key: &str, unit: &str) -> String {
     format!("{key}{SEP}{unit}")
 }
 
-/// (key, unit) of a volume row id; a cost row id is its key with no unit.
+/// The id of a scope's total row in `currency`: an empty key (never a customer, code or service).
+pub fn total_id(currency: &str) -> String {
+    row_id("", currency)
+}
+
+/// (key, unit) of a volume row id, (key, currency) of a cost row id; an id without a separator is its key.
 pub fn split_id(id: &str) -> (&str, Option<&str>) {
     match id.split_once(SEP) {
         Some((k, u)) => (k, Some(u)),

@@ -2,6 +2,11 @@
 //! outlook against budget), the line chart of the rolling view (actual, forecast, its band, the budget, event
 //! markers) and the table beside it (wide terminals) or below it: the level below, or the months (`v`).
 //! Chart values are whole currency units (display only; the tables and exports carry the exact amounts).
+//!
+//! Currencies are never added: every row says its currency (`cur`), the rows of the level below end with the
+//! scope's total per currency (a `total` row, its `cur` beside it), the months table has a run of months per currency, and the
+//! chart and the header draw **one currency at a time: the selected row's** (a total row's, a month's), else
+//! the first; the chart's title names it and, when the scope has several, how many.
 use billops_domain::forecast::fiscal::Alert;
 use billops_domain::text::visible;
 use ratatui::Frame;
@@ -18,9 +23,19 @@ use crate::console::table::{Cell, Column, Mark, Row, TableModel, fmt_money};
 use crate::console::theme::{Role, Theme};
 use crate::console::ui::widgets::{failed, list, sublists};
 use super::state::Measure;
-use super::tables::split_id;
+use super::tables::{row_id, split_id, total_id};
 use crate::plan::volume::{UnitLine, VolumeView};
-use crate::plan::{Outlook, alert_text};
+use crate::plan::{Child, Outlook, Total, alert_text};
+use billops_domain::Period;
+
+/// The cost chart's title: the currency drawn, and when there are several, that the selection chooses.
+fn chart_title(o: &Outlook, t: &Total) -> String {
+    let cur = visible(&t.currency).into_owned();
+    match o.totals.len() {
+        0 | 1 => format!(" cost by month, {cur} "),
+        n => format!(" cost by month, {cur} (1 of {n} currencies: the selected row's) "),
+    }
+}
 
 fn alert_cell(a: Option<Alert>) -> Cell {
     match a {
@@ -30,9 +45,7 @@ fn alert_cell(a: Option<Alert>) -> Cell {
     }
 }
 
-// No currency: an outlook adds its series (customers, services) at the book and customer scope whatever
-// their cost currency (a service in two currencies is two series, `SERVICE [CUR]`), so its amounts are shown
-// to 2 places.
+// Each row is in the currency of its `cur` cell; amounts show to 2 places.
 fn opt_money(d: Option<Decimal>) -> Cell {
     d.map(Cell::money).unwrap_or_else(|| Cell::text(""))
 }
@@ -47,15 +60,20 @@ pub fn level(scope: &crate::plan::Scope) -> &'static str {
 }
 
 /// The rows of the level below the scope (customers or account codes, a code's customers, or a customer's
-/// services).
+/// services), one per key and currency, then the scope's total per currency (`total`, its id
+/// [`total_id`]).
 pub fn children(o: &Outlook) -> TableModel {
+    let totals: Vec<Child> = o.totals.iter().map(|t| t.as_child(o.last_actual)).collect();
     let rows = o
         .children
         .iter()
-        .map(|c| Row {
-            id: c.key.clone(),
+        .map(|c| (row_id(&c.key, &c.currency), c, None))
+        .chain(totals.iter().map(|c| (total_id(&c.currency), c, Some(Role::Title))))
+        .map(|(id, c, role)| Row {
+            id,
             cells: vec![
                 Cell::text(&c.key),
+                Cell::text(&c.currency),
                 Cell::money(c.last_actual),
                 Cell::money(c.next_month),
                 Cell::money(c.horizon_total),
@@ -64,12 +82,13 @@ pub fn children(o: &Outlook) -> TableModel {
                 alert_cell(c.alert),
                 Cell::text(&c.method),
             ],
-            role: None,
+            role,
         })
         .collect();
     TableModel {
         columns: vec![
             Column::text(level(&o.scope), 14),
+            Column::text("cur", 3),
             Column::num("last month", 12),
             Column::num("next month", 12),
             Column::num("next 18", 13),
@@ -83,15 +102,18 @@ pub fn children(o: &Outlook) -> TableModel {
     }
 }
 
-/// The months of the chart, exactly: actual or forecast with its band, budget and alert.
+/// The months of the chart, exactly, per currency (the chart draws the selected month's currency): actual or
+/// forecast with its band, budget and alert.
 pub fn months(o: &Outlook) -> TableModel {
     let rows = o
-        .months
+        .totals
         .iter()
-        .map(|m| Row {
-            id: m.period.to_string(),
+        .flat_map(|t| t.months.iter().map(move |m| (t.currency.as_str(), m)))
+        .map(|(cur, m)| Row {
+            id: row_id(&m.period.to_string(), cur),
             cells: vec![
                 Cell::text(m.period.to_string()),
+                Cell::text(cur),
                 Cell::text(if m.actual.is_some() { "actual" } else { "forecast" }),
                 Cell::money(m.amount()),
                 opt_money(m.forecast.map(|p| p.low)),
@@ -105,6 +127,7 @@ pub fn months(o: &Outlook) -> TableModel {
     TableModel {
         columns: vec![
             Column::text("month", 7),
+            Column::text("cur", 3),
             Column::text("kind", 8),
             Column::num("amount", 13),
             Column::num("low", 12),
@@ -146,7 +169,8 @@ pub struct Series {
     pub y_max: f64,
 }
 
-pub fn series(o: &Outlook) -> Series {
+/// The chart's series of one currency's total.
+pub fn series(o: &Outlook, t: &Total) -> Series {
     let mut s = Series {
         actual: Vec::new(),
         forecast: Vec::new(),
@@ -156,7 +180,7 @@ pub fn series(o: &Outlook) -> Series {
         events: Vec::new(),
         y_max: 0.0,
     };
-    for (i, m) in o.months.iter().enumerate() {
+    for (i, m) in t.months.iter().enumerate() {
         let x = i as f64;
         if let Some(a) = m.actual {
             s.actual.push((x, units(a)));
@@ -181,7 +205,7 @@ pub fn series(o: &Outlook) -> Series {
         .max(1.0)
         * 1.05;
     for e in &o.events {
-        if let Some(i) = o.months.iter().position(|m| m.period == e.event.from) {
+        if let Some(i) = t.months.iter().position(|m| m.period == e.event.from) {
             s.events.push(vec![(i as f64, 0.0), (i as f64, s.y_max)]);
         }
     }
@@ -223,7 +247,7 @@ pub fn volume_series(o: &Outlook, line: &UnitLine) -> Series {
     s
 }
 
-fn chart(f: &mut Frame, area: Rect, o: &Outlook, s: &Series, title: &str, theme: &Theme) {
+fn chart(f: &mut Frame, area: Rect, periods: &[Period], s: &Series, title: &str, theme: &Theme) {
     let ascii = theme.symbols.ascii;
     let fine = if ascii { Marker::Dot } else { Marker::Braille };
     let mut sets = vec![
@@ -256,11 +280,11 @@ fn chart(f: &mut Frame, area: Rect, o: &Outlook, s: &Series, title: &str, theme:
         let d = Dataset::default().marker(Marker::Bar).graph_type(GraphType::Line).style(theme.style(Role::Info)).data(e);
         sets.push(if k == 0 { d.name("event") } else { d });
     }
-    let n = o.months.len().max(1);
-    let first = o.months.first().map(|m| m.period.to_string()).unwrap_or_default();
-    let last = o.months.last().map(|m| m.period.to_string()).unwrap_or_default();
+    let n = periods.len().max(1);
+    let first = periods.first().map(ToString::to_string).unwrap_or_default();
+    let last = periods.last().map(ToString::to_string).unwrap_or_default();
     // Labels are spaced evenly: the middle one names the middle month (the last actual is in the header).
-    let middle = o.months.get((n - 1) / 2).map(|m| m.period.to_string()).unwrap_or_default();
+    let middle = periods.get((n - 1) / 2).map(ToString::to_string).unwrap_or_default();
     let x_labels = vec![Span::raw(first), Span::raw(middle), Span::raw(last)];
     let y_labels = vec![Span::raw("0"), Span::raw(compact(s.y_max / 2.0)), Span::raw(compact(s.y_max))];
     let w = Chart::new(sets)
@@ -272,13 +296,19 @@ fn chart(f: &mut Frame, area: Rect, o: &Outlook, s: &Series, title: &str, theme:
     f.render_widget(w, area);
 }
 
-fn header(o: &Outlook, theme: &Theme) -> Vec<Line<'static>> {
-    let budget = match o.fy_budget {
+/// The header: the scope, the method and the fiscal-year figures of the currency drawn (`t`), and why.
+fn header(o: &Outlook, t: Option<&Total>, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(t) = t else {
+        let line = format!("{} · no cost and no budget in this scope · last actual {}", o.scope.label(), o.last_actual);
+        return vec![Line::from(Span::styled(visible(&line).into_owned(), theme.style(Role::Title)))];
+    };
+    let cur = visible(&t.currency).into_owned();
+    let budget = match t.fy_budget {
         Some(b) => format!(" · budget {}", fmt_money(b)),
         None => " · no budget".to_string(),
     };
-    let alert = alert_text(o.fy_alert);
-    let alert_role = match o.fy_alert {
+    let alert = alert_text(t.fy_alert);
+    let alert_role = match t.fy_alert {
         Some(Alert::Over { .. }) => Role::Negative,
         Some(Alert::Near { .. }) => Role::Warning,
         None => Role::Muted,
@@ -289,15 +319,22 @@ fn header(o: &Outlook, theme: &Theme) -> Vec<Line<'static>> {
         let labels: Vec<String> = o.events.iter().map(|e| visible(&e.event.label()).into_owned()).collect();
         format!(" · events: {}", labels.join("; "))
     };
+    // The currency and its figures first: they must survive a narrow terminal.
     vec![
         Line::from(vec![
             Span::styled(visible(&o.scope.label()).into_owned(), theme.style(Role::Title)),
-            Span::styled(format!(" · {} · last actual {}", o.method, o.last_actual), theme.style(Role::Text)),
-            Span::styled(format!(" · FY{} outlook {}{budget} ", o.fiscal_year, fmt_money(o.fy_outlook)), theme.style(Role::Text)),
-            Span::styled(alert, theme.style(alert_role)),
+            Span::styled(format!(" · {cur} · FY{} outlook {}{budget}", o.fiscal_year, fmt_money(t.fy_outlook)), theme.style(Role::Text)),
+            Span::styled(if alert.is_empty() { alert } else { format!(" {alert}") }, theme.style(alert_role)),
+            Span::styled(format!(" · {} · last actual {}", t.method, o.last_actual), theme.style(Role::Text)),
         ]),
-        Line::from(Span::styled(format!("why: {}{events}", visible(&o.why)), theme.style(Role::Muted))),
+        Line::from(Span::styled(format!("why: {}{events}", visible(&t.why)), theme.style(Role::Muted))),
     ]
+}
+
+/// The currency the chart and header draw: the selected row's (a row, a total, a month), else the first.
+pub fn chosen_total<'a>(s: &State, o: &'a Outlook) -> Option<&'a Total> {
+    let id = s.selected_id(s.current_view());
+    o.total(id.as_deref().and_then(|id| split_id(id).1))
 }
 
 /// The header of the volume view: what is measured (usage volume, one line per unit, units never added),
@@ -367,9 +404,10 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     }
     let cur = s.current_view();
     let volume = pane.volume.as_ref().filter(|_| pane.measure == Measure::Volume);
+    let total = chosen_total(s, o);
     let head_lines = match volume {
         Some(v) => volume_header(o, v, chosen_unit(s, v), theme),
-        None => header(o, theme),
+        None => header(o, total, theme),
     };
     // The header wraps rather than being cut at 80 columns (up to 4 rows; the chart gives them up).
     let rows: usize = head_lines
@@ -384,7 +422,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     f.render_widget(Paragraph::new(head_lines).wrap(ratatui::widgets::Wrap { trim: true }), head);
     let wide = body.width >= 140;
     let (chart_area, table_area) = if wide {
-        let [a, b] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
         (a, b)
     } else {
         let [a, b] = Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
@@ -394,11 +432,18 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
         Some(v) => match chosen_unit(s, v) {
             Some(line) => {
                 let title = format!(" volume by month: {} (u: cost) ", visible(&line.unit));
-                chart(f, chart_area, o, &volume_series(o, line), &title, theme);
+                let periods: Vec<Period> = line.months.iter().map(|m| m.period).collect();
+                chart(f, chart_area, &periods, &volume_series(o, line), &title, theme);
             }
             None => f.render_widget(Paragraph::new("no usage quantities in this scope (u: cost)"), chart_area),
         },
-        None => chart(f, chart_area, o, &series(o), " cost by month ", theme),
+        None => match total {
+            Some(t) => {
+                let periods: Vec<Period> = t.months.iter().map(|m| m.period).collect();
+                chart(f, chart_area, &periods, &series(o, t), &chart_title(o, t), theme);
+            }
+            None => f.render_widget(Paragraph::new("no cost in this scope"), chart_area),
+        },
     }
     let [tabs, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(table_area);
     f.render_widget(Paragraph::new(sublists(s, &VIEWS, cur, theme, tabs.width)), tabs);
