@@ -288,7 +288,7 @@ fn fit_customer(
     let mine: Vec<ForecastEvent> = events
         .iter()
         .filter(|e| e.retired.is_none() && e.customer.as_deref().is_none_or(|c| c == customer))
-        .map(|e| e.event.clone())
+        .map(|e| in_source_currency(e.event.clone(), customer, money, &points))
         .collect();
     events::apply(&mut points, &mine);
     // A series brought in by a technology change is in the currency of the series it takes cost from.
@@ -315,6 +315,25 @@ fn fit_customer(
         })
         .collect();
     (customer.to_string(), fitted)
+}
+
+/// A technology change moves cost in its own currency. Into a service whose series is in another currency it
+/// lands in `SERVICE [CUR]` beside it (a series of the source's currency, as the history names a service billed
+/// in two currencies), never added to the other currency's amounts.
+fn in_source_currency(
+    mut e: ForecastEvent,
+    customer: &str,
+    money: &CurrencyOf,
+    series: &BTreeMap<String, Vec<Point>>,
+) -> ForecastEvent {
+    if let events::EventKind::Technology { from_service, to_service, .. } = &mut e.kind {
+        let from = money.of(customer, from_service);
+        if series.contains_key(to_service.as_str()) && money.of(customer, to_service) != from {
+            let base = to_service.rsplit_once(" [").map_or(to_service.as_str(), |(b, _)| b);
+            *to_service = format!("{base} [{from}]");
+        }
+    }
+    e
 }
 
 fn summarise(methods: &[(Method, &str)]) -> (String, String) {
@@ -944,6 +963,26 @@ mod tests {
         assert_eq!(glacier.currency, "EUR");
         let eur = acme.totals.iter().find(|t| t.currency == "EUR").unwrap();
         assert_eq!(month(eur, "2026-06").amount(), Decimal::from(7), "half moved, nothing lost, still EUR");
+    }
+
+    #[test]
+    fn a_technology_change_into_another_currencys_service_keeps_its_currency() {
+        let (facts, money, codes, budgets) = book();
+        // ACME's S3 is billed in EUR, its EC2 in USD: half of S3 moves to EC2 from the first forecast month.
+        let kind =
+            EventKind::Technology { from_service: "S3".into(), to_service: "EC2".into(), ratio: Decimal::from(50) };
+        let events = [stored(Some("ACME"), kind)];
+        let fitted = fit(&facts, &events, &frame(), None, money);
+        let acme =
+            fitted.outlook(&events, &budgets, &codes, &Scope { customer: Some("ACME".into()), ..Scope::default() });
+        let usd = acme.totals.iter().find(|t| t.currency == "USD").unwrap();
+        let eur = acme.totals.iter().find(|t| t.currency == "EUR").unwrap();
+        assert_eq!(month(usd, "2026-06").amount(), Decimal::from(100), "no euro added to the dollars");
+        assert_eq!(month(eur, "2026-06").amount(), Decimal::from(7), "the moved half is still in EUR");
+        let moved = acme.children.iter().find(|c| c.key == "EC2 [EUR]").expect("EC2's euro part beside it");
+        assert_eq!(moved.currency, "EUR");
+        // Half of S3's 7 a month from the event (2026-05) to the horizon's end (2027-08): 16 months × 3.5.
+        assert_eq!((moved.next_month, moved.horizon_total), (Decimal::ZERO, Decimal::from(56)));
     }
 
     #[test]
