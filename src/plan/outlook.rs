@@ -979,7 +979,7 @@ mod tests {
         let eur = acme.totals.iter().find(|t| t.currency == "EUR").unwrap();
         assert_eq!(month(usd, "2026-06").amount(), Decimal::from(100), "no euro added to the dollars");
         assert_eq!(month(eur, "2026-06").amount(), Decimal::from(7), "the moved half is still in EUR");
-        let moved = acme.children.iter().find(|c| c.key == "EC2 [EUR]").expect("EC2's euro part beside it");
+        let moved = acme.children.iter().find(|c| c.key == "EC2 [EUR]").unwrap();
         assert_eq!(moved.currency, "EUR");
         // Half of S3's 7 a month from the event (2026-05) to the horizon's end (2027-08): 16 months × 3.5.
         assert_eq!((moved.next_month, moved.horizon_total), (Decimal::ZERO, Decimal::from(56)));
