@@ -6,20 +6,12 @@
 
 mod pty_common;
 
-use pty_common::{BIN, Tui, cli, stdout};
+use pty_common::{Tui, cli, demo_store, stdout};
 
 #[test]
 fn e2e_marked_accounts_move_in_one_write_and_an_operators_become_proposals() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
-    let url = format!("sqlite:{}", db.display());
-    let out = std::process::Command::new(BIN)
-        .args(["--db", &url, "demo"])
-        .env("BILLOPS_DATA_DIR", dir.path().join("data"))
-        .env("BILLOPS_CONFIG_DIR", dir.path().join("config"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let url = demo_store(dir.path());
     let run = |who: &str, args: &[&str]| {
         let o = cli(&url, dir.path(), who, args);
         assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));

@@ -6,50 +6,17 @@
 
 mod pg_common;
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-use pg_common::{PgStore, text};
-use sqlx::{Connection, PgConnection};
+use pg_common::{PgStore, billops, sql, text};
 
 const FOCUS: &str = "BillingAccountId,BillingAccountName,SubAccountId,SubAccountName,BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,ServiceName,RegionId,SkuId,ResourceId,ConsumedQuantity,ConsumedUnit,BilledCost,EffectiveCost,ListCost,BillingCurrency,InvoiceId,Tags
 100000000001,Payer One,A1,acct A1,2026-05-01T00:00:00Z,2026-06-01T00:00:00Z,2026-05-03T00:00:00Z,2026-05-04T00:00:00Z,Usage,EC2,us-east-1,SKU1,res-1,1,Hrs,12.5,12.5,12.5,USD,INV-1,
 ";
 
-fn billops(dir: &Path, url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_billops"))
-        .env("BILLOPS_DATA_DIR", dir.join("data"))
-        .env("BILLOPS_CONFIG_DIR", dir.join("config"))
-        .env_remove("BILLOPS_DATABASE_URL")
-        .env("BILLOPS_USER", "ignored")
-        .env("PGPASSWORD", pg_common::PASSWORD)
-        .arg("--db")
-        .arg(url)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn sql(url: &str, q: &str) -> Result<u64, String> {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let (url, q) = (url.to_string(), q.to_string());
-    rt.block_on(async move {
-        let mut c = PgConnection::connect(&url).await.map_err(|e| e.to_string())?;
-        sqlx::query(sqlx::AssertSqlSafe(q)).execute(&mut c).await.map(|r| r.rows_affected()).map_err(|e| e.to_string())
-    })
-}
-
 #[test]
 fn the_database_enforces_linking_and_computed_items() {
     let Some(pg) = PgStore::new("linking_pg") else { return };
     let dir = tempfile::tempdir().unwrap();
-    let logins = pg.logins(&["operator", "manager"]);
-    for (login, role) in logins.iter().zip(["operator", "manager"]) {
-        let o = billops(dir.path(), &pg.owner_url(), &["users", "add", login, "--role", role]);
-        assert!(o.status.success(), "{}", text(&o));
-        pg.set_password(login);
-    }
-    let (op, mgr) = (pg.login_url(&logins[0]), pg.login_url(&logins[1]));
+    let (op, mgr) = pg.operator_and_manager(dir.path());
     let file = dir.path().join("may.csv");
     std::fs::write(&file, FOCUS).unwrap();
     for args in [&["import", file.to_str().unwrap()][..], &["customers", "add", "acme", "Acme"]] {

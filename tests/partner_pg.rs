@@ -6,46 +6,13 @@
 
 mod pg_common;
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-use pg_common::{PgStore, text};
-use sqlx::{Connection, PgConnection};
-
-fn billops(dir: &Path, url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_billops"))
-        .env("BILLOPS_DATA_DIR", dir.join("data"))
-        .env("BILLOPS_CONFIG_DIR", dir.join("config"))
-        .env_remove("BILLOPS_DATABASE_URL")
-        .env("BILLOPS_USER", "ignored")
-        .env("PGPASSWORD", pg_common::PASSWORD)
-        .arg("--db")
-        .arg(url)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn sql(url: &str, q: &str) -> Result<u64, String> {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let (url, q) = (url.to_string(), q.to_string());
-    rt.block_on(async move {
-        let mut c = PgConnection::connect(&url).await.map_err(|e| e.to_string())?;
-        sqlx::query(sqlx::AssertSqlSafe(q)).execute(&mut c).await.map(|r| r.rows_affected()).map_err(|e| e.to_string())
-    })
-}
+use pg_common::{PgStore, billops, sql, text};
 
 #[test]
 fn partner_suggestions_under_postgres_logins() {
     let Some(pg) = PgStore::new("partner_pg") else { return };
     let dir = tempfile::tempdir().unwrap();
-    let logins = pg.logins(&["operator", "manager"]);
-    for (login, role) in logins.iter().zip(["operator", "manager"]) {
-        let o = billops(dir.path(), &pg.owner_url(), &["users", "add", login, "--role", role]);
-        assert!(o.status.success(), "{}", text(&o));
-        pg.set_password(login);
-    }
-    let (op, mgr) = (pg.login_url(&logins[0]), pg.login_url(&logins[1]));
+    let (op, mgr) = pg.operator_and_manager(dir.path());
     let file = format!("{}/fixtures/azure/csp-partners.csv", env!("CARGO_MANIFEST_DIR"));
     for args in [
         &["customers", "add", "contoso", "Contoso Retail", "--currency", "EUR"][..],

@@ -168,3 +168,43 @@ impl Drop for PgStore {
         });
     }
 }
+
+/// The CLI on `url` (data and config under `dir`); the login comes from the URL, its password from
+/// [`PASSWORD`] when the URL has none.
+pub fn billops(dir: &std::path::Path, url: &str, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_billops"))
+        .env("BILLOPS_DATA_DIR", dir.join("data"))
+        .env("BILLOPS_CONFIG_DIR", dir.join("config"))
+        .env_remove("BILLOPS_DATABASE_URL")
+        .env("BILLOPS_USER", "ignored")
+        .env("PGPASSWORD", PASSWORD)
+        .arg("--db")
+        .arg(url)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// One SQL statement on `url`, as psql would run it: rows affected, or the server's refusal.
+pub fn sql(url: &str, q: &str) -> Result<u64, String> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (url, q) = (url.to_string(), q.to_string());
+    rt.block_on(async move {
+        let mut c = PgConnection::connect(&url).await.map_err(|e| e.to_string())?;
+        sqlx::query(sqlx::AssertSqlSafe(q)).execute(&mut c).await.map(|r| r.rows_affected()).map_err(|e| e.to_string())
+    })
+}
+
+impl PgStore {
+    /// An operator and a manager login added with `billops users add` by the owner, each with the test
+    /// password: their store URLs (operator, manager).
+    pub fn operator_and_manager(&self, dir: &std::path::Path) -> (String, String) {
+        let logins = self.logins(&["operator", "manager"]);
+        for (login, role) in logins.iter().zip(["operator", "manager"]) {
+            let o = billops(dir, &self.owner_url(), &["users", "add", login, "--role", role]);
+            assert!(o.status.success(), "{}", text(&o));
+            self.set_password(login);
+        }
+        (self.login_url(&logins[0]), self.login_url(&logins[1]))
+    }
+}

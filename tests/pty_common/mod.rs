@@ -31,6 +31,19 @@ pub fn cli(url: &str, home: &Path, user: &str, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// A demo store built in `dir` (`billops demo`): its URL.
+pub fn demo_store(dir: &Path) -> String {
+    let url = format!("sqlite:{}", dir.join("demo.db").display());
+    let out = Command::new(BIN)
+        .args(["--db", &url, "demo"])
+        .env("BILLOPS_DATA_DIR", dir.join("data"))
+        .env("BILLOPS_CONFIG_DIR", dir.join("config"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "billops demo: {}", String::from_utf8_lossy(&out.stderr));
+    url
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
