@@ -86,7 +86,7 @@ pub enum Command {
     Forecast(super::plan::ForecastArgs),
     /// Budgets per customer (or service, account code) and fiscal month: set, list, import CSV.
     #[command(subcommand)]
-    Budget(super::plan::BudgetCmd),
+    Budget(super::budget::BudgetCmd),
     /// FX rate snapshots per currency pair and period: set, import CSV, approve (maker-checker), list.
     #[command(subcommand)]
     Fx(super::fx::FxCmd),

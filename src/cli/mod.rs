@@ -3,6 +3,7 @@
 mod out;
 mod account_map;
 mod args;
+mod budget;
 mod ch_statements;
 mod commands;
 mod demo;
@@ -410,7 +411,7 @@ async fn run_command(ctx: &Ctx, cli: Cli) -> Result<u8, Failure> {
         Some(Command::Requests(c)) => sla_claims::requests(ctx, c).await,
         Some(Command::Onboarding(a)) => onboarding::onboarding(ctx, a).await,
         Some(Command::Forecast(a)) => plan::forecast(ctx, a).await,
-        Some(Command::Budget(c)) => plan::budget(ctx, c).await,
+        Some(Command::Budget(c)) => budget::budget(ctx, c).await,
         Some(Command::Fx(c)) => fx::fx(ctx, c).await,
     }
 }

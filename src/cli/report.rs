@@ -13,7 +13,7 @@ use crate::documents::report;
 pub enum ReportCmd {
     /// Annual (--fiscal-year) or biennial (--biennium) budget report per customer or account code: actuals to
     /// date, forecast for the rest, budget, difference (table, csv, json or a printable html document).
-    Budget(super::plan::BudgetReportArgs),
+    Budget(super::budget::BudgetReportArgs),
     /// Month-end management report of a period: totals billed (issued invoices) and at cost, margin by customer
     /// and by service, credits and their sources, variances over threshold and their explanations, open items
     /// (disputes, supplier cases, unreached credits, invoices not issued, open requests).
@@ -58,7 +58,7 @@ pub enum ReportFormat {
 
 pub async fn report(ctx: &Ctx, c: ReportCmd) -> Result<u8, Failure> {
     match c {
-        ReportCmd::Budget(a) => super::plan::report_budget(ctx, a).await,
+        ReportCmd::Budget(a) => super::budget::report_budget(ctx, a).await,
         ReportCmd::Month { period: p, format, output } => {
             let p = period(&p)?;
             let cfg = ctx.close_settings().await?;
