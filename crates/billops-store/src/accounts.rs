@@ -5,9 +5,8 @@ use serde::Serialize;
 
 use crate::accounts_bulk::{BulkAssigned, BulkAssignment};
 use crate::audit::{self, Audit};
-use crate::db::{Row, Tx, args, money_cols, money_sum};
+use crate::db::{Row, Tx, args};
 use crate::parties::{close_and_replace, customer_id, role_in};
-use crate::rating_rollups::{self, Part};
 use crate::{
     AccountFilter, Actor, Assignment, LinkProposal, LinkedAccount, NewLinkProposal, PayerAccount, Result, SqlStore,
     StoreError,
@@ -26,8 +25,8 @@ struct AssignState<'a> {
     from: NaiveDate,
 }
 
-/// Assign inside a transaction: close/replace assignments, move the account's line items on and after
-/// `from` to the customer, rebuild the affected rollups, resolve its open "unassigned" issues, audit.
+/// Assign inside a transaction: close/replace assignments, move the account's cost on and after `from` to the
+/// customer (its rollups; line items resolve their customer when read), resolve its open "unassigned" issues, audit.
 async fn assign_in(
     tx: &mut Tx,
     account: &str,
@@ -37,7 +36,7 @@ async fn assign_in(
     reason: Option<&str>,
 ) -> Result<()> {
     record_assignment(tx, account, cid, from, by, reason).await?;
-    relocate(tx, account, cid, from).await
+    crate::accounts_bulk::relocate_many(tx, &[(account, cid, from)]).await.map(|_| ())
 }
 
 /// The assignment itself, without moving cost (the bulk path moves many accounts' cost at once): refuse a
@@ -76,59 +75,6 @@ pub(crate) async fn record_assignment(
         a = a.reason(r);
     }
     audit::write(tx, by, a).await
-}
-
-/// Move the account's line items with `usage_date >= from` to customer `cid` and rebuild the rollups (cost,
-/// resource and rating) of
-/// every (batch, period) that holds them. Batches are found through their scopes (last day of data) and
-/// rollups, and their line items by id range: no index on line_items is needed.
-async fn relocate(tx: &mut Tx, account: &str, cid: i64, from: NaiveDate) -> Result<()> {
-    let Some(acc) = tx.opt("SELECT id FROM dict WHERE value = $1", args![account]).await? else {
-        return Ok(()); // never imported: no cost to move
-    };
-    let acc: i64 = acc.get(0)?;
-    let rows = tx
-        .all(
-            "SELECT DISTINCT s.batch_id, s.period, b.first_item_id, b.last_item_id \
-             FROM batch_scopes s JOIN import_batches b ON b.id = s.batch_id \
-             WHERE s.replaced_by IS NULL AND s.last_day >= $1 AND EXISTS (SELECT 1 FROM cost_rollups r \
-               WHERE r.period = s.period AND r.batch_id = s.batch_id AND r.account = $2)",
-            args![from, acc],
-        )
-        .await?;
-    let b = tx.backend();
-    let money = [money_cols(b, "billed"), money_cols(b, "effective"), money_cols(b, "list")].join(", ");
-    let sums = [money_sum(b, "", "billed"), money_sum(b, "", "effective"), money_sum(b, "", "list")].join(", ");
-    let keys = "period, customer_id, service, product, component, account, payer, charge_category, region, currency";
-    let rebuild = |table: &str, keys: &str| {
-        format!(
-            "INSERT INTO {table} ({keys}, batch_id, row_count, {money}) SELECT {keys}, batch_id, count(*), {sums} \
-             FROM line_items WHERE id BETWEEN $1 AND $2 AND batch_id = $3 AND period = $4 AND account = $5 \
-             GROUP BY {keys}, batch_id"
-        )
-    };
-    let rebuild_cost = rebuild("cost_rollups", keys);
-    let rebuild_resource = rebuild("resource_rollups", &format!("{keys}, resource"));
-    for r in &rows {
-        let (batch, period, lo, hi): (i64, String, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        tx.exec(
-            "UPDATE line_items SET customer_id = $1 WHERE id BETWEEN $2 AND $3 AND batch_id = $4 AND period = $5 \
-             AND account = $6 AND usage_date >= $7",
-            args![cid, lo, hi, batch, period.as_str(), acc, from],
-        )
-        .await?;
-        for table in ["cost_rollups", "resource_rollups", "rating_rollups"] {
-            let sql = format!("DELETE FROM {table} WHERE period = $1 AND batch_id = $2 AND account = $3");
-            tx.exec(&sql, args![period.as_str(), batch, acc]).await?;
-        }
-        tx.exec(&rebuild_cost, args![lo, hi, batch, period.as_str(), acc]).await?;
-        tx.exec(&rebuild_resource, args![lo, hi, batch, period.as_str(), acc]).await?;
-        // A batch not back-filled yet gets its rating rollups, with the customers just set, from the back-fill.
-        if rating_rollups::built(tx, batch).await? {
-            rating_rollups::rebuild(tx, batch, lo, hi, Part::Account { period: &period, account: acc }).await?;
-        }
-    }
-    Ok(())
 }
 
 /// Record a link proposal inside a transaction (the caller checked the role): refused now when its date is in a

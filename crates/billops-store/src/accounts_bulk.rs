@@ -1,15 +1,15 @@
 //! Bulk account mapping (`billops accounts assign --file map.csv`, and the Accounts pane's marks, `marks.rs`):
 //! every row in one transaction, all or nothing. A manager's rows are assignments; an operator's become link proposals (the
-//! same rule as one assignment). Cost moves once per (batch, period): the moves go into a temporary table, the
-//! line items of all the moved accounts are updated in one statement (each row's new customer looked up by its
-//! account) and their rollups rebuilt together, instead of one scan of the batch per account.
+//! same rule as one assignment). Cost moves once per (batch, period) for all the accounts together, and only in the
+//! rollups: see [`relocate_many`], which one assignment uses too.
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::accounts::record_assignment;
-use crate::db::{Arg, Tx, args, money_cols, money_sum};
+use crate::db::{Arg, Tx, args};
+use crate::owners::rebuild_cost_rollups;
 use crate::parties::{customer_id, role_in};
 use crate::rating_rollups::{self, Part};
 use crate::{Actor, Result, StoreError};
@@ -101,22 +101,33 @@ pub(crate) async fn assign_all_why(
     Ok(out)
 }
 
-/// Move the line items of `moved` (account, customer id, from) to their customers and rebuild the rollups of
-/// every (batch, period) holding them; returns how many (batch, period) pairs were rebuilt. The moves go into a
-/// temporary table (dropped with the transaction's end or explicitly): each batch and period is then scanned once
-/// for all the accounts, the new customer found by the account's key.
-async fn relocate_many(tx: &mut Tx, moved: &[(&str, i64, NaiveDate)]) -> Result<usize> {
-    let create = match tx.backend() {
-        crate::Backend::Sqlite => {
+/// Move the cost of `moved` (account, customer id, from) to its customers: the rollups (cost, resource, rating) of
+/// every (batch, period) holding the accounts' cost on or after their dates. Returns how many (batch, period)
+/// pairs moved. Line items are not rewritten: their customer is resolved through the assignments when read
+/// (`owners`), so the work is proportional to the moved accounts' rollup rows:
+/// - an account whose move covers the whole of a (batch, period) — its date on or before the period's first day
+///   of data there — and whose rollups there carry one customer has them re-pointed in place (an `UPDATE` of the
+///   customer: the sums do not change, and no key can collide since the account is part of every key);
+/// - any other account there (a move from mid-period, or rollups already split between customers) has its rollups
+///   deleted and rebuilt from its line items, each item's customer resolved on its usage day.
+///
+/// The moves go into a temporary table (`bulk_map`; the rebuilt accounts of one (batch, period) in `bulk_split`),
+/// so each statement handles all the accounts at once.
+pub(crate) async fn relocate_many(tx: &mut Tx, moved: &[(&str, i64, NaiveDate)]) -> Result<usize> {
+    let (map, split) = match tx.backend() {
+        crate::Backend::Sqlite => (
             "CREATE TEMP TABLE IF NOT EXISTS bulk_map (account INTEGER PRIMARY KEY, cid INTEGER NOT NULL, \
-             from_day TEXT NOT NULL)"
-        }
-        crate::Backend::Postgres => {
+             from_day TEXT NOT NULL)",
+            "CREATE TEMP TABLE IF NOT EXISTS bulk_split (account INTEGER PRIMARY KEY)",
+        ),
+        crate::Backend::Postgres => (
             "CREATE TEMP TABLE IF NOT EXISTS bulk_map (account BIGINT PRIMARY KEY, cid BIGINT NOT NULL, \
-             from_day DATE NOT NULL) ON COMMIT DROP"
-        }
+             from_day DATE NOT NULL) ON COMMIT DROP",
+            "CREATE TEMP TABLE IF NOT EXISTS bulk_split (account BIGINT PRIMARY KEY) ON COMMIT DROP",
+        ),
     };
-    tx.exec(create, vec![]).await?;
+    tx.exec(map, vec![]).await?;
+    tx.exec(split, vec![]).await?;
     tx.exec("DELETE FROM bulk_map", vec![]).await?;
     // accounts never imported have no dict id and no cost to move
     let mut earliest: Option<NaiveDate> = None;
@@ -142,53 +153,64 @@ async fn relocate_many(tx: &mut Tx, moved: &[(&str, i64, NaiveDate)]) -> Result<
         for (id, cid, from) in chunk {
             a.extend([Arg::from(*id), Arg::from(*cid), Arg::from(*from)]);
         }
-        tx.exec(&format!("INSERT INTO bulk_map (account, cid, from_day) VALUES {}", values.join(", ")), a).await?;
+        tx.exec_once(&format!("INSERT INTO bulk_map (account, cid, from_day) VALUES {}", values.join(", ")), a).await?;
     }
     let scopes = tx
         .all(
-            "SELECT DISTINCT s.batch_id, s.period, b.first_item_id, b.last_item_id \
+            "SELECT s.batch_id, s.period, b.first_item_id, b.last_item_id, min(s.first_day) \
              FROM batch_scopes s JOIN import_batches b ON b.id = s.batch_id \
              WHERE s.replaced_by IS NULL AND s.last_day >= $1 AND EXISTS (SELECT 1 FROM cost_rollups r \
                WHERE r.period = s.period AND r.batch_id = s.batch_id AND r.account IN (SELECT account FROM bulk_map)) \
-             ORDER BY s.batch_id, s.period",
+             GROUP BY s.batch_id, s.period, b.first_item_id, b.last_item_id ORDER BY s.batch_id, s.period",
             args![earliest],
         )
         .await?;
-    let b = tx.backend();
-    let money = [money_cols(b, "billed"), money_cols(b, "effective"), money_cols(b, "list")].join(", ");
-    let sums = [money_sum(b, "", "billed"), money_sum(b, "", "effective"), money_sum(b, "", "list")].join(", ");
-    let keys = "period, customer_id, service, product, component, account, payer, charge_category, region, currency";
-    let scope = "id BETWEEN $1 AND $2 AND batch_id = $3 AND period = $4 AND account IN (SELECT account FROM bulk_map)";
-    let rebuild = |table: &str, keys: &str| {
-        format!(
-            "INSERT INTO {table} ({keys}, batch_id, row_count, {money}) SELECT {keys}, batch_id, count(*), {sums} \
-             FROM line_items WHERE {scope} GROUP BY {keys}, batch_id"
-        )
-    };
-    let (rebuild_cost, rebuild_resource) =
-        (rebuild("cost_rollups", keys), rebuild("resource_rollups", &format!("{keys}, resource")));
-    let update = format!(
-        "UPDATE line_items SET customer_id = (SELECT m.cid FROM bulk_map m WHERE m.account = line_items.account) \
-         WHERE {scope} AND usage_date >= (SELECT m.from_day FROM bulk_map m WHERE m.account = line_items.account)"
-    );
+    const TABLES: [&str; 3] = ["cost_rollups", "resource_rollups", "rating_rollups"];
     let mut done = 0;
     for r in &scopes {
         let (batch, period, lo, hi): (i64, String, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        let a = || args![lo, hi, batch, period.as_str()];
-        tx.exec(&update, a()).await?;
-        for table in ["cost_rollups", "resource_rollups", "rating_rollups"] {
+        let first_day: NaiveDate = r.get(4)?;
+        let p = period.as_str();
+        // Which accounts need their line items: a move from after the first day of data, or split rollups.
+        tx.exec("DELETE FROM bulk_split", vec![]).await?;
+        tx.exec("INSERT INTO bulk_split (account) SELECT account FROM bulk_map WHERE from_day > $1", args![first_day])
+            .await?;
+        tx.exec(
+            "INSERT INTO bulk_split (account) SELECT r.account FROM cost_rollups r \
+             WHERE r.period = $1 AND r.batch_id = $2 AND r.account IN (SELECT account FROM bulk_map) \
+               AND r.account NOT IN (SELECT account FROM bulk_split) \
+             GROUP BY r.account HAVING count(DISTINCT r.customer_id) > 1",
+            args![p, batch],
+        )
+        .await?;
+        for table in TABLES {
             let sql = format!(
-                "DELETE FROM {table} WHERE period = $1 AND batch_id = $2 AND account IN (SELECT account FROM bulk_map)"
+                "UPDATE {table} SET customer_id = (SELECT m.cid FROM bulk_map m WHERE m.account = {table}.account) \
+                 WHERE period = $1 AND batch_id = $2 AND account IN (SELECT account FROM bulk_map) \
+                   AND account NOT IN (SELECT account FROM bulk_split) \
+                   AND customer_id <> (SELECT m.cid FROM bulk_map m WHERE m.account = {table}.account)"
             );
-            tx.exec(&sql, args![period.as_str(), batch]).await?;
+            tx.exec(&sql, args![p, batch]).await?;
         }
-        tx.exec(&rebuild_cost, a()).await?;
-        tx.exec(&rebuild_resource, a()).await?;
-        if rating_rollups::built(tx, batch).await? {
-            rating_rollups::rebuild(tx, batch, lo, hi, Part::Mapped { period: &period }).await?;
+        let split: i64 = tx.one("SELECT count(*) FROM bulk_split", vec![]).await?.get(0)?;
+        if split > 0 {
+            for table in TABLES {
+                let sql = format!(
+                    "DELETE FROM {table} WHERE period = $1 AND batch_id = $2 \
+                     AND account IN (SELECT account FROM bulk_split)"
+                );
+                tx.exec(&sql, args![p, batch]).await?;
+            }
+            let filter = "id BETWEEN $1 AND $2 AND batch_id = $3 AND period = $4 AND account IN (SELECT account FROM bulk_split)";
+            rebuild_cost_rollups(tx, filter, &|| args![lo, hi, batch, p]).await?;
+            if rating_rollups::built(tx, batch).await? {
+                rating_rollups::rebuild(tx, batch, lo, hi, Part::Moved { period: p }).await?;
+            }
         }
+        crate::service_rollups::refresh(tx, batch, p).await?;
         done += 1;
     }
+    tx.exec("DROP TABLE IF EXISTS bulk_split", vec![]).await?;
     tx.exec("DROP TABLE IF EXISTS bulk_map", vec![]).await?;
     Ok(done)
 }

@@ -1,4 +1,5 @@
-//! `rating_rollups` outside the import: rebuilt from line items when an account moves (`relocate`), and
+//! `rating_rollups` outside the import: rebuilt from line items (their customers resolved through the assignments,
+//! `owners`) when an account moves mid-period (`accounts_bulk`), and
 //! back-filled batch by batch for stores created before migration 0004.
 //!
 //! Exactness: PostgreSQL sums `NUMERIC` in SQL (`INSERT … SELECT … GROUP BY`). On SQLite the money parts are
@@ -12,6 +13,7 @@ use crate::db::{Arg, Db, Tx, args};
 use crate::import::bulk::{Bulk, Rollups};
 use crate::import::dict::FastMap;
 use crate::import::state::{RollKey, Sums};
+use crate::owners::owned_items;
 use crate::{Backend, Result, StoreError};
 
 /// Line-item ids aggregated per query on SQLite (bounds the GROUP BY sorter, which the store keeps in memory).
@@ -27,12 +29,8 @@ const KEYS: &str = "period, customer_id, account, service, product, component, c
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Part<'a> {
     Batch,
-    Account {
-        period: &'a str,
-        account: i64,
-    },
-    /// The accounts of the bulk mapping's temporary `bulk_map` table, in one period.
-    Mapped {
+    /// The accounts of the mapping's temporary `bulk_split` table (`accounts_bulk`), in one period.
+    Moved {
         period: &'a str,
     },
     /// One (period, payer) of the batch (payer as its dict id).
@@ -52,9 +50,8 @@ pub(crate) async fn built(tx: &mut Tx, batch: i64) -> Result<bool> {
 pub(crate) async fn rebuild(tx: &mut Tx, batch: i64, lo: i64, hi: i64, part: Part<'_>) -> Result<usize> {
     let (filter, extra): (String, Vec<Arg>) = match part {
         Part::Batch => (String::new(), vec![]),
-        Part::Account { period, account } => (" AND period = $4 AND account = $5".into(), args![period, account]),
-        Part::Mapped { period } => {
-            (" AND period = $4 AND account IN (SELECT account FROM bulk_map)".into(), args![period])
+        Part::Moved { period } => {
+            (" AND period = $4 AND account IN (SELECT account FROM bulk_split)".into(), args![period])
         }
         Part::Scope { period, payer } => (" AND period = $4 AND payer = $5".into(), args![period, payer]),
     };
@@ -63,8 +60,8 @@ pub(crate) async fn rebuild(tx: &mut Tx, batch: i64, lo: i64, hi: i64, part: Par
             let sql = format!(
                 "INSERT INTO rating_rollups ({KEYS}, batch_id, row_count, billed, effective, list, quantity, \
                  no_quantity) SELECT {KEYS}, batch_id, count(*), sum(billed), sum(effective), sum(list), \
-                 coalesce(sum(quantity), 0), count(*) - count(quantity) FROM line_items \
-                 WHERE id BETWEEN $1 AND $2 AND batch_id = $3{filter} GROUP BY {KEYS}, batch_id"
+                 coalesce(sum(quantity), 0), count(*) - count(quantity) FROM {} GROUP BY {KEYS}, batch_id",
+                owned_items(Backend::Postgres, &format!("id BETWEEN $1 AND $2 AND batch_id = $3{filter}"))
             );
             let mut a = args![lo, hi, batch];
             a.extend(extra);
@@ -146,10 +143,10 @@ fn sqlite_aggregate(filter: &str) -> String {
         .collect::<Vec<_>>();
     let cols = money.join(", ");
     let sums = money.iter().map(|c| format!("sum({c})")).collect::<Vec<_>>().join(", ");
+    let items = owned_items(Backend::Sqlite, &format!("id BETWEEN $1 AND $2 AND batch_id = $3{filter}"));
     format!(
         "WITH s AS (SELECT {KEYS}, {cols}, quantity AS q, instr(quantity, '.') AS pos, \
-           CASE WHEN substr(quantity, 1, 1) = '-' THEN -1 ELSE 1 END AS sg FROM line_items \
-           WHERE id BETWEEN $1 AND $2 AND batch_id = $3{filter}), \
+           CASE WHEN substr(quantity, 1, 1) = '-' THEN -1 ELSE 1 END AS sg FROM {items}), \
          f AS (SELECT *, CASE WHEN pos = 0 THEN q ELSE substr(q, 1, pos - 1) END AS ip, \
            CASE WHEN pos = 0 THEN '' ELSE substr(q, pos + 1) END AS fr FROM s), \
          g AS (SELECT *, substr(fr || '0000000000000000000000000000', 1, 28) AS fp FROM f) \

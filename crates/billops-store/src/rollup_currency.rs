@@ -5,7 +5,8 @@
 //! A batch whose line items have one currency gets the column set in place (no re-aggregation: the sums do not
 //! change). A batch with several had them added together under one key, so the rollups of its live scopes are
 //! deleted and rebuilt from its line items (`rebuild_scope`, the grouped sums the account re-assignment uses).
-use crate::db::{Db, Tx, args, money_cols, money_sum};
+use crate::db::{Db, Tx, args};
+use crate::owners::rebuild_cost_rollups;
 use crate::rating_rollups::{self, Part};
 use crate::{Backend, Result, StoreError};
 
@@ -22,18 +23,8 @@ pub(crate) async fn pending(db: &Db) -> Result<i64> {
 /// Rebuild the rollups of one (period, payer) of a batch (line item ids `lo..=hi`) from its line items: cost and
 /// resource, and rating when the batch's were built. The caller deletes what they replace.
 pub(crate) async fn rebuild_scope(tx: &mut Tx, batch: i64, lo: i64, hi: i64, period: &str, payer: i64) -> Result<()> {
-    let b = tx.backend();
-    let money = [money_cols(b, "billed"), money_cols(b, "effective"), money_cols(b, "list")].join(", ");
-    let sums = [money_sum(b, "", "billed"), money_sum(b, "", "effective"), money_sum(b, "", "list")].join(", ");
-    let keys = "period, customer_id, service, product, component, account, payer, charge_category, region, currency";
-    for (table, keys) in [("cost_rollups", keys.to_string()), ("resource_rollups", format!("{keys}, resource"))] {
-        let sql = format!(
-            "INSERT INTO {table} ({keys}, batch_id, row_count, {money}) SELECT {keys}, batch_id, count(*), {sums} \
-             FROM line_items WHERE id BETWEEN $1 AND $2 AND batch_id = $3 AND period = $4 AND payer = $5 \
-             GROUP BY {keys}, batch_id"
-        );
-        tx.exec(&sql, args![lo, hi, batch, period, payer]).await?;
-    }
+    let filter = "id BETWEEN $1 AND $2 AND batch_id = $3 AND period = $4 AND payer = $5";
+    rebuild_cost_rollups(tx, filter, &|| args![lo, hi, batch, period, payer]).await?;
     if rating_rollups::built(tx, batch).await? {
         rating_rollups::rebuild(tx, batch, lo, hi, Part::Scope { period, payer }).await?;
     }

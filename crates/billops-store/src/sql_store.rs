@@ -13,6 +13,8 @@ use crate::{Backend, Result, Store};
 pub struct SqlStore {
     pub(crate) db: Db,
     url: String,
+    /// Cost reads may use `service_rollups` (built for every batch; see `service_rollups::ready`).
+    pub(crate) summary: bool,
 }
 
 impl SqlStore {
@@ -32,6 +34,7 @@ impl SqlStore {
             if !options.needs_migration_ok {
                 crate::rating_rollups::refuse_pending(&db).await?;
                 crate::rollup_currency::refuse_pending(&db).await?;
+                crate::service_rollups::refuse_pending(&db).await?;
             }
             crate::access::refresh_grants(&db).await?;
         }
@@ -39,7 +42,8 @@ impl SqlStore {
             Target::Postgres(u) => mask_url(&u),
             _ => url.trim().to_string(),
         };
-        Ok(SqlStore { db, url })
+        let summary = crate::service_rollups::ready(&db).await;
+        Ok(SqlStore { db, url, summary })
     }
 
     /// `billops migrate`: open (applying schema migrations) and back-fill what an older billops left out,
@@ -54,6 +58,8 @@ impl SqlStore {
         // Currency first: a batch the rating back-fill builds afterwards gets its currency from its line items.
         let filled = crate::rollup_currency::backfill(&db, progress).await?;
         let filled = filled.max(crate::rating_rollups::backfill(&db, progress).await?);
+        // After the currency: a summary is aggregated from the cost rollups as they are then.
+        let filled = filled.max(crate::service_rollups::backfill(&db, progress).await?);
         crate::access::refresh_grants(&db).await?;
         match &db {
             Db::Sqlite(p) => p.close().await,

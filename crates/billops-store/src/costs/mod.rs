@@ -1,5 +1,6 @@
-//! Exact cost reports over the rollups: `cost_rollups` (every dimension but resource) for the drill-down,
-//! `resource_rollups` when a resource is asked for or filtered on.
+//! Exact cost reports over the rollups: `service_rollups` when only period, customer and service are asked for
+//! or filtered on (the first drill step), `cost_rollups` (every dimension but resource) for the rest of the
+//! drill-down, `resource_rollups` when a resource is asked for or filtered on.
 //!
 //! One grouped query: the inner part groups dictionary ids with exact sums (integer parts on SQLite,
 //! NUMERIC on PostgreSQL), the outer part turns ids into names; amounts are reassembled and sorted in Rust.
@@ -38,7 +39,7 @@ pub(crate) fn basis_col(b: CostBasis) -> &'static str {
 }
 
 /// The grouped statement for `q`; `args` receives the binds.
-fn statement(backend: Backend, q: &CostQuery, args: &mut Vec<Arg>) -> Result<String> {
+fn statement(backend: Backend, summary: bool, q: &CostQuery, args: &mut Vec<Arg>) -> Result<String> {
     let mut wh = Vec::new();
     if q.from == q.to {
         args.push(q.from.to_string().into());
@@ -79,8 +80,14 @@ fn statement(backend: Backend, q: &CostQuery, args: &mut Vec<Arg>) -> Result<Str
         inner.push_str(&format!("{g} AS k{k}, "));
     }
     inner.push_str(&sums_aliased.join(", "));
-    let resource = q.by.contains(&Dim::Resource) || q.filters.iter().any(|(d, _)| *d == Dim::Resource);
-    let table = if resource { "resource_rollups" } else { "cost_rollups" };
+    let dims = || q.by.iter().chain(q.filters.iter().map(|(d, _)| d));
+    let table = if dims().any(|d| *d == Dim::Resource) {
+        "resource_rollups"
+    } else if summary && dims().all(|d| matches!(d, Dim::Period | Dim::Customer | Dim::Service)) {
+        "service_rollups" // the first drill step's grain: thousands of rows, not the month's cost rollups
+    } else {
+        "cost_rollups"
+    };
     inner.push_str(&format!(", count(*) AS n FROM {table} t WHERE {}", wh.join(" AND ")));
     inner.push_str(&format!(" GROUP BY {}", group.join(", ")));
     let mut outer_keys = Vec::new();
@@ -146,7 +153,7 @@ impl Costs for SqlStore {
             return Err(StoreError::Invalid(format!("period range {}..{} runs backwards", q.from, q.to)));
         }
         let mut args = Vec::new();
-        let sql = statement(self.db.backend(), q, &mut args)?;
+        let sql = statement(self.db.backend(), self.summary, q, &mut args)?;
         let mut totals: Totals = HashMap::new();
         merge(&mut totals, self.db.all(&sql, args).await?, q.by.len())?;
         let mut rows: Vec<CostRow> = totals

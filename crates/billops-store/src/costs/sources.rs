@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::db::{Db, args, money_cols, money_sum};
+use crate::owners::owned_items;
 use crate::rating::price_book::dict_values;
 use crate::{Result, StoreError};
 
@@ -126,10 +127,14 @@ pub(crate) async fn line_sources(db: &Db, q: &SourceQuery) -> Result<LineSources
             args![period.as_str(), cid, service, product, component],
         )
         .await?;
+    // The customer of a line item is its account's on the usage day (`owners`), not the column written at import.
+    let items = owned_items(
+        b,
+        "id BETWEEN $1 AND $2 AND batch_id = $3 AND period = $4 AND service = $6 AND product = $7 AND component = $8",
+    );
     let sql = format!(
-        "SELECT id, account, usage_date, usage_type, resource, CAST(quantity AS TEXT), source_line, {} FROM line_items \
-         WHERE id BETWEEN $1 AND $2 AND batch_id = $3 AND period = $4 AND customer_id = $5 AND service = $6 \
-         AND product = $7 AND component = $8 ORDER BY id LIMIT $9",
+        "SELECT id, account, usage_date, usage_type, resource, CAST(quantity AS TEXT), source_line, {} FROM {items} \
+         WHERE customer_id = $5 ORDER BY id LIMIT $9",
         money_cols(b, "billed")
     );
     let mut raw = Vec::new();

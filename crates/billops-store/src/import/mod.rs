@@ -120,6 +120,7 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
     let payer_names: HashMap<i64, String> =
         st.payers.keys().filter_map(|p| st.interner.id_of(p).map(|id| (id, p.clone()))).collect();
     write_scopes(&mut tx, batch, &st, &payer_names).await?;
+    crate::service_rollups::refresh_batch(&mut tx, batch).await?;
     let replaced = replace_older(&mut tx, meta, batch, &st, &payer_names).await?;
     st.issues += i64::try_from(replaced.len()).unwrap_or(0);
 
@@ -433,6 +434,7 @@ async fn replace_older(
             ] {
                 tx.exec(sql, args![period.to_string(), old_batch, *payer_id]).await?;
             }
+            crate::service_rollups::refresh(tx, old_batch, &period.to_string()).await?;
             tx.exec(
                 "UPDATE batch_scopes SET replaced_by = $1 WHERE batch_id = $2 AND payer = $3 AND period = $4",
                 args![batch, old_batch, payer.as_str(), period.to_string()],

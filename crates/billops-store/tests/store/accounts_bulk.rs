@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use billops_domain::{CostBasis, Dim, Role};
-use billops_store::{BulkAssignment, CostQuery, Store, StoreError, UNASSIGNED};
+use billops_store::{BulkAssignment, CostQuery, SourceQuery, Store, StoreError, UNASSIGNED};
 use rust_decimal::Decimal;
 
 use crate::parties::customer;
@@ -90,3 +90,53 @@ async fn bulk_mapping_moves_cost_once_and_all_or_nothing(s: Arc<dyn Store>) {
 }
 
 store_test!(bulk_mapping_moves_cost_once_and_all_or_nothing => bulk_mapping_sqlite, bulk_mapping_postgres);
+
+/// A move covering the whole month re-points the rollups and leaves line items as imported; a later move from
+/// mid-month rebuilds from the line items, each item's customer resolved through the assignments (the first move
+/// is kept for the days before it); moving back over split rollups rebuilds too. Invoice-line sources (line
+/// items) follow the assignments, not the customer written at import.
+async fn whole_month_then_mid_month_moves(s: Arc<dyn Store>) {
+    let root = actor("root", 1);
+    s.set_user("root", Role::Manager, &root).await.unwrap();
+    for c in ["ACME", "BETA"] {
+        s.add_customer(&customer(c), &root).await.unwrap();
+    }
+    let may: Vec<_> = (1..=31u32)
+        .map(|day| item("2026-05", "P1", "A1", &format!("2026-05-{day:02}"), "EC2", &day.to_string()))
+        .collect();
+    import(&s, &meta("may.csv", "r1", "root"), "h-may", may).await;
+    let days = |r: std::ops::RangeInclusive<u32>| r.map(Decimal::from).sum::<Decimal>();
+    let sources = |code: &str| SourceQuery {
+        customer: code.into(),
+        period: p("2026-05"),
+        service: "EC2".into(),
+        product: "(untagged)".into(),
+        component: "(untagged)".into(),
+        limit: 100,
+    };
+
+    s.assign_accounts(&[row("A1", "ACME", "2026-05-01", 2)], &root).await.unwrap();
+    let cost = by_customer(&s, "2026-05").await;
+    assert_eq!((cost.len(), cost["ACME"]), (1, days(1..=31)), "{cost:?}");
+    let src = s.line_sources(&sources("ACME")).await.unwrap();
+    assert_eq!((src.rows, src.items.len(), src.billed), (31, 31, days(1..=31)));
+
+    s.assign_accounts(&[row("A1", "BETA", "2026-05-21", 2)], &root).await.unwrap();
+    let cost = by_customer(&s, "2026-05").await;
+    assert_eq!((cost["ACME"], cost["BETA"]), (days(1..=20), days(21..=31)), "{cost:?}");
+    assert!(!cost.contains_key(UNASSIGNED), "{cost:?}");
+    assert_eq!(rated(&s, "2026-05", "ACME").await, (days(1..=20), d("1.5") * Decimal::from(20)));
+    assert_eq!(rated(&s, "2026-05", "BETA").await, (days(21..=31), d("1.5") * Decimal::from(11)));
+    let src = s.line_sources(&sources("BETA")).await.unwrap();
+    assert_eq!(src.items.len(), 11);
+    assert!(src.items.iter().all(|i| i.usage_date >= date("2026-05-21")), "only BETA's days");
+
+    // back to ACME for the whole month, over rollups split between two customers
+    s.assign_account("A1", "ACME", date("2026-05-01"), &root).await.unwrap();
+    let cost = by_customer(&s, "2026-05").await;
+    assert_eq!((cost.len(), cost["ACME"]), (1, days(1..=31)), "{cost:?}");
+    assert_eq!(rated(&s, "2026-05", "ACME").await, (days(1..=31), d("1.5") * Decimal::from(31)));
+    assert_eq!(s.line_sources(&sources("ACME")).await.unwrap().items.len(), 31);
+}
+
+store_test!(whole_month_then_mid_month_moves => whole_then_mid_month_sqlite, whole_then_mid_month_postgres);

@@ -47,6 +47,7 @@ mod price_rules;
 mod rating;
 mod settings;
 mod sources;
+mod summary;
 mod terms;
 mod variance;
 mod viewers;

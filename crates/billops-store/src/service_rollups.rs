@@ -1,0 +1,90 @@
+//! `service_rollups` (migration 0021): cost by period, customer, service and currency per import batch, derived
+//! from `cost_rollups` so that the first drill step (cost by customer) and every report that needs only those
+//! dimensions reads a few thousand rows instead of a month's cost rollups (`costs::statement` picks the table).
+//!
+//! Every writer of `cost_rollups` refreshes the (batch, period) it touched, in the same transaction: the import,
+//! a replacing import, an account's re-assignment (`accounts_bulk`); the currency back-fill runs before this
+//! one's. A refresh re-aggregates the (batch, period)'s cost rollups (exact sums: integer parts on SQLite,
+//! `NUMERIC` on PostgreSQL), one partition on PostgreSQL.
+use crate::db::{Db, Tx, args, money_cols, money_sum};
+use crate::{Backend, Result, StoreError};
+
+/// Replace the summary of batch `batch` in `period` by the aggregate of its cost rollups.
+pub(crate) async fn refresh(tx: &mut Tx, batch: i64, period: &str) -> Result<()> {
+    let b = tx.backend();
+    tx.exec("DELETE FROM service_rollups WHERE period = $1 AND batch_id = $2", args![period, batch]).await?;
+    let money = [money_cols(b, "billed"), money_cols(b, "effective"), money_cols(b, "list")].join(", ");
+    let sums = [money_sum(b, "", "billed"), money_sum(b, "", "effective"), money_sum(b, "", "list")].join(", ");
+    let keys = "period, customer_id, service, currency";
+    let sql = format!(
+        "INSERT INTO service_rollups ({keys}, batch_id, row_count, {money}) \
+         SELECT {keys}, batch_id, sum(row_count), {sums} FROM cost_rollups WHERE period = $1 AND batch_id = $2 \
+         GROUP BY {keys}, batch_id"
+    );
+    tx.exec(&sql, args![period, batch]).await?;
+    Ok(())
+}
+
+/// Refresh every period batch `batch` has cost in (after its import).
+pub(crate) async fn refresh_batch(tx: &mut Tx, batch: i64) -> Result<()> {
+    let periods = tx.all("SELECT DISTINCT period FROM batch_scopes WHERE batch_id = $1", args![batch]).await?;
+    for p in periods {
+        let period: String = p.get(0)?;
+        refresh(tx, batch, &period).await?;
+    }
+    Ok(())
+}
+
+/// Whether reads may use the summary: the table exists (a read-only open of an older store has no migrations)
+/// and no batch waits for its back-fill.
+pub(crate) async fn ready(db: &Db) -> bool {
+    matches!(db.opt("SELECT count(*) FROM service_rollup_pending", vec![]).await, Ok(Some(r)) if r.get::<i64>(0).is_ok_and(|n| n == 0))
+}
+
+/// Batches imported before migration 0021, waiting for their summary.
+async fn pending(db: &Db) -> Result<i64> {
+    match db.opt("SELECT count(*) FROM service_rollup_pending", vec![]).await? {
+        Some(r) => r.get(0),
+        None => Ok(0),
+    }
+}
+
+/// Build the summary of every pending batch, one batch per transaction (resumable); `progress(done, total)` after
+/// each. Returns the batches filled.
+pub(crate) async fn backfill(db: &Db, progress: &mut (dyn FnMut(usize, usize) + Send)) -> Result<usize> {
+    let todo = db.all("SELECT batch_id FROM service_rollup_pending ORDER BY batch_id", vec![]).await?;
+    let total = todo.len();
+    let mut filled = 0;
+    for (done, r) in todo.into_iter().enumerate() {
+        progress(done, total);
+        let batch: i64 = r.get(0)?;
+        let mut tx = db.begin().await?;
+        if tx.backend() == Backend::Postgres {
+            tx.exec("LOCK TABLE account_assignments, batch_scopes IN SHARE MODE", vec![]).await?;
+            // A signed-off period's summary lets the owner's back-fill through (migration 0021).
+            tx.exec("SELECT set_config('billops.backfill', 'on', true)", vec![]).await?;
+        }
+        if tx.exec("DELETE FROM service_rollup_pending WHERE batch_id = $1", args![batch]).await? == 0 {
+            tx.rollback().await?; // another migrate took it
+            continue;
+        }
+        refresh_batch(&mut tx, batch).await?;
+        tx.commit().await?;
+        filled += 1;
+    }
+    progress(total, total);
+    Ok(filled)
+}
+
+/// Refuse a store whose summaries are not built yet, naming the command that builds them.
+pub(crate) async fn refuse_pending(db: &Db) -> Result<()> {
+    let n = pending(db).await?;
+    if n > 0 {
+        return Err(StoreError::NeedsMigration(format!(
+            "this store was made by an older billops: {n} import batch(es) need their cost summary by customer \
+             and service (migration 0021) before it can be used; an operator runs `billops migrate` (it shows \
+             progress and can be interrupted and run again); nothing was changed"
+        )));
+    }
+    Ok(())
+}
