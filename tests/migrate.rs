@@ -9,7 +9,8 @@ use sqlx::ConnectOptions;
 async fn make_old(db: &str) {
     let path = db.trim_start_matches("sqlite:");
     let mut c = sqlx::sqlite::SqliteConnectOptions::new().filename(path).connect().await.unwrap();
-    // before 0004: no rating rollups; before 0015: rollups without their currency (what 0015 leaves: -1, pending)
+    // before 0004: no rating rollups; before 0015: rollups without their currency (what 0015 leaves: -1, pending);
+    // before 0021: no summary by customer and service (what 0021 leaves: every batch pending)
     for sql in [
         "DELETE FROM rating_rollups",
         "DELETE FROM rating_rollup_batches",
@@ -17,6 +18,8 @@ async fn make_old(db: &str) {
         "UPDATE resource_rollups SET currency = -1",
         "INSERT INTO rollup_currency_pending SELECT id FROM import_batches WHERE content_hash IS NOT NULL \
          AND last_item_id >= first_item_id",
+        "DELETE FROM service_rollups",
+        "INSERT INTO service_rollup_pending SELECT id FROM import_batches WHERE content_hash IS NOT NULL",
     ] {
         sqlx::query(sql).execute(&mut c).await.unwrap();
     }
