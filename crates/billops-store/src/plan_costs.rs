@@ -22,10 +22,18 @@ type Key = (i64, i64, i64);
 /// the currency as well made SQLite sort every row first (0.26 s against 0.06 s on 18 months of the bench
 /// store). So the packed read groups by the three and says each group's lowest and highest currency: a group
 /// in one currency (nearly all) is complete; the few in two or more are read again by currency.
-pub(crate) async fn packed(c: &mut Conn<'_>, from: Period, to: Period, basis: CostBasis) -> Result<Vec<CostRow>> {
+pub(crate) async fn packed(
+    c: &mut Conn<'_>,
+    summary: bool,
+    from: Period,
+    to: Period,
+    basis: CostBasis,
+) -> Result<Vec<CostRow>> {
     let m = crate::costs::basis_col(basis);
+    // the summary by customer and service when built (`service_rollups`): the same sums, far fewer rows
+    let table = if summary { "service_rollups" } else { "cost_rollups" };
     let sql = format!(
-        "SELECT g.period, group_concat(g.customer_id || ' ' || g.service || ' ' || g.c0 || ' ' || g.c1 || ' '          || g.i || ' ' || g.e9 || ' ' || g.e18 || ' ' || g.e28, ',') FROM (SELECT period, customer_id, service,          min(currency) AS c0, max(currency) AS c1, sum({m}_int) AS i, sum({m}_e9) AS e9, sum({m}_e18) AS e18,          sum({m}_e28) AS e28 FROM cost_rollups WHERE period BETWEEN $1 AND $2          GROUP BY period, customer_id, service) g GROUP BY g.period"
+        "SELECT g.period, group_concat(g.customer_id || ' ' || g.service || ' ' || g.c0 || ' ' || g.c1 || ' '          || g.i || ' ' || g.e9 || ' ' || g.e18 || ' ' || g.e28, ',') FROM (SELECT period, customer_id, service,          min(currency) AS c0, max(currency) AS c1, sum({m}_int) AS i, sum({m}_e9) AS e9, sum({m}_e18) AS e18,          sum({m}_e28) AS e28 FROM {table} WHERE period BETWEEN $1 AND $2          GROUP BY period, customer_id, service) g GROUP BY g.period"
     );
     let mut sums: Vec<(Period, Key, Decimal)> = Vec::new();
     let mut mixed: Vec<(Period, i64, i64)> = Vec::new();
@@ -55,7 +63,7 @@ pub(crate) async fn packed(c: &mut Conn<'_>, from: Period, to: Period, basis: Co
             tuples.push(format!("(${}, ${}, ${})", a.len() - 2, a.len() - 1, a.len()));
         }
         let sql = format!(
-            "SELECT period, customer_id, service, currency, sum({m}_int), sum({m}_e9), sum({m}_e18), sum({m}_e28)              FROM cost_rollups WHERE (period, customer_id, service) IN (VALUES {})              GROUP BY period, customer_id, service, currency",
+            "SELECT period, customer_id, service, currency, sum({m}_int), sum({m}_e9), sum({m}_e18), sum({m}_e28)              FROM {table} WHERE (period, customer_id, service) IN (VALUES {})              GROUP BY period, customer_id, service, currency",
             tuples.join(", ")
         );
         for r in c.all(&sql, a).await? {

@@ -264,7 +264,7 @@ impl Planning for SqlStore {
         }
         match self.db.backend() {
             crate::Backend::Sqlite => {
-                crate::plan_costs::packed(&mut crate::db::Conn::Db(&self.db), from, to, basis).await
+                crate::plan_costs::packed(&mut crate::db::Conn::Db(&self.db), self.summary, from, to, basis).await
             }
             crate::Backend::Postgres => {
                 use billops_domain::Dim;
