@@ -88,7 +88,9 @@ pub async fn migrate(ctx: &Ctx, open_url: &str, options: &billops_store::OpenOpt
     if filled == 0 {
         outln!("the store {url} is up to date: nothing to migrate")?;
     } else {
-        outln!("migrated {url}: rollups (currency, rating) back-filled for {filled} import batch(es)")?;
+        outln!(
+            "migrated {url}: rollups (currency, rating, summary by customer and service) back-filled for {filled} import batch(es)"
+        )?;
     }
     Ok(0)
 }

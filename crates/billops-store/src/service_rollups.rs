@@ -10,18 +10,49 @@ use crate::db::{Db, Tx, args, money_cols, money_sum};
 use crate::{Backend, Result, StoreError};
 
 /// Replace the summary of batch `batch` in `period` by the aggregate of its cost rollups.
+///
+/// PostgreSQL groups in SQL (a hash aggregate). SQLite would sort every cost rollup of the month for its GROUP BY
+/// (16 MiB more at an import's end on 1M high-cardinality rows), so it adds each rollup row into its summary row
+/// instead (`ON CONFLICT … DO UPDATE`), which needs no sort: a few thousand rows are touched in place. Integer
+/// `+` that overflows would turn into a float where `sum()` raises, so the result is checked after.
 pub(crate) async fn refresh(tx: &mut Tx, batch: i64, period: &str) -> Result<()> {
     let b = tx.backend();
     tx.exec("DELETE FROM service_rollups WHERE period = $1 AND batch_id = $2", args![period, batch]).await?;
     let money = [money_cols(b, "billed"), money_cols(b, "effective"), money_cols(b, "list")].join(", ");
-    let sums = [money_sum(b, "", "billed"), money_sum(b, "", "effective"), money_sum(b, "", "list")].join(", ");
     let keys = "period, customer_id, service, currency";
-    let sql = format!(
-        "INSERT INTO service_rollups ({keys}, batch_id, row_count, {money}) \
-         SELECT {keys}, batch_id, sum(row_count), {sums} FROM cost_rollups WHERE period = $1 AND batch_id = $2 \
-         GROUP BY {keys}, batch_id"
-    );
+    let sql = match b {
+        Backend::Postgres => {
+            let sums = [money_sum(b, "", "billed"), money_sum(b, "", "effective"), money_sum(b, "", "list")].join(", ");
+            format!(
+                "INSERT INTO service_rollups ({keys}, batch_id, row_count, {money}) \
+                 SELECT {keys}, batch_id, sum(row_count), {sums} FROM cost_rollups WHERE period = $1 AND batch_id = $2 \
+                 GROUP BY {keys}, batch_id"
+            )
+        }
+        Backend::Sqlite => {
+            let add: Vec<String> =
+                money.split(", ").chain(["row_count"]).map(|c| format!("{c} = {c} + excluded.{c}")).collect();
+            format!(
+                "INSERT INTO service_rollups ({keys}, batch_id, row_count, {money}) \
+                 SELECT {keys}, batch_id, row_count, {money} FROM cost_rollups WHERE period = $1 AND batch_id = $2 \
+                 AND true ON CONFLICT ({keys}, batch_id) DO UPDATE SET {}",
+                add.join(", ")
+            )
+        }
+    };
     tx.exec(&sql, args![period, batch]).await?;
+    if b == Backend::Sqlite {
+        let cols: Vec<String> = money.split(", ").map(|c| format!("typeof({c}) <> 'integer'")).collect();
+        let check = format!(
+            "SELECT 1 FROM service_rollups WHERE period = $1 AND batch_id = $2 AND ({}) LIMIT 1",
+            cols.join(" OR ")
+        );
+        if tx.opt(&check, args![period, batch]).await?.is_some() {
+            return Err(StoreError::Invalid(format!(
+                "batch {batch}, {period}: a sum by customer and service passes ±9.2e18 and cannot be kept exactly"
+            )));
+        }
+    }
     Ok(())
 }
 
