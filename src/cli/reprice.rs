@@ -14,7 +14,7 @@ use super::output::{OutputFormat, Table};
 use super::rating::RuleArgs;
 use super::{Ctx, Failure};
 use crate::month::late::{self, LateRows};
-use crate::month::reprice::{Correction, reprice as run};
+use crate::month::reprice::{Correction, reprice_with as run};
 
 #[derive(Debug, Args)]
 pub struct RepriceArgs {
@@ -61,8 +61,12 @@ pub async fn reprice(ctx: &Ctx, a: RepriceArgs) -> Result<u8, Failure> {
         let read = billops_import::ReadOptions { tags: ctx.config.tags.clone(), ..Default::default() };
         late::read(ctx.store.as_ref(), a.late.clone(), read, p).await.map_err(|e| bad(e.to_string()))?
     };
-    let preview =
-        run(ctx.store.as_ref(), p, a.customer.as_deref(), fix.as_ref(), &late.by_customer).await.map_err(refused)?;
+    let mut line = super::progress::ProgressLine::new("re-rating").terminal_only();
+    let mut tell = |done: usize, total: usize| line.update(done as u64, total as u64, "customers");
+    let preview = run(ctx.store.as_ref(), p, a.customer.as_deref(), fix.as_ref(), &late.by_customer, &mut tell)
+        .await
+        .map_err(refused)?;
+    line.finish();
     if !a.propose {
         if a.format == OutputFormat::Json {
             return super::disputes::json_out(&preview);

@@ -67,6 +67,18 @@ pub async fn reprice(
     fix: Option<&Correction>,
     late: &BTreeMap<String, Vec<ChargeLine>>,
 ) -> Result<Reprice> {
+    reprice_with(store, period, customer, fix, late, &mut |_, _| {}).await
+}
+
+/// As [`reprice`], telling `progress(done, total)` after each customer is re-rated (the CLI's progress line).
+pub async fn reprice_with(
+    store: &dyn Store,
+    period: Period,
+    customer: Option<&str>,
+    fix: Option<&Correction>,
+    late: &BTreeMap<String, Vec<ChargeLine>>,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<Reprice> {
     let invalid = |e: &dyn std::fmt::Display| StoreError::Invalid(e.to_string());
     let codes = super::invoices::account_codes(&store.list_account_codes().await?);
     let rus = store.resource_unit_set().await?;
@@ -92,7 +104,8 @@ pub async fn reprice(
         }
     }
     customers.retain(|c| customer.is_none_or(|x| x == c.as_str()));
-    for code in &customers {
+    for (done, code) in customers.iter().enumerate() {
+        progress(done, customers.len());
         for mut charges in store.charges(period, Some(code)).await? {
             let extra = late.get(&charges.customer);
             if let Some(extra) = extra {
@@ -175,6 +188,7 @@ pub async fn reprice(
             }
         }
     }
+    progress(customers.len(), customers.len());
     Ok(out)
 }
 
