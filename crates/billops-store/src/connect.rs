@@ -236,10 +236,14 @@ async fn connect_sqlite_read_only(path: &std::path::Path) -> Result<Db> {
     Ok(Db::Sqlite(pool))
 }
 
+/// SQLite page cache per connection, KiB.
+pub(crate) const SQLITE_CACHE_KIB: u32 = 16_384;
+
 fn sqlite_tuning(opts: SqliteConnectOptions) -> SqliteConnectOptions {
     opts.foreign_keys(true)
         .busy_timeout(Duration::from_secs(30))
-        .pragma("cache_size", "-16384") // 16 MiB per connection: imports append, drill-downs read rollups
+        // 16 MiB per connection: drill-downs read rollups (an import lowers its own, `import::run`)
+        .pragma("cache_size", format!("-{SQLITE_CACHE_KIB}"))
         // Sorts and temporary tables past the cache spill to files: a GROUP BY over a month's line items (a
         // mid-month re-assignment of many accounts, a back-fill) held 1.1 GB in memory on 10M rows.
         .pragma("temp_store", "file")

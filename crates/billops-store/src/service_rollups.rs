@@ -85,6 +85,9 @@ async fn pending(db: &Db) -> Result<i64> {
 pub(crate) async fn backfill(db: &Db, progress: &mut (dyn FnMut(usize, usize) + Send)) -> Result<usize> {
     let todo = db.all("SELECT batch_id FROM service_rollup_pending ORDER BY batch_id", vec![]).await?;
     let total = todo.len();
+    if total == 0 {
+        return Ok(0); // nothing to say: the other back-fills' progress stays the last word
+    }
     let mut filled = 0;
     for (done, r) in todo.into_iter().enumerate() {
         progress(done, total);

@@ -295,7 +295,9 @@ impl Bulk {
         which: Rollups,
         rollups: &FastMap<RollKey, Sums>,
     ) -> Result<()> {
-        let all: Vec<(&RollKey, &Sums)> = rollups.iter().collect();
+        let mut all: Vec<(&RollKey, &Sums)> = rollups.iter().collect();
+        // In (about) the tables' key order: the B-tree inserts then touch neighbouring pages, not the whole tree.
+        all.sort_unstable_by_key(|(k, _)| (k.period, k.customer, k.service, k.product, k.component, k.account));
         let width = which.width();
         match tx {
             Tx::Sqlite(t) => {
