@@ -1,6 +1,7 @@
 //! An import over its rollup budget (`BILLOPS_IMPORT_ROLLUP_KEYS`) spills sorted runs to temp files and merges
-//! them (`crates/billops-store/src/import/spill.rs`): the store it leaves reports exactly what an import that kept
-//! everything in memory reports, at every grain (the drill-down's cost rollups, resources, rating input).
+//! them (`crates/billops-store/src/import/spill.rs`), and one whose dictionary cache (`BILLOPS_IMPORT_DICT_VALUES`)
+//! drops values and looks them up again (`import/dict.rs`): the store it leaves reports exactly what an import
+//! that kept everything in memory reports, at every grain (the drill-down's cost rollups, resources, rating input).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
@@ -15,6 +16,8 @@ fn billops(dir: &Path, db: &Path, budget: &str, args: &[&str]) -> String {
         .env("BILLOPS_CONFIG_DIR", dir.join("config"))
         .env("BILLOPS_USER", "alice")
         .env("BILLOPS_IMPORT_ROLLUP_KEYS", budget)
+        // the small rollup budget goes with a small dictionary cache: 16 values, far fewer than the file's
+        .env("BILLOPS_IMPORT_DICT_VALUES", if budget == "97" { "16" } else { "100000" })
         .env_remove("BILLOPS_DATABASE_URL")
         .output()
         .unwrap();

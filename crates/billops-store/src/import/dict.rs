@@ -17,11 +17,34 @@ use crate::{Result, StoreError};
 
 /// Text → dictionary id, cached for the import. Unknown values get a provisional negative id and are
 /// resolved in one batch per chunk ([`Interner::resolve`]).
-#[derive(Default)]
+///
+/// The cache is bounded (issue 14: at 15M high-cardinality rows it held 1.3M resource ids, 72 MB of a 174 MB
+/// peak): two generations of at most `budget / 2` values each; a value found in the older one moves to the newer,
+/// and when the newer is full the older is dropped. Values used on every row (services, accounts, payers) stay;
+/// a resource seen once goes. A value dropped and seen again is looked up again: on PostgreSQL the dictionary is
+/// written outside the import (the look-up finds it); on SQLite the values this import added are only visible to
+/// its own transaction, so once anything was dropped the look-ups go through the writer ([`Interner::evicted`]).
 pub(crate) struct Interner {
     ids: FastMap<Box<str>, i64>,
+    old: FastMap<Box<str>, i64>,
+    budget: usize,
+    evicted: bool,
     pending: Vec<String>,
     pending_ix: FastMap<Box<str>, i64>,
+}
+
+/// Dictionary values cached by an import (both generations), unless `BILLOPS_IMPORT_DICT_VALUES` says otherwise.
+pub(crate) const DEFAULT_DICT_VALUES: usize = 100_000;
+
+impl Default for Interner {
+    fn default() -> Self {
+        let budget = std::env::var("BILLOPS_IMPORT_DICT_VALUES")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|&n| n >= 2)
+            .unwrap_or(DEFAULT_DICT_VALUES);
+        Interner::with_budget(budget)
+    }
 }
 
 /// A hash map with a fast (non-DoS-resistant) hasher: keys here come from the file being imported and the
@@ -33,8 +56,36 @@ impl Interner {
         Interner::default()
     }
 
+    pub(crate) fn with_budget(budget: usize) -> Self {
+        Interner {
+            ids: FastMap::default(),
+            old: FastMap::default(),
+            budget: budget.max(2),
+            evicted: false,
+            pending: Vec::new(),
+            pending_ix: FastMap::default(),
+        }
+    }
+
+    /// Whether values were dropped from the cache (the SQLite import then looks values up through its writer).
+    pub(crate) fn evicted(&self) -> bool {
+        self.evicted
+    }
+
+    /// Cache a resolved value in the newer generation; a full one becomes the older (the older is dropped).
+    fn remember(&mut self, s: Box<str>, id: i64) {
+        if self.ids.len() >= self.budget / 2 {
+            self.old = std::mem::take(&mut self.ids);
+            self.evicted = true;
+        }
+        self.ids.insert(s, id);
+    }
+
     pub(crate) fn get(&mut self, s: &str) -> i64 {
         if let Some(&id) = self.ids.get(s) {
+            id
+        } else if let Some(id) = self.old.remove(s) {
+            self.remember(s.into(), id);
             id
         } else if let Some(&t) = self.pending_ix.get(s) {
             t
@@ -48,7 +99,7 @@ impl Interner {
 
     /// The resolved id of a value (`None` before [`Interner::resolve`]).
     pub(crate) fn id_of(&self, s: &str) -> Option<i64> {
-        self.ids.get(s).copied()
+        self.ids.get(s).or_else(|| self.old.get(s)).copied()
     }
 
     pub(crate) fn has_pending(&self) -> bool {
@@ -77,7 +128,7 @@ impl Interner {
         let mut map = Vec::with_capacity(pending.len());
         for s in pending {
             let id = *found.get(&s).ok_or_else(|| StoreError::Invalid(format!("dictionary lost value {s:?}")))?;
-            self.ids.insert(s.into_boxed_str(), id);
+            self.remember(s.into_boxed_str(), id);
             map.push(id);
         }
         Ok(map)
@@ -109,7 +160,7 @@ impl Interner {
                     *next_id
                 }
             };
-            self.ids.insert(s.into_boxed_str(), id);
+            self.remember(s.into_boxed_str(), id);
             map.push(id);
         }
         Ok(map)
@@ -167,6 +218,24 @@ pub(crate) fn fix(id: i64, map: &[i64]) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cache_keeps_two_generations_within_its_budget() {
+        let mut i = Interner::with_budget(4);
+        for (k, v) in ["a", "b", "c", "d", "e"].iter().enumerate() {
+            i.remember((*v).into(), k as i64 + 1);
+            assert!(i.ids.len() + i.old.len() <= 4, "bounded");
+        }
+        // a, b went with the first generation; c, d are the older one now, e the newer
+        assert!(i.evicted());
+        assert_eq!((i.id_of("a"), i.id_of("c"), i.id_of("e")), (None, Some(3), Some(5)));
+        // a value found in the older generation moves to the newer one and survives the next turn
+        assert_eq!(i.get("c"), 3);
+        i.remember("f".into(), 6);
+        assert_eq!((i.id_of("c"), i.id_of("d"), i.id_of("f")), (Some(3), None, Some(6)));
+        // a dropped value is unknown again: it waits for a look-up under a provisional id
+        assert_eq!(i.get("a"), -1);
+    }
 
     #[test]
     fn provisional_ids_are_fixed() {
