@@ -4,7 +4,9 @@
 //! the largest row each time), plus a cold `billops costs` CLI call end to end.
 //!
 //! `cargo bench --bench drill -- [--rows N] [--accounts N] [--customers N] [--runs K] [--no-pg] [--no-sqlite]
-//! [--rebuild]`
+//! [--rebuild] [--url URL]...`
+//! `--url URL` (repeatable) times an existing store instead (nothing generated or built; period 2026-08, as
+//! `billops-gen bench` writes it): e.g. a partitioned PostgreSQL store of 30M high-cardinality rows.
 //! Defaults: 10,000,000 rows, 1,000 accounts, 200 customers, 20 timed runs per step after one warm-up.
 //! The data file, the SQLite store and the PostgreSQL database (`billops_drill_<rows>_a<accounts>_c<customers>`,
 //! admin URL from BILLOPS_BENCH_PG_URL) are built once and reused while complete. Building 10M rows takes
@@ -41,6 +43,7 @@ struct Opts {
     sqlite: bool,
     quick: bool,
     rebuild: bool,
+    urls: Vec<String>,
 }
 
 fn opts() -> Opts {
@@ -55,6 +58,7 @@ fn opts() -> Opts {
         sqlite: true,
         quick,
         rebuild: false,
+        urls: Vec::new(),
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -67,6 +71,7 @@ fn opts() -> Opts {
             "--no-pg" => o.pg = false,
             "--no-sqlite" => o.sqlite = false,
             "--rebuild" => o.rebuild = true,
+            "--url" => o.urls.push(it.next().expect("--url needs a store URL").clone()),
             "--test" => {}
             other => panic!("unknown argument {other:?}"),
         }
@@ -398,8 +403,48 @@ fn pg_up(admin: &str) -> bool {
 async fn main() {
     let o = opts();
     let admin = std::env::var("BILLOPS_BENCH_PG_URL").unwrap_or_else(|_| DEFAULT_PG.to_string());
-    let d = data(&o);
     let mut backends: Vec<(&str, String)> = Vec::new();
+    if !o.urls.is_empty() {
+        for url in &o.urls {
+            let name = if url.starts_with("sqlite:") { "SQLite" } else { "PostgreSQL" };
+            let (timings, _, path) = drill(url, o.runs).await;
+            let cust = path[0].clone();
+            let cli = [
+                ("costs --by customer", cold_cli(url, &["--by", "customer"])),
+                ("costs --customer C --by service", cold_cli(url, &["--customer", &cust, "--by", "service"])),
+            ];
+            println!();
+            println!(
+                "{name} store {}: period 2026-08, billed; {} warm runs per step after 1 warm-up",
+                billops_store::mask_url(url),
+                o.runs
+            );
+            println!();
+            println!("| step | rows out | median | p90 | max | load (1/5/15) |");
+            println!("|---|---:|---:|---:|---:|---|");
+            for t in &timings {
+                println!(
+                    "| {} | {} | {:.2} ms | {:.2} ms | {:.2} ms | {} |",
+                    t.step,
+                    t.rows,
+                    ms(t.median),
+                    ms(t.p90),
+                    ms(t.max),
+                    t.load
+                );
+            }
+            for (what, (first, med, load)) in cli {
+                let what = what.replace('C', &path[0]);
+                println!(
+                    "| cold `billops {what}` (first / median of 5) | | {:.1} ms | {:.1} ms | | {load} |",
+                    ms(first),
+                    ms(med)
+                );
+            }
+        }
+        return;
+    }
+    let d = data(&o);
     if o.sqlite {
         backends.push(("SQLite", sqlite_store(&d, o.rebuild).await));
     }
