@@ -66,6 +66,64 @@ pub fn raw(s: &str) -> io::Result<()> {
     out.flush()
 }
 
+/// Text for a person held until the command knows it succeeded (a run's lines, printed only once it
+/// committed): in memory up to [`Spool::IN_MEMORY`] bytes, then in an unnamed temporary file, so holding it
+/// does not grow with the output. Lines are made visible as [`line`] makes them.
+#[derive(Default)]
+pub struct Spool {
+    held: Vec<u8>,
+    file: Option<std::fs::File>,
+    /// The first write that failed (the spool stops there; [`Spool::print`] reports it).
+    failed: Option<io::Error>,
+}
+
+impl Spool {
+    pub const IN_MEMORY: usize = 1 << 20;
+
+    /// Hold one line (`format_args!`).
+    pub fn line(&mut self, args: fmt::Arguments<'_>) {
+        if self.failed.is_some() {
+            return;
+        }
+        let text = match args.as_str() {
+            Some(s) => human(s),
+            None => human(&args.to_string()),
+        };
+        self.held.extend_from_slice(text.as_bytes());
+        self.held.push(b'\n');
+        if self.held.len() >= Self::IN_MEMORY
+            && let Err(e) = self.spill()
+        {
+            self.failed = Some(e);
+        }
+    }
+
+    fn spill(&mut self) -> io::Result<()> {
+        let f = match &mut self.file {
+            Some(f) => f,
+            None => self.file.insert(tempfile::tempfile()?),
+        };
+        f.write_all(&self.held)?;
+        self.held.clear();
+        Ok(())
+    }
+
+    /// Print what is held, in order, on stdout.
+    pub fn print(mut self) -> io::Result<()> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
+        let mut out = Stdout;
+        if let Some(mut f) = self.file.take() {
+            use std::io::Seek;
+            f.seek(io::SeekFrom::Start(0))?;
+            io::copy(&mut f, &mut out)?;
+        }
+        out.write_all(&self.held)?;
+        out.flush()
+    }
+}
+
 /// A message on stderr (the `billops: …` of a failure), control characters made visible; a closed stderr is
 /// ignored (there is nowhere left to say it).
 pub fn err_line(s: &str) {
