@@ -213,15 +213,14 @@ pub async fn generate_each(
 ) -> Result<usize> {
     let run_in = run_inputs(store, period).await?;
     let charged = store.charged_customers(period).await?;
-    let customers = match customer {
-        Some(c) => vec![c.to_string()],
-        None => charged.clone(),
+    // PPAs are posted only for customers with cost (one without gets no draft)
+    let (customers, with_cost) = match customer {
+        Some(c) => (vec![c.to_string()], charged.iter().any(|x| x == c)),
+        None => (charged, true),
     };
     // posted before the run's transaction opens (on SQLite a second writer would wait for it)
-    let with_cost: Vec<&str> =
-        customers.iter().map(String::as_str).filter(|c| charged.iter().any(|x| x == c)).collect();
-    let ppas = super::ppa_posting::post_due(store, &with_cost, period, by).await?;
-    drop(charged);
+    let posting: Vec<&str> = if with_cost { customers.iter().map(String::as_str).collect() } else { Vec::new() };
+    let ppas = super::ppa_posting::post_due(store, &posting, period, by).await?;
     let mut run = store.draft_run(by);
     let mut n_drafts = 0;
     let mut tell = |saved: &SavedDraft| {

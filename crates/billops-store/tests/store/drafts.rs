@@ -112,7 +112,7 @@ async fn draft_run_streams_all_or_nothing(url: String) {
     for (i, (code, _)) in codes.iter().enumerate() {
         let mut d = draft_of(&s, code).await;
         if i % 5 == 0 {
-            // 8 customers × 3,000 lines: more than the run holds (20,000) before it writes
+            // 8 customers × 3,000 lines: several times what the run holds (5,000) before it writes
             let line = d.0.charges[0].clone();
             d.0.charges = vec![line; 3000];
         }
