@@ -109,15 +109,19 @@ impl Spool {
     }
 
     /// Print what is held, in order, on stdout.
-    pub fn print(mut self) -> io::Result<()> {
+    pub fn print(self) -> io::Result<()> {
+        self.write_to(&mut Stdout)
+    }
+
+    /// Write what is held, in order, to `out`.
+    fn write_to(mut self, out: &mut impl Write) -> io::Result<()> {
         if let Some(e) = self.failed.take() {
             return Err(e);
         }
-        let mut out = Stdout;
         if let Some(mut f) = self.file.take() {
             use std::io::Seek;
             f.seek(io::SeekFrom::Start(0))?;
-            io::copy(&mut f, &mut out)?;
+            io::copy(&mut f, out)?;
         }
         out.write_all(&self.held)?;
         out.flush()
@@ -155,5 +159,23 @@ mod tests {
     fn human_text_keeps_line_breaks_and_escapes_the_rest() {
         assert_eq!(human("a\u{1b}[2Jb\n  c\u{7}"), "a\\x1b[2Jb\n  c\\x07");
         assert_eq!(human("plain"), "plain");
+    }
+
+    #[test]
+    fn a_spool_past_its_memory_gives_back_every_line_in_order_made_visible() {
+        let mut spool = Spool::default();
+        let n = 40_000; // ~1.3 MiB: past what it keeps in memory
+        for i in 0..n {
+            spool.line(format_args!("cust{i:05} invoice {i}: created total 12.34 \u{1b}[2J"));
+        }
+        assert!(spool.file.is_some() && spool.held.len() < Spool::IN_MEMORY, "spilled to a file");
+        let mut out = Vec::new();
+        spool.write_to(&mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), n);
+        assert_eq!(lines[0], "cust00000 invoice 0: created total 12.34 \\x1b[2J");
+        assert_eq!(lines[n - 1], format!("cust{:05} invoice {}: created total 12.34 \\x1b[2J", n - 1, n - 1));
+        assert!(text.ends_with('\n'));
     }
 }

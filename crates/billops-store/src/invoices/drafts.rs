@@ -56,6 +56,9 @@ pub(crate) struct Run {
     db: Db,
     by: Actor,
     open: Option<Open>,
+    /// A save failed: the transaction was rolled back, and the run refuses anything more (all or nothing, even
+    /// for a caller that goes on after an error).
+    failed: bool,
 }
 
 /// The run's transaction and what it holds between drafts: bounded, whatever the number of customers.
@@ -69,18 +72,31 @@ struct Open {
     lines: Vec<Vec<Arg>>,
     payers: Vec<Vec<Arg>>,
     pending: HashSet<i64>,
-    /// Audit rows not yet written: (invoice id, action, period, draft totals before, after).
-    audits: Vec<(String, &'static str, Period, Option<String>, Option<String>)>,
+    /// Audit rows not yet written.
+    audits: Vec<HeldAudit>,
     /// Whether anything was written (else the commit rolls back, as a run of unchanged drafts writes nothing).
     wrote: bool,
 }
 
+/// One written invoice's audit row, held until [`Open::flush_audits`]: its id, action, period, and the draft
+/// totals before and after (encoded as `Audit::before` / `after` encode them).
+struct HeldAudit {
+    eid: String,
+    action: &'static str,
+    period: Period,
+    before: Option<String>,
+    after: Option<String>,
+}
+
 impl Run {
     fn new(db: Db, by: Actor) -> Run {
-        Run { db, by, open: None }
+        Run { db, by, open: None, failed: false }
     }
 
     async fn open(&mut self) -> Result<&mut Open> {
+        if self.failed {
+            return Err(failed_earlier());
+        }
         if self.open.is_none() {
             let mut tx = self.db.begin().await?;
             let user = user_in(&mut tx, &self.by).await?;
@@ -103,8 +119,18 @@ impl Run {
         self.open.as_mut().ok_or_else(|| StoreError::Invalid("draft run not open".into()))
     }
 
-    /// Save one draft: created, regenerated, or left as it is when unchanged.
+    /// Save one draft: created, regenerated, or left as it is when unchanged. A failure rolls the run back.
     async fn save_ref(&mut self, item: &DraftToSave) -> Result<SavedDraft> {
+        let saved = self.save_in(item).await;
+        if saved.is_err() {
+            // dropping the transaction rolls it back
+            self.open = None;
+            self.failed = true;
+        }
+        saved
+    }
+
+    async fn save_in(&mut self, item: &DraftToSave) -> Result<SavedDraft> {
         let by = self.by.clone();
         let o = self.open().await?;
         let draft = &item.0;
@@ -136,7 +162,7 @@ impl Run {
         // as `Audit::before` / `after` encode them
         let before = saved.previous.as_ref().and_then(|p| serde_json::to_string(&p.totals).ok());
         let after = serde_json::to_string(&draft.totals).ok();
-        o.audits.push((saved.invoice.id.to_string(), action, draft.period, before, after));
+        o.audits.push(HeldAudit { eid: saved.invoice.id.to_string(), action, period: draft.period, before, after });
         if o.lines.len() >= FLUSH_ROWS {
             o.flush_lines().await?;
         }
@@ -148,6 +174,9 @@ impl Run {
 
     /// Write what is held and commit (a run that wrote nothing rolls back).
     async fn finish(self) -> Result<()> {
+        if self.failed {
+            return Err(failed_earlier());
+        }
         let Some(mut o) = self.open else { return Ok(()) };
         if !o.wrote {
             o.tx.rollback().await?;
@@ -239,14 +268,18 @@ impl Open {
         let held = std::mem::take(&mut self.audits);
         let rows = held
             .iter()
-            .map(|(eid, action, period, before, after)| Audit {
-                before: before.clone(),
-                after: after.clone(),
-                ..Audit::new(action, "invoice", eid).period(*period)
+            .map(|h| Audit {
+                before: h.before.clone(),
+                after: h.after.clone(),
+                ..Audit::new(h.action, "invoice", &h.eid).period(h.period)
             })
             .collect();
         audit::write_many(&mut self.tx, by, rows).await
     }
+}
+
+fn failed_earlier() -> StoreError {
+    StoreError::Conflict("a draft of this run was refused: the run was rolled back and saves nothing more".into())
 }
 
 /// A timestamp as the backend gives it back (PostgreSQL keeps microseconds).

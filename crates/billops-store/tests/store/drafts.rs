@@ -130,7 +130,9 @@ async fn draft_run_streams_all_or_nothing(url: String) {
     let mut stranger = drafts[1].clone();
     stranger.0.customer = "NOBODY".into();
     assert!(matches!(run.save(stranger).await, Err(StoreError::NotFound(_))));
-    drop(run);
+    // a caller that goes on after the error saves nothing either
+    assert!(matches!(run.save(drafts[30].clone()).await, Err(StoreError::Conflict(_))));
+    assert!(run.commit().await.is_err(), "a failed run does not commit");
     assert!(s.list_invoices(&Default::default()).await.unwrap().is_empty(), "a failed run saves no draft");
     assert_eq!(audits(&s, "invoice.generate").await, 0);
     assert_eq!((rows(&url, "invoice_lines").await, rows(&url, "invoice_payer_costs").await), (0, 0));
