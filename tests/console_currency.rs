@@ -56,7 +56,7 @@ fn generated_drafts_show_their_invoice_currency() {
         total: d("98765.4"),
         currency: "JPY".into(),
         outcome: "created",
-        diff: None,
+        change: None,
     };
     assert_eq!(cells(&invoices::generated_table(&[g]), 0)[3], "98,765");
 }

@@ -2,6 +2,7 @@
 use std::io::Write;
 
 use billops_domain::close::ItemStatus;
+use billops_domain::invoice::DraftDiff;
 use billops_domain::{Period, parse_decimal};
 use billops_store::{InvoiceFilter, InvoiceStep};
 use chrono::{NaiveDate, Utc};
@@ -183,29 +184,33 @@ pub async fn invoices(ctx: &Ctx, c: InvoicesCmd) -> Result<u8, Failure> {
         InvoicesCmd::Generate { period: p, customer } => {
             let mut line = super::progress::ProgressLine::new("building drafts").terminal_only();
             let mut tell = |done: usize, total: usize| line.update(done as u64, total as u64, "customers");
-            let out = month::invoices::generate_with(store, period(&p)?, customer.as_deref(), &by, &mut tell).await?;
-            line.finish();
-            for g in &out {
-                outln!("{} invoice {}: {} total {}", g.customer, g.invoice_id, g.outcome, g.total)?;
-                if let Some(d) = &g.diff {
+            // each draft's lines held (spilled to a temporary file past 1 MiB) and printed once the run committed
+            let mut spool = super::out::Spool::default();
+            let mut each = |g: &month::invoices::Generated, diff: Option<&DraftDiff>| {
+                spool.line(format_args!("{} invoice {}: {} total {}", g.customer, g.invoice_id, g.outcome, g.total));
+                if let Some(d) = diff {
                     for l in &d.added {
-                        outln!("  + {} {}", l.description, l.amount.normalize())?;
+                        spool.line(format_args!("  + {} {}", l.description, l.amount.normalize()));
                     }
                     for l in &d.removed {
-                        outln!("  - {} {}", l.description, l.amount.normalize())?;
+                        spool.line(format_args!("  - {} {}", l.description, l.amount.normalize()));
                     }
                     for ch in &d.changed {
-                        outln!(
+                        spool.line(format_args!(
                             "  ~ {} {} -> {}",
                             ch.new.description,
                             ch.old.amount.normalize(),
                             ch.new.amount.normalize()
-                        )?;
+                        ));
                     }
-                    outln!("  total {} -> {}", d.old_total, d.new_total)?;
+                    spool.line(format_args!("  total {} -> {}", d.old_total, d.new_total));
                 }
-            }
-            outln!("{} draft(s)", out.len())?;
+            };
+            let p = period(&p)?;
+            let n = month::invoices::generate_each(store, p, customer.as_deref(), &by, &mut tell, &mut each).await?;
+            line.finish();
+            spool.print()?;
+            outln!("{n} draft(s)")?;
             Ok(0)
         }
         InvoicesCmd::List { period: p, format } => {

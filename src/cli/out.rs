@@ -66,6 +66,68 @@ pub fn raw(s: &str) -> io::Result<()> {
     out.flush()
 }
 
+/// Text for a person held until the command knows it succeeded (a run's lines, printed only once it
+/// committed): in memory up to [`Spool::IN_MEMORY`] bytes, then in an unnamed temporary file, so holding it
+/// does not grow with the output. Lines are made visible as [`line`] makes them.
+#[derive(Default)]
+pub struct Spool {
+    held: Vec<u8>,
+    file: Option<std::fs::File>,
+    /// The first write that failed (the spool stops there; [`Spool::print`] reports it).
+    failed: Option<io::Error>,
+}
+
+impl Spool {
+    pub const IN_MEMORY: usize = 1 << 20;
+
+    /// Hold one line (`format_args!`).
+    pub fn line(&mut self, args: fmt::Arguments<'_>) {
+        if self.failed.is_some() {
+            return;
+        }
+        let text = match args.as_str() {
+            Some(s) => human(s),
+            None => human(&args.to_string()),
+        };
+        self.held.extend_from_slice(text.as_bytes());
+        self.held.push(b'\n');
+        if self.held.len() >= Self::IN_MEMORY
+            && let Err(e) = self.spill()
+        {
+            self.failed = Some(e);
+        }
+    }
+
+    fn spill(&mut self) -> io::Result<()> {
+        let f = match &mut self.file {
+            Some(f) => f,
+            None => self.file.insert(tempfile::tempfile()?),
+        };
+        f.write_all(&self.held)?;
+        self.held.clear();
+        Ok(())
+    }
+
+    /// Print what is held, in order, on stdout.
+    pub fn print(self) -> io::Result<()> {
+        self.write_to(&mut Stdout)
+    }
+
+    /// Write what is held, in order, to `out`.
+    fn write_to(mut self, out: &mut impl Write) -> io::Result<()> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
+        if let Some(mut f) = self.file.take() {
+            use std::io::Seek;
+            f.seek(io::SeekFrom::Start(0))?;
+            io::copy(&mut f, out)?;
+        }
+        out.write_all(&self.held)?;
+        out.flush()
+    }
+}
+
 /// A message on stderr (the `billops: …` of a failure), control characters made visible; a closed stderr is
 /// ignored (there is nowhere left to say it).
 pub fn err_line(s: &str) {
@@ -97,5 +159,23 @@ mod tests {
     fn human_text_keeps_line_breaks_and_escapes_the_rest() {
         assert_eq!(human("a\u{1b}[2Jb\n  c\u{7}"), "a\\x1b[2Jb\n  c\\x07");
         assert_eq!(human("plain"), "plain");
+    }
+
+    #[test]
+    fn a_spool_past_its_memory_gives_back_every_line_in_order_made_visible() {
+        let mut spool = Spool::default();
+        let n = 40_000; // ~1.3 MiB: past what it keeps in memory
+        for i in 0..n {
+            spool.line(format_args!("cust{i:05} invoice {i}: created total 12.34 \u{1b}[2J"));
+        }
+        assert!(spool.file.is_some() && spool.held.len() < Spool::IN_MEMORY, "spilled to a file");
+        let mut out = Vec::new();
+        spool.write_to(&mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), n);
+        assert_eq!(lines[0], "cust00000 invoice 0: created total 12.34 \\x1b[2J");
+        assert_eq!(lines[n - 1], format!("cust{:05} invoice {}: created total 12.34 \\x1b[2J", n - 1, n - 1));
+        assert!(text.ends_with('\n'));
     }
 }

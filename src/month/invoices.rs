@@ -10,7 +10,7 @@ use billops_domain::invoice::{DraftDiff, DraftRequest, InvoiceDiscount, InvoiceE
 use billops_domain::rating::{AccountCode, AccountCodeTable, CodeScope, PriceBook, ResourceUnitSet};
 use billops_domain::terms::Effective;
 use billops_store::{
-    Actor, BillingModel, CustomerCharges, CustomerTerms, DraftToSave, PayerCost, Result, Store, StoreError,
+    Actor, BillingModel, CustomerCharges, CustomerTerms, DraftToSave, PayerCost, Result, SavedDraft, Store, StoreError,
     StoredInvoice,
 };
 use rust_decimal::Decimal;
@@ -18,7 +18,8 @@ use serde::Serialize;
 
 use crate::csv_out::{self, Cell, Cell::Number, Cell::Text};
 
-#[derive(Debug, Clone, Serialize)]
+/// What a generation did for one customer: the summary a run returns and the Invoices pane keeps (no lines).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Generated {
     pub customer: String,
     pub invoice_id: i64,
@@ -27,7 +28,50 @@ pub struct Generated {
     pub currency: String,
     /// created | regenerated | unchanged
     pub outcome: &'static str,
-    pub diff: Option<DraftDiff>,
+    /// A regeneration's change in counts and totals (its lines are told only as the run goes, [`generate_each`]).
+    pub change: Option<Change>,
+}
+
+/// A regenerated draft against the one it replaced: lines added, removed, changed, and the two totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub added: usize,
+    pub removed: usize,
+    pub changed: usize,
+    pub old_total: Decimal,
+    pub new_total: Decimal,
+}
+
+impl Change {
+    pub fn of(d: &DraftDiff) -> Change {
+        Change {
+            added: d.added.len(),
+            removed: d.removed.len(),
+            changed: d.changed.len(),
+            old_total: d.old_total,
+            new_total: d.new_total,
+        }
+    }
+}
+
+/// What saving one draft did, and a regeneration's line diff.
+fn outcome(saved: &SavedDraft) -> (Generated, Option<DraftDiff>) {
+    let (outcome, diff) = match &saved.previous {
+        None => ("created", None),
+        Some(old) => {
+            let d = diff_drafts(old, &saved.invoice.draft);
+            if d.is_empty() { ("unchanged", None) } else { ("regenerated", Some(d)) }
+        }
+    };
+    let g = Generated {
+        customer: saved.invoice.customer.clone(),
+        invoice_id: saved.invoice.id,
+        total: saved.invoice.total,
+        currency: saved.invoice.currency.clone(),
+        outcome,
+        change: diff.as_ref().map(Change::of),
+    };
+    (g, diff)
 }
 
 pub(crate) fn account_codes(codes: &[billops_store::AccountCode]) -> AccountCodeTable {
@@ -128,37 +172,20 @@ pub fn build(run: &RunInputs, cust: &CustomerInputs, charges: &CustomerCharges, 
     Ok((draft, payer_costs.into_iter().map(|((p, c), cost)| PayerCost::new(p, c, cost)).collect()))
 }
 
-/// Save a run's drafts in one transaction (a failure saves none) and say what each did.
+/// Save a run's drafts in one transaction (a failure saves none) and say what each did (what the month bench's
+/// phases time as one step; [`generate`] saves as it builds instead).
 pub async fn save(store: &dyn Store, drafts: &[DraftToSave], by: &Actor) -> Result<Vec<Generated>> {
-    let saved = store.save_drafts(drafts, by).await?;
-    let mut out = Vec::with_capacity(saved.len());
-    for ((draft, _), saved) in drafts.iter().zip(saved) {
-        let (outcome, diff) = match &saved.previous {
-            None => ("created", None),
-            Some(old) => {
-                let d = diff_drafts(old, draft);
-                if d.is_empty() { ("unchanged", None) } else { ("regenerated", Some(d)) }
-            }
-        };
-        out.push(Generated {
-            customer: draft.customer.clone(),
-            invoice_id: saved.invoice.id,
-            total: saved.invoice.total,
-            currency: saved.invoice.currency.clone(),
-            outcome,
-            diff,
-        });
-    }
-    Ok(out)
+    Ok(store.save_drafts(drafts, by).await?.iter().map(|s| outcome(s).0).collect())
 }
 
 /// Generate (or regenerate) the drafts of `period` for every customer with cost, or one customer:
-/// [`run_inputs`], the period's charges, per customer [`customer_inputs`] and [`build`], then one [`save`].
+/// [`run_inputs`], per customer its charges, [`customer_inputs`] and [`build`], each draft saved as it is built
+/// in the one transaction of the run (all or nothing). Returns what each did.
 pub async fn generate(store: &dyn Store, period: Period, customer: Option<&str>, by: &Actor) -> Result<Vec<Generated>> {
     generate_with(store, period, customer, by, &mut |_, _| {}).await
 }
 
-/// As [`generate`], telling `progress(done, total)` after each customer's draft is built.
+/// As [`generate`], telling `progress(done, total)` as each customer's draft is built.
 pub async fn generate_with(
     store: &dyn Store,
     period: Period,
@@ -166,26 +193,60 @@ pub async fn generate_with(
     by: &Actor,
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<Vec<Generated>> {
-    let run = run_inputs(store, period).await?;
-    // One customer's charges at a time (a period's rating rollups for every customer can be hundreds of MB on a
-    // store with many resources); only the drafts, far smaller, are kept for the one all-or-nothing save.
-    let customers = match customer {
-        Some(c) => vec![c.to_string()],
-        None => store.charged_customers(period).await?,
+    let mut out = Vec::new();
+    generate_each(store, period, customer, by, progress, &mut |g, _| out.push(g.clone())).await?;
+    Ok(out)
+}
+
+/// The generation itself: one customer at a time, its charges read, its draft built and saved inside the run's
+/// transaction, then told to `each` (with a regeneration's line diff) and dropped, so memory does not grow with
+/// the customers. `each` hears of a draft before the run commits: a later failure rolls every draft back, so
+/// whatever it shows waits for `Ok`. Approved PPAs of the run's customers are posted first (each its own
+/// transaction, as before: a failed run never loses or doubles one). Returns the number of drafts.
+pub async fn generate_each(
+    store: &dyn Store,
+    period: Period,
+    customer: Option<&str>,
+    by: &Actor,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+    each: &mut (dyn FnMut(&Generated, Option<&DraftDiff>) + Send),
+) -> Result<usize> {
+    let run_in = run_inputs(store, period).await?;
+    let charged = store.charged_customers(period).await?;
+    // PPAs are posted only for customers with cost (one without gets no draft)
+    let (customers, with_cost) = match customer {
+        Some(c) => (vec![c.to_string()], charged.iter().any(|x| x == c)),
+        None => (charged, true),
     };
-    let mut drafts = Vec::with_capacity(customers.len());
+    // posted before the run's transaction opens (on SQLite a second writer would wait for it)
+    let posting: Vec<&str> = if with_cost { customers.iter().map(String::as_str).collect() } else { Vec::new() };
+    let ppas = super::ppa_posting::post_due(store, &posting, period, by).await?;
+    let mut run = store.draft_run(by);
+    let mut n_drafts = 0;
+    let mut tell = |saved: &SavedDraft| {
+        let (g, diff) = outcome(saved);
+        each(&g, diff.as_ref());
+    };
     for (n, code) in customers.iter().enumerate() {
         progress(n, customers.len());
         for charges in store.charges(period, Some(code)).await? {
             let cust = customer_inputs(store, &charges.customer, period).await?;
-            let (draft, payer_costs) = build(&run, &cust, &charges, period)?;
+            let (draft, payer_costs) = build(&run_in, &cust, &charges, period)?;
+            drop(charges);
             // Approved prior-period adjustments post on the customer's next draft (credit-and-rebill lines).
-            let draft = super::ppa_posting::with_ppas(store, draft, by).await?;
-            drafts.push((draft, payer_costs));
+            let posted = ppas.get(&draft.customer);
+            let draft = super::ppa_posting::add_posted(draft, posted.map_or(&[][..], Vec::as_slice))?;
+            if let Some(saved) = run.save((draft, payer_costs)).await? {
+                tell(&saved);
+            }
+            n_drafts += 1;
         }
     }
     progress(customers.len(), customers.len());
-    save(store, &drafts, by).await
+    for saved in run.commit().await? {
+        tell(&saved);
+    }
+    Ok(n_drafts)
 }
 
 /// Text for HTML: markup characters escaped, control characters (ESC, BEL, …) replaced by U+FFFD so a document

@@ -2,26 +2,50 @@
 //! open period as credit-and-rebill lines (reversal −X, re-rated +Y, interest when the PPA carries it), each
 //! naming the original invoice and line. Called from draft generation ([`super::invoices::generate`]).
 //!
-//! Posting marks the PPA posted in the draft's period (its own transaction, before the drafts are saved); a
-//! regeneration of that period's draft finds it posted there and puts the same lines on again, so a failed
+//! Posting marks the PPA posted in the draft's period (its own transaction per customer, before the run's drafts
+//! are saved: [`post_due`], then [`add_posted`] per draft); a regeneration of that period's draft finds it posted there and puts the same lines on again, so a failed
 //! save or a later regeneration never loses or doubles an adjustment.
+use std::collections::{HashMap, HashSet};
+
+use billops_domain::Period;
 use billops_domain::invoice::Draft;
 use billops_domain::ppa::{PpaStatus, add_to_draft};
-use billops_store::disputes::PpaFilter;
+use billops_store::disputes::{PpaFilter, PpaRecord};
 use billops_store::{Actor, Result, Store, StoreError};
 
-/// `draft` with the customer's PPAs for its period on it (unchanged, and nothing written, when there are none).
-pub async fn with_ppas(store: &dyn Store, mut draft: Draft, by: &Actor) -> Result<Draft> {
-    let filter = PpaFilter { customer: Some(draft.customer.clone()), ..PpaFilter::default() };
-    let due = store.list_ppas(&filter).await?.iter().any(|r| match r.ppa.status {
-        PpaStatus::Approved => r.ppa.input.original_period < draft.period,
-        PpaStatus::Posted => r.ppa.posting_period == Some(draft.period),
-        PpaStatus::Proposed | PpaStatus::Rejected => false,
-    });
-    if !due {
+/// Post the due PPAs of a run's `customers` (those with cost) for `period`, each customer in its own
+/// transaction as before, all before the run's drafts are saved: a customer with an approved PPA of an earlier
+/// period, or one already posted in `period`. Returns the PPAs posted in `period` per customer (what
+/// [`add_posted`] puts on its draft); customers with none are left out.
+pub async fn post_due(
+    store: &dyn Store,
+    customers: &[&str],
+    period: Period,
+    by: &Actor,
+) -> Result<HashMap<String, Vec<PpaRecord>>> {
+    let mut out = HashMap::new();
+    let all = store.list_ppas(&PpaFilter::default()).await?;
+    let due: HashSet<&str> = all
+        .iter()
+        .filter(|r| match r.ppa.status {
+            PpaStatus::Approved => r.ppa.input.original_period < period,
+            PpaStatus::Posted => r.ppa.posting_period == Some(period),
+            PpaStatus::Proposed | PpaStatus::Rejected => false,
+        })
+        .map(|r| r.ppa.input.customer.as_str())
+        .collect();
+    for c in customers.iter().filter(|c| due.contains(**c)) {
+        let posted = store.post_ppas(c, period, by).await?;
+        out.insert((*c).to_string(), posted);
+    }
+    Ok(out)
+}
+
+/// `draft` with the PPAs posted on its period on it (unchanged when there are none).
+pub fn add_posted(mut draft: Draft, posted: &[PpaRecord]) -> Result<Draft> {
+    if posted.is_empty() {
         return Ok(draft);
     }
-    let posted = store.post_ppas(&draft.customer, draft.period, by).await?;
     let refs: Vec<(i64, &billops_domain::ppa::Ppa)> = posted.iter().map(|r| (r.id, &r.ppa)).collect();
     add_to_draft(&mut draft, &refs).map_err(|e| StoreError::Invalid(format!("{}: {e}", draft.customer)))?;
     Ok(draft)

@@ -4,12 +4,12 @@
 
 use billops::console::panes::recon::ReconData;
 use billops::month::close::CloseView;
-use billops::month::invoices::Generated;
+use billops::month::invoices::{Change, Generated};
 use billops_domain::close::{
     CloseConfig, CloseFacts, IssueCounts, PeriodClose, TieOut, TieOutInput, evaluate, tie_out,
 };
 use billops_domain::credit::{Credit, CreditKind, CreditProposal, CreditScope, FundingProgram};
-use billops_domain::invoice::{Draft, DraftDiff, InvoiceLine, InvoiceStatus, LineKind, Totals};
+use billops_domain::invoice::{Draft, InvoiceLine, InvoiceStatus, LineKind, Totals};
 use billops_domain::money::{Money, RoundingRule};
 use billops_domain::period::DateRange;
 use billops_domain::terms::Percent;
@@ -226,7 +226,7 @@ pub fn generated() -> Vec<Generated> {
             invoice_id: 1,
             total: d("6484.33"),
             outcome: "created",
-            diff: None,
+            change: None,
             currency: "USD".into(),
         },
         Generated {
@@ -235,21 +235,14 @@ pub fn generated() -> Vec<Generated> {
             total: d("5476.48"),
             currency: "USD".into(),
             outcome: "regenerated",
-            diff: Some(DraftDiff {
-                added: vec![],
-                removed: vec![],
-                changed: vec![],
-                unchanged: 3,
-                old_total: d("5400"),
-                new_total: d("5476.48"),
-            }),
+            change: Some(Change { added: 0, removed: 0, changed: 0, old_total: d("5400"), new_total: d("5476.48") }),
         },
         Generated {
             customer: "INITECH".into(),
             invoice_id: 3,
             total: d("45.00"),
             outcome: "unchanged",
-            diff: None,
+            change: None,
             currency: "USD".into(),
         },
     ]

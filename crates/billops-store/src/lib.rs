@@ -78,7 +78,7 @@ pub use funding_import::{FundingImportRow, FundingImportSummary};
 pub use fx::{FxRates, NewFxRate, StoredFxRate};
 pub use import::batches::Imports;
 pub use interest_terms::{CustomerInterest, InterestTermsStore, NewInterestTerms, StoredInterestTerms};
-pub use invoices::Invoices;
+pub use invoices::{DraftRun, Invoices};
 pub use linking::{Linking, NameRow, NameTarget};
 pub use onboarding::{ChecklistDef, Contact, OnboardingEntry, OnboardingStore, OnboardingUpdate};
 pub use parties::Parties;

@@ -185,6 +185,18 @@ async fn issue_after_sign_off(tx: &mut Tx) -> Result<bool> {
     })
 }
 
+/// A run of drafts being saved in one transaction ([`Invoices::draft_run`]).
+#[async_trait]
+pub trait DraftRun: Send {
+    /// Save one draft (a new invoice, the regeneration of the customer's unissued one, or nothing when it is
+    /// unchanged) inside the run's transaction and say what it did; `None` when the store holds the run's
+    /// drafts until [`DraftRun::commit`] (a store of one connection, `sqlite::memory:`, which cannot read beside
+    /// an open transaction).
+    async fn save(&mut self, draft: DraftToSave) -> Result<Option<SavedDraft>>;
+    /// Commit the run; returns what the drafts held until now did (empty when each `save` said it).
+    async fn commit(self: Box<Self>) -> Result<Vec<SavedDraft>>;
+}
+
 /// Invoices: saved drafts, review/approve/void steps, issue with gap-free numbers.
 #[async_trait]
 pub trait Invoices: Send + Sync {
@@ -195,6 +207,11 @@ pub trait Invoices: Send + Sync {
     /// the role and period locks checked once, unchanged drafts left as they are, one audit row per
     /// written invoice.
     async fn save_drafts(&self, drafts: &[DraftToSave], by: &Actor) -> Result<Vec<SavedDraft>>;
+    /// A run of drafts saved as they are built, in one transaction: [`DraftRun::save`] each, then
+    /// [`DraftRun::commit`]; dropped without a commit (a failure on the way), none of them is saved. Same rules
+    /// and results as [`Invoices::save_drafts`], without holding the run's drafts: what a generation over many
+    /// customers uses. The transaction begins with the first draft.
+    fn draft_run(&self, by: &Actor) -> Box<dyn DraftRun>;
     async fn invoice(&self, id: i64) -> Result<StoredInvoice>;
     async fn list_invoices(&self, filter: &InvoiceFilter) -> Result<Vec<InvoiceSummary>>;
     async fn step_invoice(
@@ -219,6 +236,9 @@ impl Invoices for SqlStore {
     }
     async fn save_drafts(&self, drafts: &[DraftToSave], by: &Actor) -> Result<Vec<SavedDraft>> {
         drafts::save_drafts(&self.db, drafts, by).await
+    }
+    fn draft_run(&self, by: &Actor) -> Box<dyn DraftRun> {
+        drafts::begin(&self.db, by)
     }
     async fn invoice(&self, id: i64) -> Result<StoredInvoice> {
         load(&mut Conn::Db(&self.db), id).await

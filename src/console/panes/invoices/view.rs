@@ -169,12 +169,12 @@ pub fn generated_table(g: &[Generated]) -> TableModel {
                 "regenerated" => Cell::text("regenerated").mark(Mark::Warn).role(Role::Warning),
                 other => Cell::text(other).role(Role::Muted),
             };
-            let change = x.diff.as_ref().map_or_else(String::new, |d| {
+            let change = x.change.as_ref().map_or_else(String::new, |d| {
                 format!(
                     "+{} -{} ~{}  {} → {}",
-                    d.added.len(),
-                    d.removed.len(),
-                    d.changed.len(),
+                    d.added,
+                    d.removed,
+                    d.changed,
                     fmt_money_in(d.old_total, &x.currency),
                     fmt_money_in(d.new_total, &x.currency)
                 )
