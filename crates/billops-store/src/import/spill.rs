@@ -25,8 +25,13 @@ use crate::{Result, StoreError};
 /// (~250 bytes a key in a map sized once for the budget: 50,000 keys take a 16 MiB table).
 pub(crate) const DEFAULT_BUDGET_KEYS: usize = 50_000;
 
-/// Keys written per chunk when the runs are merged into the store.
-const WRITE_CHUNK: usize = 20_000;
+/// Keys written per chunk when the runs are merged into the store (a chunk and the cost keys gathered beside it
+/// are maps of ~300 bytes a key: 20,000 held ~12 MiB at 10M rows; the statements are the same size either way).
+const WRITE_CHUNK: usize = 5_000;
+
+/// Read buffers of one grain's merge, all runs together: each run gets its share, between 4 and 64 KiB (at 10M
+/// high-cardinality rows a merge reads a hundred runs or more; 64 KiB each grew with the file).
+const MERGE_BUFFERS: usize = 4 << 20;
 
 /// Bytes of one entry on disk: 13 key fields and 18 sum fields, each an i64.
 const ENTRY: usize = 31 * 8;
@@ -174,7 +179,10 @@ impl Runs {
     fn merge(self, grain: Grain) -> Result<Merge> {
         let mut m = Merge {
             grain,
-            readers: self.files.into_iter().map(|f| BufReader::with_capacity(1 << 16, f)).collect(),
+            readers: {
+                let each = (MERGE_BUFFERS / self.files.len().max(1)).clamp(4 << 10, 64 << 10);
+                self.files.into_iter().map(|f| BufReader::with_capacity(each, f)).collect()
+            },
             heap: BinaryHeap::new(),
             current: None,
         };
