@@ -237,12 +237,14 @@ async fn connect_sqlite_read_only(path: &std::path::Path) -> Result<Db> {
 }
 
 /// SQLite page cache per connection, KiB.
-pub(crate) const SQLITE_CACHE_KIB: u32 = 16_384;
+pub(crate) const SQLITE_CACHE_KIB: u32 = 8_192;
 
 fn sqlite_tuning(opts: SqliteConnectOptions) -> SqliteConnectOptions {
     opts.foreign_keys(true)
         .busy_timeout(Duration::from_secs(30))
-        // 16 MiB per connection: drill-downs read rollups (an import lowers its own, `import::run`)
+        // 8 MiB per connection (a console holds up to four: the first drill step reads the small summary and the
+        // rest a customer's rollups by key; 16 MiB each kept the console over its 150 MB after `n`); an import
+        // lowers its own (`import::run`)
         .pragma("cache_size", format!("-{SQLITE_CACHE_KIB}"))
         // Sorts and temporary tables past the cache spill to files: a GROUP BY over a month's line items (a
         // mid-month re-assignment of many accounts, a back-fill) held 1.1 GB in memory on 10M rows.
