@@ -213,11 +213,7 @@ pub(crate) async fn refuse_pending(db: &Db) -> Result<()> {
         None => 0,
     };
     if n > 0 {
-        return Err(StoreError::NeedsMigration(format!(
-            "this store was made by an older billops: {n} import batch(es) need their rating rollups built \
-             before it can be used; an operator runs `billops migrate` (it shows progress and can be \
-             interrupted and run again); nothing was changed"
-        )));
+        return Err(crate::sql_store::needs_backfill(&format!("{n} import batch(es) need their rating rollups built")));
     }
     Ok(())
 }

@@ -8,7 +8,7 @@
 use crate::db::{Db, Tx, args};
 use crate::owners::rebuild_cost_rollups;
 use crate::rating_rollups::{self, Part};
-use crate::{Backend, Result, StoreError};
+use crate::{Backend, Result};
 
 const TABLES: [&str; 3] = ["cost_rollups", "resource_rollups", "rating_rollups"];
 
@@ -99,10 +99,8 @@ pub(crate) async fn backfill(db: &Db, progress: &mut (dyn FnMut(usize, usize) + 
 pub(crate) async fn refuse_pending(db: &Db) -> Result<()> {
     let n = pending(db).await?;
     if n > 0 {
-        return Err(StoreError::NeedsMigration(format!(
-            "this store was made by an older billops: the cost sums of {n} import batch(es) need their currency \
-             (migration 0015) before it can be used; an operator runs `billops migrate` (it shows progress and \
-             can be interrupted and run again); nothing was changed"
+        return Err(crate::sql_store::needs_backfill(&format!(
+            "the cost sums of {n} import batch(es) need their currency (migration 0015)"
         )));
     }
     Ok(())

@@ -114,10 +114,8 @@ pub(crate) async fn backfill(db: &Db, progress: &mut (dyn FnMut(usize, usize) + 
 pub(crate) async fn refuse_pending(db: &Db) -> Result<()> {
     let n = pending(db).await?;
     if n > 0 {
-        return Err(StoreError::NeedsMigration(format!(
-            "this store was made by an older billops: {n} import batch(es) need their cost summary by customer \
-             and service (migration 0021) before it can be used; an operator runs `billops migrate` (it shows \
-             progress and can be interrupted and run again); nothing was changed"
+        return Err(crate::sql_store::needs_backfill(&format!(
+            "{n} import batch(es) need their cost summary by customer and service (migration 0021)"
         )));
     }
     Ok(())

@@ -89,3 +89,12 @@ impl Store for SqlStore {
         SqlStore::close(self).await
     }
 }
+
+/// The refusal of a store whose import batches wait for a back-fill (`what`: how many need what), naming the
+/// command that does it.
+pub(crate) fn needs_backfill(what: &str) -> crate::StoreError {
+    crate::StoreError::NeedsMigration(format!(
+        "this store was made by an older billops: {what} before it can be used; an operator runs `billops migrate` \
+         (it shows progress and can be interrupted and run again); nothing was changed"
+    ))
+}
