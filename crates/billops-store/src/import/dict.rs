@@ -27,6 +27,8 @@ use crate::{Result, StoreError};
 pub(crate) struct Interner {
     ids: FastMap<Box<str>, i64>,
     old: FastMap<Box<str>, i64>,
+    /// Values the import asks for by text after their chunk (the empty invoice id, payers): never dropped.
+    pins: FastMap<Box<str>, Option<i64>>,
     budget: usize,
     evicted: bool,
     pending: Vec<String>,
@@ -60,6 +62,7 @@ impl Interner {
         Interner {
             ids: FastMap::default(),
             old: FastMap::default(),
+            pins: FastMap::default(),
             budget: budget.max(2),
             evicted: false,
             pending: Vec::new(),
@@ -72,8 +75,19 @@ impl Interner {
         self.evicted
     }
 
+    /// Keep `s` (once resolved) whatever the cache drops: [`Interner::id_of`] must find it at the end.
+    pub(crate) fn pin(&mut self, s: &str) {
+        if !self.pins.contains_key(s) {
+            let id = self.id_of(s);
+            self.pins.insert(s.into(), id);
+        }
+    }
+
     /// Cache a resolved value in the newer generation; a full one becomes the older (the older is dropped).
     fn remember(&mut self, s: Box<str>, id: i64) {
+        if let Some(pinned) = self.pins.get_mut(&s) {
+            *pinned = Some(id);
+        }
         if self.ids.len() >= self.budget / 2 {
             self.old = std::mem::take(&mut self.ids);
             self.evicted = true;
@@ -83,6 +97,8 @@ impl Interner {
 
     pub(crate) fn get(&mut self, s: &str) -> i64 {
         if let Some(&id) = self.ids.get(s) {
+            id
+        } else if let Some(&Some(id)) = self.pins.get(s) {
             id
         } else if let Some(id) = self.old.remove(s) {
             self.remember(s.into(), id);
@@ -99,7 +115,7 @@ impl Interner {
 
     /// The resolved id of a value (`None` before [`Interner::resolve`]).
     pub(crate) fn id_of(&self, s: &str) -> Option<i64> {
-        self.ids.get(s).or_else(|| self.old.get(s)).copied()
+        self.ids.get(s).or_else(|| self.old.get(s)).copied().or_else(|| self.pins.get(s).copied().flatten())
     }
 
     pub(crate) fn has_pending(&self) -> bool {
@@ -235,6 +251,13 @@ mod tests {
         assert_eq!((i.id_of("c"), i.id_of("d"), i.id_of("f")), (Some(3), None, Some(6)));
         // a dropped value is unknown again: it waits for a look-up under a provisional id
         assert_eq!(i.get("a"), -1);
+        // a pinned one stays, however many values pass after it
+        i.pin("p");
+        i.remember("p".into(), 10);
+        for (k, v) in ["g", "h", "j", "k", "l"].iter().enumerate() {
+            i.remember((*v).into(), 20 + k as i64);
+        }
+        assert_eq!((i.id_of("p"), i.get("p"), i.id_of("g")), (Some(10), 10, None));
     }
 
     #[test]

@@ -125,21 +125,9 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
     insert_issues(&mut tx, Some(batch), &unassigned, by.at).await?;
     st.issues += i64::try_from(unassigned.len()).unwrap_or(0);
 
-    let mut payer_names: HashMap<i64, String> = HashMap::new();
-    for p in st.payers.keys() {
-        // the interner's cache is bounded: a payer of the first rows only may have left it
-        let id = match st.interner.id_of(p) {
-            Some(id) => Some(id),
-            None => tx
-                .opt("SELECT id FROM dict WHERE value = $1", args![p.as_str()])
-                .await?
-                .map(|r| r.get(0))
-                .transpose()?,
-        };
-        if let Some(id) = id {
-            payer_names.insert(id, p.clone());
-        }
-    }
+    // payers are pinned in the interner's bounded cache (`State::note_account`)
+    let payer_names: HashMap<i64, String> =
+        st.payers.keys().filter_map(|p| st.interner.id_of(p).map(|id| (id, p.clone()))).collect();
     write_scopes(&mut tx, batch, &st, &payer_names).await?;
     crate::service_rollups::refresh_batch(&mut tx, batch).await?;
     let replaced = replace_older(&mut tx, meta, batch, &st, &payer_names).await?;

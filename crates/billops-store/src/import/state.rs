@@ -203,8 +203,10 @@ pub(crate) struct State {
 impl State {
     pub(crate) fn new(assignments: AssignMap, known_accounts: HashSet<String>) -> Self {
         let budget = super::spill::budget_keys();
+        let mut interner = Interner::new();
+        interner.pin(""); // the empty invoice id (`aggregate`: a row without one is not invoiced)
         State {
-            interner: Interner::new(),
+            interner,
             assignments,
             known_accounts,
             seen_accounts: HashMap::new(),
@@ -257,6 +259,7 @@ impl State {
         self.last_payer.push_str(&it.payer);
         if !it.payer_name.is_empty() || !self.payers.contains_key(&it.payer) {
             self.payers.insert(it.payer.clone(), it.payer_name.clone());
+            self.interner.pin(&it.payer); // its scopes are named by text at the end
         }
         match self.seen_accounts.get_mut(&it.account) {
             Some(v) => {
