@@ -176,12 +176,7 @@ pub(crate) async fn backfill(db: &Db, progress: &mut (dyn FnMut(usize, usize) + 
         progress(done, total);
         let (batch, lo, hi): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
         let started = std::time::Instant::now();
-        let mut tx = db.begin().await?;
-        if tx.backend() == Backend::Postgres {
-            tx.exec("LOCK TABLE account_assignments, batch_scopes IN SHARE MODE", vec![]).await?;
-            // A signed-off period's partitions let the owner's back-fill through (migration 0020).
-            tx.exec("SELECT set_config('billops.backfill', 'on', true)", vec![]).await?;
-        }
+        let mut tx = crate::sql_store::backfill_tx(db).await?;
         let claimed = tx
             .exec(
                 "INSERT INTO rating_rollup_batches (batch_id, source) VALUES ($1, 'backfill') \

@@ -5,10 +5,10 @@
 //! A batch whose line items have one currency gets the column set in place (no re-aggregation: the sums do not
 //! change). A batch with several had them added together under one key, so the rollups of its live scopes are
 //! deleted and rebuilt from its line items (`rebuild_scope`, the grouped sums the account re-assignment uses).
+use crate::Result;
 use crate::db::{Db, Tx, args};
 use crate::owners::rebuild_cost_rollups;
 use crate::rating_rollups::{self, Part};
-use crate::{Backend, Result};
 
 const TABLES: [&str; 3] = ["cost_rollups", "resource_rollups", "rating_rollups"];
 
@@ -45,12 +45,7 @@ pub(crate) async fn backfill(db: &Db, progress: &mut (dyn FnMut(usize, usize) + 
     for (done, r) in todo.into_iter().enumerate() {
         progress(done, total);
         let (batch, lo, hi): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        let mut tx = db.begin().await?;
-        if tx.backend() == Backend::Postgres {
-            tx.exec("LOCK TABLE account_assignments, batch_scopes IN SHARE MODE", vec![]).await?;
-            // A signed-off period's partitions let the owner's back-fill through (migration 0020).
-            tx.exec("SELECT set_config('billops.backfill', 'on', true)", vec![]).await?;
-        }
+        let mut tx = crate::sql_store::backfill_tx(db).await?;
         // Claimed by deleting the marker: a concurrent back-fill blocks on it and then finds nothing to do.
         if tx.exec("DELETE FROM rollup_currency_pending WHERE batch_id = $1", args![batch]).await? == 0 {
             tx.rollback().await?;

@@ -69,7 +69,7 @@ pub(crate) async fn refresh_batch(tx: &mut Tx, batch: i64) -> Result<()> {
 /// Whether reads may use the summary: the table exists (a read-only open of an older store has no migrations)
 /// and no batch waits for its back-fill.
 pub(crate) async fn ready(db: &Db) -> bool {
-    matches!(db.opt("SELECT count(*) FROM service_rollup_pending", vec![]).await, Ok(Some(r)) if r.get::<i64>(0).is_ok_and(|n| n == 0))
+    matches!(pending(db).await, Ok(0))
 }
 
 /// Batches imported before migration 0021, waiting for their summary.
@@ -92,12 +92,7 @@ pub(crate) async fn backfill(db: &Db, progress: &mut (dyn FnMut(usize, usize) + 
     for (done, r) in todo.into_iter().enumerate() {
         progress(done, total);
         let batch: i64 = r.get(0)?;
-        let mut tx = db.begin().await?;
-        if tx.backend() == Backend::Postgres {
-            tx.exec("LOCK TABLE account_assignments, batch_scopes IN SHARE MODE", vec![]).await?;
-            // A signed-off period's summary lets the owner's back-fill through (migration 0021).
-            tx.exec("SELECT set_config('billops.backfill', 'on', true)", vec![]).await?;
-        }
+        let mut tx = crate::sql_store::backfill_tx(db).await?;
         if tx.exec("DELETE FROM service_rollup_pending WHERE batch_id = $1", args![batch]).await? == 0 {
             tx.rollback().await?; // another migrate took it
             continue;

@@ -98,3 +98,16 @@ pub(crate) fn needs_backfill(what: &str) -> crate::StoreError {
          (it shows progress and can be interrupted and run again); nothing was changed"
     ))
 }
+
+/// The transaction of one batch of a `billops migrate` back-fill. On PostgreSQL it holds `account_assignments` and
+/// `batch_scopes` in SHARE mode (a re-assignment or a replacing import waits for it, then sees it) and sets
+/// `billops.backfill`, which lets the owner's back-fill through a signed-off period's read-only triggers
+/// (migrations 0020, 0021).
+pub(crate) async fn backfill_tx(db: &Db) -> Result<crate::db::Tx> {
+    let mut tx = db.begin().await?;
+    if tx.backend() == Backend::Postgres {
+        tx.exec("LOCK TABLE account_assignments, batch_scopes IN SHARE MODE", vec![]).await?;
+        tx.exec("SELECT set_config('billops.backfill', 'on', true)", vec![]).await?;
+    }
+    Ok(tx)
+}
