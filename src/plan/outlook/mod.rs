@@ -24,9 +24,11 @@ use billops_domain::forecast::{Method, Point, nth};
 use billops_store::{Budget, BudgetScope, StoredEvent};
 
 use super::codes::{self, Codes, code_of};
+use budgets::{Budgets, budget_of, by_code, code_budget, scope_budget};
 use fit::{Book, FittedSeries, fit_book, group, threads};
 use rust_decimal::Decimal;
 use serde::Serialize;
+use sums::{Rollup, rollup, rollups};
 
 /// Which part of the book an outlook covers: every customer (grouped by customer, or by account code when
 /// `by_code`), one account code's customers, one customer, or one customer's service.
@@ -224,134 +226,6 @@ fn summarise(methods: &[(Method, &str)]) -> (String, String) {
     }
 }
 
-/// Budgets per currency, per month.
-type Budgets = BTreeMap<String, BTreeMap<Period, Decimal>>;
-
-fn add_budget(out: &mut Budgets, currency: &str, b: &Budget) {
-    *out.entry(currency.to_string()).or_default().entry(b.period).or_default() += b.amount;
-}
-
-/// Budget per currency and month for a scope: customer-scope budgets of its customers, or one service's.
-fn budget_of<'b>(
-    fitted: &Fitted,
-    budgets: impl IntoIterator<Item = &'b Budget>,
-    customers: &BTreeSet<&str>,
-    service: Option<&str>,
-) -> Budgets {
-    let mut out = Budgets::new();
-    for b in budgets.into_iter().filter(|b| customers.contains(b.customer.as_str())) {
-        let wanted = match (&b.scope, service) {
-            (BudgetScope::Customer, None) => true,
-            (BudgetScope::Service(s), Some(w)) => s == w,
-            _ => false,
-        };
-        if wanted {
-            add_budget(&mut out, fitted.budget_currency(b), b);
-        }
-    }
-    out
-}
-
-/// Figures by month, kept densely from the earliest month added (a rollup adds thousands of series of the same
-/// few dozen months: a vector, not a map per point).
-struct Months<T> {
-    base: Option<Period>,
-    values: Vec<Option<T>>,
-}
-
-impl<T> Default for Months<T> {
-    fn default() -> Self {
-        Months { base: None, values: Vec::new() }
-    }
-}
-
-/// Months from `a` to `b`, negative when `b` is before `a`.
-fn offset(a: Period, b: Period) -> i64 {
-    (i64::from(b.year()) - i64::from(a.year())) * 12 + i64::from(b.month()) - i64::from(a.month())
-}
-
-impl<T: Copy> Months<T> {
-    /// The slot of `p`, growing the vector at either end as needed.
-    fn slot(&mut self, p: Period) -> &mut Option<T> {
-        let base = *self.base.get_or_insert(p);
-        let at = offset(base, p);
-        let i = if at < 0 {
-            let grow = usize::try_from(-at).unwrap_or(0);
-            self.values.splice(0..0, std::iter::repeat_n(None, grow));
-            self.base = Some(p);
-            0
-        } else {
-            usize::try_from(at).unwrap_or(0)
-        };
-        if i >= self.values.len() {
-            self.values.resize(i + 1, None);
-        }
-        &mut self.values[i]
-    }
-
-    fn into_map(self) -> BTreeMap<Period, T> {
-        let Some(base) = self.base else { return BTreeMap::new() };
-        self.values.into_iter().enumerate().filter_map(|(i, v)| Some((nth(base, i), v?))).collect()
-    }
-}
-
-#[derive(Default)]
-struct Sums<'a> {
-    actual: Months<Decimal>,
-    forecast: Months<Point>,
-    methods: Vec<(Method, &'a str)>,
-}
-
-impl<'a> Sums<'a> {
-    fn add(&mut self, f: &'a FittedSeries) {
-        for (i, v) in f.history.values.iter().enumerate() {
-            let e = self.actual.slot(nth(f.history.start, i)).get_or_insert(Decimal::ZERO);
-            *e += *v;
-        }
-        for p in &f.forecast {
-            let e = self.forecast.slot(p.period).get_or_insert(Point {
-                period: p.period,
-                value: Decimal::ZERO,
-                low: Decimal::ZERO,
-                high: Decimal::ZERO,
-            });
-            e.value += p.value;
-            e.low += p.low;
-            e.high += p.high;
-        }
-        self.methods.push((f.method, f.why.as_str()));
-    }
-
-    fn done(self) -> Rollup<'a> {
-        Rollup { actual: self.actual.into_map(), forecast: self.forecast.into_map(), methods: self.methods }
-    }
-}
-
-/// Series summed: actual and forecast by month, the methods used.
-#[derive(Default)]
-struct Rollup<'a> {
-    actual: BTreeMap<Period, Decimal>,
-    forecast: BTreeMap<Period, Point>,
-    methods: Vec<(Method, &'a str)>,
-}
-
-fn rollup<'a>(series: impl Iterator<Item = &'a FittedSeries>) -> Rollup<'a> {
-    let mut s = Sums::default();
-    for f in series {
-        s.add(f);
-    }
-    s.done()
-}
-
-/// The series summed per currency (never across).
-fn rollups<'a>(series: impl Iterator<Item = &'a FittedSeries>) -> BTreeMap<&'a str, Rollup<'a>> {
-    let mut out: BTreeMap<&str, Sums<'a>> = BTreeMap::new();
-    for f in series {
-        out.entry(f.currency.as_str()).or_default().add(f);
-    }
-    out.into_iter().map(|(c, s)| (c, s.done())).collect()
-}
-
 /// Over some months: the actual of those up to the last actual month, the forecast of the rest, and the
 /// months that have a budget (their budget, and the amount they are compared with).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -518,51 +392,6 @@ pub fn shown_months(frame: &Frame, first_data: Option<Period>) -> Vec<Period> {
     out
 }
 
-/// An account code's budget per currency and month: its own `code:CODE` budgets (each in the currency of the
-/// customer it is recorded under) when any, else its customers' (see [`codes::code_budget`]).
-fn code_budget(fitted: &Fitted, budgets: &[Budget], code: &str, members: &BTreeSet<&str>) -> Budgets {
-    let mut out = Budgets::new();
-    for b in codes::code_budget(budgets, code, members) {
-        add_budget(&mut out, fitted.budget_currency(b), b);
-    }
-    out
-}
-
-/// The budget per currency and month of a scope.
-fn scope_budget(
-    fitted: &Fitted,
-    budgets: &[Budget],
-    codes: &Codes,
-    customers: &BTreeSet<&str>,
-    scope: &Scope,
-) -> Budgets {
-    match (&scope.customer, &scope.code) {
-        (None, Some(code)) => code_budget(fitted, budgets, code, customers),
-        (None, None) if scope.by_code => {
-            let mut out = Budgets::new();
-            for (code, members) in by_code(codes, customers) {
-                for (cur, months) in code_budget(fitted, budgets, code, &members) {
-                    let into = out.entry(cur).or_default();
-                    for (p, v) in months {
-                        *into.entry(p).or_default() += v;
-                    }
-                }
-            }
-            out
-        }
-        _ => budget_of(fitted, budgets, customers, scope.service.as_deref()),
-    }
-}
-
-/// `customers` grouped by the account code they carry.
-fn by_code<'a>(codes: &'a Codes, customers: &BTreeSet<&'a str>) -> BTreeMap<&'a str, BTreeSet<&'a str>> {
-    let mut out: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for c in customers {
-        out.entry(code_of(codes, c)).or_default().insert(c);
-    }
-    out
-}
-
 /// The currencies of some rollups and budgets, each once, in order.
 fn currencies_of<'a>(r: &'a BTreeMap<&str, Rollup>, budget: &'a Budgets) -> BTreeSet<&'a str> {
     r.keys().copied().chain(budget.keys().map(String::as_str)).collect()
@@ -703,7 +532,9 @@ pub fn alert_text(a: Option<Alert>) -> String {
     }
 }
 
+mod budgets;
 mod fit;
+mod sums;
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests;
