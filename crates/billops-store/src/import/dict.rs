@@ -124,21 +124,38 @@ impl Interner {
 
     /// Give every pending value its real id (inserting new ones into `dict`) and return the mapping from
     /// provisional id `-(k+1)` to real id, index `k`.
+    ///
+    /// Values are looked up first and only the missing ones inserted (`RETURNING` their ids): with a bounded
+    /// cache most pending values were seen before, and a `SELECT` costs no commit, where an `INSERT` on the pool
+    /// commits (and flushes the WAL) even when every value conflicts. A value another session inserted between
+    /// the look-up and the insert is not returned by `DO NOTHING`; it is selected once more.
     pub(crate) async fn resolve(&mut self, db: &Db) -> Result<Vec<i64>> {
         let pending = std::mem::take(&mut self.pending);
         self.pending_ix.clear();
         let mut found: HashMap<String, i64> = HashMap::with_capacity(pending.len());
         for chunk in pending.chunks(500) {
-            let ph = placeholders(1, chunk.len());
-            let values: Vec<Arg> = chunk.iter().map(|s| Arg::Text(Some(s.clone()))).collect();
+            let (sql, args) = lookup_statement(chunk);
+            for (id, value) in lookup_rows(db.all(&sql, args).await?)? {
+                found.insert(value, id);
+            }
+            let missing: Vec<String> = chunk.iter().filter(|s| !found.contains_key(*s)).cloned().collect();
+            if missing.is_empty() {
+                continue;
+            }
             let insert = format!(
-                "INSERT INTO dict (value) VALUES {} ON CONFLICT (value) DO NOTHING",
-                (1..=chunk.len()).map(|k| format!("(${k})")).collect::<Vec<_>>().join(", ")
+                "INSERT INTO dict (value) VALUES {} ON CONFLICT (value) DO NOTHING RETURNING id, value",
+                (1..=missing.len()).map(|k| format!("(${k})")).collect::<Vec<_>>().join(", ")
             );
-            db.exec(&insert, values.clone()).await?;
-            let select = format!("SELECT id, value FROM dict WHERE value IN ({ph})");
-            for r in db.all(&select, values).await? {
-                found.insert(r.get(1)?, r.get(0)?);
+            let args = missing.iter().map(|s| Arg::Text(Some(s.clone()))).collect();
+            for (id, value) in lookup_rows(db.all(&insert, args).await?)? {
+                found.insert(value, id);
+            }
+            let raced: Vec<String> = missing.into_iter().filter(|s| !found.contains_key(s)).collect();
+            if !raced.is_empty() {
+                let (sql, args) = lookup_statement(&raced);
+                for (id, value) in lookup_rows(db.all(&sql, args).await?)? {
+                    found.insert(value, id);
+                }
             }
         }
         let mut map = Vec::with_capacity(pending.len());
