@@ -25,15 +25,24 @@ use crate::audit::{self, Audit};
 use crate::db::{Db, Tx, args, insert_rows, money_args, money_cols};
 use crate::{Backend, ImportChunk, ImportMeta, ImportOutcome, Replacement, Result, StoreError};
 
-/// SQLite page cache of the importing connection, KiB (the pool's is `connect::SQLITE_CACHE_KIB`).
+/// SQLite page cache of the importing connection, KiB (the pool's is `connect::SQLITE_CACHE_KIB`), unless
+/// `BILLOPS_IMPORT_CACHE_KIB` says otherwise.
 const IMPORT_CACHE_KIB: u32 = 4096;
+
+fn import_cache_kib() -> u32 {
+    std::env::var("BILLOPS_IMPORT_CACHE_KIB")
+        .ok()
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .filter(|n| *n >= 64)
+        .unwrap_or(IMPORT_CACHE_KIB)
+}
 
 pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk>) -> Result<ImportOutcome> {
     let mut tx = db.begin().await?;
     if tx.backend() == Backend::Sqlite {
         // An import appends and writes its rollups in key order: a small page cache does (the 16 MiB one filled
         // up in the rollup phase, ~15% of a high-cardinality import's peak). Set back before the commit.
-        tx.exec(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"), vec![]).await?;
+        tx.exec(&format!("PRAGMA cache_size = -{}", import_cache_kib()), vec![]).await?;
     }
     let by = &meta.by;
     // The batch row first: on SQLite this write takes the lock, so the line item ids that follow are ours.
@@ -117,6 +126,7 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
         resource_rollups,
         rating_rollups,
         streamed_ms = streamed.as_millis(),
+        rollups_ms = (started.elapsed() - streamed).as_millis(),
         "import streamed"
     );
 
@@ -129,7 +139,9 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
     let payer_names: HashMap<i64, String> =
         st.payers.keys().filter_map(|p| st.interner.id_of(p).map(|id| (id, p.clone()))).collect();
     write_scopes(&mut tx, batch, &st, &payer_names).await?;
+    let summary_started = std::time::Instant::now();
     crate::service_rollups::refresh_batch(&mut tx, batch).await?;
+    tracing::debug!(summary_ms = summary_started.elapsed().as_millis(), "import summary refreshed");
     let replaced = replace_older(&mut tx, meta, batch, &st, &payer_names).await?;
     st.issues += i64::try_from(replaced.len()).unwrap_or(0);
 
@@ -179,8 +191,14 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
     if tx.backend() == Backend::Sqlite {
         tx.exec(&format!("PRAGMA cache_size = -{}", crate::connect::SQLITE_CACHE_KIB), vec![]).await?;
     }
+    let commit_started = std::time::Instant::now();
     tx.commit().await?;
-    tracing::debug!(batch, total_ms = started.elapsed().as_millis(), "import committed");
+    tracing::debug!(
+        batch,
+        commit_ms = commit_started.elapsed().as_millis(),
+        total_ms = started.elapsed().as_millis(),
+        "import committed"
+    );
     Ok(ImportOutcome {
         batch: outcome_batch,
         replaced,
