@@ -7,7 +7,7 @@
 #   scripts/scale-run.sh import URL FILE                   # the timed import (/usr/bin/time: wall, peak RSS)
 #   scripts/scale-run.sh counts URL                        # distinct counts (PostgreSQL or SQLite)
 #   scripts/scale-run.sh sqlite3 FILE                      # baseline: sqlite3 .import into an untyped table
-#   scripts/scale-run.sh copy URL FILE                     # baseline: psql \copy into a typed table
+#   scripts/scale-run.sh copy URL FILE                     # baseline: psql \copy into a typed table (.gz: through gzip -dc)
 #
 # BILLOPS (default: billops on PATH) is the binary; each call prints the load average beside its timing.
 set -euo pipefail
@@ -63,8 +63,10 @@ case $1 in
       description text, product_name text, region text, public_on_demand_cost numeric, pricing_unit text,
       reservation_effective_cost numeric, sp_effective_cost numeric, tag_product text, tag_component text"
     sql "$url" "DROP TABLE IF EXISTS cur_typed; CREATE TABLE cur_typed ($cols)"
+    src="'$file'"
+    case $file in *.gz) src="PROGRAM 'gzip -dc $file'" ;; esac # psql runs gzip on the client side, as billops reads .gz
     load; /usr/bin/time -f 'psql copy: %e s wall, %M KiB peak RSS' psql "$url" -X -q -v ON_ERROR_STOP=1 \
-      -c "\\copy cur_typed FROM '$file' CSV HEADER"; load
+      -c "\\copy cur_typed FROM $src CSV HEADER"; load
     sql "$url" "DROP TABLE cur_typed"
     ;;
   *) echo "unknown step $1" >&2; exit 2 ;;
