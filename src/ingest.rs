@@ -13,9 +13,9 @@ use billops_store::{Actor, ImportChunk, ImportMeta, ImportOutcome, Store, StoreE
 use tokio::sync::mpsc;
 
 const CHUNK: usize = 4096;
-/// Four chunks in flight (about 8 MiB of parsed rows at real-world row widths) keep both cores busy; eight held
-/// twice the memory for no measured gain (issue 14's import memory, docs/PERFORMANCE.md).
-const QUEUE: usize = 4;
+/// Three chunks in flight (about 6 MiB of parsed rows at real-world row widths) keep both cores busy; eight held
+/// more than twice the memory for no measured gain, four 2 MiB more (issue 14's import memory, docs/PERFORMANCE.md).
+const QUEUE: usize = 3;
 /// New unassigned accounts named in an import's summary; the rest are counted.
 const NAMED_ACCOUNTS: usize = 10;
 
@@ -182,7 +182,7 @@ pub async fn import_run_ctl(
     let run_id = format!("{}-{}", by.at.format("%Y%m%dT%H%M%S%.6fZ"), by.name);
     let count = sources.len();
     let opts = ReadOptions { limits, ..read };
-    let mut dedup = Dedup::new();
+    let mut dedup = run_dedup();
     for (index, source) in sources.into_iter().enumerate() {
         if cancel.is_cancelled() {
             run.reports.push(FileReport::Cancelled { file: source.display_name(), started: false });
@@ -194,6 +194,17 @@ pub async fn import_run_ctl(
         run.reports.push(report);
     }
     run
+}
+
+/// The run's duplicate check: its Bloom filter takes at most `BILLOPS_IMPORT_DEDUP_MIB` MiB (default
+/// [`Dedup::BLOOM_BYTES`]), one of the import's memory budgets (docs/PERFORMANCE.md).
+fn run_dedup() -> Dedup {
+    let bytes = std::env::var("BILLOPS_IMPORT_DEDUP_MIB")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .map_or(Dedup::BLOOM_BYTES, |mib| mib.saturating_mul(1 << 20));
+    Dedup::with_limits(Dedup::MEMORY_KEYS, bytes)
 }
 
 fn refusal(file: String, e: RefuseError) -> FileReport {
@@ -240,6 +251,11 @@ async fn import_one(
         tokio::task::spawn_blocking(move || {
             dedup.begin_file(&file);
             let read = read_into(&source, &opts, &mut dedup, tx, &rows, &progress, &file, &at);
+            if at.file_index + 1 >= at.file_count {
+                // The run's last file is read: no later file is checked against its keys, so they go now, before
+                // the store writes the file's rollups (the Bloom filter alone is ~18 MB at 10M rows).
+                dedup = run_dedup();
+            }
             (read, dedup)
         })
     };
@@ -267,7 +283,7 @@ async fn import_one(
     let (read, mut dedup) = match read {
         Ok((read, dedup)) => (Ok(read), dedup),
         // The reader's keys are lost with it: later files of the run start a fresh duplicate check.
-        Err(join) => (Err(join), Dedup::new()),
+        Err(join) => (Err(join), run_dedup()),
     };
     let report = match (read, written) {
         // Committed (a cancel that came after the file's last batch was handed over is too late for it).

@@ -19,6 +19,7 @@
 use std::fs::File;
 use std::hash::{BuildHasher, Hasher};
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::FileExt as _;
 
 use billops_domain::LineItem;
 use foldhash::quality::RandomState;
@@ -62,6 +63,8 @@ pub struct Dedup {
     /// Over every spilled key; sized for `bloom_keys` keys.
     bloom: Vec<u64>,
     bloom_keys: usize,
+    /// The filter's most words (whole 512-bit blocks).
+    bloom_cap: usize,
     spilled: usize,
     seeds: (RandomState, RandomState),
     /// Column shape (header hash) of each file, by index.
@@ -140,9 +143,9 @@ fn decode(b: &[u8]) -> (Key, u32, u32) {
     ([u64_at(0), u64_at(8)], u32_at(16), u32_at(20))
 }
 
-/// A Bloom filter of about 10 bits a key for `keys` keys, in whole 512-bit blocks.
-fn bloom_for(keys: usize) -> Vec<u64> {
-    vec![0; (keys * 10 / 64).div_ceil(8).max(1) * 8]
+/// A Bloom filter of about 10 bits a key for `keys` keys, in whole 512-bit blocks, at most `cap` words.
+fn bloom_for(keys: usize, cap: usize) -> Vec<u64> {
+    vec![0; ((keys * 10 / 64).div_ceil(8).max(1) * 8).min(cap)]
 }
 
 /// Builds a run from entries in key order.
@@ -171,18 +174,27 @@ impl RunWriter {
 }
 
 impl Run {
-    /// The entry for `key`, if this run has it.
+    /// The entry for `key`, if this run has it: one positioned read of the block its fences point to (a stack
+    /// buffer, no seek), searched in place. This is what a Bloom filter's "maybe" costs, per run.
     fn find(&self, key: Key) -> io::Result<Option<(u32, u32)>> {
         let slot = self.fences.partition_point(|f| *f <= key);
         let Some(block) = slot.checked_sub(1) else { return Ok(None) };
         let start = block * FENCE;
         let n = FENCE.min(self.len - start);
-        let mut buf = vec![0u8; n * ENTRY];
-        let mut f = &self.file;
-        f.seek(SeekFrom::Start((start * ENTRY) as u64))?;
-        f.read_exact(&mut buf)?;
-        let entries: Vec<(Key, u32, u32)> = buf.chunks_exact(ENTRY).map(decode).collect();
-        Ok(entries.binary_search_by(|e| e.0.cmp(&key)).ok().map(|i| (entries[i].1, entries[i].2)))
+        let mut buf = [0u8; FENCE * ENTRY];
+        let bytes = &mut buf[..n * ENTRY];
+        self.file.read_exact_at(bytes, (start * ENTRY) as u64)?;
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let (k, file, line) = decode(&bytes[mid * ENTRY..(mid + 1) * ENTRY]);
+            match k.cmp(&key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Ok(Some((file, line))),
+            }
+        }
+        Ok(None)
     }
 
     fn reader(&self) -> io::Result<BufReader<File>> {
@@ -210,9 +222,22 @@ impl Dedup {
         Dedup::with_memory_keys(Self::MEMORY_KEYS)
     }
 
+    /// Bytes the Bloom filter may take unless the caller says otherwise ([`Dedup::with_limits`]). At ~10 bits a
+    /// spilled key, doubled when full, the filter grew with the rows (18 MB at 10M rows, 36 MB at 30M: issue 14);
+    /// 16 MiB keeps 10 bits a key up to ~13M rows. Past that the filter fills, more of its answers are "maybe",
+    /// and each "maybe" reads one block of every run: memory stays bounded, time grows.
+    pub const BLOOM_BYTES: usize = 16 << 20;
+
     /// A `Dedup` that spills after `n` keys (tests use a small `n`).
     pub fn with_memory_keys(n: usize) -> Self {
+        Dedup::with_limits(n, Self::BLOOM_BYTES)
+    }
+
+    /// A `Dedup` that spills after `n` keys and whose Bloom filter takes at most `bloom_bytes` (at least one
+    /// 64-byte block).
+    pub fn with_limits(n: usize, bloom_bytes: usize) -> Self {
         Dedup {
+            bloom_cap: (bloom_bytes / 64).max(1) * 8,
             files: Vec::new(),
             committed: Vec::new(),
             mem: FastMap::default(),
@@ -357,10 +382,13 @@ impl Dedup {
         self.mem.shrink_to(self.memory_keys);
         entries.sort_unstable_by_key(|e| e.0);
         self.spilled += entries.len();
-        let rebuild = self.spilled > self.bloom_keys;
+        let rebuild = self.spilled > self.bloom_keys && self.bloom.len() < self.bloom_cap;
         if rebuild {
             self.bloom_keys = (self.bloom_keys * 2).max(self.spilled * 2);
-            self.bloom = bloom_for(self.bloom_keys);
+            // Every key is put back below, so the old filter goes first: the two are never held together
+            // (at 10M rows 9 MB and 18 MB).
+            self.bloom = Vec::new();
+            self.bloom = bloom_for(self.bloom_keys, self.bloom_cap);
         }
         let mut w = RunWriter::new()?;
         for (k, (f, l)) in entries {

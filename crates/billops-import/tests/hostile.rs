@@ -229,6 +229,25 @@ fn focus_duplicates_are_found_by_row_hash_and_survive_spills() {
     assert_eq!(r.bad[0].column, 0);
 }
 
+/// The Bloom filter in front of the spilled runs has a byte budget (`Dedup::with_limits`); a full one answers
+/// "maybe" more often and the runs are read, so no duplicate is missed however small it is.
+#[test]
+fn a_full_bloom_filter_misses_no_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: String = (0..300).map(|i| cur_row(i, "111111111111", "222222222222", "1")).collect();
+    let again: String = (0..300).step_by(7).map(|i| cur_row(i, "111111111111", "222222222222", "1")).collect();
+    let src = write(dir.path(), "f.csv", &format!("{CUR}{rows}{again}"));
+    // 5 keys in memory, one 64-byte block of filter for 300 keys: nearly every new key is a "maybe".
+    let mut d = Dedup::with_limits(5, 64);
+    d.begin_file(&src.display_name());
+    let (r, s) = read_opts(&src, Limits::default(), Some(&mut d)).unwrap();
+    assert_accounted(&r, &s);
+    assert_eq!((r.items.len(), r.bad.len()), (300, 43));
+    for (k, bad) in r.bad.iter().enumerate() {
+        assert!(bad.reason.contains(&format!("line {};", 7 * k + 2)), "{}", bad.reason);
+    }
+}
+
 #[test]
 fn an_account_under_several_payers_is_a_feed_issue_with_line_and_column() {
     let dir = tempfile::tempdir().unwrap();

@@ -70,6 +70,16 @@ impl Interner {
         }
     }
 
+    /// Drop the cache, keeping the pinned values: called once every row is streamed, before the rollups are
+    /// written (the cache is up to `budget` values, ~9 MB at the default, and nothing after the rows reads it).
+    pub(crate) fn release(&mut self) {
+        self.ids = FastMap::default();
+        self.old = FastMap::default();
+        self.pending_ix = FastMap::default();
+        self.pending = Vec::new();
+        self.evicted = true;
+    }
+
     /// Whether values were dropped from the cache (the SQLite import then looks values up through its writer).
     pub(crate) fn evicted(&self) -> bool {
         self.evicted
@@ -275,6 +285,17 @@ mod tests {
             i.remember((*v).into(), 20 + k as i64);
         }
         assert_eq!((i.id_of("p"), i.get("p"), i.id_of("g")), (Some(10), 10, None));
+    }
+
+    #[test]
+    fn a_released_cache_keeps_its_pins() {
+        let mut i = Interner::with_budget(100);
+        i.pin("payer");
+        i.remember("payer".into(), 7);
+        i.remember("resource".into(), 8);
+        i.release();
+        assert_eq!((i.id_of("payer"), i.id_of("resource")), (Some(7), None));
+        assert_eq!(i.ids.capacity() + i.old.capacity(), 0, "the tables are freed, not only emptied");
     }
 
     #[test]

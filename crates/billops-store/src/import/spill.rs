@@ -303,7 +303,8 @@ impl Spill {
     pub(crate) fn merged(self) -> Result<Merged> {
         Ok(Merged {
             resource: Some(self.resource.merge(Grain::Resource)?),
-            rating: Some(self.rating.merge(Grain::Rating)?),
+            rating_runs: Some(self.rating),
+            rating: None,
             cost: FastMap::default(),
             cost_current: None,
         })
@@ -313,6 +314,8 @@ impl Spill {
 /// The merged runs, handed out in chunks of at most [`WRITE_CHUNK`] keys of one grain.
 pub(crate) struct Merged {
     resource: Option<Merge>,
+    /// The rating runs, opened when the resource merge is done: one grain's read buffers at a time.
+    rating_runs: Option<Runs>,
     rating: Option<Merge>,
     cost: FastMap<RollKey, Sums>,
     cost_current: Option<(RollKey, Sums)>,
@@ -340,6 +343,11 @@ impl Merged {
             if !out.is_empty() {
                 return Ok(Some((Grain::Resource, out)));
             }
+        }
+        if self.resource.is_none()
+            && let Some(runs) = self.rating_runs.take()
+        {
+            self.rating = Some(runs.merge(Grain::Rating)?);
         }
         if let Some(m) = &mut self.rating {
             let mut out = FastMap::default();
