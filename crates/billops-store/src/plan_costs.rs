@@ -31,7 +31,7 @@ pub(crate) async fn packed(
 ) -> Result<Vec<CostRow>> {
     let m = crate::costs::basis_col(basis);
     // the summary by customer and service when built (`service_rollups`): the same sums, far fewer rows
-    let table = if summary { "service_rollups" } else { "cost_rollups" };
+    let table = crate::service_rollups::by_service(summary);
     let sql = format!(
         "SELECT g.period, group_concat(g.customer_id || ' ' || g.service || ' ' || g.c0 || ' ' || g.c1 || ' '          || g.i || ' ' || g.e9 || ' ' || g.e18 || ' ' || g.e28, ',') FROM (SELECT period, customer_id, service,          min(currency) AS c0, max(currency) AS c1, sum({m}_int) AS i, sum({m}_e9) AS e9, sum({m}_e18) AS e18,          sum({m}_e28) AS e28 FROM {table} WHERE period BETWEEN $1 AND $2          GROUP BY period, customer_id, service) g GROUP BY g.period"
     );

@@ -68,6 +68,12 @@ pub(crate) async fn refresh_batch(tx: &mut Tx, batch: i64) -> Result<()> {
 
 /// Whether reads may use the summary: the table exists (a read-only open of an older store has no migrations)
 /// and no batch waits for its back-fill.
+/// The table that holds cost by period × customer × service × currency: the summary once built (`ready`), else
+/// the cost rollups (the same sums, far more rows).
+pub(crate) fn by_service(summary: bool) -> &'static str {
+    if summary { "service_rollups" } else { "cost_rollups" }
+}
+
 pub(crate) async fn ready(db: &Db) -> bool {
     matches!(pending(db).await, Ok(0))
 }

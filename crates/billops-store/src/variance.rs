@@ -69,8 +69,9 @@ enum Only<'a> {
     Pair(i64, &'a str, &'a str),
 }
 
-/// Sums per customer and service of `period` ($1) and the month before ($2), one row per pair.
-async fn sums(c: &mut Conn<'_>, period: Period, only: Only<'_>) -> Result<Vec<ServiceCost>> {
+/// Sums per customer and service of `period` ($1) and the month before ($2), one row per pair, from the summary
+/// when `summary` (it is at this grain: `service_rollups`).
+async fn sums(c: &mut Conn<'_>, summary: bool, period: Period, only: Only<'_>) -> Result<Vec<ServiceCost>> {
     let b = c.backend();
     let cols: Vec<String> = money_cols(b, "billed").split(", ").map(str::to_string).collect();
     let pick = |k: usize, when_cur: &str, when_prev: &str| -> Vec<String> {
@@ -119,11 +120,12 @@ async fn sums(c: &mut Conn<'_>, period: Period, only: Only<'_>) -> Result<Vec<Se
     };
     let sql = format!(
         "SELECT c.code, d.value, cur.value, c.currency, {} FROM (SELECT customer_id, service, currency, {} \
-         FROM cost_rollups WHERE period IN ($1, $2) {filter} GROUP BY customer_id, service, currency {having}) x \
+         FROM {table} WHERE period IN ($1, $2) {filter} GROUP BY customer_id, service, currency {having}) x \
          JOIN customers c ON c.id = x.customer_id JOIN dict d ON d.id = x.service \
          LEFT JOIN dict cur ON cur.id = x.currency",
         outer.join(", "),
-        select.join(", ")
+        select.join(", "),
+        table = crate::service_rollups::by_service(summary),
     );
     let mut out = Vec::new();
     for r in c.all(&sql, a).await? {
@@ -149,13 +151,16 @@ async fn sums(c: &mut Conn<'_>, period: Period, only: Only<'_>) -> Result<Vec<Se
 /// `cid sid cur int e9 e18 e28 n`
 /// entries joined by `,`, grouped in primary-key order (no sort). Thousands of rows would each cross from
 /// SQLite's worker thread; one packed row does not, and the integer parts keep every digit.
-async fn packed_month(c: &mut Conn<'_>, period: Period) -> Result<HashMap<Key, (Decimal, u64)>> {
-    let sql = "SELECT group_concat(customer_id || ' ' || service || ' ' || currency || ' ' || i || ' ' || e9 || ' ' \
+async fn packed_month(c: &mut Conn<'_>, summary: bool, period: Period) -> Result<HashMap<Key, (Decimal, u64)>> {
+    let sql = format!(
+        "SELECT group_concat(customer_id || ' ' || service || ' ' || currency || ' ' || i || ' ' || e9 || ' ' \
                || e18 || ' ' || e28 || ' ' || n, ',') FROM (SELECT customer_id, service, currency, \
                sum(billed_int) AS i, sum(billed_e9) AS e9, sum(billed_e18) AS e18, sum(billed_e28) AS e28, \
-               sum(row_count) AS n FROM cost_rollups WHERE period = $1 AND customer_id <> 0 \
-               GROUP BY customer_id, service, currency)";
-    let text: Option<String> = c.one(sql, args![period.to_string()]).await?.get(0)?;
+               sum(row_count) AS n FROM {} WHERE period = $1 AND customer_id <> 0 \
+               GROUP BY customer_id, service, currency)",
+        crate::service_rollups::by_service(summary)
+    );
+    let text: Option<String> = c.one(&sql, args![period.to_string()]).await?.get(0)?;
     let bad = |e: &str| StoreError::Invalid(format!("packed sums of {period}: {e:?}"));
     let mut out = HashMap::new();
     for entry in text.as_deref().unwrap_or_default().split(',').filter(|e| !e.is_empty()) {
@@ -191,9 +196,14 @@ pub(crate) async fn names(c: &mut Conn<'_>, (t, col): (&str, &str), ids: &[i64])
 
 /// SQLite: every pair of both months read packed, or only those `th` flags (decided exactly in Rust); names are
 /// read only for the pairs kept. By customer code, then service.
-async fn packed(c: &mut Conn<'_>, period: Period, th: Option<&VarianceThresholds>) -> Result<Vec<ServiceCost>> {
-    let cur = packed_month(c, period).await?;
-    let prev = packed_month(c, period.prev()).await?;
+async fn packed(
+    c: &mut Conn<'_>,
+    summary: bool,
+    period: Period,
+    th: Option<&VarianceThresholds>,
+) -> Result<Vec<ServiceCost>> {
+    let cur = packed_month(c, summary, period).await?;
+    let prev = packed_month(c, summary, period.prev()).await?;
     let mut keys: Vec<Key> = cur.keys().chain(prev.keys()).copied().collect();
     keys.sort_unstable();
     keys.dedup();
@@ -246,11 +256,11 @@ async fn baseline(c: &mut Conn<'_>, period: Period) -> Result<bool> {
     Ok(true)
 }
 
-pub(crate) async fn service_costs(c: &mut Conn<'_>, period: Period) -> Result<ServiceCosts> {
+pub(crate) async fn service_costs(c: &mut Conn<'_>, summary: bool, period: Period) -> Result<ServiceCosts> {
     let baseline = baseline(c, period).await?;
     let costs = match c.backend() {
-        crate::Backend::Postgres => sums(c, period, Only::All).await?,
-        crate::Backend::Sqlite => packed(c, period, None).await?,
+        crate::Backend::Postgres => sums(c, summary, period, Only::All).await?,
+        crate::Backend::Sqlite => packed(c, summary, period, None).await?,
     };
     Ok(ServiceCosts { period, previous: period.prev(), baseline, costs })
 }
@@ -291,6 +301,7 @@ pub(crate) async fn list(c: &mut Conn<'_>, period: Period) -> Result<Vec<StoredE
 /// the close facts count. Pairs the thresholds cannot flag are not read.
 pub(crate) async fn reviewed(
     c: &mut Conn<'_>,
+    summary: bool,
     period: Period,
     th: &VarianceThresholds,
 ) -> Result<Vec<ReviewedVariance>> {
@@ -298,8 +309,8 @@ pub(crate) async fn reviewed(
         return Ok(Vec::new());
     }
     let costs = match c.backend() {
-        crate::Backend::Postgres => sums(c, period, Only::Flaggable(th)).await?,
-        crate::Backend::Sqlite => packed(c, period, Some(th)).await?,
+        crate::Backend::Postgres => sums(c, summary, period, Only::Flaggable(th)).await?,
+        crate::Backend::Sqlite => packed(c, summary, period, Some(th)).await?,
     };
     let variances = compare(&costs, th, true).map_err(invalid)?;
     let explained: BTreeMap<(String, String), Explanation> =
@@ -326,7 +337,7 @@ pub trait VarianceReview: Send + Sync {
 #[async_trait]
 impl VarianceReview for SqlStore {
     async fn service_costs(&self, period: Period) -> Result<ServiceCosts> {
-        service_costs(&mut Conn::Db(&self.db), period).await
+        service_costs(&mut Conn::Db(&self.db), self.summary, period).await
     }
     async fn service_volumes(&self, period: Period) -> Result<Vec<crate::ServiceVolume>> {
         crate::variance_volumes::service_volumes(&mut Conn::Db(&self.db), period).await
@@ -346,7 +357,7 @@ impl VarianceReview for SqlStore {
         let own: String = tx.one("SELECT currency FROM customers WHERE id = $1", args![cid]).await?.get(0)?;
         let (service, currency) = split_label(&e.service);
         let pair = Only::Pair(cid, service, currency.unwrap_or(own.as_str()));
-        let costs = sums(&mut Conn::Tx(&mut tx), e.period, pair).await?;
+        let costs = sums(&mut Conn::Tx(&mut tx), self.summary, e.period, pair).await?;
         let Some(cost) = costs.first() else {
             return Err(StoreError::NotFound(format!("no cost for {what} or the month before")));
         };

@@ -46,15 +46,16 @@ pub(crate) async fn tie_outs(c: &mut Conn<'_>, period: Period, tolerance: Decima
 }
 
 /// Every fact of the board, one query after the other (inside sign-off's transaction).
-pub(crate) async fn gather(c: &mut Conn<'_>, period: Period, cfg: &CloseConfig) -> Result<CloseFacts> {
+pub(crate) async fn gather(c: &mut Conn<'_>, summary: bool, period: Period, cfg: &CloseConfig) -> Result<CloseFacts> {
     let mut facts = gather_counts(c, period, cfg).await?;
-    facts.variances_unexplained = variances(c, period, cfg).await?;
+    facts.variances_unexplained = variances(c, summary, period, cfg).await?;
     Ok(facts)
 }
 
-/// Flagged variances without a current explanation (the heaviest read of the board: both months' rollups).
-pub(crate) async fn variances(c: &mut Conn<'_>, period: Period, cfg: &CloseConfig) -> Result<u64> {
-    Ok(unexplained(&variance::reviewed(c, period, &cfg.variance).await?))
+/// Flagged variances without a current explanation (the heaviest read of the board: both months' cost by
+/// customer and service, from the summary when `summary`).
+pub(crate) async fn variances(c: &mut Conn<'_>, summary: bool, period: Period, cfg: &CloseConfig) -> Result<u64> {
+    Ok(unexplained(&variance::reviewed(c, summary, period, &cfg.variance).await?))
 }
 
 /// Every fact but the variance count (left 0).

@@ -85,8 +85,10 @@ impl Close for SqlStore {
         // Outside a transaction the variance count (both months' rollups) runs beside the other counts, on
         // another pooled connection.
         let (mut a, mut b) = (Conn::Db(&self.db), Conn::Db(&self.db));
-        let (facts, variances) =
-            tokio::join!(facts::gather_counts(&mut a, period, cfg), facts::variances(&mut b, period, cfg));
+        let (facts, variances) = tokio::join!(
+            facts::gather_counts(&mut a, period, cfg),
+            facts::variances(&mut b, self.summary, period, cfg)
+        );
         facts::with_unreached(&self.db, CloseFacts { variances_unexplained: variances?, ..facts? }).await
     }
     async fn sign_off(
@@ -103,7 +105,7 @@ impl Close for SqlStore {
         let mut tx = self.db.begin().await?;
         let user = user_in(&mut tx, by).await?;
         let mut close = period_close(&mut Conn::Tx(&mut tx), period).await?;
-        let facts = facts::gather(&mut Conn::Tx(&mut tx), period, cfg).await?;
+        let facts = facts::gather(&mut Conn::Tx(&mut tx), self.summary, period, cfg).await?;
         let facts = CloseFacts {
             supplier_credits_reached: unreached.supplier_credits_reached,
             supplier_credits_unreached: unreached.supplier_credits_unreached,

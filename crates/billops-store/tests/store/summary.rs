@@ -83,6 +83,19 @@ async fn summary_on(url: String) {
     assert_eq!(cost("BETA", "S3"), d("2.000000001") * Decimal::from(31));
     assert_eq!(cost("BETA", "RDS"), d("3") * Decimal::from(21));
     assert_eq!(cost(billops_store::UNASSIGNED, "RDS"), d("3") * Decimal::from(10));
+    // The variance list (and the close board's count) reads the same grain: its sums equal the summary's.
+    let may = p("2026-05");
+    let variance: Sums = s
+        .service_costs(may)
+        .await
+        .unwrap()
+        .costs
+        .into_iter()
+        .map(|c| ((c.customer, c.service, "USD".to_string()), c.cur))
+        .collect();
+    let assigned: Sums =
+        got.iter().filter(|(k, _)| k.0 != billops_store::UNASSIGNED).map(|(k, v)| (k.clone(), *v)).collect();
+    assert_eq!(variance, assigned);
     s.close().await;
 
     // Reads at this grain use the summary: emptied behind the store's back, by customer reads nothing.
@@ -90,6 +103,7 @@ async fn summary_on(url: String) {
     let s = billops_store::open(&url).await.unwrap();
     assert!(read(&s, vec![Dim::Customer], vec![]).await.is_empty(), "by customer reads the summary");
     assert!(!read(&s, vec![Dim::Customer, Dim::Account], vec![]).await.is_empty(), "finer reads the cost rollups");
+    assert!(s.service_costs(p("2026-05")).await.unwrap().costs.is_empty(), "the variance list reads the summary");
     s.close().await;
 
     // A store from before migration 0021: refused until `billops migrate` builds the summary of every batch.
