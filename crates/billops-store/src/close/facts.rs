@@ -47,7 +47,7 @@ pub(crate) async fn tie_outs(c: &mut Conn<'_>, period: Period, tolerance: Decima
 
 /// Every fact of the board, one query after the other (inside sign-off's transaction).
 pub(crate) async fn gather(c: &mut Conn<'_>, summary: bool, period: Period, cfg: &CloseConfig) -> Result<CloseFacts> {
-    let mut facts = gather_counts(c, period, cfg).await?;
+    let mut facts = gather_counts(c, summary, period, cfg).await?;
     facts.variances_unexplained = variances(c, summary, period, cfg).await?;
     Ok(facts)
 }
@@ -59,7 +59,12 @@ pub(crate) async fn variances(c: &mut Conn<'_>, summary: bool, period: Period, c
 }
 
 /// Every fact but the variance count (left 0).
-pub(crate) async fn gather_counts(c: &mut Conn<'_>, period: Period, cfg: &CloseConfig) -> Result<CloseFacts> {
+pub(crate) async fn gather_counts(
+    c: &mut Conn<'_>,
+    summary: bool,
+    period: Period,
+    cfg: &CloseConfig,
+) -> Result<CloseFacts> {
     let p = period.to_string();
     let (start, end) = (period.start(), period.end());
     let payers_not_final: Vec<String> = c
@@ -146,7 +151,11 @@ pub(crate) async fn gather_counts(c: &mut Conn<'_>, period: Period, cfg: &CloseC
         args![p.as_str(), end, start],
     )
     .await?;
-    let with_cost = "SELECT customer_id FROM cost_rollups WHERE period = $1 AND customer_id <> 0 GROUP BY customer_id";
+    // customers with cost: the summary's few rows when built (`service_rollups::by_service`)
+    let with_cost = format!(
+        "SELECT customer_id FROM {} WHERE period = $1 AND customer_id <> 0 GROUP BY customer_id",
+        crate::service_rollups::by_service(summary)
+    );
     let customers_without_draft = count(
         c,
         &format!(
@@ -172,7 +181,7 @@ pub(crate) async fn gather_counts(c: &mut Conn<'_>, period: Period, cfg: &CloseC
     )
     .await?;
     // Every current checklist item, computed ones computed now (`onboarding.rs`).
-    let onboarding_incomplete = crate::onboarding::incomplete_with_cost(c, p.as_str()).await?;
+    let onboarding_incomplete = crate::onboarding::incomplete_with_cost(c, summary, p.as_str()).await?;
     Ok(CloseFacts {
         period,
         payers_not_final,

@@ -86,7 +86,7 @@ impl Close for SqlStore {
         // another pooled connection.
         let (mut a, mut b) = (Conn::Db(&self.db), Conn::Db(&self.db));
         let (facts, variances) = tokio::join!(
-            facts::gather_counts(&mut a, period, cfg),
+            facts::gather_counts(&mut a, self.summary, period, cfg),
             facts::variances(&mut b, self.summary, period, cfg)
         );
         facts::with_unreached(&self.db, CloseFacts { variances_unexplained: variances?, ..facts? }).await

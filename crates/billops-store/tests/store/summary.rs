@@ -96,6 +96,8 @@ async fn summary_on(url: String) {
     let assigned: Sums =
         got.iter().filter(|(k, _)| k.0 != billops_store::UNASSIGNED).map(|(k, v)| (k.clone(), *v)).collect();
     assert_eq!(variance, assigned);
+    let cfg = billops_domain::close::CloseConfig::default();
+    assert_eq!(s.close_facts(may, &cfg).await.unwrap().customers_with_cost, 2);
     s.close().await;
 
     // Reads at this grain use the summary: emptied behind the store's back, by customer reads nothing.
@@ -104,6 +106,8 @@ async fn summary_on(url: String) {
     assert!(read(&s, vec![Dim::Customer], vec![]).await.is_empty(), "by customer reads the summary");
     assert!(!read(&s, vec![Dim::Customer, Dim::Account], vec![]).await.is_empty(), "finer reads the cost rollups");
     assert!(s.service_costs(p("2026-05")).await.unwrap().costs.is_empty(), "the variance list reads the summary");
+    let facts = s.close_facts(p("2026-05"), &billops_domain::close::CloseConfig::default()).await.unwrap();
+    assert_eq!(facts.customers_with_cost, 0, "the close board counts customers with cost from the summary");
     s.close().await;
 
     // A store from before migration 0021: refused until `billops migrate` builds the summary of every batch.
