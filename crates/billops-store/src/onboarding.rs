@@ -193,11 +193,7 @@ pub(crate) async fn status_of(c: &mut Conn<'_>, cid: i64) -> Result<Vec<Onboardi
 
 /// Customers with cost in `period` whose checklist is not complete (the close board's count).
 pub(crate) async fn incomplete_with_cost(c: &mut Conn<'_>, summary: bool, period: &str) -> Result<u64> {
-    let sql = format!(
-        "SELECT customer_id FROM {} WHERE period = $1 AND customer_id <> 0 GROUP BY customer_id",
-        crate::service_rollups::by_service(summary)
-    );
-    let ids = c.all(&sql, args![period]).await?;
+    let ids = c.all(&crate::service_rollups::customers_with_cost(summary), args![period]).await?;
     let mut n = 0;
     for r in &ids {
         let cid: i64 = r.get(0)?;

@@ -66,14 +66,23 @@ pub(crate) async fn refresh_batch(tx: &mut Tx, batch: i64) -> Result<()> {
     Ok(())
 }
 
-/// Whether reads may use the summary: the table exists (a read-only open of an older store has no migrations)
-/// and no batch waits for its back-fill.
 /// The table that holds cost by period × customer × service × currency: the summary once built (`ready`), else
 /// the cost rollups (the same sums, far more rows).
 pub(crate) fn by_service(summary: bool) -> &'static str {
     if summary { "service_rollups" } else { "cost_rollups" }
 }
 
+/// The assigned customers with cost in period `$1` (one `customer_id` a row), from [`by_service`]'s table: the
+/// close board counts them and their onboarding checklists.
+pub(crate) fn customers_with_cost(summary: bool) -> String {
+    format!(
+        "SELECT customer_id FROM {} WHERE period = $1 AND customer_id <> 0 GROUP BY customer_id",
+        by_service(summary)
+    )
+}
+
+/// Whether reads may use the summary: the table exists (a read-only open of an older store has no migrations)
+/// and no batch waits for its back-fill.
 pub(crate) async fn ready(db: &Db) -> bool {
     matches!(pending(db).await, Ok(0))
 }

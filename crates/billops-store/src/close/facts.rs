@@ -151,11 +151,7 @@ pub(crate) async fn gather_counts(
         args![p.as_str(), end, start],
     )
     .await?;
-    // customers with cost: the summary's few rows when built (`service_rollups::by_service`)
-    let with_cost = format!(
-        "SELECT customer_id FROM {} WHERE period = $1 AND customer_id <> 0 GROUP BY customer_id",
-        crate::service_rollups::by_service(summary)
-    );
+    let with_cost = crate::service_rollups::customers_with_cost(summary);
     let customers_without_draft = count(
         c,
         &format!(

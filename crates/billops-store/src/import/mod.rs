@@ -30,11 +30,13 @@ use crate::{Backend, ImportChunk, ImportMeta, ImportOutcome, Replacement, Result
 const IMPORT_CACHE_KIB: u32 = 4096;
 
 fn import_cache_kib() -> u32 {
-    std::env::var("BILLOPS_IMPORT_CACHE_KIB")
-        .ok()
-        .and_then(|v| v.trim().parse::<u32>().ok())
-        .filter(|n| *n >= 64)
-        .unwrap_or(IMPORT_CACHE_KIB)
+    budget_from_env("BILLOPS_IMPORT_CACHE_KIB", 64, IMPORT_CACHE_KIB)
+}
+
+/// One of the import's memory budgets from the environment: `name`'s whole number (spaces around it allowed)
+/// when it is at least `min`, else `default`.
+pub(crate) fn budget_from_env<T: std::str::FromStr + PartialOrd>(name: &str, min: T, default: T) -> T {
+    std::env::var(name).ok().and_then(|v| v.trim().parse::<T>().ok()).filter(|n| *n >= min).unwrap_or(default)
 }
 
 pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk>) -> Result<ImportOutcome> {

@@ -38,11 +38,7 @@ const ENTRY: usize = 31 * 8;
 
 /// The budget: `BILLOPS_IMPORT_ROLLUP_KEYS` (a positive whole number) or the default.
 pub(crate) fn budget_keys() -> usize {
-    std::env::var("BILLOPS_IMPORT_ROLLUP_KEYS")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(DEFAULT_BUDGET_KEYS)
+    super::budget_from_env("BILLOPS_IMPORT_ROLLUP_KEYS", 1, DEFAULT_BUDGET_KEYS)
 }
 
 fn io(e: std::io::Error) -> StoreError {
