@@ -51,6 +51,28 @@ fn another_consoles_write_reloads_the_screen() {
 }
 
 #[test]
+fn a_look_read_before_this_consoles_write_does_not_make_it_someone_elses() {
+    // The look is asked, the store answers it from before the write committed, and the answer arrives only
+    // after the write's own reply (a busy machine): that answer is not a baseline, or the next look would see
+    // this console's own write as another's, reload the pane under the user's keys and say so.
+    let mut s = state(Role::Operator);
+    assert!(tick(&mut s, 5).is_empty(), "baseline");
+    let fx = update(&mut s, Action::Poll);
+    let [Effect::ChangeMark { req: look, .. }] = fx[..] else { panic!("{fx:?}") };
+    s.pending.push(999);
+    let fx = update(&mut s, Action::Reply { req: 999, result: Ok(Reply::Written("done".into())) });
+    drive(&mut s, fx);
+    let late =
+        update(&mut s, Action::Reply { req: look, result: Ok(Reply::Changes(Changes { mark: 5, entities: vec![] })) });
+    assert!(late.is_empty(), "{late:?}");
+    assert!(tick(&mut s, 6).is_empty(), "the write's mark is the baseline, not someone else's write");
+    assert!(tick(&mut s, 6).is_empty());
+    assert!(!s.watch.stale);
+    assert_eq!(s.message.as_ref().unwrap().text, "done", "the write's own message stays");
+    assert!(reloads(&tick(&mut s, 7)), "a later write by someone else still reloads");
+}
+
+#[test]
 fn in_a_form_the_screen_says_it_is_stale_and_reloads_when_it_closes() {
     let mut s = started(Role::Manager);
     keys(&mut s, &["7"]);

@@ -152,9 +152,14 @@ pub fn failed(s: &mut State, req: u64) -> bool {
     false
 }
 
-/// This console wrote (a write, or an import or draft generation ended): its own reload follows (showing whatever else was written before it), and the mark
-/// moved because of it: re-baselined on the next tick, nothing stale.
+/// This console wrote (a write, or an import or draft generation ended): its own reload follows (showing
+/// whatever else was written before it), and the mark moved because of it: re-baselined on the next tick,
+/// nothing stale. A look still on its way may have been read before the write committed; its answer is
+/// dropped (`landed` takes only the look asked for), or it would become the baseline and the next look would
+/// report this console's own write as another's and reload the pane under the user's keys.
 pub fn wrote(s: &mut State) {
+    s.watch.asking = None;
+    s.watch.again = false;
     s.watch.mark = None;
     s.watch.stale = false;
     s.watch.changed.clear();
