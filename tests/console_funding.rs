@@ -281,3 +281,26 @@ fn n_adds_an_application_in_the_customers_currency_unless_one_is_given() {
     let Mode::Form(f) = &s.mode else { panic!("the form closed") };
     assert_eq!(f.error_field, Some("amount"));
 }
+
+#[test]
+fn keys_act_on_the_rows_shown_while_a_write_reloads_them() {
+    use billops::console::action::{Action, Reply};
+    use billops::console::state::Load;
+    let mut s = funding(Role::Operator);
+    select(&mut s, "1");
+    // A write of this console lands: every pane reloads; the answer for this one is still on its way.
+    s.pending.push(999);
+    let fx = billops::console::update(&mut s, Action::Reply { req: 999, result: Ok(Reply::Written("done".into())) });
+    assert!(fx.iter().any(|e| is_query(e, "Funding", "Pipeline")), "the pane reloads: {fx:?}");
+    assert!(matches!(s.panes.funding.data, Load::Refreshing(..)), "the rows shown stay: {:?}", s.panes.funding.data);
+    // The key acts on the row the user sees, not 'no funding application selected'.
+    keys(&mut s, &["e"]);
+    let Mode::Form(f) = &s.mode else { panic!("the step form: {:?}", s.message) };
+    assert!(f.title.starts_with("application 1 "), "{}", f.title);
+    assert!(!screen(&s, &theme(), 80, 24).contains("loading…"), "no flicker while it reloads");
+    keys(&mut s, &["esc"]);
+    // The answer lands: fresh data, same selection.
+    drive(&mut s, fx);
+    assert!(matches!(s.panes.funding.data, Load::Ready(_)));
+    assert_eq!(s.selected_id(ViewKey::Funding).as_deref(), Some("1"));
+}

@@ -339,6 +339,26 @@ fn costs_drill_down_to_resource_and_back() {
 }
 
 #[test]
+fn a_drill_during_a_reload_waits_for_the_new_level() {
+    // After a write the costs pane keeps its rows shown while it reloads (keys act on them); a drill asks for
+    // another level, so the old level's rows are no longer what a second Enter may act on.
+    let mut s = state(Role::Viewer);
+    press(&mut s, Cmd::PaneCosts);
+    s.pending.push(999);
+    let fx =
+        update(&mut s, Action::Reply { req: 999, result: Ok(billops::console::action::Reply::Written("done".into())) });
+    assert!(matches!(s.panes.costs.data, Load::Refreshing(..)), "{:?}", s.panes.costs.data);
+    let drill = update(&mut s, Action::Cmd(Cmd::Open));
+    assert_eq!(s.panes.costs.level(), Dim::Service);
+    assert!(matches!(s.panes.costs.data, Load::Loading(_)), "the customer rows are not services");
+    assert!(update(&mut s, Action::Cmd(Cmd::Open)).is_empty(), "no second drill on the old rows");
+    assert_eq!(s.panes.costs.level(), Dim::Service);
+    drive(&mut s, fx);
+    drive(&mut s, drill);
+    assert_eq!(sel(&s, ViewKey::Costs).as_deref(), Some("AmazonEC2"), "the answer for the new level is shown");
+}
+
+#[test]
 fn costs_totals_equal_the_parent_row_exactly_at_every_level() {
     let mut s = state(Role::Viewer);
     press(&mut s, Cmd::PaneCosts);

@@ -113,6 +113,7 @@ pub trait LoadSlot {
     fn is_idle(&self) -> bool;
     fn waits_for(&self, req: u64) -> bool;
     fn forget(&mut self);
+    fn stale(&mut self);
     fn fail(&mut self, text: &str);
 }
 
@@ -125,6 +126,9 @@ impl<T> LoadSlot for Load<T> {
     }
     fn forget(&mut self) {
         *self = Load::Idle;
+    }
+    fn stale(&mut self) {
+        Load::stale(self);
     }
     fn fail(&mut self, text: &str) {
         *self = Load::Failed(text.to_string());
@@ -151,13 +155,15 @@ pub fn ensure_slots(slots: &[Slot], s: &mut State) -> Vec<Effect> {
     fx
 }
 
-/// Forget what `why` may have changed.
+/// Forget what a period change may have changed (another period's rows are dropped); after a write keep the
+/// rows shown but stale (they reload when shown, and keys act on them meanwhile).
 pub fn invalidate_slots(slots: &[Slot], s: &mut State, why: Invalidate) {
     for slot in slots {
-        if (why == Invalidate::Written || slot.by_period)
-            && let Some(l) = (slot.at)(s)
-        {
+        let Some(l) = (slot.at)(s) else { continue };
+        if slot.by_period && why == Invalidate::PeriodChanged {
             l.forget();
+        } else if why == Invalidate::Written {
+            l.stale();
         }
     }
 }

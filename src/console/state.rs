@@ -12,27 +12,52 @@ use super::theme::Role;
 use billops_store::{Balance, PeriodLock};
 
 /// What a pane knows about its data. Shown as is: a spinner line, the table, or the error.
+///
+/// After a write (this console's or another's) the data is not dropped: it turns `Stale` and then
+/// `Refreshing` while the reload is in flight, so the rows on screen stay what the keys act on (a key pressed
+/// during a reload acts on the row the user sees; the store's version checks refuse a change made from an
+/// old version). A period change drops it (`Idle`): the rows shown belong to another period.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Load<T> {
     #[default]
     Idle,
     Loading(u64),
     Ready(T),
+    /// Something was written since it loaded: reload when shown (still what the screen shows).
+    Stale(T),
+    /// Reloading; the last data stays until the answer lands.
+    Refreshing(u64, T),
     Failed(String),
 }
 
 impl<T> Load<T> {
+    /// The data shown: loaded, or the last load while a newer one is wanted or on its way.
     pub fn ready(&self) -> Option<&T> {
         match self {
-            Load::Ready(t) => Some(t),
+            Load::Ready(t) | Load::Stale(t) | Load::Refreshing(_, t) => Some(t),
             _ => None,
         }
     }
     pub fn waits_for(&self, req: u64) -> bool {
-        matches!(self, Load::Loading(r) if *r == req)
+        matches!(self, Load::Loading(r) | Load::Refreshing(r, _) if *r == req)
     }
+    /// Nothing loaded or on its way that is current: a load is wanted.
     pub fn is_idle(&self) -> bool {
-        matches!(self, Load::Idle)
+        matches!(self, Load::Idle | Load::Stale(_))
+    }
+    /// A load `req` starts; the last data (if any) stays shown until it lands.
+    pub fn start(&mut self, req: u64) {
+        *self = match std::mem::replace(self, Load::Idle) {
+            Load::Ready(t) | Load::Stale(t) | Load::Refreshing(_, t) => Load::Refreshing(req, t),
+            _ => Load::Loading(req),
+        };
+    }
+    /// Written since it loaded: keep it shown, reload when shown.
+    pub fn stale(&mut self) {
+        *self = match std::mem::replace(self, Load::Idle) {
+            Load::Ready(t) | Load::Stale(t) | Load::Refreshing(_, t) => Load::Stale(t),
+            _ => Load::Idle,
+        };
     }
 }
 

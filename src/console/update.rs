@@ -16,9 +16,9 @@ use super::table;
 /// First effects when the console starts: the periods (then the first pane loads).
 pub fn start(s: &mut State) -> Vec<Effect> {
     let req = s.req();
-    s.periods = Load::Loading(req);
+    s.periods.start(req);
     let locks = s.req();
-    s.locks = Load::Loading(locks);
+    s.locks.start(locks);
     vec![Effect::Periods { req }, Effect::Locks { req: locks }]
 }
 
@@ -298,7 +298,7 @@ fn reply(s: &mut State, req: u64, result: Result<Reply, EffectError>) -> Vec<Eff
             }
             s.info(text);
             let locks = s.req();
-            s.locks = Load::Loading(locks);
+            s.locks.start(locks);
             let mut fx = vec![Effect::Locks { req: locks }];
             fx.extend(panes::invalidate_all(s));
             fx

@@ -17,7 +17,7 @@ use billops_store::Changes;
 
 use super::action::Effect;
 use super::panes;
-use super::state::{Load, Mode, State};
+use super::state::{Mode, State};
 
 /// How often an open console looks for other writers when nothing tells it (SQLite).
 pub const EVERY: Duration = Duration::from_secs(2);
@@ -169,7 +169,7 @@ pub fn wrote(s: &mut State) {
 /// not known (a stale screen reloaded by hand).
 fn reload(s: &mut State, changed: &[String]) -> Vec<Effect> {
     let locks = s.req();
-    s.locks = Load::Loading(locks);
+    s.locks.start(locks);
     let mut fx = vec![Effect::Locks { req: locks }];
     if changed.is_empty() {
         fx.extend(panes::invalidate_all(s));

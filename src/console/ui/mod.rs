@@ -60,7 +60,7 @@ fn status_line(s: &State, theme: &Theme) -> Line<'static> {
     let sep = format!(" {} ", theme.symbols.sep);
     let period = match (&s.periods, s.period) {
         (_, Some(p)) => format!("period {p}"),
-        (Load::Failed(_), None) | (Load::Ready(_), None) => "no period".into(),
+        (p, None) if matches!(p, Load::Failed(_)) || p.ready().is_some() => "no period".into(),
         _ => "period …".into(),
     };
     let st = theme.style(Role::Status);

@@ -228,10 +228,10 @@ pub fn balance(f: &mut Frame, area: Rect, customer: &str, data: &Load<Balance>, 
             Span::styled(v, theme.style(role)),
         ])
     };
-    let lines = match data {
-        Load::Idle | Load::Loading(_) => vec![Line::from(Span::styled("looking up …", theme.style(Role::Pending)))],
-        Load::Failed(e) => vec![Line::from(Span::styled(e.clone(), theme.style(Role::Error)))],
-        Load::Ready(b) => {
+    let lines = match (data, data.ready()) {
+        (Load::Failed(e), _) => vec![Line::from(Span::styled(e.clone(), theme.style(Role::Error)))],
+        (_, None) => vec![Line::from(Span::styled("looking up …", theme.style(Role::Pending)))],
+        (_, Some(b)) => {
             let cur = &b.currency;
             let overdue_role = if b.overdue > rust_decimal::Decimal::ZERO { Role::Warning } else { Role::Text };
             let bal_role = if b.balance < rust_decimal::Decimal::ZERO { Role::Negative } else { Role::Title };

@@ -40,7 +40,7 @@ pub(crate) fn bar_set(theme: &Theme) -> symbols::bar::Set<'static> {
 pub(crate) fn note<T>(load: &Load<T>) -> Result<Option<&'static str>, String> {
     match load {
         Load::Idle | Load::Loading(_) => Ok(Some("loading…")),
-        Load::Ready(_) => Ok(None),
+        Load::Ready(_) | Load::Stale(_) | Load::Refreshing(..) => Ok(None),
         Load::Failed(e) => Err(e.clone()),
     }
 }

@@ -119,7 +119,7 @@ pub fn traits(w: &Write) -> WriteTraits {
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let req = s.req();
-    s.panes.accounts.data = Load::Loading(req);
+    s.panes.accounts.data.start(req);
     vec![Effect::Pane { req, q: PaneQuery::Accounts(Query::All) }]
 }
 

@@ -44,7 +44,7 @@ pub fn traits(w: &Write) -> crate::console::refusal::WriteTraits {
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let req = s.req();
-    s.panes.audit.data = Load::Loading(req);
+    s.panes.audit.data.start(req);
     vec![Effect::Pane { req, q: PaneQuery::Audit(Query::Log) }]
 }
 

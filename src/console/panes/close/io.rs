@@ -99,7 +99,7 @@ pub fn traits(w: &Write) -> WriteTraits {
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let req = s.req();
-    s.panes.close.data = Load::Loading(req);
+    s.panes.close.data.start(req);
     vec![Effect::Pane { req, q: PaneQuery::Close(Query::Board { period, today: s.today() }) }]
 }
 

@@ -18,7 +18,7 @@ use crate::month::variance::VarianceView;
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let req = s.req();
-    s.panes.close.variances = Load::Loading(req);
+    s.panes.close.variances.start(req);
     vec![Effect::Pane { req, q: PaneQuery::Close(super::io::Query::Variances { period }) }]
 }
 

@@ -54,7 +54,7 @@ pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let req = s.req();
     let c = &mut s.panes.costs;
-    c.data = Load::Loading(req);
+    c.data.start(req);
     let q = Query::Level { period, filters: c.path.clone(), by: c.level(), basis: c.basis };
     vec![Effect::Pane { req, q: PaneQuery::Costs(q) }]
 }

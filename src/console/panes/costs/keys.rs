@@ -1,7 +1,7 @@
 //! The costs pane: what its keys do, per screen.
 use billops_domain::Dim;
 use crate::console::action::Effect;
-use crate::console::state::{DRILL, State, ViewKey};
+use crate::console::state::{DRILL, Load, State, ViewKey};
 use super::io::*;
 
 /// Enter/→: drill into the selected row.
@@ -20,7 +20,7 @@ pub fn open(s: &mut State) -> Vec<Effect> {
     v.vs.filter.clear();
     v.vs.sort = None;
     v.vs.selected = 0;
-    load(s)
+    relevel(s)
 }
 
 /// Esc/←: up one level, selecting the row we came from. False at the top.
@@ -31,7 +31,7 @@ pub fn back(s: &mut State) -> (bool, Vec<Effect>) {
             v.vs.filter.clear();
             v.vs.sort = None;
             v.vs.want = Some(key);
-            (true, load(s))
+            (true, relevel(s))
         }
         None => (false, Vec::new()),
     }
@@ -41,5 +41,12 @@ pub fn back(s: &mut State) -> (bool, Vec<Effect>) {
 pub fn goto_customer(s: &mut State, code: &str) -> Vec<Effect> {
     s.panes.costs.path = vec![(Dim::Customer, code.to_string())];
     s.view_mut(ViewKey::Costs).vs = Default::default();
+    relevel(s)
+}
+
+/// Load another level: the rows shown are the old level's, so keys wait for the new ones (a reload after a
+/// write keeps them, `Load::start`).
+fn relevel(s: &mut State) -> Vec<Effect> {
+    s.panes.costs.data = Load::Idle;
     load(s)
 }

@@ -71,7 +71,7 @@ pub fn traits(w: &Write) -> WriteTraits {
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let req = s.req();
-    s.panes.credits.data = Load::Loading(req);
+    s.panes.credits.data.start(req);
     vec![Effect::Pane { req, q: PaneQuery::Credits(Query::Queue) }]
 }
 

@@ -14,7 +14,7 @@ pub const VIEWS: [ViewKey; 2] = [ViewKey::Credits, ViewKey::Unreached];
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let req = s.req();
-    s.panes.credits.unreached = Load::Loading(req);
+    s.panes.credits.unreached.start(req);
     vec![Effect::Pane { req, q: PaneQuery::Credits(super::io::Query::Unreached { period }) }]
 }
 

@@ -276,7 +276,7 @@ pub fn write_statement(
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let req = s.req();
-    s.panes.customers.data = Load::Loading(req);
+    s.panes.customers.data.start(req);
     vec![Effect::Pane { req, q: PaneQuery::Customers(Query::List { period, basis: s.panes.costs.basis }) }]
 }
 
@@ -286,7 +286,7 @@ pub fn load_detail(s: &mut State) -> Vec<Effect> {
     let req = s.req();
     let basis = s.panes.costs.basis;
     let Some(d) = s.panes.customers.detail.as_mut() else { return Vec::new() };
-    d.data = Load::Loading(req);
+    d.data.start(req);
     vec![Effect::Pane { req, q: PaneQuery::Customers(Query::Detail { code: d.code.clone(), period, basis }) }]
 }
 

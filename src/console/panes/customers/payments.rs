@@ -193,7 +193,7 @@ pub fn load_statement(s: &mut State) -> Vec<Effect> {
     let q = PaneQuery::Customers(Query::Statement { customer: v.customer.clone(), from: v.from, to: v.to });
     let (req, fx) = query(s, q);
     if let Some(CustomerScreen::Statement(v)) = s.panes.customers.screen.as_mut() {
-        v.data = Load::Loading(req);
+        v.data.start(req);
     }
     vec![fx]
 }

@@ -39,7 +39,7 @@ pub fn load(s: &mut State) -> Vec<Effect> {
     let q = PaneQuery::Customers(Query::PriceBook { customer: b.customer.clone(), period: b.period });
     let (req, fx) = query(s, q);
     if let Some(CustomerScreen::Book(b)) = s.panes.customers.screen.as_mut() {
-        b.data = Load::Loading(req);
+        b.data.start(req);
     }
     vec![fx]
 }
@@ -281,7 +281,7 @@ pub fn confirm(s: &mut State) -> Vec<Effect> {
     let Some(CustomerScreen::Book(b)) = &s.panes.customers.screen else { return Vec::new() };
     let problem = match b.pending.as_ref().map(|p| &p.diff) {
         None => Some("n adds a rule (previewed before it is saved)".to_string()),
-        Some(Load::Ready(_)) => s.write_refusal(),
+        Some(d) if d.ready().is_some() => s.write_refusal(),
         Some(Load::Failed(e)) => Some(format!("the preview failed: {e} (esc discards the rule)")),
         Some(_) => Some("the preview is still loading".to_string()),
     };

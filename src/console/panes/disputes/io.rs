@@ -342,10 +342,10 @@ pub fn load(s: &mut State, v: ViewKey) -> Vec<Effect> {
     let (req, fx) = query(s, q.clone());
     let p = &mut s.panes.disputes;
     match q {
-        Query::Ppas => p.ppas = Load::Loading(req),
-        Query::Claims => p.claims = Load::Loading(req),
-        Query::Requests => p.requests = Load::Loading(req),
-        _ => p.disputes = Load::Loading(req),
+        Query::Ppas => p.ppas.start(req),
+        Query::Claims => p.claims.start(req),
+        Query::Requests => p.requests.start(req),
+        _ => p.disputes.start(req),
     }
     fx
 }

@@ -90,10 +90,10 @@ impl Pane for Disputes {
         // Not period-bound: every list spans periods; a write anywhere may move them (a draft posts PPAs).
         if why == Invalidate::Written {
             let p = &mut s.panes.disputes;
-            p.disputes = Load::Idle;
-            p.ppas = Load::Idle;
-            p.claims = Load::Idle;
-            p.requests = Load::Idle;
+            p.disputes.stale();
+            p.ppas.stale();
+            p.claims.stale();
+            p.requests.stale();
             p.detail = None;
         }
     }

@@ -231,9 +231,9 @@ pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
 }
 
 fn detail(f: &mut Frame, area: Rect, d: &Load<super::state::Detail>, theme: &Theme) {
-    let d = match d {
-        Load::Ready(d) => d,
-        Load::Failed(e) => return failed(f, area, "detail", e, theme),
+    let d = match (d, d.ready()) {
+        (_, Some(d)) => d,
+        (Load::Failed(e), _) => return failed(f, area, "detail", e, theme),
         _ => return f.render_widget(Paragraph::new("loading …"), area),
     };
     let mut lines = vec![Line::from(Span::styled(visible(&d.title).into_owned(), theme.style(Role::Title))), Line::from("")];

@@ -96,7 +96,7 @@ pub fn traits(w: &Write) -> WriteTraits {
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let req = s.req();
-    s.panes.forecast.data = Load::Loading(req);
+    s.panes.forecast.data.start(req);
     vec![Effect::Pane { req, q: PaneQuery::Forecast(Query::Fit) }]
 }
 
@@ -109,7 +109,7 @@ pub fn load_volumes(s: &mut State) -> Vec<Effect> {
     }
     let q = Query::Volumes(Kept(planned.clone()));
     let req = s.req();
-    s.panes.forecast.volumes = Load::Loading(req);
+    s.panes.forecast.volumes.start(req);
     vec![Effect::Pane { req, q: PaneQuery::Forecast(q) }]
 }
 

@@ -383,23 +383,24 @@ fn chosen_unit<'a>(s: &State, v: &'a VolumeView) -> Option<&'a UnitLine> {
 
 pub fn render(f: &mut Frame, area: Rect, s: &State, theme: &Theme) {
     let pane = &s.panes.forecast;
-    match &pane.data {
-        Load::Failed(e) => return failed(f, area, "forecast", e, theme),
-        Load::Ready(Some(_)) => {}
-        Load::Ready(None) => {
+    if let Load::Failed(e) = &pane.data {
+        return failed(f, area, "forecast", e, theme);
+    }
+    match pane.data.ready() {
+        Some(Some(_)) => {}
+        Some(None) => {
             let p = Paragraph::new("no month of cost data before this month: nothing to forecast from (import a month first)");
             return f.render_widget(p, area);
         }
-        Load::Idle | Load::Loading(_) => return f.render_widget(Paragraph::new("forecasting …"), area),
+        None => return f.render_widget(Paragraph::new("forecasting …"), area),
     }
     let Some(o) = &pane.shown else { return f.render_widget(Paragraph::new("forecasting …"), area) };
     if pane.measure == Measure::Volume {
-        match &pane.volumes {
-            Load::Failed(e) => return failed(f, area, "forecast volumes", e, theme),
-            Load::Ready(_) => {}
-            Load::Idle | Load::Loading(_) => {
-                return f.render_widget(Paragraph::new("reading and fitting usage volumes … (u: cost)"), area);
-            }
+        if let Load::Failed(e) = &pane.volumes {
+            return failed(f, area, "forecast volumes", e, theme);
+        }
+        if pane.volumes.ready().is_none() {
+            return f.render_widget(Paragraph::new("reading and fitting usage volumes … (u: cost)"), area);
         }
     }
     let cur = s.current_view();

@@ -81,7 +81,7 @@ pub async fn write(r: &Runner, w: Write) -> Result<String, StoreError> {
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let req = s.req();
-    s.panes.funding.data = Load::Loading(req);
+    s.panes.funding.data.start(req);
     vec![Effect::Pane { req, q: PaneQuery::Funding(Query::Pipeline) }]
 }
 

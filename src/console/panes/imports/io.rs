@@ -62,7 +62,7 @@ pub fn traits(w: &Write) -> WriteTraits {
 
 pub fn load(s: &mut State) -> Vec<Effect> {
     let req = s.req();
-    s.panes.imports.data = Load::Loading(req);
+    s.panes.imports.data.start(req);
     vec![Effect::Pane { req, q: PaneQuery::Imports(Query::All) }]
 }
 

@@ -19,7 +19,7 @@ pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(id) = s.panes.invoices.detail.as_ref().map(|d| d.id) else { return Vec::new() };
     let (req, fx) = query(s, PaneQuery::Invoices(Query::CreditNotes { invoice_id: id }));
     if let Some(d) = s.panes.invoices.detail.as_mut() {
-        d.credit_notes = Load::Loading(req);
+        d.credit_notes.start(req);
     }
     vec![fx]
 }

@@ -171,7 +171,7 @@ pub fn traits(w: &Write) -> WriteTraits {
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let req = s.req();
-    s.panes.invoices.data = Load::Loading(req);
+    s.panes.invoices.data.start(req);
     vec![Effect::Pane { req, q: PaneQuery::Invoices(Query::List { period }) }]
 }
 
@@ -179,7 +179,7 @@ pub fn load(s: &mut State) -> Vec<Effect> {
 pub fn load_invoice(s: &mut State) -> Vec<Effect> {
     let req = s.req();
     let Some(d) = s.panes.invoices.detail.as_mut() else { return Vec::new() };
-    d.data = Load::Loading(req);
+    d.data.start(req);
     vec![Effect::Pane { req, q: PaneQuery::Invoices(Query::Invoice { id: d.id }) }]
 }
 

@@ -55,7 +55,7 @@ pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(src) = &s.panes.invoices.sources else { return Vec::new() };
     let (req, fx) = query(s, PaneQuery::Invoices(Query::Sources { q: src.q.clone() }));
     if let Some(src) = s.panes.invoices.sources.as_mut() {
-        src.data = Load::Loading(req);
+        src.data.start(req);
     }
     vec![fx]
 }

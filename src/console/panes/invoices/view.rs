@@ -272,7 +272,7 @@ pub(crate) fn sources(f: &mut Frame, area: Rect, s: &State, src: &SourcesView, t
     let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     let q = &src.q;
     let mut spans = vec![Span::styled(format!(" {} ", src.line), theme.style(Role::Title))];
-    if let Load::Ready(x) = &src.data {
+    if let Some(x) = src.data.ready() {
         spans.push(Span::styled(
             format!(
                 "{} item(s) · {} {cur} billed · {} resource(s) ",
@@ -300,8 +300,8 @@ pub(crate) const SHOWN: usize = 4;
 /// Draw the section at the bottom of `area` when the invoice has credit notes (or they failed to load) and
 /// return what is left for the lines.
 pub(crate) fn invoice_credit_notes(f: &mut Frame, area: Rect, d: &InvoiceDetail, theme: &Theme) -> Rect {
-    let lines: Vec<Line> = match &d.credit_notes {
-        Load::Ready(ns) if !ns.is_empty() || !d.payments.is_empty() => {
+    let lines: Vec<Line> = match (&d.credit_notes, d.credit_notes.ready()) {
+        (_, Some(ns)) if !ns.is_empty() || !d.payments.is_empty() => {
             let mut lines: Vec<Line> = ns
                 .iter()
                 .take(SHOWN)
@@ -339,7 +339,7 @@ pub(crate) fn invoice_credit_notes(f: &mut Frame, area: Rect, d: &InvoiceDetail,
             }
             lines
         }
-        Load::Failed(e) => vec![Line::from(Span::styled(format!("not loaded: {e}"), theme.style(Role::Error)))],
+        (Load::Failed(e), _) => vec![Line::from(Span::styled(format!("not loaded: {e}"), theme.style(Role::Error)))],
         _ => return area,
     };
     let h = u16::try_from(lines.len()).unwrap_or(1).saturating_add(2);

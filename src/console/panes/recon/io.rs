@@ -142,7 +142,7 @@ pub fn traits(w: &Write) -> WriteTraits {
 pub fn load(s: &mut State) -> Vec<Effect> {
     let Some(period) = s.period else { return Vec::new() };
     let req = s.req();
-    s.panes.recon.data = Load::Loading(req);
+    s.panes.recon.data.start(req);
     vec![Effect::Pane { req, q: PaneQuery::Recon(Query::Period { period }) }]
 }
 
