@@ -12,10 +12,11 @@ use billops_import::{Dedup, Event, Limits, ReadOptions, RefuseError, Source, Tag
 use billops_store::{Actor, ImportChunk, ImportMeta, ImportOutcome, Store, StoreError};
 use tokio::sync::mpsc;
 
+/// Rows a chunk. 2,048 held 4–7 MiB less at the peak but made a 10M-row import 20% slower (session 12).
 const CHUNK: usize = 4096;
-/// Three chunks in flight (about 6 MiB of parsed rows at real-world row widths) keep both cores busy; eight held
-/// more than twice the memory for no measured gain, four 2 MiB more (issue 14's import memory, docs/PERFORMANCE.md).
-const QUEUE: usize = 3;
+/// Two chunks waiting keep both cores busy: eight held more than twice the memory for no measured gain, four 2 MiB
+/// more than three, three 2–3 MiB more than two at the same time (issue 14's import memory, docs/PERFORMANCE.md).
+const QUEUE: usize = 2;
 /// New unassigned accounts named in an import's summary; the rest are counted.
 const NAMED_ACCOUNTS: usize = 10;
 

@@ -224,9 +224,10 @@ impl Dedup {
 
     /// Bytes the Bloom filter may take unless the caller says otherwise ([`Dedup::with_limits`]). At ~10 bits a
     /// spilled key, doubled when full, the filter grew with the rows (18 MB at 10M rows, 36 MB at 30M: issue 14);
-    /// 16 MiB keeps 10 bits a key up to ~13M rows. Past that the filter fills, more of its answers are "maybe",
-    /// and each "maybe" reads one block of every run: memory stays bounded, time grows.
-    pub const BLOOM_BYTES: usize = 16 << 20;
+    /// 8 MiB keeps 10 bits a key up to ~6.7M rows. Past that the filter fills, more of its answers are "maybe",
+    /// and each "maybe" reads one block of every run (one `pread`): memory stays bounded, time grows (at 10M rows
+    /// no slower than 16 MiB within the runs' noise, and 8 MiB less at the peak: docs/PERFORMANCE.md, session 12).
+    pub const BLOOM_BYTES: usize = 8 << 20;
 
     /// A `Dedup` that spills after `n` keys (tests use a small `n`).
     pub fn with_memory_keys(n: usize) -> Self {

@@ -22,8 +22,10 @@ use super::state::{Grain, RollKey, Sums};
 use crate::{Result, StoreError};
 
 /// Finest-grain keys kept in memory before a spill, unless `BILLOPS_IMPORT_ROLLUP_KEYS` says otherwise
-/// (~250 bytes a key in a map sized once for the budget: 50,000 keys take a 16 MiB table).
-pub(crate) const DEFAULT_BUDGET_KEYS: usize = 50_000;
+/// (~250 bytes a key in a map sized once for the budget: 25,000 keys take an 8 MiB table; 50,000, a 16 MiB one,
+/// were no faster at 1M high-cardinality rows and 8 MiB more at the peak; 12,500 spilled twice as often for no
+/// lower peak: docs/PERFORMANCE.md, session 12).
+pub(crate) const DEFAULT_BUDGET_KEYS: usize = 25_000;
 
 /// Keys written per chunk when the runs are merged into the store (a chunk and the cost keys gathered beside it
 /// are maps of ~300 bytes a key: 20,000 held ~12 MiB at 10M rows; the statements are the same size either way).
