@@ -39,8 +39,10 @@ pub(crate) fn bar_set(theme: &Theme) -> symbols::bar::Set<'static> {
 /// A note for a list's title from its pane's load state; `Err` text when it failed.
 pub(crate) fn note<T>(load: &Load<T>) -> Result<Option<&'static str>, String> {
     match load {
-        Load::Idle | Load::Loading(_) => Ok(Some("loading…")),
-        Load::Ready(_) | Load::Stale(_) | Load::Refreshing(..) => Ok(None),
+        // A reload keeps the rows shown (keys act on them) and says it is on its way: the next key may meet a
+        // newer version of the record in the store, which refuses a change made from the old one.
+        Load::Idle | Load::Loading(_) | Load::Refreshing(..) => Ok(Some("loading…")),
+        Load::Ready(_) | Load::Stale(_) => Ok(None),
         Load::Failed(e) => Err(e.clone()),
     }
 }
