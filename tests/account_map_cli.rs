@@ -40,8 +40,11 @@ fn a_mapping_file_assigns_all_or_nothing() {
     assert!(out.contains(&format!("{} link proposal(s) recorded", todo.len() + 1)), "{out}");
     assert_eq!(unassigned(&d), todo, "an operator's rows are proposals");
 
-    let out = d.ok("alice", &["accounts", "assign", "--file", path]);
+    let o = d.run("alice", &["accounts", "assign", "--file", path]);
+    let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains(&format!("{} account(s) assigned in one transaction", todo.len() + 1)), "{out}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("mapping"), "no waiting line when stderr is not a terminal: {err}");
     assert!(unassigned(&d).is_empty(), "{:?}", unassigned(&d));
     let acme = d.ok("dave", &["accounts", "list", "--format", "csv"]);
     assert!(acme.lines().any(|l| l.starts_with("473019447224,") && l.contains(",globex,")), "{acme}");

@@ -73,6 +73,37 @@ impl ProgressLine {
         self.shown = true;
     }
 
+    /// Work that cannot be counted (one transaction in the store): on a terminal, `LABEL … N s` once a second
+    /// until `work` ends, so a person sees it is still working, then the line is cleared; nothing otherwise.
+    /// Says nothing before a second.
+    pub async fn waiting<T>(mut self, work: impl std::future::Future<Output = T>) -> T {
+        tokio::pin!(work);
+        if !self.tty {
+            return work.await;
+        }
+        let mut tick = tokio::time::interval_at(
+            tokio::time::Instant::now() + std::time::Duration::from_secs(1),
+            std::time::Duration::from_secs(1),
+        );
+        loop {
+            tokio::select! {
+                out = &mut work => {
+                    // The result says what was done: the line goes rather than stay above it.
+                    if self.shown {
+                        let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+                        self.shown = false;
+                    }
+                    return out;
+                }
+                _ = tick.tick() => {
+                    let text = waiting_text(&self.label, self.started.elapsed().as_secs_f64());
+                    let _ = write!(std::io::stderr().lock(), "\r\x1b[2K{text}");
+                    self.shown = true;
+                }
+            }
+        }
+    }
+
     /// End the line (on a terminal) so what follows starts on its own.
     pub fn finish(&mut self) {
         if self.tty && self.shown {
@@ -92,6 +123,11 @@ impl Drop for ProgressLine {
 fn line_text(label: &str, done: u64, total: u64, what: &str, eta: &str) -> String {
     let pct = done.saturating_mul(100).checked_div(total).unwrap_or(100);
     format!("{label}: {done}/{total} {what} ({pct}%){eta}")
+}
+
+/// The waiting line's words: `LABEL … 12 s`.
+fn waiting_text(label: &str, secs: f64) -> String {
+    format!("{label} … {}", human(secs))
 }
 
 fn human(secs: f64) -> String {
@@ -116,5 +152,9 @@ mod tests {
         assert_eq!(human(42.4), "42 s");
         assert_eq!(human(125.0), "2 min 5 s");
         assert_eq!(human(3725.0), "1 h 2 min");
+        assert_eq!(
+            waiting_text("mapping 1000 account(s) in one transaction", 26.2),
+            "mapping 1000 account(s) in one transaction … 26 s"
+        );
     }
 }
