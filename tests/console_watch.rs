@@ -64,12 +64,27 @@ fn a_look_read_before_this_consoles_write_does_not_make_it_someone_elses() {
     drive(&mut s, fx);
     let late =
         update(&mut s, Action::Reply { req: look, result: Ok(Reply::Changes(Changes { mark: 5, entities: vec![] })) });
-    assert!(late.is_empty(), "{late:?}");
+    // Not a baseline: one more look, read after the write, is.
+    let [Effect::ChangeMark { req: again, since: None }] = late[..] else { panic!("one more look: {late:?}") };
+    let fx =
+        update(&mut s, Action::Reply { req: again, result: Ok(Reply::Changes(Changes { mark: 6, entities: vec![] })) });
+    assert!(fx.is_empty(), "{fx:?}");
     assert!(tick(&mut s, 6).is_empty(), "the write's mark is the baseline, not someone else's write");
     assert!(tick(&mut s, 6).is_empty());
     assert!(!s.watch.stale);
     assert_eq!(s.message.as_ref().unwrap().text, "done", "the write's own message stays");
     assert!(reloads(&tick(&mut s, 7)), "a later write by someone else still reloads");
+
+    // The discarded look fails instead (the store unreachable for a moment): quiet, as any look's failure.
+    let fx = update(&mut s, Action::Poll);
+    let [Effect::ChangeMark { req: look, .. }] = fx[..] else { panic!("{fx:?}") };
+    s.pending.push(1000);
+    let fx = update(&mut s, Action::Reply { req: 1000, result: Ok(Reply::Written("saved".into())) });
+    drive(&mut s, fx);
+    let fx = update(&mut s, Action::Reply { req: look, result: Err(EffectError::failed("connection reset")) });
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(s.message.as_ref().unwrap().text, "saved", "no error over the write's message");
+    assert!(s.watch.asking.is_none() && !s.watch.discard, "the next tick asks again");
 }
 
 #[test]

@@ -94,7 +94,8 @@ pub fn landed(s: &mut State, req: u64, changes: Changes) -> Vec<Effect> {
         return Vec::new();
     }
     s.watch.asking = None;
-    let mut fx = seen(s, changes);
+    // A look asked before this console's write may have been read before it committed: not a baseline.
+    let mut fx = if std::mem::take(&mut s.watch.discard) { Vec::new() } else { seen(s, changes) };
     if std::mem::take(&mut s.watch.again) {
         fx.extend(poll(s));
     }
@@ -147,6 +148,7 @@ fn own_job(s: &State) -> bool {
 pub fn failed(s: &mut State, req: u64) -> bool {
     if s.watch.asking == Some(req) {
         s.watch.asking = None;
+        s.watch.discard = false;
         return true;
     }
     false
@@ -154,12 +156,16 @@ pub fn failed(s: &mut State, req: u64) -> bool {
 
 /// This console wrote (a write, or an import or draft generation ended): its own reload follows (showing
 /// whatever else was written before it), and the mark moved because of it: re-baselined on the next tick,
-/// nothing stale. A look still on its way may have been read before the write committed; its answer is
-/// dropped (`landed` takes only the look asked for), or it would become the baseline and the next look would
-/// report this console's own write as another's and reload the pane under the user's keys.
+/// nothing stale. A look still on its way may have been read before the write committed: its answer is
+/// discarded and one more look follows it (read after the write, the baseline), or it would become the baseline
+/// and the next look would report this console's own write as another's and reload the pane under the user's
+/// keys. (Dropping the look outright left PostgreSQL's console without a baseline until the next
+/// notification, which then became it unseen.)
 pub fn wrote(s: &mut State) {
-    s.watch.asking = None;
-    s.watch.again = false;
+    if s.watch.asking.is_some() {
+        s.watch.discard = true;
+        s.watch.again = true;
+    }
     s.watch.mark = None;
     s.watch.stale = false;
     s.watch.changed.clear();
@@ -188,6 +194,8 @@ pub struct Watch {
     pub asking: Option<u64>,
     /// The store said something committed while a look was on its way: look once more when it lands.
     pub again: bool,
+    /// The look on its way was asked before this console's write: its answer is not a baseline.
+    pub discard: bool,
     /// Someone wrote and the screen has not reloaded yet (shown on the status line).
     pub stale: bool,
     /// The kinds of record written elsewhere since the last reload (in the order first seen).

@@ -103,7 +103,8 @@ pub fn load(s: &mut State) -> Vec<Effect> {
 /// The volumes of the kept fit, when the volume view is shown and they are not loaded (else nothing).
 pub fn load_volumes(s: &mut State) -> Vec<Effect> {
     let f = &s.panes.forecast;
-    let Some(Some(planned)) = f.data.ready() else { return Vec::new() };
+    // The fit as loaded now, not one kept while a newer is on its way (its volumes would be read for nothing).
+    let Load::Ready(Some(planned)) = &f.data else { return Vec::new() };
     if f.measure != Measure::Volume || !f.volumes.is_idle() {
         return Vec::new();
     }
