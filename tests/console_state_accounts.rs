@@ -321,6 +321,11 @@ fn marks_space_star_and_u_then_one_bulk_assignment_confirmed() {
         })]
     );
     assert!(s.panes.accounts.marks.is_empty() && marked(&s).is_empty(), "the marks went with the write");
+    let said = &s.message.as_ref().unwrap().text;
+    assert_eq!(
+        said, "assigning 3 account(s) to GLOBEX from 2026-05-01 in one transaction …",
+        "under way until it answers"
+    );
     // the store refuses it: the marks come back (and the confirmation reopens with the reason)
     let Some(Effect::Write { req, .. }) = fx.first() else { panic!("{fx:?}") };
     update(
@@ -353,6 +358,8 @@ fn an_operators_marks_become_proposals_and_a_viewer_cannot_mark() {
     assert!(
         matches!(writes(&fx).as_slice(), [PaneWrite::Accounts(accounts::io::Write::AssignMarked { accounts, .. })] if accounts.len() == 2)
     );
+    let said = &s.message.as_ref().unwrap().text;
+    assert!(said.starts_with("proposing 2 account(s) to ACME"), "an operator's write is proposals: {said}");
     // a customer that does not exist is refused beside the field, nothing written
     keys(&mut s, &["space"]);
     press(&mut s, Cmd::Edit);
