@@ -254,7 +254,7 @@ async fn import_one(
             let read = read_into(&source, &opts, &mut dedup, tx, &rows, &progress, &file, &at);
             if at.file_index + 1 >= at.file_count {
                 // The run's last file is read: no later file is checked against its keys, so they go now, before
-                // the store writes the file's rollups (the Bloom filter alone is ~18 MB at 10M rows).
+                // the store writes the file's rollups (the Bloom filter alone is up to `Dedup::BLOOM_BYTES`, 8 MiB).
                 dedup = run_dedup();
             }
             (read, dedup)

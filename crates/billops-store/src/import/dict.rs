@@ -81,7 +81,7 @@ impl Interner {
     }
 
     /// Drop the cache, keeping the pinned values: called once every row is streamed, before the rollups are
-    /// written (the cache is up to `budget` values, ~9 MB at the default, and nothing after the rows reads it).
+    /// written (the cache is up to `budget` values, ~4 MB at the default, and nothing after the rows reads it).
     pub(crate) fn release(&mut self) {
         self.ids = FastMap::default();
         self.old = FastMap::default();
