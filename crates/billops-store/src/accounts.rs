@@ -35,12 +35,13 @@ async fn assign_in(
     by: &Actor,
     reason: Option<&str>,
 ) -> Result<()> {
-    record_assignment(tx, account, cid, from, by, reason).await?;
-    crate::accounts_bulk::relocate_many(tx, &[(account, cid, from)]).await.map(|_| ())
+    let was = record_assignment(tx, account, cid, from, by, reason).await?;
+    crate::accounts_bulk::relocate_many(tx, &[crate::accounts_bulk::Move { account, cid, from, was }]).await.map(|_| ())
 }
 
 /// The assignment itself, without moving cost (the bulk path moves many accounts' cost at once): refuse a
 /// locked period, close/replace the assignments, resolve the account's open "unassigned" issues, audit.
+/// Returns the customers the account's rollups may carry before it ([`customers_before`]).
 pub(crate) async fn record_assignment(
     tx: &mut Tx,
     account: &str,
@@ -48,9 +49,10 @@ pub(crate) async fn record_assignment(
     from: NaiveDate,
     by: &Actor,
     reason: Option<&str>,
-) -> Result<()> {
+) -> Result<Vec<i64>> {
     // Period locks (close): no assignment change that would move cost inside a signed-off period.
     crate::close::locks::refuse_from(tx, from).await?;
+    let was = customers_before(tx, account).await?;
     let before: Vec<Assignment> =
         tx.all(ASSIGNMENT_SELECT, args![account]).await?.iter().map(assignment_row).collect::<Result<_>>()?;
     close_and_replace(tx, "account_assignments", "account", account, from).await?;
@@ -74,7 +76,37 @@ pub(crate) async fn record_assignment(
     if let Some(r) = reason {
         a = a.reason(r);
     }
-    audit::write(tx, by, a).await
+    audit::write(tx, by, a).await?;
+    Ok(was)
+}
+
+/// Every customer id the account's rollups can carry now: the customers of its assignments, and 0 (unassigned)
+/// when some day of data falls outside them. Rollups always agree with the assignments (an import resolves each
+/// row's customer through them, and every change of them goes through [`record_assignment`] and then moves the
+/// cost), so a move needs to read only these customers' rollups: both keys start (period, customer_id).
+async fn customers_before(tx: &mut Tx, account: &str) -> Result<Vec<i64>> {
+    let rows = tx
+        .all(
+            "SELECT customer_id, valid_from, valid_to FROM account_assignments WHERE account = $1 ORDER BY valid_from",
+            args![account],
+        )
+        .await?;
+    let mut ids = Vec::with_capacity(rows.len() + 1);
+    let mut spans: Vec<(NaiveDate, Option<NaiveDate>)> = Vec::with_capacity(rows.len());
+    for r in &rows {
+        ids.push(r.get::<i64>(0)?);
+        spans.push((r.get(1)?, r.get(2)?));
+    }
+    // Covered without a gap from the first assignment on, and open-ended at the last?
+    let chained = spans.windows(2).all(|w| w[0].1 == Some(w[1].0)) && spans.last().is_some_and(|s| s.1.is_none());
+    let first_day: Option<NaiveDate> = tx.one("SELECT min(first_day) FROM batch_scopes", vec![]).await?.get(0)?;
+    let covered = chained && spans.first().is_some_and(|s| first_day.is_none_or(|d| s.0 <= d));
+    if !covered {
+        ids.push(0);
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
 }
 
 /// Record a link proposal inside a transaction (the caller checked the role): refused now when its date is in a

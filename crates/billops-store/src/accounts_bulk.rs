@@ -77,7 +77,7 @@ pub(crate) async fn assign_all_why(
         }
     }
     let mut out = BulkAssigned::default();
-    let mut moved: Vec<(&str, i64, NaiveDate)> = Vec::new();
+    let mut moved: Vec<Move<'_>> = Vec::new();
     for r in rows {
         let payer = tx
             .opt("SELECT payer FROM linked_accounts WHERE id = $1", args![r.account.as_str()])
@@ -92,8 +92,9 @@ pub(crate) async fn assign_all_why(
             out.proposed.push(id);
         } else {
             let why = why(r);
-            record_assignment(tx, &r.account, cid, r.from, by, Some(&why)).await.map_err(|e| at(r.line, e))?;
-            moved.push((r.account.as_str(), cid, r.from));
+            let was =
+                record_assignment(tx, &r.account, cid, r.from, by, Some(&why)).await.map_err(|e| at(r.line, e))?;
+            moved.push(Move { account: r.account.as_str(), cid, from: r.from, was });
             out.assigned += 1;
         }
     }
@@ -101,7 +102,17 @@ pub(crate) async fn assign_all_why(
     Ok(out)
 }
 
-/// Move the cost of `moved` (account, customer id, from) to its customers: the rollups (cost, resource, rating) of
+/// One account's move: to customer id `cid` from `from`; `was`: every customer its rollups may carry now
+/// (`accounts::record_assignment`'s answer, read before it changed the assignments).
+#[derive(Debug, Clone)]
+pub(crate) struct Move<'a> {
+    pub account: &'a str,
+    pub cid: i64,
+    pub from: NaiveDate,
+    pub was: Vec<i64>,
+}
+
+/// Move the cost of `moved` to its customers: the rollups (cost, resource, rating) of
 /// every (batch, period) holding the accounts' cost on or after their dates. Returns how many (batch, period)
 /// pairs moved. Line items are not rewritten: their customer is resolved through the assignments when read
 /// (`owners`), so the work is proportional to the moved accounts' rollup rows:
@@ -112,40 +123,56 @@ pub(crate) async fn assign_all_why(
 ///   deleted and rebuilt from its line items, each item's customer resolved on its usage day.
 ///
 /// The moves go into a temporary table (`bulk_map`; the rebuilt accounts of one (batch, period) in `bulk_split`),
-/// so each statement handles all the accounts at once.
-pub(crate) async fn relocate_many(tx: &mut Tx, moved: &[(&str, i64, NaiveDate)]) -> Result<usize> {
-    let (map, split) = match tx.backend() {
+/// so each statement handles all the accounts at once. Every statement on the rollups also names the customers
+/// the moved accounts' rollups may carry (`bulk_was`): the rollups' keys start (period, customer_id), so moving
+/// one account reads its customers' rows of the month, not the month (10M rows: 2.2 s → see
+/// docs/PERFORMANCE.md, session 13).
+pub(crate) async fn relocate_many(tx: &mut Tx, moved: &[Move<'_>]) -> Result<usize> {
+    let (map, split, was) = match tx.backend() {
         crate::Backend::Sqlite => (
             "CREATE TEMP TABLE IF NOT EXISTS bulk_map (account INTEGER PRIMARY KEY, cid INTEGER NOT NULL, \
              from_day TEXT NOT NULL)",
             "CREATE TEMP TABLE IF NOT EXISTS bulk_split (account INTEGER PRIMARY KEY)",
+            "CREATE TEMP TABLE IF NOT EXISTS bulk_was (cid INTEGER PRIMARY KEY)",
         ),
         crate::Backend::Postgres => (
             "CREATE TEMP TABLE IF NOT EXISTS bulk_map (account BIGINT PRIMARY KEY, cid BIGINT NOT NULL, \
              from_day DATE NOT NULL) ON COMMIT DROP",
             "CREATE TEMP TABLE IF NOT EXISTS bulk_split (account BIGINT PRIMARY KEY) ON COMMIT DROP",
+            "CREATE TEMP TABLE IF NOT EXISTS bulk_was (cid BIGINT PRIMARY KEY) ON COMMIT DROP",
         ),
     };
     tx.exec(map, vec![]).await?;
     tx.exec(split, vec![]).await?;
+    tx.exec(was, vec![]).await?;
     tx.exec("DELETE FROM bulk_map", vec![]).await?;
+    tx.exec("DELETE FROM bulk_was", vec![]).await?;
     // accounts never imported have no dict id and no cost to move
     let mut earliest: Option<NaiveDate> = None;
     let mut rows: Vec<(i64, i64, NaiveDate)> = Vec::new();
+    let mut was: Vec<i64> = Vec::new();
     for chunk in moved.chunks(CHUNK) {
         let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 1)).collect();
         let sql = format!("SELECT id, value FROM dict WHERE value IN ({})", list.join(", "));
-        let found = tx.all(&sql, chunk.iter().map(|(a, _, _)| Arg::from(*a)).collect()).await?;
+        let found = tx.all(&sql, chunk.iter().map(|m| Arg::from(m.account)).collect()).await?;
         let ids: HashMap<String, i64> =
             found.iter().map(|r| Ok((r.get::<String>(1)?, r.get::<i64>(0)?))).collect::<Result<_>>()?;
-        for (account, cid, from) in chunk {
-            if let Some(id) = ids.get(*account) {
-                rows.push((*id, *cid, *from));
-                earliest = Some(earliest.map_or(*from, |e| e.min(*from)));
+        for m in chunk {
+            if let Some(id) = ids.get(m.account) {
+                rows.push((*id, m.cid, m.from));
+                was.extend(&m.was);
+                earliest = Some(earliest.map_or(m.from, |e| e.min(m.from)));
             }
         }
     }
     let Some(earliest) = earliest else { return Ok(0) };
+    was.sort_unstable();
+    was.dedup();
+    for chunk in was.chunks(CHUNK) {
+        let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${})", i + 1)).collect();
+        let a = chunk.iter().map(|c| Arg::from(*c)).collect();
+        tx.exec_once(&format!("INSERT INTO bulk_was (cid) VALUES {}", values.join(", ")), a).await?;
+    }
     for chunk in rows.chunks(CHUNK) {
         let values: Vec<String> =
             (0..chunk.len()).map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();
@@ -160,7 +187,8 @@ pub(crate) async fn relocate_many(tx: &mut Tx, moved: &[(&str, i64, NaiveDate)])
             "SELECT s.batch_id, s.period, b.first_item_id, b.last_item_id, min(s.first_day) \
              FROM batch_scopes s JOIN import_batches b ON b.id = s.batch_id \
              WHERE s.replaced_by IS NULL AND s.last_day >= $1 AND EXISTS (SELECT 1 FROM cost_rollups r \
-               WHERE r.period = s.period AND r.batch_id = s.batch_id AND r.account IN (SELECT account FROM bulk_map)) \
+               WHERE r.period = s.period AND r.customer_id IN (SELECT cid FROM bulk_was) AND r.batch_id = s.batch_id \
+                 AND r.account IN (SELECT account FROM bulk_map)) \
              GROUP BY s.batch_id, s.period, b.first_item_id, b.last_item_id ORDER BY s.batch_id, s.period",
             args![earliest],
         )
@@ -177,7 +205,8 @@ pub(crate) async fn relocate_many(tx: &mut Tx, moved: &[(&str, i64, NaiveDate)])
             .await?;
         tx.exec(
             "INSERT INTO bulk_split (account) SELECT r.account FROM cost_rollups r \
-             WHERE r.period = $1 AND r.batch_id = $2 AND r.account IN (SELECT account FROM bulk_map) \
+             WHERE r.period = $1 AND r.customer_id IN (SELECT cid FROM bulk_was) AND r.batch_id = $2 \
+               AND r.account IN (SELECT account FROM bulk_map) \
                AND r.account NOT IN (SELECT account FROM bulk_split) \
              GROUP BY r.account HAVING count(DISTINCT r.customer_id) > 1",
             args![p, batch],
@@ -188,7 +217,8 @@ pub(crate) async fn relocate_many(tx: &mut Tx, moved: &[(&str, i64, NaiveDate)])
             let sql = format!(
                 "UPDATE {table} SET customer_id = m.cid FROM bulk_map m \
                  WHERE {table}.account = m.account AND {table}.period = $1 AND {table}.batch_id = $2 \
-                   AND {table}.customer_id <> m.cid AND m.account NOT IN (SELECT account FROM bulk_split)"
+                   AND {table}.customer_id IN (SELECT cid FROM bulk_was) AND {table}.customer_id <> m.cid \
+                   AND m.account NOT IN (SELECT account FROM bulk_split)"
             );
             tx.exec(&sql, args![p, batch]).await?;
         }
@@ -196,8 +226,8 @@ pub(crate) async fn relocate_many(tx: &mut Tx, moved: &[(&str, i64, NaiveDate)])
         if split > 0 {
             for table in TABLES {
                 let sql = format!(
-                    "DELETE FROM {table} WHERE period = $1 AND batch_id = $2 \
-                     AND account IN (SELECT account FROM bulk_split)"
+                    "DELETE FROM {table} WHERE period = $1 AND customer_id IN (SELECT cid FROM bulk_was) \
+                     AND batch_id = $2 AND account IN (SELECT account FROM bulk_split)"
                 );
                 tx.exec(&sql, args![p, batch]).await?;
             }
@@ -207,9 +237,11 @@ pub(crate) async fn relocate_many(tx: &mut Tx, moved: &[(&str, i64, NaiveDate)])
                 rating_rollups::rebuild(tx, batch, lo, hi, Part::Moved { period: p }).await?;
             }
         }
-        crate::service_rollups::refresh(tx, batch, p).await?;
+        let touched = "SELECT cid FROM bulk_was UNION SELECT cid FROM bulk_map";
+        crate::service_rollups::refresh_some(tx, batch, p, Some(touched)).await?;
         done += 1;
     }
+    tx.exec("DROP TABLE IF EXISTS bulk_was", vec![]).await?;
     tx.exec("DROP TABLE IF EXISTS bulk_split", vec![]).await?;
     tx.exec("DROP TABLE IF EXISTS bulk_map", vec![]).await?;
     Ok(done)

@@ -16,8 +16,17 @@ use crate::{Backend, Result, StoreError};
 /// instead (`ON CONFLICT … DO UPDATE`), which needs no sort: a few thousand rows are touched in place. Integer
 /// `+` that overflows would turn into a float where `sum()` raises, so the result is checked after.
 pub(crate) async fn refresh(tx: &mut Tx, batch: i64, period: &str) -> Result<()> {
+    refresh_some(tx, batch, period, None).await
+}
+
+/// [`refresh`] of the customers whose ids `customers` selects (a subquery, e.g. `SELECT cid FROM t`), or of all
+/// of them (`None`). An account's re-assignment touches two customers' rows of a month: both tables' primary keys
+/// start (period, customer_id), so this reads only their cost rollups, not the month's.
+pub(crate) async fn refresh_some(tx: &mut Tx, batch: i64, period: &str, customers: Option<&str>) -> Result<()> {
     let b = tx.backend();
-    tx.exec("DELETE FROM service_rollups WHERE period = $1 AND batch_id = $2", args![period, batch]).await?;
+    let only = customers.map(|q| format!(" AND customer_id IN ({q})")).unwrap_or_default();
+    tx.exec(&format!("DELETE FROM service_rollups WHERE period = $1 AND batch_id = $2{only}"), args![period, batch])
+        .await?;
     let money = [money_cols(b, "billed"), money_cols(b, "effective"), money_cols(b, "list")].join(", ");
     let keys = "period, customer_id, service, currency";
     let sql = match b {
@@ -25,7 +34,7 @@ pub(crate) async fn refresh(tx: &mut Tx, batch: i64, period: &str) -> Result<()>
             let sums = [money_sum(b, "", "billed"), money_sum(b, "", "effective"), money_sum(b, "", "list")].join(", ");
             format!(
                 "INSERT INTO service_rollups ({keys}, batch_id, row_count, {money}) \
-                 SELECT {keys}, batch_id, sum(row_count), {sums} FROM cost_rollups WHERE period = $1 AND batch_id = $2 \
+                 SELECT {keys}, batch_id, sum(row_count), {sums} FROM cost_rollups WHERE period = $1 AND batch_id = $2{only} \
                  GROUP BY {keys}, batch_id"
             )
         }
@@ -34,7 +43,7 @@ pub(crate) async fn refresh(tx: &mut Tx, batch: i64, period: &str) -> Result<()>
                 money.split(", ").chain(["row_count"]).map(|c| format!("{c} = {c} + excluded.{c}")).collect();
             format!(
                 "INSERT INTO service_rollups ({keys}, batch_id, row_count, {money}) \
-                 SELECT {keys}, batch_id, row_count, {money} FROM cost_rollups WHERE period = $1 AND batch_id = $2 \
+                 SELECT {keys}, batch_id, row_count, {money} FROM cost_rollups WHERE period = $1 AND batch_id = $2{only} \
                  AND true ON CONFLICT ({keys}, batch_id) DO UPDATE SET {}",
                 add.join(", ")
             )
@@ -44,7 +53,7 @@ pub(crate) async fn refresh(tx: &mut Tx, batch: i64, period: &str) -> Result<()>
     if b == Backend::Sqlite {
         let cols: Vec<String> = money.split(", ").map(|c| format!("typeof({c}) <> 'integer'")).collect();
         let check = format!(
-            "SELECT 1 FROM service_rollups WHERE period = $1 AND batch_id = $2 AND ({}) LIMIT 1",
+            "SELECT 1 FROM service_rollups WHERE period = $1 AND batch_id = $2{only} AND ({}) LIMIT 1",
             cols.join(" OR ")
         );
         if tx.opt(&check, args![period, batch]).await?.is_some() {

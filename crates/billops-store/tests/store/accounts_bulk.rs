@@ -87,6 +87,19 @@ async fn bulk_mapping_moves_cost_once_and_all_or_nothing(s: Arc<dyn Store>) {
     assert_eq!(rated(&s, "2026-06", "ACME").await, (d("60"), d("45")));
     let a1 = s.assignments("A1").await.unwrap();
     assert_eq!((a1.len(), a1[0].customer.as_str(), a1[0].from), (1, "ACME", date("2026-05-16")));
+
+    // A move reads only the customers the account's rollups can carry: A1's are ACME's days and, before its
+    // first assignment, unassigned ones; a whole-month move to BETA takes both, and nobody else's sums change.
+    s.assign_account("A1", "BETA", date("2026-05-01"), &root).await.unwrap();
+    let may_cost = by_customer(&s, "2026-05").await;
+    assert_eq!(may_cost.len(), 1, "{may_cost:?}");
+    assert_eq!(may_cost["BETA"], d("3.1") + days(1..=31));
+    assert_eq!(rated(&s, "2026-05", "BETA").await, (d("3.1") + days(1..=31), d("1.5") * Decimal::from(62)));
+    assert_eq!(by_customer(&s, "2026-06").await["ACME"], d("60"), "June is another scope: untouched");
+    // and back to ACME for the month, now from rollups that carry one customer (re-pointed in place)
+    s.assign_account("A1", "ACME", date("2026-04-01"), &root).await.unwrap();
+    let may_cost = by_customer(&s, "2026-05").await;
+    assert_eq!((may_cost["ACME"], may_cost["BETA"]), (days(1..=31), d("3.1")), "{may_cost:?}");
 }
 
 store_test!(bulk_mapping_moves_cost_once_and_all_or_nothing => bulk_mapping_sqlite, bulk_mapping_postgres);
