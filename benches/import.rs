@@ -89,7 +89,8 @@ fn data_file(rows: u64, o: &Opts) -> (PathBuf, String) {
         spec.accounts = a;
     }
     let tag = if o.high {
-        format!("-high-a{}", spec.accounts)
+        // "high2": tags drawn per resource (session 13); a file cached by the per-row generator is not reused.
+        format!("-high2-a{}", spec.accounts)
     } else if o.accounts.is_some() {
         format!("-a{}", spec.accounts)
     } else {
@@ -106,8 +107,9 @@ fn data_file(rows: u64, o: &Opts) -> (PathBuf, String) {
         fs::write(
             &stats_path,
             format!(
-                "{} accounts, {} resources, {} product tag values, {} component tag values, {} usage types",
-                st.accounts, st.resources, st.products, st.components, st.usage_types
+                "{} accounts, {} resources, {} product tag values, {} component tag values, {} usage types, \
+                 {} (resource, product, component)",
+                st.accounts, st.resources, st.products, st.components, st.usage_types, st.resource_tags
             ),
         )
         .unwrap();

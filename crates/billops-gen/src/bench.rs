@@ -12,7 +12,7 @@ use crate::catalog::SERVICES;
 use crate::csvline::{Line, header};
 use crate::format::{FileFormat, RowWriter, TagCase};
 use crate::plan::{MeterChoice, MeterPlan, plan_meters};
-use crate::rng::SplitMix64;
+use crate::rng::{SplitMix64, hash_str, mix64};
 use crate::row::{Commit, CommitKind, Head, Kind, Row};
 
 pub const BENCH_PAYER_ID: &str = "900000000001";
@@ -59,6 +59,9 @@ pub struct BenchStats {
     pub products: usize,
     pub components: usize,
     pub usage_types: usize,
+    /// Distinct (resource, product, component): the resource rollup's keys per account and day grow with it.
+    /// Tags belong to resources, so it is about `resources` (an EKS cluster ARN shared by two meters is the rest).
+    pub resource_tags: usize,
 }
 
 struct BenchAccount {
@@ -130,6 +133,7 @@ fn write_bench_counted(spec: &BenchSpec, out: &mut impl Write, count: bool) -> i
     let per_meter = (spec.rows / ROWS_PER_RESOURCE / meters).max(1);
     let (mut res_buf, mut prod_buf, mut comp_buf) = (String::new(), String::new(), String::new());
     let mut seen: [HashSet<String>; 5] = Default::default();
+    let mut resource_tags: HashSet<(String, String, String)> = HashSet::new();
     let start = NaiveDate::from_ymd_opt(2026, 8, 1).unwrap_or_default();
     let end = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default();
     let days: u64 = 31;
@@ -165,11 +169,18 @@ fn write_bench_counted(spec: &BenchSpec, out: &mut impl Write, count: bool) -> i
         if spec.high_cardinality {
             use std::fmt::Write as _;
             res_buf.clear();
-            let _ = write!(res_buf, "{}-{:08x}", m.resource_id, rng.below(per_meter));
+            let r = rng.below(per_meter);
+            // A meter without a resource (data transfer, support, …) stays without one.
+            if !m.resource_id.is_empty() {
+                let _ = write!(res_buf, "{}-{r:08x}", m.resource_id);
+            }
+            // Tags belong to the resource, as on a real bill: its product and component are drawn once per
+            // resource (from a stream named by its id), so every row of a resource carries the same values.
+            let mut tags = SplitMix64::new(mix64(spec.seed ^ hash_str(&res_buf)));
             prod_buf.clear();
-            let _ = write!(prod_buf, "{}-{}", m.product.unwrap_or("app"), long_tail(&mut rng, 5_000));
+            let _ = write!(prod_buf, "{}-{}", m.product.unwrap_or("app"), long_tail(&mut tags, 5_000));
             comp_buf.clear();
-            let _ = write!(comp_buf, "{}-{}", m.component.unwrap_or("svc"), long_tail(&mut rng, 500));
+            let _ = write!(comp_buf, "{}-{}", m.component.unwrap_or("svc"), long_tail(&mut tags, 500));
         }
         let mut row = Row::blank(&head, rng.next_u64(), kind, (&a.id, &a.name), m.service, m.region, from, to);
         match kind {
@@ -232,12 +243,17 @@ fn write_bench_counted(spec: &BenchSpec, out: &mut impl Write, count: bool) -> i
                     set.insert(v.to_string());
                 }
             }
+            if !row.resource_id.is_empty() {
+                let (p, c) = (row.product.unwrap_or(""), row.component.unwrap_or(""));
+                resource_tags.insert((row.resource_id.to_string(), p.to_string(), c.to_string()));
+            }
         }
         writer.write_row(&row, &mut out)?;
     }
     out.flush()?;
     let [accounts, resources, products, components, usage_types] = seen.map(|s| s.len());
-    Ok(BenchStats { rows: spec.rows, accounts, resources, products, components, usage_types })
+    let resource_tags = resource_tags.len();
+    Ok(BenchStats { rows: spec.rows, accounts, resources, products, components, usage_types, resource_tags })
 }
 
 /// customers.csv and accounts.csv for a benchmark's accounts (same layout as the demo book).
