@@ -22,21 +22,25 @@ use crate::{Result, StoreError};
 /// resolved in one batch per chunk ([`Interner::resolve`]).
 ///
 /// The cache is bounded (issue 14: at 15M high-cardinality rows it held 1.3M resource ids, 72 MB of a 174 MB
-/// peak): two generations of at most `budget / 2` values each, keyed by a 128-bit hash of the value ([`Tag`])
-/// rather than the text (~32 bytes an entry instead of ~130 for a resource ARN: at 10M rows the text-keyed
-/// cache took ~14 MiB of the import's peak); a value found in the older one moves to the newer,
+/// peak): two generations of at most `budget / 2` values each, keyed by a 96-bit hash of the value ([`Tag`])
+/// rather than the text, in a flat table of 16-byte slots ([`TagTable`]: ~20 bytes a value, where a hash map
+/// of a 128-bit tag took ~33 and one of the text ~130); a value found in the older one is copied to the newer,
 /// and when the newer is full the older is dropped. Values used on every row (services, accounts, payers) stay;
 /// a resource seen once goes. A value dropped and seen again is looked up again: on PostgreSQL the dictionary is
 /// written outside the import (the look-up finds it); on SQLite the values this import added are only visible to
 /// its own transaction, so once anything was dropped the look-ups go through the writer ([`Interner::evicted`]).
 pub(crate) struct Interner {
-    ids: FastMap<Tag, i64>,
-    old: FastMap<Tag, i64>,
+    ids: TagTable,
+    old: TagTable,
     seeds: (RandomState, RandomState),
     /// Values the import asks for by text after their chunk (the empty invoice id, payers): never dropped.
     pins: FastMap<Box<str>, Option<i64>>,
-    budget: usize,
     evicted: bool,
+    /// Every value resolved since the cache first turned over ([`DiskIds`]); made then, with what it held.
+    disk: Option<DiskIds>,
+    /// The spill table failed: the import fails at the next resolve (a value dropped from the cache and then
+    /// unknown would get a second id).
+    failed: Option<String>,
     pending: Vec<String>,
     pending_ix: FastMap<Box<str>, i64>,
 }
@@ -55,12 +59,221 @@ impl Default for Interner {
     }
 }
 
-/// A cached value's key ([`Interner::tag`]).
-type Tag = u128;
+/// A value's key ([`Interner::tag`]): 96 bits of two independent seeded hashes, in memory and on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Tag {
+    hi: u64,
+    lo: u32,
+}
+
+/// A flat open-addressing map from [`Tag`] to dictionary id: linear probing, at most 4/5 full, one `u128` a
+/// slot (the tag's 96 bits and a 32-bit id; id 0 marks an empty slot, dictionary ids start at 1). Its room for
+/// `max` values is allocated zeroed at the first insert, so the pages a small import never touches are never
+/// resident, and it is never reallocated: a generation turning over clears the older table in place rather than
+/// freeing it (freeing large blocks raises glibc's mmap threshold and grew the 10M import by ~20 MiB). Ids
+/// outside `1..=u32::MAX` are not cached (they are looked up again: correct, only slower). No removal.
+#[derive(Debug, Default)]
+struct TagTable {
+    slots: Vec<u128>,
+    len: usize,
+    max: usize,
+}
+
+const ID_BITS: u128 = 0xFFFF_FFFF;
+
+/// Every value this import resolved once its memory cache started dropping values: a hash table of 32-byte
+/// slots (the tag's 96 bits, the id) in an anonymous temp file (TMPDIR, as the rollups' spill), at most half
+/// full, probed 32 slots (1 KiB) a read. A value the cache dropped costs one `pread` here instead of a look-up
+/// in the store (on SQLite, through the import's writer, whose pages sit in a growing WAL: ~10 µs a value and
+/// three quarters of the 10M-row import's extra time, docs/PERFORMANCE.md session 13). The kernel's page cache
+/// holds the file, outside the import's RSS. The file is sparse: it starts with room for 2²⁰ slots and doubles.
+struct DiskIds {
+    file: std::fs::File,
+    slots: u64,
+    len: u64,
+    buf: Vec<u8>,
+}
+
+const DISK_SLOT: u64 = 32;
+const DISK_WINDOW: u64 = 32;
+
+impl DiskIds {
+    fn new(slots: u64) -> std::io::Result<DiskIds> {
+        let file = tempfile::tempfile()?;
+        file.set_len(slots * DISK_SLOT)?;
+        Ok(DiskIds { file, slots, len: 0, buf: vec![0; (DISK_WINDOW * DISK_SLOT) as usize] })
+    }
+
+    /// The slot holding `t`, or the empty slot where it would go, and its id.
+    fn find(&mut self, t: Tag) -> std::io::Result<(u64, Option<i64>)> {
+        use std::os::unix::fs::FileExt as _;
+        let mut i = u64::try_from(TagTable::home(t.hi, usize::try_from(self.slots).unwrap_or(usize::MAX))).unwrap_or(0);
+        loop {
+            let n = DISK_WINDOW.min(self.slots - i);
+            let bytes = usize::try_from(n * DISK_SLOT).unwrap_or(0);
+            self.file.read_exact_at(&mut self.buf[..bytes], i * DISK_SLOT)?;
+            for (k, s) in self.buf[..bytes].chunks_exact(DISK_SLOT as usize).enumerate() {
+                let word = |a: usize| u64::from_le_bytes(s[a..a + 8].try_into().unwrap_or_default());
+                let id = i64::from_le_bytes(s[16..24].try_into().unwrap_or_default());
+                let at = i + k as u64;
+                if id == 0 {
+                    return Ok((at, None));
+                }
+                if word(0) == t.hi && word(8) == u64::from(t.lo) {
+                    return Ok((at, Some(id)));
+                }
+            }
+            i = (i + n) % self.slots;
+        }
+    }
+
+    fn get(&mut self, t: Tag) -> std::io::Result<Option<i64>> {
+        Ok(self.find(t)?.1)
+    }
+
+    /// Record `t` → `id` (ids are positive: 0 marks an empty slot).
+    fn put(&mut self, t: Tag, id: i64) -> std::io::Result<()> {
+        use std::os::unix::fs::FileExt as _;
+        if id <= 0 {
+            return Ok(());
+        }
+        if (self.len + 1) * 2 > self.slots {
+            self.grow()?;
+        }
+        let (at, had) = self.find(t)?;
+        let mut slot = [0u8; DISK_SLOT as usize];
+        slot[0..8].copy_from_slice(&t.hi.to_le_bytes());
+        slot[8..16].copy_from_slice(&u64::from(t.lo).to_le_bytes());
+        slot[16..24].copy_from_slice(&id.to_le_bytes());
+        self.file.write_all_at(&slot, at * DISK_SLOT)?;
+        if had.is_none() {
+            self.len += 1;
+        }
+        Ok(())
+    }
+
+    /// Twice the slots: a new file, every entry of this one re-inserted (read in 64 KiB pieces).
+    fn grow(&mut self) -> std::io::Result<()> {
+        use std::os::unix::fs::FileExt as _;
+        let mut next = DiskIds::new(self.slots * 2)?;
+        let mut piece = vec![0u8; 1 << 16];
+        let total = self.slots * DISK_SLOT;
+        let mut off = 0;
+        while off < total {
+            let bytes = usize::try_from((total - off).min(1 << 16)).unwrap_or(0);
+            self.file.read_exact_at(&mut piece[..bytes], off)?;
+            for s in piece[..bytes].chunks_exact(DISK_SLOT as usize) {
+                let word = |a: usize| u64::from_le_bytes(s[a..a + 8].try_into().unwrap_or_default());
+                let id = i64::from_le_bytes(s[16..24].try_into().unwrap_or_default());
+                if id != 0 {
+                    next.put(Tag { hi: word(0), lo: word(8) as u32 }, id)?;
+                }
+            }
+            off += bytes as u64;
+        }
+        *self = next;
+        Ok(())
+    }
+}
 
 /// A hash map with a fast (non-DoS-resistant) hasher: keys here come from the file being imported and the
 /// map lives for one import.
 pub(crate) type FastMap<K, V> = foldhash::HashMap<K, V>;
+
+impl TagTable {
+    fn new(max: usize) -> TagTable {
+        TagTable { slots: Vec::new(), len: 0, max }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    #[cfg(test)]
+    fn capacity(&self) -> usize {
+        self.slots.capacity()
+    }
+
+    fn key(t: Tag) -> u128 {
+        (u128::from(t.hi) << 64) | (u128::from(t.lo) << 32)
+    }
+
+    /// The first slot to probe for `hi` in `n` slots (multiply-shift: any `n`, no power of two needed).
+    fn home(hi: u64, n: usize) -> usize {
+        let n = u64::try_from(n).unwrap_or(u64::MAX);
+        usize::try_from((u128::from(hi) * u128::from(n)) >> 64).unwrap_or(0)
+    }
+
+    fn get(&self, t: Tag) -> Option<i64> {
+        let n = self.slots.len();
+        if n == 0 {
+            return None;
+        }
+        let key = TagTable::key(t);
+        let mut i = TagTable::home(t.hi, n);
+        loop {
+            let s = self.slots[i];
+            if s & ID_BITS == 0 {
+                return None;
+            }
+            if s & !ID_BITS == key {
+                return i64::try_from(s & ID_BITS).ok();
+            }
+            i = if i + 1 == n { 0 } else { i + 1 };
+        }
+    }
+
+    /// Whether another value fits without passing `max` (the caller turns generations over when it does not).
+    fn full(&self) -> bool {
+        self.len >= self.max
+    }
+
+    /// Every (tag, id) held.
+    fn entries(&self) -> impl Iterator<Item = (Tag, i64)> + '_ {
+        self.slots.iter().filter(|s| **s & ID_BITS != 0).map(|s| {
+            let tag = Tag { hi: (*s >> 64) as u64, lo: ((*s >> 32) & ID_BITS) as u32 };
+            (tag, i64::from((*s & ID_BITS) as u32))
+        })
+    }
+
+    /// Empty the table, keeping its memory.
+    fn clear(&mut self) {
+        self.slots.fill(0);
+        self.len = 0;
+    }
+
+    /// Cache `t` → `id`; false when the id does not fit a slot (not cached) or the table holds `max` values.
+    fn insert(&mut self, t: Tag, id: i64) -> bool {
+        let Ok(id) = u32::try_from(id) else { return false };
+        if id == 0 {
+            return false;
+        }
+        if self.slots.is_empty() {
+            // zeroed: a large one is fresh pages from the system, resident only once written
+            self.slots = vec![0; (self.max.max(1).saturating_mul(5) / 4 + 1).max(16)];
+        }
+        let (key, n) = (TagTable::key(t), self.slots.len());
+        let mut i = TagTable::home(t.hi, n);
+        loop {
+            let s = &mut self.slots[i];
+            if *s & ID_BITS == 0 {
+                // `max` values at most: the table stays at most 4/5 full, so every probe ends at an empty slot
+                if self.len >= self.max {
+                    return false;
+                }
+                *s = key | u128::from(id);
+                self.len += 1;
+                return true;
+            }
+            if *s & !ID_BITS == key {
+                *s = key | u128::from(id);
+                return true;
+            }
+            i = if i + 1 == n { 0 } else { i + 1 };
+        }
+    }
+}
 
 impl Interner {
     pub(crate) fn new() -> Self {
@@ -68,13 +281,15 @@ impl Interner {
     }
 
     pub(crate) fn with_budget(budget: usize) -> Self {
+        let budget = budget.max(2);
         Interner {
-            ids: FastMap::default(),
-            old: FastMap::default(),
+            ids: TagTable::new(budget / 2),
+            old: TagTable::new(budget / 2),
             seeds: (RandomState::default(), RandomState::default()),
             pins: FastMap::default(),
-            budget: budget.max(2),
             evicted: false,
+            disk: None,
+            failed: None,
             pending: Vec::new(),
             pending_ix: FastMap::default(),
         }
@@ -83,58 +298,129 @@ impl Interner {
     /// Drop the cache, keeping the pinned values: called once every row is streamed, before the rollups are
     /// written (the cache is up to `budget` values, ~4 MB at the default, and nothing after the rows reads it).
     pub(crate) fn release(&mut self) {
-        self.ids = FastMap::default();
-        self.old = FastMap::default();
+        self.ids = TagTable::new(0);
+        self.old = TagTable::new(0);
+        self.disk = None;
         self.pending_ix = FastMap::default();
         self.pending = Vec::new();
         self.evicted = true;
     }
 
-    /// Whether values were dropped from the cache (the SQLite import then looks values up through its writer).
-    pub(crate) fn evicted(&self) -> bool {
+    /// Whether values were dropped from the memory cache.
+    #[cfg(test)]
+    fn evicted(&self) -> bool {
         self.evicted
     }
 
     /// Keep `s` (once resolved) whatever the cache drops: [`Interner::id_of`] must find it at the end.
     pub(crate) fn pin(&mut self, s: &str) {
         if !self.pins.contains_key(s) {
-            let id = self.id_of(s);
+            let id = self.id_of(s).or_else(|| self.disk_get(self.tag(s)));
             self.pins.insert(s.into(), id);
         }
     }
 
-    /// The cache's key of a value: two independent 64-bit hashes seeded at random for this import. Two values
-    /// of one import share a tag with a chance of about n²/2¹²⁹ (10⁻²⁵ for ten million values), and a file
-    /// cannot aim at it without the seeds (the same argument as the duplicate check's row keys, `dedup.rs`).
+    /// The cache's key of a value: 64 bits of one hash and 32 of another, both seeded at random for this
+    /// import. A value missing from the cache is taken for a cached one only if all 96 bits agree: a chance of
+    /// about n·m/2⁹⁶ for n cached values and m look-ups (10⁻¹⁵ for a million of each per import), and a file
+    /// cannot aim at it without the seeds (the argument of the duplicate check's row keys, `dedup.rs`).
     fn tag(&self, s: &str) -> Tag {
         let (a, b) = &self.seeds;
-        (u128::from(a.hash_one(s)) << 64) | u128::from(b.hash_one(s))
+        // the low half of the second hash: foldhash's finish mixes every bit, so any 32 of them will do
+        Tag { hi: a.hash_one(s), lo: b.hash_one(s) as u32 }
     }
 
-    /// Cache a resolved value in the newer generation; a full one becomes the older (the older is dropped).
+    /// A value just resolved: cached, and once the cache has turned over, recorded on disk.
     fn remember(&mut self, s: &str, id: i64) {
         if let Some(pinned) = self.pins.get_mut(s) {
             *pinned = Some(id);
         }
-        self.remember_tag(self.tag(s), id);
+        let tag = self.tag(s);
+        self.cache(tag, id);
+        if let Some(disk) = self.disk.as_mut()
+            && let Err(e) = disk.put(tag, id)
+        {
+            self.fail(&e);
+        }
     }
 
-    fn remember_tag(&mut self, t: Tag, id: i64) {
-        if self.ids.len() >= self.budget / 2 {
-            self.old = std::mem::take(&mut self.ids);
+    /// Cache a value in the newer generation; a full one becomes the older (the older is dropped). A value the
+    /// memory table cannot hold goes to disk.
+    fn cache(&mut self, t: Tag, id: i64) {
+        if self.ids.full() {
+            self.spill_to_disk();
+            std::mem::swap(&mut self.ids, &mut self.old);
+            self.ids.clear();
             self.evicted = true;
         }
-        self.ids.insert(t, id);
+        if !self.ids.insert(t, id) {
+            self.spill_to_disk();
+            if let Some(disk) = self.disk.as_mut()
+                && let Err(e) = disk.put(t, id)
+            {
+                self.fail(&e);
+            }
+        }
+    }
+
+    /// Before the cache first drops a value: make the disk table with everything the cache holds (from then on
+    /// every resolved value is written there too, so cache and disk together know every value resolved).
+    fn spill_to_disk(&mut self) {
+        if self.disk.is_some() || self.failed.is_some() {
+            return;
+        }
+        let made = DiskIds::new(1 << 20).and_then(|mut disk| {
+            for (t, id) in self.ids.entries().chain(self.old.entries()) {
+                disk.put(t, id)?;
+            }
+            Ok(disk)
+        });
+        match made {
+            Ok(disk) => self.disk = Some(disk),
+            Err(e) => self.fail(&e),
+        }
+    }
+
+    fn disk_get(&mut self, t: Tag) -> Option<i64> {
+        match self.disk.as_mut()?.get(t) {
+            Ok(id) => id,
+            Err(e) => {
+                self.fail(&e);
+                None
+            }
+        }
+    }
+
+    fn fail(&mut self, e: &std::io::Error) {
+        self.disk = None;
+        self.failed.get_or_insert_with(|| format!("the import's dictionary spill file failed: {e}"));
+    }
+
+    /// The spill table's failure, if it failed.
+    fn check(&self) -> Result<()> {
+        match &self.failed {
+            Some(why) => Err(StoreError::Invalid(why.clone())),
+            None => Ok(()),
+        }
     }
 
     pub(crate) fn get(&mut self, s: &str) -> i64 {
         let tag = self.tag(s);
-        if let Some(&id) = self.ids.get(&tag) {
-            id
-        } else if let Some(&Some(id)) = self.pins.get(s) {
-            id
-        } else if let Some(id) = self.old.remove(&tag) {
-            self.remember_tag(tag, id);
+        if let Some(id) = self.ids.get(tag) {
+            return id;
+        }
+        if let Some(&Some(id)) = self.pins.get(s) {
+            return id;
+        }
+        let known = match self.old.get(tag) {
+            Some(id) => Some(id),
+            None => self.disk_get(tag),
+        };
+        if let Some(id) = known {
+            if let Some(pinned) = self.pins.get_mut(s) {
+                *pinned = Some(id);
+            }
+            self.cache(tag, id);
             id
         } else if let Some(&t) = self.pending_ix.get(s) {
             t
@@ -149,7 +435,7 @@ impl Interner {
     /// The resolved id of a value (`None` before [`Interner::resolve`]).
     pub(crate) fn id_of(&self, s: &str) -> Option<i64> {
         let tag = self.tag(s);
-        self.ids.get(&tag).or_else(|| self.old.get(&tag)).copied().or_else(|| self.pins.get(s).copied().flatten())
+        self.ids.get(tag).or_else(|| self.old.get(tag)).or_else(|| self.pins.get(s).copied().flatten())
     }
 
     pub(crate) fn has_pending(&self) -> bool {
@@ -165,6 +451,7 @@ impl Interner {
     /// cost, docs/PERFORMANCE.md). A value another session inserted between the look-up and the insert is not
     /// returned by `DO NOTHING`; it is selected once more.
     pub(crate) async fn resolve(&mut self, db: &Db) -> Result<Vec<i64>> {
+        self.check()?;
         let pending = std::mem::take(&mut self.pending);
         self.pending_ix.clear();
         let mut found: HashMap<String, i64> = HashMap::with_capacity(pending.len());
@@ -199,6 +486,7 @@ impl Interner {
             self.remember(&s, id);
             map.push(id);
         }
+        self.check()?;
         Ok(map)
     }
 
@@ -210,6 +498,7 @@ impl Interner {
         next_id: &mut i64,
         new: &mut Vec<(i64, String)>,
     ) -> Result<Vec<i64>> {
+        self.check()?;
         let pending = std::mem::take(&mut self.pending);
         self.pending_ix.clear();
         let mut found: HashMap<String, i64> = HashMap::with_capacity(pending.len());
@@ -231,6 +520,7 @@ impl Interner {
             self.remember(&s, id);
             map.push(id);
         }
+        self.check()?;
         Ok(map)
     }
 }
@@ -301,8 +591,11 @@ mod tests {
         assert_eq!(i.get("c"), 3);
         i.remember("f", 6);
         assert_eq!((i.id_of("c"), i.id_of("d"), i.id_of("f")), (Some(3), None, Some(6)));
-        // a dropped value is unknown again: it waits for a look-up under a provisional id
-        assert_eq!(i.get("a"), -1);
+        // a value dropped from memory is found in the disk table made when the cache first turned over (no
+        // look-up), and is cached again; one never resolved waits for a look-up under a provisional id
+        assert!(i.disk.is_some());
+        assert_eq!((i.id_of("a"), i.get("a"), i.id_of("a")), (None, 1, Some(1)));
+        assert_eq!(i.get("never"), -1);
         // a pinned one stays, however many values pass after it
         i.pin("p");
         i.remember("p", 10);
@@ -310,6 +603,55 @@ mod tests {
             i.remember(v, 20 + k as i64);
         }
         assert_eq!((i.id_of("p"), i.get("p"), i.id_of("g")), (Some(10), 10, None));
+    }
+
+    #[test]
+    fn the_tag_table_finds_what_it_holds_in_shared_probes_and_stays_within_max() {
+        let mut t = TagTable::new(1_000);
+        // same 64-bit half (same home slot), different 32-bit half: two values, both found
+        t.insert(Tag { hi: 7, lo: 1 }, 11);
+        t.insert(Tag { hi: 7, lo: 2 }, 12);
+        for k in 0..900u64 {
+            t.insert(Tag { hi: k.wrapping_mul(0x9E37_79B9_7F4A_7C15), lo: 3 }, 100 + k as i64);
+        }
+        assert_eq!(t.len(), 902);
+        assert!(t.slots.len() * 4 >= 1_000 * 5, "never more than 4/5 full");
+        assert!(t.slots.len() <= 1_000 * 5 / 4 + 1, "room for `max` values, no more");
+        assert_eq!((t.get(Tag { hi: 7, lo: 1 }), t.get(Tag { hi: 7, lo: 2 })), (Some(11), Some(12)));
+        assert_eq!(t.get(Tag { hi: 7, lo: 3 }), None);
+        for k in 0..900u64 {
+            assert_eq!(t.get(Tag { hi: k.wrapping_mul(0x9E37_79B9_7F4A_7C15), lo: 3 }), Some(100 + k as i64));
+        }
+        // an id a slot cannot hold is not cached (looked up again), and the same tag again updates in place
+        t.insert(Tag { hi: 1, lo: 1 }, i64::from(u32::MAX) + 1);
+        t.insert(Tag { hi: 7, lo: 1 }, 13);
+        assert_eq!((t.get(Tag { hi: 1, lo: 1 }), t.get(Tag { hi: 7, lo: 1 }), t.len()), (None, Some(13), 902));
+        // past `max` nothing new is taken (the cache turns generations over before that), and look-ups still end
+        for k in 0..500u64 {
+            t.insert(Tag { hi: k, lo: 9 }, 5_000 + k as i64);
+        }
+        assert_eq!(t.len(), 1_000);
+        assert_eq!(t.get(Tag { hi: u64::MAX, lo: 0 }), None);
+    }
+
+    #[test]
+    fn the_disk_table_finds_every_value_across_growth() -> std::io::Result<()> {
+        let mut d = DiskIds::new(64)?;
+        // 97 homes spread over the table, the last one at its very end
+        let tag = |k: u64| Tag { hi: (k % 97) * (u64::MAX / 96), lo: k as u32 };
+        for k in 0..5_000u64 {
+            d.put(tag(k), k as i64 + 1)?;
+        }
+        assert!(d.slots >= 10_000 && d.len == 5_000, "grew to stay half empty: {} slots", d.slots);
+        for k in 0..5_000u64 {
+            assert_eq!(d.get(tag(k))?, Some(k as i64 + 1), "value {k}");
+        }
+        // crowded homes' probes run on, the last one's around the end of the file; a missing tag ends at an
+        // empty slot
+        assert_eq!(d.get(Tag { hi: u64::MAX, lo: u32::MAX })?, None);
+        d.put(tag(7), 99)?;
+        assert_eq!((d.get(tag(7))?, d.len), (Some(99), 5_000));
+        Ok(())
     }
 
     #[test]

@@ -84,10 +84,9 @@ async fn encode(
     st: &mut State,
     next_id: &mut i64,
 ) -> Result<Option<ImportChunk>> {
+    // A pending value is one this import has not resolved (the cache and its disk table know every value it
+    // did, `dict.rs`), so what was committed before the import is all a look-up needs: a reader connection.
     let lookup = if single { Lookup::Writer(w) } else { Lookup::Pool(db) };
-    // Once the bounded cache has dropped values, a value this import added may be asked for again: only the
-    // import's own transaction sees it, so the writer answers (after the dictionary rows queued before).
-    let own = Lookup::Writer(w);
     let send = |cmd: WriteCmd| async move { w.send(cmd).await.map_err(|_| writer_gone()) };
     loop {
         match rx.recv().await {
@@ -96,8 +95,7 @@ async fn encode(
                 drop(items);
                 let map = if st.interner.has_pending() {
                     let mut new = Vec::new();
-                    let from = if st.interner.evicted() { &own } else { &lookup };
-                    let map = st.interner.resolve_local(from, next_id, &mut new).await?;
+                    let map = st.interner.resolve_local(&lookup, next_id, &mut new).await?;
                     if !new.is_empty() {
                         send(WriteCmd::Dict(new)).await?;
                     }
