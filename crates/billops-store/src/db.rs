@@ -179,6 +179,11 @@ pub(crate) enum Db {
     Pg(sqlx::PgPool),
 }
 
+/// A query on one SQLite connection outside the pool (the import's own reader, `import/pipe.rs`).
+pub(crate) async fn sqlite_all(conn: &mut sqlx::SqliteConnection, q: &str, args: Vec<Arg>) -> Result<Vec<Row>> {
+    Ok(bind_sqlite(sqlx::query(sql(q)), args)?.fetch_all(conn).await?.into_iter().map(Row::Sqlite).collect())
+}
+
 impl Db {
     pub(crate) fn backend(&self) -> Backend {
         match self {

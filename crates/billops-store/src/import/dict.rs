@@ -494,7 +494,7 @@ impl Interner {
     /// to `new` for the writer. Returns the mapping from provisional to real ids.
     pub(crate) async fn resolve_local(
         &mut self,
-        lookup: &Lookup<'_>,
+        lookup: &mut Lookup<'_>,
         next_id: &mut i64,
         new: &mut Vec<(i64, String)>,
     ) -> Result<Vec<i64>> {
@@ -529,6 +529,9 @@ impl Interner {
 pub(crate) enum Lookup<'a> {
     /// A reader connection of the pool (WAL: it sees everything committed before the import began).
     Pool(&'a Db),
+    /// The import's own reader: one connection taken out of the pool for the import, with a small page cache,
+    /// so that look-ups warm one cache and not each pooled connection's in turn.
+    Reader(&'a mut sqlx::SqliteConnection),
     /// A single-connection pool (in-memory database): ask the writer, which holds that connection.
     Writer(&'a mpsc::Sender<WriteCmd>),
 }
@@ -546,11 +549,15 @@ pub(crate) fn lookup_rows(rows: Vec<Row>) -> Result<Vec<(i64, String)>> {
 }
 
 impl Lookup<'_> {
-    async fn existing(&self, values: &[String]) -> Result<Vec<(i64, String)>> {
+    async fn existing(&mut self, values: &[String]) -> Result<Vec<(i64, String)>> {
         match self {
             Lookup::Pool(db) => {
                 let (sql, args) = lookup_statement(values);
                 lookup_rows(db.all(&sql, args).await?)
+            }
+            Lookup::Reader(conn) => {
+                let (sql, args) = lookup_statement(values);
+                lookup_rows(crate::db::sqlite_all(conn, &sql, args).await?)
             }
             Lookup::Writer(w) => {
                 let (reply, answer) = oneshot::channel();

@@ -15,6 +15,10 @@ use crate::{ImportChunk, Result, StoreError};
 /// Rows handed to the writer at a time (a few INSERT statements).
 const WRITE_AT: usize = 4_000;
 
+/// The page cache of the import's dictionary reader: 2 MiB (a pooled connection's is 8; with the look-ups spread
+/// over the pool, three of them filled at 10M rows: +18 MiB at the peak, docs/PERFORMANCE.md session 13).
+const READER_CACHE: &str = "PRAGMA cache_size = -2048";
+
 pub(crate) enum WriteCmd {
     Items(Vec<ItemRow>),
     /// New dictionary values with the ids the encoder gave them.
@@ -86,7 +90,20 @@ async fn encode(
 ) -> Result<Option<ImportChunk>> {
     // A pending value is one this import has not resolved (the cache and its disk table know every value it
     // did, `dict.rs`), so what was committed before the import is all a look-up needs: a reader connection.
-    let lookup = if single { Lookup::Writer(w) } else { Lookup::Pool(db) };
+    let mut reader = match db {
+        Db::Sqlite(p) if !single => {
+            // out of the pool for good (closed when the import ends): its small cache stays with it
+            let mut conn = p.acquire().await?.detach();
+            sqlx::query(READER_CACHE).execute(&mut conn).await?;
+            Some(conn)
+        }
+        _ => None,
+    };
+    let mut lookup = match reader.as_mut() {
+        Some(conn) => Lookup::Reader(conn),
+        None if single => Lookup::Writer(w),
+        None => Lookup::Pool(db),
+    };
     let send = |cmd: WriteCmd| async move { w.send(cmd).await.map_err(|_| writer_gone()) };
     loop {
         match rx.recv().await {
@@ -95,7 +112,7 @@ async fn encode(
                 drop(items);
                 let map = if st.interner.has_pending() {
                     let mut new = Vec::new();
-                    let map = st.interner.resolve_local(&lookup, next_id, &mut new).await?;
+                    let map = st.interner.resolve_local(&mut lookup, next_id, &mut new).await?;
                     if !new.is_empty() {
                         send(WriteCmd::Dict(new)).await?;
                     }
