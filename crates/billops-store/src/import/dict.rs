@@ -46,7 +46,9 @@ pub(crate) struct Interner {
 }
 
 /// Dictionary values cached by an import (both generations), unless `BILLOPS_IMPORT_DICT_VALUES` says otherwise.
-pub(crate) const DEFAULT_DICT_VALUES: usize = 100_000;
+/// 50,000 (~1 MB): with the disk table behind it a miss is one `pread`, and at 10M rows 50,000 was as fast as
+/// 100,000 and 6 MiB lower at the peak (docs/PERFORMANCE.md, session 13).
+pub(crate) const DEFAULT_DICT_VALUES: usize = 50_000;
 
 impl Default for Interner {
     fn default() -> Self {
@@ -296,7 +298,7 @@ impl Interner {
     }
 
     /// Drop the cache, keeping the pinned values: called once every row is streamed, before the rollups are
-    /// written (the cache is up to `budget` values, ~4 MB at the default, and nothing after the rows reads it).
+    /// written (the cache is up to `budget` values, ~1 MB at the default, and nothing after the rows reads it).
     pub(crate) fn release(&mut self) {
         self.ids = TagTable::new(0);
         self.old = TagTable::new(0);
