@@ -9,6 +9,7 @@
 pub(crate) mod batches;
 pub(crate) mod bulk;
 pub(crate) mod dict;
+mod id_tables;
 mod pipe;
 mod spill;
 pub(crate) mod state;
