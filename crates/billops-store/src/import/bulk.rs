@@ -162,15 +162,11 @@ pub(crate) struct Bulk {
 
 /// PostgreSQL: make sure the partitions of the periods among `rows` exist (migration 0020's
 /// `billops_period_partitions`: the owner's function, made on a period's first import) before rows are written
-/// to them. `made` remembers the periods already seen in this import, so a period costs one call. Not inside a
+/// to them. The caller remembers the periods already seen in this import, so a period costs one call. Not inside a
 /// COPY: the caller finishes its COPY first when [`unseen_periods`] says there is a new period. A signed-off
 /// period is refused here ([`StoreError::Locked`]).
-pub(crate) async fn make_partitions(
-    conn: &mut sqlx::PgConnection,
-    periods: Vec<Period>,
-    made: &mut HashSet<Period>,
-) -> Result<()> {
-    for p in periods {
+pub(crate) async fn make_partitions(conn: &mut sqlx::PgConnection, periods: &[Period]) -> Result<()> {
+    for &p in periods {
         // A signed-off period's partitions refuse rows (migration 0020); say it as the import's lock check does,
         // before the first row reaches the server.
         let lock: Option<(String,)> = sqlx::query_as("SELECT locked_by FROM period_locks WHERE period = $1")
@@ -181,7 +177,6 @@ pub(crate) async fn make_partitions(
             return Err(StoreError::Locked { period: p.to_string(), by });
         }
         sqlx::query("SELECT billops_period_partitions($1)").bind(p.to_string()).execute(&mut *conn).await?;
-        made.insert(p);
     }
     Ok(())
 }
@@ -281,7 +276,8 @@ impl Bulk {
             Tx::Pg(t) => {
                 let new = unseen_periods(rows, &self.partitions);
                 if !new.is_empty() {
-                    make_partitions(t, new, &mut self.partitions).await?;
+                    make_partitions(t, &new).await?;
+                    self.partitions.extend(new);
                 }
                 let mut buf: Vec<u8> = Vec::with_capacity(rows.len() * 160);
                 copy_text(batch, rows, &mut buf)?;

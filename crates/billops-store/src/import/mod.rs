@@ -2,14 +2,15 @@
 //!
 //! While chunks stream in, line items are encoded (dictionary ids, customer resolved from the effective-dated
 //! assignments loaded at the start) and written in bulk, and rollups and per-(payer, period) scopes are
-//! aggregated exactly in memory. Writing overlaps encoding: on SQLite a writer task owns the transaction
-//! (`pipe.rs`), on PostgreSQL rows stream into an open COPY. At `End`: the content hash is checked (already
-//! imported → roll back), the rollups, scopes, new accounts and issues are written, older scopes of other runs
-//! are replaced, and the import is audited.
+//! aggregated exactly in memory. Writing overlaps encoding: a writer task owns the transaction and inserts
+//! (SQLite, `pipe.rs`) or streams rows into an open COPY (PostgreSQL, `pg_pipe.rs`). At `End`: the content hash
+//! is checked (already imported → roll back), the rollups, scopes, new accounts and issues are written, older
+//! scopes of other runs are replaced, and the import is audited.
 pub(crate) mod batches;
 pub(crate) mod bulk;
 pub(crate) mod dict;
 mod id_tables;
+mod pg_pipe;
 mod pipe;
 mod spill;
 pub(crate) mod state;
@@ -27,8 +28,9 @@ use crate::db::{Db, Tx, args, insert_rows, money_args, money_cols};
 use crate::{Backend, ImportChunk, ImportMeta, ImportOutcome, Replacement, Result, StoreError};
 
 /// SQLite page cache of the importing connection, KiB (the pool's is `connect::SQLITE_CACHE_KIB`), unless
-/// `BILLOPS_IMPORT_CACHE_KIB` says otherwise.
-const IMPORT_CACHE_KIB: u32 = 4096;
+/// `BILLOPS_IMPORT_CACHE_KIB` says otherwise. 2 MiB since session 14 (was 4): with 16 KiB pages, 10M rows peaked
+/// 4–6 MiB lower in no more time within the runs' spread, and 30M rows at 94.7 MiB (docs/PERFORMANCE.md).
+const IMPORT_CACHE_KIB: u32 = 2048;
 
 fn import_cache_kib() -> u32 {
     budget_from_env("BILLOPS_IMPORT_CACHE_KIB", 64, IMPORT_CACHE_KIB)
@@ -62,7 +64,7 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
     let mut st = State::new(load_assignments(&mut tx).await?, load_accounts(&mut tx).await?);
     let started = std::time::Instant::now();
     let (mut tx, end) = match tx {
-        Tx::Pg(_) => pg_loop(tx, db, &mut rx, &mut st, batch, by.at).await?,
+        Tx::Pg(_) => pg_pipe::stream(tx, db, &mut rx, &mut st, batch, by.at).await?,
         Tx::Sqlite(_) => pipe::stream(tx, db, &mut rx, &mut st, batch, by.at).await?,
     };
     let Some(ImportChunk::End { content_hash, rows_read }) = end else {
@@ -212,74 +214,6 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
         issues_raised: st.issues,
         partner_unassigned: st.partner_unassigned(),
     })
-}
-
-/// PostgreSQL: item chunks stream into an open COPY ([`pg_stream`]); quarantined rows and issues are inserted
-/// between COPYs. Returns the transaction with `End`, or `None` when the channel closed first.
-async fn pg_loop(
-    mut tx: Tx,
-    db: &Db,
-    rx: &mut Receiver<ImportChunk>,
-    st: &mut State,
-    batch: i64,
-    at: chrono::DateTime<chrono::Utc>,
-) -> Result<(Tx, Option<ImportChunk>)> {
-    loop {
-        let chunk = match &mut tx {
-            Tx::Pg(t) => pg_stream(t, db, rx, st, batch).await?,
-            Tx::Sqlite(_) => rx.recv().await,
-        };
-        match chunk {
-            Some(ImportChunk::Quarantined(rows)) => {
-                st.quarantined += i64::try_from(rows.len()).unwrap_or(0);
-                insert_quarantined(&mut tx, batch, &rows).await?;
-            }
-            Some(ImportChunk::Issues(issues)) => {
-                st.issues += i64::try_from(issues.len()).unwrap_or(0);
-                insert_issues(&mut tx, Some(batch), &issues, at).await?;
-            }
-            Some(ImportChunk::Partners(p)) => st.add_partners(p),
-            other => return Ok((tx, other)),
-        }
-    }
-}
-
-/// Open a COPY on the transaction's connection and stream item chunks into it (dictionary values resolved
-/// on the pool meanwhile), so the server loads rows while the next chunk is encoded. Returns the first chunk
-/// that is not items (or `None` when the channel closed), after finishing the COPY.
-async fn pg_stream(
-    t: &mut sqlx::Transaction<'static, sqlx::Postgres>,
-    db: &Db,
-    rx: &mut Receiver<ImportChunk>,
-    st: &mut State,
-    batch: i64,
-) -> Result<Option<ImportChunk>> {
-    let conn: &mut sqlx::PgConnection = t;
-    let mut copy = conn.copy_in_raw(bulk::ITEM_COPY).await?;
-    let mut buf: Vec<u8> = Vec::new();
-    loop {
-        let chunk = rx.recv().await;
-        let Some(ImportChunk::Items(items)) = chunk else {
-            copy.finish().await?;
-            return Ok(chunk);
-        };
-        let start = st.add_items(&items)?;
-        drop(items);
-        let map = if st.interner.has_pending() { Some(st.interner.resolve(db).await?) } else { None };
-        st.aggregate(map, start)?;
-        buf.clear();
-        let new = bulk::unseen_periods(&st.pending, &st.partitions);
-        if !new.is_empty() {
-            // A period's first rows in this import: its partitions are made outside the COPY (migration 0020).
-            copy.finish().await?;
-            bulk::make_partitions(conn, new, &mut st.partitions).await?;
-            copy = conn.copy_in_raw(bulk::ITEM_COPY).await?;
-        }
-        bulk::copy_text(batch, &st.pending, &mut buf)?;
-        st.pending.clear();
-        // On error the COPY is dropped, which fails it; the transaction then rolls back.
-        copy.send(buf.as_slice()).await?;
-    }
 }
 
 async fn next_item_id(tx: &mut Tx) -> Result<i64> {
