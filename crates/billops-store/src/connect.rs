@@ -163,15 +163,14 @@ pub(crate) async fn connect(target: &Target, o: &OpenOptions) -> Result<Db> {
                 look.close().await;
                 verdict?;
             }
-            let mut opts = SqliteConnectOptions::new()
+            // SQLite's 4 KiB pages: 16 KiB ones made a fresh store's 30M-row import 6–10 MiB smaller, but a 10M-row
+            // import into a store with customers and a month already in it 16 MiB larger (anonymous memory from
+            // the first rows; docs/PERFORMANCE.md, session 14).
+            let opts = SqliteConnectOptions::new()
                 .filename(path)
                 .create_if_missing(false)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal);
-            if !existed {
-                // Before WAL writes the header: a store's page size is fixed when it is made.
-                opts = opts.page_size(SQLITE_PAGE_SIZE);
-            }
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
                 .connect_with(sqlite_tuning(opts))
@@ -239,13 +238,6 @@ async fn connect_sqlite_read_only(path: &std::path::Path) -> Result<Db> {
     files::require_migrated(&pool, path, &SQLITE_MIGRATIONS).await?;
     Ok(Db::Sqlite(pool))
 }
-
-/// Page size of a SQLite store billops makes, bytes (SQLite's default is 4096). An import's transaction is one
-/// long write whose pages reach the WAL before the commit, and every page it reads or rewrites is looked up in
-/// the WAL's index, which grows with the pages written: with 16 KiB pages a 30M-row import writes a quarter of the
-/// frames, its mapped WAL index (counted in its RSS) is ~6 MiB smaller, and the 10M-row import took 64 s against
-/// 71 s (docs/PERFORMANCE.md, session 14). A store made with another page size keeps it.
-pub(crate) const SQLITE_PAGE_SIZE: u32 = 16_384;
 
 /// SQLite page cache per connection, KiB.
 pub(crate) const SQLITE_CACHE_KIB: u32 = 8_192;

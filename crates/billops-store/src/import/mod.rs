@@ -28,8 +28,9 @@ use crate::db::{Db, Tx, args, insert_rows, money_args, money_cols};
 use crate::{Backend, ImportChunk, ImportMeta, ImportOutcome, Replacement, Result, StoreError};
 
 /// SQLite page cache of the importing connection, KiB (the pool's is `connect::SQLITE_CACHE_KIB`), unless
-/// `BILLOPS_IMPORT_CACHE_KIB` says otherwise. 2 MiB since session 14 (was 4): with 16 KiB pages, 10M rows peaked
-/// 4–6 MiB lower in no more time within the runs' spread, and 30M rows at 94.7 MiB (docs/PERFORMANCE.md).
+/// `BILLOPS_IMPORT_CACHE_KIB` says otherwise. 2 MiB since session 14 (was 4): side by side at 10M rows it peaked
+/// 4–10 MiB lower and was no slower within the runs' spread; a 10M-row import into a store with customers and a
+/// month in it peaked at 87.6–89.5 MiB (docs/PERFORMANCE.md).
 const IMPORT_CACHE_KIB: u32 = 2048;
 
 fn import_cache_kib() -> u32 {

@@ -1,9 +1,10 @@
 //! PostgreSQL import pipeline: the import's transaction lives in a writer task that streams COPY text to the
 //! server, so the server parses and stores one block of rows while this task encodes the next (dictionary values
-//! resolved on the pool meanwhile). Before, one task did both: each `send` waited for the server to take most
-//! of a block, and the server idled while the next was encoded, so an import cost the encoding plus the load
-//! (1.8–1.9x `psql \copy`; docs/PERFORMANCE.md, session 14). Order is kept by the one command channel, memory by
-//! its bound: at most four blocks of COPY text exist at a time (one encoding, two queued, one sending).
+//! resolved on the pool meanwhile). Before, one task did both: each `send` waited for the server to take most of
+//! a block, and the server idled while the next was encoded. With billops and the server on a core each (as with
+//! a server of its own), 1M rows take 4–5% less; sharing two cores, the same, since both are busy then
+//! (docs/PERFORMANCE.md, session 14). Order is kept by the one command channel, memory by its bound: at most
+//! four blocks of COPY text exist at a time (one encoding, two queued, one sending).
 use billops_domain::{FeedIssue, Period, Quarantined};
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
