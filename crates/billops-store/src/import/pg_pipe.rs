@@ -5,14 +5,14 @@
 //! a server of its own), 1M rows take 4–5% less; sharing two cores, the same, since both are busy then
 //! (docs/PERFORMANCE.md, session 14). Order is kept by the one command channel, memory by its bound: at most
 //! four blocks of COPY text exist at a time (one encoding, two queued, one sending).
-use billops_domain::{FeedIssue, Period, Quarantined};
+use billops_domain::Period;
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
 use super::bulk;
 use super::dict::writer_gone;
+use super::pipe::{Aside, Other, other_chunk, with_writer, write_aside};
 use super::state::State;
-use super::{insert_issues, insert_quarantined};
 use crate::db::{Db, Tx};
 use crate::{ImportChunk, Result, StoreError};
 
@@ -21,8 +21,7 @@ enum PgCmd {
     Copy(Vec<u8>),
     /// Periods whose partitions must exist before their rows (made between COPYs: migration 0020).
     Partitions(Vec<Period>),
-    Quarantined(Vec<Quarantined>),
-    Issues(Vec<FeedIssue>),
+    Aside(Aside),
 }
 
 /// Stream the chunks until `End` (returned with the transaction) or until the channel closes (`None`).
@@ -34,14 +33,7 @@ pub(crate) async fn stream(
     batch: i64,
     at: DateTime<Utc>,
 ) -> Result<(Tx, Option<ImportChunk>)> {
-    let (cmd_tx, cmd_rx) = mpsc::channel::<PgCmd>(2);
-    let handle = tokio::spawn(writer(tx, batch, at, cmd_rx));
-    let encoded = encode(&cmd_tx, db, rx, st, batch).await;
-    drop(cmd_tx);
-    let (tx, written) = handle.await.map_err(|e| StoreError::Invalid(format!("the import's writer failed: {e}")))?;
-    // The writer's error first: when it stops, the encoder only sees that it is gone.
-    written?;
-    Ok((tx, encoded?))
+    with_writer(|cmds| writer(tx, batch, at, cmds), async |w| encode(w, db, rx, st, batch).await).await
 }
 
 async fn encode(
@@ -69,16 +61,11 @@ async fn encode(
                 st.pending.clear();
                 send(PgCmd::Copy(buf)).await?;
             }
-            Some(ImportChunk::Quarantined(rows)) => {
-                st.quarantined += i64::try_from(rows.len()).unwrap_or(0);
-                send(PgCmd::Quarantined(rows)).await?;
-            }
-            Some(ImportChunk::Issues(issues)) => {
-                st.issues += i64::try_from(issues.len()).unwrap_or(0);
-                send(PgCmd::Issues(issues)).await?;
-            }
-            Some(ImportChunk::Partners(p)) => st.add_partners(p),
-            other => return Ok(other),
+            chunk => match other_chunk(st, chunk) {
+                Other::Write(aside) => send(PgCmd::Aside(aside)).await?,
+                Other::Kept => {}
+                Other::Done(end) => return Ok(end),
+            },
         }
     }
 }
@@ -92,8 +79,7 @@ async fn writer(mut tx: Tx, batch: i64, at: DateTime<Utc>, mut cmds: mpsc::Recei
                 Tx::Pg(t) => bulk::make_partitions(t, &periods).await.map(|()| None),
                 Tx::Sqlite(_) => Err(StoreError::Invalid("a PostgreSQL import on a SQLite transaction".into())),
             },
-            PgCmd::Quarantined(rows) => insert_quarantined(&mut tx, batch, &rows).await.map(|()| None),
-            PgCmd::Issues(issues) => insert_issues(&mut tx, Some(batch), &issues, at).await.map(|()| None),
+            PgCmd::Aside(aside) => write_aside(&mut tx, batch, at, aside).await.map(|()| None),
         };
         next = match done {
             // a COPY run ends with the first command that is not one (or with the channel)

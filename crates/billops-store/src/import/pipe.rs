@@ -25,8 +25,49 @@ pub(crate) enum WriteCmd {
     Dict(Vec<(i64, String)>),
     /// Which of these values are in `dict` already (single-connection pools only).
     Lookup(Vec<String>, oneshot::Sender<Result<Vec<(i64, String)>>>),
+    Aside(Aside),
+}
+
+/// Rows an import keeps beside its line items: both pipelines' writers insert them between item writes.
+pub(crate) enum Aside {
     Quarantined(Vec<Quarantined>),
     Issues(Vec<FeedIssue>),
+}
+
+/// What an encoder does with a chunk that is not line items.
+pub(crate) enum Other {
+    /// Counted; the writer inserts it.
+    Write(Aside),
+    /// Kept in the state (partner fields).
+    Kept,
+    /// The stream's end (`End`, or `None` when the channel closed).
+    Done(Option<ImportChunk>),
+}
+
+/// Count a chunk that is not line items and say what becomes of it ([`Other`]).
+pub(crate) fn other_chunk(st: &mut State, chunk: Option<ImportChunk>) -> Other {
+    match chunk {
+        Some(ImportChunk::Quarantined(rows)) => {
+            st.quarantined += i64::try_from(rows.len()).unwrap_or(0);
+            Other::Write(Aside::Quarantined(rows))
+        }
+        Some(ImportChunk::Issues(issues)) => {
+            st.issues += i64::try_from(issues.len()).unwrap_or(0);
+            Other::Write(Aside::Issues(issues))
+        }
+        Some(ImportChunk::Partners(p)) => {
+            st.add_partners(p);
+            Other::Kept
+        }
+        other => Other::Done(other),
+    }
+}
+
+pub(crate) async fn write_aside(tx: &mut Tx, batch: i64, at: DateTime<Utc>, aside: Aside) -> Result<()> {
+    match aside {
+        Aside::Quarantined(rows) => insert_quarantined(tx, batch, &rows).await,
+        Aside::Issues(issues) => insert_issues(tx, Some(batch), &issues, at).await,
+    }
 }
 
 async fn writer(mut tx: Tx, batch: i64, at: DateTime<Utc>, mut cmds: mpsc::Receiver<WriteCmd>) -> (Tx, Result<()>) {
@@ -47,8 +88,7 @@ async fn writer(mut tx: Tx, batch: i64, at: DateTime<Utc>, mut cmds: mpsc::Recei
                 let _ = reply.send(found);
                 Ok(())
             }
-            WriteCmd::Quarantined(rows) => insert_quarantined(&mut tx, batch, &rows).await,
-            WriteCmd::Issues(issues) => insert_issues(&mut tx, Some(batch), &issues, at).await,
+            WriteCmd::Aside(aside) => write_aside(&mut tx, batch, at, aside).await,
         };
         if let Err(e) = done {
             return (tx, Err(e));
@@ -71,9 +111,22 @@ pub(crate) async fn stream(
         Db::Sqlite(p) => p.options().get_max_connections() <= 1,
         Db::Pg(_) => false,
     };
-    let (cmd_tx, cmd_rx) = mpsc::channel::<WriteCmd>(2);
-    let handle = tokio::spawn(writer(tx, batch, at, cmd_rx));
-    let encoded = encode(&cmd_tx, db, single, rx, st, &mut next_id).await;
+    with_writer(|cmds| writer(tx, batch, at, cmds), async |w| encode(w, db, single, rx, st, &mut next_id).await).await
+}
+
+/// Run an encoder beside its writer task (which owns the transaction), joined by a channel of two commands. The
+/// writer's error comes first: when it stops, the encoder only sees that it is gone.
+pub(crate) async fn with_writer<C, W>(
+    writer: impl FnOnce(mpsc::Receiver<C>) -> W,
+    encode: impl AsyncFnOnce(&mpsc::Sender<C>) -> Result<Option<ImportChunk>>,
+) -> Result<(Tx, Option<ImportChunk>)>
+where
+    C: Send + 'static,
+    W: Future<Output = (Tx, Result<()>)> + Send + 'static,
+{
+    let (cmd_tx, cmd_rx) = mpsc::channel::<C>(2);
+    let handle = tokio::spawn(writer(cmd_rx));
+    let encoded = encode(&cmd_tx).await;
     drop(cmd_tx);
     let (tx, written) = handle.await.map_err(|e| StoreError::Invalid(format!("the import's writer failed: {e}")))?;
     written?;
@@ -126,16 +179,11 @@ async fn encode(
                     send(WriteCmd::Items(rows)).await?;
                 }
             }
-            Some(ImportChunk::Quarantined(rows)) => {
-                st.quarantined += i64::try_from(rows.len()).unwrap_or(0);
-                send(WriteCmd::Quarantined(rows)).await?;
-            }
-            Some(ImportChunk::Issues(issues)) => {
-                st.issues += i64::try_from(issues.len()).unwrap_or(0);
-                send(WriteCmd::Issues(issues)).await?;
-            }
-            Some(ImportChunk::Partners(p)) => st.add_partners(p),
-            other => return Ok(other),
+            chunk => match other_chunk(st, chunk) {
+                Other::Write(aside) => send(WriteCmd::Aside(aside)).await?,
+                Other::Kept => {}
+                Other::Done(end) => return Ok(end),
+            },
         }
     }
 }
