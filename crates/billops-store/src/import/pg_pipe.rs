@@ -75,9 +75,9 @@ async fn writer(mut tx: Tx, batch: i64, at: DateTime<Utc>, mut cmds: mpsc::Recei
     while let Some(cmd) = next {
         let done = match cmd {
             PgCmd::Copy(first) => copy_run(&mut tx, first, &mut cmds).await,
-            PgCmd::Partitions(periods) => match &mut tx {
-                Tx::Pg(t) => bulk::make_partitions(t, &periods).await.map(|()| None),
-                Tx::Sqlite(_) => Err(StoreError::Invalid("a PostgreSQL import on a SQLite transaction".into())),
+            PgCmd::Partitions(periods) => match pg_conn(&mut tx) {
+                Ok(conn) => bulk::make_partitions(conn, &periods).await.map(|()| None),
+                Err(e) => Err(e),
             },
             PgCmd::Aside(aside) => write_aside(&mut tx, batch, at, aside).await.map(|()| None),
         };
@@ -94,11 +94,7 @@ async fn writer(mut tx: Tx, batch: i64, at: DateTime<Utc>, mut cmds: mpsc::Recei
 /// One COPY for a run of `Copy` commands: returns the command after them, the COPY finished. On an error the
 /// COPY is dropped, which fails it; the transaction then rolls back.
 async fn copy_run(tx: &mut Tx, first: Vec<u8>, cmds: &mut mpsc::Receiver<PgCmd>) -> Result<Option<PgCmd>> {
-    let Tx::Pg(t) = tx else {
-        return Err(StoreError::Invalid("a PostgreSQL import on a SQLite transaction".into()));
-    };
-    let conn: &mut sqlx::PgConnection = t;
-    let mut copy = conn.copy_in_raw(bulk::ITEM_COPY).await?;
+    let mut copy = pg_conn(tx)?.copy_in_raw(bulk::ITEM_COPY).await?;
     copy.send(first.as_slice()).await?;
     drop(first);
     loop {
@@ -111,5 +107,13 @@ async fn copy_run(tx: &mut Tx, first: Vec<u8>, cmds: &mut mpsc::Receiver<PgCmd>)
                 return Ok(other);
             }
         }
+    }
+}
+
+/// The PostgreSQL connection under the import's transaction (this pipeline runs only on one).
+fn pg_conn(tx: &mut Tx) -> Result<&mut sqlx::PgConnection> {
+    match tx {
+        Tx::Pg(t) => Ok(t),
+        Tx::Sqlite(_) => Err(StoreError::Invalid("a PostgreSQL import on a SQLite transaction".into())),
     }
 }
