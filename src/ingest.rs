@@ -380,6 +380,19 @@ fn read_into(
         progress(Progress { file_index, file_count, file_name: file.to_string(), rows, bytes, total, done: false });
     };
     let summary = billops_import::read_source_opts(source, opts, Some(dedup), &mut report, &mut sink)?;
+    let d = dedup.stats();
+    tracing::debug!(
+        file,
+        keys = d.keys,
+        spilled = d.spilled,
+        maybes = d.maybes,
+        run_reads = d.run_reads,
+        runs = d.runs,
+        filter_bytes = d.bloom_bytes,
+        filter_k = d.bloom_k,
+        filter_rebuilds = d.rebuilds,
+        "duplicate check (the run so far)"
+    );
     rows.store(n, Ordering::Relaxed);
     let mut ok = !cancel.is_cancelled();
     if !items.is_empty() {

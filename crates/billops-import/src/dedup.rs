@@ -6,7 +6,9 @@
 //! `memory_keys` entries; a full map is sorted and spilled to an anonymous temp file (a "run") of which only
 //! every 128th key stays in memory. One Bloom filter (~10 bits a spilled key, rebuilt twice as large when it
 //! fills) answers "not spilled" for nearly every new key with one memory access; only its positives search the
-//! runs. Runs of one size are merged four at a time, so a positive reads few runs. Hashes are seeded at random per `Dedup`: a hostile file cannot aim for
+//! runs. At its byte budget it cannot grow: it is rebuilt instead with fewer bits set a key (k) as the keys
+//! double, the k that gives the fewest false positives at that load, so its positives stay near the least that
+//! many bits allow (at 30M keys in 8 MiB: about 35% instead of 73% with k = 7). Runs of one size are merged four at a time, so a positive reads few runs. Hashes are seeded at random per `Dedup`: a hostile file cannot aim for
 //! collisions.
 //!
 //! A key remembers its file; a match counts only when that file is the one being read or was committed
@@ -65,7 +67,12 @@ pub struct Dedup {
     bloom_keys: usize,
     /// The filter's most words (whole 512-bit blocks).
     bloom_cap: usize,
+    /// Bits set (and tested) a key: 7 at ~10 bits a key, fewer when a full filter holds more keys.
+    bloom_k: u32,
+    /// Whether a full filter lowers k (off only to measure what that saves).
+    adapt_k: bool,
     spilled: usize,
+    stats: DedupStats,
     seeds: (RandomState, RandomState),
     /// Column shape (header hash) of each file, by index.
     shapes: Vec<u64>,
@@ -100,9 +107,37 @@ impl std::fmt::Debug for Dedup {
     }
 }
 
-fn bloom_bits(key: Key) -> impl Iterator<Item = (usize, u64)> {
-    // The key is already a random hash: seven 9-bit positions from its second half, inside one 512-bit block.
-    (0..7).map(move |i| {
+/// What the check did, for the import's debug log and the benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DedupStats {
+    /// Keys checked.
+    pub keys: u64,
+    /// Keys written to runs (spills; merges not counted).
+    pub spilled: u64,
+    /// Keys the Bloom filter let through to the runs ("maybe").
+    pub maybes: u64,
+    /// Blocks read from runs (one `pread` each).
+    pub run_reads: u64,
+    /// Times the filter was rebuilt.
+    pub rebuilds: u64,
+    /// Runs now, and the filter's bytes and bits a key.
+    pub runs: usize,
+    pub bloom_bytes: usize,
+    pub bloom_k: u32,
+}
+
+/// Most bits a key the filter sets: 7 is the best k at ~10 bits a key.
+const BLOOM_K_MAX: u32 = 7;
+
+/// The k with the fewest false positives for `keys` keys in `words` 64-bit words: ln 2 × bits a key, 1 to 7.
+fn bloom_k_for(words: usize, keys: usize) -> u32 {
+    let bits_a_key = (words * 64) as f64 / keys.max(1) as f64;
+    ((bits_a_key * std::f64::consts::LN_2).round() as u32).clamp(1, BLOOM_K_MAX)
+}
+
+fn bloom_bits(key: Key, k: u32) -> impl Iterator<Item = (usize, u64)> {
+    // The key is already a random hash: up to seven 9-bit positions from its second half, inside one 512-bit block.
+    (0..k).map(move |i| {
         let bit = (key[1] >> (i * 9)) & 511;
         ((bit / 64) as usize, 1u64 << (bit % 64))
     })
@@ -114,18 +149,18 @@ fn block(key: Key, words: usize) -> usize {
     ((u128::from(key[0]) * blocks) >> 64) as usize * 8
 }
 
-fn bloom_add(bloom: &mut [u64], key: Key) {
+fn bloom_add(bloom: &mut [u64], k: u32, key: Key) {
     let b = block(key, bloom.len());
-    for (w, m) in bloom_bits(key) {
+    for (w, m) in bloom_bits(key, k) {
         if let Some(x) = bloom.get_mut(b + w) {
             *x |= m;
         }
     }
 }
 
-fn bloom_has(bloom: &[u64], key: Key) -> bool {
+fn bloom_has(bloom: &[u64], k: u32, key: Key) -> bool {
     let b = block(key, bloom.len());
-    bloom_bits(key).all(|(w, m)| bloom.get(b + w).is_some_and(|x| x & m != 0))
+    bloom_bits(key, k).all(|(w, m)| bloom.get(b + w).is_some_and(|x| x & m != 0))
 }
 
 fn encode(out: &mut impl Write, key: Key, file: u32, line: u32) -> io::Result<()> {
@@ -143,9 +178,9 @@ fn decode(b: &[u8]) -> (Key, u32, u32) {
     ([u64_at(0), u64_at(8)], u32_at(16), u32_at(20))
 }
 
-/// A Bloom filter of about 10 bits a key for `keys` keys, in whole 512-bit blocks, at most `cap` words.
-fn bloom_for(keys: usize, cap: usize) -> Vec<u64> {
-    vec![0; ((keys * 10 / 64).div_ceil(8).max(1) * 8).min(cap)]
+/// Words of a Bloom filter of about 10 bits a key for `keys` keys, in whole 512-bit blocks, at most `cap` words.
+fn bloom_words(keys: usize, cap: usize) -> usize {
+    ((keys * 10 / 64).div_ceil(8).max(1) * 8).min(cap)
 }
 
 /// Builds a run from entries in key order.
@@ -173,12 +208,18 @@ impl RunWriter {
     }
 }
 
+/// A run's answer for a key: its (file, line), and whether a block was read to find out.
+struct Found {
+    hit: Option<(u32, u32)>,
+    read: bool,
+}
+
 impl Run {
     /// The entry for `key`, if this run has it: one positioned read of the block its fences point to (a stack
     /// buffer, no seek), searched in place. This is what a Bloom filter's "maybe" costs, per run.
-    fn find(&self, key: Key) -> io::Result<Option<(u32, u32)>> {
+    fn find(&self, key: Key) -> io::Result<Found> {
         let slot = self.fences.partition_point(|f| *f <= key);
-        let Some(block) = slot.checked_sub(1) else { return Ok(None) };
+        let Some(block) = slot.checked_sub(1) else { return Ok(Found { hit: None, read: false }) };
         let start = block * FENCE;
         let n = FENCE.min(self.len - start);
         let mut buf = [0u8; FENCE * ENTRY];
@@ -191,10 +232,10 @@ impl Run {
             match k.cmp(&key) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Ok(Some((file, line))),
+                std::cmp::Ordering::Equal => return Ok(Found { hit: Some((file, line)), read: true }),
             }
         }
-        Ok(None)
+        Ok(Found { hit: None, read: true })
     }
 
     fn reader(&self) -> io::Result<BufReader<File>> {
@@ -239,6 +280,9 @@ impl Dedup {
     pub fn with_limits(n: usize, bloom_bytes: usize) -> Self {
         Dedup {
             bloom_cap: (bloom_bytes / 64).max(1) * 8,
+            bloom_k: BLOOM_K_MAX,
+            adapt_k: true,
+            stats: DedupStats::default(),
             files: Vec::new(),
             committed: Vec::new(),
             mem: FastMap::default(),
@@ -252,6 +296,19 @@ impl Dedup {
             scopes: std::collections::HashMap::new(),
             last_scope: None,
         }
+    }
+
+    /// Keep k = 7 however full the filter is (what the check did before session 15; for measuring only).
+    #[doc(hidden)]
+    pub fn with_fixed_k(mut self) -> Self {
+        self.adapt_k = false;
+        self
+    }
+
+    /// Check a raw key (the benchmarks feed keys without rows): `true` when it was seen before.
+    #[doc(hidden)]
+    pub fn check_key(&mut self, key: [u64; 2], line: u32) -> io::Result<bool> {
+        Ok(self.seen(key, line)?.is_some())
     }
 
     /// The current file's column shape (its normalised header names).
@@ -351,26 +408,34 @@ impl Dedup {
     /// Where this row's line item was first seen (a duplicate), or `None` after remembering it.
     pub(crate) fn check(&mut self, layout: &Layout, rec: &Record, item: &LineItem) -> io::Result<Option<First>> {
         let (key, by_id) = self.key(layout, rec, item);
-        let first = |d: &Dedup, (file, line): (u32, u32)| First {
-            file: d.files.get(file as usize).cloned().unwrap_or_default(),
+        let line = u32::try_from(rec.line()).unwrap_or(u32::MAX);
+        Ok(self.seen(key, line)?.map(|(file, line)| First {
+            file: self.files.get(file as usize).cloned().unwrap_or_default(),
             line: u64::from(line),
             by_id,
-        };
+        }))
+    }
+
+    /// The (file, line) that had `key` first, or `None` after remembering it at `line` of the current file.
+    fn seen(&mut self, key: Key, line: u32) -> io::Result<Option<(u32, u32)>> {
+        self.stats.keys += 1;
         if let Some(&hit) = self.mem.get(&key)
             && self.valid(hit.0)
         {
-            return Ok(Some(first(self, hit)));
+            return Ok(Some(hit));
         }
-        if !self.runs.is_empty() && bloom_has(&self.bloom, key) {
+        if !self.runs.is_empty() && bloom_has(&self.bloom, self.bloom_k, key) {
+            self.stats.maybes += 1;
             for run in self.runs.iter().rev() {
-                if let Some(hit) = run.find(key)?
+                let found = run.find(key)?;
+                self.stats.run_reads += u64::from(found.read);
+                if let Some(hit) = found.hit
                     && self.valid(hit.0)
                 {
-                    return Ok(Some(first(self, hit)));
+                    return Ok(Some(hit));
                 }
             }
         }
-        let line = u32::try_from(rec.line()).unwrap_or(u32::MAX);
         self.mem.insert(key, (self.current(), line));
         if self.mem.len() >= self.memory_keys {
             self.spill()?;
@@ -378,30 +443,46 @@ impl Dedup {
         Ok(None)
     }
 
+    /// What the check did so far.
+    pub fn stats(&self) -> DedupStats {
+        DedupStats { runs: self.runs.len(), bloom_bytes: self.bloom.len() * 8, bloom_k: self.bloom_k, ..self.stats }
+    }
+
     fn spill(&mut self) -> io::Result<()> {
         let mut entries: Vec<(Key, (u32, u32))> = self.mem.drain().collect();
         self.mem.shrink_to(self.memory_keys);
         entries.sort_unstable_by_key(|e| e.0);
         self.spilled += entries.len();
-        let rebuild = self.spilled > self.bloom_keys && self.bloom.len() < self.bloom_cap;
-        if rebuild {
-            self.bloom_keys = (self.bloom_keys * 2).max(self.spilled * 2);
-            // Every key is put back below, so the old filter goes first: the two are never held together
-            // (at 10M rows 9 MB and 18 MB).
-            self.bloom = Vec::new();
-            self.bloom = bloom_for(self.bloom_keys, self.bloom_cap);
+        self.stats.spilled += entries.len() as u64;
+        // Past its design the filter is rebuilt for twice the keys: larger while under its budget, else with
+        // the k that suits the new load (the same words, fewer bits a key).
+        let mut rebuild = false;
+        if self.spilled > self.bloom_keys {
+            let keys = (self.bloom_keys * 2).max(self.spilled * 2);
+            let words = bloom_words(keys, self.bloom_cap);
+            let k = if self.adapt_k { bloom_k_for(words, keys) } else { BLOOM_K_MAX };
+            self.bloom_keys = keys;
+            if words > self.bloom.len() || k != self.bloom_k {
+                rebuild = true;
+                self.bloom_k = k;
+                // Every key is put back below, so the old filter goes first: the two are never held together
+                // (at 10M rows 9 MB and 18 MB).
+                self.bloom = Vec::new();
+                self.bloom = vec![0; words];
+                self.stats.rebuilds += 1;
+            }
         }
         let mut w = RunWriter::new()?;
         for (k, (f, l)) in entries {
             w.push(k, f, l)?;
-            bloom_add(&mut self.bloom, k);
+            bloom_add(&mut self.bloom, self.bloom_k, k);
         }
         if rebuild {
-            // The filter grew: put the keys of the earlier runs back in (a sequential read, amortised O(1) a key).
+            // The filter changed: put the keys of the earlier runs back in (a sequential read, amortised O(1) a key).
             for run in &self.runs {
                 let (mut r, mut left) = (run.reader()?, run.len);
                 while let Some((k, _, _)) = next_entry(&mut r, &mut left)? {
-                    bloom_add(&mut self.bloom, k);
+                    bloom_add(&mut self.bloom, self.bloom_k, k);
                 }
             }
         }
@@ -441,3 +522,7 @@ impl Dedup {
         w.finish(level)
     }
 }
+
+#[cfg(test)]
+#[path = "dedup_tests.rs"]
+mod tests;

@@ -19,7 +19,7 @@ mod tags;
 mod tally;
 mod value;
 
-pub use dedup::Dedup;
+pub use dedup::{Dedup, DedupStats};
 pub use layout::detect;
 pub use read::{read_source, read_source_opts, read_source_with_progress, sniff_format};
 pub use source::{Expanded, expand, expand_listing, source_size};

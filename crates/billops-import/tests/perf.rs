@@ -174,3 +174,49 @@ fn one_million_cur_rows_with_duplicate_check() {
         rss_before / 1024
     );
 }
+
+/// The duplicate check alone at its production budgets, on N distinct random keys (default 30M, as a 30M-row
+/// month; `BILLOPS_BENCH_KEYS`), with the filter's k following the load and with k fixed at 7 (before session
+/// 15): wall time, and how many keys the full filter let through to read the spilled runs. Spill files go to
+/// TMPDIR (about 24 bytes a key, merged a few times).
+/// `cargo test -p billops-import --release --test perf dedup_keys -- --ignored --nocapture`
+#[test]
+#[ignore = "benchmark: run with --release -- --ignored --nocapture"]
+fn dedup_keys_at_the_production_budget() {
+    let n: u64 = std::env::var("BILLOPS_BENCH_KEYS").ok().and_then(|v| v.parse().ok()).unwrap_or(30_000_000);
+    for fixed in [false, true] {
+        let mut d = billops_import::Dedup::new();
+        if fixed {
+            d = d.with_fixed_k();
+        }
+        d.begin_file("keys");
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let started = Instant::now();
+        let cpu0 = thread_cpu_secs();
+        for i in 0..n {
+            let key = [next(), next()];
+            assert!(!d.check_key(key, i as u32).unwrap(), "key {i} taken for a duplicate");
+        }
+        let s = d.stats();
+        println!(
+            "{n} keys, k {}: {:.1} s wall, {:.1} s CPU; maybes {} ({:.1}%), run reads {}, runs {}, filter {} KiB (k now {}), rebuilds {}",
+            if fixed { "fixed at 7" } else { "following the load" },
+            started.elapsed().as_secs_f64(),
+            thread_cpu_secs() - cpu0,
+            s.maybes,
+            s.maybes as f64 * 100.0 / n as f64,
+            s.run_reads,
+            s.runs,
+            s.bloom_bytes >> 10,
+            s.bloom_k,
+            s.rebuilds
+        );
+        assert_eq!((s.keys, s.spilled), (n, n - n % billops_import::Dedup::MEMORY_KEYS as u64));
+    }
+}
