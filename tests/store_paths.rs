@@ -405,3 +405,43 @@ fn the_demo_on_postgres_fills_an_empty_database_and_keeps_no_files() {
     assert_eq!(second.status.code(), Some(1), "{}", text(&second));
     assert!(text(&second).contains("already holds") && !text(&second).contains(":billops@"), "{}", text(&second));
 }
+
+/// A store billops makes has 16 KiB pages (an import writes a quarter of the WAL frames it would with 4 KiB, and
+/// its mapped WAL index is that much smaller: docs/PERFORMANCE.md, session 14); a store made with other pages keeps
+/// them, as SQLite cannot change a WAL database's page size.
+#[test]
+fn a_new_store_has_16_kib_pages_and_an_older_store_keeps_its_own() {
+    let page_size = |p: &Path| {
+        let head = std::fs::read(p).unwrap();
+        u16::from_be_bytes([head[16], head[17]])
+    };
+    let home = tempfile::tempdir().unwrap();
+    let new = home.path().join("new.db");
+    assert!(run(home.path(), &["--db", &url(&new), "init"]).status.success());
+    assert_eq!(page_size(&new), 16384);
+
+    // an empty WAL database with 4 KiB pages, as an older billops made it
+    let old = home.path().join("old.db");
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sqlx::{ConnectOptions as _, Connection as _};
+        let mut c = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&old)
+            .create_if_missing(true)
+            .page_size(4096)
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE t (x)").execute(&mut c).await.unwrap();
+        sqlx::query("DROP TABLE t").execute(&mut c).await.unwrap();
+        c.close().await.unwrap();
+    });
+    assert_eq!(page_size(&old), 4096);
+    for args in [&["init"][..], &["customers", "add", "ACME", "Acme Ltd"][..]] {
+        let o = run(home.path(), &[&["--db", &url(&old)][..], args].concat());
+        assert!(o.status.success(), "{args:?}: {}", text(&o));
+    }
+    let o = run(home.path(), &["--db", &url(&old), "customers", "list", "--format", "csv"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("ACME,Acme Ltd"), "{}", text(&o));
+    assert_eq!(page_size(&old), 4096);
+}

@@ -8,8 +8,9 @@
 //! fills) answers "not spilled" for nearly every new key with one memory access; only its positives search the
 //! runs. At its byte budget it cannot grow: it is rebuilt instead with fewer bits set a key (k) as the keys
 //! double, the k that gives the fewest false positives at that load, so its positives stay near the least that
-//! many bits allow (at 30M keys in 8 MiB: about 35% instead of 73% with k = 7). Runs of one size are merged four at a time, so a positive reads few runs. Hashes are seeded at random per `Dedup`: a hostile file cannot aim for
-//! collisions.
+//! many bits allow (at 30M keys in 8 MiB: about 35% instead of 73% with k = 7). Runs of one size are merged two
+//! at a time, so a positive reads few runs. Hashes are seeded at random per `Dedup`: a hostile file cannot aim
+//! for collisions.
 //!
 //! A key remembers its file; a match counts only when that file is the one being read or was committed
 //! (imported): a refused or failed file's rows never make a later file's rows duplicates.
@@ -36,8 +37,11 @@ type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState
 const FENCE: usize = 128;
 /// Bytes of one entry on disk: key, file, line.
 const ENTRY: usize = 24;
-/// A run merge happens when this many runs have the same level.
-const FAN_IN: usize = 4;
+/// A run merge happens when this many runs have the same level (unless [`Dedup::with_fan_in`] says otherwise).
+/// Two: a key the filter lets through reads one block of every run, and pairs keep fewer runs than fours (30M
+/// keys: 18.7M blocks read against 28.4M, 56 s of CPU against 66 s, for each key rewritten twice as often:
+/// docs/PERFORMANCE.md, session 15).
+const FAN_IN: usize = 2;
 
 /// Where a line item was first seen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +75,8 @@ pub struct Dedup {
     bloom_k: u32,
     /// Whether a full filter lowers k (off only to measure what that saves).
     adapt_k: bool,
+    /// Runs of one level merged together.
+    fan_in: usize,
     spilled: usize,
     stats: DedupStats,
     seeds: (RandomState, RandomState),
@@ -282,6 +288,7 @@ impl Dedup {
             bloom_cap: (bloom_bytes / 64).max(1) * 8,
             bloom_k: BLOOM_K_MAX,
             adapt_k: true,
+            fan_in: FAN_IN,
             stats: DedupStats::default(),
             files: Vec::new(),
             committed: Vec::new(),
@@ -302,6 +309,13 @@ impl Dedup {
     #[doc(hidden)]
     pub fn with_fixed_k(mut self) -> Self {
         self.adapt_k = false;
+        self
+    }
+
+    /// Merge runs `n` at a time (at least 2; for measuring).
+    #[doc(hidden)]
+    pub fn with_fan_in(mut self, n: usize) -> Self {
+        self.fan_in = n.max(2);
         self
     }
 
@@ -487,9 +501,10 @@ impl Dedup {
             }
         }
         self.runs.push(w.finish(0)?);
-        // Merge while FAN_IN runs share a level (size-tiered): few runs to check, each key rewritten log times.
+        // Merge while `fan_in` runs share a level (size-tiered): few runs to check, each key rewritten log times.
         loop {
-            let Some(level) = (0..64).find(|l| self.runs.iter().filter(|r| r.level == *l).count() >= FAN_IN) else {
+            let Some(level) = (0..64).find(|l| self.runs.iter().filter(|r| r.level == *l).count() >= self.fan_in)
+            else {
                 return Ok(());
             };
             let (merge, keep): (Vec<Run>, Vec<Run>) =

@@ -178,14 +178,18 @@ fn one_million_cur_rows_with_duplicate_check() {
 /// The duplicate check alone at its production budgets, on N distinct random keys (default 30M, as a 30M-row
 /// month; `BILLOPS_BENCH_KEYS`), with the filter's k following the load and with k fixed at 7 (before session
 /// 15): wall time, and how many keys the full filter let through to read the spilled runs. Spill files go to
-/// TMPDIR (about 24 bytes a key, merged a few times).
+/// TMPDIR (about 24 bytes a key, merged a few times). `BILLOPS_BENCH_FAN_IN=2,4` also times other merge widths (2 is the default).
 /// `cargo test -p billops-import --release --test perf dedup_keys -- --ignored --nocapture`
 #[test]
 #[ignore = "benchmark: run with --release -- --ignored --nocapture"]
 fn dedup_keys_at_the_production_budget() {
     let n: u64 = std::env::var("BILLOPS_BENCH_KEYS").ok().and_then(|v| v.parse().ok()).unwrap_or(30_000_000);
-    for fixed in [false, true] {
-        let mut d = billops_import::Dedup::new();
+    let fan_ins: Vec<usize> = std::env::var("BILLOPS_BENCH_FAN_IN")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![2]);
+    for (fixed, fan_in) in fan_ins.iter().map(|&f| (false, f)).chain([(true, 4)]) {
+        let mut d = billops_import::Dedup::new().with_fan_in(fan_in);
         if fixed {
             d = d.with_fixed_k();
         }
@@ -205,7 +209,7 @@ fn dedup_keys_at_the_production_budget() {
         }
         let s = d.stats();
         println!(
-            "{n} keys, k {}: {:.1} s wall, {:.1} s CPU; maybes {} ({:.1}%), run reads {}, runs {}, filter {} KiB (k now {}), rebuilds {}",
+            "{n} keys, runs merged {fan_in} at a time, k {}: {:.1} s wall, {:.1} s CPU; maybes {} ({:.1}%), run reads {}, runs {}, filter {} KiB (k now {}), rebuilds {}",
             if fixed { "fixed at 7" } else { "following the load" },
             started.elapsed().as_secs_f64(),
             thread_cpu_secs() - cpu0,

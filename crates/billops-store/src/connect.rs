@@ -163,14 +163,15 @@ pub(crate) async fn connect(target: &Target, o: &OpenOptions) -> Result<Db> {
                 look.close().await;
                 verdict?;
             }
-            // SQLite's 4 KiB pages: 16 KiB ones made a fresh store's 30M-row import 6–10 MiB smaller, but a 10M-row
-            // import into a store with customers and a month already in it 16 MiB larger (anonymous memory from
-            // the first rows; docs/PERFORMANCE.md, session 14).
-            let opts = SqliteConnectOptions::new()
+            let mut opts = SqliteConnectOptions::new()
                 .filename(path)
                 .create_if_missing(false)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal);
+            if !existed {
+                // Before WAL writes the header: a store's page size is fixed when it is made.
+                opts = opts.page_size(SQLITE_PAGE_SIZE);
+            }
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
                 .connect_with(sqlite_tuning(opts))
@@ -239,7 +240,16 @@ async fn connect_sqlite_read_only(path: &std::path::Path) -> Result<Db> {
     Ok(Db::Sqlite(pool))
 }
 
-/// SQLite page cache per connection, KiB.
+/// Page size of a SQLite store billops makes, bytes (SQLite's default is 4096). An import's transaction is one
+/// long write whose pages reach the WAL before the commit, and every page it reads or rewrites is looked up in
+/// the WAL's index, which grows with the pages written: with 16 KiB pages a 30M-row import writes a quarter of the
+/// frames and its mapped WAL index (counted in its RSS) is smaller (a fresh store's 30M import peaked 6–10 MiB
+/// lower, session 14); a 10M import into a store with customers and a month in it peaked at 91–92 MiB against
+/// 93 MiB with 4 KiB pages (session 15; session 14's "16 MiB more" compared two different builds). A store made
+/// with another page size keeps it.
+pub(crate) const SQLITE_PAGE_SIZE: u32 = 16_384;
+
+/// SQLite page cache per connection, KiB (`BILLOPS_SQLITE_CACHE_KIB` overrides it, for measuring).
 pub(crate) const SQLITE_CACHE_KIB: u32 = 8_192;
 
 fn sqlite_tuning(opts: SqliteConnectOptions) -> SqliteConnectOptions {
@@ -248,7 +258,10 @@ fn sqlite_tuning(opts: SqliteConnectOptions) -> SqliteConnectOptions {
         // 8 MiB per connection (a console holds up to four: the first drill step reads the small summary and the
         // rest a customer's rollups by key; 16 MiB each kept the console over its 150 MB after `n`); an import
         // lowers its own (`import::run`)
-        .pragma("cache_size", format!("-{SQLITE_CACHE_KIB}"))
+        .pragma(
+            "cache_size",
+            format!("-{}", crate::import::budget_from_env("BILLOPS_SQLITE_CACHE_KIB", 64, SQLITE_CACHE_KIB)),
+        )
         // Sorts and temporary tables past the cache spill to files: a GROUP BY over a month's line items (a
         // mid-month re-assignment of many accounts, a back-fill) held 1.1 GB in memory on 10M rows.
         .pragma("temp_store", "file")
