@@ -390,7 +390,9 @@ pub(crate) fn placeholders(start: usize, n: usize) -> String {
 pub(crate) const MAX_BINDS: usize = 32_766;
 
 /// The one bulk insert: `INSERT INTO table (cols) VALUES (…), (…), …` with as many rows per statement as the
-/// bind limit allows (every row as wide as the first).
+/// bind limit allows (every row as wide as the first). On SQLite it is `INSERT OR FAIL`: no statement journal
+/// (see `import::bulk`), and a failed statement may leave the rows before the failing one in the transaction,
+/// which is why every caller ends its transaction on the error (all of them return it).
 pub(crate) async fn insert_rows(tx: &mut Tx, table: &str, cols: &str, rows: Vec<Vec<Arg>>) -> Result<()> {
     let Some(width) = rows.first().map(Vec::len) else {
         return Ok(());
@@ -406,7 +408,8 @@ pub(crate) async fn insert_rows(tx: &mut Tx, table: &str, cols: &str, rows: Vec<
                 (0..chunk.len()).map(|k| format!("({})", placeholders(k * width + 1, width))).collect()
             }
         };
-        let sql = format!("INSERT INTO {table} ({cols}) VALUES {}", values.join(", "));
+        let verb = if tx.backend() == Backend::Sqlite { "INSERT OR FAIL" } else { "INSERT" };
+        let sql = format!("{verb} INTO {table} ({cols}) VALUES {}", values.join(", "));
         // A full chunk's text recurs (kept prepared); a shorter one is as long as this call's rows (not kept).
         if chunk.len() == per {
             tx.exec(&sql, chunk.into_iter().flatten().collect()).await?;
@@ -496,5 +499,27 @@ mod tests {
         assert_eq!(placeholders(3, 3), "$3, $4, $5");
         assert_eq!(money_cols(Backend::Sqlite, "billed"), "billed_int, billed_e9, billed_e18, billed_e28");
         assert_eq!(money_sum(Backend::Postgres, "r.", "list"), "sum(r.list)");
+    }
+
+    /// `INSERT OR FAIL` still fails the call; the caller's rollback then takes back the rows before the failing
+    /// one too, and a transaction that goes on keeps them (what FAIL means, and why every caller stops).
+    #[tokio::test]
+    async fn a_bulk_insert_that_fails_is_an_error_and_its_rollback_keeps_nothing() {
+        let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect("sqlite::memory:").await.unwrap();
+        let db = Db::Sqlite(pool);
+        db.exec("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)", vec![]).await.unwrap();
+        let rows = |ks: &[i64]| ks.iter().map(|k| vec![Arg::from(*k), Arg::from("v")]).collect::<Vec<_>>();
+        let count = async || db.all("SELECT count(*) FROM t", vec![]).await.unwrap()[0].get::<i64>(0).unwrap();
+
+        let mut tx = db.begin().await.unwrap();
+        assert!(insert_rows(&mut tx, "t", "k, v", rows(&[1, 2, 2, 3])).await.is_err());
+        tx.rollback().await.unwrap();
+        assert_eq!(count().await, 0);
+
+        let mut tx = db.begin().await.unwrap();
+        insert_rows(&mut tx, "t", "k, v", rows(&[7])).await.unwrap();
+        assert!(insert_rows(&mut tx, "t", "k, v", rows(&[1, 2, 7, 3])).await.is_err());
+        tx.commit().await.unwrap();
+        assert_eq!(count().await, 3, "FAIL keeps the rows before the failing one: 7, then 1 and 2");
     }
 }

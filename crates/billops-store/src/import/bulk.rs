@@ -192,10 +192,15 @@ pub(crate) fn unseen_periods(rows: &[ItemRow], made: &HashSet<Period>) -> Vec<Pe
     out
 }
 
+/// `INSERT OR FAIL`, not `INSERT`: a multi-row INSERT that may abort on a constraint makes SQLite keep a statement
+/// journal (a copy of every page the statement changes that existed before it) so that the abort can undo just
+/// that statement; FAIL keeps the rows written before the failing one instead, and needs none. An import never
+/// goes on after a failed statement (its transaction rolls back), so nothing changes but the journal: at 10M
+/// rows it was half of what SQLite wrote, 18.8 of 36.9 GB (docs/PERFORMANCE.md, session 16).
 fn values_sql(table: &str, cols: &str, per_row: usize, rows: usize) -> String {
     let row = format!("({})", vec!["?"; per_row].join(","));
     let mut s = String::with_capacity(rows * (row.len() + 1) + 200);
-    s.push_str("INSERT INTO ");
+    s.push_str("INSERT OR FAIL INTO ");
     s.push_str(table);
     s.push_str(" (");
     s.push_str(cols);
@@ -369,6 +374,6 @@ mod tests {
     #[test]
     fn values_statement_has_one_bind_per_value() {
         let s = values_sql("t", "a, b", 2, 3);
-        assert_eq!(s, "INSERT INTO t (a, b) VALUES (?,?),(?,?),(?,?)");
+        assert_eq!(s, "INSERT OR FAIL INTO t (a, b) VALUES (?,?),(?,?),(?,?)");
     }
 }

@@ -96,44 +96,37 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
     st.interner.release();
     let mut finest = std::mem::take(&mut st.rollups);
     let keys = finest.len();
-    let (mut resource_rollups, mut rating_rollups, mut cost_rollups) = (0, 0, 0);
-    if st.spill.spilled() {
+    let written = if st.spill.spilled() {
         // Over the budget at some point: what is left joins the runs, which are merged and written in chunks.
         st.spill.spill(&mut finest)?;
         // The map's table is kept between spills; the merge needs it no more.
         drop(finest);
-        let mut merged = std::mem::take(&mut st.spill).merged()?;
-        while let Some((grain, chunk)) = merged.chunk()? {
-            let (which, n) = match grain {
-                Grain::Resource => (Rollups::Resource, &mut resource_rollups),
-                Grain::Rating => (Rollups::Rating, &mut rating_rollups),
-                Grain::Cost => (Rollups::Cost, &mut cost_rollups),
-            };
-            *n += chunk.len();
-            bulk.rollups(&mut tx, batch, which, &chunk).await?;
-        }
+        let merged = std::mem::take(&mut st.spill).merged()?;
+        let (back, written) = pipe::write_merged(tx, batch, merged).await?;
+        tx = back;
+        written
     } else {
         // Fold the finest aggregate to each table's grain, keeping at most two maps alive at a time.
         let resource = state::fold(&finest, Grain::Resource)?;
         bulk.rollups(&mut tx, batch, Rollups::Resource, &resource).await?;
-        resource_rollups = resource.len();
+        let resource_rollups = resource.len();
         drop(resource);
         let rating = state::fold(&finest, Grain::Rating)?;
         drop(finest);
         bulk.rollups(&mut tx, batch, Rollups::Rating, &rating).await?;
         let folded = state::fold(&rating, Grain::Cost)?;
-        rating_rollups = rating.len();
+        let rating_rollups = rating.len();
         drop(rating);
         bulk.rollups(&mut tx, batch, Rollups::Cost, &folded).await?;
-        cost_rollups = folded.len();
-    }
+        pipe::Written { resource: resource_rollups, rating: rating_rollups, cost: folded.len() }
+    };
     tx.exec("INSERT INTO rating_rollup_batches (batch_id, source) VALUES ($1, 'import')", args![batch]).await?;
     tracing::debug!(
         rows = st.rows,
         keys,
-        rollups = cost_rollups,
-        resource_rollups,
-        rating_rollups,
+        rollups = written.cost,
+        resource_rollups = written.resource,
+        rating_rollups = written.rating,
         streamed_ms = streamed.as_millis(),
         rollups_ms = (started.elapsed() - streamed).as_millis(),
         "import streamed"
