@@ -6,11 +6,9 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 
 use super::bulk::{Bulk, Rollups};
-use super::dict::FastMap;
-use super::dict::{Lookup, lookup_rows, lookup_statement, writer_gone};
+use super::dict::{FastMap, Lookup, lookup_rows, lookup_statement, writer_gone};
 use super::spill::Merged;
-use super::state::{Grain, RollKey, Sums};
-use super::state::{ItemRow, State};
+use super::state::{Grain, ItemRow, RollKey, State, Sums};
 use super::{insert_issues, insert_quarantined};
 use crate::db::{Db, Tx, args, insert_rows};
 use crate::{ImportChunk, Result, StoreError};
@@ -191,7 +189,7 @@ async fn encode(
     }
 }
 
-/// Rollup rows written back from the spilled runs, by table: (resource, rating, cost).
+/// Rollup rows an import wrote, by table (from the spilled runs, [`write_merged`], or from memory).
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct Written {
     pub resource: usize,
