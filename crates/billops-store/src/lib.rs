@@ -40,6 +40,7 @@ mod import;
 pub mod interest_terms;
 mod invoices;
 pub mod linking;
+mod moved_rollups;
 mod onboarding;
 mod owners;
 mod parties;

@@ -29,7 +29,8 @@ const KEYS: &str = "period, customer_id, account, service, product, component, c
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Part<'a> {
     Batch,
-    /// The accounts of the mapping's temporary `bulk_split` table (`accounts_bulk`), in one period.
+    /// The line items of the mapping's temporary `bulk_items` table (`accounts_bulk`: the moved accounts' rows of
+    /// one period, with `lo..=hi` their span).
     Moved {
         period: &'a str,
     },
@@ -51,7 +52,7 @@ pub(crate) async fn rebuild(tx: &mut Tx, batch: i64, lo: i64, hi: i64, part: Par
     let (filter, extra): (String, Vec<Arg>) = match part {
         Part::Batch => (String::new(), vec![]),
         Part::Moved { period } => {
-            (" AND period = $4 AND account IN (SELECT account FROM bulk_split)".into(), args![period])
+            (" AND period = $4 AND id IN (SELECT id FROM bulk_items WHERE id BETWEEN $1 AND $2)".into(), args![period])
         }
         Part::Scope { period, payer } => (" AND period = $4 AND payer = $5".into(), args![period, payer]),
     };

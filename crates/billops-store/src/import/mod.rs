@@ -12,7 +12,7 @@ pub(crate) mod dict;
 mod id_tables;
 mod pg_pipe;
 mod pipe;
-mod spill;
+pub(crate) mod spill;
 pub(crate) mod state;
 
 use std::collections::{HashMap, HashSet};

@@ -153,3 +153,87 @@ async fn whole_month_then_mid_month_moves(s: Arc<dyn Store>) {
 }
 
 store_test!(whole_month_then_mid_month_moves => whole_then_mid_month_sqlite, whole_then_mid_month_postgres);
+
+/// Several accounts moved from mid-month in one file: the rebuilt rollups (cost by customer, resource rollups by
+/// customer, account and resource, and the rating input with its quantities) are the sums of the line items on
+/// each side of each account's date, computed here from the items themselves. Resources, usage types and rows
+/// without a quantity vary, so every grain is checked (CI runs this with a three-key rollup budget too, which
+/// takes the rebuild through its spilled runs).
+async fn bulk_mid_month_moves_rebuild_every_grain(s: Arc<dyn Store>) {
+    use billops_domain::LineItem;
+    let root = actor("root", 1);
+    s.set_user("root", Role::Manager, &root).await.unwrap();
+    for c in ["ACME", "BETA", "GAMMA"] {
+        s.add_customer(&customer(c), &root).await.unwrap();
+    }
+    let mut items: Vec<LineItem> = Vec::new();
+    for (k, acct) in ["A1", "A2", "A3"].iter().enumerate() {
+        for day in 1..=31u32 {
+            for r in 0..3u32 {
+                let cost = format!("{}.{:07}", day + r, (day * 7 + r * 3 + k as u32) % 10_000_000);
+                let mut it = item("2026-05", "P1", acct, &format!("2026-05-{day:02}"), "EC2", &cost);
+                it.resource_id = format!("i-{acct}-{r}");
+                it.usage_type = if (day + r) % 2 == 0 { "BoxUsage".into() } else { "EBS:VolumeUsage".into() };
+                // no quantity on one resource's volume rows: those charge lines have none, the others do
+                let volume = (day + r) % 2 == 1;
+                it.quantity = if r == 2 && volume { None } else { Some(Decimal::new(i64::from(day * 10 + r), 1)) };
+                items.push(it);
+            }
+        }
+    }
+    import(&s, &meta("may.csv", "r1", "root"), "h-may3", items.clone()).await;
+    let whole = vec![
+        row("A1", "ACME", "2026-05-01", 2),
+        row("A2", "ACME", "2026-05-01", 3),
+        row("A3", "BETA", "2026-05-01", 4),
+    ];
+    s.assign_accounts(&whole, &root).await.unwrap();
+    let moves = vec![row("A1", "BETA", "2026-05-11", 2), row("A2", "GAMMA", "2026-05-21", 3)];
+    let done = s.assign_accounts(&moves, &root).await.unwrap();
+    assert_eq!((done.assigned, done.rebuilt), (2, 1));
+
+    let owner = |acct: &str, day: u32| match (acct, day) {
+        ("A1", 11..) => "BETA",
+        ("A1", _) => "ACME",
+        ("A2", 21..) => "GAMMA",
+        ("A2", _) => "ACME",
+        _ => "BETA",
+    };
+    let mut want_res: HashMap<(String, String, String), Decimal> = HashMap::new();
+    // a charge line (customer, account, usage type, …) has a quantity only when all its rows have one
+    let mut lines: HashMap<(String, String, String), (Decimal, Option<Decimal>)> = HashMap::new();
+    for it in &items {
+        let day = it.usage_date.format("%d").to_string().parse::<u32>().unwrap();
+        let who = owner(&it.account, day).to_string();
+        *want_res.entry((who.clone(), it.account.clone(), it.resource_id.clone())).or_default() += it.billed;
+        let line = lines
+            .entry((who, it.account.clone(), it.usage_type.clone()))
+            .or_insert((Decimal::ZERO, Some(Decimal::ZERO)));
+        line.0 += it.billed;
+        line.1 = line.1.zip(it.quantity).map(|(a, b)| a + b);
+    }
+    let mut want_rated: HashMap<String, (Decimal, Decimal)> = HashMap::new();
+    for ((who, _, _), (billed, quantity)) in lines {
+        let r = want_rated.entry(who).or_default();
+        r.0 += billed;
+        r.1 += quantity.unwrap_or_default();
+    }
+    assert!(want_rated.values().all(|r| r.1 > Decimal::ZERO), "some lines have a quantity: {want_rated:?}");
+    let q = CostQuery::period(p("2026-05"), vec![Dim::Customer, Dim::Account, Dim::Resource], CostBasis::Billed);
+    let got_res: HashMap<(String, String, String), Decimal> = s
+        .costs(&q)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| ((r.keys[0].clone(), r.keys[1].clone(), r.keys[2].clone()), r.cost))
+        .collect();
+    assert_eq!(got_res, want_res);
+    let cost = by_customer(&s, "2026-05").await;
+    for (who, (billed, quantity)) in &want_rated {
+        assert_eq!(cost[who], *billed, "{who}: {cost:?}");
+        assert_eq!(rated(&s, "2026-05", who).await, (*billed, *quantity), "{who}");
+    }
+    assert_eq!(cost.len(), 3, "{cost:?}");
+}
+
+store_test!(bulk_mid_month_moves_rebuild_every_grain => bulk_mid_month_every_grain_sqlite, bulk_mid_month_every_grain_postgres);
