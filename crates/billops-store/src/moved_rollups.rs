@@ -12,8 +12,9 @@ use rust_decimal::Decimal;
 use crate::db::{Tx, args};
 use crate::import::bulk::{Bulk, Rollups};
 use crate::import::dict::FastMap;
+use crate::import::pipe;
 use crate::import::spill::{Spill, budget_keys};
-use crate::import::state::{Grain, RollKey, Sums, fold};
+use crate::import::state::{Grain, RollKey, Sums};
 use crate::owners::owned_items;
 use crate::{Backend, Result, StoreError};
 
@@ -145,14 +146,6 @@ pub(crate) async fn rebuild(tx: &mut Tx, batch: i64, period: &str, (lo, hi): (i6
         }
         return Ok(());
     }
-    let resource = fold(&finest, Grain::Resource)?;
-    bulk.rollups(tx, batch, Rollups::Resource, &resource).await?;
-    drop(resource);
-    let at_rating = fold(&finest, Grain::Rating)?;
-    drop(finest);
-    if rating {
-        bulk.rollups(tx, batch, Rollups::Rating, &at_rating).await?;
-    }
-    bulk.rollups(tx, batch, Rollups::Cost, &fold(&at_rating, Grain::Cost)?).await?;
+    pipe::write_folded(tx, &mut bulk, batch, finest, rating).await?;
     Ok(())
 }

@@ -11,7 +11,7 @@ pub(crate) mod bulk;
 pub(crate) mod dict;
 mod id_tables;
 mod pg_pipe;
-mod pipe;
+pub(crate) mod pipe;
 pub(crate) mod spill;
 pub(crate) mod state;
 
@@ -19,8 +19,8 @@ use std::collections::{HashMap, HashSet};
 
 use batches::{find_batch_by_hash, load_batch};
 use billops_domain::{FeedIssue, IssueKind, Period, Quarantined, Severity};
-use bulk::{Bulk, Rollups};
-use state::{AssignMap, Grain, State};
+use bulk::Bulk;
+use state::{AssignMap, State};
 use tokio::sync::mpsc::Receiver;
 
 use crate::audit::{self, Audit};
@@ -106,19 +106,7 @@ pub(crate) async fn run(db: &Db, meta: &ImportMeta, mut rx: Receiver<ImportChunk
         tx = back;
         written
     } else {
-        // Fold the finest aggregate to each table's grain, keeping at most two maps alive at a time.
-        let resource = state::fold(&finest, Grain::Resource)?;
-        bulk.rollups(&mut tx, batch, Rollups::Resource, &resource).await?;
-        let resource_rollups = resource.len();
-        drop(resource);
-        let rating = state::fold(&finest, Grain::Rating)?;
-        drop(finest);
-        bulk.rollups(&mut tx, batch, Rollups::Rating, &rating).await?;
-        let folded = state::fold(&rating, Grain::Cost)?;
-        let rating_rollups = rating.len();
-        drop(rating);
-        bulk.rollups(&mut tx, batch, Rollups::Cost, &folded).await?;
-        pipe::Written { resource: resource_rollups, rating: rating_rollups, cost: folded.len() }
+        pipe::write_folded(&mut tx, &mut bulk, batch, finest, true).await?
     };
     tx.exec("INSERT INTO rating_rollup_batches (batch_id, source) VALUES ($1, 'import')", args![batch]).await?;
     tracing::debug!(

@@ -8,7 +8,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::bulk::{Bulk, Rollups};
 use super::dict::{FastMap, Lookup, lookup_rows, lookup_statement, writer_gone};
 use super::spill::Merged;
-use super::state::{Grain, ItemRow, RollKey, State, Sums};
+use super::state::{Grain, ItemRow, RollKey, State, Sums, fold};
 use super::{insert_issues, insert_quarantined};
 use crate::db::{Db, Tx, args, insert_rows};
 use crate::{ImportChunk, Result, StoreError};
@@ -195,6 +195,33 @@ pub(crate) struct Written {
     pub resource: usize,
     pub rating: usize,
     pub cost: usize,
+}
+
+/// Write an aggregate that stayed in memory: the finest keys folded to each table's grain, keeping at most two maps
+/// alive at a time. The rating rollups only when `rating` (a batch without them, `rating_rollups::built`); the
+/// cost rollups are folded from the rating grain either way.
+pub(crate) async fn write_folded(
+    tx: &mut Tx,
+    bulk: &mut Bulk,
+    batch: i64,
+    finest: FastMap<RollKey, Sums>,
+    rating: bool,
+) -> Result<Written> {
+    let resource = fold(&finest, Grain::Resource)?;
+    bulk.rollups(tx, batch, Rollups::Resource, &resource).await?;
+    let mut written = Written { resource: resource.len(), ..Written::default() };
+    drop(resource);
+    let at_rating = fold(&finest, Grain::Rating)?;
+    drop(finest);
+    if rating {
+        bulk.rollups(tx, batch, Rollups::Rating, &at_rating).await?;
+        written.rating = at_rating.len();
+    }
+    let cost = fold(&at_rating, Grain::Cost)?;
+    drop(at_rating);
+    bulk.rollups(tx, batch, Rollups::Cost, &cost).await?;
+    written.cost = cost.len();
+    Ok(written)
 }
 
 /// Write the merged runs back with the merge on this task and the inserts on a writer task, so the two overlap
